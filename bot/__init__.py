@@ -1,0 +1,1 @@
+"""hocbot: the lifelong-learning chatbot runtime."""

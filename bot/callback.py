@@ -1,0 +1,46 @@
+"""Typed callback payloads, packed into at most 64 bytes (Telegram's limit) in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+SEP = "|"
+
+
+class PayloadTooLong(ValueError):
+    """A packed payload would not fit in a button."""
+
+
+@dataclass(frozen=True)
+class Payload:
+    """`action` names the handler; `args` are short ids, never free text."""
+
+    action: str
+    args: tuple[str, ...] = ()
+
+    def arg(self, index: int, default: str = "") -> str:
+        return self.args[index] if index < len(self.args) else default
+
+    def int_arg(self, index: int, default: int = 0) -> int:
+        try:
+            return int(self.arg(index))
+        except ValueError:
+            return default
+
+
+def pack(action: str, *args: object) -> str:
+    """Pack an action and its arguments; raise PayloadTooLong past 64 UTF-8 bytes."""
+    parts = [action, *(str(a) for a in args)]
+    if any(SEP in p for p in parts):
+        raise ValueError(f"payload parts may not contain {SEP!r}: {parts}")
+    data = SEP.join(parts)
+    if len(data.encode("utf-8")) > MAX_BYTES:
+        raise PayloadTooLong(f"callback payload over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def unpack(data: str) -> Payload:
+    """Inverse of pack; tolerant of garbage (returns an action nobody handles)."""
+    action, *args = (data or "").split(SEP)
+    return Payload(action=action, args=tuple(args))

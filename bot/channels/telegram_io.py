@@ -1,0 +1,140 @@
+"""Telegram translations: Update → Inbound, Reply → markup, PTB errors → delivery outcomes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
+
+from bot.channels.base import Blocked, Permanent, RetryLater, Transient
+from bot.messages import Inbound, Kind, Reply
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+T = TypeVar("T")
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+class SafeBot(ExtBot[None]):
+    """An ExtBot whose polling skips an update it cannot parse instead of stalling on it forever."""
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except (NetworkError, RetryAfter, BadRequest, Forbidden):
+            raise
+        except Exception:
+            raw = await self._post("getUpdates", _updates_params(args, kwargs))
+            return tuple(_parse_each(raw or [], self))
+
+
+def _updates_params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    names = ("offset", "limit", "timeout", "allowed_updates")
+    params = dict(zip(names, args, strict=False))
+    params.update({k: v for k, v in kwargs.items() if k in names})
+    timeout = params.get("timeout")
+    if timeout is not None and hasattr(timeout, "total_seconds"):
+        params["timeout"] = int(timeout.total_seconds())
+    return params
+
+
+def _parse_each(raw: list[dict[str, Any]], bot: ExtBot[None]) -> list[Update]:
+    out: list[Update] = []
+    for item in raw:
+        try:
+            parsed = Update.de_json(item, bot)
+        except Exception:
+            log.error("skipping unparsable Telegram update %s", item.get("update_id"), exc_info=True)
+            parsed = Update(update_id=int(item.get("update_id", 0)))
+        if parsed is not None:
+            out.append(parsed)
+    return out
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    """Translate one update; None for updates hocbot does not act on (channel posts, …)."""
+    raw = str(update.update_id)
+    if update.poll_answer is not None:
+        pa = update.poll_answer
+        if pa.user is None:
+            return None
+        return Inbound(
+            CHANNEL, str(pa.user.id), kind=Kind.POLL_ANSWER, poll_id=pa.poll_id,
+            option_ids=tuple(pa.option_ids), raw_id=raw, display_name=pa.user.full_name,
+        )
+    if update.my_chat_member is not None:
+        m = update.my_chat_member
+        kind = Kind.BLOCKED if m.new_chat_member.status in ("kicked", "left") else Kind.UNBLOCKED
+        return Inbound(CHANNEL, str(m.from_user.id), kind=kind, raw_id=raw, chat_key=str(m.chat.id))
+    if update.callback_query is not None:
+        q = update.callback_query
+        chat = q.message.chat.id if q.message is not None else q.from_user.id
+        return Inbound(
+            CHANNEL, str(q.from_user.id), kind=Kind.CALLBACK, choice=q.data or "", raw_id=raw,
+            display_name=q.from_user.full_name, chat_key=str(chat),
+        )
+    msg = update.message
+    if msg is None or msg.from_user is None:
+        return None
+    base: dict[str, Any] = {
+        "channel": CHANNEL, "user_key": str(msg.from_user.id), "raw_id": raw,
+        "display_name": msg.from_user.full_name, "chat_key": str(msg.chat.id),
+        "private": msg.chat.type == "private",
+    }
+    if msg.text is not None:
+        return _text_inbound(msg.text, base)
+    kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
+    if msg.photo:
+        kind = Kind.PHOTO
+    return Inbound(kind=kind, text=msg.caption or "", **base)
+
+
+def _text_inbound(text: str, base: dict[str, Any]) -> Inbound:
+    if text.startswith("/") and len(text) > 1:
+        head, _, args = text[1:].partition(" ")
+        command = head.split("@", 1)[0]
+        return Inbound(text=text, command=command, args=args.strip(), **base)
+    return Inbound(text=text, **base)
+
+
+def markup(reply: Reply) -> Markup:
+    if reply.choices:
+        buttons = [InlineKeyboardButton(c.label[:64], callback_data=c.data) for c in reply.choices]
+        cols = max(1, reply.columns)
+        return InlineKeyboardMarkup([buttons[i : i + cols] for i in range(0, len(buttons), cols)])
+    if reply.keyboard:
+        return ReplyKeyboardMarkup(reply.keyboard, resize_keyboard=True, is_persistent=True)
+    if reply.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+async def guarded(call: Callable[[], Awaitable[T]]) -> T:
+    """Run one Bot API call and map its failure to a delivery outcome."""
+    try:
+        return await call()
+    except RetryAfter as exc:
+        raise RetryLater("429 flood control", _seconds(exc)) from exc
+    except Forbidden as exc:
+        raise Blocked(f"403 {exc.message}") from exc
+    except BadRequest as exc:
+        if "chat not found" in exc.message.lower() or "user is deactivated" in exc.message.lower():
+            raise Blocked(f"400 {exc.message}") from exc
+        raise Permanent(f"400 {exc.message}") from exc
+    except (TimedOut, NetworkError) as exc:
+        raise Transient(f"network: {exc.message}") from exc
+
+
+def _seconds(exc: RetryAfter) -> float:
+    value: Any = getattr(exc, "_retry_after", None) or exc.retry_after
+    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)

@@ -1,0 +1,88 @@
+"""Small queries over the core tables, shared by the router and handlers."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.engine import Database
+from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, User, utcnow
+
+
+async def record_inbound(db: Database, channel: str, external_id: str, user_key: str, kind: str) -> bool:
+    """Store the event id once; False means we have seen it before (a repeated delivery)."""
+    try:
+        async with db.session() as s:
+            s.add(InboundEvent(channel=channel, external_id=external_id, user_key=user_key, kind=kind))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def find_identity(s: AsyncSession, channel: str, external_id: str) -> Identity | None:
+    res = await s.exec(
+        select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
+    )
+    return res.first()
+
+
+async def load_or_create(
+    s: AsyncSession, channel: str, external_id: str, chat_id: str, name: str
+) -> tuple[User, Identity]:
+    """The user behind a channel account, created on first contact."""
+    ident = await find_identity(s, channel, external_id)
+    if ident is not None:
+        user = await s.get(User, ident.user_id)
+        if user is not None:
+            ident.last_seen_at = utcnow()
+            ident.chat_id = chat_id or ident.chat_id
+            if not ident.active:
+                ident.active = True
+            user.last_active_at = utcnow()
+            if name and not user.display_name:
+                user.display_name = name
+            return user, ident
+    user = User(display_name=name)
+    s.add(user)
+    await s.flush()
+    assert user.id is not None
+    ident = Identity(user_id=user.id, channel=channel, external_id=external_id, chat_id=chat_id or external_id)
+    s.add(ident)
+    await s.flush()
+    return user, ident
+
+
+async def set_identity_active(db: Database, channel: str, external_id: str, active: bool) -> None:
+    async with db.session() as s:
+        ident = await find_identity(s, channel, external_id)
+        if ident is not None:
+            ident.active = active
+
+
+async def group_by_code(s: AsyncSession, code: str) -> Group | None:
+    res = await s.exec(select(Group).where(Group.join_code == code))
+    return res.first()
+
+
+async def join_group(s: AsyncSession, user_id: int, group_id: int) -> bool:
+    """Add a membership; False if already a member."""
+    res = await s.exec(
+        select(Membership).where(Membership.user_id == user_id, Membership.group_id == group_id)
+    )
+    if res.first() is not None:
+        return False
+    s.add(Membership(user_id=user_id, group_id=group_id))
+    return True
+
+
+async def audit(s: AsyncSession, actor: str, action: str, detail: object = "", allowed: bool = True) -> None:
+    text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, default=str)
+    s.add(AuditLog(actor=actor, action=action, detail=text, allowed=allowed))
+
+
+async def user_channels(s: AsyncSession, user_id: int) -> list[Identity]:
+    res = await s.exec(select(Identity).where(Identity.user_id == user_id).order_by(col(Identity.id)))
+    return list(res.all())

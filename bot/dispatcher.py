@@ -1,0 +1,159 @@
+"""The core loop for one inbound event: dedupe, per-user lock, routing, error boundary, sending."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from bot import texts
+from bot.callback import pack
+from bot.channels.base import Blocked, DeliveryError, Sender
+from bot.context import Ctx, Services, UserFacingError
+from bot.db import repo
+from bot.locks import KeyedLocks
+from bot.messages import Choice, Inbound, Kind, Reply
+from bot.router import Route, Router
+from content.textnorm import match_label
+
+log = logging.getLogger(__name__)
+
+MENU_ACTION = "menu"
+
+
+def menu_reply(text: str = texts.MAIN_MENU) -> Reply:
+    return Reply(text=text, keyboard=texts.MAIN_KEYBOARD)
+
+
+class Dispatcher:
+    """Turns inbound events into replies, one user at a time, many users at once."""
+
+    def __init__(self, services: Services, router: Router) -> None:
+        self.services = services
+        self.router = router
+        self.locks = KeyedLocks()
+
+    async def handle(self, msg: Inbound, send: Sender) -> list[Reply]:
+        """Process one event and send its replies in order; a repeated event is ignored."""
+        db = self.services.db
+        if msg.raw_id and not await repo.record_inbound(
+            db, msg.channel, msg.raw_id, msg.user_key, msg.kind.value
+        ):
+            log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
+            return []
+        async with self.locks.hold((msg.channel, msg.user_key)):
+            replies, user_id = await self._process(msg)
+            await self._send_all(msg, user_id, replies, send)
+        return replies
+
+    async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:
+        async with self.services.db.session() as s:
+            user, ident = await repo.load_or_create(
+                s, msg.channel, msg.user_key, msg.reply_to, msg.display_name
+            )
+            ctx = Ctx(self.services, s, user, ident, msg.channel)
+            try:
+                replies = await self._route(ctx, msg)
+            except UserFacingError as exc:
+                replies = [Reply(exc.text)]
+            except Exception:
+                log.exception("handler failed for %s event %s", msg.channel, msg.raw_id)
+                await s.rollback()
+                return [menu_reply(texts.ERROR)], ctx.user_id
+            self._remember_choices(ctx, replies)
+            return replies, ctx.user_id
+
+    async def _send_all(self, msg: Inbound, user_id: int, replies: list[Reply], send: Sender) -> None:
+        for reply in replies:
+            try:
+                info = await send(reply)
+            except Blocked:
+                await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
+                return
+            except DeliveryError as exc:
+                log.warning("reply to %s:%s failed: %s", msg.channel, msg.user_key, exc.reason)
+                return
+            if reply.quiz is not None and info.poll_id:
+                for hook in self.services.poll_sent_hooks:
+                    await hook(user_id, reply.quiz.attempt_ref, info.poll_id)
+
+    def _remember_choices(self, ctx: Ctx, replies: list[Reply]) -> None:
+        """Store the last offered choices so a typed “2” or “dong y” means the right thing later."""
+        offered = [r for r in replies if r.choices]
+        if offered:
+            ctx.user.pending = json.dumps([[c.label, c.data] for c in offered[-1].choices], ensure_ascii=False)
+        elif replies and ctx.user.pending is not None:
+            ctx.user.pending = None
+
+    async def _route(self, ctx: Ctx, msg: Inbound) -> list[Reply]:
+        r = self.router
+        if msg.kind in (Kind.BLOCKED, Kind.UNBLOCKED, Kind.POLL_ANSWER) or msg.kind in r.kinds:
+            route = r.kinds.get(msg.kind)
+            if route is None:
+                return []
+            return await self._call(route, ctx, msg)
+        if msg.kind != Kind.TEXT and msg.kind != Kind.CALLBACK:
+            return [menu_reply(texts.UNSUPPORTED_MEDIA)]
+        if msg.kind == Kind.CALLBACK:
+            return await self._callback(ctx, msg, msg.choice or "")
+        return await self._text(ctx, msg)
+
+    async def _callback(self, ctx: Ctx, msg: Inbound, data: str) -> list[Reply]:
+        route = self.router.resolve_action(data)
+        if route is None:
+            return [menu_reply(texts.STALE_BUTTON)]
+        return await self._call(route, ctx, _with_choice(msg, data))
+
+    async def _text(self, ctx: Ctx, msg: Inbound) -> list[Reply]:
+        text = msg.text.strip()
+        if msg.command is not None:
+            route = self.router.commands.get(msg.command.lower())
+            if route is None:
+                return [menu_reply(texts.UNKNOWN_COMMAND.format(cmd="/" + msg.command[:30]))]
+            ctx.set_state(None)
+            return await self._call(route, ctx, msg)
+        if not text:
+            return [menu_reply(texts.EMPTY)]
+        if len(text) > texts.MAX_TEXT:
+            return [menu_reply(texts.TOO_LONG.format(n=len(text), max=texts.MAX_TEXT))]
+        picked = self._pending_choice(ctx, text)
+        if isinstance(picked, str):
+            return await self._callback(ctx, msg, picked)
+        menu = self.router.resolve_menu(text)
+        if menu is not None:
+            ctx.set_state(None)
+            return await self._call(menu, ctx, msg)
+        if ctx.user.state and ctx.user.state in self.router.states:
+            return await self._call(self.router.states[ctx.user.state], ctx, msg)
+        if picked is not None:
+            return [Reply(texts.NUMBER_HINT.format(n=picked), choices=self._pending(ctx))]
+        if self.router.text is None:
+            return [menu_reply(texts.COMING_SOON)]
+        return await self._call(self.router.text, ctx, msg)
+
+    def _pending(self, ctx: Ctx) -> list[Choice]:
+        if not ctx.user.pending:
+            return []
+        return [Choice(label, data) for label, data in json.loads(ctx.user.pending)]
+
+    def _pending_choice(self, ctx: Ctx, text: str) -> str | int | None:
+        """The payload a typed answer picks; an int n means “a number, but only 1..n exist”."""
+        choices = self._pending(ctx)
+        if not choices:
+            return None
+        digits = text.rstrip(".)").strip()
+        if digits.isdigit():
+            n = int(digits)
+            return choices[n - 1].data if 1 <= n <= len(choices) else len(choices)
+        idx = match_label(text, [c.label for c in choices])
+        return choices[idx].data if idx is not None else None
+
+    async def _call(self, route: Route, ctx: Ctx, msg: Inbound) -> list[Reply]:
+        if route.consent and not ctx.consented:
+            return [Reply(texts.CONSENT_NEEDED, choices=[Choice("▶️ Bắt đầu", pack("start"))])]
+        return await route.handler(ctx, msg)
+
+
+def _with_choice(msg: Inbound, data: str) -> Inbound:
+    from dataclasses import replace
+
+    return replace(msg, kind=Kind.CALLBACK, choice=data)

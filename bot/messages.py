@@ -1,0 +1,100 @@
+"""Neutral message types shared by handlers and channel adapters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What an inbound event is, independent of the platform."""
+
+    TEXT = "text"
+    CALLBACK = "callback"  # a button press; `choice` holds the packed payload
+    POLL_ANSWER = "poll_answer"
+    STICKER = "sticker"
+    VOICE = "voice"
+    PHOTO = "photo"
+    OTHER = "other"  # anything else a user can send (files, locations, …)
+    BLOCKED = "blocked"  # the user blocked / unfollowed the bot
+    UNBLOCKED = "unblocked"  # the user came back (unblock / follow)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One event from a user, already translated out of the platform's shape."""
+
+    channel: str
+    user_key: str  # the platform's user id, as text
+    text: str = ""
+    kind: Kind = Kind.TEXT
+    command: str | None = None  # "start" for "/start abc"
+    args: str = ""  # "abc" for "/start abc"
+    choice: str | None = None  # packed callback payload (button or resolved numbered answer)
+    display_name: str = ""
+    raw_id: str | None = None  # platform event id used for dedupe
+    chat_key: str | None = None  # where replies go; defaults to user_key
+    poll_id: str | None = None
+    option_ids: tuple[int, ...] = ()
+    private: bool = True
+
+    @property
+    def reply_to(self) -> str:
+        return self.chat_key or self.user_key
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button: the label the user sees and the packed payload (≤ 64 bytes) we get back."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    """A quiz question that a channel may show as a native quiz poll."""
+
+    question: str
+    options: tuple[str, ...]
+    correct: tuple[int, ...]
+    explanation: str = ""
+    attempt_ref: str = ""  # our reference to map the poll back to an attempt
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send (e.g. the certificate PDF)."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass
+class Reply:
+    """One message to show the user. Adapters degrade what their platform cannot show."""
+
+    text: str
+    choices: list[Choice] = field(default_factory=list)
+    quiz: QuizSpec | None = None
+    image: str | None = None  # URL or local path of a photo
+    keyboard: list[list[str]] | None = None  # persistent main-menu keyboard labels
+    document: Document | None = None
+    stream: AsyncIterator[str] | None = None  # progressive text (LLM); `text` is filled when done
+    columns: int = 1  # buttons per row where buttons exist
+    remove_keyboard: bool = False
+
+    def all_choices(self) -> list[Choice]:
+        return list(self.choices)
+
+
+@dataclass
+class Outbound:
+    """A message queued for delivery to a chat outside a conversation (broadcasts, reminders)."""
+
+    channel: str
+    chat_key: str
+    reply: Reply
+    meta: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,109 @@
+"""The text catalogue: every short Vietnamese string the core and the handlers show."""
+
+from __future__ import annotations
+
+CONSENT_VERSION = "2026-11-v1"
+
+MENU_LEARN = "📚 Học AI"
+MENU_QUIZ = "📝 Kiểm tra"
+MENU_ASK = "💬 Hỏi đáp"
+MENU_WEEK = "📅 Tuần lễ học tập"
+MENU_PROGRESS = "📈 Tiến độ"
+MENU_SETTINGS = "⚙️ Cài đặt"
+MAIN_KEYBOARD = [[MENU_LEARN, MENU_QUIZ], [MENU_ASK, MENU_WEEK], [MENU_PROGRESS, MENU_SETTINGS]]
+
+WELCOME = (
+    "Xin chào{name}! 👋 Đây là trợ lý học tập của Hội Khuyến học.\n\n"
+    "Bạn có thể:\n"
+    "• học các bài ngắn về AI và kỹ năng số (Bình dân học AI),\n"
+    "• làm bài kiểm tra và nhận chứng nhận,\n"
+    "• hỏi đáp về Tuần lễ học tập suốt đời, AI, an toàn trên mạng,\n"
+    "• nhận thông báo của Hội Khuyến học nơi bạn ở.\n\n"
+    "ℹ️ Các câu trả lời do máy tự động soạn, không phải người trực."
+)
+CONSENT_ASK = (
+    "Để lưu tiến độ học và gửi thông báo, bot cần lưu tên hiển thị, tỉnh/xã bạn chọn và kết quả học của bạn. "
+    "Bạn có thể xoá dữ liệu bất cứ lúc nào bằng lệnh /xoadulieu.\n\nBạn có đồng ý không?"
+)
+CONSENT_YES = "✅ Đồng ý"
+CONSENT_NO = "❌ Không đồng ý"
+CONSENT_DECLINED = (
+    "Bot sẽ không lưu dữ liệu của bạn. Bạn vẫn có thể hỏi đáp bằng cách gõ câu hỏi. "
+    "Khi nào muốn học và lưu tiến độ, gõ /start và chọn “Đồng ý”."
+)
+CONSENT_NEEDED = "Phần này cần lưu tiến độ của bạn. Gõ /start và chọn “Đồng ý” để bắt đầu nhé."
+SKIP = "⏭ Bỏ qua"
+ASK_PROVINCE = "Bạn đang sống ở tỉnh/thành phố nào? Chọn bên dưới hoặc gõ tên (có dấu hay không dấu đều được)."
+ASK_COMMUNE = "Bạn ở xã/phường nào? Gõ tên xã/phường, hoặc chọn “Bỏ qua”."
+PROVINCE_UNKNOWN = "Mình chưa nhận ra tỉnh “{text}”. Bạn chọn trong danh sách hoặc gõ lại tên tỉnh nhé."
+PROVINCE_OLD = "Tỉnh {old} nay thuộc {new} (từ 1/7/2025). Mình ghi là {new} nhé."
+LOCALITY_SAVED = "Đã lưu nơi ở: {place}."
+JOINED_GROUP = "Bạn đã tham gia nhóm “{group}”."
+UNKNOWN_CODE = "Mã nhóm “{code}” không đúng hoặc đã hết hạn. Bạn vẫn dùng bot bình thường được."
+READY = "Xong rồi! Chọn một mục trong bảng bên dưới để bắt đầu. Gõ /trogiup để xem hướng dẫn."
+MAIN_MENU = "Bạn muốn làm gì? Chọn một mục bên dưới."
+
+HELP = (
+    "📖 Hướng dẫn\n"
+    "/hoc — học các bài Bình dân học AI\n"
+    "/kiemtra — làm bài kiểm tra\n"
+    "/hoi — hỏi đáp (hoặc gõ câu hỏi bất kỳ)\n"
+    "/tuanle — Tuần lễ hưởng ứng học tập suốt đời\n"
+    "/tiendo — xem tiến độ học\n"
+    "/caidat — đổi nơi ở, tạm dừng nhắc\n"
+    "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"
+    "/xoadulieu — xoá dữ liệu của bạn\n"
+    "ℹ️ Câu trả lời do máy tự động soạn."
+)
+
+SETTINGS = "⚙️ Cài đặt\nNơi ở: {place}\nThông báo: {subs}\nNhắc học: {remind}"
+SET_PLACE = "📍 Đổi nơi ở"
+SET_PAUSE = "🔕 Tạm dừng nhắc"
+SET_RESUME = "🔔 Bật lại nhắc"
+SET_SHOW_NAME = "🏆 Hiện tên trên bảng xếp hạng"
+SET_HIDE_NAME = "🙈 Ẩn tên trên bảng xếp hạng"
+PAUSED = "Đã tạm dừng nhắc học. Bạn vẫn nhận thông báo chung của Hội. Bật lại trong /caidat."
+RESUMED = "Đã bật lại nhắc học."
+NAME_SHOWN = "Tên của bạn sẽ hiện trên bảng xếp hạng tuần."
+NAME_HIDDEN = "Tên của bạn sẽ không hiện trên bảng xếp hạng."
+ON = "đang bật"
+OFF = "đang tắt"
+NOT_SET = "chưa chọn"
+
+UNSUB_CONFIRM = "Bạn sẽ không nhận thông báo và lời nhắc nào nữa. Bạn chắc chứ?"
+UNSUB_YES = "✅ Có, ngừng nhận"
+UNSUB_NO = "↩️ Không"
+UNSUBSCRIBED = "Đã ngừng gửi thông báo và lời nhắc cho bạn. Gõ /dangky nếu muốn nhận lại."
+RESUBSCRIBED = "Bạn sẽ nhận lại thông báo và lời nhắc. Cảm ơn bạn!"
+CANCELLED = "Đã huỷ, không có gì thay đổi."
+
+DELETE_CONFIRM = (
+    "Bot sẽ xoá tên, nơi ở, nhóm, tiến độ học và câu hỏi của bạn. "
+    "Chỉ giữ lại con số thống kê không gắn với tên bạn (ví dụ: tổng số bài đã học trong tỉnh). "
+    "Không thể hoàn tác. Bạn chắc chứ?"
+)
+DELETE_YES = "🗑 Có, xoá dữ liệu"
+DELETED = "Đã xoá dữ liệu của bạn. Cảm ơn bạn đã học cùng bot. Gõ /start nếu muốn bắt đầu lại."
+
+UNKNOWN_COMMAND = "Mình chưa hiểu lệnh “{cmd}”. Gõ /trogiup để xem các lệnh, hoặc chọn trong bảng bên dưới."
+UNSUPPORTED_MEDIA = "Mình chỉ đọc được chữ thôi 🙏 Bạn gõ câu hỏi, hoặc chọn một mục bên dưới nhé."
+EMPTY = "Bạn chưa gõ gì cả. Chọn một mục bên dưới hoặc gõ câu hỏi nhé."
+TOO_LONG = "Tin nhắn dài quá ({n} ký tự). Bạn gõ câu hỏi ngắn gọn hơn (dưới {max} ký tự) nhé."
+NUMBER_HINT = "Bạn trả lời bằng một số từ 1 đến {n}, hoặc gõ chữ của lựa chọn nhé."
+COMING_SOON = "Phần này sắp có. Cảm ơn bạn đã chờ! 🙏"
+STALE_BUTTON = "Nút này đã cũ. Bạn chọn lại trong bảng bên dưới nhé."
+ERROR = "Xin lỗi, bot đang gặp trục trặc nhỏ. Bạn thử lại sau ít phút nhé. 🙏"
+NUMBERED_FOOTER = "Trả lời {nums}."
+NUMBERED_FOOTER_MANY = "Trả lời một số từ 1 đến {n}."
+
+MAX_TEXT = 2000
+
+
+def numbered_footer(n: int) -> str:
+    """“Trả lời 1, 2 hoặc 3.” for small n; a range for long lists."""
+    if n <= 1:
+        return NUMBERED_FOOTER.format(nums="1")
+    if n > 6:
+        return NUMBERED_FOOTER_MANY.format(n=n)
+    nums = ", ".join(str(i) for i in range(1, n)) + f" hoặc {n}"
+    return NUMBERED_FOOTER.format(nums=nums)

@@ -1,0 +1,69 @@
+"""The 34 provinces and cities since 1 July 2025, with the former provinces each absorbed."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from content.textnorm import fold
+
+DATA = Path(__file__).with_name("data") / "provinces-2025.csv"
+_PREFIXES = ("tinh ", "thanh pho ", "tp ", "tp. ")
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    kind: str
+    formed_from: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProvinceMatch:
+    province: Province
+    former: str | None  # the old province name the user typed, if any
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[Province, ...]:
+    with DATA.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return tuple(
+        Province(r["name"], r["kind"], tuple(p.strip() for p in r["formed_from"].split(";") if p.strip()))
+        for r in rows
+    )
+
+
+def _key(text: str) -> str:
+    key = " ".join(fold(text).replace("-", " ").split())
+    for prefix in _PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix) :]
+    return key.replace(" ", "")
+
+
+def find_province(text: str) -> ProvinceMatch | None:
+    """Match a typed name (accents optional, old names accepted) to a current province."""
+    key = _key(text)
+    if not key:
+        return None
+    for p in provinces():
+        if _key(p.name) == key:
+            return ProvinceMatch(p, None)
+    for p in provinces():
+        for old in p.formed_from:
+            if _key(old) == key:
+                return ProvinceMatch(p, old)
+    aliases = {"hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "saigon": "Hồ Chí Minh", "hn": "Hà Nội"}
+    if key in aliases:
+        return find_province(aliases[key])
+    return None
+
+
+def normalise_commune(text: str) -> str:
+    """Tidy a typed commune/ward: NFC, single spaces, each syllable capitalised."""
+    clean = " ".join(unicodedata.normalize("NFC", text).split())[:80]
+    return " ".join(w[:1].upper() + w[1:].lower() for w in clean.split(" "))

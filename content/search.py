@@ -1,0 +1,222 @@
+"""In-memory Vietnamese search over FAQ entries and lesson passages (BM25 on folded syllables + bigrams).
+
+Decision bands follow research/vi-retrieval.md: the share of the query's syllables found in the top
+document ("coverage") decides whether to answer, offer the top hits as buttons, or say "I don't know".
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from content.schema import FaqEntry, Lesson
+from content.textnorm import content_syllables, fold, syllables, tokens
+
+Decision = Literal["answer", "suggest", "refuse"]
+
+K1 = 1.2
+B = 0.75
+QUESTION_WEIGHT = 2  # the question and its alternatives count this many times, the answer once
+LESSON_FACTOR = 0.85  # an FAQ entry wins over a lesson passage with the same score
+ANSWER_COVERAGE = 0.7
+SUGGEST_COVERAGE = 0.5
+PASSAGE_SYLLABLES = 60
+
+# Folded phrases that always mean "not for this bot" (lottery, weather, medical or legal advice,
+# insults, attempts to change the bot's instructions).
+OUT_OF_SCOPE: tuple[str, ...] = (
+    "xo so", "so de", "lo de", "danh de", "con so may man", "ca do", "ca cuoc", "danh bac", "keo bong da",
+    "thoi tiet", "troi co mua", "nhiet do hom nay", "bao so",
+    "uong thuoc", "thuoc gi", "ke don", "chua benh", "tri benh", "dau bung", "dau dau", "huyet ap",
+    "tieu duong", "benh gi", "mang thai", "vo sinh",
+    "ly hon", "kien tung", "khoi kien", "tranh chap dat", "thua ke", "chia tai san", "luat su tu van",
+    "gia vang", "ty gia", "chung khoan", "co phieu", "ket qua bong da", "ty so tran",
+    "dm", "dmm", "vcl", "vkl", "cc", "dit", "du ma", "bot ngu", "may ngu", "do ngu", "ngu nhu", "cut di",
+    "oc cho", "do dien", "bo qua huong dan", "bo qua moi huong dan", "bo qua cac huong dan",
+    "bo qua chi dan", "quen het huong dan",
+    "ignore previous", "ignore all previous", "ignore the above", "ignore your instructions",
+    "system prompt", "jailbreak", "ban la ai khac", "gia vo ban la", "dong vai mot", "developer mode",
+)
+_OOS_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in OUT_OF_SCOPE) + r")\b")
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, with the text to show (accented) and where it comes from."""
+
+    doc_id: str
+    kind: Literal["faq", "lesson"]
+    title: str
+    text: str
+    score: float
+    coverage: float
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Doc:
+    doc_id: str
+    kind: Literal["faq", "lesson"]
+    title: str
+    text: str
+    sources: tuple[str, ...]
+    terms: tuple[str, ...]
+    vocab: frozenset[str] = field(default_factory=frozenset)
+
+
+def is_out_of_scope(query: str) -> bool:
+    """True for lottery, weather, medical/legal advice, insults and prompt-injection attempts."""
+    return bool(_OOS_PATTERN.search(fold(query)))
+
+
+def _faq_doc(entry: FaqEntry) -> _Doc:
+    asked = [entry.question, *entry.alternatives]
+    terms = [t for q in asked for t in tokens(q)] * QUESTION_WEIGHT + tokens(entry.answer)
+    vocab = frozenset(s for text in (*asked, entry.answer) for s in syllables(text))
+    return _Doc(entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab)
+
+
+def _passages(text: str) -> list[str]:
+    """Lesson text cut into chunks of whole sentences of about PASSAGE_SYLLABLES syllables."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for paragraph in text.split("\n"):
+        for sentence in _SENTENCE.split(paragraph.strip()):
+            if not sentence:
+                continue
+            n = len(syllables(sentence))
+            if current and size + n > PASSAGE_SYLLABLES:
+                chunks.append(" ".join(current))
+                current, size = [], 0
+            current.append(sentence)
+            size += n
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def _lesson_docs(lesson: Lesson, module_sources: Sequence[str]) -> list[_Doc]:
+    sources = (f"lesson:{lesson.id}", *module_sources)
+    docs = []
+    for i, chunk in enumerate(_passages(lesson.text)):
+        terms = tokens(lesson.title) + tokens(chunk)
+        vocab = frozenset(syllables(lesson.title) + syllables(chunk))
+        docs.append(_Doc(f"{lesson.id}#{i}", "lesson", lesson.title, chunk, sources, tuple(terms), vocab))
+    return docs
+
+
+class SearchIndex:
+    """BM25 (k1=1.2, b=0.75) over folded syllables and syllable bigrams, rebuilt in memory."""
+
+    def __init__(self, faq: Iterable[FaqEntry] = (), modules: Iterable[Any] = ()) -> None:
+        self._faq: dict[str, FaqEntry] = {e.id: e for e in faq}
+        self._lesson_docs: list[_Doc] = [
+            d for m in modules for lesson in m.lessons for d in _lesson_docs(lesson, list(m.sources))
+        ]
+        self._faq_docs: dict[str, _Doc] = {e.id: _faq_doc(e) for e in self._faq.values()}
+        self._build()
+
+    @classmethod
+    def from_catalog(cls, catalog: Any) -> SearchIndex:
+        """Index any object with `.faq` (FaqEntry list) and `.modules` (Module list)."""
+        return cls(getattr(catalog, "faq", ()), getattr(catalog, "modules", ()))
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def add_entry(self, entry: FaqEntry) -> None:
+        """Add or replace one FAQ entry; it is searchable as soon as this returns."""
+        self._faq[entry.id] = entry
+        self._faq_docs[entry.id] = _faq_doc(entry)
+        self._build()
+
+    def _build(self) -> None:
+        self._docs: list[_Doc] = [*self._faq_docs.values(), *self._lesson_docs]
+        n = len(self._docs)
+        lengths = np.array([len(d.terms) for d in self._docs], dtype=np.float64)
+        avgdl = float(lengths.mean()) if n else 1.0
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for i, doc in enumerate(self._docs):
+            for term, tf in Counter(doc.terms).items():
+                docs_tfs = postings.setdefault(term, ([], []))
+                docs_tfs[0].append(i)
+                docs_tfs[1].append(tf)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, (ids, tfs) in postings.items():
+            idx = np.array(ids, dtype=np.int32)
+            tf = np.array(tfs, dtype=np.float64)
+            idf = math.log(1.0 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
+            norm = tf + K1 * (1.0 - B + B * lengths[idx] / avgdl)
+            self._postings[term] = (idx, idf * tf * (K1 + 1.0) / norm)
+        self._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs])
+        self._syllable_df = Counter({t: len(p[0]) for t, p in self._postings.items() if "_" not in t})
+
+    def _repair(self, sylls: list[str]) -> list[str]:
+        """Replace an unknown syllable by the most common known one at edit distance 1 (typos)."""
+        out = []
+        for s in sylls:
+            if s in self._syllable_df or len(s) < 3 or not s.isascii():
+                out.append(s)
+                continue
+            candidates = [c for c in _edits1(s) if c in self._syllable_df]
+            out.append(max(candidates, key=lambda c: self._syllable_df[c]) if candidates else s)
+        return out
+
+    def search(self, query: str, k: int = 3) -> list[Hit]:
+        """Top-k hits for a question typed any way (accents or not, teencode, small typos)."""
+        sylls = self._repair(syllables(query))
+        if not sylls or not self._docs:
+            return []
+        terms = set(sylls) | {f"{a}_{b}" for a, b in itertools.pairwise(sylls)}
+        scores = np.zeros(len(self._docs))
+        for term in terms:
+            posting = self._postings.get(term)
+            if posting is not None:
+                scores[posting[0]] += posting[1]
+        scores *= self._factor
+        top = np.argsort(-scores)[:k] if len(scores) <= k else np.argpartition(-scores, k)[:k]
+        top = top[np.argsort(-scores[top])]
+        wanted = set(self._repair(content_syllables(query))) or set(sylls)
+        return [self._hit(int(i), float(scores[i]), wanted) for i in top if scores[i] > 0.0]
+
+    def _hit(self, i: int, score: float, wanted: set[str]) -> Hit:
+        doc = self._docs[i]
+        coverage = len(wanted & doc.vocab) / len(wanted)
+        return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources)
+
+    def faq_entry(self, entry_id: str) -> FaqEntry | None:
+        """The FAQ entry behind a hit, with its alternatives and tags."""
+        return self._faq.get(entry_id)
+
+
+def decide(query: str, hits: Sequence[Hit]) -> Decision:
+    """Answer when the top hit covers most of the question, offer choices when unsure, else refuse."""
+    if not hits or is_out_of_scope(query):
+        return "refuse"
+    top = hits[0].coverage
+    if top >= ANSWER_COVERAGE:
+        return "answer"
+    if top >= SUGGEST_COVERAGE:
+        return "suggest"
+    return "refuse"
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits1(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in _ALPHABET}
+    return deletes | swaps | replaces | inserts

@@ -1,0 +1,111 @@
+"""Vietnamese text folding for search and typed-reply matching.
+
+Citizens often type without diacritics and with teencode ("ko", "dc", "j", "ntn"), so both the
+corpus and the query are folded the same way: NFC, lower-case, abbreviation table, strip every
+combining mark, đ→d. Syllables (not word segmentation) are the unit; see research/vi-retrieval.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+# Multi-word spellings joined before tokenizing (keys are lower-case, NFC).
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
+        (r"\bchát[\s\-_.]*(?:gpt|gbt|gtp)\b", "chatgpt"),
+        (r"\bvn[\s\-_.]*eid\b", "vneid"),
+        (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
+        (r"\bdeep[\s\-_.]*fake\b", "deepfake"),
+        (r"\bzalo[\s\-_.]*oa\b", "zalo oa"),
+        (r"\ba\.i\b", "ai"),
+    )
+)
+
+# Teencode and common abbreviations, applied to whole tokens before folding.
+ABBREVIATIONS: dict[str, str] = {
+    "ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "hok": "không",
+    "hong": "không", "hông": "không", "khum": "không", "hem": "không", "k0": "không", "kô": "không",
+    "dc": "được", "đc": "được", "dk": "được", "đx": "được",
+    "j": "gì", "z": "vậy", "v": "vậy", "dzậy": "vậy", "zậy": "vậy", "dzay": "vậy",
+    "ntn": "như thế nào", "ntnao": "như thế nào",
+    "bn": "bao nhiêu", "bnh": "bao nhiêu", "bnhieu": "bao nhiêu", "baonhieu": "bao nhiêu",
+    "gg": "google", "ggl": "google", "fb": "facebook", "ytb": "youtube", "yt": "youtube",
+    "chatgbt": "chatgpt", "chatgtp": "chatgpt", "chatjpt": "chatgpt", "gpt": "chatgpt",
+    "vs": "với", "mn": "mọi người", "mng": "mọi người", "ns": "nói", "ng": "người", "ngta": "người ta",
+    "ak": "à", "ah": "à", "ạk": "ạ",
+    "mk": "mình", "mik": "mình", "mh": "mình", "mjh": "mình",
+    "cx": "cũng", "cg": "cũng", "trc": "trước", "ms": "mới", "lm": "làm", "nx": "nữa",
+    "bik": "biết", "bit": "biết", "bít": "biết", "bjk": "biết", "bt": "biết", "mún": "muốn", "mun": "muốn",
+    "thik": "thích", "wa": "qua", "ntin": "nhắn tin", "tn": "tin nhắn",
+    "dt": "điện thoại", "đt": "điện thoại", "dth": "điện thoại", "sdt": "số điện thoại",
+    "sđt": "số điện thoại", "tl": "trả lời", "kq": "kết quả", "ad": "admin", "pp": "phương pháp",
+    "cccd": "căn cước công dân", "cmnd": "chứng minh nhân dân", "tk": "tài khoản",
+    "ttin": "thông tin", "hđ": "hoạt động", "hd": "hướng dẫn", "hdan": "hướng dẫn",
+    "cntt": "công nghệ thông tin", "hs": "học sinh", "gv": "giáo viên", "nq": "nghị quyết",
+}
+
+# Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
+_FILLERS_RAW = "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn"
+
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return bare.replace("đ", "d").replace("Đ", "d")
+
+
+_FILLERS = frozenset(_strip_marks(w) for w in _FILLERS_RAW.split())
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """NFC, lower-case, expand teencode, strip diacritics, đ→d; words joined by single spaces."""
+    low = unicodedata.normalize("NFC", text).lower()
+    for pattern, repl in _PHRASES:
+        low = pattern.sub(repl, low)
+    words = [ABBREVIATIONS.get(w, w) for w in _WORD.findall(low)]
+    return _strip_marks(" ".join(words)).replace("_", " ").strip()
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables of a text, in order."""
+    return _WORD.findall(fold(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded syllables plus adjacent-syllable bigrams ("hoc_tap"): the units the search index counts."""
+    sylls = syllables(text)
+    return sylls + [f"{a}_{b}" for a, b in itertools.pairwise(sylls)]
+
+
+def content_syllables(text: str) -> list[str]:
+    """Folded syllables without politeness fillers ("ạ", "vậy", "cho tôi hỏi"); used for coverage."""
+    return [s for s in syllables(text) if s not in _FILLERS]
+
+
+def _label_key(text: str) -> str:
+    return _SPACE.sub(" ", fold(text)).strip()
+
+
+def match_label(text: str, labels: Sequence[str]) -> int | None:
+    """Index of the button label a typed reply means ("dong y" → "✅ Đồng ý"), or None if unclear."""
+    key = _label_key(text)
+    if not key:
+        return None
+    keys = [_label_key(label) for label in labels]
+    exact = [i for i, k in enumerate(keys) if k == key]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        return None
+    prefixed = [i for i, k in enumerate(keys) if k.startswith(key)]
+    return prefixed[0] if len(prefixed) == 1 else None

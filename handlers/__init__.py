@@ -1,0 +1,19 @@
+"""Conversation logic per feature; `build_router` composes them in one visible place."""
+
+from __future__ import annotations
+
+from bot.router import Router
+
+
+def build_router() -> Router:
+    """Every feature router, included once."""
+    from handlers import privacy, settings, soon, start, system
+
+    root = Router("root").include(
+        system.router,
+        start.router,
+        settings.router,
+        privacy.router,
+    )
+    soon.fill_missing(root)
+    return root

@@ -1,0 +1,102 @@
+"""Shared fixtures: a fresh database per test (SQLite always, PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+
+PG_URL = os.environ.get("HOCBOT_TEST_DATABASE_URL")
+ENV_NAMES = [
+    "DATABASE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_WEBHOOK_URL",
+    "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_API_BASE_URL", "ZALO_WEBHOOK_SECRET",
+    "ZALO_OA_APP_ID", "ZALO_OA_SECRET_KEY", "ZALO_OA_REFRESH_TOKEN", "ZALO_OA_API_BASE_URL",
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "HOCBOT_LLM_MODEL", "HOCBOT_WEB_HOST", "HOCBOT_WEB_PORT",
+    "HOCBOT_TIMEZONE", "HOCBOT_BROADCAST_RATE", "ZALO_BROADCAST_RATE", "HOCBOT_ADMINS",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's configuration."""
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection outside the loopback fails the test (PTB's tests do the same)."""
+    real = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")) and "/" not in host:
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+        return real(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def _backends() -> list[Any]:
+    params: list[Any] = ["sqlite"]
+    params.append(
+        pytest.param("postgres", marks=pytest.mark.skipif(not PG_URL, reason="HOCBOT_TEST_DATABASE_URL not set"))
+    )
+    return params
+
+
+@pytest.fixture(params=_backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A brand-new empty database URL for this test."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'hocbot.db'}"
+        return
+    assert PG_URL is not None
+    name = f"hocbot_t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_admin(sql: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    assert PG_URL is not None
+    dsn = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
+
+    async def run() -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def make_settings(db_url: str, **overrides: Any) -> Settings:
+    return Settings(_env_file=None, database_url=db_url, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return make_settings(db_url)
+
+
+@pytest.fixture
+async def services(settings: Settings) -> AsyncIterator[Any]:
+    from bot.app import build_services
+
+    svc = await build_services(settings)
+    yield svc
+    await svc.db.dispose()

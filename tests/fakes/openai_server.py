@@ -1,0 +1,203 @@
+"""A local OpenAI-compatible server (chat completions, streamed or not) for LLM tests."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+Responder = Callable[[list[dict[str, Any]]], str]
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class RecordedRequest:
+    """One request the fake received (authorised or not)."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return list(self.body.get("messages", []))
+
+    @property
+    def stream(self) -> bool:
+        return bool(self.body.get("stream"))
+
+    def content(self, role: str) -> str:
+        """All text sent with this role, joined."""
+        return "\n".join(str(m.get("content", "")) for m in self.messages if m.get("role") == role)
+
+
+class FakeOpenAI:
+    """`async with FakeOpenAI() as fake:` then point AsyncOpenAI at `fake.base_url` with `fake.api_key`."""
+
+    def __init__(self, api_key: str = "sk-test-fake", model: str = "gpt-4o-mini") -> None:
+        self.api_key = api_key
+        self.model = model
+        self.requests: list[RecordedRequest] = []
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+        self._closing = asyncio.Event()
+        self._fixed_pieces: list[str] | None = None
+        self.reply("Xin chào [1].")
+
+    # ---- modes -------------------------------------------------------------------------------------
+
+    def reply(self, text: str | list[str], *, chunk_words: int = 2) -> None:
+        """Answer every request with this fixed text, streamed `chunk_words` words per chunk;
+        a list is streamed as exactly those chunks. Resets slow/fail/hang."""
+        self.responder(lambda _messages: "".join(text), chunk_words=chunk_words)
+        self._fixed_pieces = list(text) if isinstance(text, list) else None
+
+    def responder(self, fn: Responder, *, chunk_words: int = 2) -> None:
+        """Compute the answer from the request messages. Resets slow/fail/hang."""
+        self._fn: Responder = fn
+        self._fixed_pieces = None
+        self._chunk_words = max(1, chunk_words)
+        self._status = 200
+        self._hang = False
+        self._first_delay = 0.0
+        self._chunk_delay = 0.0
+
+    def slow(self, first_byte: float, between_chunks: float = 0.0) -> None:
+        """Wait `first_byte` seconds before answering and `between_chunks` between streamed chunks."""
+        self._first_delay = first_byte
+        self._chunk_delay = between_chunks
+
+    def fail(self, status: int = 500) -> None:
+        """Answer with an OpenAI-style error body and this HTTP status."""
+        self._status = status
+
+    def empty(self) -> None:
+        """Answer with no content at all."""
+        self.reply("")
+
+    def hang(self) -> None:
+        """Accept the request and never send a byte back."""
+        self._hang = True
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    async def __aenter__(self) -> FakeOpenAI:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_get("/v1/models", self._models)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.1, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = int(self._runner.addresses[0][1])
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._closing.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ---- handlers ----------------------------------------------------------------------------------
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization", "") == f"Bearer {self.api_key}"
+
+    @staticmethod
+    def _error(status: int, message: str, kind: str, code: str | None = None) -> web.Response:
+        body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+        return web.json_response(body, status=status)
+
+    async def _models(self, request: web.Request) -> web.Response:
+        self.requests.append(RecordedRequest(request.path, dict(request.headers)))
+        if not self._authorised(request):
+            return self._error(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key")
+        model = {"id": self.model, "object": "model", "created": 1700000000, "owned_by": "fake"}
+        return web.json_response({"object": "list", "data": [model]})
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            body = {}
+        self.requests.append(RecordedRequest(request.path, dict(request.headers), body))
+        if not self._authorised(request):
+            return self._error(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key")
+        if not isinstance(body, dict) or not body.get("messages"):
+            return self._error(400, "'messages' is a required property", "invalid_request_error")
+        if self._hang:
+            await self._closing.wait()
+            raise web.HTTPServiceUnavailable()
+        if self._first_delay:
+            await asyncio.sleep(self._first_delay)
+        if self._status >= 400:
+            return self._error(self._status, "The server had an error while processing your request.",
+                               "server_error")
+        text = self._fn(body["messages"])
+        model = str(body.get("model") or self.model)
+        if body.get("stream"):
+            return await self._stream(request, text, model, body)
+        return web.json_response(_completion(text, model))
+
+    async def _stream(
+        self, request: web.Request, text: str, model: str, body: dict[str, Any]
+    ) -> web.StreamResponse:
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream; charset=utf-8",
+                                           "Cache-Control": "no-cache"})
+        await resp.prepare(request)
+        cid, created = f"chatcmpl-fake{next(_ids)}", int(time.time())
+
+        async def send(delta: dict[str, Any], finish: str | None = None) -> None:
+            chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                     "system_fingerprint": "fp_fake",
+                     "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+            await resp.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+
+        await send({"role": "assistant", "content": "", "refusal": None})
+        for piece in self._fixed_pieces or _pieces(text, self._chunk_words):
+            if self._chunk_delay:
+                await asyncio.sleep(self._chunk_delay)
+            await send({"content": piece})
+        await send({}, "stop")
+        if (body.get("stream_options") or {}).get("include_usage"):
+            usage = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                     "choices": [], "usage": _usage(text)}
+            await resp.write(f"data: {json.dumps(usage)}\n\n".encode())
+        await resp.write(b"data: [DONE]\n\n")
+        await resp.write_eof()
+        return resp
+
+
+def _pieces(text: str, words: int) -> list[str]:
+    """Split text into chunks of a few words, keeping the spaces so the pieces join back exactly."""
+    tokens = text.split(" ")
+    out = [" ".join(tokens[i:i + words]) for i in range(0, len(tokens), words)]
+    return [p + " " if i < len(out) - 1 else p for i, p in enumerate(out) if p or i < len(out) - 1]
+
+
+def _usage(text: str) -> dict[str, int]:
+    n = len(text.split())
+    return {"prompt_tokens": 100, "completion_tokens": n, "total_tokens": 100 + n}
+
+
+def _completion(text: str, model: str) -> dict[str, Any]:
+    return {
+        "id": f"chatcmpl-fake{next(_ids)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "system_fingerprint": "fp_fake",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text, "refusal": None},
+                     "logprobs": None, "finish_reason": "stop"}],
+        "usage": _usage(text),
+    }
