@@ -27,8 +27,8 @@ class UserFacingError(Exception):
 
 
 def system_clock() -> dt.datetime:
-    """Naive UTC now; tests replace it with a controllable clock."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Aware UTC now; tests replace it with a controllable clock."""
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

@@ -9,8 +9,8 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> dt.datetime:
-    """Naive UTC timestamp (portable across SQLite and PostgreSQL)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Aware UTC timestamp (sqlmodel stores aware datetimes and returns them in UTC)."""
+    return dt.datetime.now(dt.UTC)
 
 
 class User(SQLModel, table=True):

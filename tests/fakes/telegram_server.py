@@ -251,13 +251,17 @@ class FakeTelegram(Methods):
         self._limit = _RateLimit(global_per_sec, per_chat_per_sec, burst, retry_after, bucket)
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Wait until `predicate()` holds; it is re-checked after every request the fake answers."""
+        """Wait until `predicate()` holds: re-checked after every request the fake answers, and every 10 ms
+        (the predicate may look at bot-side state that changes without a request)."""
+        deadline = time.monotonic() + timeout
         async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
-            except TimeoutError:
-                recent = ", ".join(f"{c.method}:{c.status}" for c in self.transcript[-8:])
-                raise AssertionError(f"condition not met within {timeout}s; last calls: {recent}") from None
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    recent = ", ".join(f"{c.method}:{c.status}" for c in self.transcript[-8:])
+                    raise AssertionError(f"condition not met within {timeout}s; last calls: {recent}")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), min(remaining, 0.01))
 
     def pending_updates(self) -> list[dict[str, Any]]:
         return list(self._queue)

@@ -1,8 +1,8 @@
 """core tables
 
-Revision ID: 39a2a6a91ac7
+Revision ID: b8171c0600af
 Revises: 
-Create Date: 2026-11-23 09:36:42.790824
+Create Date: 2026-11-23 09:37:58.556252
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '39a2a6a91ac7'
+revision: str = 'b8171c0600af'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
