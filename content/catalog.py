@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
 
 from content.schema import FaqEntry, Lesson, Module, QuizQuestion, Source, WeekInfo
-from content.validate import CheckReport, ContentError, Parsed, check_parsed, parse_dir
+from content.validate import CheckReport, ContentError, Parsed, check_parsed, is_valid, validate_item
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -132,3 +136,107 @@ def load_catalog(root: Path | None = None) -> Catalog:
 def default_catalog() -> Catalog:
     """The shipped content, loaded once per process."""
     return load_catalog()
+
+
+# --- reading the YAML files -----------------------------------------------------------------------
+
+
+def parse_dir(root: Path) -> Parsed:
+    """Parse sources*.yaml, modules/*.yaml (one module each), faq/*.yaml (lists) and week.yaml."""
+    out = Parsed()
+    if not root.is_dir():
+        out.errors.append(f"{root}: content folder not found")
+        return out
+    source_files = sorted(root.glob("sources*.yaml"))
+    if not source_files:
+        out.errors.append(f"{root}: no sources*.yaml file")
+    for path in source_files:
+        for raw, pos in _entries(root, path, "source", out.errors):
+            src = validate_item(Source, raw, _rel(path, root), "source", pos, out.errors)
+            if src and _register(out, "source", src.id, path, root):
+                out.sources[src.id] = src
+    for path in sorted((root / "modules").glob("*.yaml")):
+        mod = _parse_module(root, path, out)
+        if mod and _register(out, "module", mod.id, path, root):
+            out.modules.append(mod)
+    for path in sorted((root / "faq").glob("*.yaml")):
+        for raw, pos in _entries(root, path, "faq", out.errors):
+            entry = validate_item(FaqEntry, raw, _rel(path, root), "faq", pos, out.errors)
+            if entry and _register(out, "faq", entry.id, path, root):
+                out.faq.append(entry)
+    week_path = root / "week.yaml"
+    if not week_path.is_file():
+        out.errors.append(f"{root}: week.yaml is missing")
+    else:
+        raw_week = _read_yaml(week_path, "week.yaml", out.errors)
+        if isinstance(raw_week, dict):
+            out.week = validate_item(WeekInfo, raw_week, "week.yaml", "week", 1, out.errors)
+        elif raw_week is not None:
+            out.errors.append("week.yaml: expected a mapping")
+    return out
+
+
+def _read_yaml(path: Path, rel: str, errors: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
+        errors.append(f"{rel}: cannot read YAML: " + " ".join(str(exc).split()))
+        return None
+
+
+def _entries(root: Path, path: Path, kind: str, errors: list[str]) -> list[tuple[dict[str, Any], int]]:
+    """The mappings of a YAML list file, with their 1-based positions."""
+    rel = _rel(path, root)
+    data = _read_yaml(path, rel, errors)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        errors.append(f"{rel}: expected a YAML list of {kind} entries")
+        return []
+    found = []
+    for pos, raw in enumerate(data, start=1):
+        if isinstance(raw, dict):
+            found.append((raw, pos))
+        else:
+            errors.append(f"{rel}: {kind} #{pos}: expected a mapping, got {type(raw).__name__}")
+    return found
+
+
+def _parse_module(root: Path, path: Path, out: Parsed) -> Module | None:
+    """One module; a module with invalid lessons/questions keeps its valid ones so later checks still run."""
+    rel = _rel(path, root)
+    raw = _read_yaml(path, rel, out.errors)
+    if not isinstance(raw, dict):
+        if raw is not None:
+            out.errors.append(f"{rel}: expected one module (a mapping)")
+        return None
+    mod = validate_item(Module, raw, rel, "module", 1, out.errors)
+    if mod is not None:
+        return mod
+    lessons = [x for x in _list(raw.get("lessons")) if is_valid(Lesson, x)]
+    quiz = [x for x in _list(raw.get("quiz")) if is_valid(QuizQuestion, x)]
+    try:
+        mod = Module.model_validate({**raw, "lessons": lessons, "quiz": quiz})
+    except ValidationError:
+        return None
+    out.salvaged.add(mod.id)
+    out.broken_lessons |= {(mod.id, str(x["id"])) for x in _list(raw.get("lessons")) if "id" in x}
+    return mod
+
+
+def _list(value: Any) -> list[dict[str, Any]]:
+    return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def _register(out: Parsed, kind: str, item_id: str, path: Path, root: Path) -> bool:
+    """Remember where an item came from; a repeated id is an error and the repeat is skipped."""
+    key, rel = f"{kind}:{item_id}", _rel(path, root)
+    if key in out.where:
+        out.errors.append(f"{rel}: duplicate {kind} id '{item_id}' (also in {out.where[key]})")
+        return False
+    out.where[key] = rel
+    return True
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -1,4 +1,4 @@
-"""Reads the content YAML files and checks them; every error names the file and the item."""
+"""Checks the parsed content; every error names the file and the item."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from content.schema import (
@@ -66,7 +64,7 @@ class ContentError(Exception):
 
 @dataclass
 class Parsed:
-    """Everything that parsed, where it came from, and the errors so far."""
+    """Everything that parsed, where it came from, and the errors found while reading."""
 
     sources: dict[str, Source] = field(default_factory=dict)
     modules: list[Module] = field(default_factory=list)
@@ -74,109 +72,8 @@ class Parsed:
     week: WeekInfo | None = None
     where: dict[str, str] = field(default_factory=dict)  # "module:m1" / "faq:x" / "source:y" -> file
     errors: list[str] = field(default_factory=list)
-
-
-def parse_dir(root: Path) -> Parsed:
-    """Parse sources*.yaml, modules/*.yaml, faq/*.yaml and week.yaml under root."""
-    out = Parsed()
-    if not root.is_dir():
-        out.errors.append(f"{root}: content folder not found")
-        return out
-    source_files = sorted(root.glob("sources*.yaml"))
-    if not source_files:
-        out.errors.append(f"{root}: no sources*.yaml file")
-    for path in source_files:
-        for src in _parse_items(root, path, Source, "source", out.errors, as_list=True):
-            if _register(out, "source", src.id, path, root):
-                out.sources[src.id] = src
-    for path in sorted((root / "modules").glob("*.yaml")):
-        for mod in _parse_items(root, path, Module, "module", out.errors, as_list=False):
-            if _register(out, "module", mod.id, path, root):
-                out.modules.append(mod)
-    for path in sorted((root / "faq").glob("*.yaml")):
-        for entry in _parse_items(root, path, FaqEntry, "faq", out.errors, as_list=True):
-            if _register(out, "faq", entry.id, path, root):
-                out.faq.append(entry)
-    week_path = root / "week.yaml"
-    if week_path.is_file():
-        weeks = _parse_items(root, week_path, WeekInfo, "week", out.errors, as_list=False)
-        out.week = weeks[0] if weeks else None
-    else:
-        out.errors.append(f"{root}: week.yaml is missing")
-    return out
-
-
-def _register(out: Parsed, kind: str, item_id: str, path: Path, root: Path) -> bool:
-    """Remember where an item came from; a repeated id is an error and the repeat is skipped."""
-    key = f"{kind}:{item_id}"
-    rel = _rel(path, root)
-    if key in out.where:
-        out.errors.append(f"{rel}: duplicate {kind} id '{item_id}' (also in {out.where[key]})")
-        return False
-    out.where[key] = rel
-    return True
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _parse_items(
-    root: Path, path: Path, model: type[M], kind: str, errors: list[str], as_list: bool
-) -> list[M]:
-    rel = _rel(path, root)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
-        errors.append(f"{rel}: cannot read YAML: {exc}".replace("\n", " "))
-        return []
-    if data is None and as_list:
-        return []
-    raws: list[Any] = data if as_list and isinstance(data, list) else [data]
-    if as_list and not isinstance(data, list):
-        errors.append(f"{rel}: expected a YAML list of {kind} entries")
-        return []
-    items: list[M] = []
-    for pos, raw in enumerate(raws, start=1):
-        if not isinstance(raw, dict):
-            errors.append(f"{rel}: {kind} #{pos}: expected a mapping, got {type(raw).__name__}")
-            continue
-        try:
-            items.append(model.model_validate(raw))
-        except ValidationError as exc:
-            name = f"{kind} '{raw['id']}'" if isinstance(raw.get("id"), str) else f"{kind} #{pos}"
-            for err in exc.errors():
-                errors.append(f"{rel}: {name}: {_describe(raw, err['loc'])}: {err['msg']}")
-    return items
-
-
-def _describe(raw: Any, loc: Iterable[int | str]) -> str:
-    """Turn a pydantic location like ('lessons', 1, 'text') into "lesson 'm1l2' field text"."""
-    parts: list[str] = []
-    node = raw
-    for key in loc:
-        child = node[key] if isinstance(node, (dict, list)) and _has(node, key) else None  # type: ignore[index]
-        if isinstance(key, int) and isinstance(child, dict) and isinstance(child.get("id"), str):
-            parts[-1:] = [f"{_singular(parts[-1] if parts else 'item')} '{child['id']}'"]
-        elif isinstance(key, int):
-            parts.append(f"#{key}")
-        else:
-            parts.append(str(key))
-        node = child
-    return " ".join(parts) or "entry"
-
-
-def _has(node: dict[Any, Any] | list[Any], key: int | str) -> bool:
-    if isinstance(node, list):
-        return isinstance(key, int) and 0 <= key < len(node)
-    return key in node
-
-
-def _singular(name: str) -> str:
-    return {"lessons": "lesson", "quiz": "question", "themes": "theme"}.get(name, name)
+    salvaged: set[str] = field(default_factory=set)  # modules kept without their invalid lessons/questions
+    broken_lessons: set[tuple[str, str]] = field(default_factory=set)  # (module, lesson) of those modules
 
 
 def check_parsed(p: Parsed) -> list[str]:
@@ -187,11 +84,14 @@ def check_parsed(p: Parsed) -> list[str]:
     orders: dict[int, str] = {}
     for mod in p.modules:
         f = p.where.get(f"module:{mod.id}", "modules/?")
-        errors += _check_module(mod, f, p.sources, lesson_ids, question_ids)
+        errors += _check_module(mod, f, p.sources, p.salvaged, lesson_ids, question_ids)
         if mod.order in orders:
             errors.append(f"{f}: module '{mod.id}': order {mod.order} is also used by '{orders[mod.order]}'")
         orders.setdefault(mod.order, mod.id)
     lessons_by_module = {m.id: {les.id for les in m.lessons} for m in p.modules}
+    for module_id, lesson_id in p.broken_lessons:  # refs into a broken module are not new errors
+        lesson_ids.setdefault(lesson_id, module_id)
+        lessons_by_module.setdefault(module_id, set()).add(lesson_id)
     for entry in p.faq:
         f = p.where.get(f"faq:{entry.id}", "faq/?")
         errors += _check_faq(entry, f, p.sources, lesson_ids, lessons_by_module)
@@ -205,15 +105,21 @@ def check_parsed(p: Parsed) -> list[str]:
 
 
 def _check_module(
-    mod: Module, f: str, sources: dict[str, Source], lesson_ids: dict[str, str], question_ids: dict[str, str]
+    mod: Module,
+    f: str,
+    sources: dict[str, Source],
+    salvaged: set[str],
+    lesson_ids: dict[str, str],
+    question_ids: dict[str, str],
 ) -> list[str]:
     errs: list[str] = []
     where = f"{f}: module '{mod.id}'"
     if not SHORT_ID.match(mod.id):
         errs.append(f"{where}: id must be short lowercase ascii (≤ 16 chars)")
-    if not MIN_LESSONS <= len(mod.lessons) <= MAX_LESSONS:
+    counted = mod.id not in salvaged  # a salvaged module lost items that are already reported
+    if counted and not MIN_LESSONS <= len(mod.lessons) <= MAX_LESSONS:
         errs.append(f"{where}: has {len(mod.lessons)} lessons (needs {MIN_LESSONS}–{MAX_LESSONS})")
-    if len(mod.quiz) < MIN_QUESTIONS:
+    if counted and len(mod.quiz) < MIN_QUESTIONS:
         errs.append(f"{where}: has {len(mod.quiz)} quiz questions (needs at least {MIN_QUESTIONS})")
     errs += [f"{where}: unknown source id '{s}'" for s in mod.sources if s not in sources]
     for les in mod.lessons:
@@ -310,3 +216,46 @@ def _too_long(item: str, name: str, text: str, limit: int) -> list[str]:
 
 def _is_nfc(text: str) -> bool:
     return unicodedata.is_normalized("NFC", text)
+
+
+def is_valid(model: type[BaseModel], raw: dict[str, Any]) -> bool:
+    try:
+        model.model_validate(raw)
+    except ValidationError:
+        return False
+    return True
+
+
+def validate_item(
+    model: type[M], raw: dict[str, Any], rel: str, kind: str, pos: int, errors: list[str]
+) -> M | None:
+    """The validated item, or None after adding one error per problem, naming the file and item."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        name = f"{kind} '{raw['id']}'" if isinstance(raw.get("id"), str) else f"{kind} #{pos}"
+        errors.extend(f"{rel}: {name}: {_describe(raw, e['loc'])}: {e['msg']}" for e in exc.errors())
+        return None
+
+
+def _describe(raw: Any, loc: Iterable[int | str]) -> str:
+    """Turn a pydantic location like ('lessons', 1, 'text') into "lesson 'm1l2' text"."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        child = _child(node, key)
+        if isinstance(key, int) and isinstance(child, dict) and isinstance(child.get("id"), str):
+            parts[-1:] = [f"{_SINGULAR.get(parts[-1], 'item') if parts else 'item'} '{child['id']}'"]
+        else:
+            parts.append(f"#{key}" if isinstance(key, int) else str(key))
+        node = child
+    return " ".join(parts) or "entry"
+
+
+_SINGULAR = {"lessons": "lesson", "quiz": "question", "themes": "theme"}
+
+
+def _child(node: Any, key: int | str) -> Any:
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
+    return node.get(key) if isinstance(node, dict) else None

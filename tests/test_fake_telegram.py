@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr"
 """Self-tests of the fake Telegram Bot API server, driven by the real python-telegram-bot 22.8."""
 
 from __future__ import annotations
@@ -70,8 +71,15 @@ async def test_every_update_the_fake_emits_parses_in_ptb(tg: FakeTelegram) -> No
     async with bot_for(tg) as bot:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton("Tiếp", callback_data="l:1:next")]])
         await bot.send_message(lan.id, "Bài 1: Học suốt đời", reply_markup=markup)
-        await bot.send_poll(lan.id, "Thủ đô Việt Nam?", ["Huế", "Hà Nội"], type="quiz",
-                            correct_option_ids=[1], is_anonymous=False, explanation="Hà Nội là thủ đô.")
+        await bot.send_poll(
+            lan.id,
+            "Thủ đô Việt Nam?",
+            ["Huế", "Hà Nội"],
+            type="quiz",
+            correct_option_ids=[1],
+            is_anonymous=False,
+            explanation="Hà Nội là thủ đô.",
+        )
         await lan.send("xin chào")
         await lan.send("/start hoc_tap_2026")
         await lan.press("l:1:next")
@@ -84,8 +92,18 @@ async def test_every_update_the_fake_emits_parses_in_ptb(tg: FakeTelegram) -> No
         raw = tg.pending_updates()
         updates = [Update.de_json(u, bot) for u in raw]
     kinds = [next(k for k in u if k != "update_id") for u in raw]
-    assert kinds == ["message", "message", "callback_query", "poll_answer", "poll", "message", "message",
-                     "message", "my_chat_member", "my_chat_member"]
+    assert kinds == [
+        "message",
+        "message",
+        "callback_query",
+        "poll_answer",
+        "poll",
+        "message",
+        "message",
+        "message",
+        "my_chat_member",
+        "my_chat_member",
+    ]
     ids = [u.update_id for u in updates]
     assert ids == sorted(set(ids)) and ids[0] > 10_000_000
     for update in updates:
@@ -128,8 +146,14 @@ async def test_quiz_poll_answer_reaches_handler(tg: FakeTelegram) -> None:
     answers: list[tuple[int, tuple[int, ...]]] = []
 
     async def quiz(update: Update, context: Ctx) -> None:
-        await update.effective_chat.send_poll("2 + 2 = ?", ["3", "4"], type="quiz", correct_option_ids=[1],
-                                              is_anonymous=False, explanation="2 + 2 = 4")
+        await update.effective_chat.send_poll(
+            "2 + 2 = ?",
+            ["3", "4"],
+            type="quiz",
+            correct_option_ids=[1],
+            is_anonymous=False,
+            explanation="2 + 2 = 4",
+        )
 
     async def on_answer(update: Update, context: Ctx) -> None:
         answers.append((update.poll_answer.user.id, update.poll_answer.option_ids))
@@ -154,6 +178,7 @@ async def test_anonymous_poll_cannot_be_answered(tg: FakeTelegram) -> None:
     assert "anonymous" in tg.violations[0]
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBUserWarning")
 async def test_protocol_violations_are_recorded(tg: FakeTelegram) -> None:
     lan = tg.user(5550001)
     async with bot_for(tg) as bot:
@@ -162,8 +187,10 @@ async def test_protocol_violations_are_recorded(tg: FakeTelegram) -> None:
         with pytest.raises(BadRequest):
             await bot.do_api_request("sendMessage", api_kwargs={"text": "thiếu chat_id"})
         with pytest.raises(BadRequest):
-            await bot.do_api_request("sendMessage", api_kwargs={"chat_id": lan.id, "text": "x", "colour": "red"})
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+            await bot.do_api_request(
+                "sendMessage", api_kwargs={"chat_id": lan.id, "text": "x", "colour": "red"}
+            )
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             markup = InlineKeyboardMarkup([[InlineKeyboardButton("Dài", callback_data="đ" * 40)]])
             await bot.send_message(lan.id, "Chọn bài", reply_markup=markup)
         with pytest.raises(BadRequest, match="too long"):
@@ -173,7 +200,9 @@ async def test_protocol_violations_are_recorded(tg: FakeTelegram) -> None:
         with pytest.raises(BadRequest):
             await bot.send_message(lan.id, "<b>đậm<i>nghiêng</b>", parse_mode="HTML")
     assert len(tg.violations) == 7
-    assert "noSuchMethod" in tg.violations[0] and "chat_id" in tg.violations[1] and "colour" in tg.violations[2]
+    assert (
+        "noSuchMethod" in tg.violations[0] and "chat_id" in tg.violations[1] and "colour" in tg.violations[2]
+    )
     with pytest.raises(AssertionError, match="7 Bot API protocol violation"):
         tg.assert_clean()
     assert tg.calls("noSuchMethod")[0].status == 404
@@ -182,11 +211,14 @@ async def test_protocol_violations_are_recorded(tg: FakeTelegram) -> None:
 async def test_callback_answered_once_and_not_modified_edit(tg: FakeTelegram) -> None:
     lan = tg.user(5550001)
     async with bot_for(tg) as bot:
-        msg = await bot.send_message(lan.id, "Chọn", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("A", callback_data="a")]]))
+        msg = await bot.send_message(
+            lan.id,
+            "Chọn",
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]]),
+        )
         query_id = await lan.press("a")
         assert await bot.answer_callback_query(query_id, text="Đúng rồi!")
-        with pytest.raises(BadRequest, match="(?i)query is too old"):
+        with pytest.raises(BadRequest, match=r"(?i)query is too old"):
             await bot.answer_callback_query(query_id)
         with pytest.raises(BadRequest, match="not modified"):
             await bot.edit_message_text("Chọn", lan.id, msg.message_id, reply_markup=msg.reply_markup)
@@ -234,10 +266,10 @@ async def test_blocked_deactivated_and_unknown_chats(tg: FakeTelegram) -> None:
         await minh.deactivate()
         with pytest.raises(Forbidden, match="user is deactivated"):
             await app.bot.send_message(minh.id, "Chào")
-        with pytest.raises(BadRequest, match="(?i)chat not found"):
+        with pytest.raises(BadRequest, match=r"(?i)chat not found"):
             await app.bot.send_message(123, "Chào")
         tg.set_fate(hoa.id, "not_found")
-        with pytest.raises(BadRequest, match="(?i)chat not found"):
+        with pytest.raises(BadRequest, match=r"(?i)chat not found"):
             await app.bot.send_chat_action(hoa.id, "typing")
         await lan.unblock()
         await app.bot.send_message(lan.id, "Chào lại")
@@ -303,6 +335,13 @@ async def test_get_updates_offset_limit_and_instant_wakeup(tg: FakeTelegram) -> 
         empty_started = time.monotonic()
         empty = await (await http.post(url, json={"offset": confirm + 1, "timeout": 30})).json()
         assert empty["result"] == [] and 0.15 < time.monotonic() - empty_started < 0.5
+        await lan.send("một")
+        await lan.send("hai")
+        last = await (await http.post(url, json={"offset": -1})).json()
+        assert [u["message"]["text"] for u in last["result"]] == ["hai"]
+        await http.post(url, json={"offset": last["result"][0]["update_id"] + 1, "allowed_updates": ["poll"]})
+        await lan.send("bị lọc")
+        assert (await (await http.post(url, data={"timeout": "0"})).json())["result"] == []
         bad = await http.post(f"{tg.base_url}123:WRONG/getMe")
         assert bad.status == 401 and (await bad.json())["description"] == "Unauthorized"
     tg.assert_clean()
@@ -323,12 +362,17 @@ async def test_documents_drafts_commands_and_keyboards(tg: FakeTelegram) -> None
         assert [c.command for c in await bot.get_my_commands()] == ["start", "hoc"]
         await bot.send_message(lan.id, "Chọn", reply_markup=ReplyKeyboardMarkup([["Học", "Hỏi"]]))
         assert lan.keyboard() == ["Học", "Hỏi"]
+        poll_msg = await bot.send_poll(lan.id, "Bạn có rảnh không?", ["Có", "Không"], is_anonymous=False)
+        assert (await bot.stop_poll(lan.id, poll_msg.message_id)).is_closed
+        assert await bot.delete_message(lan.id, poll_msg.message_id)
+        assert await bot.set_my_description("Trợ lý học tập suốt đời")
+    assert tg.calls("setMyDescription")[0].generic and lan.messages()[-1]["text"] == "Chọn"
     tg.assert_clean()
 
 
 async def test_many_users_throughput(tg: FakeTelegram) -> None:
     async def echo(update: Update, context: Ctx) -> None:
-        await update.effective_chat.send_message(update.message.text)
+        await update.effective_chat.send_message(str(update.message.text))
 
     users = [tg.user(6000000 + i, first_name=f"U{i}") for i in range(50)]
     done: Callable[[], bool] = lambda: sum(tg.sent_to(u.id) for u in users) == 200  # noqa: E731

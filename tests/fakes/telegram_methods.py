@@ -125,7 +125,7 @@ class Methods:
         for method in _MEDIA:
             self.handlers[method] = self._media_sender(method)
 
-    # -- helpers ----------------------------------------------------------------------------------------------
+    # -- helpers ----------------------------------------------------------------------------------
     def _fake(self) -> FakeTelegram:
         return self  # type: ignore[return-value]
 
@@ -144,6 +144,8 @@ class Methods:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat.fate == "deactivated":
             raise ApiError(403, "Forbidden: user is deactivated")
+        if chat.fate == "not_started":
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         return chat
 
     def _bot_message(self, chat: ChatState, method: str, p: dict[str, Any], **content: Any) -> dict[str, Any]:
@@ -179,7 +181,7 @@ class Methods:
             raise ApiError(400, f"Bad Request: {missing}")
         return chat, record
 
-    # -- bot identity / webhook -------------------------------------------------------------------------------
+    # -- bot identity / webhook -------------------------------------------------------------------
     async def _true(self, p: dict[str, Any]) -> bool:
         return True
 
@@ -199,7 +201,10 @@ class Methods:
         if "allowed_updates" in p:
             tg.allowed_updates = list(p["allowed_updates"] or [])
         tg.set_webhook_state(
-            p["url"], p.get("secret_token"), int(p.get("max_connections") or 40), bool(p.get("drop_pending_updates"))
+            p["url"],
+            p.get("secret_token"),
+            int(p.get("max_connections") or 40),
+            bool(p.get("drop_pending_updates")),
         )
         return True
 
@@ -224,7 +229,7 @@ class Methods:
             info["last_error_message"] = hook["last_error"]
         return info
 
-    # -- messages ---------------------------------------------------------------------------------------------
+    # -- messages ---------------------------------------------------------------------------------
     async def _send_message(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self.chat_for(p)
         text = visible_text(p["text"], p.get("parse_mode"))
@@ -244,7 +249,11 @@ class Methods:
                 name = value.filename
             elif value in self.files_by_id:
                 upload = self.files_by_id[value]
-                info = {"file_id": value, "file_unique_id": "AgADre" + value[-6:], "file_size": len(upload.data)}
+                info = {
+                    "file_id": value,
+                    "file_unique_id": "AgADre" + value[-6:],
+                    "file_size": len(upload.data),
+                }
                 name = upload.filename
             else:
                 info = {"file_id": str(value), "file_unique_id": "AgADurl" + str(abs(hash(value)))[:8]}
@@ -307,12 +316,15 @@ class Methods:
     async def _draft(self, p: dict[str, Any]) -> bool:
         chat = self.chat_for(p)
         if chat.json.get("type") != "private":
-            raise Invalid("Bad Request: drafts can be sent only to private chats", "sendMessageDraft in a non-private chat")
+            raise Invalid(
+                "Bad Request: drafts can be sent only to private chats",
+                "sendMessageDraft in a non-private chat",
+            )
         text = visible_text(p.get("text") or "", p.get("parse_mode"))
         chat.drafts.append({"draft_id": p["draft_id"], "text": text, "time": time.time()})
         return True
 
-    # -- polls and callbacks ----------------------------------------------------------------------------------
+    # -- polls and callbacks ----------------------------------------------------------------------
     async def _send_poll(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self.chat_for(p)
         quiz = p.get("type") == "quiz"
@@ -361,7 +373,7 @@ class Methods:
         query["answer"] = p
         return True
 
-    # -- commands, menu, files --------------------------------------------------------------------------------
+    # -- commands, menu, files --------------------------------------------------------------------
     @staticmethod
     def _command_key(p: dict[str, Any]) -> tuple[str, str]:
         scope = p.get("scope") or {"type": "default"}

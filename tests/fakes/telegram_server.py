@@ -141,7 +141,7 @@ class FakeTelegram(Methods):
         self.port = 0
         super().__init__()
 
-    # -- lifecycle ------------------------------------------------------------------------------------------
+    # -- lifecycle --------------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
@@ -183,7 +183,7 @@ class FakeTelegram(Methods):
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    # -- test-facing API --------------------------------------------------------------------------------------
+    # -- test-facing API --------------------------------------------------------------------------
     def user(self, user_id: int, first_name: str = "Người dùng", **extra: Any) -> SimUser:
         """The simulated private-chat user `user_id` (created on first use)."""
         if user_id not in self.users:
@@ -195,7 +195,7 @@ class FakeTelegram(Methods):
         self.chats[chat_id] = ChatState({"id": chat_id, "type": chat_type, "title": title})
 
     def set_fate(self, chat_id: int, fate: str | None) -> None:
-        """"blocked" | "deactivated" | "not_found" | None, applied silently (no update)."""
+        """ "blocked" | "deactivated" | "not_found" | None, applied silently (no update)."""
         if fate not in (None, "blocked", "deactivated", "not_found"):
             raise ValueError(f"unknown fate {fate!r}")
         if chat_id not in self.chats:
@@ -211,7 +211,8 @@ class FakeTelegram(Methods):
         return [
             c
             for c in self.transcript
-            if (method is None or c.method.lower() == method.lower()) and (status is None or c.status == status)
+            if (method is None or c.method.lower() == method.lower())
+            and (status is None or c.status == status)
         ]
 
     def sent_to(self, chat_id: int, method: str = "sendMessage") -> int:
@@ -250,7 +251,7 @@ class FakeTelegram(Methods):
         bucket = _Bucket(global_per_sec, max(1.0, global_per_sec), max(1.0, global_per_sec), now)
         self._limit = _RateLimit(global_per_sec, per_chat_per_sec, burst, retry_after, bucket)
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until `predicate()` holds: re-checked after every request the fake answers, and every 10 ms
         (the predicate may look at bot-side state that changes without a request)."""
         deadline = time.monotonic() + timeout
@@ -266,7 +267,7 @@ class FakeTelegram(Methods):
     def pending_updates(self) -> list[dict[str, Any]]:
         return list(self._queue)
 
-    # -- updates ----------------------------------------------------------------------------------------------
+    # -- updates ----------------------------------------------------------------------------------
     def emit(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (or deliver it by webhook); returns the update dict."""
         update = {"update_id": self._next_update_id, kind: payload}
@@ -319,7 +320,7 @@ class FakeTelegram(Methods):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), remaining)
 
-    # -- webhook delivery -------------------------------------------------------------------------------------
+    # -- webhook delivery -------------------------------------------------------------------------
     def _spawn_delivery(self, update: dict[str, Any]) -> None:
         task = asyncio.get_running_loop().create_task(self._deliver(update))
         self._deliveries.add(task)
@@ -343,7 +344,9 @@ class FakeTelegram(Methods):
                 if self.webhook is not hook:
                     return
                 try:
-                    async with self._session.post(hook["url"], data=json.dumps(update), headers=headers) as resp:
+                    async with self._session.post(
+                        hook["url"], data=json.dumps(update), headers=headers
+                    ) as resp:
                         if 200 <= resp.status < 300:
                             if update in self._queue:
                                 self._queue.remove(update)
@@ -378,7 +381,7 @@ class FakeTelegram(Methods):
         if drop:
             self._queue.clear()
 
-    # -- HTTP -------------------------------------------------------------------------------------------------
+    # -- HTTP -------------------------------------------------------------------------------------
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")

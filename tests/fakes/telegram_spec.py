@@ -64,7 +64,7 @@ class Spec:
     def fields(self, method: str) -> dict[str, dict[str, Any]]:
         return {f["name"]: f for f in self.methods[method].get("fields", [])}
 
-    # -- decoding ---------------------------------------------------------------------------------------------
+    # -- decoding ---------------------------------------------------------------------------------
     def decode(self, method: str, raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """Turn form strings into typed values; returns (params, errors)."""
         fields = self.fields(method)
@@ -81,11 +81,15 @@ class Spec:
             if spec["required"] and name not in params:
                 errors.append(f"{method}: missing required parameter {name!r}")
         for name, value in params.items():
-            if name in fields and not self._matches_any(value, fields[name]["types"], f"{method}.{name}", errors):
-                errors.append(f"{method}.{name}: expected {' or '.join(fields[name]['types'])}, got {value!r:.80}")
+            if name in fields and not self._matches_any(
+                value, fields[name]["types"], f"{method}.{name}", errors
+            ):
+                errors.append(
+                    f"{method}.{name}: expected {' or '.join(fields[name]['types'])}, got {value!r:.80}"
+                )
         return params, errors
 
-    # -- type checks ------------------------------------------------------------------------------------------
+    # -- type checks ------------------------------------------------------------------------------
     def _matches_any(self, value: Any, types: list[str], where: str, errors: list[str]) -> bool:
         best: list[str] | None = None
         for type_name in types:
@@ -149,34 +153,28 @@ class Spec:
 
 
 def _decode_value(value: Any, types: list[str]) -> Any:
+    """Form fields arrive as strings: parse them as the first declared type they fit."""
     if not isinstance(value, str):
         return value
-    if "String" in types and not any(t in ("Integer", "Float") for t in types):
-        return value
     for type_name in types:
-        if type_name == "Integer":
-            try:
+        if type_name in ("String", "InputFile"):
+            return value
+        try:
+            if type_name == "Integer":
                 return int(value)
-            except ValueError:
-                continue
-        if type_name == "Float":
-            try:
+            if type_name == "Float":
                 return float(value)
-            except ValueError:
-                continue
-        if type_name == "Boolean" and value.lower() in _BOOL_STRINGS:
-            return _BOOL_STRINGS[value.lower()]
-        if type_name.startswith("Array of ") or type_name[:1].isupper() and type_name not in ("String", "InputFile"):
             if type_name == "Boolean":
+                if value.lower() in _BOOL_STRINGS:
+                    return _BOOL_STRINGS[value.lower()]
                 continue
-            try:
-                return json.loads(value)
-            except ValueError:
-                continue
+            return json.loads(value)
+        except ValueError:
+            continue
     return value
 
 
-# -- limits the spec states only in prose ---------------------------------------------------------------------
+# -- limits the spec states only in prose --------------------------------------------------------
 def _text_len(value: Any) -> int:
     return len(value) if isinstance(value, str) else 0
 
@@ -221,7 +219,9 @@ def check_rules(method: str, p: dict[str, Any]) -> None:
         if not _text_len(p.get("text")) or not str(p.get("text")).strip():
             raise Invalid("Bad Request: message text is empty")
         if _text_len(p.get("text")) > 4096:
-            raise Invalid("Bad Request: message is too long", f"{method} text has {_text_len(p['text'])} chars")
+            raise Invalid(
+                "Bad Request: message is too long", f"{method} text has {_text_len(p['text'])} chars"
+            )
     if _text_len(p.get("caption")) > 1024:
         raise Invalid("Bad Request: message caption is too long", f"{method} caption > 1024 chars")
     if "reply_markup" in p:
@@ -243,21 +243,28 @@ def check_rules(method: str, p: dict[str, Any]) -> None:
             if not _COMMAND_RE.match(str(cmd.get("command", ""))):
                 raise Invalid("Bad Request: BOT_COMMAND_INVALID", f"bad command name {cmd.get('command')!r}")
             if not 1 <= _text_len(cmd.get("description")) <= 256:
-                raise Invalid("Bad Request: BOT_COMMAND_DESCRIPTION_INVALID", f"bad description in {cmd!r:.80}")
+                raise Invalid(
+                    "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID", f"bad description in {cmd!r:.80}"
+                )
     if method == "setWebhook" and "secret_token" in p and not _SECRET_RE.match(str(p["secret_token"])):
         raise Invalid("Bad Request: secret token contains unallowed characters")
 
 
 def _check_poll(p: dict[str, Any]) -> None:
     if not 1 <= _text_len(p.get("question")) <= 300:
-        raise Invalid("Bad Request: POLL_QUESTION_INVALID", f"poll question must be 1-300 chars: {p.get('question')!r:.40}")
+        raise Invalid(
+            "Bad Request: POLL_QUESTION_INVALID",
+            f"poll question must be 1-300 chars: {p.get('question')!r:.40}",
+        )
     options = p.get("options") or []
     if not 1 <= len(options) <= 12:
         raise Invalid("Bad Request: POLL_OPTIONS_INVALID", f"poll needs 1-12 options, got {len(options)}")
     for opt in options:
         text = opt.get("text") if isinstance(opt, dict) else opt
         if not 1 <= _text_len(text) <= 100:
-            raise Invalid("Bad Request: POLL_OPTION_INVALID", f"poll option must be 1-100 chars: {text!r:.40}")
+            raise Invalid(
+                "Bad Request: POLL_OPTION_INVALID", f"poll option must be 1-100 chars: {text!r:.40}"
+            )
     if _text_len(p.get("explanation")) > 200:
         raise Invalid("Bad Request: explanation is too long", "quiz explanation > 200 chars")
     if p.get("type") == "quiz":
@@ -265,13 +272,31 @@ def _check_poll(p: dict[str, Any]) -> None:
         if not isinstance(correct, list) or not correct:
             raise Invalid("Bad Request: wrong correct option ids specified", "quiz needs correct_option_ids")
         if any(not isinstance(i, int) or not 0 <= i < len(options) for i in correct):
-            raise Invalid("Bad Request: wrong correct option ids specified", f"correct_option_ids {correct} out of range")
+            raise Invalid(
+                "Bad Request: wrong correct option ids specified",
+                f"correct_option_ids {correct} out of range",
+            )
 
 
-# -- parse_mode: what the user actually sees ------------------------------------------------------------------
+# -- parse_mode: what the user actually sees -----------------------------------------------------
 _HTML_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-    "blockquote", "tg-emoji", "tg-time",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+    "tg-time",
 }
 _MDV2_RESERVED = set("_*[]()~`>#+-=|{}.!")
 
@@ -306,7 +331,10 @@ def visible_text(text: str, parse_mode: str | None) -> str:
         parser.feed(text)
         parser.close()
         if parser.stack:
-            raise Invalid(f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{parser.stack[-1]}\"")
+            raise Invalid(
+                "Bad Request: can't parse entities: "
+                f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
+            )
         return "".join(parser.parts)
     if mode == "markdownv2":
         out: list[str] = []

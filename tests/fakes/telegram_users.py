@@ -37,7 +37,7 @@ class SimUser:
         self.language_code = language_code
         self._mark = 0  # index into chat.outputs where the next wait_reply looks
 
-    # -- identity ---------------------------------------------------------------------------------------------
+    # -- identity ---------------------------------------------------------------------------------
     def user_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
         for key in ("last_name", "username", "language_code"):
@@ -57,7 +57,7 @@ class SimUser:
     def chat(self) -> ChatState:
         return self.tg.chats[self.id]
 
-    # -- actions ----------------------------------------------------------------------------------------------
+    # -- actions ----------------------------------------------------------------------------------
     def _message(self, **content: Any) -> dict[str, Any]:
         if self.chat.fate == "deactivated":
             raise AssertionError(f"user {self.id} is deactivated and cannot send anything")
@@ -83,16 +83,22 @@ class SimUser:
 
     async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
         info = self.tg.register_file(Upload("sticker.webp", b"RIFF\x00\x00\x00\x00WEBP", "image/webp"))
-        sticker = dict(info, type="regular", width=512, height=512, is_animated=False, is_video=False, emoji=emoji)
+        sticker = dict(
+            info, type="regular", width=512, height=512, is_animated=False, is_video=False, emoji=emoji
+        )
         return self._message(sticker=sticker)
 
     async def send_voice(self, data: bytes = b"OggS\x00fake-voice", duration: int = 3) -> dict[str, Any]:
         info = self.tg.register_file(Upload("voice.ogg", data, "audio/ogg"))
         return self._message(voice=dict(info, duration=duration, mime_type="audio/ogg"))
 
-    async def send_photo(self, data: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str | None = None) -> dict[str, Any]:
+    async def send_photo(
+        self, data: bytes = b"\xff\xd8\xff\xe0fake-jpeg", caption: str | None = None
+    ) -> dict[str, Any]:
         info = self.tg.register_file(Upload("photo.jpg", data, "image/jpeg"))
-        content: dict[str, Any] = {"photo": [dict(info, width=90, height=90), dict(info, width=800, height=800)]}
+        content: dict[str, Any] = {
+            "photo": [dict(info, width=90, height=90), dict(info, width=800, height=800)]
+        }
         if caption:
             content["caption"] = caption
         return self._message(**content)
@@ -146,7 +152,9 @@ class SimUser:
         if poll["is_closed"]:
             raise AssertionError(f"poll {poll['id']} is closed; Telegram does not accept votes")
         if poll["is_anonymous"]:
-            self.tg.violations.append(f"poll {poll['id']} is anonymous: the bot can never see this user's answer")
+            self.tg.violations.append(
+                f"poll {poll['id']} is anonymous: the bot can never see this user's answer"
+            )
             raise AssertionError("anonymous poll: Telegram sends no poll_answer to the bot")
         for i in entry["votes"].get(self.id, []):
             poll["options"][i]["voter_count"] -= 1
@@ -194,9 +202,9 @@ class SimUser:
     async def deactivate(self) -> None:
         self.chat.fate = "deactivated"
 
-    # -- reading ----------------------------------------------------------------------------------------------
+    # -- reading ----------------------------------------------------------------------------------
     def messages(self) -> Messages:
-        """Bot messages still in this chat (current state): text/caption, reply_markup, method, poll, document."""
+        """Bot messages still in this chat (current state): text, caption, reply_markup, poll, document."""
         return [{k: v for k, v in r.items() if k != "json"} for r in self.chat.messages.values()]
 
     def last(self) -> dict[str, Any] | None:
@@ -219,10 +227,12 @@ class SimUser:
             if markup.get("remove_keyboard"):
                 return []
             if "keyboard" in markup:
-                return [b if isinstance(b, str) else b.get("text", "") for row in markup["keyboard"] for b in row]
+                return [
+                    b if isinstance(b, str) else b.get("text", "") for row in markup["keyboard"] for b in row
+                ]
         return []
 
-    async def wait_for(self, what: int | Callable[[Messages], bool], timeout: float = 5.0) -> Messages:
+    async def wait_for(self, what: int | Callable[[Messages], bool], timeout: float = 5.0) -> Messages:  # noqa: ASYNC109
         """Wait until messages() has `what` items, or `what(messages())` is true."""
 
         def ready() -> bool:
@@ -232,14 +242,14 @@ class SimUser:
         await self._wait(ready, timeout, f"wait_for({what!r})")
         return self.messages()
 
-    async def wait_reply(self, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_reply(self, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
         """Wait for the next thing the bot sends or edits in this chat after the user's last action."""
         await self._wait(lambda: len(self.chat.outputs) > self._mark, timeout, "wait_reply()")
         reply = self.chat.outputs[self._mark]
         self._mark += 1
         return reply
 
-    async def _wait(self, ready: Callable[[], bool], timeout: float, what: str) -> None:
+    async def _wait(self, ready: Callable[[], bool], timeout: float, what: str) -> None:  # noqa: ASYNC109
         cond = self.chat.cond
         async with cond:
             try:
