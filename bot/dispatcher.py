@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 MENU_ACTION = "menu"
 
 
+class Duplicate(Exception):
+    """The platform delivered an event we have already handled."""
+
+
 def menu_reply(text: str = texts.MAIN_MENU) -> Reply:
     return Reply(text=text, keyboard=texts.MAIN_KEYBOARD)
 
@@ -34,19 +38,20 @@ class Dispatcher:
 
     async def handle(self, msg: Inbound, send: Sender) -> list[Reply]:
         """Process one event and send its replies in order; a repeated event is ignored."""
-        db = self.services.db
-        if msg.raw_id and not await repo.record_inbound(
-            db, msg.channel, msg.raw_id, msg.user_key, msg.kind.value
-        ):
-            log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
-            return []
         async with self.locks.hold((msg.channel, msg.user_key)):
-            replies, user_id = await self._process(msg)
+            try:
+                replies, user_id = await self._process(msg)
+            except Duplicate:
+                log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
+                return []
             await self._send_all(msg, user_id, replies, send)
         return replies
 
     async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:
+        """Record the event and run its handler in ONE transaction: a repeat fails the unique key."""
         async with self.services.db.session() as s:
+            if msg.raw_id and not await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind):
+                raise Duplicate(msg.raw_id)
             user, ident = await repo.load_or_create(
                 s, msg.channel, msg.user_key, msg.reply_to, msg.display_name
             )
@@ -58,9 +63,16 @@ class Dispatcher:
             except Exception:
                 log.exception("handler failed for %s event %s", msg.channel, msg.raw_id)
                 await s.rollback()
-                return [menu_reply(texts.ERROR)], ctx.user_id
+                await self._keep_event(msg)
+                return [menu_reply(texts.ERROR)], 0
             self._remember_choices(ctx, replies)
             return replies, ctx.user_id
+
+    async def _keep_event(self, msg: Inbound) -> None:
+        """After a handler error the event is still recorded once, so a retry is not re-run."""
+        if msg.raw_id:
+            async with self.services.db.session() as s:
+                await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind)
 
     async def _send_all(self, msg: Inbound, user_id: int, replies: list[Reply], send: Sender) -> None:
         for reply in replies:

@@ -107,3 +107,18 @@ def numbered_footer(n: int) -> str:
         return NUMBERED_FOOTER_MANY.format(n=n)
     nums = ", ".join(str(i) for i in range(1, n)) + f" hoặc {n}"
     return NUMBERED_FOOTER.format(nums=nums)
+
+# Zalo channels and /lienket
+ZALO_MENU_HINT = "Gõ: {items} — hoặc gõ câu hỏi của bạn."
+ZALO_NO_FILES = "📄 Zalo chưa gửi được tệp “{filename}”. Bạn mở {url} để xem và tải về nhé."
+ZALO_OA_AUTH_ALERT = (
+    "⚠️ Bot Zalo OA không làm mới được mã truy cập ({reason}). Tin nhắn Zalo OA đang dừng. "
+    "Vui lòng lấy mã mới trên trang quản lý Zalo và cập nhật ZALO_OA_REFRESH_TOKEN."
+)
+LINK_CODE = (
+    "🔗 Mã liên kết của bạn: {code}\n"
+    "Mã dùng được trong 10 phút. Trên ứng dụng kia (Telegram, Zalo hoặc web), gõ:\n/lienket {code}"
+)
+LINK_BAD_CODE = "Mã “{code}” không đúng hoặc đã hết hạn. Gõ /lienket ở ứng dụng kia để lấy mã mới."
+LINK_SAME = "Tài khoản này đã được liên kết rồi. Không cần làm gì thêm."
+LINK_DONE = "✅ Đã liên kết! Tiến độ học, nhóm và chứng nhận của bạn giờ dùng chung trên {channels}."

@@ -26,16 +26,21 @@ B = 0.75
 QUESTION_WEIGHT = 2  # the question and its alternatives count this many times, the answer once
 LESSON_FACTOR = 0.85  # an FAQ entry wins over a lesson passage with the same score
 ANSWER_COVERAGE = 0.7
-SUGGEST_COVERAGE = 0.5
+SUGGEST_COVERAGE = 0.65
 PASSAGE_SYLLABLES = 60
+BIGRAM_WEIGHT = 0.5
+RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
+ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
 # Folded phrases that always mean "not for this bot" (lottery, weather, medical or legal advice,
 # insults, attempts to change the bot's instructions).
 OUT_OF_SCOPE: tuple[str, ...] = (
     "xo so", "so de", "lo de", "danh de", "con so may man", "ca do", "ca cuoc", "danh bac", "keo bong da",
-    "thoi tiet", "troi co mua", "nhiet do hom nay", "bao so",
+    "thoi tiet", "troi mua", "co mua khong", "mua to", "mua bao", "nang nong", "ret dam", "nhiet do",
+    "bao so",
     "uong thuoc", "thuoc gi", "ke don", "chua benh", "tri benh", "dau bung", "dau dau", "huyet ap",
-    "tieu duong", "benh gi", "mang thai", "vo sinh",
+    "tieu duong", "mang thai", "vo sinh", "sot", "ha sot", "dau rang", "dau lung", "ho khan",
+    "cam cum", "tieu chay", "bi ho",
     "ly hon", "kien tung", "khoi kien", "tranh chap dat", "thua ke", "chia tai san", "luat su tu van",
     "gia vang", "ty gia", "chung khoan", "co phieu", "ket qua bong da", "ty so tran",
     "dm", "dmm", "vcl", "vkl", "cc", "dit", "du ma", "bot ngu", "may ngu", "do ngu", "ngu nhu", "cut di",
@@ -70,6 +75,7 @@ class _Doc:
     sources: tuple[str, ...]
     terms: tuple[str, ...]
     vocab: frozenset[str] = field(default_factory=frozenset)
+    asked: frozenset[str] = field(default_factory=frozenset)  # syllables of the question fields
 
 
 def is_out_of_scope(query: str) -> bool:
@@ -80,8 +86,11 @@ def is_out_of_scope(query: str) -> bool:
 def _faq_doc(entry: FaqEntry) -> _Doc:
     asked = [entry.question, *entry.alternatives]
     terms = [t for q in asked for t in tokens(q)] * QUESTION_WEIGHT + tokens(entry.answer)
-    vocab = frozenset(s for text in (*asked, entry.answer) for s in syllables(text))
-    return _Doc(entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab)
+    asked_vocab = frozenset(s for text in asked for s in syllables(text))
+    vocab = asked_vocab | frozenset(syllables(entry.answer))
+    return _Doc(
+        entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab
+    )
 
 
 def _passages(text: str) -> list[str]:
@@ -110,7 +119,9 @@ def _lesson_docs(lesson: Lesson, module_sources: Sequence[str]) -> list[_Doc]:
     for i, chunk in enumerate(_passages(lesson.text)):
         terms = tokens(lesson.title) + tokens(chunk)
         vocab = frozenset(syllables(lesson.title) + syllables(chunk))
-        docs.append(_Doc(f"{lesson.id}#{i}", "lesson", lesson.title, chunk, sources, tuple(terms), vocab))
+        title = frozenset(syllables(lesson.title))
+        doc_id = f"{lesson.id}#{i}"
+        docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title))
     return docs
 
 
@@ -151,12 +162,16 @@ class SearchIndex:
                 docs_tfs[0].append(i)
                 docs_tfs[1].append(tf)
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        df = {term: len(ids) for term, (ids, _) in postings.items()}
         for term, (ids, tfs) in postings.items():
             idx = np.array(ids, dtype=np.int32)
-            tf = np.array(tfs, dtype=np.float64)
-            idf = math.log(1.0 + (n - len(ids) + 0.5) / (len(ids) + 0.5))
-            norm = tf + K1 * (1.0 - B + B * lengths[idx] / avgdl)
-            self._postings[term] = (idx, idf * tf * (K1 + 1.0) / norm)
+            tf_arr = np.array(tfs, dtype=np.float64)
+            idf = _idf(n, len(ids))
+            if "_" in term:  # a phrase of two common syllables ("nào là") is not a rare word
+                left, right = term.split("_", 1)
+                idf = BIGRAM_WEIGHT * min(idf, max(_idf(n, df.get(left, 0)), _idf(n, df.get(right, 0))))
+            norm = tf_arr + K1 * (1.0 - B + B * lengths[idx] / avgdl)
+            self._postings[term] = (idx, idf * tf_arr * (K1 + 1.0) / norm)
         self._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs])
         self._syllable_df = Counter({t: len(p[0]) for t, p in self._postings.items() if "_" not in t})
 
@@ -167,7 +182,7 @@ class SearchIndex:
             if s in self._syllable_df or len(s) < 3 or not s.isascii():
                 out.append(s)
                 continue
-            candidates = [c for c in _edits1(s) if c in self._syllable_df]
+            candidates = [c for c in _edits1(s, same_length=len(s) <= 4) if c in self._syllable_df]
             out.append(max(candidates, key=lambda c: self._syllable_df[c]) if candidates else s)
         return out
 
@@ -183,14 +198,31 @@ class SearchIndex:
             if posting is not None:
                 scores[posting[0]] += posting[1]
         scores *= self._factor
-        top = np.argsort(-scores)[:k] if len(scores) <= k else np.argpartition(-scores, k)[:k]
-        top = top[np.argsort(-scores[top])]
-        wanted = set(self._repair(content_syllables(query))) or set(sylls)
-        return [self._hit(int(i), float(scores[i]), wanted) for i in top if scores[i] > 0.0]
+        pool = min(len(scores), max(k, RERANK_POOL))
+        top = [int(i) for i in np.argpartition(-scores, pool - 1)[:pool] if scores[i] > 0.0]
+        typed = content_syllables(query) or syllables(query)
+        repaired = {r for t, r in zip(typed, self._repair(typed), strict=True) if r != t}
+        wanted = set(self._repair(typed))
+        weights = self._weights(wanted)
+        total = sum(weights.values()) or 1.0
 
-    def _hit(self, i: int, score: float, wanted: set[str]) -> Hit:
+        def rank(i: int) -> float:
+            asked = sum(w for s, w in weights.items() if s in self._docs[i].asked) / total
+            return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked)
+
+        ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
+        return [self._hit(i, score, wanted, repaired) for score, i in ranked]
+
+    def _weights(self, wanted: set[str]) -> dict[str, float]:
+        """Idf of each query syllable; a syllable the index has never seen weighs the most."""
+        n = len(self._docs)
+        return {s: _idf(n, self._syllable_df.get(s, 0)) for s in wanted}
+
+    def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str]) -> Hit:
+        """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered."""
         doc = self._docs[i]
-        coverage = len(wanted & doc.vocab) / len(wanted)
+        found = wanted & doc.vocab
+        coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
@@ -210,13 +242,20 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     return "refuse"
 
 
+def _idf(n: int, df: int) -> float:
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _edits1(word: str) -> set[str]:
+def _edits1(word: str, same_length: bool) -> set[str]:
+    """Words one edit away; short words only get swaps and replacements ("taxi" must not become "tai")."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
     swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     replaces = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    if same_length:
+        return swaps | replaces
+    deletes = {a + b[1:] for a, b in splits if b}
     inserts = {a + c + b for a, b in splits for c in _ALPHABET}
     return deletes | swaps | replaces | inserts

@@ -24,6 +24,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bdeep[\s\-_.]*fake\b", "deepfake"),
         (r"\bzalo[\s\-_.]*oa\b", "zalo oa"),
         (r"\ba\.i\b", "ai"),
+        (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
     )
 )
 
@@ -51,7 +52,10 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 # Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
-_FILLERS_RAW = "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn"
+_FILLERS_RAW = (
+    "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn "
+    "giúp giùm dùm"
+)
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")

@@ -7,13 +7,14 @@ from bot.router import Router
 
 def build_router() -> Router:
     """Every feature router, included once."""
-    from handlers import privacy, settings, soon, start, system
+    from handlers import link, privacy, settings, soon, start, system
 
     root = Router("root").include(
         system.router,
         start.router,
         settings.router,
         privacy.router,
+        link.router,
     )
     soon.fill_missing(root)
     return root

@@ -41,7 +41,7 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, concurrency: int = 128) -> None:
+    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, concurrency: int = 16) -> None:
         assert settings.telegram_bot_token is not None
         self.settings = settings
         self.dispatcher = dispatcher
@@ -53,7 +53,7 @@ class TelegramChannel:
         bot = SafeBot(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_api_base_url,
-            request=HTTPXRequest(connection_pool_size=256, pool_timeout=30.0),
+            request=HTTPXRequest(connection_pool_size=32, pool_timeout=30.0),
             get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=20.0),
         )
         builder = Application.builder().bot(bot).concurrent_updates(concurrency)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy.exc import IntegrityError
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,14 +15,20 @@ from bot.db.engine import Database
 from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, User, utcnow
 
 
-async def record_inbound(db: Database, channel: str, external_id: str, user_key: str, kind: str) -> bool:
-    """Store the event id once; False means we have seen it before (a repeated delivery)."""
-    try:
-        async with db.session() as s:
-            s.add(InboundEvent(channel=channel, external_id=external_id, user_key=user_key, kind=kind))
-    except IntegrityError:
-        return False
-    return True
+async def record_inbound(s: AsyncSession, channel: str, external_id: str, user_key: str, kind: str) -> bool:
+    """Store the event id once in this transaction; False means we have seen it before (a repeat)."""
+    stmt = (
+        _insert_ignore(s)(InboundEvent)
+        .values(channel=channel, external_id=external_id, user_key=user_key, kind=kind, received_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+    )
+    result = await s.exec(stmt)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+def _insert_ignore(s: AsyncSession) -> Any:
+    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 async def find_identity(s: AsyncSession, channel: str, external_id: str) -> Identity | None:

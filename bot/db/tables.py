@@ -3,5 +3,9 @@
 from sqlmodel import SQLModel
 
 from bot.db import models  # noqa: F401
+from bot.db import models_officers  # noqa: F401
+from bot.db import models_zalo  # noqa: F401
+from bot.db import models_learning  # noqa: F401
+from bot.db import models_campaigns  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -33,9 +33,6 @@ from tests.fakes.telegram_users import SimUser
 __all__ = ["ApiError", "Call", "ChatState", "FakeTelegram", "SimUser", "Upload"]
 
 DEFAULT_TOKEN = "7000000001:TEST-token_for-hocbot"
-_DEFAULT_ALLOWED = frozenset(
-    {"message", "edited_message", "callback_query", "poll", "poll_answer", "my_chat_member", "channel_post"}
-)
 _NOT_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _LIMITED_PREFIXES = ("send", "edit", "copy", "forward", "stopPoll")
 _UNLIMITED = frozenset({"sendChatAction", "sendMessageDraft"})

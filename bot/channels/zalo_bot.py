@@ -1,0 +1,259 @@
+"""Zalo Bot Platform adapter: long polling or webhook in, numbered text and photos out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Coroutine
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot import texts
+from bot.channels.base import (
+    Blocked,
+    DeliveryError,
+    OutsideWindow,
+    Permanent,
+    RetryLater,
+    SentInfo,
+    Transient,
+)
+from bot.channels.zalo_bot_client import (
+    ZaloAuthError,
+    ZaloBlocked,
+    ZaloBotClient,
+    ZaloBotEvent,
+    ZaloError,
+    ZaloOutsideWindow,
+    ZaloRateLimited,
+    ZaloServerError,
+    parse_bot_update,
+    verify_bot_webhook,
+)
+from bot.dispatcher import Dispatcher
+from bot.messages import Inbound, Kind, Reply
+from bot.render import numbered
+from bot.router import menu_key
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+CHANNEL = "zalo"
+POLL_TIMEOUT = 25  # seconds per getUpdates long poll; an idle poll ends with 408, which is normal
+_KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
+
+
+# ---------------------------------------------------------------- shared by both Zalo adapters
+
+
+class OrderedTasks:
+    """Background work per user, run in arrival order; every task is kept so `drain` can await it."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[None]] = set()
+        self._tails: dict[str, asyncio.Task[None]] = {}
+
+    def spawn(self, key: str, work: Coroutine[Any, Any, object]) -> None:
+        prev = self._tails.get(key)
+
+        async def run() -> None:
+            if prev is not None:
+                await asyncio.gather(prev, return_exceptions=True)
+            try:
+                await work
+            except Exception:
+                log.exception("zalo event for %s failed", key)
+
+        task = asyncio.create_task(run())
+        self.tasks.add(task)
+        self._tails[key] = task
+        task.add_done_callback(partial(self._done, key))
+
+    def _done(self, key: str, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        if self._tails.get(key) is task:
+            del self._tails[key]
+
+    async def drain(self) -> None:
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+
+def menu_hint() -> str:
+    """“Gõ: Học AI · Kiểm tra · …”: the main menu as words the router understands when typed."""
+    labels = [label for row in texts.MAIN_KEYBOARD for label in row]
+    items = " · ".join(_strip_emoji(label) for label in labels)
+    return texts.ZALO_MENU_HINT.format(items=items)
+
+
+def _strip_emoji(label: str) -> str:
+    words = label.split()
+    while words and not menu_key(words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def plain_text(reply: Reply, settings: Settings) -> str:
+    """The whole reply as one text: numbered choices, the menu hint, a note instead of a file."""
+    body = numbered(reply)
+    if reply.keyboard and not reply.choices:
+        body = f"{body}\n\n{menu_hint()}" if body.strip() else menu_hint()
+    if reply.document is not None:
+        doc = reply.document
+        note = texts.ZALO_NO_FILES.format(filename=doc.filename, url=settings.web_base_url)
+        body = "\n\n".join(p for p in (doc.caption, body, note) if p.strip())
+    return body.strip()
+
+
+async def drain_stream(reply: Reply) -> None:
+    """Zalo cannot edit messages: collect a streamed answer and send it once."""
+    if reply.stream is None:
+        return
+    text = ""
+    async for delta in reply.stream:
+        text += delta
+    reply.text = reply.text or text
+    reply.stream = None
+
+
+def delivery_error(exc: ZaloError) -> DeliveryError:
+    """Zalo client errors → the outcomes the dispatcher and the pacer understand."""
+    if isinstance(exc, ZaloOutsideWindow):
+        return OutsideWindow(str(exc))
+    if isinstance(exc, ZaloBlocked):
+        return Blocked(str(exc))
+    if isinstance(exc, ZaloRateLimited):
+        return RetryLater(str(exc), exc.retry_after)
+    if isinstance(exc, ZaloServerError | ZaloAuthError):
+        return Transient(str(exc))
+    return Permanent(str(exc))
+
+
+async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
+    try:
+        return await call()
+    except ZaloError as exc:
+        raise delivery_error(exc) from None
+
+
+# ---------------------------------------------------------------- the adapter
+
+
+class ZaloBotChannel:
+    """Holds the Zalo Bot client; translates events in and replies out, nothing else."""
+
+    name = CHANNEL
+
+    def __init__(
+        self, settings: Settings, dispatcher: Dispatcher, *, poll_timeout: float = POLL_TIMEOUT
+    ) -> None:
+        assert settings.zalo_bot_token is not None
+        self.settings = settings
+        self.dispatcher = dispatcher
+        self.client = ZaloBotClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_base_url)
+        self.webhook_url = settings.zalo_webhook_url
+        secret = settings.zalo_webhook_secret
+        self._secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+        self._poll_timeout = poll_timeout
+        self._poller: asyncio.Task[None] | None = None
+        self._work = OrderedTasks()
+
+    @property
+    def webhook_path(self) -> str | None:
+        return (urlsplit(self.webhook_url).path or "/") if self.webhook_url else None
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post(self.webhook_path, self.webhook)] if self.webhook_path else []
+
+    async def start(self) -> None:
+        me = await self.client.get_me()
+        log.info("zalo bot %s (%s) connected", me.get("account_name", "?"), me.get("account_type", "?"))
+        if self.webhook_url:
+            await self.client.set_webhook(self.webhook_url, self._secret)
+            return
+        info = await self.client.get_webhook_info()
+        if info.get("url"):  # polling while a webhook is set receives nothing, silently
+            log.warning("zalo bot had a webhook set; deleting it to use long polling")
+            await self.client.delete_webhook()
+        self._poller = asyncio.create_task(self._poll_loop())
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        await self._work.drain()
+        await self.client.close()
+
+    async def _poll_loop(self) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                updates = await self.client.get_updates(self._poll_timeout)
+                backoff = 1.0
+            except ZaloError as exc:
+                level = logging.ERROR if isinstance(exc, ZaloAuthError) else logging.WARNING
+                log.log(level, "zalo getUpdates failed: %s; retrying in %.0fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            for update in updates:
+                self._accept(update)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Zalo's webhook: check the secret in constant time, queue the event, answer 200 at once."""
+        if not verify_bot_webhook(request.headers, self._secret):
+            log.warning("zalo bot webhook with a wrong or missing secret from %s", request.remote)
+            return web.Response(status=403)
+        try:
+            body = await request.json()
+        except ValueError:
+            log.error("malformed zalo bot webhook body ignored")
+            return web.Response(status=200)
+        self._accept(body)
+        return web.Response(status=200)
+
+    def _accept(self, update: object) -> None:
+        event = parse_bot_update(update)
+        if event is None:
+            log.warning("unusable zalo bot update ignored")
+            return
+        if event.is_bot:
+            return
+        inbound = to_inbound(event)
+        self._work.spawn(event.user_id, self.dispatcher.handle(inbound, partial(self.send, inbound.reply_to)))
+
+    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Send one reply as plain text (choices numbered) or a photo with its caption."""
+        await drain_stream(reply)
+        text = plain_text(reply, self.settings)
+        image = reply.image or ""
+        if image.startswith(("http://", "https://")):
+            ids = await guarded(lambda: self.client.send_photo(chat_key, image, text))
+        else:
+            ids = await guarded(lambda: self.client.send_message(chat_key, text or "…"))
+        return SentInfo(ids[-1] if ids else None)
+
+    async def typing(self, chat_key: str) -> None:
+        try:
+            await self.client.send_chat_action(chat_key, "typing")
+        except ZaloError:
+            log.info("zalo typing indicator failed for a chat")
+
+
+def to_inbound(event: ZaloBotEvent) -> Inbound:
+    """A Zalo Bot event as a neutral Inbound; “/lệnh args” becomes a command."""
+    kind = _KINDS.get(event.kind, Kind.OTHER)
+    private = event.chat_type.upper() != "GROUP"
+    base: dict[str, Any] = {
+        "channel": CHANNEL, "user_key": event.user_id, "display_name": event.display_name,
+        "raw_id": event.event_id, "chat_key": event.chat_id, "private": private,
+    }
+    text = event.text.strip()
+    if kind == Kind.TEXT and text.startswith("/") and len(text) > 1:
+        head, _, args = text[1:].partition(" ")
+        return Inbound(text=text, command=head.split("@")[0], args=args.strip(), **base)
+    return Inbound(text=event.text if kind == Kind.TEXT else "", kind=kind, **base)

@@ -1,0 +1,210 @@
+"""Zalo Official Account adapter: signed webhook in, text with up to 5 buttons (or numbered text) out."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from bot.channels.base import OutsideWindow, SentInfo
+from bot.channels.zalo_bot import OrderedTasks, delivery_error, drain_stream, menu_hint, plain_text
+from bot.channels.zalo_bot_client import ZaloError, ZaloOutsideWindow
+from bot.channels.zalo_oa_client import (
+    MAX_BUTTONS,
+    SIGNATURE_HEADER,
+    AuthFailureHook,
+    TokenPair,
+    ZaloOAClient,
+    ZaloOAEvent,
+    parse_oa_event,
+    verify_oa_webhook,
+)
+from bot.db.engine import Database
+from bot.db.models import Identity, utcnow
+from bot.db.models_zalo import ZaloToken
+from bot.dispatcher import Dispatcher
+from bot.messages import Inbound, Kind, Reply
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+CHANNEL = "zalo_oa"
+WEBHOOK_PATH = "/zalo/oa/webhook"
+BUTTON_PREFIX = "#cb:"  # our button payloads; Zalo sends a tap back as the user's text
+MAX_PAYLOAD = 64
+TITLE_LIMIT = 100
+_KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
+
+
+class DbTokenStore:
+    """The OA token pair in `zalo_tokens`; `save` is a compare-and-swap on the single-use refresh token."""
+
+    def __init__(self, db: Database, app_id: str, seed_refresh: str | None = None) -> None:
+        self.db = db
+        self.app_id = app_id
+        self.seed = seed_refresh
+
+    async def load(self) -> TokenPair | None:
+        async with self.db.session() as s:
+            row = await s.get(ZaloToken, self.app_id)
+            if row is not None:
+                expires = row.expires_at.timestamp() if row.expires_at else 0.0
+                return TokenPair(row.access_token, row.refresh_token, expires)
+        if not self.seed:
+            return None
+        try:  # first start: seed from ZALO_OA_REFRESH_TOKEN; a concurrent worker may win the insert
+            async with self.db.session() as s:
+                s.add(ZaloToken(app_id=self.app_id, access_token="", refresh_token=self.seed))
+        except IntegrityError:
+            return await self.load()
+        return TokenPair("", self.seed, 0.0)
+
+    async def save(self, new: TokenPair, old_refresh: str) -> bool:
+        """Store the new pair only if the row still holds `old_refresh` (one statement, atomic)."""
+        stmt = (
+            update(ZaloToken)
+            .where(ZaloToken.app_id == self.app_id, ZaloToken.refresh_token == old_refresh)  # type: ignore[arg-type]
+            .values(
+                access_token=new.access_token,
+                refresh_token=new.refresh_token,
+                expires_at=dt.datetime.fromtimestamp(new.expires_at, dt.UTC),
+                updated_at=utcnow(),
+            )
+        )
+        async with self.db.session() as s:
+            result = await s.execute(stmt)
+            return bool(getattr(result, "rowcount", 0) == 1)
+
+
+class ZaloOAChannel:
+    """Holds the OA client; translates webhook events in and replies out, nothing else."""
+
+    name = CHANNEL
+
+    def __init__(
+        self, settings: Settings, dispatcher: Dispatcher, *, on_auth_failure: AuthFailureHook | None = None
+    ) -> None:
+        assert settings.zalo_oa_app_id and settings.zalo_oa_secret_key
+        self.settings = settings
+        self.dispatcher = dispatcher
+        self.db = dispatcher.services.db
+        app_secret = settings.zalo_oa_secret_key.get_secret_value()
+        seed = settings.zalo_oa_refresh_token.get_secret_value() if settings.zalo_oa_refresh_token else None
+        self.store = DbTokenStore(self.db, settings.zalo_oa_app_id, seed)
+        self.client = ZaloOAClient(
+            settings.zalo_oa_app_id, app_secret, self.store, settings.zalo_oa_api_base_url,
+            settings.zalo_oa_oauth_base_url, on_auth_failure=on_auth_failure,
+        )
+        # The webhook is signed with the OA secret; until settings has its own variable, the app secret.
+        hook_secret = getattr(settings, "zalo_oa_webhook_secret", None) or settings.zalo_oa_secret_key
+        self._hook_secret = hook_secret.get_secret_value()
+        self._work = OrderedTasks()
+        self._warmup: asyncio.Task[None] | None = None
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post(WEBHOOK_PATH, self.webhook)]
+
+    async def start(self) -> None:
+        self._warmup = asyncio.create_task(self._warm_up())
+
+    async def stop(self) -> None:
+        if self._warmup is not None:
+            await asyncio.gather(self._warmup, return_exceptions=True)
+        await self._work.drain()
+        await self.client.close()
+
+    async def _warm_up(self) -> None:
+        """Get a usable access token now, so a dead refresh token alerts admins at start, not later."""
+        try:
+            await self.client.access_token()
+        except ZaloError as exc:
+            log.error("zalo oa token not ready at start: %s", exc)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Verify the signature, answer 200 at once (Zalo allows 2 s), process afterwards."""
+        body = await request.read()
+        if not request.headers.get(SIGNATURE_HEADER):
+            log.warning("zalo oa webhook without signature from %s rejected", request.remote)
+            return web.Response(status=401)
+        assert self.settings.zalo_oa_app_id
+        if not verify_oa_webhook(self.settings.zalo_oa_app_id, body, self._hook_secret, request.headers):
+            log.warning("zalo oa webhook with a bad signature from %s rejected", request.remote)
+            return web.Response(status=403)
+        try:
+            event = parse_oa_event(json.loads(body))
+        except ValueError:
+            event = None
+        if event is None:
+            log.info("zalo oa webhook event ignored (echo, unknown or malformed)")
+            return web.Response(status=200)
+        self._work.spawn(event.user_id, self._handle(event))
+        return web.Response(status=200)
+
+    async def _handle(self, event: ZaloOAEvent) -> None:
+        send = partial(self.send, event.user_id)
+        if event.kind != "unfollow":
+            await self._set_reachable(event.user_id, True)  # any interaction reopens the window
+        for inbound in to_inbounds(event):
+            await self.dispatcher.handle(inbound, send)
+
+    async def _set_reachable(self, user_id: str, value: bool) -> None:
+        async with self.db.session() as s:
+            await s.execute(
+                update(Identity)
+                .where(Identity.channel == CHANNEL, Identity.external_id == user_id)  # type: ignore[arg-type]
+                .values(reachable_free=value)
+            )
+
+    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Text with buttons for ≤ 5 choices, numbered text otherwise; Zalo errors become typed errors."""
+        await drain_stream(reply)
+        buttons = _buttons(reply)
+        if buttons:
+            text = reply.text or (reply.quiz.question if reply.quiz else "")
+            if reply.keyboard:
+                text = f"{text}\n\n{menu_hint()}"
+        else:
+            text = plain_text(reply, self.settings)
+        try:
+            ids = await self.client.send_text(chat_key, text or "…", buttons or None)
+        except ZaloOutsideWindow as exc:
+            await self._set_reachable(chat_key, False)
+            raise OutsideWindow(str(exc)) from None
+        except ZaloError as exc:
+            raise delivery_error(exc) from None
+        return SentInfo(ids[-1] if ids else None)
+
+
+def _buttons(reply: Reply) -> list[tuple[str, str]]:
+    if not 1 <= len(reply.choices) <= MAX_BUTTONS:
+        return []
+    return [(c.label[:TITLE_LIMIT], BUTTON_PREFIX + c.data) for c in reply.choices]
+
+
+def to_inbounds(event: ZaloOAEvent) -> list[Inbound]:
+    """An OA event as neutral Inbounds; a follow is an UNBLOCKED plus a /start (the welcome)."""
+    base: dict[str, Any] = {"channel": CHANNEL, "user_key": event.user_id, "chat_key": event.user_id}
+    if event.kind == "follow":
+        return [
+            Inbound(kind=Kind.UNBLOCKED, raw_id=event.event_id, **base),
+            Inbound(text="/start", command="start", raw_id=event.event_id + ":start", **base),
+        ]
+    if event.kind == "unfollow":
+        return [Inbound(kind=Kind.BLOCKED, raw_id=event.event_id, **base)]
+    kind = _KINDS.get(event.kind, Kind.OTHER)
+    if kind != Kind.TEXT:
+        return [Inbound(kind=kind, raw_id=event.event_id, **base)]
+    text = event.text.strip()
+    data = text[len(BUTTON_PREFIX):]
+    if text.startswith(BUTTON_PREFIX) and 0 < len(data.encode("utf-8")) <= MAX_PAYLOAD:
+        return [Inbound(kind=Kind.CALLBACK, choice=data, raw_id=event.event_id, **base)]
+    if text.startswith("/") and len(text) > 1:
+        head, _, args = text[1:].partition(" ")
+        return [Inbound(text=text, command=head, args=args.strip(), raw_id=event.event_id, **base)]
+    return [Inbound(text=event.text, raw_id=event.event_id, **base)]

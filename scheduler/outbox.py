@@ -1,0 +1,217 @@
+"""The delivery outbox: broadcasts and their per-recipient Delivery rows (DESIGN principle 5).
+
+Stable API (broadcasts from officers and campaign firings both use it; the pacer in scheduler/pacer.py
+drains the rows at the channel's rate):
+
+    b = await create_broadcast(session, text=..., created_by="cli", group_ids=[1, 2] | "all",
+                               kind="broadcast" | "campaign", campaign_id=None, photo=None,
+                               button_label=None, button_data=None,          # button_data = bot.callback.pack(...)
+                               report_channel=None, report_chat_id=None)      # where the final report goes
+    recipients = await select_recipients(session, [1, 2] | "all")           # list[(user_id, channel, chat_id)]
+    n = await enqueue_broadcast(session, broadcast_id=b.id, recipients=recipients)   # bulk insert, status queued
+    # or in one call:  n = await queue_broadcast(session, b)   (recipients of b.group_ids)
+    counts = await broadcast_counts(session, b.id)                           # {"queued": .., "sent": .., ...}
+    reply = broadcast_reply(b)                                               # exactly what citizens see
+
+Recipients are the ACTIVE identities of users who consented, are subscribed and not deleted, on channels
+that can receive a message we start (not the web chat / console). Locality groups (kind "locality") match
+User.province (and User.commune when the group has one) without membership rows; code and interest groups
+match Membership rows. A user in several chosen groups gets one delivery per channel identity (unique key
+(broadcast_id, user_id, channel); re-enqueueing is a no-op for existing rows).
+
+All functions take the caller's AsyncSession and do not commit (the caller's unit of work does).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, insert, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import Group, Identity, Membership, User, utcnow
+from bot.db.models_officers import QUEUED, Broadcast, Delivery
+from bot.messages import Choice, Reply
+
+Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
+GroupSel = Sequence[int] | Literal["all"]
+NO_PUSH_CHANNELS = frozenset({"web", "console"})  # replies only inside a request: nothing to push to
+BATCH = 2000
+
+
+async def create_broadcast(
+    session: AsyncSession,
+    *,
+    text: str,
+    created_by: str,
+    group_ids: GroupSel,
+    kind: str = "broadcast",
+    campaign_id: int | None = None,
+    photo: str | None = None,
+    button_label: str | None = None,
+    button_data: str | None = None,
+    report_channel: str | None = None,
+    report_chat_id: str | None = None,
+    officer_id: int | None = None,
+    status: str = "draft",
+) -> Broadcast:
+    """Insert a Broadcast row (flushed, so `id` is set); no deliveries yet."""
+    b = Broadcast(
+        text=text,
+        created_by=created_by,
+        group_ids=json.dumps(group_ids if group_ids == "all" else list(group_ids)),
+        kind=kind,
+        campaign_id=campaign_id,
+        photo=photo,
+        button_label=button_label,
+        button_data=button_data,
+        report_channel=report_channel,
+        report_chat_id=report_chat_id,
+        officer_id=officer_id,
+        status=status,
+    )
+    session.add(b)
+    await session.flush()
+    return b
+
+
+def group_selection(b: Broadcast) -> GroupSel:
+    value = json.loads(b.group_ids or "[]")
+    return "all" if value == "all" else [int(v) for v in value]
+
+
+def audience_filter() -> Any:
+    """Users who may receive broadcasts: consented, subscribed, not deleted."""
+    return and_(
+        col(User.subscribed).is_(True), col(User.deleted_at).is_(None), col(User.consent_at).is_not(None)
+    )
+
+
+async def groups_condition(session: AsyncSession, group_ids: GroupSel) -> Any:
+    """A WHERE clause on User selecting members of the groups (locality by place, others by membership)."""
+    if group_ids == "all":
+        return True
+    ids = list(group_ids)
+    if not ids:
+        return False
+    groups = (await session.exec(select(Group).where(col(Group.id).in_(ids)))).all()
+    clauses: list[Any] = []
+    member_ids = [g.id for g in groups if g.kind != "locality"]
+    if member_ids:
+        sub = select(Membership.user_id).where(col(Membership.group_id).in_(member_ids))
+        clauses.append(col(User.id).in_(sub))
+    for g in groups:
+        if g.kind == "locality" and g.province:
+            place = [User.province == g.province]
+            if g.commune:
+                place.append(func.lower(User.commune) == g.commune.lower())
+            clauses.append(and_(*place))
+    return or_(*clauses) if clauses else False
+
+
+async def select_recipients(
+    session: AsyncSession, group_ids: GroupSel, *, exclude_channels: Iterable[str] = NO_PUSH_CHANNELS
+) -> list[Recipient]:
+    """Active channel identities of subscribed, non-deleted users in the groups (or everyone)."""
+    cond = await groups_condition(session, group_ids)
+    stmt = (
+        select(Identity.user_id, Identity.channel, Identity.chat_id)
+        .join(User, col(User.id) == col(Identity.user_id))
+        .where(col(Identity.active).is_(True), audience_filter(), cond)
+        .where(col(Identity.channel).not_in(list(exclude_channels)))
+        .order_by(col(Identity.id))
+    )
+    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
+    return [(int(u), str(c), str(chat)) for u, c, chat in rows]
+
+
+async def count_recipients(session: AsyncSession, group_ids: GroupSel) -> int:
+    return len(await select_recipients(session, group_ids))
+
+
+async def enqueue_broadcast(session: AsyncSession, *, broadcast_id: int, recipients: Iterable[Recipient]) -> int:
+    """Bulk-insert one queued Delivery per recipient (duplicates skipped); mark the broadcast queued.
+
+    Returns the number of distinct recipients queued by this call. 10,000 rows take well under a second.
+    """
+    now = utcnow()
+    seen: set[tuple[int, str]] = set()
+    rows: list[dict[str, Any]] = []
+    for user_id, channel, chat_id in recipients:
+        if (user_id, channel) in seen:
+            continue
+        seen.add((user_id, channel))
+        rows.append(
+            {"broadcast_id": broadcast_id, "user_id": user_id, "channel": channel, "chat_id": chat_id,
+             "state": QUEUED, "attempts": 0, "next_attempt_at": now}
+        )
+    existing = set(
+        (await session.exec(  # type: ignore[call-overload]
+            select(Delivery.user_id, Delivery.channel).where(Delivery.broadcast_id == broadcast_id)
+        )).all()
+    )
+    rows = [r for r in rows if (r["user_id"], r["channel"]) not in existing]
+    table: Any = Delivery.__table__
+    for i in range(0, len(rows), BATCH):
+        await session.execute(insert(table), rows[i : i + BATCH])
+    total = len(existing) + len(rows)
+    await session.execute(
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status).in_(["draft", "queued", "sending"]))
+        .values(status="queued" if total else "done", recipients=total, finished_at=None if total else now)
+    )
+    return len(rows)
+
+
+async def queue_broadcast(session: AsyncSession, b: Broadcast) -> int:
+    """Select the recipients of the broadcast's groups and enqueue them."""
+    assert b.id is not None
+    return await enqueue_broadcast(
+        session, broadcast_id=b.id, recipients=await select_recipients(session, group_selection(b))
+    )
+
+
+async def broadcast_counts(session: AsyncSession, broadcast_id: int) -> dict[str, int]:
+    """Deliveries per state, every state present (0 when none)."""
+    stmt = (
+        select(Delivery.state, func.count())
+        .where(Delivery.broadcast_id == broadcast_id)
+        .group_by(col(Delivery.state))
+    )
+    counts = {s: 0 for s in ("queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped")}
+    for state, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+        counts[str(state)] = int(n)
+    return counts
+
+
+async def failure_reasons(session: AsyncSession, broadcast_id: int, limit: int = 5) -> list[tuple[str, int]]:
+    stmt = (
+        select(Delivery.last_error, func.count())
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.state == "failed")
+        .group_by(col(Delivery.last_error))
+        .order_by(func.count().desc())
+        .limit(limit)
+    )
+    return [(str(r or "?"), int(n)) for r, n in (await session.exec(stmt)).all()]  # type: ignore[call-overload]
+
+
+async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
+    """Cancel: queued deliveries become skipped; returns how many were still queued."""
+    res: Any = await session.execute(
+        update(Delivery)
+        .where(col(Delivery.broadcast_id) == broadcast_id, col(Delivery.state) == QUEUED)
+        .values(state="skipped", last_error="cancelled")
+    )
+    await session.execute(
+        update(Broadcast).where(col(Broadcast.id) == broadcast_id).values(status="cancelled", finished_at=utcnow())
+    )
+    return int(res.rowcount or 0)
+
+
+def broadcast_reply(b: Broadcast) -> Reply:
+    """The message exactly as citizens receive it (used by the preview and by the pacer)."""
+    choices = [Choice(b.button_label, b.button_data)] if b.button_data and b.button_label else []
+    return Reply(text=b.text, image=b.photo or None, choices=choices)
