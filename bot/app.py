@@ -22,7 +22,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 # Features that add services, web routes or background work. Each module has `install(rt: Runtime)`.
-FEATURES: list[str] = ["bot.channels.zalo_setup"]
+FEATURES: list[str] = ["bot.channels.zalo_setup", "bot.learning", "bot.web.verify"]
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]
 

@@ -94,12 +94,12 @@ async def best_scores(s: AsyncSession, user_id: int) -> dict[str, int]:
 async def streak(s: AsyncSession, user_id: int, today: dt.date) -> int:
     """Consecutive local days with learning, ending today (or yesterday, if today is still open)."""
     res = await s.exec(
-        select(ActivityDay.day)
+        select(col(ActivityDay.day))
         .where(ActivityDay.user_id == user_id, ActivityDay.day <= today)
         .order_by(col(ActivityDay.day).desc())
         .limit(400)
     )
-    days = list(res.all())
+    days: list[dt.date] = list(res.all())
     if not days or days[0] < today - dt.timedelta(days=1):
         return 0
     count, expect = 0, days[0]
@@ -176,7 +176,8 @@ async def leaderboard(s: AsyncSession, group_id: int, since: dt.datetime, limit:
         .limit(limit)
     )
     rows = [(uid, int(points)) for uid, points in res.all() if uid is not None]
-    users = {u.id: u for u in (await s.exec(select(User).where(col(User.id).in_([r[0] for r in rows])))).all()}
+    found = await s.exec(select(User).where(col(User.id).in_([r[0] for r in rows])))
+    users = {u.id: u for u in found.all()}
     out = []
     for uid, points in rows:
         u = users.get(uid)

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import learning_texts as t
 from bot.callback import pack
 from bot.db.models_learning import QuizAnswer, QuizAttempt, QuizPoll
 from bot.learning import PASS_PERCENT, add_points, touch_day
 from bot.messages import Choice, QuizSpec, Reply
 from content.schema import QuizQuestion
-from bot import learning_texts as t
 
 DAILY = "today"  # module_id of the quiz of the day
 DAILY_SIZE = 5
@@ -115,7 +115,12 @@ def stale_reason(attempt: QuizAttempt | None, user_id: int, index: int) -> str |
 
 
 async def score_answer(
-    s: AsyncSession, catalog: Any, attempt: QuizAttempt, picked: tuple[int, ...], now: dt.datetime, tz: ZoneInfo
+    s: AsyncSession,
+    catalog: Any,
+    attempt: QuizAttempt,
+    picked: tuple[int, ...],
+    now: dt.datetime,
+    tz: ZoneInfo,
 ) -> Scored:
     """Store the answer to the current question, move on, and close the attempt after the last one."""
     assert attempt.id is not None

@@ -61,6 +61,7 @@ CERT_BAD_NAME = "Tên cần từ 2 đến 60 ký tự. Bạn gõ lại họ và 
 BOARD_HEAD = "🏆 Bảng xếp hạng tuần này — {group}"
 BOARD_LINE = "{rank}. {name} — {points} điểm"
 BOARD_HIDDEN = "Một học viên"
+BOARD_YOU = " (bạn)"
 BOARD_EMPTY = "Tuần này chưa ai có điểm. Hãy là người đầu tiên! 💪"
 BOARD_NOTE = "Điểm = bài học mới đọc + câu trả lời đúng trong tuần. Muốn hiện tên, vào /caidat."
 BOARD_NO_GROUP = (

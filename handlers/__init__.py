@@ -7,7 +7,7 @@ from bot.router import Router
 
 def build_router() -> Router:
     """Every feature router, included once."""
-    from handlers import link, privacy, settings, soon, start, system
+    from handlers import learn, link, privacy, progress, quiz, settings, soon, start, system
 
     root = Router("root").include(
         system.router,
@@ -15,6 +15,9 @@ def build_router() -> Router:
         settings.router,
         privacy.router,
         link.router,
+        learn.router,
+        quiz.router,
+        progress.router,
     )
     soon.fill_missing(root)
     return root

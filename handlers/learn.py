@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot import learning
+from bot import learning, texts
 from bot import learning_texts as t
-from bot import texts
 from bot.callback import pack, unpack
 from bot.context import Ctx
 from bot.messages import Choice, Inbound, Reply

@@ -69,7 +69,9 @@ def week_text(today: dt.date, info: WeekInfo, events: list[WeekEvent]) -> str:
         parts.append("\n".join(lines))
     else:
         acts = [a.split("(")[0].strip() for a in info.activities[1:4]]
-        parts.append(T_NO_EVENTS + ("\n" + T_ACTIVITIES.format(items="; ".join(acts).lower()) if acts else ""))
+        parts.append(
+            T_NO_EVENTS + ("\n" + T_ACTIVITIES.format(items="; ".join(acts).lower()) if acts else "")
+        )
     return "\n\n".join(parts)
 
 
@@ -89,9 +91,9 @@ async def local_events(s: AsyncSession, user: User, start: dt.date, end: dt.date
 
 async def user_group_names(s: AsyncSession, user_id: int | None) -> list[str]:
     res = await s.exec(
-        select(Group.name).join(Membership, col(Membership.group_id) == col(Group.id)).where(
-            Membership.user_id == user_id
-        )
+        select(Group.name)
+        .join(Membership, col(Membership.group_id) == col(Group.id))
+        .where(Membership.user_id == user_id)
     )
     return list(res.all())
 

@@ -58,7 +58,7 @@ def rule_of(c: Campaign) -> Rule:
 
 
 def button_of(spec: str | None, label: str | None = None) -> tuple[str | None, str | None]:
-    """"quiz:m1" → (label, packed payload); "lesson:m1:2" opens lesson 3 of m1."""
+    """ "quiz:m1" → (label, packed payload); "lesson:m1:2" opens lesson 3 of m1."""
     if not spec:
         return None, None
     kind, _, rest = spec.partition(":")
@@ -91,7 +91,9 @@ async def tick(services: Services, now: dt.datetime | None = None) -> list[FireR
     return results
 
 
-async def _run_campaign(services: Services, c: Campaign, after: dt.datetime, now: dt.datetime) -> list[FireResult]:
+async def _run_campaign(
+    services: Services, c: Campaign, after: dt.datetime, now: dt.datetime
+) -> list[FireResult]:
     settings = services.settings
     out: list[FireResult] = []
     for t in fires_between(rule_of(c), after, now, settings.tz, limit=MAX_CATCH_UP):
@@ -107,7 +109,9 @@ async def _run_campaign(services: Services, c: Campaign, after: dt.datetime, now
     return out
 
 
-async def fire(services: Services, c: Campaign, t: dt.datetime, due: dt.datetime, now: dt.datetime) -> FireResult:
+async def fire(
+    services: Services, c: Campaign, t: dt.datetime, due: dt.datetime, now: dt.datetime
+) -> FireResult:
     """Claim fire `t` of campaign `c` and queue it; IntegrityError if another worker already has it."""
     assert c.id is not None
     settings = services.settings
@@ -125,8 +129,14 @@ async def fire(services: Services, c: Campaign, t: dt.datetime, due: dt.datetime
         recipients, skips = await campaign_audience(s, c, services, now)
         label, data = button_of(c.button, c.button_label)
         b = await outbox.create_broadcast(
-            s, text=c.text, created_by=f"campaign:{c.id}", group_ids=group_selection(c), kind="campaign",
-            campaign_id=c.id, button_label=label, button_data=data,
+            s,
+            text=c.text,
+            created_by=f"campaign:{c.id}",
+            group_ids=group_selection(c),
+            kind="campaign",
+            campaign_id=c.id,
+            button_label=label,
+            button_data=data,
         )
         assert b.id is not None and row.id is not None
         queued = await outbox.enqueue_broadcast(s, broadcast_id=b.id, recipients=recipients)
@@ -145,7 +155,9 @@ async def campaign_audience(
     stmt = (
         select(Identity.user_id, Identity.channel, Identity.chat_id, User.subscribed, User.reminders_paused)
         .join(User, col(User.id) == col(Identity.user_id))
-        .where(col(Identity.active).is_(True), col(User.deleted_at).is_(None), col(User.consent_at).is_not(None))
+        .where(
+            col(Identity.active).is_(True), col(User.deleted_at).is_(None), col(User.consent_at).is_not(None)
+        )
         .where(col(Identity.channel).not_in(list(outbox.NO_PUSH_CHANNELS)), cond, _relative(c, services, now))
         .order_by(col(Identity.id))
     )
@@ -182,13 +194,21 @@ async def capped_users(s: AsyncSession, services: Services, now: dt.datetime, ca
         select(CampaignSend.user_id)
         .where(CampaignSend.local_date == today)
         .group_by(col(CampaignSend.user_id))
-        .having((func.count() >= cap) | (func.max(case((col(CampaignSend.campaign_id) == campaign_id, 1), else_=0)) > 0))
+        .having(
+            (func.count() >= cap)
+            | (func.max(case((col(CampaignSend.campaign_id) == campaign_id, 1), else_=0)) > 0)
+        )
     )
     return {int(u) for u in (await s.exec(stmt)).all()}
 
 
 async def log_sends(
-    s: AsyncSession, user_ids: set[int], campaign_id: int, fire_id: int | None, now: dt.datetime, services: Services
+    s: AsyncSession,
+    user_ids: set[int],
+    campaign_id: int,
+    fire_id: int | None,
+    now: dt.datetime,
+    services: Services,
 ) -> None:
     """Write the daily-cap log: one row per user and local day and campaign (0 = a nudge)."""
     today = now.astimezone(services.settings.tz).date()

@@ -215,3 +215,18 @@ def broadcast_reply(b: Broadcast) -> Reply:
     """The message exactly as citizens receive it (used by the preview and by the pacer)."""
     choices = [Choice(b.button_label, b.button_data)] if b.button_data and b.button_label else []
     return Reply(text=b.text, image=b.photo or None, choices=choices)
+
+
+async def report_text(session: AsyncSession, broadcast_id: int) -> str:
+    """The officer's report: sent, failed (with reasons), blocked, unreachable, skipped."""
+    c = await broadcast_counts(session, broadcast_id)
+    lines = [f"📊 Kết quả thông báo #{broadcast_id}:", f"✅ Đã gửi: {c['sent']}"]
+    lines.append(f"❌ Gửi lỗi: {c['failed']}")
+    for reason, n in await failure_reasons(session, broadcast_id):
+        lines.append(f"   • {reason}: {n}")
+    lines.append(f"🚫 Đã chặn bot: {c['blocked']}")
+    if c["unreachable"]:
+        lines.append(f"📵 Không liên lạc được: {c['unreachable']}")
+    if c["skipped"]:
+        lines.append(f"⏭️ Bỏ qua (đã hủy nhận tin hoặc đã hủy gửi): {c['skipped']}")
+    return "\n".join(lines)

@@ -47,7 +47,7 @@ def crontab_trigger(expr: str, tz: ZoneInfo) -> CronTrigger:
     """
     fields = expr.split()
     if len(fields) != 5:
-        raise ValueError("biểu thức cron cần 5 phần: phút giờ ngày tháng thứ, ví dụ \"0 8 * * 1\"")
+        raise ValueError('biểu thức cron cần 5 phần: phút giờ ngày tháng thứ, ví dụ "0 8 * * 1"')
     fields[4] = _translate_dow(fields[4])
     minute, hour, day, month, dow = fields
     return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=tz)
@@ -114,9 +114,9 @@ def _next_daily(hour: int, minute: int, after: dt.datetime, tz: ZoneInfo) -> dt.
     return t
 
 
-def fires_between(rule: Rule, after: dt.datetime, until: dt.datetime, tz: ZoneInfo, limit: int = 500) -> list[
-    dt.datetime
-]:
+def fires_between(
+    rule: Rule, after: dt.datetime, until: dt.datetime, tz: ZoneInfo, limit: int = 500
+) -> list[dt.datetime]:
     """Every fire time in (after, until], at most `limit` (oldest first)."""
     out: list[dt.datetime] = []
     t = next_fire(rule, after, tz)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot.settings import SettingsError, load_settings
 
-COMMAND_MODULES = ["bot.cli.core"]
+COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""Campaign tables: scheduled reminders, each fire recorded once, the per-day send log, nudges, Week events."""
+"""Campaign tables: reminders, each fire recorded once, the per-day send log, nudges, Week events."""
 
 from __future__ import annotations
 

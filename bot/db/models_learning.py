@@ -1,4 +1,4 @@
-"""Learning tables: lesson progress, activity days, points, quiz attempts and answers, poll map, certificates."""
+"""Learning tables: lesson progress, activity days, points, quiz attempts, poll map, certificates."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,6 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.engine import Database
 from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, User, utcnow
+
+
+ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
 
 
 async def record_inbound(s: AsyncSession, channel: str, external_id: str, user_key: str, kind: str) -> bool:
@@ -41,19 +45,26 @@ async def find_identity(s: AsyncSession, channel: str, external_id: str) -> Iden
 async def load_or_create(
     s: AsyncSession, channel: str, external_id: str, chat_id: str, name: str
 ) -> tuple[User, Identity]:
-    """The user behind a channel account, created on first contact."""
-    ident = await find_identity(s, channel, external_id)
-    if ident is not None:
-        user = await s.get(User, ident.user_id)
-        if user is not None:
-            ident.last_seen_at = utcnow()
-            ident.chat_id = chat_id or ident.chat_id
-            if not ident.active:
-                ident.active = True
-            user.last_active_at = utcnow()
-            if name and not user.display_name:
-                user.display_name = name
-            return user, ident
+    """The user behind a channel account (one query), created on first contact."""
+    res = await s.exec(
+        select(Identity, User)
+        .join(User, col(User.id) == col(Identity.user_id))
+        .where(Identity.channel == channel, Identity.external_id == external_id)
+    )
+    row = res.first()
+    if row is not None:
+        ident, user = row
+        now = utcnow()
+        if now - user.last_active_at > ACTIVITY_RESOLUTION:  # fewer writes for chatty users
+            user.last_active_at = now
+            ident.last_seen_at = now
+        if chat_id and ident.chat_id != chat_id:
+            ident.chat_id = chat_id
+        if not ident.active:
+            ident.active = True
+        if name and not user.display_name:
+            user.display_name = name
+        return user, ident
     user = User(display_name=name)
     s.add(user)
     await s.flush()

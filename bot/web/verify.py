@@ -1,0 +1,55 @@
+"""GET /verify/<code>: anyone can check that a certificate is genuine (name, date, course)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot import certificate as certs
+from bot.context import Services
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Xác minh chứng nhận</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;
+font-size:1.15rem;line-height:1.5;color:#222}}.ok{{color:#17603a}}.bad{{color:#a11}}
+.card{{border:2px solid #175ca0;border-radius:12px;padding:1rem 1.5rem}}</style></head>
+<body><div class="card">{body}</div></body></html>
+"""
+VALID = (
+    '<h1 class="ok">✅ Chứng nhận hợp lệ</h1>'
+    "<p>Chứng nhận này cấp cho <strong>{name}</strong> ngày {date},<br>"
+    "đã hoàn thành khoá học “{course}”.</p><p>Mã xác minh: <code>{code}</code></p>"
+)
+INVALID = (
+    '<h1 class="bad">❌ Không tìm thấy chứng nhận</h1>'
+    "<p>Mã “<code>{code}</code>” không có trong hệ thống. Bạn kiểm tra lại mã in trên chứng nhận nhé.</p>"
+)
+
+
+def verify_handler(services: Services) -> web.RouteDef:
+    async def verify(request: web.Request) -> web.Response:
+        code = request.match_info["code"][:40]
+        async with services.db.session() as s:
+            cert = await certs.find_by_code(s, code)
+        if cert is None:
+            body = INVALID.format(code=html.escape(code))
+            return web.Response(text=PAGE.format(body=body), status=404, content_type="text/html")
+        body = VALID.format(
+            name=html.escape(cert.name), date=certs.issued_on(cert, services.settings.tz),
+            course=html.escape(certs.COURSE), code=html.escape(cert.code),
+        )
+        return web.Response(text=PAGE.format(body=body), content_type="text/html")
+
+    return web.get("/verify/{code}", verify)
+
+
+def install(rt: Runtime) -> None:
+    """The public verification page of the web server."""
+    rt.routes.append(verify_handler(rt.services))

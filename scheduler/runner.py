@@ -1,0 +1,95 @@
+"""The campaign timer: an APScheduler 3.x AsyncIOScheduler interval job that asks the DB what is due.
+
+Why an interval job and not one job per fire time: campaigns are added by the CLI and by other workers
+at any moment, leadership moves between workers, and clocks jump. Asking the database every
+`interval` seconds ("what fires are due now?") handles all of these with one cheap query, and the
+unique CampaignFire row keeps every fire single. The job runs once right at start to catch up fires
+missed while the bot was down (sent if younger than the grace period, else recorded as skipped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import delete
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Services
+from bot.db.models_campaigns import CampaignSend, NudgeState
+from scheduler.campaigns import tick
+from scheduler.leader import Leader
+from scheduler.nudges import run_nudges
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 30.0
+NUDGE_EVERY = dt.timedelta(minutes=10)
+
+
+class CampaignScheduler:
+    """Async context manager: starts the timer on enter, stops it (and gives up leadership) on exit."""
+
+    def __init__(self, services: Services, interval: float = TICK_SECONDS) -> None:
+        self.services = services
+        self.interval = interval
+        self.leader = Leader(services.db)
+        self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
+        self._last_nudges: dt.datetime | None = None
+
+    async def step(self) -> None:
+        """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
+        try:
+            if not await self.leader.ensure():
+                return
+            now = self.services.now()
+            await tick(self.services, now)
+            if self._last_nudges is None or now - self._last_nudges >= NUDGE_EVERY:
+                self._last_nudges = now
+                await run_nudges(self.services, now)
+        except Exception:
+            log.exception("campaign scheduler step failed; retrying at the next tick")
+
+    async def __aenter__(self) -> CampaignScheduler:
+        self.scheduler.add_job(
+            self.step,
+            "interval",
+            seconds=self.interval,
+            id="campaigns",
+            next_run_time=dt.datetime.now(dt.UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self.scheduler.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.scheduler.shutdown(wait=False)
+        await self.leader.release()
+
+
+async def forget_user(s: AsyncSession, user_id: int) -> None:
+    """/xoadulieu: drop the user's send log and nudge state."""
+    await s.exec(delete(CampaignSend).where(col(CampaignSend.user_id) == user_id))  # type: ignore[call-overload]
+    await s.exec(delete(NudgeState).where(col(NudgeState.user_id) == user_id))  # type: ignore[call-overload]
+
+
+def install(rt: Runtime) -> None:
+    """Run the campaign scheduler in `hocbot run` (one leader per database)."""
+    rt.services.forget_hooks.append(forget_user)
+
+    def factory(runtime: Runtime) -> CampaignScheduler:
+        sched = CampaignScheduler(
+            runtime.services, rt.services.extras.get("campaign_tick_seconds", TICK_SECONDS)
+        )
+        runtime.services.extras["campaign_scheduler"] = sched
+        return sched
+
+    rt.background.append(factory)  # type: ignore[arg-type]

@@ -1,0 +1,85 @@
+"""Accented, unaccented and teencode questions fold alike; typed replies pick the right button."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.textnorm import ABBREVIATIONS, content_syllables, fold, match_label, syllables, tokens
+
+
+def test_fold_strips_every_mark_and_maps_d_bar() -> None:
+    assert fold("Tuần lễ Học tập Suốt đời") == "tuan le hoc tap suot doi"
+    assert fold("ĐĂNG KÝ được") == "dang ky duoc"
+    assert fold("Người ở Quảng Trị, Thừa Thiên-Huế") == "nguoi o quang tri thua thien hue"
+
+
+def test_fold_accepts_decomposed_input() -> None:
+    decomposed = "hoc tap suot đoi".replace("o", "o\u0301")  # NFD-like input from some keyboards
+    assert fold(decomposed) == "hoc tap suot doi"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ko biet", "khong biet"),
+        ("k dc", "khong duoc"),
+        ("hok hiểu", "khong hieu"),
+        ("la j", "la gi"),
+        ("lam ntn", "lam nhu the nao"),
+        ("bn tien", "bao nhieu tien"),
+        ("tra gg", "tra google"),
+        ("Chat GPT", "chatgpt"),
+        ("chatgbt", "chatgpt"),
+        ("chat-gpt", "chatgpt"),
+        ("noi vs mn", "noi voi moi nguoi"),
+        ("trí tuệ nhân tạo", "ai"),
+        ("VN eID", "vneid"),
+    ],
+)
+def test_teencode_and_abbreviations_are_expanded(typed: str, expected: str) -> None:
+    assert fold(typed) == expected
+
+
+def test_abbreviation_table_is_big_enough() -> None:
+    assert len(ABBREVIATIONS) >= 40
+
+
+def test_accented_and_unaccented_questions_give_the_same_tokens() -> None:
+    accented = tokens("Dùng ChatGPT có cần biết tiếng Anh không?")
+    assert accented == tokens("dung chat gpt co can biet tieng anh ko")
+
+
+def test_tokens_are_syllables_plus_bigrams() -> None:
+    assert tokens("Học tập suốt đời") == ["hoc", "tap", "suot", "doi", "hoc_tap", "tap_suot", "suot_doi"]
+    assert syllables("") == [] and tokens("!!!") == []
+
+
+def test_politeness_words_do_not_count_as_content() -> None:
+    words = content_syllables("Cho tôi hỏi tuần lễ học tập là gì vậy ạ?")
+    assert words == ["tuan", "le", "hoc", "tap", "la", "gi"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("dong y", 0),
+        ("Đồng ý", 0),
+        ("✅ đồng ý!", 0),
+        ("khong dong y", 1),
+        ("ko dong y", 1),
+        ("tiep", 2),
+        ("Tiếp", 2),
+    ],
+)
+def test_typed_reply_matches_button(typed: str, expected: int) -> None:
+    labels = ["✅ Đồng ý", "❌ Không đồng ý", "Tiếp tục ▶️"]
+    assert match_label(typed, labels) == expected
+
+
+def test_unclear_or_empty_reply_matches_nothing() -> None:
+    labels = ["Học AI", "Học tiếp", "Thoát"]
+    assert match_label("hoc", labels) is None  # two labels start with it
+    assert match_label("👍", labels) is None
+    assert match_label("", labels) is None
+    assert match_label("xin chào", labels) is None
+    assert match_label("thoat", labels) == 2
