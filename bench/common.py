@@ -22,6 +22,11 @@ def percentile(values: list[float], q: float) -> float:
 def write_result(name: str, data: dict[str, Any]) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
-    payload = {"bench": name, "at": time.strftime("%Y-%m-%dT%H:%M:%S"), "python": platform.python_version(), **data}
+    payload = {
+        "bench": name,
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "python": platform.python_version(),
+        **data,
+    }
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
     return path

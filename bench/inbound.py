@@ -47,8 +47,13 @@ async def _drive(tg: FakeTelegram) -> dict[str, Any]:
         if call.method == "sendMessage" and call.status == 200:
             got[int(call.chat_id)].append(call.time)
     lat = [r - s for uid, times in sent_at.items() for s, r in zip(times, got[uid], strict=False)]
-    return {"messages": total, "seconds": elapsed, "per_second": total / elapsed,
-            "p50_ms": percentile(lat, 50) * 1000, "p95_ms": percentile(lat, 95) * 1000}
+    return {
+        "messages": total,
+        "seconds": elapsed,
+        "per_second": total / elapsed,
+        "p50_ms": percentile(lat, 50) * 1000,
+        "p95_ms": percentile(lat, 95) * 1000,
+    }
 
 
 def _replies(tg: FakeTelegram, start: int) -> int:
@@ -95,11 +100,23 @@ async def main() -> int:
         echo = await echo_run()
         hoc = await hocbot_run(db_url)
     ratio = hoc["per_second"] / echo["per_second"]
-    print(f"inbound echo: {echo['per_second']:.0f} msg/s, p50 {echo['p50_ms']:.0f} ms, p95 {echo['p95_ms']:.0f} ms")
-    print(f"inbound hocbot: {hoc['per_second']:.0f} msg/s, p50 {hoc['p50_ms']:.0f} ms, p95 {hoc['p95_ms']:.0f} ms")
+    print(
+        f"inbound echo: {echo['per_second']:.0f} msg/s, p50 {echo['p50_ms']:.0f} ms, p95 {echo['p95_ms']:.0f} ms"
+    )
+    print(
+        f"inbound hocbot: {hoc['per_second']:.0f} msg/s, p50 {hoc['p50_ms']:.0f} ms, p95 {hoc['p95_ms']:.0f} ms"
+    )
     print(f"inbound ratio hocbot/echo = {ratio:.2f}  (long polling, {USERS} users x {PER_USER} messages)")
-    write_result("inbound", {"mode": "polling", "echo": echo, "hocbot": hoc, "ratio": ratio,
-                             "database": "sqlite" if "sqlite" in db_url else "postgresql"})
+    write_result(
+        "inbound",
+        {
+            "mode": "polling",
+            "echo": echo,
+            "hocbot": hoc,
+            "ratio": ratio,
+            "database": "sqlite" if "sqlite" in db_url else "postgresql",
+        },
+    )
     return 0
 
 

@@ -22,7 +22,14 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 # Features that add services, web routes or background work. Each module has `install(rt: Runtime)`.
-FEATURES: list[str] = ["bot.channels.zalo_setup", "bot.learning", "bot.web.verify"]
+FEATURES: list[str] = [
+    "bot.channels.zalo_setup",
+    "bot.learning",
+    "bot.web.verify",
+    "scheduler.runner",
+    "scheduler.pacer",
+    "bot.answers",
+]
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]
 

@@ -50,7 +50,9 @@ class Dispatcher:
     async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:
         """Record the event and run its handler in ONE transaction: a repeat fails the unique key."""
         async with self.services.db.session() as s:
-            if msg.raw_id and not await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind):
+            if msg.raw_id and not await repo.record_inbound(
+                s, msg.channel, msg.raw_id, msg.user_key, msg.kind
+            ):
                 raise Duplicate(msg.raw_id)
             user, ident = await repo.load_or_create(
                 s, msg.channel, msg.user_key, msg.reply_to, msg.display_name
@@ -92,7 +94,9 @@ class Dispatcher:
         """Store the last offered choices so a typed “2” or “dong y” means the right thing later."""
         offered = [r for r in replies if r.choices]
         if offered:
-            ctx.user.pending = json.dumps([[c.label, c.data] for c in offered[-1].choices], ensure_ascii=False)
+            ctx.user.pending = json.dumps(
+                [[c.label, c.data] for c in offered[-1].choices], ensure_ascii=False
+            )
         elif replies and ctx.user.pending is not None:
             ctx.user.pending = None
 

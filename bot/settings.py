@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     zalo_oa_app_id: str | None = Field(None, validation_alias=_env("ZALO_OA_APP_ID"))
     zalo_oa_secret_key: SecretStr | None = Field(None, validation_alias=_env("ZALO_OA_SECRET_KEY"))
     zalo_oa_refresh_token: SecretStr | None = Field(None, validation_alias=_env("ZALO_OA_REFRESH_TOKEN"))
-    zalo_oa_api_base_url: str = Field("https://openapi.zalo.me", validation_alias=_env("ZALO_OA_API_BASE_URL"))
+    zalo_oa_api_base_url: str = Field(
+        "https://openapi.zalo.me", validation_alias=_env("ZALO_OA_API_BASE_URL")
+    )
     zalo_oa_oauth_base_url: str = Field(
         "https://oauth.zaloapp.com", validation_alias=_env("ZALO_OA_OAUTH_BASE_URL")
     )

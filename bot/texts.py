@@ -33,7 +33,9 @@ CONSENT_DECLINED = (
 )
 CONSENT_NEEDED = "Phần này cần lưu tiến độ của bạn. Gõ /start và chọn “Đồng ý” để bắt đầu nhé."
 SKIP = "⏭ Bỏ qua"
-ASK_PROVINCE = "Bạn đang sống ở tỉnh/thành phố nào? Chọn bên dưới hoặc gõ tên (có dấu hay không dấu đều được)."
+ASK_PROVINCE = (
+    "Bạn đang sống ở tỉnh/thành phố nào? Chọn bên dưới hoặc gõ tên (có dấu hay không dấu đều được)."
+)
 ASK_COMMUNE = "Bạn ở xã/phường nào? Gõ tên xã/phường, hoặc chọn “Bỏ qua”."
 PROVINCE_UNKNOWN = "Mình chưa nhận ra tỉnh “{text}”. Bạn chọn trong danh sách hoặc gõ lại tên tỉnh nhé."
 PROVINCE_OLD = "Tỉnh {old} nay thuộc {new} (từ 1/7/2025). Mình ghi là {new} nhé."
@@ -107,6 +109,7 @@ def numbered_footer(n: int) -> str:
         return NUMBERED_FOOTER_MANY.format(n=n)
     nums = ", ".join(str(i) for i in range(1, n)) + f" hoặc {n}"
     return NUMBERED_FOOTER.format(nums=nums)
+
 
 # Zalo channels and /lienket
 ZALO_MENU_HINT = "Gõ: {items} — hoặc gõ câu hỏi của bạn."

@@ -77,5 +77,7 @@ class WeekInfo(_Strict):
     purpose: str
     activities: list[str]
     themes: list[WeekTheme] = Field(default_factory=list)
-    reminders: dict[str, str] = Field(default_factory=dict)  # week-plan texts: "before_7", "before_1", "day_1".."day_7"
+    reminders: dict[str, str] = Field(
+        default_factory=dict
+    )  # week-plan texts: "before_7", "before_1", "day_1".."day_7"
     sources: list[str] = Field(default_factory=list)

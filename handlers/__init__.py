@@ -7,7 +7,7 @@ from bot.router import Router
 
 def build_router() -> Router:
     """Every feature router, included once."""
-    from handlers import learn, link, privacy, progress, quiz, settings, soon, start, system
+    from handlers import faq, learn, link, officer, privacy, progress, quiz, settings, soon, start, system, week
 
     root = Router("root").include(
         system.router,
@@ -18,6 +18,9 @@ def build_router() -> Router:
         learn.router,
         quiz.router,
         progress.router,
+        week.router,
+        faq.router,
+        officer.router,
     )
     soon.fill_missing(root)
     return root

@@ -22,7 +22,10 @@ async def delete_ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [
         Reply(
             texts.DELETE_CONFIRM,
-            choices=[Choice(texts.DELETE_YES, pack("forget", "y")), Choice(texts.UNSUB_NO, pack("forget", "n"))],
+            choices=[
+                Choice(texts.DELETE_YES, pack("forget", "y")),
+                Choice(texts.UNSUB_NO, pack("forget", "n")),
+            ],
             columns=2,
         )
     ]

@@ -61,6 +61,8 @@ async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
     index, option = payload.int_arg(1, -1), payload.int_arg(2, -1)
     reason = lq.stale_reason(attempt, ctx.user_id, index)
     if reason is not None or attempt is None:
+        if reason == t.ANSWERED and attempt is not None:  # show the question that is still open
+            return [Reply(reason), lq.question_reply(ctx.services.catalog, attempt)]
         return [Reply(reason or t.OLD_QUIZ)]
     return await _answer(ctx, attempt, (option,))
 

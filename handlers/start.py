@@ -20,7 +20,10 @@ ASK_COMMUNE = "ask_commune"
 def consent_reply() -> Reply:
     return Reply(
         texts.CONSENT_ASK,
-        choices=[Choice(texts.CONSENT_YES, pack("consent", "y")), Choice(texts.CONSENT_NO, pack("consent", "n"))],
+        choices=[
+            Choice(texts.CONSENT_YES, pack("consent", "y")),
+            Choice(texts.CONSENT_NO, pack("consent", "n")),
+        ],
         columns=2,
     )
 

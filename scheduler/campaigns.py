@@ -36,7 +36,7 @@ R_UNSUB = "unsubscribed"
 R_PAUSED = "reminders paused"
 R_MISSED = "missed"
 MAX_CATCH_UP = 100  # fires looked at per campaign per tick (a cron every minute after a long outage)
-BUTTON_ACTIONS = {"module": "mod", "lesson": "ls", "quiz": "qz"}  # see the report: learn handler payloads
+BUTTON_ACTIONS = {"module": "lo", "lesson": "ls", "quiz": "qs"}  # handlers/learn.py, handlers/quiz.py
 BUTTON_LABELS = {"module": "📚 Học ngay", "lesson": "📖 Đọc bài", "quiz": "📝 Làm bài kiểm tra"}
 
 

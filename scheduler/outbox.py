@@ -5,13 +5,15 @@ drains the rows at the channel's rate):
 
     b = await create_broadcast(session, text=..., created_by="cli", group_ids=[1, 2] | "all",
                                kind="broadcast" | "campaign", campaign_id=None, photo=None,
-                               button_label=None, button_data=None,          # button_data = bot.callback.pack(...)
-                               report_channel=None, report_chat_id=None)      # where the final report goes
-    recipients = await select_recipients(session, [1, 2] | "all")           # list[(user_id, channel, chat_id)]
-    n = await enqueue_broadcast(session, broadcast_id=b.id, recipients=recipients)   # bulk insert, status queued
+                               button_label=None, button_data=None,  # data = bot.callback.pack(...)
+                               report_channel=None, report_chat_id=None)  # where the report goes
+    recipients = await select_recipients(session, [1, 2] | "all")  # [(user_id, channel, chat_id)]
+    n = await enqueue_broadcast(session, broadcast_id=b.id, recipients=recipients)  # bulk, queued
     # or in one call:  n = await queue_broadcast(session, b)   (recipients of b.group_ids)
-    counts = await broadcast_counts(session, b.id)                           # {"queued": .., "sent": .., ...}
-    reply = broadcast_reply(b)                                               # exactly what citizens see
+    counts = await broadcast_counts(session, b.id)  # {"queued": .., "sent": .., ...}
+    reply = broadcast_reply(b)  # exactly what citizens see
+    text = await report_text(session, b.id)  # the officer's report
+    pacer.wake()  # optional: rt.services.extras["pacer"] claims at once instead of within 0.25 s
 
 Recipients are the ACTIVE identities of users who consented, are subscribed and not deleted, on channels
 that can receive a message we start (not the web chat / console). Locality groups (kind "locality") match
@@ -132,7 +134,9 @@ async def count_recipients(session: AsyncSession, group_ids: GroupSel) -> int:
     return len(await select_recipients(session, group_ids))
 
 
-async def enqueue_broadcast(session: AsyncSession, *, broadcast_id: int, recipients: Iterable[Recipient]) -> int:
+async def enqueue_broadcast(
+    session: AsyncSession, *, broadcast_id: int, recipients: Iterable[Recipient]
+) -> int:
     """Bulk-insert one queued Delivery per recipient (duplicates skipped); mark the broadcast queued.
 
     Returns the number of distinct recipients queued by this call. 10,000 rows take well under a second.
@@ -206,7 +210,9 @@ async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
         .values(state="skipped", last_error="cancelled")
     )
     await session.execute(
-        update(Broadcast).where(col(Broadcast.id) == broadcast_id).values(status="cancelled", finished_at=utcnow())
+        update(Broadcast)
+        .where(col(Broadcast.id) == broadcast_id)
+        .values(status="cancelled", finished_at=utcnow())
     )
     return int(res.rowcount or 0)
 

@@ -1,11 +1,11 @@
 """The pacer: drains the delivery outbox per channel at the platform's rate, crash-safe and multi-worker.
 
-One `ChannelLane` per push channel claims due rows (`queued`, next_attempt_at ≤ now) in small batches with ONE
-statement: `UPDATE … SET state='sending', claimed_by=me WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED] LIMIT n)
-RETURNING …` — on PostgreSQL several workers claim disjoint rows; on SQLite the statement runs under the write
-lock. Sends go out through `rt.channels[name].send` behind a token bucket (HOCBOT_BROADCAST_RATE for Telegram,
-ZALO_BROADCAST_RATE for Zalo) and a per-chat gap (HOCBOT_PER_CHAT_INTERVAL). Outcomes are written back in
-small batches (every ≤ 50 ms):
+One `ChannelLane` per push channel claims due rows (`queued`, next_attempt_at ≤ now) in small batches with
+ONE statement: `UPDATE … SET state='sending', claimed_by=me WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED]
+LIMIT n) RETURNING …` — on PostgreSQL several workers claim disjoint rows; on SQLite the statement runs
+under the write lock. Sends go out through `rt.channels[name].send` behind a token bucket
+(HOCBOT_BROADCAST_RATE for Telegram, ZALO_BROADCAST_RATE for Zalo) and a per-chat gap
+(HOCBOT_PER_CHAT_INTERVAL). Outcomes are written back in small batches (every ≤ 50 ms):
 
     sent → sent · Blocked → blocked (+ identity inactive) · OutsideWindow → unreachable · Permanent → failed
     RetryLater → the lane pauses retry_after s and the same row is retried (not an attempt)
@@ -340,9 +340,11 @@ class Pacer:
         stmt = (
             update(DT)
             .where(DT.c.id == bindparam("b_id"), DT.c.state == SENDING)
-            .values(state=bindparam("b_state"), attempts=bindparam("b_attempts"), last_error=bindparam("b_error"),
-                    next_attempt_at=bindparam("b_next"), sent_at=bindparam("b_sent"),
-                    claimed_by=bindparam("b_claimed"))
+            .values(
+                state=bindparam("b_state"), attempts=bindparam("b_attempts"), last_error=bindparam("b_error"),
+                next_attempt_at=bindparam("b_next"), sent_at=bindparam("b_sent"),
+                claimed_by=bindparam("b_claimed"),
+            )
         )
         try:
             async with self.db.session() as s:
@@ -351,7 +353,8 @@ class Pacer:
                     await conn.execute(stmt, rows)
                 for user_id, channel in blocked:
                     await conn.execute(
-                        update(Identity).where(col(Identity.user_id) == user_id, col(Identity.channel) == channel)
+                        update(Identity)
+                        .where(col(Identity.user_id) == user_id, col(Identity.channel) == channel)
                         .values(active=False)
                     )
         except Exception:
@@ -372,7 +375,9 @@ class Pacer:
     async def heartbeat(self) -> None:
         async with self.db.session() as s:
             await s.execute(
-                update(DT).where(DT.c.claimed_by == self.worker_id, DT.c.state == SENDING).values(claimed_at=utcnow())
+                update(DT)
+                .where(DT.c.claimed_by == self.worker_id, DT.c.state == SENDING)
+                .values(claimed_at=utcnow())
             )
 
     async def requeue_stale(self, *, everything: bool = False) -> int:

@@ -14,11 +14,27 @@ from bot.settings import Settings
 
 PG_URL = os.environ.get("HOCBOT_TEST_DATABASE_URL")
 ENV_NAMES = [
-    "DATABASE_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_WEBHOOK_URL",
-    "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_API_BASE_URL", "ZALO_WEBHOOK_SECRET",
-    "ZALO_OA_APP_ID", "ZALO_OA_SECRET_KEY", "ZALO_OA_REFRESH_TOKEN", "ZALO_OA_API_BASE_URL",
-    "OPENAI_API_KEY", "OPENAI_BASE_URL", "HOCBOT_LLM_MODEL", "HOCBOT_WEB_HOST", "HOCBOT_WEB_PORT",
-    "HOCBOT_TIMEZONE", "HOCBOT_BROADCAST_RATE", "ZALO_BROADCAST_RATE", "HOCBOT_ADMINS",
+    "DATABASE_URL",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_BASE_URL",
+    "TELEGRAM_WEBHOOK_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "ZALO_BOT_TOKEN",
+    "ZALO_API_BASE_URL",
+    "ZALO_WEBHOOK_SECRET",
+    "ZALO_OA_APP_ID",
+    "ZALO_OA_SECRET_KEY",
+    "ZALO_OA_REFRESH_TOKEN",
+    "ZALO_OA_API_BASE_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "HOCBOT_LLM_MODEL",
+    "HOCBOT_WEB_HOST",
+    "HOCBOT_WEB_PORT",
+    "HOCBOT_TIMEZONE",
+    "HOCBOT_BROADCAST_RATE",
+    "ZALO_BROADCAST_RATE",
+    "HOCBOT_ADMINS",
 ]
 
 
@@ -36,7 +52,11 @@ def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def guarded(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")) and "/" not in host:
+        if (
+            isinstance(host, str)
+            and not (host.startswith("127.") or host in ("localhost", "::1"))
+            and "/" not in host
+        ):
             raise AssertionError(f"test tried to reach the network: {address!r}")
         return real(self, address)
 
@@ -46,7 +66,9 @@ def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def _backends() -> list[Any]:
     params: list[Any] = ["sqlite"]
     params.append(
-        pytest.param("postgres", marks=pytest.mark.skipif(not PG_URL, reason="HOCBOT_TEST_DATABASE_URL not set"))
+        pytest.param(
+            "postgres", marks=pytest.mark.skipif(not PG_URL, reason="HOCBOT_TEST_DATABASE_URL not set")
+        )
     )
     return params
 

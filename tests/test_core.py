@@ -73,7 +73,7 @@ async def test_locks_serialise_one_user_and_free_memory() -> None:
 
 
 def test_split_long_text_at_paragraphs() -> None:
-    paragraphs = [("Đoạn %d. " % i) + "chữ " * 300 for i in range(5)]
+    paragraphs = [f"Đoạn {i}. " + "chữ " * 300 for i in range(5)]
     parts = split_text("\n\n".join(paragraphs), 4096)
     assert all(len(p) <= 4096 for p in parts) and len(parts) >= 2
     assert parts[0].endswith("chữ") and parts[1].startswith("Đoạn")

@@ -95,7 +95,10 @@ async def test_bad_input_gets_friendly_answers(db_url: str, tg: FakeTelegram) ->
 
 async def test_webhook_mode_checks_secret_and_ignores_repeats(db_url: str, tg: FakeTelegram) -> None:
     settings = tg_settings(
-        db_url, tg, telegram_webhook_url="http://127.0.0.1:1/tg/hook", telegram_webhook_secret="s3cr3t_TOKEN-1"
+        db_url,
+        tg,
+        telegram_webhook_url="http://127.0.0.1:1/tg/hook",
+        telegram_webhook_secret="s3cr3t_TOKEN-1",
     )
     async with running_bot(settings) as bot:
         assert tg.webhook is not None and tg.webhook["url"].endswith("/tg/hook")
@@ -103,9 +106,17 @@ async def test_webhook_mode_checks_secret_and_ignores_repeats(db_url: str, tg: F
         u = tg.user(5550004, first_name="Cúc")
         await says(u, "/start", replies=2)
         async with aiohttp.ClientSession() as http:
-            body = {"update_id": 42, "message": {
-                "message_id": 900, "date": 1790000000, "from": u.user_json(), "chat": u.chat_json(), "text": "/trogiup",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}}
+            body = {
+                "update_id": 42,
+                "message": {
+                    "message_id": 900,
+                    "date": 1790000000,
+                    "from": u.user_json(),
+                    "chat": u.chat_json(),
+                    "text": "/trogiup",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+                },
+            }
             headers = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
             async with http.post(f"{bot.url}/tg/hook", json=body, headers=headers) as resp:
                 assert resp.status == 403

@@ -62,8 +62,13 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def test_terminal_chat_with_numbered_choices(tmp_path: Path) -> None:
     script = "1\nhue\nBỏ qua\n/trogiup\n"
     out = subprocess.run(
-        [HOCBOT, "chat"], input=script, capture_output=True, text=True,
-        cwd=tmp_path, env=_env(tmp_path), timeout=60,
+        [HOCBOT, "chat"],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert "1. ✅ Đồng ý" in out.stdout and "Trả lời 1 hoặc 2." in out.stdout
@@ -74,8 +79,12 @@ def test_hocbot_run_serves_web_chat_fast_with_no_configuration(tmp_path: Path) -
     port = _free_port()
     started = time.monotonic()
     proc = subprocess.Popen(
-        [HOCBOT, "run"], cwd=tmp_path, env=_env(tmp_path, HOCBOT_WEB_PORT=str(port)),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [HOCBOT, "run"],
+        cwd=tmp_path,
+        env=_env(tmp_path, HOCBOT_WEB_PORT=str(port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         ready = None
@@ -96,8 +105,12 @@ def test_hocbot_run_serves_web_chat_fast_with_no_configuration(tmp_path: Path) -
 
 def test_bad_setting_stops_start_with_one_line(tmp_path: Path) -> None:
     out = subprocess.run(
-        [HOCBOT, "run"], capture_output=True, text=True, cwd=tmp_path,
-        env=_env(tmp_path, HOCBOT_WEB_PORT="tám nghìn"), timeout=30,
+        [HOCBOT, "run"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(tmp_path, HOCBOT_WEB_PORT="tám nghìn"),
+        timeout=30,
     )
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "HOCBOT_WEB_PORT" in out.stderr

@@ -107,7 +107,8 @@ async def test_long_text_photo_quiz_and_file_are_degraded(db_url: str, fake: Fak
     async with running_bot(zalo_settings(db_url, fake)) as bot:
         zalo = bot.runtime.channels["zalo"]
         lan = fake.user("u1", "Lan")
-        lesson = "\n\n".join(f"Đoạn {i}: " + "Trí tuệ nhân tạo giúp con người học tập. " * 12 for i in range(12))
+        sentence = "Trí tuệ nhân tạo giúp con người học tập. "
+        lesson = "\n\n".join(f"Đoạn {i}: " + sentence * 12 for i in range(12))
         await zalo.send(lan.user_id, Reply(lesson))
         parts = lan.texts()
         assert len(parts) >= 3 and all(len(p) <= 2000 for p in parts)
@@ -121,7 +122,8 @@ async def test_long_text_photo_quiz_and_file_are_degraded(db_url: str, fake: Fak
         await zalo.send(lan.user_id, Reply("Hình minh hoạ", image="https://example.invalid/ai.png"))
         assert fake.calls_to("sendPhoto")[-1].params["caption"] == "Hình minh hoạ"
 
-        await zalo.send(lan.user_id, Reply("", document=Document("chung-nhan.pdf", b"%PDF-1.4", "Chứng nhận")))
+        certificate = Document("chung-nhan.pdf", b"%PDF-1.4", "Chứng nhận")
+        await zalo.send(lan.user_id, Reply("", document=certificate))
         note = lan.texts()[-1]
         assert "chung-nhan.pdf" in note and "Chứng nhận" in note and "http" in note
 

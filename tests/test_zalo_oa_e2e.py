@@ -54,7 +54,8 @@ async def identity(db_url: str, user_id: str) -> Identity | None:
     db = Database(db_url)
     try:
         async with db.session() as s:
-            res = await s.exec(select(Identity).where(Identity.channel == "zalo_oa", Identity.external_id == user_id))
+            query = select(Identity).where(Identity.channel == "zalo_oa", Identity.external_id == user_id)
+            res = await s.exec(query)
             return res.first()
     finally:
         await db.dispose()
@@ -86,7 +87,7 @@ async def test_follow_welcome_buttons_and_numbered_lists(db_url: str, fake: Fake
         assert "Hà Nội" in province and "Trả lời một số từ 1 đến" in province
 
         await lan.send("ha noi")
-        saved, commune = (await inbox(lan, 5))[3:]
+        saved, _commune = (await inbox(lan, 5))[3:]
         assert "Hà Nội" in saved and [t for t, _ in lan.inbox[4].buttons] == [texts.SKIP]
         await lan.click(lan.inbox[4].buttons[0][1])
         ready = (await inbox(lan, 6))[5]
@@ -108,7 +109,9 @@ async def test_forged_or_unsigned_webhooks_are_rejected(db_url: str, fake: FakeZ
         assert mallory.inbox == [] and await identity(db_url, "666") is None
 
 
-async def test_token_pair_is_stored_atomically_and_reused_after_restart(db_url: str, fake: FakeZaloOA) -> None:
+async def test_token_pair_is_stored_atomically_and_reused_after_restart(
+    db_url: str, fake: FakeZaloOA
+) -> None:
     seed = fake.issue_pair()
     settings = oa_settings(db_url, fake, seed.refresh_token)
     lan = fake.user("u-lan", "Lan")
@@ -129,7 +132,8 @@ async def test_token_pair_is_stored_atomically_and_reused_after_restart(db_url: 
 
         store = DbTokenStore(bot.runtime.services.db, fake.app_id)
         assert not await store.save(TokenPair("x", "y", 0), old_refresh=seed.refresh_token)  # stale CAS
-        assert (await store.load()) is not None and (await store.load()).refresh_token == row.refresh_token  # type: ignore[union-attr]
+        kept = await store.load()
+        assert kept is not None and kept.refresh_token == row.refresh_token
 
 
 async def test_expired_token_mid_send_is_refreshed_and_retried(db_url: str, fake: FakeZaloOA) -> None:
@@ -184,7 +188,7 @@ async def test_failed_refresh_alerts_the_admin(db_url: str, fake: FakeZaloOA) ->
         admin = zbot.user("admin-1", "Cán bộ")
         settings = oa_settings(
             db_url, fake, "dead-refresh-token", zalo_bot_token=zbot.token, zalo_api_base_url=zbot.base_url,
-            admins="zalo:admin-1",
+            hocbot_admins="zalo:admin-1",
         )
         async with running_bot(settings):
             alert = await admin.wait_reply(timeout=3)

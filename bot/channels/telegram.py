@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import hmac
+import html
 import itertools
 import json
 import logging
@@ -31,8 +31,14 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 DRAFT_INTERVAL = 0.6  # seconds between draft updates: a preview, never an edit storm
 COMMANDS = [
-    ("hoc", "Học AI"), ("kiemtra", "Làm bài kiểm tra"), ("hoi", "Hỏi đáp"), ("tuanle", "Tuần lễ học tập"),
-    ("tiendo", "Tiến độ"), ("caidat", "Cài đặt"), ("trogiup", "Hướng dẫn"), ("huy", "Ngừng nhận thông báo"),
+    ("hoc", "Học AI"),
+    ("kiemtra", "Làm bài kiểm tra"),
+    ("hoi", "Hỏi đáp"),
+    ("tuanle", "Tuần lễ học tập"),
+    ("tiendo", "Tiến độ"),
+    ("caidat", "Cài đặt"),
+    ("trogiup", "Hướng dẫn"),
+    ("huy", "Ngừng nhận thông báo"),
 ]
 
 
@@ -131,10 +137,14 @@ class TelegramChannel:
             await self._stream(chat_id, reply)
         if reply.document is not None:
             doc = reply.document
-            msg = await guarded(lambda: bot.send_document(
-                chat_id, InputFile(doc.content, filename=doc.filename),
-                caption=html.escape(doc.caption[:CAPTION_LIMIT]) or None, parse_mode=ParseMode.HTML,
-            ))
+            msg = await guarded(
+                lambda: bot.send_document(
+                    chat_id,
+                    InputFile(doc.content, filename=doc.filename),
+                    caption=html.escape(doc.caption[:CAPTION_LIMIT]) or None,
+                    parse_mode=ParseMode.HTML,
+                )
+            )
             return SentInfo(str(msg.message_id))
         if reply.quiz is not None and chat_id > 0:
             return await self._quiz(chat_id, reply)
@@ -147,21 +157,28 @@ class TelegramChannel:
         msg: Message | None = None
         for i, part in enumerate(parts):
             mk = markup(reply) if i == len(parts) - 1 else None
-            msg = await guarded(lambda p=part, m=mk: self.app.bot.send_message(
-                chat_id, html.escape(p), parse_mode=ParseMode.HTML, reply_markup=m
-            ))
+            msg = await guarded(
+                lambda p=part, m=mk: self.app.bot.send_message(
+                    chat_id, html.escape(p), parse_mode=ParseMode.HTML, reply_markup=m
+                )
+            )
         return SentInfo(str(msg.message_id) if msg else None)
 
     async def _photo(self, chat_id: int, reply: Reply) -> SentInfo:
         image = reply.image or ""
         photo: str | InputFile = image
-        if not image.startswith(("http://", "https://")) and Path(image).is_file():
-            photo = InputFile(Path(image).read_bytes(), filename=Path(image).name)
+        if not image.startswith(("http://", "https://")):
+            photo = await asyncio.to_thread(_local_photo, image)
         fits = len(reply.text) <= CAPTION_LIMIT
-        msg = await guarded(lambda: self.app.bot.send_photo(
-            chat_id, photo, caption=html.escape(reply.text) if fits else None, parse_mode=ParseMode.HTML,
-            reply_markup=markup(reply) if fits else None,
-        ))
+        msg = await guarded(
+            lambda: self.app.bot.send_photo(
+                chat_id,
+                photo,
+                caption=html.escape(reply.text) if fits else None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(reply) if fits else None,
+            )
+        )
         if not fits:
             return await self._text(chat_id, reply.text, reply)
         return SentInfo(str(msg.message_id))
@@ -171,11 +188,17 @@ class TelegramChannel:
         assert quiz is not None
         if reply.text and reply.text != quiz.question:
             await guarded(lambda: self.app.bot.send_message(chat_id, html.escape(reply.text)))
-        msg = await guarded(lambda: self.app.bot.send_poll(
-            chat_id, quiz.question[:300], [o[:100] for o in quiz.options], type=Poll.QUIZ,
-            is_anonymous=False, correct_option_ids=list(quiz.correct),
-            explanation=quiz.explanation[:200] or None,
-        ))
+        msg = await guarded(
+            lambda: self.app.bot.send_poll(
+                chat_id,
+                quiz.question[:300],
+                [o[:100] for o in quiz.options],
+                type=Poll.QUIZ,
+                is_anonymous=False,
+                correct_option_ids=list(quiz.correct),
+                explanation=quiz.explanation[:200] or None,
+            )
+        )
         return SentInfo(str(msg.message_id), msg.poll.id if msg.poll else None)
 
     async def _stream(self, chat_id: int, reply: Reply) -> None:
@@ -194,3 +217,9 @@ class TelegramChannel:
                     log.info("draft update failed for chat %s", chat_id)
         if not reply.text:
             reply.text = text
+
+
+def _local_photo(path: str) -> str | InputFile:
+    """A photo shipped with the content: upload its bytes; an unknown path is sent as given."""
+    file = Path(path)
+    return InputFile(file.read_bytes(), filename=file.name) if file.is_file() else path

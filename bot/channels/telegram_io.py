@@ -69,8 +69,13 @@ def to_inbound(update: Update) -> Inbound | None:
         if pa.user is None:
             return None
         return Inbound(
-            CHANNEL, str(pa.user.id), kind=Kind.POLL_ANSWER, poll_id=pa.poll_id,
-            option_ids=tuple(pa.option_ids), raw_id=raw, display_name=pa.user.full_name,
+            CHANNEL,
+            str(pa.user.id),
+            kind=Kind.POLL_ANSWER,
+            poll_id=pa.poll_id,
+            option_ids=tuple(pa.option_ids),
+            raw_id=raw,
+            display_name=pa.user.full_name,
         )
     if update.my_chat_member is not None:
         m = update.my_chat_member
@@ -80,15 +85,23 @@ def to_inbound(update: Update) -> Inbound | None:
         q = update.callback_query
         chat = q.message.chat.id if q.message is not None else q.from_user.id
         return Inbound(
-            CHANNEL, str(q.from_user.id), kind=Kind.CALLBACK, choice=q.data or "", raw_id=raw,
-            display_name=q.from_user.full_name, chat_key=str(chat),
+            CHANNEL,
+            str(q.from_user.id),
+            kind=Kind.CALLBACK,
+            choice=q.data or "",
+            raw_id=raw,
+            display_name=q.from_user.full_name,
+            chat_key=str(chat),
         )
     msg = update.message
     if msg is None or msg.from_user is None:
         return None
     base: dict[str, Any] = {
-        "channel": CHANNEL, "user_key": str(msg.from_user.id), "raw_id": raw,
-        "display_name": msg.from_user.full_name, "chat_key": str(msg.chat.id),
+        "channel": CHANNEL,
+        "user_key": str(msg.from_user.id),
+        "raw_id": raw,
+        "display_name": msg.from_user.full_name,
+        "chat_key": str(msg.chat.id),
         "private": msg.chat.type == "private",
     }
     if msg.text is not None:

@@ -93,7 +93,8 @@ async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
     if reply.document is not None:
         doc = reply.document
         item["document"] = {
-            "filename": doc.filename, "caption": doc.caption,
+            "filename": doc.filename,
+            "caption": doc.caption,
             "data": base64.b64encode(doc.content).decode(),
         }
     out.append(item)

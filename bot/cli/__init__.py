@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot.settings import SettingsError, load_settings
 
-COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning"]
+COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq"]
 
 
 def build_parser() -> argparse.ArgumentParser:

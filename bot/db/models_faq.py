@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Index, Text, update
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import utcnow
+from content.textnorm import fold
 
 
 class AnswerLog(SQLModel, table=True):
@@ -53,3 +55,59 @@ class UnansweredQuestion(SQLModel, table=True):
     first_seen: dt.datetime = Field(default_factory=utcnow)
     last_seen: dt.datetime = Field(default_factory=utcnow, index=True)
     status: str = Field(default="open", max_length=16)  # open | answered
+
+
+# ---- queries -------------------------------------------------------------------------------------------
+
+
+async def record_unanswered(
+    s: AsyncSession, question: str, reason: str, now: dt.datetime | None = None
+) -> UnansweredQuestion:
+    """Add a question to the unanswered list, or count it again (same folded text; reopened if answered)."""
+    now = now or utcnow()
+    folded = fold(question)[:500] or "?"
+    row = (await s.exec(select(UnansweredQuestion).where(UnansweredQuestion.folded == folded))).first()
+    if row is None:
+        row = UnansweredQuestion(question=question[:1000], folded=folded, reason=reason,
+                                 first_seen=now, last_seen=now)
+    else:
+        row.count += 1
+        row.last_seen = now
+        row.status = "open"
+    s.add(row)
+    await s.flush()
+    return row
+
+
+async def open_unanswered(s: AsyncSession, limit: int = 200) -> list[UnansweredQuestion]:
+    """Open questions, most asked first."""
+    stmt = (
+        select(UnansweredQuestion)
+        .where(UnansweredQuestion.status == "open")
+        .order_by(col(UnansweredQuestion.count).desc(), col(UnansweredQuestion.last_seen).desc())
+        .limit(limit)
+    )
+    return list((await s.exec(stmt)).all())
+
+
+async def set_feedback(s: AsyncSession, log_id: int, user_id: int | None, value: str) -> Feedback:
+    """Store 👍 ("u") or 👎 ("d") for one answer; a second press changes the vote."""
+    row = (await s.exec(select(Feedback).where(Feedback.answer_log_id == log_id))).first()
+    if row is None:
+        row = Feedback(answer_log_id=log_id, user_id=user_id, value=value)
+    else:
+        row.value = value
+        row.created_at = utcnow()
+    s.add(row)
+    await s.flush()
+    return row
+
+
+async def forget_answers(s: AsyncSession, user_id: int) -> None:
+    """/xoadulieu: unlink the user's questions and votes and blank the question texts."""
+    await s.exec(  # type: ignore[call-overload]
+        update(AnswerLog).where(col(AnswerLog.user_id) == user_id).values(user_id=None, question="")
+    )
+    await s.exec(  # type: ignore[call-overload]
+        update(Feedback).where(col(Feedback.user_id) == user_id).values(user_id=None)
+    )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import datetime as dt
+import json
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,7 +13,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.engine import Database
 from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, User, utcnow
-
 
 ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -69,7 +67,9 @@ async def load_or_create(
     s.add(user)
     await s.flush()
     assert user.id is not None
-    ident = Identity(user_id=user.id, channel=channel, external_id=external_id, chat_id=chat_id or external_id)
+    ident = Identity(
+        user_id=user.id, channel=channel, external_id=external_id, chat_id=chat_id or external_id
+    )
     s.add(ident)
     await s.flush()
     return user, ident

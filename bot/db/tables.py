@@ -2,11 +2,13 @@
 
 from sqlmodel import SQLModel
 
-from bot.db import models  # noqa: F401
-from bot.db import models_officers  # noqa: F401
-from bot.db import models_zalo  # noqa: F401
-from bot.db import models_learning  # noqa: F401
-from bot.db import models_campaigns  # noqa: F401
-from bot.db import models_faq  # noqa: F401
+from bot.db import (
+    models,  # noqa: F401
+    models_campaigns,  # noqa: F401
+    models_faq,  # noqa: F401
+    models_learning,  # noqa: F401
+    models_officers,  # noqa: F401
+    models_zalo,  # noqa: F401
+)
 
 metadata = SQLModel.metadata

@@ -1,0 +1,277 @@
+"""The answer service: question → search → refuse, suggest, or answer (LLM from the best passages, or the
+curated answer as it is), always with its sources. Channel-free; used by handlers/faq.py and `hocbot ask`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.llm import LlmAnswerer, LlmResult, Passage
+from content.search import Decision, Hit, SearchIndex, decide, is_out_of_scope
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["llm", "retrieval"]
+
+FIRST_TOKEN_TIMEOUT = 2.3  # seconds: past this with no token, the curated answer goes out (3 s promise)
+PASSAGES = 3
+RETRIEVAL_SOURCES = 2
+MAX_QUESTION = 500
+
+HELP_TOPICS = (
+    "Tuần lễ học tập suốt đời, “Bình dân học AI”, cách dùng AI và chatbot an toàn, "
+    "phòng lừa đảo trên mạng, dịch vụ công trực tuyến và cách dùng bot này"
+)
+REFUSE_UNKNOWN = (
+    "Xin lỗi, mình chưa có câu trả lời cho câu hỏi này. Mình đã ghi lại để cán bộ Hội Khuyến học "
+    f"bổ sung. 🙏\nMình có thể giúp bạn về: {HELP_TOPICS}."
+)
+REFUSE_OUT_OF_SCOPE = (
+    "Xin lỗi, câu này nằm ngoài phạm vi của mình: mình không đoán xổ số, không dự báo thời tiết, "
+    "không tư vấn y tế hay pháp luật. 🙏\n"
+    f"Mình có thể giúp bạn về: {HELP_TOPICS}."
+)
+SUGGEST = "Có phải bạn muốn hỏi…"
+SOURCE_PREFIX = "Nguồn: "
+
+
+@dataclass
+class AnswerResult:
+    """What the user gets: the answer text (without the source line), its sources, and how it was made."""
+
+    question: str
+    text: str
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (source id, title)
+    refused: bool = False
+    mode: Mode = "retrieval"
+    decision: Decision = "answer"
+    faq_id: str | None = None  # the best curated entry / lesson passage
+    out_of_scope: bool = False
+    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (doc id, question/title)
+    llm_reason: str | None = None
+
+    @property
+    def source_line(self) -> str:
+        return SOURCE_PREFIX + "; ".join(title for _, title in self.sources) if self.sources else ""
+
+    @property
+    def full_text(self) -> str:
+        """The text to show: answer, a blank line, "Nguồn: …"."""
+        return f"{self.text}\n\n{self.source_line}" if self.sources else self.text
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answer": self.text,
+            "sources": [{"id": sid, "title": title} for sid, title in self.sources],
+            "refused": self.refused,
+            "mode": self.mode,
+        }
+        if self.suggestions:
+            data["suggestions"] = [{"id": did, "title": title} for did, title in self.suggestions]
+        return data
+
+
+@dataclass
+class Plan:
+    """A question after search: what to do, the passages for the LLM and the curated fallback."""
+
+    question: str
+    hits: list[Hit]
+    fallback: AnswerResult
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def decision(self) -> Decision:
+        return self.fallback.decision
+
+
+class AnswerService:
+    """Built once per process. `llm` None → retrieval-only answers."""
+
+    def __init__(
+        self,
+        catalog: Any,
+        search: SearchIndex | None = None,
+        llm: LlmAnswerer | None = None,
+        *,
+        total_timeout: float = 8.0,
+        first_token_timeout: float = FIRST_TOKEN_TIMEOUT,
+    ) -> None:
+        self.catalog = catalog
+        self.search = search or SearchIndex.from_catalog(catalog)
+        self.llm = llm
+        self.total_timeout = total_timeout
+        self.first_token_timeout = min(first_token_timeout, total_timeout)
+
+    # ---- retrieval ---------------------------------------------------------------------------------
+
+    def source_title(self, ref: str) -> str:
+        title = self.catalog.source_title(ref) if self.catalog is not None else None
+        return str(title or ref)
+
+    def _sources(self, refs: Sequence[str], limit: int) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for ref in refs:
+            if ref not in (sid for sid, _ in out):
+                out.append((ref, self.source_title(ref)))
+            if len(out) >= limit:
+                break
+        return out
+
+    def plan(self, question: str) -> Plan:
+        """Search and decide; the curated result is ready for every decision."""
+        q = " ".join(question.split())[:MAX_QUESTION]
+        hits = self.search.search(q, PASSAGES) if q else []
+        decision: Decision = decide(q, hits) if q else "refuse"
+        if decision == "refuse":
+            oos = is_out_of_scope(q)
+            text = REFUSE_OUT_OF_SCOPE if oos else REFUSE_UNKNOWN
+            return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=oos))
+        if decision == "suggest":
+            picks = self.suggestions(hits)
+            lines = "\n".join(f"• {title}" for _, title in picks)
+            result = AnswerResult(q, f"{SUGGEST}\n{lines}", decision="suggest", suggestions=picks,
+                                  faq_id=hits[0].doc_id)
+            return Plan(q, hits, result)
+        top = hits[0]
+        result = AnswerResult(q, top.text.strip(), self._sources(top.sources, RETRIEVAL_SOURCES),
+                              decision="answer", faq_id=top.doc_id)
+        passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources) for i, h in enumerate(hits, 1)]
+        return Plan(q, hits, result, passages)
+
+    def suggestions(self, hits: Sequence[Hit]) -> list[tuple[str, str]]:
+        """Top hits as (doc id, title) for buttons; one per FAQ entry or lesson."""
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for h in hits:
+            key = h.doc_id if h.kind == "faq" else "lesson:" + h.doc_id.split("#", 1)[0]
+            if key not in seen:
+                seen.add(key)
+                out.append((h.doc_id, h.title))
+        return out[:PASSAGES]
+
+    def curated(self, doc_id: str) -> AnswerResult | None:
+        """The curated answer of one FAQ entry or lesson passage (a pressed suggestion)."""
+        entry = self.search.faq_entry(doc_id)
+        if entry is not None:
+            return AnswerResult(entry.question, entry.answer.strip(),
+                                self._sources(entry.sources, RETRIEVAL_SOURCES), faq_id=entry.id)
+        lesson_id = doc_id.split("#", 1)[0]
+        found = self.catalog.lesson_by_id(lesson_id) if self.catalog is not None else None
+        if found is None:
+            return None
+        module, lesson = found
+        refs = [f"lesson:{lesson.id}", *module.sources]
+        return AnswerResult(lesson.title, lesson.text.strip(), self._sources(refs, RETRIEVAL_SOURCES),
+                            faq_id=doc_id)
+
+    # ---- LLM ---------------------------------------------------------------------------------------
+
+    def finish(self, plan: Plan, llm: LlmResult | None) -> AnswerResult:
+        """The LLM's answer with the sources of the passages it cited, or the curated fallback."""
+        fb = plan.fallback
+        if llm is None or not llm.ok or not llm.text:
+            if llm is not None:
+                fb.llm_reason = llm.reason
+            return fb
+        by_ref = {p.ref: p for p in plan.passages}
+        cited = [by_ref[r] for r in llm.cited if r in by_ref] or plan.passages[:1]
+        refs = [p.sources[0] for p in cited if p.sources]
+        sources = self._sources(refs, PASSAGES) or fb.sources
+        return AnswerResult(plan.question, llm.text, sources, mode="llm", decision="answer",
+                            faq_id=fb.faq_id, llm_reason=llm.reason)
+
+    async def _llm(self, plan: Plan, on_delta: Callable[[str], Awaitable[None]] | None) -> LlmResult | None:
+        if self.llm is None or not plan.passages:
+            return None
+        return await self.llm.answer_with_deadline(
+            plan.question, plan.passages, first_token_timeout=self.first_token_timeout,
+            total_timeout=self.total_timeout, on_delta=on_delta,
+        )
+
+    async def answer(self, question: str) -> AnswerResult:
+        """The whole answer at once (CLI, tests): LLM when configured and usable, else curated."""
+        plan = self.plan(question)
+        if plan.decision != "answer":
+            return plan.fallback
+        return self.finish(plan, await self._llm(plan, None))
+
+    async def stream(
+        self, plan: Plan, done: Callable[[AnswerResult], Awaitable[None]]
+    ) -> AsyncIterator[str]:
+        """Text deltas of the LLM answer as they come; calls `done(result)` before the iterator ends,
+        so the caller can set the final text (the fallback when the LLM was slow, failed or misbehaved)."""
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+        async def on_delta(piece: str) -> None:
+            queue.put_nowait(piece)
+
+        async def run() -> LlmResult | None:
+            try:
+                return await self._llm(plan, on_delta)
+            finally:
+                queue.put_nowait(None)
+
+        task = asyncio.create_task(run())
+        try:
+            while (piece := await queue.get()) is not None:
+                yield piece
+            result = self.finish(plan, await task)
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        try:
+            await done(result)
+        except Exception:
+            log.exception("answer stream: finishing callback failed")
+
+    async def aclose(self) -> None:
+        if self.llm is not None:
+            await self.llm.aclose()
+
+
+def build_service(settings: Any, catalog: Any, search: SearchIndex | None) -> AnswerService:
+    """The service for these settings: with an LLM client when OPENAI_API_KEY is set."""
+    llm = LlmAnswerer.from_settings(settings) if settings is not None else None
+    timeout = float(getattr(settings, "llm_timeout", 8.0) or 8.0)
+    return AnswerService(catalog, search, llm, total_timeout=timeout)
+
+
+def service_of(services: Any) -> AnswerService:
+    """The process's AnswerService (built by `install`, or lazily when a test skipped it)."""
+    svc = services.extras.get("answers")
+    if svc is None:
+        svc = build_service(services.settings, services.catalog, services.search)
+        services.extras["answers"] = svc
+        services.answerer = svc
+    return svc  # type: ignore[no-any-return]
+
+
+def install(rt: Runtime) -> None:
+    """One AnswerService (and one LLM client) per process; unlink answers on /xoadulieu."""
+    from bot.db.models_faq import forget_answers
+
+    svc = build_service(rt.settings, rt.services.catalog, rt.services.search)
+    rt.services.extras["answers"] = svc
+    rt.services.answerer = svc
+    rt.services.forget_hooks.append(forget_answers)
+
+    @contextlib.asynccontextmanager
+    async def closer(_rt: Runtime) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await svc.aclose()
+
+    if svc.llm is not None:
+        rt.background.append(closer)

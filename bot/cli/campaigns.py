@@ -1,0 +1,208 @@
+"""`hocbot campaign add/list/remove/week-plan` and `hocbot week event add/list`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from bot.context import Services
+from bot.settings import Settings
+from scheduler import campaign_store as store
+
+
+def register(sub: Any) -> None:
+    camp = sub.add_parser("campaign", help="lịch nhắc theo nhóm").add_subparsers(
+        dest="campaign_cmd", required=True
+    )
+    add = camp.add_parser("add", help="thêm lịch nhắc")
+    add.add_argument("--name", required=True)
+    add.add_argument("--to", required=True, help="all hoặc NHÓM[,NHÓM]")
+    add.add_argument("--text", required=True)
+    when = add.add_mutually_exclusive_group(required=True)
+    when.add_argument("--at", help="một lần, giờ địa phương: 2026-09-24T08:00")
+    when.add_argument("--cron", help='lặp lại: "phút giờ ngày tháng thứ", ví dụ "0 8 * * 1"')
+    when.add_argument("--week-offset", type=int, help="số ngày so với 1/10 (âm = trước)")
+    when.add_argument("--after-join", type=int, help="N ngày sau khi người dùng đăng ký")
+    when.add_argument("--after-inactive", type=int, help="N ngày sau lần hoạt động cuối")
+    add.add_argument("--hour", type=int, default=8)
+    add.add_argument("--minute", type=int, default=0)
+    add.add_argument("--year", type=int, help="chỉ Tuần lễ của năm này (với --week-offset)")
+    add.add_argument("--button", help="module:m1 | lesson:m1:0 | quiz:m1")
+    add.add_argument("--button-label")
+    add.set_defaults(func=cmd_add)
+    ls = camp.add_parser("list", help="xem các lịch nhắc")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+    rm = camp.add_parser("remove", help="xoá lịch nhắc")
+    rm.add_argument("id", type=int)
+    rm.set_defaults(func=cmd_remove)
+    plan = camp.add_parser("week-plan", help="tạo sẵn 9 lời nhắc cho Tuần lễ học tập")
+    plan.add_argument("--year", type=int, required=True)
+    plan.add_argument(
+        "--to", default="tuanle", help="nhóm nhận (mặc định: người bấm “Nhắc tôi”); all = mọi người"
+    )
+    plan.add_argument("--hour", type=int, default=8)
+    plan.set_defaults(func=cmd_week_plan)
+
+    week = sub.add_parser("week", help="Tuần lễ học tập").add_subparsers(dest="week_cmd", required=True)
+    event = week.add_parser("event", help="hoạt động địa phương").add_subparsers(
+        dest="event_cmd", required=True
+    )
+    ev = event.add_parser("add", help="thêm hoạt động")
+    ev.add_argument("--title", required=True)
+    ev.add_argument("--date", required=True, help="2026-10-01")
+    ev.add_argument("--place", default="")
+    ev.add_argument("--province")
+    ev.add_argument("--commune")
+    ev.add_argument("--group")
+    ev.set_defaults(func=cmd_event_add)
+    evl = event.add_parser("list", help="xem các hoạt động")
+    evl.add_argument("--json", action="store_true")
+    evl.set_defaults(func=cmd_event_list)
+
+
+async def _services(settings: Settings) -> Services:
+    from bot.app import build_services
+
+    return await build_services(settings)
+
+
+def _fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    common = {
+        "hour": args.hour,
+        "minute": args.minute,
+        "button": args.button,
+        "button_label": args.button_label,
+    }
+    if args.at:
+        return {"kind": "once", "at": store.parse_local(args.at, settings), "button": args.button,
+                "button_label": args.button_label}  # fmt: skip
+    if args.cron:
+        return {"kind": "cron", "cron": args.cron, "button": args.button, "button_label": args.button_label}
+    if args.week_offset is not None:
+        return {"kind": "week", "offset_days": args.week_offset, "year": args.year, **common}
+    if args.after_join is not None:
+        return {"kind": "joined", "offset_days": args.after_join, **common}
+    return {"kind": "inactive", "offset_days": args.after_inactive, **common}
+
+
+async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            fields = _fields(args, settings)
+            kind = fields.pop("kind")
+            c = await store.add_campaign(
+                s, settings, svc.now(), name=args.name, to=args.to, text=args.text, kind=kind, **fields
+            )
+            nxt = store.upcoming(c, None, svc.now(), settings)
+            out = {"campaign_id": c.id, "next_fire": store._local(nxt, settings)}
+    except store.CampaignError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        await svc.db.dispose()
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            rows = await store.summaries(s, settings, svc.now())
+    finally:
+        await svc.db.dispose()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("Chưa có lịch nhắc nào.")
+    for r in rows:
+        reasons = ", ".join(f"{k}: {v}" for k, v in r["skip_reasons"].items()) or "—"
+        print(
+            f"#{r['id']} {r['name']} → {r['to']} · {r['schedule']}{' · TẠM DỪNG' if r['paused'] else ''}\n"
+            f"   lần tới: {r['next_fire'] or '—'} · lần trước: {r['last_fire'] or '—'}"
+            f" ({r['last_status'] or '—'})\n"
+            f"   đã gửi {r['sent']} · chờ gửi {r['queued']} · lỗi {r['failed']} · chặn bot {r['blocked']}"
+            f" · bỏ qua {r['skipped']} ({reasons})"
+        )
+    return 0
+
+
+async def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            ok = await store.remove_campaign(s, args.id)
+    finally:
+        await svc.db.dispose()
+    print(f"Đã xoá lịch nhắc #{args.id}." if ok else f"Không có lịch nhắc #{args.id}.")
+    return 0 if ok else 1
+
+
+async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.week import week_group
+
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            if args.to == "tuanle":
+                await week_group(s)
+            made = await store.week_plan(
+                s, settings, svc.now(), svc.catalog.week, args.year, args.to, args.hour
+            )
+            lines = [f"#{c.id} {c.name}: {store.describe(c)}" for c in made]
+    except store.CampaignError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        await svc.db.dispose()
+    print("\n".join(lines))
+    print(f"Đã tạo {len(made)} lời nhắc cho Tuần lễ {args.year}.")
+    return 0
+
+
+async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db.models_campaigns import WeekEvent
+
+    try:
+        day = dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(f"Ngày không hợp lệ: {args.date!r} (ví dụ 2026-10-01)", file=sys.stderr)
+        return 2
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            ev = WeekEvent(title=args.title, date=day, place=args.place, province=args.province,
+                           commune=args.commune, group_name=args.group)  # fmt: skip
+            s.add(ev)
+            await s.flush()
+            print(json.dumps({"event_id": ev.id}))
+    finally:
+        await svc.db.dispose()
+    return 0
+
+
+async def cmd_event_list(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import col, select
+
+    from bot.db.models_campaigns import WeekEvent
+
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            rows = (await s.exec(select(WeekEvent).order_by(col(WeekEvent.date)))).all()
+    finally:
+        await svc.db.dispose()
+    data = [{"id": e.id, "title": e.title, "date": e.date.isoformat(), "place": e.place,
+             "province": e.province, "commune": e.commune, "group": e.group_name} for e in rows]  # fmt: skip
+    print(
+        json.dumps(data, ensure_ascii=False)
+        if args.json
+        else "\n".join(f"{d['date']} {d['title']}" for d in data)
+    )
+    return 0

@@ -1,0 +1,107 @@
+"""`hocbot ask` (answer questions like the bot does) and `hocbot faq unanswered|resolve` (officers' list)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.settings import Settings
+
+
+def register(sub: Any) -> None:
+    ask = sub.add_parser("ask", help="trả lời câu hỏi; không có câu hỏi thì đọc từng dòng từ stdin")
+    ask.add_argument("question", nargs="*", help="câu hỏi (có dấu hay không dấu)")
+    ask.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
+    ask.set_defaults(func=cmd_ask)
+    faq = sub.add_parser("faq", help="hỏi đáp").add_subparsers(dest="faq_cmd", required=True)
+    una = faq.add_parser("unanswered", help="các câu hỏi bot chưa trả lời được, hỏi nhiều nhất trước")
+    una.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
+    una.add_argument("--limit", type=int, default=200)
+    una.set_defaults(func=cmd_unanswered)
+    res = faq.add_parser("resolve", help="đánh dấu một câu hỏi là đã trả lời")
+    res.add_argument("id", type=int)
+    res.set_defaults(func=cmd_resolve)
+
+
+def _questions(args: argparse.Namespace) -> list[str]:
+    if args.question:
+        return [" ".join(args.question)]
+    return [line.strip() for line in sys.stdin if line.strip()]
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """One answer per question, the same way the chat answers (no conversation state is stored)."""
+    from bot.answers import build_service
+    from content.catalog import load_catalog
+    from content.search import SearchIndex
+
+    catalog = load_catalog()
+    svc = build_service(settings, catalog, SearchIndex.from_catalog(catalog))
+    try:
+        for question in _questions(args):
+            result = await svc.answer(question)
+            if args.json:
+                data = result.to_json()
+                data["question"] = question
+                print(json.dumps(data, ensure_ascii=False), flush=True)
+            else:
+                print(f"❓ {question}\n{result.full_text}\n", flush=True)
+    finally:
+        await svc.aclose()
+    return 0
+
+
+async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
+    """Open unanswered questions with counts; those the content now answers are closed first."""
+    from bot.answers import AnswerService
+    from bot.app import build_services
+    from bot.db.models_faq import open_unanswered
+
+    services = await build_services(settings)
+    svc = AnswerService(services.catalog, services.search)
+    try:
+        async with services.db.session() as s:
+            rows = await open_unanswered(s, max(1, args.limit))
+            still = []
+            for row in rows:
+                if row.reason != "out_of_scope" and svc.plan(row.question).decision == "answer":
+                    row.status = "answered"
+                    s.add(row)
+                else:
+                    still.append(row)
+    finally:
+        await services.db.dispose()
+    for row in still:
+        if args.json:
+            print(json.dumps({
+                "id": row.id, "question": row.question, "count": row.count, "reason": row.reason,
+                "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
+            }, ensure_ascii=False))
+        else:
+            print(f"#{row.id}  {row.count} lần  {row.question}")
+    if not args.json:
+        closed = len(rows) - len(still)
+        print(f"{len(still)} câu hỏi chưa có câu trả lời." + (
+            f" {closed} câu đã có câu trả lời trong nội dung mới." if closed else ""))
+    return 0
+
+
+async def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_services
+    from bot.db.models_faq import UnansweredQuestion
+
+    services = await build_services(settings)
+    try:
+        async with services.db.session() as s:
+            row = await s.get(UnansweredQuestion, args.id)
+            if row is None:
+                print(f"Không có câu hỏi #{args.id}.", file=sys.stderr)
+                return 1
+            row.status = "answered"
+            s.add(row)
+    finally:
+        await services.db.dispose()
+    print(f"Đã đánh dấu câu hỏi #{args.id} là đã trả lời.")
+    return 0

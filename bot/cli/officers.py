@@ -1,0 +1,248 @@
+"""`hocbot officer|group|broadcast|stats|export`: officers and their scope, groups, broadcasts, numbers."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import secrets
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db import repo
+from bot.db.engine import Database
+from bot.db.models import Group, Identity, Membership, User
+from bot.db.models_officers import Broadcast, Delivery, Officer, OfficerScope
+from bot.settings import Settings
+from content.provinces import find_province, normalise_commune
+from scheduler import outbox
+
+
+def register(sub: Any) -> None:
+    off = sub.add_parser("officer", help="cán bộ và phạm vi phụ trách").add_subparsers(dest="o_cmd", required=True)
+    add = off.add_parser("add", help="thêm cán bộ (hoặc thêm phạm vi cho cán bộ đã có)")
+    add.add_argument("account", help="kênh:mã người dùng, ví dụ telegram:12345")
+    add.add_argument("--name", default="")
+    add.add_argument("--admin", action="store_true", help="quản trị viên: mọi nhóm, gửi tới tất cả")
+    add.add_argument("--province", action="append", default=[], help="tỉnh/thành (có thể lặp lại)")
+    add.add_argument("--commune", action="append", default=[], help="xã/phường thuộc --province")
+    add.add_argument("--group", action="append", default=[], help="tên nhóm (có thể lặp lại)")
+    add.set_defaults(func=cmd_officer_add)
+    lst = off.add_parser("list", help="danh sách cán bộ")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(func=cmd_officer_list)
+    rm = off.add_parser("remove", help="xóa cán bộ")
+    rm.add_argument("account", help="mã số cán bộ hoặc kênh:mã người dùng")
+    rm.set_defaults(func=cmd_officer_remove)
+
+    grp = sub.add_parser("group", help="nhóm người nhận tin").add_subparsers(dest="g_cmd", required=True)
+    gadd = grp.add_parser("add", help="thêm nhóm; nhóm mã in ra đường link tham gia")
+    gadd.add_argument("name")
+    gadd.add_argument("--kind", choices=["locality", "code", "interest"], default="code")
+    gadd.add_argument("--title", default="")
+    gadd.add_argument("--province")
+    gadd.add_argument("--commune")
+    gadd.add_argument("--code", help="mã tham gia (mặc định: tự tạo)")
+    gadd.set_defaults(func=cmd_group_add)
+    glist = grp.add_parser("list", help="danh sách nhóm và số người nhận")
+    glist.add_argument("--json", action="store_true")
+    glist.set_defaults(func=cmd_group_list)
+
+    bc = sub.add_parser("broadcast", help="gửi thông báo").add_subparsers(dest="b_cmd", required=True)
+    send = bc.add_parser("send", help="xếp hàng một thông báo; `hocbot run` sẽ gửi")
+    send.add_argument("--to", required=True, help="all hoặc tên nhóm (nhiều nhóm: cách nhau bởi dấu phẩy)")
+    send.add_argument("--text", required=True)
+    send.add_argument("--photo", help="đường link ảnh")
+    send.add_argument("--button", help="nút kèm theo: NHÃN=payload, ví dụ 'Học ngay=ls|m1|0'")
+    send.add_argument("--yes", action="store_true", help="không hỏi lại")
+    send.set_defaults(func=cmd_broadcast_send)
+    st = bc.add_parser("status", help="số tin theo trạng thái")
+    st.add_argument("id", type=int)
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_broadcast_status)
+    cancel = bc.add_parser("cancel", help="hủy phần chưa gửi")
+    cancel.add_argument("id", type=int)
+    cancel.set_defaults(func=cmd_broadcast_cancel)
+
+    stats = sub.add_parser("stats", help="số người nhận theo nhóm, thông báo gần đây")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(func=cmd_stats)
+    exp = sub.add_parser("export", help="xuất CSV: người nhận tin hoặc kết quả gửi")
+    exp.add_argument("what", choices=["subscribers", "deliveries"])
+    exp.add_argument("--broadcast", type=int, help="chỉ kết quả của thông báo này")
+    exp.add_argument("--out", help="ghi ra tệp (mặc định: màn hình)")
+    exp.set_defaults(func=cmd_export)
+
+
+@asynccontextmanager
+async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    db = Database(settings.database_url)
+    try:
+        if settings.run_migrations:
+            from bot.db.migrate import upgrade
+
+            await upgrade(db)
+        async with db.session() as s:
+            yield s
+    finally:
+        await db.dispose()
+
+
+def fail(text: str) -> int:
+    print(text, file=sys.stderr)
+    return 1
+
+
+def province_name(text: str) -> str | None:
+    match = find_province(text)
+    return match.province.name if match else None
+
+
+async def ensure_locality(s: AsyncSession, province: str, commune: str | None) -> None:
+    """A locality group for each unit an officer gets, so the unit can be addressed at once."""
+    name = f"{commune}, {province}" if commune else province
+    if (await s.exec(select(Group).where(Group.name == name))).first() is None:
+        s.add(Group(name=name, title=name, kind="locality", province=province, commune=commune))
+
+
+async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
+    channel, sep, external = args.account.partition(":")
+    if not sep or not external:
+        return fail("Tài khoản phải có dạng kênh:mã, ví dụ telegram:12345")
+    scopes: list[tuple[str, str]] = []
+    provinces = [province_name(p) for p in args.province]
+    if None in provinces:
+        return fail(f"Không biết tỉnh/thành: {args.province[provinces.index(None)]}")
+    if args.commune and len(provinces) != 1:
+        return fail("--commune cần đúng một --province")
+    async with session(settings) as s:
+        for g in args.group:
+            if (await s.exec(select(Group).where(Group.name == g))).first() is None:
+                return fail(f"Không có nhóm “{g}”. Tạo trước bằng: hocbot group add")
+            scopes.append(("group", g))
+        for c in args.commune:
+            commune = normalise_commune(c)
+            scopes.append(("commune", f"{commune}|{provinces[0]}"))
+            await ensure_locality(s, str(provinces[0]), commune)
+        if not args.commune:
+            for p in provinces:
+                scopes.append(("province", str(p)))
+                await ensure_locality(s, str(p), None)
+        off = (await s.exec(select(Officer).where(Officer.channel == channel, Officer.external_id == external))).first()
+        if off is None:
+            ident = await repo.find_identity(s, channel, external)
+            off = Officer(channel=channel, external_id=external, user_id=ident.user_id if ident else None)
+        off.role = "admin" if args.admin else off.role
+        off.name = args.name or off.name
+        s.add(off)
+        await s.flush()
+        assert off.id is not None
+        have = {(sc.kind, sc.value) for sc in (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == off.id))).all()}
+        for kind, value in scopes:
+            if (kind, value) not in have:
+                s.add(OfficerScope(officer_id=off.id, kind=kind, value=value))
+        await repo.audit(s, "cli", "officer.add", {"officer": args.account, "admin": args.admin, "scopes": scopes})
+        print(json.dumps({"officer_id": off.id, "role": off.role, "scopes": [list(x) for x in scopes]}, ensure_ascii=False))
+    return 0
+
+
+async def cmd_officer_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with session(settings) as s:
+        officers = (await s.exec(select(Officer).order_by(col(Officer.id)))).all()
+        out = []
+        for o in officers:
+            scopes = (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == o.id))).all()
+            out.append({"id": o.id, "account": f"{o.channel}:{o.external_id}", "name": o.name, "role": o.role,
+                        "scopes": [[sc.kind, sc.value] for sc in scopes]})
+    for key in sorted(settings.admin_keys):
+        out.append({"id": None, "account": ":".join(key), "name": "HOCBOT_ADMINS", "role": "admin", "scopes": []})
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    for o in out:
+        scope = "; ".join(f"{k}={v.replace('|', ', ')}" for k, v in o["scopes"]) or ("mọi nhóm" if o["role"] == "admin" else "—")
+        print(f"{o['id'] or '-'}\t{o['account']}\t{o['role']}\t{o['name']}\t{scope}")
+    return 0
+
+
+async def cmd_officer_remove(args: argparse.Namespace, settings: Settings) -> int:
+    async with session(settings) as s:
+        if args.account.isdigit():
+            off = await s.get(Officer, int(args.account))
+        else:
+            channel, _, external = args.account.partition(":")
+            off = (await s.exec(select(Officer).where(Officer.channel == channel, Officer.external_id == external))).first()
+        if off is None:
+            return fail("Không tìm thấy cán bộ này.")
+        for sc in (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == off.id))).all():
+            await s.delete(sc)
+        await s.delete(off)
+        await repo.audit(s, "cli", "officer.remove", {"officer": args.account})
+    print("Đã xóa cán bộ.")
+    return 0
+
+
+async def bot_username(settings: Settings) -> str | None:
+    if settings.telegram_bot_token is None:
+        return None
+    import aiohttp
+
+    url = f"{settings.telegram_api_base_url}{settings.telegram_bot_token.get_secret_value()}/getMe"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
+            async with http.get(url) as resp:
+                data = await resp.json()
+        return str(data["result"]["username"]) if data.get("ok") else None
+    except Exception:
+        return None
+
+
+async def cmd_group_add(args: argparse.Namespace, settings: Settings) -> int:
+    province = province_name(args.province) if args.province else None
+    if args.province and province is None:
+        return fail(f"Không biết tỉnh/thành: {args.province}")
+    if args.kind == "locality" and province is None:
+        return fail("Nhóm theo địa bàn cần --province")
+    commune = normalise_commune(args.commune) if args.commune else None
+    code = args.code or (secrets.token_hex(4) if args.kind == "code" else None)
+    async with session(settings) as s:
+        if (await s.exec(select(Group).where(Group.name == args.name))).first() is not None:
+            return fail(f"Đã có nhóm “{args.name}”.")
+        g = Group(name=args.name, title=args.title or args.name, kind=args.kind, province=province,
+                  commune=commune, join_code=code)
+        s.add(g)
+        await s.flush()
+        await repo.audit(s, "cli", "group.add", {"group": args.name, "kind": args.kind})
+        gid = g.id
+    print(f"Đã tạo nhóm #{gid} “{args.name}” ({args.kind}).")
+    if code:
+        username = await bot_username(settings)
+        print(f"https://t.me/{username}?start={code}" if username else f"Mã tham gia: {code} (gõ /start {code})")
+    return 0
+
+
+async def group_rows(s: AsyncSession) -> list[dict[str, Any]]:
+    rows = []
+    for g in (await s.exec(select(Group).order_by(col(Group.name)))).all():
+        assert g.id is not None
+        users = {u for u, _, _ in await outbox.select_recipients(s, [g.id])}
+        rows.append({"id": g.id, "name": g.name, "kind": g.kind, "province": g.province, "commune": g.commune,
+                     "code": g.join_code, "subscribers": len(users)})
+    return rows
+
+
+async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with session(settings) as s:
+        rows = await group_rows(s)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for r in rows:
+        place = ", ".join(p for p in (r["commune"], r["province"]) if p)
+        print(f"{r['id']}\t{r['name']}\t{r['kind']}\t{place}\t{r['code'] or ''}\t{r['subscribers']} người")
+    return 0

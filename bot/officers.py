@@ -1,0 +1,103 @@
+"""Who is an officer, which groups they may address, and the audited refusal when they reach outside.
+
+Admins: `settings.admin_keys` ({(channel, user_key)}) from HOCBOT_ADMINS, plus Officer rows with role "admin".
+Scope of an officer (OfficerScope rows):
+  province P         → every group whose province is P (locality groups of P and of its communes, and code or
+                       interest groups attributed to P)
+  commune "C|P"      → groups of province P whose commune is C (case-insensitive)
+  group NAME         → that group
+Admins see every group and may address "all".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import UserFacingError
+from bot.db import repo
+from bot.db.models import Group
+from bot.db.models_officers import Officer, OfficerScope
+from bot.settings import Settings
+
+
+class ScopeError(UserFacingError):
+    """An officer tried to address something outside their scope (already written to the audit log)."""
+
+
+@dataclass
+class OfficerInfo:
+    actor: str  # "telegram:123" or "cli"
+    role: str  # admin | officer
+    name: str = ""
+    officer_id: int | None = None
+    scopes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+CLI_ADMIN = OfficerInfo(actor="cli", role="admin", name="CLI")
+
+
+async def find_officer(
+    s: AsyncSession, settings: Settings, channel: str, external_id: str, user_id: int | None = None
+) -> OfficerInfo | None:
+    """The officer behind a chat account, or None for a citizen."""
+    actor = f"{channel}:{external_id}"
+    stmt = select(Officer).where(Officer.channel == channel, Officer.external_id == external_id)
+    row = (await s.exec(stmt)).first()
+    if row is None and user_id is not None:
+        row = (await s.exec(select(Officer).where(Officer.user_id == user_id))).first()
+    if (channel, external_id) in settings.admin_keys:
+        return OfficerInfo(actor, "admin", row.name if row else "", row.id if row else None)
+    if row is None:
+        return None
+    scopes = (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == row.id))).all()
+    return OfficerInfo(actor, row.role, row.name, row.id, [(sc.kind, sc.value) for sc in scopes])
+
+
+def group_in_scope(officer: OfficerInfo, g: Group) -> bool:
+    if officer.is_admin:
+        return True
+    for kind, value in officer.scopes:
+        if kind == "group" and g.name == value:
+            return True
+        if kind == "province" and g.province == value:
+            return True
+        if kind == "commune":
+            commune, _, province = value.partition("|")
+            if g.province == province and (g.commune or "").lower() == commune.lower():
+                return True
+    return False
+
+
+async def groups_in_scope(s: AsyncSession, officer: OfficerInfo) -> list[Group]:
+    groups = (await s.exec(select(Group).order_by(col(Group.name)))).all()
+    return [g for g in groups if group_in_scope(officer, g)]
+
+
+async def check_targets(
+    s: AsyncSession, officer: OfficerInfo, group_ids: Sequence[int] | str, action: str
+) -> list[Group]:
+    """The groups if every one is within scope; otherwise audit the refusal and raise ScopeError."""
+    if group_ids == "all":
+        if officer.is_admin:
+            return []
+        await refuse(s, officer, action, {"targets": "all"})
+    ids = [int(i) for i in group_ids]
+    groups = list((await s.exec(select(Group).where(col(Group.id).in_(ids)))).all())
+    outside = [g.name for g in groups if not group_in_scope(officer, g)]
+    missing = sorted(set(ids) - {g.id for g in groups if g.id is not None})
+    if outside or missing:
+        await refuse(s, officer, action, {"outside": outside, "missing": missing})
+    return groups
+
+
+async def refuse(s: AsyncSession, officer: OfficerInfo, action: str, detail: object) -> None:
+    await repo.audit(s, officer.actor, action, detail, allowed=False)
+    raise ScopeError("Nhóm này nằm ngoài phạm vi bạn phụ trách. Yêu cầu đã được ghi lại.")

@@ -1,0 +1,163 @@
+"""Questions and answers: /hoi, the “💬 Hỏi đáp” menu, and every free text that nothing else expects."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from bot import texts
+from bot.answers import AnswerResult, AnswerService, Plan, service_of
+from bot.callback import PayloadTooLong, pack, unpack
+from bot.context import Ctx
+from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
+from bot.dispatcher import menu_reply
+from bot.messages import Choice, Inbound, Reply
+from bot.router import Router
+
+log = logging.getLogger(__name__)
+
+router = Router("faq")
+
+ASK_PROMPT = (
+    "Bạn cứ gõ câu hỏi, có dấu hay không dấu đều được. 💬\n"
+    "Ví dụ: “Tuần lễ học tập suốt đời là gì?”, “Học AI ở đâu miễn phí?”, "
+    "“Bị gọi điện xưng công an thì làm gì?”"
+)
+LIKE = "👍 Hữu ích"
+DISLIKE = "👎 Chưa đúng ý"
+NOT_THESE = "❌ Không phải"
+THANKS_UP = "Cảm ơn bạn đã góp ý! 🙏"
+THANKS_DOWN = (
+    "Cảm ơn bạn! Mình đã chuyển câu hỏi cho cán bộ Hội Khuyến học xem lại để trả lời tốt hơn. 🙏 "
+    "Bạn có thể gõ câu hỏi theo cách khác."
+)
+NOTED = (
+    "Mình đã ghi lại câu hỏi để cán bộ Hội Khuyến học bổ sung câu trả lời. 🙏 "
+    "Bạn thử gõ câu hỏi theo cách khác nhé."
+)
+LABEL_MAX = 64
+
+
+def feedback_choices(log_id: int) -> list[Choice]:
+    return [Choice(LIKE, pack("fb", log_id, "u")), Choice(DISLIKE, pack("fb", log_id, "d"))]
+
+
+@router.command("hoi", "ask", "hoidap")
+@router.menu(texts.MENU_ASK)
+async def ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """`/hoi câu hỏi` answers at once; `/hoi` or the menu button invites a question."""
+    if msg.command and msg.args.strip():
+        return await answer_question(ctx, msg.args)
+    return [Reply(ASK_PROMPT)]
+
+
+@router.free_text
+async def free_text(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """Any text that is not a command, a menu label or an expected answer is a question."""
+    return await answer_question(ctx, msg.text)
+
+
+async def _log(ctx: Ctx, question: str, result: AnswerResult) -> int:
+    row = AnswerLog(
+        user_id=ctx.user_id if ctx.consented else None, channel=ctx.channel, question=question,
+        decision=result.decision, mode=result.mode, refused=result.refused, faq_id=result.faq_id,
+        created_at=ctx.now(),
+    )
+    ctx.session.add(row)
+    await ctx.session.flush()
+    assert row.id is not None
+    return row.id
+
+
+async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
+    """Search; refuse (and note it for officers), offer the closest questions, or answer with sources."""
+    svc = service_of(ctx.services)
+    plan = svc.plan(text)
+    result = plan.fallback
+    log_id = await _log(ctx, plan.question, result)
+    if plan.decision == "refuse":
+        reason = "out_of_scope" if result.out_of_scope else "unknown"
+        if plan.question:
+            await record_unanswered(ctx.session, plan.question, reason, ctx.now())
+        return [Reply(result.text)]
+    if plan.decision == "suggest":
+        return [_suggest_reply(result, log_id)]
+    if svc.llm is None:
+        return [Reply(result.full_text, choices=feedback_choices(log_id), columns=2)]
+    return [_streamed_reply(ctx, svc, plan, log_id)]
+
+
+def _suggest_reply(result: AnswerResult, log_id: int) -> Reply:
+    choices: list[Choice] = []
+    for doc_id, title in result.suggestions:
+        try:
+            choices.append(Choice(title[:LABEL_MAX], pack("faq", doc_id)))
+        except PayloadTooLong:
+            log.warning("suggestion %s does not fit a button", doc_id)
+    choices.append(Choice(NOT_THESE, pack("faqx", log_id)))
+    return Reply(result.text.split("\n", 1)[0], choices=choices)
+
+
+def _streamed_reply(ctx: Ctx, svc: AnswerService, plan: Plan, log_id: int) -> Reply:
+    """A reply whose text streams from the LLM; its final text (or the curated fallback) is set by
+    the stream itself before it ends, and the log row learns which mode answered."""
+    reply = Reply("", choices=feedback_choices(log_id), columns=2)
+    db = ctx.services.db
+
+    async def done(result: AnswerResult) -> None:
+        reply.text = result.full_text
+        if result.mode != "retrieval":
+            async with db.session() as s:
+                await s.exec(  # type: ignore[call-overload]
+                    update(AnswerLog).where(col(AnswerLog.id) == log_id).values(mode=result.mode)
+                )
+
+    reply.stream = svc.stream(plan, done)
+    return reply
+
+
+@router.action("faq")
+async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """A “Có phải bạn muốn hỏi…” button: the curated answer of that entry, with its sources."""
+    svc = service_of(ctx.services)
+    result = svc.curated(unpack(msg.choice or "").arg(0))
+    if result is None:
+        return [menu_reply(texts.STALE_BUTTON)]
+    log_id = await _log(ctx, result.question, result)
+    return [Reply(result.full_text, choices=feedback_choices(log_id), columns=2)]
+
+
+async def _own_log(ctx: Ctx, log_id: int) -> AnswerLog | None:
+    row = await ctx.session.get(AnswerLog, log_id)
+    if row is None or (row.user_id is not None and row.user_id != ctx.user_id):
+        return None
+    return row
+
+
+@router.action("faqx")
+async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """None of the suggestions fits: the question goes to the unanswered list."""
+    row = await _own_log(ctx, unpack(msg.choice or "").int_arg(0, -1))
+    if row is None:
+        return [menu_reply(texts.STALE_BUTTON)]
+    if row.question:
+        await record_unanswered(ctx.session, row.question, "unknown", ctx.now())
+    return [Reply(NOTED)]
+
+
+@router.action("fb")
+async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """👍 / 👎 under an answer; a 👎 also puts the question on the officers' list."""
+    payload = unpack(msg.choice or "")
+    value = payload.arg(1)
+    row = await _own_log(ctx, payload.int_arg(0, -1))
+    if row is None or row.id is None or value not in ("u", "d"):
+        return [menu_reply(texts.STALE_BUTTON)]
+    await set_feedback(ctx.session, row.id, ctx.user_id if ctx.consented else None, value)
+    if value == "u":
+        return [Reply(THANKS_UP)]
+    if row.question:
+        await record_unanswered(ctx.session, row.question, "disliked", ctx.now())
+    return [Reply(THANKS_DOWN)]

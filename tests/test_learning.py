@@ -1,0 +1,219 @@
+"""Learning through the web chat: modules, lessons, a quiz answered with typed numbers, progress, certificate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import aiohttp
+from sqlmodel import select
+
+from bot.db.engine import Database
+from bot.db.models import Group, Identity, Membership, User
+from bot.db.models_learning import ActivityDay, LearningEvent, LessonProgress, QuizAttempt
+from bot.learning import streak
+from bot.learning_quiz import daily_question_ids, is_right
+from bot.settings import Settings
+from content.catalog import default_catalog
+from tests.harness import WebUser, running_bot
+
+CATALOG = default_catalog()
+
+
+async def web_onboard(u: WebUser) -> None:
+    await u.says("/start")
+    await u.press("Đồng ý")
+    await u.press("Bỏ qua")
+    await u.press("Bỏ qua")
+    assert "Xong rồi" in u.all_text()
+
+
+async def user_id_of(db: Database, channel: str, external_id: str) -> int:
+    async with db.session() as s:
+        ident = (
+            await s.exec(select(Identity).where(Identity.channel == channel, Identity.external_id == external_id))
+        ).one()
+        return ident.user_id
+
+
+async def seed_passed(db: Database, user_id: int, module_ids: list[str]) -> None:
+    """Pretend the learner already read and passed these modules."""
+    now = dt.datetime.now(dt.UTC)
+    async with db.session() as s:
+        for mid in module_ids:
+            mod = CATALOG.module(mid)
+            assert mod is not None
+            s.add(LessonProgress(user_id=user_id, module_id=mid, position=len(mod.lessons) - 1,
+                                 seen=len(mod.lessons), completed_at=now))
+            ids = json.dumps([q.id for q in mod.quiz])
+            s.add(QuizAttempt(user_id=user_id, module_id=mid, question_ids=ids, index=len(mod.quiz),
+                              correct=len(mod.quiz), total=len(mod.quiz), score=100, finished_at=now))
+
+
+def correct_number(text: str) -> str:
+    """The 1-based number of a right option for the question shown in `text` ("Câu 2/7. …")."""
+    question = text.split(". ", 1)[1]
+    q = next(q for m in CATALOG.modules for q in m.quiz if q.question == question)
+    return str(q.correct[0] + 1)
+
+
+def wrong_number(text: str) -> str:
+    question = text.split(". ", 1)[1]
+    q = next(q for m in CATALOG.modules for q in m.quiz if q.question == question)
+    return str(next(i for i in range(len(q.options)) if i not in q.correct) + 1)
+
+
+async def read_module(u: WebUser, title_part: str) -> None:
+    await u.says("/hoc")
+    await u.press(title_part)
+    while "Tiếp ➡️" in u.buttons():
+        await u.press("Tiếp")
+    assert "Làm bài kiểm tra" in " ".join(u.buttons())
+
+
+async def test_web_learning_path_with_numbered_answers(settings: Settings) -> None:
+    m1 = CATALOG.modules[0]
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("/hoc")
+        assert len(u.buttons()) == len(CATALOG.modules) and "Chọn một mô-đun" in u.last_reply()
+        await u.press(m1.title)
+        assert f"Bài 1/{len(m1.lessons)}" in u.last_reply() and "Tiếp ➡️" in u.buttons()
+        await u.press("Tiếp")
+        assert f"Bài 2/{len(m1.lessons)}" in u.last_reply() and "⬅️ Quay lại" in u.buttons()
+        await u.says("/hoc")  # leave and come back: the module reopens where we left it
+        assert "▶️ 1." in u.buttons()[0]
+        await u.press(m1.title)
+        assert f"Bài 2/{len(m1.lessons)}" in u.last_reply()
+        while "Tiếp ➡️" in u.buttons():
+            await u.press("Tiếp")
+        await u.press("Làm bài kiểm tra")
+        assert f"{len(m1.quiz)} câu hỏi" in u.all_text() and u.last_reply().startswith("Câu 1/")
+        await u.says(wrong_number(u.last_reply()))  # typed number, wrong on purpose
+        assert "Chưa đúng" in u.all_text() and "💡" in u.all_text() and u.last_reply().startswith("Câu 2/")
+        while u.last_reply().startswith("Câu "):
+            await u.says(correct_number(u.last_reply()))
+        n = len(m1.quiz)
+        assert f"{n - 1}/{n} câu đúng" in u.all_text() and "đạt" in u.all_text()
+        assert any("Học tiếp" in b for b in u.buttons())
+        await u.says("/tiendo")
+        assert f"điểm cao nhất {(n - 1) * 100 // n}%" in u.all_text()
+        assert "Mô-đun đã xong: 1/" in u.all_text() and "1 ngày liên tiếp" in u.all_text()
+
+
+async def test_web_certificate_asks_name_and_verifies(settings: Settings) -> None:
+    last = CATALOG.modules[-1]
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        uid = await user_id_of(bot.runtime.services.db, "web", u.session)
+        await seed_passed(bot.runtime.services.db, uid, [m.id for m in CATALOG.modules[:-1]])
+        await u.says("/chungnhan")
+        assert "chưa đủ điều kiện" in u.all_text() and last.title in u.all_text()
+        await read_module(u, last.title)
+        await u.press("Làm bài kiểm tra")
+        while u.last_reply().startswith("Câu "):
+            await u.says(correct_number(u.last_reply()))
+        assert "Bạn muốn ghi tên gì" in u.all_text()
+        await u.says("Trần Văn Đức")
+        docs = [r["document"] for r in u.replies if r.get("document")]
+        assert docs and docs[0]["filename"].endswith(".pdf")
+        code = docs[0]["filename"].removeprefix("chung-nhan-").removesuffix(".pdf")
+        async with http.get(f"{bot.url}/verify/{code}") as resp:
+            page = await resp.text()
+            assert resp.status == 200 and "hợp lệ" in page and "Trần Văn Đức" in page
+        async with http.get(f"{bot.url}/verify/HB-AAAA-BBBB") as resp:
+            assert resp.status == 404 and "Không tìm thấy" in await resp.text()
+        await u.says("/chungnhan")  # again, any time: same code
+        assert code in u.all_text() and any(r.get("document") for r in u.replies)
+        await u.says("/tiendo")
+        assert "Mô-đun đã xong: 8/8" in u.all_text() and code in u.all_text()
+
+
+async def test_stale_buttons_and_daily_quiz(settings: Settings) -> None:
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("/kiemtra")
+        assert "Câu hỏi hôm nay" in u.buttons()[0]
+        await u.press("Câu hỏi hôm nay")
+        first = u.replies[-1]["choices"][0]["data"]
+        await u.says(correct_number(u.last_reply()))
+        assert "Đúng rồi" in u.all_text() and u.last_reply().startswith("Câu 2/5")
+        await u._post({"choice": first})  # the same question again
+        assert "đã trả lời câu này" in u.all_text() and u.last_reply().startswith("Câu 2/5")
+        await u.says(correct_number(u.last_reply()))  # question 2 is still open and counts
+        assert "Đúng rồi" in u.all_text() and u.last_reply().startswith("Câu 3/5")
+        await u.says("/kiemtra")
+        await u.press(CATALOG.modules[1].title)  # another quiz: the daily one is abandoned
+        await u._post({"choice": first})
+        assert "bài kiểm tra cũ" in u.last_reply()
+        await u._post({"choice": "qa|999999|0|0"})
+        assert "bài kiểm tra cũ" in u.last_reply()
+
+
+async def test_leaderboard_hides_names_and_forget_keeps_counts(settings: Settings) -> None:
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        db = bot.runtime.services.db
+        a, b = WebUser(bot.url, http), WebUser(bot.url, http)
+        for u in (a, b):
+            await web_onboard(u)
+        await a.says("/bangxephang")
+        assert "chưa tham gia nhóm" in a.last_reply()
+        ua, ub = await user_id_of(db, "web", a.session), await user_id_of(db, "web", b.session)
+        async with db.session() as s:
+            g = Group(name="xa-hai-hau", title="Xã Hải Hậu")
+            s.add(g)
+            await s.flush()
+            assert g.id is not None
+            s.add_all([Membership(user_id=ua, group_id=g.id), Membership(user_id=ub, group_id=g.id)])
+            for uid, name, show in ((ua, "Lan", True), (ub, "Bí Mật", False)):
+                user = await s.get(User, uid)
+                assert user is not None
+                user.display_name, user.show_name = name, show
+        await read_module(a, CATALOG.modules[0].title)
+        await b.says("/hoc")
+        await b.press(CATALOG.modules[0].title)
+        await b.says("/bangxephang")
+        board = b.last_reply()
+        n = len(CATALOG.modules[0].lessons)
+        assert f"1. Lan — {n} điểm" in board and "2. Một học viên (bạn) — 1 điểm" in board
+        assert "Bí Mật" not in board
+        await b.says("/xoadulieu")
+        await b.press("Có, xoá")
+        async with db.session() as s:
+            assert not (await s.exec(select(LessonProgress).where(LessonProgress.user_id == ub))).all()
+            events = (await s.exec(select(LearningEvent))).all()
+        assert len([e for e in events if e.user_id is None]) == 1  # the anonymous count stays
+        await a.says("/bangxephang")
+        assert "2." not in a.last_reply()
+
+
+async def test_streak_scoring_and_daily_choice(settings: Settings) -> None:
+    today = dt.date(2026, 10, 5)
+    db = Database(settings.database_url)
+    from bot.db.migrate import upgrade
+
+    await upgrade(db)
+    try:
+        async with db.session() as s:
+            user = User(display_name="x")
+            s.add(user)
+            await s.flush()
+            assert user.id is not None
+            for back in (1, 2, 3, 5):
+                s.add(ActivityDay(user_id=user.id, day=today - dt.timedelta(days=back)))
+        async with db.session() as s:
+            assert await streak(s, user.id, today) == 3  # today still open: yesterday's run counts
+            assert await streak(s, user.id, today + dt.timedelta(days=1)) == 0
+            s.add(ActivityDay(user_id=user.id, day=today))
+        async with db.session() as s:
+            assert await streak(s, user.id, today) == 4
+    finally:
+        await db.dispose()
+    a, b = daily_question_ids(CATALOG, today), daily_question_ids(CATALOG, today)
+    assert a == b and len(set(a)) == 5 and a != daily_question_ids(CATALOG, today + dt.timedelta(days=1))
+    q: Any = CATALOG.modules[0].quiz[0].model_copy(update={"correct": [0, 2]})
+    assert is_right(q, (2,)) and is_right(q, (0, 2)) and not is_right(q, (1,)) and not is_right(q, ())
