@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -128,7 +129,10 @@ async def test_long_text_photo_quiz_and_file_are_degraded(db_url: str, fake: Fak
         assert "chung-nhan.pdf" in note and "Chứng nhận" in note and "http" in note
 
 
-async def test_send_errors_are_typed_for_the_pacer(db_url: str, fake: FakeZaloBot) -> None:
+async def test_send_errors_are_typed_for_the_pacer(
+    db_url: str, fake: FakeZaloBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     async with running_bot(zalo_settings(db_url, fake)) as bot:
         zalo = bot.runtime.channels["zalo"]
         fake.user("gone", fate="blocked")
@@ -145,6 +149,7 @@ async def test_send_errors_are_typed_for_the_pacer(db_url: str, fake: FakeZaloBo
         with pytest.raises(Transient):
             await zalo.send("u1", Reply("Thông báo"))
         assert (await zalo.send("u1", Reply("Thông báo"))).message_id
+    assert fake.token not in caplog.text and fake.token.split(":")[1] not in caplog.text
 
 
 async def test_webhook_mode_checks_the_secret(db_url: str, fake: FakeZaloBot) -> None:

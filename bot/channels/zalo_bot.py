@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from pydantic import SecretStr
 
 from bot import texts
 from bot.channels.base import (
@@ -156,7 +157,7 @@ class ZaloBotChannel:
         self.client = ZaloBotClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_base_url)
         self.webhook_url = settings.zalo_webhook_url
         secret = settings.zalo_webhook_secret
-        self._secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
+        self._secret = secret.get_secret_value() if secret else _derived_secret(settings.zalo_bot_token)
         self._poll_timeout = poll_timeout
         self._poller: asyncio.Task[None] | None = None
         self._work = OrderedTasks()
@@ -242,6 +243,11 @@ class ZaloBotChannel:
             await self.client.send_chat_action(chat_key, "typing")
         except ZaloError:
             log.info("zalo typing indicator failed for a chat")
+
+
+def _derived_secret(token: SecretStr) -> str:
+    """Without ZALO_WEBHOOK_SECRET: one stable secret per token, the same in every worker."""
+    return hashlib.sha256(b"hocbot-zalo-webhook|" + token.get_secret_value().encode()).hexdigest()[:48]
 
 
 def to_inbound(event: ZaloBotEvent) -> Inbound:

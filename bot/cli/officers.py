@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
+import io
 import json
 import secrets
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -142,12 +145,19 @@ async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
         s.add(off)
         await s.flush()
         assert off.id is not None
-        have = {(sc.kind, sc.value) for sc in (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == off.id))).all()}
+        have = {
+            (sc.kind, sc.value)
+            for sc in (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == off.id))).all()
+        }
         for kind, value in scopes:
             if (kind, value) not in have:
                 s.add(OfficerScope(officer_id=off.id, kind=kind, value=value))
         await repo.audit(s, "cli", "officer.add", {"officer": args.account, "admin": args.admin, "scopes": scopes})
-        print(json.dumps({"officer_id": off.id, "role": off.role, "scopes": [list(x) for x in scopes]}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"officer_id": off.id, "role": off.role, "scopes": [list(x) for x in scopes]}, ensure_ascii=False
+            )
+        )
     return 0
 
 
@@ -157,15 +167,24 @@ async def cmd_officer_list(args: argparse.Namespace, settings: Settings) -> int:
         out = []
         for o in officers:
             scopes = (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == o.id))).all()
-            out.append({"id": o.id, "account": f"{o.channel}:{o.external_id}", "name": o.name, "role": o.role,
-                        "scopes": [[sc.kind, sc.value] for sc in scopes]})
+            out.append(
+                {
+                    "id": o.id,
+                    "account": f"{o.channel}:{o.external_id}",
+                    "name": o.name,
+                    "role": o.role,
+                    "scopes": [[sc.kind, sc.value] for sc in scopes],
+                }
+            )
     for key in sorted(settings.admin_keys):
         out.append({"id": None, "account": ":".join(key), "name": "HOCBOT_ADMINS", "role": "admin", "scopes": []})
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
     for o in out:
-        scope = "; ".join(f"{k}={v.replace('|', ', ')}" for k, v in o["scopes"]) or ("mọi nhóm" if o["role"] == "admin" else "—")
+        scope = "; ".join(f"{k}={v.replace('|', ', ')}" for k, v in o["scopes"]) or (
+            "mọi nhóm" if o["role"] == "admin" else "—"
+        )
         print(f"{o['id'] or '-'}\t{o['account']}\t{o['role']}\t{o['name']}\t{scope}")
     return 0
 
@@ -176,7 +195,9 @@ async def cmd_officer_remove(args: argparse.Namespace, settings: Settings) -> in
             off = await s.get(Officer, int(args.account))
         else:
             channel, _, external = args.account.partition(":")
-            off = (await s.exec(select(Officer).where(Officer.channel == channel, Officer.external_id == external))).first()
+            off = (
+                await s.exec(select(Officer).where(Officer.channel == channel, Officer.external_id == external))
+            ).first()
         if off is None:
             return fail("Không tìm thấy cán bộ này.")
         for sc in (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == off.id))).all():
@@ -213,8 +234,14 @@ async def cmd_group_add(args: argparse.Namespace, settings: Settings) -> int:
     async with session(settings) as s:
         if (await s.exec(select(Group).where(Group.name == args.name))).first() is not None:
             return fail(f"Đã có nhóm “{args.name}”.")
-        g = Group(name=args.name, title=args.title or args.name, kind=args.kind, province=province,
-                  commune=commune, join_code=code)
+        g = Group(
+            name=args.name,
+            title=args.title or args.name,
+            kind=args.kind,
+            province=province,
+            commune=commune,
+            join_code=code,
+        )
         s.add(g)
         await s.flush()
         await repo.audit(s, "cli", "group.add", {"group": args.name, "kind": args.kind})
@@ -231,8 +258,17 @@ async def group_rows(s: AsyncSession) -> list[dict[str, Any]]:
     for g in (await s.exec(select(Group).order_by(col(Group.name)))).all():
         assert g.id is not None
         users = {u for u, _, _ in await outbox.select_recipients(s, [g.id])}
-        rows.append({"id": g.id, "name": g.name, "kind": g.kind, "province": g.province, "commune": g.commune,
-                     "code": g.join_code, "subscribers": len(users)})
+        rows.append(
+            {
+                "id": g.id,
+                "name": g.name,
+                "kind": g.kind,
+                "province": g.province,
+                "commune": g.commune,
+                "code": g.join_code,
+                "subscribers": len(users),
+            }
+        )
     return rows
 
 
@@ -245,4 +281,164 @@ async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         place = ", ".join(p for p in (r["commune"], r["province"]) if p)
         print(f"{r['id']}\t{r['name']}\t{r['kind']}\t{place}\t{r['code'] or ''}\t{r['subscribers']} người")
+    return 0
+
+
+async def resolve_targets(s: AsyncSession, to: str) -> list[int] | str | None:
+    if to.strip().lower() == "all":
+        return "all"
+    ids: list[int] = []
+    for name in (n.strip() for n in to.split(",") if n.strip()):
+        g = (await s.exec(select(Group).where(Group.name == name))).first()
+        if g is None or g.id is None:
+            return None
+        ids.append(g.id)
+    return ids
+
+
+async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> int:
+    label, data = None, None
+    if args.button:
+        label, sep, data = args.button.partition("=")
+        if not sep or not label or not data or len(data.encode()) > 64:
+            return fail("--button phải có dạng NHÃN=payload (payload tối đa 64 byte)")
+    async with session(settings) as s:
+        targets = await resolve_targets(s, args.to)
+        if targets is None:
+            return fail(f"Không có nhóm “{args.to}”. Xem: hocbot group list")
+        recipients = await outbox.select_recipients(s, targets)
+        if not args.yes:
+            print(f"Sẽ gửi tới {len(recipients)} người:\n---\n{args.text}\n---", file=sys.stderr)
+            answer = await asyncio.to_thread(input, "Gửi? [y/N] ") if sys.stdin.isatty() else ""
+            if answer.strip().lower() not in ("y", "yes", "c", "có"):
+                return fail("Đã hủy, chưa gửi gì.")
+        b = await outbox.create_broadcast(
+            s,
+            text=args.text,
+            created_by="cli",
+            group_ids=targets,
+            photo=args.photo,
+            button_label=label,
+            button_data=data,
+        )
+        assert b.id is not None
+        n = await outbox.enqueue_broadcast(s, broadcast_id=b.id, recipients=recipients)
+        await repo.audit(s, "cli", "broadcast.send", {"broadcast_id": b.id, "to": args.to, "recipients": n})
+        bid = b.id
+    print(json.dumps({"broadcast_id": bid, "recipients": n}))
+    return 0
+
+
+async def cmd_broadcast_status(args: argparse.Namespace, settings: Settings) -> int:
+    async with session(settings) as s:
+        b = await s.get(Broadcast, args.id)
+        if b is None:
+            return fail(f"Không có thông báo #{args.id}.")
+        counts = await outbox.broadcast_counts(s, args.id)
+        reasons = await outbox.failure_reasons(s, args.id)
+    data = {
+        "broadcast_id": b.id,
+        "status": b.status,
+        "recipients": b.recipients,
+        **counts,
+        "errors": {r: n for r, n in reasons},
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(f"Thông báo #{b.id} ({b.status}): {b.recipients} người nhận")
+        print("  " + " · ".join(f"{k}: {v}" for k, v in counts.items()))
+        for reason, n in reasons:
+            print(f"  lỗi “{reason}”: {n}")
+    return 0
+
+
+async def cmd_broadcast_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    async with session(settings) as s:
+        if await s.get(Broadcast, args.id) is None:
+            return fail(f"Không có thông báo #{args.id}.")
+        n = await outbox.cancel_broadcast(s, args.id)
+        await repo.audit(s, "cli", "broadcast.cancel", {"broadcast_id": args.id, "unsent": n})
+    print(f"Đã hủy thông báo #{args.id}: {n} tin chưa gửi sẽ không gửi nữa.")
+    return 0
+
+
+async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    async with session(settings) as s:
+        groups = await group_rows(s)
+        total = len({u for u, _, _ in await outbox.select_recipients(s, "all")})
+        users = (await s.exec(select(func.count()).select_from(User).where(col(User.deleted_at).is_(None)))).one()
+        recent = []
+        for b in (await s.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(10))).all():
+            assert b.id is not None
+            recent.append(
+                {
+                    "id": b.id,
+                    "status": b.status,
+                    "kind": b.kind,
+                    "recipients": b.recipients,
+                    **await outbox.broadcast_counts(s, b.id),
+                }
+            )
+    data = {"users": int(users), "subscribers": total, "groups": groups, "broadcasts": recent}
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return 0
+    print(f"Người dùng: {users} · đang nhận tin: {total}")
+    for g in groups:
+        print(f"  {g['name']} ({g['kind']}): {g['subscribers']}")
+    for b in recent:
+        print(f"  #{b['id']} {b['status']}: gửi {b['sent']}/{b['recipients']}, lỗi {b['failed']}, chặn {b['blocked']}")
+    return 0
+
+
+async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    async with session(settings) as s:
+        if args.what == "deliveries":
+            writer.writerow(["broadcast_id", "user_id", "channel", "state", "attempts", "last_error", "sent_at"])
+            stmt = select(Delivery).order_by(col(Delivery.id))
+            if args.broadcast:
+                stmt = stmt.where(Delivery.broadcast_id == args.broadcast)
+            for d in (await s.exec(stmt)).all():
+                writer.writerow(
+                    [
+                        d.broadcast_id,
+                        d.user_id,
+                        d.channel,
+                        d.state,
+                        d.attempts,
+                        d.last_error or "",
+                        d.sent_at.isoformat() if d.sent_at else "",
+                    ]
+                )
+        else:
+            writer.writerow(["user_id", "name", "province", "commune", "channel", "groups"])
+            members: dict[int, list[str]] = {}
+            joined = select(Membership.user_id, Group.name).join(Group, col(Group.id) == col(Membership.group_id))
+            for uid, gname in (await s.exec(joined)).all():
+                members.setdefault(int(uid), []).append(str(gname))
+            stmt2 = (
+                select(User, Identity)
+                .join(Identity, col(Identity.user_id) == col(User.id))
+                .where(outbox.audience_filter(), col(Identity.active).is_(True))
+                .order_by(col(User.id))
+            )
+            for u, ident in (await s.exec(stmt2)).all():
+                assert u.id is not None
+                writer.writerow(
+                    [
+                        u.id,
+                        u.display_name,
+                        u.province or "",
+                        u.commune or "",
+                        ident.channel,
+                        ";".join(members.get(u.id, [])),
+                    ]
+                )
+    if args.out:
+        await asyncio.to_thread(Path(args.out).write_text, out.getvalue(), "utf-8")
+    else:
+        sys.stdout.write(out.getvalue())
     return 0

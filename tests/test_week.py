@@ -1,0 +1,132 @@
+"""/tuanle: countdown, theme, local events and the “Nhắc tôi” button; the Week plan from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from bot.app import build_runtime
+from bot.channels.base import SentInfo
+from bot.context import Services
+from bot.db.models import Group, Membership
+from bot.db.models_campaigns import Campaign, WeekEvent
+from bot.messages import Inbound, Kind, Reply
+from content.provinces import provinces
+from tests.conftest import make_settings
+from tests.test_campaigns import cli
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Chat:
+    """A citizen talking to the real dispatcher (web chat channel), with a movable clock."""
+
+    def __init__(self, services: Services, now: dt.datetime) -> None:
+        self.now = now
+        services.clock = lambda: self.now
+        self.rt = build_runtime(services, with_platforms=False)
+        self.replies: list[Reply] = []
+        self.n = 0
+
+    async def _send(self, msg: Inbound) -> list[Reply]:
+        async def send(reply: Reply) -> SentInfo:
+            return SentInfo()
+
+        self.n += 1
+        self.replies = await self.rt.dispatcher.handle(msg, send)
+        return self.replies
+
+    async def says(self, text: str) -> str:
+        command, args = None, ""
+        if text.startswith("/"):
+            command, _, args = text[1:].partition(" ")
+        await self._send(Inbound("web", "u1", text=text, command=command, args=args, raw_id=f"e{self.n}"))
+        return self.text()
+
+    async def press(self, data: str) -> str:
+        await self._send(Inbound("web", "u1", kind=Kind.CALLBACK, choice=data, raw_id=f"e{self.n}"))
+        return self.text()
+
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.replies)
+
+    def buttons(self) -> dict[str, str]:
+        return {c.label: c.data for r in self.replies for c in r.choices}
+
+    async def onboard(self, province: str) -> None:
+        await self.says("/start")
+        await self.press("consent|y")
+        idx = next(i for i, p in enumerate(provinces()) if p.name == province)
+        await self.press(f"prov|{idx}")
+        await self.press("commune|-")
+
+
+def local(y: int, m: int, d: int, h: int = 9) -> dt.datetime:
+    return dt.datetime(y, m, d, h, tzinfo=TZ).astimezone(dt.UTC)
+
+
+async def test_week_shows_countdown_theme_and_purpose(services: Services) -> None:
+    chat = Chat(services, local(2026, 9, 24))
+    text = await chat.says("/tuanle")
+    assert "Còn 7 ngày nữa" in text and "1/10/2026" in text and "7/10/2026" in text
+    assert "Chủ đề năm 2026 sẽ được công bố sau" in text
+    assert "học tập suốt đời" in text.lower()
+    chat.now = local(2022, 9, 30)
+    text = await chat.says("tuan le hoc tap")  # the menu label typed without accents
+    assert "Ngày mai bắt đầu" in text
+    assert "Thúc đẩy chuyển đổi số phục vụ học tập suốt đời sau đại dịch COVID-19" in text
+    chat.now = local(2020, 10, 3)
+    text = await chat.says("/week")
+    assert "ngày thứ 3" in text and "Chuyển đổi số thúc đẩy học tập suốt đời" in text
+    chat.now = local(2026, 10, 8)  # just after: the next year's Week
+    assert "1/10/2027" in await chat.says("/tuanle")
+
+
+async def test_local_events_and_remind_me(services: Services) -> None:
+    here, there = provinces()[0].name, provinces()[1].name
+    async with services.db.session() as s:
+        s.add(WeekEvent(title="Ngày hội đọc sách", date=dt.date(2026, 10, 2), place="Nhà văn hóa", province=here))
+        s.add(WeekEvent(title="Hội thi tin học", date=dt.date(2026, 10, 3), province=there))
+        s.add(WeekEvent(title="Lễ khai mạc toàn quốc", date=dt.date(2026, 10, 1)))
+        s.add(WeekEvent(title="Năm ngoái", date=dt.date(2025, 10, 1)))
+    chat = Chat(services, local(2026, 9, 28))
+    await chat.onboard(here)
+    text = await chat.says("/tuanle")
+    assert "Ngày hội đọc sách — Nhà văn hóa" in text and "Lễ khai mạc toàn quốc" in text
+    assert "Hội thi tin học" not in text and "Năm ngoái" not in text
+    assert "Còn 3 ngày nữa" in text
+    assert await chat.press(chat.buttons()["🔔 Nhắc tôi"]).startswith("🔔 Đã xong")
+    async with services.db.session() as s:
+        group = (await s.exec(select(Group).where(Group.name == "tuanle"))).one()
+        members = (await s.exec(select(Membership).where(Membership.group_id == group.id))).all()
+    assert len(members) == 1
+    await chat.says("/tuanle")
+    assert "🔕 Thôi nhắc" in chat.buttons()
+    assert "Đã thôi nhắc" in await chat.press(chat.buttons()["🔕 Thôi nhắc"])
+
+
+async def test_week_plan_and_event_from_the_command_line(tmp_path: Any, capsys: Any) -> None:
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
+    main = cli(settings)
+    assert main(["campaign", "week-plan", "--year", "2027"]) == 0
+    out = capsys.readouterr().out
+    assert "Đã tạo 9 lời nhắc cho Tuần lễ 2027" in out and "7 ngày trước Tuần lễ 2027, 08:00" in out
+    assert main(["week", "event", "add", "--title", "Ngày hội", "--date", "2027-10-02", "--province", "Hà Nội"]) == 0
+    assert json.loads(capsys.readouterr().out)["event_id"] == 1
+    assert main(["week", "event", "add", "--title", "x", "--date", "2/10"]) == 2
+    from bot.app import build_services
+
+    svc = await build_services(settings)
+    async with svc.db.session() as s:
+        plan = (await s.exec(select(Campaign).order_by(col(Campaign.id)))).all()
+        group = (await s.exec(select(Group).where(Group.name == "tuanle"))).one()
+    await svc.db.dispose()
+    reminders = svc.catalog.week.reminders
+    assert [c.text for c in plan] == [
+        reminders[k] for k in ["before_7", "before_1"] + [f"day_{i}" for i in range(1, 8)]
+    ]
+    assert all(c.groups == json.dumps([group.id]) and c.year == 2027 for c in plan)
