@@ -55,7 +55,7 @@ class Dispatcher:
             ):
                 raise Duplicate(msg.raw_id)
             user, ident = await repo.load_or_create(
-                s, msg.channel, msg.user_key, msg.reply_to, msg.display_name
+                s, msg.channel, msg.user_key, msg.reply_to, msg.display_name, self.services.now()
             )
             ctx = Ctx(self.services, s, user, ident, msg.channel)
             try:

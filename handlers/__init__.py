@@ -7,7 +7,21 @@ from bot.router import Router
 
 def build_router() -> Router:
     """Every feature router, included once."""
-    from handlers import faq, learn, link, officer, privacy, progress, quiz, settings, soon, start, system, week
+    from handlers import (
+        campaign_chat,
+        faq,
+        learn,
+        link,
+        officer,
+        privacy,
+        progress,
+        quiz,
+        settings,
+        soon,
+        start,
+        system,
+        week,
+    )
 
     root = Router("root").include(
         system.router,
@@ -19,6 +33,7 @@ def build_router() -> Router:
         quiz.router,
         progress.router,
         week.router,
+        campaign_chat.router,
         faq.router,
         officer.router,
     )

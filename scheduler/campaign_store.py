@@ -142,7 +142,7 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
     )
     delivered: dict[int, Counter[str]] = {}
     for cid, state, n in states.all():
-        delivered.setdefault(int(cid), Counter())[str(state)] += int(n)
+        delivered.setdefault(int(cid or 0), Counter())[str(state)] += int(n)
     out = []
     for c in campaigns:
         mine = [f for f in fires if f.campaign_id == c.id]

@@ -107,7 +107,7 @@ async def groups_condition(session: AsyncSession, group_ids: GroupSel) -> Any:
         clauses.append(col(User.id).in_(sub))
     for g in groups:
         if g.kind == "locality" and g.province:
-            place = [User.province == g.province]
+            place: list[Any] = [User.province == g.province]
             if g.commune:
                 place.append(func.lower(User.commune) == g.commune.lower())
             clauses.append(and_(*place))
@@ -158,7 +158,7 @@ async def enqueue_broadcast(
         )).all()
     )
     rows = [r for r in rows if (r["user_id"], r["channel"]) not in existing]
-    table: Any = Delivery.__table__
+    table: Any = Delivery.__table__  # type: ignore[attr-defined]
     for i in range(0, len(rows), BATCH):
         await session.execute(insert(table), rows[i : i + BATCH])
     total = len(existing) + len(rows)

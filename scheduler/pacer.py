@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 LEASE = 60.0
 FLUSH_EVERY = 0.05
-DT = Delivery.__table__
+DT: Any = Delivery.__table__  # type: ignore[attr-defined]
 
 
 class TokenBucket:
@@ -140,7 +140,8 @@ class ChannelLane:
             self.last_sent[job.chat_id] = time.monotonic()
             task = asyncio.create_task(self.send(job))
             tasks.add(task)
-            task.add_done_callback(lambda t: (tasks.discard(t), sem.release()))
+            task.add_done_callback(tasks.discard)
+            task.add_done_callback(lambda _t: sem.release())
             if len(self.last_sent) > 50_000:
                 cutoff = time.monotonic() - p.per_chat
                 self.last_sent = {k: v for k, v in self.last_sent.items() if v > cutoff}
@@ -409,7 +410,7 @@ async def send_reports(db: Database, channels: dict[str, Any]) -> None:
     """Each finished broadcast's officer gets one report (report_sent is claimed before sending)."""
     async with db.session() as s:
         due = (await s.execute(
-            select(Broadcast.id, Broadcast.report_channel, Broadcast.report_chat_id)
+            select(col(Broadcast.id), col(Broadcast.report_channel), col(Broadcast.report_chat_id))
             .where(col(Broadcast.status) == "done", col(Broadcast.report_sent).is_(False))
             .where(col(Broadcast.report_channel).is_not(None))
         )).all()

@@ -267,3 +267,19 @@ def test_cli_add_list_remove(tmp_path: Any, capsys: Any) -> None:
         assert main(["campaign", "remove", str(row["id"])]) == 0
         assert main(["campaign", "list", "--json"]) == 0
         assert json.loads(capsys.readouterr().out.splitlines()[-1]) == []
+
+
+async def test_scheduler_catches_up_right_after_start(services: Services) -> None:
+    import asyncio
+
+    from scheduler.runner import CampaignScheduler
+
+    users = await add_users(services, 2)
+    cid = await add(services, local(2026, 9, 1), kind="once", at=local(2026, 9, 24, 8))
+    services.clock = Clock(local(2026, 9, 24, 9))  # the bot starts one hour after the fire time
+    async with CampaignScheduler(services, interval=3600):
+        for _ in range(100):
+            if await copies(services, cid):
+                break
+            await asyncio.sleep(0.02)
+    assert await copies(services, cid) == Counter({u: 1 for u in users})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from typing import Any
@@ -99,7 +100,7 @@ async def test_local_events_and_remind_me(services: Services) -> None:
     assert "Ngày hội đọc sách — Nhà văn hóa" in text and "Lễ khai mạc toàn quốc" in text
     assert "Hội thi tin học" not in text and "Năm ngoái" not in text
     assert "Còn 3 ngày nữa" in text
-    assert await chat.press(chat.buttons()["🔔 Nhắc tôi"]).startswith("🔔 Đã xong")
+    assert (await chat.press(chat.buttons()["🔔 Nhắc tôi"])).startswith("🔔 Đã xong")
     async with services.db.session() as s:
         group = (await s.exec(select(Group).where(Group.name == "tuanle"))).one()
         members = (await s.exec(select(Membership).where(Membership.group_id == group.id))).all()
@@ -109,7 +110,7 @@ async def test_local_events_and_remind_me(services: Services) -> None:
     assert "Đã thôi nhắc" in await chat.press(chat.buttons()["🔕 Thôi nhắc"])
 
 
-async def test_week_plan_and_event_from_the_command_line(tmp_path: Any, capsys: Any) -> None:
+def test_week_plan_and_event_from_the_command_line(tmp_path: Any, capsys: Any) -> None:
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
     main = cli(settings)
     assert main(["campaign", "week-plan", "--year", "2027"]) == 0
@@ -118,15 +119,53 @@ async def test_week_plan_and_event_from_the_command_line(tmp_path: Any, capsys: 
     assert main(["week", "event", "add", "--title", "Ngày hội", "--date", "2027-10-02", "--province", "Hà Nội"]) == 0
     assert json.loads(capsys.readouterr().out)["event_id"] == 1
     assert main(["week", "event", "add", "--title", "x", "--date", "2/10"]) == 2
-    from bot.app import build_services
-
-    svc = await build_services(settings)
-    async with svc.db.session() as s:
-        plan = (await s.exec(select(Campaign).order_by(col(Campaign.id)))).all()
-        group = (await s.exec(select(Group).where(Group.name == "tuanle"))).one()
-    await svc.db.dispose()
-    reminders = svc.catalog.week.reminders
+    plan, group, reminders = asyncio.run(_stored_plan(settings))
     assert [c.text for c in plan] == [
         reminders[k] for k in ["before_7", "before_1"] + [f"day_{i}" for i in range(1, 8)]
     ]
     assert all(c.groups == json.dumps([group.id]) and c.year == 2027 for c in plan)
+
+
+async def _stored_plan(settings: Any) -> tuple[list[Campaign], Group, dict[str, str]]:
+    from bot.app import build_services
+
+    svc = await build_services(settings)
+    async with svc.db.session() as s:
+        plan = list((await s.exec(select(Campaign).order_by(col(Campaign.id)))).all())
+        group = (await s.exec(select(Group).where(Group.name == "tuanle"))).one()
+    await svc.db.dispose()
+    return plan, group, svc.catalog.week.reminders
+
+
+async def test_officer_campaigns_in_chat_within_scope(services: Services) -> None:
+    from bot.db.models import AuditLog
+    from bot.db.models_officers import Officer, OfficerScope
+
+    async with services.db.session() as s:
+        s.add(Group(name="xa_a", kind="code"))
+        s.add(Group(name="xa_b", kind="code"))
+        officer = Officer(channel="web", external_id="u1", role="officer", name="Cán bộ A")
+        s.add(officer)
+        await s.flush()
+        assert officer.id is not None
+        s.add(OfficerScope(officer_id=officer.id, kind="group", value="xa_a"))
+    chat = Chat(services, local(2026, 9, 20))
+    await chat.onboard(provinces()[0].name)
+    text = await chat.says("/chiendich them xa_a | 2026-09-24 08:00 | Mai học bài mới nhé!")
+    assert "Đã thêm lịch nhắc #1" in text and "2026-09-24 08:00" in text
+    text = await chat.says("/chiendich them xa_a | tuanle-1 19:30 | Mai khai mạc Tuần lễ!")
+    assert "2026-09-30 19:30" in text
+    assert "ngoài phạm vi" in await chat.says("/chiendich them xa_b | 2026-09-24 08:00 | Không được")
+    assert "ngoài phạm vi" in await chat.says("/chiendich them all | 2026-09-24 08:00 | Không được")
+    text = await chat.says("/chiendich")
+    assert "#1" in text and "#2" in text and "lần tới: 2026-09-24 08:00" in text
+    assert "chưa đúng" in await chat.says("/chiendich them xa_a | mai | x")
+    assert "Đã xoá lịch nhắc #1" in await chat.says("/chiendich xoa 1")
+    async with services.db.session() as s:
+        left = (await s.exec(select(Campaign))).all()
+        refused = (await s.exec(select(AuditLog).where(col(AuditLog.allowed).is_(False)))).all()
+    assert [c.id for c in left] == [2] and len(refused) == 2
+    chat2 = Chat(services, local(2026, 9, 20))
+    # a citizen on another account is refused
+    await chat2._send(Inbound("web", "u2", text="/chiendich", command="chiendich", raw_id="x1"))
+    assert "#2" not in chat2.text()

@@ -32,16 +32,16 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve until SIGINT/SIGTERM."""
     from bot.app import create_web_app
 
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before anything starts, so an early stop is clean
+        loop.add_signal_handler(sig, stop.set)
     app = await create_web_app(settings)
     runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.web_host, settings.web_port)
     await site.start()
     print(f"hocbot đang chạy: web chat tại http://{settings.web_host}:{settings.web_port}/", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await runner.cleanup()
     return 0

@@ -164,7 +164,7 @@ async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_officer_list(args: argparse.Namespace, settings: Settings) -> int:
     async with session(settings) as s:
         officers = (await s.exec(select(Officer).order_by(col(Officer.id)))).all()
-        out = []
+        out: list[dict[str, Any]] = []
         for o in officers:
             scopes = (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == o.id))).all()
             out.append(
@@ -181,11 +181,11 @@ async def cmd_officer_list(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
-    for o in out:
-        scope = "; ".join(f"{k}={v.replace('|', ', ')}" for k, v in o["scopes"]) or (
-            "mọi nhóm" if o["role"] == "admin" else "—"
+    for row in out:
+        scope = "; ".join(f"{k}={v.replace('|', ', ')}" for k, v in row["scopes"]) or (
+            "mọi nhóm" if row["role"] == "admin" else "—"
         )
-        print(f"{o['id'] or '-'}\t{o['account']}\t{o['role']}\t{o['name']}\t{scope}")
+        print(f"{row['id'] or '-'}\t{row['account']}\t{row['role']}\t{row['name']}\t{scope}")
     return 0
 
 
@@ -202,6 +202,7 @@ async def cmd_officer_remove(args: argparse.Namespace, settings: Settings) -> in
             return fail("Không tìm thấy cán bộ này.")
         for sc in (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == off.id))).all():
             await s.delete(sc)
+        await s.flush()
         await s.delete(off)
         await repo.audit(s, "cli", "officer.remove", {"officer": args.account})
     print("Đã xóa cán bộ.")
@@ -284,7 +285,7 @@ async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def resolve_targets(s: AsyncSession, to: str) -> list[int] | str | None:
+async def resolve_targets(s: AsyncSession, to: str) -> outbox.GroupSel | None:
     if to.strip().lower() == "all":
         return "all"
     ids: list[int] = []
@@ -368,7 +369,7 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         groups = await group_rows(s)
         total = len({u for u, _, _ in await outbox.select_recipients(s, "all")})
         users = (await s.exec(select(func.count()).select_from(User).where(col(User.deleted_at).is_(None)))).one()
-        recent = []
+        recent: list[dict[str, Any]] = []
         for b in (await s.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(10))).all():
             assert b.id is not None
             recent.append(
@@ -387,8 +388,8 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Người dùng: {users} · đang nhận tin: {total}")
     for g in groups:
         print(f"  {g['name']} ({g['kind']}): {g['subscribers']}")
-    for b in recent:
-        print(f"  #{b['id']} {b['status']}: gửi {b['sent']}/{b['recipients']}, lỗi {b['failed']}, chặn {b['blocked']}")
+    for r in recent:
+        print(f"  #{r['id']} {r['status']}: gửi {r['sent']}/{r['recipients']}, lỗi {r['failed']}, chặn {r['blocked']}")
     return 0
 
 

@@ -41,7 +41,7 @@ async def find_identity(s: AsyncSession, channel: str, external_id: str) -> Iden
 
 
 async def load_or_create(
-    s: AsyncSession, channel: str, external_id: str, chat_id: str, name: str
+    s: AsyncSession, channel: str, external_id: str, chat_id: str, name: str, now: dt.datetime | None = None
 ) -> tuple[User, Identity]:
     """The user behind a channel account (one query), created on first contact."""
     res = await s.exec(
@@ -52,7 +52,7 @@ async def load_or_create(
     row = res.first()
     if row is not None:
         ident, user = row
-        now = utcnow()
+        now = now or utcnow()
         if now - user.last_active_at > ACTIVITY_RESOLUTION:  # fewer writes for chatty users
             user.last_active_at = now
             ident.last_seen_at = now
@@ -63,7 +63,7 @@ async def load_or_create(
         if name and not user.display_name:
             user.display_name = name
         return user, ident
-    user = User(display_name=name)
+    user = User(display_name=name, created_at=now or utcnow(), last_active_at=now or utcnow())
     s.add(user)
     await s.flush()
     assert user.id is not None

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = 'd906d633e0d3'
 down_revision: str | None = 'b3b91e9ce946'
 branch_labels: str | Sequence[str] | None = None
