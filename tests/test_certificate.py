@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import re
@@ -12,7 +13,8 @@ import pytest
 from sqlmodel import select
 
 from bot import certificate as certs
-from bot.cli import main as cli_main
+from bot.cli import COMMAND_MODULES
+from bot.cli import learning as cli_learning
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import User
@@ -89,13 +91,23 @@ async def _seed(db_url: str) -> str:
         await db.dispose()
 
 
+def cli_main(argv: list[str], db_url: str) -> int:
+    """`hocbot certificate verify …` through our sub-command parser (other features' commands not needed)."""
+    from tests.conftest import make_settings
+
+    parser = argparse.ArgumentParser(prog="hocbot")
+    cli_learning.register(parser.add_subparsers(dest="cmd", required=True))
+    args = parser.parse_args(argv)
+    return int(asyncio.run(args.func(args, make_settings(db_url))))
+
+
 def test_cli_verify_valid_and_invalid(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = asyncio.run(_seed(db_url))
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    assert cli_main(["certificate", "verify", code.lower()]) == 0
+    assert "bot.cli.learning" in COMMAND_MODULES
+    assert cli_main(["certificate", "verify", code.lower()], db_url) == 0
     out = capsys.readouterr().out
     assert "Hợp lệ" in out and NAME in out and "03/10/2026" in out
-    assert cli_main(["certificate", "verify", "HB-ZZZZ-9999"]) == 1
+    assert cli_main(["certificate", "verify", "HB-ZZZZ-9999"], db_url) == 1
     assert "Không hợp lệ" in capsys.readouterr().out
