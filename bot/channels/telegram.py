@@ -11,6 +11,7 @@ import logging
 import time
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -158,8 +159,8 @@ class TelegramChannel:
         for i, part in enumerate(parts):
             mk = markup(reply) if i == len(parts) - 1 else None
             msg = await guarded(
-                lambda p=part, m=mk: self.app.bot.send_message(
-                    chat_id, html.escape(p), parse_mode=ParseMode.HTML, reply_markup=m
+                partial(
+                    self.app.bot.send_message, chat_id, html.escape(part), parse_mode=ParseMode.HTML, reply_markup=mk
                 )
             )
         return SentInfo(str(msg.message_id) if msg else None)
@@ -195,7 +196,7 @@ class TelegramChannel:
                 [o[:100] for o in quiz.options],
                 type=Poll.QUIZ,
                 is_anonymous=False,
-                correct_option_ids=list(quiz.correct),
+                correct_option_ids=cast(list[Any], list(quiz.correct)),
                 explanation=quiz.explanation[:200] or None,
             )
         )

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = '223b9e2c9a08'
 down_revision: str | None = '56b0a9987532'
 branch_labels: str | Sequence[str] | None = None

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = '56b0a9987532'
 down_revision: str | None = 'd854d0898c06'
 branch_labels: str | Sequence[str] | None = None

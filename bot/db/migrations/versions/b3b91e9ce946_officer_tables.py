@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = 'b3b91e9ce946'
 down_revision: str | None = '223b9e2c9a08'
 branch_labels: str | Sequence[str] | None = None

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = 'b8171c0600af'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = 'd854d0898c06'
 down_revision: str | None = 'b8171c0600af'
 branch_labels: str | Sequence[str] | None = None
