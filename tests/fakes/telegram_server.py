@@ -102,8 +102,10 @@ class FakeTelegram(Methods):
         webhook_retries: int = 3,
         clock: Callable[[], float] = time.monotonic,
         spec: Spec | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.token = token
+        self.latency = latency  # simulated network round trip for every call but getUpdates
         head = token.split(":", 1)[0]
         self.bot_user: dict[str, Any] = {
             "id": int(head) if head.isdigit() else 7000000001,
@@ -397,6 +399,8 @@ class FakeTelegram(Methods):
             await self._record(Call(name, {}, 404, time.time(), description="Not Found: method not found"))
             return _error(404, "Not Found: method not found")
         raw = await _read_params(request)
+        if self.latency and method != "getUpdates":
+            await asyncio.sleep(self.latency)
         params, errors = self.spec.decode(method, raw)
         params = {k: self._resolve_attach(v, raw) for k, v in params.items()}
         call = Call(method, params, 200, time.time())
