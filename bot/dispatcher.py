@@ -12,6 +12,7 @@ from bot.context import Ctx, Services, UserFacingError
 from bot.db import repo
 from bot.locks import KeyedLocks
 from bot.messages import Choice, Inbound, Kind, Reply
+from bot.render import plain_label
 from bot.router import Route, Router
 from content.textnorm import match_label
 
@@ -160,7 +161,7 @@ class Dispatcher:
         if digits.isdigit():
             n = int(digits)
             return choices[n - 1].data if 1 <= n <= len(choices) else len(choices)
-        idx = match_label(text, [c.label for c in choices])
+        idx = match_label(text, [plain_label(c.label) for c in choices])
         return choices[idx].data if idx is not None else None
 
     async def _call(self, route: Route, ctx: Ctx, msg: Inbound) -> list[Reply]:

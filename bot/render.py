@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import texts
 from bot.messages import Reply
+
+_OWN_NUMBER = re.compile(r"^\d+\.\s+")
+
+
+def plain_label(label: str) -> str:
+    """A button label without its own leading order number."""
+    return _OWN_NUMBER.sub("", label)
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -39,7 +48,8 @@ def numbered(reply: Reply) -> str:
         return f"{body}\n\n" + "\n".join(lines) + "\n\n" + texts.numbered_footer(len(lines))
     if not reply.choices:
         return body
-    lines = [f"{i}. {c.label}" for i, c in enumerate(reply.choices, 1)]
+    # A label's own order number ("1. AI là gì?") would read "1. 1. …" once numbered: keep ours only.
+    lines = [f"{i}. {plain_label(c.label)}" for i, c in enumerate(reply.choices, 1)]
     return f"{body}\n\n" + "\n".join(lines) + "\n\n" + texts.numbered_footer(len(lines))
 
 

@@ -1,0 +1,43 @@
+"""Dashboard tables: one-time login links (stored hashed) and officer-written FAQ answers awaiting approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from bot.db.models import utcnow
+
+
+class LoginToken(SQLModel, table=True):
+    """A one-time dashboard login link: valid until `expires_at`, consumed once (`used_at`)."""
+
+    __tablename__ = "login_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the secret in the link
+    channel: str = Field(max_length=32)  # the officer's chat account, resolved again at every request
+    external_id: str = Field(max_length=128)
+    officer_id: int | None = Field(default=None, index=True)
+    created_by: str = Field(default="", max_length=160)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime = Field(index=True)
+    used_at: dt.datetime | None = None
+
+
+class FaqProposal(SQLModel, table=True):
+    """An answer an officer wrote for unanswered questions; an admin approves it into the FAQ."""
+
+    __tablename__ = "faq_proposals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    unanswered_ids: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list of ids
+    proposed_by: str = Field(max_length=160)
+    status: str = Field(default="pending", max_length=16, index=True)  # pending | approved | rejected
+    faq_id: str | None = Field(default=None, max_length=64)  # the FAQ entry id once approved
+    decided_by: str | None = Field(default=None, max_length=160)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    decided_at: dt.datetime | None = None
