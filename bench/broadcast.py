@@ -15,13 +15,12 @@ import logging
 import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
 
-from bench.common import write_result
+from bench.common import pg_database, write_result
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User, utcnow
 from bot.settings import Settings
@@ -122,21 +121,6 @@ async def run_once(db_url: str, n: int, *, limit: float | None, rate: float) -> 
     }
 
 
-def _pg_db(base: str) -> tuple[str, str]:
-    name = f"hocbot_bench_{uuid.uuid4().hex[:8]}"
-    return base.rsplit("/", 1)[0] + "/" + name, name
-
-
-async def _pg_admin(base: str, sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(base.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 class NullChannel:
     """Accepts every message at once: measures the engine alone (claim, pace, write back)."""
 
@@ -202,25 +186,18 @@ async def main(n: int, pg: str | None, ceiling_n: int) -> dict[str, Any]:
         print(f"engine ceiling (SQLite, null channel) = {eng['achieved_per_s']} msg/s "
               f"lost={eng['lost']} duplicates={eng['duplicates']}")
     if pg:
-        try:
-            url, name = _pg_db(pg)
-            await _pg_admin(pg, f'CREATE DATABASE "{name}"')
-        except Exception as exc:
-            print(f"PostgreSQL not reachable ({exc}); skipped")
-        else:
-            try:
-                ceil = await run_once(url, ceiling_n, limit=None, rate=1e6)
+        async with pg_database(pg) as pg_url:
+            if pg_url is not None:
+                ceil = await run_once(pg_url, ceiling_n, limit=None, rate=1e6)
                 out["ceiling_postgres"] = ceil
                 print(f"end-to-end ceiling via PTB + FakeTelegram (PostgreSQL) = {ceil['achieved_per_s']} msg/s "
                       f"lost={ceil['lost']} duplicates={ceil['duplicates']}")
-                await _pg_admin(pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                await _pg_admin(pg, f'CREATE DATABASE "{name}"')
-                eng = await engine_only(url, ceiling_n * 4)
+        async with pg_database(pg) as pg_url:
+            if pg_url is not None:
+                eng = await engine_only(pg_url, ceiling_n * 4)
                 out["engine_postgres"] = eng
                 print(f"engine ceiling (PostgreSQL, null channel) = {eng['achieved_per_s']} msg/s "
                       f"lost={eng['lost']} duplicates={eng['duplicates']}")
-            finally:
-                await _pg_admin(pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return out
 
 

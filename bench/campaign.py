@@ -15,13 +15,12 @@ import os
 import resource
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
 
-from bench.common import write_result
+from bench.common import pg_database, write_result
 from bot.app import build_services
 from bot.db.models import Group, Identity, Membership, User
 from bot.settings import Settings
@@ -111,33 +110,16 @@ def _print(label: str, r: dict[str, Any]) -> None:
           f"(+{r['rss_growth_mb']} MB), max RSS {r['max_rss_mb']} MB")  # fmt: skip
 
 
-async def _pg_admin(base: str, sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(base.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 async def main(n: int, pg: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         out["sqlite"] = await run_once(f"sqlite+aiosqlite:///{Path(tmp) / 'campaign.db'}", n)
         _print("SQLite", out["sqlite"])
     if pg:
-        name = f"hocbot_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            await _pg_admin(pg, f'CREATE DATABASE "{name}"')
-        except Exception as exc:
-            print(f"PostgreSQL not reachable ({exc}); skipped")
-            return out
-        try:
-            out["postgres"] = await run_once(pg.rsplit("/", 1)[0] + "/" + name, n)
-            _print("PostgreSQL", out["postgres"])
-        finally:
-            await _pg_admin(pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        async with pg_database(pg) as url:
+            if url is not None:
+                out["postgres"] = await run_once(url, n)
+                _print("PostgreSQL", out["postgres"])
     return out
 
 

@@ -1,10 +1,13 @@
-"""Helpers shared by the benchmarks: percentiles and JSON results."""
+"""Helpers shared by the benchmarks: percentiles, JSON results and a throw-away PostgreSQL database."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import time
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -30,3 +33,30 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     }
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+@contextlib.asynccontextmanager
+async def pg_database(base: str) -> AsyncIterator[str | None]:
+    """A fresh PostgreSQL database beside `base` (an asyncpg URL), dropped afterwards; None if unreachable."""
+    import asyncpg
+
+    name = f"hocbot_bench_{uuid.uuid4().hex[:8]}"
+    admin = base.replace("postgresql+asyncpg://", "postgresql://")
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    try:
+        await run(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        print(f"PostgreSQL not reachable ({exc}); skipped")
+        yield None
+        return
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        await run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -11,6 +11,8 @@ under the write lock. Sends go out through `rt.channels[name].send` behind a tok
     RetryLater → the lane pauses retry_after s and the same row is retried (not an attempt)
     Transient/other → queued again with back-off (1, 2, 4 s …); after MAX_ATTEMPTS → failed with the reason
     user unsubscribed / deleted / inactive at send time, or broadcast cancelled → skipped
+    a campaign row claimed during quiet hours → queued again for the end of the quiet window (officers'
+    own broadcasts go out when the officer confirms them)
 
 Crash bound: a row stays `sending` while claimed. A worker heartbeats its claims; rows whose claim is older
 than LEASE seconds (dead worker), and on SQLite every `sending` row at start-up, go back to `queued`.
@@ -33,7 +35,7 @@ import socket
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +48,7 @@ from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Broadcast, Delivery
 from bot.messages import Reply
 from scheduler.outbox import NO_PUSH_CHANNELS, audience_filter, broadcast_reply, report_text
+from scheduler.schedule import defer_quiet
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -173,10 +176,13 @@ class ChannelLane:
             await p.load_broadcasts(s, {j.broadcast_id for j in jobs})
             eligible = await self.eligible(s, [j.user_id for j in jobs])
         out: list[Job] = []
+        resume = p.resume_at(now)
         for j in jobs:
             b = p.broadcasts.get(j.broadcast_id)
             if b is None or b.status == "cancelled":
                 p.record(Outcome(j.id, "skipped", j.attempts, "cancelled"))
+            elif b.kind == "campaign" and resume > now:  # a long campaign run reached quiet hours
+                p.record(Outcome(j.id, QUEUED, j.attempts, None, resume))
             elif j.user_id not in eligible:
                 p.record(Outcome(j.id, "skipped", j.attempts, "unsubscribed or inactive"))
             else:
@@ -244,8 +250,10 @@ class Pacer:
         single_worker: bool | None = None,
         backoff: float = 1.0,
         poll: float = 0.25,
+        resume_at: Callable[[dt.datetime], dt.datetime] | None = None,
     ) -> None:
         self.db = db
+        self.resume_at = resume_at or (lambda t: t)  # when campaign messages may go out (quiet hours)
         self.channels = channels
         self.rate, self.zalo_rate, self.per_chat = rate, zalo_rate, per_chat
         self.worker_id = worker_id or f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -447,6 +455,6 @@ def install(rt: Runtime) -> None:
     s = rt.settings
     rt.services.extras["pacer"] = Pacer(
         rt.services.db, rt.channels, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
-        per_chat=s.per_chat_interval,
+        per_chat=s.per_chat_interval, resume_at=lambda t: defer_quiet(t, s.quiet_window, s.tz),
     )
     rt.background.append(pacer_background)
