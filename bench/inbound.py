@@ -5,12 +5,14 @@ default set-up (updates handled one at a time); hocbot runs its real app (dedupe
 user loaded and saved, the FAQ answerer on free text, answer log) with consented users. Prints the ratio and
 update→reply latency. It runs twice: with the fake answering at once (everything, fake included, shares one
 CPU-bound event loop) and with a simulated 30 ms Bot API round trip (what a server sees in production, where
-handling users concurrently matters). BENCH_LATENCY_MS="0,30" chooses the runs.
+handling users concurrently matters). BENCH_LATENCY_MS="0,30" chooses the runs;
+BENCH_DATABASE_URL=postgresql+asyncpg://… runs hocbot on a throw-away PostgreSQL database beside that one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
@@ -21,7 +23,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bench.common import percentile, write_result
+from bench.common import percentile, pg_database, write_result
 from bot.db.models import Identity, User, utcnow
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
@@ -101,10 +103,14 @@ async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
 async def main() -> int:
     runs: list[dict[str, Any]] = []
     for ms in LATENCIES_MS:
+        pg = os.environ.get("BENCH_DATABASE_URL")
         with tempfile.TemporaryDirectory() as tmp:
-            db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/bench.db"
             echo = await echo_run(ms / 1000)
-            hoc = await hocbot_run(db_url, ms / 1000)
+            async with pg_database(pg) if pg else contextlib.nullcontext(f"sqlite+aiosqlite:///{tmp}/b.db") as url:
+                if url is None:
+                    return 1
+                db_url = url
+                hoc = await hocbot_run(db_url, ms / 1000)
         ratio = hoc["per_second"] / echo["per_second"]
         label = f"API round trip {ms:.0f} ms"
         for name, r in (("echo", echo), ("hocbot", hoc)):

@@ -34,20 +34,18 @@ import os
 import socket
 import time
 import uuid
-from collections import deque
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, exists, select, update
 from sqlmodel import col
 
-from bot.channels.base import Blocked, OutsideWindow, Permanent, RetryLater
 from bot.db.engine import Database
-from bot.db.models import Identity, User, utcnow
-from bot.db.models_officers import QUEUED, SENDING, Broadcast, Delivery
+from bot.db.models import Identity, utcnow
+from bot.db.models_officers import QUEUED, SENDING, Broadcast
 from bot.messages import Reply
-from scheduler.outbox import NO_PUSH_CHANNELS, audience_filter, broadcast_reply, report_text
+from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
+from scheduler.outbox import NO_PUSH_CHANNELS, broadcast_reply, report_text
 from scheduler.schedule import defer_quiet
 
 if TYPE_CHECKING:
@@ -55,184 +53,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 4
 LEASE = 60.0
 FLUSH_EVERY = 0.05
-DT: Any = Delivery.__table__  # type: ignore[attr-defined]
-
-
-class TokenBucket:
-    """`await take()` returns when one more message fits the rate; `pause(s)` stops it for s seconds."""
-
-    def __init__(self, rate: float, burst: float = 1.0) -> None:
-        self.rate = rate
-        self.capacity = max(1.0, burst)
-        self.tokens = self.capacity
-        self.stamp = time.monotonic()
-        self.paused_until = 0.0
-        self._lock = asyncio.Lock()
-
-    def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-        self.tokens = 0.0
-
-    async def take(self) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                if now < self.paused_until:
-                    await asyncio.sleep(self.paused_until - now)
-                    self.stamp = time.monotonic()
-                    continue
-                self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-                self.stamp = now
-                if self.tokens >= 1.0:
-                    self.tokens -= 1.0
-                    return
-                await asyncio.sleep((1.0 - self.tokens) / self.rate)
-
-
-@dataclass
-class Job:
-    id: int
-    broadcast_id: int
-    user_id: int
-    chat_id: str
-    attempts: int
-
-
-@dataclass
-class Outcome:
-    id: int
-    state: str
-    attempts: int
-    error: str | None = None
-    retry_at: dt.datetime | None = None
-
-
-@dataclass
-class ChannelLane:
-    """Claims and sends one channel's deliveries."""
-
-    pacer: Pacer
-    name: str
-    bucket: TokenBucket
-    batch: int
-    concurrency: int
-    pending: deque[Job] = field(default_factory=deque)
-    last_sent: dict[str, float] = field(default_factory=dict)
-
-    async def run(self) -> None:
-        p = self.pacer
-        sem = asyncio.Semaphore(self.concurrency)
-        tasks: set[asyncio.Task[None]] = set()
-        while not p.stopping:
-            if not self.pending:
-                jobs = await p.guard(self.claim())
-                if not jobs:
-                    await p.idle()
-                    continue
-                self.pending.extend(jobs)
-            job = self.pending.popleft()
-            wait = self.last_sent.get(job.chat_id, -1e9) + p.per_chat - time.monotonic()
-            if wait > 0:  # this chat got a message moments ago: hand the row back for later
-                p.record(Outcome(job.id, QUEUED, job.attempts, None, utcnow() + dt.timedelta(seconds=wait)))
-                continue
-            await self.bucket.take()
-            await sem.acquire()
-            self.last_sent[job.chat_id] = time.monotonic()
-            task = asyncio.create_task(self.send(job))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-            task.add_done_callback(lambda _t: sem.release())
-            if len(self.last_sent) > 50_000:
-                cutoff = time.monotonic() - p.per_chat
-                self.last_sent = {k: v for k, v in self.last_sent.items() if v > cutoff}
-        for t in list(tasks):
-            t.cancel()
-
-    async def claim(self) -> list[Job]:
-        p = self.pacer
-        now = utcnow()
-        sub = (
-            select(DT.c.id)
-            .where(DT.c.state == QUEUED, DT.c.channel == self.name, DT.c.next_attempt_at <= now)
-            .order_by(DT.c.id)
-            .limit(self.batch)
-        )
-        if p.db.is_postgres:
-            sub = sub.with_for_update(skip_locked=True)
-        stmt = (
-            update(DT)
-            .where(DT.c.id.in_(sub.scalar_subquery()))
-            .values(state=SENDING, claimed_by=p.worker_id, claimed_at=now)
-            .returning(DT.c.id, DT.c.broadcast_id, DT.c.user_id, DT.c.chat_id, DT.c.attempts)
-        )
-        async with p.db.session() as s:
-            rows = (await s.execute(stmt)).all()
-            if not rows:
-                return []
-            jobs = sorted((Job(*r) for r in rows), key=lambda j: j.id)
-            await p.load_broadcasts(s, {j.broadcast_id for j in jobs})
-            eligible = await self.eligible(s, [j.user_id for j in jobs])
-        out: list[Job] = []
-        resume = p.resume_at(now)
-        for j in jobs:
-            b = p.broadcasts.get(j.broadcast_id)
-            if b is None or b.status == "cancelled":
-                p.record(Outcome(j.id, "skipped", j.attempts, "cancelled"))
-            elif b.kind == "campaign" and resume > now:  # a long campaign run reached quiet hours
-                p.record(Outcome(j.id, QUEUED, j.attempts, None, resume))
-            elif j.user_id not in eligible:
-                p.record(Outcome(j.id, "skipped", j.attempts, "unsubscribed or inactive"))
-            else:
-                out.append(j)
-        return out
-
-    async def eligible(self, s: Any, user_ids: list[int]) -> set[int]:
-        stmt = (
-            select(Identity.user_id)  # type: ignore[call-overload]
-            .join(User, col(User.id) == col(Identity.user_id))
-            .where(col(Identity.user_id).in_(user_ids), Identity.channel == self.name)
-            .where(col(Identity.active).is_(True), audience_filter())
-        )
-        return {int(u) for u in (await s.execute(stmt)).scalars().all()}
-
-    async def send(self, job: Job) -> None:
-        p = self.pacer
-        b = p.broadcasts[job.broadcast_id]
-        channel = p.channels.get(self.name)
-        try:
-            if channel is None:
-                raise OutsideWindow(f"channel {self.name} not configured")
-            await channel.send(job.chat_id, p.replies[job.broadcast_id])
-        except RetryLater as exc:
-            self.bucket.pause(exc.retry_after)
-            self.pending.appendleft(job)
-            p.retry_waits += 1
-            return
-        except Blocked as exc:
-            p.record(Outcome(job.id, "blocked", job.attempts + 1, exc.reason[:300]))
-            p.blocked_users.append((job.user_id, self.name))
-            return
-        except OutsideWindow as exc:
-            p.record(Outcome(job.id, "unreachable", job.attempts + 1, exc.reason[:300]))
-            return
-        except Permanent as exc:
-            p.record(Outcome(job.id, "failed", job.attempts + 1, exc.reason[:300]))
-            return
-        except Exception as exc:  # Transient and anything unexpected: back off, then give up
-            reason = (getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}")[:300]
-            attempts = job.attempts + 1
-            if attempts >= MAX_ATTEMPTS:
-                p.record(Outcome(job.id, "failed", attempts, reason))
-            else:
-                delay = p.backoff * (2 ** (attempts - 1))
-                p.record(Outcome(job.id, QUEUED, attempts, reason, utcnow() + dt.timedelta(seconds=delay)))
-            return
-        del b
-        p.sent_count += 1
-        p.record(Outcome(job.id, "sent", job.attempts + 1))
 
 
 class Pacer:
