@@ -1,11 +1,12 @@
 """Inbound throughput: a bare python-telegram-bot echo bot vs hocbot, same fake server, same run.
 
 2,000 text messages from 200 users (10 each) go through the fake Bot API by long polling. The echo bot is PTB's
-default set-up (updates handled one at a time); hocbot runs its real app (dedupe row per update, per-user lock,
-user loaded and saved, the FAQ answerer on free text, answer log) with consented users. Prints the ratio and
-update→reply latency. It runs twice: with the fake answering at once (everything, fake included, shares one
-CPU-bound event loop) and with a simulated 30 ms Bot API round trip (what a server sees in production, where
-handling users concurrently matters). BENCH_LATENCY_MS="0,30" chooses the runs;
+default set-up (updates handled one at a time); hocbot is the real `hocbot run` process configured by its
+environment (dedupe row per update, per-user lock, user loaded and saved, the FAQ answerer on free text, answer
+log) with consented users. Each bot runs in its own process, as in production; the fake and the senders run in
+this one. Prints the ratio and update→reply latency. It runs twice: with the fake answering at once, and with
+a simulated 30 ms Bot API round trip (what a server sees in production, where handling users concurrently
+matters). BENCH_LATENCY_MS="0,30" chooses the runs;
 BENCH_DATABASE_URL=postgresql+asyncpg://… runs hocbot on a throw-away PostgreSQL database beside that one.
 """
 
@@ -14,24 +15,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
+import socket
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
-
 from bench.common import percentile, pg_database, write_result
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
 from bot.db.models import Identity, User, utcnow
-from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
-from tests.harness import running_bot
 
 USERS = int(os.environ.get("BENCH_USERS", 200))
 LATENCIES_MS = [float(x) for x in os.environ.get("BENCH_LATENCY_MS", "0,30").split(",")]
 PER_USER = int(os.environ.get("BENCH_PER_USER", 10))
+ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ["xin chào", "tuan le hoc tap la gi", "AI là gì?", "cam on ban", "hoc AI o dau mien phi"]
 
 
@@ -66,38 +69,71 @@ def _replies(tg: FakeTelegram, start: int) -> int:
     return sum(1 for c in tg.transcript[start:] if c.method == "sendMessage" and c.status == 200)
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: str) -> AsyncIterator[None]:
+    """A bot in its own process (its own core, as in production); ready once it long-polls the fake."""
+    polls = len(tg.calls("getUpdates"))
+    log_path = Path(cwd) / "stderr.log"
+    with log_path.open("wb") as log_file:
+        proc = await asyncio.create_subprocess_exec(
+            *args, env={**os.environ, **env}, cwd=cwd, stdout=asyncio.subprocess.DEVNULL, stderr=log_file
+        )
+    try:
+        await tg.wait_until(lambda: len(tg.calls("getUpdates")) > polls or proc.returncode is not None, timeout=60)
+        if proc.returncode is not None:
+            raise RuntimeError(f"{' '.join(args[1:])} exited: {log_path.read_text()[-2000:]}")
+        yield
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(proc.wait(), 20)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+
+
 async def echo_run(latency: float) -> dict[str, Any]:
     async with FakeTelegram(latency=latency) as tg:
-        app = Application.builder().token(DEFAULT_TOKEN).base_url(tg.base_url).build()
+        args = [sys.executable, "-m", "bench.echo_bot", DEFAULT_TOKEN, tg.base_url]
+        with tempfile.TemporaryDirectory() as tmp:
+            async with _process(tg, args, {"PYTHONPATH": str(ROOT)}, tmp):
+                return await _drive(tg)
 
-        async def echo(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
-            assert update.effective_message is not None
-            await update.effective_message.reply_text(update.effective_message.text or "")
 
-        app.add_handler(MessageHandler(filters.TEXT, echo))
-        async with app:
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            await app.start()
-            result = await _drive(tg)
-            await app.updater.stop()
-            await app.stop()
-        return result
+async def _seed(db_url: str) -> None:
+    """Migrate and add USERS consented Telegram users, as `hocbot run` would find them."""
+    db = Database(db_url)
+    await upgrade(db)
+    async with db.session() as s:
+        for i in range(USERS):
+            user = User(display_name=f"U{i}", consent_at=utcnow(), consent_version="bench")
+            s.add(user)
+            await s.flush()
+            assert user.id is not None
+            uid = str(9_000_000 + i)
+            s.add(Identity(user_id=user.id, channel="telegram", external_id=uid, chat_id=uid))
+    await db.dispose()
 
 
 async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
+    """The real `hocbot run` process (polling), configured only by its environment."""
+    await _seed(db_url)
     async with FakeTelegram(latency=latency) as tg:
-        settings = make_settings(db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=tg.base_url)
-        async with running_bot(settings) as bot:
-            async with bot.runtime.services.db.session() as s:
-                for i in range(USERS):
-                    user = User(display_name=f"U{i}", consent_at=utcnow(), consent_version="bench")
-                    s.add(user)
-                    await s.flush()
-                    assert user.id is not None
-                    uid = str(9_000_000 + i)
-                    s.add(Identity(user_id=user.id, channel="telegram", external_id=uid, chat_id=uid))
-            return await _drive(tg)
+        env = {
+            "DATABASE_URL": db_url, "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "TELEGRAM_API_BASE_URL": tg.base_url,
+            "HOCBOT_WEB_PORT": str(_free_port()),
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            hocbot = [sys.executable, "-c", "from bot.cli import main; main()", "run"]
+            async with _process(tg, hocbot, {**env, "PYTHONPATH": str(ROOT)}, tmp):
+                return await _drive(tg)
 
 
 async def main() -> int:
