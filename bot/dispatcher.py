@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 
 from bot import texts
 from bot.callback import pack
@@ -23,6 +24,11 @@ MENU_ACTION = "menu"
 
 class Duplicate(Exception):
     """The platform delivered an event we have already handled."""
+
+
+def pending_json(choices: Sequence[Choice]) -> str:
+    """The stored form of offered choices (User.pending): a JSON list of [label, data]."""
+    return json.dumps([[c.label, c.data] for c in choices], ensure_ascii=False)
 
 
 def menu_reply(text: str = texts.MAIN_MENU) -> Reply:
@@ -95,9 +101,7 @@ class Dispatcher:
         """Store the last offered choices so a typed “2” or “dong y” means the right thing later."""
         offered = [r for r in replies if r.choices]
         if offered:
-            ctx.user.pending = json.dumps(
-                [[c.label, c.data] for c in offered[-1].choices], ensure_ascii=False
-            )
+            ctx.user.pending = pending_json(offered[-1].choices)
         elif replies and ctx.user.pending is not None:
             ctx.user.pending = None
 
@@ -142,7 +146,10 @@ class Dispatcher:
         if ctx.user.state and ctx.user.state in self.router.states:
             return await self._call(self.router.states[ctx.user.state], ctx, msg)
         if picked is not None:
-            return [Reply(texts.NUMBER_HINT.format(n=picked), choices=self._pending(ctx))]
+            hint = texts.NUMBER_HINT.format(n=picked) if picked > 1 else texts.NUMBER_HINT_ONE
+            return [Reply(hint, choices=self._pending(ctx))]
+        if _digits(text):  # a bare number answers nothing on offer: no question to search for
+            return [menu_reply(texts.NUMBER_NOTHING)]
         if self.router.text is None:
             return [menu_reply(texts.COMING_SOON)]
         return await self._call(self.router.text, ctx, msg)
@@ -157,8 +164,8 @@ class Dispatcher:
         choices = self._pending(ctx)
         if not choices:
             return None
-        digits = text.rstrip(".)").strip()
-        if digits.isdigit():
+        digits = _digits(text)
+        if digits:
             n = int(digits)
             return choices[n - 1].data if 1 <= n <= len(choices) else len(choices)
         idx = match_label(text, [plain_label(c.label) for c in choices])
@@ -168,6 +175,12 @@ class Dispatcher:
         if route.consent and not ctx.consented:
             return [Reply(texts.CONSENT_NEEDED, choices=[Choice("▶️ Bắt đầu", pack("start"))])]
         return await route.handler(ctx, msg)
+
+
+def _digits(text: str) -> str:
+    """“2”, “2.” or “2)” → "2"; anything else → ""."""
+    digits = text.rstrip(".)").strip()
+    return digits if digits.isdecimal() else ""  # not isdigit: int("²") fails
 
 
 def _with_choice(msg: Inbound, data: str) -> Inbound:

@@ -7,12 +7,12 @@ import re
 from bot import texts
 from bot.messages import Reply
 
-_OWN_NUMBER = re.compile(r"^\d+\.\s+")
+_OWN_NUMBER = re.compile(r"^((?:[^\w\s]+\s+)*)\d+\.\s+")  # "1. …", also after marks: "▶️ 1. …"
 
 
 def plain_label(label: str) -> str:
-    """A button label without its own leading order number."""
-    return _OWN_NUMBER.sub("", label)
+    """A button label without its own order number ("▶️ 1. AI là gì?" → "▶️ AI là gì?")."""
+    return _OWN_NUMBER.sub(r"\1", label)
 
 
 def split_text(text: str, limit: int) -> list[str]:

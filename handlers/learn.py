@@ -75,13 +75,13 @@ async def lesson_screen(ctx: Ctx, mod: Module, index: int) -> list[Reply]:
     )
     head = t.LESSON_HEAD.format(module=mod.title, i=index + 1, n=len(mod.lessons), title=lesson.title)
     last = index == len(mod.lessons) - 1
-    choices = []
+    # The way forward comes first, so on numbered channels (Zalo) “1” always moves on, never back.
+    if last:
+        choices = [Choice(t.BTN_TAKE_QUIZ, pack("qs", mod.id))]
+    else:
+        choices = [Choice(t.BTN_NEXT, pack("ls", mod.id, index + 1))]
     if index > 0:
         choices.append(Choice(t.BTN_BACK, pack("ls", mod.id, index - 1)))
-    if last:
-        choices.append(Choice(t.BTN_TAKE_QUIZ, pack("qs", mod.id)))
-    else:
-        choices.append(Choice(t.BTN_NEXT, pack("ls", mod.id, index + 1)))
     choices.append(Choice(t.BTN_TOC, pack("toc")))
     text = f"{head}\n\n{lesson.text}"
     if last:

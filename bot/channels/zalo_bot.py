@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy import select, update
+from sqlmodel import col
 
 from bot import texts
 from bot.channels.base import (
@@ -35,8 +37,10 @@ from bot.channels.zalo_bot_client import (
     parse_bot_update,
     verify_bot_webhook,
 )
-from bot.dispatcher import Dispatcher
-from bot.messages import Inbound, Kind, Reply
+from bot.db.engine import Database
+from bot.db.models import Identity, User
+from bot.dispatcher import Dispatcher, pending_json
+from bot.messages import Choice, Inbound, Kind, Reply
 from bot.render import numbered
 from bot.router import menu_key
 from bot.settings import Settings
@@ -133,6 +137,20 @@ def delivery_error(exc: ZaloError) -> DeliveryError:
     return Permanent(str(exc))
 
 
+async def remember_choices(db: Database, channel: str, chat_key: str, choices: Sequence[Choice]) -> None:
+    """A pushed message (broadcast, campaign, report) shown with numbered choices: “1” now means its first.
+
+    Replies to the user's own messages are remembered by the dispatcher; pushed ones only pass here.
+    """
+    owner = select(col(Identity.user_id)).where(
+        col(Identity.channel) == channel, col(Identity.chat_id) == chat_key
+    )
+    async with db.session() as s:
+        await s.execute(
+            update(User).where(col(User.id).in_(owner.scalar_subquery())).values(pending=pending_json(choices))
+        )
+
+
 async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
     try:
         return await call()
@@ -201,8 +219,8 @@ class ZaloBotChannel:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
-            for update in updates:
-                self._accept(update)
+            for item in updates:
+                self._accept(item)
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Zalo's webhook: check the secret in constant time, queue the event, answer 200 at once."""
@@ -225,9 +243,16 @@ class ZaloBotChannel:
         if event.is_bot:
             return
         inbound = to_inbound(event)
-        self._work.spawn(event.user_id, self.dispatcher.handle(inbound, partial(self.send, inbound.reply_to)))
+        self._work.spawn(event.user_id, self.dispatcher.handle(inbound, partial(self._reply, inbound.reply_to)))
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
+        """A message we push (outbox, reports): sent like a reply, its numbered choices remembered."""
+        info = await self._reply(chat_key, reply)
+        if reply.choices:
+            await remember_choices(self.dispatcher.services.db, CHANNEL, chat_key, reply.choices)
+        return info
+
+    async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Send one reply as plain text (choices numbered) or a photo with its caption."""
         await drain_stream(reply)
         text = plain_text(reply, self.settings)

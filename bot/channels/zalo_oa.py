@@ -14,7 +14,14 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.base import OutsideWindow, SentInfo
-from bot.channels.zalo_bot import OrderedTasks, delivery_error, drain_stream, menu_hint, plain_text
+from bot.channels.zalo_bot import (
+    OrderedTasks,
+    delivery_error,
+    drain_stream,
+    menu_hint,
+    plain_text,
+    remember_choices,
+)
 from bot.channels.zalo_bot_client import ZaloError, ZaloOutsideWindow
 from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
@@ -147,7 +154,7 @@ class ZaloOAChannel:
         return web.Response(status=200)
 
     async def _handle(self, event: ZaloOAEvent) -> None:
-        send = partial(self.send, event.user_id)
+        send = partial(self._reply, event.user_id)
         if event.kind != "unfollow":
             await self._set_reachable(event.user_id, True)  # any interaction reopens the window
         for inbound in to_inbounds(event):
@@ -162,6 +169,13 @@ class ZaloOAChannel:
             )
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
+        """A message we push (outbox, reports); choices shown as numbers are remembered for “1”, “2”…"""
+        info = await self._reply(chat_key, reply)
+        if reply.choices and not _buttons(reply):
+            await remember_choices(self.db, CHANNEL, chat_key, reply.choices)
+        return info
+
+    async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Text with buttons for ≤ 5 choices, numbered text otherwise; Zalo errors become typed errors."""
         await drain_stream(reply)
         buttons = _buttons(reply)
