@@ -148,8 +148,12 @@ class Dispatcher:
         if picked is not None:
             hint = texts.NUMBER_HINT.format(n=picked) if picked > 1 else texts.NUMBER_HINT_ONE
             return [Reply(hint, choices=self._pending(ctx))]
-        if _digits(text):  # a bare number answers nothing on offer: no question to search for
-            return [menu_reply(texts.NUMBER_NOTHING)]
+        if digits := _digits(text):  # nothing else on offer: a number picks a main-menu item (Zalo numbers them)
+            n = int(digits)
+            item = self.router.resolve_menu(texts.MAIN_ITEMS[n - 1]) if 1 <= n <= len(texts.MAIN_ITEMS) else None
+            if item is None:
+                return [menu_reply(texts.NUMBER_NOTHING)]
+            return await self._call(item, ctx, msg)
         if self.router.text is None:
             return [menu_reply(texts.COMING_SOON)]
         return await self._call(self.router.text, ctx, msg)

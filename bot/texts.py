@@ -11,6 +11,7 @@ MENU_WEEK = "📅 Tuần lễ học tập"
 MENU_PROGRESS = "📈 Tiến độ"
 MENU_SETTINGS = "⚙️ Cài đặt"
 MAIN_KEYBOARD = [[MENU_LEARN, MENU_QUIZ], [MENU_ASK, MENU_WEEK], [MENU_PROGRESS, MENU_SETTINGS]]
+MAIN_ITEMS = [label for row in MAIN_KEYBOARD for label in row]  # “3” typed with nothing else on offer = MAIN_ITEMS[2]
 
 WELCOME = (
     "Xin chào{name}! 👋 Đây là trợ lý học tập của Hội Khuyến học.\n\n"
@@ -93,7 +94,7 @@ EMPTY = "Bạn chưa gõ gì cả. Chọn một mục bên dưới hoặc gõ c�
 TOO_LONG = "Tin nhắn dài quá ({n} ký tự). Bạn gõ câu hỏi ngắn gọn hơn (dưới {max} ký tự) nhé."
 NUMBER_HINT = "Bạn trả lời bằng một số từ 1 đến {n}, hoặc gõ chữ của lựa chọn nhé."
 NUMBER_HINT_ONE = "Chỉ có một lựa chọn: bạn trả lời 1, hoặc gõ chữ của lựa chọn nhé."
-NUMBER_NOTHING = "Lúc này chưa có gì để chọn theo số. Bạn gõ tên một mục bên dưới, hoặc gõ câu hỏi nhé."
+NUMBER_NOTHING = "Số này không có trong bảng chọn. Bạn gõ số hoặc tên một mục bên dưới, hoặc gõ câu hỏi nhé."
 COMING_SOON = "Phần này sắp có. Cảm ơn bạn đã chờ! 🙏"
 STALE_BUTTON = "Nút này đã cũ. Bạn chọn lại trong bảng bên dưới nhé."
 ERROR = "Xin lỗi, bot đang gặp trục trặc nhỏ. Bạn thử lại sau ít phút nhé. 🙏"
@@ -115,6 +116,7 @@ def numbered_footer(n: int) -> str:
 
 # Zalo channels and /lienket
 ZALO_MENU_HINT = "Gõ: {items} — hoặc gõ câu hỏi của bạn."
+ZALO_MENU_NUMBERED = "Gõ số hoặc tên mục: {items}. Hoặc gõ câu hỏi của bạn."
 ZALO_NO_FILES = "📄 Zalo chưa gửi được tệp “{filename}”. Bạn mở {url} để xem và tải về nhé."
 ZALO_OA_AUTH_ALERT = (
     "⚠️ Bot Zalo OA không làm mới được mã truy cập ({reason}). Tin nhắn Zalo OA đang dừng. "

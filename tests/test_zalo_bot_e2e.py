@@ -63,7 +63,10 @@ async def test_onboarding_with_numbers_and_words(db_url: str, fake: FakeZaloBot)
 
         (ready,) = await says(lan, "bo qua")
         assert texts.READY in ready
-        assert "Gõ: Học AI · Kiểm tra · Hỏi đáp · Tuần lễ học tập · Tiến độ · Cài đặt" in ready
+        menu = "Gõ số hoặc tên mục: 1 Học AI · 2 Kiểm tra · 3 Hỏi đáp · 4 Tuần lễ học tập · 5 Tiến độ · 6 Cài đặt"
+        assert menu in ready
+        (quiz_menu,) = await says(lan, "2")  # the menu's second item, by its number
+        assert "📝 Bài kiểm tra" in quiz_menu and "1. " in quiz_menu
 
         (settings_text,) = await says(lan, "cai dat")  # a menu item typed without accents
         assert "Nơi ở: Hà Nội" in settings_text and "1. 📍 Đổi nơi ở" in settings_text

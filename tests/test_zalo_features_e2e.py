@@ -139,8 +139,10 @@ async def test_citizen_learns_quizzes_and_asks_with_numbers_only(db_url: str, zb
     async with running_bot(zalo_settings(db_url, zbot)) as bot:
         lan = zbot.user("z-lan", "Lan")
         await onboard(lan)
-        (nothing,) = await says(lan, "1")  # a number when nothing is on offer
-        assert texts.NUMBER_NOTHING in nothing and "Gõ: Học AI" in nothing
+        (nothing,) = await says(lan, "9")  # a number that is on no menu
+        assert texts.NUMBER_NOTHING in nothing and "1 Học AI · 2 Kiểm tra" in nothing
+        (modules,) = await says(lan, "1")  # with nothing else on offer, “1” is the menu's first item
+        assert f"1. {m1.title}" in modules and texts.numbered_footer(len(CATALOG.modules)) in modules
 
         (modules,) = await says(lan, "hoc ai")  # the menu item "📚 Học AI", typed without accents
         assert f"1. {m1.title}" in modules and texts.numbered_footer(len(CATALOG.modules)) in modules

@@ -91,7 +91,7 @@ async def test_follow_welcome_buttons_and_numbered_lists(db_url: str, fake: Fake
         assert "Hà Nội" in saved and [t for t, _ in lan.inbox[4].buttons] == [texts.SKIP]
         await lan.click(lan.inbox[4].buttons[0][1])
         ready = (await inbox(lan, 6))[5]
-        assert texts.READY in ready and "Gõ: Học AI" in ready
+        assert texts.READY in ready and "1 Học AI" in ready
 
 
 async def test_forged_or_unsigned_webhooks_are_rejected(db_url: str, fake: FakeZaloOA) -> None:

@@ -87,11 +87,13 @@ class OrderedTasks:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
 
-def menu_hint() -> str:
-    """“Gõ: Học AI · Kiểm tra · …”: the main menu as words the router understands when typed."""
-    labels = [label for row in texts.MAIN_KEYBOARD for label in row]
-    items = " · ".join(_strip_emoji(label) for label in labels)
-    return texts.ZALO_MENU_HINT.format(items=items)
+def menu_hint(numbered: bool = True) -> str:
+    """The main menu as text: “Gõ số hoặc tên mục: 1 Học AI · 2 Kiểm tra · …” when nothing else is on
+    offer (a bare number then picks a menu item), only the words when numbered choices share the message."""
+    labels = [_strip_emoji(label) for label in texts.MAIN_ITEMS]
+    if not numbered:
+        return texts.ZALO_MENU_HINT.format(items=" · ".join(labels))
+    return texts.ZALO_MENU_NUMBERED.format(items=" · ".join(f"{i} {w}" for i, w in enumerate(labels, 1)))
 
 
 def _strip_emoji(label: str) -> str:

@@ -182,7 +182,7 @@ class ZaloOAChannel:
         if buttons:
             text = reply.text or (reply.quiz.question if reply.quiz else "")
             if reply.keyboard:
-                text = f"{text}\n\n{menu_hint()}"
+                text = f"{text}\n\n{menu_hint(numbered=False)}"
         else:
             text = plain_text(reply, self.settings)
         try:
