@@ -22,6 +22,7 @@ run: $(RUNSTAMP)
 	$(BIN)/hocbot run
 
 test: $(STAMP)
+	-@sh tests/browser_setup.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -29,6 +29,7 @@ FEATURES: list[str] = [
     "scheduler.runner",
     "scheduler.pacer",
     "bot.answers",
+    "bot.web.dashboard",
 ]
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]

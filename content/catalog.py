@@ -14,6 +14,7 @@ from content.schema import FaqEntry, Lesson, Module, QuizQuestion, Source, WeekI
 from content.validate import CheckReport, ContentError, Parsed, check_parsed, is_valid, validate_item
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: about 5× faster
 
 __all__ = [
     "DATA_DIR",
@@ -178,7 +179,7 @@ def parse_dir(root: Path) -> Parsed:
 
 def _read_yaml(path: Path, rel: str, errors: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         errors.append(f"{rel}: cannot read YAML: " + " ".join(str(exc).split()))
         return None

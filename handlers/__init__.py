@@ -20,6 +20,7 @@ def build_router() -> Router:
         soon,
         start,
         system,
+        web_login,
         week,
     )
 
@@ -36,6 +37,7 @@ def build_router() -> Router:
         campaign_chat.router,
         faq.router,
         officer.router,
+        web_login.router,
     )
     soon.fill_missing(root)
     return root

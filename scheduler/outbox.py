@@ -30,7 +30,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, insert, or_, update
+from sqlalchemy import and_, func, insert, literal, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -109,7 +109,8 @@ async def groups_condition(session: AsyncSession, group_ids: GroupSel) -> Any:
         if g.kind == "locality" and g.province:
             place: list[Any] = [User.province == g.province]
             if g.commune:
-                place.append(func.lower(User.commune) == g.commune.lower())
+                # the same SQL lower() on both sides: SQLite's lower() leaves "Đ", "Ô", "Â"… as they are
+                place.append(func.lower(User.commune) == func.lower(literal(g.commune)))
             clauses.append(and_(*place))
     return or_(*clauses) if clauses else False
 

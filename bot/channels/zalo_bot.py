@@ -248,11 +248,11 @@ class ZaloBotChannel:
         self._work.spawn(event.user_id, self.dispatcher.handle(inbound, partial(self._reply, inbound.reply_to)))
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """A message we push (outbox, reports): sent like a reply, its numbered choices remembered."""
-        info = await self._reply(chat_key, reply)
+        """A message we push (outbox, reports): sent like a reply, its numbered choices remembered first,
+        so a “1” typed the moment it arrives already means its first choice."""
         if reply.choices:
             await remember_choices(self.dispatcher.services.db, CHANNEL, chat_key, reply.choices)
-        return info
+        return await self._reply(chat_key, reply)
 
     async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Send one reply as plain text (choices numbered) or a photo with its caption."""

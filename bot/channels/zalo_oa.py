@@ -170,10 +170,9 @@ class ZaloOAChannel:
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message we push (outbox, reports); choices shown as numbers are remembered for “1”, “2”…"""
-        info = await self._reply(chat_key, reply)
-        if reply.choices and not _buttons(reply):
+        if reply.choices and not _buttons(reply):  # before sending: a quick “1” must already find them
             await remember_choices(self.db, CHANNEL, chat_key, reply.choices)
-        return info
+        return await self._reply(chat_key, reply)
 
     async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Text with buttons for ≤ 5 choices, numbered text otherwise; Zalo errors become typed errors."""

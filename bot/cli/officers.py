@@ -42,6 +42,9 @@ def register(sub: Any) -> None:
     rm = off.add_parser("remove", help="xóa cán bộ")
     rm.add_argument("account", help="mã số cán bộ hoặc kênh:mã người dùng")
     rm.set_defaults(func=cmd_officer_remove)
+    from bot.cli.dashboard import register_login_link
+
+    register_login_link(off)
 
     grp = sub.add_parser("group", help="nhóm người nhận tin").add_subparsers(dest="g_cmd", required=True)
     gadd = grp.add_parser("add", help="thêm nhóm; nhóm mã in ra đường link tham gia")

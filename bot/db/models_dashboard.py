@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Index, Text, func
 from sqlmodel import Field, SQLModel
 
-from bot.db.models import utcnow
+from bot.db.models import User, utcnow
+
+# One unit's users (province, commune compared lower-cased, as scheduler/outbox.groups_condition does):
+# the dashboard's per-unit numbers start from these rows.
+_users: Any = User.__table__  # type: ignore[attr-defined]
+USERS_PLACE = Index("ix_users_place_lower", _users.c.province, func.lower(_users.c.commune))
 
 
 class LoginToken(SQLModel, table=True):

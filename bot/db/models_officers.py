@@ -75,6 +75,7 @@ class Delivery(SQLModel, table=True):
         UniqueConstraint("broadcast_id", "user_id", "channel", name="uq_delivery_recipient"),
         Index("ix_delivery_state_next", "state", "next_attempt_at"),
         Index("ix_delivery_broadcast_state", "broadcast_id", "state"),
+        Index("ix_delivery_broadcast_id", "broadcast_id", "id"),  # the dashboard's report pages, in queue order
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -7,7 +7,6 @@ a CSRF token per session checked on every POST, and the officer behind each requ
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
 import hashlib
@@ -102,7 +101,7 @@ def cookie_storage(settings: Settings) -> EncryptedCookieStorage:
         key = secrets.token_bytes(32)
     secure = settings.web_base_url.startswith("https://")
     return EncryptedCookieStorage(
-        base64.urlsafe_b64encode(key), cookie_name=COOKIE, max_age=SESSION_MAX_AGE, httponly=True,
+        key, cookie_name=COOKIE, max_age=SESSION_MAX_AGE, httponly=True,
         samesite="Lax", secure=secure or None, path="/dashboard",
     )
 

@@ -10,6 +10,11 @@ W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 240, 48, 16, 16, 40
 COLOR = "#175ca0"
 
 
+def _n(value: float) -> str:
+    """Vietnamese digit grouping: 12.345."""
+    return f"{int(value):,}".replace(",", ".")
+
+
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
@@ -37,7 +42,7 @@ def line_chart(points: list[tuple[str, int]], title: str) -> Markup:
     for frac in (0, 0.5, 1):
         y = PAD_T + ih - ih * frac
         parts.append(f'<line x1="{PAD_L}" y1="{y}" x2="{W - PAD_R}" y2="{y}" class="grid"/>')
-        parts.append(f'<text x="{PAD_L - 6}" y="{y + 4}" text-anchor="end">{int(top * frac):,}</text>')
+        parts.append(f'<text x="{PAD_L - 6}" y="{y + 4}" text-anchor="end">{_n(top * frac)}</text>')
     parts.append(
         f'<polyline fill="none" stroke="{COLOR}" stroke-width="3" points="'
         + " ".join(f"{x},{y}" for x, y in coords) + '"/>'
@@ -48,7 +53,7 @@ def line_chart(points: list[tuple[str, int]], title: str) -> Markup:
         if i % every == 0 or i == n - 1:
             parts.append(f'<text x="{x}" y="{H - PAD_B + 18}" text-anchor="middle">{escape(label)}</text>')
     lx, ly = coords[-1]
-    parts.append(f'<text x="{lx}" y="{ly - 10}" text-anchor="end" class="val">{points[-1][1]:,}</text>')
+    parts.append(f'<text x="{lx}" y="{ly - 10}" text-anchor="end" class="val">{_n(points[-1][1])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -72,6 +77,6 @@ def bar_chart(bars: list[tuple[str, int]], title: str) -> Markup:
         parts.append(f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(short)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{width}" height="20" rx="3" fill="{COLOR}">'
                      f"<title>{escape(label)}: {v}</title></rect>")
-        parts.append(f'<text x="{label_w + width + 6}" y="{y + 19}" class="val">{v:,}</text>')
+        parts.append(f'<text x="{label_w + width + 6}" y="{y + 19}" class="val">{_n(v)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,15 +1,16 @@
 """Per-recipient delivery reports: rows from one query, written as CSV (UTF-8 with BOM, opens in Excel) or
-XLSX (openpyxl, write-only mode so 50,000 rows stay light)."""
+XLSX (XlsxWriter: a 100,000-row report takes a few seconds, in a worker thread)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
+import xlsxwriter
 from sqlalchemy import select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,28 +23,39 @@ STATE_LABELS = {
     "blocked": "Đã chặn bot", "unreachable": "Không liên lạc được", "skipped": "Bỏ qua",
 }  # fmt: skip
 HEADER = ["Mã người nhận", "Tên", "Kênh", "Trạng thái", "Số lần thử", "Lý do lỗi", "Gửi lúc"]
+WIDTHS = [14, 28, 12, 20, 11, 40, 20]
 
 
 async def delivery_rows(
     s: AsyncSession, broadcast_id: int, tz: Any, *, limit: int | None = None, offset: int = 0,
     state: str | None = None,
 ) -> list[list[Any]]:
-    """One row per recipient, in queue order: id, name, channel, state (Vietnamese), attempts, reason, time."""
+    """One row per recipient, in queue order: id, name, channel, state (Vietnamese), attempts, reason, time.
+
+    A page is chosen on the (broadcast_id, id) index first, so only its rows are joined to users."""
     stmt: Any = (
-        select(Delivery.user_id, User.display_name, Delivery.channel, Delivery.state, Delivery.attempts,
-               Delivery.last_error, Delivery.sent_at)
+        select(col(Delivery.user_id), col(User.display_name), col(Delivery.channel), col(Delivery.state),
+               col(Delivery.attempts), col(Delivery.last_error), col(Delivery.sent_at))
         .select_from(Delivery)
         .outerjoin(User, col(User.id) == col(Delivery.user_id))
-        .where(col(Delivery.broadcast_id) == broadcast_id)
         .order_by(col(Delivery.id))
     )  # fmt: skip
+    ids: Any = select(col(Delivery.id)).where(col(Delivery.broadcast_id) == broadcast_id)
     if state:
-        stmt = stmt.where(col(Delivery.state) == state)
+        ids = ids.where(col(Delivery.state) == state)
     if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
+        ids = ids.order_by(col(Delivery.id)).limit(limit).offset(offset)
+        stmt = stmt.where(col(Delivery.id).in_(ids.scalar_subquery()))
+    else:
+        stmt = stmt.where(col(Delivery.broadcast_id) == broadcast_id)
+        if state:
+            stmt = stmt.where(col(Delivery.state) == state)
     out = []
-    for uid, name, channel, st, attempts, err, sent_at in (await s.execute(stmt)).all():
-        when = sent_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if isinstance(sent_at, dt.datetime) else ""
+    conn = await s.connection()  # Core rows, without the ORM's per-row result processing
+    for uid, name, channel, st, attempts, err, sent_at in (await conn.execute(stmt)).all():
+        # isoformat, not strftime: ten times faster on a 100,000-row report
+        when = sent_at.astimezone(tz).replace(tzinfo=None).isoformat(" ", "seconds") if isinstance(
+            sent_at, dt.datetime) else ""
         out.append([uid, name or "", channel, STATE_LABELS.get(st, st), attempts, err or "", when])
     return out
 
@@ -56,12 +68,19 @@ def to_csv(rows: Sequence[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
 def to_xlsx(rows: Sequence[Sequence[Any]], title: str) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31] or "Bao cao")
-    ws.append(HEADER)
-    for r in rows:
-        ws.append(list(r))
+    """One sheet: a bold, frozen header row, then the rows; sized columns."""
     buf = io.BytesIO()
-    wb.save(buf)
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    sheet = book.add_worksheet(_SHEET_NAME.sub(" ", title)[:31] or "Bao cao")
+    sheet.write_row(0, 0, HEADER, book.add_format({"bold": True}))
+    sheet.freeze_panes(1, 0)
+    for i, width in enumerate(WIDTHS):
+        sheet.set_column(i, i, width)
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, row)
+    book.close()
     return buf.getvalue()

@@ -1,0 +1,122 @@
+"""The officers' web dashboard, served by `hocbot run` under /dashboard (Vietnamese pages, own static files).
+
+install(rt) adds the routes; login is by one-time link (`/web` in chat, `hocbot officer login-link`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from aiohttp_session import get_session
+
+from bot.context import Services
+from bot.db import repo
+from bot.web.dashboard import auth, broadcasts, campaigns, content_pages, overview, questions
+from bot.web.dashboard.cache import cache_of
+from bot.web.dashboard.render import render
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger(__name__)
+FAQ_SYNC_SECONDS = 60.0
+STATIC = Path(__file__).resolve().parent / "static"
+STATIC_FILES = {"dashboard.css": "text/css", "dashboard.js": "application/javascript"}
+RouteFn = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def login_routes(services: Services) -> list[tuple[str, str, RouteFn]]:
+    async def login_help(request: web.Request) -> web.Response:
+        return render("login.html", state="help")
+
+    async def login_page(request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        async with services.db.session() as s:
+            row = await auth.peek_token(s, token, services.now())
+        if row is None:
+            return render("login.html", state="invalid", status=403)
+        return render("login.html", state="ready", token=token)
+
+    async def login_post(request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        async with services.db.session() as s:
+            row = await auth.consume_token(s, token, services.now())
+            actor = f"{row.channel}:{row.external_id}" if row else "web:anonymous"
+            await repo.audit(s, f"web:{actor}", "dashboard.login", {"ok": row is not None}, allowed=row is not None)
+        if row is None:
+            return render("login.html", state="invalid", status=403)
+        await auth.start_session(request, row)
+        raise web.HTTPSeeOther("/dashboard/")
+
+    page = auth.page(services)
+
+    @page
+    async def logout(request: web.Request, dash: auth.Dash) -> web.Response:
+        async with services.db.session() as s:
+            await repo.audit(s, auth.web_actor(dash.officer), "dashboard.logout")
+        (await get_session(request)).invalidate()
+        raise web.HTTPSeeOther("/dashboard/login")
+
+    return [
+        ("GET", "/dashboard/login", login_help),
+        ("GET", "/dashboard/login/{token}", login_page),
+        ("POST", "/dashboard/login/{token}", login_post),
+        ("POST", "/dashboard/logout", logout),
+    ]
+
+
+async def static_file(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    if name not in STATIC_FILES:
+        raise web.HTTPNotFound()
+    return web.FileResponse(STATIC / name, headers={"Cache-Control": "public, max-age=3600",
+                                                    "Content-Type": STATIC_FILES[name]})
+
+
+def install(rt: Runtime) -> None:
+    services = rt.services
+    storage = auth.cookie_storage(rt.settings)
+    wrap = auth.with_session(storage)
+    page = auth.page(services)
+    routes: list[tuple[str, str, Any]] = login_routes(services)
+    for module in (overview, broadcasts, campaigns, questions, content_pages):
+        routes += [(m, p, page(fn)) for m, p, fn in module.routes(services)]
+    for method, path, fn in routes:
+        rt.routes.append(web.route(method, path, wrap(fn)))
+    rt.routes.append(web.get("/dashboard", _to_slash))
+    rt.routes.append(web.get("/static/dashboard/{name}", static_file))
+    rt.background.append(_load_faq)
+
+
+async def _to_slash(request: web.Request) -> web.Response:
+    raise web.HTTPMovedPermanently("/dashboard/")
+
+
+@contextlib.asynccontextmanager
+async def _load_faq(rt: Runtime) -> AsyncIterator[None]:
+    """Approved officer answers join the search index at start (they live in the DB, not in content/), and
+    every minute those approved on another worker; at shutdown, background work stops before the DB closes."""
+    await questions.load_approved(rt.services)
+    task = asyncio.create_task(_sync_faq(rt))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await cache_of(rt.services).close()
+
+
+async def _sync_faq(rt: Runtime) -> None:
+    while True:
+        await asyncio.sleep(FAQ_SYNC_SECONDS)
+        try:
+            await questions.load_approved(rt.services)
+        except Exception:
+            log.exception("dashboard: loading approved answers failed")

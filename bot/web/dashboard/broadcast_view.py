@@ -1,0 +1,175 @@
+"""One broadcast: the draft preview (Telegram and Zalo), then the live progress, the per-recipient report and
+its CSV / XLSX downloads. Counts come from one GROUP BY; a finished broadcast's counts are cached."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import func, select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Services
+from bot.db.models import Group
+from bot.db.models_officers import OPEN_STATES, Broadcast, Delivery
+from bot.officers import OfficerInfo, group_in_scope
+from bot.render import numbered
+from bot.web.dashboard import exports, stats
+from bot.web.dashboard.auth import Dash
+from bot.web.dashboard.cache import cache_of
+from bot.web.dashboard.common import Route, audit, group_label, match_int, query_int
+from bot.web.dashboard.render import not_found, refuse, render
+from scheduler import outbox
+
+PAGE_ROWS = 100
+STATES = ("queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped")
+FINISHED = ("done", "cancelled")
+OPEN = ("queued", "sending")
+CACHE_SIZE = 2000
+STATUS_LABELS = {"draft": "Bản nháp", "queued": "Đang chờ gửi", "sending": "Đang gửi", "done": "Đã gửi xong",
+                 "cancelled": "Đã hủy"}  # fmt: skip
+
+
+def visible(officer: OfficerInfo, b: Broadcast, groups: dict[int, Group]) -> bool:
+    """Admins see everything; officers see what they sent and what went only to groups in their scope."""
+    if officer.is_admin or b.created_by == officer.actor:
+        return True
+    if b.status == "draft":
+        return False
+    sel = outbox.group_selection(b)
+    return sel != "all" and bool(sel) and all(i in groups and group_in_scope(officer, groups[i]) for i in sel)
+
+
+async def all_groups(s: AsyncSession) -> dict[int, Group]:
+    return {g.id: g for g in (await s.execute(select(Group))).scalars().all() if g.id is not None}
+
+
+async def counts_for(services: Services, s: AsyncSession, bs: list[Broadcast]) -> dict[int, dict[str, int]]:
+    """Deliveries per state for these broadcasts: one GROUP BY for those not finished and cached yet."""
+    cache: OrderedDict[int, dict[str, int]] = services.extras.setdefault("dashboard_counts", OrderedDict())
+    out = {b.id: cache[b.id] for b in bs if b.id is not None and b.id in cache}
+    need = [b.id for b in bs if b.id is not None and b.id not in out]
+    for bid in need:
+        out[bid] = dict.fromkeys(STATES, 0)
+    if need:
+        stmt = (
+            select(col(Delivery.broadcast_id), col(Delivery.state), func.count())
+            .where(col(Delivery.broadcast_id).in_(need))
+            .group_by(col(Delivery.broadcast_id), col(Delivery.state))
+        )
+        for bid, state, n in (await s.execute(stmt)).all():
+            out[int(bid)][str(state)] = int(n)
+    for b in bs:
+        c = out.get(b.id or 0)
+        if c is not None and b.status in FINISHED and not any(c[st] for st in OPEN_STATES) and b.id not in cache:
+            cache[b.id or 0] = c
+            while len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
+    return {k: v for k, v in out.items() if k is not None}
+
+
+def progress(b: Broadcast, c: dict[str, int]) -> dict[str, Any]:
+    """What the progress bar shows: counts, how much is done, and whether it is over."""
+    total = sum(c.values())
+    waiting = c["queued"] + c["sending"]
+    done = total - waiting
+    finished = b.status in FINISHED or (b.status != "draft" and waiting == 0)
+    percent = 100 if total == 0 or (finished and waiting == 0) else min(100, 100 * done // total)
+    return {
+        "id": b.id, "status": b.status, "total": total, "sent": c["sent"], "failed": c["failed"],
+        "blocked": c["blocked"], "unreachable": c["unreachable"], "queued": waiting, "skipped": c["skipped"],
+        "done": done, "percent": percent, "finished": finished,
+        "status_label": STATUS_LABELS.get("done" if finished and b.status in OPEN else b.status, b.status),
+    }  # fmt: skip
+
+
+def previews(b: Broadcast) -> dict[str, Any]:
+    """Exactly what citizens get: Telegram (text, photo, a button) and Zalo (numbered text, no buttons)."""
+    reply = outbox.broadcast_reply(b)
+    return {"reply": reply, "zalo_text": numbered(reply)}
+
+
+def routes(services: Services) -> list[Route]:
+    async def recipients(sel: outbox.GroupSel) -> int:
+        async with services.db.session() as s:
+            return await stats.count_recipients(s, sel)
+
+    async def load(s: AsyncSession, dash: Dash, request: web.Request, action: str) -> Broadcast | web.Response:
+        b = await s.get(Broadcast, match_int(request))
+        if b is None:
+            return not_found(dash)
+        if not visible(dash.officer, b, await all_groups(s)):
+            if b.status == "draft":
+                return not_found(dash)
+            return await refuse(s, dash, action, {"broadcast_id": b.id})
+        return b
+
+    async def detail(request: web.Request, dash: Dash) -> web.StreamResponse:
+        state = request.query.get("state") or None
+        state = state if state in STATES else None
+        page = query_int(request, "page")
+        async with services.db.session() as s:
+            b = await load(s, dash, request, "dashboard.broadcast")
+            if isinstance(b, web.Response):
+                return b
+            assert b.id is not None
+            sel = outbox.group_selection(b)
+            groups = await all_groups(s)
+            names = group_label([groups[i] for i in sel if i in groups] if sel != "all" else [], sel)
+            if b.status == "draft":
+                key = ("recipients", "all" if sel == "all" else tuple(sorted(sel)))
+                n, _ = await cache_of(services).get(key, lambda: recipients(sel))
+                return render("broadcast_draft.html", dash=dash, active="broadcasts", b=b, groups=names,
+                              recipients=n, **previews(b))  # fmt: skip
+            p = progress(b, (await counts_for(services, s, [b]))[b.id])
+            rows = await exports.delivery_rows(s, b.id, dash.settings.tz, limit=PAGE_ROWS,
+                                               offset=(page - 1) * PAGE_ROWS, state=state)  # fmt: skip
+            reasons = await outbox.failure_reasons(s, b.id)
+        shown = p["total"] if state is None else p.get(state, 0)
+        return render(
+            "broadcast.html", dash=dash, active="broadcasts", b=b, groups=names, p=p, rows=rows, page=page,
+            pages=max(1, -(-shown // PAGE_ROWS)), state=state, reasons=reasons, header=exports.HEADER,
+            status_label=STATUS_LABELS.get(b.status, b.status), states=exports.STATE_LABELS, **previews(b),
+        )
+
+    async def progress_json(request: web.Request, dash: Dash) -> web.StreamResponse:
+        async with services.db.session() as s:
+            b = await load(s, dash, request, "dashboard.broadcast")
+            if isinstance(b, web.Response):
+                return web.json_response({"error": "forbidden"}, status=b.status)
+            assert b.id is not None
+            p = progress(b, (await counts_for(services, s, [b]))[b.id])
+        return web.json_response(p, headers={"Cache-Control": "no-store"})
+
+    async def download(request: web.Request, dash: Dash, kind: str) -> web.StreamResponse:
+        async with services.db.session() as s:
+            b = await load(s, dash, request, "dashboard.export")
+            if isinstance(b, web.Response):
+                return b
+            assert b.id is not None
+            rows = await exports.delivery_rows(s, b.id, dash.settings.tz)
+            await audit(s, dash, "dashboard.export", {"broadcast_id": b.id, "format": kind, "rows": len(rows)})
+        name = f"thongbao-{b.id}.{kind}"
+        if kind == "csv":
+            body, ctype = exports.to_csv(rows), "text/csv; charset=utf-8"
+        else:
+            body = await asyncio.to_thread(exports.to_xlsx, rows, f"Thong bao {b.id}")
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return web.Response(body=body, headers={"Content-Type": ctype, "Cache-Control": "no-store",
+                                                "Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def csv_file(request: web.Request, dash: Dash) -> web.StreamResponse:
+        return await download(request, dash, "csv")
+
+    async def xlsx_file(request: web.Request, dash: Dash) -> web.StreamResponse:
+        return await download(request, dash, "xlsx")
+
+    return [
+        ("GET", "/dashboard/broadcasts/{id}", detail),
+        ("GET", "/dashboard/broadcasts/{id}/progress.json", progress_json),
+        ("GET", "/dashboard/broadcasts/{id}/report.csv", csv_file),
+        ("GET", "/dashboard/broadcasts/{id}/report.xlsx", xlsx_file),
+    ]

@@ -1,0 +1,85 @@
+"""Helpers shared by the dashboard pages: scope checks on groups, form parsing, audit shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db import repo
+from bot.db.models import Group
+from bot.officers import group_in_scope, groups_in_scope
+from bot.web.dashboard.auth import Dash, web_actor
+from scheduler import outbox
+
+PageFn = Callable[[web.Request, Dash], Awaitable[web.StreamResponse]]
+Route = tuple[str, str, PageFn]
+Form = MultiDictProxy[Any]
+
+
+def match_int(request: web.Request, name: str = "id") -> int:
+    """A numeric path part; anything else is a 404 (never a 500)."""
+    raw = request.match_info.get(name, "")
+    if not raw.isdigit() or len(raw) > 12:
+        raise web.HTTPNotFound()
+    return int(raw)
+
+
+def query_int(request: web.Request, name: str, default: int = 1, lo: int = 1, hi: int = 1_000_000) -> int:
+    raw = request.query.get(name, "")
+    return max(lo, min(hi, int(raw))) if raw.isdigit() and len(raw) < 9 else default
+
+
+def field(form: Form, name: str, limit: int = 4000) -> str:
+    value = form.get(name, "")
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def chosen_groups(form: Form) -> outbox.GroupSel:
+    """Checked group boxes (`name="group"`): a list of ids, or "all" when that box is checked."""
+    values = [v for v in form.getall("group", []) if isinstance(v, str)]
+    if "all" in values:
+        return "all"
+    return sorted({int(v) for v in values if v.isdigit() and len(v) < 12})
+
+
+async def scoped_groups(s: AsyncSession, dash: Dash) -> list[Group]:
+    return await groups_in_scope(s, dash.officer)
+
+
+async def targets_allowed(s: AsyncSession, dash: Dash, sel: outbox.GroupSel) -> list[Group] | None:
+    """The chosen groups if every one exists and is within scope (admins alone may choose "all")."""
+    if sel == "all":
+        return [] if dash.officer.is_admin else None
+    ids = list(sel)
+    groups = list((await s.exec(select(Group).where(col(Group.id).in_(ids)))).all())
+    if len(groups) != len(set(ids)) or not all(group_in_scope(dash.officer, g) for g in groups):
+        return None
+    return groups
+
+
+async def selection_in_scope(s: AsyncSession, dash: Dash, sel: outbox.GroupSel) -> bool:
+    """May this officer see something addressed to these groups (a broadcast, a campaign)?"""
+    if dash.officer.is_admin:
+        return True
+    if sel == "all" or not sel:
+        return False
+    return await targets_allowed(s, dash, list(sel)) is not None
+
+
+async def audit(s: AsyncSession, dash: Dash, action: str, detail: object = "") -> None:
+    await repo.audit(s, web_actor(dash.officer), action, detail)
+
+
+def group_label(groups: list[Group], sel: outbox.GroupSel) -> str:
+    if sel == "all":
+        return "Tất cả người đăng ký"
+    return ", ".join(g.title or g.name for g in groups) or "—"
+
+
+def see_other(url: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(url)

@@ -1,0 +1,101 @@
+"""Overview: numbers per unit within the officer's scope, and charts over time (server-side SVG)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Services
+from bot.db.models import Group
+from bot.officers import OfficerInfo, group_in_scope, groups_in_scope
+from bot.web.dashboard import charts, stats
+from bot.web.dashboard.auth import Dash
+from bot.web.dashboard.cache import cache_of
+from bot.web.dashboard.common import Route, match_int
+from bot.web.dashboard.render import not_found, refuse, render
+from scheduler import outbox
+
+
+def cards(n: Counter[str]) -> list[dict[str, Any]]:
+    """The headline numbers, in the order officers read them."""
+    rate = f"{round(100 * n['passed'] / n['quizzes'])}%" if n["quizzes"] else "—"
+    asked = n["answered"] + n["unanswered"]
+    return [
+        {"id": "stat-subscribers", "label": "Người đăng ký", "value": n["subscribers"], "hint": "đang nhận tin"},
+        {"id": "stat-active", "label": "Học trong tuần", "value": n["active"], "hint": "từ thứ Hai"},
+        {"id": "stat-completed", "label": "Học xong chủ đề", "value": n["completed"], "hint": "lượt hoàn thành"},
+        {"id": "stat-pass-rate", "label": "Tỉ lệ đạt bài kiểm tra", "value": rate,
+         "hint": f"{n['passed']}/{n['quizzes']} lượt"},
+        {"id": "stat-answered", "label": "Câu hỏi đã trả lời", "value": n["answered"],
+         "hint": f"{stats.share(n['answered'], asked)}% số câu hỏi"},
+        {"id": "stat-unanswered", "label": "Câu hỏi chưa trả lời được", "value": n["unanswered"],
+         "hint": "chờ cán bộ bổ sung"},
+    ]  # fmt: skip
+
+
+async def chart_pair(s: AsyncSession, services: Services, cond: Any, now: dt.datetime) -> dict[str, Any]:
+    """Subscribers per week (line) and completions per module (bars), for the users matching `cond`."""
+    weeks = await stats.subscribers_per_week(s, cond, now, services.settings.tz)
+    done = await stats.completions_per_module(s, cond)
+    modules = list(getattr(services.catalog, "modules", []))
+    bars = [(f"{m.id}. {m.title}", done.get(m.id, 0)) for m in modules]
+    return {
+        "chart_subscribers": charts.line_chart(
+            [(d.strftime("%d/%m"), v) for d, v in weeks], "Người đăng ký theo tuần (tích lũy, tuần bắt đầu thứ Hai)"
+        ),
+        "chart_completions": charts.bar_chart(bars, "Lượt học xong theo chủ đề"),
+    }
+
+
+def scope_key(officer: OfficerInfo) -> tuple[Any, ...]:
+    """Officers with the same scope see the same numbers: they share one cached computation."""
+    return ("admin",) if officer.is_admin else ("scope", tuple(sorted(officer.scopes)))
+
+
+def routes(services: Services) -> list[Route]:
+    async def overview_numbers(officer: OfficerInfo) -> dict[str, Any]:
+        now = services.now()
+        async with services.db.session() as s:
+            groups = await groups_in_scope(s, officer)
+            rows = await stats.overview(s, services.settings, officer, groups, now)
+            ids = None if officer.is_admin else [g.id for g in groups if g.id is not None]
+            cond = await stats.scope_condition(s, officer, ids)
+            pair = await chart_pair(s, services, cond, now)
+        return {"total": rows[0], "units": rows[1:], **pair}
+
+    async def group_numbers(gid: int) -> dict[str, Any]:
+        now = services.now()
+        async with services.db.session() as s:
+            cond = await outbox.groups_condition(s, [gid])
+            n = await stats.totals(s, cond, stats.monday_of(services.settings, now))
+            recipients = await stats.count_recipients(s, [gid])
+            pair = await chart_pair(s, services, cond, now)
+        return {"n": n, "recipients": recipients, **pair}
+
+    async def overview_page(request: web.Request, dash: Dash) -> web.StreamResponse:
+        officer = dash.officer
+        data, at = await cache_of(services).get(("overview", *scope_key(officer)), lambda: overview_numbers(officer))
+        total = data["total"]
+        return render("overview.html", dash=dash, active="overview", cards=cards(total.n), computed_at=at,
+                      open_questions=total.n.get("open_questions"), **data)  # fmt: skip
+
+    async def group_page(request: web.Request, dash: Dash) -> web.StreamResponse:
+        gid = match_int(request)
+        async with services.db.session() as s:
+            group = await s.get(Group, gid)
+            if group is None:
+                return not_found(dash)
+            if not group_in_scope(dash.officer, group):
+                return await refuse(s, dash, "dashboard.group", {"group_id": gid})
+        data, at = await cache_of(services).get(("group", gid), lambda: group_numbers(gid))
+        return render("group.html", dash=dash, active="overview", group=group, cards=cards(data["n"]),
+                      computed_at=at, **data)  # fmt: skip
+
+    return [
+        ("GET", "/dashboard/", overview_page),
+        ("GET", "/dashboard/groups/{id}", group_page),
+    ]

@@ -1,0 +1,163 @@
+"""Officer-written FAQ answers: unanswered questions grouped when similar, proposals, and approval into a
+live FAQ entry (added to the running search index at once, stored in the DB, reloaded at start)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models_dashboard import FaqProposal
+from bot.db.models_faq import UnansweredQuestion
+from content.schema import FAQ_ANSWER_MAX, QUESTION_MAX, FaqEntry, Source
+from content.textnorm import content_syllables, syllables
+
+SOURCE = Source(id="hkh-canbo", title="Hội Khuyến học (cán bộ trả lời, đã duyệt)", kind="web")
+SIMILAR = 0.5  # Jaccard of folded content syllables from which two questions are "the same question"
+MAX_OPEN = 300
+MAX_ALTERNATIVES = 12
+
+
+@dataclass
+class Cluster:
+    """Similar open questions: the most asked one first."""
+
+    rows: list[UnansweredQuestion] = field(default_factory=list)
+    sig: frozenset[str] = frozenset()
+
+    @property
+    def count(self) -> int:
+        return sum(r.count for r in self.rows)
+
+    @property
+    def ids(self) -> str:
+        return ",".join(str(r.id) for r in self.rows)
+
+    @property
+    def head(self) -> UnansweredQuestion:
+        return self.rows[0]
+
+
+def signature(text: str) -> frozenset[str]:
+    """Folded content syllables: “AI là gì ạ?” and “ai la gi” have the same one (content/textnorm.py)."""
+    return frozenset(content_syllables(text) or syllables(text))
+
+
+def similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Most words shared, and the same numbers (“xã 3” and “xã 4” are different questions)."""
+    if not a or not b:
+        return a == b
+    if {w for w in a if w.isdigit()} != {w for w in b if w.isdigit()}:
+        return False
+    return len(a & b) / len(a | b) >= SIMILAR
+
+
+def cluster(rows: list[UnansweredQuestion]) -> list[Cluster]:
+    """Greedy grouping, most asked first: a question joins the first group whose lead it resembles."""
+    groups: list[Cluster] = []
+    for row in sorted(rows, key=lambda r: (-r.count, r.id or 0)):
+        sig = signature(row.question or row.folded)
+        for g in groups:
+            if similar(sig, g.sig):
+                g.rows.append(row)
+                break
+        else:
+            groups.append(Cluster([row], sig))
+    return sorted(groups, key=lambda g: (-g.count, g.head.id or 0))
+
+
+async def open_clusters(s: AsyncSession) -> tuple[list[Cluster], int]:
+    """Open questions (not those refused as out of scope) grouped; and how many out-of-scope were hidden."""
+    stmt = (
+        select(UnansweredQuestion)
+        .where(col(UnansweredQuestion.status) == "open")
+        .order_by(col(UnansweredQuestion.count).desc(), col(UnansweredQuestion.last_seen).desc())
+        .limit(MAX_OPEN)
+    )
+    rows = list((await s.exec(stmt)).all())
+    keep = [r for r in rows if r.reason != "out_of_scope"]
+    return cluster(keep), len(rows) - len(keep)
+
+
+def check_texts(question: str, answer: str) -> list[str]:
+    errors = []
+    if not question or len(question) > QUESTION_MAX:
+        errors.append(f"Câu hỏi phải có từ 1 đến {QUESTION_MAX} ký tự.")
+    if not answer or len(answer) > FAQ_ANSWER_MAX:
+        errors.append(f"Câu trả lời phải có từ 1 đến {FAQ_ANSWER_MAX} ký tự.")
+    return errors
+
+
+def parse_ids(raw: str) -> list[int]:
+    return sorted({int(p) for p in raw.split(",") if p.strip().isdigit() and len(p.strip()) < 12})[:300]
+
+
+async def propose(s: AsyncSession, question: str, answer: str, ids: list[int], actor: str) -> FaqProposal:
+    found = (await s.exec(select(UnansweredQuestion.id).where(col(UnansweredQuestion.id).in_(ids)))).all()
+    p = FaqProposal(question=question, answer=answer, unanswered_ids=json.dumps(sorted(i for i in found if i)),
+                    proposed_by=actor)  # fmt: skip
+    s.add(p)
+    await s.flush()
+    return p
+
+
+async def entry_of(s: AsyncSession, p: FaqProposal) -> FaqEntry:
+    """The FAQ entry of a proposal; the grouped questions become its alternative wordings."""
+    ids = json.loads(p.unanswered_ids or "[]")
+    texts = (await s.exec(select(UnansweredQuestion.question).where(col(UnansweredQuestion.id).in_(ids)))).all()
+    alternatives = [t for t in dict.fromkeys(texts) if t and t.strip() != p.question.strip()][:MAX_ALTERNATIVES]
+    return FaqEntry(id=f"web-{p.id}", question=p.question, alternatives=alternatives, answer=p.answer,
+                    sources=[SOURCE.id], tags=["dashboard"])  # fmt: skip
+
+
+def publish(services: Any, entry: FaqEntry) -> None:
+    """Searchable from now on, in this process (answers and suggestions use the same index)."""
+    catalog = services.catalog
+    if catalog is not None and SOURCE.id not in catalog.sources:
+        catalog.sources[SOURCE.id] = SOURCE
+    if services.search is not None:
+        services.search.add_entry(entry)
+
+
+async def approve(s: AsyncSession, services: Any, p: FaqProposal, actor: str, now: dt.datetime) -> FaqEntry:
+    """Turn a pending proposal into a FAQ entry; its questions are marked answered. Raises ValueError."""
+    try:
+        entry = await entry_of(s, p)
+    except ValidationError as exc:
+        raise ValueError(str(exc)) from None
+    ids = json.loads(p.unanswered_ids or "[]")
+    for row in (await s.exec(select(UnansweredQuestion).where(col(UnansweredQuestion.id).in_(ids)))).all():
+        row.status = "answered"
+        s.add(row)
+    p.status, p.faq_id, p.decided_by, p.decided_at = "approved", entry.id, actor, now
+    s.add(p)
+    await s.flush()
+    publish(services, entry)
+    _published(services).add(p.id or 0)
+    return entry
+
+
+def _published(services: Any) -> set[int]:
+    seen: set[int] = services.extras.setdefault("dashboard_faq_published", set())
+    return seen
+
+
+async def load_approved(services: Any) -> int:
+    """Approved answers not yet in this process's search index (all of them at start; later, those another
+    worker approved). Returns how many were added."""
+    seen = _published(services)
+    async with services.db.session() as s:
+        stmt = select(FaqProposal).where(col(FaqProposal.status) == "approved")
+        if seen:
+            stmt = stmt.where(col(FaqProposal.id).not_in(sorted(seen)))
+        rows = (await s.exec(stmt.order_by(col(FaqProposal.id)))).all()
+        entries = [(p.id, await entry_of(s, p)) for p in rows]
+    for pid, entry in entries:
+        publish(services, entry)
+        seen.add(pid or 0)
+    return len(entries)

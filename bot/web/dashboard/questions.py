@@ -1,0 +1,87 @@
+"""Questions: what citizens asked that the bot could not answer, grouped; officers propose an answer, an
+admin approves it and it becomes a FAQ entry the bot answers with at once (bot/web/dashboard/proposals.py)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlmodel import col, select
+
+from bot.context import Services
+from bot.db.models_dashboard import FaqProposal
+from bot.web.dashboard import proposals
+from bot.web.dashboard.auth import Dash
+from bot.web.dashboard.common import Route, audit, field, match_int, see_other
+from bot.web.dashboard.render import not_found, refuse, render
+
+load_approved = proposals.load_approved
+
+STATUS_LABELS = {"pending": "Chờ duyệt", "approved": "Đã duyệt", "rejected": "Không duyệt"}
+PROPOSAL_LIMIT = 100
+SHOWN = 40  # groups of questions on the page, most asked first
+
+
+def routes(services: Services) -> list[Route]:
+    async def page(dash: Dash, errors: list[str] | None = None, status: int = 200,
+                   values: dict[str, str] | None = None) -> web.Response:  # fmt: skip
+        async with services.db.session() as s:
+            clusters, hidden = await proposals.open_clusters(s)
+            stmt = select(FaqProposal).order_by(col(FaqProposal.status) != "pending", col(FaqProposal.id).desc())
+            rows = (await s.exec(stmt.limit(PROPOSAL_LIMIT))).all()
+        return render(
+            "questions.html", dash=dash, active="questions", status=status, clusters=clusters[:SHOWN],
+            more=max(0, len(clusters) - SHOWN), hidden=hidden, proposals=rows, labels=STATUS_LABELS,
+            errors=errors or [], v=values or {},
+        )
+
+    async def list_page(request: web.Request, dash: Dash) -> web.StreamResponse:
+        return await page(dash)
+
+    async def propose(request: web.Request, dash: Dash) -> web.StreamResponse:
+        form = await request.post()
+        question, answer = field(form, "question", 1000), field(form, "answer", 5000)
+        errors = proposals.check_texts(question, answer)
+        if errors:
+            return await page(dash, errors, 400, {"question": question, "answer": answer})
+        async with services.db.session() as s:
+            raw = ",".join(v for v in form.getall("ids", []) if isinstance(v, str))[:4000]
+            p = await proposals.propose(s, question, answer, proposals.parse_ids(raw), dash.officer.actor)
+            await audit(s, dash, "dashboard.faq.propose", {"proposal_id": p.id, "question": question[:120]})
+        raise see_other("/dashboard/questions")
+
+    async def decide(request: web.Request, dash: Dash, approve: bool) -> web.StreamResponse:
+        action = "dashboard.faq.approve" if approve else "dashboard.faq.reject"
+        async with services.db.session() as s:
+            p = await s.get(FaqProposal, match_int(request))
+            if p is None:
+                return not_found(dash)
+            if not dash.officer.is_admin:
+                return await refuse(s, dash, action, {"proposal_id": p.id})
+            if p.status != "pending":
+                raise see_other("/dashboard/questions")
+            if approve:
+                try:
+                    entry = await proposals.approve(s, services, p, dash.officer.actor, services.now())
+                except ValueError:
+                    return render("message.html", dash=dash, active="questions", status=400,
+                                  title="Chưa duyệt được", back="/dashboard/questions",
+                                  message="Câu hỏi hoặc câu trả lời không hợp lệ. Hãy sửa rồi đề xuất lại.")
+                detail = {"proposal_id": p.id, "faq_id": entry.id}
+            else:
+                p.status, p.decided_by, p.decided_at = "rejected", dash.officer.actor, services.now()
+                s.add(p)
+                detail = {"proposal_id": p.id}
+            await audit(s, dash, action, detail)
+        raise see_other("/dashboard/questions")
+
+    async def approve(request: web.Request, dash: Dash) -> web.StreamResponse:
+        return await decide(request, dash, True)
+
+    async def reject(request: web.Request, dash: Dash) -> web.StreamResponse:
+        return await decide(request, dash, False)
+
+    return [
+        ("GET", "/dashboard/questions", list_page),
+        ("POST", "/dashboard/questions/propose", propose),
+        ("POST", "/dashboard/questions/proposals/{id}/approve", approve),
+        ("POST", "/dashboard/questions/proposals/{id}/reject", reject),
+    ]
