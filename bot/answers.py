@@ -258,13 +258,16 @@ def service_of(services: Any) -> AnswerService:
 
 
 def install(rt: Runtime) -> None:
-    """One AnswerService (and one LLM client) per process; unlink answers on /xoadulieu."""
+    """One AnswerService (and one LLM client) per process; approved officer answers in its index; unlink
+    answers on /xoadulieu."""
     from bot.db.models_faq import forget_answers
+    from bot.faq_store import keep_loaded
 
     svc = build_service(rt.settings, rt.services.catalog, rt.services.search)
     rt.services.extras["answers"] = svc
     rt.services.answerer = svc
     rt.services.forget_hooks.append(forget_answers)
+    rt.background.append(keep_loaded)
 
     @contextlib.asynccontextmanager
     async def closer(_rt: Runtime) -> AsyncIterator[None]:

@@ -32,13 +32,18 @@ def _questions(args: argparse.Namespace) -> list[str]:
 
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    """One answer per question, the same way the chat answers (no conversation state is stored)."""
+    """One answer per question, the same way the chat answers (no conversation state is stored): content
+    and the officers' approved answers when the DB can be read (else content only)."""
     from bot.answers import build_service
+    from bot.faq_store import add_to_index, read_approved
     from content.catalog import load_catalog
     from content.search import SearchIndex
 
     catalog = load_catalog()
-    svc = build_service(settings, catalog, SearchIndex.from_catalog(catalog))
+    search = SearchIndex.from_catalog(catalog)
+    for entry in await read_approved(settings.database_url) or []:
+        add_to_index(catalog, search, entry)
+    svc = build_service(settings, catalog, search)
     try:
         for question in _questions(args):
             result = await svc.answer(question)
@@ -54,19 +59,25 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    """Open unanswered questions with counts; those the content now answers are closed first."""
+    """Open unanswered questions with counts; those an approved answer was written for, and those the content
+    or an approved answer now answers, are closed first."""
     from bot.answers import AnswerService
     from bot.app import build_services
     from bot.db.models_faq import open_unanswered
+    from bot.faq_store import answered_question_ids, load_approved
 
     services = await build_services(settings)
-    svc = AnswerService(services.catalog, services.search)
     try:
+        await load_approved(services)
+        svc = AnswerService(services.catalog, services.search)
         async with services.db.session() as s:
+            linked = await answered_question_ids(s)
             rows = await open_unanswered(s, max(1, args.limit))
             still = []
             for row in rows:
-                if row.reason != "out_of_scope" and svc.plan(row.question).decision == "answer":
+                if row.id in linked or (
+                    row.reason != "out_of_scope" and svc.plan(row.question).decision == "answer"
+                ):
                     row.status = "answered"
                     s.add(row)
                 else:
@@ -84,7 +95,7 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     if not args.json:
         closed = len(rows) - len(still)
         print(f"{len(still)} câu hỏi chưa có câu trả lời." + (
-            f" {closed} câu đã có câu trả lời trong nội dung mới." if closed else ""))
+            f" {closed} câu đã có câu trả lời (nội dung mới hoặc cán bộ đã trả lời)." if closed else ""))
     return 0
 
 

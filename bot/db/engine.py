@@ -55,6 +55,20 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for SELECTs only (dashboard numbers, report downloads): never takes the SQLite write lock,
+        so a long read does not hold up writers (WAL readers see a snapshot). Callers must not write: nothing
+        is written (the commit only ends the read transaction, keeping loaded objects usable). On PostgreSQL it
+        is an ordinary session."""
+        async with self._maker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from bot.app import Runtime
 
 log = logging.getLogger(__name__)
-FAQ_SYNC_SECONDS = 60.0
+WARM_EVERY_SECONDS = 5.0
+WARM_DELAY_SECONDS = 30.0
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {"dashboard.css": "text/css", "dashboard.js": "application/javascript"}
 RouteFn = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -91,7 +92,8 @@ def install(rt: Runtime) -> None:
         rt.routes.append(web.route(method, path, wrap(fn)))
     rt.routes.append(web.get("/dashboard", _to_slash))
     rt.routes.append(web.get("/static/dashboard/{name}", static_file))
-    rt.background.append(_load_faq)
+    rt.background.append(_close_cache)
+    rt.background.append(_keep_warm)
 
 
 async def _to_slash(request: web.Request) -> web.Response:
@@ -99,11 +101,19 @@ async def _to_slash(request: web.Request) -> web.Response:
 
 
 @contextlib.asynccontextmanager
-async def _load_faq(rt: Runtime) -> AsyncIterator[None]:
-    """Approved officer answers join the search index at start (they live in the DB, not in content/), and
-    every minute those approved on another worker; at shutdown, background work stops before the DB closes."""
-    await questions.load_approved(rt.services)
-    task = asyncio.create_task(_sync_faq(rt))
+async def _close_cache(rt: Runtime) -> AsyncIterator[None]:
+    """At shutdown, the dashboard's cache closes (approved answers are loaded by bot/faq_store.py)."""
+    try:
+        yield
+    finally:
+        await cache_of(rt.services).close()
+
+
+@contextlib.asynccontextmanager
+async def _keep_warm(rt: Runtime) -> AsyncIterator[None]:
+    """Soon after start: the admin overview and the content check, computed in the background (start-up does not wait);
+    then the numbers requested recently are recomputed shortly before they expire (bot/web/dashboard/cache.py)."""
+    task = asyncio.create_task(_warm(rt.services))
     try:
         yield
     finally:
@@ -113,10 +123,11 @@ async def _load_faq(rt: Runtime) -> AsyncIterator[None]:
         await cache_of(rt.services).close()
 
 
-async def _sync_faq(rt: Runtime) -> None:
-    while True:
-        await asyncio.sleep(FAQ_SYNC_SECONDS)
+async def _warm(services: Services) -> None:
+    await asyncio.sleep(WARM_DELAY_SECONDS)  # after start-up work (and short test runs: numbers seeded then show)
+    for name, job in (("overview", overview.warm_admin), ("content check", content_pages.validation)):
         try:
-            await questions.load_approved(rt.services)
+            await job(services)
         except Exception:
-            log.exception("dashboard: loading approved answers failed")
+            log.exception("dashboard: computing the %s at start-up failed", name)
+    await cache_of(services).keep_warm(WARM_EVERY_SECONDS)

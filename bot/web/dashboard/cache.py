@@ -3,7 +3,9 @@
 Overview numbers over 100,000 subscribers take several aggregate queries; officers do not need them to the
 second. A value is fresh for `ttl` seconds; after that the stale value is served at once while one background
 task recomputes it (stale-while-revalidate); past `max_stale` the request waits for a new value. One
-computation per key at a time, a bounded number of keys.
+computation per key at a time, a bounded number of keys. `keep_warm()` (a background loop started with the
+app) also recomputes, shortly before they expire, the entries requested in the last `recent` seconds, so an
+officer who comes back gets numbers at most a minute old without waiting.
 """
 
 from __future__ import annotations
@@ -21,46 +23,79 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+Compute = Callable[[], Awaitable[Any]]
+
+
 @dataclass
 class Entry:
     value: Any
     at: float  # monotonic time of the computation
     wall: dt.datetime  # when it was computed, shown on the page
+    compute: Compute  # how to recompute it (kept for keep_warm)
+    used: float  # monotonic time it was last requested
 
 
 class StatsCache:
     def __init__(self, ttl: float = 60.0, max_stale: float = 600.0, size: int = 256,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:  # fmt: skip
+                 clock: Callable[[], dt.datetime] | None = None, *, ahead: float = 10.0, recent: float = 300.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
         self.ttl, self.max_stale, self.size = ttl, max_stale, size
+        self.ahead, self.recent = ahead, recent  # refresh `ahead` s before expiry if used in the last `recent` s
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.monotonic = monotonic
+        self.pinned: set[Hashable] = set()  # always kept warm (the admin overview), requested or not
         self._entries: OrderedDict[Hashable, Entry] = OrderedDict()
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._refreshing: set[Hashable] = set()
+        self._generation = 0
 
-    async def get(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> tuple[Any, dt.datetime]:
+    async def get(self, key: Hashable, compute: Compute) -> tuple[Any, dt.datetime]:
         """(value, computed at): cached, stale-and-refreshing, or computed now."""
+        now = self.monotonic()
         entry = self._entries.get(key)
-        age = time.monotonic() - entry.at if entry else None
-        if entry is not None and age is not None and age < self.ttl:
+        if entry is not None and now - entry.at < self.max_stale:
+            entry.used = now
             self._entries.move_to_end(key)
-            return entry.value, entry.wall
-        if entry is not None and age is not None and age < self.max_stale:
-            if key not in self._refreshing:
-                self._refreshing.add(key)
-                task = asyncio.create_task(self._refresh(key, compute))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            if now - entry.at >= self.ttl:
+                self._spawn(key, compute)
             return entry.value, entry.wall
         async with self._lock(key):
             fresh = self._entries.get(key)
-            if fresh is not None and time.monotonic() - fresh.at < self.ttl:
+            if fresh is not None and self.monotonic() - fresh.at < self.ttl:
                 return fresh.value, fresh.wall
             return await self._compute(key, compute)
+
+    def refresh_due(self) -> int:
+        """Start a background recomputation of every entry requested in the last `recent` seconds (or pinned)
+        that expires within `ahead` seconds (or has expired); returns how many were started."""
+        now, started = self.monotonic(), 0
+        for key, entry in list(self._entries.items()):
+            wanted = key in self.pinned or now - entry.used <= self.recent
+            if wanted and now - entry.at >= self.ttl - self.ahead:
+                started += self._spawn(key, entry.compute)
+        return started
+
+    async def keep_warm(self, every: float = 5.0) -> None:
+        """Forever: refresh_due() every `every` seconds (a background task of the app)."""
+        while True:
+            await asyncio.sleep(every)
+            self.refresh_due()
 
     def clear(self) -> None:
         """Forget every value (after an action that changes the numbers a lot, and in tests)."""
         self._entries.clear()
+        self._generation += 1  # a computation still running stores nothing
+
+    def _spawn(self, key: Hashable, compute: Compute) -> bool:
+        """One background refresh of `key` at a time."""
+        if key in self._refreshing:
+            return False
+        self._refreshing.add(key)
+        task = asyncio.create_task(self._refresh(key, compute))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
 
     def _lock(self, key: Hashable) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -70,19 +105,26 @@ class StatsCache:
             lock = self._locks[key] = asyncio.Lock()
         return lock
 
-    async def _compute(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> tuple[Any, dt.datetime]:
+    async def _compute(self, key: Hashable, compute: Compute) -> tuple[Any, dt.datetime]:
+        generation = self._generation
         value = await compute()
-        entry = Entry(value, time.monotonic(), self.clock())
+        old = self._entries.get(key)
+        now = self.monotonic()
+        entry = Entry(value, now, self.clock(), compute, old.used if old is not None else now)
+        if generation != self._generation:
+            return entry.value, entry.wall
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
         return entry.value, entry.wall
 
-    async def _refresh(self, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> None:
+    async def _refresh(self, key: Hashable, compute: Compute) -> None:
         try:
             async with self._lock(key):
-                await self._compute(key, compute)
+                entry = self._entries.get(key)  # another request may have just recomputed it
+                if entry is None or self.monotonic() - entry.at >= self.ttl - self.ahead:
+                    await self._compute(key, compute)
         except Exception:
             log.exception("dashboard: recomputing %r failed; the old numbers stay", key)
         finally:

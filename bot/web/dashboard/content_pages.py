@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,16 +12,14 @@ from sqlmodel import col, select
 from bot import learning_texts as t
 from bot.context import Services
 from bot.db.models_dashboard import FaqProposal
+from bot.faq_store import entry_of
 from bot.messages import Choice, Reply
 from bot.render import numbered
-from bot.web.dashboard import proposals
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.common import Route
 from bot.web.dashboard.render import not_found, render
 from content.catalog import CheckReport, check_catalog
 from content.schema import FaqEntry, Module
-
-CHECK_TTL = 60.0  # seconds a validation run is reused (it reads every YAML file)
 
 
 @dataclass
@@ -62,13 +59,13 @@ def quiz_messages(mod: Module) -> list[dict[str, Any]]:
 
 
 async def validation(services: Services) -> CheckReport:
-    """`hocbot content check`, run off the event loop and reused for a minute."""
-    cached = services.extras.get("dashboard_check")
-    if cached is not None and time.monotonic() - cached[0] < CHECK_TTL:
-        report: CheckReport = cached[1]
-        return report
-    report = await asyncio.to_thread(check_catalog)
-    services.extras["dashboard_check"] = (time.monotonic(), report)
+    """`hocbot content check`, once per process (at start-up, off the event loop): the catalog served is the one
+    loaded at start, so the report of the content folder then is the one that matches it until a restart."""
+    holder: dict[str, Any] = services.extras.setdefault("content_check", {"lock": asyncio.Lock()})
+    async with holder["lock"]:
+        if "report" not in holder:
+            holder["report"] = await asyncio.to_thread(check_catalog)
+    report: CheckReport = holder["report"]
     return report
 
 
@@ -81,7 +78,7 @@ def routes(services: Services) -> list[Route]:
         report = await validation(services)
         async with services.db.session() as s:
             stmt = select(FaqProposal).where(col(FaqProposal.status) == "approved").order_by(col(FaqProposal.id))
-            approved = [await proposals.entry_of(s, p) for p in (await s.exec(stmt)).all()]
+            approved = [await entry_of(s, p) for p in (await s.exec(stmt)).all()]
         catalog = services.catalog
         faq = [(e, source_titles(e), False) for e in catalog.faq] + [(e, source_titles(e), True) for e in approved]
         return render("content.html", dash=dash, active="content", report=report, modules=catalog.modules,

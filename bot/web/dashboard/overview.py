@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Services
 from bot.db.models import Group
-from bot.officers import OfficerInfo, group_in_scope, groups_in_scope
+from bot.officers import CLI_ADMIN, OfficerInfo, group_in_scope, groups_in_scope
 from bot.web.dashboard import charts, stats
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
@@ -56,29 +56,43 @@ def scope_key(officer: OfficerInfo) -> tuple[Any, ...]:
     return ("admin",) if officer.is_admin else ("scope", tuple(sorted(officer.scopes)))
 
 
+def overview_key(officer: OfficerInfo) -> tuple[Any, ...]:
+    return ("overview", *scope_key(officer))
+
+
+async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str, Any]:
+    """Totals, one row per unit in scope, and the charts (read-only: no SQLite write lock while counting)."""
+    now = services.now()
+    async with services.db.read_session() as s:
+        groups = await groups_in_scope(s, officer)
+        rows = await stats.overview(s, services.settings, officer, groups, now)
+        ids = None if officer.is_admin else [g.id for g in groups if g.id is not None]
+        cond = await stats.scope_condition(s, officer, ids)
+        pair = await chart_pair(s, services, cond, now)
+    return {"total": rows[0], "units": rows[1:], **pair}
+
+
+async def group_numbers(services: Services, gid: int) -> dict[str, Any]:
+    now = services.now()
+    async with services.db.read_session() as s:
+        cond = await outbox.groups_condition(s, [gid])
+        n = await stats.totals(s, cond, stats.monday_of(services.settings, now))
+        recipients = await stats.count_recipients(s, [gid])
+        pair = await chart_pair(s, services, cond, now)
+    return {"n": n, "recipients": recipients, **pair}
+
+
+async def warm_admin(services: Services) -> None:
+    """At start-up: the admin overview (the heaviest page) into the cache before anyone asks, kept warm since."""
+    cache, key = cache_of(services), overview_key(CLI_ADMIN)
+    cache.pinned.add(key)
+    await cache.get(key, lambda: overview_numbers(services, CLI_ADMIN))
+
+
 def routes(services: Services) -> list[Route]:
-    async def overview_numbers(officer: OfficerInfo) -> dict[str, Any]:
-        now = services.now()
-        async with services.db.session() as s:
-            groups = await groups_in_scope(s, officer)
-            rows = await stats.overview(s, services.settings, officer, groups, now)
-            ids = None if officer.is_admin else [g.id for g in groups if g.id is not None]
-            cond = await stats.scope_condition(s, officer, ids)
-            pair = await chart_pair(s, services, cond, now)
-        return {"total": rows[0], "units": rows[1:], **pair}
-
-    async def group_numbers(gid: int) -> dict[str, Any]:
-        now = services.now()
-        async with services.db.session() as s:
-            cond = await outbox.groups_condition(s, [gid])
-            n = await stats.totals(s, cond, stats.monday_of(services.settings, now))
-            recipients = await stats.count_recipients(s, [gid])
-            pair = await chart_pair(s, services, cond, now)
-        return {"n": n, "recipients": recipients, **pair}
-
     async def overview_page(request: web.Request, dash: Dash) -> web.StreamResponse:
         officer = dash.officer
-        data, at = await cache_of(services).get(("overview", *scope_key(officer)), lambda: overview_numbers(officer))
+        data, at = await cache_of(services).get(overview_key(officer), lambda: overview_numbers(services, officer))
         total = data["total"]
         return render("overview.html", dash=dash, active="overview", cards=cards(total.n), computed_at=at,
                       open_questions=total.n.get("open_questions"), **data)  # fmt: skip
@@ -91,7 +105,7 @@ def routes(services: Services) -> list[Route]:
                 return not_found(dash)
             if not group_in_scope(dash.officer, group):
                 return await refuse(s, dash, "dashboard.group", {"group_id": gid})
-        data, at = await cache_of(services).get(("group", gid), lambda: group_numbers(gid))
+        data, at = await cache_of(services).get(("group", gid), lambda: group_numbers(services, gid))
         return render("group.html", dash=dash, active="overview", group=group, cards=cards(data["n"]),
                       computed_at=at, **data)  # fmt: skip
 

@@ -1,5 +1,5 @@
-"""Officer-written FAQ answers: unanswered questions grouped when similar, proposals, and approval into a
-live FAQ entry (added to the running search index at once, stored in the DB, reloaded at start)."""
+"""Officer-written FAQ answers, the dashboard's workflow: unanswered questions grouped when similar,
+proposals, and approval into a live FAQ entry (bot/faq_store.py turns it into one and publishes it)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
-from content.schema import FAQ_ANSWER_MAX, QUESTION_MAX, FaqEntry, Source
+from bot.faq_store import entry_of, publish
+from content.schema import FAQ_ANSWER_MAX, QUESTION_MAX, FaqEntry
 from content.textnorm import content_syllables, syllables
 
-SOURCE = Source(id="hkh-canbo", title="Hội Khuyến học (cán bộ trả lời, đã duyệt)", kind="web")
 SIMILAR = 0.5  # Jaccard of folded content syllables from which two questions are "the same question"
 MAX_OPEN = 300
-MAX_ALTERNATIVES = 12
 
 
 @dataclass
@@ -106,24 +105,6 @@ async def propose(s: AsyncSession, question: str, answer: str, ids: list[int], a
     return p
 
 
-async def entry_of(s: AsyncSession, p: FaqProposal) -> FaqEntry:
-    """The FAQ entry of a proposal; the grouped questions become its alternative wordings."""
-    ids = json.loads(p.unanswered_ids or "[]")
-    texts = (await s.exec(select(UnansweredQuestion.question).where(col(UnansweredQuestion.id).in_(ids)))).all()
-    alternatives = [t for t in dict.fromkeys(texts) if t and t.strip() != p.question.strip()][:MAX_ALTERNATIVES]
-    return FaqEntry(id=f"web-{p.id}", question=p.question, alternatives=alternatives, answer=p.answer,
-                    sources=[SOURCE.id], tags=["dashboard"])  # fmt: skip
-
-
-def publish(services: Any, entry: FaqEntry) -> None:
-    """Searchable from now on, in this process (answers and suggestions use the same index)."""
-    catalog = services.catalog
-    if catalog is not None and SOURCE.id not in catalog.sources:
-        catalog.sources[SOURCE.id] = SOURCE
-    if services.search is not None:
-        services.search.add_entry(entry)
-
-
 async def approve(s: AsyncSession, services: Any, p: FaqProposal, actor: str, now: dt.datetime) -> FaqEntry:
     """Turn a pending proposal into a FAQ entry; its questions are marked answered. Raises ValueError."""
     try:
@@ -137,27 +118,5 @@ async def approve(s: AsyncSession, services: Any, p: FaqProposal, actor: str, no
     p.status, p.faq_id, p.decided_by, p.decided_at = "approved", entry.id, actor, now
     s.add(p)
     await s.flush()
-    publish(services, entry)
-    _published(services).add(p.id or 0)
+    publish(services, entry, p.id)
     return entry
-
-
-def _published(services: Any) -> set[int]:
-    seen: set[int] = services.extras.setdefault("dashboard_faq_published", set())
-    return seen
-
-
-async def load_approved(services: Any) -> int:
-    """Approved answers not yet in this process's search index (all of them at start; later, those another
-    worker approved). Returns how many were added."""
-    seen = _published(services)
-    async with services.db.session() as s:
-        stmt = select(FaqProposal).where(col(FaqProposal.status) == "approved")
-        if seen:
-            stmt = stmt.where(col(FaqProposal.id).not_in(sorted(seen)))
-        rows = (await s.exec(stmt.order_by(col(FaqProposal.id)))).all()
-        entries = [(p.id, await entry_of(s, p)) for p in rows]
-    for pid, entry in entries:
-        publish(services, entry)
-        seen.add(pid or 0)
-    return len(entries)

@@ -13,8 +13,6 @@ from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.common import Route, audit, field, match_int, see_other
 from bot.web.dashboard.render import not_found, refuse, render
 
-load_approved = proposals.load_approved
-
 STATUS_LABELS = {"pending": "Chờ duyệt", "approved": "Đã duyệt", "rejected": "Không duyệt"}
 PROPOSAL_LIMIT = 100
 SHOWN = 40  # groups of questions on the page, most asked first
