@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -39,13 +38,7 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-# The committed pictures are refreshed only on request (HOCBOT_UPDATE_SCREENSHOTS=1), so a test run
-# leaves the working tree clean; otherwise they go to the temporary directory.
-SCREENSHOTS = (
-    Path(__file__).resolve().parent / "screenshots"
-    if os.environ.get("HOCBOT_UPDATE_SCREENSHOTS")
-    else Path(tempfile.gettempdir()) / "hocbot-screenshots"
-)
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -152,12 +145,12 @@ class Dashboard:
         return int(found.group(0).replace(".", ""))
 
     async def shot(self, name: str, *, db_url: str = "sqlite", full_page: bool = False) -> Path | None:
-        """A PNG of what the officer sees (tests/screenshots/NAME.png with HOCBOT_UPDATE_SCREENSHOTS=1).
+        """A PNG of what the officer sees, for the README (tests/screenshots/NAME.png).
 
         Written by the SQLite run only, so a PostgreSQL run does not rewrite the same pictures."""
         if not db_url.startswith("sqlite"):
             return None
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        SCREENSHOTS.mkdir(exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         await self.page.screenshot(path=str(path), full_page=full_page, animations="disabled")
         return path
