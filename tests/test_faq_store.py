@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ from tests.harness import WebUser, running_bot
 QUESTION = "Sân bóng của xã mở cửa lúc mấy giờ?"
 ANSWER = "Sân bóng của xã mở cửa từ 6 giờ đến 20 giờ mỗi ngày, kể cả thứ Bảy và Chủ nhật."
 OTHER = "Làm sao đăng ký lớp học bơi cho trẻ em?"
+HOCBOT = str(Path(sys.executable).with_name("hocbot"))  # the installed console script
 
 
 async def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, Any]]:
@@ -63,6 +67,13 @@ async def test_approved_answer_reaches_hocbot_ask_and_survives_a_restart(
     [item] = await cli(capsys, "ask", "--json", "Sân bóng xã mở cửa lúc mấy giờ ạ")
     assert (item["refused"], item["answer"]) == (False, ANSWER)
     assert item["sources"] == [{"id": SOURCE.id, "title": SOURCE.title}]
+
+    chat = await asyncio.to_thread(  # the terminal chat, a process of its own, knows it too
+        subprocess.run, [HOCBOT, "chat"], input="1\nBỏ qua\nBỏ qua\nsan bong xa mo cua luc may gio\n",
+        capture_output=True, text=True, timeout=60, env={**os.environ, "DATABASE_URL": db_url},
+    )
+    assert chat.returncode == 0, chat.stderr
+    assert ANSWER in chat.stdout and SOURCE.title in chat.stdout
 
     async with running_bot(settings) as bot, aiohttp.ClientSession() as http:  # a new process knows it
         citizen = WebUser(bot.url, http)

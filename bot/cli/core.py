@@ -50,10 +50,12 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime, build_services
     from bot.channels.console import ConsoleChannel
+    from bot.faq_store import load_approved
 
     services = await build_services(settings)
     rt = build_runtime(services, with_platforms=False)
     try:
+        await load_approved(services)  # officers' approved answers, as `hocbot run` knows them
         await ConsoleChannel(rt.dispatcher, user=args.user).run()
     finally:
         await services.db.dispose()
