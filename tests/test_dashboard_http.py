@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import col, select
+from yarl import URL
 
 from bench.broadcast import add_group, seed_subscribers
 from bot.context import Services
@@ -165,8 +166,13 @@ async def test_login_link_works_once_then_logout(db_url: str, monkeypatch: pytes
         await again.post(path, {}, csrf=False, status=403)
         await again.get("/dashboard/", status=303)  # still not logged in
 
-        await d.post("/dashboard/logout", {})
-        await d.get("/dashboard/", status=303)
+        copied = client()  # the cookie copied off this browser before the logout (a shared office PC)
+        copied.cookie_jar.update_cookies({c.key: c.value for c in http.cookie_jar}, URL(bot.url))
+        async with copied:
+            await Dash(bot.url, copied).get("/dashboard/", status=200)
+            await d.post("/dashboard/logout", {})
+            await d.get("/dashboard/", status=303)
+            await Dash(bot.url, copied).get("/dashboard/", status=303)  # ended on the server, not only here
         assert [a.allowed for a in await audits(db, action="dashboard.login")] == [True, False]
 
         citizen = WebUser(bot.url, other)  # /web is for officers only

@@ -17,7 +17,8 @@ USERS_PLACE = Index("ix_users_place_lower", _users.c.province, func.lower(_users
 
 
 class LoginToken(SQLModel, table=True):
-    """A one-time dashboard login link: valid until `expires_at`, consumed once (`used_at`)."""
+    """A one-time dashboard login link: valid until `expires_at`, consumed once (`used_at`); the session it
+    opened lasts until `ended_at` (logout), whatever copies of its cookie exist."""
 
     __tablename__ = "login_tokens"
 
@@ -30,6 +31,7 @@ class LoginToken(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime = Field(index=True)
     used_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
 
 
 class FaqProposal(SQLModel, table=True):

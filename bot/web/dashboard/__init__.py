@@ -61,7 +61,7 @@ def login_routes(services: Services) -> list[tuple[str, str, RouteFn]]:
     async def logout(request: web.Request, dash: auth.Dash) -> web.Response:
         async with services.db.session() as s:
             await repo.audit(s, auth.web_actor(dash.officer), "dashboard.logout")
-        (await get_session(request)).invalidate()
+            await auth.end_session(s, await get_session(request), services.now())
         raise web.HTTPSeeOther("/dashboard/login")
 
     return [

@@ -155,9 +155,23 @@ async def _save(request: web.Request, storage: EncryptedCookieStorage, response:
 async def start_session(request: web.Request, row: LoginToken) -> Session:
     """A brand-new session (never reuse one from before the login) with its CSRF token."""
     session = await new_session(request)
-    session.update({"ch": row.channel, "ext": row.external_id, "csrf": secrets.token_urlsafe(24),
+    session.update({"ch": row.channel, "ext": row.external_id, "tid": row.id, "csrf": secrets.token_urlsafe(24),
                     "exp": (utcnow() + dt.timedelta(seconds=SESSION_MAX_AGE)).timestamp()})
     return session
+
+
+async def session_live(s: AsyncSession, tid: Any) -> bool:
+    """The session's login has not been ended (logout); the row is read by its primary key."""
+    row = await s.get(LoginToken, tid) if isinstance(tid, int) else None
+    return row is not None and row.ended_at is None
+
+
+async def end_session(s: AsyncSession, session: Session, now: dt.datetime) -> None:
+    """Logout: the login row is marked ended (so a copied cookie stops working too), the cookie cleared."""
+    tid = session.get("tid")
+    if isinstance(tid, int):
+        await s.execute(update(LoginToken).where(col(LoginToken.id) == tid).values(ended_at=now))
+    session.invalidate()
 
 
 def csrf_ok(session: Session, sent: str | None) -> bool:
@@ -179,6 +193,10 @@ def page(services: Services) -> Callable[[Handler], Callable[[web.Request], Awai
                     raise web.HTTPSeeOther("/dashboard/login")
                 raise web.HTTPUnauthorized(text="Phiên đăng nhập đã hết. Hãy đăng nhập lại.")
             async with services.db.session() as s:
+                if not await session_live(s, session.get("tid")):  # logged out: every copy of the cookie ends
+                    session.invalidate()
+                    raise web.HTTPSeeOther("/dashboard/login") if request.method == "GET" else web.HTTPUnauthorized(
+                        text="Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại.")
                 officer = await find_officer(s, services.settings, str(ch), str(ext))
                 if officer is None:  # the officer was removed since the login
                     await repo.audit(s, f"{ch}:{ext}", "dashboard.denied", request.path, allowed=False)
