@@ -274,9 +274,16 @@ async def pacer_background(rt: Runtime) -> AsyncIterator[None]:
 
 
 def install(rt: Runtime) -> None:
-    s = rt.settings
-    rt.services.extras["pacer"] = Pacer(
-        rt.services.db, rt.channels, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
-        per_chat=s.per_chat_interval, resume_at=lambda t: defer_quiet(t, s.quiet_window, s.tz),
+    s, services = rt.settings, rt.services
+
+    def resume_at(now: dt.datetime) -> dt.datetime:
+        """Quiet hours are judged on the bot's clock (`Services.now`, the one campaigns fire on), so the two agree;
+        in production that clock is the real one and this is `defer_quiet(now)`."""
+        clock = services.now()
+        return now + (defer_quiet(clock, s.quiet_window, s.tz) - clock)
+
+    services.extras["pacer"] = Pacer(
+        services.db, rt.channels, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
+        per_chat=s.per_chat_interval, resume_at=resume_at,
     )
     rt.background.append(pacer_background)
