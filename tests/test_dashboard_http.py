@@ -8,6 +8,7 @@ import asyncio
 import csv
 import datetime as dt
 import io
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -366,6 +367,18 @@ async def test_broadcast_composed_in_the_dashboard_is_delivered_and_reported(db_
         assert {row[1]: row[3] for row in xrows[1:]} == by_name
         assert [a.actor for a in await audits(db, action="dashboard.broadcast.send")] == [f"web:telegram:{ADMIN}"]
         assert len(await audits(db, action="dashboard.export")) == 2
+
+        for _ in range(100):  # the pacer marks it done; the next view keeps its final counts on the row
+            async with db.session() as s:
+                if (row := await s.get(Broadcast, bid)) is not None and row.status == "done":
+                    break
+            await asyncio.sleep(0.05)
+        for _ in range(2):  # counted from the deliveries, then read from the row: the same numbers
+            listing = (await d.get("/dashboard/broadcasts")).split(f'data-broadcast-id="{bid}"')[1].split("</tr>")[0]
+            assert re.findall(r'<td class="num">(\d+)</td>', listing) == ["12", "0", "1", "0"]
+        async with db.session() as s:
+            row = await s.get(Broadcast, bid)
+            assert row is not None and json.loads(row.final_counts or "{}") == {"sent": 12, "blocked": 1}
     tg.assert_clean()
 
 

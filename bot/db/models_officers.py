@@ -65,6 +65,7 @@ class Broadcast(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)
     finished_at: dt.datetime | None = None
     report_sent: bool = False
+    final_counts: str | None = Field(default=None, sa_column=Column(Text))  # JSON {state: n} once finished
 
 
 class Delivery(SQLModel, table=True):

@@ -1,14 +1,14 @@
 """One broadcast: the draft preview (Telegram and Zalo), then the live progress, the per-recipient report and
-its CSV / XLSX downloads. Counts come from one GROUP BY; a finished broadcast's counts are cached."""
+its CSV / XLSX downloads. Counts come from one GROUP BY; a finished broadcast's counts are kept on its row."""
 
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
+import json
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,7 +28,6 @@ PAGE_ROWS = 100
 STATES = ("queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped")
 FINISHED = ("done", "cancelled")
 OPEN = ("queued", "sending")
-CACHE_SIZE = 2000
 STATUS_LABELS = {"draft": "Bản nháp", "queued": "Đang chờ gửi", "sending": "Đang gửi", "done": "Đã gửi xong",
                  "cancelled": "Đã hủy"}  # fmt: skip
 
@@ -48,9 +47,13 @@ async def all_groups(s: AsyncSession) -> dict[int, Group]:
 
 
 async def counts_for(services: Services, s: AsyncSession, bs: list[Broadcast]) -> dict[int, dict[str, int]]:
-    """Deliveries per state for these broadcasts: one GROUP BY for those not finished and cached yet."""
-    cache: OrderedDict[int, dict[str, int]] = services.extras.setdefault("dashboard_counts", OrderedDict())
-    out = {b.id: cache[b.id] for b in bs if b.id is not None and b.id in cache}
+    """Deliveries per state for these broadcasts: one GROUP BY for those still open. A finished broadcast's counts
+    no longer change, so the first count after it finished is kept on its row (`final_counts`) and read from there.
+    """
+    out: dict[int, dict[str, int]] = {}
+    for b in bs:
+        if b.id is not None and b.final_counts:
+            out[b.id] = {**dict.fromkeys(STATES, 0), **json.loads(b.final_counts)}
     need = [b.id for b in bs if b.id is not None and b.id not in out]
     for bid in need:
         out[bid] = dict.fromkeys(STATES, 0)
@@ -62,13 +65,20 @@ async def counts_for(services: Services, s: AsyncSession, bs: list[Broadcast]) -
         )
         for bid, state, n in (await s.execute(stmt)).all():
             out[int(bid)][str(state)] = int(n)
-    for b in bs:
-        c = out.get(b.id or 0)
-        if c is not None and b.status in FINISHED and not any(c[st] for st in OPEN_STATES) and b.id not in cache:
-            cache[b.id or 0] = c
-            while len(cache) > CACHE_SIZE:
-                cache.popitem(last=False)
-    return {k: v for k, v in out.items() if k is not None}
+    final = {b.id: out[b.id] for b in bs if b.id in need and b.status in FINISHED
+             and not any(out[b.id][st] for st in OPEN_STATES)}  # fmt: skip
+    if final:
+        await _keep_final(services, final)
+    return out
+
+
+async def _keep_final(services: Services, final: dict[int, dict[str, int]]) -> None:
+    """Store finished broadcasts' counts on their rows (only where none are stored yet)."""
+    async with services.db.session() as w:
+        for bid, counts in final.items():
+            kept = json.dumps({k: v for k, v in counts.items() if v})
+            await w.execute(update(Broadcast).where(col(Broadcast.id) == bid, col(Broadcast.final_counts).is_(None))
+                            .values(final_counts=kept))  # fmt: skip
 
 
 def progress(b: Broadcast, c: dict[str, int]) -> dict[str, Any]:
