@@ -216,7 +216,9 @@ async def seed(db: Database, *, users: int, deliveries: int) -> dict[str, int]:
         counts |= await _broadcasts(conn, sql, users, deliveries)
         counts |= await _learning(conn, sql, users)
         counts |= await _campaigns(conn, sql)
-    async with db.engine.begin() as conn:
-        if sql.pg:  # what autovacuum does within a minute of a bulk load
-            await conn.execute(text("ANALYZE"))
+    if sql.pg:  # what autovacuum does soon after a bulk load (statistics, and the visibility map that
+        # index-only scans need); VACUUM runs outside a transaction
+        async with db.engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.execute(text("VACUUM ANALYZE"))
     return counts
