@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.engine import Database
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
+from bot.tasks import running
 from content.schema import FaqEntry, Source
 
 if TYPE_CHECKING:
@@ -96,13 +97,8 @@ async def load_approved(services: Any) -> int:
 async def keep_loaded(rt: Runtime) -> AsyncIterator[None]:
     """Background work of `hocbot run`: load at start, then every minute those approved on another worker."""
     await load_approved(rt.services)
-    task = asyncio.create_task(_sync(rt.services))
-    try:
+    async with running(_sync(rt.services)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def _sync(services: Any) -> None:

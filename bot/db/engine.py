@@ -47,13 +47,7 @@ class Database:
                 await stack.enter_async_context(self._write_lock)
                 token = self._holder.set(True)
                 stack.callback(self._holder.reset, token)
-            session = await stack.enter_async_context(self._maker())
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+            yield await stack.enter_async_context(self._unit_of_work())
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
@@ -61,6 +55,12 @@ class Database:
         so a long read does not hold up writers (WAL readers see a snapshot). Callers must not write: nothing
         is written (the commit only ends the read transaction, keeping loaded objects usable). On PostgreSQL it
         is an ordinary session."""
+        async with self._unit_of_work() as session:
+            yield session
+
+    @asynccontextmanager
+    async def _unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """A session that commits when the block ends normally and rolls back otherwise."""
         async with self._maker() as session:
             try:
                 yield session

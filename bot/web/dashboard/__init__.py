@@ -17,6 +17,7 @@ from aiohttp_session import get_session
 
 from bot.context import Services
 from bot.db import repo
+from bot.tasks import running
 from bot.web.dashboard import auth, broadcasts, campaigns, content_pages, overview, questions
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
@@ -113,14 +114,8 @@ async def _close_cache(rt: Runtime) -> AsyncIterator[None]:
 async def _keep_warm(rt: Runtime) -> AsyncIterator[None]:
     """Soon after start: the admin overview and the content check, computed in the background (start-up does not wait);
     then the numbers requested recently are recomputed shortly before they expire (bot/web/dashboard/cache.py)."""
-    task = asyncio.create_task(_warm(rt.services))
-    try:
+    async with running(_warm(rt.services)):  # the cache itself is closed by _close_cache, entered before this
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        await cache_of(rt.services).close()
 
 
 async def _warm(services: Services) -> None:
