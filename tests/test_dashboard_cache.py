@@ -89,3 +89,15 @@ async def test_clear_drops_a_computation_already_running() -> None:
     count.gate.set()
     assert (await task)[0] == 1
     assert (await cache.get("k", count))[0] == 2  # the pre-clear value was not kept
+
+
+async def test_fresh_counts_now_and_the_next_page_reuses_it() -> None:
+    """The compose form counts the recipients now (a cached 0 must not stop a broadcast); the draft page it
+    redirects to shows that count without counting again."""
+    clock, count = Clock(), Counter()
+    cache = StatsCache(ttl=60, max_stale=600, monotonic=clock)
+    assert (await cache.get("recipients", count))[0] == 1
+    clock.t += 10  # still fresh, yet the form wants the latest number
+    assert (await cache.fresh("recipients", count))[0] == 2 and count.runs == 2
+    assert (await cache.get("recipients", count))[0] == 2 and count.runs == 2
+    await cache.close()

@@ -102,11 +102,20 @@ def previews(b: Broadcast) -> dict[str, Any]:
     return {"reply": reply, "zalo_text": numbered(reply)}
 
 
-def routes(services: Services) -> list[Route]:
-    async def recipients(sel: outbox.GroupSel) -> int:
-        async with services.db.session() as s:
+async def reach(services: Services, sel: outbox.GroupSel, *, fresh: bool = False) -> int:
+    """How many people a broadcast to `sel` reaches, through the number cache (`fresh`: counted now)."""
+
+    async def count() -> int:
+        async with services.db.read_session() as s:
             return await stats.count_recipients(s, sel)
 
+    cache = cache_of(services)
+    key = ("recipients", "all" if sel == "all" else tuple(sorted(sel)))
+    value, _ = await (cache.fresh if fresh else cache.get)(key, count)
+    return int(value)
+
+
+def routes(services: Services) -> list[Route]:
     async def load(s: AsyncSession, dash: Dash, request: web.Request, action: str) -> Broadcast | web.Response:
         b = await s.get(Broadcast, match_int(request))
         if b is None:
@@ -130,10 +139,8 @@ def routes(services: Services) -> list[Route]:
             groups = await all_groups(s)
             names = group_label([groups[i] for i in sel if i in groups] if sel != "all" else [], sel)
             if b.status == "draft":
-                key = ("recipients", "all" if sel == "all" else tuple(sorted(sel)))
-                n, _ = await cache_of(services).get(key, lambda: recipients(sel))
                 return render("broadcast_draft.html", dash=dash, active="broadcasts", b=b, groups=names,
-                              recipients=n, **previews(b))  # fmt: skip
+                              recipients=await reach(services, sel), **previews(b))  # fmt: skip
             p = progress(b, (await counts_for(services, s, [b]))[b.id])
             rows = await exports.delivery_rows(s, b.id, dash.settings.tz, limit=PAGE_ROWS,
                                                offset=(page - 1) * PAGE_ROWS, state=state)  # fmt: skip

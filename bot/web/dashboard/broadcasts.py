@@ -114,7 +114,7 @@ def routes(services: Services) -> list[Route]:
         async with services.db.session() as s:
             if await targets_allowed(s, dash, draft.sel) is None:
                 return await refuse(s, dash, "dashboard.broadcast.draft", {"groups": draft.sel})
-            if await stats.count_recipients(s, draft.sel) == 0:
+            if await view.reach(services, draft.sel, fresh=True) == 0:  # the draft page reuses this count
                 draft.errors.append(E_NOBODY)
             else:
                 label, data = button_of(draft.button or None)

@@ -66,6 +66,12 @@ class StatsCache:
                 return fresh.value, fresh.wall
             return await self._compute(key, compute)
 
+    async def fresh(self, key: Hashable, compute: Compute) -> tuple[Any, dt.datetime]:
+        """Computed now whatever is cached, and kept for the next get(): a form that must check the latest
+        number (a broadcast reaching nobody) saves the page it leads to from counting again."""
+        async with self._lock(key):
+            return await self._compute(key, compute)
+
     def refresh_due(self) -> int:
         """Start a background recomputation of every entry requested in the last `recent` seconds (or pinned)
         that expires within `ahead` seconds (or has expired); returns how many were started."""
