@@ -26,8 +26,9 @@ from bot.db.models import Identity
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
 from content.textnorm import fold
-from scheduler import campaign_store
-from scheduler.campaigns import tick
+from scheduler import campaign_store, outbox
+from scheduler.campaigns import button_of, tick
+from scheduler.lane import MAX_ATTEMPTS
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.fakes.zalo_bot_server import FakeBotUser, FakeZaloBot
@@ -298,6 +299,38 @@ async def test_campaign_fire_reaches_a_zalo_subscriber(db_url: str, zbot: FakeZa
         assert f"Bài 1/{len(m1.lessons)}: {m1.lessons[0].title}" in lesson
         assert text not in other.texts()
         assert await tick(services, at + dt.timedelta(minutes=5)) == []  # fired once
+
+
+async def test_a_pushed_message_that_never_arrived_does_not_change_what_1_means(
+    db_url: str, zbot: FakeZaloBot
+) -> None:
+    """The reminder offering “1. Học ngay” fails for good (5xx on every try): Lan never saw it, so her “1” is
+    still the menu's first item, not the lesson the lost message offered."""
+    m1 = CATALOG.modules[0]
+    async with running_bot(zalo_settings(db_url, zbot)) as bot:
+        services = bot.runtime.services
+        pacer = services.extras["pacer"]
+        pacer.backoff = 0.01
+        await add_group(services.db, PROVINCE, "locality", province=PROVINCE)
+        lan = zbot.user("z-lan", "Lan")
+        await onboard(lan)
+        zbot.fail_next(500, count=MAX_ATTEMPTS, method="sendMessage")
+        label, data = button_of(f"module:{m1.id}")
+        async with services.db.session() as s:
+            b = await outbox.create_broadcast(s, text="Học bài mới nhé!", created_by="cli", group_ids="all",
+                                              button_label=label, button_data=data)  # fmt: skip
+            await outbox.queue_broadcast(s, b)
+        pacer.wake()
+        assert b.id is not None
+        bid = b.id
+
+        async def failed() -> bool:
+            return (await states(services.db, bid)).get("z-lan") == "failed"
+
+        await wait_until(failed)
+        assert "Học bài mới nhé!" not in lan.texts()
+        (menu,) = await says(lan, "1")
+        assert "Chọn một mô-đun" in menu and "Bài 1/" not in menu
 
 
 # ---------------------------------------------------------------- Telegram and Zalo linked

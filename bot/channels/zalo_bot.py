@@ -139,18 +139,30 @@ def delivery_error(exc: ZaloError) -> DeliveryError:
     return Permanent(str(exc))
 
 
-async def remember_choices(db: Database, channel: str, chat_key: str, choices: Sequence[Choice]) -> None:
-    """A pushed message (broadcast, campaign, report) shown with numbered choices: “1” now means its first.
+async def push(
+    db: Database, channel: str, chat_key: str, choices: Sequence[Choice], send: Callable[[], Awaitable[SentInfo]]
+) -> SentInfo:
+    """Send a pushed message (broadcast, campaign, report) whose choices are shown as numbers: “1” means its first
+    choice from the moment it arrives, so they are remembered before sending. If the send fails, the user never
+    saw them: what “1” meant before comes back (unless the user has chosen something since).
 
     Replies to the user's own messages are remembered by the dispatcher; pushed ones only pass here.
     """
-    owner = select(col(Identity.user_id)).where(
-        col(Identity.channel) == channel, col(Identity.chat_id) == chat_key
-    )
+    if not choices:
+        return await send()
+    ours = pending_json(choices)
+    owners = select(col(Identity.user_id)).where(col(Identity.channel) == channel, col(Identity.chat_id) == chat_key)
     async with db.session() as s:
-        await s.execute(
-            update(User).where(col(User.id).in_(owner.scalar_subquery())).values(pending=pending_json(choices))
-        )
+        before = (await s.execute(select(col(User.id), col(User.pending)).where(col(User.id).in_(owners)))).all()
+        await s.execute(update(User).where(col(User.id).in_(owners)).values(pending=ours))
+    try:
+        return await send()
+    except Exception:
+        async with db.session() as s:
+            for user_id, pending in before:
+                await s.execute(update(User).where(col(User.id) == user_id, col(User.pending) == ours)
+                                .values(pending=pending))  # fmt: skip
+        raise
 
 
 async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
@@ -250,9 +262,8 @@ class ZaloBotChannel:
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message we push (outbox, reports): sent like a reply, its numbered choices remembered first,
         so a “1” typed the moment it arrives already means its first choice."""
-        if reply.choices:
-            await remember_choices(self.dispatcher.services.db, CHANNEL, chat_key, reply.choices)
-        return await self._reply(chat_key, reply)
+        db = self.dispatcher.services.db
+        return await push(db, CHANNEL, chat_key, reply.choices, lambda: self._reply(chat_key, reply))
 
     async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Send one reply as plain text (choices numbered) or a photo with its caption."""

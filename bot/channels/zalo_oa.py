@@ -20,7 +20,7 @@ from bot.channels.zalo_bot import (
     drain_stream,
     menu_hint,
     plain_text,
-    remember_choices,
+    push,
 )
 from bot.channels.zalo_bot_client import ZaloError, ZaloOutsideWindow
 from bot.channels.zalo_oa_client import (
@@ -170,9 +170,8 @@ class ZaloOAChannel:
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message we push (outbox, reports); choices shown as numbers are remembered for “1”, “2”…"""
-        if reply.choices and not _buttons(reply):  # before sending: a quick “1” must already find them
-            await remember_choices(self.db, CHANNEL, chat_key, reply.choices)
-        return await self._reply(chat_key, reply)
+        numbered = reply.choices if not _buttons(reply) else []  # buttons need no remembering
+        return await push(self.db, CHANNEL, chat_key, numbered, lambda: self._reply(chat_key, reply))
 
     async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Text with buttons for ≤ 5 choices, numbered text otherwise; Zalo errors become typed errors."""
