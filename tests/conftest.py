@@ -6,6 +6,8 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,8 +78,15 @@ def _backends() -> list[Any]:
 @pytest.fixture(params=_backends())
 def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     """A brand-new empty database URL for this test."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'hocbot.db'}"
+    with fresh_database(request.param, Path(tmp_path)) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in `folder`, or a PostgreSQL database created now and dropped after."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{folder / 'hocbot.db'}"
         return
     assert PG_URL is not None
     name = f"hocbot_t_{uuid.uuid4().hex[:12]}"

@@ -3,11 +3,9 @@ commune officer, and the bot (with the fake Telegram) that serves them, once per
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -15,7 +13,7 @@ from sqlmodel import col, select
 from bench.broadcast import add_group, seed_subscribers
 from bot.db.models import Identity, User
 from bot.db.models_officers import Officer, OfficerScope
-from tests.conftest import PG_URL, _pg_admin, make_settings
+from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import RunningBot, running_bot
 
@@ -45,21 +43,6 @@ class World:
         """Ninh Bình (every commune) and the club, without the one who unsubscribed."""
         c = self.chats
         return set(c["gia_vien"] + c["hoa_lu"] + c["ninh_binh"] + c["club"]) - {self.unsubscribed}
-
-
-@contextmanager
-def module_database(backend: str, folder: Path) -> Iterator[str]:
-    """Like conftest's db_url, but for a whole module: a SQLite file, or a fresh PostgreSQL database."""
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{folder / 'hocbot.db'}"
-        return
-    assert PG_URL is not None
-    name = f"hocbot_t_{uuid.uuid4().hex[:12]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @asynccontextmanager

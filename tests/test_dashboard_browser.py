@@ -28,8 +28,8 @@ from sqlmodel import select
 from bot.db.models import AuditLog
 from bot.db.models_officers import Broadcast
 from tests.browser import PHONE, Chromium, Dashboard, launch_browser, local_link, login_link, open_dashboard
-from tests.conftest import _backends
-from tests.dashboard_world import ADMIN, LEARNING, OFFICER, World, module_database, province
+from tests.conftest import _backends, fresh_database
+from tests.dashboard_world import ADMIN, LEARNING, OFFICER, World, province
 from tests.harness import RunningBot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # one Chromium, one bot per database
@@ -39,7 +39,7 @@ CSV_HEADER = ["Mã người nhận", "Tên", "Kênh", "Trạng thái", "Số l�
 
 @pytest.fixture(scope="module", params=_backends())
 def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with module_database(request.param, tmp_path_factory.mktemp("dash")) as url:
+    with fresh_database(request.param, tmp_path_factory.mktemp("dash")) as url:
         yield url
 
 
