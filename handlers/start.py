@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.callback import pack, unpack
+from bot.communes import known_spelling
 from bot.context import Ctx
 from bot.db import repo
 from bot.dispatcher import menu_reply
@@ -119,7 +120,7 @@ async def commune_skipped(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 @router.state(ASK_COMMUNE)
 async def commune_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    ctx.user.commune = normalise_commune(msg.text)
+    ctx.user.commune = await known_spelling(ctx.session, ctx.user.province, normalise_commune(msg.text))
     ctx.set_state(None)
     place = ", ".join(p for p in (ctx.user.commune, ctx.user.province) if p)
     return [Reply(texts.LOCALITY_SAVED.format(place=place)), menu_reply(texts.READY)]

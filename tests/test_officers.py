@@ -15,7 +15,7 @@ from bench.broadcast import add_group, seed_subscribers
 from bot.cli import main
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from bot.db.models import AuditLog, Group
+from bot.db.models import AuditLog, Group, User
 from bot.officers import OfficerInfo, ScopeError, check_targets, group_in_scope
 from scheduler import outbox
 
@@ -125,3 +125,34 @@ def test_cli_officers_groups_broadcast_status_stats_export(db_url: str, cli: Any
     assert len(list(csv.reader(io.StringIO(out)))) == 6
     code, out = cli("officer", "remove", "telegram:42")
     assert code == 0 and cli("officer", "list", "--json")[1] == "[]\n"
+
+
+async def test_a_commune_typed_without_accents_is_the_officers_commune(db_url: str, cli: Any) -> None:
+    """Lan typed “gia vien” before the commune's group existed, Bình typed “xa Gia Vien” after: both are in
+    “Gia Viễn”, so a broadcast to the commune reaches them; a neighbouring commune is not merged in."""
+    import aiohttp
+
+    from tests.conftest import make_settings
+    from tests.harness import WebUser, running_bot
+
+    async def onboard(user: WebUser, commune: str) -> str:
+        for text in ("/start", "dong y", "ninh binh", commune):
+            await user.says(text)
+        return user.all_text()
+
+    async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
+        lan, binh, an = WebUser(bot.url, http), WebUser(bot.url, http), WebUser(bot.url, http)
+        await onboard(lan, "gia vien")
+        assert "Đã lưu nơi ở: Gia Vien, Ninh Bình" in lan.all_text()  # no group yet: kept as typed
+        await onboard(an, "gia hung")
+        code, out = await asyncio.to_thread(cli, "group", "add", "Xã Gia Viễn", "--kind", "locality",
+                                            "--province", "ninh binh", "--commune", "Gia Viễn")  # fmt: skip
+        assert code == 0, out
+        assert "Đã lưu nơi ở: Gia Viễn, Ninh Bình" in await onboard(binh, "xa Gia Vien")
+        async with bot.runtime.services.db.session() as s:
+            gid = (await s.exec(select(Group.id).where(Group.name == "Xã Gia Viễn"))).one()
+            cond = await outbox.groups_condition(s, [gid])  # who a broadcast to the group is for
+            members = (await s.exec(select(User.display_name).where(cond))).all()
+            communes = set((await s.exec(select(User.commune))).all())
+        assert len(members) == 2  # Lan and Bình, not An
+        assert communes == {"Gia Viễn", "Gia Hung"}

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.communes import adopt_spelling
 from bot.db import repo
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
@@ -114,6 +115,8 @@ async def ensure_locality(s: AsyncSession, province: str, commune: str | None) -
     name = f"{commune}, {province}" if commune else province
     if (await s.exec(select(Group).where(Group.name == name))).first() is None:
         s.add(Group(name=name, title=name, kind="locality", province=province, commune=commune))
+        if commune:
+            await adopt_spelling(s, province, commune)
 
 
 async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -248,6 +251,8 @@ async def cmd_group_add(args: argparse.Namespace, settings: Settings) -> int:
         )
         s.add(g)
         await s.flush()
+        if args.kind == "locality" and province and commune:
+            await adopt_spelling(s, province, commune)
         await repo.audit(s, "cli", "group.add", {"group": args.name, "kind": args.kind})
         gid = g.id
     print(f"Đã tạo nhóm #{gid} “{args.name}” ({args.kind}).")
