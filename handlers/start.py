@@ -46,6 +46,8 @@ async def start(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Welcome; ask for consent the first time; join the group of a deep-link code."""
     replies: list[Reply] = []
     code = msg.args.strip()[:64]
+    if code == texts.GROUP_START:  # came from the pointer the bot posted in a group
+        code = ""
     if code:
         if ctx.consented:
             replies.append(await _join(ctx, code))
