@@ -37,7 +37,8 @@ class Inbound:
     chat_key: str | None = None  # where replies go; defaults to user_key
     poll_id: str | None = None
     option_ids: tuple[int, ...] = ()
-    private: bool = True
+    private: bool = True  # False in a group chat: only a pointer to the private chat is answered there
+    private_url: str = ""  # where this user can talk to the bot privately (a Telegram deep link)
 
     @property
     def reply_to(self) -> str:

@@ -122,7 +122,7 @@ class TelegramChannel:
                 await update.callback_query.answer()
             except Exception:  # an old query can't be answered; the press still counts
                 log.info("callback query %s not answerable", update.callback_query.id)
-        inbound = to_inbound(update)
+        inbound = to_inbound(update, self.app.bot.username or "")
         if inbound is None:
             return
         await self.dispatcher.handle(inbound, partial(self.send, inbound.reply_to))
