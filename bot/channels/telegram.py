@@ -20,7 +20,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import SentInfo
+from bot.channels.base import ChannelState, SentInfo
 from bot.channels.telegram_io import CHANNEL, SafeBot, guarded, markup, to_inbound
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
@@ -69,6 +69,12 @@ class TelegramChannel:
         self.app = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
+
+    @property
+    def state(self) -> ChannelState:
+        """/readyz: "retrying" while long polling fails (PTB keeps retrying), else "ok"."""
+        bot = self.app.bot
+        return "retrying" if isinstance(bot, SafeBot) and bot.poll_failing else "ok"
 
     @property
     def webhook_path(self) -> str | None:
