@@ -121,8 +121,8 @@ async def drain_stream(reply: Reply) -> None:
     if reply.stream is None:
         return
     text = ""
-    async for delta in reply.stream:
-        text += delta
+    async for preview in reply.stream:
+        text = preview
     reply.text = reply.text or text
     reply.stream = None
 
