@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.engine import Database
 from bot.db.models import Identity, User
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.throttle import Throttles
 
@@ -46,6 +47,7 @@ class Services:
     poll_sent_hooks: list[SentHook] = field(default_factory=list)
     throttles: Throttles = field(default_factory=Throttles)
     extras: dict[str, Any] = field(default_factory=dict)  # feature services by name (outbox, …)
+    metrics: Metrics = field(default_factory=Metrics)  # this process's numbers (GET /metrics)
 
     def now(self) -> dt.datetime:
         return self.clock()

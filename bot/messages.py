@@ -84,7 +84,7 @@ class Reply:
     image: str | None = None  # URL or local path of a photo
     keyboard: list[list[str]] | None = None  # persistent main-menu keyboard labels
     document: Document | None = None
-    stream: AsyncIterator[str] | None = None  # progressive text (LLM); `text` is filled when done
+    stream: AsyncIterator[str] | None = None  # previews (LLM): each the checked text so far; `text` set when done
     columns: int = 1  # buttons per row where buttons exist
     remove_keyboard: bool = False
 

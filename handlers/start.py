@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot import texts
 from bot.callback import pack, unpack
-from bot.communes import known_spelling
+from bot.communes import known_spelling, normalise_commune
 from bot.context import Ctx
 from bot.db import repo
 from bot.dispatcher import menu_reply
 from bot.messages import Choice, Inbound, Reply
 from bot.router import Router
-from content.provinces import find_province, normalise_commune, provinces
+from content.provinces import find_province, provinces
 
 router = Router("start")
 

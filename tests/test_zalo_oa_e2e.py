@@ -37,7 +37,8 @@ async def fake() -> AsyncIterator[FakeZaloOA]:
 
 def oa_settings(db_url: str, fake: FakeZaloOA, refresh: str, **extra: Any) -> Settings:
     return make_settings(
-        db_url, zalo_oa_app_id=fake.app_id, zalo_oa_secret_key=APP_SECRET, zalo_oa_webhook_secret=OA_SECRET, zalo_oa_refresh_token=refresh,
+        db_url, zalo_oa_app_id=fake.app_id, zalo_oa_secret_key=APP_SECRET, zalo_oa_webhook_secret=OA_SECRET,
+        zalo_oa_refresh_token=refresh,
         zalo_oa_api_base_url=fake.base_url, zalo_oa_oauth_base_url=fake.base_url, **extra,
     )
 
