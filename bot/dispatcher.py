@@ -13,6 +13,7 @@ from bot.channels.base import Blocked, DeliveryError, RetryLater, Sender
 from bot.context import Ctx, Services, UserFacingError
 from bot.db import repo
 from bot.locks import KeyedLocks
+from bot.logs import event_context, user_hash
 from bot.messages import Choice, Inbound, Kind, Reply
 from bot.render import plain_label
 from bot.router import Route, Router
@@ -49,7 +50,8 @@ class Dispatcher:
         metrics = self.services.metrics
         metrics.inbound.labels(msg.channel, str(msg.kind)).inc()
         start = time.perf_counter()
-        replies = await self._handle(msg, send)
+        with event_context(msg.channel, msg.user_key, msg.raw_id):
+            replies = await self._handle(msg, send)
         if replies:
             metrics.reply_seconds.labels(msg.channel).observe(time.perf_counter() - start)
         return replies
@@ -125,7 +127,8 @@ class Dispatcher:
             except DeliveryError as exc:
                 if isinstance(exc, RetryLater):
                     self.services.metrics.rate_limited.labels(msg.channel).inc()
-                log.warning("reply to %s:%s failed: %s", msg.channel, msg.user_key, exc.reason)
+                log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
+                            exc.reason)
                 return
             if reply.quiz is not None and info.poll_id:
                 for hook in self.services.poll_sent_hooks:
