@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class EventContext:
     channel: str
