@@ -14,6 +14,7 @@ from bot.channels.base import Blocked, DeliveryError, RetryLater, Sender, SentIn
 from bot.context import Ctx, Services, UserFacingError
 from bot.db import repo
 from bot.locks import KeyedLocks
+from bot.logs import event_context, user_hash
 from bot.messages import Choice, Inbound, Kind, Reply
 from bot.render import plain_label
 from bot.router import Route, Router
@@ -52,7 +53,8 @@ class Dispatcher:
         metrics = self.services.metrics
         metrics.inbound.labels(msg.channel, str(msg.kind)).inc()
         start = time.perf_counter()
-        replies = await self._handle(msg, send)
+        with event_context(msg.channel, msg.user_key, msg.raw_id):
+            replies = await self._handle(msg, send)
         if replies:
             metrics.reply_seconds.labels(msg.channel).observe(time.perf_counter() - start)
         return replies
@@ -129,11 +131,13 @@ class Dispatcher:
                 await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
                 return
             except DeliveryError as exc:
-                log.warning("reply to %s:%s failed: %s", msg.channel, msg.user_key, exc.reason)
+                log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
+                            exc.reason)
                 continue
             except Exception as exc:  # a platform answer we could not read: the message may well be out
-                log.warning("reply to %s:%s: unexpected platform response (%s)", msg.channel, msg.user_key,
-                            type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+                log.warning("reply to %s user %s: unexpected platform response (%s)", msg.channel,
+                            user_hash(msg.channel, msg.user_key), type(exc).__name__,
+                            exc_info=log.isEnabledFor(logging.DEBUG))
                 continue
             if reply.quiz is not None and info.poll_id:
                 for hook in self.services.poll_sent_hooks:
