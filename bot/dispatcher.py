@@ -45,6 +45,8 @@ class Dispatcher:
 
     async def handle(self, msg: Inbound, send: Sender) -> list[Reply]:
         """Process one event and send its replies in order; a repeated event is ignored."""
+        if not msg.private:
+            return await self._from_group(msg, send)
         async with self.locks.hold((msg.channel, msg.user_key)):
             try:
                 replies, user_id = await self._process(msg)
@@ -52,6 +54,24 @@ class Dispatcher:
                 log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
                 return []
             await self._send_all(msg, user_id, replies, send)
+        return replies
+
+    async def _from_group(self, msg: Inbound, send: Sender) -> list[Reply]:
+        """THE group rule: personal flows live in the private chat only. A command written in a group gets one
+        line pointing there; anything else from a group (talk, buttons, the bot added or removed) is ignored,
+        and nothing from a group ever touches the user's own account, address or subscription."""
+        if msg.kind != Kind.TEXT or msg.command is None:
+            return []
+        if msg.raw_id:
+            async with self.services.db.session() as s:
+                if not await repo.record_inbound(s, msg.channel, msg.raw_id, "", msg.kind):
+                    return []
+        link = f" {msg.private_url}" if msg.private_url else ""
+        replies = [Reply(texts.GROUP_GO_PRIVATE.format(link=link))]
+        try:
+            await send(replies[0])
+        except DeliveryError as exc:
+            log.info("group pointer to %s:%s not sent: %s", msg.channel, msg.reply_to, exc.reason)
         return replies
 
     async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:
