@@ -270,6 +270,8 @@ def install(rt: Runtime) -> None:
     from bot.faq_store import keep_loaded
 
     svc = build_service(rt.settings, rt.services.catalog, rt.services.search)
+    if svc.llm is not None:
+        svc.llm.metrics = rt.services.metrics
     rt.services.extras["answers"] = svc
     rt.services.answerer = svc
     rt.services.forget_hooks.append(forget_answers)

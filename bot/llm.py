@@ -8,7 +8,7 @@ import logging
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from openai import (
     APIConnectionError,
@@ -222,6 +222,7 @@ class LlmAnswerer:
         self.timeout = float(timeout or (settings.llm_timeout if settings else 8.0))
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self.metrics: Any = None  # bot.metrics.Metrics of the app, set by bot.answers.install
         self._client = AsyncOpenAI(
             api_key=key,
             base_url=base_url or (settings.openai_base_url if settings else None) or "https://api.openai.com/v1",
@@ -259,9 +260,12 @@ class LlmAnswerer:
         response = await self._client.chat.completions.create(
             model=self.model, messages=build_messages(question, passages), stream=True,
             max_tokens=self._max_tokens, temperature=self._temperature,
+            stream_options={"include_usage": True},
         )
         async with response:
             async for chunk in response:
+                if chunk.usage is not None and self.metrics is not None:
+                    self.metrics.count_tokens(chunk.usage)
                 for choice in chunk.choices:
                     if choice.delta and choice.delta.content:
                         yield choice.delta.content
@@ -272,6 +276,8 @@ class LlmAnswerer:
             model=self.model, messages=build_messages(question, passages),
             max_tokens=self._max_tokens, temperature=self._temperature,
         )
+        if response.usage is not None and self.metrics is not None:
+            self.metrics.count_tokens(response.usage)
         return "".join(c.message.content or "" for c in response.choices)
 
     async def answer_with_deadline(
@@ -325,6 +331,8 @@ class LlmAnswerer:
         elapsed = asyncio.get_running_loop().time() - start
         log.info("LLM answer: reason=%s cited=%s %.0f ms model=%s",
                  result.reason, ",".join(result.cited) or "-", elapsed * 1000, self.model)
+        if self.metrics is not None:
+            self.metrics.observe_llm(result.reason, result.ok, elapsed)
         return LlmResult(result.text, result.ok, result.reason, result.cited, round(elapsed, 3))
 
 

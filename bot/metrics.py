@@ -77,14 +77,17 @@ class Metrics:
 
     # ---- counting helpers (one line at the call sites) ------------------------------------------------
 
-    def observe_llm(self, result: str, ok: bool, seconds: float, usage: Any = None) -> None:
+    def observe_llm(self, result: str, ok: bool, seconds: float) -> None:
+        """One finished LLM answer: its result ("ok", "timeout", …), time, and a fallback when not ok."""
         self.llm_calls.labels(result).inc()
         self.llm_seconds.observe(seconds)
         if not ok:
             self.llm_fallbacks.labels(result).inc()
-        if usage is not None:
-            self.llm_tokens.labels("prompt").inc(int(getattr(usage, "prompt_tokens", 0) or 0))
-            self.llm_tokens.labels("completion").inc(int(getattr(usage, "completion_tokens", 0) or 0))
+
+    def count_tokens(self, usage: Any) -> None:
+        """The `usage` of an OpenAI-compatible response (prompt_tokens, completion_tokens)."""
+        self.llm_tokens.labels("prompt").inc(int(getattr(usage, "prompt_tokens", 0) or 0))
+        self.llm_tokens.labels("completion").inc(int(getattr(usage, "completion_tokens", 0) or 0))
 
     # ---- exposition ---------------------------------------------------------------------------------
 
