@@ -15,14 +15,16 @@ import aiohttp
 import pytest
 from sqlmodel import col, select
 
+from bot.channels.base import SentInfo
 from bot.cli import main
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, User, utcnow
 from bot.db.models_campaigns import Campaign
 from bot.db.models_officers import Broadcast, Delivery
+from bot.messages import Inbound, Kind, Reply
 from bot.web.dashboard.cache import cache_of
 from tests.conftest import make_settings
-from tests.harness import WebUser, running_bot
+from tests.harness import running_bot
 from tests.test_dashboard_http import Dash, client, link_for
 
 OFFICER = 7770111
@@ -45,6 +47,34 @@ def cli(db_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pyt
 async def acli(cli: Any, *argv: str) -> tuple[int, str, str]:
     """The CLI from inside a running bot's test (it runs its own event loop)."""
     return await asyncio.to_thread(cli, *argv)  # type: ignore[no-any-return]
+
+
+class OfficerChat:
+    """The officer on Telegram, talking to the running bot's dispatcher (no platform in between)."""
+
+    def __init__(self, bot: Any) -> None:
+        self.dispatcher = bot.runtime.dispatcher
+        self.replies: list[Reply] = []
+        self.n = 0
+
+    async def _send(self, **fields: Any) -> str:
+        async def send(reply: Reply) -> SentInfo:
+            return SentInfo()
+
+        self.n += 1
+        msg = Inbound("telegram", str(OFFICER), raw_id=f"o{self.n}", **fields)
+        self.replies = await self.dispatcher.handle(msg, send)
+        return "\n".join(r.text for r in self.replies)
+
+    async def says(self, text: str) -> str:
+        if text.startswith("/"):
+            command, _, args = text[1:].partition(" ")
+            return await self._send(text=text, command=command, args=args)
+        return await self._send(text=text)
+
+    async def press(self, label_part: str) -> str:
+        data = next(c.data for r in self.replies for c in r.choices if label_part in c.label)
+        return await self._send(kind=Kind.CALLBACK, choice=data)
 
 
 async def officer_dash(bot: Any, http: aiohttp.ClientSession) -> Dash:
@@ -155,13 +185,9 @@ async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> No
     the other commune do not. The chat preview, /thongke, the dashboard cards, unit row, group page and draft,
     `hocbot stats`, `hocbot group list`, `hocbot export subscribers` and the queued deliveries all say 4."""
     want = 4
-    async with running_bot(make_settings(db_url)) as bot, client() as http, aiohttp.ClientSession() as chat_http:
+    async with running_bot(make_settings(db_url)) as bot, client() as http:
         db = bot.runtime.services.db
-        officer_chat = WebUser(bot.url, chat_http)
-        await officer_chat.says("/start")
-        code, _, err = await acli(cli, "officer", "add", f"web:{officer_chat.session}", "--province", "Ninh Bình",
-                                  "--commune", "Gia Viễn")  # fmt: skip
-        assert code == 0, err
+        officer_chat = OfficerChat(bot)
         code, _, err = await acli(cli, "officer", "add", f"telegram:{OFFICER}", "--province", "Ninh Bình",
                                   "--commune", "Gia Viễn")  # fmt: skip
         assert code == 0, err
@@ -169,13 +195,11 @@ async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> No
         gid = await unit_id(db)
         cache_of(bot.runtime.services).clear()
 
-        await officer_chat.says("/thongke")
-        assert f"• {UNIT}: {want}" in officer_chat.last_reply()
+        assert f"• {UNIT}: {want}" in await officer_chat.says("/thongke")
         await officer_chat.says("/thongbao")
         await officer_chat.says("Họp chi hội tối nay")
         await officer_chat.press(UNIT)
-        await officer_chat.press("Xong")
-        assert f"Gửi tới {want} người" in officer_chat.all_text()
+        assert f"Gửi tới {want} người" in await officer_chat.press("Xong")
 
         d = await officer_dash(bot, http)
         overview = await d.get("/dashboard/")
