@@ -151,3 +151,40 @@ def failures(scored: Sequence[Scored], limit: int = 200) -> list[str]:
         if s.verdict in ("wrong", "missed"):
             lines.append(f"[{s.verdict}] {s.item['cat']}: {s.item['q']!r} → {s.outcome}: {s.text[:90]!r}")
     return lines[:limit]
+
+
+def judge_tuning(svc: Any, item: dict[str, Any]) -> Scored:
+    """The tuning part names the expected entry (or null = refuse, smalltalk, unsure) instead of key facts."""
+    result = svc.plan(item["q"]).fallback
+    outcome = "refuse" if result.refused else str(result.decision)
+    expect = item["expect"]
+    if expect is None:
+        verdict = "right" if outcome == "refuse" else "wrong"
+    elif expect == "smalltalk":
+        verdict = "right" if outcome == "smalltalk" else "wrong" if outcome == "answer" else "missed"
+    elif expect == "unsure":
+        verdict = "right" if outcome in ("refuse", "suggest") else "wrong"
+    elif outcome == "answer":
+        verdict = "right" if result.faq_id == expect else "wrong"
+    elif outcome == "suggest" and expect in [d for d, _ in result.suggestions]:
+        verdict = "offered"
+    else:
+        verdict = "missed"
+    return Scored({**item, "cat": item.get("style", "?")}, outcome, result.text, verdict)
+
+
+def tuning_summary(scored: Sequence[Scored]) -> dict[str, Any]:
+    n = len(scored)
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for s in scored:
+        per[s.item["cat"]][s.verdict] += 1
+    out: dict[str, Any] = {
+        "questions": n,
+        "right": _share(sum(s.verdict == "right" for s in scored), n),
+        "wrong": sum(s.verdict == "wrong" for s in scored),
+        "offered": sum(s.verdict == "offered" for s in scored),
+        "missed": sum(s.verdict == "missed" for s in scored),
+    }
+    for cat, c in sorted(per.items()):
+        out[f"right {cat}"] = f"{c['right']}/{sum(c.values())} (wrong {c['wrong']}, offered {c['offered']})"
+    return out
