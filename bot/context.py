@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.engine import Database
 from bot.db.models import Identity, User
+from bot.metrics import Metrics
 from bot.settings import Settings
 
 ForgetHook = Callable[[AsyncSession, int], Awaitable[None]]
@@ -44,6 +45,7 @@ class Services:
     forget_hooks: list[ForgetHook] = field(default_factory=list)
     poll_sent_hooks: list[SentHook] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # feature services by name (outbox, …)
+    metrics: Metrics = field(default_factory=Metrics)  # this process's numbers (GET /metrics)
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -68,6 +69,9 @@ class Settings(BaseSettings):
     campaign_grace_hours: float = Field(6.0, ge=0, validation_alias=_env("HOCBOT_CAMPAIGN_GRACE_HOURS"))
     campaign_daily_cap: int = Field(1, ge=0, validation_alias=_env("HOCBOT_CAMPAIGN_DAILY_CAP"))
     run_migrations: bool = Field(True, validation_alias=_env("HOCBOT_RUN_MIGRATIONS"))
+
+    metrics_token: SecretStr | None = Field(None, validation_alias=_env("HOCBOT_METRICS_TOKEN"))
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("HOCBOT_LOG_FORMAT"))
 
     @field_validator("timezone")
     @classmethod

@@ -55,8 +55,13 @@ async def ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 @router.free_text
 async def free_text(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    """Any text that is not a command, a menu label or an expected answer is a question."""
-    return await answer_question(ctx, msg.text)
+    """Any text that is not a command, a menu label or an expected answer is a question. Asked in the middle
+    of a quiz, the quiz question comes again after the answer: a number typed next answers the quiz."""
+    from handlers.quiz import awaited_question
+
+    quiz = await awaited_question(ctx)
+    replies = await answer_question(ctx, msg.text)
+    return [*replies, quiz] if quiz is not None else replies
 
 
 async def _log(ctx: Ctx, question: str, result: AnswerResult) -> int:

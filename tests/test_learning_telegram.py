@@ -80,12 +80,15 @@ async def test_learning_path_native_polls_progress_certificate(db_url: str, tg: 
         got = await answer(huong, right_option(last_poll(huong)), replies=4)
         score = (n - 1) * 100 // n
         assert f"{n - 1}/{n} câu đúng ({score}%)" in got[1]["text"] and "đạt" in got[1]["text"]
-        assert "Nguyễn Thị Hương" in got[2]["text"]
-        assert got[3]["document"].endswith(".pdf") and got[3]["file"].data.startswith(b"%PDF")
+        assert "hoàn thành tất cả" in got[2]["text"]
+        assert "Tên in trên chứng nhận: “Nguyễn Thị Hương”" in got[3]["text"]  # asked before any PDF
+        got = await presses(huong, "Đúng rồi", replies=2)
+        assert "Nguyễn Thị Hương" in got[0]["text"]
+        assert got[1]["document"].endswith(".pdf") and got[1]["file"].data.startswith(b"%PDF")
         progress = await says(huong, "/tiendo")
         assert f"điểm cao nhất {score}%" in progress[0]["text"] and "8/8" in progress[0]["text"]
         again = await says(huong, "/chungnhan", replies=2)
-        assert again[1]["document"] == got[3]["document"]
+        assert again[1]["document"] == got[1]["document"]
         async with bot.runtime.services.db.session() as s:
             assert (await s.exec(select(Certificate))).one().name == "Nguyễn Thị Hương"
     assert len(tg.calls("sendPoll")) == n

@@ -78,8 +78,8 @@ def _inbound(session: str, body: dict[str, Any]) -> Inbound:
 async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
     if reply.stream is not None:
         text = ""
-        async for delta in reply.stream:
-            text += delta
+        async for preview in reply.stream:
+            text = preview
         reply.text = reply.text or text
     item: dict[str, Any] = {
         "text": reply.text,

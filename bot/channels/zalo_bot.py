@@ -18,6 +18,7 @@ from sqlmodel import col
 from bot import texts
 from bot.channels.base import (
     Blocked,
+    ChannelState,
     DeliveryError,
     OutsideWindow,
     Permanent,
@@ -120,8 +121,8 @@ async def drain_stream(reply: Reply) -> None:
     if reply.stream is None:
         return
     text = ""
-    async for delta in reply.stream:
-        text += delta
+    async for preview in reply.stream:
+        text = preview
     reply.text = reply.text or text
     reply.stream = None
 
@@ -193,6 +194,7 @@ class ZaloBotChannel:
         self._poll_timeout = poll_timeout
         self._poller: asyncio.Task[None] | None = None
         self._work = OrderedTasks()
+        self.state: ChannelState = "ok"  # /readyz: "retrying" while getUpdates fails, "failed" on a bad token
 
     @property
     def webhook_path(self) -> str | None:
@@ -227,7 +229,9 @@ class ZaloBotChannel:
             try:
                 updates = await self.client.get_updates(self._poll_timeout)
                 backoff = 1.0
+                self.state = "ok"
             except ZaloError as exc:
+                self.state = "failed" if isinstance(exc, ZaloAuthError) else "retrying"
                 level = logging.ERROR if isinstance(exc, ZaloAuthError) else logging.WARNING
                 log.log(level, "zalo getUpdates failed: %s; retrying in %.0fs", exc, backoff)
                 await asyncio.sleep(backoff)

@@ -13,7 +13,7 @@ from aiohttp import web
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels.base import OutsideWindow, SentInfo
+from bot.channels.base import ChannelState, OutsideWindow, SentInfo
 from bot.channels.zalo_bot import (
     OrderedTasks,
     delivery_error,
@@ -22,7 +22,7 @@ from bot.channels.zalo_bot import (
     plain_text,
     push,
 )
-from bot.channels.zalo_bot_client import ZaloError, ZaloOutsideWindow
+from bot.channels.zalo_bot_client import ZaloAuthError, ZaloError, ZaloOutsideWindow
 from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
     SIGNATURE_HEADER,
@@ -113,6 +113,7 @@ class ZaloOAChannel:
         self._hook_secret = hook_secret.get_secret_value()
         self._work = OrderedTasks()
         self._warmup: asyncio.Task[None] | None = None
+        self.state: ChannelState = "starting"  # /readyz: ok once a token is usable, failed when refused
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post(WEBHOOK_PATH, self.webhook)]
@@ -131,7 +132,10 @@ class ZaloOAChannel:
         try:
             await self.client.access_token()
         except ZaloError as exc:
+            self.state = "failed" if isinstance(exc, ZaloAuthError) else "retrying"
             log.error("zalo oa token not ready at start: %s", exc)
+        else:
+            self.state = "ok"
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Verify the signature, answer 200 at once (Zalo allows 2 s), process afterwards."""
@@ -189,7 +193,10 @@ class ZaloOAChannel:
             await self._set_reachable(chat_key, False)
             raise OutsideWindow(str(exc)) from None
         except ZaloError as exc:
+            if isinstance(exc, ZaloAuthError):
+                self.state = "failed"
             raise delivery_error(exc) from None
+        self.state = "ok"
         return SentInfo(ids[-1] if ids else None)
 
 

@@ -17,13 +17,13 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.communes import adopt_spelling
+from bot.communes import adopt_spelling, normalise_commune
 from bot.db import repo
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
 from bot.db.models_officers import Broadcast, Delivery, Officer, OfficerScope
 from bot.settings import Settings
-from content.provinces import find_province, normalise_commune
+from content.provinces import find_province
 from scheduler import outbox
 
 

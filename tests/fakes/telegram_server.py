@@ -7,7 +7,7 @@
         reply = await lan.wait_reply()
         tg.assert_clean()
 
-Requests are validated against shared/spec/telegram/bot-api-10.0/api.json; anything Telegram would refuse as
+Requests are validated against tests/fakes/data/telegram_bot_api_10.0.json; anything Telegram would refuse as
 malformed is kept in `tg.violations`. Runtime refusals (blocked users, 429, "message is not modified") are
 answered with Telegram's wording but are not violations. Method logic lives in telegram_methods.py, users in
 telegram_users.py.
