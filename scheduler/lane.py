@@ -40,6 +40,11 @@ class TokenBucket:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
         self.tokens = 0.0
 
+    def spend(self, n: float = 1.0) -> None:
+        """Someone else (an interactive reply) used n messages of the platform's rate: bulk waits for them,
+        at most one second's worth behind."""
+        self.tokens = max(-self.rate, self.tokens - n)
+
     async def take(self) -> None:
         async with self._lock:
             while True:
