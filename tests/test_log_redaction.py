@@ -41,7 +41,8 @@ def verbose_log() -> Iterator[io.StringIO]:
 async def test_verbose_logs_have_no_token_login_link_or_user_text(db_url: str, verbose_log: io.StringIO) -> None:
     async with FakeTelegram() as tg:
         settings = make_settings(
-            db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=tg.base_url, hocbot_admins="telegram:9000002"
+            db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=tg.base_url,
+            hocbot_admins="telegram:9000002",
         )
         install_log_redaction(settings)
         async with running_bot(settings):
