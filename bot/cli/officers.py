@@ -23,6 +23,7 @@ from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
 from bot.db.models_officers import Broadcast, Delivery, Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
+from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
 from scheduler import outbox
 
@@ -403,9 +404,19 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class _TextWriter:
+    """csv.writer whose every cell goes through the dashboard's cell_text (no formula can sneak in)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([cell_text(v) for v in row])
+
+
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _TextWriter(out)
     async with session(settings) as s:
         if args.what == "deliveries":
             writer.writerow(["broadcast_id", "user_id", "channel", "state", "attempts", "last_error", "sent_at"])
