@@ -38,6 +38,7 @@ class Inbound:
     poll_id: str | None = None
     option_ids: tuple[int, ...] = ()
     private: bool = True  # False in a group chat: only a pointer to the private chat is answered there
+    origin: str = ""  # the web chat client's IP address (for throttles); "" on platforms
     private_url: str = ""  # where this user can talk to the bot privately (a Telegram deep link)
 
     @property

@@ -109,7 +109,7 @@ class TelegramChannel:
     async def webhook(self, request: web.Request) -> web.Response:
         """Telegram's webhook: check the secret in constant time, queue the update, answer 200 at once."""
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if self._secret and not hmac.compare_digest(given, self._secret):
+        if not self._secret or not hmac.compare_digest(given, self._secret):
             log.warning("telegram webhook with a wrong secret from %s", request.remote)
             return web.Response(status=403)
         try:
@@ -223,6 +223,7 @@ class TelegramChannel:
                     await self.app.bot.send_message_draft(chat_id, draft_id, text[:TEXT_LIMIT])
                 except Exception:  # a draft is only a preview; the final message still goes out
                     log.info("draft update failed for chat %s", chat_id)
+        reply.stream = None  # consumed: a retried send goes straight to the final text
         if not reply.text:
             reply.text = text
 
