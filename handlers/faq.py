@@ -100,6 +100,8 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     svc = service_of(ctx.services)
     plan = svc.plan(text)
     result = plan.fallback
+    if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
+        return [menu_reply(result.text)]
     log_id = await _log(ctx, plan.question, result)
     if plan.decision == "refuse":
         reason = "out_of_scope" if result.out_of_scope else "unknown"

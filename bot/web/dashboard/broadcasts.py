@@ -30,7 +30,7 @@ from bot.web.dashboard.common import (
     field as form_field,
 )
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import outbox
+from scheduler import audience, outbox
 from scheduler.campaigns import button_of
 
 TEXT_MAX = 3500
@@ -53,7 +53,7 @@ def photo_ok(url: str) -> bool:
     return parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
 E_BUTTON = "Nút bấm không hợp lệ."
 E_GROUPS = "Hãy chọn ít nhất một nhóm nhận tin."
-E_NOBODY = "Các nhóm đã chọn chưa có ai nhận tin. Chưa gửi gì cả."
+E_NOBODY = audience.NOBODY
 
 
 def button_options(catalog: Any) -> list[tuple[str, str]]:
