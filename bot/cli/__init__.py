@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from bot.logs import apply_format
 from bot.settings import SettingsError, load_settings
 
-COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq"]
+COMMAND_MODULES = [
+    "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,7 +30,7 @@ from bot.web.dashboard.common import (
     field as form_field,
 )
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import outbox
+from scheduler import audience, outbox
 from scheduler.campaigns import button_of
 
 TEXT_MAX = 3500
@@ -41,7 +41,7 @@ E_LONG = f"Nội dung quá dài (tối đa {TEXT_MAX} ký tự)."
 E_PHOTO = "Đường link ảnh phải bắt đầu bằng https:// và không có dấu cách."
 E_BUTTON = "Nút bấm không hợp lệ."
 E_GROUPS = "Hãy chọn ít nhất một nhóm nhận tin."
-E_NOBODY = "Các nhóm đã chọn chưa có ai nhận tin. Chưa gửi gì cả."
+E_NOBODY = audience.NOBODY
 
 
 def button_options(catalog: Any) -> list[tuple[str, str]]:
