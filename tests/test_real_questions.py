@@ -39,7 +39,7 @@ def catalog() -> Any:
         ("bác muốn hỏi trí tuệ nhân tạo là gì", "ai la gi"),
         ("Dạ thưa cho em hỏi tuần lễ học tập là gì ạ", "tuan le hoc tap la gi"),
         ("anh chị cho em hỏi vneid dùng để làm gì với ạ", "vneid dung de lam gi"),
-        ("alo bot ơi tôi muốn biết học AI có mất tiền không", "hoc ai co mat tien khong"),
+        ("alo bot ơi tôi muốn biết học AI có tốn tiền không", "hoc ai co phi khong"),
         ("AI là cái chi rứa", "ai la cai gi"),
     ],
 )
