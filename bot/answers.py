@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.llm import LlmAnswerer, LlmResult, Passage
-from content.search import Decision, Hit, SearchIndex, decide, is_out_of_scope
+from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
+from content.intents import out_of_scope, small_talk
+from content.search import Decision, Hit, SearchIndex, decide
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -24,6 +25,7 @@ FIRST_TOKEN_TIMEOUT = 2.3  # seconds: past this with no token, the curated answe
 PASSAGES = 3
 RETRIEVAL_SOURCES = 2
 MAX_QUESTION = 500
+MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
     "Tuần lễ học tập suốt đời, “Bình dân học AI”, cách dùng AI và chatbot an toàn, "
@@ -38,6 +40,19 @@ REFUSE_OUT_OF_SCOPE = (
     "không tư vấn y tế hay pháp luật. 🙏\n"
     f"Mình có thể giúp bạn về: {HELP_TOPICS}."
 )
+REFUSE_HEALTH = (
+    "Xin lỗi, mình không tư vấn sức khỏe hay thuốc men được. 🙏 Hãy hỏi bác sĩ hoặc nhân viên y tế xã; "
+    "cấp cứu gọi 115.\n"
+    f"Mình có thể giúp bạn về: {HELP_TOPICS}."
+)
+SMALL_TALK = {
+    "greeting": "Xin chào! 👋 Mình là trợ lý học tập của Hội Khuyến học. Bạn gõ câu hỏi, hoặc chọn một mục "
+                "bên dưới nhé.",
+    "thanks": "Không có gì ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+    "bye": "Chào bạn, hẹn gặp lại! 👋 Lúc nào cần, bạn cứ nhắn cho mình nhé.",
+    "how_are_you": "Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn! 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
+    "ack": "Vâng ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+}
 SUGGEST = "Có phải bạn muốn hỏi…"
 SOURCE_PREFIX = "Nguồn: "
 
@@ -127,19 +142,22 @@ class AnswerService:
         return out
 
     def plan(self, question: str) -> Plan:
-        """Search and decide; the curated result is ready for every decision."""
+        """Small talk, or search and decide; the curated result is ready for every decision."""
         q = " ".join(question.split())[:MAX_QUESTION]
+        chat = small_talk(q) if q else None
+        if chat is not None:
+            return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
         hits = self.search.search(q, PASSAGES) if q else []
         decision: Decision = decide(q, hits) if q else "refuse"
         if decision == "refuse":
-            oos = is_out_of_scope(q)
-            text = REFUSE_OUT_OF_SCOPE if oos else REFUSE_UNKNOWN
-            return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=oos))
+            kind = out_of_scope(q) if q else None
+            text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
+            return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest":
             picks = self.suggestions(hits)
             lines = "\n".join(f"• {title}" for _, title in picks)
             result = AnswerResult(q, f"{SUGGEST}\n{lines}", decision="suggest", suggestions=picks,
-                                  faq_id=hits[0].doc_id)
+                                  faq_id=picks[0][0])
             return Plan(q, hits, result)
         top = hits[0]
         result = AnswerResult(q, top.text.strip(), self._sources(top.sources, RETRIEVAL_SOURCES),
@@ -148,10 +166,12 @@ class AnswerService:
         return Plan(q, hits, result, passages)
 
     def suggestions(self, hits: Sequence[Hit]) -> list[tuple[str, str]]:
-        """Top hits as (doc id, title) for buttons; one per FAQ entry or lesson."""
+        """Top hits as (doc id, title) for buttons, best first; one per FAQ entry or lesson. Hits about
+        another thing than the question names are left out when some fit."""
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for h in hits:
+        fitting = [h for h in hits if not h.missing] or list(hits)
+        for h in fitting:
             key = h.doc_id if h.kind == "faq" else "lesson:" + h.doc_id.split("#", 1)[0]
             if key not in seen:
                 seen.add(key)
@@ -186,15 +206,19 @@ class AnswerService:
         cited = [by_ref[r] for r in llm.cited if r in by_ref] or plan.passages[:1]
         refs = [p.sources[0] for p in cited if p.sources]
         sources = self._sources(refs, PASSAGES) or fb.sources
-        return AnswerResult(plan.question, llm.text, sources, mode="llm", decision="answer",
-                            faq_id=fb.faq_id, llm_reason=llm.reason)
+        answer = AnswerResult(plan.question, llm.text, sources, mode="llm", decision="answer",
+                              faq_id=fb.faq_id, llm_reason=llm.reason)
+        room = MAX_REPLY_CHARS - (len(answer.full_text) - len(answer.text))
+        if len(answer.full_text) > MAX_REPLY_CHARS and room >= 200:
+            answer.text = cap_answer(answer.text, room)
+        return answer if len(answer.full_text) <= MAX_REPLY_CHARS else fb
 
-    async def _llm(self, plan: Plan, on_delta: Callable[[str], Awaitable[None]] | None) -> LlmResult | None:
+    async def _llm(self, plan: Plan, on_preview: Callable[[str], Awaitable[None]] | None) -> LlmResult | None:
         if self.llm is None or not plan.passages:
             return None
         return await self.llm.answer_with_deadline(
             plan.question, plan.passages, first_token_timeout=self.first_token_timeout,
-            total_timeout=self.total_timeout, on_delta=on_delta,
+            total_timeout=self.total_timeout, on_preview=on_preview,
         )
 
     async def answer(self, question: str) -> AnswerResult:
@@ -207,16 +231,17 @@ class AnswerService:
     async def stream(
         self, plan: Plan, done: Callable[[AnswerResult], Awaitable[None]]
     ) -> AsyncIterator[str]:
-        """Text deltas of the LLM answer as they come; calls `done(result)` before the iterator ends,
+        """Previews of the LLM answer as it grows: each item is the whole text so far, already passed by
+        `check_answer` (see LlmAnswerer.answer_with_deadline). Calls `done(result)` before the iterator ends,
         so the caller can set the final text (the fallback when the LLM was slow, failed or misbehaved)."""
         queue: asyncio.Queue[str | None] = asyncio.Queue()
 
-        async def on_delta(piece: str) -> None:
-            queue.put_nowait(piece)
+        async def on_preview(text: str) -> None:
+            queue.put_nowait(text)
 
         async def run() -> LlmResult | None:
             try:
-                return await self._llm(plan, on_delta)
+                return await self._llm(plan, on_preview)
             finally:
                 queue.put_nowait(None)
 
@@ -264,6 +289,8 @@ def install(rt: Runtime) -> None:
     from bot.faq_store import keep_loaded
 
     svc = build_service(rt.settings, rt.services.catalog, rt.services.search)
+    if svc.llm is not None:
+        svc.llm.metrics = rt.services.metrics
     rt.services.extras["answers"] = svc
     rt.services.answerer = svc
     rt.services.forget_hooks.append(forget_answers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import secrets
+import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,11 +15,34 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models_learning import Certificate
+from content.textnorm import fold
 
 FONTS = Path(__file__).resolve().parents[1] / "content" / "fonts"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud and type
 COURSE = "Bình dân học AI"
 ISSUER = "Hội Khuyến học — Trợ lý học tập suốt đời"
+
+
+NAME_MAX = 60
+_YES = frozenset({"ok", "oke", "okay", "dung", "dung roi", "dung vay", "dung the", "chuan", "chuan roi", "co",
+                  "vang", "u", "uh", "roi", "dong y", "in di", "yes"})
+
+
+def suggest_name(typed: str) -> str:
+    """The name as it should be printed: single spaces, each word capitalised (“tran van  hung” → “Tran Van
+    Hung”, “NGUYỄN THỊ LAN” → “Nguyễn Thị Lan”). Accents cannot be guessed; the learner is asked to confirm."""
+    words = unicodedata.normalize("NFC", typed).split()
+    return " ".join(w[:1].upper() + w[1:].lower() for w in words)
+
+
+def has_accents(name: str) -> bool:
+    decomposed = unicodedata.normalize("NFD", name)
+    return any(unicodedata.combining(c) for c in decomposed) or "đ" in decomposed.lower()
+
+
+def is_yes(text: str) -> bool:
+    """“đúng”, “ok”, “có”… typed instead of tapping the confirm button."""
+    return " ".join(fold(text).strip(" .!").split()) in _YES
 
 
 def new_code() -> str:

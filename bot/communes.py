@@ -6,6 +6,7 @@ so broadcasts and numbers by commune reach them."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -15,6 +16,23 @@ from bot.db.models import Group, User
 from content.textnorm import fold
 
 _PREFIX = re.compile(r"^(xa|phuong|thi tran|dac khu)\s+")
+# the unit words a citizen types before the name, with or without their accents (never "Phương", "Xà"…)
+_TYPED_PREFIXES = (("xã",), ("xa",), ("phường",), ("phuong",), ("thị", "trấn"), ("thi", "tran"),
+                   ("đặc", "khu"), ("dac", "khu"))
+MAX_LEN = 80
+
+
+def normalise_commune(text: str) -> str:
+    """The one way a typed commune/ward is stored: NFC, single spaces, no “Xã”/“Phường”/“Thị trấn” in front,
+    each syllable capitalised (“xa  gia vien” → “Gia Vien”, “Xã Gia Viễn” → “Gia Viễn”)."""
+    words = unicodedata.normalize("NFC", text).split(",")[0].split()  # “gia vien, ninh binh”: the commune
+    lower = [w.lower() for w in words]
+    for prefix in _TYPED_PREFIXES:
+        if len(words) > len(prefix) and tuple(lower[: len(prefix)]) == prefix:
+            words = words[len(prefix) :]
+            break
+    clean = " ".join(words)[:MAX_LEN]
+    return " ".join(w[:1].upper() + w[1:].lower() for w in clean.split(" ") if w)
 
 
 def commune_key(name: str) -> str:

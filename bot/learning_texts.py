@@ -56,6 +56,12 @@ CERT_CAPTION = "Chứng nhận Bình dân học AI — mã {code}. Kiểm tra t�
 CERT_NOT_YET = "Bạn chưa đủ điều kiện nhận chứng nhận. Còn {n} mô-đun: {missing}. Cố lên nhé! 💪"
 CERT_ASK_NAME = "Bạn muốn ghi tên gì trên chứng nhận? Gõ họ và tên của bạn (có dấu), ví dụ: Nguyễn Thị Lan."
 CERT_BAD_NAME = "Tên cần từ 2 đến 60 ký tự. Bạn gõ lại họ và tên nhé."
+CERT_CONFIRM = "Tên in trên chứng nhận: “{name}”. Đúng chưa?\nMuốn sửa, bạn gõ lại họ và tên."
+CERT_NO_ACCENTS = "💡 Tên đang không có dấu. Muốn in có dấu, bạn gõ lại, ví dụ: Trần Văn Hùng."
+BTN_CERT_OK = "✅ Đúng rồi, in chứng nhận"
+BTN_CERT_EDIT = "✏️ Sửa tên"
+BTN_CERT_RENAME = "✏️ Sửa tên trên chứng nhận"
+CERT_RENAMED = "🎓 Đã sửa tên trên chứng nhận thành “{name}”. Mã xác minh vẫn là {code}."
 
 # -- leaderboard ----------------------------------------------------------------------------------------
 BOARD_HEAD = "🏆 Bảng xếp hạng tuần này — {group}"

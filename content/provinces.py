@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,9 +60,3 @@ def find_province(text: str) -> ProvinceMatch | None:
     if key in aliases:
         return find_province(aliases[key])
     return None
-
-
-def normalise_commune(text: str) -> str:
-    """Tidy a typed commune/ward: NFC, single spaces, each syllable capitalised."""
-    clean = " ".join(unicodedata.normalize("NFC", text).split())[:80]
-    return " ".join(w[:1].upper() + w[1:].lower() for w in clean.split(" "))

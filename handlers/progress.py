@@ -10,6 +10,7 @@ from bot import learning_texts as t
 from bot.callback import pack
 from bot.context import Ctx
 from bot.db.models_learning import Certificate
+from bot.dispatcher import menu_reply
 from bot.messages import Choice, Document, Inbound, Reply
 from bot.router import Router
 
@@ -52,10 +53,11 @@ async def show_progress(ctx: Ctx, msg: Inbound) -> list[Reply]:
 @router.command("chungnhan", "certificate", consent=True)
 @router.action("cert", consent=True)
 async def get_certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    """Send the certificate again, or say which modules are still missing."""
+    """Send the certificate again (with a way to fix the name), or say which modules are still missing."""
     cert = await certs.find_by_user(ctx.session, ctx.user_id)
     if cert is not None:
-        return [Reply(t.CERT_AGAIN.format(code=cert.code)), await document_reply(ctx, cert)]
+        rename = [Choice(t.BTN_CERT_RENAME, pack("certname"))]
+        return [Reply(t.CERT_AGAIN.format(code=cert.code), choices=rename), await document_reply(ctx, cert)]
     status = await learning.course_status(ctx.session, ctx.services.catalog, ctx.user_id)
     if status.complete:
         return await certificate_if_earned(ctx)
@@ -65,35 +67,67 @@ async def get_certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 
 async def certificate_if_earned(ctx: Ctx) -> list[Reply]:
-    """Issue the certificate the first time every module is done; nothing otherwise."""
+    """The first time every module is done: the name to print is proposed (or asked) before any PDF."""
     if await certs.find_by_user(ctx.session, ctx.user_id) is not None:
         return []
     status = await learning.course_status(ctx.session, ctx.services.catalog, ctx.user_id)
     if not status.complete:
         return []
-    name = " ".join(ctx.user.display_name.split())
+    name = certs.suggest_name(ctx.user.display_name)
     if len(name) < 2:
         ctx.set_state(ASK_CERT_NAME)
         return [Reply(t.ALL_DONE), Reply(t.CERT_ASK_NAME)]
+    return [Reply(t.ALL_DONE), _propose(ctx, name)]
+
+
+def _propose(ctx: Ctx, name: str) -> Reply:
+    """“Tên in trên chứng nhận: … Đúng chưa?”; the proposal waits in the state until confirmed."""
+    ctx.set_state(ASK_CERT_NAME, {"name": name})
+    text = t.CERT_CONFIRM.format(name=name)
+    if not certs.has_accents(name):
+        text += "\n" + t.CERT_NO_ACCENTS
+    choices = [Choice(t.BTN_CERT_OK, pack("certok")), Choice(t.BTN_CERT_EDIT, pack("certname"))]
+    return Reply(text, choices=choices)
+
+
+@router.state(ASK_CERT_NAME)
+async def certificate_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """A typed name is proposed back with proper capitals; a “đúng / ok” confirms the proposal."""
+    if ctx.state_data.get("name") and certs.is_yes(msg.text):
+        return await confirm_name(ctx, msg)
+    name = certs.suggest_name(msg.text)
+    if not 2 <= len(name) <= certs.NAME_MAX:
+        return [Reply(t.CERT_BAD_NAME)]
+    return [_propose(ctx, name)]
+
+
+@router.action("certname", consent=True)
+async def change_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    ctx.set_state(ASK_CERT_NAME)
+    return [Reply(t.CERT_ASK_NAME)]
+
+
+@router.action("certok", consent=True)
+async def confirm_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The confirmed name: the certificate is made, or the one already made is re-printed with it."""
+    name = ctx.state_data.get("name") if ctx.user.state == ASK_CERT_NAME else None
+    if not name:
+        return [menu_reply(texts.STALE_BUTTON)]
+    ctx.set_state(None)
+    cert = await certs.find_by_user(ctx.session, ctx.user_id)
+    if cert is not None:
+        cert.name = name
+        ctx.session.add(cert)
+        return [Reply(t.CERT_RENAMED.format(name=name, code=cert.code)), await document_reply(ctx, cert)]
+    status = await learning.course_status(ctx.session, ctx.services.catalog, ctx.user_id)
+    if not status.complete:
+        return []
     return await _issue(ctx, name)
 
 
 async def _issue(ctx: Ctx, name: str) -> list[Reply]:
     cert = await certs.issue(ctx.session, ctx.user_id, name, ctx.now())
     return [Reply(t.CERT_EARNED.format(name=cert.name)), await document_reply(ctx, cert)]
-
-
-@router.state(ASK_CERT_NAME)
-async def certificate_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    """The name to print, for learners whose channel gives no name (web chat, Zalo)."""
-    name = " ".join(msg.text.split())
-    if not 2 <= len(name) <= 60:
-        return [Reply(t.CERT_BAD_NAME)]
-    ctx.set_state(None)
-    status = await learning.course_status(ctx.session, ctx.services.catalog, ctx.user_id)
-    if not status.complete:
-        return []
-    return await _issue(ctx, name)
 
 
 async def document_reply(ctx: Ctx, cert: Certificate) -> Reply:

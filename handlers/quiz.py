@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from bot import learning, texts
 from bot import learning_quiz as lq
 from bot import learning_texts as t
@@ -64,6 +66,8 @@ async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
         if reason == t.ANSWERED and attempt is not None:  # show the question that is still open
             return [Reply(reason), lq.question_reply(ctx.services.catalog, attempt)]
         return [Reply(reason or t.OLD_QUIZ)]
+    if not lq.offered(ctx.services.catalog, attempt, (option,)):  # a forged button: ask the question again
+        return [lq.question_reply(ctx.services.catalog, attempt)]
     return await _answer(ctx, attempt, (option,))
 
 
@@ -78,7 +82,22 @@ async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
     attempt = await ctx.session.get(QuizAttempt, target.attempt_id)
     if attempt is None or lq.stale_reason(attempt, ctx.user_id, target.index) is not None:
         return []
+    if not lq.offered(ctx.services.catalog, attempt, msg.option_ids):
+        return []
     return await _answer(ctx, attempt, msg.option_ids)
+
+
+async def awaited_question(ctx: Ctx) -> Reply | None:
+    """The quiz question the learner was answering when they asked something else (its options were the
+    last choices offered), so it can be asked again and a typed “2” answers it, not what the aside offered."""
+    pending = json.loads(ctx.user.pending) if ctx.user.pending else []
+    payload = unpack(pending[0][1]) if pending and len(pending[0]) == 2 else None
+    if payload is None or payload.action != "qa":
+        return None
+    attempt = await ctx.session.get(QuizAttempt, payload.int_arg(0, -1))
+    if attempt is None or lq.stale_reason(attempt, ctx.user_id, payload.int_arg(1, -1)) is not None:
+        return None
+    return lq.question_reply(ctx.services.catalog, attempt)
 
 
 async def _answer(ctx: Ctx, attempt: QuizAttempt, picked: tuple[int, ...]) -> list[Reply]:

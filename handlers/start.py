@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot import texts
 from bot.callback import pack, unpack
-from bot.communes import known_spelling
+from bot.communes import known_spelling, normalise_commune
 from bot.context import Ctx
 from bot.db import repo
 from bot.dispatcher import menu_reply
 from bot.messages import Choice, Inbound, Reply
 from bot.router import Router
-from content.provinces import find_province, normalise_commune, provinces
+from content.provinces import find_province, provinces
 
 router = Router("start")
 
@@ -46,6 +46,8 @@ async def start(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Welcome; ask for consent the first time; join the group of a deep-link code."""
     replies: list[Reply] = []
     code = msg.args.strip()[:64]
+    if code == texts.GROUP_START:  # came from the pointer the bot posted in a group
+        code = ""
     if code:
         if ctx.consented:
             replies.append(await _join(ctx, code))

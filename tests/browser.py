@@ -38,10 +38,17 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# `make test` writes the pictures to tests/screenshots/out/ (ignored by git, so a test run leaves the checkout
+# clean); `make screenshots` sets HOCBOT_SCREENSHOTS_DIR=tests/screenshots to refresh the ones the README shows.
+SCREENSHOTS = Path(os.environ.get("HOCBOT_SCREENSHOTS_DIR") or Path(__file__).resolve().parent / "screenshots" / "out")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def _screenshot_path(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
 
 
 def missing_reason() -> str | None:
@@ -145,13 +152,12 @@ class Dashboard:
         return int(found.group(0).replace(".", ""))
 
     async def shot(self, name: str, *, db_url: str = "sqlite", full_page: bool = False) -> Path | None:
-        """A PNG of what the officer sees, for the README (tests/screenshots/NAME.png).
+        """A PNG of what the officer sees (SCREENSHOTS/NAME.png; `make screenshots` refreshes the README's).
 
         Written by the SQLite run only, so a PostgreSQL run does not rewrite the same pictures."""
         if not db_url.startswith("sqlite"):
             return None
-        SCREENSHOTS.mkdir(exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        path = _screenshot_path(name)
         await self.page.screenshot(path=str(path), full_page=full_page, animations="disabled")
         return path
 

@@ -3,7 +3,8 @@
 An officer logs in with a one-time link (from `/web` in Telegram, or as `hocbot officer login-link` makes it),
 an expired link is refused, a broadcast is composed in the browser and goes out through the fake Telegram
 server while the progress bar fills, the report is downloaded as CSV and XLSX, a commune officer is kept out
-of another commune, and forms without their CSRF token are refused. Screenshots go to tests/screenshots/.
+of another commune, and forms without their CSRF token are refused. Screenshots go to tests/screenshots/out/
+(ignored by git); `make screenshots` refreshes the README's in tests/screenshots/.
 
 To stay fast, one bot (with the fake Telegram) and one seeded province run per database for the whole module;
 each test opens its own browser context (own cookies) and compares counts before and after itself.

@@ -118,6 +118,9 @@ async def test_web_certificate_asks_name_and_verifies(settings: Settings) -> Non
             await u.says(correct_number(u.last_reply()))
         assert "Bạn muốn ghi tên gì" in u.all_text()
         await u.says("Trần Văn Đức")
+        assert "Tên in trên chứng nhận: “Trần Văn Đức”" in u.all_text()
+        assert not any(r.get("document") for r in u.replies)
+        await u.press("Đúng rồi")
         docs = [r["document"] for r in u.replies if r.get("document")]
         assert docs and docs[0]["filename"].endswith(".pdf")
         code = docs[0]["filename"].removeprefix("chung-nhan-").removesuffix(".pdf")

@@ -16,6 +16,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
+from bot import texts
 from bot.channels.base import Blocked, Permanent, RetryLater, Transient
 from bot.messages import Inbound, Kind, Reply
 
@@ -28,7 +29,18 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 class SafeBot(ExtBot[None]):
     """An ExtBot whose polling skips an update it cannot parse instead of stalling on it forever."""
 
+    poll_failing = False  # /readyz: the last getUpdates failed (PTB retries it with back-off)
+
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            updates = await self._get_updates(args, kwargs)
+        except Exception:
+            object.__setattr__(self, "poll_failing", True)  # PTB freezes its objects' attributes
+            raise
+        object.__setattr__(self, "poll_failing", False)
+        return updates
+
+    async def _get_updates(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Update, ...]:
         try:
             return await super().get_updates(*args, **kwargs)
         except (NetworkError, RetryAfter, BadRequest, Forbidden):
@@ -61,9 +73,10 @@ def _parse_each(raw: list[dict[str, Any]], bot: ExtBot[None]) -> list[Update]:
     return out
 
 
-def to_inbound(update: Update) -> Inbound | None:
-    """Translate one update; None for updates hocbot does not act on (channel posts, …)."""
+def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
+    """Translate one update; None for updates hocbot does not act on (channel posts, another bot's command)."""
     raw = str(update.update_id)
+    link = f"https://t.me/{bot_username}?start={texts.GROUP_START}" if bot_username else ""
     if update.poll_answer is not None:
         pa = update.poll_answer
         if pa.user is None:
@@ -80,10 +93,13 @@ def to_inbound(update: Update) -> Inbound | None:
     if update.my_chat_member is not None:
         m = update.my_chat_member
         kind = Kind.BLOCKED if m.new_chat_member.status in ("kicked", "left") else Kind.UNBLOCKED
-        return Inbound(CHANNEL, str(m.from_user.id), kind=kind, raw_id=raw, chat_key=str(m.chat.id))
+        return Inbound(
+            CHANNEL, str(m.from_user.id), kind=kind, raw_id=raw, chat_key=str(m.chat.id),
+            private=m.chat.type == "private",
+        )
     if update.callback_query is not None:
         q = update.callback_query
-        chat = q.message.chat.id if q.message is not None else q.from_user.id
+        chat = q.message.chat if q.message is not None else None
         return Inbound(
             CHANNEL,
             str(q.from_user.id),
@@ -91,7 +107,9 @@ def to_inbound(update: Update) -> Inbound | None:
             choice=q.data or "",
             raw_id=raw,
             display_name=q.from_user.full_name,
-            chat_key=str(chat),
+            chat_key=str(chat.id if chat is not None else q.from_user.id),
+            private=chat is None or chat.type == "private",
+            private_url=link,
         )
     msg = update.message
     if msg is None or msg.from_user is None:
@@ -103,19 +121,22 @@ def to_inbound(update: Update) -> Inbound | None:
         "display_name": msg.from_user.full_name,
         "chat_key": str(msg.chat.id),
         "private": msg.chat.type == "private",
+        "private_url": link,
     }
     if msg.text is not None:
-        return _text_inbound(msg.text, base)
+        return _text_inbound(msg.text, base, bot_username)
     kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
     if msg.photo:
         kind = Kind.PHOTO
     return Inbound(kind=kind, text=msg.caption or "", **base)
 
 
-def _text_inbound(text: str, base: dict[str, Any]) -> Inbound:
+def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound | None:
     if text.startswith("/") and len(text) > 1:
         head, _, args = text[1:].partition(" ")
-        command = head.split("@", 1)[0]
+        command, _, target = head.partition("@")
+        if target and bot_username and target.lower() != bot_username.lower():
+            return None  # “/start@otherbot” in a group is for another bot
         return Inbound(text=text, command=command, args=args.strip(), **base)
     return Inbound(text=text, **base)
 

@@ -1,7 +1,9 @@
 """Bot API 10.0 request validation for the fake Telegram server.
 
-Types and required fields come from the machine-readable spec (PaulSonOfLars/telegram-bot-api-spec);
-limits that the spec only states in prose (text lengths, callback_data bytes, poll sizes) are coded here.
+Types and required fields come from tests/fakes/data/telegram_bot_api_10.0.json, a compact schema kept in the
+repository and derived from the machine-readable spec (PaulSonOfLars/telegram-bot-api-spec) by
+tests/fakes/build_telegram_schema.py; limits that the spec only states in prose (text lengths, callback_data
+bytes, poll sizes) are coded here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/spec/telegram/bot-api-10.0/api.json"
+SPEC_PATH = Path(__file__).resolve().parent / "data" / "telegram_bot_api_10.0.json"
 
 _BOOL_STRINGS = {"true": True, "false": False, "1": True, "0": False}
 _INLINE_META = {"text", "icon_custom_emoji_id", "style"}
@@ -48,7 +50,7 @@ def load_spec(path: str = str(SPEC_PATH)) -> dict[str, Any]:
 
 
 class Spec:
-    """Decodes raw parameters and checks them against one api.json."""
+    """Decodes raw parameters and checks them against one schema (see build_telegram_schema.py)."""
 
     def __init__(self, path: Path = SPEC_PATH) -> None:
         data = load_spec(str(path))

@@ -81,6 +81,38 @@ class SimUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(text[:length])}]
         return self._message(**content)
 
+    async def send_in_group(self, chat_id: int, text: str) -> dict[str, Any]:
+        """The user writes `text` in the group `chat_id` (created with tg.add_chat) where the bot is a member."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/") and len(text) > 1:
+            length = len(text.split(maxsplit=1)[0])
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(text[:length])}]
+        group = self.tg.chats[chat_id]
+        msg = {
+            "message_id": group.new_message_id(),
+            "date": int(time.time()),
+            "from": self.user_json(),
+            "chat": dict(group.json),
+            **content,
+        }
+        return self.tg.emit("message", msg)
+
+    async def changes_bot_in_group(self, chat_id: int, old: str, new: str) -> dict[str, Any]:
+        """The user adds (member) or removes (kicked/left) the bot in the group `chat_id`."""
+        member: dict[str, Any] = {"status": new, "user": self.tg.bot_user}
+        if new == "kicked":
+            member["until_date"] = 0
+        return self.tg.emit(
+            "my_chat_member",
+            {
+                "chat": dict(self.tg.chats[chat_id].json),
+                "from": self.user_json(),
+                "date": int(time.time()),
+                "old_chat_member": {"status": old, "user": self.tg.bot_user},
+                "new_chat_member": member,
+            },
+        )
+
     async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
         info = self.tg.register_file(Upload("sticker.webp", b"RIFF\x00\x00\x00\x00WEBP", "image/webp"))
         sticker = dict(

@@ -1,0 +1,116 @@
+"""What a citizen in the web chat notices: the certificate name is confirmed before the PDF, a commune typed
+before any group exists is stored tidy, and a number typed after an aside in a quiz answers the quiz."""
+
+from __future__ import annotations
+
+import aiohttp
+from sqlmodel import select
+
+from bot.communes import normalise_commune
+from bot.db.models_learning import Certificate
+from bot.settings import Settings
+from tests.harness import WebUser, running_bot
+from tests.test_learning import CATALOG, correct_number, read_module, seed_passed, user_id_of, web_onboard
+
+
+async def test_certificate_name_is_capitalised_confirmed_and_can_be_changed(settings: Settings) -> None:
+    last = CATALOG.modules[-1]
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        db = bot.runtime.services.db
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await seed_passed(db, await user_id_of(db, "web", u.session), [m.id for m in CATALOG.modules[:-1]])
+        await read_module(u, last.title)
+        await u.press("Làm bài kiểm tra")
+        while u.last_reply().startswith("Câu "):
+            await u.says(correct_number(u.last_reply()))
+        await u.says("tran  van hung")
+        # proposed with capitals, a hint about accents, and no PDF yet
+        assert "Tên in trên chứng nhận: “Tran Van Hung”. Đúng chưa?" in u.all_text()
+        assert "không có dấu" in u.all_text() and not any(r.get("document") for r in u.replies)
+        assert u.buttons() == ["✅ Đúng rồi, in chứng nhận", "✏️ Sửa tên"]
+        await u.says("trần văn hùng")  # typed again: the new proposal replaces the first
+        assert "“Trần Văn Hùng”" in u.all_text() and "không có dấu" not in u.all_text()
+        await u.says("đúng")  # typed instead of tapped
+        assert "Chúc mừng Trần Văn Hùng" in u.all_text() and any(r.get("document") for r in u.replies)
+        async with db.session() as s:
+            cert = (await s.exec(select(Certificate))).one()
+        code = cert.code
+        # later: /chungnhan offers to change the name; the code stays the same
+        await u.says("/chungnhan")
+        assert "✏️ Sửa tên trên chứng nhận" in u.buttons()
+        await u.press("Sửa tên trên chứng nhận")
+        assert "Bạn muốn ghi tên gì" in u.last_reply()
+        await u.says("NGUYỄN THỊ LAN")
+        assert "“Nguyễn Thị Lan”" in u.all_text() and not any(r.get("document") for r in u.replies)
+        await u.press("Đúng rồi")
+        assert f"“Nguyễn Thị Lan”. Mã xác minh vẫn là {code}" in u.all_text()
+        assert any(r.get("document") for r in u.replies)
+        async with http.get(f"{bot.url}/verify/{code}") as resp:
+            page = await resp.text()
+        assert "Nguyễn Thị Lan" in page and "Trần Văn Hùng" not in page
+        await u._post({"choice": "certok"})  # the old confirm button again: nothing is re-issued
+        assert "Nút này đã cũ" in u.all_text()
+
+
+async def test_certificate_proposes_the_channel_name_before_the_pdf(settings: Settings) -> None:
+    """A channel that gives a name (Telegram) still asks: the name is confirmed before anything is printed."""
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        db = bot.runtime.services.db
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        uid = await user_id_of(db, "web", u.session)
+        await seed_passed(db, uid, [m.id for m in CATALOG.modules])
+        async with db.session() as s:
+            from bot.db.models import User
+
+            user = await s.get(User, uid)
+            assert user is not None
+            user.display_name = "le thi  mai"
+            s.add(user)
+        await u.says("/chungnhan")
+        assert "Tên in trên chứng nhận: “Le Thi Mai”" in u.all_text()
+        assert not any(r.get("document") for r in u.replies)
+        await u.says("1")  # the first button
+        assert "Chúc mừng Le Thi Mai" in u.all_text() and any(r.get("document") for r in u.replies)
+
+
+def test_commune_is_stored_without_its_unit_word_in_title_case() -> None:
+    assert normalise_commune("xa  gia   vien") == "Gia Vien"
+    assert normalise_commune("Xã Gia Viễn") == "Gia Viễn"
+    assert normalise_commune("phuong hoa lu") == "Hoa Lu"
+    assert normalise_commune("PHƯỜNG HOA LƯ") == "Hoa Lư"
+    assert normalise_commune("thi tran me") == "Me" == normalise_commune("Thị trấn Me")
+    assert normalise_commune("gia vien, ninh binh") == "Gia Vien"
+    # a name that only looks like a unit word keeps it; a lone unit word is kept rather than emptied
+    assert normalise_commune("Phương Trung") == "Phương Trung"
+    assert normalise_commune("Xà Phiên") == "Xà Phiên"
+    assert normalise_commune("xã") == "Xã"
+
+
+async def test_commune_typed_before_any_group_is_saved_tidy(settings: Settings) -> None:
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        for typed, shown in (("xa gia vien", "Gia Vien"), ("Phường  Hoa Lư", "Hoa Lư")):
+            u = WebUser(bot.url, http)
+            for text in ("/start", "dong y", "ninh binh", typed):
+                await u.says(text)
+            assert f"Đã lưu nơi ở: {shown}, Ninh Bình." in u.all_text()
+
+
+async def test_a_number_after_an_aside_in_a_quiz_answers_the_quiz(settings: Settings) -> None:
+    first = CATALOG.modules[0]
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await read_module(u, first.title)
+        await u.press("Làm bài kiểm tra")
+        assert u.last_reply().startswith("Câu 1/")
+        await u.says("cho hỏi tuần lễ học tập suốt đời là ngày nào")  # an aside, answered with 👍/👎
+        assert u.last_reply().startswith("Câu 1/")  # then the quiz question again
+        await u.says(correct_number(u.last_reply()))
+        assert "Đúng rồi" in u.all_text() and u.last_reply().startswith("Câu 2/")
+        assert "chuyển câu hỏi cho cán bộ" not in u.all_text()
+        await u.says("thời tiết hôm nay thế nào")  # an aside the bot refuses: the quiz still comes back
+        assert u.last_reply().startswith("Câu 2/")
+        await u.says(correct_number(u.last_reply()))
+        assert u.last_reply().startswith("Câu 3/")
