@@ -239,3 +239,60 @@ def test_a_broadcast_to_nobody_is_refused_by_the_cli_as_by_the_dashboard(db_url:
     assert code == 1 and "chưa có ai nhận tin" in err and "Chưa gửi gì cả" in err
     code, out, _ = cli("stats", "--json")
     assert json.loads(out)["broadcasts"] == []  # nothing was created
+
+
+def stat(page: str, card: str) -> int:
+    m = re.search(rf'id="{card}".*?>\s*([\d.]+)\s*<', page, re.S)
+    assert m is not None, card
+    return int(m.group(1).replace(".", ""))
+
+
+async def test_learned_and_answered_numbers_mean_what_the_citizen_sees_and_a_thumbs_down_stays_open(
+    db_url: str, cli: Any
+) -> None:
+    """“Học xong” on the dashboard is /tiendo's “Mô-đun đã xong” (lessons read AND quiz passed); “Đã trả lời”
+    leaves out an answer the citizen marked 👎; `hocbot faq unanswered` lists that 👎 every time and closes
+    nothing (M5, m7)."""
+    from bot.db.models_faq import UnansweredQuestion
+    from bot.db.models_learning import LessonProgress, QuizAttempt
+    from tests.harness import WebUser
+    from tests.test_dashboard_http import ADMIN, logged_in, settings_for
+
+    async with running_bot(settings_for(db_url)) as bot, client() as http, aiohttp.ClientSession() as chat:
+        services = bot.runtime.services
+        citizen = WebUser(bot.url, chat)
+        for text in ("/start", "dong y", "ninh binh", "gia vien"):
+            await citizen.says(text)
+        await citizen.says("tuan le hoc tap la gi")
+        await citizen.press("👍")
+        await citizen.says("/hoi hoc AI o dau mien phi")
+        assert "Nguồn:" in citizen.last_reply()
+        await citizen.press("👎")
+        async with services.db.session() as s:
+            uid = (await s.exec(select(User.id).where(col(User.consent_at).is_not(None)))).one()
+            m1 = services.catalog.modules[0]
+            s.add(LessonProgress(user_id=uid, module_id=m1.id, seen=len(m1.lessons), completed_at=services.now()))
+        d = await logged_in(bot, http, ADMIN)
+        cache_of(services).clear()
+        page = await d.get("/dashboard/")
+        await citizen.says("/tiendo")
+        assert f"Mô-đun đã xong: 0/{len(services.catalog.modules)}" in citizen.last_reply()
+        assert stat(page, "stat-completed") == 0  # every lesson read, the quiz not passed: not done in /tiendo
+        assert (stat(page, "stat-answered"), stat(page, "stat-unanswered")) == (1, 1)
+
+        async with services.db.session() as s:
+            s.add(QuizAttempt(user_id=uid, module_id=m1.id, question_ids="[]", total=5, correct=5, score=100,
+                              finished_at=services.now()))  # fmt: skip
+        cache_of(services).clear()
+        page = await d.get("/dashboard/")
+        await citizen.says("/tiendo")
+        assert f"Mô-đun đã xong: 1/{len(services.catalog.modules)}" in citizen.last_reply()
+        assert stat(page, "stat-completed") == 1
+
+        for _ in range(2):  # a listing, twice: the 👎 is listed both times and stays open
+            code, out, _ = await acli(cli, "faq", "unanswered")
+            assert code == 0 and "hoc AI o dau mien phi" in out and "👎" in out
+        async with services.db.session() as s:
+            row = (await s.exec(select(UnansweredQuestion).where(UnansweredQuestion.reason == "disliked"))).one()
+        assert row.status == "open"
+        assert "hoc AI o dau mien phi" in await d.get("/dashboard/questions")

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.logs import apply_format
+from bot.redact import install_log_redaction
 from bot.settings import SettingsError, load_settings
 
 COMMAND_MODULES = [
@@ -44,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
     apply_format(settings.log_format, salt=secret)
+    install_log_redaction(settings)  # after the handlers exist: no token, secret or login link in any line
     result = args.func(args, settings)
     if inspect.isawaitable(result):
         result = asyncio.run(result)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
+from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
 from scheduler import audience, outbox
 
@@ -408,6 +409,20 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class _TextWriter:
+    """csv.writer whose every cell goes through the dashboard's cell_text (no formula can sneak in)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([cell_text(v) for v in row])
+
+    def writerows(self, rows: Any) -> None:
+        for row in rows:
+            self.writerow(list(row))
+
+
 SUBSCRIBER_HEADER = ["Mã người nhận", "Tên", "Tỉnh/thành", "Xã/phường", "Kênh nhận tin", "Nhóm", "Đăng ký lúc"]
 
 
@@ -432,7 +447,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.web.dashboard import exports
 
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _TextWriter(out)
     async with session(settings) as s:
         if args.what == "deliveries":
             writer.writerow(["Mã thông báo", *exports.HEADER])

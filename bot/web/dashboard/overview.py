@@ -28,13 +28,14 @@ def cards(n: Counter[str]) -> list[dict[str, Any]]:
         {"id": "stat-subscribers", "label": "Người nhận tin", "value": n["subscribers"],
          "hint": "đang nhận tin, mỗi người tính một lần"},
         {"id": "stat-active", "label": "Học trong tuần", "value": n["active"], "hint": "từ thứ Hai"},
-        {"id": "stat-completed", "label": "Học xong chủ đề", "value": n["completed"], "hint": "lượt hoàn thành"},
+        {"id": "stat-completed", "label": "Học xong mô-đun", "value": n["completed"],
+         "hint": "đọc hết bài và đạt bài kiểm tra, như /tiendo"},
         {"id": "stat-pass-rate", "label": "Tỉ lệ đạt bài kiểm tra", "value": rate,
          "hint": f"{n['passed']}/{n['quizzes']} lượt"},
         {"id": "stat-answered", "label": "Câu hỏi đã trả lời", "value": n["answered"],
-         "hint": f"{stats.share(n['answered'], asked)}% số câu hỏi"},
+         "hint": f"{stats.share(n['answered'], asked)}% số câu hỏi (không tính câu bị 👎)"},
         {"id": "stat-unanswered", "label": "Câu hỏi chưa trả lời được", "value": n["unanswered"],
-         "hint": "chờ cán bộ bổ sung"},
+         "hint": "kể cả câu trả lời bị 👎; chờ cán bộ bổ sung"},
     ]  # fmt: skip
 
 

@@ -12,14 +12,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, or_, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Group, Membership, User
-from bot.db.models_faq import AnswerLog, UnansweredQuestion
+from bot.db.models_faq import AnswerLog, UnansweredQuestion, disliked
 from bot.db.models_learning import ActivityDay, LessonProgress, QuizAttempt
-from bot.learning import PASS_PERCENT, week_start
+from bot.learning import PASS_PERCENT, module_done, week_start
 from bot.officers import OfficerInfo
 from bot.settings import Settings
 from scheduler import audience
@@ -46,17 +46,17 @@ Family = tuple[Any, list[tuple[str, Any]], list[Any]]  # (fact table and its use
 def _families(since_day: dt.date) -> list[Family]:
     """The metrics, grouped by the table they count, so each table is read once per grouping."""
     passed = case((col(QuizAttempt.score) >= PASS_PERCENT, 1), else_=0)
-    refused = case((col(AnswerLog.refused).is_(True), 1), else_=0)
+    # not answered: refused, or the citizen pressed 👎 under the answer (models_faq.disliked)
+    missed = case((or_(col(AnswerLog.refused).is_(True), disliked()), 1), else_=0)
     return [
         (None, [("subscribers", func.count())], [audience.recipient_filter()]),
         ((ActivityDay, col(ActivityDay.user_id)), [("active", func.count(func.distinct(col(ActivityDay.user_id))))],
          [col(ActivityDay.day) >= since_day]),
-        ((LessonProgress, col(LessonProgress.user_id)), [("completed", func.count())],
-         [col(LessonProgress.completed_at).is_not(None)]),
+        ((LessonProgress, col(LessonProgress.user_id)), [("completed", func.count())], [module_done()]),
         ((QuizAttempt, col(QuizAttempt.user_id)), [("quizzes", func.count()), ("passed", func.sum(passed))],
          [col(QuizAttempt.finished_at).is_not(None), col(QuizAttempt.kind) == "module"]),
-        ((AnswerLog, col(AnswerLog.user_id)), [("answered", func.count() - func.sum(refused)),
-                                               ("unanswered", func.sum(refused))], []),
+        ((AnswerLog, col(AnswerLog.user_id)), [("answered", func.count() - func.sum(missed)),
+                                               ("unanswered", func.sum(missed))], []),
     ]  # fmt: skip
 
 
@@ -205,7 +205,7 @@ async def subscribers_per_week(
 
 async def completions_per_module(s: AsyncSession, cond: Any) -> dict[str, int]:
     """Completed modules by module id, for the users matching `cond` (None: everyone, no join needed)."""
-    stmt: Any = select(col(LessonProgress.module_id), func.count()).where(col(LessonProgress.completed_at).is_not(None))
+    stmt: Any = select(col(LessonProgress.module_id), func.count()).where(module_done())
     if cond is not None:
         stmt = stmt.join(User, col(User.id) == col(LessonProgress.user_id)).where(cond)
     stmt = stmt.group_by(col(LessonProgress.module_id))
