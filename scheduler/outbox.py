@@ -16,10 +16,11 @@ drains the rows at the channel's rate):
     pacer.wake()  # optional: rt.services.extras["pacer"] claims at once instead of within 0.25 s
 
 Recipients are the ACTIVE identities of users who consented, are subscribed and not deleted, on channels
-that can receive a message we start (not the web chat / console). Locality groups (kind "locality") match
-User.province (and User.commune when the group has one) without membership rows; code and interest groups
-match Membership rows. A user in several chosen groups gets one delivery per channel identity (unique key
-(broadcast_id, user_id, channel); re-enqueueing is a no-op for existing rows).
+that can receive a message we start: Telegram, Zalo and the web chat (its session inbox, which the page
+fetches while open and on the next visit), not the terminal chat (NO_PUSH_CHANNELS). Locality groups
+(kind "locality") match User.province (and User.commune when the group has one) without membership rows;
+code and interest groups match Membership rows. A user in several chosen groups gets one delivery per
+channel identity (unique key (broadcast_id, user_id, channel); re-enqueueing is a no-op for existing rows).
 
 All functions take the caller's AsyncSession and do not commit (the caller's unit of work does).
 """
@@ -40,7 +41,7 @@ from bot.messages import Choice, Reply
 
 Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
 GroupSel = Sequence[int] | Literal["all"]
-NO_PUSH_CHANNELS = frozenset({"web", "console"})  # replies only inside a request: nothing to push to
+NO_PUSH_CHANNELS = frozenset({"console"})  # `hocbot chat` replies only while typing: nothing to push to
 BATCH = 2000
 
 
