@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.llm import LlmAnswerer, LlmResult, Passage
+from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.search import Decision, Hit, SearchIndex, decide, is_out_of_scope
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ FIRST_TOKEN_TIMEOUT = 2.3  # seconds: past this with no token, the curated answe
 PASSAGES = 3
 RETRIEVAL_SOURCES = 2
 MAX_QUESTION = 500
+MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
     "Tuần lễ học tập suốt đời, “Bình dân học AI”, cách dùng AI và chatbot an toàn, "
@@ -186,15 +187,19 @@ class AnswerService:
         cited = [by_ref[r] for r in llm.cited if r in by_ref] or plan.passages[:1]
         refs = [p.sources[0] for p in cited if p.sources]
         sources = self._sources(refs, PASSAGES) or fb.sources
-        return AnswerResult(plan.question, llm.text, sources, mode="llm", decision="answer",
-                            faq_id=fb.faq_id, llm_reason=llm.reason)
+        answer = AnswerResult(plan.question, llm.text, sources, mode="llm", decision="answer",
+                              faq_id=fb.faq_id, llm_reason=llm.reason)
+        room = MAX_REPLY_CHARS - (len(answer.full_text) - len(answer.text))
+        if len(answer.full_text) > MAX_REPLY_CHARS and room >= 200:
+            answer.text = cap_answer(answer.text, room)
+        return answer if len(answer.full_text) <= MAX_REPLY_CHARS else fb
 
-    async def _llm(self, plan: Plan, on_delta: Callable[[str], Awaitable[None]] | None) -> LlmResult | None:
+    async def _llm(self, plan: Plan, on_preview: Callable[[str], Awaitable[None]] | None) -> LlmResult | None:
         if self.llm is None or not plan.passages:
             return None
         return await self.llm.answer_with_deadline(
             plan.question, plan.passages, first_token_timeout=self.first_token_timeout,
-            total_timeout=self.total_timeout, on_delta=on_delta,
+            total_timeout=self.total_timeout, on_preview=on_preview,
         )
 
     async def answer(self, question: str) -> AnswerResult:
@@ -207,16 +212,17 @@ class AnswerService:
     async def stream(
         self, plan: Plan, done: Callable[[AnswerResult], Awaitable[None]]
     ) -> AsyncIterator[str]:
-        """Text deltas of the LLM answer as they come; calls `done(result)` before the iterator ends,
+        """Previews of the LLM answer as it grows: each item is the whole text so far, already passed by
+        `check_answer` (see LlmAnswerer.answer_with_deadline). Calls `done(result)` before the iterator ends,
         so the caller can set the final text (the fallback when the LLM was slow, failed or misbehaved)."""
         queue: asyncio.Queue[str | None] = asyncio.Queue()
 
-        async def on_delta(piece: str) -> None:
-            queue.put_nowait(piece)
+        async def on_preview(text: str) -> None:
+            queue.put_nowait(text)
 
         async def run() -> LlmResult | None:
             try:
-                return await self._llm(plan, on_delta)
+                return await self._llm(plan, on_preview)
             finally:
                 queue.put_nowait(None)
 
@@ -264,6 +270,8 @@ def install(rt: Runtime) -> None:
     from bot.faq_store import keep_loaded
 
     svc = build_service(rt.settings, rt.services.catalog, rt.services.search)
+    if svc.llm is not None:
+        svc.llm.metrics = rt.services.metrics
     rt.services.extras["answers"] = svc
     rt.services.answerer = svc
     rt.services.forget_hooks.append(forget_answers)

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, ChannelState
 from bot.channels.webchat import WebChatChannel, forget_inbox
 from bot.context import Services
 from bot.db.engine import Database
@@ -30,6 +30,7 @@ FEATURES: list[str] = [
     "scheduler.pacer",
     "bot.answers",
     "bot.web.dashboard",
+    "bot.web.health",
 ]
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]
@@ -45,9 +46,21 @@ class Runtime:
     channels: dict[str, Channel] = field(default_factory=dict)
     routes: list[web.RouteDef] = field(default_factory=list)
     background: list[Background] = field(default_factory=list)
+    lifecycle: dict[str, ChannelState] = field(default_factory=dict)  # set by the app's start/stop
+    stopping: bool = False
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
+        self.lifecycle[channel.name] = "starting"
+
+    def channel_state(self, name: str) -> ChannelState:
+        """starting → ok (or failed) as the app starts it; once started, what the channel itself reports
+        (a polling loop that lost its server says "retrying")."""
+        life = self.lifecycle.get(name, "starting")
+        if life != "ok":
+            return life
+        own = getattr(self.channels.get(name), "state", None)
+        return own if own in ("starting", "ok", "retrying", "failed") else "ok"
 
 
 async def build_services(settings: Settings, *, migrate: bool | None = None) -> Services:
@@ -104,11 +117,18 @@ async def create_web_app(
         started: list[Channel] = []
         try:
             for ch in rt.channels.values():
-                await ch.start()
+                rt.lifecycle[ch.name] = "starting"
+                try:
+                    await ch.start()
+                except BaseException:
+                    rt.lifecycle[ch.name] = "failed"
+                    raise
+                rt.lifecycle[ch.name] = "ok"
                 started.append(ch)
                 log.info("channel %s started", ch.name)
             yield
         finally:
+            rt.stopping = True
             for ch in reversed(started):
                 await ch.stop()
 

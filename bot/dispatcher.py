@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 
 from bot import texts
 from bot.callback import pack
-from bot.channels.base import Blocked, DeliveryError, Sender
+from bot.channels.base import Blocked, DeliveryError, RetryLater, Sender
 from bot.context import Ctx, Services, UserFacingError
 from bot.db import repo
 from bot.locks import KeyedLocks
+from bot.logs import event_context, user_hash
 from bot.messages import Choice, Inbound, Kind, Reply
 from bot.render import plain_label
 from bot.router import Route, Router
@@ -45,12 +47,23 @@ class Dispatcher:
 
     async def handle(self, msg: Inbound, send: Sender) -> list[Reply]:
         """Process one event and send its replies in order; a repeated event is ignored."""
+        metrics = self.services.metrics
+        metrics.inbound.labels(msg.channel, str(msg.kind)).inc()
+        start = time.perf_counter()
+        with event_context(msg.channel, msg.user_key, msg.raw_id):
+            replies = await self._handle(msg, send)
+        if replies:
+            metrics.reply_seconds.labels(msg.channel).observe(time.perf_counter() - start)
+        return replies
+
+    async def _handle(self, msg: Inbound, send: Sender) -> list[Reply]:
         if not msg.private:
             return await self._from_group(msg, send)
         async with self.locks.hold((msg.channel, msg.user_key)):
             try:
                 replies, user_id = await self._process(msg)
             except Duplicate:
+                self.services.metrics.duplicates.labels(msg.channel).inc()
                 log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
                 return []
             await self._send_all(msg, user_id, replies, send)
@@ -91,6 +104,7 @@ class Dispatcher:
                 replies = [Reply(exc.text)]
             except Exception:
                 log.exception("handler failed for %s event %s", msg.channel, msg.raw_id)
+                self.services.metrics.handler_errors.labels(msg.channel).inc()
                 await s.rollback()
                 await self._keep_event(msg)
                 return [menu_reply(texts.ERROR)], 0
@@ -111,7 +125,10 @@ class Dispatcher:
                 await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
                 return
             except DeliveryError as exc:
-                log.warning("reply to %s:%s failed: %s", msg.channel, msg.user_key, exc.reason)
+                if isinstance(exc, RetryLater):
+                    self.services.metrics.rate_limited.labels(msg.channel).inc()
+                log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
+                            exc.reason)
                 return
             if reply.quiz is not None and info.poll_id:
                 for hook in self.services.poll_sent_hooks:

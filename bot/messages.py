@@ -38,6 +38,7 @@ class Inbound:
     poll_id: str | None = None
     option_ids: tuple[int, ...] = ()
     private: bool = True  # False in a group chat: only a pointer to the private chat is answered there
+    origin: str = ""  # the web chat client's IP address (for throttles); "" on platforms
     private_url: str = ""  # where this user can talk to the bot privately (a Telegram deep link)
 
     @property
@@ -83,7 +84,7 @@ class Reply:
     image: str | None = None  # URL or local path of a photo
     keyboard: list[list[str]] | None = None  # persistent main-menu keyboard labels
     document: Document | None = None
-    stream: AsyncIterator[str] | None = None  # progressive text (LLM); `text` is filled when done
+    stream: AsyncIterator[str] | None = None  # previews (LLM): each the checked text so far; `text` set when done
     columns: int = 1  # buttons per row where buttons exist
     remove_keyboard: bool = False
 

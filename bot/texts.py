@@ -131,3 +131,8 @@ LINK_CODE = (
 LINK_BAD_CODE = "Mã “{code}” không đúng hoặc đã hết hạn. Gõ /lienket ở ứng dụng kia để lấy mã mới."
 LINK_SAME = "Tài khoản này đã được liên kết rồi. Không cần làm gì thêm."
 LINK_DONE = "✅ Đã liên kết! Tiến độ học, nhóm và chứng nhận của bạn giờ dùng chung trên {channels}."
+LINK_OFFICER = (
+    "Tài khoản cán bộ, quản trị không liên kết được với tài khoản khác: quyền cán bộ chỉ gắn với đúng tài khoản "
+    "đã đăng ký. Mỗi tài khoản học riêng nhé."
+)
+LINK_TOO_MANY = "Bạn đã nhập mã quá nhiều lần. Vui lòng đợi vài phút rồi thử lại."

@@ -54,9 +54,7 @@ STATS_NONE = "Chưa có thông báo nào."
 
 
 async def officer_or_refuse(ctx: Ctx, action: str) -> OfficerInfo:
-    info = await find_officer(
-        ctx.session, ctx.settings, ctx.channel, ctx.identity.external_id, ctx.user_id
-    )
+    info = await find_officer(ctx.session, ctx.settings, ctx.channel, ctx.identity.external_id)
     if info is None:
         actor = f"{ctx.channel}:{ctx.identity.external_id}"
         await repo.audit(ctx.session, actor, action, "not an officer", allowed=False)

@@ -44,6 +44,7 @@ from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Broadcast
 from bot.messages import Reply
+from bot.metrics import Metrics
 from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
 from scheduler.outbox import NO_PUSH_CHANNELS, broadcast_reply, report_text
 from scheduler.schedule import defer_quiet
@@ -73,8 +74,10 @@ class Pacer:
         backoff: float = 1.0,
         poll: float = 0.25,
         resume_at: Callable[[dt.datetime], dt.datetime] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
+        self.metrics = metrics or Metrics()
         self.resume_at = resume_at or (lambda t: t)  # when campaign messages may go out (quiet hours)
         self.channels = channels
         self.rate, self.zalo_rate, self.per_chat = rate, zalo_rate, per_chat
@@ -285,6 +288,6 @@ def install(rt: Runtime) -> None:
 
     services.extras["pacer"] = Pacer(
         services.db, rt.channels, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
-        per_chat=s.per_chat_interval, resume_at=resume_at,
+        per_chat=s.per_chat_interval, resume_at=resume_at, metrics=services.metrics,
     )
     rt.background.append(pacer_background)

@@ -49,7 +49,8 @@ class CampaignScheduler:
             if not await self.leader.ensure():
                 return
             now = self.services.now()
-            await tick(self.services, now)
+            for fired in await tick(self.services, now):
+                self.services.metrics.campaign_fires.labels(fired.status).inc()
             if self._last_nudges is None or now - self._last_nudges >= NUDGE_EVERY:
                 self._last_nudges = now
                 await run_nudges(self.services, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.messages import Reply
 
@@ -50,6 +50,11 @@ class Permanent(DeliveryError):
 
 
 Sender = Callable[[Reply], Awaitable[SentInfo]]
+
+ChannelState = Literal["starting", "ok", "retrying", "failed"]
+"""What /readyz shows per channel. The runtime knows starting/ok/failed from start(); a channel that keeps
+a connection of its own (long polling, OAuth tokens) may also offer a `state` attribute: "retrying" while
+its server fails, "failed" when it cannot work without someone fixing the configuration."""
 
 
 class Channel(Protocol):

@@ -29,7 +29,18 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 class SafeBot(ExtBot[None]):
     """An ExtBot whose polling skips an update it cannot parse instead of stalling on it forever."""
 
+    poll_failing = False  # /readyz: the last getUpdates failed (PTB retries it with back-off)
+
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            updates = await self._get_updates(args, kwargs)
+        except Exception:
+            object.__setattr__(self, "poll_failing", True)  # PTB freezes its objects' attributes
+            raise
+        object.__setattr__(self, "poll_failing", False)
+        return updates
+
+    async def _get_updates(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Update, ...]:
         try:
             return await super().get_updates(*args, **kwargs)
         except (NetworkError, RetryAfter, BadRequest, Forbidden):

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import secrets
+from collections import OrderedDict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.base import SentInfo
+from bot.db import repo
 from bot.db.models import Identity, utcnow
 from bot.db.models_web import WebInbox
 from bot.dispatcher import Dispatcher
 from bot.messages import Inbound, Kind, Reply
 from bot.render import plain_label
+from bot.throttle import client_ip, too_many
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"
@@ -39,6 +42,7 @@ MAX_BODY = 64 * 1024
 INBOX_DAYS = 30  # a pushed message waits this long for its session to come back
 INBOX_BATCH = 50  # at most this many messages per fetch (the page asks again for more)
 PRUNE_EVERY = 3600.0
+KNOWN_SESSIONS = 50_000
 
 
 class WebChatChannel:
@@ -50,6 +54,7 @@ class WebChatChannel:
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self._pruner: asyncio.Task[None] | None = None
+        self._known: OrderedDict[str, None] = OrderedDict()  # sessions seen lately (bounded)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/", self.page), web.post("/api/chat", self.chat), web.get("/api/chat/inbox", self.inbox)]
@@ -117,22 +122,47 @@ class WebChatChannel:
         session = str(body.get("session") or "")
         if not _SESSION.match(session):
             session = secrets.token_urlsafe(16)
-        inbound = _inbound(session, body)
+        services = self.dispatcher.services
+        ip = client_ip(request, services.settings)
+        if await self._is_new(session) and not services.throttles.web_session_ip.allow(ip):
+            log.warning("web chat: too many new sessions from one address")
+            return too_many()
+        inbound = _inbound(session, body, ip)
         collected: list[dict[str, Any]] = []
         await self.dispatcher.handle(inbound, partial(_collect, collected))
+        self._remember(session)
         return web.json_response({"session": session, "replies": collected})
 
+    async def _is_new(self, session: str) -> bool:
+        """A session this server has not seen: not in the recent list, and no account in the database."""
+        if session in self._known:
+            self._known.move_to_end(session)
+            return False
+        async with self.dispatcher.services.db.session() as s:
+            known = await repo.find_identity(s, CHANNEL, session) is not None
+        if known:
+            self._remember(session)
+        return not known
 
-def _inbound(session: str, body: dict[str, Any]) -> Inbound:
-    raw_id = str(body.get("id") or "")[:64] or None
+    def _remember(self, session: str) -> None:
+        self._known[session] = None
+        self._known.move_to_end(session)
+        while len(self._known) > KNOWN_SESSIONS:
+            self._known.popitem(last=False)
+
+
+def _inbound(session: str, body: dict[str, Any], ip: str = "") -> Inbound:
+    msg_id = str(body.get("id") or "")[:63]
+    raw_id = f"{session}|{msg_id}" if msg_id else None  # ids are chosen by the page: unique per session only
+    base: dict[str, Any] = {"raw_id": raw_id, "origin": ip}
     choice = body.get("choice")
     if isinstance(choice, str) and choice:
-        return Inbound(CHANNEL, session, kind=Kind.CALLBACK, choice=choice[:64], raw_id=raw_id)
+        return Inbound(CHANNEL, session, kind=Kind.CALLBACK, choice=choice[:64], **base)
     text = str(body.get("text") or "")
     if text.startswith("/") and len(text) > 1:
         head, _, args = text[1:].partition(" ")
-        return Inbound(CHANNEL, session, text=text, command=head, args=args.strip(), raw_id=raw_id)
-    return Inbound(CHANNEL, session, text=text, raw_id=raw_id)
+        return Inbound(CHANNEL, session, text=text, command=head, args=args.strip(), **base)
+    return Inbound(CHANNEL, session, text=text, **base)
 
 
 async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
@@ -144,8 +174,8 @@ async def _item(reply: Reply) -> dict[str, Any]:
     """One reply as the page renders it (a streamed text is read to its end first)."""
     if reply.stream is not None:
         text = ""
-        async for delta in reply.stream:
-            text += delta
+        async for preview in reply.stream:
+            text = preview
         reply.text = reply.text or text
     item: dict[str, Any] = {
         "text": reply.text,

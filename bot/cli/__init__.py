@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.logs import apply_format
 from bot.settings import SettingsError, load_settings
 
 COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq"]
@@ -39,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
+    apply_format(settings.log_format, salt=secret)
     result = args.func(args, settings)
     if inspect.isawaitable(result):
         result = asyncio.run(result)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from bot.db import repo
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
 from bot.db.models_officers import Broadcast, Delivery, Officer, OfficerScope
-from bot.settings import Settings
+from bot.settings import UNVERIFIED_CHANNELS, Settings
 from content.provinces import find_province
 from scheduler import outbox
 
@@ -123,6 +123,8 @@ async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
     channel, sep, external = args.account.partition(":")
     if not sep or not external:
         return fail("Tài khoản phải có dạng kênh:mã, ví dụ telegram:12345")
+    if channel in UNVERIFIED_CHANNELS:
+        return fail("Tài khoản web chat không thể là cán bộ: mã phiên do trình duyệt tự chọn. Dùng Telegram hoặc Zalo.")
     scopes: list[tuple[str, str]] = []
     provinces = [province_name(p) for p in args.province]
     if None in provinces:
