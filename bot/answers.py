@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
-from content.search import Decision, Hit, SearchIndex, decide, is_out_of_scope
+from content.intents import out_of_scope, small_talk
+from content.search import Decision, Hit, SearchIndex, decide
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -39,6 +40,19 @@ REFUSE_OUT_OF_SCOPE = (
     "không tư vấn y tế hay pháp luật. 🙏\n"
     f"Mình có thể giúp bạn về: {HELP_TOPICS}."
 )
+REFUSE_HEALTH = (
+    "Xin lỗi, mình không tư vấn sức khỏe hay thuốc men được. 🙏 Hãy hỏi bác sĩ hoặc nhân viên y tế xã; "
+    "cấp cứu gọi 115.\n"
+    f"Mình có thể giúp bạn về: {HELP_TOPICS}."
+)
+SMALL_TALK = {
+    "greeting": "Xin chào! 👋 Mình là trợ lý học tập của Hội Khuyến học. Bạn gõ câu hỏi, hoặc chọn một mục "
+                "bên dưới nhé.",
+    "thanks": "Không có gì ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+    "bye": "Chào bạn, hẹn gặp lại! 👋 Lúc nào cần, bạn cứ nhắn cho mình nhé.",
+    "how_are_you": "Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn! 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
+    "ack": "Vâng ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+}
 SUGGEST = "Có phải bạn muốn hỏi…"
 SOURCE_PREFIX = "Nguồn: "
 
@@ -128,19 +142,22 @@ class AnswerService:
         return out
 
     def plan(self, question: str) -> Plan:
-        """Search and decide; the curated result is ready for every decision."""
+        """Small talk, or search and decide; the curated result is ready for every decision."""
         q = " ".join(question.split())[:MAX_QUESTION]
+        chat = small_talk(q) if q else None
+        if chat is not None:
+            return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
         hits = self.search.search(q, PASSAGES) if q else []
         decision: Decision = decide(q, hits) if q else "refuse"
         if decision == "refuse":
-            oos = is_out_of_scope(q)
-            text = REFUSE_OUT_OF_SCOPE if oos else REFUSE_UNKNOWN
-            return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=oos))
+            kind = out_of_scope(q) if q else None
+            text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
+            return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest":
             picks = self.suggestions(hits)
             lines = "\n".join(f"• {title}" for _, title in picks)
             result = AnswerResult(q, f"{SUGGEST}\n{lines}", decision="suggest", suggestions=picks,
-                                  faq_id=hits[0].doc_id)
+                                  faq_id=picks[0][0])
             return Plan(q, hits, result)
         top = hits[0]
         result = AnswerResult(q, top.text.strip(), self._sources(top.sources, RETRIEVAL_SOURCES),
@@ -149,10 +166,12 @@ class AnswerService:
         return Plan(q, hits, result, passages)
 
     def suggestions(self, hits: Sequence[Hit]) -> list[tuple[str, str]]:
-        """Top hits as (doc id, title) for buttons; one per FAQ entry or lesson."""
+        """Top hits as (doc id, title) for buttons, best first; one per FAQ entry or lesson. Hits about
+        another thing than the question names are left out when some fit."""
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for h in hits:
+        fitting = [h for h in hits if not h.missing] or list(hits)
+        for h in fitting:
             key = h.doc_id if h.kind == "faq" else "lesson:" + h.doc_id.split("#", 1)[0]
             if key not in seen:
                 seen.add(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 
 from bot import texts
 from bot.callback import pack
-from bot.channels.base import Blocked, DeliveryError, RetryLater, Sender
+from bot.channels.base import Blocked, DeliveryError, RetryLater, Sender, SentInfo, Transient
 from bot.context import Ctx, Services, UserFacingError
 from bot.db import repo
 from bot.locks import KeyedLocks
@@ -22,6 +23,8 @@ from content.textnorm import match_label
 log = logging.getLogger(__name__)
 
 MENU_ACTION = "menu"
+REPLY_PATIENCE = 120.0  # seconds a reply may wait out flood control (429 retry_after) before it is given up
+TRANSIENT_TRIES = 3  # network errors / 5xx: tries per reply, 0.5 s then 1 s apart
 
 
 class Duplicate(Exception):
@@ -118,21 +121,50 @@ class Dispatcher:
                 await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind)
 
     async def _send_all(self, msg: Inbound, user_id: int, replies: list[Reply], send: Sender) -> None:
+        """Send the replies in order. A 429 is waited out (the reply goes out after `retry_after`, and bulk
+        sending on that channel yields to it); a reply that fails otherwise, or whose answer the platform
+        gave in an unexpected shape, is logged and the next replies still go out."""
         for reply in replies:
             try:
-                info = await send(reply)
+                info = await self._send_one(msg, reply, send)
             except Blocked:
                 await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
                 return
             except DeliveryError as exc:
-                if isinstance(exc, RetryLater):
-                    self.services.metrics.rate_limited.labels(msg.channel).inc()
                 log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
                             exc.reason)
-                return
+                continue
+            except Exception as exc:  # a platform answer we could not read: the message may well be out
+                log.warning("reply to %s user %s: unexpected platform response (%s)", msg.channel,
+                            user_hash(msg.channel, msg.user_key), type(exc).__name__,
+                            exc_info=log.isEnabledFor(logging.DEBUG))
+                continue
             if reply.quiz is not None and info.poll_id:
                 for hook in self.services.poll_sent_hooks:
                     await hook(user_id, reply.quiz.attempt_ref, info.poll_id)
+
+    async def _send_one(self, msg: Inbound, reply: Reply, send: Sender) -> SentInfo:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + REPLY_PATIENCE
+        tries = 0
+        while True:
+            for hook in self.services.yield_hooks:
+                hook(msg.channel, 0.0)
+            try:
+                return await send(reply)
+            except RetryLater as exc:
+                self.services.metrics.rate_limited.labels(msg.channel).inc()
+                wait = max(0.05, exc.retry_after)
+                if loop.time() + wait > give_up:
+                    raise
+                for hook in self.services.yield_hooks:  # broadcasts wait a little longer than this reply
+                    hook(msg.channel, wait + 0.5)
+                await asyncio.sleep(wait)
+            except Transient:
+                tries += 1
+                if tries >= TRANSIENT_TRIES:
+                    raise
+                await asyncio.sleep(0.5 * tries)
 
     def _remember_choices(self, ctx: Ctx, replies: list[Reply]) -> None:
         """Store the last offered choices so a typed “2” or “dong y” means the right thing later."""

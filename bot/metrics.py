@@ -114,7 +114,7 @@ async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
 
     from bot.db.models import Identity, User
     from bot.db.models_officers import QUEUED, SENDING, Delivery
-    from scheduler.outbox import NO_PUSH_CHANNELS, audience_filter
+    from scheduler.audience import person_ok, reachable_identity
 
     d: Any = Delivery.__table__  # type: ignore[attr-defined]
     async with db.read_session() as s:
@@ -124,9 +124,9 @@ async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
         sub_rows = (await s.execute(
             select(col(Identity.channel), func.count())
             .join(User, col(User.id) == col(Identity.user_id))
-            .where(col(Identity.active).is_(True), audience_filter())
+            .where(reachable_identity(), person_ok())
             .group_by(col(Identity.channel))
         )).all()
     queued = {str(c): int(n) for c, n in queued_rows}
-    subs = {str(c): int(n) for c, n in sub_rows if c not in NO_PUSH_CHANNELS}
+    subs = {str(c): int(n) for c, n in sub_rows}
     return queued, subs

@@ -103,10 +103,11 @@ async def _add(ctx: Ctx, rest: str, officer: OfficerInfo) -> Reply:
         groups = await store.resolve_groups(ctx.session, to)
     except store.CampaignError as exc:
         raise UserFacingError(str(exc)) from None
-    await check_targets(ctx.session, officer, "all" if groups == "all" else json.loads(groups), "campaign_add")
+    sel = "all" if groups == "all" else json.loads(groups)
+    await check_targets(ctx.session, officer, sel, "campaign_add")
     actor = officer.actor
     try:
-        c = await store.add_campaign(ctx.session, ctx.settings, ctx.now(), name=text[:40], to=to, text=text,
+        c = await store.add_campaign(ctx.session, ctx.settings, ctx.now(), name=text[:40], to=sel, text=text,
                                      kind=kind, created_by=actor, **fields)  # fmt: skip
     except store.CampaignError as exc:
         raise UserFacingError(str(exc)) from None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
+import secrets
 
 from sqlalchemy import update
 from sqlmodel import col
@@ -40,8 +44,23 @@ NOTED = (
 LABEL_MAX = 64
 
 
-def feedback_choices(log_id: int) -> list[Choice]:
-    return [Choice(LIKE, pack("fb", log_id, "u")), Choice(DISLIKE, pack("fb", log_id, "d"))]
+def feedback_choices(ctx: Ctx, log_id: int) -> list[Choice]:
+    tag = asker_tag(ctx, log_id)
+    return [Choice(LIKE, pack("fb", log_id, "u", tag)), Choice(DISLIKE, pack("fb", log_id, "d", tag))]
+
+
+def asker_tag(ctx: Ctx, log_id: int) -> str:
+    """A keyed tag in an answer's buttons that only the person who asked can send back (nothing stored)."""
+    mac = hmac.new(_button_key(ctx), f"{log_id}|{ctx.user_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:9]).decode()
+
+
+def _button_key(ctx: Ctx) -> bytes:
+    secret = ctx.settings.secret_key
+    if secret is not None:
+        return hashlib.sha256(b"hocbot-buttons:" + secret.get_secret_value().encode()).digest()
+    key: bytes = ctx.services.extras.setdefault("button_key", secrets.token_bytes(32))  # until a restart
+    return key
 
 
 @router.command("hoi", "ask", "hoidap")
@@ -81,6 +100,8 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     svc = service_of(ctx.services)
     plan = svc.plan(text)
     result = plan.fallback
+    if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
+        return [menu_reply(result.text)]
     log_id = await _log(ctx, plan.question, result)
     if plan.decision == "refuse":
         reason = "out_of_scope" if result.out_of_scope else "unknown"
@@ -88,27 +109,27 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
             await record_unanswered(ctx.session, plan.question, reason, ctx.now())
         return [Reply(result.text)]
     if plan.decision == "suggest":
-        return [_suggest_reply(result, log_id)]
+        return [_suggest_reply(result, log_id, asker_tag(ctx, log_id))]
     if svc.llm is None:
-        return [Reply(result.full_text, choices=feedback_choices(log_id), columns=2)]
+        return [Reply(result.full_text, choices=feedback_choices(ctx, log_id), columns=2)]
     return [_streamed_reply(ctx, svc, plan, log_id)]
 
 
-def _suggest_reply(result: AnswerResult, log_id: int) -> Reply:
+def _suggest_reply(result: AnswerResult, log_id: int, tag: str) -> Reply:
     choices: list[Choice] = []
     for doc_id, title in result.suggestions:
         try:
             choices.append(Choice(title[:LABEL_MAX], pack("faq", doc_id)))
         except PayloadTooLong:
             log.warning("suggestion %s does not fit a button", doc_id)
-    choices.append(Choice(NOT_THESE, pack("faqx", log_id)))
+    choices.append(Choice(NOT_THESE, pack("faqx", log_id, tag)))
     return Reply(result.text.split("\n", 1)[0], choices=choices)
 
 
 def _streamed_reply(ctx: Ctx, svc: AnswerService, plan: Plan, log_id: int) -> Reply:
     """A reply whose text streams from the LLM; its final text (or the curated fallback) is set by
     the stream itself before it ends, and the log row learns which mode answered."""
-    reply = Reply("", choices=feedback_choices(log_id), columns=2)
+    reply = Reply("", choices=feedback_choices(ctx, log_id), columns=2)
     db = ctx.services.db
 
     async def done(result: AnswerResult) -> None:
@@ -131,20 +152,25 @@ async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if result is None:
         return [menu_reply(texts.STALE_BUTTON)]
     log_id = await _log(ctx, result.question, result)
-    return [Reply(result.full_text, choices=feedback_choices(log_id), columns=2)]
+    return [Reply(result.full_text, choices=feedback_choices(ctx, log_id), columns=2)]
 
 
-async def _own_log(ctx: Ctx, log_id: int) -> AnswerLog | None:
+async def _own_log(ctx: Ctx, log_id: int, tag: str) -> AnswerLog | None:
+    """The answer's log row if the person pressing is the one who asked: their user id when it was stored
+    (consent), otherwise the tag only the asker's buttons carry."""
     row = await ctx.session.get(AnswerLog, log_id)
-    if row is None or (row.user_id is not None and row.user_id != ctx.user_id):
+    if row is None:
         return None
-    return row
+    if row.user_id is not None:
+        return row if row.user_id == ctx.user_id else None
+    return row if hmac.compare_digest(tag.encode(), asker_tag(ctx, log_id).encode()) else None
 
 
 @router.action("faqx")
 async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """None of the suggestions fits: the question goes to the unanswered list."""
-    row = await _own_log(ctx, unpack(msg.choice or "").int_arg(0, -1))
+    payload = unpack(msg.choice or "")
+    row = await _own_log(ctx, payload.int_arg(0, -1), payload.arg(1))
     if row is None:
         return [menu_reply(texts.STALE_BUTTON)]
     if row.question:
@@ -157,7 +183,7 @@ async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """👍 / 👎 under an answer; a 👎 also puts the question on the officers' list."""
     payload = unpack(msg.choice or "")
     value = payload.arg(1)
-    row = await _own_log(ctx, payload.int_arg(0, -1))
+    row = await _own_log(ctx, payload.int_arg(0, -1), payload.arg(2))
     if row is None or row.id is None or value not in ("u", "d"):
         return [menu_reply(texts.STALE_BUTTON)]
     await set_feedback(ctx.session, row.id, ctx.user_id if ctx.consented else None, value)

@@ -18,7 +18,7 @@ from bot.dispatcher import menu_reply
 from bot.messages import Choice, Inbound, Reply
 from bot.officers import OfficerInfo, check_targets, find_officer, groups_in_scope
 from bot.router import Router
-from scheduler import outbox
+from scheduler import audience, outbox
 
 router = Router("officer")
 
@@ -39,7 +39,7 @@ ASK_GROUPS = "Chọn các nhóm nhận thông báo (bấm để chọn ✅ hoặ
 PICK_NONE = "Bạn chưa chọn nhóm nào. Hãy bấm vào tên nhóm để chọn ✅."
 PREVIEW_HEAD = "👀 Xem trước — bà con sẽ nhận đúng như tin dưới đây:"
 CONFIRM = "Gửi tới {n} người trong: {groups}.\nBạn có muốn gửi ngay không?"
-NOBODY = "Các nhóm đã chọn chưa có ai nhận tin. Chưa gửi gì cả."
+NOBODY = audience.NOBODY
 QUEUED = "✅ Đã xếp hàng gửi thông báo #{id} tới {n} người. Khi gửi xong, tôi sẽ báo kết quả cho bạn."
 CANCELLED = "Đã hủy. Không có tin nào được gửi."
 ALREADY = "Thông báo này đã được xử lý rồi."
@@ -133,7 +133,7 @@ async def preview(ctx: Ctx, officer: OfficerInfo, data: dict[str, Any], sel: lis
         return [Reply(PICK_NONE), await picker(ctx, officer, sel)]
     target: Any = "all" if "all" in sel else [int(s) for s in sel]
     groups = await check_targets(ctx.session, officer, target, "broadcast.preview")
-    n = await outbox.count_recipients(ctx.session, target)
+    n = await audience.count_people(ctx.session, target)
     names = ALL_LABEL if target == "all" else ", ".join(g.title or g.name for g in groups)
     if n == 0:
         return [Reply(NOBODY), await picker(ctx, officer, sel)]
@@ -190,10 +190,10 @@ async def cancel(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def stats(ctx: Ctx, msg: Inbound) -> list[Reply]:
     officer = await officer_or_refuse(ctx, "stats")
     lines = [STATS_HEAD]
-    for g in await groups_in_scope(ctx.session, officer):
-        assert g.id is not None
-        n = len({u for u, _, _ in await outbox.select_recipients(ctx.session, [g.id])})
-        lines.append(f"• {g.title or g.name}: {n}")
+    groups = await groups_in_scope(ctx.session, officer)
+    counts = await audience.count_per_group(ctx.session, groups)
+    for g in groups:
+        lines.append(f"• {g.title or g.name}: {counts.get(g.id or 0, 0)}")
     if len(lines) == 1:
         lines.append(NO_GROUPS)
     lines += ["", STATS_RECENT]

@@ -16,7 +16,7 @@ from sqlmodel import col
 from bot.channels.base import Blocked, OutsideWindow, Permanent, RetryLater
 from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Delivery
-from scheduler.outbox import audience_filter
+from scheduler.audience import person_ok
 
 if TYPE_CHECKING:
     from scheduler.pacer import Pacer
@@ -39,6 +39,11 @@ class TokenBucket:
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
         self.tokens = 0.0
+
+    def spend(self, n: float = 1.0) -> None:
+        """Someone else (an interactive reply) used n messages of the platform's rate: bulk waits for them,
+        at most one second's worth behind."""
+        self.tokens = max(-self.rate, self.tokens - n)
 
     async def take(self) -> None:
         async with self._lock:
@@ -168,7 +173,7 @@ class ChannelLane:
             select(Identity.user_id)  # type: ignore[call-overload]
             .join(User, col(User.id) == col(Identity.user_id))
             .where(col(Identity.user_id).in_(user_ids), Identity.channel == self.name)
-            .where(col(Identity.active).is_(True), audience_filter())
+            .where(col(Identity.active).is_(True), person_ok())
         )
         return {int(u) for u in (await s.execute(stmt)).scalars().all()}
 

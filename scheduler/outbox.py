@@ -15,12 +15,11 @@ drains the rows at the channel's rate):
     text = await report_text(session, b.id)  # the officer's report
     pacer.wake()  # optional: rt.services.extras["pacer"] claims at once instead of within 0.25 s
 
-Recipients are the ACTIVE identities of users who consented, are subscribed and not deleted, on channels
-that can receive a message we start: Telegram, Zalo and the web chat (its session inbox, which the page
-fetches while open and on the next visit), not the terminal chat (NO_PUSH_CHANNELS). Locality groups
-(kind "locality") match User.province (and User.commune when the group has one) without membership rows;
-code and interest groups match Membership rows. A user in several chosen groups gets one delivery per
-channel identity (unique key (broadcast_id, user_id, channel); re-enqueueing is a no-op for existing rows).
+Who the recipients are is decided in ONE place, scheduler/audience.py (re-exported here): one delivery per
+PERSON (consented, subscribed, not deleted) on their most recently used identity that a pushed message can
+reach. Locality groups (kind "locality") match User.province (and User.commune when the group has one)
+without membership rows; code and interest groups match Membership rows. A user in several chosen groups
+gets one delivery (unique key (broadcast_id, user_id, channel); re-enqueueing is a no-op for existing rows).
 
 All functions take the caller's AsyncSession and do not commit (the caller's unit of work does).
 """
@@ -28,20 +27,22 @@ All functions take the caller's AsyncSession and do not commit (the caller's uni
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import and_, func, insert, literal, or_, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Group, Identity, Membership, User, utcnow
+from bot.db.models import utcnow
 from bot.db.models_officers import QUEUED, Broadcast, Delivery
 from bot.messages import Choice, Reply
+from scheduler.audience import NO_PUSH_CHANNELS as NO_PUSH_CHANNELS  # re-exported: the one definition
+from scheduler.audience import GroupSel as GroupSel
+from scheduler.audience import Recipient as Recipient
+from scheduler.audience import groups_condition as groups_condition
+from scheduler.audience import select_recipients as select_recipients
 
-Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
-GroupSel = Sequence[int] | Literal["all"]
-NO_PUSH_CHANNELS = frozenset({"console"})  # `hocbot chat` replies only while typing: nothing to push to
 BATCH = 2000
 
 
@@ -84,56 +85,6 @@ async def create_broadcast(
 def group_selection(b: Broadcast) -> GroupSel:
     value = json.loads(b.group_ids or "[]")
     return "all" if value == "all" else [int(v) for v in value]
-
-
-def audience_filter() -> Any:
-    """Users who may receive broadcasts: consented, subscribed, not deleted."""
-    return and_(
-        col(User.subscribed).is_(True), col(User.deleted_at).is_(None), col(User.consent_at).is_not(None)
-    )
-
-
-async def groups_condition(session: AsyncSession, group_ids: GroupSel) -> Any:
-    """A WHERE clause on User selecting members of the groups (locality by place, others by membership)."""
-    if group_ids == "all":
-        return True
-    ids = list(group_ids)
-    if not ids:
-        return False
-    groups = (await session.exec(select(Group).where(col(Group.id).in_(ids)))).all()
-    clauses: list[Any] = []
-    member_ids = [g.id for g in groups if g.kind != "locality"]
-    if member_ids:
-        sub = select(Membership.user_id).where(col(Membership.group_id).in_(member_ids))
-        clauses.append(col(User.id).in_(sub))
-    for g in groups:
-        if g.kind == "locality" and g.province:
-            place: list[Any] = [User.province == g.province]
-            if g.commune:
-                # the same SQL lower() on both sides: SQLite's lower() leaves "Đ", "Ô", "Â"… as they are
-                place.append(func.lower(User.commune) == func.lower(literal(g.commune)))
-            clauses.append(and_(*place))
-    return or_(*clauses) if clauses else False
-
-
-async def select_recipients(
-    session: AsyncSession, group_ids: GroupSel, *, exclude_channels: Iterable[str] = NO_PUSH_CHANNELS
-) -> list[Recipient]:
-    """Active channel identities of subscribed, non-deleted users in the groups (or everyone)."""
-    cond = await groups_condition(session, group_ids)
-    stmt = (
-        select(Identity.user_id, Identity.channel, Identity.chat_id)
-        .join(User, col(User.id) == col(Identity.user_id))
-        .where(col(Identity.active).is_(True), audience_filter(), cond)
-        .where(col(Identity.channel).not_in(list(exclude_channels)))
-        .order_by(col(Identity.id))
-    )
-    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
-    return [(int(u), str(c), str(chat)) for u, c, chat in rows]
-
-
-async def count_recipients(session: AsyncSession, group_ids: GroupSel) -> int:
-    return len(await select_recipients(session, group_ids))
 
 
 async def enqueue_broadcast(

@@ -94,6 +94,18 @@ class Pacer:
         self.retry_waits = 0
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self.lanes: dict[str, ChannelLane] = {}
+
+    def make_room(self, channel: str, seconds: float) -> None:
+        """An interactive reply goes ahead of bulk: it takes one message of this channel's rate from the
+        broadcasts (seconds == 0), or, after a 429, broadcasts pause `seconds` (longer than the reply waits)."""
+        lane = self.lanes.get(channel)
+        if lane is None:
+            return
+        if seconds > 0:
+            lane.bucket.pause(seconds)
+        else:
+            lane.bucket.spend()
 
     def wake(self) -> None:
         """New rows were queued in this process: claim now instead of at the next poll."""
@@ -138,6 +150,7 @@ class Pacer:
                 self, name, TokenBucket(rate), batch=max(1, min(500, int(rate))),
                 concurrency=max(4, min(64, int(rate / 10))),
             )
+            self.lanes[name] = lane
             self._tasks.append(asyncio.create_task(lane.run(), name=f"pacer-{name}"))
         self._tasks.append(asyncio.create_task(self._flusher(), name="pacer-flush"))
         self._tasks.append(asyncio.create_task(self._housekeeping(), name="pacer-house"))
@@ -286,8 +299,9 @@ def install(rt: Runtime) -> None:
         clock = services.now()
         return now + (defer_quiet(clock, s.quiet_window, s.tz) - clock)
 
-    services.extras["pacer"] = Pacer(
+    pacer = services.extras["pacer"] = Pacer(
         services.db, rt.channels, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
         per_chat=s.per_chat_interval, resume_at=resume_at, metrics=services.metrics,
     )
+    services.yield_hooks.append(pacer.make_room)
     rt.background.append(pacer_background)

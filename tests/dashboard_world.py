@@ -100,7 +100,8 @@ async def _seed(bot: RunningBot, tg: FakeTelegram, db_url: str) -> World:
     return World(bot, tg, db_url, groups, chats, unsubscribed, blocked, theirs.id)
 
 
-LEARNING = {"active": 2, "completed": 3, "quizzes": 2, "passed": 1, "answered": 4, "unanswered": 1}
+# completed: modules read to the end AND passed (as /tiendo counts): only the first learner's m1
+LEARNING = {"active": 2, "completed": 1, "quizzes": 2, "passed": 1, "answered": 4, "unanswered": 1}
 
 
 async def _learning(bot: RunningBot, chats: list[int]) -> None:

@@ -467,7 +467,7 @@ async def test_campaigns_created_paused_planned_and_deleted(db_url: str) -> None
         assert year is not None
         await d.post("/dashboard/campaigns/week-plan", {"year": year.group(1), "group": str(nb)})
         page = await d.get("/dashboard/campaigns")
-        assert page.count(f"Tuần lễ {year.group(1)}:") == 9
+        assert page.count(f"Tuần lễ {year.group(1)} — ") == 9
         await d.post("/dashboard/campaigns/week-plan", {"year": year.group(1), "group": str(nb)}, status=400)
         assert "đã có rồi" in d.html
         await d.get("/dashboard/campaigns")

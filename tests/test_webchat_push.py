@@ -16,8 +16,8 @@ from bot.db.models_campaigns import CampaignFire
 from bot.db.models_web import WebInbox
 from bot.messages import Reply
 from bot.settings import Settings
-from bot.web.dashboard.stats import count_recipients
 from scheduler import campaign_store, outbox
+from scheduler.audience import count_people
 from scheduler.campaigns import tick
 from tests.harness import WebUser, running_bot
 
@@ -52,7 +52,7 @@ async def test_broadcast_and_reminder_reach_the_web_chat(settings: Settings) -> 
         await onboard(binh)
         assert (await inbox(lan))["messages"] == []  # nothing pushed yet
         async with services.db.session() as s:
-            assert await count_recipients(s, "all") == 2  # web users are recipients now
+            assert await count_people(s, "all") == 2  # web users are recipients now
             b = await outbox.create_broadcast(s, text="📣 Lớp Bình dân học AI tối thứ Bảy ở nhà văn hoá.",
                                               created_by="test", group_ids="all", button_label="📚 Học AI",
                                               button_data="toc")  # fmt: skip

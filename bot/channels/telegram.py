@@ -223,6 +223,7 @@ class TelegramChannel:
                     await self.app.bot.send_message_draft(chat_id, draft_id, text[:TEXT_LIMIT])
                 except Exception:  # a draft is only a preview; the final message still goes out
                     log.info("draft update failed for chat %s", chat_id)
+        reply.stream = None  # consumed: a retried send goes straight to the final text
         if not reply.text:
             reply.text = text
 

@@ -11,9 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from bot.logs import apply_format
+from bot.redact import install_log_redaction
 from bot.settings import SettingsError, load_settings
 
-COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq"]
+COMMAND_MODULES = [
+    "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
     apply_format(settings.log_format, salt=secret)
+    install_log_redaction(settings)  # after the handlers exist: no token, secret or login link in any line
     result = args.func(args, settings)
     if inspect.isawaitable(result):
         result = asyncio.run(result)  # type: ignore[arg-type]

@@ -59,8 +59,10 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    """Open unanswered questions with counts; those an approved answer was written for, and those the content
-    or an approved answer now answers, are closed first."""
+    """Open unanswered questions with counts, most asked first. Read-only: nothing is closed here; a question stays
+    open until an officer acts on it (an approved answer in the dashboard, or `hocbot faq resolve ID`). Questions
+    the bot could not answer that an approved answer or the content now answers are left out of the list (not
+    closed); a 👎 is always listed: the citizen rejected the answer the bot would give again."""
     from bot.answers import AnswerService
     from bot.app import build_services
     from bot.db.models_faq import open_unanswered
@@ -70,20 +72,14 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     try:
         await load_approved(services)
         svc = AnswerService(services.catalog, services.search)
-        async with services.db.session() as s:
+        async with services.db.read_session() as s:
             linked = await answered_question_ids(s)
             rows = await open_unanswered(s, max(1, args.limit))
-            still = []
-            for row in rows:
-                if row.id in linked or (
-                    row.reason != "out_of_scope" and svc.plan(row.question).decision == "answer"
-                ):
-                    row.status = "answered"
-                    s.add(row)
-                else:
-                    still.append(row)
     finally:
         await services.db.dispose()
+    covered = [r for r in rows
+               if r.reason == "unknown" and (r.id in linked or svc.plan(r.question).decision == "answer")]
+    still = [r for r in rows if r not in covered]
     for row in still:
         if args.json:
             print(json.dumps({
@@ -91,12 +87,17 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
                 "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
             }, ensure_ascii=False))
         else:
-            print(f"#{row.id}  {row.count} lần  {row.question}")
+            why = f"  ({REASONS[row.reason]})" if row.reason in REASONS else ""
+            print(f"#{row.id}  {row.count} lần  {row.question}{why}")
     if not args.json:
-        closed = len(rows) - len(still)
         print(f"{len(still)} câu hỏi chưa có câu trả lời." + (
-            f" {closed} câu đã có câu trả lời (nội dung mới hoặc cán bộ đã trả lời)." if closed else ""))
+            f" {len(covered)} câu khác nay đã có câu trả lời (nội dung mới hoặc cán bộ đã trả lời)."
+            if covered else ""))
+        print("Trả lời trên trang quản lý (Câu hỏi), hoặc đánh dấu đã xử lý: hocbot faq resolve SỐ")
     return 0
+
+
+REASONS = {"disliked": "người hỏi bấm 👎", "out_of_scope": "ngoài phạm vi"}
 
 
 async def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:

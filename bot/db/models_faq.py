@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Column, Index, Text, update
 from sqlmodel import Field, SQLModel, col, select
@@ -58,6 +59,11 @@ class UnansweredQuestion(SQLModel, table=True):
 
 
 # ---- queries -------------------------------------------------------------------------------------------
+
+
+def disliked() -> Any:
+    """An AnswerLog row the citizen marked 👎 (a WHERE clause): it does not count as answered."""
+    return col(AnswerLog.id).in_(select(Feedback.answer_log_id).where(Feedback.value == "d"))
 
 
 async def record_unanswered(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +85,12 @@ class FakeOpenAI:
         self._hang = False
         self._first_delay = 0.0
         self._chunk_delay = 0.0
+
+    def grounded(self, *, chunk_words: int = 4) -> None:
+        """Answer like an obedient model: with the first sentences of the given passage that shares the most
+        words with the question, citing it, or KHÔNG_BIẾT when none shares any. It knows nothing else, so an
+        answer is only as right as the passages retrieval gave it."""
+        self.responder(grounded_answer, chunk_words=chunk_words)
 
     def slow(self, first_byte: float, between_chunks: float = 0.0) -> None:
         """Wait `first_byte` seconds before answering and `between_chunks` between streamed chunks."""
@@ -195,6 +203,33 @@ class FakeOpenAI:
         await resp.write(b"data: [DONE]\n\n")
         await resp.write_eof()
         return resp
+
+
+_PASSAGE = re.compile(r"^(\[\d+\]) ([^\n]*)\n(.*?)(?=\n\n\[\d+\] |\Z)", re.S | re.M)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_STOP = {"la", "gi", "co", "khong", "the", "nao", "thi", "cho", "toi", "hoi", "de", "va", "cua", "duoc", "nhu"}
+
+
+def _plain_words(text: str) -> set[str]:
+    bare = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+    return {w for w in re.findall(r"\w+", bare.replace("đ", "d")) if w not in _STOP}
+
+
+def grounded_answer(messages: list[dict[str, Any]]) -> str:
+    """The grounded mode's reply to a hocbot request (passages in <tai_lieu>, question in <cau_hoi>)."""
+    user = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
+    docs = re.search(r"<tai_lieu>\n(.*?)\n</tai_lieu>", user, re.S)
+    asked = re.search(r"<cau_hoi>\n(.*?)\n</cau_hoi>", user, re.S)
+    if docs is None or asked is None:
+        return "KHÔNG_BIẾT"
+    question = _plain_words(asked.group(1))
+    passages = _PASSAGE.findall(docs.group(1))
+    best = max(((len(question & _plain_words(f"{title} {body}")), -i, ref, body)
+                for i, (ref, title, body) in enumerate(passages)), default=None)
+    if best is None or best[0] == 0:
+        return "KHÔNG_BIẾT"
+    sentences = _SENTENCE_END.split(best[3].strip())
+    return " ".join(sentences[:3]) + f" {best[2]}"
 
 
 def _pieces(text: str, words: int) -> list[str]:

@@ -17,12 +17,12 @@ from bot.db.models import Group
 from bot.db.models_officers import OPEN_STATES, Broadcast, Delivery
 from bot.officers import OfficerInfo, group_in_scope
 from bot.render import numbered
-from bot.web.dashboard import exports, stats
+from bot.web.dashboard import exports
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, audit, group_label, match_int, query_int
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import outbox
+from scheduler import audience, outbox
 
 PAGE_ROWS = 100
 STATES = ("queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped")
@@ -107,7 +107,7 @@ async def reach(services: Services, sel: outbox.GroupSel, *, fresh: bool = False
 
     async def count() -> int:
         async with services.db.read_session() as s:
-            return await stats.count_recipients(s, sel)
+            return await audience.count_people(s, sel)
 
     cache = cache_of(services)
     key = ("recipients", "all" if sel == "all" else tuple(sorted(sel)))

@@ -45,7 +45,7 @@ def render(name: str, *, dash: Dash | None = None, status: int = 200, **ctx: Any
     )
     return web.Response(text=html, content_type="text/html", status=status,
                         headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                 "Content-Security-Policy": "default-src 'self'; img-src 'self' https: http: data:;"
+                                 "Content-Security-Policy": "default-src 'self'; img-src 'self' data:;"
                                                             " style-src 'self'; script-src 'self'"})  # fmt: skip
 
 
