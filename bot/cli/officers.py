@@ -364,7 +364,7 @@ async def cmd_broadcast_status(args: argparse.Namespace, settings: Settings) -> 
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(f"Thông báo #{b.id} ({b.status}): {b.recipients} người nhận")
-        print("  " + " · ".join(f"{k}: {v}" for k, v in counts.items()))
+        print("  " + " · ".join(f"{reasons.STATE_LABELS.get(k, k)}: {v}" for k, v in counts.items()))
         for reason, n in reasons:
             print(f"  lỗi “{reason}”: {n}")
     return 0
