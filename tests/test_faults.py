@@ -4,13 +4,18 @@ python-telegram-bot against the fake Bot API; what is checked is what the users 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import select
 
 from bot import texts
+from bot.db import repo
+from bot.db.models import InboundEvent, utcnow
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import running_bot
@@ -55,3 +60,26 @@ async def test_an_answer_the_bot_cannot_read_does_not_lose_the_next_replies(db_u
         msgs = await lan.wait_for(2)
         assert "Hội Khuyến học" in msgs[0]["text"]
         assert any("Đồng ý" in b for b in lan.buttons())
+
+
+async def test_an_update_id_seen_more_than_a_week_ago_is_a_new_message(db_url: str, tg: FakeTelegram) -> None:
+    """Telegram starts its update_id sequence again after a quiet week: a /menu that reuses an id last seen
+    8 days ago is answered, not ignored as a repeat; the hourly clean-up forgets ids older than a week."""
+    lan = tg.user(5562001, first_name="Lan")
+    async with running_bot(tg_settings(db_url, tg)) as bot:
+        db = bot.runtime.services.db
+        first = (await lan.send("/menu"))["update_id"]
+        await lan.wait_for(1)
+        async with db.session() as s:
+            await s.exec(update(InboundEvent).values(received_at=utcnow() - dt.timedelta(days=8)))  # type: ignore[call-overload]
+    tg.restart_update_ids(first)  # a week later the bot restarts; Telegram's ids start again
+    async with running_bot(tg_settings(db_url, tg)) as bot:
+        db = bot.runtime.services.db
+        assert (await lan.send("/menu"))["update_id"] == first
+        await lan.wait_for(2)
+        async with db.session() as s:
+            await s.exec(update(InboundEvent).values(received_at=utcnow() - dt.timedelta(days=8)))  # type: ignore[call-overload]
+            s.add(InboundEvent(channel="telegram", external_id="fresh", received_at=utcnow()))
+        assert await repo.prune_inbound(db) == 1
+        async with db.session() as s:
+            assert [e.external_id for e in (await s.exec(select(InboundEvent))).all()] == ["fresh"]
