@@ -25,7 +25,7 @@ from bot.db.models_officers import Broadcast, Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
-from scheduler import audience, outbox
+from scheduler import audience, outbox, reasons
 
 
 def register(sub: Any) -> None:
