@@ -210,7 +210,7 @@ async def stats(ctx: Ctx, msg: Inbound) -> list[Reply]:
         head = b.text.replace("\n", " ")[:30]
         lines.append(
             f"#{b.id} {when} “{head}”: gửi {c['sent']}/{b.recipients}, lỗi {c['failed']}, "
-            f"chặn {c['blocked']}, đang chờ {c['queued'] + c['sending']}"
+            f"chặn bot {c['blocked']}, tài khoản đã xoá {c['gone']}, đang chờ {c['queued'] + c['sending']}"
         )
     if not recent:
         lines.append(STATS_NONE)
