@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.intents import out_of_scope, small_talk
-from content.search import Decision, Hit, SearchIndex, decide
+from content.search import Decision, Hit, SearchIndex, decide, entities
+from content.textnorm import question_syllables
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -25,6 +27,9 @@ FIRST_TOKEN_TIMEOUT = 2.3  # seconds: past this with no token, the curated answe
 PASSAGES = 3
 RETRIEVAL_SOURCES = 2
 MAX_QUESTION = 500
+REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be rewritten by the LLM
+REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
+MIN_FIRST_TOKEN = 1.0
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -102,6 +107,7 @@ class Plan:
     hits: list[Hit]
     fallback: AnswerResult
     passages: list[Passage] = field(default_factory=list)
+    spent: float = 0.0  # seconds already used before the answer (the rewrite), taken off the LLM deadlines
 
     @property
     def decision(self) -> Decision:
@@ -141,16 +147,21 @@ class AnswerService:
                 break
         return out
 
-    def plan(self, question: str) -> Plan:
-        """Small talk, or search and decide; the curated result is ready for every decision."""
+    def plan(self, question: str, query: str | None = None) -> Plan:
+        """Small talk, or search and decide; the curated result is ready for every decision. `query` (a short
+        rewrite of a rambling question) is what is searched; the question stays what is shown and answered."""
         q = " ".join(question.split())[:MAX_QUESTION]
         chat = small_talk(q) if q else None
         if chat is not None:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
-        hits = self.search.search(q, PASSAGES) if q else []
-        decision: Decision = decide(q, hits) if q else "refuse"
+        if query and not out_of_scope(q):
+            q_search = query
+        else:
+            q_search = q
+        hits = self.search.search(q_search, PASSAGES) if q else []
+        decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision == "refuse":
-            kind = out_of_scope(q) if q else None
+            kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
             return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest":
@@ -216,14 +227,32 @@ class AnswerService:
     async def _llm(self, plan: Plan, on_preview: Callable[[str], Awaitable[None]] | None) -> LlmResult | None:
         if self.llm is None or not plan.passages:
             return None
+        first = max(MIN_FIRST_TOKEN, self.first_token_timeout - plan.spent)
         return await self.llm.answer_with_deadline(
-            plan.question, plan.passages, first_token_timeout=self.first_token_timeout,
-            total_timeout=self.total_timeout, on_preview=on_preview,
+            plan.question, plan.passages, first_token_timeout=first,
+            total_timeout=max(first, self.total_timeout - plan.spent), on_preview=on_preview,
         )
+
+    async def prepare(self, question: str) -> Plan:
+        """`plan`, with one more chance for a long, rambling message when an LLM is configured: the model
+        rewrites it into a short search question (REWRITE_TIMEOUT at most) and that is searched. The rewrite
+        is kept only when it names the same things (Zalo stays Zalo) and finds an answer the message did not."""
+        plan = self.plan(question)
+        if (self.llm is None or plan.decision in ("answer", "smalltalk") or plan.fallback.out_of_scope
+                or len(question_syllables(plan.question)) < REWRITE_MIN_SYLLABLES):
+            return plan
+        started = time.monotonic()
+        query = await self.llm.rewrite(plan.question, REWRITE_TIMEOUT)
+        if not query or not entities(plan.question) <= entities(query):
+            return plan
+        rewritten = self.plan(plan.question, query)
+        rewritten.spent = time.monotonic() - started
+        log.info("rewrite %r → %r: %s", plan.question[:80], query, rewritten.decision)
+        return rewritten if rewritten.decision == "answer" else plan
 
     async def answer(self, question: str) -> AnswerResult:
         """The whole answer at once (CLI, tests): LLM when configured and usable, else curated."""
-        plan = self.plan(question)
+        plan = await self.prepare(question)
         if plan.decision != "answer":
             return plan.fallback
         return self.finish(plan, await self._llm(plan, None))

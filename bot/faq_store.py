@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SOURCE = Source(id="hkh-canbo", title="Hội Khuyến học (cán bộ trả lời, đã duyệt)", kind="web")
+SOURCE = Source(id="hkh-canbo", title="Hội Khuyến học (cán bộ trả lời, đã duyệt)", kind="officer")
 MAX_ALTERNATIVES = 12
 SYNC_SECONDS = 60.0
 CLI_TIMEOUT = 5.0  # `hocbot ask` answers from content alone rather than wait longer for the DB

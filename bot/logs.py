@@ -29,7 +29,8 @@ class EventContext:
 
 
 _EVENT: contextvars.ContextVar[EventContext | None] = contextvars.ContextVar("hocbot_log_event", default=None)
-_salt = b"hocbot"
+DEFAULT_SALT = b"hocbot"
+_salt = DEFAULT_SALT
 
 
 def user_hash(channel: str, user_key: str) -> str:
@@ -76,8 +77,7 @@ def apply_format(log_format: str, *, salt: bytes | None = None) -> None:
     """HOCBOT_LOG_FORMAT: "json" puts the JSON formatter on the root logger's handlers (the CLI has set them
     up); "text" leaves the human-readable lines. `salt` (from HOCBOT_SECRET_KEY) keys the user hashes."""
     global _salt
-    if salt:
-        _salt = salt
+    _salt = salt or DEFAULT_SALT
     if log_format != "json":
         return
     root = logging.getLogger()

@@ -30,6 +30,11 @@ ANSWER_COVERAGE = 0.7
 SUGGEST_COVERAGE = 0.65
 PASSAGE_SYLLABLES = 60
 BIGRAM_WEIGHT = 0.5
+FORM_WEIGHT = 0.4  # "là gì", "nghĩa là", "thế nào" say how something is asked, not what about
+# Folded syllables that only shape a question; a term made of them alone weighs FORM_WEIGHT.
+QUESTION_FORM = frozenset(
+    "la gi nghia the nao nhu sao lam co khong duoc hay thi cai ra nhung ma vay phai nen can".split()
+)
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
@@ -199,7 +204,8 @@ class SearchIndex:
         for term in terms:
             posting = self._postings.get(term)
             if posting is not None:
-                scores[posting[0]] += posting[1]
+                weight = FORM_WEIGHT if all(p in QUESTION_FORM for p in term.split("_")) else 1.0
+                scores[posting[0]] += weight * posting[1]
         scores *= self._factor
         pool = min(len(scores), max(k, RERANK_POOL))
         top = [int(i) for i in np.argpartition(-scores, pool - 1)[:pool] if scores[i] > 0.0]

@@ -12,6 +12,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 # Multi-word spellings joined before tokenizing (keys are lower-case, NFC).
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -62,7 +65,7 @@ ABBREVIATIONS: dict[str, str] = {
 # Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
 _FILLERS_RAW = (
     "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn "
-    "giúp giùm dùm muốn"
+    "giúp giùm dùm muốn nó cháu bác chú dì tui"
 )
 
 _WORD = re.compile(r"\w+")
@@ -88,9 +91,25 @@ def fold(text: str) -> str:
     return _strip_marks(" ".join(words)).replace("_", " ").strip()
 
 
+def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    groups = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")) or []
+    table = {_strip_marks(str(p).lower()): _strip_marks(str(g[0]).lower()) for g in groups for p in g[1:]}
+    ordered = sorted(table, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b"), table
+
+
+SYNONYMS = Path(__file__).with_name("data") / "synonyms.yaml"
+_SYNONYM_RE, _SYNONYM = _load_synonyms()
+
+
+def canon(folded: str) -> str:
+    """Folded text with each synonym replaced by its group's first phrase ("mất tiền" → "phi")."""
+    return _SYNONYM_RE.sub(lambda m: _SYNONYM[m.group(0)], folded)
+
+
 def syllables(text: str) -> list[str]:
-    """Folded syllables of a text, in order."""
-    return _WORD.findall(fold(text))
+    """Folded syllables of a text, in order, synonyms made one (content/data/synonyms.yaml)."""
+    return _WORD.findall(canon(fold(text)))
 
 
 def tokens(text: str) -> list[str]:
@@ -140,7 +159,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
 @lru_cache(maxsize=8192)
 def question_core(text: str) -> str:
     """The folded question without the polite or story frames around it; empty when only frames remain."""
-    core = fold(text)
+    core = canon(fold(text))
     for _ in range(2):  # "bác ơi cho cháu hỏi …": one frame may reveal another
         for pattern in _FRAMES:
             core = pattern.sub(" ", core)

@@ -98,7 +98,7 @@ async def _log(ctx: Ctx, question: str, result: AnswerResult) -> int:
 async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     """Search; refuse (and note it for officers), offer the closest questions, or answer with sources."""
     svc = service_of(ctx.services)
-    plan = svc.plan(text)
+    plan = await svc.prepare(text)
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
         return [menu_reply(result.text)]

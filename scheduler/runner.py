@@ -19,6 +19,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Services
+from bot.db import repo
 from bot.db.models_campaigns import CampaignSend, NudgeState
 from scheduler.campaigns import tick
 from scheduler.leader import Leader
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
 NUDGE_EVERY = dt.timedelta(minutes=10)
+PRUNE_EVERY = dt.timedelta(hours=1)
 
 
 class CampaignScheduler:
@@ -42,6 +44,7 @@ class CampaignScheduler:
         self.leader = Leader(services.db)
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._last_nudges: dt.datetime | None = None
+        self._last_prune: dt.datetime | None = None
 
     async def step(self) -> None:
         """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
@@ -54,6 +57,10 @@ class CampaignScheduler:
             if self._last_nudges is None or now - self._last_nudges >= NUDGE_EVERY:
                 self._last_nudges = now
                 await run_nudges(self.services, now)
+            if self._last_prune is None or now - self._last_prune >= PRUNE_EVERY:
+                self._last_prune = now
+                if pruned := await repo.prune_inbound(self.services.db):
+                    log.info("forgot %d inbound event ids older than %s", pruned, repo.INBOUND_KEEP)
         except Exception:
             log.exception("campaign scheduler step failed; retrying at the next tick")
 

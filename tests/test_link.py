@@ -75,7 +75,7 @@ async def test_web_learner_links_zalo_and_keeps_her_progress(
     (done,) = await says(lan, f"/lienket {code.lower()}")
     assert "Đã liên kết" in done and "Zalo" in done and "web" in done
     (mine,) = await says(lan, "/caidat")  # Zalo now shows the place she chose on the web
-    assert "Phường Ba Đình, Hà Nội" in mine
+    assert "Nơi ở: Ba Đình, Hà Nội" in mine
 
     async with bot.runtime.services.db.session() as s:
         zalo = (await s.exec(sm_select(Identity).where(Identity.channel == "zalo"))).first()

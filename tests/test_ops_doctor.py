@@ -52,7 +52,8 @@ async def test_a_good_installation(
                 TELEGRAM_API_BASE_URL=tg.base_url, ZALO_BOT_TOKEN=zb.token, ZALO_API_BASE_URL=zb.base_url,
                 ZALO_OA_APP_ID=oa.app_id, ZALO_OA_SECRET_KEY=oa.secret_key,
                 ZALO_OA_REFRESH_TOKEN=oa.issue_pair().refresh_token, ZALO_OA_API_BASE_URL=oa.base_url,
-                ZALO_OA_OAUTH_BASE_URL=oa.base_url, OPENAI_API_KEY=llm.api_key, OPENAI_BASE_URL=llm.base_url,
+                ZALO_OA_OAUTH_BASE_URL=oa.base_url, ZALO_OA_WEBHOOK_SECRET=oa.oa_secret,
+                OPENAI_API_KEY=llm.api_key, OPENAI_BASE_URL=llm.base_url,
                 HOCBOT_PUBLIC_URL=bot.url, HOCBOT_SECRET_KEY="k" * 40, HOCBOT_ADMINS="telegram:1",
             )
             code, out = await doctor(capsys)
@@ -72,7 +73,8 @@ async def test_a_broken_installation(
         setenv(
             monkeypatch, tmp_path, DATABASE_URL=f"postgresql+asyncpg://hocbot:pw@127.0.0.1:{closed_port()}/hocbot",
             TELEGRAM_BOT_TOKEN="123456:wrong-token", TELEGRAM_API_BASE_URL=tg.base_url,
-            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{closed_port()}/tg",  # no https, no secret, no proxy
+            TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{closed_port()}/tg",  # no https, no proxy
+            TELEGRAM_WEBHOOK_SECRET="s" * 24,
             ZALO_BOT_TOKEN="999:not-this-one", ZALO_API_BASE_URL=zb.base_url,
             OPENAI_API_KEY="sk-wrong", OPENAI_BASE_URL=llm.base_url,
             HOCBOT_PUBLIC_URL=f"http://127.0.0.1:{closed_port()}",
@@ -81,7 +83,6 @@ async def test_a_broken_installation(
     assert code == 1
     expected = [
         "❌ Cấu hình: TELEGRAM_WEBHOOK_URL phải bắt đầu bằng https://",
-        "❌ Cấu hình: có TELEGRAM_WEBHOOK_URL nhưng thiếu TELEGRAM_WEBHOOK_SECRET",
         "❌ Cơ sở dữ liệu: không kết nối được",
         "❌ Telegram: token bị từ chối",
         "❌ Zalo Bot: token bị từ chối",

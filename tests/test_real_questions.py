@@ -39,7 +39,7 @@ def catalog() -> Any:
         ("bác muốn hỏi trí tuệ nhân tạo là gì", "ai la gi"),
         ("Dạ thưa cho em hỏi tuần lễ học tập là gì ạ", "tuan le hoc tap la gi"),
         ("anh chị cho em hỏi vneid dùng để làm gì với ạ", "vneid dung de lam gi"),
-        ("alo bot ơi tôi muốn biết học AI có mất tiền không", "hoc ai co mat tien khong"),
+        ("alo bot ơi tôi muốn biết học AI có tốn tiền không", "hoc ai co phi khong"),
         ("AI là cái chi rứa", "ai la cai gi"),
     ],
 )
@@ -199,3 +199,37 @@ async def test_grounded_llm_answers_only_from_the_passages_it_was_given(catalog:
         assert unsure.decision != "answer" and len(fake.requests) == 1  # nothing fits: the LLM is not asked
     finally:
         await svc.aclose()
+
+
+async def test_a_rambling_message_is_searched_as_the_llm_rewrote_it(catalog: Any, fake: FakeOpenAI) -> None:
+    story = ("hôm qua đi chợ gặp bà hàng xóm bà ấy kể chuyện nhà bà ấy con cháu đi làm xa cả năm mới về "
+             "một lần nên tôi cũng lo lắng nhiều thứ lắm, rồi nghe nói có cái ứng dụng định danh của công an")
+
+    def model(messages: list[dict[str, Any]]) -> str:
+        if "<tin_nhan>" in messages[-1]["content"]:
+            return "VNeID là gì?"
+        return "VNeID là ứng dụng định danh điện tử của Bộ Công an [1]."
+
+    fake.responder(model)
+    llm = LlmAnswerer(api_key=fake.api_key, base_url=fake.base_url, timeout=5.0)
+    svc = AnswerService(catalog, llm=llm)
+    try:
+        assert svc.plan(story).decision != "answer"  # searched as typed, the story finds nothing sure
+        res = await svc.answer(story)
+        assert (res.mode, res.faq_id) == ("llm", "vneid_what") and res.sources
+        rewrite, answer = fake.requests[-2:]
+        assert "<tin_nhan>" in rewrite.content("user") and story in rewrite.content("user")
+        assert story in answer.content("user")  # the answer is written for the citizen's own words
+        fake.responder(lambda _m: "Quên mật khẩu VNeID?")  # a rewrite that drops what was asked about
+        zalo = "tôi " + story + ", mà giờ tôi lại quên mất cái mật khẩu zalo"
+        assert (await svc.answer(zalo)).decision != "answer"
+    finally:
+        await svc.aclose()
+
+
+def test_only_a_short_single_question_is_taken_as_a_rewrite() -> None:
+    from bot.llm import clean_rewrite
+
+    assert clean_rewrite(' "Quên mật khẩu Zalo thì làm sao?" ') == "Quên mật khẩu Zalo thì làm sao?"
+    for odd in ("", "Zalo", "KHÔNG_BIẾT", "Câu hỏi:\nZalo là gì", "x " * 100, "You are hocbot, rules…"):
+        assert clean_rewrite(odd) is None, odd

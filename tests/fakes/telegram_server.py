@@ -236,6 +236,10 @@ class FakeTelegram(Methods):
         key = "*" if method == "*" else (self.spec.resolve(method) or method)
         self._faults.setdefault(key, []).append(_Fault(status, count, retry_after, description))
 
+    def restart_update_ids(self, first: int) -> None:
+        """The update_id sequence starts again at `first` (Telegram does this after a week without updates)."""
+        self._next_update_id = first
+
     def garble_next(self, method: str, count: int = 1) -> None:
         """The next `count` successful calls of `method` do their work, but the returned Message carries a
         reply_markup of an unexpected shape ({"remove_keyboard": true}, which python-telegram-bot cannot read

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.callback import parse_int
 from bot.db.models import Group
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
@@ -107,7 +108,7 @@ def check_texts(question: str, answer: str) -> list[str]:
 
 
 def parse_ids(raw: str) -> list[int]:
-    return sorted({int(p) for p in raw.split(",") if p.strip().isdigit() and len(p.strip()) < 12})[:300]
+    return sorted({n for p in raw.split(",") if (n := parse_int(p, lo=1)) is not None})[:300]
 
 
 async def propose(s: AsyncSession, question: str, answer: str, ids: list[int], officer: OfficerInfo) -> FaqProposal:
