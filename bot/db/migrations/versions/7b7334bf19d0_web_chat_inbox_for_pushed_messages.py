@@ -1,7 +1,7 @@
 """web chat inbox for pushed messages
 
 Revision ID: 7b7334bf19d0
-Revises: 9e3a5f0c7b21
+Revises: 5d1f0a3c7e42
 Create Date: 2026-11-30 05:09:05.267716
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '7b7334bf19d0'
-down_revision: str | None = '9e3a5f0c7b21'
+down_revision: str | None = '5d1f0a3c7e42'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
