@@ -191,7 +191,7 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
                 "last_status": last.status if last else None, "last_reason": last.reason if last else None,
                 "fires": len(mine), "fires_skipped": sum(1 for f in mine if f.status == "skipped"),
                 "queued": d["queued"] + d["sending"], "sent": d["sent"],
-                "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"],
+                "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],
                 "skipped": sum(reasons.values()), "skip_reasons": dict(reasons),
             }
         )  # fmt: skip

@@ -17,6 +17,7 @@ from bot.channels.base import Blocked, OutsideWindow, Permanent, RetryLater
 from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Delivery
 from scheduler.audience import person_ok
+from scheduler.reasons import refused_state
 
 if TYPE_CHECKING:
     from scheduler.pacer import Pacer
@@ -192,7 +193,7 @@ class ChannelLane:
             p.metrics.rate_limited.labels(self.name).inc()
             return
         except Blocked as exc:
-            self.record(Outcome(job.id, "blocked", job.attempts + 1, exc.reason[:300]))
+            self.record(Outcome(job.id, refused_state(exc.reason), job.attempts + 1, exc.reason[:300]))
             p.blocked_users.append((job.user_id, self.name))
             return
         except OutsideWindow as exc:

@@ -27,6 +27,7 @@ All functions take the caller's AsyncSession and do not commit (the caller's uni
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,8 +36,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import utcnow
-from bot.db.models_officers import QUEUED, Broadcast, Delivery
+from bot.db.models_officers import FAILED, QUEUED, STATES, Broadcast, Delivery
 from bot.messages import Choice, Reply
+from scheduler import reasons
 from scheduler.audience import NO_PUSH_CHANNELS as NO_PUSH_CHANNELS  # re-exported: the one definition
 from scheduler.audience import GroupSel as GroupSel
 from scheduler.audience import Recipient as Recipient
@@ -138,21 +140,23 @@ async def broadcast_counts(session: AsyncSession, broadcast_id: int) -> dict[str
         .where(Delivery.broadcast_id == broadcast_id)
         .group_by(col(Delivery.state))
     )
-    counts = {s: 0 for s in ("queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped")}
+    counts = dict.fromkeys(STATES, 0)
     for state, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
         counts[str(state)] = int(n)
     return counts
 
 
 async def failure_reasons(session: AsyncSession, broadcast_id: int, limit: int = 5) -> list[tuple[str, int]]:
+    """Why messages failed, in Vietnamese (scheduler/reasons.py), most frequent first."""
     stmt = (
         select(Delivery.last_error, func.count())
-        .where(Delivery.broadcast_id == broadcast_id, Delivery.state == "failed")
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.state == FAILED)
         .group_by(col(Delivery.last_error))
-        .order_by(func.count().desc())
-        .limit(limit)
     )
-    return [(str(r or "?"), int(n)) for r, n in (await session.exec(stmt)).all()]  # type: ignore[call-overload]
+    by_label: Counter[str] = Counter()
+    for r, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+        by_label[reasons.label(FAILED, r) or "không rõ"] += int(n)
+    return by_label.most_common(limit)
 
 
 async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
@@ -184,8 +188,11 @@ async def report_text(session: AsyncSession, broadcast_id: int) -> str:
     for reason, n in await failure_reasons(session, broadcast_id):
         lines.append(f"   • {reason}: {n}")
     lines.append(f"🚫 Đã chặn bot: {c['blocked']}")
+    if c["gone"]:
+        lines.append(f"🗑 Tài khoản đã bị xoá: {c['gone']}")
     if c["unreachable"]:
         lines.append(f"📵 Không liên lạc được: {c['unreachable']}")
+        lines.append(f"   • {reasons.WINDOW}")
     if c["skipped"]:
         lines.append(f"⏭️ Bỏ qua (đã hủy nhận tin hoặc đã hủy gửi): {c['skipped']}")
     return "\n".join(lines)

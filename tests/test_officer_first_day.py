@@ -181,10 +181,11 @@ async def seed_audience(db: Database) -> dict[str, int]:
 
 
 async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> None:
-    """3 + the linked person = 4 receive messages; blocked, gone, deleted, unsubscribed, unconsented, web-only and
-    the other commune do not. The chat preview, /thongke, the dashboard cards, unit row, group page and draft,
-    `hocbot stats`, `hocbot group list`, `hocbot export subscribers` and the queued deliveries all say 4."""
-    want = 4
+    """3 + the linked person + the web-chat user (the page shows pushed messages) = 5 receive messages; blocked,
+    gone, deleted, unsubscribed, unconsented and the other commune do not. The chat preview, /thongke, the
+    dashboard cards, unit row, group page and draft, `hocbot stats`, `hocbot group list`, `hocbot export
+    subscribers` and the queued deliveries all say 5."""
+    want = 5
     async with running_bot(make_settings(db_url)) as bot, client() as http:
         db = bot.runtime.services.db
         officer_chat = OfficerChat(bot)
@@ -296,3 +297,50 @@ async def test_learned_and_answered_numbers_mean_what_the_citizen_sees_and_a_thu
             row = (await s.exec(select(UnansweredQuestion).where(UnansweredQuestion.reason == "disliked"))).one()
         assert row.status == "open"
         assert "hoc AI o dau mien phi" in await d.get("/dashboard/questions")
+
+
+def test_delivery_reasons_are_classified_once_in_vietnamese() -> None:
+    from scheduler.reasons import classify, refused_state
+
+    assert refused_state("403 Forbidden: user is deactivated") == "gone"
+    assert refused_state("403 Forbidden: bot was blocked by the user") == "blocked"
+    assert refused_state("400 Bad Request: chat not found") == "gone"
+    assert classify("gone", "403 Forbidden: user is deactivated").label == "tài khoản đã bị xoá"
+    assert classify("blocked", "403 Forbidden: bot was blocked by the user").label == "đã chặn bot"
+    assert classify("failed", "network: Timed out").label == "lỗi mạng hoặc máy chủ của nền tảng"
+    assert classify("skipped", "cancelled").label == "cán bộ đã dừng gửi"
+
+
+async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: str) -> None:
+    """m8: “403 Forbidden: user is deactivated” is “Tài khoản đã bị xoá” in the chat report, the dashboard page and
+    the CSV; “bot was blocked” stays “Đã chặn bot”; no English reaches officers."""
+    from bench.broadcast import add_group, seed_subscribers
+    from scheduler import outbox
+    from tests.fakes.telegram_server import FakeTelegram
+    from tests.test_dashboard_http import ADMIN, logged_in, settings_for
+
+    async with FakeTelegram() as tg, running_bot(settings_for(db_url, tg)) as bot, client() as http:
+        db = bot.runtime.services.db
+        await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
+        ok, blocked, gone = await seed_subscribers(db, 3, first_chat=880_000)
+        for chat, fate in ((ok, None), (blocked, "blocked"), (gone, "deactivated")):
+            tg.set_fate(chat, fate)
+        admin = tg.user(ADMIN, "Quản trị")
+        async with db.session() as s:
+            b = await outbox.create_broadcast(s, text="Họp", created_by=f"telegram:{ADMIN}", group_ids="all",
+                                              report_channel="telegram", report_chat_id=str(ADMIN))  # fmt: skip
+            await outbox.queue_broadcast(s, b)
+        bot.runtime.services.extras["pacer"].wake()
+        await admin.wait_for(lambda m: "Kết quả thông báo" in (m[-1]["text"] or "") if m else False, timeout=15)
+        report = admin.messages()[-1]["text"]
+        assert "🚫 Đã chặn bot: 1" in report and "🗑 Tài khoản đã bị xoá: 1" in report and "Forbidden" not in report
+        d = await logged_in(bot, http, ADMIN)
+        page = await d.get(f"/dashboard/broadcasts/{b.id}")
+        assert 'id="count-blocked">1<' in page and 'id="count-gone">1<' in page
+        table = page.split('id="report-table"')[1].split("</table>")[0]
+        assert "Tài khoản đã bị xoá" in table and "tài khoản đã bị xoá" in table and "đã chặn bot" in table
+        assert "Forbidden" not in table and "deactivated" not in table
+        async with http.get(f"{bot.url}/dashboard/broadcasts/{b.id}/report.csv") as resp:
+            body = (await resp.read()).decode("utf-8-sig")
+        gone_row = next(r for r in csv.reader(io.StringIO(body)) if r[1] == f"U{gone}")
+        assert gone_row[3:6] == ["Tài khoản đã bị xoá", "1", "tài khoản đã bị xoá"]

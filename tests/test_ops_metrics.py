@@ -76,7 +76,7 @@ async def test_counters_after_a_conversation_and_a_broadcast(db_url: str) -> Non
             for _ in range(200):
                 m = await scrape(bot.url)
                 if sum(val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome=o)
-                       for o in ("sent", "blocked")) >= 6:
+                       for o in ("sent", "blocked", "gone")) >= 6:
                     break
                 await asyncio.sleep(0.05)
             for _ in range(100):  # outcomes reach the database within ~50 ms of the counters
@@ -90,7 +90,8 @@ async def test_counters_after_a_conversation_and_a_broadcast(db_url: str) -> Non
     assert val(m, "hocbot_inbound_updates_total", channel="telegram", kind="sticker") == 1
     assert val(m, "hocbot_reply_seconds_count", channel="telegram") == 3
     assert val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome="sent") == 4
-    assert val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome="blocked") == 2
+    assert val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome="blocked") == 1
+    assert val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome="gone") == 1  # chat not found
     assert val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome="failed") == 0
     assert val(m, "hocbot_rate_limited_total", channel="telegram") == 1
     assert val(m, "hocbot_outbox_queued", channel="telegram") == 0

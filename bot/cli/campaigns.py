@@ -150,6 +150,7 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
             f"   lần tới: {r['next_fire'] or '—'} · lần trước: {r['last_fire'] or '—'}"
             f" ({r['last_status'] or '—'})\n"
             f"   đã gửi {r['sent']} · chờ gửi {r['queued']} · lỗi {r['failed']} · chặn bot {r['blocked']}"
+            f" · tài khoản đã xoá {r['gone']}"
             f" · bỏ qua {r['skipped']} ({reasons})"
         )
     return 0

@@ -25,7 +25,7 @@ from bot.db.models_officers import Broadcast, Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
-from scheduler import audience, outbox
+from scheduler import audience, outbox, reasons
 
 
 def register(sub: Any) -> None:
@@ -352,20 +352,20 @@ async def cmd_broadcast_status(args: argparse.Namespace, settings: Settings) -> 
         if b is None:
             return fail(f"Không có thông báo #{args.id}.")
         counts = await outbox.broadcast_counts(s, args.id)
-        reasons = await outbox.failure_reasons(s, args.id)
+        errors = await outbox.failure_reasons(s, args.id)
     data = {
         "broadcast_id": b.id,
         "status": b.status,
         "recipients": b.recipients,
         **counts,
-        "errors": {r: n for r, n in reasons},
+        "errors": dict(errors),
     }
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(f"Thông báo #{b.id} ({b.status}): {b.recipients} người nhận")
-        print("  " + " · ".join(f"{k}: {v}" for k, v in counts.items()))
-        for reason, n in reasons:
+        print("  " + " · ".join(f"{reasons.STATE_LABELS.get(k, k)}: {v}" for k, v in counts.items()))
+        for reason, n in errors:
             print(f"  lỗi “{reason}”: {n}")
     return 0
 

@@ -85,7 +85,8 @@ async def campaign_rows(
             "paused": c.paused, "next_fire": store._local(store.upcoming(c, lt, now, settings), settings),
             "last_fire": store._local(lt, settings), "last_status": lstatus, "last_reason": lreason,
             "fires": n, "fires_skipped": skipped_fires, "queued": d["queued"] + d["sending"], "sent": d["sent"],
-            "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "skipped": skipped + skipped_fires,
+            "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],
+            "skipped": skipped + skipped_fires,
         })  # fmt: skip
     return out
 
