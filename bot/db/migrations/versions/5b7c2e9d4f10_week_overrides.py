@@ -1,7 +1,7 @@
 """an officer sets a year's Week (dates, theme) for the deployment (week_overrides)
 
 Revision ID: 5b7c2e9d4f10
-Revises: 9e3a5f0c7b21
+Revises: 7b7334bf19d0
 Create Date: 2026-11-30 06:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "5b7c2e9d4f10"
-down_revision: str | None = "9e3a5f0c7b21"
+down_revision: str | None = "7b7334bf19d0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
