@@ -15,7 +15,7 @@ from bot.faq_store import EVERYONE, Scope, entry_scope, serves
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.intents import out_of_scope, small_talk
 from content.search import Decision, Hit, SearchIndex, decide, entities
-from content.textnorm import question_syllables
+from content.textnorm import question_syllables, question_tail
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -32,6 +32,7 @@ MAX_QUESTION = 500
 REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be rewritten by the LLM
 REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
 MIN_FIRST_TOKEN = 1.0
+TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -174,6 +175,8 @@ class AnswerService:
             q_search = q
         hits = self._search(q_search, place) if q else []
         decision: Decision = decide(q_search, hits) if q else "refuse"
+        if decision != "answer" and q and not query and not out_of_scope(q):
+            decision, hits = self._story_tail(q, decision, hits)
         if decision == "refuse":
             kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
@@ -189,6 +192,23 @@ class AnswerService:
                               decision="answer", faq_id=top.doc_id)
         passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources) for i, h in enumerate(hits, 1)]
         return Plan(q, hits, result, passages)
+
+    def _story_tail(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A message told as a story is also searched by its last clauses ("…, tôi có nên chuyển không?").
+        Their answer is taken only when it is sure on its own and agrees with the whole message: it is among
+        the whole message's best hits and about what the message names."""
+        tail = question_tail(q)
+        if tail is None:
+            return decision, hits
+        tail_hits = self.search.search(tail, PASSAGES)
+        if decide(tail, tail_hits) != "answer":
+            return decision, hits
+        best = tail_hits[0]
+        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
+        agreed = best.doc_id in whole and not whole[best.doc_id].missing
+        if agreed:
+            return "answer", tail_hits
+        return decision, hits
 
     def suggestions(self, hits: Sequence[Hit]) -> list[tuple[str, str]]:
         """Top hits as (doc id, title) for buttons, best first; one per FAQ entry or lesson. Hits about

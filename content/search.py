@@ -28,6 +28,9 @@ QUESTION_WEIGHT = 2  # the question and its alternatives count this many times, 
 LESSON_FACTOR = 0.85  # an FAQ entry wins over a lesson passage with the same score
 ANSWER_COVERAGE = 0.7
 SUGGEST_COVERAGE = 0.65
+LONG_QUESTION = 10  # content syllables from which a message counts as long
+LONG_ANSWER_COVERAGE = 0.55
+LONG_MARGIN = 1.3  # the top hit's score over the second's
 PASSAGE_SYLLABLES = 60
 BIGRAM_WEIGHT = 0.5
 FORM_WEIGHT = 0.4  # "là gì", "nghĩa là", "thế nào" say how something is asked, not what about
@@ -255,6 +258,9 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     top = hits[0].coverage
     if top >= ANSWER_COVERAGE:
         return "answer"
+    if (top >= LONG_ANSWER_COVERAGE and len(content_syllables(query)) >= LONG_QUESTION
+            and (len(hits) < 2 or hits[0].score >= LONG_MARGIN * hits[1].score)):
+        return "answer"  # a long message also tells its story: less of it is covered, the winner is clear
     if top >= SUGGEST_COVERAGE:
         return "suggest"
     return "refuse"

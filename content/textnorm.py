@@ -151,6 +151,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"^(?:xin )?chao(?: ban| bot| em| chau| anh| chi| bac| ad| admin)?\b",
         r"\b(?:a ma|a|u|thi|the|vay) (?:cho )?(?=toi|minh|bac|chau|hoi)",
         r"\bnoi (?:cho|giup) (?:toi|tui|minh|bac|chau|em) (?:nghe|biet)(?: voi)?\b",
+        r"\b(?:rot cuoc|thuc ra|that ra|tom lai|noi chung|chung qui|chung quy|the cho nen|vi the)\b",
         r"\b(?:a|ay|day|nhe|nha|nhen|ne|ha|chu|ca|voi|nhi|di|vay|the|ta)$",
     )
 )
@@ -165,6 +166,23 @@ def question_core(text: str) -> str:
             core = pattern.sub(" ", core)
         core = _SPACE.sub(" ", core).strip()
     return core
+
+
+_CLAUSE = re.compile(r"[.?!;,:…\n]+|\s+(?:nhưng|nhung|mà|vậy thì|vay thi|thế thì|the thi)\s+")
+TAIL_MIN_WORDS = 4
+
+
+def question_tail(text: str) -> str | None:
+    """The last clause(s) of a message told as a story ("Con tôi bảo…, mà tôi chả hiểu AI là gì"): the
+    shortest ending of whole clauses with TAIL_MIN_WORDS words of its own; None for a one-clause message."""
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    if len(clauses) < 2:
+        return None
+    for start in range(len(clauses) - 1, 0, -1):
+        tail = " ".join(clauses[start:])
+        if len(question_core(tail).split()) >= TAIL_MIN_WORDS:
+            return tail
+    return None
 
 
 def question_syllables(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.callback import pack, unpack
+from bot.callback import pack, parse_int, unpack
 from bot.context import Ctx, UserFacingError
 from bot.db import repo
 from bot.db.models_officers import Broadcast
@@ -151,7 +151,8 @@ async def preview(ctx: Ctx, officer: OfficerInfo, data: dict[str, Any], sel: lis
 
 
 async def own_draft(ctx: Ctx, officer: OfficerInfo, arg: str) -> Broadcast | None:
-    b = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
+    bid = parse_int(arg, lo=1)
+    b = await ctx.session.get(Broadcast, bid) if bid is not None else None
     if b is None or b.status != "draft" or b.created_by != officer.actor:
         return None
     return b

@@ -44,7 +44,7 @@ async def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, 
 
 async def approve(services: Services, question_ids: list[int]) -> None:
     async with services.db.session() as s:
-        p = await proposals.propose(s, QUESTION, ANSWER, question_ids, OfficerInfo("telegram:9", "admin"))
+        p = await proposals.propose(s, QUESTION, ANSWER, question_ids, OfficerInfo("officer", "admin"))
         await proposals.approve(s, services, p, "admin", services.now())
 
 

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
@@ -83,3 +84,53 @@ async def test_an_update_id_seen_more_than_a_week_ago_is_a_new_message(db_url: s
         assert await repo.prune_inbound(db) == 1
         async with db.session() as s:
             assert [e.external_id for e in (await s.exec(select(InboundEvent))).all()] == ["fresh"]
+
+
+# ---- odd input: a clear reply or a 400, never the generic error or a 500 ----------------------------
+
+
+async def test_odd_telegram_input_gets_a_clear_reply(db_url: str, tg: FakeTelegram) -> None:
+    """A lone surrogate typed in Telegram, and a forged button whose number overflows the database."""
+    async with running_bot(tg_settings(db_url, tg)):
+        lan = tg.user(5563001, first_name="Lan\ud83d")
+        await lan.send("\ud83d")
+        await lan.wait_for(1)
+        await lan.forge_press("fb|99999999999999999999|d")
+        await lan.wait_for(2)
+        await lan.forge_press("bcok|99999999999999999999999")
+        await lan.wait_for(3)
+        await lan.send("/chiendich xoa 99999999999999999999")
+        await lan.wait_for(4)
+        for m in lan.messages():
+            assert texts.ERROR not in m["text"], m["text"]
+        assert texts.STALE_BUTTON in lan.messages()[1]["text"]
+
+
+async def test_odd_web_chat_input_gets_a_reply_not_a_500(db_url: str) -> None:
+    async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
+        for body in ('{"text": "\\u0000\\ud800x", "id": "\\ud800"}', '{"choice": "fb|99999999999999999999|d"}',
+                     '{"text": ["a"], "session": 5}', "[1, 2]", '{"text": "x"', "\x00"):
+            async with http.post(f"{bot.url}/api/chat", data=body.encode("utf-8", "surrogatepass")) as resp:
+                assert resp.status in (200, 400), (body, resp.status)
+                data = await resp.json()
+                if resp.status == 400:
+                    assert data["error"]
+                else:
+                    assert all(texts.ERROR not in r["text"] for r in data["replies"]), (body, data)
+
+
+async def test_dashboard_numbers_too_big_are_a_400_or_404_not_a_500(db_url: str) -> None:
+    from tests.test_dashboard_http import ADMIN, client, logged_in
+
+    settings = make_settings(db_url, hocbot_admins=f"telegram:{ADMIN}")
+    async with running_bot(settings) as bot, client() as http:
+        d = await logged_in(bot, http, ADMIN)
+        await d.get("/dashboard/campaigns")
+        await d.post("/dashboard/campaigns/week-plan", {"year": "99999999999999999999999", "group": "all"}, status=400)
+        assert "2000" in d.html and "2100" in d.html
+        await d.get("/dashboard/campaigns")
+        await d.post("/dashboard/campaigns/week-plan", {"group": "99999999999999999999"}, status=404)
+        for path in ("/dashboard/broadcasts/99999999999999999999", "/dashboard/broadcasts/²",
+                     "/dashboard/broadcasts/new?group=99999999999999999999"):
+            async with http.get(bot.url + path, allow_redirects=False) as resp:
+                assert resp.status in (200, 404), (path, resp.status)

@@ -233,3 +233,13 @@ def test_only_a_short_single_question_is_taken_as_a_rewrite() -> None:
     assert clean_rewrite(' "Quên mật khẩu Zalo thì làm sao?" ') == "Quên mật khẩu Zalo thì làm sao?"
     for odd in ("", "Zalo", "KHÔNG_BIẾT", "Câu hỏi:\nZalo là gì", "x " * 100, "You are hocbot, rules…"):
         assert clean_rewrite(odd) is None, odd
+
+
+def test_a_story_before_the_question_is_searched_by_its_last_clauses() -> None:
+    from content.textnorm import question_tail
+
+    assert question_tail("AI là gì") is None
+    tail = question_tail("Con tôi bảo giờ ai cũng phải biết dùng AI, mà tôi chả hiểu cái trí tuệ nhân tạo là gì cả")
+    assert tail == "tôi chả hiểu cái trí tuệ nhân tạo là gì cả" and question_core(tail) == "cai ai la gi"
+    assert question_tail("Hôm qua tôi đi chợ. Có nên đưa mã OTP cho người lạ không?") == \
+        "Có nên đưa mã OTP cho người lạ không"

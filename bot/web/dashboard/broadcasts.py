@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from sqlmodel import col, select
 
+from bot.callback import parse_int
 from bot.context import Services
 from bot.db.models_officers import Broadcast
 from bot.web.dashboard import broadcast_view as view
@@ -117,7 +118,7 @@ def routes(services: Services) -> list[Route]:
 
     async def new_page(request: web.Request, dash: Dash) -> web.StreamResponse:
         raw = request.query.get("group", "")
-        return await compose_form(dash, Draft(sel=[int(raw)] if raw.isdigit() and len(raw) < 12 else []))
+        return await compose_form(dash, Draft(sel=[n] if (n := parse_int(raw, lo=1)) is not None else []))
 
     async def create(request: web.Request, dash: Dash) -> web.StreamResponse:
         draft = Draft.parse(await request.post(), services.catalog)

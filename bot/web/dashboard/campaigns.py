@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.callback import parse_int
 from bot.context import Services
 from bot.db.models import Group
 from bot.db.models_campaigns import Campaign
@@ -42,7 +43,7 @@ KIND_LABELS = {
     "joined": "N ngày sau khi người dùng đăng ký",
     "inactive": "Sau N ngày người dùng không hoạt động",
 }
-E_NUMBER = "“{name}” phải là một số nguyên."
+E_NUMBER = "“{name}” phải là một số nguyên từ {lo} đến {hi}."
 
 
 def visible(officer: OfficerInfo, c: Campaign, groups: dict[int, Group]) -> bool:
@@ -52,15 +53,19 @@ def visible(officer: OfficerInfo, c: Campaign, groups: dict[int, Group]) -> bool
     return sel != "all" and bool(sel) and all(i in groups and group_in_scope(officer, groups[i]) for i in sel)
 
 
+BOUNDS = {"year": (2000, 2100), "hour": (0, 23), "minute": (0, 59), "offset_days": (-366, 366)}
+
+
 def _int(form: Form, name: str, default: int, errors: list[str]) -> int:
-    raw = field(form, name, 12)
+    raw = field(form, name, 40)
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError:
-        errors.append(E_NUMBER.format(name=name))
+    lo, hi = BOUNDS.get(name, (-(2**31), 2**31 - 1))
+    value = parse_int(raw, lo=lo, hi=hi)
+    if value is None:
+        errors.append(E_NUMBER.format(name=name, lo=lo, hi=hi))
         return default
+    return value
 
 
 def schedule_fields(form: Form, kind: str, errors: list[str], settings: Any) -> dict[str, Any]:
@@ -204,7 +209,11 @@ def routes(services: Services) -> list[Route]:
 
     async def week_plan(request: web.Request, dash: Dash) -> web.StreamResponse:
         form = await request.post()
-        year = _int(form, "year", coming_year(services), [])
+        errors: list[str] = []
+        year = _int(form, "year", coming_year(services), errors)
+        if errors:
+            return render("message.html", dash=dash, active="campaigns", status=400, title="Chưa tạo được",
+                          message=" ".join(errors), back="/dashboard/campaigns")  # fmt: skip
         target = field(form, "group", 20) or WEEK_GROUP
         async with services.db.session() as s:
             if target == WEEK_GROUP:
@@ -212,13 +221,13 @@ def routes(services: Services) -> list[Route]:
             elif target == "all":
                 group = None
             else:
-                group = await s.get(Group, int(target)) if target.isdigit() else None
+                gid = parse_int(target, lo=1)
+                group = await s.get(Group, gid) if gid is not None else None
                 if group is None:
                     return not_found(dash)
             sel: outbox.GroupSel = "all" if group is None else [group.id or 0]
             if await targets_allowed(s, dash, sel) is None:
                 return await refuse(s, dash, "dashboard.campaign.week_plan", {"group": target, "year": year})
-            errors: list[str] = []
             try:
                 made = await store.week_plan(s, dash.settings, services.now(), services.catalog.week, year, sel,
                                              created_by=dash.officer.actor)  # fmt: skip

@@ -23,8 +23,10 @@ def routes(services: Services) -> list[Route]:
     async def page(dash: Dash, errors: list[str] | None = None, status: int = 200,
                    values: dict[str, str] | None = None) -> web.Response:  # fmt: skip
         async with services.db.session() as s:
-            clusters, hidden = await proposals.open_clusters(s)
+            clusters, hidden = await proposals.open_clusters(s, dash.officer)
             stmt = select(FaqProposal).order_by(col(FaqProposal.status) != "pending", col(FaqProposal.id).desc())
+            if not dash.officer.is_admin:  # an officer follows their own proposals; admins decide on all
+                stmt = stmt.where(col(FaqProposal.proposed_by) == dash.officer.actor)
             rows = (await s.exec(stmt.limit(PROPOSAL_LIMIT))).all()
         return render(
             "questions.html", dash=dash, active="questions", status=status, clusters=clusters[:SHOWN],
