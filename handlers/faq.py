@@ -106,7 +106,7 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     if plan.decision == "refuse":
         reason = "out_of_scope" if result.out_of_scope else "unknown"
         if plan.question:
-            await record_unanswered(ctx.session, plan.question, reason, ctx.now())
+            await note_unanswered(ctx, plan.question, reason)
         return [Reply(result.text)]
     if plan.decision == "suggest":
         return [_suggest_reply(result, log_id, asker_tag(ctx, log_id))]
@@ -155,6 +155,12 @@ async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [Reply(result.full_text, choices=feedback_choices(ctx, log_id), columns=2)]
 
 
+async def note_unanswered(ctx: Ctx, question: str, reason: str) -> None:
+    """Onto the officers' list, with the asker's place when they gave it (officers see their own units)."""
+    province, commune = (ctx.user.province, ctx.user.commune) if ctx.consented else (None, None)
+    await record_unanswered(ctx.session, question, reason, ctx.now(), province=province, commune=commune)
+
+
 async def _own_log(ctx: Ctx, log_id: int, tag: str) -> AnswerLog | None:
     """The answer's log row if the person pressing is the one who asked: their user id when it was stored
     (consent), otherwise the tag only the asker's buttons carry."""
@@ -174,7 +180,7 @@ async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if row is None:
         return [menu_reply(texts.STALE_BUTTON)]
     if row.question:
-        await record_unanswered(ctx.session, row.question, "unknown", ctx.now())
+        await note_unanswered(ctx, row.question, "unknown")
     return [Reply(NOTED)]
 
 
@@ -190,5 +196,5 @@ async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if value == "u":
         return [Reply(THANKS_UP)]
     if row.question:
-        await record_unanswered(ctx.session, row.question, "disliked", ctx.now())
+        await note_unanswered(ctx, row.question, "disliked")
     return [Reply(THANKS_DOWN)]

@@ -394,9 +394,11 @@ async def test_officer_answer_becomes_searchable_once_approved(db_url: str) -> N
         citizen = WebUser(bot.url, chat)
         await citizen.says("thu vien xa mo cua may gio vay")
         assert "chưa có câu trả lời" in citizen.last_reply()  # recorded as unanswered
+        here = {"province": "Ninh Bình", "commune": "Gia Viễn"}  # asked by people of officer A's commune
         async with db.session() as s:
-            same = await record_unanswered(s, question, "unknown")
-            other = await record_unanswered(s, "Làm sao học tiếng Anh miễn phí?", "unknown")
+            await record_unanswered(s, "thu vien xa mo cua may gio vay", "unknown", **here)
+            same = await record_unanswered(s, question, "unknown", **here)
+            other = await record_unanswered(s, "Làm sao học tiếng Anh miễn phí?", "unknown", **here)
         await add_officer(db, OFFICER_A, "Gia Viễn")
         a = await logged_in(bot, http_a, OFFICER_A)
         page = await a.get("/dashboard/questions")

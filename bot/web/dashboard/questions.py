@@ -22,8 +22,10 @@ def routes(services: Services) -> list[Route]:
     async def page(dash: Dash, errors: list[str] | None = None, status: int = 200,
                    values: dict[str, str] | None = None) -> web.Response:  # fmt: skip
         async with services.db.session() as s:
-            clusters, hidden = await proposals.open_clusters(s)
+            clusters, hidden = await proposals.open_clusters(s, dash.officer)
             stmt = select(FaqProposal).order_by(col(FaqProposal.status) != "pending", col(FaqProposal.id).desc())
+            if not dash.officer.is_admin:  # an officer follows their own proposals; admins decide on all
+                stmt = stmt.where(col(FaqProposal.proposed_by) == dash.officer.actor)
             rows = (await s.exec(stmt.limit(PROPOSAL_LIMIT))).all()
         return render(
             "questions.html", dash=dash, active="questions", status=status, clusters=clusters[:SHOWN],
@@ -42,7 +44,7 @@ def routes(services: Services) -> list[Route]:
             return await page(dash, errors, 400, {"question": question, "answer": answer})
         async with services.db.session() as s:
             raw = ",".join(v for v in form.getall("ids", []) if isinstance(v, str))[:4000]
-            p = await proposals.propose(s, question, answer, proposals.parse_ids(raw), dash.officer.actor)
+            p = await proposals.propose(s, question, answer, proposals.parse_ids(raw), dash.officer)
             await audit(s, dash, "dashboard.faq.propose", {"proposal_id": p.id, "question": question[:120]})
         raise see_other("/dashboard/questions")
 
