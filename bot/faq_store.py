@@ -21,6 +21,7 @@ from bot.db.engine import Database
 from bot.db.models import Group
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
+from bot.faults import log_failure
 from bot.officers import OfficerInfo
 from bot.tasks import running
 from content.schema import FaqEntry, Source
@@ -168,8 +169,8 @@ async def _sync(services: Any) -> None:
         await asyncio.sleep(SYNC_SECONDS)
         try:
             await load_approved(services)
-        except Exception:
-            log.exception("faq_store: loading approved answers failed")
+        except Exception as exc:
+            log_failure(log, "faq_store", "faq_store: loading approved answers failed", exc)
 
 
 def _missing_sqlite_file(url: str) -> bool:

@@ -5,7 +5,7 @@ default: an answer about one commune's class is no longer served to the whole co
 admin (or by an account no longer an officer) stay for everyone.
 
 Revision ID: a7c4e2f81d30
-Revises: 7b7334bf19d0
+Revises: 5b7c2e9d4f10
 Create Date: 2026-11-30 05:40:00
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a7c4e2f81d30"
-down_revision: str | None = "7b7334bf19d0"
+down_revision: str | None = "5b7c2e9d4f10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
