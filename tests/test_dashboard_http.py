@@ -421,7 +421,7 @@ async def test_officer_answer_becomes_searchable_once_approved(db_url: str) -> N
         admin = await logged_in(bot, http_admin, ADMIN)
         await admin.get("/dashboard/questions")
         assert f'id="approve-{p.id}"' in admin.html
-        await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {})
+        await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {"scope": "all"})  # for everyone
         await citizen.says("thu vien xa mo cua may gio vay")  # answered at once, no restart
         assert answer in citizen.all_text()
         page = await admin.get("/dashboard/questions")
