@@ -16,7 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import UserFacingError
 from bot.db import repo
 from bot.db.models import utcnow
-from bot.db.models_campaigns import WeekOverride
+from bot.db.models_campaigns import WeekEvent, WeekOverride
+from bot.officers import OfficerInfo
 from content.schema import WeekInfo, WeekYear
 
 THEME_MAX = 300
@@ -83,3 +84,45 @@ async def set_week(
     detail = {"year": year, "start": start, "end": end, "theme": theme, "before": before}
     await repo.audit(s, actor, "week.set", detail)
     return row
+
+
+T_EVENT_TITLE = "Tên hoạt động cần từ 3 đến 300 ký tự."
+T_EVENT_NO_AREA = "Tài khoản của bạn chưa được giao xã, phường hay tỉnh nào, nên chưa đăng được hoạt động."
+
+
+def event_area(officer: OfficerInfo) -> tuple[str | None, str | None]:
+    """(province, commune) an officer's event is shown to: admins post nationwide, others only in their area."""
+    if officer.is_admin:
+        return None, None
+    for kind, value in officer.scopes:
+        if kind == "commune":
+            commune, _, province = value.partition("|")
+            return province, commune
+    for kind, value in officer.scopes:
+        if kind == "province":
+            return value, None
+    raise UserFacingError(T_EVENT_NO_AREA)
+
+
+async def add_event(
+    s: AsyncSession,
+    actor: str,
+    title: str,
+    day: dt.date,
+    place: str = "",
+    province: str | None = None,
+    commune: str | None = None,
+    group: str | None = None,
+) -> WeekEvent:
+    """A local event of the Week (shown by /tuanle to people of that place or group), audited."""
+    title = " ".join(unicodedata.normalize("NFC", title).split())
+    if not 3 <= len(title) <= 300:
+        raise UserFacingError(T_EVENT_TITLE)
+    place = " ".join(unicodedata.normalize("NFC", place or "").split())[:300]
+    ev = WeekEvent(title=title, date=day, place=place, province=province or None, commune=commune or None,
+                   group_name=group or None, created_by=actor)  # fmt: skip
+    s.add(ev)
+    await s.flush()
+    detail = {"event_id": ev.id, "title": title, "date": day, "province": province, "commune": commune}
+    await repo.audit(s, actor, "week.event.add", detail)
+    return ev

@@ -517,7 +517,7 @@ async def test_commune_starting_with_a_vietnamese_capital_is_counted(db_url: str
 
 
 async def test_content_page_shows_framework_coverage_and_an_admin_sets_the_coming_week(db_url: str) -> None:
-    from bot.db.models_campaigns import WeekOverride
+    from bot.db.models_campaigns import WeekEvent, WeekOverride
 
     async with running_bot(settings_for(db_url)) as bot, client() as http:
         catalog = bot.runtime.services.catalog
@@ -552,3 +552,14 @@ async def test_content_page_shows_framework_coverage_and_an_admin_sets_the_comin
                      status=403)  # fmt: skip
         refused = await audits(bot.runtime.services.db, action="dashboard.week.set")
         assert len(refused) == 1 and not refused[0].allowed
+        # any officer posts a local event; it is shown in the officer's own commune only
+        await o.post("/dashboard/content/week/events", {"title": "Ngày hội đọc sách", "date": "2027-10-05",
+                                                        "place": "Nhà văn hóa thôn 2"})  # fmt: skip
+        await o.post("/dashboard/content/week/events", {"title": "x", "date": "2027-10-05"}, status=400)
+        assert "Tên hoạt động" in o.html
+        assert "Ngày hội đọc sách — Nhà văn hóa thôn 2" in await o.get("/dashboard/content")
+        async with bot.runtime.services.db.session() as s:
+            [ev] = (await s.exec(select(WeekEvent))).all()
+        assert (ev.province, ev.commune, ev.date) == ("Ninh Bình", "Xã A", dt.date(2027, 10, 5))
+        [log] = await audits(bot.runtime.services.db, action="week.event.add")
+        assert log.allowed and log.actor.startswith("web:")

@@ -214,7 +214,8 @@ async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.db.models_campaigns import WeekEvent
+    from bot.context import UserFacingError
+    from bot.week_year import add_event
 
     try:
         day = dt.date.fromisoformat(args.date)
@@ -224,11 +225,11 @@ async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
     svc = await _services(settings)
     try:
         async with svc.db.session() as s:
-            ev = WeekEvent(title=args.title, date=day, place=args.place, province=args.province,
-                           commune=args.commune, group_name=args.group)  # fmt: skip
-            s.add(ev)
-            await s.flush()
+            ev = await add_event(s, "cli", args.title, day, args.place, args.province, args.commune, args.group)
             print(json.dumps({"event_id": ev.id}))
+    except UserFacingError as exc:
+        print(exc.text, file=sys.stderr)
+        return 2
     finally:
         await svc.db.dispose()
     return 0

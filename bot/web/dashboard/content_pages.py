@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from bot import learning_texts as t
 from bot.context import Services, UserFacingError
+from bot.db.models_campaigns import WeekEvent
 from bot.db.models_dashboard import FaqProposal
 from bot.faq_store import entry_of
 from bot.messages import Choice, Reply
@@ -21,7 +22,7 @@ from bot.render import numbered
 from bot.web.dashboard.auth import Dash, web_actor
 from bot.web.dashboard.common import Route, field, see_other
 from bot.web.dashboard.render import not_found, refuse, render
-from bot.week_year import merged, overrides, set_week
+from bot.week_year import add_event, event_area, merged, overrides, set_week
 from content.catalog import Catalog, CheckReport, check_catalog
 from content.schema import DIGITAL_DOMAINS, FaqEntry, Module, WeekYear
 
@@ -114,10 +115,15 @@ def routes(services: Services) -> list[Route]:
         today = services.now().astimezone(services.settings.tz).date()
         this = merged(catalog.week, today.year, set_by_officer.get(today.year))
         coming = today.year if today <= this.end else today.year + 1
+        async with services.db.session() as s:
+            in_year = select(WeekEvent).where(col(WeekEvent.date) >= dt.date(coming, 1, 1),
+                                              col(WeekEvent.date) <= dt.date(coming, 12, 31))  # fmt: skip
+            events = [ev for ev in (await s.exec(in_year.order_by(col(WeekEvent.date)))).all()
+                      if dash.officer.is_admin or ev.created_by == web_actor(dash.officer)]  # fmt: skip
         return render("content.html", dash=dash, active="content", report=report, modules=catalog.modules,
                       faq=faq, week=catalog.week, coverage=coverage(catalog.modules), domains=DIGITAL_DOMAINS,
                       kinds=sources_by_kind(catalog), years=week_years(catalog, set_by_officer, coming),
-                      coming=coming)  # fmt: skip
+                      coming=coming, events=events)  # fmt: skip
 
     async def week_set(request: web.Request, dash: Dash) -> web.StreamResponse:
         """An admin sets a year's Week (dates, theme) for this deployment; audited like every change."""
@@ -141,6 +147,24 @@ def routes(services: Services) -> list[Route]:
                               message=exc.text, back="/dashboard/content#week")  # fmt: skip
         raise see_other("/dashboard/content#week")
 
+    async def event_add(request: web.Request, dash: Dash) -> web.StreamResponse:
+        """An officer posts a local event of the Week, shown by /tuanle in the officer's own area only."""
+        form = await request.post()
+        title, date_text, place = field(form, "title", 300), field(form, "date", 12), field(form, "place", 300)
+        async with services.db.session() as s:
+            try:
+                day = dt.date.fromisoformat(date_text)
+                province, commune = event_area(dash.officer)
+                await add_event(s, web_actor(dash.officer), title, day, place, province, commune)
+            except ValueError:
+                return render("message.html", dash=dash, active="content", status=400, title="Chưa lưu được",
+                              message="Ngày không hợp lệ (viết dạng 2027-10-02).",
+                              back="/dashboard/content#week")  # fmt: skip
+            except UserFacingError as exc:
+                return render("message.html", dash=dash, active="content", status=400, title="Chưa lưu được",
+                              message=exc.text, back="/dashboard/content#week")  # fmt: skip
+        raise see_other("/dashboard/content#week")
+
     async def module_page(request: web.Request, dash: Dash) -> web.StreamResponse:
         mod = services.catalog.module(request.match_info.get("id", "")[:40])
         if mod is None:
@@ -153,4 +177,5 @@ def routes(services: Services) -> list[Route]:
         ("GET", "/dashboard/content", index),
         ("GET", "/dashboard/content/modules/{id}", module_page),
         ("POST", "/dashboard/content/week", week_set),
+        ("POST", "/dashboard/content/week/events", event_add),
     ]
