@@ -243,3 +243,13 @@ def test_a_story_before_the_question_is_searched_by_its_last_clauses() -> None:
     assert tail == "tôi chả hiểu cái trí tuệ nhân tạo là gì cả" and question_core(tail) == "cai ai la gi"
     assert question_tail("Hôm qua tôi đi chợ. Có nên đưa mã OTP cho người lạ không?") == \
         "Có nên đưa mã OTP cho người lạ không"
+
+
+def test_suggestion_buttons_are_cut_between_words() -> None:
+    from handlers.faq import LABEL_MAX, button_label
+
+    long = "Có người gọi điện xưng là công an, bảo tôi liên quan vụ án và chuyển tiền thì làm sao?"
+    label = button_label(long)
+    assert len(label) <= LABEL_MAX and label.endswith("…") and long.startswith(label[:-1])
+    assert long[len(label) - 1] == " "  # the cut falls between two words, not inside "chuyển"
+    assert button_label("AI là gì?") == "AI là gì?"
