@@ -20,6 +20,7 @@ from bot.db.models_learning import (
     QuizAnswer,
     QuizAttempt,
     QuizPoll,
+    RevokedCertificate,
 )
 
 if TYPE_CHECKING:
@@ -199,7 +200,10 @@ async def leaderboard(s: AsyncSession, group_id: int, since: dt.datetime, limit:
 
 
 async def forget(s: AsyncSession, user_id: int) -> None:
-    """Delete a learner's learning data; their points stay only as anonymous counts (user_id NULL)."""
+    """Delete a learner's learning data; their points stay only as anonymous counts (user_id NULL). A
+    certificate's code is kept alone, so /verify says it was withdrawn on request."""
+    for code in (await s.exec(select(Certificate.code).where(Certificate.user_id == user_id))).all():
+        s.add(RevokedCertificate(code=code))
     attempts = select(QuizAttempt.id).where(QuizAttempt.user_id == user_id)
     await s.exec(delete(QuizPoll).where(col(QuizPoll.user_id) == user_id))  # type: ignore[call-overload]
     await s.exec(delete(QuizAnswer).where(col(QuizAnswer.attempt_id).in_(attempts)))  # type: ignore[call-overload]

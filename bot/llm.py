@@ -22,6 +22,7 @@ from openai import (
 )
 from openai.types.chat import ChatCompletionMessageParam
 
+from bot.redact import mask_pii
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,8 @@ def clean_rewrite(raw: str) -> str | None:
 
 
 def build_messages(question: str, passages: Sequence[Passage]) -> list[ChatCompletionMessageParam]:
-    """System rules first; passages and the delimited question go in the user message as data."""
+    """System rules first; passages and the delimited question (personal numbers masked) go in the user
+    message as data."""
     blocks: list[str] = []
     used = 0
     for p in passages:
@@ -129,7 +131,7 @@ def build_messages(question: str, passages: Sequence[Passage]) -> list[ChatCompl
             break
         blocks.append(block)
         used += len(block)
-    q = _defang(question.strip())[:MAX_QUESTION_CHARS]
+    q = _defang(mask_pii(question.strip()))[:MAX_QUESTION_CHARS]  # phone, ID, e-mail never leave the server
     user = (
         "<tai_lieu>\n" + "\n\n".join(blocks) + "\n</tai_lieu>\n\n"
         f"<cau_hoi>\n{q}\n</cau_hoi>\n\n"

@@ -17,6 +17,7 @@ from bot.callback import PayloadTooLong, pack, unpack
 from bot.context import Ctx
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
 from bot.dispatcher import menu_reply
+from bot.faq_store import EVERYONE, Scope
 from bot.messages import Choice, Inbound, Reply
 from bot.router import Router
 
@@ -95,10 +96,15 @@ async def _log(ctx: Ctx, question: str, result: AnswerResult) -> int:
     return row.id
 
 
+def place(ctx: Ctx) -> Scope:
+    """Where the asker lives: officers' answers written for another commune or province are not given."""
+    return (ctx.user.province, ctx.user.commune) if ctx.consented else EVERYONE
+
+
 async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     """Search; refuse (and note it for officers), offer the closest questions, or answer with sources."""
     svc = service_of(ctx.services)
-    plan = await svc.prepare(text)
+    plan = await svc.prepare(text, place(ctx))
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
         return [menu_reply(result.text)]
@@ -106,7 +112,7 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     if plan.decision == "refuse":
         reason = "out_of_scope" if result.out_of_scope else "unknown"
         if plan.question:
-            await record_unanswered(ctx.session, plan.question, reason, ctx.now())
+            await note_unanswered(ctx, plan.question, reason)
         return [Reply(result.text)]
     if plan.decision == "suggest":
         return [_suggest_reply(result, log_id, asker_tag(ctx, log_id))]
@@ -156,11 +162,17 @@ def _streamed_reply(ctx: Ctx, svc: AnswerService, plan: Plan, log_id: int) -> Re
 async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A “Có phải bạn muốn hỏi…” button: the curated answer of that entry, with its sources."""
     svc = service_of(ctx.services)
-    result = svc.curated(unpack(msg.choice or "").arg(0))
+    result = svc.curated(unpack(msg.choice or "").arg(0), place(ctx))
     if result is None:
         return [menu_reply(texts.STALE_BUTTON)]
     log_id = await _log(ctx, result.question, result)
     return [Reply(result.full_text, choices=feedback_choices(ctx, log_id), columns=2)]
+
+
+async def note_unanswered(ctx: Ctx, question: str, reason: str) -> None:
+    """Onto the officers' list, with the asker's place when they gave it (officers see their own units)."""
+    province, commune = (ctx.user.province, ctx.user.commune) if ctx.consented else (None, None)
+    await record_unanswered(ctx.session, question, reason, ctx.now(), province=province, commune=commune)
 
 
 async def _own_log(ctx: Ctx, log_id: int, tag: str) -> AnswerLog | None:
@@ -182,7 +194,7 @@ async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if row is None:
         return [menu_reply(texts.STALE_BUTTON)]
     if row.question:
-        await record_unanswered(ctx.session, row.question, "unknown", ctx.now())
+        await note_unanswered(ctx, row.question, "unknown")
     return [Reply(NOTED)]
 
 
@@ -198,5 +210,5 @@ async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if value == "u":
         return [Reply(THANKS_UP)]
     if row.question:
-        await record_unanswered(ctx.session, row.question, "disliked", ctx.now())
+        await note_unanswered(ctx, row.question, "disliked")
     return [Reply(THANKS_DOWN)]

@@ -19,6 +19,8 @@ def register(sub: Any) -> None:
     una = faq.add_parser("unanswered", help="các câu hỏi bot chưa trả lời được, hỏi nhiều nhất trước")
     una.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
     una.add_argument("--limit", type=int, default=200)
+    una.add_argument("--officer", metavar="REF",
+                     help="chỉ câu hỏi thuộc địa bàn của cán bộ này (mã cán bộ hoặc telegram:12345)")  # fmt: skip
     una.set_defaults(func=cmd_unanswered)
     res = faq.add_parser("resolve", help="đánh dấu một câu hỏi là đã trả lời")
     res.add_argument("id", type=int)
@@ -67,14 +69,26 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_services
     from bot.db.models_faq import open_unanswered
     from bot.faq_store import answered_question_ids, load_approved
+    from bot.officers import CLI_ADMIN, find_officer
+    from bot.redact import mask_pii
+    from bot.web.dashboard.auth import officer_account
+    from bot.web.dashboard.proposals import question_in_scope
 
     services = await build_services(settings)
     try:
         await load_approved(services)
         svc = AnswerService(services.catalog, services.search)
         async with services.db.read_session() as s:
+            officer = CLI_ADMIN
+            if args.officer:  # what that officer may see: the questions of their own units
+                account = await officer_account(s, settings, args.officer)
+                found = await find_officer(s, settings, account[0], account[1]) if account else None
+                if found is None:
+                    print(f"Không có cán bộ “{args.officer}”.", file=sys.stderr)
+                    return 1
+                officer = found
             linked = await answered_question_ids(s)
-            rows = await open_unanswered(s, max(1, args.limit))
+            rows = [r for r in await open_unanswered(s, max(1, args.limit)) if question_in_scope(officer, r)]
     finally:
         await services.db.dispose()
     covered = [r for r in rows
@@ -83,12 +97,13 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     for row in still:
         if args.json:
             print(json.dumps({
-                "id": row.id, "question": row.question, "count": row.count, "reason": row.reason,
+                "id": row.id, "question": mask_pii(row.question), "count": row.count, "reason": row.reason,
+                "province": row.province, "commune": row.commune,
                 "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
             }, ensure_ascii=False))
         else:
             why = f"  ({REASONS[row.reason]})" if row.reason in REASONS else ""
-            print(f"#{row.id}  {row.count} lần  {row.question}{why}")
+            print(f"#{row.id}  {row.count} lần  {mask_pii(row.question)}{why}")
     if not args.json:
         print(f"{len(still)} câu hỏi chưa có câu trả lời." + (
             f" {len(covered)} câu khác nay đã có câu trả lời (nội dung mới hoặc cán bộ đã trả lời)."
