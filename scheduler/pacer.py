@@ -46,8 +46,9 @@ from bot.db.models_officers import QUEUED, SENDING, Broadcast
 from bot.faults import log_failure
 from bot.messages import Reply
 from bot.metrics import Metrics
+from scheduler.audience import receives_pushed
 from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
-from scheduler.outbox import NO_PUSH_CHANNELS, broadcast_reply, report_text
+from scheduler.outbox import broadcast_reply, report_text
 from scheduler.schedule import defer_quiet
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class Pacer:
         )
 
     def lane_names(self) -> list[str]:
-        return [n for n in self.channels if n not in NO_PUSH_CHANNELS]
+        return [n for n in self.channels if receives_pushed(n)]
 
     async def start(self) -> None:
         if self.single_worker:

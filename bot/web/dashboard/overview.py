@@ -49,7 +49,7 @@ async def chart_pair(s: AsyncSession, services: Services, cond: Any, now: dt.dat
         "chart_subscribers": charts.line_chart(
             [(d.strftime("%d/%m"), v) for d, v in weeks], "Người đăng ký theo tuần (tích lũy, tuần bắt đầu thứ Hai)"
         ),
-        "chart_completions": charts.bar_chart(bars, "Lượt học xong theo chủ đề"),
+        "chart_completions": charts.bar_chart(bars, "Lượt học xong theo mô-đun (đọc hết bài và đạt bài kiểm tra)"),
     }
 
 
