@@ -10,8 +10,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.settings import SettingsError, load_settings
-
 COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq"]
 
 
@@ -24,7 +22,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Libraries whose INFO lines mean nothing to an officer at the terminal (alembic lists its plugins and each
+# migration, fontTools reports every font subset of a certificate).
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiohttp.access", "openai", "alembic", "fontTools")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. A start-up mistake is one line on stderr (exit 1, 2 for a bad setting); Ctrl-C at any
+    moment exits quietly (130, or 0 once `hocbot run` is serving)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    # Imported here, not at the top, so a Ctrl-C while Python loads them is caught by main() too.
+    from bot.settings import SettingsError, load_settings
+    from bot.startup import StartupError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -32,16 +48,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "openai"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not args.verbose:
+        for noisy in QUIET_LOGGERS:
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext.ExtBot").setLevel(logging.INFO)  # its DEBUG lines carry the bot token
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    result = args.func(args, settings)
-    if inspect.isawaitable(result):
-        result = asyncio.run(result)  # type: ignore[arg-type]
+    try:
+        result = args.func(args, settings)
+        if inspect.isawaitable(result):
+            result = asyncio.run(result)  # type: ignore[arg-type]
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return int(result or 0)
 
 
