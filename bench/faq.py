@@ -1,25 +1,31 @@
-"""FAQ search benchmark: quality on the dev set, latency at the shipped size and at 2,000 entries.
+"""FAQ benchmark: answer quality on the TEST part (tests/data/faq_testset.yaml, never tuned on), retrieval-only
+and with an LLM (the fake OpenAI server answering only from the passages it was given), then search latency at
+the shipped size and at 2,000 entries.
 
-Run: python -m bench.faq   (writes bench/results/faq.json)
+Run: python -m bench.faq   (writes bench/results/faq.json; --failures lists what the test part got wrong)
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import statistics
+import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bench import faq_eval
+from bot.answers import AnswerService
 from content.catalog import load_catalog
+from content.intents import out_of_scope, small_talk
 from content.schema import FaqEntry
-from content.search import SearchIndex, decide
-from content.textnorm import fold
+from content.search import SearchIndex
+from content.textnorm import fold, question_core
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"
@@ -33,30 +39,9 @@ def load_devset(path: Path = DEVSET) -> list[dict[str, Any]]:
         return list(yaml.safe_load(fh))
 
 
-def evaluate(index: SearchIndex, devset: Sequence[dict[str, Any]]) -> dict[str, float]:
-    """recall@1 / recall@3 per style and overall, refusal shares for in-scope and out-of-scope questions."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    refused = {"in": [0, 0], "out": [0, 0]}
-    for item in devset:
-        hits = index.search(item["q"], k=3)
-        verdict = decide(item["q"], hits)
-        scope = "out" if item["expect"] is None else "in"
-        refused[scope][0] += verdict == "refuse"
-        refused[scope][1] += 1
-        if scope == "out":
-            continue
-        ids = [h.doc_id for h in hits]
-        for key in (item["style"], "all"):
-            counts[key][0] += 1
-            counts[key][1] += ids[:1] == [item["expect"]]
-            counts[key][2] += item["expect"] in ids
-    out: dict[str, float] = {}
-    for key, (n, r1, r3) in counts.items():
-        out[f"recall@1 {key}"] = r1 / n
-        out[f"recall@3 {key}"] = r3 / n
-    out["out_of_scope refused"] = refused["out"][0] / max(refused["out"][1], 1)
-    out["in_scope refused"] = refused["in"][0] / max(refused["in"][1], 1)
-    return out
+
+
+_CACHES = (fold, question_core, small_talk, out_of_scope)
 
 
 def _timed(fn: Callable[[str], object], queries: Sequence[str]) -> list[float]:
@@ -64,7 +49,8 @@ def _timed(fn: Callable[[str], object], queries: Sequence[str]) -> list[float]:
     samples = []
     for _ in range(REPEAT):
         for q in queries:
-            fold.cache_clear()
+            for cached in _CACHES:
+                cached.cache_clear()
             start = time.perf_counter()
             fn(q)
             samples.append((time.perf_counter() - start) * 1000.0)
@@ -101,17 +87,22 @@ def _naive_scan(entries: Sequence[FaqEntry]) -> Callable[[str], object]:
     return scan
 
 
-def run() -> dict[str, Any]:
+def run(show_failures: bool = False) -> dict[str, Any]:
     catalog = load_catalog()
     devset = load_devset()
-    queries = [item["q"] for item in devset]
+    test_part = faq_eval.load(faq_eval.TESTSET)
+    queries = [item["q"] for item in devset] + [item["q"] for item in test_part]
     t0 = time.perf_counter()
     index = SearchIndex.from_catalog(catalog)
     build_shipped = (time.perf_counter() - t0) * 1000.0
-    result: dict[str, Any] = {
-        "faq_entries": len(catalog.faq), "indexed_docs": len(index), "queries": len(devset)
-    }
-    result.update(evaluate(index, devset))
+    result: dict[str, Any] = {"faq_entries": len(catalog.faq), "indexed_docs": len(index)}
+    svc = AnswerService(catalog, index)
+    scored = [faq_eval.score_plan(svc, item) for item in test_part]
+    result.update({f"test {k}": v for k, v in faq_eval.summary(scored).items()})
+    llm_scored = asyncio.run(_with_fake_llm(catalog, index, test_part))
+    result.update({f"test llm {k}": v for k, v in faq_eval.summary(llm_scored).items() if "right " not in k})
+    if show_failures:
+        print("\n".join(["retrieval:", *faq_eval.failures(scored), "llm:", *faq_eval.failures(llm_scored)]))
     shipped = _timed(lambda q: index.search(q, 3), queries)
 
     big_entries = scaled_entries(catalog.faq, SCALE)
@@ -119,6 +110,8 @@ def run() -> dict[str, Any]:
     big = SearchIndex(big_entries, catalog.modules)
     build_big = (time.perf_counter() - t0) * 1000.0
     big_lat = _timed(lambda q: big.search(q, 3), queries)
+    big_svc = AnswerService(catalog, big)
+    plan_lat = _timed(big_svc.plan, queries)
     fold_lat = _timed(fold.__wrapped__, queries)
     scan_lat = _timed(_naive_scan(big_entries), queries[:30])
     result.update({
@@ -126,6 +119,7 @@ def run() -> dict[str, Any]:
         "build ms 2000": build_big,
         "search p50 ms shipped": _p(shipped, 50), "search p95 ms shipped": _p(shipped, 95),
         "search p50 ms 2000": _p(big_lat, 50), "search p95 ms 2000": _p(big_lat, 95),
+        "plan (small talk + scope + search + decide) p95 ms 2000": _p(plan_lat, 95),
         "fold p50 ms": _p(fold_lat, 50),
         "naive scan p50 ms 2000": _p(scan_lat, 50),
     })
@@ -135,8 +129,24 @@ def run() -> dict[str, Any]:
     return result
 
 
+async def _with_fake_llm(catalog: Any, index: SearchIndex, items: Sequence[dict[str, Any]]) -> list[Any]:
+    """The test part through the LLM path, against the fake OpenAI server in its grounded mode (it answers
+    only with sentences of the passages it was given, so every retrieval mistake shows)."""
+    from bot.llm import LlmAnswerer
+    from tests.fakes.openai_server import FakeOpenAI
+
+    async with FakeOpenAI() as fake:
+        fake.grounded()
+        llm = LlmAnswerer(api_key=fake.api_key, base_url=fake.base_url, timeout=5.0)
+        svc = AnswerService(catalog, index, llm, total_timeout=5.0, first_token_timeout=5.0)
+        try:
+            return [await faq_eval.score_answer(svc, item) for item in items]
+        finally:
+            await svc.aclose()
+
+
 def main() -> None:
-    result = run()
+    result = run(show_failures="--failures" in sys.argv)
     for key, value in result.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         print(f"faq {key} = {shown}")

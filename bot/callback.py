@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
 SEP = "|"
+INT_MAX = 2**31 - 1  # database ids are 32-bit INTEGER columns on PostgreSQL
+_INT = re.compile(r"-?[0-9]{1,10}")
+
+
+def parse_int(raw: object, default: int | None = None, lo: int = -INT_MAX - 1, hi: int = INT_MAX) -> int | None:
+    """A number that came from outside (a button, a typed command, a form, a URL): ASCII digits with an
+    optional minus, within lo..hi; anything else (too big for the database, "²", "1e9", "") → `default`.
+    Every surface parses outside numbers with this one function."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not _INT.fullmatch(text):
+        return default
+    n = int(text)
+    return n if lo <= n <= hi else default
 
 
 class PayloadTooLong(ValueError):
@@ -23,10 +37,8 @@ class Payload:
         return self.args[index] if index < len(self.args) else default
 
     def int_arg(self, index: int, default: int = 0) -> int:
-        try:
-            return int(self.arg(index))
-        except ValueError:
-            return default
+        value = parse_int(self.arg(index))
+        return default if value is None else value
 
 
 def pack(action: str, *args: object) -> str:

@@ -14,7 +14,7 @@ from fpdf import FPDF
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models_learning import Certificate
+from bot.db.models_learning import Certificate, RevokedCertificate
 from content.textnorm import fold
 
 FONTS = Path(__file__).resolve().parents[1] / "content" / "fonts"
@@ -65,6 +65,12 @@ def verify_url(base_url: str, code: str) -> str:
 async def find_by_code(s: AsyncSession, code: str) -> Certificate | None:
     res = await s.exec(select(Certificate).where(Certificate.code == normalise_code(code)))
     return res.first()
+
+
+async def is_revoked(s: AsyncSession, code: str) -> bool:
+    """The code of a certificate deleted on its holder's request (/xoadulieu)."""
+    res = await s.exec(select(RevokedCertificate).where(RevokedCertificate.code == normalise_code(code)))
+    return res.first() is not None
 
 
 async def find_by_user(s: AsyncSession, user_id: int) -> Certificate | None:

@@ -14,9 +14,11 @@ from bot.db.engine import Database
 from bot.db.models import Identity, User
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.throttle import Throttles
 
 ForgetHook = Callable[[AsyncSession, int], Awaitable[None]]
 SentHook = Callable[[int, str, str], Awaitable[None]]  # (user_id, attempt_ref, poll_id)
+YieldHook = Callable[[str, float], None]  # (channel, seconds): bulk sending makes room for a reply
 
 
 class UserFacingError(Exception):
@@ -44,6 +46,8 @@ class Services:
     clock: Callable[[], dt.datetime] = system_clock
     forget_hooks: list[ForgetHook] = field(default_factory=list)
     poll_sent_hooks: list[SentHook] = field(default_factory=list)
+    yield_hooks: list[YieldHook] = field(default_factory=list)  # the pacer: replies go ahead of broadcasts
+    throttles: Throttles = field(default_factory=Throttles)
     extras: dict[str, Any] = field(default_factory=dict)  # feature services by name (outbox, …)
     metrics: Metrics = field(default_factory=Metrics)  # this process's numbers (GET /metrics)
 

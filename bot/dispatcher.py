@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from collections.abc import Sequence
 
 from bot import texts
 from bot.callback import pack
-from bot.channels.base import Blocked, DeliveryError, Sender
+from bot.channels.base import Blocked, DeliveryError, RetryLater, Sender, SentInfo, Transient
 from bot.context import Ctx, Services, UserFacingError
 from bot.db import repo
+from bot.faults import DB_DOWN, DatabaseDown, database_down
 from bot.locks import KeyedLocks
+from bot.logs import event_context, user_hash
 from bot.messages import Choice, Inbound, Kind, Reply
 from bot.render import plain_label
 from bot.router import Route, Router
@@ -20,6 +24,9 @@ from content.textnorm import match_label
 log = logging.getLogger(__name__)
 
 MENU_ACTION = "menu"
+REPLY_PATIENCE = 120.0  # seconds a reply may wait out flood control (429 retry_after) before it is given up
+BUSY_RETRIES = (0.5, 1.5)  # seconds between tries of an event while the database is unavailable
+TRANSIENT_TRIES = 3  # network errors / 5xx: tries per reply, 0.5 s then 1 s apart
 
 
 class Duplicate(Exception):
@@ -43,18 +50,67 @@ class Dispatcher:
         self.router = router
         self.locks = KeyedLocks()
 
-    async def handle(self, msg: Inbound, send: Sender) -> list[Reply]:
-        """Process one event and send its replies in order; a repeated event is ignored."""
+    async def handle(self, msg: Inbound, send: Sender, *, tell_busy: bool = True) -> list[Reply]:
+        """Process one event and send its replies in order; a repeated event is ignored. While the database
+        is unavailable the event is tried again for a few seconds, then the user is told “Hệ thống đang
+        bận…” (or, with `tell_busy=False`, DatabaseDown is raised for the caller to answer, e.g. a 503)."""
+        metrics = self.services.metrics
+        metrics.inbound.labels(msg.channel, str(msg.kind)).inc()
+        start = time.perf_counter()
+        with event_context(msg.channel, msg.user_key, msg.raw_id):
+            try:
+                replies = await self._handle(msg, send)
+            except Exception as exc:
+                if not database_down(exc):
+                    raise
+                DB_DOWN.log(log, "dispatcher", "database unavailable, events are answered “busy”", exc)
+                if not tell_busy:
+                    raise DatabaseDown() from exc
+                replies = await self._tell_busy(msg, send)
+        if replies:
+            metrics.reply_seconds.labels(msg.channel).observe(time.perf_counter() - start)
+        return replies
+
+    async def _handle(self, msg: Inbound, send: Sender) -> list[Reply]:
         if not msg.private:
             return await self._from_group(msg, send)
         async with self.locks.hold((msg.channel, msg.user_key)):
             try:
-                replies, user_id = await self._process(msg)
+                replies, user_id = await self._process_patiently(msg)
             except Duplicate:
+                self.services.metrics.duplicates.labels(msg.channel).inc()
                 log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
                 return []
             await self._send_all(msg, user_id, replies, send)
         return replies
+
+    async def _process_patiently(self, msg: Inbound) -> tuple[list[Reply], int]:
+        """`_process`, tried again after BUSY_RETRIES while the database is unavailable; then DatabaseDown."""
+        for wait in (*BUSY_RETRIES, None):
+            try:
+                return await self._process(msg)
+            except Duplicate:
+                raise
+            except Exception as exc:
+                if not database_down(exc):
+                    raise
+                if wait is None:
+                    raise DatabaseDown() from exc
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def _tell_busy(self, msg: Inbound, send: Sender) -> list[Reply]:
+        """The event could not be processed: say so where a reply is possible (not to a group or a block)."""
+        if not msg.private or msg.kind == Kind.BLOCKED:
+            return []
+        busy = Reply(texts.BUSY)
+        try:
+            await send(busy)
+        except Exception as exc:
+            log.warning("busy notice to %s user %s not sent: %s", msg.channel, user_hash(msg.channel, msg.user_key),
+                        type(exc).__name__)
+            return []
+        return [busy]
 
     async def _from_group(self, msg: Inbound, send: Sender) -> list[Reply]:
         """THE group rule: personal flows live in the private chat only. A command written in a group gets one
@@ -89,8 +145,11 @@ class Dispatcher:
                 replies = await self._route(ctx, msg)
             except UserFacingError as exc:
                 replies = [Reply(exc.text)]
-            except Exception:
+            except Exception as exc:
+                if database_down(exc):
+                    raise DatabaseDown() from exc
                 log.exception("handler failed for %s event %s", msg.channel, msg.raw_id)
+                self.services.metrics.handler_errors.labels(msg.channel).inc()
                 await s.rollback()
                 await self._keep_event(msg)
                 return [menu_reply(texts.ERROR)], 0
@@ -104,18 +163,50 @@ class Dispatcher:
                 await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind)
 
     async def _send_all(self, msg: Inbound, user_id: int, replies: list[Reply], send: Sender) -> None:
+        """Send the replies in order. A 429 is waited out (the reply goes out after `retry_after`, and bulk
+        sending on that channel yields to it); a reply that fails otherwise, or whose answer the platform
+        gave in an unexpected shape, is logged and the next replies still go out."""
         for reply in replies:
             try:
-                info = await send(reply)
+                info = await self._send_one(msg, reply, send)
             except Blocked:
                 await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
                 return
             except DeliveryError as exc:
-                log.warning("reply to %s:%s failed: %s", msg.channel, msg.user_key, exc.reason)
-                return
+                log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
+                            exc.reason)
+                continue
+            except Exception as exc:  # a platform answer we could not read: the message may well be out
+                log.warning("reply to %s user %s: unexpected platform response (%s)", msg.channel,
+                            user_hash(msg.channel, msg.user_key), type(exc).__name__,
+                            exc_info=log.isEnabledFor(logging.DEBUG))
+                continue
             if reply.quiz is not None and info.poll_id:
                 for hook in self.services.poll_sent_hooks:
                     await hook(user_id, reply.quiz.attempt_ref, info.poll_id)
+
+    async def _send_one(self, msg: Inbound, reply: Reply, send: Sender) -> SentInfo:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + REPLY_PATIENCE
+        tries = 0
+        while True:
+            for hook in self.services.yield_hooks:
+                hook(msg.channel, 0.0)
+            try:
+                return await send(reply)
+            except RetryLater as exc:
+                self.services.metrics.rate_limited.labels(msg.channel).inc()
+                wait = max(0.05, exc.retry_after)
+                if loop.time() + wait > give_up:
+                    raise
+                for hook in self.services.yield_hooks:  # broadcasts wait a little longer than this reply
+                    hook(msg.channel, wait + 0.5)
+                await asyncio.sleep(wait)
+            except Transient:
+                tries += 1
+                if tries >= TRANSIENT_TRIES:
+                    raise
+                await asyncio.sleep(0.5 * tries)
 
     def _remember_choices(self, ctx: Ctx, replies: list[Reply]) -> None:
         """Store the last offered choices so a typed “2” or “dong y” means the right thing later."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import and_, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +20,7 @@ from bot.db.models_learning import (
     QuizAnswer,
     QuizAttempt,
     QuizPoll,
+    RevokedCertificate,
 )
 
 if TYPE_CHECKING:
@@ -125,16 +126,28 @@ class CourseStatus:
         return not self.missing
 
 
-def module_done(prog: LessonProgress | None, best: int | None) -> bool:
-    """A module is done when every lesson was read and its quiz scored at least 80%."""
-    return prog is not None and prog.completed_at is not None and best is not None and best >= PASS_PERCENT
+def module_done() -> Any:
+    """THE rule for “học xong một mô-đun”, as a WHERE clause on a LessonProgress row: every lesson was read and
+    the module's quiz scored at least 80% at least once. /tiendo, the certificate and the dashboard's “Học xong”
+    numbers all use it."""
+    passed = select(QuizAttempt.id).where(
+        col(QuizAttempt.user_id) == col(LessonProgress.user_id),
+        col(QuizAttempt.module_id) == col(LessonProgress.module_id),
+        col(QuizAttempt.kind) == "module", col(QuizAttempt.score) >= PASS_PERCENT,
+    )  # fmt: skip
+    return and_(col(LessonProgress.completed_at).is_not(None), passed.exists())
+
+
+async def done_modules(s: AsyncSession, user_id: int) -> set[str]:
+    stmt = select(LessonProgress.module_id).where(col(LessonProgress.user_id) == user_id, module_done())
+    return set((await s.exec(stmt)).all())
 
 
 async def course_status(s: AsyncSession, catalog: Any, user_id: int) -> CourseStatus:
     status = CourseStatus(await all_progress(s, user_id), await best_scores(s, user_id))
+    done = await done_modules(s, user_id)
     for m in catalog.modules:
-        done = module_done(status.progress.get(m.id), status.best.get(m.id))
-        (status.done if done else status.missing).append(m.id)
+        (status.done if m.id in done else status.missing).append(m.id)
     return status
 
 
@@ -187,7 +200,10 @@ async def leaderboard(s: AsyncSession, group_id: int, since: dt.datetime, limit:
 
 
 async def forget(s: AsyncSession, user_id: int) -> None:
-    """Delete a learner's learning data; their points stay only as anonymous counts (user_id NULL)."""
+    """Delete a learner's learning data; their points stay only as anonymous counts (user_id NULL). A
+    certificate's code is kept alone, so /verify says it was withdrawn on request."""
+    for code in (await s.exec(select(Certificate.code).where(Certificate.user_id == user_id))).all():
+        s.add(RevokedCertificate(code=code))
     attempts = select(QuizAttempt.id).where(QuizAttempt.user_id == user_id)
     await s.exec(delete(QuizPoll).where(col(QuizPoll.user_id) == user_id))  # type: ignore[call-overload]
     await s.exec(delete(QuizAnswer).where(col(QuizAnswer.attempt_id).in_(attempts)))  # type: ignore[call-overload]

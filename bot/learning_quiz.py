@@ -41,6 +41,14 @@ def is_right(question: QuizQuestion, picked: tuple[int, ...]) -> bool:
     return bool(picked) and all(p in question.correct for p in picked)
 
 
+def offered(catalog: Any, attempt: QuizAttempt, picked: tuple[int, ...]) -> bool:
+    """True when every picked option exists in the awaited question (a forged or garbled vote is not an
+    answer: it is ignored, never scored wrong)."""
+    ids = question_ids(attempt)
+    q = catalog.question(ids[attempt.index]) if 0 <= attempt.index < len(ids) else None
+    return q is not None and bool(picked) and all(0 <= p < len(q.options) for p in picked)
+
+
 def passed(attempt: QuizAttempt) -> bool:
     return attempt.score is not None and attempt.score >= PASS_PERCENT
 

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Text from outside made safe to store and show: lone UTF-16 surrogates (which no database or JSON
+    encoder accepts) become “\ufffd”, control characters such as NUL are dropped."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 class Kind(StrEnum):
@@ -38,7 +51,17 @@ class Inbound:
     poll_id: str | None = None
     option_ids: tuple[int, ...] = ()
     private: bool = True  # False in a group chat: only a pointer to the private chat is answered there
+    origin: str = ""  # the web chat client's IP address (for throttles); "" on platforms
     private_url: str = ""  # where this user can talk to the bot privately (a Telegram deep link)
+
+    def __post_init__(self) -> None:
+        """Every channel's text passes here: what a user typed is cleaned once, for every surface."""
+        for name in ("user_key", "text", "command", "args", "choice", "display_name", "raw_id", "chat_key"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                cleaned = clean_text(value)
+                if cleaned is not value:
+                    object.__setattr__(self, name, cleaned)
 
     @property
     def reply_to(self) -> str:
@@ -83,7 +106,7 @@ class Reply:
     image: str | None = None  # URL or local path of a photo
     keyboard: list[list[str]] | None = None  # persistent main-menu keyboard labels
     document: Document | None = None
-    stream: AsyncIterator[str] | None = None  # progressive text (LLM); `text` is filled when done
+    stream: AsyncIterator[str] | None = None  # previews (LLM): each the checked text so far; `text` set when done
     columns: int = 1  # buttons per row where buttons exist
     remove_keyboard: bool = False
 

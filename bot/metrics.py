@@ -22,7 +22,7 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 DB_GAUGE_TTL = 5.0
 REPLY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LLM_BUCKETS = (0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 15.0)
-DELIVERY_OUTCOMES = ("sent", "failed", "blocked", "unreachable", "skipped")
+DELIVERY_OUTCOMES = ("sent", "failed", "blocked", "gone", "unreachable", "skipped")
 
 
 class Metrics:
@@ -77,14 +77,17 @@ class Metrics:
 
     # ---- counting helpers (one line at the call sites) ------------------------------------------------
 
-    def observe_llm(self, result: str, ok: bool, seconds: float, usage: Any = None) -> None:
+    def observe_llm(self, result: str, ok: bool, seconds: float) -> None:
+        """One finished LLM answer: its result ("ok", "timeout", …), time, and a fallback when not ok."""
         self.llm_calls.labels(result).inc()
         self.llm_seconds.observe(seconds)
         if not ok:
             self.llm_fallbacks.labels(result).inc()
-        if usage is not None:
-            self.llm_tokens.labels("prompt").inc(int(getattr(usage, "prompt_tokens", 0) or 0))
-            self.llm_tokens.labels("completion").inc(int(getattr(usage, "completion_tokens", 0) or 0))
+
+    def count_tokens(self, usage: Any) -> None:
+        """The `usage` of an OpenAI-compatible response (prompt_tokens, completion_tokens)."""
+        self.llm_tokens.labels("prompt").inc(int(getattr(usage, "prompt_tokens", 0) or 0))
+        self.llm_tokens.labels("completion").inc(int(getattr(usage, "completion_tokens", 0) or 0))
 
     # ---- exposition ---------------------------------------------------------------------------------
 
@@ -111,7 +114,7 @@ async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
 
     from bot.db.models import Identity, User
     from bot.db.models_officers import QUEUED, SENDING, Delivery
-    from scheduler.outbox import NO_PUSH_CHANNELS, audience_filter
+    from scheduler.audience import person_ok, reachable_identity
 
     d: Any = Delivery.__table__  # type: ignore[attr-defined]
     async with db.read_session() as s:
@@ -121,9 +124,9 @@ async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
         sub_rows = (await s.execute(
             select(col(Identity.channel), func.count())
             .join(User, col(User.id) == col(Identity.user_id))
-            .where(col(Identity.active).is_(True), audience_filter())
+            .where(reachable_identity(), person_ok())
             .group_by(col(Identity.channel))
         )).all()
     queued = {str(c): int(n) for c, n in queued_rows}
-    subs = {str(c): int(n) for c, n in sub_rows if c not in NO_PUSH_CHANNELS}
+    subs = {str(c): int(n) for c, n in sub_rows}
     return queued, subs

@@ -21,7 +21,7 @@ from bot.context import UserFacingError
 from bot.db import repo
 from bot.db.models import Group
 from bot.db.models_officers import Officer, OfficerScope
-from bot.settings import Settings
+from bot.settings import UNVERIFIED_CHANNELS, Settings
 
 
 class ScopeError(UserFacingError):
@@ -44,15 +44,16 @@ class OfficerInfo:
 CLI_ADMIN = OfficerInfo(actor="cli", role="admin", name="CLI")
 
 
-async def find_officer(
-    s: AsyncSession, settings: Settings, channel: str, external_id: str, user_id: int | None = None
-) -> OfficerInfo | None:
-    """The officer behind a chat account, or None for a citizen."""
+async def find_officer(s: AsyncSession, settings: Settings, channel: str, external_id: str) -> OfficerInfo | None:
+    """The officer behind exactly this chat account, or None for a citizen.
+
+    Rights never follow a linked account (/lienket), and a web chat session (its id is picked by the browser)
+    is never an officer, whatever the database says."""
+    if channel in UNVERIFIED_CHANNELS:
+        return None
     actor = f"{channel}:{external_id}"
     stmt = select(Officer).where(Officer.channel == channel, Officer.external_id == external_id)
     row = (await s.exec(stmt)).first()
-    if row is None and user_id is not None:
-        row = (await s.exec(select(Officer).where(Officer.user_id == user_id))).first()
     if (channel, external_id) in settings.admin_keys:
         return OfficerInfo(actor, "admin", row.name if row else "", row.id if row else None)
     if row is None:

@@ -8,8 +8,18 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+UNVERIFIED_CHANNELS = frozenset({"web"})  # the web chat's session id is chosen by the browser: never an officer
 
 
 class SettingsError(Exception):
@@ -42,6 +52,7 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = Field(None, validation_alias=_env("ZALO_WEBHOOK_SECRET"))
     zalo_oa_app_id: str | None = Field(None, validation_alias=_env("ZALO_OA_APP_ID"))
     zalo_oa_secret_key: SecretStr | None = Field(None, validation_alias=_env("ZALO_OA_SECRET_KEY"))
+    zalo_oa_webhook_secret: SecretStr | None = Field(None, validation_alias=_env("ZALO_OA_WEBHOOK_SECRET"))
     zalo_oa_refresh_token: SecretStr | None = Field(None, validation_alias=_env("ZALO_OA_REFRESH_TOKEN"))
     zalo_oa_api_base_url: str = Field(
         "https://openapi.zalo.me", validation_alias=_env("ZALO_OA_API_BASE_URL")
@@ -59,6 +70,7 @@ class Settings(BaseSettings):
     web_port: int = Field(8080, ge=0, le=65535, validation_alias=_env("HOCBOT_WEB_PORT"))
     public_url: str | None = Field(None, validation_alias=_env("HOCBOT_PUBLIC_URL"))
     secret_key: SecretStr | None = Field(None, validation_alias=_env("HOCBOT_SECRET_KEY"))
+    trusted_proxies: str = Field("127.0.0.1,::1", validation_alias=_env("HOCBOT_TRUSTED_PROXIES"))
 
     timezone: str = Field("Asia/Ho_Chi_Minh", validation_alias=_env("HOCBOT_TIMEZONE"))
     broadcast_rate: float = Field(25.0, gt=0, validation_alias=_env("HOCBOT_BROADCAST_RATE"))
@@ -116,7 +128,25 @@ class Settings(BaseSettings):
         for item in filter(None, (v.strip() for v in value.split(","))):
             if ":" not in item:
                 raise ValueError(f"{item!r} must look like channel:user_id, e.g. telegram:12345")
+            if item.split(":", 1)[0].strip() in UNVERIFIED_CHANNELS:
+                raise ValueError(f"{item!r}: tài khoản web không thể là quản trị (mã phiên do trình duyệt chọn)")
         return value
+
+    @model_validator(mode="after")
+    def _webhooks_have_secrets(self) -> Settings:
+        """A webhook without its secret lets anyone who finds the URL speak as any user: refuse to start."""
+        needs = [
+            (self.telegram_bot_token and self.telegram_webhook_url, self.telegram_webhook_secret,
+             "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_WEBHOOK_URL"),
+            (self.zalo_bot_token and self.zalo_webhook_url, self.zalo_webhook_secret,
+             "ZALO_WEBHOOK_SECRET", "ZALO_WEBHOOK_URL"),
+            (self.zalo_oa_app_id and self.zalo_oa_secret_key, self.zalo_oa_webhook_secret,
+             "ZALO_OA_WEBHOOK_SECRET", "ZALO_OA_APP_ID"),
+        ]  # fmt: skip
+        for enabled, secret, name, because in needs:
+            if enabled and not (secret and secret.get_secret_value().strip()):
+                raise ValueError(f"{name} chưa đặt — bắt buộc khi có {because} (thiếu nó ai cũng gửi giả được)")
+        return self
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -126,6 +156,10 @@ class Settings(BaseSettings):
     def admin_keys(self) -> set[tuple[str, str]]:
         pairs = (v.strip().split(":", 1) for v in self.admins.split(",") if v.strip())
         return {(c.strip(), u.strip()) for c, u in pairs}
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
     @property
     def quiet_window(self) -> tuple[dt.time, dt.time] | None:
@@ -202,8 +236,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = str(err["loc"][0]) if err["loc"] else "?"
-        name = _env_name(field)
+        if not err["loc"]:  # a rule across variables: its message starts with the variable's name
+            raise SettingsError(f"Cấu hình sai: {err['msg'].removeprefix('Value error, ')}") from None
+        name = _env_name(str(err["loc"][0]))
         raise SettingsError(f"Cấu hình sai: {name} — {_vietnamese(err)}") from None
 
 

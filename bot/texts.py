@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = "2026-11-v2"  # v2: masking of phone, ID and e-mail numbers
 
 MENU_LEARN = "📚 Học AI"
 MENU_QUIZ = "📝 Kiểm tra"
@@ -24,6 +24,8 @@ WELCOME = (
 )
 CONSENT_ASK = (
     "Để lưu tiến độ học và gửi thông báo, bot cần lưu tên hiển thị, tỉnh/xã bạn chọn và kết quả học của bạn. "
+    "Số điện thoại, số CCCD và email trong câu hỏi được che đi trước khi lưu, trước khi cán bộ xem "
+    "và trước khi gửi cho AI soạn câu trả lời. "
     "Bạn có thể xoá dữ liệu bất cứ lúc nào bằng lệnh /xoadulieu.\n\nBạn có đồng ý không?"
 )
 CONSENT_YES = "✅ Đồng ý"
@@ -83,7 +85,8 @@ RESUBSCRIBED = "Bạn sẽ nhận lại thông báo và lời nhắc. Cảm ơn 
 CANCELLED = "Đã huỷ, không có gì thay đổi."
 
 DELETE_CONFIRM = (
-    "Bot sẽ xoá tên, nơi ở, nhóm, tiến độ học và câu hỏi của bạn. "
+    "Bot sẽ xoá tên, nơi ở, nhóm, tiến độ học, câu hỏi của bạn và mọi thứ nối dữ liệu với tài khoản "
+    "Telegram/Zalo của bạn. Chứng nhận (nếu có) bị thu hồi: trang xác minh sẽ ghi “đã thu hồi theo yêu cầu”. "
     "Chỉ giữ lại con số thống kê không gắn với tên bạn (ví dụ: tổng số bài đã học trong tỉnh). "
     "Không thể hoàn tác. Bạn chắc chứ?"
 )
@@ -100,6 +103,7 @@ NUMBER_NOTHING = "Số này không có trong bảng chọn. Bạn gõ số hoặ
 COMING_SOON = "Phần này sắp có. Cảm ơn bạn đã chờ! 🙏"
 STALE_BUTTON = "Nút này đã cũ. Bạn chọn lại trong bảng bên dưới nhé."
 ERROR = "Xin lỗi, bot đang gặp trục trặc nhỏ. Bạn thử lại sau ít phút nhé. 🙏"
+BUSY = "Hệ thống đang bận, bạn thử lại sau ít phút. 🙏"
 NUMBERED_FOOTER = "Trả lời {nums}."
 NUMBERED_FOOTER_MANY = "Trả lời một số từ 1 đến {n}."
 
@@ -131,3 +135,8 @@ LINK_CODE = (
 LINK_BAD_CODE = "Mã “{code}” không đúng hoặc đã hết hạn. Gõ /lienket ở ứng dụng kia để lấy mã mới."
 LINK_SAME = "Tài khoản này đã được liên kết rồi. Không cần làm gì thêm."
 LINK_DONE = "✅ Đã liên kết! Tiến độ học, nhóm và chứng nhận của bạn giờ dùng chung trên {channels}."
+LINK_OFFICER = (
+    "Tài khoản cán bộ, quản trị không liên kết được với tài khoản khác: quyền cán bộ chỉ gắn với đúng tài khoản "
+    "đã đăng ký. Mỗi tài khoản học riêng nhé."
+)
+LINK_TOO_MANY = "Bạn đã nhập mã quá nhiều lần. Vui lòng đợi vài phút rồi thử lại."

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 LESSON_MAX = 700
 FAQ_ANSWER_MAX = 600
@@ -17,14 +18,45 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# What kind of place a fact was read in (content/validate.py checks what each kind must carry):
+#   official  – a government page or legal text (publisher, date, url)
+#   press     – a newspaper or broadcaster's article (publisher, date, url)
+#   seed      – one of the project's seed articles (ref: the seed file name)
+#   platform  – a service's own site or help (publisher, url), e.g. chatgpt.com, dichvucong.gov.vn
+#   bot       – this bot's own help and privacy notice (ref: where it is written)
+#   officer   – an answer written and approved by a Hội Khuyến học officer (dashboard FAQ proposals)
+SOURCE_KINDS = ("official", "press", "seed", "platform", "bot", "officer")
+FACT_KINDS = frozenset({"official", "press", "seed"})  # kinds that can back a claim about the movement or the law
+
+# The six domains of the national digital-competence framework for learners (Khung năng lực số cho người
+# học, Thông tư 02/2025/TT-BGDĐT; sources tt-02-2025-*). Modules name the domains they teach.
+DIGITAL_DOMAINS: dict[str, str] = {
+    "du-lieu": "Khai thác dữ liệu và thông tin",
+    "giao-tiep": "Giao tiếp và hợp tác trong môi trường số",
+    "sang-tao": "Sáng tạo nội dung số",
+    "an-toan": "An toàn",
+    "giai-quyet": "Giải quyết vấn đề",
+    "ai": "Ứng dụng trí tuệ nhân tạo",
+}
+
+
 class Source(_Strict):
-    """Where a fact comes from: a seed article, a programme or resolution, or a lesson."""
+    """Where a fact comes from; `date` is as precise as the source shows it (YYYY, YYYY-MM or YYYY-MM-DD)."""
 
     id: str
     title: str
-    kind: str = Field(pattern="^(seed|programme|resolution|decision|lesson|web)$")
-    date: dt.date | None = None
-    ref: str | None = None  # seed file name or URL
+    kind: str = Field(pattern="^(" + "|".join(SOURCE_KINDS) + ")$")
+    publisher: str | None = None
+    date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    ref: str | None = None  # seed file name, or where the bot's help is written
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value) if isinstance(value, int) else value  # YAML reads a bare year as a number
 
 
 class QuizQuestion(_Strict):
@@ -40,6 +72,7 @@ class Lesson(_Strict):
     title: str
     text: str
     image: str | None = None
+    sources: list[str] = Field(default_factory=list)  # Source ids backing this lesson's facts
 
 
 class Module(_Strict):
@@ -50,6 +83,7 @@ class Module(_Strict):
     lessons: list[Lesson]
     quiz: list[QuizQuestion]
     sources: list[str]  # Source ids
+    domains: list[str] = Field(default_factory=list)  # keys of DIGITAL_DOMAINS this module teaches
 
 
 class FaqEntry(_Strict):
@@ -61,23 +95,35 @@ class FaqEntry(_Strict):
     tags: list[str] = Field(default_factory=list)
 
 
-class WeekTheme(_Strict):
+class WeekYear(_Strict):
+    """One year's Week as the national guidance (or its reports) gave it; theme None where not confirmed."""
+
     year: int
-    theme: str
-    source: str | None = None
+    start: dt.date
+    end: dt.date
+    theme: str | None = None
+    sources: list[str] = Field(default_factory=list)  # required for the years listed in week.yaml
 
 
 class WeekInfo(_Strict):
-    """The lifelong-learning Week: 1–7 October every year."""
+    """The lifelong-learning Week: usually 1–7 October; each known year's dates and theme in `years`."""
 
     name: str
-    start_month: int = 10
+    start_month: int = 10  # the usual first day, for years not listed (and not set by an officer)
     start_day: int = 1
     days: int = 7
     purpose: str
     activities: list[str]
-    themes: list[WeekTheme] = Field(default_factory=list)
+    years: list[WeekYear] = Field(default_factory=list)
     reminders: dict[str, str] = Field(
         default_factory=dict
     )  # week-plan texts: "before_7", "before_1", "day_1".."day_7"
     sources: list[str] = Field(default_factory=list)
+
+    def for_year(self, year: int) -> WeekYear:
+        """That year's Week as listed, else the usual dates (start_month/start_day, `days` long) and no theme."""
+        for y in self.years:
+            if y.year == year:
+                return y
+        start = dt.date(year, self.start_month, self.start_day)
+        return WeekYear(year=year, start=start, end=start + dt.timedelta(days=self.days - 1))

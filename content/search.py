@@ -16,10 +16,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
-from content.textnorm import content_syllables, fold, syllables, tokens
+from content.textnorm import content_syllables, question_core, question_syllables, syllables, tokens
 
-Decision = Literal["answer", "suggest", "refuse"]
+Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
 
 K1 = 1.2
 B = 0.75
@@ -27,29 +28,28 @@ QUESTION_WEIGHT = 2  # the question and its alternatives count this many times, 
 LESSON_FACTOR = 0.85  # an FAQ entry wins over a lesson passage with the same score
 ANSWER_COVERAGE = 0.7
 SUGGEST_COVERAGE = 0.65
+LONG_QUESTION = 10  # content syllables from which a message counts as long
+LONG_ANSWER_COVERAGE = 0.55
+LONG_MARGIN = 1.3  # the top hit's score over the second's
 PASSAGE_SYLLABLES = 60
 BIGRAM_WEIGHT = 0.5
+FORM_WEIGHT = 0.4  # "là gì", "nghĩa là", "thế nào" say how something is asked, not what about
+# Folded syllables that only shape a question; a term made of them alone weighs FORM_WEIGHT.
+QUESTION_FORM = frozenset(
+    "la gi nghia the nao nhu sao lam co khong duoc hay thi cai ra nhung ma vay phai nen can".split()
+)
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
-# Folded phrases that always mean "not for this bot" (lottery, weather, medical or legal advice,
-# insults, attempts to change the bot's instructions).
-OUT_OF_SCOPE: tuple[str, ...] = (
-    "xo so", "so de", "lo de", "danh de", "con so may man", "ca do", "ca cuoc", "danh bac", "keo bong da",
-    "thoi tiet", "troi mua", "co mua khong", "mua to", "mua bao", "nang nong", "ret dam", "nhiet do",
-    "bao so",
-    "uong thuoc", "thuoc gi", "ke don", "chua benh", "tri benh", "dau bung", "dau dau", "huyet ap",
-    "tieu duong", "mang thai", "vo sinh", "sot", "ha sot", "dau rang", "dau lung", "ho khan",
-    "cam cum", "tieu chay", "bi ho",
-    "ly hon", "kien tung", "khoi kien", "tranh chap dat", "thua ke", "chia tai san", "luat su tu van",
-    "gia vang", "ty gia", "chung khoan", "co phieu", "ket qua bong da", "ty so tran",
-    "dm", "dmm", "vcl", "vkl", "cc", "dit", "du ma", "bot ngu", "may ngu", "do ngu", "ngu nhu", "cut di",
-    "oc cho", "do dien", "bo qua huong dan", "bo qua moi huong dan", "bo qua cac huong dan",
-    "bo qua chi dan", "quen het huong dan",
-    "ignore previous", "ignore all previous", "ignore the above", "ignore your instructions",
-    "system prompt", "jailbreak", "ban la ai khac", "gia vo ban la", "dong vai mot", "developer mode",
+# Named things a question can be about (folded). An answer about another one is wrong however well the rest
+# of the question matches ("quên mật khẩu Zalo" is not answered with the VNeID steps).
+ENTITIES: tuple[str, ...] = (
+    "zalo", "vneid", "vssid", "chatgpt", "gemini", "copilot", "claude", "deepseek", "facebook", "messenger",
+    "google", "youtube", "tiktok", "telegram", "instagram", "gmail", "email", "icloud", "momo", "zalopay",
+    "viettelpay", "vnpay", "shopee", "lazada", "ngan hang", "atm", "bao hiem xa hoi", "bhxh", "bao hiem y te",
+    "bhyt", "evn", "dien luc", "vietlott",
 )
-_OOS_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in OUT_OF_SCOPE) + r")\b")
+_ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -64,6 +64,7 @@ class Hit:
     score: float
     coverage: float
     sources: tuple[str, ...]
+    missing: tuple[str, ...] = ()  # things the question names that this document is not about
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,18 @@ class _Doc:
     terms: tuple[str, ...]
     vocab: frozenset[str] = field(default_factory=frozenset)
     asked: frozenset[str] = field(default_factory=frozenset)  # syllables of the question fields
+    about: frozenset[str] = field(default_factory=frozenset)  # entities its question fields (or title) name
+    mentions: frozenset[str] = field(default_factory=frozenset)  # entities named anywhere in it
+
+
+def entities(text: str) -> frozenset[str]:
+    """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"})."""
+    return frozenset(_ENTITY.findall(question_core(text)))
 
 
 def is_out_of_scope(query: str) -> bool:
-    """True for lottery, weather, medical/legal advice, insults and prompt-injection attempts."""
-    return bool(_OOS_PATTERN.search(fold(query)))
+    """True for lottery, weather, health/legal advice, loans, sport, homework, insults and prompt injection."""
+    return out_of_scope(query) is not None
 
 
 def _faq_doc(entry: FaqEntry) -> _Doc:
@@ -88,8 +96,10 @@ def _faq_doc(entry: FaqEntry) -> _Doc:
     terms = [t for q in asked for t in tokens(q)] * QUESTION_WEIGHT + tokens(entry.answer)
     asked_vocab = frozenset(s for text in asked for s in syllables(text))
     vocab = asked_vocab | frozenset(syllables(entry.answer))
+    about = frozenset(e for text in asked for e in entities(text))
     return _Doc(
-        entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab
+        entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab,
+        about, about | entities(entry.answer),
     )
 
 
@@ -121,7 +131,8 @@ def _lesson_docs(lesson: Lesson, module_sources: Sequence[str]) -> list[_Doc]:
         vocab = frozenset(syllables(lesson.title) + syllables(chunk))
         title = frozenset(syllables(lesson.title))
         doc_id = f"{lesson.id}#{i}"
-        docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title))
+        named = entities(f"{lesson.title}. {chunk}")
+        docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title, named, named))
     return docs
 
 
@@ -188,7 +199,7 @@ class SearchIndex:
 
     def search(self, query: str, k: int = 3) -> list[Hit]:
         """Top-k hits for a question typed any way (accents or not, teencode, small typos)."""
-        sylls = self._repair(syllables(query))
+        sylls = self._repair(question_syllables(query))
         if not sylls or not self._docs:
             return []
         terms = set(sylls) | {f"{a}_{b}" for a, b in itertools.pairwise(sylls)}
@@ -196,11 +207,12 @@ class SearchIndex:
         for term in terms:
             posting = self._postings.get(term)
             if posting is not None:
-                scores[posting[0]] += posting[1]
+                weight = FORM_WEIGHT if all(p in QUESTION_FORM for p in term.split("_")) else 1.0
+                scores[posting[0]] += weight * posting[1]
         scores *= self._factor
         pool = min(len(scores), max(k, RERANK_POOL))
         top = [int(i) for i in np.argpartition(-scores, pool - 1)[:pool] if scores[i] > 0.0]
-        typed = content_syllables(query) or syllables(query)
+        typed = content_syllables(query) or question_syllables(query)
         repaired = {r for t, r in zip(typed, self._repair(typed), strict=True) if r != t}
         wanted = set(self._repair(typed))
         weights = self._weights(wanted)
@@ -211,19 +223,23 @@ class SearchIndex:
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked)
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
-        return [self._hit(i, score, wanted, repaired) for score, i in ranked]
+        named = entities(query)
+        return [self._hit(i, score, wanted, repaired, named) for score, i in ranked]
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
         """Idf of each query syllable; a syllable the index has never seen weighs the most."""
         n = len(self._docs)
         return {s: _idf(n, self._syllable_df.get(s, 0)) for s in wanted}
 
-    def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str]) -> Hit:
-        """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered."""
+    def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str]) -> Hit:
+        """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
+        A named thing the document is not about is missing: its question fields must name it, or it must be
+        named in the text while the question fields name nothing else."""
         doc = self._docs[i]
         found = wanted & doc.vocab
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
-        return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources)
+        missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
+        return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -231,12 +247,20 @@ class SearchIndex:
 
 
 def decide(query: str, hits: Sequence[Hit]) -> Decision:
-    """Answer when the top hit covers most of the question, offer choices when unsure, else refuse."""
+    """Answer when the top hit covers most of the question, offer choices when unsure, else refuse. A top hit
+    about another named thing (Zalo asked, VNeID found) is never answered: the choices that are about it
+    are offered, or the bot says it does not know."""
     if not hits or is_out_of_scope(query):
         return "refuse"
+    if hits[0].missing:
+        fitting = [h for h in hits if not h.missing and h.coverage >= SUGGEST_COVERAGE]
+        return "suggest" if fitting else "refuse"
     top = hits[0].coverage
     if top >= ANSWER_COVERAGE:
         return "answer"
+    if (top >= LONG_ANSWER_COVERAGE and len(content_syllables(query)) >= LONG_QUESTION
+            and (len(hits) < 2 or hits[0].score >= LONG_MARGIN * hits[1].score)):
+        return "answer"  # a long message also tells its story: less of it is covered, the winner is clear
     if top >= SUGGEST_COVERAGE:
         return "suggest"
     return "refuse"

@@ -12,6 +12,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 # Multi-word spellings joined before tokenizing (keys are lower-case, NFC).
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -25,6 +28,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bzalo[\s\-_.]*oa\b", "zalo oa"),
         (r"\ba\.i\b", "ai"),
         (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
+        # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
+        (r"\b(là|cái|làm|mần) chi\b", r"\1 gì"),
+        (r"\b(làm|mần|là|vì) răng\b", r"\1 sao"),
+        (r"\bră?ng rứa\b", "sao vậy"),
+        (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
+        (r"\bdưng mà\b", "nhưng mà"),
     )
 )
 
@@ -49,12 +58,14 @@ ABBREVIATIONS: dict[str, str] = {
     "cccd": "căn cước công dân", "cmnd": "chứng minh nhân dân", "tk": "tài khoản",
     "ttin": "thông tin", "hđ": "hoạt động", "hd": "hướng dẫn", "hdan": "hướng dẫn",
     "cntt": "công nghệ thông tin", "hs": "học sinh", "gv": "giáo viên", "nq": "nghị quyết",
+    # regional spoken forms
+    "hổng": "không", "rứa": "vậy", "dzị": "vậy", "tui": "tôi", "mần": "làm", "chớ": "chứ", "nhứt": "nhất",
 }
 
 # Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
 _FILLERS_RAW = (
     "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn "
-    "giúp giùm dùm"
+    "giúp giùm dùm muốn nó cháu bác chú dì tui"
 )
 
 _WORD = re.compile(r"\w+")
@@ -80,9 +91,25 @@ def fold(text: str) -> str:
     return _strip_marks(" ".join(words)).replace("_", " ").strip()
 
 
+def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    groups = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")) or []
+    table = {_strip_marks(str(p).lower()): _strip_marks(str(g[0]).lower()) for g in groups for p in g[1:]}
+    ordered = sorted(table, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b"), table
+
+
+SYNONYMS = Path(__file__).with_name("data") / "synonyms.yaml"
+_SYNONYM_RE, _SYNONYM = _load_synonyms()
+
+
+def canon(folded: str) -> str:
+    """Folded text with each synonym replaced by its group's first phrase ("mất tiền" → "phi")."""
+    return _SYNONYM_RE.sub(lambda m: _SYNONYM[m.group(0)], folded)
+
+
 def syllables(text: str) -> list[str]:
-    """Folded syllables of a text, in order."""
-    return _WORD.findall(fold(text))
+    """Folded syllables of a text, in order, synonyms made one (content/data/synonyms.yaml)."""
+    return _WORD.findall(canon(fold(text)))
 
 
 def tokens(text: str) -> list[str]:
@@ -93,7 +120,74 @@ def tokens(text: str) -> list[str]:
 
 def content_syllables(text: str) -> list[str]:
     """Folded syllables without politeness fillers ("ạ", "vậy", "cho tôi hỏi"); used for coverage."""
-    return [s for s in syllables(text) if s not in _FILLERS]
+    return [s for s in question_syllables(text) if s not in _FILLERS]
+
+
+# Who is speaking or spoken to, folded: "bác ơi cho cháu hỏi…", "cho con hỏi…", "tui muốn biết…".
+_PERSON = (
+    r"(?:toi|tui|minh|em|anh|chi|chau|con|bac|chu|co|di|cau|mo|thim|ong|ba|me|bo|ban|bot|ad|admin|tao|"
+    r"chung toi|chung em|chung chau|ba con|anh chi|co chu|cac chau|cac ban|cac em|ca nha|moi nguoi)"
+)
+# Politeness and story frames around the real question (on folded text). They are dropped before search and
+# before measuring how much of the question an answer covers, so "cho tôi hỏi AI là gì ạ" is "ai la gi".
+_FRAMES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"\balo+(?: alo+)*\b",
+        rf"\b(?:{_PERSON}|cac \w+) oi\b",
+        r"\b(?:da )?(?:thua|xin phep|lam on|phien) (?:\w+ )?(?=cho|hoi)",
+        rf"^(?:{_PERSON} )+(?=cho |de |xin |muon )",
+        rf"\b(?:xin |vui long |lam on )?(?:cho|de|cho phep) (?:{_PERSON} )?(?:xin )?(?:duoc )?hoi"
+        r"(?: chut| ti| mot chut| them| cai nay| mot cau| mot ti| voi| nhe| nha| ha)*(?: la| ve)?\b",
+        rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho)"
+        r"(?: them| chut| ti| cai nay| mot chut)*(?: la| ve| xem)?\b",
+        r"\bxin (?:cho )?hoi\b",
+        r"^(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua)\b",
+        rf"^(?:{_PERSON} )?hoi (?:chut|ti|cai nay|them|cau nay|la|ve|cai)\b",
+        rf"\b(?:{_PERSON} )?hoi (?:la|cai nay la)\b",
+        r"\bnho (?:ban|bot|anh|chi|em|chau) ?(?:noi|giai thich|chi|huong dan)? giup\b",
+        rf"\b(?:{_PERSON} )?(?:that su |that |van |cung )?(?:khong|chang|cha|chua|ko) "
+        r"(?:biet|hieu|ro)(?: gi| lam)?(?= .*\bla (?:cai )?gi\b)",
+        r"^(?:xin )?chao(?: ban| bot| em| chau| anh| chi| bac| ad| admin)?\b",
+        r"\b(?:a ma|a|u|thi|the|vay) (?:cho )?(?=toi|minh|bac|chau|hoi)",
+        r"\bnoi (?:cho|giup) (?:toi|tui|minh|bac|chau|em) (?:nghe|biet)(?: voi)?\b",
+        r"\b(?:rot cuoc|thuc ra|that ra|tom lai|noi chung|chung qui|chung quy|the cho nen|vi the)\b",
+        r"\b(?:a|ay|day|nhe|nha|nhen|ne|ha|chu|ca|voi|nhi|di|vay|the|ta)$",
+    )
+)
+
+
+@lru_cache(maxsize=8192)
+def question_core(text: str) -> str:
+    """The folded question without the polite or story frames around it; empty when only frames remain."""
+    core = canon(fold(text))
+    for _ in range(2):  # "bác ơi cho cháu hỏi …": one frame may reveal another
+        for pattern in _FRAMES:
+            core = pattern.sub(" ", core)
+        core = _SPACE.sub(" ", core).strip()
+    return core
+
+
+_CLAUSE = re.compile(r"[.?!;,:…\n]+|\s+(?:nhưng|nhung|mà|vậy thì|vay thi|thế thì|the thi)\s+")
+TAIL_MIN_WORDS = 4
+
+
+def question_tail(text: str) -> str | None:
+    """The last clause(s) of a message told as a story ("Con tôi bảo…, mà tôi chả hiểu AI là gì"): the
+    shortest ending of whole clauses with TAIL_MIN_WORDS words of its own; None for a one-clause message."""
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    if len(clauses) < 2:
+        return None
+    for start in range(len(clauses) - 1, 0, -1):
+        tail = " ".join(clauses[start:])
+        if len(question_core(tail).split()) >= TAIL_MIN_WORDS:
+            return tail
+    return None
+
+
+def question_syllables(text: str) -> list[str]:
+    """Syllables of the question's core, or of the whole text when the frames were all of it."""
+    return _WORD.findall(question_core(text)) or syllables(text)
 
 
 def _label_key(text: str) -> str:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from content.schema import (
+    DIGITAL_DOMAINS,
     EXPLANATION_MAX,
+    FACT_KINDS,
     FAQ_ANSWER_MAX,
     LESSON_MAX,
     OPTION_MAX,
@@ -21,12 +25,37 @@ from content.schema import (
     Source,
     WeekInfo,
 )
+from content.textnorm import syllables
 
 MIN_LESSONS, MAX_LESSONS, MIN_QUESTIONS = 3, 6, 6
 SHORT_ID = re.compile(r"^[a-z0-9_-]{1,16}$")  # module/lesson/question ids travel in 64-byte callback payloads
 ASCII_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 REMINDER_KEY = re.compile(r"^(before|day)_(\d+)$")
 M = TypeVar("M", bound=BaseModel)
+
+# FAQ tags that make an entry a claim about the movement, the law, public services or numbers: such an
+# entry must cite an official, press or seed source (a lesson of ours is not evidence).
+FACT_TAGS = frozenset({
+    "bdhai", "bdhvs", "nq57", "resolution", "week", "lifelong", "models", "association", "learning_society",
+    "programme", "unesco", "law", "vneid", "dvc", "payment", "vssid", "biometrics", "report", "admin",
+})  # fmt: skip
+BOT_TAG = "bot"  # entries about using this bot cite the bot's own help (a source of kind "bot")
+# What a source of each kind must carry besides id, title and kind.
+REQUIRED_FIELDS = {
+    "official": ("publisher", "date", "url"),
+    "press": ("publisher", "date", "url"),
+    "platform": ("publisher", "url"),
+    "seed": ("ref",),
+    "bot": ("ref",),
+    "officer": (),
+}
+# Function syllables (folded) that do not make a term "key"; a key term is a bigram of two other syllables.
+_COMMON = frozenset(
+    "la va cua co cho de duoc khong nhung cac mot nhu thi khi neu hay hoac voi trong tren nay do da se ban "
+    "minh toi rat cung con van lai ra vao di den tu theo hon nhieu it moi nao gi the sao roi bi lam can nen "
+    "phai viec ai ay o nhe a hai ba bon nam".split()
+)
+MIN_SHARED_TERMS = 3  # key terms an answer must share with the lessons it cites when they are its only sources
 
 
 @dataclass
@@ -89,19 +118,60 @@ def check_parsed(p: Parsed) -> list[str]:
             errors.append(f"{f}: module '{mod.id}': order {mod.order} is also used by '{orders[mod.order]}'")
         orders.setdefault(mod.order, mod.id)
     lessons_by_module = {m.id: {les.id for les in m.lessons} for m in p.modules}
+    lesson_texts = {les.id: f"{les.title} {les.text}" for m in p.modules for les in m.lessons}
     for module_id, lesson_id in p.broken_lessons:  # refs into a broken module are not new errors
         lesson_ids.setdefault(lesson_id, module_id)
         lessons_by_module.setdefault(module_id, set()).add(lesson_id)
     for entry in p.faq:
         f = p.where.get(f"faq:{entry.id}", "faq/?")
         errors += _check_faq(entry, f, p.sources, lesson_ids, lessons_by_module)
+        errors += check_citations(entry, f, p.sources, lesson_texts)
     if p.week is not None:
         errors += _check_week(p.week, p.sources)
-    for src_id in p.sources:
+    for src_id, src in p.sources.items():
+        f = p.where.get(f"source:{src_id}", "sources.yaml")
         if not ASCII_ID.match(src_id):
-            f = p.where.get(f"source:{src_id}", "sources.yaml")
             errors.append(f"{f}: source '{src_id}': id must be ascii without spaces")
+        missing = [name for name in REQUIRED_FIELDS.get(src.kind, ()) if not getattr(src, name)]
+        if missing:
+            errors.append(f"{f}: source '{src_id}': a {src.kind} source needs {', '.join(missing)}")
     return errors
+
+
+def check_citations(
+    entry: FaqEntry, f: str, sources: Mapping[str, Source], lesson_texts: Mapping[str, str]
+) -> list[str]:
+    """Does what the entry cites back what it says? Fact entries need a non-lesson source of a fact kind,
+    bot entries the bot's help, and an entry citing only lessons must share its key terms with them."""
+    item = f"{f}: faq '{entry.id}'"
+    kinds = {sources[ref].kind for ref in entry.sources if ref in sources}
+    lessons = [ref.removeprefix("lesson:").rsplit("/", 1)[-1] for ref in entry.sources if ref.startswith("lesson:")]
+    errs = []
+    topics = sorted(FACT_TAGS.intersection(entry.tags))
+    if topics and not kinds & FACT_KINDS:
+        errs.append(
+            f"{item}: is about {', '.join(topics)} but cites no official, press or seed source"
+            " (a lesson is not evidence)"
+        )
+    if BOT_TAG in entry.tags and "bot" not in kinds:
+        errs.append(f"{item}: is about using the bot but does not cite the bot's help (a source of kind bot)")
+    if lessons and len(lessons) == len(entry.sources) and all(les in lesson_texts for les in lessons):
+        cited = " ".join(lesson_texts[les] for les in lessons)
+        answer_terms, answer_numbers = key_terms(entry.answer)
+        cited_terms, cited_numbers = key_terms(cited)
+        shared = answer_terms & cited_terms
+        missing = sorted(answer_numbers - cited_numbers)
+        if len(shared) < MIN_SHARED_TERMS or missing:
+            why = f"numbers {', '.join(missing)} are not in them" if missing else f"shares {len(shared)} key terms"
+            errs.append(f"{item}: cites only lessons that do not say what it says ({why}); cite the real source")
+    return errs
+
+
+def key_terms(text: str) -> tuple[set[str], set[str]]:
+    """(bigrams of two non-function syllables, numbers) of a text, folded: what a citation should share."""
+    sylls = syllables(text)
+    pairs = {f"{a}_{b}" for a, b in itertools.pairwise(sylls) if a not in _COMMON and b not in _COMMON}
+    return pairs, {s for s in sylls if s.isdigit()}
 
 
 def _check_module(
@@ -122,8 +192,16 @@ def _check_module(
     if counted and len(mod.quiz) < MIN_QUESTIONS:
         errs.append(f"{where}: has {len(mod.quiz)} quiz questions (needs at least {MIN_QUESTIONS})")
     errs += [f"{where}: unknown source id '{s}'" for s in mod.sources if s not in sources]
+    errs += [
+        f"{where}: unknown domain '{d}' (one of {', '.join(DIGITAL_DOMAINS)})"
+        for d in mod.domains
+        if d not in DIGITAL_DOMAINS
+    ]
     for les in mod.lessons:
         item = f"{f}: lesson '{les.id}'"
+        if not les.sources:
+            errs.append(f"{item}: names no source (sources: [...])")
+        errs += [f"{item}: unknown source id '{s}'" for s in les.sources if s not in sources]
         errs += _dup(les.id, mod.id, lesson_ids, item, "lesson")
         errs += _too_long(item, "text", les.text, LESSON_MAX)
         if not SHORT_ID.match(les.id):
@@ -191,11 +269,16 @@ def _source_exists(
 
 def _check_week(week: WeekInfo, sources: dict[str, Source]) -> list[str]:
     errs = [f"week.yaml: unknown source id '{s}'" for s in week.sources if s not in sources]
-    errs += [
-        f"week.yaml: theme {t.year}: unknown source id '{t.source}'"
-        for t in week.themes
-        if t.source and t.source not in sources
-    ]
+    seen: set[int] = set()
+    for y in week.years:
+        errs += [f"week.yaml: year {y.year}: unknown source id '{s}'" for s in y.sources if s not in sources]
+        if not y.sources:
+            errs.append(f"week.yaml: year {y.year} names no source")
+        if y.year in seen:
+            errs.append(f"week.yaml: year {y.year} is listed twice")
+        seen.add(y.year)
+        if not (y.start.year == y.year and y.start <= y.end <= y.start + dt.timedelta(days=31)):
+            errs.append(f"week.yaml: year {y.year}: start {y.start} and end {y.end} do not make that year's Week")
     for key in week.reminders:
         m = REMINDER_KEY.match(key)
         if not m or (m.group(1) == "day" and not 1 <= int(m.group(2)) <= week.days):
@@ -252,7 +335,7 @@ def _describe(raw: Any, loc: Iterable[int | str]) -> str:
     return " ".join(parts) or "entry"
 
 
-_SINGULAR = {"lessons": "lesson", "quiz": "question", "themes": "theme"}
+_SINGULAR = {"lessons": "lesson", "quiz": "question", "years": "year"}
 
 
 def _child(node: Any, key: int | str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from bot.callback import parse_int
 from bot.context import Ctx, UserFacingError
 from bot.db import repo
 from bot.db.models import Group
@@ -103,10 +104,11 @@ async def _add(ctx: Ctx, rest: str, officer: OfficerInfo) -> Reply:
         groups = await store.resolve_groups(ctx.session, to)
     except store.CampaignError as exc:
         raise UserFacingError(str(exc)) from None
-    await check_targets(ctx.session, officer, "all" if groups == "all" else json.loads(groups), "campaign_add")
+    sel = "all" if groups == "all" else json.loads(groups)
+    await check_targets(ctx.session, officer, sel, "campaign_add")
     actor = officer.actor
     try:
-        c = await store.add_campaign(ctx.session, ctx.settings, ctx.now(), name=text[:40], to=to, text=text,
+        c = await store.add_campaign(ctx.session, ctx.settings, ctx.now(), name=text[:40], to=sel, text=text,
                                      kind=kind, created_by=actor, **fields)  # fmt: skip
     except store.CampaignError as exc:
         raise UserFacingError(str(exc)) from None
@@ -116,9 +118,9 @@ async def _add(ctx: Ctx, rest: str, officer: OfficerInfo) -> Reply:
 
 
 async def _remove(ctx: Ctx, arg: str, officer: OfficerInfo) -> Reply:
-    cid = int(arg) if arg.isdigit() else -1
-    c = await ctx.session.get(Campaign, cid) if cid > 0 else None
-    if c is None:
+    cid = parse_int(arg, lo=1)
+    c = await ctx.session.get(Campaign, cid) if cid is not None else None
+    if c is None or cid is None:
         return Reply(NOT_FOUND.format(id=arg[:10]))
     groups = "all" if c.groups.strip() == "all" else json.loads(c.groups)
     await check_targets(ctx.session, officer, groups, "campaign_remove")

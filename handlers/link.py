@@ -15,11 +15,13 @@ from bot.db import repo
 from bot.db.models import User
 from bot.db.models_zalo import LinkCode
 from bot.messages import Inbound, Reply
+from bot.officers import find_officer
 from bot.router import Router
 
 router = Router("link")
 
 CODE_TTL = dt.timedelta(minutes=10)
+CODE_LENGTH = 8  # 32⁸ ≈ 10¹²: with the guess throttles, far out of reach in 10 minutes
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read off a phone screen
 CHANNEL_NAMES = {
     "telegram": "Telegram", "zalo": "Zalo", "zalo_oa": "Zalo", "web": "web", "console": "máy tính",
@@ -28,26 +30,40 @@ CHANNEL_NAMES = {
 
 @router.command("lienket", "link")
 async def link(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    """Without a code: show a 6-character code. With one: join this account to the code's owner."""
-    code = msg.args.strip().upper()[:16]
+    """Without a code: show a one-time code. With one: join this account to the code's owner (citizens only)."""
+    code = "".join(msg.args.split()).upper()[:16]
     if code:
-        return await _redeem(ctx, code)
+        return await _redeem(ctx, msg, code)
     if not ctx.consented:
         return [Reply(texts.CONSENT_NEEDED)]
+    if await has_rights(ctx, ctx.user_id):
+        return [Reply(texts.LINK_OFFICER)]
     return [Reply(texts.LINK_CODE.format(code=await _new_code(ctx)))]
+
+
+async def has_rights(ctx: Ctx, user_id: int) -> bool:
+    """True if any account of that user is an officer or admin: such accounts are never linked."""
+    for ident in await repo.user_channels(ctx.session, user_id):
+        if await find_officer(ctx.session, ctx.settings, ident.channel, ident.external_id) is not None:
+            return True
+    return False
 
 
 async def _new_code(ctx: Ctx) -> str:
     s = ctx.session
     await s.execute(delete(LinkCode).where(col(LinkCode.user_id) == ctx.user_id))
     await s.execute(delete(LinkCode).where(col(LinkCode.expires_at) < ctx.now()))
-    code = "".join(secrets.choice(ALPHABET) for _ in range(6))
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     s.add(LinkCode(code=code, user_id=ctx.user_id, channel=ctx.channel, expires_at=ctx.now() + CODE_TTL))
     return code
 
 
-async def _redeem(ctx: Ctx, code: str) -> list[Reply]:
-    s = ctx.session
+async def _redeem(ctx: Ctx, msg: Inbound, code: str) -> list[Reply]:
+    s, throttles = ctx.session, ctx.services.throttles
+    if not throttles.link_user.allow(f"{ctx.channel}:{msg.user_key}") or (
+        msg.origin and not throttles.link_ip.allow(msg.origin)
+    ):
+        return [Reply(texts.LINK_TOO_MANY)]
     found = (await s.exec(select(LinkCode).where(LinkCode.code == code))).first()
     if found is None or found.expires_at <= ctx.now():
         return [Reply(texts.LINK_BAD_CODE.format(code=code))]
@@ -56,7 +72,10 @@ async def _redeem(ctx: Ctx, code: str) -> list[Reply]:
     other = await s.get(User, found.user_id)
     if other is None or other.deleted_at is not None:
         return [Reply(texts.LINK_BAD_CODE.format(code=code))]
-    await s.delete(found)
+    await s.delete(found)  # single use, whatever happens next
+    if await has_rights(ctx, ctx.user_id) or await has_rights(ctx, other.id or 0):
+        await repo.audit(s, f"user:{ctx.user_id}", "link.officer", {"other": other.id}, allowed=False)
+        return [Reply(texts.LINK_OFFICER)]
     keep, drop = sorted((ctx.user, other), key=lambda u: (u.created_at, u.id or 0))
     await merge_users(s, keep, drop)
     if ctx.user is drop:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.callback import pack, unpack
+from bot.callback import pack, parse_int, unpack
 from bot.context import Ctx, UserFacingError
 from bot.db import repo
 from bot.db.models_officers import Broadcast
@@ -18,7 +18,7 @@ from bot.dispatcher import menu_reply
 from bot.messages import Choice, Inbound, Reply
 from bot.officers import OfficerInfo, check_targets, find_officer, groups_in_scope
 from bot.router import Router
-from scheduler import outbox
+from scheduler import audience, outbox
 
 router = Router("officer")
 
@@ -39,7 +39,7 @@ ASK_GROUPS = "Chọn các nhóm nhận thông báo (bấm để chọn ✅ hoặ
 PICK_NONE = "Bạn chưa chọn nhóm nào. Hãy bấm vào tên nhóm để chọn ✅."
 PREVIEW_HEAD = "👀 Xem trước — bà con sẽ nhận đúng như tin dưới đây:"
 CONFIRM = "Gửi tới {n} người trong: {groups}.\nBạn có muốn gửi ngay không?"
-NOBODY = "Các nhóm đã chọn chưa có ai nhận tin. Chưa gửi gì cả."
+NOBODY = audience.NOBODY
 QUEUED = "✅ Đã xếp hàng gửi thông báo #{id} tới {n} người. Khi gửi xong, tôi sẽ báo kết quả cho bạn."
 CANCELLED = "Đã hủy. Không có tin nào được gửi."
 ALREADY = "Thông báo này đã được xử lý rồi."
@@ -54,9 +54,7 @@ STATS_NONE = "Chưa có thông báo nào."
 
 
 async def officer_or_refuse(ctx: Ctx, action: str) -> OfficerInfo:
-    info = await find_officer(
-        ctx.session, ctx.settings, ctx.channel, ctx.identity.external_id, ctx.user_id
-    )
+    info = await find_officer(ctx.session, ctx.settings, ctx.channel, ctx.identity.external_id)
     if info is None:
         actor = f"{ctx.channel}:{ctx.identity.external_id}"
         await repo.audit(ctx.session, actor, action, "not an officer", allowed=False)
@@ -135,7 +133,7 @@ async def preview(ctx: Ctx, officer: OfficerInfo, data: dict[str, Any], sel: lis
         return [Reply(PICK_NONE), await picker(ctx, officer, sel)]
     target: Any = "all" if "all" in sel else [int(s) for s in sel]
     groups = await check_targets(ctx.session, officer, target, "broadcast.preview")
-    n = await outbox.count_recipients(ctx.session, target)
+    n = await audience.count_people(ctx.session, target)
     names = ALL_LABEL if target == "all" else ", ".join(g.title or g.name for g in groups)
     if n == 0:
         return [Reply(NOBODY), await picker(ctx, officer, sel)]
@@ -153,7 +151,8 @@ async def preview(ctx: Ctx, officer: OfficerInfo, data: dict[str, Any], sel: lis
 
 
 async def own_draft(ctx: Ctx, officer: OfficerInfo, arg: str) -> Broadcast | None:
-    b = await ctx.session.get(Broadcast, int(arg)) if arg.isdigit() else None
+    bid = parse_int(arg, lo=1)
+    b = await ctx.session.get(Broadcast, bid) if bid is not None else None
     if b is None or b.status != "draft" or b.created_by != officer.actor:
         return None
     return b
@@ -192,10 +191,10 @@ async def cancel(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def stats(ctx: Ctx, msg: Inbound) -> list[Reply]:
     officer = await officer_or_refuse(ctx, "stats")
     lines = [STATS_HEAD]
-    for g in await groups_in_scope(ctx.session, officer):
-        assert g.id is not None
-        n = len({u for u, _, _ in await outbox.select_recipients(ctx.session, [g.id])})
-        lines.append(f"• {g.title or g.name}: {n}")
+    groups = await groups_in_scope(ctx.session, officer)
+    counts = await audience.count_per_group(ctx.session, groups)
+    for g in groups:
+        lines.append(f"• {g.title or g.name}: {counts.get(g.id or 0, 0)}")
     if len(lines) == 1:
         lines.append(NO_GROUPS)
     lines += ["", STATS_RECENT]
@@ -211,7 +210,7 @@ async def stats(ctx: Ctx, msg: Inbound) -> list[Reply]:
         head = b.text.replace("\n", " ")[:30]
         lines.append(
             f"#{b.id} {when} “{head}”: gửi {c['sent']}/{b.recipients}, lỗi {c['failed']}, "
-            f"chặn {c['blocked']}, đang chờ {c['queued'] + c['sending']}"
+            f"chặn bot {c['blocked']}, tài khoản đã xoá {c['gone']}, đang chờ {c['queued'] + c['sending']}"
         )
     if not recent:
         lines.append(STATS_NONE)

@@ -66,6 +66,8 @@ async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
         if reason == t.ANSWERED and attempt is not None:  # show the question that is still open
             return [Reply(reason), lq.question_reply(ctx.services.catalog, attempt)]
         return [Reply(reason or t.OLD_QUIZ)]
+    if not lq.offered(ctx.services.catalog, attempt, (option,)):  # a forged button: ask the question again
+        return [lq.question_reply(ctx.services.catalog, attempt)]
     return await _answer(ctx, attempt, (option,))
 
 
@@ -79,6 +81,8 @@ async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
         return []
     attempt = await ctx.session.get(QuizAttempt, target.attempt_id)
     if attempt is None or lq.stale_reason(attempt, ctx.user_id, target.index) is not None:
+        return []
+    if not lq.offered(ctx.services.catalog, attempt, msg.option_ids):
         return []
     return await _answer(ctx, attempt, msg.option_ids)
 

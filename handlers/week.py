@@ -1,4 +1,4 @@
-"""/tuanle: the lifelong-learning Week (1–7 October): countdown, theme, purpose, local events, reminders."""
+"""/tuanle: the lifelong-learning Week (usually 1–7 October): countdown, theme, purpose, local events, reminders."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from bot.db.models import Group, Membership, User
 from bot.db.models_campaigns import WeekEvent
 from bot.messages import Choice, Inbound, Reply
 from bot.router import Router
-from content.schema import WeekInfo
-from scheduler.schedule import week_of
+from bot.week_year import current_week
+from content.schema import WeekInfo, WeekYear
 
 router = Router("week")
 
@@ -35,7 +35,7 @@ T_NO_EVENTS = "📍 Chưa có hoạt động địa phương nào được đăn
 T_ACTIVITIES = "Bạn có thể: {items}."
 B_REMIND = "🔔 Nhắc tôi"
 B_UNREMIND = "🔕 Thôi nhắc"
-T_REMIND_ON = "🔔 Đã xong! Bot sẽ nhắc bạn trước và trong Tuần lễ học tập (1–7/10)."
+T_REMIND_ON = "🔔 Đã xong! Bot sẽ nhắc bạn trước và trong Tuần lễ học tập suốt đời."
 T_REMIND_ALREADY = "Bạn đã đăng ký nhắc Tuần lễ rồi. 👍"
 T_REMIND_OFF = "🔕 Đã thôi nhắc Tuần lễ học tập. Bạn bấm “Nhắc tôi” bất cứ lúc nào để bật lại."
 T_REMIND_UNPAUSED = "Bot cũng đã bật lại nhắc học cho bạn."
@@ -46,19 +46,20 @@ def vn_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day}/{day.month}/{day.year}"
 
 
-def week_text(today: dt.date, info: WeekInfo, events: list[WeekEvent]) -> str:
-    """The /tuanle message for `today` (local date): dates, countdown, theme, purpose, local events."""
-    start, end = week_of(today, info.start_month, info.start_day, info.days)
-    head = T_HEAD.format(name=info.name, year=start.year, start=vn_date(start), end=vn_date(end))
+def week_text(today: dt.date, info: WeekInfo, events: list[WeekEvent], week: WeekYear) -> str:
+    """The /tuanle message for `today` (local date) and its `week` (bot.week_year.current_week): dates,
+    countdown, theme, purpose, local events."""
+    start, end = week.start, week.end
+    head = T_HEAD.format(name=info.name, year=week.year, start=vn_date(start), end=vn_date(end))
     if start <= today <= end:
         head += "\n" + T_RUNNING.format(n=(today - start).days + 1)
     else:
         days = (start - today).days
         head += "\n" + (T_TOMORROW if days == 1 else T_COUNTDOWN.format(days=days))
-    theme = next((t.theme for t in info.themes if t.year == start.year), None)
+    theme = week.theme
     parts = [
         head,
-        T_THEME.format(year=start.year, theme=theme) if theme else T_NO_THEME.format(year=start.year),
+        T_THEME.format(year=week.year, theme=theme) if theme else T_NO_THEME.format(year=week.year),
         T_PURPOSE.format(purpose=" ".join(info.purpose.split())),
     ]
     if events:
@@ -115,11 +116,11 @@ async def show_week(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The current or next Week with a countdown, theme, purpose, local events and a reminder button."""
     info = ctx.services.catalog.week
     today = ctx.now().astimezone(ctx.settings.tz).date()
-    start, end = week_of(today, info.start_month, info.start_day, info.days)
-    events = await local_events(ctx.session, ctx.user, start, end) if ctx.consented else []
+    week = await current_week(ctx.session, info, today)
+    events = await local_events(ctx.session, ctx.user, week.start, week.end) if ctx.consented else []
     member = ctx.consented and WEEK_GROUP in await user_group_names(ctx.session, ctx.user_id)
     button = Choice(B_UNREMIND, pack("wk", "off")) if member else Choice(B_REMIND, pack("wk", "on"))
-    return [Reply(week_text(today, info, events), choices=[button])]
+    return [Reply(week_text(today, info, events, week), choices=[button])]
 
 
 @router.action("wk", consent=True)

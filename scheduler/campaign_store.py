@@ -16,28 +16,32 @@ from bot.db.models_campaigns import Campaign, CampaignFire
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
 from content.schema import WeekInfo
-from scheduler import outbox
+from scheduler import audience, outbox
 from scheduler.campaigns import button_of, rule_of
 from scheduler.schedule import KINDS, defer_quiet, next_fire, validate_cron
 
 WEEK_PLAN = [("before_7", -7), ("before_1", -1)] + [(f"day_{i}", i - 1) for i in range(1, 8)]
+E_PLAN_EXISTS = "Kế hoạch Tuần lễ {year} cho nhóm này đã có rồi (xem danh sách lịch nhắc)."
 
 
 class CampaignError(ValueError):
     """A bad campaign definition; the message is Vietnamese and shown as is."""
 
 
-async def resolve_groups(s: AsyncSession, to: str) -> str:
-    """ "all" or "GROUP[,GROUP]" (names) → the stored form: "all" or a JSON list of group ids."""
-    names = [n.strip() for n in to.split(",") if n.strip()]
-    if not names or names == ["all"]:
+async def resolve_groups(s: AsyncSession, to: str | outbox.GroupSel) -> str:
+    """Who a campaign goes to → the stored form: "all" or a JSON list of group ids. `to` is "all", group ids,
+    or officers' “--to” text (an id or a group's exact name — names may contain commas — or “A,B”)."""
+    try:
+        sel = await audience.parse_targets(s, [to]) if isinstance(to, str) else to
+    except audience.TargetError as exc:
+        raise CampaignError(str(exc)) from None
+    if sel == "all":
         return "all"
-    rows = (await s.exec(select(Group).where(col(Group.name).in_(names)))).all()
-    found = {g.name: g.id for g in rows}
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise CampaignError(f"Không có nhóm: {', '.join(missing)}")
-    return json.dumps([found[n] for n in names])
+    ids = [int(i) for i in sel]
+    found = set((await s.exec(select(Group.id).where(col(Group.id).in_(ids)))).all())
+    if not ids or set(ids) - found:
+        raise CampaignError(f"Không có nhóm số: {', '.join(str(i) for i in ids if i not in found) or '—'}")
+    return json.dumps(ids)
 
 
 async def group_names(s: AsyncSession, groups: str) -> str:
@@ -45,7 +49,12 @@ async def group_names(s: AsyncSession, groups: str) -> str:
         return "all"
     ids = json.loads(groups)
     rows = (await s.exec(select(Group).where(col(Group.id).in_(ids)))).all()
-    return ",".join(g.name for g in rows)
+    return "; ".join(g.title or g.name for g in rows)
+
+
+def plan_label(offset: int) -> str:
+    """A Week-plan reminder's name: “7 ngày trước”, “1 ngày trước”, “ngày 1 (1/10)” … “ngày 7 (7/10)”."""
+    return f"{-offset} ngày trước" if offset < 0 else f"ngày {offset + 1} ({offset + 1}/10)"
 
 
 def parse_local(value: str, settings: Settings) -> dt.datetime:
@@ -65,7 +74,7 @@ async def add_campaign(
     now: dt.datetime,
     *,
     name: str,
-    to: str,
+    to: str | outbox.GroupSel,
     text: str,
     kind: str,
     **fields: Any,
@@ -92,10 +101,29 @@ async def add_campaign(
     except ValueError as exc:
         raise CampaignError(str(exc)) from None
     c = Campaign(
-        name=name, groups=await resolve_groups(s, to), text=text.strip(), kind=kind, created_at=now, **fields
+        name=name[:160], groups=await resolve_groups(s, to), text=text.strip(), kind=kind, created_at=now, **fields
     )
     s.add(c)
     await s.flush()
+    return c
+
+
+def edit_campaign(
+    c: Campaign, *, text: str | None = None, name: str | None = None, hour: int | None = None,
+    minute: int | None = None,
+) -> Campaign:
+    """Change a campaign's text, name or time of day (dashboard “Sửa”, `hocbot campaign edit`); fires already
+    made are not affected. Raises CampaignError."""
+    if text is not None and not text.strip():
+        raise CampaignError("Nội dung nhắc không được để trống.")
+    h, m = c.hour if hour is None else hour, c.minute if minute is None else minute
+    if not (0 <= h <= 23 and 0 <= m <= 59):
+        raise CampaignError("Giờ phải từ 0 đến 23, phút từ 0 đến 59.")
+    if text is not None:
+        c.text = text.strip()
+    if name is not None and name.strip():
+        c.name = name.strip()[:160]
+    c.hour, c.minute = h, m
     return c
 
 
@@ -157,13 +185,13 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
         d = delivered.get(c.id or 0, Counter())
         out.append(
             {
-                "id": c.id, "name": c.name, "kind": c.kind, "to": await group_names(s, c.groups),
+                "id": c.id, "name": c.name, "text": c.text, "kind": c.kind, "to": await group_names(s, c.groups),
                 "schedule": describe(c), "paused": c.paused,
                 "next_fire": _local(nxt, settings), "last_fire": _local(last_time, settings),
                 "last_status": last.status if last else None, "last_reason": last.reason if last else None,
                 "fires": len(mine), "fires_skipped": sum(1 for f in mine if f.status == "skipped"),
                 "queued": d["queued"] + d["sending"], "sent": d["sent"],
-                "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"],
+                "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],
                 "skipped": sum(reasons.values()), "skip_reasons": dict(reasons),
             }
         )  # fmt: skip
@@ -197,18 +225,28 @@ def describe(c: Campaign) -> str:
 
 
 async def week_plan(
-    s: AsyncSession, settings: Settings, now: dt.datetime, week: WeekInfo, year: int, to: str, hour: int = 8
+    s: AsyncSession, settings: Settings, now: dt.datetime, week: WeekInfo, year: int, to: str | outbox.GroupSel,
+    hour: int = 8, **fields: Any,
 ) -> list[Campaign]:
-    """The default Week plan: a week before, the day before, and each of the 7 days, texts from content."""
+    """The default Week plan: a week before, the day before, and each of the 7 days, texts from content. The same
+    year's plan for the same groups twice is refused (CampaignError), whoever asks (dashboard, CLI)."""
     missing = [key for key, _ in WEEK_PLAN if key not in week.reminders]
     if missing:
         raise CampaignError(f"content/data/week.yaml thiếu lời nhắc: {', '.join(missing)}")
+    groups = await resolve_groups(s, to)
+    offsets = [offset for _, offset in WEEK_PLAN]
+    dup = select(Campaign.id).where(col(Campaign.kind) == "week", col(Campaign.year) == year,
+                                    col(Campaign.groups) == groups, col(Campaign.offset_days).in_(offsets))  # fmt: skip
+    if (await s.exec(dup)).first() is not None:
+        raise CampaignError(E_PLAN_EXISTS.format(year=year))
+    to_ids: str | outbox.GroupSel = "all" if groups == "all" else json.loads(groups)
     made = []
     for key, offset in WEEK_PLAN:
         made.append(
             await add_campaign(
-                s, settings, now, name=f"Tuần lễ {year}: {key}", to=to, text=week.reminders[key], kind="week",
-                offset_days=offset, hour=hour, year=year, button="module:m1" if key == "day_1" else None,
+                s, settings, now, name=f"Tuần lễ {year} — {plan_label(offset)}", to=to_ids, text=week.reminders[key],
+                kind="week", offset_days=offset, hour=hour, year=year,
+                button="module:m1" if key == "day_1" else None, **fields,
             )
         )  # fmt: skip
     return made

@@ -25,7 +25,7 @@ from bot.callback import pack
 from bot.context import Services
 from bot.db.models import Identity, User
 from bot.db.models_campaigns import Campaign, CampaignFire, CampaignSend
-from scheduler import outbox
+from scheduler import audience, outbox
 from scheduler.schedule import Rule, defer_quiet, fires_between, local_at
 
 log = logging.getLogger(__name__)
@@ -145,17 +145,16 @@ async def campaign_audience(
     s: AsyncSession, c: Campaign, services: Services, now: dt.datetime
 ) -> tuple[list[outbox.Recipient], dict[str, int]]:
     """Recipients of one fire, and how many group members were left out and why."""
-    cond = await outbox.groups_condition(s, group_selection(c))
+    cond = await audience.groups_condition(s, group_selection(c))
     stmt: Any = (
         select(  # type: ignore[call-overload]
             Identity.user_id, Identity.channel, Identity.chat_id, User.subscribed, User.reminders_paused
         )
         .join(User, col(User.id) == col(Identity.user_id))
-        .where(col(Identity.active).is_(True), col(User.deleted_at).is_(None), col(User.consent_at).is_not(None))
-        .where(col(Identity.channel).not_in(list(outbox.NO_PUSH_CHANNELS)), cond, _relative(c, services, now))
-        .order_by(col(Identity.id))
+        .where(audience.reachable_identity(), audience.person_ok(subscribed=False), cond, _relative(c, services, now))
+        .order_by(*audience.identity_order())
     )
-    rows = (await s.exec(stmt)).all()  # type: ignore[call-overload]
+    rows = audience.first_per_person((await s.exec(stmt)).all())  # one per person, as select_recipients
     assert c.id is not None
     capped = await capped_users(s, services, now, c.id)
     reasons: dict[int, str] = {}

@@ -16,7 +16,8 @@ from sqlmodel import col
 from bot.channels.base import Blocked, OutsideWindow, Permanent, RetryLater
 from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Delivery
-from scheduler.outbox import audience_filter
+from scheduler.audience import person_ok
+from scheduler.reasons import refused_state
 
 if TYPE_CHECKING:
     from scheduler.pacer import Pacer
@@ -39,6 +40,11 @@ class TokenBucket:
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
         self.tokens = 0.0
+
+    def spend(self, n: float = 1.0) -> None:
+        """Someone else (an interactive reply) used n messages of the platform's rate: bulk waits for them,
+        at most one second's worth behind."""
+        self.tokens = max(-self.rate, self.tokens - n)
 
     async def take(self) -> None:
         async with self._lock:
@@ -100,7 +106,7 @@ class ChannelLane:
             job = self.pending.popleft()
             wait = self.last_sent.get(job.chat_id, -1e9) + p.per_chat - time.monotonic()
             if wait > 0:  # this chat got a message moments ago: hand the row back for later
-                p.record(Outcome(job.id, QUEUED, job.attempts, None, utcnow() + dt.timedelta(seconds=wait)))
+                self.record(Outcome(job.id, QUEUED, job.attempts, None, utcnow() + dt.timedelta(seconds=wait)))
                 continue
             await self.bucket.take()
             await sem.acquire()
@@ -114,6 +120,16 @@ class ChannelLane:
                 self.last_sent = {k: v for k, v in self.last_sent.items() if v > cutoff}
         for t in list(tasks):
             t.cancel()
+
+    def record(self, outcome: Outcome) -> None:
+        """Hand an outcome to the pacer and count it (/metrics): final states, and retries after errors."""
+        m = self.pacer.metrics
+        if outcome.state == QUEUED:
+            if outcome.error is not None:
+                m.retries.labels(self.name).inc()
+        else:
+            m.deliveries.labels(self.name, outcome.state).inc()
+        self.pacer.record(outcome)
 
     async def claim(self) -> list[Job]:
         p = self.pacer
@@ -144,11 +160,11 @@ class ChannelLane:
         for j in jobs:
             b = p.broadcasts.get(j.broadcast_id)
             if b is None or b.status == "cancelled":
-                p.record(Outcome(j.id, "skipped", j.attempts, "cancelled"))
+                self.record(Outcome(j.id, "skipped", j.attempts, "cancelled"))
             elif b.kind == "campaign" and resume > now:  # a long campaign run reached quiet hours
-                p.record(Outcome(j.id, QUEUED, j.attempts, None, resume))
+                self.record(Outcome(j.id, QUEUED, j.attempts, None, resume))
             elif j.user_id not in eligible:
-                p.record(Outcome(j.id, "skipped", j.attempts, "unsubscribed or inactive"))
+                self.record(Outcome(j.id, "skipped", j.attempts, "unsubscribed or inactive"))
             else:
                 out.append(j)
         return out
@@ -158,7 +174,7 @@ class ChannelLane:
             select(Identity.user_id)  # type: ignore[call-overload]
             .join(User, col(User.id) == col(Identity.user_id))
             .where(col(Identity.user_id).in_(user_ids), Identity.channel == self.name)
-            .where(col(Identity.active).is_(True), audience_filter())
+            .where(col(Identity.active).is_(True), person_ok())
         )
         return {int(u) for u in (await s.execute(stmt)).scalars().all()}
 
@@ -174,26 +190,27 @@ class ChannelLane:
             self.bucket.pause(exc.retry_after)
             self.pending.appendleft(job)
             p.retry_waits += 1
+            p.metrics.rate_limited.labels(self.name).inc()
             return
         except Blocked as exc:
-            p.record(Outcome(job.id, "blocked", job.attempts + 1, exc.reason[:300]))
+            self.record(Outcome(job.id, refused_state(exc.reason), job.attempts + 1, exc.reason[:300]))
             p.blocked_users.append((job.user_id, self.name))
             return
         except OutsideWindow as exc:
-            p.record(Outcome(job.id, "unreachable", job.attempts + 1, exc.reason[:300]))
+            self.record(Outcome(job.id, "unreachable", job.attempts + 1, exc.reason[:300]))
             return
         except Permanent as exc:
-            p.record(Outcome(job.id, "failed", job.attempts + 1, exc.reason[:300]))
+            self.record(Outcome(job.id, "failed", job.attempts + 1, exc.reason[:300]))
             return
         except Exception as exc:  # Transient and anything unexpected: back off, then give up
             reason = (getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}")[:300]
             attempts = job.attempts + 1
             if attempts >= MAX_ATTEMPTS:
-                p.record(Outcome(job.id, "failed", attempts, reason))
+                self.record(Outcome(job.id, "failed", attempts, reason))
             else:
                 delay = p.backoff * (2 ** (attempts - 1))
-                p.record(Outcome(job.id, QUEUED, attempts, reason, utcnow() + dt.timedelta(seconds=delay)))
+                self.record(Outcome(job.id, QUEUED, attempts, reason, utcnow() + dt.timedelta(seconds=delay)))
             return
         del b
         p.sent_count += 1
-        p.record(Outcome(job.id, "sent", job.attempts + 1))
+        self.record(Outcome(job.id, "sent", job.attempts + 1))

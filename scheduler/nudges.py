@@ -17,10 +17,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Services
-from bot.db.models import Identity, User
+from bot.db.models import User
 from bot.db.models_campaigns import NudgeState
 from bot.db.models_learning import LessonProgress
-from scheduler import outbox
+from scheduler import audience, outbox
 from scheduler.campaigns import button_of, capped_users, log_sends
 from scheduler.schedule import in_quiet
 
@@ -72,7 +72,7 @@ async def due_nudges(s: AsyncSession, services: Services, now: dt.datetime) -> l
         .where(col(LessonProgress.completed_at).is_(None), col(LessonProgress.seen) > 0)
         .where(col(LessonProgress.updated_at) <= now - first)
         .where(col(LessonProgress.updated_at) >= now - dt.timedelta(days=LOOKBACK_DAYS))
-        .where(outbox.audience_filter(), col(User.reminders_paused).is_(False))
+        .where(audience.person_ok(), col(User.reminders_paused).is_(False))
     )
     unfinished = list((await s.exec(stmt)).all())
     if not unfinished:
@@ -131,19 +131,11 @@ async def run_nudges(services: Services, now: dt.datetime | None = None) -> list
 
 
 async def _queue(s: AsyncSession, nudges: list[Nudge]) -> None:
-    idents = await s.exec(
-        select(Identity.user_id, Identity.channel, Identity.chat_id).where(  # type: ignore[call-overload]
-            col(Identity.user_id).in_([n.user_id for n in nudges]),
-            col(Identity.active).is_(True),
-            col(Identity.channel).not_in(list(outbox.NO_PUSH_CHANNELS)),
-        )
-    )
-    by_user: dict[int, list[outbox.Recipient]] = defaultdict(list)
-    for uid, channel, chat in idents.all():
-        by_user[int(uid)].append((int(uid), str(channel), str(chat)))
+    by_user = await audience.reachable_identities(s, [n.user_id for n in nudges])
     by_text: dict[tuple[str, str], list[outbox.Recipient]] = defaultdict(list)
     for n in nudges:
-        by_text[(n.module_id, n.text)].extend(by_user.get(n.user_id, []))
+        if n.user_id in by_user:
+            by_text[(n.module_id, n.text)].append(by_user[n.user_id])
     for (module_id, text), recipients in by_text.items():
         label, data = button_of(f"module:{module_id}", CONTINUE_LABEL)
         b = await outbox.create_broadcast(

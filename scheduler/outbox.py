@@ -15,11 +15,11 @@ drains the rows at the channel's rate):
     text = await report_text(session, b.id)  # the officer's report
     pacer.wake()  # optional: rt.services.extras["pacer"] claims at once instead of within 0.25 s
 
-Recipients are the ACTIVE identities of users who consented, are subscribed and not deleted, on channels
-that can receive a message we start (not the web chat / console). Locality groups (kind "locality") match
-User.province (and User.commune when the group has one) without membership rows; code and interest groups
-match Membership rows. A user in several chosen groups gets one delivery per channel identity (unique key
-(broadcast_id, user_id, channel); re-enqueueing is a no-op for existing rows).
+Who the recipients are is decided in ONE place, scheduler/audience.py (re-exported here): one delivery per
+PERSON (consented, subscribed, not deleted) on their most recently used identity that a pushed message can
+reach. Locality groups (kind "locality") match User.province (and User.commune when the group has one)
+without membership rows; code and interest groups match Membership rows. A user in several chosen groups
+gets one delivery (unique key (broadcast_id, user_id, channel); re-enqueueing is a no-op for existing rows).
 
 All functions take the caller's AsyncSession and do not commit (the caller's unit of work does).
 """
@@ -27,20 +27,23 @@ All functions take the caller's AsyncSession and do not commit (the caller's uni
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import and_, func, insert, literal, or_, update
+from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Group, Identity, Membership, User, utcnow
-from bot.db.models_officers import QUEUED, Broadcast, Delivery
+from bot.db.models import utcnow
+from bot.db.models_officers import FAILED, QUEUED, STATES, Broadcast, Delivery
 from bot.messages import Choice, Reply
+from scheduler import reasons
+from scheduler.audience import GroupSel as GroupSel  # re-exported: the one definition
+from scheduler.audience import Recipient as Recipient
+from scheduler.audience import groups_condition as groups_condition
+from scheduler.audience import select_recipients as select_recipients
 
-Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
-GroupSel = Sequence[int] | Literal["all"]
-NO_PUSH_CHANNELS = frozenset({"web", "console"})  # replies only inside a request: nothing to push to
 BATCH = 2000
 
 
@@ -83,56 +86,6 @@ async def create_broadcast(
 def group_selection(b: Broadcast) -> GroupSel:
     value = json.loads(b.group_ids or "[]")
     return "all" if value == "all" else [int(v) for v in value]
-
-
-def audience_filter() -> Any:
-    """Users who may receive broadcasts: consented, subscribed, not deleted."""
-    return and_(
-        col(User.subscribed).is_(True), col(User.deleted_at).is_(None), col(User.consent_at).is_not(None)
-    )
-
-
-async def groups_condition(session: AsyncSession, group_ids: GroupSel) -> Any:
-    """A WHERE clause on User selecting members of the groups (locality by place, others by membership)."""
-    if group_ids == "all":
-        return True
-    ids = list(group_ids)
-    if not ids:
-        return False
-    groups = (await session.exec(select(Group).where(col(Group.id).in_(ids)))).all()
-    clauses: list[Any] = []
-    member_ids = [g.id for g in groups if g.kind != "locality"]
-    if member_ids:
-        sub = select(Membership.user_id).where(col(Membership.group_id).in_(member_ids))
-        clauses.append(col(User.id).in_(sub))
-    for g in groups:
-        if g.kind == "locality" and g.province:
-            place: list[Any] = [User.province == g.province]
-            if g.commune:
-                # the same SQL lower() on both sides: SQLite's lower() leaves "Đ", "Ô", "Â"… as they are
-                place.append(func.lower(User.commune) == func.lower(literal(g.commune)))
-            clauses.append(and_(*place))
-    return or_(*clauses) if clauses else False
-
-
-async def select_recipients(
-    session: AsyncSession, group_ids: GroupSel, *, exclude_channels: Iterable[str] = NO_PUSH_CHANNELS
-) -> list[Recipient]:
-    """Active channel identities of subscribed, non-deleted users in the groups (or everyone)."""
-    cond = await groups_condition(session, group_ids)
-    stmt = (
-        select(Identity.user_id, Identity.channel, Identity.chat_id)
-        .join(User, col(User.id) == col(Identity.user_id))
-        .where(col(Identity.active).is_(True), audience_filter(), cond)
-        .where(col(Identity.channel).not_in(list(exclude_channels)))
-        .order_by(col(Identity.id))
-    )
-    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
-    return [(int(u), str(c), str(chat)) for u, c, chat in rows]
-
-
-async def count_recipients(session: AsyncSession, group_ids: GroupSel) -> int:
-    return len(await select_recipients(session, group_ids))
 
 
 async def enqueue_broadcast(
@@ -186,21 +139,23 @@ async def broadcast_counts(session: AsyncSession, broadcast_id: int) -> dict[str
         .where(Delivery.broadcast_id == broadcast_id)
         .group_by(col(Delivery.state))
     )
-    counts = {s: 0 for s in ("queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped")}
+    counts = dict.fromkeys(STATES, 0)
     for state, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
         counts[str(state)] = int(n)
     return counts
 
 
 async def failure_reasons(session: AsyncSession, broadcast_id: int, limit: int = 5) -> list[tuple[str, int]]:
+    """Why messages failed, in Vietnamese (scheduler/reasons.py), most frequent first."""
     stmt = (
         select(Delivery.last_error, func.count())
-        .where(Delivery.broadcast_id == broadcast_id, Delivery.state == "failed")
+        .where(Delivery.broadcast_id == broadcast_id, Delivery.state == FAILED)
         .group_by(col(Delivery.last_error))
-        .order_by(func.count().desc())
-        .limit(limit)
     )
-    return [(str(r or "?"), int(n)) for r, n in (await session.exec(stmt)).all()]  # type: ignore[call-overload]
+    by_label: Counter[str] = Counter()
+    for r, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+        by_label[reasons.label(FAILED, r) or "không rõ"] += int(n)
+    return by_label.most_common(limit)
 
 
 async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
@@ -232,8 +187,11 @@ async def report_text(session: AsyncSession, broadcast_id: int) -> str:
     for reason, n in await failure_reasons(session, broadcast_id):
         lines.append(f"   • {reason}: {n}")
     lines.append(f"🚫 Đã chặn bot: {c['blocked']}")
+    if c["gone"]:
+        lines.append(f"🗑 Tài khoản đã bị xoá: {c['gone']}")
     if c["unreachable"]:
         lines.append(f"📵 Không liên lạc được: {c['unreachable']}")
+        lines.append(f"   • {reasons.WINDOW}")
     if c["skipped"]:
         lines.append(f"⏭️ Bỏ qua (đã hủy nhận tin hoặc đã hủy gửi): {c['skipped']}")
     return "\n".join(lines)

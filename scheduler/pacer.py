@@ -43,9 +43,12 @@ from sqlmodel import col
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Broadcast
+from bot.faults import log_failure
 from bot.messages import Reply
+from bot.metrics import Metrics
+from scheduler.audience import receives_pushed
 from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
-from scheduler.outbox import NO_PUSH_CHANNELS, broadcast_reply, report_text
+from scheduler.outbox import broadcast_reply, report_text
 from scheduler.schedule import defer_quiet
 
 if TYPE_CHECKING:
@@ -73,8 +76,10 @@ class Pacer:
         backoff: float = 1.0,
         poll: float = 0.25,
         resume_at: Callable[[dt.datetime], dt.datetime] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
+        self.metrics = metrics or Metrics()
         self.resume_at = resume_at or (lambda t: t)  # when campaign messages may go out (quiet hours)
         self.channels = channels
         self.rate, self.zalo_rate, self.per_chat = rate, zalo_rate, per_chat
@@ -91,6 +96,18 @@ class Pacer:
         self.retry_waits = 0
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self.lanes: dict[str, ChannelLane] = {}
+
+    def make_room(self, channel: str, seconds: float) -> None:
+        """An interactive reply goes ahead of bulk: it takes one message of this channel's rate from the
+        broadcasts (seconds == 0), or, after a 429, broadcasts pause `seconds` (longer than the reply waits)."""
+        lane = self.lanes.get(channel)
+        if lane is None:
+            return
+        if seconds > 0:
+            lane.bucket.pause(seconds)
+        else:
+            lane.bucket.spend()
 
     def wake(self) -> None:
         """New rows were queued in this process: claim now instead of at the next poll."""
@@ -104,8 +121,8 @@ class Pacer:
     async def guard(self, coro: Any) -> Any:
         try:
             return await coro
-        except Exception:
-            log.exception("pacer database step failed; retrying")
+        except Exception as exc:
+            log_failure(log, "pacer", "pacer database step failed; retrying", exc)
             await asyncio.sleep(self.poll)
             return []
 
@@ -123,17 +140,19 @@ class Pacer:
         )
 
     def lane_names(self) -> list[str]:
-        return [n for n in self.channels if n not in NO_PUSH_CHANNELS]
+        return [n for n in self.channels if receives_pushed(n)]
 
     async def start(self) -> None:
         if self.single_worker:
             await self.requeue_stale(everything=True)
         for name in self.lane_names():
-            rate = self.zalo_rate if name.startswith("zalo") else self.rate
+            own = getattr(self.channels[name], "push_rate", None)  # the web chat's inbox: no platform limit
+            rate = own or (self.zalo_rate if name.startswith("zalo") else self.rate)
             lane = ChannelLane(
                 self, name, TokenBucket(rate), batch=max(1, min(500, int(rate))),
                 concurrency=max(4, min(64, int(rate / 10))),
             )
+            self.lanes[name] = lane
             self._tasks.append(asyncio.create_task(lane.run(), name=f"pacer-{name}"))
         self._tasks.append(asyncio.create_task(self._flusher(), name="pacer-flush"))
         self._tasks.append(asyncio.create_task(self._housekeeping(), name="pacer-house"))
@@ -282,8 +301,9 @@ def install(rt: Runtime) -> None:
         clock = services.now()
         return now + (defer_quiet(clock, s.quiet_window, s.tz) - clock)
 
-    services.extras["pacer"] = Pacer(
+    pacer = services.extras["pacer"] = Pacer(
         services.db, rt.channels, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
-        per_chat=s.per_chat_interval, resume_at=resume_at,
+        per_chat=s.per_chat_interval, resume_at=resume_at, metrics=services.metrics,
     )
+    services.yield_hooks.append(pacer.make_room)
     rt.background.append(pacer_background)

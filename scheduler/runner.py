@@ -20,7 +20,9 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Services
+from bot.db import repo
 from bot.db.models_campaigns import CampaignSend, NudgeState
+from bot.faults import log_failure
 from scheduler.campaigns import tick
 from scheduler.leader import Leader
 from scheduler.nudges import run_nudges
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 30.0
 STOP_WAIT = 10.0  # seconds a running step may take to finish when hocbot stops
 NUDGE_EVERY = dt.timedelta(minutes=10)
+PRUNE_EVERY = dt.timedelta(hours=1)
 
 
 class CampaignScheduler:
@@ -45,6 +48,7 @@ class CampaignScheduler:
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._last_nudges: dt.datetime | None = None
         self._busy: asyncio.Task[Any] | None = None  # the step running now, if any
+        self._last_prune: dt.datetime | None = None
 
     async def step(self) -> None:
         """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
@@ -53,12 +57,17 @@ class CampaignScheduler:
             if not await self.leader.ensure():
                 return
             now = self.services.now()
-            await tick(self.services, now)
+            for fired in await tick(self.services, now):
+                self.services.metrics.campaign_fires.labels(fired.status).inc()
             if self._last_nudges is None or now - self._last_nudges >= NUDGE_EVERY:
                 self._last_nudges = now
                 await run_nudges(self.services, now)
-        except Exception:
-            log.exception("campaign scheduler step failed; retrying at the next tick")
+            if self._last_prune is None or now - self._last_prune >= PRUNE_EVERY:
+                self._last_prune = now
+                if pruned := await repo.prune_inbound(self.services.db):
+                    log.info("forgot %d inbound event ids older than %s", pruned, repo.INBOUND_KEEP)
+        except Exception as exc:
+            log_failure(log, "scheduler", "campaign scheduler step failed; retrying at the next tick", exc)
         finally:
             self._busy = None
 

@@ -101,7 +101,7 @@ async def test_announce_to_groups_reaches_everyone_once_and_reports(db_url: str,
         assert all(tg.sent_to(c) == 1 for c in delivered), {c: tg.sent_to(c) for c in delivered}
         assert all(tg.sent_to(c) == 0 for c in [*outside, in_nb[4], *blocked])
         assert f"Đã gửi: {len(delivered)}" in report
-        assert "Đã chặn bot: 2" in report and "Gửi lỗi: 0" in report
+        assert "Đã chặn bot: 1" in report and "Tài khoản đã bị xoá: 1" in report and "Gửi lỗi: 0" in report
         assert tg.calls("sendMessage", status=429)  # the storm happened and was ridden out
         async with db.session() as s:
             b = (await s.exec(select(Broadcast))).one()

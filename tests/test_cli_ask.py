@@ -35,7 +35,7 @@ def test_ask_one_question_as_json(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert item["question"] == "tuan le hoc tap la gi"
     assert (item["refused"], item["mode"]) == (False, "retrieval")
     assert "ngày 1 đến ngày 7 tháng 10" in item["answer"]
-    week = "Tuần lễ hưởng ứng học tập suốt đời (từ ngày 1 đến ngày 7 tháng 10 hằng năm)"
+    week = "Tuần lễ hưởng ứng học tập suốt đời, phát động hằng năm (bài khai mạc năm 2020 ở Hà Tĩnh)"
     assert {"id": "tuan-le-htsd", "title": week} in item["sources"]
 
 

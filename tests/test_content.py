@@ -77,18 +77,55 @@ def test_lookups_used_by_the_learn_and_quiz_screens() -> None:
     assert "57-NQ/TW" in (cat.source_title("nq-57-2024") or "")
 
 
-def test_week_and_sources_agree_with_the_seeds() -> None:
+def test_week_and_sources_agree_with_the_seeds_and_the_press() -> None:
     cat = load_catalog()
     week = cat.week
     assert week.name == "Tuần lễ hưởng ứng học tập suốt đời"
-    assert (week.start_month, week.start_day, week.days) == (10, 1, 7)
-    themes = {t.year: t.theme for t in week.themes}
+    assert (week.start_month, week.start_day, week.days) == (10, 1, 7)  # the usual dates, for unlisted years
+    themes = {y.year: y.theme for y in week.years}
     assert themes[2020] == "Chuyển đổi số thúc đẩy học tập suốt đời"
-    assert "chuyển đổi số" in themes[2022] and "COVID-19" in themes[2022]
+    assert "chuyển đổi số" in (themes[2022] or "") and "COVID-19" in (themes[2022] or "")
+    assert themes[2024] == "Phát triển văn hóa đọc thúc đẩy học tập suốt đời"
+    assert themes[2021] is None  # only an English wording was found: left out, not guessed
+    y2023 = week.for_year(2023)
+    assert (y2023.start, y2023.end) == (dt.date(2023, 10, 2), dt.date(2023, 10, 8))  # not 1–7/10 that year
+    assert week.for_year(2031).start == dt.date(2031, 10, 1) and week.for_year(2031).theme is None
     assert set(week.reminders) == {"before_7", "before_1", *(f"day_{i}" for i in range(1, 8))}
-    assert cat.sources["nq-57-2024"].date == dt.date(2024, 12, 22)
-    assert cat.sources["kl-123-2025"].date == dt.date(2025, 1, 24)
-    assert sum(1 for s in cat.sources.values() if s.kind == "seed") == 5
+    assert cat.sources["nq-57-2024"].date == "2024-12-22"
+    assert cat.sources["kl-123-2025"].date == "2025-01-24"
+    assert sum(1 for s in cat.sources.values() if s.ref and s.ref.endswith(".txt")) >= 5
+
+
+def test_every_official_or_press_source_names_publisher_date_and_address() -> None:
+    cat = load_catalog()
+    kinds = {s.kind for s in cat.sources.values()}
+    assert {"official", "press", "seed", "platform", "bot"} <= kinds
+    for src in cat.sources.values():
+        if src.kind in ("official", "press"):
+            assert src.publisher and src.date and (src.url or "").startswith("http"), src.id
+    bdhvs = cat.sources["bdhvs-phat-dong"]
+    assert bdhvs.kind == "official" and bdhvs.date == "2025-03-27"
+
+
+def test_every_lesson_names_its_sources_and_modules_their_framework_domains() -> None:
+    from content.schema import DIGITAL_DOMAINS
+
+    cat = load_catalog()
+    assert len(DIGITAL_DOMAINS) == 6 and "Ứng dụng trí tuệ nhân tạo" in DIGITAL_DOMAINS.values()
+    for mod in cat.modules:
+        assert all(d in DIGITAL_DOMAINS for d in mod.domains), mod.id
+        for les in mod.lessons:
+            assert les.sources and all(s in cat.sources for s in les.sources), les.id
+    covered = {d for m in cat.modules for d in m.domains}
+    assert {"an-toan", "ai", "du-lieu"} <= covered
+
+
+def test_quizzes_have_enough_questions_with_an_explanation_each() -> None:
+    cat = load_catalog()
+    assert sum(len(m.quiz) for m in cat.modules) >= 80
+    for mod in cat.modules:
+        assert len(mod.quiz) >= 8, mod.id
+        assert all(q.explanation.strip() for q in mod.quiz), mod.id
 
 
 def test_counts_json_has_exactly_the_contract_keys() -> None:
@@ -107,7 +144,7 @@ def test_duplicate_lesson_id_is_reported(data: Path) -> None:
 
 
 def test_duplicate_faq_id_across_files_is_reported(data: Path) -> None:
-    entry = {"id": "dup-faq", "question": "Hỏi?", "answer": "Đáp.", "sources": ["nq-57-2024"]}
+    entry = {"id": "dup-faq", "question": "Hỏi?", "answer": "Đáp.", "sources": ["nq-57-2024"], "tags": ["nq57"]}
     (data / "faq" / "zz_a.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
     (data / "faq" / "zz_b.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
     assert errors_about(data, "faq/zz_b.yaml", "dup-faq", "duplicate", "faq/zz_a.yaml")
@@ -171,3 +208,59 @@ def test_load_works_without_any_faq_file(data: Path) -> None:
     cat = load_catalog(data)
     assert cat.faq == [] and len(cat.modules) >= 8
     assert check_catalog(data).to_json()["faq"] == 0
+
+
+# --- citations that mean something ---------------------------------------------------------------------
+
+
+def _faq(root: Path, name: str, **entry: Any) -> None:
+    base = {"id": name, "question": "Hỏi?", "alternatives": [], "tags": []}
+    path = root / "faq" / f"zz_{name}.yaml"
+    path.write_text(yaml.safe_dump([{**base, **entry}], allow_unicode=True), encoding="utf-8")
+
+
+def test_an_entry_citing_only_a_lesson_that_does_not_say_it_fails(data: Path) -> None:
+    # m5l3 is about bank and police impersonation; it says nothing about a 12-character password or 113
+    _faq(data, "pw", answer="Dùng mật khẩu từ 12 ký tự, khi khẩn cấp gọi 113.", sources=["lesson:m5l3"])
+    _faq(data, "off", answer="Đổi giống lúa mới cho vụ đông xuân năm sau.", sources=["lesson:m5l3"])
+    # the same lesson backs an answer that repeats what it says
+    ok = "Ngân hàng không bao giờ hỏi mật khẩu hay mã OTP; công an không làm việc qua cuộc gọi video."
+    _faq(data, "ok", answer=ok, sources=["lesson:m5l3"])
+    assert errors_about(data, "zz_pw.yaml", "faq 'pw'", "cites only lessons", "numbers 113, 12 are not")
+    assert errors_about(data, "zz_off.yaml", "faq 'off'", "cites only lessons", "key terms")
+    assert not errors_about(data, "zz_ok.yaml")
+
+
+def test_an_entry_about_the_movement_needs_a_source_that_is_not_a_lesson(data: Path) -> None:
+    answer = "Phong trào “Bình dân học vụ số” phổ cập tri thức, kỹ năng số cho toàn dân."
+    _faq(data, "mv", answer=answer, sources=["lesson:m7l6"], tags=["bdhvs"])
+    _faq(data, "mv_ok", answer=answer, sources=["lesson:m7l6", "bdhvs-phat-dong"], tags=["bdhvs"])
+    _faq(data, "mv_web", answer=answer, sources=["bdhvs-site"], tags=["bdhvs"])  # the platform itself is no evidence
+    assert errors_about(data, "zz_mv.yaml", "faq 'mv'", "about bdhvs", "no official, press or seed source")
+    assert errors_about(data, "zz_mv_web.yaml", "no official, press or seed source")
+    assert not errors_about(data, "zz_mv_ok.yaml")
+
+
+def test_an_entry_about_the_bot_cites_the_bot_help(data: Path) -> None:
+    _faq(data, "b", answer="Gõ /tiendo để xem tiến độ học.", sources=["lesson:m2l1"], tags=["bot"])
+    _faq(data, "b_ok", answer="Gõ /tiendo để xem tiến độ học.", sources=["bot-help"], tags=["bot"])
+    assert errors_about(data, "zz_b.yaml", "about using the bot")
+    assert not errors_about(data, "zz_b_ok.yaml")
+
+
+def test_sources_lessons_and_week_years_are_checked(data: Path) -> None:
+    def sources(doc: Any) -> None:
+        doc.append({"id": "bao-x", "kind": "press", "title": "Một bài báo"})  # no publisher, date, url
+
+    edit(data, "sources.yaml", sources)
+    edit(data, M1, lambda m: (m["lessons"][0].update(sources=[]), m.update(domains=["ai", "nau-an"])))
+
+    def week(w: Any) -> None:
+        w["years"].append({"year": 2027, "start": dt.date(2027, 10, 1), "end": dt.date(2027, 9, 1)})
+
+    edit(data, "week.yaml", week)
+    assert errors_about(data, "source 'bao-x'", "publisher, date, url")
+    assert errors_about(data, M1, "lesson 'm1l1'", "names no source")
+    assert errors_about(data, M1, "unknown domain 'nau-an'")
+    assert errors_about(data, "week.yaml", "year 2027", "names no source")
+    assert errors_about(data, "week.yaml", "year 2027", "do not make that year's Week")

@@ -22,6 +22,7 @@ from bot.cli import main
 from bot.context import Services
 from bot.db.models_faq import open_unanswered, record_unanswered
 from bot.faq_store import SOURCE
+from bot.officers import OfficerInfo
 from bot.web.dashboard import proposals
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
@@ -43,7 +44,7 @@ async def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, 
 
 async def approve(services: Services, question_ids: list[int]) -> None:
     async with services.db.session() as s:
-        p = await proposals.propose(s, QUESTION, ANSWER, question_ids, "officer")
+        p = await proposals.propose(s, QUESTION, ANSWER, question_ids, OfficerInfo("officer", "admin"))
         await proposals.approve(s, services, p, "admin", services.now())
 
 

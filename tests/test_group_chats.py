@@ -42,7 +42,7 @@ async def identity(bot: Any, user_id: int) -> Identity:
 
 async def test_group_gets_one_pointer_line_and_never_becomes_an_address(db_url: str, tg: FakeTelegram) -> None:
     settings = make_settings(
-        db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=tg.base_url, admins="telegram:9000002"
+        db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=tg.base_url, hocbot_admins="telegram:9000002"
     )
     async with running_bot(settings) as bot:
         citizen = tg.user(3001, first_name="Mai")

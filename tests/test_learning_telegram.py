@@ -126,3 +126,23 @@ async def test_late_repeated_and_foreign_poll_answers_are_ignored(db_url: str, t
         assert got[1]["poll"]["question"].startswith("Câu 3/")
         async with bot.runtime.services.db.session() as s:
             assert len((await s.exec(select(QuizAnswer))).all()) == 2
+
+
+async def test_a_vote_for_an_option_the_poll_does_not_have_is_ignored(db_url: str, tg: FakeTelegram) -> None:
+    """A poll answer naming option 7 of a 3- or 4-option quiz (forged, or garbled on the way) is not an answer:
+    no "❌ Chưa đúng", nothing stored, and the real vote afterwards is scored as usual."""
+    async with running_bot(tg_settings(db_url, tg)) as bot:
+        huong = tg.user(5552099, first_name="Hương")
+        await onboard(huong)
+        await start_last_module_quiz(huong)
+        poll = last_poll(huong)
+        before = len(huong.messages())
+        tg.emit("poll_answer", {"poll_id": poll["id"], "user": huong.user_json(), "option_ids": [7],
+                                "option_persistent_ids": ["x7"]})
+        await tg.wait_until(lambda: not tg.pending_updates(), timeout=5)
+        await asyncio.sleep(0.5)
+        assert len(huong.messages()) == before
+        async with bot.runtime.services.db.session() as s:
+            assert (await s.exec(select(QuizAnswer))).all() == []
+        got = await answer(huong, right_option(poll))
+        assert "Đúng rồi" in got[0]["text"] and got[1]["poll"]["question"].startswith("Câu 2/")

@@ -46,7 +46,7 @@ async def onboard_web(web: WebUser) -> None:
 
 async def link_code(web: WebUser) -> str:
     await web.says("/lienket")
-    found = re.search(r"/lienket ([A-Z0-9]{6})", web.last_reply())
+    found = re.search(r"/lienket ([A-Z0-9]{8})", web.last_reply())
     assert found, web.last_reply()
     return found.group(1)
 
@@ -75,7 +75,7 @@ async def test_web_learner_links_zalo_and_keeps_her_progress(
     (done,) = await says(lan, f"/lienket {code.lower()}")
     assert "Đã liên kết" in done and "Zalo" in done and "web" in done
     (mine,) = await says(lan, "/caidat")  # Zalo now shows the place she chose on the web
-    assert "Phường Ba Đình, Hà Nội" in mine
+    assert "Nơi ở: Ba Đình, Hà Nội" in mine
 
     async with bot.runtime.services.db.session() as s:
         zalo = (await s.exec(sm_select(Identity).where(Identity.channel == "zalo"))).first()
@@ -132,5 +132,5 @@ async def test_expired_or_unknown_code(world: tuple[FakeZaloBot, RunningBot, aio
     lan = fake.user("z-lan", "Lan")
     (expired,) = await says(lan, f"/lienket {code}")
     assert "hết hạn" in expired
-    (unknown,) = await says(lan, "/lienket ZZZZZZ")
+    (unknown,) = await says(lan, "/lienket ZZZZZZZZ")
     assert "hết hạn" in unknown

@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 
-from bot.llm import SENTINEL, SYSTEM_PROMPT, LlmAnswerer, Passage, build_messages, check_answer
+from bot.llm import (
+    MAX_ANSWER_CHARS,
+    SENTINEL,
+    SYSTEM_PROMPT,
+    LlmAnswerer,
+    Passage,
+    build_messages,
+    cap_answer,
+    check_answer,
+)
 from bot.settings import load_settings
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -65,21 +74,30 @@ async def test_non_streamed_answer(fake: FakeOpenAI, llm: LlmAnswerer) -> None:
     assert fake.requests[-1].body["model"] == "test-model"
 
 
-async def test_answer_with_deadline_streams_deltas_and_reports_citations(
-    fake: FakeOpenAI, llm: LlmAnswerer
-) -> None:
+async def test_answer_with_deadline_reports_citations(fake: FakeOpenAI, llm: LlmAnswerer) -> None:
     fake.responder(echo_first_passage)
-    seen: list[str] = []
-
-    async def on_delta(piece: str) -> None:
-        seen.append(piece)
-
     result = await llm.answer_with_deadline("Tuần lễ là khi nào?", PASSAGES, first_token_timeout=0.5,
-                                            total_timeout=1.0, on_delta=on_delta)
+                                            total_timeout=1.0)
     assert result.ok and result.reason == "ok"
     assert result.text == f"{WEEK.text} [1]"
     assert result.cited == ("[1]",)
-    assert len(seen) >= 2 and "".join(seen) == result.text
+
+
+async def test_previews_are_whole_checked_sentences(fake: FakeOpenAI, llm: LlmAnswerer) -> None:
+    """The answer is previewed as it grows, one finished sentence at a time, each already checked."""
+    second = AI.text.rstrip(".") + " [2]."
+    two = f"{ANSWER} {second} Mọi người dân đều có thể tham gia [2]."
+    fake.reply(two, chunk_words=1)
+    seen: list[str] = []
+
+    async def on_preview(text: str) -> None:
+        seen.append(text)
+
+    result = await llm.answer_with_deadline("Tuần lễ là khi nào?", PASSAGES, first_token_timeout=0.5,
+                                            total_timeout=1.0, on_preview=on_preview)
+    assert result.ok and result.text == two
+    assert seen == [ANSWER, f"{ANSWER} {second}"]
+    assert all(check_answer(text, PASSAGES).ok for text in seen)
 
 
 async def test_request_carries_rules_passages_and_delimited_question(
@@ -168,13 +186,13 @@ async def test_empty_output_gives_empty(fake: FakeOpenAI, llm: LlmAnswerer) -> N
 async def test_sentinel_gives_unknown_and_is_never_shown(fake: FakeOpenAI, llm: LlmAnswerer) -> None:
     seen: list[str] = []
 
-    async def on_delta(piece: str) -> None:
-        seen.append(piece)
+    async def on_preview(text: str) -> None:
+        seen.append(text)
 
-    for said in (SENTINEL, f" {SENTINEL}.", "KHONG_BIET", f"[{SENTINEL}]"):
+    for said in (SENTINEL, f" {SENTINEL}.", "KHONG_BIET", f"[{SENTINEL}]", f"{SENTINEL}. Xin lỗi."):
         fake.reply(said, chunk_words=1)
         result = await llm.answer_with_deadline("Giá vàng hôm nay?", PASSAGES, first_token_timeout=0.5,
-                                                total_timeout=1.0, on_delta=on_delta)
+                                                total_timeout=1.0, on_preview=on_preview)
         assert (result.ok, result.reason, result.text) == (False, "unknown", None), said
     assert seen == []
 
@@ -182,18 +200,18 @@ async def test_sentinel_gives_unknown_and_is_never_shown(fake: FakeOpenAI, llm: 
 async def test_sentinel_split_into_tiny_pieces_is_held_back(fake: FakeOpenAI, llm: LlmAnswerer) -> None:
     seen: list[str] = []
 
-    async def on_delta(piece: str) -> None:
-        seen.append(piece)
+    async def on_preview(text: str) -> None:
+        seen.append(text)
 
     fake.reply(["KH", "ÔNG", "_BI", "ẾT"])
-    result = await llm.answer_with_deadline("Giá vàng?", PASSAGES, total_timeout=1.0, on_delta=on_delta)
+    result = await llm.answer_with_deadline("Giá vàng?", PASSAGES, total_timeout=1.0, on_preview=on_preview)
     assert result.reason == "unknown" and seen == []
 
-    fake.reply(["Kh", "ông ", "phải, ", "tuần lễ diễn ra từ ngày 1 ", "đến ngày 7 tháng 10 [1]."])
+    fake.reply(["Kh", "ông ", "phải, ", "tuần lễ diễn ra từ ngày 1 ", "đến ngày 7 tháng 10 [1].", " Mời bạn [1]."])
     result = await llm.answer_with_deadline("Tuần lễ vào tháng 9 à?", PASSAGES, total_timeout=1.0,
-                                            on_delta=on_delta)
-    assert result.ok and result.text == "Không phải, tuần lễ diễn ra từ ngày 1 đến ngày 7 tháng 10 [1]."
-    assert seen[0] == "Không " and "".join(seen) == result.text  # held only while it could be the sentinel
+                                            on_preview=on_preview)
+    assert result.ok and result.text.startswith("Không phải, tuần lễ diễn ra từ ngày 1 đến ngày 7 tháng 10 [1].")
+    assert seen == ["Không phải, tuần lễ diễn ra từ ngày 1 đến ngày 7 tháng 10 [1]."]  # whole sentences only
 
 
 def test_plain_words_khong_biet_inside_an_answer_are_kept() -> None:
@@ -223,8 +241,8 @@ async def test_wrong_key_gives_error_and_is_never_logged(
     assert secret not in caplog.text
 
 
-async def test_failing_on_delta_does_not_lose_the_answer(fake: FakeOpenAI, llm: LlmAnswerer) -> None:
-    fake.reply(ANSWER)
+async def test_failing_on_preview_does_not_lose_the_answer(fake: FakeOpenAI, llm: LlmAnswerer) -> None:
+    fake.reply(f"{ANSWER} {ANSWER} {ANSWER}")
     calls = 0
 
     async def broken(piece: str) -> None:
@@ -233,8 +251,8 @@ async def test_failing_on_delta_does_not_lose_the_answer(fake: FakeOpenAI, llm: 
         raise RuntimeError("Telegram said 429")
 
     result = await llm.answer_with_deadline("Tuần lễ là khi nào?", PASSAGES, first_token_timeout=0.5,
-                                            total_timeout=1.0, on_delta=broken)
-    assert result.ok and result.text == ANSWER and calls == 1
+                                            total_timeout=1.0, on_preview=broken)
+    assert result.ok and result.text == f"{ANSWER} {ANSWER} {ANSWER}" and calls == 1
 
 
 def test_check_answer_cleans_text_and_drops_invented_citations() -> None:
@@ -253,3 +271,17 @@ def test_settings_wire_the_client() -> None:
     with pytest.raises(ValueError):
         LlmAnswerer(load_settings(openai_api_key=None))
     assert build_messages("x", [])[0]["role"] == "system"
+
+
+def test_links_the_passages_do_not_contain_are_refused() -> None:
+    planted = f"{ANSWER} Bấm vào http://evil.example/lua-dao để nhận quà [1]."
+    assert check_answer(planted, PASSAGES).reason == "injection"
+    own = Passage("[1]", "d", "Dịch vụ công", "Nộp hồ sơ tại https://dichvucong.gov.vn nhé.")
+    assert check_answer("Bạn nộp hồ sơ tại https://dichvucong.gov.vn [1].", [own]).ok
+
+
+def test_an_endless_answer_is_cut_after_a_whole_sentence() -> None:
+    result = check_answer(" ".join([ANSWER] * 100), PASSAGES)
+    assert result.ok and result.text is not None
+    assert len(result.text) <= MAX_ANSWER_CHARS and result.text.endswith("[1].")
+    assert cap_answer("từ " * 1000).endswith("…") and len(cap_answer("từ " * 1000)) <= MAX_ANSWER_CHARS

@@ -101,7 +101,9 @@ def test_cli_officers_groups_broadcast_status_stats_export(db_url: str, cli: Any
     code, out = cli("group", "add", "CLB Tin học", "--kind", "code", "--code", "clbtin")
     assert code == 0 and "clbtin" in out  # no bot token: the code to type instead of a link
     code, out = cli("officer", "add", "telegram:42", "--name", "Chị Lan", "--province", "ninh binh")
-    assert code == 0 and json.loads(out)["scopes"] == [["province", "Ninh Bình"]]
+    assert code == 0 and out.startswith("Đã thêm cán bộ #1 Chị Lan (telegram:42), phụ trách tỉnh/thành Ninh Bình.")
+    code, out = cli("officer", "add", "telegram:42", "--province", "ninh binh", "--json")  # scripts keep JSON
+    assert json.loads(out)["scopes"] == [["province", "Ninh Bình"]]
     code, out = cli("officer", "list", "--json")
     assert json.loads(out)[0]["account"] == "telegram:42"
     code, out = cli("group", "list", "--json")
@@ -120,9 +122,10 @@ def test_cli_officers_groups_broadcast_status_stats_export(db_url: str, cli: Any
     assert json.loads(out)["subscribers"] == 5
     code, out = cli("export", "deliveries")
     rows = list(csv.reader(io.StringIO(out)))
-    assert len(rows) == 6 and rows[1][3] == "queued"
+    assert len(rows) == 6 and rows[0][:2] == ["Mã thông báo", "Mã người nhận"] and rows[1][4] == "Đang chờ"
     code, out = cli("export", "subscribers")
-    assert len(list(csv.reader(io.StringIO(out)))) == 6
+    rows = list(csv.reader(io.StringIO(out)))
+    assert len(rows) == 6 and rows[0][0] == "Mã người nhận" and rows[1][5] == "Ninh Bình"  # its locality group
     code, out = cli("officer", "remove", "telegram:42")
     assert code == 0 and cli("officer", "list", "--json")[1] == "[]\n"
 

@@ -41,6 +41,7 @@ from tests.test_telegram_e2e import says as tg_says
 from tests.test_zalo_oa_e2e import inbox
 
 APP_SECRET = "app-secret-key-XyZ"
+OA_SECRET = "oa-secret-key-QwE"  # “Khóa bí mật OA”: signs the webhook, differs from the app secret
 OFFICER = "z-officer"
 PROVINCE = "Ninh Bình"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -54,7 +55,7 @@ async def zbot() -> AsyncIterator[FakeZaloBot]:
 
 @pytest.fixture
 async def oa() -> AsyncIterator[FakeZaloOA]:
-    async with FakeZaloOA(secret_key=APP_SECRET, oa_secret=APP_SECRET) as server:
+    async with FakeZaloOA(secret_key=APP_SECRET, oa_secret=OA_SECRET) as server:
         yield server
 
 
@@ -63,7 +64,7 @@ def zalo_settings(db_url: str, zbot: FakeZaloBot, oa: FakeZaloOA | None = None, 
     fields: dict[str, Any] = {"zalo_bot_token": zbot.token, "zalo_api_base_url": zbot.base_url}
     if oa is not None:
         fields |= {
-            "zalo_oa_app_id": oa.app_id, "zalo_oa_secret_key": APP_SECRET,
+            "zalo_oa_app_id": oa.app_id, "zalo_oa_secret_key": APP_SECRET, "zalo_oa_webhook_secret": OA_SECRET,
             "zalo_oa_refresh_token": oa.issue_pair().refresh_token,
             "zalo_oa_api_base_url": oa.base_url, "zalo_oa_oauth_base_url": oa.base_url,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,24 +19,26 @@ from bot.db.engine import Database
 from bot.db.models import Identity
 from bot.db.models_zalo import ZaloToken
 from bot.messages import Reply
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError, load_settings
 from tests.conftest import make_settings
 from tests.fakes.zalo_bot_server import FakeZaloBot
 from tests.fakes.zalo_oa_server import FakeOAUser, FakeZaloOA
 from tests.harness import running_bot
 
 APP_SECRET = "app-secret-key-XyZ"
+OA_SECRET = "oa-secret-key-QwE"  # “Khóa bí mật OA”: signs the webhook, differs from the app secret
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeZaloOA]:
-    async with FakeZaloOA(secret_key=APP_SECRET, oa_secret=APP_SECRET) as server:
+    async with FakeZaloOA(secret_key=APP_SECRET, oa_secret=OA_SECRET) as server:
         yield server
 
 
 def oa_settings(db_url: str, fake: FakeZaloOA, refresh: str, **extra: Any) -> Settings:
     return make_settings(
-        db_url, zalo_oa_app_id=fake.app_id, zalo_oa_secret_key=APP_SECRET, zalo_oa_refresh_token=refresh,
+        db_url, zalo_oa_app_id=fake.app_id, zalo_oa_secret_key=APP_SECRET, zalo_oa_webhook_secret=OA_SECRET,
+        zalo_oa_refresh_token=refresh,
         zalo_oa_api_base_url=fake.base_url, zalo_oa_oauth_base_url=fake.base_url, **extra,
     )
 
@@ -107,6 +110,34 @@ async def test_forged_or_unsigned_webhooks_are_rejected(db_url: str, fake: FakeZ
         assert await fake.post_raw(body, None) == 401
         await asyncio.sleep(0.3)
         assert mallory.inbox == [] and await identity(db_url, "666") is None
+
+
+async def test_signed_events_outside_ten_minutes_are_refused(db_url: str, fake: FakeZaloOA) -> None:
+    """A captured, correctly signed event replayed later (or stamped in the future) is refused."""
+    seed = fake.issue_pair()
+    async with running_bot(oa_settings(db_url, fake, seed.refresh_token)) as bot:
+        fake.webhook_url = bot.url + WEBHOOK_PATH
+        now_ms = int(time.time() * 1000)
+        for at_ms in (1500000000000, now_ms - 11 * 60_000, now_ms + 11 * 60_000):
+            message = {"text": "/start", "msg_id": f"replay{at_ms}"}
+            status = await fake.push("user_send_text", at_ms=at_ms, sender={"id": "667"}, message=message)
+            assert status == 403
+        await asyncio.sleep(0.3)
+        assert fake.user("667", "Replay").inbox == [] and await identity(db_url, "667") is None
+        fresh = {"text": "/start", "msg_id": "fresh0001"}
+        assert await fake.push("user_send_text", at_ms=now_ms - 60_000, sender={"id": "667"}, message=fresh) == 200
+        assert await inbox(fake.user("667", "Replay"), 1)
+
+
+def test_oa_webhook_secret_is_its_own_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZALO_OA_APP_ID", "2553928453557884079")
+    monkeypatch.setenv("ZALO_OA_SECRET_KEY", APP_SECRET)
+    with pytest.raises(SettingsError, match="ZALO_OA_WEBHOOK_SECRET"):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("ZALO_OA_WEBHOOK_SECRET", OA_SECRET)
+    settings = load_settings(_env_file=None)
+    assert settings.zalo_oa_webhook_secret is not None
+    assert settings.zalo_oa_webhook_secret.get_secret_value() == OA_SECRET
 
 
 async def test_token_pair_is_stored_atomically_and_reused_after_restart(

@@ -37,8 +37,8 @@ class ConsoleChannel:
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         if reply.stream is not None:
             text = ""
-            async for delta in reply.stream:
-                text += delta
+            async for preview in reply.stream:
+                text = preview
             reply.text = reply.text or text
         body = numbered(reply)
         if reply.keyboard:

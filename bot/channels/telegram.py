@@ -217,7 +217,7 @@ class TelegramChannel:
     async def webhook(self, request: web.Request) -> web.Response:
         """Telegram's webhook: check the secret in constant time, queue the update, answer 200 at once."""
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if self._secret and not hmac.compare_digest(given, self._secret):
+        if not self._secret or not hmac.compare_digest(given, self._secret):
             log.warning("telegram webhook with a wrong secret from %s", request.remote)
             return web.Response(status=403)
         try:
@@ -319,19 +319,21 @@ class TelegramChannel:
         return SentInfo(str(msg.message_id), msg.poll.id if msg.poll else None)
 
     async def _stream(self, chat_id: int, reply: Reply) -> None:
-        """Show the growing answer as a draft (private chats), at most one update per DRAFT_INTERVAL."""
+        """Show the answer as it grows as a draft (private chats), at most one update per DRAFT_INTERVAL.
+        The stream yields only text that already passed the answer check, never raw model output."""
         assert reply.stream is not None
         draft_id = next(self._draft_ids)
         shown, text, last = "", "", 0.0
-        async for delta in reply.stream:
-            text += delta
+        async for preview in reply.stream:
+            text = preview
             now = time.monotonic()
             if chat_id > 0 and text.strip() and text != shown and now - last >= DRAFT_INTERVAL:
                 shown, last = text, now
                 try:
-                    await self.app.bot.send_message_draft(chat_id, draft_id, text[-TEXT_LIMIT:])
+                    await self.app.bot.send_message_draft(chat_id, draft_id, text[:TEXT_LIMIT])
                 except Exception:  # a draft is only a preview; the final message still goes out
                     log.info("draft update failed for chat %s", chat_id)
+        reply.stream = None  # consumed: a retried send goes straight to the final text
         if not reply.text:
             reply.text = text
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from functools import partial
@@ -11,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from pydantic import SecretStr
 from sqlalchemy import select, update
 from sqlmodel import col
 
@@ -127,8 +125,8 @@ async def drain_stream(reply: Reply) -> None:
     if reply.stream is None:
         return
     text = ""
-    async for delta in reply.stream:
-        text += delta
+    async for preview in reply.stream:
+        text = preview
     reply.text = reply.text or text
     reply.stream = None
 
@@ -196,7 +194,7 @@ class ZaloBotChannel:
         self.client = ZaloBotClient(settings.zalo_bot_token.get_secret_value(), settings.zalo_api_base_url)
         self.webhook_url = settings.zalo_webhook_url
         secret = settings.zalo_webhook_secret
-        self._secret = secret.get_secret_value() if secret else _derived_secret(settings.zalo_bot_token)
+        self._secret = secret.get_secret_value() if secret else ""  # settings refuse a webhook without it
         self._poll_timeout = poll_timeout
         self._poller: asyncio.Task[None] | None = None
         self._work = OrderedTasks()
@@ -324,11 +322,6 @@ class ZaloBotChannel:
             await self.client.send_chat_action(chat_key, "typing")
         except ZaloError:
             log.info("zalo typing indicator failed for a chat")
-
-
-def _derived_secret(token: SecretStr) -> str:
-    """Without ZALO_WEBHOOK_SECRET: one stable secret per token, the same in every worker."""
-    return hashlib.sha256(b"hocbot-zalo-webhook|" + token.get_secret_value().encode()).hexdigest()[:48]
 
 
 def to_inbound(event: ZaloBotEvent) -> Inbound:

@@ -41,6 +41,7 @@ from bot.messages import Inbound, Kind, Reply
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+EVENT_WINDOW = dt.timedelta(minutes=10)  # a signed event older or newer than this is refused (replays)
 CHANNEL = "zalo_oa"
 WEBHOOK_PATH = "/zalo/oa/webhook"
 BUTTON_PREFIX = "#cb:"  # our button payloads; Zalo sends a tap back as the user's text
@@ -108,9 +109,9 @@ class ZaloOAChannel:
             settings.zalo_oa_app_id, app_secret, self.store, settings.zalo_oa_api_base_url,
             settings.zalo_oa_oauth_base_url, on_auth_failure=on_auth_failure,
         )
-        # The webhook is signed with the OA secret; until settings has its own variable, the app secret.
-        hook_secret = getattr(settings, "zalo_oa_webhook_secret", None) or settings.zalo_oa_secret_key
-        self._hook_secret = hook_secret.get_secret_value()
+        # The webhook is signed with the OA secret (“Khóa bí mật OA”), not the app secret.
+        hook_secret = settings.zalo_oa_webhook_secret
+        self._hook_secret = hook_secret.get_secret_value() if hook_secret else ""
         self._work = OrderedTasks()
         self._warmup: asyncio.Task[None] | None = None
         self.state: ChannelState = "starting"  # /readyz: ok once a token is usable, failed when refused
@@ -154,6 +155,10 @@ class ZaloOAChannel:
         if event is None:
             log.info("zalo oa webhook event ignored (echo, unknown or malformed)")
             return web.Response(status=200)
+        now_ms = self.dispatcher.services.now().timestamp() * 1000
+        if abs(now_ms - event.timestamp_ms) > EVENT_WINDOW.total_seconds() * 1000:
+            log.warning("zalo oa webhook event outside the %s window rejected (a replay?)", EVENT_WINDOW)
+            return web.Response(status=403)
         self._work.spawn(event.user_id, self._handle(event))
         return web.Response(status=200)
 

@@ -10,7 +10,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-COMMAND_MODULES = ["bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq"]
+COMMAND_MODULES = [
+    "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     # Imported here, not at the top, so a Ctrl-C while Python loads them is caught by main() too.
+    from bot.logs import apply_format
+    from bot.redact import install_log_redaction
     from bot.settings import SettingsError, load_settings
     from bot.startup import StartupError
 
@@ -51,12 +55,14 @@ def _main(argv: Sequence[str] | None) -> int:
     if not args.verbose:
         for noisy in QUIET_LOGGERS:
             logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("telegram.ext.ExtBot").setLevel(logging.INFO)  # its DEBUG lines carry the bot token
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
+    apply_format(settings.log_format, salt=secret)
+    install_log_redaction(settings)  # after the handlers exist: no token, secret or login link in any line
     try:
         result = args.func(args, settings)
         if inspect.isawaitable(result):

@@ -1,4 +1,4 @@
-"""`hocbot campaign add/list/remove/week-plan` and `hocbot week event add/list`."""
+"""`hocbot campaign add/list/remove/week-plan`, `hocbot week set/show` and `hocbot week event add/list`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.context import Services
 from bot.settings import Settings
+from scheduler import audience
 from scheduler import campaign_store as store
 
 
@@ -19,7 +20,8 @@ def register(sub: Any) -> None:
     )
     add = camp.add_parser("add", help="thêm lịch nhắc")
     add.add_argument("--name", required=True)
-    add.add_argument("--to", required=True, help="all hoặc NHÓM[,NHÓM]")
+    add.add_argument("--to", required=True, action="append",
+                     help="all, số nhóm hoặc tên đúng của nhóm (xem: hocbot group list); lặp lại cho nhiều nhóm")
     add.add_argument("--text", required=True)
     when = add.add_mutually_exclusive_group(required=True)
     when.add_argument("--at", help="một lần, giờ địa phương: 2026-09-24T08:00")
@@ -36,13 +38,21 @@ def register(sub: Any) -> None:
     ls = camp.add_parser("list", help="xem các lịch nhắc")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_list)
+    ed = camp.add_parser("edit", help="sửa nội dung, tên hoặc giờ gửi của một lịch nhắc")
+    ed.add_argument("id", type=int)
+    ed.add_argument("--text")
+    ed.add_argument("--name")
+    ed.add_argument("--hour", type=int)
+    ed.add_argument("--minute", type=int)
+    ed.set_defaults(func=cmd_edit)
     rm = camp.add_parser("remove", help="xoá lịch nhắc")
     rm.add_argument("id", type=int)
     rm.set_defaults(func=cmd_remove)
     plan = camp.add_parser("week-plan", help="tạo sẵn 9 lời nhắc cho Tuần lễ học tập")
     plan.add_argument("--year", type=int, required=True)
     plan.add_argument(
-        "--to", default="tuanle", help="nhóm nhận (mặc định: người bấm “Nhắc tôi”); all = mọi người"
+        "--to", action="append",
+        help="số nhóm hoặc tên đúng của nhóm (mặc định: người bấm “Nhắc tôi”); all = mọi người; lặp lại cho nhiều nhóm",
     )
     plan.add_argument("--hour", type=int, default=8)
     plan.set_defaults(func=cmd_week_plan)
@@ -62,6 +72,16 @@ def register(sub: Any) -> None:
     evl = event.add_parser("list", help="xem các hoạt động")
     evl.add_argument("--json", action="store_true")
     evl.set_defaults(func=cmd_event_list)
+    wset = week.add_parser("set", help="đặt ngày và chủ đề Tuần lễ của một năm (không cần sửa YAML)")
+    wset.add_argument("--year", type=int, required=True)
+    wset.add_argument("--start", required=True, help="ngày bắt đầu, ví dụ 2027-10-01")
+    wset.add_argument("--end", required=True, help="ngày kết thúc, ví dụ 2027-10-07")
+    wset.add_argument("--theme", help="chủ đề năm đó (bỏ trống: giữ chủ đề trong nội dung, nếu có)")
+    wset.set_defaults(func=cmd_week_set)
+    wshow = week.add_parser("show", help="xem Tuần lễ từng năm (nội dung và ngày cán bộ đã đặt)")
+    wshow.add_argument("--year", type=int)
+    wshow.add_argument("--json", action="store_true")
+    wshow.set_defaults(func=cmd_week_show)
 
 
 async def _services(settings: Settings) -> Services:
@@ -95,12 +115,13 @@ async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         async with svc.db.session() as s:
             fields = _fields(args, settings)
             kind = fields.pop("kind")
+            to = await audience.parse_targets(s, args.to)
             c = await store.add_campaign(
-                s, settings, svc.now(), name=args.name, to=args.to, text=args.text, kind=kind, **fields
+                s, settings, svc.now(), name=args.name, to=to, text=args.text, kind=kind, **fields
             )
             nxt = store.upcoming(c, None, svc.now(), settings)
             out = {"campaign_id": c.id, "next_fire": store._local(nxt, settings)}
-    except store.CampaignError as exc:
+    except (store.CampaignError, audience.TargetError) as exc:
         print(exc, file=sys.stderr)
         return 2
     finally:
@@ -125,11 +146,35 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         reasons = ", ".join(f"{k}: {v}" for k, v in r["skip_reasons"].items()) or "—"
         print(
             f"#{r['id']} {r['name']} → {r['to']} · {r['schedule']}{' · TẠM DỪNG' if r['paused'] else ''}\n"
+            f"   “{r['text']}”\n"
             f"   lần tới: {r['next_fire'] or '—'} · lần trước: {r['last_fire'] or '—'}"
             f" ({r['last_status'] or '—'})\n"
             f"   đã gửi {r['sent']} · chờ gửi {r['queued']} · lỗi {r['failed']} · chặn bot {r['blocked']}"
+            f" · tài khoản đã xoá {r['gone']}"
             f" · bỏ qua {r['skipped']} ({reasons})"
         )
+    return 0
+
+
+async def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db.models_campaigns import Campaign
+
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            c = await s.get(Campaign, args.id)
+            if c is None:
+                print(f"Không có lịch nhắc #{args.id}.", file=sys.stderr)
+                return 1
+            store.edit_campaign(c, text=args.text, name=args.name, hour=args.hour, minute=args.minute)
+            s.add(c)
+            line = f"Đã sửa lịch nhắc #{c.id} {c.name} · {store.describe(c)}\n   “{c.text}”"
+    except store.CampaignError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        await svc.db.dispose()
+    print(line)
     return 0
 
 
@@ -150,13 +195,15 @@ async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
     svc = await _services(settings)
     try:
         async with svc.db.session() as s:
-            if args.to == "tuanle":
-                await week_group(s)
+            if args.to:
+                to = await audience.parse_targets(s, args.to)
+            else:
+                to = [(await week_group(s)).id or 0]
             made = await store.week_plan(
-                s, settings, svc.now(), svc.catalog.week, args.year, args.to, args.hour
+                s, settings, svc.now(), svc.catalog.week, args.year, to, args.hour
             )
-            lines = [f"#{c.id} {c.name}: {store.describe(c)}" for c in made]
-    except store.CampaignError as exc:
+            lines = [f"#{c.id} {c.name}: {store.describe(c)}\n   “{c.text}”" for c in made]
+    except (store.CampaignError, audience.TargetError) as exc:
         print(exc, file=sys.stderr)
         return 2
     finally:
@@ -167,7 +214,8 @@ async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.db.models_campaigns import WeekEvent
+    from bot.context import UserFacingError
+    from bot.week_year import add_event
 
     try:
         day = dt.date.fromisoformat(args.date)
@@ -177,11 +225,11 @@ async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
     svc = await _services(settings)
     try:
         async with svc.db.session() as s:
-            ev = WeekEvent(title=args.title, date=day, place=args.place, province=args.province,
-                           commune=args.commune, group_name=args.group)  # fmt: skip
-            s.add(ev)
-            await s.flush()
+            ev = await add_event(s, "cli", args.title, day, args.place, args.province, args.commune, args.group)
             print(json.dumps({"event_id": ev.id}))
+    except UserFacingError as exc:
+        print(exc.text, file=sys.stderr)
+        return 2
     finally:
         await svc.db.dispose()
     return 0
@@ -205,4 +253,54 @@ async def cmd_event_list(args: argparse.Namespace, settings: Settings) -> int:
         if args.json
         else "\n".join(f"{d['date']} {d['title']}" for d in data)
     )
+    return 0
+
+
+async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.context import UserFacingError
+    from bot.week_year import set_week
+
+    try:
+        start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    except ValueError:
+        print(f"Ngày không hợp lệ: {args.start!r} / {args.end!r} (ví dụ 2027-10-01)", file=sys.stderr)
+        return 2
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            row = await set_week(s, "cli", args.year, start, end, args.theme)
+            out = {"year": row.year, "start": row.start.isoformat(), "end": row.end.isoformat(), "theme": row.theme}
+    except UserFacingError as exc:
+        print(exc.text, file=sys.stderr)
+        return 2
+    finally:
+        await svc.db.dispose()
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+async def cmd_week_show(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.week_year import merged, overrides
+
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            set_by_officer = {o.year: o for o in await overrides(s)}
+    finally:
+        await svc.db.dispose()
+    info = svc.catalog.week
+    years = sorted({y.year for y in info.years} | set(set_by_officer))
+    if args.year is not None:
+        years = [args.year]
+    data = []
+    for year in years:
+        w = merged(info, year, set_by_officer.get(year))
+        data.append({"year": year, "start": w.start.isoformat(), "end": w.end.isoformat(), "theme": w.theme,
+                     "set_by_officer": year in set_by_officer})  # fmt: skip
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        for d in data:
+            mark = " (cán bộ đặt)" if d["set_by_officer"] else ""
+            print(f"{d['year']}: {d['start']} → {d['end']}{mark} — {d['theme'] or 'chưa có chủ đề'}")
     return 0

@@ -27,6 +27,9 @@ def register(sub: Any) -> None:
     chat.set_defaults(func=cmd_chat)
     db = sub.add_parser("db", help="cơ sở dữ liệu").add_subparsers(dest="db_cmd", required=True)
     db.add_parser("upgrade", help="áp dụng migration").set_defaults(func=cmd_db_upgrade)
+    from bot.cli.ops import register_db
+
+    register_db(db)
     content = sub.add_parser("content", help="nội dung").add_subparsers(dest="content_cmd", required=True)
     check = content.add_parser("check", help="kiểm tra nội dung")
     check.add_argument("--json", action="store_true")

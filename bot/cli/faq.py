@@ -19,6 +19,8 @@ def register(sub: Any) -> None:
     una = faq.add_parser("unanswered", help="các câu hỏi bot chưa trả lời được, hỏi nhiều nhất trước")
     una.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
     una.add_argument("--limit", type=int, default=200)
+    una.add_argument("--officer", metavar="REF",
+                     help="chỉ câu hỏi thuộc địa bàn của cán bộ này (mã cán bộ hoặc telegram:12345)")  # fmt: skip
     una.set_defaults(func=cmd_unanswered)
     res = faq.add_parser("resolve", help="đánh dấu một câu hỏi là đã trả lời")
     res.add_argument("id", type=int)
@@ -59,44 +61,60 @@ async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    """Open unanswered questions with counts; those an approved answer was written for, and those the content
-    or an approved answer now answers, are closed first."""
+    """Open unanswered questions with counts, most asked first. Read-only: nothing is closed here; a question stays
+    open until an officer acts on it (an approved answer in the dashboard, or `hocbot faq resolve ID`). Questions
+    the bot could not answer that an approved answer or the content now answers are left out of the list (not
+    closed); a 👎 is always listed: the citizen rejected the answer the bot would give again."""
     from bot.answers import AnswerService
     from bot.app import build_services
     from bot.db.models_faq import open_unanswered
     from bot.faq_store import answered_question_ids, load_approved
+    from bot.officers import CLI_ADMIN, find_officer
+    from bot.redact import mask_pii
+    from bot.web.dashboard.auth import officer_account
+    from bot.web.dashboard.proposals import question_in_scope
 
     services = await build_services(settings)
     try:
         await load_approved(services)
         svc = AnswerService(services.catalog, services.search)
-        async with services.db.session() as s:
+        async with services.db.read_session() as s:
+            officer = CLI_ADMIN
+            if args.officer:  # what that officer may see: the questions of their own units
+                account = await officer_account(s, settings, args.officer)
+                found = await find_officer(s, settings, account[0], account[1]) if account else None
+                if found is None:
+                    print(f"Không có cán bộ “{args.officer}”.", file=sys.stderr)
+                    return 1
+                officer = found
             linked = await answered_question_ids(s)
-            rows = await open_unanswered(s, max(1, args.limit))
-            still = []
-            for row in rows:
-                if row.id in linked or (
-                    row.reason != "out_of_scope" and svc.plan(row.question).decision == "answer"
-                ):
-                    row.status = "answered"
-                    s.add(row)
-                else:
-                    still.append(row)
+            rows = [r for r in await open_unanswered(s, max(1, args.limit)) if question_in_scope(officer, r)]
     finally:
         await services.db.dispose()
+    def answered_now(r: Any) -> bool:  # at the asker's place: another commune's answer does not count
+        return r.id in linked or svc.plan(r.question, place=(r.province, r.commune)).decision == "answer"
+
+    covered = [r for r in rows if r.reason == "unknown" and answered_now(r)]
+    still = [r for r in rows if r not in covered]
     for row in still:
         if args.json:
             print(json.dumps({
-                "id": row.id, "question": row.question, "count": row.count, "reason": row.reason,
+                "id": row.id, "question": mask_pii(row.question), "count": row.count, "reason": row.reason,
+                "province": row.province, "commune": row.commune,
                 "first_seen": row.first_seen.isoformat(), "last_seen": row.last_seen.isoformat(),
             }, ensure_ascii=False))
         else:
-            print(f"#{row.id}  {row.count} lần  {row.question}")
+            why = f"  ({REASONS[row.reason]})" if row.reason in REASONS else ""
+            print(f"#{row.id}  {row.count} lần  {mask_pii(row.question)}{why}")
     if not args.json:
-        closed = len(rows) - len(still)
         print(f"{len(still)} câu hỏi chưa có câu trả lời." + (
-            f" {closed} câu đã có câu trả lời (nội dung mới hoặc cán bộ đã trả lời)." if closed else ""))
+            f" {len(covered)} câu khác nay đã có câu trả lời (nội dung mới hoặc cán bộ đã trả lời)."
+            if covered else ""))
+        print("Trả lời trên trang quản lý (Câu hỏi), hoặc đánh dấu đã xử lý: hocbot faq resolve SỐ")
     return 0
+
+
+REASONS = {"disliked": "người hỏi bấm 👎", "out_of_scope": "ngoài phạm vi"}
 
 
 async def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:

@@ -20,11 +20,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.communes import adopt_spelling, normalise_commune
 from bot.db import repo
 from bot.db.engine import Database
-from bot.db.models import Group, Identity, Membership, User
-from bot.db.models_officers import Broadcast, Delivery, Officer, OfficerScope
-from bot.settings import Settings
+from bot.db.models import Group, Membership, User
+from bot.db.models_officers import Broadcast, Officer, OfficerScope
+from bot.settings import UNVERIFIED_CHANNELS, Settings
+from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
-from scheduler import outbox
+from scheduler import audience, outbox, reasons
 
 
 def register(sub: Any) -> None:
@@ -36,6 +37,7 @@ def register(sub: Any) -> None:
     add.add_argument("--province", action="append", default=[], help="tỉnh/thành (có thể lặp lại)")
     add.add_argument("--commune", action="append", default=[], help="xã/phường thuộc --province")
     add.add_argument("--group", action="append", default=[], help="tên nhóm (có thể lặp lại)")
+    add.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     add.set_defaults(func=cmd_officer_add)
     lst = off.add_parser("list", help="danh sách cán bộ")
     lst.add_argument("--json", action="store_true")
@@ -62,7 +64,8 @@ def register(sub: Any) -> None:
 
     bc = sub.add_parser("broadcast", help="gửi thông báo").add_subparsers(dest="b_cmd", required=True)
     send = bc.add_parser("send", help="xếp hàng một thông báo; `hocbot run` sẽ gửi")
-    send.add_argument("--to", required=True, help="all hoặc tên nhóm (nhiều nhóm: cách nhau bởi dấu phẩy)")
+    send.add_argument("--to", required=True, action="append",
+                      help="all, số nhóm hoặc tên đúng của nhóm (xem: hocbot group list); lặp lại cho nhiều nhóm")
     send.add_argument("--text", required=True)
     send.add_argument("--photo", help="đường link ảnh")
     send.add_argument("--button", help="nút kèm theo: NHÃN=payload, ví dụ 'Học ngay=ls|m1|0'")
@@ -123,6 +126,8 @@ async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
     channel, sep, external = args.account.partition(":")
     if not sep or not external:
         return fail("Tài khoản phải có dạng kênh:mã, ví dụ telegram:12345")
+    if channel in UNVERIFIED_CHANNELS:
+        return fail("Tài khoản web chat không thể là cán bộ: mã phiên do trình duyệt tự chọn. Dùng Telegram hoặc Zalo.")
     scopes: list[tuple[str, str]] = []
     provinces = [province_name(p) for p in args.province]
     if None in provinces:
@@ -159,12 +164,23 @@ async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
             if (kind, value) not in have:
                 s.add(OfficerScope(officer_id=off.id, kind=kind, value=value))
         await repo.audit(s, "cli", "officer.add", {"officer": args.account, "admin": args.admin, "scopes": scopes})
-        print(
-            json.dumps(
-                {"officer_id": off.id, "role": off.role, "scopes": [list(x) for x in scopes]}, ensure_ascii=False
-            )
-        )
+        data = {"officer_id": off.id, "role": off.role, "scopes": [list(x) for x in scopes]}
+        sentence = officer_added(off, args.account, scopes)
+    print(json.dumps(data, ensure_ascii=False) if args.json else sentence)
     return 0
+
+
+SCOPE_WORDS = {"province": "tỉnh/thành", "commune": "xã/phường", "group": "nhóm"}
+
+
+def officer_added(off: Officer, account: str, scopes: list[tuple[str, str]]) -> str:
+    """“Đã thêm cán bộ #3 Nguyễn Văn Cán (telegram:111), phụ trách xã/phường Gia Viễn, Ninh Bình.”"""
+    who = f"#{off.id} {off.name} ({account})" if off.name else f"#{off.id} ({account})"
+    units = "; ".join(f"{SCOPE_WORDS.get(k, k)} {v.replace('|', ', ')}" for k, v in scopes)
+    if off.role == "admin":
+        units = "mọi nhóm (quản trị viên)" + (f"; {units}" if units else "")
+    return (f"Đã thêm cán bộ {who}, phụ trách {units or 'chưa có địa bàn nào'}. "
+            f"Gửi đường link đăng nhập trang quản lý: hocbot officer login-link {off.id}")
 
 
 async def cmd_officer_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -264,9 +280,10 @@ async def cmd_group_add(args: argparse.Namespace, settings: Settings) -> int:
 
 async def group_rows(s: AsyncSession) -> list[dict[str, Any]]:
     rows = []
-    for g in (await s.exec(select(Group).order_by(col(Group.name)))).all():
+    groups = list((await s.exec(select(Group).order_by(col(Group.name)))).all())
+    counts = await audience.count_per_group(s, groups)
+    for g in groups:
         assert g.id is not None
-        users = {u for u, _, _ in await outbox.select_recipients(s, [g.id])}
         rows.append(
             {
                 "id": g.id,
@@ -275,7 +292,7 @@ async def group_rows(s: AsyncSession) -> list[dict[str, Any]]:
                 "province": g.province,
                 "commune": g.commune,
                 "code": g.join_code,
-                "subscribers": len(users),
+                "subscribers": counts[g.id],
             }
         )
     return rows
@@ -293,18 +310,6 @@ async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def resolve_targets(s: AsyncSession, to: str) -> outbox.GroupSel | None:
-    if to.strip().lower() == "all":
-        return "all"
-    ids: list[int] = []
-    for name in (n.strip() for n in to.split(",") if n.strip()):
-        g = (await s.exec(select(Group).where(Group.name == name))).first()
-        if g is None or g.id is None:
-            return None
-        ids.append(g.id)
-    return ids
-
-
 async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> int:
     label, data = None, None
     if args.button:
@@ -312,10 +317,13 @@ async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> in
         if not sep or not label or not data or len(data.encode()) > 64:
             return fail("--button phải có dạng NHÃN=payload (payload tối đa 64 byte)")
     async with session(settings) as s:
-        targets = await resolve_targets(s, args.to)
-        if targets is None:
-            return fail(f"Không có nhóm “{args.to}”. Xem: hocbot group list")
-        recipients = await outbox.select_recipients(s, targets)
+        try:
+            targets = await audience.parse_targets(s, args.to)
+        except audience.TargetError as exc:
+            return fail(str(exc))
+        recipients = await outbox.select_recipients(s, targets)  # one per person: len() == count_people()
+        if not recipients:
+            return fail(audience.NOBODY)
         if not args.yes:
             print(f"Sẽ gửi tới {len(recipients)} người:\n---\n{args.text}\n---", file=sys.stderr)
             answer = await asyncio.to_thread(input, "Gửi? [y/N] ") if sys.stdin.isatty() else ""
@@ -344,20 +352,20 @@ async def cmd_broadcast_status(args: argparse.Namespace, settings: Settings) -> 
         if b is None:
             return fail(f"Không có thông báo #{args.id}.")
         counts = await outbox.broadcast_counts(s, args.id)
-        reasons = await outbox.failure_reasons(s, args.id)
+        errors = await outbox.failure_reasons(s, args.id)
     data = {
         "broadcast_id": b.id,
         "status": b.status,
         "recipients": b.recipients,
         **counts,
-        "errors": {r: n for r, n in reasons},
+        "errors": dict(errors),
     }
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(f"Thông báo #{b.id} ({b.status}): {b.recipients} người nhận")
-        print("  " + " · ".join(f"{k}: {v}" for k, v in counts.items()))
-        for reason, n in reasons:
+        print("  " + " · ".join(f"{reasons.STATE_LABELS.get(k, k)}: {v}" for k, v in counts.items()))
+        for reason, n in errors:
             print(f"  lỗi “{reason}”: {n}")
     return 0
 
@@ -375,7 +383,7 @@ async def cmd_broadcast_cancel(args: argparse.Namespace, settings: Settings) -> 
 async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     async with session(settings) as s:
         groups = await group_rows(s)
-        total = len({u for u, _, _ in await outbox.select_recipients(s, "all")})
+        total = await audience.count_people(s, "all")
         users = (await s.exec(select(func.count()).select_from(User).where(col(User.deleted_at).is_(None)))).one()
         recent: list[dict[str, Any]] = []
         for b in (await s.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(10))).all():
@@ -401,53 +409,69 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class _TextWriter:
+    """csv.writer whose every cell goes through the dashboard's cell_text (no formula can sneak in)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([cell_text(v) for v in row])
+
+    def writerows(self, rows: Any) -> None:
+        for row in rows:
+            self.writerow(list(row))
+
+
+SUBSCRIBER_HEADER = ["Mã người nhận", "Tên", "Tỉnh/thành", "Xã/phường", "Kênh nhận tin", "Nhóm", "Đăng ký lúc"]
+
+
+def groups_of(u: User, groups: list[Group], members: dict[int, list[str]]) -> list[str]:
+    """Every group a broadcast reaches this person through: locality groups by place, others by membership
+    (the same rule as scheduler.audience.groups_condition)."""
+    names = []
+    for g in groups:
+        if g.kind != "locality" or not g.province or g.province != u.province:
+            continue
+        if not g.commune or (u.commune or "").lower() == g.commune.lower():
+            names.append(g.title or g.name)
+    return names + members.get(u.id or 0, [])
+
+
+def local_time(t: Any, settings: Settings) -> str:
+    return t.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M") if t else ""
+
+
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """CSV with Vietnamese headers and local times (HOCBOT_TIMEZONE), as the dashboard's report downloads."""
+    from bot.web.dashboard import exports
+
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _TextWriter(out)
     async with session(settings) as s:
         if args.what == "deliveries":
-            writer.writerow(["broadcast_id", "user_id", "channel", "state", "attempts", "last_error", "sent_at"])
-            stmt = select(Delivery).order_by(col(Delivery.id))
-            if args.broadcast:
-                stmt = stmt.where(Delivery.broadcast_id == args.broadcast)
-            for d in (await s.exec(stmt)).all():
-                writer.writerow(
-                    [
-                        d.broadcast_id,
-                        d.user_id,
-                        d.channel,
-                        d.state,
-                        d.attempts,
-                        d.last_error or "",
-                        d.sent_at.isoformat() if d.sent_at else "",
-                    ]
-                )
+            writer.writerow(["Mã thông báo", *exports.HEADER])
+            bids = [args.broadcast] if args.broadcast else list(
+                (await s.exec(select(Broadcast.id).order_by(col(Broadcast.id)))).all())
+            for bid in bids:
+                assert bid is not None
+                writer.writerows([bid, *row] for row in await exports.delivery_rows(s, bid, settings.tz))
         else:
-            writer.writerow(["user_id", "name", "province", "commune", "channel", "groups"])
+            writer.writerow(SUBSCRIBER_HEADER)
+            groups = list((await s.exec(select(Group).order_by(col(Group.name)))).all())
             members: dict[int, list[str]] = {}
-            joined = select(Membership.user_id, Group.name).join(Group, col(Group.id) == col(Membership.group_id))
-            for uid, gname in (await s.exec(joined)).all():
-                members.setdefault(int(uid), []).append(str(gname))
-            stmt2 = (
-                select(User, Identity)
-                .join(Identity, col(Identity.user_id) == col(User.id))
-                .where(outbox.audience_filter(), col(Identity.active).is_(True))
-                .order_by(col(User.id))
-            )
-            for u, ident in (await s.exec(stmt2)).all():
+            joined = select(Membership.user_id, Group.title, Group.name).join(
+                Group, col(Group.id) == col(Membership.group_id))
+            for uid, title, gname in (await s.exec(joined)).all():
+                members.setdefault(int(uid), []).append(str(title or gname))
+            channel = {u: c for u, c, _ in await outbox.select_recipients(s, "all")}
+            users = (await s.exec(select(User).where(audience.recipient_filter()).order_by(col(User.id)))).all()
+            for u in users:
                 assert u.id is not None
-                writer.writerow(
-                    [
-                        u.id,
-                        u.display_name,
-                        u.province or "",
-                        u.commune or "",
-                        ident.channel,
-                        ";".join(members.get(u.id, [])),
-                    ]
-                )
+                writer.writerow([u.id, u.display_name, u.province or "", u.commune or "", channel.get(u.id, ""),
+                                 "; ".join(groups_of(u, groups, members)), local_time(u.consent_at, settings)])
     if args.out:
-        await asyncio.to_thread(Path(args.out).write_text, out.getvalue(), "utf-8")
+        await asyncio.to_thread(Path(args.out).write_text, out.getvalue(), "utf-8-sig")  # opens in Excel
     else:
         sys.stdout.write(out.getvalue())
     return 0

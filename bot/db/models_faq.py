@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Column, Index, Text, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import utcnow
+from bot.db.models import User, utcnow
+from bot.redact import mask_pii
 from content.textnorm import fold
 
 
@@ -55,21 +57,36 @@ class UnansweredQuestion(SQLModel, table=True):
     first_seen: dt.datetime = Field(default_factory=utcnow)
     last_seen: dt.datetime = Field(default_factory=utcnow, index=True)
     status: str = Field(default="open", max_length=16)  # open | answered
+    province: str | None = Field(default=None, max_length=120, index=True)  # where the askers live (scope)
+    commune: str | None = Field(default=None, max_length=120)
 
 
 # ---- queries -------------------------------------------------------------------------------------------
 
 
+def disliked() -> Any:
+    """An AnswerLog row the citizen marked 👎 (a WHERE clause): it does not count as answered."""
+    return col(AnswerLog.id).in_(select(Feedback.answer_log_id).where(Feedback.value == "d"))
+
+
 async def record_unanswered(
-    s: AsyncSession, question: str, reason: str, now: dt.datetime | None = None
+    s: AsyncSession, question: str, reason: str, now: dt.datetime | None = None, *,
+    province: str | None = None, commune: str | None = None,
 ) -> UnansweredQuestion:
-    """Add a question to the unanswered list, or count it again (same folded text; reopened if answered)."""
+    """Add a question to the unanswered list, or count it again (same folded text from the same place; reopened
+    if answered). Phone, ID-card and e-mail numbers are masked before it is stored: officers never see them.
+    The place (the asker's province/commune, if they gave it) decides which officers see it."""
     now = now or utcnow()
-    folded = fold(question)[:500] or "?"
-    row = (await s.exec(select(UnansweredQuestion).where(UnansweredQuestion.folded == folded))).first()
+    question = mask_pii(question)
+    folded = unanswered_key(question)
+    stmt = select(UnansweredQuestion).where(
+        UnansweredQuestion.folded == folded, _same(UnansweredQuestion.province, province),
+        _same(UnansweredQuestion.commune, commune),
+    )  # fmt: skip
+    row = (await s.exec(stmt)).first()
     if row is None:
         row = UnansweredQuestion(question=question[:1000], folded=folded, reason=reason,
-                                 first_seen=now, last_seen=now)
+                                 first_seen=now, last_seen=now, province=province, commune=commune)
     else:
         row.count += 1
         row.last_seen = now
@@ -77,6 +94,33 @@ async def record_unanswered(
     s.add(row)
     await s.flush()
     return row
+
+
+def unanswered_key(question: str) -> str:
+    """How the list groups a question (its masked, folded text)."""
+    return fold(mask_pii(question))[:500] or "?"
+
+
+def _same(column: Any, value: str | None) -> Any:
+    return col(column).is_(None) if value is None else col(column) == value
+
+
+async def forget_unanswered(s: AsyncSession, questions: list[str], province: str | None,
+                            commune: str | None) -> None:  # fmt: skip
+    """/xoadulieu: take this person's questions off the officers' list (one ask less; gone if only theirs)."""
+    for question in questions:
+        stmt = select(UnansweredQuestion).where(UnansweredQuestion.folded == unanswered_key(question))
+        rows = sorted((await s.exec(stmt)).all(),
+                      key=lambda r: (r.province != province, r.commune != commune))  # fmt: skip
+        if not rows:
+            continue
+        row = rows[0]
+        if row.count <= 1:
+            await s.delete(row)
+        else:
+            row.count -= 1
+            s.add(row)
+    await s.flush()
 
 
 async def open_unanswered(s: AsyncSession, limit: int = 200) -> list[UnansweredQuestion]:
@@ -104,7 +148,12 @@ async def set_feedback(s: AsyncSession, log_id: int, user_id: int | None, value:
 
 
 async def forget_answers(s: AsyncSession, user_id: int) -> None:
-    """/xoadulieu: unlink the user's questions and votes and blank the question texts."""
+    """/xoadulieu: take the user's questions off the officers' list, blank the question texts and unlink the
+    answers and votes (they stay only as anonymous numbers)."""
+    user = await s.get(User, user_id)
+    asked = (await s.exec(select(AnswerLog.question).where(AnswerLog.user_id == user_id))).all()
+    await forget_unanswered(s, [q for q in asked if q], user.province if user else None,
+                            user.commune if user else None)  # fmt: skip
     await s.exec(  # type: ignore[call-overload]
         update(AnswerLog).where(col(AnswerLog.user_id) == user_id).values(user_id=None, question="")
     )

@@ -101,6 +101,17 @@ class QuizPoll(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class RevokedCertificate(SQLModel, table=True):
+    """The code of a certificate deleted with its holder's data (/xoadulieu): nothing else of it is kept, so
+    /verify can say it was withdrawn on request rather than that it never existed."""
+
+    __tablename__ = "revoked_certificates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    revoked_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class Certificate(SQLModel, table=True):
     """A course certificate; the code is printed on the PDF and checked at /verify/<code>."""
 

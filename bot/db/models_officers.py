@@ -9,12 +9,14 @@ from sqlmodel import Field, SQLModel
 
 from bot.db.models import utcnow
 
-# Delivery states. "queued" and "sending" are open; the others are final.
-QUEUED, SENDING, SENT, FAILED, BLOCKED, UNREACHABLE, SKIPPED = (
-    "queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped",
+# Delivery states. "queued" and "sending" are open; the others are final. "blocked": the person blocked the bot;
+# "gone": the account was deleted / no longer exists (scheduler/reasons.py tells them apart).
+QUEUED, SENDING, SENT, FAILED, BLOCKED, GONE, UNREACHABLE, SKIPPED = (
+    "queued", "sending", "sent", "failed", "blocked", "gone", "unreachable", "skipped",
 )
 OPEN_STATES = (QUEUED, SENDING)
-FINAL_STATES = (SENT, FAILED, BLOCKED, UNREACHABLE, SKIPPED)
+FINAL_STATES = (SENT, FAILED, BLOCKED, GONE, UNREACHABLE, SKIPPED)
+STATES = (*OPEN_STATES, *FINAL_STATES)
 
 
 class Officer(SQLModel, table=True):

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -17,15 +18,34 @@ from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, U
 ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
 
 
+INBOUND_KEEP = dt.timedelta(days=7)  # platforms retry for hours, not days; Telegram may reuse update_ids after 7
+
+
 async def record_inbound(s: AsyncSession, channel: str, external_id: str, user_key: str, kind: str) -> bool:
-    """Store the event id once in this transaction; False means we have seen it before (a repeat)."""
+    """Store the event id once in this transaction; False means we have seen it before (a repeat). An id
+    last seen more than INBOUND_KEEP ago is a new event (an update_id sequence that started again)."""
+    now = utcnow()
     stmt = (
         _insert_ignore(s)(InboundEvent)
-        .values(channel=channel, external_id=external_id, user_key=user_key, kind=kind, received_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+        .values(channel=channel, external_id=external_id, user_key=user_key, kind=kind, received_at=now)
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["channel", "external_id"],
+        set_={"user_key": user_key, "kind": kind, "received_at": now},
+        where=col(InboundEvent.received_at) < now - INBOUND_KEEP,
     )
     result = await s.exec(stmt)  # type: ignore[call-overload]
     return bool(result.rowcount)
+
+
+async def prune_inbound(db: Database, now: dt.datetime | None = None) -> int:
+    """Forget inbound event ids older than INBOUND_KEEP (one indexed DELETE; the scheduler runs it hourly)."""
+    cutoff = (now or utcnow()) - INBOUND_KEEP
+    async with db.session() as s:
+        result = await s.exec(  # type: ignore[call-overload]
+            delete(InboundEvent).where(col(InboundEvent.received_at) < cutoff)
+        )
+    return int(result.rowcount or 0)
 
 
 def _insert_ignore(s: AsyncSession) -> Any:

@@ -35,28 +35,42 @@ PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
 
 
 class DatabaseProbe:
-    """`SELECT 1` on a fresh pooled connection, never more than one at a time: a probe that is still
-    waiting (a locked SQLite file, a PostgreSQL that does not answer) is not cancelled but awaited again
-    by the next /readyz, so stuck probes never pile up."""
+    """`SELECT 1` on a pooled connection, never more than one at a time: a probe that is still waiting (a
+    locked SQLite file, a PostgreSQL that does not answer) is not cancelled but awaited again by the next
+    /readyz, so stuck probes never pile up.
+
+    A probe slower than the answer's time budget, on a database that answered within the last few seconds,
+    counts as up for SLOW_GRACE seconds ("slow" in the detail): one busy moment on a small VPS must not take
+    every worker out of the load balancer at once. A database that stays silent is down after that."""
+
+    SLOW_GRACE = 1.0
+    RECENT = 5.0
 
     def __init__(self, rt: Runtime) -> None:
         self.db = rt.services.db
         self._task: asyncio.Task[float] | None = None
+        self._started = 0.0
+        self._last_ok = -1e9
 
     async def _ping(self) -> float:
         start = time.perf_counter()
         async with self.db.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
+        self._last_ok = time.monotonic()
         return time.perf_counter() - start
 
     async def check(self, timeout: float = DB_PROBE_TIMEOUT) -> tuple[bool, str]:  # noqa: ASYNC109
         """(reachable, detail) within `timeout` seconds."""
         if self._task is None or self._task.done():
+            self._started = time.monotonic()
             self._task = asyncio.create_task(self._ping())
         try:
             took = await asyncio.wait_for(asyncio.shield(self._task), timeout)
         except TimeoutError:
-            return False, f"no answer in {int(timeout * 1000)} ms"
+            now = time.monotonic()
+            if now - self._started < self.SLOW_GRACE and now - self._last_ok < self.RECENT:
+                return True, f"slow: no answer yet after {(now - self._started) * 1000:.0f} ms"
+            return False, f"no answer for {(now - self._started) * 1000:.0f} ms"
         except Exception as exc:
             log.warning("readiness: database probe failed: %s", type(exc).__name__)
             return False, type(exc).__name__

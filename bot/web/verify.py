@@ -33,11 +33,22 @@ INVALID = (
 )
 
 
+REVOKED = (
+    '<h1 class="bad">⚠️ Chứng nhận đã thu hồi theo yêu cầu</h1>'
+    "<p>Chứng nhận mã “<code>{code}</code>” đã thu hồi theo yêu cầu của người được cấp, khi họ xoá dữ liệu "
+    "cá nhân của mình. Hệ thống không còn giữ tên hay thông tin nào khác của chứng nhận này.</p>"
+)
+
+
 def verify_handler(services: Services) -> web.RouteDef:
     async def verify(request: web.Request) -> web.Response:
         code = request.match_info["code"][:40]
         async with services.db.session() as s:
             cert = await certs.find_by_code(s, code)
+            revoked = cert is None and await certs.is_revoked(s, code)
+        if revoked:
+            body = REVOKED.format(code=html.escape(code))
+            return web.Response(text=PAGE.format(body=body), status=410, content_type="text/html")
         if cert is None:
             body = INVALID.format(code=html.escape(code))
             return web.Response(text=PAGE.format(body=body), status=404, content_type="text/html")

@@ -130,6 +130,7 @@ class FakeTelegram(Methods):
         self._poll_generation = 0
         self._faults: dict[str, list[_Fault]] = {}
         self._limit: _RateLimit | None = None
+        self._garbled: dict[str, int] = {}
         self._sent: dict[tuple[Any, str], int] = {}
         self._changed = asyncio.Condition()
         self._deliveries: set[asyncio.Task[None]] = set()
@@ -234,6 +235,17 @@ class FakeTelegram(Methods):
             status = 429
         key = "*" if method == "*" else (self.spec.resolve(method) or method)
         self._faults.setdefault(key, []).append(_Fault(status, count, retry_after, description))
+
+    def restart_update_ids(self, first: int) -> None:
+        """The update_id sequence starts again at `first` (Telegram does this after a week without updates)."""
+        self._next_update_id = first
+
+    def garble_next(self, method: str, count: int = 1) -> None:
+        """The next `count` successful calls of `method` do their work, but the returned Message carries a
+        reply_markup of an unexpected shape ({"remove_keyboard": true}, which python-telegram-bot cannot read
+        back as an inline keyboard): the bot sees an error although the user got the message."""
+        key = self.spec.resolve(method) or method
+        self._garbled[key] = self._garbled.get(key, 0) + count
 
     def rate_limit(
         self,
@@ -424,7 +436,11 @@ class FakeTelegram(Methods):
             if "chat_id" in params:
                 key = (params["chat_id"], method)
                 self._sent[key] = self._sent.get(key, 0) + 1
-            response = web.json_response({"ok": True, "result": call.result})
+            result = call.result
+            if self._garbled.get(method) and isinstance(result, dict):
+                self._garbled[method] -= 1
+                result = {**result, "reply_markup": {"remove_keyboard": True}}
+            response = web.json_response({"ok": True, "result": result})
         await self._record(call)
         return response
 

@@ -156,6 +156,16 @@ class SimUser:
         )
         return query_id
 
+    async def forge_press(self, data: str) -> str:
+        """A callback whose data no button carried (a modified client), on the last bot message."""
+        record = list(self.chat.messages.values())[-1]
+        query_id = str(random.getrandbits(62))
+        self.tg.callbacks[query_id] = {"user_id": self.id, "data": data, "answer": None}
+        self._mark = len(self.chat.outputs)
+        self.tg.emit("callback_query", {"id": query_id, "from": self.user_json(), "message": record["json"],
+                                        "chat_instance": str(-(10**18) - self.id), "data": data})
+        return query_id
+
     def _find_button_message(self, data: str, message_id: int | None) -> dict[str, Any]:
         records = [self.chat.messages[message_id]] if message_id in self.chat.messages else []
         if message_id is None:

@@ -168,9 +168,10 @@ class FakeZaloOA:
         raw = self.app_id.encode() + body + timestamp.encode() + self.oa_secret.encode()
         return "mac=" + hashlib.sha256(raw).hexdigest()
 
-    async def push(self, event_name: str, **fields: Any) -> int:
-        """POST a correctly signed webhook event to `webhook_url`; returns the HTTP status."""
-        event = {"app_id": self.app_id, "event_name": event_name, **fields, "timestamp": str(_ms())}
+    async def push(self, event_name: str, *, at_ms: int | None = None, **fields: Any) -> int:
+        """POST a correctly signed webhook event (stamped now, or `at_ms`) to `webhook_url`; returns the status."""
+        stamp = str(_ms() if at_ms is None else at_ms)
+        event = {"app_id": self.app_id, "event_name": event_name, **fields, "timestamp": stamp}
         body = json.dumps(event, ensure_ascii=False).encode()
         status = await self.post_raw(body, self.sign(body, event["timestamp"]))
         self.deliveries.append((event, status))

@@ -18,6 +18,7 @@ from aiohttp_session import get_session
 from bot.context import Services
 from bot.db import repo
 from bot.tasks import running
+from bot.throttle import client_ip, too_many
 from bot.web.dashboard import auth, broadcasts, campaigns, content_pages, overview, questions
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
@@ -37,8 +38,14 @@ def login_routes(services: Services) -> list[tuple[str, str, RouteFn]]:
     async def login_help(request: web.Request) -> web.Response:
         return render("login.html", state="help")
 
+    def throttled(request: web.Request) -> bool:
+        """Every look at a login link spends one of the address's tokens: guessing links is slowed to a crawl."""
+        return not services.throttles.login_ip.allow(client_ip(request, services.settings))
+
     async def login_page(request: web.Request) -> web.Response:
         token = request.match_info["token"]
+        if throttled(request):
+            return too_many(json=False)
         async with services.db.session() as s:
             row = await auth.peek_token(s, token, services.now())
         if row is None:
@@ -47,6 +54,8 @@ def login_routes(services: Services) -> list[tuple[str, str, RouteFn]]:
 
     async def login_post(request: web.Request) -> web.Response:
         token = request.match_info["token"]
+        if throttled(request):
+            return too_many(json=False)
         async with services.db.session() as s:
             row = await auth.consume_token(s, token, services.now())
             actor = f"{row.channel}:{row.external_id}" if row else "web:anonymous"

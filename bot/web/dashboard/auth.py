@@ -24,6 +24,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.callback import parse_int
 from bot.context import Services
 from bot.db import repo
 from bot.db.models import utcnow
@@ -60,7 +61,8 @@ async def create_login_link(
 async def officer_account(s: AsyncSession, settings: Settings, ref: str) -> tuple[str, str, int | None] | None:
     """An officer id ("4") or a chat account ("telegram:123", an Officer row or an HOCBOT_ADMINS entry)."""
     if ref.isdigit():
-        row = await s.get(Officer, int(ref))
+        oid = parse_int(ref, lo=1)
+        row = await s.get(Officer, oid) if oid is not None else None
         if row is None or not row.channel or not row.external_id:
             return None
         return row.channel, row.external_id, row.id

@@ -15,17 +15,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Services
 from bot.db.models import Group
 from bot.db.models_officers import OPEN_STATES, Broadcast, Delivery
+from bot.db.models_officers import STATES as ALL_STATES
 from bot.officers import OfficerInfo, group_in_scope
 from bot.render import numbered
-from bot.web.dashboard import exports, stats
+from bot.web.dashboard import exports
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, audit, group_label, match_int, query_int
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import outbox
+from scheduler import audience, outbox
 
 PAGE_ROWS = 100
-STATES = ("queued", "sending", "sent", "failed", "blocked", "unreachable", "skipped")
+STATES = ALL_STATES
 FINISHED = ("done", "cancelled")
 OPEN = ("queued", "sending")
 STATUS_LABELS = {"draft": "Bản nháp", "queued": "Đang chờ gửi", "sending": "Đang gửi", "done": "Đã gửi xong",
@@ -90,7 +91,8 @@ def progress(b: Broadcast, c: dict[str, int]) -> dict[str, Any]:
     percent = 100 if total == 0 or (finished and waiting == 0) else min(100, 100 * done // total)
     return {
         "id": b.id, "status": b.status, "total": total, "sent": c["sent"], "failed": c["failed"],
-        "blocked": c["blocked"], "unreachable": c["unreachable"], "queued": waiting, "skipped": c["skipped"],
+        "blocked": c["blocked"], "gone": c["gone"], "unreachable": c["unreachable"], "queued": waiting,
+        "skipped": c["skipped"],
         "done": done, "percent": percent, "finished": finished,
         "status_label": STATUS_LABELS.get("done" if finished and b.status in OPEN else b.status, b.status),
     }  # fmt: skip
@@ -107,7 +109,7 @@ async def reach(services: Services, sel: outbox.GroupSel, *, fresh: bool = False
 
     async def count() -> int:
         async with services.db.read_session() as s:
-            return await stats.count_recipients(s, sel)
+            return await audience.count_people(s, sel)
 
     cache = cache_of(services)
     key = ("recipients", "all" if sel == "all" else tuple(sorted(sel)))

@@ -3,13 +3,14 @@ draft page (bot/web/dashboard/broadcast_view.py) and confirm → queued through 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from sqlmodel import col, select
 
+from bot.callback import parse_int
 from bot.context import Services
 from bot.db.models_officers import Broadcast
 from bot.web.dashboard import broadcast_view as view
@@ -30,18 +31,30 @@ from bot.web.dashboard.common import (
     field as form_field,
 )
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import outbox
+from scheduler import audience, outbox
 from scheduler.campaigns import button_of
 
 TEXT_MAX = 3500
 LIST_LIMIT = 300  # most recent broadcasts looked at; officers see those in their scope
-PHOTO = re.compile(r"^https?://\S{3,990}$")
 E_TEXT = "Hãy nhập nội dung thông báo."
 E_LONG = f"Nội dung quá dài (tối đa {TEXT_MAX} ký tự)."
-E_PHOTO = "Đường link ảnh phải bắt đầu bằng https:// và không có dấu cách."
+E_PHOTO = "Đường link ảnh phải bắt đầu bằng https:// và không có dấu cách, dấu nháy hay dấu < >."
+_NOT_IN_URL = frozenset('"\'<>\\`{}|^')
+
+
+def photo_ok(url: str) -> bool:
+    """An https link to an image with a real host: no quotes, brackets, spaces or control characters."""
+    if len(url) > 1000 or any(c in _NOT_IN_URL or c.isspace() or ord(c) < 32 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a malformed port raises
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
 E_BUTTON = "Nút bấm không hợp lệ."
 E_GROUPS = "Hãy chọn ít nhất một nhóm nhận tin."
-E_NOBODY = "Các nhóm đã chọn chưa có ai nhận tin. Chưa gửi gì cả."
+E_NOBODY = audience.NOBODY
 
 
 def button_options(catalog: Any) -> list[tuple[str, str]]:
@@ -72,7 +85,7 @@ class Draft:
             d.errors.append(E_TEXT)
         elif len(d.text) > TEXT_MAX:
             d.errors.append(E_LONG)
-        if d.photo and not PHOTO.match(d.photo):
+        if d.photo and not photo_ok(d.photo):
             d.errors.append(E_PHOTO)
         if d.button not in {v for v, _ in button_options(catalog)}:
             d.errors.append(E_BUTTON)
@@ -105,7 +118,7 @@ def routes(services: Services) -> list[Route]:
 
     async def new_page(request: web.Request, dash: Dash) -> web.StreamResponse:
         raw = request.query.get("group", "")
-        return await compose_form(dash, Draft(sel=[int(raw)] if raw.isdigit() and len(raw) < 12 else []))
+        return await compose_form(dash, Draft(sel=[n] if (n := parse_int(raw, lo=1)) is not None else []))
 
     async def create(request: web.Request, dash: Dash) -> web.StreamResponse:
         draft = Draft.parse(await request.post(), services.catalog)

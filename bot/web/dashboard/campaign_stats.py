@@ -80,11 +80,13 @@ async def campaign_rows(
         lt, lstatus, lreason = last.get(c.id or 0, (None, None, None))
         d = delivered.get(c.id or 0, Counter())
         out.append({
-            "id": c.id, "name": c.name, "kind": c.kind, "to": _names(c, groups), "schedule": store.describe(c),
+            "id": c.id, "name": c.name, "text": c.text, "kind": c.kind, "to": _names(c, groups),
+            "schedule": store.describe(c),
             "paused": c.paused, "next_fire": store._local(store.upcoming(c, lt, now, settings), settings),
             "last_fire": store._local(lt, settings), "last_status": lstatus, "last_reason": lreason,
             "fires": n, "fires_skipped": skipped_fires, "queued": d["queued"] + d["sending"], "sent": d["sent"],
-            "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "skipped": skipped + skipped_fires,
+            "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],
+            "skipped": skipped + skipped_fires,
         })  # fmt: skip
     return out
 

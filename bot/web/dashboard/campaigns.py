@@ -3,13 +3,13 @@ resume, delete, and the Week plan in one click (scheduler/campaign_store.py does
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.callback import parse_int
 from bot.context import Services
 from bot.db.models import Group
 from bot.db.models_campaigns import Campaign
@@ -43,8 +43,7 @@ KIND_LABELS = {
     "joined": "N ngày sau khi người dùng đăng ký",
     "inactive": "Sau N ngày người dùng không hoạt động",
 }
-E_NUMBER = "“{name}” phải là một số nguyên."
-E_PLAN_EXISTS = "Kế hoạch Tuần lễ {year} cho nhóm này đã có rồi."
+E_NUMBER = "“{name}” phải là một số nguyên từ {lo} đến {hi}."
 
 
 def visible(officer: OfficerInfo, c: Campaign, groups: dict[int, Group]) -> bool:
@@ -54,15 +53,19 @@ def visible(officer: OfficerInfo, c: Campaign, groups: dict[int, Group]) -> bool
     return sel != "all" and bool(sel) and all(i in groups and group_in_scope(officer, groups[i]) for i in sel)
 
 
+BOUNDS = {"year": (2000, 2100), "hour": (0, 23), "minute": (0, 59), "offset_days": (-366, 366)}
+
+
 def _int(form: Form, name: str, default: int, errors: list[str]) -> int:
-    raw = field(form, name, 12)
+    raw = field(form, name, 40)
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError:
-        errors.append(E_NUMBER.format(name=name))
+    lo, hi = BOUNDS.get(name, (-(2**31), 2**31 - 1))
+    value = parse_int(raw, lo=lo, hi=hi)
+    if value is None:
+        errors.append(E_NUMBER.format(name=name, lo=lo, hi=hi))
         return default
+    return value
 
 
 def schedule_fields(form: Form, kind: str, errors: list[str], settings: Any) -> dict[str, Any]:
@@ -125,16 +128,15 @@ def routes(services: Services) -> list[Route]:
             chosen = await targets_allowed(s, dash, sel)
             if chosen is None:
                 return await refuse(s, dash, "dashboard.campaign.add", {"groups": sel})
-            to = "all" if sel == "all" else ",".join(g.name for g in chosen)
             name = values["name"][:160] or values["text"][:40]
             try:
-                c = await store.add_campaign(s, dash.settings, services.now(), name=name, to=to,
+                c = await store.add_campaign(s, dash.settings, services.now(), name=name, to=sel,
                                              text=values["text"], kind=kind, created_by=dash.officer.actor,
                                              **fields)  # fmt: skip
             except store.CampaignError as exc:
                 errors.append(str(exc))
             else:
-                await audit(s, dash, "dashboard.campaign.add", {"campaign_id": c.id, "to": to, "kind": kind})
+                await audit(s, dash, "dashboard.campaign.add", {"campaign_id": c.id, "to": sel, "kind": kind})
         if errors:
             return await form_page(dash, values, errors, 400)
         raise see_other("/dashboard/campaigns")
@@ -154,6 +156,48 @@ def routes(services: Services) -> list[Route]:
             await audit(s, dash, f"dashboard.campaign.{action}", {"campaign_id": c.id})
         raise see_other("/dashboard/campaigns")
 
+    async def editable(s: AsyncSession, request: web.Request, dash: Dash) -> Campaign | web.Response:
+        c = await s.get(Campaign, match_int(request))
+        if c is None:
+            return not_found(dash)
+        if not visible(dash.officer, c, await group_map(s)):
+            return await refuse(s, dash, "dashboard.campaign.edit", {"campaign_id": c.id})
+        return c
+
+    async def edit_form(s: AsyncSession, dash: Dash, c: Campaign, values: dict[str, Any], errors: list[str]
+                        ) -> web.Response:  # fmt: skip
+        return render("campaign_edit.html", dash=dash, active="campaigns", status=400 if errors else 200, c=c,
+                      v=values, errors=errors, schedule=store.describe(c),
+                      to="Tất cả người đăng ký" if c.groups == "all" else await store.group_names(s, c.groups))
+
+    async def edit_page(request: web.Request, dash: Dash) -> web.StreamResponse:
+        async with services.db.session() as s:
+            c = await editable(s, request, dash)
+            if isinstance(c, web.Response):
+                return c
+            values = {"name": c.name, "text": c.text, "hour": c.hour, "minute": c.minute}
+            return await edit_form(s, dash, c, values, [])
+
+    async def edit(request: web.Request, dash: Dash) -> web.StreamResponse:
+        form = await request.post()
+        values: dict[str, Any] = {k: field(form, k) for k in ("name", "text", "hour", "minute")}
+        async with services.db.session() as s:
+            c = await editable(s, request, dash)
+            if isinstance(c, web.Response):
+                return c
+            errors: list[str] = []
+            hour, minute = _int(form, "hour", c.hour, errors), _int(form, "minute", c.minute, errors)
+            if not errors:
+                try:
+                    store.edit_campaign(c, text=values["text"], name=values["name"], hour=hour, minute=minute)
+                except store.CampaignError as exc:
+                    errors.append(str(exc))
+            if errors:
+                return await edit_form(s, dash, c, values, errors)
+            s.add(c)
+            await audit(s, dash, "dashboard.campaign.edit", {"campaign_id": c.id})
+        raise see_other("/dashboard/campaigns")
+
     async def pause(request: web.Request, dash: Dash) -> web.StreamResponse:
         return await change(request, dash, "pause")
 
@@ -165,7 +209,11 @@ def routes(services: Services) -> list[Route]:
 
     async def week_plan(request: web.Request, dash: Dash) -> web.StreamResponse:
         form = await request.post()
-        year = _int(form, "year", coming_year(services), [])
+        errors: list[str] = []
+        year = _int(form, "year", coming_year(services), errors)
+        if errors:
+            return render("message.html", dash=dash, active="campaigns", status=400, title="Chưa tạo được",
+                          message=" ".join(errors), back="/dashboard/campaigns")  # fmt: skip
         target = field(form, "group", 20) or WEEK_GROUP
         async with services.db.session() as s:
             if target == WEEK_GROUP:
@@ -173,30 +221,21 @@ def routes(services: Services) -> list[Route]:
             elif target == "all":
                 group = None
             else:
-                group = await s.get(Group, int(target)) if target.isdigit() else None
+                gid = parse_int(target, lo=1)
+                group = await s.get(Group, gid) if gid is not None else None
                 if group is None:
                     return not_found(dash)
             sel: outbox.GroupSel = "all" if group is None else [group.id or 0]
             if await targets_allowed(s, dash, sel) is None:
                 return await refuse(s, dash, "dashboard.campaign.week_plan", {"group": target, "year": year})
-            to = "all" if group is None else group.name
-            stored = "all" if group is None else json.dumps([group.id])
-            first = f"Tuần lễ {year}: {store.WEEK_PLAN[0][0]}"
-            dup = select(Campaign.id).where(col(Campaign.name) == first, col(Campaign.groups) == stored)
-            if (await s.exec(dup)).first() is not None:
-                errors = [E_PLAN_EXISTS.format(year=year)]
+            try:
+                made = await store.week_plan(s, dash.settings, services.now(), services.catalog.week, year, sel,
+                                             created_by=dash.officer.actor)  # fmt: skip
+            except store.CampaignError as exc:
+                errors.append(str(exc))
             else:
-                errors = []
-                try:
-                    made = await store.week_plan(s, dash.settings, services.now(), services.catalog.week, year, to)
-                except store.CampaignError as exc:
-                    errors.append(str(exc))
-                else:
-                    for c in made:
-                        c.created_by = dash.officer.actor
-                        s.add(c)
-                    await audit(s, dash, "dashboard.campaign.week_plan", {"year": year, "to": to,
-                                                                          "campaigns": [c.id for c in made]})
+                await audit(s, dash, "dashboard.campaign.week_plan", {"year": year, "to": sel,
+                                                                      "campaigns": [c.id for c in made]})
         if errors:
             return render("message.html", dash=dash, active="campaigns", status=400, title="Chưa tạo được",
                           message=" ".join(errors), back="/dashboard/campaigns")  # fmt: skip
@@ -207,6 +246,8 @@ def routes(services: Services) -> list[Route]:
         ("GET", "/dashboard/campaigns/new", new_page),
         ("POST", "/dashboard/campaigns/new", create),
         ("POST", "/dashboard/campaigns/week-plan", week_plan),
+        ("GET", "/dashboard/campaigns/{id}/edit", edit_page),
+        ("POST", "/dashboard/campaigns/{id}/edit", edit),
         ("POST", "/dashboard/campaigns/{id}/pause", pause),
         ("POST", "/dashboard/campaigns/{id}/resume", resume),
         ("POST", "/dashboard/campaigns/{id}/delete", delete),

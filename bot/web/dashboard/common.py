@@ -10,6 +10,7 @@ from multidict import MultiDictProxy
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.callback import parse_int
 from bot.db import repo
 from bot.db.models import Group
 from bot.officers import group_in_scope, groups_in_scope
@@ -22,16 +23,21 @@ Form = MultiDictProxy[Any]
 
 
 def match_int(request: web.Request, name: str = "id") -> int:
-    """A numeric path part; anything else is a 404 (never a 500)."""
-    raw = request.match_info.get(name, "")
-    if not raw.isdigit() or len(raw) > 12:
+    """A numeric path part; anything else (or a number no row can have) is a 404, never a 500."""
+    value = parse_int(request.match_info.get(name, ""), lo=1)
+    if value is None:
         raise web.HTTPNotFound()
-    return int(raw)
+    return value
 
 
 def query_int(request: web.Request, name: str, default: int = 1, lo: int = 1, hi: int = 1_000_000) -> int:
-    raw = request.query.get(name, "")
-    return max(lo, min(hi, int(raw))) if raw.isdigit() and len(raw) < 9 else default
+    value = parse_int(request.query.get(name, ""))
+    return default if value is None else max(lo, min(hi, value))
+
+
+def form_id(form: Form, name: str) -> int | None:
+    """A row id from a form field; None when it is not one."""
+    return parse_int(form.get(name, ""), lo=1)
 
 
 def field(form: Form, name: str, limit: int = 4000) -> str:
@@ -44,7 +50,7 @@ def chosen_groups(form: Form) -> outbox.GroupSel:
     values = [v for v in form.getall("group", []) if isinstance(v, str)]
     if "all" in values:
         return "all"
-    return sorted({int(v) for v in values if v.isdigit() and len(v) < 12})
+    return sorted({n for v in values if (n := parse_int(v, lo=1)) is not None})
 
 
 async def scoped_groups(s: AsyncSession, dash: Dash) -> list[Group]:

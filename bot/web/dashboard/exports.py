@@ -18,11 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.engine import Database
 from bot.db.models import User
 from bot.db.models_officers import Delivery
+from scheduler import reasons
 
-STATE_LABELS = {
-    "queued": "Đang chờ", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi",
-    "blocked": "Đã chặn bot", "unreachable": "Không liên lạc được", "skipped": "Bỏ qua",
-}  # fmt: skip
+STATE_LABELS = reasons.STATE_LABELS
 HEADER = ["Mã người nhận", "Tên", "Kênh", "Trạng thái", "Số lần thử", "Lý do lỗi", "Gửi lúc"]
 WIDTHS = [14, 28, 12, 20, 11, 40, 20]
 CHUNK = 5000  # rows per keyset page of a streamed CSV
@@ -61,7 +59,7 @@ def _row(r: Sequence[Any], tz: Any) -> list[Any]:
     # isoformat, not strftime: ten times faster on a 100,000-row report
     when = sent_at.astimezone(tz).replace(tzinfo=None).isoformat(" ", "seconds") if isinstance(
         sent_at, dt.datetime) else ""
-    return [uid, name or "", channel, STATE_LABELS.get(st, st), attempts, err or "", when]
+    return [uid, name or "", channel, STATE_LABELS.get(st, st), attempts, reasons.label(st, err), when]
 
 
 async def row_pages(db: Database, broadcast_id: int, tz: Any, size: int = CHUNK) -> AsyncIterator[list[list[Any]]]:
@@ -88,6 +86,20 @@ async def row_pages(db: Database, broadcast_id: int, tz: Any, size: int = CHUNK)
             return
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: Any) -> str:
+    """Every exported cell (CSV and XLSX) is text; one that a spreadsheet would run as a formula (=, +, -, @,
+    tab, CR first, e.g. a display name “=HYPERLINK(…)”) gets a leading ' so it stays text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def text_rows(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
+    return [[cell_text(v) for v in row] for row in rows]
+
+
 def csv_chunk(rows: Sequence[Sequence[Any]], *, header: bool = False) -> bytes:
     """Rows as CSV bytes; the first chunk (header=True) starts with the UTF-8 BOM and the header row."""
     buf = io.StringIO()
@@ -95,7 +107,7 @@ def csv_chunk(rows: Sequence[Sequence[Any]], *, header: bool = False) -> bytes:
     if header:
         buf.write("\ufeff")
         writer.writerow(HEADER)
-    writer.writerows(rows)
+    writer.writerows(text_rows(rows))
     return buf.getvalue().encode("utf-8")
 
 
@@ -109,13 +121,16 @@ _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 def to_xlsx(rows: Sequence[Sequence[Any]], title: str) -> bytes:
     """One sheet: a bold, frozen header row, then the rows; sized columns."""
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(buf, {
+        "in_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False,
+    })  # fmt: skip
     sheet = book.add_worksheet(_SHEET_NAME.sub(" ", title)[:31] or "Bao cao")
     sheet.write_row(0, 0, HEADER, book.add_format({"bold": True}))
     sheet.freeze_panes(1, 0)
     for i, width in enumerate(WIDTHS):
         sheet.set_column(i, i, width)
-    for r, row in enumerate(rows, start=1):
-        sheet.write_row(r, 0, row)
+    for r, row in enumerate(text_rows(rows), start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
     book.close()
     return buf.getvalue()

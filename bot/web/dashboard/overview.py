@@ -17,7 +17,7 @@ from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, match_int
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import outbox
+from scheduler import audience
 
 
 def cards(n: Counter[str]) -> list[dict[str, Any]]:
@@ -25,15 +25,17 @@ def cards(n: Counter[str]) -> list[dict[str, Any]]:
     rate = f"{round(100 * n['passed'] / n['quizzes'])}%" if n["quizzes"] else "—"
     asked = n["answered"] + n["unanswered"]
     return [
-        {"id": "stat-subscribers", "label": "Người đăng ký", "value": n["subscribers"], "hint": "đang nhận tin"},
+        {"id": "stat-subscribers", "label": "Người nhận tin", "value": n["subscribers"],
+         "hint": "đang nhận tin, mỗi người tính một lần"},
         {"id": "stat-active", "label": "Học trong tuần", "value": n["active"], "hint": "từ thứ Hai"},
-        {"id": "stat-completed", "label": "Học xong chủ đề", "value": n["completed"], "hint": "lượt hoàn thành"},
+        {"id": "stat-completed", "label": "Học xong mô-đun", "value": n["completed"],
+         "hint": "đọc hết bài và đạt bài kiểm tra, như /tiendo"},
         {"id": "stat-pass-rate", "label": "Tỉ lệ đạt bài kiểm tra", "value": rate,
          "hint": f"{n['passed']}/{n['quizzes']} lượt"},
         {"id": "stat-answered", "label": "Câu hỏi đã trả lời", "value": n["answered"],
-         "hint": f"{stats.share(n['answered'], asked)}% số câu hỏi"},
+         "hint": f"{stats.share(n['answered'], asked)}% số câu hỏi (không tính câu bị 👎)"},
         {"id": "stat-unanswered", "label": "Câu hỏi chưa trả lời được", "value": n["unanswered"],
-         "hint": "chờ cán bộ bổ sung"},
+         "hint": "kể cả câu trả lời bị 👎; chờ cán bộ bổ sung"},
     ]  # fmt: skip
 
 
@@ -42,12 +44,12 @@ async def chart_pair(s: AsyncSession, services: Services, cond: Any, now: dt.dat
     weeks = await stats.subscribers_per_week(s, cond, now, services.settings.tz)
     done = await stats.completions_per_module(s, cond)
     modules = list(getattr(services.catalog, "modules", []))
-    bars = [(f"{m.id}. {m.title}", done.get(m.id, 0)) for m in modules]
+    bars = [(f"{m.order}. {m.title}", done.get(m.id, 0)) for m in modules]
     return {
         "chart_subscribers": charts.line_chart(
             [(d.strftime("%d/%m"), v) for d, v in weeks], "Người đăng ký theo tuần (tích lũy, tuần bắt đầu thứ Hai)"
         ),
-        "chart_completions": charts.bar_chart(bars, "Lượt học xong theo chủ đề"),
+        "chart_completions": charts.bar_chart(bars, "Lượt học xong theo mô-đun (đọc hết bài và đạt bài kiểm tra)"),
     }
 
 
@@ -75,9 +77,9 @@ async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str
 async def group_numbers(services: Services, gid: int) -> dict[str, Any]:
     now = services.now()
     async with services.db.read_session() as s:
-        cond = await outbox.groups_condition(s, [gid])
+        cond = await audience.groups_condition(s, [gid])
         n = await stats.totals(s, cond, stats.monday_of(services.settings, now))
-        recipients = await stats.count_recipients(s, [gid])
+        recipients = await audience.count_people(s, [gid])
         pair = await chart_pair(s, services, cond, now)
     return {"n": n, "recipients": recipients, **pair}
 

@@ -12,9 +12,13 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.callback import parse_int
+from bot.db.models import Group
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
-from bot.faq_store import entry_of, publish
+from bot.faq_store import default_scope, entry_of, publish
+from bot.officers import OfficerInfo, group_in_scope
+from bot.redact import mask_pii
 from content.schema import FAQ_ANSWER_MAX, QUESTION_MAX, FaqEntry
 from content.textnorm import content_syllables, syllables
 
@@ -70,15 +74,26 @@ def cluster(rows: list[UnansweredQuestion]) -> list[Cluster]:
     return sorted(groups, key=lambda g: (-g.count, g.head.id or 0))
 
 
-async def open_clusters(s: AsyncSession) -> tuple[list[Cluster], int]:
-    """Open questions (not those refused as out of scope) grouped; and how many out-of-scope were hidden."""
+def question_in_scope(officer: OfficerInfo, row: UnansweredQuestion) -> bool:
+    """Admins see every question; an officer those asked by people of their own units (a question whose asker
+    gave no place is for admins)."""
+    if officer.is_admin:
+        return True
+    if row.province is None:
+        return False
+    return group_in_scope(officer, Group(name="", province=row.province, commune=row.commune))
+
+
+async def open_clusters(s: AsyncSession, officer: OfficerInfo) -> tuple[list[Cluster], int]:
+    """Open questions of the officer's units (not those refused as out of scope) grouped; and how many
+    out-of-scope were hidden."""
     stmt = (
         select(UnansweredQuestion)
         .where(col(UnansweredQuestion.status) == "open")
         .order_by(col(UnansweredQuestion.count).desc(), col(UnansweredQuestion.last_seen).desc())
         .limit(MAX_OPEN)
     )
-    rows = list((await s.exec(stmt)).all())
+    rows = [r for r in (await s.exec(stmt)).all() if question_in_scope(officer, r)]
     keep = [r for r in rows if r.reason != "out_of_scope"]
     return cluster(keep), len(rows) - len(keep)
 
@@ -93,20 +108,37 @@ def check_texts(question: str, answer: str) -> list[str]:
 
 
 def parse_ids(raw: str) -> list[int]:
-    return sorted({int(p) for p in raw.split(",") if p.strip().isdigit() and len(p.strip()) < 12})[:300]
+    return sorted({n for p in raw.split(",") if (n := parse_int(p, lo=1)) is not None})[:300]
 
 
-async def propose(s: AsyncSession, question: str, answer: str, ids: list[int], actor: str) -> FaqProposal:
-    found = (await s.exec(select(UnansweredQuestion.id).where(col(UnansweredQuestion.id).in_(ids)))).all()
-    p = FaqProposal(question=question, answer=answer, unanswered_ids=json.dumps(sorted(i for i in found if i)),
-                    proposed_by=actor)  # fmt: skip
+async def propose(s: AsyncSession, question: str, answer: str, ids: list[int], officer: OfficerInfo) -> FaqProposal:
+    """A pending answer, scoped to the writer's unit (an admin may widen it when approving)."""
+    rows = (await s.exec(select(UnansweredQuestion).where(col(UnansweredQuestion.id).in_(ids)))).all()
+    found = [r.id for r in rows if r.id and question_in_scope(officer, r)]
+    province, commune = await default_scope(s, officer)
+    p = FaqProposal(question=mask_pii(question), answer=answer, unanswered_ids=json.dumps(sorted(found)),
+                    proposed_by=officer.actor, scope_province=province, scope_commune=commune)  # fmt: skip
     s.add(p)
     await s.flush()
     return p
 
 
-async def approve(s: AsyncSession, services: Any, p: FaqProposal, actor: str, now: dt.datetime) -> FaqEntry:
-    """Turn a pending proposal into a FAQ entry; its questions are marked answered. Raises ValueError."""
+SCOPE_CHOICES = ("unit", "province", "all")  # the approve form's `scope`: as proposed, its province, everyone
+
+
+def widen(p: FaqProposal, choice: str) -> None:
+    """The admin's choice at approval: keep the writer's unit, widen it to its province, or serve everyone."""
+    if choice == "all":
+        p.scope_province, p.scope_commune = None, None
+    elif choice == "province":
+        p.scope_commune = None
+
+
+async def approve(s: AsyncSession, services: Any, p: FaqProposal, actor: str, now: dt.datetime,
+                  scope: str = "unit") -> FaqEntry:  # fmt: skip
+    """Turn a pending proposal into a FAQ entry served within its scope; its questions are marked answered.
+    Raises ValueError."""
+    widen(p, scope)
     try:
         entry = await entry_of(s, p)
     except ValidationError as exc:

@@ -12,17 +12,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, or_, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Group, Membership, User
-from bot.db.models_faq import AnswerLog, UnansweredQuestion
+from bot.db.models_faq import AnswerLog, UnansweredQuestion, disliked
 from bot.db.models_learning import ActivityDay, LessonProgress, QuizAttempt
-from bot.learning import PASS_PERCENT, week_start
+from bot.learning import PASS_PERCENT, module_done, week_start
 from bot.officers import OfficerInfo
 from bot.settings import Settings
-from scheduler import outbox
+from scheduler import audience
 
 METRICS = ("subscribers", "active", "completed", "quizzes", "passed", "answered", "unanswered")
 Bucket = tuple[Any, ...]
@@ -46,17 +46,17 @@ Family = tuple[Any, list[tuple[str, Any]], list[Any]]  # (fact table and its use
 def _families(since_day: dt.date) -> list[Family]:
     """The metrics, grouped by the table they count, so each table is read once per grouping."""
     passed = case((col(QuizAttempt.score) >= PASS_PERCENT, 1), else_=0)
-    refused = case((col(AnswerLog.refused).is_(True), 1), else_=0)
+    # not answered: refused, or the citizen pressed 👎 under the answer (models_faq.disliked)
+    missed = case((or_(col(AnswerLog.refused).is_(True), disliked()), 1), else_=0)
     return [
-        (None, [("subscribers", func.count())], [outbox.audience_filter()]),
+        (None, [("subscribers", func.count())], [audience.recipient_filter()]),
         ((ActivityDay, col(ActivityDay.user_id)), [("active", func.count(func.distinct(col(ActivityDay.user_id))))],
          [col(ActivityDay.day) >= since_day]),
-        ((LessonProgress, col(LessonProgress.user_id)), [("completed", func.count())],
-         [col(LessonProgress.completed_at).is_not(None)]),
+        ((LessonProgress, col(LessonProgress.user_id)), [("completed", func.count())], [module_done()]),
         ((QuizAttempt, col(QuizAttempt.user_id)), [("quizzes", func.count()), ("passed", func.sum(passed))],
          [col(QuizAttempt.finished_at).is_not(None), col(QuizAttempt.kind) == "module"]),
-        ((AnswerLog, col(AnswerLog.user_id)), [("answered", func.count() - func.sum(refused)),
-                                               ("unanswered", func.sum(refused))], []),
+        ((AnswerLog, col(AnswerLog.user_id)), [("answered", func.count() - func.sum(missed)),
+                                               ("unanswered", func.sum(missed))], []),
     ]  # fmt: skip
 
 
@@ -130,7 +130,7 @@ async def overview(
     # lower() leaves "Đ" alone)
     place_where: list[Any] = []
     if not officer.is_admin:  # exactly the places in scope (a commune officer reads one commune's rows)
-        place_where.append(await outbox.groups_condition(s, [g.id for g in places if g.id is not None]))
+        place_where.append(await audience.groups_condition(s, [g.id for g in places if g.id is not None]))
     by_place = await _grouped(s, monday, place_keys, place_where, []) if places or officer.is_admin else {}
     by_member = await _grouped(s, monday, [col(Membership.group_id)], [], members) if members else {}
     total = UnitRow(None, "Tổng" if officer.is_admin else "Tổng trong phạm vi", -1)
@@ -149,7 +149,7 @@ async def overview(
             if officer.is_admin or any(_place_match(g, bucket) for g in places):
                 total.n.update(c)
     else:  # named groups overlap places and each other: count people once with one WHERE
-        cond = await outbox.groups_condition(s, [g.id for g in units if g.id is not None])
+        cond = await audience.groups_condition(s, [g.id for g in units if g.id is not None])
         total.n.update(await totals(s, cond, monday))
     if officer.is_admin:
         total.n["open_questions"] = await open_questions(s)
@@ -174,7 +174,7 @@ async def scope_condition(s: AsyncSession, officer: OfficerInfo, group_ids: list
     """A WHERE clause on User: the chosen units, or everything the officer may see (None: no condition)."""
     if group_ids is None and officer.is_admin:
         return None
-    return await outbox.groups_condition(s, group_ids or [])
+    return await audience.groups_condition(s, group_ids or [])
 
 
 def _week_index(dialect: str, column: Any, start: dt.datetime) -> Any:
@@ -190,7 +190,7 @@ async def subscribers_per_week(
     (its Monday, the count at its end, or now for this week). One COUNT and one GROUP BY."""
     start = week_start(now, tz) - dt.timedelta(weeks=weeks - 1)
     dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
-    base = [outbox.audience_filter()] + ([] if cond is None else [cond])
+    base = [audience.recipient_filter()] + ([] if cond is None else [cond])
     before_stmt = select(func.count()).select_from(User).where(*base, col(User.created_at) < start)
     before = int((await s.execute(before_stmt)).scalar_one())
     idx = _week_index(dialect, col(User.created_at), start).label("w")
@@ -205,26 +205,11 @@ async def subscribers_per_week(
 
 async def completions_per_module(s: AsyncSession, cond: Any) -> dict[str, int]:
     """Completed modules by module id, for the users matching `cond` (None: everyone, no join needed)."""
-    stmt: Any = select(col(LessonProgress.module_id), func.count()).where(col(LessonProgress.completed_at).is_not(None))
+    stmt: Any = select(col(LessonProgress.module_id), func.count()).where(module_done())
     if cond is not None:
         stmt = stmt.join(User, col(User.id) == col(LessonProgress.user_id)).where(cond)
     stmt = stmt.group_by(col(LessonProgress.module_id))
     return {str(m): int(n) for m, n in (await s.execute(stmt)).all()}
-
-
-async def count_recipients(s: AsyncSession, group_ids: outbox.GroupSel) -> int:
-    """How many people (not identities) a broadcast to these groups reaches — a COUNT, not a list."""
-    from bot.db.models import Identity
-
-    cond = await outbox.groups_condition(s, group_ids)
-    stmt = (
-        select(func.count(func.distinct(col(Identity.user_id))))
-        .select_from(Identity)
-        .join(User, col(User.id) == col(Identity.user_id))
-        .where(col(Identity.active).is_(True), outbox.audience_filter(), cond,
-               col(Identity.channel).not_in(list(outbox.NO_PUSH_CHANNELS)))
-    )  # fmt: skip
-    return int((await s.execute(stmt)).scalar_one())
 
 
 def share(part: int, whole: int) -> int:

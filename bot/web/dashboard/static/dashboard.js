@@ -14,7 +14,7 @@
     bar.setAttribute("data-percent", String(p.percent));
     bar.textContent = p.percent + "%";
     setText("progress-text", p.percent + "% · " + fmt(p.done) + "/" + fmt(p.total));
-    ["sent", "failed", "blocked", "unreachable", "queued"].forEach(function (k) { setText("count-" + k, p[k]); });
+    ["sent", "failed", "blocked", "gone", "unreachable", "queued"].forEach(function (k) { setText("count-" + k, p[k]); });
     var status = document.getElementById("broadcast-status");
     if (status && p.status_label) {
       status.textContent = p.status_label;

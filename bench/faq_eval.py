@@ -1,0 +1,190 @@
+"""Scoring of whole answers (not search ranks) on the FAQ evaluation sets.
+
+The TEST part (tests/data/faq_testset.yaml) is never tuned on; the tuning part is tests/data/faq_devset.yaml.
+An answer is right when it contains every key fact of the question (each a phrase or a list of alternative
+phrases, compared folded and word by word), so a rewording of the content keeps it right and an answer
+about another topic does not pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from content.textnorm import syllables
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTSET = ROOT / "tests" / "data" / "faq_testset.yaml"
+DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"
+
+ANSWERABLE = ("answer", "help", "smalltalk")
+Outcome = str  # "answer" | "suggest" | "refuse" | "smalltalk"
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(yaml.safe_load(fh))
+
+
+def _folded(text: str) -> str:
+    return " " + " ".join(syllables(text)) + " "
+
+
+def has_key(text: str, key: str | Sequence[str]) -> bool:
+    """One key fact (or any of its alternatives) is in the text; "/lệnh" keys must appear as typed."""
+    options = [key] if isinstance(key, str) else list(key)
+    folded = _folded(text)
+    for option in options:
+        option = str(option)
+        if option.startswith("/"):
+            if re.search(re.escape(option) + r"(?![\w])", text, re.IGNORECASE):
+                return True
+        elif _folded(option) in folded:
+            return True
+    return False
+
+
+def has_keys(text: str, keys: Sequence[Any]) -> bool:
+    return all(has_key(text, k) for k in keys)
+
+
+@dataclass
+class Scored:
+    item: dict[str, Any]
+    outcome: Outcome
+    text: str
+    verdict: str  # right | wrong | missed | offered
+
+
+def judge(item: dict[str, Any], outcome: Outcome, text: str, offered_texts: Sequence[str] = ()) -> str:
+    """right / wrong (a confident answer that is not right) / missed (refused or asked although answerable)
+    / offered (asked "Có phải bạn muốn hỏi…" and the right answer is among the choices)."""
+    expect = item["expect"]
+    keys = item.get("keys") or []
+    if expect == "refuse":
+        if outcome == "refuse":
+            return "right" if has_keys(text, keys) else "missed"
+        return "wrong"
+    if expect == "smalltalk":
+        if outcome == "smalltalk":
+            return "right"
+        return "wrong" if outcome == "answer" else "missed"
+    if expect == "unsure":
+        if outcome in ("refuse", "suggest"):
+            return "right"
+        return "right" if outcome == "answer" and has_keys(text, keys) else "wrong"
+    # answer / help
+    if outcome == "answer":
+        return "right" if has_keys(text, keys) else "wrong"
+    if outcome == "suggest" and any(has_keys(t, keys) for t in offered_texts):
+        return "offered"
+    return "missed"
+
+
+def summary(scored: Sequence[Scored]) -> dict[str, Any]:
+    """The figures the issue asks for, on whatever list is given (the bench gives the test part)."""
+    n = len(scored)
+    answerable = [s for s in scored if s.item["expect"] in ANSWERABLE]
+    oos = [s for s in scored if s.item["expect"] == "refuse"]
+    wrong = [s for s in scored if s.verdict == "wrong"]
+    out: dict[str, Any] = {
+        "questions": n,
+        "answerable": len(answerable),
+        "answered with key facts": _share(sum(s.verdict == "right" for s in answerable), len(answerable)),
+        "wrong answers given": len(wrong),
+        "wrong answers share": _share(len(wrong), n),
+        "refused although answerable": _share(
+            sum(s.verdict == "missed" and s.outcome == "refuse" for s in answerable), len(answerable)),
+        "asked which one (suggest)": _share(sum(s.outcome == "suggest" for s in answerable), len(answerable)),
+        "right one offered when asking": sum(s.verdict == "offered" for s in answerable),
+        "out_of_scope answered": _share(sum(s.outcome != "refuse" for s in oos), len(oos)),
+        "out_of_scope refusals with the right text": _share(sum(s.verdict == "right" for s in oos), len(oos)),
+        "unsure handled (refused/asked or right)": _share(
+            sum(s.verdict == "right" for s in scored if s.item["expect"] == "unsure"),
+            sum(s.item["expect"] == "unsure" for s in scored)),
+        "right overall": _share(sum(s.verdict == "right" for s in scored), n),
+    }
+    per_cat: dict[str, Counter[str]] = defaultdict(Counter)
+    for s in scored:
+        per_cat[s.item["cat"]][s.verdict] += 1
+    for cat, counts in sorted(per_cat.items()):
+        total = sum(counts.values())
+        out[f"right {cat}"] = f"{counts['right']}/{total}" + (f" (wrong {counts['wrong']})" if counts["wrong"] else "")
+    return out
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def score_plan(svc: Any, item: dict[str, Any]) -> Scored:
+    """Retrieval-only: what the chat would show (AnswerService.plan, no LLM)."""
+    result = svc.plan(item["q"]).fallback
+    return _scored(svc, item, result)
+
+
+def _scored(svc: Any, item: dict[str, Any], result: Any) -> Scored:
+    outcome = "refuse" if result.refused else str(result.decision)
+    offered = []
+    if outcome == "suggest":
+        for doc_id, _title in result.suggestions:
+            picked = svc.curated(doc_id)
+            if picked is not None:
+                offered.append(picked.text)
+    return Scored(item, outcome, result.text, judge(item, outcome, result.text, offered))
+
+
+async def score_answer(svc: Any, item: dict[str, Any]) -> Scored:
+    """With the LLM (or without): what `hocbot ask` prints."""
+    return _scored(svc, item, await svc.answer(item["q"]))
+
+
+def failures(scored: Sequence[Scored], limit: int = 200) -> list[str]:
+    lines = []
+    for s in scored:
+        if s.verdict in ("wrong", "missed"):
+            lines.append(f"[{s.verdict}] {s.item['cat']}: {s.item['q']!r} → {s.outcome}: {s.text[:90]!r}")
+    return lines[:limit]
+
+
+def judge_tuning(svc: Any, item: dict[str, Any]) -> Scored:
+    """The tuning part names the expected entry (or null = refuse, smalltalk, unsure) instead of key facts."""
+    result = svc.plan(item["q"]).fallback
+    outcome = "refuse" if result.refused else str(result.decision)
+    expect = item["expect"]
+    if expect is None:
+        verdict = "right" if outcome == "refuse" else "wrong"
+    elif expect == "smalltalk":
+        verdict = "right" if outcome == "smalltalk" else "wrong" if outcome == "answer" else "missed"
+    elif expect == "unsure":
+        verdict = "right" if outcome in ("refuse", "suggest") else "wrong"
+    elif outcome == "answer":
+        verdict = "right" if result.faq_id == expect else "wrong"
+    elif outcome == "suggest" and expect in [d for d, _ in result.suggestions]:
+        verdict = "offered"
+    else:
+        verdict = "missed"
+    return Scored({**item, "cat": item.get("style", "?")}, outcome, result.text, verdict)
+
+
+def tuning_summary(scored: Sequence[Scored]) -> dict[str, Any]:
+    n = len(scored)
+    per: dict[str, Counter[str]] = defaultdict(Counter)
+    for s in scored:
+        per[s.item["cat"]][s.verdict] += 1
+    out: dict[str, Any] = {
+        "questions": n,
+        "right": _share(sum(s.verdict == "right" for s in scored), n),
+        "wrong": sum(s.verdict == "wrong" for s in scored),
+        "offered": sum(s.verdict == "offered" for s in scored),
+        "missed": sum(s.verdict == "missed" for s in scored),
+    }
+    for cat, c in sorted(per.items()):
+        out[f"right {cat}"] = f"{c['right']}/{sum(c.values())} (wrong {c['wrong']}, offered {c['offered']})"
+    return out

@@ -1,0 +1,68 @@
+"""In-memory token buckets against guessing and flooding (login links, link codes, new web chat sessions).
+
+Per process: with several workers an attacker gets a few times the budget, still far below guessing speed.
+Each throttle keeps at most `max_keys` buckets (the least recently used are forgotten), so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.settings import Settings
+
+TOO_MANY = "Bạn thử quá nhiều lần trong thời gian ngắn. Vui lòng đợi vài phút rồi thử lại."
+
+
+class Throttle:
+    """`allow(key)` spends one token of `key`'s bucket: `burst` at once, then one every `per` seconds."""
+
+    def __init__(
+        self, burst: float, per: float, *, max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst, self.per, self.max_keys, self.clock = burst, per, max_keys, clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key → (tokens, at)
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        tokens, at = self._buckets.pop(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) / self.per)
+        ok = tokens >= 1
+        self._buckets[key] = (tokens - 1 if ok else tokens, now)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return ok
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+@dataclass
+class Throttles:
+    """The process's throttles, one per thing that can be guessed or flooded."""
+
+    login_ip: Throttle = field(default_factory=lambda: Throttle(10, 30))  # dashboard login links
+    link_user: Throttle = field(default_factory=lambda: Throttle(5, 60))  # /lienket CODE per account
+    link_ip: Throttle = field(default_factory=lambda: Throttle(20, 30))  # /lienket CODE per web client
+    web_session_ip: Throttle = field(default_factory=lambda: Throttle(30, 10))  # new web chat sessions
+
+
+def client_ip(request: web.Request, settings: Settings) -> str:
+    """The client's address; behind a trusted reverse proxy, the one it appended to X-Forwarded-For."""
+    remote = request.remote or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and remote in settings.trusted_proxy_set:
+        return forwarded.rsplit(",", 1)[-1].strip()[:64] or remote
+    return remote
+
+
+def too_many(*, json: bool = True) -> web.Response:
+    """HTTP 429 with the Vietnamese explanation (JSON for the web chat, plain text for pages)."""
+    headers = {"Retry-After": "60"}
+    if json:
+        return web.json_response({"error": TOO_MANY}, status=429, headers=headers)
+    return web.Response(text=TOO_MANY, status=429, headers=headers, content_type="text/plain", charset="utf-8")

