@@ -38,10 +38,22 @@ async def check_database(db: Database) -> None:
         async with db.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
+    folder = sqlite_folder(db.url)
+    if folder is not None and not folder.is_dir():  # said before SQLite's "unable to open database file"
+        raise StartupError(database_error(db.url, FileNotFoundError(str(folder))))
     try:
         await asyncio.wait_for(probe(), DB_CONNECT_TIMEOUT)
     except Exception as exc:
+        await db.dispose()
         raise StartupError(database_error(db.url, exc)) from None
+
+
+def sqlite_folder(url: str) -> Path | None:
+    """The folder a SQLite DATABASE_URL's file lives in (None for PostgreSQL or an in-memory database)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = make_url(url).database or ""
+    return Path(path).expanduser().resolve().parent if path and path != ":memory:" else None
 
 
 def database_error(url: str, exc: BaseException) -> str:
@@ -52,7 +64,7 @@ def database_error(url: str, exc: BaseException) -> str:
     said = " ".join(str(e) for e in chain).lower()
     if url.startswith("sqlite"):
         path = make_url(url).database or ""
-        folder = Path(path).expanduser().resolve().parent if path and path != ":memory:" else None
+        folder = sqlite_folder(url)
         if folder is not None and not folder.is_dir():
             return (f"Không mở được cơ sở dữ liệu SQLite: thư mục {folder} không tồn tại (DATABASE_URL={where}); "
                     "tạo thư mục đó hoặc sửa DATABASE_URL.")  # fmt: skip
