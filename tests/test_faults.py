@@ -221,3 +221,41 @@ async def test_database_outage_users_are_told_busy_logs_stay_short_and_the_bot_r
         assert texts.HELP.splitlines()[0] in (lan.last_text() or "")
         async with http.post(f"{bot.url}/api/chat", json={"session": "outage-web-1", "text": "/menu"}) as resp:
             assert resp.status == 200
+
+
+async def test_a_backlog_is_fetched_only_as_fast_as_it_is_handled(db_url: str, tg: FakeTelegram) -> None:
+    """1,500 messages from 300 users wait at Telegram when the bot starts: it fetches more only as it catches
+    up (a few hundred updates in memory at most, not one task per waiting update), and answers every one."""
+    users = [tg.user(5565000 + i, first_name=f"U{i}") for i in range(300)]
+    for k in range(5):
+        for u in users:
+            await u.send("/trogiup" if k % 2 else "/menu")
+    total = len(users) * 5
+    async with running_bot(tg_settings(db_url, tg)):
+        most_tasks = most_taken = 0
+        while (answered := sum(tg.sent_to(u.id) for u in users)) < total:
+            most_tasks = max(most_tasks, len(asyncio.all_tasks()))
+            most_taken = max(most_taken, total - len(tg.pending_updates()) - answered)
+            await asyncio.sleep(0.02)
+    print(f"backlog of {total}: at most {most_tasks} tasks, {most_taken} updates fetched but not yet answered")
+    assert most_taken <= 300 and most_tasks <= 300
+
+
+async def test_zalo_events_wait_for_room_instead_of_piling_up() -> None:
+    """The Zalo adapters hold at most `limit` events: the poller (or webhook) waits for room, order per user kept."""
+    from bot.channels.zalo_bot import OrderedTasks
+
+    work = OrderedTasks(limit=3)
+    done: list[tuple[str, int]] = []
+    most = 0
+
+    async def job(user: str, n: int) -> None:
+        await asyncio.sleep(0.01)
+        done.append((user, n))
+
+    for n in range(12):
+        await work.spawn(f"u{n % 2}", lambda n=n: job(f"u{n % 2}", n))  # type: ignore[misc]
+        most = max(most, len(work.tasks))
+    await work.drain()
+    assert most <= 3 and len(done) == 12
+    assert [n for u, n in done if u == "u0"] == sorted(n for u, n in done if u == "u0")
