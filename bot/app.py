@@ -32,6 +32,7 @@ FEATURES: list[str] = [
     "bot.answers",
     "bot.web.dashboard",
     "bot.web.health",
+    "bot.startup",
 ]
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]

@@ -23,9 +23,14 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot import startup
+from bot.channels import telegram as telegram_channel
+from bot.channels import zalo_bot as zalo_channel
 from bot.settings import Settings, SettingsError, links_warning, load_settings
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
+from tests.fakes.zalo_bot_server import FakeZaloBot
+from tests.harness import RunningBot, WebUser, running_bot
 
 HOCBOT = str(Path(sys.executable).with_name("hocbot"))
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -314,3 +319,75 @@ def test_links_to_this_machine_are_warned_about_when_people_use_telegram_or_zalo
     assert warn(zalo_bot_token="z", hocbot_public_url="http://localhost:8080") is not None
     assert warn(telegram_bot_token="1:x", hocbot_web_host="0.0.0.0") is not None
     assert warn(telegram_bot_token="1:x", hocbot_public_url="https://hocbot.khuyenhoc.vn") is None
+
+
+# -- a platform that comes up after hocbot ------------------------------------------------------------------
+async def wait_for_state(bot: RunningBot, channel: str, state: str, seconds: float = 15) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if bot.runtime.channel_state(channel) == state:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{channel} stayed {bot.runtime.channel_state(channel)}, never {state}")
+
+
+async def test_telegram_down_at_start_is_retried_and_then_answers(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(telegram_channel, "RETRY_FIRST", 0.2)
+    port = free_port()
+    settings = make_settings(
+        db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=f"http://127.0.0.1:{port}/bot"
+    )
+    async with running_bot(settings) as bot:  # starts although nothing answers on that port
+        assert bot.runtime.channel_state("telegram") == "retrying"
+        async with aiohttp.ClientSession() as http:
+            lan = WebUser(bot.url, http)
+            await lan.says("/start")
+            assert "Hội Khuyến học" in lan.all_text(), "the web chat serves meanwhile"
+        async with FakeTelegram(port=port) as tg:  # the network is back
+            await wait_for_state(bot, "telegram", "ok")
+            minh = tg.user(5550009, first_name="Minh")
+            await minh.send("/start")
+            assert "Hội Khuyến học" in (await minh.wait_reply(timeout=10))["text"]
+    retries = [r.getMessage() for r in caplog.records if "Chưa kết nối được Telegram" in r.getMessage()]
+    assert retries and all(r.exc_info is None for r in caplog.records if r.name.startswith("bot.channels"))
+
+
+async def test_zalo_down_at_start_is_retried_and_then_answers(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(zalo_channel, "RETRY_FIRST", 0.2)
+    port = free_port()
+    token = "1234567890123456789:fake-secret-AbC"
+    settings = make_settings(db_url, zalo_bot_token=token, zalo_api_base_url=f"http://127.0.0.1:{port}")
+    async with running_bot(settings) as bot:
+        assert bot.runtime.channel_state("zalo") == "retrying"
+        async with FakeZaloBot(token, port=port, idle_timeout=0.2) as zbot:
+            await wait_for_state(bot, "zalo", "ok")
+            lan = zbot.user("z-lan", name="Lan")
+            await lan.send("/start")
+            assert "Hội Khuyến học" in await lan.wait_reply(timeout=10)
+    assert any("Chưa kết nối được Zalo" in r.getMessage() for r in caplog.records)
+
+
+def remove_database_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+async def test_deleting_the_sqlite_file_under_a_running_server_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(startup, "DB_FILE_CHECK_SECONDS", 0.05)  # 30 s in `hocbot run`
+    path = tmp_path / "hocbot.db"
+    async with running_bot(make_settings(f"sqlite+aiosqlite:///{path}")):
+        await asyncio.sleep(0.2)
+        assert not [r for r in caplog.records if "đã bị xoá" in r.getMessage()]
+        await asyncio.to_thread(remove_database_files, path)
+        for _ in range(100):
+            if any("đã bị xoá" in r.getMessage() for r in caplog.records):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
+    errors = [r for r in caplog.records if "đã bị xoá" in r.getMessage()]
+    assert len(errors) == 1 and errors[0].levelname == "ERROR" and str(path) in errors[0].getMessage()
