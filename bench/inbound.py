@@ -76,8 +76,9 @@ def _free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: str) -> AsyncIterator[None]:
-    """A bot in its own process (its own core, as in production); ready once it long-polls the fake."""
+async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: str) -> AsyncIterator[int]:
+    """A bot in its own process (its own core, as in production); ready once it long-polls the fake. Gives
+    the process id."""
     polls = len(tg.calls("getUpdates"))
     log_path = Path(cwd) / "stderr.log"
     with log_path.open("wb") as log_file:
@@ -88,7 +89,7 @@ async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: 
         await tg.wait_until(lambda: len(tg.calls("getUpdates")) > polls or proc.returncode is not None, timeout=60)
         if proc.returncode is not None:
             raise RuntimeError(f"{' '.join(args[1:])} exited: {log_path.read_text()[-2000:]}")
-        yield
+        yield proc.pid
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)

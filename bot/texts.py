@@ -104,6 +104,7 @@ NUMBER_NOTHING = "Số này không có trong bảng chọn. Bạn gõ số hoặ
 COMING_SOON = "Phần này sắp có. Cảm ơn bạn đã chờ! 🙏"
 STALE_BUTTON = "Nút này đã cũ. Bạn chọn lại trong bảng bên dưới nhé."
 ERROR = "Xin lỗi, bot đang gặp trục trặc nhỏ. Bạn thử lại sau ít phút nhé. 🙏"
+BUSY = "Hệ thống đang bận, bạn thử lại sau ít phút. 🙏"
 NUMBERED_FOOTER = "Trả lời {nums}."
 NUMBERED_FOOTER_MANY = "Trả lời một số từ 1 đến {n}."
 

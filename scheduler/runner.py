@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Services
 from bot.db import repo
 from bot.db.models_campaigns import CampaignSend, NudgeState
+from bot.faults import log_failure
 from scheduler.campaigns import tick
 from scheduler.leader import Leader
 from scheduler.nudges import run_nudges
@@ -61,8 +62,8 @@ class CampaignScheduler:
                 self._last_prune = now
                 if pruned := await repo.prune_inbound(self.services.db):
                     log.info("forgot %d inbound event ids older than %s", pruned, repo.INBOUND_KEEP)
-        except Exception:
-            log.exception("campaign scheduler step failed; retrying at the next tick")
+        except Exception as exc:
+            log_failure(log, "scheduler", "campaign scheduler step failed; retrying at the next tick", exc)
 
     async def __aenter__(self) -> CampaignScheduler:
         self.scheduler.add_job(

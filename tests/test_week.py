@@ -170,3 +170,39 @@ async def test_officer_campaigns_in_chat_within_scope(services: Services) -> Non
     # a citizen on another account is refused
     await chat2._send(Inbound("web", "u2", text="/chiendich", command="chiendich", raw_id="x1"))
     assert "#2" not in chat2.text()
+
+
+async def test_an_officer_sets_the_coming_week_and_tuanle_shows_it(services: Services) -> None:
+    from bot.db.models import AuditLog
+    from bot.week_year import set_week
+
+    chat = Chat(services, local(2027, 9, 20))
+    assert "Chủ đề năm 2027 sẽ được công bố sau" in await chat.says("/tuanle")
+    async with services.db.session() as s:
+        await set_week(s, "cli", 2027, dt.date(2027, 10, 5), dt.date(2027, 10, 11), "Học để làm chủ công nghệ")
+    text = await chat.says("/tuanle")
+    assert "5/10/2027" in text and "11/10/2027" in text and "Còn 15 ngày nữa" in text
+    assert "Chủ đề năm 2027: “Học để làm chủ công nghệ”" in text
+    chat.now = local(2027, 10, 10)
+    assert "ngày thứ 6" in await chat.says("/tuanle")  # still running on 10/10 that year, not over on 7/10
+    chat.now = local(2025, 9, 28)  # a curated year shows the theme the sources confirm
+    assert "Học để phát triển bản thân, làm chủ tri thức và công nghệ" in await chat.says("/tuanle")
+    async with services.db.session() as s:
+        [log] = (await s.exec(select(AuditLog).where(AuditLog.action == "week.set"))).all()
+    assert log.actor == "cli" and '"theme": "Học để làm chủ công nghệ"' in log.detail
+
+
+def test_week_set_and_show_from_the_command_line(tmp_path: Any, capsys: Any) -> None:
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
+    main = cli(settings)
+    args = ["week", "set", "--year", "2027", "--start", "2027-10-01", "--end", "2027-10-07", "--theme", "Chủ đề 2027"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out) == {"year": 2027, "start": "2027-10-01", "end": "2027-10-07",
+                                                   "theme": "Chủ đề 2027"}  # fmt: skip
+    assert main(["week", "set", "--year", "2027", "--start", "2028-10-01", "--end", "2028-10-07"]) == 2
+    assert "phải thuộc năm 2027" in capsys.readouterr().err
+    assert main(["week", "set", "--year", "2027", "--start", "1/10", "--end", "7/10"]) == 2
+    assert main(["week", "show", "--json"]) == 0
+    shown = {d["year"]: d for d in json.loads(capsys.readouterr().out)}
+    assert shown[2027]["set_by_officer"] and shown[2027]["theme"] == "Chủ đề 2027"
+    assert shown[2023]["start"] == "2023-10-02" and not shown[2023]["set_by_officer"]

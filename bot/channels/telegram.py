@@ -21,7 +21,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelState, SentInfo
-from bot.channels.telegram_io import CHANNEL, SafeBot, guarded, markup, to_inbound
+from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
 from bot.render import split_text
@@ -63,7 +63,8 @@ class TelegramChannel:
             request=HTTPXRequest(connection_pool_size=32, pool_timeout=30.0),
             get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=20.0),
         )
-        builder = Application.builder().bot(bot).concurrent_updates(concurrency)
+        self.intake = BoundedUpdateQueue(waiting=100, in_flight=2 * concurrency)
+        builder = Application.builder().bot(bot).concurrent_updates(concurrency).update_queue(self.intake)
         if self.webhook_url:
             builder = builder.updater(None)
         self.app = builder.build()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,20 +54,28 @@ _KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
 
 
 class OrderedTasks:
-    """Background work per user, run in arrival order; every task is kept so `drain` can await it."""
+    """Background work per user, run in arrival order; every task is kept so `drain` can await it. At most
+    `limit` events are held at once: `spawn` waits for room, so polling stops fetching (and a webhook delivery
+    waits) until hocbot catches up, instead of one task per waiting event piling up in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 256) -> None:
         self.tasks: set[asyncio.Task[None]] = set()
         self._tails: dict[str, asyncio.Task[None]] = {}
+        self.limit = limit
+        self._room = asyncio.Event()
+        self._room.set()
 
-    def spawn(self, key: str, work: Coroutine[Any, Any, object]) -> None:
+    async def spawn(self, key: str, work: Callable[[], Awaitable[object]]) -> None:
+        while len(self.tasks) >= self.limit:
+            self._room.clear()
+            await self._room.wait()
         prev = self._tails.get(key)
 
         async def run() -> None:
             if prev is not None:
                 await asyncio.gather(prev, return_exceptions=True)
             try:
-                await work
+                await work()
             except Exception:
                 log.exception("zalo event for %s failed", key)
 
@@ -78,6 +86,8 @@ class OrderedTasks:
 
     def _done(self, key: str, task: asyncio.Task[None]) -> None:
         self.tasks.discard(task)
+        if len(self.tasks) < self.limit:
+            self._room.set()
         if self._tails.get(key) is task:
             del self._tails[key]
 
@@ -236,7 +246,7 @@ class ZaloBotChannel:
                 backoff = min(backoff * 2, 30.0)
                 continue
             for item in updates:
-                self._accept(item)
+                await self._accept(item)
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Zalo's webhook: check the secret in constant time, queue the event, answer 200 at once."""
@@ -248,10 +258,10 @@ class ZaloBotChannel:
         except ValueError:
             log.error("malformed zalo bot webhook body ignored")
             return web.Response(status=200)
-        self._accept(body)
+        await self._accept(body)
         return web.Response(status=200)
 
-    def _accept(self, update: object) -> None:
+    async def _accept(self, update: object) -> None:
         event = parse_bot_update(update)
         if event is None:
             log.warning("unusable zalo bot update ignored")
@@ -259,7 +269,8 @@ class ZaloBotChannel:
         if event.is_bot:
             return
         inbound = to_inbound(event)
-        self._work.spawn(event.user_id, self.dispatcher.handle(inbound, partial(self._reply, inbound.reply_to)))
+        reply = partial(self._reply, inbound.reply_to)
+        await self._work.spawn(event.user_id, partial(self.dispatcher.handle, inbound, reply))
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message we push (outbox, reports): sent like a reply, its numbered choices remembered first,
