@@ -18,7 +18,7 @@ import numpy as np
 
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
-from content.textnorm import content_syllables, fold, question_core, question_syllables, syllables, tokens
+from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
 
@@ -86,7 +86,7 @@ class _Doc:
 
 def entities(text: str) -> frozenset[str]:
     """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"})."""
-    return frozenset(_ENTITY.findall(question_core(text)))
+    return frozenset(_ENTITY.findall(canon(fold(text))))
 
 
 def numbers(text: str) -> frozenset[str]:

@@ -264,3 +264,10 @@ def test_an_entry_about_one_year_is_not_the_answer_for_another_or_for_none() -> 
     assert index.search("tuần lễ học tập diễn ra ngày nào vậy")[0].doc_id == "when"
     hits = index.search("chủ đề tuần lễ năm 2021 là gì")
     assert hits[0].missing == ("2021",) and decide("chủ đề tuần lễ năm 2021 là gì", hits) != "answer"
+
+
+async def test_ask_json_keeps_its_shape_for_small_talk_and_health(catalog: Any) -> None:
+    svc = AnswerService(catalog)
+    for text in ("xin chào", "tôi bị đau đầu uống thuốc gì", "bác ơi cho cháu hỏi học AI ở đâu ạ"):
+        data = (await svc.answer(text)).to_json()
+        assert set(data) == {"question", "answer", "sources", "refused", "mode"}, data
