@@ -227,6 +227,21 @@ async def test_post_without_csrf_is_refused(db_url: str) -> None:
         assert re.fullmatch(r"/dashboard/broadcasts/\d+", resp.headers["Location"])
 
 
+async def test_a_broadcast_typed_in_the_browser_keeps_plain_line_breaks(db_url: str) -> None:
+    """Browsers send a textarea's line breaks as CR LF; citizens' apps must get plain new lines."""
+    async with running_bot(settings_for(db_url)) as bot, client() as http:
+        db = bot.runtime.services.db
+        nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
+        await seed_subscribers(db, 1, first_chat=811_000)
+        d = await logged_in(bot, http, ADMIN)
+        await d.get("/dashboard/broadcasts/new")
+        form = {"text": "Họp chi hội\r\nTối nay 19 giờ\rNhà văn hoá", "group": str(nb)}
+        await d.post("/dashboard/broadcasts/new", form)
+        async with db.session() as s:
+            [b] = (await s.exec(select(Broadcast))).all()
+        assert b.text == "Họp chi hội\nTối nay 19 giờ\nNhà văn hoá"
+
+
 # ---- scope -------------------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
     when = add.add_mutually_exclusive_group(required=True)
     when.add_argument("--at", help="một lần, giờ địa phương: 2026-09-24T08:00")
     when.add_argument("--cron", help='lặp lại: "phút giờ ngày tháng thứ", ví dụ "0 8 * * 1"')
-    when.add_argument("--week-offset", type=int, help="số ngày so với 1/10 (âm = trước)")
+    when.add_argument("--week-offset", type=int, help="số ngày so với ngày đầu Tuần lễ, thường 1/10 (âm = trước)")
     when.add_argument("--after-join", type=int, help="N ngày sau khi người dùng đăng ký")
     when.add_argument("--after-inactive", type=int, help="N ngày sau lần hoạt động cuối")
     add.add_argument("--hour", type=int, default=8)
