@@ -429,3 +429,28 @@ async def test_existing_answers_get_their_writers_unit_when_migrated(db_url: str
         assert [tuple(r) for r in rows] == [(1, "Ninh Bình", "Gia Viễn"), (2, None, None)]
     finally:
         await db.dispose()
+
+
+async def test_old_week_plan_reminders_get_readable_names(db_url: str) -> None:
+    """m10: reminders a Week plan made before this change are renamed (“Tuần lễ 2027: before_7” → “… — 7 ngày
+    trước”), so no list shows slug names."""
+    from sqlalchemy import text
+
+    from bot.db.migrate import upgrade
+    from scheduler.campaign_store import WEEK_PLAN, plan_label
+
+    db = Database(db_url)
+    try:
+        await upgrade(db, "a7c4e2f81d30")
+        async with db.engine.begin() as conn:
+            for i, (key, _) in enumerate(WEEK_PLAN, 1):
+                await conn.execute(text(
+                    "INSERT INTO campaigns (id, name, groups, text, kind, offset_days, hour, minute, year, paused, "
+                    f"created_by, created_at) VALUES ({i}, 'Tuần lễ 2027: {key}', 'all', 't', 'week', 0, 8, 0, 2027, "
+                    "false, 'cli', '2026-01-01')"))
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            names = (await conn.execute(text("SELECT name FROM campaigns ORDER BY id"))).scalars().all()
+        assert names == [f"Tuần lễ 2027 — {plan_label(offset)}" for _, offset in WEEK_PLAN]
+    finally:
+        await db.dispose()
