@@ -47,7 +47,8 @@ JOINED_GROUP = "Bạn đã tham gia nhóm “{group}”."
 UNKNOWN_CODE = "Mã nhóm “{code}” không đúng hoặc đã hết hạn. Bạn vẫn dùng bot bình thường được."
 READY = "Xong rồi! Chọn một mục trong bảng bên dưới để bắt đầu. Gõ /trogiup để xem hướng dẫn."
 MAIN_MENU = "Bạn muốn làm gì? Chọn một mục bên dưới."
-GROUP_GO_PRIVATE = "🔒 Lệnh này chỉ dùng khi nhắn riêng với bot:{link}"
+GROUP_GO_PRIVATE = "🔒 Lệnh này chỉ dùng khi nhắn riêng với bot."
+GROUP_GO_PRIVATE_LINK = "🔒 Lệnh này chỉ dùng khi nhắn riêng với bot: {url}"
 GROUP_START = "tu_nhom"  # deep-link payload of that pointer (not a group join code)
 
 HELP = (

@@ -26,8 +26,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 class Chat:
     """A citizen talking to the real dispatcher (web chat channel), with a movable clock."""
 
-    def __init__(self, services: Services, now: dt.datetime) -> None:
+    def __init__(self, services: Services, now: dt.datetime, channel: str = "web") -> None:
         self.now = now
+        self.channel = channel
         services.clock = lambda: self.now
         self.rt = build_runtime(services, with_platforms=False)
         self.replies: list[Reply] = []
@@ -45,11 +46,11 @@ class Chat:
         command, args = None, ""
         if text.startswith("/"):
             command, _, args = text[1:].partition(" ")
-        await self._send(Inbound("web", "u1", text=text, command=command, args=args, raw_id=f"e{self.n}"))
+        await self._send(Inbound(self.channel, "u1", text=text, command=command, args=args, raw_id=f"e{self.n}"))
         return self.text()
 
     async def press(self, data: str) -> str:
-        await self._send(Inbound("web", "u1", kind=Kind.CALLBACK, choice=data, raw_id=f"e{self.n}"))
+        await self._send(Inbound(self.channel, "u1", kind=Kind.CALLBACK, choice=data, raw_id=f"e{self.n}"))
         return self.text()
 
     def text(self) -> str:
@@ -144,12 +145,12 @@ async def test_officer_campaigns_in_chat_within_scope(services: Services) -> Non
     async with services.db.session() as s:
         s.add(Group(name="xa_a", kind="code"))
         s.add(Group(name="xa_b", kind="code"))
-        officer = Officer(channel="web", external_id="u1", role="officer", name="Cán bộ A")
+        officer = Officer(channel="telegram", external_id="u1", role="officer", name="Cán bộ A")  # never web
         s.add(officer)
         await s.flush()
         assert officer.id is not None
         s.add(OfficerScope(officer_id=officer.id, kind="group", value="xa_a"))
-    chat = Chat(services, local(2026, 9, 20))
+    chat = Chat(services, local(2026, 9, 20), channel="telegram")
     await chat.onboard(provinces()[0].name)
     text = await chat.says("/chiendich them xa_a | 2026-09-24 08:00 | Mai học bài mới nhé!")
     assert "Đã thêm lịch nhắc #1" in text and "2026-09-24 08:00" in text
