@@ -215,6 +215,10 @@ class TelegramChannel:
             await self.app.stop()
         await self.app.shutdown()
 
+    async def ping(self) -> None:
+        """One cheap Bot API call (getMe): raises while Telegram does not answer."""
+        await self.app.bot.get_me()
+
     async def webhook(self, request: web.Request) -> web.Response:
         """Telegram's webhook: check the secret in constant time, queue the update, answer 200 at once."""
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
