@@ -156,3 +156,21 @@ async def wait_sent(bot: RunningBot) -> None:
                 return
         await asyncio.sleep(0.05)
     raise AssertionError("the broadcast was not delivered")
+
+
+async def test_deleting_my_data_also_clears_the_conversation_on_this_device(
+    browser: Chromium, settings: Settings
+) -> None:
+    async with running_bot(settings) as bot, open_dashboard(browser, bot, viewport=TALL) as tab:
+        await fresh_chat(tab)
+        await onboard(tab)
+        await typed(tab, "tôi tên Lê Thị Mai, số 0912345678")
+        await typed(tab, "/xoadulieu")
+        await tab.page.locator(".choices").last.locator("button", has_text="Có, xoá").click()
+        await tab.page.locator(".msg.bot", has_text="đã xoá").wait_for()  # the screen is cleared at once …
+        assert await tab.page.locator(".msg").count() == 1
+        await tab.page.reload()  # … and so is what the page kept
+        await tab.page.locator(".msg").first.wait_for()
+        shown = "\n".join(await tab.page.locator(".msg").all_inner_texts())
+        assert "Lê Thị Mai" not in shown and "0912345678" not in shown  # a shared phone keeps nothing
+        assert "xoá" in shown.lower()

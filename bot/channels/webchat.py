@@ -193,6 +193,7 @@ async def _item(reply: Reply) -> dict[str, Any]:
         "choices": [{"label": c.label, "data": c.data, "plain": plain_label(c.label)} for c in reply.choices],
         "keyboard": reply.keyboard or [],
         "image": reply.image if reply.image and reply.image.startswith(("http", "/")) else None,
+        "reset": reply.remove_keyboard,  # a fresh start (welcome, data deleted): the page forgets what it kept
     }
     if reply.quiz is not None and not reply.choices:
         item["text"] = reply.text or reply.quiz.question
