@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(None, validation_alias=_env("HOCBOT_METRICS_TOKEN"))
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("HOCBOT_LOG_FORMAT"))
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        return value.strip().lower() or "text" if isinstance(value, str) else value
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _metrics_token(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
