@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import Channel, ChannelState
-from bot.channels.webchat import WebChatChannel
+from bot.channels.webchat import WebChatChannel, forget_inbox
 from bot.context import Services
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
@@ -84,6 +84,7 @@ def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime
     web_chat = WebChatChannel(rt.dispatcher)
     rt.add_channel(web_chat)
     rt.routes.extend(web_chat.routes())
+    services.forget_hooks.append(forget_inbox)
     if with_platforms and settings.telegram_bot_token is not None:
         from bot.channels.telegram import TelegramChannel
 

@@ -15,7 +15,8 @@ unit numbers); `count_people(s, sel)` counts it for a group selection; `select_r
 tới N người” and the report's total are the same N.
 
 Channel capability: an adapter that keeps and shows pushed messages (broadcasts, reminders) can push; the console
-never can. The web chat can only once it keeps pushed messages for its sessions (`PUSH_CAPABLE_WEB`).
+never can. The web chat can: it keeps pushed messages in its session's inbox (web_inbox, bot/channels/webchat.py)
+and the page shows them while open (it asks every ~20 s) and on the next visit.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
 GroupSel = Sequence[int] | Literal["all"]
 
 NOBODY = "Các nhóm đã chọn chưa có ai nhận tin. Chưa gửi gì cả."  # every surface refuses a send to nobody
-PUSH_CAPABLE_WEB = False  # True once the web chat keeps pushed messages and shows them to its session
+PUSH_CAPABLE_WEB = True  # the web chat keeps pushed messages for its session and shows them (its inbox)
 NO_PUSH_CHANNELS = frozenset({"console"} | (set() if PUSH_CAPABLE_WEB else {"web"}))
 
 

@@ -144,7 +144,8 @@ class Pacer:
         if self.single_worker:
             await self.requeue_stale(everything=True)
         for name in self.lane_names():
-            rate = self.zalo_rate if name.startswith("zalo") else self.rate
+            own = getattr(self.channels[name], "push_rate", None)  # the web chat's inbox: no platform limit
+            rate = own or (self.zalo_rate if name.startswith("zalo") else self.rate)
             lane = ChannelLane(
                 self, name, TokenBucket(rate), batch=max(1, min(500, int(rate))),
                 concurrency=max(4, min(64, int(rate / 10))),

@@ -181,10 +181,11 @@ async def seed_audience(db: Database) -> dict[str, int]:
 
 
 async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> None:
-    """3 + the linked person = 4 receive messages; blocked, gone, deleted, unsubscribed, unconsented, web-only and
-    the other commune do not. The chat preview, /thongke, the dashboard cards, unit row, group page and draft,
-    `hocbot stats`, `hocbot group list`, `hocbot export subscribers` and the queued deliveries all say 4."""
-    want = 4
+    """3 + the linked person + the web-chat user (the page shows pushed messages) = 5 receive messages; blocked,
+    gone, deleted, unsubscribed, unconsented and the other commune do not. The chat preview, /thongke, the
+    dashboard cards, unit row, group page and draft, `hocbot stats`, `hocbot group list`, `hocbot export
+    subscribers` and the queued deliveries all say 5."""
+    want = 5
     async with running_bot(make_settings(db_url)) as bot, client() as http:
         db = bot.runtime.services.db
         officer_chat = OfficerChat(bot)

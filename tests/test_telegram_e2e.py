@@ -63,7 +63,7 @@ async def test_onboarding_by_polling_stores_consent_and_locality(db_url: str, tg
         async with bot.runtime.services.db.session() as s:
             user = (await s.exec(select(User))).one()
         assert user.consent_version and user.consent_at is not None
-        assert (user.province, user.commune) == ("Ninh Bình", "Xã Hải Hậu")
+        assert (user.province, user.commune) == ("Ninh Bình", "Hải Hậu")  # stored without “Xã”
     assert len(tg.calls("answerCallbackQuery")) == 2  # both presses answered: no spinner left
 
 

@@ -1,8 +1,17 @@
-"""The built-in web chat: a mobile-friendly page and a JSON endpoint, no token needed."""
+"""The built-in web chat: a mobile-friendly page and a JSON endpoint, no token needed.
+
+Replies come back in the answer to each POST. Messages the bot starts (broadcasts, reminders, an officer's
+report) go through the outbox like on any channel; `send` keeps them in the session's inbox (web_inbox) and
+the page fetches them with `GET /api/chat/inbox?session=…&since=<last id>` every ~20 s while it is open and
+when it is opened again, so it shows what arrived since the last visit. Kept INBOX_DAYS days."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import datetime as dt
+import json
 import logging
 import re
 import secrets
@@ -12,11 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.base import SentInfo
 from bot.db import repo
+from bot.db.models import Identity, utcnow
+from bot.db.models_web import WebInbox
 from bot.dispatcher import Dispatcher
 from bot.messages import Inbound, Kind, Reply
+from bot.render import plain_label
 from bot.throttle import client_ip, too_many
 
 log = logging.getLogger(__name__)
@@ -24,30 +39,75 @@ CHANNEL = "web"
 PAGE = Path(__file__).resolve().parents[1] / "web" / "static" / "chat.html"
 _SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY = 64 * 1024
+INBOX_DAYS = 30  # a pushed message waits this long for its session to come back
+INBOX_BATCH = 50  # at most this many messages per fetch (the page asks again for more)
+PRUNE_EVERY = 3600.0
 KNOWN_SESSIONS = 50_000
 
 
 class WebChatChannel:
-    """Serves `/` (the page) and `POST /api/chat` (one message in, the replies out)."""
+    """Serves `/` (the page), `POST /api/chat` (one message in, the replies out) and the session's inbox."""
 
     name = CHANNEL
+    push_rate = 200.0  # pushes are rows in our own database, not a platform's API: the pacer may go fast
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
+        self._pruner: asyncio.Task[None] | None = None
         self._known: OrderedDict[str, None] = OrderedDict()  # sessions seen lately (bounded)
 
     def routes(self) -> list[web.RouteDef]:
-        return [web.get("/", self.page), web.post("/api/chat", self.chat)]
+        return [web.get("/", self.page), web.post("/api/chat", self.chat), web.get("/api/chat/inbox", self.inbox)]
 
     async def start(self) -> None:
-        return None
+        self._pruner = asyncio.create_task(self._prune_forever(), name="webchat-prune")
 
     async def stop(self) -> None:
-        return None
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
+            self._pruner = None
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """Web users only see replies to their own requests; proactive messages wait in the page's next poll."""
-        return SentInfo()
+        """A message the bot starts: kept in the session's inbox until the page fetches it."""
+        item = await _item(reply)
+        async with self.dispatcher.services.db.session() as s:
+            row = WebInbox(chat_id=chat_key, payload=json.dumps(item, ensure_ascii=False), created_at=utcnow())
+            s.add(row)
+            await s.flush()
+            return SentInfo(message_id=str(row.id))
+
+    async def inbox(self, request: web.Request) -> web.Response:
+        """`?session=…&since=<id>`: the session's pushed messages after `since`, oldest first, and the last id."""
+        session = request.query.get("session", "")
+        since = request.query.get("since", "0")
+        if not _SESSION.match(session) or not since.isdecimal():
+            return web.json_response({"error": "Yêu cầu không hợp lệ."}, status=400)
+        async with self.dispatcher.services.db.session() as s:
+            rows = (await s.exec(
+                select(WebInbox).where(WebInbox.chat_id == session, col(WebInbox.id) > int(since))
+                .order_by(col(WebInbox.id)).limit(INBOX_BATCH)
+            )).all()  # fmt: skip
+        messages = [{"id": r.id, "at": r.created_at.isoformat(), **json.loads(r.payload)} for r in rows]
+        last = rows[-1].id if rows else int(since)
+        return web.json_response({"messages": messages, "last": last, "more": len(rows) == INBOX_BATCH},
+                                 headers={"Cache-Control": "no-store"})  # fmt: skip
+
+    async def prune(self, now: dt.datetime | None = None) -> int:
+        """Forget pushed messages older than INBOX_DAYS."""
+        cutoff = (now or utcnow()) - dt.timedelta(days=INBOX_DAYS)
+        async with self.dispatcher.services.db.session() as s:
+            res: Any = await s.execute(delete(WebInbox).where(col(WebInbox.created_at) < cutoff))
+            return int(res.rowcount or 0)
+
+    async def _prune_forever(self) -> None:
+        while True:
+            try:
+                await self.prune()
+            except Exception:
+                log.exception("web chat inbox clean-up failed; trying again later")
+            await asyncio.sleep(PRUNE_EVERY)
 
     async def page(self, _request: web.Request) -> web.FileResponse:
         return web.FileResponse(PAGE, headers={"Cache-Control": "no-cache"})
@@ -106,6 +166,12 @@ def _inbound(session: str, body: dict[str, Any], ip: str = "") -> Inbound:
 
 
 async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
+    out.append(await _item(reply))
+    return SentInfo()
+
+
+async def _item(reply: Reply) -> dict[str, Any]:
+    """One reply as the page renders it (a streamed text is read to its end first)."""
     if reply.stream is not None:
         text = ""
         async for preview in reply.stream:
@@ -113,7 +179,8 @@ async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
         reply.text = reply.text or text
     item: dict[str, Any] = {
         "text": reply.text,
-        "choices": [{"label": c.label, "data": c.data} for c in reply.choices],
+        # `plain`: the label without its own order number, shown after the number a typed reply uses
+        "choices": [{"label": c.label, "data": c.data, "plain": plain_label(c.label)} for c in reply.choices],
         "keyboard": reply.keyboard or [],
         "image": reply.image if reply.image and reply.image.startswith(("http", "/")) else None,
     }
@@ -127,5 +194,10 @@ async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
             "caption": doc.caption,
             "data": base64.b64encode(doc.content).decode(),
         }
-    out.append(item)
-    return SentInfo()
+    return item
+
+
+async def forget_inbox(s: AsyncSession, user_id: int) -> None:
+    """/xoadulieu: the user's web sessions lose their pushed messages too."""
+    sessions = select(Identity.chat_id).where(Identity.user_id == user_id, Identity.channel == CHANNEL)
+    await s.execute(delete(WebInbox).where(col(WebInbox.chat_id).in_(sessions)))

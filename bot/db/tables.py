@@ -9,6 +9,7 @@ from bot.db import (
     models_faq,  # noqa: F401
     models_learning,  # noqa: F401
     models_officers,  # noqa: F401
+    models_web,  # noqa: F401
     models_zalo,  # noqa: F401
 )
 
