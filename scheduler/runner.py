@@ -9,9 +9,11 @@ missed while the bot was down (sent if younger than the grace period, else recor
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
 NUDGE_EVERY = dt.timedelta(minutes=10)
+STOP_WAIT = 10.0  # seconds a running step may take to finish at shutdown
 PRUNE_EVERY = dt.timedelta(hours=1)
 
 
@@ -44,10 +47,12 @@ class CampaignScheduler:
         self.leader = Leader(services.db)
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._last_nudges: dt.datetime | None = None
+        self._running: asyncio.Task[Any] | None = None
         self._last_prune: dt.datetime | None = None
 
     async def step(self) -> None:
         """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
+        self._running = asyncio.current_task()
         try:
             if not await self.leader.ensure():
                 return
@@ -79,7 +84,14 @@ class CampaignScheduler:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self.scheduler.shutdown(wait=False)
+        self.scheduler.shutdown(wait=False)  # no new steps; a step still running finishes (or is stopped) here,
+        running = self._running                # before the database it uses is closed
+        if running is not None and not running.done():
+            _done, pending = await asyncio.wait({running}, timeout=STOP_WAIT)
+            for task in pending:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         await self.leader.release()
 
 
