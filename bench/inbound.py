@@ -76,8 +76,9 @@ def _free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: str) -> AsyncIterator[None]:
-    """A bot in its own process (its own core, as in production); ready once it long-polls the fake."""
+async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: str) -> AsyncIterator[int]:
+    """A bot in its own process (its own core, as in production); ready once it long-polls the fake. Gives
+    the process id."""
     polls = len(tg.calls("getUpdates"))
     log_path = Path(cwd) / "stderr.log"
     with log_path.open("wb") as log_file:
@@ -88,7 +89,7 @@ async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: 
         await tg.wait_until(lambda: len(tg.calls("getUpdates")) > polls or proc.returncode is not None, timeout=60)
         if proc.returncode is not None:
             raise RuntimeError(f"{' '.join(args[1:])} exited: {log_path.read_text()[-2000:]}")
-        yield
+        yield proc.pid
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)
@@ -107,17 +108,17 @@ async def echo_run(latency: float) -> dict[str, Any]:
                 return await _drive(tg)
 
 
-async def _seed(db_url: str) -> None:
-    """Migrate and add USERS consented Telegram users, as `hocbot run` would find them."""
+async def _seed(db_url: str, users: int = USERS, first_id: int = 9_000_000) -> None:
+    """Migrate and add `users` consented Telegram users, as `hocbot run` would find them."""
     db = Database(db_url)
     await upgrade(db)
     async with db.session() as s:
-        for i in range(USERS):
+        for i in range(users):
             user = User(display_name=f"U{i}", consent_at=utcnow(), consent_version="bench")
             s.add(user)
             await s.flush()
             assert user.id is not None
-            uid = str(9_000_000 + i)
+            uid = str(first_id + i)
             s.add(Identity(user_id=user.id, channel="telegram", external_id=uid, chat_id=uid))
     await db.dispose()
 

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from bot.faq_store import EVERYONE, Scope, entry_scope, serves
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.intents import out_of_scope, small_talk
 from content.search import Decision, Hit, SearchIndex, decide, entities
@@ -25,6 +26,7 @@ Mode = Literal["llm", "retrieval"]
 
 FIRST_TOKEN_TIMEOUT = 2.3  # seconds: past this with no token, the curated answer goes out (3 s promise)
 PASSAGES = 3
+SCOPED_EXTRA = 10  # more hits looked at when some are officers' answers for another place
 RETRIEVAL_SOURCES = 2
 MAX_QUESTION = 500
 REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be rewritten by the LLM
@@ -148,9 +150,21 @@ class AnswerService:
                 break
         return out
 
-    def plan(self, question: str, query: str | None = None) -> Plan:
+    def _serves(self, hit: Hit, place: Scope) -> bool:
+        """Officers' answers are given only where they apply (bot/faq_store.py); content everywhere."""
+        return hit.kind != "faq" or serves(entry_scope(self.search.faq_entry(hit.doc_id)), place)
+
+    def _search(self, query: str, place: Scope) -> list[Hit]:
+        hits = self.search.search(query, PASSAGES)
+        if all(self._serves(h, place) for h in hits):
+            return hits
+        wider = self.search.search(query, PASSAGES + SCOPED_EXTRA)  # another commune's answer was among them
+        return [h for h in wider if self._serves(h, place)][:PASSAGES]
+
+    def plan(self, question: str, query: str | None = None, place: Scope = EVERYONE) -> Plan:
         """Small talk, or search and decide; the curated result is ready for every decision. `query` (a short
-        rewrite of a rambling question) is what is searched; the question stays what is shown and answered."""
+        rewrite of a rambling question) is what is searched; the question stays what is shown and answered.
+        `place` (province, commune) of the asker: officers' answers for another place are not used."""
         q = " ".join(question.split())[:MAX_QUESTION]
         chat = small_talk(q) if q else None
         if chat is not None:
@@ -159,7 +173,7 @@ class AnswerService:
             q_search = query
         else:
             q_search = q
-        hits = self.search.search(q_search, PASSAGES) if q else []
+        hits = self._search(q_search, place) if q else []
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_tail(q, decision, hits)
@@ -209,9 +223,11 @@ class AnswerService:
                 out.append((h.doc_id, h.title))
         return out[:PASSAGES]
 
-    def curated(self, doc_id: str) -> AnswerResult | None:
+    def curated(self, doc_id: str, place: Scope = EVERYONE) -> AnswerResult | None:
         """The curated answer of one FAQ entry or lesson passage (a pressed suggestion)."""
         entry = self.search.faq_entry(doc_id)
+        if entry is not None and not serves(entry_scope(entry), place):
+            return None
         if entry is not None:
             return AnswerResult(entry.question, entry.answer.strip(),
                                 self._sources(entry.sources, RETRIEVAL_SOURCES), faq_id=entry.id)
@@ -253,11 +269,11 @@ class AnswerService:
             total_timeout=max(first, self.total_timeout - plan.spent), on_preview=on_preview,
         )
 
-    async def prepare(self, question: str) -> Plan:
+    async def prepare(self, question: str, place: Scope = EVERYONE) -> Plan:
         """`plan`, with one more chance for a long, rambling message when an LLM is configured: the model
         rewrites it into a short search question (REWRITE_TIMEOUT at most) and that is searched. The rewrite
         is kept only when it names the same things (Zalo stays Zalo) and finds an answer the message did not."""
-        plan = self.plan(question)
+        plan = self.plan(question, place=place)
         if (self.llm is None or plan.decision in ("answer", "smalltalk") or plan.fallback.out_of_scope
                 or len(question_syllables(plan.question)) < REWRITE_MIN_SYLLABLES):
             return plan
@@ -265,14 +281,14 @@ class AnswerService:
         query = await self.llm.rewrite(plan.question, REWRITE_TIMEOUT)
         if not query or not entities(plan.question) <= entities(query):
             return plan
-        rewritten = self.plan(plan.question, query)
+        rewritten = self.plan(plan.question, query, place)
         rewritten.spent = time.monotonic() - started
         log.info("rewrite %r → %r: %s", plan.question[:80], query, rewritten.decision)
         return rewritten if rewritten.decision == "answer" else plan
 
-    async def answer(self, question: str) -> AnswerResult:
+    async def answer(self, question: str, place: Scope = EVERYONE) -> AnswerResult:
         """The whole answer at once (CLI, tests): LLM when configured and usable, else curated."""
-        plan = await self.prepare(question)
+        plan = await self.prepare(question, place)
         if plan.decision != "answer":
             return plan.fallback
         return self.finish(plan, await self._llm(plan, None))

@@ -13,6 +13,7 @@ from bot.callback import pack
 from bot.channels.base import Blocked, DeliveryError, RetryLater, Sender, SentInfo, Transient
 from bot.context import Ctx, Services, UserFacingError
 from bot.db import repo
+from bot.faults import DB_DOWN, DatabaseDown, database_down
 from bot.locks import KeyedLocks
 from bot.logs import event_context, user_hash
 from bot.messages import Choice, Inbound, Kind, Reply
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MENU_ACTION = "menu"
 REPLY_PATIENCE = 120.0  # seconds a reply may wait out flood control (429 retry_after) before it is given up
+BUSY_RETRIES = (0.5, 1.5)  # seconds between tries of an event while the database is unavailable
 TRANSIENT_TRIES = 3  # network errors / 5xx: tries per reply, 0.5 s then 1 s apart
 
 
@@ -48,13 +50,23 @@ class Dispatcher:
         self.router = router
         self.locks = KeyedLocks()
 
-    async def handle(self, msg: Inbound, send: Sender) -> list[Reply]:
-        """Process one event and send its replies in order; a repeated event is ignored."""
+    async def handle(self, msg: Inbound, send: Sender, *, tell_busy: bool = True) -> list[Reply]:
+        """Process one event and send its replies in order; a repeated event is ignored. While the database
+        is unavailable the event is tried again for a few seconds, then the user is told “Hệ thống đang
+        bận…” (or, with `tell_busy=False`, DatabaseDown is raised for the caller to answer, e.g. a 503)."""
         metrics = self.services.metrics
         metrics.inbound.labels(msg.channel, str(msg.kind)).inc()
         start = time.perf_counter()
         with event_context(msg.channel, msg.user_key, msg.raw_id):
-            replies = await self._handle(msg, send)
+            try:
+                replies = await self._handle(msg, send)
+            except Exception as exc:
+                if not database_down(exc):
+                    raise
+                DB_DOWN.log(log, "dispatcher", "database unavailable, events are answered “busy”", exc)
+                if not tell_busy:
+                    raise DatabaseDown() from exc
+                replies = await self._tell_busy(msg, send)
         if replies:
             metrics.reply_seconds.labels(msg.channel).observe(time.perf_counter() - start)
         return replies
@@ -64,13 +76,41 @@ class Dispatcher:
             return await self._from_group(msg, send)
         async with self.locks.hold((msg.channel, msg.user_key)):
             try:
-                replies, user_id = await self._process(msg)
+                replies, user_id = await self._process_patiently(msg)
             except Duplicate:
                 self.services.metrics.duplicates.labels(msg.channel).inc()
                 log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
                 return []
             await self._send_all(msg, user_id, replies, send)
         return replies
+
+    async def _process_patiently(self, msg: Inbound) -> tuple[list[Reply], int]:
+        """`_process`, tried again after BUSY_RETRIES while the database is unavailable; then DatabaseDown."""
+        for wait in (*BUSY_RETRIES, None):
+            try:
+                return await self._process(msg)
+            except Duplicate:
+                raise
+            except Exception as exc:
+                if not database_down(exc):
+                    raise
+                if wait is None:
+                    raise DatabaseDown() from exc
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
+
+    async def _tell_busy(self, msg: Inbound, send: Sender) -> list[Reply]:
+        """The event could not be processed: say so where a reply is possible (not to a group or a block)."""
+        if not msg.private or msg.kind == Kind.BLOCKED:
+            return []
+        busy = Reply(texts.BUSY)
+        try:
+            await send(busy)
+        except Exception as exc:
+            log.warning("busy notice to %s user %s not sent: %s", msg.channel, user_hash(msg.channel, msg.user_key),
+                        type(exc).__name__)
+            return []
+        return [busy]
 
     async def _from_group(self, msg: Inbound, send: Sender) -> list[Reply]:
         """THE group rule: personal flows live in the private chat only. A command written in a group gets one
@@ -82,12 +122,14 @@ class Dispatcher:
             async with self.services.db.session() as s:
                 if not await repo.record_inbound(s, msg.channel, msg.raw_id, "", msg.kind):
                     return []
-        link = f" {msg.private_url}" if msg.private_url else ""
-        replies = [Reply(texts.GROUP_GO_PRIVATE.format(link=link))]
+        text = texts.GROUP_GO_PRIVATE_LINK.format(url=msg.private_url) if msg.private_url else texts.GROUP_GO_PRIVATE
+        replies = [Reply(text)]
         try:
             await send(replies[0])
         except DeliveryError as exc:
             log.info("group pointer to %s:%s not sent: %s", msg.channel, msg.reply_to, exc.reason)
+        except Exception:  # an odd answer from the platform: the pointer is a courtesy, never worth a crash
+            log.warning("group pointer to %s:%s failed", msg.channel, msg.reply_to, exc_info=True)
         return replies
 
     async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:
@@ -105,7 +147,9 @@ class Dispatcher:
                 replies = await self._route(ctx, msg)
             except UserFacingError as exc:
                 replies = [Reply(exc.text)]
-            except Exception:
+            except Exception as exc:
+                if database_down(exc):
+                    raise DatabaseDown() from exc
                 log.exception("handler failed for %s event %s", msg.channel, msg.raw_id)
                 self.services.metrics.handler_errors.labels(msg.channel).inc()
                 await s.rollback()

@@ -18,8 +18,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.engine import Database
+from bot.db.models import Group
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
+from bot.faults import log_failure
+from bot.officers import OfficerInfo
 from bot.tasks import running
 from content.schema import FaqEntry, Source
 
@@ -30,6 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SOURCE = Source(id="hkh-canbo", title="Hội Khuyến học (cán bộ trả lời, đã duyệt)", kind="officer")
+SCOPE_TAG = "noi:"  # an entry's tag "noi:Ninh Bình" or "noi:Ninh Bình|Gia Viễn": served only there
+Scope = tuple[str | None, str | None]  # (province, commune); (None, None): everyone
+EVERYONE: Scope = (None, None)
 MAX_ALTERNATIVES = 12
 SYNC_SECONDS = 60.0
 CLI_TIMEOUT = 5.0  # `hocbot ask` answers from content alone rather than wait longer for the DB
@@ -39,13 +45,70 @@ def _ids(p: FaqProposal) -> list[int]:
     return [int(i) for i in json.loads(p.unanswered_ids or "[]")]
 
 
+# ---- where an officer's answer applies -----------------------------------------------------------------------
+
+
+def scope_tags(scope: Scope) -> list[str]:
+    province, commune = scope
+    if not province:
+        return []
+    return [f"{SCOPE_TAG}{province}|{commune}" if commune else f"{SCOPE_TAG}{province}"]
+
+
+def entry_scope(entry: FaqEntry | None) -> Scope:
+    """Where a FAQ entry may be served (content entries and unscoped answers: everyone)."""
+    for tag in entry.tags if entry is not None else []:
+        if tag.startswith(SCOPE_TAG):
+            province, _, commune = tag.removeprefix(SCOPE_TAG).partition("|")
+            return province, commune or None
+    return EVERYONE
+
+
+def serves(scope: Scope, place: Scope) -> bool:
+    """May an answer scoped to `scope` be given to someone living at `place` (province, commune)?"""
+    province, commune = scope
+    if not province:
+        return True
+    if place[0] != province:
+        return False
+    return not commune or (place[1] or "").lower() == commune.lower()
+
+
+def scope_label(scope: Scope) -> str:
+    province, commune = scope
+    return f"xã/phường {commune}, {province}" if commune else f"tỉnh/thành {province}" if province else "cả nước"
+
+
+async def default_scope(s: AsyncSession, officer: OfficerInfo) -> Scope:
+    """The writer's unit (the safe default): a commune officer's commune, a province officer's province, a group
+    officer's group's place; admins write for everyone."""
+    if officer.is_admin:
+        return EVERYONE
+    for kind, value in officer.scopes:
+        if kind == "commune":
+            commune, _, province = value.partition("|")
+            return province, commune
+    for kind, value in officer.scopes:
+        if kind == "province":
+            return value, None
+    for kind, value in officer.scopes:
+        g = (await s.exec(select(Group).where(Group.name == value))).first() if kind == "group" else None
+        if g is not None and g.province:
+            return g.province, g.commune
+    return EVERYONE
+
+
+def proposal_scope(p: FaqProposal) -> Scope:
+    return (p.scope_province, p.scope_commune) if p.scope_province else EVERYONE
+
+
 async def entry_of(s: AsyncSession, p: FaqProposal) -> FaqEntry:
-    """The FAQ entry of a proposal; the grouped questions become its alternative wordings."""
+    """The FAQ entry of a proposal; the grouped questions become its alternative wordings; its scope a tag."""
     ids = _ids(p)
     texts = (await s.exec(select(UnansweredQuestion.question).where(col(UnansweredQuestion.id).in_(ids)))).all()
     alternatives = [t for t in dict.fromkeys(texts) if t and t.strip() != p.question.strip()][:MAX_ALTERNATIVES]
     return FaqEntry(id=f"web-{p.id}", question=p.question, alternatives=alternatives, answer=p.answer,
-                    sources=[SOURCE.id], tags=["dashboard"])  # fmt: skip
+                    sources=[SOURCE.id], tags=["dashboard", *scope_tags(proposal_scope(p))])  # fmt: skip
 
 
 async def approved_entries(s: AsyncSession, skip: Iterable[int] = ()) -> list[tuple[int, FaqEntry]]:
@@ -106,8 +169,8 @@ async def _sync(services: Any) -> None:
         await asyncio.sleep(SYNC_SECONDS)
         try:
             await load_approved(services)
-        except Exception:
-            log.exception("faq_store: loading approved answers failed")
+        except Exception as exc:
+            log_failure(log, "faq_store", "faq_store: loading approved answers failed", exc)
 
 
 def _missing_sqlite_file(url: str) -> bool:

@@ -47,7 +47,8 @@ JOINED_GROUP = "Bạn đã tham gia nhóm “{group}”."
 UNKNOWN_CODE = "Mã nhóm “{code}” không đúng hoặc đã hết hạn. Bạn vẫn dùng bot bình thường được."
 READY = "Xong rồi! Chọn một mục trong bảng bên dưới để bắt đầu. Gõ /trogiup để xem hướng dẫn."
 MAIN_MENU = "Bạn muốn làm gì? Chọn một mục bên dưới."
-GROUP_GO_PRIVATE = "🔒 Lệnh này chỉ dùng khi nhắn riêng với bot:{link}"
+GROUP_GO_PRIVATE = "🔒 Lệnh này chỉ dùng khi nhắn riêng với bot."
+GROUP_GO_PRIVATE_LINK = "🔒 Lệnh này chỉ dùng khi nhắn riêng với bot: {url}"
 GROUP_START = "tu_nhom"  # deep-link payload of that pointer (not a group join code)
 
 HELP = (
@@ -73,6 +74,8 @@ PAUSED = "Đã tạm dừng nhắc học. Bạn vẫn nhận thông báo chung c
 RESUMED = "Đã bật lại nhắc học."
 NAME_SHOWN = "Tên của bạn sẽ hiện trên bảng xếp hạng tuần."
 NAME_HIDDEN = "Tên của bạn sẽ không hiện trên bảng xếp hạng."
+ASK_BOARD_NAME = "Bạn muốn hiện tên gì trên bảng xếp hạng? Gõ tên của bạn, ví dụ: Cô Lan."
+BOARD_NAME_BAD = "Tên cần từ 2 đến 40 ký tự. Bạn gõ lại nhé."
 ON = "đang bật"
 OFF = "đang tắt"
 NOT_SET = "chưa chọn"
@@ -103,6 +106,7 @@ NUMBER_NOTHING = "Số này không có trong bảng chọn. Bạn gõ số hoặ
 COMING_SOON = "Phần này sắp có. Cảm ơn bạn đã chờ! 🙏"
 STALE_BUTTON = "Nút này đã cũ. Bạn chọn lại trong bảng bên dưới nhé."
 ERROR = "Xin lỗi, bot đang gặp trục trặc nhỏ. Bạn thử lại sau ít phút nhé. 🙏"
+BUSY = "Hệ thống đang bận, bạn thử lại sau ít phút. 🙏"
 NUMBERED_FOOTER = "Trả lời {nums}."
 NUMBERED_FOOTER_MANY = "Trả lời một số từ 1 đến {n}."
 

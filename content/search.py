@@ -18,7 +18,7 @@ import numpy as np
 
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
-from content.textnorm import content_syllables, question_core, question_syllables, syllables, tokens
+from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
 
@@ -49,6 +49,8 @@ ENTITIES: tuple[str, ...] = (
     "viettelpay", "vnpay", "shopee", "lazada", "ngan hang", "atm", "bao hiem xa hoi", "bhxh", "bao hiem y te",
     "bhyt", "evn", "dien luc", "vietlott",
 )
+_NUMBER = re.compile(r"\b\d{2,}\b")
+NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
@@ -79,11 +81,17 @@ class _Doc:
     asked: frozenset[str] = field(default_factory=frozenset)  # syllables of the question fields
     about: frozenset[str] = field(default_factory=frozenset)  # entities its question fields (or title) name
     mentions: frozenset[str] = field(default_factory=frozenset)  # entities named anywhere in it
+    numbers: frozenset[str] = field(default_factory=frozenset)  # numbers its own question names (2023, 57)
 
 
 def entities(text: str) -> frozenset[str]:
     """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"})."""
-    return frozenset(_ENTITY.findall(question_core(text)))
+    return frozenset(_ENTITY.findall(canon(fold(text))))
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Numbers of two digits or more a text names: a year, a resolution ("Nghị quyết 57")."""
+    return frozenset(_NUMBER.findall(fold(text)))
 
 
 def is_out_of_scope(query: str) -> bool:
@@ -99,7 +107,7 @@ def _faq_doc(entry: FaqEntry) -> _Doc:
     about = frozenset(e for text in asked for e in entities(text))
     return _Doc(
         entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab,
-        about, about | entities(entry.answer),
+        about, about | entities(entry.answer), numbers(entry.question),
     )
 
 
@@ -132,7 +140,8 @@ def _lesson_docs(lesson: Lesson, module_sources: Sequence[str]) -> list[_Doc]:
         title = frozenset(syllables(lesson.title))
         doc_id = f"{lesson.id}#{i}"
         named = entities(f"{lesson.title}. {chunk}")
-        docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title, named, named))
+        docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title, named, named,
+                         numbers(lesson.title)))
     return docs
 
 
@@ -218,20 +227,25 @@ class SearchIndex:
         weights = self._weights(wanted)
         total = sum(weights.values()) or 1.0
 
+        asked_numbers = numbers(query)
+
         def rank(i: int) -> float:
-            asked = sum(w for s, w in weights.items() if s in self._docs[i].asked) / total
-            return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked)
+            doc = self._docs[i]
+            asked = sum(w for s, w in weights.items() if s in doc.asked) / total
+            factor = NUMBER_MISMATCH if doc.numbers and not doc.numbers & asked_numbers else 1.0
+            return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         named = entities(query)
-        return [self._hit(i, score, wanted, repaired, named) for score, i in ranked]
+        return [self._hit(i, score, wanted, repaired, named, asked_numbers) for score, i in ranked]
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
         """Idf of each query syllable; a syllable the index has never seen weighs the most."""
         n = len(self._docs)
         return {s: _idf(n, self._syllable_df.get(s, 0)) for s in wanted}
 
-    def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str]) -> Hit:
+    def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
+             asked_numbers: frozenset[str]) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -239,6 +253,8 @@ class SearchIndex:
         found = wanted & doc.vocab
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
+        if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
+            missing += tuple(sorted(asked_numbers))
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:

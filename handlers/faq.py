@@ -17,6 +17,7 @@ from bot.callback import PayloadTooLong, pack, unpack
 from bot.context import Ctx
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
 from bot.dispatcher import menu_reply
+from bot.faq_store import EVERYONE, Scope
 from bot.messages import Choice, Inbound, Reply
 from bot.router import Router
 
@@ -95,10 +96,15 @@ async def _log(ctx: Ctx, question: str, result: AnswerResult) -> int:
     return row.id
 
 
+def place(ctx: Ctx) -> Scope:
+    """Where the asker lives: officers' answers written for another commune or province are not given."""
+    return (ctx.user.province, ctx.user.commune) if ctx.consented else EVERYONE
+
+
 async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     """Search; refuse (and note it for officers), offer the closest questions, or answer with sources."""
     svc = service_of(ctx.services)
-    plan = await svc.prepare(text)
+    plan = await svc.prepare(text, place(ctx))
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
         return [menu_reply(result.text)]
@@ -115,11 +121,19 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     return [_streamed_reply(ctx, svc, plan, log_id)]
 
 
+def button_label(title: str) -> str:
+    """A suggestion's question on a button: whole words only, "…" when it had to be cut."""
+    if len(title) <= LABEL_MAX:
+        return title
+    cut = title[: LABEL_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
 def _suggest_reply(result: AnswerResult, log_id: int, tag: str) -> Reply:
     choices: list[Choice] = []
     for doc_id, title in result.suggestions:
         try:
-            choices.append(Choice(title[:LABEL_MAX], pack("faq", doc_id)))
+            choices.append(Choice(button_label(title), pack("faq", doc_id)))
         except PayloadTooLong:
             log.warning("suggestion %s does not fit a button", doc_id)
     choices.append(Choice(NOT_THESE, pack("faqx", log_id, tag)))
@@ -148,7 +162,7 @@ def _streamed_reply(ctx: Ctx, svc: AnswerService, plan: Plan, log_id: int) -> Re
 async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A “Có phải bạn muốn hỏi…” button: the curated answer of that entry, with its sources."""
     svc = service_of(ctx.services)
-    result = svc.curated(unpack(msg.choice or "").arg(0))
+    result = svc.curated(unpack(msg.choice or "").arg(0), place(ctx))
     if result is None:
         return [menu_reply(texts.STALE_BUTTON)]
     log_id = await _log(ctx, result.question, result)

@@ -15,6 +15,7 @@ from bot.db.models import Group, Membership, User
 from bot.db.models_campaigns import WeekEvent
 from bot.messages import Choice, Inbound, Reply
 from bot.router import Router
+from bot.week_year import current_week
 from content.schema import WeekInfo, WeekYear
 
 router = Router("week")
@@ -45,15 +46,9 @@ def vn_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day}/{day.month}/{day.year}"
 
 
-def current_week(today: dt.date, info: WeekInfo) -> WeekYear:
-    """The Week running on `today` (local date) or else the next one, with that year's dates and theme."""
-    this = info.for_year(today.year)
-    return this if today <= this.end else info.for_year(today.year + 1)
-
-
-def week_text(today: dt.date, info: WeekInfo, events: list[WeekEvent], week: WeekYear | None = None) -> str:
-    """The /tuanle message for `today` (local date): dates, countdown, theme, purpose, local events."""
-    week = week or current_week(today, info)
+def week_text(today: dt.date, info: WeekInfo, events: list[WeekEvent], week: WeekYear) -> str:
+    """The /tuanle message for `today` (local date) and its `week` (bot.week_year.current_week): dates,
+    countdown, theme, purpose, local events."""
     start, end = week.start, week.end
     head = T_HEAD.format(name=info.name, year=week.year, start=vn_date(start), end=vn_date(end))
     if start <= today <= end:
@@ -121,7 +116,7 @@ async def show_week(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The current or next Week with a countdown, theme, purpose, local events and a reminder button."""
     info = ctx.services.catalog.week
     today = ctx.now().astimezone(ctx.settings.tz).date()
-    week = current_week(today, info)
+    week = await current_week(ctx.session, info, today)
     events = await local_events(ctx.session, ctx.user, week.start, week.end) if ctx.consented else []
     member = ctx.consented and WEEK_GROUP in await user_group_names(ctx.session, ctx.user_id)
     button = Choice(B_UNREMIND, pack("wk", "off")) if member else Choice(B_REMIND, pack("wk", "on"))

@@ -53,8 +53,19 @@ class FireResult:
     skip_reasons: dict[str, int] = field(default_factory=dict)
 
 
-def rule_of(c: Campaign) -> Rule:
-    return Rule(c.kind, c.at, c.cron, c.offset_days, c.hour, c.minute, c.year)
+def rule_of(c: Campaign, week_starts: tuple[tuple[int, dt.date], ...] = ()) -> Rule:
+    """The schedule of a campaign; Week-relative ones count from each year's first day of the Week."""
+    return Rule(c.kind, c.at, c.cron, c.offset_days, c.hour, c.minute, c.year, week_starts)
+
+
+async def week_starts(s: AsyncSession, services: Services) -> tuple[tuple[int, dt.date], ...]:
+    """The first day of each year's Week (week.yaml's years, then what officers set), for Rule.week_starts."""
+    from bot.week_year import merged, overrides
+
+    info = services.catalog.week
+    set_by_officer = {o.year: o for o in await overrides(s)}
+    years = {y.year for y in info.years} | set(set_by_officer)
+    return tuple(sorted((y, merged(info, y, set_by_officer.get(y)).start) for y in years))
 
 
 def button_of(spec: str | None, label: str | None = None) -> tuple[str | None, str | None]:
@@ -81,18 +92,21 @@ async def tick(services: Services, now: dt.datetime | None = None) -> list[FireR
             select(CampaignFire.campaign_id, func.max(CampaignFire.fire_time)).group_by(col(CampaignFire.campaign_id))
         )
         cursors: dict[int, dt.datetime] = {int(cid): t for cid, t in rows.all()}
+        starts = await week_starts(s, services) if any(c.kind == "week" for c in campaigns) else ()
     results: list[FireResult] = []
     for c in campaigns:
         assert c.id is not None
         after = cursors.get(c.id) or c.created_at - dt.timedelta(seconds=1)
-        results.extend(await _run_campaign(services, c, after, now))
+        results.extend(await _run_campaign(services, c, after, now, starts))
     return results
 
 
-async def _run_campaign(services: Services, c: Campaign, after: dt.datetime, now: dt.datetime) -> list[FireResult]:
+async def _run_campaign(
+    services: Services, c: Campaign, after: dt.datetime, now: dt.datetime, starts: tuple[tuple[int, dt.date], ...] = ()
+) -> list[FireResult]:
     settings = services.settings
     out: list[FireResult] = []
-    for t in fires_between(rule_of(c), after, now, settings.tz, limit=MAX_CATCH_UP):
+    for t in fires_between(rule_of(c, starts), after, now, settings.tz, limit=MAX_CATCH_UP):
         due = defer_quiet(t, settings.quiet_window, settings.tz)
         if due > now:
             break  # deferred to the morning; later fires are not due either

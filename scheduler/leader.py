@@ -68,10 +68,14 @@ class Leader:
     async def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            try:
-                await conn.invalidate()
-            except Exception:  # already broken: nothing to release
-                log.debug("closing a broken lock connection failed", exc_info=True)
+            await self._drop_conn(conn)
+
+    @staticmethod
+    async def _drop_conn(conn: AsyncConnection) -> None:
+        try:
+            await conn.invalidate()
+        except Exception:  # already broken: nothing to release
+            log.debug("closing a broken lock connection failed", exc_info=True)
 
     async def release(self) -> None:
         """Give the lock back (on shutdown) so another worker takes over at once."""
@@ -81,5 +85,8 @@ class Leader:
         try:
             await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
             await conn.commit()
-        finally:
-            await conn.close()
+        except Exception:  # the connection died (database restarted): the lock went with it
+            log.info("scheduler lock connection already gone at shutdown")
+            await self._drop_conn(conn)
+            return
+        await conn.close()

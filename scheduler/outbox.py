@@ -39,8 +39,7 @@ from bot.db.models import utcnow
 from bot.db.models_officers import FAILED, QUEUED, STATES, Broadcast, Delivery
 from bot.messages import Choice, Reply
 from scheduler import reasons
-from scheduler.audience import NO_PUSH_CHANNELS as NO_PUSH_CHANNELS  # re-exported: the one definition
-from scheduler.audience import GroupSel as GroupSel
+from scheduler.audience import GroupSel as GroupSel  # re-exported: the one definition
 from scheduler.audience import Recipient as Recipient
 from scheduler.audience import groups_condition as groups_condition
 from scheduler.audience import select_recipients as select_recipients

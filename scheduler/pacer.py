@@ -43,10 +43,12 @@ from sqlmodel import col
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Broadcast
+from bot.faults import log_failure
 from bot.messages import Reply
 from bot.metrics import Metrics
+from scheduler.audience import receives_pushed
 from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
-from scheduler.outbox import NO_PUSH_CHANNELS, broadcast_reply, report_text
+from scheduler.outbox import broadcast_reply, report_text
 from scheduler.schedule import defer_quiet
 
 if TYPE_CHECKING:
@@ -119,8 +121,8 @@ class Pacer:
     async def guard(self, coro: Any) -> Any:
         try:
             return await coro
-        except Exception:
-            log.exception("pacer database step failed; retrying")
+        except Exception as exc:
+            log_failure(log, "pacer", "pacer database step failed; retrying", exc)
             await asyncio.sleep(self.poll)
             return []
 
@@ -138,7 +140,7 @@ class Pacer:
         )
 
     def lane_names(self) -> list[str]:
-        return [n for n in self.channels if n not in NO_PUSH_CHANNELS]
+        return [n for n in self.channels if receives_pushed(n)]
 
     async def start(self) -> None:
         if self.single_worker:

@@ -10,7 +10,6 @@ missed while the bot was down (sent if younger than the grace period, else recor
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Services
 from bot.db import repo
 from bot.db.models_campaigns import CampaignSend, NudgeState
+from bot.faults import log_failure
 from scheduler.campaigns import tick
 from scheduler.leader import Leader
 from scheduler.nudges import run_nudges
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
+STOP_WAIT = 10.0  # seconds a running step may take to finish when hocbot stops
 NUDGE_EVERY = dt.timedelta(minutes=10)
-STOP_WAIT = 10.0  # seconds a running step may take to finish at shutdown
 PRUNE_EVERY = dt.timedelta(hours=1)
 
 
@@ -47,12 +47,12 @@ class CampaignScheduler:
         self.leader = Leader(services.db)
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._last_nudges: dt.datetime | None = None
-        self._running: asyncio.Task[Any] | None = None
+        self._busy: asyncio.Task[Any] | None = None  # the step running now, if any
         self._last_prune: dt.datetime | None = None
 
     async def step(self) -> None:
         """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
-        self._running = asyncio.current_task()
+        self._busy = asyncio.current_task()
         try:
             if not await self.leader.ensure():
                 return
@@ -66,8 +66,10 @@ class CampaignScheduler:
                 self._last_prune = now
                 if pruned := await repo.prune_inbound(self.services.db):
                     log.info("forgot %d inbound event ids older than %s", pruned, repo.INBOUND_KEEP)
-        except Exception:
-            log.exception("campaign scheduler step failed; retrying at the next tick")
+        except Exception as exc:
+            log_failure(log, "scheduler", "campaign scheduler step failed; retrying at the next tick", exc)
+        finally:
+            self._busy = None
 
     async def __aenter__(self) -> CampaignScheduler:
         self.scheduler.add_job(
@@ -84,14 +86,12 @@ class CampaignScheduler:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self.scheduler.shutdown(wait=False)  # no new steps; a step still running finishes (or is stopped) here,
-        running = self._running                # before the database it uses is closed
-        if running is not None and not running.done():
-            _done, pending = await asyncio.wait({running}, timeout=STOP_WAIT)
-            for task in pending:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        # A step already running finishes first (APScheduler's shutdown would cancel it mid-way and log the
+        # CancelledError as a failed job): Ctrl-C right after start-up stays quiet.
+        self.scheduler.pause()
+        if self._busy is not None:
+            await asyncio.wait([self._busy], timeout=STOP_WAIT)
+        self.scheduler.shutdown(wait=False)
         await self.leader.release()
 
 

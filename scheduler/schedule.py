@@ -28,6 +28,7 @@ class Rule:
     hour: int = 8
     minute: int = 0
     year: int | None = None  # week kind: only this year's Week (None: every year)
+    week_starts: tuple[tuple[int, dt.date], ...] = ()  # week kind: (year, first day) where not 1 October
 
 
 def local_at(day: dt.date, hour: int, minute: int, tz: ZoneInfo) -> dt.datetime:
@@ -98,7 +99,8 @@ def _next_week_fire(rule: Rule, after: dt.datetime, tz: ZoneInfo) -> dt.datetime
     first = after.astimezone(tz).year - 1
     years = [rule.year] if rule.year is not None else list(range(first, first + 3))
     for year in years:
-        day = dt.date(year, 10, 1) + dt.timedelta(days=rule.offset_days)
+        first_day = dict(rule.week_starts).get(year) or dt.date(year, 10, 1)
+        day = first_day + dt.timedelta(days=rule.offset_days)
         t = local_at(day, rule.hour, rule.minute, tz)
         if t > after:
             return t

@@ -41,8 +41,8 @@ ARGS = [
 # `make test` writes the pictures to tests/screenshots/out/ (ignored by git, so a test run leaves the checkout
 # clean); `make screenshots` sets HOCBOT_SCREENSHOTS_DIR=tests/screenshots to refresh the ones the README shows.
 SCREENSHOTS = Path(os.environ.get("HOCBOT_SCREENSHOTS_DIR") or Path(__file__).resolve().parent / "screenshots" / "out")
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}  # the most common small laptop screen
+PHONE = {"width": 412, "height": 915}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from bench.broadcast import add_group, seed_subscribers
 from bot.db.models import Identity, User
 from bot.db.models_officers import Officer, OfficerScope
+from bot.throttle import Throttle
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import RunningBot, running_bot
@@ -53,6 +54,8 @@ async def province(db_url: str) -> AsyncIterator[World]:
                                  telegram_api_base_url=tg.base_url, hocbot_broadcast_rate=15)  # fmt: skip
         async with running_bot(settings) as bot:
             bot.runtime.services.extras["pacer"].backoff = 0.05
+            # every test logs in from 127.0.0.1, dozens of times a module: no guessing to guard against here
+            bot.runtime.services.throttles.login_ip = Throttle(1000, 1)
             yield await _seed(bot, tg, db_url)
         tg.assert_clean()
 

@@ -133,6 +133,21 @@ async def test_week_relative_and_per_subscriber_kinds(services: Services) -> Non
     assert set(await copies(services, week)) == set(early + late)
 
 
+async def test_week_reminders_follow_the_year_an_officer_set(services: Services) -> None:
+    from bot.week_year import set_week
+
+    await add_users(services, 1)
+    async with services.db.session() as s:  # 2027's Week set to start on Monday 4 October
+        await set_week(s, "cli", 2027, dt.date(2027, 10, 4), dt.date(2027, 10, 10), None)
+    day_1 = await add(services, local(2027, 9, 1), kind="week", offset_days=0, hour=8, year=2027)
+    assert [r for r in await tick(services, local(2027, 10, 1, 9, 0)) if r.campaign_id == day_1] == []
+    [res] = [r for r in await tick(services, local(2027, 10, 4, 8, 1)) if r.campaign_id == day_1]
+    assert res.fire_time == local(2027, 10, 4, 8)
+    y2023 = await add(services, local(2023, 9, 1), kind="week", offset_days=0, hour=8, year=2023)
+    [res] = [r for r in await tick(services, local(2023, 10, 2, 8, 1)) if r.campaign_id == y2023]
+    assert res.fire_time == local(2023, 10, 2, 8)  # the curated 2023 Week ran 2–8 October
+
+
 async def test_quiet_hours_defer_to_morning(services: Services) -> None:
     await add_users(services, 2)
     cid = await add(services, local(2026, 9, 1), kind="once", at=local(2026, 9, 24, 22, 30))

@@ -227,6 +227,21 @@ async def test_post_without_csrf_is_refused(db_url: str) -> None:
         assert re.fullmatch(r"/dashboard/broadcasts/\d+", resp.headers["Location"])
 
 
+async def test_a_broadcast_typed_in_the_browser_keeps_plain_line_breaks(db_url: str) -> None:
+    """Browsers send a textarea's line breaks as CR LF; citizens' apps must get plain new lines."""
+    async with running_bot(settings_for(db_url)) as bot, client() as http:
+        db = bot.runtime.services.db
+        nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
+        await seed_subscribers(db, 1, first_chat=811_000)
+        d = await logged_in(bot, http, ADMIN)
+        await d.get("/dashboard/broadcasts/new")
+        form = {"text": "Họp chi hội\r\nTối nay 19 giờ\rNhà văn hoá", "group": str(nb)}
+        await d.post("/dashboard/broadcasts/new", form)
+        async with db.session() as s:
+            [b] = (await s.exec(select(Broadcast))).all()
+        assert b.text == "Họp chi hội\nTối nay 19 giờ\nNhà văn hoá"
+
+
 # ---- scope -------------------------------------------------------------------------------------------
 
 
@@ -421,7 +436,7 @@ async def test_officer_answer_becomes_searchable_once_approved(db_url: str) -> N
         admin = await logged_in(bot, http_admin, ADMIN)
         await admin.get("/dashboard/questions")
         assert f'id="approve-{p.id}"' in admin.html
-        await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {})
+        await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {"scope": "all"})  # for everyone
         await citizen.says("thu vien xa mo cua may gio vay")  # answered at once, no restart
         assert answer in citizen.all_text()
         page = await admin.get("/dashboard/questions")
@@ -514,3 +529,52 @@ async def test_commune_starting_with_a_vietnamese_capital_is_counted(db_url: str
         await d.get("/dashboard/broadcasts/new")
         resp = await d.post("/dashboard/broadcasts/new", {"text": "Họp thôn", "group": str(gid)})
         assert re.search(r'id="recipient-count">3<', await d.get(resp.headers["Location"]))
+
+
+async def test_content_page_shows_framework_coverage_and_an_admin_sets_the_coming_week(db_url: str) -> None:
+    from bot.db.models_campaigns import WeekEvent, WeekOverride
+
+    async with running_bot(settings_for(db_url)) as bot, client() as http:
+        catalog = bot.runtime.services.catalog
+        db = bot.runtime.services.db
+        await add_officer(db, OFFICER_A, "Xã A")
+        d = await logged_in(bot, http, ADMIN)
+        page = await d.get("/dashboard/content")
+        # the six domains of the digital-competence framework, each with the modules that teach it
+        assert page.count('data-testid="domain"') == 6 and "Ứng dụng trí tuệ nhân tạo" in page
+        safety = [m for m in catalog.modules if "an-toan" in m.domains]
+        assert f'data-domain="an-toan" data-count="{len(safety)}"' in page and len(safety) >= 3
+        assert "báo chí" in page and "hướng dẫn của bot" in page  # sources counted by kind
+        assert 'data-year="2023"' in page and "2/10 – 8/10" in page  # the year that was not 1–7 October
+        await d.post("/dashboard/content/week", {"year": "2027", "start": "2027-10-04", "end": "2027-10-10",
+                                                 "theme": "  Học tập  suốt đời trong kỷ nguyên số  "})  # fmt: skip
+        page = await d.get("/dashboard/content")
+        assert 'data-year="2027"' in page and "4/10 – 10/10" in page and "cán bộ đặt" in page
+        assert "Học tập suốt đời trong kỷ nguyên số" in page
+        await d.post("/dashboard/content/week", {"year": "2027", "start": "2027-10-20", "end": "2027-09-01",
+                                                 "theme": ""}, status=400)  # fmt: skip
+        assert "Ngày bắt đầu và kết thúc" in d.html
+        async with db.session() as s:
+            rows = list((await s.exec(select(WeekOverride))).all())
+        assert [(r.year, r.start, r.end) for r in rows] == [(2027, dt.date(2027, 10, 4), dt.date(2027, 10, 10))]
+        [log] = await audits(db, action="week.set")
+        assert log.allowed and '"year": 2027' in log.detail and log.actor.startswith("web:")
+
+    async with running_bot(settings_for(db_url)) as bot, client() as http:
+        o = await logged_in(bot, http, OFFICER_A)
+        assert 'id="week-form"' not in await o.get("/dashboard/content")  # only admins see the form
+        await o.post("/dashboard/content/week", {"year": "2027", "start": "2027-10-01", "end": "2027-10-07"},
+                     status=403)  # fmt: skip
+        refused = await audits(bot.runtime.services.db, action="dashboard.week.set")
+        assert len(refused) == 1 and not refused[0].allowed
+        # any officer posts a local event; it is shown in the officer's own commune only
+        await o.post("/dashboard/content/week/events", {"title": "Ngày hội đọc sách", "date": "2027-10-05",
+                                                        "place": "Nhà văn hóa thôn 2"})  # fmt: skip
+        await o.post("/dashboard/content/week/events", {"title": "x", "date": "2027-10-05"}, status=400)
+        assert "Tên hoạt động" in o.html
+        assert "Ngày hội đọc sách — Nhà văn hóa thôn 2" in await o.get("/dashboard/content")
+        async with bot.runtime.services.db.session() as s:
+            [ev] = (await s.exec(select(WeekEvent))).all()
+        assert (ev.province, ev.commune, ev.date) == ("Ninh Bình", "Xã A", dt.date(2027, 10, 5))
+        [log] = await audits(bot.runtime.services.db, action="week.event.add")
+        assert log.allowed and log.actor.startswith("web:")

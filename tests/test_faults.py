@@ -7,30 +7,25 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import update
+from sqlalchemy import make_url, update
 from sqlmodel import select
 
 from bot import texts
 from bot.db import repo
 from bot.db.models import InboundEvent, utcnow
-from tests.conftest import make_settings
-from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
+from tests.conftest import PG_URL, make_settings
+from tests.fakes.telegram_server import FakeTelegram
 from tests.harness import running_bot
+from tests.test_telegram_e2e import tg, tg_settings
 
+__all__ = ["tg"]  # the fixture, shared with the Telegram end-to-end tests
 
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-        fake.assert_clean()
-
-
-def tg_settings(db_url: str, tg: FakeTelegram, **extra: Any) -> Any:
-    return make_settings(db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=tg.base_url, **extra)
 
 
 async def test_flood_control_delays_replies_but_every_user_gets_one(
@@ -134,3 +129,143 @@ async def test_dashboard_numbers_too_big_are_a_400_or_404_not_a_500(db_url: str)
                      "/dashboard/broadcasts/new?group=99999999999999999999"):
             async with http.get(bot.url + path, allow_redirects=False) as resp:
                 assert resp.status in (200, 404), (path, resp.status)
+
+
+# ---- the database goes away ------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def database_outage(bot: Any, db_url: str, tmp_path: Path) -> AsyncIterator[None]:
+    """The database is unavailable inside the block. SQLite: the file is moved away and a directory takes its
+    place, and the pool's idle connections are closed (as a restarted server would drop them). PostgreSQL:
+    the database stops allowing connections and its sessions are terminated."""
+    db = bot.runtime.services.db
+    if db.is_sqlite:
+        path = Path(make_url(db_url).database or "")
+        moved = [(p, tmp_path / f"away{p.suffix}") for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))]
+        async with db.session():  # wait for the writer in flight
+            pass
+        await db.dispose()
+        await asyncio.to_thread(_swap_out, path, moved)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(_swap_back, path, moved)
+            await db.dispose()
+        return
+    import asyncpg
+
+    assert PG_URL is not None
+    name = make_url(db_url).database
+    admin = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
+        try:
+            yield
+        finally:
+            await admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+    finally:
+        await admin.close()
+
+
+def _swap_out(path: Path, moved: list[tuple[Path, Path]]) -> None:
+    for src, dst in moved:
+        if src.exists():
+            src.rename(dst)
+    path.mkdir()
+
+
+def _swap_back(path: Path, moved: list[tuple[Path, Path]]) -> None:
+    path.rmdir()
+    for src, dst in moved:
+        if dst.exists():
+            dst.rename(src)
+
+
+async def test_database_outage_users_are_told_busy_logs_stay_short_and_the_bot_recovers(
+    db_url: str, tg: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While the database is unavailable a Telegram user gets “Hệ thống đang bận…”, the web chat answers 503
+    with the same words, and the log holds a few lines (no traceback per event); afterwards all is normal."""
+    caplog.set_level(logging.INFO)
+    async with running_bot(tg_settings(db_url, tg)) as bot, aiohttp.ClientSession() as http:
+        lan = tg.user(5564001, first_name="Lan")
+        await lan.send("/menu")
+        await lan.wait_for(1)
+        caplog.clear()
+        async with database_outage(bot, db_url, tmp_path):
+            users = [tg.user(5564100 + i, first_name=f"U{i}") for i in range(5)]
+            for u in [lan, *users]:
+                await u.send("/trogiup")
+            for u in [lan, *users]:
+                await u.wait_for(lambda msgs: any(texts.BUSY in (m.get("text") or "") for m in msgs), timeout=15)
+            async with http.post(f"{bot.url}/api/chat", json={"session": "outage-web-1", "text": "/menu"}) as resp:
+                assert resp.status == 503
+                assert (await resp.json())["error"] == texts.BUSY
+            await asyncio.sleep(1.0)  # the pacer, the scheduler and the caches keep failing meanwhile
+            errors = [r for r in caplog.records
+                      if r.levelno >= logging.WARNING and r.name.startswith(("bot", "scheduler"))]
+            assert "Traceback" not in caplog.text and not any(r.exc_info for r in errors)
+            assert len(errors) <= 6, [r.getMessage() for r in errors]
+        before = len(lan.messages())
+        await lan.send("/trogiup")
+        await lan.wait_for(before + 1, timeout=15)
+        assert texts.HELP.splitlines()[0] in (lan.last_text() or "")
+        async with http.post(f"{bot.url}/api/chat", json={"session": "outage-web-1", "text": "/menu"}) as resp:
+            assert resp.status == 200
+
+
+async def test_a_backlog_is_fetched_only_as_fast_as_it_is_handled(db_url: str, tg: FakeTelegram) -> None:
+    """1,500 messages from 300 users wait at Telegram when the bot starts: it fetches more only as it catches
+    up (a few hundred updates in memory at most, not one task per waiting update), and answers every one."""
+    users = [tg.user(5565000 + i, first_name=f"U{i}") for i in range(300)]
+    for k in range(5):
+        for u in users:
+            await u.send("/trogiup" if k % 2 else "/menu")
+    total = len(users) * 5
+    async with running_bot(tg_settings(db_url, tg)):
+        most_tasks = most_taken = 0
+        while (answered := sum(tg.sent_to(u.id) for u in users)) < total:
+            most_tasks = max(most_tasks, len(asyncio.all_tasks()))
+            most_taken = max(most_taken, total - len(tg.pending_updates()) - answered)
+            await asyncio.sleep(0.02)
+    print(f"backlog of {total}: at most {most_tasks} tasks, {most_taken} updates fetched but not yet answered")
+    assert most_taken <= 300 and most_tasks <= 300
+
+
+async def test_zalo_events_wait_for_room_instead_of_piling_up() -> None:
+    """The Zalo adapters hold at most `limit` events: the poller (or webhook) waits for room, order per user kept."""
+    from bot.channels.zalo_bot import OrderedTasks
+
+    work = OrderedTasks(limit=3)
+    done: list[tuple[str, int]] = []
+    most = 0
+
+    async def job(user: str, n: int) -> None:
+        await asyncio.sleep(0.01)
+        done.append((user, n))
+
+    for n in range(12):
+        await work.spawn(f"u{n % 2}", lambda n=n: job(f"u{n % 2}", n))  # type: ignore[misc]
+        most = max(most, len(work.tasks))
+    await work.drain()
+    assert most <= 3 and len(done) == 12
+    assert [n for u, n in done if u == "u0"] == sorted(n for u, n in done if u == "u0")
+
+
+async def test_an_update_of_an_odd_shape_gets_the_text_only_reply_or_is_skipped(
+    db_url: str, tg: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Text that is a number or a list (Telegram never sends it, a forged webhook might): the friendly “I only
+    read text” reply, no traceback; a later message is answered as usual."""
+    async with running_bot(tg_settings(db_url, tg)):
+        lan = tg.user(5566001, first_name="Lan")
+        for odd in (5, ["a"]):
+            tg.emit("message", {"message_id": 1, "date": 0, "from": lan.user_json(), "chat": lan.chat_json(),
+                                "text": odd})
+        await lan.wait_for(2)
+        assert all(texts.UNSUPPORTED_MEDIA in m["text"] for m in lan.messages())
+        await lan.send("/menu")
+        await lan.wait_for(3)
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text

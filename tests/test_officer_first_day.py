@@ -344,3 +344,113 @@ async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: s
             body = (await resp.read()).decode("utf-8-sig")
         gone_row = next(r for r in csv.reader(io.StringIO(body)) if r[1] == f"U{gone}")
         assert gone_row[3:6] == ["Tài khoản đã bị xoá", "1", "tài khoản đã bị xoá"]
+
+
+LOCAL_Q = "Lớp học AI ở nhà văn hoá xã mở lúc mấy giờ?"
+LOCAL_A = "Lớp Bình dân học AI ở Nhà văn hoá xã Gia Viễn học 8 giờ sáng Chủ nhật; gọi chị Hoa, chi hội thôn Đông."
+
+
+async def test_an_approved_commune_answer_is_served_only_in_that_commune(db_url: str) -> None:
+    """M4: the Gia Viễn officer's answer, approved as proposed, reaches Gia Viễn and not Ba Đình (Hà Nội); an admin
+    can widen an answer to everyone when approving."""
+    from bot.db.models_dashboard import FaqProposal
+    from bot.db.models_faq import record_unanswered
+    from tests.harness import WebUser
+    from tests.test_dashboard_http import ADMIN, add_officer, logged_in, settings_for
+
+    async def citizen(http: aiohttp.ClientSession, province: str, commune: str) -> WebUser:
+        u = WebUser(bot.url, http)
+        for text in ("/start", "dong y", province, commune):
+            await u.says(text)
+        return u
+
+    async with running_bot(settings_for(db_url)) as bot, client() as h1, client() as h2, \
+            aiohttp.ClientSession() as chat:  # fmt: skip
+        db = bot.runtime.services.db
+        async with db.session() as s:
+            q = await record_unanswered(s, LOCAL_Q, "unknown")
+        await add_officer(db, OFFICER, "Gia Viễn")
+        officer = await logged_in(bot, h1, OFFICER)
+        await officer.get("/dashboard/questions")
+        await officer.post("/dashboard/questions/propose", [("question", LOCAL_Q), ("answer", LOCAL_A),
+                                                            ("ids", str(q.id))])  # fmt: skip
+        async with db.session() as s:
+            p = (await s.exec(select(FaqProposal))).one()
+        assert (p.scope_province, p.scope_commune) == ("Ninh Bình", "Gia Viễn")
+        admin = await logged_in(bot, h2, ADMIN)
+        page = await admin.get("/dashboard/questions")
+        assert "xã/phường Gia Viễn, Ninh Bình" in page and f'id="scope-{p.id}"' in page
+        await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {"scope": "unit"})
+
+        gia_vien, ba_dinh = await citizen(chat, "ninh binh", "Gia Viễn"), await citizen(chat, "ha noi", "Ba Đình")
+        await gia_vien.says("lop hoc AI o nha van hoa xa mo luc may gio")
+        assert LOCAL_A in gia_vien.all_text()
+        await ba_dinh.says("lop hoc AI o nha van hoa xa mo luc may gio")
+        assert LOCAL_A not in ba_dinh.all_text() and "Gia Viễn" not in ba_dinh.all_text()
+
+        async with db.session() as s:  # an answer good for everyone: the admin widens it when approving
+            q2 = await record_unanswered(s, "Thẻ thư viện xã có mất phí không?", "unknown")
+        await officer.get("/dashboard/questions")
+        await officer.post("/dashboard/questions/propose", [("question", "Thẻ thư viện xã có mất phí không?"),
+                                                            ("answer", "Không mất phí: thẻ thư viện xã miễn phí."),
+                                                            ("ids", str(q2.id))])  # fmt: skip
+        async with db.session() as s:
+            p2 = (await s.exec(select(FaqProposal).where(FaqProposal.id != p.id))).one()
+        await admin.get("/dashboard/questions")
+        await admin.post(f"/dashboard/questions/proposals/{p2.id}/approve", {"scope": "all"})
+        await ba_dinh.says("the thu vien xa co mat phi khong")
+        assert "thẻ thư viện xã miễn phí" in ba_dinh.all_text()
+
+
+async def test_existing_answers_get_their_writers_unit_when_migrated(db_url: str) -> None:
+    """The migration scopes answers approved before it: a commune officer's to that commune, an admin's stays for
+    everyone."""
+    from sqlalchemy import text
+
+    from bot.db.migrate import upgrade
+
+    db = Database(db_url)
+    try:
+        await upgrade(db, "9e3a5f0c7b21")
+        async with db.engine.begin() as conn:
+            await conn.execute(text("INSERT INTO officers (id, channel, external_id, role, name, created_at) VALUES "
+                                    "(1, 'telegram', '111', 'officer', 'Cán', '2026-01-01'),"
+                                    "(2, 'telegram', '222', 'admin', 'QTV', '2026-01-01')"))
+            await conn.execute(text("INSERT INTO officer_scopes (officer_id, kind, value) VALUES "
+                                    "(1, 'commune', 'Gia Viễn|Ninh Bình')"))
+            for pid, actor in ((1, "telegram:111"), (2, "telegram:222")):
+                await conn.execute(text(
+                    "INSERT INTO faq_proposals (id, question, answer, unanswered_ids, proposed_by, status, created_at) "
+                    f"VALUES ({pid}, 'q', 'a', '[]', '{actor}', 'approved', '2026-01-01')"))
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            rows = (await conn.execute(text(
+                "SELECT id, scope_province, scope_commune FROM faq_proposals ORDER BY id"))).all()
+        assert [tuple(r) for r in rows] == [(1, "Ninh Bình", "Gia Viễn"), (2, None, None)]
+    finally:
+        await db.dispose()
+
+
+async def test_old_week_plan_reminders_get_readable_names(db_url: str) -> None:
+    """m10: reminders a Week plan made before this change are renamed (“Tuần lễ 2027: before_7” → “… — 7 ngày
+    trước”), so no list shows slug names."""
+    from sqlalchemy import text
+
+    from bot.db.migrate import upgrade
+    from scheduler.campaign_store import WEEK_PLAN, plan_label
+
+    db = Database(db_url)
+    try:
+        await upgrade(db, "a7c4e2f81d30")
+        async with db.engine.begin() as conn:
+            for i, (key, _) in enumerate(WEEK_PLAN, 1):
+                await conn.execute(text(
+                    "INSERT INTO campaigns (id, name, groups, text, kind, offset_days, hour, minute, year, paused, "
+                    f"created_by, created_at) VALUES ({i}, 'Tuần lễ 2027: {key}', 'all', 't', 'week', 0, 8, 0, 2027, "
+                    "false, 'cli', '2026-01-01')"))
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            names = (await conn.execute(text("SELECT name FROM campaigns ORDER BY id"))).scalars().all()
+        assert names == [f"Tuần lễ 2027 — {plan_label(offset)}" for _, offset in WEEK_PLAN]
+    finally:
+        await db.dispose()

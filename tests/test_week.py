@@ -26,8 +26,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 class Chat:
     """A citizen talking to the real dispatcher (web chat channel), with a movable clock."""
 
-    def __init__(self, services: Services, now: dt.datetime) -> None:
+    def __init__(self, services: Services, now: dt.datetime, channel: str = "web") -> None:
         self.now = now
+        self.channel = channel
         services.clock = lambda: self.now
         self.rt = build_runtime(services, with_platforms=False)
         self.replies: list[Reply] = []
@@ -45,11 +46,11 @@ class Chat:
         command, args = None, ""
         if text.startswith("/"):
             command, _, args = text[1:].partition(" ")
-        await self._send(Inbound("web", "u1", text=text, command=command, args=args, raw_id=f"e{self.n}"))
+        await self._send(Inbound(self.channel, "u1", text=text, command=command, args=args, raw_id=f"e{self.n}"))
         return self.text()
 
     async def press(self, data: str) -> str:
-        await self._send(Inbound("web", "u1", kind=Kind.CALLBACK, choice=data, raw_id=f"e{self.n}"))
+        await self._send(Inbound(self.channel, "u1", kind=Kind.CALLBACK, choice=data, raw_id=f"e{self.n}"))
         return self.text()
 
     def text(self) -> str:
@@ -142,24 +143,24 @@ async def test_officer_campaigns_in_chat_within_scope(services: Services) -> Non
     from bot.db.models_officers import Officer, OfficerScope
 
     async with services.db.session() as s:
-        s.add(Group(name="xa_a", kind="code"))
+        s.add(Group(name="Xã A, Ninh Bình", kind="code"))
         s.add(Group(name="xa_b", kind="code"))
-        officer = Officer(channel="web", external_id="u1", role="officer", name="Cán bộ A")
+        officer = Officer(channel="telegram", external_id="u1", role="officer", name="Cán bộ A")
         s.add(officer)
         await s.flush()
         assert officer.id is not None
-        s.add(OfficerScope(officer_id=officer.id, kind="group", value="xa_a"))
-    chat = Chat(services, local(2026, 9, 20))
+        s.add(OfficerScope(officer_id=officer.id, kind="group", value="Xã A, Ninh Bình"))
+    chat = Chat(services, local(2026, 9, 20), channel="telegram")  # web chat accounts cannot be officers
     await chat.onboard(provinces()[0].name)
-    text = await chat.says("/chiendich them xa_a | 2026-09-24 08:00 | Mai học bài mới nhé!")
+    text = await chat.says("/chiendich them Xã A, Ninh Bình | 2026-09-24 08:00 | Mai học bài mới nhé!")
     assert "Đã thêm lịch nhắc #1" in text and "2026-09-24 08:00" in text
-    text = await chat.says("/chiendich them xa_a | tuanle-1 19:30 | Mai khai mạc Tuần lễ!")
+    text = await chat.says("/chiendich them Xã A, Ninh Bình | tuanle-1 19:30 | Mai khai mạc Tuần lễ!")
     assert "2026-09-30 19:30" in text
     assert "ngoài phạm vi" in await chat.says("/chiendich them xa_b | 2026-09-24 08:00 | Không được")
     assert "ngoài phạm vi" in await chat.says("/chiendich them all | 2026-09-24 08:00 | Không được")
     text = await chat.says("/chiendich")
     assert "#1" in text and "#2" in text and "lần tới: 2026-09-24 08:00" in text
-    assert "chưa đúng" in await chat.says("/chiendich them xa_a | mai | x")
+    assert "chưa đúng" in await chat.says("/chiendich them Xã A, Ninh Bình | mai | x")
     assert "Đã xoá lịch nhắc #1" in await chat.says("/chiendich xoa 1")
     async with services.db.session() as s:
         left = (await s.exec(select(Campaign))).all()
@@ -169,3 +170,39 @@ async def test_officer_campaigns_in_chat_within_scope(services: Services) -> Non
     # a citizen on another account is refused
     await chat2._send(Inbound("web", "u2", text="/chiendich", command="chiendich", raw_id="x1"))
     assert "#2" not in chat2.text()
+
+
+async def test_an_officer_sets_the_coming_week_and_tuanle_shows_it(services: Services) -> None:
+    from bot.db.models import AuditLog
+    from bot.week_year import set_week
+
+    chat = Chat(services, local(2027, 9, 20))
+    assert "Chủ đề năm 2027 sẽ được công bố sau" in await chat.says("/tuanle")
+    async with services.db.session() as s:
+        await set_week(s, "cli", 2027, dt.date(2027, 10, 5), dt.date(2027, 10, 11), "Học để làm chủ công nghệ")
+    text = await chat.says("/tuanle")
+    assert "5/10/2027" in text and "11/10/2027" in text and "Còn 15 ngày nữa" in text
+    assert "Chủ đề năm 2027: “Học để làm chủ công nghệ”" in text
+    chat.now = local(2027, 10, 10)
+    assert "ngày thứ 6" in await chat.says("/tuanle")  # still running on 10/10 that year, not over on 7/10
+    chat.now = local(2025, 9, 28)  # a curated year shows the theme the sources confirm
+    assert "Học để phát triển bản thân, làm chủ tri thức và công nghệ" in await chat.says("/tuanle")
+    async with services.db.session() as s:
+        [log] = (await s.exec(select(AuditLog).where(AuditLog.action == "week.set"))).all()
+    assert log.actor == "cli" and '"theme": "Học để làm chủ công nghệ"' in log.detail
+
+
+def test_week_set_and_show_from_the_command_line(tmp_path: Any, capsys: Any) -> None:
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
+    main = cli(settings)
+    args = ["week", "set", "--year", "2027", "--start", "2027-10-01", "--end", "2027-10-07", "--theme", "Chủ đề 2027"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out) == {"year": 2027, "start": "2027-10-01", "end": "2027-10-07",
+                                                   "theme": "Chủ đề 2027"}  # fmt: skip
+    assert main(["week", "set", "--year", "2027", "--start", "2028-10-01", "--end", "2028-10-07"]) == 2
+    assert "phải thuộc năm 2027" in capsys.readouterr().err
+    assert main(["week", "set", "--year", "2027", "--start", "1/10", "--end", "7/10"]) == 2
+    assert main(["week", "show", "--json"]) == 0
+    shown = {d["year"]: d for d in json.loads(capsys.readouterr().out)}
+    assert shown[2027]["set_by_officer"] and shown[2027]["theme"] == "Chủ đề 2027"
+    assert shown[2023]["start"] == "2023-10-02" and not shown[2023]["set_by_officer"]

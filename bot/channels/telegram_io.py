@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -17,13 +18,45 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot import texts
-from bot.channels.base import Blocked, Permanent, RetryLater, Transient
+from bot.channels.base import Blocked, InDoubt, Permanent, RetryLater, Transient
 from bot.messages import Inbound, Kind, Reply
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 T = TypeVar("T")
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+class BoundedUpdateQueue(asyncio.Queue[object]):
+    """python-telegram-bot's update queue with backpressure. PTB turns every update it takes from this queue into
+    a task at once, so without a bound a backlog of 10,000 updates becomes 10,000 tasks in memory. Here at most
+    `in_flight` updates are taken and not yet processed (PTB calls `task_done()` when one is), and at most
+    `waiting` wait in the queue: `put()` then blocks, so long polling stops fetching (a webhook delivery waits)
+    until hocbot catches up; the rest stays at Telegram."""
+
+    def __init__(self, waiting: int = 100, in_flight: int = 32) -> None:
+        super().__init__(maxsize=waiting)
+        self.in_flight_max = in_flight
+        self.in_flight = 0
+        self._room = asyncio.Event()
+        self._room.set()
+
+    async def get(self) -> object:
+        while self.in_flight >= self.in_flight_max:
+            self._room.clear()
+            await self._room.wait()
+        return await super().get()
+
+    def get_nowait(self) -> object:
+        item = super().get_nowait()
+        self.in_flight += 1
+        return item
+
+    def task_done(self) -> None:
+        super().task_done()
+        self.in_flight = max(0, self.in_flight - 1)
+        if self.in_flight < self.in_flight_max:
+            self._room.set()
 
 
 class SafeBot(ExtBot[None]):
@@ -123,12 +156,12 @@ def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
         "private": msg.chat.type == "private",
         "private_url": link,
     }
-    if msg.text is not None:
+    if isinstance(msg.text, str):
         return _text_inbound(msg.text, base, bot_username)
     kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
     if msg.photo:
         kind = Kind.PHOTO
-    return Inbound(kind=kind, text=msg.caption or "", **base)
+    return Inbound(kind=kind, text=msg.caption if isinstance(msg.caption, str) else "", **base)
 
 
 def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound | None:
@@ -165,7 +198,9 @@ async def guarded(call: Callable[[], Awaitable[T]]) -> T:
         if "chat not found" in exc.message.lower() or "user is deactivated" in exc.message.lower():
             raise Blocked(f"400 {exc.message}") from exc
         raise Permanent(f"400 {exc.message}") from exc
-    except (TimedOut, NetworkError) as exc:
+    except TimedOut as exc:
+        raise InDoubt(f"timed out: {exc.message}") from exc
+    except NetworkError as exc:
         raise Transient(f"network: {exc.message}") from exc
 
 

@@ -25,11 +25,13 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import texts
 from bot.channels.base import SentInfo
 from bot.db import repo
 from bot.db.models import Identity, utcnow
 from bot.db.models_web import WebInbox
 from bot.dispatcher import Dispatcher
+from bot.faults import DB_DOWN, database_down
 from bot.messages import Inbound, Kind, Reply
 from bot.render import plain_label
 from bot.throttle import client_ip, too_many
@@ -124,12 +126,20 @@ class WebChatChannel:
             session = secrets.token_urlsafe(16)
         services = self.dispatcher.services
         ip = client_ip(request, services.settings)
-        if await self._is_new(session) and not services.throttles.web_session_ip.allow(ip):
-            log.warning("web chat: too many new sessions from one address")
-            return too_many()
-        inbound = _inbound(session, body, ip)
         collected: list[dict[str, Any]] = []
-        await self.dispatcher.handle(inbound, partial(_collect, collected))
+        try:
+            if await self._is_new(session) and not services.throttles.web_session_ip.allow(ip):
+                log.warning("web chat: too many new sessions from one address")
+                return too_many()
+            inbound = _inbound(session, body, ip)
+            await self.dispatcher.handle(inbound, partial(_collect, collected), tell_busy=False)
+        except Exception as exc:
+            if not database_down(exc):
+                log.exception("web chat request failed")
+                return web.json_response({"session": session, "error": texts.ERROR}, status=500)
+            DB_DOWN.log(log, "webchat", "database unavailable, web chat answers 503", exc)
+            return web.json_response({"session": session, "error": texts.BUSY}, status=503,
+                                     headers={"Retry-After": "60"})
         self._remember(session)
         return web.json_response({"session": session, "replies": collected})
 
@@ -183,6 +193,7 @@ async def _item(reply: Reply) -> dict[str, Any]:
         "choices": [{"label": c.label, "data": c.data, "plain": plain_label(c.label)} for c in reply.choices],
         "keyboard": reply.keyboard or [],
         "image": reply.image if reply.image and reply.image.startswith(("http", "/")) else None,
+        "reset": reply.remove_keyboard,  # a fresh start (welcome, data deleted): the page forgets what it kept
     }
     if reply.quiz is not None and not reply.choices:
         item["text"] = reply.text or reply.quiz.question

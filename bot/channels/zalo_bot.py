@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,10 +43,16 @@ from bot.messages import Choice, Inbound, Kind, Reply
 from bot.render import numbered
 from bot.router import menu_key
 from bot.settings import Settings
+from bot.startup import StartupError
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo"
 POLL_TIMEOUT = 25  # seconds per getUpdates long poll; an idle poll ends with 408, which is normal
+RETRY_FIRST = 2.0  # seconds before the first retry when Zalo does not answer at start
+RETRY_CAP = 60.0
+TOKEN_REJECTED = (
+    "Zalo từ chối ZALO_BOT_TOKEN (401): lấy lại token của bot trên Zalo Bot Platform rồi sửa ZALO_BOT_TOKEN."
+)
 _KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
 
 
@@ -54,20 +60,28 @@ _KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
 
 
 class OrderedTasks:
-    """Background work per user, run in arrival order; every task is kept so `drain` can await it."""
+    """Background work per user, run in arrival order; every task is kept so `drain` can await it. At most
+    `limit` events are held at once: `spawn` waits for room, so polling stops fetching (and a webhook delivery
+    waits) until hocbot catches up, instead of one task per waiting event piling up in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 256) -> None:
         self.tasks: set[asyncio.Task[None]] = set()
         self._tails: dict[str, asyncio.Task[None]] = {}
+        self.limit = limit
+        self._room = asyncio.Event()
+        self._room.set()
 
-    def spawn(self, key: str, work: Coroutine[Any, Any, object]) -> None:
+    async def spawn(self, key: str, work: Callable[[], Awaitable[object]]) -> None:
+        while len(self.tasks) >= self.limit:
+            self._room.clear()
+            await self._room.wait()
         prev = self._tails.get(key)
 
         async def run() -> None:
             if prev is not None:
                 await asyncio.gather(prev, return_exceptions=True)
             try:
-                await work
+                await work()
             except Exception:
                 log.exception("zalo event for %s failed", key)
 
@@ -78,6 +92,8 @@ class OrderedTasks:
 
     def _done(self, key: str, task: asyncio.Task[None]) -> None:
         self.tasks.discard(task)
+        if len(self.tasks) < self.limit:
+            self._room.set()
         if self._tails.get(key) is task:
             del self._tails[key]
 
@@ -202,6 +218,17 @@ class ZaloBotChannel:
         return [web.post(self.webhook_path, self.webhook)] if self.webhook_path else []
 
     async def start(self) -> None:
+        """Connect now; if Zalo does not answer, return anyway (the web chat and dashboard serve) and retry in
+        the background. A token Zalo rejects is a StartupError: one line, exit."""
+        try:
+            await self._connect()
+        except ZaloAuthError:
+            raise StartupError(TOKEN_REJECTED) from None
+        except ZaloError as exc:
+            self.state = "retrying"
+            self._poller = asyncio.create_task(self._reconnect(exc))
+
+    async def _connect(self) -> None:
         me = await self.client.get_me()
         log.info("zalo bot %s (%s) connected", me.get("account_name", "?"), me.get("account_type", "?"))
         if self.webhook_url:
@@ -212,6 +239,28 @@ class ZaloBotChannel:
             log.warning("zalo bot had a webhook set; deleting it to use long polling")
             await self.client.delete_webhook()
         self._poller = asyncio.create_task(self._poll_loop())
+
+    async def _reconnect(self, error: ZaloError) -> None:
+        """Retry with a doubling back-off (capped), one log line per try, then poll as usual."""
+        delay = RETRY_FIRST
+        while True:
+            log.warning(
+                "Chưa kết nối được Zalo Bot (%s); web chat vẫn chạy, thử lại sau %.0f giây "
+                "(kiểm tra mạng hoặc ZALO_API_BASE_URL).", error, delay,
+            )  # fmt: skip
+            await asyncio.sleep(delay)
+            try:
+                await self._connect()
+            except ZaloAuthError:
+                self.state = "failed"
+                log.error(TOKEN_REJECTED)
+                return
+            except ZaloError as exc:
+                error, delay = exc, min(delay * 2, RETRY_CAP)
+                continue
+            self.state = "ok"
+            log.warning("Đã kết nối được Zalo Bot.")
+            return
 
     async def stop(self) -> None:
         if self._poller is not None:
@@ -236,7 +285,7 @@ class ZaloBotChannel:
                 backoff = min(backoff * 2, 30.0)
                 continue
             for item in updates:
-                self._accept(item)
+                await self._accept(item)
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Zalo's webhook: check the secret in constant time, queue the event, answer 200 at once."""
@@ -248,10 +297,10 @@ class ZaloBotChannel:
         except ValueError:
             log.error("malformed zalo bot webhook body ignored")
             return web.Response(status=200)
-        self._accept(body)
+        await self._accept(body)
         return web.Response(status=200)
 
-    def _accept(self, update: object) -> None:
+    async def _accept(self, update: object) -> None:
         event = parse_bot_update(update)
         if event is None:
             log.warning("unusable zalo bot update ignored")
@@ -259,7 +308,8 @@ class ZaloBotChannel:
         if event.is_bot:
             return
         inbound = to_inbound(event)
-        self._work.spawn(event.user_id, self.dispatcher.handle(inbound, partial(self._reply, inbound.reply_to)))
+        reply = partial(self._reply, inbound.reply_to)
+        await self._work.spawn(event.user_id, partial(self.dispatcher.handle, inbound, reply))
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message we push (outbox, reports): sent like a reply, its numbered choices remembered first,

@@ -159,7 +159,7 @@ class ZaloOAChannel:
         if abs(now_ms - event.timestamp_ms) > EVENT_WINDOW.total_seconds() * 1000:
             log.warning("zalo oa webhook event outside the %s window rejected (a replay?)", EVENT_WINDOW)
             return web.Response(status=403)
-        self._work.spawn(event.user_id, self._handle(event))
+        await self._work.spawn(event.user_id, partial(self._handle, event))
         return web.Response(status=200)
 
     async def _handle(self, event: ZaloOAEvent) -> None:

@@ -1,4 +1,4 @@
-"""`hocbot campaign add/list/remove/week-plan` and `hocbot week event add/list`."""
+"""`hocbot campaign add/list/remove/week-plan`, `hocbot week set/show` and `hocbot week event add/list`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
     when = add.add_mutually_exclusive_group(required=True)
     when.add_argument("--at", help="một lần, giờ địa phương: 2026-09-24T08:00")
     when.add_argument("--cron", help='lặp lại: "phút giờ ngày tháng thứ", ví dụ "0 8 * * 1"')
-    when.add_argument("--week-offset", type=int, help="số ngày so với 1/10 (âm = trước)")
+    when.add_argument("--week-offset", type=int, help="số ngày so với ngày đầu Tuần lễ, thường 1/10 (âm = trước)")
     when.add_argument("--after-join", type=int, help="N ngày sau khi người dùng đăng ký")
     when.add_argument("--after-inactive", type=int, help="N ngày sau lần hoạt động cuối")
     add.add_argument("--hour", type=int, default=8)
@@ -72,6 +72,16 @@ def register(sub: Any) -> None:
     evl = event.add_parser("list", help="xem các hoạt động")
     evl.add_argument("--json", action="store_true")
     evl.set_defaults(func=cmd_event_list)
+    wset = week.add_parser("set", help="đặt ngày và chủ đề Tuần lễ của một năm (không cần sửa YAML)")
+    wset.add_argument("--year", type=int, required=True)
+    wset.add_argument("--start", required=True, help="ngày bắt đầu, ví dụ 2027-10-01")
+    wset.add_argument("--end", required=True, help="ngày kết thúc, ví dụ 2027-10-07")
+    wset.add_argument("--theme", help="chủ đề năm đó (bỏ trống: giữ chủ đề trong nội dung, nếu có)")
+    wset.set_defaults(func=cmd_week_set)
+    wshow = week.add_parser("show", help="xem Tuần lễ từng năm (nội dung và ngày cán bộ đã đặt)")
+    wshow.add_argument("--year", type=int)
+    wshow.add_argument("--json", action="store_true")
+    wshow.set_defaults(func=cmd_week_show)
 
 
 async def _services(settings: Settings) -> Services:
@@ -204,7 +214,8 @@ async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.db.models_campaigns import WeekEvent
+    from bot.context import UserFacingError
+    from bot.week_year import add_event
 
     try:
         day = dt.date.fromisoformat(args.date)
@@ -214,11 +225,11 @@ async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
     svc = await _services(settings)
     try:
         async with svc.db.session() as s:
-            ev = WeekEvent(title=args.title, date=day, place=args.place, province=args.province,
-                           commune=args.commune, group_name=args.group)  # fmt: skip
-            s.add(ev)
-            await s.flush()
+            ev = await add_event(s, "cli", args.title, day, args.place, args.province, args.commune, args.group)
             print(json.dumps({"event_id": ev.id}))
+    except UserFacingError as exc:
+        print(exc.text, file=sys.stderr)
+        return 2
     finally:
         await svc.db.dispose()
     return 0
@@ -242,4 +253,54 @@ async def cmd_event_list(args: argparse.Namespace, settings: Settings) -> int:
         if args.json
         else "\n".join(f"{d['date']} {d['title']}" for d in data)
     )
+    return 0
+
+
+async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.context import UserFacingError
+    from bot.week_year import set_week
+
+    try:
+        start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+    except ValueError:
+        print(f"Ngày không hợp lệ: {args.start!r} / {args.end!r} (ví dụ 2027-10-01)", file=sys.stderr)
+        return 2
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            row = await set_week(s, "cli", args.year, start, end, args.theme)
+            out = {"year": row.year, "start": row.start.isoformat(), "end": row.end.isoformat(), "theme": row.theme}
+    except UserFacingError as exc:
+        print(exc.text, file=sys.stderr)
+        return 2
+    finally:
+        await svc.db.dispose()
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
+async def cmd_week_show(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.week_year import merged, overrides
+
+    svc = await _services(settings)
+    try:
+        async with svc.db.session() as s:
+            set_by_officer = {o.year: o for o in await overrides(s)}
+    finally:
+        await svc.db.dispose()
+    info = svc.catalog.week
+    years = sorted({y.year for y in info.years} | set(set_by_officer))
+    if args.year is not None:
+        years = [args.year]
+    data = []
+    for year in years:
+        w = merged(info, year, set_by_officer.get(year))
+        data.append({"year": year, "start": w.start.isoformat(), "end": w.end.isoformat(), "theme": w.theme,
+                     "set_by_officer": year in set_by_officer})  # fmt: skip
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        for d in data:
+            mark = " (cán bộ đặt)" if d["set_by_officer"] else ""
+            print(f"{d['year']}: {d['start']} → {d['end']}{mark} — {d['theme'] or 'chưa có chủ đề'}")
     return 0

@@ -91,8 +91,10 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
             rows = [r for r in await open_unanswered(s, max(1, args.limit)) if question_in_scope(officer, r)]
     finally:
         await services.db.dispose()
-    covered = [r for r in rows
-               if r.reason == "unknown" and (r.id in linked or svc.plan(r.question).decision == "answer")]
+    def answered_now(r: Any) -> bool:  # at the asker's place: another commune's answer does not count
+        return r.id in linked or svc.plan(r.question, place=(r.province, r.commune)).decision == "answer"
+
+    covered = [r for r in rows if r.reason == "unknown" and answered_now(r)]
     still = [r for r in rows if r not in covered]
     for row in still:
         if args.json:

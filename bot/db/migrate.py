@@ -21,7 +21,10 @@ def alembic_config(url: str) -> Config:
 
 
 async def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the schema to `revision` on the given database."""
+    """Bring the schema to `revision` on the given database (StartupError, one line, if it does not answer)."""
+    from bot.startup import check_database
+
+    await check_database(db)
 
     def _run(conn: Connection) -> None:
         cfg = alembic_config(db.url)

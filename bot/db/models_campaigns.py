@@ -95,3 +95,18 @@ class WeekEvent(SQLModel, table=True):
     group_name: str | None = Field(default=None, max_length=128)
     created_by: str = Field(default="cli", max_length=160)
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class WeekOverride(SQLModel, table=True):
+    """This deployment's dates and theme for one year's Week, set by an officer (CLI or dashboard, audited):
+    it wins over content/data/week.yaml for that year, so the coming year needs no YAML edit."""
+
+    __tablename__ = "week_overrides"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True, index=True)
+    start: dt.date
+    end: dt.date
+    theme: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    updated_by: str = Field(default="cli", max_length=160)
+    updated_at: dt.datetime = Field(default_factory=utcnow)

@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.faults import log_failure
+
 log = logging.getLogger(__name__)
 
 
@@ -131,8 +133,8 @@ class StatsCache:
                 entry = self._entries.get(key)  # another request may have just recomputed it
                 if entry is None or self.monotonic() - entry.at >= self.ttl - self.ahead:
                     await self._compute(key, compute)
-        except Exception:
-            log.exception("dashboard: recomputing %r failed; the old numbers stay", key)
+        except Exception as exc:
+            log_failure(log, "dashboard-cache", f"dashboard: recomputing {key!r} failed; the old numbers stay", exc)
         finally:
             self._refreshing.discard(key)
 

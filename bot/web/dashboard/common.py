@@ -41,8 +41,9 @@ def form_id(form: Form, name: str) -> int | None:
 
 
 def field(form: Form, name: str, limit: int = 4000) -> str:
+    """A trimmed form value; a textarea's CR LF (what browsers send) becomes a plain new line."""
     value = form.get(name, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()[:limit] if isinstance(value, str) else ""
 
 
 def chosen_groups(form: Form) -> outbox.GroupSel:

@@ -44,12 +44,12 @@ async def chart_pair(s: AsyncSession, services: Services, cond: Any, now: dt.dat
     weeks = await stats.subscribers_per_week(s, cond, now, services.settings.tz)
     done = await stats.completions_per_module(s, cond)
     modules = list(getattr(services.catalog, "modules", []))
-    bars = [(f"{m.id}. {m.title}", done.get(m.id, 0)) for m in modules]
+    bars = [(f"{m.order}. {m.title}", done.get(m.id, 0)) for m in modules]
     return {
         "chart_subscribers": charts.line_chart(
             [(d.strftime("%d/%m"), v) for d, v in weeks], "Người đăng ký theo tuần (tích lũy, tuần bắt đầu thứ Hai)"
         ),
-        "chart_completions": charts.bar_chart(bars, "Lượt học xong theo chủ đề"),
+        "chart_completions": charts.bar_chart(bars, "Lượt học xong theo mô-đun (đọc hết bài và đạt bài kiểm tra)"),
     }
 
 

@@ -16,7 +16,7 @@ from bot.callback import parse_int
 from bot.db.models import Group
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
-from bot.faq_store import entry_of, publish
+from bot.faq_store import default_scope, entry_of, publish
 from bot.officers import OfficerInfo, group_in_scope
 from bot.redact import mask_pii
 from content.schema import FAQ_ANSWER_MAX, QUESTION_MAX, FaqEntry
@@ -112,17 +112,33 @@ def parse_ids(raw: str) -> list[int]:
 
 
 async def propose(s: AsyncSession, question: str, answer: str, ids: list[int], officer: OfficerInfo) -> FaqProposal:
+    """A pending answer, scoped to the writer's unit (an admin may widen it when approving)."""
     rows = (await s.exec(select(UnansweredQuestion).where(col(UnansweredQuestion.id).in_(ids)))).all()
     found = [r.id for r in rows if r.id and question_in_scope(officer, r)]
+    province, commune = await default_scope(s, officer)
     p = FaqProposal(question=mask_pii(question), answer=answer, unanswered_ids=json.dumps(sorted(found)),
-                    proposed_by=officer.actor)  # fmt: skip
+                    proposed_by=officer.actor, scope_province=province, scope_commune=commune)  # fmt: skip
     s.add(p)
     await s.flush()
     return p
 
 
-async def approve(s: AsyncSession, services: Any, p: FaqProposal, actor: str, now: dt.datetime) -> FaqEntry:
-    """Turn a pending proposal into a FAQ entry; its questions are marked answered. Raises ValueError."""
+SCOPE_CHOICES = ("unit", "province", "all")  # the approve form's `scope`: as proposed, its province, everyone
+
+
+def widen(p: FaqProposal, choice: str) -> None:
+    """The admin's choice at approval: keep the writer's unit, widen it to its province, or serve everyone."""
+    if choice == "all":
+        p.scope_province, p.scope_commune = None, None
+    elif choice == "province":
+        p.scope_commune = None
+
+
+async def approve(s: AsyncSession, services: Any, p: FaqProposal, actor: str, now: dt.datetime,
+                  scope: str = "unit") -> FaqEntry:  # fmt: skip
+    """Turn a pending proposal into a FAQ entry served within its scope; its questions are marked answered.
+    Raises ValueError."""
+    widen(p, scope)
     try:
         entry = await entry_of(s, p)
     except ValidationError as exc:

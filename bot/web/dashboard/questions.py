@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from bot.context import Services
 from bot.db.models_dashboard import FaqProposal
+from bot.faq_store import proposal_scope, scope_label
 from bot.web.dashboard import proposals
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.common import Route, audit, field, match_int, see_other
@@ -30,7 +31,7 @@ def routes(services: Services) -> list[Route]:
         return render(
             "questions.html", dash=dash, active="questions", status=status, clusters=clusters[:SHOWN],
             more=max(0, len(clusters) - SHOWN), hidden=hidden, proposals=rows, labels=STATUS_LABELS,
-            errors=errors or [], v=values or {},
+            errors=errors or [], v=values or {}, scope_of=lambda p: scope_label(proposal_scope(p)),
         )
 
     async def list_page(request: web.Request, dash: Dash) -> web.StreamResponse:
@@ -59,13 +60,15 @@ def routes(services: Services) -> list[Route]:
             if p.status != "pending":
                 raise see_other("/dashboard/questions")
             if approve:
+                scope = field(await request.post(), "scope", 16)
                 try:
-                    entry = await proposals.approve(s, services, p, dash.officer.actor, services.now())
+                    entry = await proposals.approve(s, services, p, dash.officer.actor, services.now(),
+                                                    scope if scope in proposals.SCOPE_CHOICES else "unit")
                 except ValueError:
                     return render("message.html", dash=dash, active="questions", status=400,
                                   title="Chưa duyệt được", back="/dashboard/questions",
                                   message="Câu hỏi hoặc câu trả lời không hợp lệ. Hãy sửa rồi đề xuất lại.")
-                detail = {"proposal_id": p.id, "faq_id": entry.id}
+                detail = {"proposal_id": p.id, "faq_id": entry.id, "scope": scope_label(proposal_scope(p))}
             else:
                 p.status, p.decided_by, p.decided_at = "rejected", dash.officer.actor, services.now()
                 s.add(p)
