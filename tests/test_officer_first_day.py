@@ -309,6 +309,10 @@ def test_delivery_reasons_are_classified_once_in_vietnamese() -> None:
     assert classify("blocked", "403 Forbidden: bot was blocked by the user").label == "đã chặn bot"
     assert classify("failed", "network: Timed out").label == "lỗi mạng hoặc máy chủ của nền tảng"
     assert classify("skipped", "cancelled").label == "cán bộ đã dừng gửi"
+    from scheduler.reasons import skip_label
+
+    assert skip_label("daily cap") == "đã nhận đủ tin nhắc trong ngày"  # a campaign's skips, in Vietnamese too
+    assert skip_label("missed: 7.0 h late (grace 6 h)") == "quá giờ gửi (máy chủ không chạy lúc đó)"
 
 
 async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: str) -> None:
