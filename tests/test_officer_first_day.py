@@ -384,6 +384,8 @@ async def test_an_approved_commune_answer_is_served_only_in_that_commune(db_url:
         admin = await logged_in(bot, h2, ADMIN)
         page = await admin.get("/dashboard/questions")
         assert "xã/phường Gia Viễn, Ninh Bình" in page and f'id="scope-{p.id}"' in page
+        row = page.split(f'data-proposal-id="{p.id}"')[1].split("</tr>")[0]
+        assert '<td data-testid="proposal-writer">Cán bộ Gia Viễn</td>' in row  # the officer's name, not an id
         await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {"scope": "unit"})
 
         gia_vien, ba_dinh = await citizen(chat, "ninh binh", "Gia Viễn"), await citizen(chat, "ha noi", "Ba Đình")
