@@ -156,12 +156,12 @@ def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
         "private": msg.chat.type == "private",
         "private_url": link,
     }
-    if msg.text is not None:
+    if isinstance(msg.text, str):
         return _text_inbound(msg.text, base, bot_username)
     kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
     if msg.photo:
         kind = Kind.PHOTO
-    return Inbound(kind=kind, text=msg.caption or "", **base)
+    return Inbound(kind=kind, text=msg.caption if isinstance(msg.caption, str) else "", **base)
 
 
 def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound | None:
