@@ -142,3 +142,11 @@ async def test_showing_my_name_on_the_leaderboard_asks_for_it_when_the_chat_gave
         assert "sẽ hiện trên bảng xếp hạng" in u.all_text()
         await u.says("/bangxephang")
         assert "1. Co Lan (bạn)" in u.last_reply() and "Muốn hiện tên" not in u.last_reply()
+
+
+async def test_asking_how_to_fix_the_certificate_name_points_to_the_way(settings: Settings) -> None:
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("tôi muốn sửa tên trên giấy chứng nhận")
+        assert "/chungnhan" in u.all_text() and "Sửa tên trên chứng nhận" in u.all_text()

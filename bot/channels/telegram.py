@@ -215,6 +215,10 @@ class TelegramChannel:
             await self.app.stop()
         await self.app.shutdown()
 
+    async def ping(self) -> None:
+        """One cheap Bot API call (getMe): raises while Telegram does not answer."""
+        await self.app.bot.get_me()
+
     async def webhook(self, request: web.Request) -> web.Response:
         """Telegram's webhook: check the secret in constant time, queue the update, answer 200 at once."""
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
@@ -237,7 +241,11 @@ class TelegramChannel:
                 await update.callback_query.answer()
             except Exception:  # an old query can't be answered; the press still counts
                 log.info("callback query %s not answerable", update.callback_query.id)
-        inbound = to_inbound(update, self.app.bot.username or "")
+        try:
+            inbound = to_inbound(update, self.app.bot.username or "")
+        except Exception as exc:  # a shape Telegram does not send (a broken or forged update): skip it
+            log.warning("telegram update %s of an unexpected shape ignored (%s)", update.update_id, type(exc).__name__)
+            return
         if inbound is None:
             return
         await self.dispatcher.handle(inbound, partial(self.send, inbound.reply_to))
