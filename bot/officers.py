@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import UserFacingError
 from bot.db import repo
-from bot.db.models import Group
+from bot.db.models import Group, Identity, User
 from bot.db.models_officers import Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 
@@ -56,12 +56,19 @@ async def find_officer(s: AsyncSession, settings: Settings, channel: str, extern
     actor = f"{channel}:{external_id}"
     stmt = select(Officer).where(Officer.channel == channel, Officer.external_id == external_id)
     row = (await s.exec(stmt)).first()
-    if (channel, external_id) in settings.admin_keys:
-        return OfficerInfo(actor, "admin", row.name if row else "", row.id if row else None)
+    if (channel, external_id) in settings.admin_keys:  # named by the chat account when no officer row names them
+        name = row.name if row and row.name else await _account_name(s, channel, external_id)
+        return OfficerInfo(actor, "admin", name, row.id if row else None)
     if row is None:
         return None
     scopes = (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == row.id))).all()
     return OfficerInfo(actor, row.role, row.name, row.id, [(sc.kind, sc.value) for sc in scopes])
+
+
+async def _account_name(s: AsyncSession, channel: str, external_id: str) -> str:
+    stmt = (select(User.display_name).join(Identity, col(Identity.user_id) == col(User.id))
+            .where(Identity.channel == channel, Identity.external_id == external_id))  # fmt: skip
+    return (await s.exec(stmt)).first() or ""
 
 
 def group_in_scope(officer: OfficerInfo, g: Group) -> bool:
