@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 FEATURES: list[str] = [
     "bot.channels.zalo_setup",
     "bot.learning",
+    "handlers.learning_models",
     "bot.web.verify",
     "scheduler.runner",
     "scheduler.pacer",

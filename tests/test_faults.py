@@ -269,3 +269,30 @@ async def test_an_update_of_an_odd_shape_gets_the_text_only_reply_or_is_skipped(
         await lan.send("/menu")
         await lan.wait_for(3)
     assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
+async def test_replies_during_a_broadcast_at_the_platform_limit_all_go_out(db_url: str, tg: FakeTelegram) -> None:
+    """A broadcast runs faster than the Bot API allows (20 a second against 12, 429 beyond); 20 citizens send
+    /trogiup meanwhile. Each gets the help text (replies take their share of the rate from the broadcast and go
+    first after a 429), and the broadcast still reaches everyone exactly once."""
+    from bench.broadcast import seed_subscribers
+    from scheduler import outbox
+
+    async with running_bot(tg_settings(db_url, tg, hocbot_broadcast_rate=20)) as bot:
+        db = bot.runtime.services.db
+        chats = await seed_subscribers(db, 160, first_chat=820_000)
+        for c in chats:
+            tg.set_fate(c, None)
+        users = [tg.user(5567000 + i, first_name=f"U{i}") for i in range(20)]
+        tg.rate_limit(global_per_sec=12, per_chat_per_sec=1, burst=1, retry_after=1)
+        async with db.session() as s:
+            b = await outbox.create_broadcast(s, text="Thông báo họp dân", created_by="test", group_ids="all")
+            await outbox.queue_broadcast(s, b)
+        bot.runtime.services.extras["pacer"].wake()
+        await tg.wait_until(lambda: sum(1 for c in chats if tg.sent_to(c)) >= 40, timeout=30)
+        await asyncio.gather(*(u.send("/trogiup") for u in users))
+        await asyncio.gather(*(u.wait_for(1, timeout=60) for u in users))
+        assert all(texts.HELP.splitlines()[0] in (u.last_text() or "") for u in users)
+        await tg.wait_until(lambda: all(tg.sent_to(c) for c in chats), timeout=60)
+    assert all(tg.sent_to(c) == 1 for c in chats)
+    assert tg.calls("sendMessage", status=429)  # the limit was really reached

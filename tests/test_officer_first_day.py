@@ -309,6 +309,10 @@ def test_delivery_reasons_are_classified_once_in_vietnamese() -> None:
     assert classify("blocked", "403 Forbidden: bot was blocked by the user").label == "đã chặn bot"
     assert classify("failed", "network: Timed out").label == "lỗi mạng hoặc máy chủ của nền tảng"
     assert classify("skipped", "cancelled").label == "cán bộ đã dừng gửi"
+    from scheduler.reasons import skip_label
+
+    assert skip_label("daily cap") == "đã nhận đủ tin nhắc trong ngày"  # a campaign's skips, in Vietnamese too
+    assert skip_label("missed: 7.0 h late (grace 6 h)") == "quá giờ gửi (máy chủ không chạy lúc đó)"
 
 
 async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: str) -> None:
@@ -380,6 +384,8 @@ async def test_an_approved_commune_answer_is_served_only_in_that_commune(db_url:
         admin = await logged_in(bot, h2, ADMIN)
         page = await admin.get("/dashboard/questions")
         assert "xã/phường Gia Viễn, Ninh Bình" in page and f'id="scope-{p.id}"' in page
+        row = page.split(f'data-proposal-id="{p.id}"')[1].split("</tr>")[0]
+        assert '<td data-testid="proposal-writer">Cán bộ Gia Viễn</td>' in row  # the officer's name, not an id
         await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {"scope": "unit"})
 
         gia_vien, ba_dinh = await citizen(chat, "ninh binh", "Gia Viễn"), await citizen(chat, "ha noi", "Ba Đình")

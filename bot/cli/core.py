@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import json
 import logging
-import logging.handlers
 import signal
 import sys
 from collections.abc import Iterator
@@ -100,24 +100,26 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 @contextlib.contextmanager
 def held_logs(*, hold: bool = True) -> Iterator[None]:
     """Log lines written while hocbot starts are shown once it has started; if start-up stops on a mistake
-    (or Ctrl-C), only its one line is printed. `hold=False` (hocbot -v) shows them as they come."""
-    root = logging.getLogger()
+    (or Ctrl-C), only its one line is printed. `hold=False` (hocbot -v) shows them as they come. The lines
+    are formatted when logged (with their event's context), only their output waits."""
     if not hold:
         yield
         return
-    shown = root.handlers[:]
-    held = logging.handlers.BufferingHandler(capacity=100_000)
-    root.handlers = [held]
+    held: list[tuple[logging.StreamHandler[Any], Any, io.StringIO]] = []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            buffer = io.StringIO()
+            held.append((handler, handler.setStream(buffer), buffer))
     try:
         yield
     except BaseException:
-        root.handlers = shown
+        for handler, stream, _ in held:
+            handler.setStream(stream)
         raise
-    root.handlers = shown
-    for record in held.buffer:
-        for handler in shown:
-            if record.levelno >= handler.level:
-                handler.handle(record)
+    for handler, stream, buffer in held:
+        handler.setStream(stream)
+        stream.write(buffer.getvalue())
+        stream.flush()
 
 
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -160,7 +162,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(
             f"Mô-đun: {data['modules']} · bài học: {data['lessons']} · câu hỏi kiểm tra: {data['questions']}"
-            f" · hỏi đáp: {data['faq']}"
+            f" · hỏi đáp: {data['faq']} · mô hình học tập: {report.learning_models}"
         )
         for err in data["errors"]:
             print(f"LỖI: {err}", file=sys.stderr)
