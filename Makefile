@@ -37,6 +37,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers content scheduler tests bench
 	$(BIN)/mypy
+	$(BIN)/hadolint deploy/Dockerfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -57,6 +57,22 @@ def _timed(fn: Callable[[str], object], queries: Sequence[str]) -> list[float]:
     return samples
 
 
+def _best_of(fn: Callable[[str], object], queries: Sequence[str]) -> list[float]:
+    """Per query, the fastest of REPEAT runs (caches emptied each time): the search's own cost, without the
+    pauses other processes on a shared 2-core machine add to single samples."""
+    best = []
+    for q in queries:
+        runs = []
+        for _ in range(REPEAT):
+            for cached in _CACHES:
+                cached.cache_clear()
+            start = time.perf_counter()
+            fn(q)
+            runs.append((time.perf_counter() - start) * 1000.0)
+        best.append(min(runs))
+    return best
+
+
 def _p(samples: list[float], pct: float) -> float:
     return statistics.quantiles(samples, n=100)[int(pct) - 1] if len(samples) > 1 else samples[0]
 
@@ -120,6 +136,8 @@ def run(show_failures: bool = False) -> dict[str, Any]:
         "search p50 ms shipped": _p(shipped, 50), "search p95 ms shipped": _p(shipped, 95),
         "search p50 ms 2000": _p(big_lat, 50), "search p95 ms 2000": _p(big_lat, 95),
         "plan (small talk + scope + search + decide) p95 ms 2000": _p(plan_lat, 95),
+        "search p95 ms 2000, best of 5 per query": _p(_best_of(lambda q: big.search(q, 3), queries), 95),
+        "plan p95 ms 2000, best of 5 per query": _p(_best_of(big_svc.plan, queries), 95),
         "fold p50 ms": _p(fold_lat, 50),
         "naive scan p50 ms 2000": _p(scan_lat, 50),
     })

@@ -108,17 +108,17 @@ async def echo_run(latency: float) -> dict[str, Any]:
                 return await _drive(tg)
 
 
-async def _seed(db_url: str) -> None:
-    """Migrate and add USERS consented Telegram users, as `hocbot run` would find them."""
+async def _seed(db_url: str, users: int = USERS, first_id: int = 9_000_000) -> None:
+    """Migrate and add `users` consented Telegram users, as `hocbot run` would find them."""
     db = Database(db_url)
     await upgrade(db)
     async with db.session() as s:
-        for i in range(USERS):
+        for i in range(users):
             user = User(display_name=f"U{i}", consent_at=utcnow(), consent_version="bench")
             s.add(user)
             await s.flush()
             assert user.id is not None
-            uid = str(9_000_000 + i)
+            uid = str(first_id + i)
             s.add(Identity(user_id=user.id, channel="telegram", external_id=uid, chat_id=uid))
     await db.dispose()
 

@@ -20,10 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import write_result
-from bench.inbound import ROOT, _free_port, _process
-from bot.db.engine import Database
-from bot.db.migrate import upgrade
-from bot.db.models import Identity, User, utcnow
+from bench.inbound import ROOT, _free_port, _process, _seed
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 
 USERS = int(os.environ.get("BENCH_INTAKE_USERS", 5000))
@@ -39,22 +36,8 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-async def seed(db_url: str) -> None:
-    db = Database(db_url)
-    await upgrade(db)
-    async with db.session() as s:
-        for i in range(USERS):
-            user = User(display_name=f"U{i}", consent_at=utcnow(), consent_version="bench")
-            s.add(user)
-            await s.flush()
-            assert user.id is not None
-            uid = str(FIRST_ID + i)
-            s.add(Identity(user_id=user.id, channel="telegram", external_id=uid, chat_id=uid))
-    await db.dispose()
-
-
 async def run(db_url: str) -> dict[str, Any]:
-    await seed(db_url)
+    await _seed(db_url, USERS, FIRST_ID)
     async with FakeTelegram() as tg:
         env = {"DATABASE_URL": db_url, "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "TELEGRAM_API_BASE_URL": tg.base_url,
                "HOCBOT_WEB_PORT": str(_free_port()), "PYTHONPATH": str(ROOT)}  # fmt: skip

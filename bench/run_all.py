@@ -7,7 +7,10 @@ import subprocess
 import sys
 import time
 
-BENCHES = ["bench.inbound", "bench.intake", "bench.faq", "bench.broadcast", "bench.campaign", "bench.dashboard"]
+BENCHES = [
+    "bench.startup", "bench.inbound", "bench.intake", "bench.faq", "bench.broadcast", "bench.campaign",
+    "bench.dashboard", "bench.health",
+]
 
 
 def main() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -25,12 +26,14 @@ log = logging.getLogger(__name__)
 FEATURES: list[str] = [
     "bot.channels.zalo_setup",
     "bot.learning",
+    "handlers.learning_models",
     "bot.web.verify",
     "scheduler.runner",
     "scheduler.pacer",
     "bot.answers",
     "bot.web.dashboard",
     "bot.web.health",
+    "bot.startup",
 ]
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]
@@ -48,6 +51,15 @@ class Runtime:
     background: list[Background] = field(default_factory=list)
     lifecycle: dict[str, ChannelState] = field(default_factory=dict)  # set by the app's start/stop
     stopping: bool = False
+    failed: asyncio.Event = field(default_factory=asyncio.Event)  # `hocbot run` stops with `failure`
+    failure: str = ""
+
+    def fail(self, message: str) -> None:
+        """A channel found, after start-up, a mistake only a person can fix (another hocbot polls the same
+        Telegram bot, a token revoked): `hocbot run` prints this one line and exits."""
+        if not self.failed.is_set():
+            self.failure = message
+            self.failed.set()
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
@@ -72,7 +84,8 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
     if settings.run_migrations if migrate is None else migrate:
         await upgrade(db)
     catalog = load_catalog()
-    return Services(settings=settings, db=db, catalog=catalog, search=SearchIndex.from_catalog(catalog))
+    search = SearchIndex.from_catalog(catalog, settings.cache_path)  # read from disk when already built
+    return Services(settings=settings, db=db, catalog=catalog, search=search)
 
 
 def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime:
@@ -88,7 +101,7 @@ def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime
     if with_platforms and settings.telegram_bot_token is not None:
         from bot.channels.telegram import TelegramChannel
 
-        tg = TelegramChannel(settings, rt.dispatcher)
+        tg = TelegramChannel(settings, rt.dispatcher, on_fatal=rt.fail)
         rt.add_channel(tg)
         if tg.webhook_path:
             rt.routes.append(web.post(tg.webhook_path, tg.webhook))

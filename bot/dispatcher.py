@@ -122,12 +122,14 @@ class Dispatcher:
             async with self.services.db.session() as s:
                 if not await repo.record_inbound(s, msg.channel, msg.raw_id, "", msg.kind):
                     return []
-        link = f" {msg.private_url}" if msg.private_url else ""
-        replies = [Reply(texts.GROUP_GO_PRIVATE.format(link=link))]
+        text = texts.GROUP_GO_PRIVATE_LINK.format(url=msg.private_url) if msg.private_url else texts.GROUP_GO_PRIVATE
+        replies = [Reply(text)]
         try:
             await send(replies[0])
         except DeliveryError as exc:
             log.info("group pointer to %s:%s not sent: %s", msg.channel, msg.reply_to, exc.reason)
+        except Exception:  # an odd answer from the platform: the pointer is a courtesy, never worth a crash
+            log.warning("group pointer to %s:%s failed", msg.channel, msg.reply_to, exc_info=True)
         return replies
 
     async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:

@@ -66,6 +66,7 @@ class Doctor:
                 return resp.status, (await resp.text())[:300]
 
     async def run(self) -> list[Check]:
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # the report is the output, not migration chatter
         self.check_configuration()
         await self.step("Cơ sở dữ liệu", self.check_database)
         await self.step("Telegram", self.check_telegram)
@@ -138,7 +139,6 @@ class Doctor:
                        if status == "warn" else f"Tạo thư mục {path.parent} hoặc sửa DATABASE_URL.")
                 self.add("Cơ sở dữ liệu", status, f"chưa có tệp SQLite {path}", fix)
                 return
-        logging.getLogger("alembic").setLevel(logging.WARNING)
         db = Database(url)
         try:
             async with db.engine.connect() as conn:

@@ -69,7 +69,8 @@ BOARD_LINE = "{rank}. {name} — {points} điểm"
 BOARD_HIDDEN = "Một học viên"
 BOARD_YOU = " (bạn)"
 BOARD_EMPTY = "Tuần này chưa ai có điểm. Hãy là người đầu tiên! 💪"
-BOARD_NOTE = "Điểm = bài học mới đọc + câu trả lời đúng trong tuần. Muốn hiện tên, vào /caidat."
+BOARD_NOTE = "Điểm = bài học mới đọc + câu trả lời đúng trong tuần."
+BOARD_NOTE_NAME = "Muốn hiện tên, vào /caidat."
 BOARD_NO_GROUP = (
     "Bạn chưa tham gia nhóm nào. Hỏi cán bộ Hội Khuyến học mã nhóm, rồi gõ /start <mã nhóm> để tham gia."
 )

@@ -33,6 +33,27 @@ DEFAULT_SALT = b"hocbot"
 _salt = DEFAULT_SALT
 
 
+def _stamp_records() -> None:
+    """Each record carries the event it was written in (`record.hocbot_event`), taken when it is created: a
+    handler that formats it later (records held during start-up, a queue) still knows its event."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "_hocbot", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        event = _EVENT.get()
+        if event is not None:
+            record.hocbot_event = event
+        return record
+
+    factory._hocbot = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+_stamp_records()
+
+
 def user_hash(channel: str, user_key: str) -> str:
     """A short stable pseudonym of a user for logs: the same user gives the same hash in every line."""
     return hashlib.sha256(_salt + b"|" + f"{channel}:{user_key}".encode()).hexdigest()[:12]
@@ -58,7 +79,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        ctx = _EVENT.get()
+        ctx = getattr(record, "hocbot_event", None) or _EVENT.get()
         for key, fallback in (("channel", ctx.channel if ctx else None), ("user", ctx.user if ctx else None),
                               ("update_id", ctx.update_id if ctx else None)):
             value = getattr(record, key, None) or fallback

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import and_, false, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import UserFacingError
 from bot.db import repo
-from bot.db.models import Group
+from bot.db.models import Group, Identity, User
 from bot.db.models_officers import Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 
@@ -54,27 +56,54 @@ async def find_officer(s: AsyncSession, settings: Settings, channel: str, extern
     actor = f"{channel}:{external_id}"
     stmt = select(Officer).where(Officer.channel == channel, Officer.external_id == external_id)
     row = (await s.exec(stmt)).first()
-    if (channel, external_id) in settings.admin_keys:
-        return OfficerInfo(actor, "admin", row.name if row else "", row.id if row else None)
+    if (channel, external_id) in settings.admin_keys:  # named by the chat account when no officer row names them
+        name = row.name if row and row.name else await _account_name(s, channel, external_id)
+        return OfficerInfo(actor, "admin", name, row.id if row else None)
     if row is None:
         return None
     scopes = (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == row.id))).all()
     return OfficerInfo(actor, row.role, row.name, row.id, [(sc.kind, sc.value) for sc in scopes])
 
 
+async def _account_name(s: AsyncSession, channel: str, external_id: str) -> str:
+    stmt = (select(User.display_name).join(Identity, col(Identity.user_id) == col(User.id))
+            .where(Identity.channel == channel, Identity.external_id == external_id))  # fmt: skip
+    return (await s.exec(stmt)).first() or ""
+
+
 def group_in_scope(officer: OfficerInfo, g: Group) -> bool:
+    if any(kind == "group" and g.name == value for kind, value in officer.scopes):
+        return True
+    return place_in_scope(officer, g.province, g.commune)
+
+
+def place_in_scope(officer: OfficerInfo, province: str | None, commune: str | None) -> bool:
+    """Whether a place (a group's, a learning unit's) is the officer's: their province, or their commune of
+    that province (compared without case). Admins: everywhere."""
     if officer.is_admin:
         return True
     for kind, value in officer.scopes:
-        if kind == "group" and g.name == value:
-            return True
-        if kind == "province" and g.province == value:
+        if kind == "province" and province == value:
             return True
         if kind == "commune":
-            commune, _, province = value.partition("|")
-            if g.province == province and (g.commune or "").lower() == commune.lower():
+            scope_commune, _, scope_province = value.partition("|")
+            if province == scope_province and (commune or "").lower() == scope_commune.lower():
                 return True
     return False
+
+
+def place_condition(officer: OfficerInfo, province_col: Any, commune_col: Any) -> Any:
+    """`place_in_scope` as a SQL condition on two columns (None for an admin: no condition)."""
+    if officer.is_admin:
+        return None
+    parts: list[Any] = []
+    for kind, value in officer.scopes:
+        if kind == "province":
+            parts.append(province_col == value)
+        elif kind == "commune":
+            scope_commune, _, scope_province = value.partition("|")
+            parts.append(and_(province_col == scope_province, func.lower(commune_col) == scope_commune.lower()))
+    return or_(*parts) if parts else false()
 
 
 async def groups_in_scope(s: AsyncSession, officer: OfficerInfo) -> list[Group]:

@@ -17,6 +17,7 @@ import re
 from bot.settings import Settings
 
 MASK = "***"
+_HINT = re.compile(r"[0-9@]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # 9–12 digits, possibly grouped by spaces, dots or dashes (0977 111 222, +84 977.111.222, 001 234 567 890);
 # not inside a longer run of digits or letters.
@@ -25,7 +26,7 @@ _NUMBER = re.compile(r"(?<![\w+])(?:\+?84|0)?(?:[ .-]?\d){8,11}(?!\w)")
 
 def mask_pii(text: str) -> str:
     """The text with phone, ID-card and e-mail addresses replaced by ***; everything else untouched."""
-    if not text:
+    if not text or not _HINT.search(text):  # most texts have no digit and no @: nothing to do
         return text
     text = _EMAIL.sub(MASK, text)
     return _NUMBER.sub(_mask_number, text)

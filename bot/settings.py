@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import cached_property
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 UNVERIFIED_CHANNELS = frozenset({"web"})  # the web chat's session id is chosen by the browser: never an officer
@@ -76,6 +87,27 @@ class Settings(BaseSettings):
 
     metrics_token: SecretStr | None = Field(None, validation_alias=_env("HOCBOT_METRICS_TOKEN"))
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("HOCBOT_LOG_FORMAT"))
+    cache_dir: str = Field(default_factory=lambda: _default_cache_dir(), validation_alias=_env("HOCBOT_CACHE_DIR"))
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object, info: ValidationInfo) -> object:
+        """`OPENAI_API_KEY=` (a .env template left blank) means "not set": the default applies. Only
+        HOCBOT_QUIET_HOURS gives an empty value a meaning of its own (no quiet hours)."""
+        if isinstance(value, str) and not value.strip() and info.field_name not in _EMPTY_MEANS_SOMETHING:
+            return cls.model_fields[str(info.field_name)].get_default(call_default_factory=True)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        check_database_url(value)
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_public_url(value)
 
     @field_validator("timezone")
     @classmethod
@@ -137,12 +169,71 @@ class Settings(BaseSettings):
         return _parse_quiet(self.quiet_hours) if self.quiet_hours.strip() else None
 
     @property
+    def cache_path(self) -> Path | None:
+        """Where files hocbot can always rebuild are kept (the search index); None = keep nothing on disk."""
+        return None if self.cache_dir.strip().lower() in ("off", "none", "-") else Path(self.cache_dir).expanduser()
+
+    @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None
 
     @property
     def web_base_url(self) -> str:
         return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+
+
+_EMPTY_MEANS_SOMETHING = frozenset({"quiet_hours"})
+
+
+def _default_cache_dir() -> str:
+    """$XDG_CACHE_HOME/hocbot, else ~/.cache/hocbot (the usual place on Linux)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return str(Path(base) / "hocbot")
+DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::", "")
+
+
+def check_database_url(value: str) -> None:
+    """The two async drivers hocbot ships with; anything else fails later with a long traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    example = "ví dụ sqlite+aiosqlite:///./hocbot.db hoặc postgresql+asyncpg://user:pass@host/hocbot"
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError):
+        raise ValueError(f"không đọc được địa chỉ cơ sở dữ liệu ({example})") from None
+    if url.drivername not in DATABASE_DRIVERS:
+        raise ValueError(f"hocbot chỉ dùng được sqlite+aiosqlite hoặc postgresql+asyncpg, không dùng "
+                         f"{url.drivername!r} ({example})")  # fmt: skip
+    if url.drivername.startswith("postgresql") and not url.database:
+        raise ValueError(f"thiếu tên cơ sở dữ liệu sau dấu / ({example})")
+
+
+def check_public_url(value: str) -> str:
+    """http(s)://host[:port] and nothing more: it is the start of every link hocbot hands out."""
+    example = "ví dụ https://hocbot.khuyenhoc.vn"
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"phải bắt đầu bằng http:// hoặc https:// và có tên miền ({example})")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"chỉ gồm http(s)://tên-miền[:cổng], không có đường dẫn hay dấu ?, # ({example})")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise ValueError(f"cổng không hợp lệ ({example})") from None
+    return value.strip().rstrip("/")
+
+
+def links_warning(settings: Settings) -> str | None:
+    """One line when certificates and login links would point at this machine while people use hocbot from
+    elsewhere (Telegram, Zalo): HOCBOT_PUBLIC_URL unset or a loopback address."""
+    remote = settings.telegram_bot_token or settings.zalo_bot_token or settings.zalo_oa_app_id
+    host = urlsplit(settings.web_base_url).hostname or ""
+    if not remote or not (host in LOOPBACK_HOSTS or host.startswith("127.")):
+        return None
+    return (f"Chú ý: đường link trong giấy chứng nhận và link đăng nhập đang trỏ tới {settings.web_base_url}, "
+            "chỉ mở được trên máy này; đặt HOCBOT_PUBLIC_URL là địa chỉ người dùng mở được.")  # fmt: skip
 
 
 def _parse_quiet(value: str) -> tuple[dt.time, dt.time]:
@@ -162,7 +253,30 @@ def load_settings(**overrides: object) -> Settings:
         if not err["loc"]:  # a rule across variables: its message starts with the variable's name
             raise SettingsError(f"Cấu hình sai: {err['msg'].removeprefix('Value error, ')}") from None
         name = _env_name(str(err["loc"][0]))
-        raise SettingsError(f"Cấu hình sai: {name} — {err['msg']}") from None
+        raise SettingsError(f"Cấu hình sai: {name} — {_vietnamese(err)}") from None
+
+
+def _vietnamese(err: Any) -> str:
+    """Pydantic's English message for the common mistakes, said in Vietnamese."""
+    ctx = err.get("ctx") or {}
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+    simple = {
+        "int_parsing": "phải là một số nguyên",
+        "int_from_float": "phải là một số nguyên",
+        "float_parsing": "phải là một số",
+        "bool_parsing": "phải là true hoặc false",
+        "literal_error": f"phải là một trong: {str(ctx.get('expected', '')).replace(' or ', ', ')}",
+    }
+    if kind in simple:
+        return simple[kind]
+    bounds = {"greater_than": "lớn hơn", "greater_than_equal": "từ", "less_than": "nhỏ hơn",
+              "less_than_equal": "không quá"}  # fmt: skip
+    if kind in bounds:
+        limit = next(iter(ctx.values()), "")
+        return f"phải {bounds[kind]} {limit}"
+    return str(err["msg"])
 
 
 def _env_name(field: str) -> str:

@@ -28,11 +28,19 @@ class Throttle:
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key → (tokens, at)
 
     def allow(self, key: str) -> bool:
+        """Spend one token; False (nothing spent) when the bucket is empty."""
+        return self._take(key, spend=True)
+
+    def exhausted(self, key: str) -> bool:
+        """True when `allow` would refuse now; nothing is spent (throttle only failures: check, then spend)."""
+        return not self._take(key, spend=False)
+
+    def _take(self, key: str, *, spend: bool) -> bool:
         now = self.clock()
         tokens, at = self._buckets.pop(key, (self.burst, now))
         tokens = min(self.burst, tokens + (now - at) / self.per)
         ok = tokens >= 1
-        self._buckets[key] = (tokens - 1 if ok else tokens, now)
+        self._buckets[key] = (tokens - 1 if ok and spend else tokens, now)
         while len(self._buckets) > self.max_keys:
             self._buckets.popitem(last=False)
         return ok
@@ -45,7 +53,7 @@ class Throttle:
 class Throttles:
     """The process's throttles, one per thing that can be guessed or flooded."""
 
-    login_ip: Throttle = field(default_factory=lambda: Throttle(10, 30))  # dashboard login links
+    login_ip: Throttle = field(default_factory=lambda: Throttle(10, 30))  # wrong dashboard login links
     link_user: Throttle = field(default_factory=lambda: Throttle(5, 60))  # /lienket CODE per account
     link_ip: Throttle = field(default_factory=lambda: Throttle(20, 30))  # /lienket CODE per web client
     web_session_ip: Throttle = field(default_factory=lambda: Throttle(30, 10))  # new web chat sessions

@@ -6,21 +6,31 @@ document ("coverage") decides whether to answer, offer the top hits as buttons, 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import itertools
+import json
+import logging
 import math
+import os
 import re
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
-from content.textnorm import content_syllables, question_core, question_syllables, syllables, tokens
+from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
+log = logging.getLogger(__name__)
 
 K1 = 1.2
 B = 0.75
@@ -49,6 +59,8 @@ ENTITIES: tuple[str, ...] = (
     "viettelpay", "vnpay", "shopee", "lazada", "ngan hang", "atm", "bao hiem xa hoi", "bhxh", "bao hiem y te",
     "bhyt", "evn", "dien luc", "vietlott",
 )
+_NUMBER = re.compile(r"\b\d{2,}\b")
+NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
@@ -79,11 +91,17 @@ class _Doc:
     asked: frozenset[str] = field(default_factory=frozenset)  # syllables of the question fields
     about: frozenset[str] = field(default_factory=frozenset)  # entities its question fields (or title) name
     mentions: frozenset[str] = field(default_factory=frozenset)  # entities named anywhere in it
+    numbers: frozenset[str] = field(default_factory=frozenset)  # numbers its own question names (2023, 57)
 
 
 def entities(text: str) -> frozenset[str]:
     """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"})."""
-    return frozenset(_ENTITY.findall(question_core(text)))
+    return frozenset(_ENTITY.findall(canon(fold(text))))
+
+
+def numbers(text: str) -> frozenset[str]:
+    """Numbers of two digits or more a text names: a year, a resolution ("Nghị quyết 57")."""
+    return frozenset(_NUMBER.findall(fold(text)))
 
 
 def is_out_of_scope(query: str) -> bool:
@@ -99,7 +117,7 @@ def _faq_doc(entry: FaqEntry) -> _Doc:
     about = frozenset(e for text in asked for e in entities(text))
     return _Doc(
         entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab,
-        about, about | entities(entry.answer),
+        about, about | entities(entry.answer), numbers(entry.question),
     )
 
 
@@ -132,7 +150,8 @@ def _lesson_docs(lesson: Lesson, module_sources: Sequence[str]) -> list[_Doc]:
         title = frozenset(syllables(lesson.title))
         doc_id = f"{lesson.id}#{i}"
         named = entities(f"{lesson.title}. {chunk}")
-        docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title, named, named))
+        docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title, named, named,
+                         numbers(lesson.title)))
     return docs
 
 
@@ -148,9 +167,27 @@ class SearchIndex:
         self._build()
 
     @classmethod
-    def from_catalog(cls, catalog: Any) -> SearchIndex:
-        """Index any object with `.faq` (FaqEntry list) and `.modules` (Module list)."""
-        return cls(getattr(catalog, "faq", ()), getattr(catalog, "modules", ()))
+    def from_catalog(cls, catalog: Any, cache_dir: Path | None = None) -> SearchIndex:
+        """Index any object with `.faq` (FaqEntry list) and `.modules` (Module list). With `cache_dir`, the
+        built index is kept there in a file named by the content's hash and read back by the next start-up
+        (and by other workers) instead of being built again; any trouble with the file only means a rebuild."""
+        faq, modules = list(getattr(catalog, "faq", ())), list(getattr(catalog, "modules", ()))
+        if cache_dir is None:
+            return cls(faq, modules)
+        key = index_key(faq, modules)
+        path = Path(cache_dir) / f"search-{key[:32]}.npz"
+        try:
+            return cls._load(path, key, faq)
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # a damaged or foreign file: rebuilt and replaced
+            log.warning("search index cache %s unreadable (%s); rebuilding it", path, type(exc).__name__)
+        index = cls(faq, modules)
+        try:
+            index._save(path, key)
+        except OSError as exc:
+            log.info("search index not cached in %s: %s", cache_dir, exc.strerror or exc)
+        return index
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -186,6 +223,54 @@ class SearchIndex:
         self._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs])
         self._syllable_df = Counter({t: len(p[0]) for t, p in self._postings.items() if "_" not in t})
 
+    # -- the on-disk copy: numpy arrays and one JSON text, read without pickle ----------------------------
+    def _save(self, path: Path, key: str) -> None:
+        """Write atomically (a temporary file renamed over the name): a worker reading it at the same moment
+        sees the old file or the whole new one."""
+        terms = list(self._postings)
+        offsets = np.zeros(len(terms) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(self._postings[t][0]) for t in terms])
+        empty_i, empty_f = np.zeros(0, dtype=np.int32), np.zeros(0)
+        ids = np.concatenate([self._postings[t][0] for t in terms]) if terms else empty_i
+        weights = np.concatenate([self._postings[t][1] for t in terms]) if terms else empty_f
+        meta = {"key": key, "terms": terms, "faq": list(self._faq_docs),
+                "docs": [_doc_json(d) for d in self._docs]}  # fmt: skip
+        buf = io.BytesIO()
+        np.savez(buf, ids=ids, weights=weights, offsets=offsets,
+                 meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8))  # fmt: skip
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(buf.getvalue())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    @classmethod
+    def _load(cls, path: Path, key: str, faq: list[FaqEntry]) -> SearchIndex:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(data["meta"].tobytes().decode())
+            if meta.get("key") != key:
+                raise ValueError("another content's index")
+            ids, weights, offsets = data["ids"], data["weights"], data["offsets"]
+        index = cls.__new__(cls)
+        index._faq = {e.id: e for e in faq}
+        docs = [_doc_from_json(d) for d in meta["docs"]]
+        n_faq = len(meta["faq"])
+        index._faq_docs = dict(zip(meta["faq"], docs[:n_faq], strict=True))
+        index._lesson_docs = docs[n_faq:]
+        index._docs = docs
+        bounds = offsets.tolist()
+        index._postings = {t: (ids[a:b], weights[a:b])
+                           for t, a, b in zip(meta["terms"], bounds, bounds[1:], strict=False)}  # fmt: skip
+        index._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in docs])
+        index._syllable_df = Counter({t: b - a for t, a, b in zip(meta["terms"], bounds, bounds[1:], strict=False)
+                                      if "_" not in t})  # fmt: skip
+        return index
+
     def _repair(self, sylls: list[str]) -> list[str]:
         """Replace an unknown syllable by the most common known one at edit distance 1 (typos)."""
         out = []
@@ -218,20 +303,25 @@ class SearchIndex:
         weights = self._weights(wanted)
         total = sum(weights.values()) or 1.0
 
+        asked_numbers = numbers(query)
+
         def rank(i: int) -> float:
-            asked = sum(w for s, w in weights.items() if s in self._docs[i].asked) / total
-            return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked)
+            doc = self._docs[i]
+            asked = sum(w for s, w in weights.items() if s in doc.asked) / total
+            factor = NUMBER_MISMATCH if doc.numbers and not doc.numbers & asked_numbers else 1.0
+            return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         named = entities(query)
-        return [self._hit(i, score, wanted, repaired, named) for score, i in ranked]
+        return [self._hit(i, score, wanted, repaired, named, asked_numbers) for score, i in ranked]
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
         """Idf of each query syllable; a syllable the index has never seen weighs the most."""
         n = len(self._docs)
         return {s: _idf(n, self._syllable_df.get(s, 0)) for s in wanted}
 
-    def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str]) -> Hit:
+    def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
+             asked_numbers: frozenset[str]) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -239,6 +329,8 @@ class SearchIndex:
         found = wanted & doc.vocab
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
+        if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
+            missing += tuple(sorted(asked_numbers))
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
@@ -264,6 +356,34 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     if top >= SUGGEST_COVERAGE:
         return "suggest"
     return "refuse"
+
+
+INDEX_FORMAT = 1  # bump when the index's layout or scoring inputs change in a way the sources below miss
+_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml")
+
+
+def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
+    """What the index is built from: the FAQ entries, the lessons, and the code and synonyms that read them."""
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{np.__version__}|{sys.version_info[:2]}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _INDEX_CODE:
+        h.update((here / name).read_bytes())
+    for e in faq:
+        h.update(e.model_dump_json().encode())
+    for m in modules:
+        h.update(json.dumps([m.id, list(m.sources), [[les.id, les.title, les.text] for les in m.lessons]],
+                            ensure_ascii=False).encode())  # fmt: skip
+    return h.hexdigest()
+
+
+def _doc_json(d: _Doc) -> list[Any]:
+    return [d.doc_id, d.kind, d.title, d.text, list(d.sources), list(d.terms), sorted(d.vocab), sorted(d.asked),
+            sorted(d.about), sorted(d.mentions), sorted(d.numbers)]  # fmt: skip
+
+
+def _doc_from_json(v: list[Any]) -> _Doc:
+    return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(v[5]), frozenset(v[6]), frozenset(v[7]),
+                frozenset(v[8]), frozenset(v[9]), frozenset(v[10]))  # fmt: skip
 
 
 def _idf(n: int, df: int) -> float:

@@ -121,11 +121,19 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     return [_streamed_reply(ctx, svc, plan, log_id)]
 
 
+def button_label(title: str) -> str:
+    """A suggestion's question on a button: whole words only, "…" when it had to be cut."""
+    if len(title) <= LABEL_MAX:
+        return title
+    cut = title[: LABEL_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
 def _suggest_reply(result: AnswerResult, log_id: int, tag: str) -> Reply:
     choices: list[Choice] = []
     for doc_id, title in result.suggestions:
         try:
-            choices.append(Choice(title[:LABEL_MAX], pack("faq", doc_id)))
+            choices.append(Choice(button_label(title), pack("faq", doc_id)))
         except PayloadTooLong:
             log.warning("suggestion %s does not fit a button", doc_id)
     choices.append(Choice(NOT_THESE, pack("faqx", log_id, tag)))

@@ -141,7 +141,9 @@ async def document_reply(ctx: Ctx, cert: Certificate) -> Reply:
 @router.command("bangxephang", "leaderboard", "top", consent=True)
 async def show_leaderboard(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """This week's top learners in each of the learner's groups; hidden names stay hidden."""
-    groups = await learning.user_groups(ctx.session, ctx.user_id)
+    from handlers.week import WEEK_GROUP  # the “remind me of the Week” list is not a class to rank
+
+    groups = [g for g in await learning.user_groups(ctx.session, ctx.user_id) if g.name != WEEK_GROUP]
     if not groups:
         return [Reply(t.BOARD_NO_GROUP)]
     since = learning.week_start(ctx.now(), ctx.settings.tz)
@@ -158,4 +160,5 @@ async def show_leaderboard(ctx: Ctx, msg: Inbound) -> list[Reply]:
         if not rows:
             lines.append(t.BOARD_EMPTY)
         blocks.append("\n".join(lines))
-    return [Reply("\n\n".join(blocks) + "\n\n" + t.BOARD_NOTE)]
+    note = t.BOARD_NOTE if ctx.user.show_name else t.BOARD_NOTE + " " + t.BOARD_NOTE_NAME
+    return [Reply("\n\n".join(blocks) + "\n\n" + note)]

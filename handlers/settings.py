@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.callback import pack, unpack
+from bot.certificate import suggest_name
 from bot.context import Ctx
 from bot.dispatcher import menu_reply
 from bot.messages import Choice, Inbound, Reply
@@ -11,6 +12,8 @@ from bot.router import Router
 from handlers.start import ask_province
 
 router = Router("settings")
+ASK_BOARD_NAME = "board_name"
+BOARD_NAME_MAX = 40
 
 
 def settings_reply(ctx: Ctx) -> Reply:
@@ -53,9 +56,23 @@ async def change_setting(ctx: Ctx, msg: Inbound) -> list[Reply]:
     }
     if what not in notes:
         return [menu_reply(texts.STALE_BUTTON)]
+    if what == "show" and not ctx.user.display_name.strip():  # the web chat and Zalo give no name: ask for one
+        ctx.set_state(ASK_BOARD_NAME)
+        return [Reply(texts.ASK_BOARD_NAME)]
     note, attr, value = notes[what]
     setattr(ctx.user, attr, value)
     return [Reply(note), settings_reply(ctx)]
+
+
+@router.state(ASK_BOARD_NAME)
+async def board_name_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The name to show on the leaderboard, for a learner whose channel gave none."""
+    name = suggest_name(msg.text)
+    if not 2 <= len(name) <= BOARD_NAME_MAX:
+        return [Reply(texts.BOARD_NAME_BAD)]
+    ctx.set_state(None)
+    ctx.user.display_name, ctx.user.show_name = name, True
+    return [Reply(texts.NAME_SHOWN), settings_reply(ctx)]
 
 
 @router.command("huy", "stop", "unsubscribe")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from bot.channels.base import Blocked, OutsideWindow, Permanent, RetryLater
+from bot.channels.base import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater
 from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Delivery
 from scheduler.audience import person_ok
@@ -91,6 +91,7 @@ class ChannelLane:
     concurrency: int
     pending: deque[Job] = field(default_factory=deque)
     last_sent: dict[str, float] = field(default_factory=dict)
+    stalled: bool = False  # a send timed out (it may have been delivered): no new sends until the platform answers
 
     async def run(self) -> None:
         p = self.pacer
@@ -108,8 +109,16 @@ class ChannelLane:
             if wait > 0:  # this chat got a message moments ago: hand the row back for later
                 self.record(Outcome(job.id, QUEUED, job.attempts, None, utcnow() + dt.timedelta(seconds=wait)))
                 continue
+            if self.stalled:
+                self.pending.appendleft(job)
+                await self.recover()
+                continue
             await self.bucket.take()
             await sem.acquire()
+            if self.stalled:  # a send timed out while this one waited its turn
+                sem.release()
+                self.pending.appendleft(job)
+                continue
             self.last_sent[job.chat_id] = time.monotonic()
             task = asyncio.create_task(self.send(job))
             tasks.add(task)
@@ -120,6 +129,23 @@ class ChannelLane:
                 self.last_sent = {k: v for k, v in self.last_sent.items() if v > cutoff}
         for t in list(tasks):
             t.cancel()
+
+    async def recover(self) -> None:
+        """After a send timed out, wait until the platform answers a cheap call again (the channel's `ping`,
+        every 1, 2, 4 … 30 s) before sending more: while it is frozen, only the messages already in flight
+        (at most `concurrency`) can end up delivered twice, not a new batch every timeout."""
+        ping = getattr(self.pacer.channels.get(self.name), "ping", None)
+        delay = 1.0
+        while not self.pacer.stopping:
+            await asyncio.sleep(delay)
+            if ping is None:
+                break
+            try:
+                await ping()
+                break
+            except Exception:
+                delay = min(delay * 2, 30.0)
+        self.stalled = False
 
     def record(self, outcome: Outcome) -> None:
         """Hand an outcome to the pacer and count it (/metrics): final states, and retries after errors."""
@@ -203,6 +229,8 @@ class ChannelLane:
             self.record(Outcome(job.id, "failed", job.attempts + 1, exc.reason[:300]))
             return
         except Exception as exc:  # Transient and anything unexpected: back off, then give up
+            if isinstance(exc, InDoubt):
+                self.stalled = True
             reason = (getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}")[:300]
             attempts = job.attempts + 1
             if attempts >= MAX_ATTEMPTS:

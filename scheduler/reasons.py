@@ -71,3 +71,17 @@ def refused_state(error: str) -> str:
 
 def label(state: str, error: str | None) -> str:
     return classify(state, error).label
+
+
+# why a campaign fire, or one person in it, was skipped (scheduler/campaigns.py R_*), as officers read it
+SKIP_LABELS = {
+    "quiet hours": "giờ yên tĩnh, gửi vào sáng hôm sau", "daily cap": "đã nhận đủ tin nhắc trong ngày",
+    "unsubscribed": "đã tắt nhận tin", "reminders paused": "đã tạm dừng nhắc học",
+    "missed": "quá giờ gửi (máy chủ không chạy lúc đó)",
+}  # fmt: skip
+
+
+def skip_label(reason: str | None) -> str:
+    """“daily cap” → “đã nhận đủ tin nhắc trong ngày”; “missed: 7.0 h late (grace 6 h)” → its kind's words."""
+    key = (reason or "").split(":", 1)[0].strip()
+    return SKIP_LABELS.get(key, reason or "")

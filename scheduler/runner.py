@@ -9,9 +9,10 @@ missed while the bot was down (sent if younger than the grace period, else recor
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import delete
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30.0
+STOP_WAIT = 10.0  # seconds a running step may take to finish when hocbot stops
 NUDGE_EVERY = dt.timedelta(minutes=10)
 PRUNE_EVERY = dt.timedelta(hours=1)
 
@@ -45,10 +47,12 @@ class CampaignScheduler:
         self.leader = Leader(services.db)
         self.scheduler = AsyncIOScheduler(timezone=services.settings.tz)
         self._last_nudges: dt.datetime | None = None
+        self._busy: asyncio.Task[Any] | None = None  # the step running now, if any
         self._last_prune: dt.datetime | None = None
 
     async def step(self) -> None:
         """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
+        self._busy = asyncio.current_task()
         try:
             if not await self.leader.ensure():
                 return
@@ -64,6 +68,8 @@ class CampaignScheduler:
                     log.info("forgot %d inbound event ids older than %s", pruned, repo.INBOUND_KEEP)
         except Exception as exc:
             log_failure(log, "scheduler", "campaign scheduler step failed; retrying at the next tick", exc)
+        finally:
+            self._busy = None
 
     async def __aenter__(self) -> CampaignScheduler:
         self.scheduler.add_job(
@@ -80,6 +86,11 @@ class CampaignScheduler:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        # A step already running finishes first (APScheduler's shutdown would cancel it mid-way and log the
+        # CancelledError as a failed job): Ctrl-C right after start-up stays quiet.
+        self.scheduler.pause()
+        if self._busy is not None:
+            await asyncio.wait([self._busy], timeout=STOP_WAIT)
         self.scheduler.shutdown(wait=False)
         await self.leader.release()
 

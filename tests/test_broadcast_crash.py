@@ -105,3 +105,42 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_the_rest(tmp_path: Pa
     assert min(copies) >= 1  # nobody lost
     assert duplicates <= in_flight <= 70, (duplicates, in_flight)  # only those in flight at the kill
     print(f"killed after {sent_before} sent; in flight {in_flight}; duplicates {duplicates}")
+
+
+async def test_a_frozen_bot_api_gives_at_most_the_in_flight_messages_twice(tmp_path: Path) -> None:
+    """The Bot API stops answering for 12 s in the middle of a broadcast (each request then takes 8 s, longer
+    than the 5 s the bot waits) and comes back. Nobody is lost; a message is delivered twice only if it was in
+    flight when it froze (at most the lane's concurrency), not a new batch every time a request times out."""
+    from bot.settings import Settings
+    from scheduler import outbox
+    from tests.harness import running_bot
+
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'hocbot.db'}"
+    n, rate = 80, 25.0
+    async with FakeTelegram() as tg:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, database_url=db_url, telegram_bot_token=DEFAULT_TOKEN,
+            telegram_api_base_url=tg.base_url, hocbot_broadcast_rate=rate,
+        )
+        async with running_bot(settings) as bot:
+            db = bot.runtime.services.db
+            chats = await seed_subscribers(db, n, first_chat=810_000)
+            for c in chats:
+                tg.set_fate(c, None)
+            async with db.session() as s:
+                b = await outbox.create_broadcast(s, text="Nhắc lịch học tối nay", created_by="test", group_ids="all")
+                await outbox.queue_broadcast(s, b)
+            pacer = bot.runtime.services.extras["pacer"]
+            pacer.wake()
+            await wait_for(lambda: sum(1 for c in chats if tg.sent_to(c)) >= 10, 30, "10 messages sent")
+            tg.latency = 8.0  # frozen: nothing answers within the bot's 5 s
+            await asyncio.sleep(12)
+            tg.latency = 0.0
+            await wait_for(lambda: all(tg.sent_to(c) for c in chats), 60, "every recipient reached")
+            await asyncio.sleep(1)
+        concurrency = pacer.lanes["telegram"].concurrency
+    copies = [tg.sent_to(c) for c in chats]
+    duplicates = sum(k - 1 for k in copies if k > 1)
+    print(f"frozen Bot API: {duplicates} duplicates, lane concurrency {concurrency}")
+    assert min(copies) >= 1
+    assert duplicates <= concurrency, (duplicates, concurrency)

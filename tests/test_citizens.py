@@ -114,3 +114,39 @@ async def test_a_number_after_an_aside_in_a_quiz_answers_the_quiz(settings: Sett
         assert u.last_reply().startswith("Câu 2/")
         await u.says(correct_number(u.last_reply()))
         assert u.last_reply().startswith("Câu 3/")
+
+
+async def test_showing_my_name_on_the_leaderboard_asks_for_it_when_the_chat_gave_none(settings: Settings) -> None:
+    from bot.db.models import Group, Membership
+    from handlers.week import WEEK_GROUP
+
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        db = bot.runtime.services.db
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        uid = await user_id_of(db, "web", u.session)
+        async with db.session() as s:
+            club, week = Group(name="clb-tin-hoc", title="CLB Tin học"), Group(name=WEEK_GROUP, title="Nhắc Tuần lễ")
+            s.add_all([club, week])
+            await s.flush()
+            s.add_all([Membership(user_id=uid, group_id=club.id or 0), Membership(user_id=uid, group_id=week.id or 0)])
+        await read_module(u, CATALOG.modules[0].title)
+        await u.says("/bangxephang")
+        board = u.last_reply()
+        assert "CLB Tin học" in board and "Nhắc Tuần lễ" not in board  # the reminder list is not a class
+        assert "Một học viên (bạn)" in board and "Muốn hiện tên, vào /caidat." in board
+        await u.says("/caidat")
+        await u.press("Hiện tên")
+        assert "Bạn muốn hiện tên gì" in u.last_reply()
+        await u.says("co  lan")
+        assert "sẽ hiện trên bảng xếp hạng" in u.all_text()
+        await u.says("/bangxephang")
+        assert "1. Co Lan (bạn)" in u.last_reply() and "Muốn hiện tên" not in u.last_reply()
+
+
+async def test_asking_how_to_fix_the_certificate_name_points_to_the_way(settings: Settings) -> None:
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("tôi muốn sửa tên trên giấy chứng nhận")
+        assert "/chungnhan" in u.all_text() and "Sửa tên trên chứng nhận" in u.all_text()

@@ -242,6 +242,17 @@ async def test_a_broadcast_typed_in_the_browser_keeps_plain_line_breaks(db_url: 
         assert b.text == "Họp chi hội\nTối nay 19 giờ\nNhà văn hoá"
 
 
+async def test_an_admin_from_the_settings_is_named_by_their_chat_account(db_url: str) -> None:
+    """HOCBOT_ADMINS gives rights, not a name: the header shows the Telegram name, not “telegram:6660001”."""
+    from bot.db import repo
+
+    async with running_bot(settings_for(db_url)) as bot, client() as http:
+        async with bot.runtime.services.db.session() as s:
+            await repo.load_or_create(s, "telegram", str(ADMIN), str(ADMIN), "Trần Thị Hoa")
+        page = await (await logged_in(bot, http, ADMIN)).get("/dashboard/")
+        assert "Trần Thị Hoa · Quản trị" in page and f"telegram:{ADMIN} · Quản trị" not in page
+
+
 # ---- scope -------------------------------------------------------------------------------------------
 
 

@@ -39,3 +39,12 @@ def test_xlsx_cells_are_strings_never_formulas() -> None:
     assert all(c.data_type == "s" for c in names), [c.data_type for c in names]
     assert [str(c.value).replace("_x000D_", "\r") for c in names] == ["'" + name for name in HOSTILE]
     assert all(c.data_type == "s" for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None)
+
+
+def test_report_rows_mask_phone_numbers_in_display_names() -> None:
+    import datetime as dt
+
+    from bot.web.dashboard import exports
+
+    row = exports._row((7, "Mai 0912345678", "telegram", "sent", 1, None, None), dt.UTC)
+    assert row[1] == "Mai ***"

@@ -20,19 +20,12 @@ from bot import texts
 from bot.db import repo
 from bot.db.models import InboundEvent, utcnow
 from tests.conftest import PG_URL, make_settings
-from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
+from tests.fakes.telegram_server import FakeTelegram
 from tests.harness import running_bot
+from tests.test_telegram_e2e import tg, tg_settings
 
+__all__ = ["tg"]  # the fixture, shared with the Telegram end-to-end tests
 
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-        fake.assert_clean()
-
-
-def tg_settings(db_url: str, tg: FakeTelegram, **extra: Any) -> Any:
-    return make_settings(db_url, telegram_bot_token=DEFAULT_TOKEN, telegram_api_base_url=tg.base_url, **extra)
 
 
 async def test_flood_control_delays_replies_but_every_user_gets_one(
@@ -259,3 +252,47 @@ async def test_zalo_events_wait_for_room_instead_of_piling_up() -> None:
     await work.drain()
     assert most <= 3 and len(done) == 12
     assert [n for u, n in done if u == "u0"] == sorted(n for u, n in done if u == "u0")
+
+
+async def test_an_update_of_an_odd_shape_gets_the_text_only_reply_or_is_skipped(
+    db_url: str, tg: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Text that is a number or a list (Telegram never sends it, a forged webhook might): the friendly “I only
+    read text” reply, no traceback; a later message is answered as usual."""
+    async with running_bot(tg_settings(db_url, tg)):
+        lan = tg.user(5566001, first_name="Lan")
+        for odd in (5, ["a"]):
+            tg.emit("message", {"message_id": 1, "date": 0, "from": lan.user_json(), "chat": lan.chat_json(),
+                                "text": odd})
+        await lan.wait_for(2)
+        assert all(texts.UNSUPPORTED_MEDIA in m["text"] for m in lan.messages())
+        await lan.send("/menu")
+        await lan.wait_for(3)
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
+async def test_replies_during_a_broadcast_at_the_platform_limit_all_go_out(db_url: str, tg: FakeTelegram) -> None:
+    """A broadcast runs faster than the Bot API allows (20 a second against 12, 429 beyond); 20 citizens send
+    /trogiup meanwhile. Each gets the help text (replies take their share of the rate from the broadcast and go
+    first after a 429), and the broadcast still reaches everyone exactly once."""
+    from bench.broadcast import seed_subscribers
+    from scheduler import outbox
+
+    async with running_bot(tg_settings(db_url, tg, hocbot_broadcast_rate=20)) as bot:
+        db = bot.runtime.services.db
+        chats = await seed_subscribers(db, 160, first_chat=820_000)
+        for c in chats:
+            tg.set_fate(c, None)
+        users = [tg.user(5567000 + i, first_name=f"U{i}") for i in range(20)]
+        tg.rate_limit(global_per_sec=12, per_chat_per_sec=1, burst=1, retry_after=1)
+        async with db.session() as s:
+            b = await outbox.create_broadcast(s, text="Thông báo họp dân", created_by="test", group_ids="all")
+            await outbox.queue_broadcast(s, b)
+        bot.runtime.services.extras["pacer"].wake()
+        await tg.wait_until(lambda: sum(1 for c in chats if tg.sent_to(c)) >= 40, timeout=30)
+        await asyncio.gather(*(u.send("/trogiup") for u in users))
+        await asyncio.gather(*(u.wait_for(1, timeout=60) for u in users))
+        assert all(texts.HELP.splitlines()[0] in (u.last_text() or "") for u in users)
+        await tg.wait_until(lambda: all(tg.sent_to(c) for c in chats), timeout=60)
+    assert all(tg.sent_to(c) == 1 for c in chats)
+    assert tg.calls("sendMessage", status=429)  # the limit was really reached

@@ -309,6 +309,10 @@ def test_delivery_reasons_are_classified_once_in_vietnamese() -> None:
     assert classify("blocked", "403 Forbidden: bot was blocked by the user").label == "đã chặn bot"
     assert classify("failed", "network: Timed out").label == "lỗi mạng hoặc máy chủ của nền tảng"
     assert classify("skipped", "cancelled").label == "cán bộ đã dừng gửi"
+    from scheduler.reasons import skip_label
+
+    assert skip_label("daily cap") == "đã nhận đủ tin nhắc trong ngày"  # a campaign's skips, in Vietnamese too
+    assert skip_label("missed: 7.0 h late (grace 6 h)") == "quá giờ gửi (máy chủ không chạy lúc đó)"
 
 
 async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: str) -> None:
@@ -380,6 +384,8 @@ async def test_an_approved_commune_answer_is_served_only_in_that_commune(db_url:
         admin = await logged_in(bot, h2, ADMIN)
         page = await admin.get("/dashboard/questions")
         assert "xã/phường Gia Viễn, Ninh Bình" in page and f'id="scope-{p.id}"' in page
+        row = page.split(f'data-proposal-id="{p.id}"')[1].split("</tr>")[0]
+        assert '<td data-testid="proposal-writer">Cán bộ Gia Viễn</td>' in row  # the officer's name, not an id
         await admin.post(f"/dashboard/questions/proposals/{p.id}/approve", {"scope": "unit"})
 
         gia_vien, ba_dinh = await citizen(chat, "ninh binh", "Gia Viễn"), await citizen(chat, "ha noi", "Ba Đình")
@@ -427,5 +433,30 @@ async def test_existing_answers_get_their_writers_unit_when_migrated(db_url: str
             rows = (await conn.execute(text(
                 "SELECT id, scope_province, scope_commune FROM faq_proposals ORDER BY id"))).all()
         assert [tuple(r) for r in rows] == [(1, "Ninh Bình", "Gia Viễn"), (2, None, None)]
+    finally:
+        await db.dispose()
+
+
+async def test_old_week_plan_reminders_get_readable_names(db_url: str) -> None:
+    """m10: reminders a Week plan made before this change are renamed (“Tuần lễ 2027: before_7” → “… — 7 ngày
+    trước”), so no list shows slug names."""
+    from sqlalchemy import text
+
+    from bot.db.migrate import upgrade
+    from scheduler.campaign_store import WEEK_PLAN, plan_label
+
+    db = Database(db_url)
+    try:
+        await upgrade(db, "a7c4e2f81d30")
+        async with db.engine.begin() as conn:
+            for i, (key, _) in enumerate(WEEK_PLAN, 1):
+                await conn.execute(text(
+                    "INSERT INTO campaigns (id, name, groups, text, kind, offset_days, hour, minute, year, paused, "
+                    f"created_by, created_at) VALUES ({i}, 'Tuần lễ 2027: {key}', 'all', 't', 'week', 0, 8, 0, 2027, "
+                    "false, 'cli', '2026-01-01')"))
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            names = (await conn.execute(text("SELECT name FROM campaigns ORDER BY id"))).scalars().all()
+        assert names == [f"Tuần lễ 2027 — {plan_label(offset)}" for _, offset in WEEK_PLAN]
     finally:
         await db.dispose()

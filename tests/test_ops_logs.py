@@ -80,3 +80,12 @@ def test_formatter_keeps_what_a_redacting_filter_left() -> None:
     assert data["message"] == "token [redacted]\nsecond line"
     assert (data["channel"], data["user"], data["update_id"]) == ("zalo", user_hash("zalo", "u-1"), "ev-9")
     assert data["exc"] == "Traceback: [redacted]"
+
+
+def test_a_record_formatted_later_keeps_its_event() -> None:
+    """Records held during start-up (or queued) are formatted outside the event: they keep it anyway."""
+    logger = logging.getLogger("hocbot.test")
+    with event_context("telegram", "42", "777"):
+        record = logger.makeRecord(logger.name, logging.INFO, __file__, 1, "held line", None, None)
+    data = json.loads(JsonFormatter().format(record))
+    assert (data["channel"], data["user"], data["update_id"]) == ("telegram", user_hash("telegram", "42"), "777")

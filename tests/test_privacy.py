@@ -28,7 +28,7 @@ from tests.test_telegram_e2e import onboard, presses, says
 TG_ID = 7700770077
 NAME = "Lê Thị Mai"
 PHONE = "0912345678"
-QUESTION = f"tôi tên {NAME} số điện thoại {PHONE} muốn hỏi cách đăng ký lớp đan len"
+QUESTION = f"tôi tên {NAME} số điện thoại {PHONE}, con bò nhà tôi bị ốm thì mua thuốc thú y ở đâu"
 CODE = "HB-5ZWM-3TW5"
 
 
@@ -72,9 +72,9 @@ async def test_deleting_my_data_leaves_nothing_that_leads_back_to_me(db_url: str
                                next_attempt_at=later))  # fmt: skip
             async with db.session() as s:
                 listed = (await s.exec(select(UnansweredQuestion))).all()
-                assert any("đăng ký lớp đan len" in q.question for q in listed)
+                assert any("thuốc thú y" in q.question for q in listed)
 
-            needles = (str(TG_ID), NAME, PHONE, "đan len", "dan len", CODE)
+            needles = (str(TG_ID), NAME, PHONE, "thú y", "thu y", CODE)
             before = [v for _, _, v in await every_cell(db) if isinstance(v, str)]
             assert [n for n in needles if not any(n in v for v in before)] == []  # the scan sees them now
             confirm = await says(mai, "/xoadulieu")
@@ -104,7 +104,7 @@ async def test_officers_see_only_their_units_questions_with_numbers_masked(
     async with running_bot(settings_for(db_url)) as bot, client() as http_a, client() as http_admin:
         db = bot.runtime.services.db
         async with db.session() as s:
-            await record_unanswered(s, f"Tôi là Nguyễn Thị Mai, SĐT {PHONE}, thôn Đông, lớp đan len mở khi nào?",
+            await record_unanswered(s, f"Tôi là Mai, SĐT {PHONE}, thôn Đông, bò bị ốm mua thuốc thú y ở đâu?",
                                     "unknown", province="Ninh Bình", commune="Gia Viễn")  # fmt: skip
             await record_unanswered(s, "CCCD 001234567890 của tôi bị sai, email an.nguyen@example.vn, sửa ở đâu?",
                                     "unknown", province="Hà Nội", commune="Ba Đình")  # fmt: skip
@@ -114,10 +114,10 @@ async def test_officers_see_only_their_units_questions_with_numbers_masked(
 
         await add_officer(db, OFFICER_A, "Gia Viễn")
         page = await (await logged_in(bot, http_a, OFFICER_A)).get("/dashboard/questions")
-        assert "lớp đan len" in page and "***" in page
+        assert "thuốc thú y" in page and "***" in page
         assert "CCCD" not in page and "chưa cho biết nơi ở" not in page  # other units' and placeless ones
         page = await (await logged_in(bot, http_admin, ADMIN)).get("/dashboard/questions")
-        assert "lớp đan len" in page and "CCCD" in page and "chưa cho biết nơi ở" in page
+        assert "thuốc thú y" in page and "CCCD" in page and "chưa cho biết nơi ở" in page
         assert PHONE not in page and "001234567890" not in page and "example.vn" not in page
         assert "654 321" not in page
 

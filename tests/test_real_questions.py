@@ -243,3 +243,31 @@ def test_a_story_before_the_question_is_searched_by_its_last_clauses() -> None:
     assert tail == "tôi chả hiểu cái trí tuệ nhân tạo là gì cả" and question_core(tail) == "cai ai la gi"
     assert question_tail("Hôm qua tôi đi chợ. Có nên đưa mã OTP cho người lạ không?") == \
         "Có nên đưa mã OTP cho người lạ không"
+
+
+def test_suggestion_buttons_are_cut_between_words() -> None:
+    from handlers.faq import LABEL_MAX, button_label
+
+    long = "Có người gọi điện xưng là công an, bảo tôi liên quan vụ án và chuyển tiền thì làm sao?"
+    label = button_label(long)
+    assert len(label) <= LABEL_MAX and label.endswith("…") and long.startswith(label[:-1])
+    assert long[len(label) - 1] == " "  # the cut falls between two words, not inside "chuyển"
+    assert button_label("AI là gì?") == "AI là gì?"
+
+
+def test_an_entry_about_one_year_is_not_the_answer_for_another_or_for_none() -> None:
+    index = SearchIndex([
+        _entry("when", "Tuần lễ học tập diễn ra vào ngày nào?", "Từ ngày 1 đến ngày 7 tháng 10 hằng năm."),
+        _entry("y2023", "Tuần lễ học tập năm 2023 diễn ra ngày nào, chủ đề gì?", "Từ 2 đến 8/10, chủ đề tự học."),
+    ])
+    assert index.search("tuần lễ học tập năm 2023 diễn ra ngày nào")[0].doc_id == "y2023"
+    assert index.search("tuần lễ học tập diễn ra ngày nào vậy")[0].doc_id == "when"
+    hits = index.search("chủ đề tuần lễ năm 2021 là gì")
+    assert hits[0].missing == ("2021",) and decide("chủ đề tuần lễ năm 2021 là gì", hits) != "answer"
+
+
+async def test_ask_json_keeps_its_shape_for_small_talk_and_health(catalog: Any) -> None:
+    svc = AnswerService(catalog)
+    for text in ("xin chào", "tôi bị đau đầu uống thuốc gì", "bác ơi cho cháu hỏi học AI ở đâu ạ"):
+        data = (await svc.answer(text)).to_json()
+        assert set(data) == {"question", "answer", "sources", "refused", "mode"}, data

@@ -23,6 +23,8 @@ def test_webhook_mode_refuses_to_start_without_its_secret(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///:memory:")
+    with pytest.raises(SettingsError, match=missing):
+        load_settings(_env_file=None)
     assert main(["run"]) == 2  # refused before anything starts
     err = capsys.readouterr().err.strip()
     assert missing in err and "chưa đặt" in err

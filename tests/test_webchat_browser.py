@@ -117,13 +117,16 @@ async def test_reload_keeps_the_conversation_and_shows_what_was_pushed(browser: 
         await tap(tab, "Tiếp")  # the buttons of the kept conversation still work
         assert f"Bài 2/{len(MODULE.lessons)}" in (await tab.page.locator(".msg.bot").last.inner_text())
 
-        await broadcast(bot, "📣 Tối thứ Bảy có lớp Bình dân học AI ở nhà văn hoá xã.")
+        await broadcast(bot, "📣 Tối thứ Bảy có lớp Bình dân học AI ở nhà văn hoá xã.",
+                        photo="https://khuyenhoc.example.vn/lop-hoc.jpg")
         await tab.page.goto("about:blank")  # the page is closed while the message goes out
         await wait_sent(bot)
         await tab.goto("/")
         await tab.page.locator(".new").wait_for()
         assert "Tin mới" in await tab.page.inner_text(".new")
         assert "Tối thứ Bảy có lớp" in await tab.page.locator(".msg.bot").last.inner_text()
+        link = tab.page.locator(".msg.bot").last.locator("a")  # the photo as a link, not fetched from elsewhere
+        assert await link.get_attribute("href") == "https://khuyenhoc.example.vn/lop-hoc.jpg"
         await tab.shot("chat-pushed-message")
 
         await broadcast(bot, "🔔 Nhắc bạn: còn 3 ngày nữa là đến Tuần lễ học tập suốt đời.")
@@ -135,10 +138,10 @@ async def test_reload_keeps_the_conversation_and_shows_what_was_pushed(browser: 
         assert await tab.page.locator(".msg.bot", has_text="còn 3 ngày nữa").count() == 1
 
 
-async def broadcast(bot: RunningBot, text: str) -> None:
+async def broadcast(bot: RunningBot, text: str, photo: str | None = None) -> None:
     services = bot.runtime.services
     async with services.db.session() as s:
-        b = await outbox.create_broadcast(s, text=text, created_by="test", group_ids="all")
+        b = await outbox.create_broadcast(s, text=text, created_by="test", group_ids="all", photo=photo)
         assert await outbox.queue_broadcast(s, b) == 1
     services.extras["pacer"].wake()
 
@@ -156,3 +159,21 @@ async def wait_sent(bot: RunningBot) -> None:
                 return
         await asyncio.sleep(0.05)
     raise AssertionError("the broadcast was not delivered")
+
+
+async def test_deleting_my_data_also_clears_the_conversation_on_this_device(
+    browser: Chromium, settings: Settings
+) -> None:
+    async with running_bot(settings) as bot, open_dashboard(browser, bot, viewport=TALL) as tab:
+        await fresh_chat(tab)
+        await onboard(tab)
+        await typed(tab, "tôi tên Lê Thị Mai, số 0912345678")
+        await typed(tab, "/xoadulieu")
+        await tab.page.locator(".choices").last.locator("button", has_text="Có, xoá").click()
+        await tab.page.locator(".msg.bot", has_text="đã xoá").wait_for()  # the screen is cleared at once …
+        assert await tab.page.locator(".msg").count() == 1
+        await tab.page.reload()  # … and so is what the page kept
+        await tab.page.locator(".msg").first.wait_for()
+        shown = "\n".join(await tab.page.locator(".msg").all_inner_texts())
+        assert "Lê Thị Mai" not in shown and "0912345678" not in shown  # a shared phone keeps nothing
+        assert "xoá" in shown.lower()

@@ -105,7 +105,10 @@ async def test_inbox_is_private_to_its_session_bounded_and_forgotten(settings: S
         rest = await inbox(lan, first["last"])
         assert [m["text"] for m in rest["messages"]] == ["tin 50", "tin 51", "tin 52"] and rest["more"] is False
         assert (await inbox(binh))["messages"] == []  # another session sees nothing of Lan's
-        for bad in ({"session": "x", "since": "0"}, {"session": lan.session, "since": "-1"}, {}):
+        async with http.get(f"{bot.url}/api/chat/inbox", params={"session": lan.session, "since": "9" * 15}) as resp:
+            assert resp.status == 200 and (await resp.json())["messages"] == []  # past every id: nothing, no error
+        for bad in ({"session": "x", "since": "0"}, {"session": lan.session, "since": "-1"}, {},
+                    {"session": lan.session, "since": "9" * 40}):
             async with http.get(f"{bot.url}/api/chat/inbox", params=bad) as resp:
                 assert resp.status == 400 and "không hợp lệ" in (await resp.json())["error"]
         # old messages are pruned after INBOX_DAYS

@@ -26,8 +26,9 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 class Chat:
     """A citizen talking to the real dispatcher (web chat channel), with a movable clock."""
 
-    def __init__(self, services: Services, now: dt.datetime) -> None:
+    def __init__(self, services: Services, now: dt.datetime, channel: str = "web") -> None:
         self.now = now
+        self.channel = channel
         services.clock = lambda: self.now
         self.rt = build_runtime(services, with_platforms=False)
         self.replies: list[Reply] = []
@@ -45,11 +46,11 @@ class Chat:
         command, args = None, ""
         if text.startswith("/"):
             command, _, args = text[1:].partition(" ")
-        await self._send(Inbound("web", "u1", text=text, command=command, args=args, raw_id=f"e{self.n}"))
+        await self._send(Inbound(self.channel, "u1", text=text, command=command, args=args, raw_id=f"e{self.n}"))
         return self.text()
 
     async def press(self, data: str) -> str:
-        await self._send(Inbound("web", "u1", kind=Kind.CALLBACK, choice=data, raw_id=f"e{self.n}"))
+        await self._send(Inbound(self.channel, "u1", kind=Kind.CALLBACK, choice=data, raw_id=f"e{self.n}"))
         return self.text()
 
     def text(self) -> str:
@@ -142,24 +143,24 @@ async def test_officer_campaigns_in_chat_within_scope(services: Services) -> Non
     from bot.db.models_officers import Officer, OfficerScope
 
     async with services.db.session() as s:
-        s.add(Group(name="xa_a", kind="code"))
+        s.add(Group(name="Xã A, Ninh Bình", kind="code"))
         s.add(Group(name="xa_b", kind="code"))
-        officer = Officer(channel="web", external_id="u1", role="officer", name="Cán bộ A")
+        officer = Officer(channel="telegram", external_id="u1", role="officer", name="Cán bộ A")
         s.add(officer)
         await s.flush()
         assert officer.id is not None
-        s.add(OfficerScope(officer_id=officer.id, kind="group", value="xa_a"))
-    chat = Chat(services, local(2026, 9, 20))
+        s.add(OfficerScope(officer_id=officer.id, kind="group", value="Xã A, Ninh Bình"))
+    chat = Chat(services, local(2026, 9, 20), channel="telegram")  # web chat accounts cannot be officers
     await chat.onboard(provinces()[0].name)
-    text = await chat.says("/chiendich them xa_a | 2026-09-24 08:00 | Mai học bài mới nhé!")
+    text = await chat.says("/chiendich them Xã A, Ninh Bình | 2026-09-24 08:00 | Mai học bài mới nhé!")
     assert "Đã thêm lịch nhắc #1" in text and "2026-09-24 08:00" in text
-    text = await chat.says("/chiendich them xa_a | tuanle-1 19:30 | Mai khai mạc Tuần lễ!")
+    text = await chat.says("/chiendich them Xã A, Ninh Bình | tuanle-1 19:30 | Mai khai mạc Tuần lễ!")
     assert "2026-09-30 19:30" in text
     assert "ngoài phạm vi" in await chat.says("/chiendich them xa_b | 2026-09-24 08:00 | Không được")
     assert "ngoài phạm vi" in await chat.says("/chiendich them all | 2026-09-24 08:00 | Không được")
     text = await chat.says("/chiendich")
     assert "#1" in text and "#2" in text and "lần tới: 2026-09-24 08:00" in text
-    assert "chưa đúng" in await chat.says("/chiendich them xa_a | mai | x")
+    assert "chưa đúng" in await chat.says("/chiendich them Xã A, Ninh Bình | mai | x")
     assert "Đã xoá lịch nhắc #1" in await chat.says("/chiendich xoa 1")
     async with services.db.session() as s:
         left = (await s.exec(select(Campaign))).all()

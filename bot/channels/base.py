@@ -45,6 +45,11 @@ class Transient(DeliveryError):
     """5xx, timeout, network: retry with back-off a few times."""
 
 
+class InDoubt(Transient):
+    """The request may have reached the platform (it timed out waiting for the answer): a retry may deliver
+    the message twice, so bulk sending stops until the platform answers again (see scheduler/lane.py)."""
+
+
 class Permanent(DeliveryError):
     """Bad request that will never succeed (e.g. malformed markup)."""
 

@@ -9,6 +9,7 @@ import itertools
 import json
 import logging
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -17,15 +18,17 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import BotCommand, InputFile, Message, Poll, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import ChannelState, SentInfo
+from bot.channels.base import ChannelState, SentInfo, Transient
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
 from bot.render import split_text
 from bot.settings import Settings
+from bot.startup import StartupError
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
@@ -41,6 +44,14 @@ COMMANDS = [
     ("trogiup", "Hướng dẫn"),
     ("huy", "Ngừng nhận thông báo"),
 ]
+RETRY_FIRST = 2.0  # seconds before the first retry when Telegram does not answer at start
+RETRY_CAP = 60.0  # the back-off doubles up to this
+CONFLICT_WINDOW = 60.0  # a 409 this soon after our polling began: another hocbot was polling first
+CONFLICT_LOG_EVERY = 60.0  # the running instance says so at most once a minute
+SECOND_INSTANCE = (
+    "Một chương trình khác (có thể là một hocbot khác) đang nhận tin của cùng bot Telegram này (409 Conflict): "
+    "mỗi TELEGRAM_BOT_TOKEN chỉ chạy một `hocbot run`; dừng tiến trình kia hoặc dùng token khác."
+)
 
 
 class TelegramChannel:
@@ -48,10 +59,23 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, settings: Settings, dispatcher: Dispatcher, *, concurrency: int = 16) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        dispatcher: Dispatcher,
+        *,
+        concurrency: int = 16,
+        on_fatal: Callable[[str], None] | None = None,
+    ) -> None:
         assert settings.telegram_bot_token is not None
         self.settings = settings
         self.dispatcher = dispatcher
+        self.on_fatal = on_fatal  # `hocbot run` exits with this one line (another instance, a revoked token)
+        self._token = settings.telegram_bot_token.get_secret_value()
+        self._connected = False
+        self._connector: asyncio.Task[None] | None = None
+        self._polling_since = 0.0
+        self._conflict_logged = -CONFLICT_LOG_EVERY
         self.webhook_url = settings.telegram_webhook_url
         secret = settings.telegram_webhook_secret
         self._secret = secret.get_secret_value().encode() if secret else b""
@@ -73,7 +97,9 @@ class TelegramChannel:
 
     @property
     def state(self) -> ChannelState:
-        """/readyz: "retrying" while long polling fails (PTB keeps retrying), else "ok"."""
+        """/readyz: "retrying" while Telegram has not answered yet or long polling fails, else "ok"."""
+        if not self._connected:
+            return "retrying"
         bot = self.app.bot
         return "retrying" if isinstance(bot, SafeBot) and bot.poll_failing else "ok"
 
@@ -82,23 +108,105 @@ class TelegramChannel:
         return urlsplit(self.webhook_url).path or "/" if self.webhook_url else None
 
     async def start(self) -> None:
-        await self.app.initialize()
+        """Connect now; if Telegram does not answer, return anyway (the web chat and dashboard serve) and keep
+        retrying in the background. A token Telegram rejects is a StartupError: one line, exit."""
+        try:
+            await self._connect()
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest):
+                raise StartupError(self._refused(exc)) from None
+            self._connector = asyncio.create_task(self._reconnect(exc))
+        except InvalidToken:
+            raise StartupError(self._token_rejected()) from None
+
+    async def _connect(self) -> None:
+        await self.app.initialize()  # getMe: InvalidToken (401/404) or NetworkError when unreachable
         if self.webhook_url:
             await self.app.bot.set_webhook(
                 self.webhook_url, secret_token=self._secret.decode() or None, allowed_updates=Update.ALL_TYPES
             )
         else:
             assert self.app.updater is not None
+            self._polling_since = time.monotonic()
             await self.app.updater.start_polling(
-                poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+                poll_interval=0.0,
+                timeout=10,
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+                error_callback=self._on_poll_error,
             )
         await self.app.start()
+        self._connected = True
         try:
             await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
-        except Exception:  # commands are cosmetic; never block start-up on them
-            log.warning("setMyCommands failed", exc_info=True)
+        except Exception as exc:  # commands are cosmetic; never block start-up on them
+            log.warning("setMyCommands failed: %s", self._scrub(str(exc)))
+
+    async def _reconnect(self, error: Exception) -> None:
+        """Retry with a doubling back-off (capped), one log line per try, until Telegram answers."""
+        delay = RETRY_FIRST
+        while True:
+            log.warning(
+                "Chưa kết nối được Telegram tại %s (%s); web chat vẫn chạy, thử lại sau %.0f giây "
+                "(kiểm tra mạng hoặc TELEGRAM_API_BASE_URL).",
+                self._server(), self._scrub(str(error)), delay,
+            )  # fmt: skip
+            await asyncio.sleep(delay)
+            try:
+                await self._connect()
+            except InvalidToken:
+                return self._fatal(self._token_rejected())
+            except BadRequest as exc:
+                return self._fatal(self._refused(exc))
+            except NetworkError as exc:
+                error, delay = exc, min(delay * 2, RETRY_CAP)
+                continue
+            log.warning("Đã kết nối được Telegram tại %s.", self._server())
+            return
+
+    def _on_poll_error(self, exc: TelegramError) -> None:
+        """PTB's polling loop retries by itself (back-off up to 30 s); we log one line per failure, no
+        traceback. A 409 soon after we began polling means another instance was polling first: we stop."""
+        if isinstance(exc, Conflict):
+            if time.monotonic() - self._polling_since < CONFLICT_WINDOW:
+                self._fatal(SECOND_INSTANCE)
+            elif time.monotonic() - self._conflict_logged >= CONFLICT_LOG_EVERY:
+                self._conflict_logged = time.monotonic()
+                log.warning("Telegram: một chương trình khác vừa nhận tin thay hocbot này (409 Conflict).")
+            return
+        log.warning("Telegram không trả lời khi nhận tin (%s); đang thử lại.", self._scrub(str(exc)))
+
+    def _fatal(self, message: str) -> None:
+        log.error(message)
+        if self.on_fatal is not None:
+            self.on_fatal(message)
+            if self.app.updater is not None and self.app.updater.running:
+                self._track(self.app.updater.stop())  # no more polling while hocbot shuts down
+
+    def _track(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _server(self) -> str:
+        return urlsplit(self.settings.telegram_api_base_url).netloc or self.settings.telegram_api_base_url
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+    def _token_rejected(self) -> str:
+        hint = "" if self._server() == "api.telegram.org" else f" (hoặc TELEGRAM_API_BASE_URL={self._server()} sai)"
+        return (f"Telegram từ chối TELEGRAM_BOT_TOKEN (401 Unauthorized){hint}: lấy đúng token từ @BotFather "
+                "rồi sửa TELEGRAM_BOT_TOKEN.")  # fmt: skip
+
+    def _refused(self, exc: BadRequest) -> str:
+        what = "TELEGRAM_WEBHOOK_URL" if self.webhook_url else "TELEGRAM_BOT_TOKEN"
+        return f"Telegram từ chối khi khởi động ({self._scrub(exc.message)}): kiểm tra {what}."
 
     async def stop(self) -> None:
+        if self._connector is not None:
+            self._connector.cancel()
+            await asyncio.gather(self._connector, return_exceptions=True)
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self._tasks:
@@ -106,6 +214,10 @@ class TelegramChannel:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+
+    async def ping(self) -> None:
+        """One cheap Bot API call (getMe): raises while Telegram does not answer."""
+        await self.app.bot.get_me()
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Telegram's webhook: check the secret in constant time, queue the update, answer 200 at once."""
@@ -129,7 +241,11 @@ class TelegramChannel:
                 await update.callback_query.answer()
             except Exception:  # an old query can't be answered; the press still counts
                 log.info("callback query %s not answerable", update.callback_query.id)
-        inbound = to_inbound(update, self.app.bot.username or "")
+        try:
+            inbound = to_inbound(update, self.app.bot.username or "")
+        except Exception as exc:  # a shape Telegram does not send (a broken or forged update): skip it
+            log.warning("telegram update %s of an unexpected shape ignored (%s)", update.update_id, type(exc).__name__)
+            return
         if inbound is None:
             return
         await self.dispatcher.handle(inbound, partial(self.send, inbound.reply_to))
@@ -139,6 +255,8 @@ class TelegramChannel:
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """Send one reply; drafts first if it streams, a native quiz poll in private chats."""
+        if not self._connected:
+            raise Transient("telegram: not connected yet")  # the pacer retries later
         chat_id = int(chat_key)
         bot = self.app.bot
         if reply.stream is not None:

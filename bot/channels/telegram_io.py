@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot import texts
-from bot.channels.base import Blocked, Permanent, RetryLater, Transient
+from bot.channels.base import Blocked, InDoubt, Permanent, RetryLater, Transient
 from bot.messages import Inbound, Kind, Reply
 
 log = logging.getLogger(__name__)
@@ -156,12 +156,12 @@ def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
         "private": msg.chat.type == "private",
         "private_url": link,
     }
-    if msg.text is not None:
+    if isinstance(msg.text, str):
         return _text_inbound(msg.text, base, bot_username)
     kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
     if msg.photo:
         kind = Kind.PHOTO
-    return Inbound(kind=kind, text=msg.caption or "", **base)
+    return Inbound(kind=kind, text=msg.caption if isinstance(msg.caption, str) else "", **base)
 
 
 def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound | None:
@@ -198,7 +198,9 @@ async def guarded(call: Callable[[], Awaitable[T]]) -> T:
         if "chat not found" in exc.message.lower() or "user is deactivated" in exc.message.lower():
             raise Blocked(f"400 {exc.message}") from exc
         raise Permanent(f"400 {exc.message}") from exc
-    except (TimedOut, NetworkError) as exc:
+    except TimedOut as exc:
+        raise InDoubt(f"timed out: {exc.message}") from exc
+    except NetworkError as exc:
         raise Transient(f"network: {exc.message}") from exc
 
 

@@ -84,15 +84,16 @@ class WebChatChannel:
         """`?session=…&since=<id>`: the session's pushed messages after `since`, oldest first, and the last id."""
         session = request.query.get("session", "")
         since = request.query.get("since", "0")
-        if not _SESSION.match(session) or not since.isdecimal():
+        if not _SESSION.match(session) or not since.isdecimal() or len(since) > 18:
             return web.json_response({"error": "Yêu cầu không hợp lệ."}, status=400)
+        after = min(int(since), 2**31 - 1)  # ids are 32-bit integers (PostgreSQL would refuse a larger number)
         async with self.dispatcher.services.db.session() as s:
             rows = (await s.exec(
-                select(WebInbox).where(WebInbox.chat_id == session, col(WebInbox.id) > int(since))
+                select(WebInbox).where(WebInbox.chat_id == session, col(WebInbox.id) > after)
                 .order_by(col(WebInbox.id)).limit(INBOX_BATCH)
             )).all()  # fmt: skip
         messages = [{"id": r.id, "at": r.created_at.isoformat(), **json.loads(r.payload)} for r in rows]
-        last = rows[-1].id if rows else int(since)
+        last = rows[-1].id if rows else after
         return web.json_response({"messages": messages, "last": last, "more": len(rows) == INBOX_BATCH},
                                  headers={"Cache-Control": "no-store"})  # fmt: skip
 
@@ -193,6 +194,7 @@ async def _item(reply: Reply) -> dict[str, Any]:
         "choices": [{"label": c.label, "data": c.data, "plain": plain_label(c.label)} for c in reply.choices],
         "keyboard": reply.keyboard or [],
         "image": reply.image if reply.image and reply.image.startswith(("http", "/")) else None,
+        "reset": reply.remove_keyboard,  # a fresh start (welcome, data deleted): the page forgets what it kept
     }
     if reply.quiz is not None and not reply.choices:
         item["text"] = reply.text or reply.quiz.question

@@ -43,10 +43,16 @@ from bot.messages import Choice, Inbound, Kind, Reply
 from bot.render import numbered
 from bot.router import menu_key
 from bot.settings import Settings
+from bot.startup import StartupError
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo"
 POLL_TIMEOUT = 25  # seconds per getUpdates long poll; an idle poll ends with 408, which is normal
+RETRY_FIRST = 2.0  # seconds before the first retry when Zalo does not answer at start
+RETRY_CAP = 60.0
+TOKEN_REJECTED = (
+    "Zalo từ chối ZALO_BOT_TOKEN (401): lấy lại token của bot trên Zalo Bot Platform rồi sửa ZALO_BOT_TOKEN."
+)
 _KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
 
 
@@ -212,6 +218,17 @@ class ZaloBotChannel:
         return [web.post(self.webhook_path, self.webhook)] if self.webhook_path else []
 
     async def start(self) -> None:
+        """Connect now; if Zalo does not answer, return anyway (the web chat and dashboard serve) and retry in
+        the background. A token Zalo rejects is a StartupError: one line, exit."""
+        try:
+            await self._connect()
+        except ZaloAuthError:
+            raise StartupError(TOKEN_REJECTED) from None
+        except ZaloError as exc:
+            self.state = "retrying"
+            self._poller = asyncio.create_task(self._reconnect(exc))
+
+    async def _connect(self) -> None:
         me = await self.client.get_me()
         log.info("zalo bot %s (%s) connected", me.get("account_name", "?"), me.get("account_type", "?"))
         if self.webhook_url:
@@ -222,6 +239,28 @@ class ZaloBotChannel:
             log.warning("zalo bot had a webhook set; deleting it to use long polling")
             await self.client.delete_webhook()
         self._poller = asyncio.create_task(self._poll_loop())
+
+    async def _reconnect(self, error: ZaloError) -> None:
+        """Retry with a doubling back-off (capped), one log line per try, then poll as usual."""
+        delay = RETRY_FIRST
+        while True:
+            log.warning(
+                "Chưa kết nối được Zalo Bot (%s); web chat vẫn chạy, thử lại sau %.0f giây "
+                "(kiểm tra mạng hoặc ZALO_API_BASE_URL).", error, delay,
+            )  # fmt: skip
+            await asyncio.sleep(delay)
+            try:
+                await self._connect()
+            except ZaloAuthError:
+                self.state = "failed"
+                log.error(TOKEN_REJECTED)
+                return
+            except ZaloError as exc:
+                error, delay = exc, min(delay * 2, RETRY_CAP)
+                continue
+            self.state = "ok"
+            log.warning("Đã kết nối được Zalo Bot.")
+            return
 
     async def stop(self) -> None:
         if self._poller is not None:

@@ -10,10 +10,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.logs import apply_format
-from bot.redact import install_log_redaction
-from bot.settings import SettingsError, load_settings
-
 COMMAND_MODULES = [
     "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
 ]
@@ -28,7 +24,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Libraries whose INFO lines mean nothing to an officer at the terminal (alembic lists its plugins and each
+# migration, fontTools reports every font subset of a certificate).
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiohttp.access", "openai", "alembic", "fontTools")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. A start-up mistake is one line on stderr (exit 1, 2 for a bad setting); Ctrl-C at any
+    moment exits quietly (130, or 0 once `hocbot run` is serving)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    # Imported here, not at the top, so a Ctrl-C while Python loads them is caught by main() too.
+    from bot.logs import apply_format
+    from bot.redact import install_log_redaction
+    from bot.settings import SettingsError, load_settings
+    from bot.startup import StartupError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -36,8 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "openai"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not args.verbose:
+        for noisy in QUIET_LOGGERS:
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -46,9 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
     apply_format(settings.log_format, salt=secret)
     install_log_redaction(settings)  # after the handlers exist: no token, secret or login link in any line
-    result = args.func(args, settings)
-    if inspect.isawaitable(result):
-        result = asyncio.run(result)  # type: ignore[arg-type]
+    try:
+        result = args.func(args, settings)
+        if inspect.isawaitable(result):
+            result = asyncio.run(result)  # type: ignore[arg-type]
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return int(result or 0)
 
 

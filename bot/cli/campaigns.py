@@ -12,6 +12,7 @@ from bot.context import Services
 from bot.settings import Settings
 from scheduler import audience
 from scheduler import campaign_store as store
+from scheduler.reasons import skip_label
 
 
 def register(sub: Any) -> None:
@@ -143,7 +144,7 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     if not rows:
         print("Chưa có lịch nhắc nào.")
     for r in rows:
-        reasons = ", ".join(f"{k}: {v}" for k, v in r["skip_reasons"].items()) or "—"
+        reasons = ", ".join(f"{skip_label(k)}: {v}" for k, v in r["skip_reasons"].items()) or "—"
         print(
             f"#{r['id']} {r['name']} → {r['to']} · {r['schedule']}{' · TẠM DỪNG' if r['paused'] else ''}\n"
             f"   “{r['text']}”\n"

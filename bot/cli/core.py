@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import json
+import logging
 import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.startup import StartupError
 
 
 def register(sub: Any) -> None:
@@ -32,22 +37,89 @@ def register(sub: Any) -> None:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve until SIGINT/SIGTERM."""
-    from bot.app import create_web_app
+    """Serve until SIGINT/SIGTERM. The port is taken first, then the database is checked: a mistake in either
+    is one line (StartupError). Ctrl-C during start-up abandons it quietly (exit 130); once serving, Ctrl-C
+    or SIGTERM stop it cleanly (exit 0)."""
+    from bot.app import RUNTIME, create_web_app
+    from bot.settings import links_warning
+    from bot.startup import bind_socket
 
     stop = asyncio.Event()
+    interrupted = False
+    serving = False
+    main = asyncio.current_task()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # before anything starts, so an early stop is clean
-        loop.add_signal_handler(sig, stop.set)
-    app = await create_web_app(settings)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.web_host, settings.web_port)
-    await site.start()
-    print(f"hocbot đang chạy: web chat tại http://{settings.web_host}:{settings.web_port}/", flush=True)
-    await stop.wait()
-    await runner.cleanup()
+
+    def on_ctrl_c() -> None:
+        nonlocal interrupted
+        stop.set()
+        if not serving and main is not None:
+            interrupted = True
+            main.cancel()  # a library may swallow this; `interrupted` is checked again below
+
+    loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
+    loop.add_signal_handler(signal.SIGTERM, stop.set)  # a service manager's stop: after start-up, cleanly
+    sock = bind_socket(settings.web_host, settings.web_port)
+    runner: web.AppRunner | None = None
+    try:
+        with held_logs(hold=not args.verbose):
+            app = await create_web_app(settings)
+            runner = web.AppRunner(app, handle_signals=False, access_log=None)
+            await runner.setup()
+            if interrupted:
+                return 130
+            await web.SockSite(runner, sock).start()
+        serving = True
+        host, port = sock.getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"hocbot đang chạy: web chat tại http://{shown}:{port}/", flush=True)
+        warning = links_warning(settings)
+        if warning:
+            logging.getLogger("hocbot").warning(warning)
+        failed = app[RUNTIME].failed
+        waits = [asyncio.create_task(stop.wait()), asyncio.create_task(failed.wait())]
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for task in waits:
+            task.cancel()
+        if failed.is_set() and not stop.is_set():
+            raise StartupError(app[RUNTIME].failure)
+    except asyncio.CancelledError:
+        if interrupted:
+            return 130
+        raise
+    finally:
+        # A query cut short by the stop (the dashboard warming its numbers, say) makes SQLAlchemy's pool log a
+        # harmless rollback failure with a traceback: not for the terminal of someone who pressed Ctrl-C.
+        logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
+        if runner is not None:
+            await runner.cleanup()
+        sock.close()
     return 0
+
+
+@contextlib.contextmanager
+def held_logs(*, hold: bool = True) -> Iterator[None]:
+    """Log lines written while hocbot starts are shown once it has started; if start-up stops on a mistake
+    (or Ctrl-C), only its one line is printed. `hold=False` (hocbot -v) shows them as they come. The lines
+    are formatted when logged (with their event's context), only their output waits."""
+    if not hold:
+        yield
+        return
+    held: list[tuple[logging.StreamHandler[Any], Any, io.StringIO]] = []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            buffer = io.StringIO()
+            held.append((handler, handler.setStream(buffer), buffer))
+    try:
+        yield
+    except BaseException:
+        for handler, stream, _ in held:
+            handler.setStream(stream)
+        raise
+    for handler, stream, buffer in held:
+        handler.setStream(stream)
+        stream.write(buffer.getvalue())
+        stream.flush()
 
 
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,6 +127,8 @@ async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels.console import ConsoleChannel
     from bot.faq_store import load_approved
 
+    # One person at a terminal: the dashboard's HOCBOT_SECRET_KEY warning is for `hocbot run`.
+    logging.getLogger("bot.web.dashboard.auth").setLevel(logging.ERROR)
     services = await build_services(settings)
     rt = build_runtime(services, with_platforms=False)
     try:
@@ -88,7 +162,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(
             f"Mô-đun: {data['modules']} · bài học: {data['lessons']} · câu hỏi kiểm tra: {data['questions']}"
-            f" · hỏi đáp: {data['faq']}"
+            f" · hỏi đáp: {data['faq']} · mô hình học tập: {report.learning_models}"
         )
         for err in data["errors"]:
             print(f"LỖI: {err}", file=sys.stderr)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from bot.settings import Settings
+from bot.settings import Settings, links_warning
 
 
 def register_login_link(officer_sub: Any) -> None:
@@ -27,5 +27,8 @@ async def cmd_login_link(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         channel, external_id, officer_id = account
         url = await create_login_link(s, settings, channel, external_id, created_by="cli", officer_id=officer_id)
+    warning = links_warning(settings)
+    if warning:
+        print(warning, file=sys.stderr)
     print(url)
     return 0

@@ -22,6 +22,7 @@ from bot.db import repo
 from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
+from bot.redact import mask_pii
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
@@ -468,8 +469,9 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
             users = (await s.exec(select(User).where(audience.recipient_filter()).order_by(col(User.id)))).all()
             for u in users:
                 assert u.id is not None
-                writer.writerow([u.id, u.display_name, u.province or "", u.commune or "", channel.get(u.id, ""),
-                                 "; ".join(groups_of(u, groups, members)), local_time(u.consent_at, settings)])
+                writer.writerow([u.id, mask_pii(u.display_name), u.province or "", u.commune or "",
+                                 channel.get(u.id, ""), "; ".join(groups_of(u, groups, members)),
+                                 local_time(u.consent_at, settings)])  # fmt: skip
     if args.out:
         await asyncio.to_thread(Path(args.out).write_text, out.getvalue(), "utf-8-sig")  # opens in Excel
     else:

@@ -103,6 +103,7 @@ class FakeTelegram(Methods):
         clock: Callable[[], float] = time.monotonic,
         spec: Spec | None = None,
         latency: float = 0.0,
+        port: int = 0,
     ) -> None:
         self.token = token
         self.latency = latency  # simulated network round trip for every call but getUpdates
@@ -138,7 +139,7 @@ class FakeTelegram(Methods):
         self._session: ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self._closing = False
-        self.port = 0
+        self.port = port  # 0: any free port; a fixed one lets a test bring "Telegram" up after hocbot started
         super().__init__()
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ class FakeTelegram(Methods):
         app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]

@@ -99,8 +99,10 @@ class FakeZaloBot:
         strict_webhook: bool = False,
         wrapped: bool = True,
         monthly_quota: int | None = None,
+        port: int = 0,
     ) -> None:
         self.token = token
+        self.port = port  # 0: any free port; a fixed one lets a test bring "Zalo" up after hocbot started
         self.idle_timeout = idle_timeout
         self.strict_webhook = strict_webhook
         self.wrapped = wrapped  # webhook body `{ok, result}` (True) or flat `{event_name, message}`
@@ -123,7 +125,7 @@ class FakeZaloBot:
         app.router.add_route("*", "/{path:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}"

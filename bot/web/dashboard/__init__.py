@@ -39,8 +39,12 @@ def login_routes(services: Services) -> list[tuple[str, str, RouteFn]]:
         return render("login.html", state="help")
 
     def throttled(request: web.Request) -> bool:
-        """Every look at a login link spends one of the address's tokens: guessing links is slowed to a crawl."""
-        return not services.throttles.login_ip.allow(client_ip(request, services.settings))
+        """An address that tried too many wrong links waits: guessing is slowed to a crawl (a good link costs
+        nothing, so a shared office address is not locked out by its officers)."""
+        return services.throttles.login_ip.exhausted(client_ip(request, services.settings))
+
+    def wrong_link(request: web.Request) -> None:
+        services.throttles.login_ip.allow(client_ip(request, services.settings))
 
     async def login_page(request: web.Request) -> web.Response:
         token = request.match_info["token"]
@@ -49,6 +53,7 @@ def login_routes(services: Services) -> list[tuple[str, str, RouteFn]]:
         async with services.db.session() as s:
             row = await auth.peek_token(s, token, services.now())
         if row is None:
+            wrong_link(request)
             return render("login.html", state="invalid", status=403)
         return render("login.html", state="ready", token=token)
 
@@ -61,6 +66,7 @@ def login_routes(services: Services) -> list[tuple[str, str, RouteFn]]:
             actor = f"{row.channel}:{row.external_id}" if row else "web:anonymous"
             await repo.audit(s, f"web:{actor}", "dashboard.login", {"ok": row is not None}, allowed=row is not None)
         if row is None:
+            wrong_link(request)
             return render("login.html", state="invalid", status=403)
         await auth.start_session(request, row)
         raise web.HTTPSeeOther("/dashboard/")

@@ -17,6 +17,7 @@ from bot.db.models_campaigns import Campaign, CampaignFire
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
 from scheduler import campaign_store as store
+from scheduler.reasons import skip_label
 
 
 async def _fires(s: AsyncSession, ids: list[int]) -> dict[int, tuple[int, int, int, dt.datetime | None]]:
@@ -83,7 +84,7 @@ async def campaign_rows(
             "id": c.id, "name": c.name, "text": c.text, "kind": c.kind, "to": _names(c, groups),
             "schedule": store.describe(c),
             "paused": c.paused, "next_fire": store._local(store.upcoming(c, lt, now, settings), settings),
-            "last_fire": store._local(lt, settings), "last_status": lstatus, "last_reason": lreason,
+            "last_fire": store._local(lt, settings), "last_status": lstatus, "last_reason": skip_label(lreason),
             "fires": n, "fires_skipped": skipped_fires, "queued": d["queued"] + d["sending"], "sent": d["sent"],
             "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],
             "skipped": skipped + skipped_fires,

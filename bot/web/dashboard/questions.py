@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from bot.context import Services
 from bot.db.models_dashboard import FaqProposal
+from bot.db.models_officers import Officer
 from bot.faq_store import proposal_scope, scope_label
 from bot.web.dashboard import proposals
 from bot.web.dashboard.auth import Dash
@@ -28,10 +29,13 @@ def routes(services: Services) -> list[Route]:
             if not dash.officer.is_admin:  # an officer follows their own proposals; admins decide on all
                 stmt = stmt.where(col(FaqProposal.proposed_by) == dash.officer.actor)
             rows = (await s.exec(stmt.limit(PROPOSAL_LIMIT))).all()
+            officers = (await s.exec(select(Officer).where(col(Officer.name) != ""))).all()
+        names = {f"{o.channel}:{o.external_id}": o.name for o in officers}  # “Chị Lan”, not “telegram:111”
         return render(
             "questions.html", dash=dash, active="questions", status=status, clusters=clusters[:SHOWN],
             more=max(0, len(clusters) - SHOWN), hidden=hidden, proposals=rows, labels=STATUS_LABELS,
             errors=errors or [], v=values or {}, scope_of=lambda p: scope_label(proposal_scope(p)),
+            writer=lambda p: names.get(p.proposed_by, p.proposed_by),
         )
 
     async def list_page(request: web.Request, dash: Dash) -> web.StreamResponse:
