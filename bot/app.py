@@ -84,7 +84,8 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
     if settings.run_migrations if migrate is None else migrate:
         await upgrade(db)
     catalog = load_catalog()
-    return Services(settings=settings, db=db, catalog=catalog, search=SearchIndex.from_catalog(catalog))
+    search = SearchIndex.from_catalog(catalog, settings.cache_path)  # read from disk when already built
+    return Services(settings=settings, db=db, catalog=catalog, search=search)
 
 
 def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime:
