@@ -8,8 +8,8 @@ import sys
 import time
 
 BENCHES = [
-    "bench.inbound", "bench.intake", "bench.faq", "bench.broadcast", "bench.campaign", "bench.dashboard",
-    "bench.health",
+    "bench.startup", "bench.inbound", "bench.intake", "bench.faq", "bench.broadcast", "bench.campaign",
+    "bench.dashboard", "bench.health",
 ]
 
 

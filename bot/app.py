@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 FEATURES: list[str] = [
     "bot.channels.zalo_setup",
     "bot.learning",
+    "handlers.learning_models",
     "bot.web.verify",
     "scheduler.runner",
     "scheduler.pacer",
@@ -83,7 +84,8 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
     if settings.run_migrations if migrate is None else migrate:
         await upgrade(db)
     catalog = load_catalog()
-    return Services(settings=settings, db=db, catalog=catalog, search=SearchIndex.from_catalog(catalog))
+    search = SearchIndex.from_catalog(catalog, settings.cache_path)  # read from disk when already built
+    return Services(settings=settings, db=db, catalog=catalog, search=search)
 
 
 def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime:

@@ -9,8 +9,6 @@ import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import qrcode
-from fpdf import FPDF
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -97,6 +95,8 @@ def issued_on(cert: Certificate, tz: ZoneInfo) -> str:
 
 
 def _qr_png(url: str) -> io.BytesIO:
+    import qrcode  # with fpdf (below): loaded when a certificate is drawn, not at start-up
+
     img = qrcode.make(url, box_size=8, border=2)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
@@ -106,6 +106,8 @@ def _qr_png(url: str) -> io.BytesIO:
 
 def render_pdf(cert: Certificate, url: str, tz: ZoneInfo, modules: int = 8) -> bytes:
     """An A4 landscape certificate with the name, the date, the code and a QR code to the verify page."""
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_title(f"Chứng nhận {COURSE} — {cert.name}")
     pdf.set_author(ISSUER)

@@ -8,22 +8,14 @@ import logging
 import re
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from openai import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AsyncOpenAI,
-    Omit,
-    OpenAIError,
-    Timeout,
-    omit,
-)
-from openai.types.chat import ChatCompletionMessageParam
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.redact import mask_pii
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the SDK itself is imported by LlmAnswerer only: without OPENAI_API_KEY it is never loaded
+    from openai import Omit
+    from openai.types.chat import ChatCompletionMessageParam
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +242,8 @@ class LlmAnswerer:
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.metrics: Any = None  # bot.metrics.Metrics of the app, set by bot.answers.install
+        from openai import AsyncOpenAI, Timeout
+
         self._client = AsyncOpenAI(
             api_key=key,
             base_url=base_url or (settings.openai_base_url if settings else None) or "https://api.openai.com/v1",
@@ -276,10 +270,14 @@ class LlmAnswerer:
 
     @property
     def _max_tokens(self) -> int | Omit:
+        from openai import omit
+
         return omit if self.max_tokens is None else self.max_tokens
 
     @property
     def _temperature(self) -> float | Omit:
+        from openai import omit
+
         return omit if self.temperature is None else self.temperature
 
     async def stream(self, question: str, passages: Sequence[Passage]) -> AsyncGenerator[str, None]:
@@ -310,6 +308,8 @@ class LlmAnswerer:
     async def rewrite(self, question: str, within: float) -> str | None:
         """A rambling message as a short search question, or None (failure, timeout, odd output); never
         raises. Only retrieval uses it: the answer is still written for the citizen's own words."""
+        from openai import OpenAIError
+
         try:
             async with asyncio.timeout(within):
                 response = await self._client.chat.completions.create(
@@ -338,6 +338,8 @@ class LlmAnswerer:
         a draft. If `on_preview` raises, it is not called again. A model that runs past MAX_RAW_CHARS is
         cut off there and judged on what it said so far.
         """
+        from openai import APIConnectionError, APIStatusError, APITimeoutError, OpenAIError
+
         total = total_timeout or self.timeout
         first = min(first_token_timeout or total, total)
         loop = asyncio.get_running_loop()

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import and_, false, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -70,18 +72,38 @@ async def _account_name(s: AsyncSession, channel: str, external_id: str) -> str:
 
 
 def group_in_scope(officer: OfficerInfo, g: Group) -> bool:
+    if any(kind == "group" and g.name == value for kind, value in officer.scopes):
+        return True
+    return place_in_scope(officer, g.province, g.commune)
+
+
+def place_in_scope(officer: OfficerInfo, province: str | None, commune: str | None) -> bool:
+    """Whether a place (a group's, a learning unit's) is the officer's: their province, or their commune of
+    that province (compared without case). Admins: everywhere."""
     if officer.is_admin:
         return True
     for kind, value in officer.scopes:
-        if kind == "group" and g.name == value:
-            return True
-        if kind == "province" and g.province == value:
+        if kind == "province" and province == value:
             return True
         if kind == "commune":
-            commune, _, province = value.partition("|")
-            if g.province == province and (g.commune or "").lower() == commune.lower():
+            scope_commune, _, scope_province = value.partition("|")
+            if province == scope_province and (commune or "").lower() == scope_commune.lower():
                 return True
     return False
+
+
+def place_condition(officer: OfficerInfo, province_col: Any, commune_col: Any) -> Any:
+    """`place_in_scope` as a SQL condition on two columns (None for an admin: no condition)."""
+    if officer.is_admin:
+        return None
+    parts: list[Any] = []
+    for kind, value in officer.scopes:
+        if kind == "province":
+            parts.append(province_col == value)
+        elif kind == "commune":
+            scope_commune, _, scope_province = value.partition("|")
+            parts.append(and_(province_col == scope_province, func.lower(commune_col) == scope_commune.lower()))
+    return or_(*parts) if parts else false()
 
 
 async def groups_in_scope(s: AsyncSession, officer: OfficerInfo) -> list[Group]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -85,6 +87,7 @@ class Settings(BaseSettings):
 
     metrics_token: SecretStr | None = Field(None, validation_alias=_env("HOCBOT_METRICS_TOKEN"))
     log_format: Literal["text", "json"] = Field("text", validation_alias=_env("HOCBOT_LOG_FORMAT"))
+    cache_dir: str = Field(default_factory=lambda: _default_cache_dir(), validation_alias=_env("HOCBOT_CACHE_DIR"))
 
     @field_validator("*", mode="before")
     @classmethod
@@ -166,6 +169,11 @@ class Settings(BaseSettings):
         return _parse_quiet(self.quiet_hours) if self.quiet_hours.strip() else None
 
     @property
+    def cache_path(self) -> Path | None:
+        """Where files hocbot can always rebuild are kept (the search index); None = keep nothing on disk."""
+        return None if self.cache_dir.strip().lower() in ("off", "none", "-") else Path(self.cache_dir).expanduser()
+
+    @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None
 
@@ -175,6 +183,12 @@ class Settings(BaseSettings):
 
 
 _EMPTY_MEANS_SOMETHING = frozenset({"quiet_hours"})
+
+
+def _default_cache_dir() -> str:
+    """$XDG_CACHE_HOME/hocbot, else ~/.cache/hocbot (the usual place on Linux)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return str(Path(base) / "hocbot")
 DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::", "")
 

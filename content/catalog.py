@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from content.schema import FaqEntry, Lesson, Module, QuizQuestion, Source, WeekInfo
+from content.schema import FaqEntry, LearningModels, Lesson, ModelSet, Module, QuizQuestion, Source, WeekInfo
 from content.validate import CheckReport, ContentError, Parsed, check_parsed, is_valid, validate_item
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -35,6 +35,7 @@ class Catalog:
     faq: list[FaqEntry]
     week: WeekInfo
     sources: dict[str, Source]
+    learning_models: LearningModels | None = None
     _modules: dict[str, Module] = field(init=False, repr=False)
     _lessons: dict[str, tuple[Module, Lesson]] = field(init=False, repr=False)
     _questions: dict[str, tuple[Module, QuizQuestion]] = field(init=False, repr=False)
@@ -115,6 +116,7 @@ def _report(parsed: Parsed) -> CheckReport:
         lessons=sum(len(m.lessons) for m in parsed.modules),
         questions=sum(len(m.quiz) for m in parsed.modules),
         faq=len(parsed.faq),
+        learning_models=len(parsed.learning_models.sets[-1].models) if parsed.learning_models else 0,
         errors=parsed.errors + check_parsed(parsed),
     )
 
@@ -130,7 +132,8 @@ def load_catalog(root: Path | None = None) -> Catalog:
     report = _report(parsed)
     if report.errors or parsed.week is None:
         raise ContentError(report.errors or ["week.yaml: missing"])
-    return Catalog(modules=parsed.modules, faq=parsed.faq, week=parsed.week, sources=parsed.sources)
+    return Catalog(modules=parsed.modules, faq=parsed.faq, week=parsed.week, sources=parsed.sources,
+                   learning_models=parsed.learning_models)
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +146,8 @@ def default_catalog() -> Catalog:
 
 
 def parse_dir(root: Path) -> Parsed:
-    """Parse sources*.yaml, modules/*.yaml (one module each), faq/*.yaml (lists) and week.yaml."""
+    """Parse sources*.yaml, modules/*.yaml (one module each), faq/*.yaml (lists), week.yaml and
+    learning_models.yaml (optional: without it the learning models are off)."""
     out = Parsed()
     if not root.is_dir():
         out.errors.append(f"{root}: content folder not found")
@@ -174,6 +178,19 @@ def parse_dir(root: Path) -> Parsed:
             out.week = validate_item(WeekInfo, raw_week, "week.yaml", "week", 1, out.errors)
         elif raw_week is not None:
             out.errors.append("week.yaml: expected a mapping")
+    lm_path = root / "learning_models.yaml"
+    if lm_path.is_file():
+        raw_lm = _read_yaml(lm_path, "learning_models.yaml", out.errors)
+        raw_sets = raw_lm.get("sets") if isinstance(raw_lm, dict) else None
+        if isinstance(raw_sets, list) and raw_sets:  # each set on its own: one broken set hides no other error
+            sets = [validate_item(ModelSet, raw, "learning_models.yaml", "set", pos, out.errors)
+                    if isinstance(raw, dict) else None for pos, raw in enumerate(raw_sets, 1)]  # fmt: skip
+            if any(not isinstance(raw, dict) for raw in raw_sets):
+                out.errors.append("learning_models.yaml: every set is a mapping")
+            valid = [ms for ms in sets if ms is not None]
+            out.learning_models = LearningModels(sets=valid) if valid else None
+        elif raw_lm is not None:
+            out.errors.append("learning_models.yaml: expected a mapping with a list of sets")
     return out
 
 

@@ -127,3 +127,53 @@ class WeekInfo(_Strict):
                 return y
         start = dt.date(year, self.start_month, self.start_day)
         return WeekYear(year=year, start=start, end=start + dt.timedelta(days=self.days - 1))
+
+
+# -- the five learning models (content/data/learning_models.yaml) ---------------------------------------
+EVIDENCE_KINDS = ("self", "officer", "bot")  # self-declared, officer-checked, measured by the bot
+# What the bot can measure, and whether it is about one learner (personal model) or a unit's members.
+MEASURES = {"modules_done": "personal", "course_complete": "personal", "members_learning": "unit"}
+
+
+class Criterion(_Strict):
+    id: str  # short ascii, travels in callback payloads
+    text: str
+    evidence: str = Field(pattern="^(" + "|".join(EVIDENCE_KINDS) + ")$")
+    measure: str | None = None  # with evidence "bot": a key of MEASURES
+    min: int = Field(default=1, ge=1)
+
+
+class LearningModel(_Strict):
+    id: str  # short ascii: gd, dh, cd, dv, cn
+    name: str  # “Gia đình học tập”
+    unit: str  # what registers: “gia đình”, “dòng họ”, …
+    personal: bool = False  # “Công dân học tập”: one per learner, no members
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class ModelSet(_Strict):
+    """The criteria in force from `year` on, nationally (province None) or for one province."""
+
+    year: int = Field(ge=2000, le=2100)
+    province: str | None = None
+    example: bool = False  # not the official text: shown as such
+    note: str = ""
+    sources: list[str] = Field(default_factory=list)
+    models: list[LearningModel] = Field(min_length=1)
+
+
+class LearningModels(_Strict):
+    sets: list[ModelSet] = Field(min_length=1)
+
+    def set_for(self, year: int, province: str | None = None) -> ModelSet | None:
+        """The province's own set in force that year if there is one, else the national one."""
+        for prov in ([province] if province else []) + [None]:
+            found = [s for s in self.sets if s.province == prov and s.year <= year]
+            if found:
+                return max(found, key=lambda s: s.year)
+        national = [s for s in self.sets if s.province is None]
+        return min(national, key=lambda s: s.year) if national else None  # a year before every set
+
+    def model(self, model_id: str, year: int, province: str | None = None) -> LearningModel | None:
+        ms = self.set_for(year, province)
+        return next((m for m in ms.models if m.id == model_id), None) if ms else None

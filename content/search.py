@@ -6,12 +6,21 @@ document ("coverage") decides whether to answer, offer the top hits as buttons, 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import itertools
+import json
+import logging
 import math
+import os
 import re
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -21,6 +30,7 @@ from content.schema import FaqEntry, Lesson
 from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
+log = logging.getLogger(__name__)
 
 K1 = 1.2
 B = 0.75
@@ -157,9 +167,27 @@ class SearchIndex:
         self._build()
 
     @classmethod
-    def from_catalog(cls, catalog: Any) -> SearchIndex:
-        """Index any object with `.faq` (FaqEntry list) and `.modules` (Module list)."""
-        return cls(getattr(catalog, "faq", ()), getattr(catalog, "modules", ()))
+    def from_catalog(cls, catalog: Any, cache_dir: Path | None = None) -> SearchIndex:
+        """Index any object with `.faq` (FaqEntry list) and `.modules` (Module list). With `cache_dir`, the
+        built index is kept there in a file named by the content's hash and read back by the next start-up
+        (and by other workers) instead of being built again; any trouble with the file only means a rebuild."""
+        faq, modules = list(getattr(catalog, "faq", ())), list(getattr(catalog, "modules", ()))
+        if cache_dir is None:
+            return cls(faq, modules)
+        key = index_key(faq, modules)
+        path = Path(cache_dir) / f"search-{key[:32]}.npz"
+        try:
+            return cls._load(path, key, faq)
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # a damaged or foreign file: rebuilt and replaced
+            log.warning("search index cache %s unreadable (%s); rebuilding it", path, type(exc).__name__)
+        index = cls(faq, modules)
+        try:
+            index._save(path, key)
+        except OSError as exc:
+            log.info("search index not cached in %s: %s", cache_dir, exc.strerror or exc)
+        return index
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -194,6 +222,54 @@ class SearchIndex:
             self._postings[term] = (idx, idf * tf_arr * (K1 + 1.0) / norm)
         self._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs])
         self._syllable_df = Counter({t: len(p[0]) for t, p in self._postings.items() if "_" not in t})
+
+    # -- the on-disk copy: numpy arrays and one JSON text, read without pickle ----------------------------
+    def _save(self, path: Path, key: str) -> None:
+        """Write atomically (a temporary file renamed over the name): a worker reading it at the same moment
+        sees the old file or the whole new one."""
+        terms = list(self._postings)
+        offsets = np.zeros(len(terms) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(self._postings[t][0]) for t in terms])
+        empty_i, empty_f = np.zeros(0, dtype=np.int32), np.zeros(0)
+        ids = np.concatenate([self._postings[t][0] for t in terms]) if terms else empty_i
+        weights = np.concatenate([self._postings[t][1] for t in terms]) if terms else empty_f
+        meta = {"key": key, "terms": terms, "faq": list(self._faq_docs),
+                "docs": [_doc_json(d) for d in self._docs]}  # fmt: skip
+        buf = io.BytesIO()
+        np.savez(buf, ids=ids, weights=weights, offsets=offsets,
+                 meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8))  # fmt: skip
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(buf.getvalue())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    @classmethod
+    def _load(cls, path: Path, key: str, faq: list[FaqEntry]) -> SearchIndex:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(data["meta"].tobytes().decode())
+            if meta.get("key") != key:
+                raise ValueError("another content's index")
+            ids, weights, offsets = data["ids"], data["weights"], data["offsets"]
+        index = cls.__new__(cls)
+        index._faq = {e.id: e for e in faq}
+        docs = [_doc_from_json(d) for d in meta["docs"]]
+        n_faq = len(meta["faq"])
+        index._faq_docs = dict(zip(meta["faq"], docs[:n_faq], strict=True))
+        index._lesson_docs = docs[n_faq:]
+        index._docs = docs
+        bounds = offsets.tolist()
+        index._postings = {t: (ids[a:b], weights[a:b])
+                           for t, a, b in zip(meta["terms"], bounds, bounds[1:], strict=False)}  # fmt: skip
+        index._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in docs])
+        index._syllable_df = Counter({t: b - a for t, a, b in zip(meta["terms"], bounds, bounds[1:], strict=False)
+                                      if "_" not in t})  # fmt: skip
+        return index
 
     def _repair(self, sylls: list[str]) -> list[str]:
         """Replace an unknown syllable by the most common known one at edit distance 1 (typos)."""
@@ -280,6 +356,34 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     if top >= SUGGEST_COVERAGE:
         return "suggest"
     return "refuse"
+
+
+INDEX_FORMAT = 1  # bump when the index's layout or scoring inputs change in a way the sources below miss
+_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml")
+
+
+def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
+    """What the index is built from: the FAQ entries, the lessons, and the code and synonyms that read them."""
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{np.__version__}|{sys.version_info[:2]}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _INDEX_CODE:
+        h.update((here / name).read_bytes())
+    for e in faq:
+        h.update(e.model_dump_json().encode())
+    for m in modules:
+        h.update(json.dumps([m.id, list(m.sources), [[les.id, les.title, les.text] for les in m.lessons]],
+                            ensure_ascii=False).encode())  # fmt: skip
+    return h.hexdigest()
+
+
+def _doc_json(d: _Doc) -> list[Any]:
+    return [d.doc_id, d.kind, d.title, d.text, list(d.sources), list(d.terms), sorted(d.vocab), sorted(d.asked),
+            sorted(d.about), sorted(d.mentions), sorted(d.numbers)]  # fmt: skip
+
+
+def _doc_from_json(v: list[Any]) -> _Doc:
+    return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(v[5]), frozenset(v[6]), frozenset(v[7]),
+                frozenset(v[8]), frozenset(v[9]), frozenset(v[10]))  # fmt: skip
 
 
 def _idf(n: int, df: int) -> float:

@@ -18,9 +18,11 @@ from content.schema import (
     FACT_KINDS,
     FAQ_ANSWER_MAX,
     LESSON_MAX,
+    MEASURES,
     OPTION_MAX,
     QUESTION_MAX,
     FaqEntry,
+    LearningModels,
     Module,
     Source,
     WeekInfo,
@@ -66,6 +68,7 @@ class CheckReport:
     lessons: int = 0
     questions: int = 0
     faq: int = 0
+    learning_models: int = 0  # models of the newest set (shown by `hocbot content check`, not in its --json contract)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -99,6 +102,7 @@ class Parsed:
     modules: list[Module] = field(default_factory=list)
     faq: list[FaqEntry] = field(default_factory=list)
     week: WeekInfo | None = None
+    learning_models: LearningModels | None = None
     where: dict[str, str] = field(default_factory=dict)  # "module:m1" / "faq:x" / "source:y" -> file
     errors: list[str] = field(default_factory=list)
     salvaged: set[str] = field(default_factory=set)  # modules kept without their invalid lessons/questions
@@ -128,6 +132,8 @@ def check_parsed(p: Parsed) -> list[str]:
         errors += check_citations(entry, f, p.sources, lesson_texts)
     if p.week is not None:
         errors += _check_week(p.week, p.sources)
+    if p.learning_models is not None:
+        errors += check_learning_models(p.learning_models, p.sources)
     for src_id, src in p.sources.items():
         f = p.where.get(f"source:{src_id}", "sources.yaml")
         if not ASCII_ID.match(src_id):
@@ -286,6 +292,44 @@ def _check_week(week: WeekInfo, sources: dict[str, Source]) -> list[str]:
     return errs
 
 
+def check_learning_models(lm: LearningModels, sources: Mapping[str, Source]) -> list[str]:
+    """Each set: known sources (an official set names one), short unique ids, a measure exactly where the bot
+    measures, a measure that fits the model (a learner's own or a unit's members), NFC texts, one set per
+    (year, province), and a national set to fall back on."""
+    f = "learning_models.yaml"
+    errs: list[str] = []
+    seen: set[tuple[int, str | None]] = set()
+    if not any(ms.province is None for ms in lm.sets):
+        errs.append(f"{f}: no national set (province: null)")
+    for ms in lm.sets:
+        where = f"{f}: set {ms.year}" + (f" ({ms.province})" if ms.province else "")
+        if (ms.year, ms.province) in seen:
+            errs.append(f"{where}: listed twice")
+        seen.add((ms.year, ms.province))
+        errs += [f"{where}: unknown source id '{s}'" for s in ms.sources if s not in sources]
+        if not ms.example and not ms.sources:
+            errs.append(f"{where}: an official set names its sources (or is marked example: true)")
+        ids: set[str] = set()
+        for m in ms.models:
+            for item_id in [m.id, *(c.id for c in m.criteria)]:
+                if not SHORT_ID.match(item_id):
+                    errs.append(f"{where}: id '{item_id}' must be short ascii (a-z, 0-9, _ or -)")
+                if item_id in ids:
+                    errs.append(f"{where}: id '{item_id}' is used twice")
+                ids.add(item_id)
+            for c in m.criteria:
+                name = f"{where}: criterion '{c.id}'"
+                if not _is_nfc(c.text):
+                    errs.append(f"{name}: text is not NFC")
+                if c.evidence == "bot" and c.measure not in MEASURES:
+                    errs.append(f"{name}: evidence bot needs a measure ({', '.join(MEASURES)})")
+                elif c.evidence != "bot" and c.measure is not None:
+                    errs.append(f"{name}: only evidence bot has a measure")
+                elif c.measure and MEASURES[c.measure] != ("personal" if m.personal else "unit"):
+                    errs.append(f"{name}: measure {c.measure} does not fit model '{m.id}'")
+    return errs
+
+
 def _dup(item_id: str, owner: str, seen: dict[str, str], item: str, kind: str) -> list[str]:
     if item_id in seen:
         return [f"{item}: duplicate {kind} id (also in module '{seen[item_id]}')"]
@@ -335,7 +379,7 @@ def _describe(raw: Any, loc: Iterable[int | str]) -> str:
     return " ".join(parts) or "entry"
 
 
-_SINGULAR = {"lessons": "lesson", "quiz": "question", "years": "year"}
+_SINGULAR = {"lessons": "lesson", "quiz": "question", "years": "year", "models": "model", "criteria": "criterion"}
 
 
 def _child(node: Any, key: int | str) -> Any:

@@ -23,6 +23,7 @@ def build_router() -> Router:
         web_login,
         week,
     )
+    from handlers.learning_models import chat as learning_models_chat
 
     root = Router("root").include(
         system.router,
@@ -34,6 +35,7 @@ def build_router() -> Router:
         quiz.router,
         progress.router,
         week.router,
+        learning_models_chat.router,
         campaign_chat.router,
         faq.router,
         officer.router,

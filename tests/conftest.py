@@ -42,11 +42,18 @@ ENV_NAMES = [
 ]
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hocbot-cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never see the developer's configuration."""
+def _clean_env(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
+    """Tests never see the developer's configuration, nor write to the user's cache folder (one shared by
+    the whole run, so the search index is built once)."""
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOCBOT_CACHE_DIR", str(_cache_dir))
 
 
 @pytest.fixture(autouse=True)

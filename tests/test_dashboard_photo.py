@@ -6,7 +6,7 @@ import pytest
 
 from bot.messages import Reply
 from bot.web.dashboard.broadcasts import photo_ok
-from bot.web.dashboard.render import ENV, render
+from bot.web.dashboard.render import render, templates
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_a_proper_https_photo_link_is_accepted() -> None:
 
 
 def test_drafts_show_outside_photos_as_links_and_the_csp_allows_only_own_images() -> None:
-    macros = ENV.get_template("macros.html").module
+    macros = templates().get_template("macros.html").module
     html = str(macros.telegram(Reply("Thông báo", image="https://e.example/a.png")))  # type: ignore[attr-defined]
     html += str(macros.zalo("Thông báo", "https://e.example/a.png"))  # type: ignore[attr-defined]
     assert "<img" not in html and 'href="https://e.example/a.png"' in html

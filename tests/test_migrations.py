@@ -31,3 +31,33 @@ async def test_migrations_match_models_and_rerun_safely(db_url: str) -> None:
         assert changes == [], f"models changed without a migration (python -m bot.db.autogen): {changes}"
     finally:
         await db.dispose()
+
+
+def test_start_up_reads_the_same_head_as_alembic() -> None:
+    """`hocbot run` decides "nothing to migrate" without loading Alembic: it must see the head Alembic sees."""
+    from bot.db.migrate import script_heads
+
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert script_heads() == frozenset(heads)
+
+
+async def test_a_database_one_migration_behind_is_still_upgraded(db_url: str) -> None:
+    """The quick "already at head" check never skips a migration a database lacks."""
+    from bot.db.migrate import at_head
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    head = script.get_revision(script.get_current_head())
+    db = Database(db_url)
+    try:
+        assert not await at_head(db)  # a new database
+        await upgrade(db, str(head.down_revision))
+        assert not await at_head(db)
+        await upgrade(db)
+        assert await at_head(db)
+        async with db.engine.connect() as conn:
+            from sqlalchemy import text
+
+            versions = [r[0] for r in await conn.execute(text("SELECT version_num FROM alembic_version"))]
+        assert versions == [head.revision]
+    finally:
+        await db.dispose()

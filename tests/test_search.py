@@ -184,3 +184,33 @@ def test_search_still_finds_the_answer_among_2000_entries(catalog: Catalog, devs
     items = [item for item in devset if item["expect"] is not None]
     found = sum(item["expect"] in [h.doc_id.split("~")[0] for h in big.search(item["q"], k=3)] for item in items)
     assert found / len(items) >= 0.9  # 1.0 on the real index; 0.94 seen with 14 near-copies of each entry
+
+
+def test_index_kept_on_disk_answers_the_same(catalog: Catalog, index: SearchIndex, tmp_path: Path) -> None:
+    """The second start-up (or another worker) reads the index from the cache folder and answers exactly as
+    the index built in memory; changed content gets its own file; a damaged file is rebuilt, not fatal."""
+    first = SearchIndex.from_catalog(catalog, tmp_path)
+    files = list(tmp_path.glob("search-*.npz"))
+    assert len(files) == 1
+    again = SearchIndex.from_catalog(catalog, tmp_path)
+    for question in ("ai la gi", "quen mat khau zalo", "tuan le hoc tap 2024", "chatgpt co mien phi khong"):
+        assert again.search(question) == first.search(question) == index.search(question)
+    again.add_entry(FaqEntry(id="x_new", question="Câu lạc bộ cờ tướng họp ở đâu?", answer="Ở nhà văn hoá xã.",
+                             sources=["lesson:m1l1"]))  # fmt: skip
+    assert again.search("cau lac bo co tuong hop o dau")[0].doc_id == "x_new"
+
+    changed = Catalog(modules=catalog.modules, faq=catalog.faq[1:], week=catalog.week, sources=catalog.sources)
+    SearchIndex.from_catalog(changed, tmp_path)
+    assert len(list(tmp_path.glob("search-*.npz"))) == 2
+
+    files[0].write_bytes(b"not an index")
+    rebuilt = SearchIndex.from_catalog(catalog, tmp_path)
+    assert rebuilt.search("ai la gi") == index.search("ai la gi")
+    assert files[0].stat().st_size > 1000  # replaced by a good copy
+
+
+def test_index_without_a_writable_cache_folder(catalog: Catalog, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the folder should be: nothing can be written under it
+    index = SearchIndex.from_catalog(catalog, blocked / "cache")
+    assert index.search("ai la gi")

@@ -162,7 +162,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(
             f"Mô-đun: {data['modules']} · bài học: {data['lessons']} · câu hỏi kiểm tra: {data['questions']}"
-            f" · hỏi đáp: {data['faq']}"
+            f" · hỏi đáp: {data['faq']} · mô hình học tập: {report.learning_models}"
         )
         for err in data["errors"]:
             print(f"LỖI: {err}", file=sys.stderr)

@@ -10,7 +10,6 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -121,6 +120,8 @@ _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 def to_xlsx(rows: Sequence[Sequence[Any]], title: str) -> bytes:
     """One sheet: a bold, frozen header row, then the rows; sized columns."""
+    import xlsxwriter  # loaded with the first spreadsheet asked for, not at start-up
+
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {
         "in_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False,

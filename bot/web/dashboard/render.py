@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from aiohttp import web
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,10 +14,10 @@ from bot.db import repo
 from bot.redact import mask_pii
 from bot.web.dashboard.auth import Dash, web_actor
 
+if TYPE_CHECKING:
+    import jinja2
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
-)
 NAV = [
     ("/dashboard/", "Tổng quan", "overview"),
     ("/dashboard/broadcasts", "Thông báo", "broadcasts"),
@@ -35,13 +35,22 @@ def _local(value: dt.datetime | None, tz: Any) -> str:
     return value.astimezone(tz).strftime("%d/%m/%Y %H:%M") if value else "—"
 
 
-ENV.filters["num"] = _num
-ENV.filters["pii"] = mask_pii  # citizens' texts in officer views: phone, ID-card and e-mail numbers masked
+@cache
+def templates() -> jinja2.Environment:
+    """The templates, loaded when the first dashboard page is drawn (jinja2 is not imported at start-up)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    env.filters["num"] = _num
+    env.filters["pii"] = mask_pii  # citizens' texts in officer views: phone, ID-card and e-mail numbers masked
+    return env
 
 
 def render(name: str, *, dash: Dash | None = None, status: int = 200, **ctx: Any) -> web.Response:
     tz = dash.settings.tz if dash else dt.UTC
-    html = ENV.get_template(name).render(
+    html = templates().get_template(name).render(
         dash=dash, officer=dash.officer if dash else None, csrf=dash.csrf if dash else "", nav=NAV,
         local=lambda v: _local(v, tz), status=status, **ctx,
     )

@@ -1,0 +1,358 @@
+"""/mohinh (citizens) and /duyetmohinh (officers): platform-free chat handlers returning Replies.
+
+Citizens: register a family / clan / village group / agency for a learning model, share its invite code
+(`/mohinh CODE` joins), answer the self-declared criteria with yes/no buttons, see what is missing, send it
+to the commune. “Công dân học tập” is everyone's own, partly filled from what they did in the bot.
+Officers: the units in their scope waiting for a decision, confirm / return with a reason / recognise; the
+citizen is told through the outbox, and every decision is audited."""
+
+from __future__ import annotations
+
+from bot.callback import pack, parse_int, unpack
+from bot.communes import known_spelling, normalise_commune
+from bot.context import Ctx, UserFacingError
+from bot.db.models_learning_models import CONFIRMED, REGISTERED, RETURNED, SUBMITTED, LearningUnit
+from bot.dispatcher import menu_reply
+from bot.messages import Choice, Inbound, Reply
+from bot.router import Router
+from content.schema import LearningModel, LearningModels
+from handlers.learning_models import service
+from handlers.learning_models import texts as t
+from handlers.officer import officer_or_refuse
+
+router = Router("learning_models")
+
+ASK_COMMUNE = "lm_commune"
+ASK_NAME = "lm_name"
+ASK_CODE = "lm_code"
+ASK_REASON = "lm_reason"
+EDITABLE = (REGISTERED, RETURNED)
+
+
+def _models(ctx: Ctx) -> LearningModels:
+    lm = service.models_of(ctx.services.catalog)
+    if lm is None:
+        raise UserFacingError(t.OFF)
+    return lm
+
+
+def _year(ctx: Ctx) -> int:
+    return ctx.now().astimezone(ctx.settings.tz).year
+
+
+def _place(unit: LearningUnit) -> str:
+    return ", ".join(p for p in (unit.commune, unit.province) if p) or "—"
+
+
+@router.command("mohinh", "learningmodel", consent=True)
+@router.action("lm", consent=True)
+async def home(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The person's units this year and a button per model to register; `/mohinh CODE` joins a unit."""
+    lm = _models(ctx)
+    if msg.command and msg.args.strip():
+        return await _join(ctx, msg.args)
+    ctx.set_state(None)
+    year = _year(ctx)
+    ms = lm.set_for(year, ctx.user.province)
+    assert ms is not None
+    names = {m.id: m.name for m in ms.models}
+    units = await service.my_units(ctx.session, ctx.user_id, year)
+    lines = [t.HEAD.format(year=year), ""]
+    lines += [t.MINE, *(t.MINE_LINE.format(name=u.name, model=names.get(u.model, u.model),
+                                           status=t.STATUS.get(u.status, u.status)) for u in units)] \
+        if units else [t.NONE_YET]  # fmt: skip
+    if ms.example:
+        lines.append(t.EXAMPLE_NOTE)
+    choices = [Choice(t.BTN_VIEW.format(name=u.name[:40]), pack("lmv", u.id)) for u in units]
+    for m in ms.models:
+        if m.personal and not any(u.model == m.id for u in units):
+            choices.append(Choice(t.BTN_CITIZEN, pack("lmn", m.id)))
+        elif not m.personal:
+            choices.append(Choice(t.BTN_NEW.format(model=m.name), pack("lmn", m.id)))
+    choices.append(Choice(t.BTN_JOIN, pack("lmj")))
+    return [Reply("\n".join(lines), choices=choices)]
+
+
+def _model(ctx: Ctx, model_id: str) -> LearningModel | None:
+    return _models(ctx).model(model_id, _year(ctx), ctx.user.province)
+
+
+@router.action("lmn", consent=True)
+async def new_unit(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """Register for a model: the commune comes from the profile (asked once if missing), then the name."""
+    model = _model(ctx, unpack(msg.choice or "").arg(0))
+    if model is None:
+        return [menu_reply(t.OFF)]
+    if not ctx.user.province:
+        return [menu_reply(t.NEED_PROVINCE)]
+    if model.personal:
+        unit = await service.personal_unit(ctx.session, ctx.user, model, _year(ctx))
+        return [Reply(t.CITIZEN_PERSONAL), *await _view(ctx, unit)]
+    if not ctx.user.commune:
+        ctx.set_state(ASK_COMMUNE, {"model": model.id})
+        return [Reply(t.ASK_COMMUNE)]
+    ctx.set_state(ASK_NAME, {"model": model.id})
+    return [Reply(t.ASK_NAME.format(model=model.name, unit=model.unit))]
+
+
+@router.state(ASK_COMMUNE)
+async def commune_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    commune = normalise_commune(msg.text)
+    model = _model(ctx, ctx.state_data.get("model", ""))
+    if len(commune) < 2 or model is None:
+        return [Reply(t.ASK_COMMUNE)]
+    ctx.user.commune = await known_spelling(ctx.session, ctx.user.province, commune)
+    ctx.set_state(ASK_NAME, {"model": model.id})
+    return [Reply(t.ASK_NAME.format(model=model.name, unit=model.unit))]
+
+
+@router.state(ASK_NAME)
+async def name_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    name = " ".join(msg.text.split())
+    model = _model(ctx, ctx.state_data.get("model", ""))
+    if model is None:
+        ctx.set_state(None)
+        return [menu_reply(t.OFF)]
+    if not 2 <= len(name) <= service.NAME_MAX:
+        return [Reply(t.BAD_NAME)]
+    ctx.set_state(None)
+    unit = await service.register(ctx.session, owner_id=ctx.user_id, model=model, year=_year(ctx), name=name,
+                                  province=ctx.user.province, commune=ctx.user.commune)  # fmt: skip
+    done = Reply(t.REGISTERED.format(name=unit.name, model=model.name, place=_place(unit), code=unit.invite_code),
+                 choices=[Choice(t.BTN_ASSESS, pack("lma", unit.id))])  # fmt: skip
+    return [done]
+
+
+@router.action("lmj", consent=True)
+async def ask_code(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    ctx.set_state(ASK_CODE)
+    return [Reply(t.ASK_CODE)]
+
+
+@router.state(ASK_CODE)
+async def code_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    return await _join(ctx, msg.text)
+
+
+async def _join(ctx: Ctx, code: str) -> list[Reply]:
+    unit, new = await service.join(ctx.session, ctx.user_id, code)
+    if unit is None:
+        ctx.set_state(ASK_CODE)
+        return [Reply(t.BAD_CODE.format(code=service.normal_code(code)[:12]))]
+    ctx.set_state(None)
+    model = service.model_of(ctx.services.catalog, unit)
+    name = model.name if model else unit.model
+    head = t.JOINED.format(name=unit.name, model=name, unit=model.unit if model else "") if new \
+        else t.ALREADY_MEMBER.format(name=unit.name)  # fmt: skip
+    return [Reply(head), *await _view(ctx, unit)]
+
+
+async def _unit_of_member(ctx: Ctx, msg: Inbound) -> LearningUnit:
+    unit_id = parse_int(unpack(msg.choice or "").arg(0), lo=1)
+    unit = await ctx.session.get(LearningUnit, unit_id) if unit_id is not None else None
+    if unit is None or not await service.is_member(ctx.session, unit, ctx.user_id):
+        raise UserFacingError(t.NOT_YOURS)
+    return unit
+
+
+@router.action("lmv", consent=True)
+async def view(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    return await _view(ctx, await _unit_of_member(ctx, msg))
+
+
+def _assessment_lines(a: service.Assessment) -> list[str]:
+    lines = []
+    for e in a.items:
+        detail = f": {e.detail}" if e.detail else ""
+        lines.append(t.CRIT_LINE.format(mark=t.MARK[e.met], text=e.criterion.text,
+                                        how=t.EVIDENCE[e.criterion.evidence], detail=detail))  # fmt: skip
+    return lines
+
+
+async def _view(ctx: Ctx, unit: LearningUnit) -> list[Reply]:
+    """The unit's criteria with their evidence, what is missing, and what can be done next."""
+    model = service.model_of(ctx.services.catalog, unit)
+    if model is None:
+        return [menu_reply(t.OFF)]
+    a = await service.assess(ctx.session, ctx.services.catalog, unit, model)
+    lines = [t.VIEW_HEAD.format(name=unit.name, model=model.name, year=unit.year, place=_place(unit),
+                                members=a.members, status=t.STATUS.get(unit.status, unit.status))]  # fmt: skip
+    if unit.invite_code:
+        lines.append(t.VIEW_CODE.format(code=unit.invite_code))
+    if unit.status == RETURNED and unit.return_reason:
+        lines.append(t.VIEW_RETURNED.format(reason=unit.return_reason))
+    lines += ["", *_assessment_lines(a), ""]
+    missing = a.missing
+    if missing:
+        lines.append(t.MISSING_HEAD.format(n=len(missing)))
+        lines += [f"• {e.criterion.text}" for e in missing]
+        if any(e.criterion.evidence == "officer" for e in missing):
+            lines.append(t.OFFICER_PENDING)
+    else:
+        lines.append(t.ALL_MET)
+    choices = []
+    if unit.status in EDITABLE:
+        choices.append(Choice(t.BTN_ASSESS, pack("lma", unit.id)))
+        if unit.owner_user_id == ctx.user_id:
+            choices.append(Choice(t.BTN_SUBMIT, pack("lms", unit.id)))
+    return [Reply("\n".join(lines), choices=choices, columns=2)]
+
+
+@router.action("lma", consent=True)
+async def assess(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The first unanswered self-declared criterion (or all again from the first when every one is answered)."""
+    unit = await _unit_of_member(ctx, msg)
+    if unit.status not in EDITABLE:
+        return [Reply(t.CANNOT_CHANGE)]
+    model = service.model_of(ctx.services.catalog, unit)
+    own = [c for c in model.criteria if c.evidence == "self"] if model else []
+    if not own or model is None:
+        return [Reply(t.NO_SELF), *await _view(ctx, unit)]
+    assert unit.id is not None
+    given = await service.answers(ctx.session, unit.id)
+    nxt = next((c for c in own if c.id not in given), own[0])
+    return [_question(unit, model, own, nxt.id)]
+
+
+def _question(unit: LearningUnit, model: LearningModel, own: list, criterion_id: str) -> Reply:  # type: ignore[type-arg]
+    i = next(i for i, c in enumerate(own) if c.id == criterion_id)
+    c = own[i]
+    text = t.QUESTION.format(i=i + 1, n=len(own), model=model.name, text=c.text, name=unit.name)
+    return Reply(text, choices=[Choice(t.BTN_YES, pack("lmy", unit.id, c.id, 1)),
+                                Choice(t.BTN_NO, pack("lmy", unit.id, c.id, 0))], columns=2)  # fmt: skip
+
+
+@router.action("lmy", consent=True)
+async def answered(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """Save a yes/no and ask the next criterion; after the last one, the summary."""
+    unit = await _unit_of_member(ctx, msg)
+    if unit.status not in EDITABLE:
+        return [Reply(t.CANNOT_CHANGE)]
+    model = service.model_of(ctx.services.catalog, unit)
+    p = unpack(msg.choice or "")
+    own = [c for c in model.criteria if c.evidence == "self"] if model else []
+    ids = [c.id for c in own]
+    if model is None or p.arg(1) not in ids:
+        return await _view(ctx, unit)
+    await service.answer(ctx.session, unit, p.arg(1), p.arg(2) == "1", ctx.user_id, ctx.now())
+    i = ids.index(p.arg(1))
+    if i + 1 < len(own):
+        return [_question(unit, model, own, ids[i + 1])]
+    await ctx.session.flush()
+    return await _view(ctx, unit)
+
+
+@router.action("lms", consent=True)
+async def submit(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    unit = await _unit_of_member(ctx, msg)
+    if unit.owner_user_id != ctx.user_id:
+        return [Reply(t.OWNER_ONLY)]
+    if unit.status not in EDITABLE:
+        return [Reply(t.CANNOT_CHANGE)]
+    model = service.model_of(ctx.services.catalog, unit)
+    if model is None:
+        return [menu_reply(t.OFF)]
+    a = await service.assess(ctx.session, ctx.services.catalog, unit, model)
+    if a.unanswered:
+        return [Reply(t.ANSWER_FIRST.format(n=len(a.unanswered)), choices=[Choice(t.BTN_ASSESS, pack("lma", unit.id))])]
+    await service.submit(ctx.session, unit, ctx.user_id, ctx.now())
+    return [menu_reply(t.SUBMITTED.format(name=unit.name))]
+
+
+# -- officers ---------------------------------------------------------------------------------------------
+
+
+@router.command("duyetmohinh", "reviewmodels")
+@router.action("lmo")
+async def review(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The units in the officer's scope waiting for a decision (submitted) or for recognition (confirmed)."""
+    officer = await officer_or_refuse(ctx, "mohinh.review")
+    year = _year(ctx)
+    waiting = await service.units_in_scope(ctx.session, officer, year, (SUBMITTED,), limit=20)
+    confirmed = await service.units_in_scope(ctx.session, officer, year, (CONFIRMED,), limit=20)
+    lines = [t.OFF_HEAD.format(year=year)]
+    choices = []
+    for head, units in ((t.OFF_WAITING, waiting), (t.OFF_CONFIRMED, confirmed)):
+        if not units:
+            continue
+        lines += ["", head.format(n=len(units))]
+        for u in units:
+            model = service.model_of(ctx.services.catalog, u)
+            if model is None:
+                continue
+            a = await service.assess(ctx.session, ctx.services.catalog, u, model)
+            met = sum(1 for e in a.items if e.met)
+            lines.append(t.OFF_LINE.format(id=u.id, name=u.name, model=model.name, place=_place(u), met=met,
+                                           total=len(a.items)))  # fmt: skip
+            choices.append(Choice(t.BTN_OPEN.format(id=u.id, name=u.name[:30]), pack("lmu", u.id)))
+    if not waiting and not confirmed:
+        lines.append(t.OFF_NONE)
+    return [Reply("\n".join(lines), choices=choices)]
+
+
+@router.action("lmu")
+async def officer_view(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """One unit with its evidence, and the decisions its state allows."""
+    officer = await officer_or_refuse(ctx, "mohinh.view")
+    unit = await service.unit_for_officer(ctx.session, officer, parse_int(unpack(msg.choice or "").arg(0), lo=1),
+                                          "mohinh.view")  # fmt: skip
+    model = service.model_of(ctx.services.catalog, unit)
+    if model is None:
+        return [menu_reply(t.OFF)]
+    a = await service.assess(ctx.session, ctx.services.catalog, unit, model)
+    lines = [t.VIEW_HEAD.format(name=unit.name, model=model.name, year=unit.year, place=_place(unit),
+                                members=a.members, status=t.STATUS.get(unit.status, unit.status)),
+             "", *_assessment_lines(a)]  # fmt: skip
+    choices = []
+    if unit.status in service.DECIDABLE["confirm"]:
+        choices.append(Choice(t.BTN_CONFIRM, pack("lmd", unit.id, "confirm")))
+    if unit.status in service.DECIDABLE["return"]:
+        choices.append(Choice(t.BTN_RETURN, pack("lmd", unit.id, "return")))
+    if unit.status in service.DECIDABLE["recognise"]:
+        choices.append(Choice(t.BTN_RECOGNISE, pack("lmd", unit.id, "recognise")))
+    return [Reply("\n".join(lines), choices=choices, columns=2)]
+
+
+@router.action("lmd")
+async def decide(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    officer = await officer_or_refuse(ctx, "mohinh.decide")
+    p = unpack(msg.choice or "")
+    action = p.arg(1)
+    if action not in service.DECIDABLE:
+        return [menu_reply(t.OFF_NONE)]
+    unit = await service.unit_for_officer(ctx.session, officer, parse_int(p.arg(0), lo=1), f"mohinh.{action}")
+    if unit.status not in service.DECIDABLE[action]:
+        return [Reply(t.NOT_NOW.format(id=unit.id, status=t.STATUS.get(unit.status, unit.status)))]
+    if action == "return":
+        ctx.set_state(ASK_REASON, {"unit": unit.id})
+        return [Reply(t.ASK_REASON.format(id=unit.id))]
+    return [await _decided(ctx, unit, action, "")]
+
+
+@router.state(ASK_REASON)
+async def reason_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    officer = await officer_or_refuse(ctx, "mohinh.return")
+    reason = " ".join(msg.text.split())
+    if not 3 <= len(reason) <= service.REASON_MAX:
+        return [Reply(t.BAD_REASON)]
+    unit = await service.unit_for_officer(ctx.session, officer, ctx.state_data.get("unit"), "mohinh.return")
+    ctx.set_state(None)
+    if unit.status not in service.DECIDABLE["return"]:
+        return [menu_reply(t.NOT_NOW.format(id=unit.id, status=t.STATUS.get(unit.status, unit.status)))]
+    return [await _decided(ctx, unit, "return", reason)]
+
+
+async def _decided(ctx: Ctx, unit: LearningUnit, action: str, reason: str) -> Reply:
+    """Record the decision (audited) and tell the citizen through the outbox."""
+    officer = await officer_or_refuse(ctx, f"mohinh.{action}")
+    await service.decide(ctx.session, officer, unit, action, ctx.now(), reason)
+    model = service.model_of(ctx.services.catalog, unit)
+    fields = {"name": unit.name, "model": model.name if model else unit.model, "year": unit.year, "id": unit.id,
+              "reason": reason}  # fmt: skip
+    tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
+    await service.notify_unit(ctx.session, unit, tell.format(**fields), (t.BTN_SEE, pack("lmv", unit.id)))
+    pacer = ctx.services.extras.get("pacer")
+    if pacer is not None:
+        pacer.wake()
+    done = {"confirm": t.DONE_CONFIRM, "return": t.DONE_RETURN, "recognise": t.DONE_RECOGNISE}[action]
+    return menu_reply(done.format(**fields))

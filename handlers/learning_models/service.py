@@ -1,0 +1,360 @@
+"""Platform-free service of the learning models: it owns every query on the learning_units tables.
+
+Criteria come from content/data/learning_models.yaml (`content.schema.LearningModels`): the set in force for
+the unit's year and province. Evidence per criterion: a self-declared answer, the officer's decision, or what
+the bot measured (modules finished, by the learner or by the unit's members — bot/learning.py's functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import learning
+from bot.db import repo
+from bot.db.models_learning_models import (
+    CONFIRMED,
+    RECOGNISED,
+    REGISTERED,
+    RETURNED,
+    SUBMITTED,
+    LearningUnit,
+    LearningUnitAnswer,
+    LearningUnitMember,
+)
+from bot.officers import OfficerInfo, place_condition, place_in_scope
+from content.schema import Criterion, LearningModel, LearningModels
+from scheduler import audience, outbox
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by older people
+CODE_LEN = 6
+NAME_MAX = 120
+REASON_MAX = 500
+ASSESSED = (CONFIRMED, RECOGNISED)  # the commune has checked it
+DECIDABLE = {"confirm": (SUBMITTED,), "return": (SUBMITTED, CONFIRMED), "recognise": (CONFIRMED,)}
+
+
+def models_of(catalog: Any) -> LearningModels | None:
+    return getattr(catalog, "learning_models", None)
+
+
+def model_of(catalog: Any, unit: LearningUnit) -> LearningModel | None:
+    lm = models_of(catalog)
+    return lm.model(unit.model, unit.year, unit.province) if lm else None
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LEN))
+
+
+def normal_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())[: CODE_LEN + 4]
+
+
+# -- citizens ---------------------------------------------------------------------------------------------
+
+
+async def my_units(s: AsyncSession, user_id: int, year: int) -> list[LearningUnit]:
+    """The units of `year` the person registered or joined, oldest first."""
+    joined = select(LearningUnitMember.unit_id).where(LearningUnitMember.user_id == user_id)
+    stmt = select(LearningUnit).where(
+        LearningUnit.year == year,
+        (col(LearningUnit.owner_user_id) == user_id) | col(LearningUnit.id).in_(joined),
+    ).order_by(col(LearningUnit.id))
+    return list((await s.exec(stmt)).all())
+
+
+async def register(
+    s: AsyncSession, *, owner_id: int, model: LearningModel, year: int, name: str, province: str | None,
+    commune: str | None,
+) -> LearningUnit:
+    """A new unit with its owner as first member; a personal model has no invite code."""
+    code = None
+    if not model.personal:
+        code = new_code()
+        while (await s.exec(select(LearningUnit.id).where(LearningUnit.invite_code == code))).first():
+            code = new_code()
+    unit = LearningUnit(model=model.id, year=year, name=name[:NAME_MAX], province=province, commune=commune,
+                        owner_user_id=owner_id, invite_code=code)  # fmt: skip
+    s.add(unit)
+    await s.flush()
+    assert unit.id is not None
+    s.add(LearningUnitMember(unit_id=unit.id, user_id=owner_id))
+    await repo.audit(s, f"user:{owner_id}", "mohinh.register", {"unit": unit.id, "model": model.id, "year": year})
+    return unit
+
+
+async def personal_unit(s: AsyncSession, user: Any, model: LearningModel, year: int) -> LearningUnit:
+    """The learner's own “Công dân học tập” of the year, made on first use."""
+    for unit in await my_units(s, user.id, year):
+        if unit.model == model.id and unit.owner_user_id == user.id:
+            return unit
+    name = user.display_name or "Công dân"
+    return await register(s, owner_id=user.id, model=model, year=year, name=name, province=user.province,
+                          commune=user.commune)  # fmt: skip
+
+
+async def join(s: AsyncSession, user_id: int, code: str) -> tuple[LearningUnit | None, bool]:
+    """(unit, newly joined) for an invite code; (None, False) for an unknown one."""
+    unit = (await s.exec(select(LearningUnit).where(LearningUnit.invite_code == normal_code(code)))).first()
+    if unit is None or unit.id is None:
+        return None, False
+    found = (await s.exec(select(LearningUnitMember).where(
+        LearningUnitMember.unit_id == unit.id, LearningUnitMember.user_id == user_id))).first()  # fmt: skip
+    if found is not None:
+        return unit, False
+    s.add(LearningUnitMember(unit_id=unit.id, user_id=user_id))
+    await repo.audit(s, f"user:{user_id}", "mohinh.join", {"unit": unit.id})
+    return unit, True
+
+
+async def is_member(s: AsyncSession, unit: LearningUnit, user_id: int) -> bool:
+    stmt = select(LearningUnitMember.id).where(LearningUnitMember.unit_id == unit.id,
+                                               LearningUnitMember.user_id == user_id)  # fmt: skip
+    return (await s.exec(stmt)).first() is not None
+
+
+async def member_ids(s: AsyncSession, unit_id: int) -> list[int]:
+    stmt = select(LearningUnitMember.user_id).where(LearningUnitMember.unit_id == unit_id)
+    return list((await s.exec(stmt)).all())
+
+
+async def answer(s: AsyncSession, unit: LearningUnit, criterion: str, met: bool, user_id: int,
+                 now: dt.datetime) -> None:  # fmt: skip
+    row = (await s.exec(select(LearningUnitAnswer).where(
+        LearningUnitAnswer.unit_id == unit.id, LearningUnitAnswer.criterion == criterion))).first()  # fmt: skip
+    if row is None:
+        assert unit.id is not None
+        row = LearningUnitAnswer(unit_id=unit.id, criterion=criterion, met=met)
+    row.met, row.answered_by, row.answered_at = met, user_id, now
+    s.add(row)
+
+
+async def answers(s: AsyncSession, unit_id: int) -> dict[str, bool]:
+    rows = (await s.exec(select(LearningUnitAnswer).where(LearningUnitAnswer.unit_id == unit_id))).all()
+    return {r.criterion: r.met for r in rows}
+
+
+@dataclass
+class Evidence:
+    """One criterion of a unit: met (True/False) or not known yet (None), and what shows it."""
+
+    criterion: Criterion
+    met: bool | None
+    detail: str = ""
+
+
+@dataclass
+class Assessment:
+    unit: LearningUnit
+    model: LearningModel
+    items: list[Evidence] = field(default_factory=list)
+    members: int = 0
+
+    @property
+    def missing(self) -> list[Evidence]:
+        return [e for e in self.items if e.met is not True]
+
+    @property
+    def unanswered(self) -> list[Criterion]:
+        return [e.criterion for e in self.items if e.criterion.evidence == "self" and e.met is None]
+
+
+async def assess(s: AsyncSession, catalog: Any, unit: LearningUnit, model: LearningModel) -> Assessment:
+    """Every criterion with its evidence: answers, the officer's decision, and the bot's measures."""
+    assert unit.id is not None
+    given = await answers(s, unit.id)
+    members = await member_ids(s, unit.id)
+    learners: int | None = None
+    out = Assessment(unit, model, members=len(members))
+    for c in model.criteria:
+        if c.evidence == "self":
+            out.items.append(Evidence(c, given.get(c.id)))
+        elif c.evidence == "officer":
+            out.items.append(Evidence(c, True if unit.status in ASSESSED else None))
+        elif c.measure == "modules_done":
+            done = len(await learning.done_modules(s, unit.owner_user_id))
+            out.items.append(Evidence(c, done >= c.min, f"{done}/{c.min}"))
+        elif c.measure == "course_complete":
+            status = await learning.course_status(s, catalog, unit.owner_user_id)
+            out.items.append(Evidence(c, status.complete, f"{len(status.done)}/{len(catalog.modules)}"))
+        else:  # members_learning
+            if learners is None:
+                learners = sum([1 for uid in members if await learning.done_modules(s, uid)])
+            out.items.append(Evidence(c, learners >= c.min, f"{learners}/{c.min}"))
+    return out
+
+
+async def submit(s: AsyncSession, unit: LearningUnit, user_id: int, now: dt.datetime) -> None:
+    unit.status, unit.submitted_at, unit.return_reason = SUBMITTED, now, None
+    s.add(unit)
+    await repo.audit(s, f"user:{user_id}", "mohinh.submit", {"unit": unit.id})
+
+
+# -- officers ---------------------------------------------------------------------------------------------
+
+
+async def units_in_scope(
+    s: AsyncSession, officer: OfficerInfo, year: int, statuses: tuple[str, ...] = (), limit: int = 50
+) -> list[LearningUnit]:
+    stmt = select(LearningUnit).where(LearningUnit.year == year)
+    cond = place_condition(officer, col(LearningUnit.province), col(LearningUnit.commune))
+    if cond is not None:
+        stmt = stmt.where(cond)
+    if statuses:
+        stmt = stmt.where(col(LearningUnit.status).in_(statuses))
+    return list((await s.exec(stmt.order_by(col(LearningUnit.id)).limit(limit))).all())
+
+
+async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int | None, action: str) -> LearningUnit:
+    """The unit if it is in the officer's scope; otherwise the refusal is audited and ScopeError raised."""
+    from bot.officers import refuse
+
+    unit = await s.get(LearningUnit, unit_id) if unit_id is not None else None
+    if unit is None or not place_in_scope(officer, unit.province, unit.commune):
+        await refuse(s, officer, action, {"unit": unit_id})
+    assert unit is not None
+    return unit
+
+
+async def decide(
+    s: AsyncSession, officer: OfficerInfo, unit: LearningUnit, action: str, now: dt.datetime, reason: str = ""
+) -> bool:
+    """confirm | return (with a reason) | recognise; False when the unit is not in a state for it. Audited;
+    the caller tells the citizen (`notify_unit`)."""
+    if unit.status not in DECIDABLE[action]:
+        return False
+    unit.status = {"confirm": CONFIRMED, "return": RETURNED, "recognise": RECOGNISED}[action]
+    unit.decided_at, unit.decided_by = now, officer.actor
+    if action == "return":
+        unit.return_reason = reason[:REASON_MAX]
+    if action == "recognise":
+        unit.recognised_at = now
+    s.add(unit)
+    await repo.audit(s, officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
+                     else {"unit": unit.id})  # fmt: skip
+    return True
+
+
+async def notify_unit(s: AsyncSession, unit: LearningUnit, text: str, button: tuple[str, str] | None = None) -> int:
+    """Tell the unit's owner through the outbox (the pacer sends it like any message; quiet hours apply)."""
+    reach = await audience.reachable_identities(s, [unit.owner_user_id])
+    if not reach:
+        return 0
+    b = await outbox.create_broadcast(
+        s, text=text, created_by="mohinh", group_ids=[], kind="campaign",
+        button_label=button[0] if button else None, button_data=button[1] if button else None,
+    )
+    assert b.id is not None
+    return await outbox.enqueue_broadcast(s, broadcast_id=b.id, recipients=list(reach.values()))
+
+
+# -- roll-up ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    registered: int = 0
+    assessed: int = 0
+    recognised: int = 0
+
+    def add(self, status: str, n: int) -> None:
+        self.registered += n
+        if status in ASSESSED:
+            self.assessed += n
+        if status == RECOGNISED:
+            self.recognised += n
+
+    def to_json(self) -> dict[str, int]:
+        return {"registered": self.registered, "assessed": self.assessed, "recognised": self.recognised}
+
+
+async def rollup(s: AsyncSession, year: int, province: str | None = None) -> dict[tuple[str, str, str], Tally]:
+    """{(province, commune, model): Tally} from one GROUP BY (the (year, province, commune) index)."""
+    keys = (col(LearningUnit.province), col(LearningUnit.commune), col(LearningUnit.model), col(LearningUnit.status))
+    stmt: Any = sa_select(*keys, func.count()).where(col(LearningUnit.year) == year).group_by(*keys)
+    if province:
+        stmt = stmt.where(col(LearningUnit.province) == province)
+    out: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
+    for prov, commune, model, status, n in (await s.execute(stmt)).all():
+        out[(prov or "", commune or "", model)].add(status, int(n))
+    return dict(out)
+
+
+STATUS_LABELS = {
+    REGISTERED: "Đã đăng ký", SUBMITTED: "Chờ xã xác nhận", RETURNED: "Xã trả lại",
+    CONFIRMED: "Xã đã xác nhận", RECOGNISED: "Đã công nhận",
+}  # fmt: skip
+EXPORT_HEADER = ["Mã", "Năm", "Mô hình", "Tên", "Tỉnh/thành", "Xã/phường", "Số thành viên", "Trạng thái",
+                 "Lý do trả lại", "Ngày công nhận"]  # fmt: skip
+
+
+async def export_rows(s: AsyncSession, catalog: Any, year: int, province: str | None, tz: Any) -> list[list[Any]]:
+    """One row per unit, in the shape a commune sends upward (Vietnamese headers: EXPORT_HEADER)."""
+    stmt = select(LearningUnit).where(LearningUnit.year == year).order_by(
+        col(LearningUnit.province), col(LearningUnit.commune), col(LearningUnit.model), col(LearningUnit.id))
+    if province:
+        stmt = stmt.where(LearningUnit.province == province)
+    units = list((await s.exec(stmt)).all())
+    counts: dict[int, int] = {}
+    if units:
+        q: Any = sa_select(col(LearningUnitMember.unit_id), func.count()).group_by(col(LearningUnitMember.unit_id))
+        counts = {uid: int(n) for uid, n in (await s.execute(q)).all()}
+    rows = []
+    for u in units:
+        m = model_of(catalog, u)
+        when = u.recognised_at.astimezone(tz).strftime("%d/%m/%Y") if u.recognised_at else ""
+        rows.append([u.id, u.year, m.name if m else u.model, u.name, u.province or "", u.commune or "",
+                     counts.get(u.id or 0, 0), STATUS_LABELS.get(u.status, u.status), u.return_reason or "", when])
+    return rows
+
+
+async def forget(s: AsyncSession, user_id: int) -> None:
+    """/xoadulieu: the person's memberships and answers, and the units they registered, are deleted."""
+    owned = list((await s.exec(select(LearningUnit.id).where(LearningUnit.owner_user_id == user_id))).all())
+    await s.exec(delete(LearningUnitMember).where(col(LearningUnitMember.user_id) == user_id))  # type: ignore[call-overload]
+    await s.exec(update(LearningUnitAnswer).where(col(LearningUnitAnswer.answered_by) == user_id)  # type: ignore[call-overload]
+                 .values(answered_by=None))  # the answer belongs to the unit; who gave it is forgotten
+    if owned:
+        for table in (LearningUnitMember, LearningUnitAnswer):
+            await s.exec(delete(table).where(col(table.unit_id).in_(owned)))  # type: ignore[call-overload]
+        await s.exec(delete(LearningUnit).where(col(LearningUnit.id).in_(owned)))  # type: ignore[call-overload]
+
+
+@dataclass
+class Place:
+    """The tallies of one commune or province (or of everything), per model id."""
+
+    name: str
+    models: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    parts: dict[str, Place] = field(default_factory=dict)
+
+    def add(self, model: str, t: Tally) -> None:
+        mine = self.models[model]
+        mine.registered += t.registered
+        mine.assessed += t.assessed
+        mine.recognised += t.recognised
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "models": {k: v.to_json() for k, v in sorted(self.models.items())}}
+        if self.parts:
+            out["parts"] = [p.to_json() for _, p in sorted(self.parts.items())]
+        return out
+
+
+def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "") -> Place:
+    """The deployment → provinces → communes, each with its per-model tallies summed from `rollup`."""
+    top = Place(name)
+    for (prov, commune, model), t in rows.items():
+        p = top.parts.setdefault(prov, Place(prov))
+        c = p.parts.setdefault(commune, Place(commune))
+        for place in (top, p, c):
+            place.add(model, t)
+    return top
