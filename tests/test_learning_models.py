@@ -328,3 +328,67 @@ async def test_web_chat_numbers_the_buttons_and_registers_an_agency(db_url: str)
         users = (await s.exec(select(User))).all()
         unit = (await s.exec(select(LearningUnit))).one()
         assert unit.model == "dv" and unit.commune == "Gia Viễn" and len(users) == 1
+
+
+# --- the roll-up ---------------------------------------------------------------------------------------
+
+
+async def _seed_units(db_url: str) -> None:
+    """Ninh Bình: Gia Viễn 3 families (1 recognised, 1 confirmed, 1 registered) and an agency; Nho Quan one
+    family; Hà Nội one clan (recognised); plus a unit of another year."""
+    from bot.app import build_services
+    from bot.db.models_learning_models import CONFIRMED, RECOGNISED, REGISTERED
+
+    services = await build_services(make_settings(db_url))
+    try:
+        async with services.db.session() as s:
+            owner = User(display_name="=HYPERLINK(\"x\")")  # a name a spreadsheet would run: stays text
+            s.add(owner)
+            await s.flush()
+            assert owner.id is not None
+            nb, gv = "Ninh Bình", "Gia Viễn"
+            rows = [("gd", 2026, nb, gv, RECOGNISED), ("gd", 2026, nb, gv, CONFIRMED), ("gd", 2026, nb, gv, REGISTERED),
+                    ("dv", 2026, nb, gv, REGISTERED), ("gd", 2026, nb, "Nho Quan", REGISTERED),
+                    ("dh", 2026, "Hà Nội", "Ba Đình", RECOGNISED), ("gd", 2025, nb, gv, RECOGNISED)]  # fmt: skip
+            for i, (model, year, prov, commune, status) in enumerate(rows):
+                name = owner.display_name if i == 0 else f"Đơn vị {i}"
+                s.add(LearningUnit(model=model, year=year, name=name, province=prov, commune=commune,
+                                   owner_user_id=owner.id, status=status, invite_code=f"C{i}",
+                                   recognised_at=NOW if status == RECOGNISED else None))  # fmt: skip
+    finally:
+        await services.db.dispose()
+
+
+def test_report_learning_models_per_commune_province_and_all_with_a_csv(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from bot.cli import main
+
+    asyncio.run(_seed_units(db_url))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert main(["report", "learning-models", "--year", "2026", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["year"] == 2026 and data["model_names"]["gd"] == "Gia đình học tập"
+    assert data["models"] == {"dh": {"registered": 1, "assessed": 1, "recognised": 1},
+                              "dv": {"registered": 1, "assessed": 0, "recognised": 0},
+                              "gd": {"registered": 4, "assessed": 2, "recognised": 1}}  # fmt: skip
+    nb = next(p for p in data["parts"] if p["name"] == "Ninh Bình")
+    gv = next(c for c in nb["parts"] if c["name"] == "Gia Viễn")
+    assert gv["models"]["gd"] == {"registered": 3, "assessed": 2, "recognised": 1}
+    assert nb["models"]["gd"] == {"registered": 4, "assessed": 2, "recognised": 1}
+
+    out = tmp_path / "mohinh.csv"
+    assert main(["report", "learning-models", "--year", "2026", "--province", "ninh binh", "--csv", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Mô hình học tập năm 2026 — Ninh Bình" in text
+    assert "Gia đình học tập: đăng ký 4 · xã xác nhận 2 · công nhận 1" in text and "Hà Nội" not in text
+    assert "Đã ghi 5 đơn vị" in text
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Mã,Năm,Mô hình,Tên,Tỉnh/thành,Xã/phường,Số thành viên,Trạng thái,Lý do trả lại,Ngày công nhận"
+    assert any(",2026,Gia đình học tập,\"'=HYPERLINK(\"\"x\"\")\",Ninh Bình,Gia Viễn,0,Đã công nhận,,10/03/2026" in line
+               for line in lines)  # fmt: skip
+    assert main(["report", "learning-models", "--province", "Atlantis"]) == 2

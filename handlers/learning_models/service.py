@@ -326,3 +326,35 @@ async def forget(s: AsyncSession, user_id: int) -> None:
         for table in (LearningUnitMember, LearningUnitAnswer):
             await s.exec(delete(table).where(col(table.unit_id).in_(owned)))  # type: ignore[call-overload]
         await s.exec(delete(LearningUnit).where(col(LearningUnit.id).in_(owned)))  # type: ignore[call-overload]
+
+
+@dataclass
+class Place:
+    """The tallies of one commune or province (or of everything), per model id."""
+
+    name: str
+    models: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    parts: dict[str, Place] = field(default_factory=dict)
+
+    def add(self, model: str, t: Tally) -> None:
+        mine = self.models[model]
+        mine.registered += t.registered
+        mine.assessed += t.assessed
+        mine.recognised += t.recognised
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "models": {k: v.to_json() for k, v in sorted(self.models.items())}}
+        if self.parts:
+            out["parts"] = [p.to_json() for _, p in sorted(self.parts.items())]
+        return out
+
+
+def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "") -> Place:
+    """The deployment → provinces → communes, each with its per-model tallies summed from `rollup`."""
+    top = Place(name)
+    for (prov, commune, model), t in rows.items():
+        p = top.parts.setdefault(prov, Place(prov))
+        c = p.parts.setdefault(commune, Place(commune))
+        for place in (top, p, c):
+            place.add(model, t)
+    return top
