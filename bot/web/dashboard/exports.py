@@ -100,13 +100,14 @@ def text_rows(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
     return [[cell_text(v) for v in row] for row in rows]
 
 
-def csv_chunk(rows: Sequence[Sequence[Any]], *, header: bool = False) -> bytes:
-    """Rows as CSV bytes; the first chunk (header=True) starts with the UTF-8 BOM and the header row."""
+def csv_chunk(rows: Sequence[Sequence[Any]], *, header: bool = False, columns: Sequence[str] = HEADER) -> bytes:
+    """Rows as CSV bytes; the first chunk (header=True) starts with the UTF-8 BOM and the header row
+    (`columns`: the delivery report's unless another export names its own)."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     if header:
         buf.write("\ufeff")
-        writer.writerow(HEADER)
+        writer.writerow(columns)
     writer.writerows(text_rows(rows))
     return buf.getvalue().encode("utf-8")
 
