@@ -58,6 +58,7 @@ HELP = (
     "/hoi — hỏi đáp (hoặc gõ câu hỏi bất kỳ)\n"
     "/tuanle — Tuần lễ hưởng ứng học tập suốt đời\n"
     "/tiendo — xem tiến độ học\n"
+    "/mohinh — gia đình, dòng họ, cơ quan học tập\n"
     "/caidat — đổi nơi ở, tạm dừng nhắc\n"
     "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"
     "/xoadulieu — xoá dữ liệu của bạn\n"

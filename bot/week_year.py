@@ -17,6 +17,7 @@ from bot.context import UserFacingError
 from bot.db import repo
 from bot.db.models import utcnow
 from bot.db.models_campaigns import WeekEvent, WeekOverride
+from bot.faq_store import EVERYONE, default_scope
 from bot.officers import OfficerInfo
 from content.schema import WeekInfo, WeekYear
 
@@ -90,18 +91,13 @@ T_EVENT_TITLE = "Tên hoạt động cần từ 3 đến 300 ký tự."
 T_EVENT_NO_AREA = "Tài khoản của bạn chưa được giao xã, phường hay tỉnh nào, nên chưa đăng được hoạt động."
 
 
-def event_area(officer: OfficerInfo) -> tuple[str | None, str | None]:
-    """(province, commune) an officer's event is shown to: admins post nationwide, others only in their area."""
-    if officer.is_admin:
-        return None, None
-    for kind, value in officer.scopes:
-        if kind == "commune":
-            commune, _, province = value.partition("|")
-            return province, commune
-    for kind, value in officer.scopes:
-        if kind == "province":
-            return value, None
-    raise UserFacingError(T_EVENT_NO_AREA)
+async def event_area(s: AsyncSession, officer: OfficerInfo) -> tuple[str | None, str | None]:
+    """(province, commune) an officer's event is shown to: the officer's own unit (as for FAQ answers);
+    admins post nationwide; an officer with no place gets a clear refusal."""
+    area = await default_scope(s, officer)
+    if area == EVERYONE and not officer.is_admin:
+        raise UserFacingError(T_EVENT_NO_AREA)
+    return area
 
 
 async def add_event(

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,39 +28,63 @@ DT: Any = Delivery.__table__  # type: ignore[attr-defined]
 
 
 class TokenBucket:
-    """`await take()` returns when one more message fits the rate; `pause(s)` stops it for s seconds."""
+    """`await take()` returns when one more message fits the rate; `pause(s)` stops it for s seconds.
 
-    def __init__(self, rate: float, burst: float = 1.0) -> None:
+    Sends are paced on a timeline (one slot every 1/rate s), not by tokens capped at one: a send that starts
+    a little late (a busy event loop, a claim query) is made up by the next ones, each at most CATCH_UP times
+    the rate, so a broadcast keeps its configured rate from the first message on instead of losing every
+    moment of lateness. At most SLACK seconds of lateness are made up, and none after `rest()` (the lane had
+    nothing to send): an idle spell is not lateness, so it never turns into a burst."""
+
+    CATCH_UP = 1.1  # while behind, messages go out at most 10 % faster than the rate
+    SLACK = 1.0  # seconds of lateness that are made up at most
+
+    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         self.rate = rate
-        self.capacity = max(1.0, burst)
-        self.tokens = self.capacity
-        self.stamp = time.monotonic()
+        self.interval = 1.0 / rate
+        self.min_gap = self.interval / self.CATCH_UP
+        self.clock, self.sleep = clock, sleep
+        now = clock()
+        self.next_at = now  # the next send's slot on the timeline
+        self.last_at = now - self.interval  # when the last send went out
+        self.rested = True
         self.paused_until = 0.0
         self._lock = asyncio.Lock()
 
+    def rest(self) -> None:
+        """Nothing to send for now: the next send starts a new timeline."""
+        self.rested = True
+
     def pause(self, seconds: float) -> None:
-        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-        self.tokens = 0.0
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+        self.next_at = max(self.next_at, self.paused_until)
 
     def spend(self, n: float = 1.0) -> None:
         """Someone else (an interactive reply) used n messages of the platform's rate: bulk waits for them,
         at most one second's worth behind."""
-        self.tokens = max(-self.rate, self.tokens - n)
+        now = self.clock()
+        self.next_at = min(self._slot(now) + n * self.interval, now + 1.0)
+
+    def _slot(self, now: float) -> float:
+        if self.rested:
+            self.next_at, self.rested = max(self.next_at, now), False
+        return max(self.next_at, now - self.SLACK)
 
     async def take(self) -> None:
         async with self._lock:
             while True:
-                now = time.monotonic()
+                now = self.clock()
                 if now < self.paused_until:
-                    await asyncio.sleep(self.paused_until - now)
-                    self.stamp = time.monotonic()
+                    await self.sleep(self.paused_until - now)
                     continue
-                self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-                self.stamp = now
-                if self.tokens >= 1.0:
-                    self.tokens -= 1.0
+                slot = self._slot(now)
+                at = max(slot, self.last_at + self.min_gap)
+                if at <= now:
+                    self.next_at = slot + self.interval
+                    self.last_at = now
                     return
-                await asyncio.sleep((1.0 - self.tokens) / self.rate)
+                await self.sleep(at - now)
 
 
 @dataclass
@@ -94,41 +119,64 @@ class ChannelLane:
     stalled: bool = False  # a send timed out (it may have been delivered): no new sends until the platform answers
 
     async def run(self) -> None:
+        """Send the pending rows at the bucket's pace. The next batch is claimed while the last half of this
+        one goes out, so sending never stops for a claim query; a claim that came back short means the
+        outbox is drained for now, and nothing more is claimed ahead until the rows in hand are out."""
         p = self.pacer
         sem = asyncio.Semaphore(self.concurrency)
         tasks: set[asyncio.Task[None]] = set()
-        while not p.stopping:
-            if not self.pending:
-                jobs = await p.guard(self.claim())
-                if not jobs:
-                    await p.idle()
-                    continue
-                self.pending.extend(jobs)
-            job = self.pending.popleft()
-            wait = self.last_sent.get(job.chat_id, -1e9) + p.per_chat - time.monotonic()
-            if wait > 0:  # this chat got a message moments ago: hand the row back for later
-                self.record(Outcome(job.id, QUEUED, job.attempts, None, utcnow() + dt.timedelta(seconds=wait)))
-                continue
-            if self.stalled:
-                self.pending.appendleft(job)
-                await self.recover()
-                continue
-            await self.bucket.take()
-            await sem.acquire()
-            if self.stalled:  # a send timed out while this one waited its turn
-                sem.release()
-                self.pending.appendleft(job)
-                continue
-            self.last_sent[job.chat_id] = time.monotonic()
-            task = asyncio.create_task(self.send(job))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-            task.add_done_callback(lambda _t: sem.release())
-            if len(self.last_sent) > 50_000:
-                cutoff = time.monotonic() - p.per_chat
-                self.last_sent = {k: v for k, v in self.last_sent.items() if v > cutoff}
-        for t in list(tasks):
-            t.cancel()
+        ahead: asyncio.Task[list[Job]] | None = None
+        drained = False
+        try:
+            while not p.stopping:
+                if ahead is None and self.pending and not drained and len(self.pending) <= self.batch // 2:
+                    ahead = asyncio.create_task(p.guard(self.claim()))
+                if ahead is not None and (ahead.done() or not self.pending):
+                    jobs = await ahead
+                    ahead = None
+                    drained = len(jobs) < self.batch
+                    self.pending.extend(jobs)
+                if not self.pending:
+                    jobs = await p.guard(self.claim())
+                    drained = len(jobs) < self.batch
+                    if not jobs:
+                        self.bucket.rest()
+                        await p.idle()
+                        continue
+                    self.pending.extend(jobs)
+                await self._next(sem, tasks)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+            for t in list(tasks):
+                t.cancel()
+
+    async def _next(self, sem: asyncio.Semaphore, tasks: set[asyncio.Task[None]]) -> None:
+        """Send the first pending row (or hand it back for later when its chat got a message moments ago)."""
+        p = self.pacer
+        job = self.pending.popleft()
+        wait = self.last_sent.get(job.chat_id, -1e9) + p.per_chat - time.monotonic()
+        if wait > 0:
+            self.record(Outcome(job.id, QUEUED, job.attempts, None, utcnow() + dt.timedelta(seconds=wait)))
+            return
+        if self.stalled:
+            self.pending.appendleft(job)
+            await self.recover()
+            return
+        await self.bucket.take()
+        await sem.acquire()
+        if self.stalled:  # a send timed out while this one waited its turn
+            sem.release()
+            self.pending.appendleft(job)
+            return
+        self.last_sent[job.chat_id] = time.monotonic()
+        task = asyncio.create_task(self.send(job))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        task.add_done_callback(lambda _t: sem.release())
+        if len(self.last_sent) > 50_000:
+            cutoff = time.monotonic() - p.per_chat
+            self.last_sent = {k: v for k, v in self.last_sent.items() if v > cutoff}
 
     async def recover(self) -> None:
         """After a send timed out, wait until the platform answers a cheap call again (the channel's `ping`,

@@ -328,3 +328,142 @@ async def test_web_chat_numbers_the_buttons_and_registers_an_agency(db_url: str)
         users = (await s.exec(select(User))).all()
         unit = (await s.exec(select(LearningUnit))).one()
         assert unit.model == "dv" and unit.commune == "Gia Viễn" and len(users) == 1
+
+
+# --- the roll-up ---------------------------------------------------------------------------------------
+
+
+async def _seed_units(db_url: str) -> None:
+    """Ninh Bình: Gia Viễn 3 families (1 recognised, 1 confirmed, 1 registered) and an agency; Nho Quan one
+    family; Hà Nội one clan (recognised); plus a unit of another year."""
+    from bot.app import build_services
+    from bot.db.models_learning_models import CONFIRMED, RECOGNISED, REGISTERED
+
+    services = await build_services(make_settings(db_url))
+    try:
+        async with services.db.session() as s:
+            owner = User(display_name="=HYPERLINK(\"x\")")  # a name a spreadsheet would run: stays text
+            s.add(owner)
+            await s.flush()
+            assert owner.id is not None
+            nb, gv = "Ninh Bình", "Gia Viễn"
+            rows = [("gd", 2026, nb, gv, RECOGNISED), ("gd", 2026, nb, gv, CONFIRMED), ("gd", 2026, nb, gv, REGISTERED),
+                    ("dv", 2026, nb, gv, REGISTERED), ("gd", 2026, nb, "Nho Quan", REGISTERED),
+                    ("dh", 2026, "Hà Nội", "Ba Đình", RECOGNISED), ("gd", 2025, nb, gv, RECOGNISED)]  # fmt: skip
+            for i, (model, year, prov, commune, status) in enumerate(rows):
+                name = owner.display_name if i == 0 else f"Đơn vị {i}"
+                s.add(LearningUnit(model=model, year=year, name=name, province=prov, commune=commune,
+                                   owner_user_id=owner.id, status=status, invite_code=f"C{i}",
+                                   recognised_at=NOW if status == RECOGNISED else None))  # fmt: skip
+    finally:
+        await services.db.dispose()
+
+
+def test_report_learning_models_per_commune_province_and_all_with_a_csv(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from bot.cli import main
+
+    asyncio.run(_seed_units(db_url))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert main(["report", "learning-models", "--year", "2026", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["year"] == 2026 and data["model_names"]["gd"] == "Gia đình học tập"
+    assert data["models"] == {"dh": {"registered": 1, "assessed": 1, "recognised": 1},
+                              "dv": {"registered": 1, "assessed": 0, "recognised": 0},
+                              "gd": {"registered": 4, "assessed": 2, "recognised": 1}}  # fmt: skip
+    nb = next(p for p in data["parts"] if p["name"] == "Ninh Bình")
+    gv = next(c for c in nb["parts"] if c["name"] == "Gia Viễn")
+    assert gv["models"]["gd"] == {"registered": 3, "assessed": 2, "recognised": 1}
+    assert nb["models"]["gd"] == {"registered": 4, "assessed": 2, "recognised": 1}
+
+    out = tmp_path / "mohinh.csv"
+    assert main(["report", "learning-models", "--year", "2026", "--province", "ninh binh", "--csv", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Mô hình học tập năm 2026 — Ninh Bình" in text
+    assert "Gia đình học tập: đăng ký 4 · xã xác nhận 2 · công nhận 1" in text and "Hà Nội" not in text
+    assert "Đã ghi 5 đơn vị" in text
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Mã,Năm,Mô hình,Tên,Tỉnh/thành,Xã/phường,Số thành viên,Trạng thái,Lý do trả lại,Ngày công nhận"
+    assert any(",2026,Gia đình học tập,\"'=HYPERLINK(\"\"x\"\")\",Ninh Bình,Gia Viễn,0,Đã công nhận,,10/03/2026" in line
+               for line in lines)  # fmt: skip
+    assert main(["report", "learning-models", "--province", "Atlantis"]) == 2
+
+
+# --- the dashboard -------------------------------------------------------------------------------------
+
+
+async def test_dashboard_lists_units_in_scope_decides_and_exports(db_url: str) -> None:
+    from bot.db.models import Identity
+    from bot.db.models_learning_models import SUBMITTED, LearningUnitAnswer, LearningUnitMember
+    from tests.test_dashboard_http import Dash, add_officer, client, link_for, settings_for
+
+    async with running_bot(settings_for(db_url)) as bot, client() as http:
+        services = bot.runtime.services
+        services.clock = lambda: NOW
+        db = services.db
+        await add_officer(db, 7770001, "Gia Viễn")
+        ids: dict[str, int] = {}
+        async with db.session() as s:
+            for key, commune in (("gv", "Gia Viễn"), ("hl", "Hoa Lư")):
+                owner = User(display_name=f"Chủ hộ {key}", consent_at=NOW)
+                s.add(owner)
+                await s.flush()
+                assert owner.id is not None
+                ext = f"9{len(ids)}"
+                s.add(Identity(user_id=owner.id, channel="telegram", external_id=ext, chat_id=ext))
+                unit = LearningUnit(model="gd", year=2026, name=f"Gia đình {key}", province="Ninh Bình",
+                                    commune=commune, owner_user_id=owner.id, invite_code=f"K{key}", status=SUBMITTED)
+                s.add(unit)
+                await s.flush()
+                assert unit.id is not None
+                ids[key] = unit.id
+                s.add(LearningUnitMember(unit_id=unit.id, user_id=owner.id))
+                s.add(LearningUnitAnswer(unit_id=unit.id, criterion="gd3", met=False))
+
+        dash = Dash(bot.url, http)
+        await dash.login(await link_for(bot, 7770001))
+        html = await dash.get("/dashboard/learning-models?year=2026")
+        assert 'id="nav-learning-models"' in html and 'data-page="learning-models"' in html
+        assert f'data-unit-id="{ids["gv"]}"' in html and f'data-unit-id="{ids["hl"]}"' not in html  # scope
+        assert "❌ Gia đình có góc học tập" in html and "đạt 0/5" in html
+        assert 'data-commune="Gia Viễn"' in html and "1 / 0 / 0" in html and "Hoa Lư" not in html
+
+        # another commune's unit: 403, audited; a return needs a reason
+        await dash.post(f"/dashboard/learning-models/{ids['hl']}/confirm", {}, status=403)
+        await dash.get("/dashboard/learning-models")
+        await dash.post(f"/dashboard/learning-models/{ids['gv']}/return", {"reason": "x"}, status=400)
+        assert "Lý do cần từ 3 đến 500 chữ" in dash.html and 'data-status="submitted"' in dash.html
+        await dash.get("/dashboard/learning-models")
+        await dash.post(f"/dashboard/learning-models/{ids['gv']}/return", {"reason": "Thiếu ảnh góc học tập"})
+        html = await dash.get("/dashboard/learning-models?year=2026")
+        assert "Lý do trả lại: Thiếu ảnh góc học tập" in html and 'data-status="returned"' in html
+        async with db.session() as s:
+            unit = await s.get(LearningUnit, ids["gv"])
+            assert unit is not None
+            unit.status = SUBMITTED  # the family fixed it and sent it again
+            s.add(unit)
+        await dash.get("/dashboard/learning-models?year=2026")
+        await dash.post(f"/dashboard/learning-models/{ids['gv']}/confirm", {})
+        await dash.get("/dashboard/learning-models?year=2026")
+        await dash.post(f"/dashboard/learning-models/{ids['gv']}/recognise", {})
+        html = await dash.get("/dashboard/learning-models?year=2026")
+        assert "1 / 1 / 1" in html and "đã được công nhận" in html
+
+        async with http.get(bot.url + "/dashboard/learning-models/export.csv?year=2026") as resp:
+            assert resp.status == 200 and "mohinh-2026" in resp.headers["Content-Disposition"]
+            lines = (await resp.read()).decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("Mã,Năm,Mô hình,Tên") and len(lines) == 2  # only their commune
+        assert "Gia đình gv" in lines[1] and "Đã công nhận" in lines[1] and "10/03/2026" in lines[1]
+
+        async with db.session() as s:
+            audit = [(a.action, a.allowed) for a in (await s.exec(select(AuditLog))).all() if "mohinh" in a.action]
+            told = (await s.exec(select(Broadcast.text).where(Broadcast.created_by == "mohinh"))).all()
+        assert ("dashboard.mohinh.confirm", False) in audit
+        assert [a for a in audit if a[1]] == [("mohinh.return", True), ("mohinh.confirm", True),
+                                              ("mohinh.recognise", True), ("dashboard.mohinh.export", True)]
+        assert len(told) == 3 and "Thiếu ảnh góc học tập" in told[0] and "Chúc mừng" in told[2]

@@ -197,3 +197,36 @@ async def test_caddy_example_serves_the_bot(tmp_path: Path) -> None:
         finally:
             proc.terminate()
             await proc.wait()
+
+
+def test_nightly_backup_script_keeps_the_newest(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import time
+
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+
+    db_file = tmp_path / "hocbot.db"
+
+    async def make() -> None:
+        db = Database(f"sqlite+aiosqlite:///{db_file}")
+        await upgrade(db)
+        await db.dispose()
+
+    asyncio.run(make())
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    for i in range(3):  # older backups
+        old = backups / f"hocbot-2020010{i}-0000.bak"
+        old.write_bytes(b"old")
+        os.utime(old, (time.time() - 86400 * (5 - i),) * 2)
+    env = {**os.environ, "BACKUP_DIR": str(backups), "BACKUP_KEEP": "2", "HOCBOT": str(Path(sys.executable).parent
+           / "hocbot"), "DATABASE_URL": f"sqlite+aiosqlite:///{db_file}", "HOCBOT_WEB_PORT": "1"}
+    proc = subprocess.run(["sh", str(DEPLOY / "hocbot-backup.sh")], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    left = sorted(p.name for p in backups.iterdir())
+    assert len(left) == 2 and "hocbot-20200102-0000.bak" in left  # the new one and the newest old one
+    new = next(backups / n for n in left if not n.startswith("hocbot-2020"))
+    assert new.read_bytes().startswith(b"SQLite format 3")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = [
     "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
+    "bot.cli.learning_models",
 ]
 
 

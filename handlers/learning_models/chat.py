@@ -343,16 +343,11 @@ async def reason_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 
 async def _decided(ctx: Ctx, unit: LearningUnit, action: str, reason: str) -> Reply:
-    """Record the decision (audited) and tell the citizen through the outbox."""
+    """Record the decision (audited; the registrant is told through the outbox)."""
     officer = await officer_or_refuse(ctx, f"mohinh.{action}")
-    await service.decide(ctx.session, officer, unit, action, ctx.now(), reason)
+    await service.decide(ctx.session, officer, unit, action, ctx.now(), reason, catalog=ctx.services.catalog,
+                         pacer=ctx.services.extras.get("pacer"))  # fmt: skip
     model = service.model_of(ctx.services.catalog, unit)
-    fields = {"name": unit.name, "model": model.name if model else unit.model, "year": unit.year, "id": unit.id,
-              "reason": reason}  # fmt: skip
-    tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
-    await service.notify_unit(ctx.session, unit, tell.format(**fields), (t.BTN_SEE, pack("lmv", unit.id)))
-    pacer = ctx.services.extras.get("pacer")
-    if pacer is not None:
-        pacer.wake()
     done = {"confirm": t.DONE_CONFIRM, "return": t.DONE_RETURN, "recognise": t.DONE_RECOGNISE}[action]
-    return menu_reply(done.format(**fields))
+    return menu_reply(done.format(name=unit.name, model=model.name if model else unit.model, year=unit.year,
+                                  id=unit.id))  # fmt: skip

@@ -225,11 +225,13 @@ async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int |
 
 
 async def decide(
-    s: AsyncSession, officer: OfficerInfo, unit: LearningUnit, action: str, now: dt.datetime, reason: str = ""
+    s: AsyncSession, officer: OfficerInfo, unit: LearningUnit, action: str, now: dt.datetime, reason: str = "",
+    *, catalog: Any = None, actor: str | None = None, pacer: Any = None,
 ) -> bool:
-    """confirm | return (with a reason) | recognise; False when the unit is not in a state for it. Audited;
-    the caller tells the citizen (`notify_unit`)."""
-    if unit.status not in DECIDABLE[action]:
+    """confirm | return (with a reason) | recognise, from chat or the dashboard: False when the unit is not in a
+    state for it. Audited (as `actor`, default the officer's chat account), and the registrant is told through
+    the outbox."""
+    if unit.status not in DECIDABLE.get(action, ()):
         return False
     unit.status = {"confirm": CONFIRMED, "return": RETURNED, "recognise": RECOGNISED}[action]
     unit.decided_at, unit.decided_by = now, officer.actor
@@ -238,8 +240,16 @@ async def decide(
     if action == "recognise":
         unit.recognised_at = now
     s.add(unit)
-    await repo.audit(s, officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
+    await repo.audit(s, actor or officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
                      else {"unit": unit.id})  # fmt: skip
+    from bot.callback import pack
+    from handlers.learning_models import texts as t
+
+    m = model_of(catalog, unit)
+    tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
+    text = tell.format(name=unit.name, model=m.name if m else unit.model, year=unit.year, reason=reason)
+    if await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id))) and pacer is not None:
+        pacer.wake()
     return True
 
 
@@ -276,12 +286,18 @@ class Tally:
         return {"registered": self.registered, "assessed": self.assessed, "recognised": self.recognised}
 
 
-async def rollup(s: AsyncSession, year: int, province: str | None = None) -> dict[tuple[str, str, str], Tally]:
-    """{(province, commune, model): Tally} from one GROUP BY (the (year, province, commune) index)."""
+async def rollup(
+    s: AsyncSession, year: int, province: str | None = None, officer: OfficerInfo | None = None
+) -> dict[tuple[str, str, str], Tally]:
+    """{(province, commune, model): Tally} from one GROUP BY (the (year, province, commune) index); only the
+    officer's places when one is given."""
     keys = (col(LearningUnit.province), col(LearningUnit.commune), col(LearningUnit.model), col(LearningUnit.status))
     stmt: Any = sa_select(*keys, func.count()).where(col(LearningUnit.year) == year).group_by(*keys)
     if province:
         stmt = stmt.where(col(LearningUnit.province) == province)
+    cond = place_condition(officer, col(LearningUnit.province), col(LearningUnit.commune)) if officer else None
+    if cond is not None:
+        stmt = stmt.where(cond)
     out: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
     for prov, commune, model, status, n in (await s.execute(stmt)).all():
         out[(prov or "", commune or "", model)].add(status, int(n))
@@ -296,12 +312,16 @@ EXPORT_HEADER = ["Mã", "Năm", "Mô hình", "Tên", "Tỉnh/thành", "Xã/phư�
                  "Lý do trả lại", "Ngày công nhận"]  # fmt: skip
 
 
-async def export_rows(s: AsyncSession, catalog: Any, year: int, province: str | None, tz: Any) -> list[list[Any]]:
+async def export_rows(s: AsyncSession, catalog: Any, year: int, province: str | None, tz: Any,
+                      officer: OfficerInfo | None = None) -> list[list[Any]]:  # fmt: skip
     """One row per unit, in the shape a commune sends upward (Vietnamese headers: EXPORT_HEADER)."""
     stmt = select(LearningUnit).where(LearningUnit.year == year).order_by(
         col(LearningUnit.province), col(LearningUnit.commune), col(LearningUnit.model), col(LearningUnit.id))
     if province:
         stmt = stmt.where(LearningUnit.province == province)
+    cond = place_condition(officer, col(LearningUnit.province), col(LearningUnit.commune)) if officer else None
+    if cond is not None:
+        stmt = stmt.where(cond)
     units = list((await s.exec(stmt)).all())
     counts: dict[int, int] = {}
     if units:
@@ -326,3 +346,35 @@ async def forget(s: AsyncSession, user_id: int) -> None:
         for table in (LearningUnitMember, LearningUnitAnswer):
             await s.exec(delete(table).where(col(table.unit_id).in_(owned)))  # type: ignore[call-overload]
         await s.exec(delete(LearningUnit).where(col(LearningUnit.id).in_(owned)))  # type: ignore[call-overload]
+
+
+@dataclass
+class Place:
+    """The tallies of one commune or province (or of everything), per model id."""
+
+    name: str
+    models: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    parts: dict[str, Place] = field(default_factory=dict)
+
+    def add(self, model: str, t: Tally) -> None:
+        mine = self.models[model]
+        mine.registered += t.registered
+        mine.assessed += t.assessed
+        mine.recognised += t.recognised
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "models": {k: v.to_json() for k, v in sorted(self.models.items())}}
+        if self.parts:
+            out["parts"] = [p.to_json() for _, p in sorted(self.parts.items())]
+        return out
+
+
+def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "") -> Place:
+    """The deployment → provinces → communes, each with its per-model tallies summed from `rollup`."""
+    top = Place(name)
+    for (prov, commune, model), t in rows.items():
+        p = top.parts.setdefault(prov, Place(prov))
+        c = p.parts.setdefault(commune, Place(commune))
+        for place in (top, p, c):
+            place.add(model, t)
+    return top

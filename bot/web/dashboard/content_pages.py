@@ -154,7 +154,7 @@ def routes(services: Services) -> list[Route]:
         async with services.db.session() as s:
             try:
                 day = dt.date.fromisoformat(date_text)
-                province, commune = event_area(dash.officer)
+                province, commune = await event_area(s, dash.officer)
                 await add_event(s, web_actor(dash.officer), title, day, place, province, commune)
             except ValueError:
                 return render("message.html", dash=dash, active="content", status=400, title="Chưa lưu được",

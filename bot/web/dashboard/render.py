@@ -23,6 +23,7 @@ NAV = [
     ("/dashboard/broadcasts", "Thông báo", "broadcasts"),
     ("/dashboard/campaigns", "Lịch nhắc", "campaigns"),
     ("/dashboard/questions", "Câu hỏi", "questions"),
+    ("/dashboard/learning-models", "Mô hình học tập", "learning-models"),
     ("/dashboard/content", "Nội dung", "content"),
 ]
 
