@@ -48,3 +48,24 @@ def test_report_rows_mask_phone_numbers_in_display_names() -> None:
 
     row = exports._row((7, "Mai 0912345678", "telegram", "sent", 1, None, None), dt.UTC)
     assert row[1] == "Mai ***"
+
+
+def test_xlsx_streamed_page_by_page_reads_back_whole() -> None:
+    """The dashboard streams the spreadsheet: pages of rows in, zip pieces out; Excel gets every row in order,
+    an empty cell stays empty and a hostile name stays text."""
+    from bot.web.dashboard.exports import XlsxStream
+
+    pieces: list[bytes] = []
+    stream = XlsxStream("Thong bao 7", pieces.append)
+    page = [[i, f"Người {i}", "telegram", "Đã gửi", 1, "", "2026-11-30 08:00:00"] for i in range(1200)]
+    for start in range(0, len(page), 500):
+        stream.add(page[start:start + 500])
+    stream.add(rows())
+    stream.close()
+    sheet = load_workbook(io.BytesIO(b"".join(pieces)), read_only=True).active
+    assert sheet is not None
+    got = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert got[0] == HEADER and len(got) == 1 + len(page) + len(HOSTILE)
+    assert got[1] == ["0", "Người 0", "telegram", "Đã gửi", "1", None, "2026-11-30 08:00:00"]
+    assert [r[0] for r in got[1:1 + len(page)]] == [str(i) for i in range(len(page))]
+    assert got[-1][1] == "'" + HOSTILE[-1].replace("\r", "_x000D_")

@@ -20,7 +20,8 @@ UNIT_STATES = (REGISTERED, SUBMITTED, RETURNED, CONFIRMED, RECOGNISED)
 class LearningUnit(SQLModel, table=True):
     __tablename__ = "learning_units"
     __table_args__ = (
-        Index("ix_learning_units_place", "year", "province", "commune"),
+        # covers the roll-up (GROUP BY province, commune, model counting states): an index-only scan, no table
+        Index("ix_learning_units_rollup", "year", "province", "commune", "model", "status"),
         Index("ix_learning_units_owner", "owner_user_id", "year"),
     )
 

@@ -15,7 +15,7 @@ from bot.db.models_learning_models import CONFIRMED, REGISTERED, RETURNED, SUBMI
 from bot.dispatcher import menu_reply
 from bot.messages import Choice, Inbound, Reply
 from bot.router import Router
-from content.schema import LearningModel, LearningModels
+from content.schema import Criterion, LearningModel, LearningModels
 from handlers.learning_models import service
 from handlers.learning_models import texts as t
 from handlers.officer import officer_or_refuse
@@ -198,14 +198,19 @@ async def _view(ctx: Ctx, unit: LearningUnit) -> list[Reply]:
     return [Reply("\n".join(lines), choices=choices, columns=2)]
 
 
+async def _editable(ctx: Ctx, msg: Inbound) -> tuple[LearningUnit, LearningModel | None, list[Criterion]]:
+    """The member's unit while it can still be changed, its model and its self-declared criteria."""
+    unit = await _unit_of_member(ctx, msg)
+    if unit.status not in EDITABLE:
+        raise UserFacingError(t.CANNOT_CHANGE)
+    model = service.model_of(ctx.services.catalog, unit)
+    return unit, model, [c for c in model.criteria if c.evidence == "self"] if model else []
+
+
 @router.action("lma", consent=True)
 async def assess(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The first unanswered self-declared criterion (or all again from the first when every one is answered)."""
-    unit = await _unit_of_member(ctx, msg)
-    if unit.status not in EDITABLE:
-        return [Reply(t.CANNOT_CHANGE)]
-    model = service.model_of(ctx.services.catalog, unit)
-    own = [c for c in model.criteria if c.evidence == "self"] if model else []
+    unit, model, own = await _editable(ctx, msg)
     if not own or model is None:
         return [Reply(t.NO_SELF), *await _view(ctx, unit)]
     assert unit.id is not None
@@ -214,7 +219,7 @@ async def assess(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [_question(unit, model, own, nxt.id)]
 
 
-def _question(unit: LearningUnit, model: LearningModel, own: list, criterion_id: str) -> Reply:  # type: ignore[type-arg]
+def _question(unit: LearningUnit, model: LearningModel, own: list[Criterion], criterion_id: str) -> Reply:
     i = next(i for i, c in enumerate(own) if c.id == criterion_id)
     c = own[i]
     text = t.QUESTION.format(i=i + 1, n=len(own), model=model.name, text=c.text, name=unit.name)
@@ -225,12 +230,8 @@ def _question(unit: LearningUnit, model: LearningModel, own: list, criterion_id:
 @router.action("lmy", consent=True)
 async def answered(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Save a yes/no and ask the next criterion; after the last one, the summary."""
-    unit = await _unit_of_member(ctx, msg)
-    if unit.status not in EDITABLE:
-        return [Reply(t.CANNOT_CHANGE)]
-    model = service.model_of(ctx.services.catalog, unit)
+    unit, model, own = await _editable(ctx, msg)
     p = unpack(msg.choice or "")
-    own = [c for c in model.criteria if c.evidence == "self"] if model else []
     ids = [c.id for c in own]
     if model is None or p.arg(1) not in ids:
         return await _view(ctx, unit)
