@@ -94,6 +94,9 @@ _OTHER = (
     "trong rau", "trong cay", "cach trong", "cach nuoi", "ky thuat nuoi", "ky thuat trong",
     "vay tien online", "vay online", "app vay", "vay nhanh", "lam giup", "lam ho", "lam dum",
 )
+# Asking to borrow money: refused even when it names the bot ("bot cho vay tiền không"), unless about a scam.
+_LOAN = ("cho vay", "vay tien", "muon vay", "vay von", "vay ngan hang", "vay lai", "vay nong", "vay gap")
+_SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen)\b")
 # Insults and attempts to change the bot's instructions: refused even when they name AI or the bot.
 _ABUSE = (
     "dm", "dmm", "vcl", "vkl", "cc", "dit", "du ma", "bot ngu", "may ngu", "do ngu", "ngu nhu", "cut di",
@@ -114,6 +117,7 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 _HEALTH_RE = _pattern(_HEALTH)
 _OTHER_RE = _pattern(_OTHER)
 _ABUSE_RE = _pattern(_ABUSE)
+_LOAN_RE = _pattern(_LOAN)
 
 
 @lru_cache(maxsize=8192)
@@ -124,5 +128,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if _HEALTH_RE.search(folded) and not about_ai:
         return "health"
     if _ABUSE_RE.search(folded) or (_OTHER_RE.search(folded) and not about_ai):
+        return "other"
+    if _LOAN_RE.search(folded) and not _SCAM.search(folded):
         return "other"
     return None

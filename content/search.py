@@ -49,6 +49,8 @@ QUESTION_FORM = frozenset(
     "la gi nghia the nao nhu sao lam co khong duoc hay thi cai ra nhung ma vay phai nen can".split()
 )
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
+EXACT_BOOST = 1.5  # rank factor of an entry one of whose questions asks about exactly the question's subject
+TIE_MARGIN = 1.1  # a runner-up as well covered and within this score ratio makes the top hit a guess
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
 # Named things a question can be about (folded). An answer about another one is wrong however well the rest
@@ -77,6 +79,8 @@ class Hit:
     coverage: float
     sources: tuple[str, ...]
     missing: tuple[str, ...] = ()  # things the question names that this document is not about
+    exact: bool = False  # one of its question fields asks about exactly what the question asks about
+    asks: bool = False  # one of its question fields names all the question asks about (and maybe more)
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class _Doc:
     about: frozenset[str] = field(default_factory=frozenset)  # entities its question fields (or title) name
     mentions: frozenset[str] = field(default_factory=frozenset)  # entities named anywhere in it
     numbers: frozenset[str] = field(default_factory=frozenset)  # numbers its own question names (2023, 57)
+    subjects: tuple[frozenset[str], ...] = ()  # per question field: what it asks about (subject())
 
 
 def entities(text: str) -> frozenset[str]:
@@ -102,6 +107,12 @@ def entities(text: str) -> frozenset[str]:
 def numbers(text: str) -> frozenset[str]:
     """Numbers of two digits or more a text names: a year, a resolution ("Nghị quyết 57")."""
     return frozenset(_NUMBER.findall(fold(text)))
+
+
+def subject(text: str) -> frozenset[str]:
+    """What a question asks about: its content syllables without the ones that only shape a question
+    ("AI là cái chi rứa" → {"ai"}; "Trí tuệ nhân tạo nghĩa là sao?" → {"ai"})."""
+    return frozenset(s for s in content_syllables(text) if s not in QUESTION_FORM)
 
 
 def is_out_of_scope(query: str) -> bool:
@@ -118,6 +129,7 @@ def _faq_doc(entry: FaqEntry) -> _Doc:
     return _Doc(
         entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab,
         about, about | entities(entry.answer), numbers(entry.question),
+        tuple(sorted({subject(text) for text in asked} - {frozenset()}, key=sorted)),
     )
 
 
@@ -222,6 +234,13 @@ class SearchIndex:
             self._postings[term] = (idx, idf * tf_arr * (K1 + 1.0) / norm)
         self._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs])
         self._syllable_df = Counter({t: len(p[0]) for t, p in self._postings.items() if "_" not in t})
+        self._index_subjects()
+
+    def _index_subjects(self) -> None:
+        self._by_subject: dict[frozenset[str], list[int]] = {}
+        for i, doc in enumerate(self._docs):
+            for subj in doc.subjects:
+                self._by_subject.setdefault(subj, []).append(i)
 
     # -- the on-disk copy: numpy arrays and one JSON text, read without pickle ----------------------------
     def _save(self, path: Path, key: str) -> None:
@@ -269,6 +288,7 @@ class SearchIndex:
         index._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in docs])
         index._syllable_df = Counter({t: b - a for t, a, b in zip(meta["terms"], bounds, bounds[1:], strict=False)
                                       if "_" not in t})  # fmt: skip
+        index._index_subjects()
         return index
 
     def _repair(self, sylls: list[str]) -> list[str]:
@@ -304,16 +324,24 @@ class SearchIndex:
         total = sum(weights.values()) or 1.0
 
         asked_numbers = numbers(query)
+        about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
+        top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
         def rank(i: int) -> float:
             doc = self._docs[i]
             asked = sum(w for s, w in weights.items() if s in doc.asked) / total
             factor = NUMBER_MISMATCH if doc.numbers and not doc.numbers & asked_numbers else 1.0
+            if about and about in doc.subjects:
+                factor *= EXACT_BOOST
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         named = entities(query)
-        return [self._hit(i, score, wanted, repaired, named, asked_numbers) for score, i in ranked]
+        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about) for score, i in ranked]
+        if hits and not hits[0].exact:  # an entry asking exactly this, as well covered, goes first
+            best = hits[0].coverage
+            hits.sort(key=lambda h: not (h.exact and h.coverage >= best and not h.missing))
+        return hits
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
         """Idf of each query syllable; a syllable the index has never seen weighs the most."""
@@ -321,7 +349,7 @@ class SearchIndex:
         return {s: _idf(n, self._syllable_df.get(s, 0)) for s in wanted}
 
     def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
-             asked_numbers: frozenset[str]) -> Hit:
+             asked_numbers: frozenset[str], about: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -331,7 +359,10 @@ class SearchIndex:
         missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
         if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
             missing += tuple(sorted(asked_numbers))
-        return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing)
+        exact = bool(about) and about in doc.subjects
+        asks = bool(about) and any(about <= f for f in doc.subjects)
+        return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
+                   exact, asks)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -348,6 +379,10 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
         fitting = [h for h in hits if not h.missing and h.coverage >= SUGGEST_COVERAGE]
         return "suggest" if fitting else "refuse"
     top = hits[0].coverage
+    if hits[0].exact and top >= SUGGEST_COVERAGE:
+        return "answer"  # all it asks about is what one of the entry's questions asks: the rest is form
+    if top >= ANSWER_COVERAGE and _tied(hits):
+        return "suggest"
     if top >= ANSWER_COVERAGE:
         return "answer"
     if (top >= LONG_ANSWER_COVERAGE and len(content_syllables(query)) >= LONG_QUESTION
@@ -358,7 +393,18 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     return "refuse"
 
 
-INDEX_FORMAT = 1  # bump when the index's layout or scoring inputs change in a way the sources below miss
+def _tied(hits: Sequence[Hit]) -> bool:
+    """The top hit is a guess: none of its questions names all the question asks about (it matched on its
+    answer text or on part of the question), and a runner-up about what the question names covers as much of
+    it with nearly the same score. Then "Có phải bạn muốn hỏi…" beats a confident answer."""
+    first = hits[0]
+    if first.asks:
+        return False
+    return any(h.coverage >= first.coverage and not h.missing and first.score < TIE_MARGIN * h.score
+               for h in hits[1:])
+
+
+INDEX_FORMAT = 2  # bump when the index's layout or scoring inputs change in a way the sources below miss
 _INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml")
 
 
@@ -378,12 +424,12 @@ def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
 
 def _doc_json(d: _Doc) -> list[Any]:
     return [d.doc_id, d.kind, d.title, d.text, list(d.sources), list(d.terms), sorted(d.vocab), sorted(d.asked),
-            sorted(d.about), sorted(d.mentions), sorted(d.numbers)]  # fmt: skip
+            sorted(d.about), sorted(d.mentions), sorted(d.numbers), [sorted(x) for x in d.subjects]]  # fmt: skip
 
 
 def _doc_from_json(v: list[Any]) -> _Doc:
     return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(v[5]), frozenset(v[6]), frozenset(v[7]),
-                frozenset(v[8]), frozenset(v[9]), frozenset(v[10]))  # fmt: skip
+                frozenset(v[8]), frozenset(v[9]), frozenset(v[10]), tuple(frozenset(x) for x in v[11]))  # fmt: skip
 
 
 def _idf(n: int, df: int) -> float:

@@ -30,6 +30,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
         (r"\b(là|cái|làm|mần) chi\b", r"\1 gì"),
+        (r"\bchi(?= *(?:rứa|vậy|dzậy|ri|hả|đó|đây|[?.!]|$))", "gì"),  # "… cái app chi rứa"
+        (r"\bhồi nào\b", "khi nào"),  # Southern "hồi nào" = when
+        (r"\bcài\b(?! đặt)", "cài đặt"),  # "cài" (install) folds like "cái", a word that only points
         (r"\b(làm|mần|là|vì) răng\b", r"\1 sao"),
         (r"\bră?ng rứa\b", "sao vậy"),
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
@@ -152,7 +155,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:a ma|a|u|thi|the|vay) (?:cho )?(?=toi|minh|bac|chau|hoi)",
         r"\bnoi (?:cho|giup) (?:toi|tui|minh|bac|chau|em) (?:nghe|biet)(?: voi)?\b",
         r"\b(?:rot cuoc|thuc ra|that ra|tom lai|noi chung|chung qui|chung quy|the cho nen|vi the)\b",
-        r"\b(?:a|ay|day|nhe|nha|nhen|ne|ha|chu|ca|voi|nhi|di|vay|the|ta)$",
+        r"\b(?:a|ay|day|nhe|nha|nhen|nghen|ne|ha|he|hen|chu|ca|voi|nhi|di|vay|the|ta)$",
     )
 )
 

@@ -11,7 +11,7 @@ import yaml
 
 from content.catalog import Catalog, load_catalog
 from content.schema import FaqEntry
-from content.search import Hit, SearchIndex, decide, is_out_of_scope
+from content.search import Hit, SearchIndex, decide, is_out_of_scope, subject
 from content.textnorm import fold
 
 DEVSET = Path(__file__).parent / "data" / "faq_devset.yaml"
@@ -214,3 +214,65 @@ def test_index_without_a_writable_cache_folder(catalog: Catalog, tmp_path: Path)
     blocked.write_text("")  # a file where the folder should be: nothing can be written under it
     index = SearchIndex.from_catalog(catalog, blocked / "cache")
     assert index.search("ai la gi")
+
+
+# -- issue 16, second pass: fewer confident wrong answers ------------------------------------------------
+
+
+def _entry(entry_id: str, question: str, answer: str, *alternatives: str) -> FaqEntry:
+    return FaqEntry(id=entry_id, question=question, alternatives=list(alternatives), answer=answer,
+                    sources=["https://example.org"])
+
+
+def test_subject_is_what_a_question_asks_about() -> None:
+    assert subject("AI là cái chi rứa") == {"ai"} == subject("Trí tuệ nhân tạo nghĩa là sao?")
+    assert subject("Tuần lễ học tập là gì ạ?") == {"tuan", "le", "hoc", "tap"}
+
+
+def test_an_entry_asking_exactly_this_wins_over_ones_that_say_the_word_more() -> None:
+    # "AI" is in every entry; the one whose question is "AI là gì?" answers "AI là cái chi rứa".
+    index = SearchIndex([
+        _entry("chatgpt", "ChatGPT là gì?", "ChatGPT là một AI trò chuyện. AI này do OpenAI làm, AI trả lời."),
+        _entry("tools", "Có những công cụ AI nào?", "Công cụ AI: ChatGPT, Gemini. AI giúp viết, AI giúp dịch."),
+        _entry("ai", "AI là gì?", "Trí tuệ nhân tạo là máy tính học từ dữ liệu."),
+    ])
+    for query in ("AI là cái chi rứa", "ai la cai gi ha bac", "rứa trí tuệ nhân tạo nghĩa là chi"):
+        hits = index.search(query)
+        assert hits[0].doc_id == "ai" and hits[0].exact, query
+        assert decide(query, hits) == "answer"
+
+
+def test_two_entries_matching_only_by_their_answers_give_choices_not_a_guess() -> None:
+    # Neither question names "nhắn tin" or "bot": a near tie on answer words asks which one is meant.
+    index = SearchIndex([
+        _entry("privacy", "Dữ liệu lưu ở đâu?", "Bot lưu tin nhắn bằng chữ trên máy chủ."),
+        _entry("channels", "Dùng được trên Zalo hay Telegram?", "Bot nhận tin nhắn bằng chữ trên Zalo, Telegram."),
+    ])
+    query = "nhắn tin cho bot bằng chữ"
+    hits = index.search(query)
+    assert not hits[0].asks and hits[1].coverage >= hits[0].coverage >= 0.7
+    assert decide(query, hits) == "suggest"
+
+
+def test_a_question_naming_all_it_asks_is_not_made_a_tie() -> None:
+    index = SearchIndex([
+        _entry("week", "Tuần lễ học tập suốt đời là gì?", "Tuần lễ học tập suốt đời là dịp học tập."),
+        _entry("theme", "Chủ đề tuần lễ học tập năm nay là gì?", "Chủ đề tuần lễ học tập năm nay là học suốt đời."),
+    ])
+    hits = index.search("tuan le hoc tap la gi")
+    assert hits[0].asks and decide("tuan le hoc tap la gi", hits) == "answer"
+
+
+def test_asking_to_borrow_money_is_refused_but_loan_scams_stay_ours() -> None:
+    for query in ("bot cho vay tiền không", "tôi muốn vay tiền gấp", "chỗ nào cho vay lãi thấp"):
+        assert is_out_of_scope(query), query
+    for query in ("Zalo người quen nhắn vay tiền có phải lừa không", "vay tiền qua app có an toàn không",
+                  "con tôi gọi video vay tiền gấp"):
+        assert not is_out_of_scope(query), query
+
+
+def test_the_index_read_back_from_disk_knows_exact_questions(tmp_path: Path, catalog: Catalog) -> None:
+    SearchIndex.from_catalog(catalog, cache_dir=tmp_path)
+    again = SearchIndex.from_catalog(catalog, cache_dir=tmp_path)
+    hits = again.search("AI là cái chi rứa")
+    assert hits[0].doc_id == "ai_what" and hits[0].exact

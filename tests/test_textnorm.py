@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.textnorm import ABBREVIATIONS, content_syllables, fold, match_label, syllables, tokens
+from content.textnorm import ABBREVIATIONS, content_syllables, fold, match_label, question_core, syllables, tokens
 
 
 def test_fold_strips_every_mark_and_maps_d_bar() -> None:
@@ -83,3 +83,11 @@ def test_unclear_or_empty_reply_matches_nothing() -> None:
     assert match_label("", labels) is None
     assert match_label("xin chào", labels) is None
     assert match_label("thoat", labels) == 2
+
+
+def test_dialect_forms_of_when_and_what_and_install() -> None:
+    # Southern "hồi nào" = khi nào; Central "… chi rứa" = gì vậy; "cài" (install) is not the pointer "cái".
+    assert "khi nao" in question_core("tuần lễ học tập tổ chức hồi nào")
+    assert question_core("VNeID là cái app chi rứa").endswith("ung dung gi")
+    assert "dat" in content_syllables("cài VNeID thế nào") and "dat" not in content_syllables("cái VNeID là gì")
+    assert question_core("rứa AI là cái chi hè") == "ai la cai gi"
