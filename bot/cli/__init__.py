@@ -10,6 +10,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli.parser import Parser
+
 COMMAND_MODULES = [
     "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
     "bot.cli.learning_models",
@@ -17,8 +19,8 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hocbot", description="Trợ lý học tập suốt đời — Hội Khuyến học")
-    parser.add_argument("-v", "--verbose", action="store_true", help="more logging")
+    parser = Parser(prog="hocbot", description="Trợ lý học tập suốt đời — Hội Khuyến học")
+    parser.add_argument("-v", "--verbose", action="store_true", help="ghi nhật ký chi tiết hơn")
     sub = parser.add_subparsers(dest="cmd", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

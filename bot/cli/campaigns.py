@@ -50,7 +50,7 @@ def register(sub: Any) -> None:
     rm.add_argument("id", type=int)
     rm.set_defaults(func=cmd_remove)
     plan = camp.add_parser("week-plan", help="tạo sẵn 9 lời nhắc cho Tuần lễ học tập")
-    plan.add_argument("--year", type=int, required=True)
+    plan.add_argument("--year", type=int, help="năm của Tuần lễ (mặc định: Tuần lễ sắp tới, như /tuanle)")
     plan.add_argument(
         "--to", action="append",
         help="số nhóm hoặc tên đúng của nhóm (mặc định: người bấm “Nhắc tôi”); all = mọi người; lặp lại cho nhiều nhóm",
@@ -191,6 +191,7 @@ async def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.week_year import current_week
     from handlers.week import week_group
 
     svc = await _services(settings)
@@ -200,6 +201,9 @@ async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
                 to = await audience.parse_targets(s, args.to)
             else:
                 to = [(await week_group(s)).id or 0]
+            if args.year is None:  # the Week citizens see in /tuanle
+                today = svc.now().astimezone(settings.tz).date()
+                args.year = (await current_week(s, svc.catalog.week, today)).year
             made = await store.week_plan(
                 s, settings, svc.now(), svc.catalog.week, args.year, to, args.hour
             )

@@ -1,0 +1,56 @@
+"""The command line's argparse parser in Vietnamese: headings, -h, and the mistakes argparse reports (a missing
+or unknown argument, a wrong number or choice) become one Vietnamese line, as every other hocbot message."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Any, NoReturn
+
+# argparse's own wording (Python 3.11–3.13) → ours; what is not listed is shown as argparse says it.
+_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^the following arguments are required: (.*)$"), r"thiếu \1"),
+    (re.compile(r"^one of the arguments (.*) is required$"), r"cần một trong: \1"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"không hiểu: \1"),
+    (re.compile(r"^argument (.+?): "), r"\1: "),
+    (re.compile(r"invalid choice: (.*) \(choose from (.*)\)$"), r"không có lựa chọn \1 (chọn một trong: \2)"),
+    (re.compile(r"invalid int value: (.*)$"), r"\1 không phải là số nguyên"),
+    (re.compile(r"invalid float value: (.*)$"), r"\1 không phải là số"),
+    (re.compile(r"invalid \S+ value: (.*)$"), r"giá trị \1 không hợp lệ"),
+    (re.compile(r"expected one argument$"), "cần một giá trị"),
+    (re.compile(r"expected at most one argument$"), "chỉ nhận tối đa một giá trị"),
+    (re.compile(r"expected at least one argument$"), "cần ít nhất một giá trị"),
+    (re.compile(r"not allowed with argument (.*)$"), r"không dùng cùng \1"),
+    (re.compile(r"ignored explicit argument (.*)$"), r"không nhận giá trị \1"),
+    (re.compile(r"^ambiguous option: (.*) could match (.*)$"), r"tùy chọn \1 chưa rõ, có thể là: \2"),
+]
+
+
+def vietnamese(message: str) -> str:
+    """argparse's error message in Vietnamese."""
+    for pattern, repl in _MESSAGES:
+        message = pattern.sub(repl, message)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse.ArgumentParser speaking Vietnamese; `add_subparsers` makes its sub-commands of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title = "lệnh và đối số"
+        self._optionals.title = "tùy chọn"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="xem hướng dẫn này")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {vietnamese(message)}\n")

@@ -1,0 +1,63 @@
+"""The command line as an officer meets it: its mistakes and its help in Vietnamese, and `campaign week-plan`
+without --year plans the Week citizens see in /tuanle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from bot.cli.parser import vietnamese
+from tests.test_officer_first_day import cli  # noqa: F401  (fixture)
+
+
+def run_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main(list(argv))
+    assert exc.value.code == 2
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (("broadcast", "status"), "hocbot broadcast status: thiếu id"),
+        (("broadcast", "status", "abc"), "'abc' không phải là số nguyên"),
+        (("export", "foo"), "không có lựa chọn 'foo' (chọn một trong: 'subscribers', 'deliveries')"),
+        (("stats", "--bogus"), "hocbot: không hiểu: --bogus"),
+        (("week", "set", "--year", "2027"), "thiếu --start, --end"),
+    ],
+)
+def test_cli_mistakes_are_told_in_vietnamese(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
+                                             said: str) -> None:
+    err = run_error(capsys, *argv)
+    assert said in err
+    assert "error" not in err and "usage:" not in err and "required" not in err
+    assert "cách dùng: hocbot" in err
+
+
+def test_cli_help_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "cách dùng: hocbot" in out and "xem hướng dẫn này" in out and "ghi nhật ký chi tiết hơn" in out
+    for english in ("usage:", "show this help message", "more logging", "positional arguments", "options:"):
+        assert english not in out
+
+
+def test_every_argparse_message_we_know_is_translated() -> None:
+    assert vietnamese("argument --to: expected one argument") == "--to: cần một giá trị"
+    assert vietnamese("ambiguous option: --t could match --to, --text") == (
+        "tùy chọn --t chưa rõ, có thể là: --to, --text")
+
+
+def test_week_plan_without_year_plans_the_week_tuanle_shows(cli: Any) -> None:  # noqa: F811
+    code, out, err = cli("campaign", "week-plan")
+    assert code == 0, err
+    year = dt.date.today().year  # /tuanle: this year's Week until it ends, then next year's
+    expected = year if dt.date.today() <= dt.date(year, 10, 7) else year + 1
+    assert f"Đã tạo 9 lời nhắc cho Tuần lễ {expected}." in out
+    code, out, err = cli("campaign", "week-plan")
+    assert code == 2 and "Tuần lễ" in err  # the same year again is refused, as in the dashboard
