@@ -8,6 +8,8 @@ this one. Prints the ratio and update→reply latency. It runs twice: with the f
 a simulated 30 ms Bot API round trip (what a server sees in production, where handling users concurrently
 matters). BENCH_LATENCY_MS="0,30" chooses the runs;
 BENCH_DATABASE_URL=postgresql+asyncpg://… runs hocbot on a throw-away PostgreSQL database beside that one.
+Each bot process's CPU time during the burst is read from /proc (ms of CPU per message) with its peak RSS;
+BENCH_PROFILE=1 runs hocbot under cProfile and keeps its top functions (by own time) in the JSON.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 USERS = int(os.environ.get("BENCH_USERS", 200))
 LATENCIES_MS = [float(x) for x in os.environ.get("BENCH_LATENCY_MS", "0,30").split(",")]
 PER_USER = int(os.environ.get("BENCH_PER_USER", 10))
+PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ["xin chào", "tuan le hoc tap la gi", "AI là gì?", "cam on ban", "hoc AI o dau mien phi"]
 
@@ -100,12 +103,39 @@ async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: 
                 await proc.wait()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+async def _drive_measured(tg: FakeTelegram, pid: int) -> dict[str, Any]:
+    cpu = _cpu_seconds(pid)
+    result = await _drive(tg)
+    result["cpu_ms_per_message"] = round((_cpu_seconds(pid) - cpu) * 1000 / result["messages"], 2)
+    result["peak_rss_mib"] = _peak_rss_mib(pid)
+    return result
+
+
 async def echo_run(latency: float) -> dict[str, Any]:
     async with FakeTelegram(latency=latency) as tg:
         args = [sys.executable, "-m", "bench.echo_bot", DEFAULT_TOKEN, tg.base_url]
         with tempfile.TemporaryDirectory() as tmp:
-            async with _process(tg, args, {"PYTHONPATH": str(ROOT)}, tmp):
-                return await _drive(tg)
+            async with _process(tg, args, {"PYTHONPATH": str(ROOT)}, tmp) as pid:
+                return await _drive_measured(tg, pid)
 
 
 async def _seed(db_url: str, users: int = USERS, first_id: int = 9_000_000) -> None:
@@ -132,9 +162,31 @@ async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
             "HOCBOT_WEB_PORT": str(_free_port()),
         }
         with tempfile.TemporaryDirectory() as tmp:
-            hocbot = [sys.executable, "-c", "from bot.cli import main; main()", "run"]
-            async with _process(tg, hocbot, {**env, "PYTHONPATH": str(ROOT)}, tmp):
-                return await _drive(tg)
+            profile = Path(tmp) / "hocbot.prof"
+            code = "from bot.cli import main; main()"
+            if PROFILE:
+                code = f"import cProfile; from bot.cli import main; cProfile.run('main()', {str(profile)!r})"
+            hocbot = [sys.executable, "-c", code, "run"]
+            async with _process(tg, hocbot, {**env, "PYTHONPATH": str(ROOT)}, tmp) as pid:
+                result = await _drive_measured(tg, pid)
+            if PROFILE and profile.exists():
+                result["profile_top"] = _profile_top(profile)
+            return result
+
+
+def _profile_top(path: Path, n: int = 25) -> list[str]:
+    """The functions where hocbot spent most of its own CPU time (start-up included)."""
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:n]  # type: ignore[attr-defined]
+    total = sum(v[2] for v in stats.stats.values()) or 1.0  # type: ignore[attr-defined]
+    out = []
+    for (file, line, func), (_cc, calls, tottime, cumtime, _callers) in rows:
+        where = file.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
+        out.append(f"{100 * tottime / total:5.1f}% own {tottime:6.2f}s cum {cumtime:6.2f}s {calls:>8} calls "
+                   f"{where}:{line}({func})")  # fmt: skip
+    return out
 
 
 async def main() -> int:
@@ -151,7 +203,10 @@ async def main() -> int:
         ratio = hoc["per_second"] / echo["per_second"]
         label = f"API round trip {ms:.0f} ms"
         for name, r in (("echo", echo), ("hocbot", hoc)):
-            print(f"[{label}] {name}: {r['per_second']:.0f} msg/s, p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms")
+            print(f"[{label}] {name}: {r['per_second']:.0f} msg/s, p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms,"
+                  f" CPU {r['cpu_ms_per_message']} ms/message, peak RSS {r['peak_rss_mib']} MiB")
+        for line in hoc.get("profile_top", [])[:15]:
+            print("   ", line)
         print(f"inbound ratio hocbot/echo = {ratio:.2f}  ({label}; long polling, {USERS} users x {PER_USER} messages)")
         database = "sqlite" if "sqlite" in db_url else "postgresql"
         runs.append({"latency_ms": ms, "echo": echo, "hocbot": hoc, "ratio": ratio, "database": database})

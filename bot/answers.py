@@ -33,6 +33,7 @@ REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be re
 REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
 MIN_FIRST_TOKEN = 1.0
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
+TAIL_AGREEMENT_EXACT = 10  # … or this many when one of its questions asks exactly what the last clauses ask
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -204,7 +205,8 @@ class AnswerService:
         if decide(tail, tail_hits) != "answer":
             return decision, hits
         best = tail_hits[0]
-        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
+        # An ending that asks exactly what an entry asks ("…, mà AI nghĩa là gì") may agree from further down.
+        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT_EXACT if best.exact else TAIL_AGREEMENT)}
         agreed = best.doc_id in whole and not whole[best.doc_id].missing
         if agreed:
             return "answer", tail_hits
