@@ -8,6 +8,8 @@ citizen is told through the outbox, and every decision is audited."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.callback import pack, parse_int, unpack
 from bot.communes import known_spelling, normalise_commune
 from bot.context import Ctx, UserFacingError
@@ -181,6 +183,9 @@ async def _view(ctx: Ctx, unit: LearningUnit) -> list[Reply]:
         lines.append(t.VIEW_CODE.format(code=unit.invite_code))
     if unit.status == RETURNED and unit.return_reason:
         lines.append(t.VIEW_RETURNED.format(reason=unit.return_reason))
+    day = await service.assessment_day(ctx.session, unit)
+    if day is not None and unit.status in EDITABLE:
+        lines.append(t.VIEW_DAY.format(day=day.strftime("%d/%m/%Y")))
     lines += ["", *_assessment_lines(a), ""]
     missing = a.missing
     if missing:
@@ -289,6 +294,29 @@ async def review(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if not waiting and not confirmed:
         lines.append(t.OFF_NONE)
     return [Reply("\n".join(lines), choices=choices)]
+
+
+@router.command("ngaydanhgia", "assessmentday")
+async def assessment_day(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """A commune officer sets the day the commune assesses this year's units: `/ngaydanhgia 15/11/2026`."""
+    officer = await officer_or_refuse(ctx, "mohinh.date")
+    communes = [v.partition("|") for k, v in officer.scopes if k == "commune"]
+    if not communes:
+        return [menu_reply(t.DAY_NO_COMMUNE)]
+    text = msg.args.strip()
+    if not text:
+        return [menu_reply(t.DAY_USAGE)]
+    try:
+        day = dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return [menu_reply(t.DAY_BAD.format(text=text[:20]))]
+    today = ctx.now().astimezone(ctx.settings.tz).date()
+    if day < today:
+        return [menu_reply(t.DAY_PAST.format(day=day.strftime("%d/%m/%Y")))]
+    for commune, _, province in communes:
+        await service.set_assessment_day(ctx.session, officer, province, commune, day.year, day)
+    names = ", ".join(f"{c}, {p}" for c, _, p in communes)
+    return [menu_reply(t.DAY_SET.format(day=day.strftime("%d/%m/%Y"), communes=names, n=service.REMIND_DAYS))]
 
 
 @router.action("lmu")
