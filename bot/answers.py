@@ -33,6 +33,7 @@ REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be re
 REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
 MIN_FIRST_TOKEN = 1.0
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
+TAIL_AGREEMENT_EXACT = 10  # … or this many when one of its questions asks exactly what the last clauses ask
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -190,7 +191,8 @@ class AnswerService:
         top = hits[0]
         result = AnswerResult(q, top.text.strip(), self._sources(top.sources, RETRIEVAL_SOURCES),
                               decision="answer", faq_id=top.doc_id)
-        passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources) for i, h in enumerate(hits, 1)]
+        passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources)
+                    for i, h in enumerate(answer_passages(hits), 1)]
         return Plan(q, hits, result, passages)
 
     def _story_tail(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
@@ -204,7 +206,8 @@ class AnswerService:
         if decide(tail, tail_hits) != "answer":
             return decision, hits
         best = tail_hits[0]
-        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
+        # An ending that asks exactly what an entry asks ("…, mà AI nghĩa là gì") may agree from further down.
+        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT_EXACT if best.exact else TAIL_AGREEMENT)}
         agreed = best.doc_id in whole and not whole[best.doc_id].missing
         if agreed:
             return "answer", tail_hits
@@ -328,6 +331,18 @@ class AnswerService:
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()
+
+
+PASSAGE_KEEP = 0.8  # a passage besides the answer's goes to the model only with this share of its score
+
+
+def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
+    """What the model may answer from once retrieval is sure: the top hit, and the others only when they are
+    nearly as good and about what the question names. A passage about something else next to the right one
+    invites an answer from the wrong one (ChatGPT vs Gemini for "ChatGPT là gì")."""
+    top = hits[0]
+    return [top, *(h for h in hits[1:] if not h.missing and h.score >= PASSAGE_KEEP * top.score
+                   and h.asks >= top.asks and h.exact >= top.exact)]
 
 
 def build_service(settings: Any, catalog: Any, search: SearchIndex | None) -> AnswerService:

@@ -102,7 +102,7 @@ def place_condition(officer: OfficerInfo, province_col: Any, commune_col: Any) -
             parts.append(province_col == value)
         elif kind == "commune":
             scope_commune, _, scope_province = value.partition("|")
-            parts.append(and_(province_col == scope_province, func.lower(commune_col) == scope_commune.lower()))
+            parts.append(and_(province_col == scope_province, func.lower(commune_col) == func.lower(scope_commune)))
     return or_(*parts) if parts else false()
 
 

@@ -96,6 +96,8 @@ _OTHER = (
 )
 # Asking to borrow money: refused even when it names the bot ("bot cho vay tiền không"), unless about a scam.
 _LOAN = ("cho vay", "vay tien", "muon vay", "vay von", "vay ngan hang", "vay lai", "vay nong", "vay gap")
+# "(cho tôi) mượn 2 triệu": folded "muon" is also "muốn", so only with an amount after it.
+_LOAN_AMOUNT = re.compile(r"\b(?:muon|vay) (?:\d+ ?(?:trieu|nghin|ngan|tram|cu|k)|it tien|vai trieu|mot it tien)\b")
 _SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen)\b")
 # Insults and attempts to change the bot's instructions: refused even when they name AI or the bot.
 _ABUSE = (
@@ -129,6 +131,6 @@ def out_of_scope(query: str) -> OutOfScope | None:
         return "health"
     if _ABUSE_RE.search(folded) or (_OTHER_RE.search(folded) and not about_ai):
         return "other"
-    if _LOAN_RE.search(folded) and not _SCAM.search(folded):
+    if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded)) and not _SCAM.search(folded):
         return "other"
     return None

@@ -62,6 +62,9 @@ class CampaignScheduler:
             if self._last_nudges is None or now - self._last_nudges >= NUDGE_EVERY:
                 self._last_nudges = now
                 await run_nudges(self.services, now)
+                from handlers.learning_models.service import remind_due  # a feature's reminder, same cadence
+
+                await remind_due(self.services, now)
             if self._last_prune is None or now - self._last_prune >= PRUNE_EVERY:
                 self._last_prune = now
                 if pruned := await repo.prune_inbound(self.services.db):

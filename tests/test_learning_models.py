@@ -232,6 +232,7 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
     assert "Chỉ người đăng ký" in await binh.press(f"lms|{unit.id}")
     assert "Đã gửi xã xác nhận" in await an.press(f"lms|{unit.id}")
     assert "không sửa được nữa" in await an.press(f"lma|{unit.id}")
+    assert "Giấy chứng nhận có khi xã công nhận" in await an.press(f"lmc|{unit.id}")
 
     # an officer of another commune neither sees nor opens it; the refusal is audited
     await _officer(services, "o_other", ("commune", "Nho Quan|Ninh Bình"))
@@ -275,6 +276,12 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
         "” năm 2026."  # fmt: skip
     text = await an.press(f"lmv|{unit.id}")
     assert "🏅 đã được công nhận" in text and "🎉 Đã đạt đủ các tiêu chí." in text
+    await an.press_label("Giấy chứng nhận")
+    doc = an.replies[0].document
+    assert doc is not None and doc.content.startswith(b"%PDF") and doc.filename.startswith("chung-nhan-MH-")
+    assert "Mã xác minh: MH-" in an.text() and "/verify/MH-" in an.text()
+    await binh.press(f"lmc|{unit.id}")  # every member may print it
+    assert binh.replies[0].document is not None
 
     async with services.db.session() as s:
         actions = [(a.actor, a.action, a.allowed) for a in (await s.exec(select(AuditLog))).all()
@@ -454,6 +461,16 @@ async def test_dashboard_lists_units_in_scope_decides_and_exports(db_url: str) -
         html = await dash.get("/dashboard/learning-models?year=2026")
         assert "1 / 1 / 1" in html and "đã được công nhận" in html
 
+        async with db.session() as s:
+            recognised = await s.get(LearningUnit, ids["gv"])
+            assert recognised is not None and recognised.cert_code
+            code = recognised.cert_code
+        async with http.get(f"{bot.url}/verify/{code.lower().replace('-', '')}") as resp:
+            page = await resp.text()
+        assert resp.status == 200 and "Gia đình gv" in page and "“Gia đình học tập” năm 2026" in page
+        async with http.get(bot.url + "/verify/MH-AAAA-BBBB") as resp:
+            assert resp.status == 404
+
         async with http.get(bot.url + "/dashboard/learning-models/export.csv?year=2026") as resp:
             assert resp.status == 200 and "mohinh-2026" in resp.headers["Content-Disposition"]
             lines = (await resp.read()).decode("utf-8-sig").splitlines()
@@ -467,3 +484,43 @@ async def test_dashboard_lists_units_in_scope_decides_and_exports(db_url: str) -
         assert [a for a in audit if a[1]] == [("mohinh.return", True), ("mohinh.confirm", True),
                                               ("mohinh.recognise", True), ("dashboard.mohinh.export", True)]
         assert len(told) == 3 and "Thiếu ảnh góc học tập" in told[0] and "Chúc mừng" in told[2]
+
+
+async def test_the_commune_sets_its_assessment_day_and_units_not_sent_are_reminded_once(services: Services) -> None:
+    now = NOW
+    services.clock = lambda: now
+    rt = build_runtime(services, with_platforms=False)
+    an, binh = Person(rt, "telegram", "an"), Person(rt, "telegram", "binh")
+    units = []
+    for person, name in ((an, "Gia đình An"), (binh, "Gia đình Bình")):
+        await person.onboard("Ninh Bình")
+        await person.says("/mohinh")
+        await person.press("lmn|gd")
+        await person.says("Đông Sơn")  # a capital Đ: compared the same way on SQLite and PostgreSQL
+        await person.says(name)
+    async with services.db.session() as s:
+        units = list((await s.exec(select(LearningUnit).order_by(col(LearningUnit.id)))).all())
+    assert [u.commune for u in units] == ["Đông Sơn", "Đông Sơn"]
+    for criterion in ("gd1", "gd2", "gd3"):
+        await binh.press(f"lmy|{units[1].id}|{criterion}|1")
+    await binh.press(f"lms|{units[1].id}")  # Bình's family already sent it: no reminder
+
+    await _officer(services, "o_ds", ("commune", "đông sơn|Ninh Bình"))
+    officer = Person(rt, "telegram", "o_ds")
+    assert "Gõ /ngaydanhgia NGÀY/THÁNG/NĂM" in await officer.says("/ngaydanhgia")
+    assert "không hợp lệ" in await officer.says("/ngaydanhgia 31/02/2026")
+    assert "đã qua" in await officer.says("/ngaydanhgia 01/03/2026")
+    assert "Đã đặt ngày đánh giá 20/03/2026 cho: đông sơn, Ninh Bình" in await officer.says("/ngaydanhgia 20/03/2026")
+    assert "chỉ dành cho cán bộ" in await an.says("/ngaydanhgia 20/03/2026")
+    assert "📅 Xã đánh giá ngày 20/03/2026" in await an.press(f"lmv|{units[0].id}")
+
+    assert await service.remind_due(services, NOW) == 0  # 10/03: ten days before
+    now = NOW + dt.timedelta(days=4)  # 14/03: six days before
+    assert await service.remind_due(services, now) == 1
+    assert await service.remind_due(services, now + dt.timedelta(hours=1)) == 0  # once
+    notices = await _notices(services, "telegram", "an")
+    assert notices == ["📅 Xã sẽ đánh giá mô hình học tập ngày 20/03/2026. Hồ sơ “Gia đình An” (Gia đình học tập) "
+                       "chưa gửi xã: bạn tự đánh giá rồi bấm “Gửi xã xác nhận” trước ngày đó nhé."]  # fmt: skip
+    assert await _notices(services, "telegram", "binh") == []
+    await officer.says("/ngaydanhgia 19/03/2026")  # a new date: reminded again for it
+    assert await service.remind_due(services, now) == 1

@@ -83,7 +83,7 @@ async def test_not_ready_while_the_database_does_not_answer(tmp_path: Path) -> N
             await asyncio.sleep(0.05)
         assert status == 200
         await bot.runtime.services.db.engine.dispose()  # new connections must open the file again
-        holder = sqlite3.connect(path)  # another program holds the database exclusively
+        holder = sqlite3.connect(path, timeout=60)  # another program holds the database exclusively (waits for the bot's own writes)
         try:
             holder.execute("PRAGMA locking_mode=EXCLUSIVE")
             holder.execute("BEGIN EXCLUSIVE")

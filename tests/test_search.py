@@ -82,9 +82,13 @@ def test_out_of_scope_questions_are_refused(index: SearchIndex, devset: list[dic
     assert refused / len(items) >= 0.9
 
 
-def test_in_scope_questions_are_rarely_refused(index: SearchIndex, devset: list[dict[str, Any]]) -> None:
+def test_in_scope_questions_are_rarely_refused(catalog: Catalog, index: SearchIndex,
+                                              devset: list[dict[str, Any]]) -> None:
+    from bot.answers import AnswerService  # what the chat decides: the search plus a story's last clauses
+
+    svc = AnswerService(catalog, index)
     items = [item for item in devset if item["expect"] is not None]
-    refused = [item["q"] for item in items if decide(item["q"], index.search(item["q"])) == "refuse"]
+    refused = [item["q"] for item in items if svc.plan(item["q"]).fallback.refused]
     assert len(refused) / len(items) <= 0.05, refused
 
 
@@ -276,3 +280,9 @@ def test_the_index_read_back_from_disk_knows_exact_questions(tmp_path: Path, cat
     again = SearchIndex.from_catalog(catalog, cache_dir=tmp_path)
     hits = again.search("AI là cái chi rứa")
     assert hits[0].doc_id == "ai_what" and hits[0].exact
+
+
+def test_borrowing_an_amount_is_refused_but_wanting_to_ask_is_not() -> None:
+    # folded "muon" is both "mượn" (borrow) and "muốn" (want): only an amount after it makes it a loan
+    assert is_out_of_scope("cho tui mượn 2 triệu") and is_out_of_scope("vay 10 triệu ở đâu")
+    assert not is_out_of_scope("cho tôi muốn hỏi AI là gì") and not is_out_of_scope("muốn tiền thì học gì")

@@ -91,3 +91,8 @@ def test_dialect_forms_of_when_and_what_and_install() -> None:
     assert question_core("VNeID là cái app chi rứa").endswith("ung dung gi")
     assert "dat" in content_syllables("cài VNeID thế nào") and "dat" not in content_syllables("cái VNeID là gì")
     assert question_core("rứa AI là cái chi hè") == "ai la cai gi"
+
+
+def test_a_closing_vocative_is_a_frame() -> None:
+    assert question_core("AI nghĩa là gì hả bot") == "ai nghia la gi"
+    assert question_core("cách dùng bot") == "cach dung bot"  # "bot" without a particle before it stays

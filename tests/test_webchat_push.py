@@ -119,3 +119,16 @@ async def test_inbox_is_private_to_its_session_bounded_and_forgotten(settings: S
         await lan.press("Có, xoá")
         async with services.db.session() as s:
             assert (await s.exec(select(WebInbox).where(WebInbox.chat_id == lan.session))).all() == []
+
+
+async def test_week_reminder_on_the_web_promises_only_what_the_page_can_do(settings: Settings) -> None:
+    """“Nhắc tôi” in the web chat: the page cannot ring, so the bot says where the reminder will appear."""
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        lan = WebUser(bot.url, http)
+        await onboard(lan)
+        await lan.says("/tuanle")
+        await lan.press("Nhắc tôi")
+        said = lan.last_reply()
+        assert said.startswith("🔔 Đã xong!")
+        assert "Bot sẽ nhắc bạn" not in said
+        assert "“🔔 Tin mới” khi bạn mở lại trang này" in said

@@ -40,6 +40,8 @@ class LearningUnit(SQLModel, table=True):
     decided_at: dt.datetime | None = None
     decided_by: str | None = Field(default=None, max_length=160)
     recognised_at: dt.datetime | None = None
+    reminded_at: dt.datetime | None = None  # told the commune's assessment date is near (once)
+    cert_code: str | None = Field(default=None, unique=True, max_length=16)  # “MH-XXXX-XXXX”, once recognised
 
 
 class LearningUnitMember(SQLModel, table=True):
@@ -64,3 +66,18 @@ class LearningUnitAnswer(SQLModel, table=True):
     met: bool
     answered_by: int | None = Field(default=None, foreign_key="users.id")
     answered_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LearningAssessmentDate(SQLModel, table=True):
+    """The day a commune assesses the units of a year (set by its officer); units not yet sent are reminded."""
+
+    __tablename__ = "learning_assessment_dates"
+    __table_args__ = (UniqueConstraint("year", "province", "commune", name="uq_learning_assessment_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    province: str = Field(max_length=128)
+    commune: str = Field(max_length=128)
+    day: dt.date
+    set_by: str = Field(default="", max_length=160)
+    set_at: dt.datetime = Field(default_factory=utcnow)

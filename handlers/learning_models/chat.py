@@ -8,12 +8,15 @@ citizen is told through the outbox, and every decision is audited."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+
 from bot.callback import pack, parse_int, unpack
 from bot.communes import known_spelling, normalise_commune
 from bot.context import Ctx, UserFacingError
 from bot.db.models_learning_models import CONFIRMED, REGISTERED, RETURNED, SUBMITTED, LearningUnit
 from bot.dispatcher import menu_reply
-from bot.messages import Choice, Inbound, Reply
+from bot.messages import Choice, Document, Inbound, Reply
 from bot.router import Router
 from content.schema import Criterion, LearningModel, LearningModels
 from handlers.learning_models import service
@@ -181,6 +184,9 @@ async def _view(ctx: Ctx, unit: LearningUnit) -> list[Reply]:
         lines.append(t.VIEW_CODE.format(code=unit.invite_code))
     if unit.status == RETURNED and unit.return_reason:
         lines.append(t.VIEW_RETURNED.format(reason=unit.return_reason))
+    day = await service.assessment_day(ctx.session, unit)
+    if day is not None and unit.status in EDITABLE:
+        lines.append(t.VIEW_DAY.format(day=day.strftime("%d/%m/%Y")))
     lines += ["", *_assessment_lines(a), ""]
     missing = a.missing
     if missing:
@@ -191,6 +197,8 @@ async def _view(ctx: Ctx, unit: LearningUnit) -> list[Reply]:
     else:
         lines.append(t.ALL_MET)
     choices = []
+    if unit.cert_code:
+        choices.append(Choice(t.BTN_CERT, pack("lmc", unit.id)))
     if unit.status in EDITABLE:
         choices.append(Choice(t.BTN_ASSESS, pack("lma", unit.id)))
         if unit.owner_user_id == ctx.user_id:
@@ -205,6 +213,20 @@ async def _editable(ctx: Ctx, msg: Inbound) -> tuple[LearningUnit, LearningModel
         raise UserFacingError(t.CANNOT_CHANGE)
     model = service.model_of(ctx.services.catalog, unit)
     return unit, model, [c for c in model.criteria if c.evidence == "self"] if model else []
+
+
+@router.action("lmc", consent=True)
+async def certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The recognised unit's certificate as a PDF, with its verification code and link."""
+    from bot import certificate as certs
+
+    unit = await _unit_of_member(ctx, msg)
+    if not unit.cert_code:
+        return [Reply(t.NO_CERT)]
+    url = certs.verify_url(ctx.settings.web_base_url, unit.cert_code)
+    pdf = await asyncio.to_thread(service.certificate_pdf, ctx.services.catalog, unit, url, ctx.settings.tz)
+    caption = t.CERT_CAPTION.format(name=unit.name, code=unit.cert_code, url=url)
+    return [Reply(caption, document=Document(f"chung-nhan-{unit.cert_code}.pdf", pdf, caption))]
 
 
 @router.action("lma", consent=True)
@@ -289,6 +311,29 @@ async def review(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if not waiting and not confirmed:
         lines.append(t.OFF_NONE)
     return [Reply("\n".join(lines), choices=choices)]
+
+
+@router.command("ngaydanhgia", "assessmentday")
+async def assessment_day(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """A commune officer sets the day the commune assesses this year's units: `/ngaydanhgia 15/11/2026`."""
+    officer = await officer_or_refuse(ctx, "mohinh.date")
+    communes = [v.partition("|") for k, v in officer.scopes if k == "commune"]
+    if not communes:
+        return [menu_reply(t.DAY_NO_COMMUNE)]
+    text = msg.args.strip()
+    if not text:
+        return [menu_reply(t.DAY_USAGE)]
+    try:
+        day = dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return [menu_reply(t.DAY_BAD.format(text=text[:20]))]
+    today = ctx.now().astimezone(ctx.settings.tz).date()
+    if day < today:
+        return [menu_reply(t.DAY_PAST.format(day=day.strftime("%d/%m/%Y")))]
+    for commune, _, province in communes:
+        await service.set_assessment_day(ctx.session, officer, province, commune, day.year, day)
+    names = ", ".join(f"{c}, {p}" for c, _, p in communes)
+    return [menu_reply(t.DAY_SET.format(day=day.strftime("%d/%m/%Y"), communes=names, n=service.REMIND_DAYS))]
 
 
 @router.action("lmu")

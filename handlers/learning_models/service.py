@@ -25,6 +25,7 @@ from bot.db.models_learning_models import (
     REGISTERED,
     RETURNED,
     SUBMITTED,
+    LearningAssessmentDate,
     LearningUnit,
     LearningUnitAnswer,
     LearningUnitMember,
@@ -239,6 +240,7 @@ async def decide(
         unit.return_reason = reason[:REASON_MAX]
     if action == "recognise":
         unit.recognised_at = now
+        unit.cert_code = await _new_cert_code(s)
     s.add(unit)
     await repo.audit(s, actor or officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
                      else {"unit": unit.id})  # fmt: skip
@@ -253,6 +255,41 @@ async def decide(
     return True
 
 
+CERT_PREFIX = "MH"
+
+
+async def _new_cert_code(s: AsyncSession) -> str:
+    while True:
+        raw = new_code() + new_code()[:2]
+        code = f"{CERT_PREFIX}-{raw[:4]}-{raw[4:8]}"
+        if (await s.exec(select(LearningUnit.id).where(LearningUnit.cert_code == code))).first() is None:
+            return code
+
+
+async def unit_by_cert_code(s: AsyncSession, code: str) -> LearningUnit | None:
+    """The recognised unit a certificate code (typed in any case, with or without dashes) belongs to."""
+    raw = normal_code(code)
+    if not raw.startswith(CERT_PREFIX) or len(raw) != len(CERT_PREFIX) + 8:
+        return None
+    full = f"{CERT_PREFIX}-{raw[2:6]}-{raw[6:]}"
+    return (await s.exec(select(LearningUnit).where(LearningUnit.cert_code == full))).first()
+
+
+def certificate_pdf(catalog: Any, unit: LearningUnit, url: str, tz: Any) -> bytes:
+    """The recognised unit's certificate (the course certificate's page, bot/certificate.py), QR to /verify."""
+    from bot import certificate as certs
+    from handlers.learning_models import texts as t
+
+    m = model_of(catalog, unit)
+    title = m.name if m else unit.model
+    assert unit.recognised_at is not None and unit.cert_code is not None
+    body = t.CERT_BODY.format(model=title, year=unit.year, place=", ".join(
+        p for p in (unit.commune, unit.province) if p))  # fmt: skip
+    return certs.render(title=f"{title} {unit.year} — {unit.name}", lead=t.CERT_LEAD, name=unit.name, body=body,
+                        issued=unit.recognised_at.astimezone(tz).strftime("%d/%m/%Y"), code=unit.cert_code,
+                        url=url)  # fmt: skip
+
+
 async def notify_unit(s: AsyncSession, unit: LearningUnit, text: str, button: tuple[str, str] | None = None) -> int:
     """Tell the unit's owner through the outbox (the pacer sends it like any message; quiet hours apply)."""
     reach = await audience.reachable_identities(s, [unit.owner_user_id])
@@ -264,6 +301,74 @@ async def notify_unit(s: AsyncSession, unit: LearningUnit, text: str, button: tu
     )
     assert b.id is not None
     return await outbox.enqueue_broadcast(s, broadcast_id=b.id, recipients=list(reach.values()))
+
+
+# -- the commune's assessment date ------------------------------------------------------------------------
+
+REMIND_DAYS = 7  # units not yet sent are reminded this many days before the commune assesses
+
+
+async def set_assessment_day(s: AsyncSession, officer: OfficerInfo, province: str, commune: str, year: int,
+                             day: dt.date) -> None:  # fmt: skip
+    """The day the commune assesses `year`'s units (the caller checked the scope); audited. Units reminded for
+    an earlier date are reminded again for the new one. Communes compare like `place_in_scope` (Python's
+    lower(): SQLite's leaves “Đ” as it is)."""
+    row = next((d for d in await _days(s, year, province) if _same(d.commune, commune)), None)
+    if row is None:
+        row = LearningAssessmentDate(year=year, province=province, commune=commune, day=day)
+    row.day, row.set_by = day, officer.actor
+    s.add(row)
+    for unit in await _units_of(s, year, province, commune):
+        unit.reminded_at = None
+        s.add(unit)
+    await repo.audit(s, officer.actor, "mohinh.date", {"province": province, "commune": commune, "day": day})
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return (a or "").lower() == (b or "").lower()
+
+
+async def _days(s: AsyncSession, year: int, province: str) -> list[LearningAssessmentDate]:
+    stmt = select(LearningAssessmentDate).where(LearningAssessmentDate.year == year,
+                                                LearningAssessmentDate.province == province)  # fmt: skip
+    return list((await s.exec(stmt)).all())
+
+
+async def _units_of(s: AsyncSession, year: int, province: str, commune: str, *cond: Any) -> list[LearningUnit]:
+    stmt = select(LearningUnit).where(LearningUnit.year == year, LearningUnit.province == province, *cond)
+    return [u for u in (await s.exec(stmt)).all() if _same(u.commune, commune)]
+
+
+async def assessment_day(s: AsyncSession, unit: LearningUnit) -> dt.date | None:
+    if not unit.province or not unit.commune:
+        return None
+    return next((d.day for d in await _days(s, unit.year, unit.province) if _same(d.commune, unit.commune)), None)
+
+
+async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
+    """Units of communes assessing within REMIND_DAYS that were not sent yet: their registrant is reminded once
+    (through the outbox, so quiet hours apply). The scheduler's leader runs it with the nudges."""
+    from bot.callback import pack
+    from handlers.learning_models import texts as t
+
+    now = now or services.now()
+    today = now.astimezone(services.settings.tz).date()
+    n = 0
+    async with services.db.session() as s:
+        dates = (await s.exec(select(LearningAssessmentDate).where(
+            col(LearningAssessmentDate.day) >= today,
+            col(LearningAssessmentDate.day) <= today + dt.timedelta(days=REMIND_DAYS)))).all()  # fmt: skip
+        for d in dates:
+            units = await _units_of(s, d.year, d.province, d.commune, col(LearningUnit.status).in_(
+                (REGISTERED, RETURNED)), col(LearningUnit.reminded_at).is_(None))  # fmt: skip
+            for unit in units:
+                m = model_of(services.catalog, unit)
+                text = t.TELL_REMIND.format(name=unit.name, model=m.name if m else unit.model,
+                                            day=d.day.strftime("%d/%m/%Y"))  # fmt: skip
+                n += await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
+                unit.reminded_at = now
+                s.add(unit)
+    return n
 
 
 # -- roll-up ----------------------------------------------------------------------------------------------

@@ -70,3 +70,19 @@ TELL_CONFIRM = "✅ Xã đã xác nhận hồ sơ “{name}” ({model} năm {ye
 TELL_RETURN = "↩️ Xã trả lại hồ sơ “{name}” ({model}): {reason}\nBạn bổ sung rồi gửi lại nhé."
 TELL_RECOGNISE = "🏅 Chúc mừng! “{name}” được công nhận danh hiệu “{model}” năm {year}."
 BTN_SEE = "📋 Xem hồ sơ"
+TELL_REMIND = ("📅 Xã sẽ đánh giá mô hình học tập ngày {day}. Hồ sơ “{name}” ({model}) chưa gửi xã: "
+               "bạn tự đánh giá rồi bấm “Gửi xã xác nhận” trước ngày đó nhé.")
+VIEW_DAY = "📅 Xã đánh giá ngày {day}"
+DAY_USAGE = "Gõ /ngaydanhgia NGÀY/THÁNG/NĂM, ví dụ: /ngaydanhgia 15/11/2026. Bot nhắc các hồ sơ chưa gửi trước 7 ngày."
+DAY_BAD = "Ngày “{text}” không hợp lệ. Gõ theo dạng NGÀY/THÁNG/NĂM, ví dụ: 15/11/2026."
+DAY_PAST = "Ngày {day} đã qua. Hãy chọn một ngày sắp tới."
+DAY_NO_COMMUNE = "Lệnh này dành cho cán bộ xã/phường: bạn chưa phụ trách xã/phường nào."
+DAY_SET = "📅 Đã đặt ngày đánh giá {day} cho: {communes}. Bot sẽ nhắc các hồ sơ chưa gửi trước {n} ngày."
+
+BTN_CERT = "🏅 Giấy chứng nhận"
+CERT_LEAD = "Chứng nhận"
+CERT_BODY = "đạt danh hiệu “{model}” năm {year}\n{place}"
+CERT_CAPTION = "🏅 Giấy chứng nhận “{name}”. Mã xác minh: {code}\nKiểm tra tại: {url}"
+NO_CERT = "Giấy chứng nhận có khi xã công nhận danh hiệu."
+VERIFY_VALID = ("<h1 class=\"ok\">✅ Chứng nhận hợp lệ</h1><p><strong>{name}</strong> ({place}) đạt danh hiệu "
+                "“{model}” năm {year}, công nhận ngày {date}.</p><p>Mã xác minh: <code>{code}</code></p>")
