@@ -106,12 +106,21 @@ def _qr_png(url: str) -> io.BytesIO:
 
 def render_pdf(cert: Certificate, url: str, tz: ZoneInfo, modules: int = 8) -> bytes:
     """An A4 landscape certificate with the name, the date, the code and a QR code to the verify page."""
+    body = (f"đã hoàn thành {modules} mô-đun và đạt từ 80% trở lên ở mọi bài kiểm tra\n"
+            f"của khoá học “{COURSE}” — học tập suốt đời, cùng nhau làm chủ trí tuệ nhân tạo.")
+    return render(title=f"Chứng nhận {COURSE} — {cert.name}", lead="Chứng nhận Ông/Bà", name=cert.name, body=body,
+                  issued=issued_on(cert, tz), code=cert.code, url=url)  # fmt: skip
+
+
+def render(*, title: str, lead: str, name: str, body: str, issued: str, code: str, url: str) -> bytes:
+    """The certificate page every certificate shares (the course's, a learning model's): the lead line, the
+    name, what it certifies, the date, the code and a QR code to the verify page."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(f"Chứng nhận {COURSE} — {cert.name}")
+    pdf.set_title(title)
     pdf.set_author(ISSUER)
-    pdf.set_subject(cert.code)
+    pdf.set_subject(code)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(False)
@@ -129,22 +138,17 @@ def render_pdf(cert: Certificate, url: str, tz: ZoneInfo, modules: int = 8) -> b
     pdf.cell(0, 20, "CHỨNG NHẬN", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(40, 40, 40)
     pdf.set_font("DejaVu", "", 15)
-    pdf.cell(0, 10, "Chứng nhận Ông/Bà", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, lead, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "B", 28)
-    pdf.cell(0, 18, cert.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 18, name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 15)
-    pdf.multi_cell(
-        0, 8,
-        f"đã hoàn thành {modules} mô-đun và đạt từ 80% trở lên ở mọi bài kiểm tra\n"
-        f"của khoá học “{COURSE}” — học tập suốt đời, cùng nhau làm chủ trí tuệ nhân tạo.",
-        align="C", new_x="LMARGIN", new_y="NEXT",
-    )
+    pdf.multi_cell(0, 8, body, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(150)
     pdf.set_x(30)
     pdf.set_font("DejaVu", "", 13)
-    pdf.cell(150, 8, f"Ngày cấp: {issued_on(cert, tz)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(150, 8, f"Ngày cấp: {issued}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(30)
-    pdf.cell(150, 8, f"Mã xác minh: {cert.code}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(150, 8, f"Mã xác minh: {code}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(30)
     pdf.set_font("DejaVu", "", 10)
     pdf.cell(170, 7, f"Kiểm tra tại: {url}", new_x="LMARGIN", new_y="NEXT")

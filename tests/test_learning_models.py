@@ -232,6 +232,7 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
     assert "Chỉ người đăng ký" in await binh.press(f"lms|{unit.id}")
     assert "Đã gửi xã xác nhận" in await an.press(f"lms|{unit.id}")
     assert "không sửa được nữa" in await an.press(f"lma|{unit.id}")
+    assert "Giấy chứng nhận có khi xã công nhận" in await an.press(f"lmc|{unit.id}")
 
     # an officer of another commune neither sees nor opens it; the refusal is audited
     await _officer(services, "o_other", ("commune", "Nho Quan|Ninh Bình"))
@@ -275,6 +276,12 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
         "” năm 2026."  # fmt: skip
     text = await an.press(f"lmv|{unit.id}")
     assert "🏅 đã được công nhận" in text and "🎉 Đã đạt đủ các tiêu chí." in text
+    await an.press_label("Giấy chứng nhận")
+    doc = an.replies[0].document
+    assert doc is not None and doc.content.startswith(b"%PDF") and doc.filename.startswith("chung-nhan-MH-")
+    assert "Mã xác minh: MH-" in an.text() and "/verify/MH-" in an.text()
+    await binh.press(f"lmc|{unit.id}")  # every member may print it
+    assert binh.replies[0].document is not None
 
     async with services.db.session() as s:
         actions = [(a.actor, a.action, a.allowed) for a in (await s.exec(select(AuditLog))).all()
@@ -453,6 +460,16 @@ async def test_dashboard_lists_units_in_scope_decides_and_exports(db_url: str) -
         await dash.post(f"/dashboard/learning-models/{ids['gv']}/recognise", {})
         html = await dash.get("/dashboard/learning-models?year=2026")
         assert "1 / 1 / 1" in html and "đã được công nhận" in html
+
+        async with db.session() as s:
+            recognised = await s.get(LearningUnit, ids["gv"])
+            assert recognised is not None and recognised.cert_code
+            code = recognised.cert_code
+        async with http.get(f"{bot.url}/verify/{code.lower().replace('-', '')}") as resp:
+            page = await resp.text()
+        assert resp.status == 200 and "Gia đình gv" in page and "“Gia đình học tập” năm 2026" in page
+        async with http.get(bot.url + "/verify/MH-AAAA-BBBB") as resp:
+            assert resp.status == 404
 
         async with http.get(bot.url + "/dashboard/learning-models/export.csv?year=2026") as resp:
             assert resp.status == 200 and "mohinh-2026" in resp.headers["Content-Disposition"]

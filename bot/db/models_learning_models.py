@@ -41,6 +41,7 @@ class LearningUnit(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=160)
     recognised_at: dt.datetime | None = None
     reminded_at: dt.datetime | None = None  # told the commune's assessment date is near (once)
+    cert_code: str | None = Field(default=None, unique=True, max_length=16)  # “MH-XXXX-XXXX”, once recognised
 
 
 class LearningUnitMember(SQLModel, table=True):

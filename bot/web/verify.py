@@ -49,6 +49,8 @@ def verify_handler(services: Services) -> web.RouteDef:
         if revoked:
             body = REVOKED.format(code=html.escape(code))
             return web.Response(text=PAGE.format(body=body), status=410, content_type="text/html")
+        if cert is None and (unit_page := await _learning_unit(services, code)) is not None:
+            return web.Response(text=PAGE.format(body=unit_page), content_type="text/html")
         if cert is None:
             body = INVALID.format(code=html.escape(code))
             return web.Response(text=PAGE.format(body=body), status=404, content_type="text/html")
@@ -59,6 +61,24 @@ def verify_handler(services: Services) -> web.RouteDef:
         return web.Response(text=PAGE.format(body=body), content_type="text/html")
 
     return web.get("/verify/{code}", verify)
+
+
+async def _learning_unit(services: Services, code: str) -> str | None:
+    """A learning model's certificate (“MH-…”, handlers/learning_models): the unit, its title and year."""
+    from handlers.learning_models import service
+    from handlers.learning_models import texts as t
+
+    async with services.db.session() as s:
+        unit = await service.unit_by_cert_code(s, code)
+    if unit is None or unit.recognised_at is None:
+        return None
+    m = service.model_of(services.catalog, unit)
+    place = ", ".join(p for p in (unit.commune, unit.province) if p)
+    return t.VERIFY_VALID.format(
+        name=html.escape(unit.name), place=html.escape(place), model=html.escape(m.name if m else unit.model),
+        year=unit.year, date=unit.recognised_at.astimezone(services.settings.tz).strftime("%d/%m/%Y"),
+        code=html.escape(unit.cert_code or ""),
+    )
 
 
 def install(rt: Runtime) -> None:

@@ -8,6 +8,7 @@ citizen is told through the outbox, and every decision is audited."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from bot.callback import pack, parse_int, unpack
@@ -15,7 +16,7 @@ from bot.communes import known_spelling, normalise_commune
 from bot.context import Ctx, UserFacingError
 from bot.db.models_learning_models import CONFIRMED, REGISTERED, RETURNED, SUBMITTED, LearningUnit
 from bot.dispatcher import menu_reply
-from bot.messages import Choice, Inbound, Reply
+from bot.messages import Choice, Document, Inbound, Reply
 from bot.router import Router
 from content.schema import Criterion, LearningModel, LearningModels
 from handlers.learning_models import service
@@ -196,6 +197,8 @@ async def _view(ctx: Ctx, unit: LearningUnit) -> list[Reply]:
     else:
         lines.append(t.ALL_MET)
     choices = []
+    if unit.cert_code:
+        choices.append(Choice(t.BTN_CERT, pack("lmc", unit.id)))
     if unit.status in EDITABLE:
         choices.append(Choice(t.BTN_ASSESS, pack("lma", unit.id)))
         if unit.owner_user_id == ctx.user_id:
@@ -210,6 +213,20 @@ async def _editable(ctx: Ctx, msg: Inbound) -> tuple[LearningUnit, LearningModel
         raise UserFacingError(t.CANNOT_CHANGE)
     model = service.model_of(ctx.services.catalog, unit)
     return unit, model, [c for c in model.criteria if c.evidence == "self"] if model else []
+
+
+@router.action("lmc", consent=True)
+async def certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The recognised unit's certificate as a PDF, with its verification code and link."""
+    from bot import certificate as certs
+
+    unit = await _unit_of_member(ctx, msg)
+    if not unit.cert_code:
+        return [Reply(t.NO_CERT)]
+    url = certs.verify_url(ctx.settings.web_base_url, unit.cert_code)
+    pdf = await asyncio.to_thread(service.certificate_pdf, ctx.services.catalog, unit, url, ctx.settings.tz)
+    caption = t.CERT_CAPTION.format(name=unit.name, code=unit.cert_code, url=url)
+    return [Reply(caption, document=Document(f"chung-nhan-{unit.cert_code}.pdf", pdf, caption))]
 
 
 @router.action("lma", consent=True)

@@ -240,6 +240,7 @@ async def decide(
         unit.return_reason = reason[:REASON_MAX]
     if action == "recognise":
         unit.recognised_at = now
+        unit.cert_code = await _new_cert_code(s)
     s.add(unit)
     await repo.audit(s, actor or officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
                      else {"unit": unit.id})  # fmt: skip
@@ -252,6 +253,41 @@ async def decide(
     if await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id))) and pacer is not None:
         pacer.wake()
     return True
+
+
+CERT_PREFIX = "MH"
+
+
+async def _new_cert_code(s: AsyncSession) -> str:
+    while True:
+        raw = new_code() + new_code()[:2]
+        code = f"{CERT_PREFIX}-{raw[:4]}-{raw[4:8]}"
+        if (await s.exec(select(LearningUnit.id).where(LearningUnit.cert_code == code))).first() is None:
+            return code
+
+
+async def unit_by_cert_code(s: AsyncSession, code: str) -> LearningUnit | None:
+    """The recognised unit a certificate code (typed in any case, with or without dashes) belongs to."""
+    raw = normal_code(code)
+    if not raw.startswith(CERT_PREFIX) or len(raw) != len(CERT_PREFIX) + 8:
+        return None
+    full = f"{CERT_PREFIX}-{raw[2:6]}-{raw[6:]}"
+    return (await s.exec(select(LearningUnit).where(LearningUnit.cert_code == full))).first()
+
+
+def certificate_pdf(catalog: Any, unit: LearningUnit, url: str, tz: Any) -> bytes:
+    """The recognised unit's certificate (the course certificate's page, bot/certificate.py), QR to /verify."""
+    from bot import certificate as certs
+    from handlers.learning_models import texts as t
+
+    m = model_of(catalog, unit)
+    title = m.name if m else unit.model
+    assert unit.recognised_at is not None and unit.cert_code is not None
+    body = t.CERT_BODY.format(model=title, year=unit.year, place=", ".join(
+        p for p in (unit.commune, unit.province) if p))  # fmt: skip
+    return certs.render(title=f"{title} {unit.year} — {unit.name}", lead=t.CERT_LEAD, name=unit.name, body=body,
+                        issued=unit.recognised_at.astimezone(tz).strftime("%d/%m/%Y"), code=unit.cert_code,
+                        url=url)  # fmt: skip
 
 
 async def notify_unit(s: AsyncSession, unit: LearningUnit, text: str, button: tuple[str, str] | None = None) -> int:

@@ -78,3 +78,11 @@ DAY_BAD = "Ngày “{text}” không hợp lệ. Gõ theo dạng NGÀY/THÁNG/N�
 DAY_PAST = "Ngày {day} đã qua. Hãy chọn một ngày sắp tới."
 DAY_NO_COMMUNE = "Lệnh này dành cho cán bộ xã/phường: bạn chưa phụ trách xã/phường nào."
 DAY_SET = "📅 Đã đặt ngày đánh giá {day} cho: {communes}. Bot sẽ nhắc các hồ sơ chưa gửi trước {n} ngày."
+
+BTN_CERT = "🏅 Giấy chứng nhận"
+CERT_LEAD = "Chứng nhận"
+CERT_BODY = "đạt danh hiệu “{model}” năm {year}\n{place}"
+CERT_CAPTION = "🏅 Giấy chứng nhận “{name}”. Mã xác minh: {code}\nKiểm tra tại: {url}"
+NO_CERT = "Giấy chứng nhận có khi xã công nhận danh hiệu."
+VERIFY_VALID = ("<h1 class=\"ok\">✅ Chứng nhận hợp lệ</h1><p><strong>{name}</strong> ({place}) đạt danh hiệu "
+                "“{model}” năm {year}, công nhận ngày {date}.</p><p>Mã xác minh: <code>{code}</code></p>")
