@@ -191,7 +191,8 @@ class AnswerService:
         top = hits[0]
         result = AnswerResult(q, top.text.strip(), self._sources(top.sources, RETRIEVAL_SOURCES),
                               decision="answer", faq_id=top.doc_id)
-        passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources) for i, h in enumerate(hits, 1)]
+        passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources)
+                    for i, h in enumerate(answer_passages(hits), 1)]
         return Plan(q, hits, result, passages)
 
     def _story_tail(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
@@ -330,6 +331,18 @@ class AnswerService:
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()
+
+
+PASSAGE_KEEP = 0.8  # a passage besides the answer's goes to the model only with this share of its score
+
+
+def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
+    """What the model may answer from once retrieval is sure: the top hit, and the others only when they are
+    nearly as good and about what the question names. A passage about something else next to the right one
+    invites an answer from the wrong one (ChatGPT vs Gemini for "ChatGPT là gì")."""
+    top = hits[0]
+    return [top, *(h for h in hits[1:] if not h.missing and h.score >= PASSAGE_KEEP * top.score
+                   and h.asks >= top.asks and h.exact >= top.exact)]
 
 
 def build_service(settings: Any, catalog: Any, search: SearchIndex | None) -> AnswerService:

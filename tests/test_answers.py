@@ -192,3 +192,15 @@ async def test_forget_unlinks_questions_and_votes(services: Any) -> None:
         vote = (await s.exec(select(Feedback))).one()
     assert (log.user_id, log.question, log.faq_id) == (None, "", "ai_learn_where")
     assert (vote.user_id, vote.value) == (None, "u")
+
+
+async def test_a_sure_answer_gives_the_model_only_passages_as_good_as_it(catalog: Any, fake: FakeOpenAI) -> None:
+    # "ChatGPT là gì" names exactly one entry's question: the Gemini comparison is not handed to the model,
+    # so a model answering from the passage that shares most words cannot answer about Gemini.
+    fake.grounded()
+    svc = service(catalog, fake)
+    plan = svc.plan("chatgpt là cái chi rứa")
+    assert plan.decision == "answer" and [p.doc_id for p in plan.passages] == ["chatgpt_what"]
+    res = await svc.answer("chatgpt là cái chi rứa")
+    assert res.mode == "llm" and "OpenAI" in res.text and "Gemini" not in res.text
+    await svc.aclose()
