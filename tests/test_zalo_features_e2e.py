@@ -159,7 +159,7 @@ async def test_citizen_learns_quizzes_and_asks_with_numbers_only(db_url: str, zb
         for i in range(3, n_lessons + 1):
             (lesson,) = await says(lan, "1")
             assert f"Bài {i}/{n_lessons}" in lesson
-        assert "1. 📝 Làm bài kiểm tra" in lesson
+        assert "1. Tiếp ➡️ Làm bài kiểm tra" in lesson
 
         intro, question = await says(lan, "1", 2)
         assert f"{n_questions} câu hỏi" in intro and question.startswith(f"Câu 1/{n_questions}.")
