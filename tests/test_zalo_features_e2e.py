@@ -249,7 +249,7 @@ async def test_broadcast_reaches_zalo_bot_and_oa_with_blocked_and_unreachable(
         monkeypatch.chdir(tmp_path)
         capsys.readouterr()
         second = "Lớp học dùng điện thoại thông minh tối thứ Bảy tại nhà văn hóa."
-        argv = ["broadcast", "send", "--to", PROVINCE, "--text", second, "--yes"]
+        argv = ["broadcast", "send", "--to", PROVINCE, "--text", second, "--yes", "--json"]
         assert await asyncio.to_thread(hocbot, argv) == 0
         queued_cli = json.loads(capsys.readouterr().out)
         assert queued_cli["recipients"] == 3
