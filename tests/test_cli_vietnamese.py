@@ -87,3 +87,17 @@ def test_group_list_and_stats_name_the_week_group_as_the_dashboard_does(cli: Any
     assert "  tuanle (Nhắc Tuần lễ học tập suốt đời) (interest): 0" in out
     code, out, _ = cli("group", "list", "--json")
     assert json.loads(out)[0]["title"] == "Nhắc Tuần lễ học tập suốt đời"
+
+
+def test_commands_that_change_something_say_it_in_a_sentence(cli: Any) -> None:  # noqa: F811
+    """`campaign add`, `week set` and `week event add` answer the officer in Vietnamese, not with a JSON object."""
+    code, out, err = cli("week", "set", "--year", "2027", "--start", "2027-10-01", "--end", "2027-10-07",
+                         "--theme", "Học suốt đời")  # fmt: skip
+    assert code == 0, err
+    assert out.strip() == "Đã đặt Tuần lễ 2027: 01/10/2027 → 07/10/2027, chủ đề “Học suốt đời”."
+    code, out, err = cli("week", "event", "add", "--title", "Ngày hội đọc sách", "--date", "2027-10-02",
+                         "--province", "Ninh Bình")  # fmt: skip
+    assert code == 0 and out.strip() == "Đã thêm hoạt động #1 “Ngày hội đọc sách” ngày 02/10/2027.", err
+    code, out, err = cli("campaign", "add", "--name", "Nhắc học", "--to", "all", "--text", "Học bài mới nhé",
+                         "--at", "2030-01-07T08:00")  # fmt: skip
+    assert code == 0 and out.strip() == "Đã thêm lịch nhắc #1 “Nhắc học”; lần gửi tới: 2030-01-07 08:00.", err

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from bot.cli.parser import print_result
 from bot.context import Services
 from bot.settings import Settings
 from scheduler import audience
@@ -34,6 +35,7 @@ def register(sub: Any) -> None:
     add.add_argument("--minute", type=int, default=0)
     add.add_argument("--year", type=int, help="chỉ Tuần lễ của năm này (với --week-offset)")
     add.add_argument("--button", help="module:m1 | lesson:m1:0 | quiz:m1")
+    add.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     add.add_argument("--button-label")
     add.set_defaults(func=cmd_add)
     ls = camp.add_parser("list", help="xem các lịch nhắc")
@@ -69,6 +71,7 @@ def register(sub: Any) -> None:
     ev.add_argument("--province")
     ev.add_argument("--commune")
     ev.add_argument("--group")
+    ev.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     ev.set_defaults(func=cmd_event_add)
     evl = event.add_parser("list", help="xem các hoạt động")
     evl.add_argument("--json", action="store_true")
@@ -78,6 +81,7 @@ def register(sub: Any) -> None:
     wset.add_argument("--start", required=True, help="ngày bắt đầu, ví dụ 2027-10-01")
     wset.add_argument("--end", required=True, help="ngày kết thúc, ví dụ 2027-10-07")
     wset.add_argument("--theme", help="chủ đề năm đó (bỏ trống: giữ chủ đề trong nội dung, nếu có)")
+    wset.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     wset.set_defaults(func=cmd_week_set)
     wshow = week.add_parser("show", help="xem Tuần lễ từng năm (nội dung và ngày cán bộ đã đặt)")
     wshow.add_argument("--year", type=int)
@@ -127,7 +131,8 @@ async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     finally:
         await svc.db.dispose()
-    print(json.dumps(out, ensure_ascii=False))
+    when = out["next_fire"] or "không còn lần nào"
+    print_result(args, out, f"Đã thêm lịch nhắc #{out['campaign_id']} “{args.name}”; lần gửi tới: {when}.")
     return 0
 
 
@@ -231,7 +236,7 @@ async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with svc.db.session() as s:
             ev = await add_event(s, "cli", args.title, day, args.place, args.province, args.commune, args.group)
-            print(json.dumps({"event_id": ev.id}))
+            print_result(args, {"event_id": ev.id}, f"Đã thêm hoạt động #{ev.id} “{ev.title}” ngày {day:%d/%m/%Y}.")
     except UserFacingError as exc:
         print(exc.text, file=sys.stderr)
         return 2
@@ -280,7 +285,8 @@ async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     finally:
         await svc.db.dispose()
-    print(json.dumps(out, ensure_ascii=False))
+    theme = f"chủ đề “{out['theme']}”" if out["theme"] else "chưa có chủ đề"
+    print_result(args, out, f"Đã đặt Tuần lễ {args.year}: {start:%d/%m/%Y} → {end:%d/%m/%Y}, {theme}.")
     return 0
 
 

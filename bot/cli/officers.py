@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cli.parser import print_result
 from bot.communes import adopt_spelling, normalise_commune
 from bot.db import repo
 from bot.db.engine import Database
@@ -352,7 +353,7 @@ async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> in
         bid = b.id
     sentence = (f"Đã xếp hàng thông báo #{bid} cho {n} người nhận; `hocbot run` sẽ gửi. "
                 f"Xem kết quả: hocbot broadcast status {bid}")
-    print(json.dumps({"broadcast_id": bid, "recipients": n}) if args.json else sentence)
+    print_result(args, {"broadcast_id": bid, "recipients": n}, sentence)
     return 0
 
 
