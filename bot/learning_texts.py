@@ -9,7 +9,7 @@ LESSON_HEAD = "📖 {module}\nBài {i}/{n}: {title}"
 BTN_BACK = "⬅️ Quay lại"
 BTN_NEXT = "Tiếp ➡️"
 BTN_TOC = "📋 Mục lục"
-BTN_TAKE_QUIZ = "📝 Làm bài kiểm tra"
+BTN_TAKE_QUIZ = "Tiếp ➡️ Làm bài kiểm tra"  # “Tiếp” typed on the last lesson goes on, as on the others
 MODULE_READ = "🎉 Bạn đã đọc hết {n} bài của mô-đun “{module}”. Làm bài kiểm tra ngắn nhé!"
 UNKNOWN_MODULE = "Không tìm thấy mô-đun này. Bạn chọn lại trong danh sách nhé."
 

@@ -61,7 +61,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_the_rest(tmp_path: Pa
         try:
             await wait_for(lambda: len(tg.calls("getUpdates")) > 0, 30, "the first run to poll Telegram")
             cli = await asyncio.create_subprocess_exec(
-                str(HOCBOT), "broadcast", "send", "--to", "all", "--text", "Nhắc lịch học tối nay", "--yes",
+                str(HOCBOT), "broadcast", "send", "--to", "all", "--text", "Nhắc lịch học tối nay", "--yes", "--json",
                 env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             )
             out, _ = await cli.communicate()

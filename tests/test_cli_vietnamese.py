@@ -4,13 +4,16 @@ without --year plans the Week citizens see in /tuanle."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 
+from bench.broadcast import seed_subscribers
 from bot.cli import main
 from bot.cli.parser import vietnamese
 from tests.test_officer_first_day import cli  # noqa: F401  (fixture)
+from tests.test_officers import on_db
 
 
 def run_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -61,3 +64,14 @@ def test_week_plan_without_year_plans_the_week_tuanle_shows(cli: Any) -> None:  
     assert f"Đã tạo 9 lời nhắc cho Tuần lễ {expected}." in out
     code, out, err = cli("campaign", "week-plan")
     assert code == 2 and "Tuần lễ" in err  # the same year again is refused, as in the dashboard
+
+
+def test_broadcast_send_says_what_it_did_in_a_sentence(db_url: str, cli: Any) -> None:  # noqa: F811
+    """Like `officer add`: a sentence for the officer, JSON only with --json."""
+    on_db(db_url, lambda db: seed_subscribers(db, 1, first_chat=4000))
+    code, out, err = cli("broadcast", "send", "--to", "all", "--text", "Họp lớp AI", "--yes")
+    assert code == 0, err
+    assert out.strip() == ("Đã xếp hàng thông báo #1 cho 1 người nhận; `hocbot run` sẽ gửi. "
+                           "Xem kết quả: hocbot broadcast status 1")
+    code, out, err = cli("broadcast", "send", "--to", "all", "--text", "Họp lớp AI", "--yes", "--json")
+    assert code == 0 and json.loads(out) == {"broadcast_id": 2, "recipients": 1}

@@ -220,3 +220,19 @@ async def test_streak_scoring_and_daily_choice(settings: Settings) -> None:
     assert a == b and len(set(a)) == 5 and a != daily_question_ids(CATALOG, today + dt.timedelta(days=1))
     q: Any = CATALOG.modules[0].quiz[0].model_copy(update={"correct": [0, 2]})
     assert is_right(q, (2,)) and is_right(q, (0, 2)) and not is_right(q, (1,)) and not is_right(q, ())
+
+
+async def test_typing_tiep_on_the_last_lesson_goes_on_to_the_quiz(settings: Settings) -> None:
+    """A learner who types “tiep” lesson after lesson is not sent to the FAQ at the last one: it opens the quiz."""
+    m1 = CATALOG.modules[0]
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("/hoc")
+        await u.press(m1.title)
+        for i in range(2, len(m1.lessons) + 1):
+            await u.says("tiep")
+            assert f"Bài {i}/{len(m1.lessons)}" in u.last_reply()
+        await u.says("Tiếp")
+        assert f"{len(m1.quiz)} câu hỏi" in u.all_text() and u.last_reply().startswith("Câu 1/")
+        assert "Nguồn:" not in u.all_text()

@@ -222,7 +222,7 @@ async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> No
         assert {g["name"]: g["subscribers"] for g in json.loads(out)}[UNIT] == want
         code, out, _ = await acli(cli, "export", "subscribers")
         assert len(list(csv.reader(io.StringIO(out)))) == 1 + want + 1
-        code, out, err = await acli(cli, "broadcast", "send", "--to", UNIT, "--text", "Họp", "--yes")
+        code, out, err = await acli(cli, "broadcast", "send", "--to", UNIT, "--text", "Họp", "--yes", "--json")
         assert code == 0, err
         bid = json.loads(out)["broadcast_id"]
         assert json.loads(out)["recipients"] == want

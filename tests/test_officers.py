@@ -110,7 +110,7 @@ def test_cli_officers_groups_broadcast_status_stats_export(db_url: str, cli: Any
     assert {g["name"] for g in json.loads(out)} == {"CLB Tin học", "Ninh Bình"}  # locality group made for scope
 
     on_db(db_url, lambda db: seed_subscribers(db, 5, first_chat=3000, province="Ninh Bình"))
-    code, out = cli("broadcast", "send", "--to", "Ninh Bình", "--text", "Họp lớp tối nay", "--yes")
+    code, out = cli("broadcast", "send", "--to", "Ninh Bình", "--text", "Họp lớp tối nay", "--yes", "--json")
     sent = json.loads(out)
     assert code == 0 and sent["recipients"] == 5
     code, out = cli("broadcast", "status", str(sent["broadcast_id"]), "--json")

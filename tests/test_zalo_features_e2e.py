@@ -159,7 +159,7 @@ async def test_citizen_learns_quizzes_and_asks_with_numbers_only(db_url: str, zb
         for i in range(3, n_lessons + 1):
             (lesson,) = await says(lan, "1")
             assert f"Bài {i}/{n_lessons}" in lesson
-        assert "1. 📝 Làm bài kiểm tra" in lesson
+        assert "1. Tiếp ➡️ Làm bài kiểm tra" in lesson
 
         intro, question = await says(lan, "1", 2)
         assert f"{n_questions} câu hỏi" in intro and question.startswith(f"Câu 1/{n_questions}.")
@@ -249,7 +249,7 @@ async def test_broadcast_reaches_zalo_bot_and_oa_with_blocked_and_unreachable(
         monkeypatch.chdir(tmp_path)
         capsys.readouterr()
         second = "Lớp học dùng điện thoại thông minh tối thứ Bảy tại nhà văn hóa."
-        argv = ["broadcast", "send", "--to", PROVINCE, "--text", second, "--yes"]
+        argv = ["broadcast", "send", "--to", PROVINCE, "--text", second, "--yes", "--json"]
         assert await asyncio.to_thread(hocbot, argv) == 0
         queued_cli = json.loads(capsys.readouterr().out)
         assert queued_cli["recipients"] == 3

@@ -71,6 +71,7 @@ def register(sub: Any) -> None:
     send.add_argument("--photo", help="đường link ảnh")
     send.add_argument("--button", help="nút kèm theo: NHÃN=payload, ví dụ 'Học ngay=ls|m1|0'")
     send.add_argument("--yes", action="store_true", help="không hỏi lại")
+    send.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     send.set_defaults(func=cmd_broadcast_send)
     st = bc.add_parser("status", help="số tin theo trạng thái")
     st.add_argument("id", type=int)
@@ -343,7 +344,9 @@ async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> in
         n = await outbox.enqueue_broadcast(s, broadcast_id=b.id, recipients=recipients)
         await repo.audit(s, "cli", "broadcast.send", {"broadcast_id": b.id, "to": args.to, "recipients": n})
         bid = b.id
-    print(json.dumps({"broadcast_id": bid, "recipients": n}))
+    sentence = (f"Đã xếp hàng thông báo #{bid} cho {n} người nhận; `hocbot run` sẽ gửi. "
+                f"Xem kết quả: hocbot broadcast status {bid}")
+    print(json.dumps({"broadcast_id": bid, "recipients": n}) if args.json else sentence)
     return 0
 
 
