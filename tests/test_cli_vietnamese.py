@@ -75,3 +75,15 @@ def test_broadcast_send_says_what_it_did_in_a_sentence(db_url: str, cli: Any) ->
                            "Xem kết quả: hocbot broadcast status 1")
     code, out, err = cli("broadcast", "send", "--to", "all", "--text", "Họp lớp AI", "--yes", "--json")
     assert code == 0 and json.loads(out) == {"broadcast_id": 2, "recipients": 1}
+
+
+def test_group_list_and_stats_name_the_week_group_as_the_dashboard_does(cli: Any) -> None:  # noqa: F811
+    """The Week reminder group is “Nhắc Tuần lễ học tập suốt đời” in the dashboard and the export: the CLI shows
+    that too, next to the name `--to` takes."""
+    assert cli("campaign", "week-plan")[0] == 0  # makes the group
+    code, out, _ = cli("group", "list")
+    assert code == 0 and "tuanle (Nhắc Tuần lễ học tập suốt đời)\tinterest" in out
+    code, out, _ = cli("stats")
+    assert "  tuanle (Nhắc Tuần lễ học tập suốt đời) (interest): 0" in out
+    code, out, _ = cli("group", "list", "--json")
+    assert json.loads(out)[0]["title"] == "Nhắc Tuần lễ học tập suốt đời"

@@ -5,6 +5,7 @@ recognise, the citizen told, audited), the roll-up and its export."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import col, select
 
 from bot.app import build_runtime
@@ -477,12 +479,19 @@ async def test_dashboard_lists_units_in_scope_decides_and_exports(db_url: str) -
         assert lines[0].startswith("Mã,Năm,Mô hình,Tên") and len(lines) == 2  # only their commune
         assert "Gia đình gv" in lines[1] and "Đã công nhận" in lines[1] and "10/03/2026" in lines[1]
 
+        async with http.get(bot.url + "/dashboard/learning-models/export.xlsx?year=2026") as resp:
+            assert resp.status == 200 and resp.headers["Content-Disposition"].endswith('.xlsx"')
+            sheet = load_workbook(io.BytesIO(await resp.read())).active
+        assert [c.value for c in sheet[1]][:4] == ["Mã", "Năm", "Mô hình", "Tên"] and sheet.max_row == 2
+        assert sheet["D2"].value == "Gia đình gv"
+
         async with db.session() as s:
             audit = [(a.action, a.allowed) for a in (await s.exec(select(AuditLog))).all() if "mohinh" in a.action]
             told = (await s.exec(select(Broadcast.text).where(Broadcast.created_by == "mohinh"))).all()
         assert ("dashboard.mohinh.confirm", False) in audit
         assert [a for a in audit if a[1]] == [("mohinh.return", True), ("mohinh.confirm", True),
-                                              ("mohinh.recognise", True), ("dashboard.mohinh.export", True)]
+                                              ("mohinh.recognise", True), ("dashboard.mohinh.export", True),
+                                              ("dashboard.mohinh.export", True)]
         assert len(told) == 3 and "Thiếu ảnh góc học tập" in told[0] and "Chúc mừng" in told[2]
 
 

@@ -417,6 +417,7 @@ STATUS_LABELS = {
 }  # fmt: skip
 EXPORT_HEADER = ["Mã", "Năm", "Mô hình", "Tên", "Tỉnh/thành", "Xã/phường", "Số thành viên", "Trạng thái",
                  "Lý do trả lại", "Ngày công nhận"]  # fmt: skip
+EXPORT_WIDTHS = [8, 6, 20, 32, 16, 18, 12, 18, 30, 14]
 
 
 async def export_rows(s: AsyncSession, catalog: Any, year: int, province: str | None, tz: Any,

@@ -154,16 +154,17 @@ class XlsxStream:
     """One sheet written row page by row page (bold frozen header, sized columns, every cell text); `close()`
     writes the zip through `send`. Blocking: run it in a worker thread."""
 
-    def __init__(self, title: str, send: Callable[[bytes], None], *, tmpdir: str | None = None) -> None:
+    def __init__(self, title: str, send: Callable[[bytes], None], *, tmpdir: str | None = None,
+                 columns: Sequence[str] = HEADER, widths: Sequence[int] = WIDTHS) -> None:  # fmt: skip
         import xlsxwriter  # loaded with the first spreadsheet asked for, not at start-up
 
         self.pipe = _Pipe(send)
         self.book = xlsxwriter.Workbook(self.pipe, {"constant_memory": True, "tmpdir": tmpdir, **_XLSX_OPTIONS})
         self.sheet = self.book.add_worksheet(_SHEET_NAME.sub(" ", title)[:31] or "Bao cao")
         self.sheet.freeze_panes(1, 0)
-        for i, width in enumerate(WIDTHS):
+        for i, width in enumerate(widths):
             self.sheet.set_column(i, i, width)
-        self.sheet.write_row(0, 0, HEADER, self.book.add_format({"bold": True}))
+        self.sheet.write_row(0, 0, list(columns), self.book.add_format({"bold": True}))
         self.row = 1
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
@@ -181,10 +182,12 @@ class XlsxStream:
         self.pipe.flush()
 
 
-def to_xlsx(rows: Sequence[Sequence[Any]], title: str) -> bytes:
-    """The whole file at once (small reports, tests): the same sheet XlsxStream streams."""
+def to_xlsx(rows: Sequence[Sequence[Any]], title: str, columns: Sequence[str] = HEADER,
+            widths: Sequence[int] = WIDTHS) -> bytes:  # fmt: skip
+    """The whole file at once (small reports, tests): the same sheet XlsxStream streams (`columns`, `widths`:
+    the delivery report's unless another export names its own)."""
     parts: list[bytes] = []
-    stream = XlsxStream(title, parts.append)
+    stream = XlsxStream(title, parts.append, columns=columns, widths=widths)
     stream.add(rows)
     stream.close()
     return b"".join(parts)

@@ -4,7 +4,7 @@ the CSV a commune sends upward. The queries are the feature's own (handlers/lear
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -76,21 +76,33 @@ def routes(services: Services) -> list[Route]:
                                  pacer=services.extras.get("pacer"))  # fmt: skip
         raise see_other(f"/dashboard/learning-models?year={year}#unit-{unit_id}")
 
-    async def export_csv(request: web.Request, dash: Dash) -> web.StreamResponse:
+    async def export(request: web.Request, dash: Dash, kind: str) -> web.StreamResponse:
+        """One row per unit in scope, the shape a commune sends upward: CSV (UTF-8 BOM) or XLSX."""
         year = year_of(request)
         async with services.db.read_session() as s:
             rows = await service.export_rows(s, services.catalog, year, None, dash.settings.tz, dash.officer)
         async with services.db.session() as s:
-            await audit(s, dash, "dashboard.mohinh.export", {"year": year, "rows": len(rows)})
-        body = exports.csv_chunk(rows, header=True, columns=service.EXPORT_HEADER)
-        stamp = dt.date.today().isoformat()
-        headers = {"Cache-Control": "no-store", "Content-Type": "text/csv; charset=utf-8",
-                   "Content-Disposition": f'attachment; filename="mohinh-{year}-{stamp}.csv"'}  # fmt: skip
-        return web.Response(body=body, headers=headers)
+            await audit(s, dash, "dashboard.mohinh.export", {"year": year, "rows": len(rows), "format": kind})
+        name = f"mohinh-{year}-{services.now().astimezone(dash.settings.tz).date().isoformat()}.{kind}"
+        headers = {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'}
+        if kind == "csv":
+            body = exports.csv_chunk(rows, header=True, columns=service.EXPORT_HEADER)
+            return web.Response(body=body, headers={"Content-Type": "text/csv; charset=utf-8", **headers})
+        body = await asyncio.to_thread(exports.to_xlsx, rows, f"Mo hinh hoc tap {year}", service.EXPORT_HEADER,
+                                       service.EXPORT_WIDTHS)  # fmt: skip
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return web.Response(body=body, headers={"Content-Type": ctype, **headers})
+
+    async def export_csv(request: web.Request, dash: Dash) -> web.StreamResponse:
+        return await export(request, dash, "csv")
+
+    async def export_xlsx(request: web.Request, dash: Dash) -> web.StreamResponse:
+        return await export(request, dash, "xlsx")
 
     return [
         ("GET", "/dashboard/learning-models", list_page),
         ("GET", "/dashboard/learning-models/export.csv", export_csv),
+        ("GET", "/dashboard/learning-models/export.xlsx", export_xlsx),
         ("POST", "/dashboard/learning-models/{id}/{action}", decide),
     ]
 
