@@ -78,9 +78,9 @@ def register(sub: Any) -> None:
     evl.set_defaults(func=cmd_event_list)
     wset = week.add_parser("set", help="đặt ngày và chủ đề Tuần lễ của một năm (không cần sửa YAML)")
     wset.add_argument("--year", type=int, required=True)
-    wset.add_argument("--start", required=True, help="ngày bắt đầu, ví dụ 2027-10-01")
-    wset.add_argument("--end", required=True, help="ngày kết thúc, ví dụ 2027-10-07")
-    wset.add_argument("--theme", help="chủ đề năm đó (bỏ trống: giữ chủ đề trong nội dung, nếu có)")
+    wset.add_argument("--start", help="ngày bắt đầu, ví dụ 2027-10-01 (bỏ trống: giữ ngày đang có)")
+    wset.add_argument("--end", help="ngày kết thúc, ví dụ 2027-10-07 (bỏ trống: giữ ngày đang có)")
+    wset.add_argument("--theme", help="chủ đề năm đó (bỏ trống: giữ chủ đề đang có)")
     wset.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     wset.set_defaults(func=cmd_week_set)
     wshow = week.add_parser("show", help="xem Tuần lễ từng năm (nội dung và ngày cán bộ đã đặt)")
@@ -268,17 +268,21 @@ async def cmd_event_list(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
     from bot.context import UserFacingError
-    from bot.week_year import set_week
+    from bot.week_year import set_week, week_of_year
 
     try:
-        start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+        start = dt.date.fromisoformat(args.start) if args.start else None
+        end = dt.date.fromisoformat(args.end) if args.end else None
     except ValueError:
         print(f"Ngày không hợp lệ: {args.start!r} / {args.end!r} (ví dụ 2027-10-01)", file=sys.stderr)
         return 2
     svc = await _services(settings)
     try:
         async with svc.db.session() as s:
-            row = await set_week(s, "cli", args.year, start, end, args.theme)
+            known = await week_of_year(s, svc.catalog.week, args.year)  # a date left out stays as it is
+            start, end = start or known.start, end or known.end
+            theme = known.theme if args.theme is None else args.theme
+            row = await set_week(s, "cli", args.year, start, end, theme)
             out = {"year": row.year, "start": row.start.isoformat(), "end": row.end.isoformat(), "theme": row.theme}
     except UserFacingError as exc:
         print(exc.text, file=sys.stderr)
