@@ -144,3 +144,15 @@ LINK_OFFICER = (
     "đã đăng ký. Mỗi tài khoản học riêng nhé."
 )
 LINK_TOO_MANY = "Bạn đã nhập mã quá nhiều lần. Vui lòng đợi vài phút rồi thử lại."
+
+
+# The web chat cannot ring: what the bot pushes waits in the page's inbox (🔔 Tin mới) until it is opened again.
+WEB_PUSHED = (
+    "Trên trang web này, tin bot gửi sẽ hiện ở mục “🔔 Tin mới” khi bạn mở lại trang; muốn được báo ngay trên "
+    "điện thoại, bạn dùng bot trên Telegram hoặc Zalo."
+)
+
+
+def promise(text: str, channel: str) -> str:
+    """A reply promising a later message, told where a web chat user will find it."""
+    return f"{text}\n{WEB_PUSHED}" if channel == "web" else text

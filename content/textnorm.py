@@ -198,12 +198,18 @@ def _label_key(text: str) -> str:
     return _SPACE.sub(" ", fold(text)).strip()
 
 
+# Ways of saying “go on” that mean the “Tiếp” button when no label is written that way.
+GO_ON = frozenset({"tiep tuc", "tiep theo", "bai tiep", "bai tiep theo", "bai sau", "next"})
+
+
 def match_label(text: str, labels: Sequence[str]) -> int | None:
     """Index of the button label a typed reply means ("dong y" → "✅ Đồng ý"), or None if unclear."""
     key = _label_key(text)
     if not key:
         return None
     keys = [_label_key(label) for label in labels]
+    if key in GO_ON and not any(k.startswith(key) for k in keys):
+        key = "tiep"
     exact = [i for i, k in enumerate(keys) if k == key]
     if len(exact) == 1:
         return exact[0]

@@ -36,11 +36,6 @@ T_ACTIVITIES = "Bạn có thể: {items}."
 B_REMIND = "🔔 Nhắc tôi"
 B_UNREMIND = "🔕 Thôi nhắc"
 T_REMIND_ON = "🔔 Đã xong! Bot sẽ nhắc bạn trước và trong Tuần lễ học tập suốt đời."
-# The web chat has no way to ring: what is pushed waits in the page's inbox until the page is open again.
-T_REMIND_ON_WEB = (
-    "🔔 Đã xong! Lời nhắc Tuần lễ học tập suốt đời sẽ hiện ở mục “🔔 Tin mới” khi bạn mở lại trang này. "
-    "Muốn được báo ngay trên điện thoại, bạn dùng bot trên Telegram hoặc Zalo."
-)
 T_REMIND_ALREADY = "Bạn đã đăng ký nhắc Tuần lễ rồi. 👍"
 T_REMIND_OFF = "🔕 Đã thôi nhắc Tuần lễ học tập. Bạn bấm “Nhắc tôi” bất cứ lúc nào để bật lại."
 T_REMIND_UNPAUSED = "Bot cũng đã bật lại nhắc học cho bạn."
@@ -141,7 +136,7 @@ async def remind_me(ctx: Ctx, msg: Inbound) -> list[Reply]:
             await ctx.session.delete(row)
         return [Reply(T_REMIND_OFF, choices=[Choice(B_REMIND, pack("wk", "on"))])]
     joined = await repo.join_group(ctx.session, ctx.user_id, group.id)
-    notes = [(T_REMIND_ON_WEB if ctx.channel == "web" else T_REMIND_ON) if joined else T_REMIND_ALREADY]
+    notes = [texts.promise(T_REMIND_ON, ctx.channel) if joined else T_REMIND_ALREADY]
     if ctx.user.reminders_paused or not ctx.user.subscribed:
         ctx.user.reminders_paused = False
         ctx.user.subscribed = True

@@ -270,7 +270,7 @@ def test_cli_add_list_remove(tmp_path: Any, capsys: Any) -> None:
     main = cli(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"))
     if True:
         assert main(["campaign", "add", "--name", "Thứ Hai", "--to", "all", "--text", "Học bài mới nhé",
-                     "--cron", "0 8 * * 1", "--button", "quiz:m1"]) == 0  # fmt: skip
+                     "--cron", "0 8 * * 1", "--button", "quiz:m1", "--json"]) == 0  # fmt: skip
         added = json.loads(capsys.readouterr().out)
         assert added["next_fire"].endswith("08:00")
         assert dt.date.fromisoformat(added["next_fire"][:10]).weekday() == 0

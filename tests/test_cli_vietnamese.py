@@ -30,7 +30,7 @@ def run_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
         (("broadcast", "status", "abc"), "'abc' không phải là số nguyên"),
         (("export", "foo"), "không có lựa chọn 'foo' (chọn một trong: 'subscribers', 'deliveries')"),
         (("stats", "--bogus"), "hocbot: không hiểu: --bogus"),
-        (("week", "set", "--year", "2027"), "thiếu --start, --end"),
+        (("week", "set", "--start", "2027-10-01"), "thiếu --year"),
     ],
 )
 def test_cli_mistakes_are_told_in_vietnamese(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
@@ -75,3 +75,42 @@ def test_broadcast_send_says_what_it_did_in_a_sentence(db_url: str, cli: Any) ->
                            "Xem kết quả: hocbot broadcast status 1")
     code, out, err = cli("broadcast", "send", "--to", "all", "--text", "Họp lớp AI", "--yes", "--json")
     assert code == 0 and json.loads(out) == {"broadcast_id": 2, "recipients": 1}
+
+
+def test_group_list_and_stats_name_the_week_group_as_the_dashboard_does(cli: Any) -> None:  # noqa: F811
+    """The Week reminder group is “Nhắc Tuần lễ học tập suốt đời” in the dashboard and the export: the CLI shows
+    that too, next to the name `--to` takes."""
+    assert cli("campaign", "week-plan")[0] == 0  # makes the group
+    code, out, _ = cli("group", "list")
+    assert code == 0 and "tuanle (Nhắc Tuần lễ học tập suốt đời)\tinterest" in out
+    code, out, _ = cli("stats")
+    assert "  tuanle (Nhắc Tuần lễ học tập suốt đời) (interest): 0" in out
+    code, out, _ = cli("group", "list", "--json")
+    assert json.loads(out)[0]["title"] == "Nhắc Tuần lễ học tập suốt đời"
+
+
+def test_commands_that_change_something_say_it_in_a_sentence(cli: Any) -> None:  # noqa: F811
+    """`campaign add`, `week set` and `week event add` answer the officer in Vietnamese, not with a JSON object."""
+    code, out, err = cli("week", "set", "--year", "2027", "--start", "2027-10-01", "--end", "2027-10-07",
+                         "--theme", "Học suốt đời")  # fmt: skip
+    assert code == 0, err
+    assert out.strip() == "Đã đặt Tuần lễ 2027: 01/10/2027 → 07/10/2027, chủ đề “Học suốt đời”."
+    code, out, err = cli("week", "event", "add", "--title", "Ngày hội đọc sách", "--date", "2027-10-02",
+                         "--province", "Ninh Bình")  # fmt: skip
+    assert code == 0 and out.strip() == "Đã thêm hoạt động #1 “Ngày hội đọc sách” ngày 02/10/2027.", err
+    code, out, err = cli("campaign", "add", "--name", "Nhắc học", "--to", "all", "--text", "Học bài mới nhé",
+                         "--at", "2030-01-07T08:00")  # fmt: skip
+    assert code == 0 and out.strip() == "Đã thêm lịch nhắc #1 “Nhắc học”; lần gửi tới: 2030-01-07 08:00.", err
+
+
+def test_week_set_with_only_a_theme_keeps_the_dates(cli: Any) -> None:  # noqa: F811
+    """The theme is announced late: an officer sets it alone, the Week keeps its days."""
+    code, out, err = cli("week", "set", "--year", "2027", "--theme", "Học tập suốt đời trong kỷ nguyên số")
+    assert code == 0, err
+    assert out.strip() == ("Đã đặt Tuần lễ 2027: 01/10/2027 → 07/10/2027, "
+                           "chủ đề “Học tập suốt đời trong kỷ nguyên số”.")
+    assert cli("week", "set", "--year", "2027", "--start", "2027-10-02", "--end", "2027-10-08")[0] == 0
+    code, out, _ = cli("week", "set", "--year", "2027", "--theme", "Chủ đề mới")
+    assert "02/10/2027 → 08/10/2027" in out
+    code, out, _ = cli("week", "set", "--year", "2027", "--start", "2027-10-01", "--end", "2027-10-07")
+    assert out.strip() == "Đã đặt Tuần lễ 2027: 01/10/2027 → 07/10/2027, chủ đề “Chủ đề mới”."  # theme kept

@@ -333,6 +333,10 @@ async def test_web_chat_numbers_the_buttons_and_registers_an_agency(db_url: str)
         assert "Tiêu chí 1/2" in lan.all_text()
         await lan.says("1")  # typed number = first button, as on platforms without buttons
         assert "Tiêu chí 2/2" in lan.all_text()
+        await lan.says("1")
+        await lan.press("Gửi xã")
+        assert "Đã gửi xã xác nhận" in lan.all_text()
+        assert "tin bot gửi sẽ hiện ở mục “🔔 Tin mới” khi bạn mở lại trang" in lan.all_text()  # web: no ringing
     async with bot.runtime.services.db.session() as s:
         users = (await s.exec(select(User))).all()
         unit = (await s.exec(select(LearningUnit))).one()

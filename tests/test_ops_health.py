@@ -83,7 +83,8 @@ async def test_not_ready_while_the_database_does_not_answer(tmp_path: Path) -> N
             await asyncio.sleep(0.05)
         assert status == 200
         await bot.runtime.services.db.engine.dispose()  # new connections must open the file again
-        holder = sqlite3.connect(path, timeout=60)  # another program holds the database exclusively (waits for the bot's own writes)
+        # another program holds the database exclusively (after the bot's own write, if one is running)
+        holder = sqlite3.connect(path, timeout=60)
         try:
             holder.execute("PRAGMA locking_mode=EXCLUSIVE")
             holder.execute("BEGIN EXCLUSIVE")

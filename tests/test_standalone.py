@@ -40,7 +40,7 @@ def test_no_code_or_test_reads_the_reference_folder_beside_the_checkout() -> Non
     for name in ("Makefile", "pyproject.toml"):
         if OUTSIDE.search((ROOT / name).read_text(encoding="utf-8")):
             readers.append(name)
-    assert not readers, f"these read the reference folder beside the checkout, which a fresh clone does not have: {readers}"
+    assert not readers, f"these read the folder beside the checkout, which a fresh clone lacks: {readers}"
 
 
 def test_the_schema_builder_keeps_parameters_and_the_types_they_reach(tmp_path: Path) -> None:

@@ -96,3 +96,10 @@ def test_dialect_forms_of_when_and_what_and_install() -> None:
 def test_a_closing_vocative_is_a_frame() -> None:
     assert question_core("AI nghĩa là gì hả bot") == "ai nghia la gi"
     assert question_core("cách dùng bot") == "cach dung bot"  # "bot" without a particle before it stays
+
+
+def test_go_on_words_mean_the_tiep_button() -> None:
+    lesson = ["Tiếp ➡️", "⬅️ Quay lại", "📋 Mục lục"]
+    for typed in ("tiếp tục", "tiep theo", "Bài sau", "bài tiếp theo"):
+        assert match_label(typed, lesson) == 0
+    assert match_label("tiếp tục", ["✅ Đồng ý", "❌ Không đồng ý"]) is None  # never agrees for the user

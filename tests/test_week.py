@@ -117,7 +117,8 @@ def test_week_plan_and_event_from_the_command_line(tmp_path: Any, capsys: Any) -
     assert main(["campaign", "week-plan", "--year", "2027"]) == 0
     out = capsys.readouterr().out
     assert "Đã tạo 9 lời nhắc cho Tuần lễ 2027" in out and "7 ngày trước Tuần lễ 2027, 08:00" in out
-    assert main(["week", "event", "add", "--title", "Ngày hội", "--date", "2027-10-02", "--province", "Hà Nội"]) == 0
+    assert main(["week", "event", "add", "--title", "Ngày hội", "--date", "2027-10-02", "--province", "Hà Nội",
+                 "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["event_id"] == 1
     assert main(["week", "event", "add", "--title", "x", "--date", "2/10"]) == 2
     plan, group, reminders = asyncio.run(_stored_plan(settings))
@@ -196,7 +197,7 @@ def test_week_set_and_show_from_the_command_line(tmp_path: Any, capsys: Any) -> 
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}")
     main = cli(settings)
     args = ["week", "set", "--year", "2027", "--start", "2027-10-01", "--end", "2027-10-07", "--theme", "Chủ đề 2027"]
-    assert main(args) == 0
+    assert main([*args, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"year": 2027, "start": "2027-10-01", "end": "2027-10-07",
                                                    "theme": "Chủ đề 2027"}  # fmt: skip
     assert main(["week", "set", "--year", "2027", "--start", "2028-10-01", "--end", "2028-10-07"]) == 2

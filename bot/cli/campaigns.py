@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from bot.cli.parser import print_result
 from bot.context import Services
 from bot.settings import Settings
 from scheduler import audience
@@ -34,6 +35,7 @@ def register(sub: Any) -> None:
     add.add_argument("--minute", type=int, default=0)
     add.add_argument("--year", type=int, help="chỉ Tuần lễ của năm này (với --week-offset)")
     add.add_argument("--button", help="module:m1 | lesson:m1:0 | quiz:m1")
+    add.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     add.add_argument("--button-label")
     add.set_defaults(func=cmd_add)
     ls = camp.add_parser("list", help="xem các lịch nhắc")
@@ -69,15 +71,17 @@ def register(sub: Any) -> None:
     ev.add_argument("--province")
     ev.add_argument("--commune")
     ev.add_argument("--group")
+    ev.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     ev.set_defaults(func=cmd_event_add)
     evl = event.add_parser("list", help="xem các hoạt động")
     evl.add_argument("--json", action="store_true")
     evl.set_defaults(func=cmd_event_list)
     wset = week.add_parser("set", help="đặt ngày và chủ đề Tuần lễ của một năm (không cần sửa YAML)")
     wset.add_argument("--year", type=int, required=True)
-    wset.add_argument("--start", required=True, help="ngày bắt đầu, ví dụ 2027-10-01")
-    wset.add_argument("--end", required=True, help="ngày kết thúc, ví dụ 2027-10-07")
-    wset.add_argument("--theme", help="chủ đề năm đó (bỏ trống: giữ chủ đề trong nội dung, nếu có)")
+    wset.add_argument("--start", help="ngày bắt đầu, ví dụ 2027-10-01 (bỏ trống: giữ ngày đang có)")
+    wset.add_argument("--end", help="ngày kết thúc, ví dụ 2027-10-07 (bỏ trống: giữ ngày đang có)")
+    wset.add_argument("--theme", help="chủ đề năm đó (bỏ trống: giữ chủ đề đang có)")
+    wset.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     wset.set_defaults(func=cmd_week_set)
     wshow = week.add_parser("show", help="xem Tuần lễ từng năm (nội dung và ngày cán bộ đã đặt)")
     wshow.add_argument("--year", type=int)
@@ -127,7 +131,8 @@ async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     finally:
         await svc.db.dispose()
-    print(json.dumps(out, ensure_ascii=False))
+    when = out["next_fire"] or "không còn lần nào"
+    print_result(args, out, f"Đã thêm lịch nhắc #{out['campaign_id']} “{args.name}”; lần gửi tới: {when}.")
     return 0
 
 
@@ -231,7 +236,7 @@ async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         async with svc.db.session() as s:
             ev = await add_event(s, "cli", args.title, day, args.place, args.province, args.commune, args.group)
-            print(json.dumps({"event_id": ev.id}))
+            print_result(args, {"event_id": ev.id}, f"Đã thêm hoạt động #{ev.id} “{ev.title}” ngày {day:%d/%m/%Y}.")
     except UserFacingError as exc:
         print(exc.text, file=sys.stderr)
         return 2
@@ -263,24 +268,29 @@ async def cmd_event_list(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
     from bot.context import UserFacingError
-    from bot.week_year import set_week
+    from bot.week_year import set_week, week_of_year
 
     try:
-        start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+        start = dt.date.fromisoformat(args.start) if args.start else None
+        end = dt.date.fromisoformat(args.end) if args.end else None
     except ValueError:
         print(f"Ngày không hợp lệ: {args.start!r} / {args.end!r} (ví dụ 2027-10-01)", file=sys.stderr)
         return 2
     svc = await _services(settings)
     try:
         async with svc.db.session() as s:
-            row = await set_week(s, "cli", args.year, start, end, args.theme)
+            known = await week_of_year(s, svc.catalog.week, args.year)  # a date left out stays as it is
+            start, end = start or known.start, end or known.end
+            theme = known.theme if args.theme is None else args.theme
+            row = await set_week(s, "cli", args.year, start, end, theme)
             out = {"year": row.year, "start": row.start.isoformat(), "end": row.end.isoformat(), "theme": row.theme}
     except UserFacingError as exc:
         print(exc.text, file=sys.stderr)
         return 2
     finally:
         await svc.db.dispose()
-    print(json.dumps(out, ensure_ascii=False))
+    theme = f"chủ đề “{out['theme']}”" if out["theme"] else "chưa có chủ đề"
+    print_result(args, out, f"Đã đặt Tuần lễ {args.year}: {start:%d/%m/%Y} → {end:%d/%m/%Y}, {theme}.")
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cli.parser import print_result
 from bot.communes import adopt_spelling, normalise_commune
 from bot.db import repo
 from bot.db.engine import Database
@@ -290,6 +291,7 @@ async def group_rows(s: AsyncSession) -> list[dict[str, Any]]:
             {
                 "id": g.id,
                 "name": g.name,
+                "title": g.title or g.name,  # what the dashboard and the CSV export call it
                 "kind": g.kind,
                 "province": g.province,
                 "commune": g.commune,
@@ -300,6 +302,11 @@ async def group_rows(s: AsyncSession) -> list[dict[str, Any]]:
     return rows
 
 
+def shown_name(row: dict[str, Any]) -> str:
+    """The group's name as `--to` takes it, and its title (the dashboard's and the export's word) when it differs."""
+    return row["name"] if row["title"] == row["name"] else f"{row['name']} ({row['title']})"
+
+
 async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
     async with session(settings) as s:
         rows = await group_rows(s)
@@ -308,7 +315,7 @@ async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for r in rows:
         place = ", ".join(p for p in (r["commune"], r["province"]) if p)
-        print(f"{r['id']}\t{r['name']}\t{r['kind']}\t{place}\t{r['code'] or ''}\t{r['subscribers']} người")
+        print(f"{r['id']}\t{shown_name(r)}\t{r['kind']}\t{place}\t{r['code'] or ''}\t{r['subscribers']} người")
     return 0
 
 
@@ -346,7 +353,7 @@ async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> in
         bid = b.id
     sentence = (f"Đã xếp hàng thông báo #{bid} cho {n} người nhận; `hocbot run` sẽ gửi. "
                 f"Xem kết quả: hocbot broadcast status {bid}")
-    print(json.dumps({"broadcast_id": bid, "recipients": n}) if args.json else sentence)
+    print_result(args, {"broadcast_id": bid, "recipients": n}, sentence)
     return 0
 
 
@@ -407,7 +414,7 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"Người dùng: {users} · đang nhận tin: {total}")
     for g in groups:
-        print(f"  {g['name']} ({g['kind']}): {g['subscribers']}")
+        print(f"  {shown_name(g)} ({g['kind']}): {g['subscribers']}")
     for r in recent:
         print(f"  #{r['id']} {r['status']}: gửi {r['sent']}/{r['recipients']}, lỗi {r['failed']}, chặn {r['blocked']}")
     return 0

@@ -4,6 +4,7 @@ or unknown argument, a wrong number or choice) become one Vietnamese line, as ev
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from typing import Any, NoReturn
@@ -54,3 +55,11 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: {vietnamese(message)}\n")
+
+
+def print_result(args: argparse.Namespace, data: dict[str, Any], sentence: str) -> None:
+    """What a command did: one Vietnamese sentence for the officer, the JSON object with `--json` (scripts)."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(sentence)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from bot import texts
 from bot.callback import pack, parse_int, unpack
 from bot.communes import known_spelling, normalise_commune
 from bot.context import Ctx, UserFacingError
@@ -279,7 +280,7 @@ async def submit(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if a.unanswered:
         return [Reply(t.ANSWER_FIRST.format(n=len(a.unanswered)), choices=[Choice(t.BTN_ASSESS, pack("lma", unit.id))])]
     await service.submit(ctx.session, unit, ctx.user_id, ctx.now())
-    return [menu_reply(t.SUBMITTED.format(name=unit.name))]
+    return [menu_reply(texts.promise(t.SUBMITTED.format(name=unit.name), ctx.channel))]
 
 
 # -- officers ---------------------------------------------------------------------------------------------
