@@ -23,6 +23,7 @@ class LearningUnit(SQLModel, table=True):
         # covers the roll-up (GROUP BY province, commune, model counting states): an index-only scan, no table
         Index("ix_learning_units_rollup", "year", "province", "commune", "model", "status"),
         Index("ix_learning_units_owner", "owner_user_id", "year"),
+        Index("ix_learning_units_cert_code", "cert_code", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -41,7 +42,7 @@ class LearningUnit(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=160)
     recognised_at: dt.datetime | None = None
     reminded_at: dt.datetime | None = None  # told the commune's assessment date is near (once)
-    cert_code: str | None = Field(default=None, unique=True, max_length=16)  # “MH-XXXX-XXXX”, once recognised
+    cert_code: str | None = Field(default=None, max_length=16)  # “MH-XXXX-XXXX”, once recognised (unique index)
 
 
 class LearningUnitMember(SQLModel, table=True):

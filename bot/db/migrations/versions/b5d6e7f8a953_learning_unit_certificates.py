@@ -18,12 +18,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # a unique INDEX, not a constraint: SQLite adds it without rebuilding the table (a rebuild reflects the
+    # tables it references, and `users` has an expression index SQLAlchemy warns about on start-up)
     with op.batch_alter_table("learning_units", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cert_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
-        batch_op.create_unique_constraint("uq_learning_units_cert_code", ["cert_code"])
+        batch_op.create_index("ix_learning_units_cert_code", ["cert_code"], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("learning_units", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_learning_units_cert_code", type_="unique")
+        batch_op.drop_index("ix_learning_units_cert_code")
         batch_op.drop_column("cert_code")
