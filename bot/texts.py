@@ -58,9 +58,10 @@ HELP = (
     "/hoi — hỏi đáp (hoặc gõ câu hỏi bất kỳ)\n"
     "/tuanle — Tuần lễ hưởng ứng học tập suốt đời\n"
     "/tiendo — xem tiến độ học\n"
+    "/chungnhan — nhận chứng nhận khi học xong · /bangxephang — bảng xếp hạng\n"
     "/mohinh — gia đình, dòng họ, cơ quan học tập\n"
     "/caidat — đổi nơi ở, tạm dừng nhắc\n"
-    "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"
+    "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"    "/lienket — dùng chung tiến độ trên Telegram, Zalo và web\n"
     "/xoadulieu — xoá dữ liệu của bạn\n"
     "ℹ️ Câu trả lời do máy tự động soạn."
 )
