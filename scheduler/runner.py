@@ -49,6 +49,7 @@ class CampaignScheduler:
         self._last_nudges: dt.datetime | None = None
         self._busy: asyncio.Task[Any] | None = None  # the step running now, if any
         self._last_prune: dt.datetime | None = None
+        self._remind = False
 
     async def step(self) -> None:
         """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
@@ -62,13 +63,16 @@ class CampaignScheduler:
             if self._last_nudges is None or now - self._last_nudges >= NUDGE_EVERY:
                 self._last_nudges = now
                 await run_nudges(self.services, now)
-                from handlers.learning_models.service import remind_due  # a feature's reminder, same cadence
-
-                await remind_due(self.services, now)
+                self._remind = True
             if self._last_prune is None or now - self._last_prune >= PRUNE_EVERY:
                 self._last_prune = now
                 if pruned := await repo.prune_inbound(self.services.db):
                     log.info("forgot %d inbound event ids older than %s", pruned, repo.INBOUND_KEEP)
+            if self._remind:  # the learning models' reminders, at the nudges' cadence (after the clean-up)
+                self._remind = False
+                from handlers.learning_models.service import remind_due
+
+                await remind_due(self.services, now)
         except Exception as exc:
             log_failure(log, "scheduler", "campaign scheduler step failed; retrying at the next tick", exc)
         finally:
