@@ -90,8 +90,8 @@ RESUBSCRIBED = "Bạn sẽ nhận lại thông báo và lời nhắc. Cảm ơn 
 CANCELLED = "Đã huỷ, không có gì thay đổi."
 
 DELETE_CONFIRM = (
-    "Bot sẽ xoá tên, nơi ở, nhóm, tiến độ học, câu hỏi của bạn và mọi thứ nối dữ liệu với tài khoản "
-    "Telegram/Zalo của bạn. Chứng nhận (nếu có) bị thu hồi: trang xác minh sẽ ghi “đã thu hồi theo yêu cầu”. "
+    "Bot sẽ xoá tên, nơi ở, nhóm, tiến độ học, câu hỏi của bạn và mọi thứ nối dữ liệu với tài khoản của bạn "
+    "(Telegram, Zalo, web chat). Chứng nhận (nếu có) bị thu hồi: trang xác minh sẽ ghi “đã thu hồi theo yêu cầu”. "
     "Chỉ giữ lại con số thống kê không gắn với tên bạn (ví dụ: tổng số bài đã học trong tỉnh). "
     "Không thể hoàn tác. Bạn chắc chứ?"
 )
