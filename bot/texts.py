@@ -58,9 +58,10 @@ HELP = (
     "/hoi — hỏi đáp (hoặc gõ câu hỏi bất kỳ)\n"
     "/tuanle — Tuần lễ hưởng ứng học tập suốt đời\n"
     "/tiendo — xem tiến độ học\n"
+    "/chungnhan — nhận chứng nhận khi học xong · /bangxephang — bảng xếp hạng\n"
     "/mohinh — gia đình, dòng họ, cơ quan học tập\n"
     "/caidat — đổi nơi ở, tạm dừng nhắc\n"
-    "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"
+    "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"    "/lienket — dùng chung tiến độ trên Telegram, Zalo và web\n"
     "/xoadulieu — xoá dữ liệu của bạn\n"
     "ℹ️ Câu trả lời do máy tự động soạn."
 )
@@ -89,8 +90,8 @@ RESUBSCRIBED = "Bạn sẽ nhận lại thông báo và lời nhắc. Cảm ơn 
 CANCELLED = "Đã huỷ, không có gì thay đổi."
 
 DELETE_CONFIRM = (
-    "Bot sẽ xoá tên, nơi ở, nhóm, tiến độ học, câu hỏi của bạn và mọi thứ nối dữ liệu với tài khoản "
-    "Telegram/Zalo của bạn. Chứng nhận (nếu có) bị thu hồi: trang xác minh sẽ ghi “đã thu hồi theo yêu cầu”. "
+    "Bot sẽ xoá tên, nơi ở, nhóm, tiến độ học, câu hỏi của bạn và mọi thứ nối dữ liệu với tài khoản của bạn "
+    "(Telegram, Zalo, web chat). Chứng nhận (nếu có) bị thu hồi: trang xác minh sẽ ghi “đã thu hồi theo yêu cầu”. "
     "Chỉ giữ lại con số thống kê không gắn với tên bạn (ví dụ: tổng số bài đã học trong tỉnh). "
     "Không thể hoàn tác. Bạn chắc chứ?"
 )

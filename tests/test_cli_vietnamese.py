@@ -12,6 +12,8 @@ import pytest
 from bench.broadcast import seed_subscribers
 from bot.cli import main
 from bot.cli.parser import vietnamese
+from bot.db.engine import Database
+from bot.db.models import User
 from tests.test_officer_first_day import cli  # noqa: F401  (fixture)
 from tests.test_officers import on_db
 
@@ -114,3 +116,16 @@ def test_week_set_with_only_a_theme_keeps_the_dates(cli: Any) -> None:  # noqa: 
     assert "02/10/2027 → 08/10/2027" in out
     code, out, _ = cli("week", "set", "--year", "2027", "--start", "2027-10-01", "--end", "2027-10-07")
     assert out.strip() == "Đã đặt Tuần lễ 2027: 01/10/2027 → 07/10/2027, chủ đề “Chủ đề mới”."  # theme kept
+
+
+def test_stats_counts_people_who_agreed_not_every_visitor(db_url: str, cli: Any) -> None:  # noqa: F811
+    """A web visitor who opened the chat (or typed after /xoadulieu) without agreeing is not a user."""
+    on_db(db_url, lambda db: seed_subscribers(db, 2, first_chat=5000))
+
+    async def visitor(db: Database) -> None:
+        async with db.session() as s:
+            s.add(User(display_name=""))
+
+    on_db(db_url, visitor)
+    code, out, _ = cli("stats")
+    assert code == 0 and "Người dùng (đã đồng ý): 2 · đang nhận tin: 2" in out

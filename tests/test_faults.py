@@ -76,7 +76,7 @@ async def test_an_update_id_seen_more_than_a_week_ago_is_a_new_message(db_url: s
         async with db.session() as s:
             await s.exec(update(InboundEvent).values(received_at=utcnow() - dt.timedelta(days=8)))  # type: ignore[call-overload]
             s.add(InboundEvent(channel="telegram", external_id="fresh", received_at=utcnow()))
-        assert await repo.prune_inbound(db) == 1
+        await repo.prune_inbound(db)  # the running leader's own hourly clean-up may get there first: same end
         async with db.session() as s:
             assert [e.external_id for e in (await s.exec(select(InboundEvent))).all()] == ["fresh"]
 

@@ -236,3 +236,15 @@ async def test_typing_tiep_on_the_last_lesson_goes_on_to_the_quiz(settings: Sett
         await u.says("Tiếp")
         assert f"{len(m1.quiz)} câu hỏi" in u.all_text() and u.last_reply().startswith("Câu 1/")
         assert "Nguồn:" not in u.all_text()
+
+
+async def test_help_names_every_command_a_citizen_can_use(settings: Settings) -> None:
+    """/trogiup lists what a citizen may type: the certificate, the leaderboard and linking too."""
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("/trogiup")
+        shown = u.last_reply()
+        for command in ("/hoc", "/kiemtra", "/hoi", "/tuanle", "/tiendo", "/chungnhan", "/bangxephang", "/mohinh",
+                        "/caidat", "/huy", "/dangky", "/lienket", "/xoadulieu"):  # fmt: skip
+            assert command in shown, command

@@ -116,6 +116,7 @@ async def test_inbox_is_private_to_its_session_bounded_and_forgotten(settings: S
         await web.send(lan.session, Reply("tin mới"))
         # /xoadulieu: Lan's pushed messages go with her data
         await lan.says("/xoadulieu")
+        assert "(Telegram, Zalo, web chat)" in lan.last_reply()  # the web account is named too, not only apps
         await lan.press("Có, xoá")
         async with services.db.session() as s:
             assert (await s.exec(select(WebInbox).where(WebInbox.chat_id == lan.session))).all() == []

@@ -40,6 +40,7 @@ COMMANDS = [
     ("hoi", "Hỏi đáp"),
     ("tuanle", "Tuần lễ học tập"),
     ("tiendo", "Tiến độ"),
+    ("chungnhan", "Chứng nhận"),
     ("mohinh", "Mô hình học tập"),
     ("caidat", "Cài đặt"),
     ("trogiup", "Hướng dẫn"),

@@ -395,7 +395,9 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     async with session(settings) as s:
         groups = await group_rows(s)
         total = await audience.count_people(s, "all")
-        users = (await s.exec(select(func.count()).select_from(User).where(col(User.deleted_at).is_(None)))).one()
+        # people who agreed and did not delete their data: a visitor who only opened the chat is no user yet
+        users = (await s.exec(select(func.count()).select_from(User).where(
+            col(User.deleted_at).is_(None), col(User.consent_at).is_not(None)))).one()
         recent: list[dict[str, Any]] = []
         for b in (await s.exec(select(Broadcast).order_by(col(Broadcast.id).desc()).limit(10))).all():
             assert b.id is not None
@@ -412,7 +414,7 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
         return 0
-    print(f"Người dùng: {users} · đang nhận tin: {total}")
+    print(f"Người dùng (đã đồng ý): {users} · đang nhận tin: {total}")
     for g in groups:
         print(f"  {shown_name(g)} ({g['kind']}): {g['subscribers']}")
     for r in recent:
