@@ -354,11 +354,14 @@ async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
     now = now or services.now()
     today = now.astimezone(services.settings.tz).date()
     n = 0
+    last = today + dt.timedelta(days=REMIND_DAYS)
+    soon = select(LearningAssessmentDate).where(col(LearningAssessmentDate.day) >= today,
+                                                col(LearningAssessmentDate.day) <= last)  # fmt: skip
+    async with services.db.read_session() as s:  # most runs find nothing: no write transaction for that
+        if (await s.exec(soon.limit(1))).first() is None:
+            return 0
     async with services.db.session() as s:
-        dates = (await s.exec(select(LearningAssessmentDate).where(
-            col(LearningAssessmentDate.day) >= today,
-            col(LearningAssessmentDate.day) <= today + dt.timedelta(days=REMIND_DAYS)))).all()  # fmt: skip
-        for d in dates:
+        for d in (await s.exec(soon)).all():
             units = await _units_of(s, d.year, d.province, d.commune, col(LearningUnit.status).in_(
                 (REGISTERED, RETURNED)), col(LearningUnit.reminded_at).is_(None))  # fmt: skip
             for unit in units:
