@@ -84,9 +84,9 @@ def test_group_list_and_stats_name_the_week_group_as_the_dashboard_does(cli: Any
     that too, next to the name `--to` takes."""
     assert cli("campaign", "week-plan")[0] == 0  # makes the group
     code, out, _ = cli("group", "list")
-    assert code == 0 and "tuanle (Nhắc Tuần lễ học tập suốt đời)\tinterest" in out
+    assert code == 0 and "tuanle (Nhắc Tuần lễ học tập suốt đời)\tquan tâm" in out
     code, out, _ = cli("stats")
-    assert "  tuanle (Nhắc Tuần lễ học tập suốt đời) (interest): 0" in out
+    assert "  tuanle (Nhắc Tuần lễ học tập suốt đời) (quan tâm): 0" in out
     code, out, _ = cli("group", "list", "--json")
     assert json.loads(out)[0]["title"] == "Nhắc Tuần lễ học tập suốt đời"
 

@@ -274,7 +274,7 @@ async def cmd_group_add(args: argparse.Namespace, settings: Settings) -> int:
             await adopt_spelling(s, province, commune)
         await repo.audit(s, "cli", "group.add", {"group": args.name, "kind": args.kind})
         gid = g.id
-    print(f"Đã tạo nhóm #{gid} “{args.name}” ({args.kind}).")
+    print(f"Đã tạo nhóm #{gid} “{args.name}” ({kind_word(args.kind)}).")
     if code:
         username = await bot_username(settings)
         print(f"https://t.me/{username}?start={code}" if username else f"Mã tham gia: {code} (gõ /start {code})")
@@ -302,6 +302,14 @@ async def group_rows(s: AsyncSession) -> list[dict[str, Any]]:
     return rows
 
 
+GROUP_KIND_WORDS = {"locality": "địa bàn", "code": "mã tham gia", "interest": "quan tâm"}  # the dashboard's tags
+
+
+def kind_word(kind: str) -> str:
+    """The group kind as the dashboard names it (the English id stays in --kind and --json)."""
+    return GROUP_KIND_WORDS.get(kind, kind)
+
+
 def shown_name(row: dict[str, Any]) -> str:
     """The group's name as `--to` takes it, and its title (the dashboard's and the export's word) when it differs."""
     return row["name"] if row["title"] == row["name"] else f"{row['name']} ({row['title']})"
@@ -315,7 +323,8 @@ async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for r in rows:
         place = ", ".join(p for p in (r["commune"], r["province"]) if p)
-        print(f"{r['id']}\t{shown_name(r)}\t{r['kind']}\t{place}\t{r['code'] or ''}\t{r['subscribers']} người")
+        kind = kind_word(r["kind"])
+        print(f"{r['id']}\t{shown_name(r)}\t{kind}\t{place}\t{r['code'] or ''}\t{r['subscribers']} người")
     return 0
 
 
@@ -416,7 +425,7 @@ async def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"Người dùng (đã đồng ý): {users} · đang nhận tin: {total}")
     for g in groups:
-        print(f"  {shown_name(g)} ({g['kind']}): {g['subscribers']}")
+        print(f"  {shown_name(g)} ({kind_word(g['kind'])}): {g['subscribers']}")
     for r in recent:
         print(f"  #{r['id']} {r['status']}: gửi {r['sent']}/{r['recipients']}, lỗi {r['failed']}, chặn {r['blocked']}")
     return 0
