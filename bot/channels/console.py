@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.channels.base import SentInfo
-from bot.dispatcher import Dispatcher
-from bot.messages import Inbound, Kind, Reply
-from bot.render import numbered
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Inbound, Kind, Reply
+from bot.core.render import numbered
 
 CHANNEL = "console"
 

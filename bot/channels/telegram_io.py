@@ -17,9 +17,9 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
-from bot import texts
 from bot.channels.base import Blocked, InDoubt, Permanent, RetryLater, Transient
-from bot.messages import Inbound, Kind, Reply
+from bot.core import texts
+from bot.core.messages import Inbound, Kind, Reply
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"

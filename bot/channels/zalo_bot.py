@@ -13,7 +13,6 @@ from aiohttp import web
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from bot import texts
 from bot.channels.base import (
     Blocked,
     ChannelState,
@@ -36,12 +35,13 @@ from bot.channels.zalo_bot_client import (
     parse_bot_update,
     verify_bot_webhook,
 )
+from bot.core import texts
+from bot.core.dispatcher import Dispatcher, pending_json
+from bot.core.messages import Choice, Inbound, Kind, Reply
+from bot.core.render import numbered
+from bot.core.router import menu_key
 from bot.db.engine import Database
 from bot.db.models import Identity, User
-from bot.dispatcher import Dispatcher, pending_json
-from bot.messages import Choice, Inbound, Kind, Reply
-from bot.render import numbered
-from bot.router import menu_key
 from bot.settings import Settings
 from bot.startup import StartupError
 

@@ -33,11 +33,11 @@ from bot.channels.zalo_oa_client import (
     parse_oa_event,
     verify_oa_webhook,
 )
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Inbound, Kind, Reply
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_zalo import ZaloToken
-from bot.dispatcher import Dispatcher
-from bot.messages import Inbound, Kind, Reply
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
