@@ -18,13 +18,13 @@ from openpyxl import load_workbook
 from sqlmodel import col, select
 
 from bot.app import build_runtime
-from bot.context import Services
+from bot.core.context import Services
 from bot.db import repo
 from bot.db.models import AuditLog, User
 from bot.db.models_contests import Contest, ContestAnswer, ContestAttempt
-from bot.officers import CLI_ADMIN, OfficerInfo
 from content.catalog import default_catalog
 from handlers.contests import board, service
+from handlers.officers.scope import CLI_ADMIN, OfficerInfo
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
 from tests.test_learning import web_onboard

@@ -41,8 +41,8 @@ def register(sub: Any) -> None:
 
 
 async def _officer(s: Any, settings: Settings, ref: str | None) -> Any:
-    from bot.officers import CLI_ADMIN, find_officer
     from bot.web.dashboard.auth import officer_account
+    from handlers.officers.scope import CLI_ADMIN, find_officer
 
     if not ref:
         return CLI_ADMIN
@@ -54,7 +54,7 @@ async def cmd_contest_add(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_services
     from bot.cli.officers import province_name
     from handlers.contests import service
-    from scheduler.campaign_store import CampaignError, parse_local
+    from handlers.week.campaign_store import CampaignError, parse_local
 
     province = args.province
     if province:
@@ -130,7 +130,7 @@ async def cmd_contest_list(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_contest_results(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.officers import session
-    from bot.context import system_clock
+    from bot.core.context import system_clock
     from bot.db.models_contests import Contest
     from bot.web.dashboard import exports
     from handlers.contests import board

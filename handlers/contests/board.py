@@ -102,7 +102,7 @@ async def winner_rank(s: AsyncSession, contest: Contest, attempt: ContestAttempt
 
 async def issue_code(s: AsyncSession, attempt: ContestAttempt) -> str:
     """The winner's certificate code, made once (asking again gives the same code)."""
-    from bot.certificate import new_code
+    from handlers.learning.certificate import new_code
 
     while attempt.cert_code is None:
         raw = new_code()[3:].replace("-", "")
@@ -127,7 +127,7 @@ async def by_cert_code(s: AsyncSession, code: str) -> tuple[ContestAttempt, Cont
 
 
 def certificate_pdf(contest: Contest, attempt: ContestAttempt, name: str, rank: int, url: str, tz: ZoneInfo) -> bytes:
-    from bot import certificate as certs
+    from handlers.learning import certificate as certs
 
     assert attempt.cert_code is not None and attempt.finished_at is not None
     body = t.CERT_BODY.format(rank=rank, title=contest.title, year=contest.year,

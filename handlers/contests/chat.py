@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.callback import pack, unpack
-from bot.certificate import suggest_name, verify_url
-from bot.context import Ctx
+from bot.core.callback import pack, unpack
+from bot.core.context import Ctx
+from bot.core.messages import Choice, Document, Inbound, QuizSpec, Reply
+from bot.core.router import Router
 from bot.db.models_contests import Contest, ContestAttempt
-from bot.messages import Choice, Document, Inbound, QuizSpec, Reply
-from bot.router import Router
 from handlers.contests import board, service
 from handlers.contests import texts as t
+from handlers.learning.certificate import suggest_name, verify_url
 
 router = Router("contests")
 ASK_NAME = "contest_name"

@@ -20,15 +20,15 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import UserFacingError
+from bot.core.context import UserFacingError
 from bot.db import repo
 from bot.db.models import User
 from bot.db.models_contests import Contest, ContestAnswer, ContestAttempt, ContestPoll
-from bot.faq_store import EVERYONE, default_scope
-from bot.officers import OfficerInfo, place_in_scope, refuse
-from bot.week_year import week_of_year
 from content.schema import QuizQuestion
+from handlers.answers.store import EVERYONE, default_scope
 from handlers.contests import texts as t
+from handlers.officers.scope import OfficerInfo, place_in_scope, refuse
+from handlers.week.service import week_of_year
 
 MIN_SECONDS, MAX_SECONDS = 5, 600  # Telegram's open_period range
 GRACE = dt.timedelta(seconds=2)  # the network between the question shown and the answer received
