@@ -6,6 +6,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -66,6 +67,33 @@ class Inbound:
     @property
     def reply_to(self) -> str:
         return self.chat_key or self.user_key
+
+
+@dataclass(frozen=True)
+class Command:
+    """A typed command: “/start@hocbot abc” → name "start", args "abc", addressee "hocbot"."""
+
+    name: str
+    args: str = ""
+    addressee: str = ""  # the bot a group command names after “@”; "" when none
+
+
+def parse_command(text: str) -> Command | None:
+    """THE command syntax, for every channel: a “/” and a word, then its arguments; None for other text."""
+    text = text.strip()
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name, _, addressee = head.partition("@")
+    return Command(name, args.strip(), addressee)
+
+
+def typed(text: str, **fields: Any) -> Inbound:
+    """What a user typed, as an Inbound: a command when it is one, otherwise plain text."""
+    command = parse_command(text)
+    if command is None:
+        return Inbound(text=text, **fields)
+    return Inbound(text=text, command=command.name, args=command.args, **fields)
 
 
 @dataclass(frozen=True)

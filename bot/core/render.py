@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.core import texts
 from bot.core.messages import Reply
@@ -15,29 +16,54 @@ def plain_label(label: str) -> str:
     return _OWN_NUMBER.sub(r"\1", label)
 
 
+def utf16_len(text: str) -> int:
+    """Length as platforms count it (Telegram, Zalo): UTF-16 code units, so an emoji counts 2."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def split_text(text: str, limit: int) -> list[str]:
-    """Split at paragraph, then line, then word boundaries so each part fits `limit`."""
-    text = text.strip()
-    if len(text) <= limit:
-        return [text] if text else []
-    parts: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = _best_cut(rest, limit)
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        parts.append(rest)
-    return parts
+    """Split NFC text into parts of at most `limit` UTF-16 units, at paragraph, then line, then word."""
+    text = unicodedata.normalize("NFC", text).strip()
+    if not text:
+        return []
+    return [c for c in _split(text, limit, ("\n\n", "\n", " ")) if c.strip()]
 
 
-def _best_cut(text: str, limit: int) -> int:
-    window = text[:limit]
-    for sep in ("\n\n", "\n", ". ", " "):
-        pos = window.rfind(sep)
-        if pos > limit // 3:
-            return pos + len(sep)
-    return limit
+def _split(text: str, limit: int, seps: tuple[str, ...]) -> list[str]:
+    if utf16_len(text) <= limit:
+        return [text.strip()]
+    if not seps:
+        return _hard_cut(text, limit)
+    sep, rest = seps[0], seps[1:]
+    chunks: list[str] = []
+    current = ""
+    for part in text.split(sep):
+        candidate = f"{current}{sep}{part}" if current else part
+        if utf16_len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current.strip())
+        if utf16_len(part) <= limit:
+            current = part
+        else:
+            pieces = _split(part, limit, rest)
+            chunks.extend(pieces[:-1])
+            current = pieces[-1] if pieces else ""
+    if current.strip():
+        chunks.append(current.strip())
+    return chunks
+
+
+def _hard_cut(text: str, limit: int) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for ch in text:
+        if utf16_len(current + ch) > limit:
+            chunks.append(current)
+            current = ""
+        current += ch
+    return [*chunks, current] if current else chunks
 
 
 def numbered(reply: Reply) -> str:
