@@ -1,7 +1,7 @@
 """contest tables
 
 Revision ID: e417b0130284
-Revises: b5d6e7f8a953
+Revises: 0b7e5a1c9d43
 Create Date: 2026-11-30 07:49:16.788265
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'e417b0130284'
-down_revision: str | None = 'b5d6e7f8a953'
+down_revision: str | None = "0b7e5a1c9d43"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
