@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 from bot.db.models import utcnow
 
 # Delivery states. "queued" and "sending" are open; the others are final. "blocked": the person blocked the bot;
-# "gone": the account was deleted / no longer exists (scheduler/reasons.py tells them apart).
+# "gone": the account was deleted / no longer exists (handlers/officers/reasons.py tells them apart).
 QUEUED, SENDING, SENT, FAILED, BLOCKED, GONE, UNREACHABLE, SKIPPED = (
     "queued", "sending", "sent", "failed", "blocked", "gone", "unreachable", "skipped",
 )

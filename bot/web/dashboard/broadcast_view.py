@@ -12,18 +12,18 @@ from sqlalchemy import func, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.render import numbered
 from bot.db.models import Group
 from bot.db.models_officers import OPEN_STATES, Broadcast, Delivery
 from bot.db.models_officers import STATES as ALL_STATES
-from bot.officers import OfficerInfo, group_in_scope
-from bot.render import numbered
 from bot.web.dashboard import exports
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, audit, group_label, match_int, query_int
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import audience, outbox
+from handlers.officers import audience, outbox
+from handlers.officers.scope import OfficerInfo, group_in_scope
 
 PAGE_ROWS = 100
 STATES = ALL_STATES

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from sqlmodel import col, select
 
-from bot.callback import parse_int
-from bot.context import Services
+from bot.core.callback import parse_int
+from bot.core.context import Services
 from bot.db.models_officers import Broadcast
 from bot.web.dashboard import broadcast_view as view
 from bot.web.dashboard import stats
@@ -31,8 +31,8 @@ from bot.web.dashboard.common import (
     field as form_field,
 )
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import audience, outbox
-from scheduler.campaigns import button_of
+from handlers.officers import audience, outbox
+from handlers.week.campaigns import button_of
 
 TEXT_MAX = 3500
 LIST_LIMIT = 300  # most recent broadcasts looked at; officers see those in their scope

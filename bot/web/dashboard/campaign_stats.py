@@ -16,8 +16,8 @@ from bot.db.models import Group
 from bot.db.models_campaigns import Campaign, CampaignFire
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
-from scheduler import campaign_store as store
-from scheduler.reasons import skip_label
+from handlers.officers.reasons import skip_label
+from handlers.week import campaign_store as store
 
 
 async def _fires(s: AsyncSession, ids: list[int]) -> dict[int, tuple[int, int, int, dt.datetime | None]]:

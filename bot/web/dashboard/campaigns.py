@@ -1,5 +1,5 @@
 """Campaigns: the list (next fire, last fire, counts), create with every schedule kind the CLI has, pause,
-resume, delete, and the Week plan in one click (scheduler/campaign_store.py does the work)."""
+resume, delete, and the Week plan in one click (handlers/week/campaign_store.py does the work)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from aiohttp import web
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callback import parse_int
-from bot.context import Services
+from bot.core.callback import parse_int
+from bot.core.context import Services
 from bot.db.models import Group
 from bot.db.models_campaigns import Campaign
-from bot.officers import OfficerInfo, group_in_scope
 from bot.web.dashboard import stats
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.broadcasts import button_options
@@ -30,11 +29,12 @@ from bot.web.dashboard.common import (
     targets_allowed,
 )
 from bot.web.dashboard.render import not_found, refuse, render
-from handlers.week import WEEK_GROUP, week_group
-from scheduler import campaign_store as store
-from scheduler import outbox
-from scheduler.campaigns import group_selection
-from scheduler.schedule import week_of
+from handlers.officers import outbox
+from handlers.officers.scope import OfficerInfo, group_in_scope
+from handlers.week import campaign_store as store
+from handlers.week.campaigns import group_selection
+from handlers.week.chat import WEEK_GROUP, week_group
+from handlers.week.schedule import week_of
 
 KIND_LABELS = {
     "once": "Một lần, vào ngày giờ đã chọn",

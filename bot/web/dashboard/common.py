@@ -10,12 +10,12 @@ from multidict import MultiDictProxy
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callback import parse_int
+from bot.core.callback import parse_int
 from bot.db import repo
 from bot.db.models import Group
-from bot.officers import group_in_scope, groups_in_scope
 from bot.web.dashboard.auth import Dash, web_actor
-from scheduler import outbox
+from handlers.officers import outbox
+from handlers.officers.scope import group_in_scope, groups_in_scope
 
 PageFn = Callable[[web.Request, Dash], Awaitable[web.StreamResponse]]
 Route = tuple[str, str, PageFn]

@@ -1,0 +1,133 @@
+"""Who is an officer, which groups they may address, and the audited refusal when they reach outside.
+
+Admins: `settings.admin_keys` ({(channel, user_key)}) from HOCBOT_ADMINS, plus Officer rows with role "admin".
+Scope of an officer (OfficerScope rows):
+  province P         → every group whose province is P (locality groups of P and of its communes, and code or
+                       interest groups attributed to P)
+  commune "C|P"      → groups of province P whose commune is C (case-insensitive)
+  group NAME         → that group
+Admins see every group and may address "all".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, false, func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.context import UserFacingError
+from bot.db import repo
+from bot.db.models import Group, Identity, User
+from bot.db.models_officers import Officer, OfficerScope
+from bot.settings import UNVERIFIED_CHANNELS, Settings
+
+
+class ScopeError(UserFacingError):
+    """An officer tried to address something outside their scope (already written to the audit log)."""
+
+
+@dataclass
+class OfficerInfo:
+    actor: str  # "telegram:123" or "cli"
+    role: str  # admin | officer
+    name: str = ""
+    officer_id: int | None = None
+    scopes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+CLI_ADMIN = OfficerInfo(actor="cli", role="admin", name="CLI")
+
+
+async def find_officer(s: AsyncSession, settings: Settings, channel: str, external_id: str) -> OfficerInfo | None:
+    """The officer behind exactly this chat account, or None for a citizen.
+
+    Rights never follow a linked account (/lienket), and a web chat session (its id is picked by the browser)
+    is never an officer, whatever the database says."""
+    if channel in UNVERIFIED_CHANNELS:
+        return None
+    actor = f"{channel}:{external_id}"
+    stmt = select(Officer).where(Officer.channel == channel, Officer.external_id == external_id)
+    row = (await s.exec(stmt)).first()
+    if (channel, external_id) in settings.admin_keys:  # named by the chat account when no officer row names them
+        name = row.name if row and row.name else await _account_name(s, channel, external_id)
+        return OfficerInfo(actor, "admin", name, row.id if row else None)
+    if row is None:
+        return None
+    scopes = (await s.exec(select(OfficerScope).where(OfficerScope.officer_id == row.id))).all()
+    return OfficerInfo(actor, row.role, row.name, row.id, [(sc.kind, sc.value) for sc in scopes])
+
+
+async def _account_name(s: AsyncSession, channel: str, external_id: str) -> str:
+    stmt = (select(User.display_name).join(Identity, col(Identity.user_id) == col(User.id))
+            .where(Identity.channel == channel, Identity.external_id == external_id))  # fmt: skip
+    return (await s.exec(stmt)).first() or ""
+
+
+def group_in_scope(officer: OfficerInfo, g: Group) -> bool:
+    if any(kind == "group" and g.name == value for kind, value in officer.scopes):
+        return True
+    return place_in_scope(officer, g.province, g.commune)
+
+
+def place_in_scope(officer: OfficerInfo, province: str | None, commune: str | None) -> bool:
+    """Whether a place (a group's, a learning unit's) is the officer's: their province, or their commune of
+    that province (compared without case). Admins: everywhere."""
+    if officer.is_admin:
+        return True
+    for kind, value in officer.scopes:
+        if kind == "province" and province == value:
+            return True
+        if kind == "commune":
+            scope_commune, _, scope_province = value.partition("|")
+            if province == scope_province and (commune or "").lower() == scope_commune.lower():
+                return True
+    return False
+
+
+def place_condition(officer: OfficerInfo, province_col: Any, commune_col: Any) -> Any:
+    """`place_in_scope` as a SQL condition on two columns (None for an admin: no condition)."""
+    if officer.is_admin:
+        return None
+    parts: list[Any] = []
+    for kind, value in officer.scopes:
+        if kind == "province":
+            parts.append(province_col == value)
+        elif kind == "commune":
+            scope_commune, _, scope_province = value.partition("|")
+            parts.append(and_(province_col == scope_province, func.lower(commune_col) == func.lower(scope_commune)))
+    return or_(*parts) if parts else false()
+
+
+async def groups_in_scope(s: AsyncSession, officer: OfficerInfo) -> list[Group]:
+    groups = (await s.exec(select(Group).order_by(col(Group.name)))).all()
+    return [g for g in groups if group_in_scope(officer, g)]
+
+
+async def check_targets(
+    s: AsyncSession, officer: OfficerInfo, group_ids: Sequence[int] | str, action: str
+) -> list[Group]:
+    """The groups if every one is within scope; otherwise audit the refusal and raise ScopeError."""
+    if group_ids == "all":
+        if officer.is_admin:
+            return []
+        await refuse(s, officer, action, {"targets": "all"})
+    ids = [int(i) for i in group_ids]
+    groups = list((await s.exec(select(Group).where(col(Group.id).in_(ids)))).all())
+    outside = [g.name for g in groups if not group_in_scope(officer, g)]
+    missing = sorted(set(ids) - {g.id for g in groups if g.id is not None})
+    if outside or missing:
+        await refuse(s, officer, action, {"outside": outside, "missing": missing})
+    return groups
+
+
+async def refuse(s: AsyncSession, officer: OfficerInfo, action: str, detail: object) -> None:
+    await repo.audit(s, officer.actor, action, detail, allowed=False)
+    raise ScopeError("Nhóm này nằm ngoài phạm vi bạn phụ trách. Yêu cầu đã được ghi lại.")
