@@ -11,8 +11,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot import texts
 from bot.cli import main
+from bot.core import texts
 from content.textnorm import ABBREVIATIONS, fold
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
