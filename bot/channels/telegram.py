@@ -43,6 +43,7 @@ COMMANDS = [
     ("tiendo", "Tiến độ"),
     ("chungnhan", "Chứng nhận"),
     ("mohinh", "Mô hình học tập"),
+    ("thi", "Cuộc thi Tuần lễ"),
     ("caidat", "Cài đặt"),
     ("trogiup", "Hướng dẫn"),
     ("huy", "Ngừng nhận thông báo"),
@@ -339,6 +340,8 @@ class TelegramChannel(OutputChannel):
                 is_anonymous=False,
                 correct_option_ids=cast(list[Any], list(quiz.correct)),
                 explanation=quiz.explanation[:200] or None,
+                open_period=quiz.open_period,
+                reply_markup=markup(Reply("", choices=list(quiz.buttons))) if quiz.buttons else None,
             )
         )
         return SentInfo(str(msg.message_id), msg.poll.id if msg.poll else None)

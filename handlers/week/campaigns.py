@@ -78,10 +78,6 @@ def button_of(spec: str | None, label: str | None = None) -> tuple[str | None, s
     return label or BUTTON_LABELS[kind], pack(BUTTON_ACTIONS[kind], *rest.split(":"))
 
 
-def group_selection(c: Campaign) -> outbox.GroupSel:
-    value = json.loads(c.groups) if c.groups.strip().startswith("[") else c.groups.strip()
-    return "all" if value == "all" else [int(v) for v in value]
-
 
 async def tick(services: Services, now: dt.datetime | None = None) -> list[FireResult]:
     """Run every fire that is due at `now` (default: the services clock), oldest first."""
@@ -140,7 +136,7 @@ async def fire(services: Services, c: Campaign, t: dt.datetime, due: dt.datetime
             s,
             text=c.text,
             created_by=f"campaign:{c.id}",
-            group_ids=group_selection(c),
+            group_ids=audience.load_groups(c.groups),
             kind="campaign",
             campaign_id=c.id,
             button_label=label,
@@ -159,7 +155,7 @@ async def campaign_audience(
     s: AsyncSession, c: Campaign, services: Services, now: dt.datetime
 ) -> tuple[list[outbox.Recipient], dict[str, int]]:
     """Recipients of one fire, and how many group members were left out and why."""
-    cond = await audience.groups_condition(s, group_selection(c))
+    cond = await audience.groups_condition(s, audience.load_groups(c.groups))
     stmt: Any = (
         select(  # type: ignore[call-overload]
             Identity.user_id, Identity.channel, Identity.chat_id, User.subscribed, User.reminders_paused
