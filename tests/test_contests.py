@@ -258,3 +258,37 @@ async def test_leaderboards_per_commune_and_province_show_names_only_with_consen
     assert table[1][8].startswith("TH-") and table[2][8] == ""
     sheet = load_workbook(io.BytesIO(exports.to_xlsx(rows, "Cuoc thi", t.EXPORT_HEADER, t.EXPORT_WIDTHS))).active
     assert sheet is not None and sheet["A1"].value == "Hạng" and sheet["B3"].value == "Nguyễn Văn An"
+
+
+# -- ways in: the Week announcement and a campaign ------------------------------------------------------------
+async def test_the_week_announcement_and_a_campaign_lead_to_the_contest(services: Services) -> None:
+    from bot.db.models_officers import Broadcast
+    from handlers.week import campaign_store as store
+    from handlers.week.campaigns import tick
+
+    now = [local(1, 8)]
+    services.clock = lambda: now[0]
+    rt = build_runtime(services, with_platforms=False)
+    await make_contest(services)  # opens on 2 October, 09:00
+    thu = Person(rt, "telegram", "thu")
+    await thu.onboard(NB)
+    await thu.says("/tuanle")
+    assert "Vào thi" not in " ".join(label for label, _ in thu.buttons())  # not open yet
+
+    async with services.db.session() as s:
+        c = await store.add_campaign(s, services.settings, now[0], name="Thi Tuần lễ", to="all", kind="once",
+                                     text="🏆 Cuộc thi Rung chuông vàng số đã mở!", at=local(2, 9, 5),
+                                     button="contest")  # fmt: skip
+        assert c.id is not None
+    now[0] = local(2, 9, 5)
+    [fired] = await tick(services, now[0])
+    assert fired.status == "sent" and fired.queued == 1
+    async with services.db.session() as s:
+        b = (await s.exec(select(Broadcast).where(Broadcast.campaign_id == c.id))).one()
+    assert (b.button_label, b.button_data) == ("🏆 Vào thi", "ctl")
+    await thu.press(b.button_data)  # the reminder's button
+    assert "Rung chuông vàng số" in thu.text() and "3 câu, mỗi câu 20 giây" in thu.text()
+
+    await thu.says("/tuanle")
+    await thu.press_label("Vào thi")  # the Week announcement's button while the contest is open
+    assert "Rung chuông vàng số" in thu.text() and "Bắt đầu thi" in " ".join(label for label, _ in thu.buttons())
