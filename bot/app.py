@@ -27,6 +27,7 @@ FEATURES: list[str] = [
     "bot.channels.zalo_setup",
     "bot.learning",
     "handlers.learning_models",
+    "handlers.initiatives",
     "bot.web.verify",
     "scheduler.runner",
     "scheduler.pacer",

@@ -23,6 +23,7 @@ def build_router() -> Router:
         web_login,
         week,
     )
+    from handlers.initiatives import chat as initiatives_chat
     from handlers.learning_models import chat as learning_models_chat
 
     root = Router("root").include(
@@ -36,6 +37,7 @@ def build_router() -> Router:
         progress.router,
         week.router,
         learning_models_chat.router,
+        initiatives_chat.router,
         campaign_chat.router,
         faq.router,
         officer.router,
