@@ -20,12 +20,12 @@ from typing import Any
 import yaml
 
 from bench import faq_eval
-from bot.answers import AnswerService
 from content.catalog import load_catalog
 from content.intents import out_of_scope, small_talk
 from content.schema import FaqEntry
 from content.search import SearchIndex
 from content.textnorm import fold, question_core
+from handlers.answers.service import AnswerService
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"

@@ -84,7 +84,7 @@ def test_out_of_scope_questions_are_refused(index: SearchIndex, devset: list[dic
 
 def test_in_scope_questions_are_rarely_refused(catalog: Catalog, index: SearchIndex,
                                               devset: list[dict[str, Any]]) -> None:
-    from bot.answers import AnswerService  # what the chat decides: the search plus a story's last clauses
+    from handlers.answers.service import AnswerService  # what the chat decides: the search plus a story's last clauses
 
     svc = AnswerService(catalog, index)
     items = [item for item in devset if item["expect"] is not None]

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from bot.channels.base import SentInfo
-from bot.dispatcher import Dispatcher
-from bot.messages import Inbound, Kind, Reply
-from bot.render import numbered
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Reply, typed
+from bot.core.render import numbered
 
 CHANNEL = "console"
 
@@ -50,12 +50,7 @@ class ConsoleChannel:
         return SentInfo()
 
     async def say(self, line: str) -> None:
-        text = line.rstrip("\n")
-        if text.startswith("/") and len(text) > 1:
-            head, _, args = text[1:].partition(" ")
-            msg = Inbound(CHANNEL, self.user, text=text, command=head, args=args.strip())
-        else:
-            msg = Inbound(CHANNEL, self.user, text=text, kind=Kind.TEXT)
+        msg = typed(line.rstrip("\n"), channel=CHANNEL, user_key=self.user)
         await self.dispatcher.handle(msg, lambda r: self.send(self.user, r))
 
     async def run(self, stdin: TextIO | None = None, *, greet: bool = True) -> None:

@@ -24,9 +24,9 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelState, SentInfo, Transient
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
-from bot.dispatcher import Dispatcher
-from bot.messages import Reply
-from bot.render import split_text
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Reply
+from bot.core.render import split_text
 from bot.settings import Settings
 from bot.startup import StartupError
 

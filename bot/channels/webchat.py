@@ -25,16 +25,16 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import texts
 from bot.channels.base import SentInfo
+from bot.core import texts
+from bot.core.dispatcher import Dispatcher
+from bot.core.faults import DB_DOWN, database_down
+from bot.core.messages import Inbound, Kind, Reply, typed
+from bot.core.render import plain_label
+from bot.core.throttle import client_ip, too_many
 from bot.db import repo
 from bot.db.models import Identity, utcnow
 from bot.db.models_web import WebInbox
-from bot.dispatcher import Dispatcher
-from bot.faults import DB_DOWN, database_down
-from bot.messages import Inbound, Kind, Reply
-from bot.render import plain_label
-from bot.throttle import client_ip, too_many
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"
@@ -169,11 +169,7 @@ def _inbound(session: str, body: dict[str, Any], ip: str = "") -> Inbound:
     choice = body.get("choice")
     if isinstance(choice, str) and choice:
         return Inbound(CHANNEL, session, kind=Kind.CALLBACK, choice=choice[:64], **base)
-    text = str(body.get("text") or "")
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return Inbound(CHANNEL, session, text=text, command=head, args=args.strip(), **base)
-    return Inbound(CHANNEL, session, text=text, **base)
+    return typed(str(body.get("text") or ""), channel=CHANNEL, user_key=session, **base)
 
 
 async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:

@@ -13,7 +13,6 @@ from aiohttp import web
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from bot import texts
 from bot.channels.base import (
     Blocked,
     ChannelState,
@@ -36,12 +35,13 @@ from bot.channels.zalo_bot_client import (
     parse_bot_update,
     verify_bot_webhook,
 )
+from bot.core import texts
+from bot.core.dispatcher import Dispatcher, pending_json
+from bot.core.messages import Choice, Inbound, Kind, Reply, typed
+from bot.core.render import numbered
+from bot.core.router import menu_key
 from bot.db.engine import Database
 from bot.db.models import Identity, User
-from bot.dispatcher import Dispatcher, pending_json
-from bot.messages import Choice, Inbound, Kind, Reply
-from bot.render import numbered
-from bot.router import menu_key
 from bot.settings import Settings
 from bot.startup import StartupError
 
@@ -343,8 +343,6 @@ def to_inbound(event: ZaloBotEvent) -> Inbound:
         "channel": CHANNEL, "user_key": event.user_id, "display_name": event.display_name,
         "raw_id": event.event_id, "chat_key": event.chat_id, "private": private,
     }
-    text = event.text.strip()
-    if kind == Kind.TEXT and text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return Inbound(text=text, command=head.split("@")[0], args=args.strip(), **base)
-    return Inbound(text=event.text if kind == Kind.TEXT else "", kind=kind, **base)
+    if kind == Kind.TEXT:
+        return typed(event.text, **base)
+    return Inbound(kind=kind, **base)

@@ -33,11 +33,11 @@ from bot.channels.zalo_oa_client import (
     parse_oa_event,
     verify_oa_webhook,
 )
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_zalo import ZaloToken
-from bot.dispatcher import Dispatcher
-from bot.messages import Inbound, Kind, Reply
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -228,7 +228,4 @@ def to_inbounds(event: ZaloOAEvent) -> list[Inbound]:
     data = text[len(BUTTON_PREFIX):]
     if text.startswith(BUTTON_PREFIX) and 0 < len(data.encode("utf-8")) <= MAX_PAYLOAD:
         return [Inbound(kind=Kind.CALLBACK, choice=data, raw_id=event.event_id, **base)]
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return [Inbound(text=text, command=head, args=args.strip(), raw_id=event.event_id, **base)]
-    return [Inbound(text=event.text, raw_id=event.event_id, **base)]
+    return [typed(event.text, raw_id=event.event_id, **base)]

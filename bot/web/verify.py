@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot import certificate as certs
-from bot.context import Services
+from bot.core.context import Services
+from handlers.learning import certificate as certs
 
 if TYPE_CHECKING:
     from bot.app import Runtime

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot import texts
-from bot.callback import pack, parse_int, unpack
-from bot.context import Ctx
+from bot.core import texts
+from bot.core.callback import pack, parse_int, unpack
+from bot.core.context import Ctx
+from bot.core.dispatcher import menu_reply
+from bot.core.messages import Choice, Inbound, Kind, Reply
+from bot.core.router import Router
 from bot.db.models_initiatives import NEW, PRAISED, SHORTLISTED, Initiative
 from bot.db.models_learning_models import LearningUnit
 from bot.db.models_officers import Broadcast
-from bot.dispatcher import menu_reply
-from bot.messages import Choice, Inbound, Kind, Reply
-from bot.officers import OfficerInfo, groups_in_scope
-from bot.router import Router
-from handlers import officer as announce
 from handlers.initiatives import service
 from handlers.initiatives import texts as t
-from handlers.officer import officer_or_refuse
-from scheduler import audience, outbox
+from handlers.officers import audience, outbox
+from handlers.officers import chat as announce
+from handlers.officers.chat import officer_or_refuse
+from handlers.officers.scope import OfficerInfo, groups_in_scope
 
 router = Router("initiatives")
 

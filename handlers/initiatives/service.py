@@ -18,10 +18,10 @@ from bot.db import repo
 from bot.db.models import Identity
 from bot.db.models_initiatives import NEW, PRAISED, SHORTLISTED, Initiative
 from bot.db.models_officers import Broadcast
-from bot.officers import OfficerInfo, place_condition, place_in_scope
 from handlers.initiatives import texts as t
-from handlers.privacy import FORGOTTEN_ACTOR
-from scheduler import audience, outbox
+from handlers.officers import audience, outbox
+from handlers.officers.scope import OfficerInfo, place_condition, place_in_scope
+from handlers.onboarding.privacy import FORGOTTEN_ACTOR
 
 TEXT_MIN, TEXT_MAX = 20, 1500
 PUBLISH_MAX = 5  # initiatives in one announcement: it stays readable on a phone
@@ -65,7 +65,7 @@ async def in_scope(
 
 async def for_officer(s: AsyncSession, officer: OfficerInfo, initiative_id: int | None, action: str) -> Initiative:
     """The initiative if it is in the officer's scope; otherwise the refusal is audited and ScopeError raised."""
-    from bot.officers import refuse
+    from handlers.officers.scope import refuse
 
     row = await s.get(Initiative, initiative_id) if initiative_id is not None else None
     if row is None or not place_in_scope(officer, row.province, row.commune):

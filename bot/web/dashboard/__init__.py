@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.tasks import running
+from bot.core.throttle import client_ip, too_many
 from bot.db import repo
-from bot.tasks import running
-from bot.throttle import client_ip, too_many
 from bot.web.dashboard import (
     auth,
     broadcasts,
@@ -127,7 +127,7 @@ async def _to_slash(request: web.Request) -> web.Response:
 
 @contextlib.asynccontextmanager
 async def _close_cache(rt: Runtime) -> AsyncIterator[None]:
-    """At shutdown, the dashboard's cache closes (approved answers are loaded by bot/faq_store.py)."""
+    """At shutdown, the dashboard's cache closes (approved answers are loaded by handlers/answers/store.py)."""
     try:
         yield
     finally:

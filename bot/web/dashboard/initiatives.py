@@ -7,18 +7,18 @@ from __future__ import annotations
 from aiohttp import web
 from sqlmodel import col, select
 
-from bot.callback import parse_int
-from bot.context import Services
+from bot.core.callback import parse_int
+from bot.core.context import Services
 from bot.db.models_initiatives import PRAISED, Initiative
 from bot.db.models_officers import Broadcast
-from bot.officers import place_in_scope
 from bot.web.dashboard import stats
 from bot.web.dashboard.auth import Dash, web_actor
-from bot.web.dashboard.common import Route, chosen_groups, match_int, scoped_groups, see_other, targets_allowed
+from bot.web.dashboard.common import Route, chosen_groups, match_int, scoped_groups, see_other
 from bot.web.dashboard.render import not_found, refuse, render
 from handlers.initiatives import service
 from handlers.initiatives import texts as t
-from scheduler import audience
+from handlers.officers import audience
+from handlers.officers.scope import allowed_groups, place_in_scope
 
 SHOWN = 200
 E_PICK = "Hãy chọn ít nhất một sáng kiến đã biểu dương."
@@ -71,7 +71,7 @@ def routes(services: Services) -> list[Route]:
             rows = list((await s.exec(select(Initiative).where(col(Initiative.id).in_(picked)))).all())
             outside = len(rows) != len(picked) or any(
                 not place_in_scope(dash.officer, r.province, r.commune) for r in rows)  # fmt: skip
-            if outside or await targets_allowed(s, dash, sel) is None:
+            if outside or await allowed_groups(s, dash.officer, sel) is None:
                 return await refuse(s, dash, "dashboard.sangkien.publish", {"initiatives": picked, "groups": sel})
             if any(r.status != PRAISED for r in rows):
                 errors.append(t.PRAISE_FIRST)
