@@ -9,6 +9,7 @@ from bot.core.router import Router
 def build_router() -> Router:
     """Every feature router, included once."""
     from handlers.answers import chat as answers
+    from handlers.contests import chat as contests
     from handlers.initiatives import chat as initiatives
     from handlers.learning import chat as learning
     from handlers.learning import progress, quiz
@@ -31,6 +32,7 @@ def build_router() -> Router:
         week.router,
         learning_models.router,
         initiatives.router,
+        contests.router,
         campaign_chat.router,
         answers.router,
         officers.router,

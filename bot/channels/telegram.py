@@ -42,6 +42,7 @@ COMMANDS = [
     ("tiendo", "Tiến độ"),
     ("chungnhan", "Chứng nhận"),
     ("mohinh", "Mô hình học tập"),
+    ("thi", "Cuộc thi Tuần lễ"),
     ("caidat", "Cài đặt"),
     ("trogiup", "Hướng dẫn"),
     ("huy", "Ngừng nhận thông báo"),
@@ -325,6 +326,8 @@ class TelegramChannel:
                 is_anonymous=False,
                 correct_option_ids=cast(list[Any], list(quiz.correct)),
                 explanation=quiz.explanation[:200] or None,
+                open_period=quiz.open_period,
+                reply_markup=markup(Reply("", choices=list(quiz.buttons))) if quiz.buttons else None,
             )
         )
         return SentInfo(str(msg.message_id), msg.poll.id if msg.poll else None)

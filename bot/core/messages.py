@@ -114,6 +114,8 @@ class QuizSpec:
     correct: tuple[int, ...]
     explanation: str = ""
     attempt_ref: str = ""  # our reference to map the poll back to an attempt
+    open_period: int | None = None  # seconds the poll stays open (5–600); the server checks the same timer
+    buttons: tuple[Choice, ...] = ()  # shown under the native poll only (e.g. “Câu tiếp” once it closes)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """initiatives (“sáng kiến”): sent by citizens or for a learning unit, shortlisted and praised by officers
 
 Revision ID: a1b2c3d4e701
-Revises: 0b7e5a1c9d43
+Revises: e417b0130284
 Create Date: 2026-11-30 07:50:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a1b2c3d4e701"
-down_revision: str | None = "0b7e5a1c9d43"
+down_revision: str | None = "e417b0130284"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
