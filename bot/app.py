@@ -15,10 +15,10 @@ from aiohttp import web
 
 from bot.channels.base import Channel, ChannelState
 from bot.channels.webchat import WebChatChannel, forget_inbox
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.dispatcher import Dispatcher
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from bot.dispatcher import Dispatcher
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,12 +26,13 @@ log = logging.getLogger(__name__)
 # Features that add services, web routes or background work. Each module has `install(rt: Runtime)`.
 FEATURES: list[str] = [
     "bot.channels.zalo_setup",
-    "bot.learning",
+    "handlers.learning.service",
     "handlers.learning_models",
+    "handlers.contests",
     "bot.web.verify",
     "scheduler.runner",
     "scheduler.pacer",
-    "bot.answers",
+    "handlers.answers.service",
     "bot.web.dashboard",
     "bot.web.health",
     "bot.startup",

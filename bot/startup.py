@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.core.tasks import running
 from bot.db.engine import Database
-from bot.tasks import running
 
 if TYPE_CHECKING:
     from bot.app import Runtime

@@ -17,8 +17,8 @@ from sqlmodel import col
 from bot.channels.base import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater
 from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Delivery
-from scheduler.audience import person_ok
-from scheduler.reasons import refused_state
+from handlers.officers.audience import person_ok
+from handlers.officers.reasons import refused_state
 
 if TYPE_CHECKING:
     from scheduler.pacer import Pacer

@@ -40,16 +40,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, exists, select, update
 from sqlmodel import col
 
+from bot.core.faults import log_failure
+from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_officers import QUEUED, SENDING, Broadcast
-from bot.faults import log_failure
-from bot.messages import Reply
 from bot.metrics import Metrics
-from scheduler.audience import receives_pushed
+from handlers.officers.audience import receives_pushed
+from handlers.officers.outbox import broadcast_reply, report_text
+from handlers.week.schedule import defer_quiet
 from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
-from scheduler.outbox import broadcast_reply, report_text
-from scheduler.schedule import defer_quiet
 
 if TYPE_CHECKING:
     from bot.app import Runtime

@@ -18,12 +18,12 @@ from sqlmodel import col, select
 
 from bot.app import build_runtime
 from bot.channels.base import SentInfo
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.messages import Inbound, Kind, Reply
 from bot.db.models import AuditLog, User
 from bot.db.models_learning import LessonProgress, QuizAttempt
 from bot.db.models_learning_models import LearningUnit
 from bot.db.models_officers import Broadcast, Delivery, Officer, OfficerScope
-from bot.messages import Inbound, Kind, Reply
 from content.catalog import DATA_DIR, check_catalog, load_catalog
 from content.provinces import provinces
 from handlers.learning_models import service

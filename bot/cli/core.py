@@ -126,7 +126,7 @@ def held_logs(*, hold: bool = True) -> Iterator[None]:
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime, build_services
     from bot.channels.console import ConsoleChannel
-    from bot.faq_store import load_approved
+    from handlers.answers.store import load_approved
 
     # One person at a terminal: the dashboard's HOCBOT_SECRET_KEY warning is for `hocbot run`.
     logging.getLogger("bot.web.dashboard.auth").setLevel(logging.ERROR)

@@ -18,16 +18,16 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.parser import print_result
-from bot.communes import adopt_spelling, normalise_commune
+from bot.core.redact import mask_pii
 from bot.db import repo
 from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
-from bot.redact import mask_pii
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
-from scheduler import audience, outbox, reasons
+from handlers.officers import audience, outbox, reasons
+from handlers.onboarding.communes import adopt_spelling, normalise_commune
 
 
 def register(sub: Any) -> None:
@@ -450,7 +450,7 @@ SUBSCRIBER_HEADER = ["Mã người nhận", "Tên", "Tỉnh/thành", "Xã/phư�
 
 def groups_of(u: User, groups: list[Group], members: dict[int, list[str]]) -> list[str]:
     """Every group a broadcast reaches this person through: locality groups by place, others by membership
-    (the same rule as scheduler.audience.groups_condition)."""
+    (the same rule as handlers.officers.audience.groups_condition)."""
     names = []
     for g in groups:
         if g.kind != "locality" or not g.province or g.province != u.province:

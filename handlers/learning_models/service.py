@@ -2,7 +2,7 @@
 
 Criteria come from content/data/learning_models.yaml (`content.schema.LearningModels`): the set in force for
 the unit's year and province. Evidence per criterion: a self-declared answer, the officer's decision, or what
-the bot measured (modules finished, by the learner or by the unit's members — bot/learning.py's functions)."""
+the bot measured (modules finished, by the learner or by the unit's members — handlers/learning/service.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import learning
 from bot.db import repo
 from bot.db.models_learning_models import (
     CONFIRMED,
@@ -30,9 +29,10 @@ from bot.db.models_learning_models import (
     LearningUnitAnswer,
     LearningUnitMember,
 )
-from bot.officers import OfficerInfo, place_condition, place_in_scope
 from content.schema import Criterion, LearningModel, LearningModels
-from scheduler import audience, outbox
+from handlers.learning import service as learning
+from handlers.officers import audience, outbox
+from handlers.officers.scope import OfficerInfo, place_condition, place_in_scope
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by older people
 CODE_LEN = 6
@@ -216,7 +216,7 @@ async def units_in_scope(
 
 async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int | None, action: str) -> LearningUnit:
     """The unit if it is in the officer's scope; otherwise the refusal is audited and ScopeError raised."""
-    from bot.officers import refuse
+    from handlers.officers.scope import refuse
 
     unit = await s.get(LearningUnit, unit_id) if unit_id is not None else None
     if unit is None or not place_in_scope(officer, unit.province, unit.commune):
@@ -244,7 +244,7 @@ async def decide(
     s.add(unit)
     await repo.audit(s, actor or officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
                      else {"unit": unit.id})  # fmt: skip
-    from bot.callback import pack
+    from bot.core.callback import pack
     from handlers.learning_models import texts as t
 
     m = model_of(catalog, unit)
@@ -276,8 +276,9 @@ async def unit_by_cert_code(s: AsyncSession, code: str) -> LearningUnit | None:
 
 
 def certificate_pdf(catalog: Any, unit: LearningUnit, url: str, tz: Any) -> bytes:
-    """The recognised unit's certificate (the course certificate's page, bot/certificate.py), QR to /verify."""
-    from bot import certificate as certs
+    """The recognised unit's certificate (the course certificate's page, handlers/learning/certificate.py),
+    QR to /verify."""
+    from handlers.learning import certificate as certs
     from handlers.learning_models import texts as t
 
     m = model_of(catalog, unit)
@@ -348,7 +349,7 @@ async def assessment_day(s: AsyncSession, unit: LearningUnit) -> dt.date | None:
 async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
     """Units of communes assessing within REMIND_DAYS that were not sent yet: their registrant is reminded once
     (through the outbox, so quiet hours apply). The scheduler's leader runs it with the nudges."""
-    from bot.callback import pack
+    from bot.core.callback import pack
     from handlers.learning_models import texts as t
 
     now = now or services.now()

@@ -9,15 +9,15 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.context import Services
+from bot.core.context import Services
 from bot.db.models_learning_models import CONFIRMED, SUBMITTED, LearningUnit
-from bot.officers import place_in_scope
 from bot.web.dashboard import exports
 from bot.web.dashboard.auth import Dash, web_actor
 from bot.web.dashboard.common import Route, audit, field, match_int, query_int, see_other
 from bot.web.dashboard.render import not_found, refuse, render
 from handlers.learning_models import service
 from handlers.learning_models import texts as t
+from handlers.officers.scope import place_in_scope
 
 SHOWN = 200
 ORDER = {SUBMITTED: 0, CONFIRMED: 1}  # waiting for a decision first, then waiting for recognition

@@ -19,10 +19,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.models import Group, Membership, User
 from bot.db.models_faq import AnswerLog, UnansweredQuestion, disliked
 from bot.db.models_learning import ActivityDay, LessonProgress, QuizAttempt
-from bot.learning import PASS_PERCENT, module_done, week_start
-from bot.officers import OfficerInfo
 from bot.settings import Settings
-from scheduler import audience
+from handlers.learning.service import PASS_PERCENT, module_done, week_start
+from handlers.officers import audience
+from handlers.officers.scope import OfficerInfo
 
 METRICS = ("subscribers", "active", "completed", "quizzes", "passed", "answered", "unanswered")
 Bucket = tuple[Any, ...]
