@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from bot.tasks import running
+from bot.core.tasks import running
 from content.deferred_index import DeferredIndex
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 
 from bot import warmup
-from bot.officers import OfficerInfo
 from bot.web.dashboard import proposals
+from handlers.officers.scope import OfficerInfo
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
 
