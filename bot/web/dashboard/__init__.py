@@ -25,6 +25,7 @@ from bot.web.dashboard import (
     campaigns,
     content_pages,
     contests,
+    initiatives,
     learning_models,
     overview,
     questions,
@@ -111,7 +112,7 @@ def install(rt: Runtime) -> None:
     wrap = auth.with_session(storage)
     page = auth.page(services)
     routes: list[tuple[str, str, Any]] = login_routes(services)
-    for module in (overview, broadcasts, campaigns, questions, learning_models, contests, content_pages):
+    for module in (overview, broadcasts, campaigns, questions, learning_models, contests, initiatives, content_pages):
         routes += [(m, p, page(fn)) for m, p, fn in module.routes(services)]
     for method, path, fn in routes:
         rt.routes.append(web.route(method, path, wrap(fn)))
