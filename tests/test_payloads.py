@@ -105,3 +105,16 @@ def test_the_cli_attaches_a_button_by_name_like_campaigns_and_the_dashboard(
         assert "--button" in capsys.readouterr().err
     want = [("📝 Làm bài kiểm tra", "qs|m1"), ("Đọc ngay", "ls|m1|2"), ("Học ngay", "ls|m1|0")]
     assert asyncio.run(buttons()) == want
+
+
+def test_every_typed_button_has_a_handler() -> None:
+    """A button class whose action no handler registered would answer “this button is old” to everyone."""
+    from handlers import build_router
+
+    router = build_router()
+
+    def subclasses(cls: type[payloads.Button]) -> list[type[payloads.Button]]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    missing = [c.__name__ for c in subclasses(payloads.Button) if router.resolve_action(c.action) is None]
+    assert missing == []

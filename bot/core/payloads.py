@@ -137,27 +137,48 @@ class Feedback(Button):
     tag: str = ""
 
 
+# ---- contests of the Week (handlers/contests) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContestList(Button):
+    """/thi: the contests open for the reader's place."""
+
+    action: ClassVar[str] = "ctl"
+
+
+@dataclass(frozen=True)
+class OpenContest(Button):
+    action: ClassVar[str] = "ctj"
+    contest_id: int
+
+
 # ---- what officers attach to a message -----------------------------------------------------------------------
 
-SPECS: dict[str, type[Button]] = {"module": OpenModule, "lesson": OpenLesson, "quiz": StartQuiz}
-SPEC_LABELS = {"module": "📚 Học ngay", "lesson": "📖 Đọc bài", "quiz": "📝 Làm bài kiểm tra"}
-E_SPEC = "nút không hợp lệ: {spec!r} (dùng module:m1, lesson:m1:0 hoặc quiz:m1)"
+SPECS: dict[str, type[Button]] = {"module": OpenModule, "lesson": OpenLesson, "quiz": StartQuiz, "contest": OpenContest}
+BARE_SPECS: dict[str, type[Button]] = {"contest": ContestList}  # the spec without arguments: `contest` opens /thi
+SPEC_LABELS = {"module": "📚 Học ngay", "lesson": "📖 Đọc bài", "quiz": "📝 Làm bài kiểm tra", "contest": "🏆 Vào thi"}
+E_SPEC = "nút không hợp lệ: {spec!r} (dùng module:m1, lesson:m1:0, quiz:m1 hoặc contest)"
 
 
 def from_spec(spec: str) -> tuple[str, Button]:
-    """ "quiz:m1" → (its default label, StartQuiz("m1")); "lesson:m1:2" opens lesson 3 of m1. The packed form the
-    CLI took before (“ls|m1|0”) is read too. ValueError for anything else."""
+    """ "quiz:m1" → (its default label, StartQuiz("m1")); "lesson:m1:2" opens lesson 3 of m1; "contest" opens /thi,
+    "contest:5" contest #5. The packed form the CLI took before (“ls|m1|0”) is read too. ValueError otherwise."""
     spec = spec.strip()
-    for kind, cls in SPECS.items():
-        if "|" in spec:
+    name, _, rest = spec.partition(":")
+    packed = "|" in spec or spec in {cls.action for cls in BARE_SPECS.values()}
+    for kind, cls in [*SPECS.items(), *BARE_SPECS.items()]:
+        if packed:
             button = cls.read(spec)
+        elif kind != name:
+            continue
+        elif cls is BARE_SPECS.get(kind):
+            button = None if rest else cls()
         else:
-            name, _, rest = spec.partition(":")
-            button = cls.read(pack(cls.action, *rest.split(":"))) if name == kind and rest else None
+            button = cls.read(pack(cls.action, *rest.split(":"))) if rest else None
         if button is not None:
             return SPEC_LABELS[kind], button
     raise ValueError(E_SPEC.format(spec=spec))
-
 
 
 def button_of(spec: str | None, label: str | None = None) -> tuple[str | None, str | None]:

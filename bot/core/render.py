@@ -7,6 +7,7 @@ import unicodedata
 
 from bot.core import texts
 from bot.core.messages import Reply
+from content.textnorm import fold
 
 _OWN_NUMBER = re.compile(r"^((?:[^\w\s]+\s+)*)\d+\.\s+")  # "1. …", also after marks: "▶️ 1. …"
 
@@ -77,6 +78,30 @@ def numbered(reply: Reply) -> str:
     # A label's own order number ("1. AI là gì?") would read "1. 1. …" once numbered: keep ours only.
     lines = [f"{i}. {plain_label(c.label)}" for i, c in enumerate(reply.choices, 1)]
     return f"{body}\n\n" + "\n".join(lines) + "\n\n" + texts.numbered_footer(len(lines))
+
+
+def menu_hint(numbered: bool = True) -> str:
+    """The main menu as text: “Gõ số hoặc tên mục: 1 Học AI · 2 Kiểm tra · …” when nothing else is on
+    offer (a bare number then picks a menu item), only the words when numbered choices share the message."""
+    labels = [_without_emoji(label) for label in texts.MAIN_ITEMS]
+    if not numbered:
+        return texts.MENU_HINT.format(items=" · ".join(labels))
+    return texts.MENU_NUMBERED.format(items=" · ".join(f"{i} {w}" for i, w in enumerate(labels, 1)))
+
+
+def _without_emoji(label: str) -> str:
+    words = label.split()
+    while words and not fold(words[0]).strip():
+        words.pop(0)
+    return " ".join(words)
+
+
+def as_text(reply: Reply) -> str:
+    """The reply where nothing but text can be shown: choices numbered, the main menu as a hint."""
+    body = numbered(reply)
+    if reply.keyboard and not reply.choices:
+        body = f"{body}\n\n{menu_hint()}" if body.strip() else menu_hint()
+    return body.strip()
 
 
 def rows(labels: list[str], columns: int) -> list[list[str]]:

@@ -64,6 +64,7 @@ def button_options(catalog: Any) -> list[tuple[str, str]]:
         out.append((f"module:{m.id}", f"📚 Học ngay — {m.title}"))
         if m.quiz:
             out.append((f"quiz:{m.id}", f"📝 Làm bài kiểm tra — {m.title}"))
+    out.append(("contest", "🏆 Vào thi — cuộc thi Tuần lễ đang mở"))
     return out
 
 
