@@ -33,7 +33,7 @@ async def contests_menu(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if len(contests) == 1:
         return await _intro(ctx, contests[0])
     if contests:
-        choices = [Choice(t.BTN_CONTEST.format(title=c.title[:40]), OpenContest(c.id).pack()) for c in contests]
+        choices = [Choice(t.BTN_CONTEST.format(title=c.title[:40]), OpenContest(c.id or 0).pack()) for c in contests]
         return [Reply(t.PICK, choices=choices)]
     lines = [t.NONE_OPEN]
     nxt = await service.next_for(ctx.session, ctx.user, now)
