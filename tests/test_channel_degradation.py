@@ -13,7 +13,7 @@ import pytest
 from bot.channels.console import ConsoleChannel
 from bot.core import texts
 from bot.core.messages import Choice, Document, QuizSpec, Reply
-from handlers.week.campaigns import button_of
+from bot.core.payloads import button_of
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.zalo_bot_server import FakeZaloBot
