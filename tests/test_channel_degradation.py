@@ -4,6 +4,7 @@ chat. “2” then picks the second choice, as a tap on the second button would.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
 
@@ -12,13 +13,14 @@ import pytest
 from bot.channels.console import ConsoleChannel
 from bot.core import texts
 from bot.core.messages import Choice, Document, QuizSpec, Reply
-from handlers.week.campaigns import button_of
+from bot.core.payloads import button_of
 from tests.conftest import make_settings
+from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.zalo_bot_server import FakeZaloBot
 from tests.fakes.zalo_oa_server import FakeZaloOA
 from tests.harness import running_bot
 from tests.test_learning import CATALOG
-from tests.test_zalo_features_e2e import APP_SECRET, OA_SECRET, onboard, onboard_oa, says, zalo_settings
+from tests.test_zalo_features_e2e import APP_SECRET, OA_SECRET, onboard, onboard_oa, says, wait_until, zalo_settings
 from tests.test_zalo_oa_e2e import inbox
 
 M1, M2 = CATALOG.modules[0], CATALOG.modules[1]
@@ -132,3 +134,32 @@ async def test_terminal_chat_prints_quiz_file_and_photo_as_text(db_url: str) -> 
     assert PDF.filename in printed[1] and bot.runtime.settings.web_base_url in printed[1]
     assert texts.IMAGE_LINK.format(url=PHOTO) in printed[2]
 
+
+
+async def test_a_push_during_a_reply_keeps_its_numbers(db_url: str, zbot: FakeZaloBot) -> None:
+    """A reminder with numbered choices is pushed while Lan's long question is being handled (the LLM takes
+    its time rewriting it). The reminder waits for that reply, so it is the last list she sees, and her “2”
+    opens its second module: the reply's unit of work can no longer overwrite what the reminder offered
+    (it did on PostgreSQL, where the push wrote its choices in the middle of that unit of work)."""
+    story = ("hôm qua đi chợ gặp bà hàng xóm bà ấy kể chuyện nhà bà ấy con cháu đi làm xa cả năm mới về "
+             "một lần nên tôi cũng lo lắng nhiều thứ lắm, rồi nghe nói có cái gì đó mới")
+    async with FakeOpenAI() as llm:
+        settings = zalo_settings(db_url, zbot, openai_api_key=llm.api_key, openai_base_url=llm.base_url)
+        async with running_bot(settings) as bot:
+            lan = zbot.user("z-lan", "Lan")
+            await onboard(lan)
+            await says(lan, "hoc ai")  # the module list: her “2” means its second module for now
+            llm.hang()
+            await lan.send(story)
+
+            async def asked() -> bool:  # her question is being handled: the LLM was asked to rewrite it
+                return bool(llm.requests)
+
+            await wait_until(asked)
+            reminder = Reply(TEXT, choices=modules())
+            push = asyncio.create_task(bot.runtime.channels["zalo"].send("z-lan", reminder))
+            answer, shown = await lan.wait_reply(timeout=5), await lan.wait_reply(timeout=5)
+            await push
+            assert TEXT not in answer and shown.startswith(TEXT) and as_numbers(modules()) in shown
+            (lesson,) = await says(lan, "2")
+            assert opened_module_2(lesson)
