@@ -370,3 +370,25 @@ async def test_skipping_counts_the_whole_time_and_deleting_my_data_removes_my_at
     async with services.db.session() as s:
         assert (await s.exec(select(ContestAttempt))).all() == []
         assert (await s.exec(select(ContestAnswer))).all() == []
+
+
+async def test_the_rank_told_at_the_end_is_the_leaderboards_rank_ties_included(services: Services) -> None:
+    cid = await make_contest(services)
+    scores = [(3, 9000, 1), (3, 9000, 0), (3, 8000, 2), (2, 1000, 0), (3, 9000, 0), (0, 60000, 3)]
+    async with services.db.session() as s:
+        for i, (correct, ms, minute) in enumerate(scores):
+            u = User(display_name=f"Người {i}", consent_at=local(1), province=NB, commune=GV if i % 2 else "Nho Quan")
+            s.add(u)
+            await s.flush()
+            assert u.id is not None
+            s.add(ContestAttempt(contest_id=cid, user_id=u.id, question_ids=json.dumps(QIDS), index=3,
+                                 correct=correct, total_ms=ms, province=NB, commune=u.commune,
+                                 finished_at=local(3, 9, minute)))  # fmt: skip
+        for province, commune in ((NB, None), (NB, GV), (NB, "nho quan")):
+            rows = await board.ranking(s, cid, province, commune)
+            assert len(rows) == (6 if commune is None else 3)
+            for r in rows:
+                assert await board.rank_of(s, r.attempt, province, commune) == (r.rank, len(rows))
+        top = await board.ranking(s, cid, NB)
+    assert [(r.attempt.correct, r.attempt.total_ms) for r in top][:4] == [(3, 8000), (3, 9000), (3, 9000), (3, 9000)]
+    assert top[1].attempt.id is not None and top[2].attempt.id is not None and top[1].attempt.id < top[2].attempt.id
