@@ -20,7 +20,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.cli.parser import print_result
 from bot.core.redact import mask_pii
 from bot.db import repo
-from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
@@ -94,16 +93,11 @@ def register(sub: Any) -> None:
 
 @asynccontextmanager
 async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    db = Database(settings.database_url)
-    try:
-        if settings.run_migrations:
-            from bot.db.migrate import upgrade
+    """One unit of work of a CLI command, on the services every entry point builds (bot/app.py)."""
+    from bot.app import open_services
 
-            await upgrade(db)
-        async with db.session() as s:
-            yield s
-    finally:
-        await db.dispose()
+    async with open_services(settings) as services, services.db.session() as s:
+        yield s
 
 
 def fail(text: str) -> int:

@@ -11,7 +11,7 @@ from bot.core.context import Services
 from handlers.learning import certificate as certs
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    pass
 
 PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -79,8 +79,3 @@ async def _learning_unit(services: Services, code: str) -> str | None:
         year=unit.year, date=unit.recognised_at.astimezone(services.settings.tz).strftime("%d/%m/%Y"),
         code=html.escape(unit.cert_code or ""),
     )
-
-
-def install(rt: Runtime) -> None:
-    """The public verification page of the web server."""
-    rt.routes.append(verify_handler(rt.services))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,7 +228,7 @@ async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int |
 
 async def decide(
     s: AsyncSession, officer: OfficerInfo, unit: LearningUnit, action: str, now: dt.datetime, reason: str = "",
-    *, catalog: Any = None, actor: str | None = None, pacer: Any = None,
+    *, catalog: Any = None, actor: str | None = None, wake: Callable[[], None] | None = None,
 ) -> bool:
     """confirm | return (with a reason) | recognise, from chat or the dashboard: False when the unit is not in a
     state for it. Audited (as `actor`, default the officer's chat account), and the registrant is told through
@@ -250,8 +251,8 @@ async def decide(
     m = model_of(catalog, unit)
     tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
     text = tell.format(name=unit.name, model=m.name if m else unit.model, year=unit.year, reason=reason)
-    if await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id))) and pacer is not None:
-        pacer.wake()
+    if await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id))) and wake is not None:
+        wake()
     return True
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from aiohttp_session import SESSION_KEY, STORAGE_KEY, Session, get_session, new_session
+from aiohttp_session import Session, get_session, new_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -126,32 +126,6 @@ class Dash:
 
 
 Handler = Callable[[web.Request, Dash], Awaitable[web.StreamResponse]]
-
-
-def with_session(storage: EncryptedCookieStorage) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """aiohttp-session's middleware for our routes only (features add routes, not middlewares)."""
-
-    def wrap(fn: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Any:
-        @functools.wraps(fn)
-        async def handler(request: web.Request) -> web.StreamResponse:
-            request[STORAGE_KEY] = storage
-            try:
-                response = await fn(request)
-            except web.HTTPException as exc:
-                await _save(request, storage, exc)
-                raise
-            await _save(request, storage, response)
-            return response
-
-        return handler
-
-    return wrap
-
-
-async def _save(request: web.Request, storage: EncryptedCookieStorage, response: Any) -> None:
-    session = request.get(SESSION_KEY)
-    if session is not None and session._changed and not getattr(response, "prepared", False):
-        await storage.save_session(request, response, session)
 
 
 async def start_session(request: web.Request, row: LoginToken) -> Session:

@@ -73,7 +73,7 @@ def routes(services: Services) -> list[Route]:
                 return await refuse(s, dash, f"dashboard.mohinh.{action}", {"unit": unit_id})
             await service.decide(s, dash.officer, unit, action, services.now(), reason if action == "return" else "",
                                  catalog=services.catalog, actor=web_actor(dash.officer),
-                                 pacer=services.extras.get("pacer"))  # fmt: skip
+                                 wake=services.wake_outbox)  # fmt: skip
         raise see_other(f"/dashboard/learning-models?year={year}#unit-{unit_id}")
 
     async def export(request: web.Request, dash: Dash, kind: str) -> web.StreamResponse:
