@@ -145,12 +145,12 @@ def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime
     rt.routes.extend(health.health_routes(rt))
     rt.routes.extend(dashboard.outer_routes())
 
-    rt.background.append(sending_work)  # the pacer, then the campaign timer that feeds it
     rt.background.append(campaign_work)
+    rt.background.append(sending_work)
     rt.background.append(lambda rt: _answers(rt.services))
     rt.background.append(lambda rt: dashboard.background(rt.services))
-    if (watch := startup.sqlite_file_watch(services.db)) is not None:
-        rt.background.append(lambda rt: watch)
+    if (db_file := startup.sqlite_file(services.db)) is not None:
+        rt.background.append(lambda rt: startup.watch_sqlite_file(db_file))
     return rt
 
 

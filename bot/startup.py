@@ -139,12 +139,16 @@ def _short(chain: list[BaseException]) -> str:
 
 
 # -- a SQLite file deleted under a running server ------------------------------------------------------------
-def sqlite_file_watch(db: Database) -> contextlib.AbstractAsyncContextManager[None] | None:
-    """`hocbot run` on SQLite: say so (once, as an error) when the database file is deleted or replaced while
-    hocbot runs. SQLite keeps writing to the deleted file, and all of it is gone at the next start."""
+def sqlite_file(db: Database) -> Path | None:
+    """The SQLite file `hocbot run` watches (`watch_sqlite_file`); None for PostgreSQL or an in-memory DB."""
     if not db.is_sqlite or sqlite_folder(db.url) is None:
         return None
-    path = Path(make_url(db.url).database or "").expanduser().resolve()
+    return Path(make_url(db.url).database or "").expanduser().resolve()
+
+
+def watch_sqlite_file(path: Path) -> contextlib.AbstractAsyncContextManager[None]:
+    """`hocbot run` on SQLite: say so (once, as an error) when the database file is deleted or replaced while
+    hocbot runs. SQLite keeps writing to the deleted file, and all of it is gone at the next start."""
     return running(_watch(path, DB_FILE_CHECK_SECONDS))
 
 
