@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -73,15 +74,18 @@ class Runtime:
 async def build_services(settings: Settings, *, migrate: bool | None = None) -> Services:
     """DB (migrated), content, search index and the answer service, with the hooks the core calls."""
     from content.catalog import load_catalog
+    from content.deferred_index import DeferredIndex
     from content.search import SearchIndex
     from handlers.answers.service import build_service
+    from handlers.contests.service import record_poll as record_contest_poll
     from handlers.learning.quiz_service import record_poll
 
     db = Database(settings.database_url)
     if settings.run_migrations if migrate is None else migrate:
         await upgrade(db)
     catalog = load_catalog()
-    search = SearchIndex.from_catalog(catalog, settings.cache_path)  # read from disk when already built
+    # Read from disk when already built; after the port opens (bot.warmup) or by the first question.
+    search = DeferredIndex(functools.partial(SearchIndex.from_catalog, catalog, settings.cache_path))
     services = Services(settings=settings, db=db, catalog=catalog, search=search,
                         answers=build_service(settings, catalog, search))  # fmt: skip
     if services.answers.llm is not None:
@@ -89,9 +93,12 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
 
     async def poll_sent(user_id: int, attempt_ref: str, poll_id: str) -> None:
         async with db.session() as s:
-            await record_poll(s, user_id, attempt_ref, poll_id)
+            if attempt_ref.startswith("c:"):  # a contest's question (handlers/contests)
+                await record_contest_poll(s, user_id, attempt_ref, poll_id)
+            else:
+                await record_poll(s, user_id, attempt_ref, poll_id)
 
-    services.poll_sent_hooks.append(poll_sent)  # native quiz polls map to their quiz attempt
+    services.poll_sent_hooks.append(poll_sent)  # native quiz polls map to their quiz or contest attempt
     services.forget_hooks.append(forget_inbox)  # /xoadulieu: the web chat's inbox (features delete their own)
     return services
 
@@ -114,10 +121,11 @@ async def open_services(settings: Settings, *, migrate: bool | None = None) -> A
 # -- runtime: channels, routes and background work of `hocbot run` ------------------------------------------------
 def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime:
     """Router, dispatcher, channels, routes and background work, wired once, in the order they start."""
-    from bot import startup
+    from bot import startup, warmup
     from bot.channels import zalo_setup
     from bot.web import dashboard, health, verify
     from handlers import build_router
+    from handlers.contests import timer as contest_timer
     from scheduler import pacer
 
     settings = services.settings
@@ -147,10 +155,12 @@ def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime
 
     rt.background.append(campaign_work)
     rt.background.append(sending_work)
+    rt.background.append(contest_timer.timer_background)  # a contest question whose time ran out moves on
     rt.background.append(lambda rt: _answers(rt.services))
     rt.background.append(lambda rt: dashboard.background(rt.services))
     if (db_file := startup.sqlite_file(services.db)) is not None:
         rt.background.append(lambda rt: startup.watch_sqlite_file(db_file))
+    rt.background.append(warmup.warm_search)  # last: the port is open while the search index is read
     return rt
 
 

@@ -4,6 +4,7 @@ of out-of-scope request that get their own reply (health questions are pointed t
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Literal
 
@@ -19,7 +20,10 @@ _SMALL_TALK: dict[SmallTalk, tuple[str, ...]] = {
     "bye": ("tam biet", "bye bye", "bye", "bai bai", "hen gap lai", "chuc ngu ngon", "ngu ngon", "good night"),
     "how_are_you": ("co khoe khong", "khoe khong", "co khoe", "khoe chu", "dang lam gi", "an com chua",
                     "how are you"),
-    "greeting": ("xin chao", "chao buoi sang", "chao buoi trua", "chao buoi chieu", "chao buoi toi", "chao",
+    "greeting": ("rat vui duoc lam quen", "vui duoc lam quen", "han hanh duoc lam quen", "lam quen",
+                 "mot ngay vui ve", "mot ngay vui", "mot ngay tot lanh", "ngay moi vui ve", "cuoi tuan vui ve",
+                 "buoi sang vui ve", "nam moi vui ve", "chuc mung nam moi", "suc khoe", "khoe manh", "khoe",
+                 "xin chao", "chao buoi sang", "chao buoi trua", "chao buoi chieu", "chao buoi toi", "chao",
                  "hello", "helo", "hi", "hey", "alo", "a lo", "good morning"),
     "ack": ("ok", "oke", "okay", "okie", "vang", "da vang", "da", "u", "um", "uh", "uhm", "duoc roi", "hieu roi",
             "biet roi", "roi", "hay qua", "hay", "tot qua", "tuyet voi", "tuyet", "hihi", "haha", "hehe", "like",
@@ -28,7 +32,7 @@ _SMALL_TALK: dict[SmallTalk, tuple[str, ...]] = {
 # Words that may come with small talk without making it a question.
 _SOFT = frozenset(
     "ban bot em anh chi bac chau chu co ong ba con ad admin oi a nhe nha nhieu lam qua nhe nhen ne "
-    "moi nguoi ca nha minh toi nhieu nhe ha nhe the vay nhe nho".split()
+    "moi nguoi ca nha minh toi nhieu nhe ha nhe the vay nhe nho chuc".split()
 )
 _PHRASES = sorted(
     ((tuple(fold(p).split()), kind) for kind, ps in _SMALL_TALK.items() for p in ps),
@@ -91,6 +95,7 @@ _OTHER = (
     "nau an", "cach nau", "mon an", "cong thuc nau",
     "bau cu", "bau dai bieu",
     "taxi", "goi xe", "xe om", "dat ve", "ve tau", "ve may bay",
+    "nen mua", "muon mua", "mua loai nao", "loai nao tot", "hang nao tot", "mua o dau", "mua cai nao",
     "trong rau", "trong cay", "cach trong", "cach nuoi", "ky thuat nuoi", "ky thuat trong",
     "vay tien online", "vay online", "app vay", "vay nhanh", "lam giup", "lam ho", "lam dum",
 )
@@ -101,12 +106,14 @@ _LOAN_AMOUNT = re.compile(r"\b(?:muon|vay) (?:\d+ ?(?:trieu|nghin|ngan|tram|cu|k
 _SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen)\b")
 # Insults and attempts to change the bot's instructions: refused even when they name AI or the bot.
 _ABUSE = (
-    "dm", "dmm", "vcl", "vkl", "cc", "dit", "du ma", "bot ngu", "may ngu", "do ngu", "ngu nhu", "cut di",
-    "oc cho", "do dien", "bo qua huong dan", "bo qua moi huong dan", "bo qua cac huong dan",
+    "dm", "dmm", "vcl", "vkl", "cc", "bo qua huong dan", "bo qua moi huong dan", "bo qua cac huong dan",
     "bo qua chi dan", "quen het huong dan",
     "ignore previous", "ignore all previous", "ignore the above", "ignore your instructions",
     "system prompt", "jailbreak", "ban la ai khac", "gia vo ban la", "dong vai mot", "developer mode",
 )
+# Insults that fold like everyday words ("đồ điên" / "đó diễn ra", "ngu như" / "ngủ như", "bót ngủ"): with
+# accents typed they are matched as typed, without accents folded.
+_INSULTS = ("địt", "đụ má", "bot ngu", "mày ngu", "đồ ngu", "ngu như", "cút đi", "óc chó", "đồ điên")
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức
 # khỏe không", "app vay tiền online lừa đảo").
 _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|bot|tri tue nhan tao|lua|lua dao|gia mao|mao danh)\b")
@@ -119,6 +126,9 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 _HEALTH_RE = _pattern(_HEALTH)
 _OTHER_RE = _pattern(_OTHER)
 _ABUSE_RE = _pattern(_ABUSE)
+_INSULTS_RE = _pattern(_INSULTS)
+_INSULTS_FOLDED_RE = re.compile(  # unaccented "do dien ra" is "đó diễn ra"
+    _pattern(tuple(fold(p) for p in _INSULTS)).pattern.replace(re.escape("do dien"), re.escape("do dien") + "(?! ra)"))
 _LOAN_RE = _pattern(_LOAN)
 
 
@@ -129,7 +139,9 @@ def out_of_scope(query: str) -> OutOfScope | None:
     about_ai = bool(_ABOUT_AI.search(folded))
     if _HEALTH_RE.search(folded) and not about_ai:
         return "health"
-    if _ABUSE_RE.search(folded) or (_OTHER_RE.search(folded) and not about_ai):
+    typed = unicodedata.normalize("NFC", query).lower()
+    insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
+    if _ABUSE_RE.search(folded) or insult or (_OTHER_RE.search(folded) and not about_ai):
         return "other"
     if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded)) and not _SCAM.search(folded):
         return "other"

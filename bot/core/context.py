@@ -19,7 +19,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:  # types only: numpy and the answer service load when bot/app.py builds them
     from content.catalog import Catalog
-    from content.search import SearchIndex
+    from content.deferred_index import Index
     from handlers.answers.service import AnswerService
 
 ForgetHook = Callable[[AsyncSession, int], Awaitable[None]]
@@ -53,7 +53,7 @@ class Services:
     settings: Settings
     db: Database
     catalog: Catalog
-    search: SearchIndex
+    search: Index
     answers: AnswerService  # retrieval + optional LLM (handlers/answers/service.py)
     clock: Callable[[], dt.datetime] = system_clock
     throttles: Throttles = field(default_factory=Throttles)

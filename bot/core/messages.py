@@ -6,6 +6,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -53,6 +54,7 @@ class Inbound:
     private: bool = True  # False in a group chat: only a pointer to the private chat is answered there
     origin: str = ""  # the web chat client's IP address (for throttles); "" on platforms
     private_url: str = ""  # where this user can talk to the bot privately (a Telegram deep link)
+    photo: str = ""  # a photo the user sent, as the platform's file id (Telegram), never downloaded
 
     def __post_init__(self) -> None:
         """Every channel's text passes here: what a user typed is cleaned once, for every surface."""
@@ -66,6 +68,33 @@ class Inbound:
     @property
     def reply_to(self) -> str:
         return self.chat_key or self.user_key
+
+
+@dataclass(frozen=True)
+class Command:
+    """A typed command: “/start@hocbot abc” → name "start", args "abc", addressee "hocbot"."""
+
+    name: str
+    args: str = ""
+    addressee: str = ""  # the bot a group command names after “@”; "" when none
+
+
+def parse_command(text: str) -> Command | None:
+    """THE command syntax, for every channel: a “/” and a word, then its arguments; None for other text."""
+    text = text.strip()
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name, _, addressee = head.partition("@")
+    return Command(name, args.strip(), addressee)
+
+
+def typed(text: str, **fields: Any) -> Inbound:
+    """What a user typed, as an Inbound: a command when it is one, otherwise plain text."""
+    command = parse_command(text)
+    if command is None:
+        return Inbound(text=text, **fields)
+    return Inbound(text=text, command=command.name, args=command.args, **fields)
 
 
 @dataclass(frozen=True)
@@ -85,6 +114,8 @@ class QuizSpec:
     correct: tuple[int, ...]
     explanation: str = ""
     attempt_ref: str = ""  # our reference to map the poll back to an attempt
+    open_period: int | None = None  # seconds the poll stays open (5–600); the server checks the same timer
+    buttons: tuple[Choice, ...] = ()  # shown under the native poll only (e.g. “Câu tiếp” once it closes)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
+from content.deferred_index import Index
 from content.intents import out_of_scope, small_talk
-from content.search import Decision, Hit, SearchIndex, decide, entities
+from content.search import Decision, Hit, SearchIndex, decide, entities, numbers
 from content.textnorm import question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
@@ -30,7 +31,6 @@ REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be re
 REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
 MIN_FIRST_TOKEN = 1.0
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
-TAIL_AGREEMENT_EXACT = 10  # … or this many when one of its questions asks exactly what the last clauses ask
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -121,7 +121,7 @@ class AnswerService:
     def __init__(
         self,
         catalog: Any,
-        search: SearchIndex | None = None,
+        search: Index | None = None,
         llm: LlmAnswerer | None = None,
         *,
         total_timeout: float = 8.0,
@@ -200,12 +200,17 @@ class AnswerService:
         tail = question_tail(q)
         if tail is None:
             return decision, hits
+        # What the story named is what its ending asks about ("… cài cái VNeID …. Cài thế nào cho đúng?").
+        told = sorted((entities(q) - entities(tail)) | (numbers(q) - numbers(tail)))
+        if told:
+            tail = f"{tail} {' '.join(told)}"
         tail_hits = self.search.search(tail, PASSAGES)
         if decide(tail, tail_hits) != "answer":
             return decision, hits
         best = tail_hits[0]
-        # An ending that asks exactly what an entry asks ("…, mà AI nghĩa là gì") may agree from further down.
-        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT_EXACT if best.exact else TAIL_AGREEMENT)}
+        if not best.missing and (best.exact or (best.asks and told)):
+            return "answer", tail_hits  # the ending asks what one of its questions asks, about what was told
+        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
         agreed = best.doc_id in whole and not whole[best.doc_id].missing
         if agreed:
             return "answer", tail_hits
@@ -343,7 +348,7 @@ def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
                    and h.asks >= top.asks and h.exact >= top.exact)]
 
 
-def build_service(settings: Any, catalog: Any, search: SearchIndex | None) -> AnswerService:
+def build_service(settings: Any, catalog: Any, search: Index | None) -> AnswerService:
     """The service for these settings: with an LLM client when OPENAI_API_KEY is set."""
     llm = LlmAnswerer.from_settings(settings) if settings is not None else None
     timeout = float(getattr(settings, "llm_timeout", 8.0) or 8.0)

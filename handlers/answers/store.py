@@ -28,7 +28,7 @@ from handlers.officers.scope import OfficerInfo
 
 if TYPE_CHECKING:
     from bot.core.context import Services
-    from content.search import SearchIndex
+    from content.deferred_index import Index
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ async def answered_question_ids(s: AsyncSession) -> set[int]:
     return {i for p in rows for i in _ids(p)}
 
 
-def add_to_index(catalog: Any, search: SearchIndex | None, entry: FaqEntry) -> None:
+def add_to_index(catalog: Any, search: Index | None, entry: FaqEntry) -> None:
     """Searchable from now on; its source line names the officers' association."""
     if catalog is not None and SOURCE.id not in catalog.sources:
         catalog.sources[SOURCE.id] = SOURCE

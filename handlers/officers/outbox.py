@@ -26,7 +26,6 @@ All functions take the caller's AsyncSession and do not commit (the caller's uni
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -37,10 +36,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.messages import Choice, Reply
 from bot.db.models import utcnow
-from bot.db.models_officers import FAILED, QUEUED, STATES, Broadcast, Delivery
+from bot.db.models_officers import FAILED, OPEN_STATUSES, QUEUED, SKIPPED, STATES, Broadcast, BroadcastStatus, Delivery
 from handlers.officers import reasons
 from handlers.officers.audience import GroupSel as GroupSel  # re-exported: the one definition
 from handlers.officers.audience import Recipient as Recipient
+from handlers.officers.audience import dump_groups, load_groups
 from handlers.officers.audience import groups_condition as groups_condition
 from handlers.officers.audience import select_recipients as select_recipients
 
@@ -61,13 +61,13 @@ async def create_broadcast(
     report_channel: str | None = None,
     report_chat_id: str | None = None,
     officer_id: int | None = None,
-    status: str = "draft",
+    status: str = BroadcastStatus.DRAFT,
 ) -> Broadcast:
     """Insert a Broadcast row (flushed, so `id` is set); no deliveries yet."""
     b = Broadcast(
         text=text,
         created_by=created_by,
-        group_ids=json.dumps(group_ids if group_ids == "all" else list(group_ids)),
+        group_ids=dump_groups(group_ids),
         kind=kind,
         campaign_id=campaign_id,
         photo=photo,
@@ -81,11 +81,6 @@ async def create_broadcast(
     session.add(b)
     await session.flush()
     return b
-
-
-def group_selection(b: Broadcast) -> GroupSel:
-    value = json.loads(b.group_ids or "[]")
-    return "all" if value == "all" else [int(v) for v in value]
 
 
 async def enqueue_broadcast(
@@ -118,8 +113,9 @@ async def enqueue_broadcast(
     total = len(existing) + len(rows)
     await session.execute(
         update(Broadcast)
-        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status).in_(["draft", "queued", "sending"]))
-        .values(status="queued" if total else "done", recipients=total, finished_at=None if total else now)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status).in_([BroadcastStatus.DRAFT, *OPEN_STATUSES]))
+        .values(status=BroadcastStatus.QUEUED if total else BroadcastStatus.DONE, recipients=total,
+                finished_at=None if total else now)
     )
     return len(rows)
 
@@ -128,7 +124,7 @@ async def queue_broadcast(session: AsyncSession, b: Broadcast) -> int:
     """Select the recipients of the broadcast's groups and enqueue them."""
     assert b.id is not None
     return await enqueue_broadcast(
-        session, broadcast_id=b.id, recipients=await select_recipients(session, group_selection(b))
+        session, broadcast_id=b.id, recipients=await select_recipients(session, load_groups(b.group_ids))
     )
 
 
@@ -139,7 +135,7 @@ async def broadcast_counts(session: AsyncSession, broadcast_id: int) -> dict[str
         .where(Delivery.broadcast_id == broadcast_id)
         .group_by(col(Delivery.state))
     )
-    counts = dict.fromkeys(STATES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATES, 0)
     for state, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
         counts[str(state)] = int(n)
     return counts
@@ -163,12 +159,12 @@ async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
     res: Any = await session.execute(
         update(Delivery)
         .where(col(Delivery.broadcast_id) == broadcast_id, col(Delivery.state) == QUEUED)
-        .values(state="skipped", last_error="cancelled")
+        .values(state=SKIPPED, last_error="cancelled")
     )
     await session.execute(
         update(Broadcast)
         .where(col(Broadcast.id) == broadcast_id)
-        .values(status="cancelled", finished_at=utcnow())
+        .values(status=BroadcastStatus.CANCELLED, finished_at=utcnow())
     )
     return int(res.rowcount or 0)
 

@@ -16,14 +16,17 @@ from bot.db.models_dashboard import LoginToken
 from bot.db.models_faq import forget_answers
 from bot.db.models_officers import OPEN_STATES, Delivery
 from bot.db.models_zalo import LinkCode
+from bot.db.repo import FORGOTTEN_ACTOR
+from handlers.contests.service import forget as forget_contests
+from handlers.initiatives.service import forget as forget_initiatives
 from handlers.learning.service import forget as forget_learning
 from handlers.learning_models.service import forget as forget_learning_models
 from handlers.week.campaigns import forget as forget_campaigns
 
-FEATURE_FORGETS = (forget_learning, forget_learning_models, forget_campaigns, forget_answers)
+FEATURE_FORGETS = (forget_learning, forget_learning_models, forget_campaigns, forget_answers, forget_contests,
+                   forget_initiatives)
 
 router = Router("privacy")
-FORGOTTEN_ACTOR = "đã-xoá"  # what the audit log says instead of the account of someone who deleted their data
 
 
 @router.command("xoadulieu", "deletedata", "delete")

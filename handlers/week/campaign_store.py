@@ -11,13 +11,14 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.payloads import button_of
 from bot.db.models import Group
-from bot.db.models_campaigns import Campaign, CampaignFire
-from bot.db.models_officers import Broadcast, Delivery
+from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, FireStatus
+from bot.db.models_officers import OPEN_STATUSES, Broadcast, Delivery
 from bot.settings import Settings
 from content.schema import WeekInfo
 from handlers.officers import audience, outbox
-from handlers.week.campaigns import button_of, rule_of
+from handlers.week.campaigns import rule_of
 from handlers.week.schedule import KINDS, defer_quiet, next_fire, validate_cron
 
 WEEK_PLAN = [("before_7", -7), ("before_1", -1)] + [(f"day_{i}", i - 1) for i in range(1, 8)]
@@ -28,9 +29,9 @@ class CampaignError(ValueError):
     """A bad campaign definition; the message is Vietnamese and shown as is."""
 
 
-async def resolve_groups(s: AsyncSession, to: str | outbox.GroupSel) -> str:
-    """Who a campaign goes to → the stored form: "all" or a JSON list of group ids. `to` is "all", group ids,
-    or officers' “--to” text (an id or a group's exact name — names may contain commas — or “A,B”)."""
+async def resolve_groups(s: AsyncSession, to: str | outbox.GroupSel) -> outbox.GroupSel:
+    """Who a campaign goes to, checked: "all" or existing group ids. `to` is "all", group ids, or officers' “--to”
+    text (an id or a group's exact name — names may contain commas — or “A,B”). Stored with audience.dump_groups."""
     try:
         sel = await audience.parse_targets(s, [to]) if isinstance(to, str) else to
     except audience.TargetError as exc:
@@ -41,14 +42,14 @@ async def resolve_groups(s: AsyncSession, to: str | outbox.GroupSel) -> str:
     found = set((await s.exec(select(Group.id).where(col(Group.id).in_(ids)))).all())
     if not ids or set(ids) - found:
         raise CampaignError(f"Không có nhóm số: {', '.join(str(i) for i in ids if i not in found) or '—'}")
-    return json.dumps(ids)
+    return ids
 
 
-async def group_names(s: AsyncSession, groups: str) -> str:
-    if groups.strip() == "all":
+async def group_names(s: AsyncSession, sel: outbox.GroupSel) -> str:
+    """The groups of a selection by their titles ("all" for everyone)."""
+    if sel == "all":
         return "all"
-    ids = json.loads(groups)
-    rows = (await s.exec(select(Group).where(col(Group.id).in_(ids)))).all()
+    rows = (await s.exec(select(Group).where(col(Group.id).in_(list(sel))))).all()
     return "; ".join(g.title or g.name for g in rows)
 
 
@@ -87,22 +88,21 @@ async def add_campaign(
     hour, minute = int(fields.get("hour", 8)), int(fields.get("minute", 0))
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise CampaignError("Giờ phải từ 0 đến 23.")
-    if kind == "once" and (fields.get("at") is None or fields["at"] <= now):
+    if kind == CampaignKind.ONCE and (fields.get("at") is None or fields["at"] <= now):
         raise CampaignError("Thời điểm gửi phải ở tương lai.")
-    if kind == "cron":
+    if kind == CampaignKind.CRON:
         try:
             validate_cron(fields.get("cron") or "", settings.tz)
         except ValueError as exc:
             raise CampaignError(str(exc)) from None
-    if kind in ("joined", "inactive") and int(fields.get("offset_days", 0)) < 0:
+    if kind in (CampaignKind.JOINED, CampaignKind.INACTIVE) and int(fields.get("offset_days", 0)) < 0:
         raise CampaignError("Số ngày phải từ 0 trở lên.")
     try:
         button_of(fields.get("button"), fields.get("button_label"))
     except ValueError as exc:
         raise CampaignError(str(exc)) from None
-    c = Campaign(
-        name=name[:160], groups=await resolve_groups(s, to), text=text.strip(), kind=kind, created_at=now, **fields
-    )
+    groups = audience.dump_groups(await resolve_groups(s, to))
+    c = Campaign(name=name[:160], groups=groups, text=text.strip(), kind=kind, created_at=now, **fields)
     s.add(c)
     await s.flush()
     return c
@@ -135,7 +135,7 @@ async def remove_campaign(s: AsyncSession, campaign_id: int) -> bool:
     open_ids = (
         await s.exec(
             select(Broadcast.id).where(
-                Broadcast.campaign_id == campaign_id, col(Broadcast.status).in_(["queued", "sending"])
+                Broadcast.campaign_id == campaign_id, col(Broadcast.status).in_(OPEN_STATUSES)
             )
         )
     ).all()
@@ -177,7 +177,7 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
         reasons: Counter[str] = Counter()
         for f in mine:
             reasons.update(json.loads(f.skip_reasons or "{}"))
-            if f.status == "skipped":
+            if f.status == FireStatus.SKIPPED:
                 reasons[f.reason.split(":")[0]] += 1
         last = mine[-1] if mine else None
         last_time = last.fire_time if last else None
@@ -185,11 +185,11 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
         d = delivered.get(c.id or 0, Counter())
         out.append(
             {
-                "id": c.id, "name": c.name, "text": c.text, "kind": c.kind, "to": await group_names(s, c.groups),
-                "schedule": describe(c), "paused": c.paused,
+                "id": c.id, "name": c.name, "text": c.text, "kind": c.kind,
+                "to": await group_names(s, audience.load_groups(c.groups)), "schedule": describe(c), "paused": c.paused,
                 "next_fire": _local(nxt, settings), "last_fire": _local(last_time, settings),
                 "last_status": last.status if last else None, "last_reason": last.reason if last else None,
-                "fires": len(mine), "fires_skipped": sum(1 for f in mine if f.status == "skipped"),
+                "fires": len(mine), "fires_skipped": sum(1 for f in mine if f.status == FireStatus.SKIPPED),
                 "queued": d["queued"] + d["sending"], "sent": d["sent"],
                 "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],
                 "skipped": sum(reasons.values()), "skip_reasons": dict(reasons),
@@ -205,11 +205,11 @@ def _local(t: dt.datetime | None, settings: Settings) -> str | None:
 def describe(c: Campaign) -> str:
     """The schedule in Vietnamese, e.g. “7 ngày trước Tuần lễ, 08:00”."""
     at = f"{c.hour:02d}:{c.minute:02d}"
-    if c.kind == "once":
+    if c.kind == CampaignKind.ONCE:
         return "một lần"
-    if c.kind == "cron":
+    if c.kind == CampaignKind.CRON:
         return f"lặp lại (cron “{c.cron}”)"
-    if c.kind == "week":
+    if c.kind == CampaignKind.WEEK:
         d = c.offset_days
         when = (
             f"{-d} ngày trước Tuần lễ"
@@ -219,7 +219,7 @@ def describe(c: Campaign) -> str:
             else f"{d} ngày sau 1/10"
         )
         return f"{when}{f' {c.year}' if c.year else ''}, {at}"
-    if c.kind == "joined":
+    if c.kind == CampaignKind.JOINED:
         return f"{c.offset_days} ngày sau khi đăng ký, {at}"
     return f"sau {c.offset_days} ngày không hoạt động, {at}"
 
@@ -233,18 +233,18 @@ async def week_plan(
     missing = [key for key, _ in WEEK_PLAN if key not in week.reminders]
     if missing:
         raise CampaignError(f"content/data/week.yaml thiếu lời nhắc: {', '.join(missing)}")
-    groups = await resolve_groups(s, to)
+    sel = await resolve_groups(s, to)
     offsets = [offset for _, offset in WEEK_PLAN]
-    dup = select(Campaign.id).where(col(Campaign.kind) == "week", col(Campaign.year) == year,
-                                    col(Campaign.groups) == groups, col(Campaign.offset_days).in_(offsets))  # fmt: skip
+    stored = audience.dump_groups(sel)
+    dup = select(Campaign.id).where(col(Campaign.kind) == CampaignKind.WEEK, col(Campaign.year) == year,
+                                    col(Campaign.groups) == stored, col(Campaign.offset_days).in_(offsets))  # fmt: skip
     if (await s.exec(dup)).first() is not None:
         raise CampaignError(E_PLAN_EXISTS.format(year=year))
-    to_ids: str | outbox.GroupSel = "all" if groups == "all" else json.loads(groups)
     made = []
     for key, offset in WEEK_PLAN:
         made.append(
             await add_campaign(
-                s, settings, now, name=f"Tuần lễ {year} — {plan_label(offset)}", to=to_ids, text=week.reminders[key],
+                s, settings, now, name=f"Tuần lễ {year} — {plan_label(offset)}", to=sel, text=week.reminders[key],
                 kind="week", offset_days=offset, hour=hour, year=year,
                 button="module:m1" if key == "day_1" else None, **fields,
             )

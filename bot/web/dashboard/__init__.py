@@ -21,7 +21,17 @@ from bot.core.context import Services
 from bot.core.tasks import running
 from bot.core.throttle import client_ip, too_many
 from bot.db import repo
-from bot.web.dashboard import auth, broadcasts, campaigns, content_pages, learning_models, overview, questions
+from bot.web.dashboard import (
+    auth,
+    broadcasts,
+    campaigns,
+    content_pages,
+    contests,
+    initiatives,
+    learning_models,
+    overview,
+    questions,
+)
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
 
@@ -105,7 +115,7 @@ def dashboard_app(services: Services) -> web.Application:
     aiohttp_session.setup(app, auth.cookie_storage(services.settings))
     page = auth.page(services)
     routes: list[tuple[str, str, Any]] = login_routes(services)
-    for module in (overview, broadcasts, campaigns, questions, learning_models, content_pages):
+    for module in (overview, broadcasts, campaigns, questions, learning_models, contests, initiatives, content_pages):
         routes += [(m, p, page(fn)) for m, p, fn in module.routes(services)]
     for method, path, fn in routes:
         app.router.add_route(method, path.removeprefix(PREFIX), fn)
