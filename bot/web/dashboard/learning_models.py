@@ -4,7 +4,6 @@ the CSV a commune sends upward. The queries are the feature's own (handlers/lear
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -84,14 +83,8 @@ def routes(services: Services) -> list[Route]:
         async with services.db.session() as s:
             await audit(s, dash, "dashboard.mohinh.export", {"year": year, "rows": len(rows), "format": kind})
         name = f"mohinh-{year}-{services.now().astimezone(dash.settings.tz).date().isoformat()}.{kind}"
-        headers = {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'}
-        if kind == "csv":
-            body = exports.csv_chunk(rows, header=True, columns=service.EXPORT_HEADER)
-            return web.Response(body=body, headers={"Content-Type": "text/csv; charset=utf-8", **headers})
-        body = await asyncio.to_thread(exports.to_xlsx, rows, f"Mo hinh hoc tap {year}", service.EXPORT_HEADER,
-                                       service.EXPORT_WIDTHS)  # fmt: skip
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return web.Response(body=body, headers={"Content-Type": ctype, **headers})
+        return await exports.table_download(kind, rows, name, f"Mo hinh hoc tap {year}", service.EXPORT_HEADER,
+                                            service.EXPORT_WIDTHS)
 
     async def export_csv(request: web.Request, dash: Dash) -> web.StreamResponse:
         return await export(request, dash, "csv")
