@@ -32,7 +32,15 @@ _SMALL_TALK: dict[SmallTalk, tuple[str, ...]] = {
 # Words that may come with small talk without making it a question.
 _SOFT = frozenset(
     "ban bot em anh chi bac chau chu co ong ba con ad admin oi a nhe nha nhieu lam qua nhe nhen ne "
-    "moi nguoi ca nha minh toi nhieu nhe ha nhe the vay nhe nho chuc".split()
+    "moi nguoi ca nha minh toi nhieu nhe ha nhe the vay nhe nho chuc nay ghe thiet gioi thoi nghen hen nha "
+    "vui dep that".split()
+)
+# A thanks, greeting or goodbye may come with a few words of chat ("bữa nay trời đẹp ghê, cảm ơn bot nghen"):
+# up to this many, none of them asking or naming something the bot could answer about.
+SMALL_TALK_EXTRA = 4
+_ASKING = frozenset(
+    "gi sao nao khong dau bao nhieu hoi muon can giup lam cach the nhu khi may chua duoc co vay tien hoc "
+    "ai bot chatgpt zalo vneid facebook".split()
 )
 _PHRASES = sorted(
     ((tuple(fold(p).split()), kind) for kind, ps in _SMALL_TALK.items() for p in ps),
@@ -49,6 +57,7 @@ def small_talk(text: str) -> SmallTalk | None:
     if not words or len(words) > MAX_SMALL_TALK_WORDS:
         return None
     found: set[SmallTalk] = set()
+    extra: list[str] = []
     i = 0
     while i < len(words):
         for phrase, kind in _PHRASES:
@@ -58,8 +67,11 @@ def small_talk(text: str) -> SmallTalk | None:
                 break
         else:
             if words[i] not in _SOFT:
-                return None
+                extra.append(words[i])
             i += 1
+    if extra and (len(extra) > SMALL_TALK_EXTRA or "?" in text or not found - {"ack"}
+                  or any(w in _ASKING for w in extra)):
+        return None
     return next((k for k in _PRIORITY if k in found), None)
 
 
