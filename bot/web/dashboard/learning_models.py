@@ -24,7 +24,7 @@ from handlers.onboarding.communes import known_spelling, normalise_commune
 
 SHOWN = 200
 E_DENOMINATOR = "Hãy chọn nơi, mô hình và nhập số hộ/đơn vị (từ 0 đến 10.000.000; 0 là xoá)."
-ORDER = {SUBMITTED: 0, CONFIRMED: 1}  # waiting for a decision first, then waiting for recognition
+ORDER: dict[str, int] = {SUBMITTED: 0, CONFIRMED: 1}  # waiting for a decision first, then waiting for recognition
 
 
 def den_places(dash: Dash) -> list[tuple[str, str]]:
