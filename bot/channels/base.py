@@ -55,6 +55,9 @@ class Permanent(DeliveryError):
 
 
 Sender = Callable[[Reply], Awaitable[SentInfo]]
+Preview = Callable[[str], Awaitable[None]]
+"""Shows one answer as it grows (Telegram drafts): called with the checked text so far. Optional: a channel
+that can show previews offers `preview(chat_key) -> Preview`; the dispatcher opens one per streamed answer."""
 
 ChannelState = Literal["starting", "ok", "retrying", "failed"]
 """What /readyz shows per channel. The runtime knows starting/ok/failed from start(); a channel that keeps

@@ -35,11 +35,6 @@ class ConsoleChannel:
         return None
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        if reply.stream is not None:
-            text = ""
-            async for preview in reply.stream:
-                text = preview
-            reply.text = reply.text or text
         body = numbered(reply)
         if reply.keyboard:
             labels = " · ".join(label for row in reply.keyboard for label in row)

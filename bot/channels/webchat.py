@@ -182,12 +182,7 @@ async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
 
 
 async def _item(reply: Reply) -> dict[str, Any]:
-    """One reply as the page renders it (a streamed text is read to its end first)."""
-    if reply.stream is not None:
-        text = ""
-        async for preview in reply.stream:
-            text = preview
-        reply.text = reply.text or text
+    """One reply as the page renders it."""
     item: dict[str, Any] = {
         "text": reply.text,
         # `plain`: the label without its own order number, shown after the number a typed reply uses

@@ -130,17 +130,6 @@ def plain_text(reply: Reply, settings: Settings) -> str:
     return body.strip()
 
 
-async def drain_stream(reply: Reply) -> None:
-    """Zalo cannot edit messages: collect a streamed answer and send it once."""
-    if reply.stream is None:
-        return
-    text = ""
-    async for preview in reply.stream:
-        text = preview
-    reply.text = reply.text or text
-    reply.stream = None
-
-
 def delivery_error(exc: ZaloError) -> DeliveryError:
     """Zalo client errors → the outcomes the dispatcher and the pacer understand."""
     if isinstance(exc, ZaloOutsideWindow):
@@ -319,7 +308,6 @@ class ZaloBotChannel:
 
     async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Send one reply as plain text (choices numbered) or a photo with its caption."""
-        await drain_stream(reply)
         text = plain_text(reply, self.settings)
         image = reply.image or ""
         if image.startswith(("http://", "https://")):

@@ -17,7 +17,6 @@ from bot.channels.base import ChannelState, OutsideWindow, SentInfo
 from bot.channels.zalo_bot import (
     OrderedTasks,
     delivery_error,
-    drain_stream,
     menu_hint,
     plain_text,
     push,
@@ -184,7 +183,6 @@ class ZaloOAChannel:
 
     async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
         """Text with buttons for ≤ 5 choices, numbered text otherwise; Zalo errors become typed errors."""
-        await drain_stream(reply)
         buttons = _buttons(reply)
         if buttons:
             text = reply.text or (reply.quiz.question if reply.quiz else "")
