@@ -27,6 +27,7 @@ FEATURES: list[str] = [
     "bot.channels.zalo_setup",
     "handlers.learning.service",
     "handlers.learning_models",
+    "handlers.contests",
     "bot.web.verify",
     "scheduler.runner",
     "scheduler.pacer",

@@ -19,7 +19,10 @@ _SMALL_TALK: dict[SmallTalk, tuple[str, ...]] = {
     "bye": ("tam biet", "bye bye", "bye", "bai bai", "hen gap lai", "chuc ngu ngon", "ngu ngon", "good night"),
     "how_are_you": ("co khoe khong", "khoe khong", "co khoe", "khoe chu", "dang lam gi", "an com chua",
                     "how are you"),
-    "greeting": ("xin chao", "chao buoi sang", "chao buoi trua", "chao buoi chieu", "chao buoi toi", "chao",
+    "greeting": ("rat vui duoc lam quen", "vui duoc lam quen", "han hanh duoc lam quen", "lam quen",
+                 "mot ngay vui ve", "mot ngay vui", "mot ngay tot lanh", "ngay moi vui ve", "cuoi tuan vui ve",
+                 "buoi sang vui ve", "nam moi vui ve", "chuc mung nam moi", "suc khoe", "khoe manh", "khoe",
+                 "xin chao", "chao buoi sang", "chao buoi trua", "chao buoi chieu", "chao buoi toi", "chao",
                  "hello", "helo", "hi", "hey", "alo", "a lo", "good morning"),
     "ack": ("ok", "oke", "okay", "okie", "vang", "da vang", "da", "u", "um", "uh", "uhm", "duoc roi", "hieu roi",
             "biet roi", "roi", "hay qua", "hay", "tot qua", "tuyet voi", "tuyet", "hihi", "haha", "hehe", "like",
@@ -28,7 +31,7 @@ _SMALL_TALK: dict[SmallTalk, tuple[str, ...]] = {
 # Words that may come with small talk without making it a question.
 _SOFT = frozenset(
     "ban bot em anh chi bac chau chu co ong ba con ad admin oi a nhe nha nhieu lam qua nhe nhen ne "
-    "moi nguoi ca nha minh toi nhieu nhe ha nhe the vay nhe nho".split()
+    "moi nguoi ca nha minh toi nhieu nhe ha nhe the vay nhe nho chuc".split()
 )
 _PHRASES = sorted(
     ((tuple(fold(p).split()), kind) for kind, ps in _SMALL_TALK.items() for p in ps),

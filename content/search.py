@@ -51,6 +51,7 @@ QUESTION_FORM = frozenset(
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
 EXACT_BOOST = 1.5  # rank factor of an entry one of whose questions asks about exactly the question's subject
 TIE_MARGIN = 1.1  # a runner-up as well covered and within this score ratio makes the top hit a guess
+REPAIR_MIN = 4  # letters of an unknown syllable from which it may be a typo of a known one
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
 # Named things a question can be about (folded). An answer about another one is wrong however well the rest
@@ -292,10 +293,11 @@ class SearchIndex:
         return index
 
     def _repair(self, sylls: list[str]) -> list[str]:
-        """Replace an unknown syllable by the most common known one at edit distance 1 (typos)."""
+        """Replace an unknown syllable by the most common known one at edit distance 1 (typos). Words of three
+        letters are left alone: "pin" is not a typo of "tin", nor "gj" of "gi" (teencode handles those)."""
         out = []
         for s in sylls:
-            if s in self._syllable_df or len(s) < 3 or not s.isascii():
+            if s in self._syllable_df or len(s) < REPAIR_MIN or not s.isascii():
                 out.append(s)
                 continue
             candidates = [c for c in _edits1(s, same_length=len(s) <= 4) if c in self._syllable_df]
@@ -338,9 +340,8 @@ class SearchIndex:
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         named = entities(query)
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about) for score, i in ranked]
-        if hits and not hits[0].exact:  # an entry asking exactly this, as well covered, goes first
-            best = hits[0].coverage
-            hits.sort(key=lambda h: not (h.exact and h.coverage >= best and not h.missing))
+        if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
+            hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
@@ -405,7 +406,7 @@ def _tied(hits: Sequence[Hit]) -> bool:
 
 
 INDEX_FORMAT = 2  # bump when the index's layout or scoring inputs change in a way the sources below miss
-_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml")
+_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml")
 
 
 def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:

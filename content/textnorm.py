@@ -37,38 +37,42 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bră?ng rứa\b", "sao vậy"),
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
         (r"\bdưng mà\b", "nhưng mà"),
+        (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),
+        (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
     )
 )
 
-# Teencode and common abbreviations, applied to whole tokens before folding.
+# Spellings of one name joined after the marks are gone, so a wrong or missing accent does not matter
+# ("tri tuê nhân tao", "chát gtp", "dip phết" are the same as their right spelling).
+_FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"\b(?:tri|chi) tue nhan tao\b", "ai"),  # "ch" for "tr": how it sounds in the North
+        (r"\bchat ?(?:gpt|gbt|gtp|pgt|jpt|gp|gpt4|go ?pe ?te|gi ?pi ?ti)\b", "chatgpt"),  # typed or spoken
+        (r"\bchat bot\b", "chatbot"),
+        (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|fek|feck)\b", "deepfake"),
+        (r"\bvn ?e ?id\b", "vneid"),
+        (r"\bza ?lo\b", "zalo"),
+        (r"\bface ?book\b|\bphay ?buc\b", "facebook"),
+        (r"\bgu ?go\b|\bgoogle\b", "google"),
+        (r"\b(?:tik|tic|tich) ?(?:tok|toc)\b", "tiktok"),
+        (r"\byou ?tube\b|\bdiu ?tup\b", "youtube"),
+        (r"\bo t p\b", "otp"),
+        (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
+    )
+)
+
+# Teencode, abbreviations and regional forms (content/data/teencode.yaml), applied to whole words before folding.
+TEENCODE = Path(__file__).with_name("data") / "teencode.yaml"
 ABBREVIATIONS: dict[str, str] = {
-    "ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "hok": "không",
-    "hong": "không", "hông": "không", "khum": "không", "hem": "không", "k0": "không", "kô": "không",
-    "dc": "được", "đc": "được", "dk": "được", "đx": "được",
-    "j": "gì", "z": "vậy", "v": "vậy", "dzậy": "vậy", "zậy": "vậy", "dzay": "vậy",
-    "ntn": "như thế nào", "ntnao": "như thế nào",
-    "bn": "bao nhiêu", "bnh": "bao nhiêu", "bnhieu": "bao nhiêu", "baonhieu": "bao nhiêu",
-    "gg": "google", "ggl": "google", "fb": "facebook", "ytb": "youtube", "yt": "youtube",
-    "chatgbt": "chatgpt", "chatgtp": "chatgpt", "chatjpt": "chatgpt", "gpt": "chatgpt",
-    "vs": "với", "mn": "mọi người", "mng": "mọi người", "ns": "nói", "ng": "người", "ngta": "người ta",
-    "ak": "à", "ah": "à", "ạk": "ạ",
-    "mk": "mình", "mik": "mình", "mh": "mình", "mjh": "mình",
-    "cx": "cũng", "cg": "cũng", "trc": "trước", "ms": "mới", "lm": "làm", "nx": "nữa",
-    "bik": "biết", "bit": "biết", "bít": "biết", "bjk": "biết", "bt": "biết", "mún": "muốn", "mun": "muốn",
-    "thik": "thích", "wa": "qua", "ntin": "nhắn tin", "tn": "tin nhắn",
-    "dt": "điện thoại", "đt": "điện thoại", "dth": "điện thoại", "sdt": "số điện thoại",
-    "sđt": "số điện thoại", "tl": "trả lời", "kq": "kết quả", "ad": "admin", "pp": "phương pháp",
-    "cccd": "căn cước công dân", "cmnd": "chứng minh nhân dân", "tk": "tài khoản",
-    "ttin": "thông tin", "hđ": "hoạt động", "hd": "hướng dẫn", "hdan": "hướng dẫn",
-    "cntt": "công nghệ thông tin", "hs": "học sinh", "gv": "giáo viên", "nq": "nghị quyết",
-    # regional spoken forms
-    "hổng": "không", "rứa": "vậy", "dzị": "vậy", "tui": "tôi", "mần": "làm", "chớ": "chứ", "nhứt": "nhất",
+    unicodedata.normalize("NFC", str(k)).lower(): unicodedata.normalize("NFC", str(v)).lower()
+    for k, v in (yaml.safe_load(TEENCODE.read_text(encoding="utf-8")) or {}).items()
 }
 
 # Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
 _FILLERS_RAW = (
     "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn "
-    "giúp giùm dùm muốn nó cháu bác chú dì tui"
+    "giùm dùm muốn nó cháu bác chú dì tui liệu"
 )
 
 _WORD = re.compile(r"\w+")
@@ -91,7 +95,10 @@ def fold(text: str) -> str:
     for pattern, repl in _PHRASES:
         low = pattern.sub(repl, low)
     words = [ABBREVIATIONS.get(w, w) for w in _WORD.findall(low)]
-    return _strip_marks(" ".join(words)).replace("_", " ").strip()
+    folded = _strip_marks(" ".join(words)).replace("_", " ").strip()
+    for pattern, repl in _FOLDED_PHRASES:
+        folded = pattern.sub(repl, folded)
+    return folded
 
 
 def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
@@ -145,7 +152,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho)"
         r"(?: them| chut| ti| cai nay| mot chut)*(?: la| ve| xem)?\b",
         r"\bxin (?:cho )?hoi\b",
-        r"^(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua)\b",
+        rf"\b(?:giup|gium|dum)(?: do)? {_PERSON}\b",  # "kể tên giúp tôi": politeness; "AI giúp gì" stays
+        r"^(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua|da|vang|da vang)\b",
         rf"^(?:{_PERSON} )?hoi (?:chut|ti|cai nay|them|cau nay|la|ve|cai)\b",
         rf"\b(?:{_PERSON} )?hoi (?:la|cai nay la)\b",
         r"\bnho (?:ban|bot|anh|chi|em|chau) ?(?:noi|giai thich|chi|huong dan)? giup\b",

@@ -9,6 +9,7 @@ from bot.core.router import Router
 def build_router() -> Router:
     """Every feature router, included once."""
     from handlers.answers import chat as answers
+    from handlers.contests import chat as contests
     from handlers.learning import chat as learning
     from handlers.learning import progress, quiz
     from handlers.learning_models import chat as learning_models
@@ -29,6 +30,7 @@ def build_router() -> Router:
         progress.router,
         week.router,
         learning_models.router,
+        contests.router,
         campaign_chat.router,
         answers.router,
         officers.router,

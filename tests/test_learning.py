@@ -246,5 +246,5 @@ async def test_help_names_every_command_a_citizen_can_use(settings: Settings) ->
         await u.says("/trogiup")
         shown = u.last_reply()
         for command in ("/hoc", "/kiemtra", "/hoi", "/tuanle", "/tiendo", "/chungnhan", "/bangxephang", "/mohinh",
-                        "/caidat", "/huy", "/dangky", "/lienket", "/xoadulieu"):  # fmt: skip
+                        "/thi", "/caidat", "/huy", "/dangky", "/lienket", "/xoadulieu"):  # fmt: skip
             assert command in shown, command

@@ -19,7 +19,7 @@ from telegram.ext import ExtBot
 
 from bot.channels.base import Blocked, InDoubt, Permanent, RetryLater, Transient
 from bot.core import texts
-from bot.core.messages import Inbound, Kind, Reply
+from bot.core.messages import Inbound, Kind, Reply, parse_command, typed
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -165,13 +165,10 @@ def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
 
 
 def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound | None:
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        command, _, target = head.partition("@")
-        if target and bot_username and target.lower() != bot_username.lower():
-            return None  # “/start@otherbot” in a group is for another bot
-        return Inbound(text=text, command=command, args=args.strip(), **base)
-    return Inbound(text=text, **base)
+    command = parse_command(text)
+    if command and command.addressee and bot_username and command.addressee.lower() != bot_username.lower():
+        return None  # “/start@otherbot” in a group is for another bot
+    return typed(text, **base)
 
 
 def markup(reply: Reply) -> Markup:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from bot.channels.base import (
     Blocked,
     ChannelState,
     DeliveryError,
+    OutputChannel,
     OutsideWindow,
     Permanent,
     RetryLater,
@@ -35,11 +37,9 @@ from bot.channels.zalo_bot_client import (
     parse_bot_update,
     verify_bot_webhook,
 )
-from bot.core import texts
 from bot.core.dispatcher import Dispatcher, pending_json
-from bot.core.messages import Choice, Inbound, Kind, Reply
-from bot.core.render import numbered
-from bot.core.router import menu_key
+from bot.core.messages import Choice, Inbound, Kind, Reply, typed
+from bot.core.render import as_text
 from bot.db.engine import Database
 from bot.db.models import Identity, User
 from bot.settings import Settings
@@ -102,34 +102,6 @@ class OrderedTasks:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
 
-def menu_hint(numbered: bool = True) -> str:
-    """The main menu as text: “Gõ số hoặc tên mục: 1 Học AI · 2 Kiểm tra · …” when nothing else is on
-    offer (a bare number then picks a menu item), only the words when numbered choices share the message."""
-    labels = [_strip_emoji(label) for label in texts.MAIN_ITEMS]
-    if not numbered:
-        return texts.ZALO_MENU_HINT.format(items=" · ".join(labels))
-    return texts.ZALO_MENU_NUMBERED.format(items=" · ".join(f"{i} {w}" for i, w in enumerate(labels, 1)))
-
-
-def _strip_emoji(label: str) -> str:
-    words = label.split()
-    while words and not menu_key(words[0]):
-        words.pop(0)
-    return " ".join(words)
-
-
-def plain_text(reply: Reply, settings: Settings) -> str:
-    """The whole reply as one text: numbered choices, the menu hint, a note instead of a file."""
-    body = numbered(reply)
-    if reply.keyboard and not reply.choices:
-        body = f"{body}\n\n{menu_hint()}" if body.strip() else menu_hint()
-    if reply.document is not None:
-        doc = reply.document
-        note = texts.ZALO_NO_FILES.format(filename=doc.filename, url=settings.web_base_url)
-        body = "\n\n".join(p for p in (doc.caption, body, note) if p.strip())
-    return body.strip()
-
-
 def delivery_error(exc: ZaloError) -> DeliveryError:
     """Zalo client errors → the outcomes the dispatcher and the pacer understand."""
     if isinstance(exc, ZaloOutsideWindow):
@@ -179,10 +151,12 @@ async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
 # ---------------------------------------------------------------- the adapter
 
 
-class ZaloBotChannel:
-    """Holds the Zalo Bot client; translates events in and replies out, nothing else."""
+class ZaloBotChannel(OutputChannel):
+    """Holds the Zalo Bot client; translates events in and replies out (text and photos; the rest as numbered
+    text, see OutputChannel), nothing else."""
 
     name = CHANNEL
+    title = "Zalo"
 
     def __init__(
         self, settings: Settings, dispatcher: Dispatcher, *, poll_timeout: float = POLL_TIMEOUT
@@ -297,23 +271,27 @@ class ZaloBotChannel:
         if event.is_bot:
             return
         inbound = to_inbound(event)
-        reply = partial(self._reply, inbound.reply_to)
+        reply = partial(self.deliver, inbound.reply_to)
         await self._work.spawn(event.user_id, partial(self.dispatcher.handle, inbound, reply))
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message we push (outbox, reports): sent like a reply, its numbered choices remembered first,
         so a “1” typed the moment it arrives already means its first choice."""
         db = self.dispatcher.services.db
-        return await push(db, CHANNEL, chat_key, reply.choices, lambda: self._reply(chat_key, reply))
+        choices = reply.choices if self.shows_numbers(reply) else []
+        return await push(db, CHANNEL, chat_key, choices, lambda: self.deliver(chat_key, reply))
 
-    async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
-        """Send one reply as plain text (choices numbered) or a photo with its caption."""
-        text = plain_text(reply, self.settings)
+    async def send_text(self, chat_key: str, text: str) -> SentInfo:
+        ids = await guarded(lambda: self.client.send_message(chat_key, text or "…"))
+        return SentInfo(ids[-1] if ids else None)
+
+    async def send_image(self, chat_key: str, reply: Reply) -> SentInfo:
+        """A photo by its web address, the rest of the reply (choices numbered) as its caption."""
         image = reply.image or ""
-        if image.startswith(("http://", "https://")):
-            ids = await guarded(lambda: self.client.send_photo(chat_key, image, text))
-        else:
-            ids = await guarded(lambda: self.client.send_message(chat_key, text or "…"))
+        if not image.startswith(("http://", "https://")):
+            return await super().send_image(chat_key, reply)
+        caption = as_text(replace(reply, image=None))
+        ids = await guarded(lambda: self.client.send_photo(chat_key, image, caption))
         return SentInfo(ids[-1] if ids else None)
 
     async def typing(self, chat_key: str) -> None:
@@ -331,8 +309,6 @@ def to_inbound(event: ZaloBotEvent) -> Inbound:
         "channel": CHANNEL, "user_key": event.user_id, "display_name": event.display_name,
         "raw_id": event.event_id, "chat_key": event.chat_id, "private": private,
     }
-    text = event.text.strip()
-    if kind == Kind.TEXT and text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return Inbound(text=text, command=head.split("@")[0], args=args.strip(), **base)
-    return Inbound(text=event.text if kind == Kind.TEXT else "", kind=kind, **base)
+    if kind == Kind.TEXT:
+        return typed(event.text, **base)
+    return Inbound(kind=kind, **base)

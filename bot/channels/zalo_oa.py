@@ -13,14 +13,8 @@ from aiohttp import web
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels.base import ChannelState, OutsideWindow, SentInfo
-from bot.channels.zalo_bot import (
-    OrderedTasks,
-    delivery_error,
-    menu_hint,
-    plain_text,
-    push,
-)
+from bot.channels.base import ChannelState, OutputChannel, OutsideWindow, SentInfo
+from bot.channels.zalo_bot import OrderedTasks, delivery_error, push
 from bot.channels.zalo_bot_client import ZaloAuthError, ZaloError, ZaloOutsideWindow
 from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
@@ -33,7 +27,8 @@ from bot.channels.zalo_oa_client import (
     verify_oa_webhook,
 )
 from bot.core.dispatcher import Dispatcher
-from bot.core.messages import Inbound, Kind, Reply
+from bot.core.messages import Inbound, Kind, Reply, typed
+from bot.core.render import menu_hint
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_zalo import ZaloToken
@@ -89,10 +84,12 @@ class DbTokenStore:
             return bool(getattr(result, "rowcount", 0) == 1)
 
 
-class ZaloOAChannel:
-    """Holds the OA client; translates webhook events in and replies out, nothing else."""
+class ZaloOAChannel(OutputChannel):
+    """Holds the OA client; translates webhook events in and replies out (text, up to 5 buttons; the rest as
+    numbered text, see OutputChannel), nothing else."""
 
     name = CHANNEL
+    title = "Zalo"
 
     def __init__(
         self, settings: Settings, dispatcher: Dispatcher, *, on_auth_failure: AuthFailureHook | None = None
@@ -162,7 +159,7 @@ class ZaloOAChannel:
         return web.Response(status=200)
 
     async def _handle(self, event: ZaloOAEvent) -> None:
-        send = partial(self._reply, event.user_id)
+        send = partial(self.deliver, event.user_id)
         if event.kind != "unfollow":
             await self._set_reachable(event.user_id, True)  # any interaction reopens the window
         for inbound in to_inbounds(event):
@@ -178,18 +175,25 @@ class ZaloOAChannel:
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message we push (outbox, reports); choices shown as numbers are remembered for “1”, “2”…"""
-        numbered = reply.choices if not _buttons(reply) else []  # buttons need no remembering
-        return await push(self.db, CHANNEL, chat_key, numbered, lambda: self._reply(chat_key, reply))
+        choices = reply.choices if self.shows_numbers(reply) else []
+        return await push(self.db, CHANNEL, chat_key, choices, lambda: self.deliver(chat_key, reply))
 
-    async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
-        """Text with buttons for ≤ 5 choices, numbered text otherwise; Zalo errors become typed errors."""
+    def shows_numbers(self, reply: Reply) -> bool:
+        return bool(reply.choices) and not _buttons(reply)
+
+    async def send_text(self, chat_key: str, text: str) -> SentInfo:
+        return await self._send(chat_key, text, [])
+
+    async def send_buttons(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Up to 5 choices as OA buttons (the main menu as words under the text); more as numbered text."""
         buttons = _buttons(reply)
-        if buttons:
-            text = reply.text or (reply.quiz.question if reply.quiz else "")
-            if reply.keyboard:
-                text = f"{text}\n\n{menu_hint(numbered=False)}"
-        else:
-            text = plain_text(reply, self.settings)
+        if not buttons:
+            return await super().send_buttons(chat_key, reply)
+        text = f"{reply.text}\n\n{menu_hint(numbered=False)}" if reply.keyboard else reply.text
+        return await self._send(chat_key, text, buttons)
+
+    async def _send(self, chat_key: str, text: str, buttons: list[tuple[str, str]]) -> SentInfo:
+        """One OA message; Zalo errors become typed delivery errors."""
         try:
             ids = await self.client.send_text(chat_key, text or "…", buttons or None)
         except ZaloOutsideWindow as exc:
@@ -226,7 +230,4 @@ def to_inbounds(event: ZaloOAEvent) -> list[Inbound]:
     data = text[len(BUTTON_PREFIX):]
     if text.startswith(BUTTON_PREFIX) and 0 < len(data.encode("utf-8")) <= MAX_PAYLOAD:
         return [Inbound(kind=Kind.CALLBACK, choice=data, raw_id=event.event_id, **base)]
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return [Inbound(text=text, command=head, args=args.strip(), raw_id=event.event_id, **base)]
-    return [Inbound(text=event.text, raw_id=event.event_id, **base)]
+    return [typed(event.text, raw_id=event.event_id, **base)]

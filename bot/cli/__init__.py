@@ -14,7 +14,7 @@ from bot.cli.parser import Parser
 
 COMMAND_MODULES = [
     "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
-    "bot.cli.learning_models",
+    "bot.cli.learning_models", "bot.cli.contests",
 ]
 
 

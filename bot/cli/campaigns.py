@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
     add.add_argument("--hour", type=int, default=8)
     add.add_argument("--minute", type=int, default=0)
     add.add_argument("--year", type=int, help="chỉ Tuần lễ của năm này (với --week-offset)")
-    add.add_argument("--button", help="module:m1 | lesson:m1:0 | quiz:m1")
+    add.add_argument("--button", help="module:m1 | lesson:m1:0 | quiz:m1 | contest (mở /thi) | contest:ID")
     add.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     add.add_argument("--button-label")
     add.set_defaults(func=cmd_add)

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -74,6 +74,33 @@ class Inbound:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A typed command: “/start@hocbot abc” → name "start", args "abc", addressee "hocbot"."""
+
+    name: str
+    args: str = ""
+    addressee: str = ""  # the bot a group command names after “@”; "" when none
+
+
+def parse_command(text: str) -> Command | None:
+    """THE command syntax, for every channel: a “/” and a word, then its arguments; None for other text."""
+    text = text.strip()
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name, _, addressee = head.partition("@")
+    return Command(name, args.strip(), addressee)
+
+
+def typed(text: str, **fields: Any) -> Inbound:
+    """What a user typed, as an Inbound: a command when it is one, otherwise plain text."""
+    command = parse_command(text)
+    if command is None:
+        return Inbound(text=text, **fields)
+    return Inbound(text=text, command=command.name, args=command.args, **fields)
+
+
+@dataclass(frozen=True)
 class Choice:
     """A button: the label the user sees and the packed payload (≤ 64 bytes) we get back."""
 
@@ -90,6 +117,8 @@ class QuizSpec:
     correct: tuple[int, ...]
     explanation: str = ""
     attempt_ref: str = ""  # our reference to map the poll back to an attempt
+    open_period: int | None = None  # seconds the poll stays open (5–600); the server checks the same timer
+    buttons: tuple[Choice, ...] = ()  # shown under the native poll only (e.g. “Câu tiếp” once it closes)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ HELP = (
     "/tiendo — xem tiến độ học\n"
     "/chungnhan — nhận chứng nhận khi học xong · /bangxephang — bảng xếp hạng\n"
     "/mohinh — gia đình, dòng họ, cơ quan học tập\n"
+    "/thi — cuộc thi trong Tuần lễ học tập\n"
     "/caidat — đổi nơi ở, tạm dừng nhắc\n"
     "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"    "/lienket — dùng chung tiến độ trên Telegram, Zalo và web\n"
     "/xoadulieu — xoá dữ liệu của bạn\n"
@@ -126,9 +127,10 @@ def numbered_footer(n: int) -> str:
 
 
 # Zalo channels and /lienket
-ZALO_MENU_HINT = "Gõ: {items} — hoặc gõ câu hỏi của bạn."
-ZALO_MENU_NUMBERED = "Gõ số hoặc tên mục: {items}. Hoặc gõ câu hỏi của bạn."
-ZALO_NO_FILES = "📄 Zalo chưa gửi được tệp “{filename}”. Bạn mở {url} để xem và tải về nhé."
+MENU_HINT = "Gõ: {items} — hoặc gõ câu hỏi của bạn."
+MENU_NUMBERED = "Gõ số hoặc tên mục: {items}. Hoặc gõ câu hỏi của bạn."
+NO_FILES = "📄 {channel} chưa gửi được tệp “{filename}”. Bạn mở {url} để xem và tải về nhé."
+IMAGE_LINK = "🖼 Ảnh: {url}"
 ZALO_OA_AUTH_ALERT = (
     "⚠️ Bot Zalo OA không làm mới được mã truy cập ({reason}). Tin nhắn Zalo OA đang dừng. "
     "Vui lòng lấy mã mới trên trang quản lý Zalo và cập nhật ZALO_OA_REFRESH_TOKEN."

@@ -17,7 +17,7 @@ class Campaign(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160)
-    groups: str = Field(default="all", sa_column=Column(Text, nullable=False))  # "all" or JSON list of names
+    groups: str = Field(default='"all"', sa_column=Column(Text, nullable=False))  # audience.dump_groups: JSON
     text: str = Field(sa_column=Column(Text, nullable=False))
     button: str | None = Field(default=None, max_length=64)  # "module:m1" | "lesson:m1:0" | "quiz:m1"
     button_label: str | None = Field(default=None, max_length=64)

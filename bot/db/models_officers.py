@@ -59,7 +59,7 @@ class Broadcast(SQLModel, table=True):
     photo: str | None = Field(default=None, max_length=1000)
     button_data: str | None = Field(default=None, max_length=64)
     button_label: str | None = Field(default=None, max_length=120)
-    group_ids: str = Field(default="[]", sa_column=Column(Text))  # JSON list of ids, or "all"
+    group_ids: str = Field(default="[]", sa_column=Column(Text))  # audience.dump_groups: JSON "all" or sorted ids
     kind: str = Field(default="broadcast", max_length=16)  # broadcast | campaign
     campaign_id: int | None = Field(default=None, index=True)
     status: str = Field(default="draft", max_length=16, index=True)  # draft|queued|sending|done|cancelled

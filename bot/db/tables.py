@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from bot.db import (
     models,  # noqa: F401
     models_campaigns,  # noqa: F401
+    models_contests,  # noqa: F401
     models_dashboard,  # noqa: F401
     models_faq,  # noqa: F401
     models_learning,  # noqa: F401

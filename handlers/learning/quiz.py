@@ -78,7 +78,11 @@ async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if not ctx.consented or not msg.poll_id or not msg.option_ids:
         return []
     target = await lq.poll_target(ctx.session, msg.poll_id)
-    if target is None or target.user_id != ctx.user_id:
+    if target is None:  # not a learning quiz's poll: a contest's (handlers/contests), or nobody's
+        from handlers.contests.chat import answer_poll as contest_poll
+
+        return await contest_poll(ctx, msg)
+    if target.user_id != ctx.user_id:
         return []
     attempt = await ctx.session.get(QuizAttempt, target.attempt_id)
     if attempt is None or lq.stale_reason(attempt, ctx.user_id, target.index) is not None:

@@ -21,6 +21,7 @@ and the page shows them while open (it asks every ~20 s) and on the next visit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -31,11 +32,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.models import Group, Identity, Membership, User
 
 Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
-GroupSel = Sequence[int] | Literal["all"]
+GroupSel = Sequence[int] | Literal["all"]  # THE group selection: "all" subscribers, or these group ids
 
 NOBODY = "Các nhóm đã chọn chưa có ai nhận tin. Chưa gửi gì cả."  # every surface refuses a send to nobody
 PUSH_CAPABLE_WEB = True  # the web chat keeps pushed messages for its session and shows them (its inbox)
 NO_PUSH_CHANNELS = frozenset({"console"} | (set() if PUSH_CAPABLE_WEB else {"web"}))
+
+
+def dump_groups(sel: GroupSel) -> str:
+    """THE stored form of a group selection (Broadcast.group_ids, Campaign.groups): JSON, `"all"` or the sorted
+    group ids `[1, 2]`. Equal selections store equal text (a Week plan's duplicate check compares it)."""
+    return json.dumps("all" if sel == "all" else sorted({int(i) for i in sel}))
+
+
+def load_groups(stored: str | None) -> GroupSel:
+    """A stored group selection back; also reads the bare `all` campaigns stored before migration 0b7e…"""
+    raw = (stored or "").strip() or "[]"
+    value = "all" if raw == "all" else json.loads(raw)
+    return "all" if value == "all" else [int(v) for v in value]
 
 
 def receives_pushed(channel: str) -> bool:

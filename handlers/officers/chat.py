@@ -164,7 +164,7 @@ async def confirm_send(ctx: Ctx, msg: Inbound) -> list[Reply]:
     b = await own_draft(ctx, officer, unpack(msg.choice or "").arg(0))
     if b is None or b.id is None:
         return [menu_reply(ALREADY)]
-    sel = outbox.group_selection(b)
+    sel = audience.load_groups(b.group_ids)
     await check_targets(ctx.session, officer, sel, "broadcast.send")
     n = await outbox.queue_broadcast(ctx.session, b)
     await repo.audit(ctx.session, officer.actor, "broadcast.send", {"broadcast_id": b.id, "recipients": n})

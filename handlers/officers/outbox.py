@@ -26,7 +26,6 @@ All functions take the caller's AsyncSession and do not commit (the caller's uni
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -41,6 +40,7 @@ from bot.db.models_officers import FAILED, QUEUED, STATES, Broadcast, Delivery
 from handlers.officers import reasons
 from handlers.officers.audience import GroupSel as GroupSel  # re-exported: the one definition
 from handlers.officers.audience import Recipient as Recipient
+from handlers.officers.audience import dump_groups, load_groups
 from handlers.officers.audience import groups_condition as groups_condition
 from handlers.officers.audience import select_recipients as select_recipients
 
@@ -67,7 +67,7 @@ async def create_broadcast(
     b = Broadcast(
         text=text,
         created_by=created_by,
-        group_ids=json.dumps(group_ids if group_ids == "all" else list(group_ids)),
+        group_ids=dump_groups(group_ids),
         kind=kind,
         campaign_id=campaign_id,
         photo=photo,
@@ -81,11 +81,6 @@ async def create_broadcast(
     session.add(b)
     await session.flush()
     return b
-
-
-def group_selection(b: Broadcast) -> GroupSel:
-    value = json.loads(b.group_ids or "[]")
-    return "all" if value == "all" else [int(v) for v in value]
 
 
 async def enqueue_broadcast(
@@ -128,7 +123,7 @@ async def queue_broadcast(session: AsyncSession, b: Broadcast) -> int:
     """Select the recipients of the broadcast's groups and enqueue them."""
     assert b.id is not None
     return await enqueue_broadcast(
-        session, broadcast_id=b.id, recipients=await select_recipients(session, group_selection(b))
+        session, broadcast_id=b.id, recipients=await select_recipients(session, load_groups(b.group_ids))
     )
 
 

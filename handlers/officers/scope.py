@@ -11,9 +11,9 @@ Admins see every group and may address "all".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import and_, false, func, or_
 from sqlmodel import col, select
@@ -24,6 +24,7 @@ from bot.db import repo
 from bot.db.models import Group, Identity, User
 from bot.db.models_officers import Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
+from handlers.officers.audience import GroupSel
 
 
 class ScopeError(UserFacingError):
@@ -111,23 +112,47 @@ async def groups_in_scope(s: AsyncSession, officer: OfficerInfo) -> list[Group]:
     return [g for g in groups if group_in_scope(officer, g)]
 
 
-async def check_targets(
-    s: AsyncSession, officer: OfficerInfo, group_ids: Sequence[int] | str, action: str
-) -> list[Group]:
-    """The groups if every one is within scope; otherwise audit the refusal and raise ScopeError."""
-    if group_ids == "all":
-        if officer.is_admin:
-            return []
-        await refuse(s, officer, action, {"targets": "all"})
-    ids = [int(i) for i in group_ids]
+async def all_groups(s: AsyncSession) -> dict[int, Group]:
+    """Every group by id (for `selection_in_scope` over many rows)."""
+    return {g.id: g for g in (await s.exec(select(Group))).all() if g.id is not None}
+
+
+def selection_in_scope(officer: OfficerInfo, sel: GroupSel, groups: Mapping[int, Group]) -> bool:
+    """THE scope rule for something addressed to groups (a broadcast, a campaign, a “--to”): an admin may address
+    anything; an officer only existing groups that are all theirs — never "all", never nobody."""
+    if officer.is_admin:
+        return True
+    ids = [] if sel == "all" else [int(i) for i in sel]
+    return bool(ids) and all(i in groups and group_in_scope(officer, groups[i]) for i in ids)
+
+
+async def allowed_groups(s: AsyncSession, officer: OfficerInfo, sel: GroupSel) -> list[Group] | None:
+    """The chosen groups if the officer may address them (`selection_in_scope`; [] for an admin's "all"), else
+    None. Nothing is written: `check_targets` is the audited form."""
+    if sel == "all":
+        return [] if officer.is_admin else None
+    ids = sorted({int(i) for i in sel})
+    if not ids:
+        return []  # choosing nobody is refused by each form with its own words, not as a scope breach
     groups = list((await s.exec(select(Group).where(col(Group.id).in_(ids)))).all())
-    outside = [g.name for g in groups if not group_in_scope(officer, g)]
-    missing = sorted(set(ids) - {g.id for g in groups if g.id is not None})
-    if outside or missing:
-        await refuse(s, officer, action, {"outside": outside, "missing": missing})
-    return groups
+    return groups if selection_in_scope(officer, ids, {g.id: g for g in groups if g.id is not None}) else None
 
 
-async def refuse(s: AsyncSession, officer: OfficerInfo, action: str, detail: object) -> None:
+async def check_targets(s: AsyncSession, officer: OfficerInfo, sel: GroupSel, action: str) -> list[Group]:
+    """`allowed_groups`, or audit the refusal and raise ScopeError."""
+    groups = await allowed_groups(s, officer, sel)
+    if groups is not None:
+        return groups
+    if sel == "all":
+        await refuse(s, officer, action, {"targets": "all"})
+    ids = [int(i) for i in sel]
+    found = list((await s.exec(select(Group).where(col(Group.id).in_(ids)))).all())
+    outside = [g.name for g in found if not group_in_scope(officer, g)]
+    missing = sorted(set(ids) - {g.id for g in found if g.id is not None})
+    await refuse(s, officer, action, {"outside": outside, "missing": missing})
+    return []
+
+
+async def refuse(s: AsyncSession, officer: OfficerInfo, action: str, detail: object) -> NoReturn:
     await repo.audit(s, officer.actor, action, detail, allowed=False)
     raise ScopeError("Nhóm này nằm ngoài phạm vi bạn phụ trách. Yêu cầu đã được ghi lại.")

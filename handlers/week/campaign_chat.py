@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from bot.core.callback import parse_int
@@ -10,11 +9,11 @@ from bot.core.context import Ctx, UserFacingError
 from bot.core.messages import Inbound, Reply
 from bot.core.router import Router
 from bot.db import repo
-from bot.db.models import Group
 from bot.db.models_campaigns import Campaign
 from content.textnorm import fold
+from handlers.officers.audience import load_groups
 from handlers.officers.chat import officer_or_refuse
-from handlers.officers.scope import OfficerInfo, check_targets, group_in_scope
+from handlers.officers.scope import OfficerInfo, all_groups, check_targets, selection_in_scope
 from handlers.week import campaign_store as store
 from handlers.week.schedule import week_of
 
@@ -52,10 +51,11 @@ async def campaigns(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 async def _list(ctx: Ctx, officer: OfficerInfo) -> Reply:
     rows = await store.summaries(ctx.session, ctx.settings, ctx.now())
+    groups = await all_groups(ctx.session)
     visible = []
     for r in rows:
         c = await ctx.session.get(Campaign, r["id"])
-        if c is not None and await _in_scope(ctx, officer, c):
+        if c is not None and selection_in_scope(officer, load_groups(c.groups), groups):
             visible.append(r)
     if not visible:
         return Reply(f"{NONE}\n\n{HELP}")
@@ -65,16 +65,6 @@ async def _list(ctx: Ctx, officer: OfficerInfo) -> Reply:
         for r in visible
     ]
     return Reply("\n".join(lines) + "\n\n" + HELP)
-
-
-async def _in_scope(ctx: Ctx, officer: OfficerInfo, c: Campaign) -> bool:
-    if officer.is_admin:
-        return True
-    if c.groups.strip() == "all":
-        return False
-    ids = json.loads(c.groups)
-    groups = [await ctx.session.get(Group, i) for i in ids]
-    return all(g is not None and group_in_scope(officer, g) for g in groups)
 
 
 def _when(text: str, ctx: Ctx) -> dict[str, object]:
@@ -101,10 +91,9 @@ async def _add(ctx: Ctx, rest: str, officer: OfficerInfo) -> Reply:
     fields = _when(when, ctx)
     kind = str(fields.pop("kind"))
     try:
-        groups = await store.resolve_groups(ctx.session, to)
+        sel = await store.resolve_groups(ctx.session, to)
     except store.CampaignError as exc:
         raise UserFacingError(str(exc)) from None
-    sel = "all" if groups == "all" else json.loads(groups)
     await check_targets(ctx.session, officer, sel, "campaign_add")
     actor = officer.actor
     try:
@@ -122,8 +111,7 @@ async def _remove(ctx: Ctx, arg: str, officer: OfficerInfo) -> Reply:
     c = await ctx.session.get(Campaign, cid) if cid is not None else None
     if c is None or cid is None:
         return Reply(NOT_FOUND.format(id=arg[:10]))
-    groups = "all" if c.groups.strip() == "all" else json.loads(c.groups)
-    await check_targets(ctx.session, officer, groups, "campaign_remove")
+    await check_targets(ctx.session, officer, load_groups(c.groups), "campaign_remove")
     await store.remove_campaign(ctx.session, cid)
     await repo.audit(ctx.session, officer.actor, "campaign_remove", {"campaign_id": cid})
     return Reply(REMOVED.format(id=cid))

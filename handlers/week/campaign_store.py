@@ -28,9 +28,9 @@ class CampaignError(ValueError):
     """A bad campaign definition; the message is Vietnamese and shown as is."""
 
 
-async def resolve_groups(s: AsyncSession, to: str | outbox.GroupSel) -> str:
-    """Who a campaign goes to → the stored form: "all" or a JSON list of group ids. `to` is "all", group ids,
-    or officers' “--to” text (an id or a group's exact name — names may contain commas — or “A,B”)."""
+async def resolve_groups(s: AsyncSession, to: str | outbox.GroupSel) -> outbox.GroupSel:
+    """Who a campaign goes to, checked: "all" or existing group ids. `to` is "all", group ids, or officers' “--to”
+    text (an id or a group's exact name — names may contain commas — or “A,B”). Stored with audience.dump_groups."""
     try:
         sel = await audience.parse_targets(s, [to]) if isinstance(to, str) else to
     except audience.TargetError as exc:
@@ -41,14 +41,14 @@ async def resolve_groups(s: AsyncSession, to: str | outbox.GroupSel) -> str:
     found = set((await s.exec(select(Group.id).where(col(Group.id).in_(ids)))).all())
     if not ids or set(ids) - found:
         raise CampaignError(f"Không có nhóm số: {', '.join(str(i) for i in ids if i not in found) or '—'}")
-    return json.dumps(ids)
+    return ids
 
 
-async def group_names(s: AsyncSession, groups: str) -> str:
-    if groups.strip() == "all":
+async def group_names(s: AsyncSession, sel: outbox.GroupSel) -> str:
+    """The groups of a selection by their titles ("all" for everyone)."""
+    if sel == "all":
         return "all"
-    ids = json.loads(groups)
-    rows = (await s.exec(select(Group).where(col(Group.id).in_(ids)))).all()
+    rows = (await s.exec(select(Group).where(col(Group.id).in_(list(sel))))).all()
     return "; ".join(g.title or g.name for g in rows)
 
 
@@ -100,9 +100,8 @@ async def add_campaign(
         button_of(fields.get("button"), fields.get("button_label"))
     except ValueError as exc:
         raise CampaignError(str(exc)) from None
-    c = Campaign(
-        name=name[:160], groups=await resolve_groups(s, to), text=text.strip(), kind=kind, created_at=now, **fields
-    )
+    groups = audience.dump_groups(await resolve_groups(s, to))
+    c = Campaign(name=name[:160], groups=groups, text=text.strip(), kind=kind, created_at=now, **fields)
     s.add(c)
     await s.flush()
     return c
@@ -185,8 +184,8 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
         d = delivered.get(c.id or 0, Counter())
         out.append(
             {
-                "id": c.id, "name": c.name, "text": c.text, "kind": c.kind, "to": await group_names(s, c.groups),
-                "schedule": describe(c), "paused": c.paused,
+                "id": c.id, "name": c.name, "text": c.text, "kind": c.kind,
+                "to": await group_names(s, audience.load_groups(c.groups)), "schedule": describe(c), "paused": c.paused,
                 "next_fire": _local(nxt, settings), "last_fire": _local(last_time, settings),
                 "last_status": last.status if last else None, "last_reason": last.reason if last else None,
                 "fires": len(mine), "fires_skipped": sum(1 for f in mine if f.status == "skipped"),
@@ -233,18 +232,18 @@ async def week_plan(
     missing = [key for key, _ in WEEK_PLAN if key not in week.reminders]
     if missing:
         raise CampaignError(f"content/data/week.yaml thiếu lời nhắc: {', '.join(missing)}")
-    groups = await resolve_groups(s, to)
+    sel = await resolve_groups(s, to)
     offsets = [offset for _, offset in WEEK_PLAN]
+    stored = audience.dump_groups(sel)
     dup = select(Campaign.id).where(col(Campaign.kind) == "week", col(Campaign.year) == year,
-                                    col(Campaign.groups) == groups, col(Campaign.offset_days).in_(offsets))  # fmt: skip
+                                    col(Campaign.groups) == stored, col(Campaign.offset_days).in_(offsets))  # fmt: skip
     if (await s.exec(dup)).first() is not None:
         raise CampaignError(E_PLAN_EXISTS.format(year=year))
-    to_ids: str | outbox.GroupSel = "all" if groups == "all" else json.loads(groups)
     made = []
     for key, offset in WEEK_PLAN:
         made.append(
             await add_campaign(
-                s, settings, now, name=f"Tuần lễ {year} — {plan_label(offset)}", to=to_ids, text=week.reminders[key],
+                s, settings, now, name=f"Tuần lễ {year} — {plan_label(offset)}", to=sel, text=week.reminders[key],
                 kind="week", offset_days=offset, hour=hour, year=year,
                 button="module:m1" if key == "day_1" else None, **fields,
             )

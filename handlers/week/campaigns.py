@@ -38,6 +38,7 @@ R_MISSED = "missed"
 MAX_CATCH_UP = 100  # fires looked at per campaign per tick (a cron every minute after a long outage)
 BUTTON_ACTIONS = {"module": "lo", "lesson": "ls", "quiz": "qs"}  # handlers/learning/chat.py, handlers/learning/quiz.py
 BUTTON_LABELS = {"module": "📚 Học ngay", "lesson": "📖 Đọc bài", "quiz": "📝 Làm bài kiểm tra"}
+CONTEST_LABEL = "🏆 Vào thi"  # the contests of the Week (handlers/contests: /thi)
 
 
 @dataclass
@@ -69,18 +70,17 @@ async def week_starts(s: AsyncSession, services: Services) -> tuple[tuple[int, d
 
 
 def button_of(spec: str | None, label: str | None = None) -> tuple[str | None, str | None]:
-    """ "quiz:m1" → (label, packed payload); "lesson:m1:2" opens lesson 3 of m1."""
+    """ "quiz:m1" → (label, packed payload); "lesson:m1:2" opens lesson 3 of m1; "contest" opens /thi (the
+    contests open for the reader's place), "contest:5" contest #5 (handlers/contests)."""
     if not spec:
         return None, None
     kind, _, rest = spec.partition(":")
+    if kind == "contest" and (rest.isdigit() or not rest):
+        return label or CONTEST_LABEL, pack("ctj", rest) if rest else pack("ctl")
     if kind not in BUTTON_ACTIONS or not rest:
-        raise ValueError(f"nút không hợp lệ: {spec!r} (dùng module:m1, lesson:m1:0 hoặc quiz:m1)")
+        raise ValueError(f"nút không hợp lệ: {spec!r} (dùng module:m1, lesson:m1:0, quiz:m1 hoặc contest)")
     return label or BUTTON_LABELS[kind], pack(BUTTON_ACTIONS[kind], *rest.split(":"))
 
-
-def group_selection(c: Campaign) -> outbox.GroupSel:
-    value = json.loads(c.groups) if c.groups.strip().startswith("[") else c.groups.strip()
-    return "all" if value == "all" else [int(v) for v in value]
 
 
 async def tick(services: Services, now: dt.datetime | None = None) -> list[FireResult]:
@@ -140,7 +140,7 @@ async def fire(services: Services, c: Campaign, t: dt.datetime, due: dt.datetime
             s,
             text=c.text,
             created_by=f"campaign:{c.id}",
-            group_ids=group_selection(c),
+            group_ids=audience.load_groups(c.groups),
             kind="campaign",
             campaign_id=c.id,
             button_label=label,
@@ -159,7 +159,7 @@ async def campaign_audience(
     s: AsyncSession, c: Campaign, services: Services, now: dt.datetime
 ) -> tuple[list[outbox.Recipient], dict[str, int]]:
     """Recipients of one fire, and how many group members were left out and why."""
-    cond = await audience.groups_condition(s, group_selection(c))
+    cond = await audience.groups_condition(s, audience.load_groups(c.groups))
     stmt: Any = (
         select(  # type: ignore[call-overload]
             Identity.user_id, Identity.channel, Identity.chat_id, User.subscribed, User.reminders_paused

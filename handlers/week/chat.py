@@ -120,7 +120,17 @@ async def show_week(ctx: Ctx, msg: Inbound) -> list[Reply]:
     events = await local_events(ctx.session, ctx.user, week.start, week.end) if ctx.consented else []
     member = ctx.consented and WEEK_GROUP in await user_group_names(ctx.session, ctx.user_id)
     button = Choice(B_UNREMIND, pack("wk", "off")) if member else Choice(B_REMIND, pack("wk", "on"))
-    return [Reply(week_text(today, info, events, week), choices=[button])]
+    return [Reply(week_text(today, info, events, week), choices=[*await _contest_button(ctx), button])]
+
+
+async def _contest_button(ctx: Ctx) -> list[Choice]:
+    """“Vào thi” first while a contest of the Week is open for this person's place (handlers/contests)."""
+    from handlers.contests.service import open_for
+    from handlers.week.campaigns import CONTEST_LABEL
+
+    if not ctx.consented or not await open_for(ctx.session, ctx.user, ctx.now()):
+        return []
+    return [Choice(CONTEST_LABEL, pack("ctl"))]
 
 
 @router.action("wk", consent=True)

@@ -23,7 +23,7 @@ from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, audit, group_label, match_int, query_int
 from bot.web.dashboard.render import not_found, refuse, render
 from handlers.officers import audience, outbox
-from handlers.officers.scope import OfficerInfo, group_in_scope
+from handlers.officers.scope import OfficerInfo, all_groups, selection_in_scope
 
 PAGE_ROWS = 100
 STATES = ALL_STATES
@@ -39,12 +39,7 @@ def visible(officer: OfficerInfo, b: Broadcast, groups: dict[int, Group]) -> boo
         return True
     if b.status == "draft":
         return False
-    sel = outbox.group_selection(b)
-    return sel != "all" and bool(sel) and all(i in groups and group_in_scope(officer, groups[i]) for i in sel)
-
-
-async def all_groups(s: AsyncSession) -> dict[int, Group]:
-    return {g.id: g for g in (await s.execute(select(Group))).scalars().all() if g.id is not None}
+    return selection_in_scope(officer, audience.load_groups(b.group_ids), groups)
 
 
 async def counts_for(services: Services, s: AsyncSession, bs: list[Broadcast]) -> dict[int, dict[str, int]]:
@@ -137,7 +132,7 @@ def routes(services: Services) -> list[Route]:
             if isinstance(b, web.Response):
                 return b
             assert b.id is not None
-            sel = outbox.group_selection(b)
+            sel = audience.load_groups(b.group_ids)
             groups = await all_groups(s)
             names = group_label([groups[i] for i in sel if i in groups] if sel != "all" else [], sel)
             if b.status == "draft":
