@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import io
 import itertools
 import json
@@ -21,13 +22,22 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # numpy (a sixth of `hocbot run`'s start-up) loads when an index is first built or read, not on import
+    np = sys.modules.get("numpy")
+    if np is None:
+        _spec = importlib.util.find_spec("numpy")
+        _spec.loader = importlib.util.LazyLoader(_spec.loader)
+        np = importlib.util.module_from_spec(_spec)
+        sys.modules["numpy"] = np
+        _spec.loader.exec_module(np)
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
 log = logging.getLogger(__name__)

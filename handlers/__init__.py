@@ -10,6 +10,7 @@ def build_router() -> Router:
     """Every feature router, included once."""
     from handlers.answers import chat as answers
     from handlers.contests import chat as contests
+    from handlers.initiatives import chat as initiatives
     from handlers.learning import chat as learning
     from handlers.learning import progress, quiz
     from handlers.learning_models import chat as learning_models
@@ -30,6 +31,7 @@ def build_router() -> Router:
         progress.router,
         week.router,
         learning_models.router,
+        initiatives.router,
         contests.router,
         campaign_chat.router,
         answers.router,

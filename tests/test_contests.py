@@ -292,3 +292,54 @@ async def test_the_week_announcement_and_a_campaign_lead_to_the_contest(services
     await thu.says("/tuanle")
     await thu.press_label("Vào thi")  # the Week announcement's button while the contest is open
     assert "Rung chuông vàng số" in thu.text() and "Bắt đầu thi" in " ".join(label for label, _ in thu.buttons())
+
+
+# -- the dashboard ----------------------------------------------------------------------------------------------
+async def test_dashboard_creates_a_contest_in_scope_shows_the_board_and_exports(db_url: str) -> None:
+    from bot.db.models_contests import ContestAttempt as Attempt
+    from tests.test_dashboard_http import Dash, add_officer, client, link_for, settings_for
+
+    async with running_bot(settings_for(db_url)) as bot, client() as http:
+        services = bot.runtime.services
+        services.clock = lambda: local(1, 8)
+        await add_officer(services.db, 7770001, GV)
+        theirs = await make_contest(services, commune="Hoa Lư")  # another commune's contest
+        dash = Dash(bot.url, http)
+        await dash.login(await link_for(bot, 7770001))
+        html = await dash.get("/dashboard/contests")
+        assert 'id="nav-contests"' in html and 'id="contests-empty"' in html  # not the other commune's
+        form = [("title", "Rung chuông vàng số"), ("module", "m1"), ("opens", "2026-10-02T08:00"),
+                ("closes", "2026-10-06T20:00"), ("seconds", "20"), ("winners", "2")]  # fmt: skip
+        await dash.post("/dashboard/contests", [*form, ("province", "Hà Nội")], status=400)
+        assert "ngoài phạm vi" in dash.html
+        await dash.get("/dashboard/contests")
+        await dash.post("/dashboard/contests", [*form[:2], ("opens", "2026-09-28T08:00"), *form[3:]], status=400)
+        assert "nằm trong Tuần lễ học tập năm 2026" in dash.html
+        await dash.get("/dashboard/contests")
+        resp = await dash.post("/dashboard/contests", form)
+        mine = int(resp.headers["Location"].rsplit("/", 1)[1])
+        await dash.get(f"/dashboard/contests/{theirs}", status=403)
+
+        async with services.db.session() as s:
+            c = await s.get(Contest, mine)
+            assert c is not None and (c.province, c.commune, c.seconds, c.winners) == (NB, GV, 20, 2)
+            for i, (name, show) in enumerate((("Nguyễn Văn An", True), ("Trần Thị Bình", False))):
+                u = User(display_name=name, show_name=show, consent_at=local(1), province=NB, commune=GV)
+                s.add(u)
+                await s.flush()
+                assert u.id is not None
+                s.add(Attempt(contest_id=mine, user_id=u.id, question_ids=json.dumps(QIDS), index=3, correct=3 - i,
+                              total_ms=9000, province=NB, commune=GV, finished_at=local(3)))  # fmt: skip
+            refused = (await s.exec(select(AuditLog).where(col(AuditLog.allowed).is_(False)))).all()
+        assert {a.action for a in refused} >= {"contest.add", "dashboard.contest.view"}
+        html = await dash.get(f"/dashboard/contests/{mine}")
+        assert 'data-rank="1"' in html and "Nguyễn Văn An" in html and "Trần Thị Bình" not in html
+        assert "Người học #**" in html and "(ẩn tên)" in html
+        async with http.get(f"{bot.url}/dashboard/contests/{mine}/export.csv") as r:
+            body = (await r.read()).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(body)))
+        assert rows[0][:3] == ["Hạng", "Người thi", "Tỉnh/thành"] and rows[1][1] == "Nguyễn Văn An"
+        assert rows[2][1].startswith("Người học #**")
+        async with http.get(f"{bot.url}/dashboard/contests/{mine}/export.xlsx") as r:
+            sheet = load_workbook(io.BytesIO(await r.read())).active
+        assert sheet is not None and sheet["B1"].value == "Người thi" and sheet["E2"].value == "3"

@@ -96,8 +96,9 @@ class OutputChannel:
     dispatcher: Dispatcher
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """A message the bot starts (broadcast, reminder, report); raise a DeliveryError subclass on failure."""
-        return await self.deliver(chat_key, reply)
+        """A message the bot starts (broadcast, reminder, report): through the core, which remembers the choices
+        it shows as numbers (bot/core/outbound.py); raise a DeliveryError subclass on failure."""
+        return await self.dispatcher.push(self, chat_key, reply)
 
     def shows_numbers(self, reply: Reply) -> bool:
         """Whether this reply's choices reach the user as a numbered list (then a typed “2” must mean the

@@ -161,6 +161,7 @@ def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
     kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
     if msg.photo:
         kind = Kind.PHOTO
+        base["photo"] = msg.photo[-1].file_id  # the largest size; kept as an id, re-sent by id
     return Inbound(kind=kind, text=msg.caption if isinstance(msg.caption, str) else "", **base)
 
 

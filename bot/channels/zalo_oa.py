@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.channels.base import ChannelState, OutputChannel, OutsideWindow, SentInfo
-from bot.channels.zalo_bot import OrderedTasks, delivery_error, push
+from bot.channels.zalo_bot import OrderedTasks, delivery_error
 from bot.channels.zalo_bot_client import ZaloAuthError, ZaloError, ZaloOutsideWindow
 from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
@@ -30,7 +30,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import menu_hint
 from bot.db.engine import Database
-from bot.db.models import Identity, utcnow
+from bot.db.models import utcnow
 from bot.db.models_zalo import ZaloToken
 from bot.settings import Settings
 
@@ -160,23 +160,8 @@ class ZaloOAChannel(OutputChannel):
 
     async def _handle(self, event: ZaloOAEvent) -> None:
         send = partial(self.deliver, event.user_id)
-        if event.kind != "unfollow":
-            await self._set_reachable(event.user_id, True)  # any interaction reopens the window
         for inbound in to_inbounds(event):
             await self.dispatcher.handle(inbound, send)
-
-    async def _set_reachable(self, user_id: str, value: bool) -> None:
-        async with self.db.session() as s:
-            await s.execute(
-                update(Identity)
-                .where(Identity.channel == CHANNEL, Identity.external_id == user_id)  # type: ignore[arg-type]
-                .values(reachable_free=value)
-            )
-
-    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """A message we push (outbox, reports); choices shown as numbers are remembered for “1”, “2”…"""
-        choices = reply.choices if self.shows_numbers(reply) else []
-        return await push(self.db, CHANNEL, chat_key, choices, lambda: self.deliver(chat_key, reply))
 
     def shows_numbers(self, reply: Reply) -> bool:
         return bool(reply.choices) and not _buttons(reply)
@@ -197,7 +182,6 @@ class ZaloOAChannel(OutputChannel):
         try:
             ids = await self.client.send_text(chat_key, text or "…", buttons or None)
         except ZaloOutsideWindow as exc:
-            await self._set_reachable(chat_key, False)
             raise OutsideWindow(str(exc)) from None
         except ZaloError as exc:
             if isinstance(exc, ZaloAuthError):

@@ -6,21 +6,35 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from bot.channels.base import Blocked, DeliveryError, Preview, RetryLater, Sender, SentInfo, Transient
+from bot.channels.base import (
+    Blocked,
+    DeliveryError,
+    OutsideWindow,
+    Preview,
+    RetryLater,
+    Sender,
+    SentInfo,
+    Transient,
+)
 from bot.core import texts
 from bot.core.callback import pack
 from bot.core.context import Ctx, Services, UserFacingError
 from bot.core.faults import DB_DOWN, DatabaseDown, database_down
 from bot.core.locks import KeyedLocks
 from bot.core.messages import AnswerStream, Choice, Inbound, Kind, Reply
+from bot.core.outbound import pending_json, push, set_reachable
 from bot.core.render import plain_label
 from bot.core.router import Route, Router
 from bot.db import repo
 from bot.logs import event_context, user_hash
 from content.textnorm import match_label
+
+if TYPE_CHECKING:
+    from bot.channels.base import OutputChannel
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +46,6 @@ TRANSIENT_TRIES = 3  # network errors / 5xx: tries per reply, 0.5 s then 1 s apa
 
 class Duplicate(Exception):
     """The platform delivered an event we have already handled."""
-
-
-def pending_json(choices: Sequence[Choice]) -> str:
-    """The stored form of offered choices (User.pending): a JSON list of [label, data]."""
-    return json.dumps([[c.label, c.data] for c in choices], ensure_ascii=False)
 
 
 def menu_reply(text: str = texts.MAIN_MENU) -> Reply:
@@ -74,6 +83,10 @@ class Dispatcher:
         if replies:
             metrics.reply_seconds.labels(msg.channel).observe(time.perf_counter() - start)
         return replies
+
+    async def push(self, channel: OutputChannel, chat_key: str, reply: Reply) -> SentInfo:
+        """A message the bot starts (broadcast, reminder, report): see bot/core/outbound.py."""
+        return await push(self.services.db, self.locks, channel, chat_key, reply)
 
     async def _handle(self, msg: Inbound, send: Sender, preview: Callable[[], Preview] | None) -> list[Reply]:
         if not msg.private:
@@ -145,6 +158,8 @@ class Dispatcher:
             user, ident = await repo.load_or_create(
                 s, msg.channel, msg.user_key, msg.reply_to, msg.display_name, self.services.now()
             )
+            if msg.kind != Kind.BLOCKED and not ident.reachable_free:
+                ident.reachable_free = True  # Zalo OA: the user wrote, free messages may reach them again
             ctx = Ctx(self.services, s, user, ident, msg.channel)
             try:
                 replies = await self._route(ctx, msg)
@@ -217,11 +232,15 @@ class Dispatcher:
     async def _deliver(self, msg: Inbound, user_id: int, reply: Reply, send: Sender) -> bool:
         """Send one reply. A 429 is waited out (the reply goes out after `retry_after`, and bulk sending on
         that channel yields to it); a reply that fails otherwise, or whose answer the platform gave in an
-        unexpected shape, is logged and the next replies still go out. False: the user blocked the bot."""
+        unexpected shape, is logged and the next replies still go out. False: the user cannot be reached
+        (blocked the bot, or outside Zalo OA's free window)."""
         try:
             info = await self._send_one(msg, reply, send)
         except Blocked:
             await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
+            return False
+        except OutsideWindow:
+            await set_reachable(self.services.db, msg.channel, msg.reply_to, False)
             return False
         except DeliveryError as exc:
             log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),

@@ -58,6 +58,7 @@ class Inbound:
     private: bool = True  # False in a group chat: only a pointer to the private chat is answered there
     origin: str = ""  # the web chat client's IP address (for throttles); "" on platforms
     private_url: str = ""  # where this user can talk to the bot privately (a Telegram deep link)
+    photo: str = ""  # a photo the user sent, as the platform's file id (Telegram), never downloaded
 
     def __post_init__(self) -> None:
         """Every channel's text passes here: what a user typed is cleaned once, for every surface."""

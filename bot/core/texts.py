@@ -60,6 +60,7 @@ HELP = (
     "/tiendo — xem tiến độ học\n"
     "/chungnhan — nhận chứng nhận khi học xong · /bangxephang — bảng xếp hạng\n"
     "/mohinh — gia đình, dòng họ, cơ quan học tập\n"
+    "/sangkien — gửi sáng kiến về học tập, chuyển đổi số\n"
     "/thi — cuộc thi trong Tuần lễ học tập\n"
     "/caidat — đổi nơi ở, tạm dừng nhắc\n"
     "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"    "/lienket — dùng chung tiến độ trên Telegram, Zalo và web\n"

@@ -19,7 +19,17 @@ from bot.core.context import Services
 from bot.core.tasks import running
 from bot.core.throttle import client_ip, too_many
 from bot.db import repo
-from bot.web.dashboard import auth, broadcasts, campaigns, content_pages, learning_models, overview, questions
+from bot.web.dashboard import (
+    auth,
+    broadcasts,
+    campaigns,
+    content_pages,
+    contests,
+    initiatives,
+    learning_models,
+    overview,
+    questions,
+)
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
 
@@ -102,7 +112,7 @@ def install(rt: Runtime) -> None:
     wrap = auth.with_session(storage)
     page = auth.page(services)
     routes: list[tuple[str, str, Any]] = login_routes(services)
-    for module in (overview, broadcasts, campaigns, questions, learning_models, content_pages):
+    for module in (overview, broadcasts, campaigns, questions, learning_models, contests, initiatives, content_pages):
         routes += [(m, p, page(fn)) for m, p, fn in module.routes(services)]
     for method, path, fn in routes:
         rt.routes.append(web.route(method, path, wrap(fn)))

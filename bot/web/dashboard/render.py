@@ -24,6 +24,8 @@ NAV = [
     ("/dashboard/campaigns", "Lịch nhắc", "campaigns"),
     ("/dashboard/questions", "Câu hỏi", "questions"),
     ("/dashboard/learning-models", "Mô hình học tập", "learning-models"),
+    ("/dashboard/contests", "Cuộc thi", "contests"),
+    ("/dashboard/initiatives", "Sáng kiến", "initiatives"),
     ("/dashboard/content", "Nội dung", "content"),
 ]
 
