@@ -77,3 +77,30 @@ async def test_wishes_and_pleasantries_get_a_friendly_word_and_the_menu(db_url: 
             reply = u.last_reply()
             assert "Xin lỗi" not in reply and "Nguồn" not in reply, (text, reply)
             assert texts.MENU_LEARN in u.keyboard(), text
+
+
+def test_a_comparison_is_not_answered_with_one_against_another_thing(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "AI với ChatGPT khác nhau chỗ nào" got "ChatGPT với Google…" (Google tìm và đưa ra danh sách…).
+    [other, google] = ask(capsys, "AI với ChatGPT khác nhau chỗ nào", "ChatGPT với Google khác nhau thế nào")
+    assert "Google tìm" not in other["answer"] and not other["sources"]
+    assert google["answer"].startswith("Google tìm")  # the comparison it is about is still answered
+
+
+def test_everyday_words_that_fold_like_an_insult_are_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "đó diễn ra" folded to "do dien" (“đồ điên”) and the question was refused as an insult.
+    [week, insult] = ask(capsys, "năm nào cũng nghe, nhưng mà tuần lễ đó diễn ra vào lúc nào", "bot đồ điên")
+    assert not week["refused"] and "tháng 10" in week["answer"]
+    assert insult["refused"]
+
+
+def test_a_story_that_names_the_app_is_answered_about_that_app(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the ending "Cài thế nào cho đúng?" does not say which app, and the message was refused.
+    [item] = ask(capsys, "Con trai tôi đi làm xa, nó bảo tôi cài cái VNeID để làm giấy tờ cho nhanh. "
+                         "Cài thế nào cho đúng?")
+    assert not item["refused"] and "VNeID" in item["answer"] and "CH Play" in item["answer"]
+
+
+def test_amounts_in_words_and_shopping(capsys: pytest.CaptureFixture[str]) -> None:
+    [amount, shop] = ask(capsys, "chuyển khoản trên mười triệu phải quét mặt là sao", "nên mua điện thoại hãng nào")
+    assert not amount["refused"] and "10 triệu" in amount["answer"]  # before: not read as 10
+    assert shop["refused"] and "ngoài phạm vi" in shop["answer"]  # before: "Có phải bạn muốn hỏi…" bank apps

@@ -21,12 +21,12 @@ from bot.channels.base import (
     Transient,
 )
 from bot.core import texts
-from bot.core.callback import pack
 from bot.core.context import Ctx, Services, UserFacingError
 from bot.core.faults import DB_DOWN, DatabaseDown, database_down
 from bot.core.locks import KeyedLocks
 from bot.core.messages import AnswerStream, Choice, Inbound, Kind, Reply
 from bot.core.outbound import pending_json, push, set_reachable
+from bot.core.payloads import Start
 from bot.core.render import plain_label
 from bot.core.router import Route, Router
 from bot.db import repo
@@ -359,7 +359,7 @@ class Dispatcher:
 
     async def _call(self, route: Route, ctx: Ctx, msg: Inbound) -> list[Reply]:
         if route.consent and not ctx.consented:
-            return [Reply(texts.CONSENT_NEEDED, choices=[Choice("▶️ Bắt đầu", pack("start"))])]
+            return [Reply(texts.CONSENT_NEEDED, choices=[Choice("▶️ Bắt đầu", Start().pack())])]
         return await route.handler(ctx, msg)
 
 

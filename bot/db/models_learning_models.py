@@ -4,17 +4,26 @@ a year, their members and their answers criterion by criterion (handlers/learnin
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import utcnow
 
+
 # A unit's life: registered → submitted (self-assessment sent to the commune) → confirmed by the officer, or
 # returned with a reason (the citizen fixes and submits again) → recognised at year end.
-REGISTERED, SUBMITTED, RETURNED = "registered", "submitted", "returned"
-CONFIRMED, RECOGNISED = "confirmed", "recognised"
-UNIT_STATES = (REGISTERED, SUBMITTED, RETURNED, CONFIRMED, RECOGNISED)
+class UnitState(StrEnum):
+    REGISTERED = "registered"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+    RECOGNISED = "recognised"
+
+
+REGISTERED, SUBMITTED, RETURNED, CONFIRMED, RECOGNISED = UnitState
+UNIT_STATES = tuple(UnitState)
 
 
 class LearningUnit(SQLModel, table=True):

@@ -19,6 +19,7 @@ from bot.core.callback import PayloadTooLong, pack, unpack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import AnswerStream, Choice, Inbound, Reply
+from bot.core.payloads import Feedback
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
 from handlers.answers.service import AnswerResult, AnswerService, Plan, service_of
@@ -50,7 +51,7 @@ LABEL_MAX = 64
 
 def feedback_choices(ctx: Ctx, log_id: int) -> list[Choice]:
     tag = asker_tag(ctx, log_id)
-    return [Choice(LIKE, pack("fb", log_id, "u", tag)), Choice(DISLIKE, pack("fb", log_id, "d", tag))]
+    return [Choice(LIKE, Feedback(log_id, "u", tag).pack()), Choice(DISLIKE, Feedback(log_id, "d", tag).pack())]
 
 
 def asker_tag(ctx: Ctx, log_id: int) -> str:
@@ -213,12 +214,12 @@ async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [Reply(NOTED)]
 
 
-@router.action("fb")
+@router.action(Feedback.action)
 async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """👍 / 👎 under an answer; a 👎 also puts the question on the officers' list."""
-    payload = unpack(msg.choice or "")
-    value = payload.arg(1)
-    row = await _own_log(ctx, payload.int_arg(0, -1), payload.arg(2))
+    button = Feedback.read(msg.choice) or Feedback(-1, "")
+    value = button.vote
+    row = await _own_log(ctx, button.log_id, button.tag)
     if row is None or row.id is None or value not in ("u", "d"):
         return [menu_reply(texts.STALE_BUTTON)]
     await set_feedback(ctx.session, row.id, ctx.user_id if ctx.consented else None, value)

@@ -414,7 +414,7 @@ async def rollup(
             for prov, commune, model, n, a, r in (await conn.execute(stmt)).all()}
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     REGISTERED: "Đã đăng ký", SUBMITTED: "Chờ xã xác nhận", RETURNED: "Xã trả lại",
     CONFIRMED: "Xã đã xác nhận", RECOGNISED: "Đã công nhận",
 }  # fmt: skip

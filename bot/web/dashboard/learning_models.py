@@ -20,7 +20,7 @@ from handlers.learning_models import texts as t
 from handlers.officers.scope import place_in_scope
 
 SHOWN = 200
-ORDER = {SUBMITTED: 0, CONFIRMED: 1}  # waiting for a decision first, then waiting for recognition
+ORDER: dict[str, int] = {SUBMITTED: 0, CONFIRMED: 1}  # waiting for a decision first, then waiting for recognition
 
 
 def routes(services: Services) -> list[Route]:
