@@ -228,11 +228,11 @@ async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int |
 
 async def decide(
     s: AsyncSession, officer: OfficerInfo, unit: LearningUnit, action: str, now: dt.datetime, reason: str = "",
-    *, catalog: Any = None, actor: str | None = None, pacer: Any = None,
+    *, catalog: Any = None, actor: str | None = None,
 ) -> bool:
     """confirm | return (with a reason) | recognise, from chat or the dashboard: False when the unit is not in a
     state for it. Audited (as `actor`, default the officer's chat account), and the registrant is told through
-    the outbox."""
+    the outbox (the caller wakes the pacer after its commit)."""
     if unit.status not in DECIDABLE.get(action, ()):
         return False
     unit.status = {"confirm": CONFIRMED, "return": RETURNED, "recognise": RECOGNISED}[action]
@@ -251,8 +251,7 @@ async def decide(
     m = model_of(catalog, unit)
     tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
     text = tell.format(name=unit.name, model=m.name if m else unit.model, year=unit.year, reason=reason)
-    if await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id))) and pacer is not None:
-        pacer.wake()
+    await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
     return True
 
 

@@ -92,8 +92,10 @@ def routes(services: Services) -> list[Route]:
             if not place_in_scope(dash.officer, unit.province, unit.commune):
                 return await refuse(s, dash, f"dashboard.mohinh.{action}", {"unit": unit_id})
             await service.decide(s, dash.officer, unit, action, services.now(), reason if action == "return" else "",
-                                 catalog=services.catalog, actor=web_actor(dash.officer),
-                                 pacer=services.extras.get("pacer"))  # fmt: skip
+                                 catalog=services.catalog, actor=web_actor(dash.officer))  # fmt: skip
+        pacer = services.extras.get("pacer")
+        if pacer is not None:  # after the commit: the registrant's message is queued now
+            pacer.wake()
         raise see_other(f"/dashboard/learning-models?year={year}#unit-{unit_id}")
 
     async def export(request: web.Request, dash: Dash, kind: str) -> web.StreamResponse:
