@@ -423,7 +423,8 @@ def _tied(hits: Sequence[Hit]) -> bool:
 
 
 INDEX_FORMAT = 3  # bump when the index's layout or scoring inputs change in a way the sources below miss
-_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml")
+_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml",
+               "data/intents.yaml", "data/words.yaml")
 
 
 def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
