@@ -170,7 +170,7 @@ async def confirm_send(ctx: Ctx, msg: Inbound) -> list[Reply]:
     await repo.audit(ctx.session, officer.actor, "broadcast.send", {"broadcast_id": b.id, "recipients": n})
     pacer = ctx.services.extras.get("pacer")
     if pacer is not None:
-        pacer.wake()
+        ctx.after_commit(pacer.wake)  # before the commit the pacer would find no rows and wait for its next poll
     return [menu_reply(QUEUED.format(id=b.id, n=n))]
 
 
