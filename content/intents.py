@@ -22,6 +22,8 @@ DATA = Path(__file__).with_name("data") / "intents.yaml"
 _DATA = yaml.safe_load(DATA.read_text(encoding="utf-8"))
 _SMALL_TALK: dict[SmallTalk, tuple[str, ...]] = {k: tuple(v) for k, v in _DATA["small_talk"].items()}
 _SOFT = frozenset(_DATA["soft"])
+_ASKING = frozenset(_DATA["asking"])
+SMALL_TALK_EXTRA = 4  # words of chat besides a thanks, greeting or goodbye
 _PHRASES = sorted(
     ((tuple(fold(p).split()), kind) for kind, ps in _SMALL_TALK.items() for p in ps),
     key=lambda pk: -len(pk[0]),
@@ -37,6 +39,7 @@ def small_talk(text: str) -> SmallTalk | None:
     if not words or len(words) > MAX_SMALL_TALK_WORDS:
         return None
     found: set[SmallTalk] = set()
+    extra: list[str] = []
     i = 0
     while i < len(words):
         for phrase, kind in _PHRASES:
@@ -46,8 +49,11 @@ def small_talk(text: str) -> SmallTalk | None:
                 break
         else:
             if words[i] not in _SOFT:
-                return None
+                extra.append(words[i])
             i += 1
+    if extra and (len(extra) > SMALL_TALK_EXTRA or "?" in text or not found - {"ack"}
+                  or any(w in _ASKING for w in extra)):
+        return None
     return next((k for k in _PRIORITY if k in found), None)
 
 
