@@ -60,7 +60,7 @@ ENTITIES: tuple[str, ...] = (
     "zalo", "vneid", "vssid", "chatgpt", "gemini", "copilot", "claude", "deepseek", "facebook", "messenger",
     "google", "youtube", "tiktok", "telegram", "instagram", "gmail", "email", "icloud", "momo", "zalopay",
     "viettelpay", "vnpay", "shopee", "lazada", "ngan hang", "atm", "bao hiem xa hoi", "bhxh", "bao hiem y te",
-    "bhyt", "evn", "dien luc", "vietlott",
+    "bhyt", "evn", "dien luc", "vietlott", "binh dan hoc ai", "binh dan hoc vu so",
 )
 _NUMBER = re.compile(r"\b\d{2,}\b")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
@@ -79,7 +79,8 @@ class Hit:
     score: float
     coverage: float
     sources: tuple[str, ...]
-    missing: tuple[str, ...] = ()  # things the question names that this document is not about
+    missing: tuple[str, ...] = ()  # things the question names that this document is not about ("+x": x is
+    # what the document's questions all name and the question does not)
     exact: bool = False  # one of its question fields asks about exactly what the question asks about
     asks: bool = False  # one of its question fields names all the question asks about (and maybe more)
 
@@ -98,6 +99,7 @@ class _Doc:
     mentions: frozenset[str] = field(default_factory=frozenset)  # entities named anywhere in it
     numbers: frozenset[str] = field(default_factory=frozenset)  # numbers its own question names (2023, 57)
     subjects: tuple[frozenset[str], ...] = ()  # per question field: what it asks about (subject())
+    named: tuple[frozenset[str], ...] = ()  # per question field: the entities it names
 
 
 def entities(text: str) -> frozenset[str]:
@@ -131,6 +133,7 @@ def _faq_doc(entry: FaqEntry) -> _Doc:
         entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab,
         about, about | entities(entry.answer), numbers(entry.question),
         tuple(sorted({subject(text) for text in asked} - {frozenset()}, key=sorted)),
+        tuple(sorted({entities(text) for text in asked}, key=sorted)),
     )
 
 
@@ -361,6 +364,10 @@ class SearchIndex:
         found = wanted & doc.vocab
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
+        if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
+            # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
+            # "ChatGPT với Google khác gì"): that thing is what is missing from the question
+            missing += tuple(sorted("+" + e for e in frozenset().union(*doc.named) - named))
         if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
             missing += tuple(sorted(asked_numbers))
         exact = bool(about) and about in doc.subjects
@@ -408,9 +415,10 @@ def _tied(hits: Sequence[Hit]) -> bool:
                for h in hits[1:])
 
 
-INDEX_FORMAT = 3  # bump when the index's layout or scoring inputs change in a way the sources below miss
+INDEX_FORMAT = 4  # bump when the index's layout or scoring inputs change in a way the sources below miss
 _MAGIC = b"hocbot-search-index\n"  # then the JSON's length (8 bytes), the JSON, the documents, the weights
-_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml")
+_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml",
+               "data/intents.yaml", "data/words.yaml")
 
 
 def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
@@ -429,7 +437,8 @@ def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
 
 def _doc_json(d: _Doc) -> list[Any]:
     return [d.doc_id, d.kind, d.title, d.text, list(d.sources), list(d.terms), sorted(d.vocab), sorted(d.asked),
-            sorted(d.about), sorted(d.mentions), sorted(d.numbers), [sorted(x) for x in d.subjects]]  # fmt: skip
+            sorted(d.about), sorted(d.mentions), sorted(d.numbers), [sorted(x) for x in d.subjects],
+            [sorted(x) for x in d.named]]  # fmt: skip
 
 
 def _doc_from_json(v: list[Any]) -> _Doc:
@@ -437,7 +446,7 @@ def _doc_from_json(v: list[Any]) -> _Doc:
     w = functools.partial(map, sys.intern)
     return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(w(v[5])), frozenset(w(v[6])), frozenset(w(v[7])),
                 frozenset(w(v[8])), frozenset(w(v[9])), frozenset(v[10]),
-                tuple(frozenset(w(x)) for x in v[11]))  # fmt: skip
+                tuple(frozenset(w(x)) for x in v[11]), tuple(frozenset(w(x)) for x in v[12]))  # fmt: skip
 
 
 def _idf(n: int, df: int) -> float:

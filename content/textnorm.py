@@ -10,14 +10,16 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+_NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
+
 # Multi-word spellings joined before tokenizing (keys are lower-case, NFC).
-_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
         (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
@@ -38,6 +40,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
         (r"\bdưng mà\b", "nhưng mà"),
         (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),
+        # Amounts said in words, as voice typing writes them ("trên mười triệu" is "trên 10 triệu")
+        (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
+         lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
         (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
     )
 )
@@ -69,11 +74,10 @@ ABBREVIATIONS: dict[str, str] = {
     for k, v in (yaml.safe_load(TEENCODE.read_text(encoding="utf-8")) or {}).items()
 }
 
-# Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
-_FILLERS_RAW = (
-    "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn "
-    "giùm dùm muốn nó cháu bác chú dì tui liệu"
-)
+# Politeness fillers and the ways of saying “go on” (content/data/words.yaml).
+WORDS = Path(__file__).with_name("data") / "words.yaml"
+_WORDS = yaml.safe_load(WORDS.read_text(encoding="utf-8"))
+_FILLERS_RAW: str = _WORDS["fillers"]
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -207,7 +211,7 @@ def _label_key(text: str) -> str:
 
 
 # Ways of saying “go on” that mean the “Tiếp” button when no label is written that way.
-GO_ON = frozenset({"tiep tuc", "tiep theo", "bai tiep", "bai tiep theo", "bai sau", "next"})
+GO_ON = frozenset(_WORDS["go_on"])
 
 
 def match_label(text: str, labels: Sequence[str]) -> int | None:

@@ -26,7 +26,7 @@ def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, A
     for q in questions:
         assert main(["ask", "--json", q]) == 0
         [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
-        assert set(line) == KEYS
+        assert KEYS <= set(line) <= KEYS | {"suggestions"}
         out.append(line)
     return out
 
@@ -77,3 +77,45 @@ async def test_wishes_and_pleasantries_get_a_friendly_word_and_the_menu(db_url: 
             reply = u.last_reply()
             assert "Xin lỗi" not in reply and "Nguồn" not in reply, (text, reply)
             assert texts.MENU_LEARN in u.keyboard(), text
+
+
+def test_a_comparison_is_not_answered_with_one_against_another_thing(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "AI với ChatGPT khác nhau chỗ nào" got "ChatGPT với Google…" (Google tìm và đưa ra danh sách…).
+    [other, google] = ask(capsys, "AI với ChatGPT khác nhau chỗ nào", "ChatGPT với Google khác nhau thế nào")
+    assert "Google tìm" not in other["answer"] and not other["sources"]
+    assert google["answer"].startswith("Google tìm")  # the comparison it is about is still answered
+
+
+def test_everyday_words_that_fold_like_an_insult_are_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "đó diễn ra" folded to "do dien" (“đồ điên”) and the question was refused as an insult.
+    [week, insult] = ask(capsys, "năm nào cũng nghe, nhưng mà tuần lễ đó diễn ra vào lúc nào", "bot đồ điên")
+    assert not week["refused"] and "tháng 10" in week["answer"]
+    assert insult["refused"]
+
+
+def test_a_story_that_names_the_app_is_answered_about_that_app(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the ending "Cài thế nào cho đúng?" does not say which app, and the message was refused.
+    [item] = ask(capsys, "Con trai tôi đi làm xa, nó bảo tôi cài cái VNeID để làm giấy tờ cho nhanh. "
+                         "Cài thế nào cho đúng?")
+    assert not item["refused"] and "VNeID" in item["answer"] and "CH Play" in item["answer"]
+
+
+def test_amounts_in_words_and_shopping(capsys: pytest.CaptureFixture[str]) -> None:
+    [amount, shop] = ask(capsys, "chuyển khoản trên mười triệu phải quét mặt là sao", "nên mua điện thoại hãng nào")
+    assert not amount["refused"] and "10 triệu" in amount["answer"]  # before: not read as 10
+    assert shop["refused"] and "ngoài phạm vi" in shop["answer"]  # before: "Có phải bạn muốn hỏi…" bank apps
+
+
+def test_thanks_with_a_few_words_of_chat_is_small_talk_and_stopping_messages_is_help(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    chat, stop, loan = ask(capsys, "bữa nay trời đẹp ghê, cảm ơn bot nghen", "dừng nhận tin nhắn",
+                           "cảm ơn, cho tôi vay tiền")
+    assert chat["answer"].startswith("Không có gì") and not chat["sources"]  # before: refused as unknown
+    assert "/huy" in stop["answer"]  # before: the warning about fake bank messages ("dừng" folds like "dùng")
+    assert loan["refused"]  # a request after the thanks is still read
+
+
+def test_the_two_programmes_named_alike_are_not_mixed_up(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Bình dân học vụ số" was answered when the story named "Bình dân học AI".
+    [item] = ask(capsys, "Ở xã tôi cán bộ vận động học bình dân học AI, mà tôi không rõ phong trào đó là gì")
+    assert "Bình dân học AI" in item["answer"] and not item["answer"].startswith("“Bình dân học vụ số”")

@@ -1,24 +1,29 @@
 """What a platform cannot show becomes numbered text, in one place (bot/channels/base.py OutputChannel): buttons,
 quiz answers, a file, a photo, sent to the real Zalo adapters against the fake Zalo servers and to the terminal
-chat. “2” then picks the second choice, as a tap on the second button would."""
+chat. “2” then picks the second choice, as a tap on the second button would. The web page shows them all."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
 
+import aiohttp
 import pytest
 
 from bot.channels.console import ConsoleChannel
 from bot.core import texts
 from bot.core.messages import Choice, Document, QuizSpec, Reply
-from handlers.week.campaigns import button_of
+from bot.core.payloads import button_of
 from tests.conftest import make_settings
+from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.zalo_bot_server import FakeZaloBot
 from tests.fakes.zalo_oa_server import FakeZaloOA
-from tests.harness import running_bot
+from tests.harness import WebUser, running_bot
 from tests.test_learning import CATALOG
-from tests.test_zalo_features_e2e import APP_SECRET, OA_SECRET, onboard, onboard_oa, says, zalo_settings
+from tests.test_webchat_push import onboard as web_onboard
+from tests.test_webchat_push import wait_for_inbox
+from tests.test_zalo_features_e2e import APP_SECRET, OA_SECRET, onboard, onboard_oa, says, wait_until, zalo_settings
 from tests.test_zalo_oa_e2e import inbox
 
 M1, M2 = CATALOG.modules[0], CATALOG.modules[1]
@@ -132,3 +137,50 @@ async def test_terminal_chat_prints_quiz_file_and_photo_as_text(db_url: str) -> 
     assert PDF.filename in printed[1] and bot.runtime.settings.web_base_url in printed[1]
     assert texts.IMAGE_LINK.format(url=PHOTO) in printed[2]
 
+
+
+async def test_a_push_during_a_reply_keeps_its_numbers(db_url: str, zbot: FakeZaloBot) -> None:
+    """A reminder with numbered choices is pushed while Lan's long question is being handled (the LLM takes
+    its time rewriting it). The reminder waits for that reply, so it is the last list she sees, and her “2”
+    opens its second module: the reply's unit of work can no longer overwrite what the reminder offered
+    (it did on PostgreSQL, where the push wrote its choices in the middle of that unit of work)."""
+    story = ("hôm qua đi chợ gặp bà hàng xóm bà ấy kể chuyện nhà bà ấy con cháu đi làm xa cả năm mới về "
+             "một lần nên tôi cũng lo lắng nhiều thứ lắm, rồi nghe nói có cái gì đó mới")
+    async with FakeOpenAI() as llm:
+        settings = zalo_settings(db_url, zbot, openai_api_key=llm.api_key, openai_base_url=llm.base_url)
+        async with running_bot(settings) as bot:
+            lan = zbot.user("z-lan", "Lan")
+            await onboard(lan)
+            await says(lan, "hoc ai")  # the module list: her “2” means its second module for now
+            llm.hang()
+            await lan.send(story)
+
+            async def asked() -> bool:  # her question is being handled: the LLM was asked to rewrite it
+                return bool(llm.requests)
+
+            await wait_until(asked)
+            reminder = Reply(TEXT, choices=modules())
+            push = asyncio.create_task(bot.runtime.channels["zalo"].send("z-lan", reminder))
+            answer, shown = await lan.wait_reply(timeout=5), await lan.wait_reply(timeout=5)
+            await push
+            assert TEXT not in answer and shown.startswith(TEXT) and as_numbers(modules()) in shown
+            (lesson,) = await says(lan, "2")
+            assert opened_module_2(lesson)
+
+
+async def test_web_chat_shows_buttons_quiz_file_and_photo_as_they_are(db_url: str) -> None:
+    """The web page shows everything a reply carries, so nothing is turned into text there: a pushed message
+    keeps its buttons, its file and its photo link, and tapping the second button opens module 2."""
+    async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
+        lan = WebUser(bot.url, http)
+        await web_onboard(lan)
+        choices = modules()
+        for kind in ("quiz", "document", "photo"):
+            await bot.runtime.channels["web"].send(lan.session, REPLIES[kind](choices))
+        got = await wait_for_inbox(lan, n=3)
+        quiz_item, doc_item, photo_item = got["messages"]
+        assert all(m["text"] == TEXT for m in got["messages"])  # no numbered list, no note: the page has them
+        assert all([c["label"] for c in m["choices"]] == [c.label for c in choices] for m in got["messages"])
+        assert doc_item["document"]["filename"] == PDF.filename and photo_item["image"] == PHOTO
+        await lan._post({"choice": quiz_item["choices"][1]["data"]})
+        assert opened_module_2(lan.all_text())

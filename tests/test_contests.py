@@ -343,3 +343,30 @@ async def test_dashboard_creates_a_contest_in_scope_shows_the_board_and_exports(
         async with http.get(f"{bot.url}/dashboard/contests/{mine}/export.xlsx") as r:
             sheet = load_workbook(io.BytesIO(await r.read())).active
         assert sheet is not None and sheet["B1"].value == "Người thi" and sheet["E2"].value == "3"
+
+
+async def test_skipping_counts_the_whole_time_and_deleting_my_data_removes_my_attempt(services: Services) -> None:
+    now = [local(3, 15)]
+    services.clock = lambda: now[0]
+    rt = build_runtime(services, with_platforms=False)
+    await make_contest(services, seconds=10)
+    mai = Person(rt, "telegram", "mai")
+    await mai.onboard(NB)
+    await mai.says("/thi")
+    await mai.press_label("Bắt đầu thi")
+    await mai.press_label("Không, ẩn tên")
+    now[0] += dt.timedelta(seconds=1)
+    skip = next(r.quiz for r in mai.replies if r.quiz is not None).buttons[0]  # “Câu tiếp” under the poll
+    await mai.press(skip.data)
+    assert mai.replies[0].text == "⏭ Bỏ qua câu 1." and mai.replies[-1].text.startswith("Câu 2/3")
+    await mai.press(skip.data)  # the same old button again: nothing is scored twice
+    assert mai.text() == "Câu này đã qua."
+    async with services.db.session() as s:
+        attempt = (await s.exec(select(ContestAttempt))).one()
+        assert (attempt.index, attempt.total_ms, attempt.correct) == (1, 10000, 0)
+
+    await mai.says("/xoadulieu")
+    await mai.press("forget|y")
+    async with services.db.session() as s:
+        assert (await s.exec(select(ContestAttempt))).all() == []
+        assert (await s.exec(select(ContestAnswer))).all() == []

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from bench.broadcast import add_group
 from bot.cli import main as hocbot
 from bot.core import texts
+from bot.core.payloads import button_of
 from bot.db.engine import Database
 from bot.db.models import Identity
 from bot.db.models_officers import Broadcast, Delivery
@@ -28,7 +29,7 @@ from content.textnorm import fold
 from handlers.answers.service import service_of
 from handlers.officers import outbox
 from handlers.week import campaign_store
-from handlers.week.campaigns import button_of, tick
+from handlers.week.campaigns import tick
 from scheduler.lane import MAX_ATTEMPTS
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from sqlalchemy import select, update
-from sqlmodel import col
 
 from bot.channels.base import (
     Blocked,
@@ -37,11 +35,9 @@ from bot.channels.zalo_bot_client import (
     parse_bot_update,
     verify_bot_webhook,
 )
-from bot.core.dispatcher import Dispatcher, pending_json
-from bot.core.messages import Choice, Inbound, Kind, Reply, typed
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import as_text
-from bot.db.engine import Database
-from bot.db.models import Identity, User
 from bot.settings import Settings
 from bot.startup import StartupError
 
@@ -113,32 +109,6 @@ def delivery_error(exc: ZaloError) -> DeliveryError:
     if isinstance(exc, ZaloServerError | ZaloAuthError):
         return Transient(str(exc))
     return Permanent(str(exc))
-
-
-async def push(
-    db: Database, channel: str, chat_key: str, choices: Sequence[Choice], send: Callable[[], Awaitable[SentInfo]]
-) -> SentInfo:
-    """Send a pushed message (broadcast, campaign, report) whose choices are shown as numbers: “1” means its first
-    choice from the moment it arrives, so they are remembered before sending. If the send fails, the user never
-    saw them: what “1” meant before comes back (unless the user has chosen something since).
-
-    Replies to the user's own messages are remembered by the dispatcher; pushed ones only pass here.
-    """
-    if not choices:
-        return await send()
-    ours = pending_json(choices)
-    owners = select(col(Identity.user_id)).where(col(Identity.channel) == channel, col(Identity.chat_id) == chat_key)
-    async with db.session() as s:
-        before = (await s.execute(select(col(User.id), col(User.pending)).where(col(User.id).in_(owners)))).all()
-        await s.execute(update(User).where(col(User.id).in_(owners)).values(pending=ours))
-    try:
-        return await send()
-    except Exception:
-        async with db.session() as s:
-            for user_id, pending in before:
-                await s.execute(update(User).where(col(User.id) == user_id, col(User.pending) == ours)
-                                .values(pending=pending))  # fmt: skip
-        raise
 
 
 async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
@@ -273,13 +243,6 @@ class ZaloBotChannel(OutputChannel):
         inbound = to_inbound(event)
         reply = partial(self.deliver, inbound.reply_to)
         await self._work.spawn(event.user_id, partial(self.dispatcher.handle, inbound, reply))
-
-    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """A message we push (outbox, reports): sent like a reply, its numbered choices remembered first,
-        so a “1” typed the moment it arrives already means its first choice."""
-        db = self.dispatcher.services.db
-        choices = reply.choices if self.shows_numbers(reply) else []
-        return await push(db, CHANNEL, chat_key, choices, lambda: self.deliver(chat_key, reply))
 
     async def send_text(self, chat_key: str, text: str) -> SentInfo:
         ids = await guarded(lambda: self.client.send_message(chat_key, text or "…"))

@@ -18,6 +18,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.parser import print_result
+from bot.core import payloads
 from bot.core.redact import mask_pii
 from bot.db import repo
 from bot.db.engine import Database
@@ -70,7 +71,7 @@ def register(sub: Any) -> None:
                       help="all, số nhóm hoặc tên đúng của nhóm (xem: hocbot group list); lặp lại cho nhiều nhóm")
     send.add_argument("--text", required=True)
     send.add_argument("--photo", help="đường link ảnh")
-    send.add_argument("--button", help="nút kèm theo: NHÃN=payload, ví dụ 'Học ngay=ls|m1|0'")
+    send.add_argument("--button", help="nút kèm theo: module:m1 | lesson:m1:0 | quiz:m1, hoặc NHÃN=module:m1")
     send.add_argument("--yes", action="store_true", help="không hỏi lại")
     send.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     send.set_defaults(func=cmd_broadcast_send)
@@ -328,12 +329,22 @@ async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cli_button(value: str | None) -> tuple[str | None, str | None]:
+    """`--button`: a button spec (payloads.from_spec: module:m1, or “ls|m1|0” as it took before), optionally after
+    “NHÃN=”. ValueError for anything else."""
+    label, sep, spec = (value or "").partition("=")
+    if not sep:
+        label, spec = "", label
+    if sep and not label.strip():
+        raise ValueError(value)
+    return payloads.button_of(spec.strip(), label.strip() or None) if spec.strip() else (None, None)
+
+
 async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> int:
-    label, data = None, None
-    if args.button:
-        label, sep, data = args.button.partition("=")
-        if not sep or not label or not data or len(data.encode()) > 64:
-            return fail("--button phải có dạng NHÃN=payload (payload tối đa 64 byte)")
+    try:
+        label, data = cli_button(args.button)
+    except ValueError:
+        return fail("--button phải có dạng module:m1, lesson:m1:0 hoặc quiz:m1 (có thể thêm nhãn: NHÃN=module:m1)")
     async with session(settings) as s:
         try:
             targets = await audience.parse_targets(s, args.to)

@@ -64,6 +64,12 @@ class Ctx:
     user: User
     identity: Identity
     channel: str
+    committed: list[Callable[[], None]] = field(default_factory=list)  # see after_commit
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run `hook` once this event's unit of work has committed (never after a rollback): e.g. wake the
+        pacer for deliveries queued here, which it could not see before the commit."""
+        self.committed.append(hook)
 
     @property
     def settings(self) -> Settings:

@@ -7,15 +7,19 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from sqlalchemy import update
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts
 from bot.core.callback import PayloadTooLong, pack, unpack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
-from bot.core.messages import Choice, Inbound, Reply
+from bot.core.messages import AnswerStream, Choice, Inbound, Reply
+from bot.core.payloads import Feedback
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
 from handlers.answers.service import AnswerResult, AnswerService, Plan, service_of
@@ -47,7 +51,7 @@ LABEL_MAX = 64
 
 def feedback_choices(ctx: Ctx, log_id: int) -> list[Choice]:
     tag = asker_tag(ctx, log_id)
-    return [Choice(LIKE, pack("fb", log_id, "u", tag)), Choice(DISLIKE, pack("fb", log_id, "d", tag))]
+    return [Choice(LIKE, Feedback(log_id, "u", tag).pack()), Choice(DISLIKE, Feedback(log_id, "d", tag).pack())]
 
 
 def asker_tag(ctx: Ctx, log_id: int) -> str:
@@ -141,21 +145,33 @@ def _suggest_reply(result: AnswerResult, log_id: int, tag: str) -> Reply:
 
 
 def _streamed_reply(ctx: Ctx, svc: AnswerService, plan: Plan, log_id: int) -> Reply:
-    """A reply whose text streams from the LLM; its final text (or the curated fallback) is set by
-    the stream itself before it ends, and the log row learns which mode answered."""
-    reply = Reply("", choices=feedback_choices(ctx, log_id), columns=2)
-    db = ctx.services.db
+    """The LLM's answer, written by the dispatcher while the user watches where the platform shows drafts;
+    the curated answer (the reply's text) goes out when the model is slow, fails or misbehaves."""
+    choices = feedback_choices(ctx, log_id)
+    return Reply(plan.fallback.full_text, choices=choices, columns=2, stream=LlmAnswer(svc, plan, log_id))
 
-    async def done(result: AnswerResult) -> None:
-        reply.text = result.full_text
-        if result.mode != "retrieval":
-            async with db.session() as s:
-                await s.exec(  # type: ignore[call-overload]
-                    update(AnswerLog).where(col(AnswerLog.id) == log_id).values(mode=result.mode)
-                )
 
-    reply.stream = svc.stream(plan, done)
-    return reply
+class LlmAnswer(AnswerStream):
+    """One question's LLM answer: checked previews as it grows, then the final text; the log row learns
+    which mode answered."""
+
+    def __init__(self, svc: AnswerService, plan: Plan, log_id: int) -> None:
+        self.svc, self.plan, self.log_id = svc, plan, log_id
+        self.result: AnswerResult = plan.fallback
+
+    def previews(self) -> AsyncIterator[str]:
+        return self.svc.stream(self.plan, self._done)
+
+    async def _done(self, result: AnswerResult) -> None:
+        self.result = result
+
+    def final(self, reply: Reply) -> Reply:
+        return replace(reply, text=self.result.full_text)
+
+    async def complete(self, session: AsyncSession) -> None:
+        if self.result.mode != "retrieval":
+            await session.execute(update(AnswerLog).where(col(AnswerLog.id) == self.log_id)
+                                  .values(mode=self.result.mode))
 
 
 @router.action("faq")
@@ -198,12 +214,12 @@ async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [Reply(NOTED)]
 
 
-@router.action("fb")
+@router.action(Feedback.action)
 async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """👍 / 👎 under an answer; a 👎 also puts the question on the officers' list."""
-    payload = unpack(msg.choice or "")
-    value = payload.arg(1)
-    row = await _own_log(ctx, payload.int_arg(0, -1), payload.arg(2))
+    button = Feedback.read(msg.choice) or Feedback(-1, "")
+    value = button.vote
+    row = await _own_log(ctx, button.log_id, button.tag)
     if row is None or row.id is None or value not in ("u", "d"):
         return [menu_reply(texts.STALE_BUTTON)]
     await set_feedback(ctx.session, row.id, ctx.user_id if ctx.consented else None, value)

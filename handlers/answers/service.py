@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.intents import out_of_scope, small_talk
-from content.search import Decision, Hit, SearchIndex, decide, entities
+from content.search import Decision, Hit, SearchIndex, decide, entities, numbers
 from content.textnorm import question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
@@ -33,7 +33,6 @@ REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be re
 REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
 MIN_FIRST_TOKEN = 1.0
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
-TAIL_AGREEMENT_EXACT = 10  # … or this many when one of its questions asks exactly what the last clauses ask
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -202,12 +201,17 @@ class AnswerService:
         tail = question_tail(q)
         if tail is None:
             return decision, hits
+        # What the story named is what its ending asks about ("… cài cái VNeID …. Cài thế nào cho đúng?").
+        told = sorted((entities(q) - entities(tail)) | (numbers(q) - numbers(tail)))
+        if told:
+            tail = f"{tail} {' '.join(told)}"
         tail_hits = self.search.search(tail, PASSAGES)
         if decide(tail, tail_hits) != "answer":
             return decision, hits
         best = tail_hits[0]
-        # An ending that asks exactly what an entry asks ("…, mà AI nghĩa là gì") may agree from further down.
-        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT_EXACT if best.exact else TAIL_AGREEMENT)}
+        if not best.missing and (best.exact or (best.asks and told)):
+            return "answer", tail_hits  # the ending asks what one of its questions asks, about what was told
+        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
         agreed = best.doc_id in whole and not whole[best.doc_id].missing
         if agreed:
             return "answer", tail_hits

@@ -8,8 +8,9 @@ from typing import Any
 
 
 def install(rt: Any) -> None:
-    """Map sent quiz polls to contest attempts; /xoadulieu deletes the person's attempts."""
-    from handlers.contests import service
+    """Map sent quiz polls to contest attempts; move on when a poll closes unanswered; /xoadulieu deletes the
+    person's attempts."""
+    from handlers.contests import service, timer
 
     db = rt.services.db
 
@@ -20,3 +21,4 @@ def install(rt: Any) -> None:
 
     rt.services.poll_sent_hooks.append(poll_sent)
     rt.services.forget_hooks.append(service.forget)
+    rt.background.append(timer.timer_background)

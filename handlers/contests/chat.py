@@ -8,6 +8,7 @@ import asyncio
 from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.messages import Choice, Document, Inbound, QuizSpec, Reply
+from bot.core.payloads import ContestList, OpenContest
 from bot.core.router import Router
 from bot.db.models_contests import Contest, ContestAttempt
 from handlers.contests import board, service
@@ -21,7 +22,7 @@ BOARD_SIZE = 10
 
 
 @router.command("thi", "contest", consent=True)
-@router.action("ctl", consent=True)
+@router.action(ContestList.action, consent=True)
 async def contests_menu(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The running attempt first; else the contests open for the user's place, or when the next one opens."""
     now = ctx.now()
@@ -32,7 +33,7 @@ async def contests_menu(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if len(contests) == 1:
         return await _intro(ctx, contests[0])
     if contests:
-        choices = [Choice(t.BTN_CONTEST.format(title=c.title[:40]), pack("ctj", c.id)) for c in contests]
+        choices = [Choice(t.BTN_CONTEST.format(title=c.title[:40]), OpenContest(c.id or 0).pack()) for c in contests]
         return [Reply(t.PICK, choices=choices)]
     lines = [t.NONE_OPEN]
     nxt = await service.next_for(ctx.session, ctx.user, now)
@@ -52,7 +53,7 @@ async def _intro(ctx: Ctx, contest: Contest) -> list[Reply]:
         return [_already(contest, attempt)]
     text = t.INTRO.format(title=contest.title, n=len(service.ids_of(contest)), seconds=contest.seconds,
                           closes=service.local_text(contest.closes_at, ctx.settings.tz))  # fmt: skip
-    return [Reply(text, choices=[Choice(t.BTN_START, pack("ctj", contest.id))])]
+    return [Reply(text, choices=[Choice(t.BTN_START, OpenContest(contest.id).pack())])]
 
 
 def _already(contest: Contest, attempt: ContestAttempt) -> Reply:
@@ -82,7 +83,7 @@ def _refusal(ctx: Ctx, contest: Contest) -> str | None:
     return None
 
 
-@router.action("ctj", consent=True)
+@router.action(OpenContest.action, consent=True)
 async def join(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Start the contest (asking once whether the name may be shown), or say the score already recorded."""
     contest = await _contest(ctx, msg)

@@ -9,6 +9,7 @@ from bot.core.callback import pack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Document, Inbound, Reply
+from bot.core.payloads import ModuleList, ShowProgress
 from bot.core.router import Router
 from bot.db.models_learning import Certificate
 from handlers.learning import certificate as certs
@@ -22,7 +23,7 @@ ASK_CERT_NAME = "cert_name"
 
 @router.command("tiendo", "progress", consent=True)
 @router.menu(texts.MENU_PROGRESS, consent=True)
-@router.action("pg", consent=True)
+@router.action(ShowProgress.action, consent=True)
 async def show_progress(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Modules done, best scores, the learning streak and the certificate status."""
     catalog = ctx.services.catalog
@@ -45,7 +46,7 @@ async def show_progress(ctx: Ctx, msg: Inbound) -> list[Reply]:
     lines.append(t.STREAK.format(n=days) if days else t.STREAK_NONE)
     cert = await certs.find_by_user(ctx.session, ctx.user_id)
     lines.append(t.CERT_HAVE.format(code=cert.code) if cert else t.CERT_TODO.format(n=len(status.missing)))
-    choices = [Choice(t.BTN_LEARN, pack("toc"))]
+    choices = [Choice(t.BTN_LEARN, ModuleList().pack())]
     if cert is not None or status.complete:
         choices.append(Choice(t.BTN_CERT, pack("cert")))
     return [Reply("\n".join(lines), choices=choices, columns=2)]
@@ -64,7 +65,7 @@ async def get_certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
         return await certificate_if_earned(ctx)
     titles = [f"{m.order}. {m.title}" for m in ctx.services.catalog.modules if m.id in status.missing]
     return [Reply(t.CERT_NOT_YET.format(n=len(titles), missing="; ".join(titles)),
-                  choices=[Choice(t.BTN_LEARN, pack("toc"))])]
+                  choices=[Choice(t.BTN_LEARN, ModuleList().pack())])]
 
 
 async def certificate_if_earned(ctx: Ctx) -> list[Reply]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from bot.core import texts
-from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.messages import Choice, Inbound, Kind, Reply
+from bot.core.payloads import AnswerQuiz, OpenLesson, OpenModule, QuizMenu, ShowProgress, StartQuiz
 from bot.core.router import Router
 from bot.db.models_learning import QuizAttempt
 from handlers.learning import quiz_service as lq
@@ -19,16 +19,16 @@ router = Router("quiz")
 
 @router.command("kiemtra", "quiz", consent=True)
 @router.menu(texts.MENU_QUIZ, consent=True)
-@router.action("qmenu", consent=True)
+@router.action(QuizMenu.action, consent=True)
 async def quiz_menu(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The quiz of the day first, then one quiz per module with the best score so far."""
     catalog = ctx.services.catalog
     best = await learning.best_scores(ctx.session, ctx.user_id)
-    choices = [Choice(t.BTN_DAILY, pack("qs", lq.DAILY))]
+    choices = [Choice(t.BTN_DAILY, StartQuiz(lq.DAILY).pack())]
     for m in catalog.modules:
         mark = f" ({best[m.id]}%)" if m.id in best else ""
         tick = "✅ " if best.get(m.id, 0) >= learning.PASS_PERCENT else ""
-        choices.append(Choice(f"{tick}{m.order}. {m.title}{mark}", pack("qs", m.id)))
+        choices.append(Choice(f"{tick}{m.order}. {m.title}{mark}", StartQuiz(m.id).pack()))
     return [Reply(t.QUIZ_MENU.format(n=lq.DAILY_SIZE), choices=choices)]
 
 
@@ -39,10 +39,11 @@ def _title(ctx: Ctx, module_id: str) -> str | None:
     return mod.title if mod is not None and mod.quiz else None
 
 
-@router.action("qs", consent=True)
+@router.action(StartQuiz.action, consent=True)
 async def start_quiz(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Start (or resume) a quiz and ask its first open question."""
-    module_id = unpack(msg.choice or "").arg(0)
+    button = StartQuiz.read(msg.choice)
+    module_id = button.module_id if button else ""
     title = _title(ctx, module_id)
     if title is None:
         return [Reply(t.UNKNOWN_MODULE), *await quiz_menu(ctx, msg)]
@@ -56,12 +57,12 @@ async def start_quiz(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [Reply(intro), lq.question_reply(ctx.services.catalog, attempt)]
 
 
-@router.action("qa", consent=True)
+@router.action(AnswerQuiz.action, consent=True)
 async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A tapped button or a typed number: the option of one question of one attempt."""
-    payload = unpack(msg.choice or "")
-    attempt = await ctx.session.get(QuizAttempt, payload.int_arg(0, -1))
-    index, option = payload.int_arg(1, -1), payload.int_arg(2, -1)
+    button = AnswerQuiz.read(msg.choice) or AnswerQuiz(-1, -1, -1)
+    attempt = await ctx.session.get(QuizAttempt, button.attempt_id)
+    index, option = button.index, button.option
     reason = lq.stale_reason(attempt, ctx.user_id, index)
     if reason is not None or attempt is None:
         if reason == t.ANSWERED and attempt is not None:  # show the question that is still open
@@ -96,11 +97,11 @@ async def awaited_question(ctx: Ctx) -> Reply | None:
     """The quiz question the learner was answering when they asked something else (its options were the
     last choices offered), so it can be asked again and a typed “2” answers it, not what the aside offered."""
     pending = json.loads(ctx.user.pending) if ctx.user.pending else []
-    payload = unpack(pending[0][1]) if pending and len(pending[0]) == 2 else None
-    if payload is None or payload.action != "qa":
+    button = AnswerQuiz.read(pending[0][1]) if pending and len(pending[0]) == 2 else None
+    if button is None:
         return None
-    attempt = await ctx.session.get(QuizAttempt, payload.int_arg(0, -1))
-    if attempt is None or lq.stale_reason(attempt, ctx.user_id, payload.int_arg(1, -1)) is not None:
+    attempt = await ctx.session.get(QuizAttempt, button.attempt_id)
+    if attempt is None or lq.stale_reason(attempt, ctx.user_id, button.index) is not None:
         return None
     return lq.question_reply(ctx.services.catalog, attempt)
 
@@ -121,20 +122,20 @@ async def _finish(ctx: Ctx, attempt: QuizAttempt) -> list[Reply]:
     lines = [t.SCORE.format(correct=attempt.correct, total=attempt.total, score=attempt.score)]
     choices: list[Choice] = []
     if attempt.kind == "daily":
-        choices = [Choice(t.BTN_MORE_QUIZ, pack("qmenu")), Choice(t.BTN_PROGRESS, pack("pg"))]
+        choices = [Choice(t.BTN_MORE_QUIZ, QuizMenu().pack()), Choice(t.BTN_PROGRESS, ShowProgress().pack())]
         return [Reply("\n".join(lines), choices=choices)]
     lines.append(t.PASSED if ok else t.FAILED)
     prog = await learning.progress_of(ctx.session, ctx.user_id, attempt.module_id)
     if ok and (prog is None or prog.completed_at is None):
         lines.append(t.READ_REST)
-        choices.append(Choice(t.BTN_REREAD, pack("lo", attempt.module_id)))
+        choices.append(Choice(t.BTN_REREAD, OpenModule(attempt.module_id).pack()))
     if not ok:
-        choices += [Choice(t.BTN_REREAD, pack("ls", attempt.module_id, 0)),
-                    Choice(t.BTN_RETRY, pack("qs", attempt.module_id))]
+        choices += [Choice(t.BTN_REREAD, OpenLesson(attempt.module_id, 0).pack()),
+                    Choice(t.BTN_RETRY, StartQuiz(attempt.module_id).pack())]
     nxt = catalog.next_module(attempt.module_id)
     if ok and nxt is not None:
-        choices.append(Choice(t.BTN_NEXT_MODULE.format(title=nxt.title), pack("lo", nxt.id)))
-    choices.append(Choice(t.BTN_PROGRESS, pack("pg")))
+        choices.append(Choice(t.BTN_NEXT_MODULE.format(title=nxt.title), OpenModule(nxt.id).pack()))
+    choices.append(Choice(t.BTN_PROGRESS, ShowProgress().pack()))
     replies = [Reply("\n".join(lines), choices=choices)]
     if ok:
         from handlers.learning.progress import certificate_if_earned

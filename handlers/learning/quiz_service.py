@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.callback import pack
 from bot.core.messages import Choice, QuizSpec, Reply
+from bot.core.payloads import AnswerQuiz
 from bot.db.models_learning import QuizAnswer, QuizAttempt, QuizPoll
 from content.schema import QuizQuestion
 from handlers.learning import texts as t
@@ -100,7 +100,7 @@ def question_reply(catalog: Any, attempt: QuizAttempt) -> Reply:
         explanation=q.explanation,
         attempt_ref=f"{attempt.id}:{i}",
     )
-    choices = [Choice(opt, pack("qa", attempt.id, i, n)) for n, opt in enumerate(q.options)]
+    choices = [Choice(opt, AnswerQuiz(attempt.id, i, n).pack()) for n, opt in enumerate(q.options)]
     return Reply(text, choices=choices, quiz=spec)
 
 

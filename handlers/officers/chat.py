@@ -16,7 +16,7 @@ from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
 from bot.core.router import Router
 from bot.db import repo
-from bot.db.models_officers import Broadcast
+from bot.db.models_officers import Broadcast, BroadcastStatus
 from handlers.officers import audience, outbox
 from handlers.officers.scope import OfficerInfo, check_targets, find_officer, groups_in_scope
 
@@ -153,7 +153,7 @@ async def preview(ctx: Ctx, officer: OfficerInfo, data: dict[str, Any], sel: lis
 async def own_draft(ctx: Ctx, officer: OfficerInfo, arg: str) -> Broadcast | None:
     bid = parse_int(arg, lo=1)
     b = await ctx.session.get(Broadcast, bid) if bid is not None else None
-    if b is None or b.status != "draft" or b.created_by != officer.actor:
+    if b is None or b.status != BroadcastStatus.DRAFT or b.created_by != officer.actor:
         return None
     return b
 
@@ -170,7 +170,7 @@ async def confirm_send(ctx: Ctx, msg: Inbound) -> list[Reply]:
     await repo.audit(ctx.session, officer.actor, "broadcast.send", {"broadcast_id": b.id, "recipients": n})
     pacer = ctx.services.extras.get("pacer")
     if pacer is not None:
-        pacer.wake()
+        ctx.after_commit(pacer.wake)  # before the commit the pacer would find no rows and wait for its next poll
     return [menu_reply(QUEUED.format(id=b.id, n=n))]
 
 
@@ -183,7 +183,7 @@ async def cancel(ctx: Ctx, msg: Inbound) -> list[Reply]:
         b = await own_draft(ctx, officer, arg)
         if b is None:
             return [menu_reply(ALREADY)]
-        b.status = "cancelled"
+        b.status = BroadcastStatus.CANCELLED
     return [menu_reply(CANCELLED)]
 
 
@@ -198,7 +198,7 @@ async def stats(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if len(lines) == 1:
         lines.append(NO_GROUPS)
     lines += ["", STATS_RECENT]
-    stmt = select(Broadcast).where(col(Broadcast.status) != "draft").order_by(col(Broadcast.id).desc())
+    stmt = select(Broadcast).where(col(Broadcast.status) != BroadcastStatus.DRAFT).order_by(col(Broadcast.id).desc())
     stmt = stmt.limit(5)
     if not officer.is_admin:
         stmt = stmt.where(Broadcast.created_by == officer.actor)

@@ -13,7 +13,7 @@ drains the rows at the channel's rate):
     counts = await broadcast_counts(session, b.id)  # {"queued": .., "sent": .., ...}
     reply = broadcast_reply(b)  # exactly what citizens see
     text = await report_text(session, b.id)  # the officer's report
-    pacer.wake()  # optional: rt.services.extras["pacer"] claims at once instead of within 0.25 s
+    pacer.wake()  # optional, AFTER the commit (ctx.after_commit in handlers): claims at once, not within 0.25 s
 
 Who the recipients are is decided in ONE place, handlers/officers/audience.py (re-exported here): one delivery per
 PERSON (consented, subscribed, not deleted) on their most recently used identity that a pushed message can
@@ -36,7 +36,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.messages import Choice, Reply
 from bot.db.models import utcnow
-from bot.db.models_officers import FAILED, QUEUED, STATES, Broadcast, Delivery
+from bot.db.models_officers import FAILED, OPEN_STATUSES, QUEUED, SKIPPED, STATES, Broadcast, BroadcastStatus, Delivery
 from handlers.officers import reasons
 from handlers.officers.audience import GroupSel as GroupSel  # re-exported: the one definition
 from handlers.officers.audience import Recipient as Recipient
@@ -61,7 +61,7 @@ async def create_broadcast(
     report_channel: str | None = None,
     report_chat_id: str | None = None,
     officer_id: int | None = None,
-    status: str = "draft",
+    status: str = BroadcastStatus.DRAFT,
 ) -> Broadcast:
     """Insert a Broadcast row (flushed, so `id` is set); no deliveries yet."""
     b = Broadcast(
@@ -113,8 +113,9 @@ async def enqueue_broadcast(
     total = len(existing) + len(rows)
     await session.execute(
         update(Broadcast)
-        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status).in_(["draft", "queued", "sending"]))
-        .values(status="queued" if total else "done", recipients=total, finished_at=None if total else now)
+        .where(col(Broadcast.id) == broadcast_id, col(Broadcast.status).in_([BroadcastStatus.DRAFT, *OPEN_STATUSES]))
+        .values(status=BroadcastStatus.QUEUED if total else BroadcastStatus.DONE, recipients=total,
+                finished_at=None if total else now)
     )
     return len(rows)
 
@@ -134,7 +135,7 @@ async def broadcast_counts(session: AsyncSession, broadcast_id: int) -> dict[str
         .where(Delivery.broadcast_id == broadcast_id)
         .group_by(col(Delivery.state))
     )
-    counts = dict.fromkeys(STATES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATES, 0)
     for state, n in (await session.exec(stmt)).all():  # type: ignore[call-overload]
         counts[str(state)] = int(n)
     return counts
@@ -158,12 +159,12 @@ async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> int:
     res: Any = await session.execute(
         update(Delivery)
         .where(col(Delivery.broadcast_id) == broadcast_id, col(Delivery.state) == QUEUED)
-        .values(state="skipped", last_error="cancelled")
+        .values(state=SKIPPED, last_error="cancelled")
     )
     await session.execute(
         update(Broadcast)
         .where(col(Broadcast.id) == broadcast_id)
-        .values(status="cancelled", finished_at=utcnow())
+        .values(status=BroadcastStatus.CANCELLED, finished_at=utcnow())
     )
     return int(res.rowcount or 0)
 

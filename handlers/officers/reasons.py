@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.db.models_officers import BLOCKED, FAILED, GONE, QUEUED, SENDING, SENT, SKIPPED, UNREACHABLE
 
-STATE_LABELS = {
+STATE_LABELS: dict[str, str] = {
     QUEUED: "Đang chờ", SENDING: "Đang gửi", SENT: "Đã gửi", FAILED: "Gửi lỗi", BLOCKED: "Đã chặn bot",
     GONE: "Tài khoản đã bị xoá", UNREACHABLE: "Không liên lạc được", SKIPPED: "Bỏ qua",
 }  # fmt: skip

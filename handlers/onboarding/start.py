@@ -7,6 +7,7 @@ from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
+from bot.core.payloads import Consent, Start
 from bot.core.router import Router
 from bot.db import repo
 from content.provinces import find_province, provinces
@@ -22,8 +23,8 @@ def consent_reply() -> Reply:
     return Reply(
         texts.CONSENT_ASK,
         choices=[
-            Choice(texts.CONSENT_YES, pack("consent", "y")),
-            Choice(texts.CONSENT_NO, pack("consent", "n")),
+            Choice(texts.CONSENT_YES, Consent("y").pack()),
+            Choice(texts.CONSENT_NO, Consent("n").pack()),
         ],
         columns=2,
     )
@@ -41,7 +42,7 @@ def ask_province(ctx: Ctx) -> list[Reply]:
 
 
 @router.command("start", "batdau")
-@router.action("start")
+@router.action(Start.action)
 async def start(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Welcome; ask for consent the first time; join the group of a deep-link code."""
     replies: list[Reply] = []
@@ -67,10 +68,10 @@ async def _join(ctx: Ctx, code: str) -> Reply:
     return Reply(texts.JOINED_GROUP.format(group=group.title or group.name))
 
 
-@router.action("consent")
+@router.action(Consent.action)
 async def consent(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Store the answer to the consent question (with its text version and time)."""
-    agreed = unpack(msg.choice or "").arg(0) == "y"
+    agreed = (Consent.read(msg.choice) or Consent()).agreed
     code = ctx.state_data.get("join_code")
     if not agreed:
         ctx.set_state(None)

@@ -11,13 +11,14 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.payloads import button_of
 from bot.db.models import Group
-from bot.db.models_campaigns import Campaign, CampaignFire
-from bot.db.models_officers import Broadcast, Delivery
+from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, FireStatus
+from bot.db.models_officers import OPEN_STATUSES, Broadcast, Delivery
 from bot.settings import Settings
 from content.schema import WeekInfo
 from handlers.officers import audience, outbox
-from handlers.week.campaigns import button_of, rule_of
+from handlers.week.campaigns import rule_of
 from handlers.week.schedule import KINDS, defer_quiet, next_fire, validate_cron
 
 WEEK_PLAN = [("before_7", -7), ("before_1", -1)] + [(f"day_{i}", i - 1) for i in range(1, 8)]
@@ -87,14 +88,14 @@ async def add_campaign(
     hour, minute = int(fields.get("hour", 8)), int(fields.get("minute", 0))
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise CampaignError("Giờ phải từ 0 đến 23.")
-    if kind == "once" and (fields.get("at") is None or fields["at"] <= now):
+    if kind == CampaignKind.ONCE and (fields.get("at") is None or fields["at"] <= now):
         raise CampaignError("Thời điểm gửi phải ở tương lai.")
-    if kind == "cron":
+    if kind == CampaignKind.CRON:
         try:
             validate_cron(fields.get("cron") or "", settings.tz)
         except ValueError as exc:
             raise CampaignError(str(exc)) from None
-    if kind in ("joined", "inactive") and int(fields.get("offset_days", 0)) < 0:
+    if kind in (CampaignKind.JOINED, CampaignKind.INACTIVE) and int(fields.get("offset_days", 0)) < 0:
         raise CampaignError("Số ngày phải từ 0 trở lên.")
     try:
         button_of(fields.get("button"), fields.get("button_label"))
@@ -134,7 +135,7 @@ async def remove_campaign(s: AsyncSession, campaign_id: int) -> bool:
     open_ids = (
         await s.exec(
             select(Broadcast.id).where(
-                Broadcast.campaign_id == campaign_id, col(Broadcast.status).in_(["queued", "sending"])
+                Broadcast.campaign_id == campaign_id, col(Broadcast.status).in_(OPEN_STATUSES)
             )
         )
     ).all()
@@ -176,7 +177,7 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
         reasons: Counter[str] = Counter()
         for f in mine:
             reasons.update(json.loads(f.skip_reasons or "{}"))
-            if f.status == "skipped":
+            if f.status == FireStatus.SKIPPED:
                 reasons[f.reason.split(":")[0]] += 1
         last = mine[-1] if mine else None
         last_time = last.fire_time if last else None
@@ -188,7 +189,7 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
                 "to": await group_names(s, audience.load_groups(c.groups)), "schedule": describe(c), "paused": c.paused,
                 "next_fire": _local(nxt, settings), "last_fire": _local(last_time, settings),
                 "last_status": last.status if last else None, "last_reason": last.reason if last else None,
-                "fires": len(mine), "fires_skipped": sum(1 for f in mine if f.status == "skipped"),
+                "fires": len(mine), "fires_skipped": sum(1 for f in mine if f.status == FireStatus.SKIPPED),
                 "queued": d["queued"] + d["sending"], "sent": d["sent"],
                 "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],
                 "skipped": sum(reasons.values()), "skip_reasons": dict(reasons),
@@ -204,11 +205,11 @@ def _local(t: dt.datetime | None, settings: Settings) -> str | None:
 def describe(c: Campaign) -> str:
     """The schedule in Vietnamese, e.g. “7 ngày trước Tuần lễ, 08:00”."""
     at = f"{c.hour:02d}:{c.minute:02d}"
-    if c.kind == "once":
+    if c.kind == CampaignKind.ONCE:
         return "một lần"
-    if c.kind == "cron":
+    if c.kind == CampaignKind.CRON:
         return f"lặp lại (cron “{c.cron}”)"
-    if c.kind == "week":
+    if c.kind == CampaignKind.WEEK:
         d = c.offset_days
         when = (
             f"{-d} ngày trước Tuần lễ"
@@ -218,7 +219,7 @@ def describe(c: Campaign) -> str:
             else f"{d} ngày sau 1/10"
         )
         return f"{when}{f' {c.year}' if c.year else ''}, {at}"
-    if c.kind == "joined":
+    if c.kind == CampaignKind.JOINED:
         return f"{c.offset_days} ngày sau khi đăng ký, {at}"
     return f"sau {c.offset_days} ngày không hoạt động, {at}"
 
@@ -235,7 +236,7 @@ async def week_plan(
     sel = await resolve_groups(s, to)
     offsets = [offset for _, offset in WEEK_PLAN]
     stored = audience.dump_groups(sel)
-    dup = select(Campaign.id).where(col(Campaign.kind) == "week", col(Campaign.year) == year,
+    dup = select(Campaign.id).where(col(Campaign.kind) == CampaignKind.WEEK, col(Campaign.year) == year,
                                     col(Campaign.groups) == stored, col(Campaign.offset_days).in_(offsets))  # fmt: skip
     if (await s.exec(dup)).first() is not None:
         raise CampaignError(E_PLAN_EXISTS.format(year=year))

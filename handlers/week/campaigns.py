@@ -21,10 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.callback import pack
 from bot.core.context import Services
+from bot.core.payloads import button_of
 from bot.db.models import Identity, User
-from bot.db.models_campaigns import Campaign, CampaignFire, CampaignSend
+from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, CampaignSend, FireStatus
 from handlers.officers import audience, outbox
 from handlers.week.schedule import Rule, defer_quiet, fires_between, local_at
 
@@ -36,9 +36,6 @@ R_UNSUB = "unsubscribed"
 R_PAUSED = "reminders paused"
 R_MISSED = "missed"
 MAX_CATCH_UP = 100  # fires looked at per campaign per tick (a cron every minute after a long outage)
-BUTTON_ACTIONS = {"module": "lo", "lesson": "ls", "quiz": "qs"}  # handlers/learning/chat.py, handlers/learning/quiz.py
-BUTTON_LABELS = {"module": "📚 Học ngay", "lesson": "📖 Đọc bài", "quiz": "📝 Làm bài kiểm tra"}
-CONTEST_LABEL = "🏆 Vào thi"  # the contests of the Week (handlers/contests: /thi)
 
 
 @dataclass
@@ -47,7 +44,7 @@ class FireResult:
 
     campaign_id: int
     fire_time: dt.datetime
-    status: str  # sent | skipped
+    status: FireStatus
     reason: str = ""
     queued: int = 0
     skipped: int = 0
@@ -69,19 +66,6 @@ async def week_starts(s: AsyncSession, services: Services) -> tuple[tuple[int, d
     return tuple(sorted((y, merged(info, y, set_by_officer.get(y)).start) for y in years))
 
 
-def button_of(spec: str | None, label: str | None = None) -> tuple[str | None, str | None]:
-    """ "quiz:m1" → (label, packed payload); "lesson:m1:2" opens lesson 3 of m1; "contest" opens /thi (the
-    contests open for the reader's place), "contest:5" contest #5 (handlers/contests)."""
-    if not spec:
-        return None, None
-    kind, _, rest = spec.partition(":")
-    if kind == "contest" and (rest.isdigit() or not rest):
-        return label or CONTEST_LABEL, pack("ctj", rest) if rest else pack("ctl")
-    if kind not in BUTTON_ACTIONS or not rest:
-        raise ValueError(f"nút không hợp lệ: {spec!r} (dùng module:m1, lesson:m1:0, quiz:m1 hoặc contest)")
-    return label or BUTTON_LABELS[kind], pack(BUTTON_ACTIONS[kind], *rest.split(":"))
-
-
 
 async def tick(services: Services, now: dt.datetime | None = None) -> list[FireResult]:
     """Run every fire that is due at `now` (default: the services clock), oldest first."""
@@ -92,7 +76,7 @@ async def tick(services: Services, now: dt.datetime | None = None) -> list[FireR
             select(CampaignFire.campaign_id, func.max(CampaignFire.fire_time)).group_by(col(CampaignFire.campaign_id))
         )
         cursors: dict[int, dt.datetime] = {int(cid): t for cid, t in rows.all()}
-        starts = await week_starts(s, services) if any(c.kind == "week" for c in campaigns) else ()
+        starts = await week_starts(s, services) if any(c.kind == CampaignKind.WEEK for c in campaigns) else ()
     results: list[FireResult] = []
     for c in campaigns:
         assert c.id is not None
@@ -126,14 +110,14 @@ async def fire(services: Services, c: Campaign, t: dt.datetime, due: dt.datetime
     grace = dt.timedelta(hours=settings.campaign_grace_hours)
     note = f"{R_QUIET}: deferred to {due.astimezone(settings.tz):%H:%M}" if due != t else ""
     async with services.db.session() as s:
-        row = CampaignFire(campaign_id=c.id, fire_time=t, status="sent", reason=note, done_at=now)
+        row = CampaignFire(campaign_id=c.id, fire_time=t, status=FireStatus.SENT, reason=note, done_at=now)
         s.add(row)
         await s.flush()  # the claim: a unique conflict raises here
         if now - due > grace:
             late = (now - due).total_seconds() / 3600
-            row.status = "skipped"
+            row.status = FireStatus.SKIPPED
             row.reason = f"{R_MISSED}: {late:.1f} h late (grace {settings.campaign_grace_hours:g} h)"
-            return FireResult(c.id, t, "skipped", row.reason)
+            return FireResult(c.id, t, FireStatus.SKIPPED, row.reason)
         recipients, skips = await campaign_audience(s, c, services, now)
         label, data = button_of(c.button, c.button_label)
         b = await outbox.create_broadcast(
@@ -152,7 +136,7 @@ async def fire(services: Services, c: Campaign, t: dt.datetime, due: dt.datetime
         row.broadcast_id, row.queued = b.id, queued
         row.skipped, row.skip_reasons = sum(skips.values()), json.dumps(skips)
         log.info("campaign %s fired (%s): %d queued, skipped %s", c.id, t, queued, skips or "none")
-        return FireResult(c.id, t, "sent", note, queued, row.skipped, dict(skips))
+        return FireResult(c.id, t, FireStatus.SENT, note, queued, row.skipped, dict(skips))
 
 
 async def campaign_audience(
@@ -184,12 +168,12 @@ async def campaign_audience(
 
 def _relative(c: Campaign, services: Services, now: dt.datetime) -> Any:
     """Per-subscriber kinds: only users who joined / were last active exactly N local days ago."""
-    if c.kind not in ("joined", "inactive"):
+    if c.kind not in (CampaignKind.JOINED, CampaignKind.INACTIVE):
         return True
     tz = services.settings.tz
     day = now.astimezone(tz).date() - dt.timedelta(days=c.offset_days)
     lo, hi = local_at(day, 0, 0, tz), local_at(day + dt.timedelta(days=1), 0, 0, tz)
-    column = col(User.consent_at) if c.kind == "joined" else col(User.last_active_at)
+    column = col(User.consent_at) if c.kind == CampaignKind.JOINED else col(User.last_active_at)
     return and_(column >= lo, column < hi)
 
 

@@ -11,6 +11,7 @@ from bot.core import texts
 from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.messages import Choice, Inbound, Reply
+from bot.core.payloads import SPEC_LABELS, ContestList
 from bot.core.router import Router
 from bot.db import repo
 from bot.db.models import Group, Membership, User
@@ -126,11 +127,9 @@ async def show_week(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def _contest_button(ctx: Ctx) -> list[Choice]:
     """“Vào thi” first while a contest of the Week is open for this person's place (handlers/contests)."""
     from handlers.contests.service import open_for
-    from handlers.week.campaigns import CONTEST_LABEL
-
     if not ctx.consented or not await open_for(ctx.session, ctx.user, ctx.now()):
         return []
-    return [Choice(CONTEST_LABEL, pack("ctl"))]
+    return [Choice(SPEC_LABELS["contest"], ContestList().pack())]
 
 
 @router.action("wk", consent=True)

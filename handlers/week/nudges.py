@@ -17,11 +17,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
+from bot.core.payloads import OpenModule
 from bot.db.models import User
 from bot.db.models_campaigns import NudgeState
 from bot.db.models_learning import LessonProgress
 from handlers.officers import audience, outbox
-from handlers.week.campaigns import button_of, capped_users, log_sends
+from handlers.week.campaigns import capped_users, log_sends
 from handlers.week.schedule import in_quiet
 
 NUDGE_DAYS = (3, 7, 14)
@@ -137,7 +138,7 @@ async def _queue(s: AsyncSession, nudges: list[Nudge]) -> None:
         if n.user_id in by_user:
             by_text[(n.module_id, n.text)].append(by_user[n.user_id])
     for (module_id, text), recipients in by_text.items():
-        label, data = button_of(f"module:{module_id}", CONTINUE_LABEL)
+        label, data = CONTINUE_LABEL, OpenModule(module_id).pack()
         b = await outbox.create_broadcast(
             s,
             text=text,

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-KINDS = ("once", "cron", "week", "joined", "inactive")
+from bot.db.models_campaigns import CampaignKind
+
+KINDS = tuple(CampaignKind)
 _DOW = {"0": "sun", "1": "mon", "2": "tue", "3": "wed", "4": "thu", "5": "fri", "6": "sat", "7": "sun"}
 QuietWindow = tuple[dt.time, dt.time]
 
@@ -81,16 +83,16 @@ def validate_cron(expr: str, tz: ZoneInfo) -> None:
 
 def next_fire(rule: Rule, after: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
     """The first fire time strictly after `after` (aware UTC), or None when there is none."""
-    if rule.kind == "once":
+    if rule.kind == CampaignKind.ONCE:
         return rule.at if rule.at is not None and rule.at > after else None
-    if rule.kind == "cron":
+    if rule.kind == CampaignKind.CRON:
         assert rule.cron
         start = after.astimezone(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=1)
         nxt = crontab_trigger(rule.cron, tz).get_next_fire_time(None, start)
         return nxt.astimezone(dt.UTC) if nxt is not None else None
-    if rule.kind == "week":
+    if rule.kind == CampaignKind.WEEK:
         return _next_week_fire(rule, after, tz)
-    if rule.kind in ("joined", "inactive"):
+    if rule.kind in (CampaignKind.JOINED, CampaignKind.INACTIVE):
         return _next_daily(rule.hour, rule.minute, after, tz)
     raise ValueError(f"unknown campaign kind {rule.kind!r}")
 

@@ -12,7 +12,8 @@ from sqlmodel import col, select
 
 from bot.core.callback import parse_int
 from bot.core.context import Services
-from bot.db.models_officers import Broadcast
+from bot.core.payloads import button_of
+from bot.db.models_officers import OPEN_STATUSES, Broadcast, BroadcastStatus
 from bot.web.dashboard import broadcast_view as view
 from bot.web.dashboard import stats
 from bot.web.dashboard.auth import Dash
@@ -32,7 +33,6 @@ from bot.web.dashboard.common import (
 from bot.web.dashboard.render import not_found, refuse, render
 from handlers.officers import audience, outbox
 from handlers.officers.scope import all_groups, allowed_groups
-from handlers.week.campaigns import button_of
 
 TEXT_MAX = 3500
 LIST_LIMIT = 300  # most recent broadcasts looked at; officers see those in their scope
@@ -144,8 +144,8 @@ def routes(services: Services) -> list[Route]:
     async def send(request: web.Request, dash: Dash) -> web.StreamResponse:
         async with services.db.session() as s:
             b = await s.get(Broadcast, match_int(request))
-            if b is None or b.status != "draft" or b.created_by != dash.officer.actor:
-                return not_found(dash) if b is None or b.status == "draft" else _already(b)
+            if b is None or b.status != BroadcastStatus.DRAFT or b.created_by != dash.officer.actor:
+                return not_found(dash) if b is None or b.status == BroadcastStatus.DRAFT else _already(b)
             sel = audience.load_groups(b.group_ids)
             if await allowed_groups(s, dash.officer, sel) is None:  # the scope may have shrunk since the draft
                 return await refuse(s, dash, "dashboard.broadcast.send", {"broadcast_id": b.id})
@@ -160,14 +160,14 @@ def routes(services: Services) -> list[Route]:
         async with services.db.session() as s:
             b = await s.get(Broadcast, match_int(request))
             if b is None or not view.visible(dash.officer, b, await all_groups(s)):
-                return not_found(dash) if b is None or b.status == "draft" else await refuse(
+                return not_found(dash) if b is None or b.status == BroadcastStatus.DRAFT else await refuse(
                     s, dash, "dashboard.broadcast.cancel", {"broadcast_id": b.id})
             assert b.id is not None
-            was_draft, n = b.status == "draft", 0
+            was_draft, n = b.status == BroadcastStatus.DRAFT, 0
             if was_draft:
-                b.status = "cancelled"
+                b.status = BroadcastStatus.CANCELLED
                 s.add(b)
-            elif b.status in ("queued", "sending"):
+            elif b.status in OPEN_STATUSES:
                 n = await outbox.cancel_broadcast(s, b.id)
             else:
                 return _already(b)

@@ -12,7 +12,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Group
-from bot.db.models_campaigns import Campaign, CampaignFire
+from bot.db.models_campaigns import Campaign, CampaignFire, FireStatus
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
 from handlers.officers.audience import load_groups
@@ -22,7 +22,7 @@ from handlers.week import campaign_store as store
 
 async def _fires(s: AsyncSession, ids: list[int]) -> dict[int, tuple[int, int, int, dt.datetime | None]]:
     """campaign id → (fires, skipped fires, recipients skipped, last fire time)."""
-    skipped_fire = func.sum(case((col(CampaignFire.status) == "skipped", 1), else_=0))
+    skipped_fire = func.sum(case((col(CampaignFire.status) == FireStatus.SKIPPED, 1), else_=0))
     stmt = (
         select(col(CampaignFire.campaign_id), func.count(), skipped_fire,
                func.coalesce(func.sum(col(CampaignFire.skipped)), 0), func.max(col(CampaignFire.fire_time)))

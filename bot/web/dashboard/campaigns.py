@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.callback import parse_int
 from bot.core.context import Services
 from bot.db.models import Group
-from bot.db.models_campaigns import Campaign
+from bot.db.models_campaigns import Campaign, CampaignKind
 from bot.web.dashboard import stats
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.broadcasts import button_options
@@ -74,17 +74,17 @@ def _int(form: Form, name: str, default: int, errors: list[str]) -> int:
 def schedule_fields(form: Form, kind: str, errors: list[str], settings: Any) -> dict[str, Any]:
     """The Campaign columns of one schedule kind, from the form (the CLI's --at/--cron/--week-offset/…)."""
     button = field(form, "button", 80) or None
-    if kind == "once":
+    if kind == CampaignKind.ONCE:
         try:
             return {"at": store.parse_local(field(form, "at", 40), settings), "button": button}
         except store.CampaignError as exc:
             errors.append(str(exc))
             return {}
-    if kind == "cron":
+    if kind == CampaignKind.CRON:
         return {"cron": field(form, "cron", 120), "button": button}
     out: dict[str, Any] = {"offset_days": _int(form, "offset_days", 0, errors), "hour": _int(form, "hour", 8, errors),
                            "minute": _int(form, "minute", 0, errors), "button": button}  # fmt: skip
-    if kind == "week" and field(form, "year", 8):
+    if kind == CampaignKind.WEEK and field(form, "year", 8):
         out["year"] = _int(form, "year", 0, errors)
     return out
 
