@@ -112,7 +112,7 @@ def dashboard_app(services: Services) -> web.Application:
     """The dashboard as an aiohttp sub-app mounted at /dashboard: its own session middleware
     (aiohttp_session, encrypted cookie) and its pages; `auth.page` checks the officer and the CSRF token."""
     app = web.Application()
-    aiohttp_session.setup(app, auth.cookie_storage(services.settings))
+    aiohttp_session.setup(app, auth.LazyCookieStorage(auth.cookie_storage(services.settings)))
     page = auth.page(services)
     routes: list[tuple[str, str, Any]] = login_routes(services)
     for module in (overview, broadcasts, campaigns, questions, learning_models, contests, initiatives, content_pages):
