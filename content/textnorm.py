@@ -74,11 +74,10 @@ ABBREVIATIONS: dict[str, str] = {
     for k, v in (yaml.safe_load(TEENCODE.read_text(encoding="utf-8")) or {}).items()
 }
 
-# Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
-_FILLERS_RAW = (
-    "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn "
-    "giùm dùm muốn nó cháu bác chú dì tui liệu ấy"
-)
+# Politeness fillers and the ways of saying “go on” (content/data/words.yaml).
+WORDS = Path(__file__).with_name("data") / "words.yaml"
+_WORDS = yaml.safe_load(WORDS.read_text(encoding="utf-8"))
+_FILLERS_RAW: str = _WORDS["fillers"]
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -212,7 +211,7 @@ def _label_key(text: str) -> str:
 
 
 # Ways of saying “go on” that mean the “Tiếp” button when no label is written that way.
-GO_ON = frozenset({"tiep tuc", "tiep theo", "bai tiep", "bai tiep theo", "bai sau", "next"})
+GO_ON = frozenset(_WORDS["go_on"])
 
 
 def match_label(text: str, labels: Sequence[str]) -> int | None:

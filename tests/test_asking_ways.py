@@ -26,7 +26,7 @@ def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, A
     for q in questions:
         assert main(["ask", "--json", q]) == 0
         [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
-        assert set(line) == KEYS
+        assert KEYS <= set(line) <= KEYS | {"suggestions"}
         out.append(line)
     return out
 
@@ -104,3 +104,18 @@ def test_amounts_in_words_and_shopping(capsys: pytest.CaptureFixture[str]) -> No
     [amount, shop] = ask(capsys, "chuyển khoản trên mười triệu phải quét mặt là sao", "nên mua điện thoại hãng nào")
     assert not amount["refused"] and "10 triệu" in amount["answer"]  # before: not read as 10
     assert shop["refused"] and "ngoài phạm vi" in shop["answer"]  # before: "Có phải bạn muốn hỏi…" bank apps
+
+
+def test_thanks_with_a_few_words_of_chat_is_small_talk_and_stopping_messages_is_help(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    chat, stop, loan = ask(capsys, "bữa nay trời đẹp ghê, cảm ơn bot nghen", "dừng nhận tin nhắn",
+                           "cảm ơn, cho tôi vay tiền")
+    assert chat["answer"].startswith("Không có gì") and not chat["sources"]  # before: refused as unknown
+    assert "/huy" in stop["answer"]  # before: the warning about fake bank messages ("dừng" folds like "dùng")
+    assert loan["refused"]  # a request after the thanks is still read
+
+
+def test_the_two_programmes_named_alike_are_not_mixed_up(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Bình dân học vụ số" was answered when the story named "Bình dân học AI".
+    [item] = ask(capsys, "Ở xã tôi cán bộ vận động học bình dân học AI, mà tôi không rõ phong trào đó là gì")
+    assert "Bình dân học AI" in item["answer"] and not item["answer"].startswith("“Bình dân học vụ số”")

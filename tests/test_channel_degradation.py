@@ -1,6 +1,6 @@
 """What a platform cannot show becomes numbered text, in one place (bot/channels/base.py OutputChannel): buttons,
 quiz answers, a file, a photo, sent to the real Zalo adapters against the fake Zalo servers and to the terminal
-chat. “2” then picks the second choice, as a tap on the second button would."""
+chat. “2” then picks the second choice, as a tap on the second button would. The web page shows them all."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
 
+import aiohttp
 import pytest
 
 from bot.channels.console import ConsoleChannel
@@ -18,8 +19,10 @@ from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.zalo_bot_server import FakeZaloBot
 from tests.fakes.zalo_oa_server import FakeZaloOA
-from tests.harness import running_bot
+from tests.harness import WebUser, running_bot
 from tests.test_learning import CATALOG
+from tests.test_webchat_push import onboard as web_onboard
+from tests.test_webchat_push import wait_for_inbox
 from tests.test_zalo_features_e2e import APP_SECRET, OA_SECRET, onboard, onboard_oa, says, wait_until, zalo_settings
 from tests.test_zalo_oa_e2e import inbox
 
@@ -163,3 +166,21 @@ async def test_a_push_during_a_reply_keeps_its_numbers(db_url: str, zbot: FakeZa
             assert TEXT not in answer and shown.startswith(TEXT) and as_numbers(modules()) in shown
             (lesson,) = await says(lan, "2")
             assert opened_module_2(lesson)
+
+
+async def test_web_chat_shows_buttons_quiz_file_and_photo_as_they_are(db_url: str) -> None:
+    """The web page shows everything a reply carries, so nothing is turned into text there: a pushed message
+    keeps its buttons, its file and its photo link, and tapping the second button opens module 2."""
+    async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
+        lan = WebUser(bot.url, http)
+        await web_onboard(lan)
+        choices = modules()
+        for kind in ("quiz", "document", "photo"):
+            await bot.runtime.channels["web"].send(lan.session, REPLIES[kind](choices))
+        got = await wait_for_inbox(lan, n=3)
+        quiz_item, doc_item, photo_item = got["messages"]
+        assert all(m["text"] == TEXT for m in got["messages"])  # no numbered list, no note: the page has them
+        assert all([c["label"] for c in m["choices"]] == [c.label for c in choices] for m in got["messages"])
+        assert doc_item["document"]["filename"] == PDF.filename and photo_item["image"] == PHOTO
+        await lan._post({"choice": quiz_item["choices"][1]["data"]})
+        assert opened_module_2(lan.all_text())

@@ -12,8 +12,9 @@ import pytest
 from sqlmodel import select
 
 from bot.channels.base import Blocked, OutsideWindow
-from bot.channels.zalo_oa import WEBHOOK_PATH, DbTokenStore
+from bot.channels.zalo_oa import WEBHOOK_PATH
 from bot.channels.zalo_oa_client import TokenPair
+from bot.channels.zalo_oa_tokens import DbTokenStore
 from bot.core import texts
 from bot.core.messages import Reply
 from bot.db.engine import Database

@@ -60,6 +60,9 @@ class Permanent(DeliveryError):
 
 
 Sender = Callable[[Reply], Awaitable[SentInfo]]
+Preview = Callable[[str], Awaitable[None]]
+"""Shows one answer as it grows (Telegram drafts): called with the checked text so far. Optional: a channel
+that can show previews offers `preview(chat_key) -> Preview`; the dispatcher opens one per streamed answer."""
 
 ChannelState = Literal["starting", "ok", "retrying", "failed"]
 """What /readyz shows per channel. The runtime knows starting/ok/failed from start(); a channel that keeps
@@ -104,7 +107,6 @@ class OutputChannel:
 
     async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
         """Show one reply in the richest form this platform has: a file, a quiz, a photo, buttons, or text."""
-        reply = await self.settle(chat_key, reply)
         if reply.document is not None:
             return await self.send_document(chat_key, reply)
         if reply.quiz is not None:
@@ -114,16 +116,6 @@ class OutputChannel:
         if reply.choices or reply.keyboard or reply.remove_keyboard:
             return await self.send_buttons(chat_key, reply)
         return await self.send_text(chat_key, reply.text)
-
-    async def settle(self, chat_key: str, reply: Reply) -> Reply:
-        """A streamed answer read to its end (a platform that cannot show it growing sends it once)."""
-        del chat_key
-        if reply.stream is None:
-            return reply
-        text = ""
-        async for preview in reply.stream:
-            text = preview
-        return replace(reply, text=reply.text or text, stream=None)
 
     async def send_text(self, chat_key: str, text: str) -> SentInfo:
         """Plain text, split where the platform needs it: the one thing every adapter must do."""

@@ -10,7 +10,6 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
@@ -23,7 +22,7 @@ from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, Tel
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import ChannelState, OutputChannel, SentInfo, Transient
+from bot.channels.base import ChannelState, OutputChannel, Preview, SentInfo, Transient
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Reply
@@ -253,7 +252,9 @@ class TelegramChannel(OutputChannel):
             return
         if inbound is None:
             return
-        await self.dispatcher.handle(inbound, partial(self.deliver, inbound.reply_to))
+        await self.dispatcher.handle(
+            inbound, partial(self.deliver, inbound.reply_to), preview=partial(self.preview, inbound.reply_to)
+        )
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
@@ -262,7 +263,7 @@ class TelegramChannel(OutputChannel):
         return False  # buttons and quiz polls
 
     async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
-        """Send one reply; drafts first if it streams, a native quiz poll in private chats."""
+        """Send one reply: a file, a native quiz poll in private chats, a photo, buttons or text."""
         if not self._connected:
             raise Transient("telegram: not connected yet")  # the pacer retries later
         return await super().deliver(chat_key, reply)
@@ -346,24 +347,28 @@ class TelegramChannel(OutputChannel):
         )
         return SentInfo(str(msg.message_id), msg.poll.id if msg.poll else None)
 
-    async def settle(self, chat_key: str, reply: Reply) -> Reply:
-        """Show the answer as it grows as a draft (private chats), at most one update per DRAFT_INTERVAL.
-        The stream yields only text that already passed the answer check, never raw model output."""
-        if reply.stream is None:
-            return reply
-        chat_id = int(chat_key)
-        draft_id = next(self._draft_ids)
-        shown, text, last = "", "", 0.0
-        async for preview in reply.stream:
-            text = preview
-            now = time.monotonic()
-            if chat_id > 0 and text.strip() and text != shown and now - last >= DRAFT_INTERVAL:
-                shown, last = text, now
-                try:
-                    await self.app.bot.send_message_draft(chat_id, draft_id, text[:TEXT_LIMIT])
-                except Exception:  # a draft is only a preview; the final message still goes out
-                    log.info("draft update failed for chat %s", chat_id)
-        return replace(reply, text=reply.text or text, stream=None)
+    def preview(self, chat_key: str) -> Preview:
+        """One answer as it grows, shown as a draft in a private chat (the final message replaces it)."""
+        return _Draft(self, int(chat_key), next(self._draft_ids))
+
+
+class _Draft:
+    """One answer's draft: at most one update per DRAFT_INTERVAL, never an edit storm. The dispatcher passes
+    only text that already passed the answer check, never raw model output."""
+
+    def __init__(self, channel: TelegramChannel, chat_id: int, draft_id: int) -> None:
+        self.channel, self.chat_id, self.draft_id = channel, chat_id, draft_id
+        self.shown, self.last = "", 0.0
+
+    async def __call__(self, text: str) -> None:
+        now = time.monotonic()
+        if self.chat_id <= 0 or not text.strip() or text == self.shown or now - self.last < DRAFT_INTERVAL:
+            return
+        self.shown, self.last = text, now
+        try:
+            await self.channel.app.bot.send_message_draft(self.chat_id, self.draft_id, text[:TEXT_LIMIT])
+        except Exception:  # a draft is only a preview; the final message still goes out
+            log.info("draft update failed for chat %s", self.chat_id)
 
 
 def _local_photo(path: str) -> str | InputFile:

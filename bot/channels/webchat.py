@@ -74,7 +74,7 @@ class WebChatChannel(OutputChannel):
     async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message the bot starts: kept in the session's inbox until the page fetches it. The page shows all
         a reply carries (buttons, quiz answers, files, photo links), so nothing is degraded here."""
-        item = _item(await self.settle(chat_key, reply))
+        item = _item(reply)
         async with self.dispatcher.services.db.session() as s:
             row = WebInbox(chat_id=chat_key, payload=json.dumps(item, ensure_ascii=False), created_at=utcnow())
             s.add(row)
@@ -89,7 +89,7 @@ class WebChatChannel(OutputChannel):
 
     async def _collect(self, out: list[dict[str, Any]], reply: Reply) -> SentInfo:
         """A reply to the page's request: returned in the answer to its POST."""
-        out.append(_item(await self.settle("", reply)))
+        out.append(_item(reply))
         return SentInfo()
 
     async def inbox(self, request: web.Request) -> web.Response:

@@ -10,8 +10,6 @@ from functools import partial
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from bot.channels.base import ChannelState, OutputChannel, OutsideWindow, SentInfo
 from bot.channels.zalo_bot import OrderedTasks, delivery_error
@@ -20,18 +18,15 @@ from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
     SIGNATURE_HEADER,
     AuthFailureHook,
-    TokenPair,
     ZaloOAClient,
     ZaloOAEvent,
     parse_oa_event,
     verify_oa_webhook,
 )
+from bot.channels.zalo_oa_tokens import DbTokenStore
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import menu_hint
-from bot.db.engine import Database
-from bot.db.models import utcnow
-from bot.db.models_zalo import ZaloToken
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,46 +37,6 @@ BUTTON_PREFIX = "#cb:"  # our button payloads; Zalo sends a tap back as the user
 MAX_PAYLOAD = 64
 TITLE_LIMIT = 100
 _KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
-
-
-class DbTokenStore:
-    """The OA token pair in `zalo_tokens`; `save` is a compare-and-swap on the single-use refresh token."""
-
-    def __init__(self, db: Database, app_id: str, seed_refresh: str | None = None) -> None:
-        self.db = db
-        self.app_id = app_id
-        self.seed = seed_refresh
-
-    async def load(self) -> TokenPair | None:
-        async with self.db.session() as s:
-            row = await s.get(ZaloToken, self.app_id)
-            if row is not None:
-                expires = row.expires_at.timestamp() if row.expires_at else 0.0
-                return TokenPair(row.access_token, row.refresh_token, expires)
-        if not self.seed:
-            return None
-        try:  # first start: seed from ZALO_OA_REFRESH_TOKEN; a concurrent worker may win the insert
-            async with self.db.session() as s:
-                s.add(ZaloToken(app_id=self.app_id, access_token="", refresh_token=self.seed))
-        except IntegrityError:
-            return await self.load()
-        return TokenPair("", self.seed, 0.0)
-
-    async def save(self, new: TokenPair, old_refresh: str) -> bool:
-        """Store the new pair only if the row still holds `old_refresh` (one statement, atomic)."""
-        stmt = (
-            update(ZaloToken)
-            .where(ZaloToken.app_id == self.app_id, ZaloToken.refresh_token == old_refresh)  # type: ignore[arg-type]
-            .values(
-                access_token=new.access_token,
-                refresh_token=new.refresh_token,
-                expires_at=dt.datetime.fromtimestamp(new.expires_at, dt.UTC),
-                updated_at=utcnow(),
-            )
-        )
-        async with self.db.session() as s:
-            result = await s.execute(stmt)
-            return bool(getattr(result, "rowcount", 0) == 1)
 
 
 class ZaloOAChannel(OutputChannel):

@@ -6,14 +6,25 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.channels.base import Blocked, DeliveryError, OutsideWindow, RetryLater, Sender, SentInfo, Transient
+from bot.channels.base import (
+    Blocked,
+    DeliveryError,
+    OutsideWindow,
+    Preview,
+    RetryLater,
+    Sender,
+    SentInfo,
+    Transient,
+)
 from bot.core import texts
 from bot.core.context import Ctx, Services, UserFacingError
 from bot.core.faults import DB_DOWN, DatabaseDown, database_down
 from bot.core.locks import KeyedLocks
-from bot.core.messages import Choice, Inbound, Kind, Reply
+from bot.core.messages import AnswerStream, Choice, Inbound, Kind, Reply
 from bot.core.outbound import pending_json, push, set_reachable
 from bot.core.payloads import Start
 from bot.core.render import plain_label
@@ -49,16 +60,19 @@ class Dispatcher:
         self.router = router
         self.locks = KeyedLocks()
 
-    async def handle(self, msg: Inbound, send: Sender, *, tell_busy: bool = True) -> list[Reply]:
-        """Process one event and send its replies in order; a repeated event is ignored. While the database
-        is unavailable the event is tried again for a few seconds, then the user is told “Hệ thống đang
-        bận…” (or, with `tell_busy=False`, DatabaseDown is raised for the caller to answer, e.g. a 503)."""
+    async def handle(
+        self, msg: Inbound, send: Sender, *, preview: Callable[[], Preview] | None = None, tell_busy: bool = True
+    ) -> list[Reply]:
+        """Process one event and send its replies in order; return them as sent. A repeated event is ignored.
+        While the database is unavailable the event is tried again for a few seconds, then the user is told
+        “Hệ thống đang bận…” (or, with `tell_busy=False`, DatabaseDown is raised for the caller to answer,
+        e.g. a 503). `preview()` opens a preview of one streamed answer where the channel can show it."""
         metrics = self.services.metrics
         metrics.inbound.labels(msg.channel, str(msg.kind)).inc()
         start = time.perf_counter()
         with event_context(msg.channel, msg.user_key, msg.raw_id):
             try:
-                replies = await self._handle(msg, send)
+                replies = await self._handle(msg, send, preview)
             except Exception as exc:
                 if not database_down(exc):
                     raise
@@ -74,7 +88,7 @@ class Dispatcher:
         """A message the bot starts (broadcast, reminder, report): see bot/core/outbound.py."""
         return await push(self.services.db, self.locks, channel, chat_key, reply)
 
-    async def _handle(self, msg: Inbound, send: Sender) -> list[Reply]:
+    async def _handle(self, msg: Inbound, send: Sender, preview: Callable[[], Preview] | None) -> list[Reply]:
         if not msg.private:
             return await self._from_group(msg, send)
         async with self.locks.hold((msg.channel, msg.user_key)):
@@ -84,8 +98,7 @@ class Dispatcher:
                 self.services.metrics.duplicates.labels(msg.channel).inc()
                 log.info("duplicate %s event %s ignored", msg.channel, msg.raw_id)
                 return []
-            await self._send_all(msg, user_id, replies, send)
-        return replies
+            return await self._send_all(msg, user_id, replies, send, preview)
 
     async def _process_patiently(self, msg: Inbound) -> tuple[list[Reply], int]:
         """`_process`, tried again after BUSY_RETRIES while the database is unavailable; then DatabaseDown."""
@@ -161,7 +174,15 @@ class Dispatcher:
                 await self._keep_event(msg)
                 return [menu_reply(texts.ERROR)], 0
             self._remember_choices(ctx, replies)
-            return replies, ctx.user_id
+        self._after_commit(ctx)
+        return replies, ctx.user_id
+
+    def _after_commit(self, ctx: Ctx) -> None:
+        for hook in ctx.committed:
+            try:
+                hook()
+            except Exception:
+                log.exception("after-commit hook %r failed", hook)
 
     async def _keep_event(self, msg: Inbound) -> None:
         """After a handler error the event is still recorded once, so a retry is not re-run."""
@@ -169,31 +190,71 @@ class Dispatcher:
             async with self.services.db.session() as s:
                 await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind)
 
-    async def _send_all(self, msg: Inbound, user_id: int, replies: list[Reply], send: Sender) -> None:
-        """Send the replies in order. A 429 is waited out (the reply goes out after `retry_after`, and bulk
-        sending on that channel yields to it); a reply that fails otherwise, or whose answer the platform
-        gave in an unexpected shape, is logged and the next replies still go out."""
+    async def _send_all(
+        self, msg: Inbound, user_id: int, replies: list[Reply], send: Sender, preview: Callable[[], Preview] | None
+    ) -> list[Reply]:
+        """Send the replies in order. A streamed answer is written first (previews where the channel shows
+        them) and what it leaves in the database is committed before it is sent: a failed send loses
+        nothing, and a button pressed under the answer finds it recorded."""
+        sent: list[Reply] = []
         for reply in replies:
+            if reply.stream is not None:
+                reply = await self._written(msg, reply.stream, reply, preview)
+            sent.append(reply)
+            if not await self._deliver(msg, user_id, reply, send):
+                break
+        return sent
+
+    async def _written(
+        self, msg: Inbound, stream: AnswerStream, reply: Reply, preview: Callable[[], Preview] | None
+    ) -> Reply:
+        """Run an answer stream to its end, each preview shown where the channel can, and record its outcome
+        in a unit of work of its own; the final reply."""
+        show = preview() if preview is not None else None
+        async for text in stream.previews():
+            if show is None:
+                continue
             try:
-                info = await self._send_one(msg, reply, send)
-            except Blocked:
-                await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
-                return
-            except OutsideWindow:
-                await set_reachable(self.services.db, msg.channel, msg.reply_to, False)
-                return
-            except DeliveryError as exc:
-                log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
-                            exc.reason)
-                continue
-            except Exception as exc:  # a platform answer we could not read: the message may well be out
-                log.warning("reply to %s user %s: unexpected platform response (%s)", msg.channel,
-                            user_hash(msg.channel, msg.user_key), type(exc).__name__,
-                            exc_info=log.isEnabledFor(logging.DEBUG))
-                continue
-            if reply.quiz is not None and info.poll_id:
-                for hook in self.services.poll_sent_hooks:
-                    await hook(user_id, reply.quiz.attempt_ref, info.poll_id)
+                await show(text)
+            except Exception:  # a preview is only a preview: the final reply still goes out
+                log.info("answer preview failed", exc_info=log.isEnabledFor(logging.DEBUG))
+        await self._complete(msg, stream)
+        return replace(stream.final(reply), stream=None)
+
+    async def _complete(self, msg: Inbound, stream: AnswerStream) -> None:
+        """A streamed answer's own unit of work (after the conversation's transaction committed)."""
+        try:
+            async with self.services.db.session() as s:
+                await stream.complete(s)
+        except Exception:
+            log.warning("answer on %s: recording its outcome failed", msg.channel, exc_info=True)
+
+    async def _deliver(self, msg: Inbound, user_id: int, reply: Reply, send: Sender) -> bool:
+        """Send one reply. A 429 is waited out (the reply goes out after `retry_after`, and bulk sending on
+        that channel yields to it); a reply that fails otherwise, or whose answer the platform gave in an
+        unexpected shape, is logged and the next replies still go out. False: the user cannot be reached
+        (blocked the bot, or outside Zalo OA's free window)."""
+        try:
+            info = await self._send_one(msg, reply, send)
+        except Blocked:
+            await repo.set_identity_active(self.services.db, msg.channel, msg.user_key, False)
+            return False
+        except OutsideWindow:
+            await set_reachable(self.services.db, msg.channel, msg.reply_to, False)
+            return False
+        except DeliveryError as exc:
+            log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
+                        exc.reason)
+            return True
+        except Exception as exc:  # a platform answer we could not read: the message may well be out
+            log.warning("reply to %s user %s: unexpected platform response (%s)", msg.channel,
+                        user_hash(msg.channel, msg.user_key), type(exc).__name__,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
+            return True
+        if reply.quiz is not None and info.poll_id:
+            for hook in self.services.poll_sent_hooks:
+                await hook(user_id, reply.quiz.attempt_ref, info.poll_id)
+        return True
 
     async def _send_one(self, msg: Inbound, reply: Reply, send: Sender) -> SentInfo:
         loop = asyncio.get_running_loop()
@@ -309,6 +370,4 @@ def _digits(text: str) -> str:
 
 
 def _with_choice(msg: Inbound, data: str) -> Inbound:
-    from dataclasses import replace
-
     return replace(msg, kind=Kind.CALLBACK, choice=data)

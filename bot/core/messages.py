@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -127,25 +131,51 @@ class Document:
     caption: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reply:
-    """One message to show the user. Adapters degrade what their platform cannot show."""
+    """One message to show the user. Immutable: adapters degrade what their platform cannot show into what
+    they send, never into the reply (one Reply may go to many recipients); a changed copy is
+    `dataclasses.replace(reply, …)`."""
 
     text: str
-    choices: list[Choice] = field(default_factory=list)
+    choices: Sequence[Choice] = ()  # kept as a tuple
     quiz: QuizSpec | None = None
     image: str | None = None  # URL or local path of a photo
-    keyboard: list[list[str]] | None = None  # persistent main-menu keyboard labels
+    keyboard: Sequence[Sequence[str]] | None = None  # persistent main-menu keyboard labels (kept as tuples)
     document: Document | None = None
-    stream: AsyncIterator[str] | None = None  # previews (LLM): each the checked text so far; `text` set when done
+    stream: AnswerStream | None = None  # an answer still being written; `text` goes out if the stream is not run
     columns: int = 1  # buttons per row where buttons exist
     remove_keyboard: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choices", tuple(self.choices))
+        if self.keyboard is not None:
+            object.__setattr__(self, "keyboard", tuple(tuple(row) for row in self.keyboard))
 
     def all_choices(self) -> list[Choice]:
         return list(self.choices)
 
 
-@dataclass
+class AnswerStream(ABC):
+    """An answer still being written (the LLM's). The dispatcher drives it, never a channel: each preview
+    goes to the channel's optional `preview` (Telegram drafts); then the dispatcher runs `complete` once, in a
+    unit of work of its own, and sends `final(reply)`."""
+
+    @abstractmethod
+    def previews(self) -> AsyncIterator[str]:
+        """The whole answer so far, each time it grows; only text that already passed the answer check."""
+
+    @abstractmethod
+    def final(self, reply: Reply) -> Reply:
+        """The reply to send once the previews have ended: `reply` (the one that carried this stream, whose
+        choices are already remembered) with the text the user gets."""
+
+    @abstractmethod
+    async def complete(self, session: AsyncSession) -> None:
+        """Record what became of the answer (e.g. which mode answered); the caller commits."""
+
+
+@dataclass(frozen=True)
 class Outbound:
     """A message queued for delivery to a chat outside a conversation (broadcasts, reminders)."""
 

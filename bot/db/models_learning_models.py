@@ -91,3 +91,20 @@ class LearningAssessmentDate(SQLModel, table=True):
     day: dt.date
     set_by: str = Field(default="", max_length=160)
     set_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LearningDenominator(SQLModel, table=True):
+    """How many households / units a place has for a model in a year (entered by its officer): the rate's
+    denominator. `commune` "" is the whole province."""
+
+    __tablename__ = "learning_denominators"
+    __table_args__ = (UniqueConstraint("year", "province", "commune", "model", name="uq_learning_denominator"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    province: str = Field(max_length=128)
+    commune: str = Field(default="", max_length=128)
+    model: str = Field(max_length=16)
+    count: int
+    set_by: str = Field(default="", max_length=160)
+    set_at: dt.datetime = Field(default_factory=utcnow)

@@ -6,20 +6,22 @@ import base64
 import hashlib
 import hmac
 import logging
-import secrets
+from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from sqlalchemy import update
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts
 from bot.core.callback import PayloadTooLong, pack, unpack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
-from bot.core.messages import Choice, Inbound, Reply
+from bot.core.messages import AnswerStream, Choice, Inbound, Reply
 from bot.core.payloads import Feedback
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
-from handlers.answers.service import AnswerResult, AnswerService, Plan, service_of
+from handlers.answers.service import AnswerResult, AnswerService, Plan
 from handlers.answers.store import EVERYONE, Scope
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ def _button_key(ctx: Ctx) -> bytes:
     secret = ctx.settings.secret_key
     if secret is not None:
         return hashlib.sha256(b"hocbot-buttons:" + secret.get_secret_value().encode()).digest()
-    key: bytes = ctx.services.extras.setdefault("button_key", secrets.token_bytes(32))  # until a restart
+    key = ctx.services.button_key
     return key
 
 
@@ -104,7 +106,7 @@ def place(ctx: Ctx) -> Scope:
 
 async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     """Search; refuse (and note it for officers), offer the closest questions, or answer with sources."""
-    svc = service_of(ctx.services)
+    svc = ctx.services.answers
     plan = await svc.prepare(text, place(ctx))
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
@@ -142,27 +144,39 @@ def _suggest_reply(result: AnswerResult, log_id: int, tag: str) -> Reply:
 
 
 def _streamed_reply(ctx: Ctx, svc: AnswerService, plan: Plan, log_id: int) -> Reply:
-    """A reply whose text streams from the LLM; its final text (or the curated fallback) is set by
-    the stream itself before it ends, and the log row learns which mode answered."""
-    reply = Reply("", choices=feedback_choices(ctx, log_id), columns=2)
-    db = ctx.services.db
+    """The LLM's answer, written by the dispatcher while the user watches where the platform shows drafts;
+    the curated answer (the reply's text) goes out when the model is slow, fails or misbehaves."""
+    choices = feedback_choices(ctx, log_id)
+    return Reply(plan.fallback.full_text, choices=choices, columns=2, stream=LlmAnswer(svc, plan, log_id))
 
-    async def done(result: AnswerResult) -> None:
-        reply.text = result.full_text
-        if result.mode != "retrieval":
-            async with db.session() as s:
-                await s.exec(  # type: ignore[call-overload]
-                    update(AnswerLog).where(col(AnswerLog.id) == log_id).values(mode=result.mode)
-                )
 
-    reply.stream = svc.stream(plan, done)
-    return reply
+class LlmAnswer(AnswerStream):
+    """One question's LLM answer: checked previews as it grows, then the final text; the log row learns
+    which mode answered."""
+
+    def __init__(self, svc: AnswerService, plan: Plan, log_id: int) -> None:
+        self.svc, self.plan, self.log_id = svc, plan, log_id
+        self.result: AnswerResult = plan.fallback
+
+    def previews(self) -> AsyncIterator[str]:
+        return self.svc.stream(self.plan, self._done)
+
+    async def _done(self, result: AnswerResult) -> None:
+        self.result = result
+
+    def final(self, reply: Reply) -> Reply:
+        return replace(reply, text=self.result.full_text)
+
+    async def complete(self, session: AsyncSession) -> None:
+        if self.result.mode != "retrieval":
+            await session.execute(update(AnswerLog).where(col(AnswerLog.id) == self.log_id)
+                                  .values(mode=self.result.mode))
 
 
 @router.action("faq")
 async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A “Có phải bạn muốn hỏi…” button: the curated answer of that entry, with its sources."""
-    svc = service_of(ctx.services)
+    svc = ctx.services.answers
     result = svc.curated(unpack(msg.choice or "").arg(0), place(ctx))
     if result is None:
         return [menu_reply(texts.STALE_BUTTON)]

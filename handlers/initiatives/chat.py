@@ -211,9 +211,10 @@ async def decide(ctx: Ctx, msg: Inbound) -> list[Reply]:
     row = await service.for_officer(ctx.session, officer, parse_int(p.arg(0), lo=1), f"sangkien.{action}")
     if action == "view":
         return [await _view(ctx, row)]
-    if not await service.decide(ctx.session, officer, row, action, ctx.now(), tz=ctx.settings.tz,
-                                pacer=ctx.services.extras.get("pacer")):  # fmt: skip
+    if not await service.decide(ctx.session, officer, row, action, ctx.now(), tz=ctx.settings.tz):
         return [Reply(t.NOT_NOW.format(id=row.id, status=t.STATUS.get(row.status, row.status)))]
+    if action == "praise":
+        ctx.after_commit(ctx.services.wake_outbox)  # the sender's message is queued once this unit of work commits
     return [Reply(t.DONE[action].format(id=row.id)), await _view(ctx, row)]
 
 

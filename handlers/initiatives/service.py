@@ -18,10 +18,10 @@ from bot.db import repo
 from bot.db.models import Identity
 from bot.db.models_initiatives import NEW, PRAISED, SHORTLISTED, Initiative
 from bot.db.models_officers import Broadcast
+from bot.db.repo import FORGOTTEN_ACTOR
 from handlers.initiatives import texts as t
 from handlers.officers import audience, outbox
 from handlers.officers.scope import OfficerInfo, place_condition, place_in_scope
-from handlers.onboarding.privacy import FORGOTTEN_ACTOR
 
 TEXT_MIN, TEXT_MAX = 20, 1500
 PUBLISH_MAX = 5  # initiatives in one announcement: it stays readable on a phone
@@ -76,10 +76,11 @@ async def for_officer(s: AsyncSession, officer: OfficerInfo, initiative_id: int 
 
 async def decide(
     s: AsyncSession, officer: OfficerInfo, row: Initiative, action: str, now: dt.datetime, *,
-    actor: str | None = None, tz: Any = dt.UTC, pacer: Any = None,
+    actor: str | None = None, tz: Any = dt.UTC,
 ) -> bool:  # fmt: skip
     """shortlist | unshortlist | praise: False when the initiative is not in a state for it. Audited (as
-    `actor`, default the officer's chat account); a praised sender is told through the outbox."""
+    `actor`, default the officer's chat account); a praised sender is told through the outbox (the caller
+    wakes the pacer after its commit)."""
     allowed, to = DECISIONS.get(action, ((), ""))
     if row.status not in allowed:
         return False
@@ -88,8 +89,7 @@ async def decide(
     await repo.audit(s, actor or officer.actor, f"sangkien.{action}", {"initiative": row.id})
     if action == "praise":
         day = row.created_at.astimezone(tz).strftime("%d/%m/%Y")
-        if await _tell(s, row.user_id, t.TELL_PRAISED.format(id=row.id, day=day)) and pacer is not None:
-            pacer.wake()
+        await _tell(s, row.user_id, t.TELL_PRAISED.format(id=row.id, day=day))
     return True
 
 

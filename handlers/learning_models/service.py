@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.places import same_commune
 from bot.db import repo
 from bot.db.models_learning_models import (
     CONFIRMED,
@@ -31,6 +32,7 @@ from bot.db.models_learning_models import (
 )
 from content.schema import Criterion, LearningModel, LearningModels
 from handlers.learning import service as learning
+from handlers.learning_models import rates
 from handlers.officers import audience, outbox
 from handlers.officers.scope import OfficerInfo, place_condition, place_in_scope
 
@@ -227,11 +229,11 @@ async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int |
 
 async def decide(
     s: AsyncSession, officer: OfficerInfo, unit: LearningUnit, action: str, now: dt.datetime, reason: str = "",
-    *, catalog: Any = None, actor: str | None = None, pacer: Any = None,
+    *, catalog: Any = None, actor: str | None = None,
 ) -> bool:
     """confirm | return (with a reason) | recognise, from chat or the dashboard: False when the unit is not in a
     state for it. Audited (as `actor`, default the officer's chat account), and the registrant is told through
-    the outbox."""
+    the outbox (the caller wakes the pacer after its commit)."""
     if unit.status not in DECIDABLE.get(action, ()):
         return False
     unit.status = {"confirm": CONFIRMED, "return": RETURNED, "recognise": RECOGNISED}[action]
@@ -250,8 +252,7 @@ async def decide(
     m = model_of(catalog, unit)
     tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
     text = tell.format(name=unit.name, model=m.name if m else unit.model, year=unit.year, reason=reason)
-    if await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id))) and pacer is not None:
-        pacer.wake()
+    await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
     return True
 
 
@@ -314,7 +315,7 @@ async def set_assessment_day(s: AsyncSession, officer: OfficerInfo, province: st
     """The day the commune assesses `year`'s units (the caller checked the scope); audited. Units reminded for
     an earlier date are reminded again for the new one. Communes compare like `place_in_scope` (Python's
     lower(): SQLite's leaves “Đ” as it is)."""
-    row = next((d for d in await _days(s, year, province) if _same(d.commune, commune)), None)
+    row = next((d for d in await _days(s, year, province) if same_commune(d.commune, commune)), None)
     if row is None:
         row = LearningAssessmentDate(year=year, province=province, commune=commune, day=day)
     row.day, row.set_by = day, officer.actor
@@ -325,10 +326,6 @@ async def set_assessment_day(s: AsyncSession, officer: OfficerInfo, province: st
     await repo.audit(s, officer.actor, "mohinh.date", {"province": province, "commune": commune, "day": day})
 
 
-def _same(a: str | None, b: str | None) -> bool:
-    return (a or "").lower() == (b or "").lower()
-
-
 async def _days(s: AsyncSession, year: int, province: str) -> list[LearningAssessmentDate]:
     stmt = select(LearningAssessmentDate).where(LearningAssessmentDate.year == year,
                                                 LearningAssessmentDate.province == province)  # fmt: skip
@@ -337,13 +334,14 @@ async def _days(s: AsyncSession, year: int, province: str) -> list[LearningAsses
 
 async def _units_of(s: AsyncSession, year: int, province: str, commune: str, *cond: Any) -> list[LearningUnit]:
     stmt = select(LearningUnit).where(LearningUnit.year == year, LearningUnit.province == province, *cond)
-    return [u for u in (await s.exec(stmt)).all() if _same(u.commune, commune)]
+    return [u for u in (await s.exec(stmt)).all() if same_commune(u.commune, commune)]
 
 
 async def assessment_day(s: AsyncSession, unit: LearningUnit) -> dt.date | None:
     if not unit.province or not unit.commune:
         return None
-    return next((d.day for d in await _days(s, unit.year, unit.province) if _same(d.commune, unit.commune)), None)
+    days = await _days(s, unit.year, unit.province)
+    return next((d.day for d in days if same_commune(d.commune, unit.commune)), None)
 
 
 async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
@@ -462,11 +460,12 @@ async def forget(s: AsyncSession, user_id: int) -> None:
 
 @dataclass
 class Place:
-    """The tallies of one commune or province (or of everything), per model id."""
+    """The tallies of one commune or province (or of everything), per model id, and the denominators entered."""
 
     name: str
     models: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     parts: dict[str, Place] = field(default_factory=dict)
+    denominators: dict[str, int] = field(default_factory=dict)  # model → households / units of the place
 
     def add(self, model: str, t: Tally) -> None:
         mine = self.models[model]
@@ -474,19 +473,48 @@ class Place:
         mine.assessed += t.assessed
         mine.recognised += t.recognised
 
+    def rate_text(self, model: str) -> str:
+        return rates.rate_text(self.models[model].recognised if model in self.models else 0,
+                               self.denominators.get(model))  # fmt: skip
+
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "models": {k: v.to_json() for k, v in sorted(self.models.items())}}
+        models = {}
+        for k in sorted(set(self.models) | set(self.denominators)):
+            t, d = self.models.get(k, Tally()), self.denominators.get(k)
+            models[k] = {**t.to_json(), "denominator": d, "rate": rates.rate(t.recognised, d)}
+        out: dict[str, Any] = {"name": self.name, "models": models}
         if self.parts:
             out["parts"] = [p.to_json() for _, p in sorted(self.parts.items())]
         return out
 
 
-def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "") -> Place:
-    """The deployment → provinces → communes, each with its per-model tallies summed from `rollup`."""
+def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "",
+            dens: dict[rates.DenKey, int] | None = None) -> Place:  # fmt: skip
+    """The deployment → provinces → communes, each with its per-model tallies summed from `rollup`, and the
+    denominators (`rates.denominators`): a place's own figure, else the sum of its parts' when every part with
+    units or a figure has one (the numerator then covers the same parts); otherwise none, and no rate."""
     top = Place(name)
     for (prov, commune, model), t in rows.items():
         p = top.parts.setdefault(prov, Place(prov))
         c = p.parts.setdefault(commune, Place(commune))
         for place in (top, p, c):
             place.add(model, t)
+    if dens is None:
+        return top
+    for prov, commune, _ in dens:  # a commune with a figure but no units yet: 0 recognised of its households
+        p = top.parts.setdefault(prov, Place(prov))
+        if commune and not any(same_commune(c, commune) for c in p.parts):
+            p.parts[commune] = Place(commune)
+    for prov, p in top.parts.items():
+        for c in p.parts.values():
+            c.denominators = {m: n for (pv, cm, m), n in dens.items() if pv == prov and cm and same_commune(cm, c.name)}
+        own = {m: n for (pv, cm, m), n in dens.items() if pv == prov and not cm}
+        p.denominators = {**_summed(p), **own}
+    top.denominators = _summed(top)
     return top
+
+
+def _summed(place: Place) -> dict[str, int]:
+    models = set(place.models) | {m for part in place.parts.values() for m in part.denominators}
+    return {m: sum(part.denominators[m] for part in place.parts.values()) for m in models
+            if place.parts and all(m in part.denominators for part in place.parts.values())}  # fmt: skip

@@ -54,7 +54,9 @@ def routes(services: Services) -> list[Route]:
             if not place_in_scope(dash.officer, row.province, row.commune):
                 return await refuse(s, dash, f"dashboard.sangkien.{action}", {"initiative": row_id})
             await service.decide(s, dash.officer, row, action, services.now(), actor=web_actor(dash.officer),
-                                 tz=services.settings.tz, pacer=services.extras.get("pacer"))  # fmt: skip
+                                 tz=services.settings.tz)  # fmt: skip
+        if action == "praise":  # after the commit: the sender's message is queued now
+            services.wake_outbox()
         raise see_other(f"/dashboard/initiatives#initiative-{row_id}")
 
     async def publish(request: web.Request, dash: Dash) -> web.StreamResponse:
