@@ -12,17 +12,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.channels.base import (
-    Blocked,
-    ChannelState,
-    DeliveryError,
-    OutputChannel,
-    OutsideWindow,
-    Permanent,
-    RetryLater,
-    SentInfo,
-    Transient,
-)
+from bot.channels.base import ChannelState, OutputChannel
 from bot.channels.zalo_bot_client import (
     ZaloAuthError,
     ZaloBlocked,
@@ -35,6 +25,7 @@ from bot.channels.zalo_bot_client import (
     parse_bot_update,
     verify_bot_webhook,
 )
+from bot.core.delivery import Blocked, DeliveryError, OutsideWindow, Permanent, RetryLater, SentInfo, Transient
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import as_text
