@@ -62,6 +62,33 @@ def overview_key(officer: OfficerInfo) -> tuple[Any, ...]:
     return ("overview", *scope_key(officer))
 
 
+async def learning_model_charts(s: AsyncSession, services: Services, officer: OfficerInfo, now: dt.datetime,
+                                ) -> dict[str, Any]:  # fmt: skip
+    """This year's learning models in the officer's places: units registered and recognised per model (bars); a
+    recognised bar names its rate where the households were entered (`rates.rate_text`, like every surface)."""
+    from handlers.learning_models import rates, service
+
+    year = now.astimezone(services.settings.tz).year
+    lm = service.models_of(services.catalog)
+    ms = lm.set_for(year) if lm else None
+    if ms is None:
+        return {}
+    dens = await rates.denominators(s, year, officer=officer)
+    top = service.roll_up(await service.rollup(s, year, officer=officer), "", dens)
+    registered, recognised = [], []
+    for m in ms.models:
+        t = top.models.get(m.id) or service.Tally()
+        registered.append((m.name, t.registered))
+        d = top.denominators.get(m.id)
+        recognised.append((f"{m.name} ({top.rate_text(m.id)} của {d})" if d else m.name, t.recognised))
+    title = f"Đơn vị được công nhận năm {year} (tỉ lệ nếu đã nhập số hộ/đơn vị)"
+    return {
+        "lm_year": year,
+        "chart_lm_registered": charts.bar_chart(registered, f"Đơn vị đăng ký mô hình học tập năm {year}"),
+        "chart_lm_recognised": charts.bar_chart(recognised, title),
+    }
+
+
 async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str, Any]:
     """Totals, one row per unit in scope, and the charts (read-only: no SQLite write lock while counting)."""
     now = services.now()
@@ -71,7 +98,8 @@ async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str
         ids = None if officer.is_admin else [g.id for g in groups if g.id is not None]
         cond = await stats.scope_condition(s, officer, ids)
         pair = await chart_pair(s, services, cond, now)
-    return {"total": rows[0], "units": rows[1:], **pair}
+        lm = await learning_model_charts(s, services, officer, now)
+    return {"total": rows[0], "units": rows[1:], **pair, **lm}
 
 
 async def group_numbers(services: Services, gid: int) -> dict[str, Any]:
