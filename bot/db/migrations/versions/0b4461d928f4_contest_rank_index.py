@@ -1,7 +1,7 @@
 """contest attempts: a covering index for the rank told at the end (a province's rows counted from the index)
 
 Revision ID: 0b4461d928f4
-Revises: a1b2c3d4e701
+Revises: a1b2c3d4e702
 Create Date: 2026-11-30 08:32:25
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0b4461d928f4"
-down_revision: str | None = "a1b2c3d4e701"
+down_revision: str | None = "a1b2c3d4e702"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
