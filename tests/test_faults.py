@@ -288,7 +288,7 @@ async def test_replies_during_a_broadcast_at_the_platform_limit_all_go_out(db_ur
         async with db.session() as s:
             b = await outbox.create_broadcast(s, text="Thông báo họp dân", created_by="test", group_ids="all")
             await outbox.queue_broadcast(s, b)
-        bot.runtime.services.extras["pacer"].wake()
+        bot.runtime.pacer.wake()
         await tg.wait_until(lambda: sum(1 for c in chats if tg.sent_to(c)) >= 40, timeout=30)
         await asyncio.gather(*(u.send("/trogiup") for u in users))
         await asyncio.gather(*(u.wait_for(1, timeout=60) for u in users))

@@ -19,9 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.parser import print_result
 from bot.core import payloads
+from bot.core.places import covers
 from bot.core.redact import mask_pii
 from bot.db import repo
-from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
@@ -95,16 +95,11 @@ def register(sub: Any) -> None:
 
 @asynccontextmanager
 async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    db = Database(settings.database_url)
-    try:
-        if settings.run_migrations:
-            from bot.db.migrate import upgrade
+    """One unit of work of a CLI command, on the services every entry point builds (bot/app.py)."""
+    from bot.app import open_services
 
-            await upgrade(db)
-        async with db.session() as s:
-            yield s
-    finally:
-        await db.dispose()
+    async with open_services(settings) as services, services.db.session() as s:
+        yield s
 
 
 def fail(text: str) -> int:
@@ -464,9 +459,7 @@ def groups_of(u: User, groups: list[Group], members: dict[int, list[str]]) -> li
     (the same rule as handlers.officers.audience.groups_condition)."""
     names = []
     for g in groups:
-        if g.kind != "locality" or not g.province or g.province != u.province:
-            continue
-        if not g.commune or (u.commune or "").lower() == g.commune.lower():
+        if g.kind == "locality" and g.province and covers(g.province, g.commune, u.province, u.commune):
             names.append(g.title or g.name)
     return names + members.get(u.id or 0, [])
 

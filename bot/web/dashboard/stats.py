@@ -16,6 +16,7 @@ from sqlalchemy import Integer, case, cast, func, or_, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.places import covers
 from bot.db.models import Group, Membership, User
 from bot.db.models_faq import AnswerLog, UnansweredQuestion, disliked
 from bot.db.models_learning import ActivityDay, LessonProgress, QuizAttempt
@@ -114,8 +115,7 @@ def order_units(groups: list[Group]) -> list[Group]:
 
 
 def _place_match(g: Group, bucket: Bucket) -> bool:
-    province, commune = bucket
-    return province == g.province and (not g.commune or (commune or "").lower() == g.commune.lower())
+    return bool(g.province) and covers(g.province, g.commune, *bucket)
 
 
 async def overview(
