@@ -9,15 +9,13 @@ import io
 import json
 import secrets
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli.parser import print_result
+from bot.cli.parser import print_result, session
 from bot.core import payloads
 from bot.core.places import covers
 from bot.db import repo
@@ -91,15 +89,6 @@ def register(sub: Any) -> None:
     exp.add_argument("--broadcast", type=int, help="chỉ kết quả của thông báo này")
     exp.add_argument("--out", help="ghi ra tệp (mặc định: màn hình)")
     exp.set_defaults(func=cmd_export)
-
-
-@asynccontextmanager
-async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """One unit of work of a CLI command, on the services every entry point builds (bot/app.py)."""
-    from bot.app import open_services
-
-    async with open_services(settings) as services, services.db.session() as s:
-        yield s
 
 
 def fail(text: str) -> int:
