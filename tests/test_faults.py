@@ -236,7 +236,7 @@ async def test_a_backlog_is_fetched_only_as_fast_as_it_is_handled(db_url: str, t
 
 async def test_zalo_events_wait_for_room_instead_of_piling_up() -> None:
     """The Zalo adapters hold at most `limit` events: the poller (or webhook) waits for room, order per user kept."""
-    from bot.channels.zalo_bot import OrderedTasks
+    from bot.channels.zalo_common import OrderedTasks
 
     work = OrderedTasks(limit=3)
     done: list[tuple[str, int]] = []

@@ -25,16 +25,17 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.channels.base import OutputChannel, SentInfo
+from bot.channels.base import OutputChannel
 from bot.core import texts
+from bot.core.delivery import SentInfo
 from bot.core.dispatcher import Dispatcher
 from bot.core.faults import DB_DOWN, database_down
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import plain_label
-from bot.core.throttle import client_ip, too_many
 from bot.db import repo
 from bot.db.models import Identity, utcnow
 from bot.db.models_web import WebInbox
+from bot.web.http import client_ip, too_many
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"

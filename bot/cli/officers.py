@@ -20,10 +20,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.cli.parser import print_result
 from bot.core import payloads
 from bot.core.places import covers
-from bot.core.redact import mask_pii
 from bot.db import repo
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
+from bot.redact import mask_pii
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
