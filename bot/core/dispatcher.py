@@ -10,18 +10,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.channels.base import (
-    Blocked,
-    DeliveryError,
-    OutsideWindow,
-    Preview,
-    RetryLater,
-    Sender,
-    SentInfo,
-    Transient,
-)
 from bot.core import texts
 from bot.core.context import Ctx, Services, UserFacingError
+from bot.core.delivery import Blocked, DeliveryError, OutsideWindow, Preview, RetryLater, Sender, SentInfo, Transient
 from bot.core.faults import DB_DOWN, DatabaseDown, database_down
 from bot.core.locks import KeyedLocks
 from bot.core.messages import AnswerStream, Choice, Inbound, Kind, Reply
