@@ -24,7 +24,6 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 DB_GAUGE_TTL = 5.0
 REPLY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LLM_BUCKETS = (0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 15.0)
-DELIVERY_OUTCOMES = ("sent", "failed", "blocked", "gone", "unreachable", "skipped")
 
 
 class Metrics:

@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "web"
 PAGE = Path(__file__).resolve().parents[1] / "web" / "static" / "chat.html"
 _SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-MAX_BODY = 64 * 1024
 INBOX_DAYS = 30  # a pushed message waits this long for its session to come back
 INBOX_BATCH = 50  # at most this many messages per fetch (the page asks again for more)
 PRUNE_EVERY = 3600.0

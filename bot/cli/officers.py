@@ -69,7 +69,7 @@ def register(sub: Any) -> None:
                       help="all, số nhóm hoặc tên đúng của nhóm (xem: hocbot group list); lặp lại cho nhiều nhóm")
     send.add_argument("--text", required=True)
     send.add_argument("--photo", help="đường link ảnh")
-    send.add_argument("--button", help="nút kèm theo: module:m1 | lesson:m1:0 | quiz:m1, hoặc NHÃN=module:m1")
+    send.add_argument("--button", help="nút kèm theo: module:m1 | lesson:m1:0 | quiz:m1 | contest, hoặc NHÃN=module:m1")
     send.add_argument("--yes", action="store_true", help="không hỏi lại")
     send.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     send.set_defaults(func=cmd_broadcast_send)
@@ -328,7 +328,8 @@ async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> in
     try:
         label, data = cli_button(args.button)
     except ValueError:
-        return fail("--button phải có dạng module:m1, lesson:m1:0 hoặc quiz:m1 (có thể thêm nhãn: NHÃN=module:m1)")
+        return fail("--button phải có dạng module:m1, lesson:m1:0, quiz:m1 hoặc contest"
+                    " (có thể thêm nhãn: NHÃN=module:m1)")
     async with session(settings) as s:
         try:
             targets = await audience.parse_targets(s, args.to)
