@@ -15,8 +15,8 @@ import aiohttp
 import pytest
 from sqlmodel import col, select
 
-from bot.channels.base import SentInfo
 from bot.cli import main
+from bot.core.delivery import SentInfo
 from bot.core.messages import Inbound, Kind, Reply
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, User, utcnow

@@ -26,10 +26,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.places import covers_sql
+from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
 
 Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
@@ -183,3 +185,23 @@ async def parse_targets(session: AsyncSession, values: Sequence[str]) -> GroupSe
     if missing:
         raise TargetError("Không có nhóm: " + "; ".join(f"“{m}”" for m in missing) + ". Xem: hocbot group list")
     return ids
+
+
+async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
+    """(waiting deliveries per channel, subscribers per channel) in two grouped COUNTs."""
+    from bot.db.models_officers import QUEUED, SENDING, Delivery
+
+    d: Any = Delivery.__table__  # type: ignore[attr-defined]
+    async with db.read_session() as s:
+        queued_rows = (await s.execute(
+            sa_select(d.c.channel, func.count()).where(d.c.state.in_([QUEUED, SENDING])).group_by(d.c.channel)
+        )).all()
+        sub_rows = (await s.execute(
+            sa_select(col(Identity.channel), func.count())
+            .join(User, col(User.id) == col(Identity.user_id))
+            .where(reachable_identity(), person_ok())
+            .group_by(col(Identity.channel))
+        )).all()
+    queued = {str(c): int(n) for c, n in queued_rows}
+    subs = {str(c): int(n) for c, n in sub_rows}
+    return queued, subs
