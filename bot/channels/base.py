@@ -50,7 +50,9 @@ class OutputChannel:
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message the bot starts (broadcast, reminder, report): through the core, which remembers the choices
-        it shows as numbers (bot/core/outbound.py); raise a DeliveryError subclass on failure."""
+        it shows as numbers (bot/core/outbound.py) under the user's lock; raise a DeliveryError subclass on
+        failure. Replies to an event go to `dispatcher.handle(msg, partial(channel.deliver, chat))` instead:
+        the dispatcher already holds that lock and remembers their choices itself."""
         return await self.dispatcher.push(self, chat_key, reply)
 
     def shows_numbers(self, reply: Reply) -> bool:
