@@ -9,7 +9,8 @@ a simulated 30 ms Bot API round trip (what a server sees in production, where ha
 matters). BENCH_LATENCY_MS="0,30" chooses the runs;
 BENCH_DATABASE_URL=postgresql+asyncpg://… runs hocbot on a throw-away PostgreSQL database beside that one.
 Each bot process's CPU time during the burst is read from /proc (ms of CPU per message) with its peak RSS;
-BENCH_PROFILE=1 runs hocbot under cProfile and keeps its top functions (by own time) in the JSON.
+BENCH_PROFILE=1 runs hocbot under cProfile and keeps its top functions (by own time) in the JSON
+(BENCH_PROFILE_FILE=path keeps the whole profile).
 
 hocbot is driven on the three common paths, one burst each (BENCH_PATHS="next,quiz,ask" chooses them): "next",
 consented users in a lesson press “Tiếp” (the lesson's OpenLesson button, never the last lesson); "quiz", they
@@ -26,6 +27,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import sys
@@ -232,6 +234,8 @@ async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
             result = _mix(paths)
             if PROFILE and profile.exists():
                 result["profile_top"] = _profile_top(profile)
+                if os.environ.get("BENCH_PROFILE_FILE"):  # the whole profile, for pstats / snakeviz
+                    shutil.copy(profile, os.environ["BENCH_PROFILE_FILE"])
             return result
 
 
