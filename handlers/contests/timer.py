@@ -21,6 +21,7 @@ from bot.core.messages import Inbound, Kind
 from bot.core.tasks import running
 from bot.db.models import Identity
 from bot.db.models_contests import Contest, ContestAttempt, ContestPoll
+from handlers.contests import service
 from handlers.contests.service import GRACE, MIN_SECONDS
 
 log = logging.getLogger(__name__)
@@ -61,11 +62,25 @@ async def step(rt: Any) -> int:
     return len(due)
 
 
+async def close_left(services: Any) -> int:
+    """Attempts left unfinished when their contest closed are scored as they stand (service.close_left); the
+    write transaction is taken only when there is one."""
+    now = services.now()
+    async with services.db.read_session() as s:
+        stmt = (select(ContestAttempt.id).join(Contest, col(Contest.id) == col(ContestAttempt.contest_id))
+                .where(col(ContestAttempt.finished_at).is_(None), col(Contest.closes_at) <= now).limit(1))  # fmt: skip
+        if (await s.exec(stmt)).first() is None:
+            return 0
+    async with services.db.session() as s:
+        return await service.close_left(s, services.catalog, now)
+
+
 async def _loop(rt: Any) -> None:
     while True:
         await asyncio.sleep(EVERY_SECONDS)
         try:
             await step(rt)
+            await close_left(rt.services)
         except Exception:  # the next round tries again; a contest must never stop the bot
             log.exception("contest timer step failed")
 
