@@ -22,6 +22,7 @@ from bot.throttle import client_ip, too_many
 from bot.web.dashboard import auth, broadcasts, campaigns, content_pages, learning_models, overview, questions
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
+from bot.web.dashboard.summary import keeper_of
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -123,21 +124,22 @@ async def _close_cache(rt: Runtime) -> AsyncIterator[None]:
         yield
     finally:
         await cache_of(rt.services).close()
+        await keeper_of(rt.services).close()
 
 
 @contextlib.asynccontextmanager
 async def _keep_warm(rt: Runtime) -> AsyncIterator[None]:
-    """Soon after start: the admin overview and the content check, computed in the background (start-up does not wait);
-    then the numbers requested recently are recomputed shortly before they expire (bot/web/dashboard/cache.py)."""
+    """Soon after start: the content check, then the stored per-unit numbers refreshed whenever due (summary.py;
+    the first view computes them if none are stored yet) and the numbers requested recently recomputed shortly
+    before they expire (bot/web/dashboard/cache.py). Start-up does not wait for any of it."""
     async with running(_warm(rt.services)):  # the cache itself is closed by _close_cache, entered before this
         yield
 
 
 async def _warm(services: Services) -> None:
-    await asyncio.sleep(WARM_DELAY_SECONDS)  # after start-up work (and short test runs: numbers seeded then show)
-    for name, job in (("overview", overview.warm_admin), ("content check", content_pages.validation)):
-        try:
-            await job(services)
-        except Exception:
-            log.exception("dashboard: computing the %s at start-up failed", name)
-    await cache_of(services).keep_warm(WARM_EVERY_SECONDS)
+    await asyncio.sleep(WARM_DELAY_SECONDS)  # after start-up work
+    try:
+        await content_pages.validation(services)
+    except Exception:
+        log.exception("dashboard: computing the content check at start-up failed")
+    await asyncio.gather(keeper_of(services).keep_fresh(), cache_of(services).keep_warm(WARM_EVERY_SECONDS))
