@@ -80,7 +80,7 @@ async def add_group(db: Database, name: str, kind: str = "code", **fields: Any) 
 
 async def run_once(db_url: str, n: int, *, limit: float | None, rate: float) -> dict[str, Any]:
     """Queue one broadcast to n seeded users and let a real runtime deliver it; returns measurements."""
-    from scheduler import outbox
+    from handlers.officers import outbox
     from tests.fakes.telegram_server import FakeTelegram
     from tests.harness import running_bot
 
@@ -139,7 +139,7 @@ class NullChannel:
 async def engine_only(db_url: str, n: int) -> dict[str, Any]:
     """The pacer with a null channel: the database-bound ceiling of the outbox."""
     from bot.db.migrate import upgrade
-    from scheduler import outbox
+    from handlers.officers import outbox
     from scheduler.pacer import Pacer
 
     db = Database(db_url)

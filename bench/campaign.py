@@ -24,8 +24,8 @@ from bench.common import pg_database, write_result
 from bot.app import build_services
 from bot.db.models import Group, Identity, Membership, User
 from bot.settings import Settings
-from scheduler import campaign_store as store
-from scheduler.campaigns import tick
+from handlers.week import campaign_store as store
+from handlers.week.campaigns import tick
 
 BATCH = 2000
 

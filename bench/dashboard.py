@@ -73,7 +73,7 @@ async def _login(http: aiohttp.ClientSession, bot: Any, chat: str) -> None:
 
 async def _ids(bot: Any) -> dict[str, Any]:
     """The broadcast still going out (the biggest live one), a draft to all, a commune group."""
-    from scheduler import outbox
+    from handlers.officers import outbox
 
     db = bot.runtime.services.db
     async with db.engine.connect() as conn:

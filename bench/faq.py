@@ -3,6 +3,7 @@ and with an LLM (the fake OpenAI server answering only from the passages it was 
 the shipped size and at 2,000 entries.
 
 Run: python -m bench.faq   (writes bench/results/faq.json; --failures lists what the test part got wrong)
+     python -m bench.faq --tuning-only --failures   (while tuning: the tuning part only, with its failures)
 """
 
 from __future__ import annotations
@@ -13,19 +14,19 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bench import faq_eval
-from bot.answers import AnswerService
 from content.catalog import load_catalog
 from content.intents import out_of_scope, small_talk
 from content.schema import FaqEntry
 from content.search import SearchIndex
 from content.textnorm import fold, question_core
+from handlers.answers.service import AnswerService
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"
@@ -103,22 +104,30 @@ def _naive_scan(entries: Sequence[FaqEntry]) -> Callable[[str], object]:
     return scan
 
 
-def run(show_failures: bool = False) -> dict[str, Any]:
+def run(show_failures: bool = False, test_part_too: bool = True) -> dict[str, Any]:
+    """The figures; `test_part_too=False` (--tuning-only) leaves the test part unread, for tuning runs."""
     catalog = load_catalog()
     devset = load_devset()
-    test_part = faq_eval.load(faq_eval.TESTSET)
+    test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
     queries = [item["q"] for item in devset] + [item["q"] for item in test_part]
     t0 = time.perf_counter()
     index = SearchIndex.from_catalog(catalog)
     build_shipped = (time.perf_counter() - t0) * 1000.0
     result: dict[str, Any] = {"faq_entries": len(catalog.faq), "indexed_docs": len(index)}
     svc = AnswerService(catalog, index)
-    scored = [faq_eval.score_plan(svc, item) for item in test_part]
-    result.update({f"test {k}": v for k, v in faq_eval.summary(scored).items()})
-    llm_scored = asyncio.run(_with_fake_llm(catalog, index, test_part))
-    result.update({f"test llm {k}": v for k, v in faq_eval.summary(llm_scored).items() if "right " not in k})
-    if show_failures:
-        print("\n".join(["retrieval:", *faq_eval.failures(scored), "llm:", *faq_eval.failures(llm_scored)]))
+    if test_part:
+        scored = [faq_eval.score_plan(svc, item) for item in test_part]
+        result.update({f"test {k}": v for k, v in faq_eval.summary(scored).items()})
+        llm_scored = asyncio.run(_with_fake_llm(catalog, index, test_part, faq_eval.score_answer))
+        result.update({f"test llm {k}": v for k, v in faq_eval.summary(llm_scored).items() if "right " not in k})
+        if show_failures:
+            print("\n".join(["retrieval:", *faq_eval.failures(scored), "llm:", *faq_eval.failures(llm_scored)]))
+    tuned = [faq_eval.judge_tuning(svc, item) for item in devset]
+    result.update({f"tuning {k}": v for k, v in faq_eval.tuning_figures(tuned).items()})
+    tuned_llm = asyncio.run(_with_fake_llm(catalog, index, devset, faq_eval.judge_tuning_answer))
+    result.update({f"tuning llm {k}": v for k, v in faq_eval.tuning_figures(tuned_llm).items() if ":" not in k})
+    if show_failures and not test_part:
+        print("\n".join(["tuning:", *faq_eval.failures(tuned), "tuning llm:", *faq_eval.failures(tuned_llm)]))
     shipped = _timed(lambda q: index.search(q, 3), queries)
 
     big_entries = scaled_entries(catalog.faq, SCALE)
@@ -147,7 +156,8 @@ def run(show_failures: bool = False) -> dict[str, Any]:
     return result
 
 
-async def _with_fake_llm(catalog: Any, index: SearchIndex, items: Sequence[dict[str, Any]]) -> list[Any]:
+async def _with_fake_llm(catalog: Any, index: SearchIndex, items: Sequence[dict[str, Any]],
+                         score: Callable[[Any, dict[str, Any]], Awaitable[Any]]) -> list[Any]:
     """The test part through the LLM path, against the fake OpenAI server in its grounded mode (it answers
     only with sentences of the passages it was given, so every retrieval mistake shows)."""
     from bot.llm import LlmAnswerer
@@ -158,19 +168,20 @@ async def _with_fake_llm(catalog: Any, index: SearchIndex, items: Sequence[dict[
         llm = LlmAnswerer(api_key=fake.api_key, base_url=fake.base_url, timeout=5.0)
         svc = AnswerService(catalog, index, llm, total_timeout=5.0, first_token_timeout=5.0)
         try:
-            return [await faq_eval.score_answer(svc, item) for item in items]
+            return [await score(svc, item) for item in items]
         finally:
             await svc.aclose()
 
 
 def main() -> None:
-    result = run(show_failures="--failures" in sys.argv)
+    result = run(show_failures="--failures" in sys.argv, test_part_too="--tuning-only" not in sys.argv)
     for key, value in result.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         print(f"faq {key} = {shown}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    path = RESULTS if "--tuning-only" not in sys.argv else RESULTS.with_name("faq-tuning.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

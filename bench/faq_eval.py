@@ -154,10 +154,20 @@ def failures(scored: Sequence[Scored], limit: int = 200) -> list[str]:
 
 
 def judge_tuning(svc: Any, item: dict[str, Any]) -> Scored:
-    """The tuning part names the expected entry (or null = refuse, smalltalk, unsure) instead of key facts."""
-    result = svc.plan(item["q"]).fallback
+    """The tuning part names the expected entry (a list: any of them; null = refuse, smalltalk, unsure) instead
+    of key facts. Retrieval only, as the chat shows it."""
+    return judge_tuning_result(item, svc.plan(item["q"]).fallback)
+
+
+async def judge_tuning_answer(svc: Any, item: dict[str, Any]) -> Scored:
+    """The same through `AnswerService.answer` (with the LLM when the service has one)."""
+    return judge_tuning_result(item, await svc.answer(item["q"]))
+
+
+def judge_tuning_result(item: dict[str, Any], result: Any) -> Scored:
     outcome = "refuse" if result.refused else str(result.decision)
     expect = item["expect"]
+    ids = set(expect) if isinstance(expect, list) else {expect}  # a list: any of these entries is right
     if expect is None:
         verdict = "right" if outcome == "refuse" else "wrong"
     elif expect == "smalltalk":
@@ -165,12 +175,40 @@ def judge_tuning(svc: Any, item: dict[str, Any]) -> Scored:
     elif expect == "unsure":
         verdict = "right" if outcome in ("refuse", "suggest") else "wrong"
     elif outcome == "answer":
-        verdict = "right" if result.faq_id == expect else "wrong"
-    elif outcome == "suggest" and expect in [d for d, _ in result.suggestions]:
+        verdict = "right" if result.faq_id in ids else "wrong"
+    elif outcome == "suggest" and ids & {d for d, _ in result.suggestions}:
         verdict = "offered"
     else:
         verdict = "missed"
     return Scored({**item, "cat": item.get("style", "?")}, outcome, result.text, verdict)
+
+
+def tuning_figures(scored: Sequence[Scored]) -> dict[str, Any]:
+    """The test part's four figures on the tuning part, overall and per category (its verdicts name entries)."""
+    out: dict[str, Any] = {}
+    groups: dict[str, list[Scored]] = defaultdict(list)
+    for s in scored:
+        groups[""].append(s)
+        groups[s.item["cat"]].append(s)
+    for cat, group in sorted(groups.items()):
+        answerable = [s for s in group if s.item["expect"] is not None and s.item["expect"] != "unsure"]
+        oos = [s for s in group if s.item["expect"] is None]
+        wrong = sum(s.verdict == "wrong" for s in group)
+        refused = sum(s.outcome == "refuse" for s in answerable)
+        prefix = f"{cat}: " if cat else ""
+        if cat:
+            parts = [f"right {sum(s.verdict == 'right' for s in answerable)}/{len(answerable)}" if answerable else "",
+                     f"wrong {wrong}", f"refused {refused}" if answerable else "",
+                     f"out_of_scope answered {sum(s.outcome != 'refuse' for s in oos)}/{len(oos)}" if oos else ""]
+            out[f"{prefix}figures"] = ", ".join(p for p in parts if p)
+            continue
+        out["questions"] = len(group)
+        out["answered with the expected entry"] = _share(sum(s.verdict == "right" for s in answerable), len(answerable))
+        out["wrong answers given"] = wrong
+        out["wrong answers share"] = _share(wrong, len(group))
+        out["refused although answerable"] = _share(refused, len(answerable))
+        out["out_of_scope answered"] = _share(sum(s.outcome != "refuse" for s in oos), len(oos))
+    return out
 
 
 def tuning_summary(scored: Sequence[Scored]) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from sqlalchemy import text
 from bench.common import pg_database, write_result
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from bot.officers import OfficerInfo
 from handlers.learning_models import service
+from handlers.officers.scope import OfficerInfo
 
 PROVINCES, COMMUNES = 34, 3300
 UNITS = int(os.environ.get("BENCH_LM_UNITS", 1_000_000))

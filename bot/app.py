@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -14,10 +15,10 @@ from aiohttp import web
 
 from bot.channels.base import Channel, ChannelState
 from bot.channels.webchat import WebChatChannel, forget_inbox
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.dispatcher import Dispatcher
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from bot.dispatcher import Dispatcher
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -25,15 +26,18 @@ log = logging.getLogger(__name__)
 # Features that add services, web routes or background work. Each module has `install(rt: Runtime)`.
 FEATURES: list[str] = [
     "bot.channels.zalo_setup",
-    "bot.learning",
+    "handlers.learning.service",
     "handlers.learning_models",
+    "handlers.initiatives",
+    "handlers.contests",
     "bot.web.verify",
     "scheduler.runner",
     "scheduler.pacer",
-    "bot.answers",
+    "handlers.answers.service",
     "bot.web.dashboard",
     "bot.web.health",
     "bot.startup",
+    "bot.warmup",  # last: once everything else is started, the port opens while it works
 ]
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]
@@ -78,13 +82,15 @@ class Runtime:
 async def build_services(settings: Settings, *, migrate: bool | None = None) -> Services:
     """DB (migrated), content and search index: what every entry point needs."""
     from content.catalog import load_catalog
+    from content.deferred_index import DeferredIndex
     from content.search import SearchIndex
 
     db = Database(settings.database_url)
     if settings.run_migrations if migrate is None else migrate:
         await upgrade(db)
     catalog = load_catalog()
-    search = SearchIndex.from_catalog(catalog, settings.cache_path)  # read from disk when already built
+    # Read from disk when already built; after the port opens (bot.warmup) or by the first question.
+    search = DeferredIndex(functools.partial(SearchIndex.from_catalog, catalog, settings.cache_path))
     return Services(settings=settings, db=db, catalog=catalog, search=search)
 
 

@@ -247,8 +247,8 @@ class Doctor:
             self.add("Zalo OA", "skip", "không dùng (chưa đặt ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY)")
             return
         from bot.channels.zalo_bot_client import ZaloError
-        from bot.channels.zalo_oa import DbTokenStore
         from bot.channels.zalo_oa_client import ZaloOAClient
+        from bot.channels.zalo_oa_tokens import DbTokenStore
         from bot.db.engine import Database
 
         db = Database(s.database_url)

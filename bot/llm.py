@@ -10,7 +10,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.redact import mask_pii
+from bot.core.redact import mask_pii
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the SDK itself is imported by LlmAnswerer only: without OPENAI_API_KEY it is never loaded
@@ -241,7 +241,7 @@ class LlmAnswerer:
         self.timeout = float(timeout or (settings.llm_timeout if settings else 8.0))
         self.max_tokens = max_tokens
         self.temperature = temperature
-        self.metrics: Any = None  # bot.metrics.Metrics of the app, set by bot.answers.install
+        self.metrics: Any = None  # bot.metrics.Metrics of the app, set by handlers.answers.service.install
         from openai import AsyncOpenAI, Timeout
 
         self._client = AsyncOpenAI(

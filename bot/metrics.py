@@ -114,7 +114,7 @@ async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
 
     from bot.db.models import Identity, User
     from bot.db.models_officers import QUEUED, SENDING, Delivery
-    from scheduler.audience import person_ok, reachable_identity
+    from handlers.officers.audience import person_ok, reachable_identity
 
     d: Any = Delivery.__table__  # type: ignore[attr-defined]
     async with db.read_session() as s:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import io
 import itertools
 import json
@@ -21,13 +22,22 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
+
+if TYPE_CHECKING:
+    import numpy as np
+else:  # numpy (a sixth of `hocbot run`'s start-up) loads when an index is first built or read, not on import
+    np = sys.modules.get("numpy")
+    if np is None:
+        _spec = importlib.util.find_spec("numpy")
+        _spec.loader = importlib.util.LazyLoader(_spec.loader)
+        np = importlib.util.module_from_spec(_spec)
+        sys.modules["numpy"] = np
+        _spec.loader.exec_module(np)
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
 log = logging.getLogger(__name__)
@@ -51,6 +61,7 @@ QUESTION_FORM = frozenset(
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
 EXACT_BOOST = 1.5  # rank factor of an entry one of whose questions asks about exactly the question's subject
 TIE_MARGIN = 1.1  # a runner-up as well covered and within this score ratio makes the top hit a guess
+REPAIR_MIN = 4  # letters of an unknown syllable from which it may be a typo of a known one
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
 # Named things a question can be about (folded). An answer about another one is wrong however well the rest
@@ -59,7 +70,7 @@ ENTITIES: tuple[str, ...] = (
     "zalo", "vneid", "vssid", "chatgpt", "gemini", "copilot", "claude", "deepseek", "facebook", "messenger",
     "google", "youtube", "tiktok", "telegram", "instagram", "gmail", "email", "icloud", "momo", "zalopay",
     "viettelpay", "vnpay", "shopee", "lazada", "ngan hang", "atm", "bao hiem xa hoi", "bhxh", "bao hiem y te",
-    "bhyt", "evn", "dien luc", "vietlott",
+    "bhyt", "evn", "dien luc", "vietlott", "binh dan hoc ai", "binh dan hoc vu so",
 )
 _NUMBER = re.compile(r"\b\d{2,}\b")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
@@ -78,7 +89,8 @@ class Hit:
     score: float
     coverage: float
     sources: tuple[str, ...]
-    missing: tuple[str, ...] = ()  # things the question names that this document is not about
+    missing: tuple[str, ...] = ()  # things the question names that this document is not about ("+x": x is
+    # what the document's questions all name and the question does not)
     exact: bool = False  # one of its question fields asks about exactly what the question asks about
     asks: bool = False  # one of its question fields names all the question asks about (and maybe more)
 
@@ -97,6 +109,7 @@ class _Doc:
     mentions: frozenset[str] = field(default_factory=frozenset)  # entities named anywhere in it
     numbers: frozenset[str] = field(default_factory=frozenset)  # numbers its own question names (2023, 57)
     subjects: tuple[frozenset[str], ...] = ()  # per question field: what it asks about (subject())
+    named: tuple[frozenset[str], ...] = ()  # per question field: the entities it names
 
 
 def entities(text: str) -> frozenset[str]:
@@ -130,6 +143,7 @@ def _faq_doc(entry: FaqEntry) -> _Doc:
         entry.id, "faq", entry.question, entry.answer, tuple(entry.sources), tuple(terms), vocab, asked_vocab,
         about, about | entities(entry.answer), numbers(entry.question),
         tuple(sorted({subject(text) for text in asked} - {frozenset()}, key=sorted)),
+        tuple(sorted({entities(text) for text in asked}, key=sorted)),
     )
 
 
@@ -292,10 +306,11 @@ class SearchIndex:
         return index
 
     def _repair(self, sylls: list[str]) -> list[str]:
-        """Replace an unknown syllable by the most common known one at edit distance 1 (typos)."""
+        """Replace an unknown syllable by the most common known one at edit distance 1 (typos). Words of three
+        letters are left alone: "pin" is not a typo of "tin", nor "gj" of "gi" (teencode handles those)."""
         out = []
         for s in sylls:
-            if s in self._syllable_df or len(s) < 3 or not s.isascii():
+            if s in self._syllable_df or len(s) < REPAIR_MIN or not s.isascii():
                 out.append(s)
                 continue
             candidates = [c for c in _edits1(s, same_length=len(s) <= 4) if c in self._syllable_df]
@@ -338,9 +353,8 @@ class SearchIndex:
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         named = entities(query)
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about) for score, i in ranked]
-        if hits and not hits[0].exact:  # an entry asking exactly this, as well covered, goes first
-            best = hits[0].coverage
-            hits.sort(key=lambda h: not (h.exact and h.coverage >= best and not h.missing))
+        if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
+            hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
@@ -357,6 +371,10 @@ class SearchIndex:
         found = wanted & doc.vocab
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
+        if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
+            # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
+            # "ChatGPT với Google khác gì"): that thing is what is missing from the question
+            missing += tuple(sorted("+" + e for e in frozenset().union(*doc.named) - named))
         if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
             missing += tuple(sorted(asked_numbers))
         exact = bool(about) and about in doc.subjects
@@ -404,8 +422,9 @@ def _tied(hits: Sequence[Hit]) -> bool:
                for h in hits[1:])
 
 
-INDEX_FORMAT = 2  # bump when the index's layout or scoring inputs change in a way the sources below miss
-_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml")
+INDEX_FORMAT = 3  # bump when the index's layout or scoring inputs change in a way the sources below miss
+_INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml",
+               "data/intents.yaml", "data/words.yaml")
 
 
 def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
@@ -424,12 +443,14 @@ def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
 
 def _doc_json(d: _Doc) -> list[Any]:
     return [d.doc_id, d.kind, d.title, d.text, list(d.sources), list(d.terms), sorted(d.vocab), sorted(d.asked),
-            sorted(d.about), sorted(d.mentions), sorted(d.numbers), [sorted(x) for x in d.subjects]]  # fmt: skip
+            sorted(d.about), sorted(d.mentions), sorted(d.numbers), [sorted(x) for x in d.subjects],
+            [sorted(x) for x in d.named]]  # fmt: skip
 
 
 def _doc_from_json(v: list[Any]) -> _Doc:
     return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(v[5]), frozenset(v[6]), frozenset(v[7]),
-                frozenset(v[8]), frozenset(v[9]), frozenset(v[10]), tuple(frozenset(x) for x in v[11]))  # fmt: skip
+                frozenset(v[8]), frozenset(v[9]), frozenset(v[10]), tuple(frozenset(x) for x in v[11]),
+                tuple(frozenset(x) for x in v[12]))  # fmt: skip
 
 
 def _idf(n: int, df: int) -> float:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+_NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
+
 # Multi-word spellings joined before tokenizing (keys are lower-case, NFC).
-_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
         (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
@@ -37,39 +39,45 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bră?ng rứa\b", "sao vậy"),
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
         (r"\bdưng mà\b", "nhưng mà"),
+        (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),
+        # Amounts said in words, as voice typing writes them ("trên mười triệu" is "trên 10 triệu")
+        (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
+         lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
+        (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
     )
 )
 
-# Teencode and common abbreviations, applied to whole tokens before folding.
+# Spellings of one name joined after the marks are gone, so a wrong or missing accent does not matter
+# ("tri tuê nhân tao", "chát gtp", "dip phết" are the same as their right spelling).
+_FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"\b(?:tri|chi) tue nhan tao\b", "ai"),  # "ch" for "tr": how it sounds in the North
+        (r"\bchat ?(?:gpt|gbt|gtp|pgt|jpt|gp|gpt4|go ?pe ?te|gi ?pi ?ti)\b", "chatgpt"),  # typed or spoken
+        (r"\bchat bot\b", "chatbot"),
+        (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|fek|feck)\b", "deepfake"),
+        (r"\bvn ?e ?id\b", "vneid"),
+        (r"\bza ?lo\b", "zalo"),
+        (r"\bface ?book\b|\bphay ?buc\b", "facebook"),
+        (r"\bgu ?go\b|\bgoogle\b", "google"),
+        (r"\b(?:tik|tic|tich) ?(?:tok|toc)\b", "tiktok"),
+        (r"\byou ?tube\b|\bdiu ?tup\b", "youtube"),
+        (r"\bo t p\b", "otp"),
+        (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
+    )
+)
+
+# Teencode, abbreviations and regional forms (content/data/teencode.yaml), applied to whole words before folding.
+TEENCODE = Path(__file__).with_name("data") / "teencode.yaml"
 ABBREVIATIONS: dict[str, str] = {
-    "ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "hok": "không",
-    "hong": "không", "hông": "không", "khum": "không", "hem": "không", "k0": "không", "kô": "không",
-    "dc": "được", "đc": "được", "dk": "được", "đx": "được",
-    "j": "gì", "z": "vậy", "v": "vậy", "dzậy": "vậy", "zậy": "vậy", "dzay": "vậy",
-    "ntn": "như thế nào", "ntnao": "như thế nào",
-    "bn": "bao nhiêu", "bnh": "bao nhiêu", "bnhieu": "bao nhiêu", "baonhieu": "bao nhiêu",
-    "gg": "google", "ggl": "google", "fb": "facebook", "ytb": "youtube", "yt": "youtube",
-    "chatgbt": "chatgpt", "chatgtp": "chatgpt", "chatjpt": "chatgpt", "gpt": "chatgpt",
-    "vs": "với", "mn": "mọi người", "mng": "mọi người", "ns": "nói", "ng": "người", "ngta": "người ta",
-    "ak": "à", "ah": "à", "ạk": "ạ",
-    "mk": "mình", "mik": "mình", "mh": "mình", "mjh": "mình",
-    "cx": "cũng", "cg": "cũng", "trc": "trước", "ms": "mới", "lm": "làm", "nx": "nữa",
-    "bik": "biết", "bit": "biết", "bít": "biết", "bjk": "biết", "bt": "biết", "mún": "muốn", "mun": "muốn",
-    "thik": "thích", "wa": "qua", "ntin": "nhắn tin", "tn": "tin nhắn",
-    "dt": "điện thoại", "đt": "điện thoại", "dth": "điện thoại", "sdt": "số điện thoại",
-    "sđt": "số điện thoại", "tl": "trả lời", "kq": "kết quả", "ad": "admin", "pp": "phương pháp",
-    "cccd": "căn cước công dân", "cmnd": "chứng minh nhân dân", "tk": "tài khoản",
-    "ttin": "thông tin", "hđ": "hoạt động", "hd": "hướng dẫn", "hdan": "hướng dẫn",
-    "cntt": "công nghệ thông tin", "hs": "học sinh", "gv": "giáo viên", "nq": "nghị quyết",
-    # regional spoken forms
-    "hổng": "không", "rứa": "vậy", "dzị": "vậy", "tui": "tôi", "mần": "làm", "chớ": "chứ", "nhứt": "nhất",
+    unicodedata.normalize("NFC", str(k)).lower(): unicodedata.normalize("NFC", str(v)).lower()
+    for k, v in (yaml.safe_load(TEENCODE.read_text(encoding="utf-8")) or {}).items()
 }
 
-# Politeness particles and pronouns: ignored when measuring how much of a query a document covers.
-_FILLERS_RAW = (
-    "a à ạ ơi ơ nhé nha nhỉ vậy thế hả hử đi với cho tôi mình em anh chị bạn admin hỏi xin cái ơn "
-    "giúp giùm dùm muốn nó cháu bác chú dì tui"
-)
+# Politeness fillers and the ways of saying “go on” (content/data/words.yaml).
+WORDS = Path(__file__).with_name("data") / "words.yaml"
+_WORDS = yaml.safe_load(WORDS.read_text(encoding="utf-8"))
+_FILLERS_RAW: str = _WORDS["fillers"]
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -91,7 +99,10 @@ def fold(text: str) -> str:
     for pattern, repl in _PHRASES:
         low = pattern.sub(repl, low)
     words = [ABBREVIATIONS.get(w, w) for w in _WORD.findall(low)]
-    return _strip_marks(" ".join(words)).replace("_", " ").strip()
+    folded = _strip_marks(" ".join(words)).replace("_", " ").strip()
+    for pattern, repl in _FOLDED_PHRASES:
+        folded = pattern.sub(repl, folded)
+    return folded
 
 
 def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
@@ -145,7 +156,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho)"
         r"(?: them| chut| ti| cai nay| mot chut)*(?: la| ve| xem)?\b",
         r"\bxin (?:cho )?hoi\b",
-        r"^(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua)\b",
+        rf"\b(?:giup|gium|dum)(?: do)? {_PERSON}\b",  # "kể tên giúp tôi": politeness; "AI giúp gì" stays
+        r"^(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua|da|vang|da vang)\b",
         rf"^(?:{_PERSON} )?hoi (?:chut|ti|cai nay|them|cau nay|la|ve|cai)\b",
         rf"\b(?:{_PERSON} )?hoi (?:la|cai nay la)\b",
         r"\bnho (?:ban|bot|anh|chi|em|chau) ?(?:noi|giai thich|chi|huong dan)? giup\b",
@@ -199,7 +211,7 @@ def _label_key(text: str) -> str:
 
 
 # Ways of saying “go on” that mean the “Tiếp” button when no label is written that way.
-GO_ON = frozenset({"tiep tuc", "tiep theo", "bai tiep", "bai tiep theo", "bai sau", "next"})
+GO_ON = frozenset(_WORDS["go_on"])
 
 
 def match_label(text: str, labels: Sequence[str]) -> int | None:

@@ -1,45 +1,40 @@
-"""Conversation logic per feature; `build_router` composes them in one visible place."""
+"""Features: one package each, with its chat handlers (chat.py), its platform-free service and its texts.
+`build_router` composes the features' routers in one visible place; the order is the order of matching."""
 
 from __future__ import annotations
 
-from bot.router import Router
+from bot.core.router import Router
 
 
 def build_router() -> Router:
     """Every feature router, included once."""
-    from handlers import (
-        campaign_chat,
-        faq,
-        learn,
-        link,
-        officer,
-        privacy,
-        progress,
-        quiz,
-        settings,
-        soon,
-        start,
-        system,
-        web_login,
-        week,
-    )
-    from handlers.learning_models import chat as learning_models_chat
+    from handlers.answers import chat as answers
+    from handlers.contests import chat as contests
+    from handlers.initiatives import chat as initiatives
+    from handlers.learning import chat as learning
+    from handlers.learning import progress, quiz
+    from handlers.learning_models import chat as learning_models
+    from handlers.officers import chat as officers
+    from handlers.officers import web_login
+    from handlers.onboarding import link, privacy, settings, start, system
+    from handlers.week import campaign_chat
+    from handlers.week import chat as week
 
-    root = Router("root").include(
+    return Router("root").include(
         system.router,
         start.router,
         settings.router,
         privacy.router,
         link.router,
-        learn.router,
+        learning.router,
         quiz.router,
         progress.router,
         week.router,
-        learning_models_chat.router,
+        learning_models.router,
+        initiatives.router,
+        contests.router,
         campaign_chat.router,
-        faq.router,
-        officer.router,
+        answers.router,
+        officers.router,
         web_login.router,
     )
-    soon.fill_missing(root)
-    return root

@@ -16,9 +16,9 @@ from sqlmodel import col
 
 from bot.channels.base import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater
 from bot.db.models import Identity, User, utcnow
-from bot.db.models_officers import QUEUED, SENDING, Delivery
-from scheduler.audience import person_ok
-from scheduler.reasons import refused_state
+from bot.db.models_officers import FAILED, QUEUED, SENDING, SENT, SKIPPED, UNREACHABLE, BroadcastStatus, Delivery
+from handlers.officers.audience import person_ok
+from handlers.officers.reasons import refused_state
 
 if TYPE_CHECKING:
     from scheduler.pacer import Pacer
@@ -233,12 +233,12 @@ class ChannelLane:
         resume = p.resume_at(now)
         for j in jobs:
             b = p.broadcasts.get(j.broadcast_id)
-            if b is None or b.status == "cancelled":
-                self.record(Outcome(j.id, "skipped", j.attempts, "cancelled"))
+            if b is None or b.status == BroadcastStatus.CANCELLED:
+                self.record(Outcome(j.id, SKIPPED, j.attempts, "cancelled"))
             elif b.kind == "campaign" and resume > now:  # a long campaign run reached quiet hours
                 self.record(Outcome(j.id, QUEUED, j.attempts, None, resume))
             elif j.user_id not in eligible:
-                self.record(Outcome(j.id, "skipped", j.attempts, "unsubscribed or inactive"))
+                self.record(Outcome(j.id, SKIPPED, j.attempts, "unsubscribed or inactive"))
             else:
                 out.append(j)
         return out
@@ -271,10 +271,10 @@ class ChannelLane:
             p.blocked_users.append((job.user_id, self.name))
             return
         except OutsideWindow as exc:
-            self.record(Outcome(job.id, "unreachable", job.attempts + 1, exc.reason[:300]))
+            self.record(Outcome(job.id, UNREACHABLE, job.attempts + 1, exc.reason[:300]))
             return
         except Permanent as exc:
-            self.record(Outcome(job.id, "failed", job.attempts + 1, exc.reason[:300]))
+            self.record(Outcome(job.id, FAILED, job.attempts + 1, exc.reason[:300]))
             return
         except Exception as exc:  # Transient and anything unexpected: back off, then give up
             if isinstance(exc, InDoubt):
@@ -282,11 +282,11 @@ class ChannelLane:
             reason = (getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}")[:300]
             attempts = job.attempts + 1
             if attempts >= MAX_ATTEMPTS:
-                self.record(Outcome(job.id, "failed", attempts, reason))
+                self.record(Outcome(job.id, FAILED, attempts, reason))
             else:
                 delay = p.backoff * (2 ** (attempts - 1))
                 self.record(Outcome(job.id, QUEUED, attempts, reason, utcnow() + dt.timedelta(seconds=delay)))
             return
         del b
         p.sent_count += 1
-        self.record(Outcome(job.id, "sent", job.attempts + 1))
+        self.record(Outcome(job.id, SENT, job.attempts + 1))

@@ -40,16 +40,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, exists, select, update
 from sqlmodel import col
 
+from bot.core.faults import log_failure
+from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
-from bot.db.models_officers import QUEUED, SENDING, Broadcast
-from bot.faults import log_failure
-from bot.messages import Reply
+from bot.db.models_officers import OPEN_STATUSES, QUEUED, SENDING, SENT, Broadcast, BroadcastStatus
 from bot.metrics import Metrics
-from scheduler.audience import receives_pushed
+from handlers.officers.audience import receives_pushed
+from handlers.officers.outbox import broadcast_reply, report_text
+from handlers.week.schedule import defer_quiet
 from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
-from scheduler.outbox import broadcast_reply, report_text
-from scheduler.schedule import defer_quiet
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -135,8 +135,8 @@ class Pacer:
             self.broadcasts[b.id] = b
             self.replies[b.id] = broadcast_reply(b)
         await s.execute(
-            update(Broadcast).where(col(Broadcast.id).in_(ids), col(Broadcast.status) == "queued")
-            .values(status="sending")
+            update(Broadcast).where(col(Broadcast.id).in_(ids), col(Broadcast.status) == BroadcastStatus.QUEUED)
+            .values(status=BroadcastStatus.SENDING)
         )
 
     def lane_names(self) -> list[str]:
@@ -183,7 +183,7 @@ class Pacer:
         now = utcnow()
         rows = [
             {"b_id": o.id, "b_state": o.state, "b_attempts": o.attempts, "b_error": o.error,
-             "b_next": o.retry_at or now, "b_sent": now if o.state == "sent" else None,
+             "b_next": o.retry_at or now, "b_sent": now if o.state == SENT else None,
              "b_claimed": None}
             for o in batch
         ]
@@ -249,8 +249,8 @@ class Pacer:
         async with self.db.session() as s:
             await s.execute(
                 update(Broadcast)
-                .where(col(Broadcast.status).in_(["queued", "sending"]), ~open_rows)
-                .values(status="done", finished_at=utcnow())
+                .where(col(Broadcast.status).in_(OPEN_STATUSES), ~open_rows)
+                .values(status=BroadcastStatus.DONE, finished_at=utcnow())
             )
         await send_reports(self.db, self.channels)
 
@@ -260,7 +260,7 @@ async def send_reports(db: Database, channels: dict[str, Any]) -> None:
     async with db.session() as s:
         due = (await s.execute(
             select(col(Broadcast.id), col(Broadcast.report_channel), col(Broadcast.report_chat_id))
-            .where(col(Broadcast.status) == "done", col(Broadcast.report_sent).is_(False))
+            .where(col(Broadcast.status) == BroadcastStatus.DONE, col(Broadcast.report_sent).is_(False))
             .where(col(Broadcast.report_channel).is_not(None))
         )).all()
     for bid, channel_name, chat_id in due:

@@ -19,13 +19,13 @@ from sqlalchemy import delete
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.faults import log_failure
 from bot.db import repo
 from bot.db.models_campaigns import CampaignSend, NudgeState
-from bot.faults import log_failure
-from scheduler.campaigns import tick
+from handlers.week.campaigns import tick
+from handlers.week.nudges import run_nudges
 from scheduler.leader import Leader
-from scheduler.nudges import run_nudges
 
 if TYPE_CHECKING:
     from bot.app import Runtime

@@ -11,9 +11,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bench.broadcast import add_group, seed_subscribers
+from bot.core.throttle import Throttle
 from bot.db.models import Identity, User
 from bot.db.models_officers import Officer, OfficerScope
-from bot.throttle import Throttle
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import RunningBot, running_bot
@@ -88,7 +88,7 @@ async def _seed(bot: RunningBot, tg: FakeTelegram, db_url: str) -> World:
         await s.flush()
         assert off.id is not None
         s.add(OfficerScope(officer_id=off.id, kind="commune", value="Gia Viễn|Ninh Bình"))
-    from scheduler import outbox
+    from handlers.officers import outbox
 
     async with db.session() as s:
         theirs = await outbox.create_broadcast(s, text="Họp chi hội Hoa Lư", created_by=f"telegram:{ADMIN}",

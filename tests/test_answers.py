@@ -11,11 +11,11 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
-from bot.answers import REFUSE_OUT_OF_SCOPE, AnswerResult, AnswerService
 from bot.db.models import User
 from bot.db.models_faq import AnswerLog, Feedback, UnansweredQuestion, forget_answers
 from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
+from handlers.answers.service import REFUSE_OUT_OF_SCOPE, AnswerResult, AnswerService
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.harness import WebUser, running_bot

@@ -112,7 +112,7 @@ async def test_a_frozen_bot_api_gives_at_most_the_in_flight_messages_twice(tmp_p
     than the 5 s the bot waits) and comes back. Nobody is lost; a message is delivered twice only if it was in
     flight when it froze (at most the lane's concurrency), not a new batch every time a request times out."""
     from bot.settings import Settings
-    from scheduler import outbox
+    from handlers.officers import outbox
     from tests.harness import running_bot
 
     db_url = f"sqlite+aiosqlite:///{tmp_path / 'hocbot.db'}"

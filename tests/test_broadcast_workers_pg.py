@@ -11,10 +11,10 @@ import pytest
 
 from bench.broadcast import seed_subscribers
 from bot.channels.base import SentInfo
+from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from bot.messages import Reply
-from scheduler import outbox
+from handlers.officers import outbox
 from scheduler.pacer import Pacer
 from tests.conftest import PG_URL
 

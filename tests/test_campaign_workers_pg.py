@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build_services
-from bot.context import Services
-from scheduler.campaigns import tick
+from bot.core.context import Services
+from handlers.week.campaigns import tick
 from scheduler.leader import Leader
 from scheduler.runner import CampaignScheduler
 from tests.conftest import PG_URL, make_settings

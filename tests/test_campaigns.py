@@ -11,15 +11,15 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.app import build_services
-from bot.context import Services
+from bot.core.context import Services
 from bot.db.models import Group, Identity, Membership, User
 from bot.db.models_campaigns import CampaignFire
 from bot.db.models_learning import LessonProgress
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
-from scheduler import campaign_store as store
-from scheduler.campaigns import tick
-from scheduler.nudges import run_nudges
+from handlers.week import campaign_store as store
+from handlers.week.campaigns import tick
+from handlers.week.nudges import run_nudges
 from tests.conftest import make_settings
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -134,7 +134,7 @@ async def test_week_relative_and_per_subscriber_kinds(services: Services) -> Non
 
 
 async def test_week_reminders_follow_the_year_an_officer_set(services: Services) -> None:
-    from bot.week_year import set_week
+    from handlers.week.service import set_week
 
     await add_users(services, 1)
     async with services.db.session() as s:  # 2027's Week set to start on Monday 4 October

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot import certificate as certs
 from bot.cli import COMMAND_MODULES
 from bot.cli import learning as cli_learning
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import User
 from bot.db.models_learning import Certificate
+from handlers.learning import certificate as certs
 
 NAME = "Nguyễn Thị Hương Ưởng"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

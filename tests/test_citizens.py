@@ -6,9 +6,9 @@ from __future__ import annotations
 import aiohttp
 from sqlmodel import select
 
-from bot.communes import normalise_commune
 from bot.db.models_learning import Certificate
 from bot.settings import Settings
+from handlers.onboarding.communes import normalise_commune
 from tests.harness import WebUser, running_bot
 from tests.test_learning import CATALOG, correct_number, read_module, seed_passed, user_id_of, web_onboard
 
@@ -118,7 +118,7 @@ async def test_a_number_after_an_aside_in_a_quiz_answers_the_quiz(settings: Sett
 
 async def test_showing_my_name_on_the_leaderboard_asks_for_it_when_the_chat_gave_none(settings: Settings) -> None:
     from bot.db.models import Group, Membership
-    from handlers.week import WEEK_GROUP
+    from handlers.week.chat import WEEK_GROUP
 
     async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
         db = bot.runtime.services.db

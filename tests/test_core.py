@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from bot.callback import PayloadTooLong, pack, unpack
-from bot.locks import KeyedLocks
-from bot.messages import Choice, Reply
-from bot.render import numbered, split_text
+from bot.core.callback import PayloadTooLong, pack, unpack
+from bot.core.locks import KeyedLocks
+from bot.core.messages import Choice, Reply
+from bot.core.render import numbered, split_text
 from bot.settings import Settings, SettingsError, load_settings
 
 

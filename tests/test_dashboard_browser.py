@@ -314,7 +314,7 @@ async def test_forms_without_their_csrf_token_are_refused(browser: Chromium, wor
 async def test_every_page_renders_for_an_admin(browser: Chromium, world: World) -> None:
     """Campaigns, questions and content as an admin sees them (and their screenshots)."""
     from bot.db.models_faq import record_unanswered
-    from scheduler import campaign_store
+    from handlers.week import campaign_store
 
     services = world.bot.runtime.services
     name = f"Nhắc học thứ Hai {uuid.uuid4().hex[:4]}"

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from yarl import URL
 
 from bench.broadcast import add_group, seed_subscribers
-from bot.context import Services
+from bot.core.context import Services
 from bot.db.engine import Database
 from bot.db.models import AuditLog, Identity
 from bot.db.models_campaigns import Campaign

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 from bot.web.dashboard.broadcasts import photo_ok
 from bot.web.dashboard.render import render, templates
 

@@ -14,16 +14,16 @@ import aiohttp
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.context import Services
+from bot.core.context import Services
 from bot.db.models import Group, User
 from bot.db.models_dashboard import UnitCount
 from bot.db.models_faq import AnswerLog, Feedback
 from bot.db.models_learning import ActivityDay, QuizAttempt
 from bot.db.models_officers import Delivery
-from bot.learning import PASS_PERCENT, done_modules
 from bot.web.dashboard import stats
 from bot.web.dashboard.summary import Keeper, keeper_of
-from scheduler import audience, outbox
+from handlers.learning.service import PASS_PERCENT, done_modules
+from handlers.officers import audience, outbox
 from tests.dashboard_world import ADMIN, World, province
 from tests.harness import WebUser
 

@@ -199,11 +199,13 @@ async def test_protocol_violations_are_recorded(tg: FakeTelegram) -> None:
             await bot.send_poll(lan.id, "Câu hỏi?", [str(i) for i in range(13)])
         with pytest.raises(BadRequest):
             await bot.send_message(lan.id, "<b>đậm<i>nghiêng</b>", parse_mode="HTML")
-    assert len(tg.violations) == 7
+        with pytest.raises(BadRequest, match="open period"):
+            await bot.send_poll(lan.id, "Câu hỏi?", ["A", "B"], type="quiz", correct_option_ids=[0], open_period=3)
+    assert len(tg.violations) == 8
     assert (
         "noSuchMethod" in tg.violations[0] and "chat_id" in tg.violations[1] and "colour" in tg.violations[2]
     )
-    with pytest.raises(AssertionError, match="7 Bot API protocol violation"):
+    with pytest.raises(AssertionError, match="8 Bot API protocol violation"):
         tg.assert_clean()
     assert tg.calls("noSuchMethod")[0].status == 404
 

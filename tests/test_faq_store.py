@@ -19,11 +19,11 @@ from sqlalchemy.engine import make_url
 
 from bot.app import build_services
 from bot.cli import main
-from bot.context import Services
+from bot.core.context import Services
 from bot.db.models_faq import open_unanswered, record_unanswered
-from bot.faq_store import SOURCE
-from bot.officers import OfficerInfo
 from bot.web.dashboard import proposals
+from handlers.answers.store import SOURCE
+from handlers.officers.scope import OfficerInfo
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
 

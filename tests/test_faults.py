@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import make_url, update
 from sqlmodel import select
 
-from bot import texts
+from bot.core import texts
 from bot.db import repo
 from bot.db.models import InboundEvent, utcnow
 from tests.conftest import PG_URL, make_settings
@@ -276,7 +276,7 @@ async def test_replies_during_a_broadcast_at_the_platform_limit_all_go_out(db_ur
     /trogiup meanwhile. Each gets the help text (replies take their share of the rate from the broadcast and go
     first after a 429), and the broadcast still reaches everyone exactly once."""
     from bench.broadcast import seed_subscribers
-    from scheduler import outbox
+    from handlers.officers import outbox
 
     async with running_bot(tg_settings(db_url, tg, hocbot_broadcast_rate=20)) as bot:
         db = bot.runtime.services.db

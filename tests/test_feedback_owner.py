@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from handlers.faq import NOTED, THANKS_DOWN
+from handlers.answers.chat import NOTED, THANKS_DOWN
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
 

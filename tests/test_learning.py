@@ -12,10 +12,10 @@ from sqlmodel import select
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
 from bot.db.models_learning import ActivityDay, LearningEvent, LessonProgress, QuizAttempt
-from bot.learning import streak
-from bot.learning_quiz import daily_question_ids, is_right
 from bot.settings import Settings
 from content.catalog import default_catalog
+from handlers.learning.quiz_service import daily_question_ids, is_right
+from handlers.learning.service import streak
 from tests.harness import WebUser, running_bot
 
 CATALOG = default_catalog()
@@ -246,5 +246,5 @@ async def test_help_names_every_command_a_citizen_can_use(settings: Settings) ->
         await u.says("/trogiup")
         shown = u.last_reply()
         for command in ("/hoc", "/kiemtra", "/hoi", "/tuanle", "/tiendo", "/chungnhan", "/bangxephang", "/mohinh",
-                        "/caidat", "/huy", "/dangky", "/lienket", "/xoadulieu"):  # fmt: skip
+                        "/thi", "/caidat", "/huy", "/dangky", "/lienket", "/xoadulieu"):  # fmt: skip
             assert command in shown, command

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 from sqlmodel import select as sm_select
 
-from bot import texts
+from bot.core import texts
 from bot.db.models import Group, Identity, Membership, User
 from bot.settings import Settings
 from tests.conftest import make_settings

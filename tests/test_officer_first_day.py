@@ -17,11 +17,11 @@ from sqlmodel import col, select
 
 from bot.channels.base import SentInfo
 from bot.cli import main
+from bot.core.messages import Inbound, Kind, Reply
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, User, utcnow
 from bot.db.models_campaigns import Campaign
 from bot.db.models_officers import Broadcast, Delivery
-from bot.messages import Inbound, Kind, Reply
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.summary import keeper_of
 from tests.conftest import make_settings
@@ -301,7 +301,7 @@ async def test_learned_and_answered_numbers_mean_what_the_citizen_sees_and_a_thu
 
 
 def test_delivery_reasons_are_classified_once_in_vietnamese() -> None:
-    from scheduler.reasons import classify, refused_state
+    from handlers.officers.reasons import classify, refused_state
 
     assert refused_state("403 Forbidden: user is deactivated") == "gone"
     assert refused_state("403 Forbidden: bot was blocked by the user") == "blocked"
@@ -310,7 +310,7 @@ def test_delivery_reasons_are_classified_once_in_vietnamese() -> None:
     assert classify("blocked", "403 Forbidden: bot was blocked by the user").label == "đã chặn bot"
     assert classify("failed", "network: Timed out").label == "lỗi mạng hoặc máy chủ của nền tảng"
     assert classify("skipped", "cancelled").label == "cán bộ đã dừng gửi"
-    from scheduler.reasons import skip_label
+    from handlers.officers.reasons import skip_label
 
     assert skip_label("daily cap") == "đã nhận đủ tin nhắc trong ngày"  # a campaign's skips, in Vietnamese too
     assert skip_label("missed: 7.0 h late (grace 6 h)") == "quá giờ gửi (máy chủ không chạy lúc đó)"
@@ -320,7 +320,7 @@ async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: s
     """m8: “403 Forbidden: user is deactivated” is “Tài khoản đã bị xoá” in the chat report, the dashboard page and
     the CSV; “bot was blocked” stays “Đã chặn bot”; no English reaches officers."""
     from bench.broadcast import add_group, seed_subscribers
-    from scheduler import outbox
+    from handlers.officers import outbox
     from tests.fakes.telegram_server import FakeTelegram
     from tests.test_dashboard_http import ADMIN, logged_in, settings_for
 
@@ -444,7 +444,7 @@ async def test_old_week_plan_reminders_get_readable_names(db_url: str) -> None:
     from sqlalchemy import text
 
     from bot.db.migrate import upgrade
-    from scheduler.campaign_store import WEEK_PLAN, plan_label
+    from handlers.week.campaign_store import WEEK_PLAN, plan_label
 
     db = Database(db_url)
     try:

@@ -16,8 +16,8 @@ from bot.cli import main
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import AuditLog, Group, User
-from bot.officers import OfficerInfo, ScopeError, check_targets, group_in_scope
-from scheduler import outbox
+from handlers.officers import outbox
+from handlers.officers.scope import OfficerInfo, ScopeError, check_targets, group_in_scope
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.broadcast import seed_subscribers
-from scheduler import outbox
+from handlers.officers import outbox
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram

@@ -12,14 +12,14 @@ from sqlmodel import select
 
 from bench.broadcast import seed_subscribers
 from bot.channels.base import SentInfo
+from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import utcnow
 from bot.db.models_officers import Delivery
-from bot.messages import Reply
-from scheduler import outbox
+from handlers.officers import outbox
+from handlers.week.schedule import defer_quiet
 from scheduler.pacer import Pacer
-from scheduler.schedule import defer_quiet
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from bench.broadcast import seed_subscribers
 from bot.channels.base import SentInfo
+from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from bot.messages import Reply
-from scheduler import outbox
+from handlers.officers import outbox
 from scheduler.lane import TokenBucket
 from scheduler.pacer import Pacer
 

@@ -54,6 +54,12 @@ async def test_deleting_my_data_leaves_nothing_that_leads_back_to_me(db_url: str
             await presses(mai, "Chưa đúng")  # feedback, and the question on the list as disliked
             await says(mai, "/lienket")  # a link code
             await says(mai, "/thongbao")  # refused: the audit log names her account
+            await says(mai, "/sangkien")
+            await presses(mai, "Gửi sáng kiến")
+            await says(mai, f"Nhà {NAME} mở lớp dạy ông bà dùng điện thoại thông minh mỗi tối thứ Bảy.")
+            sent = await mai.send_photo(caption="lớp học buổi tối")  # an initiative with its photo
+            photo_id = sent["message"]["photo"][-1]["file_id"]
+            await mai.wait_for(lambda m: "Đã gửi sáng kiến" in (m[-1]["text"] or ""))
             async with db.session() as s:
                 uid = (await s.exec(select(User))).one().id
                 assert uid is not None
@@ -74,7 +80,7 @@ async def test_deleting_my_data_leaves_nothing_that_leads_back_to_me(db_url: str
                 listed = (await s.exec(select(UnansweredQuestion))).all()
                 assert any("thuốc thú y" in q.question for q in listed)
 
-            needles = (str(TG_ID), NAME, PHONE, "thú y", "thu y", CODE)
+            needles = (str(TG_ID), NAME, PHONE, "thú y", "thu y", CODE, photo_id, "điện thoại thông minh")
             before = [v for _, _, v in await every_cell(db) if isinstance(v, str)]
             assert [n for n in needles if not any(n in v for v in before)] == []  # the scan sees them now
             confirm = await says(mai, "/xoadulieu")

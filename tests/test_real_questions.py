@@ -11,14 +11,14 @@ import aiohttp
 import pytest
 
 from bench.faq_eval import has_key, has_keys, judge
-from bot import texts
-from bot.answers import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
+from bot.core import texts
 from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
 from content.intents import out_of_scope, small_talk
 from content.schema import FaqEntry
 from content.search import SearchIndex, decide
 from content.textnorm import question_core
+from handlers.answers.service import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.harness import WebUser, running_bot
@@ -246,7 +246,7 @@ def test_a_story_before_the_question_is_searched_by_its_last_clauses() -> None:
 
 
 def test_suggestion_buttons_are_cut_between_words() -> None:
-    from handlers.faq import LABEL_MAX, button_label
+    from handlers.answers.chat import LABEL_MAX, button_label
 
     long = "Có người gọi điện xưng là công an, bảo tôi liên quan vụ án và chuyển tiền thì làm sao?"
     label = button_label(long)

@@ -37,8 +37,13 @@ def devset() -> list[dict[str, Any]]:
     return [item for item in items if item["expect"] not in SPECIAL]
 
 
+def _expected(item: dict[str, Any]) -> set[Any]:
+    """The entries a tuning question accepts: one id, or a list of them when several answer it."""
+    return set(item["expect"]) if isinstance(item["expect"], list) else {item["expect"]}
+
+
 def _recall_at_3(index: SearchIndex, items: list[dict[str, Any]]) -> float:
-    found = sum(item["expect"] in [h.doc_id for h in index.search(item["q"], k=3)] for item in items)
+    found = sum(bool(_expected(item) & {h.doc_id for h in index.search(item["q"], k=3)}) for item in items)
     return found / len(items)
 
 
@@ -47,7 +52,7 @@ def test_devset_is_realistic(devset: list[dict[str, Any]], catalog: Catalog) -> 
     styles = defaultdict(int)
     for item in devset:
         styles[item["style"]] += 1
-        assert item["expect"] is None or item["expect"] in ids, item
+        assert item["expect"] is None or _expected(item) <= ids, item
         assert (item["expect"] is None) == (item["style"] == "out_of_scope"), item
     assert len(devset) >= 90 and styles["out_of_scope"] >= 20
     test_part = yaml.safe_load((DEVSET.parent / "faq_testset.yaml").read_text(encoding="utf-8"))
@@ -84,7 +89,7 @@ def test_out_of_scope_questions_are_refused(index: SearchIndex, devset: list[dic
 
 def test_in_scope_questions_are_rarely_refused(catalog: Catalog, index: SearchIndex,
                                               devset: list[dict[str, Any]]) -> None:
-    from bot.answers import AnswerService  # what the chat decides: the search plus a story's last clauses
+    from handlers.answers.service import AnswerService  # what the chat decides: the search plus a story's last clauses
 
     svc = AnswerService(catalog, index)
     items = [item for item in devset if item["expect"] is not None]
@@ -252,7 +257,7 @@ def test_two_entries_matching_only_by_their_answers_give_choices_not_a_guess() -
         _entry("privacy", "Dữ liệu lưu ở đâu?", "Bot lưu tin nhắn bằng chữ trên máy chủ."),
         _entry("channels", "Dùng được trên Zalo hay Telegram?", "Bot nhận tin nhắn bằng chữ trên Zalo, Telegram."),
     ])
-    query = "nhắn tin cho bot bằng chữ"
+    query = "tin nhắn cho bot bằng chữ"  # ("nhắn tin" would match "nhận tin" of one answer: not a tie)
     hits = index.search(query)
     assert not hits[0].asks and hits[1].coverage >= hits[0].coverage >= 0.7
     assert decide(query, hits) == "suggest"

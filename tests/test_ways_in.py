@@ -12,12 +12,12 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
-from bot import texts
+from bot.core import texts
+from bot.core.throttle import TOO_MANY, Throttle
 from bot.db.models import Identity
 from bot.db.models_officers import Officer, OfficerScope
-from bot.throttle import TOO_MANY, Throttle
-from handlers.link import ALPHABET
-from handlers.officer import NOT_OFFICER
+from handlers.officers.chat import NOT_OFFICER
+from handlers.onboarding.link import ALPHABET
 from tests.conftest import make_settings
 from tests.fakes.zalo_bot_server import FakeBotUser, FakeZaloBot
 from tests.harness import RunningBot, WebUser, running_bot

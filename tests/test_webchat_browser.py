@@ -12,7 +12,7 @@ import pytest_asyncio
 
 from bot.settings import Settings
 from content.catalog import default_catalog
-from scheduler import outbox
+from handlers.officers import outbox
 from tests.browser import Chromium, Dashboard, launch_browser, open_dashboard
 from tests.harness import RunningBot, running_bot
 

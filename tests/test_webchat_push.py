@@ -12,13 +12,14 @@ import aiohttp
 from sqlmodel import select
 
 from bot.channels import webchat
+from bot.core.messages import Reply
 from bot.db.models_campaigns import CampaignFire
 from bot.db.models_web import WebInbox
-from bot.messages import Reply
 from bot.settings import Settings
-from scheduler import campaign_store, outbox
-from scheduler.audience import count_people
-from scheduler.campaigns import tick
+from handlers.officers import outbox
+from handlers.officers.audience import count_people
+from handlers.week import campaign_store
+from handlers.week.campaigns import tick
 from tests.harness import WebUser, running_bot
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -12,10 +12,10 @@ from sqlmodel import col, select
 
 from bot.app import build_runtime
 from bot.channels.base import SentInfo
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.messages import Inbound, Kind, Reply
 from bot.db.models import Group, Membership
 from bot.db.models_campaigns import Campaign, WeekEvent
-from bot.messages import Inbound, Kind, Reply
 from content.provinces import provinces
 from tests.conftest import make_settings
 from tests.test_campaigns import cli
@@ -175,7 +175,7 @@ async def test_officer_campaigns_in_chat_within_scope(services: Services) -> Non
 
 async def test_an_officer_sets_the_coming_week_and_tuanle_shows_it(services: Services) -> None:
     from bot.db.models import AuditLog
-    from bot.week_year import set_week
+    from handlers.week.service import set_week
 
     chat = Chat(services, local(2027, 9, 20))
     assert "Chủ đề năm 2027 sẽ được công bố sau" in await chat.says("/tuanle")

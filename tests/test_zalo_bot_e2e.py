@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import texts
 from bot.channels.base import Blocked, RetryLater, Transient
-from bot.messages import Choice, Document, QuizSpec, Reply
+from bot.core import texts
+from bot.core.messages import Choice, Document, QuizSpec, Reply
 from bot.settings import Settings
 from tests.conftest import make_settings
 from tests.fakes.zalo_bot_server import FakeBotUser, FakeZaloBot

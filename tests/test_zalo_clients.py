@@ -24,7 +24,6 @@ from bot.channels.zalo_bot_client import (
     ZaloServerError,
     parse_bot_update,
     split_text,
-    utf16_len,
     verify_bot_webhook,
 )
 from bot.channels.zalo_oa_client import (
@@ -35,6 +34,7 @@ from bot.channels.zalo_oa_client import (
     verify_oa_signature,
     verify_oa_webhook,
 )
+from bot.core.render import utf16_len
 from tests.fakes.zalo_server import FakeZaloBot, FakeZaloOA
 
 SECRET = "webhook-secret-123"

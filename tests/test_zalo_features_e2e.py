@@ -18,16 +18,18 @@ import pytest
 from sqlmodel import col, select
 
 from bench.broadcast import add_group
-from bot import texts
-from bot.answers import service_of
 from bot.cli import main as hocbot
+from bot.core import texts
+from bot.core.payloads import button_of
 from bot.db.engine import Database
 from bot.db.models import Identity
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
 from content.textnorm import fold
-from scheduler import campaign_store, outbox
-from scheduler.campaigns import button_of, tick
+from handlers.answers.service import service_of
+from handlers.officers import outbox
+from handlers.week import campaign_store
+from handlers.week.campaigns import tick
 from scheduler.lane import MAX_ATTEMPTS
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram

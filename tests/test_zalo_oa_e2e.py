@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot import texts
 from bot.channels.base import Blocked, OutsideWindow
-from bot.channels.zalo_oa import WEBHOOK_PATH, DbTokenStore
+from bot.channels.zalo_oa import WEBHOOK_PATH
 from bot.channels.zalo_oa_client import TokenPair
+from bot.channels.zalo_oa_tokens import DbTokenStore
+from bot.core import texts
+from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.models import Identity
 from bot.db.models_zalo import ZaloToken
-from bot.messages import Reply
 from bot.settings import Settings, SettingsError, load_settings
 from tests.conftest import make_settings
 from tests.fakes.zalo_bot_server import FakeZaloBot

@@ -8,20 +8,21 @@ import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TextIO
 
-from bot.channels.base import SentInfo
-from bot.dispatcher import Dispatcher
-from bot.messages import Inbound, Kind, Reply
-from bot.render import numbered
+from bot.channels.base import OutputChannel, SentInfo
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import typed
 
 CHANNEL = "console"
 
 
-class ConsoleChannel:
-    """Reads one line at a time from stdin; prints replies with their choices numbered."""
+class ConsoleChannel(OutputChannel):
+    """Reads one line at a time from stdin; prints replies as text (choices numbered, see OutputChannel)."""
 
     name = CHANNEL
+    title = "Cửa sổ dòng lệnh"
 
     def __init__(self, dispatcher: Dispatcher, *, user: str = "local", out: TextIO | None = None) -> None:
         self.dispatcher = dispatcher
@@ -34,29 +35,13 @@ class ConsoleChannel:
     async def stop(self) -> None:
         return None
 
-    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        if reply.stream is not None:
-            text = ""
-            async for preview in reply.stream:
-                text = preview
-            reply.text = reply.text or text
-        body = numbered(reply)
-        if reply.keyboard:
-            labels = " · ".join(label for row in reply.keyboard for label in row)
-            body += f"\n[{labels}]"
-        if reply.document is not None:
-            body += f"\n(tệp: {reply.document.filename}, {len(reply.document.content)} byte)"
-        print(f"🤖 {body}\n", file=self.out, flush=True)
+    async def send_text(self, chat_key: str, text: str) -> SentInfo:
+        print(f"🤖 {text}\n", file=self.out, flush=True)
         return SentInfo()
 
     async def say(self, line: str) -> None:
-        text = line.rstrip("\n")
-        if text.startswith("/") and len(text) > 1:
-            head, _, args = text[1:].partition(" ")
-            msg = Inbound(CHANNEL, self.user, text=text, command=head, args=args.strip())
-        else:
-            msg = Inbound(CHANNEL, self.user, text=text, kind=Kind.TEXT)
-        await self.dispatcher.handle(msg, lambda r: self.send(self.user, r))
+        msg = typed(line.rstrip("\n"), channel=CHANNEL, user_key=self.user)
+        await self.dispatcher.handle(msg, partial(self.deliver, self.user))
 
     async def run(self, stdin: TextIO | None = None, *, greet: bool = True) -> None:
         """Chat until end of input (Ctrl-D) or /thoat. Ctrl-C cancels this at once, even at the prompt."""

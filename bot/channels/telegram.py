@@ -22,11 +22,11 @@ from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, Tel
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import ChannelState, SentInfo, Transient
+from bot.channels.base import ChannelState, OutputChannel, Preview, SentInfo, Transient
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
-from bot.dispatcher import Dispatcher
-from bot.messages import Reply
-from bot.render import split_text
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Reply
+from bot.core.render import split_text
 from bot.settings import Settings
 from bot.startup import StartupError
 
@@ -42,6 +42,7 @@ COMMANDS = [
     ("tiendo", "Tiến độ"),
     ("chungnhan", "Chứng nhận"),
     ("mohinh", "Mô hình học tập"),
+    ("thi", "Cuộc thi Tuần lễ"),
     ("caidat", "Cài đặt"),
     ("trogiup", "Hướng dẫn"),
     ("huy", "Ngừng nhận thông báo"),
@@ -56,8 +57,9 @@ SECOND_INSTANCE = (
 )
 
 
-class TelegramChannel:
-    """Holds the PTB Application; translates updates in and replies out, nothing else."""
+class TelegramChannel(OutputChannel):
+    """Holds the PTB Application; translates updates in and replies out (buttons, quiz polls, files, photos
+    natively), nothing else."""
 
     name = CHANNEL
 
@@ -250,41 +252,55 @@ class TelegramChannel:
             return
         if inbound is None:
             return
-        await self.dispatcher.handle(inbound, partial(self.send, inbound.reply_to))
+        await self.dispatcher.handle(
+            inbound, partial(self.deliver, inbound.reply_to), preview=partial(self.preview, inbound.reply_to)
+        )
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
 
-    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """Send one reply; drafts first if it streams, a native quiz poll in private chats."""
+    def shows_numbers(self, reply: Reply) -> bool:
+        return False  # buttons and quiz polls
+
+    async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Send one reply: a file, a native quiz poll in private chats, a photo, buttons or text."""
         if not self._connected:
             raise Transient("telegram: not connected yet")  # the pacer retries later
-        chat_id = int(chat_key)
-        bot = self.app.bot
-        if reply.stream is not None:
-            await self._stream(chat_id, reply)
-        if reply.document is not None:
-            doc = reply.document
-            msg = await guarded(
-                lambda: bot.send_document(
-                    chat_id,
-                    InputFile(doc.content, filename=doc.filename),
-                    caption=html.escape(doc.caption[:CAPTION_LIMIT]) or None,
-                    parse_mode=ParseMode.HTML,
-                )
-            )
-            return SentInfo(str(msg.message_id))
-        if reply.quiz is not None and chat_id > 0:
-            return await self._quiz(chat_id, reply)
-        if reply.image is not None:
-            return await self._photo(chat_id, reply)
-        return await self._text(chat_id, reply.text, reply)
+        return await super().deliver(chat_key, reply)
 
-    async def _text(self, chat_id: int, text: str, reply: Reply) -> SentInfo:
+    async def send_text(self, chat_key: str, text: str) -> SentInfo:
+        return await self._text(int(chat_key), text, None)
+
+    async def send_buttons(self, chat_key: str, reply: Reply) -> SentInfo:
+        return await self._text(int(chat_key), reply.text, reply)
+
+    async def send_document(self, chat_key: str, reply: Reply) -> SentInfo:
+        doc = reply.document
+        assert doc is not None
+        msg = await guarded(
+            lambda: self.app.bot.send_document(
+                int(chat_key),
+                InputFile(doc.content, filename=doc.filename),
+                caption=html.escape(doc.caption[:CAPTION_LIMIT]) or None,
+                parse_mode=ParseMode.HTML,
+            )
+        )
+        return SentInfo(str(msg.message_id))
+
+    async def send_quiz(self, chat_key: str, reply: Reply) -> SentInfo:
+        chat_id = int(chat_key)
+        if chat_id < 0:  # a group: no personal quiz poll there
+            return await super().send_quiz(chat_key, reply)
+        return await self._quiz(chat_id, reply)
+
+    async def send_image(self, chat_key: str, reply: Reply) -> SentInfo:
+        return await self._photo(int(chat_key), reply)
+
+    async def _text(self, chat_id: int, text: str, reply: Reply | None) -> SentInfo:
         parts = split_text(text, TEXT_LIMIT) or ["…"]
         msg: Message | None = None
         for i, part in enumerate(parts):
-            mk = markup(reply) if i == len(parts) - 1 else None
+            mk = markup(reply) if reply is not None and i == len(parts) - 1 else None
             msg = await guarded(
                 partial(
                     self.app.bot.send_message, chat_id, html.escape(part), parse_mode=ParseMode.HTML, reply_markup=mk
@@ -325,28 +341,34 @@ class TelegramChannel:
                 is_anonymous=False,
                 correct_option_ids=cast(list[Any], list(quiz.correct)),
                 explanation=quiz.explanation[:200] or None,
+                open_period=quiz.open_period,
+                reply_markup=markup(Reply("", choices=list(quiz.buttons))) if quiz.buttons else None,
             )
         )
         return SentInfo(str(msg.message_id), msg.poll.id if msg.poll else None)
 
-    async def _stream(self, chat_id: int, reply: Reply) -> None:
-        """Show the answer as it grows as a draft (private chats), at most one update per DRAFT_INTERVAL.
-        The stream yields only text that already passed the answer check, never raw model output."""
-        assert reply.stream is not None
-        draft_id = next(self._draft_ids)
-        shown, text, last = "", "", 0.0
-        async for preview in reply.stream:
-            text = preview
-            now = time.monotonic()
-            if chat_id > 0 and text.strip() and text != shown and now - last >= DRAFT_INTERVAL:
-                shown, last = text, now
-                try:
-                    await self.app.bot.send_message_draft(chat_id, draft_id, text[:TEXT_LIMIT])
-                except Exception:  # a draft is only a preview; the final message still goes out
-                    log.info("draft update failed for chat %s", chat_id)
-        reply.stream = None  # consumed: a retried send goes straight to the final text
-        if not reply.text:
-            reply.text = text
+    def preview(self, chat_key: str) -> Preview:
+        """One answer as it grows, shown as a draft in a private chat (the final message replaces it)."""
+        return _Draft(self, int(chat_key), next(self._draft_ids))
+
+
+class _Draft:
+    """One answer's draft: at most one update per DRAFT_INTERVAL, never an edit storm. The dispatcher passes
+    only text that already passed the answer check, never raw model output."""
+
+    def __init__(self, channel: TelegramChannel, chat_id: int, draft_id: int) -> None:
+        self.channel, self.chat_id, self.draft_id = channel, chat_id, draft_id
+        self.shown, self.last = "", 0.0
+
+    async def __call__(self, text: str) -> None:
+        now = time.monotonic()
+        if self.chat_id <= 0 or not text.strip() or text == self.shown or now - self.last < DRAFT_INTERVAL:
+            return
+        self.shown, self.last = text, now
+        try:
+            await self.channel.app.bot.send_message_draft(self.chat_id, self.draft_id, text[:TEXT_LIMIT])
+        except Exception:  # a draft is only a preview; the final message still goes out
+            log.info("draft update failed for chat %s", self.chat_id)
 
 
 def _local_photo(path: str) -> str | InputFile:

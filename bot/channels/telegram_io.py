@@ -17,9 +17,9 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
-from bot import texts
 from bot.channels.base import Blocked, InDoubt, Permanent, RetryLater, Transient
-from bot.messages import Inbound, Kind, Reply
+from bot.core import texts
+from bot.core.messages import Inbound, Kind, Reply, parse_command, typed
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -161,17 +161,15 @@ def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
     kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
     if msg.photo:
         kind = Kind.PHOTO
+        base["photo"] = msg.photo[-1].file_id  # the largest size; kept as an id, re-sent by id
     return Inbound(kind=kind, text=msg.caption if isinstance(msg.caption, str) else "", **base)
 
 
 def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound | None:
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        command, _, target = head.partition("@")
-        if target and bot_username and target.lower() != bot_username.lower():
-            return None  # “/start@otherbot” in a group is for another bot
-        return Inbound(text=text, command=command, args=args.strip(), **base)
-    return Inbound(text=text, **base)
+    command = parse_command(text)
+    if command and command.addressee and bot_username and command.addressee.lower() != bot_username.lower():
+        return None  # “/start@otherbot” in a group is for another bot
+    return typed(text, **base)
 
 
 def markup(reply: Reply) -> Markup:

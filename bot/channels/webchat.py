@@ -25,16 +25,16 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import texts
-from bot.channels.base import SentInfo
+from bot.channels.base import OutputChannel, SentInfo
+from bot.core import texts
+from bot.core.dispatcher import Dispatcher
+from bot.core.faults import DB_DOWN, database_down
+from bot.core.messages import Inbound, Kind, Reply, typed
+from bot.core.render import plain_label
+from bot.core.throttle import client_ip, too_many
 from bot.db import repo
 from bot.db.models import Identity, utcnow
 from bot.db.models_web import WebInbox
-from bot.dispatcher import Dispatcher
-from bot.faults import DB_DOWN, database_down
-from bot.messages import Inbound, Kind, Reply
-from bot.render import plain_label
-from bot.throttle import client_ip, too_many
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"
@@ -47,7 +47,7 @@ PRUNE_EVERY = 3600.0
 KNOWN_SESSIONS = 50_000
 
 
-class WebChatChannel:
+class WebChatChannel(OutputChannel):
     """Serves `/` (the page), `POST /api/chat` (one message in, the replies out) and the session's inbox."""
 
     name = CHANNEL
@@ -71,14 +71,26 @@ class WebChatChannel:
                 await self._pruner
             self._pruner = None
 
-    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """A message the bot starts: kept in the session's inbox until the page fetches it."""
-        item = await _item(reply)
+    async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
+        """A message the bot starts: kept in the session's inbox until the page fetches it. The page shows all
+        a reply carries (buttons, quiz answers, files, photo links), so nothing is degraded here."""
+        item = _item(reply)
         async with self.dispatcher.services.db.session() as s:
             row = WebInbox(chat_id=chat_key, payload=json.dumps(item, ensure_ascii=False), created_at=utcnow())
             s.add(row)
             await s.flush()
             return SentInfo(message_id=str(row.id))
+
+    def shows_numbers(self, reply: Reply) -> bool:
+        return False  # the page shows buttons
+
+    async def send_text(self, chat_key: str, text: str) -> SentInfo:
+        return await self.deliver(chat_key, Reply(text))
+
+    async def _collect(self, out: list[dict[str, Any]], reply: Reply) -> SentInfo:
+        """A reply to the page's request: returned in the answer to its POST."""
+        out.append(_item(reply))
+        return SentInfo()
 
     async def inbox(self, request: web.Request) -> web.Response:
         """`?session=…&since=<id>`: the session's pushed messages after `since`, oldest first, and the last id."""
@@ -133,7 +145,7 @@ class WebChatChannel:
                 log.warning("web chat: too many new sessions from one address")
                 return too_many()
             inbound = _inbound(session, body, ip)
-            await self.dispatcher.handle(inbound, partial(_collect, collected), tell_busy=False)
+            await self.dispatcher.handle(inbound, partial(self._collect, collected), tell_busy=False)
         except Exception as exc:
             if not database_down(exc):
                 log.exception("web chat request failed")
@@ -169,25 +181,11 @@ def _inbound(session: str, body: dict[str, Any], ip: str = "") -> Inbound:
     choice = body.get("choice")
     if isinstance(choice, str) and choice:
         return Inbound(CHANNEL, session, kind=Kind.CALLBACK, choice=choice[:64], **base)
-    text = str(body.get("text") or "")
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return Inbound(CHANNEL, session, text=text, command=head, args=args.strip(), **base)
-    return Inbound(CHANNEL, session, text=text, **base)
+    return typed(str(body.get("text") or ""), channel=CHANNEL, user_key=session, **base)
 
 
-async def _collect(out: list[dict[str, Any]], reply: Reply) -> SentInfo:
-    out.append(await _item(reply))
-    return SentInfo()
-
-
-async def _item(reply: Reply) -> dict[str, Any]:
-    """One reply as the page renders it (a streamed text is read to its end first)."""
-    if reply.stream is not None:
-        text = ""
-        async for preview in reply.stream:
-            text = preview
-        reply.text = reply.text or text
+def _item(reply: Reply) -> dict[str, Any]:
+    """One reply as the page renders it."""
     item: dict[str, Any] = {
         "text": reply.text,
         # `plain`: the label without its own order number, shown after the number a typed reply uses

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from sqlalchemy import select, update
-from sqlmodel import col
 
-from bot import texts
 from bot.channels.base import (
     Blocked,
     ChannelState,
     DeliveryError,
+    OutputChannel,
     OutsideWindow,
     Permanent,
     RetryLater,
@@ -36,12 +35,9 @@ from bot.channels.zalo_bot_client import (
     parse_bot_update,
     verify_bot_webhook,
 )
-from bot.db.engine import Database
-from bot.db.models import Identity, User
-from bot.dispatcher import Dispatcher, pending_json
-from bot.messages import Choice, Inbound, Kind, Reply
-from bot.render import numbered
-from bot.router import menu_key
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Inbound, Kind, Reply, typed
+from bot.core.render import as_text
 from bot.settings import Settings
 from bot.startup import StartupError
 
@@ -102,45 +98,6 @@ class OrderedTasks:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
 
 
-def menu_hint(numbered: bool = True) -> str:
-    """The main menu as text: “Gõ số hoặc tên mục: 1 Học AI · 2 Kiểm tra · …” when nothing else is on
-    offer (a bare number then picks a menu item), only the words when numbered choices share the message."""
-    labels = [_strip_emoji(label) for label in texts.MAIN_ITEMS]
-    if not numbered:
-        return texts.ZALO_MENU_HINT.format(items=" · ".join(labels))
-    return texts.ZALO_MENU_NUMBERED.format(items=" · ".join(f"{i} {w}" for i, w in enumerate(labels, 1)))
-
-
-def _strip_emoji(label: str) -> str:
-    words = label.split()
-    while words and not menu_key(words[0]):
-        words.pop(0)
-    return " ".join(words)
-
-
-def plain_text(reply: Reply, settings: Settings) -> str:
-    """The whole reply as one text: numbered choices, the menu hint, a note instead of a file."""
-    body = numbered(reply)
-    if reply.keyboard and not reply.choices:
-        body = f"{body}\n\n{menu_hint()}" if body.strip() else menu_hint()
-    if reply.document is not None:
-        doc = reply.document
-        note = texts.ZALO_NO_FILES.format(filename=doc.filename, url=settings.web_base_url)
-        body = "\n\n".join(p for p in (doc.caption, body, note) if p.strip())
-    return body.strip()
-
-
-async def drain_stream(reply: Reply) -> None:
-    """Zalo cannot edit messages: collect a streamed answer and send it once."""
-    if reply.stream is None:
-        return
-    text = ""
-    async for preview in reply.stream:
-        text = preview
-    reply.text = reply.text or text
-    reply.stream = None
-
-
 def delivery_error(exc: ZaloError) -> DeliveryError:
     """Zalo client errors → the outcomes the dispatcher and the pacer understand."""
     if isinstance(exc, ZaloOutsideWindow):
@@ -154,32 +111,6 @@ def delivery_error(exc: ZaloError) -> DeliveryError:
     return Permanent(str(exc))
 
 
-async def push(
-    db: Database, channel: str, chat_key: str, choices: Sequence[Choice], send: Callable[[], Awaitable[SentInfo]]
-) -> SentInfo:
-    """Send a pushed message (broadcast, campaign, report) whose choices are shown as numbers: “1” means its first
-    choice from the moment it arrives, so they are remembered before sending. If the send fails, the user never
-    saw them: what “1” meant before comes back (unless the user has chosen something since).
-
-    Replies to the user's own messages are remembered by the dispatcher; pushed ones only pass here.
-    """
-    if not choices:
-        return await send()
-    ours = pending_json(choices)
-    owners = select(col(Identity.user_id)).where(col(Identity.channel) == channel, col(Identity.chat_id) == chat_key)
-    async with db.session() as s:
-        before = (await s.execute(select(col(User.id), col(User.pending)).where(col(User.id).in_(owners)))).all()
-        await s.execute(update(User).where(col(User.id).in_(owners)).values(pending=ours))
-    try:
-        return await send()
-    except Exception:
-        async with db.session() as s:
-            for user_id, pending in before:
-                await s.execute(update(User).where(col(User.id) == user_id, col(User.pending) == ours)
-                                .values(pending=pending))  # fmt: skip
-        raise
-
-
 async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
     try:
         return await call()
@@ -190,10 +121,12 @@ async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
 # ---------------------------------------------------------------- the adapter
 
 
-class ZaloBotChannel:
-    """Holds the Zalo Bot client; translates events in and replies out, nothing else."""
+class ZaloBotChannel(OutputChannel):
+    """Holds the Zalo Bot client; translates events in and replies out (text and photos; the rest as numbered
+    text, see OutputChannel), nothing else."""
 
     name = CHANNEL
+    title = "Zalo"
 
     def __init__(
         self, settings: Settings, dispatcher: Dispatcher, *, poll_timeout: float = POLL_TIMEOUT
@@ -308,24 +241,20 @@ class ZaloBotChannel:
         if event.is_bot:
             return
         inbound = to_inbound(event)
-        reply = partial(self._reply, inbound.reply_to)
+        reply = partial(self.deliver, inbound.reply_to)
         await self._work.spawn(event.user_id, partial(self.dispatcher.handle, inbound, reply))
 
-    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """A message we push (outbox, reports): sent like a reply, its numbered choices remembered first,
-        so a “1” typed the moment it arrives already means its first choice."""
-        db = self.dispatcher.services.db
-        return await push(db, CHANNEL, chat_key, reply.choices, lambda: self._reply(chat_key, reply))
+    async def send_text(self, chat_key: str, text: str) -> SentInfo:
+        ids = await guarded(lambda: self.client.send_message(chat_key, text or "…"))
+        return SentInfo(ids[-1] if ids else None)
 
-    async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
-        """Send one reply as plain text (choices numbered) or a photo with its caption."""
-        await drain_stream(reply)
-        text = plain_text(reply, self.settings)
+    async def send_image(self, chat_key: str, reply: Reply) -> SentInfo:
+        """A photo by its web address, the rest of the reply (choices numbered) as its caption."""
         image = reply.image or ""
-        if image.startswith(("http://", "https://")):
-            ids = await guarded(lambda: self.client.send_photo(chat_key, image, text))
-        else:
-            ids = await guarded(lambda: self.client.send_message(chat_key, text or "…"))
+        if not image.startswith(("http://", "https://")):
+            return await super().send_image(chat_key, reply)
+        caption = as_text(replace(reply, image=None))
+        ids = await guarded(lambda: self.client.send_photo(chat_key, image, caption))
         return SentInfo(ids[-1] if ids else None)
 
     async def typing(self, chat_key: str) -> None:
@@ -343,8 +272,6 @@ def to_inbound(event: ZaloBotEvent) -> Inbound:
         "channel": CHANNEL, "user_key": event.user_id, "display_name": event.display_name,
         "raw_id": event.event_id, "chat_key": event.chat_id, "private": private,
     }
-    text = event.text.strip()
-    if kind == Kind.TEXT and text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return Inbound(text=text, command=head.split("@")[0], args=args.strip(), **base)
-    return Inbound(text=event.text if kind == Kind.TEXT else "", kind=kind, **base)
+    if kind == Kind.TEXT:
+        return typed(event.text, **base)
+    return Inbound(kind=kind, **base)

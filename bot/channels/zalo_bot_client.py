@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
+
+from bot.core import render
 
 log = logging.getLogger(__name__)
 
@@ -61,53 +62,9 @@ class ZaloAuthError(ZaloError):
 # ---------------------------------------------------------------- text splitting
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split NFC text into chunks of at most `limit` UTF-16 units, at paragraph, then line, then word."""
-    text = unicodedata.normalize("NFC", text).strip()
-    if not text:
-        return []
-    return [c for c in _split(text, limit, ("\n\n", "\n", " ")) if c.strip()]
-
-
-def _split(text: str, limit: int, seps: tuple[str, ...]) -> list[str]:
-    if utf16_len(text) <= limit:
-        return [text.strip()]
-    if not seps:
-        return _hard_cut(text, limit)
-    sep, rest = seps[0], seps[1:]
-    chunks: list[str] = []
-    current = ""
-    for part in text.split(sep):
-        candidate = f"{current}{sep}{part}" if current else part
-        if utf16_len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current.strip())
-        if utf16_len(part) <= limit:
-            current = part
-        else:
-            pieces = _split(part, limit, rest)
-            chunks.extend(pieces[:-1])
-            current = pieces[-1] if pieces else ""
-    if current.strip():
-        chunks.append(current.strip())
-    return chunks
-
-
-def _hard_cut(text: str, limit: int) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for ch in text:
-        if utf16_len(current + ch) > limit:
-            chunks.append(current)
-            current = ""
-        current += ch
-    return [*chunks, current] if current else chunks
+def split_text(text: str) -> list[str]:
+    """Text in parts Zalo accepts (TEXT_LIMIT UTF-16 units each), cut where a reader would pause."""
+    return render.split_text(text, TEXT_LIMIT)
 
 
 # ---------------------------------------------------------------- inbound parsing

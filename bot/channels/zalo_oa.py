@@ -10,34 +10,23 @@ from functools import partial
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
-from bot.channels.base import ChannelState, OutsideWindow, SentInfo
-from bot.channels.zalo_bot import (
-    OrderedTasks,
-    delivery_error,
-    drain_stream,
-    menu_hint,
-    plain_text,
-    push,
-)
+from bot.channels.base import ChannelState, OutputChannel, OutsideWindow, SentInfo
+from bot.channels.zalo_bot import OrderedTasks, delivery_error
 from bot.channels.zalo_bot_client import ZaloAuthError, ZaloError, ZaloOutsideWindow
 from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
     SIGNATURE_HEADER,
     AuthFailureHook,
-    TokenPair,
     ZaloOAClient,
     ZaloOAEvent,
     parse_oa_event,
     verify_oa_webhook,
 )
-from bot.db.engine import Database
-from bot.db.models import Identity, utcnow
-from bot.db.models_zalo import ZaloToken
-from bot.dispatcher import Dispatcher
-from bot.messages import Inbound, Kind, Reply
+from bot.channels.zalo_oa_tokens import DbTokenStore
+from bot.core.dispatcher import Dispatcher
+from bot.core.messages import Inbound, Kind, Reply, typed
+from bot.core.render import menu_hint
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,50 +39,12 @@ TITLE_LIMIT = 100
 _KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
 
 
-class DbTokenStore:
-    """The OA token pair in `zalo_tokens`; `save` is a compare-and-swap on the single-use refresh token."""
-
-    def __init__(self, db: Database, app_id: str, seed_refresh: str | None = None) -> None:
-        self.db = db
-        self.app_id = app_id
-        self.seed = seed_refresh
-
-    async def load(self) -> TokenPair | None:
-        async with self.db.session() as s:
-            row = await s.get(ZaloToken, self.app_id)
-            if row is not None:
-                expires = row.expires_at.timestamp() if row.expires_at else 0.0
-                return TokenPair(row.access_token, row.refresh_token, expires)
-        if not self.seed:
-            return None
-        try:  # first start: seed from ZALO_OA_REFRESH_TOKEN; a concurrent worker may win the insert
-            async with self.db.session() as s:
-                s.add(ZaloToken(app_id=self.app_id, access_token="", refresh_token=self.seed))
-        except IntegrityError:
-            return await self.load()
-        return TokenPair("", self.seed, 0.0)
-
-    async def save(self, new: TokenPair, old_refresh: str) -> bool:
-        """Store the new pair only if the row still holds `old_refresh` (one statement, atomic)."""
-        stmt = (
-            update(ZaloToken)
-            .where(ZaloToken.app_id == self.app_id, ZaloToken.refresh_token == old_refresh)  # type: ignore[arg-type]
-            .values(
-                access_token=new.access_token,
-                refresh_token=new.refresh_token,
-                expires_at=dt.datetime.fromtimestamp(new.expires_at, dt.UTC),
-                updated_at=utcnow(),
-            )
-        )
-        async with self.db.session() as s:
-            result = await s.execute(stmt)
-            return bool(getattr(result, "rowcount", 0) == 1)
-
-
-class ZaloOAChannel:
-    """Holds the OA client; translates webhook events in and replies out, nothing else."""
+class ZaloOAChannel(OutputChannel):
+    """Holds the OA client; translates webhook events in and replies out (text, up to 5 buttons; the rest as
+    numbered text, see OutputChannel), nothing else."""
 
     name = CHANNEL
+    title = "Zalo"
 
     def __init__(
         self, settings: Settings, dispatcher: Dispatcher, *, on_auth_failure: AuthFailureHook | None = None
@@ -163,39 +114,29 @@ class ZaloOAChannel:
         return web.Response(status=200)
 
     async def _handle(self, event: ZaloOAEvent) -> None:
-        send = partial(self._reply, event.user_id)
-        if event.kind != "unfollow":
-            await self._set_reachable(event.user_id, True)  # any interaction reopens the window
+        send = partial(self.deliver, event.user_id)
         for inbound in to_inbounds(event):
             await self.dispatcher.handle(inbound, send)
 
-    async def _set_reachable(self, user_id: str, value: bool) -> None:
-        async with self.db.session() as s:
-            await s.execute(
-                update(Identity)
-                .where(Identity.channel == CHANNEL, Identity.external_id == user_id)  # type: ignore[arg-type]
-                .values(reachable_free=value)
-            )
+    def shows_numbers(self, reply: Reply) -> bool:
+        return bool(reply.choices) and not _buttons(reply)
 
-    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
-        """A message we push (outbox, reports); choices shown as numbers are remembered for “1”, “2”…"""
-        numbered = reply.choices if not _buttons(reply) else []  # buttons need no remembering
-        return await push(self.db, CHANNEL, chat_key, numbered, lambda: self._reply(chat_key, reply))
+    async def send_text(self, chat_key: str, text: str) -> SentInfo:
+        return await self._send(chat_key, text, [])
 
-    async def _reply(self, chat_key: str, reply: Reply) -> SentInfo:
-        """Text with buttons for ≤ 5 choices, numbered text otherwise; Zalo errors become typed errors."""
-        await drain_stream(reply)
+    async def send_buttons(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Up to 5 choices as OA buttons (the main menu as words under the text); more as numbered text."""
         buttons = _buttons(reply)
-        if buttons:
-            text = reply.text or (reply.quiz.question if reply.quiz else "")
-            if reply.keyboard:
-                text = f"{text}\n\n{menu_hint(numbered=False)}"
-        else:
-            text = plain_text(reply, self.settings)
+        if not buttons:
+            return await super().send_buttons(chat_key, reply)
+        text = f"{reply.text}\n\n{menu_hint(numbered=False)}" if reply.keyboard else reply.text
+        return await self._send(chat_key, text, buttons)
+
+    async def _send(self, chat_key: str, text: str, buttons: list[tuple[str, str]]) -> SentInfo:
+        """One OA message; Zalo errors become typed delivery errors."""
         try:
             ids = await self.client.send_text(chat_key, text or "…", buttons or None)
         except ZaloOutsideWindow as exc:
-            await self._set_reachable(chat_key, False)
             raise OutsideWindow(str(exc)) from None
         except ZaloError as exc:
             if isinstance(exc, ZaloAuthError):
@@ -228,7 +169,4 @@ def to_inbounds(event: ZaloOAEvent) -> list[Inbound]:
     data = text[len(BUTTON_PREFIX):]
     if text.startswith(BUTTON_PREFIX) and 0 < len(data.encode("utf-8")) <= MAX_PAYLOAD:
         return [Inbound(kind=Kind.CALLBACK, choice=data, raw_id=event.event_id, **base)]
-    if text.startswith("/") and len(text) > 1:
-        head, _, args = text[1:].partition(" ")
-        return [Inbound(text=text, command=head, args=args.strip(), raw_id=event.event_id, **base)]
-    return [Inbound(text=event.text, raw_id=event.event_id, **base)]
+    return [typed(event.text, raw_id=event.event_id, **base)]

@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot import texts
 from bot.channels.base import DeliveryError
 from bot.channels.zalo_bot_client import ZaloAuthError
+from bot.core import texts
+from bot.core.messages import Reply
 from bot.db import repo
-from bot.messages import Reply
 
 if TYPE_CHECKING:
     from bot.app import Runtime

@@ -9,11 +9,11 @@ import sys
 from typing import Any
 
 from bot.cli.parser import print_result
-from bot.context import Services
+from bot.core.context import Services
 from bot.settings import Settings
-from scheduler import audience
-from scheduler import campaign_store as store
-from scheduler.reasons import skip_label
+from handlers.officers import audience
+from handlers.officers.reasons import skip_label
+from handlers.week import campaign_store as store
 
 
 def register(sub: Any) -> None:
@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
     add.add_argument("--hour", type=int, default=8)
     add.add_argument("--minute", type=int, default=0)
     add.add_argument("--year", type=int, help="chỉ Tuần lễ của năm này (với --week-offset)")
-    add.add_argument("--button", help="module:m1 | lesson:m1:0 | quiz:m1")
+    add.add_argument("--button", help="module:m1 | lesson:m1:0 | quiz:m1 | contest (mở /thi) | contest:ID")
     add.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     add.add_argument("--button-label")
     add.set_defaults(func=cmd_add)
@@ -196,8 +196,8 @@ async def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.week_year import current_week
-    from handlers.week import week_group
+    from handlers.week.chat import week_group
+    from handlers.week.service import current_week
 
     svc = await _services(settings)
     try:
@@ -224,8 +224,8 @@ async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.context import UserFacingError
-    from bot.week_year import add_event
+    from bot.core.context import UserFacingError
+    from handlers.week.service import add_event
 
     try:
         day = dt.date.fromisoformat(args.date)
@@ -267,8 +267,8 @@ async def cmd_event_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.context import UserFacingError
-    from bot.week_year import set_week, week_of_year
+    from bot.core.context import UserFacingError
+    from handlers.week.service import set_week, week_of_year
 
     try:
         start = dt.date.fromisoformat(args.start) if args.start else None
@@ -295,7 +295,7 @@ async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_week_show(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.week_year import merged, overrides
+    from handlers.week.service import merged, overrides
 
     svc = await _services(settings)
     try:

@@ -21,7 +21,7 @@ from bot.startup import StartupError
 
 def register(sub: Any) -> None:
     run = sub.add_parser("run", help="chạy bot: mọi kênh đã cấu hình, web chat, lịch gửi")
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, serves=True)  # see bot.startup.started_serving
     chat = sub.add_parser("chat", help="trò chuyện với bot ngay trong terminal")
     chat.add_argument("--user", default="local", help="mã người dùng trong terminal")
     chat.set_defaults(func=cmd_chat)
@@ -42,7 +42,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     or SIGTERM stop it cleanly (exit 0)."""
     from bot.app import RUNTIME, create_web_app
     from bot.settings import links_warning
-    from bot.startup import bind_socket
+    from bot.startup import bind_socket, started_serving
 
     stop = asyncio.Event()
     interrupted = False
@@ -70,6 +70,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 return 130
             await web.SockSite(runner, sock).start()
         serving = True
+        started_serving()
         host, port = sock.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         print(f"hocbot đang chạy: web chat tại http://{shown}:{port}/", flush=True)
@@ -125,7 +126,7 @@ def held_logs(*, hold: bool = True) -> Iterator[None]:
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build_runtime, build_services
     from bot.channels.console import ConsoleChannel
-    from bot.faq_store import load_approved
+    from handlers.answers.store import load_approved
 
     # One person at a terminal: the dashboard's HOCBOT_SECRET_KEY warning is for `hocbot run`.
     logging.getLogger("bot.web.dashboard.auth").setLevel(logging.ERROR)

@@ -36,10 +36,10 @@ def _questions(args: argparse.Namespace) -> list[str]:
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """One answer per question, the same way the chat answers (no conversation state is stored): content
     and the officers' approved answers when the DB can be read (else content only)."""
-    from bot.answers import build_service
-    from bot.faq_store import add_to_index, read_approved
     from content.catalog import load_catalog
     from content.search import SearchIndex
+    from handlers.answers.service import build_service
+    from handlers.answers.store import add_to_index, read_approved
 
     catalog = load_catalog()
     search = SearchIndex.from_catalog(catalog)
@@ -65,14 +65,14 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     open until an officer acts on it (an approved answer in the dashboard, or `hocbot faq resolve ID`). Questions
     the bot could not answer that an approved answer or the content now answers are left out of the list (not
     closed); a 👎 is always listed: the citizen rejected the answer the bot would give again."""
-    from bot.answers import AnswerService
     from bot.app import build_services
+    from bot.core.redact import mask_pii
     from bot.db.models_faq import open_unanswered
-    from bot.faq_store import answered_question_ids, load_approved
-    from bot.officers import CLI_ADMIN, find_officer
-    from bot.redact import mask_pii
     from bot.web.dashboard.auth import officer_account
     from bot.web.dashboard.proposals import question_in_scope
+    from handlers.answers.service import AnswerService
+    from handlers.answers.store import answered_question_ids, load_approved
+    from handlers.officers.scope import CLI_ADMIN, find_officer
 
     services = await build_services(settings)
     try:

@@ -19,9 +19,9 @@ def register(sub: Any) -> None:
 
 async def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Print “Hợp lệ” with the name and date (exit 0), or “Không hợp lệ” (exit 1)."""
-    from bot import certificate as certs
     from bot.db.engine import Database
     from bot.db.migrate import upgrade
+    from handlers.learning import certificate as certs
 
     db = Database(settings.database_url)
     try:

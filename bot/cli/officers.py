@@ -18,16 +18,17 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.parser import print_result
-from bot.communes import adopt_spelling, normalise_commune
+from bot.core import payloads
+from bot.core.redact import mask_pii
 from bot.db import repo
 from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
-from bot.redact import mask_pii
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
-from scheduler import audience, outbox, reasons
+from handlers.officers import audience, outbox, reasons
+from handlers.onboarding.communes import adopt_spelling, normalise_commune
 
 
 def register(sub: Any) -> None:
@@ -70,7 +71,7 @@ def register(sub: Any) -> None:
                       help="all, số nhóm hoặc tên đúng của nhóm (xem: hocbot group list); lặp lại cho nhiều nhóm")
     send.add_argument("--text", required=True)
     send.add_argument("--photo", help="đường link ảnh")
-    send.add_argument("--button", help="nút kèm theo: NHÃN=payload, ví dụ 'Học ngay=ls|m1|0'")
+    send.add_argument("--button", help="nút kèm theo: module:m1 | lesson:m1:0 | quiz:m1, hoặc NHÃN=module:m1")
     send.add_argument("--yes", action="store_true", help="không hỏi lại")
     send.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     send.set_defaults(func=cmd_broadcast_send)
@@ -328,12 +329,22 @@ async def cmd_group_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cli_button(value: str | None) -> tuple[str | None, str | None]:
+    """`--button`: a button spec (payloads.from_spec: module:m1, or “ls|m1|0” as it took before), optionally after
+    “NHÃN=”. ValueError for anything else."""
+    label, sep, spec = (value or "").partition("=")
+    if not sep:
+        label, spec = "", label
+    if sep and not label.strip():
+        raise ValueError(value)
+    return payloads.button_of(spec.strip(), label.strip() or None) if spec.strip() else (None, None)
+
+
 async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> int:
-    label, data = None, None
-    if args.button:
-        label, sep, data = args.button.partition("=")
-        if not sep or not label or not data or len(data.encode()) > 64:
-            return fail("--button phải có dạng NHÃN=payload (payload tối đa 64 byte)")
+    try:
+        label, data = cli_button(args.button)
+    except ValueError:
+        return fail("--button phải có dạng module:m1, lesson:m1:0 hoặc quiz:m1 (có thể thêm nhãn: NHÃN=module:m1)")
     async with session(settings) as s:
         try:
             targets = await audience.parse_targets(s, args.to)
@@ -450,7 +461,7 @@ SUBSCRIBER_HEADER = ["Mã người nhận", "Tên", "Tỉnh/thành", "Xã/phư�
 
 def groups_of(u: User, groups: list[Group], members: dict[int, list[str]]) -> list[str]:
     """Every group a broadcast reaches this person through: locality groups by place, others by membership
-    (the same rule as scheduler.audience.groups_condition)."""
+    (the same rule as handlers.officers.audience.groups_condition)."""
     names = []
     for g in groups:
         if g.kind != "locality" or not g.province or g.province != u.province:

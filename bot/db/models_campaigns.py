@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import utcnow
+
+
+class CampaignKind(StrEnum):
+    ONCE = "once"  # at a date and time
+    CRON = "cron"  # on a cron schedule (local time)
+    WEEK = "week"  # N days from the Week's first day
+    JOINED = "joined"  # N days after a subscriber agreed
+    INACTIVE = "inactive"  # after N days without activity
+
+
+class FireStatus(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"
 
 
 class Campaign(SQLModel, table=True):
@@ -17,11 +31,11 @@ class Campaign(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=160)
-    groups: str = Field(default="all", sa_column=Column(Text, nullable=False))  # "all" or JSON list of names
+    groups: str = Field(default='"all"', sa_column=Column(Text, nullable=False))  # audience.dump_groups: JSON
     text: str = Field(sa_column=Column(Text, nullable=False))
     button: str | None = Field(default=None, max_length=64)  # "module:m1" | "lesson:m1:0" | "quiz:m1"
     button_label: str | None = Field(default=None, max_length=64)
-    kind: str = Field(max_length=16)  # once | cron | week | joined | inactive
+    kind: str = Field(max_length=16)  # CampaignKind
     at: dt.datetime | None = None  # once
     cron: str | None = Field(default=None, max_length=120)  # cron: "m h dom mon dow" (local time)
     offset_days: int = 0  # week: days from 1 October; joined/inactive: days after
@@ -43,7 +57,7 @@ class CampaignFire(SQLModel, table=True):
     campaign_id: int = Field(foreign_key="campaigns.id", index=True)
     fire_time: dt.datetime  # the scheduled time (aware UTC), before any quiet-hours deferral
     done_at: dt.datetime = Field(default_factory=utcnow)
-    status: str = Field(max_length=16)  # sent | skipped
+    status: str = Field(max_length=16)  # FireStatus
     reason: str = Field(default="", max_length=200)
     broadcast_id: int | None = None
     queued: int = 0

@@ -47,7 +47,7 @@ class FaqProposal(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16, index=True)  # pending | approved | rejected
     faq_id: str | None = Field(default=None, max_length=64)  # the FAQ entry id once approved
     # where the answer is served: a commune (province and commune), a province (commune None), or everyone (both
-    # None). Proposed for the writer's unit; an admin may widen it when approving (bot/faq_store.py).
+    # None). Proposed for the writer's unit; an admin may widen it when approving (handlers/answers/store.py).
     scope_province: str | None = Field(default=None, max_length=128)
     scope_commune: str | None = Field(default=None, max_length=128)
     decided_by: str | None = Field(default=None, max_length=160)

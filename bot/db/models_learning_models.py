@@ -4,17 +4,26 @@ a year, their members and their answers criterion by criterion (handlers/learnin
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import utcnow
 
+
 # A unit's life: registered → submitted (self-assessment sent to the commune) → confirmed by the officer, or
 # returned with a reason (the citizen fixes and submits again) → recognised at year end.
-REGISTERED, SUBMITTED, RETURNED = "registered", "submitted", "returned"
-CONFIRMED, RECOGNISED = "confirmed", "recognised"
-UNIT_STATES = (REGISTERED, SUBMITTED, RETURNED, CONFIRMED, RECOGNISED)
+class UnitState(StrEnum):
+    REGISTERED = "registered"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+    RECOGNISED = "recognised"
+
+
+REGISTERED, SUBMITTED, RETURNED, CONFIRMED, RECOGNISED = UnitState
+UNIT_STATES = tuple(UnitState)
 
 
 class LearningUnit(SQLModel, table=True):
@@ -80,5 +89,22 @@ class LearningAssessmentDate(SQLModel, table=True):
     province: str = Field(max_length=128)
     commune: str = Field(max_length=128)
     day: dt.date
+    set_by: str = Field(default="", max_length=160)
+    set_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LearningDenominator(SQLModel, table=True):
+    """How many households / units a place has for a model in a year (entered by its officer): the rate's
+    denominator. `commune` "" is the whole province."""
+
+    __tablename__ = "learning_denominators"
+    __table_args__ = (UniqueConstraint("year", "province", "commune", "model", name="uq_learning_denominator"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int
+    province: str = Field(max_length=128)
+    commune: str = Field(default="", max_length=128)
+    model: str = Field(max_length=16)
+    count: int
     set_by: str = Field(default="", max_length=160)
     set_at: dt.datetime = Field(default_factory=utcnow)

@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.db.models import utcnow
 
-# Delivery states. "queued" and "sending" are open; the others are final. "blocked": the person blocked the bot;
-# "gone": the account was deleted / no longer exists (scheduler/reasons.py tells them apart).
-QUEUED, SENDING, SENT, FAILED, BLOCKED, GONE, UNREACHABLE, SKIPPED = (
-    "queued", "sending", "sent", "failed", "blocked", "gone", "unreachable", "skipped",
-)
+
+class DeliveryState(StrEnum):
+    """A Delivery's state. "queued" and "sending" are open; the others are final. "blocked": the person blocked the
+    bot; "gone": the account was deleted / no longer exists (handlers/officers/reasons.py tells them apart)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    GONE = "gone"
+    UNREACHABLE = "unreachable"
+    SKIPPED = "skipped"
+
+
+class BroadcastStatus(StrEnum):
+    """A Broadcast's status: draft (not confirmed) → queued → sending → done; or cancelled."""
+
+    DRAFT = "draft"
+    QUEUED = "queued"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (BroadcastStatus.QUEUED, BroadcastStatus.SENDING)  # a broadcast whose deliveries are not all final
+QUEUED, SENDING, SENT, FAILED, BLOCKED, GONE, UNREACHABLE, SKIPPED = DeliveryState
 OPEN_STATES = (QUEUED, SENDING)
 FINAL_STATES = (SENT, FAILED, BLOCKED, GONE, UNREACHABLE, SKIPPED)
 STATES = (*OPEN_STATES, *FINAL_STATES)
@@ -59,10 +82,10 @@ class Broadcast(SQLModel, table=True):
     photo: str | None = Field(default=None, max_length=1000)
     button_data: str | None = Field(default=None, max_length=64)
     button_label: str | None = Field(default=None, max_length=120)
-    group_ids: str = Field(default="[]", sa_column=Column(Text))  # JSON list of ids, or "all"
+    group_ids: str = Field(default="[]", sa_column=Column(Text))  # audience.dump_groups: JSON "all" or sorted ids
     kind: str = Field(default="broadcast", max_length=16)  # broadcast | campaign
     campaign_id: int | None = Field(default=None, index=True)
-    status: str = Field(default="draft", max_length=16, index=True)  # draft|queued|sending|done|cancelled
+    status: str = Field(default=BroadcastStatus.DRAFT, max_length=16, index=True)  # BroadcastStatus
     recipients: int = 0
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)
     finished_at: dt.datetime | None = None

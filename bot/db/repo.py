@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -50,7 +49,11 @@ async def prune_inbound(db: Database, now: dt.datetime | None = None) -> int:
 
 def _insert_ignore(s: AsyncSession) -> Any:
     dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
-    return pg_insert if dialect == "postgresql" else sqlite_insert
+    if dialect == "postgresql":  # imported here: SQLite's `hocbot run` starts without PostgreSQL's dialect
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    return sqlite_insert
 
 
 async def find_identity(s: AsyncSession, channel: str, external_id: str) -> Identity | None:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot import certificate as certs
-from bot.context import Services
+from bot.core.context import Services
+from handlers.learning import certificate as certs
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -51,6 +51,8 @@ def verify_handler(services: Services) -> web.RouteDef:
             return web.Response(text=PAGE.format(body=body), status=410, content_type="text/html")
         if cert is None and (unit_page := await _learning_unit(services, code)) is not None:
             return web.Response(text=PAGE.format(body=unit_page), content_type="text/html")
+        if cert is None and (contest_page := await _contest_winner(services, code)) is not None:
+            return web.Response(text=PAGE.format(body=contest_page), content_type="text/html")
         if cert is None:
             body = INVALID.format(code=html.escape(code))
             return web.Response(text=PAGE.format(body=body), status=404, content_type="text/html")
@@ -78,6 +80,24 @@ async def _learning_unit(services: Services, code: str) -> str | None:
         name=html.escape(unit.name), place=html.escape(place), model=html.escape(m.name if m else unit.model),
         year=unit.year, date=unit.recognised_at.astimezone(services.settings.tz).strftime("%d/%m/%Y"),
         code=html.escape(unit.cert_code or ""),
+    )
+
+
+async def _contest_winner(services: Services, code: str) -> str | None:
+    """A contest winner's certificate (“TH-…”, handlers/contests): the name, the rank, the contest."""
+    from handlers.contests import board, service
+    from handlers.contests import texts as t
+
+    async with services.db.read_session() as s:
+        found = await board.by_cert_code(s, code)
+        rank = await board.winner_rank(s, found[1], found[0], services.now()) if found else None
+    if found is None or rank is None:
+        return None
+    attempt, contest, user = found
+    return t.VERIFY_VALID.format(
+        name=html.escape(user.display_name or t.NO_NAME), rank=rank, title=html.escape(contest.title),
+        place=html.escape(service.place_text(contest.province, contest.commune)), year=contest.year,
+        code=html.escape(attempt.cert_code or ""),
     )
 
 

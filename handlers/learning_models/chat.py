@@ -11,18 +11,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from bot import texts
-from bot.callback import pack, parse_int, unpack
-from bot.communes import known_spelling, normalise_commune
-from bot.context import Ctx, UserFacingError
+from bot.core import texts
+from bot.core.callback import pack, parse_int, unpack
+from bot.core.context import Ctx, UserFacingError
+from bot.core.dispatcher import menu_reply
+from bot.core.messages import Choice, Document, Inbound, Reply
+from bot.core.router import Router
 from bot.db.models_learning_models import CONFIRMED, REGISTERED, RETURNED, SUBMITTED, LearningUnit
-from bot.dispatcher import menu_reply
-from bot.messages import Choice, Document, Inbound, Reply
-from bot.router import Router
 from content.schema import Criterion, LearningModel, LearningModels
 from handlers.learning_models import service
 from handlers.learning_models import texts as t
-from handlers.officer import officer_or_refuse
+from handlers.officers.chat import officer_or_refuse
+from handlers.onboarding.communes import known_spelling, normalise_commune
 
 router = Router("learning_models")
 
@@ -219,7 +219,7 @@ async def _editable(ctx: Ctx, msg: Inbound) -> tuple[LearningUnit, LearningModel
 @router.action("lmc", consent=True)
 async def certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The recognised unit's certificate as a PDF, with its verification code and link."""
-    from bot import certificate as certs
+    from handlers.learning import certificate as certs
 
     unit = await _unit_of_member(ctx, msg)
     if not unit.cert_code:
@@ -392,8 +392,10 @@ async def reason_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def _decided(ctx: Ctx, unit: LearningUnit, action: str, reason: str) -> Reply:
     """Record the decision (audited; the registrant is told through the outbox)."""
     officer = await officer_or_refuse(ctx, f"mohinh.{action}")
-    await service.decide(ctx.session, officer, unit, action, ctx.now(), reason, catalog=ctx.services.catalog,
-                         pacer=ctx.services.extras.get("pacer"))  # fmt: skip
+    await service.decide(ctx.session, officer, unit, action, ctx.now(), reason, catalog=ctx.services.catalog)
+    pacer = ctx.services.extras.get("pacer")
+    if pacer is not None:
+        ctx.after_commit(pacer.wake)  # the registrant's message is queued once this unit of work commits
     model = service.model_of(ctx.services.catalog, unit)
     done = {"confirm": t.DONE_CONFIRM, "return": t.DONE_RETURN, "recognise": t.DONE_RECOGNISE}[action]
     return menu_reply(done.format(name=unit.name, model=model.name if model else unit.model, year=unit.year,

@@ -2,7 +2,7 @@
 
 Criteria come from content/data/learning_models.yaml (`content.schema.LearningModels`): the set in force for
 the unit's year and province. Evidence per criterion: a self-declared answer, the officer's decision, or what
-the bot measured (modules finished, by the learner or by the unit's members — bot/learning.py's functions)."""
+the bot measured (modules finished, by the learner or by the unit's members — handlers/learning/service.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import learning
 from bot.db import repo
 from bot.db.models_learning_models import (
     CONFIRMED,
@@ -30,9 +29,11 @@ from bot.db.models_learning_models import (
     LearningUnitAnswer,
     LearningUnitMember,
 )
-from bot.officers import OfficerInfo, place_condition, place_in_scope
 from content.schema import Criterion, LearningModel, LearningModels
-from scheduler import audience, outbox
+from handlers.learning import service as learning
+from handlers.learning_models import rates
+from handlers.officers import audience, outbox
+from handlers.officers.scope import OfficerInfo, place_condition, place_in_scope
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by older people
 CODE_LEN = 6
@@ -216,7 +217,7 @@ async def units_in_scope(
 
 async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int | None, action: str) -> LearningUnit:
     """The unit if it is in the officer's scope; otherwise the refusal is audited and ScopeError raised."""
-    from bot.officers import refuse
+    from handlers.officers.scope import refuse
 
     unit = await s.get(LearningUnit, unit_id) if unit_id is not None else None
     if unit is None or not place_in_scope(officer, unit.province, unit.commune):
@@ -227,11 +228,11 @@ async def unit_for_officer(s: AsyncSession, officer: OfficerInfo, unit_id: int |
 
 async def decide(
     s: AsyncSession, officer: OfficerInfo, unit: LearningUnit, action: str, now: dt.datetime, reason: str = "",
-    *, catalog: Any = None, actor: str | None = None, pacer: Any = None,
+    *, catalog: Any = None, actor: str | None = None,
 ) -> bool:
     """confirm | return (with a reason) | recognise, from chat or the dashboard: False when the unit is not in a
     state for it. Audited (as `actor`, default the officer's chat account), and the registrant is told through
-    the outbox."""
+    the outbox (the caller wakes the pacer after its commit)."""
     if unit.status not in DECIDABLE.get(action, ()):
         return False
     unit.status = {"confirm": CONFIRMED, "return": RETURNED, "recognise": RECOGNISED}[action]
@@ -244,14 +245,13 @@ async def decide(
     s.add(unit)
     await repo.audit(s, actor or officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
                      else {"unit": unit.id})  # fmt: skip
-    from bot.callback import pack
+    from bot.core.callback import pack
     from handlers.learning_models import texts as t
 
     m = model_of(catalog, unit)
     tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
     text = tell.format(name=unit.name, model=m.name if m else unit.model, year=unit.year, reason=reason)
-    if await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id))) and pacer is not None:
-        pacer.wake()
+    await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
     return True
 
 
@@ -276,8 +276,9 @@ async def unit_by_cert_code(s: AsyncSession, code: str) -> LearningUnit | None:
 
 
 def certificate_pdf(catalog: Any, unit: LearningUnit, url: str, tz: Any) -> bytes:
-    """The recognised unit's certificate (the course certificate's page, bot/certificate.py), QR to /verify."""
-    from bot import certificate as certs
+    """The recognised unit's certificate (the course certificate's page, handlers/learning/certificate.py),
+    QR to /verify."""
+    from handlers.learning import certificate as certs
     from handlers.learning_models import texts as t
 
     m = model_of(catalog, unit)
@@ -348,7 +349,7 @@ async def assessment_day(s: AsyncSession, unit: LearningUnit) -> dt.date | None:
 async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
     """Units of communes assessing within REMIND_DAYS that were not sent yet: their registrant is reminded once
     (through the outbox, so quiet hours apply). The scheduler's leader runs it with the nudges."""
-    from bot.callback import pack
+    from bot.core.callback import pack
     from handlers.learning_models import texts as t
 
     now = now or services.now()
@@ -414,7 +415,7 @@ async def rollup(
             for prov, commune, model, n, a, r in (await conn.execute(stmt)).all()}
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, str] = {
     REGISTERED: "Đã đăng ký", SUBMITTED: "Chờ xã xác nhận", RETURNED: "Xã trả lại",
     CONFIRMED: "Xã đã xác nhận", RECOGNISED: "Đã công nhận",
 }  # fmt: skip
@@ -461,11 +462,12 @@ async def forget(s: AsyncSession, user_id: int) -> None:
 
 @dataclass
 class Place:
-    """The tallies of one commune or province (or of everything), per model id."""
+    """The tallies of one commune or province (or of everything), per model id, and the denominators entered."""
 
     name: str
     models: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     parts: dict[str, Place] = field(default_factory=dict)
+    denominators: dict[str, int] = field(default_factory=dict)  # model → households / units of the place
 
     def add(self, model: str, t: Tally) -> None:
         mine = self.models[model]
@@ -473,19 +475,48 @@ class Place:
         mine.assessed += t.assessed
         mine.recognised += t.recognised
 
+    def rate_text(self, model: str) -> str:
+        return rates.rate_text(self.models[model].recognised if model in self.models else 0,
+                               self.denominators.get(model))  # fmt: skip
+
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "models": {k: v.to_json() for k, v in sorted(self.models.items())}}
+        models = {}
+        for k in sorted(set(self.models) | set(self.denominators)):
+            t, d = self.models.get(k, Tally()), self.denominators.get(k)
+            models[k] = {**t.to_json(), "denominator": d, "rate": rates.rate(t.recognised, d)}
+        out: dict[str, Any] = {"name": self.name, "models": models}
         if self.parts:
             out["parts"] = [p.to_json() for _, p in sorted(self.parts.items())]
         return out
 
 
-def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "") -> Place:
-    """The deployment → provinces → communes, each with its per-model tallies summed from `rollup`."""
+def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "",
+            dens: dict[rates.DenKey, int] | None = None) -> Place:  # fmt: skip
+    """The deployment → provinces → communes, each with its per-model tallies summed from `rollup`, and the
+    denominators (`rates.denominators`): a place's own figure, else the sum of its parts' when every part with
+    units or a figure has one (the numerator then covers the same parts); otherwise none, and no rate."""
     top = Place(name)
     for (prov, commune, model), t in rows.items():
         p = top.parts.setdefault(prov, Place(prov))
         c = p.parts.setdefault(commune, Place(commune))
         for place in (top, p, c):
             place.add(model, t)
+    if dens is None:
+        return top
+    for prov, commune, _ in dens:  # a commune with a figure but no units yet: 0 recognised of its households
+        p = top.parts.setdefault(prov, Place(prov))
+        if commune and not any(_same(c, commune) for c in p.parts):
+            p.parts[commune] = Place(commune)
+    for prov, p in top.parts.items():
+        for c in p.parts.values():
+            c.denominators = {m: n for (pv, cm, m), n in dens.items() if pv == prov and cm and _same(cm, c.name)}
+        own = {m: n for (pv, cm, m), n in dens.items() if pv == prov and not cm}
+        p.denominators = {**_summed(p), **own}
+    top.denominators = _summed(top)
     return top
+
+
+def _summed(place: Place) -> dict[str, int]:
+    models = set(place.models) | {m for part in place.parts.values() for m in part.denominators}
+    return {m: sum(part.denominators[m] for part in place.parts.values()) for m in models
+            if place.parts and all(m in part.denominators for part in place.parts.values())}  # fmt: skip

@@ -328,6 +328,12 @@ class Methods:
     async def _send_poll(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self.chat_for(p)
         quiz = p.get("type") == "quiz"
+        if "open_period" in p and not 5 <= int(p["open_period"]) <= 600:  # Bot API: 5-600, not with close_date
+            raise Invalid("Bad Request: poll open period must be between 5 and 600",
+                          f"sendPoll open_period={p['open_period']!r} outside 5..600")  # fmt: skip
+        if "open_period" in p and "close_date" in p:
+            raise Invalid("Bad Request: can't use both open_period and close_date",
+                          "sendPoll with both open_period and close_date")  # fmt: skip
         poll_id = str(random.randint(10**17, 10**18))
         options = [
             {"persistent_id": f"o{i}", "text": o["text"] if isinstance(o, dict) else str(o), "voter_count": 0}
@@ -351,7 +357,8 @@ class Methods:
             if key in p:
                 poll[key] = p[key]
         msg = self._bot_message(chat, "sendPoll", p, poll=poll)
-        self.polls[poll_id] = {"poll": poll, "chat_id": chat.id, "message_id": msg["message_id"], "votes": {}}
+        self.polls[poll_id] = {"poll": poll, "chat_id": chat.id, "message_id": msg["message_id"], "votes": {},
+                               "sent": time.monotonic()}  # fmt: skip
         return msg
 
     async def _stop_poll(self, p: dict[str, Any]) -> dict[str, Any]:

@@ -191,6 +191,8 @@ class SimUser:
                 raise AssertionError(f"no poll was sent to user {self.id}")
             entry = mine[-1]
         poll = entry["poll"]
+        if poll.get("open_period") and time.monotonic() - entry.get("sent", 0.0) > poll["open_period"]:
+            poll["is_closed"] = True  # the open period ran out: Telegram closes the poll by itself
         if poll["is_closed"]:
             raise AssertionError(f"poll {poll['id']} is closed; Telegram does not accept votes")
         if poll["is_anonymous"]:

@@ -15,11 +15,21 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.tasks import running
+from bot.core.throttle import client_ip, too_many
 from bot.db import repo
-from bot.tasks import running
-from bot.throttle import client_ip, too_many
-from bot.web.dashboard import auth, broadcasts, campaigns, content_pages, learning_models, overview, questions
+from bot.web.dashboard import (
+    auth,
+    broadcasts,
+    campaigns,
+    content_pages,
+    contests,
+    initiatives,
+    learning_models,
+    overview,
+    questions,
+)
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
 from bot.web.dashboard.summary import keeper_of
@@ -103,7 +113,7 @@ def install(rt: Runtime) -> None:
     wrap = auth.with_session(storage)
     page = auth.page(services)
     routes: list[tuple[str, str, Any]] = login_routes(services)
-    for module in (overview, broadcasts, campaigns, questions, learning_models, content_pages):
+    for module in (overview, broadcasts, campaigns, questions, learning_models, contests, initiatives, content_pages):
         routes += [(m, p, page(fn)) for m, p, fn in module.routes(services)]
     for method, path, fn in routes:
         rt.routes.append(web.route(method, path, wrap(fn)))
@@ -119,7 +129,7 @@ async def _to_slash(request: web.Request) -> web.Response:
 
 @contextlib.asynccontextmanager
 async def _close_cache(rt: Runtime) -> AsyncIterator[None]:
-    """At shutdown, the dashboard's cache closes (approved answers are loaded by bot/faq_store.py)."""
+    """At shutdown, the dashboard's cache closes (approved answers are loaded by handlers/answers/store.py)."""
     try:
         yield
     finally:

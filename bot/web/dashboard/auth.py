@@ -24,14 +24,14 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callback import parse_int
-from bot.context import Services
+from bot.core.callback import parse_int
+from bot.core.context import Services
 from bot.db import repo
 from bot.db.models import utcnow
 from bot.db.models_dashboard import LoginToken
 from bot.db.models_officers import Officer
-from bot.officers import OfficerInfo, find_officer
 from bot.settings import Settings
+from handlers.officers.scope import OfficerInfo, find_officer
 
 log = logging.getLogger(__name__)
 

@@ -12,24 +12,24 @@ from sqlalchemy import func, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.render import numbered
 from bot.db.models import Group
-from bot.db.models_officers import OPEN_STATES, Broadcast, Delivery
+from bot.db.models_officers import OPEN_STATES, OPEN_STATUSES, Broadcast, BroadcastStatus, Delivery
 from bot.db.models_officers import STATES as ALL_STATES
-from bot.officers import OfficerInfo, group_in_scope
-from bot.render import numbered
 from bot.web.dashboard import exports, stats
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, audit, group_label, match_int, query_int
 from bot.web.dashboard.render import not_found, refuse, render
 from bot.web.dashboard.summary import keeper_of
-from scheduler import audience, outbox
+from handlers.officers import audience, outbox
+from handlers.officers.scope import OfficerInfo, all_groups, selection_in_scope
 
 PAGE_ROWS = 100
 STATES = ALL_STATES
-FINISHED = ("done", "cancelled")
-OPEN = ("queued", "sending")
+FINISHED = (BroadcastStatus.DONE, BroadcastStatus.CANCELLED)
+OPEN = OPEN_STATUSES
 STATUS_LABELS = {"draft": "Bản nháp", "queued": "Đang chờ gửi", "sending": "Đang gửi", "done": "Đã gửi xong",
                  "cancelled": "Đã hủy"}  # fmt: skip
 
@@ -38,14 +38,9 @@ def visible(officer: OfficerInfo, b: Broadcast, groups: dict[int, Group]) -> boo
     """Admins see everything; officers see what they sent and what went only to groups in their scope."""
     if officer.is_admin or b.created_by == officer.actor:
         return True
-    if b.status == "draft":
+    if b.status == BroadcastStatus.DRAFT:
         return False
-    sel = outbox.group_selection(b)
-    return sel != "all" and bool(sel) and all(i in groups and group_in_scope(officer, groups[i]) for i in sel)
-
-
-async def all_groups(s: AsyncSession) -> dict[int, Group]:
-    return {g.id: g for g in (await s.execute(select(Group))).scalars().all() if g.id is not None}
+    return selection_in_scope(officer, audience.load_groups(b.group_ids), groups)
 
 
 async def counts_for(services: Services, s: AsyncSession, bs: list[Broadcast]) -> dict[int, dict[str, int]]:
@@ -88,14 +83,15 @@ def progress(b: Broadcast, c: dict[str, int]) -> dict[str, Any]:
     total = sum(c.values())
     waiting = c["queued"] + c["sending"]
     done = total - waiting
-    finished = b.status in FINISHED or (b.status != "draft" and waiting == 0)
+    finished = b.status in FINISHED or (b.status != BroadcastStatus.DRAFT and waiting == 0)
     percent = 100 if total == 0 or (finished and waiting == 0) else min(100, 100 * done // total)
     return {
         "id": b.id, "status": b.status, "total": total, "sent": c["sent"], "failed": c["failed"],
         "blocked": c["blocked"], "gone": c["gone"], "unreachable": c["unreachable"], "queued": waiting,
         "skipped": c["skipped"],
         "done": done, "percent": percent, "finished": finished,
-        "status_label": STATUS_LABELS.get("done" if finished and b.status in OPEN else b.status, b.status),
+        "status_label": STATUS_LABELS.get(BroadcastStatus.DONE if finished and b.status in OPEN else b.status,
+                                          b.status),
     }  # fmt: skip
 
 
@@ -143,7 +139,7 @@ def routes(services: Services) -> list[Route]:
         if b is None:
             return not_found(dash)
         if not visible(dash.officer, b, await all_groups(s)):
-            if b.status == "draft":
+            if b.status == BroadcastStatus.DRAFT:
                 return not_found(dash)
             return await refuse(s, dash, action, {"broadcast_id": b.id})
         return b
@@ -157,10 +153,10 @@ def routes(services: Services) -> list[Route]:
             if isinstance(b, web.Response):
                 return b
             assert b.id is not None
-            sel = outbox.group_selection(b)
+            sel = audience.load_groups(b.group_ids)
             groups = await all_groups(s)
             names = group_label([groups[i] for i in sel if i in groups] if sel != "all" else [], sel)
-            if b.status == "draft":
+            if b.status == BroadcastStatus.DRAFT:
                 return render("broadcast_draft.html", dash=dash, active="broadcasts", b=b, groups=names,
                               recipients=await reach(services, sel), **previews(b))  # fmt: skip
             p = progress(b, (await counts_for(services, s, [b]))[b.id])

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from sqlmodel import col, select
 
-from bot.callback import parse_int
-from bot.context import Services
-from bot.db.models_officers import Broadcast
+from bot.core.callback import parse_int
+from bot.core.context import Services
+from bot.core.payloads import button_of
+from bot.db.models_officers import OPEN_STATUSES, Broadcast, BroadcastStatus
 from bot.web.dashboard import broadcast_view as view
 from bot.web.dashboard import stats
 from bot.web.dashboard.auth import Dash
@@ -25,14 +26,13 @@ from bot.web.dashboard.common import (
     match_int,
     scoped_groups,
     see_other,
-    targets_allowed,
 )
 from bot.web.dashboard.common import (
     field as form_field,
 )
 from bot.web.dashboard.render import not_found, refuse, render
-from scheduler import audience, outbox
-from scheduler.campaigns import button_of
+from handlers.officers import audience, outbox
+from handlers.officers.scope import all_groups, allowed_groups
 
 TEXT_MAX = 3500
 LIST_LIMIT = 300  # most recent broadcasts looked at; officers see those in their scope
@@ -64,6 +64,7 @@ def button_options(catalog: Any) -> list[tuple[str, str]]:
         out.append((f"module:{m.id}", f"📚 Học ngay — {m.title}"))
         if m.quiz:
             out.append((f"quiz:{m.id}", f"📝 Làm bài kiểm tra — {m.title}"))
+    out.append(("contest", "🏆 Vào thi — cuộc thi Tuần lễ đang mở"))
     return out
 
 
@@ -105,12 +106,12 @@ def routes(services: Services) -> list[Route]:
         async with services.db.session() as s:
             stmt = select(Broadcast).order_by(col(Broadcast.id).desc()).limit(LIST_LIMIT)
             recent = (await s.exec(stmt)).all()
-            groups = await view.all_groups(s)
+            groups = await all_groups(s)
             mine = [b for b in recent if view.visible(dash.officer, b, groups)][:100]
             counts = await view.counts_for(services, s, mine)
         items = []
         for b in mine:
-            sel = outbox.group_selection(b)
+            sel = audience.load_groups(b.group_ids)
             names = group_label([groups[i] for i in sel if i in groups] if sel != "all" else [], sel)
             items.append({"b": b, "groups": names, "p": view.progress(b, counts[b.id or 0]),
                           "status": view.STATUS_LABELS.get(b.status, b.status)})  # fmt: skip
@@ -125,7 +126,7 @@ def routes(services: Services) -> list[Route]:
         if draft.errors:
             return await compose_form(dash, draft, 400)
         async with services.db.session() as s:
-            if await targets_allowed(s, dash, draft.sel) is None:
+            if await allowed_groups(s, dash.officer, draft.sel) is None:
                 return await refuse(s, dash, "dashboard.broadcast.draft", {"groups": draft.sel})
             if await view.reach(services, draft.sel, fresh=True) == 0:  # the draft page reuses this count
                 draft.errors.append(E_NOBODY)
@@ -143,10 +144,10 @@ def routes(services: Services) -> list[Route]:
     async def send(request: web.Request, dash: Dash) -> web.StreamResponse:
         async with services.db.session() as s:
             b = await s.get(Broadcast, match_int(request))
-            if b is None or b.status != "draft" or b.created_by != dash.officer.actor:
-                return not_found(dash) if b is None or b.status == "draft" else _already(b)
-            sel = outbox.group_selection(b)
-            if await targets_allowed(s, dash, sel) is None:  # the scope may have shrunk since the draft
+            if b is None or b.status != BroadcastStatus.DRAFT or b.created_by != dash.officer.actor:
+                return not_found(dash) if b is None or b.status == BroadcastStatus.DRAFT else _already(b)
+            sel = audience.load_groups(b.group_ids)
+            if await allowed_groups(s, dash.officer, sel) is None:  # the scope may have shrunk since the draft
                 return await refuse(s, dash, "dashboard.broadcast.send", {"broadcast_id": b.id})
             n = await outbox.queue_broadcast(s, b)
             await audit(s, dash, "dashboard.broadcast.send", {"broadcast_id": b.id, "recipients": n})
@@ -158,15 +159,15 @@ def routes(services: Services) -> list[Route]:
     async def cancel(request: web.Request, dash: Dash) -> web.StreamResponse:
         async with services.db.session() as s:
             b = await s.get(Broadcast, match_int(request))
-            if b is None or not view.visible(dash.officer, b, await view.all_groups(s)):
-                return not_found(dash) if b is None or b.status == "draft" else await refuse(
+            if b is None or not view.visible(dash.officer, b, await all_groups(s)):
+                return not_found(dash) if b is None or b.status == BroadcastStatus.DRAFT else await refuse(
                     s, dash, "dashboard.broadcast.cancel", {"broadcast_id": b.id})
             assert b.id is not None
-            was_draft, n = b.status == "draft", 0
+            was_draft, n = b.status == BroadcastStatus.DRAFT, 0
             if was_draft:
-                b.status = "cancelled"
+                b.status = BroadcastStatus.CANCELLED
                 s.add(b)
-            elif b.status in ("queued", "sending"):
+            elif b.status in OPEN_STATUSES:
                 n = await outbox.cancel_broadcast(s, b.id)
             else:
                 return _already(b)

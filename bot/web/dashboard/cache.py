@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.faults import log_failure
+from bot.core.faults import log_failure
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,6 @@ state), whatever the length of the fire history; next fires come from scheduler/
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from typing import Any
 
@@ -13,16 +12,17 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Group
-from bot.db.models_campaigns import Campaign, CampaignFire
+from bot.db.models_campaigns import Campaign, CampaignFire, FireStatus
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
-from scheduler import campaign_store as store
-from scheduler.reasons import skip_label
+from handlers.officers.audience import load_groups
+from handlers.officers.reasons import skip_label
+from handlers.week import campaign_store as store
 
 
 async def _fires(s: AsyncSession, ids: list[int]) -> dict[int, tuple[int, int, int, dt.datetime | None]]:
     """campaign id → (fires, skipped fires, recipients skipped, last fire time)."""
-    skipped_fire = func.sum(case((col(CampaignFire.status) == "skipped", 1), else_=0))
+    skipped_fire = func.sum(case((col(CampaignFire.status) == FireStatus.SKIPPED, 1), else_=0))
     stmt = (
         select(col(CampaignFire.campaign_id), func.count(), skipped_fire,
                func.coalesce(func.sum(col(CampaignFire.skipped)), 0), func.max(col(CampaignFire.fire_time)))
@@ -61,10 +61,10 @@ async def _delivered(s: AsyncSession, ids: list[int]) -> dict[int, Counter[str]]
 
 
 def _names(c: Campaign, groups: dict[int, Group]) -> str:
-    raw = c.groups.strip()
-    if raw == "all":
+    sel = load_groups(c.groups)
+    if sel == "all":
         return "all"
-    return ", ".join(groups[i].title or groups[i].name for i in json.loads(raw) if i in groups) or "—"
+    return ", ".join(groups[i].title or groups[i].name for i in sel if i in groups) or "—"
 
 
 async def campaign_rows(

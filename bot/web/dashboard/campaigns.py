@@ -1,5 +1,5 @@
 """Campaigns: the list (next fire, last fire, counts), create with every schedule kind the CLI has, pause,
-resume, delete, and the Week plan in one click (scheduler/campaign_store.py does the work)."""
+resume, delete, and the Week plan in one click (handlers/week/campaign_store.py does the work)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from aiohttp import web
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callback import parse_int
-from bot.context import Services
+from bot.core.callback import parse_int
+from bot.core.context import Services
 from bot.db.models import Group
-from bot.db.models_campaigns import Campaign
-from bot.officers import OfficerInfo, group_in_scope
+from bot.db.models_campaigns import Campaign, CampaignKind
 from bot.web.dashboard import stats
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.broadcasts import button_options
@@ -27,14 +26,14 @@ from bot.web.dashboard.common import (
     match_int,
     scoped_groups,
     see_other,
-    targets_allowed,
 )
 from bot.web.dashboard.render import not_found, refuse, render
-from handlers.week import WEEK_GROUP, week_group
-from scheduler import campaign_store as store
-from scheduler import outbox
-from scheduler.campaigns import group_selection
-from scheduler.schedule import week_of
+from handlers.officers import outbox
+from handlers.officers.audience import load_groups
+from handlers.officers.scope import OfficerInfo, all_groups, allowed_groups, selection_in_scope
+from handlers.week import campaign_store as store
+from handlers.week.chat import WEEK_GROUP, week_group
+from handlers.week.schedule import week_of
 
 KIND_LABELS = {
     "once": "Một lần, vào ngày giờ đã chọn",
@@ -46,11 +45,15 @@ KIND_LABELS = {
 E_NUMBER = "“{name}” phải là một số nguyên từ {lo} đến {hi}."
 
 
+async def campaign_to(s: AsyncSession, c: Campaign) -> str:
+    sel = load_groups(c.groups)
+    return "Tất cả người đăng ký" if sel == "all" else await store.group_names(s, sel)
+
+
 def visible(officer: OfficerInfo, c: Campaign, groups: dict[int, Group]) -> bool:
     if officer.is_admin or c.created_by == officer.actor:
         return True
-    sel = group_selection(c)
-    return sel != "all" and bool(sel) and all(i in groups and group_in_scope(officer, groups[i]) for i in sel)
+    return selection_in_scope(officer, load_groups(c.groups), groups)
 
 
 BOUNDS = {"year": (2000, 2100), "hour": (0, 23), "minute": (0, 59), "offset_days": (-366, 366)}
@@ -71,17 +74,17 @@ def _int(form: Form, name: str, default: int, errors: list[str]) -> int:
 def schedule_fields(form: Form, kind: str, errors: list[str], settings: Any) -> dict[str, Any]:
     """The Campaign columns of one schedule kind, from the form (the CLI's --at/--cron/--week-offset/…)."""
     button = field(form, "button", 80) or None
-    if kind == "once":
+    if kind == CampaignKind.ONCE:
         try:
             return {"at": store.parse_local(field(form, "at", 40), settings), "button": button}
         except store.CampaignError as exc:
             errors.append(str(exc))
             return {}
-    if kind == "cron":
+    if kind == CampaignKind.CRON:
         return {"cron": field(form, "cron", 120), "button": button}
     out: dict[str, Any] = {"offset_days": _int(form, "offset_days", 0, errors), "hour": _int(form, "hour", 8, errors),
                            "minute": _int(form, "minute", 0, errors), "button": button}  # fmt: skip
-    if kind == "week" and field(form, "year", 8):
+    if kind == CampaignKind.WEEK and field(form, "year", 8):
         out["year"] = _int(form, "year", 0, errors)
     return out
 
@@ -91,9 +94,6 @@ def coming_year(services: Services) -> int:
 
 
 def routes(services: Services) -> list[Route]:
-    async def group_map(s: AsyncSession) -> dict[int, Group]:
-        return {g.id: g for g in (await s.exec(select(Group))).all() if g.id is not None}
-
     async def form_page(dash: Dash, values: dict[str, Any], errors: list[str], status: int = 200) -> web.Response:
         async with services.db.session() as s:
             groups = stats.order_units(await scoped_groups(s, dash))
@@ -102,7 +102,7 @@ def routes(services: Services) -> list[Route]:
 
     async def list_page(request: web.Request, dash: Dash) -> web.StreamResponse:
         async with services.db.session() as s:
-            groups = await group_map(s)
+            groups = await all_groups(s)
             mine = [c for c in (await s.exec(select(Campaign))).all() if visible(dash.officer, c, groups)]
             summaries = await campaign_rows(s, dash.settings, services.now(), mine, groups)
             own = stats.order_units(await scoped_groups(s, dash))
@@ -125,7 +125,7 @@ def routes(services: Services) -> list[Route]:
         if errors:
             return await form_page(dash, values, errors, 400)
         async with services.db.session() as s:
-            chosen = await targets_allowed(s, dash, sel)
+            chosen = await allowed_groups(s, dash.officer, sel)
             if chosen is None:
                 return await refuse(s, dash, "dashboard.campaign.add", {"groups": sel})
             name = values["name"][:160] or values["text"][:40]
@@ -146,7 +146,7 @@ def routes(services: Services) -> list[Route]:
             c = await s.get(Campaign, match_int(request))
             if c is None:
                 return not_found(dash)
-            if not visible(dash.officer, c, await group_map(s)):
+            if not visible(dash.officer, c, await all_groups(s)):
                 return await refuse(s, dash, f"dashboard.campaign.{action}", {"campaign_id": c.id})
             if action == "delete":
                 await store.remove_campaign(s, c.id or 0)
@@ -160,7 +160,7 @@ def routes(services: Services) -> list[Route]:
         c = await s.get(Campaign, match_int(request))
         if c is None:
             return not_found(dash)
-        if not visible(dash.officer, c, await group_map(s)):
+        if not visible(dash.officer, c, await all_groups(s)):
             return await refuse(s, dash, "dashboard.campaign.edit", {"campaign_id": c.id})
         return c
 
@@ -168,7 +168,7 @@ def routes(services: Services) -> list[Route]:
                         ) -> web.Response:  # fmt: skip
         return render("campaign_edit.html", dash=dash, active="campaigns", status=400 if errors else 200, c=c,
                       v=values, errors=errors, schedule=store.describe(c),
-                      to="Tất cả người đăng ký" if c.groups == "all" else await store.group_names(s, c.groups))
+                      to=await campaign_to(s, c))
 
     async def edit_page(request: web.Request, dash: Dash) -> web.StreamResponse:
         async with services.db.session() as s:
@@ -226,7 +226,7 @@ def routes(services: Services) -> list[Route]:
                 if group is None:
                     return not_found(dash)
             sel: outbox.GroupSel = "all" if group is None else [group.id or 0]
-            if await targets_allowed(s, dash, sel) is None:
+            if await allowed_groups(s, dash.officer, sel) is None:
                 return await refuse(s, dash, "dashboard.campaign.week_plan", {"group": target, "year": year})
             try:
                 made = await store.week_plan(s, dash.settings, services.now(), services.catalog.week, year, sel,

@@ -7,15 +7,14 @@ from typing import Any
 
 from aiohttp import web
 from multidict import MultiDictProxy
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callback import parse_int
+from bot.core.callback import parse_int
 from bot.db import repo
 from bot.db.models import Group
-from bot.officers import group_in_scope, groups_in_scope
 from bot.web.dashboard.auth import Dash, web_actor
-from scheduler import outbox
+from handlers.officers import outbox
+from handlers.officers.scope import groups_in_scope
 
 PageFn = Callable[[web.Request, Dash], Awaitable[web.StreamResponse]]
 Route = tuple[str, str, PageFn]
@@ -56,26 +55,6 @@ def chosen_groups(form: Form) -> outbox.GroupSel:
 
 async def scoped_groups(s: AsyncSession, dash: Dash) -> list[Group]:
     return await groups_in_scope(s, dash.officer)
-
-
-async def targets_allowed(s: AsyncSession, dash: Dash, sel: outbox.GroupSel) -> list[Group] | None:
-    """The chosen groups if every one exists and is within scope (admins alone may choose "all")."""
-    if sel == "all":
-        return [] if dash.officer.is_admin else None
-    ids = list(sel)
-    groups = list((await s.exec(select(Group).where(col(Group.id).in_(ids)))).all())
-    if len(groups) != len(set(ids)) or not all(group_in_scope(dash.officer, g) for g in groups):
-        return None
-    return groups
-
-
-async def selection_in_scope(s: AsyncSession, dash: Dash, sel: outbox.GroupSel) -> bool:
-    """May this officer see something addressed to these groups (a broadcast, a campaign)?"""
-    if dash.officer.is_admin:
-        return True
-    if sel == "all" or not sel:
-        return False
-    return await targets_allowed(s, dash, list(sel)) is not None
 
 
 async def audit(s: AsyncSession, dash: Dash, action: str, detail: object = "") -> None:

@@ -12,19 +12,20 @@ from typing import Any
 from aiohttp import web
 from sqlmodel import col, select
 
-from bot import learning_texts as t
-from bot.context import Services, UserFacingError
+from bot.core.context import Services, UserFacingError
+from bot.core.messages import Choice, Reply
+from bot.core.render import numbered
 from bot.db.models_campaigns import WeekEvent
 from bot.db.models_dashboard import FaqProposal
-from bot.faq_store import entry_of
-from bot.messages import Choice, Reply
-from bot.render import numbered
 from bot.web.dashboard.auth import Dash, web_actor
 from bot.web.dashboard.common import Route, field, see_other
 from bot.web.dashboard.render import not_found, refuse, render
-from bot.week_year import add_event, event_area, merged, overrides, set_week
 from content.catalog import Catalog, CheckReport, check_catalog
 from content.schema import DIGITAL_DOMAINS, FaqEntry, Module, WeekYear
+from handlers.answers.store import entry_of
+from handlers.learning import texts as t
+from handlers.learning.screens import lesson_reply
+from handlers.week.service import add_event, event_area, merged, overrides, set_week
 
 SOURCE_KIND_LABELS = {
     "official": "văn bản, cổng chính thức",
@@ -45,21 +46,8 @@ class Shown:
 
 
 def lesson_messages(mod: Module) -> list[Shown]:
-    """Each lesson as handlers/learn.py sends it (header, text, the navigation buttons)."""
-    out = []
-    n = len(mod.lessons)
-    for i, lesson in enumerate(mod.lessons):
-        text = t.LESSON_HEAD.format(module=mod.title, i=i + 1, n=n, title=lesson.title) + "\n\n" + lesson.text
-        last = i == n - 1
-        choices = [Choice(t.BTN_TAKE_QUIZ if last else t.BTN_NEXT, "-")]
-        if i > 0:
-            choices.append(Choice(t.BTN_BACK, "-"))
-        choices.append(Choice(t.BTN_TOC, "-"))
-        if last:
-            text += "\n\n" + t.MODULE_READ.format(n=n, module=mod.title)
-        reply = Reply(text, choices=choices, image=lesson.image)
-        out.append(Shown(reply, numbered(reply)))
-    return out
+    """Each lesson exactly as the chat sends it (handlers/learning/screens.lesson_reply)."""
+    return [Shown(reply, numbered(reply)) for reply in (lesson_reply(mod, i) for i in range(len(mod.lessons)))]
 
 
 def quiz_messages(mod: Module) -> list[dict[str, Any]]:

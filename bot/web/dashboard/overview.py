@@ -8,16 +8,16 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.context import Services
+from bot.core.context import Services
 from bot.db.models import Group
-from bot.officers import OfficerInfo, group_in_scope, groups_in_scope
 from bot.web.dashboard import charts, stats
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, match_int
 from bot.web.dashboard.render import not_found, refuse, render
 from bot.web.dashboard.summary import keeper_of
-from scheduler import audience
+from handlers.officers import audience
+from handlers.officers.scope import OfficerInfo, group_in_scope, groups_in_scope
 
 
 def cards(n: Counter[str]) -> list[dict[str, Any]]:

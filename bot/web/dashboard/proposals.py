@@ -1,5 +1,5 @@
 """Officer-written FAQ answers, the dashboard's workflow: unanswered questions grouped when similar,
-proposals, and approval into a live FAQ entry (bot/faq_store.py turns it into one and publishes it)."""
+proposals, and approval into a live FAQ entry (handlers/answers/store.py turns it into one and publishes it)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callback import parse_int
+from bot.core.callback import parse_int
+from bot.core.redact import mask_pii
 from bot.db.models import Group
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
-from bot.faq_store import default_scope, entry_of, publish
-from bot.officers import OfficerInfo, group_in_scope
-from bot.redact import mask_pii
 from content.schema import FAQ_ANSWER_MAX, QUESTION_MAX, FaqEntry
 from content.textnorm import content_syllables, syllables
+from handlers.answers.store import default_scope, entry_of, publish
+from handlers.officers.scope import OfficerInfo, group_in_scope
 
 SIMILAR = 0.5  # Jaccard of folded content syllables from which two questions are "the same question"
 MAX_OPEN = 300

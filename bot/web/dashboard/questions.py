@@ -6,14 +6,14 @@ from __future__ import annotations
 from aiohttp import web
 from sqlmodel import col, select
 
-from bot.context import Services
+from bot.core.context import Services
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_officers import Officer
-from bot.faq_store import proposal_scope, scope_label
 from bot.web.dashboard import proposals
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.common import Route, audit, field, match_int, see_other
 from bot.web.dashboard.render import not_found, refuse, render
+from handlers.answers.store import proposal_scope, scope_label
 
 STATUS_LABELS = {"pending": "Chờ duyệt", "approved": "Đã duyệt", "rejected": "Không duyệt"}
 PROPOSAL_LIMIT = 100

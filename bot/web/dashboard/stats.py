@@ -24,9 +24,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.models import Group, Membership, User
 from bot.db.models_faq import AnswerLog, UnansweredQuestion, disliked
 from bot.db.models_learning import ActivityDay, LessonProgress, QuizAttempt
-from bot.learning import PASS_PERCENT, module_done, week_start
 from bot.settings import Settings
-from scheduler import audience
+from handlers.learning.service import PASS_PERCENT, module_done, week_start
+from handlers.officers import audience
 
 METRICS = ("subscribers", "active", "completed", "quizzes", "passed", "answered", "unanswered")
 CHART_WEEKS = 12

@@ -23,10 +23,10 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.context import Services
+from bot.core.context import Services
+from bot.core.faults import log_failure
 from bot.db.models import Group
 from bot.db.models_dashboard import UnitCount, UnitCountsRun
-from bot.faults import log_failure
 from bot.web.dashboard import stats
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ OLD = re.compile(r"^Tuần lễ (\d{4}): (before_(\d+)|day_(\d+))$")
 
 
 def label(m: re.Match[str]) -> str:
-    """The same words as scheduler.campaign_store.plan_label (kept here: a migration does not import app code)."""
+    """The same words as handlers.week.campaign_store.plan_label (kept here: a migration does not import app code)."""
     before, day = m.group(3), m.group(4)
     return f"Tuần lễ {m.group(1)} — " + (f"{before} ngày trước" if before else f"ngày {day} ({day}/10)")
 

@@ -1,0 +1,189 @@
+"""Button payloads as typed values: one class per button, packed and read back here, on top of callback.pack.
+
+Handlers build `Choice(label, OpenLesson("m1", 2).pack())` and read `OpenLesson.read(msg.choice)`; the router
+registers `OpenLesson.action`. The packed form is the one buttons have always carried (“ls|m1|2”), so a button in a
+message sent before this module existed still works. Officers name a button by a spec (`module:m1`, `lesson:m1:0`,
+`quiz:m1`: campaigns, the dashboard, `hocbot broadcast send --button`): `from_spec` is the one reader of those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, fields
+from typing import ClassVar, Self
+
+from bot.core.callback import pack, parse_int, unpack
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button's payload: `action` names the handler, the fields are its arguments (short ids, never free text)."""
+
+    action: ClassVar[str]
+
+    def pack(self) -> str:
+        return pack(self.action, *(getattr(self, f.name) for f in fields(self)))
+
+    @classmethod
+    def read(cls, data: str | None) -> Self | None:
+        """The payload if `data` is this button's (an argument left out takes its default); None for another
+        button's data or a mangled one."""
+        p = unpack(data or "")
+        if p.action != cls.action:
+            return None
+        values: list[object] = []
+        for i, f in enumerate(fields(cls)):
+            raw = p.args[i] if i < len(p.args) else None
+            if raw is None:
+                if f.default is MISSING:
+                    return None
+                values.append(f.default)
+            elif f.type == "int":
+                n = parse_int(raw)
+                if n is None:
+                    return None
+                values.append(n)
+            else:
+                values.append(raw)
+        return cls(*values)
+
+
+# ---- onboarding ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start(Button):
+    """“▶️ Bắt đầu”: /start from a button."""
+
+    action: ClassVar[str] = "start"
+
+
+@dataclass(frozen=True)
+class Consent(Button):
+    """The consent question's answer: "y" agrees, anything else declines."""
+
+    action: ClassVar[str] = "consent"
+    answer: str = "n"
+
+    @property
+    def agreed(self) -> bool:
+        return self.answer == "y"
+
+
+# ---- learning ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleList(Button):
+    """The course: every module with the learner's progress."""
+
+    action: ClassVar[str] = "toc"
+
+
+@dataclass(frozen=True)
+class OpenModule(Button):
+    """A module, at the lesson where the learner left it."""
+
+    action: ClassVar[str] = "lo"
+    module_id: str
+
+
+@dataclass(frozen=True)
+class OpenLesson(Button):
+    """One lesson of a module (`index` from 0): “Tiếp”, “Quay lại”."""
+
+    action: ClassVar[str] = "ls"
+    module_id: str
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class StartQuiz(Button):
+    """Start (or resume) a module's quiz."""
+
+    action: ClassVar[str] = "qs"
+    module_id: str
+
+
+@dataclass(frozen=True)
+class AnswerQuiz(Button):
+    """Option `option` of question `index` of quiz attempt `attempt_id`."""
+
+    action: ClassVar[str] = "qa"
+    attempt_id: int
+    index: int
+    option: int
+
+
+@dataclass(frozen=True)
+class QuizMenu(Button):
+    action: ClassVar[str] = "qmenu"
+
+
+@dataclass(frozen=True)
+class ShowProgress(Button):
+    action: ClassVar[str] = "pg"
+
+
+# ---- answers -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feedback(Button):
+    """👍 (`vote` "u") or 👎 ("d") on the answer logged as `log_id`; `tag` says which kind of answer it was."""
+
+    action: ClassVar[str] = "fb"
+    log_id: int
+    vote: str
+    tag: str = ""
+
+
+# ---- contests of the Week (handlers/contests) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContestList(Button):
+    """/thi: the contests open for the reader's place."""
+
+    action: ClassVar[str] = "ctl"
+
+
+@dataclass(frozen=True)
+class OpenContest(Button):
+    action: ClassVar[str] = "ctj"
+    contest_id: int
+
+
+# ---- what officers attach to a message -----------------------------------------------------------------------
+
+SPECS: dict[str, type[Button]] = {"module": OpenModule, "lesson": OpenLesson, "quiz": StartQuiz, "contest": OpenContest}
+BARE_SPECS: dict[str, type[Button]] = {"contest": ContestList}  # the spec without arguments: `contest` opens /thi
+SPEC_LABELS = {"module": "📚 Học ngay", "lesson": "📖 Đọc bài", "quiz": "📝 Làm bài kiểm tra", "contest": "🏆 Vào thi"}
+E_SPEC = "nút không hợp lệ: {spec!r} (dùng module:m1, lesson:m1:0, quiz:m1 hoặc contest)"
+
+
+def from_spec(spec: str) -> tuple[str, Button]:
+    """ "quiz:m1" → (its default label, StartQuiz("m1")); "lesson:m1:2" opens lesson 3 of m1; "contest" opens /thi,
+    "contest:5" contest #5. The packed form the CLI took before (“ls|m1|0”) is read too. ValueError otherwise."""
+    spec = spec.strip()
+    name, _, rest = spec.partition(":")
+    packed = "|" in spec or spec in {cls.action for cls in BARE_SPECS.values()}
+    for kind, cls in [*SPECS.items(), *BARE_SPECS.items()]:
+        if packed:
+            button = cls.read(spec)
+        elif kind != name:
+            continue
+        elif cls is BARE_SPECS.get(kind):
+            button = None if rest else cls()
+        else:
+            button = cls.read(pack(cls.action, *rest.split(":"))) if rest else None
+        if button is not None:
+            return SPEC_LABELS[kind], button
+    raise ValueError(E_SPEC.format(spec=spec))
+
+
+def button_of(spec: str | None, label: str | None = None) -> tuple[str | None, str | None]:
+    """An officer's button → (label, packed payload) for a Broadcast; (None, None) for no button."""
+    if not spec:
+        return None, None
+    default_label, button = from_spec(spec)
+    return label or default_label, button.pack()

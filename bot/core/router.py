@@ -1,0 +1,109 @@
+"""Routes an Inbound to the handler that owns it: commands, buttons, menu labels, states, free text."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.core.callback import unpack
+from bot.core.context import Ctx
+from bot.core.messages import Inbound, Kind, Reply
+from content.textnorm import fold
+
+Handler = Callable[[Ctx, Inbound], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Handler
+    consent: bool = False  # needs stored consent (it keeps personal data)
+
+
+def menu_key(label: str) -> str:
+    """Compare menu labels without emoji, case or accents."""
+    return " ".join(fold(label).split())
+
+
+@dataclass
+class Router:
+    """One router per feature; the composition root includes them all into one."""
+
+    name: str
+    commands: dict[str, Route] = field(default_factory=dict)
+    actions: dict[str, Route] = field(default_factory=dict)
+    states: dict[str, Route] = field(default_factory=dict)
+    menus: dict[str, Route] = field(default_factory=dict)
+    kinds: dict[Kind, Route] = field(default_factory=dict)
+    text: Route | None = None
+
+    def command(self, *names: str, consent: bool = False) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for n in names:
+                self._put(self.commands, n.lower(), Route(fn, consent))
+            return fn
+
+        return deco
+
+    def action(self, *names: str, consent: bool = False) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for n in names:
+                self._put(self.actions, n, Route(fn, consent))
+            return fn
+
+        return deco
+
+    def state(self, *names: str) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for n in names:
+                self._put(self.states, n, Route(fn))
+            return fn
+
+        return deco
+
+    def menu(self, *labels: str, consent: bool = False) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for label in labels:
+                self._put(self.menus, menu_key(label), Route(fn, consent))
+            return fn
+
+        return deco
+
+    def on(self, *kinds: Kind) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for k in kinds:
+                self._put(self.kinds, k, Route(fn))
+            return fn
+
+        return deco
+
+    def free_text(self, fn: Handler) -> Handler:
+        self.text = Route(fn)
+        return fn
+
+    def include(self, *others: Router) -> Router:
+        for other in others:
+            for mine, theirs in (
+                (self.commands, other.commands),
+                (self.actions, other.actions),
+                (self.states, other.states),
+                (self.menus, other.menus),
+                (self.kinds, other.kinds),
+            ):
+                for key, route in theirs.items():
+                    self._put(mine, key, route)  # type: ignore[arg-type]
+            if other.text is not None:
+                if self.text is not None:
+                    raise ValueError(f"two free-text handlers ({self.name}, {other.name})")
+                self.text = other.text
+        return self
+
+    def _put(self, table: dict, key: object, route: Route) -> None:  # type: ignore[type-arg]
+        if key in table:
+            raise ValueError(f"{self.name}: {key!r} registered twice")
+        table[key] = route
+
+    def resolve_action(self, data: str) -> Route | None:
+        return self.actions.get(unpack(data).action)
+
+    def resolve_menu(self, text: str) -> Route | None:
+        return self.menus.get(menu_key(text)) if len(text) <= 40 else None

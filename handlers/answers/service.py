@@ -1,0 +1,391 @@
+"""The answer service: question → search → refuse, suggest, or answer (LLM from the best passages, or the
+curated answer as it is), always with its sources. Channel-free; used by handlers/answers/chat.py and `hocbot ask`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
+from content.intents import out_of_scope, small_talk
+from content.search import Decision, Hit, SearchIndex, decide, entities, numbers
+from content.textnorm import question_syllables, question_tail
+from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["llm", "retrieval"]
+
+FIRST_TOKEN_TIMEOUT = 2.3  # seconds: past this with no token, the curated answer goes out (3 s promise)
+PASSAGES = 3
+SCOPED_EXTRA = 10  # more hits looked at when some are officers' answers for another place
+RETRIEVAL_SOURCES = 2
+MAX_QUESTION = 500
+REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be rewritten by the LLM
+REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
+MIN_FIRST_TOKEN = 1.0
+TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
+MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
+
+HELP_TOPICS = (
+    "Tuần lễ học tập suốt đời, “Bình dân học AI”, cách dùng AI và chatbot an toàn, "
+    "phòng lừa đảo trên mạng, dịch vụ công trực tuyến và cách dùng bot này"
+)
+REFUSE_UNKNOWN = (
+    "Xin lỗi, mình chưa có câu trả lời cho câu hỏi này. Mình đã ghi lại để cán bộ Hội Khuyến học "
+    f"bổ sung. 🙏\nMình có thể giúp bạn về: {HELP_TOPICS}."
+)
+REFUSE_OUT_OF_SCOPE = (
+    "Xin lỗi, câu này nằm ngoài phạm vi của mình: mình không đoán xổ số, không dự báo thời tiết, "
+    "không tư vấn y tế hay pháp luật. 🙏\n"
+    f"Mình có thể giúp bạn về: {HELP_TOPICS}."
+)
+REFUSE_HEALTH = (
+    "Xin lỗi, mình không tư vấn sức khỏe hay thuốc men được. 🙏 Hãy hỏi bác sĩ hoặc nhân viên y tế xã; "
+    "cấp cứu gọi 115.\n"
+    f"Mình có thể giúp bạn về: {HELP_TOPICS}."
+)
+SMALL_TALK = {
+    "greeting": "Xin chào! 👋 Mình là trợ lý học tập của Hội Khuyến học. Bạn gõ câu hỏi, hoặc chọn một mục "
+                "bên dưới nhé.",
+    "thanks": "Không có gì ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+    "bye": "Chào bạn, hẹn gặp lại! 👋 Lúc nào cần, bạn cứ nhắn cho mình nhé.",
+    "how_are_you": "Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn! 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
+    "ack": "Vâng ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+}
+SUGGEST = "Có phải bạn muốn hỏi…"
+SOURCE_PREFIX = "Nguồn: "
+
+
+@dataclass
+class AnswerResult:
+    """What the user gets: the answer text (without the source line), its sources, and how it was made."""
+
+    question: str
+    text: str
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (source id, title)
+    refused: bool = False
+    mode: Mode = "retrieval"
+    decision: Decision = "answer"
+    faq_id: str | None = None  # the best curated entry / lesson passage
+    out_of_scope: bool = False
+    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (doc id, question/title)
+    llm_reason: str | None = None
+
+    @property
+    def source_line(self) -> str:
+        return SOURCE_PREFIX + "; ".join(title for _, title in self.sources) if self.sources else ""
+
+    @property
+    def full_text(self) -> str:
+        """The text to show: answer, a blank line, "Nguồn: …"."""
+        return f"{self.text}\n\n{self.source_line}" if self.sources else self.text
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answer": self.text,
+            "sources": [{"id": sid, "title": title} for sid, title in self.sources],
+            "refused": self.refused,
+            "mode": self.mode,
+        }
+        if self.suggestions:
+            data["suggestions"] = [{"id": did, "title": title} for did, title in self.suggestions]
+        return data
+
+
+@dataclass
+class Plan:
+    """A question after search: what to do, the passages for the LLM and the curated fallback."""
+
+    question: str
+    hits: list[Hit]
+    fallback: AnswerResult
+    passages: list[Passage] = field(default_factory=list)
+    spent: float = 0.0  # seconds already used before the answer (the rewrite), taken off the LLM deadlines
+
+    @property
+    def decision(self) -> Decision:
+        return self.fallback.decision
+
+
+class AnswerService:
+    """Built once per process. `llm` None → retrieval-only answers."""
+
+    def __init__(
+        self,
+        catalog: Any,
+        search: SearchIndex | None = None,
+        llm: LlmAnswerer | None = None,
+        *,
+        total_timeout: float = 8.0,
+        first_token_timeout: float = FIRST_TOKEN_TIMEOUT,
+    ) -> None:
+        self.catalog = catalog
+        self.search = search or SearchIndex.from_catalog(catalog)
+        self.llm = llm
+        self.total_timeout = total_timeout
+        self.first_token_timeout = min(first_token_timeout, total_timeout)
+
+    # ---- retrieval ---------------------------------------------------------------------------------
+
+    def source_title(self, ref: str) -> str:
+        title = self.catalog.source_title(ref) if self.catalog is not None else None
+        return str(title or ref)
+
+    def _sources(self, refs: Sequence[str], limit: int) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for ref in refs:
+            if ref not in (sid for sid, _ in out):
+                out.append((ref, self.source_title(ref)))
+            if len(out) >= limit:
+                break
+        return out
+
+    def _serves(self, hit: Hit, place: Scope) -> bool:
+        """Officers' answers are given only where they apply (handlers/answers/store.py); content everywhere."""
+        return hit.kind != "faq" or serves(entry_scope(self.search.faq_entry(hit.doc_id)), place)
+
+    def _search(self, query: str, place: Scope) -> list[Hit]:
+        hits = self.search.search(query, PASSAGES)
+        if all(self._serves(h, place) for h in hits):
+            return hits
+        wider = self.search.search(query, PASSAGES + SCOPED_EXTRA)  # another commune's answer was among them
+        return [h for h in wider if self._serves(h, place)][:PASSAGES]
+
+    def plan(self, question: str, query: str | None = None, place: Scope = EVERYONE) -> Plan:
+        """Small talk, or search and decide; the curated result is ready for every decision. `query` (a short
+        rewrite of a rambling question) is what is searched; the question stays what is shown and answered.
+        `place` (province, commune) of the asker: officers' answers for another place are not used."""
+        q = " ".join(question.split())[:MAX_QUESTION]
+        chat = small_talk(q) if q else None
+        if chat is not None:
+            return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
+        if query and not out_of_scope(q):
+            q_search = query
+        else:
+            q_search = q
+        hits = self._search(q_search, place) if q else []
+        decision: Decision = decide(q_search, hits) if q else "refuse"
+        if decision != "answer" and q and not query and not out_of_scope(q):
+            decision, hits = self._story_tail(q, decision, hits)
+        if decision == "refuse":
+            kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
+            text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
+            return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
+        if decision == "suggest":
+            picks = self.suggestions(hits)
+            lines = "\n".join(f"• {title}" for _, title in picks)
+            result = AnswerResult(q, f"{SUGGEST}\n{lines}", decision="suggest", suggestions=picks,
+                                  faq_id=picks[0][0])
+            return Plan(q, hits, result)
+        top = hits[0]
+        result = AnswerResult(q, top.text.strip(), self._sources(top.sources, RETRIEVAL_SOURCES),
+                              decision="answer", faq_id=top.doc_id)
+        passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources)
+                    for i, h in enumerate(answer_passages(hits), 1)]
+        return Plan(q, hits, result, passages)
+
+    def _story_tail(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A message told as a story is also searched by its last clauses ("…, tôi có nên chuyển không?").
+        Their answer is taken only when it is sure on its own and agrees with the whole message: it is among
+        the whole message's best hits and about what the message names."""
+        tail = question_tail(q)
+        if tail is None:
+            return decision, hits
+        # What the story named is what its ending asks about ("… cài cái VNeID …. Cài thế nào cho đúng?").
+        told = sorted((entities(q) - entities(tail)) | (numbers(q) - numbers(tail)))
+        if told:
+            tail = f"{tail} {' '.join(told)}"
+        tail_hits = self.search.search(tail, PASSAGES)
+        if decide(tail, tail_hits) != "answer":
+            return decision, hits
+        best = tail_hits[0]
+        if not best.missing and (best.exact or (best.asks and told)):
+            return "answer", tail_hits  # the ending asks what one of its questions asks, about what was told
+        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
+        agreed = best.doc_id in whole and not whole[best.doc_id].missing
+        if agreed:
+            return "answer", tail_hits
+        return decision, hits
+
+    def suggestions(self, hits: Sequence[Hit]) -> list[tuple[str, str]]:
+        """Top hits as (doc id, title) for buttons, best first; one per FAQ entry or lesson. Hits about
+        another thing than the question names are left out when some fit."""
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        fitting = [h for h in hits if not h.missing] or list(hits)
+        for h in fitting:
+            key = h.doc_id if h.kind == "faq" else "lesson:" + h.doc_id.split("#", 1)[0]
+            if key not in seen:
+                seen.add(key)
+                out.append((h.doc_id, h.title))
+        return out[:PASSAGES]
+
+    def curated(self, doc_id: str, place: Scope = EVERYONE) -> AnswerResult | None:
+        """The curated answer of one FAQ entry or lesson passage (a pressed suggestion)."""
+        entry = self.search.faq_entry(doc_id)
+        if entry is not None and not serves(entry_scope(entry), place):
+            return None
+        if entry is not None:
+            return AnswerResult(entry.question, entry.answer.strip(),
+                                self._sources(entry.sources, RETRIEVAL_SOURCES), faq_id=entry.id)
+        lesson_id = doc_id.split("#", 1)[0]
+        found = self.catalog.lesson_by_id(lesson_id) if self.catalog is not None else None
+        if found is None:
+            return None
+        module, lesson = found
+        refs = [f"lesson:{lesson.id}", *module.sources]
+        return AnswerResult(lesson.title, lesson.text.strip(), self._sources(refs, RETRIEVAL_SOURCES),
+                            faq_id=doc_id)
+
+    # ---- LLM ---------------------------------------------------------------------------------------
+
+    def finish(self, plan: Plan, llm: LlmResult | None) -> AnswerResult:
+        """The LLM's answer with the sources of the passages it cited, or the curated fallback."""
+        fb = plan.fallback
+        if llm is None or not llm.ok or not llm.text:
+            if llm is not None:
+                fb.llm_reason = llm.reason
+            return fb
+        by_ref = {p.ref: p for p in plan.passages}
+        cited = [by_ref[r] for r in llm.cited if r in by_ref] or plan.passages[:1]
+        refs = [p.sources[0] for p in cited if p.sources]
+        sources = self._sources(refs, PASSAGES) or fb.sources
+        answer = AnswerResult(plan.question, llm.text, sources, mode="llm", decision="answer",
+                              faq_id=fb.faq_id, llm_reason=llm.reason)
+        room = MAX_REPLY_CHARS - (len(answer.full_text) - len(answer.text))
+        if len(answer.full_text) > MAX_REPLY_CHARS and room >= 200:
+            answer.text = cap_answer(answer.text, room)
+        return answer if len(answer.full_text) <= MAX_REPLY_CHARS else fb
+
+    async def _llm(self, plan: Plan, on_preview: Callable[[str], Awaitable[None]] | None) -> LlmResult | None:
+        if self.llm is None or not plan.passages:
+            return None
+        first = max(MIN_FIRST_TOKEN, self.first_token_timeout - plan.spent)
+        return await self.llm.answer_with_deadline(
+            plan.question, plan.passages, first_token_timeout=first,
+            total_timeout=max(first, self.total_timeout - plan.spent), on_preview=on_preview,
+        )
+
+    async def prepare(self, question: str, place: Scope = EVERYONE) -> Plan:
+        """`plan`, with one more chance for a long, rambling message when an LLM is configured: the model
+        rewrites it into a short search question (REWRITE_TIMEOUT at most) and that is searched. The rewrite
+        is kept only when it names the same things (Zalo stays Zalo) and finds an answer the message did not."""
+        plan = self.plan(question, place=place)
+        if (self.llm is None or plan.decision in ("answer", "smalltalk") or plan.fallback.out_of_scope
+                or len(question_syllables(plan.question)) < REWRITE_MIN_SYLLABLES):
+            return plan
+        started = time.monotonic()
+        query = await self.llm.rewrite(plan.question, REWRITE_TIMEOUT)
+        if not query or not entities(plan.question) <= entities(query):
+            return plan
+        rewritten = self.plan(plan.question, query, place)
+        rewritten.spent = time.monotonic() - started
+        log.info("rewrite %r → %r: %s", plan.question[:80], query, rewritten.decision)
+        return rewritten if rewritten.decision == "answer" else plan
+
+    async def answer(self, question: str, place: Scope = EVERYONE) -> AnswerResult:
+        """The whole answer at once (CLI, tests): LLM when configured and usable, else curated."""
+        plan = await self.prepare(question, place)
+        if plan.decision != "answer":
+            return plan.fallback
+        return self.finish(plan, await self._llm(plan, None))
+
+    async def stream(
+        self, plan: Plan, done: Callable[[AnswerResult], Awaitable[None]]
+    ) -> AsyncIterator[str]:
+        """Previews of the LLM answer as it grows: each item is the whole text so far, already passed by
+        `check_answer` (see LlmAnswerer.answer_with_deadline). Calls `done(result)` before the iterator ends,
+        so the caller can set the final text (the fallback when the LLM was slow, failed or misbehaved)."""
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+        async def on_preview(text: str) -> None:
+            queue.put_nowait(text)
+
+        async def run() -> LlmResult | None:
+            try:
+                return await self._llm(plan, on_preview)
+            finally:
+                queue.put_nowait(None)
+
+        task = asyncio.create_task(run())
+        try:
+            while (piece := await queue.get()) is not None:
+                yield piece
+            result = self.finish(plan, await task)
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        try:
+            await done(result)
+        except Exception:
+            log.exception("answer stream: finishing callback failed")
+
+    async def aclose(self) -> None:
+        if self.llm is not None:
+            await self.llm.aclose()
+
+
+PASSAGE_KEEP = 0.8  # a passage besides the answer's goes to the model only with this share of its score
+
+
+def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
+    """What the model may answer from once retrieval is sure: the top hit, and the others only when they are
+    nearly as good and about what the question names. A passage about something else next to the right one
+    invites an answer from the wrong one (ChatGPT vs Gemini for "ChatGPT là gì")."""
+    top = hits[0]
+    return [top, *(h for h in hits[1:] if not h.missing and h.score >= PASSAGE_KEEP * top.score
+                   and h.asks >= top.asks and h.exact >= top.exact)]
+
+
+def build_service(settings: Any, catalog: Any, search: SearchIndex | None) -> AnswerService:
+    """The service for these settings: with an LLM client when OPENAI_API_KEY is set."""
+    llm = LlmAnswerer.from_settings(settings) if settings is not None else None
+    timeout = float(getattr(settings, "llm_timeout", 8.0) or 8.0)
+    return AnswerService(catalog, search, llm, total_timeout=timeout)
+
+
+def service_of(services: Any) -> AnswerService:
+    """The process's AnswerService (built by `install`, or lazily when a test skipped it)."""
+    svc = services.extras.get("answers")
+    if svc is None:
+        svc = build_service(services.settings, services.catalog, services.search)
+        services.extras["answers"] = svc
+        services.answerer = svc
+    return svc  # type: ignore[no-any-return]
+
+
+def install(rt: Runtime) -> None:
+    """One AnswerService (and one LLM client) per process; approved officer answers in its index; unlink
+    answers on /xoadulieu."""
+    from bot.db.models_faq import forget_answers
+    from handlers.answers.store import keep_loaded
+
+    svc = build_service(rt.settings, rt.services.catalog, rt.services.search)
+    if svc.llm is not None:
+        svc.llm.metrics = rt.services.metrics
+    rt.services.extras["answers"] = svc
+    rt.services.answerer = svc
+    rt.services.forget_hooks.append(forget_answers)
+    rt.background.append(keep_loaded)
+
+    @contextlib.asynccontextmanager
+    async def closer(_rt: Runtime) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await svc.aclose()
+
+    if svc.llm is not None:
+        rt.background.append(closer)

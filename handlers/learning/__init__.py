@@ -1,0 +1,1 @@
+"""Learning: modules, lessons, quizzes, progress, streaks and course certificates."""

@@ -1,0 +1,145 @@
+"""/kiemtra: a module's quiz or the quiz of the day, answered by native poll, button or typed number."""
+
+from __future__ import annotations
+
+import json
+
+from bot.core import texts
+from bot.core.context import Ctx
+from bot.core.messages import Choice, Inbound, Kind, Reply
+from bot.core.payloads import AnswerQuiz, OpenLesson, OpenModule, QuizMenu, ShowProgress, StartQuiz
+from bot.core.router import Router
+from bot.db.models_learning import QuizAttempt
+from handlers.learning import quiz_service as lq
+from handlers.learning import service as learning
+from handlers.learning import texts as t
+
+router = Router("quiz")
+
+
+@router.command("kiemtra", "quiz", consent=True)
+@router.menu(texts.MENU_QUIZ, consent=True)
+@router.action(QuizMenu.action, consent=True)
+async def quiz_menu(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The quiz of the day first, then one quiz per module with the best score so far."""
+    catalog = ctx.services.catalog
+    best = await learning.best_scores(ctx.session, ctx.user_id)
+    choices = [Choice(t.BTN_DAILY, StartQuiz(lq.DAILY).pack())]
+    for m in catalog.modules:
+        mark = f" ({best[m.id]}%)" if m.id in best else ""
+        tick = "✅ " if best.get(m.id, 0) >= learning.PASS_PERCENT else ""
+        choices.append(Choice(f"{tick}{m.order}. {m.title}{mark}", StartQuiz(m.id).pack()))
+    return [Reply(t.QUIZ_MENU.format(n=lq.DAILY_SIZE), choices=choices)]
+
+
+def _title(ctx: Ctx, module_id: str) -> str | None:
+    if module_id == lq.DAILY:
+        return t.DAILY_TITLE
+    mod = ctx.services.catalog.module(module_id)
+    return mod.title if mod is not None and mod.quiz else None
+
+
+@router.action(StartQuiz.action, consent=True)
+async def start_quiz(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """Start (or resume) a quiz and ask its first open question."""
+    button = StartQuiz.read(msg.choice)
+    module_id = button.module_id if button else ""
+    title = _title(ctx, module_id)
+    if title is None:
+        return [Reply(t.UNKNOWN_MODULE), *await quiz_menu(ctx, msg)]
+    attempt = await lq.start_attempt(
+        ctx.session, ctx.services.catalog, ctx.user_id, module_id, ctx.now(), ctx.settings.tz
+    )
+    if attempt.index > 0:
+        intro = t.RESUME.format(title=title, i=attempt.index + 1, n=attempt.total)
+    else:
+        intro = t.QUIZ_START.format(title=title, n=attempt.total)
+    return [Reply(intro), lq.question_reply(ctx.services.catalog, attempt)]
+
+
+@router.action(AnswerQuiz.action, consent=True)
+async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """A tapped button or a typed number: the option of one question of one attempt."""
+    button = AnswerQuiz.read(msg.choice) or AnswerQuiz(-1, -1, -1)
+    attempt = await ctx.session.get(QuizAttempt, button.attempt_id)
+    index, option = button.index, button.option
+    reason = lq.stale_reason(attempt, ctx.user_id, index)
+    if reason is not None or attempt is None:
+        if reason == t.ANSWERED and attempt is not None:  # show the question that is still open
+            return [Reply(reason), lq.question_reply(ctx.services.catalog, attempt)]
+        return [Reply(reason or t.OLD_QUIZ)]
+    if not lq.offered(ctx.services.catalog, attempt, (option,)):  # a forged button: ask the question again
+        return [lq.question_reply(ctx.services.catalog, attempt)]
+    return await _answer(ctx, attempt, (option,))
+
+
+@router.on(Kind.POLL_ANSWER)
+async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """A vote in a native quiz poll; late, repeated, retracted or foreign votes get no reply."""
+    if not ctx.consented or not msg.poll_id or not msg.option_ids:
+        return []
+    target = await lq.poll_target(ctx.session, msg.poll_id)
+    if target is None:  # not a learning quiz's poll: a contest's (handlers/contests), or nobody's
+        from handlers.contests.chat import answer_poll as contest_poll
+
+        return await contest_poll(ctx, msg)
+    if target.user_id != ctx.user_id:
+        return []
+    attempt = await ctx.session.get(QuizAttempt, target.attempt_id)
+    if attempt is None or lq.stale_reason(attempt, ctx.user_id, target.index) is not None:
+        return []
+    if not lq.offered(ctx.services.catalog, attempt, msg.option_ids):
+        return []
+    return await _answer(ctx, attempt, msg.option_ids)
+
+
+async def awaited_question(ctx: Ctx) -> Reply | None:
+    """The quiz question the learner was answering when they asked something else (its options were the
+    last choices offered), so it can be asked again and a typed “2” answers it, not what the aside offered."""
+    pending = json.loads(ctx.user.pending) if ctx.user.pending else []
+    button = AnswerQuiz.read(pending[0][1]) if pending and len(pending[0]) == 2 else None
+    if button is None:
+        return None
+    attempt = await ctx.session.get(QuizAttempt, button.attempt_id)
+    if attempt is None or lq.stale_reason(attempt, ctx.user_id, button.index) is not None:
+        return None
+    return lq.question_reply(ctx.services.catalog, attempt)
+
+
+async def _answer(ctx: Ctx, attempt: QuizAttempt, picked: tuple[int, ...]) -> list[Reply]:
+    catalog = ctx.services.catalog
+    scored = await lq.score_answer(ctx.session, catalog, attempt, picked, ctx.now(), ctx.settings.tz)
+    replies = [Reply(lq.feedback(scored.question, scored.right))]
+    if not scored.finished:
+        return [*replies, lq.question_reply(catalog, attempt)]
+    return [*replies, *await _finish(ctx, attempt)]
+
+
+async def _finish(ctx: Ctx, attempt: QuizAttempt) -> list[Reply]:
+    """The score, what to do next, and the certificate when this pass completes the course."""
+    catalog = ctx.services.catalog
+    ok = lq.passed(attempt)
+    lines = [t.SCORE.format(correct=attempt.correct, total=attempt.total, score=attempt.score)]
+    choices: list[Choice] = []
+    if attempt.kind == "daily":
+        choices = [Choice(t.BTN_MORE_QUIZ, QuizMenu().pack()), Choice(t.BTN_PROGRESS, ShowProgress().pack())]
+        return [Reply("\n".join(lines), choices=choices)]
+    lines.append(t.PASSED if ok else t.FAILED)
+    prog = await learning.progress_of(ctx.session, ctx.user_id, attempt.module_id)
+    if ok and (prog is None or prog.completed_at is None):
+        lines.append(t.READ_REST)
+        choices.append(Choice(t.BTN_REREAD, OpenModule(attempt.module_id).pack()))
+    if not ok:
+        choices += [Choice(t.BTN_REREAD, OpenLesson(attempt.module_id, 0).pack()),
+                    Choice(t.BTN_RETRY, StartQuiz(attempt.module_id).pack())]
+    nxt = catalog.next_module(attempt.module_id)
+    if ok and nxt is not None:
+        choices.append(Choice(t.BTN_NEXT_MODULE.format(title=nxt.title), OpenModule(nxt.id).pack()))
+    choices.append(Choice(t.BTN_PROGRESS, ShowProgress().pack()))
+    replies = [Reply("\n".join(lines), choices=choices)]
+    if ok:
+        from handlers.learning.progress import certificate_if_earned
+
+        replies.extend(await certificate_if_earned(ctx))
+    return replies
+

@@ -1,0 +1,228 @@
+"""Learning progress: lessons read, activity days and streaks, points, module status, leaderboard, forget."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, delete, func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import Membership, User
+from bot.db.models_learning import (
+    ActivityDay,
+    Certificate,
+    LearningEvent,
+    LessonProgress,
+    QuizAnswer,
+    QuizAttempt,
+    QuizPoll,
+    RevokedCertificate,
+)
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+PASS_PERCENT = 80  # a quiz counts as passed from this score on
+
+
+def local_day(now: dt.datetime, tz: ZoneInfo) -> dt.date:
+    return now.astimezone(tz).date()
+
+
+async def progress_of(s: AsyncSession, user_id: int, module_id: str) -> LessonProgress | None:
+    res = await s.exec(
+        select(LessonProgress).where(LessonProgress.user_id == user_id, LessonProgress.module_id == module_id)
+    )
+    return res.first()
+
+
+async def all_progress(s: AsyncSession, user_id: int) -> dict[str, LessonProgress]:
+    res = await s.exec(select(LessonProgress).where(LessonProgress.user_id == user_id))
+    return {p.module_id: p for p in res.all()}
+
+
+async def touch_day(s: AsyncSession, user_id: int, now: dt.datetime, tz: ZoneInfo) -> None:
+    """Remember that the learner learned something today (local time), once per day."""
+    day = local_day(now, tz)
+    res = await s.exec(select(ActivityDay.id).where(ActivityDay.user_id == user_id, ActivityDay.day == day))
+    if res.first() is None:
+        s.add(ActivityDay(user_id=user_id, day=day))
+
+
+async def add_points(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:
+    s.add(LearningEvent(user_id=user_id, kind=kind, module_id=module_id, points=1, at=now))
+
+
+async def read_lesson(
+    s: AsyncSession, user_id: int, module_id: str, index: int, lessons: int, now: dt.datetime, tz: ZoneInfo
+) -> bool:
+    """Move the bookmark to lesson `index`; True when this read finishes the module's lessons."""
+    prog = await progress_of(s, user_id, module_id)
+    if prog is None:
+        prog = LessonProgress(user_id=user_id, module_id=module_id)
+        s.add(prog)
+    prog.position = index
+    prog.updated_at = now
+    finished_now = False
+    if index + 1 > prog.seen:
+        prog.seen = index + 1
+        await add_points(s, user_id, "lesson", module_id, now)
+    if prog.seen >= lessons and prog.completed_at is None:
+        prog.completed_at = now
+        finished_now = True
+    await touch_day(s, user_id, now, tz)
+    return finished_now
+
+
+async def best_scores(s: AsyncSession, user_id: int) -> dict[str, int]:
+    """Best finished score (percent) per module quiz."""
+    res = await s.exec(
+        select(QuizAttempt.module_id, func.max(QuizAttempt.score))
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.kind == "module",
+            col(QuizAttempt.score).is_not(None),
+        )
+        .group_by(col(QuizAttempt.module_id))
+    )
+    return {m: int(score) for m, score in res.all() if score is not None}
+
+
+async def streak(s: AsyncSession, user_id: int, today: dt.date) -> int:
+    """Consecutive local days with learning, ending today (or yesterday, if today is still open)."""
+    res = await s.exec(
+        select(col(ActivityDay.day))
+        .where(ActivityDay.user_id == user_id, ActivityDay.day <= today)
+        .order_by(col(ActivityDay.day).desc())
+        .limit(400)
+    )
+    days: list[dt.date] = list(res.all())
+    if not days or days[0] < today - dt.timedelta(days=1):
+        return 0
+    count, expect = 0, days[0]
+    for day in days:
+        if day != expect:
+            break
+        count += 1
+        expect = day - dt.timedelta(days=1)
+    return count
+
+
+@dataclass
+class CourseStatus:
+    """Per-module state of one learner, in course order."""
+
+    progress: dict[str, LessonProgress]
+    best: dict[str, int]
+    done: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # module ids not done yet
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def module_done() -> Any:
+    """THE rule for “học xong một mô-đun”, as a WHERE clause on a LessonProgress row: every lesson was read and
+    the module's quiz scored at least 80% at least once. /tiendo, the certificate and the dashboard's “Học xong”
+    numbers all use it."""
+    passed = select(QuizAttempt.id).where(
+        col(QuizAttempt.user_id) == col(LessonProgress.user_id),
+        col(QuizAttempt.module_id) == col(LessonProgress.module_id),
+        col(QuizAttempt.kind) == "module", col(QuizAttempt.score) >= PASS_PERCENT,
+    )  # fmt: skip
+    return and_(col(LessonProgress.completed_at).is_not(None), passed.exists())
+
+
+async def done_modules(s: AsyncSession, user_id: int) -> set[str]:
+    stmt = select(LessonProgress.module_id).where(col(LessonProgress.user_id) == user_id, module_done())
+    return set((await s.exec(stmt)).all())
+
+
+async def course_status(s: AsyncSession, catalog: Any, user_id: int) -> CourseStatus:
+    status = CourseStatus(await all_progress(s, user_id), await best_scores(s, user_id))
+    done = await done_modules(s, user_id)
+    for m in catalog.modules:
+        (status.done if m.id in done else status.missing).append(m.id)
+    return status
+
+
+def week_start(now: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """Monday 00:00 local time of this week, as aware UTC."""
+    local = now.astimezone(tz)
+    monday = (local - dt.timedelta(days=local.weekday())).date()
+    return dt.datetime.combine(monday, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    user_id: int
+    name: str | None  # None: the learner did not agree to show their name
+    points: int
+
+
+async def user_groups(s: AsyncSession, user_id: int) -> list[Any]:
+    from bot.db.models import Group
+
+    res = await s.exec(
+        select(Group)
+        .join(Membership, col(Membership.group_id) == col(Group.id))
+        .where(Membership.user_id == user_id)
+        .order_by(col(Group.id))
+    )
+    return list(res.all())
+
+
+async def leaderboard(s: AsyncSession, group_id: int, since: dt.datetime, limit: int = 10) -> list[BoardRow]:
+    """Top learners of a group since `since`: lessons read for the first time + correct answers."""
+    total = func.sum(LearningEvent.points).label("total")
+    res = await s.exec(
+        select(LearningEvent.user_id, total)
+        .join(Membership, col(Membership.user_id) == col(LearningEvent.user_id))
+        .where(Membership.group_id == group_id, col(LearningEvent.at) >= since)
+        .group_by(col(LearningEvent.user_id))
+        .order_by(total.desc(), col(LearningEvent.user_id))
+        .limit(limit)
+    )
+    rows = [(uid, int(points)) for uid, points in res.all() if uid is not None]
+    found = await s.exec(select(User).where(col(User.id).in_([r[0] for r in rows])))
+    users = {u.id: u for u in found.all()}
+    out = []
+    for uid, points in rows:
+        u = users.get(uid)
+        shown = u is not None and u.show_name and u.deleted_at is None and bool(u.display_name)
+        out.append(BoardRow(uid, u.display_name if shown and u else None, points))
+    return out
+
+
+async def forget(s: AsyncSession, user_id: int) -> None:
+    """Delete a learner's learning data; their points stay only as anonymous counts (user_id NULL). A
+    certificate's code is kept alone, so /verify says it was withdrawn on request."""
+    for code in (await s.exec(select(Certificate.code).where(Certificate.user_id == user_id))).all():
+        s.add(RevokedCertificate(code=code))
+    attempts = select(QuizAttempt.id).where(QuizAttempt.user_id == user_id)
+    await s.exec(delete(QuizPoll).where(col(QuizPoll.user_id) == user_id))  # type: ignore[call-overload]
+    await s.exec(delete(QuizAnswer).where(col(QuizAnswer.attempt_id).in_(attempts)))  # type: ignore[call-overload]
+    for table in (QuizAttempt, LessonProgress, ActivityDay, Certificate):
+        await s.exec(delete(table).where(col(table.user_id) == user_id))  # type: ignore[call-overload, attr-defined]
+    await s.exec(
+        update(LearningEvent).where(col(LearningEvent.user_id) == user_id).values(user_id=None)  # type: ignore[call-overload]
+    )
+
+
+def install(rt: Runtime) -> None:
+    """Map native quiz polls to attempts when they are sent; delete learning data on /xoadulieu."""
+    from handlers.learning.quiz_service import record_poll
+
+    db = rt.services.db
+
+    async def poll_sent(user_id: int, attempt_ref: str, poll_id: str) -> None:
+        async with db.session() as s:
+            await record_poll(s, user_id, attempt_ref, poll_id)
+
+    rt.services.poll_sent_hooks.append(poll_sent)
+    rt.services.forget_hooks.append(forget)

@@ -1,0 +1,1 @@
+"""Onboarding and settings: consent, province and commune, groups, privacy and account linking."""

@@ -1,0 +1,129 @@
+"""Onboarding: welcome, consent, province and commune, joining a group from a deep link."""
+
+from __future__ import annotations
+
+from bot.core import texts
+from bot.core.callback import pack, unpack
+from bot.core.context import Ctx
+from bot.core.dispatcher import menu_reply
+from bot.core.messages import Choice, Inbound, Reply
+from bot.core.payloads import Consent, Start
+from bot.core.router import Router
+from bot.db import repo
+from content.provinces import find_province, provinces
+from handlers.onboarding.communes import known_spelling, normalise_commune
+
+router = Router("start")
+
+ASK_PROVINCE = "ask_province"
+ASK_COMMUNE = "ask_commune"
+
+
+def consent_reply() -> Reply:
+    return Reply(
+        texts.CONSENT_ASK,
+        choices=[
+            Choice(texts.CONSENT_YES, Consent("y").pack()),
+            Choice(texts.CONSENT_NO, Consent("n").pack()),
+        ],
+        columns=2,
+    )
+
+
+def province_reply() -> Reply:
+    choices = [Choice(p.name, pack("prov", i)) for i, p in enumerate(provinces())]
+    choices.append(Choice(texts.SKIP, pack("prov", "-")))
+    return Reply(texts.ASK_PROVINCE, choices=choices, columns=2)
+
+
+def ask_province(ctx: Ctx) -> list[Reply]:
+    ctx.set_state(ASK_PROVINCE)
+    return [province_reply()]
+
+
+@router.command("start", "batdau")
+@router.action(Start.action)
+async def start(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """Welcome; ask for consent the first time; join the group of a deep-link code."""
+    replies: list[Reply] = []
+    code = msg.args.strip()[:64]
+    if code == texts.GROUP_START:  # came from the pointer the bot posted in a group
+        code = ""
+    if code:
+        if ctx.consented:
+            replies.append(await _join(ctx, code))
+        else:
+            ctx.set_state(None, {"join_code": code})
+    if ctx.consented:
+        return [*replies, menu_reply(texts.READY)]
+    name = f" {ctx.user.display_name}" if ctx.user.display_name else ""
+    return [Reply(texts.WELCOME.format(name=name), remove_keyboard=True), consent_reply()]
+
+
+async def _join(ctx: Ctx, code: str) -> Reply:
+    group = await repo.group_by_code(ctx.session, code)
+    if group is None or group.id is None:
+        return Reply(texts.UNKNOWN_CODE.format(code=code))
+    await repo.join_group(ctx.session, ctx.user_id, group.id)
+    return Reply(texts.JOINED_GROUP.format(group=group.title or group.name))
+
+
+@router.action(Consent.action)
+async def consent(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """Store the answer to the consent question (with its text version and time)."""
+    agreed = (Consent.read(msg.choice) or Consent()).agreed
+    code = ctx.state_data.get("join_code")
+    if not agreed:
+        ctx.set_state(None)
+        return [menu_reply(texts.CONSENT_DECLINED)]
+    ctx.user.consent_at = ctx.now()
+    ctx.user.consent_version = texts.CONSENT_VERSION
+    ctx.user.deleted_at = None
+    ctx.user.subscribed = True
+    replies = [await _join(ctx, code)] if code else []
+    return [*replies, *ask_province(ctx)]
+
+
+@router.action("prov")
+async def province_chosen(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    arg = unpack(msg.choice or "").arg(0)
+    if arg == "-":
+        return _ask_commune(ctx, [])
+    idx = unpack(msg.choice or "").int_arg(0, -1)
+    if not 0 <= idx < len(provinces()):
+        return ask_province(ctx)
+    ctx.user.province = provinces()[idx].name
+    return _ask_commune(ctx, [Reply(texts.LOCALITY_SAVED.format(place=ctx.user.province))])
+
+
+@router.state(ASK_PROVINCE)
+async def province_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    match = find_province(msg.text)
+    if match is None:
+        return [Reply(texts.PROVINCE_UNKNOWN.format(text=msg.text.strip()[:60])), province_reply()]
+    ctx.user.province = match.province.name
+    note = (
+        texts.PROVINCE_OLD.format(old=match.former, new=match.province.name)
+        if match.former and match.former != match.province.name
+        else texts.LOCALITY_SAVED.format(place=match.province.name)
+    )
+    return _ask_commune(ctx, [Reply(note)])
+
+
+def _ask_commune(ctx: Ctx, before: list[Reply]) -> list[Reply]:
+    ctx.set_state(ASK_COMMUNE)
+    return [*before, Reply(texts.ASK_COMMUNE, choices=[Choice(texts.SKIP, pack("commune", "-"))])]
+
+
+@router.action("commune")
+async def commune_skipped(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    ctx.set_state(None)
+    return [menu_reply(texts.READY)]
+
+
+@router.state(ASK_COMMUNE)
+async def commune_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    ctx.user.commune = await known_spelling(ctx.session, ctx.user.province, normalise_commune(msg.text))
+    ctx.set_state(None)
+    place = ", ".join(p for p in (ctx.user.commune, ctx.user.province) if p)
+    return [Reply(texts.LOCALITY_SAVED.format(place=place)), menu_reply(texts.READY)]

@@ -1,0 +1,1 @@
+"""Campaigns and the Week: the lifelong-learning Week, campaign reminders, schedules and learning nudges."""

@@ -1,0 +1,121 @@
+"""Issue 16, third pass: ways of typing that used to get a wrong answer or a refusal, through `hocbot ask --json`
+and the web chat (wishes are small talk, "hỏi thăm" is politeness, a three-letter word is not a typo of
+another, a wrong accent on a name does not matter, Southern "xài"/"coi" mean "dùng"/"xem")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.cli import main
+from bot.core import texts
+from content.textnorm import ABBREVIATIONS, fold
+from tests.conftest import make_settings
+from tests.harness import WebUser, running_bot
+
+KEYS = {"question", "answer", "sources", "refused", "mode"}
+
+
+def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, Any]]:
+    """`hocbot ask --json` for each question, as a user of the CLI sees it."""
+    out = []
+    for q in questions:
+        assert main(["ask", "--json", q]) == 0
+        [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+        assert KEYS <= set(line) <= KEYS | {"suggestions"}
+        out.append(line)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+
+
+def test_asking_politely_with_hoi_tham_gets_the_entry_asked_about(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "thăm" stayed in the question and "chuyển đổi số" was answered for "công dân số".
+    [item] = ask(capsys, "Cho tôi hỏi thăm là công dân số nghĩa là gì vậy")
+    assert not item["refused"] and item["answer"].startswith("Công dân số là")
+
+
+def test_a_short_unknown_word_is_not_read_as_another_word(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "pin" was taken for "tin" and the OTP warning was answered with its "Nguồn:" line.
+    [item] = ask(capsys, "quên mã pin ngân hàng")
+    assert "OTP là mã xác nhận" not in item["answer"]
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_a_name_typed_with_wrong_or_spoken_accents_is_the_same_name(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: only the exact spellings "trí tuệ nhân tạo" / "tri tue nhan tao" were known.
+    for typed in ("chi tuệ nhân tạo", "tri tuề nhân tào", "Trí Tụê Nhân Tạo"):
+        assert fold(typed) == "ai", typed
+    assert fold("chát gờ pê tê") == fold("ChatGPT") == "chatgpt"
+    farming, spelt, chatgpt = ask(capsys, "chi tuệ nhân tạo giúp gì cho nông dân",
+                                  "trí tuệ nhân tạo giúp gì cho nông dân", "cái chát gờ pê tê dùng vào việc gì")
+    assert farming["answer"] == spelt["answer"] and not farming["refused"]
+    assert "cây trồng" in farming["answer"]  # "giúp" is what AI does here, not "giúp tôi" politeness
+    assert not chatgpt["refused"] and "ChatGPT" in chatgpt["answer"]
+
+
+def test_teencode_table_is_data_and_knows_southern_words() -> None:
+    assert (Path(__file__).resolve().parent.parent / "content" / "data" / "teencode.yaml").is_file()
+    assert ABBREVIATIONS["xài"] == "dùng" and ABBREVIATIONS["đk"] == "đăng ký"
+    assert fold("đứa nhỏ coi điện thoại") == "dua nho xem dien thoai"
+    assert fold("được coi là công dân học tập") == "duoc coi la cong dan hoc tap"  # "coi là" stays
+
+
+async def test_wishes_and_pleasantries_get_a_friendly_word_and_the_menu(db_url: str) -> None:
+    # Before: "chúc bot ngủ ngon" was refused as an insult ("bot ngu") and the others as unknown questions.
+    async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        for text in ("chúc bot ngủ ngon", "xin chào bot, rất vui được làm quen", "chào em nhé, chúc em một ngày vui"):
+            await u.says(text)
+            reply = u.last_reply()
+            assert "Xin lỗi" not in reply and "Nguồn" not in reply, (text, reply)
+            assert texts.MENU_LEARN in u.keyboard(), text
+
+
+def test_a_comparison_is_not_answered_with_one_against_another_thing(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "AI với ChatGPT khác nhau chỗ nào" got "ChatGPT với Google…" (Google tìm và đưa ra danh sách…).
+    [other, google] = ask(capsys, "AI với ChatGPT khác nhau chỗ nào", "ChatGPT với Google khác nhau thế nào")
+    assert "Google tìm" not in other["answer"] and not other["sources"]
+    assert google["answer"].startswith("Google tìm")  # the comparison it is about is still answered
+
+
+def test_everyday_words_that_fold_like_an_insult_are_not_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "đó diễn ra" folded to "do dien" (“đồ điên”) and the question was refused as an insult.
+    [week, insult] = ask(capsys, "năm nào cũng nghe, nhưng mà tuần lễ đó diễn ra vào lúc nào", "bot đồ điên")
+    assert not week["refused"] and "tháng 10" in week["answer"]
+    assert insult["refused"]
+
+
+def test_a_story_that_names_the_app_is_answered_about_that_app(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the ending "Cài thế nào cho đúng?" does not say which app, and the message was refused.
+    [item] = ask(capsys, "Con trai tôi đi làm xa, nó bảo tôi cài cái VNeID để làm giấy tờ cho nhanh. "
+                         "Cài thế nào cho đúng?")
+    assert not item["refused"] and "VNeID" in item["answer"] and "CH Play" in item["answer"]
+
+
+def test_amounts_in_words_and_shopping(capsys: pytest.CaptureFixture[str]) -> None:
+    [amount, shop] = ask(capsys, "chuyển khoản trên mười triệu phải quét mặt là sao", "nên mua điện thoại hãng nào")
+    assert not amount["refused"] and "10 triệu" in amount["answer"]  # before: not read as 10
+    assert shop["refused"] and "ngoài phạm vi" in shop["answer"]  # before: "Có phải bạn muốn hỏi…" bank apps
+
+
+def test_thanks_with_a_few_words_of_chat_is_small_talk_and_stopping_messages_is_help(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    chat, stop, loan = ask(capsys, "bữa nay trời đẹp ghê, cảm ơn bot nghen", "dừng nhận tin nhắn",
+                           "cảm ơn, cho tôi vay tiền")
+    assert chat["answer"].startswith("Không có gì") and not chat["sources"]  # before: refused as unknown
+    assert "/huy" in stop["answer"]  # before: the warning about fake bank messages ("dừng" folds like "dùng")
+    assert loan["refused"]  # a request after the thanks is still read
+
+
+def test_the_two_programmes_named_alike_are_not_mixed_up(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Bình dân học vụ số" was answered when the story named "Bình dân học AI".
+    [item] = ask(capsys, "Ở xã tôi cán bộ vận động học bình dân học AI, mà tôi không rõ phong trào đó là gì")
+    assert "Bình dân học AI" in item["answer"] and not item["answer"].startswith("“Bình dân học vụ số”")
