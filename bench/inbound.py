@@ -14,6 +14,7 @@ BENCH_PROFILE=1 runs hocbot under cProfile and keeps its top functions (by own t
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -215,4 +216,12 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="inbound throughput, hocbot vs a bare PTB echo bot")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="N > 1: one worker vs N `hocbot run` workers on PostgreSQL (bench/inbound_workers.py)")
+    workers = parser.parse_args().workers
+    if workers > 1:
+        from bench.inbound_workers import main as workers_main
+
+        sys.exit(asyncio.run(workers_main((1, workers))))
     sys.exit(asyncio.run(main()))

@@ -8,8 +8,8 @@ import sys
 import time
 
 BENCHES = [
-    "bench.startup", "bench.inbound", "bench.intake", "bench.faq", "bench.broadcast", "bench.campaign",
-    "bench.dashboard", "bench.health", "bench.memory", "bench.learning_models",
+    "bench.startup", "bench.inbound", "bench.inbound_workers", "bench.intake", "bench.faq", "bench.broadcast",
+    "bench.campaign", "bench.dashboard", "bench.health", "bench.memory", "bench.learning_models",
 ]
 
 

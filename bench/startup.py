@@ -27,7 +27,8 @@ from bench.common import write_result
 REPEAT = int(os.environ.get("BENCH_STARTUP_REPEAT", 5))
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "baseline_import_aiohttp"
-HEAVY = ["openai", "fpdf", "qrcode", "fontTools", "xlsxwriter", "telegram", "numpy", "jinja2", "apscheduler"]
+HEAVY = ["openai", "fpdf", "qrcode", "fontTools", "xlsxwriter", "telegram", "numpy", "jinja2", "apscheduler",
+         "cryptography"]
 
 
 def _free_port() -> int:

@@ -1,8 +1,8 @@
 """The search index, made ready after `hocbot run` opens its port.
 
-Reading the index (and numpy under it) is a fifth of start-up, and greetings, menus, lessons and quizzes
-need neither: the web server answers first while a thread reads the index. A question that comes before
-it is ready waits for it, as it would have waited for the start-up.
+Reading the index takes a few percent of start-up, and greetings, menus, lessons and quizzes do not need it:
+the web server answers first while a thread reads the index. A question that comes before it is ready waits
+for it, as it would have waited for the start-up.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ document ("coverage") decides whether to answer, offer the top hits as buttons, 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
-import importlib.util
-import io
+import heapq
 import itertools
 import json
 import logging
@@ -18,26 +18,16 @@ import os
 import re
 import sys
 import tempfile
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
-
-if TYPE_CHECKING:
-    import numpy as np
-else:  # numpy (a sixth of `hocbot run`'s start-up) loads when an index is first built or read, not on import
-    np = sys.modules.get("numpy")
-    if np is None:
-        _spec = importlib.util.find_spec("numpy")
-        _spec.loader = importlib.util.LazyLoader(_spec.loader)
-        np = importlib.util.module_from_spec(_spec)
-        sys.modules["numpy"] = np
-        _spec.loader.exec_module(np)
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
 log = logging.getLogger(__name__)
@@ -201,7 +191,7 @@ class SearchIndex:
         if cache_dir is None:
             return cls(faq, modules)
         key = index_key(faq, modules)
-        path = Path(cache_dir) / f"search-{key[:32]}.npz"
+        path = Path(cache_dir) / f"search-{key[:32]}.idx"
         try:
             return cls._load(path, key, faq)
         except FileNotFoundError:
@@ -227,27 +217,32 @@ class SearchIndex:
     def _build(self) -> None:
         self._docs: list[_Doc] = [*self._faq_docs.values(), *self._lesson_docs]
         n = len(self._docs)
-        lengths = np.array([len(d.terms) for d in self._docs], dtype=np.float64)
-        avgdl = float(lengths.mean()) if n else 1.0
+        lengths = [float(len(d.terms)) for d in self._docs]
+        avgdl = math.fsum(lengths) / n if n else 1.0
         postings: dict[str, tuple[list[int], list[int]]] = {}
         for i, doc in enumerate(self._docs):
             for term, tf in Counter(doc.terms).items():
                 docs_tfs = postings.setdefault(term, ([], []))
                 docs_tfs[0].append(i)
                 docs_tfs[1].append(tf)
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         df = {term: len(ids) for term, (ids, _) in postings.items()}
+        self._ids, self._bm25 = array("i"), array("d")  # every term's documents and weights, one after another
+        self._postings: dict[str, tuple[int, int]] = {}  # term -> its slice of _ids / _bm25
         for term, (ids, tfs) in postings.items():
-            idx = np.array(ids, dtype=np.int32)
-            tf_arr = np.array(tfs, dtype=np.float64)
             idf = _idf(n, len(ids))
             if "_" in term:  # a phrase of two common syllables ("nào là") is not a rare word
                 left, right = term.split("_", 1)
                 idf = BIGRAM_WEIGHT * min(idf, max(_idf(n, df.get(left, 0)), _idf(n, df.get(right, 0))))
-            norm = tf_arr + K1 * (1.0 - B + B * lengths[idx] / avgdl)
-            self._postings[term] = (idx, idf * tf_arr * (K1 + 1.0) / norm)
-        self._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs])
-        self._syllable_df = Counter({t: len(p[0]) for t, p in self._postings.items() if "_" not in t})
+            start = len(self._ids)
+            self._ids.extend(ids)
+            self._bm25.extend(idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * lengths[i] / avgdl))
+                              for i, tf in zip(ids, tfs, strict=True))  # fmt: skip
+            self._postings[term] = (start, len(self._ids))
+        self._finish()
+
+    def _finish(self) -> None:
+        self._factor = [1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs]
+        self._syllable_df = Counter({t: b - a for t, (a, b) in self._postings.items() if "_" not in t})
         self._index_subjects()
 
     def _index_subjects(self) -> None:
@@ -256,26 +251,18 @@ class SearchIndex:
             for subj in doc.subjects:
                 self._by_subject.setdefault(subj, []).append(i)
 
-    # -- the on-disk copy: numpy arrays and one JSON text, read without pickle ----------------------------
+    # -- the on-disk copy: one JSON text and two arrays of numbers, read without pickle -------------------
     def _save(self, path: Path, key: str) -> None:
         """Write atomically (a temporary file renamed over the name): a worker reading it at the same moment
         sees the old file or the whole new one."""
-        terms = list(self._postings)
-        offsets = np.zeros(len(terms) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(self._postings[t][0]) for t in terms])
-        empty_i, empty_f = np.zeros(0, dtype=np.int32), np.zeros(0)
-        ids = np.concatenate([self._postings[t][0] for t in terms]) if terms else empty_i
-        weights = np.concatenate([self._postings[t][1] for t in terms]) if terms else empty_f
-        meta = {"key": key, "terms": terms, "faq": list(self._faq_docs),
-                "docs": [_doc_json(d) for d in self._docs]}  # fmt: skip
-        buf = io.BytesIO()
-        np.savez(buf, ids=ids, weights=weights, offsets=offsets,
-                 meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8))  # fmt: skip
+        meta = {"key": key, "terms": [[t, a, b] for t, (a, b) in self._postings.items()], "faq": list(self._faq_docs),
+                "docs": [_doc_json(d) for d in self._docs], "postings": len(self._ids)}  # fmt: skip
+        text = json.dumps(meta, ensure_ascii=False).encode()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(buf.getvalue())
+                f.write(_MAGIC + len(text).to_bytes(8, "little") + text + self._ids.tobytes() + self._bm25.tobytes())
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -284,25 +271,29 @@ class SearchIndex:
 
     @classmethod
     def _load(cls, path: Path, key: str, faq: list[FaqEntry]) -> SearchIndex:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(data["meta"].tobytes().decode())
-            if meta.get("key") != key:
-                raise ValueError("another content's index")
-            ids, weights, offsets = data["ids"], data["weights"], data["offsets"]
+        data = path.read_bytes()
+        if not data.startswith(_MAGIC):
+            raise ValueError("not an index file")
+        at = len(_MAGIC) + 8
+        end = at + int.from_bytes(data[len(_MAGIC):at], "little")
+        meta = json.loads(data[at:end].decode())
+        if meta.get("key") != key:
+            raise ValueError("another content's index")
         index = cls.__new__(cls)
+        index._ids, index._bm25 = array("i"), array("d")
+        n = int(meta["postings"])
+        index._ids.frombytes(data[end:end + n * index._ids.itemsize])
+        index._bm25.frombytes(data[end + n * index._ids.itemsize:])
+        if len(index._ids) != n or len(index._bm25) != n:
+            raise ValueError("a truncated index file")
         index._faq = {e.id: e for e in faq}
         docs = [_doc_from_json(d) for d in meta["docs"]]
         n_faq = len(meta["faq"])
         index._faq_docs = dict(zip(meta["faq"], docs[:n_faq], strict=True))
         index._lesson_docs = docs[n_faq:]
         index._docs = docs
-        bounds = offsets.tolist()
-        index._postings = {t: (ids[a:b], weights[a:b])
-                           for t, a, b in zip(meta["terms"], bounds, bounds[1:], strict=False)}  # fmt: skip
-        index._factor = np.array([1.0 if d.kind == "faq" else LESSON_FACTOR for d in docs])
-        index._syllable_df = Counter({t: b - a for t, a, b in zip(meta["terms"], bounds, bounds[1:], strict=False)
-                                      if "_" not in t})  # fmt: skip
-        index._index_subjects()
+        index._postings = {sys.intern(t): (a, b) for t, a, b in meta["terms"]}
+        index._finish()
         return index
 
     def _repair(self, sylls: list[str]) -> list[str]:
@@ -323,15 +314,17 @@ class SearchIndex:
         if not sylls or not self._docs:
             return []
         terms = set(sylls) | {f"{a}_{b}" for a, b in itertools.pairwise(sylls)}
-        scores = np.zeros(len(self._docs))
+        scores = [0.0] * len(self._docs)
+        ids, bm25 = self._ids, self._bm25
         for term in terms:
             posting = self._postings.get(term)
             if posting is not None:
                 weight = FORM_WEIGHT if all(p in QUESTION_FORM for p in term.split("_")) else 1.0
-                scores[posting[0]] += weight * posting[1]
-        scores *= self._factor
+                for j in range(*posting):
+                    scores[ids[j]] += weight * bm25[j]
+        scores = [s * f for s, f in zip(scores, self._factor, strict=True)]
         pool = min(len(scores), max(k, RERANK_POOL))
-        top = [int(i) for i in np.argpartition(-scores, pool - 1)[:pool] if scores[i] > 0.0]
+        top = [i for i in heapq.nlargest(pool, range(len(scores)), key=scores.__getitem__) if scores[i] > 0.0]
         typed = content_syllables(query) or question_syllables(query)
         repaired = {r for t, r in zip(typed, self._repair(typed), strict=True) if r != t}
         wanted = set(self._repair(typed))
@@ -422,14 +415,15 @@ def _tied(hits: Sequence[Hit]) -> bool:
                for h in hits[1:])
 
 
-INDEX_FORMAT = 3  # bump when the index's layout or scoring inputs change in a way the sources below miss
+INDEX_FORMAT = 4  # bump when the index's layout or scoring inputs change in a way the sources below miss
+_MAGIC = b"hocbot-search-index\n"  # then the JSON's length (8 bytes), the JSON, the documents, the weights
 _INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml",
                "data/intents.yaml", "data/words.yaml")
 
 
 def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
     """What the index is built from: the FAQ entries, the lessons, and the code and synonyms that read them."""
-    h = hashlib.sha256(f"{INDEX_FORMAT}|{np.__version__}|{sys.version_info[:2]}".encode())
+    h = hashlib.sha256(f"{INDEX_FORMAT}|{sys.byteorder}|{array('i').itemsize}|{sys.version_info[:2]}".encode())
     here = Path(__file__).resolve().parent
     for name in _INDEX_CODE:
         h.update((here / name).read_bytes())
@@ -448,9 +442,11 @@ def _doc_json(d: _Doc) -> list[Any]:
 
 
 def _doc_from_json(v: list[Any]) -> _Doc:
-    return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(v[5]), frozenset(v[6]), frozenset(v[7]),
-                frozenset(v[8]), frozenset(v[9]), frozenset(v[10]), tuple(frozenset(x) for x in v[11]),
-                tuple(frozenset(x) for x in v[12]))  # fmt: skip
+    """The words are interned: read from JSON, each occurrence would be its own copy (megabytes of them)."""
+    w = functools.partial(map, sys.intern)
+    return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(w(v[5])), frozenset(w(v[6])), frozenset(w(v[7])),
+                frozenset(w(v[8])), frozenset(w(v[9])), frozenset(v[10]),
+                tuple(frozenset(w(x)) for x in v[11]), tuple(frozenset(w(x)) for x in v[12]))  # fmt: skip
 
 
 def _idf(n: int, df: int) -> float:

@@ -1,6 +1,7 @@
 """Rates of the learning-model roll-up: officers enter the households / units of their places per model and year
-(CLI and dashboard, audited, in scope only); the report, its JSON, the dashboard and the CSV/XLSX show
-recognised / households where that figure was entered, and “—” where it was not (one function: rates.rate)."""
+(CLI and dashboard, audited, in scope only); the report, its JSON, the dashboard, its overview charts and the
+CSV/XLSX show recognised / households where that figure was entered, and “—” where it was not (one function:
+rates.rate)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlmodel import select
 
 from bot.cli import main
 from bot.db.models import AuditLog
+from bot.web.dashboard.cache import cache_of
 from handlers.learning_models import rates
 from tests.harness import running_bot
 from tests.test_learning_models import NOW, _seed_units
@@ -94,6 +96,14 @@ async def test_dashboard_officers_enter_households_in_scope_and_see_rates(db_url
         await dash.post("/dashboard/learning-models/denominators", form)
         html = await dash.get("/dashboard/learning-models?year=2026")
         assert 'data-model="gd">12,5% <span class="muted">của 8</span>' in html
+
+        cache_of(services).clear()  # the overview's numbers are cached for a minute
+        overview = await dash.get("/dashboard/")
+        charts = overview.split('id="lm-charts"', 1)[1]
+        registered, recognised = charts.split('id="chart-lm-recognised"', 1)
+        assert '<span class="bar-label">Gia đình học tập</span>' in registered and '<b class="val">3</b>' in registered
+        assert '<span class="bar-label">Gia đình học tập (12,5% của 8)</span>' in recognised  # the same rate
+        assert '<span class="bar-label">Đơn vị học tập</span>' in recognised  # no households entered: no rate
 
         for place in ("c:Ninh Bình|Hoa Lư", "p:Ninh Bình"):  # another commune, the whole province: not theirs
             await dash.post("/dashboard/learning-models/denominators", {**form, "place": place}, status=403)

@@ -199,7 +199,7 @@ def test_index_kept_on_disk_answers_the_same(catalog: Catalog, index: SearchInde
     """The second start-up (or another worker) reads the index from the cache folder and answers exactly as
     the index built in memory; changed content gets its own file; a damaged file is rebuilt, not fatal."""
     first = SearchIndex.from_catalog(catalog, tmp_path)
-    files = list(tmp_path.glob("search-*.npz"))
+    files = list(tmp_path.glob("search-*.idx"))
     assert len(files) == 1
     again = SearchIndex.from_catalog(catalog, tmp_path)
     for question in ("ai la gi", "quen mat khau zalo", "tuan le hoc tap 2024", "chatgpt co mien phi khong"):
@@ -210,7 +210,7 @@ def test_index_kept_on_disk_answers_the_same(catalog: Catalog, index: SearchInde
 
     changed = Catalog(modules=catalog.modules, faq=catalog.faq[1:], week=catalog.week, sources=catalog.sources)
     SearchIndex.from_catalog(changed, tmp_path)
-    assert len(list(tmp_path.glob("search-*.npz"))) == 2
+    assert len(list(tmp_path.glob("search-*.idx"))) == 2
 
     files[0].write_bytes(b"not an index")
     rebuilt = SearchIndex.from_catalog(catalog, tmp_path)

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.parser import print_result
 from bot.core import payloads
+from bot.core.places import covers
 from bot.core.redact import mask_pii
 from bot.db import repo
 from bot.db.engine import Database
@@ -464,9 +465,7 @@ def groups_of(u: User, groups: list[Group], members: dict[int, list[str]]) -> li
     (the same rule as handlers.officers.audience.groups_condition)."""
     names = []
     for g in groups:
-        if g.kind != "locality" or not g.province or g.province != u.province:
-            continue
-        if not g.commune or (u.commune or "").lower() == g.commune.lower():
+        if g.kind == "locality" and g.province and covers(g.province, g.commune, u.province, u.commune):
             names.append(g.title or g.name)
     return names + members.get(u.id or 0, [])
 

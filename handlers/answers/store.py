@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.faults import log_failure
+from bot.core.places import covers
 from bot.core.tasks import running
 from bot.db.engine import Database
 from bot.db.models import Group
@@ -66,12 +67,7 @@ def entry_scope(entry: FaqEntry | None) -> Scope:
 
 def serves(scope: Scope, place: Scope) -> bool:
     """May an answer scoped to `scope` be given to someone living at `place` (province, commune)?"""
-    province, commune = scope
-    if not province:
-        return True
-    if place[0] != province:
-        return False
-    return not commune or (place[1] or "").lower() == commune.lower()
+    return not scope[0] or covers(*scope, *place)
 
 
 def scope_label(scope: Scope) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import UserFacingError
+from bot.core.places import covers
 from bot.db import repo
 from bot.db.models import User
 from bot.db.models_contests import Contest, ContestAnswer, ContestAttempt, ContestPoll
@@ -132,9 +133,7 @@ def _for_place(province: str | None, commune: str | None) -> list[Any]:
 
 
 def is_for(contest: Contest, user: User) -> bool:
-    if contest.province is not None and contest.province != user.province:
-        return False
-    return contest.commune is None or contest.commune.lower() == (user.commune or "").lower()
+    return covers(contest.province, contest.commune, user.province, user.commune)
 
 
 async def open_for(s: AsyncSession, user: User, now: dt.datetime) -> list[Contest]:

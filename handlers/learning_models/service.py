@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.places import same_commune
 from bot.db import repo
 from bot.db.models_learning_models import (
     CONFIRMED,
@@ -314,7 +315,7 @@ async def set_assessment_day(s: AsyncSession, officer: OfficerInfo, province: st
     """The day the commune assesses `year`'s units (the caller checked the scope); audited. Units reminded for
     an earlier date are reminded again for the new one. Communes compare like `place_in_scope` (Python's
     lower(): SQLite's leaves “Đ” as it is)."""
-    row = next((d for d in await _days(s, year, province) if _same(d.commune, commune)), None)
+    row = next((d for d in await _days(s, year, province) if same_commune(d.commune, commune)), None)
     if row is None:
         row = LearningAssessmentDate(year=year, province=province, commune=commune, day=day)
     row.day, row.set_by = day, officer.actor
@@ -325,10 +326,6 @@ async def set_assessment_day(s: AsyncSession, officer: OfficerInfo, province: st
     await repo.audit(s, officer.actor, "mohinh.date", {"province": province, "commune": commune, "day": day})
 
 
-def _same(a: str | None, b: str | None) -> bool:
-    return (a or "").lower() == (b or "").lower()
-
-
 async def _days(s: AsyncSession, year: int, province: str) -> list[LearningAssessmentDate]:
     stmt = select(LearningAssessmentDate).where(LearningAssessmentDate.year == year,
                                                 LearningAssessmentDate.province == province)  # fmt: skip
@@ -337,13 +334,14 @@ async def _days(s: AsyncSession, year: int, province: str) -> list[LearningAsses
 
 async def _units_of(s: AsyncSession, year: int, province: str, commune: str, *cond: Any) -> list[LearningUnit]:
     stmt = select(LearningUnit).where(LearningUnit.year == year, LearningUnit.province == province, *cond)
-    return [u for u in (await s.exec(stmt)).all() if _same(u.commune, commune)]
+    return [u for u in (await s.exec(stmt)).all() if same_commune(u.commune, commune)]
 
 
 async def assessment_day(s: AsyncSession, unit: LearningUnit) -> dt.date | None:
     if not unit.province or not unit.commune:
         return None
-    return next((d.day for d in await _days(s, unit.year, unit.province) if _same(d.commune, unit.commune)), None)
+    days = await _days(s, unit.year, unit.province)
+    return next((d.day for d in days if same_commune(d.commune, unit.commune)), None)
 
 
 async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
@@ -505,11 +503,11 @@ def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "",
         return top
     for prov, commune, _ in dens:  # a commune with a figure but no units yet: 0 recognised of its households
         p = top.parts.setdefault(prov, Place(prov))
-        if commune and not any(_same(c, commune) for c in p.parts):
+        if commune and not any(same_commune(c, commune) for c in p.parts):
             p.parts[commune] = Place(commune)
     for prov, p in top.parts.items():
         for c in p.parts.values():
-            c.denominators = {m: n for (pv, cm, m), n in dens.items() if pv == prov and cm and _same(cm, c.name)}
+            c.denominators = {m: n for (pv, cm, m), n in dens.items() if pv == prov and cm and same_commune(cm, c.name)}
         own = {m: n for (pv, cm, m), n in dens.items() if pv == prov and not cm}
         p.denominators = {**_summed(p), **own}
     top.denominators = _summed(top)

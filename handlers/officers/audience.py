@@ -25,10 +25,11 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, literal, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.places import covers_sql
 from bot.db.models import Group, Identity, Membership, User
 
 Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
@@ -95,11 +96,7 @@ async def groups_condition(session: AsyncSession, group_ids: GroupSel) -> Any:
         clauses.append(col(User.id).in_(sub))
     for g in groups:
         if g.kind == "locality" and g.province:
-            place: list[Any] = [User.province == g.province]
-            if g.commune:
-                # the same SQL lower() on both sides: SQLite's lower() leaves "Đ", "Ô", "Â"… as they are
-                place.append(func.lower(User.commune) == func.lower(literal(g.commune)))
-            clauses.append(and_(*place))
+            clauses.append(covers_sql(g.province, g.commune, User.province, User.commune))
     return or_(*clauses) if clauses else False
 
 

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from sqlalchemy import and_, false, func, or_
+from sqlalchemy import false, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import UserFacingError
+from bot.core.places import covers, covers_sql
 from bot.db import repo
 from bot.db.models import Group, Identity, User
 from bot.db.models_officers import Officer, OfficerScope
@@ -83,27 +84,27 @@ def place_in_scope(officer: OfficerInfo, province: str | None, commune: str | No
     that province (compared without case). Admins: everywhere."""
     if officer.is_admin:
         return True
+    return any(covers(*area, province, commune) for area in _areas(officer))
+
+
+def _areas(officer: OfficerInfo) -> list[tuple[str, str | None]]:
+    """The officer's place scopes as (province, commune or None)."""
+    out: list[tuple[str, str | None]] = []
     for kind, value in officer.scopes:
-        if kind == "province" and province == value:
-            return True
-        if kind == "commune":
+        if kind == "province" and value:
+            out.append((value, None))
+        elif kind == "commune":
             scope_commune, _, scope_province = value.partition("|")
-            if province == scope_province and (commune or "").lower() == scope_commune.lower():
-                return True
-    return False
+            if scope_province and scope_commune:
+                out.append((scope_province, scope_commune))
+    return out
 
 
 def place_condition(officer: OfficerInfo, province_col: Any, commune_col: Any) -> Any:
     """`place_in_scope` as a SQL condition on two columns (None for an admin: no condition)."""
     if officer.is_admin:
         return None
-    parts: list[Any] = []
-    for kind, value in officer.scopes:
-        if kind == "province":
-            parts.append(province_col == value)
-        elif kind == "commune":
-            scope_commune, _, scope_province = value.partition("|")
-            parts.append(and_(province_col == scope_province, func.lower(commune_col) == func.lower(scope_commune)))
+    parts = [covers_sql(*area, province_col, commune_col) for area in _areas(officer)]
     return or_(*parts) if parts else false()
 
 

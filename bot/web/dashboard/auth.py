@@ -15,11 +15,10 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from aiohttp_session import SESSION_KEY, STORAGE_KEY, Session, get_session, new_session
-from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -32,6 +31,9 @@ from bot.db.models_dashboard import LoginToken
 from bot.db.models_officers import Officer
 from bot.settings import Settings
 from handlers.officers.scope import OfficerInfo, find_officer
+
+if TYPE_CHECKING:
+    from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 log = logging.getLogger(__name__)
 
@@ -94,18 +96,26 @@ async def consume_token(s: AsyncSession, token: str, now: dt.datetime) -> LoginT
     return (await s.exec(select(LoginToken).where(LoginToken.token_hash == h))).first()
 
 
-def cookie_storage(settings: Settings) -> EncryptedCookieStorage:
-    """Keyed from HOCBOT_SECRET_KEY; without it a random key (sessions end when the process restarts)."""
+def cookie_storage(settings: Settings) -> Callable[[], EncryptedCookieStorage]:
+    """Keyed from HOCBOT_SECRET_KEY; without it a random key (sessions end when the process restarts). Made at
+    the first dashboard request: its `cryptography` (7 MiB) stays out of a bot whose dashboard nobody opens."""
     if settings.secret_key is not None:
         key = hashlib.sha256(b"hocbot-dashboard:" + settings.secret_key.get_secret_value().encode()).digest()
     else:
         log.warning("HOCBOT_SECRET_KEY is not set: dashboard sessions end when hocbot restarts")
         key = secrets.token_bytes(32)
     secure = settings.web_base_url.startswith("https://")
-    return EncryptedCookieStorage(
-        key, cookie_name=COOKIE, max_age=SESSION_MAX_AGE, httponly=True,
-        samesite="Lax", secure=secure or None, path="/dashboard",
-    )
+
+    @functools.cache
+    def storage() -> EncryptedCookieStorage:
+        from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+        return EncryptedCookieStorage(
+            key, cookie_name=COOKIE, max_age=SESSION_MAX_AGE, httponly=True,
+            samesite="Lax", secure=secure or None, path="/dashboard",
+        )
+
+    return storage
 
 
 @dataclass
@@ -128,19 +138,21 @@ class Dash:
 Handler = Callable[[web.Request, Dash], Awaitable[web.StreamResponse]]
 
 
-def with_session(storage: EncryptedCookieStorage) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def with_session(
+    storage: Callable[[], EncryptedCookieStorage],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """aiohttp-session's middleware for our routes only (features add routes, not middlewares)."""
 
     def wrap(fn: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Any:
         @functools.wraps(fn)
         async def handler(request: web.Request) -> web.StreamResponse:
-            request[STORAGE_KEY] = storage
+            store = request[STORAGE_KEY] = storage()
             try:
                 response = await fn(request)
             except web.HTTPException as exc:
-                await _save(request, storage, exc)
+                await _save(request, store, exc)
                 raise
-            await _save(request, storage, response)
+            await _save(request, store, response)
             return response
 
         return handler

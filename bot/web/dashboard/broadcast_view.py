@@ -189,14 +189,14 @@ def routes(services: Services) -> list[Route]:
             total = sum((await counts_for(services, s, [b]))[b.id].values())
         async with services.db.session() as s:
             await audit(s, dash, "dashboard.export", {"broadcast_id": b.id, "format": kind, "rows": total})
-        headers = {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="thongbao-{b.id}.{kind}"'}
+        headers = exports.attachment(f"thongbao-{b.id}.{kind}")
         if kind == "csv":
             return await stream_csv(request, b.id, dash, headers)
         return await stream_xlsx(request, b.id, dash, headers)
 
     async def stream_csv(request: web.Request, bid: int, dash: Dash, headers: dict[str, str]) -> web.StreamResponse:
         """Header first (the download starts at once), then 5,000 rows per read-only query."""
-        resp = web.StreamResponse(headers={"Content-Type": "text/csv; charset=utf-8", **headers})
+        resp = web.StreamResponse(headers={"Content-Type": exports.CSV_TYPE, **headers})
         await resp.prepare(request)
         await resp.write(exports.csv_chunk([], header=True))
         async for rows in exports.row_pages(services.db, bid, dash.settings.tz):
@@ -208,8 +208,7 @@ def routes(services: Services) -> list[Route]:
         """Headers at once (the browser's download starts), then pages of 5,000 rows into XlsxWriter's
         constant_memory sheet in a worker thread while the next page is read; the zip follows as it is
         written. Memory stays flat whatever the report's size."""
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        resp = web.StreamResponse(headers={"Content-Type": ctype, **headers})
+        resp = web.StreamResponse(headers={"Content-Type": exports.XLSX_TYPE, **headers})
         await resp.prepare(request)
         loop = asyncio.get_running_loop()
 

@@ -4,7 +4,6 @@ leaderboard (hidden names stay hidden) and its results as CSV or XLSX with Vietn
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -107,15 +106,8 @@ def routes(services: Services) -> list[Route]:
             rows = await board.export_rows(s, contest, tz)
         async with services.db.session() as s:
             await audit(s, dash, "dashboard.contest.export", {"contest": contest.id, "rows": len(rows), "format": kind})
-        name = f"cuoc-thi-{contest.id}.{kind}"
-        headers = {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'}
-        if kind == "csv":
-            body = exports.csv_chunk(rows, header=True, columns=t.EXPORT_HEADER)
-            return web.Response(body=body, headers={"Content-Type": "text/csv; charset=utf-8", **headers})
-        body = await asyncio.to_thread(exports.to_xlsx, rows, f"Cuoc thi {contest.id}", t.EXPORT_HEADER,
-                                       t.EXPORT_WIDTHS)  # fmt: skip
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return web.Response(body=body, headers={"Content-Type": ctype, **headers})
+        return await exports.table_download(kind, rows, f"cuoc-thi-{contest.id}.{kind}", f"Cuoc thi {contest.id}",
+                                            t.EXPORT_HEADER, t.EXPORT_WIDTHS)
 
     async def export_csv(request: web.Request, dash: Dash) -> web.StreamResponse:
         return await export(request, dash, "csv")

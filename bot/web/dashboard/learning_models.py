@@ -4,7 +4,6 @@ the CSV a commune sends upward. The queries are the feature's own (handlers/lear
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
@@ -160,13 +159,7 @@ def routes(services: Services) -> list[Route]:
     async def _file(stem: str, kind: str, rows: list[list[Any]], sheet: str, header: list[str],
                     widths: list[int]) -> web.Response:  # fmt: skip
         name = f"{stem}-{services.now().astimezone(services.settings.tz).date().isoformat()}.{kind}"
-        headers = {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{name}"'}
-        if kind == "csv":
-            body = exports.csv_chunk(rows, header=True, columns=header)
-            return web.Response(body=body, headers={"Content-Type": "text/csv; charset=utf-8", **headers})
-        body = await asyncio.to_thread(exports.to_xlsx, rows, sheet, header, widths)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return web.Response(body=body, headers={"Content-Type": ctype, **headers})
+        return await exports.table_download(kind, rows, name, sheet, header, widths)
 
     return [
         ("GET", "/dashboard/learning-models", list_page),

@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from aiohttp import web
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.db.models import Group
@@ -66,6 +67,33 @@ def _named(groups: list[Group]) -> list[int]:
     return [g.id for g in groups if g.kind != "locality" and g.id is not None]
 
 
+async def learning_model_charts(s: AsyncSession, services: Services, officer: OfficerInfo, now: dt.datetime,
+                                ) -> dict[str, Any]:  # fmt: skip
+    """This year's learning models in the officer's places: units registered and recognised per model (bars); a
+    recognised bar names its rate where the households were entered (`rates.rate_text`, like every surface)."""
+    from handlers.learning_models import rates, service
+
+    year = now.astimezone(services.settings.tz).year
+    lm = service.models_of(services.catalog)
+    ms = lm.set_for(year) if lm else None
+    if ms is None:
+        return {}
+    dens = await rates.denominators(s, year, officer=officer)
+    top = service.roll_up(await service.rollup(s, year, officer=officer), "", dens)
+    registered, recognised = [], []
+    for m in ms.models:
+        t = top.models.get(m.id) or service.Tally()
+        registered.append((m.name, t.registered))
+        d = top.denominators.get(m.id)
+        recognised.append((f"{m.name} ({top.rate_text(m.id)} của {d})" if d else m.name, t.recognised))
+    title = f"Đơn vị được công nhận năm {year} (tỉ lệ nếu đã nhập số hộ/đơn vị)"
+    return {
+        "lm_year": year,
+        "chart_lm_registered": charts.bar_chart(registered, f"Đơn vị đăng ký mô hình học tập năm {year}"),
+        "chart_lm_recognised": charts.bar_chart(recognised, title),
+    }
+
+
 async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str, Any]:
     """Totals, one row per unit in scope, and the charts: added up from the stored numbers (summary.py); a scope
     with named groups beside places is totalled live, since its people may be counted in both."""
@@ -73,6 +101,7 @@ async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str
         groups = await groups_in_scope(s, officer)
         lowered = await stats.lowered_communes(s, groups)
         question_count = await stats.open_questions(s) if officer.is_admin else None
+        lm = await learning_model_charts(s, services, officer, services.now())
     named = _named(groups)
     provinces = None if officer.is_admin else sorted({g.province for g in groups if g.province})
     summary = await keeper_of(services).get(provinces, named)
@@ -86,7 +115,7 @@ async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str
     rows = stats.unit_rows(groups, numbers, total, officer.is_admin)
     if question_count is not None:
         total["open_questions"] = question_count
-    return {"total": rows[0], "units": rows[1:], "computed_at": at, **chart_pair(services, total, weeks)}
+    return {"total": rows[0], "units": rows[1:], "computed_at": at, **chart_pair(services, total, weeks), **lm}
 
 
 async def _live_total(services: Services, groups: list[Group]) -> tuple[Counter[str], stats.Weeks, dt.datetime]:

@@ -171,7 +171,8 @@ async def lowered_communes(s: AsyncSession, groups: list[Group]) -> dict[int, st
 
 
 def in_place(g: Group, lowered: dict[int, str | None], bucket: Bucket) -> bool:
-    """Whether a place bucket lies in a locality group (audience.groups_condition's rule)."""
+    """Whether a place bucket lies in a locality group: bot/core/places.covers_sql (what a broadcast to the group
+    reaches) on values both lowered by the database, so exactly the people audience.groups_condition selects."""
     province, commune = bucket
     if g.kind != "locality" or not g.province or province != g.province:
         return False
