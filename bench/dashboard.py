@@ -36,6 +36,8 @@ from sqlalchemy import text
 from bench.common import percentile, pg_database, write_result
 from bench.dashboard_seed import OFFICER_CHAT, seed
 from bot.settings import Settings
+from bot.web.dashboard.cache import cache_of
+from bot.web.dashboard.summary import keeper_of
 
 TARGET_MS = 200.0
 ADMIN_CHAT = "990001"
@@ -113,12 +115,8 @@ def _cold(services: Any) -> Before:
     after it finished: in this bench, by the warm-up requests) and the per-unit numbers stored in the database."""
 
     async def clear() -> None:
-        cache = services.extras.get("dashboard_cache")
-        if cache is not None:
-            cache.clear()
-        keeper = services.extras.get("dashboard_summary")
-        if keeper is not None:
-            keeper.forget()
+        cache_of(services).clear()
+        keeper_of(services).forget()
         await services.db.engine.dispose()
 
     return clear
@@ -133,8 +131,8 @@ def _expired(services: Any) -> Before:
     from bot.web.dashboard.summary import REFRESH_EVERY
 
     async def age() -> None:
-        cache = services.extras.get("dashboard_cache")
-        for entry in getattr(cache, "_entries", {}).values():
+        cache = cache_of(services)
+        for entry in cache._entries.values():
             entry.at = min(entry.at, cache.monotonic() - cache.ttl - 1)
         old = services.now() - dt.timedelta(seconds=REFRESH_EVERY + 1)
         async with services.db.session() as s:
@@ -146,8 +144,6 @@ def _expired(services: Any) -> Before:
 async def _refresh_cost(services: Any, n: int = 3) -> dict[str, Any]:
     """One full refresh of the stored per-unit numbers (the background step; the first view after the migration
     waits for it): counting in a read-only session, then one short write."""
-    from bot.web.dashboard.summary import keeper_of
-
     times = []
     for _ in range(n):
         started = time.perf_counter()
@@ -214,7 +210,6 @@ async def _select_one(bot: Any, n: int) -> list[float]:
 
 
 async def run_once(url: str, users: int, deliveries: int, n: int) -> dict[str, Any]:
-    import bot.app
     from bot.db.engine import Database
     from bot.db.migrate import upgrade
     from tests.harness import running_bot
@@ -226,10 +221,10 @@ async def run_once(url: str, users: int, deliveries: int, n: int) -> dict[str, A
     seed_s = time.perf_counter() - started
     await db.dispose()
     print(f"  seeded in {seed_s:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True)
-    bot.app.FEATURES[:] = [f for f in bot.app.FEATURES if f not in ("scheduler.runner", "scheduler.pacer")]
     settings = Settings(_env_file=None, database_url=url, hocbot_admins=f"telegram:{ADMIN_CHAT}")  # type: ignore[call-arg]
     out: dict[str, Any] = {"seed_s": round(seed_s, 1), "rows": counts, "pages": {}}
-    async with running_bot(settings) as app, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with running_bot(settings, sending=False) as app, aiohttp.ClientSession(cookie_jar=jar) as http:
         await _login(http, app, ADMIN_CHAT)
         static = await _measure(http, app.url + "/static/dashboard/dashboard.css", n)
         sel = await _select_one(app, n)

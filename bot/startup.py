@@ -13,18 +13,13 @@ import gc
 import logging
 import os
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.core.tasks import running
 from bot.db.engine import Database
-
-if TYPE_CHECKING:
-    from bot.app import Runtime
 
 DB_CONNECT_TIMEOUT = 15.0  # seconds: a host that drops packets must not hang start-up for minutes
 DB_FILE_CHECK_SECONDS = 30.0  # how often `hocbot run` checks that its SQLite file is still there
@@ -153,19 +148,17 @@ def _short(chain: list[BaseException]) -> str:
 
 
 # -- a SQLite file deleted under a running server ------------------------------------------------------------
-def install(rt: Runtime) -> None:
+def sqlite_file(db: Database) -> Path | None:
+    """The SQLite file `hocbot run` watches (`watch_sqlite_file`); None for PostgreSQL or an in-memory DB."""
+    if not db.is_sqlite or sqlite_folder(db.url) is None:
+        return None
+    return Path(make_url(db.url).database or "").expanduser().resolve()
+
+
+def watch_sqlite_file(path: Path) -> contextlib.AbstractAsyncContextManager[None]:
     """`hocbot run` on SQLite: say so (once, as an error) when the database file is deleted or replaced while
     hocbot runs. SQLite keeps writing to the deleted file, and all of it is gone at the next start."""
-    if not rt.services.db.is_sqlite or sqlite_folder(rt.services.db.url) is None:
-        return
-    path = Path(make_url(rt.services.db.url).database or "").expanduser().resolve()
-
-    @contextlib.asynccontextmanager
-    async def watch_sqlite_file(_rt: Runtime) -> AsyncIterator[None]:
-        async with running(_watch(path, DB_FILE_CHECK_SECONDS)):
-            yield
-
-    rt.background.append(watch_sqlite_file)
+    return running(_watch(path, DB_FILE_CHECK_SECONDS))
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -18,12 +18,6 @@ log = logging.getLogger(__name__)
 WARM_AFTER = 1.0  # seconds after start-up: the requests waiting for the restart (a greeting, the menu) go first
 
 
-def install(rt: Runtime) -> None:
-    """Read the search index in a thread once the web chat already answers greetings and menus; a question
-    asked before that reads it itself."""
-    rt.background.append(warm_search)
-
-
 @contextlib.asynccontextmanager
 async def warm_search(rt: Runtime) -> AsyncIterator[None]:
     search = rt.services.search

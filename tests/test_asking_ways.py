@@ -119,3 +119,9 @@ def test_the_two_programmes_named_alike_are_not_mixed_up(capsys: pytest.CaptureF
     # Before: "Bình dân học vụ số" was answered when the story named "Bình dân học AI".
     [item] = ask(capsys, "Ở xã tôi cán bộ vận động học bình dân học AI, mà tôi không rõ phong trào đó là gì")
     assert "Bình dân học AI" in item["answer"] and not item["answer"].startswith("“Bình dân học vụ số”")
+
+
+def test_misspelt_names_and_lo_are_understood(capsys: pytest.CaptureFixture[str]) -> None:
+    gemini, vneid = ask(capsys, "gemeni khác chatgpt thế nào", "lỡ quên pass vneid rồi")
+    assert gemini["answer"].startswith("Gemini")  # before: "Có phải bạn muốn hỏi…" the list of AI tools
+    assert not vneid["refused"] and "suggestions" not in vneid and "VNeID" in vneid["answer"]  # before: asked

@@ -330,7 +330,7 @@ async def test_broadcast_composed_in_the_dashboard_is_delivered_and_reported(db_
 
     async with running_bot(settings_for(db_url, tg)) as bot, client() as http:
         db = bot.runtime.services.db
-        bot.runtime.services.extras["pacer"].backoff = 0.05
+        bot.runtime.pacer.backoff = 0.05
         module = bot.runtime.services.catalog.modules[0]
         nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
         club = await add_group(db, "CLB Tin học", "code", join_code="clbtin")

@@ -94,7 +94,7 @@ async def broadcast_to_all(services: Services) -> int:
         b = await outbox.create_broadcast(s, text="Họp toàn tỉnh", created_by=f"telegram:{ADMIN}", group_ids="all")
         await outbox.queue_broadcast(s, b)
         assert b.id is not None
-    services.extras["pacer"].wake()
+    services.wake_outbox()
     for _ in range(400):
         async with services.db.read_session() as s:
             open_ = col(Delivery.state).in_(["queued", "sending"])

@@ -335,7 +335,7 @@ async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: s
             b = await outbox.create_broadcast(s, text="Họp", created_by=f"telegram:{ADMIN}", group_ids="all",
                                               report_channel="telegram", report_chat_id=str(ADMIN))  # fmt: skip
             await outbox.queue_broadcast(s, b)
-        bot.runtime.services.extras["pacer"].wake()
+        bot.runtime.pacer.wake()
         await admin.wait_for(lambda m: "Kết quả thông báo" in (m[-1]["text"] or "") if m else False, timeout=15)
         report = admin.messages()[-1]["text"]
         assert "🚫 Đã chặn bot: 1" in report and "🗑 Tài khoản đã bị xoá: 1" in report and "Forbidden" not in report

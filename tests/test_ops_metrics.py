@@ -72,7 +72,7 @@ async def test_counters_after_a_conversation_and_a_broadcast(db_url: str) -> Non
                                                   group_ids="all", status="queued")
                 queued = await outbox.queue_broadcast(s, b)
             assert queued == 6  # Lan never consented: not a subscriber
-            bot.runtime.services.extras["pacer"].wake()
+            bot.runtime.pacer.wake()
             for _ in range(200):
                 m = await scrape(bot.url)
                 if sum(val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome=o)

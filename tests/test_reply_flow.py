@@ -151,7 +151,7 @@ async def test_a_confirmed_broadcast_goes_out_at_once_not_at_the_next_poll(db_ur
     settings = make_settings(db_url, **with_telegram(tg, hocbot_admins=f"telegram:{ADMIN}", hocbot_broadcast_rate=25))
     async with running_bot(settings) as bot:
         db = bot.runtime.services.db
-        pacer = bot.runtime.services.extras["pacer"]
+        pacer = bot.runtime.pacer
         nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
         people = await seed_subscribers(db, 3, first_chat=760_000)
         for chat in people:

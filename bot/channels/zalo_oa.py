@@ -12,8 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import ChannelState, OutputChannel, OutsideWindow, SentInfo
-from bot.channels.zalo_bot import OrderedTasks, delivery_error
-from bot.channels.zalo_bot_client import ZaloAuthError, ZaloError, ZaloOutsideWindow
+from bot.channels.zalo_common import OrderedTasks, ZaloAuthError, ZaloError, ZaloOutsideWindow, delivery_error
 from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
     SIGNATURE_HEADER,

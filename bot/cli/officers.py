@@ -22,7 +22,6 @@ from bot.core import payloads
 from bot.core.places import covers
 from bot.core.redact import mask_pii
 from bot.db import repo
-from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
 from bot.settings import UNVERIFIED_CHANNELS, Settings
@@ -96,16 +95,11 @@ def register(sub: Any) -> None:
 
 @asynccontextmanager
 async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    db = Database(settings.database_url)
-    try:
-        if settings.run_migrations:
-            from bot.db.migrate import upgrade
+    """One unit of work of a CLI command, on the services every entry point builds (bot/app.py)."""
+    from bot.app import open_services
 
-            await upgrade(db)
-        async with db.session() as s:
-            yield s
-    finally:
-        await db.dispose()
+    async with open_services(settings) as services, services.db.session() as s:
+        yield s
 
 
 def fail(text: str) -> int:

@@ -78,7 +78,7 @@ class DatabaseProbe:
 
 
 def scheduler_info(rt: Runtime) -> dict[str, Any]:
-    sched = rt.services.extras.get("campaign_scheduler")
+    sched = rt.campaign_scheduler
     if sched is None:
         return {"running": False, "leader": False}
     return {"running": True, "leader": bool(sched.leader.is_leader)}
@@ -137,7 +137,3 @@ def is_loopback(remote: str | None) -> bool:
         return ipaddress.ip_address(remote.split("%", 1)[0]).is_loopback
     except ValueError:
         return False
-
-
-def install(rt: Runtime) -> None:
-    rt.routes.extend(health_routes(rt))

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -22,7 +21,7 @@ from bot.core.messages import AnswerStream, Choice, Inbound, Reply
 from bot.core.payloads import Feedback
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
-from handlers.answers.service import AnswerResult, AnswerService, Plan, service_of
+from handlers.answers.service import AnswerResult, AnswerService, Plan
 from handlers.answers.store import EVERYONE, Scope
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ def _button_key(ctx: Ctx) -> bytes:
     secret = ctx.settings.secret_key
     if secret is not None:
         return hashlib.sha256(b"hocbot-buttons:" + secret.get_secret_value().encode()).digest()
-    key: bytes = ctx.services.extras.setdefault("button_key", secrets.token_bytes(32))  # until a restart
+    key = ctx.services.button_key
     return key
 
 
@@ -107,7 +106,7 @@ def place(ctx: Ctx) -> Scope:
 
 async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     """Search; refuse (and note it for officers), offer the closest questions, or answer with sources."""
-    svc = service_of(ctx.services)
+    svc = ctx.services.answers
     plan = await svc.prepare(text, place(ctx))
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
@@ -177,7 +176,7 @@ class LlmAnswer(AnswerStream):
 @router.action("faq")
 async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A “Có phải bạn muốn hỏi…” button: the curated answer of that entry, with its sources."""
-    svc = service_of(ctx.services)
+    svc = ctx.services.answers
     result = svc.curated(unpack(msg.choice or "").arg(0), place(ctx))
     if result is None:
         return [menu_reply(texts.STALE_BUTTON)]

@@ -393,9 +393,7 @@ async def _decided(ctx: Ctx, unit: LearningUnit, action: str, reason: str) -> Re
     """Record the decision (audited; the registrant is told through the outbox)."""
     officer = await officer_or_refuse(ctx, f"mohinh.{action}")
     await service.decide(ctx.session, officer, unit, action, ctx.now(), reason, catalog=ctx.services.catalog)
-    pacer = ctx.services.extras.get("pacer")
-    if pacer is not None:
-        ctx.after_commit(pacer.wake)  # the registrant's message is queued once this unit of work commits
+    ctx.after_commit(ctx.services.wake_outbox)  # the registrant's message is queued once this unit of work commits
     model = service.model_of(ctx.services.catalog, unit)
     done = {"confirm": t.DONE_CONFIRM, "return": t.DONE_RETURN, "recognise": t.DONE_RECOGNISE}[action]
     return menu_reply(done.format(name=unit.name, model=model.name if model else unit.model, year=unit.year,

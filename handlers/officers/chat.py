@@ -168,9 +168,7 @@ async def confirm_send(ctx: Ctx, msg: Inbound) -> list[Reply]:
     await check_targets(ctx.session, officer, sel, "broadcast.send")
     n = await outbox.queue_broadcast(ctx.session, b)
     await repo.audit(ctx.session, officer.actor, "broadcast.send", {"broadcast_id": b.id, "recipients": n})
-    pacer = ctx.services.extras.get("pacer")
-    if pacer is not None:
-        ctx.after_commit(pacer.wake)  # before the commit the pacer would find no rows and wait for its next poll
+    ctx.after_commit(ctx.services.wake_outbox)  # before the commit the pacer would find no rows (next poll)
     return [menu_reply(QUEUED.format(id=b.id, n=n))]
 
 

@@ -13,11 +13,20 @@ from bot.core.messages import Choice, Inbound, Reply
 from bot.core.router import Router
 from bot.db.models import AuditLog, Identity, InboundEvent, Membership
 from bot.db.models_dashboard import LoginToken
+from bot.db.models_faq import forget_answers
 from bot.db.models_officers import OPEN_STATES, Delivery
 from bot.db.models_zalo import LinkCode
+from bot.db.repo import FORGOTTEN_ACTOR
+from handlers.contests.service import forget as forget_contests
+from handlers.initiatives.service import forget as forget_initiatives
+from handlers.learning.service import forget as forget_learning
+from handlers.learning_models.service import forget as forget_learning_models
+from handlers.week.campaigns import forget as forget_campaigns
+
+FEATURE_FORGETS = (forget_learning, forget_learning_models, forget_campaigns, forget_answers, forget_contests,
+                   forget_initiatives)
 
 router = Router("privacy")
-FORGOTTEN_ACTOR = "đã-xoá"  # what the audit log says instead of the account of someone who deleted their data
 
 
 @router.command("xoadulieu", "deletedata", "delete")
@@ -46,11 +55,11 @@ async def delete_confirmed(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def forget_user(ctx: Ctx) -> None:
     """Remove personal data everywhere; keep an anonymous row (province only) for statistics.
 
-    Every feature deletes its own rows (Services.forget_hooks: learning, answers, campaigns); here go the
+    Every feature deletes its own rows (FEATURE_FORGETS; channels' own rows: Services.forget_hooks); here go the
     platform accounts and everything that could lead back to them: event ids, delivery addresses, link codes,
     login links and the account names in the audit log."""
     s, uid = ctx.session, ctx.user_id
-    for hook in ctx.services.forget_hooks:
+    for hook in (*FEATURE_FORGETS, *ctx.services.forget_hooks):
         await hook(s, uid)
     accounts = (await s.exec(select(Identity).where(Identity.user_id == uid))).all()
     for ident in accounts:

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert
+from sqlalchemy import and_, case, delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.context import Services
 from bot.core.payloads import button_of
 from bot.db.models import Identity, User
-from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, CampaignSend, FireStatus
+from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, CampaignSend, FireStatus, NudgeState
 from handlers.officers import audience, outbox
 from handlers.week.schedule import Rule, defer_quiet, fires_between, local_at
 
@@ -210,3 +210,9 @@ async def log_sends(
     conn = await s.connection()
     for i in range(0, len(rows), outbox.BATCH):
         await conn.execute(insert(table), rows[i : i + outbox.BATCH])
+
+
+async def forget(s: AsyncSession, user_id: int) -> None:
+    """/xoadulieu: drop the user's campaign send log and nudge state."""
+    await s.exec(delete(CampaignSend).where(col(CampaignSend.user_id) == user_id))  # type: ignore[call-overload]
+    await s.exec(delete(NudgeState).where(col(NudgeState.user_id) == user_id))  # type: ignore[call-overload]

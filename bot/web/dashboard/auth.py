@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from aiohttp_session import SESSION_KEY, STORAGE_KEY, Session, get_session, new_session
+from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -118,6 +118,21 @@ def cookie_storage(settings: Settings) -> Callable[[], EncryptedCookieStorage]:
     return storage
 
 
+class LazyCookieStorage(AbstractStorage):
+    """The dashboard's session storage for `aiohttp_session.setup`: the encrypted cookie storage (and its
+    `cryptography`) is made at the first dashboard request, not at start-up."""
+
+    def __init__(self, make: Callable[[], EncryptedCookieStorage]) -> None:
+        super().__init__(cookie_name=COOKIE, max_age=SESSION_MAX_AGE, httponly=True, samesite="Lax", path="/dashboard")
+        self._make = make
+
+    async def load_session(self, request: web.Request) -> Session:
+        return await self._make().load_session(request)
+
+    async def save_session(self, request: web.Request, response: web.StreamResponse, session: Session) -> None:
+        await self._make().save_session(request, response, session)
+
+
 @dataclass
 class Dash:
     """One dashboard request: the services, the officer and the session's CSRF token."""
@@ -136,34 +151,6 @@ class Dash:
 
 
 Handler = Callable[[web.Request, Dash], Awaitable[web.StreamResponse]]
-
-
-def with_session(
-    storage: Callable[[], EncryptedCookieStorage],
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """aiohttp-session's middleware for our routes only (features add routes, not middlewares)."""
-
-    def wrap(fn: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Any:
-        @functools.wraps(fn)
-        async def handler(request: web.Request) -> web.StreamResponse:
-            store = request[STORAGE_KEY] = storage()
-            try:
-                response = await fn(request)
-            except web.HTTPException as exc:
-                await _save(request, store, exc)
-                raise
-            await _save(request, store, response)
-            return response
-
-        return handler
-
-    return wrap
-
-
-async def _save(request: web.Request, storage: EncryptedCookieStorage, response: Any) -> None:
-    session = request.get(SESSION_KEY)
-    if session is not None and session._changed and not getattr(response, "prepared", False):
-        await storage.save_session(request, response, session)
 
 
 async def start_session(request: web.Request, row: LoginToken) -> Session:

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -215,8 +216,12 @@ class Keeper:
                 pass
 
 
-def keeper_of(services: Any) -> Keeper:
-    keeper = services.extras.get("dashboard_summary")
+_KEEPERS: weakref.WeakKeyDictionary[Services, Keeper] = weakref.WeakKeyDictionary()
+
+
+def keeper_of(services: Services) -> Keeper:
+    """The stored numbers' keeper of these services (one per process in `hocbot run`)."""
+    keeper = _KEEPERS.get(services)
     if keeper is None:
-        keeper = services.extras["dashboard_summary"] = Keeper(services)
-    return keeper  # type: ignore[no-any-return]
+        keeper = _KEEPERS[services] = Keeper(services)
+    return keeper

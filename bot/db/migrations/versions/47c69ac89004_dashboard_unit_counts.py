@@ -4,7 +4,7 @@ The numbers are computed from the existing rows on the first start (bot/web/dash
 added here has no time yet, so the first dashboard view (or the start-up refresh) fills the table.
 
 Revision ID: 47c69ac89004
-Revises: a1b2c3d4e702
+Revises: 0b4461d928f4
 Create Date: 2026-11-30 07:50:10.397139
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '47c69ac89004'
-down_revision: str | None = 'a1b2c3d4e702'
+down_revision: str | None = '0b4461d928f4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
