@@ -130,7 +130,7 @@ class NullChannel:
         self.sent: dict[str, int] = {}
 
     async def send(self, chat_key: str, reply: Any) -> Any:
-        from bot.channels.base import SentInfo
+        from bot.core.delivery import SentInfo
 
         self.sent[chat_key] = self.sent.get(chat_key, 0) + 1
         return SentInfo()

@@ -63,7 +63,7 @@ async def _timed(
 
 
 async def _login(http: aiohttp.ClientSession, bot: Any, chat: str) -> None:
-    from bot.web.dashboard.auth import create_login_link
+    from handlers.officers.login import create_login_link
 
     services = bot.runtime.services
     async with services.db.session() as s:

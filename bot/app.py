@@ -159,7 +159,7 @@ def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime
     rt.background.append(lambda rt: _answers(rt.services))
     rt.background.append(lambda rt: dashboard.background(rt.services))
     if (db_file := startup.sqlite_file(services.db)) is not None:
-        rt.background.append(lambda rt: startup.watch_sqlite_file(db_file))
+        rt.background.append(lambda rt: warmup.watch_sqlite_file(db_file))
     rt.background.append(warmup.warm_search)  # last: the port is open while the search index is read
     return rt
 

@@ -125,3 +125,10 @@ def test_misspelt_names_and_lo_are_understood(capsys: pytest.CaptureFixture[str]
     gemini, vneid = ask(capsys, "gemeni khác chatgpt thế nào", "lỡ quên pass vneid rồi")
     assert gemini["answer"].startswith("Gemini")  # before: "Có phải bạn muốn hỏi…" the list of AI tools
     assert not vneid["refused"] and "suggestions" not in vneid and "VNeID" in vneid["answer"]  # before: asked
+
+
+def test_a_locked_account_is_not_answered_with_a_friends_hacked_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "của", "bị" counted as covered words, and the Zalo-hacked-loan answer came with its "Nguồn:" line.
+    locked, job = ask(capsys, "zalo của tôi bị khóa", "tìm giúp tôi việc làm ở khu công nghiệp")
+    assert not locked["answer"].startswith("Rất có thể tài khoản của người đó") and not locked["sources"]
+    assert job["refused"] and "ngoài phạm vi" in job["answer"]  # before: "Có phải bạn muốn hỏi…"

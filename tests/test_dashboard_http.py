@@ -28,7 +28,7 @@ from bot.db.models_campaigns import Campaign
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import record_unanswered
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
-from bot.web.dashboard.auth import create_login_link
+from handlers.officers.login import create_login_link
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import RunningBot, WebUser, running_bot

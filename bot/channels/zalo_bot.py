@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.channels.base import ChannelState, OutputChannel, SentInfo
+from bot.channels.base import ChannelState, OutputChannel
 from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotEvent, parse_bot_update, verify_bot_webhook
 from bot.channels.zalo_common import OrderedTasks, ZaloAuthError, ZaloError, guarded
+from bot.core.delivery import SentInfo
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import as_text

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from bot.channels.base import Blocked, DeliveryError, OutsideWindow, Permanent, RetryLater, Transient
+from bot.core.delivery import Blocked, DeliveryError, OutsideWindow, Permanent, RetryLater, Transient
 
 log = logging.getLogger(__name__)
 

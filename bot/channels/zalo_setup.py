@@ -7,9 +7,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.channels.base import DeliveryError
 from bot.channels.zalo_bot_client import ZaloAuthError
 from bot.core import texts
+from bot.core.delivery import DeliveryError
 from bot.core.messages import Reply
 from bot.db import repo
 

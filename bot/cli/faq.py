@@ -66,8 +66,8 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     the bot could not answer that an approved answer or the content now answers are left out of the list (not
     closed); a 👎 is always listed: the citizen rejected the answer the bot would give again."""
     from bot.app import open_services
-    from bot.core.redact import mask_pii
     from bot.db.models_faq import open_unanswered
+    from bot.redact import mask_pii
     from bot.web.dashboard.auth import officer_account
     from bot.web.dashboard.proposals import question_in_scope
     from handlers.answers.service import AnswerService

@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
 
 async def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Print “Hợp lệ” with the name and date (exit 0), or “Không hợp lệ” (exit 1)."""
-    from bot.cli.officers import session
+    from bot.cli.parser import session
     from handlers.learning import certificate as certs
 
     async with session(settings) as s:

@@ -58,15 +58,52 @@ class Start(Button):
 
 
 @dataclass(frozen=True)
-class Consent(Button):
-    """The consent question's answer: "y" agrees, anything else declines."""
+class YesNo(Button):
+    """A question's answer: "y" is yes, anything else (or nothing) no."""
 
-    action: ClassVar[str] = "consent"
     answer: str = "n"
 
     @property
-    def agreed(self) -> bool:
+    def yes(self) -> bool:
         return self.answer == "y"
+
+
+@dataclass(frozen=True)
+class Consent(YesNo):
+    action: ClassVar[str] = "consent"
+
+
+@dataclass(frozen=True)
+class ChooseProvince(Button):
+    """A province by its index in content's province list, or "-" to skip."""
+
+    action: ClassVar[str] = "prov"
+    choice: str = "-"
+
+
+@dataclass(frozen=True)
+class SkipCommune(Button):
+    action: ClassVar[str] = "commune"
+
+
+@dataclass(frozen=True)
+class Setting(Button):
+    """/caidat: "place", "pause", "resume", "hide" or "show"."""
+
+    action: ClassVar[str] = "set"
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class Unsubscribe(YesNo):
+    action: ClassVar[str] = "unsub"
+
+
+@dataclass(frozen=True)
+class Forget(YesNo):
+    """/xoadulieu's question."""
+
+    action: ClassVar[str] = "forget"
 
 
 # ---- learning ------------------------------------------------------------------------------------------------
@@ -124,6 +161,21 @@ class ShowProgress(Button):
     action: ClassVar[str] = "pg"
 
 
+@dataclass(frozen=True)
+class GetCertificate(Button):
+    action: ClassVar[str] = "cert"
+
+
+@dataclass(frozen=True)
+class RenameCertificate(Button):
+    action: ClassVar[str] = "certname"
+
+
+@dataclass(frozen=True)
+class CertificateNameOk(Button):
+    action: ClassVar[str] = "certok"
+
+
 # ---- answers -------------------------------------------------------------------------------------------------
 
 
@@ -135,6 +187,59 @@ class Feedback(Button):
     log_id: int
     vote: str
     tag: str = ""
+
+
+@dataclass(frozen=True)
+class OpenFaq(Button):
+    """A suggested FAQ entry (“Có phải bạn muốn hỏi…”)."""
+
+    action: ClassVar[str] = "faq"
+    faq_id: str
+
+
+@dataclass(frozen=True)
+class NoneOfThese(Button):
+    """None of the suggestions fits the question logged as `log_id` (`tag`: only the asker can press it)."""
+
+    action: ClassVar[str] = "faqx"
+    log_id: int
+    tag: str = ""
+
+
+# ---- officers' announcements (handlers/officers/chat.py) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickGroup(Button):
+    """A group id, "all" or "done" while an officer picks who gets an announcement."""
+
+    action: ClassVar[str] = "bcg"
+    choice: str
+
+
+@dataclass(frozen=True)
+class SendBroadcast(Button):
+    action: ClassVar[str] = "bcok"
+    broadcast_id: str
+
+
+@dataclass(frozen=True)
+class CancelBroadcast(Button):
+    """Cancel the draft `broadcast_id`, or "-" for one not saved yet."""
+
+    action: ClassVar[str] = "bcx"
+    broadcast_id: str = "-"
+
+
+# ---- the Week (handlers/week/chat.py) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekReminder(Button):
+    """“Nhắc tôi” ("on") or stop the Week's reminders ("off")."""
+
+    action: ClassVar[str] = "wk"
+    turn: str = "on"
 
 
 # ---- contests of the Week (handlers/contests) ----------------------------------------------------------------

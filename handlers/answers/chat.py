@@ -14,11 +14,11 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts
-from bot.core.callback import PayloadTooLong, pack, unpack
+from bot.core.callback import PayloadTooLong
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import AnswerStream, Choice, Inbound, Reply
-from bot.core.payloads import Feedback
+from bot.core.payloads import Feedback, NoneOfThese, OpenFaq
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
 from handlers.answers.service import AnswerResult, AnswerService, Plan
@@ -136,10 +136,10 @@ def _suggest_reply(result: AnswerResult, log_id: int, tag: str) -> Reply:
     choices: list[Choice] = []
     for doc_id, title in result.suggestions:
         try:
-            choices.append(Choice(button_label(title), pack("faq", doc_id)))
+            choices.append(Choice(button_label(title), OpenFaq(doc_id).pack()))
         except PayloadTooLong:
             log.warning("suggestion %s does not fit a button", doc_id)
-    choices.append(Choice(NOT_THESE, pack("faqx", log_id, tag)))
+    choices.append(Choice(NOT_THESE, NoneOfThese(log_id, tag).pack()))
     return Reply(result.text.split("\n", 1)[0], choices=choices)
 
 
@@ -173,11 +173,11 @@ class LlmAnswer(AnswerStream):
                                   .values(mode=self.result.mode))
 
 
-@router.action("faq")
+@router.action(OpenFaq.action)
 async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A “Có phải bạn muốn hỏi…” button: the curated answer of that entry, with its sources."""
     svc = ctx.services.answers
-    result = svc.curated(unpack(msg.choice or "").arg(0), place(ctx))
+    result = svc.curated(button.faq_id if (button := OpenFaq.read(msg.choice)) else "", place(ctx))
     if result is None:
         return [menu_reply(texts.STALE_BUTTON)]
     log_id = await _log(ctx, result.question, result)
@@ -201,11 +201,11 @@ async def _own_log(ctx: Ctx, log_id: int, tag: str) -> AnswerLog | None:
     return row if hmac.compare_digest(tag.encode(), asker_tag(ctx, log_id).encode()) else None
 
 
-@router.action("faqx")
+@router.action(NoneOfThese.action)
 async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """None of the suggestions fits: the question goes to the unanswered list."""
-    payload = unpack(msg.choice or "")
-    row = await _own_log(ctx, payload.int_arg(0, -1), payload.arg(1))
+    button = NoneOfThese.read(msg.choice) or NoneOfThese(-1)
+    row = await _own_log(ctx, button.log_id, button.tag)
     if row is None:
         return [menu_reply(texts.STALE_BUTTON)]
     if row.question:

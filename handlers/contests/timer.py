@@ -57,7 +57,7 @@ async def step(rt: Any) -> int:
     for attempt_id, index, user_key, chat_key in due:
         msg = Inbound(POLL_CHANNEL, user_key, kind=Kind.CALLBACK, choice=pack("ctn", attempt_id, index),
                       chat_key=chat_key, raw_id=f"contest-timeout:{attempt_id}:{index}")  # fmt: skip
-        await rt.dispatcher.handle(msg, partial(channel.send, chat_key))
+        await rt.dispatcher.handle(msg, partial(channel.deliver, chat_key))
     return len(due)
 
 

@@ -501,15 +501,21 @@ def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "",
             place.add(model, t)
     if dens is None:
         return top
-    for prov, commune, _ in dens:  # a commune with a figure but no units yet: 0 recognised of its households
+    by_place: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)  # (province, commune lower) → model → n
+    spelled: dict[tuple[str, str], str] = {}  # communes compare without case; the first spelling is shown
+    for (prov, commune, model), n in dens.items():
+        by_place[(prov, commune.lower())][model] = n
+        spelled.setdefault((prov, commune.lower()), commune)
+    for prov, p in top.parts.items():
+        spelled.update({(prov, c.lower()): c for c in p.parts})
+    for (prov, low), commune in spelled.items():  # a commune with a figure but no units yet: 0 recognised
         p = top.parts.setdefault(prov, Place(prov))
-        if commune and not any(same_commune(c, commune) for c in p.parts):
+        if low and commune not in p.parts:
             p.parts[commune] = Place(commune)
     for prov, p in top.parts.items():
         for c in p.parts.values():
-            c.denominators = {m: n for (pv, cm, m), n in dens.items() if pv == prov and cm and same_commune(cm, c.name)}
-        own = {m: n for (pv, cm, m), n in dens.items() if pv == prov and not cm}
-        p.denominators = {**_summed(p), **own}
+            c.denominators = dict(by_place.get((prov, c.name.lower()), {})) if c.name else {}
+        p.denominators = {**_summed(p), **by_place.get((prov, ""), {})}
     top.denominators = _summed(top)
     return top
 

@@ -6,10 +6,10 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from bot.core import texts
-from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
+from bot.core.payloads import Forget
 from bot.core.router import Router
 from bot.db.models import AuditLog, Identity, InboundEvent, Membership
 from bot.db.models_dashboard import LoginToken
@@ -36,17 +36,17 @@ async def delete_ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
         Reply(
             texts.DELETE_CONFIRM,
             choices=[
-                Choice(texts.DELETE_YES, pack("forget", "y")),
-                Choice(texts.UNSUB_NO, pack("forget", "n")),
+                Choice(texts.DELETE_YES, Forget("y").pack()),
+                Choice(texts.UNSUB_NO, Forget("n").pack()),
             ],
             columns=2,
         )
     ]
 
 
-@router.action("forget")
+@router.action(Forget.action)
 async def delete_confirmed(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    if unpack(msg.choice or "").arg(0) != "y":
+    if not (Forget.read(msg.choice) or Forget()).yes:
         return [menu_reply(texts.CANCELLED)]
     await forget_user(ctx)
     return [Reply(texts.DELETED, remove_keyboard=True)]

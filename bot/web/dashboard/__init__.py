@@ -19,7 +19,6 @@ from aiohttp_session import get_session
 
 from bot.core.context import Services
 from bot.core.tasks import running
-from bot.core.throttle import client_ip, too_many
 from bot.db import repo
 from bot.web.dashboard import (
     auth,
@@ -35,6 +34,7 @@ from bot.web.dashboard import (
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
 from bot.web.dashboard.summary import keeper_of
+from bot.web.http import client_ip, too_many
 
 log = logging.getLogger(__name__)
 # aiohttp-session keys its request storage by string; aiohttp's advice to use RequestKey is for that library.

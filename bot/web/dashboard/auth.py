@@ -30,6 +30,7 @@ from bot.db.models import utcnow
 from bot.db.models_dashboard import LoginToken
 from bot.db.models_officers import Officer
 from bot.settings import Settings
+from handlers.officers.login import token_hash
 from handlers.officers.scope import OfficerInfo, find_officer
 
 if TYPE_CHECKING:
@@ -37,27 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LINK_TTL = dt.timedelta(minutes=10)
 SESSION_MAX_AGE = 8 * 3600  # a working day at the commune office
 COOKIE = "hocbot_dash"
 SERVICES_KEY = web.AppKey("dashboard_services", Services)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def create_login_link(
-    s: AsyncSession, settings: Settings, channel: str, external_id: str, *, created_by: str,
-    officer_id: int | None = None, now: dt.datetime | None = None,
-) -> str:
-    """A fresh one-time link `{web_base_url}/dashboard/login/<token>`; only its hash is stored."""
-    now = now or utcnow()
-    token = secrets.token_urlsafe(32)
-    s.add(LoginToken(token_hash=token_hash(token), channel=channel, external_id=external_id,
-                     officer_id=officer_id, created_by=created_by, created_at=now, expires_at=now + LINK_TTL))
-    await repo.audit(s, created_by, "dashboard.link", {"for": f"{channel}:{external_id}"})
-    return f"{settings.web_base_url}/dashboard/login/{token}"
 
 
 async def officer_account(s: AsyncSession, settings: Settings, ref: str) -> tuple[str, str, int | None] | None:

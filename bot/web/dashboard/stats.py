@@ -28,7 +28,6 @@ from bot.settings import Settings
 from handlers.learning.service import PASS_PERCENT, module_done, week_start
 from handlers.officers import audience
 
-METRICS = ("subscribers", "active", "completed", "quizzes", "passed", "answered", "unanswered")
 CHART_WEEKS = 12
 Bucket = tuple[Any, ...]
 
