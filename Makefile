@@ -37,6 +37,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers content scheduler tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/hadolint deploy/Dockerfile
 
 clean:

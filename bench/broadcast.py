@@ -102,7 +102,7 @@ async def run_once(db_url: str, n: int, *, limit: float | None, rate: float) -> 
                 await outbox.queue_broadcast(s, b)
                 bid = b.id
             t0 = time.perf_counter()
-            bot.runtime.services.extras["pacer"].wake()
+            bot.runtime.pacer.wake()
             deadline = t0 + n / min(rate, 1000.0) * 3 + 60
             for _ in range(10**9):
                 if sum(1 for c in chats if tg.sent_to(c)) >= n or time.perf_counter() > deadline:
@@ -130,7 +130,7 @@ class NullChannel:
         self.sent: dict[str, int] = {}
 
     async def send(self, chat_key: str, reply: Any) -> Any:
-        from bot.channels.base import SentInfo
+        from bot.core.delivery import SentInfo
 
         self.sent[chat_key] = self.sent.get(chat_key, 0) + 1
         return SentInfo()

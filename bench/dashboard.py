@@ -31,6 +31,7 @@ from sqlalchemy import text
 from bench.common import percentile, pg_database, write_result
 from bench.dashboard_seed import OFFICER_CHAT, seed
 from bot.settings import Settings
+from bot.web.dashboard.cache import cache_of
 
 TARGET_MS = 200.0
 ADMIN_CHAT = "990001"
@@ -53,7 +54,7 @@ async def _timed(
 
 
 async def _login(http: aiohttp.ClientSession, bot: Any, chat: str) -> None:
-    from bot.web.dashboard.auth import create_login_link
+    from handlers.officers.login import create_login_link
 
     services = bot.runtime.services
     async with services.db.session() as s:
@@ -104,9 +105,7 @@ def _cold(services: Any) -> Callable[[], None]:
     on its row (stored by the first view after it finished: in this bench, by the warm-up requests)."""
 
     def clear() -> None:
-        cache = services.extras.get("dashboard_cache")
-        if cache is not None:
-            cache.clear()
+        cache_of(services).clear()
 
     return clear
 
@@ -116,7 +115,7 @@ def _expired(services: Any) -> Callable[[], None]:
     while one background task recomputes it."""
 
     def age() -> None:
-        cache = services.extras.get("dashboard_cache")
+        cache = cache_of(services)
         for entry in getattr(cache, "_entries", {}).values():
             entry.at = min(entry.at, cache.monotonic() - cache.ttl - 1)
 
@@ -181,7 +180,6 @@ async def _select_one(bot: Any, n: int) -> list[float]:
 
 
 async def run_once(url: str, users: int, deliveries: int, n: int) -> dict[str, Any]:
-    import bot.app
     from bot.db.engine import Database
     from bot.db.migrate import upgrade
     from tests.harness import running_bot
@@ -193,10 +191,10 @@ async def run_once(url: str, users: int, deliveries: int, n: int) -> dict[str, A
     seed_s = time.perf_counter() - started
     await db.dispose()
     print(f"  seeded in {seed_s:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True)
-    bot.app.FEATURES[:] = [f for f in bot.app.FEATURES if f not in ("scheduler.runner", "scheduler.pacer")]
     settings = Settings(_env_file=None, database_url=url, hocbot_admins=f"telegram:{ADMIN_CHAT}")  # type: ignore[call-arg]
     out: dict[str, Any] = {"seed_s": round(seed_s, 1), "rows": counts, "pages": {}}
-    async with running_bot(settings) as app, aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with running_bot(settings, sending=False) as app, aiohttp.ClientSession(cookie_jar=jar) as http:
         await _login(http, app, ADMIN_CHAT)
         static = await _measure(http, app.url + "/static/dashboard/dashboard.css", n)
         sel = await _select_one(app, n)

@@ -1,8 +1,9 @@
 """The learning-model roll-up (`hocbot report learning-models`, the dashboard's table) on a country-sized year:
 34 provinces × 3,300 communes × 1,000,000 units by default (BENCH_LM_UNITS), seeded with one INSERT … SELECT.
 
-Timed (median of REPEAT runs, in one process, same database): the whole deployment, one province, one
-commune officer's scope (the dashboard), and as the baseline a plain `SELECT count(*)` over the year's rows, so
+Timed (median of REPEAT runs, in one process, same database): the whole deployment, the same with every
+commune's households entered (3,300 × 5 denominators: the rates), one province, one commune officer's scope
+(the dashboard), and as the baseline a plain `SELECT count(*)` over the year's rows, so
 a loaded machine shows in both. Target from the issue: the whole report ≤ 1 s on PostgreSQL. PostgreSQL when
 HOCBOT_TEST_DATABASE_URL (or --pg) is set; SQLite always, at a tenth of the size unless BENCH_LM_SQLITE_UNITS.
 """
@@ -24,7 +25,7 @@ from sqlalchemy import text
 from bench.common import pg_database, write_result
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from handlers.learning_models import service
+from handlers.learning_models import rates, service
 from handlers.officers.scope import OfficerInfo
 
 PROVINCES, COMMUNES = 34, 3300
@@ -66,6 +67,15 @@ async def seed(db: Database, units: int) -> float:
                 + f"'Xã ' || (x % {COMMUNES}), 1, {states}, {now} FROM {series.format(n=n)}"
             )
             await conn.execute(text(sql))
+        # every commune entered its households for every model (the rates' denominators): 3,300 × 5 rows
+        for m in sorted(set(MODELS)):
+            sql = (
+                prefix.format(n=COMMUNES)
+                + "INSERT INTO learning_denominators (year, province, commune, model, count, set_by, set_at) "
+                + f"SELECT {YEAR}, 'Tỉnh ' || ((x - 1) % {PROVINCES}), 'Xã ' || (x - 1), '{m}', 400, 'bench', {now} "
+                + f"FROM {series.format(n=COMMUNES)}"
+            )
+            await conn.execute(text(sql))
     if pg:  # what autovacuum does soon after a bulk load: the roll-up's index-only scan needs the visibility map
         async with db.engine.connect() as conn:
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -97,6 +107,11 @@ async def measure(url: str, units: int) -> dict[str, Any]:
             async with db.read_session() as s:
                 service.roll_up(await service.rollup(s, YEAR))
 
+        async def whole_with_rates() -> None:
+            async with db.read_session() as s:
+                top = service.roll_up(await service.rollup(s, YEAR), "", await rates.denominators(s, YEAR))
+                assert top.denominators, "every commune entered its households: the deployment has a rate"
+
         async def province() -> None:
             async with db.read_session() as s:
                 service.roll_up(await service.rollup(s, YEAR, "Tỉnh 7"))
@@ -108,7 +123,8 @@ async def measure(url: str, units: int) -> dict[str, Any]:
 
         base = await timed(count)
         out = {"units": units, "seed_seconds": round(seconds, 1), "baseline_count_ms": round(base * 1000, 1)}
-        for name, fn in (("whole", whole), ("province", province), ("commune", commune)):
+        for name, fn in (("whole", whole), ("whole_with_rates", whole_with_rates), ("province", province),
+                         ("commune", commune)):
             t = await timed(fn)
             out[f"{name}_ms"] = round(t * 1000, 1)
             out[f"{name}_vs_count"] = round(t / base, 2) if base else None

@@ -1,15 +1,17 @@
-"""The composition root: builds services, channels and the web server, starts and stops them in order."""
+"""The composition root: the one place that builds services, channels, routes and background work, and
+starts and stops them in order. Every entry point goes through here: `hocbot run` (`create_web_app`), every
+CLI command and bench (`open_services`), the tests (both)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -21,39 +23,28 @@ from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.settings import Settings
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from scheduler.pacer import Pacer
+    from scheduler.runner import CampaignScheduler
 
-# Features that add services, web routes or background work. Each module has `install(rt: Runtime)`.
-FEATURES: list[str] = [
-    "bot.channels.zalo_setup",
-    "handlers.learning.service",
-    "handlers.learning_models",
-    "handlers.initiatives",
-    "handlers.contests",
-    "bot.web.verify",
-    "scheduler.runner",
-    "scheduler.pacer",
-    "handlers.answers.service",
-    "bot.web.dashboard",
-    "bot.web.health",
-    "bot.startup",
-    "bot.warmup",  # last: once everything else is started, the port opens while it works
-]
+log = logging.getLogger(__name__)
 
 Background = Callable[["Runtime"], AbstractAsyncContextManager[None]]
 
 
-@dataclass
+@dataclass(eq=False)
 class Runtime:
     """Everything `hocbot run` (and the tests) wire together, in one visible place."""
 
     settings: Settings
     services: Services
     dispatcher: Dispatcher
+    pacer: Pacer
     channels: dict[str, Channel] = field(default_factory=dict)
     routes: list[web.RouteDef] = field(default_factory=list)
     background: list[Background] = field(default_factory=list)
     lifecycle: dict[str, ChannelState] = field(default_factory=dict)  # set by the app's start/stop
+    campaign_scheduler: CampaignScheduler | None = None  # while `hocbot run` runs campaigns
     stopping: bool = False
     failed: asyncio.Event = field(default_factory=asyncio.Event)  # `hocbot run` stops with `failure`
     failure: str = ""
@@ -79,11 +70,15 @@ class Runtime:
         return own if own in ("starting", "ok", "retrying", "failed") else "ok"
 
 
+# -- services: what every entry point needs --------------------------------------------------------------------
 async def build_services(settings: Settings, *, migrate: bool | None = None) -> Services:
-    """DB (migrated), content and search index: what every entry point needs."""
+    """DB (migrated), content, search index and the answer service, with the hooks the core calls."""
     from content.catalog import load_catalog
     from content.deferred_index import DeferredIndex
     from content.search import SearchIndex
+    from handlers.answers.service import build_service
+    from handlers.contests.service import record_poll as record_contest_poll
+    from handlers.learning.quiz_service import record_poll
 
     db = Database(settings.database_url)
     if settings.run_migrations if migrate is None else migrate:
@@ -91,46 +86,137 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
     catalog = load_catalog()
     # Read from disk when already built; after the port opens (bot.warmup) or by the first question.
     search = DeferredIndex(functools.partial(SearchIndex.from_catalog, catalog, settings.cache_path))
-    return Services(settings=settings, db=db, catalog=catalog, search=search)
+    services = Services(settings=settings, db=db, catalog=catalog, search=search,
+                        answers=build_service(settings, catalog, search))  # fmt: skip
+    if services.answers.llm is not None:
+        services.answers.llm.metrics = services.metrics
+
+    async def poll_sent(user_id: int, attempt_ref: str, poll_id: str) -> None:
+        async with db.session() as s:
+            if attempt_ref.startswith("c:"):  # a contest's question (handlers/contests)
+                await record_contest_poll(s, user_id, attempt_ref, poll_id)
+            else:
+                await record_poll(s, user_id, attempt_ref, poll_id)
+
+    services.poll_sent_hooks.append(poll_sent)  # native quiz polls map to their quiz or contest attempt
+    services.forget_hooks.append(forget_inbox)  # /xoadulieu: the web chat's inbox (features delete their own)
+    return services
 
 
+async def close_services(services: Services) -> None:
+    await services.answers.aclose()
+    await services.db.dispose()
+
+
+@contextlib.asynccontextmanager
+async def open_services(settings: Settings, *, migrate: bool | None = None) -> AsyncIterator[Services]:
+    """`async with open_services(settings) as services:` — every CLI command and bench; closed on the way out."""
+    services = await build_services(settings, migrate=migrate)
+    try:
+        yield services
+    finally:
+        await close_services(services)
+
+
+# -- runtime: channels, routes and background work of `hocbot run` ------------------------------------------------
 def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime:
-    """Router, dispatcher, channels and features, wired once."""
+    """Router, dispatcher, channels, routes and background work, wired once, in the order they start."""
+    from bot import startup, warmup
+    from bot.channels import zalo_setup
+    from bot.web import dashboard, health, verify
     from handlers import build_router
+    from handlers.contests import timer as contest_timer
+    from scheduler import pacer
 
     settings = services.settings
-    rt = Runtime(settings, services, Dispatcher(services, build_router()))
-    web_chat = WebChatChannel(rt.dispatcher)
+    dispatcher = Dispatcher(services, build_router())
+    rt = Runtime(settings, services, dispatcher, pacer.build_pacer(services))
+    services.yield_hooks.append(rt.pacer.make_room)  # replies go ahead of broadcasts
+    services.wake_outbox = rt.pacer.wake
+
+    web_chat = WebChatChannel(dispatcher)
     rt.add_channel(web_chat)
     rt.routes.extend(web_chat.routes())
-    services.forget_hooks.append(forget_inbox)
     if with_platforms and settings.telegram_bot_token is not None:
         from bot.channels.telegram import TelegramChannel
 
-        tg = TelegramChannel(settings, rt.dispatcher, on_fatal=rt.fail)
+        tg = TelegramChannel(settings, dispatcher, on_fatal=rt.fail)
         rt.add_channel(tg)
         if tg.webhook_path:
             rt.routes.append(web.post(tg.webhook_path, tg.webhook))
-    for path in FEATURES:
-        module: Any = importlib.import_module(path)
-        module.install(rt)
+    if with_platforms:
+        for channel in zalo_setup.zalo_channels(services, dispatcher, rt.channels):
+            rt.add_channel(channel)
+            rt.routes.extend(channel.routes())
+
+    rt.routes.append(verify.verify_handler(services))
+    rt.routes.extend(health.health_routes(rt))
+    rt.routes.extend(dashboard.outer_routes())
+
+    rt.background.append(campaign_work)
+    rt.background.append(sending_work)
+    rt.background.append(lambda rt: contest_timer.timer_work(rt.services, rt.dispatcher, rt.channels))
+    rt.background.append(lambda rt: _answers(rt.services))
+    rt.background.append(lambda rt: dashboard.background(rt.services))
+    if (db_file := startup.sqlite_file(services.db)) is not None:
+        rt.background.append(lambda rt: warmup.watch_sqlite_file(db_file))
+    rt.background.append(warmup.warm_search)  # last: the port is open while the search index is read
     return rt
 
 
+@contextlib.asynccontextmanager
+async def sending_work(rt: Runtime) -> AsyncIterator[None]:
+    rt.pacer.channels = rt.channels
+    await rt.pacer.start()
+    try:
+        yield
+    finally:
+        await rt.pacer.stop()
+
+
+@contextlib.asynccontextmanager
+async def campaign_work(rt: Runtime) -> AsyncIterator[None]:
+    from scheduler.runner import CampaignScheduler
+
+    async with CampaignScheduler(rt.services) as sched:
+        rt.campaign_scheduler = sched
+        try:
+            yield
+        finally:
+            rt.campaign_scheduler = None
+
+
+@contextlib.asynccontextmanager
+async def _answers(services: Services) -> AsyncIterator[None]:
+    """Officers' approved answers join the index (now and every minute); the LLM client closes at the end."""
+    from handlers.answers.store import keep_loaded
+
+    try:
+        async with keep_loaded(services):
+            yield
+    finally:
+        await services.answers.aclose()
+
+
+# -- the web server -------------------------------------------------------------------------------------------
 async def create_web_app(
     settings: Settings, *, services: Services | None = None, with_platforms: bool = True
 ) -> web.Application:
-    """The aiohttp app of `hocbot run`: DB → channels → background work start in order, stop in reverse."""
+    """The aiohttp app of `hocbot run`: DB → channels → background work start in order, stop in reverse.
+    Routes: the web chat and the platforms' webhooks, /verify, health, and the dashboard sub-app."""
+    from bot.web import dashboard
+
     svc = services or await build_services(settings)
     rt = build_runtime(svc, with_platforms=with_platforms)
     app = web.Application(client_max_size=1024 * 1024)
     app[RUNTIME] = rt
     app.add_routes(rt.routes)
+    app.add_subapp("/dashboard", dashboard.dashboard_app(svc))
 
     async def database_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
         if services is None:
-            await svc.db.dispose()
+            await close_services(svc)
 
     async def channels_ctx(app: web.Application) -> AsyncIterator[None]:
         started: list[Channel] = []
@@ -152,16 +238,10 @@ async def create_web_app(
                 await ch.stop()
 
     async def background_ctx(app: web.Application) -> AsyncIterator[None]:
-        entered: list[AbstractAsyncContextManager[None]] = []
-        try:
+        async with contextlib.AsyncExitStack() as stack:
             for factory in rt.background:
-                manager = factory(rt)
-                await manager.__aenter__()
-                entered.append(manager)
+                await stack.enter_async_context(factory(rt))
             yield
-        finally:
-            for manager in reversed(entered):
-                await manager.__aexit__(None, None, None)
 
     app.cleanup_ctx.extend([database_ctx, channels_ctx, background_ctx])
     return app

@@ -224,7 +224,8 @@ class Doctor:
         if s.zalo_bot_token is None:
             self.add("Zalo Bot", "skip", "không dùng (chưa đặt ZALO_BOT_TOKEN)")
             return
-        from bot.channels.zalo_bot_client import ZaloAuthError, ZaloBotClient, ZaloError
+        from bot.channels.zalo_bot_client import ZaloBotClient
+        from bot.channels.zalo_common import ZaloAuthError, ZaloError
 
         async with ZaloBotClient(s.zalo_bot_token.get_secret_value(), s.zalo_api_base_url,
                                  request_timeout=self.timeout) as client:
@@ -246,7 +247,7 @@ class Doctor:
         if not (s.zalo_oa_app_id and s.zalo_oa_secret_key):
             self.add("Zalo OA", "skip", "không dùng (chưa đặt ZALO_OA_APP_ID, ZALO_OA_SECRET_KEY)")
             return
-        from bot.channels.zalo_bot_client import ZaloError
+        from bot.channels.zalo_common import ZaloError
         from bot.channels.zalo_oa_client import ZaloOAClient
         from bot.channels.zalo_oa_tokens import DbTokenStore
         from bot.db.engine import Database

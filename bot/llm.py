@@ -10,7 +10,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from bot.core.redact import mask_pii
+from bot.redact import mask_pii
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the SDK itself is imported by LlmAnswerer only: without OPENAI_API_KEY it is never loaded

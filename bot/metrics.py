@@ -16,13 +16,14 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 if TYPE_CHECKING:
-    from bot.db.engine import Database
+    from collections.abc import Awaitable, Callable
+
+Gauges = tuple[dict[str, int], dict[str, int]]  # (waiting deliveries per channel, subscribers per channel)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 DB_GAUGE_TTL = 5.0
 REPLY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LLM_BUCKETS = (0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 15.0)
-DELIVERY_OUTCOMES = ("sent", "failed", "blocked", "gone", "unreachable", "skipped")
 
 
 class Metrics:
@@ -68,7 +69,8 @@ class Metrics:
         )
         self.llm_tokens = Counter("hocbot_llm_tokens", "LLM tokens used", ["kind"], registry=r)
         self.subscribers = Gauge(
-            "hocbot_subscribers", "Subscribed users reachable on a channel", ["channel"], registry=r
+            "hocbot_subscribers", "Recipients of officers' messages by the channel they get them on (each person once)",
+            ["channel"], registry=r
         )
         self.campaign_fires = Counter(
             "hocbot_campaign_fires", "Campaign fires by status (sent / skipped)", ["status"], registry=r
@@ -91,13 +93,14 @@ class Metrics:
 
     # ---- exposition ---------------------------------------------------------------------------------
 
-    async def refresh(self, db: Database, *, force: bool = False) -> None:
-        """Read the database gauges (outbox depth, subscribers), at most once per DB_GAUGE_TTL seconds."""
+    async def refresh(self, read: Callable[[], Awaitable[Gauges]], *, force: bool = False) -> None:
+        """Read the database gauges (outbox depth, subscribers) with `read` (handlers/officers/audience.py's
+        `db_gauges`), at most once per DB_GAUGE_TTL seconds."""
         now = time.monotonic()
         if not force and now - self._db_stamp < DB_GAUGE_TTL:
             return
         self._db_stamp = now
-        queued, subscribers = await db_gauges(db)
+        queued, subscribers = await read()
         for gauge, values in ((self.outbox_queued, queued), (self.subscribers, subscribers)):
             gauge.clear()
             for channel, n in values.items():
@@ -105,28 +108,3 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
-
-
-async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
-    """(waiting deliveries per channel, subscribers per channel) in two grouped COUNTs."""
-    from sqlalchemy import func, select
-    from sqlmodel import col
-
-    from bot.db.models import Identity, User
-    from bot.db.models_officers import QUEUED, SENDING, Delivery
-    from handlers.officers.audience import person_ok, reachable_identity
-
-    d: Any = Delivery.__table__  # type: ignore[attr-defined]
-    async with db.read_session() as s:
-        queued_rows = (await s.execute(
-            select(d.c.channel, func.count()).where(d.c.state.in_([QUEUED, SENDING])).group_by(d.c.channel)
-        )).all()
-        sub_rows = (await s.execute(
-            select(col(Identity.channel), func.count())
-            .join(User, col(User.id) == col(Identity.user_id))
-            .where(reachable_identity(), person_ok())
-            .group_by(col(Identity.channel))
-        )).all()
-    queued = {str(c): int(n) for c, n in queued_rows}
-    subs = {str(c): int(n) for c, n in sub_rows}
-    return queued, subs

@@ -7,27 +7,18 @@ CLI commands, `hocbot run`, the tests' in-process bot) reports the same mistake 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import gc
 import logging
-import os
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.core.tasks import running
 from bot.db.engine import Database
 
-if TYPE_CHECKING:
-    from bot.app import Runtime
-
 DB_CONNECT_TIMEOUT = 15.0  # seconds: a host that drops packets must not hang start-up for minutes
-DB_FILE_CHECK_SECONDS = 30.0  # how often `hocbot run` checks that its SQLite file is still there
 log = logging.getLogger(__name__)
 
 
@@ -153,37 +144,8 @@ def _short(chain: list[BaseException]) -> str:
 
 
 # -- a SQLite file deleted under a running server ------------------------------------------------------------
-def install(rt: Runtime) -> None:
-    """`hocbot run` on SQLite: say so (once, as an error) when the database file is deleted or replaced while
-    hocbot runs. SQLite keeps writing to the deleted file, and all of it is gone at the next start."""
-    if not rt.services.db.is_sqlite or sqlite_folder(rt.services.db.url) is None:
-        return
-    path = Path(make_url(rt.services.db.url).database or "").expanduser().resolve()
-
-    @contextlib.asynccontextmanager
-    async def watch_sqlite_file(_rt: Runtime) -> AsyncIterator[None]:
-        async with running(_watch(path, DB_FILE_CHECK_SECONDS)):
-            yield
-
-    rt.background.append(watch_sqlite_file)
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
+def sqlite_file(db: Database) -> Path | None:
+    """The SQLite file `hocbot run` watches (`watch_sqlite_file`); None for PostgreSQL or an in-memory DB."""
+    if not db.is_sqlite or sqlite_folder(db.url) is None:
         return None
-    return st.st_dev, st.st_ino
-
-
-async def _watch(path: Path, every: float) -> None:
-    first = _identity(path)
-    while first is not None:
-        await asyncio.sleep(every)
-        if _identity(path) != first:
-            log.error(
-                "Tệp cơ sở dữ liệu %s đã bị xoá hoặc thay thế trong khi hocbot đang chạy: mọi thứ ghi từ lúc này "
-                "sẽ mất khi khởi động lại. Dừng hocbot (Ctrl-C), khôi phục tệp từ bản sao lưu rồi chạy lại.",
-                path,
-            )
-            return
+    return Path(make_url(db.url).database or "").expanduser().resolve()

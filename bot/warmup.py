@@ -1,11 +1,14 @@
-"""Work `hocbot run` does right after it opens its port instead of before (content.deferred_index)."""
+"""Background work of `hocbot run` besides sending: the search index read right after the port opens
+(content.deferred_index), and the watch on a SQLite file deleted under the running server."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.tasks import running
@@ -15,13 +18,8 @@ if TYPE_CHECKING:
     from bot.app import Runtime
 
 log = logging.getLogger(__name__)
+DB_FILE_CHECK_SECONDS = 30.0  # how often `hocbot run` checks that its SQLite file is still there
 WARM_AFTER = 1.0  # seconds after start-up: the requests waiting for the restart (a greeting, the menu) go first
-
-
-def install(rt: Runtime) -> None:
-    """Read the search index in a thread once the web chat already answers greetings and menus; a question
-    asked before that reads it itself."""
-    rt.background.append(warm_search)
 
 
 @contextlib.asynccontextmanager
@@ -40,3 +38,31 @@ async def _read(search: DeferredIndex) -> None:
         await asyncio.to_thread(search.get)
     except Exception:  # the first question reads it again and reports the failure to its user
         log.exception("search index not read in the background")
+
+
+# -- a SQLite file deleted under a running server ------------------------------------------------------------
+def watch_sqlite_file(path: Path) -> contextlib.AbstractAsyncContextManager[None]:
+    """`hocbot run` on SQLite: say so (once, as an error) when the database file is deleted or replaced while
+    hocbot runs. SQLite keeps writing to the deleted file, and all of it is gone at the next start."""
+    return running(_watch(path, DB_FILE_CHECK_SECONDS))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+async def _watch(path: Path, every: float) -> None:
+    first = _identity(path)
+    while first is not None:
+        await asyncio.sleep(every)
+        if _identity(path) != first:
+            log.error(
+                "Tệp cơ sở dữ liệu %s đã bị xoá hoặc thay thế trong khi hocbot đang chạy: mọi thứ ghi từ lúc này "
+                "sẽ mất khi khởi động lại. Dừng hocbot (Ctrl-C), khôi phục tệp từ bản sao lưu rồi chạy lại.",
+                path,
+            )
+            return

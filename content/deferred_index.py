@@ -73,3 +73,7 @@ class DeferredIndex:
         if name.startswith("__") or name in ("_build", "_index", "_pending", "_lock", "_done"):
             raise AttributeError(name)
         return getattr(self.get(), name)
+
+
+Index = SearchIndex | DeferredIndex
+"""What the services search with: an index read already, or one read after the port opens."""

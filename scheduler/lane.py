@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from bot.channels.base import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater
+from bot.core.delivery import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater
 from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import FAILED, QUEUED, SENDING, SENT, SKIPPED, UNREACHABLE, BroadcastStatus, Delivery
 from handlers.officers.audience import person_ok

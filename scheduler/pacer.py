@@ -34,7 +34,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, exists, select, update
@@ -52,7 +52,7 @@ from handlers.week.schedule import defer_quiet
 from scheduler.lane import DT, ChannelLane, Outcome, TokenBucket
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    from bot.core.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -281,19 +281,9 @@ async def send_reports(db: Database, channels: dict[str, Any]) -> None:
             log.warning("report of broadcast %s could not be sent to %s:%s", bid, channel_name, chat_id)
 
 
-@contextlib.asynccontextmanager
-async def pacer_background(rt: Runtime) -> AsyncIterator[None]:
-    pacer: Pacer = rt.services.extras["pacer"]
-    pacer.channels = rt.channels
-    await pacer.start()
-    try:
-        yield
-    finally:
-        await pacer.stop()
-
-
-def install(rt: Runtime) -> None:
-    s, services = rt.settings, rt.services
+def build_pacer(services: Services) -> Pacer:
+    """The process's pacer, on the bot's settings and clock (bot/app.py starts it with the channels)."""
+    s = services.settings
 
     def resume_at(now: dt.datetime) -> dt.datetime:
         """Quiet hours are judged on the bot's clock (`Services.now`, the one campaigns fire on), so the two agree;
@@ -301,9 +291,7 @@ def install(rt: Runtime) -> None:
         clock = services.now()
         return now + (defer_quiet(clock, s.quiet_window, s.tz) - clock)
 
-    pacer = services.extras["pacer"] = Pacer(
-        services.db, rt.channels, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
+    return Pacer(
+        services.db, {}, rate=s.broadcast_rate, zalo_rate=s.zalo_broadcast_rate,
         per_chat=s.per_chat_interval, resume_at=resume_at, metrics=services.metrics,
     )
-    services.yield_hooks.append(pacer.make_room)
-    rt.background.append(pacer_background)

@@ -12,23 +12,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import delete
-from sqlmodel import col
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.core.faults import log_failure
 from bot.db import repo
-from bot.db.models_campaigns import CampaignSend, NudgeState
 from handlers.week.campaigns import tick
 from handlers.week.nudges import run_nudges
 from scheduler.leader import Leader
-
-if TYPE_CHECKING:
-    from bot.app import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -100,23 +93,3 @@ class CampaignScheduler:
             await asyncio.wait([self._busy], timeout=STOP_WAIT)
         self.scheduler.shutdown(wait=False)
         await self.leader.release()
-
-
-async def forget_user(s: AsyncSession, user_id: int) -> None:
-    """/xoadulieu: drop the user's send log and nudge state."""
-    await s.exec(delete(CampaignSend).where(col(CampaignSend.user_id) == user_id))  # type: ignore[call-overload]
-    await s.exec(delete(NudgeState).where(col(NudgeState.user_id) == user_id))  # type: ignore[call-overload]
-
-
-def install(rt: Runtime) -> None:
-    """Run the campaign scheduler in `hocbot run` (one leader per database)."""
-    rt.services.forget_hooks.append(forget_user)
-
-    def factory(runtime: Runtime) -> CampaignScheduler:
-        sched = CampaignScheduler(
-            runtime.services, rt.services.extras.get("campaign_tick_seconds", TICK_SECONDS)
-        )
-        runtime.services.extras["campaign_scheduler"] = sched
-        return sched
-
-    rt.background.append(factory)  # type: ignore[arg-type]

@@ -187,7 +187,7 @@ async def open_dashboard(chromium: Chromium, bot: RunningBot, *, viewport: dict[
 
 async def login_link(bot: RunningBot, channel: str, external_id: str, **kwargs: Any) -> str:
     """A one-time link as `hocbot officer login-link` makes it, pointed at the bot's real port."""
-    from bot.web.dashboard.auth import create_login_link
+    from handlers.officers.login import create_login_link
 
     services = bot.runtime.services
     async with services.db.session() as s:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.context import Services
 from bot.settings import Settings
 
 PG_URL = os.environ.get("HOCBOT_TEST_DATABASE_URL")
@@ -134,9 +135,8 @@ def settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-async def services(settings: Settings) -> AsyncIterator[Any]:
-    from bot.app import build_services
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    from bot.app import open_services
 
-    svc = await build_services(settings)
-    yield svc
-    await svc.db.dispose()
+    async with open_services(settings) as svc:
+        yield svc

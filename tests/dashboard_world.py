@@ -53,7 +53,7 @@ async def province(db_url: str) -> AsyncIterator[World]:
         settings = make_settings(db_url, hocbot_admins=f"telegram:{ADMIN}", telegram_bot_token=DEFAULT_TOKEN,
                                  telegram_api_base_url=tg.base_url, hocbot_broadcast_rate=15)  # fmt: skip
         async with running_bot(settings) as bot:
-            bot.runtime.services.extras["pacer"].backoff = 0.05
+            bot.runtime.pacer.backoff = 0.05
             # every test logs in from 127.0.0.1, dozens of times a module: no guessing to guard against here
             bot.runtime.services.throttles.login_ip = Throttle(1000, 1)
             yield await _seed(bot, tg, db_url)

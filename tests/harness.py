@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.app import RUNTIME, Runtime, create_web_app
+from bot.app import RUNTIME, Runtime, campaign_work, create_web_app, sending_work
 from bot.settings import Settings
 
 
@@ -24,9 +24,13 @@ class RunningBot:
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[RunningBot]:
-    """`hocbot run` in-process: same app factory, real HTTP server on 127.0.0.1."""
+async def running_bot(settings: Settings, *, sending: bool = True) -> AsyncIterator[RunningBot]:
+    """`hocbot run` in-process: same app factory, real HTTP server on 127.0.0.1. `sending=False`: without the
+    pacer and the campaign timer (a bench of pages only)."""
     app = await create_web_app(settings)
+    if not sending:
+        rt = app[RUNTIME]
+        rt.background[:] = [b for b in rt.background if b not in (sending_work, campaign_work)]
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

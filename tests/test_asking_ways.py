@@ -119,3 +119,22 @@ def test_the_two_programmes_named_alike_are_not_mixed_up(capsys: pytest.CaptureF
     # Before: "Bình dân học vụ số" was answered when the story named "Bình dân học AI".
     [item] = ask(capsys, "Ở xã tôi cán bộ vận động học bình dân học AI, mà tôi không rõ phong trào đó là gì")
     assert "Bình dân học AI" in item["answer"] and not item["answer"].startswith("“Bình dân học vụ số”")
+
+
+def test_misspelt_names_and_lo_are_understood(capsys: pytest.CaptureFixture[str]) -> None:
+    gemini, vneid = ask(capsys, "gemeni khác chatgpt thế nào", "lỡ quên pass vneid rồi")
+    assert gemini["answer"].startswith("Gemini")  # before: "Có phải bạn muốn hỏi…" the list of AI tools
+    assert not vneid["refused"] and "suggestions" not in vneid and "VNeID" in vneid["answer"]  # before: asked
+
+
+def test_a_locked_account_is_not_answered_with_a_friends_hacked_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "của", "bị" counted as covered words, and the Zalo-hacked-loan answer came with its "Nguồn:" line.
+    locked, job = ask(capsys, "zalo của tôi bị khóa", "tìm giúp tôi việc làm ở khu công nghiệp")
+    assert not locked["answer"].startswith("Rất có thể tài khoản của người đó") and not locked["sources"]
+    assert job["refused"] and "ngoài phạm vi" in job["answer"]  # before: "Có phải bạn muốn hỏi…"
+
+
+def test_an_answer_must_cover_the_questions_own_words_not_only_its_form(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "chó" folds like the filler "cho", and "phải làm sao" alone matched the hacked-Zalo answer.
+    [dog] = ask(capsys, "chó nhà tôi bị ốm phải làm sao")
+    assert dog["refused"] and not dog["sources"]

@@ -130,7 +130,7 @@ async def test_a_frozen_bot_api_gives_at_most_the_in_flight_messages_twice(tmp_p
             async with db.session() as s:
                 b = await outbox.create_broadcast(s, text="Nhắc lịch học tối nay", created_by="test", group_ids="all")
                 await outbox.queue_broadcast(s, b)
-            pacer = bot.runtime.services.extras["pacer"]
+            pacer = bot.runtime.pacer
             pacer.wake()
             await wait_for(lambda: sum(1 for c in chats if tg.sent_to(c)) >= 10, 30, "10 messages sent")
             tg.latency = 8.0  # frozen: nothing answers within the bot's 5 s

@@ -48,7 +48,7 @@ async def test_announce_to_groups_reaches_everyone_once_and_reports(db_url: str,
     tg.rate_limit(global_per_sec=30, per_chat_per_sec=1.0, burst=12, retry_after=1)
     async with running_bot(settings_for(db_url, tg)) as bot:
         db = bot.runtime.services.db
-        pacer = bot.runtime.services.extras["pacer"]
+        pacer = bot.runtime.pacer
         pacer.backoff = 0.05
         nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
         club = await add_group(db, "CLB Tin học", "code", join_code="clbtin")

@@ -58,7 +58,7 @@ def option_for(question_text: str, right: bool) -> int:
 
 # -- officers: the Week, the unit, the command line -------------------------------------------------------------
 def test_an_officer_creates_a_contest_for_their_own_unit_inside_the_week_from_the_cli(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     import asyncio
 
@@ -98,8 +98,21 @@ def test_an_officer_creates_a_contest_for_their_own_unit_inside_the_week_from_th
         finally:
             await db.dispose()
 
+    # the Week an officer set for a year (`hocbot week set`) is the one contests must fit in
+    later = ["--opens", "2027-10-09T08:00", "--closes", "2027-10-10T20:00"]
+    assert main([*base, *later]) == 2 and "(01/10 – 07/10)" in capsys.readouterr().err
+    assert main(["week", "set", "--year", "2027", "--start", "2027-10-05", "--end", "2027-10-11"]) == 0
+    capsys.readouterr()
+    assert main([*base, *later]) == 0 and "20:00 10/10/2027" in capsys.readouterr().out
+
+    out = tmp_path / "ket-qua.csv"
+    assert main(["contest", "results", str(made["contest_id"]), "--csv", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"contest_id": made["contest_id"], "rows": [], "winners": []}
+    assert out.read_text(encoding="utf-8-sig").startswith("Hạng,Người thi,Tỉnh/thành,Xã/phường,Số câu đúng")
+    assert main(["contest", "results", "999"]) == 1 and "Không có cuộc thi #999" in capsys.readouterr().err
+
     logged = asyncio.run(refusals())
-    assert [a.allowed for a in logged] == [False, True] and "Hà Nội" in logged[0].detail
+    assert [a.allowed for a in logged] == [False, True, True] and "Hà Nội" in logged[0].detail
 
 
 async def test_a_commune_officer_cannot_create_a_contest_for_another_unit(services: Services) -> None:
@@ -370,3 +383,57 @@ async def test_skipping_counts_the_whole_time_and_deleting_my_data_removes_my_at
     async with services.db.session() as s:
         assert (await s.exec(select(ContestAttempt))).all() == []
         assert (await s.exec(select(ContestAnswer))).all() == []
+
+
+async def test_the_rank_told_at_the_end_is_the_leaderboards_rank_ties_included(services: Services) -> None:
+    cid = await make_contest(services)
+    scores = [(3, 9000, 1), (3, 9000, 0), (3, 8000, 2), (2, 1000, 0), (3, 9000, 0), (0, 60000, 3)]
+    async with services.db.session() as s:
+        for i, (correct, ms, minute) in enumerate(scores):
+            u = User(display_name=f"Người {i}", consent_at=local(1), province=NB, commune=GV if i % 2 else "Nho Quan")
+            s.add(u)
+            await s.flush()
+            assert u.id is not None
+            s.add(ContestAttempt(contest_id=cid, user_id=u.id, question_ids=json.dumps(QIDS), index=3,
+                                 correct=correct, total_ms=ms, province=NB, commune=u.commune,
+                                 finished_at=local(3, 9, minute)))  # fmt: skip
+        for province, commune in ((NB, None), (NB, GV), (NB, "nho quan")):
+            rows = await board.ranking(s, cid, province, commune)
+            assert len(rows) == (6 if commune is None else 3)
+            for r in rows:
+                assert await board.rank_of(s, r.attempt, province, commune) == (r.rank, len(rows))
+        top = await board.ranking(s, cid, NB)
+    assert [(r.attempt.correct, r.attempt.total_ms) for r in top][:4] == [(3, 8000), (3, 9000), (3, 9000), (3, 9000)]
+    assert top[1].attempt.id is not None and top[2].attempt.id is not None and top[1].attempt.id < top[2].attempt.id
+
+
+async def test_an_attempt_left_unfinished_is_scored_as_it_stands_when_the_contest_closes(services: Services) -> None:
+    from handlers.contests import timer
+
+    now = [local(6, 19, 50)]
+    services.clock = lambda: now[0]
+    rt = build_runtime(services, with_platforms=False)
+    cid = await make_contest(services, seconds=20)  # closes at 20:00
+    son = Person(rt, "telegram", "son")
+    await son.onboard(NB)
+    await son.says("/thi")
+    await son.press_label("Bắt đầu thi")
+    await son.press_label("Không, ẩn tên")
+    now[0] += dt.timedelta(seconds=5)
+    q = son.replies[-1]
+    k = option_for(q.text, right=True)
+    await son.press(next(c.data for c in q.choices if c.data.endswith(f"|{k}")))
+    assert son.replies[0].text == "✅ Đúng!"  # then he leaves: questions 2 and 3 are never answered
+
+    assert await timer.close_left(services) == 0  # still open
+    now[0] = local(6, 20, 0, 10)  # closed, and question 2's time has run out
+    assert await timer.close_left(services) == 1
+    assert await timer.close_left(services) == 0
+    async with services.db.session() as s:
+        attempt = (await s.exec(select(ContestAttempt))).one()
+        rows = await board.ranking(s, cid, NB)
+    assert attempt.finished_at is not None and (attempt.correct, attempt.total_ms) == (1, 5000 + 2 * 20000)
+    assert [r.attempt.id for r in rows] == [attempt.id]
+    await son.says("/thi")
+    await son.press_label("Kết quả: Rung chuông vàng số")
+    assert "🎉 Chúc mừng! Bạn đứng hạng 1" in son.text()

@@ -398,3 +398,59 @@ async def test_every_page_fits_a_laptop_and_a_phone(browser: Chromium, world: Wo
                     assert ticks[0] == 0 and len(steps) == 1 and steps.pop() > 0, f"y ticks {got['ticks']}"
                 # the screen as it opens; the overview and group pages whole (their charts are further down)
                 await dash.shot(f"page-{name}-{size}", db_url=world.db_url, full_page=name in ("overview", "group"))
+
+
+async def test_learning_models_rate_and_initiatives_in_the_browser(browser: Chromium, world: World) -> None:
+    """A commune officer enters the households of Gia Viễn and sees the rate in the roll-up, then praises an
+    initiative and publishes it: the announcement's draft page previews it (screenshots learning-models,
+    initiatives, initiative-publish)."""
+    from bot.db.models import Identity
+    from bot.db.models_initiatives import Initiative
+    from bot.db.models_learning_models import RECOGNISED, SUBMITTED, LearningUnit
+
+    services = world.bot.runtime.services
+    year = services.now().astimezone(services.settings.tz).year
+    idea = "Chi hội mở lớp buổi tối hướng dẫn bà con dùng VNeID và thanh toán không tiền mặt."
+    async with services.db.session() as s:
+        chat_ids = [str(c) for c in world.chats["gia_vien"][:2]]
+        users = sorted((await s.exec(select(Identity.user_id).where(Identity.chat_id.in_(chat_ids)))).all())  # type: ignore[attr-defined]
+        units = (("Gia đình ông Đinh Văn Hòa", RECOGNISED), ("Gia đình bà Lan", SUBMITTED))
+        for i, (name, status) in enumerate(units):
+            s.add(LearningUnit(model="gd", year=year, name=name, province="Ninh Bình", commune="Gia Viễn",
+                               owner_user_id=users[i], status=status, invite_code=f"BR{i}{uuid.uuid4().hex[:4]}"))
+        row = Initiative(user_id=users[0], author="Đinh Văn Hòa", province="Ninh Bình", commune="Gia Viễn", text=idea)
+        s.add(row)
+        await s.flush()
+        iid = row.id
+    async with open_dashboard(browser, world.bot) as dash:
+        await dash.login(await login_link(world.bot, "telegram", str(OFFICER)))
+        await dash.page.click("#nav-learning-models")
+        assert await dash.body_page() == "learning-models"
+        cell = '[data-testid="lm-rollup-row"][data-commune="Gia Viễn"] [data-testid="lm-rate"][data-model="gd"]'
+        assert (await dash.text(cell)).strip() == "—"  # no households entered yet
+        await dash.page.select_option("#den-place", "c:Ninh Bình|Gia Viễn")
+        await dash.page.select_option("#den-model", "gd")
+        await dash.page.fill("#den-count", "4")
+        async with dash.page.expect_navigation():
+            await dash.page.click("#den-save")
+        assert " ".join((await dash.text(cell)).split()) == "25% của 4"  # 1 recognised of 4 households
+        await dash.shot("learning-models", db_url=world.db_url, full_page=True)
+
+        await dash.page.click("#nav-initiatives")
+        assert await dash.body_page() == "initiatives"
+        line = dash.page.locator(f'[data-initiative-id="{iid}"]')
+        assert idea in await line.inner_text() and await line.get_attribute("data-status") == "new"
+        async with dash.page.expect_navigation():
+            await dash.page.click(f"#praise-{iid}")
+        assert await line.get_attribute("data-status") == "praised"
+        await dash.shot("initiatives", db_url=world.db_url, full_page=True)
+        await dash.page.check(f"#publish-{iid}")
+        await dash.page.check(f"#group-{world.groups['gia_vien']}")
+        async with dash.page.expect_navigation():
+            await dash.page.click("#publish-button")
+        assert re.search(r"/dashboard/broadcasts/\d+$", dash.page.url)
+        assert "Đinh Văn Hòa (Gia Viễn, Ninh Bình)" in await dash.text("main") and idea in await dash.text("main")
+        assert await dash.number("#recipient-count") == len(world.chats["gia_vien"])
+        await dash.shot("initiative-publish", db_url=world.db_url)
+        async with dash.page.expect_navigation():
+            await dash.page.click("#cancel-button")  # a draft only: nothing goes out in this test

@@ -28,7 +28,7 @@ from bot.db.models_campaigns import Campaign
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import record_unanswered
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
-from bot.web.dashboard.auth import create_login_link
+from handlers.officers.login import create_login_link
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import RunningBot, WebUser, running_bot
@@ -330,7 +330,7 @@ async def test_broadcast_composed_in_the_dashboard_is_delivered_and_reported(db_
 
     async with running_bot(settings_for(db_url, tg)) as bot, client() as http:
         db = bot.runtime.services.db
-        bot.runtime.services.extras["pacer"].backoff = 0.05
+        bot.runtime.pacer.backoff = 0.05
         module = bot.runtime.services.catalog.modules[0]
         nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
         club = await add_group(db, "CLB Tin học", "code", join_code="clbtin")

@@ -236,7 +236,7 @@ async def test_a_backlog_is_fetched_only_as_fast_as_it_is_handled(db_url: str, t
 
 async def test_zalo_events_wait_for_room_instead_of_piling_up() -> None:
     """The Zalo adapters hold at most `limit` events: the poller (or webhook) waits for room, order per user kept."""
-    from bot.channels.zalo_bot import OrderedTasks
+    from bot.channels.zalo_common import OrderedTasks
 
     work = OrderedTasks(limit=3)
     done: list[tuple[str, int]] = []
@@ -288,7 +288,7 @@ async def test_replies_during_a_broadcast_at_the_platform_limit_all_go_out(db_ur
         async with db.session() as s:
             b = await outbox.create_broadcast(s, text="Thông báo họp dân", created_by="test", group_ids="all")
             await outbox.queue_broadcast(s, b)
-        bot.runtime.services.extras["pacer"].wake()
+        bot.runtime.pacer.wake()
         await tg.wait_until(lambda: sum(1 for c in chats if tg.sent_to(c)) >= 40, timeout=30)
         await asyncio.gather(*(u.send("/trogiup") for u in users))
         await asyncio.gather(*(u.wait_for(1, timeout=60) for u in users))

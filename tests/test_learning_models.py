@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 from sqlmodel import col, select
 
 from bot.app import build_runtime
-from bot.channels.base import SentInfo
 from bot.core.context import Services
+from bot.core.delivery import SentInfo
 from bot.core.messages import Inbound, Kind, Reply
 from bot.db.models import AuditLog, User
 from bot.db.models_learning import LessonProgress, QuizAttempt

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.core.redact import QUIET_LOGGERS, RedactFilter, install_log_redaction, mask_pii
+from bot.redact import QUIET_LOGGERS, RedactFilter, install_log_redaction, mask_pii
 from tests.conftest import make_settings
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 from tests.harness import running_bot

@@ -15,8 +15,8 @@ import aiohttp
 import pytest
 from sqlmodel import col, select
 
-from bot.channels.base import SentInfo
 from bot.cli import main
+from bot.core.delivery import SentInfo
 from bot.core.messages import Inbound, Kind, Reply
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, User, utcnow
@@ -184,7 +184,8 @@ async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> No
     """3 + the linked person + the web-chat user (the page shows pushed messages) = 5 receive messages; blocked,
     gone, deleted, unsubscribed, unconsented and the other commune do not. The chat preview, /thongke, the
     dashboard cards, unit row, group page and draft, `hocbot stats`, `hocbot group list`, `hocbot export
-    subscribers` and the queued deliveries all say 5."""
+    subscribers`, the queued deliveries and /metrics (each person once, on the channel they get messages on) all
+    say 5."""
     want = 5
     async with running_bot(make_settings(db_url)) as bot, client() as http:
         db = bot.runtime.services.db
@@ -230,6 +231,16 @@ async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> No
             rows = (await s.exec(select(Delivery.user_id).where(Delivery.broadcast_id == bid))).all()
             b = await s.get(Broadcast, bid)
         assert len(rows) == len(set(rows)) == want and b is not None and b.recipients == want  # one per person
+
+        from functools import partial
+
+        from handlers.officers.audience import db_gauges
+        from tests.test_ops_metrics import scrape
+
+        await bot.runtime.services.metrics.refresh(partial(db_gauges, db), force=True)
+        m = await scrape(bot.url)
+        per_channel = {dict(labels)["channel"]: n for (name, labels), n in m.items() if name == "hocbot_subscribers"}
+        assert sum(per_channel.values()) == want + 1, per_channel  # the linked person counts once, not twice
 
 
 def test_a_broadcast_to_nobody_is_refused_by_the_cli_as_by_the_dashboard(db_url: str, cli: Any) -> None:
@@ -334,7 +345,7 @@ async def test_a_deleted_account_is_reported_as_deleted_not_as_blocked(db_url: s
             b = await outbox.create_broadcast(s, text="Họp", created_by=f"telegram:{ADMIN}", group_ids="all",
                                               report_channel="telegram", report_chat_id=str(ADMIN))  # fmt: skip
             await outbox.queue_broadcast(s, b)
-        bot.runtime.services.extras["pacer"].wake()
+        bot.runtime.pacer.wake()
         await admin.wait_for(lambda m: "Kết quả thông báo" in (m[-1]["text"] or "") if m else False, timeout=15)
         report = admin.messages()[-1]["text"]
         assert "🚫 Đã chặn bot: 1" in report and "🗑 Tài khoản đã bị xoá: 1" in report and "Forbidden" not in report

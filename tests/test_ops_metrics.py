@@ -4,6 +4,7 @@ monitoring system reads moved by exactly what happened. Only the loopback or the
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -12,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bench.broadcast import seed_subscribers
 from handlers.officers import outbox
+from handlers.officers.audience import db_gauges
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
@@ -72,7 +74,7 @@ async def test_counters_after_a_conversation_and_a_broadcast(db_url: str) -> Non
                                                   group_ids="all", status="queued")
                 queued = await outbox.queue_broadcast(s, b)
             assert queued == 6  # Lan never consented: not a subscriber
-            bot.runtime.services.extras["pacer"].wake()
+            bot.runtime.pacer.wake()
             for _ in range(200):
                 m = await scrape(bot.url)
                 if sum(val(m, "hocbot_outbox_deliveries_total", channel="telegram", outcome=o)
@@ -80,7 +82,7 @@ async def test_counters_after_a_conversation_and_a_broadcast(db_url: str) -> Non
                     break
                 await asyncio.sleep(0.05)
             for _ in range(100):  # outcomes reach the database within ~50 ms of the counters
-                await bot.runtime.services.metrics.refresh(bot.runtime.services.db, force=True)
+                await bot.runtime.services.metrics.refresh(partial(db_gauges, bot.runtime.services.db), force=True)
                 m = await scrape(bot.url)
                 if val(m, "hocbot_outbox_queued", channel="telegram") == 0:
                     break

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bench.broadcast import seed_subscribers
-from bot.channels.base import SentInfo
+from bot.core.delivery import SentInfo
 from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.migrate import upgrade

@@ -9,7 +9,7 @@ import itertools
 from pathlib import Path
 
 from bench.broadcast import seed_subscribers
-from bot.channels.base import SentInfo
+from bot.core.delivery import SentInfo
 from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.migrate import upgrade

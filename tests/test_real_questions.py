@@ -203,7 +203,7 @@ async def test_grounded_llm_answers_only_from_the_passages_it_was_given(catalog:
 
 async def test_a_rambling_message_is_searched_as_the_llm_rewrote_it(catalog: Any, fake: FakeOpenAI) -> None:
     story = ("hôm qua đi chợ gặp bà hàng xóm bà ấy kể chuyện nhà bà ấy con cháu đi làm xa cả năm mới về "
-             "một lần nên tôi cũng lo lắng nhiều thứ lắm, rồi nghe nói có cái ứng dụng định danh của công an")
+             "một lần nên tôi cũng lo lắng nhiều thứ lắm, rồi bà ấy bảo tôi nên cài cái app màu đỏ của mấy anh công an")
 
     def model(messages: list[dict[str, Any]]) -> str:
         if "<tin_nhan>" in messages[-1]["content"]:

@@ -18,6 +18,7 @@ from sqlmodel import select
 from bench.broadcast import add_group, seed_subscribers
 from bot.core.messages import Choice, Reply
 from bot.db.models_faq import AnswerLog
+from handlers.answers.service import AnswerService
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
@@ -127,6 +128,26 @@ async def test_a_final_message_that_cannot_be_sent_still_logs_the_answer_once(
         assert [r.mode for r in await answer_logs(bot)] == ["llm", "llm"]
 
 
+async def test_a_broken_answer_stream_still_gives_the_curated_answer(
+    db_url: str, tg: FakeTelegram, llm: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug while the model's answer is being written (here: finishing it fails) costs the user nothing: the
+    curated answer goes out with its sources and 👍 / 👎, once, and the log says it was the curated one."""
+    llm.reply(ANSWER, chunk_words=2)
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("a bug in finishing the answer")
+
+    monkeypatch.setattr(AnswerService, "finish", broken)
+    async with running_bot(make_settings(db_url, **with_telegram(tg), **with_llm(llm))) as bot:
+        lan = tg.user(5560301, first_name="Lan")
+        await lan.send(WEEK_Q)
+        msgs = await lan.wait_for(1, timeout=12)
+        assert "ngày 1 đến ngày 7 tháng 10" in msgs[-1]["text"] and "Nguồn: Tuần lễ" in msgs[-1]["text"]
+        assert lan.buttons() == ["👍 Hữu ích", "👎 Chưa đúng ý"] and tg.sent_to(lan.id) == 1
+        assert [r.mode for r in await answer_logs(bot)] == ["retrieval"]
+
+
 async def test_zalo_and_the_web_chat_get_the_model_answer_whole_without_drafts(
     db_url: str, zbot: FakeZaloBot, llm: FakeOpenAI
 ) -> None:
@@ -151,7 +172,7 @@ async def test_a_confirmed_broadcast_goes_out_at_once_not_at_the_next_poll(db_ur
     settings = make_settings(db_url, **with_telegram(tg, hocbot_admins=f"telegram:{ADMIN}", hocbot_broadcast_rate=25))
     async with running_bot(settings) as bot:
         db = bot.runtime.services.db
-        pacer = bot.runtime.services.extras["pacer"]
+        pacer = bot.runtime.pacer
         nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
         people = await seed_subscribers(db, 3, first_chat=760_000)
         for chat in people:

@@ -23,7 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot import startup
+from bot import warmup
 from bot.channels import telegram as telegram_channel
 from bot.channels import zalo_bot as zalo_channel
 from bot.settings import Settings, SettingsError, links_warning, load_settings
@@ -380,7 +380,7 @@ def remove_database_files(path: Path) -> None:
 async def test_deleting_the_sqlite_file_under_a_running_server_is_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(startup, "DB_FILE_CHECK_SECONDS", 0.05)  # 30 s in `hocbot run`
+    monkeypatch.setattr(warmup, "DB_FILE_CHECK_SECONDS", 0.05)  # 30 s in `hocbot run`
     path = tmp_path / "hocbot.db"
     async with running_bot(make_settings(f"sqlite+aiosqlite:///{path}")):
         await asyncio.sleep(0.2)

@@ -13,9 +13,10 @@ import pytest
 from sqlmodel import select
 
 from bot.core import texts
-from bot.core.throttle import TOO_MANY, Throttle
+from bot.core.throttle import Throttle
 from bot.db.models import Identity
 from bot.db.models_officers import Officer, OfficerScope
+from bot.web.http import TOO_MANY
 from handlers.officers.chat import NOT_OFFICER
 from handlers.onboarding.link import ALPHABET
 from tests.conftest import make_settings

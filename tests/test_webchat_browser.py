@@ -143,7 +143,7 @@ async def broadcast(bot: RunningBot, text: str, photo: str | None = None) -> Non
     async with services.db.session() as s:
         b = await outbox.create_broadcast(s, text=text, created_by="test", group_ids="all", photo=photo)
         assert await outbox.queue_broadcast(s, b) == 1
-    services.extras["pacer"].wake()
+    services.wake_outbox()
 
 
 async def wait_sent(bot: RunningBot) -> None:

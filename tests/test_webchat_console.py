@@ -75,6 +75,15 @@ def test_terminal_chat_with_numbered_choices(tmp_path: Path) -> None:
     assert "Đã lưu nơi ở: Huế" in out.stdout and "/kiemtra" in out.stdout
 
 
+def test_terminal_chat_does_not_promise_reminders_it_cannot_send(tmp_path: Path) -> None:
+    """The terminal chat gets no pushed messages: asking to be reminded of the Week says so."""
+    out = subprocess.run([HOCBOT, "chat"], input="1\nhue\nBỏ qua\n/tuanle\n1\n", capture_output=True, text=True,
+                         cwd=tmp_path, env=_env(tmp_path), timeout=60)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "1. 🔔 Nhắc tôi" in out.stdout and "Bot sẽ nhắc bạn" in out.stdout
+    assert "không nhận được tin nhắn gửi sau" in out.stdout  # … and the promise is corrected right there
+
+
 def test_hocbot_run_serves_web_chat_fast_with_no_configuration(tmp_path: Path) -> None:
     port = _free_port()
     started = time.monotonic()

@@ -58,7 +58,7 @@ async def test_broadcast_and_reminder_reach_the_web_chat(settings: Settings) -> 
                                               created_by="test", group_ids="all", button_label="📚 Học AI",
                                               button_data="toc")  # fmt: skip
             assert await outbox.queue_broadcast(s, b) == 2
-        services.extras["pacer"].wake()
+        services.wake_outbox()
         got = await wait_for_inbox(lan)
         [msg] = got["messages"]
         assert msg["text"].startswith("📣 Lớp Bình dân học AI") and msg["choices"][0]["label"] == "📚 Học AI"
@@ -87,7 +87,7 @@ async def test_broadcast_and_reminder_reach_the_web_chat(settings: Settings) -> 
         async with services.db.session() as s:
             [fire] = (await s.exec(select(CampaignFire))).all()
         assert fire.queued == 2
-        services.extras["pacer"].wake()
+        services.wake_outbox()
         later = await wait_for_inbox(binh, since=(await inbox(binh))["messages"][0]["id"])
         assert later["messages"][0]["text"] == "🔔 Sắp đến Tuần lễ học tập suốt đời!"
 

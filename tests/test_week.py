@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.app import build_runtime
-from bot.channels.base import SentInfo
 from bot.core.context import Services
+from bot.core.delivery import SentInfo
 from bot.core.messages import Inbound, Kind, Reply
 from bot.db.models import Group, Membership
 from bot.db.models_campaigns import Campaign, WeekEvent

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.channels.base import Blocked, RetryLater, Transient
 from bot.core import texts
+from bot.core.delivery import Blocked, RetryLater, Transient
 from bot.core.messages import Choice, Document, QuizSpec, Reply
 from bot.settings import Settings
 from tests.conftest import make_settings

@@ -14,17 +14,19 @@ import pytest
 from aiohttp import web
 
 from bot.channels.zalo_bot_client import (
+    ZaloBotClient,
+    parse_bot_update,
+    split_text,
+    verify_bot_webhook,
+)
+from bot.channels.zalo_common import (
     ZaloAuthError,
     ZaloBlocked,
-    ZaloBotClient,
     ZaloError,
     ZaloNotFound,
     ZaloOutsideWindow,
     ZaloRateLimited,
     ZaloServerError,
-    parse_bot_update,
-    split_text,
-    verify_bot_webhook,
 )
 from bot.channels.zalo_oa_client import (
     MemoryTokenStore,

@@ -26,7 +26,6 @@ from bot.db.models import Identity
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
 from content.textnorm import fold
-from handlers.answers.service import service_of
 from handlers.officers import outbox
 from handlers.week import campaign_store
 from handlers.week.campaigns import tick
@@ -188,7 +187,7 @@ async def test_citizen_learns_quizzes_and_asks_with_numbers_only(db_url: str, zb
 
         asked = "hoc ai o dau mien phi"
         (answer,) = await says(lan, asked)
-        curated = await service_of(bot.runtime.services).answer(asked)
+        curated = await bot.runtime.services.answers.answer(asked)
         assert curated.mode == "retrieval" and not curated.refused
         assert curated.text in answer and curated.source_line in answer  # the answer with its source
         assert "miễn phí" in answer and "1. 👍" in answer  # feedback as numbers too
@@ -256,7 +255,7 @@ async def test_broadcast_reaches_zalo_bot_and_oa_with_blocked_and_unreachable(
         queued_cli = json.loads(capsys.readouterr().out)
         assert queued_cli["recipients"] == 3
         bid = int(queued_cli["broadcast_id"])
-        bot.runtime.services.extras["pacer"].wake()
+        bot.runtime.pacer.wake()
 
         async def finished() -> bool:
             return not {"queued", "sending"} & set((await states(db, bid)).values())
@@ -312,7 +311,7 @@ async def test_a_pushed_message_that_never_arrived_does_not_change_what_1_means(
     m1 = CATALOG.modules[0]
     async with running_bot(zalo_settings(db_url, zbot)) as bot:
         services = bot.runtime.services
-        pacer = services.extras["pacer"]
+        pacer = bot.runtime.pacer
         pacer.backoff = 0.01
         await add_group(services.db, PROVINCE, "locality", province=PROVINCE)
         lan = zbot.user("z-lan", "Lan")

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.channels.base import Blocked, OutsideWindow
 from bot.channels.zalo_oa import WEBHOOK_PATH
 from bot.channels.zalo_oa_client import TokenPair
 from bot.channels.zalo_oa_tokens import DbTokenStore
 from bot.core import texts
+from bot.core.delivery import Blocked, OutsideWindow
 from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.models import Identity

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from bot.core import texts
+from bot.core.delivery import SentInfo
 from bot.core.messages import Reply
 from bot.core.render import as_text
 
@@ -14,53 +14,6 @@ if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
 
 
-@dataclass(frozen=True)
-class SentInfo:
-    """What the platform told us about a sent message."""
-
-    message_id: str | None = None
-    poll_id: str | None = None
-
-
-class DeliveryError(Exception):
-    """A send failed; subclasses say what the pacer should do."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Blocked(DeliveryError):
-    """The user blocked the bot, left, or does not exist: never retry, mark inactive."""
-
-
-class OutsideWindow(DeliveryError):
-    """Zalo OA: the user can't receive free messages now (not blocked, just unreachable)."""
-
-
-class RetryLater(DeliveryError):
-    """Flood control: wait `retry_after` seconds, then retry the same message."""
-
-    def __init__(self, reason: str, retry_after: float) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
-
-
-class Transient(DeliveryError):
-    """5xx, timeout, network: retry with back-off a few times."""
-
-
-class InDoubt(Transient):
-    """The request may have reached the platform (it timed out waiting for the answer): a retry may deliver
-    the message twice, so bulk sending stops until the platform answers again (see scheduler/lane.py)."""
-
-
-class Permanent(DeliveryError):
-    """Bad request that will never succeed (e.g. malformed markup)."""
-
-
-Sender = Callable[[Reply], Awaitable[SentInfo]]
-Preview = Callable[[str], Awaitable[None]]
 """Shows one answer as it grows (Telegram drafts): called with the checked text so far. Optional: a channel
 that can show previews offers `preview(chat_key) -> Preview`; the dispatcher opens one per streamed answer."""
 
@@ -83,6 +36,10 @@ class Channel(Protocol):
         """Send one reply; raise a DeliveryError subclass on failure."""
         ...
 
+    async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Send a reply to the person's own message (no choices remembered: the dispatcher does that)."""
+        ...
+
 
 class OutputChannel:
     """The output half of every adapter. Each `send_*` has a default that turns what the platform cannot show
@@ -97,7 +54,9 @@ class OutputChannel:
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message the bot starts (broadcast, reminder, report): through the core, which remembers the choices
-        it shows as numbers (bot/core/outbound.py); raise a DeliveryError subclass on failure."""
+        it shows as numbers (bot/core/outbound.py) under the user's lock; raise a DeliveryError subclass on
+        failure. Replies to an event go to `dispatcher.handle(msg, partial(channel.deliver, chat))` instead:
+        the dispatcher already holds that lock and remembers their choices itself."""
         return await self.dispatcher.push(self, chat_key, reply)
 
     def shows_numbers(self, reply: Reply) -> bool:

@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TextIO
 
-from bot.channels.base import OutputChannel, SentInfo
+from bot.channels.base import OutputChannel
+from bot.core.delivery import SentInfo
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import typed
 

@@ -22,8 +22,9 @@ from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, Tel
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import ChannelState, OutputChannel, Preview, SentInfo, Transient
+from bot.channels.base import ChannelState, OutputChannel
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
+from bot.core.delivery import Preview, SentInfo, Transient
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Reply
 from bot.core.render import split_text
@@ -43,6 +44,7 @@ COMMANDS = [
     ("chungnhan", "Chứng nhận"),
     ("mohinh", "Mô hình học tập"),
     ("thi", "Cuộc thi Tuần lễ"),
+    ("sangkien", "Gửi sáng kiến"),
     ("caidat", "Cài đặt"),
     ("trogiup", "Hướng dẫn"),
     ("huy", "Ngừng nhận thông báo"),

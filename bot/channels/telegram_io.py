@@ -17,8 +17,8 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
-from bot.channels.base import Blocked, InDoubt, Permanent, RetryLater, Transient
 from bot.core import texts
+from bot.core.delivery import Blocked, InDoubt, Permanent, RetryLater, Transient
 from bot.core.messages import Inbound, Kind, Reply, parse_command, typed
 
 log = logging.getLogger(__name__)

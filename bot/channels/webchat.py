@@ -25,22 +25,22 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.channels.base import OutputChannel, SentInfo
+from bot.channels.base import OutputChannel
 from bot.core import texts
+from bot.core.delivery import SentInfo
 from bot.core.dispatcher import Dispatcher
 from bot.core.faults import DB_DOWN, database_down
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import plain_label
-from bot.core.throttle import client_ip, too_many
 from bot.db import repo
 from bot.db.models import Identity, utcnow
 from bot.db.models_web import WebInbox
+from bot.web.http import client_ip, too_many
 
 log = logging.getLogger(__name__)
 CHANNEL = "web"
 PAGE = Path(__file__).resolve().parents[1] / "web" / "static" / "chat.html"
 _SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-MAX_BODY = 64 * 1024
 INBOX_DAYS = 30  # a pushed message waits this long for its session to come back
 INBOX_BATCH = 50  # at most this many messages per fetch (the page asks again for more)
 PRUNE_EVERY = 3600.0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -12,29 +11,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.channels.base import (
-    Blocked,
-    ChannelState,
-    DeliveryError,
-    OutputChannel,
-    OutsideWindow,
-    Permanent,
-    RetryLater,
-    SentInfo,
-    Transient,
-)
-from bot.channels.zalo_bot_client import (
-    ZaloAuthError,
-    ZaloBlocked,
-    ZaloBotClient,
-    ZaloBotEvent,
-    ZaloError,
-    ZaloOutsideWindow,
-    ZaloRateLimited,
-    ZaloServerError,
-    parse_bot_update,
-    verify_bot_webhook,
-)
+from bot.channels.base import ChannelState, OutputChannel
+from bot.channels.zalo_bot_client import ZaloBotClient, ZaloBotEvent, parse_bot_update, verify_bot_webhook
+from bot.channels.zalo_common import OrderedTasks, ZaloAuthError, ZaloError, guarded
+from bot.core.delivery import SentInfo
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import as_text
@@ -50,72 +30,6 @@ TOKEN_REJECTED = (
     "Zalo từ chối ZALO_BOT_TOKEN (401): lấy lại token của bot trên Zalo Bot Platform rồi sửa ZALO_BOT_TOKEN."
 )
 _KINDS = {"text": Kind.TEXT, "sticker": Kind.STICKER, "image": Kind.PHOTO}
-
-
-# ---------------------------------------------------------------- shared by both Zalo adapters
-
-
-class OrderedTasks:
-    """Background work per user, run in arrival order; every task is kept so `drain` can await it. At most
-    `limit` events are held at once: `spawn` waits for room, so polling stops fetching (and a webhook delivery
-    waits) until hocbot catches up, instead of one task per waiting event piling up in memory."""
-
-    def __init__(self, limit: int = 256) -> None:
-        self.tasks: set[asyncio.Task[None]] = set()
-        self._tails: dict[str, asyncio.Task[None]] = {}
-        self.limit = limit
-        self._room = asyncio.Event()
-        self._room.set()
-
-    async def spawn(self, key: str, work: Callable[[], Awaitable[object]]) -> None:
-        while len(self.tasks) >= self.limit:
-            self._room.clear()
-            await self._room.wait()
-        prev = self._tails.get(key)
-
-        async def run() -> None:
-            if prev is not None:
-                await asyncio.gather(prev, return_exceptions=True)
-            try:
-                await work()
-            except Exception:
-                log.exception("zalo event for %s failed", key)
-
-        task = asyncio.create_task(run())
-        self.tasks.add(task)
-        self._tails[key] = task
-        task.add_done_callback(partial(self._done, key))
-
-    def _done(self, key: str, task: asyncio.Task[None]) -> None:
-        self.tasks.discard(task)
-        if len(self.tasks) < self.limit:
-            self._room.set()
-        if self._tails.get(key) is task:
-            del self._tails[key]
-
-    async def drain(self) -> None:
-        while self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
-
-
-def delivery_error(exc: ZaloError) -> DeliveryError:
-    """Zalo client errors → the outcomes the dispatcher and the pacer understand."""
-    if isinstance(exc, ZaloOutsideWindow):
-        return OutsideWindow(str(exc))
-    if isinstance(exc, ZaloBlocked):
-        return Blocked(str(exc))
-    if isinstance(exc, ZaloRateLimited):
-        return RetryLater(str(exc), exc.retry_after)
-    if isinstance(exc, ZaloServerError | ZaloAuthError):
-        return Transient(str(exc))
-    return Permanent(str(exc))
-
-
-async def guarded(call: Callable[[], Awaitable[list[str]]]) -> list[str]:
-    try:
-        return await call()
-    except ZaloError as exc:
-        raise delivery_error(exc) from None
 
 
 # ---------------------------------------------------------------- the adapter

@@ -1,11 +1,10 @@
 """Small aiohttp client for the Zalo Bot Platform (Telegram-like bot API, token in the URL path).
 
-Also home of the Zalo error types and the text splitter shared with the Official Account client.
+Also home of the text splitter shared with the Official Account client (the error types are in zalo_common).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 from collections.abc import Mapping
@@ -14,49 +13,22 @@ from typing import Any, Literal
 
 import aiohttp
 
+from bot.channels.zalo_common import (
+    ZaloAuthError,
+    ZaloBlocked,
+    ZaloError,
+    ZaloNotFound,
+    ZaloRateLimited,
+    ZaloServerError,
+    as_int,
+    event_hash,
+)
 from bot.core import render
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # characters per sendMessage text / sendPhoto caption (official)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
-
-
-class ZaloError(Exception):
-    """A Zalo API call failed; `code` is the platform's error code, `description` its text."""
-
-    def __init__(self, code: int, description: str) -> None:
-        super().__init__(f"Zalo error {code}: {description}")
-        self.code = code
-        self.description = description
-
-
-class ZaloBlocked(ZaloError):
-    """The user cannot be reached (blocked the bot/OA, banned, restricted)."""
-
-
-class ZaloNotFound(ZaloBlocked):
-    """The chat/user id is unknown to Zalo; also unreachable."""
-
-
-class ZaloOutsideWindow(ZaloError):
-    """OA only: the user has not interacted within the consultation window (or does not follow)."""
-
-
-class ZaloRateLimited(ZaloError):
-    """Quota or rate limit reached; wait `retry_after` seconds before trying again."""
-
-    def __init__(self, code: int, description: str, retry_after: float = 60.0) -> None:
-        super().__init__(code, description)
-        self.retry_after = retry_after
-
-
-class ZaloServerError(ZaloError):
-    """5xx, timeout or connection failure; safe to retry later."""
-
-
-class ZaloAuthError(ZaloError):
-    """The token is invalid/expired and could not be renewed; an admin must act."""
 
 
 # ---------------------------------------------------------------- text splitting
@@ -110,8 +82,8 @@ def parse_bot_update(obj: object) -> ZaloBotEvent | None:
         return None
     event_name = _s(inner.get("event_name"))
     kind = _KINDS.get(event_name, "other")
-    date_ms = _int(message.get("date"))
-    event_id = _s(message.get("message_id")) or _hash(event_name, str(date_ms), user_id)
+    date_ms = as_int(message.get("date"))
+    event_id = _s(message.get("message_id")) or event_hash(event_name, str(date_ms), user_id)
     text = message.get("text") if kind == "text" else message.get("caption") if kind == "image" else ""
     name = sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""
     return ZaloBotEvent(
@@ -145,17 +117,6 @@ def _map(value: object) -> Mapping[str, Any]:
 
 def _s(value: object) -> str:
     return "" if value is None or isinstance(value, Mapping | list) else str(value)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
-
-
-def _hash(*parts: str) -> str:
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
 # ---------------------------------------------------------------- client
@@ -266,12 +227,12 @@ class ZaloBotClient:
 
     def _error(self, method: str, status: int, body: object, retry_header: str | None) -> ZaloError:
         body = body if isinstance(body, dict) else {}
-        code = _int(body.get("error_code")) or status
+        code = as_int(body.get("error_code")) or status
         desc = self.redact(f"{method}: {_s(body.get('description')) or 'HTTP ' + str(status)}")
         log.debug("zalo bot %s failed: %s %s", method, code, desc)
         if code == 429 or status == 429:
             retry = _map(body.get("parameters")).get("retry_after") or retry_header or 60
-            return ZaloRateLimited(429, desc, float(_int(retry) or 60))
+            return ZaloRateLimited(429, desc, float(as_int(retry) or 60))
         if code == 401:
             return ZaloAuthError(code, desc)
         if code == 403:  # assumption: the platform documents 403 vaguely; treat as unreachable user

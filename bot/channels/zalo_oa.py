@@ -11,9 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels.base import ChannelState, OutputChannel, OutsideWindow, SentInfo
-from bot.channels.zalo_bot import OrderedTasks, delivery_error
-from bot.channels.zalo_bot_client import ZaloAuthError, ZaloError, ZaloOutsideWindow
+from bot.channels.base import ChannelState, OutputChannel
+from bot.channels.zalo_common import OrderedTasks, ZaloAuthError, ZaloError, ZaloOutsideWindow, delivery_error
 from bot.channels.zalo_oa_client import (
     MAX_BUTTONS,
     SIGNATURE_HEADER,
@@ -24,6 +23,7 @@ from bot.channels.zalo_oa_client import (
     verify_oa_webhook,
 )
 from bot.channels.zalo_oa_tokens import DbTokenStore
+from bot.core.delivery import OutsideWindow, SentInfo
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import menu_hint

@@ -14,7 +14,8 @@ from typing import Any, Literal, NoReturn, Protocol
 
 import aiohttp
 
-from bot.channels.zalo_bot_client import (
+from bot.channels.zalo_bot_client import split_text
+from bot.channels.zalo_common import (
     ZaloAuthError,
     ZaloBlocked,
     ZaloError,
@@ -22,7 +23,8 @@ from bot.channels.zalo_bot_client import (
     ZaloOutsideWindow,
     ZaloRateLimited,
     ZaloServerError,
-    split_text,
+    as_int,
+    event_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -164,7 +166,7 @@ class ZaloOAClient:
 
     @staticmethod
     def _check(reply: dict[str, Any]) -> dict[str, Any]:
-        code = _int(reply.get("error"))
+        code = as_int(reply.get("error"))
         if code == 0:
             data = reply.get("data")
             return data if isinstance(data, dict) else {}
@@ -252,8 +254,8 @@ class ZaloOAClient:
                 self._pair = latest
                 return latest
             reason = reply.get("error_name") or reply.get("error_description") or reply.get("message") or "?"
-            await self._fail(ZaloAuthError(_int(reply.get("error")), f"token refresh failed: {reason}"))
-        expires_in = float(_int(reply.get("expires_in")) or 3600)
+            await self._fail(ZaloAuthError(as_int(reply.get("error")), f"token refresh failed: {reason}"))
+        expires_in = float(as_int(reply.get("expires_in")) or 3600)
         new = TokenPair(str(access), str(refresh), self._clock() + expires_in)
         if not await self._store.save(new, old_refresh=stored.refresh_token):
             latest = await self._store.load()
@@ -343,14 +345,14 @@ def parse_oa_event(obj: object) -> ZaloOAEvent | None:
     message = message if isinstance(message, Mapping) else {}
     timestamp = str(obj.get("timestamp") or "")
     kind = _OA_KINDS.get(name, "other")
-    event_id = str(message.get("msg_id") or "") or _hash(name, timestamp, user_id)
+    event_id = str(message.get("msg_id") or "") or event_hash(name, timestamp, user_id)
     return ZaloOAEvent(
         event_id=event_id,
         event_name=name,
         kind=kind,
         user_id=user_id,
         text=str(message.get("text") or "") if kind == "text" else "",
-        timestamp_ms=_int(timestamp),
+        timestamp_ms=as_int(timestamp),
         image_url=_attachment_url(message) if kind in ("image", "sticker") else "",
     )
 
@@ -366,14 +368,3 @@ def _attachment_url(message: Mapping[str, Any]) -> str:
 
 def _id(value: object) -> str:
     return str(value.get("id") or "") if isinstance(value, Mapping) else ""
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
-
-
-def _hash(*parts: str) -> str:
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:20]

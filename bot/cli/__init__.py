@@ -55,8 +55,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _command(argv: Sequence[str] | None) -> int:
     # Imported here, not at the top, so a Ctrl-C while Python loads them is caught by main() too.
-    from bot.core.redact import install_log_redaction
     from bot.logs import apply_format
+    from bot.redact import install_log_redaction
     from bot.settings import SettingsError, load_settings
     from bot.startup import StartupError
 

@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
+from bot.app import open_services
 from bot.cli.parser import print_result
-from bot.core.context import Services
 from bot.settings import Settings
 from handlers.officers import audience
 from handlers.officers.reasons import skip_label
@@ -89,12 +89,6 @@ def register(sub: Any) -> None:
     wshow.set_defaults(func=cmd_week_show)
 
 
-async def _services(settings: Settings) -> Services:
-    from bot.app import build_services
-
-    return await build_services(settings)
-
-
 def _fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     common = {
         "hour": args.hour,
@@ -115,34 +109,29 @@ def _fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
 
 
 async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
-    svc = await _services(settings)
     try:
-        async with svc.db.session() as s:
-            fields = _fields(args, settings)
-            kind = fields.pop("kind")
-            to = await audience.parse_targets(s, args.to)
-            c = await store.add_campaign(
-                s, settings, svc.now(), name=args.name, to=to, text=args.text, kind=kind, **fields
-            )
-            nxt = store.upcoming(c, None, svc.now(), settings)
-            out = {"campaign_id": c.id, "next_fire": store._local(nxt, settings)}
+        async with open_services(settings) as svc:
+            async with svc.db.session() as s:
+                fields = _fields(args, settings)
+                kind = fields.pop("kind")
+                to = await audience.parse_targets(s, args.to)
+                c = await store.add_campaign(
+                    s, settings, svc.now(), name=args.name, to=to, text=args.text, kind=kind, **fields
+                )
+                nxt = store.upcoming(c, None, svc.now(), settings)
+                out = {"campaign_id": c.id, "next_fire": store._local(nxt, settings)}
     except (store.CampaignError, audience.TargetError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    finally:
-        await svc.db.dispose()
     when = out["next_fire"] or "không còn lần nào"
     print_result(args, out, f"Đã thêm lịch nhắc #{out['campaign_id']} “{args.name}”; lần gửi tới: {when}.")
     return 0
 
 
 async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
-    svc = await _services(settings)
-    try:
+    async with open_services(settings) as svc:
         async with svc.db.session() as s:
             rows = await store.summaries(s, settings, svc.now())
-    finally:
-        await svc.db.dispose()
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
         return 0
@@ -165,32 +154,27 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_edit(args: argparse.Namespace, settings: Settings) -> int:
     from bot.db.models_campaigns import Campaign
 
-    svc = await _services(settings)
     try:
-        async with svc.db.session() as s:
-            c = await s.get(Campaign, args.id)
-            if c is None:
-                print(f"Không có lịch nhắc #{args.id}.", file=sys.stderr)
-                return 1
-            store.edit_campaign(c, text=args.text, name=args.name, hour=args.hour, minute=args.minute)
-            s.add(c)
-            line = f"Đã sửa lịch nhắc #{c.id} {c.name} · {store.describe(c)}\n   “{c.text}”"
+        async with open_services(settings) as svc:
+            async with svc.db.session() as s:
+                c = await s.get(Campaign, args.id)
+                if c is None:
+                    print(f"Không có lịch nhắc #{args.id}.", file=sys.stderr)
+                    return 1
+                store.edit_campaign(c, text=args.text, name=args.name, hour=args.hour, minute=args.minute)
+                s.add(c)
+                line = f"Đã sửa lịch nhắc #{c.id} {c.name} · {store.describe(c)}\n   “{c.text}”"
     except store.CampaignError as exc:
         print(exc, file=sys.stderr)
         return 2
-    finally:
-        await svc.db.dispose()
     print(line)
     return 0
 
 
 async def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    svc = await _services(settings)
-    try:
+    async with open_services(settings) as svc:
         async with svc.db.session() as s:
             ok = await store.remove_campaign(s, args.id)
-    finally:
-        await svc.db.dispose()
     print(f"Đã xoá lịch nhắc #{args.id}." if ok else f"Không có lịch nhắc #{args.id}.")
     return 0 if ok else 1
 
@@ -199,25 +183,23 @@ async def cmd_week_plan(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.week.chat import week_group
     from handlers.week.service import current_week
 
-    svc = await _services(settings)
     try:
-        async with svc.db.session() as s:
-            if args.to:
-                to = await audience.parse_targets(s, args.to)
-            else:
-                to = [(await week_group(s)).id or 0]
-            if args.year is None:  # the Week citizens see in /tuanle
-                today = svc.now().astimezone(settings.tz).date()
-                args.year = (await current_week(s, svc.catalog.week, today)).year
-            made = await store.week_plan(
-                s, settings, svc.now(), svc.catalog.week, args.year, to, args.hour
-            )
-            lines = [f"#{c.id} {c.name}: {store.describe(c)}\n   “{c.text}”" for c in made]
+        async with open_services(settings) as svc:
+            async with svc.db.session() as s:
+                if args.to:
+                    to = await audience.parse_targets(s, args.to)
+                else:
+                    to = [(await week_group(s)).id or 0]
+                if args.year is None:  # the Week citizens see in /tuanle
+                    today = svc.now().astimezone(settings.tz).date()
+                    args.year = (await current_week(s, svc.catalog.week, today)).year
+                made = await store.week_plan(
+                    s, settings, svc.now(), svc.catalog.week, args.year, to, args.hour
+                )
+                lines = [f"#{c.id} {c.name}: {store.describe(c)}\n   “{c.text}”" for c in made]
     except (store.CampaignError, audience.TargetError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    finally:
-        await svc.db.dispose()
     print("\n".join(lines))
     print(f"Đã tạo {len(made)} lời nhắc cho Tuần lễ {args.year}.")
     return 0
@@ -232,16 +214,14 @@ async def cmd_event_add(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         print(f"Ngày không hợp lệ: {args.date!r} (ví dụ 2026-10-01)", file=sys.stderr)
         return 2
-    svc = await _services(settings)
     try:
-        async with svc.db.session() as s:
-            ev = await add_event(s, "cli", args.title, day, args.place, args.province, args.commune, args.group)
-            print_result(args, {"event_id": ev.id}, f"Đã thêm hoạt động #{ev.id} “{ev.title}” ngày {day:%d/%m/%Y}.")
+        async with open_services(settings) as svc:
+            async with svc.db.session() as s:
+                ev = await add_event(s, "cli", args.title, day, args.place, args.province, args.commune, args.group)
+                print_result(args, {"event_id": ev.id}, f"Đã thêm hoạt động #{ev.id} “{ev.title}” ngày {day:%d/%m/%Y}.")
     except UserFacingError as exc:
         print(exc.text, file=sys.stderr)
         return 2
-    finally:
-        await svc.db.dispose()
     return 0
 
 
@@ -250,12 +230,9 @@ async def cmd_event_list(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.db.models_campaigns import WeekEvent
 
-    svc = await _services(settings)
-    try:
+    async with open_services(settings) as svc:
         async with svc.db.session() as s:
             rows = (await s.exec(select(WeekEvent).order_by(col(WeekEvent.date)))).all()
-    finally:
-        await svc.db.dispose()
     data = [{"id": e.id, "title": e.title, "date": e.date.isoformat(), "place": e.place,
              "province": e.province, "commune": e.commune, "group": e.group_name} for e in rows]  # fmt: skip
     print(
@@ -276,19 +253,17 @@ async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         print(f"Ngày không hợp lệ: {args.start!r} / {args.end!r} (ví dụ 2027-10-01)", file=sys.stderr)
         return 2
-    svc = await _services(settings)
     try:
-        async with svc.db.session() as s:
-            known = await week_of_year(s, svc.catalog.week, args.year)  # a date left out stays as it is
-            start, end = start or known.start, end or known.end
-            theme = known.theme if args.theme is None else args.theme
-            row = await set_week(s, "cli", args.year, start, end, theme)
-            out = {"year": row.year, "start": row.start.isoformat(), "end": row.end.isoformat(), "theme": row.theme}
+        async with open_services(settings) as svc:
+            async with svc.db.session() as s:
+                known = await week_of_year(s, svc.catalog.week, args.year)  # a date left out stays as it is
+                start, end = start or known.start, end or known.end
+                theme = known.theme if args.theme is None else args.theme
+                row = await set_week(s, "cli", args.year, start, end, theme)
+                out = {"year": row.year, "start": row.start.isoformat(), "end": row.end.isoformat(), "theme": row.theme}
     except UserFacingError as exc:
         print(exc.text, file=sys.stderr)
         return 2
-    finally:
-        await svc.db.dispose()
     theme = f"chủ đề “{out['theme']}”" if out["theme"] else "chưa có chủ đề"
     print_result(args, out, f"Đã đặt Tuần lễ {args.year}: {start:%d/%m/%Y} → {end:%d/%m/%Y}, {theme}.")
     return 0
@@ -297,12 +272,9 @@ async def cmd_week_set(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_week_show(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.week.service import merged, overrides
 
-    svc = await _services(settings)
-    try:
+    async with open_services(settings) as svc:
         async with svc.db.session() as s:
             set_by_officer = {o.year: o for o in await overrides(s)}
-    finally:
-        await svc.db.dispose()
     info = svc.catalog.week
     years = sorted({y.year for y in info.years} | set(set_by_officer))
     if args.year is not None:

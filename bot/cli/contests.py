@@ -101,7 +101,7 @@ def _split(text: str) -> list[str]:
 async def cmd_contest_list(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import col, func, select
 
-    from bot.cli.officers import session
+    from bot.cli.parser import session
     from bot.db.models_contests import Contest, ContestAttempt
     from handlers.contests import service
 
@@ -129,7 +129,7 @@ async def cmd_contest_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_contest_results(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli.officers import session
+    from bot.cli.parser import session
     from bot.core.context import system_clock
     from bot.db.models_contests import Contest
     from bot.web.dashboard import exports

@@ -124,19 +124,16 @@ def held_logs(*, hold: bool = True) -> Iterator[None]:
 
 
 async def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_runtime, build_services
+    from bot.app import build_runtime, open_services
     from bot.channels.console import ConsoleChannel
     from handlers.answers.store import load_approved
 
     # One person at a terminal: the dashboard's HOCBOT_SECRET_KEY warning is for `hocbot run`.
     logging.getLogger("bot.web.dashboard.auth").setLevel(logging.ERROR)
-    services = await build_services(settings)
-    rt = build_runtime(services, with_platforms=False)
-    try:
+    async with open_services(settings) as services:
+        rt = build_runtime(services, with_platforms=False)
         await load_approved(services)  # officers' approved answers, as `hocbot run` knows them
         await ConsoleChannel(rt.dispatcher, user=args.user).run()
-    finally:
-        await services.db.dispose()
     return 0
 
 

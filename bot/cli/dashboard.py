@@ -17,8 +17,9 @@ def register_login_link(officer_sub: Any) -> None:
 
 
 async def cmd_login_link(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli.officers import session
-    from bot.web.dashboard.auth import create_login_link, officer_account
+    from bot.cli.parser import session
+    from bot.web.dashboard.auth import officer_account
+    from handlers.officers.login import create_login_link
 
     async with session(settings) as s:
         account = await officer_account(s, settings, args.ref.strip())

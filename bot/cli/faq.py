@@ -65,17 +65,16 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     open until an officer acts on it (an approved answer in the dashboard, or `hocbot faq resolve ID`). Questions
     the bot could not answer that an approved answer or the content now answers are left out of the list (not
     closed); a 👎 is always listed: the citizen rejected the answer the bot would give again."""
-    from bot.app import build_services
-    from bot.core.redact import mask_pii
+    from bot.app import open_services
     from bot.db.models_faq import open_unanswered
+    from bot.redact import mask_pii
     from bot.web.dashboard.auth import officer_account
     from bot.web.dashboard.proposals import question_in_scope
     from handlers.answers.service import AnswerService
     from handlers.answers.store import answered_question_ids, load_approved
     from handlers.officers.scope import CLI_ADMIN, find_officer
 
-    services = await build_services(settings)
-    try:
+    async with open_services(settings) as services:
         await load_approved(services)
         svc = AnswerService(services.catalog, services.search)
         async with services.db.read_session() as s:
@@ -89,8 +88,6 @@ async def cmd_unanswered(args: argparse.Namespace, settings: Settings) -> int:
                 officer = found
             linked = await answered_question_ids(s)
             rows = [r for r in await open_unanswered(s, max(1, args.limit)) if question_in_scope(officer, r)]
-    finally:
-        await services.db.dispose()
     def answered_now(r: Any) -> bool:  # at the asker's place: another commune's answer does not count
         return r.id in linked or svc.plan(r.question, place=(r.province, r.commune)).decision == "answer"
 
@@ -118,11 +115,10 @@ REASONS = {"disliked": "người hỏi bấm 👎", "out_of_scope": "ngoài ph�
 
 
 async def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_services
+    from bot.app import open_services
     from bot.db.models_faq import UnansweredQuestion
 
-    services = await build_services(settings)
-    try:
+    async with open_services(settings) as services:
         async with services.db.session() as s:
             row = await s.get(UnansweredQuestion, args.id)
             if row is None:
@@ -130,7 +126,5 @@ async def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
             row.status = "answered"
             s.add(row)
-    finally:
-        await services.db.dispose()
     print(f"Đã đánh dấu câu hỏi #{args.id} là đã trả lời.")
     return 0

@@ -19,18 +19,11 @@ def register(sub: Any) -> None:
 
 async def cmd_verify(args: argparse.Namespace, settings: Settings) -> int:
     """Print “Hợp lệ” with the name and date (exit 0), or “Không hợp lệ” (exit 1)."""
-    from bot.db.engine import Database
-    from bot.db.migrate import upgrade
+    from bot.cli.parser import session
     from handlers.learning import certificate as certs
 
-    db = Database(settings.database_url)
-    try:
-        if settings.run_migrations:
-            await upgrade(db)
-        async with db.session() as s:
-            cert = await certs.find_by_code(s, args.code)
-    finally:
-        await db.dispose()
+    async with session(settings) as s:
+        cert = await certs.find_by_code(s, args.code)
     if cert is None:
         print(f"Không hợp lệ: không có chứng nhận mã {args.code.strip()}.")
         return 1

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.officers import _TextWriter, province_name, session
+from bot.cli.officers import _TextWriter, province_name
+from bot.cli.parser import session
 from bot.settings import Settings
 
 

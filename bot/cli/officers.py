@@ -9,22 +9,19 @@ import io
 import json
 import secrets
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli.parser import print_result
+from bot.cli.parser import print_result, session
 from bot.core import payloads
 from bot.core.places import covers
-from bot.core.redact import mask_pii
 from bot.db import repo
-from bot.db.engine import Database
 from bot.db.models import Group, Membership, User
 from bot.db.models_officers import Broadcast, Officer, OfficerScope
+from bot.redact import mask_pii
 from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
@@ -72,7 +69,7 @@ def register(sub: Any) -> None:
                       help="all, số nhóm hoặc tên đúng của nhóm (xem: hocbot group list); lặp lại cho nhiều nhóm")
     send.add_argument("--text", required=True)
     send.add_argument("--photo", help="đường link ảnh")
-    send.add_argument("--button", help="nút kèm theo: module:m1 | lesson:m1:0 | quiz:m1, hoặc NHÃN=module:m1")
+    send.add_argument("--button", help="nút kèm theo: module:m1 | lesson:m1:0 | quiz:m1 | contest, hoặc NHÃN=module:m1")
     send.add_argument("--yes", action="store_true", help="không hỏi lại")
     send.add_argument("--json", action="store_true", help="in kết quả dạng JSON (cho script)")
     send.set_defaults(func=cmd_broadcast_send)
@@ -92,20 +89,6 @@ def register(sub: Any) -> None:
     exp.add_argument("--broadcast", type=int, help="chỉ kết quả của thông báo này")
     exp.add_argument("--out", help="ghi ra tệp (mặc định: màn hình)")
     exp.set_defaults(func=cmd_export)
-
-
-@asynccontextmanager
-async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    db = Database(settings.database_url)
-    try:
-        if settings.run_migrations:
-            from bot.db.migrate import upgrade
-
-            await upgrade(db)
-        async with db.session() as s:
-            yield s
-    finally:
-        await db.dispose()
 
 
 def fail(text: str) -> int:
@@ -345,7 +328,8 @@ async def cmd_broadcast_send(args: argparse.Namespace, settings: Settings) -> in
     try:
         label, data = cli_button(args.button)
     except ValueError:
-        return fail("--button phải có dạng module:m1, lesson:m1:0 hoặc quiz:m1 (có thể thêm nhãn: NHÃN=module:m1)")
+        return fail("--button phải có dạng module:m1, lesson:m1:0, quiz:m1 hoặc contest"
+                    " (có thể thêm nhãn: NHÃN=module:m1)")
     async with session(settings) as s:
         try:
             targets = await audience.parse_targets(s, args.to)

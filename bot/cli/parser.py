@@ -7,7 +7,13 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, NoReturn
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.settings import Settings
 
 # argparse's own wording (Python 3.11–3.13) → ours; what is not listed is shown as argparse says it.
 _MESSAGES: list[tuple[re.Pattern[str], str]] = [
@@ -63,3 +69,12 @@ def print_result(args: argparse.Namespace, data: dict[str, Any], sentence: str) 
         print(json.dumps(data, ensure_ascii=False))
     else:
         print(sentence)
+
+
+@asynccontextmanager
+async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """One unit of work of a CLI command, on the services every entry point builds (bot/app.py)."""
+    from bot.app import open_services
+
+    async with open_services(settings) as services, services.db.session() as s:
+        yield s

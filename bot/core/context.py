@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,6 +16,11 @@ from bot.db.engine import Database
 from bot.db.models import Identity, User
 from bot.metrics import Metrics
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # types only: numpy and the answer service load when bot/app.py builds them
+    from content.catalog import Catalog
+    from content.deferred_index import Index
+    from handlers.answers.service import AnswerService
 
 ForgetHook = Callable[[AsyncSession, int], Awaitable[None]]
 SentHook = Callable[[int, str, str], Awaitable[None]]  # (user_id, attempt_ref, poll_id)
@@ -34,22 +40,29 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass
+def _no_outbox() -> None:
+    """Without a pacer (one-off commands, tests without sending) queued deliveries wait for the next start."""
+
+
+@dataclass(eq=False)  # one per process: compared and hashed by identity (per-services caches)
 class Services:
-    """Long-lived collaborators built once by the composition root (bot/app.py)."""
+    """Long-lived collaborators, built once by the composition root (bot/app.py: `build_services`) for
+    `hocbot run`, every CLI command, the benches and the tests. Every field is typed; nothing is looked up by
+    name. The hook lists are filled by bot/app.py only."""
 
     settings: Settings
     db: Database
-    catalog: Any = None  # content.catalog.Catalog
-    search: Any = None  # content.search.SearchIndex
-    answerer: Any = None  # handlers.answers.chat answer service
+    catalog: Catalog
+    search: Index
+    answers: AnswerService  # retrieval + optional LLM (handlers/answers/service.py)
     clock: Callable[[], dt.datetime] = system_clock
-    forget_hooks: list[ForgetHook] = field(default_factory=list)
+    throttles: Throttles = field(default_factory=Throttles)
+    metrics: Metrics = field(default_factory=Metrics)  # this process's numbers (GET /metrics)
+    button_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))  # signs buttons until a restart
+    forget_hooks: list[ForgetHook] = field(default_factory=list)  # /xoadulieu in what is not a feature (channels)
     poll_sent_hooks: list[SentHook] = field(default_factory=list)
     yield_hooks: list[YieldHook] = field(default_factory=list)  # the pacer: replies go ahead of broadcasts
-    throttles: Throttles = field(default_factory=Throttles)
-    extras: dict[str, Any] = field(default_factory=dict)  # feature services by name (outbox, …)
-    metrics: Metrics = field(default_factory=Metrics)  # this process's numbers (GET /metrics)
+    wake_outbox: Callable[[], None] = _no_outbox  # the pacer claims newly queued deliveries at once
 
     def now(self) -> dt.datetime:
         return self.clock()

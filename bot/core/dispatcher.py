@@ -10,18 +10,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.channels.base import (
-    Blocked,
-    DeliveryError,
-    OutsideWindow,
-    Preview,
-    RetryLater,
-    Sender,
-    SentInfo,
-    Transient,
-)
 from bot.core import texts
 from bot.core.context import Ctx, Services, UserFacingError
+from bot.core.delivery import Blocked, DeliveryError, OutsideWindow, Preview, RetryLater, Sender, SentInfo, Transient
 from bot.core.faults import DB_DOWN, DatabaseDown, database_down
 from bot.core.locks import KeyedLocks
 from bot.core.messages import AnswerStream, Choice, Inbound, Kind, Reply
@@ -209,17 +200,23 @@ class Dispatcher:
         self, msg: Inbound, stream: AnswerStream, reply: Reply, preview: Callable[[], Preview] | None
     ) -> Reply:
         """Run an answer stream to its end, each preview shown where the channel can, and record its outcome
-        in a unit of work of its own; the final reply."""
+        in a unit of work of its own; the final reply. A stream that breaks leaves the reply's own text (the
+        curated answer)."""
         show = preview() if preview is not None else None
-        async for text in stream.previews():
-            if show is None:
-                continue
-            try:
-                await show(text)
-            except Exception:  # a preview is only a preview: the final reply still goes out
-                log.info("answer preview failed", exc_info=log.isEnabledFor(logging.DEBUG))
+        try:
+            async for text in stream.previews():
+                if show is None:
+                    continue
+                try:
+                    await show(text)
+                except Exception:  # a preview is only a preview: the final reply still goes out
+                    log.info("answer preview failed", exc_info=log.isEnabledFor(logging.DEBUG))
+            final = stream.final(reply)
+        except Exception:
+            log.exception("answer stream on %s failed; its curated text goes out", msg.channel)
+            final = reply
         await self._complete(msg, stream)
-        return replace(stream.final(reply), stream=None)
+        return replace(final, stream=None)
 
     async def _complete(self, msg: Inbound, stream: AnswerStream) -> None:
         """A streamed answer's own unit of work (after the conversation's transaction committed)."""

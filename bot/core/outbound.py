@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlmodel import col
 
-from bot.channels.base import OutsideWindow, SentInfo
+from bot.core.delivery import OutsideWindow, SentInfo
 from bot.core.locks import KeyedLocks
 from bot.core.messages import Choice, Reply
 from bot.db.engine import Database

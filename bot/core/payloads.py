@@ -58,15 +58,52 @@ class Start(Button):
 
 
 @dataclass(frozen=True)
-class Consent(Button):
-    """The consent question's answer: "y" agrees, anything else declines."""
+class YesNo(Button):
+    """A question's answer: "y" is yes, anything else (or nothing) no."""
 
-    action: ClassVar[str] = "consent"
     answer: str = "n"
 
     @property
-    def agreed(self) -> bool:
+    def yes(self) -> bool:
         return self.answer == "y"
+
+
+@dataclass(frozen=True)
+class Consent(YesNo):
+    action: ClassVar[str] = "consent"
+
+
+@dataclass(frozen=True)
+class ChooseProvince(Button):
+    """A province by its index in content's province list, or "-" to skip."""
+
+    action: ClassVar[str] = "prov"
+    choice: str = "-"
+
+
+@dataclass(frozen=True)
+class SkipCommune(Button):
+    action: ClassVar[str] = "commune"
+
+
+@dataclass(frozen=True)
+class Setting(Button):
+    """/caidat: "place", "pause", "resume", "hide" or "show"."""
+
+    action: ClassVar[str] = "set"
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class Unsubscribe(YesNo):
+    action: ClassVar[str] = "unsub"
+
+
+@dataclass(frozen=True)
+class Forget(YesNo):
+    """/xoadulieu's question."""
+
+    action: ClassVar[str] = "forget"
 
 
 # ---- learning ------------------------------------------------------------------------------------------------
@@ -124,6 +161,21 @@ class ShowProgress(Button):
     action: ClassVar[str] = "pg"
 
 
+@dataclass(frozen=True)
+class GetCertificate(Button):
+    action: ClassVar[str] = "cert"
+
+
+@dataclass(frozen=True)
+class RenameCertificate(Button):
+    action: ClassVar[str] = "certname"
+
+
+@dataclass(frozen=True)
+class CertificateNameOk(Button):
+    action: ClassVar[str] = "certok"
+
+
 # ---- answers -------------------------------------------------------------------------------------------------
 
 
@@ -135,6 +187,138 @@ class Feedback(Button):
     log_id: int
     vote: str
     tag: str = ""
+
+
+@dataclass(frozen=True)
+class OpenFaq(Button):
+    """A suggested FAQ entry (“Có phải bạn muốn hỏi…”)."""
+
+    action: ClassVar[str] = "faq"
+    faq_id: str
+
+
+@dataclass(frozen=True)
+class NoneOfThese(Button):
+    """None of the suggestions fits the question logged as `log_id` (`tag`: only the asker can press it)."""
+
+    action: ClassVar[str] = "faqx"
+    log_id: int
+    tag: str = ""
+
+
+# ---- officers' announcements (handlers/officers/chat.py) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickGroup(Button):
+    """A group id, "all" or "done" while an officer picks who gets an announcement."""
+
+    action: ClassVar[str] = "bcg"
+    choice: str
+
+
+@dataclass(frozen=True)
+class SendBroadcast(Button):
+    action: ClassVar[str] = "bcok"
+    broadcast_id: str
+
+
+@dataclass(frozen=True)
+class CancelBroadcast(Button):
+    """Cancel the draft `broadcast_id`, or "-" for one not saved yet."""
+
+    action: ClassVar[str] = "bcx"
+    broadcast_id: str = "-"
+
+
+# ---- the Week (handlers/week/chat.py) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekReminder(Button):
+    """“Nhắc tôi” ("on") or stop the Week's reminders ("off")."""
+
+    action: ClassVar[str] = "wk"
+    turn: str = "on"
+
+
+# ---- the learning models (handlers/learning_models) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyUnits(Button):
+    """/mohinh: the person's learning units this year."""
+
+    action: ClassVar[str] = "lm"
+
+
+@dataclass(frozen=True)
+class NewUnit(Button):
+    action: ClassVar[str] = "lmn"
+    model_id: str
+
+
+@dataclass(frozen=True)
+class JoinUnit(Button):
+    """Join a unit with the code its owner shares."""
+
+    action: ClassVar[str] = "lmj"
+
+
+@dataclass(frozen=True)
+class UnitButton(Button):
+    """A button about one learning unit: `unit_id` comes first, so `read_any` serves them all."""
+
+    unit_id: int
+
+
+@dataclass(frozen=True)
+class ViewUnit(UnitButton):
+    action: ClassVar[str] = "lmv"
+
+
+@dataclass(frozen=True)
+class UnitCertificate(UnitButton):
+    action: ClassVar[str] = "lmc"
+
+
+@dataclass(frozen=True)
+class AssessUnit(UnitButton):
+    action: ClassVar[str] = "lma"
+
+
+@dataclass(frozen=True)
+class SubmitUnit(UnitButton):
+    action: ClassVar[str] = "lms"
+
+
+@dataclass(frozen=True)
+class AnswerCriterion(UnitButton):
+    """Yes (1) or no (0) to one self-declared criterion of the unit."""
+
+    action: ClassVar[str] = "lmy"
+    criterion: str = ""
+    yes: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewUnits(Button):
+    """/duyetmohinh: the units in an officer's scope waiting for a decision."""
+
+    action: ClassVar[str] = "lmo"
+
+
+@dataclass(frozen=True)
+class OfficerUnit(UnitButton):
+    action: ClassVar[str] = "lmu"
+
+
+@dataclass(frozen=True)
+class DecideUnit(UnitButton):
+    """An officer's "confirm", "return" or "recognise"."""
+
+    action: ClassVar[str] = "lmd"
+    decision: str = ""
 
 
 # ---- contests of the Week (handlers/contests) ----------------------------------------------------------------
@@ -151,6 +335,16 @@ class ContestList(Button):
 class OpenContest(Button):
     action: ClassVar[str] = "ctj"
     contest_id: int
+
+
+def read_any(data: str | None) -> Button | None:
+    """Whichever typed button `data` is (None for data no button class packs, or a mangled one)."""
+
+    def typed(cls: type[Button]) -> list[type[Button]]:
+        return [c for sub in cls.__subclasses__() for c in ([sub] if hasattr(sub, "action") else []) + typed(sub)]
+
+    cls = next((c for c in typed(Button) if c.action == unpack(data or "").action), None)
+    return cls.read(data) if cls is not None else None
 
 
 # ---- what officers attach to a message -----------------------------------------------------------------------

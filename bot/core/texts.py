@@ -157,6 +157,17 @@ WEB_PUSHED = (
 )
 
 
+CONSOLE_NO_PUSH = (
+    "ℹ️ Cửa sổ dòng lệnh (hocbot chat) không nhận được tin nhắn gửi sau: lời nhắc chỉ đến qua Telegram, Zalo "
+    "hoặc trang trò chuyện trên web."
+)
+
+
 def promise(text: str, channel: str) -> str:
-    """A reply promising a later message, told where a web chat user will find it."""
-    return f"{text}\n{WEB_PUSHED}" if channel == "web" else text
+    """A reply promising a later message, told where a web chat user will find it; in the terminal chat, which
+    no message can reach later, the promise is corrected at once (the bot must not promise what it can't do)."""
+    if channel == "web":
+        return f"{text}\n{WEB_PUSHED}"
+    if channel == "console":
+        return f"{text}\n{CONSOLE_NO_PUSH}"
+    return text

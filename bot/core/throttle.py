@@ -11,12 +11,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aiohttp import web
-
-from bot.settings import Settings
-
-TOO_MANY = "Bạn thử quá nhiều lần trong thời gian ngắn. Vui lòng đợi vài phút rồi thử lại."
-
 
 class Throttle:
     """`allow(key)` spends one token of `key`'s bucket: `burst` at once, then one every `per` seconds."""
@@ -57,20 +51,3 @@ class Throttles:
     link_user: Throttle = field(default_factory=lambda: Throttle(5, 60))  # /lienket CODE per account
     link_ip: Throttle = field(default_factory=lambda: Throttle(20, 30))  # /lienket CODE per web client
     web_session_ip: Throttle = field(default_factory=lambda: Throttle(30, 10))  # new web chat sessions
-
-
-def client_ip(request: web.Request, settings: Settings) -> str:
-    """The client's address; behind a trusted reverse proxy, the one it appended to X-Forwarded-For."""
-    remote = request.remote or ""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if forwarded and remote in settings.trusted_proxy_set:
-        return forwarded.rsplit(",", 1)[-1].strip()[:64] or remote
-    return remote
-
-
-def too_many(*, json: bool = True) -> web.Response:
-    """HTTP 429 with the Vietnamese explanation (JSON for the web chat, plain text for pages)."""
-    headers = {"Retry-After": "60"}
-    if json:
-        return web.json_response({"error": TOO_MANY}, status=429, headers=headers)
-    return web.Response(text=TOO_MANY, status=429, headers=headers, content_type="text/plain", charset="utf-8")

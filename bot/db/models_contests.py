@@ -36,6 +36,8 @@ class ContestAttempt(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("contest_id", "user_id", name="uq_contest_attempt"),
         Index("ix_contest_attempts_rank", "contest_id", "correct", "total_ms"),
+        # the rank told at the end (handlers/contests/board.py:rank_of) counts a province's rows from this alone
+        Index("ix_contest_attempts_place", "contest_id", "province", "correct", "total_ms", "finished_at", "commune"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

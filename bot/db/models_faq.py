@@ -9,8 +9,8 @@ from sqlalchemy import Column, Index, Text, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.redact import mask_pii
 from bot.db.models import User, utcnow
+from bot.redact import mask_pii
 from content.textnorm import fold
 
 

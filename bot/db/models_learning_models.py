@@ -23,7 +23,6 @@ class UnitState(StrEnum):
 
 
 REGISTERED, SUBMITTED, RETURNED, CONFIRMED, RECOGNISED = UnitState
-UNIT_STATES = tuple(UnitState)
 
 
 class LearningUnit(SQLModel, table=True):

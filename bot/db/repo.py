@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.engine import Database
 from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, User, utcnow
 
+FORGOTTEN_ACTOR = "đã-xoá"  # what the audit log says instead of the account of someone who deleted their data
 ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
 
 

@@ -16,12 +16,14 @@ import hmac
 import ipaddress
 import logging
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.metrics import CONTENT_TYPE
+from handlers.officers.audience import db_gauges
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -78,7 +80,7 @@ class DatabaseProbe:
 
 
 def scheduler_info(rt: Runtime) -> dict[str, Any]:
-    sched = rt.services.extras.get("campaign_scheduler")
+    sched = rt.campaign_scheduler
     if sched is None:
         return {"running": False, "leader": False}
     return {"running": True, "leader": bool(sched.leader.is_leader)}
@@ -109,7 +111,7 @@ def health_routes(rt: Runtime) -> list[web.RouteDef]:
             return web.json_response({"error": "forbidden"}, status=403)
         m = rt.services.metrics
         try:
-            await asyncio.wait_for(m.refresh(rt.services.db), METRICS_DB_TIMEOUT)
+            await asyncio.wait_for(m.refresh(partial(db_gauges, rt.services.db)), METRICS_DB_TIMEOUT)
         except Exception as exc:  # the counters still go out; the gauges keep their last values
             log.warning("metrics: database gauges not refreshed: %s", type(exc).__name__)
         return web.Response(body=m.render(), headers={"Content-Type": CONTENT_TYPE})
@@ -137,7 +139,3 @@ def is_loopback(remote: str | None) -> bool:
         return ipaddress.ip_address(remote.split("%", 1)[0]).is_loopback
     except ValueError:
         return False
-
-
-def install(rt: Runtime) -> None:
-    rt.routes.extend(health_routes(rt))

@@ -11,7 +11,7 @@ from bot.core.context import Services
 from handlers.learning import certificate as certs
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    pass
 
 PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -100,7 +100,3 @@ async def _contest_winner(services: Services, code: str) -> str | None:
         code=html.escape(attempt.cert_code or ""),
     )
 
-
-def install(rt: Runtime) -> None:
-    """The public verification page of the web server."""
-    rt.routes.append(verify_handler(rt.services))

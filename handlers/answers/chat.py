@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -15,14 +14,14 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts
-from bot.core.callback import PayloadTooLong, pack, unpack
+from bot.core.callback import PayloadTooLong
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import AnswerStream, Choice, Inbound, Reply
-from bot.core.payloads import Feedback
+from bot.core.payloads import Feedback, NoneOfThese, OpenFaq
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
-from handlers.answers.service import AnswerResult, AnswerService, Plan, service_of
+from handlers.answers.service import AnswerResult, AnswerService, Plan
 from handlers.answers.store import EVERYONE, Scope
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ def _button_key(ctx: Ctx) -> bytes:
     secret = ctx.settings.secret_key
     if secret is not None:
         return hashlib.sha256(b"hocbot-buttons:" + secret.get_secret_value().encode()).digest()
-    key: bytes = ctx.services.extras.setdefault("button_key", secrets.token_bytes(32))  # until a restart
+    key = ctx.services.button_key
     return key
 
 
@@ -107,7 +106,7 @@ def place(ctx: Ctx) -> Scope:
 
 async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     """Search; refuse (and note it for officers), offer the closest questions, or answer with sources."""
-    svc = service_of(ctx.services)
+    svc = ctx.services.answers
     plan = await svc.prepare(text, place(ctx))
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
@@ -137,10 +136,10 @@ def _suggest_reply(result: AnswerResult, log_id: int, tag: str) -> Reply:
     choices: list[Choice] = []
     for doc_id, title in result.suggestions:
         try:
-            choices.append(Choice(button_label(title), pack("faq", doc_id)))
+            choices.append(Choice(button_label(title), OpenFaq(doc_id).pack()))
         except PayloadTooLong:
             log.warning("suggestion %s does not fit a button", doc_id)
-    choices.append(Choice(NOT_THESE, pack("faqx", log_id, tag)))
+    choices.append(Choice(NOT_THESE, NoneOfThese(log_id, tag).pack()))
     return Reply(result.text.split("\n", 1)[0], choices=choices)
 
 
@@ -174,11 +173,11 @@ class LlmAnswer(AnswerStream):
                                   .values(mode=self.result.mode))
 
 
-@router.action("faq")
+@router.action(OpenFaq.action)
 async def suggestion_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A “Có phải bạn muốn hỏi…” button: the curated answer of that entry, with its sources."""
-    svc = service_of(ctx.services)
-    result = svc.curated(unpack(msg.choice or "").arg(0), place(ctx))
+    svc = ctx.services.answers
+    result = svc.curated(button.faq_id if (button := OpenFaq.read(msg.choice)) else "", place(ctx))
     if result is None:
         return [menu_reply(texts.STALE_BUTTON)]
     log_id = await _log(ctx, result.question, result)
@@ -202,11 +201,11 @@ async def _own_log(ctx: Ctx, log_id: int, tag: str) -> AnswerLog | None:
     return row if hmac.compare_digest(tag.encode(), asker_tag(ctx, log_id).encode()) else None
 
 
-@router.action("faqx")
+@router.action(NoneOfThese.action)
 async def none_of_these(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """None of the suggestions fits: the question goes to the unanswered list."""
-    payload = unpack(msg.choice or "")
-    row = await _own_log(ctx, payload.int_arg(0, -1), payload.arg(1))
+    button = NoneOfThese.read(msg.choice) or NoneOfThese(-1)
+    row = await _own_log(ctx, button.log_id, button.tag)
     if row is None:
         return [menu_reply(texts.STALE_BUTTON)]
     if row.question:

@@ -9,16 +9,14 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
+from content.deferred_index import Index
 from content.intents import out_of_scope, small_talk
 from content.search import Decision, Hit, SearchIndex, decide, entities, numbers
 from content.textnorm import question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
-
-if TYPE_CHECKING:
-    from bot.app import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +121,7 @@ class AnswerService:
     def __init__(
         self,
         catalog: Any,
-        search: SearchIndex | None = None,
+        search: Index | None = None,
         llm: LlmAnswerer | None = None,
         *,
         total_timeout: float = 8.0,
@@ -134,6 +132,7 @@ class AnswerService:
         self.llm = llm
         self.total_timeout = total_timeout
         self.first_token_timeout = min(first_token_timeout, total_timeout)
+        self.published: set[int] = set()  # approved officers' answers already in this process's index
 
     # ---- retrieval ---------------------------------------------------------------------------------
 
@@ -349,43 +348,8 @@ def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
                    and h.asks >= top.asks and h.exact >= top.exact)]
 
 
-def build_service(settings: Any, catalog: Any, search: SearchIndex | None) -> AnswerService:
+def build_service(settings: Any, catalog: Any, search: Index | None) -> AnswerService:
     """The service for these settings: with an LLM client when OPENAI_API_KEY is set."""
     llm = LlmAnswerer.from_settings(settings) if settings is not None else None
     timeout = float(getattr(settings, "llm_timeout", 8.0) or 8.0)
     return AnswerService(catalog, search, llm, total_timeout=timeout)
-
-
-def service_of(services: Any) -> AnswerService:
-    """The process's AnswerService (built by `install`, or lazily when a test skipped it)."""
-    svc = services.extras.get("answers")
-    if svc is None:
-        svc = build_service(services.settings, services.catalog, services.search)
-        services.extras["answers"] = svc
-        services.answerer = svc
-    return svc  # type: ignore[no-any-return]
-
-
-def install(rt: Runtime) -> None:
-    """One AnswerService (and one LLM client) per process; approved officer answers in its index; unlink
-    answers on /xoadulieu."""
-    from bot.db.models_faq import forget_answers
-    from handlers.answers.store import keep_loaded
-
-    svc = build_service(rt.settings, rt.services.catalog, rt.services.search)
-    if svc.llm is not None:
-        svc.llm.metrics = rt.services.metrics
-    rt.services.extras["answers"] = svc
-    rt.services.answerer = svc
-    rt.services.forget_hooks.append(forget_answers)
-    rt.background.append(keep_loaded)
-
-    @contextlib.asynccontextmanager
-    async def closer(_rt: Runtime) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            await svc.aclose()
-
-    if svc.llm is not None:
-        rt.background.append(closer)

@@ -28,8 +28,8 @@ from content.schema import FaqEntry, Source
 from handlers.officers.scope import OfficerInfo
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
-    from content.search import SearchIndex
+    from bot.core.context import Services
+    from content.deferred_index import Index
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ async def answered_question_ids(s: AsyncSession) -> set[int]:
     return {i for p in rows for i in _ids(p)}
 
 
-def add_to_index(catalog: Any, search: SearchIndex | None, entry: FaqEntry) -> None:
+def add_to_index(catalog: Any, search: Index | None, entry: FaqEntry) -> None:
     """Searchable from now on; its source line names the officers' association."""
     if catalog is not None and SOURCE.id not in catalog.sources:
         catalog.sources[SOURCE.id] = SOURCE
@@ -130,37 +130,32 @@ def add_to_index(catalog: Any, search: SearchIndex | None, entry: FaqEntry) -> N
         search.add_entry(entry)
 
 
-def _published(services: Any) -> set[int]:
-    seen: set[int] = services.extras.setdefault("faq_store_published", set())
-    return seen
-
-
-def publish(services: Any, entry: FaqEntry, proposal_id: int | None = None) -> None:
+def publish(services: Services, entry: FaqEntry, proposal_id: int | None = None) -> None:
     """Searchable from now on, in this process (answers and suggestions use the same index)."""
     add_to_index(services.catalog, services.search, entry)
     if proposal_id is not None:
-        _published(services).add(proposal_id)
+        services.answers.published.add(proposal_id)
 
 
-async def load_approved(services: Any) -> int:
+async def load_approved(services: Services) -> int:
     """Approved answers not yet in this process's search index (all of them at start; later, those another
     worker approved). Returns how many were added."""
     async with services.db.session() as s:
-        entries = await approved_entries(s, _published(services))
+        entries = await approved_entries(s, services.answers.published)
     for pid, entry in entries:
         publish(services, entry, pid)
     return len(entries)
 
 
 @contextlib.asynccontextmanager
-async def keep_loaded(rt: Runtime) -> AsyncIterator[None]:
+async def keep_loaded(services: Services) -> AsyncIterator[None]:
     """Background work of `hocbot run`: load at start, then every minute those approved on another worker."""
-    await load_approved(rt.services)
-    async with running(_sync(rt.services)):
+    await load_approved(services)
+    async with running(_sync(services)):
         yield
 
 
-async def _sync(services: Any) -> None:
+async def _sync(services: Services) -> None:
     while True:
         await asyncio.sleep(SYNC_SECONDS)
         try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,12 +54,9 @@ async def ranking(
     """Finished attempts, best first: most correct, then least time, then who finished first."""
     stmt = (select(ContestAttempt, User).join(User, col(User.id) == col(ContestAttempt.user_id))
             .where(ContestAttempt.contest_id == contest_id, col(ContestAttempt.finished_at).is_not(None)))  # fmt: skip
-    if province is not None:
-        stmt = stmt.where(ContestAttempt.province == province)
-    if commune is not None:
-        stmt = stmt.where(func.lower(col(ContestAttempt.commune)) == commune.lower())
-    stmt = stmt.order_by(col(ContestAttempt.correct).desc(), col(ContestAttempt.total_ms),
-                         col(ContestAttempt.finished_at), col(ContestAttempt.id))  # fmt: skip
+    stmt = stmt.where(*_place(province, commune)).order_by(
+        col(ContestAttempt.correct).desc(), col(ContestAttempt.total_ms), col(ContestAttempt.finished_at),
+        col(ContestAttempt.id))  # fmt: skip
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = []
@@ -69,12 +66,28 @@ async def ranking(
     return rows
 
 
+def _place(province: str | None, commune: str | None) -> list[Any]:
+    where: list[Any] = []
+    if province is not None:
+        where.append(ContestAttempt.province == province)
+    if commune is not None:
+        where.append(func.lower(col(ContestAttempt.commune)) == commune.lower())
+    return where
+
+
 async def rank_of(s: AsyncSession, attempt: ContestAttempt, province: str | None, commune: str | None,
                   ) -> tuple[int, int]:  # fmt: skip
-    """(rank, how many finished) of this attempt on a leaderboard."""
-    rows = await ranking(s, attempt.contest_id, province, commune)
-    rank = next((r.rank for r in rows if r.attempt.id == attempt.id), len(rows))
-    return rank, len(rows)
+    """(rank, how many finished) of a finished attempt on a leaderboard: two counts, in the order of `ranking`
+    (never the whole board: a province's contest can have tens of thousands of people)."""
+    a = attempt
+    c, ms, done = col(ContestAttempt.correct), col(ContestAttempt.total_ms), col(ContestAttempt.finished_at)
+    tied = and_(c == a.correct, ms == a.total_ms)
+    ahead = or_(c > a.correct, and_(c == a.correct, ms < a.total_ms), and_(tied, done < a.finished_at),
+                and_(tied, done == a.finished_at, col(ContestAttempt.id) < a.id))
+    stmt = select(func.count(), func.coalesce(func.sum(case((ahead, 1), else_=0)), 0)).where(
+        ContestAttempt.contest_id == a.contest_id, done.is_not(None), *_place(province, commune))
+    total, before = (await s.exec(stmt)).one()
+    return int(before) + 1, int(total)
 
 
 def board_text(contest: Contest, rows: list[Row], place: str, me: int | None, total: int) -> str:

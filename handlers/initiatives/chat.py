@@ -213,9 +213,8 @@ async def decide(ctx: Ctx, msg: Inbound) -> list[Reply]:
         return [await _view(ctx, row)]
     if not await service.decide(ctx.session, officer, row, action, ctx.now(), tz=ctx.settings.tz):
         return [Reply(t.NOT_NOW.format(id=row.id, status=t.STATUS.get(row.status, row.status)))]
-    pacer = ctx.services.extras.get("pacer")
-    if pacer is not None and action == "praise":
-        ctx.after_commit(pacer.wake)  # the sender's message is queued once this unit of work commits
+    if action == "praise":
+        ctx.after_commit(ctx.services.wake_outbox)  # the sender's message is queued once this unit of work commits
     return [Reply(t.DONE[action].format(id=row.id)), await _view(ctx, row)]
 
 

@@ -18,10 +18,10 @@ from bot.db import repo
 from bot.db.models import Identity
 from bot.db.models_initiatives import NEW, PRAISED, SHORTLISTED, Initiative
 from bot.db.models_officers import Broadcast
+from bot.db.repo import FORGOTTEN_ACTOR
 from handlers.initiatives import texts as t
 from handlers.officers import audience, outbox
 from handlers.officers.scope import OfficerInfo, place_condition, place_in_scope
-from handlers.onboarding.privacy import FORGOTTEN_ACTOR
 
 TEXT_MIN, TEXT_MAX = 20, 1500
 PUBLISH_MAX = 5  # initiatives in one announcement: it stays readable on a phone

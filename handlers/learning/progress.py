@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from bot.core import texts
-from bot.core.callback import pack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Document, Inbound, Reply
-from bot.core.payloads import ModuleList, ShowProgress
+from bot.core.payloads import CertificateNameOk, GetCertificate, ModuleList, RenameCertificate, ShowProgress
 from bot.core.router import Router
 from bot.db.models_learning import Certificate
 from handlers.learning import certificate as certs
@@ -48,17 +47,17 @@ async def show_progress(ctx: Ctx, msg: Inbound) -> list[Reply]:
     lines.append(t.CERT_HAVE.format(code=cert.code) if cert else t.CERT_TODO.format(n=len(status.missing)))
     choices = [Choice(t.BTN_LEARN, ModuleList().pack())]
     if cert is not None or status.complete:
-        choices.append(Choice(t.BTN_CERT, pack("cert")))
+        choices.append(Choice(t.BTN_CERT, GetCertificate().pack()))
     return [Reply("\n".join(lines), choices=choices, columns=2)]
 
 
 @router.command("chungnhan", "certificate", consent=True)
-@router.action("cert", consent=True)
+@router.action(GetCertificate.action, consent=True)
 async def get_certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Send the certificate again (with a way to fix the name), or say which modules are still missing."""
     cert = await certs.find_by_user(ctx.session, ctx.user_id)
     if cert is not None:
-        rename = [Choice(t.BTN_CERT_RENAME, pack("certname"))]
+        rename = [Choice(t.BTN_CERT_RENAME, RenameCertificate().pack())]
         return [Reply(t.CERT_AGAIN.format(code=cert.code), choices=rename), await document_reply(ctx, cert)]
     status = await learning.course_status(ctx.session, ctx.services.catalog, ctx.user_id)
     if status.complete:
@@ -88,7 +87,7 @@ def _propose(ctx: Ctx, name: str) -> Reply:
     text = t.CERT_CONFIRM.format(name=name)
     if not certs.has_accents(name):
         text += "\n" + t.CERT_NO_ACCENTS
-    choices = [Choice(t.BTN_CERT_OK, pack("certok")), Choice(t.BTN_CERT_EDIT, pack("certname"))]
+    choices = [Choice(t.BTN_CERT_OK, CertificateNameOk().pack()), Choice(t.BTN_CERT_EDIT, RenameCertificate().pack())]
     return Reply(text, choices=choices)
 
 
@@ -103,13 +102,13 @@ async def certificate_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [_propose(ctx, name)]
 
 
-@router.action("certname", consent=True)
+@router.action(RenameCertificate.action, consent=True)
 async def change_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
     ctx.set_state(ASK_CERT_NAME)
     return [Reply(t.CERT_ASK_NAME)]
 
 
-@router.action("certok", consent=True)
+@router.action(CertificateNameOk.action, consent=True)
 async def confirm_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The confirmed name: the certificate is made, or the one already made is re-printed with it."""
     name = ctx.state_data.get("name") if ctx.user.state == ASK_CERT_NAME else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, func, update
@@ -22,9 +22,6 @@ from bot.db.models_learning import (
     QuizPoll,
     RevokedCertificate,
 )
-
-if TYPE_CHECKING:
-    from bot.app import Runtime
 
 PASS_PERCENT = 80  # a quiz counts as passed from this score on
 
@@ -212,17 +209,3 @@ async def forget(s: AsyncSession, user_id: int) -> None:
     await s.exec(
         update(LearningEvent).where(col(LearningEvent.user_id) == user_id).values(user_id=None)  # type: ignore[call-overload]
     )
-
-
-def install(rt: Runtime) -> None:
-    """Map native quiz polls to attempts when they are sent; delete learning data on /xoadulieu."""
-    from handlers.learning.quiz_service import record_poll
-
-    db = rt.services.db
-
-    async def poll_sent(user_id: int, attempt_ref: str, poll_id: str) -> None:
-        async with db.session() as s:
-            await record_poll(s, user_id, attempt_ref, poll_id)
-
-    rt.services.poll_sent_hooks.append(poll_sent)
-    rt.services.forget_hooks.append(forget)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import repo
@@ -57,14 +58,15 @@ async def set_denominator(s: AsyncSession, actor: str, year: int, province: str,
 async def denominators(s: AsyncSession, year: int, province: str | None = None,
                        officer: OfficerInfo | None = None) -> dict[DenKey, int]:  # fmt: skip
     """{(province, commune, model): count} entered for `year` (in the officer's places if one is given)."""
-    stmt: Any = select(LearningDenominator).where(LearningDenominator.year == year)
+    d = LearningDenominator.__table__.c  # type: ignore[attr-defined]
+    stmt: Any = sa_select(d.province, d.commune, d.model, d.count).where(d.year == year)
     if province:
-        stmt = stmt.where(LearningDenominator.province == province)
-    cond = place_condition(officer, col(LearningDenominator.province), col(LearningDenominator.commune)) \
-        if officer else None  # fmt: skip
+        stmt = stmt.where(d.province == province)
+    cond = place_condition(officer, d.province, d.commune) if officer else None
     if cond is not None:
         stmt = stmt.where(cond)
-    return {(d.province, d.commune, d.model): d.count for d in (await s.exec(stmt)).all()}
+    conn = await s.connection()  # Core rows: 16,500 of them for a whole country, no ORM objects
+    return {(prov, commune, model): int(n) for prov, commune, model, n in (await conn.execute(stmt)).all()}
 
 
 SUMMARY_HEADER = ["Cấp", "Tỉnh/thành", "Xã/phường", "Mô hình", "Số hộ/đơn vị trên địa bàn", "Đăng ký",

@@ -246,13 +246,13 @@ async def decide(
     s.add(unit)
     await repo.audit(s, actor or officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
                      else {"unit": unit.id})  # fmt: skip
-    from bot.core.callback import pack
+    from bot.core.payloads import ViewUnit
     from handlers.learning_models import texts as t
 
     m = model_of(catalog, unit)
     tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
     text = tell.format(name=unit.name, model=m.name if m else unit.model, year=unit.year, reason=reason)
-    await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
+    await notify_unit(s, unit, text, (t.BTN_SEE, ViewUnit(unit.id or 0).pack()))
     return True
 
 
@@ -347,7 +347,7 @@ async def assessment_day(s: AsyncSession, unit: LearningUnit) -> dt.date | None:
 async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
     """Units of communes assessing within REMIND_DAYS that were not sent yet: their registrant is reminded once
     (through the outbox, so quiet hours apply). The scheduler's leader runs it with the nudges."""
-    from bot.core.callback import pack
+    from bot.core.payloads import ViewUnit
     from handlers.learning_models import texts as t
 
     now = now or services.now()
@@ -367,7 +367,7 @@ async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
                 m = model_of(services.catalog, unit)
                 text = t.TELL_REMIND.format(name=unit.name, model=m.name if m else unit.model,
                                             day=d.day.strftime("%d/%m/%Y"))  # fmt: skip
-                n += await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
+                n += await notify_unit(s, unit, text, (t.BTN_SEE, ViewUnit(unit.id or 0).pack()))
                 unit.reminded_at = now
                 s.add(unit)
     return n
@@ -501,15 +501,21 @@ def roll_up(rows: dict[tuple[str, str, str], Tally], name: str = "",
             place.add(model, t)
     if dens is None:
         return top
-    for prov, commune, _ in dens:  # a commune with a figure but no units yet: 0 recognised of its households
+    by_place: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)  # (province, commune lower) → model → n
+    spelled: dict[tuple[str, str], str] = {}  # communes compare without case; the first spelling is shown
+    for (prov, commune, model), n in dens.items():
+        by_place[(prov, commune.lower())][model] = n
+        spelled.setdefault((prov, commune.lower()), commune)
+    for prov, p in top.parts.items():
+        spelled.update({(prov, c.lower()): c for c in p.parts})
+    for (prov, low), commune in spelled.items():  # a commune with a figure but no units yet: 0 recognised
         p = top.parts.setdefault(prov, Place(prov))
-        if commune and not any(same_commune(c, commune) for c in p.parts):
+        if low and commune not in p.parts:
             p.parts[commune] = Place(commune)
     for prov, p in top.parts.items():
         for c in p.parts.values():
-            c.denominators = {m: n for (pv, cm, m), n in dens.items() if pv == prov and cm and same_commune(cm, c.name)}
-        own = {m: n for (pv, cm, m), n in dens.items() if pv == prov and not cm}
-        p.denominators = {**_summed(p), **own}
+            c.denominators = dict(by_place.get((prov, c.name.lower()), {})) if c.name else {}
+        p.denominators = {**_summed(p), **by_place.get((prov, ""), {})}
     top.denominators = _summed(top)
     return top
 

@@ -26,10 +26,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.places import covers_sql
+from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
 
 Recipient = tuple[int, str, str]  # (user_id, channel, chat_id)
@@ -125,15 +127,21 @@ def first_per_person(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
 
 async def select_recipients(session: AsyncSession, group_ids: GroupSel) -> list[Recipient]:
     """One (user_id, channel, chat_id) per recipient in the groups: their most recently used reachable identity."""
-    cond = await groups_condition(session, group_ids)
-    stmt = (
-        select(Identity.user_id, Identity.channel, Identity.chat_id)
+    rows = await person_rows(session, await groups_condition(session, group_ids))
+    return [(int(u), str(c), str(chat)) for u, c, chat in rows]
+
+
+async def person_rows(session: AsyncSession, cond: Any, *extra: Any, subscribed: bool = True) -> list[Sequence[Any]]:
+    """One row (user_id, channel, chat_id, *extra) per person matching `cond` whom a pushed message reaches, on
+    the identity used last (`select_recipients`; a campaign adds columns to say why it skips someone, and
+    `subscribed=False` keeps the unsubscribed in to count them)."""
+    stmt: Any = (
+        sa_select(col(Identity.user_id), col(Identity.channel), col(Identity.chat_id), *extra)
         .join(User, col(User.id) == col(Identity.user_id))
-        .where(reachable_identity(), person_ok(), cond)
+        .where(reachable_identity(), person_ok(subscribed=subscribed), cond)
         .order_by(*identity_order())
     )
-    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]
-    return [(int(u), str(c), str(chat)) for u, c, chat in first_per_person(rows)]
+    return first_per_person((await session.execute(stmt)).all())
 
 
 async def reachable_identities(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, Recipient]:
@@ -183,3 +191,31 @@ async def parse_targets(session: AsyncSession, values: Sequence[str]) -> GroupSe
     if missing:
         raise TargetError("Không có nhóm: " + "; ".join(f"“{m}”" for m in missing) + ". Xem: hocbot group list")
     return ids
+
+
+async def db_gauges(db: Database) -> tuple[dict[str, int], dict[str, int]]:
+    """(waiting deliveries per channel, recipients per channel: each person once, see people_per_channel)."""
+    from bot.db.models_officers import QUEUED, SENDING, Delivery
+
+    d: Any = Delivery.__table__  # type: ignore[attr-defined]
+    async with db.read_session() as s:
+        queued_rows = (await s.execute(
+            sa_select(d.c.channel, func.count()).where(d.c.state.in_([QUEUED, SENDING])).group_by(d.c.channel)
+        )).all()
+        subs = await people_per_channel(s)
+    queued = {str(c): int(n) for c, n in queued_rows}
+    return queued, subs
+
+
+async def people_per_channel(s: AsyncSession) -> dict[str, int]:
+    """Every recipient counted ONCE, on the channel their messages go to (the identity `select_recipients`
+    picks: the one used last): the per-channel numbers add up to `count_people(s, "all")`."""
+    rank = func.row_number().over(partition_by=col(Identity.user_id), order_by=identity_order()[1:]).label("rank")
+    picked = (
+        sa_select(col(Identity.channel).label("channel"), rank)
+        .join(User, col(User.id) == col(Identity.user_id))
+        .where(reachable_identity(), person_ok())
+        .subquery()
+    )
+    stmt = sa_select(picked.c.channel, func.count()).where(picked.c.rank == 1).group_by(picked.c.channel)
+    return {str(c): int(n) for c, n in (await s.execute(stmt)).all()}

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.core.callback import pack, parse_int, unpack
+from bot.core.callback import parse_int
 from bot.core.context import Ctx, UserFacingError
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
+from bot.core.payloads import CancelBroadcast, PickGroup, SendBroadcast
 from bot.core.router import Router
 from bot.db import repo
 from bot.db.models_officers import Broadcast, BroadcastStatus
@@ -66,7 +67,7 @@ async def officer_or_refuse(ctx: Ctx, action: str) -> OfficerInfo:
 async def announce(ctx: Ctx, msg: Inbound) -> list[Reply]:
     await officer_or_refuse(ctx, "broadcast.start")
     ctx.set_state(WRITE)
-    return [Reply(ASK_TEXT, choices=[Choice(CANCEL_LABEL, pack("bcx", "-"))])]
+    return [Reply(ASK_TEXT, choices=[Choice(CANCEL_LABEL, CancelBroadcast("-").pack())])]
 
 
 def split_photo(text: str) -> tuple[str | None, str]:
@@ -93,12 +94,12 @@ async def picker(ctx: Ctx, officer: OfficerInfo, selected: list[Any]) -> Reply:
     groups = (await groups_in_scope(ctx.session, officer))[:MAX_GROUP_BUTTONS]
     choices = []
     if officer.is_admin:
-        choices.append(Choice(("✅ " if "all" in selected else "⬜ ") + ALL_LABEL, pack("bcg", "all")))
+        choices.append(Choice(("✅ " if "all" in selected else "⬜ ") + ALL_LABEL, PickGroup("all").pack()))
     for g in groups:
         mark = "✅ " if g.id in selected else "⬜ "
-        choices.append(Choice(mark + (g.title or g.name)[:50], pack("bcg", g.id)))
-    choices.append(Choice(DONE_LABEL, pack("bcg", "done")))
-    choices.append(Choice(CANCEL_LABEL, pack("bcx", "-")))
+        choices.append(Choice(mark + (g.title or g.name)[:50], PickGroup(str(g.id)).pack()))
+    choices.append(Choice(DONE_LABEL, PickGroup("done").pack()))
+    choices.append(Choice(CANCEL_LABEL, CancelBroadcast("-").pack()))
     return Reply(ASK_GROUPS, choices=choices, columns=1)
 
 
@@ -108,17 +109,17 @@ async def typed_while_picking(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [Reply(TYPE_HINT), await picker(ctx, officer, ctx.state_data.get("sel", []))]
 
 
-@router.action("bcg")
+@router.action(PickGroup.action)
 async def group_pressed(ctx: Ctx, msg: Inbound) -> list[Reply]:
     officer = await officer_or_refuse(ctx, "broadcast.pick")
     data = ctx.state_data
     if ctx.user.state != PICK or "text" not in data:
         return [menu_reply(ALREADY)]
-    arg = unpack(msg.choice or "").arg(0)
+    arg = (PickGroup.read(msg.choice) or PickGroup("")).choice
     sel: list[Any] = list(data.get("sel", []))
     if arg == "done":
         return await preview(ctx, officer, data, sel)
-    key: Any = "all" if arg == "all" else unpack(msg.choice or "").int_arg(0, -1)
+    key: Any = "all" if arg == "all" else parse_int(arg, -1)
     if key == "all" and not officer.is_admin:
         await check_targets(ctx.session, officer, "all", "broadcast.pick")
     if key != "all":
@@ -144,7 +145,8 @@ async def preview(ctx: Ctx, officer: OfficerInfo, data: dict[str, Any], sel: lis
     ctx.set_state(None)
     confirm = Reply(
         CONFIRM.format(n=n, groups=names),
-        choices=[Choice(SEND_LABEL, pack("bcok", b.id)), Choice(CANCEL_LABEL, pack("bcx", b.id))],
+        choices=[Choice(SEND_LABEL, SendBroadcast(str(b.id)).pack()),
+                 Choice(CANCEL_LABEL, CancelBroadcast(str(b.id)).pack())],
         columns=2,
     )
     return [Reply(PREVIEW_HEAD), outbox.broadcast_reply(b), confirm]
@@ -158,26 +160,24 @@ async def own_draft(ctx: Ctx, officer: OfficerInfo, arg: str) -> Broadcast | Non
     return b
 
 
-@router.action("bcok")
+@router.action(SendBroadcast.action)
 async def confirm_send(ctx: Ctx, msg: Inbound) -> list[Reply]:
     officer = await officer_or_refuse(ctx, "broadcast.send")
-    b = await own_draft(ctx, officer, unpack(msg.choice or "").arg(0))
+    b = await own_draft(ctx, officer, button.broadcast_id if (button := SendBroadcast.read(msg.choice)) else "")
     if b is None or b.id is None:
         return [menu_reply(ALREADY)]
     sel = audience.load_groups(b.group_ids)
     await check_targets(ctx.session, officer, sel, "broadcast.send")
     n = await outbox.queue_broadcast(ctx.session, b)
     await repo.audit(ctx.session, officer.actor, "broadcast.send", {"broadcast_id": b.id, "recipients": n})
-    pacer = ctx.services.extras.get("pacer")
-    if pacer is not None:
-        ctx.after_commit(pacer.wake)  # before the commit the pacer would find no rows and wait for its next poll
+    ctx.after_commit(ctx.services.wake_outbox)  # before the commit the pacer would find no rows (next poll)
     return [menu_reply(QUEUED.format(id=b.id, n=n))]
 
 
-@router.action("bcx")
+@router.action(CancelBroadcast.action)
 async def cancel(ctx: Ctx, msg: Inbound) -> list[Reply]:
     officer = await officer_or_refuse(ctx, "broadcast.cancel")
-    arg = unpack(msg.choice or "").arg(0)
+    arg = (CancelBroadcast.read(msg.choice) or CancelBroadcast()).broadcast_id
     ctx.set_state(None)
     if arg != "-":
         b = await own_draft(ctx, officer, arg)

@@ -13,7 +13,7 @@ drains the rows at the channel's rate):
     counts = await broadcast_counts(session, b.id)  # {"queued": .., "sent": .., ...}
     reply = broadcast_reply(b)  # exactly what citizens see
     text = await report_text(session, b.id)  # the officer's report
-    pacer.wake()  # optional, AFTER the commit (ctx.after_commit in handlers): claims at once, not within 0.25 s
+    services.wake_outbox()  # optional, AFTER the commit (ctx.after_commit in handlers): claims at once
 
 Who the recipients are is decided in ONE place, handlers/officers/audience.py (re-exported here): one delivery per
 PERSON (consented, subscribed, not deleted) on their most recently used identity that a pushed message can

@@ -6,8 +6,8 @@ from bot.core.context import Ctx
 from bot.core.messages import Inbound, Reply
 from bot.core.router import Router
 from bot.db.models_officers import Officer
-from bot.web.dashboard.auth import LINK_TTL, create_login_link
 from handlers.officers.chat import officer_or_refuse
+from handlers.officers.login import LINK_TTL, create_login_link
 
 router = Router("web_login")
 

@@ -6,18 +6,27 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from bot.core import texts
-from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
+from bot.core.payloads import Forget
 from bot.core.router import Router
 from bot.db.models import AuditLog, Identity, InboundEvent, Membership
 from bot.db.models_dashboard import LoginToken
+from bot.db.models_faq import forget_answers
 from bot.db.models_officers import OPEN_STATES, Delivery
 from bot.db.models_zalo import LinkCode
+from bot.db.repo import FORGOTTEN_ACTOR
+from handlers.contests.service import forget as forget_contests
+from handlers.initiatives.service import forget as forget_initiatives
+from handlers.learning.service import forget as forget_learning
+from handlers.learning_models.service import forget as forget_learning_models
+from handlers.week.campaigns import forget as forget_campaigns
+
+FEATURE_FORGETS = (forget_learning, forget_learning_models, forget_campaigns, forget_answers, forget_contests,
+                   forget_initiatives)
 
 router = Router("privacy")
-FORGOTTEN_ACTOR = "đã-xoá"  # what the audit log says instead of the account of someone who deleted their data
 
 
 @router.command("xoadulieu", "deletedata", "delete")
@@ -27,17 +36,17 @@ async def delete_ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
         Reply(
             texts.DELETE_CONFIRM,
             choices=[
-                Choice(texts.DELETE_YES, pack("forget", "y")),
-                Choice(texts.UNSUB_NO, pack("forget", "n")),
+                Choice(texts.DELETE_YES, Forget("y").pack()),
+                Choice(texts.UNSUB_NO, Forget("n").pack()),
             ],
             columns=2,
         )
     ]
 
 
-@router.action("forget")
+@router.action(Forget.action)
 async def delete_confirmed(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    if unpack(msg.choice or "").arg(0) != "y":
+    if not (Forget.read(msg.choice) or Forget()).yes:
         return [menu_reply(texts.CANCELLED)]
     await forget_user(ctx)
     return [Reply(texts.DELETED, remove_keyboard=True)]
@@ -46,11 +55,11 @@ async def delete_confirmed(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def forget_user(ctx: Ctx) -> None:
     """Remove personal data everywhere; keep an anonymous row (province only) for statistics.
 
-    Every feature deletes its own rows (Services.forget_hooks: learning, answers, campaigns); here go the
+    Every feature deletes its own rows (FEATURE_FORGETS; channels' own rows: Services.forget_hooks); here go the
     platform accounts and everything that could lead back to them: event ids, delivery addresses, link codes,
     login links and the account names in the audit log."""
     s, uid = ctx.session, ctx.user_id
-    for hook in ctx.services.forget_hooks:
+    for hook in (*FEATURE_FORGETS, *ctx.services.forget_hooks):
         await hook(s, uid)
     accounts = (await s.exec(select(Identity).where(Identity.user_id == uid))).all()
     for ident in accounts:

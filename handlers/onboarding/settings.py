@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.core import texts
-from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
+from bot.core.payloads import Setting, Unsubscribe
 from bot.core.router import Router
 from handlers.learning.certificate import suggest_name
 from handlers.onboarding.start import ask_province
@@ -25,13 +25,13 @@ def settings_reply(ctx: Ctx) -> Reply:
         remind=texts.OFF if u.reminders_paused or not u.subscribed else texts.ON,
     )
     choices = [
-        Choice(texts.SET_PLACE, pack("set", "place")),
-        Choice(texts.SET_RESUME, pack("set", "resume"))
+        Choice(texts.SET_PLACE, Setting("place").pack()),
+        Choice(texts.SET_RESUME, Setting("resume").pack())
         if u.reminders_paused
-        else Choice(texts.SET_PAUSE, pack("set", "pause")),
-        Choice(texts.SET_HIDE_NAME, pack("set", "hide"))
+        else Choice(texts.SET_PAUSE, Setting("pause").pack()),
+        Choice(texts.SET_HIDE_NAME, Setting("hide").pack())
         if u.show_name
-        else Choice(texts.SET_SHOW_NAME, pack("set", "show")),
+        else Choice(texts.SET_SHOW_NAME, Setting("show").pack()),
     ]
     return Reply(text, choices=choices)
 
@@ -43,9 +43,9 @@ async def show_settings(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [settings_reply(ctx)]
 
 
-@router.action("set", consent=True)
+@router.action(Setting.action, consent=True)
 async def change_setting(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    what = unpack(msg.choice or "").arg(0)
+    what = (Setting.read(msg.choice) or Setting()).what
     if what == "place":
         return ask_province(ctx)
     notes = {
@@ -81,15 +81,15 @@ async def unsubscribe_ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [
         Reply(
             texts.UNSUB_CONFIRM,
-            choices=[Choice(texts.UNSUB_YES, pack("unsub", "y")), Choice(texts.UNSUB_NO, pack("unsub", "n"))],
+            choices=[Choice(texts.UNSUB_YES, Unsubscribe("y").pack()), Choice(texts.UNSUB_NO, Unsubscribe("n").pack())],
             columns=2,
         )
     ]
 
 
-@router.action("unsub")
+@router.action(Unsubscribe.action)
 async def unsubscribe(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    if unpack(msg.choice or "").arg(0) != "y":
+    if not (Unsubscribe.read(msg.choice) or Unsubscribe()).yes:
         return [menu_reply(texts.CANCELLED)]
     ctx.user.subscribed = False
     return [menu_reply(texts.UNSUBSCRIBED)]

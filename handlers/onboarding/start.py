@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.core import texts
-from bot.core.callback import pack, unpack
+from bot.core.callback import parse_int
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
-from bot.core.payloads import Consent, Start
+from bot.core.payloads import ChooseProvince, Consent, SkipCommune, Start
 from bot.core.router import Router
 from bot.db import repo
 from content.provinces import find_province, provinces
@@ -31,8 +31,8 @@ def consent_reply() -> Reply:
 
 
 def province_reply() -> Reply:
-    choices = [Choice(p.name, pack("prov", i)) for i, p in enumerate(provinces())]
-    choices.append(Choice(texts.SKIP, pack("prov", "-")))
+    choices = [Choice(p.name, ChooseProvince(str(i)).pack()) for i, p in enumerate(provinces())]
+    choices.append(Choice(texts.SKIP, ChooseProvince("-").pack()))
     return Reply(texts.ASK_PROVINCE, choices=choices, columns=2)
 
 
@@ -71,7 +71,7 @@ async def _join(ctx: Ctx, code: str) -> Reply:
 @router.action(Consent.action)
 async def consent(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Store the answer to the consent question (with its text version and time)."""
-    agreed = (Consent.read(msg.choice) or Consent()).agreed
+    agreed = (Consent.read(msg.choice) or Consent()).yes
     code = ctx.state_data.get("join_code")
     if not agreed:
         ctx.set_state(None)
@@ -84,13 +84,13 @@ async def consent(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [*replies, *ask_province(ctx)]
 
 
-@router.action("prov")
+@router.action(ChooseProvince.action)
 async def province_chosen(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    arg = unpack(msg.choice or "").arg(0)
+    arg = (ChooseProvince.read(msg.choice) or ChooseProvince("")).choice
     if arg == "-":
         return _ask_commune(ctx, [])
-    idx = unpack(msg.choice or "").int_arg(0, -1)
-    if not 0 <= idx < len(provinces()):
+    idx = parse_int(arg)
+    if idx is None or not 0 <= idx < len(provinces()):
         return ask_province(ctx)
     ctx.user.province = provinces()[idx].name
     return _ask_commune(ctx, [Reply(texts.LOCALITY_SAVED.format(place=ctx.user.province))])
@@ -112,10 +112,10 @@ async def province_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 def _ask_commune(ctx: Ctx, before: list[Reply]) -> list[Reply]:
     ctx.set_state(ASK_COMMUNE)
-    return [*before, Reply(texts.ASK_COMMUNE, choices=[Choice(texts.SKIP, pack("commune", "-"))])]
+    return [*before, Reply(texts.ASK_COMMUNE, choices=[Choice(texts.SKIP, SkipCommune().pack())])]
 
 
-@router.action("commune")
+@router.action(SkipCommune.action)
 async def commune_skipped(ctx: Ctx, msg: Inbound) -> list[Reply]:
     ctx.set_state(None)
     return [menu_reply(texts.READY)]

@@ -16,15 +16,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert
+from sqlalchemy import and_, case, delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.core.payloads import button_of
-from bot.db.models import Identity, User
-from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, CampaignSend, FireStatus
+from bot.db.models import User
+from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, CampaignSend, FireStatus, NudgeState
 from handlers.officers import audience, outbox
 from handlers.week.schedule import Rule, defer_quiet, fires_between, local_at
 
@@ -144,15 +144,8 @@ async def campaign_audience(
 ) -> tuple[list[outbox.Recipient], dict[str, int]]:
     """Recipients of one fire, and how many group members were left out and why."""
     cond = await audience.groups_condition(s, audience.load_groups(c.groups))
-    stmt: Any = (
-        select(  # type: ignore[call-overload]
-            Identity.user_id, Identity.channel, Identity.chat_id, User.subscribed, User.reminders_paused
-        )
-        .join(User, col(User.id) == col(Identity.user_id))
-        .where(audience.reachable_identity(), audience.person_ok(subscribed=False), cond, _relative(c, services, now))
-        .order_by(*audience.identity_order())
-    )
-    rows = audience.first_per_person((await s.exec(stmt)).all())  # one per person, as select_recipients
+    rows = await audience.person_rows(s, and_(cond, _relative(c, services, now)), col(User.subscribed),
+                                      col(User.reminders_paused), subscribed=False)  # fmt: skip
     assert c.id is not None
     capped = await capped_users(s, services, now, c.id)
     reasons: dict[int, str] = {}
@@ -210,3 +203,9 @@ async def log_sends(
     conn = await s.connection()
     for i in range(0, len(rows), outbox.BATCH):
         await conn.execute(insert(table), rows[i : i + outbox.BATCH])
+
+
+async def forget(s: AsyncSession, user_id: int) -> None:
+    """/xoadulieu: drop the user's campaign send log and nudge state."""
+    await s.exec(delete(CampaignSend).where(col(CampaignSend.user_id) == user_id))  # type: ignore[call-overload]
+    await s.exec(delete(NudgeState).where(col(NudgeState.user_id) == user_id))  # type: ignore[call-overload]

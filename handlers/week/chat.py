@@ -8,10 +8,9 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import texts
-from bot.core.callback import pack, unpack
 from bot.core.context import Ctx
 from bot.core.messages import Choice, Inbound, Reply
-from bot.core.payloads import SPEC_LABELS, ContestList
+from bot.core.payloads import SPEC_LABELS, ContestList, WeekReminder
 from bot.core.router import Router
 from bot.db import repo
 from bot.db.models import Group, Membership, User
@@ -120,7 +119,7 @@ async def show_week(ctx: Ctx, msg: Inbound) -> list[Reply]:
     week = await current_week(ctx.session, info, today)
     events = await local_events(ctx.session, ctx.user, week.start, week.end) if ctx.consented else []
     member = ctx.consented and WEEK_GROUP in await user_group_names(ctx.session, ctx.user_id)
-    button = Choice(B_UNREMIND, pack("wk", "off")) if member else Choice(B_REMIND, pack("wk", "on"))
+    button = Choice(B_UNREMIND, WeekReminder("off").pack()) if member else Choice(B_REMIND, WeekReminder("on").pack())
     return [Reply(week_text(today, info, events, week), choices=[*await _contest_button(ctx), button])]
 
 
@@ -132,18 +131,18 @@ async def _contest_button(ctx: Ctx) -> list[Choice]:
     return [Choice(SPEC_LABELS["contest"], ContestList().pack())]
 
 
-@router.action("wk", consent=True)
+@router.action(WeekReminder.action, consent=True)
 async def remind_me(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Join (or leave) the Week reminder group."""
     group = await week_group(ctx.session)
     assert group.id is not None
-    if unpack(msg.choice or "").arg(0) == "off":
+    if (WeekReminder.read(msg.choice) or WeekReminder()).turn == "off":
         res = await ctx.session.exec(
             select(Membership).where(Membership.user_id == ctx.user_id, Membership.group_id == group.id)
         )
         for row in res.all():
             await ctx.session.delete(row)
-        return [Reply(T_REMIND_OFF, choices=[Choice(B_REMIND, pack("wk", "on"))])]
+        return [Reply(T_REMIND_OFF, choices=[Choice(B_REMIND, WeekReminder("on").pack())])]
     joined = await repo.join_group(ctx.session, ctx.user_id, group.id)
     notes = [texts.promise(T_REMIND_ON, ctx.channel) if joined else T_REMIND_ALREADY]
     if ctx.user.reminders_paused or not ctx.user.subscribed:

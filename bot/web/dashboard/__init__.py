@@ -1,6 +1,6 @@
 """The officers' web dashboard, served by `hocbot run` under /dashboard (Vietnamese pages, own static files).
 
-install(rt) adds the routes; login is by one-time link (`/web` in chat, `hocbot officer login-link`).
+`dashboard_app` is the sub-app bot/app.py mounts. Login: a one-time link (`/web` in chat, `hocbot officer login-link`).
 """
 
 from __future__ import annotations
@@ -8,16 +8,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import aiohttp_session
 from aiohttp import web
 from aiohttp_session import get_session
 
 from bot.core.context import Services
 from bot.core.tasks import running
-from bot.core.throttle import client_ip, too_many
 from bot.db import repo
 from bot.web.dashboard import (
     auth,
@@ -32,13 +33,14 @@ from bot.web.dashboard import (
 )
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
-
-if TYPE_CHECKING:
-    from bot.app import Runtime
+from bot.web.http import client_ip, too_many
 
 log = logging.getLogger(__name__)
+# aiohttp-session keys its request storage by string; aiohttp's advice to use RequestKey is for that library.
+warnings.filterwarnings("ignore", message="It is recommended to use web.RequestKey", module="aiohttp_session")
 WARM_EVERY_SECONDS = 5.0
 WARM_DELAY_SECONDS = 30.0
+PREFIX = "/dashboard"
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_FILES = {"dashboard.css": "text/css", "dashboard.js": "application/javascript"}
 RouteFn = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -106,41 +108,39 @@ async def static_file(request: web.Request) -> web.StreamResponse:
                                                     "Content-Type": STATIC_FILES[name]})
 
 
-def install(rt: Runtime) -> None:
-    services = rt.services
-    storage = auth.cookie_storage(rt.settings)
-    wrap = auth.with_session(storage)
+def dashboard_app(services: Services) -> web.Application:
+    """The dashboard as an aiohttp sub-app mounted at /dashboard: its own session middleware
+    (aiohttp_session, encrypted cookie) and its pages; `auth.page` checks the officer and the CSRF token."""
+    app = web.Application()
+    aiohttp_session.setup(app, auth.LazyCookieStorage(auth.cookie_storage(services.settings)))
     page = auth.page(services)
     routes: list[tuple[str, str, Any]] = login_routes(services)
     for module in (overview, broadcasts, campaigns, questions, learning_models, contests, initiatives, content_pages):
         routes += [(m, p, page(fn)) for m, p, fn in module.routes(services)]
     for method, path, fn in routes:
-        rt.routes.append(web.route(method, path, wrap(fn)))
-    rt.routes.append(web.get("/dashboard", _to_slash))
-    rt.routes.append(web.get("/static/dashboard/{name}", static_file))
-    rt.background.append(_close_cache)
-    rt.background.append(_keep_warm)
+        app.router.add_route(method, path.removeprefix(PREFIX), fn)
+    return app
+
+
+def outer_routes() -> list[web.RouteDef]:
+    """Outside the sub-app: /dashboard without its slash, and the pages' static files."""
+    return [web.get(PREFIX, _to_slash), web.get("/static/dashboard/{name}", static_file)]
 
 
 async def _to_slash(request: web.Request) -> web.Response:
-    raise web.HTTPMovedPermanently("/dashboard/")
+    raise web.HTTPMovedPermanently(PREFIX + "/")
 
 
 @contextlib.asynccontextmanager
-async def _close_cache(rt: Runtime) -> AsyncIterator[None]:
-    """At shutdown, the dashboard's cache closes (approved answers are loaded by handlers/answers/store.py)."""
-    try:
-        yield
-    finally:
-        await cache_of(rt.services).close()
-
-
-@contextlib.asynccontextmanager
-async def _keep_warm(rt: Runtime) -> AsyncIterator[None]:
+async def background(services: Services) -> AsyncIterator[None]:
     """Soon after start: the admin overview and the content check, computed in the background (start-up does not wait);
-    then the numbers requested recently are recomputed shortly before they expire (bot/web/dashboard/cache.py)."""
-    async with running(_warm(rt.services)):  # the cache itself is closed by _close_cache, entered before this
-        yield
+    then the numbers requested recently are recomputed shortly before they expire (bot/web/dashboard/cache.py).
+    At shutdown the cache stops its refreshes, before the database goes away."""
+    try:
+        async with running(_warm(services)):
+            yield
+    finally:
+        await cache_of(services).close()
 
 
 async def _warm(services: Services) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from aiohttp_session import SESSION_KEY, STORAGE_KEY, Session, get_session, new_session
+from aiohttp_session import AbstractStorage, Session, get_session, new_session
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,6 +30,7 @@ from bot.db.models import utcnow
 from bot.db.models_dashboard import LoginToken
 from bot.db.models_officers import Officer
 from bot.settings import Settings
+from handlers.officers.login import token_hash
 from handlers.officers.scope import OfficerInfo, find_officer
 
 if TYPE_CHECKING:
@@ -37,27 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LINK_TTL = dt.timedelta(minutes=10)
 SESSION_MAX_AGE = 8 * 3600  # a working day at the commune office
 COOKIE = "hocbot_dash"
 SERVICES_KEY = web.AppKey("dashboard_services", Services)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def create_login_link(
-    s: AsyncSession, settings: Settings, channel: str, external_id: str, *, created_by: str,
-    officer_id: int | None = None, now: dt.datetime | None = None,
-) -> str:
-    """A fresh one-time link `{web_base_url}/dashboard/login/<token>`; only its hash is stored."""
-    now = now or utcnow()
-    token = secrets.token_urlsafe(32)
-    s.add(LoginToken(token_hash=token_hash(token), channel=channel, external_id=external_id,
-                     officer_id=officer_id, created_by=created_by, created_at=now, expires_at=now + LINK_TTL))
-    await repo.audit(s, created_by, "dashboard.link", {"for": f"{channel}:{external_id}"})
-    return f"{settings.web_base_url}/dashboard/login/{token}"
 
 
 async def officer_account(s: AsyncSession, settings: Settings, ref: str) -> tuple[str, str, int | None] | None:
@@ -118,6 +101,21 @@ def cookie_storage(settings: Settings) -> Callable[[], EncryptedCookieStorage]:
     return storage
 
 
+class LazyCookieStorage(AbstractStorage):
+    """The dashboard's session storage for `aiohttp_session.setup`: the encrypted cookie storage (and its
+    `cryptography`) is made at the first dashboard request, not at start-up."""
+
+    def __init__(self, make: Callable[[], EncryptedCookieStorage]) -> None:
+        super().__init__(cookie_name=COOKIE, max_age=SESSION_MAX_AGE, httponly=True, samesite="Lax", path="/dashboard")
+        self._make = make
+
+    async def load_session(self, request: web.Request) -> Session:
+        return await self._make().load_session(request)
+
+    async def save_session(self, request: web.Request, response: web.StreamResponse, session: Session) -> None:
+        await self._make().save_session(request, response, session)
+
+
 @dataclass
 class Dash:
     """One dashboard request: the services, the officer and the session's CSRF token."""
@@ -136,34 +134,6 @@ class Dash:
 
 
 Handler = Callable[[web.Request, Dash], Awaitable[web.StreamResponse]]
-
-
-def with_session(
-    storage: Callable[[], EncryptedCookieStorage],
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """aiohttp-session's middleware for our routes only (features add routes, not middlewares)."""
-
-    def wrap(fn: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Any:
-        @functools.wraps(fn)
-        async def handler(request: web.Request) -> web.StreamResponse:
-            store = request[STORAGE_KEY] = storage()
-            try:
-                response = await fn(request)
-            except web.HTTPException as exc:
-                await _save(request, store, exc)
-                raise
-            await _save(request, store, response)
-            return response
-
-        return handler
-
-    return wrap
-
-
-async def _save(request: web.Request, storage: EncryptedCookieStorage, response: Any) -> None:
-    session = request.get(SESSION_KEY)
-    if session is not None and session._changed and not getattr(response, "prepared", False):
-        await storage.save_session(request, response, session)
 
 
 async def start_session(request: web.Request, row: LoginToken) -> Session:

@@ -151,9 +151,7 @@ def routes(services: Services) -> list[Route]:
                 return await refuse(s, dash, "dashboard.broadcast.send", {"broadcast_id": b.id})
             n = await outbox.queue_broadcast(s, b)
             await audit(s, dash, "dashboard.broadcast.send", {"broadcast_id": b.id, "recipients": n})
-        pacer = services.extras.get("pacer")
-        if pacer is not None:
-            pacer.wake()
+        services.wake_outbox()
         raise see_other(f"/dashboard/broadcasts/{b.id}")
 
     async def cancel(request: web.Request, dash: Dash) -> web.StreamResponse:

@@ -15,11 +15,13 @@ import contextlib
 import datetime as dt
 import logging
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.context import Services
 from bot.core.faults import log_failure
 
 log = logging.getLogger(__name__)
@@ -147,8 +149,12 @@ class StatsCache:
                 await task
 
 
-def cache_of(services: Any) -> StatsCache:
-    cache = services.extras.get("dashboard_cache")
+_CACHES: weakref.WeakKeyDictionary[Services, StatsCache] = weakref.WeakKeyDictionary()
+
+
+def cache_of(services: Services) -> StatsCache:
+    """The dashboard's numbers cache of these services (one per process in `hocbot run`)."""
+    cache = _CACHES.get(services)
     if cache is None:
-        cache = services.extras["dashboard_cache"] = StatsCache(clock=services.now)
-    return cache  # type: ignore[no-any-return]
+        cache = _CACHES[services] = StatsCache(clock=services.now)
+    return cache

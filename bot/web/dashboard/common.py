@@ -34,11 +34,6 @@ def query_int(request: web.Request, name: str, default: int = 1, lo: int = 1, hi
     return default if value is None else max(lo, min(hi, value))
 
 
-def form_id(form: Form, name: str) -> int | None:
-    """A row id from a form field; None when it is not one."""
-    return parse_int(form.get(name, ""), lo=1)
-
-
 def field(form: Form, name: str, limit: int = 4000) -> str:
     """A trimmed form value; a textarea's CR LF (what browsers send) becomes a plain new line."""
     value = form.get(name, "")

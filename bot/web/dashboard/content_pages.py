@@ -4,7 +4,9 @@ digital-competence domains each module covers, sources by kind, and the Week by 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -63,12 +65,20 @@ def quiz_messages(mod: Module) -> list[dict[str, Any]]:
 async def validation(services: Services) -> CheckReport:
     """`hocbot content check`, once per process (at start-up, off the event loop): the catalog served is the one
     loaded at start, so the report of the content folder then is the one that matches it until a restart."""
-    holder: dict[str, Any] = services.extras.setdefault("content_check", {"lock": asyncio.Lock()})
-    async with holder["lock"]:
-        if "report" not in holder:
-            holder["report"] = await asyncio.to_thread(check_catalog)
-    report: CheckReport = holder["report"]
-    return report
+    check = _CHECKS.setdefault(services, _Check())
+    async with check.lock:
+        if check.report is None:
+            check.report = await asyncio.to_thread(check_catalog)
+        return check.report
+
+
+@dataclass
+class _Check:
+    lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
+    report: CheckReport | None = None
+
+
+_CHECKS: weakref.WeakKeyDictionary[Services, _Check] = weakref.WeakKeyDictionary()
 
 
 def coverage(modules: list[Module]) -> list[dict[str, Any]]:

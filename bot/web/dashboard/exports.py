@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.redact import mask_pii
 from bot.db.engine import Database
 from bot.db.models import User
 from bot.db.models_officers import Delivery
+from bot.redact import mask_pii
 from handlers.officers import reasons
 
 STATE_LABELS = reasons.STATE_LABELS

@@ -55,9 +55,8 @@ def routes(services: Services) -> list[Route]:
                 return await refuse(s, dash, f"dashboard.sangkien.{action}", {"initiative": row_id})
             await service.decide(s, dash.officer, row, action, services.now(), actor=web_actor(dash.officer),
                                  tz=services.settings.tz)  # fmt: skip
-        pacer = services.extras.get("pacer")
-        if pacer is not None and action == "praise":  # after the commit: the sender's message is queued now
-            pacer.wake()
+        if action == "praise":  # after the commit: the sender's message is queued now
+            services.wake_outbox()
         raise see_other(f"/dashboard/initiatives#initiative-{row_id}")
 
     async def publish(request: web.Request, dash: Dash) -> web.StreamResponse:

@@ -92,9 +92,7 @@ def routes(services: Services) -> list[Route]:
                 return await refuse(s, dash, f"dashboard.mohinh.{action}", {"unit": unit_id})
             await service.decide(s, dash.officer, unit, action, services.now(), reason if action == "return" else "",
                                  catalog=services.catalog, actor=web_actor(dash.officer))  # fmt: skip
-        pacer = services.extras.get("pacer")
-        if pacer is not None:  # after the commit: the registrant's message is queued now
-            pacer.wake()
+        services.wake_outbox()  # after the commit: the registrant's message is queued now
         raise see_other(f"/dashboard/learning-models?year={year}#unit-{unit_id}")
 
     async def export(request: web.Request, dash: Dash, kind: str) -> web.StreamResponse:

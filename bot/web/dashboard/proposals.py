@@ -13,10 +13,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.callback import parse_int
-from bot.core.redact import mask_pii
 from bot.db.models import Group
 from bot.db.models_dashboard import FaqProposal
 from bot.db.models_faq import UnansweredQuestion
+from bot.redact import mask_pii
 from content.schema import FAQ_ANSWER_MAX, QUESTION_MAX, FaqEntry
 from content.textnorm import content_syllables, syllables
 from handlers.answers.store import default_scope, entry_of, publish

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.redact import mask_pii
 from bot.db import repo
+from bot.redact import mask_pii
 from bot.web.dashboard.auth import Dash, web_actor
 
 if TYPE_CHECKING:

@@ -25,7 +25,6 @@ from handlers.learning.service import PASS_PERCENT, module_done, week_start
 from handlers.officers import audience
 from handlers.officers.scope import OfficerInfo
 
-METRICS = ("subscribers", "active", "completed", "quizzes", "passed", "answered", "unanswered")
 Bucket = tuple[Any, ...]
 
 

@@ -37,7 +37,7 @@ def upgrade() -> None:
         "UPDATE identities SET chat_id = external_id WHERE channel = 'telegram' AND chat_id LIKE '-%'"
     ))
     # Phone, ID-card and e-mail numbers already on the officers' list are masked like new ones.
-    from bot.core.redact import mask_pii
+    from bot.redact import mask_pii
 
     rows = bind.execute(sa.text("SELECT id, question, folded FROM unanswered_questions")).all()
     for row_id, question, folded in rows:
