@@ -69,7 +69,8 @@ class Metrics:
         )
         self.llm_tokens = Counter("hocbot_llm_tokens", "LLM tokens used", ["kind"], registry=r)
         self.subscribers = Gauge(
-            "hocbot_subscribers", "Subscribed users reachable on a channel", ["channel"], registry=r
+            "hocbot_subscribers", "Recipients of officers' messages by the channel they get them on (each person once)",
+            ["channel"], registry=r
         )
         self.campaign_fires = Counter(
             "hocbot_campaign_fires", "Campaign fires by status (sent / skipped)", ["status"], registry=r

@@ -405,3 +405,35 @@ async def test_the_rank_told_at_the_end_is_the_leaderboards_rank_ties_included(s
         top = await board.ranking(s, cid, NB)
     assert [(r.attempt.correct, r.attempt.total_ms) for r in top][:4] == [(3, 8000), (3, 9000), (3, 9000), (3, 9000)]
     assert top[1].attempt.id is not None and top[2].attempt.id is not None and top[1].attempt.id < top[2].attempt.id
+
+
+async def test_an_attempt_left_unfinished_is_scored_as_it_stands_when_the_contest_closes(services: Services) -> None:
+    from handlers.contests import timer
+
+    now = [local(6, 19, 50)]
+    services.clock = lambda: now[0]
+    rt = build_runtime(services, with_platforms=False)
+    cid = await make_contest(services, seconds=20)  # closes at 20:00
+    son = Person(rt, "telegram", "son")
+    await son.onboard(NB)
+    await son.says("/thi")
+    await son.press_label("Bắt đầu thi")
+    await son.press_label("Không, ẩn tên")
+    now[0] += dt.timedelta(seconds=5)
+    q = son.replies[-1]
+    k = option_for(q.text, right=True)
+    await son.press(next(c.data for c in q.choices if c.data.endswith(f"|{k}")))
+    assert son.replies[0].text == "✅ Đúng!"  # then he leaves: questions 2 and 3 are never answered
+
+    assert await timer.close_left(services) == 0  # still open
+    now[0] = local(6, 20, 0, 10)  # closed, and question 2's time has run out
+    assert await timer.close_left(services) == 1
+    assert await timer.close_left(services) == 0
+    async with services.db.session() as s:
+        attempt = (await s.exec(select(ContestAttempt))).one()
+        rows = await board.ranking(s, cid, NB)
+    assert attempt.finished_at is not None and (attempt.correct, attempt.total_ms) == (1, 5000 + 2 * 20000)
+    assert [r.attempt.id for r in rows] == [attempt.id]
+    await son.says("/thi")
+    await son.press_label("Kết quả: Rung chuông vàng số")
+    assert "🎉 Chúc mừng! Bạn đứng hạng 1" in son.text()

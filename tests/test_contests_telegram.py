@@ -65,7 +65,7 @@ async def test_contest_questions_are_native_quiz_polls_with_a_timer(db_url: str,
 
         before = len(hoa.messages())
         now[0] += dt.timedelta(seconds=40)  # the poll closed unanswered: the bot moves on by itself
-        got = (await hoa.wait_for(before + 2))[before:]
+        got = (await hoa.wait_for(before + 2, timeout=10.0))[before:]
         assert got[0]["text"] == "⏰ Hết giờ: câu 2 tính là chưa trả lời."
         third = got[1]["poll"]
         assert third["question"].startswith("Câu 3/3") and third["open_period"] == 15

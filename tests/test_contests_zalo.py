@@ -8,16 +8,22 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.fakes.zalo_bot_server import FakeZaloBot
+from tests.fakes.zalo_bot_server import FakeBotUser, FakeZaloBot
 from tests.harness import running_bot
 from tests.test_contests import local, make_contest, option_for
-from tests.test_zalo_bot_e2e import says, zalo_settings
+from tests.test_zalo_bot_e2e import zalo_settings
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeZaloBot]:
     async with FakeZaloBot(idle_timeout=0.2) as server:
         yield server
+
+
+async def says(user: FakeBotUser, text: str, n: int = 1) -> list[str]:
+    """The user types `text`; the next `n` texts the bot sends (patient: a busy machine is not a failure)."""
+    await user.send(text)
+    return [await user.wait_reply(timeout=10.0) for _ in range(n)]
 
 
 async def test_zalo_numbered_contest_with_a_timer(db_url: str, fake: FakeZaloBot) -> None:

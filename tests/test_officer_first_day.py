@@ -23,6 +23,7 @@ from bot.db.models import Group, Identity, User, utcnow
 from bot.db.models_campaigns import Campaign
 from bot.db.models_officers import Broadcast, Delivery
 from bot.web.dashboard.cache import cache_of
+from bot.web.dashboard.summary import keeper_of
 from tests.conftest import make_settings
 from tests.harness import running_bot
 from tests.test_dashboard_http import Dash, client, link_for
@@ -184,7 +185,8 @@ async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> No
     """3 + the linked person + the web-chat user (the page shows pushed messages) = 5 receive messages; blocked,
     gone, deleted, unsubscribed, unconsented and the other commune do not. The chat preview, /thongke, the
     dashboard cards, unit row, group page and draft, `hocbot stats`, `hocbot group list`, `hocbot export
-    subscribers` and the queued deliveries all say 5."""
+    subscribers`, the queued deliveries and /metrics (each person once, on the channel they get messages on) all
+    say 5."""
     want = 5
     async with running_bot(make_settings(db_url)) as bot, client() as http:
         db = bot.runtime.services.db
@@ -231,6 +233,16 @@ async def test_every_surface_counts_the_same_people(db_url: str, cli: Any) -> No
             b = await s.get(Broadcast, bid)
         assert len(rows) == len(set(rows)) == want and b is not None and b.recipients == want  # one per person
 
+        from functools import partial
+
+        from handlers.officers.audience import db_gauges
+        from tests.test_ops_metrics import scrape
+
+        await bot.runtime.services.metrics.refresh(partial(db_gauges, db), force=True)
+        m = await scrape(bot.url)
+        per_channel = {dict(labels)["channel"]: n for (name, labels), n in m.items() if name == "hocbot_subscribers"}
+        assert sum(per_channel.values()) == want + 1, per_channel  # the linked person counts once, not twice
+
 
 def test_a_broadcast_to_nobody_is_refused_by_the_cli_as_by_the_dashboard(db_url: str, cli: Any) -> None:
     code, _, _ = cli("group", "add", "Xã Gia Viễn", "--kind", "locality", "--province", "Ninh Bình",
@@ -274,7 +286,7 @@ async def test_learned_and_answered_numbers_mean_what_the_citizen_sees_and_a_thu
             m1 = services.catalog.modules[0]
             s.add(LessonProgress(user_id=uid, module_id=m1.id, seen=len(m1.lessons), completed_at=services.now()))
         d = await logged_in(bot, http, ADMIN)
-        cache_of(services).clear()
+        await keeper_of(services).refresh(due_after=0)  # what the background step does within the minute
         page = await d.get("/dashboard/")
         await citizen.says("/tiendo")
         assert f"Mô-đun đã xong: 0/{len(services.catalog.modules)}" in citizen.last_reply()
@@ -284,7 +296,7 @@ async def test_learned_and_answered_numbers_mean_what_the_citizen_sees_and_a_thu
         async with services.db.session() as s:
             s.add(QuizAttempt(user_id=uid, module_id=m1.id, question_ids="[]", total=5, correct=5, score=100,
                               finished_at=services.now()))  # fmt: skip
-        cache_of(services).clear()
+        await keeper_of(services).refresh(due_after=0)
         page = await d.get("/dashboard/")
         await citizen.says("/tiendo")
         assert f"Mô-đun đã xong: 1/{len(services.catalog.modules)}" in citizen.last_reply()

@@ -36,6 +36,10 @@ class Channel(Protocol):
         """Send one reply; raise a DeliveryError subclass on failure."""
         ...
 
+    async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Send a reply to the person's own message (no choices remembered: the dispatcher does that)."""
+        ...
+
 
 class OutputChannel:
     """The output half of every adapter. Each `send_*` has a default that turns what the platform cannot show
@@ -50,7 +54,9 @@ class OutputChannel:
 
     async def send(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message the bot starts (broadcast, reminder, report): through the core, which remembers the choices
-        it shows as numbers (bot/core/outbound.py); raise a DeliveryError subclass on failure."""
+        it shows as numbers (bot/core/outbound.py) under the user's lock; raise a DeliveryError subclass on
+        failure. Replies to an event go to `dispatcher.handle(msg, partial(channel.deliver, chat))` instead:
+        the dispatcher already holds that lock and remembers their choices itself."""
         return await self.dispatcher.push(self, chat_key, reply)
 
     def shows_numbers(self, reply: Reply) -> bool:

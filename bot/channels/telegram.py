@@ -44,6 +44,7 @@ COMMANDS = [
     ("chungnhan", "Chứng nhận"),
     ("mohinh", "Mô hình học tập"),
     ("thi", "Cuộc thi Tuần lễ"),
+    ("sangkien", "Gửi sáng kiến"),
     ("caidat", "Cài đặt"),
     ("trogiup", "Hướng dẫn"),
     ("huy", "Ngừng nhận thông báo"),

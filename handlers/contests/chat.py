@@ -248,8 +248,9 @@ async def show_board(ctx: Ctx, msg: Inbound) -> list[Reply]:
         rows = await board.ranking(ctx.session, contest.id, p, c, limit=BOARD_SIZE)
         blocks.append(board.board_text(contest, rows, service.place_text(p, c), ctx.user_id, total))
     choices: list[Choice] = []
-    if attempt is not None and await board.winner_rank(ctx.session, contest, attempt, ctx.now()) is not None:
-        blocks.append(t.WINNER.format(rank=await board.winner_rank(ctx.session, contest, attempt, ctx.now())))
+    rank = await board.winner_rank(ctx.session, contest, attempt, ctx.now()) if attempt is not None else None
+    if rank is not None:
+        blocks.append(t.WINNER.format(rank=rank))
         choices.append(Choice(t.BTN_CERT, pack("ctr", contest.id)))
     return [Reply("\n\n".join(blocks), choices=choices)]
 

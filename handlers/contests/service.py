@@ -230,6 +230,23 @@ async def record(
     return Outcome(index, right, late, finished)
 
 
+async def close_left(s: AsyncSession, catalog: Any, now: dt.datetime) -> int:
+    """Attempts left unfinished when their contest closed are closed too (once the question shown has run out):
+    every question not answered counts as unanswered, with its whole time; they then take their place on the
+    leaderboard. How many were closed."""
+    stmt = (select(ContestAttempt, Contest).join(Contest, col(Contest.id) == col(ContestAttempt.contest_id))
+            .where(col(ContestAttempt.finished_at).is_(None), col(Contest.closes_at) <= now))  # fmt: skip
+    closed = 0
+    for attempt, contest in (await s.exec(stmt)).all():
+        if attempt.asked_at is not None and not is_late(contest, attempt, now):
+            continue  # still answering the question shown before the close
+        while attempt.finished_at is None:
+            await record(s, catalog, contest, attempt, None, now)
+        s.add(attempt)
+        closed += 1
+    return closed
+
+
 async def record_poll(s: AsyncSession, user_id: int, ref: str, poll_id: str) -> None:
     """Remember which attempt and question a sent quiz poll belongs to (ref “c:<attempt>:<index>”)."""
     kind, _, rest = ref.partition(":")
