@@ -155,7 +155,7 @@ def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime
 
     rt.background.append(campaign_work)
     rt.background.append(sending_work)
-    rt.background.append(contest_timer.timer_background)  # a contest question whose time ran out moves on
+    rt.background.append(lambda rt: contest_timer.timer_work(rt.services, rt.dispatcher, rt.channels))
     rt.background.append(lambda rt: _answers(rt.services))
     rt.background.append(lambda rt: dashboard.background(rt.services))
     if (db_file := startup.sqlite_file(services.db)) is not None:

@@ -51,6 +51,7 @@ QUESTION_FORM = frozenset(
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
 EXACT_BOOST = 1.5  # rank factor of an entry one of whose questions asks about exactly the question's subject
 TIE_MARGIN = 1.1  # a runner-up as well covered and within this score ratio makes the top hit a guess
+CORE_COVERAGE = 0.5  # share of the question's own words (form words aside) an answer must cover
 REPAIR_MIN = 4  # letters of an unknown syllable from which it may be a typo of a known one
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
@@ -83,6 +84,7 @@ class Hit:
     # what the document's questions all name and the question does not)
     exact: bool = False  # one of its question fields asks about exactly what the question asks about
     asks: bool = False  # one of its question fields names all the question asks about (and maybe more)
+    core: float = 1.0  # coverage of the question's own words alone (its form words left out)
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,8 @@ class SearchIndex:
         doc = self._docs[i]
         found = wanted & doc.vocab
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
+        own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
+        core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage
         missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
@@ -373,7 +377,7 @@ class SearchIndex:
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
-                   exact, asks)
+                   exact, asks, core)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -381,6 +385,16 @@ class SearchIndex:
 
 
 def decide(query: str, hits: Sequence[Hit]) -> Decision:
+    """`_decide`, with one more check on an answer: the top hit must cover enough of the question's own words
+    ("chó nhà tôi bị ốm phải làm sao" is covered by "phải làm sao" alone: that is not an answer)."""
+    decision = _decide(query, hits)
+    if decision == "answer" and hits[0].core < CORE_COVERAGE and not hits[0].exact:
+        fitting = [h for h in hits[1:] if not h.missing and h.core >= CORE_COVERAGE]
+        return "suggest" if fitting else "refuse"
+    return decision
+
+
+def _decide(query: str, hits: Sequence[Hit]) -> Decision:
     """Answer when the top hit covers most of the question, offer choices when unsure, else refuse. A top hit
     about another named thing (Zalo asked, VNeID found) is never answered: the choices that are about it
     are offered, or the bot says it does not know."""

@@ -132,3 +132,9 @@ def test_a_locked_account_is_not_answered_with_a_friends_hacked_one(capsys: pyte
     locked, job = ask(capsys, "zalo của tôi bị khóa", "tìm giúp tôi việc làm ở khu công nghiệp")
     assert not locked["answer"].startswith("Rất có thể tài khoản của người đó") and not locked["sources"]
     assert job["refused"] and "ngoài phạm vi" in job["answer"]  # before: "Có phải bạn muốn hỏi…"
+
+
+def test_an_answer_must_cover_the_questions_own_words_not_only_its_form(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "chó" folds like the filler "cho", and "phải làm sao" alone matched the hacked-Zalo answer.
+    [dog] = ask(capsys, "chó nhà tôi bị ốm phải làm sao")
+    assert dog["refused"] and not dog["sources"]

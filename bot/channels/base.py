@@ -36,6 +36,10 @@ class Channel(Protocol):
         """Send one reply; raise a DeliveryError subclass on failure."""
         ...
 
+    async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
+        """Send a reply to the person's own message (no choices remembered: the dispatcher does that)."""
+        ...
+
 
 class OutputChannel:
     """The output half of every adapter. Each `send_*` has a default that turns what the platform cannot show

@@ -242,6 +242,85 @@ class WeekReminder(Button):
     turn: str = "on"
 
 
+# ---- the learning models (handlers/learning_models) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyUnits(Button):
+    """/mohinh: the person's learning units this year."""
+
+    action: ClassVar[str] = "lm"
+
+
+@dataclass(frozen=True)
+class NewUnit(Button):
+    action: ClassVar[str] = "lmn"
+    model_id: str
+
+
+@dataclass(frozen=True)
+class JoinUnit(Button):
+    """Join a unit with the code its owner shares."""
+
+    action: ClassVar[str] = "lmj"
+
+
+@dataclass(frozen=True)
+class UnitButton(Button):
+    """A button about one learning unit: `unit_id` comes first, so `read_any` serves them all."""
+
+    unit_id: int
+
+
+@dataclass(frozen=True)
+class ViewUnit(UnitButton):
+    action: ClassVar[str] = "lmv"
+
+
+@dataclass(frozen=True)
+class UnitCertificate(UnitButton):
+    action: ClassVar[str] = "lmc"
+
+
+@dataclass(frozen=True)
+class AssessUnit(UnitButton):
+    action: ClassVar[str] = "lma"
+
+
+@dataclass(frozen=True)
+class SubmitUnit(UnitButton):
+    action: ClassVar[str] = "lms"
+
+
+@dataclass(frozen=True)
+class AnswerCriterion(UnitButton):
+    """Yes (1) or no (0) to one self-declared criterion of the unit."""
+
+    action: ClassVar[str] = "lmy"
+    criterion: str = ""
+    yes: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewUnits(Button):
+    """/duyetmohinh: the units in an officer's scope waiting for a decision."""
+
+    action: ClassVar[str] = "lmo"
+
+
+@dataclass(frozen=True)
+class OfficerUnit(UnitButton):
+    action: ClassVar[str] = "lmu"
+
+
+@dataclass(frozen=True)
+class DecideUnit(UnitButton):
+    """An officer's "confirm", "return" or "recognise"."""
+
+    action: ClassVar[str] = "lmd"
+    decision: str = ""
+
+
 # ---- contests of the Week (handlers/contests) ----------------------------------------------------------------
 
 
@@ -256,6 +335,16 @@ class ContestList(Button):
 class OpenContest(Button):
     action: ClassVar[str] = "ctj"
     contest_id: int
+
+
+def read_any(data: str | None) -> Button | None:
+    """Whichever typed button `data` is (None for data no button class packs, or a mangled one)."""
+
+    def typed(cls: type[Button]) -> list[type[Button]]:
+        return [c for sub in cls.__subclasses__() for c in ([sub] if hasattr(sub, "action") else []) + typed(sub)]
+
+    cls = next((c for c in typed(Button) if c.action == unpack(data or "").action), None)
+    return cls.read(data) if cls is not None else None
 
 
 # ---- what officers attach to a message -----------------------------------------------------------------------

@@ -10,14 +10,18 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import Mapping
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import col, select
 
 from bot.core.callback import pack
-from bot.core.messages import Inbound, Kind
+from bot.core.context import Services
+from bot.core.delivery import SentInfo
+from bot.core.dispatcher import Dispatcher
+from bot.core.faults import log_failure
+from bot.core.messages import Inbound, Kind, Reply
 from bot.core.tasks import running
 from bot.db.models import Identity
 from bot.db.models_contests import Contest, ContestAttempt, ContestPoll
@@ -49,20 +53,26 @@ async def overdue(db: Any, now: dt.datetime) -> list[tuple[int, int, str, str]]:
     return out
 
 
-async def step(rt: Any) -> int:
+class Deliverer(Protocol):
+    """What the timer needs of a channel: show one reply to one chat (bot/channels/base.OutputChannel)."""
+
+    async def deliver(self, chat_key: str, reply: Reply) -> SentInfo: ...
+
+
+async def step(services: Services, dispatcher: Dispatcher, channels: Mapping[str, Deliverer]) -> int:
     """Move every overdue poll on once; how many moved."""
-    channel = rt.channels.get(POLL_CHANNEL)
+    channel = channels.get(POLL_CHANNEL)
     if channel is None:
         return 0
-    due = await overdue(rt.services.db, rt.services.now())
+    due = await overdue(services.db, services.now())
     for attempt_id, index, user_key, chat_key in due:
         msg = Inbound(POLL_CHANNEL, user_key, kind=Kind.CALLBACK, choice=pack("ctn", attempt_id, index),
                       chat_key=chat_key, raw_id=f"contest-timeout:{attempt_id}:{index}")  # fmt: skip
-        await rt.dispatcher.handle(msg, partial(channel.deliver, chat_key))
+        await dispatcher.handle(msg, partial(channel.deliver, chat_key))
     return len(due)
 
 
-async def close_left(services: Any) -> int:
+async def close_left(services: Services) -> int:
     """Attempts left unfinished when their contest closed are scored as they stand (service.close_left); the
     write transaction is taken only when there is one."""
     now = services.now()
@@ -75,17 +85,18 @@ async def close_left(services: Any) -> int:
         return await service.close_left(s, services.catalog, now)
 
 
-async def _loop(rt: Any) -> None:
+async def _loop(services: Services, dispatcher: Dispatcher, channels: Mapping[str, Deliverer]) -> None:
     while True:
         await asyncio.sleep(EVERY_SECONDS)
         try:
-            await step(rt)
-            await close_left(rt.services)
-        except Exception:  # the next round tries again; a contest must never stop the bot
-            log.exception("contest timer step failed")
+            await step(services, dispatcher, channels)
+            await close_left(services)
+        except Exception as exc:  # the next round tries again; a contest must never stop the bot
+            log_failure(log, "contest_timer", "contest timer step failed", exc)  # an outage: one line
 
 
-@contextlib.asynccontextmanager
-async def timer_background(rt: Any) -> AsyncIterator[None]:
-    async with running(_loop(rt)):
-        yield
+def timer_work(
+    services: Services, dispatcher: Dispatcher, channels: Mapping[str, Deliverer]
+) -> contextlib.AbstractAsyncContextManager[None]:
+    """Background work of `hocbot run` (bot/app.py): every second, contest questions whose time ran out move on."""
+    return running(_loop(services, dispatcher, channels))

@@ -12,10 +12,24 @@ import asyncio
 import datetime as dt
 
 from bot.core import texts
-from bot.core.callback import pack, parse_int, unpack
 from bot.core.context import Ctx, UserFacingError
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Document, Inbound, Reply
+from bot.core.payloads import (
+    AnswerCriterion,
+    AssessUnit,
+    DecideUnit,
+    JoinUnit,
+    MyUnits,
+    NewUnit,
+    OfficerUnit,
+    ReviewUnits,
+    SubmitUnit,
+    UnitButton,
+    UnitCertificate,
+    ViewUnit,
+    read_any,
+)
 from bot.core.router import Router
 from bot.db.models_learning_models import CONFIRMED, REGISTERED, RETURNED, SUBMITTED, LearningUnit
 from content.schema import Criterion, LearningModel, LearningModels
@@ -49,7 +63,7 @@ def _place(unit: LearningUnit) -> str:
 
 
 @router.command("mohinh", "learningmodel", consent=True)
-@router.action("lm", consent=True)
+@router.action(MyUnits.action, consent=True)
 async def home(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The person's units this year and a button per model to register; `/mohinh CODE` joins a unit."""
     lm = _models(ctx)
@@ -67,13 +81,13 @@ async def home(ctx: Ctx, msg: Inbound) -> list[Reply]:
         if units else [t.NONE_YET]  # fmt: skip
     if ms.example:
         lines.append(t.EXAMPLE_NOTE)
-    choices = [Choice(t.BTN_VIEW.format(name=u.name[:40]), pack("lmv", u.id)) for u in units]
+    choices = [Choice(t.BTN_VIEW.format(name=u.name[:40]), ViewUnit(u.id or 0).pack()) for u in units]
     for m in ms.models:
         if m.personal and not any(u.model == m.id for u in units):
-            choices.append(Choice(t.BTN_CITIZEN, pack("lmn", m.id)))
+            choices.append(Choice(t.BTN_CITIZEN, NewUnit(m.id).pack()))
         elif not m.personal:
-            choices.append(Choice(t.BTN_NEW.format(model=m.name), pack("lmn", m.id)))
-    choices.append(Choice(t.BTN_JOIN, pack("lmj")))
+            choices.append(Choice(t.BTN_NEW.format(model=m.name), NewUnit(m.id).pack()))
+    choices.append(Choice(t.BTN_JOIN, JoinUnit().pack()))
     return [Reply("\n".join(lines), choices=choices)]
 
 
@@ -81,10 +95,10 @@ def _model(ctx: Ctx, model_id: str) -> LearningModel | None:
     return _models(ctx).model(model_id, _year(ctx), ctx.user.province)
 
 
-@router.action("lmn", consent=True)
+@router.action(NewUnit.action, consent=True)
 async def new_unit(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Register for a model: the commune comes from the profile (asked once if missing), then the name."""
-    model = _model(ctx, unpack(msg.choice or "").arg(0))
+    model = _model(ctx, button.model_id if (button := NewUnit.read(msg.choice)) else "")
     if model is None:
         return [menu_reply(t.OFF)]
     if not ctx.user.province:
@@ -123,11 +137,11 @@ async def name_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
     unit = await service.register(ctx.session, owner_id=ctx.user_id, model=model, year=_year(ctx), name=name,
                                   province=ctx.user.province, commune=ctx.user.commune)  # fmt: skip
     done = Reply(t.REGISTERED.format(name=unit.name, model=model.name, place=_place(unit), code=unit.invite_code),
-                 choices=[Choice(t.BTN_ASSESS, pack("lma", unit.id))])  # fmt: skip
+                 choices=[Choice(t.BTN_ASSESS, AssessUnit(unit.id or 0).pack())])  # fmt: skip
     return [done]
 
 
-@router.action("lmj", consent=True)
+@router.action(JoinUnit.action, consent=True)
 async def ask_code(ctx: Ctx, msg: Inbound) -> list[Reply]:
     ctx.set_state(ASK_CODE)
     return [Reply(t.ASK_CODE)]
@@ -152,14 +166,15 @@ async def _join(ctx: Ctx, code: str) -> list[Reply]:
 
 
 async def _unit_of_member(ctx: Ctx, msg: Inbound) -> LearningUnit:
-    unit_id = parse_int(unpack(msg.choice or "").arg(0), lo=1)
+    button = read_any(msg.choice)
+    unit_id = button.unit_id if isinstance(button, UnitButton) and button.unit_id > 0 else None
     unit = await ctx.session.get(LearningUnit, unit_id) if unit_id is not None else None
     if unit is None or not await service.is_member(ctx.session, unit, ctx.user_id):
         raise UserFacingError(t.NOT_YOURS)
     return unit
 
 
-@router.action("lmv", consent=True)
+@router.action(ViewUnit.action, consent=True)
 async def view(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return await _view(ctx, await _unit_of_member(ctx, msg))
 
@@ -199,11 +214,11 @@ async def _view(ctx: Ctx, unit: LearningUnit) -> list[Reply]:
         lines.append(t.ALL_MET)
     choices = []
     if unit.cert_code:
-        choices.append(Choice(t.BTN_CERT, pack("lmc", unit.id)))
+        choices.append(Choice(t.BTN_CERT, UnitCertificate(unit.id or 0).pack()))
     if unit.status in EDITABLE:
-        choices.append(Choice(t.BTN_ASSESS, pack("lma", unit.id)))
+        choices.append(Choice(t.BTN_ASSESS, AssessUnit(unit.id or 0).pack()))
         if unit.owner_user_id == ctx.user_id:
-            choices.append(Choice(t.BTN_SUBMIT, pack("lms", unit.id)))
+            choices.append(Choice(t.BTN_SUBMIT, SubmitUnit(unit.id or 0).pack()))
     return [Reply("\n".join(lines), choices=choices, columns=2)]
 
 
@@ -216,7 +231,7 @@ async def _editable(ctx: Ctx, msg: Inbound) -> tuple[LearningUnit, LearningModel
     return unit, model, [c for c in model.criteria if c.evidence == "self"] if model else []
 
 
-@router.action("lmc", consent=True)
+@router.action(UnitCertificate.action, consent=True)
 async def certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The recognised unit's certificate as a PDF, with its verification code and link."""
     from handlers.learning import certificate as certs
@@ -230,7 +245,7 @@ async def certificate(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [Reply(caption, document=Document(f"chung-nhan-{unit.cert_code}.pdf", pdf, caption))]
 
 
-@router.action("lma", consent=True)
+@router.action(AssessUnit.action, consent=True)
 async def assess(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The first unanswered self-declared criterion (or all again from the first when every one is answered)."""
     unit, model, own = await _editable(ctx, msg)
@@ -246,27 +261,28 @@ def _question(unit: LearningUnit, model: LearningModel, own: list[Criterion], cr
     i = next(i for i, c in enumerate(own) if c.id == criterion_id)
     c = own[i]
     text = t.QUESTION.format(i=i + 1, n=len(own), model=model.name, text=c.text, name=unit.name)
-    return Reply(text, choices=[Choice(t.BTN_YES, pack("lmy", unit.id, c.id, 1)),
-                                Choice(t.BTN_NO, pack("lmy", unit.id, c.id, 0))], columns=2)  # fmt: skip
+    uid = unit.id or 0
+    return Reply(text, choices=[Choice(t.BTN_YES, AnswerCriterion(uid, c.id, 1).pack()),
+                                Choice(t.BTN_NO, AnswerCriterion(uid, c.id, 0).pack())], columns=2)  # fmt: skip
 
 
-@router.action("lmy", consent=True)
+@router.action(AnswerCriterion.action, consent=True)
 async def answered(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Save a yes/no and ask the next criterion; after the last one, the summary."""
     unit, model, own = await _editable(ctx, msg)
-    p = unpack(msg.choice or "")
+    p = AnswerCriterion.read(msg.choice) or AnswerCriterion(0)
     ids = [c.id for c in own]
-    if model is None or p.arg(1) not in ids:
+    if model is None or p.criterion not in ids:
         return await _view(ctx, unit)
-    await service.answer(ctx.session, unit, p.arg(1), p.arg(2) == "1", ctx.user_id, ctx.now())
-    i = ids.index(p.arg(1))
+    await service.answer(ctx.session, unit, p.criterion, p.yes == 1, ctx.user_id, ctx.now())
+    i = ids.index(p.criterion)
     if i + 1 < len(own):
         return [_question(unit, model, own, ids[i + 1])]
     await ctx.session.flush()
     return await _view(ctx, unit)
 
 
-@router.action("lms", consent=True)
+@router.action(SubmitUnit.action, consent=True)
 async def submit(ctx: Ctx, msg: Inbound) -> list[Reply]:
     unit = await _unit_of_member(ctx, msg)
     if unit.owner_user_id != ctx.user_id:
@@ -278,7 +294,8 @@ async def submit(ctx: Ctx, msg: Inbound) -> list[Reply]:
         return [menu_reply(t.OFF)]
     a = await service.assess(ctx.session, ctx.services.catalog, unit, model)
     if a.unanswered:
-        return [Reply(t.ANSWER_FIRST.format(n=len(a.unanswered)), choices=[Choice(t.BTN_ASSESS, pack("lma", unit.id))])]
+        again = Choice(t.BTN_ASSESS, AssessUnit(unit.id or 0).pack())
+        return [Reply(t.ANSWER_FIRST.format(n=len(a.unanswered)), choices=[again])]
     await service.submit(ctx.session, unit, ctx.user_id, ctx.now())
     return [menu_reply(texts.promise(t.SUBMITTED.format(name=unit.name), ctx.channel))]
 
@@ -287,7 +304,7 @@ async def submit(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 
 @router.command("duyetmohinh", "reviewmodels")
-@router.action("lmo")
+@router.action(ReviewUnits.action)
 async def review(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The units in the officer's scope waiting for a decision (submitted) or for recognition (confirmed)."""
     officer = await officer_or_refuse(ctx, "mohinh.review")
@@ -308,7 +325,7 @@ async def review(ctx: Ctx, msg: Inbound) -> list[Reply]:
             met = sum(1 for e in a.items if e.met)
             lines.append(t.OFF_LINE.format(id=u.id, name=u.name, model=model.name, place=_place(u), met=met,
                                            total=len(a.items)))  # fmt: skip
-            choices.append(Choice(t.BTN_OPEN.format(id=u.id, name=u.name[:30]), pack("lmu", u.id)))
+            choices.append(Choice(t.BTN_OPEN.format(id=u.id, name=u.name[:30]), OfficerUnit(u.id or 0).pack()))
     if not waiting and not confirmed:
         lines.append(t.OFF_NONE)
     return [Reply("\n".join(lines), choices=choices)]
@@ -337,11 +354,12 @@ async def assessment_day(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [menu_reply(t.DAY_SET.format(day=day.strftime("%d/%m/%Y"), communes=names, n=service.REMIND_DAYS))]
 
 
-@router.action("lmu")
+@router.action(OfficerUnit.action)
 async def officer_view(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """One unit with its evidence, and the decisions its state allows."""
     officer = await officer_or_refuse(ctx, "mohinh.view")
-    unit = await service.unit_for_officer(ctx.session, officer, parse_int(unpack(msg.choice or "").arg(0), lo=1),
+    button = OfficerUnit.read(msg.choice)
+    unit = await service.unit_for_officer(ctx.session, officer, button.unit_id if button else None,
                                           "mohinh.view")  # fmt: skip
     model = service.model_of(ctx.services.catalog, unit)
     if model is None:
@@ -352,22 +370,23 @@ async def officer_view(ctx: Ctx, msg: Inbound) -> list[Reply]:
              "", *_assessment_lines(a)]  # fmt: skip
     choices = []
     if unit.status in service.DECIDABLE["confirm"]:
-        choices.append(Choice(t.BTN_CONFIRM, pack("lmd", unit.id, "confirm")))
+        choices.append(Choice(t.BTN_CONFIRM, DecideUnit(unit.id or 0, "confirm").pack()))
     if unit.status in service.DECIDABLE["return"]:
-        choices.append(Choice(t.BTN_RETURN, pack("lmd", unit.id, "return")))
+        choices.append(Choice(t.BTN_RETURN, DecideUnit(unit.id or 0, "return").pack()))
     if unit.status in service.DECIDABLE["recognise"]:
-        choices.append(Choice(t.BTN_RECOGNISE, pack("lmd", unit.id, "recognise")))
+        choices.append(Choice(t.BTN_RECOGNISE, DecideUnit(unit.id or 0, "recognise").pack()))
     return [Reply("\n".join(lines), choices=choices, columns=2)]
 
 
-@router.action("lmd")
+@router.action(DecideUnit.action)
 async def decide(ctx: Ctx, msg: Inbound) -> list[Reply]:
     officer = await officer_or_refuse(ctx, "mohinh.decide")
-    p = unpack(msg.choice or "")
-    action = p.arg(1)
+    p = DecideUnit.read(msg.choice) or DecideUnit(0)
+    action = p.decision
     if action not in service.DECIDABLE:
         return [menu_reply(t.OFF_NONE)]
-    unit = await service.unit_for_officer(ctx.session, officer, parse_int(p.arg(0), lo=1), f"mohinh.{action}")
+    unit = await service.unit_for_officer(ctx.session, officer, p.unit_id if p.unit_id > 0 else None,
+                                          f"mohinh.{action}")
     if unit.status not in service.DECIDABLE[action]:
         return [Reply(t.NOT_NOW.format(id=unit.id, status=t.STATUS.get(unit.status, unit.status)))]
     if action == "return":

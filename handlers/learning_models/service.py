@@ -246,13 +246,13 @@ async def decide(
     s.add(unit)
     await repo.audit(s, actor or officer.actor, f"mohinh.{action}", {"unit": unit.id, "reason": reason} if reason
                      else {"unit": unit.id})  # fmt: skip
-    from bot.core.callback import pack
+    from bot.core.payloads import ViewUnit
     from handlers.learning_models import texts as t
 
     m = model_of(catalog, unit)
     tell = {"confirm": t.TELL_CONFIRM, "return": t.TELL_RETURN, "recognise": t.TELL_RECOGNISE}[action]
     text = tell.format(name=unit.name, model=m.name if m else unit.model, year=unit.year, reason=reason)
-    await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
+    await notify_unit(s, unit, text, (t.BTN_SEE, ViewUnit(unit.id or 0).pack()))
     return True
 
 
@@ -347,7 +347,7 @@ async def assessment_day(s: AsyncSession, unit: LearningUnit) -> dt.date | None:
 async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
     """Units of communes assessing within REMIND_DAYS that were not sent yet: their registrant is reminded once
     (through the outbox, so quiet hours apply). The scheduler's leader runs it with the nudges."""
-    from bot.core.callback import pack
+    from bot.core.payloads import ViewUnit
     from handlers.learning_models import texts as t
 
     now = now or services.now()
@@ -367,7 +367,7 @@ async def remind_due(services: Any, now: dt.datetime | None = None) -> int:
                 m = model_of(services.catalog, unit)
                 text = t.TELL_REMIND.format(name=unit.name, model=m.name if m else unit.model,
                                             day=d.day.strftime("%d/%m/%Y"))  # fmt: skip
-                n += await notify_unit(s, unit, text, (t.BTN_SEE, pack("lmv", unit.id)))
+                n += await notify_unit(s, unit, text, (t.BTN_SEE, ViewUnit(unit.id or 0).pack()))
                 unit.reminded_at = now
                 s.add(unit)
     return n

@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.core.payloads import button_of
-from bot.db.models import Identity, User
+from bot.db.models import User
 from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, CampaignSend, FireStatus, NudgeState
 from handlers.officers import audience, outbox
 from handlers.week.schedule import Rule, defer_quiet, fires_between, local_at
@@ -144,15 +144,8 @@ async def campaign_audience(
 ) -> tuple[list[outbox.Recipient], dict[str, int]]:
     """Recipients of one fire, and how many group members were left out and why."""
     cond = await audience.groups_condition(s, audience.load_groups(c.groups))
-    stmt: Any = (
-        select(  # type: ignore[call-overload]
-            Identity.user_id, Identity.channel, Identity.chat_id, User.subscribed, User.reminders_paused
-        )
-        .join(User, col(User.id) == col(Identity.user_id))
-        .where(audience.reachable_identity(), audience.person_ok(subscribed=False), cond, _relative(c, services, now))
-        .order_by(*audience.identity_order())
-    )
-    rows = audience.first_per_person((await s.exec(stmt)).all())  # one per person, as select_recipients
+    rows = await audience.person_rows(s, and_(cond, _relative(c, services, now)), col(User.subscribed),
+                                      col(User.reminders_paused), subscribed=False)  # fmt: skip
     assert c.id is not None
     capped = await capped_users(s, services, now, c.id)
     reasons: dict[int, str] = {}
