@@ -170,6 +170,11 @@ class AnswerStream(ABC):
         """The reply to send once the previews have ended: `reply` (the one that carried this stream, whose
         choices are already remembered) with the text the user gets."""
 
+    @property
+    def has_outcome(self) -> bool:
+        """Whether `complete` has anything to record (no database session is opened otherwise)."""
+        return True
+
     @abstractmethod
     async def complete(self, session: AsyncSession) -> None:
         """Record what became of the answer (e.g. which mode answered); the caller commits."""
