@@ -9,7 +9,14 @@ a simulated 30 ms Bot API round trip (what a server sees in production, where ha
 matters). BENCH_LATENCY_MS="0,30" chooses the runs;
 BENCH_DATABASE_URL=postgresql+asyncpg://… runs hocbot on a throw-away PostgreSQL database beside that one.
 Each bot process's CPU time during the burst is read from /proc (ms of CPU per message) with its peak RSS;
-BENCH_PROFILE=1 runs hocbot under cProfile and keeps its top functions (by own time) in the JSON.
+BENCH_PROFILE=1 runs hocbot under cProfile and keeps its top functions (by own time) in the JSON
+(BENCH_PROFILE_FILE=path keeps the whole profile).
+
+hocbot is driven on the three common paths, one burst each (BENCH_PATHS="next,quiz,ask" chooses them): "next",
+consented users in a lesson press “Tiếp” (the lesson's OpenLesson button, never the last lesson); "quiz", they
+answer the open question of their quiz attempt by button (feedback + the next question as a quiz poll); "ask",
+they type a free question (the FAQ answerer). Each path reports its msg/s, latency, CPU ms/message and its ratio
+to the echo bot's text burst in the same run; the mix is the sum over the paths.
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
+import random
+import shutil
 import signal
 import socket
 import sys
@@ -29,9 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import percentile, pg_database, write_result
+from bot.core.payloads import AnswerQuiz, OpenLesson
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Identity, User, utcnow
+from bot.db.models_learning import QuizAttempt
+from content.catalog import load_catalog
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 
 USERS = int(os.environ.get("BENCH_USERS", 200))
@@ -40,27 +53,47 @@ PER_USER = int(os.environ.get("BENCH_PER_USER", 10))
 PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ["xin chào", "tuan le hoc tap la gi", "AI là gì?", "cam on ban", "hoc AI o dau mien phi"]
+PATHS = [p for p in os.environ.get("BENCH_PATHS", "next,quiz,ask").split(",") if p]
+REPLIES = {"next": 1, "quiz": 2, "ask": 1}  # bot messages each inbound message of that path gets
+SENDS = ("sendMessage", "sendPhoto", "sendPoll")
+LESSON_MODULE = "m2"  # 5 lessons: "Tiếp" goes to lessons 2..4, never the last one (no quiz offer, no certificate)
+QUIZ_MODULE = "m1"
 
 
-async def _drive(tg: FakeTelegram) -> dict[str, Any]:
-    """Queue every message at once, then wait for one reply per message; latency per message."""
-    users = [tg.user(9_000_000 + i, first_name=f"U{i}") for i in range(USERS)]
+async def _drive(
+    tg: FakeTelegram, path: str = "ask", attempts: dict[int, int] | None = None, n_users: int = USERS,
+    per_user: int = PER_USER,
+) -> dict[str, Any]:
+    """Queue every message of one path at once, then wait for its replies; latency per message (to its first
+    reply: a user's messages are answered in order, REPLIES[path] bot messages each)."""
+    users = [tg.user(9_000_000 + i, first_name=f"U{i}") for i in range(n_users)]
+    per_reply = REPLIES[path]
     sent_at: dict[int, list[float]] = defaultdict(list)
     start_calls = len(tg.transcript)
     t0 = time.perf_counter()
-    for k in range(PER_USER):
+    for k in range(per_user):
         for u in users:
             sent_at[u.id].append(time.time())
-            await u.send(QUESTIONS[(u.id + k) % len(QUESTIONS)])
-    total = USERS * PER_USER
-    await tg.wait_until(lambda: _replies(tg, start_calls) >= total, timeout=600)
+            if path == "ask":
+                await u.send(QUESTIONS[(u.id + k) % len(QUESTIONS)])
+            elif path == "next":
+                _press(tg, u, OpenLesson(LESSON_MODULE, 1 + k % 3).pack())
+            else:
+                assert attempts is not None
+                _press(tg, u, AnswerQuiz(attempts[u.id], _quiz_index[u.id], k % 2).pack())
+                _quiz_index[u.id] += 1
+    total = n_users * per_user
+    want = total * per_reply
+    await tg.wait_until(lambda: _replies(tg, start_calls) >= want, timeout=600)
     elapsed = time.perf_counter() - t0
     got: dict[int, list[float]] = defaultdict(list)
     for call in tg.transcript[start_calls:]:  # the fake stamps calls with time.time()
-        if call.method == "sendMessage" and call.status == 200:
+        if call.method in SENDS and call.status == 200:
             got[int(call.chat_id)].append(call.time)
-    lat = [r - s for uid, times in sent_at.items() for s, r in zip(times, got[uid], strict=False)]
+    lat = [got[uid][j * per_reply] - s for uid, times in sent_at.items() for j, s in enumerate(times)
+           if j * per_reply < len(got[uid])]  # fmt: skip
     return {
+        "path": path,
         "messages": total,
         "seconds": elapsed,
         "per_second": total / elapsed,
@@ -69,8 +102,20 @@ async def _drive(tg: FakeTelegram) -> dict[str, Any]:
     }
 
 
+_quiz_index: dict[int, int] = defaultdict(int)  # the question each bench user's attempt waits for
+
+
+def _press(tg: FakeTelegram, user: Any, data: str) -> None:
+    """A tap on a button carrying `data` under a bot message (as in the chat after a lesson or question)."""
+    query_id = str(random.getrandbits(62))
+    tg.callbacks[query_id] = {"user_id": user.id, "data": data, "answer": None}
+    message = {"message_id": 1, "date": int(time.time()), "chat": user.chat_json(), "from": tg.bot_user, "text": "…"}
+    tg.emit("callback_query", {"id": query_id, "from": user.user_json(), "message": message,
+                               "chat_instance": str(-(10**18) - user.id), "data": data})  # fmt: skip
+
+
 def _replies(tg: FakeTelegram, start: int) -> int:
-    return sum(1 for c in tg.transcript[start:] if c.method == "sendMessage" and c.status == 200)
+    return sum(1 for c in tg.transcript[start:] if c.method in SENDS and c.status == 200)
 
 
 def _free_port() -> int:
@@ -123,9 +168,11 @@ def _peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-async def _drive_measured(tg: FakeTelegram, pid: int) -> dict[str, Any]:
+async def _drive_measured(
+    tg: FakeTelegram, pid: int, path: str = "ask", attempts: dict[int, int] | None = None
+) -> dict[str, Any]:
     cpu = _cpu_seconds(pid)
-    result = await _drive(tg)
+    result = await _drive(tg, path, attempts)
     result["cpu_ms_per_message"] = round((_cpu_seconds(pid) - cpu) * 1000 / result["messages"], 2)
     result["peak_rss_mib"] = _peak_rss_mib(pid)
     return result
@@ -139,10 +186,14 @@ async def echo_run(latency: float) -> dict[str, Any]:
                 return await _drive_measured(tg, pid)
 
 
-async def _seed(db_url: str, users: int = USERS, first_id: int = 9_000_000) -> None:
-    """Migrate and add `users` consented Telegram users, as `hocbot run` would find them."""
+async def _seed(db_url: str, users: int = USERS, first_id: int = 9_000_000) -> dict[int, int]:
+    """Migrate and add `users` consented Telegram users, as `hocbot run` would find them, each with an open quiz
+    attempt of QUIZ_MODULE long enough for every bench answer; gives each user's attempt id by Telegram id."""
+    ids = [q.id for q in load_catalog().questions(QUIZ_MODULE)]
+    ids = ids * (PER_USER // len(ids) + 2)  # never finished within the burst: every answer asks the next question
     db = Database(db_url)
     await upgrade(db)
+    attempts: dict[int, int] = {}
     async with db.session() as s:
         for i in range(users):
             user = User(display_name=f"U{i}", consent_at=utcnow(), consent_version="bench")
@@ -151,12 +202,20 @@ async def _seed(db_url: str, users: int = USERS, first_id: int = 9_000_000) -> N
             assert user.id is not None
             uid = str(first_id + i)
             s.add(Identity(user_id=user.id, channel="telegram", external_id=uid, chat_id=uid))
+            attempt = QuizAttempt(user_id=user.id, module_id=QUIZ_MODULE, question_ids=json.dumps(ids),
+                                  total=len(ids))  # fmt: skip
+            s.add(attempt)
+            await s.flush()
+            assert attempt.id is not None
+            attempts[first_id + i] = attempt.id
     await db.dispose()
+    return attempts
 
 
 async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
     """The real `hocbot run` process (polling), configured only by its environment."""
-    await _seed(db_url)
+    attempts = await _seed(db_url)
+    _quiz_index.clear()
     async with FakeTelegram(latency=latency) as tg:
         env = {
             "DATABASE_URL": db_url, "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "TELEGRAM_API_BASE_URL": tg.base_url,
@@ -169,10 +228,33 @@ async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
                 code = f"import cProfile; from bot.cli import main; cProfile.run('main()', {str(profile)!r})"
             hocbot = [sys.executable, "-c", code, "run"]
             async with _process(tg, hocbot, {**env, "PYTHONPATH": str(ROOT)}, tmp) as pid:
-                result = await _drive_measured(tg, pid)
+                for path in PATHS:  # warm-up, not measured: first imports, caches, the search index
+                    await _drive(tg, path, attempts, n_users=5, per_user=1)
+                paths = {path: await _drive_measured(tg, pid, path, attempts) for path in PATHS}
+            result = _mix(paths)
             if PROFILE and profile.exists():
                 result["profile_top"] = _profile_top(profile)
+                if os.environ.get("BENCH_PROFILE_FILE"):  # the whole profile, for pstats / snakeviz
+                    shutil.copy(profile, os.environ["BENCH_PROFILE_FILE"])
             return result
+
+
+def _mix(paths: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The paths' bursts together: msg/s over their summed time, CPU per message over all, worst p95."""
+    runs = list(paths.values())
+    messages = sum(r["messages"] for r in runs)
+    seconds = sum(r["seconds"] for r in runs)
+    cpu = sum(r["cpu_ms_per_message"] * r["messages"] for r in runs)
+    return {
+        "messages": messages,
+        "seconds": seconds,
+        "per_second": messages / seconds,
+        "p50_ms": max(r["p50_ms"] for r in runs),
+        "p95_ms": max(r["p95_ms"] for r in runs),
+        "cpu_ms_per_message": round(cpu / messages, 2),
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+        "paths": paths,
+    }
 
 
 def _profile_top(path: Path, n: int = 25) -> list[str]:
@@ -206,6 +288,10 @@ async def main() -> int:
         for name, r in (("echo", echo), ("hocbot", hoc)):
             print(f"[{label}] {name}: {r['per_second']:.0f} msg/s, p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms,"
                   f" CPU {r['cpu_ms_per_message']} ms/message, peak RSS {r['peak_rss_mib']} MiB")
+        for path, r in hoc["paths"].items():
+            r["ratio"] = r["per_second"] / echo["per_second"]
+            print(f"[{label}]   hocbot {path}: {r['per_second']:.0f} msg/s (ratio {r['ratio']:.2f}), "
+                  f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, CPU {r['cpu_ms_per_message']} ms/message")
         for line in hoc.get("profile_top", [])[:15]:
             print("   ", line)
         print(f"inbound ratio hocbot/echo = {ratio:.2f}  ({label}; long polling, {USERS} users x {PER_USER} messages)")

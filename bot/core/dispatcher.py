@@ -220,6 +220,8 @@ class Dispatcher:
 
     async def _complete(self, msg: Inbound, stream: AnswerStream) -> None:
         """A streamed answer's own unit of work (after the conversation's transaction committed)."""
+        if not stream.has_outcome:
+            return
         try:
             async with self.services.db.session() as s:
                 await stream.complete(s)

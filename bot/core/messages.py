@@ -152,9 +152,6 @@ class Reply:
         if self.keyboard is not None:
             object.__setattr__(self, "keyboard", tuple(tuple(row) for row in self.keyboard))
 
-    def all_choices(self) -> list[Choice]:
-        return list(self.choices)
-
 
 class AnswerStream(ABC):
     """An answer still being written (the LLM's). The dispatcher drives it, never a channel: each preview
@@ -169,6 +166,11 @@ class AnswerStream(ABC):
     def final(self, reply: Reply) -> Reply:
         """The reply to send once the previews have ended: `reply` (the one that carried this stream, whose
         choices are already remembered) with the text the user gets."""
+
+    @property
+    def has_outcome(self) -> bool:
+        """Whether `complete` has anything to record (no database session is opened otherwise)."""
+        return True
 
     @abstractmethod
     async def complete(self, session: AsyncSession) -> None:

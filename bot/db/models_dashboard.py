@@ -53,3 +53,29 @@ class FaqProposal(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=160)
     created_at: dt.datetime = Field(default_factory=utcnow)
     decided_at: dt.datetime | None = None
+
+
+class UnitCount(SQLModel, table=True):
+    """One dashboard number of one unit, as of the last refresh (bot/web/dashboard/summary.py): a place bucket
+    (`province`, `commune`: the people living there) or a named group (`group_id`: its members). The whole table
+    is replaced by each refresh; views add buckets up instead of counting a million rows."""
+
+    __tablename__ = "unit_counts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    province: str | None = Field(default=None, index=True)
+    commune: str | None = None
+    group_id: int | None = Field(default=None, index=True)
+    metric: str = Field(max_length=80)  # "subscribers", "active", ..., "new:<week>", "module:<id>"
+    value: int = 0
+
+
+class UnitCountsRun(SQLModel, table=True):
+    """When unit_counts were last computed (one row, id 1), and the week their weekly numbers belong to."""
+
+    __tablename__ = "unit_counts_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    computed_at: dt.datetime | None = None
+    week_start: dt.datetime | None = None  # this week's Monday 00:00 local time (in UTC)
+    took_ms: int = 0

@@ -167,10 +167,12 @@ class LlmAnswer(AnswerStream):
     def final(self, reply: Reply) -> Reply:
         return replace(reply, text=self.result.full_text)
 
+    @property
+    def has_outcome(self) -> bool:
+        return self.result.mode != "retrieval"  # the log row already says "retrieval"
+
     async def complete(self, session: AsyncSession) -> None:
-        if self.result.mode != "retrieval":
-            await session.execute(update(AnswerLog).where(col(AnswerLog.id) == self.log_id)
-                                  .values(mode=self.result.mode))
+        await session.execute(update(AnswerLog).where(col(AnswerLog.id) == self.log_id).values(mode=self.result.mode))
 
 
 @router.action(OpenFaq.action)

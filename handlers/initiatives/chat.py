@@ -16,7 +16,7 @@ from bot.core.messages import Choice, Inbound, Kind, Reply
 from bot.core.router import Router
 from bot.db.models_initiatives import NEW, PRAISED, SHORTLISTED, Initiative
 from bot.db.models_learning_models import LearningUnit
-from bot.db.models_officers import Broadcast
+from bot.db.models_officers import Broadcast, BroadcastStatus
 from handlers.initiatives import service
 from handlers.initiatives import texts as t
 from handlers.officers import audience, outbox
@@ -153,7 +153,7 @@ async def _unpublished(ctx: Ctx, rows: list[Initiative]) -> list[Initiative]:
     out = []
     for r in rows:
         b = await ctx.session.get(Broadcast, r.broadcast_id) if r.broadcast_id else None
-        if r.status == PRAISED and (b is None or b.status == "cancelled"):
+        if r.status == PRAISED and (b is None or b.status == BroadcastStatus.CANCELLED):
             out.append(r)
     return out
 

@@ -33,6 +33,7 @@ from bot.web.dashboard import (
 )
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.render import render
+from bot.web.dashboard.summary import keeper_of
 from bot.web.http import client_ip, too_many
 
 log = logging.getLogger(__name__)
@@ -133,21 +134,22 @@ async def _to_slash(request: web.Request) -> web.Response:
 
 @contextlib.asynccontextmanager
 async def background(services: Services) -> AsyncIterator[None]:
-    """Soon after start: the admin overview and the content check, computed in the background (start-up does not wait);
-    then the numbers requested recently are recomputed shortly before they expire (bot/web/dashboard/cache.py).
-    At shutdown the cache stops its refreshes, before the database goes away."""
+    """Soon after start: the content check, then the stored per-unit numbers refreshed whenever due (summary.py;
+    the first view computes them if none are stored yet) and the numbers requested recently recomputed shortly
+    before they expire (bot/web/dashboard/cache.py); start-up does not wait for any of it. At shutdown both stop
+    their refreshes, before the database goes away."""
     try:
         async with running(_warm(services)):
             yield
     finally:
         await cache_of(services).close()
+        await keeper_of(services).close()
 
 
 async def _warm(services: Services) -> None:
-    await asyncio.sleep(WARM_DELAY_SECONDS)  # after start-up work (and short test runs: numbers seeded then show)
-    for name, job in (("overview", overview.warm_admin), ("content check", content_pages.validation)):
-        try:
-            await job(services)
-        except Exception:
-            log.exception("dashboard: computing the %s at start-up failed", name)
-    await cache_of(services).keep_warm(WARM_EVERY_SECONDS)
+    await asyncio.sleep(WARM_DELAY_SECONDS)  # after start-up work
+    try:
+        await content_pages.validation(services)
+    except Exception:
+        log.exception("dashboard: computing the content check at start-up failed")
+    await asyncio.gather(keeper_of(services).keep_fresh(), cache_of(services).keep_warm(WARM_EVERY_SECONDS))

@@ -17,11 +17,12 @@ from bot.core.render import numbered
 from bot.db.models import Group
 from bot.db.models_officers import OPEN_STATES, OPEN_STATUSES, Broadcast, BroadcastStatus, Delivery
 from bot.db.models_officers import STATES as ALL_STATES
-from bot.web.dashboard import exports
+from bot.web.dashboard import exports, stats
 from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, audit, group_label, match_int, query_int
 from bot.web.dashboard.render import not_found, refuse, render
+from bot.web.dashboard.summary import keeper_of
 from handlers.officers import audience, outbox
 from handlers.officers.scope import OfficerInfo, all_groups, selection_in_scope
 
@@ -101,9 +102,13 @@ def previews(b: Broadcast) -> dict[str, Any]:
 
 
 async def reach(services: Services, sel: outbox.GroupSel, *, fresh: bool = False) -> int:
-    """How many people a broadcast to `sel` reaches, through the number cache (`fresh`: counted now)."""
+    """How many people a broadcast to `sel` reaches, through the number cache. `fresh`: counted now (the form that
+    refuses a send to nobody; the draft page it leads to shows that count); otherwise added up from the stored
+    per-unit numbers, the same the overview and group pages show, when the groups do not overlap."""
 
     async def count() -> int:
+        if not fresh and (n := await _stored_reach(services, sel)) is not None:
+            return n
         async with services.db.read_session() as s:
             return await audience.count_people(s, sel)
 
@@ -111,6 +116,21 @@ async def reach(services: Services, sel: outbox.GroupSel, *, fresh: bool = False
     key = ("recipients", "all" if sel == "all" else tuple(sorted(sel)))
     value, _ = await (cache.fresh if fresh else cache.get)(key, count)
     return int(value)
+
+
+async def _stored_reach(services: Services, sel: outbox.GroupSel) -> int | None:
+    """Everyone, one unit, or only places (disjoint buckets) from the stored numbers; None when they cannot tell."""
+    if sel == "all":
+        return (await keeper_of(services).get()).numbers({}).everyone()["subscribers"]
+    async with services.db.read_session() as s:
+        groups = list((await s.execute(select(Group).where(col(Group.id).in_(list(sel))))).scalars())
+        lowered = await stats.lowered_communes(s, groups)
+    named = [g.id for g in groups if g.kind != "locality" and g.id is not None]
+    if len(groups) != len(set(sel)) or (named and len(groups) > 1):
+        return None
+    summary = await keeper_of(services).get(sorted({g.province for g in groups if g.province}), named)
+    numbers = summary.numbers(lowered)
+    return (numbers.unit(groups[0]) if named else numbers.places_of(groups))["subscribers"]
 
 
 def routes(services: Services) -> list[Route]:

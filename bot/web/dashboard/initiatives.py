@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from bot.core.callback import parse_int
 from bot.core.context import Services
 from bot.db.models_initiatives import PRAISED, Initiative
-from bot.db.models_officers import Broadcast
+from bot.db.models_officers import Broadcast, BroadcastStatus
 from bot.web.dashboard import stats
 from bot.web.dashboard.auth import Dash, web_actor
 from bot.web.dashboard.common import Route, chosen_groups, match_int, scoped_groups, see_other
@@ -33,8 +33,9 @@ def routes(services: Services) -> list[Route]:
             ids = {r.broadcast_id for r in rows if r.broadcast_id}
             published = {b.id: b for b in (await s.exec(select(Broadcast).where(col(Broadcast.id).in_(ids)))).all()}
             groups = stats.order_units(await scoped_groups(s, dash))
+        gone = BroadcastStatus.CANCELLED
         ready = [r for r in rows if r.status == PRAISED and (
-            r.broadcast_id not in published or published[r.broadcast_id].status == "cancelled")]  # fmt: skip
+            r.broadcast_id not in published or published[r.broadcast_id].status == gone)]  # fmt: skip
         return render("initiatives.html", dash=dash, active="initiatives", status=status, rows=rows,
                       statuses=t.STATUS, published=published, ready=ready, groups=groups, errors=errors or [],
                       most=service.PUBLISH_MAX)  # fmt: skip

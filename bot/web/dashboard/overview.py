@@ -16,8 +16,9 @@ from bot.web.dashboard.auth import Dash
 from bot.web.dashboard.cache import cache_of
 from bot.web.dashboard.common import Route, match_int
 from bot.web.dashboard.render import not_found, refuse, render
+from bot.web.dashboard.summary import keeper_of
 from handlers.officers import audience
-from handlers.officers.scope import CLI_ADMIN, OfficerInfo, group_in_scope, groups_in_scope
+from handlers.officers.scope import OfficerInfo, group_in_scope, groups_in_scope
 
 
 def cards(n: Counter[str]) -> list[dict[str, Any]]:
@@ -39,15 +40,15 @@ def cards(n: Counter[str]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-async def chart_pair(s: AsyncSession, services: Services, cond: Any, now: dt.datetime) -> dict[str, Any]:
-    """Subscribers per week (line) and completions per module (bars), for the users matching `cond`."""
-    weeks = await stats.subscribers_per_week(s, cond, now, services.settings.tz)
-    done = await stats.completions_per_module(s, cond)
+def chart_pair(services: Services, n: Counter[str], weeks: stats.Weeks) -> dict[str, Any]:
+    """Subscribers per week (line) and completions per module (bars), from a unit's numbers."""
+    points = stats.series(n, weeks, services.settings.tz)
+    done = stats.per_module(n)
     modules = list(getattr(services.catalog, "modules", []))
     bars = [(f"{m.order}. {m.title}", done.get(m.id, 0)) for m in modules]
     return {
         "chart_subscribers": charts.line_chart(
-            [(d.strftime("%d/%m"), v) for d, v in weeks], "Người đăng ký theo tuần (tích lũy, tuần bắt đầu thứ Hai)"
+            [(d.strftime("%d/%m"), v) for d, v in points], "Người đăng ký theo tuần (tích lũy, tuần bắt đầu thứ Hai)"
         ),
         "chart_completions": charts.bar_chart(bars, "Lượt học xong theo mô-đun (đọc hết bài và đạt bài kiểm tra)"),
     }
@@ -60,6 +61,10 @@ def scope_key(officer: OfficerInfo) -> tuple[Any, ...]:
 
 def overview_key(officer: OfficerInfo) -> tuple[Any, ...]:
     return ("overview", *scope_key(officer))
+
+
+def _named(groups: list[Group]) -> list[int]:
+    return [g.id for g in groups if g.kind != "locality" and g.id is not None]
 
 
 async def learning_model_charts(s: AsyncSession, services: Services, officer: OfficerInfo, now: dt.datetime,
@@ -90,41 +95,60 @@ async def learning_model_charts(s: AsyncSession, services: Services, officer: Of
 
 
 async def overview_numbers(services: Services, officer: OfficerInfo) -> dict[str, Any]:
-    """Totals, one row per unit in scope, and the charts (read-only: no SQLite write lock while counting)."""
-    now = services.now()
+    """Totals, one row per unit in scope, and the charts: added up from the stored numbers (summary.py); a scope
+    with named groups beside places is totalled live, since its people may be counted in both."""
     async with services.db.read_session() as s:
         groups = await groups_in_scope(s, officer)
-        rows = await stats.overview(s, services.settings, officer, groups, now)
-        ids = None if officer.is_admin else [g.id for g in groups if g.id is not None]
-        cond = await stats.scope_condition(s, officer, ids)
-        pair = await chart_pair(s, services, cond, now)
-        lm = await learning_model_charts(s, services, officer, now)
-    return {"total": rows[0], "units": rows[1:], **pair, **lm}
+        lowered = await stats.lowered_communes(s, groups)
+        question_count = await stats.open_questions(s) if officer.is_admin else None
+        lm = await learning_model_charts(s, services, officer, services.now())
+    named = _named(groups)
+    provinces = None if officer.is_admin else sorted({g.province for g in groups if g.province})
+    summary = await keeper_of(services).get(provinces, named)
+    numbers, weeks, at = summary.numbers(lowered), summary.weeks, summary.computed_at
+    if officer.is_admin:
+        total = numbers.everyone()
+    elif not named:  # places are disjoint buckets: each person counted once even if units overlap
+        total = numbers.places_of(groups)
+    else:
+        total, weeks, at = await _live_total(services, groups)
+    rows = stats.unit_rows(groups, numbers, total, officer.is_admin)
+    if question_count is not None:
+        total["open_questions"] = question_count
+    return {"total": rows[0], "units": rows[1:], "computed_at": at, **chart_pair(services, total, weeks), **lm}
 
 
-async def group_numbers(services: Services, gid: int) -> dict[str, Any]:
-    now = services.now()
+async def _live_total(services: Services, groups: list[Group]) -> tuple[Counter[str], stats.Weeks, dt.datetime]:
+    """Everyone in these units, each person once (named groups overlap places and each other)."""
+    key = ("scope-total", tuple(sorted(g.id for g in groups if g.id is not None)))
+
+    async def count() -> tuple[Counter[str], stats.Weeks]:
+        weeks = stats.weeks_of(services.settings, services.now())
+        async with services.db.read_session() as s:
+            cond = await audience.groups_condition(s, [g.id for g in groups if g.id is not None])
+            return await stats.live_numbers(s, weeks, cond), weeks
+
+    (total, weeks), at = await cache_of(services).get(key, count)
+    return Counter(total), weeks, at
+
+
+async def group_numbers(services: Services, group: Group) -> dict[str, Any]:
+    """One unit's numbers; its recipients are its “subscribers” (the same number as its overview row)."""
     async with services.db.read_session() as s:
-        cond = await audience.groups_condition(s, [gid])
-        n = await stats.totals(s, cond, stats.monday_of(services.settings, now))
-        recipients = await audience.count_people(s, [gid])
-        pair = await chart_pair(s, services, cond, now)
-    return {"n": n, "recipients": recipients, **pair}
-
-
-async def warm_admin(services: Services) -> None:
-    """At start-up: the admin overview (the heaviest page) into the cache before anyone asks, kept warm since."""
-    cache, key = cache_of(services), overview_key(CLI_ADMIN)
-    cache.pinned.add(key)
-    await cache.get(key, lambda: overview_numbers(services, CLI_ADMIN))
+        lowered = await stats.lowered_communes(s, [group])
+    named = _named([group])
+    summary = await keeper_of(services).get([group.province] if group.province and not named else [], named)
+    n = summary.numbers(lowered).unit(group)
+    return {"n": n, "recipients": n["subscribers"], "computed_at": summary.computed_at,
+            **chart_pair(services, n, summary.weeks)}  # fmt: skip
 
 
 def routes(services: Services) -> list[Route]:
     async def overview_page(request: web.Request, dash: Dash) -> web.StreamResponse:
         officer = dash.officer
-        data, at = await cache_of(services).get(overview_key(officer), lambda: overview_numbers(services, officer))
+        data = await overview_numbers(services, officer)
         total = data["total"]
-        return render("overview.html", dash=dash, active="overview", cards=cards(total.n), computed_at=at,
+        return render("overview.html", dash=dash, active="overview", cards=cards(total.n),
                       open_questions=total.n.get("open_questions"), **data)  # fmt: skip
 
     async def group_page(request: web.Request, dash: Dash) -> web.StreamResponse:
@@ -135,9 +159,8 @@ def routes(services: Services) -> list[Route]:
                 return not_found(dash)
             if not group_in_scope(dash.officer, group):
                 return await refuse(s, dash, "dashboard.group", {"group_id": gid})
-        data, at = await cache_of(services).get(("group", gid), lambda: group_numbers(services, gid))
-        return render("group.html", dash=dash, active="overview", group=group, cards=cards(data["n"]),
-                      computed_at=at, **data)  # fmt: skip
+        data = await group_numbers(services, group)
+        return render("group.html", dash=dash, active="overview", group=group, cards=cards(data["n"]), **data)
 
     return [
         ("GET", "/dashboard/", overview_page),

@@ -63,14 +63,17 @@ def similar(a: frozenset[str], b: frozenset[str]) -> bool:
 def cluster(rows: list[UnansweredQuestion]) -> list[Cluster]:
     """Greedy grouping, most asked first: a question joins the first group whose lead it resembles."""
     groups: list[Cluster] = []
+    by_numbers: dict[frozenset[str], list[Cluster]] = {}  # similar() needs the same numbers: look only there
     for row in sorted(rows, key=lambda r: (-r.count, r.id or 0)):
         sig = signature(row.question or row.folded)
-        for g in groups:
+        same = by_numbers.setdefault(frozenset(w for w in sig if w.isdigit()), [])
+        for g in same:
             if similar(sig, g.sig):
                 g.rows.append(row)
                 break
         else:
             groups.append(Cluster([row], sig))
+            same.append(groups[-1])
     return sorted(groups, key=lambda g: (-g.count, g.head.id or 0))
 
 

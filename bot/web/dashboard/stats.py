@@ -1,7 +1,11 @@
-"""Overview numbers per unit within an officer's scope, in a few aggregate queries (no per-user loops).
+"""THE per-unit numbers of the dashboard, counted with a few GROUP BYs (no per-user loops).
 
-Locality groups (a province or a commune) are summed from per-place buckets (province, commune); code
-and interest groups from per-membership buckets. Each metric is one GROUP BY for each of the two groupings.
+`unit_numbers(s, weeks, keys, ...)` counts every metric for each bucket of `keys`: per place
+(province, lower(commune): the people living there, compared as the audience rule compares them) or per named
+group (membership). The background refresh (bot/web/dashboard/summary.py) stores those buckets and the pages add
+them up; a scope that cannot be added up from buckets (named groups overlap places) is counted live with the same
+function. One counter per unit holds the cards' metrics, “new:<week>” (recipients by the local week they joined,
+-1 before the chart's first week) and “module:<id>” (completed modules).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,15 +21,14 @@ from sqlalchemy import Integer, case, cast, func, or_, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.places import covers
 from bot.db.models import Group, Membership, User
 from bot.db.models_faq import AnswerLog, UnansweredQuestion, disliked
 from bot.db.models_learning import ActivityDay, LessonProgress, QuizAttempt
 from bot.settings import Settings
 from handlers.learning.service import PASS_PERCENT, module_done, week_start
 from handlers.officers import audience
-from handlers.officers.scope import OfficerInfo
 
+CHART_WEEKS = 12
 Bucket = tuple[Any, ...]
 
 
@@ -40,23 +44,49 @@ class UnitRow:
         return round(100 * self.n["passed"] / self.n["quizzes"]) if self.n["quizzes"] else None
 
 
-Family = tuple[Any, list[tuple[str, Any]], list[Any]]  # (fact table and its user column, counts, conditions)
+@dataclass(frozen=True)
+class Weeks:
+    """The weeks the numbers belong to: “this week” from `monday` (local), the chart from `start` (UTC)."""
+
+    monday: dt.date
+    start: dt.datetime  # Monday 00:00 local time CHART_WEEKS - 1 weeks ago, aware UTC
 
 
-def _families(since_day: dt.date) -> list[Family]:
-    """The metrics, grouped by the table they count, so each table is read once per grouping."""
+def weeks_of(settings: Settings, now: dt.datetime) -> Weeks:
+    this = week_start(now, settings.tz)
+    return Weeks(this.astimezone(settings.tz).date(), this - dt.timedelta(weeks=CHART_WEEKS - 1))
+
+
+def _week_index(dialect: str, column: Any, start: dt.datetime) -> Any:
+    """Whole weeks from `start` (-1 for anything before it)."""
+    if dialect == "postgresql":
+        idx = cast(func.floor(func.extract("epoch", column - start) / 604800), Integer)
+    else:
+        idx = cast((func.julianday(column) - func.julianday(start.strftime("%Y-%m-%d %H:%M:%S"))) / 7, Integer)
+    return case((column < start, -1), else_=idx)
+
+
+# (fact table and its user column, counts, conditions, split): a split's value is added to the metric's name
+Family = tuple[Any, list[tuple[str, Any]], list[Any], Any]
+
+
+def _families(weeks: Weeks, dialect: str, members: bool) -> list[Family]:
+    """The metrics, grouped by the table they count, so each table is read once per grouping. Recipients
+    (“subscribers”) are the sum of “new:<week>”: one pass over the people."""
     passed = case((col(QuizAttempt.score) >= PASS_PERCENT, 1), else_=0)
     # not answered: refused, or the citizen pressed 👎 under the answer (models_faq.disliked)
     missed = case((or_(col(AnswerLog.refused).is_(True), disliked()), 1), else_=0)
+    joined = _week_index(dialect, col(User.created_at), weeks.start)
     return [
-        (None, [("subscribers", func.count())], [audience.recipient_filter()]),
+        (None, [("new", func.count())], [audience.recipient_filter(per_person=members)], joined),
         ((ActivityDay, col(ActivityDay.user_id)), [("active", func.count(func.distinct(col(ActivityDay.user_id))))],
-         [col(ActivityDay.day) >= since_day]),
-        ((LessonProgress, col(LessonProgress.user_id)), [("completed", func.count())], [module_done()]),
+         [col(ActivityDay.day) >= weeks.monday], None),
+        ((LessonProgress, col(LessonProgress.user_id)), [("module", func.count())], [module_done()],
+         col(LessonProgress.module_id)),
         ((QuizAttempt, col(QuizAttempt.user_id)), [("quizzes", func.count()), ("passed", func.sum(passed))],
-         [col(QuizAttempt.finished_at).is_not(None), col(QuizAttempt.kind) == "module"]),
+         [col(QuizAttempt.finished_at).is_not(None), col(QuizAttempt.kind) == "module"], None),
         ((AnswerLog, col(AnswerLog.user_id)), [("answered", func.count() - func.sum(missed)),
-                                               ("unanswered", func.sum(missed))], []),
+                                               ("unanswered", func.sum(missed))], [], None),
     ]  # fmt: skip
 
 
@@ -64,37 +94,114 @@ async def _buckets(
     s: AsyncSession, family: Family, keys: list[Any], where: list[Any], member_ids: list[int]
 ) -> dict[Bucket, Counter[str]]:
     """bucket (the values of `keys`) → the family's counts; one GROUP BY."""
-    table, exprs, conds = family
-    stmt: Any = select(*keys, *[e for _, e in exprs])
-    if table is None:
+    table, exprs, conds, split = family
+    parts = [*keys, split] if split is not None else list(keys)
+    stmt: Any = select(*parts, *[e for _, e in exprs])
+    if member_ids:  # a few thousand members: from the memberships (an index) to their rows
+        stmt = stmt.select_from(Membership)
+        on = (User, col(User.id)) if table is None else table
+        stmt = stmt.join(on[0], on[1] == col(Membership.user_id))
+        conds = [*conds, col(Membership.group_id).in_(member_ids)]
+    elif table is None:
         stmt = stmt.select_from(User)
     else:
         stmt = stmt.select_from(table[0])
         if where:  # the unit's users first (an index), then their rows by the user_id index
             stmt = stmt.where(table[1].in_(select(col(User.id)).where(*where)))
             where = []
-        if keys or member_ids:
+        if keys:
             stmt = stmt.join(User, col(User.id) == table[1])
-    if member_ids:
-        stmt = stmt.join(Membership, col(Membership.user_id) == col(User.id))
-        conds = [*conds, col(Membership.group_id).in_(member_ids)]
-    if keys:
-        stmt = stmt.group_by(*keys)
+    if parts:
+        stmt = stmt.group_by(*parts)
     out: dict[Bucket, Counter[str]] = {}
     for r in (await s.execute(stmt.where(*conds, *where))).all():
         c = out.setdefault(tuple(r[: len(keys)]), Counter())
-        for (name, _), v in zip(exprs, r[len(keys) :], strict=True):
-            c[name] += int(v or 0)
+        suffix = f":{r[len(keys)]}" if split is not None else ""
+        for (name, _), v in zip(exprs, r[len(parts) :], strict=True):
+            c[name + suffix] += int(v or 0)
     return out
 
 
-async def _grouped(s: AsyncSession, since_day: dt.date, keys: list[Any], where: list[Any],
-                   member_ids: list[int]) -> dict[Bucket, Counter[str]]:  # fmt: skip
+async def unit_numbers(
+    s: AsyncSession, weeks: Weeks, keys: list[Any], where: Sequence[Any] = (), member_ids: Sequence[int] = ()
+) -> dict[Bucket, Counter[str]]:
+    """Every number for each bucket of `keys` (none: one bucket `()`), for the users matching `where`, or for
+    the members of `member_ids` (then `keys` is the membership's group)."""
+    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
     merged: dict[Bucket, Counter[str]] = {}
-    for family in _families(since_day):
-        for bucket, c in (await _buckets(s, family, keys, where, member_ids)).items():
+    for family in _families(weeks, dialect, bool(member_ids)):
+        for bucket, c in (await _buckets(s, family, keys, list(where), list(member_ids))).items():
             merged.setdefault(bucket, Counter()).update(c)
+    for c in merged.values():
+        c["subscribers"] = sum(v for k, v in c.items() if k.startswith("new:"))
+        c["completed"] = sum(v for k, v in c.items() if k.startswith("module:"))
     return merged
+
+
+PLACE_KEYS: list[Any] = [col(User.province), func.lower(col(User.commune))]  # as audience.groups_condition
+
+
+async def place_numbers(s: AsyncSession, weeks: Weeks, where: Sequence[Any] = ()) -> dict[Bucket, Counter[str]]:
+    """(province, lower(commune)) → numbers: disjoint buckets, each person in exactly one."""
+    return await unit_numbers(s, weeks, PLACE_KEYS, where)
+
+
+async def member_numbers(s: AsyncSession, weeks: Weeks, group_ids: list[int]) -> dict[int, Counter[str]]:
+    """Named group id → the numbers of its members."""
+    if not group_ids:
+        return {}
+    got = await unit_numbers(s, weeks, [col(Membership.group_id)], [], group_ids)
+    return {int(k[0]): c for k, c in got.items()}
+
+
+async def live_numbers(s: AsyncSession, weeks: Weeks, cond: Any) -> Counter[str]:
+    """Every number for the users matching one WHERE clause (a scope that buckets cannot add up)."""
+    return (await unit_numbers(s, weeks, [], [cond])).get((), Counter())
+
+
+async def lowered_communes(s: AsyncSession, groups: list[Group]) -> dict[int, str | None]:
+    """Locality group id → lower(commune) as the database lowers it (SQLite's lower() leaves “Đ” alone): the
+    buckets were lowered by the same function, so a unit holds exactly the people a broadcast to it reaches."""
+    ids = [g.id for g in groups if g.kind == "locality" and g.id is not None]
+    if not ids:
+        return {}
+    stmt = select(col(Group.id), func.lower(col(Group.commune))).where(col(Group.id).in_(ids))
+    return {int(i): c for i, c in (await s.execute(stmt)).all()}
+
+
+def in_place(g: Group, lowered: dict[int, str | None], bucket: Bucket) -> bool:
+    """Whether a place bucket lies in a locality group: bot/core/places.covers_sql (what a broadcast to the group
+    reaches) on values both lowered by the database, so exactly the people audience.groups_condition selects."""
+    province, commune = bucket
+    if g.kind != "locality" or not g.province or province != g.province:
+        return False
+    return not g.commune or commune == lowered.get(g.id or 0)
+
+
+def add_up(buckets: dict[Bucket, Counter[str]], pick: Any) -> Counter[str]:
+    """The sum of the buckets `pick(bucket)` accepts (each bucket once)."""
+    total: Counter[str] = Counter()
+    for bucket, c in buckets.items():
+        if pick(bucket):
+            total.update(c)
+    return total
+
+
+def series(n: Counter[str], weeks: Weeks, tz: Any) -> list[tuple[dt.date, int]]:
+    """Cumulative recipients at the end of each chart week (this week: up to now), from the “new:<week>” counts."""
+    per: Counter[int] = Counter()
+    for k, v in n.items():
+        if k.startswith("new:"):
+            per[min(int(k[4:]), CHART_WEEKS - 1)] += v
+    out, running = [], per[-1]
+    for i in range(CHART_WEEKS):
+        running += per[i]
+        out.append(((weeks.start + dt.timedelta(weeks=i)).astimezone(tz).date(), running))
+    return out
+
+
+def per_module(n: Counter[str]) -> dict[str, int]:
+    return {k[7:]: v for k, v in n.items() if k.startswith("module:")}
 
 
 def _natural(text: str) -> tuple[Any, ...]:
@@ -113,55 +220,34 @@ def order_units(groups: list[Group]) -> list[Group]:
     return sorted(groups, key=key)
 
 
-def _place_match(g: Group, bucket: Bucket) -> bool:
-    return bool(g.province) and covers(g.province, g.commune, *bucket)
+@dataclass
+class Numbers:
+    """Place buckets and named groups' numbers, from the stored summary or counted live for one scope."""
 
+    places: dict[Bucket, Counter[str]]
+    members: dict[int, Counter[str]]
+    lowered: dict[int, str | None]  # locality group id → lower(commune), as the database lowers it
 
-async def overview(
-    s: AsyncSession, settings: Settings, officer: OfficerInfo, groups: list[Group], now: dt.datetime
-) -> list[UnitRow]:
-    """One row per unit in scope (and a total first); every metric from aggregate queries."""
-    monday = monday_of(settings, now)
-    units = order_units(groups)
-    places = [g for g in units if g.kind == "locality" and g.province]
-    members = [g.id for g in units if g.kind != "locality" and g.id is not None]
-    place_keys = [col(User.province), col(User.commune)]  # compared lower-cased in Python (SQLite's
-    # lower() leaves "Đ" alone)
-    place_where: list[Any] = []
-    if not officer.is_admin:  # exactly the places in scope (a commune officer reads one commune's rows)
-        place_where.append(await audience.groups_condition(s, [g.id for g in places if g.id is not None]))
-    by_place = await _grouped(s, monday, place_keys, place_where, []) if places or officer.is_admin else {}
-    by_member = await _grouped(s, monday, [col(Membership.group_id)], [], members) if members else {}
-    total = UnitRow(None, "Tổng" if officer.is_admin else "Tổng trong phạm vi", -1)
-    rows = [total]
-    for g in units:
-        row = UnitRow(g, g.title or g.name, (1 if g.commune else 0) if g.kind == "locality" else 2)
+    def unit(self, g: Group) -> Counter[str]:
         if g.kind == "locality":
-            for bucket, c in by_place.items():
-                if _place_match(g, bucket):
-                    row.n.update(c)
-        else:
-            row.n.update(by_member.get((g.id,), Counter()))
-        rows.append(row)
-    if officer.is_admin or not members:  # places are disjoint buckets: each counted once even if units overlap
-        for bucket, c in by_place.items():
-            if officer.is_admin or any(_place_match(g, bucket) for g in places):
-                total.n.update(c)
-    else:  # named groups overlap places and each other: count people once with one WHERE
-        cond = await audience.groups_condition(s, [g.id for g in units if g.id is not None])
-        total.n.update(await totals(s, cond, monday))
-    if officer.is_admin:
-        total.n["open_questions"] = await open_questions(s)
+            return add_up(self.places, lambda b: in_place(g, self.lowered, b))
+        return Counter(self.members.get(g.id or 0, Counter()))
+
+    def places_of(self, groups: list[Group]) -> Counter[str]:
+        """People living in any of these locality groups, each counted once."""
+        return add_up(self.places, lambda b: any(in_place(g, self.lowered, b) for g in groups))
+
+    def everyone(self) -> Counter[str]:
+        return add_up(self.places, lambda b: True)
+
+
+def unit_rows(units: list[Group], numbers: Numbers, total: Counter[str], admin: bool) -> list[UnitRow]:
+    """The total row first (“Tổng” for an admin), then one row per unit in order."""
+    rows = [UnitRow(None, "Tổng" if admin else "Tổng trong phạm vi", -1, total)]
+    for g in order_units(units):
+        level = (1 if g.commune else 0) if g.kind == "locality" else 2
+        rows.append(UnitRow(g, g.title or g.name, level, numbers.unit(g)))
     return rows
-
-
-async def totals(s: AsyncSession, cond: Any, since_day: dt.date) -> Counter[str]:
-    """Every metric for the users matching one WHERE clause (a unit's page, an officer's total)."""
-    return (await _grouped(s, since_day, [], [cond], [])).get((), Counter())
-
-
-def monday_of(settings: Settings, now: dt.datetime) -> dt.date:
-    return week_start(now, settings.tz).astimezone(settings.tz).date()
 
 
 async def open_questions(s: AsyncSession) -> int:
@@ -169,48 +255,5 @@ async def open_questions(s: AsyncSession) -> int:
     return int((await s.execute(stmt)).scalar_one())
 
 
-async def scope_condition(s: AsyncSession, officer: OfficerInfo, group_ids: list[int] | None) -> Any:
-    """A WHERE clause on User: the chosen units, or everything the officer may see (None: no condition)."""
-    if group_ids is None and officer.is_admin:
-        return None
-    return await audience.groups_condition(s, group_ids or [])
-
-
-def _week_index(dialect: str, column: Any, start: dt.datetime) -> Any:
-    if dialect == "postgresql":
-        return cast(func.floor(func.extract("epoch", column - start) / 604800), Integer)
-    return cast((func.julianday(column) - func.julianday(start.strftime("%Y-%m-%d %H:%M:%S"))) / 7, Integer)
-
-
-async def subscribers_per_week(
-    s: AsyncSession, cond: Any, now: dt.datetime, tz: Any, weeks: int = 12
-) -> list[tuple[dt.date, int]]:
-    """Cumulative subscribers by local week (Monday → Sunday), the last `weeks` weeks up to now; each point is
-    (its Monday, the count at its end, or now for this week). One COUNT and one GROUP BY."""
-    start = week_start(now, tz) - dt.timedelta(weeks=weeks - 1)
-    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
-    base = [audience.recipient_filter()] + ([] if cond is None else [cond])
-    before_stmt = select(func.count()).select_from(User).where(*base, col(User.created_at) < start)
-    before = int((await s.execute(before_stmt)).scalar_one())
-    idx = _week_index(dialect, col(User.created_at), start).label("w")
-    stmt = select(idx, func.count()).where(*base, col(User.created_at) >= start).group_by(idx)
-    per = {int(w): int(n) for w, n in (await s.execute(stmt)).all()}
-    out, running = [], before
-    for i in range(weeks):
-        running += per.get(i, 0) if i < weeks - 1 else sum(n for w, n in per.items() if w >= i)
-        out.append(((start + dt.timedelta(weeks=i)).astimezone(tz).date(), running))
-    return out
-
-
-async def completions_per_module(s: AsyncSession, cond: Any) -> dict[str, int]:
-    """Completed modules by module id, for the users matching `cond` (None: everyone, no join needed)."""
-    stmt: Any = select(col(LessonProgress.module_id), func.count()).where(module_done())
-    if cond is not None:
-        stmt = stmt.join(User, col(User.id) == col(LessonProgress.user_id)).where(cond)
-    stmt = stmt.group_by(col(LessonProgress.module_id))
-    return {str(m): int(n) for m, n in (await s.execute(stmt)).all()}
-
-
 def share(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
-
