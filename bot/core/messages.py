@@ -152,9 +152,6 @@ class Reply:
         if self.keyboard is not None:
             object.__setattr__(self, "keyboard", tuple(tuple(row) for row in self.keyboard))
 
-    def all_choices(self) -> list[Choice]:
-        return list(self.choices)
-
 
 class AnswerStream(ABC):
     """An answer still being written (the LLM's). The dispatcher drives it, never a channel: each preview

@@ -12,7 +12,6 @@ from bot.db.models import utcnow
 
 # new → shortlisted (chosen by an officer) → praised (the submitter is told; can be published in a broadcast)
 NEW, SHORTLISTED, PRAISED = "new", "shortlisted", "praised"
-INITIATIVE_STATES = (NEW, SHORTLISTED, PRAISED)
 
 
 class Initiative(SQLModel, table=True):

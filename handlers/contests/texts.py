@@ -46,7 +46,6 @@ CERT_LEAD = "Chứng nhận Ông/Bà"
 CERT_BODY = "đạt giải hạng {rank} cuộc thi “{title}”\n{place} — Tuần lễ hưởng ứng học tập suốt đời năm {year}."
 NO_NAME = "Người học"
 WHOLE = "cả nước"
-ANNOUNCE_BUTTON = "🏆 Vào thi"
 
 # officers (CLI and dashboard)
 BAD_TITLE = "Tên cuộc thi cần từ 3 đến 200 ký tự."

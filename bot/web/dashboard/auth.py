@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 
 SESSION_MAX_AGE = 8 * 3600  # a working day at the commune office
 COOKIE = "hocbot_dash"
-SERVICES_KEY = web.AppKey("dashboard_services", Services)
 
 
 async def officer_account(s: AsyncSession, settings: Settings, ref: str) -> tuple[str, str, int | None] | None:
