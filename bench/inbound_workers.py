@@ -197,6 +197,16 @@ async def one_run(n: int) -> dict[str, Any] | None:
     return result
 
 
+def cpu_bound(run: dict[str, Any]) -> float:
+    """Messages per second the measured CPU costs allow on this machine with nothing else running: each worker
+    uses at most one core, and the workers, the fake and PostgreSQL together at most all of them."""
+    cost = run["cpu_ms_per_message"]
+    worker_ms = cost["workers"]
+    all_ms = worker_ms + cost["fake_bot_api_and_senders"] + cost["postgresql_backends"]
+    cores = os.cpu_count() or 1
+    return min(run["workers"] * 1000 / worker_ms, cores * 1000 / all_ms)
+
+
 async def main(counts: tuple[int, ...] = (1, 2)) -> int:
     runs: list[dict[str, Any]] = []
     for n in counts:
@@ -210,10 +220,15 @@ async def main(counts: tuple[int, ...] = (1, 2)) -> int:
               f"fake+senders {busy['fake_bot_api_and_senders']}, PostgreSQL {busy['postgresql_backends']}, "
               f"whole machine {busy['whole_machine']} of {busy['of_cores']}")  # fmt: skip
     ratio = runs[-1]["per_second"] / runs[0]["per_second"]
+    bound = {r["workers"]: cpu_bound(r) for r in runs}
+    print(f"CPU-bound throughput on an idle {os.cpu_count()}-core machine, from these CPU costs: "
+          + ", ".join(f"{n} worker(s) ≤ {b:.0f} msg/s" for n, b in bound.items())
+          + f" (ratio ≤ {bound[counts[-1]] / bound[counts[0]]:.2f}); the measured ratio depends on what else runs")
     print(f"throughput {counts[-1]} workers / {counts[0]} = {ratio:.2f} (target ≥ 1.6; webhook mode, PostgreSQL, "
           f"{USERS} users, API round trip {LATENCY_MS:.0f} ms, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
     print("→", write_result("inbound_workers", {"mode": "webhook", "latency_ms": LATENCY_MS, "runs": runs,
                                                 "ratio": round(ratio, 2), "cpus": os.cpu_count(),
+                                                "cpu_bound_per_second": {n: round(b) for n, b in bound.items()},
                                                 "loadavg": [round(x, 2) for x in os.getloadavg()]}))  # fmt: skip
     return 0
 
