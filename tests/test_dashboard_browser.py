@@ -375,7 +375,7 @@ async def test_every_page_fits_a_laptop_and_a_phone(browser: Chromium, world: Wo
         "campaigns": "/dashboard/campaigns", "campaign-new": "/dashboard/campaigns/new",
         "questions": "/dashboard/questions", "content": "/dashboard/content",
         "learning-models": "/dashboard/learning-models", "initiatives": "/dashboard/initiatives",
-        "content-module": f"/dashboard/content/modules/{first_module}",
+        "contests": "/dashboard/contests", "content-module": f"/dashboard/content/modules/{first_module}",
     }  # fmt: skip
     if last is not None:
         pages["broadcast"] = f"/dashboard/broadcasts/{last}"
