@@ -73,6 +73,17 @@ async def test_not_ready_when_the_zalo_oa_token_is_refused(db_url: str) -> None:
             assert status == 200  # alive, just not working: a supervisor must not restart-loop it
 
 
+def _hold_exclusively(holder: sqlite3.Connection) -> None:
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE IF NOT EXISTS x_hold (a)")
+
+
+def _release(holder: sqlite3.Connection) -> None:
+    holder.rollback()
+    holder.close()
+
+
 async def test_not_ready_while_the_database_does_not_answer(tmp_path: Path) -> None:
     path = tmp_path / "hocbot.db"
     async with running_bot(make_settings(f"sqlite+aiosqlite:///{path}")) as bot:
@@ -84,11 +95,11 @@ async def test_not_ready_while_the_database_does_not_answer(tmp_path: Path) -> N
         assert status == 200
         await bot.runtime.services.db.engine.dispose()  # new connections must open the file again
         # another program holds the database exclusively (after the bot's own write, if one is running)
-        holder = sqlite3.connect(path, timeout=60)
+        # (in a thread of its own, as another program would be: waiting for the lock must not stop the bot's
+        # event loop, or a transaction the bot has open could never finish)
+        holder = sqlite3.connect(path, timeout=60, check_same_thread=False)
         try:
-            holder.execute("PRAGMA locking_mode=EXCLUSIVE")
-            holder.execute("BEGIN EXCLUSIVE")
-            holder.execute("CREATE TABLE IF NOT EXISTS x_hold (a)")
+            await asyncio.to_thread(_hold_exclusively, holder)
             for _ in range(60):  # a moment's slowness is forgiven (~1 s), a database that stays silent is not
                 status, body = await get(f"{bot.url}/readyz")
                 if status == 503:
@@ -97,8 +108,7 @@ async def test_not_ready_while_the_database_does_not_answer(tmp_path: Path) -> N
             assert status == 503, body
             assert body["database"]["ok"] is False
         finally:
-            holder.rollback()
-            holder.close()
+            await asyncio.to_thread(_release, holder)
         for _ in range(100):  # the waiting probe gets through once the file is free
             status, body = await get(f"{bot.url}/readyz")
             if status == 200:
