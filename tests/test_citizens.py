@@ -116,6 +116,26 @@ async def test_a_number_after_an_aside_in_a_quiz_answers_the_quiz(settings: Sett
         assert u.last_reply().startswith("Câu 3/")
 
 
+async def test_progress_or_help_in_the_middle_of_a_quiz_keeps_the_quiz(settings: Settings) -> None:
+    """/tiendo and /trogiup during a quiz show what was asked, then the quiz question again: a number typed
+    next answers the quiz (it used to pick from the progress screen's buttons)."""
+    first = CATALOG.modules[0]
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await read_module(u, first.title)
+        await u.press("Làm bài kiểm tra")
+        assert u.last_reply().startswith("Câu 1/")
+        await u.says("/tiendo")
+        assert "Mô-đun đã xong" in u.all_text() and u.last_reply().startswith("Câu 1/")
+        await u.says(correct_number(u.last_reply()))
+        assert u.last_reply().startswith("Câu 2/")
+        await u.says("/trogiup")
+        assert "/kiemtra" in u.all_text() and u.last_reply().startswith("Câu 2/")
+        await u.says(correct_number(u.last_reply()))
+        assert u.last_reply().startswith("Câu 3/")
+
+
 async def test_showing_my_name_on_the_leaderboard_asks_for_it_when_the_chat_gave_none(settings: Settings) -> None:
     from bot.db.models import Group, Membership
     from handlers.week.chat import WEEK_GROUP

@@ -14,6 +14,7 @@ from bot.db.models_learning import Certificate
 from handlers.learning import certificate as certs
 from handlers.learning import service as learning
 from handlers.learning import texts as t
+from handlers.learning.quiz import awaited_question
 
 router = Router("progress")
 
@@ -48,7 +49,9 @@ async def show_progress(ctx: Ctx, msg: Inbound) -> list[Reply]:
     choices = [Choice(t.BTN_LEARN, ModuleList().pack())]
     if cert is not None or status.complete:
         choices.append(Choice(t.BTN_CERT, GetCertificate().pack()))
-    return [Reply("\n".join(lines), choices=choices, columns=2)]
+    shown = Reply("\n".join(lines), choices=choices, columns=2)
+    quiz = await awaited_question(ctx)  # looked at in the middle of a quiz: the question comes again after it
+    return [shown, quiz] if quiz is not None else [shown]
 
 
 @router.command("chungnhan", "certificate", consent=True)
