@@ -20,9 +20,9 @@ from telegram import BotCommand, InputFile, InputPollOption, Poll, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelState, OutputChannel
+from bot.channels.telegram_http import AiohttpRequest
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
 from bot.core.delivery import Preview, SentInfo, Transient
 from bot.core.dispatcher import Dispatcher
@@ -90,8 +90,8 @@ class TelegramChannel(OutputChannel):
         bot = SafeBot(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_api_base_url,
-            request=HTTPXRequest(connection_pool_size=32, pool_timeout=30.0),
-            get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=20.0),
+            request=AiohttpRequest(connection_pool_size=32, pool_timeout=30.0),
+            get_updates_request=AiohttpRequest(connection_pool_size=2, read_timeout=20.0),
         )
         self.intake = BoundedUpdateQueue(waiting=100, in_flight=2 * concurrency)
         builder = Application.builder().bot(bot).concurrent_updates(concurrency).update_queue(self.intake)
