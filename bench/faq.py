@@ -3,7 +3,12 @@ and with an LLM (the fake OpenAI server answering only from the passages it was 
 the shipped size and at 2,000 entries.
 
 Run: python -m bench.faq   (writes bench/results/faq.json; --failures lists what the test part got wrong)
-     python -m bench.faq --tuning-only --failures   (while tuning: the tuning part only, with its failures)
+     python -m bench.faq --tuning-only --failures   (while tuning: the tuning part only, with its failures;
+         tests/data/faq_devset_fresh.yaml, tuning questions in the test part's format, is scored with them)
+     python -m bench.faq --tuning-only --file PATH   (also any file in the test part's format, scored like it:
+         a fresh batch measured once before it is tuned on)
+     --quality-only leaves out the latency figures (a few seconds instead of about forty) and writes nothing;
+     --out PATH writes the figures there (a run on a loaded machine: /tmp, not bench/results)
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from handlers.answers.service import AnswerService
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"
+DEVSET_FRESH = ROOT / "tests" / "data" / "faq_devset_fresh.yaml"  # tuning questions written as the test part is
 RESULTS = ROOT / "bench" / "results" / "faq.json"
 SCALE = 2000
 REPEAT = 5
@@ -107,11 +113,16 @@ def _naive_scan(entries: Sequence[FaqEntry]) -> Callable[[str], object]:
     return scan
 
 
-def run(show_failures: bool = False, test_part_too: bool = True) -> dict[str, Any]:
-    """The figures; `test_part_too=False` (--tuning-only) leaves the test part unread, for tuning runs."""
+def run(show_failures: bool = False, test_part_too: bool = True, files: Sequence[Path] = (),
+        latency: bool = True) -> dict[str, Any]:
+    """The figures; `test_part_too=False` (--tuning-only) leaves the test part unread, for tuning runs.
+    `files`: more sets in the test part's format, each scored the same way under its own name."""
     catalog = load_catalog()
     devset = load_devset()
     test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
+    if not test_part_too and DEVSET_FRESH.exists() and DEVSET_FRESH not in files:
+        files = [DEVSET_FRESH, *files]
+    scored_files = {Path(f).stem: faq_eval.load(Path(f)) for f in files}
     queries = [item["q"] for item in devset] + [item["q"] for item in test_part]
     t0 = time.perf_counter()
     index = SearchIndex.from_catalog(catalog)
@@ -125,12 +136,21 @@ def run(show_failures: bool = False, test_part_too: bool = True) -> dict[str, An
         result.update({f"test llm {k}": v for k, v in faq_eval.summary(llm_scored).items() if "right " not in k})
         if show_failures:
             print("\n".join(["retrieval:", *faq_eval.failures(scored), "llm:", *faq_eval.failures(llm_scored)]))
+    for name, items in scored_files.items():
+        scored = [faq_eval.score_plan(svc, item) for item in items]
+        result.update({f"{name} {k}": v for k, v in faq_eval.summary(scored).items()})
+        llm_scored = asyncio.run(_with_fake_llm(catalog, index, items, faq_eval.score_answer))
+        result.update({f"{name} llm {k}": v for k, v in faq_eval.summary(llm_scored).items() if "right " not in k})
+        if show_failures:
+            print("\n".join([f"{name}:", *faq_eval.failures(scored), f"{name} llm:", *faq_eval.failures(llm_scored)]))
     tuned = [faq_eval.judge_tuning(svc, item) for item in devset]
     result.update({f"tuning {k}": v for k, v in faq_eval.tuning_figures(tuned).items()})
     tuned_llm = asyncio.run(_with_fake_llm(catalog, index, devset, faq_eval.judge_tuning_answer))
     result.update({f"tuning llm {k}": v for k, v in faq_eval.tuning_figures(tuned_llm).items() if ":" not in k})
     if show_failures and not test_part:
         print("\n".join(["tuning:", *faq_eval.failures(tuned), "tuning llm:", *faq_eval.failures(tuned_llm)]))
+    if not latency:
+        return result
     shipped = _timed(lambda q: index.search(q, 3), queries)
 
     big_entries = scaled_entries(catalog.faq, SCALE)
@@ -179,14 +199,20 @@ async def _with_fake_llm(catalog: Any, index: SearchIndex, items: Sequence[dict[
 
 
 def main() -> None:
-    result = run(show_failures="--failures" in sys.argv, test_part_too="--tuning-only" not in sys.argv)
+    args = sys.argv[1:]
+    files = [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "--file"]
+    result = run(show_failures="--failures" in args, test_part_too="--tuning-only" not in args, files=files,
+                 latency="--quality-only" not in args)
     for key, value in result.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         print(f"faq {key} = {shown}")
-    path = RESULTS if "--tuning-only" not in sys.argv else RESULTS.with_name("faq-tuning.json")
+    if "--quality-only" in args:
+        return
+    outs = [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "--out"]
+    path = outs[-1] if outs else RESULTS if "--tuning-only" not in args else RESULTS.with_name("faq-tuning.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,12 @@ consented users in a lesson press “Tiếp” (the lesson's OpenLesson button, 
 answer the open question of their quiz attempt by button (feedback + the next question as a quiz poll); "ask",
 they type a free question (the FAQ answerer). Each path reports its msg/s, latency, CPU ms/message and its ratio
 to the echo bot's text burst in the same run; the mix is the sum over the paths.
+
+Each burst is sent twice. First all at once (every user's 10 messages queued before the first reply: the
+worst case, and the throughput figure); then as people send them ("conversation" in the JSON): the 200 users
+at once, each sending the next message as soon as the reply to the previous one arrived, with no reading time.
+The issue's "p95 update→reply within 2 s for a burst of 2,000 messages from 200 users" is read on the second:
+queued all at once, even the echo bot's p95 grows with the queue (2,000 messages / its rate).
 """
 
 from __future__ import annotations
@@ -74,14 +80,7 @@ async def _drive(
     for k in range(per_user):
         for u in users:
             sent_at[u.id].append(time.time())
-            if path == "ask":
-                await u.send(QUESTIONS[(u.id + k) % len(QUESTIONS)])
-            elif path == "next":
-                _press(tg, u, OpenLesson(LESSON_MODULE, 1 + k % 3).pack())
-            else:
-                assert attempts is not None
-                _press(tg, u, AnswerQuiz(attempts[u.id], _quiz_index[u.id], k % 2).pack())
-                _quiz_index[u.id] += 1
+            await _send(tg, u, path, k, attempts)
     total = n_users * per_user
     want = total * per_reply
     await tg.wait_until(lambda: _replies(tg, start_calls) >= want, timeout=600)
@@ -103,6 +102,76 @@ async def _drive(
 
 
 _quiz_index: dict[int, int] = defaultdict(int)  # the question each bench user's attempt waits for
+
+
+async def _send(tg: FakeTelegram, u: Any, path: str, k: int, attempts: dict[int, int] | None) -> None:
+    """User `u`'s k-th message on `path`: a free question, a tap on “Tiếp”, or a quiz answer."""
+    if path == "ask":
+        await u.send(QUESTIONS[(u.id + k) % len(QUESTIONS)])
+    elif path == "next":
+        _press(tg, u, OpenLesson(LESSON_MODULE, 1 + k % 3).pack())
+    else:
+        assert attempts is not None
+        _press(tg, u, AnswerQuiz(attempts[u.id], _quiz_index[u.id], k % 2).pack())
+        _quiz_index[u.id] += 1
+
+
+async def _converse(
+    tg: FakeTelegram, path: str = "ask", attempts: dict[int, int] | None = None, n_users: int = USERS,
+    per_user: int = PER_USER,
+) -> dict[str, Any]:
+    """The same 2,000 messages, sent as people send them: all 200 users at once, each sending their next
+    message as soon as the bot's reply to the previous one arrived (no reading time: the hardest such load).
+    Latency per message is to its first reply."""
+    users = [tg.user(9_000_000 + i, first_name=f"U{i}") for i in range(n_users)]
+    per_reply = REPLIES[path]
+    replies: dict[int, list[float]] = defaultdict(list)
+    waiting: dict[int, tuple[int, asyncio.Future[None]]] = {}
+    lat: list[float] = []
+    seen = len(tg.transcript)
+
+    async def watch() -> None:  # one reader of the fake's transcript wakes the users whose reply came
+        nonlocal seen
+        while True:
+            calls = tg.transcript[seen:]
+            seen += len(calls)
+            for call in calls:
+                if call.method in SENDS and call.status == 200:
+                    chat = int(call.chat_id)
+                    replies[chat].append(call.time)
+                    want = waiting.get(chat)
+                    if want is not None and len(replies[chat]) >= want[0] and not want[1].done():
+                        want[1].set_result(None)
+            await asyncio.sleep(0.002)
+
+    async def person(u: Any) -> None:
+        loop = asyncio.get_running_loop()
+        for k in range(per_user):
+            done: asyncio.Future[None] = loop.create_future()
+            waiting[u.id] = ((k + 1) * per_reply, done)
+            sent = time.time()
+            await _send(tg, u, path, k, attempts)
+            if len(replies[u.id]) >= (k + 1) * per_reply and not done.done():
+                done.set_result(None)
+            await asyncio.wait_for(done, 600)
+            lat.append(replies[u.id][k * per_reply] - sent)
+
+    watcher = asyncio.create_task(watch())
+    t0 = time.perf_counter()
+    try:
+        await asyncio.gather(*(person(u) for u in users))
+    finally:
+        watcher.cancel()
+    elapsed = time.perf_counter() - t0
+    total = n_users * per_user
+    return {
+        "path": path,
+        "messages": total,
+        "seconds": elapsed,
+        "per_second": total / elapsed,
+        "p50_ms": percentile(lat, 50) * 1000,
+        "p95_ms": percentile(lat, 95) * 1000,
+    }
 
 
 def _press(tg: FakeTelegram, user: Any, data: str) -> None:
@@ -169,10 +238,11 @@ def _peak_rss_mib(pid: int) -> float:
 
 
 async def _drive_measured(
-    tg: FakeTelegram, pid: int, path: str = "ask", attempts: dict[int, int] | None = None
+    tg: FakeTelegram, pid: int, path: str = "ask", attempts: dict[int, int] | None = None, driver: Any = None,
 ) -> dict[str, Any]:
+    """One burst (`_drive`, or `_converse` as `driver`) with the bot process's CPU time and peak RSS."""
     cpu = _cpu_seconds(pid)
-    result = await _drive(tg, path, attempts)
+    result = await (driver or _drive)(tg, path, attempts)
     result["cpu_ms_per_message"] = round((_cpu_seconds(pid) - cpu) * 1000 / result["messages"], 2)
     result["peak_rss_mib"] = _peak_rss_mib(pid)
     return result
@@ -183,14 +253,16 @@ async def echo_run(latency: float) -> dict[str, Any]:
         args = [sys.executable, "-m", "bench.echo_bot", DEFAULT_TOKEN, tg.base_url]
         with tempfile.TemporaryDirectory() as tmp:
             async with _process(tg, args, {"PYTHONPATH": str(ROOT)}, tmp) as pid:
-                return await _drive_measured(tg, pid)
+                result = await _drive_measured(tg, pid)
+                result["conversation"] = await _drive_measured(tg, pid, driver=_converse)
+                return result
 
 
 async def _seed(db_url: str, users: int = USERS, first_id: int = 9_000_000) -> dict[int, int]:
     """Migrate and add `users` consented Telegram users, as `hocbot run` would find them, each with an open quiz
     attempt of QUIZ_MODULE long enough for every bench answer; gives each user's attempt id by Telegram id."""
     ids = [q.id for q in load_catalog().questions(QUIZ_MODULE)]
-    ids = ids * (PER_USER // len(ids) + 2)  # never finished within the burst: every answer asks the next question
+    ids = ids * (2 * PER_USER // len(ids) + 3)  # never finished within the two bursts: every answer asks the next
     db = Database(db_url)
     await upgrade(db)
     attempts: dict[int, int] = {}
@@ -231,7 +303,9 @@ async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
                 for path in PATHS:  # warm-up, not measured: first imports, caches, the search index
                     await _drive(tg, path, attempts, n_users=5, per_user=1)
                 paths = {path: await _drive_measured(tg, pid, path, attempts) for path in PATHS}
+                talks = {path: await _drive_measured(tg, pid, path, attempts, _converse) for path in PATHS}
             result = _mix(paths)
+            result["conversation"] = _mix(talks)
             if PROFILE and profile.exists():
                 result["profile_top"] = _profile_top(profile)
                 if os.environ.get("BENCH_PROFILE_FILE"):  # the whole profile, for pstats / snakeviz
@@ -292,6 +366,10 @@ async def main() -> int:
             r["ratio"] = r["per_second"] / echo["per_second"]
             print(f"[{label}]   hocbot {path}: {r['per_second']:.0f} msg/s (ratio {r['ratio']:.2f}), "
                   f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, CPU {r['cpu_ms_per_message']} ms/message")
+        talk = hoc["conversation"]
+        print(f"[{label}] users waiting for each reply: echo p95 {echo['conversation']['p95_ms']:.0f} ms; hocbot "
+              + ", ".join(f"{path} p95 {r['p95_ms']:.0f} ms ({r['per_second']:.0f} msg/s, CPU "
+                          f"{r['cpu_ms_per_message']} ms/message)" for path, r in talk["paths"].items()))
         for line in hoc.get("profile_top", [])[:15]:
             print("   ", line)
         print(f"inbound ratio hocbot/echo = {ratio:.2f}  ({label}; long polling, {USERS} users x {PER_USER} messages)")

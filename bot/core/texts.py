@@ -63,7 +63,8 @@ HELP = (
     "/sangkien — gửi sáng kiến về học tập, chuyển đổi số\n"
     "/thi — cuộc thi trong Tuần lễ học tập\n"
     "/caidat — đổi nơi ở, tạm dừng nhắc\n"
-    "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"    "/lienket — dùng chung tiến độ trên Telegram, Zalo và web\n"
+    "/huy — ngừng nhận thông báo · /dangky — nhận lại\n"
+    "/lienket — dùng chung tiến độ trên Telegram, Zalo và web\n"
     "/xoadulieu — xoá dữ liệu của bạn\n"
     "ℹ️ Câu trả lời do máy tự động soạn."
 )
