@@ -23,7 +23,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import ChannelState, OutputChannel
 from bot.channels.telegram_http import AiohttpRequest
-from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
+from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, RawUpdate, SafeBot, guarded, markup, to_inbound
 from bot.core.delivery import Preview, SentInfo, Transient
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Reply
@@ -98,7 +98,7 @@ class TelegramChannel(OutputChannel):
         if self.webhook_url:
             builder = builder.updater(None)
         self.app = builder.build()
-        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_handler(TypeHandler(RawUpdate, self._on_update))
         self.app.add_error_handler(self._on_error)
 
     @property
@@ -232,21 +232,20 @@ class TelegramChannel(OutputChannel):
             log.warning("telegram webhook with a wrong secret from %s", request.remote)
             return web.Response(status=403)
         try:
-            payload = json.loads(await request.read())
-            update = Update.de_json(payload, self.app.bot)
+            update = RawUpdate.of(json.loads(await request.read()))
         except Exception:
             log.error("malformed telegram webhook body ignored", exc_info=True)
             return web.Response(status=200)
-        if update is not None:
-            await self.app.update_queue.put(update)
+        await self.app.update_queue.put(update)
         return web.Response(status=200)
 
-    async def _on_update(self, update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
+    async def _on_update(self, update: RawUpdate, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.data.get("callback_query")
+        if isinstance(query, dict) and "id" in query:
             try:
-                await update.callback_query.answer()
+                await self.app.bot.answer_callback_query(query["id"])
             except Exception:  # an old query can't be answered; the press still counts
-                log.info("callback query %s not answerable", update.callback_query.id)
+                log.info("callback query %s not answerable", query["id"])
         try:
             inbound = to_inbound(update, self.app.bot.username or "")
         except Exception as exc:  # a shape Telegram does not send (a broken or forged update): skip it

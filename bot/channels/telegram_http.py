@@ -72,9 +72,7 @@ class AiohttpRequest(BaseRequest):
             sock_read=read,
         )
         try:
-            async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
-            ) as response:
+            async with self._session.request(method, url, data=_body(request_data), timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts are asyncio's (= the built-in) TimeoutError
             raise TimedOut() from exc
@@ -96,4 +94,3 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
     for name, (filename, content, mimetype) in files.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form
-
