@@ -126,7 +126,11 @@ class TelegramChannel(OutputChannel):
             raise StartupError(self._token_rejected()) from None
 
     async def _connect(self) -> None:
-        await self.app.initialize()  # getMe: InvalidToken (401/404) or NetworkError when unreachable
+        try:
+            await self.app.initialize()  # getMe: InvalidToken (401/404) or NetworkError when unreachable
+        except BaseException:
+            await self.app.bot.shutdown()  # PTB leaves its HTTP sessions open when getMe fails; a retry reopens them
+            raise
         if self.webhook_url:
             await self.app.bot.set_webhook(
                 self.webhook_url, secret_token=self._secret.decode() or None, allowed_updates=Update.ALL_TYPES
@@ -249,7 +253,7 @@ class TelegramChannel(OutputChannel):
         try:
             inbound = to_inbound(update, self.app.bot.username or "")
         except Exception as exc:  # a shape Telegram does not send (a broken or forged update): skip it
-            log.warning("telegram update %s of an unexpected shape ignored (%s)", update.update_id, type(exc).__name__)
+            log.warning("skipping unparsable Telegram update %s (%s)", update.update_id, type(exc).__name__)
             return
         if inbound is None:
             return

@@ -155,15 +155,19 @@ def to_inbound(update: RawUpdate | dict[str, Any], bot_username: str = "") -> In
             private_url=link,
         )
     msg = data.get("message")
-    if msg is None or msg.get("from") is None:
+    if msg is None:
+        return None
+    chat, sender = msg["chat"], msg.get("from")
+    chat_key, private = str(chat["id"]), chat["type"] == "private"
+    if sender is None:  # a channel post or an anonymous group admin
         return None
     base: dict[str, Any] = {
         "channel": CHANNEL,
-        "user_key": str(msg["from"]["id"]),
+        "user_key": str(sender["id"]),
         "raw_id": raw,
-        "display_name": _full_name(msg["from"]),
-        "chat_key": str(msg["chat"]["id"]),
-        "private": msg["chat"]["type"] == "private",
+        "display_name": _full_name(sender),
+        "chat_key": chat_key,
+        "private": private,
         "private_url": link,
     }
     if isinstance(msg.get("text"), str):
