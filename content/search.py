@@ -27,7 +27,16 @@ from typing import Any, Literal
 
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
-from content.textnorm import canon, content_syllables, fold, question_syllables, syllables, tokens
+from content.textnorm import (
+    actions,
+    asked_actions,
+    canon,
+    content_syllables,
+    fold,
+    question_syllables,
+    syllables,
+    tokens,
+)
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
 log = logging.getLogger(__name__)
@@ -65,6 +74,8 @@ ENTITIES: tuple[str, ...] = (
 )
 _NUMBER = re.compile(r"\b\d{2,}\b")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
+UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
+OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
@@ -85,6 +96,8 @@ class Hit:
     exact: bool = False  # one of its question fields asks about exactly what the question asks about
     asks: bool = False  # one of its question fields names all the question asks about (and maybe more)
     core: float = 1.0  # coverage of the question's own words alone (its form words left out)
+    unasked: tuple[str, ...] = ()  # what the question asks to do (quên, đổi, chuyển tiền…) that none of the
+    # document's own questions asks (an FAQ entry's question fields; a lesson passage's title and text)
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,7 @@ class _Doc:
     numbers: frozenset[str] = field(default_factory=frozenset)  # numbers its own question names (2023, 57)
     subjects: tuple[frozenset[str], ...] = ()  # per question field: what it asks about (subject())
     named: tuple[frozenset[str], ...] = ()  # per question field: the entities it names
+    acts: frozenset[str] = field(default_factory=frozenset)  # actions its question fields name (textnorm.actions)
 
 
 def entities(text: str) -> frozenset[str]:
@@ -136,6 +150,7 @@ def _faq_doc(entry: FaqEntry) -> _Doc:
         about, about | entities(entry.answer), numbers(entry.question),
         tuple(sorted({subject(text) for text in asked} - {frozenset()}, key=sorted)),
         tuple(sorted({entities(text) for text in asked}, key=sorted)),
+        frozenset(a for text in asked for a in actions(text)),
     )
 
 
@@ -169,7 +184,7 @@ def _lesson_docs(lesson: Lesson, module_sources: Sequence[str]) -> list[_Doc]:
         doc_id = f"{lesson.id}#{i}"
         named = entities(f"{lesson.title}. {chunk}")
         docs.append(_Doc(doc_id, "lesson", lesson.title, chunk, sources, tuple(terms), vocab, title, named, named,
-                         numbers(lesson.title)))
+                         numbers(lesson.title), acts=actions(f"{lesson.title}. {chunk}")))
     return docs
 
 
@@ -335,19 +350,24 @@ class SearchIndex:
 
         asked_numbers = numbers(query)
         about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
+        acts = asked_actions(query) if len(typed) < LONG_QUESTION else frozenset()  # a story's are noise
+        named = entities(query)
         top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
         def rank(i: int) -> float:
             doc = self._docs[i]
             asked = sum(w for s, w in weights.items() if s in doc.asked) / total
-            factor = NUMBER_MISMATCH if doc.numbers and not doc.numbers & asked_numbers else 1.0
+            factor = NUMBER_MISMATCH if _other_number(asked_numbers, doc.numbers) else 1.0
             if about and about in doc.subjects:
                 factor *= EXACT_BOOST
+            if not acts <= doc.acts:
+                factor *= UNASKED_FACTOR
+            if _other_thing(named, doc):
+                factor *= OTHER_THING_FACTOR
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
-        named = entities(query)
-        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about) for score, i in ranked]
+        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
@@ -358,7 +378,8 @@ class SearchIndex:
         return {s: _idf(n, self._syllable_df.get(s, 0)) for s in wanted}
 
     def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
-             asked_numbers: frozenset[str], about: frozenset[str] = frozenset()) -> Hit:
+             asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
+             acts: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -367,7 +388,7 @@ class SearchIndex:
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
         core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage
-        missing = tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
+        missing = _other_thing(named, doc)
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
             # "ChatGPT với Google khác gì"): that thing is what is missing from the question
@@ -377,7 +398,7 @@ class SearchIndex:
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
-                   exact, asks, core)
+                   exact, asks, core, tuple(sorted(acts - doc.acts)))
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -389,9 +410,14 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     ("chó nhà tôi bị ốm phải làm sao" is covered by "phải làm sao" alone: that is not an answer)."""
     decision = _decide(query, hits)
     if decision == "answer" and hits[0].core < CORE_COVERAGE and not hits[0].exact:
-        fitting = [h for h in hits[1:] if not h.missing and h.core >= CORE_COVERAGE]
+        fitting = [h for h in hits[1:] if fits(h) and h.core >= CORE_COVERAGE]
         return "suggest" if fitting else "refuse"
     return decision
+
+
+def fits(hit: Hit) -> bool:
+    """The document is about what the question names (Zalo, VNeID…) and asks to do (quên, đổi…)."""
+    return not hit.missing and not hit.unasked
 
 
 def _decide(query: str, hits: Sequence[Hit]) -> Decision:
@@ -400,8 +426,8 @@ def _decide(query: str, hits: Sequence[Hit]) -> Decision:
     are offered, or the bot says it does not know."""
     if not hits or is_out_of_scope(query):
         return "refuse"
-    if hits[0].missing:
-        fitting = [h for h in hits if not h.missing and h.coverage >= SUGGEST_COVERAGE]
+    if not fits(hits[0]):
+        fitting = [h for h in hits if fits(h) and h.coverage >= SUGGEST_COVERAGE]
         return "suggest" if fitting else "refuse"
     top = hits[0].coverage
     if hits[0].exact and top >= SUGGEST_COVERAGE:
@@ -425,11 +451,11 @@ def _tied(hits: Sequence[Hit]) -> bool:
     first = hits[0]
     if first.asks:
         return False
-    return any(h.coverage >= first.coverage and not h.missing and first.score < TIE_MARGIN * h.score
+    return any(h.coverage >= first.coverage and fits(h) and first.score < TIE_MARGIN * h.score
                for h in hits[1:])
 
 
-INDEX_FORMAT = 4  # bump when the index's layout or scoring inputs change in a way the sources below miss
+INDEX_FORMAT = 5  # bump when the index's layout or scoring inputs change in a way the sources below miss
 _MAGIC = b"hocbot-search-index\n"  # then the JSON's length (8 bytes), the JSON, the documents, the weights
 _INDEX_CODE = ("search.py", "textnorm.py", "intents.py", "data/synonyms.yaml", "data/teencode.yaml",
                "data/intents.yaml", "data/words.yaml")
@@ -452,7 +478,7 @@ def index_key(faq: Sequence[FaqEntry], modules: Sequence[Any]) -> str:
 def _doc_json(d: _Doc) -> list[Any]:
     return [d.doc_id, d.kind, d.title, d.text, list(d.sources), list(d.terms), sorted(d.vocab), sorted(d.asked),
             sorted(d.about), sorted(d.mentions), sorted(d.numbers), [sorted(x) for x in d.subjects],
-            [sorted(x) for x in d.named]]  # fmt: skip
+            [sorted(x) for x in d.named], sorted(d.acts)]  # fmt: skip
 
 
 def _doc_from_json(v: list[Any]) -> _Doc:
@@ -460,7 +486,22 @@ def _doc_from_json(v: list[Any]) -> _Doc:
     w = functools.partial(map, sys.intern)
     return _Doc(v[0], v[1], v[2], v[3], tuple(v[4]), tuple(w(v[5])), frozenset(w(v[6])), frozenset(w(v[7])),
                 frozenset(w(v[8])), frozenset(w(v[9])), frozenset(v[10]),
-                tuple(frozenset(w(x)) for x in v[11]), tuple(frozenset(w(x)) for x in v[12]))  # fmt: skip
+                tuple(frozenset(w(x)) for x in v[11]), tuple(frozenset(w(x)) for x in v[12]),
+                frozenset(w(v[13])))  # fmt: skip
+
+
+def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:
+    """The document's own question names another number than the question: another year, or a year the
+    question does not name (2023 for "chủ đề năm nay"); an amount it names ("trên 10 triệu") is no year."""
+    if asked:
+        return bool(named) and not named & asked
+    return any(len(n) == 4 for n in named)
+
+
+def _other_thing(named: frozenset[str], doc: _Doc) -> tuple[str, ...]:
+    """The named things a document is not about: its question fields must name each, or it must be named in
+    the text while the question fields name nothing else."""
+    return tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
 
 
 def _idf(n: int, df: int) -> float:

@@ -133,6 +133,36 @@ def tokens(text: str) -> list[str]:
     return sylls + [f"{a}_{b}" for a, b in itertools.pairwise(sylls)]
 
 
+def _word_forms(word: str) -> str:
+    """A word of an action phrase as a pattern: as written, or folded when typed without any accent, unless
+    marked "=" (then only as written)."""
+    if word.startswith("="):
+        return re.escape(word[1:])
+    bare = _strip_marks(word)
+    return re.escape(word) if bare == word else f"(?:{re.escape(word)}|{re.escape(bare)})"
+
+
+def _phrases(phrases: list[str]) -> re.Pattern[str]:
+    ordered = sorted({unicodedata.normalize("NFC", p).lower() for p in phrases}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(_word_forms, p.split())) for p in ordered) + r")\b")
+
+
+_ACTION_GROUP = {
+    _strip_marks(p.lower().lstrip("=")): _strip_marks(g[0].lower().lstrip("=")) for g in _WORDS["actions"] for p in g
+}
+_ACTION_RE = _phrases([p for g in _WORDS["actions"] for p in g])
+_NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
+
+
+@lru_cache(maxsize=8192)
+def actions(text: str) -> frozenset[str]:
+    """What a text asks to do, by group of content/data/words.yaml `actions`, folded ("tôi quên mật khẩu zalo"
+    → {"quen"}); "làm quen", "suốt đời" and "đòi tiền" are no action."""
+    low = unicodedata.normalize("NFC", text).lower()
+    low = " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low))
+    return frozenset(_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low)))
+
+
 def content_syllables(text: str) -> list[str]:
     """Folded syllables without politeness fillers ("ạ", "vậy", "cho tôi hỏi"); used for coverage."""
     return [s for s in question_syllables(text) if s not in _FILLERS]
@@ -200,6 +230,16 @@ def question_tail(text: str) -> str | None:
         if len(question_core(tail).split()) >= TAIL_MIN_WORDS:
             return tail
     return None
+
+
+def asked_actions(text: str) -> frozenset[str]:
+    """The actions of the last clause that names any: what a story's ending asks to do ("…, xin mã OTP để mở khóa
+    tài khoản, tôi có nên đưa không" asks about the code, not about unlocking)."""
+    for clause in reversed(_CLAUSE.split(text)):
+        found = actions(clause) if clause else frozenset()
+        if found:
+            return found
+    return frozenset()
 
 
 def question_syllables(text: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -69,3 +70,48 @@ def test_xlsx_streamed_page_by_page_reads_back_whole() -> None:
     assert got[1] == ["0", "Người 0", "telegram", "Đã gửi", "1", None, "2026-11-30 08:00:00"]
     assert [r[0] for r in got[1:1 + len(page)]] == [str(i) for i in range(len(page))]
     assert got[-1][1] == "'" + HOSTILE[-1].replace("\r", "_x000D_")
+
+
+TRICKY = [
+    " leading space", "trailing space ", "nbsp\u00a0", "x_x0041_y", 'say "hi"', "a & b", "<b>bold</b>", "<r>rich</r>",
+    "line\nbreak", "bell\x07", "emoji 😀", "odd\ufffe", "long " * 4000, "đ" * 40000, "Người dùng 1",
+]
+
+
+def _sheets(data: bytes) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # docProps/core.xml holds the time it was written
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_xlsx_plain_rows_written_in_one_piece_are_the_bytes_xlsxwriter_writes_cell_by_cell(monkeypatch: Any) -> None:
+    """The report writes a row of plain text cells in one piece (XlsxWriter's per-cell work was most of a big
+    report's time); the file must be exactly the one XlsxWriter writes cell by cell, plain rows and others."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from bot.web.dashboard.exports import XlsxStream
+
+    page: list[list[object]] = [[i, f"Người {i}", "telegram", "Đã gửi", 1, None, "2026-11-30 08:00"] for i in range(50)]
+    page += [[100 + i, text, "zalo", "Lỗi", 2, text, ""] for i, text in enumerate(TRICKY)] + rows() + [[], [""]]
+
+    def written(per_cell: bool) -> bytes:
+        pieces: list[bytes] = []
+        stream = XlsxStream("Thong bao 7", pieces.append)
+        if per_cell:  # XlsxWriter's own write_string for every cell
+            sheet = stream.sheet
+            monkeypatch.setattr(sheet, "write_text_row", lambda r, values: [
+                sheet.write_string(r, c, v) for c, v in enumerate(values) if v])  # fmt: skip
+        for start in range(0, len(page), 7):
+            stream.add(page[start:start + 7])
+        stream.close()
+        return b"".join(pieces)
+
+    stock = _sheets(written(per_cell=True))
+    calls: list[int] = []
+    real = Worksheet.write_string
+    monkeypatch.setattr(Worksheet, "write_string", lambda self, r, *a: calls.append(r) or real(self, r, *a))
+    ours = _sheets(written(per_cell=False))
+    assert ours["xl/worksheets/sheet1.xml"] == stock["xl/worksheets/sheet1.xml"]
+    assert ours == stock
+    assert calls and not set(calls) & set(range(1, 51)), "plain rows go in one piece, others cell by cell"

@@ -11,9 +11,10 @@ from sqlmodel import select
 
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
-from bot.db.models_learning import ActivityDay, LearningEvent, LessonProgress, QuizAttempt
+from bot.db.models_learning import ActivityDay, LearningEvent, LessonProgress, QuizAnswer, QuizAttempt
 from bot.settings import Settings
 from content.catalog import default_catalog
+from handlers.learning import quiz_service as lq
 from handlers.learning.quiz_service import daily_question_ids, is_right
 from handlers.learning.service import streak
 from tests.harness import WebUser, running_bot
@@ -155,6 +156,56 @@ async def test_stale_buttons_and_daily_quiz(settings: Settings) -> None:
         assert "bài kiểm tra cũ" in u.last_reply()
         await u._post({"choice": "qa|999999|0|0"})
         assert "bài kiểm tra cũ" in u.last_reply()
+
+
+async def test_quiz_answers_mark_each_local_day_once(settings: Settings) -> None:
+    """The streak's days from quiz answers: one row per local day, also for a quiz that goes on past midnight."""
+    now = [dt.datetime(2026, 10, 5, 16, 20, tzinfo=dt.UTC)]  # 23:20 in Việt Nam
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        bot.runtime.services.clock = lambda: now[0]
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("/kiemtra")
+        await u.press(CATALOG.modules[0].title)
+        for _ in range(2):
+            await u.says(wrong_number(u.last_reply()))
+            now[0] += dt.timedelta(minutes=30)  # the second answer is after midnight
+        await u.says(correct_number(u.last_reply()))
+        assert u.last_reply().startswith("Câu 4/")
+        uid = await user_id_of(bot.runtime.services.db, "web", u.session)
+        async with bot.runtime.services.db.session() as s:
+            days = (await s.exec(select(ActivityDay.day).where(ActivityDay.user_id == uid))).all()
+        assert sorted(days) == [dt.date(2026, 10, 5), dt.date(2026, 10, 6)]
+
+
+async def test_an_answer_is_scored_once_when_two_workers_take_it(settings: Settings) -> None:
+    """The same awaited question answered twice at once (a double tap reaching two workers): the second finds it
+    answered and writes nothing."""
+    db = Database(settings.database_url)
+    from bot.db.migrate import upgrade
+
+    await upgrade(db)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        async with db.session() as s:
+            user = User(display_name="x")
+            s.add(user)
+            await s.flush()
+            assert user.id is not None
+            attempt = await lq.start_attempt(s, CATALOG, user.id, "m1", now, settings.tz)
+        right = CATALOG.questions("m1")[0].correct[0]
+        async with db.session() as s:
+            first = await lq.score_answer(s, CATALOG, attempt, (right,), now, settings.tz)
+            again = await lq.score_answer(s, CATALOG, attempt, (right,), now, settings.tz)
+        assert first is not None and first.right and first.attempt.index == 1 and again is None
+        async with db.session() as s:
+            stored = await lq.load_attempt(s, attempt.id)
+            answers = (await s.exec(select(QuizAnswer))).all()
+            points = (await s.exec(select(LearningEvent))).all()
+        assert stored is not None and (stored.index, stored.correct) == (1, 1)
+        assert len(answers) == 1 and len(points) == 1
+    finally:
+        await db.dispose()
 
 
 async def test_leaderboard_hides_names_and_forget_keeps_counts(settings: Settings) -> None:

@@ -16,7 +16,7 @@ from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
 from content.intents import out_of_scope, small_talk
 from content.schema import FaqEntry
-from content.search import SearchIndex, decide
+from content.search import SearchIndex, decide, fits
 from content.textnorm import question_core
 from handlers.answers.service import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
 from tests.conftest import make_settings
@@ -148,7 +148,7 @@ PASSWORDS = [
 def test_an_answer_about_another_named_thing_is_not_given(question: str) -> None:
     index = SearchIndex(PASSWORDS)
     hits = index.search(question)
-    assert hits and hits[0].missing
+    assert hits and not fits(hits[0])  # about another thing, or another action on it
     assert decide(question, hits) != "answer"
     assert "vneid_pw" not in [doc_id for doc_id, _ in AnswerService(None, index).suggestions(hits)]
 
@@ -161,6 +161,31 @@ def test_the_named_thing_is_answered_when_an_entry_is_about_it() -> None:
     assert hits[0].doc_id == "zalo_pw" and not hits[0].missing
     assert decide("tôi quên mật khẩu zalo", hits) == "answer"
     assert decide("quên mật khẩu vneid", index.search("quên mật khẩu vneid")) == "answer"
+
+
+VNEID = [
+    _entry("vneid_pw", "Quên mật khẩu VNeID thì làm sao?", "Chọn Quên mật khẩu trong ứng dụng VNeID chính thức."),
+    _entry("vneid_uses", "VNeID dùng được vào những việc gì?",
+           "Xuất trình giấy tờ, làm thủ tục; lừa đảo hay bảo chuyển tiền qua VNeID: đừng làm theo."),
+    _entry("dvc_login", "Đăng nhập Cổng Dịch vụ công bằng gì?", "Bằng tài khoản VNeID mức 2."),
+]
+
+
+@pytest.mark.parametrize("question", ["vneid có dùng để chuyển tiền được không", "quên tên đăng nhập dịch vụ công",
+                                      "vneid bị lỗi không mở được"])
+def test_the_right_thing_with_another_action_is_not_answered(question: str) -> None:
+    """The entry names the thing and most words, but none of its questions asks to do what the question asks
+    (a passing mention in its answer does not count)."""
+    index = SearchIndex(VNEID)
+    hits = index.search(question)
+    assert hits and hits[0].unasked and decide(question, hits) != "answer"
+
+
+def test_the_same_action_in_other_words_is_answered() -> None:
+    index = SearchIndex(VNEID)
+    assert decide("vneid dùng làm gì", index.search("vneid dùng làm gì")) == "answer"
+    hits = index.search("lỡ quên pass vneid rồi")
+    assert hits[0].doc_id == "vneid_pw" and decide("lỡ quên pass vneid rồi", hits) == "answer"
 
 
 def test_when_unsure_the_fitting_candidate_is_offered_first() -> None:

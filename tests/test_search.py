@@ -68,6 +68,18 @@ def test_devset_is_realistic(devset: list[dict[str, Any]], catalog: Catalog) -> 
     assert len(same_once_folded) <= 0.15 * len(devset), same_once_folded
 
 
+def test_fresh_tuning_questions_are_not_test_questions(catalog: Catalog) -> None:
+    """tests/data/faq_devset_fresh.yaml is tuned on: none of its questions may be in the test part (only the
+    number is reported, so a failure does not show the test part to whoever tunes)."""
+    fresh = yaml.safe_load((DEVSET.parent / "faq_devset_fresh.yaml").read_text(encoding="utf-8"))
+    test_part = yaml.safe_load((DEVSET.parent / "faq_testset.yaml").read_text(encoding="utf-8"))
+    held = {fold(t["q"]) for t in test_part}
+    repeated = sum(fold(item["q"]) in held for item in fresh)
+    assert repeated == 0, f"{repeated} fresh tuning questions are in the test part"
+    ids = {e.id for e in catalog.faq}
+    assert all(item.get("entry") in ids for item in fresh if item["expect"] == "answer")
+
+
 @pytest.mark.parametrize("style", ["accented", "unaccented"])
 def test_recall_at_3_accented_and_unaccented(
     index: SearchIndex, devset: list[dict[str, Any]], style: str

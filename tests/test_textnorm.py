@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from content.textnorm import ABBREVIATIONS, content_syllables, fold, match_label, question_core, syllables, tokens
+from content.textnorm import (
+    ABBREVIATIONS,
+    actions,
+    asked_actions,
+    content_syllables,
+    fold,
+    match_label,
+    question_core,
+    syllables,
+    tokens,
+)
 
 
 def test_fold_strips_every_mark_and_maps_d_bar() -> None:
@@ -103,3 +113,26 @@ def test_go_on_words_mean_the_tiep_button() -> None:
     for typed in ("tiếp tục", "tiep theo", "Bài sau", "bài tiếp theo"):
         assert match_label(typed, lesson) == 0
     assert match_label("tiếp tục", ["✅ Đồng ý", "❌ Không đồng ý"]) is None  # never agrees for the user
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tôi quên mật khẩu zalo", {"quen"}),
+    ("quen mat khau vneid", {"quen"}),
+    ("người lạ kết bạn zalo rồi nhắn làm quen", {"ket ban"}),  # "làm quen" is no "quên"
+    ("đổi số điện thoại trên vneid", {"doi"}),
+    ("tin nhắn trúng thưởng mà đòi phí", {"phi"}),  # "đòi" typed with accents is not "đổi"
+    ("học tập suốt đời là gì", set()),
+    ("cai gi vay", set()),  # "cai" without accents is "cái", not "cài"
+    ("app ngân hàng bị lỗi không chuyển tiền được", {"loi", "chuyen tien"}),
+    ("tài khoản ngân hàng bị khóa", {"bi khoa"}),
+    ("gọi báo sắp bị khóa tài khoản", {"khoa"}),
+    ("khóa học AI ở đâu", set()),
+])
+def test_actions_a_question_asks(text: str, expected: set[str]) -> None:
+    assert actions(text) == expected
+
+
+def test_a_story_asks_the_actions_of_its_last_clause_that_names_any() -> None:
+    story = "Hôm qua có đứa gọi bảo là nhân viên ngân hàng, xin mã OTP để mở khóa tài khoản, tôi có nên đưa không"
+    assert asked_actions(story) == {"dua"}
+    assert asked_actions("Tôi quên mật khẩu VNeID rồi, giờ làm sao?") == {"quen"}

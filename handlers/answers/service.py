@@ -14,7 +14,7 @@ from typing import Any, Literal
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
 from content.intents import out_of_scope, small_talk
-from content.search import Decision, Hit, SearchIndex, decide, entities, numbers
+from content.search import Decision, Hit, SearchIndex, decide, entities, fits, numbers
 from content.textnorm import question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
@@ -210,18 +210,18 @@ class AnswerService:
         best = tail_hits[0]
         if not best.missing and (best.exact or (best.asks and told)):
             return "answer", tail_hits  # the ending asks what one of its questions asks, about what was told
-        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
-        agreed = best.doc_id in whole and not whole[best.doc_id].missing
+        whole = self.search.search(q, TAIL_AGREEMENT)
+        agreed = bool(whole) and whole[0].doc_id == best.doc_id and fits(whole[0])
         if agreed:
             return "answer", tail_hits
         return decision, hits
 
     def suggestions(self, hits: Sequence[Hit]) -> list[tuple[str, str]]:
         """Top hits as (doc id, title) for buttons, best first; one per FAQ entry or lesson. Hits about
-        another thing than the question names are left out when some fit."""
+        another thing than the question names are left out when some fit (then those about another action on it)."""
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
-        fitting = [h for h in hits if not h.missing] or list(hits)
+        fitting = [h for h in hits if fits(h)] or [h for h in hits if not h.missing] or list(hits)
         for h in fitting:
             key = h.doc_id if h.kind == "faq" else "lesson:" + h.doc_id.split("#", 1)[0]
             if key not in seen:
@@ -344,7 +344,7 @@ def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
     nearly as good and about what the question names. A passage about something else next to the right one
     invites an answer from the wrong one (ChatGPT vs Gemini for "ChatGPT là gì")."""
     top = hits[0]
-    return [top, *(h for h in hits[1:] if not h.missing and h.score >= PASSAGE_KEEP * top.score
+    return [top, *(h for h in hits[1:] if fits(h) and h.score >= PASSAGE_KEEP * top.score
                    and h.asks >= top.asks and h.exact >= top.exact)]
 
 

@@ -9,7 +9,6 @@ from bot.core.context import Ctx
 from bot.core.messages import Choice, Inbound, Kind, Reply
 from bot.core.payloads import AnswerQuiz, OpenLesson, OpenModule, QuizMenu, ShowProgress, StartQuiz
 from bot.core.router import Router
-from bot.db.models_learning import QuizAttempt
 from handlers.learning import quiz_service as lq
 from handlers.learning import service as learning
 from handlers.learning import texts as t
@@ -61,7 +60,7 @@ async def start_quiz(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A tapped button or a typed number: the option of one question of one attempt."""
     button = AnswerQuiz.read(msg.choice) or AnswerQuiz(-1, -1, -1)
-    attempt = await ctx.session.get(QuizAttempt, button.attempt_id)
+    attempt = await lq.load_attempt(ctx.session, button.attempt_id)
     index, option = button.index, button.option
     reason = lq.stale_reason(attempt, ctx.user_id, index)
     if reason is not None or attempt is None:
@@ -83,10 +82,8 @@ async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
         from handlers.contests.chat import answer_poll as contest_poll
 
         return await contest_poll(ctx, msg)
-    if target.user_id != ctx.user_id:
-        return []
-    attempt = await ctx.session.get(QuizAttempt, target.attempt_id)
-    if attempt is None or lq.stale_reason(attempt, ctx.user_id, target.index) is not None:
+    attempt = target.attempt  # read with the poll, in the same query
+    if target.user_id != ctx.user_id or attempt is None or lq.stale_reason(attempt, ctx.user_id, target.index):
         return []
     if not lq.offered(ctx.services.catalog, attempt, msg.option_ids):
         return []
@@ -100,22 +97,24 @@ async def awaited_question(ctx: Ctx) -> Reply | None:
     button = AnswerQuiz.read(pending[0][1]) if pending and len(pending[0]) == 2 else None
     if button is None:
         return None
-    attempt = await ctx.session.get(QuizAttempt, button.attempt_id)
+    attempt = await lq.load_attempt(ctx.session, button.attempt_id)
     if attempt is None or lq.stale_reason(attempt, ctx.user_id, button.index) is not None:
         return None
     return lq.question_reply(ctx.services.catalog, attempt)
 
 
-async def _answer(ctx: Ctx, attempt: QuizAttempt, picked: tuple[int, ...]) -> list[Reply]:
+async def _answer(ctx: Ctx, attempt: lq.Attempt, picked: tuple[int, ...]) -> list[Reply]:
     catalog = ctx.services.catalog
     scored = await lq.score_answer(ctx.session, catalog, attempt, picked, ctx.now(), ctx.settings.tz)
+    if scored is None:  # answered meanwhile (the same tap handled by another worker)
+        return [Reply(t.ANSWERED)]
     replies = [Reply(lq.feedback(scored.question, scored.right))]
     if not scored.finished:
-        return [*replies, lq.question_reply(catalog, attempt)]
-    return [*replies, *await _finish(ctx, attempt)]
+        return [*replies, lq.question_reply(catalog, scored.attempt)]
+    return [*replies, *await _finish(ctx, scored.attempt)]
 
 
-async def _finish(ctx: Ctx, attempt: QuizAttempt) -> list[Reply]:
+async def _finish(ctx: Ctx, attempt: lq.Attempt) -> list[Reply]:
     """The score, what to do next, and the certificate when this pass completes the course."""
     catalog = ctx.services.catalog
     ok = lq.passed(attempt)

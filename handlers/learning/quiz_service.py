@@ -9,22 +9,78 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlalchemy import Table, insert, select, update
+from sqlmodel import col
+from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.messages import Choice, QuizSpec, Reply
 from bot.core.payloads import AnswerQuiz
-from bot.db.models_learning import QuizAnswer, QuizAttempt, QuizPoll
+from bot.db.models import utcnow
+from bot.db.models_learning import LearningEvent, QuizAnswer, QuizAttempt, QuizPoll
 from content.schema import QuizQuestion
 from handlers.learning import texts as t
-from handlers.learning.service import PASS_PERCENT, add_points, touch_day
+from handlers.learning.service import PASS_PERCENT, local_day, touch_day
+
+_attempts: Table = QuizAttempt.__table__  # type: ignore[attr-defined]
+_answers: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
+_events: Table = LearningEvent.__table__  # type: ignore[attr-defined]
+_polls: Table = QuizPoll.__table__  # type: ignore[attr-defined]
 
 DAILY = "today"  # module_id of the quiz of the day
 DAILY_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A quiz attempt as answering reads it: one row, no ORM object (the hot path of a quiz)."""
+
+    id: int
+    user_id: int
+    kind: str  # module | daily
+    module_id: str
+    ids: tuple[str, ...]  # the question ids, in the order asked
+    index: int  # the question waiting for an answer
+    correct: int
+    total: int
+    score: int | None
+    finished: bool
+    abandoned: bool
+    answered_at: dt.datetime | None = None  # when the question before the awaited one was answered (if known)
+
+
+_PREVIOUS = (
+    select(_answers.c.at)
+    .where(_answers.c.attempt_id == _attempts.c.id, _answers.c.index == _attempts.c.index - 1)
+    .scalar_subquery()
+)
+_ATTEMPT = (_attempts.c.id, _attempts.c.user_id, _attempts.c.kind, _attempts.c.module_id, _attempts.c.question_ids,
+            _attempts.c.index, _attempts.c.correct, _attempts.c.total, _attempts.c.score,
+            _attempts.c.finished_at, _attempts.c.abandoned, _PREVIOUS)  # fmt: skip
+
+
+def _attempt(row: Sequence[Any]) -> Attempt:
+    """An Attempt from the values of _ATTEMPT, in that order."""
+    id_, user_id, kind, module_id, question_ids, index, correct, total, score, finished_at, abandoned, at = row
+    return Attempt(id_, user_id, kind, module_id, tuple(json.loads(question_ids)), index, correct, total, score,
+                   finished_at is not None, bool(abandoned), at)  # fmt: skip
+
+
+def _view(a: QuizAttempt) -> Attempt:
+    assert a.id is not None
+    return Attempt(a.id, a.user_id, a.kind, a.module_id, tuple(json.loads(a.question_ids)), a.index, a.correct,
+                   a.total, a.score, a.finished_at is not None, a.abandoned)  # fmt: skip
+
+
+async def load_attempt(s: AsyncSession, attempt_id: int) -> Attempt | None:
+    conn = await s.connection()
+    row = (await conn.execute(select(*_ATTEMPT).where(_attempts.c.id == attempt_id))).first()
+    return _attempt(row) if row is not None else None
 
 
 def daily_question_ids(catalog: Any, day: dt.date) -> list[str]:
@@ -33,36 +89,39 @@ def daily_question_ids(catalog: Any, day: dt.date) -> list[str]:
     return random.Random(f"hocbot-{day.isoformat()}").sample(ids, min(DAILY_SIZE, len(ids)))
 
 
-def question_ids(attempt: QuizAttempt) -> list[str]:
-    return list(json.loads(attempt.question_ids))
-
-
 def is_right(question: QuizQuestion, picked: tuple[int, ...]) -> bool:
     return bool(picked) and all(p in question.correct for p in picked)
 
 
-def offered(catalog: Any, attempt: QuizAttempt, picked: tuple[int, ...]) -> bool:
+def awaited(catalog: Any, attempt: Attempt) -> QuizQuestion | None:
+    """The question the attempt waits for (None past its end, or for a question no longer in the content)."""
+    if not 0 <= attempt.index < len(attempt.ids):
+        return None
+    q: QuizQuestion | None = catalog.question(attempt.ids[attempt.index])
+    return q
+
+
+def offered(catalog: Any, attempt: Attempt, picked: tuple[int, ...]) -> bool:
     """True when every picked option exists in the awaited question (a forged or garbled vote is not an
     answer: it is ignored, never scored wrong)."""
-    ids = question_ids(attempt)
-    q = catalog.question(ids[attempt.index]) if 0 <= attempt.index < len(ids) else None
+    q = awaited(catalog, attempt)
     return q is not None and bool(picked) and all(0 <= p < len(q.options) for p in picked)
 
 
-def passed(attempt: QuizAttempt) -> bool:
+def passed(attempt: Attempt) -> bool:
     return attempt.score is not None and attempt.score >= PASS_PERCENT
 
 
 async def open_attempt(s: AsyncSession, user_id: int) -> list[QuizAttempt]:
     res = await s.exec(
-        select(QuizAttempt).where(QuizAttempt.user_id == user_id, col(QuizAttempt.finished_at).is_(None))
+        orm_select(QuizAttempt).where(QuizAttempt.user_id == user_id, col(QuizAttempt.finished_at).is_(None))
     )
     return list(res.all())
 
 
 async def start_attempt(
     s: AsyncSession, catalog: Any, user_id: int, module_id: str, now: dt.datetime, tz: ZoneInfo
-) -> QuizAttempt:
+) -> Attempt:
     """Resume the learner's unfinished attempt of this quiz, or start a new one (other open ones stop)."""
     ids = (
         daily_question_ids(catalog, now.astimezone(tz).date())
@@ -70,8 +129,8 @@ async def start_attempt(
         else [q.id for q in catalog.questions(module_id)]
     )
     for old in await open_attempt(s, user_id):
-        if old.module_id == module_id and question_ids(old) == ids:
-            return old
+        if old.module_id == module_id and json.loads(old.question_ids) == ids:
+            return _view(old)
         old.finished_at, old.abandoned = now, True
     attempt = QuizAttempt(
         user_id=user_id,
@@ -83,16 +142,15 @@ async def start_attempt(
     )
     s.add(attempt)
     await s.flush()
-    return attempt
+    return _view(attempt)
 
 
-def question_reply(catalog: Any, attempt: QuizAttempt) -> Reply:
+def question_reply(catalog: Any, attempt: Attempt) -> Reply:
     """The current question: a native quiz poll where possible, buttons / numbers everywhere."""
-    ids = question_ids(attempt)
-    i = attempt.index
-    q = catalog.question(ids[i])
-    assert q is not None and attempt.id is not None
-    text = t.QUESTION.format(i=i + 1, n=len(ids), question=q.question)
+    i, n = attempt.index, len(attempt.ids)
+    q = awaited(catalog, attempt)
+    assert q is not None
+    text = t.QUESTION.format(i=i + 1, n=n, question=q.question)
     spec = QuizSpec(
         question=text,
         options=tuple(q.options),
@@ -100,7 +158,7 @@ def question_reply(catalog: Any, attempt: QuizAttempt) -> Reply:
         explanation=q.explanation,
         attempt_ref=f"{attempt.id}:{i}",
     )
-    choices = [Choice(opt, AnswerQuiz(attempt.id, i, n).pack()) for n, opt in enumerate(q.options)]
+    choices = [Choice(opt, AnswerQuiz(attempt.id, i, k).pack()) for k, opt in enumerate(q.options)]
     return Reply(text, choices=choices, quiz=spec)
 
 
@@ -108,14 +166,18 @@ def question_reply(catalog: Any, attempt: QuizAttempt) -> Reply:
 class Scored:
     question: QuizQuestion
     right: bool
-    finished: bool
+    attempt: Attempt  # after this answer: the next question waits, or it is finished and scored
+
+    @property
+    def finished(self) -> bool:
+        return self.attempt.finished
 
 
-def stale_reason(attempt: QuizAttempt | None, user_id: int, index: int) -> str | None:
+def stale_reason(attempt: Attempt | None, user_id: int, index: int) -> str | None:
     """Why an answer cannot be scored (a short note to show), or None when it is the awaited answer."""
     if attempt is None or attempt.user_id != user_id or attempt.abandoned:
         return t.OLD_QUIZ
-    if attempt.finished_at is not None:
+    if attempt.finished:
         return t.DONE_QUIZ
     if index != attempt.index:
         return t.ANSWERED
@@ -125,29 +187,37 @@ def stale_reason(attempt: QuizAttempt | None, user_id: int, index: int) -> str |
 async def score_answer(
     s: AsyncSession,
     catalog: Any,
-    attempt: QuizAttempt,
+    attempt: Attempt,
     picked: tuple[int, ...],
     now: dt.datetime,
     tz: ZoneInfo,
-) -> Scored:
-    """Store the answer to the current question, move on, and close the attempt after the last one."""
-    assert attempt.id is not None
-    ids = question_ids(attempt)
-    q = catalog.question(ids[attempt.index])
+) -> Scored | None:
+    """Store the answer to the awaited question, move on, and close the attempt after the last one: one guarded
+    UPDATE and one INSERT (plus the point and the day). None when the question was answered meanwhile (the same
+    answer handled at once by another worker): nothing is written twice."""
+    q = awaited(catalog, attempt)
     assert q is not None
     right = is_right(q, picked)
-    s.add(QuizAnswer(attempt_id=attempt.id, index=attempt.index, question_id=q.id,
-                     option=picked[0] if picked else -1, correct=right, at=now))
-    attempt.index += 1
+    index, correct = attempt.index + 1, attempt.correct + right
+    finished = index >= len(attempt.ids)
+    score = correct * 100 // max(1, attempt.total) if finished else None
+    conn = await s.connection()
+    moved = await conn.execute(
+        update(_attempts)
+        .where(_attempts.c.id == attempt.id, _attempts.c.index == attempt.index, _attempts.c.finished_at.is_(None))
+        .values(index=index, correct=correct, finished_at=now if finished else None, score=score)
+    )
+    if moved.rowcount != 1:
+        return None
+    await conn.execute(insert(_answers), {"attempt_id": attempt.id, "index": attempt.index, "question_id": q.id,
+                                          "option": picked[0] if picked else -1, "correct": right, "at": now})
     if right:
-        attempt.correct += 1
-        await add_points(s, attempt.user_id, "answer", attempt.module_id, now)
-    await touch_day(s, attempt.user_id, now, tz)
-    finished = attempt.index >= len(ids)
-    if finished:
-        attempt.finished_at = now
-        attempt.score = attempt.correct * 100 // max(1, attempt.total)
-    return Scored(q, right, finished)
+        await conn.execute(insert(_events), {"user_id": attempt.user_id, "kind": "answer",
+                                             "module_id": attempt.module_id, "points": 1, "at": now})
+    if attempt.answered_at is None or local_day(attempt.answered_at, tz) != local_day(now, tz):
+        await touch_day(s, attempt.user_id, now, tz)  # the answer before was on another day (or is unknown)
+    after = replace(attempt, index=index, correct=correct, score=score, finished=finished, answered_at=now)
+    return Scored(q, right, after)
 
 
 def feedback(question: QuizQuestion, right: bool) -> str:
@@ -164,9 +234,28 @@ async def record_poll(s: AsyncSession, user_id: int, attempt_ref: str, poll_id: 
     attempt_id, _, index = attempt_ref.partition(":")
     if not (attempt_id.isdigit() and index.isdigit()):
         return
-    s.add(QuizPoll(poll_id=poll_id, attempt_id=int(attempt_id), index=int(index), user_id=user_id))
+    conn = await s.connection()
+    await conn.execute(insert(_polls), {"poll_id": poll_id, "attempt_id": int(attempt_id), "index": int(index),
+                                        "user_id": user_id, "created_at": utcnow()})
 
 
-async def poll_target(s: AsyncSession, poll_id: str) -> QuizPoll | None:
-    res = await s.exec(select(QuizPoll).where(QuizPoll.poll_id == poll_id))
-    return res.first()
+@dataclass(frozen=True)
+class PollTarget:
+    user_id: int
+    index: int
+    attempt: Attempt | None
+
+
+async def poll_target(s: AsyncSession, poll_id: str) -> PollTarget | None:
+    """The learner, question and attempt a quiz poll was sent for (one query); None for no learning quiz's poll."""
+    conn = await s.connection()
+    stmt = (
+        select(_polls.c.user_id, _polls.c.index, *_ATTEMPT)
+        .select_from(_polls.outerjoin(_attempts, _attempts.c.id == _polls.c.attempt_id))
+        .where(_polls.c.poll_id == poll_id)
+    )
+    row = (await conn.execute(stmt)).first()
+    if row is None:
+        return None
+    user_id, index, *attempt = row
+    return PollTarget(user_id, index, _attempt(attempt) if attempt[0] is not None else None)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, func, update
+from sqlalchemy import Table, and_, delete, func, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +25,7 @@ from bot.db.models_learning import (
 )
 
 PASS_PERCENT = 80  # a quiz counts as passed from this score on
+_days: Table = ActivityDay.__table__  # type: ignore[attr-defined]
 
 
 def local_day(now: dt.datetime, tz: ZoneInfo) -> dt.date:
@@ -43,11 +45,14 @@ async def all_progress(s: AsyncSession, user_id: int) -> dict[str, LessonProgres
 
 
 async def touch_day(s: AsyncSession, user_id: int, now: dt.datetime, tz: ZoneInfo) -> None:
-    """Remember that the learner learned something today (local time), once per day."""
-    day = local_day(now, tz)
-    res = await s.exec(select(ActivityDay.id).where(ActivityDay.user_id == user_id, ActivityDay.day == day))
-    if res.first() is None:
-        s.add(ActivityDay(user_id=user_id, day=day))
+    """Remember that the learner learned something today (local time), once per day: one INSERT that does
+    nothing when the day is already there."""
+    conn = await s.connection()
+    insert_new: Any = sqlite_insert
+    if conn.dialect.name == "postgresql":  # imported here: SQLite's `hocbot run` starts without PostgreSQL's dialect
+        from sqlalchemy.dialects.postgresql import insert as insert_new
+    stmt = insert_new(_days).values(user_id=user_id, day=local_day(now, tz))
+    await conn.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "day"]))
 
 
 async def add_points(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:

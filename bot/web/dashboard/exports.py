@@ -1,12 +1,13 @@
 """Per-recipient delivery reports: CSV (UTF-8 with BOM, opens in Excel) streamed in keyset pages, or
-XLSX streamed too (XlsxWriter in constant_memory mode, in a worker thread: each page of rows goes to a
-temporary file as it is read, and the zip is sent while it is written, so memory stays flat)."""
+XLSX streamed too (XlsxWriter in constant_memory mode: each page of rows goes to a temporary file as it is
+read, and the zip, compressed in a worker thread, is sent while it is written, so memory stays flat)."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -26,7 +27,8 @@ from handlers.officers import reasons
 STATE_LABELS = reasons.STATE_LABELS
 HEADER = ["Mã người nhận", "Tên", "Kênh", "Trạng thái", "Số lần thử", "Lý do lỗi", "Gửi lúc"]
 WIDTHS = [14, 28, 12, 20, 11, 40, 20]
-CHUNK = 5000  # rows per keyset page of a streamed CSV
+CHUNK = 5000  # rows per keyset page of a streamed CSV or XLSX
+XLSX_SLICE = 500  # rows written into the spreadsheet at a time in the event loop (~4 ms)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -154,9 +156,54 @@ class _Pipe:
         return False
 
 
+# Text XlsxWriter writes into <c r=".." t="inlineStr"><is><t>text</t></is></c> as it is: no XML special character,
+# no control character, no leading or trailing whitespace (and no "_x", checked apart: an _xHHHH_ escape look-alike).
+_KEPT = r'"&<>\x00-\x1f\ufffe\uffff'
+_PLAIN_TEXT = re.compile(rf"[^\s{_KEPT}](?:[^{_KEPT}]*[^\s{_KEPT}])?")
+
+
+@functools.cache
+def _text_sheet_class() -> type:
+    """XlsxWriter's worksheet (subclassed as its docs allow: `add_worksheet(name, worksheet_class)`) with one more
+    method, `write_text_row`. XlsxWriter spends ~3 µs on each cell (its checks, a cell tuple, then escaping and
+    attributes when the row is written): most of a 100,000-row report's time. A constant_memory row whose cells
+    are all plain text is written here in one piece instead, the same bytes XlsxWriter writes (the XlsxWriter
+    version is pinned and tests/test_exports_text.py compares the two sheets byte for byte); any other row is
+    left to XlsxWriter's write_string."""
+    from xlsxwriter.utility import xl_rowcol_to_cell_fast
+    from xlsxwriter.worksheet import Worksheet
+
+    plain = _PLAIN_TEXT.fullmatch
+
+    class TextSheet(Worksheet):  # type: ignore[misc]
+        def write_text_row(self, row: int, values: Sequence[str]) -> None:
+            """Row `row` of text cells from column 0 (an empty one is left blank), after the rows written so far."""
+            cells = [(c, v) for c, v in enumerate(values) if v]
+            if not cells:
+                return
+            if not (self.constant_memory and row > self.previous_row and row not in self.row_info
+                    and row not in self.comments
+                    and all(plain(v) and "_x" not in v and len(v) <= self.xls_strmax // 2
+                            and (c not in self.col_info or self.col_info[c].column_format is None)
+                            for c, v in cells)
+                    and self._check_dimensions(row, cells[0][0]) == 0
+                    and self._check_dimensions(row, cells[-1][0]) == 0):  # fmt: skip
+                for c, v in cells:
+                    self.write_string(row, c, v)
+                return
+            self._write_single_row(row)  # the row before, which XlsxWriter holds until the next one starts
+            self._write_row(row, None)
+            self.fh.write("".join(f'<c r="{xl_rowcol_to_cell_fast(row, c)}" t="inlineStr"><is><t>{v}</t></is></c>'
+                                  for c, v in cells))  # fmt: skip
+            self._xml_end_tag("row")
+
+    return TextSheet
+
+
 class XlsxStream:
-    """One sheet written row page by row page (bold frozen header, sized columns, every cell text); `close()`
-    writes the zip through `send`. Blocking: run it in a worker thread."""
+    """One sheet written row page by row page (bold frozen header, sized columns, every cell text). `add()` only
+    writes rows to a temporary file (~8 µs a row); `close()` builds the zip and writes it through `send`: run it
+    in a worker thread."""
 
     def __init__(self, title: str, send: Callable[[bytes], None], *, tmpdir: str | None = None,
                  columns: Sequence[str] = HEADER, widths: Sequence[int] = WIDTHS) -> None:  # fmt: skip
@@ -164,7 +211,7 @@ class XlsxStream:
 
         self.pipe = _Pipe(send)
         self.book = xlsxwriter.Workbook(self.pipe, {"constant_memory": True, "tmpdir": tmpdir, **_XLSX_OPTIONS})
-        self.sheet = self.book.add_worksheet(_SHEET_NAME.sub(" ", title)[:31] or "Bao cao")
+        self.sheet = self.book.add_worksheet(_SHEET_NAME.sub(" ", title)[:31] or "Bao cao", _text_sheet_class())
         self.sheet.freeze_panes(1, 0)
         for i, width in enumerate(widths):
             self.sheet.set_column(i, i, width)
@@ -172,12 +219,10 @@ class XlsxStream:
         self.row = 1
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
-        write = self.sheet.write_string
+        write = self.sheet.write_text_row
         r = self.row
-        for row in text_rows(rows):
-            for c, value in enumerate(row):
-                if value:  # an empty cell is left blank: XlsxWriter spends ~10 µs on every cell it writes
-                    write(r, c, value)
+        for row in rows:
+            write(r, [cell_text(v) for v in row])  # an empty cell is left blank
             r += 1
         self.row = r
 
