@@ -138,6 +138,9 @@ def build_runtime(services: Services, *, with_platforms: bool = True) -> Runtime
     rt.add_channel(web_chat)
     rt.routes.extend(web_chat.routes())
     if with_platforms and settings.telegram_bot_token is not None:
+        from bot.channels.ptb import import_ptb
+
+        import_ptb()  # before the channel's own `import telegram`: without cryptography (8 MB)
         from bot.channels.telegram import TelegramChannel
 
         tg = TelegramChannel(settings, dispatcher, on_fatal=rt.fail)

@@ -358,6 +358,8 @@ class SearchIndex:
             doc = self._docs[i]
             asked = sum(w for s, w in weights.items() if s in doc.asked) / total
             factor = NUMBER_MISMATCH if _other_number(asked_numbers, doc.numbers) else 1.0
+            if asked_numbers & doc.numbers:
+                factor *= EXACT_BOOST  # its own question names the year or number asked about
             if about and about in doc.subjects:
                 factor *= EXACT_BOOST
             if not acts <= doc.acts:

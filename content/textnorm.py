@@ -44,6 +44,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
         (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
+        (r"(?<!hình )\bảnh\b(?! hưởng)", "hình ảnh"),  # a picture: "ảnh" folds like "anh", a way to say "you"
         (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
     )
 )

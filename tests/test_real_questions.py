@@ -296,3 +296,21 @@ async def test_ask_json_keeps_its_shape_for_small_talk_and_health(catalog: Any) 
     for text in ("xin chào", "tôi bị đau đầu uống thuốc gì", "bác ơi cho cháu hỏi học AI ở đâu ạ"):
         data = (await svc.answer(text)).to_json()
         assert set(data) == {"question", "answer", "sources", "refused", "mode"}, data
+
+
+def test_a_lesson_is_answered_whole_not_by_the_passage_that_matched(catalog: Any) -> None:
+    """The best passage of "AI làm được gì, không làm được gì" stops before the line about one's own fields."""
+    res = AnswerService(catalog).plan("AI có hiểu hoàn cảnh ruộng vườn nhà tôi không").fallback
+    _, lesson = catalog.lesson_by_id("m1l4")
+    assert res.decision == "answer" and res.faq_id.startswith("m1l4#")
+    assert res.text == lesson.text.strip() and "hoàn cảnh riêng" in res.text
+
+
+def test_the_entry_naming_the_year_asked_wins() -> None:
+    index = SearchIndex([
+        _entry("week_when", "Tuần lễ học tập tổ chức từ ngày mấy?", "Thường từ ngày 1 đến 7 tháng 10 hằng năm."),
+        _entry("week_2023", "Tuần lễ học tập năm 2023 tổ chức ra sao?", "Năm 2023 Tuần lễ diễn ra từ 2 đến 8/10/2023."),
+        _entry("ai", "AI là gì?", "Trí tuệ nhân tạo là máy học từ dữ liệu."),
+    ])
+    assert index.search("nam 2023 tuan le hoc tap to chuc tu ngay may")[0].doc_id == "week_2023"
+    assert index.search("tuần lễ học tập tổ chức từ ngày mấy")[0].doc_id == "week_when"

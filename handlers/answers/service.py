@@ -187,8 +187,8 @@ class AnswerService:
                                   faq_id=picks[0][0])
             return Plan(q, hits, result)
         top = hits[0]
-        result = AnswerResult(q, top.text.strip(), self._sources(top.sources, RETRIEVAL_SOURCES),
-                              decision="answer", faq_id=top.doc_id)
+        result = AnswerResult(q, self._lesson_text(top) or top.text.strip(),
+                              self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
         passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources)
                     for i, h in enumerate(answer_passages(hits), 1)]
         return Plan(q, hits, result, passages)
@@ -215,6 +215,14 @@ class AnswerService:
         if agreed:
             return "answer", tail_hits
         return decision, hits
+
+    def _lesson_text(self, hit: Hit) -> str | None:
+        """A lesson is answered whole (a few hundred characters): the passage that matched best may stop just
+        before the sentence that answers ("… không hiểu hoàn cảnh riêng của ruộng vườn nhà mình")."""
+        if hit.kind != "lesson" or self.catalog is None:
+            return None
+        found = self.catalog.lesson_by_id(hit.doc_id.split("#", 1)[0])
+        return found[1].text.strip() if found is not None else None
 
     def suggestions(self, hits: Sequence[Hit]) -> list[tuple[str, str]]:
         """Top hits as (doc id, title) for buttons, best first; one per FAQ entry or lesson. Hits about
