@@ -20,10 +20,10 @@ from telegram import BotCommand, InputFile, InputPollOption, Poll, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
 
 from bot.channels.base import ChannelState, OutputChannel
-from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, SafeBot, guarded, markup, to_inbound
+from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, RawUpdate, SafeBot, guarded, markup, to_inbound
 from bot.core.delivery import Preview, SentInfo, Transient
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Reply
@@ -90,15 +90,15 @@ class TelegramChannel(OutputChannel):
         bot = SafeBot(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_api_base_url,
-            request=HTTPXRequest(connection_pool_size=32, pool_timeout=30.0),
-            get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=20.0),
+            request=AiohttpRequest(connection_pool_size=32, pool_timeout=30.0),
+            get_updates_request=AiohttpRequest(connection_pool_size=2, read_timeout=20.0),
         )
         self.intake = BoundedUpdateQueue(waiting=100, in_flight=2 * concurrency)
         builder = Application.builder().bot(bot).concurrent_updates(concurrency).update_queue(self.intake)
         if self.webhook_url:
             builder = builder.updater(None)
         self.app = builder.build()
-        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_handler(TypeHandler(RawUpdate, self._on_update))
         self.app.add_error_handler(self._on_error)
 
     @property
@@ -126,7 +126,11 @@ class TelegramChannel(OutputChannel):
             raise StartupError(self._token_rejected()) from None
 
     async def _connect(self) -> None:
-        await self.app.initialize()  # getMe: InvalidToken (401/404) or NetworkError when unreachable
+        try:
+            await self.app.initialize()  # getMe: InvalidToken (401/404) or NetworkError when unreachable
+        except BaseException:
+            await self.app.bot.shutdown()  # PTB leaves its HTTP sessions open when getMe fails; a retry reopens them
+            raise
         if self.webhook_url:
             await self.app.bot.set_webhook(
                 self.webhook_url, secret_token=self._secret.decode() or None, allowed_updates=Update.ALL_TYPES
@@ -232,25 +236,24 @@ class TelegramChannel(OutputChannel):
             log.warning("telegram webhook with a wrong secret from %s", request.remote)
             return web.Response(status=403)
         try:
-            payload = json.loads(await request.read())
-            update = Update.de_json(payload, self.app.bot)
+            update = RawUpdate.of(json.loads(await request.read()))
         except Exception:
             log.error("malformed telegram webhook body ignored", exc_info=True)
             return web.Response(status=200)
-        if update is not None:
-            await self.app.update_queue.put(update)
+        await self.app.update_queue.put(update)
         return web.Response(status=200)
 
-    async def _on_update(self, update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
+    async def _on_update(self, update: RawUpdate, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.data.get("callback_query")
+        if isinstance(query, dict) and "id" in query:
             try:
-                await update.callback_query.answer()
+                await self.app.bot.answer_callback_query(query["id"])
             except Exception:  # an old query can't be answered; the press still counts
-                log.info("callback query %s not answerable", update.callback_query.id)
+                log.info("callback query %s not answerable", query["id"])
         try:
             inbound = to_inbound(update, self.app.bot.username or "")
         except Exception as exc:  # a shape Telegram does not send (a broken or forged update): skip it
-            log.warning("telegram update %s of an unexpected shape ignored (%s)", update.update_id, type(exc).__name__)
+            log.warning("skipping unparsable Telegram update %s (%s)", update.update_id, type(exc).__name__)
             return
         if inbound is None:
             return

@@ -1,19 +1,14 @@
-"""Telegram translations: Update → Inbound, Reply → markup, PTB errors → delivery outcomes."""
+"""Telegram translations: an update's JSON → Inbound, Reply → markup, PTB errors → delivery outcomes."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
@@ -59,110 +54,130 @@ class BoundedUpdateQueue(asyncio.Queue[object]):
             self._room.set()
 
 
+@dataclass(frozen=True, slots=True)
+class RawUpdate:
+    """One Telegram update as the JSON Telegram sent: read once, straight into our `Inbound` (`to_inbound`),
+    never built into PTB's Update/Message/User objects (which cost more CPU than the rest of a message's way
+    in). PTB's polling loop and Application take it as a custom update type: they only read `update_id`."""
+
+    update_id: int
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, data: Any) -> RawUpdate:
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise TypeError("a Telegram update is an object with an integer update_id")
+        return cls(data["update_id"], data)
+
+
 class SafeBot(ExtBot[None]):
-    """An ExtBot whose polling skips an update it cannot parse instead of stalling on it forever."""
+    """An ExtBot whose polling gives `RawUpdate`s: an update of a shape we do not know is skipped later (by
+    `to_inbound`), never stalls polling."""
 
     poll_failing = False  # /readyz: the last getUpdates failed (PTB retries it with back-off)
 
-    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+    async def get_updates(  # type: ignore[override]  # RawUpdate, not Update: see RawUpdate
+        self,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: Any = None,  # noqa: ASYNC109  # PTB's parameter: the long poll's seconds
+        allowed_updates: Any = None,
+        *,
+        read_timeout: Any = None,
+        **_ignored: Any,
+    ) -> tuple[RawUpdate, ...]:
+        """PTB's `Bot.get_updates` (same request, same long-poll read timeout), without parsing the answer."""
+        seconds = int(timeout.total_seconds()) if hasattr(timeout, "total_seconds") else timeout
+        read = (self._request[0].read_timeout or 0) if not isinstance(read_timeout, (int, float)) else read_timeout
+        data = {"timeout": seconds, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
         try:
-            updates = await self._get_updates(args, kwargs)
+            raw = await self._post("getUpdates", data, read_timeout=read + (seconds or 0))
         except Exception:
             object.__setattr__(self, "poll_failing", True)  # PTB freezes its objects' attributes
             raise
         object.__setattr__(self, "poll_failing", False)
-        return updates
-
-    async def _get_updates(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Update, ...]:
-        try:
-            return await super().get_updates(*args, **kwargs)
-        except (NetworkError, RetryAfter, BadRequest, Forbidden):
-            raise
-        except Exception:
-            raw = await self._post("getUpdates", _updates_params(args, kwargs))
-            return tuple(_parse_each(raw or [], self))
+        return tuple(_each(raw if isinstance(raw, list) else []))
 
 
-def _updates_params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    names = ("offset", "limit", "timeout", "allowed_updates")
-    params = dict(zip(names, args, strict=False))
-    params.update({k: v for k, v in kwargs.items() if k in names})
-    timeout = params.get("timeout")
-    if timeout is not None and hasattr(timeout, "total_seconds"):
-        params["timeout"] = int(timeout.total_seconds())
-    return params
-
-
-def _parse_each(raw: list[dict[str, Any]], bot: ExtBot[None]) -> list[Update]:
-    out: list[Update] = []
+def _each(raw: list[Any]) -> list[RawUpdate]:
+    out: list[RawUpdate] = []
     for item in raw:
         try:
-            parsed = Update.de_json(item, bot)
-        except Exception:
-            log.error("skipping unparsable Telegram update %s", item.get("update_id"), exc_info=True)
-            parsed = Update(update_id=int(item.get("update_id", 0)))
-        if parsed is not None:
-            out.append(parsed)
+            out.append(RawUpdate.of(item))
+        except TypeError:
+            log.error("skipping a Telegram update without an update_id: %.200r", item)
     return out
 
 
-def to_inbound(update: Update, bot_username: str = "") -> Inbound | None:
-    """Translate one update; None for updates hocbot does not act on (channel posts, another bot's command)."""
-    raw = str(update.update_id)
+def _full_name(user: dict[str, Any]) -> str:
+    """PTB's `User.full_name`: first name, then the last name when there is one."""
+    first, last = user.get("first_name") or "", user.get("last_name") or ""
+    return f"{first} {last}" if first and last else first
+
+
+def to_inbound(update: RawUpdate | dict[str, Any], bot_username: str = "") -> Inbound | None:
+    """Translate one update (its JSON); None for updates hocbot does not act on (channel posts, another bot's
+    command). A shape Telegram does not send raises (KeyError, TypeError…): the caller skips it."""
+    data = update.data if isinstance(update, RawUpdate) else update
+    raw = str(data["update_id"])
     link = f"https://t.me/{bot_username}?start={texts.GROUP_START}" if bot_username else ""
-    if update.poll_answer is not None:
-        pa = update.poll_answer
-        if pa.user is None:
+    if (pa := data.get("poll_answer")) is not None:
+        user = pa.get("user")
+        if user is None:
             return None
         return Inbound(
             CHANNEL,
-            str(pa.user.id),
+            str(user["id"]),
             kind=Kind.POLL_ANSWER,
-            poll_id=pa.poll_id,
-            option_ids=tuple(pa.option_ids),
+            poll_id=pa["poll_id"],
+            option_ids=tuple(int(i) for i in pa["option_ids"]),
             raw_id=raw,
-            display_name=pa.user.full_name,
+            display_name=_full_name(user),
         )
-    if update.my_chat_member is not None:
-        m = update.my_chat_member
-        kind = Kind.BLOCKED if m.new_chat_member.status in ("kicked", "left") else Kind.UNBLOCKED
+    if (m := data.get("my_chat_member")) is not None:
+        kind = Kind.BLOCKED if m["new_chat_member"]["status"] in ("kicked", "left") else Kind.UNBLOCKED
         return Inbound(
-            CHANNEL, str(m.from_user.id), kind=kind, raw_id=raw, chat_key=str(m.chat.id),
-            private=m.chat.type == "private",
+            CHANNEL, str(m["from"]["id"]), kind=kind, raw_id=raw, chat_key=str(m["chat"]["id"]),
+            private=m["chat"]["type"] == "private",
         )
-    if update.callback_query is not None:
-        q = update.callback_query
-        chat = q.message.chat if q.message is not None else None
+    if (q := data.get("callback_query")) is not None:
+        sender = q["from"]
+        chat = q["message"]["chat"] if q.get("message") is not None else None
         return Inbound(
             CHANNEL,
-            str(q.from_user.id),
+            str(sender["id"]),
             kind=Kind.CALLBACK,
-            choice=q.data or "",
+            choice=q.get("data") or "",
             raw_id=raw,
-            display_name=q.from_user.full_name,
-            chat_key=str(chat.id if chat is not None else q.from_user.id),
-            private=chat is None or chat.type == "private",
+            display_name=_full_name(sender),
+            chat_key=str(chat["id"] if chat is not None else sender["id"]),
+            private=chat is None or chat["type"] == "private",
             private_url=link,
         )
-    msg = update.message
-    if msg is None or msg.from_user is None:
+    msg = data.get("message")
+    if msg is None:
+        return None
+    chat, sender = msg["chat"], msg.get("from")
+    chat_key, private = str(chat["id"]), chat["type"] == "private"
+    if sender is None:  # a channel post or an anonymous group admin
         return None
     base: dict[str, Any] = {
         "channel": CHANNEL,
-        "user_key": str(msg.from_user.id),
+        "user_key": str(sender["id"]),
         "raw_id": raw,
-        "display_name": msg.from_user.full_name,
-        "chat_key": str(msg.chat.id),
-        "private": msg.chat.type == "private",
+        "display_name": _full_name(sender),
+        "chat_key": chat_key,
+        "private": private,
         "private_url": link,
     }
-    if isinstance(msg.text, str):
-        return _text_inbound(msg.text, base, bot_username)
-    kind = Kind.STICKER if msg.sticker else Kind.VOICE if (msg.voice or msg.audio) else Kind.OTHER
-    if msg.photo:
+    if isinstance(msg.get("text"), str):
+        return _text_inbound(msg["text"], base, bot_username)
+    kind = Kind.STICKER if msg.get("sticker") else Kind.VOICE if (msg.get("voice") or msg.get("audio")) else Kind.OTHER
+    if msg.get("photo"):
         kind = Kind.PHOTO
-        base["photo"] = msg.photo[-1].file_id  # the largest size; kept as an id, re-sent by id
-    return Inbound(kind=kind, text=msg.caption if isinstance(msg.caption, str) else "", **base)
+        base["photo"] = msg["photo"][-1]["file_id"]  # the largest size; kept as an id, re-sent by id
+    caption = msg.get("caption")
+    return Inbound(kind=kind, text=caption if isinstance(caption, str) else "", **base)
 
 
 def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound | None:
