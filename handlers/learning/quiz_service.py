@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlmodel import col
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -62,6 +62,24 @@ _PREVIOUS = (
 _ATTEMPT = (_attempts.c.id, _attempts.c.user_id, _attempts.c.kind, _attempts.c.module_id, _attempts.c.question_ids,
             _attempts.c.index, _attempts.c.correct, _attempts.c.total, _attempts.c.score,
             _attempts.c.finished_at, _attempts.c.abandoned, _PREVIOUS)  # fmt: skip
+# The answer path's statements, built once: SQLAlchemy then reuses their cache key and compiled form (building a
+# statement per message cost about as much as running it).
+_LOAD = select(*_ATTEMPT).where(_attempts.c.id == bindparam("attempt_id"))
+_MOVE_ON = (
+    update(_attempts)
+    .where(_attempts.c.id == bindparam("attempt_id"), _attempts.c.index == bindparam("awaited"),
+           _attempts.c.finished_at.is_(None))
+    .values(index=bindparam("next"), correct=bindparam("right_so_far"), finished_at=bindparam("finished_at"),
+            score=bindparam("final_score"))
+)  # fmt: skip
+_ADD_ANSWER = insert(_answers)
+_ADD_POINT = insert(_events)
+_ADD_POLL = insert(_polls)
+_POLL_TARGET = (
+    select(_polls.c.user_id, _polls.c.index, *_ATTEMPT)
+    .select_from(_polls.outerjoin(_attempts, _attempts.c.id == _polls.c.attempt_id))
+    .where(_polls.c.poll_id == bindparam("poll_id"))
+)
 
 
 def _attempt(row: Sequence[Any]) -> Attempt:
@@ -79,7 +97,7 @@ def _view(a: QuizAttempt) -> Attempt:
 
 async def load_attempt(s: AsyncSession, attempt_id: int) -> Attempt | None:
     conn = await s.connection()
-    row = (await conn.execute(select(*_ATTEMPT).where(_attempts.c.id == attempt_id))).first()
+    row = (await conn.execute(_LOAD, {"attempt_id": attempt_id})).first()
     return _attempt(row) if row is not None else None
 
 
@@ -202,18 +220,16 @@ async def score_answer(
     finished = index >= len(attempt.ids)
     score = correct * 100 // max(1, attempt.total) if finished else None
     conn = await s.connection()
-    moved = await conn.execute(
-        update(_attempts)
-        .where(_attempts.c.id == attempt.id, _attempts.c.index == attempt.index, _attempts.c.finished_at.is_(None))
-        .values(index=index, correct=correct, finished_at=now if finished else None, score=score)
-    )
+    moved = await conn.execute(_MOVE_ON, {"attempt_id": attempt.id, "awaited": attempt.index, "next": index,
+                                          "right_so_far": correct, "finished_at": now if finished else None,
+                                          "final_score": score})  # fmt: skip
     if moved.rowcount != 1:
         return None
-    await conn.execute(insert(_answers), {"attempt_id": attempt.id, "index": attempt.index, "question_id": q.id,
-                                          "option": picked[0] if picked else -1, "correct": right, "at": now})
+    await conn.execute(_ADD_ANSWER, {"attempt_id": attempt.id, "index": attempt.index, "question_id": q.id,
+                                     "option": picked[0] if picked else -1, "correct": right, "at": now})
     if right:
-        await conn.execute(insert(_events), {"user_id": attempt.user_id, "kind": "answer",
-                                             "module_id": attempt.module_id, "points": 1, "at": now})
+        await conn.execute(_ADD_POINT, {"user_id": attempt.user_id, "kind": "answer", "module_id": attempt.module_id,
+                                        "points": 1, "at": now})
     if attempt.answered_at is None or local_day(attempt.answered_at, tz) != local_day(now, tz):
         await touch_day(s, attempt.user_id, now, tz)  # the answer before was on another day (or is unknown)
     after = replace(attempt, index=index, correct=correct, score=score, finished=finished, answered_at=now)
@@ -235,8 +251,8 @@ async def record_poll(s: AsyncSession, user_id: int, attempt_ref: str, poll_id: 
     if not (attempt_id.isdigit() and index.isdigit()):
         return
     conn = await s.connection()
-    await conn.execute(insert(_polls), {"poll_id": poll_id, "attempt_id": int(attempt_id), "index": int(index),
-                                        "user_id": user_id, "created_at": utcnow()})
+    await conn.execute(_ADD_POLL, {"poll_id": poll_id, "attempt_id": int(attempt_id), "index": int(index),
+                                   "user_id": user_id, "created_at": utcnow()})
 
 
 @dataclass(frozen=True)
@@ -249,12 +265,7 @@ class PollTarget:
 async def poll_target(s: AsyncSession, poll_id: str) -> PollTarget | None:
     """The learner, question and attempt a quiz poll was sent for (one query); None for no learning quiz's poll."""
     conn = await s.connection()
-    stmt = (
-        select(_polls.c.user_id, _polls.c.index, *_ATTEMPT)
-        .select_from(_polls.outerjoin(_attempts, _attempts.c.id == _polls.c.attempt_id))
-        .where(_polls.c.poll_id == poll_id)
-    )
-    row = (await conn.execute(stmt)).first()
+    row = (await conn.execute(_POLL_TARGET, {"poll_id": poll_id})).first()
     if row is None:
         return None
     user_id, index, *attempt = row

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, delete, func, update
+from sqlalchemy import Table, and_, bindparam, delete, func, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -48,11 +49,19 @@ async def touch_day(s: AsyncSession, user_id: int, now: dt.datetime, tz: ZoneInf
     """Remember that the learner learned something today (local time), once per day: one INSERT that does
     nothing when the day is already there."""
     conn = await s.connection()
-    insert_new: Any = sqlite_insert
-    if conn.dialect.name == "postgresql":  # imported here: SQLite's `hocbot run` starts without PostgreSQL's dialect
-        from sqlalchemy.dialects.postgresql import insert as insert_new
-    stmt = insert_new(_days).values(user_id=user_id, day=local_day(now, tz))
-    await conn.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "day"]))
+    await conn.execute(_add_day(conn.dialect.name), {"user_id": user_id, "day": local_day(now, tz)})
+
+
+@functools.cache
+def _add_day(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the database's own dialect, built once."""
+    stmt: Any = sqlite_insert(_days)
+    if dialect == "postgresql":  # imported here: SQLite's `hocbot run` starts without PostgreSQL's dialect
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(_days)
+    stmt = stmt.values(user_id=bindparam("user_id"), day=bindparam("day"))
+    return stmt.on_conflict_do_nothing(index_elements=["user_id", "day"])
 
 
 async def add_points(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:
