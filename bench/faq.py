@@ -13,11 +13,11 @@ Run: python -m bench.faq   (writes bench/results/faq.json; --failures lists what
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import random
 import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -199,17 +199,22 @@ async def _with_fake_llm(catalog: Any, index: SearchIndex, items: Sequence[dict[
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    files = [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "--file"]
-    result = run(show_failures="--failures" in args, test_part_too="--tuning-only" not in args, files=files,
-                 latency="--quality-only" not in args)
+    parser = argparse.ArgumentParser(description="FAQ answer quality (test part, tuning part) and search speed")
+    parser.add_argument("--tuning-only", action="store_true", help="leave the test part unread (while tuning)")
+    parser.add_argument("--failures", action="store_true", help="list what was missed or answered wrongly")
+    parser.add_argument("--file", type=Path, action="append", default=[],
+                        help="also score this file in the test part's format (a fresh batch)")
+    parser.add_argument("--quality-only", action="store_true", help="no latency figures, write nothing")
+    parser.add_argument("--out", type=Path, help="write the figures here instead of bench/results/")
+    args = parser.parse_args()
+    result = run(show_failures=args.failures, test_part_too=not args.tuning_only, files=args.file,
+                 latency=not args.quality_only)
     for key, value in result.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         print(f"faq {key} = {shown}")
-    if "--quality-only" in args:
+    if args.quality_only:
         return
-    outs = [Path(args[i + 1]) for i, a in enumerate(args[:-1]) if a == "--out"]
-    path = outs[-1] if outs else RESULTS if "--tuning-only" not in args else RESULTS.with_name("faq-tuning.json")
+    path = args.out or (RESULTS.with_name("faq-tuning.json") if args.tuning_only else RESULTS)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {path}")

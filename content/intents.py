@@ -62,7 +62,8 @@ _OTHER: tuple[str, ...] = tuple(_DATA["other"])
 _LOAN: tuple[str, ...] = tuple(_DATA["loan"])
 # "(cho tôi) mượn 2 triệu": folded "muon" is also "muốn", so only with an amount after it.
 _LOAN_AMOUNT = re.compile(r"\b(?:muon|vay) (?:\d+ ?(?:trieu|nghin|ngan|tram|cu|k)|it tien|vai trieu|mot it tien)\b")
-_SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen)\b")
+_SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen|"
+                   r"danh ba|de doa|doi no|uy tin)\b")
 _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
 _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typed with accents, else folded
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức

@@ -26,7 +26,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bchát[\s\-_.]*(?:gpt|gbt|gtp)\b", "chatgpt"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
-        (r"\bdeep[\s\-_.]*fake\b", "deepfake"),
+        (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"
         (r"\bzalo[\s\-_.]*oa\b", "zalo oa"),
         (r"\ba\.i\b", "ai"),
         (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
@@ -54,7 +54,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
 _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
-        (r"\b(?:tri|chi) tue nhan tao\b", "ai"),  # "ch" for "tr": how it sounds in the North
+        (r"\b(?:tri|chi) (?:tue|te|tu|tuu|tuye) nhan tao\b", "ai"),  # "ch" for "tr": how it sounds in the North
         (r"\bchat ?(?:gpt|gbt|gtp|pgt|jpt|gp|gpt4|go ?pe ?te|gi ?pi ?ti)\b", "chatgpt"),  # typed or spoken
         (r"\bchat bot\b", "chatbot"),
         (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|fek|feck)\b", "deepfake"),

@@ -138,3 +138,21 @@ def test_an_answer_must_cover_the_questions_own_words_not_only_its_form(capsys: 
     # Before: "chó" folds like the filler "cho", and "phải làm sao" alone matched the hacked-Zalo answer.
     [dog] = ask(capsys, "chó nhà tôi bị ốm phải làm sao")
     assert dog["refused"] and not dog["sources"]
+
+
+def test_the_thing_asked_about_with_another_action_is_not_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the entry about VNeID's uses (it names VNeID and "dùng để") came with its "Nguồn:" line.
+    money, broken = ask(capsys, "vneid dùng để chuyển tiền được không",
+                        "ứng dụng ngân hàng bị lỗi không chuyển khoản được")
+    assert not money["sources"] and not broken["sources"]
+
+
+def test_loan_app_safety_is_ours_while_borrowing_and_storms_are_not(capsys: pytest.CaptureFixture[str]) -> None:
+    safe, borrow, provinces, hello = ask(capsys, "app vay tiền onl có uy tín không", "cho tôi vay tiền nhanh",
+                                         "sau sáp nhập cả nước còn bao nhiêu tỉnh", "có ai ở đó không")
+    assert "ngoài phạm vi" not in safe["answer"]  # before: refused as a loan request
+    assert borrow["refused"] and "ngoài phạm vi" in borrow["answer"]
+    assert "ngoài phạm vi" not in provinces["answer"]  # before: "còn bao" was read as "cơn bão"
+    assert hello["answer"].startswith("Cảm ơn bạn") and not hello["sources"]
+    assert fold("trí tệ nhân tạo") == fold("tri tuê nhân tao") == "ai"
+    assert fold("dip fake") == "deepfake" and fold("video fake") == fold("video giả")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import Table, bindparam, delete
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,17 +26,27 @@ async def record_inbound(s: AsyncSession, channel: str, external_id: str, user_k
     """Store the event id once in this transaction; False means we have seen it before (a repeat). An id
     last seen more than INBOUND_KEEP ago is a new event (an update_id sequence that started again)."""
     now = utcnow()
-    stmt = (
-        _insert_ignore(s)(InboundEvent)
-        .values(channel=channel, external_id=external_id, user_key=user_key, kind=kind, received_at=now)
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["channel", "external_id"],
-        set_={"user_key": user_key, "kind": kind, "received_at": now},
-        where=col(InboundEvent.received_at) < now - INBOUND_KEEP,
-    )
-    result = await s.exec(stmt)  # type: ignore[call-overload]
+    conn = await s.connection()
+    params = {"channel": channel, "external_id": external_id, "user_key": user_key, "kind": str(kind),
+              "now": now, "cutoff": now - INBOUND_KEEP}  # fmt: skip
+    result = await conn.execute(_record_inbound(conn.dialect.name), params)
     return bool(result.rowcount)
+
+
+@functools.cache
+def _record_inbound(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE (only for an id older than INBOUND_KEEP) in the database's own dialect,
+    built once: SQLAlchemy reuses its cache key and compiled form for every event."""
+    table: Table = InboundEvent.__table__  # type: ignore[attr-defined]
+    stmt = _insert(dialect)(table).values(
+        channel=bindparam("channel"), external_id=bindparam("external_id"), user_key=bindparam("user_key"),
+        kind=bindparam("kind"), received_at=bindparam("now"),
+    )  # fmt: skip
+    return stmt.on_conflict_do_update(
+        index_elements=["channel", "external_id"],
+        set_={"user_key": stmt.excluded.user_key, "kind": stmt.excluded.kind, "received_at": stmt.excluded.received_at},
+        where=table.c.received_at < bindparam("cutoff"),
+    )
 
 
 async def prune_inbound(db: Database, now: dt.datetime | None = None) -> int:
@@ -48,8 +59,7 @@ async def prune_inbound(db: Database, now: dt.datetime | None = None) -> int:
     return int(result.rowcount or 0)
 
 
-def _insert_ignore(s: AsyncSession) -> Any:
-    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
+def _insert(dialect: str) -> Any:
     if dialect == "postgresql":  # imported here: SQLite's `hocbot run` starts without PostgreSQL's dialect
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -64,15 +74,18 @@ async def find_identity(s: AsyncSession, channel: str, external_id: str) -> Iden
     return res.first()
 
 
+_USER_BY_ACCOUNT = (
+    select(Identity, User)
+    .join(User, col(User.id) == col(Identity.user_id))
+    .where(col(Identity.channel) == bindparam("channel"), col(Identity.external_id) == bindparam("external_id"))
+)
+
+
 async def load_or_create(
     s: AsyncSession, channel: str, external_id: str, chat_id: str, name: str, now: dt.datetime | None = None
 ) -> tuple[User, Identity]:
-    """The user behind a channel account (one query), created on first contact."""
-    res = await s.exec(
-        select(Identity, User)
-        .join(User, col(User.id) == col(Identity.user_id))
-        .where(Identity.channel == channel, Identity.external_id == external_id)
-    )
+    """The user behind a channel account (one query, built once), created on first contact."""
+    res = await s.exec(_USER_BY_ACCOUNT, params={"channel": channel, "external_id": external_id})
     row = res.first()
     if row is not None:
         ident, user = row
