@@ -178,6 +178,32 @@ async def test_quiz_answers_mark_each_local_day_once(settings: Settings) -> None
         assert sorted(days) == [dt.date(2026, 10, 5), dt.date(2026, 10, 6)]
 
 
+async def test_lessons_mark_each_local_day_once_and_score_a_lesson_once(settings: Settings) -> None:
+    """Reading lessons: a point for each lesson read for the first time (not for going back), the streak's day
+    once per local day, also when reading goes on past midnight; the module is finished by its last lesson."""
+    now = [dt.datetime(2026, 10, 5, 16, 20, tzinfo=dt.UTC)]  # 23:20 in Việt Nam
+    mod = CATALOG.modules[0]
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        bot.runtime.services.clock = lambda: now[0]
+        u = WebUser(bot.url, http)
+        await web_onboard(u)
+        await u.says("/hoc")
+        await u.press(mod.title)  # lesson 1
+        await u.press("Tiếp")  # lesson 2
+        await u.press("Quay lại")  # lesson 1 again: no point
+        now[0] += dt.timedelta(minutes=50)  # after midnight
+        while "Tiếp ➡️" in u.buttons():
+            await u.press("Tiếp")
+        uid = await user_id_of(bot.runtime.services.db, "web", u.session)
+        async with bot.runtime.services.db.session() as s:
+            days = (await s.exec(select(ActivityDay.day).where(ActivityDay.user_id == uid))).all()
+            points = (await s.exec(select(LearningEvent).where(LearningEvent.user_id == uid))).all()
+            prog = (await s.exec(select(LessonProgress).where(LessonProgress.user_id == uid))).one()
+    assert sorted(days) == [dt.date(2026, 10, 5), dt.date(2026, 10, 6)]
+    assert len(points) == len(mod.lessons)
+    assert (prog.seen, prog.position, prog.completed_at) == (len(mod.lessons), len(mod.lessons) - 1, now[0])
+
+
 async def test_an_answer_is_scored_once_when_two_workers_take_it(settings: Settings) -> None:
     """The same awaited question answered twice at once (a double tap reaching two workers): the second finds it
     answered and writes nothing."""

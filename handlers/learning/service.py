@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, and_, bindparam, delete, func, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -71,22 +71,37 @@ async def add_points(s: AsyncSession, user_id: int, kind: str, module_id: str, n
 async def read_lesson(
     s: AsyncSession, user_id: int, module_id: str, index: int, lessons: int, now: dt.datetime, tz: ZoneInfo
 ) -> bool:
-    """Move the bookmark to lesson `index`; True when this read finishes the module's lessons."""
-    prog = await progress_of(s, user_id, module_id)
-    if prog is None:
-        prog = LessonProgress(user_id=user_id, module_id=module_id)
-        s.add(prog)
-    prog.position = index
-    prog.updated_at = now
-    finished_now = False
-    if index + 1 > prog.seen:
-        prog.seen = index + 1
-        await add_points(s, user_id, "lesson", module_id, now)
-    if prog.seen >= lessons and prog.completed_at is None:
-        prog.completed_at = now
-        finished_now = True
-    await touch_day(s, user_id, now, tz)
+    """Move the bookmark to lesson `index`; True when this read finishes the module's lessons. Core statements
+    built once: the bookmark is read, then written (an UPDATE, or the first INSERT), a point for a lesson read for
+    the first time; the day of the streak only on the first read of a local day (a bookmark moved earlier today
+    was moved together with it)."""
+    conn = await s.connection()
+    key = {"learner": user_id, "module": module_id}
+    row = (await conn.execute(_READ_BOOKMARK, key)).first()
+    seen, completed_at, last_read = row if row is not None else (0, None, None)
+    read = max(seen, index + 1)
+    finished_now = read >= lessons and completed_at is None
+    done_at = now if finished_now else completed_at
+    params = {**key, "position": index, "read": read, "done_at": done_at, "now": now}
+    await conn.execute(_MOVE_BOOKMARK if row is not None else _NEW_BOOKMARK, params)
+    if index + 1 > seen:
+        await conn.execute(_POINT, {**key, "kind": "lesson", "now": now})
+    if last_read is None or local_day(last_read, tz) != local_day(now, tz):
+        await touch_day(s, user_id, now, tz)
     return finished_now
+
+
+_bookmarks: Table = LessonProgress.__table__  # type: ignore[attr-defined]
+_THIS_BOOKMARK = and_(_bookmarks.c.user_id == bindparam("learner"), _bookmarks.c.module_id == bindparam("module"))
+_READ_BOOKMARK = select(_bookmarks.c.seen, _bookmarks.c.completed_at, _bookmarks.c.updated_at).where(_THIS_BOOKMARK)
+_BOOKMARK: dict[str, Any] = {"position": bindparam("position"), "seen": bindparam("read"),
+                              "completed_at": bindparam("done_at"), "updated_at": bindparam("now")}  # fmt: skip
+_MOVE_BOOKMARK = update(_bookmarks).where(_THIS_BOOKMARK).values(_BOOKMARK)
+_NEW_BOOKMARK = insert(_bookmarks).values(user_id=bindparam("learner"), module_id=bindparam("module"), **_BOOKMARK)
+_POINT = insert(LearningEvent.__table__).values(  # type: ignore[attr-defined]
+    user_id=bindparam("learner"), kind=bindparam("kind"), module_id=bindparam("module"), points=1,
+    at=bindparam("now"),
+)  # fmt: skip
 
 
 async def best_scores(s: AsyncSession, user_id: int) -> dict[str, int]:
