@@ -78,7 +78,7 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
     from content.search import SearchIndex
     from handlers.answers.service import build_service
     from handlers.contests.service import record_poll as record_contest_poll
-    from handlers.learning.quiz_service import record_poll
+    from handlers.learning.quiz_service import sent_polls
 
     db = Database(settings.database_url)
     if settings.run_migrations if migrate is None else migrate:
@@ -92,11 +92,11 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
         services.answers.llm.metrics = services.metrics
 
     async def poll_sent(user_id: int, attempt_ref: str, poll_id: str) -> None:
-        async with db.session() as s:
-            if attempt_ref.startswith("c:"):  # a contest's question (handlers/contests)
-                await record_contest_poll(s, user_id, attempt_ref, poll_id)
-            else:
-                await record_poll(s, user_id, attempt_ref, poll_id)
+        if not attempt_ref.startswith("c:"):  # a learning quiz's question: written with the others sent meanwhile
+            sent_polls(services).add(user_id, attempt_ref, poll_id)
+            return
+        async with db.session() as s:  # a contest's question (handlers/contests)
+            await record_contest_poll(s, user_id, attempt_ref, poll_id)
 
     services.poll_sent_hooks.append(poll_sent)  # native quiz polls map to their quiz or contest attempt
     services.forget_hooks.append(forget_inbox)  # /xoadulieu: the web chat's inbox (features delete their own)
@@ -104,6 +104,9 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
 
 
 async def close_services(services: Services) -> None:
+    from handlers.learning.quiz_service import sent_polls
+
+    await sent_polls(services).flush()  # quiz polls sent last, before the database closes
     await services.answers.aclose()
     await services.db.dispose()
 

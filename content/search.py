@@ -74,6 +74,7 @@ ENTITIES: tuple[str, ...] = (
 )
 _NUMBER = re.compile(r"\b\d{2,}\b")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
+COMPARISON = "so sanh"  # the action group (content/data/words.yaml) of comparing two things
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
 OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
@@ -351,6 +352,7 @@ class SearchIndex:
         asked_numbers = numbers(query)
         about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
         acts = asked_actions(query) if len(typed) < LONG_QUESTION else frozenset()  # a story's are noise
+        acts |= actions(query) & {COMPARISON}  # that it compares two things is not
         named = entities(query)
         top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
@@ -362,7 +364,7 @@ class SearchIndex:
                 factor *= EXACT_BOOST  # its own question names the year or number asked about
             if about and about in doc.subjects:
                 factor *= EXACT_BOOST
-            if not acts <= doc.acts:
+            if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
             if _other_thing(named, doc):
                 factor *= OTHER_THING_FACTOR
@@ -453,7 +455,7 @@ def _tied(hits: Sequence[Hit]) -> bool:
     first = hits[0]
     if first.asks:
         return False
-    return any(h.coverage >= first.coverage and fits(h) and first.score < TIE_MARGIN * h.score
+    return any(h.coverage >= first.coverage and not h.missing and first.score < TIE_MARGIN * h.score
                for h in hits[1:])
 
 

@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 import aiohttp
-from sqlmodel import select
+from sqlmodel import col, delete, select
 
 from bot.db.engine import Database
 from bot.db.models import Group, Identity, Membership, User
-from bot.db.models_learning import ActivityDay, LearningEvent, LessonProgress, QuizAnswer, QuizAttempt
+from bot.db.models_learning import ActivityDay, LearningEvent, LessonProgress, QuizAnswer, QuizAttempt, QuizPoll
 from bot.settings import Settings
 from content.catalog import default_catalog
 from handlers.learning import quiz_service as lq
@@ -230,6 +230,47 @@ async def test_an_answer_is_scored_once_when_two_workers_take_it(settings: Setti
             points = (await s.exec(select(LearningEvent))).all()
         assert stored is not None and (stored.index, stored.correct) == (1, 1)
         assert len(answers) == 1 and len(points) == 1
+    finally:
+        await db.dispose()
+
+
+async def test_sent_polls_are_written_together_and_found_before(settings: Settings) -> None:
+    """Quiz polls sent at once are written in one unit of work; until then a vote finds them in memory; a poll
+    of an attempt deleted meanwhile (/xoadulieu) is dropped, one the database refuses does not hold up the others;
+    `flush` waits for the write (shutdown)."""
+    db = Database(settings.database_url)
+    from bot.db.migrate import upgrade
+
+    await upgrade(db)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        async with db.session() as s:
+            users = [User(display_name=name) for name in ("a", "b")]
+            s.add_all(users)
+            await s.flush()
+            kept, gone = [await lq.start_attempt(s, CATALOG, u.id or 0, "m1", now, settings.tz) for u in users]
+        async with db.session() as s:
+            await s.exec(delete(QuizAttempt).where(col(QuizAttempt.id) == gone.id))  # type: ignore[call-overload]
+        sent = lq.SentPolls(db)
+        sent.add(kept.user_id, f"{kept.id}:0", "p-kept")
+        sent.add(gone.user_id, f"{gone.id}:0", "p-gone")
+        sent.add(kept.user_id, "c:1:0", "p-odd")  # not a learning quiz's reference
+        async with db.session() as s:
+            target = await lq.poll_target(s, sent, "p-kept")
+        assert target is not None and target.attempt is not None and target.attempt.id == kept.id
+        await sent.flush()
+        assert sent.get("p-kept") is None
+        async with db.session() as s:
+            polls = (await s.exec(select(QuizPoll))).all()
+            target = await lq.poll_target(s, sent, "p-kept")
+        assert [(p.poll_id, p.attempt_id, p.index, p.user_id) for p in polls] == [("p-kept", kept.id, 0, kept.user_id)]
+        assert target is not None and target.attempt is not None and target.attempt.id == kept.id
+        sent.add(kept.user_id, f"{kept.id}:0", "p-kept")  # refused by the database (already there) …
+        sent.add(kept.user_id, f"{kept.id}:1", "p-next")  # … and not holding up the poll sent with it
+        await sent.flush()
+        async with db.session() as s:
+            assert len((await s.exec(select(QuizPoll).where(QuizPoll.poll_id == "p-next"))).all()) == 1
+        assert sent.get("p-kept") is None and sent.get("p-next") is None
     finally:
         await db.dispose()
 

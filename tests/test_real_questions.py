@@ -314,3 +314,18 @@ def test_the_entry_naming_the_year_asked_wins() -> None:
     ])
     assert index.search("nam 2023 tuan le hoc tap to chuc tu ngay may")[0].doc_id == "week_2023"
     assert index.search("tuần lễ học tập tổ chức từ ngày mấy")[0].doc_id == "week_when"
+
+
+def test_a_comparison_is_answered_only_by_an_entry_that_compares() -> None:
+    """The first entry names all the words but says how to choose a password, not whether two may be the same;
+    a long message's other actions are a story's, that it compares two things is not."""
+    choose = _entry("pw_choose", "Đặt mật khẩu ngân hàng, Zalo thế nào cho dễ nhớ mà vẫn an toàn?",
+                    "Dùng một câu dài dễ nhớ với bạn, không dùng ngày sinh.")
+    share = _entry("pw_share", "Mật khẩu ngân hàng và Zalo có nên dùng chung không?", "Không: mỗi nơi một mật khẩu.")
+    question = "mật khẩu ngân hàng với mật khẩu zalo của tôi có nên dùng chung cho dễ nhớ không hả bot"
+    hits = SearchIndex([choose]).search(question)
+    assert hits[0].unasked == ("so sanh",) and decide(question, hits) != "answer"
+    index = SearchIndex([choose, share])
+    hits = index.search(question)
+    assert decide(question, hits) == "suggest"  # "Có phải bạn muốn hỏi…", the entry that compares first
+    assert AnswerService(None, index).suggestions(hits)[0][0] == "pw_share"

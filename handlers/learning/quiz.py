@@ -77,7 +77,7 @@ async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A vote in a native quiz poll; late, repeated, retracted or foreign votes get no reply."""
     if not ctx.consented or not msg.poll_id or not msg.option_ids:
         return []
-    target = await lq.poll_target(ctx.session, msg.poll_id)
+    target = await lq.poll_target(ctx.session, lq.sent_polls(ctx.services), msg.poll_id)
     if target is None:  # not a learning quiz's poll: a contest's (handlers/contests), or nobody's
         from handlers.contests.chat import answer_poll as contest_poll
 

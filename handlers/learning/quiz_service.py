@@ -6,9 +6,12 @@ question's correct options. A single tap on any correct option of a multiple-cor
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+import logging
 import random
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,8 +22,11 @@ from sqlmodel import col
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.context import Services
+from bot.core.faults import database_down
 from bot.core.messages import Choice, QuizSpec, Reply
 from bot.core.payloads import AnswerQuiz
+from bot.db.engine import Database
 from bot.db.models import utcnow
 from bot.db.models_learning import LearningEvent, QuizAnswer, QuizAttempt, QuizPoll
 from content.schema import QuizQuestion
@@ -31,6 +37,8 @@ _attempts: Table = QuizAttempt.__table__  # type: ignore[attr-defined]
 _answers: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
 _events: Table = LearningEvent.__table__  # type: ignore[attr-defined]
 _polls: Table = QuizPoll.__table__  # type: ignore[attr-defined]
+
+log = logging.getLogger(__name__)
 
 DAILY = "today"  # module_id of the quiz of the day
 DAILY_SIZE = 5
@@ -75,6 +83,7 @@ _MOVE_ON = (
 _ADD_ANSWER = insert(_answers)
 _ADD_POINT = insert(_events)
 _ADD_POLL = insert(_polls)
+_ATTEMPTS_THERE = select(_attempts.c.id).where(_attempts.c.id.in_(bindparam("ids", expanding=True)))
 _POLL_TARGET = (
     select(_polls.c.user_id, _polls.c.index, *_ATTEMPT)
     .select_from(_polls.outerjoin(_attempts, _attempts.c.id == _polls.c.attempt_id))
@@ -245,14 +254,95 @@ def feedback(question: QuizQuestion, right: bool) -> str:
     return f"{head}\n💡 {question.explanation}"
 
 
-async def record_poll(s: AsyncSession, user_id: int, attempt_ref: str, poll_id: str) -> None:
-    """Remember which attempt and question a sent poll belongs to."""
-    attempt_id, _, index = attempt_ref.partition(":")
-    if not (attempt_id.isdigit() and index.isdigit()):
-        return
+@dataclass(frozen=True)
+class SentPoll:
+    """The learner, attempt and question a sent quiz poll asks."""
+
+    user_id: int
+    attempt_id: int
+    index: int
+
+
+class SentPolls:
+    """Quiz polls sent and not yet written to quiz_polls. A poll's id is known only once it is sent, after the
+    answer's unit of work committed; a unit of work per poll cost about as much CPU as all of the answer's own
+    writes. Here every poll sent while the database is busy (the SQLite writer taken, or the last batch still being
+    written) goes in one unit of work, started at once; a vote that arrives before its poll is written finds it
+    here (another worker finds it in the database: written milliseconds after the send, before a learner can
+    have read the question). `flush()` (on shutdown) waits for the last write."""
+
+    RETRY = 1.0  # seconds between tries while the database is unavailable
+    PATIENCE = 10.0  # seconds `flush` waits for them
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._waiting: dict[str, SentPoll] = {}
+        self._writer: asyncio.Task[None] | None = None
+
+    def add(self, user_id: int, attempt_ref: str, poll_id: str) -> None:
+        attempt_id, _, index = attempt_ref.partition(":")
+        if not (attempt_id.isdigit() and index.isdigit()):
+            return
+        self._waiting[poll_id] = SentPoll(user_id, int(attempt_id), int(index))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+
+    def get(self, poll_id: str) -> SentPoll | None:
+        return self._waiting.get(poll_id)
+
+    async def flush(self) -> None:
+        if self._writer is not None and not self._writer.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._writer), self.PATIENCE)
+            except TimeoutError:
+                log.error("%d sent quiz polls not written (database unavailable)", len(self._waiting))
+                self._writer.cancel()
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch: dict[str, SentPoll] = {}
+            try:
+                async with self._db.session() as s:
+                    batch = dict(self._waiting)  # with every poll sent while this waited for the database
+                    await _add_polls(s, batch)
+            except Exception as exc:
+                if database_down(exc) or not batch:
+                    log.warning("sent quiz polls not written yet (%s); trying again", type(exc).__name__)
+                    await asyncio.sleep(self.RETRY)
+                    continue
+                await self._one_by_one(batch)  # a poll the database refuses does not hold up the others
+            for poll_id in batch:
+                del self._waiting[poll_id]
+
+    async def _one_by_one(self, batch: dict[str, SentPoll]) -> None:
+        for poll_id, poll in batch.items():
+            try:
+                async with self._db.session() as s:
+                    await _add_polls(s, {poll_id: poll})
+            except Exception:
+                log.exception("quiz poll %s not written", poll_id)
+
+
+async def _add_polls(s: AsyncSession, polls: dict[str, SentPoll]) -> None:
+    """INSERT the polls whose attempt is still there (not deleted since by /xoadulieu)."""
     conn = await s.connection()
-    await conn.execute(_ADD_POLL, {"poll_id": poll_id, "attempt_id": int(attempt_id), "index": int(index),
-                                   "user_id": user_id, "created_at": utcnow()})
+    alive = set((await conn.execute(_ATTEMPTS_THERE, {"ids": [p.attempt_id for p in polls.values()]})).scalars())
+    now = utcnow()
+    rows = [{"poll_id": poll_id, "attempt_id": p.attempt_id, "index": p.index, "user_id": p.user_id, "created_at": now}
+            for poll_id, p in polls.items() if p.attempt_id in alive]  # fmt: skip
+    if rows:
+        await conn.execute(_ADD_POLL, rows)
+
+
+_SENT_POLLS: weakref.WeakKeyDictionary[Services, SentPolls] = weakref.WeakKeyDictionary()
+
+
+def sent_polls(services: Services) -> SentPolls:
+    """This process's polls waiting to be written."""
+    found = _SENT_POLLS.get(services)
+    if found is None:
+        found = _SENT_POLLS[services] = SentPolls(services.db)
+    return found
 
 
 @dataclass(frozen=True)
@@ -262,9 +352,12 @@ class PollTarget:
     attempt: Attempt | None
 
 
-async def poll_target(s: AsyncSession, poll_id: str) -> PollTarget | None:
+async def poll_target(s: AsyncSession, waiting: SentPolls, poll_id: str) -> PollTarget | None:
     """The learner, question and attempt a quiz poll was sent for (one query); None for no learning quiz's poll."""
     conn = await s.connection()
+    sent = waiting.get(poll_id)
+    if sent is not None:
+        return PollTarget(sent.user_id, sent.index, await load_attempt(s, sent.attempt_id))
     row = (await conn.execute(_POLL_TARGET, {"poll_id": poll_id})).first()
     if row is None:
         return None
