@@ -28,14 +28,13 @@ from bot.core.messages import Choice, QuizSpec, Reply
 from bot.core.payloads import AnswerQuiz
 from bot.db.engine import Database
 from bot.db.models import utcnow
-from bot.db.models_learning import LearningEvent, QuizAnswer, QuizAttempt, QuizPoll
+from bot.db.models_learning import QuizAnswer, QuizAttempt, QuizPoll
 from content.schema import QuizQuestion
 from handlers.learning import texts as t
-from handlers.learning.service import PASS_PERCENT, local_day, touch_day
+from handlers.learning.service import PASS_PERCENT, add_point, local_day, touch_day
 
 _attempts: Table = QuizAttempt.__table__  # type: ignore[attr-defined]
 _answers: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
-_events: Table = LearningEvent.__table__  # type: ignore[attr-defined]
 _polls: Table = QuizPoll.__table__  # type: ignore[attr-defined]
 
 log = logging.getLogger(__name__)
@@ -81,7 +80,6 @@ _MOVE_ON = (
             score=bindparam("final_score"))
 )  # fmt: skip
 _ADD_ANSWER = insert(_answers)
-_ADD_POINT = insert(_events)
 _ADD_POLL = insert(_polls)
 _ATTEMPTS_THERE = select(_attempts.c.id).where(_attempts.c.id.in_(bindparam("ids", expanding=True)))
 _POLL_TARGET = (
@@ -237,8 +235,7 @@ async def score_answer(
     await conn.execute(_ADD_ANSWER, {"attempt_id": attempt.id, "index": attempt.index, "question_id": q.id,
                                      "option": picked[0] if picked else -1, "correct": right, "at": now})
     if right:
-        await conn.execute(_ADD_POINT, {"user_id": attempt.user_id, "kind": "answer", "module_id": attempt.module_id,
-                                        "points": 1, "at": now})
+        await add_point(s, attempt.user_id, "answer", attempt.module_id, now)
     if attempt.answered_at is None or local_day(attempt.answered_at, tz) != local_day(now, tz):
         await touch_day(s, attempt.user_id, now, tz)  # the answer before was on another day (or is unknown)
     after = replace(attempt, index=index, correct=correct, score=score, finished=finished, answered_at=now)

@@ -64,8 +64,10 @@ def _add_day(dialect: str) -> Any:
     return stmt.on_conflict_do_nothing(index_elements=["user_id", "day"])
 
 
-async def add_points(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:
-    s.add(LearningEvent(user_id=user_id, kind=kind, module_id=module_id, points=1, at=now))
+async def add_point(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:
+    """One point: a lesson read for the first time (kind "lesson") or a right quiz answer ("answer")."""
+    conn = await s.connection()
+    await conn.execute(_POINT, {"learner": user_id, "kind": kind, "module": module_id, "now": now})
 
 
 async def read_lesson(
