@@ -104,6 +104,30 @@ async def test_one_reply_sent_to_many_people_reaches_each_alike_and_stays_as_mad
     assert reply == before
 
 
+async def test_a_photo_reply_goes_by_link_or_as_the_file_with_its_caption_and_buttons(
+    db_url: str, tg: FakeTelegram, tmp_path: Any
+) -> None:
+    """A reply with a picture on Telegram: a link is sent as the link, a file of the content as its bytes; the text
+    is the caption (escaped) and the buttons ride on the photo; a text too long for a caption follows it."""
+    picture = tmp_path / "tuan-le.jpg"
+    picture.write_bytes(b"\xff\xd8 jpeg")
+    buttons = [Choice("📚 Học AI", "menu|learn")]
+    async with running_bot(make_settings(db_url, **with_telegram(tg))) as bot:
+        telegram = bot.runtime.channels["telegram"]
+        an = tg.user(5560111, first_name="An")
+        await telegram.send(str(an.id), Reply("Ảnh <1>", image="https://khuyenhoc.vn/a.jpg", choices=buttons))
+        await telegram.send(str(an.id), Reply("Ảnh 2", image=str(picture)))
+        await telegram.send(str(an.id), Reply("dài " * 400, image="https://khuyenhoc.vn/b.jpg", choices=buttons))
+        await an.wait_for(4)
+    link, upload, long_photo = (c.params for c in tg.calls("sendPhoto", status=200))
+    assert link["photo"] == "https://khuyenhoc.vn/a.jpg" and link["caption"] == "Ảnh &lt;1&gt;"
+    assert link["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "menu|learn"
+    assert upload["photo"].data == b"\xff\xd8 jpeg" and upload["photo"].filename == "tuan-le.jpg"
+    assert "caption" not in long_photo and "reply_markup" not in long_photo
+    follow = tg.calls("sendMessage", status=200)[-1].params
+    assert follow["text"].startswith("dài") and follow["reply_markup"]["inline_keyboard"]
+
+
 async def test_a_final_message_that_cannot_be_sent_still_logs_the_answer_once(
     db_url: str, tg: FakeTelegram, llm: FakeOpenAI
 ) -> None:

@@ -136,3 +136,9 @@ def test_a_story_asks_the_actions_of_its_last_clause_that_names_any() -> None:
     story = "Hôm qua có đứa gọi bảo là nhân viên ngân hàng, xin mã OTP để mở khóa tài khoản, tôi có nên đưa không"
     assert asked_actions(story) == {"dua"}
     assert asked_actions("Tôi quên mật khẩu VNeID rồi, giờ làm sao?") == {"quen"}
+
+
+def test_when_a_story_happened_is_no_part_of_the_question() -> None:
+    assert question_core("tuần trước tôi bị lừa mất tiền qua mạng") == question_core("tôi bị lừa mất tiền qua mạng")
+    assert "hom qua" not in question_core("hôm qua có người gọi xưng công an")
+    assert "nam nay" in question_core("chủ đề tuần lễ năm nay là gì")  # this year is what is asked

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import BotCommand, InputFile, InputPollOption, Poll, Update
+from telegram import BotCommand, InputFile, Poll, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -326,18 +326,19 @@ class TelegramChannel(OutputChannel):
         if not image.startswith(("http://", "https://")):
             photo = await asyncio.to_thread(_local_photo, image)
         fits = len(reply.text) <= CAPTION_LIMIT
-        msg = await guarded(
-            lambda: self.app.bot.send_photo(
-                chat_id,
-                photo,
-                caption=html.escape(reply.text) if fits else None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup(reply) if fits else None,
-            )
+        sent = await self._raw_send(
+            "sendPhoto",
+            {
+                "chat_id": chat_id,
+                "photo": photo,
+                "caption": html.escape(reply.text) if fits else None,
+                "parse_mode": ParseMode.HTML,
+                "reply_markup": markup(reply) if fits else None,
+            },
         )
         if not fits:
             return await self._text(chat_id, reply.text, reply)
-        return SentInfo(str(msg.message_id))
+        return SentInfo(str(sent["message_id"]))
 
     async def _quiz(self, chat_id: int, reply: Reply) -> SentInfo:
         quiz = reply.quiz
@@ -349,7 +350,7 @@ class TelegramChannel(OutputChannel):
             {
                 "chat_id": chat_id,
                 "question": quiz.question[:300],
-                "options": [InputPollOption(o[:100]) for o in quiz.options],
+                "options": [{"text": o[:100]} for o in quiz.options],
                 "type": Poll.QUIZ,
                 "is_anonymous": False,
                 "correct_option_ids": list(quiz.correct),

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
@@ -19,7 +18,6 @@ from bot.core.messages import Inbound, Kind, Reply, parse_command, typed
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 T = TypeVar("T")
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
 class BoundedUpdateQueue(asyncio.Queue[object]):
@@ -187,15 +185,18 @@ def _text_inbound(text: str, base: dict[str, Any], bot_username: str) -> Inbound
     return typed(text, **base)
 
 
-def markup(reply: Reply) -> Markup:
+def markup(reply: Reply) -> dict[str, Any] | None:
+    """The reply's keyboard as the Bot API's JSON (what PTB's InlineKeyboardMarkup/ReplyKeyboardMarkup/
+    ReplyKeyboardRemove objects would serialise to, without building them)."""
     if reply.choices:
-        buttons = [InlineKeyboardButton(c.label[:64], callback_data=c.data) for c in reply.choices]
+        buttons = [{"text": c.label[:64], "callback_data": c.data} for c in reply.choices]
         cols = max(1, reply.columns)
-        return InlineKeyboardMarkup([buttons[i : i + cols] for i in range(0, len(buttons), cols)])
+        return {"inline_keyboard": [buttons[i : i + cols] for i in range(0, len(buttons), cols)]}
     if reply.keyboard:
-        return ReplyKeyboardMarkup(reply.keyboard, resize_keyboard=True, is_persistent=True)
+        rows = [[{"text": label} for label in row] for row in reply.keyboard]
+        return {"keyboard": rows, "resize_keyboard": True, "is_persistent": True}
     if reply.remove_keyboard:
-        return ReplyKeyboardRemove()
+        return {"remove_keyboard": True}
     return None
 
 
