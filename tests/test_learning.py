@@ -150,9 +150,12 @@ async def test_stale_buttons_and_daily_quiz(settings: Settings) -> None:
         assert "đã trả lời câu này" in u.all_text() and u.last_reply().startswith("Câu 2/5")
         await u.says(correct_number(u.last_reply()))  # question 2 is still open and counts
         assert "Đúng rồi" in u.all_text() and u.last_reply().startswith("Câu 3/5")
+        third = u.replies[-1]["choices"][0]["data"]
         await u.says("/kiemtra")
         await u.press(CATALOG.modules[1].title)  # another quiz: the daily one is abandoned
         await u._post({"choice": first})
+        assert "bài kiểm tra cũ" in u.last_reply()
+        await u._post({"choice": third})  # the question the daily quiz asked last, from before it was abandoned
         assert "bài kiểm tra cũ" in u.last_reply()
         await u._post({"choice": "qa|999999|0|0"})
         assert "bài kiểm tra cũ" in u.last_reply()

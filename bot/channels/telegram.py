@@ -245,11 +245,22 @@ class TelegramChannel(OutputChannel):
 
     async def _on_update(self, update: RawUpdate, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.data.get("callback_query")
-        if isinstance(query, dict) and "id" in query:
-            try:
-                await self.app.bot.answer_callback_query(query["id"])
-            except Exception:  # an old query can't be answered; the press still counts
-                log.info("callback query %s not answerable", query["id"])
+        press = query["id"] if isinstance(query, dict) and "id" in query else None
+        answered = asyncio.create_task(self._answer(press)) if press is not None else None  # meanwhile: the reply
+        try:
+            await self._handle(update)
+        finally:
+            if answered is not None:
+                await answered
+
+    async def _answer(self, query_id: str) -> None:
+        """Stop the button's spinner (at once, while the press is handled)."""
+        try:
+            await self.app.bot.answer_callback_query(query_id)
+        except Exception:  # an old query can't be answered; the press still counts
+            log.info("callback query %s not answerable", query_id)
+
+    async def _handle(self, update: RawUpdate) -> None:
         try:
             inbound = to_inbound(update, self.app.bot.username or "")
         except Exception as exc:  # a shape Telegram does not send (a broken or forged update): skip it

@@ -7,16 +7,21 @@ inbound message costs two or three calls (answering the button, the reply, a sha
 HTTPXRequest's meaning: connect, read and pool (waiting for a free connection); a timeout is PTB's `TimedOut`,
 any other failure its `NetworkError`. Proxies come from the environment (HTTPS_PROXY, ALL_PROXY, NO_PROXY), as
 with httpx, looked up once per host (aiohttp's own `trust_env` looks them up, and reads ~/.netrc, in a thread on
-every request).
+every request). Certificates are checked against the same authorities as httpx: SSL_CERT_FILE or SSL_CERT_DIR when
+set, else certifi's bundle (not only the system's, which a slim container may lack).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import ssl
 import urllib.parse
 import urllib.request
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -47,7 +52,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=_authorities()),
                 cookie_jar=aiohttp.DummyCookieJar(),
                 headers={"User-Agent": self.USER_AGENT},
             )
@@ -100,6 +105,16 @@ class AiohttpRequest(BaseRequest):
 
 
 JSON = {"Content-Type": "application/json"}
+
+
+@functools.cache
+def _authorities() -> ssl.SSLContext:
+    """httpx's default: SSL_CERT_FILE, else SSL_CERT_DIR, else certifi's bundle (loaded once per process)."""
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _body(request_data: RequestData | None) -> tuple[bytes | aiohttp.FormData | None, dict[str, str] | None]:

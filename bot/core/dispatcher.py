@@ -164,7 +164,7 @@ class Dispatcher:
                 await s.rollback()
                 await self._keep_event(msg)
                 return [menu_reply(texts.ERROR)], 0
-            self._remember_choices(ctx, replies)
+            await self._remember_choices(ctx, replies)
         self._after_commit(ctx)
         return replies, ctx.user_id
 
@@ -278,13 +278,13 @@ class Dispatcher:
                     raise
                 await asyncio.sleep(0.5 * tries)
 
-    def _remember_choices(self, ctx: Ctx, replies: list[Reply]) -> None:
+    async def _remember_choices(self, ctx: Ctx, replies: list[Reply]) -> None:
         """Store the last offered choices so a typed “2” or “dong y” means the right thing later."""
         offered = [r for r in replies if r.choices]
         if offered:
-            ctx.user.pending = pending_json(offered[-1].choices)
+            await repo.set_pending(ctx.session, ctx.user, pending_json(offered[-1].choices))
         elif replies and ctx.user.pending is not None:
-            ctx.user.pending = None
+            await repo.set_pending(ctx.session, ctx.user, None)
 
     async def _route(self, ctx: Ctx, msg: Inbound) -> list[Reply]:
         r = self.router

@@ -7,8 +7,9 @@ import functools
 import json
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete
+from sqlalchemy import Table, bindparam, delete, inspect, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -110,6 +111,23 @@ async def load_or_create(
     s.add(ident)
     await s.flush()
     return user, ident
+
+
+async def set_pending(s: AsyncSession, user: User, pending: str | None) -> None:
+    """The choices a user was last offered (User.pending, written after nearly every reply): one Core UPDATE built
+    once, and the loaded user holds the value as stored, so the commit has no ORM flush for it. A value the
+    handler itself changed in this unit of work is left to the ORM."""
+    if pending == user.pending:
+        return
+    if inspect(user).attrs.pending.history.has_changes():
+        user.pending = pending
+        return
+    conn = await s.connection()
+    await conn.execute(_SET_PENDING, {"user": user.id, "pending": pending})
+    set_committed_value(user, "pending", pending)
+
+
+_SET_PENDING = update(User).where(col(User.id) == bindparam("user")).values(pending=bindparam("pending"))
 
 
 async def set_identity_active(db: Database, channel: str, external_id: str, active: bool) -> None:

@@ -74,8 +74,7 @@ async def certificate_if_earned(ctx: Ctx) -> list[Reply]:
     """The first time every module is done: the name to print is proposed (or asked) before any PDF."""
     if await certs.find_by_user(ctx.session, ctx.user_id) is not None:
         return []
-    status = await learning.course_status(ctx.session, ctx.services.catalog, ctx.user_id)
-    if not status.complete:
+    if not await learning.course_complete(ctx.session, ctx.services.catalog, ctx.user_id):
         return []
     name = certs.suggest_name(ctx.user.display_name)
     if len(name) < 2:
@@ -123,8 +122,7 @@ async def confirm_name(ctx: Ctx, msg: Inbound) -> list[Reply]:
         cert.name = name
         ctx.session.add(cert)
         return [Reply(t.CERT_RENAMED.format(name=name, code=cert.code)), await document_reply(ctx, cert)]
-    status = await learning.course_status(ctx.session, ctx.services.catalog, ctx.user_id)
-    if not status.complete:
+    if not await learning.course_complete(ctx.session, ctx.services.catalog, ctx.user_id):
         return []
     return await _issue(ctx, name)
 

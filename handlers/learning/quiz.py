@@ -60,8 +60,13 @@ async def start_quiz(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """A tapped button or a typed number: the option of one question of one attempt."""
     button = AnswerQuiz.read(msg.choice) or AnswerQuiz(-1, -1, -1)
-    attempt = await lq.load_attempt(ctx.session, button.attempt_id)
     index, option = button.index, button.option
+    asked = lq.recent_attempts(ctx.services).awaiting(button.attempt_id, ctx.user_id, index)
+    if asked is not None and lq.offered(ctx.services.catalog, asked, (option,)):  # the question asked here last
+        replies = await _answer(ctx, asked, (option,))
+        if replies is not None:
+            return replies
+    attempt = await lq.load_attempt(ctx.session, button.attempt_id)
     reason = lq.stale_reason(attempt, ctx.user_id, index)
     if reason is not None or attempt is None:
         if reason == t.ANSWERED and attempt is not None:  # show the question that is still open
@@ -69,7 +74,7 @@ async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
         return [Reply(reason or t.OLD_QUIZ)]
     if not lq.offered(ctx.services.catalog, attempt, (option,)):  # a forged button: ask the question again
         return [lq.question_reply(ctx.services.catalog, attempt)]
-    return await _answer(ctx, attempt, (option,))
+    return await _answer(ctx, attempt, (option,)) or [Reply(t.ANSWERED)]
 
 
 @router.on(Kind.POLL_ANSWER)
@@ -87,7 +92,7 @@ async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
         return []
     if not lq.offered(ctx.services.catalog, attempt, msg.option_ids):
         return []
-    return await _answer(ctx, attempt, msg.option_ids)
+    return await _answer(ctx, attempt, msg.option_ids) or []
 
 
 async def awaited_question(ctx: Ctx) -> Reply | None:
@@ -103,11 +108,15 @@ async def awaited_question(ctx: Ctx) -> Reply | None:
     return lq.question_reply(ctx.services.catalog, attempt)
 
 
-async def _answer(ctx: Ctx, attempt: lq.Attempt, picked: tuple[int, ...]) -> list[Reply]:
+async def _answer(ctx: Ctx, attempt: lq.Attempt, picked: tuple[int, ...]) -> list[Reply] | None:
+    """Score the answer and ask the next question (or give the result); None when the question is no longer
+    awaited (answered meanwhile by another worker, or the quiz closed)."""
     catalog = ctx.services.catalog
     scored = await lq.score_answer(ctx.session, catalog, attempt, picked, ctx.now(), ctx.settings.tz)
-    if scored is None:  # answered meanwhile (the same tap handled by another worker)
-        return [Reply(t.ANSWERED)]
+    if scored is None:
+        return None
+    recent = lq.recent_attempts(ctx.services)
+    ctx.after_commit(lambda: recent.remember(scored.attempt))
     replies = [Reply(lq.feedback(scored.question, scored.right))]
     if not scored.finished:
         return [*replies, lq.question_reply(catalog, scored.attempt)]

@@ -52,6 +52,7 @@ class Attempt:
     kind: str  # module | daily
     module_id: str
     ids: tuple[str, ...]  # the question ids, in the order asked
+    asked: str  # the same, as stored (JSON)
     index: int  # the question waiting for an answer
     correct: int
     total: int
@@ -72,12 +73,21 @@ _ATTEMPT = (_attempts.c.id, _attempts.c.user_id, _attempts.c.kind, _attempts.c.m
 # The answer path's statements, built once: SQLAlchemy then reuses their cache key and compiled form (building a
 # statement per message cost about as much as running it).
 _LOAD = select(*_ATTEMPT).where(_attempts.c.id == bindparam("attempt_id"))
+# Moving on matches only the awaited question of the open attempt as it was read (a question answered meanwhile,
+# a quiz closed or abandoned, a row id SQLite gave again after a deletion: no row); the point is added in SQL.
+_AWAITED = (_attempts.c.id == bindparam("attempt_id"), _attempts.c.user_id == bindparam("learner"),
+            _attempts.c.question_ids == bindparam("asked"), _attempts.c.index == bindparam("awaited"),
+            _attempts.c.finished_at.is_(None))  # fmt: skip
 _MOVE_ON = (
-    update(_attempts)
-    .where(_attempts.c.id == bindparam("attempt_id"), _attempts.c.index == bindparam("awaited"),
-           _attempts.c.finished_at.is_(None))
-    .values(index=bindparam("next"), correct=bindparam("right_so_far"), finished_at=bindparam("finished_at"),
-            score=bindparam("final_score"))
+    update(_attempts).where(*_AWAITED)
+    .values(index=bindparam("awaited") + 1, correct=_attempts.c.correct + bindparam("point"))
+    .returning(_attempts.c.correct)
+)  # fmt: skip
+_CLOSE = (
+    update(_attempts).where(*_AWAITED)
+    .values(index=bindparam("awaited") + 1, correct=_attempts.c.correct + bindparam("point"),
+            finished_at=bindparam("now"), score=(_attempts.c.correct + bindparam("point")) * 100 // _attempts.c.total)
+    .returning(_attempts.c.correct, _attempts.c.score)
 )  # fmt: skip
 _ADD_ANSWER = insert(_answers)
 _ADD_POLL = insert(_polls)
@@ -92,14 +102,14 @@ _POLL_TARGET = (
 def _attempt(row: Sequence[Any]) -> Attempt:
     """An Attempt from the values of _ATTEMPT, in that order."""
     id_, user_id, kind, module_id, question_ids, index, correct, total, score, finished_at, abandoned, at = row
-    return Attempt(id_, user_id, kind, module_id, tuple(json.loads(question_ids)), index, correct, total, score,
-                   finished_at is not None, bool(abandoned), at)  # fmt: skip
+    return Attempt(id_, user_id, kind, module_id, tuple(json.loads(question_ids)), question_ids, index, correct, total,
+                   score, finished_at is not None, bool(abandoned), at)  # fmt: skip
 
 
 def _view(a: QuizAttempt) -> Attempt:
     assert a.id is not None
-    return Attempt(a.id, a.user_id, a.kind, a.module_id, tuple(json.loads(a.question_ids)), a.index, a.correct,
-                   a.total, a.score, a.finished_at is not None, a.abandoned)  # fmt: skip
+    return Attempt(a.id, a.user_id, a.kind, a.module_id, tuple(json.loads(a.question_ids)), a.question_ids, a.index,
+                   a.correct, a.total, a.score, a.finished_at is not None, a.abandoned)  # fmt: skip
 
 
 async def load_attempt(s: AsyncSession, attempt_id: int) -> Attempt | None:
@@ -223,22 +233,22 @@ async def score_answer(
     q = awaited(catalog, attempt)
     assert q is not None
     right = is_right(q, picked)
-    index, correct = attempt.index + 1, attempt.correct + right
-    finished = index >= len(attempt.ids)
-    score = correct * 100 // max(1, attempt.total) if finished else None
+    finished = attempt.index + 1 >= len(attempt.ids)
     conn = await s.connection()
-    moved = await conn.execute(_MOVE_ON, {"attempt_id": attempt.id, "awaited": attempt.index, "next": index,
-                                          "right_so_far": correct, "finished_at": now if finished else None,
-                                          "final_score": score})  # fmt: skip
-    if moved.rowcount != 1:
+    moved = (await conn.execute(_CLOSE if finished else _MOVE_ON, {
+        "attempt_id": attempt.id, "learner": attempt.user_id, "asked": attempt.asked, "awaited": attempt.index,
+        "point": int(right), "now": now,
+    })).first()  # fmt: skip
+    if moved is None:
         return None
+    correct, score = moved[0], moved[1] if finished else None
     await conn.execute(_ADD_ANSWER, {"attempt_id": attempt.id, "index": attempt.index, "question_id": q.id,
                                      "option": picked[0] if picked else -1, "correct": right, "at": now})
     if right:
         await add_point(s, attempt.user_id, "answer", attempt.module_id, now)
     if attempt.answered_at is None or local_day(attempt.answered_at, tz) != local_day(now, tz):
         await touch_day(s, attempt.user_id, now, tz)  # the answer before was on another day (or is unknown)
-    after = replace(attempt, index=index, correct=correct, score=score, finished=finished, answered_at=now)
+    after = replace(attempt, index=attempt.index + 1, correct=correct, score=score, finished=finished, answered_at=now)
     return Scored(q, right, after)
 
 
@@ -339,6 +349,39 @@ def sent_polls(services: Services) -> SentPolls:
     found = _SENT_POLLS.get(services)
     if found is None:
         found = _SENT_POLLS[services] = SentPolls(services.db)
+    return found
+
+
+class RecentAttempts:
+    """The attempts this process moved on last, as their answer was committed: the next tap on the question it
+    asked then needs no read (the guarded UPDATE checks the row is still so). Bounded, oldest out first."""
+
+    SIZE = 10_000
+
+    def __init__(self) -> None:
+        self._known: dict[int, Attempt] = {}
+
+    def awaiting(self, attempt_id: int, user_id: int, index: int) -> Attempt | None:
+        """The attempt if this learner's question `index` is the one it asked last here."""
+        found = self._known.get(attempt_id)
+        return found if found is not None and found.user_id == user_id and found.index == index else None
+
+    def remember(self, attempt: Attempt) -> None:
+        self._known.pop(attempt.id, None)
+        if attempt.finished:
+            return
+        self._known[attempt.id] = attempt
+        if len(self._known) > self.SIZE:
+            del self._known[next(iter(self._known))]
+
+
+_RECENT: weakref.WeakKeyDictionary[Services, RecentAttempts] = weakref.WeakKeyDictionary()
+
+
+def recent_attempts(services: Services) -> RecentAttempts:
+    found = _RECENT.get(services)
+    if found is None:
+        found = _RECENT[services] = RecentAttempts()
     return found
 
 
