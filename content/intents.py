@@ -13,7 +13,7 @@ import yaml
 
 from content.textnorm import fold
 
-SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you"]
+SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot"]
 OutOfScope = Literal["health", "other"]
 
 # Word lists (content/data/intents.yaml): small talk by kind, the words that may come with it, and the requests
@@ -30,14 +30,31 @@ _PHRASES = sorted(
 )
 _PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", "ack")
 MAX_SMALL_TALK_WORDS = 10
+# An interjection is an answer with no question in it, however it is spelt: laughter ("hihi", "hjhj", "kkk"),
+# hums and ums ("ukm", "uhm", "hmm", "ừ", "ờ"), okays ("oki", "okela").
+_INTERJECTION = re.compile(r"(?:[hk][aeiouyj]){2,}h?|k{2,}|u+[hk]?m*i?|h?m{2,}|hm+|o+h?|a+h?|e+h?|ok+[ei]*(?:la)?")
+# Emoticons typed as text (":)", ":D", "=))", "<3", "^^"): taken out before asking whether words are left.
+_EMOTICON = re.compile(r"(?<!\w)(?:[:;=]['-]?[()\[\]dDpPoO3*|/\\]+|<3+|\^_*\^|\(\s*:)(?!\w)")
+_WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit: a message without one is emoji, stickers, emoticons
+_ADDRESS_ONLY = frozenset({"oi", "bot", "ad", "admin"})  # "bot ơi", "ad ơi": calling the bot, nothing asked
+_PERSONAL_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["personal"]) + r")\b")
+_ADDRESSEE = frozenset(_DATA["addressee"])
+MAX_PERSONAL_WORDS = 9
+# Asking words that are not question words nor the addressee: a message with one asks about something.
+_QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
+                             "khi", "may", "bot"})
 
 
 @lru_cache(maxsize=4096)
 def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk a whole message is ("chào bạn", "cảm ơn nhé", "ok"), or None for a question."""
-    words = fold(text).split()
+    if text.strip() and not _WORD_CHAR.search(_EMOTICON.sub(" ", text)):
+        return "ack"  # emoji, stickers and emoticons only: "👍", "🙏🙏", ":)"
+    words = fold(_EMOTICON.sub(" ", text)).split()
     if not words or len(words) > MAX_SMALL_TALK_WORDS:
         return None
+    if _personal(words):
+        return "about_bot"
     found: set[SmallTalk] = set()
     extra: list[str] = []
     i = 0
@@ -48,13 +65,27 @@ def small_talk(text: str) -> SmallTalk | None:
                 i += len(phrase)
                 break
         else:
-            if words[i] not in _SOFT:
+            if _INTERJECTION.fullmatch(words[i]):
+                found.add("ack")
+            elif words[i] not in _SOFT:
                 extra.append(words[i])
             i += 1
     if extra and (len(extra) > SMALL_TALK_EXTRA or "?" in text or not found - {"ack"}
                   or any(w in _ASKING for w in extra)):
         return None
+    if found <= {"ack"} and not extra:  # only soft words: calling the bot ("bot ơi"), or "ờ vậy à"
+        return "greeting" if _ADDRESS_ONLY & set(words) else "ack"
     return next((k for k in _PRIORITY if k in found), None)
+
+
+def _personal(words: list[str]) -> bool:
+    """A personal question to the bot ("bot bao nhiêu tuổi rồi", "bạn có người yêu chưa"): addressed to it,
+    short, asking what one asks a person, and naming nothing else the bot could answer about."""
+    if len(words) > MAX_PERSONAL_WORDS or not _ADDRESSEE & set(words):
+        return False
+    if any(w in _ASKING and w not in _QUESTION_WORDS for w in words):
+        return False
+    return bool(_PERSONAL_RE.search(" ".join(words)))
 
 
 _HEALTH: tuple[str, ...] = tuple(_DATA["health"])
