@@ -115,6 +115,15 @@ _INSULTS_FOLDED_RE = re.compile(  # unaccented "do dien ra" is "đó diễn ra"
 _LOAN_RE = _pattern(_LOAN)
 
 
+_BOT_USAGE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["bot_usage"]) + r")\b")
+
+
+def about_using_the_bot(text: str) -> bool:
+    """The message asks about using the bot: it names the bot or something done in it (a button, a command,
+    progress, the certificate, a group's code, reminders, one's data)."""
+    return bool(_BOT_USAGE_RE.search(fold(text)))
+
+
 @lru_cache(maxsize=8192)
 def out_of_scope(query: str) -> OutOfScope | None:
     """"health" for medicine and illness, "other" for the rest of what the bot does not do, else None."""

@@ -14,7 +14,7 @@ from bench.faq_eval import has_key, has_keys, judge
 from bot.core import texts
 from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
-from content.intents import out_of_scope, small_talk
+from content.intents import about_using_the_bot, out_of_scope, small_talk
 from content.schema import FaqEntry
 from content.search import SearchIndex, decide, fits
 from content.textnorm import question_core
@@ -330,3 +330,21 @@ def test_a_comparison_is_answered_only_by_an_entry_that_compares() -> None:
     hits = index.search(question)
     assert decide(question, hits) == "suggest"  # "Có phải bạn muốn hỏi…", the entry that compares first
     assert AnswerService(None, index).suggestions(hits)[0][0] == "pw_share"
+
+
+@pytest.mark.parametrize(
+    ("text", "about_the_bot"),
+    [("xem tiến độ học ở đâu", True), ("cán bộ cho mã nhóm thì nhập vào đâu", True), ("lời nhắc học tắt sao", True),
+     ("giấy chứng nhận quyền sử dụng đất", False), ("cho xin con số đề hôm nay", False), ("AI là gì", False)],
+)
+def test_questions_about_using_the_bot_are_told_apart(text: str, about_the_bot: bool) -> None:
+    assert about_using_the_bot(text) is about_the_bot
+
+
+async def test_a_bot_usage_question_with_no_sure_answer_is_offered_help_not_refused(catalog: Any) -> None:
+    svc = AnswerService(catalog)
+    res = await svc.answer("mười một giờ đêm mà vẫn có lời nhắc học")
+    assert res.decision == "suggest" and not res.refused
+    picked = [svc.curated(doc_id) for doc_id, _ in res.suggestions]
+    assert picked and all(p is not None and "/" in p.text for p in picked)  # help entries give a command
+    assert (await svc.answer("giấy chứng nhận quyền sử dụng đất làm ở đâu")).refused

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -13,8 +14,8 @@ from typing import Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
-from content.intents import out_of_scope, small_talk
-from content.search import Decision, Hit, SearchIndex, decide, entities, fits, numbers
+from content.intents import about_using_the_bot, out_of_scope, small_talk
+from content.search import CORE_COVERAGE, Decision, Hit, SearchIndex, decide, entities, fits, numbers
 from content.textnorm import question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
@@ -31,6 +32,9 @@ REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be re
 REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
 MIN_FIRST_TOKEN = 1.0
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
+HELP_POOL = 20  # hits looked through for the bot's help entries
+HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
+_COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -178,6 +182,8 @@ class AnswerService:
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_tail(q, decision, hits)
+        if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
+            decision, hits = self._help(q_search, decision, hits)
         if decision == "refuse":
             kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
@@ -217,6 +223,17 @@ class AnswerService:
         if agreed:
             return "answer", tail_hits
         return decision, hits
+
+    def _help(self, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A question about using the bot that found no sure answer is looked up among the bot's help entries
+        (FAQ entries whose answer gives a command) and those that cover it are offered: a guess is never answered."""
+        helps = [h for h in self.search.search(query, HELP_POOL)
+                 if h.kind == "faq" and fits(h) and h.coverage >= HELP_COVERAGE and _COMMAND.search(h.text)]
+        if not helps:
+            return decision, hits
+        if helps[0].core < CORE_COVERAGE:
+            return decision, hits
+        return "suggest", helps[:PASSAGES]
 
     def _lesson_text(self, hit: Hit) -> str | None:
         """A lesson is answered whole (a few hundred characters): the passage that matched best may stop just
