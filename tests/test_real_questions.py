@@ -348,3 +348,13 @@ async def test_a_bot_usage_question_with_no_sure_answer_is_offered_help_not_refu
     picked = [svc.curated(doc_id) for doc_id, _ in res.suggestions]
     assert picked and all(p is not None and "/" in p.text for p in picked)  # help entries give a command
     assert (await svc.answer("giấy chứng nhận quyền sử dụng đất làm ở đâu")).refused
+
+
+async def test_a_story_whose_ending_asks_nothing_of_its_own_is_not_answered_by_the_thing_it_named(
+    catalog: Any,
+) -> None:
+    """"… đăng lên zalo, vậy tôi phải làm sao": the ending is question form only, so searching it finds Zalo
+    entries by the name alone; that guess is offered with the whole story's best hit, never answered."""
+    svc = AnswerService(catalog)
+    res = await svc.answer("tôi bán bánh ở chợ, con gái bảo nhờ AI soạn lời rao bán đăng lên zalo, vậy tôi phải làm sao")
+    assert res.decision == "suggest" and not res.refused

@@ -15,8 +15,10 @@ from typing import Any, Literal
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
 from content.intents import about_using_the_bot, out_of_scope, small_talk
-from content.search import CORE_COVERAGE, Decision, Hit, SearchIndex, decide, entities, fits, numbers
-from content.textnorm import question_syllables, question_tail
+from content.search import (
+    CORE_COVERAGE, QUESTION_FORM, Decision, Hit, SearchIndex, decide, entities, fits, numbers,
+)
+from content.textnorm import content_syllables, question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
 log = logging.getLogger(__name__)
@@ -208,6 +210,9 @@ class AnswerService:
         tail = question_tail(q)
         if tail is None:
             return decision, hits
+        # "… vậy tôi phải làm sao": an ending made of question-form words only asks nothing of its own; what
+        # the story named is then all it would be searched by, and the story is more than that.
+        asks_own = bool(set(content_syllables(tail)) - QUESTION_FORM)
         # What the story named is what its ending asks about ("… cài cái VNeID …. Cài thế nào cho đúng?").
         told = sorted((entities(q) - entities(tail)) | (numbers(q) - numbers(tail)))
         if told:
@@ -216,9 +221,11 @@ class AnswerService:
         if decide(tail, tail_hits) != "answer":
             return decision, hits
         best = tail_hits[0]
-        if not best.missing and (best.exact or (best.asks and told)):
+        if not best.missing and (best.exact or (best.asks and told and asks_own)):
             return "answer", tail_hits  # the ending asks what one of its questions asks, about what was told
         whole = self.search.search(q, TAIL_AGREEMENT)
+        if not best.missing and best.asks and told:  # found by the named thing alone: a guess, asked not answered
+            return "suggest", [*whole[:1], best]
         agreed = bool(whole) and whole[0].doc_id == best.doc_id and fits(whole[0])
         if agreed:
             return "answer", tail_hits
