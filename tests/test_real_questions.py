@@ -356,5 +356,6 @@ async def test_a_story_whose_ending_asks_nothing_of_its_own_is_not_answered_by_t
     """"… đăng lên zalo, vậy tôi phải làm sao": the ending is question form only, so searching it finds Zalo
     entries by the name alone; that guess is offered with the whole story's best hit, never answered."""
     svc = AnswerService(catalog)
-    res = await svc.answer("tôi bán bánh ở chợ, con gái bảo nhờ AI soạn lời rao bán đăng lên zalo, vậy tôi phải làm sao")
+    res = await svc.answer("tôi bán bánh ở chợ, con gái bảo nhờ AI soạn lời rao bán đăng lên zalo, "
+                           "vậy tôi phải làm sao")
     assert res.decision == "suggest" and not res.refused

@@ -15,9 +15,7 @@ from typing import Any, Literal
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
 from content.intents import about_using_the_bot, out_of_scope, small_talk
-from content.search import (
-    CORE_COVERAGE, QUESTION_FORM, Decision, Hit, SearchIndex, decide, entities, fits, numbers,
-)
+from content.search import CORE_COVERAGE, QUESTION_FORM, Decision, Hit, SearchIndex, decide, entities, fits, numbers
 from content.textnorm import content_syllables, question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
