@@ -359,3 +359,11 @@ async def test_a_story_whose_ending_asks_nothing_of_its_own_is_not_answered_by_t
     res = await svc.answer("tôi bán bánh ở chợ, con gái bảo nhờ AI soạn lời rao bán đăng lên zalo, "
                            "vậy tôi phải làm sao")
     assert res.decision == "suggest" and not res.refused
+
+
+async def test_a_question_naming_a_command_is_answered_by_the_help_entry_giving_it(catalog: Any) -> None:
+    svc = AnswerService(catalog)
+    res = await svc.answer("lỡ bấm /xoadulieu rồi, bài đã học còn không")
+    assert (res.decision, res.faq_id) == ("answer", "bot_delete_data") and "/xoadulieu" in res.text
+    unsure = await svc.answer("gõ /tiendo mà không thấy gì")  # not covered enough: offered, not refused
+    assert unsure.decision == "suggest" and unsure.suggestions[0][0] == "bot_progress"

@@ -182,6 +182,8 @@ class AnswerService:
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_tail(q, decision, hits)
+        if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
+            decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
             decision, hits = self._help(q_search, decision, hits)
         if decision == "refuse":
@@ -228,6 +230,18 @@ class AnswerService:
         if agreed:
             return "answer", tail_hits
         return decision, hits
+
+    def _command(self, q: str, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A question that names a command ("lỡ gõ /xoadulieu rồi…") is about it: the help entries that give
+        it come first; the best one is answered when it covers the question as a help entry must."""
+        named = {c.lower() for c in _COMMAND.findall(q)}
+        giving = [h for h in self.search.search(query, HELP_POOL)
+                  if h.kind == "faq" and fits(h) and named <= {c.lower() for c in _COMMAND.findall(h.text)}]
+        if not giving:
+            return decision, hits
+        if giving[0].coverage >= HELP_COVERAGE and giving[0].core >= CORE_COVERAGE:
+            return "answer", giving[:PASSAGES]
+        return "suggest", giving[:PASSAGES]
 
     def _help(self, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A question about using the bot that found no sure answer is looked up among the bot's help entries
