@@ -32,7 +32,8 @@ _PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", 
 MAX_SMALL_TALK_WORDS = 10
 # An interjection is an answer with no question in it, however it is spelt: laughter ("hihi", "hjhj", "kkk"),
 # hums and ums ("ukm", "uhm", "hmm", "ừ", "ờ"), okays ("oki", "okela").
-_INTERJECTION = re.compile(r"(?:[hk][aeiouyj]){2,}h?|k{2,}|u+[hk]?m*i?|h?m{2,}|hm+|o+h?|a+h?|e+h?|ok+[ei]*(?:la)?")
+_INTERJECTION = re.compile(
+    r"(?:[hk][aeiouyj]){2,}h?|k{2,}|u+[hk]?m*(?:ie|i|e)?|h?m{2,}|hm+|o+h?|a+h?|e+h?|ok+[ei]*(?:la)?")
 # Emoticons typed as text (":)", ":D", "=))", "<3", "^^"): taken out before asking whether words are left.
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=]['-]?[()\[\]dDpPoO3*|/\\]+|<3+|\^_*\^|\(\s*:)(?!\w)")
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit: a message without one is emoji, stickers, emoticons
@@ -40,6 +41,8 @@ _ADDRESS_ONLY = frozenset({"oi", "bot", "ad", "admin"})  # "bot ơi", "ad ơi": 
 _PERSONAL_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["personal"]) + r")\b")
 _ADDRESSEE = frozenset(_DATA["addressee"])
 MAX_PERSONAL_WORDS = 9
+MAX_INTRODUCTION_WORDS = 5
+_SELF = frozenset({"toi", "minh", "em", "chau", "con", "tui", "tao", "anh", "chi", "bac", "co", "chu", "ba", "ong"})
 # Asking words that are not question words nor the addressee: a message with one asks about something.
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
                              "khi", "may", "bot"})
@@ -55,6 +58,8 @@ def small_talk(text: str) -> SmallTalk | None:
         return None
     if _personal(words):
         return "about_bot"
+    if _introduction(words):
+        return "greeting"
     found: set[SmallTalk] = set()
     extra: list[str] = []
     i = 0
@@ -73,9 +78,15 @@ def small_talk(text: str) -> SmallTalk | None:
     if extra and (len(extra) > SMALL_TALK_EXTRA or "?" in text or not found - {"ack"}
                   or any(w in _ASKING for w in extra)):
         return None
-    if found <= {"ack"} and not extra:  # only soft words: calling the bot ("bot ơi"), or "ờ vậy à"
+    if not found and not extra:  # only soft words: calling the bot ("bot ơi"), or "vậy à"
         return "greeting" if _ADDRESS_ONLY & set(words) else "ack"
     return next((k for k in _PRIORITY if k in found), None)
+
+
+def _introduction(words: list[str]) -> bool:
+    """Saying who one is ("mình là Lan", "tôi tên Hùng", "tôi là nông dân"): a few words, nothing asked."""
+    return (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2 and words[1] in ("ten", "la")
+            and not any(w in _ASKING for w in words))
 
 
 def _personal(words: list[str]) -> bool:

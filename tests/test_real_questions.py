@@ -69,7 +69,8 @@ def test_words_that_only_look_like_frames_stay(question: str) -> None:
     [("xin chào", "greeting"), ("Chào bot nhé", "greeting"), ("hello", "greeting"), ("cảm ơn bạn nhiều nha", "thanks"),
      ("cam on", "thanks"), ("ok cảm ơn", "thanks"), ("tạm biệt nhé", "bye"), ("vâng ạ", "ack"), ("ok", "ack"),
      ("bạn có khỏe không", "how_are_you"), ("🙏🙏", "ack"), (":))", "ack"), ("ừm", "ack"), ("hjhj", "ack"),
-     ("ad ơi", "greeting"), ("em tên là gì vậy", "about_bot"), ("bạn có vợ chưa", "about_bot")],
+     ("ad ơi", "greeting"), ("em tên là gì vậy", "about_bot"), ("bạn có vợ chưa", "about_bot"),
+     ("bot dễ thương ghê", "ack"), ("trời đất ơi", "ack"), ("mình tên Mai", "greeting")],
 )
 def test_small_talk_is_recognised(text: str, kind: str) -> None:
     assert small_talk(text) == kind
@@ -78,7 +79,8 @@ def test_small_talk_is_recognised(text: str, kind: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["chào bạn, AI là gì?", "cảm ơn, thế ChatGPT có mất tiền không", "ok vậy học AI ở đâu", "AI là gì", "chatgpt",
-     "tuần lễ học tập", "bot ơi xổ số", "trẻ em mấy tuổi thì dùng được Zalo", "bot có đọc tin nhắn không"],
+     "tuần lễ học tập", "bot ơi xổ số", "trẻ em mấy tuổi thì dùng được Zalo", "bot có đọc tin nhắn không",
+     "ChatGPT có thông minh không", "tôi là người già có học được không"],
 )
 def test_a_question_with_a_greeting_is_still_a_question(text: str) -> None:
     assert small_talk(text) is None
