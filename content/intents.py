@@ -40,6 +40,7 @@ _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit: a message without one
 _ADDRESS_ONLY = frozenset({"oi", "bot", "ad", "admin"})  # "bot ơi", "ad ơi": calling the bot, nothing asked
 _PERSONAL_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["personal"]) + r")\b")
 _ADDRESSEE = frozenset(_DATA["addressee"])
+_NOT_ADDRESSEE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["not_addressee"]) + r")\b")
 MAX_PERSONAL_WORDS = 9
 MAX_INTRODUCTION_WORDS = 5
 _SELF = frozenset({"toi", "minh", "em", "chau", "con", "tui", "tao", "anh", "chi", "bac", "co", "chu", "ba", "ong"})
@@ -96,7 +97,8 @@ def _personal(words: list[str]) -> bool:
         return False
     if any(w in _ASKING and w not in _QUESTION_WORDS for w in words):
         return False
-    return bool(_PERSONAL_RE.search(" ".join(words)))
+    text = " ".join(words)
+    return bool(_PERSONAL_RE.search(text)) and not _NOT_ADDRESSEE_RE.search(text)
 
 
 _HEALTH: tuple[str, ...] = tuple(_DATA["health"])

@@ -80,7 +80,7 @@ def test_small_talk_is_recognised(text: str, kind: str) -> None:
     "text",
     ["chào bạn, AI là gì?", "cảm ơn, thế ChatGPT có mất tiền không", "ok vậy học AI ở đâu", "AI là gì", "chatgpt",
      "tuần lễ học tập", "bot ơi xổ số", "trẻ em mấy tuổi thì dùng được Zalo", "bot có đọc tin nhắn không",
-     "ChatGPT có thông minh không", "tôi là người già có học được không"],
+     "ChatGPT có thông minh không", "tôi là người già có học được không", "em bé mấy tuổi thì cho xem điện thoại"],
 )
 def test_a_question_with_a_greeting_is_still_a_question(text: str) -> None:
     assert small_talk(text) is None
