@@ -103,6 +103,10 @@ async def test_web_chat_greeting_shows_the_menu(db_url: str) -> None:
         assert texts.MENU_LEARN in u.keyboard() and texts.MENU_ASK in u.keyboard()
         await u.says("cảm ơn bạn")
         assert "Không có gì" in u.last_reply()
+        for chat in ("👍", "bot bao nhiêu tuổi"):  # a sticker-like emoji, a personal question to the bot
+            await u.says(chat)
+            assert "bên dưới" in u.last_reply() and "Nguồn" not in u.last_reply()
+            assert texts.MENU_LEARN in u.keyboard()
 
 
 @pytest.mark.parametrize(
