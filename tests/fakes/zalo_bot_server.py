@@ -62,7 +62,7 @@ class FakeBotUser:
         """Every text the bot showed this user (messages and photo captions), in order."""
         return [m.text for m in self.inbox if m.text]
 
-    async def wait_reply(self, timeout: float = 2.0) -> str:  # noqa: ASYNC109
+    async def wait_reply(self, timeout: float = 10.0) -> str:  # noqa: ASYNC109
         """The next unread text the bot sent to this user."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
