@@ -1,4 +1,5 @@
-"""FAQ benchmark: answer quality on the TEST part (tests/data/faq_testset.yaml, never tuned on), retrieval-only
+"""FAQ benchmark: answer quality on the TEST parts (tests/data/faq_testset.yaml and part B, faq_testset_b.yaml,
+both never tuned on), retrieval-only
 and with an LLM (the fake OpenAI server answering only from the passages it was given), then search latency at
 the shipped size and at 2,000 entries.
 
@@ -35,6 +36,7 @@ from handlers.answers.service import AnswerService
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"
+TESTSET_B = ROOT / "tests" / "data" / "faq_testset_b.yaml"
 DEVSET_FRESH = ROOT / "tests" / "data" / "faq_devset_fresh.yaml"  # tuning questions written as the test part is
 RESULTS = ROOT / "bench" / "results" / "faq.json"
 SCALE = 2000
@@ -122,6 +124,8 @@ def run(show_failures: bool = False, test_part_too: bool = True, files: Sequence
     test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
     if not test_part_too and DEVSET_FRESH.exists() and DEVSET_FRESH not in files:
         files = [DEVSET_FRESH, *files]
+    if test_part_too and TESTSET_B.exists() and TESTSET_B not in files:
+        files = [TESTSET_B, *files]  # test part B: written blind later, never tuned on either
     scored_files = {Path(f).stem: faq_eval.load(Path(f)) for f in files}
     queries = [item["q"] for item in devset] + [item["q"] for item in test_part]
     t0 = time.perf_counter()
