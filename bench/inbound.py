@@ -91,6 +91,11 @@ async def _drive(
             got[int(call.chat_id)].append(call.time)
     lat = [got[uid][j * per_reply] - s for uid, times in sent_at.items() for j, s in enumerate(times)
            if j * per_reply < len(got[uid])]  # fmt: skip
+    return _burst(path, total, elapsed, lat)
+
+
+def _burst(path: str, total: int, elapsed: float, lat: list[float]) -> dict[str, Any]:
+    """One burst's figures: messages, seconds, msg/s and update→first-reply latency (seconds in `lat`)."""
     return {
         "path": path,
         "messages": total,
@@ -162,16 +167,7 @@ async def _converse(
         await asyncio.gather(*(person(u) for u in users))
     finally:
         watcher.cancel()
-    elapsed = time.perf_counter() - t0
-    total = n_users * per_user
-    return {
-        "path": path,
-        "messages": total,
-        "seconds": elapsed,
-        "per_second": total / elapsed,
-        "p50_ms": percentile(lat, 50) * 1000,
-        "p95_ms": percentile(lat, 95) * 1000,
-    }
+    return _burst(path, n_users * per_user, time.perf_counter() - t0, lat)
 
 
 def _press(tg: FakeTelegram, user: Any, data: str) -> None:
