@@ -112,7 +112,7 @@ _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
 _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typed with accents, else folded
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức
 # khỏe không", "app vay tiền online lừa đảo").
-_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|bot|tri tue nhan tao|lua|lua dao|gia mao|mao danh)\b")
+_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh)\b")
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:

@@ -103,7 +103,8 @@ async def test_an_injected_instruction_is_not_obeyed(catalog: Any, fake: FakeOpe
     await svc.aclose()
 
 
-@pytest.mark.parametrize("question", ["xổ số miền bắc hôm nay về con gì", "mai troi co mua khong", "bot ngu qua"])
+@pytest.mark.parametrize("question", ["xổ số miền bắc hôm nay về con gì", "mai troi co mua khong", "bot ngu qua",
+                                      "thi bằng lái xe máy trên bot đc ko"])
 async def test_out_of_scope_is_refused_politely(catalog: Any, question: str) -> None:
     res = await service(catalog).answer(question)
     assert res.refused and res.sources == [] and res.text == REFUSE_OUT_OF_SCOPE
