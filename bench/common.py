@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import platform
+import statistics
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,16 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     idx = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[idx]
+
+
+async def median_seconds(fn: Callable[[], Awaitable[Any]], repeat: int) -> float:
+    """The median wall time of `repeat` awaited runs of `fn`, one after the other."""
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await fn()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:

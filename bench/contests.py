@@ -12,16 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from bench.common import pg_database, write_result
+from bench.common import median_seconds, pg_database, write_result
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models_contests import ContestAttempt
@@ -70,15 +68,6 @@ async def rank_before(s: Any, attempt: ContestAttempt, province: str | None, com
     return rank, len(rows)
 
 
-async def timed(fn: Callable[[], Awaitable[Any]]) -> float:
-    runs = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        await fn()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
-
-
 async def measure(url: str, n: int) -> dict[str, Any]:
     db = Database(url)
     try:
@@ -110,12 +99,12 @@ async def measure(url: str, n: int) -> dict[str, Any]:
 
         async with db.read_session() as s:
             expected = await rank_before(s, me, PROVINCE, None)
-        base = await timed(count)
+        base = await median_seconds(count, REPEAT)
         out: dict[str, Any] = {"attempts": n, "seed_seconds": round(seconds, 1),
                                "baseline_count_ms": round(base * 1000, 2)}  # fmt: skip
         for name, fn in (("rank_before", before), ("rank_after", after), ("commune_board", commune_board),
                          ("province_board", province_board)):  # fmt: skip
-            t = await timed(fn)
+            t = await median_seconds(fn, REPEAT)
             out[f"{name}_ms"] = round(t * 1000, 2)
             out[f"{name}_vs_count"] = round(t / base, 2) if base else None
         out["rank_speedup"] = round(out["rank_before_ms"] / out["rank_after_ms"], 1) if out["rank_after_ms"] else None

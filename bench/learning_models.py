@@ -13,16 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
-from bench.common import pg_database, write_result
+from bench.common import median_seconds, pg_database, write_result
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from handlers.learning_models import rates, service
@@ -83,15 +81,6 @@ async def seed(db: Database, units: int) -> float:
     return time.perf_counter() - started
 
 
-async def timed(fn: Callable[[], Awaitable[Any]]) -> float:
-    runs = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        await fn()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
-
-
 async def measure(url: str, units: int) -> dict[str, Any]:
     db = Database(url)
     try:
@@ -121,11 +110,11 @@ async def measure(url: str, units: int) -> dict[str, Any]:
                 rows = await service.rollup(s, YEAR, officer=officer)
                 assert rows, "the officer's commune has units"
 
-        base = await timed(count)
+        base = await median_seconds(count, REPEAT)
         out = {"units": units, "seed_seconds": round(seconds, 1), "baseline_count_ms": round(base * 1000, 1)}
         for name, fn in (("whole", whole), ("whole_with_rates", whole_with_rates), ("province", province),
                          ("commune", commune)):
-            t = await timed(fn)
+            t = await median_seconds(fn, REPEAT)
             out[f"{name}_ms"] = round(t * 1000, 1)
             out[f"{name}_vs_count"] = round(t / base, 2) if base else None
         return out
