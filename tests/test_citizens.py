@@ -97,14 +97,19 @@ async def test_commune_typed_before_any_group_is_saved_tidy(settings: Settings) 
             assert f"Đã lưu nơi ở: {shown}, Ninh Bình." in u.all_text()
 
 
+async def in_first_quiz(url: str, http: aiohttp.ClientSession) -> WebUser:
+    """A web chat user who agreed, read the first module and is at its quiz's first question."""
+    u = WebUser(url, http)
+    await web_onboard(u)
+    await read_module(u, CATALOG.modules[0].title)
+    await u.press("Làm bài kiểm tra")
+    assert u.last_reply().startswith("Câu 1/")
+    return u
+
+
 async def test_a_number_after_an_aside_in_a_quiz_answers_the_quiz(settings: Settings) -> None:
-    first = CATALOG.modules[0]
     async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
-        u = WebUser(bot.url, http)
-        await web_onboard(u)
-        await read_module(u, first.title)
-        await u.press("Làm bài kiểm tra")
-        assert u.last_reply().startswith("Câu 1/")
+        u = await in_first_quiz(bot.url, http)
         await u.says("cho hỏi tuần lễ học tập suốt đời là ngày nào")  # an aside, answered with 👍/👎
         assert u.last_reply().startswith("Câu 1/")  # then the quiz question again
         await u.says(correct_number(u.last_reply()))
@@ -119,13 +124,8 @@ async def test_a_number_after_an_aside_in_a_quiz_answers_the_quiz(settings: Sett
 async def test_progress_or_help_in_the_middle_of_a_quiz_keeps_the_quiz(settings: Settings) -> None:
     """/tiendo and /trogiup during a quiz show what was asked, then the quiz question again: a number typed
     next answers the quiz (it used to pick from the progress screen's buttons)."""
-    first = CATALOG.modules[0]
     async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
-        u = WebUser(bot.url, http)
-        await web_onboard(u)
-        await read_module(u, first.title)
-        await u.press("Làm bài kiểm tra")
-        assert u.last_reply().startswith("Câu 1/")
+        u = await in_first_quiz(bot.url, http)
         await u.says("/tiendo")
         assert "Mô-đun đã xong" in u.all_text() and u.last_reply().startswith("Câu 1/")
         await u.says(correct_number(u.last_reply()))
