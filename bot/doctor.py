@@ -173,9 +173,11 @@ class Doctor:
             return
         from telegram import Bot
         from telegram.error import InvalidToken, NetworkError, TelegramError
-        from telegram.request import HTTPXRequest
 
-        request = HTTPXRequest(connect_timeout=self.timeout, read_timeout=self.timeout)
+        from bot.channels.telegram_http import AiohttpRequest
+
+        # The channel's own HTTP client: the same proxy and certificate authorities as `hocbot run`.
+        request = AiohttpRequest(connect_timeout=self.timeout, read_timeout=self.timeout)
         bot = Bot(s.telegram_bot_token.get_secret_value(), base_url=s.telegram_api_base_url, request=request)
         try:
             async with bot:
