@@ -76,12 +76,14 @@ def test_terminal_chat_with_numbered_choices(tmp_path: Path) -> None:
 
 
 def test_terminal_chat_does_not_promise_reminders_it_cannot_send(tmp_path: Path) -> None:
-    """The terminal chat gets no pushed messages: asking to be reminded of the Week says so."""
+    """The terminal chat gets no pushed messages: asking to be reminded of the Week says so, and makes no
+    promise it must then take back."""
     out = subprocess.run([HOCBOT, "chat"], input="1\nhue\nBỏ qua\n/tuanle\n1\n", capture_output=True, text=True,
                          cwd=tmp_path, env=_env(tmp_path), timeout=60)  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "1. 🔔 Nhắc tôi" in out.stdout and "Bot sẽ nhắc bạn" in out.stdout
-    assert "không nhận được tin nhắn gửi sau" in out.stdout  # … and the promise is corrected right there
+    assert "1. 🔔 Nhắc tôi" in out.stdout and "Đã xong!" in out.stdout
+    assert "không nhận được tin nhắn gửi sau" in out.stdout
+    assert "Bot sẽ nhắc bạn" not in out.stdout
 
 
 def test_hocbot_run_serves_web_chat_fast_with_no_configuration(tmp_path: Path) -> None:

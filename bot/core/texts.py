@@ -159,16 +159,17 @@ WEB_PUSHED = (
 
 
 CONSOLE_NO_PUSH = (
-    "ℹ️ Cửa sổ dòng lệnh (hocbot chat) không nhận được tin nhắn gửi sau: lời nhắc chỉ đến qua Telegram, Zalo "
-    "hoặc trang trò chuyện trên web."
+    "ℹ️ Cửa sổ dòng lệnh (hocbot chat) không nhận được tin nhắn gửi sau: lời nhắc và tin báo chỉ đến qua "
+    "Telegram, Zalo hoặc trang trò chuyện trên web."
 )
 
 
-def promise(text: str, channel: str) -> str:
-    """A reply promising a later message, told where a web chat user will find it; in the terminal chat, which
-    no message can reach later, the promise is corrected at once (the bot must not promise what it can't do)."""
-    if channel == "web":
-        return f"{text}\n{WEB_PUSHED}"
+def promise(done: str, later: str, channel: str) -> str:
+    """What was done, then the promise of a later message (`later`) where that message can arrive: told where a
+    web chat user will find it; left out in the terminal chat, which no message can reach later (the bot must
+    not promise what it can't do), which is told so instead."""
     if channel == "console":
-        return f"{text}\n{CONSOLE_NO_PUSH}"
-    return text
+        return f"{done}\n{CONSOLE_NO_PUSH}"
+    if channel == "web":
+        return f"{done} {later}\n{WEB_PUSHED}"
+    return f"{done} {later}"

@@ -142,7 +142,8 @@ async def _save(ctx: Ctx, data: dict[str, object]) -> list[Reply]:
         photo=photo if isinstance(photo, str) else None, unit_id=unit.id if unit else None,
     )  # fmt: skip
     ctx.set_state(None)
-    return [menu_reply(texts.promise(t.SENT.format(id=row.id, photo=t.WITH_PHOTO if row.photo else ""), ctx.channel))]
+    return [menu_reply(texts.promise(t.SENT.format(id=row.id, photo=t.WITH_PHOTO if row.photo else ""), t.SENT_LATER,
+                                      ctx.channel))]
 
 
 # -- officers ---------------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ BAD_TEXT = "Sáng kiến cần từ {lo} đến {hi} ký tự. Bạn gõ lại n
 ASK_PHOTO = "📷 Gửi kèm 1 ảnh (nếu có), hoặc bấm “Không có ảnh”."
 BTN_NO_PHOTO = "➡️ Không có ảnh"
 PHOTO_ONLY_HERE = "Ở bước này bot chỉ nhận ảnh. Gửi ảnh, hoặc bấm “Không có ảnh”."
-SENT = "✅ Đã gửi sáng kiến #{id}{photo}. Cán bộ Hội Khuyến học sẽ xem; khi được biểu dương, bot sẽ báo bạn."
+SENT = "✅ Đã gửi sáng kiến #{id}{photo}. Cán bộ Hội Khuyến học sẽ xem."
+SENT_LATER = "Khi sáng kiến được biểu dương, bot sẽ báo bạn."
 WITH_PHOTO = " (kèm ảnh)"
 TELL_PRAISED = "🏅 Chúc mừng! Sáng kiến #{id} bạn gửi ngày {day} đã được Hội Khuyến học biểu dương."
 

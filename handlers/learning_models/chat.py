@@ -297,7 +297,7 @@ async def submit(ctx: Ctx, msg: Inbound) -> list[Reply]:
         again = Choice(t.BTN_ASSESS, AssessUnit(unit.id or 0).pack())
         return [Reply(t.ANSWER_FIRST.format(n=len(a.unanswered)), choices=[again])]
     await service.submit(ctx.session, unit, ctx.user_id, ctx.now())
-    return [menu_reply(texts.promise(t.SUBMITTED.format(name=unit.name), ctx.channel))]
+    return [menu_reply(texts.promise(t.SUBMITTED.format(name=unit.name), t.SUBMITTED_LATER, ctx.channel))]
 
 
 # -- officers ---------------------------------------------------------------------------------------------

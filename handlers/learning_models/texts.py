@@ -42,7 +42,8 @@ NOT_YOURS = "Bạn không thuộc đơn vị này."
 CANNOT_CHANGE = "Hồ sơ đang chờ xã xác nhận hoặc đã được xác nhận, không sửa được nữa."
 ANSWER_FIRST = "Bạn cần trả lời hết các tiêu chí tự khai trước khi gửi xã ({n} tiêu chí còn lại)."
 OWNER_ONLY = "Chỉ người đăng ký mới gửi được hồ sơ cho xã."
-SUBMITTED = "📨 Đã gửi xã xác nhận “{name}”. Khi xã xác nhận hoặc cần bổ sung, bot sẽ báo cho bạn."
+SUBMITTED = "📨 Đã gửi xã xác nhận “{name}”."
+SUBMITTED_LATER = "Khi xã xác nhận hoặc cần bổ sung, bot sẽ báo cho bạn."
 CITIZEN_PERSONAL = "👤 Công dân học tập: phần học trên bot được ghi nhận tự động."
 
 STATUS = {

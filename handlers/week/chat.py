@@ -35,7 +35,8 @@ T_NO_EVENTS = "📍 Chưa có hoạt động địa phương nào được đăn
 T_ACTIVITIES = "Bạn có thể: {items}."
 B_REMIND = "🔔 Nhắc tôi"
 B_UNREMIND = "🔕 Thôi nhắc"
-T_REMIND_ON = "🔔 Đã xong! Bot sẽ nhắc bạn trước và trong Tuần lễ học tập suốt đời."
+T_REMIND_ON = "🔔 Đã xong!"
+T_REMIND_LATER = "Bot sẽ nhắc bạn trước và trong Tuần lễ học tập suốt đời."
 T_REMIND_ALREADY = "Bạn đã đăng ký nhắc Tuần lễ rồi. 👍"
 T_REMIND_OFF = "🔕 Đã thôi nhắc Tuần lễ học tập. Bạn bấm “Nhắc tôi” bất cứ lúc nào để bật lại."
 T_REMIND_UNPAUSED = "Bot cũng đã bật lại nhắc học cho bạn."
@@ -144,7 +145,7 @@ async def remind_me(ctx: Ctx, msg: Inbound) -> list[Reply]:
             await ctx.session.delete(row)
         return [Reply(T_REMIND_OFF, choices=[Choice(B_REMIND, WeekReminder("on").pack())])]
     joined = await repo.join_group(ctx.session, ctx.user_id, group.id)
-    notes = [texts.promise(T_REMIND_ON, ctx.channel) if joined else T_REMIND_ALREADY]
+    notes = [texts.promise(T_REMIND_ON, T_REMIND_LATER, ctx.channel) if joined else T_REMIND_ALREADY]
     if ctx.user.reminders_paused or not ctx.user.subscribed:
         ctx.user.reminders_paused = False
         ctx.user.subscribed = True
