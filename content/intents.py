@@ -13,7 +13,7 @@ import yaml
 
 from content.textnorm import fold
 
-SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot"]
+SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise"]
 OutOfScope = Literal["health", "other"]
 
 # Word lists (content/data/intents.yaml): small talk by kind, the words that may come with it, and the requests
@@ -28,7 +28,7 @@ _PHRASES = sorted(
     ((tuple(fold(p).split()), kind) for kind, ps in _SMALL_TALK.items() for p in ps),
     key=lambda pk: -len(pk[0]),
 )
-_PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", "ack")
+_PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", "praise", "ack")
 MAX_SMALL_TALK_WORDS = 10
 # An interjection is an answer with no question in it, however it is spelt: laughter ("hihi", "hjhj", "kkk"),
 # hums and ums ("ukm", "uhm", "hmm", "ừ", "ờ"), okays ("oki", "okela").
@@ -45,6 +45,10 @@ MAX_PERSONAL_WORDS = 9
 MAX_INTRODUCTION_WORDS = 5
 _SELF = frozenset({"toi", "minh", "em", "chau", "con", "tui", "tao", "anh", "chi", "bac", "co", "chu", "ba", "ong"})
 # Asking words that are not question words nor the addressee: a message with one asks about something.
+_LEAVING = "|".join(re.escape(p) for p in _DATA["leaving"])
+_CLOSING = "day|nhe|nha|thoi|da|truoc|nghe|nhen|ne|nghen"
+_LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'}))}) (?:{_LEAVING})"
+                         rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
                              "khi", "may", "bot"})
 
@@ -57,6 +61,7 @@ def small_talk(text: str) -> SmallTalk | None:
     words = fold(_EMOTICON.sub(" ", text)).split()
     if not words or len(words) > MAX_SMALL_TALK_WORDS:
         return None
+    words = _LEAVING_RE.sub(_leaving, " ".join(words)).split()  # "thôi tui đi ngủ nha": a goodbye
     if _personal(words):
         return "about_bot"
     if _introduction(words):
@@ -84,6 +89,11 @@ def small_talk(text: str) -> SmallTalk | None:
     return next((k for k in _PRIORITY if k in found), None)
 
 
+def _leaving(m: re.Match[str]) -> str:
+    """Leaving for a while, said of oneself, is a goodbye: the words of the leaving become "bye"."""
+    return f"{m['who']} bye" if m["who"] else "bye"
+
+
 def _introduction(words: list[str]) -> bool:
     """Saying who one is ("mình là Lan", "tôi tên Hùng", "tôi là nông dân"): a few words, nothing asked."""
     return (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2 and words[1] in ("ten", "la")
@@ -106,6 +116,12 @@ _OTHER: tuple[str, ...] = tuple(_DATA["other"])
 _LOAN: tuple[str, ...] = tuple(_DATA["loan"])
 # "(cho tôi) mượn 2 triệu": folded "muon" is also "muốn", so only with an amount after it.
 _LOAN_AMOUNT = re.compile(r"\b(?:muon|vay) (?:\d+ ?(?:trieu|nghin|ngan|tram|cu|k)|it tien|vai trieu|mot it tien)\b")
+# What the lottery drew or what to bet on ("nay đề về mấy", "mai đánh con gì"), however else those words are used
+# ("để về mấy giờ", "đề về mấy chủ đề").
+_LOTTERY = re.compile(
+    r"\b(?:(?:de|lo|xo so|giai dac biet|dac biet)(?: (?:hom nay|nay|mai|toi nay|chieu nay|ngay mai|hom qua))? ve"
+    r" (?:may|con gi|con nao|so may|so gi|so nao|bao nhieu|con may)(?! (?:gio|chu de|noi dung|phan|bai|cau|ngay))"
+    r"|danh (?:con|so|lo|de) (?:gi|nao|may))\b")
 _SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen|"
                    r"danh ba|de doa|doi no|uy tin)\b")
 _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
@@ -146,7 +162,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
         return "health"
     typed = unicodedata.normalize("NFC", query).lower()
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
-    if _ABUSE_RE.search(folded) or insult or (_OTHER_RE.search(folded) and not about_ai):
+    if _ABUSE_RE.search(folded) or insult or ((_OTHER_RE.search(folded) or _LOTTERY.search(folded)) and not about_ai):
         return "other"
     if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded)) and not _SCAM.search(folded):
         return "other"

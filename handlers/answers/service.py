@@ -61,6 +61,7 @@ SMALL_TALK = {
     "thanks": "Không có gì ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
     "bye": "Chào bạn, hẹn gặp lại! 👋 Lúc nào cần, bạn cứ nhắn cho mình nhé.",
     "how_are_you": "Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn! 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
+    "praise": "Cảm ơn bạn đã khen! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
     "ack": "Vâng ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
     "about_bot": "Mình là trợ lý học tập của Hội Khuyến học, một chương trình máy tính nên không có tuổi hay gia "
                  "đình đâu ạ. 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",

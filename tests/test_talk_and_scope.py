@@ -1,0 +1,65 @@
+"""Issue 16: small talk, out-of-scope requests and questions about using the bot, as `hocbot ask --json` shows
+them. Each test names the rule it checks and what the bot said before it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from content.intents import out_of_scope, small_talk
+
+KEYS = {"question", "answer", "sources", "refused", "mode"}
+
+
+def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, Any]]:
+    """`hocbot ask --json` for each question, as a user of the CLI sees it."""
+    out = []
+    for q in questions:
+        assert main(["ask", "--json", q]) == 0
+        [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+        assert KEYS <= set(line) <= KEYS | {"suggestions"}
+        out.append(line)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+
+
+def test_leaving_for_a_while_said_of_oneself_is_a_goodbye(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused as an unknown question ("mai học tiếp" asks nothing); "đi ngủ" to the bot stays personal.
+    assert small_talk("thôi tui đi ngủ nha bot mai học tiếp") == "bye"
+    assert small_talk("tôi đi nấu cơm đây") == small_talk("thôi chào nhé") == "bye"
+    assert small_talk("bot đi ngủ chưa") == "about_bot"
+    assert small_talk("đi làm có cần học AI không") is None and small_talk("tôi nghĩ vậy") is None
+    [bye] = ask(capsys, "thôi tui đi ngủ nha bot mai học tiếp")
+    assert bye["answer"].startswith("Chào bạn, hẹn gặp lại") and not bye["sources"]
+
+
+def test_praise_of_the_bot_is_thanked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "bot giỏi quá đấy" got "Có phải bạn muốn hỏi…" the bot's help entries, "bot giỏi quá" a "Xin chào!".
+    assert small_talk("bot giỏi quá đấy") == small_talk("bot giỏi quá") == "praise"
+    assert small_talk("con tôi học giỏi quá") is None and small_talk("ChatGPT có thông minh không") is None
+    [praise] = ask(capsys, "bot giỏi quá đấy")
+    assert praise["answer"].startswith("Cảm ơn bạn đã khen") and not praise["sources"]
+
+
+def test_a_first_visit_told_is_a_greeting() -> None:
+    # Before: refused ("lần đầu" reads "đâu", an asking word).
+    assert small_talk("Chào cháu, mệ mới vô đây lần đầu") == "greeting"
+    assert small_talk("tôi mới tham gia") == "greeting"
+    assert small_talk("mới vào thì làm gì") is None
+
+
+def test_what_the_lottery_drew_is_out_of_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Mai đánh con gì, đề về mấy" was answered with a lesson on AI's data, "nay đề về mấy" asked.
+    assert out_of_scope("nay đề về mấy bot ơi") == out_of_scope("hôm nay lô về con gì") == "other"
+    for everyday in ("để về mấy giờ thì kịp", "bài thi có đề về mấy chủ đề", "Nghị quyết đề ra mấy mục tiêu"):
+        assert out_of_scope(everyday) is None
+    [bet] = ask(capsys, "Mai đánh con gì, đề về mấy")
+    assert bet["refused"] and "ngoài phạm vi" in bet["answer"]
