@@ -28,6 +28,7 @@ from typing import Any, Literal
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import (
+    COMPARISON,
     actions,
     asked_actions,
     canon,
@@ -74,7 +75,6 @@ ENTITIES: tuple[str, ...] = (
 )
 _NUMBER = re.compile(r"\b\d{2,}\b")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
-COMPARISON = "so sanh"  # the action group (content/data/words.yaml) of comparing two things
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
 OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")

@@ -153,6 +153,9 @@ _ACTION_GROUP = {
 }
 _ACTION_RE = _phrases([p for g in _WORDS["actions"] for p in g])
 _NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
+COMPARISON = "so sanh"  # the group of comparing two things
+# "Gemini khác ChatGPT thế nào", "thẻ căn cước khác căn cước công dân ra sao": what is compared may stand between.
+_COMPARE_FRAME = re.compile(r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b")
 
 
 @lru_cache(maxsize=8192)
@@ -161,7 +164,10 @@ def actions(text: str) -> frozenset[str]:
     → {"quen"}); "làm quen", "suốt đời" and "đòi tiền" are no action."""
     low = unicodedata.normalize("NFC", text).lower()
     low = " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low))
-    return frozenset(_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low)))
+    found = {_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low))}
+    if _COMPARE_FRAME.search(low):
+        found.add(COMPARISON)
+    return frozenset(found)
 
 
 def content_syllables(text: str) -> list[str]:

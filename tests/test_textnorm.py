@@ -127,6 +127,9 @@ def test_go_on_words_mean_the_tiep_button() -> None:
     ("tài khoản ngân hàng bị khóa", {"bi khoa"}),
     ("gọi báo sắp bị khóa tài khoản", {"khoa"}),
     ("khóa học AI ở đâu", set()),
+    ("Gemini là gì, khác ChatGPT thế nào?", {"so sanh"}),  # what is compared may stand between
+    ("thẻ căn cước khác căn cước công dân ra sao", {"so sanh"}),
+    ("có cách nào khác để lấy lại tài khoản không", set()),
 ])
 def test_actions_a_question_asks(text: str, expected: set[str]) -> None:
     assert actions(text) == expected
