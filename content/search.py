@@ -78,6 +78,10 @@ NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
 OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+# A named thing said as where something was seen or sent ("link gửi trên Zalo", "nhóm Zalo", "xem Facebook thấy"):
+# the place of the story, not what is asked about when the question names another thing or the answer names none.
+_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|nhan|xem|luot|doc)(?: tin nhan| tin| lien ket)?(?: tren| qua)? ("
+                    + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -122,6 +126,11 @@ class _Doc:
 def entities(text: str) -> frozenset[str]:
     """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"})."""
     return frozenset(_ENTITY.findall(canon(fold(text))))
+
+
+def places(text: str) -> frozenset[str]:
+    """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"})."""
+    return frozenset(_WHERE.findall(canon(fold(text))))
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -354,6 +363,7 @@ class SearchIndex:
         acts = asked_actions(query) if len(typed) < LONG_QUESTION else frozenset()  # a story's are noise
         acts |= actions(query) & {COMPARISON}  # that it compares two things is not
         named = entities(query)
+        where = places(query) & named
         top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
         def rank(i: int) -> float:
@@ -366,12 +376,12 @@ class SearchIndex:
                 factor *= EXACT_BOOST
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
-            if _other_thing(named, doc):
+            if _other_thing(named, doc, where):
                 factor *= OTHER_THING_FACTOR
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
-        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts) for score, i in ranked]
+        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
@@ -383,7 +393,7 @@ class SearchIndex:
 
     def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
              asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
-             acts: frozenset[str] = frozenset()) -> Hit:
+             acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -392,7 +402,7 @@ class SearchIndex:
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
         core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage
-        missing = _other_thing(named, doc)
+        missing = _other_thing(named, doc, where)
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
             # "ChatGPT với Google khác gì"): that thing is what is missing from the question
@@ -502,10 +512,15 @@ def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:
     return any(len(n) == 4 for n in named)
 
 
-def _other_thing(named: frozenset[str], doc: _Doc) -> tuple[str, ...]:
+def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The named things a document is not about: its question fields must name each, or it must be named in
-    the text while the question fields name nothing else."""
-    return tuple(sorted(e for e in named if e not in doc.about and (doc.about or e not in doc.mentions)))
+    the text while the question fields name nothing else. A place of the story (`where`) need not be named by a
+    document about nothing named, or about another thing the question names."""
+    def about(e: str) -> bool:
+        if e in doc.about or (not doc.about and e in doc.mentions):
+            return True
+        return e in where and (not doc.about or bool(doc.about & (named - where)))
+    return tuple(sorted(e for e in named if not about(e)))
 
 
 def _idf(n: int, df: int) -> float:

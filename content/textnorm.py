@@ -155,7 +155,8 @@ _ACTION_RE = _phrases([p for g in _WORDS["actions"] for p in g])
 _NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
 COMPARISON = "so sanh"  # the group of comparing two things
 # "Gemini khác ChatGPT thế nào", "thẻ căn cước khác căn cước công dân ra sao": what is compared may stand between.
-_COMPARE_FRAME = re.compile(r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b")
+_COMPARE_FRAME = re.compile(
+    r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b")
 
 
 @lru_cache(maxsize=8192)

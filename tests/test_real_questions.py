@@ -375,3 +375,18 @@ async def test_a_question_naming_a_command_is_answered_by_the_help_entry_giving_
     assert (res.decision, res.faq_id) == ("answer", "bot_delete_data") and "/xoadulieu" in res.text
     unsure = await svc.answer("gõ /tiendo mà không thấy gì")  # not covered enough: offered, not refused
     assert unsure.decision == "suggest" and unsure.suggestions[0][0] == "bot_progress"
+
+
+def test_where_a_story_happened_is_not_what_it_asks_about() -> None:
+    """"qua link gửi trên Zalo", "nhóm Zalo": the place of the story. It need not be named by an answer about the
+    other thing asked (VNeID) or about nothing named; asked about as such ("quên mật khẩu Zalo"), it must."""
+    vneid = _entry("vneid_scam", "Người lạ bảo cài VNeID bản mới qua link thì sao?",
+                   "Đó là lừa đảo: chỉ tải VNeID từ kho ứng dụng.")
+    job = _entry("job", "Làm nhiệm vụ online nạp tiền nhận hoa hồng có phải lừa đảo?", "Rất có thể là lừa đảo.")
+    index = SearchIndex([vneid, job, *PASSWORDS])
+    hits = index.search("người lạ gọi bảo cài VNeID bản mới qua link gửi trên Zalo có nên làm theo không")
+    assert hits[0].doc_id == "vneid_scam" and fits(hits[0])
+    hits = index.search("nhóm Zalo có người rủ làm nhiệm vụ nạp tiền nhận hoa hồng có phải lừa không")
+    assert hits[0].doc_id == "job" and fits(hits[0])
+    hits = index.search("tôi quên mật khẩu zalo")
+    assert all(not fits(h) for h in hits)  # Zalo is what it asks about: the VNeID steps do not answer it
