@@ -140,6 +140,9 @@ async def test_week_reminders_follow_the_year_an_officer_set(services: Services)
     async with services.db.session() as s:  # 2027's Week set to start on Monday 4 October
         await set_week(s, "cli", 2027, dt.date(2027, 10, 4), dt.date(2027, 10, 10), None)
     day_1 = await add(services, local(2027, 9, 1), kind="week", offset_days=0, hour=8, year=2027)
+    async with services.db.session() as s:  # what the officer sees as the next run is when it will go out
+        [row] = await store.summaries(s, services.settings, local(2027, 9, 2), services.catalog.week)
+    assert row["next_fire"] == "2027-10-04 08:00"
     assert [r for r in await tick(services, local(2027, 10, 1, 9, 0)) if r.campaign_id == day_1] == []
     [res] = [r for r in await tick(services, local(2027, 10, 4, 8, 1)) if r.campaign_id == day_1]
     assert res.fire_time == local(2027, 10, 4, 8)
@@ -174,7 +177,8 @@ async def test_daily_cap_across_campaigns_and_opt_outs(services: Services) -> No
     got = await copies(services)
     assert got == Counter({u: 2 for u in users}) and not (set(got) & set(unsub + paused))
     async with services.db.session() as s:
-        rows = {r["id"]: r for r in await store.summaries(s, services.settings, local(2026, 9, 25, 9))}
+        listed = await store.summaries(s, services.settings, local(2026, 9, 25, 9), services.catalog.week)
+    rows = {r["id"]: r for r in listed}
     assert rows[second]["skip_reasons"]["daily cap"] == 3 and rows[first]["queued"] == 3
     assert rows[third]["last_fire"] == "2026-09-25 08:00" and rows[third]["next_fire"] is None
 
@@ -242,7 +246,7 @@ async def test_week_plan_creates_nine_campaigns_with_content_texts(services: Ser
     reminders = services.catalog.week.reminders
     assert [c.text for c in made] == [reminders[k] for k, _ in store.WEEK_PLAN]
     async with services.db.session() as s:
-        rows = await store.summaries(s, services.settings, local(2027, 1, 5))
+        rows = await store.summaries(s, services.settings, local(2027, 1, 5), services.catalog.week)
     assert [r["next_fire"] for r in rows][:3] == ["2027-09-24 08:00", "2027-09-30 08:00", "2027-10-01 08:00"]
     assert rows[-1]["next_fire"] == "2027-10-07 08:00"
 

@@ -118,7 +118,7 @@ async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
                 c = await store.add_campaign(
                     s, settings, svc.now(), name=args.name, to=to, text=args.text, kind=kind, **fields
                 )
-                nxt = store.upcoming(c, None, svc.now(), settings)
+                nxt = store.upcoming(c, None, svc.now(), settings, await store.week_starts(s, svc.catalog.week))
                 out = {"campaign_id": c.id, "next_fire": store._local(nxt, settings)}
     except (store.CampaignError, audience.TargetError) as exc:
         print(exc, file=sys.stderr)
@@ -131,7 +131,7 @@ async def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as svc:
         async with svc.db.session() as s:
-            rows = await store.summaries(s, settings, svc.now())
+            rows = await store.summaries(s, settings, svc.now(), svc.catalog.week)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
         return 0

@@ -50,7 +50,7 @@ async def campaigns(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 
 async def _list(ctx: Ctx, officer: OfficerInfo) -> Reply:
-    rows = await store.summaries(ctx.session, ctx.settings, ctx.now())
+    rows = await store.summaries(ctx.session, ctx.settings, ctx.now(), ctx.services.catalog.week)
     groups = await all_groups(ctx.session)
     visible = []
     for r in rows:
@@ -102,7 +102,8 @@ async def _add(ctx: Ctx, rest: str, officer: OfficerInfo) -> Reply:
     except store.CampaignError as exc:
         raise UserFacingError(str(exc)) from None
     await repo.audit(ctx.session, actor, "campaign_add", {"campaign_id": c.id, "to": to, "kind": kind})
-    nxt = store._local(store.upcoming(c, None, ctx.now(), ctx.settings), ctx.settings) or "—"
+    starts = await store.week_starts(ctx.session, ctx.services.catalog.week)
+    nxt = store._local(store.upcoming(c, None, ctx.now(), ctx.settings, starts), ctx.settings) or "—"
     return Reply(ADDED.format(id=c.id, name=c.name, to=to, next=nxt))
 
 

@@ -18,7 +18,7 @@ from bot.db.models_officers import OPEN_STATUSES, Broadcast, Delivery
 from bot.settings import Settings
 from content.schema import WeekInfo
 from handlers.officers import audience, outbox
-from handlers.week.campaigns import rule_of
+from handlers.week.campaigns import rule_of, week_starts
 from handlers.week.schedule import KINDS, defer_quiet, next_fire, validate_cron
 
 WEEK_PLAN = [("before_7", -7), ("before_1", -1)] + [(f"day_{i}", i - 1) for i in range(1, 8)]
@@ -148,18 +148,21 @@ async def remove_campaign(s: AsyncSession, campaign_id: int) -> bool:
 
 
 def upcoming(
-    c: Campaign, last: dt.datetime | None, now: dt.datetime, settings: Settings
+    c: Campaign, last: dt.datetime | None, now: dt.datetime, settings: Settings,
+    starts: tuple[tuple[int, dt.date], ...] = (),
 ) -> dt.datetime | None:
-    """When the campaign will next go out (quiet hours applied), or None."""
+    """When the campaign will next go out (quiet hours applied), or None. `starts`: each year's first day of the
+    Week (handlers.week.campaigns.week_starts), as the scheduler counts a Week-relative campaign from it."""
     if c.paused:
         return None
     after = max(filter(None, [last, now - dt.timedelta(hours=settings.campaign_grace_hours), c.created_at]))
-    t = next_fire(rule_of(c), after, settings.tz)
+    t = next_fire(rule_of(c, starts), after, settings.tz)
     return defer_quiet(t, settings.quiet_window, settings.tz) if t else None
 
 
-async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> list[dict[str, Any]]:
+async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime, week: WeekInfo) -> list[dict[str, Any]]:
     """One dict per campaign: schedule, next/last fire (local), fire and delivery counts, skip reasons."""
+    starts = await week_starts(s, week)
     campaigns = (await s.exec(select(Campaign).order_by(col(Campaign.id)))).all()
     fires = (await s.exec(select(CampaignFire).order_by(col(CampaignFire.fire_time)))).all()
     states = await s.exec(  # type: ignore[call-overload]
@@ -181,7 +184,7 @@ async def summaries(s: AsyncSession, settings: Settings, now: dt.datetime) -> li
                 reasons[f.reason.split(":")[0]] += 1
         last = mine[-1] if mine else None
         last_time = last.fire_time if last else None
-        nxt = upcoming(c, last_time, now, settings)
+        nxt = upcoming(c, last_time, now, settings, starts)
         d = delivered.get(c.id or 0, Counter())
         out.append(
             {

@@ -25,6 +25,7 @@ from bot.core.context import Services
 from bot.core.payloads import button_of
 from bot.db.models import User
 from bot.db.models_campaigns import Campaign, CampaignFire, CampaignKind, CampaignSend, FireStatus, NudgeState
+from content.schema import WeekInfo
 from handlers.officers import audience, outbox
 from handlers.week.schedule import Rule, defer_quiet, fires_between, local_at
 
@@ -56,11 +57,11 @@ def rule_of(c: Campaign, week_starts: tuple[tuple[int, dt.date], ...] = ()) -> R
     return Rule(c.kind, c.at, c.cron, c.offset_days, c.hour, c.minute, c.year, week_starts)
 
 
-async def week_starts(s: AsyncSession, services: Services) -> tuple[tuple[int, dt.date], ...]:
-    """The first day of each year's Week (week.yaml's years, then what officers set), for Rule.week_starts."""
+async def week_starts(s: AsyncSession, info: WeekInfo) -> tuple[tuple[int, dt.date], ...]:
+    """The first day of each year's Week (week.yaml's years, then what officers set), for Rule.week_starts: what
+    fires a Week-relative campaign and what every screen shows as its next run."""
     from handlers.week.service import merged, overrides
 
-    info = services.catalog.week
     set_by_officer = {o.year: o for o in await overrides(s)}
     years = {y.year for y in info.years} | set(set_by_officer)
     return tuple(sorted((y, merged(info, y, set_by_officer.get(y)).start) for y in years))
@@ -76,7 +77,8 @@ async def tick(services: Services, now: dt.datetime | None = None) -> list[FireR
             select(CampaignFire.campaign_id, func.max(CampaignFire.fire_time)).group_by(col(CampaignFire.campaign_id))
         )
         cursors: dict[int, dt.datetime] = {int(cid): t for cid, t in rows.all()}
-        starts = await week_starts(s, services) if any(c.kind == CampaignKind.WEEK for c in campaigns) else ()
+        weekly = any(c.kind == CampaignKind.WEEK for c in campaigns)
+        starts = await week_starts(s, services.catalog.week) if weekly else ()
     results: list[FireResult] = []
     for c in campaigns:
         assert c.id is not None

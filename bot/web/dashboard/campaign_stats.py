@@ -15,6 +15,7 @@ from bot.db.models import Group
 from bot.db.models_campaigns import Campaign, CampaignFire, FireStatus
 from bot.db.models_officers import Broadcast, Delivery
 from bot.settings import Settings
+from content.schema import WeekInfo
 from handlers.officers.audience import load_groups
 from handlers.officers.reasons import skip_label
 from handlers.week import campaign_store as store
@@ -68,13 +69,15 @@ def _names(c: Campaign, groups: dict[int, Group]) -> str:
 
 
 async def campaign_rows(
-    s: AsyncSession, settings: Settings, now: dt.datetime, campaigns: list[Campaign], groups: dict[int, Group]
+    s: AsyncSession, settings: Settings, now: dt.datetime, campaigns: list[Campaign], groups: dict[int, Group],
+    week: WeekInfo,
 ) -> list[dict[str, Any]]:
     """One dict per campaign (the keys `hocbot campaign list --json` prints), in id order."""
     ids = [c.id for c in campaigns if c.id is not None]
     if not ids:
         return []
     fires, last, delivered = await _fires(s, ids), await _last(s, ids), await _delivered(s, ids)
+    starts = await store.week_starts(s, week)
     out = []
     for c in sorted(campaigns, key=lambda c: c.id or 0):
         n, skipped_fires, skipped, _ = fires.get(c.id or 0, (0, 0, 0, None))
@@ -83,7 +86,7 @@ async def campaign_rows(
         out.append({
             "id": c.id, "name": c.name, "text": c.text, "kind": c.kind, "to": _names(c, groups),
             "schedule": store.describe(c),
-            "paused": c.paused, "next_fire": store._local(store.upcoming(c, lt, now, settings), settings),
+            "paused": c.paused, "next_fire": store._local(store.upcoming(c, lt, now, settings, starts), settings),
             "last_fire": store._local(lt, settings), "last_status": lstatus, "last_reason": skip_label(lreason),
             "fires": n, "fires_skipped": skipped_fires, "queued": d["queued"] + d["sending"], "sent": d["sent"],
             "failed": d["failed"] + d["unreachable"], "blocked": d["blocked"], "gone": d["gone"],

@@ -104,7 +104,7 @@ def routes(services: Services) -> list[Route]:
         async with services.db.session() as s:
             groups = await all_groups(s)
             mine = [c for c in (await s.exec(select(Campaign))).all() if visible(dash.officer, c, groups)]
-            summaries = await campaign_rows(s, dash.settings, services.now(), mine, groups)
+            summaries = await campaign_rows(s, dash.settings, services.now(), mine, groups, services.catalog.week)
             own = stats.order_units(await scoped_groups(s, dash))
         return render("campaigns.html", dash=dash, active="campaigns", rows=summaries, groups=own,
                       year=coming_year(services), week_group=WEEK_GROUP)  # fmt: skip
