@@ -63,3 +63,15 @@ def test_what_the_lottery_drew_is_out_of_scope(capsys: pytest.CaptureFixture[str
         assert out_of_scope(everyday) is None
     [bet] = ask(capsys, "Mai đánh con gì, đề về mấy")
     assert bet["refused"] and "ngoài phạm vi" in bet["answer"]
+
+
+def test_the_bots_help_says_what_the_handlers_do(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the streak question was refused, "xin lại" the certificate had no /chungnhan, deleting one's data
+    # said nothing of the certificate, and "mã liên kết" (the /lienket code) was answered with a scam warning.
+    streak, lost, deleted, code = ask(capsys, "chuỗi ngày học liên tục của tôi xem ở đâu",
+                                      "làm mất giấy chứng nhận rồi xin lại được không",
+                                      "xóa dữ liệu thì chứng nhận có còn không", "mã liên kết dùng trong bao lâu")
+    assert "/tiendo" in streak["answer"] and "liên tiếp" in streak["answer"]
+    assert "/chungnhan" in lost["answer"] and "lại" in lost["answer"]
+    assert "/xoadulieu" in deleted["answer"] and "thu hồi" in deleted["answer"]
+    assert not code["sources"] or "/lienket" in code["answer"]  # never another topic's answer with its sources
