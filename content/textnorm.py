@@ -45,7 +45,15 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
         (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
         (r"(?<!hình )\bảnh\b(?! hưởng)", "hình ảnh"),  # a picture: "ảnh" folds like "anh", a way to say "you"
-        (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
+        (r"\blỡ\b", " "),
+        # Sounds typed as heard: "ch" for "tr", "l" for "n", "x" for "s", "c" for "t", "ng" for "n" at the end
+        (r"\bchả lời\b", "trả lời"),
+        (r"\btrứng nhận\b", "chứng nhận"),
+        (r"\b(chỗ|thế|cái|lúc|khi|nơi|người|điều|bên|loại) lào\b", r"\1 nào"),
+        (r"\btại xao\b", "tại sao"),
+        (r"\bliên kếc\b", "liên kết"),
+        (r"\btài khoảng\b", "tài khoản"),
+        (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern and Central "trật" = wrong  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
     )
 )
 
@@ -65,6 +73,8 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:tik|tic|tich) ?(?:tok|toc)\b", "tiktok"),
         (r"\byou ?tube\b|\bdiu ?tup\b", "youtube"),
         (r"\bo t p\b", "otp"),
+        (r"\b(?:ve ne|vi en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said
+        (r"\bte le ?gr?am\b", "telegram"),
         (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
     )
 )

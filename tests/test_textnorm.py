@@ -44,6 +44,14 @@ def test_fold_accepts_decomposed_input() -> None:
         ("noi vs mn", "noi voi moi nguoi"),
         ("trí tuệ nhân tạo", "ai"),
         ("VN eID", "vneid"),
+        ("vê nê ai đi", "vneid"),  # spelt out as said
+        ("tê lê gam", "telegram"),
+        ("AI hắn nói trật", "ai no noi sai"),  # Central "hắn", "trật" = wrong
+        ("công dân số nà ai, nàm sao", "cong dan so la ai lam sao"),  # "n" typed for "l"
+        ("khác nhau chỗ lào", "khac nhau cho nao"),
+        ("ây ai chả lời", "ay ai tra loi"),  # "ch" typed for "tr"
+        ("liên kếc tài khoảng", "lien ket tai khoan"),
+        ("trật tự", "trat tu"),  # "trật" means wrong only after saying or doing
     ],
 )
 def test_teencode_and_abbreviations_are_expanded(typed: str, expected: str) -> None:
