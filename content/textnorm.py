@@ -45,7 +45,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
         (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
         (r"(?<!hình )\bảnh\b(?! hưởng)", "hình ảnh"),  # a picture: "ảnh" folds like "anh", a way to say "you"
-        (r"\blỡ\b", " "),
+        (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
         # Sounds typed as heard: "ch" for "tr", "l" for "n", "x" for "s", "c" for "t", "ng" for "n" at the end
         (r"\bchả lời\b", "trả lời"),
         (r"\btrứng nhận\b", "chứng nhận"),
@@ -53,7 +53,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\btại xao\b", "tại sao"),
         (r"\bliên kếc\b", "liên kết"),
         (r"\btài khoảng\b", "tài khoản"),
-        (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern and Central "trật" = wrong  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
+        (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern, Central: wrong
     )
 )
 
