@@ -73,7 +73,8 @@ ENTITIES: tuple[str, ...] = (
     "viettelpay", "vnpay", "shopee", "lazada", "ngan hang", "atm", "bao hiem xa hoi", "bhxh", "bao hiem y te",
     "bhyt", "evn", "dien luc", "vietlott", "binh dan hoc ai", "binh dan hoc vu so",
 )
-_NUMBER = re.compile(r"\b\d{2,}\b")
+# A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
+_NUMBER = re.compile(r"\b\d{2,}\b(?! ?(?:trieu|tr|nghin|ngan|k|dong|d|cu|ty|phan tram)\b)")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
 OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's

@@ -43,6 +43,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # Amounts said in words, as voice typing writes them ("trên mười triệu" is "trên 10 triệu")
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
+        (r"\b(\d+) ?(?:củ|tr)\b", r"\1 triệu"),  # "15 củ", "5tr": millions as said
         (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
         (r"(?<!hình )\bảnh\b(?! hưởng)", "hình ảnh"),  # a picture: "ảnh" folds like "anh", a way to say "you"
         (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question

@@ -16,7 +16,7 @@ from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
 from content.intents import about_using_the_bot, out_of_scope, small_talk
 from content.schema import FaqEntry
-from content.search import SearchIndex, decide, fits
+from content.search import SearchIndex, decide, fits, numbers
 from content.textnorm import question_core
 from handlers.answers.service import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
 from tests.conftest import make_settings
@@ -390,3 +390,14 @@ def test_where_a_story_happened_is_not_what_it_asks_about() -> None:
     assert hits[0].doc_id == "job" and fits(hits[0])
     hits = index.search("tôi quên mật khẩu zalo")
     assert all(not fits(h) for h in hits)  # Zalo is what it asks about: the VNeID steps do not answer it
+
+
+def test_an_amount_in_a_story_is_no_number_the_answer_must_name() -> None:
+    """"chuyển 15 triệu" asks about the rule for amounts over 10 million: 15 is no year or resolution number."""
+    assert numbers("chuyển 15 triệu, ck 15 củ, nạp 500k") == frozenset()
+    assert numbers("Nghị quyết 57 ban hành năm 2024") == {"57", "2024"}
+    rule = _entry("biometric", "Chuyển khoản trên 10 triệu phải xác thực khuôn mặt là sao?",
+                  "Chuyển khoản trên 10 triệu đồng/lần phải xác thực khuôn mặt.")
+    question = "tôi chuyển 15 triệu thì bị bắt quét mặt, chuyển khoản trên bao nhiêu thì phải xác thực khuôn mặt"
+    hits = SearchIndex([rule, *PASSWORDS]).search(question)
+    assert hits[0].doc_id == "biometric" and not hits[0].missing
