@@ -11,7 +11,7 @@ from typing import Literal
 
 import yaml
 
-from content.textnorm import fold
+from content.textnorm import content_syllables, fold
 
 SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise"]
 OutOfScope = Literal["health", "other"]
@@ -151,6 +151,18 @@ def about_using_the_bot(text: str) -> bool:
     """The message asks about using the bot: it names the bot or something done in it (a button, a command,
     progress, the certificate, a group's code, reminders, one's data)."""
     return bool(_BOT_USAGE_RE.search(fold(text)))
+
+
+_USE = frozenset(w for p in _DATA["how_to_use"]["use"] for w in p.split())
+_USE_RE = _pattern(tuple(_DATA["how_to_use"]["use"]))
+_USE_FRAME = frozenset(_DATA["how_to_use"]["use_frame"]) | _USE
+
+
+def asks_how_to_use_the_bot(text: str) -> bool:
+    """"Chỉ tôi cách dùng", "xài sao vậy", "dùng cái máy trả lời này thế nào": how to use, naming nothing to use
+    but the bot itself. In the bot's chat that is a question about the bot."""
+    words = content_syllables(text)
+    return bool(words) and bool(_USE_RE.search(" ".join(words))) and all(w in _USE_FRAME for w in words)
 
 
 @lru_cache(maxsize=8192)

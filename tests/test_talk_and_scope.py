@@ -75,3 +75,14 @@ def test_the_bots_help_says_what_the_handlers_do(capsys: pytest.CaptureFixture[s
     assert "/chungnhan" in lost["answer"] and "lại" in lost["answer"]
     assert "/xoadulieu" in deleted["answer"] and "thu hồi" in deleted["answer"]
     assert not code["sources"] or "/lienket" in code["answer"]  # never another topic's answer with its sources
+
+
+def test_how_to_use_naming_nothing_else_gets_the_bots_guide(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "chỉ tôi cách dùng" got what ChatGPT can do, "xài sao vậy" the advice on children's homework with
+    # AI, "làm sao quay lại menu" the bank-password steps.
+    show, southern, menu, chatgpt = ask(capsys, "bot ơi chỉ tôi cách dùng với", "xài sao vậy",
+                                        "làm sao quay lại menu", "cách dùng chatgpt")
+    for guide in (show, southern):
+        assert "/hoc" in guide["answer"] and "/trogiup" in guide["answer"] and "ChatGPT" not in guide["answer"]
+    assert "/menu" in menu["answer"]
+    assert "/trogiup" not in chatgpt["answer"]  # how to use a named thing is about that thing

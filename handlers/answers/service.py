@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
-from content.intents import about_using_the_bot, out_of_scope, small_talk
+from content.intents import about_using_the_bot, asks_how_to_use_the_bot, out_of_scope, small_talk
 from content.search import CORE_COVERAGE, QUESTION_FORM, Decision, Hit, SearchIndex, decide, entities, fits, numbers
 from content.textnorm import content_syllables, question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
@@ -67,6 +67,7 @@ SMALL_TALK = {
                  "đình đâu ạ. 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
 }
 SUGGEST = "Có phải bạn muốn hỏi…"
+HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
 SOURCE_PREFIX = "Nguồn: "
 
 
@@ -177,6 +178,8 @@ class AnswerService:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
         if query and not out_of_scope(q):
             q_search = query
+        elif asks_how_to_use_the_bot(q) and not out_of_scope(q):
+            q_search = HOW_TO_USE  # "chỉ tôi cách dùng": the bot's guide, not how to use ChatGPT
         else:
             q_search = q
         hits = self._search(q_search, place) if q else []
