@@ -132,7 +132,10 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+    """Any of the phrases as whole words; "điện" ending a phrase is electricity, never "điện thoại" (a phone):
+    "mất điện" is a power cut, "mất điện thoại" a lost phone the FAQ answers."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) + (r"(?! thoai)" if p.endswith(" dien") else "")
+                                           for p in phrases) + r")\b")
 
 
 _HEALTH_RE = _pattern(_HEALTH)
