@@ -128,7 +128,12 @@ _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
 _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typed with accents, else folded
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức
 # khỏe không", "app vay tiền online lừa đảo").
-_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh)\b")
+_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh|"
+                       r"vneid|vssid|dich vu cong)\b")  # and the public services on the phone ("lương hưu trên VssID")
+
+
+_RICE = re.compile(r"\blúa\b")
+_RICE_FOLDED = re.compile(r"\b(trong|cay|ruong|giong|gia|la|bong|gat|cat|phoi|vu|bao|hat) lua\b")
 
 
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -172,10 +177,12 @@ def asks_how_to_use_the_bot(text: str) -> bool:
 def out_of_scope(query: str) -> OutOfScope | None:
     """"health" for medicine and illness, "other" for the rest of what the bot does not do, else None."""
     folded = fold(query)
-    about_ai = bool(_ABOUT_AI.search(folded))
+    typed = unicodedata.normalize("NFC", query).lower()
+    # "lúa" (rice) is no "lừa" (scam): typed with its accent, or after what is said of rice ("trồng lua")
+    rice = fold(_RICE.sub("thoc", typed)) if fold(typed) != typed else folded
+    about_ai = bool(_ABOUT_AI.search(_RICE_FOLDED.sub(r"\1 thoc", rice)))
     if _HEALTH_RE.search(folded) and not about_ai:
         return "health"
-    typed = unicodedata.normalize("NFC", query).lower()
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
     if _ABUSE_RE.search(folded) or insult or ((_OTHER_RE.search(folded) or _LOTTERY.search(folded)) and not about_ai):
         return "other"

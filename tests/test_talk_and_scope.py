@@ -86,3 +86,19 @@ def test_how_to_use_naming_nothing_else_gets_the_bots_guide(capsys: pytest.Captu
         assert "/hoc" in guide["answer"] and "/trogiup" in guide["answer"] and "ChatGPT" not in guide["answer"]
     assert "/menu" in menu["answer"]
     assert "/trogiup" not in chatgpt["answer"]  # how to use a named thing is about that thing
+
+
+def test_cooking_farming_land_office_numbers_and_borrowing_are_out_of_scope(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "nấu canh chua thế nào" got a lesson, "trồng lúa bón phân gì" the tip on writing prompts ("lúa" read
+    # as "lừa", a scam word that keeps a question ours), "số điện thoại công an xã" the scam hotline.
+    for request in ("nấu canh chua thế nào", "trồng lúa bón phân gì", "trong lua bon phan gi",
+                    "cho tôi số điện thoại công an xã", "chia đất cho con thế nào cho đúng luật",
+                    "tôi cần mượn tiền gấp", "năm nay nên làm nhà không"):
+        assert out_of_scope(request) == "other", request
+    for ours in ("người quen nhắn zalo mượn tiền", "xem lương hưu trên vssid", "bi lua muon tien",
+                 "giờ tôi muốn báo cái số đó thì nhắn đi đâu"):
+        assert out_of_scope(ours) is None, ours
+    cook, pension = ask(capsys, "nấu canh chua thế nào", "xem lương hưu trên vssid")
+    assert cook["refused"] and "ngoài phạm vi" in cook["answer"]
+    assert not pension["refused"] and "VssID" in pension["answer"]  # before: refused as out of scope
