@@ -87,9 +87,9 @@ class FakeOpenAI:
         self._chunk_delay = 0.0
 
     def grounded(self, *, chunk_words: int = 4) -> None:
-        """Answer like an obedient model: with the first sentences of the given passage that shares the most
-        words with the question, citing it, or KHÔNG_BIẾT when none shares any. It knows nothing else, so an
-        answer is only as right as the passages retrieval gave it."""
+        """Answer like an obedient model: with the given passage that shares the most words with the question,
+        restated whole (the bot's own length cap still applies), citing it, or KHÔNG_BIẾT when none shares any.
+        It knows nothing else, so an answer is only as right as the passages retrieval gave it."""
         self.responder(grounded_answer, chunk_words=chunk_words)
 
     def slow(self, first_byte: float, between_chunks: float = 0.0) -> None:
@@ -206,7 +206,6 @@ class FakeOpenAI:
 
 
 _PASSAGE = re.compile(r"^(\[\d+\]) ([^\n]*)\n(.*?)(?=\n\n\[\d+\] |\Z)", re.S | re.M)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _STOP = {"la", "gi", "co", "khong", "the", "nao", "thi", "cho", "toi", "hoi", "de", "va", "cua", "duoc", "nhu"}
 
 
@@ -231,8 +230,7 @@ def grounded_answer(messages: list[dict[str, Any]]) -> str:
                 for i, (ref, title, body) in enumerate(passages)), default=None)
     if best is None or best[0] == 0:
         return "KHÔNG_BIẾT"
-    sentences = _SENTENCE_END.split(best[3].strip())
-    return " ".join(sentences[:3]) + f" {best[2]}"
+    return " ".join(best[3].split()) + f" {best[2]}"
 
 
 def _pieces(text: str, words: int) -> list[str]:
