@@ -195,7 +195,7 @@ async def test_forget_unlinks_questions_and_votes(services: Any) -> None:
     assert (vote.user_id, vote.value) == (None, "u")
 
 
-async def test_a_sure_answer_gives_the_model_only_passages_as_good_as_it(catalog: Any, fake: FakeOpenAI) -> None:
+async def test_a_sure_answer_gives_the_model_only_its_own_passages(catalog: Any, fake: FakeOpenAI) -> None:
     # "ChatGPT là gì" names exactly one entry's question: the Gemini comparison is not handed to the model,
     # so a model answering from the passage that shares most words cannot answer about Gemini.
     fake.grounded()
@@ -205,3 +205,11 @@ async def test_a_sure_answer_gives_the_model_only_passages_as_good_as_it(catalog
     res = await svc.answer("chatgpt là cái chi rứa")
     assert res.mode == "llm" and "OpenAI" in res.text and "Gemini" not in res.text
     await svc.aclose()
+
+
+def test_a_neighbouring_entry_is_not_handed_to_the_model(catalog: Any) -> None:
+    # Stopping messages: the entry on turning them back on (/batlai) scored nearly as well and was given to the
+    # model too, which could then answer with the opposite command.
+    plan = service(catalog).plan("Muốn hủy nhận thông báo của bot thì làm thế nào?")
+    assert plan.decision == "answer" and plan.passages
+    assert {p.doc_id.split("#")[0] for p in plan.passages} == {plan.fallback.faq_id}
