@@ -44,6 +44,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
         (r"\b(\d+) ?(?:củ|tr)\b", r"\1 triệu"),  # "15 củ", "5tr": millions as said
+        # A number said digit by digit, as voice typing writes it ("tổng đài một năm sáu" is 156)
+        (r"\b(tổng đài|số|gọi|bấm|nhắn tới|nhắn đến|nhắn) ((?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín) ){2,}"
+         r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín))\b",
+         lambda m: m.group(1) + " " + "".join(str(_NUMBER_WORDS.index(w) + 1) for w in m.group(2).split())),
         (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
         (r"(?<!hình )\bảnh\b(?! hưởng)", "hình ảnh"),  # a picture: "ảnh" folds like "anh", a way to say "you"
         (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question

@@ -52,6 +52,9 @@ def test_fold_accepts_decomposed_input() -> None:
         ("ây ai chả lời", "ay ai tra loi"),  # "ch" typed for "tr"
         ("liên kếc tài khoảng", "lien ket tai khoan"),
         ("trật tự", "trat tu"),  # "trật" means wrong only after saying or doing
+        ("tổng đài một năm sáu", "tong dai 156"),  # a number said digit by digit
+        ("nhắn tới năm sáu năm sáu", "nhan toi 5656"),
+        ("số ba năm nay", "so ba nam nay"),  # two number words are no number said digit by digit
     ],
 )
 def test_teencode_and_abbreviations_are_expanded(typed: str, expected: str) -> None:
