@@ -72,6 +72,8 @@ ENTITIES: tuple[str, ...] = (
     "google", "youtube", "tiktok", "telegram", "instagram", "gmail", "email", "icloud", "momo", "zalopay",
     "viettelpay", "vnpay", "shopee", "lazada", "ngan hang", "atm", "bao hiem xa hoi", "bhxh", "bao hiem y te",
     "bhyt", "evn", "dien luc", "vietlott", "binh dan hoc ai", "binh dan hoc vu so",
+    # the learning models and titles: "công dân số" is not "cộng đồng học tập" however many syllables they share
+    "cong dan so", "cong dan hoc tap", "gia dinh hoc tap", "dong ho hoc tap", "cong dong hoc tap", "don vi hoc tap",
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 _NUMBER = re.compile(r"\b\d{2,}\b(?! ?(?:trieu|tr|nghin|ngan|k|dong|d|cu|ty|phan tram)\b)")
@@ -332,7 +334,8 @@ class SearchIndex:
             if s in self._syllable_df or len(s) < REPAIR_MIN or not s.isascii():
                 out.append(s)
                 continue
-            candidates = [c for c in _edits1(s, same_length=len(s) <= 4) if c in self._syllable_df]
+            # sorted: of equally common candidates, the same one in every process (sets follow the hash seed)
+            candidates = sorted(c for c in _edits1(s, same_length=len(s) <= 4) if c in self._syllable_df)
             out.append(max(candidates, key=lambda c: self._syllable_df[c]) if candidates else s)
         return out
 
@@ -344,7 +347,7 @@ class SearchIndex:
         terms = set(sylls) | {f"{a}_{b}" for a, b in itertools.pairwise(sylls)}
         scores = [0.0] * len(self._docs)
         ids, bm25 = self._ids, self._bm25
-        for term in terms:
+        for term in sorted(terms):  # one order: float sums, hence ties, do not depend on the hash seed
             posting = self._postings.get(term)
             if posting is not None:
                 weight = FORM_WEIGHT if all(p in QUESTION_FORM for p in term.split("_")) else 1.0

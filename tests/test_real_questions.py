@@ -4,6 +4,9 @@ and an answer about another named thing (VNeID when Zalo was asked) is never giv
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -401,3 +404,26 @@ def test_an_amount_in_a_story_is_no_number_the_answer_must_name() -> None:
     question = "tôi chuyển 15 triệu thì bị bắt quét mặt, chuyển khoản trên bao nhiêu thì phải xác thực khuôn mặt"
     hits = SearchIndex([rule, *PASSWORDS]).search(question)
     assert hits[0].doc_id == "biometric" and not hits[0].missing
+
+
+def test_a_learning_model_is_named_as_a_whole() -> None:
+    """"công dân số" shares its syllables with "cộng đồng", "dân số", "số liệu": an entry that only has those
+    scattered in its text is about something else (how to join the association), not about the digital citizen."""
+    join = _entry("join", "Làm sao để trở thành hội viên Hội Khuyến học?",
+                  "Liên hệ chi hội ở thôn. Ai quan tâm đến việc học của cộng đồng đều tham gia được; "
+                  "theo số liệu năm 2024 có hơn 18% dân số là hội viên.")
+    citizen = _entry("citizen", "Công dân số là gì?", "Công dân số là người biết dùng công nghệ số an toàn.")
+    question = "công dân số là ai, làm sao để trở thành công dân số"
+    hits = SearchIndex([join, citizen]).search(question)
+    assert [h.doc_id for h in hits if fits(h)] == ["citizen"]
+
+
+def test_a_typo_is_repaired_the_same_way_whatever_the_hash_seed() -> None:
+    """Two known syllables one edit away from a typo, equally common: the same one is taken in every process."""
+    code = ("from content.search import SearchIndex\nfrom content.schema import FaqEntry\n"
+            "e = [FaqEntry(id=i, question=q, answer='x', sources=['s'])\n"
+            "     for i, q in (('a', 'toan hoc'), ('b', 'tuan le'))]\n"
+            "print(SearchIndex(e)._repair(['tian']))")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
+    assert len(seen) == 1, seen
