@@ -33,9 +33,10 @@ async def median_seconds(fn: Callable[[], Awaitable[Any]], repeat: int) -> float
     return statistics.median(runs)
 
 
-def write_result(name: str, data: dict[str, Any]) -> Path:
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
+def write_result(name: str, data: dict[str, Any], out: Path | None = None) -> Path:
+    """Write the figures to bench/results/NAME.json, or to `out` (a run on a loaded machine: /tmp)."""
+    path = out or RESULTS / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "bench": name,
         "at": time.strftime("%Y-%m-%dT%H:%M:%S"),

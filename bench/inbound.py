@@ -342,7 +342,7 @@ def _profile_top(path: Path, n: int = 25) -> list[str]:
     return out
 
 
-async def main() -> int:
+async def main(out: Path | None = None) -> int:
     runs: list[dict[str, Any]] = []
     for ms in LATENCIES_MS:
         pg = os.environ.get("BENCH_DATABASE_URL")
@@ -371,7 +371,7 @@ async def main() -> int:
         print(f"inbound ratio hocbot/echo = {ratio:.2f}  ({label}; long polling, {USERS} users x {PER_USER} messages)")
         database = "sqlite" if "sqlite" in db_url else "postgresql"
         runs.append({"latency_ms": ms, "echo": echo, "hocbot": hoc, "ratio": ratio, "database": database})
-    write_result("inbound", {"mode": "polling", "runs": runs})
+    print("→", write_result("inbound", {"mode": "polling", "runs": runs}, out))
     return 0
 
 
@@ -379,9 +379,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="inbound throughput, hocbot vs a bare PTB echo bot")
     parser.add_argument("--workers", type=int, default=1,
                         help="N > 1: one worker vs N `hocbot run` workers on PostgreSQL (bench/inbound_workers.py)")
-    workers = parser.parse_args().workers
-    if workers > 1:
+    parser.add_argument("--out", type=Path, help="write the figures here instead of bench/results/ (e.g. /tmp/…)")
+    args = parser.parse_args()
+    if args.workers > 1:
         from bench.inbound_workers import main as workers_main
 
-        sys.exit(asyncio.run(workers_main((1, workers))))
-    sys.exit(asyncio.run(main()))
+        sys.exit(asyncio.run(workers_main((1, args.workers), args.out)))
+    sys.exit(asyncio.run(main(args.out)))

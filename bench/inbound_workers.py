@@ -207,7 +207,7 @@ def cpu_bound(run: dict[str, Any]) -> float:
     return min(run["workers"] * 1000 / worker_ms, cores * 1000 / all_ms)
 
 
-async def main(counts: tuple[int, ...] = (1, 2)) -> int:
+async def main(counts: tuple[int, ...] = (1, 2), out: Path | None = None) -> int:
     runs: list[dict[str, Any]] = []
     for n in counts:
         r = await one_run(n)
@@ -229,7 +229,7 @@ async def main(counts: tuple[int, ...] = (1, 2)) -> int:
     print("→", write_result("inbound_workers", {"mode": "webhook", "latency_ms": LATENCY_MS, "runs": runs,
                                                 "ratio": round(ratio, 2), "cpus": os.cpu_count(),
                                                 "cpu_bound_per_second": {n: round(b) for n, b in bound.items()},
-                                                "loadavg": [round(x, 2) for x in os.getloadavg()]}))  # fmt: skip
+                                                "loadavg": [round(x, 2) for x in os.getloadavg()]}, out))  # fmt: skip
     return 0
 
 
