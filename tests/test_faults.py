@@ -296,3 +296,34 @@ async def test_replies_during_a_broadcast_at_the_platform_limit_all_go_out(db_ur
         await tg.wait_until(lambda: all(tg.sent_to(c) for c in chats), timeout=60)
     assert all(tg.sent_to(c) == 1 for c in chats)
     assert tg.calls("sendMessage", status=429)  # the limit was really reached
+
+
+async def test_a_pooled_connection_the_server_dropped_while_idle_is_replaced(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: a connection left in the pool after its server session ended (a restart, a fail-over) is
+    pinged before use once it sat idle (bot.db.engine.IDLE_PING) and replaced: the next unit of work succeeds."""
+    from sqlalchemy import text
+
+    from bot.db import engine as db_engine
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server session to lose")
+    import asyncpg
+
+    assert PG_URL is not None
+    monkeypatch.setattr(db_engine, "IDLE_PING", 0.0)
+    db = db_engine.Database(db_url)
+    try:
+        async with db.session() as s:
+            pid = (await s.exec(text("SELECT pg_backend_pid()"))).scalar_one()  # type: ignore[call-overload]
+        admin = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        async with db.session() as s:
+            again = (await s.exec(text("SELECT pg_backend_pid()"))).scalar_one()  # type: ignore[call-overload]
+        assert again != pid
+    finally:
+        await db.dispose()

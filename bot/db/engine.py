@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,10 +26,12 @@ class Database:
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=20)
         self.engine: AsyncEngine = create_async_engine(onehop_url(url), **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            _ping_when_idle(self.engine)
         self._maker = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         # SQLite has one writer: queue units of work here instead of letting SQLite's busy handler
         # sleep-poll (which caps throughput at a few hundred per second). Re-entrant per task.
@@ -73,6 +77,34 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+IDLE_PING = 5.0  # seconds: a pooled connection unused this long is pinged before use
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """A pooled connection that sat unused for IDLE_PING seconds is pinged before it is handed out, and replaced
+    when the server no longer answers it (a restarted or failed-over server): what `pool_pre_ping` does, without
+    its three round trips (begin, ping, rollback) on every unit of work while the bot is busy, when connections
+    are handed out again within milliseconds. A connection that breaks between two busy uses fails its
+    statement instead; the dispatcher tries the event again (BUSY_RETRIES) on a new connection."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def _idle_since(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("stale pooled connection") from exc
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
