@@ -186,6 +186,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
     if _ABUSE_RE.search(folded) or insult or ((_OTHER_RE.search(folded) or _LOTTERY.search(folded)) and not about_ai):
         return "other"
-    if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded)) and not _SCAM.search(folded):
+    borrow = "mượn tiền" in typed  # folded "muon tien" is also "muốn tiền" ("muốn tiền thì học gì")
+    if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded) or borrow) and not _SCAM.search(folded):
         return "other"
     return None
