@@ -77,6 +77,7 @@ ENTITIES: tuple[str, ...] = (
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 _NUMBER = re.compile(r"\b\d{2,}\b(?! ?(?:trieu|tr|nghin|ngan|k|dong|d|cu|ty|phan tram)\b)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
 OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's
@@ -413,6 +414,8 @@ class SearchIndex:
             missing += tuple(sorted("+" + e for e in frozenset().union(*doc.named) - named))
         if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
             missing += tuple(sorted(asked_numbers))
+        elif len(years := {n for n in asked_numbers if _YEAR.fullmatch(n)}) == 1 and not years & doc.vocab:
+            missing += tuple(years)  # the one year asked about is named nowhere in it ("chủ đề năm 2019")
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
@@ -446,6 +449,8 @@ def _decide(query: str, hits: Sequence[Hit]) -> Decision:
         return "refuse"
     if not fits(hits[0]):
         fitting = [h for h in hits if fits(h) and h.coverage >= SUGGEST_COVERAGE]
+        if not fitting and _only_the_year(hits[0]):
+            return "suggest"  # about what is asked, not about that year: offered, never answered
         return "suggest" if fitting else "refuse"
     top = hits[0].coverage
     if hits[0].exact and top >= SUGGEST_COVERAGE:
@@ -460,6 +465,12 @@ def _decide(query: str, hits: Sequence[Hit]) -> Decision:
     if top >= SUGGEST_COVERAGE:
         return "suggest"
     return "refuse"
+
+
+def _only_the_year(hit: Hit) -> bool:
+    """All the hit lacks is the year asked about (it names none, or another): it is about the rest."""
+    return (bool(hit.missing) and all(_YEAR.fullmatch(m) for m in hit.missing) and not hit.unasked
+            and hit.coverage >= ANSWER_COVERAGE)
 
 
 def _tied(hits: Sequence[Hit]) -> bool:

@@ -102,3 +102,10 @@ def test_cooking_farming_land_office_numbers_and_borrowing_are_out_of_scope(
     cook, pension = ask(capsys, "nấu canh chua thế nào", "xem lương hưu trên vssid")
     assert cook["refused"] and "ngoài phạm vi" in cook["answer"]
     assert not pension["refused"] and "VssID" in pension["answer"]  # before: refused as out of scope
+
+
+def test_a_year_no_answer_names_is_asked_about_not_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "chủ đề … năm 2019" was answered with the themes of 2023–2025, as if that were the answer.
+    unknown, known = ask(capsys, "chủ đề tuần lễ học tập năm 2019 là gì", "chủ đề tuần lễ học tập năm 2024 là gì")
+    assert unknown["answer"].startswith("Có phải bạn muốn hỏi") and not unknown["sources"]
+    assert "2024" in known["answer"] and known["sources"]
