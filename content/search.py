@@ -132,6 +132,15 @@ def entities(text: str) -> frozenset[str]:
     return frozenset(_ENTITY.findall(canon(fold(text))))
 
 
+# "gọi 113 hay 156": a choice between two numbers is answered only by a document that names both.
+_CHOICE = re.compile(r"\b(\d{2,}) (?:hay|hoac|hay la|hoac la) (\d{2,})\b")
+
+
+def choices(text: str) -> frozenset[str]:
+    """The numbers a question asks to choose between ("113 hay 156" → {"113", "156"})."""
+    return frozenset(n for pair in _CHOICE.findall(fold(text)) for n in pair)
+
+
 def places(text: str) -> frozenset[str]:
     """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"})."""
     return frozenset(_WHERE.findall(canon(fold(text))))
@@ -369,6 +378,7 @@ class SearchIndex:
         acts |= actions(query) & {COMPARISON}  # that it compares two things is not
         named = entities(query)
         where = places(query) & named
+        chosen = choices(query)
         top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
         def rank(i: int) -> float:
@@ -381,12 +391,13 @@ class SearchIndex:
                 factor *= EXACT_BOOST
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
-            if _other_thing(named, doc, where):
+            if _other_thing(named, doc, where) or not chosen <= doc.vocab:
                 factor *= OTHER_THING_FACTOR
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
-        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where) for score, i in ranked]
+        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen)
+                for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
@@ -398,7 +409,8 @@ class SearchIndex:
 
     def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
              asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
-             acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset()) -> Hit:
+             acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
+             chosen: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -416,6 +428,7 @@ class SearchIndex:
             missing += tuple(sorted(asked_numbers))
         elif len(years := {n for n in asked_numbers if _YEAR.fullmatch(n)}) == 1 and not years & doc.vocab:
             missing += tuple(years)  # the one year asked about is named nowhere in it ("chủ đề năm 2019")
+        missing += tuple(sorted(chosen - doc.vocab))  # "113 hay 156": it must name both
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,

@@ -427,3 +427,14 @@ def test_a_typo_is_repaired_the_same_way_whatever_the_hash_seed() -> None:
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
     assert len(seen) == 1, seen
+
+
+def test_a_choice_between_two_numbers_is_answered_by_what_names_both() -> None:
+    """"gọi 113 hay 156": the entry on 156 alone answers half of it, with confidence; the one naming both is right."""
+    only_156 = _entry("r156", "Báo số điện thoại lừa đảo qua 156 thế nào?", "Gọi tổng đài 156 để báo cuộc gọi lừa đảo.")
+    both = _entry("report", "Gặp lừa đảo thì báo cho ai?",
+                  "Cuộc gọi lừa đảo: gọi 156. Bị đe dọa, cần công an đến ngay: gọi Cảnh sát 113.")
+    question = "kẻ lừa đảo đang đứng trước cổng nhà tôi đòi tiền, gọi 113 hay 156"
+    hits = SearchIndex([only_156, both]).search(question)
+    assert hits[0].doc_id == "report" and fits(hits[0])
+    assert not fits(next(h for h in hits if h.doc_id == "r156"))
