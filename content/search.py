@@ -74,6 +74,7 @@ ENTITIES: tuple[str, ...] = (
     "bhyt", "evn", "dien luc", "vietlott", "binh dan hoc ai", "binh dan hoc vu so",
     # the learning models and titles: "công dân số" is not "cộng đồng học tập" however many syllables they share
     "cong dan so", "cong dan hoc tap", "gia dinh hoc tap", "dong ho hoc tap", "cong dong hoc tap", "don vi hoc tap",
+    "binh dan hoc vu",  # the 1945 literacy movement (after "binh dan hoc vu so": the longer name is tried first)
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 _NUMBER = re.compile(r"\b\d{2,}\b(?! ?(?:trieu|tr|nghin|ngan|k|dong|d|cu|ty|phan tram)\b)")

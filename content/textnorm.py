@@ -80,6 +80,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bo t p\b", "otp"),
         (r"\b(?:ve ne|vi en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said
         (r"\bte le ?gr?am\b", "telegram"),
+        (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),
         (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
     )
 )

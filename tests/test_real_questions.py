@@ -19,7 +19,7 @@ from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
 from content.intents import about_using_the_bot, out_of_scope, small_talk
 from content.schema import FaqEntry
-from content.search import SearchIndex, decide, fits, numbers
+from content.search import SearchIndex, decide, entities, fits, numbers
 from content.textnorm import question_core
 from handlers.answers.service import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
 from tests.conftest import make_settings
@@ -438,3 +438,14 @@ def test_a_choice_between_two_numbers_is_answered_by_what_names_both() -> None:
     hits = SearchIndex([only_156, both]).search(question)
     assert hits[0].doc_id == "report" and fits(hits[0])
     assert not fits(next(h for h in hits if h.doc_id == "r156"))
+
+
+def test_the_1945_movement_is_not_the_ai_programme() -> None:
+    """"Bình dân học vụ" (1945) is a named thing of its own, next to "Bình dân học vụ số" and "Bình dân học AI"."""
+    ai = _entry("bdhai", "Phong trào “Bình dân học AI” là gì?", "Bình dân học AI giúp người dân dùng được AI.")
+    why = _entry("why", "Bình dân học AI khác gì Bình dân học vụ?",
+                 "Bình dân học vụ là phong trào xóa mù chữ năm 1945; Bình dân học AI mượn tên ấy.")
+    question = "phong trào bình dân học vụ ngày xưa là gì mà giờ có bình dân học AI"
+    hits = SearchIndex([ai, why]).search(question)
+    assert [h.doc_id for h in hits if fits(h)] == ["why"]
+    assert entities("nền tảng bình dân học vụ xố") == {"binh dan hoc vu so"}  # a misspelt "số" is still the platform
