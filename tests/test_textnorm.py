@@ -141,6 +141,8 @@ def test_go_on_words_mean_the_tiep_button() -> None:
     ("Gemini là gì, khác ChatGPT thế nào?", {"so sanh"}),  # what is compared may stand between
     ("thẻ căn cước khác căn cước công dân ra sao", {"so sanh"}),
     ("có cách nào khác để lấy lại tài khoản không", set()),
+    ("chatgpt với cái bot này có phải là một không", {"so sanh"}),
+    ("AI là một công cụ à", set()),
 ])
 def test_actions_a_question_asks(text: str, expected: set[str]) -> None:
     assert actions(text) == expected
