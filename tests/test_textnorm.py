@@ -158,3 +158,9 @@ def test_when_a_story_happened_is_no_part_of_the_question() -> None:
     assert question_core("tuần trước tôi bị lừa mất tiền qua mạng") == question_core("tôi bị lừa mất tiền qua mạng")
     assert "hom qua" not in question_core("hôm qua có người gọi xưng công an")
     assert "nam nay" in question_core("chủ đề tuần lễ năm nay là gì")  # this year is what is asked
+
+
+def test_synonyms_are_one_word_for_search() -> None:
+    """content/data/synonyms.yaml: "AI có tình cảm không" asks what "AI không có cảm xúc" answers."""
+    assert syllables("AI có tình cảm không") == syllables("AI có cảm xúc không")
+    assert syllables("tốn tiền không") == syllables("mất phí không")
