@@ -109,3 +109,12 @@ def test_a_year_no_answer_names_is_asked_about_not_answered(capsys: pytest.Captu
     unknown, known = ask(capsys, "chủ đề tuần lễ học tập năm 2019 là gì", "chủ đề tuần lễ học tập năm 2024 là gì")
     assert unknown["answer"].startswith("Có phải bạn muốn hỏi") and not unknown["sources"]
     assert "2024" in known["answer"] and known["sources"]
+
+
+def test_lessons_in_any_order_and_why_the_bot_asks_back(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "học có phải theo thứ tự không" got the fees of public services; why the bot offers look-alike
+    # questions was refused. Any module opens in any order (handlers/learning/chat.py open_module).
+    order, back = ask(capsys, "học có phải theo thứ tự không",
+                      "sao bot không trả lời thẳng mà đưa mấy câu gần giống bắt tôi chọn")
+    assert "/hoc" in order["answer"] and "thứ tự nào cũng được" in order["answer"]
+    assert "gần giống" in back["answer"] and not back["refused"]
