@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,7 @@ from typing import Any, Literal
 from content.intents import out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import (
+    ABBREVIATIONS,
     COMPARISON,
     actions,
     asked_actions,
@@ -140,6 +142,33 @@ _CHOICE = re.compile(r"\b(\d{2,}) (?:hay|hoac|hay la|hoac la) (\d{2,})\b")
 def choices(text: str) -> frozenset[str]:
     """The numbers a question asks to choose between ("113 hay 156" → {"113", "156"})."""
     return frozenset(n for pair in _CHOICE.findall(fold(text)) for n in pair)
+
+
+_CLAUSE_END = re.compile(r"[.,;?!…\n]+")
+# What a question says it is NOT about ("…, không phải Zalo nha, là Facebook", "Nghị quyết 57 chứ không phải Kết
+# luận 123", "Tôi không hỏi luật bảo vệ dữ liệu nha", "Tôi hay nhầm với Kết luận 123"): left out before searching.
+_RATHER_THAN = re.compile(r"\b(?:chứ|chu|chớ|cho)\s+(?:không|khong)\s+(?:phải|phai)\b.*$")
+_NOT_ASKED = re.compile(
+    r"^(?:(?:ma|nhung|con|cai|day|do) )*khong phai (?:la )?(?:cua )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
+    + r"|ket luan|nghi quyet|luat|mat khau|tai khoan|ung dung|trang)\b"
+    r"|^(?:toi|minh|tui|em|chau|con) (?:dang |dau co |co )?khong (?:hoi|noi)\b"
+    r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b")
+
+
+def without_asides(text: str) -> str:
+    """The question without the parts that say what it is not about; the whole text when nothing else is left."""
+    kept, left_out = [], False
+    for clause in _CLAUSE_END.split(text):
+        typed = re.findall(r"\w+", unicodedata.normalize("NFC", clause).lower())
+        words = " ".join(ABBREVIATIONS.get(w, w) for w in typed)
+        if _NOT_ASKED.search(fold(words)):
+            left_out = True
+            continue
+        if _RATHER_THAN.search(words):
+            left_out, clause = True, _RATHER_THAN.sub("", words)
+        if clause.strip():
+            kept.append(clause.strip())
+    return ". ".join(kept) if left_out and kept else text
 
 
 def places(text: str) -> frozenset[str]:

@@ -19,8 +19,8 @@ from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
 from content.intents import about_using_the_bot, out_of_scope, small_talk
 from content.schema import FaqEntry
-from content.search import SearchIndex, decide, entities, fits, numbers
-from content.textnorm import question_core
+from content.search import SearchIndex, decide, entities, fits, numbers, without_asides
+from content.textnorm import fold, question_core
 from handlers.answers.service import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
 from tests.conftest import make_settings
 from tests.fakes.openai_server import FakeOpenAI
@@ -449,3 +449,19 @@ def test_the_1945_movement_is_not_the_ai_programme() -> None:
     hits = SearchIndex([ai, why]).search(question)
     assert [h.doc_id for h in hits if fits(h)] == ["why"]
     assert entities("nền tảng bình dân học vụ xố") == {"binh dan hoc vu so"}  # a misspelt "số" is still the platform
+
+
+def test_what_a_question_says_it_is_not_about_is_not_searched() -> None:
+    """"…, không phải Zalo nha", "chứ không phải Kết luận 123", "Tôi hay nhầm với …": look-alikes named to be ruled
+    out. A "không phải" that is no such aside ("có phải trả tiền không", "không phải trả phí à") stays."""
+    assert "zalo" not in fold(without_asides(
+        "Facebook của tôi tự nhiên đăng bài lạ, không phải Zalo nha, là Facebook. Bị hack rồi thì lấy lại sao?"))
+    for kept in ("dùng bot có phải trả tiền không", "không phải trả phí gì à", "dip fake là gì"):
+        assert without_asides(kept) == kept
+    nq = _entry("nq57", "Nghị quyết 57 được ban hành ngày nào, do ai ban hành?",
+                "Bộ Chính trị ban hành ngày 22/12/2024.")
+    kl = _entry("kl123", "Kết luận 123 là gì?", "Kết luận 123 ngày 24/01/2025 bổ sung để thực hiện Nghị quyết 57.")
+    service = AnswerService(None, SearchIndex([nq, kl]))
+    for question in ("Nghị quyết 57 do ai ban hành, ngày nào? Tôi hỏi Nghị quyết 57 chứ không phải Kết luận 123.",
+                     "Nghị quyết 57 ban hành ngày nào? Tôi hay nhầm với Kết luận 123."):
+        assert service.plan(question).fallback.faq_id == "nq57", question

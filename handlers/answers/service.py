@@ -15,7 +15,18 @@ from typing import Any, Literal
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
 from content.intents import about_using_the_bot, asks_how_to_use_the_bot, out_of_scope, small_talk
-from content.search import CORE_COVERAGE, QUESTION_FORM, Decision, Hit, SearchIndex, decide, entities, fits, numbers
+from content.search import (
+    CORE_COVERAGE,
+    QUESTION_FORM,
+    Decision,
+    Hit,
+    SearchIndex,
+    decide,
+    entities,
+    fits,
+    numbers,
+    without_asides,
+)
 from content.textnorm import content_syllables, question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
@@ -181,11 +192,11 @@ class AnswerService:
         elif asks_how_to_use_the_bot(q) and not out_of_scope(q):
             q_search = HOW_TO_USE  # "chỉ tôi cách dùng": the bot's guide, not how to use ChatGPT
         else:
-            q_search = q
+            q_search = without_asides(q)  # "…, không phải Zalo nha": what it is not about is not searched
         hits = self._search(q_search, place) if q else []
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._story_tail(q, decision, hits)
+            decision, hits = self._story_tail(without_asides(q), decision, hits)
         if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
