@@ -13,7 +13,8 @@ import yaml
 
 from content.textnorm import content_syllables, fold
 
-SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise"]
+SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise", "feeling",
+                    "complaint"]
 OutOfScope = Literal["health", "other"]
 
 # Word lists (content/data/intents.yaml): small talk by kind, the words that may come with it, and the requests
@@ -28,7 +29,8 @@ _PHRASES = sorted(
     ((tuple(fold(p).split()), kind) for kind, ps in _SMALL_TALK.items() for p in ps),
     key=lambda pk: -len(pk[0]),
 )
-_PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", "praise", "ack")
+_PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", "complaint", "praise", "feeling",
+                                     "ack")
 MAX_SMALL_TALK_WORDS = 10
 # An interjection is an answer with no question in it, however it is spelt: laughter ("hihi", "hjhj", "kkk"),
 # hums and ums ("ukm", "uhm", "hmm", "ừ", "ờ"), okays ("oki", "okela").
@@ -42,13 +44,13 @@ _PERSONAL_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["perso
 _ADDRESSEE = frozenset(_DATA["addressee"])
 _NOT_ADDRESSEE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["not_addressee"]) + r")\b")
 MAX_PERSONAL_WORDS = 9
-MAX_INTRODUCTION_WORDS = 5
+MAX_INTRODUCTION_WORDS = 7
 _SELF = frozenset({"toi", "minh", "em", "chau", "con", "tui", "tao", "anh", "chi", "bac", "co", "chu", "ba", "ong"})
-# Asking words that are not question words nor the addressee: a message with one asks about something.
 _LEAVING = "|".join(re.escape(p) for p in _DATA["leaving"])
 _CLOSING = "day|nhe|nha|thoi|da|truoc|nghe|nhen|ne|nghen"
 _LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'}))}) (?:{_LEAVING})"
                          rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
+# Asking words that are not question words nor the addressee: a message with one asks about something.
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
                              "khi", "may", "bot"})
 
@@ -95,9 +97,10 @@ def _leaving(m: re.Match[str]) -> str:
 
 
 def _introduction(words: list[str]) -> bool:
-    """Saying who one is ("mình là Lan", "tôi tên Hùng", "tôi là nông dân"): a few words, nothing asked."""
-    return (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2 and words[1] in ("ten", "la")
-            and not any(w in _ASKING for w in words))
+    """Saying who one is or where one lives ("mình là Lan", "tôi tên Hùng", "mình là giáo viên về hưu", "tôi ở
+    Nghệ An"): a few words, nothing asked."""
+    return (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2
+            and words[1] in ("ten", "la", "o", "song", "que") and not any(w in _ASKING for w in words))
 
 
 def _personal(words: list[str]) -> bool:
@@ -166,11 +169,16 @@ _USE_RE = _pattern(tuple(_DATA["how_to_use"]["use"]))
 _USE_FRAME = frozenset(_DATA["how_to_use"]["use_frame"]) | _USE
 
 
+_PURPOSE = re.compile(r"\b(?:dung de|lam gi|lam duoc gi|de lam)\b")  # what it is for, not how: "dùng để làm gì"
+
+
 def asks_how_to_use_the_bot(text: str) -> bool:
     """"Chỉ tôi cách dùng", "xài sao vậy", "dùng cái máy trả lời này thế nào": how to use, naming nothing to use
     but the bot itself. In the bot's chat that is a question about the bot."""
     words = content_syllables(text)
-    return bool(words) and bool(_USE_RE.search(" ".join(words))) and all(w in _USE_FRAME for w in words)
+    joined = " ".join(words)
+    return (bool(words) and bool(_USE_RE.search(joined)) and all(w in _USE_FRAME for w in words)
+            and not _PURPOSE.search(joined))
 
 
 @lru_cache(maxsize=8192)

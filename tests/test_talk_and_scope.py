@@ -118,3 +118,33 @@ def test_lessons_in_any_order_and_why_the_bot_asks_back(capsys: pytest.CaptureFi
                       "sao bot không trả lời thẳng mà đưa mấy câu gần giống bắt tôi chọn")
     assert "/hoc" in order["answer"] and "thứ tự nào cũng được" in order["answer"]
     assert "gần giống" in back["answer"] and not back["refused"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("hế lô", "greeting"), ("helu bot", "greeting"), ("rõ rồi", "ack"), ("à ra vậy", "ack"), ("hay đấy", "ack"),
+     ("thì ra là thế", "ack"), ("để mai hỏi tiếp", "bye"), ("dạo này bot thế nào", "how_are_you"),
+     ("hôm nay mệt quá", "feeling"), ("trời nóng quá", "feeling"), ("tôi đang buồn", "feeling"),
+     ("sai rồi", "complaint"), ("không phải", "complaint"), ("bot dở quá", "complaint"),
+     ("mình là giáo viên về hưu", "greeting"), ("tôi ở Nghệ An", "greeting")],
+)
+def test_more_ways_of_chatting_are_small_talk(text: str, kind: str) -> None:
+    # Before: refused, asked, or answered with an entry: "tôi đang buồn" got how to stop messages, "dạo này bot
+    # thế nào" the settings, "không phải" the Zalo security check, "thì ra là thế" how AI learns.
+    assert small_talk(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["AI nói không đúng thì sao", "dạo này có lừa đảo gì mới", "trời mưa to quá có sao không",
+     "không phải zalo mà là vneid", "tôi ở xã Tân Hòa có lớp học AI không", "chán quá không biết học gì"],
+)
+def test_a_question_with_a_feeling_or_a_no_is_still_a_question(text: str) -> None:
+    assert small_talk(text) is None
+
+
+def test_feelings_and_complaints_get_their_own_word(capsys: pytest.CaptureFixture[str]) -> None:
+    sad, wrong, purpose = ask(capsys, "tôi đang buồn", "sai rồi", "Cô ơi cho con hỏi bot này dùng để làm gì ạ?")
+    assert sad["answer"].startswith("Cảm ơn bạn đã chia sẻ") and not sad["sources"]  # before: "Gõ /huy…"
+    assert wrong["answer"].startswith("Xin lỗi bạn") and "cán bộ" in wrong["answer"] and not wrong["sources"]
+    assert "trợ lý học tập" in purpose["answer"]  # what the bot is for, not the list of its commands

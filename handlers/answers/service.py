@@ -73,6 +73,9 @@ SMALL_TALK = {
     "bye": "Chào bạn, hẹn gặp lại! 👋 Lúc nào cần, bạn cứ nhắn cho mình nhé.",
     "how_are_you": "Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn! 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
     "praise": "Cảm ơn bạn đã khen! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+    "feeling": "Cảm ơn bạn đã chia sẻ với mình. Lúc nào cần, bạn cứ gõ câu hỏi hoặc chọn một mục bên dưới nhé.",
+    "complaint": "Xin lỗi bạn nhé. 🙏 Bạn thử gõ lại câu hỏi ngắn, rõ ý hơn; nếu bot vẫn trả lời sai, hãy báo cán bộ "
+                 "Hội Khuyến học nơi bạn ở. Hoặc chọn một mục bên dưới.",
     "ack": "Vâng ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
     "about_bot": "Mình là trợ lý học tập của Hội Khuyến học, một chương trình máy tính nên không có tuổi hay gia "
                  "đình đâu ạ. 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
