@@ -8,7 +8,7 @@ for it, as it would have waited for the start-up.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from content.schema import FaqEntry
@@ -57,8 +57,8 @@ class DeferredIndex:
                 return
         index.add_entry(entry)
 
-    def search(self, query: str, k: int = 3) -> list[Hit]:
-        return self.get().search(query, k)
+    def search(self, query: str, k: int = 3, among: Iterable[str] | None = None) -> list[Hit]:
+        return self.get().search(query, k, among)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         return self.get().faq_entry(entry_id)

@@ -379,8 +379,9 @@ class SearchIndex:
             out.append(max(candidates, key=lambda c: self._syllable_df[c]) if candidates else s)
         return out
 
-    def search(self, query: str, k: int = 3) -> list[Hit]:
-        """Top-k hits for a question typed any way (accents or not, teencode, small typos)."""
+    def search(self, query: str, k: int = 3, among: Iterable[str] | None = None) -> list[Hit]:
+        """Top-k hits for a question typed any way (accents or not, teencode, small typos). With `among` (doc
+        ids), only those documents are ranked: how each fits the question, whatever else would win."""
         sylls = self._repair(question_syllables(query))
         if not sylls or not self._docs:
             return []
@@ -394,8 +395,12 @@ class SearchIndex:
                 for j in range(*posting):
                     scores[ids[j]] += weight * bm25[j]
         scores = [s * f for s, f in zip(scores, self._factor, strict=True)]
-        pool = min(len(scores), max(k, RERANK_POOL))
-        top = [i for i in heapq.nlargest(pool, range(len(scores)), key=scores.__getitem__) if scores[i] > 0.0]
+        if among is not None:
+            wanted_ids = set(among)
+            top = [i for i, d in enumerate(self._docs) if d.doc_id in wanted_ids and scores[i] > 0.0]
+        else:
+            pool = min(len(scores), max(k, RERANK_POOL))
+            top = [i for i in heapq.nlargest(pool, range(len(scores)), key=scores.__getitem__) if scores[i] > 0.0]
         typed = content_syllables(query) or question_syllables(query)
         repaired = {r for t, r in zip(typed, self._repair(typed), strict=True) if r != t}
         wanted = set(self._repair(typed))
@@ -409,7 +414,8 @@ class SearchIndex:
         named = entities(query)
         where = places(query) & named
         chosen = choices(query)
-        top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
+        if among is None:
+            top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
         def rank(i: int) -> float:
             doc = self._docs[i]

@@ -156,3 +156,12 @@ def test_loan_app_safety_is_ours_while_borrowing_and_storms_are_not(capsys: pyte
     assert hello["answer"].startswith("Cảm ơn bạn") and not hello["sources"]
     assert fold("trí tệ nhân tạo") == fold("tri tuê nhân tao") == "ai"
     assert fold("dip fake") == "deepfake" and fold("video fake") == fold("video giả")
+
+
+def test_a_story_ending_in_a_short_question_gets_the_answer_the_whole_story_points_to(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: "Vậy có phải lừa không" alone fits many entries, and the story around it left too little
+    # of the message covered for the clear winner of the whole message to be answered.
+    [item] = ask(capsys, "Đứa cháu tôi được người trên mạng rủ làm nhiệm vụ thả tim video, mấy lần đầu được trả "
+                         "tiền thật, giờ họ bảo nạp 3 triệu để nhận việc lớn hơn. Vậy có phải lừa không?")
+    assert not item["refused"] and "lừa đảo" in item["answer"] and item["sources"]

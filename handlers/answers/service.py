@@ -17,6 +17,9 @@ from content.deferred_index import Index
 from content.intents import about_using_the_bot, asks_how_to_use_the_bot, out_of_scope, small_talk
 from content.search import (
     CORE_COVERAGE,
+    LONG_ANSWER_COVERAGE,
+    LONG_MARGIN,
+    LONG_QUESTION,
     QUESTION_FORM,
     Decision,
     Hit,
@@ -25,6 +28,7 @@ from content.search import (
     entities,
     fits,
     numbers,
+    places,
     without_asides,
 )
 from content.textnorm import content_syllables, question_syllables, question_tail
@@ -42,6 +46,12 @@ MAX_QUESTION = 500
 REWRITE_MIN_SYLLABLES = 12  # a message this long that found no answer may be rewritten by the LLM
 REWRITE_TIMEOUT = 1.0  # seconds; the time it took is taken off the answer's first-token deadline
 MIN_FIRST_TOKEN = 1.0
+STORY_POOL = 5  # hits of a whole story looked at for the next document after the best
+STORY_TAIL_CORE = 0.6  # share of the asking clause's own words the story's winner must cover
+STORY_MARGIN = 1.15  # the winner's score over the next document's when the asking clause finds it first too
+STORY_COVERAGE = 0.4  # share of a whole story its winner must cover when it covers the asking clause
+# When a story's asking clause is said ("giờ", "bây giờ", "trước tiên", "lúc này"): no subject of its own.
+STORY_TIME = frozenset("gio bay truoc tien luc nay toi".split())
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
 HELP_POOL = 20  # hits looked through for the bot's help entries
 HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
@@ -200,6 +210,8 @@ class AnswerService:
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_tail(without_asides(q), decision, hits)
+        if decision != "answer" and q and not query and not out_of_scope(q):
+            decision, hits = self._story_winner(without_asides(q), decision, hits)
         if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
@@ -248,6 +260,37 @@ class AnswerService:
         if agreed:
             return "answer", tail_hits
         return decision, hits
+
+    def _story_winner(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A long story with a question at its end: the whole message's clear winner is answered when it also
+        covers what the asking clause asks (its own words, and the action it asks about). The more the clause
+        asks of its own, the less the winner needs to stand out."""
+        if len(content_syllables(q)) < LONG_QUESTION:
+            return decision, hits
+        tail = question_tail(q)
+        if tail is None:
+            return decision, hits
+        whole = self.search.search(q, STORY_POOL)
+        if not whole or not fits(whole[0]):
+            return decision, hits
+        best = whole[0]
+        rival = next((h for h in whole[1:] if _base(h) != _base(best)), None)
+        told = sorted((entities(q) - places(q) - entities(tail)) | (numbers(q) - numbers(tail)))
+        asked = f"{tail} {' '.join(told)}" if told else tail
+        own = bool(set(content_syllables(tail)) - QUESTION_FORM - STORY_TIME)
+        agreed = False
+        if own:  # "… Vậy có phải lừa không?": the winner must be about that, and asked to do that
+            mine = self.search.search(asked, 1, among=[best.doc_id])
+            if not mine or not fits(mine[0]) or mine[0].core < STORY_TAIL_CORE:
+                return decision, hits
+            first = self.search.search(asked, 1)
+            agreed = bool(first) and _base(first[0]) == _base(best)
+        margin = STORY_MARGIN if own and agreed else LONG_MARGIN
+        if rival is not None and best.score < margin * rival.score:
+            return decision, hits
+        if best.coverage < (STORY_COVERAGE if own else LONG_ANSWER_COVERAGE):
+            return decision, hits
+        return "answer", whole[:PASSAGES]
 
     def _command(self, q: str, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A question that names a command ("lỡ gõ /xoadulieu rồi…") is about it: the help entries that give
@@ -398,6 +441,10 @@ class AnswerService:
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()
+
+
+def _base(hit: Hit) -> str:
+    return hit.doc_id.split("#", 1)[0]
 
 
 def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
