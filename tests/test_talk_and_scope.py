@@ -148,3 +148,13 @@ def test_feelings_and_complaints_get_their_own_word(capsys: pytest.CaptureFixtur
     assert sad["answer"].startswith("Cảm ơn bạn đã chia sẻ") and not sad["sources"]  # before: "Gõ /huy…"
     assert wrong["answer"].startswith("Xin lỗi bạn") and "cán bộ" in wrong["answer"] and not wrong["sources"]
     assert "trợ lý học tập" in purpose["answer"]  # what the bot is for, not the list of its commands
+
+
+def test_more_requests_that_are_not_ours() -> None:
+    # Before: "soi cau lo" got "Có phải bạn muốn hỏi…" the bot's privacy, "cach lam giau nhanh" a lesson, the rest
+    # the unknown-question refusal instead of the out-of-scope one.
+    assert out_of_scope("cho chau hoi thuoc tri ho cho tre") == "health"
+    for request in ("soi cau lo", "tran mu vs arsenal may gio", "mon gi ngon", "di du lich da nang o dau",
+                    "cach lam giau nhanh", "nam 2026 tuoi ty the nao", "cach ve sinh may giat"):
+        assert out_of_scope(request) == "other", request
+    assert out_of_scope("người tuổi dần học AI được không") is None
