@@ -171,6 +171,19 @@ def without_asides(text: str) -> str:
     return ". ".join(kept) if left_out and kept else text
 
 
+_E = "(" + "|".join(re.escape(e) for e in ENTITIES) + ")"
+# Named things offered as a guess or a choice ("có phải ChatGPT không", "VNeID hay tài khoản ngân hàng"): an answer
+# about one of the things the question names tells which; it need not name the others.
+_OPTION = re.compile(r"\bco phai (?:la )?(?:cua )?(?:cai )?(?:ung dung )?" + _E + r"\b"
+                     r"|\b" + _E + r" (?:hay|hoac)(?: la)?(?: (?:cai|ung dung|tai khoan|mat khau|trang))? "
+                     + _E + r"\b")
+
+
+def options(text: str) -> frozenset[str]:
+    """The ENTITIES a text offers as a guess or a choice ("VssID có phải là VNeID không" → {"vneid"})."""
+    return frozenset(e for m in _OPTION.findall(canon(fold(text))) for e in m if e)
+
+
 def places(text: str) -> frozenset[str]:
     """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"})."""
     return frozenset(_WHERE.findall(canon(fold(text))))
@@ -413,6 +426,7 @@ class SearchIndex:
         acts |= actions(query) & {COMPARISON}  # that it compares two things is not
         named = entities(query)
         where = places(query) & named
+        offered = options(query) & named
         chosen = choices(query)
         if among is None:
             top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
@@ -427,13 +441,13 @@ class SearchIndex:
                 factor *= EXACT_BOOST
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
-            if _other_thing(named, doc, where) or not chosen <= doc.vocab:
+            if _other_thing(named, doc, where, offered) or not chosen <= doc.vocab:
                 factor *= OTHER_THING_FACTOR
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
-        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen)
-                for score, i in ranked]
+        hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen,
+                          offered) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
@@ -446,7 +460,7 @@ class SearchIndex:
     def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
              asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
              acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
-             chosen: frozenset[str] = frozenset()) -> Hit:
+             chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -455,7 +469,7 @@ class SearchIndex:
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
         core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage
-        missing = _other_thing(named, doc, where)
+        missing = _other_thing(named, doc, where, offered)
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
             # "ChatGPT với Google khác gì"): that thing is what is missing from the question
@@ -576,12 +590,15 @@ def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:
     return any(len(n) == 4 for n in named)
 
 
-def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = frozenset(),
+                 offered: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The named things a document is not about: its question fields must name each, or it must be named in
     the text while the question fields name nothing else. A place of the story (`where`) need not be named by a
     document about nothing named, or about another thing the question names."""
     def about(e: str) -> bool:
         if e in doc.about or (not doc.about and e in doc.mentions):
+            return True
+        if e in offered and doc.about & named:  # "VssID có phải là VNeID không": about VssID, it tells
             return True
         return e in where and (not doc.about or bool(doc.about & (named - where)))
     return tuple(sorted(e for e in named if not about(e)))

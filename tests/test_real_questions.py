@@ -465,3 +465,17 @@ def test_what_a_question_says_it_is_not_about_is_not_searched() -> None:
     for question in ("Nghị quyết 57 do ai ban hành, ngày nào? Tôi hỏi Nghị quyết 57 chứ không phải Kết luận 123.",
                      "Nghị quyết 57 ban hành ngày nào? Tôi hay nhầm với Kết luận 123."):
         assert service.plan(question).fallback.faq_id == "nq57", question
+
+
+def test_a_named_thing_offered_as_a_guess_or_a_choice_need_not_be_named_by_the_answer() -> None:
+    """"VssID có phải là VNeID không": the VssID entry tells which; "VNeID hay tài khoản ngân hàng": the entry on
+    logging in with VNeID tells which. A thing asked about as such must still be named ("quên mật khẩu Zalo")."""
+    vssid = _entry("vssid", "VssID là gì?", "VssID là ứng dụng Bảo hiểm xã hội số, đăng nhập bằng tài khoản định danh.")
+    login = _entry("dvc_login", "Đăng nhập Cổng dịch vụ công bằng gì?", "Bằng tài khoản VNeID mức 2.")
+    login2 = _entry("dvc_login2", "Đăng nhập Cổng dịch vụ công bằng VNeID thế nào?", "Chọn Đăng nhập bằng VNeID.")
+    index = SearchIndex([vssid, login, login2, *PASSWORDS])
+    hits = index.search("VssID có phải là VNeID không? VssID dùng để làm gì?")
+    assert hits[0].doc_id == "vssid" and fits(hits[0])
+    hits = index.search("đăng nhập cổng dịch vụ công thì dùng tài khoản gì, VNeID hay tài khoản ngân hàng")
+    assert hits[0].doc_id.startswith("dvc_login") and fits(hits[0])
+    assert all(not fits(h) for h in index.search("tôi quên mật khẩu zalo"))
