@@ -164,6 +164,8 @@ def without_asides(text: str) -> str:
         if _NOT_ASKED.search(fold(words)):
             left_out = True
             continue
+        if fold(words).startswith("rieng "):  # "Gia đình học tập khác dòng họ học tập. Riêng gia đình học tập…"
+            left_out, kept, clause = True, [], words.split(" ", 1)[1]
         if _RATHER_THAN.search(words):
             left_out, clause = True, _RATHER_THAN.sub("", words)
         if clause.strip():

@@ -479,3 +479,16 @@ def test_a_named_thing_offered_as_a_guess_or_a_choice_need_not_be_named_by_the_a
     hits = index.search("đăng nhập cổng dịch vụ công thì dùng tài khoản gì, VNeID hay tài khoản ngân hàng")
     assert hits[0].doc_id.startswith("dvc_login") and fits(hits[0])
     assert all(not fits(h) for h in index.search("tôi quên mật khẩu zalo"))
+
+
+def test_after_a_comparison_the_last_question_asks_about_one_of_the_two() -> None:
+    """"A với B có giống nhau không? A là gì?", "A khác B. Riêng A là gì?": no entry compares them, the one on A
+    answers the question asked last."""
+    citizen = _entry("citizen", "Công dân học tập là gì?", "Công dân học tập là người tự giác học thường xuyên.")
+    digital = _entry("digital", "Công dân số là gì?", "Công dân số là người dùng công nghệ số an toàn.")
+    service = AnswerService(None, SearchIndex([citizen, digital]))
+    for question in ("Công dân học tập với công dân số có giống nhau không? Công dân học tập là gì?",
+                     "Công dân học tập khác công dân số. Riêng công dân học tập là như thế nào?"):
+        plan = service.plan(question)
+        assert (plan.decision, plan.fallback.faq_id) == ("answer", "citizen"), question
+    assert without_asides("A khác B. Riêng gia đình học tập là gì?") == "gia đình học tập là gì"

@@ -31,7 +31,7 @@ from content.search import (
     places,
     without_asides,
 )
-from content.textnorm import content_syllables, question_syllables, question_tail
+from content.textnorm import COMPARISON, actions, content_syllables, question_syllables, question_tail
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
 log = logging.getLogger(__name__)
@@ -245,6 +245,8 @@ class AnswerService:
         asks_own = bool(set(content_syllables(tail)) - QUESTION_FORM)
         # What the story named is what its ending asks about ("… cài cái VNeID …. Cài thế nào cho đúng?").
         told = sorted((entities(q) - entities(tail)) | (numbers(q) - numbers(tail)))
+        if COMPARISON in actions(q) - actions(tail):
+            told = []  # "A với B có giống nhau không? A là gì?": the last question asks about one of them alone
         if told:
             tail = f"{tail} {' '.join(told)}"
         tail_hits = self.search.search(tail, PASSAGES)
