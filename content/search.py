@@ -157,7 +157,8 @@ _NOT_ASKED = re.compile(
 
 def without_asides(text: str) -> str:
     """The question without the parts that say what it is not about; the whole text when nothing else is left."""
-    kept, left_out = [], False
+    kept: list[str] = []
+    left_out = False
     for clause in _CLAUSE_END.split(text):
         typed = re.findall(r"\w+", unicodedata.normalize("NFC", clause).lower())
         words = " ".join(ABBREVIATIONS.get(w, w) for w in typed)
