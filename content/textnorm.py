@@ -259,6 +259,52 @@ def question_tail(text: str) -> str | None:
     return None
 
 
+# Where a voice-typed run-on starts a new clause without a comma: before the words that open a question or a turn
+# of the story ("… tích trữ gạo tôi không biết thật hay giả có nên gửi không"). Typed with accents ("thì", "mà",
+# "vậy", "giờ") or as phrases that are not other words once folded ("vay" is also "vay tiền", "thi" an exam).
+_OPENER = re.compile(
+    r"\s+(?=(?:nhưng|mà|thì|vậy|giờ|bây giờ|có phải|có nên|làm sao|liệu|hay là|co phai|co nen|lam sao|bay gio|"
+    r"vay thi|the thi|nhung)\b)")
+# Words that make a clause ask something (folded)
+_ASKS = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|bao nhieu|bao lau|may|ha|chu|a)\b")
+
+
+def _clauses(text: str) -> list[str]:
+    """A message cut at punctuation and at clause openers; a clause of fillers only ends the one before."""
+    clauses: list[str] = []
+    for part in _CLAUSE.split(text):
+        for c in _OPENER.split(part or ""):
+            if clauses and c.strip() and not question_core(c):  # "… hay hơn vậy": a filler ends the clause
+                clauses[-1] += " " + c.strip()
+            elif c.strip():
+                clauses.append(c.strip())
+    return clauses
+
+
+def questions_asked(text: str) -> int:
+    """How many clauses of a message ask something (have a question word)."""
+    return sum(bool(_ASKS.search(fold(c))) for c in _clauses(text))
+
+
+def asking_clause(text: str) -> str | None:
+    """The clause of a long message that asks (the last one with a question word), split at punctuation and at
+    the words that open a clause when voice typing left no comma; with the clauses before it while it has fewer
+    than TAIL_MIN_WORDS words of its own. None when that is the whole message."""
+    clauses = _clauses(text)
+    if len(clauses) < 2:
+        return None
+    for end in range(len(clauses) - 1, -1, -1):
+        if _ASKS.search(fold(clauses[end])):
+            break
+    else:
+        return None
+    start = end
+    while start > 0 and len(question_core(" ".join(clauses[start:end + 1])).split()) < TAIL_MIN_WORDS:
+        start -= 1
+    asking = " ".join(clauses[start:end + 1])
+    return None if start == 0 and end == len(clauses) - 1 else asking
+
+
 def asked_actions(text: str) -> frozenset[str]:
     """The actions of the last clause that names any: what a story's ending asks to do ("…, xin mã OTP để mở khóa
     tài khoản, tôi có nên đưa không" asks about the code, not about unlocking)."""

@@ -165,3 +165,11 @@ def test_a_story_ending_in_a_short_question_gets_the_answer_the_whole_story_poin
     [item] = ask(capsys, "Đứa cháu tôi được người trên mạng rủ làm nhiệm vụ thả tim video, mấy lần đầu được trả "
                          "tiền thật, giờ họ bảo nạp 3 triệu để nhận việc lớn hơn. Vậy có phải lừa không?")
     assert not item["refused"] and "lừa đảo" in item["answer"] and item["sources"]
+
+
+def test_a_voice_typed_run_on_is_searched_by_its_asking_clause(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: with no comma the message was one clause, and the story of the long answer covered too much
+    # of it; the clause opened by "làm sao" asks how to ask ChatGPT, and the whole message's winner covers it.
+    [item] = ask(capsys, "tôi hỏi chatgpt nó trả lời dài dòng lan man chẳng trúng ý gì hết thì phải hỏi làm sao "
+                         "cho nó trả lời hay hơn vậy")
+    assert not item["refused"] and "trợ lý" in item["answer"] and item["sources"]

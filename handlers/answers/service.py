@@ -31,7 +31,15 @@ from content.search import (
     places,
     without_asides,
 )
-from content.textnorm import COMPARISON, actions, content_syllables, question_syllables, question_tail
+from content.textnorm import (
+    COMPARISON,
+    actions,
+    asking_clause,
+    content_syllables,
+    question_syllables,
+    question_tail,
+    questions_asked,
+)
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
 log = logging.getLogger(__name__)
@@ -266,15 +274,23 @@ class AnswerService:
     def _story_winner(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A long story with a question at its end: the whole message's clear winner is answered when it also
         covers what the asking clause asks (its own words, and the action it asks about). The more the clause
-        asks of its own, the less the winner needs to stand out."""
+        asks of its own, the less the winner needs to stand out. The asking clause is the story's last clauses
+        (question_tail) or, in a voice-typed run-on, the clause with the question word (asking_clause)."""
         if len(content_syllables(q)) < LONG_QUESTION:
             return decision, hits
-        tail = question_tail(q)
-        if tail is None:
+        tails = dict.fromkeys(t for t in (question_tail(q), asking_clause(q)) if t)
+        if not tails:
             return decision, hits
         whole = self.search.search(q, STORY_POOL)
         if not whole or not fits(whole[0]):
             return decision, hits
+        for tail in tails:
+            if self._asks_for(q, tail, whole):
+                return "answer", whole[:PASSAGES]
+        return decision, hits
+
+    def _asks_for(self, q: str, tail: str, whole: list[Hit]) -> bool:
+        """The best hit of the whole story `whole` answers what its asking clause `tail` asks."""
         best = whole[0]
         rival = next((h for h in whole[1:] if _base(h) != _base(best)), None)
         told = sorted((entities(q) - places(q) - entities(tail)) | (numbers(q) - numbers(tail)))
@@ -284,15 +300,17 @@ class AnswerService:
         if own:  # "… Vậy có phải lừa không?": the winner must be about that, and asked to do that
             mine = self.search.search(asked, 1, among=[best.doc_id])
             if not mine or not fits(mine[0]) or mine[0].core < STORY_TAIL_CORE:
-                return decision, hits
+                return False
             first = self.search.search(asked, 1)
             agreed = bool(first) and _base(first[0]) == _base(best)
+        if agreed and rival is not None and questions_asked(q) > 1:  # several questions, and the next document
+            # answers the asking clause as well: a near tie ("… nghĩa là sao, … thì còn phải học gì nữa")
+            theirs = self.search.search(asked, 1, among=[rival.doc_id])
+            agreed = not (theirs and fits(theirs[0]) and theirs[0].core >= STORY_TAIL_CORE)
         margin = STORY_MARGIN if own and agreed else LONG_MARGIN
         if rival is not None and best.score < margin * rival.score:
-            return decision, hits
-        if best.coverage < (STORY_COVERAGE if own else LONG_ANSWER_COVERAGE):
-            return decision, hits
-        return "answer", whole[:PASSAGES]
+            return False
+        return best.coverage >= (STORY_COVERAGE if own else LONG_ANSWER_COVERAGE)
 
     def _command(self, q: str, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A question that names a command ("lỡ gõ /xoadulieu rồi…") is about it: the help entries that give
