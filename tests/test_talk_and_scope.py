@@ -158,3 +158,9 @@ def test_more_requests_that_are_not_ours() -> None:
                     "cach lam giau nhanh", "nam 2026 tuoi ty the nao", "cach ve sinh may giat"):
         assert out_of_scope(request) == "other", request
     assert out_of_scope("người tuổi dần học AI được không") is None
+
+
+def test_the_privacy_answer_says_numbers_in_questions_are_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused; the consent text (bot/core/texts.py CONSENT_ASK) says these numbers are masked.
+    [phone] = ask(capsys, "bot có lưu số điện thoại không")
+    assert not phone["refused"] and "che đi" in phone["answer"] and "/xoadulieu" in phone["answer"]
