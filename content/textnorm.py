@@ -286,6 +286,11 @@ def questions_asked(text: str) -> int:
     return sum(bool(_ASKS.search(fold(c))) for c in _clauses(text))
 
 
+def story_clauses(text: str) -> list[str]:
+    """The clauses of a message (cut at punctuation and clause openers), for what its story tells."""
+    return _clauses(text)
+
+
 def asking_clause(text: str) -> str | None:
     """The clause of a long message that asks (the last one with a question word), split at punctuation and at
     the words that open a clause when voice typing left no comma; with the clauses before it while it has fewer

@@ -173,3 +173,13 @@ def test_a_voice_typed_run_on_is_searched_by_its_asking_clause(capsys: pytest.Ca
     [item] = ask(capsys, "tôi hỏi chatgpt nó trả lời dài dòng lan man chẳng trúng ý gì hết thì phải hỏi làm sao "
                          "cho nó trả lời hay hơn vậy")
     assert not item["refused"] and "trợ lý" in item["answer"] and item["sources"]
+
+
+def test_a_story_that_mentions_a_hospital_is_answered_about_what_it_asks(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused as a health question because the story said "bệnh viện"; what it asks is whether the video
+    # call was really the grandchild. A health question told as a story stays refused with the doctor's reply.
+    call, fever = ask(capsys, "Chiều qua cháu tôi gọi video, hình giật giật, bảo đang nằm bệnh viện cần chuyển gấp "
+                              "10 triệu rồi tắt máy. Làm sao biết đó có đúng là cháu tôi không?",
+                      "Con tôi bị sốt mấy hôm nay, đi bệnh viện chưa đỡ. Nên cho uống thuốc gì?")
+    assert not call["refused"] and "gọi lại" in call["answer"] and call["sources"]
+    assert fever["refused"] and "bác sĩ" in fever["answer"]

@@ -39,6 +39,7 @@ from content.textnorm import (
     question_syllables,
     question_tail,
     questions_asked,
+    story_clauses,
 )
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
@@ -63,6 +64,7 @@ STORY_TIME = frozenset("gio bay truoc tien luc nay toi".split())
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
 HELP_POOL = 20  # hits looked through for the bot's help entries
 HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
+_ASKING = re.compile(r"\b(?:gì|sao|nào|đâu|không|chưa|bao nhiêu|mấy|chứ|hả|gi|nao|dau|khong|chua)\b", re.I)
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
@@ -208,6 +210,9 @@ class AnswerService:
         chat = small_talk(q) if q else None
         if chat is not None:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
+        told = self._told_aside(q, place) if q and not query and out_of_scope(q) else None
+        if told is not None:
+            return told
         if query and not out_of_scope(q):
             q_search = query
         elif asks_how_to_use_the_bot(q) and not out_of_scope(q):
@@ -270,6 +275,23 @@ class AnswerService:
         if agreed:
             return "answer", tail_hits
         return decision, hits
+
+    def _told_aside(self, q: str, place: Scope) -> Plan | None:
+        """A story that only mentions what is out of scope ("… đang kẹt ở bệnh viện cần chuyển gấp 15 triệu. Làm
+        sao biết đó có đúng là con tôi không?"): the clauses that are out of scope are left out when the clause
+        that asks is not, and what is left is answered when it finds a sure answer (else the usual refusal)."""
+        clauses = story_clauses(q)
+        kept = [c for c in clauses if out_of_scope(c) is None]
+        if len(kept) == len(clauses) or len(kept) < 2 or not _ASKING.search(kept[-1]) or kept[-1] != clauses[-1]:
+            return None
+        rest = ", ".join(kept)
+        if out_of_scope(rest) is not None or len(content_syllables(rest)) < LONG_QUESTION:
+            return None
+        plan = self.plan(rest, place=place)
+        if plan.decision != "answer":
+            return None
+        plan.fallback.question = q
+        return Plan(q, plan.hits, plan.fallback, plan.passages)
 
     def _story_winner(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A long story with a question at its end: the whole message's clear winner is answered when it also
