@@ -24,7 +24,9 @@ class Database:
         self.url = url
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
-            kwargs["connect_args"] = {"timeout": 30}
+            # check_same_thread: a statement marked inline() runs on the event loop's thread (bot/db/sqlite_onehop.py);
+            # each connection is still used by one unit of work at a time
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         else:
             kwargs.update(pool_size=10, max_overflow=20)
         self.engine: AsyncEngine = create_async_engine(onehop_url(url), **kwargs)

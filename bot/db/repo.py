@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.engine import Database
 from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, User, utcnow
+from bot.db.sqlite_onehop import inline
 
 FORGOTTEN_ACTOR = "đã-xoá"  # what the audit log says instead of the account of someone who deleted their data
 ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
@@ -43,11 +44,11 @@ def _record_inbound(dialect: str) -> Any:
         channel=bindparam("channel"), external_id=bindparam("external_id"), user_key=bindparam("user_key"),
         kind=bindparam("kind"), received_at=bindparam("now"),
     )  # fmt: skip
-    return stmt.on_conflict_do_update(
+    return inline(stmt.on_conflict_do_update(
         index_elements=["channel", "external_id"],
         set_={"user_key": stmt.excluded.user_key, "kind": stmt.excluded.kind, "received_at": stmt.excluded.received_at},
         where=table.c.received_at < bindparam("cutoff"),
-    )
+    ))
 
 
 async def prune_inbound(db: Database, now: dt.datetime | None = None) -> int:
@@ -75,7 +76,7 @@ async def find_identity(s: AsyncSession, channel: str, external_id: str) -> Iden
     return res.first()
 
 
-_USER_BY_ACCOUNT = (
+_USER_BY_ACCOUNT = inline(
     select(Identity, User)
     .join(User, col(User.id) == col(Identity.user_id))
     .where(col(Identity.channel) == bindparam("channel"), col(Identity.external_id) == bindparam("external_id"))
@@ -127,7 +128,7 @@ async def set_pending(s: AsyncSession, user: User, pending: str | None) -> None:
     set_committed_value(user, "pending", pending)
 
 
-_SET_PENDING = update(User).where(col(User.id) == bindparam("user")).values(pending=bindparam("pending"))
+_SET_PENDING = inline(update(User).where(col(User.id) == bindparam("user")).values(pending=bindparam("pending")))
 
 
 async def set_identity_active(db: Database, channel: str, external_id: str, active: bool) -> None:

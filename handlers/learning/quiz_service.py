@@ -29,6 +29,7 @@ from bot.core.payloads import AnswerQuiz
 from bot.db.engine import Database
 from bot.db.models import utcnow
 from bot.db.models_learning import QuizAnswer, QuizAttempt, QuizPoll
+from bot.db.sqlite_onehop import inline
 from content.schema import QuizQuestion
 from handlers.learning import texts as t
 from handlers.learning.service import PASS_PERCENT, add_point, local_day, touch_day
@@ -72,27 +73,27 @@ _ATTEMPT = (_attempts.c.id, _attempts.c.user_id, _attempts.c.kind, _attempts.c.m
             _attempts.c.finished_at, _attempts.c.abandoned, _PREVIOUS)  # fmt: skip
 # The answer path's statements, built once: SQLAlchemy then reuses their cache key and compiled form (building a
 # statement per message cost about as much as running it).
-_LOAD = select(*_ATTEMPT).where(_attempts.c.id == bindparam("attempt_id"))
+_LOAD = inline(select(*_ATTEMPT).where(_attempts.c.id == bindparam("attempt_id")))
 # Moving on matches only the awaited question of the open attempt as it was read (a question answered meanwhile,
 # a quiz closed or abandoned, a row id SQLite gave again after a deletion: no row); the point is added in SQL.
 _AWAITED = (_attempts.c.id == bindparam("attempt_id"), _attempts.c.user_id == bindparam("learner"),
             _attempts.c.question_ids == bindparam("asked"), _attempts.c.index == bindparam("awaited"),
             _attempts.c.finished_at.is_(None))  # fmt: skip
-_MOVE_ON = (
+_MOVE_ON = inline(
     update(_attempts).where(*_AWAITED)
     .values(index=bindparam("awaited") + 1, correct=_attempts.c.correct + bindparam("point"))
     .returning(_attempts.c.correct)
 )  # fmt: skip
-_CLOSE = (
+_CLOSE = inline(
     update(_attempts).where(*_AWAITED)
     .values(index=bindparam("awaited") + 1, correct=_attempts.c.correct + bindparam("point"),
             finished_at=bindparam("now"), score=(_attempts.c.correct + bindparam("point")) * 100 // _attempts.c.total)
     .returning(_attempts.c.correct, _attempts.c.score)
 )  # fmt: skip
-_ADD_ANSWER = insert(_answers)
+_ADD_ANSWER = inline(insert(_answers))
 _ADD_POLL = insert(_polls)
 _ATTEMPTS_THERE = select(_attempts.c.id).where(_attempts.c.id.in_(bindparam("ids", expanding=True)))
-_POLL_TARGET = (
+_POLL_TARGET = inline(
     select(_polls.c.user_id, _polls.c.index, *_ATTEMPT)
     .select_from(_polls.outerjoin(_attempts, _attempts.c.id == _polls.c.attempt_id))
     .where(_polls.c.poll_id == bindparam("poll_id"))

@@ -24,6 +24,7 @@ from bot.db.models_learning import (
     QuizPoll,
     RevokedCertificate,
 )
+from bot.db.sqlite_onehop import inline
 
 PASS_PERCENT = 80  # a quiz counts as passed from this score on
 _days: Table = ActivityDay.__table__  # type: ignore[attr-defined]
@@ -61,7 +62,7 @@ def _add_day(dialect: str) -> Any:
 
         stmt = pg_insert(_days)
     stmt = stmt.values(user_id=bindparam("user_id"), day=bindparam("day"))
-    return stmt.on_conflict_do_nothing(index_elements=["user_id", "day"])
+    return inline(stmt.on_conflict_do_nothing(index_elements=["user_id", "day"]))
 
 
 async def add_point(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:
@@ -95,15 +96,19 @@ async def read_lesson(
 
 _bookmarks: Table = LessonProgress.__table__  # type: ignore[attr-defined]
 _THIS_BOOKMARK = and_(_bookmarks.c.user_id == bindparam("learner"), _bookmarks.c.module_id == bindparam("module"))
-_READ_BOOKMARK = select(_bookmarks.c.seen, _bookmarks.c.completed_at, _bookmarks.c.updated_at).where(_THIS_BOOKMARK)
+_READ_BOOKMARK = inline(
+    select(_bookmarks.c.seen, _bookmarks.c.completed_at, _bookmarks.c.updated_at).where(_THIS_BOOKMARK)
+)
 _BOOKMARK: dict[str, Any] = {"position": bindparam("position"), "seen": bindparam("read"),
                               "completed_at": bindparam("done_at"), "updated_at": bindparam("now")}  # fmt: skip
-_MOVE_BOOKMARK = update(_bookmarks).where(_THIS_BOOKMARK).values(_BOOKMARK)
-_NEW_BOOKMARK = insert(_bookmarks).values(user_id=bindparam("learner"), module_id=bindparam("module"), **_BOOKMARK)
-_POINT = insert(LearningEvent.__table__).values(  # type: ignore[attr-defined]
+_MOVE_BOOKMARK = inline(update(_bookmarks).where(_THIS_BOOKMARK).values(_BOOKMARK))
+_NEW_BOOKMARK = inline(
+    insert(_bookmarks).values(user_id=bindparam("learner"), module_id=bindparam("module"), **_BOOKMARK)
+)
+_POINT = inline(insert(LearningEvent.__table__).values(  # type: ignore[attr-defined]
     user_id=bindparam("learner"), kind=bindparam("kind"), module_id=bindparam("module"), points=1,
     at=bindparam("now"),
-)  # fmt: skip
+))  # fmt: skip
 
 
 async def best_scores(s: AsyncSession, user_id: int) -> dict[str, int]:
