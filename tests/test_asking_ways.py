@@ -183,3 +183,12 @@ def test_a_story_that_mentions_a_hospital_is_answered_about_what_it_asks(capsys:
                       "Con tôi bị sốt mấy hôm nay, đi bệnh viện chưa đỡ. Nên cho uống thuốc gì?")
     assert not call["refused"] and "gọi lại" in call["answer"] and call["sources"]
     assert fever["refused"] and "bác sĩ" in fever["answer"]
+
+
+def test_a_story_ending_in_what_do_i_do_now_gets_the_entry_it_clearly_tells_of(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: "Giờ tôi phải làm gì?" asks nothing of its own, and the story, however clearly about the
+    # fake police call, left too little of the message covered.
+    [item] = ask(capsys, "Trưa nay có người gọi tự xưng công an phường, nói tôi dính vào vụ rửa tiền, bắt chuyển "
+                         "tiền vào tài khoản tạm giữ để chứng minh mình trong sạch. Tôi sợ lắm. Giờ tôi phải làm gì?")
+    assert not item["refused"] and "lừa đảo" in item["answer"] and item["sources"]

@@ -59,6 +59,8 @@ STORY_POOL = 5  # hits of a whole story looked at for the next document after th
 STORY_TAIL_CORE = 0.6  # share of the asking clause's own words the story's winner must cover
 STORY_MARGIN = 1.15  # the winner's score over the next document's when the asking clause finds it first too
 STORY_COVERAGE = 0.4  # share of a whole story its winner must cover when it covers the asking clause
+STORY_LEAD = 1.5  # a story whose asking clause asks nothing of its own: the winner's lead that lets it
+STORY_LEAD_COVERAGE = 0.45  # cover less of the message than LONG_ANSWER_COVERAGE
 # When a story's asking clause is said ("giờ", "bây giờ", "trước tiên", "lúc này"): no subject of its own.
 STORY_TIME = frozenset("gio bay truoc tien luc nay toi".split())
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
@@ -332,6 +334,8 @@ class AnswerService:
         margin = STORY_MARGIN if own and agreed else LONG_MARGIN
         if rival is not None and best.score < margin * rival.score:
             return False
+        if not own and (rival is None or best.score >= STORY_LEAD * rival.score):
+            return best.coverage >= STORY_LEAD_COVERAGE  # "… Giờ tôi phải làm gì?": the story alone decides
         return best.coverage >= (STORY_COVERAGE if own else LONG_ANSWER_COVERAGE)
 
     def _command(self, q: str, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
