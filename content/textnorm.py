@@ -227,6 +227,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"bua qua|may hom nay|may bua nay|may hom truoc|dao nay|luc nay|vua roi)\b",
         rf"\b(?:a|ha|nhe|nha|nhi|vay|the|day|di) {_PERSON}$",  # "… là gì hả bot", "… không nhé bác"
         r"\b(?:a|ay|day|nhe|nha|nhen|nghen|ne|ha|he|hen|chu|ca|voi|nhi|di|vay|the|ta)$",
+        r"(?<=\bgi) het$",  # "không trả lời gì hết": "hết" only stresses the "gì" ("gì cả")
     )
 )
 

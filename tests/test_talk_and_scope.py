@@ -164,3 +164,12 @@ def test_the_privacy_answer_says_numbers_in_questions_are_masked(capsys: pytest.
     # Before: refused; the consent text (bot/core/texts.py CONSENT_ASK) says these numbers are masked.
     [phone] = ask(capsys, "bot có lưu số điện thoại không")
     assert not phone["refused"] and "che đi" in phone["answer"] and "/xoadulieu" in phone["answer"]
+
+
+def test_pressing_and_a_set_up_by_someone_else_get_the_guide(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "tôi phải bấm gì" got 'Có phải bạn muốn hỏi…' Zalo's activation code, the story was refused, and
+    # "bot ko trả lời gì hết" got 'AI có thể sai' ("hết" after "gì" was read as a word of the question).
+    press, story, silent = ask(capsys, "tôi phải bấm gì", "con tôi cài bot cho tôi mà tôi không biết bấm gì",
+                               "bot ko trả lời gì hết")
+    assert "/trogiup" in press["answer"] and "/trogiup" in story["answer"]
+    assert "thử lại sau ít phút" in silent["answer"]
