@@ -175,9 +175,15 @@ _PURPOSE = re.compile(r"\b(?:dung de|lam gi|lam duoc gi|de lam)\b")  # what it i
 def asks_how_to_use_the_bot(text: str) -> bool:
     """"Chỉ tôi cách dùng", "xài sao vậy", "dùng cái máy trả lời này thế nào": how to use, naming nothing to use
     but the bot itself. In the bot's chat that is a question about the bot."""
+    return asks_how_to_use(text)
+
+
+def asks_how_to_use(text: str, named: frozenset[str] = frozenset()) -> bool:
+    """How to use something, naming nothing but the bot or the `named` things ("bà không biết dùng zalo")."""
     words = content_syllables(text)
     joined = " ".join(words)
-    return (bool(words) and bool(_USE_RE.search(joined)) and all(w in _USE_FRAME for w in words)
+    allowed = _USE_FRAME | {w for thing in named for w in thing.split()}
+    return (bool(words) and bool(_USE_RE.search(joined)) and all(w in allowed for w in words)
             and not _PURPOSE.search(joined))
 
 

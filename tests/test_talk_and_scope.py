@@ -173,3 +173,14 @@ def test_pressing_and_a_set_up_by_someone_else_get_the_guide(capsys: pytest.Capt
                                "bot ko trả lời gì hết")
     assert "/trogiup" in press["answer"] and "/trogiup" in story["answer"]
     assert "thử lại sau ít phút" in silent["answer"]
+
+
+def test_how_to_use_a_named_app_is_not_answered_with_another_entry_about_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "cách dùng zalo" was answered with how the bot works on Zalo, "bà không biết dùng zalo" with Zalo's
+    # security check, "cách dùng facebook" with how to spot fake news: no entry asks how to use those apps.
+    for question in ("cách dùng zalo", "bà không biết dùng zalo", "cách dùng facebook"):
+        [item] = ask(capsys, question)
+        assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi"), question
+    [chatgpt] = ask(capsys, "dùng chatgpt thế nào")
+    assert "ChatGPT" in chatgpt["answer"] and chatgpt["sources"]  # an entry that asks it still answers

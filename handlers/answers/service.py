@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
-from content.intents import about_using_the_bot, asks_how_to_use_the_bot, out_of_scope, small_talk
+from content.intents import about_using_the_bot, asks_how_to_use, asks_how_to_use_the_bot, out_of_scope, small_talk
 from content.search import (
     CORE_COVERAGE,
     LONG_ANSWER_COVERAGE,
@@ -231,6 +231,10 @@ class AnswerService:
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
             decision, hits = self._help(q_search, decision, hits)
+        if decision == "answer" and not query and not hits[0].asks and asks_how_to_use(q, named := entities(q)) \
+                and named:
+            # "cách dùng zalo": only an entry one of whose questions asks that answers it, not one that names Zalo
+            decision = "suggest" if any(fits(h) for h in hits) else "refuse"
         if decision == "refuse":
             kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
