@@ -247,6 +247,11 @@ _CLAUSE = re.compile(r"[.?!;,:…\n]+|\s+(?:nhưng|nhung|mà|vậy thì|vay thi|
 TAIL_MIN_WORDS = 4
 
 
+def clauses(text: str) -> list[str]:
+    """The clauses of a message, split at punctuation and at "nhưng", "mà", "thế thì"."""
+    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+
+
 def question_tail(text: str) -> str | None:
     """The last clause(s) of a message told as a story ("Con tôi bảo…, mà tôi chả hiểu AI là gì"): the
     shortest ending of whole clauses with TAIL_MIN_WORDS words of its own; None for a one-clause message."""

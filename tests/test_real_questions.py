@@ -492,3 +492,15 @@ def test_after_a_comparison_the_last_question_asks_about_one_of_the_two() -> Non
         plan = service.plan(question)
         assert (plan.decision, plan.fallback.faq_id) == ("answer", "citizen"), question
     assert without_asides("A khác B. Riêng gia đình học tập là gì?") == "gia đình học tập là gì"
+
+
+def test_a_rambling_message_with_one_clause_asking_what_an_entry_asks() -> None:
+    """"thì là công dân số là cái gì mà trên loa xã nói hoài…": the one clause that asks, asks just what the entry
+    asks. Two clauses that ask ("deepfake là gì, đọc thế nào") are two questions: one answer would be half."""
+    citizen = _entry("citizen", "Công dân số là gì?", "Công dân số là người dùng công nghệ số an toàn, có trách nhiệm.")
+    join = _entry("join", "Làm sao để trở thành hội viên Hội Khuyến học?", "Liên hệ chi hội ở thôn, xã.")
+    fake = _entry("deepfake", "Deepfake là gì?", "Deepfake là video, giọng nói giả làm bằng AI.")
+    service = AnswerService(None, SearchIndex([citizen, join, fake]))
+    plan = service.plan("thì là công dân số là cái gì mà trên loa xã nói hoài ai cũng phải làm công dân số")
+    assert (plan.decision, plan.fallback.faq_id) == ("answer", "citizen")
+    assert service.plan("ad cho hỏi deepfake là j, trên mạng nói hoài, mà đọc ntn").decision != "answer"

@@ -35,7 +35,9 @@ from content.textnorm import (
     COMPARISON,
     actions,
     asking_clause,
+    clauses,
     content_syllables,
+    fold,
     question_syllables,
     question_tail,
     questions_asked,
@@ -227,6 +229,8 @@ class AnswerService:
             decision, hits = self._story_tail(without_asides(q), decision, hits)
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_winner(without_asides(q), decision, hits)
+        if decision != "answer" and q and not query and not out_of_scope(q):
+            decision, hits = self._asked_clause(without_asides(q), decision, hits)
         if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
@@ -341,6 +345,24 @@ class AnswerService:
         if not own and (rival is None or best.score >= STORY_LEAD * rival.score):
             return best.coverage >= STORY_LEAD_COVERAGE  # "… Giờ tôi phải làm gì?": the story alone decides
         return best.coverage >= (STORY_COVERAGE if own else LONG_ANSWER_COVERAGE)
+
+    def _asked_clause(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A rambling message with one clause that asks just what an entry asks ("thì là công dân số là cái gì mà
+        trên loa xã nói hoài…"): that entry is answered when it is also among the whole message's best and about
+        what the whole message names."""
+        parts = clauses(q)
+        asking = [p for p in parts if _asks(p)]
+        if len(parts) < 2 or len(asking) != 1:  # "deepfake là gì, đọc thế nào": two questions, one answer is half
+            return decision, hits
+        if any(_ANSWER_FORM.search(fold(p)) for p in parts):  # "…, trả lời bằng tiếng Anh nhé": not as written
+            return decision, hits
+        found = self.search.search(asking[0], PASSAGES)
+        whole = {h.doc_id: h for h in self.search.search(q, TAIL_AGREEMENT)}
+        if not found or not found[0].exact or found[0].doc_id not in whole:
+            return decision, hits
+        if fits(found[0]) and fits(whole[found[0].doc_id]) and decide(asking[0], found) == "answer":
+            return "answer", found
+        return decision, hits
 
     def _command(self, q: str, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A question that names a command ("lỡ gõ /xoadulieu rồi…") is about it: the help entries that give
@@ -491,6 +513,15 @@ class AnswerService:
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()
+
+
+_ANSWER_FORM = re.compile(r"\b(?:tra loi|viet|noi|dich|ke|giai thich|tom tat)(?: lai)? (?:bang|sang|ra) ")
+_ASKING = re.compile(r"\b(?:gi|sao|nao|dau|bao nhieu)\b|\b(?:khong|chua|ha|a)$")
+
+
+def _asks(clause: str) -> bool:
+    """The clause asks something ("… là cái gì", "… ở đâu", "… được không"), folded."""
+    return bool(_ASKING.search(fold(clause)))
 
 
 def _base(hit: Hit) -> str:
