@@ -125,6 +125,7 @@ _LOTTERY = re.compile(
     r"\b(?:(?:de|lo|xo so|giai dac biet|dac biet)(?: (?:hom nay|nay|mai|toi nay|chieu nay|ngay mai|hom qua))? ve"
     r" (?:may|con gi|con nao|so may|so gi|so nao|bao nhieu|con may)(?! (?:gio|chu de|noi dung|phan|bai|cau|ngay))"
     r"|danh (?:con|so|lo|de) (?:gi|nao|may))\b")
+_PRICE_TODAY = re.compile(r"\bgia (?:\w+ ){1,2}hom nay\b")  # "giá sầu riêng hôm nay": market prices
 _SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen|"
                    r"danh ba|de doa|doi no|uy tin)\b")
 _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
@@ -198,7 +199,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if _HEALTH_RE.search(folded) and not about_ai:
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
-    if _ABUSE_RE.search(folded) or insult or ((_OTHER_RE.search(folded) or _LOTTERY.search(folded)) and not about_ai):
+    other = _OTHER_RE.search(folded) or _LOTTERY.search(folded) or _PRICE_TODAY.search(folded)
+    if _ABUSE_RE.search(folded) or insult or (other and not about_ai):
         return "other"
     borrow = "mượn tiền" in typed  # folded "muon tien" is also "muốn tiền" ("muốn tiền thì học gì")
     if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded) or borrow) and not _SCAM.search(folded):

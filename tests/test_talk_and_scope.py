@@ -184,3 +184,15 @@ def test_how_to_use_a_named_app_is_not_answered_with_another_entry_about_it(
         assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi"), question
     [chatgpt] = ask(capsys, "dùng chatgpt thế nào")
     assert "ChatGPT" in chatgpt["answer"] and chatgpt["sources"]  # an entry that asks it still answers
+
+
+def test_ailments_wills_jobs_disasters_songs_and_market_prices_are_not_ours() -> None:
+    # Before: "bệnh gút ăn gì" and "bài hát nào hay" got lessons, "làm di chúc thế nào" the learning-group answer,
+    # "bị đuổi việc không lý do" the fake-police warning, "hôm nay có động đất không" the digital-citizen lesson.
+    for request in ("bệnh gút ăn gì", "trẻ bị sổ mũi", "thuốc giảm đau nào tốt", "làm di chúc thế nào",
+                    "bị đuổi việc không lý do", "hôm nay có động đất không", "bài hát nào hay",
+                    "giá sầu riêng hôm nay", "cho xin số lô đẹp"):
+        assert out_of_scope(request) is not None, request
+    for ours in ("Anh ơi, bot này có lưu thông tin gì của em không anh, em sợ lộ.",
+                 "người gọi báo nhà tôi nợ tiền điện sắp bị cắt, bảo bấm vào link", "AI có soạn được di chúc không"):
+        assert out_of_scope(ours) is None, ours
