@@ -504,3 +504,12 @@ def test_a_rambling_message_with_one_clause_asking_what_an_entry_asks() -> None:
     plan = service.plan("thì là công dân số là cái gì mà trên loa xã nói hoài ai cũng phải làm công dân số")
     assert (plan.decision, plan.fallback.faq_id) == ("answer", "citizen")
     assert service.plan("ad cho hỏi deepfake là j, trên mạng nói hoài, mà đọc ntn").decision != "answer"
+
+
+def test_a_named_thing_with_a_typo_is_still_named() -> None:
+    """"cônng dân học tập": repaired, it names the learning citizen, not the learning community next to it."""
+    community = _entry("community", "Cộng đồng học tập là gì?",
+                       "Cộng đồng học tập là thôn, xóm nơi người dân cùng học.")
+    citizen = _entry("citizen", "Thế nào là công dân học tập?", "Công dân học tập là người tự giác học suốt đời.")
+    hits = SearchIndex([community, citizen]).search("cônng dân học tập là người ntn")
+    assert [h.doc_id for h in hits if fits(h)] == ["citizen"]
