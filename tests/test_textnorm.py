@@ -164,3 +164,4 @@ def test_synonyms_are_one_word_for_search() -> None:
     """content/data/synonyms.yaml: "AI có tình cảm không" asks what "AI không có cảm xúc" answers."""
     assert syllables("AI có tình cảm không") == syllables("AI có cảm xúc không")
     assert syllables("tốn tiền không") == syllables("mất phí không")
+    assert syllables("không mất xu nào") == syllables("không mất phí nào")  # "xu": a coin, any money at all
