@@ -6,6 +6,7 @@ document ("coverage") decides whether to answer, offer the top hits as buttons, 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import hashlib
@@ -327,6 +328,7 @@ class SearchIndex:
         self._finish()
 
     def _finish(self) -> None:
+        self._positions = {d.doc_id: i for i, d in enumerate(self._docs)}  # each document's place, by id
         self._factor = [1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs]
         self._syllable_df = Counter({t: b - a for t, (a, b) in self._postings.items() if "_" not in t})
         self._index_subjects()
@@ -404,17 +406,25 @@ class SearchIndex:
         terms = set(sylls) | {f"{a}_{b}" for a, b in itertools.pairwise(sylls)}
         scores = [0.0] * len(self._docs)
         ids, bm25 = self._ids, self._bm25
+        chosen_docs = None if among is None else sorted(self._positions[d] for d in among if d in self._positions)
         for term in sorted(terms):  # one order: float sums, hence ties, do not depend on the hash seed
             posting = self._postings.get(term)
             if posting is not None:
                 weight = FORM_WEIGHT if all(p in QUESTION_FORM for p in term.split("_")) else 1.0
-                for j in range(*posting):
-                    scores[ids[j]] += weight * bm25[j]
-        scores = [s * f for s, f in zip(scores, self._factor, strict=True)]
-        if among is not None:
-            wanted_ids = set(among)
-            top = [i for i, d in enumerate(self._docs) if d.doc_id in wanted_ids and scores[i] > 0.0]
+                if chosen_docs is None:
+                    for j in range(*posting):
+                        scores[ids[j]] += weight * bm25[j]
+                    continue
+                for i in chosen_docs:  # a posting lists its documents in order: looked up, not walked
+                    j = bisect.bisect_left(ids, i, *posting)
+                    if j < posting[1] and ids[j] == i:
+                        scores[i] += weight * bm25[j]
+        if chosen_docs is not None:
+            for i in chosen_docs:
+                scores[i] *= self._factor[i]
+            top = [i for i in chosen_docs if scores[i] > 0.0]
         else:
+            scores = [s * f for s, f in zip(scores, self._factor, strict=True)]
             pool = min(len(scores), max(k, RERANK_POOL))
             top = [i for i in heapq.nlargest(pool, range(len(scores)), key=scores.__getitem__) if scores[i] > 0.0]
         typed = content_syllables(query) or question_syllables(query)

@@ -199,12 +199,12 @@ class AnswerService:
         """Officers' answers are given only where they apply (handlers/answers/store.py); content everywhere."""
         return hit.kind != "faq" or serves(entry_scope(self.search.faq_entry(hit.doc_id)), place)
 
-    def _search(self, query: str, place: Scope) -> list[Hit]:
-        hits = self.search.search(query, PASSAGES)
+    def _search(self, query: str, place: Scope, k: int = PASSAGES) -> list[Hit]:
+        hits = self.search.search(query, k)
         if all(self._serves(h, place) for h in hits):
             return hits
-        wider = self.search.search(query, PASSAGES + SCOPED_EXTRA)  # another commune's answer was among them
-        return [h for h in wider if self._serves(h, place)][:PASSAGES]
+        wider = self.search.search(query, k + SCOPED_EXTRA)  # another commune's answer was among them
+        return [h for h in wider if self._serves(h, place)][:k]
 
     def plan(self, question: str, query: str | None = None, place: Scope = EVERYONE) -> Plan:
         """Small talk, or search and decide; the curated result is ready for every decision. `query` (a short
@@ -224,11 +224,12 @@ class AnswerService:
         else:
             q_search = without_asides(q)  # "…, không phải Zalo nha": what it is not about is not searched
         hits = self._search(q_search, place) if q else []
+        searched = hits if q_search == without_asides(q) else None
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_tail(without_asides(q), decision, hits)
         if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._story_winner(without_asides(q), decision, hits)
+            decision, hits = self._story_winner(without_asides(q), decision, hits, place, searched)
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._asked_clause(without_asides(q), decision, hits)
         if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
@@ -303,17 +304,21 @@ class AnswerService:
         plan.fallback.question = q
         return Plan(q, plan.hits, plan.fallback, plan.passages)
 
-    def _story_winner(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+    def _story_winner(self, q: str, decision: Decision, hits: list[Hit], place: Scope,
+                      searched: list[Hit] | None = None) -> tuple[Decision, list[Hit]]:
         """A long story with a question at its end: the whole message's clear winner is answered when it also
         covers what the asking clause asks (its own words, and the action it asks about). The more the clause
         asks of its own, the less the winner needs to stand out. The asking clause is the story's last clauses
-        (question_tail) or, in a voice-typed run-on, the clause with the question word (asking_clause)."""
+        (question_tail) or, in a voice-typed run-on, the clause with the question word (asking_clause).
+        `searched`: the hits of `q` already found, used when they show the next document after the best."""
         if len(content_syllables(q)) < LONG_QUESTION:
             return decision, hits
         tails = dict.fromkeys(t for t in (question_tail(q), asking_clause(q)) if t)
         if not tails:
             return decision, hits
-        whole = self.search.search(q, STORY_POOL)
+        whole = searched or []
+        if not any(_base(h) != _base(whole[0]) for h in whole[1:]):
+            whole = self._search(q, place, STORY_POOL)
         if not whole or not fits(whole[0]):
             return decision, hits
         for tail in tails:
@@ -325,26 +330,29 @@ class AnswerService:
         """The best hit of the whole story `whole` answers what its asking clause `tail` asks."""
         best = whole[0]
         rival = next((h for h in whole[1:] if _base(h) != _base(best)), None)
+        lead = best.score / rival.score if rival is not None and rival.score > 0 else float("inf")
+        if not set(content_syllables(tail)) - QUESTION_FORM - STORY_TIME:  # "… Giờ tôi phải làm gì?"
+            if lead >= STORY_LEAD:
+                return best.coverage >= STORY_LEAD_COVERAGE  # the story alone decides
+            return lead >= LONG_MARGIN and best.coverage >= LONG_ANSWER_COVERAGE
+        if best.coverage < STORY_COVERAGE or lead < STORY_MARGIN:
+            return False
         told = sorted((entities(q) - places(q) - entities(tail)) | (numbers(q) - numbers(tail)))
         asked = f"{tail} {' '.join(told)}" if told else tail
-        own = bool(set(content_syllables(tail)) - QUESTION_FORM - STORY_TIME)
-        agreed = False
-        if own:  # "… Vậy có phải lừa không?": the winner must be about that, and asked to do that
-            mine = self.search.search(asked, 1, among=[best.doc_id])
-            if not mine or not fits(mine[0]) or mine[0].core < STORY_TAIL_CORE:
-                return False
-            first = self.search.search(asked, 1)
-            agreed = bool(first) and _base(first[0]) == _base(best)
-        if agreed and rival is not None and questions_asked(q) > 1:  # several questions, and the next document
-            # answers the asking clause as well: a near tie ("… nghĩa là sao, … thì còn phải học gì nữa")
-            theirs = self.search.search(asked, 1, among=[rival.doc_id])
-            agreed = not (theirs and fits(theirs[0]) and theirs[0].core >= STORY_TAIL_CORE)
-        margin = STORY_MARGIN if own and agreed else LONG_MARGIN
-        if rival is not None and best.score < margin * rival.score:
+        # "… Vậy có phải lừa không?": the winner must be about that, and asked to do that
+        mine = self.search.search(asked, 1, among=[best.doc_id])
+        if not mine or not fits(mine[0]) or mine[0].core < STORY_TAIL_CORE:
             return False
-        if not own and (rival is None or best.score >= STORY_LEAD * rival.score):
-            return best.coverage >= STORY_LEAD_COVERAGE  # "… Giờ tôi phải làm gì?": the story alone decides
-        return best.coverage >= (STORY_COVERAGE if own else LONG_ANSWER_COVERAGE)
+        if lead >= LONG_MARGIN:
+            return True
+        first = self.search.search(asked, 1)  # a smaller lead: the asking clause alone must find it first too
+        if not first or _base(first[0]) != _base(best):
+            return False
+        if rival is not None and questions_asked(q) > 1:  # several questions, and the next document answers the
+            # asking clause as well: a near tie ("… nghĩa là sao, … thì còn phải học gì nữa")
+            theirs = self.search.search(asked, 1, among=[rival.doc_id])
+            return not (theirs and fits(theirs[0]) and theirs[0].core >= STORY_TAIL_CORE)
+        return True
 
     def _asked_clause(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A rambling message with one clause that asks just what an entry asks ("thì là công dân số là cái gì mà
