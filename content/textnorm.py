@@ -287,6 +287,11 @@ def _clauses(text: str) -> list[str]:
     return clauses
 
 
+def asks_something(clause: str) -> bool:
+    """The clause has a question word ("gì", "sao", "không", "chứ"…), however typed."""
+    return bool(_ASKS.search(fold(clause)))
+
+
 def questions_asked(text: str) -> int:
     """How many clauses of a message ask something (have a question word)."""
     return sum(bool(_ASKS.search(fold(c))) for c in _clauses(text))

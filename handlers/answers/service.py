@@ -35,6 +35,7 @@ from content.textnorm import (
     COMPARISON,
     actions,
     asking_clause,
+    asks_something,
     clauses,
     content_syllables,
     fold,
@@ -68,7 +69,6 @@ STORY_TIME = frozenset("gio bay truoc tien luc nay toi".split())
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
 HELP_POOL = 20  # hits looked through for the bot's help entries
 HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
-_ASKING = re.compile(r"\b(?:gì|sao|nào|đâu|không|chưa|bao nhiêu|mấy|chứ|hả|gi|nao|dau|khong|chua)\b", re.I)
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
@@ -293,7 +293,7 @@ class AnswerService:
         that asks is not, and what is left is answered when it finds a sure answer (else the usual refusal)."""
         clauses = story_clauses(q)
         kept = [c for c in clauses if out_of_scope(c) is None]
-        if len(kept) == len(clauses) or len(kept) < 2 or not _ASKING.search(kept[-1]) or kept[-1] != clauses[-1]:
+        if len(kept) == len(clauses) or len(kept) < 2 or not asks_something(kept[-1]) or kept[-1] != clauses[-1]:
             return None
         rest = ", ".join(kept)
         if out_of_scope(rest) is not None or len(content_syllables(rest)) < LONG_QUESTION:
