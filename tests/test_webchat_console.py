@@ -75,6 +75,16 @@ def test_terminal_chat_with_numbered_choices(tmp_path: Path) -> None:
     assert "Đã lưu nơi ở: Huế" in out.stdout and "/kiemtra" in out.stdout
 
 
+def test_a_greeting_before_consent_asks_for_consent_again(tmp_path: Path) -> None:
+    """A newcomer who says hello before answering the consent question is asked it again, so the "1" typed next
+    agrees (it used to open the main menu's "Học AI", which then said consent was needed)."""
+    out = subprocess.run([HOCBOT, "chat"], input="xin chào\n1\n", capture_output=True, text=True,
+                         cwd=tmp_path, env=_env(tmp_path), timeout=60)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("Bạn có đồng ý không?") == 2
+    assert "Bạn đang sống ở tỉnh/thành phố nào?" in out.stdout and "Phần này cần lưu tiến độ" not in out.stdout
+
+
 def test_terminal_chat_does_not_promise_reminders_it_cannot_send(tmp_path: Path) -> None:
     """The terminal chat gets no pushed messages: asking to be reminded of the Week says so, and makes no
     promise it must then take back."""

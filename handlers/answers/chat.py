@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -18,11 +19,12 @@ from bot.core.callback import PayloadTooLong
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import AnswerStream, Choice, Inbound, Reply
-from bot.core.payloads import Feedback, NoneOfThese, OpenFaq
+from bot.core.payloads import Consent, Feedback, NoneOfThese, OpenFaq
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
 from handlers.answers.service import AnswerResult, AnswerService, Plan
 from handlers.answers.store import EVERYONE, Scope
+from handlers.onboarding.start import consent_reply
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,8 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     plan = await svc.prepare(text, place(ctx))
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
+        if _consent_open(ctx):  # … but while the consent question waits, that question again: a number typed
+            return [Reply(result.text), consent_reply()]  # next answers it, not the menu
         return [menu_reply(result.text)]
     log_id = await _log(ctx, plan.question, result)
     if plan.decision == "refuse":
@@ -229,3 +233,10 @@ async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if row.question:
         await note_unanswered(ctx, row.question, "disliked")
     return [Reply(THANKS_DOWN)]
+
+
+def _consent_open(ctx: Ctx) -> bool:
+    """The consent question is the last one asked and not answered yet."""
+    if ctx.consented or not ctx.user.pending:
+        return False
+    return any(Consent.read(data) is not None for _, data in json.loads(ctx.user.pending))
