@@ -176,10 +176,11 @@ def without_asides(text: str) -> str:
 
 
 _E = "(" + "|".join(re.escape(e) for e in ENTITIES) + ")"
-# Named things offered as a guess or a choice ("có phải ChatGPT không", "VNeID hay tài khoản ngân hàng"): an answer
-# about one of the things the question names tells which; it need not name the others.
+# Named things offered as a guess, a choice or a list ("có phải ChatGPT không", "VNeID hay tài khoản ngân hàng",
+# "app ngân hàng với Zalo"): an answer about one of the things the question names tells which, or is about one of
+# them; it need not name the others.
 _OPTION = re.compile(r"\bco phai (?:la )?(?:cua )?(?:cai )?(?:ung dung )?" + _E + r"\b"
-                     r"|\b" + _E + r" (?:hay|hoac)(?: la)?(?: (?:cai|ung dung|tai khoan|mat khau|trang))? "
+                     r"|\b" + _E + r" (?:hay|hoac|voi|va)(?: la)?(?: (?:cai|ung dung|tai khoan|mat khau|trang))? "
                      + _E + r"\b")
 
 

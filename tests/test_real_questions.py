@@ -513,3 +513,13 @@ def test_a_named_thing_with_a_typo_is_still_named() -> None:
     citizen = _entry("citizen", "Thế nào là công dân học tập?", "Công dân học tập là người tự giác học suốt đời.")
     hits = SearchIndex([community, citizen]).search("cônng dân học tập là người ntn")
     assert [h.doc_id for h in hits if fits(h)] == ["citizen"]
+
+
+def test_named_things_listed_together_are_answered_by_an_entry_about_one_of_them() -> None:
+    """"trong đó có app ngân hàng với Zalo": what was on the lost phone; the entry on a lost phone (about the bank
+    app) answers it. Compared ("ngân hàng với Zalo khác gì") they are still asked about both."""
+    lost = _entry("lost", "Mất điện thoại có app ngân hàng thì làm gì?", "Gọi ngân hàng khóa tài khoản, khóa SIM.")
+    index = SearchIndex([lost, *PASSWORDS])
+    hits = index.search("tôi bị móc mất điện thoại, trong đó có app ngân hàng với Zalo, giờ làm gì trước")
+    assert hits[0].doc_id == "lost" and fits(hits[0])
+    assert not fits(index.search("mật khẩu app ngân hàng với Zalo khác gì nhau")[0])
