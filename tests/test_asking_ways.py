@@ -192,3 +192,12 @@ def test_a_story_ending_in_what_do_i_do_now_gets_the_entry_it_clearly_tells_of(
     [item] = ask(capsys, "Trưa nay có người gọi tự xưng công an phường, nói tôi dính vào vụ rửa tiền, bắt chuyển "
                          "tiền vào tài khoản tạm giữ để chứng minh mình trong sạch. Tôi sợ lắm. Giờ tôi phải làm gì?")
     assert not item["refused"] and "lừa đảo" in item["answer"] and item["sources"]
+
+
+def test_a_story_whose_ending_asks_an_entry_s_question_is_answered_by_it_over_a_lesson(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: the story's words matched a lesson passage best, and the entry the ending asks for ("Dùng AI
+    # dịch được không?") came second, so the ending and the whole message did not agree.
+    [item] = ask(capsys, "Con gái tôi lấy chồng bên Hàn, mấy đứa cháu ngoại nhắn tin tiếng Hàn tôi đọc chẳng hiểu. "
+                         "Dùng AI dịch được không?")
+    assert not item["refused"] and "dịch" in item["answer"] and item["sources"]

@@ -283,6 +283,11 @@ class AnswerService:
         if not best.missing and best.asks and told:  # found by the named thing alone: a guess, asked not answered
             return "suggest", [*whole[:1], best]
         agreed = bool(whole) and whole[0].doc_id == best.doc_id and fits(whole[0])
+        if not agreed and best.asks and asks_own and whole and whole[0].kind == "lesson":
+            # one of its questions names all the ending asks about, and the whole story has it among its best
+            # after a lesson passage, whose long text shares more of a story's words ("… đọc không hiểu gì. Dùng
+            # AI dịch được không?")
+            agreed = any(h.doc_id == best.doc_id and fits(h) for h in whole[1:TAIL_AGREEMENT])
         if agreed:
             return "answer", tail_hits
         return decision, hits
