@@ -272,6 +272,7 @@ _OPENER = re.compile(
     r"\s+(?=(?:nhưng|mà|thì|vậy|giờ|bây giờ|có phải|có nên|làm sao|liệu|hay là|co phai|co nen|lam sao|bay gio|"
     r"vay thi|the thi|nhung)\b)")
 # Words that make a clause ask something (folded)
+_ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause ending as a question does
 _ASKS = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|bao nhieu|bao lau|may|ha|chu|a)\b")
 
 
@@ -315,7 +316,8 @@ def asking_clause(text: str) -> str | None:
     else:
         return None
     start = end
-    while start > 0 and len(question_core(" ".join(clauses[start:end + 1])).split()) < TAIL_MIN_WORDS:
+    while start > 0 and (len(question_core(" ".join(clauses[start:end + 1])).split()) < TAIL_MIN_WORDS
+                         or _ASKED_END.search(fold(clauses[start - 1]))):  # "… được không, cần lưu ý gì"
         start -= 1
     asking = " ".join(clauses[start:end + 1])
     return None if start == 0 and end == len(clauses) - 1 else asking

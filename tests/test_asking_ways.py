@@ -201,3 +201,11 @@ def test_a_story_whose_ending_asks_an_entry_s_question_is_answered_by_it_over_a_
     [item] = ask(capsys, "Con gái tôi lấy chồng bên Hàn, mấy đứa cháu ngoại nhắn tin tiếng Hàn tôi đọc chẳng hiểu. "
                          "Dùng AI dịch được không?")
     assert not item["refused"] and "dịch" in item["answer"] and item["sources"]
+
+
+def test_a_story_ending_in_two_questions_is_searched_by_both(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: only the last question ("cần lưu ý gì") was taken as what the story asks, and it names
+    # nothing the answer about writing letters with AI says; the question before it ends as a question too.
+    [item] = ask(capsys, "Tôi phải làm lá đơn xin xác nhận gửi xã mà lâu rồi không viết, tay run viết không nổi. "
+                         "Nhờ AI viết đơn được không, cần lưu ý gì?")
+    assert not item["refused"] and item["answer"].startswith("Được") and item["sources"]
