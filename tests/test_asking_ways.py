@@ -209,3 +209,13 @@ def test_a_story_ending_in_two_questions_is_searched_by_both(capsys: pytest.Capt
     [item] = ask(capsys, "Tôi phải làm lá đơn xin xác nhận gửi xã mà lâu rồi không viết, tay run viết không nổi. "
                          "Nhờ AI viết đơn được không, cần lưu ý gì?")
     assert not item["refused"] and item["answer"].startswith("Được") and item["sources"]
+
+
+def test_a_story_ending_that_asks_nothing_of_its_own_is_not_answered_by_what_the_story_named(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Làm vậy có ổn không" searched with the ChatGPT the story named was "about ChatGPT" exactly, and what
+    # ChatGPT can do was answered with its sources; now the entries about giving ChatGPT personal data are offered.
+    [item] = ask(capsys, "Tôi đang lập danh sách lớp học của thôn, định xin ảnh căn cước của mọi người, rồi dán cả "
+                         "vào ChatGPT cho nó sắp xếp. Làm vậy có ổn không?")
+    assert not item["answer"].startswith("ChatGPT có thể")
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")

@@ -271,13 +271,17 @@ class AnswerService:
         told = sorted((entities(q) - entities(tail)) | (numbers(q) - numbers(tail)))
         if COMPARISON in actions(q) - actions(tail):
             told = []  # "A với B có giống nhau không? A là gì?": the last question asks about one of them alone
+        ending = tail
         if told:
             tail = f"{tail} {' '.join(told)}"
         tail_hits = self.search.search(tail, PASSAGES)
         if decide(tail, tail_hits) != "answer":
             return decision, hits
         best = tail_hits[0]
-        if not best.missing and (best.exact or (best.asks and told and asks_own)):
+        # What the story named makes any ending "about" it: "… dán cả danh sách vào ChatGPT. Làm vậy có ổn không?"
+        # is not "ChatGPT là gì". The ending must ask something of its own, and the entry cover it.
+        own_asked = not told or (asks_own and self._covers(ending, best))
+        if own_asked and not best.missing and (best.exact or (best.asks and told and asks_own)):
             return "answer", tail_hits  # the ending asks what one of its questions asks, about what was told
         whole = self.search.search(q, TAIL_AGREEMENT)
         if not best.missing and best.asks and told:  # found by the named thing alone: a guess, asked not answered
@@ -291,6 +295,11 @@ class AnswerService:
         if agreed:
             return "answer", tail_hits
         return decision, hits
+
+    def _covers(self, ending: str, hit: Hit) -> bool:
+        """The document covers what a story's ending asks in its own words (not only what the story named)."""
+        mine = self.search.search(ending, 1, among=[hit.doc_id])
+        return bool(mine) and mine[0].core >= STORY_TAIL_CORE
 
     def _told_aside(self, q: str, place: Scope) -> Plan | None:
         """A story that only mentions what is out of scope ("… đang kẹt ở bệnh viện cần chuyển gấp 15 triệu. Làm
