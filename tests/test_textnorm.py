@@ -143,6 +143,10 @@ def test_go_on_words_mean_the_tiep_button() -> None:
     ("có cách nào khác để lấy lại tài khoản không", set()),
     ("chatgpt với cái bot này có phải là một không", {"so sanh"}),
     ("AI là một công cụ à", set()),
+    ("gia dinh hoc tap la gi", set()),  # unaccented "gia" is gia đình, người già, giá before it is "giả"
+    ("gui anh chup la lua bi benh", set()),  # and "lua" is lúa before it is "lừa"
+    ("lua dao qua mang", {"lua"}),
+    ("bị lừa rồi", {"lua"}),
 ])
 def test_actions_a_question_asks(text: str, expected: set[str]) -> None:
     assert actions(text) == expected
