@@ -219,3 +219,10 @@ def test_a_story_ending_that_asks_nothing_of_its_own_is_not_answered_by_what_the
                          "vào ChatGPT cho nó sắp xếp. Làm vậy có ổn không?")
     assert not item["answer"].startswith("ChatGPT có thể")
     assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_a_story_s_winner_must_cover_most_of_what_the_asking_clause_asks(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "tư vấn máy nào rẻ" was taken as covered by the ChatGPT price entry (three of its five words, common
+    # ones), and which phone to buy was answered with ChatGPT's price and its sources.
+    [item] = ask(capsys, "nên mua Vivo hay Xiaomi để dùng ChatGPT, tư vấn máy nào rẻ mà ngon")
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
