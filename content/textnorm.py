@@ -271,9 +271,9 @@ def question_tail(text: str) -> str | None:
 _OPENER = re.compile(
     r"\s+(?=(?:nhưng|mà|thì|vậy|giờ|bây giờ|có phải|có nên|làm sao|liệu|hay là|co phai|co nen|lam sao|bay gio|"
     r"vay thi|the thi|nhung)\b)")
-# Words that make a clause ask something (folded)
 _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause ending as a question does
-_ASKS = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|bao nhieu|bao lau|may|ha|chu|a)\b")
+# Words that make a clause ask something (folded): "mấy" only with what it counts ("máy", a phone, folds alike)
+_ASKS = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)|ha|chu)\b|\ba$")
 
 
 def _clauses(text: str) -> list[str]:

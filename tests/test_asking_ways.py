@@ -226,3 +226,11 @@ def test_a_story_s_winner_must_cover_most_of_what_the_asking_clause_asks(capsys:
     # ones), and which phone to buy was answered with ChatGPT's price and its sources.
     [item] = ask(capsys, "nên mua Vivo hay Xiaomi để dùng ChatGPT, tư vấn máy nào rẻ mà ngon")
     assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_the_asking_clause_is_the_one_with_a_question_word_not_a_word_spelt_like_one() -> None:
+    # Before: "máy" (a phone) folds like "mấy" (how many), so "tôi đang để hết trong máy" was taken as what asks.
+    from content.textnorm import asking_clause
+
+    assert asking_clause("danh sách hội viên có số điện thoại, có nên đăng lên nhóm zalo chung không, tôi đang để "
+                         "hết trong máy") == "có nên đăng lên nhóm zalo chung không"
