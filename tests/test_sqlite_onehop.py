@@ -1,0 +1,91 @@
+"""SQLite's trips to aiosqlite's thread (bot/db/sqlite_onehop.py): the hot path's small statements run on the event
+loop only while their unit of work holds the write lock; a wait for another process's lock stays on the thread."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import aiosqlite.core
+import pytest
+
+from bot.db import repo
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Every trip to aiosqlite's thread, by what it ran."""
+    counted: Counter[str] = Counter()
+    original = aiosqlite.core.Connection._execute
+
+    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        counted[getattr(fn, "__name__", "?")] += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counting)
+    return counted
+
+
+async def test_a_unit_of_work_makes_two_trips_its_first_write_and_its_commit(
+    tmp_path: Path, trips: Counter[str]
+) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+    try:
+        await upgrade(db)
+        async with db.session() as s:  # the account's first event: created through the ORM (its own trips)
+            await repo.record_inbound(s, "telegram", "1", "42", "text")
+            user, _ident = await repo.load_or_create(s, "telegram", "42", "42", "Lan")
+        trips.clear()
+        async with db.session() as s:
+            assert await repo.record_inbound(s, "telegram", "2", "42", "text")  # takes the write lock: a trip
+            user, _ident = await repo.load_or_create(s, "telegram", "42", "42", "Lan")  # inline
+            await repo.set_pending(s, user, '[["1", "a"]]')  # inline
+        assert trips == Counter({"_run": 1, "commit": 1})  # no rollback trip when the pool takes it back
+        async with db.session() as s:
+            assert not await repo.record_inbound(s, "telegram", "2", "42", "text")  # a repeat, still seen
+            found, _ = await repo.load_or_create(s, "telegram", "42", "42", "Lan")
+            assert found.pending == '[["1", "a"]]'
+    finally:
+        await db.dispose()
+
+
+async def test_a_wait_for_another_process_write_lock_never_blocks_the_event_loop(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        await upgrade(db)
+        other = sqlite3.connect(path, isolation_level=None)  # another process's writer, holding the lock
+        other.execute("BEGIN IMMEDIATE")
+        ticks: list[float] = []
+
+        async def ticker() -> None:
+            while True:
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        async def release() -> None:
+            await asyncio.sleep(0.4)
+            other.execute("COMMIT")
+
+        beat = asyncio.create_task(ticker())
+        freed = asyncio.create_task(release())
+        started = time.monotonic()
+        async with db.session() as s:  # the first write (marked inline) waits on aiosqlite's thread
+            assert await repo.record_inbound(s, "telegram", "9", "43", "text")
+            await repo.load_or_create(s, "telegram", "43", "43", "Mai")
+        waited = time.monotonic() - started
+        beat.cancel()
+        await freed
+        other.close()
+        assert waited >= 0.35  # it did wait for the lock
+        gaps = [b - a for a, b in itertools.pairwise(ticks) if a >= started]
+        assert gaps and max(gaps) < 0.2  # …while the loop kept running
+    finally:
+        await db.dispose()
