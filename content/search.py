@@ -438,7 +438,9 @@ class SearchIndex:
         about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
         acts = asked_actions(query) if len(typed) < LONG_QUESTION else frozenset()  # a story's are noise
         acts |= actions(query) & {COMPARISON}  # that it compares two things is not
-        named = entities(query) | entities(" ".join(sylls))  # also as repaired: "cônng dân học tập"
+        named = entities(query)
+        if sylls != question_syllables(query):  # also as repaired: "cônng dân học tập"
+            named |= entities(" ".join(sylls))
         where = places(query) & named
         offered = options(query) & named
         chosen = choices(query)
