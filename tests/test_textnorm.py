@@ -55,6 +55,7 @@ def test_fold_accepts_decomposed_input() -> None:
         ("tổng đài một năm sáu", "tong dai 156"),  # a number said digit by digit
         ("nhắn tới năm sáu năm sáu", "nhan toi 5656"),
         ("số ba năm nay", "so ba nam nay"),  # two number words are no number said digit by digit
+        ("chatgpt free hk", "chatgpt mien phi khong"),
     ],
 )
 def test_teencode_and_abbreviations_are_expanded(typed: str, expected: str) -> None:
