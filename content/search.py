@@ -482,6 +482,10 @@ class SearchIndex:
         named in the text while the question fields name nothing else."""
         doc = self._docs[i]
         found = wanted & doc.vocab
+        if doc.kind == "faq":  # "chatgpt 5 có gì mới": a number names what is asked about; one the answer only
+            # happens to give ("5 ý chính") is not it. A year and a choice ("113 hay 156") have their own rules.
+            found -= {s for s in found if s.isdigit() and s not in doc.asked and s not in chosen
+                      and not _YEAR.fullmatch(s)}
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
         core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage

@@ -234,3 +234,11 @@ def test_the_asking_clause_is_the_one_with_a_question_word_not_a_word_spelt_like
 
     assert asking_clause("danh sách hội viên có số điện thoại, có nên đăng lên nhóm zalo chung không, tôi đang để "
                          "hết trong máy") == "có nên đăng lên nhóm zalo chung không"
+
+
+def test_a_number_asked_about_is_not_covered_by_one_the_answer_happens_to_give(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "5" was found in the summarising entry's answer and it was answered with its "Nguồn:" line.
+    [item] = ask(capsys, "chatgpt 5 có gì mới")
+    assert "tóm tắt" not in item["answer"]
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
