@@ -18,6 +18,20 @@ import yaml
 
 _NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
 
+# "ai" asking who, not AI: "chủ tịch hội là ai", "ai là chủ tịch…", "ai đứng đầu", "…, ai làm ra" are read as
+# "người nào" (an action of content/data/words.yaml: only an entry asking who answers them). "do AI làm ra", "AI là
+# gì", "có phải là AI không" stay AI.
+_WHO_RAW: tuple[tuple[str, str], ...] = (
+    (r"(?<!phải )(?<!phai )\b(là|la) ai(?= *(?:vậy|vay|thế|the|đấy|day|nhỉ|nhi|ạ|hả|ha|nhé|nhe|nha|[?.!,;]|$))",
+     r"\1 người nào"),
+    (r"(?:^\s*|(?<=[,.?!;] ))ai(?= (?:là|la) (?:người|nguoi|chủ tịch|chu tich|giám đốc|giam doc|bí thư|bi thu|trưởng|"
+     r"truong|tác giả|tac gia|cha đẻ|cha de)\b)", "người nào"),
+    (r"\bai(?= (?:đứng đầu|dung dau|sáng lập|sang lap|thành lập|thanh lap|phát minh|phat minh|phụ trách|phu trach|"
+     r"lãnh đạo|lanh dao|chịu trách nhiệm|chiu trach nhiem)\b)", "người nào"),
+    (r"(?:^\s*|(?<=[,.?!;] ))ai (?=(?:làm|lam|tạo|tao|viết|viet)(?: ra)? *(?:vậy|vay|thế|the|[?.!]|$))", "người nào "),
+)
+_WHO = tuple((re.compile(p), r) for p, r in _WHO_RAW)
+
 # Multi-word spellings joined before tokenizing (keys are lower-case, NFC).
 _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern), repl)
@@ -28,6 +42,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
         (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"
         (r"\bzalo[\s\-_.]*oa\b", "zalo oa"),
+        *_WHO_RAW,
         (r"\ba\.i\b", "ai"),
         (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
@@ -180,6 +195,8 @@ def actions(text: str) -> frozenset[str]:
     """What a text asks to do, by group of content/data/words.yaml `actions`, folded ("tôi quên mật khẩu zalo"
     → {"quen"}); "làm quen", "suốt đời" and "đòi tiền" are no action."""
     low = unicodedata.normalize("NFC", text).lower()
+    for pattern, repl in _WHO:
+        low = pattern.sub(repl, low)
     low = " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low))
     found = {_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low))}
     if _COMPARE_FRAME.search(low):

@@ -242,3 +242,12 @@ def test_a_number_asked_about_is_not_covered_by_one_the_answer_happens_to_give(
     [item] = ask(capsys, "chatgpt 5 có gì mới")
     assert "tóm tắt" not in item["answer"]
     assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_ai_asking_who_is_not_ai_and_is_answered_only_by_an_entry_that_asks_who(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "ai" was read as AI; the Day of Learning and the ChatGPT prompt tips were answered with "Nguồn:".
+    assert fold("chủ tịch hội là ai") == fold("chủ tịch hội là người nào")
+    assert fold("có phải là AI không").split()[-2] == "ai" and fold("ảnh này do AI làm ra").split()[-3] == "ai"
+    for item in ask(capsys, "ai là chủ tịch hội khuyến học việt nam", "ai là người làm ra chatgpt"):
+        assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi"), item["answer"]
