@@ -42,7 +42,6 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
         (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"
         (r"\bzalo[\s\-_.]*oa\b", "zalo oa"),
-        *_WHO_RAW,
         (r"\ba\.i\b", "ai"),
         (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
@@ -129,6 +128,8 @@ _FILLERS = frozenset(_strip_marks(w) for w in _FILLERS_RAW.split())
 def fold(text: str) -> str:
     """NFC, lower-case, expand teencode, strip diacritics, đ→d; words joined by single spaces."""
     low = unicodedata.normalize("NFC", text).lower()
+    for pattern, who in _WHO:
+        low = pattern.sub(who, low)
     for pattern, repl in _PHRASES:
         low = pattern.sub(repl, low)
     words = [ABBREVIATIONS.get(w, w) for w in _WORD.findall(low)]
