@@ -18,11 +18,12 @@ import yaml
 
 _NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
 
-# "ai" asking who, not AI: "chủ tịch hội là ai", "ai là chủ tịch…", "ai đứng đầu", "…, ai làm ra" are read as
-# "người nào" (an action of content/data/words.yaml: only an entry asking who answers them). "do AI làm ra", "AI là
-# gì", "có phải là AI không" stay AI.
+# "ai" asking who, not AI: "chủ tịch hội là ai", "liên hệ ai", "ai là chủ tịch…", "ai đứng đầu", "…, ai làm ra"
+# are read as "người nào" (an action of content/data/words.yaml: only an entry asking who answers them). "do AI làm
+# ra", "AI là gì", "có phải là AI không" stay AI.
 _WHO_RAW: tuple[tuple[str, str], ...] = (
-    (r"(?<!phải )(?<!phai )\b(là|la) ai(?= *(?:vậy|vay|thế|the|đấy|day|nhỉ|nhi|ạ|hả|ha|nhé|nhe|nha|[?.!,;]|$))",
+    (r"(?<!phải )(?<!phai )\b(là|la|liên hệ|lien he|gặp|gap|tìm|tim) ai"
+     r"(?= *(?:vậy|vay|thế|the|đấy|day|nhỉ|nhi|ạ|hả|ha|nhé|nhe|nha|[?.!,;]|$))",
      r"\1 người nào"),
     (r"(?:^\s*|(?<=[,.?!;] ))ai(?= (?:là|la) (?:người|nguoi|chủ tịch|chu tich|giám đốc|giam doc|bí thư|bi thu|trưởng|"
      r"truong|tác giả|tac gia|cha đẻ|cha de)\b)", "người nào"),
