@@ -148,6 +148,11 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _HEALTH_RE = _pattern(_HEALTH)
+# "đâu" (where) folds like "đau" (pain): "tôi đâu có đặt hàng" is no "đau cổ", "đi đâu mất" no "đau mắt". Typed with
+# accents, "đâu" is read as "chỗ nào" before the health words are looked for; typed without, "dau co" is taken for
+# "đâu có" (far more common) and only the other pains count.
+_WHERE = re.compile(r"\bđâu\b")
+_HEALTH_UNACCENTED_RE = _pattern(tuple(p for p in _HEALTH if p != "dau co"))
 _OTHER_RE = _pattern(_OTHER)
 _ABUSE_RE = _pattern(_ABUSE)
 _INSULTS_RE = _pattern(_INSULTS)
@@ -196,7 +201,9 @@ def out_of_scope(query: str) -> OutOfScope | None:
     # "lúa" (rice) is no "lừa" (scam): typed with its accent, or after what is said of rice ("trồng lua")
     rice = fold(_RICE.sub("thoc", typed)) if fold(typed) != typed else folded
     about_ai = bool(_ABOUT_AI.search(_RICE_FOLDED.sub(r"\1 thoc", rice)))
-    if _HEALTH_RE.search(folded) and not about_ai:
+    accented = fold(typed) != typed
+    pain = _HEALTH_RE.search(fold(_WHERE.sub("chỗ nào", typed))) if accented else _HEALTH_UNACCENTED_RE.search(folded)
+    if pain and not about_ai:
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
     other = _OTHER_RE.search(folded) or _LOTTERY.search(folded) or _PRICE_TODAY.search(folded)

@@ -196,3 +196,13 @@ def test_ailments_wills_jobs_disasters_songs_and_market_prices_are_not_ours() ->
     for ours in ("Anh ơi, bot này có lưu thông tin gì của em không anh, em sợ lộ.",
                  "người gọi báo nhà tôi nợ tiền điện sắp bị cắt, bảo bấm vào link", "AI có soạn được di chúc không"):
         assert out_of_scope(ours) is None, ours
+
+
+def test_where_is_no_pain() -> None:
+    # "đâu" (where) folds like "đau" (pain): "tôi đâu có đặt hàng" got the doctor's reply as "đau cổ" (neck pain)
+    from content.intents import out_of_scope
+
+    assert out_of_scope("shipper gọi mà tôi đâu có đặt hàng gì") is None
+    assert out_of_scope("toi dau co dat hang gi") is None
+    assert out_of_scope("tiền trong tài khoản đi đâu mất rồi") is None
+    assert out_of_scope("tôi bị đau cổ mấy hôm nay") == "health" and out_of_scope("bi dau mat do") == "health"
