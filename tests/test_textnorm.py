@@ -56,6 +56,8 @@ def test_fold_accepts_decomposed_input() -> None:
         ("nhắn tới năm sáu năm sáu", "nhan toi 5656"),
         ("số ba năm nay", "so ba nam nay"),  # two number words are no number said digit by digit
         ("chatgpt free hk", "chatgpt mien phi khong"),
+        ("mất rồi, răng chừ?", "mat roi sao bay gio"),  # Central: what now
+        ("đau răng chừ mấy hôm", "dau rang bay gio may hom"),  # teeth
     ],
 )
 def test_teencode_and_abbreviations_are_expanded(typed: str, expected: str) -> None:
