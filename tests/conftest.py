@@ -62,6 +62,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> None:
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOCBOT_CACHE_DIR", str(_cache_dir))
+    # No quiet hours (21:00–07:00 Vietnam time by default): a test on the real clock must pass at any hour, and a
+    # message pushed in the evening would wait for the morning. Tests of quiet hours set them on a fake clock.
+    monkeypatch.setenv("HOCBOT_QUIET_HOURS", "")
 
 
 @pytest.fixture(autouse=True)

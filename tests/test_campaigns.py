@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import col, select
 
 from bot.app import build_services
@@ -23,6 +24,12 @@ from handlers.week.nudges import run_nudges
 from tests.conftest import make_settings
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    """These tests run on a fake clock and count on the default quiet hours (the suite turns them off)."""
+    return make_settings(db_url, hocbot_quiet_hours="21:00-07:00")
 
 
 def local(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> dt.datetime:
