@@ -206,3 +206,10 @@ def test_where_is_no_pain() -> None:
     assert out_of_scope("toi dau co dat hang gi") is None
     assert out_of_scope("tiền trong tài khoản đi đâu mất rồi") is None
     assert out_of_scope("tôi bị đau cổ mấy hôm nay") == "health" and out_of_scope("bi dau mat do") == "health"
+
+
+def test_what_number_to_bet_on_is_out_of_scope_even_asked_of_ai() -> None:
+    # Before: naming AI made it "a question about AI", and the AI-versus-Google entry was answered.
+    assert out_of_scope("nhờ AI soi cầu giúp con số đề tối nay đánh con gì") == "other"
+    assert out_of_scope("hỏi chatgpt xem mai lô về mấy") == "other"
+    assert out_of_scope("có nên hỏi AI về sức khỏe không") is None
