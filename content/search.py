@@ -111,6 +111,7 @@ class Hit:
     core: float = 1.0  # coverage of the question's own words alone (its form words left out)
     unasked: tuple[str, ...] = ()  # what the question asks to do (quên, đổi, chuyển tiền…) that none of the
     # document's own questions asks (an FAQ entry's question fields; a lesson passage's title and text)
+    unknown: tuple[str, ...] = ()  # the question's own words no document has ("robot"), not typos of known ones
 
 
 @dataclass(frozen=True)
@@ -501,8 +502,9 @@ class SearchIndex:
         missing += tuple(sorted(chosen - doc.vocab))  # "113 hay 156": it must name both
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
+        unknown = tuple(sorted(w for w in own if w not in self._syllable_df and len(w) >= REPAIR_MIN))
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
-                   exact, asks, core, tuple(sorted(acts - doc.acts)))
+                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -513,10 +515,16 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     """`_decide`, with one more check on an answer: the top hit must cover enough of the question's own words
     ("chó nhà tôi bị ốm phải làm sao" is covered by "phải làm sao" alone: that is not an answer)."""
     decision = _decide(query, hits)
-    if decision == "answer" and hits[0].core < CORE_COVERAGE and not hits[0].exact:
-        fitting = [h for h in hits[1:] if fits(h) and h.core >= CORE_COVERAGE]
+    if decision == "answer" and _short(hits[0]) and not hits[0].exact:
+        fitting = [h for h in hits[1:] if fits(h) and not _short(h)]
         return "suggest" if fitting else "refuse"
     return decision
+
+
+def _short(hit: Hit) -> bool:
+    """The hit covers too little of the question's own words: less than half, or half when the other half is a
+    word the content never uses ("robot có phải AI không" is not answered by the AI law for having "AI")."""
+    return hit.core < CORE_COVERAGE or (hit.core <= CORE_COVERAGE and bool(hit.unknown))
 
 
 def fits(hit: Hit) -> bool:

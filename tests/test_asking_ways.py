@@ -251,3 +251,11 @@ def test_ai_asking_who_is_not_ai_and_is_answered_only_by_an_entry_that_asks_who(
     assert fold("có phải là AI không").split()[-2] == "ai" and fold("ảnh này do AI làm ra").split()[-3] == "ai"
     for item in ask(capsys, "ai là chủ tịch hội khuyến học việt nam", "ai là người làm ra chatgpt"):
         assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi"), item["answer"]
+
+
+def test_half_a_question_covered_is_no_answer_when_the_other_half_is_a_word_the_content_never_uses(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "robot" is in no entry, "AI" in most; the AI law was answered with its "Nguồn:" line.
+    [item] = ask(capsys, "robot có phải AI không")
+    assert "Luật" not in item["answer"]
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
