@@ -91,6 +91,9 @@ _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b
 _WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|nhan|xem|luot|doc)(?: tin nhan| tin| lien ket)?(?: tren| qua)? ("
                     + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+# A web address as typed ("dichvucong.gov.vn.abc.com"): an answer about the address it starts with (the real site
+# a fake one is dressed as) is not about it.
+_ADDRESS = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b")
 
 
 @dataclass(frozen=True)
@@ -445,6 +448,7 @@ class SearchIndex:
         where = places(query) & named
         offered = options(query) & named
         chosen = choices(query)
+        addresses = frozenset(_ADDRESS.findall(unicodedata.normalize("NFC", query).lower()))
         if among is None:
             top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
@@ -464,7 +468,7 @@ class SearchIndex:
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen,
-                          offered) for score, i in ranked]
+                          offered, addresses) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
@@ -477,7 +481,8 @@ class SearchIndex:
     def _hit(self, i: int, score: float, wanted: set[str], repaired: set[str], named: frozenset[str],
              asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
              acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
-             chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset()) -> Hit:
+             chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset(),
+             addresses: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -500,6 +505,10 @@ class SearchIndex:
         elif len(years := {n for n in asked_numbers if _YEAR.fullmatch(n)}) == 1 and not years & doc.vocab:
             missing += tuple(years)  # the one year asked about is named nowhere in it ("chủ đề năm 2019")
         missing += tuple(sorted(chosen - doc.vocab))  # "113 hay 156": it must name both
+        if addresses:  # "dichvucong.gov.vn.abc.com" is not the "dichvucong.gov.vn" this document is about
+            named_here = set(_ADDRESS.findall(f"{doc.title} {doc.text}".lower()))
+            missing += tuple(sorted(a for a in addresses - named_here
+                                    if any(a.startswith(f"{b}.") for b in named_here)))
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
         unknown = tuple(sorted(w for w in own if w not in self._syllable_df and len(w) >= REPAIR_MIN))

@@ -259,3 +259,12 @@ def test_half_a_question_covered_is_no_answer_when_the_other_half_is_a_word_the_
     [item] = ask(capsys, "robot có phải AI không")
     assert "Luật" not in item["answer"]
     assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_a_web_address_dressed_as_the_real_one_is_not_answered_by_the_real_one(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "dichvucong.gov.vn.info.vn" got the National Public Service Portal's entry ("… là trang web của nhà
+    # nước") with its sources, as if that address were the portal.
+    real, fake = ask(capsys, "trang dichvucong.gov.vn dùng để làm gì", "trang dichvucong.gov.vn.info.vn là trang gì")
+    assert not real["refused"] and "dichvucong.gov.vn" in real["answer"]
+    assert "là trang web của nhà nước" not in fake["answer"]
