@@ -268,3 +268,10 @@ def test_a_web_address_dressed_as_the_real_one_is_not_answered_by_the_real_one(
     real, fake = ask(capsys, "trang dichvucong.gov.vn dùng để làm gì", "trang dichvucong.gov.vn.info.vn là trang gì")
     assert not real["refused"] and "dichvucong.gov.vn" in real["answer"]
     assert "là trang web của nhà nước" not in fake["answer"]
+
+
+def test_losing_one_s_work_to_ai_is_answered_by_the_entry_that_asks_it_not_by_who_else_is_named(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "nông dân" in the question won: what farmers can do with AI was answered, with its sources.
+    jobs, farming = ask(capsys, "AI có làm mất việc nông dân không", "nông dân dùng AI làm gì")
+    assert jobs["answer"].startswith("AI sẽ làm thay") and "cây trồng" in farming["answer"]
