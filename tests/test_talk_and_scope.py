@@ -3,32 +3,10 @@ them. Each test names the rule it checks and what the bot said before it."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from bot.cli import main
 from content.intents import out_of_scope, small_talk
-
-KEYS = {"question", "answer", "sources", "refused", "mode"}
-
-
-def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, Any]]:
-    """`hocbot ask --json` for each question, as a user of the CLI sees it."""
-    out = []
-    for q in questions:
-        assert main(["ask", "--json", q]) == 0
-        [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
-        assert KEYS <= set(line) <= KEYS | {"suggestions"}
-        out.append(line)
-    return out
-
-
-@pytest.fixture(autouse=True)
-def _db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
 
 
 def test_leaving_for_a_while_said_of_oneself_is_a_goodbye(capsys: pytest.CaptureFixture[str]) -> None:
