@@ -275,3 +275,13 @@ def test_losing_one_s_work_to_ai_is_answered_by_the_entry_that_asks_it_not_by_wh
     # Before: "nông dân" in the question won: what farmers can do with AI was answered, with its sources.
     jobs, farming = ask(capsys, "AI có làm mất việc nông dân không", "nông dân dùng AI làm gì")
     assert jobs["answer"].startswith("AI sẽ làm thay") and "cây trồng" in farming["answer"]
+
+
+def test_near_neighbours_answer_the_action_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: recognising a scam message was asked back as which of "báo ai", "lỡ chuyển tiền"… was meant.
+    recognise, portal, number = ask(capsys, "làm sao nhận ra tin nhắn lừa đảo",
+                                    "địa chỉ trang web Cổng Dịch vụ công quốc gia là gì",
+                                    "thay số điện thoại trong vneid thế nào")
+    assert recognise["answer"].startswith("Hãy nghi ngờ khi có")
+    assert portal["answer"].startswith("Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) là trang web")
+    assert not number["answer"].startswith("Hãy làm theo hướng dẫn lấy lại mật khẩu")  # changing is not recovering
