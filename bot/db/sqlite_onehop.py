@@ -3,8 +3,9 @@
 SQLAlchemy's aiosqlite adapter opens a cursor, executes, fetches and closes it as four separate trips to
 aiosqlite's worker thread; each trip wakes that thread and hands the GIL back and forth, which was the largest
 single cost of an inbound message (≈50 trips per update). This dialect does the four steps in one trip and keeps
-what SQLAlchemy reads afterwards (rows, description, rowcount, lastrowid), and skips the trip of a commit or
-rollback when no transaction is open. Everything else (connect, close) is SQLAlchemy's own aiosqlite code.
+what SQLAlchemy reads afterwards (rows, description, rowcount, lastrowid). Everything else (connect, commit,
+rollback, close) is SQLAlchemy's own aiosqlite code: a rollback with no transaction open still makes its trip,
+because sqlite3 resets every statement left open there (skipping it let a read lock outlive its unit of work).
 `Database` uses it for every `sqlite+aiosqlite` URL.
 
 A statement marked `inline()` (the small indexed reads and writes of the inbound hot path) runs on the event
@@ -117,10 +118,10 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    """Commit and rollback outside a transaction make no trip: sqlite3 itself does nothing then (it checks
-    `sqlite3_get_autocommit`, the flag `in_transaction` reads), but the trip to aiosqlite's thread cost as much
-    as a statement. The pool rolls back every connection given back to it, also after a commit, and a unit of
-    work that only read commits: two trips per unit of work saved."""
+    """Tracks whether the open transaction's first write went through the thread (`writing`, for inline()).
+    Commit and rollback always make their trip: with no transaction open sqlite3 still resets the statements left
+    open, and skipping that (the pool rolls back every connection it takes back) let a read lock outlive its unit
+    of work: another program then waited the whole busy timeout for the database (tests/test_ops_health.py)."""
 
     __slots__ = ("writing",)
     _cursor_cls = OneHopCursor
@@ -129,19 +130,13 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         super().__init__(dbapi, connection)
         self.writing = False  # a write of the open transaction went through the thread (it holds the lock)
 
-    def _idle(self) -> bool:
-        raw = self._connection._connection  # the sqlite3 connection (None once closed); read on any thread
-        return raw is not None and not raw.in_transaction
-
     def rollback(self) -> None:
         self.writing = False
-        if not self._idle():
-            super().rollback()
+        super().rollback()
 
     def commit(self) -> None:
         self.writing = False
-        if not self._idle():
-            super().commit()
+        super().commit()
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
