@@ -30,7 +30,12 @@ def run_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     [
         (("broadcast", "status"), "hocbot broadcast status: thiếu id"),
         (("broadcast", "status", "abc"), "'abc' không phải là số nguyên"),
-        (("export", "foo"), "không có lựa chọn 'foo' (chọn một trong: 'subscribers', 'deliveries')"),
+        # a positional is named in Vietnamese, never by its internal name ("what", "b_cmd"), with its choices
+        (("export", "foo"),
+         "hocbot export: loại: không có lựa chọn 'foo' (chọn một trong: 'subscribers', 'deliveries')"),
+        (("export",), "hocbot export: thiếu loại (chọn một trong: 'subscribers', 'deliveries')"),
+        (("broadcast",), "hocbot broadcast: thiếu lệnh (chọn một trong: 'send', 'status', 'cancel')"),
+        (("bogus",), "hocbot: lệnh: không có lựa chọn 'bogus' (chọn một trong: 'run', 'chat'"),
         (("stats", "--bogus"), "hocbot: không hiểu: --bogus"),
         (("week", "set", "--start", "2027-10-01"), "thiếu --year"),
     ],

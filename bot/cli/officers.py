@@ -85,7 +85,8 @@ def register(sub: Any) -> None:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=cmd_stats)
     exp = sub.add_parser("export", help="xuất CSV: người nhận tin hoặc kết quả gửi")
-    exp.add_argument("what", choices=["subscribers", "deliveries"])
+    exp.add_argument("what", metavar="loại", choices=["subscribers", "deliveries"],
+                     help="subscribers: người nhận tin; deliveries: kết quả gửi")
     exp.add_argument("--broadcast", type=int, help="chỉ kết quả của thông báo này")
     exp.add_argument("--out", help="ghi ra tệp (mặc định: màn hình)")
     exp.set_defaults(func=cmd_export)

@@ -34,6 +34,10 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_REQUIRED = re.compile(r"^the following arguments are required: (.*)$")
+_ARGUMENT = re.compile(r"^argument (.+?): (.*)$", re.S)
+
+
 def vietnamese(message: str) -> str:
     """argparse's error message in Vietnamese."""
     for pattern, repl in _MESSAGES:
@@ -60,7 +64,37 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: {vietnamese(message)}\n")
+        self.exit(2, f"{self.prog}: {vietnamese(self._named(message))}\n")
+
+    def _named(self, message: str) -> str:
+        """argparse names a positional by its internal dest (“cmd”, “b_cmd”): ours says “lệnh” or its metavar,
+        and a missing one that has choices lists them, as a wrong choice does."""
+        shown = {_internal(a): a for a in self._actions if not a.option_strings}
+        wrong = _ARGUMENT.match(message)
+        if wrong is not None and wrong.group(1) in shown:
+            return f"argument {_shown(shown[wrong.group(1)])}: {wrong.group(2)}"
+        missing = _REQUIRED.match(message)
+        if missing is None:
+            return message
+        names = []
+        for name in missing.group(1).split(", "):
+            action = shown.get(name)
+            if action is None:
+                names.append(name)
+            elif action.choices:
+                names.append(f"{_shown(action)} (chọn một trong: {', '.join(map(repr, action.choices))})")
+            else:
+                names.append(_shown(action))
+        return f"the following arguments are required: {', '.join(names)}"
+
+
+def _internal(action: argparse.Action) -> str:
+    """The name argparse gives a positional in its messages."""
+    return str(action.metavar or action.dest)
+
+
+def _shown(action: argparse.Action) -> str:
+    return "lệnh" if isinstance(action, argparse._SubParsersAction) else _internal(action)
 
 
 def print_result(args: argparse.Namespace, data: dict[str, Any], sentence: str) -> None:
