@@ -2,13 +2,14 @@
 
 The TEST part (tests/data/faq_testset.yaml) is never tuned on; the tuning part is tests/data/faq_devset.yaml.
 An answer is right when it contains every key fact of the question (each a phrase or a list of alternative
-phrases, compared folded and word by word), so a rewording of the content keeps it right and an answer
-about another topic does not pass.
+phrases, compared word by word with their accents, tone placement and case aside), so an answer about another
+topic does not pass.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from content.textnorm import syllables
+from content.textnorm import new_style_tones
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTSET = ROOT / "tests" / "data" / "faq_testset.yaml"
@@ -32,20 +33,32 @@ def load(path: Path) -> list[dict[str, Any]]:
         return list(yaml.safe_load(fh))
 
 
-def _folded(text: str) -> str:
-    return " " + " ".join(syllables(text)) + " "
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    """Lower-case words with their accents, tones placed one way ("khỏe" is "khoẻ"), between spaces."""
+    return " " + " ".join(_WORD.findall(new_style_tones(text).lower())) + " "
+
+
+def _bare(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d").replace("Đ", "D")
 
 
 def has_key(text: str, key: str | Sequence[str]) -> bool:
-    """One key fact (or any of its alternatives) is in the text; "/lệnh" keys must appear as typed."""
+    """One key fact (or any of its alternatives) is in the text as whole words, with its accents ("giả" is not
+    the "gia" of "quốc gia"); a key written without any accent matches however the text is accented;
+    "/lệnh" keys must appear as typed."""
     options = [key] if isinstance(key, str) else list(key)
-    folded = _folded(text)
-    for option in options:
-        option = str(option)
+    words = _words(text)
+    for option in map(str, options):
         if option.startswith("/"):
             if re.search(re.escape(option) + r"(?![\w])", text, re.IGNORECASE):
                 return True
-        elif _folded(option) in folded:
+        elif _bare(option) == option and _words(option) in _bare(words):
+            return True
+        elif _words(option) in words:
             return True
     return False
 

@@ -125,6 +125,21 @@ def _strip_marks(text: str) -> str:
 
 _FILLERS = frozenset(_strip_marks(w) for w in _FILLERS_RAW.split())
 
+# The old spelling puts the tone on the first vowel of an open "oa", "oe", "uy" ("hòa", "khỏe", "thủy"), the new
+# one on the second ("hoà", "khoẻ", "thuỷ"); both are taught and typed. Matched on NFD text: the tone mark right
+# after the "o"/"u" and the syllable ending with the next vowel.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_OLD_STYLE_TONE = re.compile(rf"(?:(?<=[oO])([{_TONES}])([aAeE])|(?<=[uU])([{_TONES}])([yY]))(?![\w\u0300-\u036f])")
+
+
+def _second_vowel(m: re.Match[str]) -> str:
+    return m.group(2) + m.group(1) if m.group(1) else m.group(4) + m.group(3)
+
+
+def new_style_tones(text: str) -> str:
+    """The text in NFC with the tone of open "oa", "oe", "uy" on the second vowel ("khỏe" → "khoẻ")."""
+    return unicodedata.normalize("NFC", _OLD_STYLE_TONE.sub(_second_vowel, unicodedata.normalize("NFD", text)))
+
 
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -212,6 +213,19 @@ def test_key_facts_are_matched_folded_and_word_by_word() -> None:
     assert judge({"expect": "answer", "keys": ["vneid"]}, "answer", "Zalo...") == "wrong"
     assert judge({"expect": "unsure", "keys": ["zalo"]}, "refuse", "Xin lỗi") == "right"
     assert judge({"expect": "refuse"}, "suggest", "Có phải…") == "wrong"
+
+
+def test_key_facts_keep_their_accents_but_not_a_tone_placement() -> None:
+    assert not has_key("Cổng Dịch vụ công quốc gia", "giả")  # "gia" is not "giả"
+    assert not has_key("Bot trả lời được.", "lời giải") and not has_key("Giảm giá", "giả")
+    assert not has_key("tin thật hay giả mạo", "thật giả")  # whole words, in order
+    assert has_key("Tin GIẢ lan nhanh.", "tin giả")
+    assert has_key("Giữ gìn sức khoẻ.", "sức khỏe") and has_key("sức khỏe", "khoẻ")
+    assert has_key("Hội đồng hoà giải", "hòa giải") and has_key("công trình thủy lợi", "thuỷ lợi")
+    assert has_key("Ủy ban nhân dân xã", "uỷ ban")
+    assert has_key(unicodedata.normalize("NFD", "Tuyệt đối không đọc mã"), "tuyệt đối không")
+    assert has_key("Tuyệt đối không đọc mã", unicodedata.normalize("NFD", "tuyệt đối không"))
+    assert has_key("Bấm Wi-Fi rồi chọn mạng", "Wi-Fi") and not has_key("Bộ Công an", "công ty")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from content.textnorm import (
     content_syllables,
     fold,
     match_label,
+    new_style_tones,
     question_core,
     syllables,
     tokens,
@@ -21,6 +22,12 @@ def test_fold_strips_every_mark_and_maps_d_bar() -> None:
     assert fold("Tuần lễ Học tập Suốt đời") == "tuan le hoc tap suot doi"
     assert fold("ĐĂNG KÝ được") == "dang ky duoc"
     assert fold("Người ở Quảng Trị, Thừa Thiên-Huế") == "nguoi o quang tri thua thien hue"
+
+
+def test_old_and_new_tone_placement_read_alike() -> None:
+    assert new_style_tones("Hòa bình, sức khỏe, thủy lợi, Ủy ban") == "Hoà bình, sức khoẻ, thuỷ lợi, Uỷ ban"
+    assert new_style_tones("hoàng hoa của quý thuở") == "hoàng hoa của quý thuở"  # nothing to move
+    assert new_style_tones("kho\u0309e") == "khoẻ"  # decomposed input comes out composed
 
 
 def test_fold_accepts_decomposed_input() -> None:
