@@ -1,5 +1,6 @@
 """What a citizen in the web chat notices: the certificate name is confirmed before the PDF, a commune typed
-before any group exists is stored tidy, and a number typed after an aside in a quiz answers the quiz."""
+without accents is stored by its official name (or asked which), and a number typed after an aside in a quiz
+answers the quiz."""
 
 from __future__ import annotations
 
@@ -88,13 +89,45 @@ def test_commune_is_stored_without_its_unit_word_in_title_case() -> None:
     assert normalise_commune("xã") == "Xã"
 
 
-async def test_commune_typed_before_any_group_is_saved_tidy(settings: Settings) -> None:
+async def test_commune_typed_without_accents_is_saved_by_its_official_name(settings: Settings) -> None:
+    """Before any group exists: “xa gia vien” is Gia Viễn of Ninh Bình's official list at once."""
     async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
-        for typed, shown in (("xa gia vien", "Gia Vien"), ("Phường  Hoa Lư", "Hoa Lư")):
+        for typed, shown in (("xa gia vien", "Gia Viễn"), ("Phường  Hoa Lư", "Hoa Lư"), ("GIA VIỄN", "Gia Viễn")):
             u = WebUser(bot.url, http)
             for text in ("/start", "dong y", "ninh binh", typed):
                 await u.says(text)
             assert f"Đã lưu nơi ở: {shown}, Ninh Bình." in u.all_text()
+
+
+async def test_commune_alike_is_asked_and_unknown_is_told_at_start_and_in_settings(settings: Settings) -> None:
+    """Two communes of Tây Ninh fold to “tan thanh”: the citizen picks one (accents typed pick it at once); a
+    name the province does not have is told, with the nearest names when there are some; /caidat asks the same."""
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        for text in ("/start", "dong y", "tay ninh", "xa tan thanh"):
+            await u.says(text)
+        assert "Ở Tây Ninh có 2 nơi tên giống “xa tan thanh”. Bạn ở nơi nào?" in u.all_text()
+        assert u.buttons() == ["Xã Tân Thạnh", "Xã Tân Thành", "⏭ Bỏ qua"]
+        await u.says("2")
+        assert "Đã lưu nơi ở: Tân Thành, Tây Ninh." in u.all_text()
+        await u.says("/caidat")
+        await u.press("nơi ở")
+        for text in ("ninh binh", "gia vein"):  # a typo: the nearest names
+            await u.says(text)
+        assert "Mình chưa thấy xã/phường “gia vein” ở Ninh Bình. Có phải bạn ở" in u.all_text()
+        assert "Xã Gia Viễn" in u.buttons()
+        await u.says("khong co xa nay")  # nothing near: told, and asked again
+        assert "Mình chưa thấy xã/phường “khong co xa nay” ở Ninh Bình." in u.all_text()
+        assert "gõ tên xã/phường mới" in u.all_text() and u.buttons() == ["⏭ Bỏ qua"]
+        await u.says("Hoàn Kiếm")  # a ward of Hà Nội, not of Ninh Bình
+        assert "Đã lưu nơi ở" not in u.all_text()
+        await u.says("gia vien")
+        assert "Đã lưu nơi ở: Gia Viễn, Ninh Bình." in u.all_text()
+        await u.says("/caidat")
+        await u.press("nơi ở")
+        for text in ("tay ninh", "Tân Thạnh"):  # typed with its accents: that one, no question
+            await u.says(text)
+        assert "Đã lưu nơi ở: Tân Thạnh, Tây Ninh." in u.all_text()
 
 
 async def in_first_quiz(url: str, http: aiohttp.ClientSession) -> WebUser:

@@ -199,10 +199,10 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
     await an.says("x")
     assert "từ 2 đến 120 chữ" in an.text()  # bad input: a clear reply, nothing lost
     text = await an.says("Gia đình ông Nguyễn Văn An")
-    assert "Đã đăng ký “Gia đình ông Nguyễn Văn An” (Gia đình học tập, Gia Vien, Ninh Bình)" in text
+    assert "Đã đăng ký “Gia đình ông Nguyễn Văn An” (Gia đình học tập, Gia Viễn, Ninh Bình)" in text
     async with services.db.session() as s:
         unit = (await s.exec(select(LearningUnit))).one()
-        assert unit.province == "Ninh Bình" and unit.commune == "Gia Vien" and unit.year == 2026
+        assert unit.province == "Ninh Bình" and unit.commune == "Gia Viễn" and unit.year == 2026
         code = unit.invite_code
     assert code and f"/mohinh {code}" in text
 
@@ -238,7 +238,7 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
 
     # an officer of another commune neither sees nor opens it; the refusal is audited
     await _officer(services, "o_other", ("commune", "Nho Quan|Ninh Bình"))
-    await _officer(services, "o_gv", ("commune", "gia vien|Ninh Bình"))
+    await _officer(services, "o_gv", ("commune", "Gia Viễn|Ninh Bình"))
     other = Person(rt, "telegram", "o_other")
     assert "Chưa có hồ sơ nào" in await other.says("/duyetmohinh")
     assert "ngoài phạm vi" in await other.press(f"lmu|{unit.id}")
@@ -247,7 +247,7 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
 
     officer = Person(rt, "telegram", "o_gv")
     text = await officer.says("/duyetmohinh")
-    assert f"#{unit.id} Gia đình ông Nguyễn Văn An — Gia đình học tập, Gia Vien, Ninh Bình: đạt 3/5" in text
+    assert f"#{unit.id} Gia đình ông Nguyễn Văn An — Gia đình học tập, Gia Viễn, Ninh Bình: đạt 3/5" in text
     text = await officer.press(f"lmu|{unit.id}")
     assert "❌ Gia đình có góc học tập" in text
     assert [b[0] for b in officer.buttons()] == ["✅ Xác nhận", "↩️ Trả lại"]
@@ -294,7 +294,7 @@ async def test_a_family_registers_invites_self_assesses_and_the_commune_decides(
     assert [a[1] for a in actions if a[0] == "telegram:o_gv"] == ["mohinh.return", "mohinh.confirm",
                                                                  "mohinh.recognise"]  # fmt: skip
     assert {k: v.to_json() for k, v in roll.items()} == {
-        ("Ninh Bình", "Gia Vien", "gd"): {"registered": 1, "assessed": 1, "recognised": 1}}
+        ("Ninh Bình", "Gia Viễn", "gd"): {"registered": 1, "assessed": 1, "recognised": 1}}
 
 
 async def test_every_learner_is_offered_cong_dan_hoc_tap_filled_from_the_bot(services: Services) -> None:

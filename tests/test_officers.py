@@ -130,9 +130,21 @@ def test_cli_officers_groups_broadcast_status_stats_export(db_url: str, cli: Any
     assert code == 0 and cli("officer", "list", "--json")[1] == "[]\n"
 
 
+def test_cli_commune_typed_without_accents_is_the_official_one(db_url: str, cli: Any) -> None:
+    """An admin's “gia vien” is the same Gia Viễn a citizen's “gia vien” is (one rule: match_commune)."""
+    code, out = cli("officer", "add", "telegram:7", "--province", "ninh binh", "--commune", "xa gia vien", "--json")
+    assert code == 0 and json.loads(out)["scopes"] == [["commune", "Gia Viễn|Ninh Bình"]]
+    code, out = cli("group", "add", "Phường Hoa Lư", "--kind", "locality", "--province", "ninh binh",
+                    "--commune", "hoa lu")  # fmt: skip
+    assert code == 0
+    names = {g["name"]: g for g in json.loads(cli("group", "list", "--json")[1])}
+    assert set(names) == {"Gia Viễn, Ninh Bình", "Phường Hoa Lư"} and names["Phường Hoa Lư"]["commune"] == "Hoa Lư"
+
+
 async def test_a_commune_typed_without_accents_is_the_officers_commune(db_url: str, cli: Any) -> None:
-    """Lan typed “gia vien” before the commune's group existed, Bình typed “xa Gia Vien” after: both are in
-    “Gia Viễn”, so a broadcast to the commune reaches them; a neighbouring commune is not merged in."""
+    """Lan typed “gia vien” before the commune's group existed (the official name at once), Bình typed
+    “xa Gia Vien” after: both are in “Gia Viễn”, so a broadcast to the commune reaches them; a neighbouring
+    commune is not merged in."""
     import aiohttp
 
     from tests.conftest import make_settings
@@ -146,7 +158,7 @@ async def test_a_commune_typed_without_accents_is_the_officers_commune(db_url: s
     async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
         lan, binh, an = WebUser(bot.url, http), WebUser(bot.url, http), WebUser(bot.url, http)
         await onboard(lan, "gia vien")
-        assert "Đã lưu nơi ở: Gia Vien, Ninh Bình" in lan.all_text()  # no group yet: kept as typed
+        assert "Đã lưu nơi ở: Gia Viễn, Ninh Bình" in lan.all_text()  # no group yet: the official name
         await onboard(an, "gia hung")
         code, out = await asyncio.to_thread(cli, "group", "add", "Xã Gia Viễn", "--kind", "locality",
                                             "--province", "ninh binh", "--commune", "Gia Viễn")  # fmt: skip
@@ -158,4 +170,4 @@ async def test_a_commune_typed_without_accents_is_the_officers_commune(db_url: s
             members = (await s.exec(select(User.display_name).where(cond))).all()
             communes = set((await s.exec(select(User.commune))).all())
         assert len(members) == 2  # Lan and Bình, not An
-        assert communes == {"Gia Viễn", "Gia Hung"}
+        assert communes == {"Gia Viễn", "Gia Hưng"}

@@ -26,7 +26,7 @@ from bot.settings import UNVERIFIED_CHANNELS, Settings
 from bot.web.dashboard.exports import cell_text
 from content.provinces import find_province
 from handlers.officers import audience, outbox, reasons
-from handlers.onboarding.communes import adopt_spelling, normalise_commune
+from handlers.onboarding.communes import adopt_spelling, known_spelling, normalise_commune
 
 
 def register(sub: Any) -> None:
@@ -129,7 +129,7 @@ async def cmd_officer_add(args: argparse.Namespace, settings: Settings) -> int:
                 return fail(f"Không có nhóm “{g}”. Tạo trước bằng: hocbot group add")
             scopes.append(("group", g))
         for c in args.commune:
-            commune = normalise_commune(c)
+            commune = await known_spelling(s, provinces[0], normalise_commune(c))  # “gia vien”: Gia Viễn
             scopes.append(("commune", f"{commune}|{provinces[0]}"))
             await ensure_locality(s, str(provinces[0]), commune)
         if not args.commune:
@@ -246,6 +246,8 @@ async def cmd_group_add(args: argparse.Namespace, settings: Settings) -> int:
     async with session(settings) as s:
         if (await s.exec(select(Group).where(Group.name == args.name))).first() is not None:
             return fail(f"Đã có nhóm “{args.name}”.")
+        if commune and province:
+            commune = await known_spelling(s, province, commune)
         g = Group(
             name=args.name,
             title=args.title or args.name,

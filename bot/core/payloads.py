@@ -87,6 +87,14 @@ class SkipCommune(Button):
 
 
 @dataclass(frozen=True)
+class PickCommune(Button):
+    """One of the communes the question “which one?” offered, by its place in that list."""
+
+    action: ClassVar[str] = "cpick"
+    index: int = -1
+
+
+@dataclass(frozen=True)
 class Setting(Button):
     """/caidat: "place", "pause", "resume", "hide" or "show"."""
 

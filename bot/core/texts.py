@@ -43,6 +43,12 @@ ASK_COMMUNE = "Bạn ở xã/phường nào? Gõ tên xã/phường, hoặc ch�
 PROVINCE_UNKNOWN = "Mình chưa nhận ra tỉnh “{text}”. Bạn chọn trong danh sách hoặc gõ lại tên tỉnh nhé."
 PROVINCE_OLD = "Tỉnh {old} nay thuộc {new} (từ 1/7/2025). Mình ghi là {new} nhé."
 LOCALITY_SAVED = "Đã lưu nơi ở: {place}."
+COMMUNE_WHICH = "Ở {province} có {n} nơi tên giống “{text}”. Bạn ở nơi nào?"
+COMMUNE_CLOSE = "Mình chưa thấy xã/phường “{text}” ở {province}. Có phải bạn ở một trong các nơi này?"
+COMMUNE_UNKNOWN = (
+    "Mình chưa thấy xã/phường “{text}” ở {province}. Từ 1/7/2025 nhiều xã, phường đã sáp nhập và đổi tên. "
+    "Bạn gõ tên xã/phường mới (ví dụ: {example}), hoặc chọn “Bỏ qua”."
+)
 JOINED_GROUP = "Bạn đã tham gia nhóm “{group}”."
 UNKNOWN_CODE = "Mã nhóm “{code}” không đúng hoặc đã hết hạn. Bạn vẫn dùng bot bình thường được."
 READY = "Xong rồi! Chọn một mục trong bảng bên dưới để bắt đầu. Gõ /trogiup để xem hướng dẫn."

@@ -7,11 +7,11 @@ from bot.core.callback import parse_int
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import Choice, Inbound, Reply
-from bot.core.payloads import ChooseProvince, Consent, SkipCommune, Start
+from bot.core.payloads import ChooseProvince, Consent, PickCommune, SkipCommune, Start
 from bot.core.router import Router
 from bot.db import repo
-from content.provinces import find_province, provinces
-from handlers.onboarding.communes import known_spelling, normalise_commune
+from content.provinces import communes, find_province, provinces
+from handlers.onboarding.communes import CommuneMatch, match_commune
 
 router = Router("start")
 
@@ -123,7 +123,40 @@ async def commune_skipped(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 @router.state(ASK_COMMUNE)
 async def commune_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    ctx.user.commune = await known_spelling(ctx.session, ctx.user.province, normalise_commune(msg.text))
+    """The commune typed at /start or from /caidat: saved by its official name, or asked again."""
+    match = await match_commune(ctx.session, ctx.user.province, msg.text)
+    if match.found is not None:
+        return _commune_saved(ctx, match.found)
+    return [_which_commune(ctx, match, msg.text.strip()[:60])]
+
+
+@router.action(PickCommune.action)
+async def commune_picked(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    index = (PickCommune.read(msg.choice) or PickCommune()).index
+    offered = ctx.state_data.get("communes", []) if ctx.user.state == ASK_COMMUNE else []
+    if not 0 <= index < len(offered):
+        return [menu_reply(texts.STALE_BUTTON)]
+    return _commune_saved(ctx, str(offered[index]))
+
+
+def _commune_saved(ctx: Ctx, commune: str) -> list[Reply]:
+    ctx.user.commune = commune
     ctx.set_state(None)
     place = ", ".join(p for p in (ctx.user.commune, ctx.user.province) if p)
     return [Reply(texts.LOCALITY_SAVED.format(place=place)), menu_reply(texts.READY)]
+
+
+def _which_commune(ctx: Ctx, match: CommuneMatch, typed: str) -> Reply:
+    """Several communes alike, or none: which one (a button each), or type it again; skipping stays possible."""
+    province = ctx.user.province or ""
+    offered = match.alike or match.close
+    ctx.set_state(ASK_COMMUNE, {"communes": [c.name for c in offered]} if offered else None)
+    if match.alike:
+        text = texts.COMMUNE_WHICH.format(province=province, n=len(offered), text=typed)
+    elif offered:
+        text = texts.COMMUNE_CLOSE.format(province=province, text=typed)
+    else:
+        example = communes(province)[0].name if communes(province) else "Gia Viễn"
+        text = texts.COMMUNE_UNKNOWN.format(province=province, text=typed, example=example)
+    choices = [Choice(c.label, PickCommune(i).pack()) for i, c in enumerate(offered)]
+    return Reply(text, choices=[*choices, Choice(texts.SKIP, SkipCommune().pack())])
