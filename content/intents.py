@@ -11,7 +11,7 @@ from typing import Literal
 
 import yaml
 
-from content.textnorm import content_syllables, fold
+from content.textnorm import asks_something, content_syllables, fold
 
 SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise", "feeling",
                     "complaint"]
@@ -50,6 +50,9 @@ _LEAVING = "|".join(re.escape(p) for p in _DATA["leaving"])
 _CLOSING = "day|nhe|nha|thoi|da|truoc|nghe|nhen|ne|nghen"
 _LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'}))}) (?:{_LEAVING})"
                          rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
+# Going on later, said of oneself ("để mai bác học tiếp", "hôm khác con hỏi tiếp"): a goodbye.
+_LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sau)(?: (?:{'|'.join(sorted(_SELF))}))?"
+                       r" (?:hoc|hoi|noi chuyen|noi|doc|xem) tiep\b")
 # Asking words that are not question words nor the addressee: a message with one asks about something.
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
                              "khi", "may", "bot"})
@@ -64,6 +67,7 @@ def small_talk(text: str) -> SmallTalk | None:
     if not words or len(words) > MAX_SMALL_TALK_WORDS:
         return None
     words = _LEAVING_RE.sub(_leaving, " ".join(words)).split()  # "thôi tui đi ngủ nha": a goodbye
+    words = _LATER_RE.sub("bye", " ".join(words)).split()  # "để mai bác học tiếp": see you later
     if _personal(words):
         return "about_bot"
     if _introduction(words):
@@ -193,6 +197,21 @@ def asks_how_to_use(text: str, named: frozenset[str] = frozenset()) -> bool:
             and not _PURPOSE.search(joined))
 
 
+_PUNCTUATION = re.compile(r"[.?!;,…\n]+")
+_HOW_MANY = re.compile(r"\b(?:may|bao nhieu)\b")  # "tỉ số mấy": asks, though "mấy" alone is no question word
+
+
+def _asks_it_alone(query: str) -> bool:
+    """A clause that asks for what is not ours names no AI of its own ("Việt Nam đá với Thái Lan tỉ số mấy, ChatGPT
+    nó nói sai"): what the other clauses say of ChatGPT is the story, the score is the question."""
+    for clause in _PUNCTUATION.split(query):  # "… mà … có nên mua không" may ask about what came before
+        folded = fold(clause)
+        if ((_OTHER_RE.search(folded) or _PRICE_TODAY.search(folded)) and not _ABOUT_AI.search(folded)
+                and (asks_something(clause) or _HOW_MANY.search(folded))):
+            return True
+    return False
+
+
 @lru_cache(maxsize=8192)
 def out_of_scope(query: str) -> OutOfScope | None:
     """"health" for medicine and illness, "other" for the rest of what the bot does not do, else None."""
@@ -208,6 +227,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
     other = _OTHER_RE.search(folded) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
+    if other and about_ai and _asks_it_alone(query):
+        about_ai = False
     if _ABUSE_RE.search(folded) or insult or (other and not about_ai) or _LOTTERY.search(folded):
         return "other"
     borrow = "mượn tiền" in typed  # folded "muon tien" is also "muốn tiền" ("muốn tiền thì học gì")

@@ -115,6 +115,9 @@ class Hit:
     unasked: tuple[str, ...] = ()  # what the question asks to do (quên, đổi, chuyển tiền…) that none of the
     # document's own questions asks (an FAQ entry's question fields; a lesson passage's title and text)
     unknown: tuple[str, ...] = ()  # the question's own words no document has ("robot"), not typos of known ones
+    answer_only: bool = False  # a short question names one thing and asks of it what only the answer text has:
+    # none of the entry's questions asks any of its other words ("tiktok có dùng AI không" and "Tin trên TikTok có
+    # đáng tin không")
 
 
 @dataclass(frozen=True)
@@ -467,8 +470,9 @@ class SearchIndex:
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
+        short = len(typed) < LONG_QUESTION
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen,
-                          offered, addresses) for score, i in ranked]
+                          offered, addresses, short) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return hits
@@ -482,7 +486,7 @@ class SearchIndex:
              asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
              acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
              chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset(),
-             addresses: frozenset[str] = frozenset()) -> Hit:
+             addresses: frozenset[str] = frozenset(), short: bool = False) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -512,8 +516,11 @@ class SearchIndex:
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
         unknown = tuple(sorted(w for w in own if w not in self._syllable_df and len(w) >= REPAIR_MIN))
+        asked_besides = own - {w for e in named for w in e.split()}
+        answer_only = (doc.kind == "faq" and short and len(named) == 1 and len(asked_besides) >= 2
+                       and not asked_besides & doc.asked)
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
-                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown)
+                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown, answer_only)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -522,9 +529,10 @@ class SearchIndex:
 
 def decide(query: str, hits: Sequence[Hit]) -> Decision:
     """`_decide`, with one more check on an answer: the top hit must cover enough of the question's own words
-    ("chó nhà tôi bị ốm phải làm sao" is covered by "phải làm sao" alone: that is not an answer)."""
+    ("chó nhà tôi bị ốm phải làm sao" is covered by "phải làm sao" alone: that is not an answer), and not only
+    with its answer text when the question names one thing ("tiktok có dùng AI không")."""
     decision = _decide(query, hits)
-    if decision == "answer" and _short(hits[0]) and not hits[0].exact:
+    if decision == "answer" and (_short(hits[0]) or hits[0].answer_only) and not hits[0].exact:
         fitting = [h for h in hits[1:] if fits(h) and not _short(h)]
         return "suggest" if fitting else "refuse"
     return decision

@@ -246,6 +246,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho)"
         r"(?: them| chut| ti| cai nay| mot chut)*(?: la| ve| xem)?\b",
         r"\bxin (?:cho )?hoi\b",
+        rf"^(?:xin |vui long |lam on )?cho (?:{_PERSON} )?biet\b",  # "vui lòng cho biết …", "cho tôi biết …"
         rf"\b(?:giup|gium|dum)(?: do)? {_PERSON}\b",  # "kể tên giúp tôi": politeness; "AI giúp gì" stays
         r"^(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua|da|vang|da vang)\b",
         rf"^(?:{_PERSON} )?hoi (?:chut|ti|cai nay|them|cau nay|la|ve|cai)\b",

@@ -45,6 +45,7 @@ def catalog() -> Any:
         ("anh chị cho em hỏi vneid dùng để làm gì với ạ", "vneid dung de lam gi"),
         ("alo bot ơi tôi muốn biết học AI có tốn tiền không", "hoc ai co phi khong"),
         ("AI là cái chi rứa", "ai la cai gi"),
+        ("Vui lòng cho biết gia đình học tập là gì ạ", "gia dinh hoc tap la gi"),
     ],
 )
 def test_polite_frames_are_not_part_of_the_question(typed: str, core: str) -> None:
@@ -74,7 +75,8 @@ def test_words_that_only_look_like_frames_stay(question: str) -> None:
      ("cam on", "thanks"), ("ok cảm ơn", "thanks"), ("tạm biệt nhé", "bye"), ("vâng ạ", "ack"), ("ok", "ack"),
      ("bạn có khỏe không", "how_are_you"), ("🙏🙏", "ack"), (":))", "ack"), ("ừm", "ack"), ("hjhj", "ack"),
      ("ad ơi", "greeting"), ("em tên là gì vậy", "about_bot"), ("bạn có vợ chưa", "about_bot"),
-     ("bot dễ thương ghê", "praise"), ("trời đất ơi", "ack"), ("mình tên Mai", "greeting")],
+     ("bot dễ thương ghê", "praise"), ("trời đất ơi", "ack"), ("mình tên Mai", "greeting"),
+     ("thôi để mai cháu học tiếp nhé", "bye"), ("hay ghê, hôm khác tui hỏi tiếp", "bye")],
 )
 def test_small_talk_is_recognised(text: str, kind: str) -> None:
     assert small_talk(text) == kind
@@ -84,7 +86,8 @@ def test_small_talk_is_recognised(text: str, kind: str) -> None:
     "text",
     ["chào bạn, AI là gì?", "cảm ơn, thế ChatGPT có mất tiền không", "ok vậy học AI ở đâu", "AI là gì", "chatgpt",
      "tuần lễ học tập", "bot ơi xổ số", "trẻ em mấy tuổi thì dùng được Zalo", "bot có đọc tin nhắn không",
-     "ChatGPT có thông minh không", "tôi là người già có học được không", "em bé mấy tuổi thì cho xem điện thoại"],
+     "ChatGPT có thông minh không", "tôi là người già có học được không", "em bé mấy tuổi thì cho xem điện thoại",
+     "để mai học tiếp bài mấy", "làm sao để mai con học tiếp được"],
 )
 def test_a_question_with_a_greeting_is_still_a_question(text: str) -> None:
     assert small_talk(text) is None
@@ -142,6 +145,13 @@ def test_a_question_about_ai_and_health_stays_ours_and_other_requests_are_refuse
         assert res.refused and res.text == REFUSE_OUT_OF_SCOPE, question
 
 
+def test_what_is_not_ours_is_refused_when_it_is_what_a_clause_asks_though_another_names_chatgpt(catalog: Any) -> None:
+    res = AnswerService(catalog).plan("Hôm qua Việt Nam đá với Indonesia tỉ số mấy vậy, ChatGPT nó nói sai").fallback
+    assert res.refused and res.text == REFUSE_OUT_OF_SCOPE
+    assert out_of_scope("Tôi hỏi ChatGPT giá vàng hôm nay, nó trả lời sai, có tin được không?") is None
+    assert out_of_scope("cài VNeID rồi mà không biết có xuất trình được bằng lái xe không") is None  # one clause
+
+
 def _entry(entry_id: str, question: str, answer: str) -> FaqEntry:
     return FaqEntry(id=entry_id, question=question, answer=answer, sources=["s"])
 
@@ -162,6 +172,17 @@ def test_an_answer_about_another_named_thing_is_not_given(question: str) -> None
     assert hits and not fits(hits[0])  # about another thing, or another action on it
     assert decide(question, hits) != "answer"
     assert "vneid_pw" not in [doc_id for doc_id, _ in AnswerService(None, index).suggestions(hits)]
+
+
+def test_a_named_thing_asked_about_what_only_the_answer_text_says_is_not_answered() -> None:
+    news = FaqEntry(id="news", question="Làm sao nhận biết tin giả?",
+                    alternatives=["Tin trên TikTok có đáng tin không?"],
+                    answer="Tin giả có tiêu đề giật gân, ảnh hoặc video có thể do AI làm.", sources=["s"])
+    index = SearchIndex([news, *PASSWORDS])
+    hits = index.search("tiktok có dùng AI không")
+    assert hits[0].doc_id == "news" and hits[0].answer_only and decide("tiktok có dùng AI không", hits) != "answer"
+    asked = "tin trên tiktok có đáng tin không"
+    assert decide(asked, index.search(asked)) == "answer"
 
 
 def test_the_named_thing_is_answered_when_an_entry_is_about_it() -> None:
