@@ -64,6 +64,7 @@ QUESTION_FORM = frozenset(
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
 EXACT_BOOST = 1.5  # rank factor of an entry one of whose questions asks about exactly the question's subject
 TIE_MARGIN = 1.1  # a runner-up as well covered and within this score ratio makes the top hit a guess
+TIE_COVERAGE = 0.07  # "as well covered": short of the top hit's coverage by at most this (a syllable in ~15)
 CORE_COVERAGE = 0.5  # share of the question's own words (form words aside) an answer must cover
 REPAIR_MIN = 4  # letters of an unknown syllable from which it may be a typo of a known one
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
@@ -584,11 +585,11 @@ def _only_the_year(hit: Hit) -> bool:
 def _tied(hits: Sequence[Hit]) -> bool:
     """The top hit is a guess: none of its questions names all the question asks about (it matched on its
     answer text or on part of the question), and a runner-up about what the question names covers as much of
-    it with nearly the same score. Then "Có phải bạn muốn hỏi…" beats a confident answer."""
+    it, or a syllable less, with nearly the same score. Then "Có phải bạn muốn hỏi…" beats a confident answer."""
     first = hits[0]
     if first.asks:
         return False
-    return any(h.coverage >= first.coverage and not h.missing and first.score < TIE_MARGIN * h.score
+    return any(h.coverage >= first.coverage - TIE_COVERAGE and not h.missing and first.score < TIE_MARGIN * h.score
                for h in hits[1:])
 
 

@@ -20,7 +20,7 @@ from bot.llm import LlmAnswerer
 from content.catalog import load_catalog
 from content.intents import about_using_the_bot, out_of_scope, small_talk
 from content.schema import FaqEntry
-from content.search import SearchIndex, decide, entities, fits, numbers, without_asides
+from content.search import Hit, SearchIndex, decide, entities, fits, numbers, without_asides
 from content.textnorm import fold, question_core
 from handlers.answers.service import REFUSE_HEALTH, REFUSE_OUT_OF_SCOPE, AnswerService
 from tests.conftest import make_settings
@@ -183,6 +183,16 @@ def test_a_named_thing_asked_about_what_only_the_answer_text_says_is_not_answere
     assert hits[0].doc_id == "news" and hits[0].answer_only and decide("tiktok có dùng AI không", hits) != "answer"
     asked = "tin trên tiktok có đáng tin không"
     assert decide(asked, index.search(asked)) == "answer"
+
+
+def test_a_runner_up_a_syllable_short_with_nearly_the_same_score_is_a_tie() -> None:
+    def hit(doc_id: str, score: float, coverage: float) -> Hit:
+        return Hit(doc_id, "faq", doc_id, "…", score, coverage, ("s",))
+
+    question = "mấy năm trước tuần lễ toàn nói chuyển đổi số, năm nào cũng vậy à"
+    assert decide(question, [hit("purpose", 23.0, 0.73), hit("digital", 22.0, 0.67)]) == "suggest"
+    assert decide(question, [hit("purpose", 23.0, 0.73), hit("digital", 22.0, 0.6)]) == "answer"
+    assert decide(question, [hit("purpose", 26.0, 0.73), hit("digital", 22.0, 0.73)]) == "answer"
 
 
 def test_the_named_thing_is_answered_when_an_entry_is_about_it() -> None:
