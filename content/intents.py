@@ -156,6 +156,7 @@ _HEALTH_RE = _pattern(_HEALTH)
 # accents, "đâu" is read as "chỗ nào" before the health words are looked for; typed without, "dau co" is taken for
 # "đâu có" (far more common) and only the other pains count.
 _WHERE = re.compile(r"\bđâu\b")
+_SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
 _HEALTH_UNACCENTED_RE = _pattern(tuple(p for p in _HEALTH if p != "dau co"))
 _OTHER_RE = _pattern(_OTHER)
 _ABUSE_RE = _pattern(_ABUSE)
@@ -225,12 +226,14 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if pain and not about_ai:
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
-    other = _OTHER_RE.search(folded) or _PRICE_TODAY.search(folded)
+    other = _OTHER_RE.search(fold(_SO.sub("thế", typed)) if accented else folded) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
     if other and about_ai and _asks_it_alone(query):
         about_ai = False
     if _ABUSE_RE.search(folded) or insult or (other and not about_ai) or _LOTTERY.search(folded):
         return "other"
+    if accented:  # "gửi tin cho tôi vậy": "vậy" typed with its accent is no "vay" (a loan)
+        folded = fold(_SO.sub("thế", typed))
     borrow = "mượn tiền" in typed  # folded "muon tien" is also "muốn tiền" ("muốn tiền thì học gì")
     if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded) or borrow) and not _SCAM.search(folded):
         return "other"

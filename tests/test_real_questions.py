@@ -152,6 +152,11 @@ def test_what_is_not_ours_is_refused_when_it_is_what_a_clause_asks_though_anothe
     assert out_of_scope("cài VNeID rồi mà không biết có xuất trình được bằng lái xe không") is None  # one clause
 
 
+def test_so_typed_with_its_accent_is_no_loan() -> None:
+    assert out_of_scope("Tắt giùm nhắc học cho tôi vậy") is None  # "vậy" folds like "vay" (to borrow)
+    assert out_of_scope("cho tôi vay 2 triệu") == out_of_scope("cho toi vay it tien") == "other"
+
+
 def _entry(entry_id: str, question: str, answer: str) -> FaqEntry:
     return FaqEntry(id=entry_id, question=question, answer=answer, sources=["s"])
 
