@@ -169,6 +169,38 @@ async def test_progress_or_help_in_the_middle_of_a_quiz_keeps_the_quiz(settings:
         assert u.last_reply().startswith("Câu 3/")
 
 
+async def test_another_command_in_the_middle_of_a_quiz_keeps_it_for_kiemtra(settings: Settings) -> None:
+    """/hoc, /caidat or a menu item during a quiz: that screen works (its numbers are its own), one line says
+    how to come back, and /kiemtra resumes at the question the learner was on. /kiemtra typed while that
+    question is on screen lists the quizzes. An unknown command or a greeting is an aside: the question again."""
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = await in_first_quiz(bot.url, http)
+        await u.says(correct_number(u.last_reply()))
+        assert u.last_reply().startswith("Câu 2/")
+        await u.says("/hoc")
+        assert "Chọn một mô-đun để học" in u.all_text()
+        assert u.last_reply() == "📝 Bài kiểm tra đang làm dở: gõ /kiemtra để làm tiếp."
+        await u.says("2")  # the module list's second item, not an answer to the quiz
+        assert f"📖 {CATALOG.modules[1].title}" in u.all_text() and "Đúng rồi" not in u.all_text()
+        await u.says("/kiemtra")
+        assert "bạn đang làm dở, mình tiếp tục từ câu 2/" in u.all_text() and u.last_reply().startswith("Câu 2/")
+        await u.says(correct_number(u.last_reply()))  # typed as a number: it counts
+        assert "Đúng rồi" in u.all_text() and u.last_reply().startswith("Câu 3/")
+        await u.says("cài đặt")  # a menu item typed
+        assert "Nơi ở" in u.all_text() and "gõ /kiemtra để làm tiếp" in u.last_reply()
+        await u.says("/kiemtra")
+        assert u.last_reply().startswith("Câu 3/")
+        await u.says("/kiemtra")  # again, with the question on screen: the list, and the way back
+        assert "Câu hỏi hôm nay" in u.buttons()[0] and "gõ /kiemtra để làm tiếp" in u.last_reply()
+        await u.says("/kiemtra")
+        assert u.last_reply().startswith("Câu 3/")
+        for aside in ("xin chào", "/khongcolenhnay"):
+            await u.says(aside)
+            assert u.last_reply().startswith("Câu 3/")
+        await u.says(correct_number(u.last_reply()))
+        assert "Đúng rồi" in u.all_text() and u.last_reply().startswith("Câu 4/")
+
+
 async def test_showing_my_name_on_the_leaderboard_asks_for_it_when_the_chat_gave_none(settings: Settings) -> None:
     from bot.db.models import Group, Membership
     from handlers.week.chat import WEEK_GROUP

@@ -95,6 +95,22 @@ async def test_learning_path_native_polls_progress_certificate(db_url: str, tg: 
     assert len(tg.calls("sendPoll")) == n
 
 
+async def test_another_command_in_the_middle_of_a_quiz_keeps_its_poll(db_url: str, tg: FakeTelegram) -> None:
+    """The rule of every channel with native polls: /hoc leaves the question waiting with one line on how to come
+    back, /kiemtra sends it again, and a number typed then answers it."""
+    async with running_bot(tg_settings(db_url, tg)):
+        lan = tg.user(5551010, first_name="Lan")
+        await onboard(lan)
+        await start_last_module_quiz(lan)
+        got = await says(lan, "/hoc", replies=2)
+        assert "Chọn một mô-đun" in got[0]["text"]
+        assert got[1]["text"] == "📝 Bài kiểm tra đang làm dở: gõ /kiemtra để làm tiếp."
+        got = await says(lan, "/kiemtra", replies=2)
+        assert "tiếp tục từ câu 1/" in got[0]["text"] and got[1]["poll"]["question"].startswith("Câu 1/")
+        got = await says(lan, str(right_option(last_poll(lan)) + 1), replies=2)
+        assert "Đúng rồi" in got[0]["text"] and got[1]["poll"]["question"].startswith("Câu 2/")
+
+
 async def test_restart_in_the_middle_of_a_quiz_loses_nothing(db_url: str, tg: FakeTelegram) -> None:
     settings = tg_settings(db_url, tg)
     lan = tg.user(5551002, first_name="Lan")

@@ -72,6 +72,37 @@ async def test_onboarding_with_numbers_and_words(db_url: str, fake: FakeZaloBot)
         assert "Nơi ở: Hà Nội" in settings_text and "1. 📍 Đổi nơi ở" in settings_text
 
 
+async def test_another_command_in_the_middle_of_a_quiz_keeps_it_for_kiemtra(db_url: str, fake: FakeZaloBot) -> None:
+    """The same rule with numbered answers: after /hoc its numbers pick modules, /kiemtra resumes the quiz at its
+    question, and a number then answers the quiz."""
+    from tests.test_learning import CATALOG
+
+    def right(shown: str) -> str:
+        question = shown.split("\n")[0].split(". ", 1)[1]
+        q = next(q for m in CATALOG.modules for q in m.quiz if q.question == question)
+        return str(q.correct[0] + 1)
+
+    async with running_bot(zalo_settings(db_url, fake)):
+        lan = fake.user("u-quiz", "Lan")
+        await says(lan, "/start", 2)
+        await says(lan, "1")
+        await says(lan, "ha noi", 2)
+        await says(lan, "bo qua")
+        await says(lan, "/kiemtra")
+        _, first = await says(lan, "2", 2)  # the first module's quiz
+        assert first.startswith("Câu 1/")
+        _, second = await says(lan, right(first), 2)
+        assert second.startswith("Câu 2/")
+        modules, note = await says(lan, "/hoc", 2)
+        assert "Chọn một mô-đun" in modules and note == "📝 Bài kiểm tra đang làm dở: gõ /kiemtra để làm tiếp."
+        (lesson,) = await says(lan, "2")  # the list's second module: not an answer
+        assert "Bài 1/" in lesson
+        resumed, again = await says(lan, "/kiemtra", 2)
+        assert "tiếp tục từ câu 2/" in resumed and again.startswith("Câu 2/")
+        right_answer, third = await says(lan, right(again), 2)
+        assert "Đúng rồi" in right_answer and third.startswith("Câu 3/")
+
+
 async def test_a_number_means_the_same_after_a_restart(db_url: str, fake: FakeZaloBot) -> None:
     settings = zalo_settings(db_url, fake)
     lan, binh = fake.user("u-lan", "Lan"), fake.user("u-binh", "Bình")

@@ -293,39 +293,51 @@ class Dispatcher:
             if route is None:
                 return []
             return await self._call(route, ctx, msg)
-        if msg.kind != Kind.TEXT and msg.kind != Kind.CALLBACK:
-            return [menu_reply(texts.UNSUPPORTED_MEDIA)]
-        if msg.kind == Kind.CALLBACK:
-            return await self._callback(ctx, msg, msg.choice or "")
-        return await self._text(ctx, msg)
+        target = self._target(ctx, msg)
+        if isinstance(target, list):  # the dispatcher's own word (a sticker, an unknown command): an aside
+            replies, aside = target, True
+        else:
+            route, routed = target
+            replies, aside = await self._call(route, ctx, routed), route.aside
+        for keep in r.waiting:  # a flow left waiting (the quiz) adds what brings the user back to it
+            replies = await keep(ctx, replies, aside)
+        return replies
 
-    async def _callback(self, ctx: Ctx, msg: Inbound, data: str) -> list[Reply]:
+    def _target(self, ctx: Ctx, msg: Inbound) -> tuple[Route, Inbound] | list[Reply]:
+        """The handler a text or a button goes to (with the event as it sees it), or the dispatcher's reply."""
+        if msg.kind == Kind.CALLBACK:
+            return self._button(msg, msg.choice or "")
+        if msg.kind != Kind.TEXT:
+            return [menu_reply(texts.UNSUPPORTED_MEDIA)]
+        return self._text(ctx, msg)
+
+    def _button(self, msg: Inbound, data: str) -> tuple[Route, Inbound] | list[Reply]:
         route = self.router.resolve_action(data)
         if route is None:
             return [menu_reply(texts.STALE_BUTTON)]
-        return await self._call(route, ctx, _with_choice(msg, data))
+        return route, _with_choice(msg, data)
 
-    async def _text(self, ctx: Ctx, msg: Inbound) -> list[Reply]:
+    def _text(self, ctx: Ctx, msg: Inbound) -> tuple[Route, Inbound] | list[Reply]:
         text = msg.text.strip()
         if msg.command is not None:
             route = self.router.commands.get(msg.command.lower())
             if route is None:
                 return [menu_reply(texts.UNKNOWN_COMMAND.format(cmd="/" + msg.command[:30]))]
             ctx.set_state(None)
-            return await self._call(route, ctx, msg)
+            return route, msg
         if not text:
             return [menu_reply(texts.EMPTY)]
         if len(text) > texts.MAX_TEXT:
             return [menu_reply(texts.TOO_LONG.format(n=len(text), max=texts.MAX_TEXT))]
         picked = self._pending_choice(ctx, text)
         if isinstance(picked, str):
-            return await self._callback(ctx, msg, picked)
+            return self._button(msg, picked)
         menu = self.router.resolve_menu(text)
         if menu is not None:
             ctx.set_state(None)
-            return await self._call(menu, ctx, msg)
+            return menu, msg
         if ctx.user.state and ctx.user.state in self.router.states:
-            return await self._call(self.router.states[ctx.user.state], ctx, msg)
+            return self.router.states[ctx.user.state], msg
         if picked is not None:
             hint = texts.NUMBER_HINT.format(n=picked) if picked > 1 else texts.NUMBER_HINT_ONE
             return [Reply(hint, choices=self._pending(ctx))]
@@ -334,10 +346,10 @@ class Dispatcher:
             item = self.router.resolve_menu(texts.MAIN_ITEMS[n - 1]) if 1 <= n <= len(texts.MAIN_ITEMS) else None
             if item is None:
                 return [menu_reply(texts.NUMBER_NOTHING)]
-            return await self._call(item, ctx, msg)
+            return item, msg
         if self.router.text is None:
             return [menu_reply(texts.COMING_SOON)]
-        return await self._call(self.router.text, ctx, msg)
+        return self.router.text, msg
 
     def _pending(self, ctx: Ctx) -> list[Choice]:
         if not ctx.user.pending:

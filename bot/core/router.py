@@ -11,12 +11,16 @@ from bot.core.messages import Inbound, Kind, Reply
 from content.textnorm import fold
 
 Handler = Callable[[Ctx, Inbound], Awaitable[list[Reply]]]
+# A flow that waits for an answer across messages (the quiz): given what another handler replied, and whether
+# that was only an aside (a look at something, not a move elsewhere), it adds what brings the user back.
+Waiting = Callable[[Ctx, list[Reply], bool], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True)
 class Route:
     handler: Handler
     consent: bool = False  # needs stored consent (it keeps personal data)
+    aside: bool = False  # only shows something (help, progress, an answer): a waiting question is asked again
 
 
 def menu_key(label: str) -> str:
@@ -35,19 +39,20 @@ class Router:
     menus: dict[str, Route] = field(default_factory=dict)
     kinds: dict[Kind, Route] = field(default_factory=dict)
     text: Route | None = None
+    waiting: list[Waiting] = field(default_factory=list)
 
-    def command(self, *names: str, consent: bool = False) -> Callable[[Handler], Handler]:
+    def command(self, *names: str, consent: bool = False, aside: bool = False) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             for n in names:
-                self._put(self.commands, n.lower(), Route(fn, consent))
+                self._put(self.commands, n.lower(), Route(fn, consent, aside))
             return fn
 
         return deco
 
-    def action(self, *names: str, consent: bool = False) -> Callable[[Handler], Handler]:
+    def action(self, *names: str, consent: bool = False, aside: bool = False) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             for n in names:
-                self._put(self.actions, n, Route(fn, consent))
+                self._put(self.actions, n, Route(fn, consent, aside))
             return fn
 
         return deco
@@ -60,10 +65,10 @@ class Router:
 
         return deco
 
-    def menu(self, *labels: str, consent: bool = False) -> Callable[[Handler], Handler]:
+    def menu(self, *labels: str, consent: bool = False, aside: bool = False) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
             for label in labels:
-                self._put(self.menus, menu_key(label), Route(fn, consent))
+                self._put(self.menus, menu_key(label), Route(fn, consent, aside))
             return fn
 
         return deco
@@ -77,7 +82,13 @@ class Router:
         return deco
 
     def free_text(self, fn: Handler) -> Handler:
-        self.text = Route(fn)
+        """Any other text: a question, an aside in whatever flow waits."""
+        self.text = Route(fn, aside=True)
+        return fn
+
+    def keeps(self, fn: Waiting) -> Waiting:
+        """Register a flow that outlives other handlers: after every text or button it did not answer itself."""
+        self.waiting.append(fn)
         return fn
 
     def include(self, *others: Router) -> Router:
@@ -91,6 +102,7 @@ class Router:
             ):
                 for key, route in theirs.items():
                     self._put(mine, key, route)  # type: ignore[arg-type]
+            self.waiting.extend(other.waiting)
             if other.text is not None:
                 if self.text is not None:
                     raise ValueError(f"two free-text handlers ({self.name}, {other.name})")

@@ -69,8 +69,8 @@ def _button_key(ctx: Ctx) -> bytes:
     return key
 
 
-@router.command("hoi", "ask", "hoidap")
-@router.menu(texts.MENU_ASK)
+@router.command("hoi", "ask", "hoidap", aside=True)
+@router.menu(texts.MENU_ASK, aside=True)
 async def ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """`/hoi câu hỏi` answers at once; `/hoi` or the menu button invites a question."""
     if msg.command and msg.args.strip():
@@ -80,13 +80,9 @@ async def ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 @router.free_text
 async def free_text(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    """Any text that is not a command, a menu label or an expected answer is a question. Asked in the middle
-    of a quiz, the quiz question comes again after the answer: a number typed next answers the quiz."""
-    from handlers.learning.quiz import awaited_question
-
-    quiz = await awaited_question(ctx)
-    replies = await answer_question(ctx, msg.text)
-    return [*replies, quiz] if quiz is not None else replies
+    """Any text that is not a command, a menu label or an expected answer is a question (an aside: a quiz
+    question waiting comes again after the answer, so a number typed next answers the quiz)."""
+    return await answer_question(ctx, msg.text)
 
 
 async def _log(ctx: Ctx, question: str, result: AnswerResult) -> int:

@@ -14,16 +14,15 @@ from bot.db.models_learning import Certificate
 from handlers.learning import certificate as certs
 from handlers.learning import service as learning
 from handlers.learning import texts as t
-from handlers.learning.quiz import awaited_question
 
 router = Router("progress")
 
 ASK_CERT_NAME = "cert_name"
 
 
-@router.command("tiendo", "progress", consent=True)
-@router.menu(texts.MENU_PROGRESS, consent=True)
-@router.action(ShowProgress.action, consent=True)
+@router.command("tiendo", "progress", consent=True, aside=True)
+@router.menu(texts.MENU_PROGRESS, consent=True, aside=True)
+@router.action(ShowProgress.action, consent=True, aside=True)
 async def show_progress(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Modules done, best scores, the learning streak and the certificate status."""
     catalog = ctx.services.catalog
@@ -49,9 +48,7 @@ async def show_progress(ctx: Ctx, msg: Inbound) -> list[Reply]:
     choices = [Choice(t.BTN_LEARN, ModuleList().pack())]
     if cert is not None or status.complete:
         choices.append(Choice(t.BTN_CERT, GetCertificate().pack()))
-    shown = Reply("\n".join(lines), choices=choices, columns=2)
-    quiz = await awaited_question(ctx)  # looked at in the middle of a quiz: the question comes again after it
-    return [shown, quiz] if quiz is not None else [shown]
+    return [Reply("\n".join(lines), choices=choices, columns=2)]
 
 
 @router.command("chungnhan", "certificate", consent=True)

@@ -18,6 +18,18 @@ router = Router("quiz")
 
 @router.command("kiemtra", "quiz", consent=True)
 @router.menu(texts.MENU_QUIZ, consent=True)
+async def quiz_command(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """The quiz left in the middle, at the question it was on; the list of quizzes when there is none, or when
+    its question is already the one on screen (/kiemtra typed again)."""
+    if await awaited_question(ctx) is None:
+        attempt = await lq.left_attempt(ctx.session, ctx.services.catalog, ctx.user_id)
+        title = _title(ctx, attempt.module_id) if attempt is not None else None
+        if attempt is not None and title is not None:
+            intro = t.RESUME.format(title=title, i=attempt.index + 1, n=attempt.total)
+            return [Reply(f"{intro}\n{t.RESUME_OTHER}"), lq.question_reply(ctx.services.catalog, attempt)]
+    return await quiz_menu(ctx, msg)
+
+
 @router.action(QuizMenu.action, consent=True)
 async def quiz_menu(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The quiz of the day first, then one quiz per module with the best score so far."""
@@ -56,9 +68,10 @@ async def start_quiz(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [Reply(intro), lq.question_reply(ctx.services.catalog, attempt)]
 
 
-@router.action(AnswerQuiz.action, consent=True)
+@router.action(AnswerQuiz.action, consent=True, aside=True)
 async def answer_button(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    """A tapped button or a typed number: the option of one question of one attempt."""
+    """A tapped button or a typed number: the option of one question of one attempt (a button of an old quiz
+    is an aside: the question waiting comes again after the note)."""
     button = AnswerQuiz.read(msg.choice) or AnswerQuiz(-1, -1, -1)
     index, option = button.index, button.option
     asked = lq.recent_attempts(ctx.services).awaiting(button.attempt_id, ctx.user_id, index)
@@ -95,9 +108,23 @@ async def answer_poll(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return await _answer(ctx, attempt, msg.option_ids) or []
 
 
+@router.keeps
+async def keep_quiz(ctx: Ctx, replies: list[Reply], aside: bool) -> list[Reply]:
+    """THE rule for a quiz question left waiting while the learner does something else (any channel): the
+    attempt stays where it was. After an aside (help, progress, a question, a greeting) the question comes
+    again, so a number typed next answers it; after a move elsewhere (/hoc, /caidat, a menu item) one line
+    says how to come back, and that screen's own choices keep their numbers."""
+    if not replies or not ctx.consented or any(r.quiz is not None for r in replies):
+        return replies  # nothing said, or the quiz itself (a question, a resume) answered
+    question = await awaited_question(ctx)
+    if question is None or replies[-1].choices == question.choices:  # no quiz waits, or its options shown again
+        return replies
+    return [*replies, question] if aside else [*replies, Reply(t.QUIZ_LEFT)]
+
+
 async def awaited_question(ctx: Ctx) -> Reply | None:
-    """The quiz question the learner was answering when they asked something else (its options were the
-    last choices offered), so it can be asked again and a typed “2” answers it, not what the aside offered."""
+    """The quiz question the learner was answering before this message (its options were the last choices
+    offered), if its attempt still waits for that answer."""
     pending = json.loads(ctx.user.pending) if ctx.user.pending else []
     button = AnswerQuiz.read(pending[0][1]) if pending and len(pending[0]) == 2 else None
     if button is None:

@@ -155,6 +155,15 @@ async def open_attempt(s: AsyncSession, user_id: int) -> list[QuizAttempt]:
     return list(res.all())
 
 
+async def left_attempt(s: AsyncSession, catalog: Any, user_id: int) -> Attempt | None:
+    """The learner's quiz left in the middle: the latest open attempt whose awaited question is still there."""
+    for row in sorted(await open_attempt(s, user_id), key=lambda a: a.id or 0, reverse=True):
+        attempt = _view(row)
+        if awaited(catalog, attempt) is not None:
+            return attempt
+    return None
+
+
 async def start_attempt(
     s: AsyncSession, catalog: Any, user_id: int, module_id: str, now: dt.datetime, tz: ZoneInfo
 ) -> Attempt:

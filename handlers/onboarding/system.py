@@ -11,14 +11,10 @@ from bot.core.router import Router
 router = Router("system")
 
 
-@router.command("trogiup", "help", "huongdan")
+@router.command("trogiup", "help", "huongdan", aside=True)
 async def help_(ctx: Ctx, msg: Inbound) -> list[Reply]:
-    """The list of commands in plain Vietnamese; asked in the middle of a quiz, the quiz question comes again
-    after it, so a number typed next still answers the quiz."""
-    from handlers.learning.quiz import awaited_question
-
-    quiz = await awaited_question(ctx) if ctx.consented else None
-    return [menu_reply(texts.HELP), quiz] if quiz is not None else [menu_reply(texts.HELP)]
+    """The list of commands in plain Vietnamese (an aside: a quiz question waiting comes again after it)."""
+    return [menu_reply(texts.HELP)]
 
 
 @router.command("menu")
