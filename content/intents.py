@@ -137,7 +137,17 @@ _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typ
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức
 # khỏe không", "app vay tiền online lừa đảo").
 _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh|"
-                       r"vneid|vssid|dich vu cong)\b")  # and the public services on the phone ("lương hưu trên VssID")
+                       r"vneid|vssid|dich vu cong)\b"  # and the public services on the phone ("lương hưu trên VssID")
+                       # which app to install, whether news is true: "coi lương hưu … thì cài app gì", "tin uống
+                       # nước chanh chữa ung thư … làm sao biết tin thật hay giả"
+                       r"|\b(?:cai (?:dat )?(?:app|ung dung)|(?:app|ung dung) (?:gi|nao)|tin (?:that|gia)"
+                       r"|that hay gia)\b")
+# Whether a loan app is safe or worth using ("app vay tiền nhanh có nên mần hông") is a scam the FAQ warns of;
+# which one lends cheapest, like "cho tôi vay", is not ours.
+_LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua app|qua ung dung|tren mang))\b"
+                       r".*\b(?:co nen|nen khong|co sao|nguy hiem|tin duoc|that khong)\b")
+# "ở bệnh viện người ta bảo cài VNeID": a place the story happened, not an illness ("ở bệnh viện nào tốt" still is).
+_HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong) benh vien\b(?! nao)")
 
 
 _RICE = re.compile(r"\blúa\b")
@@ -222,7 +232,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
     rice = fold(_RICE.sub("thoc", typed)) if fold(typed) != typed else folded
     about_ai = bool(_ABOUT_AI.search(_RICE_FOLDED.sub(r"\1 thoc", rice)))
     accented = fold(typed) != typed
-    pain = _HEALTH_RE.search(fold(_WHERE.sub("chỗ nào", typed))) if accented else _HEALTH_UNACCENTED_RE.search(folded)
+    health = _HOSPITAL_PLACE.sub(r"\1 noi do", fold(_WHERE.sub("chỗ nào", typed)) if accented else folded)
+    pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
     if pain and not about_ai:
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
@@ -235,6 +246,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if accented:  # "gửi tin cho tôi vậy": "vậy" typed with its accent is no "vay" (a loan)
         folded = fold(_SO.sub("thế", typed))
     borrow = "mượn tiền" in typed  # folded "muon tien" is also "muốn tiền" ("muốn tiền thì học gì")
-    if (_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded) or borrow) and not _SCAM.search(folded):
+    if ((_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded) or borrow) and not _SCAM.search(folded)
+            and not _LOAN_APP.search(folded)):
         return "other"
     return None

@@ -157,6 +157,24 @@ def test_so_typed_with_its_accent_is_no_loan() -> None:
     assert out_of_scope("cho tôi vay 2 triệu") == out_of_scope("cho toi vay it tien") == "other"
 
 
+@pytest.mark.parametrize(("question", "entry"), [
+    ("ông ngoại cháu muốn coi lương hưu trên điện thoại thì cài app gì ạ?", "vssid_what"),
+    ("Mấy cái app vay tiền nhanh trên mạng đó có nên mần hông bây?", "loan_apps"),
+    ("o benh vien bat wifi mien phi roi vao app ngan hang co sao khong", "public_wifi"),
+    ("mẹ tôi đọc trên facebook tin uống nước chanh chữa khỏi ung thư, bà đòi chia sẻ cho cả xóm, làm sao biết tin"
+     " thật hay giả", "fake_news"),
+])
+def test_what_the_story_mentions_does_not_make_the_request_out_of_scope(catalog: Any, question: str,
+                                                                        entry: str) -> None:
+    res = AnswerService(catalog).plan(question).fallback
+    assert out_of_scope(question) is None and res.decision == "answer" and res.faq_id == entry, (res.faq_id, res.text)
+
+
+def test_the_request_itself_out_of_scope_is_still_refused() -> None:
+    for question in ("lương hưu tháng này bao giờ lĩnh", "app vay nào lãi thấp nhất", "nên khám ở bệnh viện nào"):
+        assert out_of_scope(question) is not None, question
+
+
 def _entry(entry_id: str, question: str, answer: str) -> FaqEntry:
     return FaqEntry(id=entry_id, question=question, answer=answer, sources=["s"])
 
