@@ -98,6 +98,10 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bte le ?gr?am\b", "telegram"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),
         (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
+        # "đầu" (first) folds like "đâu" (where): "mở bot lần đầu" is no "học tới đâu". Folded, "lan dau" and
+        # "dau tien" can only be "lần đầu" and "đầu tiên", so they are said as "thứ nhất".
+        (r"\blan dau\b", "lan thu nhat"),
+        (r"\bdau tien\b", "thu nhat"),
     )
 )
 

@@ -285,3 +285,10 @@ def test_near_neighbours_answer_the_action_asked(capsys: pytest.CaptureFixture[s
     assert recognise["answer"].startswith("Hãy nghi ngờ khi có")
     assert portal["answer"].startswith("Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) là trang web")
     assert not number["answer"].startswith("Hãy làm theo hướng dẫn lấy lại mật khẩu")  # changing is not recovering
+
+
+def test_first_time_is_not_where(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "lần đầu" folded like "… tới đâu" and the continue-lesson answer was given.
+    assert fold("mở bot lần đầu") == fold("mo bot lan dau") == "mo bot lan thu nhat"
+    [first] = ask(capsys, "Mới mở bot lần đầu, giờ phải làm gì trước tiên?")
+    assert "mở đúng bài bạn đã dừng" not in first["answer"], first
