@@ -21,9 +21,13 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(RUNSTAMP)
 	$(BIN)/hocbot run
 
+# Two pytest-xdist workers: most of the suite's time is spent waiting (subprocesses, fake servers, real
+# rates), so two workers halve it on a 2-core machine. `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
 	-@sh tests/browser_setup.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The README's dashboard pictures (tests/screenshots/*.png); `make test` writes its own to the ignored
 # tests/screenshots/out/ so it leaves the checkout clean.

@@ -73,7 +73,7 @@ class Runtime:
 # -- services: what every entry point needs --------------------------------------------------------------------
 async def build_services(settings: Settings, *, migrate: bool | None = None) -> Services:
     """DB (migrated), content, search index and the answer service, with the hooks the core calls."""
-    from content.catalog import load_catalog
+    from content.catalog import shipped_catalog
     from content.deferred_index import DeferredIndex
     from content.search import SearchIndex
     from handlers.answers.service import build_service
@@ -83,7 +83,7 @@ async def build_services(settings: Settings, *, migrate: bool | None = None) -> 
     db = Database(settings.database_url)
     if settings.run_migrations if migrate is None else migrate:
         await upgrade(db)
-    catalog = load_catalog()
+    catalog = shipped_catalog()
     # Read from disk when already built; after the port opens (bot.warmup) or by the first question.
     search = DeferredIndex(functools.partial(SearchIndex.from_catalog, catalog, settings.cache_path))
     services = Services(settings=settings, db=db, catalog=catalog, search=search,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "check_catalog",
     "default_catalog",
     "load_catalog",
+    "shipped_catalog",
 ]
 
 
@@ -140,6 +142,12 @@ def load_catalog(root: Path | None = None) -> Catalog:
 def default_catalog() -> Catalog:
     """The shipped content, loaded once per process."""
     return load_catalog()
+
+
+def shipped_catalog() -> Catalog:
+    """A copy of the shipped content for one running bot, which owns it (an approved answer adds its source);
+    the YAML is read once per process, not again at each start in the same process (the tests start hundreds)."""
+    return copy.deepcopy(default_catalog())
 
 
 # --- reading the YAML files -----------------------------------------------------------------------

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 
 from bot.core.context import Services
 from bot.settings import Settings
+from tests.db_templates import SchemaTemplates, empty_database
 
 PG_URL = os.environ.get("HOCBOT_TEST_DATABASE_URL")
 ENV_NAMES = [
@@ -95,44 +95,30 @@ def _backends() -> list[Any]:
     return params
 
 
+@pytest.fixture(scope="session")
+def _schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SchemaTemplates]:
+    templates = SchemaTemplates(tmp_path_factory.mktemp("schema"), PG_URL)
+    yield templates
+    templates.close()
+
+
 @pytest.fixture(params=_backends())
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """A brand-new empty database URL for this test."""
+def db_url(request: pytest.FixtureRequest, tmp_path: Any, _schema_templates: SchemaTemplates) -> Iterator[str]:
+    """A brand-new database URL for this test, already migrated to the head (a copy of one migrated per run)."""
+    with _schema_templates.copy(request.param, Path(tmp_path)) as url:
+        yield url
+
+
+@pytest.fixture(params=_backends())
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    """A brand-new empty database URL, for tests of the migrations themselves."""
     with fresh_database(request.param, Path(tmp_path)) as url:
         yield url
 
 
-@contextmanager
-def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+def fresh_database(backend: str, folder: Path) -> AbstractContextManager[str]:
     """An empty database: a SQLite file in `folder`, or a PostgreSQL database created now and dropped after."""
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{folder / 'hocbot.db'}"
-        return
-    assert PG_URL is not None
-    name = f"hocbot_t_{uuid.uuid4().hex[:12]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _pg_admin(sql: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    assert PG_URL is not None
-    dsn = PG_URL.replace("postgresql+asyncpg://", "postgresql://")
-
-    async def run() -> None:
-        conn = await asyncpg.connect(dsn)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
+    return empty_database(backend, folder, PG_URL)
 
 
 def make_settings(db_url: str, **overrides: Any) -> Settings:

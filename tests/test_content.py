@@ -264,3 +264,16 @@ def test_sources_lessons_and_week_years_are_checked(data: Path) -> None:
     assert errors_about(data, M1, "unknown domain 'nau-an'")
     assert errors_about(data, "week.yaml", "year 2027", "names no source")
     assert errors_about(data, "week.yaml", "year 2027", "do not make that year's Week")
+
+
+def test_each_bot_gets_its_own_copy_of_the_content_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start in the same process does not read the YAML again, and what one bot adds (an approved answer's
+    source) is not seen by the next."""
+    from content import catalog as catalog_module
+    from content.catalog import shipped_catalog
+
+    first = shipped_catalog()
+    monkeypatch.setattr(catalog_module, "parse_dir", lambda *_: pytest.fail("the content was read again"))
+    second = shipped_catalog()
+    first.sources["added"] = next(iter(first.sources.values()))
+    assert "added" not in second.sources and second.faq == first.faq and second.faq is not first.faq

@@ -35,7 +35,8 @@ from tests.conftest import _backends, fresh_database
 from tests.dashboard_world import ADMIN, LEARNING, OFFICER, World, province
 from tests.harness import RunningBot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")  # one Chromium, one bot per database
+# one Chromium, one bot per database; under xdist (`make test`) the whole module runs in one worker
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("dashboard_browser")]
 
 CSV_HEADER = ["Mã người nhận", "Tên", "Kênh", "Trạng thái", "Số lần thử", "Lý do lỗi", "Gửi lúc"]  # PAGES.md
 

@@ -108,17 +108,17 @@ async def test_faq_unanswered_leaves_out_what_an_approved_answer_covers(
 
 
 async def test_hocbot_ask_answers_from_content_when_the_db_cannot_be_read(
-    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    empty_db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    url = make_url(db_url)
+    url = make_url(empty_db_url)
     if url.get_backend_name() == "sqlite":
         missing = tmp_path / "missing.db"
         absent = str(url.set(database=str(missing)))
         sqlite3.connect(url.database or "").close()  # exists, never migrated
     else:
         absent = url.set(database=f"{url.database}_missing").render_as_string(hide_password=False)
-    for target in (absent, db_url):
+    for target in (absent, empty_db_url):
         monkeypatch.setenv("DATABASE_URL", target)
         [item] = await cli(capsys, "ask", "--json", "tuan le hoc tap la gi")
         assert item["refused"] is False and "ngày 1 đến ngày 7 tháng 10" in item["answer"]

@@ -104,7 +104,7 @@ async def zbot() -> AsyncIterator[FakeZaloBot]:
         yield server
 
 
-async def until(user: FakeBotUser, part: str, timeout: float = 5.0) -> str:  # noqa: ASYNC109
+async def until(user: FakeBotUser, part: str, timeout: float = 15.0) -> str:  # noqa: ASYNC109
     """The next text the bot sends this user that contains `part` (earlier ones are read past)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -16,8 +16,8 @@ def test_one_head() -> None:
     assert len(heads) == 1, f"migrations have diverged: {heads}"
 
 
-async def test_migrations_match_models_and_rerun_safely(db_url: str) -> None:
-    db = Database(db_url)
+async def test_migrations_match_models_and_rerun_safely(empty_db_url: str) -> None:
+    db = Database(empty_db_url)
     try:
         await upgrade(db)
         await upgrade(db)  # a second start-up is a no-op
@@ -41,13 +41,13 @@ def test_start_up_reads_the_same_head_as_alembic() -> None:
     assert script_heads() == frozenset(heads)
 
 
-async def test_a_database_one_migration_behind_is_still_upgraded(db_url: str) -> None:
+async def test_a_database_one_migration_behind_is_still_upgraded(empty_db_url: str) -> None:
     """The quick "already at head" check never skips a migration a database lacks."""
     from bot.db.migrate import at_head
 
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     head = script.get_revision(script.get_current_head())
-    db = Database(db_url)
+    db = Database(empty_db_url)
     try:
         assert not await at_head(db)  # a new database
         await upgrade(db, str(head.down_revision))
@@ -63,7 +63,7 @@ async def test_a_database_one_migration_behind_is_still_upgraded(db_url: str) ->
         await db.dispose()
 
 
-async def test_campaigns_and_broadcasts_made_before_keep_their_groups_in_the_one_stored_form(db_url: str) -> None:
+async def test_campaigns_and_broadcasts_made_before_keep_their_groups_in_the_one_stored_form(empty_db_url: str) -> None:
     """Campaigns stored everyone as the bare word `all` (broadcasts as JSON `"all"`): after the migration both read
     the same, so a Week plan for everyone made before is still found and the same plan is refused a second time."""
     import datetime as dt
@@ -75,7 +75,7 @@ async def test_campaigns_and_broadcasts_made_before_keep_their_groups_in_the_one
     from handlers.week import campaign_store as store
     from tests.conftest import make_settings
 
-    db = Database(db_url)
+    db = Database(empty_db_url)
     try:
         await upgrade(db, "b5d6e7f8a953")
         async with db.engine.begin() as conn:
@@ -94,7 +94,7 @@ async def test_campaigns_and_broadcasts_made_before_keep_their_groups_in_the_one
         assert campaigns == ['"all"', "[1, 3]"] and broadcasts == ["[1, 2]"]
     finally:
         await db.dispose()
-    svc = await build_services(make_settings(db_url))
+    svc = await build_services(make_settings(empty_db_url))
     try:
         async with svc.db.session() as s:
             with pytest.raises(store.CampaignError, match="đã có rồi"):

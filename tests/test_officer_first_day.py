@@ -420,14 +420,14 @@ async def test_an_approved_commune_answer_is_served_only_in_that_commune(db_url:
         assert "thẻ thư viện xã miễn phí" in ba_dinh.all_text()
 
 
-async def test_existing_answers_get_their_writers_unit_when_migrated(db_url: str) -> None:
+async def test_existing_answers_get_their_writers_unit_when_migrated(empty_db_url: str) -> None:
     """The migration scopes answers approved before it: a commune officer's to that commune, an admin's stays for
     everyone."""
     from sqlalchemy import text
 
     from bot.db.migrate import upgrade
 
-    db = Database(db_url)
+    db = Database(empty_db_url)
     try:
         await upgrade(db, "9e3a5f0c7b21")
         async with db.engine.begin() as conn:
@@ -449,7 +449,7 @@ async def test_existing_answers_get_their_writers_unit_when_migrated(db_url: str
         await db.dispose()
 
 
-async def test_old_week_plan_reminders_get_readable_names(db_url: str) -> None:
+async def test_old_week_plan_reminders_get_readable_names(empty_db_url: str) -> None:
     """m10: reminders a Week plan made before this change are renamed (“Tuần lễ 2027: before_7” → “… — 7 ngày
     trước”), so no list shows slug names."""
     from sqlalchemy import text
@@ -457,7 +457,7 @@ async def test_old_week_plan_reminders_get_readable_names(db_url: str) -> None:
     from bot.db.migrate import upgrade
     from handlers.week.campaign_store import WEEK_PLAN, plan_label
 
-    db = Database(db_url)
+    db = Database(empty_db_url)
     try:
         await upgrade(db, "a7c4e2f81d30")
         async with db.engine.begin() as conn:

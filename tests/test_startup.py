@@ -268,14 +268,22 @@ def _started_line(err: str) -> str:
 async def test_ctrl_c_during_start_up_exits_quietly(after: float, tmp_path: Path) -> None:
     """From the moment hocbot's own code runs (Python itself takes a moment to start: a Ctrl-C before that is
     Python's own KeyboardInterrupt) through migrations, channels and the first scheduler step."""
-    proc = await asyncio.create_subprocess_exec(
-        HOCBOT, "run", env=clean_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    await asyncio.sleep(after)
-    proc.send_signal(signal.SIGINT)
-    _, err = await asyncio.wait_for(proc.communicate(), 30)
+    for attempt in range(3):  # on a busy machine Python may still be loading `bot.cli` when the signal comes
+        proc = await asyncio.create_subprocess_exec(
+            HOCBOT, "run", env=clean_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        await asyncio.sleep(after + attempt)
+        proc.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        if not _interrupted_before_main(err.decode()):
+            break
     assert proc.returncode in (0, 130) and "Traceback" not in err.decode(), err.decode()[-3000:]
     assert "Error" not in err.decode(), err.decode()[-3000:]
+
+
+def _interrupted_before_main(err: str) -> bool:
+    """The console script was still importing `bot.cli` (Python's own KeyboardInterrupt): hocbot's code had not run."""
+    return err.rstrip().endswith("KeyboardInterrupt") and "from bot.cli import main" in err and ", in main" not in err
 
 
 async def test_ctrl_c_in_the_terminal_chat_exits_at_once_before_enter(tmp_path: Path) -> None:

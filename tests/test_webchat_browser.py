@@ -16,7 +16,7 @@ from handlers.officers import outbox
 from tests.browser import Chromium, Dashboard, launch_browser, open_dashboard
 from tests.harness import RunningBot, running_bot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("webchat_browser")]  # one Chromium
 
 SMALL = {"width": 360, "height": 640}
 KEYBOARD_OPEN = {"width": 412, "height": 560}

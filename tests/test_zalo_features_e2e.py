@@ -108,7 +108,7 @@ def question_of(text: str) -> Any:
     return next(q for m in CATALOG.modules for q in m.quiz if q.question == shown)
 
 
-async def wait_until(check: Any, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+async def wait_until(check: Any, timeout: float = 15.0) -> None:  # noqa: ASYNC109
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not await check():

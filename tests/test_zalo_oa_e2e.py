@@ -44,7 +44,7 @@ def oa_settings(db_url: str, fake: FakeZaloOA, refresh: str, **extra: Any) -> Se
     )
 
 
-async def inbox(user: FakeOAUser, n: int, timeout: float = 3.0) -> list[str]:  # noqa: ASYNC109
+async def inbox(user: FakeOAUser, n: int, timeout: float = 15.0) -> list[str]:  # noqa: ASYNC109
     """Wait until the OA has sent `n` messages to the user; returns their texts."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

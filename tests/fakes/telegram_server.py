@@ -263,7 +263,7 @@ class FakeTelegram(Methods):
         bucket = _Bucket(global_per_sec, max(1.0, global_per_sec), max(1.0, global_per_sec), now)
         self._limit = _RateLimit(global_per_sec, per_chat_per_sec, burst, retry_after, bucket)
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 15.0) -> None:  # noqa: ASYNC109
         """Wait until `predicate()` holds: re-checked after every request the fake answers, and every 10 ms
         (the predicate may look at bot-side state that changes without a request)."""
         deadline = time.monotonic() + timeout

@@ -276,8 +276,9 @@ class SimUser:
                 ]
         return []
 
-    async def wait_for(self, what: int | Callable[[Messages], bool], timeout: float = 5.0) -> Messages:  # noqa: ASYNC109
-        """Wait until messages() has `what` items, or `what(messages())` is true."""
+    async def wait_for(self, what: int | Callable[[Messages], bool], timeout: float = 15.0) -> Messages:  # noqa: ASYNC109
+        """Wait until messages() has `what` items, or `what(messages())` is true. The default deadline is generous:
+        it is reached only when the test fails, and a busy machine (other test workers) can take seconds."""
 
         def ready() -> bool:
             msgs = self.messages()
@@ -286,7 +287,7 @@ class SimUser:
         await self._wait(ready, timeout, f"wait_for({what!r})")
         return self.messages()
 
-    async def wait_reply(self, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
+    async def wait_reply(self, timeout: float = 15.0) -> dict[str, Any]:  # noqa: ASYNC109
         """Wait for the next thing the bot sends or edits in this chat after the user's last action."""
         await self._wait(lambda: len(self.chat.outputs) > self._mark, timeout, "wait_reply()")
         reply = self.chat.outputs[self._mark]
