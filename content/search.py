@@ -35,6 +35,7 @@ from content.textnorm import (
     actions,
     asked_actions,
     canon,
+    clauses,
     content_syllables,
     fold,
     question_syllables,
@@ -52,6 +53,7 @@ LESSON_FACTOR = 0.85  # an FAQ entry wins over a lesson passage with the same sc
 ANSWER_COVERAGE = 0.7
 SUGGEST_COVERAGE = 0.65
 LONG_QUESTION = 10  # content syllables from which a message counts as long
+ONE_CLAUSE_ACTIONS = 15  # syllables under which a message of one clause is asked for the actions it names
 LONG_ANSWER_COVERAGE = 0.55
 LONG_MARGIN = 1.3  # the top hit's score over the second's
 PASSAGE_SYLLABLES = 60
@@ -444,7 +446,9 @@ class SearchIndex:
 
         asked_numbers = numbers(query)
         about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
-        acts = asked_actions(query) if len(typed) < LONG_QUESTION else frozenset()  # a story's are noise
+        # a story's actions are noise; a message of one clause asks what it names ("người lạ kết bạn zalo rồi …")
+        plain = len(typed) < LONG_QUESTION or (len(typed) < ONE_CLAUSE_ACTIONS and len(clauses(query)) == 1)
+        acts = asked_actions(query) if plain else frozenset()
         acts |= actions(query) & {COMPARISON}  # that it compares two things is not
         named = entities(query)
         if sylls != question_syllables(query):  # also as repaired: "cônng dân học tập"

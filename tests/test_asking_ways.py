@@ -292,3 +292,10 @@ def test_first_time_is_not_where(capsys: pytest.CaptureFixture[str]) -> None:
     assert fold("mở bot lần đầu") == fold("mo bot lan dau") == "mo bot lan thu nhat"
     [first] = ask(capsys, "Mới mở bot lần đầu, giờ phải làm gì trước tiên?")
     assert "mở đúng bài bạn đã dừng" not in first["answer"], first
+
+
+def test_a_question_of_one_clause_asks_the_actions_it_names(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: twelve syllables counted as a story whose actions are noise, and the hacked-Zalo answer (about an
+    # account taken over) was given to a friend request from a stranger.
+    [stranger] = ask(capsys, "người lạ kết bạn zalo rồi nhắn làm quen có sao không")
+    assert "tài khoản của người đó đã bị chiếm" not in stranger["answer"], stranger
