@@ -14,7 +14,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.sqlite_onehop import onehop_url
+from bot.db.sqlite_onehop import BUSY_TIMEOUT, onehop_url
 
 
 class Database:
@@ -26,7 +26,7 @@ class Database:
         if self.is_sqlite:
             # check_same_thread: a statement marked inline() runs on the event loop's thread (bot/db/sqlite_onehop.py);
             # each connection is still used by one unit of work at a time
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT, "check_same_thread": False}
         else:
             kwargs.update(pool_size=10, max_overflow=20)
         self.engine: AsyncEngine = create_async_engine(onehop_url(url), **kwargs)
@@ -113,6 +113,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()

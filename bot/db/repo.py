@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.db import hot
 from bot.db.engine import Database
 from bot.db.models import AuditLog, Group, Identity, InboundEvent, Membership, User, utcnow
 from bot.db.sqlite_onehop import inline
@@ -31,12 +32,12 @@ async def record_inbound(s: AsyncSession, channel: str, external_id: str, user_k
     conn = await s.connection()
     params = {"channel": channel, "external_id": external_id, "user_key": user_key, "kind": str(kind),
               "now": now, "cutoff": now - INBOUND_KEEP}  # fmt: skip
-    result = await conn.execute(_record_inbound(conn.dialect.name), params)
+    result = await hot.run(conn, _record_inbound(conn.dialect.name), params)
     return bool(result.rowcount)
 
 
 @functools.cache
-def _record_inbound(dialect: str) -> Any:
+def _record_inbound(dialect: str) -> hot.Hot:
     """INSERT … ON CONFLICT DO UPDATE (only for an id older than INBOUND_KEEP) in the database's own dialect,
     built once: SQLAlchemy reuses its cache key and compiled form for every event."""
     table: Table = InboundEvent.__table__  # type: ignore[attr-defined]
@@ -44,7 +45,7 @@ def _record_inbound(dialect: str) -> Any:
         channel=bindparam("channel"), external_id=bindparam("external_id"), user_key=bindparam("user_key"),
         kind=bindparam("kind"), received_at=bindparam("now"),
     )  # fmt: skip
-    return inline(stmt.on_conflict_do_update(
+    return hot.Hot(stmt.on_conflict_do_update(
         index_elements=["channel", "external_id"],
         set_={"user_key": stmt.excluded.user_key, "kind": stmt.excluded.kind, "received_at": stmt.excluded.received_at},
         where=table.c.received_at < bindparam("cutoff"),
@@ -124,11 +125,11 @@ async def set_pending(s: AsyncSession, user: User, pending: str | None) -> None:
         user.pending = pending
         return
     conn = await s.connection()
-    await conn.execute(_SET_PENDING, {"user": user.id, "pending": pending})
+    await hot.run(conn, _SET_PENDING, {"user": user.id, "pending": pending})
     set_committed_value(user, "pending", pending)
 
 
-_SET_PENDING = inline(update(User).where(col(User.id) == bindparam("user")).values(pending=bindparam("pending")))
+_SET_PENDING = hot.Hot(update(User).where(col(User.id) == bindparam("user")).values(pending=bindparam("pending")))
 
 
 async def set_identity_active(db: Database, channel: str, external_id: str, active: bool) -> None:

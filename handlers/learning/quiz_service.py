@@ -26,10 +26,10 @@ from bot.core.context import Services
 from bot.core.faults import database_down
 from bot.core.messages import Choice, QuizSpec, Reply
 from bot.core.payloads import AnswerQuiz
+from bot.db import hot
 from bot.db.engine import Database
 from bot.db.models import utcnow
 from bot.db.models_learning import QuizAnswer, QuizAttempt, QuizPoll
-from bot.db.sqlite_onehop import inline
 from content.schema import QuizQuestion
 from handlers.learning import texts as t
 from handlers.learning.service import PASS_PERCENT, add_point, local_day, touch_day
@@ -73,27 +73,27 @@ _ATTEMPT = (_attempts.c.id, _attempts.c.user_id, _attempts.c.kind, _attempts.c.m
             _attempts.c.finished_at, _attempts.c.abandoned, _PREVIOUS)  # fmt: skip
 # The answer path's statements, built once: SQLAlchemy then reuses their cache key and compiled form (building a
 # statement per message cost about as much as running it).
-_LOAD = inline(select(*_ATTEMPT).where(_attempts.c.id == bindparam("attempt_id")))
+_LOAD = hot.Hot(select(*_ATTEMPT).where(_attempts.c.id == bindparam("attempt_id")))
 # Moving on matches only the awaited question of the open attempt as it was read (a question answered meanwhile,
 # a quiz closed or abandoned, a row id SQLite gave again after a deletion: no row); the point is added in SQL.
 _AWAITED = (_attempts.c.id == bindparam("attempt_id"), _attempts.c.user_id == bindparam("learner"),
             _attempts.c.question_ids == bindparam("asked"), _attempts.c.index == bindparam("awaited"),
             _attempts.c.finished_at.is_(None))  # fmt: skip
-_MOVE_ON = inline(
+_MOVE_ON = hot.Hot(
     update(_attempts).where(*_AWAITED)
     .values(index=bindparam("awaited") + 1, correct=_attempts.c.correct + bindparam("point"))
     .returning(_attempts.c.correct)
 )  # fmt: skip
-_CLOSE = inline(
+_CLOSE = hot.Hot(
     update(_attempts).where(*_AWAITED)
     .values(index=bindparam("awaited") + 1, correct=_attempts.c.correct + bindparam("point"),
             finished_at=bindparam("now"), score=(_attempts.c.correct + bindparam("point")) * 100 // _attempts.c.total)
     .returning(_attempts.c.correct, _attempts.c.score)
 )  # fmt: skip
-_ADD_ANSWER = inline(insert(_answers))
+_ADD_ANSWER = hot.Hot(insert(_answers))
 _ADD_POLL = insert(_polls)
 _ATTEMPTS_THERE = select(_attempts.c.id).where(_attempts.c.id.in_(bindparam("ids", expanding=True)))
-_POLL_TARGET = inline(
+_POLL_TARGET = hot.Hot(
     select(_polls.c.user_id, _polls.c.index, *_ATTEMPT)
     .select_from(_polls.outerjoin(_attempts, _attempts.c.id == _polls.c.attempt_id))
     .where(_polls.c.poll_id == bindparam("poll_id"))
@@ -115,7 +115,7 @@ def _view(a: QuizAttempt) -> Attempt:
 
 async def load_attempt(s: AsyncSession, attempt_id: int) -> Attempt | None:
     conn = await s.connection()
-    row = (await conn.execute(_LOAD, {"attempt_id": attempt_id})).first()
+    row = (await hot.run(conn, _LOAD, {"attempt_id": attempt_id})).first()
     return _attempt(row) if row is not None else None
 
 
@@ -245,14 +245,14 @@ async def score_answer(
     right = is_right(q, picked)
     finished = attempt.index + 1 >= len(attempt.ids)
     conn = await s.connection()
-    moved = (await conn.execute(_CLOSE if finished else _MOVE_ON, {
+    moved = (await hot.run(conn, _CLOSE if finished else _MOVE_ON, {
         "attempt_id": attempt.id, "learner": attempt.user_id, "asked": attempt.asked, "awaited": attempt.index,
         "point": int(right), "now": now,
     })).first()  # fmt: skip
     if moved is None:
         return None
     correct, score = moved[0], moved[1] if finished else None
-    await conn.execute(_ADD_ANSWER, {"attempt_id": attempt.id, "index": attempt.index, "question_id": q.id,
+    await hot.run(conn, _ADD_ANSWER, {"attempt_id": attempt.id, "index": attempt.index, "question_id": q.id,
                                      "option": picked[0] if picked else -1, "correct": right, "at": now})
     if right:
         await add_point(s, attempt.user_id, "answer", attempt.module_id, now)
@@ -408,7 +408,7 @@ async def poll_target(s: AsyncSession, waiting: SentPolls, poll_id: str) -> Poll
     sent = waiting.get(poll_id)
     if sent is not None:
         return PollTarget(sent.user_id, sent.index, await load_attempt(s, sent.attempt_id))
-    row = (await conn.execute(_POLL_TARGET, {"poll_id": poll_id})).first()
+    row = (await hot.run(conn, _POLL_TARGET, {"poll_id": poll_id})).first()
     if row is None:
         return None
     user_id, index, *attempt = row

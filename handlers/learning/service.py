@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.db import hot
 from bot.db.models import Membership, User
 from bot.db.models_learning import (
     ActivityDay,
@@ -24,7 +25,6 @@ from bot.db.models_learning import (
     QuizPoll,
     RevokedCertificate,
 )
-from bot.db.sqlite_onehop import inline
 
 PASS_PERCENT = 80  # a quiz counts as passed from this score on
 _days: Table = ActivityDay.__table__  # type: ignore[attr-defined]
@@ -50,11 +50,11 @@ async def touch_day(s: AsyncSession, user_id: int, now: dt.datetime, tz: ZoneInf
     """Remember that the learner learned something today (local time), once per day: one INSERT that does
     nothing when the day is already there."""
     conn = await s.connection()
-    await conn.execute(_add_day(conn.dialect.name), {"user_id": user_id, "day": local_day(now, tz)})
+    await hot.run(conn, _add_day(conn.dialect.name), {"user_id": user_id, "day": local_day(now, tz)})
 
 
 @functools.cache
-def _add_day(dialect: str) -> Any:
+def _add_day(dialect: str) -> hot.Hot:
     """INSERT … ON CONFLICT DO NOTHING in the database's own dialect, built once."""
     stmt: Any = sqlite_insert(_days)
     if dialect == "postgresql":  # imported here: SQLite's `hocbot run` starts without PostgreSQL's dialect
@@ -62,13 +62,13 @@ def _add_day(dialect: str) -> Any:
 
         stmt = pg_insert(_days)
     stmt = stmt.values(user_id=bindparam("user_id"), day=bindparam("day"))
-    return inline(stmt.on_conflict_do_nothing(index_elements=["user_id", "day"]))
+    return hot.Hot(stmt.on_conflict_do_nothing(index_elements=["user_id", "day"]))
 
 
 async def add_point(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:
     """One point: a lesson read for the first time (kind "lesson") or a right quiz answer ("answer")."""
     conn = await s.connection()
-    await conn.execute(_POINT, {"learner": user_id, "kind": kind, "module": module_id, "now": now})
+    await hot.run(conn, _POINT, {"learner": user_id, "kind": kind, "module": module_id, "now": now})
 
 
 async def read_lesson(
@@ -80,15 +80,15 @@ async def read_lesson(
     was moved together with it)."""
     conn = await s.connection()
     key = {"learner": user_id, "module": module_id}
-    row = (await conn.execute(_READ_BOOKMARK, key)).first()
+    row = (await hot.run(conn, _READ_BOOKMARK, key)).first()
     seen, completed_at, last_read = row if row is not None else (0, None, None)
     read = max(seen, index + 1)
     finished_now = read >= lessons and completed_at is None
     done_at = now if finished_now else completed_at
     params = {**key, "position": index, "read": read, "done_at": done_at, "now": now}
-    await conn.execute(_MOVE_BOOKMARK if row is not None else _NEW_BOOKMARK, params)
+    await hot.run(conn, _MOVE_BOOKMARK if row is not None else _NEW_BOOKMARK, params)
     if index + 1 > seen:
-        await conn.execute(_POINT, {**key, "kind": "lesson", "now": now})
+        await hot.run(conn, _POINT, {**key, "kind": "lesson", "now": now})
     if last_read is None or local_day(last_read, tz) != local_day(now, tz):
         await touch_day(s, user_id, now, tz)
     return finished_now
@@ -96,16 +96,16 @@ async def read_lesson(
 
 _bookmarks: Table = LessonProgress.__table__  # type: ignore[attr-defined]
 _THIS_BOOKMARK = and_(_bookmarks.c.user_id == bindparam("learner"), _bookmarks.c.module_id == bindparam("module"))
-_READ_BOOKMARK = inline(
+_READ_BOOKMARK = hot.Hot(
     select(_bookmarks.c.seen, _bookmarks.c.completed_at, _bookmarks.c.updated_at).where(_THIS_BOOKMARK)
 )
 _BOOKMARK: dict[str, Any] = {"position": bindparam("position"), "seen": bindparam("read"),
                               "completed_at": bindparam("done_at"), "updated_at": bindparam("now")}  # fmt: skip
-_MOVE_BOOKMARK = inline(update(_bookmarks).where(_THIS_BOOKMARK).values(_BOOKMARK))
-_NEW_BOOKMARK = inline(
+_MOVE_BOOKMARK = hot.Hot(update(_bookmarks).where(_THIS_BOOKMARK).values(_BOOKMARK))
+_NEW_BOOKMARK = hot.Hot(
     insert(_bookmarks).values(user_id=bindparam("learner"), module_id=bindparam("module"), **_BOOKMARK)
 )
-_POINT = inline(insert(LearningEvent.__table__).values(  # type: ignore[attr-defined]
+_POINT = hot.Hot(insert(LearningEvent.__table__).values(  # type: ignore[attr-defined]
     user_id=bindparam("learner"), kind=bindparam("kind"), module_id=bindparam("module"), points=1,
     at=bindparam("now"),
 ))  # fmt: skip

@@ -1,0 +1,114 @@
+"""The inbound path's small statements run on SQLite's own connection, without SQLAlchemy's execution machinery.
+
+A `Hot` statement is a Core statement built once. Where bot/db/sqlite_onehop.py lets a statement run on the event
+loop (inside the unit of work's write transaction, or as its first write when the lock is free), `run` executes
+its SQL, compiled once per set of parameters, straight on the sqlite3 connection, with SQLAlchemy's own type
+conversions (aware datetimes, booleans) applied to its parameters and rows: SQLAlchemy's execution context,
+result objects and greenlet switches cost several times the statement itself. Same connection, same
+transaction, same rows. Anywhere else (PostgreSQL, a connection busy or outside a write transaction) the
+statement goes through SQLAlchemy as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.expression import Executable
+
+from bot.db.sqlite_onehop import OneHopConnection, inline
+
+Convert = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """What a statement gave: its rows (tuples, in the statement's column order) and the rows it changed."""
+
+    rows: Sequence[Sequence[Any]]
+    rowcount: int
+
+    def first(self) -> Sequence[Any] | None:
+        return self.rows[0] if self.rows else None
+
+    def scalars(self) -> list[Any]:
+        return [row[0] for row in self.rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """One statement's SQL for SQLite with what turns parameters and rows into what SQLAlchemy would give."""
+
+    sql: str
+    names: tuple[str, ...]  # the parameters in the order of the SQL's placeholders
+    fixed: dict[str, Any]  # values the statement itself carries (e.g. `points=1`)
+    binds: tuple[Convert, ...]
+    results: tuple[Convert, ...]
+
+    def args(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        out = []
+        for name, convert in zip(self.names, self.binds, strict=True):
+            value = params[name] if name in params else self.fixed[name]
+            out.append(value if convert is None or value is None else convert(value))
+        return tuple(out)
+
+    def rows(self, rows: list[Any] | None) -> list[tuple[Any, ...]]:
+        if not rows:
+            return []
+        converts = self.results
+        return [tuple(v if c is None else c(v) for v, c in zip(row, converts, strict=True)) for row in rows]
+
+
+class Hot:
+    """A statement of the inbound hot path (marked `inline()` for sqlite_onehop as well)."""
+
+    __slots__ = ("_compiled", "stmt")
+
+    def __init__(self, stmt: Executable) -> None:
+        self.stmt = inline(stmt)
+        self._compiled: dict[frozenset[str], _Compiled | None] = {}
+
+    def compiled(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled | None:
+        """Its SQL for these parameter names (built once); None when SQLAlchemy must run it (a parameter
+        that only SQLAlchemy fills, such as a column's Python-side default)."""
+        keys = frozenset(params)
+        if keys not in self._compiled:
+            self._compiled[keys] = _compile(self.stmt, dialect, keys)
+        return self._compiled[keys]
+
+
+def _compile(stmt: Any, dialect: Dialect, keys: frozenset[str]) -> _Compiled | None:
+    compiled = stmt.compile(dialect=dialect, column_keys=sorted(keys))
+    names = tuple(compiled.positiontup or ())
+    fixed = {name: bind.value for name, bind in compiled.binds.items()
+             if name not in keys and bind.callable is None and bind.value is not None}  # fmt: skip
+    if any(name not in keys and name not in fixed for name in names):
+        return None
+    if any(compiled.binds[name].expanding for name in names):
+        return None
+    binds = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.exported_columns)
+    return _Compiled(str(compiled), names, fixed, binds, results)
+
+
+async def run(conn: AsyncConnection, hot: Hot, params: Mapping[str, Any]) -> Rows:
+    """Execute `hot` in the unit of work `conn` belongs to (see the module's docstring)."""
+    adapted = conn.sync_connection.connection.dbapi_connection if conn.sync_connection is not None else None
+    if isinstance(adapted, OneHopConnection) and not adapted._execute_mutex.locked():
+        compiled = hot.compiled(conn.dialect, params)
+        if compiled is not None:
+            args = compiled.args(params)
+            try:
+                done = adapted.run_inline(compiled.sql, args)
+            except sqlite3.Error as exc:  # the same error SQLAlchemy would raise (the statement changed nothing)
+                raise DBAPIError.instance(compiled.sql, args, exc, sqlite3.Error, dialect=conn.dialect) from exc
+            if done is not None:
+                _description, rowcount, _lastrowid, rows = done
+                return Rows(compiled.rows(rows), rowcount)
+    result = await conn.execute(hot.stmt, dict(params))
+    return Rows(result.all() if result.returns_rows else [], result.rowcount)

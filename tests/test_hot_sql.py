@@ -1,0 +1,113 @@
+"""Hot statements (bot/db/hot.py): inside a SQLite write transaction they run on the sqlite3 connection without
+SQLAlchemy's execution, and give what SQLAlchemy gives (same rows, same types, same errors, same transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import hot, repo
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
+from bot.db.models import utcnow
+from bot.db.models_learning import QuizAttempt
+from handlers.learning import quiz_service as lq
+from handlers.learning import service as learning
+
+
+async def _learner(db: Database) -> tuple[int, int]:
+    """A user with an open quiz attempt; their ids."""
+    async with db.session() as s:
+        user, _ = await repo.load_or_create(s, "telegram", "7", "7", "Lan")
+        attempt = QuizAttempt(user_id=user.id, module_id="m1", question_ids=json.dumps(["q1", "q2"]), total=2)
+        s.add(attempt)
+        await s.flush()
+        assert user.id is not None and attempt.id is not None
+        return user.id, attempt.id
+
+
+def _statements(db: Database) -> list[str]:
+    """Every statement SQLAlchemy executes from now on."""
+    seen: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
+    def _seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    return seen
+
+
+async def test_inside_a_write_transaction_hot_statements_skip_sqlalchemy_and_read_the_same(db_url: str) -> None:
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        user_id, attempt_id = await _learner(db)
+        seen = _statements(db)
+        now = utcnow()
+        async with db.session() as s:
+            conn = await s.connection()
+            assert await repo.record_inbound(s, "telegram", "100", "7", "callback")  # the first write
+            await learning.add_point(s, user_id, "lesson", "m1", now)
+            hot_row = (await hot.run(conn, lq._LOAD, {"attempt_id": attempt_id})).first()
+            orm_row = (await conn.execute(lq._LOAD.stmt, {"attempt_id": attempt_id})).first()
+        assert hot_row is not None and orm_row is not None
+        assert tuple(hot_row) == tuple(orm_row)
+        attempt = lq._attempt(hot_row)
+        assert attempt.id == attempt_id and attempt.ids == ("q1", "q2") and attempt.abandoned is False
+        hot_sql = [x for x in seen if "learning_events" in x or "inbound_events" in x]
+        if db.is_sqlite:
+            assert hot_sql == []  # ran on the sqlite3 connection (the ORM read of _LOAD above is the only one)
+            assert sum("quiz_attempts" in x for x in seen) == 1
+        else:
+            assert len(hot_sql) == 2  # PostgreSQL: through SQLAlchemy as before
+        async with db.session() as s:  # written in that unit of work, with an aware datetime read back in UTC
+            conn = await s.connection()
+            rows = (await conn.exec_driver_sql("SELECT count(*) FROM learning_events")).scalar()
+            assert rows == 1
+            assert not await repo.record_inbound(s, "telegram", "100", "7", "callback")  # the event is known
+    finally:
+        await db.dispose()
+
+
+async def test_hot_rows_carry_sqlalchemys_types(db_url: str) -> None:
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        user_id, _ = await _learner(db)
+        when = dt.datetime(2026, 11, 30, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        async with db.session() as s:
+            assert await repo.record_inbound(s, "telegram", "101", "7", "callback")
+            await learning.read_lesson(s, user_id, "m1", 0, 3, when, dt.UTC)  # a new bookmark
+            conn = await s.connection()
+            row = (await hot.run(conn, learning._READ_BOOKMARK, {"learner": user_id, "module": "m1"})).first()
+        assert row is not None
+        seen, completed_at, updated_at = row
+        assert seen == 1 and completed_at is None
+        assert updated_at == when and updated_at.tzinfo is not None and updated_at.utcoffset() == dt.timedelta(0)
+    finally:
+        await db.dispose()
+
+
+async def test_a_hot_statement_fails_with_sqlalchemys_error_and_the_unit_of_work_rolls_back(db_url: str) -> None:
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        user_id, _ = await _learner(db)
+        bookmark = {"learner": user_id, "module": "m1", "position": 0, "read": 1, "done_at": None, "now": utcnow()}
+        with pytest.raises(IntegrityError):
+            async with db.session() as s:
+                conn = await s.connection()
+                assert await repo.record_inbound(s, "telegram", "102", "7", "callback")
+                await hot.run(conn, learning._NEW_BOOKMARK, bookmark)
+                await hot.run(conn, learning._NEW_BOOKMARK, bookmark)  # the same learner and module again
+        async with db.session() as s:
+            assert await repo.record_inbound(s, "telegram", "102", "7", "callback")  # rolled back: not known
+            conn = await s.connection()
+            assert (await conn.exec_driver_sql("SELECT count(*) FROM lesson_progress")).scalar() == 0
+    finally:
+        await db.dispose()
