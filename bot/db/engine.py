@@ -14,7 +14,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.sqlite_onehop import BUSY_TIMEOUT, onehop_url
+from bot.db.sqlite_onehop import BUSY_TIMEOUT, OneHopConnection, onehop_url
 
 
 class Database:
@@ -116,3 +116,5 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    if isinstance(dbapi_conn, OneHopConnection):
+        dbapi_conn.commit_on_loop()

@@ -20,11 +20,16 @@ statement: when the write lock is free (another process rarely writes) it is tak
 taken, the statement fails at once without having changed anything, the transaction it began is rolled back and
 the statement goes through the thread, which waits for the lock as before. The pool's rollback when it takes a
 connection back runs on the loop when no transaction is open (the same sqlite3 call, which only resets the
-statements left open; it never waits). A lesson step makes one trip: its commit.
+statements left open; it never waits). In WAL mode the commit runs on the loop too (it never waits for a lock:
+the transaction holds the write lock, and readers do not block a WAL commit); the one slow thing a commit could do,
+SQLite's automatic checkpoint when the WAL fills, is turned off on these connections and done by `Checkpoints` on a
+thread of its own instead. A lesson step makes no trip.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 from collections import deque
 from typing import Any, TypeVar
@@ -42,7 +47,9 @@ NAME = "sqlite.aiosqlite_onehop"
 INLINE = "hocbot_sqlite_inline"  # the execution option `inline()` sets
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")  # statements that take the write lock
 BUSY_TIMEOUT = 30.0  # seconds a write waits for another process's lock (on aiosqlite's thread)
+CHECKPOINT_EVERY = 200  # commits between two WAL checkpoints (SQLite's own default: every 1,000 pages written)
 S = TypeVar("S")
+log = logging.getLogger(__name__)
 
 
 def inline(statement: S) -> S:
@@ -131,18 +138,66 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.clear()
 
 
+class Checkpoints:
+    """The WAL's checkpoints, off the event loop: every CHECKPOINT_EVERY commits of the database's connections, a
+    PASSIVE checkpoint (it never waits for a lock and holds up neither readers nor the writer) runs on a worker
+    thread, on a connection of its own; one at a time."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.commits = 0
+        self.running = False
+
+    def committed(self) -> None:
+        self.commits += 1
+        if self.commits < CHECKPOINT_EVERY or self.running:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop: the next commit on one tries again
+        self.commits, self.running = 0, True
+        loop.run_in_executor(None, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                conn.close()
+        except Exception:
+            log.warning("WAL checkpoint of %s failed; tried again after %d commits", self.path, CHECKPOINT_EVERY,
+                        exc_info=True)  # fmt: skip
+        finally:
+            self.running = False
+
+
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """Tracks whether the open transaction's first write went through the thread (`writing`, for inline()).
     Commit and rollback always make their trip: with no transaction open sqlite3 still resets the statements left
     open, and skipping that (the pool rolls back every connection it takes back) let a read lock outlive its unit
     of work: another program then waited the whole busy timeout for the database (tests/test_ops_health.py)."""
 
-    __slots__ = ("writing",)
+    __slots__ = ("checkpoints", "writing")
     _cursor_cls = OneHopCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.writing = False  # a write of the open transaction went through the thread (it holds the lock)
+        self.checkpoints: Checkpoints | None = None  # set by commit_on_loop(): commits run on the loop
+
+    def commit_on_loop(self) -> None:
+        """Commit on the event loop from now on, with the WAL checkpointed by `Checkpoints` (called when the
+        connection is opened, before anything else uses it; a database not in WAL mode keeps its commit trips)."""
+        raw = self._connection._connection
+        if raw is None or raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            return
+        path = next((row[2] for row in raw.execute("PRAGMA database_list") if row[1] == "main"), "")
+        if not path:
+            return
+        raw.execute("PRAGMA wal_autocheckpoint=0")
+        self.checkpoints = self.dbapi.checkpoints(path)
 
     def run_inline(self, operation: Any, parameters: Any) -> tuple[Any, int, int | None, list[Any] | None] | None:
         """Run a small statement on the event loop's thread where that cannot wait for a lock: inside the
@@ -181,10 +236,30 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def commit(self) -> None:
         self.writing = False
-        super().commit()
+        raw = self._connection._connection
+        if self.checkpoints is None or raw is None or self._execute_mutex.locked():
+            super().commit()
+            return
+        wrote = raw.in_transaction
+        try:
+            raw.commit()
+        except Exception as error:
+            self._handle_exception(error)
+        if wrote:
+            self.checkpoints.committed()
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def __init__(self, aiosqlite: Any, sqlite: Any) -> None:
+        super().__init__(aiosqlite, sqlite)
+        self._checkpoints: dict[str, Checkpoints] = {}  # one per database file (an engine opens one)
+
+    def checkpoints(self, path: str) -> Checkpoints:
+        found = self._checkpoints.get(path)
+        if found is None:
+            found = self._checkpoints[path] = Checkpoints(path)
+        return found
+
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         conn = super().connect(*arg, **kw)
         return OneHopConnection(self, conn._connection)
