@@ -12,8 +12,8 @@ A statement marked `inline()` (the small indexed reads and writes of the inbound
 loop's own thread, no trip at all, when its connection is already inside a write transaction: the unit of work's
 first write went through the thread and took SQLite's write lock there (a wait for another process's lock, up
 to the busy timeout, happens only on that thread), and with the lock held a statement cannot wait for a lock (WAL:
-readers never block, and the writer is us); the commit, which may checkpoint the WAL to disk, goes through the
-thread too. A trip cost about as much CPU as the statement itself: 7.5 trips per lesson step became 2.
+readers never block, and the writer is us). A trip cost about as much CPU as the statement itself: 7.5 trips per
+lesson step became 2, then none (below).
 
 The unit of work's first write, when marked, is tried on the loop too, with SQLite's busy timeout at 0 for that one
 statement: when the write lock is free (another process rarely writes) it is taken at once, no trip; when it is
@@ -174,10 +174,10 @@ class Checkpoints:
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    """Tracks whether the open transaction's first write went through the thread (`writing`, for inline()).
-    Commit and rollback always make their trip: with no transaction open sqlite3 still resets the statements left
-    open, and skipping that (the pool rolls back every connection it takes back) let a read lock outlive its unit
-    of work: another program then waited the whole busy timeout for the database (tests/test_ops_health.py)."""
+    """Tracks whether the open transaction holds the write lock (`writing`, for inline()). The rollback is always
+    made, on the loop when no transaction is open: sqlite3 then still resets the statements left open, and skipping
+    it (the pool rolls back every connection it takes back) let a read lock outlive its unit of work: another
+    program then waited the whole busy timeout for the database (tests/test_ops_health.py)."""
 
     __slots__ = ("checkpoints", "writing")
     _cursor_cls = OneHopCursor
