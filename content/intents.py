@@ -11,10 +11,11 @@ from typing import Literal
 
 import yaml
 
+from content.provinces import names_a_place
 from content.textnorm import asks_something, content_syllables, fold
 
 SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise", "feeling",
-                    "complaint"]
+                    "complaint", "place"]
 OutOfScope = Literal["health", "other"]
 
 # Word lists (content/data/intents.yaml): small talk by kind, the words that may come with it, and the requests
@@ -63,6 +64,8 @@ def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk a whole message is ("chào bạn", "cảm ơn nhé", "ok"), or None for a question."""
     if text.strip() and not _WORD_CHAR.search(_EMOTICON.sub(" ", text)):
         return "ack"  # emoji, stickers and emoticons only: "👍", "🙏🙏", ":)"
+    if names_a_place(text):
+        return "place"  # "Ninh Bình", "xã Gia Viễn": where one lives, not a question about it
     words = fold(_EMOTICON.sub(" ", text)).split()
     if not words or len(words) > MAX_SMALL_TALK_WORDS:
         return None

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from content.textnorm import fold
 DATA = Path(__file__).with_name("data") / "provinces-2025.csv"
 COMMUNES = Path(__file__).with_name("data") / "communes-2025.csv"
 _PREFIXES = ("tinh ", "thanh pho ", "tp ", "tp. ")
+_ALIASES = {"hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "saigon": "Hồ Chí Minh", "hn": "Hà Nội"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,41 @@ def find_province(text: str) -> ProvinceMatch | None:
         for old in p.formed_from:
             if _key(old) == key:
                 return ProvinceMatch(p, old)
-    aliases = {"hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "saigon": "Hồ Chí Minh", "hn": "Hà Nội"}
-    if key in aliases:
-        return find_province(aliases[key])
+    if key in _ALIASES:
+        return find_province(_ALIASES[key])
     return None
+
+
+_UNITS = ("xa ", "phuong ", "dac khu ", "thi tran ")
+
+
+@lru_cache(maxsize=1)
+def _commune_keys() -> frozenset[str]:
+    return frozenset(_key(c.name) for cs in _communes().values() for c in cs)
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> frozenset[str]:
+    """Every key `find_province` accepts, for a quick test on every message."""
+    names = [n for p in provinces() for n in (p.name, *p.formed_from)]
+    return frozenset(_key(n) for n in names) | frozenset(_ALIASES)
+
+
+def names_a_place(text: str) -> bool:
+    """The whole message only names where someone lives, the way people answer "bạn ở đâu?": a province (current
+    or former: "Ninh Bình", "nam dinh", "tỉnh Hà Nam") or a commune with its unit ("xã Gia Viễn", "phuong hoa
+    lu"), or both ("xa gia vien, ninh binh"). A commune's name alone is not taken: many are ordinary words."""
+    if len(text) > 80 or "?" in text:
+        return False
+    parts = [p for p in re.split(r"[,;.]+", text) if p.strip()]
+    if not parts:
+        return False
+    for part in parts:
+        folded = " ".join(fold(part).replace("-", " ").split())
+        unit = next((u for u in _UNITS if folded.startswith(u)), None)
+        if unit is not None:
+            if _key(folded[len(unit):]) not in _commune_keys():
+                return False
+        elif _key(part) not in _province_keys():
+            return False
+    return True

@@ -299,3 +299,14 @@ def test_a_question_of_one_clause_asks_the_actions_it_names(capsys: pytest.Captu
     # account taken over) was given to a friend request from a stranger.
     [stranger] = ask(capsys, "người lạ kết bạn zalo rồi nhắn làm quen có sao không")
     assert "tài khoản của người đó đã bị chiếm" not in stranger["answer"], stranger
+
+
+def test_a_bare_place_name_is_where_one_lives_not_a_question(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Ninh Bình" got the prompt-writing tip (its example names Ninh Bình) and "xa gia vien" how to join
+    # the Hội, each with a "Nguồn:" line.
+    for item in ask(capsys, "Ninh Bình", "xa gia vien", "xã Gia Viễn, Ninh Bình", "tinh nam dinh"):
+        assert "/caidat" in item["answer"] and "Đổi nơi ở" in item["answer"], item
+        assert not item["sources"] and not item["refused"]
+    # A question about a place, or a commune's name that is an ordinary word, is still a question.
+    [asked, word] = ask(capsys, "Ninh Bình có tổ chức Tuần lễ học tập suốt đời không", "thống nhất")
+    assert "/caidat" not in asked["answer"] and "/caidat" not in word["answer"]

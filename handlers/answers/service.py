@@ -103,6 +103,8 @@ SMALL_TALK = {
     "ack": "Vâng ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
     "about_bot": "Mình là trợ lý học tập của Hội Khuyến học, một chương trình máy tính nên không có tuổi hay gia "
                  "đình đâu ạ. 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
+    "place": "📍 Bạn muốn lưu hoặc đổi nơi ở phải không? Gõ /caidat rồi chọn “Đổi nơi ở”. Còn nếu muốn hỏi điều "
+             "gì về nơi này, bạn gõ cả câu hỏi giúp mình nhé.",
 }
 SUGGEST = "Có phải bạn muốn hỏi…"
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
