@@ -101,6 +101,13 @@ async def test_another_command_in_the_middle_of_a_quiz_keeps_it_for_kiemtra(db_u
         assert "tiếp tục từ câu 2/" in resumed and again.startswith("Câu 2/")
         right_answer, third = await says(lan, right(again), 2)
         assert "Đúng rồi" in right_answer and third.startswith("Câu 3/")
+        # A greeting is an aside: a friendly reply without the numbered main menu (its “1 Học AI” would sit
+        # right above answers numbered 1, 2, 3), then the question; a number answers it.
+        hello, asked = await says(lan, "xin chào", 2)
+        assert "Gõ số hoặc tên mục" not in hello and "1 Học AI" not in hello
+        assert asked == third
+        right_answer, fourth = await says(lan, right(asked), 2)
+        assert "Đúng rồi" in right_answer and fourth.startswith("Câu 4/")
 
 
 async def test_a_number_means_the_same_after_a_restart(db_url: str, fake: FakeZaloBot) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from bot.core import texts
 from bot.core.context import Ctx
@@ -119,7 +120,11 @@ async def keep_quiz(ctx: Ctx, replies: list[Reply], aside: bool) -> list[Reply]:
     question = await awaited_question(ctx)
     if question is None or replies[-1].choices == question.choices:  # no quiz waits, or its options shown again
         return replies
-    return [*replies, question] if aside else [*replies, Reply(t.QUIZ_LEFT)]
+    if not aside:
+        return [*replies, Reply(t.QUIZ_LEFT)]
+    # The aside's main menu stays off: where there are no buttons it reads “Gõ số hoặc tên mục: 1 Học AI…”
+    # right above a question whose numbers are the answers, and a typed “1” answers the quiz.
+    return [*(replace(r, keyboard=None) if r.keyboard else r for r in replies), question]
 
 
 async def awaited_question(ctx: Ctx) -> Reply | None:
