@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bench.broadcast import add_group, seed_subscribers
 from bot.cli import main
@@ -171,3 +171,29 @@ async def test_a_commune_typed_without_accents_is_the_officers_commune(db_url: s
             communes = set((await s.exec(select(User.commune))).all())
         assert len(members) == 2  # Lan and Bình, not An
         assert communes == {"Gia Viễn", "Gia Hưng"}
+
+
+def test_users_saved_before_the_commune_list_take_the_groups_spelling(db_url: str, cli: Any) -> None:
+    """Users who onboarded before communes were matched to the official list kept what they typed (“Gia Vien”,
+    “gia viễn”): the commune's group, once created, gives them its spelling, so a broadcast to the commune
+    reaches them; another province's or another commune's users are left as they are."""
+
+    async def seed(db: Database) -> None:
+        async with db.session() as s:
+            for i, (province, commune) in enumerate([("Ninh Bình", "Gia Vien"), ("Ninh Bình", "gia viễn"),
+                                                     ("Ninh Bình", "Gia Hung"), ("Hà Nam", "Gia Vien")]):
+                s.add(User(display_name=f"u{i}", province=province, commune=commune))
+            await s.commit()
+
+    on_db(db_url, seed)
+    code, out = cli("group", "add", "Xã Gia Viễn", "--kind", "locality", "--province", "ninh binh",
+                    "--commune", "gia vien")  # fmt: skip
+    assert code == 0, out
+
+    async def read(db: Database) -> list[tuple[str | None, str | None]]:
+        async with db.session() as s:
+            rows = (await s.exec(select(User.province, User.commune).order_by(col(User.display_name)))).all()
+            return [(p, c) for p, c in rows]
+
+    assert on_db(db_url, read) == [("Ninh Bình", "Gia Viễn"), ("Ninh Bình", "Gia Viễn"),
+                                   ("Ninh Bình", "Gia Hung"), ("Hà Nam", "Gia Vien")]  # fmt: skip
