@@ -180,8 +180,14 @@ def test_users_saved_before_the_commune_list_take_the_groups_spelling(db_url: st
 
     async def seed(db: Database) -> None:
         async with db.session() as s:
-            for i, (province, commune) in enumerate([("Ninh Bình", "Gia Vien"), ("Ninh Bình", "gia viễn"),
-                                                     ("Ninh Bình", "Gia Hung"), ("Hà Nam", "Gia Vien")]):
+            for i, (province, commune) in enumerate(
+                [
+                    ("Ninh Bình", "Gia Vien"),
+                    ("Ninh Bình", "gia viễn"),
+                    ("Ninh Bình", "Gia Hung"),
+                    ("Hà Nam", "Gia Vien"),
+                ]
+            ):
                 s.add(User(display_name=f"u{i}", province=province, commune=commune))
             await s.commit()
 
