@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.messages import Choice
 from bot.core.throttle import Throttles
 from bot.db.engine import Database
 from bot.db.models import Identity, User
@@ -103,6 +104,13 @@ class Ctx:
     def set_state(self, name: str | None, data: dict[str, Any] | None = None) -> None:
         self.user.state = name
         self.user.state_data = json.dumps(data, ensure_ascii=False) if data else None
+
+    @property
+    def offered(self) -> list[Choice]:
+        """The choices offered last, which a typed number picks (User.pending: written by the dispatcher for
+        replies and by bot/core/outbound.py for pushed messages)."""
+        pending = self.user.pending
+        return [Choice(label, data) for label, data in json.loads(pending)] if pending else []
 
     @property
     def state_data(self) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -114,8 +113,12 @@ class Dispatcher:
         try:
             await send(busy)
         except Exception as exc:
-            log.warning("busy notice to %s user %s not sent: %s", msg.channel, user_hash(msg.channel, msg.user_key),
-                        type(exc).__name__)
+            log.warning(
+                "busy notice to %s user %s not sent: %s",
+                msg.channel,
+                user_hash(msg.channel, msg.user_key),
+                type(exc).__name__,
+            )
             return []
         return [busy]
 
@@ -142,9 +145,7 @@ class Dispatcher:
     async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:
         """Record the event and run its handler in ONE transaction: a repeat fails the unique key."""
         async with self.services.db.session() as s:
-            if msg.raw_id and not await repo.record_inbound(
-                s, msg.channel, msg.raw_id, msg.user_key, msg.kind
-            ):
+            if msg.raw_id and not await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind):
                 raise Duplicate(msg.raw_id)
             user, ident = await repo.load_or_create(
                 s, msg.channel, msg.user_key, msg.reply_to, msg.display_name, self.services.now()
@@ -242,13 +243,16 @@ class Dispatcher:
             await set_reachable(self.services.db, msg.channel, msg.reply_to, False)
             return False
         except DeliveryError as exc:
-            log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key),
-                        exc.reason)
+            log.warning("reply to %s user %s failed: %s", msg.channel, user_hash(msg.channel, msg.user_key), exc.reason)
             return True
         except Exception as exc:  # a platform answer we could not read: the message may well be out
-            log.warning("reply to %s user %s: unexpected platform response (%s)", msg.channel,
-                        user_hash(msg.channel, msg.user_key), type(exc).__name__,
-                        exc_info=log.isEnabledFor(logging.DEBUG))
+            log.warning(
+                "reply to %s user %s: unexpected platform response (%s)",
+                msg.channel,
+                user_hash(msg.channel, msg.user_key),
+                type(exc).__name__,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
             return True
         if reply.quiz is not None and info.poll_id:
             for hook in self.services.poll_sent_hooks:
@@ -340,7 +344,7 @@ class Dispatcher:
             return self.router.states[ctx.user.state], msg
         if picked is not None:
             hint = texts.NUMBER_HINT.format(n=picked) if picked > 1 else texts.NUMBER_HINT_ONE
-            return [Reply(hint, choices=self._pending(ctx))]
+            return [Reply(hint, choices=ctx.offered)]
         if digits := _digits(text):  # nothing else on offer: a number picks a main-menu item (Zalo numbers them)
             n = int(digits)
             item = self.router.resolve_menu(texts.MAIN_ITEMS[n - 1]) if 1 <= n <= len(texts.MAIN_ITEMS) else None
@@ -351,14 +355,9 @@ class Dispatcher:
             return [menu_reply(texts.COMING_SOON)]
         return self.router.text, msg
 
-    def _pending(self, ctx: Ctx) -> list[Choice]:
-        if not ctx.user.pending:
-            return []
-        return [Choice(label, data) for label, data in json.loads(ctx.user.pending)]
-
     def _pending_choice(self, ctx: Ctx, text: str) -> str | int | None:
         """The payload a typed answer picks; an int n means “a number, but only 1..n exist”."""
-        choices = self._pending(ctx)
+        choices = ctx.offered
         if not choices:
             return None
         digits = _digits(text)

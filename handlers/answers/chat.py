@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -44,8 +43,7 @@ THANKS_DOWN = (
     "Bạn có thể gõ câu hỏi theo cách khác."
 )
 NOTED = (
-    "Mình đã ghi lại câu hỏi để cán bộ Hội Khuyến học bổ sung câu trả lời. 🙏 "
-    "Bạn thử gõ câu hỏi theo cách khác nhé."
+    "Mình đã ghi lại câu hỏi để cán bộ Hội Khuyến học bổ sung câu trả lời. 🙏 Bạn thử gõ câu hỏi theo cách khác nhé."
 )
 LABEL_MAX = 64
 
@@ -87,8 +85,13 @@ async def free_text(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 async def _log(ctx: Ctx, question: str, result: AnswerResult) -> int:
     row = AnswerLog(
-        user_id=ctx.user_id if ctx.consented else None, channel=ctx.channel, question=question,
-        decision=result.decision, mode=result.mode, refused=result.refused, faq_id=result.faq_id,
+        user_id=ctx.user_id if ctx.consented else None,
+        channel=ctx.channel,
+        question=question,
+        decision=result.decision,
+        mode=result.mode,
+        refused=result.refused,
+        faq_id=result.faq_id,
         created_at=ctx.now(),
     )
     ctx.session.add(row)
@@ -233,6 +236,4 @@ async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
 
 def _consent_open(ctx: Ctx) -> bool:
     """The consent question is the last one asked and not answered yet."""
-    if ctx.consented or not ctx.user.pending:
-        return False
-    return any(Consent.read(data) is not None for _, data in json.loads(ctx.user.pending))
+    return not ctx.consented and any(Consent.read(c.data) is not None for c in ctx.offered)

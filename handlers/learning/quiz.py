@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from bot.core import texts
@@ -130,8 +129,8 @@ async def keep_quiz(ctx: Ctx, replies: list[Reply], aside: bool) -> list[Reply]:
 async def awaited_question(ctx: Ctx) -> Reply | None:
     """The quiz question the learner was answering before this message (its options were the last choices
     offered), if its attempt still waits for that answer."""
-    pending = json.loads(ctx.user.pending) if ctx.user.pending else []
-    button = AnswerQuiz.read(pending[0][1]) if pending and len(pending[0]) == 2 else None
+    offered = ctx.offered
+    button = AnswerQuiz.read(offered[0].data) if offered else None
     if button is None:
         return None
     attempt = await lq.load_attempt(ctx.session, button.attempt_id)
@@ -170,8 +169,10 @@ async def _finish(ctx: Ctx, attempt: lq.Attempt) -> list[Reply]:
         lines.append(t.READ_REST)
         choices.append(Choice(t.BTN_REREAD, OpenModule(attempt.module_id).pack()))
     if not ok:
-        choices += [Choice(t.BTN_REREAD, OpenLesson(attempt.module_id, 0).pack()),
-                    Choice(t.BTN_RETRY, StartQuiz(attempt.module_id).pack())]
+        choices += [
+            Choice(t.BTN_REREAD, OpenLesson(attempt.module_id, 0).pack()),
+            Choice(t.BTN_RETRY, StartQuiz(attempt.module_id).pack()),
+        ]
     nxt = catalog.next_module(attempt.module_id)
     if ok and nxt is not None:
         choices.append(Choice(t.BTN_NEXT_MODULE.format(title=nxt.title), OpenModule(nxt.id).pack()))
@@ -182,4 +183,3 @@ async def _finish(ctx: Ctx, attempt: lq.Attempt) -> list[Reply]:
 
         replies.extend(await certificate_if_earned(ctx))
     return replies
-
