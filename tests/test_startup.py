@@ -5,6 +5,7 @@ These run the installed `hocbot` command as a subprocess, as the person installi
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import os
@@ -279,6 +280,15 @@ async def test_ctrl_c_during_start_up_exits_quietly(after: float, tmp_path: Path
             break
     assert proc.returncode in (0, 130) and "Traceback" not in err.decode(), err.decode()[-3000:]
     assert "Error" not in err.decode(), err.decode()[-3000:]
+
+
+def test_the_console_script_imports_only_the_standard_library_before_main() -> None:
+    """The window where a Ctrl-C is Python's own KeyboardInterrupt (a traceback) is as short as Python's own
+    start: `from bot.cli import main` loads no third-party package (sqlmodel alone took ~0.6 s)."""
+    code = "import sys; before = set(sys.modules); import bot.cli; print(sorted(set(sys.modules) - before))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    packages = {name.split(".")[0] for name in ast.literal_eval(loaded)}
+    assert packages - set(sys.stdlib_module_names) == {"bot"}, sorted(packages - set(sys.stdlib_module_names))
 
 
 def _interrupted_before_main(err: str) -> bool:

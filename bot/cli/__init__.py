@@ -11,8 +11,6 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli.parser import Parser
-
 COMMAND_MODULES = [
     "bot.cli.core", "bot.cli.learning", "bot.cli.campaigns", "bot.cli.officers", "bot.cli.faq", "bot.cli.ops",
     "bot.cli.learning_models", "bot.cli.contests",
@@ -20,6 +18,8 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bot.cli.parser import Parser  # here, not at the top: a Ctrl-C while it loads is caught by main()
+
     parser = Parser(prog="hocbot", description="Trợ lý học tập suốt đời — Hội Khuyến học")
     parser.add_argument("-v", "--verbose", action="store_true", help="ghi nhật ký chi tiết hơn")
     sub = parser.add_subparsers(dest="cmd", required=True)
