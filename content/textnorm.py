@@ -309,22 +309,35 @@ def question_tail(text: str) -> str | None:
 # of the story ("… tích trữ gạo tôi không biết thật hay giả có nên gửi không"). Typed with accents ("thì", "mà",
 # "vậy", "giờ") or as phrases that are not other words once folded ("vay" is also "vay tiền", "thi" an exam).
 _OPENER = re.compile(
-    r"\s+(?=(?:nhưng|mà|thì|vậy|giờ|bây giờ|có phải|có nên|làm sao|liệu|hay là|co phai|co nen|lam sao|bay gio|"
-    r"vay thi|the thi|nhung)\b)")
+    # not inside a word of two syllables: "bao giờ", "mấy giờ", "số liệu", "tài liệu", "phải làm sao", "để vậy",
+    # "như vậy", "làm vậy", "cũng vậy" (whose first syllable ends the match: a look-behind of fixed width each)
+    r"(?<!\bbao)(?<!\bbây)(?<!\bbay)(?<!\bmấy)(?<!\bsố)(?<!\bdữ)(?<!\btài)(?<!\bphải)(?<!\bphai)(?<!\bđể)(?<!\bnhư)(?<!\blàm)"
+    r"(?<!\bcũng)\s+(?=(?:nhưng|mà|thì|vậy|giờ|bây giờ|có phải|có nên|làm sao|liệu|hay là|co phai|co nen|lam sao|"
+    r"bay gio|vay thi|the thi|nhung)\b)", re.IGNORECASE)
 _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause ending as a question does
 # Words that make a clause ask something (folded): "mấy" only with what it counts ("máy", a phone, folds alike)
 _ASKS = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)|ha|chu)\b|\ba$")
+
+
+_SPEAKER = re.compile(rf"(?:{_PERSON} ?)+")
 
 
 def _clauses(text: str) -> list[str]:
     """A message cut at punctuation and at clause openers; a clause of fillers only ends the one before."""
     clauses: list[str] = []
     for part in _CLAUSE.split(text):
+        speaker = ""  # "tôi có nên chuyển không": who asks opens the clause it is cut from
         for c in _OPENER.split(part or ""):
+            if speaker:
+                c, speaker = f"{speaker} {c.strip()}", ""
             if clauses and c.strip() and not question_core(c):  # "… hay hơn vậy": a filler ends the clause
                 clauses[-1] += " " + c.strip()
+            elif _SPEAKER.fullmatch(fold(c.strip())):
+                speaker = c.strip()
             elif c.strip():
                 clauses.append(c.strip())
+        if speaker:
+            clauses.append(speaker)
     return clauses
 
 
