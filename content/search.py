@@ -121,6 +121,8 @@ class Hit:
     answer_only: bool = False  # a short question names one thing and asks of it what only the answer text has:
     # none of the entry's questions asks any of its other words ("tiktok có dùng AI không" and "Tin trên TikTok có
     # đáng tin không")
+    names: tuple[str, ...] = ()  # what the question names (Zalo, VNeID, "113 hay 156") that its question fields
+    # (a lesson passage: its title and text) name too: it is about that
 
 
 @dataclass(frozen=True)
@@ -470,7 +472,7 @@ class SearchIndex:
                 factor *= EXACT_BOOST
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
-            if _other_thing(named, doc, where, offered) or not chosen <= doc.vocab:
+            if _other_thing(named, doc, where, offered, COMPARISON in acts) or not chosen <= doc.vocab:
                 factor *= OTHER_THING_FACTOR
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
@@ -504,7 +506,7 @@ class SearchIndex:
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
         core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage
-        missing = _other_thing(named, doc, where, offered)
+        missing = _other_thing(named, doc, where, offered, COMPARISON in acts)
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
             # "ChatGPT với Google khác gì"): that thing is what is missing from the question
@@ -524,8 +526,9 @@ class SearchIndex:
         asked_besides = own - {w for e in named for w in e.split()}
         answer_only = (doc.kind == "faq" and short and len(named) == 1 and len(asked_besides) >= 2
                        and not asked_besides & doc.asked)
+        names = named & doc.about | (chosen if chosen and chosen <= doc.vocab else frozenset())
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
-                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown, answer_only)
+                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown, answer_only, tuple(sorted(names)))
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -537,10 +540,25 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     ("chó nhà tôi bị ốm phải làm sao" is covered by "phải làm sao" alone: that is not an answer), and not only
     with its answer text when the question names one thing ("tiktok có dùng AI không")."""
     decision = _decide(query, hits)
+    if decision == "suggest" and _named_alone(hits):
+        decision = "answer"
     if decision == "answer" and (_short(hits[0]) or hits[0].answer_only) and not hits[0].exact:
         fitting = [h for h in hits[1:] if fits(h) and not _short(h)]
         return "suggest" if fitting else "refuse"
     return decision
+
+
+def _named_alone(hits: Sequence[Hit]) -> bool:
+    """Of the candidates, only the top one is about the thing the question names ("Kẻ gian … gọi 113 hay 156?",
+    "… quên mật khẩu VNeID"): the others are about another thing or none. The named thing decides what would
+    otherwise be asked: a near tie, or a top hit just short of ANSWER_COVERAGE. A runner-up about the same thing
+    keeps the question asked."""
+    first = hits[0]
+    if not first.names or not fits(first) or first.coverage < SUGGEST_COVERAGE or _short(first):
+        return False
+    same = first.doc_id.split("#", 1)[0]
+    return not any(fits(h) and set(first.names) <= set(h.names) for h in hits[1:]
+                   if h.doc_id.split("#", 1)[0] != same)
 
 
 def _short(hit: Hit) -> bool:
@@ -641,10 +659,13 @@ def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:
 
 
 def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = frozenset(),
-                 offered: frozenset[str] = frozenset()) -> tuple[str, ...]:
+                 offered: frozenset[str] = frozenset(), compared: bool = False) -> tuple[str, ...]:
     """The named things a document is not about: its question fields must name each, or it must be named in
     the text while the question fields name nothing else. A place of the story (`where`) need not be named by a
     document about nothing named, or about another thing the question names."""
+    if _general_comparison(named, doc, compared):
+        return ()
+
     def about(e: str) -> bool:
         if e in doc.about or (not doc.about and e in doc.mentions):
             return True
@@ -652,6 +673,15 @@ def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = froze
             return True
         return e in where and (not doc.about or bool(doc.about & (named - where)))
     return tuple(sorted(e for e in named if not about(e)))
+
+
+def _general_comparison(named: frozenset[str], doc: _Doc, compared: bool) -> bool:
+    """Several named things asked about together ("mật khẩu VNeID với mật khẩu Zalo có nên đặt giống nhau", "pass
+    fb với pass ngân hàng dùng chung được không"): an entry about none of them in particular that asks such a
+    comparison itself and names one of them in its text ("Mỗi tài khoản quan trọng (ngân hàng, email, Zalo) một
+    mật khẩu riêng") is about them all."""
+    return (compared and len(named) >= 2 and not doc.about and COMPARISON in doc.acts
+            and bool(named & doc.mentions))
 
 
 def _idf(n: int, df: int) -> float:

@@ -1,0 +1,99 @@
+"""Look-alike topics (Zalo vs VNeID vs bank passwords, ChatGPT vs Gemini, OTP vs password, a group's code vs
+OTP): the question's named thing decides which entry answers, or that none does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from content.catalog import load_catalog
+from content.schema import FaqEntry
+from content.search import Hit, SearchIndex, decide
+from handlers.answers.service import AnswerService
+
+
+@pytest.fixture(scope="module")
+def svc() -> AnswerService:
+    return AnswerService(load_catalog())
+
+
+def _entry(entry_id: str, question: str, answer: str, *alternatives: str) -> FaqEntry:
+    return FaqEntry(id=entry_id, question=question, alternatives=list(alternatives), answer=answer, sources=["s"])
+
+
+PASSWORDS = [
+    _entry("pw_safe", "Đặt mật khẩu thế nào cho an toàn?",
+           "Dùng mật khẩu dài, mỗi tài khoản (ngân hàng, email, Zalo) một mật khẩu riêng.",
+           "Mật khẩu các tài khoản có nên đặt giống nhau cho dễ nhớ không?"),
+    _entry("zalo_pw", "Quên mật khẩu Zalo thì lấy lại thế nào?", "Chọn Lấy lại mật khẩu trên màn hình đăng nhập Zalo."),
+    _entry("vneid_pw", "Quên mật khẩu VNeID thì làm sao?", "Chọn Quên mật khẩu trong ứng dụng VNeID chính thức."),
+]
+
+
+def test_several_named_things_compared_are_answered_by_the_general_entry_that_names_one() -> None:
+    index = SearchIndex(PASSWORDS)
+    question = "mật khẩu VNeID với mật khẩu Zalo có nên đặt giống nhau cho dễ nhớ không"
+    hits = index.search(question)
+    assert hits[0].doc_id == "pw_safe" and not hits[0].missing
+    assert decide(question, hits) == "answer"
+    # one named thing alone is still its own entry's
+    assert decide("tôi quên mật khẩu zalo", hits := index.search("tôi quên mật khẩu zalo")) == "answer"
+    assert hits[0].doc_id == "zalo_pw"
+
+
+def test_a_general_entry_naming_none_of_the_compared_things_does_not_answer() -> None:
+    index = SearchIndex(PASSWORDS)
+    question = "mật khẩu chatgpt với mật khẩu gemini có nên đặt giống nhau không"
+    hits = index.search(question)
+    assert all(h.missing for h in hits if h.doc_id == "pw_safe")
+    assert decide(question, hits) != "answer"
+
+
+def _hit(doc_id: str, score: float, coverage: float, names: tuple[str, ...] = (),
+         missing: tuple[str, ...] = ()) -> Hit:
+    return Hit(doc_id, "faq", doc_id, "…", score, coverage, ("s",), missing, names=names)
+
+
+def test_the_only_candidate_about_the_named_thing_is_answered_not_asked() -> None:
+    question = "Kẻ gian đứng trước cổng đòi tiền, gọi 113 hay 156?"
+    # just short of answering, the runner-up lacks what is asked about
+    assert decide(question, [_hit("report", 14.9, 0.69, ("113", "156")),
+                             _hit("report_156", 12.3, 0.62, missing=("113",))]) == "answer"
+    # a runner-up about the same thing keeps it asked
+    assert decide(question, [_hit("report", 14.9, 0.69, ("113", "156")),
+                             _hit("other", 12.3, 0.62, ("113", "156"))]) == "suggest"
+    # naming nothing, the same figures are asked
+    assert decide(question, [_hit("report", 14.9, 0.69), _hit("report_156", 12.3, 0.62, missing=("113",))]) \
+        == "suggest"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("mật khẩu VNeID với mật khẩu Zalo có nên đặt giống nhau cho dễ nhớ không", "password_safety"),
+        ("pass fb vs pass ngân hàng để giống nhau cho dễ nhớ dc ko", "password_safety"),
+        ("mật khẩu app ngân hàng có nên dùng chung với mật khẩu chatgpt cho dễ nhớ không", "password_safety"),
+        ("mã OTP với mật khẩu khác nhau chỗ nào", "otp_never"),
+        ("mật khẩu ngân hàng với mã OTP có giống nhau không", "otp_never"),
+        ("mã nhóm có phải mã otp không", "bot_join_group"),
+        ("Kẻ lừa đảo đang đứng ngay cổng nhà tôi đòi tiền, gọi 113 hay 156?", "report_scam"),
+        ("tôi quên mật khẩu zalo", "zalo_forgot_password"),
+        ("quên mật khẩu VssID", "vssid_forgot_password"),
+        ("quên mật khẩu ngân hàng", "bank_app_password"),
+        ("ChatGPT với Gemini có giống nhau không", "chatgpt_vs_gemini"),
+    ],
+)
+def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService, question: str,
+                                                             entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Gemini có miễn phí không", "Claude là gì", "DeepSeek có an toàn không"],
+)
+def test_a_named_thing_no_entry_covers_is_not_answered_with_another(svc: AnswerService, question: str) -> None:
+    result: Any = svc.plan(question).fallback
+    assert result.decision != "answer"
