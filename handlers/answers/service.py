@@ -81,8 +81,8 @@ REFUSE_UNKNOWN = (
     f"bổ sung. 🙏\nMình có thể giúp bạn về: {HELP_TOPICS}."
 )
 REFUSE_OUT_OF_SCOPE = (
-    "Xin lỗi, câu này nằm ngoài phạm vi của mình: mình không đoán xổ số, không dự báo thời tiết, "
-    "không tư vấn y tế hay pháp luật. 🙏\n"
+    "Xin lỗi, câu này nằm ngoài phạm vi của mình: mình không cho vay tiền, không đoán xổ số, không xem "
+    "bóng đá hay thời tiết, không làm bài tập hộ, không tư vấn y tế hay pháp luật. 🙏\n"
     f"Mình có thể giúp bạn về: {HELP_TOPICS}."
 )
 REFUSE_HEALTH = (
