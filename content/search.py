@@ -410,9 +410,12 @@ class SearchIndex:
             out.append(max(candidates, key=lambda c: self._syllable_df[c]) if candidates else s)
         return out
 
-    def search(self, query: str, k: int = 3, among: Iterable[str] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 3, among: Iterable[str] | None = None,
+               asked: frozenset[str] | None = None) -> list[Hit]:
         """Top-k hits for a question typed any way (accents or not, teencode, small typos). With `among` (doc
-        ids), only those documents are ranked: how each fits the question, whatever else would win."""
+        ids), only those documents are ranked: how each fits the question, whatever else would win. `asked`: the
+        actions the question asks about when the caller knows them better than its words alone (the story's last
+        action, for an ending that asks "what now")."""
         sylls = self._repair(question_syllables(query))
         if not sylls or not self._docs:
             return []
@@ -451,6 +454,8 @@ class SearchIndex:
         # a story's actions are noise; a message of one clause asks what it names ("người lạ kết bạn zalo rồi …")
         plain = len(typed) < LONG_QUESTION or (len(typed) < ONE_CLAUSE_ACTIONS and len(clauses(query)) == 1)
         acts = asked_actions(query) if plain else frozenset()
+        if asked is not None:
+            acts = asked
         acts |= actions(query) & {COMPARISON}  # that it compares two things is not
         named = entities(query)
         if sylls != question_syllables(query):  # also as repaired: "cônng dân học tập"

@@ -207,6 +207,8 @@ _ACTION_GROUP = {
 _ACTION_RE = _phrases([p for g in _WORDS["actions"] for p in g])
 _NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
 COMPARISON = "so sanh"  # the group of comparing two things
+_SENT_AMOUNT = re.compile(r"\b(?:chuyển|chuyen|ck)(?: (?:gấp|gap|luôn|luon|mất|mat|hết|het))? \d+(?:[.,]\d+)? ?"
+                          r"(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|củ|cu)\b")
 # "Gemini khác ChatGPT thế nào", "thẻ căn cước khác căn cước công dân ra sao": what is compared may stand between.
 _COMPARE_FRAME = re.compile(
     r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b")
@@ -221,6 +223,8 @@ def actions(text: str) -> frozenset[str]:
         low = pattern.sub(repl, low)
     low = " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low))
     found = {_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low))}
+    if _SENT_AMOUNT.search(low):  # "chuyển 30 triệu": money sent, said with its amount
+        found.add(_ACTION_GROUP["chuyen tien"])
     if _COMPARE_FRAME.search(low):
         found.add(COMPARISON)
     return frozenset(found)

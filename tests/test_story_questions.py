@@ -62,3 +62,19 @@ def test_an_amount_the_ending_asks_about_still_counts(capsys: pytest.CaptureFixt
     # The ending asks about the transfer itself (whether it needs one's face): the amount told before it stays.
     [item] = ask(capsys, "Tôi hay chuyển khoản 15 triệu mỗi tháng cho con đi học, như vậy có phải quét mặt không?")
     assert not item["refused"] and "10 triệu" in item["answer"] and item["sources"]
+
+
+def test_a_story_ending_in_what_now_asks_about_the_last_thing_the_story_says_was_done(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Chọn một mục" between forgetting the VNeID password and changing its phone number, both told by the
+    # story; "Giờ làm sao?" asks what to do about the last of them, the password forgotten.
+    [item] = ask(capsys, "Năm ngoái tôi làm định danh ở công an xã rồi, nay đổi số điện thoại nên không vào được "
+                         "VNeID, lại quên mật khẩu. Giờ làm sao?")
+    assert not item["refused"] and "lấy lại mật khẩu" in item["answer"] and item["sources"]
+
+
+def test_what_now_after_a_deed_is_not_answered_by_whether_to_do_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # The OTP is already given: the entry on whether to give it ("Có ai hỏi mã OTP thì có nên đưa không?") is not
+    # what to do now, however well the story's action matches it.
+    [item] = ask(capsys, "vợ tôi lỡ đọc mã OTP cho người xưng nhân viên ngân hàng rồi, giờ phải làm sao")
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi") or "tra soát" in item["answer"]

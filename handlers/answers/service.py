@@ -34,6 +34,7 @@ from content.search import (
 from content.textnorm import (
     COMPARISON,
     actions,
+    asked_actions,
     asking_clause,
     asks_something,
     clauses,
@@ -229,6 +230,8 @@ class AnswerService:
         searched = hits if q_search == _told(q) else None
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
+            decision, hits = self._what_now(_told(q), decision, hits)
+        if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_tail(_told(q), decision, hits)
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_winner(_told(q), decision, hits, place, searched)
@@ -258,6 +261,26 @@ class AnswerService:
         passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources)
                     for i, h in enumerate(answer_passages(hits), 1)]
         return Plan(q, hits, result, passages)
+
+    def _what_now(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A story whose ending asks nothing of its own ("… lỡ chuyển 30 triệu cho kẻ xưng điện lực. Giờ phải làm
+        gì?") asks what to do about the last thing the story tells was done: searched as asking that action, the
+        entries that ask it come first, and one is answered when it is sure."""
+        if len(content_syllables(q)) < LONG_QUESTION:
+            return decision, hits
+        ending = question_tail(q) or asking_clause(q)
+        if ending is None or not _vague(ending) or actions(ending):
+            return decision, hits
+        acts = asked_actions(q)
+        if not acts:
+            return decision, hits
+        found = self.search.search(q, PASSAGES, asked=acts)
+        if not found or decide(q, found) != "answer":
+            return decision, hits
+        entry = self.search.faq_entry(found[0].doc_id)
+        if entry is None or _WHETHER.search(fold(entry.question)):
+            return decision, hits  # "Có ai hỏi mã OTP thì có nên đưa không?" tells whether to, not what to do now
+        return "answer", found
 
     def _story_tail(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A message told as a story is also searched by its last clauses ("…, tôi có nên chuyển không?").
@@ -556,6 +579,9 @@ def _told(q: str) -> str:
     if ending is None or _AMOUNT.search(ending) or not _vague(ending):
         return text  # "…, chuyển 15 triệu thế có phải quét mặt không": what the ending asks may be about the amount
     return re.sub(r"\s+", " ", _AMOUNT.sub(" ", text)).strip()
+
+
+_WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
 
 
 def _vague(ending: str) -> bool:
