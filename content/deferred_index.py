@@ -57,8 +57,9 @@ class DeferredIndex:
                 return
         index.add_entry(entry)
 
-    def search(self, query: str, k: int = 3, among: Iterable[str] | None = None) -> list[Hit]:
-        return self.get().search(query, k, among)
+    def search(self, query: str, k: int = 3, among: Iterable[str] | None = None,
+               asked: frozenset[str] | None = None) -> list[Hit]:
+        return self.get().search(query, k, among, asked)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         return self.get().faq_entry(entry_id)
