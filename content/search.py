@@ -93,6 +93,10 @@ _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b
 # the place of the story, not what is asked about when the question names another thing or the answer names none.
 _WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|nhan|xem|luot|doc)(?: tin nhan| tin| lien ket)?(?: tren| qua)? ("
                     + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+# Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng"): the scam's
+# disguise, a part of the story like a place, not what is asked about.
+_POSING = re.compile(r"\b(?:xung|tu xung|mao danh|gia danh|gia lam)(?: la)?(?: (?:nhan vien|ho tro|tong dai|ben|can bo"
+                     r"|cham soc khach hang))* (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 # A web address as typed ("dichvucong.gov.vn.abc.com"): an answer about the address it starts with (the real site
 # a fake one is dressed as) is not about it.
@@ -202,13 +206,23 @@ def options(text: str) -> frozenset[str]:
 
 
 def places(text: str) -> frozenset[str]:
-    """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"})."""
-    return frozenset(_WHERE.findall(canon(fold(text))))
+    """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"}), or as
+    who a scammer claims to be ("người xưng hỗ trợ Zalo")."""
+    folded = canon(fold(text))
+    return frozenset(_WHERE.findall(folded)) | frozenset(_POSING.findall(folded))
+
+
+# A year the asker tells of their own doings ("thẻ CCCD tôi làm năm 2021", "cấp từ năm 2016"): when it happened,
+# not what is asked about.
+_TOLD_YEAR = re.compile(r"\b(?:lam|cap|mua|dang ky)(?: tu| vao| hoi| tu hoi)?(?: nam)? ((?:19|20)\d\d)\b")
 
 
 def numbers(text: str) -> frozenset[str]:
-    """Numbers of two digits or more a text names: a year, a resolution ("Nghị quyết 57")."""
-    return frozenset(_NUMBER.findall(fold(text)))
+    """Numbers of two digits or more a text names: a year, a resolution ("Nghị quyết 57"); not a year the asker
+    tells of their own doings."""
+    folded = fold(text)
+    told = set(_TOLD_YEAR.findall(folded))
+    return frozenset(n for n in _NUMBER.findall(folded) if n not in told)
 
 
 def subject(text: str) -> frozenset[str]:

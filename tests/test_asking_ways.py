@@ -249,8 +249,10 @@ def test_ai_asking_who_is_not_ai_and_is_answered_only_by_an_entry_that_asks_who(
     # Before: "ai" was read as AI; the Day of Learning and the ChatGPT prompt tips were answered with "Nguồn:".
     assert fold("chủ tịch hội là ai") == fold("chủ tịch hội là người nào")
     assert fold("có phải là AI không").split()[-2] == "ai" and fold("ảnh này do AI làm ra").split()[-3] == "ai"
-    for item in ask(capsys, "ai là chủ tịch hội khuyến học việt nam", "ai là người làm ra chatgpt"):
-        assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi"), item["answer"]
+    [item] = ask(capsys, "ai là chủ tịch hội khuyến học việt nam")
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi"), item["answer"]
+    [item] = ask(capsys, "ai là người làm ra chatgpt")  # one of chatgpt_what's questions asks who made it
+    assert "OpenAI" in item["answer"] and not item["refused"]
 
 
 def test_half_a_question_covered_is_no_answer_when_the_other_half_is_a_word_the_content_never_uses(

@@ -9,7 +9,7 @@ import pytest
 
 from content.catalog import load_catalog
 from content.schema import FaqEntry
-from content.search import Hit, SearchIndex, decide
+from content.search import Hit, SearchIndex, decide, numbers, places
 from handlers.answers.service import AnswerService
 
 
@@ -82,6 +82,12 @@ def test_the_only_candidate_about_the_named_thing_is_answered_not_asked() -> Non
         ("quên mật khẩu VssID", "vssid_forgot_password"),
         ("quên mật khẩu ngân hàng", "bank_app_password"),
         ("ChatGPT với Gemini có giống nhau không", "chatgpt_vs_gemini"),
+        ("mã otp ngân hàng gửi về có nên đưa cho người xưng hỗ trợ zalo không", "otp_never"),
+        ("Thẻ CCCD gắn chip tôi làm năm 2021, giờ có bắt đổi sang thẻ căn cước mới không?", "the_can_cuoc"),
+        ("cái app định danh của công an tôi quên mật khẩu không vào được, lấy lại sao?", "vneid_forgot_password"),
+        ("Bot này có phải là ChatGPT không?", "chatbot_what"),
+        ("Copilot là của công ty nào làm ra?", "copilot_what"),
+        ("Số 113 khác số 156 sao? Lúc nào thì gọi 113?", "report_scam"),
     ],
 )
 def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService, question: str,
@@ -97,3 +103,16 @@ def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService
 def test_a_named_thing_no_entry_covers_is_not_answered_with_another(svc: AnswerService, question: str) -> None:
     result: Any = svc.plan(question).fallback
     assert result.decision != "answer"
+
+
+def test_who_a_scammer_claims_to_be_is_part_of_the_story() -> None:
+    assert places("có nên đưa mã cho người xưng hỗ trợ zalo không") == {"zalo"}
+    assert places("kẻ mạo danh nhân viên ngân hàng gọi") == {"ngan hang"}
+    assert places("zalo có an toàn không") == frozenset()
+
+
+def test_a_year_the_asker_tells_of_their_own_doings_is_not_asked_about() -> None:
+    assert numbers("Thẻ CCCD gắn chip tôi làm năm 2021, giờ có phải đổi không") == frozenset()
+    assert numbers("thẻ cấp từ năm 2016 còn dùng được không") == frozenset()
+    assert numbers("Chủ đề Tuần lễ học tập suốt đời năm 2021 là gì?") == {"2021"}  # "đời" folds like "đổi"
+    assert numbers("chủ đề năm 2023 là gì") == {"2023"}
