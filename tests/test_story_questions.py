@@ -78,3 +78,22 @@ def test_what_now_after_a_deed_is_not_answered_by_whether_to_do_it(capsys: pytes
     # what to do now, however well the story's action matches it.
     [item] = ask(capsys, "vợ tôi lỡ đọc mã OTP cho người xưng nhân viên ngân hàng rồi, giờ phải làm sao")
     assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi") or "tra soát" in item["answer"]
+
+
+def test_a_story_asking_one_thing_gets_its_clear_winner(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: the story's own words (the neighbour, "ngày nào cũng", going to bed early) left too little of
+    # the message and of its asking clause covered, though one entry was far ahead of every other.
+    invest, night = ask(capsys, "Bà hàng xóm rủ tôi vào nhóm Zalo đầu tư tiền ảo, họ khoe ngày nào cũng lãi mấy phần "
+                                "trăm. Tôi có nên bỏ tiền vào không?",
+                        "con bot này có gửi tin cho tôi lúc nửa đêm không chứ tôi ngủ sớm mà điện thoại cứ kêu lúc "
+                        "khuya là tôi thức giấc luôn")
+    assert not invest["refused"] and "lừa đảo" in invest["answer"] and invest["sources"]
+    assert not night["refused"] and "ban đêm" in night["answer"] and night["sources"]
+
+
+def test_a_story_asking_two_details_is_not_answered_by_the_entry_on_the_topic(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The documents, the deadline: the entry about the Hội's scholarships, however far ahead, gives neither.
+    [item] = ask(capsys, "Cháu tôi học giỏi mà nhà nghèo, nghe nói Hội Khuyến học xã có học bổng. Hồ sơ gồm những "
+                         "gì, hạn nộp khi nào?")
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
