@@ -1,5 +1,6 @@
-"""Hot statements (bot/db/hot.py): inside a SQLite write transaction they run on the sqlite3 connection without
-SQLAlchemy's execution, and give what SQLAlchemy gives (same rows, same types, same errors, same transaction)."""
+"""Hot statements (bot/db/hot.py): inside a SQLite write transaction they run on the sqlite3 connection, and on
+PostgreSQL on the asyncpg connection, without SQLAlchemy's execution, and give what SQLAlchemy gives (same rows,
+same types, same errors, same transaction)."""
 
 from __future__ import annotations
 
@@ -60,11 +61,8 @@ async def test_inside_a_write_transaction_hot_statements_skip_sqlalchemy_and_rea
         attempt = lq._attempt(hot_row)
         assert attempt.id == attempt_id and attempt.ids == ("q1", "q2") and attempt.abandoned is False
         hot_sql = [x for x in seen if "learning_events" in x or "inbound_events" in x]
-        if db.is_sqlite:
-            assert hot_sql == []  # ran on the sqlite3 connection (the ORM read of _LOAD above is the only one)
-            assert sum("quiz_attempts" in x for x in seen) == 1
-        else:
-            assert len(hot_sql) == 2  # PostgreSQL: through SQLAlchemy as before
+        assert hot_sql == []  # ran on the sqlite3 / asyncpg connection, not through SQLAlchemy's execution
+        assert sum("quiz_attempts" in x for x in seen) == 1  # the ORM read of _LOAD above is the only one
         async with db.session() as s:  # written in that unit of work, with an aware datetime read back in UTC
             conn = await s.connection()
             rows = (await conn.exec_driver_sql("SELECT count(*) FROM learning_events")).scalar()

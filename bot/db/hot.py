@@ -5,17 +5,24 @@ loop (inside the unit of work's write transaction, or as its first write when th
 its SQL, compiled once per set of parameters, straight on the sqlite3 connection, with SQLAlchemy's own type
 conversions (aware datetimes, booleans) applied to its parameters and rows: SQLAlchemy's execution context,
 result objects and greenlet switches cost several times the statement itself. Same connection, same
-transaction, same rows. Anywhere else (PostgreSQL, a connection busy or outside a write transaction) the
-statement goes through SQLAlchemy as before.
+transaction, same rows. Anywhere else (a connection busy or outside a write transaction) the statement goes
+through SQLAlchemy as before.
+
+On PostgreSQL (asyncpg) `run` does what SQLAlchemy's asyncpg cursor does for one statement, without the layers
+around it: under the adapter's own lock, it begins the unit of work's transaction if no statement has yet, then
+runs the statement prepared once per connection (the adapter's own cache) and reads the rowcount from the
+command status; an error becomes the exception SQLAlchemy would raise. Same connection, same transaction.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -58,7 +65,7 @@ class _Compiled:
         return tuple(out)
 
     def rows(self, rows: list[Any] | None) -> list[tuple[Any, ...]]:
-        if not rows:
+        if not rows or not self.results:  # no rows asked for (PostgreSQL adds an INSERT's key, SQLAlchemy's own)
             return []
         converts = self.results
         return [tuple(v if c is None else c(v) for v, c in zip(row, converts, strict=True)) for row in rows]
@@ -71,15 +78,16 @@ class Hot:
 
     def __init__(self, stmt: Executable) -> None:
         self.stmt = inline(stmt)
-        self._compiled: dict[frozenset[str], _Compiled | None] = {}
+        self._compiled: dict[tuple[str, frozenset[str]], _Compiled | None] = {}
 
     def compiled(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled | None:
         """Its SQL for these parameter names (built once); None when SQLAlchemy must run it (a parameter
         that only SQLAlchemy fills, such as a column's Python-side default)."""
         keys = frozenset(params)
-        if keys not in self._compiled:
-            self._compiled[keys] = _compile(self.stmt, dialect, keys)
-        return self._compiled[keys]
+        key = (dialect.name, keys)  # one process may serve SQLite and PostgreSQL (tests, `hocbot` tools)
+        if key not in self._compiled:
+            self._compiled[key] = _compile(self.stmt, dialect, keys)
+        return self._compiled[key]
 
 
 def _compile(stmt: Any, dialect: Dialect, keys: frozenset[str]) -> _Compiled | None:
@@ -99,6 +107,10 @@ def _compile(stmt: Any, dialect: Dialect, keys: frozenset[str]) -> _Compiled | N
 async def run(conn: AsyncConnection, hot: Hot, params: Mapping[str, Any]) -> Rows:
     """Execute `hot` in the unit of work `conn` belongs to (see the module's docstring)."""
     adapted = conn.sync_connection.connection.dbapi_connection if conn.sync_connection is not None else None
+    if isinstance(adapted, AsyncAdapt_asyncpg_connection):
+        compiled = hot.compiled(conn.dialect, params)
+        if compiled is not None:
+            return await _run_asyncpg(conn.dialect, adapted, compiled, params)
     if isinstance(adapted, OneHopConnection) and not adapted._execute_mutex.locked():
         compiled = hot.compiled(conn.dialect, params)
         if compiled is not None:
@@ -112,3 +124,28 @@ async def run(conn: AsyncConnection, hot: Hot, params: Mapping[str, Any]) -> Row
                 return Rows(compiled.rows(rows), rowcount)
     result = await conn.execute(hot.stmt, dict(params))
     return Rows(result.all() if result.returns_rows else [], result.rowcount)
+
+
+_STATUS = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")  # as SQLAlchemy's asyncpg cursor reads it
+
+
+async def _run_asyncpg(dialect: Dialect, adapted: Any, compiled: _Compiled, params: Mapping[str, Any]) -> Rows:
+    """One statement as AsyncAdapt_asyncpg_cursor._prepare_and_execute runs it (SQLAlchemy 2.1)."""
+    args = compiled.args(params)
+    async with adapted._execute_mutex:
+        if adapted._transaction is None:
+            await adapted._start_transaction()
+        try:
+            stale_before = getattr(dialect, "_invalidate_schema_cache_asof", 0)  # as the execution context sets it
+            prepared, _attributes = await adapted._prepare(compiled.sql, stale_before)
+            rows = await prepared.fetch(*args)
+            status = prepared.get_statusmsg()
+        except Exception as exc:
+            try:
+                adapted._handle_exception(exc)  # raises the DBAPI error SQLAlchemy's cursor would raise
+            except dialect.loaded_dbapi.Error as error:
+                raise DBAPIError.instance(compiled.sql, args, error, dialect.loaded_dbapi.Error,
+                                          dialect=dialect) from exc  # fmt: skip
+            raise
+    found = _STATUS.match(status or "")
+    return Rows(compiled.rows(rows), int(found.group(1)) if found else -1)
