@@ -97,3 +97,18 @@ def test_a_story_asking_two_details_is_not_answered_by_the_entry_on_the_topic(
     [item] = ask(capsys, "Cháu tôi học giỏi mà nhà nghèo, nghe nói Hội Khuyến học xã có học bổng. Hồ sơ gồm những "
                          "gì, hạn nộp khi nào?")
     assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_a_no_that_denies_is_not_a_second_question(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: "… lạ lắm không giống nó mọi khi" was counted as a second question (a "không" that denies),
+    # and with two questions a near second document was taken for a tie. One thing is asked: whether the nephew's
+    # Zalo was taken over.
+    [item] = ask(capsys, "bác ơi thằng cháu tôi nhắn zalo hỏi mượn ba triệu bảo mai trả mà giọng văn lạ lắm không "
+                         "giống nó mọi khi thì có phải zalo nó bị người ta chiếm rồi không")
+    assert not item["refused"] and "gọi điện thoại" in item["answer"] and item["sources"]
+
+
+def test_two_questions_of_a_run_on_still_tie(capsys: pytest.CaptureFixture[str]) -> None:
+    # What lifelong learning means, and what is left to learn once retired: two entries answer one half each.
+    [item] = ask(capsys, "học tập suốt đời nghĩa là sao tôi đã về hưu rồi thì còn phải học gì nữa")
+    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")

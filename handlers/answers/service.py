@@ -232,7 +232,7 @@ class AnswerService:
         searched = hits if q_search == _told(q) else None
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._what_now(_told(q), decision, hits)
+            decision, hits = self._what_now(_told(q), decision, hits, without_asides(q))
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._story_tail(_told(q), decision, hits)
         if decision != "answer" and q and not query and not out_of_scope(q):
@@ -266,7 +266,8 @@ class AnswerService:
                     for i, h in enumerate(answer_passages(hits), 1)]
         return Plan(q, hits, result, passages)
 
-    def _what_now(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+    def _what_now(self, q: str, decision: Decision, hits: list[Hit], said: str | None = None
+                  ) -> tuple[Decision, list[Hit]]:
         """A story whose ending asks nothing of its own ("… lỡ chuyển 30 triệu cho kẻ xưng điện lực. Giờ phải làm
         gì?") asks what to do about the last thing the story tells was done: searched as asking that action, the
         entries that ask it come first, and one is answered when it is sure."""
@@ -275,7 +276,7 @@ class AnswerService:
         ending = question_tail(q) or asking_clause(q)
         if ending is None or not _vague(ending) or actions(ending):
             return decision, hits
-        acts = asked_actions(q)
+        acts = asked_actions(said or q)  # as said: "chuyển 30 triệu" is a transfer, searched without its amount
         if not acts:
             return decision, hits
         found = self.search.search(q, PASSAGES, asked=acts)
@@ -391,7 +392,7 @@ class AnswerService:
         first = self.search.search(asked, 1)  # a smaller lead: the asking clause alone must find it first too
         if not first or _base(first[0]) != _base(best):
             return False
-        if rival is not None and questions_asked(q) > 1:  # several questions, and the next document answers the
+        if rival is not None and _questions(q) > 1:  # several questions, and the next document answers the
             # asking clause as well: a near tie ("… nghĩa là sao, … thì còn phải học gì nữa")
             theirs = self.search.search(asked, 1, among=[rival.doc_id])
             return not (theirs and fits(theirs[0]) and theirs[0].core >= STORY_TAIL_CORE)
@@ -606,9 +607,10 @@ def _told(q: str) -> str:
 
 # A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
 # "lúc đầu", "đầu tư" (folded "dau"), "ngày nào cũng", "không phải lên cơ quan" (a "không" that denies) ask nothing.
-_ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)$")
+_ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"
+                          r"(?: (?:nua|vay|the|a|nhi|day|ha|nha|nhe|di|luon|troi|z|v|ta|ban|bot))*$")
 _ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|vi sao|sao cho|o dau|di dau|khi nao|"
-                       r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao)\b|\bco\b(?: \w+){1,8} khong\b"
+                       r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b|\bco\b(?: \w+){1,8} khong\b"
                        r"|\bla gi(?: \w+)?$")  # "là chi hội trưởng" folds to "là gì hội…": only at the end
 
 
