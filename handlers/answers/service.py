@@ -42,7 +42,6 @@ from content.textnorm import (
     fold,
     question_syllables,
     question_tail,
-    questions_asked,
     story_clauses,
 )
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
@@ -610,8 +609,9 @@ def _told(q: str) -> str:
 _ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"
                           r"(?: (?:nua|vay|the|a|nhi|day|ha|nha|nhe|di|luon|troi|z|v|ta|ban|bot))*$")
 _ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|vi sao|sao cho|o dau|di dau|khi nao|"
-                       r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b|\bco\b(?: \w+){1,8} khong\b"
-                       r"|\bla gi(?: \w+)?$")  # "là chi hội trưởng" folds to "là gì hội…": only at the end
+                       r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b"
+                       # "là gì" only at the end: "là chi hội trưởng" folds to "là gì hội trưởng"
+                       r"|\bco\b(?: \w+){1,8} khong\b|\bla gi(?: \w+)?$")
 
 
 def _questions(q: str) -> int:
