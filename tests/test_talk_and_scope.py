@@ -66,6 +66,15 @@ def test_how_to_use_naming_nothing_else_gets_the_bots_guide(capsys: pytest.Captu
     assert "/trogiup" not in chatgpt["answer"]  # how to use a named thing is about that thing
 
 
+def test_a_plea_for_help_and_nothing_else_gets_the_bots_guide(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "giúp tôi với" got what ChatGPT can do, with its source line; "nhờ bot giúp" a choice of three.
+    pleas = ask(capsys, "giúp tôi với", "giup voi", "help", "nhờ bot giúp", "bot giúp được gì")
+    for plea in pleas:
+        assert "/hoc" in plea["answer"] and "/trogiup" in plea["answer"] and "ChatGPT" not in plea["answer"], plea
+    letter, scam = ask(capsys, "giúp tôi viết đơn xin việc", "giúp tôi với tôi bị lừa mất tiền")
+    assert "/trogiup" not in letter["answer"] and "/trogiup" not in scam["answer"]  # a plea with a question
+
+
 def test_cooking_farming_land_office_numbers_and_borrowing_are_out_of_scope(
         capsys: pytest.CaptureFixture[str]) -> None:
     # Before: "nấu canh chua thế nào" got a lesson, "trồng lúa bón phân gì" the tip on writing prompts ("lúa" read
