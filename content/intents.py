@@ -170,6 +170,7 @@ _HEALTH_RE = _pattern(_HEALTH)
 # "đâu có" (far more common) and only the other pains count.
 _WHERE = re.compile(r"\bđâu\b")
 _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
+_RIGHT_AWAY = re.compile(r"\bngay\b")  # "xem ngay" (see right away), typed in an accented message, is no "xem ngày"
 _HEALTH_UNACCENTED_RE = _pattern(tuple(p for p in _HEALTH if p != "dau co"))
 _OTHER_RE = _pattern(_OTHER)
 _ABUSE_RE = _pattern(_ABUSE)
@@ -226,6 +227,13 @@ def _asks_it_alone(query: str) -> bool:
     return False
 
 
+def without_other_topics(clause: str) -> str:
+    """A clause without the words that make it "other" (not ours: "kỹ thuật nuôi", "phân bón"), folded: what a story
+    says around a topic it only names in passing ("có lớp chuyển giao kỹ thuật nuôi gà ở trung tâm học tập cộng
+    đồng")."""
+    return " ".join(_OTHER_RE.sub(" ", fold(clause)).split())
+
+
 @lru_cache(maxsize=8192)
 def out_of_scope(query: str) -> OutOfScope | None:
     """"health" for medicine and illness, "other" for the rest of what the bot does not do, else None."""
@@ -240,7 +248,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if pain and not about_ai:
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
-    other = _OTHER_RE.search(fold(_SO.sub("thế", typed)) if accented else folded) or _PRICE_TODAY.search(folded)
+    other = (_OTHER_RE.search(fold(_RIGHT_AWAY.sub("liền", _SO.sub("thế", typed))) if accented else folded)
+             or _PRICE_TODAY.search(folded))
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
     if other and about_ai and _asks_it_alone(query):
         about_ai = False

@@ -112,3 +112,21 @@ def test_two_questions_of_a_run_on_still_tie(capsys: pytest.CaptureFixture[str])
     # What lifelong learning means, and what is left to learn once retired: two entries answer one half each.
     [item] = ask(capsys, "học tập suốt đời nghĩa là sao tôi đã về hưu rồi thì còn phải học gì nữa")
     assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_a_story_that_names_a_topic_not_ours_in_passing_is_answered_about_what_it_asks(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused as out of scope: the story names poultry farming ("kỹ thuật nuôi gà"), and "xem ngay" (see right
+    # away) folds like "xem ngày" (picking a lucky day). What is asked is the community learning centre, and how to
+    # see one's social insurance years on the phone. Asking for the farming advice or the lucky day stays refused.
+    centre, years, lucky, farming = ask(
+        capsys,
+        "Chủ nhật này xã mở lớp chuyển giao kỹ thuật nuôi gà ở trung tâm học tập cộng đồng. Trung tâm đó là gì vậy?",
+        "Bố tôi về hưu rồi, muốn biết mình đã đóng bảo hiểm xã hội được bao nhiêu năm. Có cách nào xem ngay trên điện "
+        "thoại không?",
+        "Năm nay tôi định xây nhà, nhờ xem ngày tốt giúp tôi, tháng nào thì được?",
+        "Nhà tôi nuôi gà mà gà bị dịch chết mấy con, kỹ thuật nuôi gà sao cho khỏe, có cách nào không?")
+    assert not centre["refused"] and "Trung tâm học tập cộng đồng" in centre["answer"] and centre["sources"]
+    assert not years["refused"] and "VssID" in years["answer"] and years["sources"]
+    assert lucky["refused"] and "ngoài phạm vi" in lucky["answer"]
+    assert farming["refused"] and "ngoài phạm vi" in farming["answer"]

@@ -14,7 +14,14 @@ from typing import Any, Literal
 
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
-from content.intents import about_using_the_bot, asks_how_to_use, asks_how_to_use_the_bot, out_of_scope, small_talk
+from content.intents import (
+    about_using_the_bot,
+    asks_how_to_use,
+    asks_how_to_use_the_bot,
+    out_of_scope,
+    small_talk,
+    without_other_topics,
+)
 from content.search import (
     CORE_COVERAGE,
     LONG_ANSWER_COVERAGE,
@@ -336,7 +343,14 @@ class AnswerService:
         that asks is not, and what is left is answered when it finds a sure answer (else the usual refusal)."""
         clauses = story_clauses(q)
         kept = [c for c in clauses if out_of_scope(c) is None]
-        if len(kept) == len(clauses) or len(kept) < 2 or not asks_something(kept[-1]) or kept[-1] != clauses[-1]:
+        if len(kept) < 2 and len(kept) < len(clauses) and kept and kept[-1] == clauses[-1]:
+            # too little left: a story clause may only name the topic in passing ("… có lớp chuyển giao kỹ thuật nuôi
+            # gà ở trung tâm học tập cộng đồng. Trung tâm đó là cái gì vậy?"); it stays, without those words
+            kept = [c if out_of_scope(c) is None else _in_scope_part(c) for c in clauses]
+            kept = [c for c in kept if c]
+        if len(kept) == len(clauses) and all(out_of_scope(c) is None for c in clauses):
+            return None
+        if len(kept) < 2 or not asks_something(kept[-1]) or kept[-1] != clauses[-1]:
             return None
         rest = ", ".join(kept)
         if out_of_scope(rest) is not None or len(content_syllables(rest)) < LONG_QUESTION:
@@ -618,6 +632,14 @@ def _questions(q: str) -> int:
     """How many clauses of a message ask something, counting only the clear ways of asking."""
     return sum(bool(_ENDS_ASKING.search(f) or _ASKS_HOW.search(f))
                for f in (fold(c).strip() for c in story_clauses(q)))
+
+
+def _in_scope_part(clause: str) -> str:
+    """A clause out of scope only for a topic it names ("other"), without that topic's words; else nothing."""
+    if out_of_scope(clause) != "other":
+        return ""
+    rest = without_other_topics(clause)
+    return rest if out_of_scope(rest) is None and len(rest.split()) >= 3 else ""
 
 
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
