@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from content.intents import out_of_scope
+from content.intents import about_using_the_bot, out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import (
     ABBREVIATIONS,
     COMPARISON,
     actions,
     asked_actions,
+    asks_something,
     canon,
     clauses,
     content_syllables,
@@ -564,7 +565,31 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     if decision == "answer" and (_short(hits[0]) or hits[0].answer_only) and not hits[0].exact:
         fitting = [h for h in hits[1:] if fits(h) and not _short(h)]
         return "suggest" if fitting else "refuse"
+    if decision == "answer" and not hits[0].exact and bare_topic(query):
+        return _bare_topic(hits)
     return decision
+
+
+BARE_TIE = 0.7  # of the entries about a thing named alone, those within this share of the best compete
+BARE_TOPIC = 3  # syllables at most of a message that only names a thing ("zalo", "sổ hộ khẩu", "ngân hàng")
+
+
+def bare_topic(query: str) -> bool:
+    """The message names a thing and asks nothing of it: a few syllables, no question word, no action, nothing
+    said around it ("học tiếp bài hôm qua", "xem kết quả học của tôi" ask for something)."""
+    return (0 < len(syllables(query)) <= BARE_TOPIC and not asks_something(query) and not asked_actions(query)
+            and not about_using_the_bot(query))
+
+
+def _bare_topic(hits: Sequence[Hit]) -> Decision:
+    """A thing named alone and no entry that says what it is: the entries whose questions are about it are
+    offered ("zalo": the password, the security check, the activation code…); when only one is, it is the answer;
+    when none is (the word is only in some answer's text: "thuế", "sổ hộ khẩu"), nothing is known of it."""
+    about = [h for h in hits if h.asks and fits(h)]
+    if not about:
+        return "refuse"
+    close = [h for h in about if h.score >= BARE_TIE * about[0].score]  # "otp": one entry far ahead of the rest
+    return "answer" if len(close) == 1 and close[0] is hits[0] else "suggest"
 
 
 def _named_alone(hits: Sequence[Hit]) -> bool:

@@ -312,3 +312,17 @@ def test_a_bare_place_name_is_where_one_lives_not_a_question(capsys: pytest.Capt
     # A question about a place, or a commune's name that is an ordinary word, is still a question.
     [asked, word] = ask(capsys, "Ninh Bình có tổ chức Tuần lễ học tập suốt đời không", "thống nhất")
     assert "/caidat" not in asked["answer"] and "/caidat" not in word["answer"]
+
+
+def test_a_thing_named_alone_is_offered_answered_or_not_known(capsys: pytest.CaptureFixture[str]) -> None:
+    """A message that only names a thing asks nothing of it. Before: "thuế" got the deepfake warning, "sổ hộ khẩu"
+    the VNeID password steps, "zalo" the Zalo password steps, each with a source line."""
+    tax, household, zalo, bank, otp, ai = ask(capsys, "thuế", "sổ hộ khẩu", "zalo", "ngân hàng", "otp", "AI")
+    for unknown in (tax, household):  # only in some answer's text: nothing is known of it
+        assert unknown["refused"] and unknown["sources"] == [], unknown
+    for several in (zalo, bank):  # several entries are about it: which one?
+        assert not several["refused"] and several["answer"].startswith("Có phải bạn muốn hỏi"), several
+        assert len(several["suggestions"]) >= 2
+    assert "Zalo" in zalo["suggestions"][0]["title"] and "ngân hàng" in bank["suggestions"][0]["title"]
+    assert otp["answer"].startswith("Tuyệt đối không") and otp["sources"]  # one entry far ahead: its answer
+    assert ai["answer"].startswith("AI (trí tuệ nhân tạo) là")  # what it is: answered
