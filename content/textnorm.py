@@ -248,7 +248,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"\balo+(?: alo+)*\b",
         rf"\b(?:{_PERSON}|cac \w+) oi\b",
         r"\b(?:da )?(?:thua|xin phep|lam on|phien) (?:\w+ )?(?=cho|hoi)",
-        rf"^(?:{_PERSON} )+(?=cho |de |xin |muon )",
+        rf"^(?:{_PERSON} )+(?=cho |de |xin |muon |cach )",
         rf"\b(?:xin |vui long |lam on )?(?:cho|de|cho phep) (?:{_PERSON} )?(?:xin )?(?:duoc )?hoi"
         r"(?: chut| ti| mot chut| them| cai nay| mot cau| mot ti| voi| nhe| nha| ha)*(?: la| ve)?\b",
         rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho)"
@@ -276,10 +276,15 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
+# "Không biết dùng ChatGPT", "chưa rành cài VNeID": how to do it (not "làm sao biết … thật hay giả").
+_DONT_KNOW_HOW = re.compile(r"\b(?:khong|chang|cha|chua|ko|k|hong|hok|ch) (?:biet|ranh|thao) (?:cach )?(?="
+                            r"(?:dung|su dung|cai|dang nhap|dang ky|tai)\b)")
+
+
 @lru_cache(maxsize=8192)
 def question_core(text: str) -> str:
     """The folded question without the polite or story frames around it; empty when only frames remain."""
-    core = canon(fold(text))
+    core = _DONT_KNOW_HOW.sub("cach ", canon(fold(text)))
     for _ in range(2):  # "bác ơi cho cháu hỏi …": one frame may reveal another
         for pattern in _FRAMES:
             core = pattern.sub(" ", core)

@@ -326,3 +326,14 @@ def test_a_thing_named_alone_is_offered_answered_or_not_known(capsys: pytest.Cap
     assert "Zalo" in zalo["suggestions"][0]["title"] and "ngân hàng" in bank["suggestions"][0]["title"]
     assert otp["answer"].startswith("Tuyệt đối không") and otp["sources"]  # one entry far ahead: its answer
     assert ai["answer"].startswith("AI (trí tuệ nhân tạo) là")  # what it is: answered
+
+
+def test_not_knowing_how_to_use_a_thing_asks_how_to_use_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """"Không biết dùng ChatGPT", "chưa rành cài VNeID" ask how; before, "biết" matched "làm sao biết ứng dụng ChatGPT
+    là thật hay giả" and the fake-app warning was the answer."""
+    chatgpt, southern, vneid = ask(capsys, "tôi không biết dùng chatgpt", "tui hổng biết xài chatgpt",
+                                   "bà chưa rành cài vneid")  # fmt: skip
+    for use in (chatgpt, southern):
+        assert not use["answer"].startswith("Ứng dụng thật"), use  # the fake-app warning
+        assert not use["refused"] and "ChatGPT" in use["answer"]
+    assert "CH Play" in vneid["answer"] and "VNeID" in vneid["answer"]
