@@ -502,7 +502,7 @@ class SearchIndex:
                           offered, addresses, short) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
-        return hits
+        return _named_first(hits)
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
         """Idf of each query syllable; a syllable the index has never seen weighs the most."""
@@ -603,6 +603,21 @@ def _named_alone(hits: Sequence[Hit]) -> bool:
     same = first.doc_id.split("#", 1)[0]
     return not any(fits(h) and set(first.names) <= set(h.names) for h in hits[1:]
                    if h.doc_id.split("#", 1)[0] != same)
+
+
+def _named_first(hits: list[Hit]) -> list[Hit]:
+    """A top hit about another thing too ("Bình dân học vụ số khác Bình dân học AI thế nào" for a question about
+    Bình dân học AI alone), nearly tied with the first hit about just what the question names: that one goes
+    first."""
+    if len(hits) < 2:
+        return hits
+    first = hits[0]
+    if first.unasked or not first.missing or not all(m.startswith("+") for m in first.missing):
+        return hits
+    i = next((j for j, h in enumerate(hits) if fits(h) and h.names and h.coverage >= SUGGEST_COVERAGE), None)
+    if i is None or hits[i].score * TIE_MARGIN < hits[0].score:
+        return hits
+    return [hits[i], *hits[:i], *hits[i + 1:]]
 
 
 def _short(hit: Hit) -> bool:

@@ -7,7 +7,8 @@ import pytest
 
 from content.catalog import load_catalog
 from content.intents import asks_how_to_use_the_bot
-from handlers.answers.service import AnswerService
+from content.search import Hit
+from handlers.answers.service import AnswerService, _help_leads
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,16 @@ def svc() -> AnswerService:
         ("mới cài bot xong giờ bắt đầu sao", "bot_start", "/start"),
         ("tôi lớ ngớ chưa biết dùng cái máy trả lời này, chỉ tôi với", "bot_learn_command", "/hoc"),
         ("Xóa lịch sử trình duyệt thì trang bot trên web còn nhớ tôi không", "bot_web", "/lienket"),
+        # a help entry far ahead of the rest answers with its command instead of asking
+        ("đổi xã đang ở", "bot_settings", "/caidat"),
+        ("Mã liên kết tài khoản dùng được trong bao lâu", "bot_link", "/lienket"),
+        ("cán bộ đưa tôi dãy mã số của nhóm thôn, gõ vào chỗ nào", "bot_join_group", "/start"),
+        ("Bot có những lệnh gì, liệt kê giúp tôi", "bot_learn_command", "/trogiup"),
+        # alternatives phrased as people ask
+        ("bot gửi tin suốt, tôi muốn tắt hẳn luôn", "bot_unsubscribe", "/huy"),
+        ("tôi muốn hỏi một câu thì gõ lệnh gì", "bot_learn_command", "/hoi"),
+        ("bấm nút nào để vào bài học đầu tiên", "bdhai_start", "/hoc"),
+        ("Mới mở bot lần đầu, giờ phải làm gì trước tiên?", "bot_start", "/start"),
     ],
 )
 def test_using_the_bot_is_answered_with_the_command(svc: AnswerService, question: str, entry: str,
@@ -34,3 +45,16 @@ def test_not_knowing_ones_way_is_asking_how_to_use_the_bot() -> None:
     assert asks_how_to_use_the_bot("tôi lớ ngớ chưa biết dùng cái máy trả lời này, chỉ tôi với")
     assert asks_how_to_use_the_bot("không rành bấm cái bot này")
     assert not asks_how_to_use_the_bot("tôi lo bị lừa khi dùng zalo")
+
+
+def _hit(doc_id: str, score: float, text: str = "Gõ /caidat để đổi nơi ở.", coverage: float = 0.67,
+         core: float = 0.67) -> Hit:
+    return Hit(doc_id, "faq", doc_id, text, score, coverage, ("bot-help",), core=core)
+
+
+def test_a_help_entry_answers_only_when_it_leads_the_rest_clearly() -> None:
+    assert _help_leads([_hit("settings", 6.5), _hit("initiative", 3.3)])
+    assert not _help_leads([_hit("settings", 6.5), _hit("initiative", 5.0)])  # near: asked
+    assert not _help_leads([_hit("settings", 6.5, text="Không có lệnh."), _hit("initiative", 3.3)])  # no command
+    assert not _help_leads([_hit("settings", 6.5, core=0.4), _hit("initiative", 3.3)])  # too little covered
+    assert not _help_leads([_hit("settings", 6.5)])  # alone: nothing to lead, still asked

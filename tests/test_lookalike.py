@@ -9,7 +9,7 @@ import pytest
 
 from content.catalog import load_catalog
 from content.schema import FaqEntry
-from content.search import Hit, SearchIndex, decide, numbers, places
+from content.search import Hit, SearchIndex, _named_first, decide, numbers, places
 from handlers.answers.service import AnswerService
 
 
@@ -88,6 +88,7 @@ def test_the_only_candidate_about_the_named_thing_is_answered_not_asked() -> Non
         ("Bot này có phải là ChatGPT không?", "chatbot_what"),
         ("Copilot là của công ty nào làm ra?", "copilot_what"),
         ("Số 113 khác số 156 sao? Lúc nào thì gọi 113?", "report_scam"),
+        ("Tỉnh Bình Dương cũ thí điểm Bình dân học AI từ tháng năm nào?", "bdhai_what"),
     ],
 )
 def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService, question: str,
@@ -116,3 +117,13 @@ def test_a_year_the_asker_tells_of_their_own_doings_is_not_asked_about() -> None
     assert numbers("thẻ cấp từ năm 2016 còn dùng được không") == frozenset()
     assert numbers("Chủ đề Tuần lễ học tập suốt đời năm 2021 là gì?") == {"2021"}  # "đời" folds like "đổi"
     assert numbers("chủ đề năm 2023 là gì") == {"2023"}
+
+
+def test_a_hit_about_just_the_named_thing_goes_before_a_near_tie_about_another_thing_too() -> None:
+    both = _hit("bdhvs_vs_bdhai", 18.8, 0.85, ("binh dan hoc ai",), ("+binh dan hoc vu so",))
+    alone = _hit("bdhai_what", 18.7, 0.85, ("binh dan hoc ai",))
+    assert [h.doc_id for h in _named_first([both, alone])] == ["bdhai_what", "bdhvs_vs_bdhai"]
+    far = _hit("bdhai_what", 12.0, 0.85, ("binh dan hoc ai",))
+    assert _named_first([both, far])[0].doc_id == "bdhvs_vs_bdhai"  # not near: the comparison stays first
+    missing = _hit("other", 18.8, 0.85, ("zalo",), ("vneid",))
+    assert _named_first([missing, alone])[0].doc_id == "other"  # about another thing, not about one more

@@ -78,6 +78,7 @@ STORY_TIME = frozenset("gio bay truoc tien luc nay toi".split())
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
 HELP_POOL = 20  # hits looked through for the bot's help entries
 HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
+HELP_LEAD = 1.5  # a help entry's score over the next document's that answers a question about using the bot
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
@@ -251,6 +252,8 @@ class AnswerService:
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
             decision, hits = self._help(q_search, decision, hits)
+        if decision == "suggest" and q and not out_of_scope(q) and about_using_the_bot(q) and _help_leads(hits):
+            decision = "answer"  # "đổi xã đang ở": the bot's help gives the command, the others are far behind
         if decision == "answer" and not query and not hits[0].asks and asks_how_to_use(q, named := entities(q)) \
                 and named:
             # "cách dùng zalo": only an entry one of whose questions asks that answers it, not one that names Zalo
@@ -661,6 +664,19 @@ def _asks(clause: str) -> bool:
 
 def _base(hit: Hit) -> str:
     return hit.doc_id.split("#", 1)[0]
+
+
+def _help_leads(hits: Sequence[Hit]) -> bool:
+    """The best hit is one of the bot's help entries (its answer gives a command), about what the question asks,
+    covering as much of it as a help entry offered must, and it leads the next document by HELP_LEAD: a question
+    about using the bot is answered with its command rather than asked."""
+    top = hits[0] if hits else None
+    if top is None or top.kind != "faq" or not fits(top) or not _COMMAND.search(top.text):
+        return False
+    if top.coverage < HELP_COVERAGE or top.core < CORE_COVERAGE:
+        return False
+    rival = next((h for h in hits[1:] if h.doc_id != top.doc_id), None)
+    return rival is not None and top.score >= HELP_LEAD * rival.score
 
 
 def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
