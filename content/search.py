@@ -126,6 +126,7 @@ class Hit:
     answer_only: bool = False  # a short question names one thing and asks of it what only the answer text has:
     # none of the entry's questions asks any of its other words ("tiktok có dùng AI không" and "Tin trên TikTok có
     # đáng tin không")
+    things: tuple[str, ...] = ()  # the named things it is about, when every one of its questions names one
     names: tuple[str, ...] = ()  # what the question names (Zalo, VNeID, "113 hay 156") that its question fields
     # (a lesson passage: its title and text) name too: it is about that
 
@@ -173,6 +174,9 @@ _NOT_ASKED = re.compile(
     r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b")
 
 
+_INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$")
+
+
 def without_asides(text: str) -> str:
     """The question without the parts that say what it is not about; the whole text when nothing else is left."""
     kept: list[str] = []
@@ -182,6 +186,9 @@ def without_asides(text: str) -> str:
         words = " ".join(ABBREVIATIONS.get(w, w) for w in typed)
         if _NOT_ASKED.search(fold(words)):
             left_out = True
+            instead = _INSTEAD.search(fold(words))  # "không phải Zalo mà là VNeID": VNeID is what is asked about
+            if instead:
+                kept.append(" ".join(words.split()[-len(instead.group(1).split()):]))
             continue
         if fold(words).startswith("rieng "):  # "Gia đình học tập khác dòng họ học tập. Riêng gia đình học tập…"
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
@@ -494,6 +501,8 @@ class SearchIndex:
                 factor *= UNASKED_FACTOR
             if _other_thing(named, doc, where, offered, COMPARISON in acts) or not chosen <= doc.vocab:
                 factor *= OTHER_THING_FACTOR
+            elif addresses and _fake_addresses(addresses, doc):
+                factor *= OTHER_THING_FACTOR  # about the real site a typed address is dressed as
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
@@ -537,9 +546,7 @@ class SearchIndex:
             missing += tuple(years)  # the one year asked about is named nowhere in it ("chủ đề năm 2019")
         missing += tuple(sorted(chosen - doc.vocab))  # "113 hay 156": it must name both
         if addresses:  # "dichvucong.gov.vn.abc.com" is not the "dichvucong.gov.vn" this document is about
-            named_here = set(_ADDRESS.findall(f"{doc.title} {doc.text}".lower()))
-            missing += tuple(sorted(a for a in addresses - named_here
-                                    if any(a.startswith(f"{b}.") for b in named_here)))
+            missing += _fake_addresses(addresses, doc)
         exact = bool(about) and about in doc.subjects
         asks = bool(about) and any(about <= f for f in doc.subjects)
         unknown = tuple(sorted(w for w in own if w not in self._syllable_df and len(w) >= REPAIR_MIN))
@@ -548,7 +555,8 @@ class SearchIndex:
                        and not asked_besides & doc.asked)
         names = named & doc.about | (chosen if chosen and chosen <= doc.vocab else frozenset())
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
-                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown, answer_only, tuple(sorted(names)))
+                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown, answer_only,
+                   tuple(sorted(doc.about)) if doc.named and all(doc.named) else (), tuple(sorted(names)))
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""
@@ -562,6 +570,8 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     decision = _decide(query, hits)
     if decision == "suggest" and _named_alone(hits):
         decision = "answer"
+    if decision == "answer" and _which_one(query, hits):
+        return "suggest"
     if decision == "answer" and (_short(hits[0]) or hits[0].answer_only) and not hits[0].exact:
         fitting = [h for h in hits[1:] if fits(h) and not _short(h)]
         return "suggest" if fitting else "refuse"
@@ -590,6 +600,16 @@ def _bare_topic(hits: Sequence[Hit]) -> Decision:
         return "refuse"
     close = [h for h in about if h.score >= BARE_TIE * about[0].score]  # "otp": one entry far ahead of the rest
     return "answer" if len(close) == 1 and close[0] is hits[0] else "suggest"
+
+
+def _which_one(query: str, hits: Sequence[Hit]) -> bool:
+    """The question names no thing ("tôi quên mật khẩu"), its best hit is about one (VssID) and a runner-up about
+    another (Zalo) fits it about as well: which one is meant is asked, not guessed."""
+    first = hits[0]
+    if not first.things or first.exact or entities(query):
+        return False
+    return any(h.things and not set(h.things) & set(first.things) and fits(h)
+               and h.coverage >= first.coverage - TIE_COVERAGE for h in hits[1:])
 
 
 def _named_alone(hits: Sequence[Hit]) -> bool:
@@ -732,6 +752,16 @@ def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = froze
             return True
         return e in where and (not doc.about or bool(doc.about & (named - where)))
     return tuple(sorted(e for e in named if not about(e)))
+
+
+def _fake_addresses(addresses: frozenset[str], doc: _Doc) -> tuple[str, ...]:
+    """The typed addresses that start with an address the document names ("dichvucong.gov.vn.xyz" and the
+    "dichvucong.gov.vn" it is about): dressed as that site, they are not it. A document that names such a look-alike
+    itself ("trang dichvucong.gov.vn.abc.com là giả") tells them apart: it is about any of them."""
+    named_here = set(_ADDRESS.findall(f"{doc.title} {doc.text}".lower()))
+    if any(a.startswith(f"{b}.") for a in named_here for b in named_here):
+        return ()
+    return tuple(sorted(a for a in addresses - named_here if any(a.startswith(f"{b}.") for b in named_here)))
 
 
 def _general_comparison(named: frozenset[str], doc: _Doc, compared: bool) -> bool:

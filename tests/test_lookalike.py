@@ -89,6 +89,13 @@ def test_the_only_candidate_about_the_named_thing_is_answered_not_asked() -> Non
         ("Copilot là của công ty nào làm ra?", "copilot_what"),
         ("Số 113 khác số 156 sao? Lúc nào thì gọi 113?", "report_scam"),
         ("Tỉnh Bình Dương cũ thí điểm Bình dân học AI từ tháng năm nào?", "bdhai_what"),
+        # a typed look-alike address: the lesson that tells them apart, not the real site's entry
+        ("trang dichvucong.gov.vn.xyz có phải trang thật của nhà nước không", "m4l3#0"),
+        ("Trang dichvucong.gov.vn.abc.com có phải trang dịch vụ công thật không?", "m4l3#0"),
+        ("dichvucong.gov.vn là trang gì", "dvc_what"),
+        # what the question says it is not about is left out, what it says instead is kept
+        ("Không phải Zalo đâu, là Facebook của tôi bị người khác chiếm mất rồi, làm sao?", "facebook_hacked"),
+        ("tôi quên mật khẩu, không phải Zalo mà là VNeID", "vneid_forgot_password"),
     ],
 )
 def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService, question: str,
@@ -104,6 +111,12 @@ def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService
 def test_a_named_thing_no_entry_covers_is_not_answered_with_another(svc: AnswerService, question: str) -> None:
     result: Any = svc.plan(question).fallback
     assert result.decision != "answer"
+
+
+@pytest.mark.parametrize("question", ["tôi quên mật khẩu", "quen mat khau", "quên mật khẩu thì làm sao"])
+def test_naming_no_thing_when_entries_about_several_fit_asks_which_one(svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.decision == "suggest" and len({d for d, _ in result.suggestions}) >= 2
 
 
 def test_who_a_scammer_claims_to_be_is_part_of_the_story() -> None:

@@ -254,6 +254,8 @@ class AnswerService:
             decision, hits = self._help(q_search, decision, hits)
         if decision == "suggest" and q and not out_of_scope(q) and about_using_the_bot(q) and _help_leads(hits):
             decision = "answer"  # "đổi xã đang ở": the bot's help gives the command, the others are far behind
+        if decision == "suggest" and q and not query and q_search != q:
+            decision, hits = self._not_the_other(q, q_search, decision, hits)
         if decision == "answer" and not query and not hits[0].asks and asks_how_to_use(q, named := entities(q)) \
                 and named:
             # "cách dùng zalo": only an entry one of whose questions asks that answers it, not one that names Zalo
@@ -462,6 +464,20 @@ class AnswerService:
         if giving[0].coverage >= HELP_COVERAGE and giving[0].core >= CORE_COVERAGE:
             return "answer", giving[:PASSAGES]
         return "suggest", giving[:PASSAGES]
+
+    def _not_the_other(self, q: str, q_search: str, decision: Decision,
+                       hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """The question said what it is not about ("Không phải Zalo đâu, là Facebook của tôi bị chiếm"): the
+        candidates about that thing are left out, and what is left is answered when it is then sure."""
+        excluded = entities(q) - entities(q_search)
+        if not excluded:
+            return decision, hits
+        about = self.search.search(" ".join(sorted(excluded)), len(hits), among=[h.doc_id for h in hits])
+        other = {h.doc_id for h in about if h.names}
+        kept = [h for h in hits if h.doc_id not in other]
+        if other and kept and decide(q_search, kept) == "answer":
+            return "answer", kept
+        return decision, hits
 
     def _help(self, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A question about using the bot that found no sure answer is looked up among the bot's help entries
