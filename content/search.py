@@ -192,6 +192,10 @@ def without_asides(text: str) -> str:
             continue
         if fold(words).startswith("rieng "):  # "Gia đình học tập khác dòng họ học tập. Riêng gia đình học tập…"
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
+        elif words.startswith("còn ") and kept and " thì " in f" {kept[-1]} " and len(words.split()) > 3:
+            # "ChatGPT thì miễn phí rồi, còn học AI trên bot này có mất tiền không?": what is said of the one
+            # thing sets off what is asked of the other ("còn" typed with its accent: folded, it is "con")
+            left_out, kept, clause = True, [], words.split(" ", 1)[1]
         if _RATHER_THAN.search(words):
             left_out, clause = True, _RATHER_THAN.sub("", words)
         if clause.strip():

@@ -9,7 +9,7 @@ import pytest
 
 from content.catalog import load_catalog
 from content.schema import FaqEntry
-from content.search import Hit, SearchIndex, _named_first, decide, numbers, places
+from content.search import Hit, SearchIndex, _named_first, decide, numbers, places, without_asides
 from handlers.answers.service import AnswerService
 
 
@@ -96,6 +96,8 @@ def test_the_only_candidate_about_the_named_thing_is_answered_not_asked() -> Non
         # what the question says it is not about is left out, what it says instead is kept
         ("Không phải Zalo đâu, là Facebook của tôi bị người khác chiếm mất rồi, làm sao?", "facebook_hacked"),
         ("tôi quên mật khẩu, không phải Zalo mà là VNeID", "vneid_forgot_password"),
+        # "A thì …, còn B …?": what is asked is asked of B
+        ("ChatGPT thì miễn phí rồi, còn học AI trên bot này có mất tiền không?", "bdhai_free"),
     ],
 )
 def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService, question: str,
@@ -140,3 +142,9 @@ def test_a_hit_about_just_the_named_thing_goes_before_a_near_tie_about_another_t
     assert _named_first([both, far])[0].doc_id == "bdhvs_vs_bdhai"  # not near: the comparison stays first
     missing = _hit("other", 18.8, 0.85, ("zalo",), ("vneid",))
     assert _named_first([missing, alone])[0].doc_id == "other"  # about another thing, not about one more
+
+
+def test_what_is_said_of_one_thing_sets_off_what_is_asked_of_the_other() -> None:
+    assert without_asides("Zalo thì tôi biết rồi, còn VNeID cài sao") == "vneid cài sao"
+    # "còn" as "still", with nothing said of another thing before it, is part of the question
+    assert without_asides("Tôi bị lừa 5 triệu qua Zalo, còn gọi được cho ai không").startswith("Tôi bị lừa")
