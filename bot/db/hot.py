@@ -27,6 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 from bot.db.sqlite_onehop import OneHopConnection, inline
 
@@ -110,7 +111,7 @@ async def run(conn: AsyncConnection, hot: Hot, params: Mapping[str, Any]) -> Row
     if isinstance(adapted, AsyncAdapt_asyncpg_connection):
         compiled = hot.compiled(conn.dialect, params)
         if compiled is not None:
-            return await _run_asyncpg(conn.dialect, adapted, compiled, params)
+            return await _run_asyncpg(conn, adapted, compiled, params)
     if isinstance(adapted, OneHopConnection) and not adapted._execute_mutex.locked():
         compiled = hot.compiled(conn.dialect, params)
         if compiled is not None:
@@ -129,23 +130,29 @@ async def run(conn: AsyncConnection, hot: Hot, params: Mapping[str, Any]) -> Row
 _STATUS = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")  # as SQLAlchemy's asyncpg cursor reads it
 
 
-async def _run_asyncpg(dialect: Dialect, adapted: Any, compiled: _Compiled, params: Mapping[str, Any]) -> Rows:
-    """One statement as AsyncAdapt_asyncpg_cursor._prepare_and_execute runs it (SQLAlchemy 2.1)."""
+async def _run_asyncpg(conn: AsyncConnection, adapted: Any, compiled: _Compiled, params: Mapping[str, Any]) -> Rows:
+    """One statement as AsyncAdapt_asyncpg_cursor._prepare_and_execute runs it (SQLAlchemy 2.1); a failure goes
+    through the connection's own handling, which also notices a server gone (restarted, failed over) and drops
+    its pooled connections, as for any other statement."""
+    dialect = conn.dialect
     args = compiled.args(params)
-    async with adapted._execute_mutex:
-        if adapted._transaction is None:
-            await adapted._start_transaction()
-        try:
-            stale_before = getattr(dialect, "_invalidate_schema_cache_asof", 0)  # as the execution context sets it
-            prepared, _attributes = await adapted._prepare(compiled.sql, stale_before)
-            rows = await prepared.fetch(*args)
-            status = prepared.get_statusmsg()
-        except Exception as exc:
+    try:
+        async with adapted._execute_mutex:
             try:
+                if adapted._transaction is None:
+                    await adapted._start_transaction()
+                stale_before = getattr(dialect, "_invalidate_schema_cache_asof", 0)  # as the execution context has it
+                prepared, _attributes = await adapted._prepare(compiled.sql, stale_before)
+                rows = await prepared.fetch(*args)
+                status = prepared.get_statusmsg()
+            except dialect.loaded_dbapi.Error:
+                raise
+            except Exception as exc:
                 adapted._handle_exception(exc)  # raises the DBAPI error SQLAlchemy's cursor would raise
-            except dialect.loaded_dbapi.Error as error:
-                raise DBAPIError.instance(compiled.sql, args, error, dialect.loaded_dbapi.Error,
-                                          dialect=dialect) from exc  # fmt: skip
-            raise
+    except dialect.loaded_dbapi.Error as error:
+        assert conn.sync_connection is not None
+        # raises SQLAlchemy's exception (IntegrityError, OperationalError…), invalidating what a disconnect killed
+        await greenlet_spawn(conn.sync_connection._handle_dbapi_exception, error, compiled.sql, args, None, None)
+        raise
     found = _STATUS.match(status or "")
     return Rows(compiled.rows(rows), int(found.group(1)) if found else -1)
