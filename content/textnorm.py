@@ -78,6 +78,21 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     )
 )
 
+# "n" for "l" (and back), typed as said in parts of the North: only spellings that are no word of their own. Read
+# the same way when looking for what a question asks to do ("người nao động" asks nothing of "người nào").
+_N_FOR_L: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"\bnàm\b", "làm"),
+        (r"\bnừa\b", "lừa"),
+        (r"\bnuật\b", "luật"),
+        (r"\bnao động\b", "lao động"),
+        (r"\blói\b", "nói"),
+        (r"\blày\b", "này"),
+    )
+)
+_PHRASES += _N_FOR_L
+
 # Spellings of one name joined after the marks are gone, so a wrong or missing accent does not matter
 # ("tri tuê nhân tao", "chát gtp", "dip phết" are the same as their right spelling).
 _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -219,6 +234,8 @@ def actions(text: str) -> frozenset[str]:
     """What a text asks to do, by group of content/data/words.yaml `actions`, folded ("tôi quên mật khẩu zalo"
     → {"quen"}); "làm quen", "suốt đời" and "đòi tiền" are no action."""
     low = unicodedata.normalize("NFC", text).lower()
+    for pattern, repl in _N_FOR_L:
+        low = pattern.sub(repl, low)
     for pattern, repl in _WHO:
         low = pattern.sub(repl, low)
     low = " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low))
@@ -272,6 +289,12 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:a|ha|nhe|nha|nhi|vay|the|day|di) {_PERSON}$",  # "… là gì hả bot", "… không nhé bác"
         r"\b(?:a|ay|day|nhe|nha|nhen|nghen|ne|ha|he|hen|chu|ca|voi|nhi|di|vay|the|ta)$",
         r"(?<=\bgi) het$",  # "không trả lời gì hết": "hết" only stresses the "gì" ("gì cả")
+        # the asker who was named first speaks: "ông ơi, cháu hỏi …", "con ơi, mẹ hỏi …" (the address goes first)
+        r"^(?:chau|con|em|bac|chu|ba|me|bo|ong|anh|thim) hoi\b",  # not "cơ hội", "chi hội", "câu hỏi", "mồ hôi"
+        # "tui nghe hoài mà hổng hiểu", "nghe mãi chưa hiểu": why it is asked, not what
+        rf"\b(?:{_PERSON} )?(?:nghe|doc|thay) (?:hoai|mai|nhieu|hoai hoai)(?: ma)? (?:van )?(?:khong|chua|chang|cha) "
+        r"(?:hieu|biet)(?: gi| lam)?\b",
+        r"\bdo(?= la (?:cai )?gi\b)",  # "Tuần lễ … đó là cái gì": "đó" only points back at what is named
     )
 )
 

@@ -1,0 +1,95 @@
+"""Issue 16, short questions asked the way people type them: "n" for "l" ("việc nàm", "người nao động"), "lin"
+and "share", a kinship address followed by who speaks ("ông ơi, cháu hỏi …"), "nghe hoài mà hổng hiểu" and
+"… đó là cái chi" as frames, and FAQ entries asked in their everyday words. Through `hocbot ask --json`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from content.textnorm import actions, fold, question_core
+
+KEYS = {"question", "answer", "sources", "refused", "mode"}
+
+
+def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, Any]]:
+    """`hocbot ask --json` for each question, as a user of the CLI sees it."""
+    out = []
+    for q in questions:
+        assert main(["ask", "--json", q]) == 0
+        [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+        assert KEYS <= set(line) <= KEYS | {"suggestions"}
+        out.append(line)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+
+
+def test_n_typed_for_l_is_read_as_l_where_it_spells_no_word() -> None:
+    assert fold("việc nàm của người nao động") == fold("việc làm của người lao động")
+    assert fold("bị nừa") == fold("bị lừa")
+    assert "nguoi nao" not in actions("AI có cướp mất việc nàm của người nao động không")
+    assert fold("năm nào") == "nam nao"  # real words stay
+
+
+def test_losing_work_asked_with_n_for_l_gets_the_jobs_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "người nao động" was read as "người nào" (who), the jobs entry asks no "who" and it was refused.
+    [item] = ask(capsys, "AI có cướp mất việc nàm của người nao động không")
+    assert not item["refused"] and "lặp đi lặp lại" in item["answer"]
+
+
+def test_lin_is_a_link(capsys: pytest.CaptureFixture[str]) -> None:
+    assert fold("bấm lin lạ") == fold("bấm link lạ")
+    [item] = ask(capsys, "bấm nhầm lin lạ trên zalo rồi giờ phải lam sao")
+    assert not item["refused"] and "đổi mật khẩu ngay" in item["answer"]
+
+
+def test_who_speaks_after_a_kinship_address_is_a_frame() -> None:
+    assert question_core("Ông ơi cháu hỏi nhà mình nên có mật khẩu gia đình để làm gì ạ").startswith("nha minh")
+    assert question_core("Con ơi, mẹ hỏi ChatGPT có cần mạng không") == "chatgpt co can mang khong"
+    for kept in ("cơ hội việc làm cho người già", "câu hỏi này bot trả lời sai", "chi hội trưởng làm gì"):
+        assert question_core(kept) == fold(kept), kept
+
+
+def test_hearing_it_often_without_understanding_is_why_it_is_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert question_core("Tuần lễ học tập suốt đời đó là cái chi, tui nghe hoài mà hổng hiểu") == (
+        "tuan le hoc tap suot doi la cai gi")
+    [item] = ask(capsys, "Tuần lễ học tập suốt đời đó là cái chi, tui nghe hoài mà hổng hiểu")
+    assert not item["refused"] and "Mỗi năm có một chủ đề" in item["answer"]
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("Cháu ơi, cái AI nó học kiểu gì mà nó biết được nhiều vậy cháu?", "học máy"),
+    ("Xin hỏi tôi mới cài VNeID, ứng dụng này làm được những việc gì ạ?", "xuất trình"),
+    ("Con ơi, mẹ hỏi ChatGPT có cần mạng không con, trên rẫy mẹ không có sóng.", "máy chủ của công ty"),
+    ("Cho tôi hỏi nhờ AI viết giùm lá đơn thì cần để ý những gì nhé", "bản nháp"),
+    ("lam sao biet app chatgpt minh tai ve la that hay gia", "đòi nạp tiền ngay"),
+    ("Bot ni tui gõ hổng dấu được hông hè, tui gõ dấu chậm lắm", "viết tắt quen thuộc"),
+])
+def test_entries_answer_their_questions_asked_in_everyday_words(
+        capsys: pytest.CaptureFixture[str], question: str, fact: str) -> None:
+    [item] = ask(capsys, question)
+    assert not item["refused"] and fact in item["answer"] and item["sources"], item["answer"][:80]
+
+
+def test_the_year_chatgpt_came_out_is_the_generative_ai_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    [item] = ask(capsys, "ChatGPT ra đời năm nào vậy")
+    assert not item["refused"] and "11/2022" in item["answer"]
+    [teen] = ask(capsys, "chatgpt ra đời năm bn v")  # "bn": how many, said of a year; offered first at least
+    assert "11/2022" in teen["answer"] or teen["suggestions"][0]["id"] == "generative_ai"
+
+
+def test_what_an_entry_does_not_answer_stays_unanswered(capsys: pytest.CaptureFixture[str]) -> None:
+    # an OTP asked by a caller is the OTP warning, not what to keep from a chatbot
+    [item] = ask(capsys, "Hôm qua có đứa gọi bảo là nhân viên ngân hàng, xin mã OTP để mở khóa tài khoản, tôi có nên "
+                         "đưa không")
+    assert item["answer"].startswith("Tuyệt đối không")
+    [year] = ask(capsys, "Gemini ra đời năm nào")
+    assert "11/2022" not in year["answer"]
