@@ -765,7 +765,13 @@ def _fake_addresses(addresses: frozenset[str], doc: _Doc) -> tuple[str, ...]:
     named_here = set(_ADDRESS.findall(f"{doc.title} {doc.text}".lower()))
     if any(a.startswith(f"{b}.") for a in named_here for b in named_here):
         return ()
-    return tuple(sorted(a for a in addresses - named_here if any(a.startswith(f"{b}.") for b in named_here)))
+    return tuple(sorted(a for a in addresses - named_here if any(_dressed_as(a, b) for b in named_here)))
+
+
+def _dressed_as(typed: str, real: str) -> bool:
+    """`typed` starts with the real address, or has a state site's ".gov.vn" inside its name ("vneid.gov.vn.app"):
+    a state site's name ends with .gov.vn, so it is dressed as any of them."""
+    return typed.startswith(f"{real}.") or (".gov.vn." in typed and real.endswith(".gov.vn"))
 
 
 def _general_comparison(named: frozenset[str], doc: _Doc, compared: bool) -> bool:

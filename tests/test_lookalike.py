@@ -89,9 +89,9 @@ def test_the_only_candidate_about_the_named_thing_is_answered_not_asked() -> Non
         ("Copilot là của công ty nào làm ra?", "copilot_what"),
         ("Số 113 khác số 156 sao? Lúc nào thì gọi 113?", "report_scam"),
         ("Tỉnh Bình Dương cũ thí điểm Bình dân học AI từ tháng năm nào?", "bdhai_what"),
-        # a typed look-alike address: the lesson that tells them apart, not the real site's entry
-        ("trang dichvucong.gov.vn.xyz có phải trang thật của nhà nước không", "m4l3#0"),
-        ("Trang dichvucong.gov.vn.abc.com có phải trang dịch vụ công thật không?", "m4l3#0"),
+        # a typed look-alike address: the entry that tells them apart, not the real site's entry
+        ("trang dichvucong.gov.vn.xyz có phải trang thật của nhà nước không", "fake_gov_site"),
+        ("Trang dichvucong.gov.vn.abc.com có phải trang dịch vụ công thật không?", "fake_gov_site"),
         ("dichvucong.gov.vn là trang gì", "dvc_what"),
         # what the question says it is not about is left out, what it says instead is kept
         ("Không phải Zalo đâu, là Facebook của tôi bị người khác chiếm mất rồi, làm sao?", "facebook_hacked"),
@@ -108,7 +108,8 @@ def test_look_alike_questions_get_the_entry_of_what_they_name(svc: AnswerService
 
 @pytest.mark.parametrize(
     "question",
-    ["Gemini có miễn phí không", "Claude là gì", "DeepSeek có an toàn không"],
+    ["Gemini có miễn phí không", "Claude là gì", "DeepSeek có an toàn không",
+     "trang vneid.gov.vn.app có phải của nhà nước không"],  # not the portal's entry: .gov.vn inside a name
 )
 def test_a_named_thing_no_entry_covers_is_not_answered_with_another(svc: AnswerService, question: str) -> None:
     result: Any = svc.plan(question).fallback
