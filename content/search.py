@@ -574,6 +574,8 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     decision = _decide(query, hits)
     if decision == "suggest" and _named_alone(hits):
         decision = "answer"
+    if decision == "suggest" and all(_short(h) for h in hits):
+        return "refuse"  # a near tie of hits that each cover only its form words ("… phải làm sao"): nothing to offer
     if decision == "answer" and _which_one(query, hits):
         return "suggest"
     if decision == "answer" and (_short(hits[0]) or hits[0].answer_only) and not hits[0].exact:

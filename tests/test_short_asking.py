@@ -93,3 +93,34 @@ def test_what_an_entry_does_not_answer_stays_unanswered(capsys: pytest.CaptureFi
     assert item["answer"].startswith("Tuyệt đối không")
     [year] = ask(capsys, "Gemini ra đời năm nào")
     assert "11/2022" not in year["answer"]
+
+
+def test_the_family_password_is_answered_by_its_own_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: only a lesson's last line named it, and "Ông ơi cháu hỏi … mật khẩu gia đình để làm gì" was refused.
+    for q in ("Ông ơi cháu hỏi nhà mình nên có cái mật khẩu gia đình để làm gì ạ", "mật khẩu gia đình là gì"):
+        [item] = ask(capsys, q)
+        assert not item["refused"] and item["answer"].startswith("Mật khẩu gia đình là"), q
+        assert "số quen thuộc" in item["answer"] and item["sources"]
+    for q in ("kể cho tôi một câu chuyện cổ tích", "nhà tôi bị mất điện gọi ai"):  # its common words answer nothing
+        [item] = ask(capsys, q)
+        assert not item["answer"].startswith("Mật khẩu gia đình"), q
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("mấy cái bot AI nói chuyện vs mk có phải tự khai là máy ko", "đó là máy"),  # the AI law, not this bot's help
+    ("dì ơi con bán tạp hóa, sợ mã QR ở tiệm bị đứa nào dán đè thì phải làm sao", "thường xuyên kiểm tra"),
+    ("Anh ơi cho em hỏi, thằng em họ nhắn Zalo hỏi vay 5 triệu gấp, em có nên chuyển luôn không?",
+     "gọi điện thoại trực tiếp"),
+])
+def test_short_questions_in_the_asker_s_words_get_the_entry_that_answers_them(
+        capsys: pytest.CaptureFixture[str], question: str, fact: str) -> None:
+    [item] = ask(capsys, question)
+    assert not item["refused"] and fact in item["answer"], item["answer"][:80]
+
+
+def test_choices_that_each_cover_only_the_question_s_form_words_are_not_offered(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # "phải làm sao" is all that Zalo, Facebook and lost-phone entries share with it: a near tie of those is no
+    # "Có phải bạn muốn hỏi…" but "not known"
+    [item] = ask(capsys, "chó nhà tôi bị ốm phải làm sao")
+    assert item["refused"] and "suggestions" not in item
