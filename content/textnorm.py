@@ -18,17 +18,18 @@ import yaml
 
 _NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
 
-# "ai" asking who, not AI: "chủ tịch hội là ai", "liên hệ ai", "ai là chủ tịch…", "ai đứng đầu", "…, ai làm ra"
-# are read as "người nào" (an action of content/data/words.yaml: only an entry asking who answers them). "do AI làm
-# ra", "AI là gì", "có phải là AI không" stay AI.
+# "ai" asking who, not AI: "chủ tịch hội là ai", "liên hệ ai", "đá với ai" (not "trò chuyện với AI"), "ai là chủ
+# tịch…", "ai đứng đầu", "ai thắng", "…, ai làm ra" are read as "người nào" (an action of content/data/words.yaml:
+# only an entry asking who answers them). "do AI làm ra", "AI là gì", "có phải là AI không" stay AI.
 _WHO_RAW: tuple[tuple[str, str], ...] = (
-    (r"(?<!phải )(?<!phai )\b(là|la|liên hệ|lien he|gặp|gap|tìm|tim) ai"
+    (r"(?<!phải )(?<!phai )\b(là|la|liên hệ|lien he|gặp|gap|tìm|tim|đá với|da voi|đấu với|dau voi) ai"
      r"(?= *(?:vậy|vay|thế|the|đấy|day|nhỉ|nhi|ạ|hả|ha|nhé|nhe|nha|[?.!,;]|$))",
      r"\1 người nào"),
     (r"(?:^\s*|(?<=[,.?!;] ))ai(?= (?:là|la) (?:người|nguoi|chủ tịch|chu tich|giám đốc|giam doc|bí thư|bi thu|trưởng|"
      r"truong|tác giả|tac gia|cha đẻ|cha de)\b)", "người nào"),
     (r"\bai(?= (?:đứng đầu|dung dau|sáng lập|sang lap|thành lập|thanh lap|phát minh|phat minh|phụ trách|phu trach|"
-     r"lãnh đạo|lanh dao|chịu trách nhiệm|chiu trach nhiem)\b)", "người nào"),
+     r"lãnh đạo|lanh dao|chịu trách nhiệm|chiu trach nhiem|thắng|thang|vô địch|vo dich|ghi bàn|ghi ban)\b)",
+     "người nào"),
     (r"(?:^\s*|(?<=[,.?!;] ))ai (?=(?:làm|lam|tạo|tao|viết|viet)(?: ra)? *(?:vậy|vay|thế|the|[?.!]|$))", "người nào "),
 )
 _WHO = tuple((re.compile(p), r) for p, r in _WHO_RAW)

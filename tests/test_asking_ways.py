@@ -337,3 +337,12 @@ def test_not_knowing_how_to_use_a_thing_asks_how_to_use_it(capsys: pytest.Captur
         assert not use["answer"].startswith("Ứng dụng thật"), use  # the fake-app warning
         assert not use["refused"] and "ChatGPT" in use["answer"]
     assert "CH Play" in vneid["answer"] and "VNeID" in vneid["answer"]
+
+
+def test_a_sport_question_asking_who_is_refused_as_sport(capsys: pytest.CaptureFixture[str]) -> None:
+    """"Đá với ai", "ai thắng", "ai vô địch" ask who: "ai" there is no AI, which kept sport questions ours (refused as
+    unknown and noted for officers, who cannot add football results)."""
+    for match in ask(capsys, "tối nay MU đá với ai", "ai vô địch world cup"):
+        assert match["refused"] and "ngoài phạm vi" in match["answer"], match
+    (chat,) = ask(capsys, "trò chuyện với AI")  # "với AI" at the end is AI
+    assert "ngoài phạm vi" not in chat["answer"]
