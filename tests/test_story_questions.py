@@ -4,32 +4,10 @@ story only tells in passing does not decide the answer."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from bot.cli import main
 from content.textnorm import asking_clause, story_clauses
-
-KEYS = {"question", "answer", "sources", "refused", "mode"}
-
-
-def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, Any]]:
-    """`hocbot ask --json` for each question, as a user of the CLI sees it."""
-    out = []
-    for q in questions:
-        assert main(["ask", "--json", q]) == 0
-        [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
-        assert KEYS <= set(line) <= KEYS | {"suggestions"}
-        out.append(line)
-    return out
-
-
-@pytest.fixture(autouse=True)
-def _db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
 
 
 def test_a_run_on_is_not_cut_inside_a_word_of_two_syllables() -> None:
