@@ -124,3 +124,19 @@ def test_choices_that_each_cover_only_the_question_s_form_words_are_not_offered(
     # "Có phải bạn muốn hỏi…" but "not known"
     [item] = ask(capsys, "chó nhà tôi bị ốm phải làm sao")
     assert item["refused"] and "suggestions" not in item
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("Bác ơi cho cháu hỏi Dòng họ học tập là thế nào ạ, họ nhà cháu đang định lập quỹ cho con cháu",
+     "quỹ khuyến học của"),  # "là thế nào" asks what it is, not how the five models differ
+    ("cái app vneid ng ta share link tải trên fb có dùng dc ko", "CH Play"),
+    ("đt cùi bắp có xài đc chatgpt ko hay phải mua máy xịn", "điện thoại thông minh"),
+])
+def test_what_it_is_and_which_phone_asked_plainly(capsys: pytest.CaptureFixture[str], question: str, fact: str) -> None:
+    [item] = ask(capsys, question)
+    assert not item["refused"] and fact in item["answer"], item["answer"][:80]
+
+
+def test_which_phone_to_buy_stays_out_of_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    [item] = ask(capsys, "nên mua Samsung hay Oppo để xài ChatGPT, tư vấn máy nào rẻ mà ngon")
+    assert item["refused"]
