@@ -131,6 +131,7 @@ def test_choices_that_each_cover_only_the_question_s_form_words_are_not_offered(
      "quỹ khuyến học của"),  # "là thế nào" asks what it is, not how the five models differ
     ("cái app vneid ng ta share link tải trên fb có dùng dc ko", "CH Play"),
     ("đt cùi bắp có xài đc chatgpt ko hay phải mua máy xịn", "điện thoại thông minh"),
+    ("bị lừa r có dv lấy lại tiền trên fb, có nên thuê ko", "lừa đảo lần hai"),
 ])
 def test_what_it_is_and_which_phone_asked_plainly(capsys: pytest.CaptureFixture[str], question: str, fact: str) -> None:
     [item] = ask(capsys, question)
