@@ -132,6 +132,8 @@ def test_choices_that_each_cover_only_the_question_s_form_words_are_not_offered(
     ("cái app vneid ng ta share link tải trên fb có dùng dc ko", "CH Play"),
     ("đt cùi bắp có xài đc chatgpt ko hay phải mua máy xịn", "điện thoại thông minh"),
     ("bị lừa r có dv lấy lại tiền trên fb, có nên thuê ko", "lừa đảo lần hai"),
+    ("Cô ơi cho con hỏi thằng bé nhà con lớp 7 cứ lấy ChatGPT chép bài văn nộp cô giáo thì có nên không ạ",
+     "không phải để chép đáp án"),
 ])
 def test_what_it_is_and_which_phone_asked_plainly(capsys: pytest.CaptureFixture[str], question: str, fact: str) -> None:
     [item] = ask(capsys, question)
@@ -141,3 +143,5 @@ def test_what_it_is_and_which_phone_asked_plainly(capsys: pytest.CaptureFixture[
 def test_which_phone_to_buy_stays_out_of_scope(capsys: pytest.CaptureFixture[str]) -> None:
     [item] = ask(capsys, "nên mua Samsung hay Oppo để xài ChatGPT, tư vấn máy nào rẻ mà ngon")
     assert item["refused"]
+    [homework] = ask(capsys, "viết giùm bài văn tả mẹ lớp 5 bằng AI để con nộp cô giáo")  # doing it, not whether to
+    assert homework["refused"]
