@@ -134,6 +134,7 @@ def test_choices_that_each_cover_only_the_question_s_form_words_are_not_offered(
     ("bị lừa r có dv lấy lại tiền trên fb, có nên thuê ko", "lừa đảo lần hai"),
     ("Cô ơi cho con hỏi thằng bé nhà con lớp 7 cứ lấy ChatGPT chép bài văn nộp cô giáo thì có nên không ạ",
      "không phải để chép đáp án"),
+    ("Dạ xin hỏi làm thủ tục trực tuyến thì cần chú ý gì cho an toàn ạ", ".gov.vn"),  # dvc_safety, from lesson m8l4
 ])
 def test_what_it_is_and_which_phone_asked_plainly(capsys: pytest.CaptureFixture[str], question: str, fact: str) -> None:
     [item] = ask(capsys, question)
@@ -145,3 +146,5 @@ def test_which_phone_to_buy_stays_out_of_scope(capsys: pytest.CaptureFixture[str
     assert item["refused"]
     [homework] = ask(capsys, "viết giùm bài văn tả mẹ lớp 5 bằng AI để con nộp cô giáo")  # doing it, not whether to
     assert homework["refused"]
+    [papers] = ask(capsys, "bot xem giúp tôi giấy tờ nhà đất này có bị làm giả không tôi chụp ảnh gửi bot nhé")
+    assert papers["refused"]
