@@ -287,10 +287,13 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # when the story happened: "hôm qua", "tuần trước", "mấy bữa nay" ("năm nay" stays: "chủ đề năm nay")
         r"\b(?:hom qua|hom kia|tuan truoc|tuan roi|thang truoc|thang roi|nam ngoai|sang nay|chieu qua|bua truoc|"
         r"bua qua|may hom nay|may bua nay|may hom truoc|dao nay|luc nay|vua roi)\b",
-        rf"\b(?:a|ha|nhe|nha|nhi|vay|the|day|di) {_PERSON}$",  # "… là gì hả bot", "… không nhé bác"
+        rf"\b(?:a|ha|ho|nhe|nha|nhi|vay|the|day|di) {_PERSON}$",  # "… là gì hả bot", "… không nhé bác"
         r"\b(?:a|ay|day|nhe|nha|nhen|nghen|ne|ha|he|hen|chu|ca|voi|nhi|di|vay|the|ta)$",
         r"(?<=\bgi) het$",  # "không trả lời gì hết": "hết" only stresses the "gì" ("gì cả")
         # the asker who was named first speaks: "ông ơi, cháu hỏi …", "con ơi, mẹ hỏi …" (the address goes first)
+        # (and whom it asks, when "chút", "tí" follow: "bà hỏi con chút"; "cháu hỏi bác sĩ" keeps its doctor)
+        r"^(?:chau|con|em|bac|chu|ba|me|bo|ong|anh|thim) hoi (?:chau|con|em|bac|chu|ba|me|bo|ong|anh|chi|co|di|thim) "
+        r"(?:chut|ti|xiu|cai nay)\b",
         r"^(?:chau|con|em|bac|chu|ba|me|bo|ong|anh|thim) hoi\b",  # not "cơ hội", "chi hội", "câu hỏi", "mồ hôi"
         # "tui nghe hoài mà hổng hiểu", "nghe mãi chưa hiểu": why it is asked, not what
         rf"\b(?:{_PERSON} )?(?:nghe|doc|thay) (?:hoai|mai|nhieu|hoai hoai)(?: ma)? (?:van )?(?:khong|chua|chang|cha) "

@@ -54,6 +54,8 @@ def test_lin_is_a_link(capsys: pytest.CaptureFixture[str]) -> None:
 def test_who_speaks_after_a_kinship_address_is_a_frame() -> None:
     assert question_core("Ông ơi cháu hỏi nhà mình nên có mật khẩu gia đình để làm gì ạ").startswith("nha minh")
     assert question_core("Con ơi, mẹ hỏi ChatGPT có cần mạng không") == "chatgpt co can mang khong"
+    assert question_core("Bà hỏi con chút, gia đình học tập là sao hở con?") == "gia dinh hoc tap la sao"
+    assert question_core("cháu hỏi bác sĩ thì bác sĩ bảo sao").startswith("bac si")  # whom it asks stays
     for kept in ("cơ hội việc làm cho người già", "câu hỏi này bot trả lời sai", "chi hội trưởng làm gì"):
         assert question_core(kept) == fold(kept), kept
 
@@ -131,7 +133,6 @@ def test_choices_that_each_cover_only_the_question_s_form_words_are_not_offered(
      "quỹ khuyến học của"),  # "là thế nào" asks what it is, not how the five models differ
     ("cái app vneid ng ta share link tải trên fb có dùng dc ko", "CH Play"),
     ("đt cùi bắp có xài đc chatgpt ko hay phải mua máy xịn", "điện thoại thông minh"),
-    ("bị lừa r có dv lấy lại tiền trên fb, có nên thuê ko", "lừa đảo lần hai"),
     ("Cô ơi cho con hỏi thằng bé nhà con lớp 7 cứ lấy ChatGPT chép bài văn nộp cô giáo thì có nên không ạ",
      "không phải để chép đáp án"),
     ("Dạ xin hỏi làm thủ tục trực tuyến thì cần chú ý gì cho an toàn ạ", ".gov.vn"),  # dvc_safety, from lesson m8l4
@@ -148,3 +149,9 @@ def test_which_phone_to_buy_stays_out_of_scope(capsys: pytest.CaptureFixture[str
     assert homework["refused"]
     [papers] = ask(capsys, "bot xem giúp tôi giấy tờ nhà đất này có bị làm giả không tôi chụp ảnh gửi bot nhé")
     assert papers["refused"]
+
+
+def test_tax_named_alone_is_not_known(capsys: pytest.CaptureFixture[str]) -> None:
+    # "thuế" folds like "thuê" (to hire): an entry asked "có nên thuê …" must not answer the bare word "thuế"
+    [item] = ask(capsys, "thuế")
+    assert item["refused"]
