@@ -4,32 +4,10 @@ and "share", a kinship address followed by who speaks ("ông ơi, cháu hỏi �
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from bot.cli import main
 from content.textnorm import actions, fold, question_core
-
-KEYS = {"question", "answer", "sources", "refused", "mode"}
-
-
-def ask(capsys: pytest.CaptureFixture[str], *questions: str) -> list[dict[str, Any]]:
-    """`hocbot ask --json` for each question, as a user of the CLI sees it."""
-    out = []
-    for q in questions:
-        assert main(["ask", "--json", q]) == 0
-        [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
-        assert KEYS <= set(line) <= KEYS | {"suggestions"}
-        out.append(line)
-    return out
-
-
-@pytest.fixture(autouse=True)
-def _db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
 
 
 def test_n_typed_for_l_is_read_as_l_where_it_spells_no_word() -> None:
