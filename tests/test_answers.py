@@ -213,3 +213,32 @@ def test_a_neighbouring_entry_is_not_handed_to_the_model(catalog: Any) -> None:
     plan = service(catalog).plan("Muốn hủy nhận thông báo của bot thì làm thế nào?")
     assert plan.decision == "answer" and plan.passages
     assert {p.doc_id.split("#")[0] for p in plan.passages} == {plan.fallback.faq_id}
+
+
+async def test_a_lesson_answer_gives_the_model_the_whole_lesson(catalog: Any, fake: FakeOpenAI) -> None:
+    # The matched chunk of the lesson on AI pictures stops before "gắn nhãn": a model restating it answered
+    # without the label, where the curated answer (the whole lesson) has it.
+    fake.grounded()
+    svc = service(catalog, fake)
+    question = "anh ơi em hỏi, ảnh do AI làm mà mình đăng lên mạng thì có phải ghi chú gì không"
+    curated = svc.plan(question).fallback
+    assert curated.faq_id is not None and curated.faq_id.startswith("m9l5") and "gắn nhãn" in curated.text
+    res = await svc.answer(question)
+    assert res.mode == "llm" and "ảnh do AI tạo" in res.text and "gắn nhãn" in res.text
+    await svc.aclose()
+
+
+async def test_a_rewrite_is_kept_only_when_asked_directly_it_gets_the_same_answer(
+        catalog: Any, fake: FakeOpenAI) -> None:
+    story = ("hôm qua con gái tôi cài cho tôi cái zalo trên điện thoại mới mua mà tôi già rồi mắt kém chả biết "
+             "bấm vào đâu cả")
+    rewrites = {"Cách dùng Zalo thế nào?": "bot_channels", "dùng zalo như thế nào": "zalo_forgot_password"}
+    for query, guess in rewrites.items():
+        fake.responder(lambda m, q=query: q if "<tin_nhan>" in m[-1]["content"] else "Bot có trên Zalo [1].")
+        svc = service(catalog, fake)
+        # searched for the message, the rewrite found the bot's Zalo channel (or the Zalo password entry)
+        assert svc.plan(story, query).fallback.faq_id == guess
+        assert svc.plan(query).decision != "answer"  # asked directly, it is only offered or refused
+        res = await svc.answer(story)
+        assert res.refused and res.text.startswith("Xin lỗi, mình chưa có câu trả lời") and res.faq_id != guess
+        await svc.aclose()

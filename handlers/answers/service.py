@@ -273,9 +273,18 @@ class AnswerService:
         top = hits[0]
         result = AnswerResult(q, self._lesson_text(top) or top.text.strip(),
                               self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
-        passages = [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources)
-                    for i, h in enumerate(answer_passages(hits), 1)]
-        return Plan(q, hits, result, passages)
+        return Plan(q, hits, result, self._passages(hits, result.text))
+
+    def _passages(self, hits: Sequence[Hit], shown: str) -> list[Passage]:
+        """What the model may answer from: the answer's own entry, and for a lesson the whole lesson, as the
+        curated answer shows it. One matched chunk of a lesson may stop before the sentence that answers; a model
+        restating it gave a confident answer without it where the curated one was right (fresh tuning file with
+        the fake LLM: 8 such wrong answers, "ảnh do AI làm … có phải ghi chú gì không" without its label)."""
+        own = answer_passages(hits)
+        top = own[0]
+        if top.kind == "lesson" and shown:
+            return [Passage("[1]", top.doc_id, top.title, shown, top.sources)]
+        return [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources) for i, h in enumerate(own, 1)]
 
     def _what_now(self, q: str, decision: Decision, hits: list[Hit], said: str | None = None
                   ) -> tuple[Decision, list[Hit]]:
@@ -560,7 +569,8 @@ class AnswerService:
     async def prepare(self, question: str, place: Scope = EVERYONE) -> Plan:
         """`plan`, with one more chance for a long, rambling message when an LLM is configured: the model
         rewrites it into a short search question (REWRITE_TIMEOUT at most) and that is searched. The rewrite
-        is kept only when it names the same things (Zalo stays Zalo) and finds an answer the message did not."""
+        is kept only when it names the same things (Zalo stays Zalo), finds an answer the message did not, and
+        that answer is the one the rewrite asked directly gets: never a guess retrieval would not make."""
         plan = self.plan(question, place=place)
         if (self.llm is None or plan.decision in ("answer", "smalltalk") or plan.fallback.out_of_scope
                 or len(question_syllables(plan.question)) < REWRITE_MIN_SYLLABLES):
@@ -572,7 +582,17 @@ class AnswerService:
         rewritten = self.plan(plan.question, query, place)
         rewritten.spent = time.monotonic() - started
         log.info("rewrite %r → %r: %s", plan.question[:80], query, rewritten.decision)
-        return rewritten if rewritten.decision == "answer" else plan
+        if rewritten.decision != "answer":
+            return plan
+        # The rewrite asked as it is must get the same answer through every rule retrieval applies to a
+        # question: searched for the message, "Cách dùng Zalo thế nào?" answered the bot's Zalo channel and "dùng
+        # zalo như thế nào" the Zalo password entry, which the short question asked directly only offers or refuses.
+        asked = self.plan(query, place=place)
+        if asked.decision != "answer" or asked.fallback.faq_id != rewritten.fallback.faq_id:
+            log.info("rewrite %r not kept: asked directly it is %s (%s)", query, asked.decision,
+                     asked.fallback.faq_id)
+            return plan
+        return rewritten
 
     async def answer(self, question: str, place: Scope = EVERYONE) -> AnswerResult:
         """The whole answer at once (CLI, tests): LLM when configured and usable, else curated."""
