@@ -1,0 +1,35 @@
+"""FAQ content gaps: citizen questions that were refused or answered with another entry because no entry said
+what they ask (a leaked Facebook password, a Facebook password hard to guess, VNeID asking to be updated), and
+questions no entry should answer (who holds a state office, tomorrow's weather). Through `hocbot ask --json`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
+
+
+def test_a_leaked_facebook_password_is_changed_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused; the Facebook entry said nothing of a password that got out.
+    leaked, teen = ask(capsys, "bị lộ mật khẩu facebook rồi phải làm gì", "fb bị lộ mk rồi làm sao")
+    for item in (leaked, teen):
+        assert not item["refused"] and "Lỡ để lộ mật khẩu" in item["answer"] and "đổi mật khẩu ngay" in item["answer"]
+
+
+def test_a_facebook_password_hard_to_guess_gets_the_password_advice(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused; the password advice named Zalo, not Facebook, and the Facebook entry was about recovery.
+    [item] = ask(capsys, "mật khẩu facebook nên đặt thế nào cho khó đoán")
+    assert not item["refused"] and item["answer"].startswith("Dùng mật khẩu dài, khó đoán")
+    assert "Zalo, Facebook) một mật khẩu riêng" in item["answer"]
+
+
+def test_other_apps_leaked_passwords_are_not_answered_with_facebook_s(capsys: pytest.CaptureFixture[str]) -> None:
+    for item in ask(capsys, "mật khẩu zalo bị lộ phải làm sao", "bị lộ mật khẩu vneid thì sao",
+                    "lộ mật khẩu ngân hàng rồi"):
+        assert "Facebook" not in item["answer"], item
+
+
+def test_tomorrow_s_weather_is_not_ours(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the Facebook entry's new words made it a suggestion; the weather is out of scope however it is asked.
+    for item in ask(capsys, "ngày mai trời có nắng không để tôi phơi lúa", "mai trời nắng không"):
+        assert item["refused"] and "Facebook" not in item["answer"], item
