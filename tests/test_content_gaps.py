@@ -33,3 +33,12 @@ def test_tomorrow_s_weather_is_not_ours(capsys: pytest.CaptureFixture[str]) -> N
     # Before: the Facebook entry's new words made it a suggestion; the weather is out of scope however it is asked.
     for item in ask(capsys, "ngày mai trời có nắng không để tôi phơi lúa", "mai trời nắng không"):
         assert item["refused"] and "Facebook" not in item["answer"], item
+
+
+def test_who_holds_a_state_office_is_not_answered_with_chatgpt_s_maker(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "ai là chủ tịch nước" got "ChatGPT là một trợ lý trí tuệ nhân tạo … của công ty OpenAI" ("của nước
+    # nào", "ai làm ra" in its questions); the bot keeps no list of who holds an office.
+    for item in ask(capsys, "ai là chủ tịch nước", "chủ tịch nước là ai", "ai là giám đốc công an tỉnh"):
+        assert item["refused"] and "ChatGPT" not in item["answer"], item
+    [maker] = ask(capsys, "ai là người làm ra chatgpt")  # who made ChatGPT is still ours
+    assert not maker["refused"] and "OpenAI" in maker["answer"]
