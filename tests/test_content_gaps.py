@@ -42,3 +42,13 @@ def test_who_holds_a_state_office_is_not_answered_with_chatgpt_s_maker(capsys: p
         assert item["refused"] and "ChatGPT" not in item["answer"], item
     [maker] = ask(capsys, "ai là người làm ra chatgpt")  # who made ChatGPT is still ours
     assert not maker["refused"] and "OpenAI" in maker["answer"]
+
+
+def test_vneid_asking_to_be_updated_is_updated_from_the_official_store(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Đó là lừa đảo", the entry about a caller sending an update link, for the app's own update notice.
+    for item in ask(capsys, "con ơi cái app vneid nó bắt cập nhật hoài", "vneid báo cập nhật có nên bấm không"):
+        assert not item["refused"] and item["answer"].startswith("Nên cập nhật"), item
+        assert "CH Play" in item["answer"] and "App Store" in item["answer"]
+    # a caller or a message with an update link is still the scam
+    for item in ask(capsys, "có người gọi bảo cập nhật vneid qua link", "tin nhắn bảo bấm link cập nhật vneid"):
+        assert item["answer"].startswith("Đó là lừa đảo"), item
