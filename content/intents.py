@@ -98,6 +98,28 @@ def small_talk(text: str) -> SmallTalk | None:
     return next((k for k in _PRIORITY if k in found), None)
 
 
+MAX_AGREE_WORDS = 6
+# Words that may come with a yes said in words: "ok đồng ý", "vâng, tôi đồng ý ạ", "đồng ý rồi nhé".
+_AGREE_WITH = _SOFT | {w for p in _SMALL_TALK["ack"] for w in p.split()} | {"luon", "het", "a", "nhe"}
+_DONG, _Y = ("đồng", "dong"), ("ý", "y")  # not "đông y" (traditional medicine)
+_RAW_WORD = re.compile(r"[^\W_]+")  # a word as typed, accents kept
+
+
+def agrees(text: str) -> bool:
+    """A whole message that says yes in words ("đồng ý", "dong y", "ok đồng ý", "vâng, tôi đồng ý ạ"); not a
+    question about agreeing ("đồng ý là sao?"), a no ("không đồng ý"), nor Đông y."""
+    if "?" in text:
+        return False
+    words = _RAW_WORD.findall(unicodedata.normalize("NFC", _EMOTICON.sub(" ", text)).lower())
+    if not 2 <= len(words) <= MAX_AGREE_WORDS:
+        return False
+    at = [i for i in range(len(words) - 1) if words[i] in _DONG and words[i + 1] in _Y]
+    if len(at) != 1:
+        return False
+    rest = [fold(w) for w in words[:at[0]] + words[at[0] + 2:]]
+    return all(w in _AGREE_WITH or _INTERJECTION.fullmatch(w) for w in rest)
+
+
 def _leaving(m: re.Match[str]) -> str:
     """Leaving for a while, said of oneself, is a goodbye: the words of the leaving become "bye"."""
     return f"{m['who']} bye" if m["who"] else "bye"

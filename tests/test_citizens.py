@@ -197,6 +197,9 @@ async def test_another_command_in_the_middle_of_a_quiz_keeps_it_for_kiemtra(sett
         for aside in ("xin chào", "/khongcolenhnay"):
             await u.says(aside)
             assert u.last_reply().startswith("Câu 3/")
+            # no main menu with the question, so no word of one (“… hoặc chọn trong bảng bên dưới” before)
+            assert "bên dưới" not in u.all_text() and "Câu hỏi kiểm tra vẫn chờ bạn" in u.all_text()
+            assert u.keyboard() == []
         await u.says(correct_number(u.last_reply()))
         assert "Đúng rồi" in u.all_text() and u.last_reply().startswith("Câu 4/")
 

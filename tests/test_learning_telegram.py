@@ -111,6 +111,23 @@ async def test_another_command_in_the_middle_of_a_quiz_keeps_its_poll(db_url: st
         assert "Đúng rồi" in got[0]["text"] and got[1]["poll"]["question"].startswith("Câu 2/")
 
 
+async def test_small_talk_in_the_middle_of_a_quiz_points_at_the_poll_not_a_menu(db_url: str, tg: FakeTelegram) -> None:
+    """A greeting or a thanks while a poll waits: a friendly word that says the question waits below and how to
+    pause the quiz (it used to end “… hoặc chọn một mục bên dưới nhé”, a menu the quiz aside leaves off), then the
+    poll again; a number typed next answers it."""
+    async with running_bot(tg_settings(db_url, tg)):
+        lan = tg.user(5551011, first_name="Lan")
+        await onboard(lan)
+        await start_last_module_quiz(lan)
+        for chat, friendly in (("xin chào", "Xin chào!"), ("cảm ơn", "Không có gì ạ!"), ("chào bot", "Xin chào!")):
+            got = await says(lan, chat, replies=2)
+            assert got[0]["text"].startswith(friendly) and "bên dưới" not in got[0]["text"], got[0]["text"]
+            assert "Câu hỏi kiểm tra vẫn chờ bạn" in got[0]["text"] and "/menu" in got[0]["text"]
+            assert got[1]["poll"]["question"].startswith("Câu 1/")
+        got = await says(lan, str(right_option(last_poll(lan)) + 1), replies=2)
+        assert "Đúng rồi" in got[0]["text"] and got[1]["poll"]["question"].startswith("Câu 2/")
+
+
 async def test_restart_in_the_middle_of_a_quiz_loses_nothing(db_url: str, tg: FakeTelegram) -> None:
     settings = tg_settings(db_url, tg)
     lan = tg.user(5551002, first_name="Lan")

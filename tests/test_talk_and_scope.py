@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from content.intents import out_of_scope, small_talk
+from bot.core import texts
+from content.intents import agrees, out_of_scope, small_talk
+from handlers.answers.service import SMALL_TALK
 from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
 
 
@@ -200,3 +202,24 @@ def test_what_number_to_bet_on_is_out_of_scope_even_asked_of_ai() -> None:
     assert out_of_scope("nhờ AI soi cầu giúp con số đề tối nay đánh con gì") == "other"
     assert out_of_scope("hỏi chatgpt xem mai lô về mấy") == "other"
     assert out_of_scope("có nên hỏi AI về sức khỏe không") is None
+
+
+def test_agreeing_said_on_its_own_is_told_from_a_question_about_it() -> None:
+    # Before: "đồng ý" after consent was searched and got the FAQ's text on the personal data law.
+    for yes in ("đồng ý", "dong y", "ok đồng ý", "Đồng ý.", "vâng, tôi đồng ý ạ", "đồng ý rồi nhé"):
+        assert agrees(yes), yes
+    for other in ("không đồng ý", "chưa đồng ý", "đồng ý là sao?", "tôi đồng ý với điều khoản", "đông y", "ok"):
+        assert not agrees(other), other
+
+
+def test_small_talk_said_without_the_menu_does_not_point_at_it() -> None:
+    # Before: a greeting while a quiz question waited (the menu is left off there) ended "… hoặc chọn một mục bên
+    # dưới nhé". Every text that points at the menu has words to leave off where the menu is not shown.
+    said = [*SMALL_TALK.values(), texts.UNKNOWN_COMMAND, texts.UNSUPPORTED_MEDIA, texts.EMPTY, texts.STALE_BUTTON,
+            texts.ALREADY_AGREED]
+    for text in said:
+        if "bên dưới" in text:
+            body = texts.without_menu(text)
+            assert body and "bên dưới" not in body and "chọn" not in body.lower(), text
+    assert texts.without_menu(SMALL_TALK["greeting"]) == "Xin chào! 👋 Mình là trợ lý học tập của Hội Khuyến học."
+    assert texts.without_menu(texts.HELP) is None

@@ -79,6 +79,32 @@ async def test_typed_consent_without_accents_and_old_province(db_url: str, tg: F
         assert "Xong rồi" in reply[0]["text"]
 
 
+async def test_agreeing_again_after_consent_is_acknowledged_not_answered_with_the_law(
+        db_url: str, tg: FakeTelegram) -> None:
+    """“đồng ý” typed by someone who already agreed got the FAQ's text on the personal data law (“ok đồng ý”:
+    “Có phải bạn muốn hỏi…” its entries): now a short word that they already agreed, with the menu. Before consent,
+    “ok đồng ý” answers the consent question as “đồng ý” does; after a “no”, it asks that question again."""
+    async with running_bot(tg_settings(db_url, tg)) as bot:
+        lan = tg.user(5550012, first_name="Lan")
+        await onboard(lan)
+        for text in ("đồng ý", "dong y", "ok đồng ý"):
+            reply = (await says(lan, text))[0]
+            assert reply["text"].startswith("✅ Bạn đã đồng ý cho bot lưu tiến độ học rồi"), reply["text"]
+            assert "Luật" not in reply["text"] and "Nguồn" not in reply["text"] and "/xoadulieu" in reply["text"]
+            assert "📚 Học AI" in lan.keyboard()
+        an = tg.user(5550013, first_name="An")
+        await says(an, "/start", replies=2)
+        assert "tỉnh/thành phố" in (await says(an, "ok đồng ý"))[0]["text"]
+        binh = tg.user(5550014, first_name="Bình")
+        await says(binh, "/start", replies=2)
+        await presses(binh, "Không đồng ý")
+        assert "Bạn có đồng ý không?" in (await says(binh, "đồng ý"))[0]["text"]  # asked, not agreed unseen
+        assert "tỉnh/thành phố" in (await says(binh, "đồng ý"))[0]["text"]
+        async with bot.runtime.services.db.session() as s:
+            users = (await s.exec(select(User))).all()
+        assert sum(u.consent_at is not None for u in users) == 3
+
+
 async def test_bad_input_gets_friendly_answers(db_url: str, tg: FakeTelegram) -> None:
     async with running_bot(tg_settings(db_url, tg)):
         u = tg.user(5550003, first_name="Ba")

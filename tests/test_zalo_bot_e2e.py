@@ -106,6 +106,13 @@ async def test_another_command_in_the_middle_of_a_quiz_keeps_it_for_kiemtra(db_u
         hello, asked = await says(lan, "xin chào", 2)
         assert "Gõ số hoặc tên mục" not in hello and "1 Học AI" not in hello
         assert asked == third
+        # … and its words do not point at that menu (“… hoặc chọn một mục bên dưới nhé” before): they point at
+        # the question's numbers, and say how to pause the quiz.
+        assert hello.startswith("Xin chào!") and "bên dưới" not in hello
+        assert "gõ số của đáp án" in hello and "/menu" in hello
+        thanks, asked = await says(lan, "cảm ơn", 2)
+        assert thanks.startswith("Không có gì ạ!") and "bên dưới" not in thanks and "gõ số của đáp án" in thanks
+        assert asked == third
         right_answer, fourth = await says(lan, right(asked), 2)
         assert "Đúng rồi" in right_answer and fourth.startswith("Câu 4/")
 

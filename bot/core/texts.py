@@ -107,15 +107,43 @@ DELETE_CONFIRM = (
 DELETE_YES = "🗑 Có, xoá dữ liệu"
 DELETED = "Đã xoá dữ liệu của bạn. Cảm ơn bạn đã học cùng bot. Gõ /start nếu muốn bắt đầu lại."
 
-UNKNOWN_COMMAND = "Mình chưa hiểu lệnh “{cmd}”. Gõ /trogiup để xem các lệnh, hoặc chọn trong bảng bên dưới."
-UNSUPPORTED_MEDIA = "Mình chỉ đọc được chữ thôi 🙏 Bạn gõ câu hỏi, hoặc chọn một mục bên dưới nhé."
-EMPTY = "Bạn chưa gõ gì cả. Chọn một mục bên dưới hoặc gõ câu hỏi nhé."
+# Closing words that point at the main menu: a text that ends with one goes out with the menu (menu_reply). Where
+# the menu is left off (a quiz question waits below it, the consent question), `without_menu` takes them away.
+TYPE_OR_PICK = "Bạn gõ câu hỏi, hoặc chọn một mục bên dưới nhé."
+ANYTHING_ELSE = "Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé."
+LEARN_OR_ASK = "Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé."
+WHEN_NEEDED = "Lúc nào cần, bạn cứ gõ câu hỏi hoặc chọn một mục bên dưới nhé."
+OR_PICK = "Hoặc chọn một mục bên dưới."
+HELP_OR_PICK = "Gõ /trogiup để xem các lệnh, hoặc chọn trong bảng bên dưới."
+PICK_OR_TYPE = "Chọn một mục bên dưới hoặc gõ câu hỏi nhé."
+PICK_AGAIN = "Bạn chọn lại trong bảng bên dưới nhé."
+MENU_POINTERS = (
+    TYPE_OR_PICK, ANYTHING_ELSE, LEARN_OR_ASK, WHEN_NEEDED, OR_PICK, HELP_OR_PICK, PICK_OR_TYPE, PICK_AGAIN,
+)
+
+
+def without_menu(text: str) -> str | None:
+    """`text` said where the main menu is not shown: without its closing words that point at the menu (None when
+    it has none, e.g. the help)."""
+    for pointer in MENU_POINTERS:
+        if text.endswith(pointer) and (body := text[: -len(pointer)].rstrip()):
+            return body
+    return None
+
+
+ALREADY_AGREED = (  # "đồng ý" typed again after consent
+    "✅ Bạn đã đồng ý cho bot lưu tiến độ học rồi, cảm ơn bạn! Muốn xoá dữ liệu lúc nào cũng được: gõ /xoadulieu. "
+    + ANYTHING_ELSE
+)
+UNKNOWN_COMMAND = "Mình chưa hiểu lệnh “{cmd}”. " + HELP_OR_PICK
+UNSUPPORTED_MEDIA = "Mình chỉ đọc được chữ thôi 🙏 " + TYPE_OR_PICK
+EMPTY = "Bạn chưa gõ gì cả. " + PICK_OR_TYPE
 TOO_LONG = "Tin nhắn dài quá ({n} ký tự). Bạn gõ câu hỏi ngắn gọn hơn (dưới {max} ký tự) nhé."
 NUMBER_HINT = "Bạn trả lời bằng một số từ 1 đến {n}, hoặc gõ chữ của lựa chọn nhé."
 NUMBER_HINT_ONE = "Chỉ có một lựa chọn: bạn trả lời 1, hoặc gõ chữ của lựa chọn nhé."
 NUMBER_NOTHING = "Số này không có trong bảng chọn. Bạn gõ số hoặc tên một mục bên dưới, hoặc gõ câu hỏi nhé."
 COMING_SOON = "Phần này sắp có. Cảm ơn bạn đã chờ! 🙏"
-STALE_BUTTON = "Nút này đã cũ. Bạn chọn lại trong bảng bên dưới nhé."
+STALE_BUTTON = "Nút này đã cũ. " + PICK_AGAIN
 ERROR = "Xin lỗi, bot đang gặp trục trặc nhỏ. Bạn thử lại sau ít phút nhé. 🙏"
 BUSY = "Hệ thống đang bận, bạn thử lại sau ít phút. 🙏"
 NUMBERED_FOOTER = "Trả lời {nums}."

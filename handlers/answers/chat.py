@@ -18,12 +18,13 @@ from bot.core.callback import PayloadTooLong
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
 from bot.core.messages import AnswerStream, Choice, Inbound, Reply
-from bot.core.payloads import Consent, Feedback, NoneOfThese, OpenFaq
+from bot.core.payloads import Feedback, NoneOfThese, OpenFaq
 from bot.core.router import Router
 from bot.db.models_faq import AnswerLog, record_unanswered, set_feedback
+from content.intents import agrees
 from handlers.answers.service import AnswerResult, AnswerService, Plan
 from handlers.answers.store import EVERYONE, Scope
-from handlers.onboarding.start import consent_reply
+from handlers.onboarding.start import agreed_in_words, consent_open, consent_reply
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,10 @@ async def ask(ctx: Ctx, msg: Inbound) -> list[Reply]:
 @router.free_text
 async def free_text(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """Any text that is not a command, a menu label or an expected answer is a question (an aside: a quiz
-    question waiting comes again after the answer, so a number typed next answers the quiz)."""
+    question waiting comes again after the answer, so a number typed next answers the quiz). “Đồng ý” said on its
+    own is an answer to the consent question, not a question about consent."""
+    if agrees(msg.text):
+        return await agreed_in_words(ctx, msg)
     return await answer_question(ctx, msg.text)
 
 
@@ -111,8 +115,8 @@ async def answer_question(ctx: Ctx, text: str) -> list[Reply]:
     plan = await svc.prepare(text, place(ctx))
     result = plan.fallback
     if plan.decision == "smalltalk":  # a greeting or a thanks gets a friendly word and the menu, not a search
-        if _consent_open(ctx):  # … but while the consent question waits, that question again: a number typed
-            return [Reply(result.text), consent_reply()]  # next answers it, not the menu
+        if consent_open(ctx):  # … but while the consent question waits, that question again: a number typed
+            return [Reply(texts.without_menu(result.text) or result.text), consent_reply()]  # next answers it
         return [menu_reply(result.text)]
     log_id = await _log(ctx, plan.question, result)
     if plan.decision == "refuse":
@@ -232,8 +236,3 @@ async def feedback(ctx: Ctx, msg: Inbound) -> list[Reply]:
     if row.question:
         await note_unanswered(ctx, row.question, "disliked")
     return [Reply(THANKS_DOWN)]
-
-
-def _consent_open(ctx: Ctx) -> bool:
-    """The consent question is the last one asked and not answered yet."""
-    return not ctx.consented and any(Consent.read(c.data) is not None for c in ctx.offered)

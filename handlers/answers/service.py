@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.core import texts
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
 from content.intents import (
@@ -101,21 +102,20 @@ REFUSE_HEALTH = (
     f"Mình có thể giúp bạn về: {HELP_TOPICS}."
 )
 SMALL_TALK = {
-    "greeting": "Xin chào! 👋 Mình là trợ lý học tập của Hội Khuyến học. Bạn gõ câu hỏi, hoặc chọn một mục "
-                "bên dưới nhé.",
-    "thanks": "Không có gì ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+    "greeting": f"Xin chào! 👋 Mình là trợ lý học tập của Hội Khuyến học. {texts.TYPE_OR_PICK}",
+    "thanks": f"Không có gì ạ! 😊 {texts.ANYTHING_ELSE}",
     "bye": "Chào bạn, hẹn gặp lại! 👋 Lúc nào cần, bạn cứ nhắn cho mình nhé.",
-    "how_are_you": "Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn! 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
-    "praise": "Cảm ơn bạn đã khen! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
-    "feeling": "Cảm ơn bạn đã chia sẻ với mình. Lúc nào cần, bạn cứ gõ câu hỏi hoặc chọn một mục bên dưới nhé.",
+    "how_are_you": f"Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn! 😊 {texts.LEARN_OR_ASK}",
+    "praise": f"Cảm ơn bạn đã khen! 😊 {texts.ANYTHING_ELSE}",
+    "feeling": f"Cảm ơn bạn đã chia sẻ với mình. {texts.WHEN_NEEDED}",
     "complaint": "Xin lỗi bạn nhé. 🙏 Bạn thử gõ lại câu hỏi ngắn, rõ ý hơn; nếu bot vẫn trả lời sai, hãy báo cán bộ "
-                 "Hội Khuyến học nơi bạn ở. Hoặc chọn một mục bên dưới.",
-    "ack": "Vâng ạ! 😊 Bạn cần gì thêm cứ gõ câu hỏi, hoặc chọn một mục bên dưới nhé.",
+                 f"Hội Khuyến học nơi bạn ở. {texts.OR_PICK}",
+    "ack": f"Vâng ạ! 😊 {texts.ANYTHING_ELSE}",
     "about_bot": "Mình là trợ lý học tập của Hội Khuyến học, một chương trình máy tính nên không có tuổi hay gia "
-                 "đình đâu ạ. 😊 Bạn muốn học hay hỏi gì? Chọn một mục bên dưới nhé.",
+                 f"đình đâu ạ. 😊 {texts.LEARN_OR_ASK}",
     "place": "📍 Bạn muốn lưu hoặc đổi nơi ở phải không? Gõ /caidat rồi chọn “Đổi nơi ở”. Còn nếu muốn hỏi điều "
              "gì về nơi này, bạn gõ cả câu hỏi giúp mình nhé.",
-}
+}  # a text that points at the menu ends with one of texts.MENU_POINTERS: left off where the menu is not shown
 SUGGEST = "Có phải bạn muốn hỏi…"
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
 SOURCE_PREFIX = "Nguồn: "

@@ -123,7 +123,16 @@ async def keep_quiz(ctx: Ctx, replies: list[Reply], aside: bool) -> list[Reply]:
         return [*replies, Reply(t.QUIZ_LEFT)]
     # The aside's main menu stays off: where there are no buttons it reads “Gõ số hoặc tên mục: 1 Học AI…”
     # right above a question whose numbers are the answers, and a typed “1” answers the quiz.
-    return [*(replace(r, keyboard=None) if r.keyboard else r for r in replies), question]
+    return [*(_menu_left_off(r) for r in replies), question]
+
+
+def _menu_left_off(reply: Reply) -> Reply:
+    """An aside's reply without the main menu; words that pointed at the menu (“… hoặc chọn một mục bên dưới
+    nhé”) point at the question waiting below instead."""
+    body = texts.without_menu(reply.text)
+    if body is None:
+        return replace(reply, keyboard=None) if reply.keyboard else reply
+    return replace(reply, text=f"{body}\n{t.QUIZ_WAITING}", keyboard=None)
 
 
 async def awaited_question(ctx: Ctx) -> Reply | None:

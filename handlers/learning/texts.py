@@ -22,6 +22,11 @@ QUESTION = "Câu {i}/{n}. {question}"
 RESUME = "📝 {title}: bạn đang làm dở, mình tiếp tục từ câu {i}/{n} nhé."
 RESUME_OTHER = "Muốn làm bài kiểm tra khác: gõ /kiemtra lần nữa."
 QUIZ_LEFT = "📝 Bài kiểm tra đang làm dở: gõ /kiemtra để làm tiếp."
+# After an aside whose words pointed at the main menu (a greeting, a thanks): the menu is not shown, the question is.
+QUIZ_WAITING = (
+    "📝 Câu hỏi kiểm tra vẫn chờ bạn ngay dưới đây: chọn một đáp án, hoặc gõ số của đáp án. "
+    "Muốn tạm dừng bài kiểm tra, gõ /menu."
+)
 RIGHT = "✅ Đúng rồi!"
 WRONG = "❌ Chưa đúng. Đáp án đúng: {answer}."
 OLD_QUIZ = "Câu hỏi này thuộc bài kiểm tra cũ. Gõ /kiemtra để làm bài mới nhé."

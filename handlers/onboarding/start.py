@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import texts
 from bot.core.callback import parse_int
 from bot.core.context import Ctx
 from bot.core.dispatcher import menu_reply
-from bot.core.messages import Choice, Inbound, Reply
+from bot.core.messages import Choice, Inbound, Kind, Reply
 from bot.core.payloads import ChooseProvince, Consent, PickCommune, SkipCommune, Start
 from bot.core.router import Router
 from bot.db import repo
@@ -28,6 +30,22 @@ def consent_reply() -> Reply:
         ],
         columns=2,
     )
+
+
+def consent_open(ctx: Ctx) -> bool:
+    """The consent question is the last one asked and not answered yet."""
+    return not ctx.consented and any(Consent.read(c.data) is not None for c in ctx.offered)
+
+
+async def agreed_in_words(ctx: Ctx, msg: Inbound) -> list[Reply]:
+    """“Đồng ý” typed as a message of its own, not picked from the consent question's choices (“ok đồng ý”, or
+    after consent): consent while that question waits; once given, a word that it is (never the FAQ's law on
+    personal data); otherwise the consent question, so the next “đồng ý” answers it."""
+    if ctx.consented:
+        return [menu_reply(texts.ALREADY_AGREED)]
+    if consent_open(ctx):
+        return await consent(ctx, replace(msg, kind=Kind.CALLBACK, choice=Consent("y").pack()))
+    return [consent_reply()]
 
 
 def province_reply() -> Reply:
