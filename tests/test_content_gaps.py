@@ -52,3 +52,17 @@ def test_vneid_asking_to_be_updated_is_updated_from_the_official_store(capsys: p
     # a caller or a message with an update link is still the scam
     for item in ask(capsys, "có người gọi bảo cập nhật vneid qua link", "tin nhắn bảo bấm link cập nhật vneid"):
         assert item["answer"].startswith("Đó là lừa đảo"), item
+
+
+def test_a_relative_borrowing_on_zalo_till_the_afternoon_is_checked_by_a_phone_call(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the story was refused and the short one answered with the lesson on hacked accounts, whose first
+    # lines stop before what to do.
+    story, short = ask(capsys, "hôm qua đứa cháu nhắn zalo hỏi mượn 5 triệu chiều trả, mà bình thường nó có bao "
+                               "giờ mượn đâu, tôi có nên chuyển không",
+                       "Người quen nhắn zalo hỏi mượn 10 triệu chiều trả, tôi nên làm gì trước khi chuyển?")
+    for item in (story, short):
+        assert item["answer"].startswith("Rất có thể tài khoản của người đó đã bị chiếm"), item
+        assert "gọi điện thoại trực tiếp" in item["answer"]
+    [install] = ask(capsys, "cách tải zalo về máy")  # "máy" is no "mấy triệu": not the borrowing scam
+    assert "bị chiếm" not in install["answer"]
