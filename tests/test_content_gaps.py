@@ -66,3 +66,12 @@ def test_a_relative_borrowing_on_zalo_till_the_afternoon_is_checked_by_a_phone_c
         assert "gọi điện thoại trực tiếp" in item["answer"]
     [install] = ask(capsys, "cách tải zalo về máy")  # "máy" is no "mấy triệu": not the borrowing scam
     assert "bị chiếm" not in install["answer"]
+
+
+def test_an_officer_asked_to_delete_a_citizen_s_number_helps_them_do_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the data-law entry answered with the law's dates and consent, nothing on a request to delete.
+    [item] = ask(capsys, "Cho tôi hỏi, người dân đề nghị Hội xóa số điện thoại của họ khỏi danh sách lớp học thì "
+                         "cán bộ phải làm thế nào ạ")
+    assert "Người dân muốn xem, sửa hoặc xóa thông tin của mình thì giúp họ làm" in item["answer"]
+    [own] = ask(capsys, "tôi muốn xóa dữ liệu của tôi")  # one's own data in the bot stays the bot's command
+    assert "/xoadulieu" in own["answer"]
