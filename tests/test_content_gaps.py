@@ -75,3 +75,14 @@ def test_an_officer_asked_to_delete_a_citizen_s_number_helps_them_do_it(capsys: 
     assert "Người dân muốn xem, sửa hoặc xóa thông tin của mình thì giúp họ làm" in item["answer"]
     [own] = ask(capsys, "tôi muốn xóa dữ liệu của tôi")  # one's own data in the bot stays the bot's command
     assert "/xoadulieu" in own["answer"]
+
+
+def test_ai_writing_the_year_end_report_is_given_the_real_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused, or answered with what ChatGPT does for officers in general, never that it makes up figures.
+    for item in ask(capsys, "báo cáo tổng kết năm của chi hội tôi nhờ AI tự điền số liệu cho nhanh có được không",
+                    "Tôi làm chi hội trưởng, cuối năm phải viết báo cáo. Cậu cán bộ văn hóa bảo cứ nhờ ChatGPT viết. "
+                    "Nhưng nhỡ nó tự điền số hội viên thì sao?"):
+        assert item["answer"].startswith("Không để AI tự “điền” số liệu: nó có thể bịa ra con số"), item
+        assert "so với sổ sách" in item["answer"]
+    [general] = ask(capsys, "ChatGPT giúp gì cho cán bộ hội?")  # what it does for officers stays its own entry
+    assert general["answer"].startswith("Cán bộ có thể nhờ ChatGPT gợi ý")
