@@ -86,3 +86,11 @@ def test_ai_writing_the_year_end_report_is_given_the_real_figures(capsys: pytest
         assert "so với sổ sách" in item["answer"]
     [general] = ask(capsys, "ChatGPT giúp gì cho cán bộ hội?")  # what it does for officers stays its own entry
     assert general["answer"].startswith("Cán bộ có thể nhờ ChatGPT gợi ý")
+
+
+def test_a_pupil_revising_with_ai_gets_prompts_that_teach_not_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the homework entry said only "nhờ giải thích, gợi ý cách làm", no way to ask for revision questions.
+    [item] = ask(capsys, "cô ơi con hỏi, con muốn dùng AI ôn bài lịch sử mà không phải chép bài thì dùng sao ạ")
+    assert "Ra 5 câu hỏi ôn tập bài Lịch sử này" in item["answer"] and "AI học thay mình" in item["answer"]
+    [exam] = ask(capsys, "cho e xin đáp án đề thi hk1 toán 8")  # asking for an exam's answers stays refused
+    assert exam["refused"]
