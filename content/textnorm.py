@@ -17,6 +17,54 @@ from pathlib import Path
 import yaml
 
 _NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
+# Digits said as words, typed with or without accents ("năm bảy", "nam bay", "một hai ba"), and the words of a
+# number said whole ("năm mươi bảy", "một trăm hai mươi ba", "hai mươi mốt", "ba mươi lăm").
+_DIGIT = {w: i for i, w in enumerate(("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"))}
+_DIGIT.update({"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+               "tư": 4, "tu": 4, "lăm": 5, "lam": 5, "nhăm": 5, "mốt": 1})
+_NUMBER_WORD = (r"(?:không|khong|một|mot|hai|ba|bốn|bon|năm|nam|sáu|sau|bảy|bay|tám|tam|chín|chin|mười|muoi|mươi"
+                r"|trăm|tram|linh|lẻ|le|tư|lăm|nhăm|mốt)")
+# What a number names once said in words: a resolution, a conclusion, a decree, a law ("Nghị quyết năm bảy")
+_NAMED_BY_NUMBER = (r"nghị quyết|nghi quyet|nq|kết luận|ket luan|kl|nghị định|nghi dinh|nđ|nd|chỉ thị|chi thi|"
+                    r"quyết định|quyet dinh|thông tư|thong tu|luật số|luat so|công văn|cong van")
+
+
+def _number_said(words: list[str]) -> str | None:
+    """The digits of a number said in words ("năm bảy" → "57", "năm mươi bảy" → "57", "một trăm hai mươi ba" →
+    "123"); None when the words are no number ("năm", a year, alone)."""
+    if not any(w in ("mười", "muoi", "mươi", "trăm", "tram") for w in words):
+        if len(words) == 2 and words[0] in _DIGIT and _DIGIT[words[0]] and words[1] in ("mốt", "tư", "lăm", "nhăm"):
+            return f"{_DIGIT[words[0]]}{_DIGIT[words[1]]}"  # "chín mốt": 91, "hai tư": 24, "năm lăm": 55
+        if len(words) < 2 or any(w not in _DIGIT or w in ("tư", "tu", "lăm", "lam", "nhăm", "mốt") for w in words):
+            return None
+        return "".join(str(_DIGIT[w]) for w in words)
+    total, i = 0, 0
+    if i + 1 < len(words) and words[i] in _DIGIT and words[i + 1] in ("trăm", "tram"):
+        total, i = 100 * _DIGIT[words[i]], i + 2
+        if i < len(words) and words[i] in ("linh", "lẻ", "le"):
+            i += 1
+    if i < len(words) and words[i] in ("mười", "muoi"):
+        total, i = total + 10, i + 1
+    elif i + 1 < len(words) and words[i] in _DIGIT and words[i + 1] in ("mươi", "muoi"):
+        total, i = total + 10 * _DIGIT[words[i]], i + 2
+    if i < len(words) and words[i] in _DIGIT:
+        total, i = total + _DIGIT[words[i]], i + 1
+    return str(total) if i == len(words) and total else None
+
+
+_BARE_NUMBER_WORDS = frozenset("khong mot bon nam sau bay tam chin muoi tram tu lam le".split())
+
+
+def _named_number(m: re.Match[str]) -> str:
+    words, rest = m.group(2).split(), list[str]()
+    if not m.string.isascii():  # typed with accents, "sau", "nam" are "sau" (after), "nam" (south), not digits
+        cut = next((i for i, w in enumerate(words) if w in _BARE_NUMBER_WORDS), len(words))
+        words, rest = words[:cut], words[cut:]
+    while words and words[-1] in ("không", "khong"):  # "… nghị quyết năm bảy không": the question's "không"
+        rest.insert(0, words.pop())
+    said = _number_said(words)
+    return " ".join([m.group(1), said, *rest]) if said else m.group(0)
+
 
 # "ai" asking who, not AI: "chủ tịch hội là ai", "liên hệ ai", "đá với ai" (not "trò chuyện với AI"), "ai là chủ
 # tịch…", "ai đứng đầu", "ai thắng", "…, ai làm ra" are read as "người nào" (an action of content/data/words.yaml:
@@ -52,11 +100,14 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bhồi nào\b", "khi nào"),  # Southern "hồi nào" = when
         (r"\bcài\b(?! đặt)", "cài đặt"),  # "cài" (install) folds like "cái", a word that only points
         (r"\b(làm|mần|là|vì) răng\b", r"\1 sao"),
+        (r"\b(có|gồm) mấy\b", r"\1 bao nhiêu"),  # "có mấy mô hình": how many ("mấy" folds like "máy")
         (r"\bră?ng rứa\b", "sao vậy"),
         (r"(?<!đau )(?<!nhổ )(?<!sâu )\bră?ng chừ\b", "sao bây giờ"),  # "mất rồi, răng chừ?": what now
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
         (r"\bdưng mà\b", "nhưng mà"),
         (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),
+        # "Nghị quyết năm bảy", "kết luận một trăm hai mươi ba": the number that names it, in digits
+        (rf"\b({_NAMED_BY_NUMBER}) ((?:{_NUMBER_WORD} )*{_NUMBER_WORD})\b", _named_number),
         # Amounts said in words, as voice typing writes them ("trên mười triệu" is "trên 10 triệu")
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),

@@ -133,3 +133,22 @@ def test_tax_named_alone_is_not_known(capsys: pytest.CaptureFixture[str]) -> Non
     # "thuế" folds like "thuê" (to hire): an entry asked "có nên thuê …" must not answer the bare word "thuế"
     [item] = ask(capsys, "thuế")
     assert item["refused"]
+
+
+def test_a_number_said_in_words_names_the_resolution(capsys: pytest.CaptureFixture[str]) -> None:
+    assert fold("nghi quyet năm bảy là gì") == "nghi quyet 57 la gi"
+    assert fold("nghị quyết năm mươi bảy") == fold("nghị quyết 57")
+    assert fold("kết luận một trăm hai mươi ba") == fold("kết luận một hai ba") == "ket luan 123"
+    assert fold("luật số chín mốt") == fold("luật số 91")
+    assert fold("bác biết nghị quyết năm bảy không") == "bac biet nghi quyet 57 khong"  # the question's "không"
+    assert fold("nghị quyết năm 2024") == "nghi quyet nam 2024"  # a year, not a number said in words
+    assert fold("nghị quyết năm nay") == "nghi quyet nam nay"
+    [item] = ask(capsys, "nghi quyet năm bảy là gì")
+    assert not item["refused"] and "22/12/2024" in item["answer"]
+
+
+def test_how_many_said_with_may(capsys: pytest.CaptureFixture[str]) -> None:
+    assert fold("Có mấy mô hình học tập") == fold("có bao nhiêu mô hình học tập")
+    assert fold("có máy tính") == "co may tinh"  # a computer, not "how many"
+    [item] = ask(capsys, "Có mấy mô hình học tập, kể tên giúp tôi")
+    assert not item["refused"] and "Dòng họ học tập" in item["answer"]
