@@ -39,6 +39,7 @@ from content.textnorm import (
     clauses,
     content_syllables,
     fold,
+    how_to,
     question_syllables,
     syllables,
     tokens,
@@ -248,10 +249,14 @@ def is_out_of_scope(query: str) -> bool:
     return out_of_scope(query) is not None
 
 
+_HOW_WORDS = frozenset({"lam", "sao", "the", "nao", "cach", "de"})  # of "làm sao để", "làm thế nào để"
+_HOW: dict[bool, tuple[str, ...]] = {True: ("cach",), False: ()}  # "làm sao để …" also says "cách …"
+
+
 def _faq_doc(entry: FaqEntry) -> _Doc:
     asked = [entry.question, *entry.alternatives]
-    terms = [t for q in asked for t in tokens(q)] * QUESTION_WEIGHT + tokens(entry.answer)
-    asked_vocab = frozenset(s for text in asked for s in syllables(text))
+    terms = [t for q in asked for t in [*tokens(q), *_HOW[how_to(q)]]] * QUESTION_WEIGHT + tokens(entry.answer)
+    asked_vocab = frozenset(s for text in asked for s in [*syllables(text), *_HOW[how_to(text)]])
     vocab = asked_vocab | frozenset(syllables(entry.answer))
     about = frozenset(e for text in asked for e in entities(text))
     return _Doc(
@@ -446,6 +451,9 @@ class SearchIndex:
         if not sylls or not self._docs:
             return []
         terms = set(sylls) | {f"{a}_{b}" for a, b in itertools.pairwise(sylls)}
+        how = how_to(query)
+        if how:
+            terms.add("cach")  # "làm sao để cài VNeID" is "cách cài VNeID"
         scores = [0.0] * len(self._docs)
         ids, bm25 = self._ids, self._bm25
         chosen_docs = None if among is None else sorted(self._positions[d] for d in among if d in self._positions)
@@ -512,7 +520,7 @@ class SearchIndex:
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         short = len(typed) < LONG_QUESTION
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen,
-                          offered, addresses, short) for score, i in ranked]
+                          offered, addresses, short, how) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return _named_first(hits)
@@ -526,12 +534,14 @@ class SearchIndex:
              asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
              acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
              chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset(),
-             addresses: frozenset[str] = frozenset(), short: bool = False) -> Hit:
+             addresses: frozenset[str] = frozenset(), short: bool = False, how: bool = False) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
         doc = self._docs[i]
         found = wanted & doc.vocab
+        if how and "cach" in doc.asked:  # "làm sao để …" asked, "cách …" or "làm sao để …" its question
+            found |= wanted & _HOW_WORDS
         if doc.kind == "faq":  # "chatgpt 5 có gì mới": a number names what is asked about; one the answer only
             # happens to give ("5 ý chính") is not it. A year and a choice ("113 hay 156") have their own rules.
             found -= {s for s in found if s.isdigit() and s not in doc.asked and s not in chosen

@@ -359,6 +359,16 @@ _DONT_KNOW_HOW = re.compile(r"\b(?:khong|chang|cha|chua|ko|k|hong|hok|ch) (?:bie
                             r"(?:dung|su dung|cai|dang nhap|dang ky|tai)\b)")
 
 
+# "Làm sao để cài VNeID", "mần răng để …", "làm thế nào để …": how to do it, as "cách cài VNeID" says it
+# (content/search.py: such a question is also searched with "cách"; a text that says it so also has "cách").
+_HOW_TO = re.compile(r"\blam (?:sao|the nao|cach nao) de\b")
+
+
+def how_to(text: str) -> bool:
+    """The text asks how to do something with "làm sao để", "làm thế nào để" (however typed)."""
+    return bool(_HOW_TO.search(canon(fold(text))))
+
+
 @lru_cache(maxsize=8192)
 def question_core(text: str) -> str:
     """The folded question without the polite or story frames around it; empty when only frames remain."""

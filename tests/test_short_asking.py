@@ -147,6 +147,14 @@ def test_a_number_said_in_words_names_the_resolution(capsys: pytest.CaptureFixtu
     assert not item["refused"] and "22/12/2024" in item["answer"]
 
 
+def test_how_to_said_with_lam_sao_de_or_man_rang_is_how_to(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "mần răng để cài VNeID" (làm sao để cài) was refused, the install entry asking "như thế nào", "cách tải"
+    [item] = ask(capsys, "mần răng để cài VNeID")
+    assert not item["refused"] and "CH Play" in item["answer"]
+    [stop] = ask(capsys, "làm sao để bot ngừng gửi tin")  # an entry asking "làm sao để" itself still answers
+    assert not stop["refused"] and "/huy" in stop["answer"], stop["answer"][:80]
+
+
 def test_how_many_said_with_may(capsys: pytest.CaptureFixture[str]) -> None:
     assert fold("Có mấy mô hình học tập") == fold("có bao nhiêu mô hình học tập")
     assert fold("có máy tính") == "co may tinh"  # a computer, not "how many"
