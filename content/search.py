@@ -255,7 +255,7 @@ _HOW: dict[bool, tuple[str, ...]] = {True: ("cach",), False: ()}  # "làm sao đ
 
 def _faq_doc(entry: FaqEntry) -> _Doc:
     asked = [entry.question, *entry.alternatives]
-    terms = [t for q in asked for t in [*tokens(q), *_HOW[how_to(q)]]] * QUESTION_WEIGHT + tokens(entry.answer)
+    terms = [t for q in asked for t in tokens(q)] * QUESTION_WEIGHT + tokens(entry.answer)
     asked_vocab = frozenset(s for text in asked for s in [*syllables(text), *_HOW[how_to(text)]])
     vocab = asked_vocab | frozenset(syllables(entry.answer))
     about = frozenset(e for text in asked for e in entities(text))

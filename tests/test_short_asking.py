@@ -160,3 +160,10 @@ def test_how_many_said_with_may(capsys: pytest.CaptureFixture[str]) -> None:
     assert fold("có máy tính") == "co may tinh"  # a computer, not "how many"
     [item] = ask(capsys, "Có mấy mô hình học tập, kể tên giúp tôi")
     assert not item["refused"] and "Dòng họ học tập" in item["answer"]
+
+
+def test_may_cai_is_those_not_a_phone(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "mấy" folded like "máy" (a machine), found in the AI law's answer ("nó là máy"), and it won
+    assert fold("mấy cái video giả") == "cai video gia"
+    [item] = ask(capsys, "mấy cái video giả bằng AI là cái gì vậy nè")
+    assert not item["refused"] and item["answer"].startswith("Deepfake là video"), item["answer"][:80]
