@@ -94,3 +94,21 @@ def test_a_pupil_revising_with_ai_gets_prompts_that_teach_not_answers(capsys: py
     assert "Ra 5 câu hỏi ôn tập bài Lịch sử này" in item["answer"] and "AI học thay mình" in item["answer"]
     [exam] = ask(capsys, "cho e xin đáp án đề thi hk1 toán 8")  # asking for an exam's answers stays refused
     assert exam["refused"]
+
+
+def test_questions_in_everyday_words_get_the_entry_that_answers_them(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: each was refused although an entry says it.
+    parcel, sim, both_apps, bdhvs = ask(
+        capsys, "tôi bị một số lạ gọi báo có bưu phẩm bị giữ phải đóng phí mới nhận, mà tôi chưa đặt gì cả",
+        "Có người gọi nói nhà mạng nâng cấp sim lên 5G miễn phí, bảo tôi đọc giùm cái mã 6 số vừa gửi về máy. "
+        "Tôi chưa đọc. Cái mã đó là gì, đưa cho họ được không?",
+        "tôi tải cả gemini lẫn chatgpt rồi, nên giữ lại cái nào",
+        "bình dân học vụ số có phải do hội khuyến học làm không")
+    assert parcel["answer"].startswith("Kẻ gian hay giả làm nhân viên") and "quầy giao dịch" in parcel["answer"]
+    assert sim["answer"].startswith("Tuyệt đối không. Mã OTP là mã xác nhận dùng một lần")
+    assert "Bạn dùng cái nào thấy dễ là được" in both_apps["answer"]
+    assert "Bộ Công an phối hợp với Đại" in bdhvs["answer"]
+    # a bank's alert about an odd payment is no impersonation, having read an OTP out is no "never give it"
+    alert, told = ask(capsys, "ứng dụng ngân hàng gữi cảnh báo giao dịch lạ cũng là AI à",
+                      "vợ tôi lỡ đọc mã OTP cho người xưng nhân viên ngân hàng rồi, giờ phải làm sao")
+    assert not alert["answer"].startswith("Kẻ gian hay giả làm") and not told["answer"].startswith("Tuyệt đối không")
