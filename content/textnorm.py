@@ -319,14 +319,18 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:{_PERSON}|cac \w+) oi\b",
         r"\b(?:da )?(?:thua|xin phep|lam on|phien) (?:\w+ )?(?=cho|hoi)",
         rf"^(?:{_PERSON} )+(?=cho |de |xin |muon |cach )",
-        rf"\b(?:xin |vui long |lam on )?(?:cho|de|cho phep) (?:{_PERSON} )?(?:xin )?(?:duoc )?hoi"
+        rf"\b(?:{_PERSON} )?(?:xin |vui long |lam on )?(?:cho|de|cho phep) (?:{_PERSON} )?(?:xin )?(?:duoc )?hoi"
         r"(?: chut| ti| mot chut| them| cai nay| mot cau| mot ti| voi| nhe| nha| ha)*(?: la| ve)?\b",
         rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho)"
         r"(?: them| chut| ti| cai nay| mot chut)*(?: la| ve| xem)?\b",
         r"\bxin (?:cho )?hoi\b",
         rf"^(?:xin |vui long |lam on )?cho (?:{_PERSON} )?biet\b",  # "vui lòng cho biết …", "cho tôi biết …"
         rf"\b(?:giup|gium|dum)(?: do)? {_PERSON}\b",  # "kể tên giúp tôi": politeness; "AI giúp gì" stays
-        r"^(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua|da|vang|da vang)\b",
+        rf"^(?:da )?thua {_PERSON}\b",  # "Thưa bot, …", "Dạ thưa bác, …": whom it is said to
+        r"^(?:(?:o|u|a|ua|uh|um|thi|the|vay|ma|the thi|vay thi|thua|da|vang|da vang)\b ?)+",  # "à ừ thì …"
+        # "tôi nghe đài nói nhiều về trí tuệ nhân tạo, vậy nó là cái gì": where the asker heard of it
+        rf"\b(?:{_PERSON} )?(?:cung |hay |thuong )?nghe (?:\w+ ){{0,2}}?noi (?:nhieu |hoai |mai |rat nhieu )?"
+        r"(?:ve|toi|den)\b",
         rf"^(?:{_PERSON} )?hoi (?:chut|ti|cai nay|them|cau nay|la|ve|cai)\b",
         rf"\b(?:{_PERSON} )?hoi (?:la|cai nay la)\b",
         r"\bnho (?:ban|bot|anh|chi|em|chau) ?(?:noi|giai thich|chi|huong dan)? giup\b",

@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli import main
 from bot.core import texts
-from content.textnorm import ABBREVIATIONS, fold
+from content.textnorm import ABBREVIATIONS, fold, question_core
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
 
@@ -346,3 +346,13 @@ def test_a_sport_question_asking_who_is_refused_as_sport(capsys: pytest.CaptureF
         assert match["refused"] and "ngoài phạm vi" in match["answer"], match
     (chat,) = ask(capsys, "trò chuyện với AI")  # "với AI" at the end is AI
     assert "ngoài phạm vi" not in chat["answer"]
+
+
+def test_where_one_heard_of_it_and_whom_it_is_said_to_are_frames(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Thưa bot" left "bot" and "tôi nghe đài nói nhiều về" was searched: refused
+    assert question_core("Thưa bot, tôi nghe đài nói nhiều về trí tuệ nhân tạo, vậy nó là cái gì thế") == (
+        "ai vay no la cai gi")
+    assert question_core("à ừ thì bot cho hỏi là ChatGPT có cần mạng không") == "chatgpt co can mang khong"
+    [item] = ask(capsys, "Thưa bot, tôi nghe đài nói nhiều về trí tuệ nhân tạo, vậy nó là cái gì thế")
+    assert not item["refused"] and item["answer"].startswith("AI (trí tuệ nhân tạo) là")
+
