@@ -90,6 +90,11 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
 OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's
+# AI chatbots: what an entry says of AI in general (and of no named thing) is said of each of them, when the
+# question says enough of what it asks (AI_GENERAL_SYLLABLES content syllables: "chatgpt có lừa đảo không" is about
+# ChatGPT itself, not what AI does for scammers).
+AI_CHATBOTS = frozenset({"chatgpt", "gemini", "copilot", "claude", "deepseek"})
+AI_GENERAL_SYLLABLES = 8
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # A named thing said as where something was seen or sent ("link gửi trên Zalo", "nhóm Zalo", "xem Facebook thấy"):
 # the place of the story, not what is asked about when the question names another thing or the answer names none.
@@ -501,6 +506,9 @@ class SearchIndex:
         if among is None:
             top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
 
+        short = len(typed) < LONG_QUESTION
+        told = len(typed) >= AI_GENERAL_SYLLABLES
+
         def rank(i: int) -> float:
             doc = self._docs[i]
             asked = sum(w for s, w in weights.items() if s in doc.asked) / total
@@ -511,16 +519,15 @@ class SearchIndex:
                 factor *= EXACT_BOOST
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
-            if _other_thing(named, doc, where, offered, COMPARISON in acts) or not chosen <= doc.vocab:
+            if _other_thing(named, doc, where, offered, COMPARISON in acts, told) or not chosen <= doc.vocab:
                 factor *= OTHER_THING_FACTOR
             elif addresses and _fake_addresses(addresses, doc):
                 factor *= OTHER_THING_FACTOR  # about the real site a typed address is dressed as
             return float(scores[i]) * (ASKED_FLOOR + (1.0 - ASKED_FLOOR) * asked) * factor
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
-        short = len(typed) < LONG_QUESTION
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen,
-                          offered, addresses, short, how) for score, i in ranked]
+                          offered, addresses, short, how, told) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return _named_first(hits)
@@ -534,7 +541,8 @@ class SearchIndex:
              asked_numbers: frozenset[str], about: frozenset[str] = frozenset(),
              acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
              chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset(),
-             addresses: frozenset[str] = frozenset(), short: bool = False, how: bool = False) -> Hit:
+             addresses: frozenset[str] = frozenset(), short: bool = False, how: bool = False,
+             told: bool = False) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -549,7 +557,7 @@ class SearchIndex:
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
         core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage
-        missing = _other_thing(named, doc, where, offered, COMPARISON in acts)
+        missing = _other_thing(named, doc, where, offered, COMPARISON in acts, told)
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
             # "ChatGPT với Google khác gì"): that thing is what is missing from the question
@@ -754,16 +762,21 @@ def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:
 
 
 def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = frozenset(),
-                 offered: frozenset[str] = frozenset(), compared: bool = False) -> tuple[str, ...]:
+                 offered: frozenset[str] = frozenset(), compared: bool = False,
+                 long: bool = False) -> tuple[str, ...]:
     """The named things a document is not about: its question fields must name each, or it must be named in
     the text while the question fields name nothing else. A place of the story (`where`) need not be named by a
-    document about nothing named, or about another thing the question names."""
+    document about nothing named, or about another thing the question names. Asked at length (`long`), an AI
+    chatbot is also what an entry each of whose questions asks about AI, and names nothing, is about."""
     if _general_comparison(named, doc, compared):
         return ()
 
     def about(e: str) -> bool:
         if e in doc.about or (not doc.about and e in doc.mentions):
             return True
+        if long and e in AI_CHATBOTS and len(named) == 1 and not doc.about and doc.subjects \
+                and all("ai" in f for f in doc.subjects):
+            return True  # "… cái chatgpt ấy nó lấy thông tin ở đâu ra mà nó biết nhiều thế": what any AI does
         if e in offered and doc.about & named:  # "VssID có phải là VNeID không": about VssID, it tells
             return True
         return e in where and (not doc.about or bool(doc.about & (named - where)))

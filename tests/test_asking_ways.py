@@ -356,3 +356,10 @@ def test_where_one_heard_of_it_and_whom_it_is_said_to_are_frames(capsys: pytest.
     [item] = ask(capsys, "Thưa bot, tôi nghe đài nói nhiều về trí tuệ nhân tạo, vậy nó là cái gì thế")
     assert not item["refused"] and item["answer"].startswith("AI (trí tuệ nhân tạo) là")
 
+
+def test_what_any_ai_does_answers_a_chatbot_asked_at_length(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the entry on where AI gets its information named no ChatGPT, and was left out
+    [item] = ask(capsys, "à ừ thì bot cho hỏi là cái chatgpt ấy nó lấy thông tin ở đâu ra mà nó biết nhiều thế")
+    assert not item["refused"] and "huấn luyện trên rất nhiều văn bản" in item["answer"]
+    [scam] = ask(capsys, "chatgpt có lừa đảo không")  # ChatGPT itself, not what AI does for scammers
+    assert "bắt chước giọng nói" not in scam.get("answer", "")
