@@ -530,7 +530,7 @@ class SearchIndex:
                           offered, addresses, short, how, told) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
-        return _named_first(hits)
+        return _covered_first(_named_first(hits))
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
         """Idf of each query syllable; a syllable the index has never seen weighs the most."""
@@ -662,6 +662,20 @@ def _named_first(hits: list[Hit]) -> list[Hit]:
     if i is None or hits[i].score * TIE_MARGIN < hits[0].score:
         return hits
     return [hits[i], *hits[:i], *hits[i + 1:]]
+
+
+FULL_COVERAGE = 0.9  # a hit that covers this much of the question and of its own words covers all of it
+
+
+def _covered_first(hits: list[Hit]) -> list[Hit]:
+    """A top hit that covers too little of the question to be offered (ranked first by a year or a name it asks
+    about: "Chủ đề Tuần lễ 2020" for "lễ khai mạc tuần lễ học tập năm 2020 là ngày nào"), and a runner-up that
+    covers all of it and fits: the runner-up goes first."""
+    if len(hits) < 2 or hits[0].coverage >= SUGGEST_COVERAGE:
+        return hits
+    i = next((j for j, h in enumerate(hits) if fits(h) and h.coverage >= FULL_COVERAGE and h.core >= FULL_COVERAGE),
+             None)
+    return hits if i is None else [hits[i], *hits[:i], *hits[i + 1:]]
 
 
 def _short(hit: Hit) -> bool:

@@ -149,3 +149,11 @@ def test_what_is_said_of_one_thing_sets_off_what_is_asked_of_the_other() -> None
     assert without_asides("Zalo thì tôi biết rồi, còn VNeID cài sao") == "vneid cài sao"
     # "còn" as "still", with nothing said of another thing before it, is part of the question
     assert without_asides("Tôi bị lừa 5 triệu qua Zalo, còn gọi được cho ai không").startswith("Tôi bị lừa")
+
+
+def test_the_entry_of_the_year_asked_about_does_not_hide_the_one_that_answers(svc: AnswerService) -> None:
+    # Before: "Chủ đề Tuần lễ 2020" ranked first for its year, covered half of the question, and it was refused
+    result = svc.plan("le khai mac tuan le hoc tap o thanh pho ha tinh nam 2020 la ngay nao").fallback
+    assert result.decision == "answer" and "2/10/2020" in result.text
+    theme = svc.plan("Chủ đề tuần lễ học tập năm 2020 là gì").fallback  # the theme stays the theme's entry
+    assert theme.decision == "answer" and "Chuyển đổi số thúc đẩy học tập suốt đời" in theme.text
