@@ -560,8 +560,11 @@ class SearchIndex:
         missing = _other_thing(named, doc, where, offered, COMPARISON in acts, told)
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
-            # "ChatGPT với Google khác gì"): that thing is what is missing from the question
-            missing += tuple(sorted("+" + e for e in frozenset().union(*doc.named) - named))
+            # "ChatGPT với Google khác gì"): that thing is what is missing from the question. An AI chatbot is
+            # what a question says "AI" of when it names none ("đưa số tài khoản ngân hàng cho con AI xem giùm")
+            others = frozenset().union(*doc.named) - named
+            if not ("ai" in wanted and not named & AI_CHATBOTS and others <= AI_CHATBOTS):
+                missing += tuple(sorted("+" + e for e in others))
         if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
             missing += tuple(sorted(asked_numbers))
         elif len(years := {n for n in asked_numbers if _YEAR.fullmatch(n)}) == 1 and not years & doc.vocab:

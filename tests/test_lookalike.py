@@ -10,6 +10,7 @@ import pytest
 from content.catalog import load_catalog
 from content.schema import FaqEntry
 from content.search import Hit, SearchIndex, _named_first, decide, numbers, places, without_asides
+from content.textnorm import fold
 from handlers.answers.service import AnswerService
 
 
@@ -157,3 +158,13 @@ def test_the_entry_of_the_year_asked_about_does_not_hide_the_one_that_answers(sv
     assert result.decision == "answer" and "2/10/2020" in result.text
     theme = svc.plan("Chủ đề tuần lễ học tập năm 2020 là gì").fallback  # the theme stays the theme's entry
     assert theme.decision == "answer" and "Chuyển đổi số thúc đẩy học tập suốt đời" in theme.text
+
+
+def test_ai_said_of_a_chatbot_is_the_chatbot_when_no_other_is_named(svc: AnswerService) -> None:
+    # Before: the bank named as what is shared made the ChatGPT privacy entry "about ChatGPT too": refused
+    result = svc.plan("đưa số tài khoản ngân hàng với hình căn cước cho con AI coi giùm có răng không").fallback
+    assert result.decision == "answer" and result.faq_id == "chatgpt_privacy"
+    assert "không nên" in result.text.lower()
+    assert fold("coi giùm có răng không") == fold("xem giùm có sao không")
+    compared = svc.plan("AI với ChatGPT khác nhau chỗ nào").fallback  # a chatbot named: AI is not it
+    assert compared.faq_id != "chatgpt_vs_gemini"
