@@ -112,3 +112,13 @@ def test_questions_in_everyday_words_get_the_entry_that_answers_them(capsys: pyt
     alert, told = ask(capsys, "ứng dụng ngân hàng gữi cảnh báo giao dịch lạ cũng là AI à",
                       "vợ tôi lỡ đọc mã OTP cho người xưng nhân viên ngân hàng rồi, giờ phải làm sao")
     assert not alert["answer"].startswith("Kẻ gian hay giả làm") and not told["answer"].startswith("Tuyệt đối không")
+
+
+def test_a_phone_reminder_to_take_medicine_is_set_by_voice(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused; only lesson m3l4's story of Bà Sáu said it.
+    [item] = ask(capsys, "Dạ cho hỏi AI có giúp người già đặt nhắc uống thuốc hằng ngày được không ạ")
+    assert item["answer"].startswith("Được. Nhờ trợ lý giọng nói của điện thoại đặt lời nhắc uống thuốc")
+    # which medicine to take is still not asked of the machine, and the bot's own reminders stay its own
+    medicine, bot = ask(capsys, "AI chữa bệnh tiểu đường được không, chỉ tui toa thuốc uống luôn",
+                        "bot có nhắc tôi học không")
+    assert medicine["refused"] and "/caidat" in bot["answer"]
