@@ -25,13 +25,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from content.intents import about_using_the_bot, out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import (
     ABBREVIATIONS,
     COMPARISON,
+    action_syllables,
     actions,
     asked_actions,
     asks_something,
@@ -65,6 +66,7 @@ FORM_WEIGHT = 0.4  # "là gì", "nghĩa là", "thế nào" say how something is 
 QUESTION_FORM = frozenset(
     "la gi nghia the nao nhu sao lam co khong duoc hay thi cai ra nhung ma vay phai nen can".split()
 )
+ASKING_WORDS = frozenset("gi sao nao dau khong chua ha chu ko k hong j".split())  # say that it asks, not what
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover
 EXACT_BOOST = 1.5  # rank factor of an entry one of whose questions asks about exactly the question's subject
 TIE_MARGIN = 1.1  # a runner-up as well covered and within this score ratio makes the top hit a guess
@@ -104,6 +106,10 @@ _WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|nhan|xem|luot|doc)(?: tin nha
 # disguise, a part of the story like a place, not what is asked about.
 _POSING = re.compile(r"\b(?:xung|tu xung|mao danh|gia danh|gia lam)(?: la)?(?: (?:nhan vien|ho tro|tong dai|ben|can bo"
                      r"|cham soc khach hang))* (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+# An amount of money said in a story ("bị lừa chuyển 30 triệu", "mượn 5 triệu", "300 nghìn"): what happened, not
+# what is asked (service._told leaves it out of a story whose ending asks nothing of its own), but money all the same.
+AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|đồng|dong|đ|củ|cu|tỷ|ty|tỉ|ti)\b",
+                    re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 # A web address as typed ("dichvucong.gov.vn.abc.com"): an answer about the address it starts with (the real site
 # a fake one is dressed as) is not about it.
@@ -135,6 +141,15 @@ class Hit:
     things: tuple[str, ...] = ()  # the named things it is about, when every one of its questions names one
     names: tuple[str, ...] = ()  # what the question names (Zalo, VNeID, "113 hay 156") that its question fields
     # (a lesson passage: its title and text) name too: it is about that
+
+
+class Held(NamedTuple):
+    """An FAQ entry's question field as a message holds it (SearchIndex.held)."""
+
+    share: float  # of the idf weight of its own words, found in the message
+    weight: float  # that idf weight: how much the field says
+    words: frozenset[str]  # its own words
+    question: str  # the field as written
 
 
 @dataclass(frozen=True)
@@ -582,6 +597,38 @@ class SearchIndex:
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
                    exact, asks, core, tuple(sorted(acts - doc.acts)), unknown, answer_only,
                    tuple(sorted(doc.about)) if doc.named and all(doc.named) else (), tuple(sorted(names)))
+
+    def held(self, query: str, doc_id: str) -> Held:
+        """How much of an FAQ entry's own question the message holds: of its question fields (the question and its
+        alternatives), the one held best, with its share of the idf weight of its own words (form and question
+        words aside) found in the message; the reverse of coverage, which measures how much of the message a
+        document has. A story's extra words leave it whole ("Mẹ tôi bị lừa chuyển 30 triệu cho người xưng nhân
+        viên điện lực…" holds all of "bị lừa chuyển tiền rồi phải làm sao"). An action named both ways counts as
+        said ("chuyển 30 triệu" is "chuyển tiền"), and so does money when the message names an amount. A field of
+        two words or more is held only when two of them stand together in the message as in the field, not when
+        they are scattered through it. Nothing for a lesson passage."""
+        entry = self._faq.get(doc_id)
+        if entry is None:
+            return Held(0.0, 0.0, frozenset(), "")
+        asked = [entry.question, *entry.alternatives]
+        have = set(self._repair(syllables(query)))
+        have |= action_syllables(actions(query) & frozenset(a for text in asked for a in actions(text)))
+        if AMOUNT.search(unicodedata.normalize("NFC", query)):
+            have.add("tien")
+        pairs = (set(itertools.pairwise(self._repair(content_syllables(query))))
+                 | set(itertools.pairwise(self._repair(syllables(query)))))
+        best = Held(0.0, 0.0, frozenset(), "")
+        for text in asked:
+            words = [s for s in content_syllables(text) if s not in QUESTION_FORM and s not in ASKING_WORDS]
+            together = set(itertools.pairwise(words))
+            if together and not together & pairs:
+                continue  # "bot này dùng như thế nào" is not in "hôm nay mở ra thì bot đứng im"
+            weights = self._weights(set(words))
+            total = sum(weights.values())
+            if total > 0.0:
+                share = round(sum(w for s, w in weights.items() if s in have) / total, 4)
+                best = max(best, Held(share, total, frozenset(words), text), key=lambda h: (h.share, h.weight))
+        return best
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         """The FAQ entry behind a hit, with its alternatives and tags."""

@@ -273,6 +273,10 @@ def _phrases(phrases: list[str]) -> re.Pattern[str]:
 _ACTION_GROUP = {
     _strip_marks(p.lower().lstrip("=")): _strip_marks(g[0].lower().lstrip("=")) for g in _WORDS["actions"] for p in g
 }
+_ACTION_SYLLABLES: dict[str, frozenset[str]] = {}
+for _group in _WORDS["actions"]:
+    _ACTION_SYLLABLES[_strip_marks(_group[0].lower().lstrip("="))] = frozenset(
+        w for p in _group for w in syllables(p.lstrip("=")))
 _ACTION_RE = _phrases([p for g in _WORDS["actions"] for p in g])
 _NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
 COMPARISON = "so sanh"  # the group of comparing two things
@@ -299,6 +303,12 @@ def actions(text: str) -> frozenset[str]:
     if _COMPARE_FRAME.search(low):
         found.add(COMPARISON)
     return frozenset(found)
+
+
+def action_syllables(groups: frozenset[str]) -> frozenset[str]:
+    """The syllables of every way of saying these actions (groups as `actions` names them): "chuyển 30 triệu" names
+    the transfer that "chuyển tiền", "chuyển khoản" say."""
+    return frozenset(s for g in groups for s in _ACTION_SYLLABLES.get(g, ()))
 
 
 def content_syllables(text: str) -> list[str]:

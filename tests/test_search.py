@@ -314,3 +314,14 @@ def test_borrowing_an_amount_is_refused_but_wanting_to_ask_is_not() -> None:
     # folded "muon" is both "mượn" (borrow) and "muốn" (want): only an amount after it makes it a loan
     assert is_out_of_scope("cho tui mượn 2 triệu") and is_out_of_scope("vay 10 triệu ở đâu")
     assert not is_out_of_scope("cho tôi muốn hỏi AI là gì") and not is_out_of_scope("muốn tiền thì học gì")
+
+
+def test_how_much_of_an_entrys_question_a_story_holds(index: SearchIndex) -> None:
+    # The reverse of coverage: all the words of "bị lừa chuyển tiền rồi phải làm sao" are in the story ("chuyển 30
+    # triệu" says the transfer and the money), most of another entry's are not; a lesson passage holds nothing.
+    story = "Mẹ tôi bị lừa chuyển 30 triệu cho người xưng nhân viên điện lực hồi chiều rồi. Giờ phải làm gì trước?"
+    assert index.held(story, "scam_victim").share == 1.0
+    assert index.held(story, "shipper_scam").share < 0.9
+    assert index.held(story, "no_such_entry").share == 0.0
+    # words that are there, but none two together as the entry's question says them, hold nothing of it
+    assert index.held("hôm nay mở ra thì bot đứng im", "bot_learn_command").share < 1.0

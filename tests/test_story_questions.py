@@ -108,3 +108,33 @@ def test_a_story_that_names_a_topic_not_ours_in_passing_is_answered_about_what_i
     assert not years["refused"] and "VssID" in years["answer"] and years["sources"]
     assert lucky["refused"] and "ngoài phạm vi" in lucky["answer"]
     assert farming["refused"] and "ngoài phạm vi" in farming["answer"]
+
+
+def test_a_long_message_holding_the_whole_of_one_entrys_question_gets_that_entry(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused or asked which one: the story's own words (who, when, to whom) left too little of the message
+    # covered by any entry, though the message holds every word of one entry's question ("bị lừa chuyển tiền rồi phải
+    # làm sao", "Tuần lễ học tập có hoạt động gì?", "ChatGPT có miễn phí không?") and of no other one as much.
+    mother, uncle, week, paid = ask(
+        capsys,
+        "Mẹ tôi bị lừa chuyển 30 triệu cho người xưng nhân viên điện lực hồi chiều rồi. Giờ phải làm gì trước?",
+        "Chú tôi bị lừa chuyển 15 triệu cho đứa xưng cán bộ ngân hàng hôm qua rồi, bây giờ phải làm gì?",
+        "trong tuần lễ học tập người ta hay tổ chức mấy cái hoạt động gì để tôi dắt mấy đứa nhỏ đi cho biết nha",
+        "con tôi bảo dùng chatgpt phải trả tiền hàng tháng mới xài được, vậy có đúng không")
+    for item in (mother, uncle):
+        assert not item["refused"] and "tra soát" in item["answer"] and item["sources"]
+    assert not week["refused"] and "triển lãm sách" in week["answer"] and week["sources"]
+    assert not paid["refused"] and "bản miễn phí" in paid["answer"] and paid["sources"]
+
+
+def test_a_message_holding_an_entrys_question_but_asking_more_is_not_answered_by_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # "Hội khuyến học là gì" is all in the first message, which asks how much the fee is: not answered with what
+    # the Hội is. The second holds "bot này dùng như thế nào" only in scattered words ("hôm nay", "đứng" folded like
+    # "dùng"): it is not answered with the bot's commands.
+    fee, frozen = ask(capsys,
+                      "nghe nói vô hội khuyến học phải đóng hội phí mỗi năm vậy đóng bao nhiêu một người đóng cho ai",
+                      "Tôi đang học trên bot được mấy bài rồi, hôm nay mở ra thì bot đứng im, bấm nút cũng không ăn. "
+                      "Phải làm sao?")
+    assert fee["refused"] and "chưa có câu trả lời" in fee["answer"]
+    assert not frozen["answer"].startswith("/hoc") and "Bot không trả lời" in frozen["answer"]

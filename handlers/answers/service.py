@@ -24,6 +24,7 @@ from content.intents import (
     without_other_topics,
 )
 from content.search import (
+    AMOUNT,
     CORE_COVERAGE,
     LONG_ANSWER_COVERAGE,
     LONG_MARGIN,
@@ -77,6 +78,10 @@ CLEAR_LEAD = 1.7  # a story's winner this far ahead of the next document is the 
 # fresh tuning file and dev_k, winners 1.51 and 1.58 ahead were wrong (a detail the entry lacks, another entry)
 STORY_TIME = frozenset("gio bay truoc tien luc nay toi".split())
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
+HELD_QUESTION = 1.0  # share of an entry's own question a long message holds when that entry alone may answer it
+HELD_MARGIN = 0.1  # how much less every other entry's question must be held
+HELD_CORE = 0.4  # share of a long message's own words the entry it holds must cover
+HELD_CLAUSE_CORE = 0.6  # the same for a message of one clause (nothing tells the story from the question)
 HELP_POOL = 20  # hits looked through for the bot's help entries
 HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
 HELP_LEAD = 1.5  # a help entry's score over the next document's that answers a question about using the bot
@@ -248,6 +253,8 @@ class AnswerService:
             decision, hits = self._asked_clause(_told(q), decision, hits)
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._clear_winner(_told(q), decision, hits, place)
+        if decision != "answer" and q and not query and not out_of_scope(q):
+            decision, hits = self._held_question(_told(q), decision, hits, place, without_asides(q))
         if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
@@ -444,6 +451,44 @@ class AnswerService:
             return decision, hits
         return "answer", whole[:PASSAGES]
 
+    def _held_question(self, q: str, decision: Decision, hits: list[Hit], place: Scope, said: str
+                       ) -> tuple[Decision, list[Hit]]:
+        """A long message that holds the whole of one entry's own question (SearchIndex.held: all its words are
+        there, however many the story adds), while every other entry among its best hits is held clearly less
+        (or only as a part of that question: "khuyến học, khuyến tài là gì" holds "hội khuyến học là gì"): that
+        entry is answered when it fits (what the message names, the action it asks), covers a fair share of the
+        message and what its asking clause asks of its own, and is asked no detail its question does not ask ("…
+        thì bị phạt bao nhiêu tiền" is not "Dữ liệu của tôi có bị lộ không?"). "Mẹ tôi bị lừa chuyển 30 triệu cho
+        người xưng nhân viên điện lực hồi chiều rồi. Giờ phải làm gì trước?" holds "bị lừa chuyển tiền rồi phải làm
+        sao". `said`: the message as typed, with the amounts `_told` leaves out."""
+        if len(content_syllables(q)) < LONG_QUESTION or any(_ANSWER_FORM.search(fold(p)) for p in clauses(q)):
+            return decision, hits  # "…, trả lời bằng tiếng Anh nhé": not answered as written
+        whole = self._search(q, place, STORY_POOL)
+        held = [(self.search.held(said, h.doc_id), h) for h in whole]
+        mine, best = max(held, key=lambda x: (x[0].share, x[0].weight), default=(None, None))
+        if mine is None or best is None or mine.share < HELD_QUESTION or not fits(best) or best.core < HELD_CORE:
+            return decision, hits
+        if not _asked_kinds(q) <= _asked_kinds(mine.question):
+            return decision, hits
+        if any(theirs.share > mine.share - HELD_MARGIN and not theirs.words < mine.words for theirs, h in held
+               if _base(h) != _base(best)):
+            return decision, hits
+        tails = [t for t in dict.fromkeys((question_tail(q), asking_clause(q))) if t and not _vague(t)]
+        rival = next((h for h in whole if _base(h) != _base(best)), None)
+        if tails:
+            if self._tail_core(tails, best) < STORY_TAIL_CORE:
+                return decision, hits
+            if rival is not None and _questions(q) > 1 and self._tail_core(tails, rival) >= STORY_TAIL_CORE:
+                return decision, hits  # two questions, and another entry answers the asking clause as well
+        elif question_tail(q) is None and asking_clause(q) is None and best.core < HELD_CLAUSE_CORE:
+            return decision, hits  # one clause: the entry must cover more of what it says besides its question
+        return "answer", [best, *(h for h in whole if h is not best)][:PASSAGES]
+
+    def _tail_core(self, tails: Sequence[str], hit: Hit) -> float:
+        """How much of the asking clause's own words (the best of its two readings) the document covers."""
+        found = [self.search.search(t, 1, among=[hit.doc_id]) for t in tails]
+        return max((f[0].core for f in found if f), default=0.0)
+
     def _asked_clause(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A rambling message with one clause that asks just what an entry asks ("thì là công dân số là cái gì mà
         trên loa xã nói hoài…"): that entry is answered when it is also among the whole message's best and about
@@ -638,23 +683,17 @@ class AnswerService:
             await self.llm.aclose()
 
 
-# An amount of money said in the story ("bị lừa chuyển 30 triệu", "mượn 5 triệu", "300 nghìn"): what happened, not
-# what is asked. Left in, it matches the entries about amounts (the limit above which a transfer needs one's face).
-_AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|đồng|dong|đ|củ|cu|tỷ|ty|tỉ|ti)\b",
-                     re.IGNORECASE)
-
-
 def _told(q: str) -> str:
     """The message as searched: without what it says it is not about (`without_asides`), and, when it is a story
     whose ending asks nothing of its own, without the amounts of money the story tells ("Tôi bị lừa chuyển 20
     triệu…, giờ phải làm gì?" is not about the amount above which a transfer needs one's face)."""
     text = without_asides(q)
-    if not _AMOUNT.search(text) or len(content_syllables(text)) < LONG_QUESTION:
+    if not AMOUNT.search(text) or len(content_syllables(text)) < LONG_QUESTION:
         return text
     ending = question_tail(text) or asking_clause(text)
-    if ending is None or _AMOUNT.search(ending) or not _vague(ending):
+    if ending is None or AMOUNT.search(ending) or not _vague(ending):
         return text  # "…, chuyển 15 triệu thế có phải quét mặt không": what the ending asks may be about the amount
-    return re.sub(r"\s+", " ", _AMOUNT.sub(" ", text)).strip()
+    return re.sub(r"\s+", " ", AMOUNT.sub(" ", text)).strip()
 
 
 # A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
@@ -665,6 +704,21 @@ _ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|v
                        r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b"
                        # "là gì" only at the end: "là chi hội trưởng" folds to "là gì hội trưởng"
                        r"|\bco\b(?: \w+){1,8} khong\b|\bla gi(?: \w+)?$")
+
+
+# What kind of thing a question asks for when it asks a detail: how much or how many, when, where.
+_KINDS = (
+    ("how much", re.compile(r"\b(?:bao nhieu|(?<!ngay )may (?:tien|dong|ngay|lan|nam|thang|tuoi|so|tieu chi|buoc|"
+                            r"chuong|dieu|nguoi|cach|loai))\b")),
+    ("when", re.compile(r"\b(?:khi nao|bao gio|luc nao|ngay nao|nam nao|hom nao|thang nao|may gio|ngay may)\b")),
+    ("where", re.compile(r"\b(?:o dau|di dau|cho nao|noi nao|dau ra)\b")),
+)
+
+
+def _asked_kinds(text: str) -> frozenset[str]:
+    """The details a text asks for (a number, a time, a place): "… thì bị phạt bao nhiêu tiền" asks how much."""
+    folded = fold(text)
+    return frozenset(kind for kind, pattern in _KINDS if pattern.search(folded))
 
 
 def _questions(q: str) -> int:
