@@ -9,8 +9,9 @@ a simulated 30 ms Bot API round trip (what a server sees in production, where ha
 matters). BENCH_LATENCY_MS="0,30" chooses the runs;
 BENCH_DATABASE_URL=postgresql+asyncpg://… runs hocbot on a throw-away PostgreSQL database beside that one.
 Each bot process's CPU time during the burst is read from /proc (ms of CPU per message) with its peak RSS;
-BENCH_PROFILE=1 runs hocbot under cProfile and keeps its top functions (by own time) in the JSON
-(BENCH_PROFILE_FILE=path keeps the whole profile).
+BENCH_PROFILE=1 runs hocbot under cProfile, timed in CPU seconds (on a shared machine, time waiting for a core is
+not hocbot's), and keeps its top functions (by own time) in the JSON (BENCH_PROFILE_FILE=path keeps the whole
+profile).
 
 hocbot is driven on the three common paths, one burst each (BENCH_PATHS="next,quiz,ask" chooses them): "next",
 consented users in a lesson press “Tiếp” (the lesson's OpenLesson button, never the last lesson); "quiz", they
@@ -293,7 +294,8 @@ async def hocbot_run(db_url: str, latency: float = 0.0) -> dict[str, Any]:
             profile = Path(tmp) / "hocbot.prof"
             code = "from bot.cli import main; main()"
             if PROFILE:
-                code = f"import cProfile; from bot.cli import main; cProfile.run('main()', {str(profile)!r})"
+                code = (f"import cProfile, time\nfrom bot.cli import main\np = cProfile.Profile(time.process_time)\n"
+                        f"try:\n    p.runcall(main)\nfinally:\n    p.dump_stats({str(profile)!r})")
             hocbot = [sys.executable, "-c", code, "run"]
             async with _process(tg, hocbot, {**env, "PYTHONPATH": str(ROOT)}, tmp) as pid:
                 for path in PATHS:  # warm-up, not measured: first imports, caches, the search index

@@ -109,3 +109,28 @@ async def test_a_hot_statement_fails_with_sqlalchemys_error_and_the_unit_of_work
             assert (await conn.exec_driver_sql("SELECT count(*) FROM lesson_progress")).scalar() == 0
     finally:
         await db.dispose()
+
+
+async def test_the_hot_paths_connection_is_the_sessions_for_as_long_as_its_transaction(db_url: str) -> None:
+    """hot.connection(s) asks SQLAlchemy once per transaction: after a commit or a rollback in the same session it
+    is the new transaction's connection, and what is written through it is kept (or not) with that transaction."""
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        user_id, _ = await _learner(db)
+        async with db.session() as s:
+            first = await hot.connection(s)
+            assert first is await s.connection() and first is await hot.connection(s)
+            await learning.add_point(s, user_id, "lesson", "m1", utcnow())
+            await s.rollback()  # the point is gone with its transaction
+            await learning.add_point(s, user_id, "answer", "m1", utcnow())
+            assert await hot.connection(s) is await s.connection()
+            await s.commit()
+            await learning.add_point(s, user_id, "answer", "m2", utcnow())  # committed when the unit of work ends
+            assert await hot.connection(s) is await s.connection()
+        async with db.session() as s:
+            conn = await s.connection()
+            rows = (await conn.exec_driver_sql("SELECT kind, module_id FROM learning_events ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [("answer", "m1"), ("answer", "m2")]
+    finally:
+        await db.dispose()

@@ -237,6 +237,44 @@ async def test_an_answer_is_scored_once_when_two_workers_take_it(settings: Setti
         await db.dispose()
 
 
+async def test_a_whole_quiz_scored_writes_each_answer_and_a_point_per_right_one(settings: Settings) -> None:
+    """A wrong answer, then right ones to the end: one answer row each, a point for each right one only, and the
+    last answer closes the attempt with its score (on PostgreSQL all of an answer's writes are one statement)."""
+    db = Database(settings.database_url)
+    from bot.db.migrate import upgrade
+
+    await upgrade(db)
+    now = dt.datetime.now(dt.UTC)
+    questions = CATALOG.questions("m1")
+    try:
+        async with db.session() as s:
+            user = User(display_name="x")
+            s.add(user)
+            await s.flush()
+            attempt = await lq.start_attempt(s, CATALOG, user.id or 0, "m1", now, settings.tz)
+        for i, q in enumerate(questions):
+            wrong = next(k for k in range(len(q.options)) if k not in q.correct)
+            picked = (wrong if i == 0 else q.correct[0],)
+            async with db.session() as s:
+                scored = await lq.score_answer(s, CATALOG, attempt, picked, now, settings.tz)
+            assert scored is not None and scored.right == (i > 0)
+            attempt = scored.attempt
+        n = len(questions)
+        assert attempt.finished and (attempt.correct, attempt.score) == (n - 1, (n - 1) * 100 // n)
+        async with db.session() as s:
+            stored = await lq.load_attempt(s, attempt.id)
+            answers = (await s.exec(select(QuizAnswer).order_by(col(QuizAnswer.index)))).all()
+            points = (await s.exec(select(LearningEvent))).all()
+        assert stored is not None and stored.finished and (stored.correct, stored.score) == (n - 1, attempt.score)
+        assert [(a.index, a.question_id, a.correct) for a in answers] == [
+            (i, q.id, i > 0) for i, q in enumerate(questions)
+        ]
+        assert len(points) == n - 1
+        assert {(p.user_id, p.kind, p.module_id) for p in points} == {(user.id, "answer", "m1")}
+    finally:
+        await db.dispose()
+
+
 async def test_sent_polls_are_written_together_and_found_before(settings: Settings) -> None:
     """Quiz polls sent at once are written in one unit of work; until then a vote finds them in memory; a poll
     of an attempt deleted meanwhile (/xoadulieu) is dropped, one the database refuses does not hold up the others;

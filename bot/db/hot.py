@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.util.concurrency import greenlet_spawn
 
@@ -103,6 +103,23 @@ def _compile(stmt: Any, dialect: Dialect, keys: frozenset[str]) -> _Compiled | N
     binds = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
     results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.exported_columns)
     return _Compiled(str(compiled), names, fixed, binds, results)
+
+
+_CONNECTION = "hot.connection"  # Session.info key: (the transaction, its connection)
+
+
+async def connection(s: AsyncSession) -> AsyncConnection:
+    """`await s.connection()`, asked of SQLAlchemy once per transaction of the session (each ask costs a greenlet
+    switch and the session's bookkeeping; the hot path asks for it before nearly every statement)."""
+    info = s.sync_session.info
+    known = info.get(_CONNECTION)
+    transaction = s.sync_session.get_transaction()
+    if known is not None and transaction is not None and known[0] is transaction and transaction.is_active:
+        conn: AsyncConnection = known[1]
+        return conn
+    conn = await s.connection()
+    info[_CONNECTION] = (s.sync_session.get_transaction(), conn)
+    return conn
 
 
 async def run(conn: AsyncConnection, hot: Hot, params: Mapping[str, Any]) -> Rows:

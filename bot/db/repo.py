@@ -29,7 +29,7 @@ async def record_inbound(s: AsyncSession, channel: str, external_id: str, user_k
     """Store the event id once in this transaction; False means we have seen it before (a repeat). An id
     last seen more than INBOUND_KEEP ago is a new event (an update_id sequence that started again)."""
     now = utcnow()
-    conn = await s.connection()
+    conn = await hot.connection(s)
     params = {"channel": channel, "external_id": external_id, "user_key": user_key, "kind": str(kind),
               "now": now, "cutoff": now - INBOUND_KEEP}  # fmt: skip
     result = await hot.run(conn, _record_inbound(conn.dialect.name), params)
@@ -124,7 +124,7 @@ async def set_pending(s: AsyncSession, user: User, pending: str | None) -> None:
     if inspect(user).attrs.pending.history.has_changes():
         user.pending = pending
         return
-    conn = await s.connection()
+    conn = await hot.connection(s)
     await hot.run(conn, _SET_PENDING, {"user": user.id, "pending": pending})
     set_committed_value(user, "pending", pending)
 

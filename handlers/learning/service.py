@@ -49,7 +49,7 @@ async def all_progress(s: AsyncSession, user_id: int) -> dict[str, LessonProgres
 async def touch_day(s: AsyncSession, user_id: int, now: dt.datetime, tz: ZoneInfo) -> None:
     """Remember that the learner learned something today (local time), once per day: one INSERT that does
     nothing when the day is already there."""
-    conn = await s.connection()
+    conn = await hot.connection(s)
     await hot.run(conn, _add_day(conn.dialect.name), {"user_id": user_id, "day": local_day(now, tz)})
 
 
@@ -67,7 +67,7 @@ def _add_day(dialect: str) -> hot.Hot:
 
 async def add_point(s: AsyncSession, user_id: int, kind: str, module_id: str, now: dt.datetime) -> None:
     """One point: a lesson read for the first time (kind "lesson") or a right quiz answer ("answer")."""
-    conn = await s.connection()
+    conn = await hot.connection(s)
     await hot.run(conn, _POINT, {"learner": user_id, "kind": kind, "module": module_id, "now": now})
 
 
@@ -78,7 +78,7 @@ async def read_lesson(
     built once: the bookmark is read, then written (an UPDATE, or the first INSERT), a point for a lesson read for
     the first time; the day of the streak only on the first read of a local day (a bookmark moved earlier today
     was moved together with it)."""
-    conn = await s.connection()
+    conn = await hot.connection(s)
     key = {"learner": user_id, "module": module_id}
     row = (await hot.run(conn, _READ_BOOKMARK, key)).first()
     seen, completed_at, last_read = row if row is not None else (0, None, None)
