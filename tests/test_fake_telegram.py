@@ -385,3 +385,58 @@ async def test_many_users_throughput(tg: FakeTelegram) -> None:
         await tg.wait_until(done, timeout=15)  # speed is measured in bench/inbound.py, not here
     assert users[0].messages()[-1]["text"] == "tin 3"
     tg.assert_clean()
+
+
+async def test_http_poster_keeps_connections_and_reads_every_body_kind() -> None:
+    """The bench's webhook sender: one kept-alive connection for requests in turn, Content-Length and chunked
+    bodies read whole, a connection the server closed replaced by a new one, a refused port an OSError."""
+    from aiohttp.test_utils import unused_port
+
+    from tests.fakes.http_poster import HttpPoster
+
+    peers: list[Any] = []
+
+    async def hook(request: web.Request) -> web.StreamResponse:
+        peers.append(request.transport.get_extra_info("peername") if request.transport else None)
+        assert request.headers["X-Telegram-Bot-Api-Secret-Token"] == "s3"
+        body = await request.read()
+        if request.query.get("kind") == "chunked":
+            resp = web.StreamResponse(status=201)
+            resp.enable_chunked_encoding()
+            await resp.prepare(request)
+            await resp.write(body)
+            await resp.write_eof()
+            return resp
+        if request.query.get("kind") == "close":
+            return web.Response(status=502, text="bye", headers={"Connection": "close"})
+        return web.Response(status=200, body=body)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = unused_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    poster = HttpPoster(timeout=5)
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "s3"}
+    try:
+        base = f"http://127.0.0.1:{port}/hook"
+        assert await poster.post(base, b'{"update_id": 1}', headers) == (200, "OK")
+        assert await poster.post(base + "?kind=chunked", b"x" * 10_000, headers) == (201, "Created")
+        assert await poster.post(base, b"{}", headers) == (200, "OK")
+        assert len(set(peers)) == 1  # the same connection all along
+        assert await poster.post(base + "?kind=close", b"{}", headers) == (502, "Bad Gateway")
+        assert await poster.post(base, b"{}", headers) == (200, "OK")
+        assert len(set(peers)) == 2  # the server closed it: a new one
+        with pytest.raises(OSError):
+            await poster.post(f"http://127.0.0.1:{unused_port()}/hook", b"{}", headers)
+        await runner.cleanup()
+        runner = web.AppRunner(app, access_log=None, keepalive_timeout=0.05)  # idle connections closed quietly
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        assert await poster.post(base, b"{}", headers) == (200, "OK")
+        await asyncio.sleep(0.3)
+        assert await poster.post(base, b"{}", headers) == (200, "OK")
+    finally:
+        await poster.close()
+        await runner.cleanup()

@@ -516,7 +516,7 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     if not request.can_read_body:
         return params
     if request.content_type == "application/json":
-        body = await request.json()
+        body = json.loads(await request.read())  # as request.json() (UTF-8), without decoding to str first
         if isinstance(body, dict):
             params.update(body)
         return params

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -62,6 +63,9 @@ class Spec:
         # dictionaries for every request and every nested object (most of the fake's CPU in the benchmarks)
         self._fields = {m: {f["name"]: f for f in spec.get("fields", [])} for m, spec in self.methods.items()}
         self._type_fields = {t: {f["name"]: f for f in spec.get("fields", [])} for t, spec in self.types.items()}
+        # a yes/no check per type, compiled on first use: a value it accepts is one the full check below finds
+        # nothing wrong with; only values it refuses go through the full check, which words the errors
+        self._checkers: dict[str, Callable[[Any], bool]] = {}
 
     def resolve(self, method: str) -> str | None:
         """Canonical method name (Telegram matches names case-insensitively) or None."""
@@ -87,15 +91,73 @@ class Spec:
             if spec["required"] and name not in params:
                 errors.append(f"{method}: missing required parameter {name!r}")
         for name, value in params.items():
-            if name in fields and not self._matches_any(
-                value, fields[name]["types"], f"{method}.{name}", errors
-            ):
+            spec = fields.get(name)
+            if spec is None or self._valid(value, spec["types"]):
+                continue
+            if not self._matches_any(value, spec["types"], f"{method}.{name}", errors):
                 errors.append(
                     f"{method}.{name}: expected {' or '.join(fields[name]['types'])}, got {value!r:.80}"
                 )
         return params, errors
 
     # -- type checks ------------------------------------------------------------------------------
+    def _valid(self, value: Any, types: list[str]) -> bool:
+        """True iff _matches_any(value, types) would find no error (without wording any)."""
+        checkers = self._checkers
+        for type_name in types:
+            check = checkers.get(type_name)
+            if check is None:
+                check = checkers[type_name] = self._compile(type_name)
+            if check(value):
+                return True
+        return False
+
+    def _compile(self, type_name: str) -> Callable[[Any], bool]:
+        """The yes/no form of _matches(value, type_name) with no errors, for one type."""
+        valid = self._valid
+        if type_name.startswith("Array of "):
+            inner = [type_name[len("Array of ") :]]
+
+            def array(value: Any) -> bool:
+                if not isinstance(value, list):
+                    return False
+                for item in value:
+                    if not valid(item, inner):
+                        return False
+                return True
+
+            return array
+        primitive = _PRIMITIVES.get(type_name)
+        if primitive is not None:
+            return primitive
+        spec = self.types.get(type_name)
+        if spec is None:
+            return _is_dict
+        subtypes = spec.get("subtypes")
+        if subtypes:
+            variants = list(subtypes)
+
+            def union(value: Any) -> bool:
+                return isinstance(value, dict) and valid(value, variants)
+
+            return union
+        field_types = {name: f["types"] for name, f in self._type_fields[type_name].items()}
+        required = [name for name, f in self._type_fields[type_name].items() if f["required"]]
+
+        def obj(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return False
+            for name, item in value.items():
+                types = field_types.get(name)
+                if types is None or not valid(item, types):
+                    return False
+            for name in required:
+                if name not in value:
+                    return False
+            return True
+
+        return obj
+
     def _matches_any(self, value: Any, types: list[str], where: str, errors: list[str]) -> bool:
         best: list[str] | None = None
         for type_name in types:
@@ -156,6 +218,19 @@ class Spec:
             if f["required"] and name not in value:
                 errors.append(f"{where}: {type_name} needs field {name!r}")
         return True
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+_PRIMITIVES: dict[str, Callable[[Any], bool]] = {
+    "Integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "Float": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "Boolean": lambda v: isinstance(v, bool),
+    "String": lambda v: isinstance(v, str),
+    "InputFile": lambda v: isinstance(v, Upload),
+}
 
 
 def _decode_value(value: Any, types: list[str]) -> Any:
