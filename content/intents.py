@@ -98,6 +98,38 @@ def small_talk(text: str) -> SmallTalk | None:
     return next((k for k in _PRIORITY if k in found), None)
 
 
+MAX_CHAT_WORDS = 20  # a message opening with a greeting or thanks, then chat: at most this many words
+_OPENERS: tuple[SmallTalk, ...] = ("thanks", "greeting", "bye", "praise")
+# Words that make the chat after an opening ask something after all: question words, and words that tell of
+# trouble ("chào bot, tôi bị lừa mất tiền rồi") or a wish ("cảm ơn, tôi muốn học tiếp").
+_CHAT_ASKS = frozenset({
+    "gi", "sao", "nao", "dau", "bao", "chua", "khong", "ko", "hong", "hoi", "muon", "can", "giup", "cach", "cho",
+    "xem", "hoc", "tiep", "lua", "mat", "quen", "bi", "khoa", "hack", "tien", "chuyen", "nhu", "the", "khi"})
+
+
+def opens_with_small_talk(text: str) -> SmallTalk | None:
+    """The kind of small talk a message opens with when the rest is chat that asks nothing ("Chào cháu bot nhé,
+    bà tám mươi rồi mới tập nhắn tin đấy", "Dạ cảm ơn bot nhiều lắm ạ, bot trả lời dễ hiểu quá"): said when the
+    search found nothing to answer, it is answered as that small talk rather than with "chưa có câu trả lời"."""
+    if "?" in text:
+        return None
+    words = fold(_EMOTICON.sub(" ", text)).split()
+    if not words or len(words) > MAX_CHAT_WORDS or any(w in _CHAT_ASKS or w.isdigit() for w in words):
+        return None
+    i = 0
+    while i < len(words):
+        if words[i] in _SOFT or _INTERJECTION.fullmatch(words[i]):
+            i += 1  # "bot ơi", "ừ" before it
+            continue
+        kind = next((k for p, k in _PHRASES if tuple(words[i:i + len(p)]) == p), None)
+        if kind in _OPENERS:
+            return kind
+        if kind != "ack":
+            return None
+        i += 1  # "dạ", "vâng" before it
+    return None
+
+
 MAX_AGREE_WORDS = 6
 # Words that may come with a yes said in words: "ok đồng ý", "vâng, tôi đồng ý ạ", "đồng ý rồi nhé".
 _AGREE_WITH = _SOFT | {w for p in _SMALL_TALK["ack"] for w in p.split()} | {"luon", "het", "a", "nhe"}

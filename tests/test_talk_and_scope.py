@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import texts
-from content.intents import agrees, out_of_scope, small_talk
+from content.intents import agrees, opens_with_small_talk, out_of_scope, small_talk
 from handlers.answers.service import SMALL_TALK
 from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
 
@@ -223,3 +223,20 @@ def test_small_talk_said_without_the_menu_does_not_point_at_it() -> None:
             assert body and "bên dưới" not in body and "chọn" not in body.lower(), text
     assert texts.without_menu(SMALL_TALK["greeting"]) == "Xin chào! 👋 Mình là trợ lý học tập của Hội Khuyến học."
     assert texts.without_menu(texts.HELP) is None
+
+
+def test_a_greeting_or_thanks_followed_by_chat_is_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: longer than a greeting with four words of chat, these were refused ("Xin lỗi, mình chưa có câu trả
+    # lời…"); "để tôi thử xem" got the progress command as an answer.
+    chat = ask(capsys, "Chào cháu bot nhé, bà tám mươi rồi mới tập nhắn tin đấy.",
+               "Dạ cảm ơn bot nhiều lắm ạ, bot trả lời dễ hiểu quá.",
+               "chào bot nhé chúc bot buổi sáng tốt lành hôm nay trời đẹp quá",
+               "Ừ, được rồi, để tôi thử xem.")
+    assert [c["answer"].split("!")[0] for c in chat] == ["Xin chào", "Không có gì ạ", "Xin chào", "Vâng ạ"]
+    assert not any(c["sources"] or c["refused"] for c in chat)
+    # What asks something after the greeting is still searched: a trouble told, a wish, a question.
+    for text in ("chào bot, tôi bị lừa mất 5 triệu rồi", "cảm ơn bot, cho tôi xem tiến độ",
+                 "chào bot, bình dân học AI là gì", "chào bot, ngày mai có mưa không"):
+        assert opens_with_small_talk(text) is None, text
+    [scam] = ask(capsys, "chào bot, tôi bị lừa chuyển mất 5 triệu rồi")
+    assert not scam["answer"].startswith("Xin chào")

@@ -19,6 +19,7 @@ from content.intents import (
     about_using_the_bot,
     asks_how_to_use,
     asks_how_to_use_the_bot,
+    opens_with_small_talk,
     out_of_scope,
     small_talk,
     without_other_topics,
@@ -269,6 +270,9 @@ class AnswerService:
             decision = "suggest" if any(fits(h) for h in hits) else "refuse"
         if decision == "refuse":
             kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
+            opener = opens_with_small_talk(q) if q and not kind and not query else None
+            if opener is not None:  # "Chào cháu bot nhé, bà tám mươi rồi mới tập nhắn tin đấy": nothing asked
+                return Plan(q, hits, AnswerResult(q, SMALL_TALK[opener], decision="smalltalk"))
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
             return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest":
