@@ -159,7 +159,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bvn ?e ?id\b", "vneid"),
         (r"\bza ?lo\b", "zalo"),
         (r"\bface ?book\b|\bphay ?buc\b", "facebook"),
-        (r"\bgu ?go\b|\bgoogle\b", "google"),
+        (r"\b(?:gu|guc|gut) ?go\b|\bgoogle\b", "google"),  # "Gúc gồ": how it sounds
         (r"\b(?:tik|tic|tich) ?(?:tok|toc)\b", "tiktok"),
         (r"\byou ?tube\b|\bdiu ?tup\b", "youtube"),
         (r"\bo t p\b", "otp"),

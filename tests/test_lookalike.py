@@ -168,3 +168,21 @@ def test_ai_said_of_a_chatbot_is_the_chatbot_when_no_other_is_named(svc: AnswerS
     assert fold("coi giùm có răng không") == fold("xem giùm có sao không")
     compared = svc.plan("AI với ChatGPT khác nhau chỗ nào").fallback  # a chatbot named: AI is not it
     assert compared.faq_id != "chatgpt_vs_gemini"
+
+
+def test_a_lookalike_named_beside_the_one_asked_about_does_not_stop_the_answer(svc: AnswerService) -> None:
+    # Before (dev_m): each was refused; the other thing named (Google, VssID, the bank's OTP, the quiz) is what the
+    # question compares with, and "Gúc gồ" is how "Google" sounds.
+    copilot = svc.plan("Copilot có phải là ChatGPT của Google không?").fallback
+    assert copilot.decision == "answer" and "Microsoft" in copilot.text
+    vneid = svc.plan("Mật khẩu VNeID quên rồi, có nhắn tin lấy lại như VssID được không hay phải làm sao?").fallback
+    assert vneid.decision == "answer" and "công an xã" in vneid.text
+    code = svc.plan("Mã nhóm cán bộ gửi có phải giống mã OTP ngân hàng không, nhập vào đâu?").fallback
+    assert code.decision == "answer" and "/start" in code.text
+    google = svc.plan("Tra trên Gúc gồ với hỏi ChatGPT thì cách nào chắc ăn hơn?").fallback
+    assert google.decision == "answer" and google.text.startswith("Google tìm")
+    assert fold("Gúc gồ") == fold("google") == "google"
+    contest = svc.plan("Cuộc thi trong Tuần lễ với bài kiểm tra ôn bài trên bot có khác nhau không, vào thi ở đâu?")
+    assert contest.fallback.decision == "answer" and "/thi" in contest.fallback.text
+    quiz = svc.plan("làm bài kiểm tra ở đâu").fallback  # the quiz alone stays the quiz's entry
+    assert quiz.decision == "answer" and quiz.faq_id == "bot_quiz"

@@ -138,3 +138,24 @@ def test_a_message_holding_an_entrys_question_but_asking_more_is_not_answered_by
                       "Phải làm sao?")
     assert fee["refused"] and "chưa có câu trả lời" in fee["answer"]
     assert not frozen["answer"].startswith("/hoc") and "Bot không trả lời" in frozen["answer"]
+
+
+def test_a_story_is_answered_by_what_its_question_asks_not_by_what_it_tells(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before (dev_m): "về hưu" got the entry on joining the Association, "băng rôn … đầu tháng 10" the week's dates,
+    # and the other stories were refused although their question is one the FAQ answers.
+    old, farmer, lost, rumour, link = ask(
+        capsys,
+        "Tôi năm nay 68 tuổi, về hưu rồi, thấy con cháu cứ nói chuyện AI suốt, không biết người già như tôi học có "
+        "nổi không?",
+        "Tôi thấy ủy ban treo băng rôn tuần lễ học tập suốt đời đầu tháng 10, tôi là nông dân thì hưởng ứng kiểu gì?",
+        "Bà hàng xóm nhà tôi bị lừa mất 50 triệu qua điện thoại hôm kia, giờ bà ấy nên làm gì để còn cơ may lấy lại "
+        "tiền?",
+        "Tôi đọc được trên mạng tin là sắp cấm xe máy toàn quốc, hàng xóm ai cũng chia sẻ, làm sao biết tin này thật "
+        "hay giả?",
+        "tôi lỡ bấm vào cái đường link người ta gửi trên zalo rồi còn nhập mật khẩu vào nữa bây giờ làm sao")
+    assert old["answer"].startswith("Hoàn toàn được") and "Zalo" in old["answer"]
+    assert "đọc sách" in farmer["answer"] and "/tuanle" in farmer["answer"]
+    assert "tra soát" in lost["answer"] and lost["sources"]
+    assert "báo chính thống" in rumour["answer"].lower() or "chính thống" in rumour["answer"]
+    assert "đổi mật khẩu" in link["answer"] and "khóa tài khoản" in link["answer"]

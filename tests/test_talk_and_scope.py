@@ -240,3 +240,10 @@ def test_a_greeting_or_thanks_followed_by_chat_is_small_talk(capsys: pytest.Capt
         assert opens_with_small_talk(text) is None, text
     [scam] = ask(capsys, "chào bot, tôi bị lừa chuyển mất 5 triệu rồi")
     assert not scam["answer"].startswith("Xin chào")
+
+
+def test_buying_gold_is_out_of_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before (dev_m): "Mua vàng lúc này có lời không bot?" offered the entries about the bot ("bot" named).
+    gold, bars = ask(capsys, "Mua vàng lúc này có lời không bot?", "mua vang mieng o dau re")
+    for item in (gold, bars):
+        assert item["refused"] and "ngoài phạm vi" in item["answer"]
