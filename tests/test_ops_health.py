@@ -32,9 +32,10 @@ async def test_health_and_ready_with_telegram_and_zalo(db_url: str) -> None:
         async with running_bot(settings) as bot:
             status, body = await get(f"{bot.url}/healthz")
             assert status == 200 and body["status"] == "ok"
-            for _ in range(20):  # the first probe opens a connection: give a loaded machine a moment
+            for _ in range(100):  # the first probe opens a connection, the scheduler's first tick takes the
+                # PostgreSQL lock that makes it the leader: give a loaded machine a moment for both
                 status, body = await get(f"{bot.url}/readyz")
-                if status == 200:
+                if status == 200 and body["scheduler"]["leader"]:
                     break
                 await asyncio.sleep(0.05)
             assert status == 200, body
