@@ -235,7 +235,7 @@ async def test_wrong_key_gives_error_and_is_never_logged(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secret = "sk-wrong-very-secret-123"
-    settings = load_settings(openai_api_key=secret, openai_base_url=fake.base_url, hocbot_llm_timeout=0.5)
+    settings = load_settings(openai_api_key=secret, openai_base_url=fake.base_url, hocbot_llm_timeout=5.0)
     async with LlmAnswerer(settings) as bad:
         result = await bad.answer_with_deadline("Tuần lễ là khi nào?", PASSAGES)
         assert secret not in repr(bad)
