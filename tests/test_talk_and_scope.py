@@ -247,3 +247,5 @@ def test_buying_gold_is_out_of_scope(capsys: pytest.CaptureFixture[str]) -> None
     gold, bars = ask(capsys, "Mua vàng lúc này có lời không bot?", "mua vang mieng o dau re")
     for item in (gold, bars):
         assert item["refused"] and "ngoài phạm vi" in item["answer"]
+    # "mùa vàng" (the ripe-rice season) typed with its accents is not buying gold.
+    assert out_of_scope("Mùa vàng năm nay lúa tốt quá") is None and out_of_scope("mua vang luc nay co loi") == "other"
