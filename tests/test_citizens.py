@@ -119,6 +119,12 @@ async def test_commune_alike_is_asked_and_unknown_is_told_at_start_and_in_settin
         await u.says("khong co xa nay")  # nothing near: told, and asked again
         assert "Mình chưa thấy xã/phường “khong co xa nay” ở Ninh Bình." in u.all_text()
         assert "gõ tên xã/phường mới" in u.all_text() and u.buttons() == ["⏭ Bỏ qua"]
+        # A greeting or a question typed here is answered, not looked up as a commune; the commune is asked again.
+        await u.says("xin chao")
+        assert u.last_reply().startswith("Bạn ở xã/phường nào?") and "xin chao" not in u.all_text()
+        assert "Xin chào! 👋" in u.all_text() and "bên dưới nhé" not in u.all_text() and not u.keyboard()
+        await u.says("bi lo mat khau facebook roi phai lam gi")
+        assert "đổi mật khẩu ngay" in u.all_text() and u.buttons()[-1] == "⏭ Bỏ qua"
         await u.says("Hoàn Kiếm")  # a ward of Hà Nội, not of Ninh Bình
         assert "Đã lưu nơi ở" not in u.all_text()
         await u.says("gia vien")

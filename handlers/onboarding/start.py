@@ -12,6 +12,7 @@ from bot.core.messages import Choice, Inbound, Kind, Reply
 from bot.core.payloads import ChooseProvince, Consent, PickCommune, SkipCommune, Start
 from bot.core.router import Router
 from bot.db import repo
+from content.intents import small_talk
 from content.provinces import communes, find_province, provinces
 from handlers.onboarding.communes import CommuneMatch, match_commune
 
@@ -19,6 +20,7 @@ router = Router("start")
 
 ASK_PROVINCE = "ask_province"
 ASK_COMMUNE = "ask_commune"
+COMMUNE_WORDS = 6  # a commune named with what comes with it ("tôi ở phường Hoàn Kiếm") is no longer than this
 
 
 def consent_reply() -> Reply:
@@ -145,7 +147,21 @@ async def commune_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
     match = await match_commune(ctx.session, ctx.user.province, msg.text)
     if match.found is not None:
         return _commune_saved(ctx, match.found)
+    if not match.alike and not match.close and _not_a_place(msg.text):
+        # "xin chào", "bị lộ mật khẩu facebook rồi phải làm gì": answered, then the commune asked again (not
+        # "Mình chưa thấy xã/phường “xin chào”"). The answers chat imports this module: imported here.
+        from handlers.answers.chat import answer_question
+
+        answered = [replace(r, text=texts.without_menu(r.text) or r.text, keyboard=None)  # the main menu's numbers
+                    for r in await answer_question(ctx, msg.text)]  # would read as the commune question's
+        return _ask_commune(ctx, answered)
     return [_which_commune(ctx, match, msg.text.strip()[:60])]
+
+
+def _not_a_place(text: str) -> bool:
+    """A greeting or a question typed where the commune is asked, not a commune's name."""
+    talk = small_talk(text)
+    return (talk is not None and talk != "place") or "?" in text or len(text.split()) > COMMUNE_WORDS
 
 
 @router.action(PickCommune.action)
