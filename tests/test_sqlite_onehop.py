@@ -100,6 +100,14 @@ async def test_the_wal_is_checkpointed_off_the_loop_every_few_commits(
 ) -> None:
     """Commits run on the loop with SQLite's automatic checkpoint off; `Checkpoints` keeps the WAL small."""
     monkeypatch.setattr(sqlite_onehop, "CHECKPOINT_EVERY", 10)
+    made: list[sqlite_onehop.Checkpoints] = []
+    init = sqlite_onehop.Checkpoints.__init__
+
+    def kept(self: sqlite_onehop.Checkpoints, path: str) -> None:
+        init(self, path)
+        made.append(self)
+
+    monkeypatch.setattr(sqlite_onehop.Checkpoints, "__init__", kept)
     path = tmp_path / "h.db"
     db = Database(f"sqlite+aiosqlite:///{path}")
     try:
@@ -111,8 +119,11 @@ async def test_the_wal_is_checkpointed_off_the_loop_every_few_commits(
             async with db.session() as s:
                 assert await repo.record_inbound(s, "telegram", str(i), "42", "text")
                 await repo.set_pending(s, user, f"{i}{big}")
-            if i % 10 == 9:
-                await asyncio.sleep(0.05)  # the checkpoint's thread gets its turn
+            if i % 10 == 9:  # the checkpoint's thread gets its turn, however slow the machine (a fixed 50 ms was not)
+                for _ in range(2000):  # 10 s at most
+                    if not any(c.running for c in made):
+                        break
+                    await asyncio.sleep(0.005)
         wal = path.with_name("h.db-wal")
         assert wal.stat().st_size < 3_000_000
         async with db.session() as s:
