@@ -44,6 +44,19 @@ def test_who_holds_a_state_office_is_not_answered_with_chatgpt_s_maker(capsys: p
     assert not maker["refused"] and "OpenAI" in maker["answer"]
 
 
+def test_who_is_minister_or_prime_minister_is_not_answered_with_the_week_s_organiser(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "ai là bộ trưởng bộ giáo dục" ("ai" read as AI) got who organises the Week ("Hằng năm Bộ Giáo dục và
+    # Đào tạo có công văn…"), "ai la thu tuong" got what Bình dân học vụ số is (the Prime Minister launched it).
+    for item in ask(capsys, "ai là bộ trưởng bộ giáo dục", "ai la thu tuong", "thủ tướng bây giờ là ai vậy",
+                    "ai là tổng bí thư"):
+        assert item["refused"] and "Hằng năm" not in item["answer"] and "phong trào" not in item["answer"], item
+    # what the offices did in the movement is still answered
+    [article, launch] = ask(capsys, "Tổng Bí thư viết gì về học tập suốt đời?",
+                            "thủ tướng phát động bình dân học vụ số ngày nào")
+    assert not article["refused"] and not launch["refused"] and "26/3/2025" in launch["answer"], (article, launch)
+
+
 def test_vneid_asking_to_be_updated_is_updated_from_the_official_store(capsys: pytest.CaptureFixture[str]) -> None:
     # Before: "Đó là lừa đảo", the entry about a caller sending an update link, for the app's own update notice.
     for item in ask(capsys, "con ơi cái app vneid nó bắt cập nhật hoài", "vneid báo cập nhật có nên bấm không"):
