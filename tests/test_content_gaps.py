@@ -135,3 +135,12 @@ def test_a_phone_reminder_to_take_medicine_is_set_by_voice(capsys: pytest.Captur
     medicine, bot = ask(capsys, "AI chữa bệnh tiểu đường được không, chỉ tui toa thuốc uống luôn",
                         "bot có nhắc tôi học không")
     assert medicine["refused"] and "/caidat" in bot["answer"]
+
+
+
+def test_an_otp_already_read_out_gets_what_to_do_now(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused ("Xin lỗi, mình chưa có câu trả lời"): the OTP entry only says never to give it.
+    [told] = ask(capsys, "vợ tôi lỡ đọc mã OTP cho người lạ rồi giờ sao")
+    assert told["answer"].startswith("Làm ngay: gọi tổng đài ngân hàng") and "OTP" in told["answer"], told
+    [never] = ask(capsys, "có ai hỏi mã otp thì đưa không")  # not read out yet: never give it
+    assert never["answer"].startswith("Tuyệt đối không"), never
