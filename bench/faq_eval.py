@@ -88,10 +88,12 @@ def judge(item: dict[str, Any], outcome: Outcome, text: str, offered_texts: Sequ
         if outcome == "smalltalk":
             return "right"
         return "wrong" if outcome == "answer" else "missed"
-    if expect == "unsure":
+    if expect == "unsure":  # nothing in the content answers it: an answer is right only with the keys it must have
         if outcome in ("refuse", "suggest"):
             return "right"
-        return "right" if outcome == "answer" and has_keys(text, keys) else "wrong"
+        if outcome == "smalltalk":
+            return "missed"  # no wrong fact, but the question went unheard
+        return "right" if keys and has_keys(text, keys) else "wrong"
     # answer / help
     if outcome == "answer":
         return "right" if has_keys(text, keys) else "wrong"

@@ -269,6 +269,17 @@ def test_key_facts_are_matched_folded_and_word_by_word() -> None:
     assert judge({"expect": "refuse"}, "suggest", "Có phải…") == "wrong"
 
 
+def test_a_confident_answer_to_what_no_entry_answers_is_counted_wrong() -> None:
+    # Before: an "unsure" question (no entry answers it) with no key facts was scored right whatever was answered:
+    # all([]) is true. Test parts B and C then showed 1 and 6 wrong answers instead of 7 and 10.
+    unsure: dict[str, Any] = {"expect": "unsure", "keys": []}
+    assert judge(unsure, "answer", "Chủ đề năm 2025 là…") == "wrong"
+    assert judge(unsure, "refuse", "Xin lỗi") == "right" and judge(unsure, "suggest", "Có phải…") == "right"
+    keyed: dict[str, Any] = {"expect": "unsure", "keys": ["chưa có"]}  # an answer saying what it must is right
+    assert judge(keyed, "answer", "Hiện chưa có lịch cụ thể.") == "right"
+    assert judge(keyed, "answer", "Lịch là ngày 5.") == "wrong"
+
+
 def test_key_facts_keep_their_accents_but_not_a_tone_placement() -> None:
     assert not has_key("Cổng Dịch vụ công quốc gia", "giả")  # "gia" is not "giả"
     assert not has_key("Bot trả lời được.", "lời giải") and not has_key("Giảm giá", "giả")
