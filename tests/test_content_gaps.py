@@ -144,3 +144,22 @@ def test_an_otp_already_read_out_gets_what_to_do_now(capsys: pytest.CaptureFixtu
     assert told["answer"].startswith("Làm ngay: gọi tổng đài ngân hàng") and "OTP" in told["answer"], told
     [never] = ask(capsys, "có ai hỏi mã otp thì đưa không")  # not read out yet: never give it
     assert never["answer"].startswith("Tuyệt đối không"), never
+
+
+def test_an_amount_or_a_date_the_answer_lacks_is_not_answered_with_the_topic(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Có. Hội khuyến học các cấp thường trao học bổng…" for how much one scholarship is, and the Week's
+    # usual dates for this year's opening time in one commune: an answer on the topic, confident, without what was
+    # asked. Now the bot says it has no figure or date for it and offers the nearest entries as choices.
+    for item in ask(capsys, "Dạ cho con hỏi học bổng khuyến học cho học sinh nghèo mỗi suất được bao nhiêu tiền ạ?",
+                    "tphcm dc unesco cong nhan tp hoc tap nam nao z ad"):
+        assert not item["refused"] and item["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể"), item
+        assert "•" in item["answer"] and not item["answer"].startswith("Có."), item
+    # an answer that has the figure is still given; "bao giờ" meaning "ever" asks no date; the bot's help says
+    # where to see a count
+    quet, ever, seen = ask(capsys, "chuyển khoản trên bao nhiêu tiền thì phải quét mặt",
+                           "ông ơi cháu hỏi cái, AI có nói sai bao giờ không",
+                           "muốn xem mình đã học được bao nhiêu rồi")
+    assert "10 triệu" in quet["answer"], quet
+    assert not ever["answer"].startswith("Mình chưa có"), ever
+    assert "/tiendo" in seen["answer"], seen

@@ -123,6 +123,7 @@ SMALL_TALK = {
              "gì về nơi này, bạn gõ cả câu hỏi giúp mình nhé.",
 }  # a text that points at the menu ends with one of texts.MENU_POINTERS: left off where the menu is not shown
 SUGGEST = "Có phải bạn muốn hỏi…"
+NO_DETAIL = "Mình chưa có con số hay ngày giờ cụ thể cho câu này. Những mục gần nhất mình có:"
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
 SOURCE_PREFIX = "Nguồn: "
 
@@ -282,6 +283,11 @@ class AnswerService:
                                   faq_id=picks[0][0])
             return Plan(q, hits, result)
         top = hits[0]
+        if _detail_missing(q, self._lesson_text(top) or top.text):
+            picks = self.suggestions(hits)
+            lines = "\n".join(f"• {title}" for _, title in picks)
+            return Plan(q, hits, AnswerResult(q, f"{NO_DETAIL}\n{lines}", decision="suggest", suggestions=picks,
+                                              faq_id=picks[0][0]))
         result = AnswerResult(q, self._lesson_text(top) or top.text.strip(),
                               self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
         return Plan(q, hits, result, self._passages(hits, result.text))
@@ -723,6 +729,24 @@ def _asked_kinds(text: str) -> frozenset[str]:
     """The details a text asks for (a number, a time, a place): "… thì bị phạt bao nhiêu tiền" asks how much."""
     folded = fold(text)
     return frozenset(kind for kind, pattern in _KINDS if pattern.search(folded))
+
+
+_PHONE = re.compile(r"\b(?:so may|so nao|(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,3} "
+                    r"(?:la gi|bao nhieu|may|nao))\b")
+_EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
+_NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
+
+
+def _detail_missing(q: str, answer: str) -> bool:
+    """The question asks a number, an amount, a date or a phone number ("một suất học bổng được bao nhiêu tiền",
+    "lễ khai mạc mấy giờ", "tổng đài Agribank số mấy") and the answer has no number at all: it can only be about the
+    topic, not what was asked, and a confident answer would look like one."""
+    asking = question_tail(q) or asking_clause(q) or q
+    folded = _EVER.sub(" ", fold(asking))
+    kinds = _asked_kinds(folded) & {"how much", "when"}
+    if not kinds and not _PHONE.search(folded):
+        return False
+    return not _NUMBER.search(answer) and not _COMMAND.search(answer)  # the bot's help: where to see it
 
 
 def _questions(q: str) -> int:
