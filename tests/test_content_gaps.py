@@ -152,7 +152,10 @@ def test_an_amount_or_a_date_the_answer_lacks_is_not_answered_with_the_topic(
     # usual dates for this year's opening time in one commune: an answer on the topic, confident, without what was
     # asked. Now the bot says it has no figure or date for it and offers the nearest entries as choices.
     for item in ask(capsys, "Dạ cho con hỏi học bổng khuyến học cho học sinh nghèo mỗi suất được bao nhiêu tiền ạ?",
-                    "tphcm dc unesco cong nhan tp hoc tap nam nao z ad"):
+                    "tphcm dc unesco cong nhan tp hoc tap nam nao z ad",
+                    # the law's answer has numbers (its own, its dates) but no fine
+                    "Tôi xem thời sự thấy nói có Luật Trí tuệ nhân tạo rồi. Vậy ai làm video giả người khác thì bị "
+                    "phạt bao nhiêu tiền?"):
         assert not item["refused"] and item["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể"), item
         assert "•" in item["answer"] and not item["answer"].startswith("Có."), item
     # an answer that has the figure is still given; "bao giờ" meaning "ever" asks no date; the bot's help says

@@ -733,6 +733,16 @@ def _asked_kinds(text: str) -> frozenset[str]:
 
 _PHONE = re.compile(r"\b(?:so may|so nao|(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,3} "
                     r"(?:la gi|bao nhieu|may|nao))\b")
+_DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
+    (re.compile(r"\b(?:bao nhieu|bn|may) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
+                r"\b(?:phat|thuong|ton|het|mat) (?:\w+ ){0,2}bao nhieu\b"),
+     re.compile(r"\d[\d.,]*\s*(?:triệu|nghìn|ngàn|đồng|tỷ|k|đ)\b|miễn phí|không (?:mất|tốn) (?:tiền|phí)",
+                re.IGNORECASE)),
+    (re.compile(r"\bnam (?:nao|bao nhieu|may)\b"), re.compile(r"\b(?:19|20)\d\d\b")),
+    (re.compile(r"\b(?:may|bao nhieu) gio\b"), re.compile(r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
+    (_PHONE, re.compile(r"\d{3,}")),
+    (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
+)
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
 _NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
 
@@ -743,10 +753,13 @@ def _detail_missing(q: str, answer: str) -> bool:
     topic, not what was asked, and a confident answer would look like one."""
     asking = question_tail(q) or asking_clause(q) or q
     folded = _EVER.sub(" ", fold(asking))
+    if _COMMAND.search(answer):
+        return False  # the bot's help: where to see it
+    typed = [told for asks, told in _DETAILS if asks.search(folded)]
+    if typed:  # an amount of money, a year, an hour, a phone number: a number of that kind
+        return not any(told.search(answer) for told in typed)
     kinds = _asked_kinds(folded) & {"how much", "when"}
-    if not kinds and not _PHONE.search(folded):
-        return False
-    return not _NUMBER.search(answer) and not _COMMAND.search(answer)  # the bot's help: where to see it
+    return bool(kinds) and not _NUMBER.search(answer)
 
 
 def _questions(q: str) -> int:
