@@ -134,3 +134,52 @@ async def test_the_hot_paths_connection_is_the_sessions_for_as_long_as_its_trans
         assert [tuple(r) for r in rows] == [("answer", "m1"), ("answer", "m2")]
     finally:
         await db.dispose()
+
+
+async def test_the_account_loads_without_the_orm_as_the_orm_loads_it(db_url: str) -> None:
+    """load_or_create reads the account and its user as plain values and gives the session the objects the ORM
+    query would have loaded: same values and types, nothing to flush, a change written by the commit, the same
+    objects on a second look in that session."""
+    from sqlalchemy import inspect
+
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        await _learner(db)
+        long_ago = utcnow() - dt.timedelta(hours=1)
+        async with db.session() as s:
+            conn = await s.connection()
+            await conn.exec_driver_sql("UPDATE users SET consent_version = 'v1', subscribed = false")
+            user, _ = await repo.load_or_create(s, "telegram", "7", "7", "Lan")
+            user.last_active_at = long_ago
+            user.pending = '[["Tiếp", "x"]]'
+        seen = _statements(db)
+        async with db.session() as s:
+            assert await repo.record_inbound(s, "telegram", "103", "7", "text")
+            fast_user, fast_ident = await repo._account_and_user(s, "telegram", "7")
+            assert not s.dirty and not s.new and inspect(fast_user).persistent and inspect(fast_ident).persistent
+            assert not any("users" in x for x in seen)  # not through SQLAlchemy's execution (nor the ORM)
+            assert await repo._account_and_user(s, "telegram", "7") == (fast_user, fast_ident)  # the session's own
+            res = await s.exec(repo._USER_BY_ACCOUNT, params={"channel": "telegram", "external_id": "7"})
+            ident, orm_user = res.one()
+            assert ident is fast_ident and orm_user is fast_user
+        async with db.read_session() as s:
+            res = await s.exec(repo._USER_BY_ACCOUNT, params={"channel": "telegram", "external_id": "7"})
+            ident, orm_user = res.one()
+        for fast, orm in ((fast_user, orm_user), (fast_ident, ident)):
+            mine = {k: v for k, v in vars(fast).items() if k != "_sa_instance_state"}
+            theirs = {k: v for k, v in vars(orm).items() if k != "_sa_instance_state"}
+            assert mine == theirs and {k: type(v) for k, v in mine.items()} == {k: type(v) for k, v in theirs.items()}
+        assert fast_user.subscribed is False and fast_user.consent_version == "v1" and fast_ident.active is True
+        assert fast_user.pending == '[["Tiếp", "x"]]' and fast_user.last_active_at == long_ago
+        assert fast_user.last_active_at.tzinfo is not None
+        async with db.session() as s:  # the user comes back after an hour: last_active_at written by the commit
+            assert await repo.record_inbound(s, "telegram", "104", "7", "text")
+            now = utcnow()
+            user, ident = await repo.load_or_create(s, "telegram", "7", "8", "Lan", now)
+            assert inspect(user).attrs.last_active_at.history.has_changes()
+        async with db.read_session() as s:
+            user, ident = await repo.load_or_create(s, "telegram", "7", "8", "Lan")
+            assert user.last_active_at == now and ident.last_seen_at == now and ident.chat_id == "8"
+    finally:
+        await db.dispose()
