@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import time
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -53,12 +53,18 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with AsyncExitStack() as stack:
-            if self._write_lock is not None and not self._holder.get():
-                await stack.enter_async_context(self._write_lock)
-                token = self._holder.set(True)
-                stack.callback(self._holder.reset, token)
-            yield await stack.enter_async_context(self._unit_of_work())
+        lock = self._write_lock
+        if lock is None or self._holder.get():
+            async with self._unit_of_work() as session:
+                yield session
+            return
+        async with lock:
+            token = self._holder.set(True)
+            try:
+                async with self._unit_of_work() as session:
+                    yield session
+            finally:
+                self._holder.reset(token)
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
@@ -72,13 +78,18 @@ class Database:
     @asynccontextmanager
     async def _unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """A session that commits when the block ends normally and rolls back otherwise."""
-        async with self._maker() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+        session = self._maker()
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        finally:
+            if session.in_transaction():  # as AsyncSession's `async with` ends: a close that a cancel cannot cut
+                await asyncio.shield(asyncio.create_task(session.close()))
+            else:  # committed or rolled back: closing only lets go of its objects (no statement, no await needed)
+                session.sync_session.close()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
