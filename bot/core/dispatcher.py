@@ -380,4 +380,6 @@ def _digits(text: str) -> str:
 
 
 def _with_choice(msg: Inbound, data: str) -> Inbound:
+    if msg.kind == Kind.CALLBACK and msg.choice == data:  # a button's own press: already what the handler sees
+        return msg
     return replace(msg, kind=Kind.CALLBACK, choice=data)

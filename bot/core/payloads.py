@@ -21,7 +21,7 @@ class Button:
     action: ClassVar[str]
 
     def pack(self) -> str:
-        return pack(self.action, *(getattr(self, f.name) for f in fields(self)))
+        return pack(self.action, *(getattr(self, name) for name in _names(type(self))))
 
     @classmethod
     def read(cls, data: str | None) -> Self | None:
@@ -45,6 +45,17 @@ class Button:
             else:
                 values.append(raw)
         return cls(*values)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type[Button]) -> tuple[str, ...]:
+    """A button class's fields in order (`dataclasses.fields` builds them again on every call)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 # ---- onboarding ----------------------------------------------------------------------------------------------
