@@ -166,3 +166,18 @@ def test_an_amount_or_a_date_the_answer_lacks_is_not_answered_with_the_topic(
     assert "10 triệu" in quet["answer"], quet
     assert not ever["answer"].startswith("Mình chưa có"), ever
     assert "/tiendo" in seen["answer"], seen
+
+
+def test_when_something_happens_where_the_asker_lives_is_for_the_place_s_officers(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Ngày Khuyến học Việt Nam là một ngày, 2/10 hằng năm…" for this week's meeting in one hamlet, and the
+    # Week's usual dates for this year's opening hour in one commune: general dates as if they were the place's.
+    for item in ask(capsys, "có ai bít lịch họp hội khuyến học thôn mk tuần này ko",
+                    "Năm ngoái xã tôi khai mạc Tuần lễ học tập ở nhà văn hóa. Năm nay lễ khai mạc ở xã Tân Lập tổ "
+                    "chức mấy giờ, ở đâu vậy?"):
+        assert item["answer"].startswith("Lịch và địa điểm cụ thể ở nơi bạn thì mình chưa có"), item
+        assert "cán bộ Hội Khuyến học xã, phường" in item["answer"] and "•" in item["answer"], item
+    # when the Week is, asked by someone from a hamlet, is still the Week's dates
+    [week] = ask(capsys, "tôi là hội viên khuyến học ở thôn, năm nào cũng nghe nói tuần lễ học tập, nhưng thật ra "
+                         "tuần lễ đó diễn ra vào lúc nào")
+    assert "tháng 10" in week["answer"] and not week["answer"].startswith("Lịch và địa điểm"), week

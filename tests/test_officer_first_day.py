@@ -403,6 +403,8 @@ async def test_an_approved_commune_answer_is_served_only_in_that_commune(db_url:
         gia_vien, ba_dinh = await citizen(chat, "ninh binh", "Gia Viễn"), await citizen(chat, "ha noi", "Ba Đình")
         await gia_vien.says("lop hoc AI o nha van hoa xa mo luc may gio")
         assert LOCAL_A in gia_vien.all_text()
+        await gia_vien.says("lớp học AI ở xã mình mở lúc mấy giờ vậy")  # "our commune's": the place's own answer
+        assert LOCAL_A in gia_vien.all_text() and "mình chưa có" not in gia_vien.all_text()
         await ba_dinh.says("lop hoc AI o nha van hoa xa mo luc may gio")
         assert LOCAL_A not in ba_dinh.all_text() and "Gia Viễn" not in ba_dinh.all_text()
 

@@ -123,6 +123,8 @@ SMALL_TALK = {
              "gì về nơi này, bạn gõ cả câu hỏi giúp mình nhé.",
 }  # a text that points at the menu ends with one of texts.MENU_POINTERS: left off where the menu is not shown
 SUGGEST = "Có phải bạn muốn hỏi…"
+NO_LOCAL = ("Lịch và địa điểm cụ thể ở nơi bạn thì mình chưa có; cán bộ Hội Khuyến học xã, phường nơi bạn ở sẽ "
+            "biết rõ. Những mục gần nhất mình có:")
 NO_DETAIL = "Mình chưa có con số hay ngày giờ cụ thể cho câu này. Những mục gần nhất mình có:"
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
 SOURCE_PREFIX = "Nguồn: "
@@ -283,6 +285,12 @@ class AnswerService:
                                   faq_id=picks[0][0])
             return Plan(q, hits, result)
         top = hits[0]
+        entry = self.search.faq_entry(top.doc_id)
+        if _local_schedule(q) and entry_scope(entry) == EVERYONE and (entry is None or "bot" not in entry.tags):
+            picks = self.suggestions(hits)
+            lines = "\n".join(f"• {title}" for _, title in picks)
+            return Plan(q, hits, AnswerResult(q, f"{NO_LOCAL}\n{lines}", decision="suggest", suggestions=picks,
+                                              faq_id=picks[0][0]))
         if _detail_missing(q, self._lesson_text(top) or top.text):
             picks = self.suggestions(hits)
             lines = "\n".join(f"• {title}" for _, title in picks)
@@ -745,6 +753,19 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
 _NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
+
+
+_HERE = re.compile(r"\b(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|huyen|tinh) (?:minh|toi|tui|tao|"
+                   r"em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
+_SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
+                       r"thu may|tuan nay|tuan sau|thang sau)\b")
+
+
+def _local_schedule(q: str) -> bool:
+    """When or where something happens where the asker lives ("lịch họp hội khuyến học thôn mình tuần này", "lớp
+    … ở xã mình tháng sau học ngày nào"): only the place's officers know; the content's general dates are not it."""
+    folded = _EVER.sub(" ", fold(q))
+    return bool(_HERE.search(folded)) and bool(_SCHEDULE.search(folded))
 
 
 def _detail_missing(q: str, answer: str) -> bool:
