@@ -181,3 +181,13 @@ def test_when_something_happens_where_the_asker_lives_is_for_the_place_s_officer
     [week] = ask(capsys, "tôi là hội viên khuyến học ở thôn, năm nào cũng nghe nói tuần lễ học tập, nhưng thật ra "
                          "tuần lễ đó diễn ra vào lúc nào")
     assert "tháng 10" in week["answer"] and not week["answer"].startswith("Lịch và địa điểm"), week
+
+
+def test_a_bank_s_or_an_app_s_own_hotline_is_not_answered_with_the_scam_hotline(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Cuộc gọi, tin nhắn lừa đảo: gọi tổng đài 156…" as if 156 were Agribank's or Zalo's own number.
+    for item in ask(capsys, "Anh ơi tổng đài Agribank số mấy anh, em cần gọi gấp",
+                    "Zalo có số tổng đài hỗ trợ hông, số mấy vậy, tui gọi hỏi cho lẹ"):
+        assert item["answer"].startswith("Mình chưa có con số"), item
+    [scam] = ask(capsys, "tổng đài báo lừa đảo số mấy")  # the number the content has is still given
+    assert "156" in scam["answer"] and not scam["answer"].startswith("Mình chưa có"), scam

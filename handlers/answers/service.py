@@ -291,7 +291,7 @@ class AnswerService:
             lines = "\n".join(f"• {title}" for _, title in picks)
             return Plan(q, hits, AnswerResult(q, f"{NO_LOCAL}\n{lines}", decision="suggest", suggestions=picks,
                                               faq_id=picks[0][0]))
-        if _detail_missing(q, self._lesson_text(top) or top.text):
+        if _detail_missing(q, self._lesson_text(top) or top.text) or _number_of_another(q, top):
             picks = self.suggestions(hits)
             lines = "\n".join(f"• {title}" for _, title in picks)
             return Plan(q, hits, AnswerResult(q, f"{NO_DETAIL}\n{lines}", decision="suggest", suggestions=picks,
@@ -766,6 +766,15 @@ def _local_schedule(q: str) -> bool:
     … ở xã mình tháng sau học ngày nào"): only the place's officers know; the content's general dates are not it."""
     folded = _EVER.sub(" ", fold(q))
     return bool(_HERE.search(folded)) and bool(_SCHEDULE.search(folded))
+
+
+def _number_of_another(q: str, top: Hit) -> bool:
+    """A phone number asked of a thing the answer is not about ("tổng đài Agribank số mấy", "Zalo có số tổng đài hỗ
+    trợ không, số mấy"): a bank or an app the content does not know, or one its questions do not name. The scam
+    hotline 156 in the answer is not that number."""
+    if not _PHONE.search(fold(q)):
+        return False
+    return bool(top.unknown) or (bool(entities(q)) and not top.names)
 
 
 def _detail_missing(q: str, answer: str) -> bool:
