@@ -191,3 +191,28 @@ def test_a_bank_s_or_an_app_s_own_hotline_is_not_answered_with_the_scam_hotline(
         assert item["answer"].startswith("Mình chưa có con số"), item
     [scam] = ask(capsys, "tổng đài báo lừa đảo số mấy")  # the number the content has is still given
     assert "156" in scam["answer"] and not scam["answer"].startswith("Mình chưa có"), scam
+
+
+def test_vssid_typed_in_two_words_is_vssid(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "vss id" was not read as VssID, and the VNeID password steps were answered ("Hãy làm theo hướng dẫn
+    # lấy lại mật khẩu ngay trong ứng dụng VNeID").
+    [item] = ask(capsys, "quên mất mật khẩu vss id rồi mà số điện thoại vẫn còn thì nhắn tin cái gì để lấy lại")
+    assert item["answer"].startswith("Có hai cách lấy lại mật khẩu VssID") and "8079" in item["answer"], item
+    [vneid] = ask(capsys, "cài vne id ở đâu")
+    assert "VNeID" in vneid["answer"] and not vneid["refused"], vneid
+
+
+def test_asking_the_bot_how_it_is_today_is_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "hôm" made it a question, and "khỏe" got what AI can say about one's health.
+    for item in ask(capsys, "Bot hôm nay có khỏe không?", "bữa nay bot có khỏe không?"):
+        assert item["answer"].startswith("Cảm ơn bạn, mình vẫn sẵn sàng giúp bạn!"), item
+    [lesson] = ask(capsys, "chào bot, hôm nay học gì?")  # what to learn today is still asked
+    assert not lesson["answer"].startswith("Cảm ơn bạn, mình vẫn sẵn sàng"), lesson
+
+
+def test_chi_gium_asks_who_shows_the_way(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "chỉ giùm" was dropped as "chị", and what to watch out for online was answered ("Chỉ dùng trang
+    # web có tên kết thúc bằng .gov.vn").
+    for item in ask(capsys, "Tui hổng rành làm thủ tục trên mạng, nhờ ai chỉ giùm đây?",
+                    "làm giấy tờ trên mạng ai chỉ dùm tôi"):
+        assert "Trung tâm Phục vụ hành chính công" in item["answer"] and "tổ công nghệ số" in item["answer"], item
