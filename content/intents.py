@@ -282,6 +282,21 @@ def _asks_it_alone(query: str) -> bool:
     return False
 
 
+def _asks_health_alone(query: str) -> bool:
+    """A clause that asks about an illness or a medicine names no AI of its own ("Dạo này tôi hay bị chóng mặt, con
+    dâu bảo cứ hỏi AI. Vậy bot cho tôi hỏi chóng mặt thì uống thuốc gì?"): the AI is in the story, the medicine is
+    the question. Asked of AI in the same clause ("có nên hỏi AI uống thuốc gì không") it stays ours."""
+    for clause in _PUNCTUATION.split(query):
+        typed = unicodedata.normalize("NFC", clause).lower()
+        accented = fold(typed) != typed
+        health = _HOSPITAL_PLACE.sub(r"\1 noi do", fold(_WHERE.sub("chỗ nào", typed)) if accented else fold(typed))
+        pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
+        # "đau" folds like "đâu": asking is looked for in what the clause says besides the pain
+        if pain and not _ABOUT_AI.search(fold(typed)) and asks_something(health[:pain.start()] + health[pain.end():]):
+            return True
+    return False
+
+
 def without_other_topics(clause: str) -> str:
     """A clause without the words that make it "other" (not ours: "kỹ thuật nuôi", "phân bón"), folded: what a story
     says around a topic it only names in passing ("có lớp chuyển giao kỹ thuật nuôi gà ở trung tâm học tập cộng
@@ -300,7 +315,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     accented = fold(typed) != typed
     health = _HOSPITAL_PLACE.sub(r"\1 noi do", fold(_WHERE.sub("chỗ nào", typed)) if accented else folded)
     pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
-    if pain and not about_ai:
+    if pain and (not about_ai or _asks_health_alone(query)):
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
     said = fold(_RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", typed)))) if accented else folded

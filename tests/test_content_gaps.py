@@ -216,3 +216,20 @@ def test_chi_gium_asks_who_shows_the_way(capsys: pytest.CaptureFixture[str]) -> 
     for item in ask(capsys, "Tui hổng rành làm thủ tục trên mạng, nhờ ai chỉ giùm đây?",
                     "làm giấy tờ trên mạng ai chỉ dùm tôi"):
         assert "Trung tâm Phục vụ hành chính công" in item["answer"] and "tổ công nghệ số" in item["answer"], item
+
+
+def test_someone_asking_for_the_zalo_activation_code_is_not_given_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the activation-code alert entry only said to press "Chặn mã kích hoạt", not to keep the code.
+    [item] = ask(capsys, "Có người nhắn xin tôi đọc cái mã kích hoạt Zalo vừa gửi về máy, xưng là nhân viên Zalo. "
+                         "Có nên đọc không?")
+    assert "Không đọc mã kích hoạt cho bất kỳ ai, kể cả người xưng là nhân viên Zalo" in item["answer"], item
+
+
+def test_a_medicine_asked_after_a_story_naming_ai_is_for_a_doctor(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "hỏi AI" in the story kept it ours, and reminders on the phone were offered ("Có phải bạn muốn hỏi…").
+    [item] = ask(capsys, "Dạo này tôi hay bị chóng mặt buổi sáng, con dâu bảo cứ hỏi AI. Vậy bot cho tôi hỏi chóng "
+                         "mặt thì uống thuốc gì?")
+    assert item["refused"] and "115" in item["answer"] and "Có phải bạn muốn hỏi" not in item["answer"], item
+    # asking whether AI can be asked about it stays ours
+    [ai] = ask(capsys, "Mẹ tôi bị đau lưng, con bảo hỏi ChatGPT. Hỏi AI về bệnh có tin được không?")
+    assert not ai["refused"], ai
