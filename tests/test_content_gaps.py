@@ -233,3 +233,21 @@ def test_a_medicine_asked_after_a_story_naming_ai_is_for_a_doctor(capsys: pytest
     # asking whether AI can be asked about it stays ours
     [ai] = ask(capsys, "Mẹ tôi bị đau lưng, con bảo hỏi ChatGPT. Hỏi AI về bệnh có tin được không?")
     assert not ai["refused"], ai
+
+
+def test_money_gone_to_another_name_is_no_land_transfer(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "tiền chạy sang tên một người nào đó" was read as "sang tên" (a land transfer) and refused as out of
+    # scope ("mình không cho vay tiền, … không tư vấn … pháp luật"); transferring land or a vehicle still is.
+    [qr] = ask(capsys, "Tôi bán tạp hóa, hôm trước khách quét mã QR trả tiền mà tiền lại chạy sang tên một người "
+                       "nào đó chứ không phải tên tôi. Sao lại thế ạ?")
+    assert "nằm ngoài phạm vi" not in qr["answer"], qr
+    for item in ask(capsys, "thủ tục sang tên sổ đỏ thế nào", "sang tên xe máy cần giấy gì"):
+        assert item["refused"] and "nằm ngoài phạm vi" in item["answer"], item
+
+
+def test_whether_a_loan_app_is_ok_gets_the_loan_app_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "có ổn không" was not read as asking whether it is safe, and it was refused as a loan request.
+    [item] = ask(capsys, "app vay tiền nhanh trên mạng có ổn ko mn")
+    assert item["answer"].startswith("Rất rủi ro. Nhiều app vay tiền nhanh là tín dụng đen"), item
+    [loan] = ask(capsys, "cho tôi vay 5 triệu")  # borrowing is still not ours
+    assert loan["refused"], loan
