@@ -90,6 +90,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     for pattern, repl in (
         (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
         (r"\bchát[\s\-_.]*(?:gpt|gbt|gtp)\b", "chatgpt"),
+        # spelt as said: "chát gờ pờ tê", "chát gì pi ti", "chat gi bi ti"
+        (r"\bch[aá]t[\s\-_.]*(?:gờ|gơ|go|gi|gì|ghi|dzi|ji)[\s\-_.]*(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*"
+         r"(?:tê|te|ti|tì|thi)\b", "chatgpt"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
         (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"
@@ -365,7 +368,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:chut|ti|xiu|cai nay)\b",
         r"^(?:chau|con|em|bac|chu|ba|me|bo|ong|anh|thim) hoi\b",  # not "cơ hội", "chi hội", "câu hỏi", "mồ hôi"
         # "tui nghe hoài mà hổng hiểu", "nghe mãi chưa hiểu": why it is asked, not what
-        rf"\b(?:{_PERSON} )?(?:nghe|doc|thay) (?:hoai|mai|nhieu|hoai hoai)(?: ma)? (?:van )?(?:khong|chua|chang|cha) "
+        rf"\b(?:{_PERSON} )?(?:nghe|doc|thay)(?: \w+){{0,2}}?(?: noi)? (?:hoai|mai|nhieu|hoai hoai)(?: ma)? (?:van )?"
+        r"(?:khong|chua|chang|cha) "
         r"(?:hieu|biet)(?: gi| lam)?\b",
         r"\bdo(?= la (?:cai )?gi\b)",  # "Tuần lễ … đó là cái gì": "đó" only points back at what is named
     )

@@ -251,3 +251,15 @@ def test_whether_a_loan_app_is_ok_gets_the_loan_app_warning(capsys: pytest.Captu
     assert item["answer"].startswith("Rất rủi ro. Nhiều app vay tiền nhanh là tín dụng đen"), item
     [loan] = ask(capsys, "cho tôi vay 5 triệu")  # borrowing is still not ours
     assert loan["refused"], loan
+
+
+def test_chatgpt_spelt_as_said_is_chatgpt(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "chát gờ pờ tê" stayed four words and the question was refused.
+    [item] = ask(capsys, "ứng dụng chát gờ pờ tê có nhớ mình hỏi gì khôg")
+    assert item["answer"].startswith("Khi bạn đăng nhập, ChatGPT thường lưu các cuộc trò chuyện"), item
+
+
+def test_heard_on_tv_but_not_understood_is_why_it_is_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "tôi nghe tivi nói mãi mà chưa hiểu" was searched as part of the question, which was refused.
+    [item] = ask(capsys, "Cho tôi hỏi AI là cái gì ạ, tôi nghe tivi nói mãi mà chưa hiểu.")
+    assert item["answer"].startswith("AI (trí tuệ nhân tạo) là các chương trình máy tính"), item
