@@ -263,3 +263,12 @@ def test_heard_on_tv_but_not_understood_is_why_it_is_asked(capsys: pytest.Captur
     # Before: "tôi nghe tivi nói mãi mà chưa hiểu" was searched as part of the question, which was refused.
     [item] = ask(capsys, "Cho tôi hỏi AI là cái gì ạ, tôi nghe tivi nói mãi mà chưa hiểu.")
     assert item["answer"].startswith("AI (trí tuệ nhân tạo) là các chương trình máy tính"), item
+
+
+def test_whom_to_contact_to_become_a_member_gets_how_to_join(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: where the commune's association is ("Hội Khuyến học thường có ở xã, phường…") was answered: the joining
+    # entry had no way of asking whom to contact.
+    [item] = ask(capsys, "Dạ cho tôi hỏi muốn vào làm hội viên Hội Khuyến học thì liên hệ ai ạ?")
+    assert item["answer"].startswith("Bạn hãy liên hệ chi hội khuyến học"), item
+    [where] = ask(capsys, "Muốn liên hệ Hội Khuyến học ở xã thì làm sao?")  # contacting it still gets where it is
+    assert where["answer"].startswith("Hội Khuyến học thường có ở xã, phường"), where
