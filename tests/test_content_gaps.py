@@ -272,3 +272,11 @@ def test_whom_to_contact_to_become_a_member_gets_how_to_join(capsys: pytest.Capt
     assert item["answer"].startswith("Bạn hãy liên hệ chi hội khuyến học"), item
     [where] = ask(capsys, "Muốn liên hệ Hội Khuyến học ở xã thì làm sao?")  # contacting it still gets where it is
     assert where["answer"].startswith("Hội Khuyến học thường có ở xã, phường"), where
+
+
+def test_wanting_the_bot_to_forget_one_is_deleting_one_s_data(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused; "quên" was read as forgetting a password.
+    [item] = ask(capsys, "Tôi muốn bot quên hết mọi thông tin về tôi")
+    assert item["answer"].startswith("Gõ /xoadulieu rồi bấm xác nhận"), item
+    [lesson] = ask(capsys, "sao bot quên bài tôi học hôm qua rồi")  # the bot losing one's place is not deleting
+    assert "/xoadulieu" not in lesson["answer"], lesson
