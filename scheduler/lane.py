@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import heapq
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import col
 
 from bot.core.delivery import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater
@@ -117,6 +118,10 @@ class ChannelLane:
     pending: deque[Job] = field(default_factory=deque)
     last_sent: dict[str, float] = field(default_factory=dict)
     stalled: bool = False  # a send timed out (it may have been delivered): no new sends until the platform answers
+    woken: asyncio.Event = field(default_factory=asyncio.Event)  # set by Pacer.wake(): rows were queued
+    idle_wait: float = 0.0  # the next idle wait (Pacer.idle: from `poll`, doubled up to idle_poll)
+    due: list[float] = field(default_factory=list)  # heap: when rows this lane put back for later are due
+    _claim: Any = None  # the claim statement, built once
 
     async def run(self) -> None:
         """Send the pending rows at the bucket's pace. The next batch is claimed while the last half of this
@@ -137,12 +142,14 @@ class ChannelLane:
                     drained = len(jobs) < self.batch
                     self.pending.extend(jobs)
                 if not self.pending:
+                    self.woken.clear()  # before the claim: rows queued while it runs wake the idle wait below
                     jobs = await p.guard(self.claim())
                     drained = len(jobs) < self.batch
                     if not jobs:
                         self.bucket.rest()
-                        await p.idle()
+                        await p.idle(self)
                         continue
+                    self.idle_wait = p.poll
                     self.pending.extend(jobs)
                 await self._next(sem, tasks)
         finally:
@@ -199,33 +206,44 @@ class ChannelLane:
         """Hand an outcome to the pacer and count it (/metrics): final states, and retries after errors."""
         m = self.pacer.metrics
         if outcome.state == QUEUED:
+            if outcome.retry_at is not None:  # the lane claims again when it is due, even if idle by then
+                later = (outcome.retry_at - utcnow()).total_seconds()
+                heapq.heappush(self.due, time.monotonic() + max(0.0, later) + 0.06)  # + written back (≤ 50 ms)
             if outcome.error is not None:
                 m.retries.labels(self.name).inc()
         else:
             m.deliveries.labels(self.name, outcome.state).inc()
         self.pacer.record(outcome)
 
+    def claim_statement(self) -> Any:
+        """`UPDATE … SET state='sending' WHERE id IN (the first `batch` due rows of this channel) RETURNING …`,
+        built once per lane: the time and the worker are bound parameters (c_now, c_me)."""
+        if self._claim is None:
+            now = bindparam("c_now", type_=DT.c.next_attempt_at.type)
+            sub = (
+                select(DT.c.id)
+                .where(DT.c.state == QUEUED, DT.c.channel == self.name, DT.c.next_attempt_at <= now)
+                .order_by(DT.c.id)
+                .limit(self.batch)
+            )
+            if self.pacer.db.is_postgres:
+                sub = sub.with_for_update(skip_locked=True)
+            self._claim = (
+                update(DT)
+                .where(DT.c.id.in_(sub.scalar_subquery()))
+                .values(state=SENDING, claimed_by=bindparam("c_me"), claimed_at=now)
+                .returning(DT.c.id, DT.c.broadcast_id, DT.c.user_id, DT.c.chat_id, DT.c.attempts)
+            )
+        return self._claim
+
     async def claim(self) -> list[Job]:
         p = self.pacer
         now = utcnow()
-        sub = (
-            select(DT.c.id)
-            .where(DT.c.state == QUEUED, DT.c.channel == self.name, DT.c.next_attempt_at <= now)
-            .order_by(DT.c.id)
-            .limit(self.batch)
-        )
-        if p.db.is_postgres:
-            sub = sub.with_for_update(skip_locked=True)
-        stmt = (
-            update(DT)
-            .where(DT.c.id.in_(sub.scalar_subquery()))
-            .values(state=SENDING, claimed_by=p.worker_id, claimed_at=now)
-            .returning(DT.c.id, DT.c.broadcast_id, DT.c.user_id, DT.c.chat_id, DT.c.attempts)
-        )
         async with p.db.session() as s:
-            rows = (await s.execute(stmt)).all()
+            rows = (await s.execute(self.claim_statement(), {"c_now": now, "c_me": p.worker_id})).all()
             if not rows:
                 return []
+            p.active_at = time.monotonic()
             jobs = sorted((Job(*r) for r in rows), key=lambda j: j.id)
             await p.load_broadcasts(s, {j.broadcast_id for j in jobs})
             eligible = await self.eligible(s, [j.user_id for j in jobs])

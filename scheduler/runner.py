@@ -47,9 +47,11 @@ class CampaignScheduler:
     async def step(self) -> None:
         """One wake-up: lead or stand by; if leading, run due fires and (every few minutes) nudges."""
         self._busy = asyncio.current_task()
+        led = False
         try:
             if not await self.leader.ensure():
                 return
+            led = True
             now = self.services.now()
             for fired in await tick(self.services, now):
                 self.services.metrics.campaign_fires.labels(fired.status).inc()
@@ -70,6 +72,8 @@ class CampaignScheduler:
             log_failure(log, "scheduler", "campaign scheduler step failed; retrying at the next tick", exc)
         finally:
             self._busy = None
+            if led:  # fires, nudges and reminders queued deliveries: this worker's pacer claims them at once
+                self.services.wake_outbox()
 
     async def __aenter__(self) -> CampaignScheduler:
         self.scheduler.add_job(

@@ -309,3 +309,17 @@ async def test_scheduler_catches_up_right_after_start(services: Services) -> Non
                 break
             await asyncio.sleep(0.02)
     assert await copies(services, cid) == Counter({u: 1 for u in users})
+
+
+async def test_a_fire_wakes_the_pacer_of_the_worker_that_fired_it(services: Services) -> None:
+    """The pacer backs off to a claim every 2 s when idle: the scheduler wakes it after its step, so the
+    deliveries a fire queued are claimed at once."""
+    from scheduler.runner import CampaignScheduler
+
+    woken = []
+    services.wake_outbox = lambda: woken.append(True)
+    await add_users(services, 2)
+    await add(services, local(2026, 9, 1), kind="once", at=local(2026, 9, 24, 8))
+    services.clock = Clock(local(2026, 9, 24, 8, 1))
+    await CampaignScheduler(services, interval=3600).step()
+    assert woken

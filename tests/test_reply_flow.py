@@ -197,6 +197,7 @@ async def test_a_confirmed_broadcast_goes_out_at_once_not_at_the_next_poll(db_ur
     async with running_bot(settings) as bot:
         db = bot.runtime.services.db
         pacer = bot.runtime.pacer
+        pacer_idle_before = pacer.idle_poll  # the longest idle wait the lanes may be in
         nb = await add_group(db, "Ninh Bình", "locality", province="Ninh Bình")
         people = await seed_subscribers(db, 3, first_chat=760_000)
         for chat in people:
@@ -210,8 +211,8 @@ async def test_a_confirmed_broadcast_goes_out_at_once_not_at_the_next_poll(db_ur
         await admin.wait_for(lambda m: "✅ Ninh Bình" in _labels(m[-1:]))
         await admin.press("bcg|done")
         await admin.wait_for(lambda m: any("bcok|" in d for d in _datas(m[-1:])))
-        pacer.poll = 30.0
-        await asyncio.sleep(0.6)  # every lane is now asleep for up to 30 s unless woken
+        pacer.poll = pacer.idle_poll = 30.0
+        await asyncio.sleep(pacer_idle_before + 0.3)  # every lane is now asleep for up to 30 s unless woken
         confirm = next(d for d in _datas(admin.messages()[-1:]) if d.startswith("bcok|"))
         await admin.press(confirm)
         await tg.wait_until(lambda: all(tg.sent_to(c) == 1 for c in people), timeout=8)
