@@ -67,8 +67,8 @@ def small_talk(text: str) -> SmallTalk | None:
     if names_a_place(text):
         return "place"  # "Ninh Bình", "xã Gia Viễn": where one lives, not a question about it
     words = fold(_EMOTICON.sub(" ", text)).split()
-    if not words or len(words) > MAX_SMALL_TALK_WORDS:
-        return None
+    if not words or sum(w not in _SOFT for w in words) > MAX_SMALL_TALK_WORDS:
+        return None  # the words that may come with small talk ("cháu", "nhé", "bác") do not make it long
     words = _LEAVING_RE.sub(_leaving, " ".join(words)).split()  # "thôi tui đi ngủ nha": a goodbye
     words = _LATER_RE.sub("bye", " ".join(words)).split()  # "để mai bác học tiếp": see you later
     if _personal(words):
@@ -114,8 +114,9 @@ def opens_with_small_talk(text: str) -> SmallTalk | None:
     if "?" in text:
         return None
     words = fold(_EMOTICON.sub(" ", text)).split()
-    if not words or len(words) > MAX_CHAT_WORDS or any(w in _CHAT_ASKS or w.isdigit() for w in words):
-        return None
+    if not words or len(words) > MAX_CHAT_WORDS or any(
+            w in _CHAT_ASKS or (w.isdigit() and words[i + 1:i + 2] != ["tuoi"]) for i, w in enumerate(words)):
+        return None  # a number other than one's age ("bà tám mươi tuổi rồi") may be asked about
     i = 0
     while i < len(words):
         if words[i] in _SOFT or _INTERJECTION.fullmatch(words[i]):

@@ -195,6 +195,9 @@ _NOT_ASKED = re.compile(
     r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b")
 
 
+# What is asked, then why ("VNeID là cái gì mà công an xã cứ bảo ông phải cài?", "AI là gì mà ai cũng nói tới"): the
+# reason after "là (cái) gì mà" tells what the asker heard, not what is asked (what it asks to do is not asked).
+_WHY_ASKED = re.compile(r"\b((?:là|la)(?: cái| cai)? (?:gì|gi|chi))\s+(?:mà|ma)\s+\w.*$")
 _INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$")
 
 
@@ -219,6 +222,10 @@ def without_asides(text: str) -> str:
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
         if _RATHER_THAN.search(words):
             left_out, clause = True, _RATHER_THAN.sub("", words)
+        elif (why := _WHY_ASKED.search(words)) and not entities(why.group(0)):
+            # "VNeID là cái gì mà công an xã cứ bảo phải cài": why it is asked ("phong trào bình dân học vụ là chi
+            # mà chừ có bình dân học AI" names another thing: that is asked too)
+            left_out, clause = True, _WHY_ASKED.sub(r"\1", words)
         if clause.strip():
             kept.append(clause.strip())
     return ". ".join(kept) if left_out and kept else text

@@ -52,6 +52,13 @@ def _number_said(words: list[str]) -> str | None:
     return str(total) if i == len(words) and total else None
 
 
+def _age(tens: str, ones: str | None) -> int:
+    """Years said in words: "bảy" (mươi) "lăm" → 75."""
+    def digit(word: str) -> int:
+        return {"mốt": 1, "mot": 1, "tư": 4, "tu": 4, "lăm": 5, "lam": 5, "nhăm": 5, "bẩy": 7}.get(word) or _DIGIT[word]
+    return 10 * digit(tens) + (digit(ones) if ones else 0)
+
+
 _BARE_NUMBER_WORDS = frozenset("khong mot bon nam sau bay tam chin muoi tram tu lam le".split())
 
 
@@ -119,6 +126,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
         (r"\b(\d+) ?(?:củ|tr)\b", r"\1 triệu"),  # "15 củ", "5tr": millions as said
+        # An age said in words ("tôi năm nay gần bảy mươi rồi", "sáu mươi lăm tuổi"): its years, as "60 tuổi" says
+        # them; not an amount ("bảy mươi nghìn")
+        (r"\b(bốn|bon|năm|nam|sáu|sau|bảy|bẩy|bay|tám|tam|chín|chin) (?:mươi|muoi)(?: (mốt|mot|hai|ba|bốn|bon|tư|tu|"
+         r"lăm|lam|nhăm|sáu|sau|bảy|bay|tám|tam|chín|chin))?(?! (?:nghìn|nghin|ngàn|ngan|triệu|trieu|trăm|tram|phần"
+         r"|phan|đồng|dong|k|lần|lan|người|nguoi|năm|nam|cái|cai)\b)(?: (?:tuổi|tuoi))?\b",
+         lambda m: f"{_age(m.group(1), m.group(2))} tuổi"),
         # A number said digit by digit, as voice typing writes it ("tổng đài một năm sáu" is 156)
         (r"\b(tổng đài|số|gọi|bấm|nhắn tới|nhắn đến|nhắn) ((?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín) ){2,}"
          r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín))\b",
@@ -326,6 +339,8 @@ _PERSON = (
     r"(?:toi|tui|minh|em|anh|chi|chau|con|bac|chu|co|di|cau|mo|thim|ong|ba|me|bo|ban|bot|ad|admin|tao|"
     r"chung toi|chung em|chung chau|ba con|anh chi|co chu|cac chau|cac ban|cac em|ca nha|moi nguoi)"
 )
+# Where one hears of things (folded): the radio, the TV, the commune's loudspeaker, the papers.
+_MEDIUM = r"(?:dai phat thanh|dai|loa xa|loa phuong|loa thon|loa|ti vi|tivi|tv|radio|bao|bao dai)"
 # Politeness and story frames around the real question (on folded text). They are dropped before search and
 # before measuring how much of the question an answer covers, so "cho tôi hỏi AI là gì ạ" is "ai la gi".
 _FRAMES: tuple[re.Pattern[str], ...] = tuple(
@@ -367,10 +382,15 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"^(?:chau|con|em|bac|chu|ba|me|bo|ong|anh|thim) hoi (?:chau|con|em|bac|chu|ba|me|bo|ong|anh|chi|co|di|thim) "
         r"(?:chut|ti|xiu|cai nay)\b",
         r"^(?:chau|con|em|bac|chu|ba|me|bo|ong|anh|thim) hoi\b",  # not "cơ hội", "chi hội", "câu hỏi", "mồ hôi"
-        # "tui nghe hoài mà hổng hiểu", "nghe mãi chưa hiểu": why it is asked, not what
-        rf"\b(?:{_PERSON} )?(?:nghe|doc|thay)(?: \w+){{0,2}}?(?: noi)? (?:hoai|mai|nhieu|hoai hoai)(?: ma)? (?:van )?"
-        r"(?:khong|chua|chang|cha) "
-        r"(?:hieu|biet)(?: gi| lam)?\b",
+        # "tui nghe hoài mà hổng hiểu", "nghe mãi chưa hiểu", "nghe đài phát thanh nói hoài mà không hiểu": why it
+        # is asked, not what (what was heard it from may stand between: the radio, the TV, the commune loudspeaker)
+        rf"\b(?:{_PERSON} )?(?:nghe|doc|thay|xem)(?: {_MEDIUM}|(?: \w+){{1,2}})??(?: noi)? (?:hoai|mai|nhieu|hoai hoai)"
+        r"(?: ma)? (?:van )?(?:khong|chua|chang|cha) (?:hieu|biet)(?: gi| lam)?\b",
+        # "… người ta hay nói trên ti vi", "răng ai cũng nói tới": who talks of it and where, not what is asked
+        r"\b(?:(?:sao|tai sao|vi sao|rang) )?(?:nguoi ta|moi nguoi|ai ai|ai|thien ha) (?:cung |deu )(?:hay |cu |dang )?"
+        r"(?:noi|nhac|ban tan|ban|khen) (?:toi|den|ve)(?: no)?\b",
+        rf"\b(?:nguoi ta|moi nguoi|ho) (?:hay |cu |thuong |dang )?(?:noi|nhac|quang cao) (?:tren|o|qua) "
+        rf"{_MEDIUM}\b",
         r"\bdo(?= la (?:cai )?gi\b)",  # "Tuần lễ … đó là cái gì": "đó" only points back at what is named
     )
 )

@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import main
 from bot.core import texts
+from content.search import without_asides
 from content.textnorm import ABBREVIATIONS, fold, question_core
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
@@ -363,3 +364,35 @@ def test_what_any_ai_does_answers_a_chatbot_asked_at_length(capsys: pytest.Captu
     assert not item["refused"] and "huấn luyện trên rất nhiều văn bản" in item["answer"]
     [scam] = ask(capsys, "chatgpt có lừa đảo không")  # ChatGPT itself, not what AI does for scammers
     assert "bắt chước giọng nói" not in scam.get("answer", "")
+
+
+def test_who_talks_of_it_and_where_are_frames(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused ("người ta hay nói trên ti vi", "nghe đài phát thanh nói hoài mà không hiểu" were searched),
+    # "Cái AI ni là chi rứa, răng ai cũng nói tới?" got "Có phải bạn muốn hỏi…" Gemini and ChatGPT
+    assert question_core("chuyen doi so la gi toi nghe dai phat thanh noi hoai ma khong hieu") == "chuyen doi so la gi"
+    assert question_core("Cho tôi hỏi cái trí tuệ nhân tạo người ta hay nói trên ti vi là cái gì vậy ạ?") == (
+        "cai ai la cai gi")
+    assert question_core("AI cũng nói sai được à") == "ai cung noi sai duoc"  # what AI does stays
+    tv, central, radio = ask(capsys, "Cho tôi hỏi cái trí tuệ nhân tạo người ta hay nói trên ti vi là cái gì vậy ạ?",
+                             "Cái AI ni là chi rứa, răng ai cũng nói tới?",
+                             "chuyen doi so la gi toi nghe dai phat thanh noi hoai ma khong hieu")
+    for item in (tv, central):
+        assert not item["refused"] and item["answer"].startswith("AI (trí tuệ nhân tạo) là"), item
+    assert not radio["refused"] and radio["answer"].startswith("Chuyển đổi số là"), radio
+
+
+def test_why_it_is_asked_after_what_it_is_is_not_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "… là cái gì mà công an xã cứ bảo ông phải cài" asked to install: "Đó là lừa đảo…" (the VNeID scam)
+    [vneid] = ask(capsys, "Ông hỏi cháu tí, cái VNeID là cái gì mà công an xã cứ bảo ông phải cài?")
+    assert vneid["answer"].startswith("VNeID là ứng dụng định danh"), vneid
+    # another thing named after "mà" is asked about too
+    assert without_asides("bình dân học vụ là chi mà chừ có bình dân học AI") == (
+        "bình dân học vụ là chi mà chừ có bình dân học AI")
+
+
+def test_an_age_said_in_words_is_an_age(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused ("gần bảy mươi rồi" was no age)
+    assert fold("tôi năm nay gần bảy mươi rồi") == "toi nam nay gan 70 tuoi roi"
+    assert fold("bảy mươi nghìn") == "bay muoi nghin" and fold("nghị quyết năm mươi bảy") == "nghi quyet 57"
+    [old] = ask(capsys, "Xin phép hỏi, tôi năm nay gần bảy mươi rồi thì có học được cái AI này không ạ?")
+    assert not old["refused"] and "không kể tuổi tác" in old["answer"], old

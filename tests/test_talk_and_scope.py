@@ -249,3 +249,17 @@ def test_buying_gold_is_out_of_scope(capsys: pytest.CaptureFixture[str]) -> None
         assert item["refused"] and "ngoài phạm vi" in item["answer"]
     # "mùa vàng" (the ripe-rice season) typed with its accents is not buying gold.
     assert out_of_scope("Mùa vàng năm nay lúa tốt quá") is None and out_of_scope("mua vang luc nay co loi") == "other"
+
+
+def test_new_year_wishes_and_a_long_greeting_are_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: a wish was refused as an unknown question; the greeting (13 words, most of them "cháu", "nhé", "bác")
+    # was too long for small talk and got how to start the bot
+    assert small_talk("Chúc bot năm mới mạnh khỏe, vạn sự như ý") == "greeting"
+    assert small_talk("năm mới có gì") is None
+    wish, hello = ask(capsys, "Chúc bot năm mới mạnh khỏe, vạn sự như ý",
+                      "Chào cháu nhé, bác mới vào đây lần đầu, cháu khỏe không")
+    assert wish["answer"] == SMALL_TALK["greeting"], wish
+    assert hello["answer"] == SMALL_TALK["how_are_you"], hello
+    # Before: the age typed with "tuổi" found the entry on learning AI when old, though nothing is asked
+    [chat] = ask(capsys, "Chào cháu bot nhé, bà tám mươi tuổi rồi mới tập nhắn tin đấy.")
+    assert chat["answer"] == SMALL_TALK["greeting"], chat

@@ -271,6 +271,9 @@ class AnswerService:
                 and named:
             # "cách dùng zalo": only an entry one of whose questions asks that answers it, not one that names Zalo
             decision = "suggest" if any(fits(h) for h in hits) else "refuse"
+        if decision != "refuse" and q and not query and not asks_something(q) and not out_of_scope(q) \
+                and opens_with_small_talk(q) is not None:
+            decision = "refuse"  # "Chào cháu bot nhé, bà tám mươi tuổi rồi mới tập nhắn tin đấy": chat, nothing asked
         if decision == "refuse":
             kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
             opener = opens_with_small_talk(q) if q and not kind and not query else None
