@@ -280,3 +280,15 @@ def test_wanting_the_bot_to_forget_one_is_deleting_one_s_data(capsys: pytest.Cap
     assert item["answer"].startswith("Gõ /xoadulieu rồi bấm xác nhận"), item
     [lesson] = ask(capsys, "sao bot quên bài tôi học hôm qua rồi")  # the bot losing one's place is not deleting
     assert "/xoadulieu" not in lesson["answer"], lesson
+
+
+def test_a_class_at_a_named_village_s_cultural_house_this_month_is_for_its_officers(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Mỗi buổi một việc thật, ngắn khoảng một giờ…" (how officers run a class) as if it told this month's
+    # class at one village's cultural house ("thôn Đông" named, not "thôn mình"; "tháng này")
+    [village] = ask(capsys, "Chú hỏi con, tháng này ở nhà văn hóa thôn Đông có lớp dạy dùng điện thoại cho người già "
+                            "không con")
+    assert village["answer"].startswith("Lịch và địa điểm cụ thể ở nơi bạn thì mình chưa có"), village
+    # how such a class is run, asked of no place and no time, is still answered
+    [how] = ask(capsys, "dạy người già dùng điện thoại thế nào")
+    assert how["answer"].startswith("Mỗi buổi một việc thật"), how

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -761,14 +762,19 @@ _NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mư
 _HERE = re.compile(r"\b(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|huyen|tinh) (?:minh|toi|tui|tao|"
                    r"em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
 _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
-                       r"thu may|tuan nay|tuan sau|thang sau)\b")
+                       r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi)\b")
+# A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
+_NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
+_CULTURAL_HOUSE = re.compile(r"\bnha van hoa (?:thon|xa|xom|ap|lang|khu)\b")
 
 
 def _local_schedule(q: str) -> bool:
     """When or where something happens where the asker lives ("lịch họp hội khuyến học thôn mình tuần này", "lớp
     … ở xã mình tháng sau học ngày nào"): only the place's officers know; the content's general dates are not it."""
     folded = _EVER.sub(" ", fold(q))
-    return bool(_HERE.search(folded)) and bool(_SCHEDULE.search(folded))
+    here = _HERE.search(folded) or _CULTURAL_HOUSE.search(folded) or any(
+        m.group(1).isupper() for m in _NAMED_PLACE.finditer(unicodedata.normalize("NFC", q)))
+    return bool(here) and bool(_SCHEDULE.search(folded))
 
 
 def _number_of_another(q: str, top: Hit) -> bool:
