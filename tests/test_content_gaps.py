@@ -292,3 +292,14 @@ def test_a_class_at_a_named_village_s_cultural_house_this_month_is_for_its_offic
     # how such a class is run, asked of no place and no time, is still answered
     [how] = ask(capsys, "dạy người già dùng điện thoại thế nào")
     assert how["answer"].startswith("Mỗi buổi một việc thật"), how
+
+
+def test_daily_interest_from_an_app_the_neighbours_put_money_in_is_a_scam_sign(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused; folded, "lãi" (interest) was "lại" (again), and "bỏ tiền vào", "góp" said nothing of investing
+    [app] = ask(capsys, "Mấy bà trong xóm rủ nhau bỏ tiền vào một cái app, bảo mỗi ngày lãi 3%, ai cũng khoe được "
+                        "tiền. Tôi có nên góp không?")
+    assert app["answer"].startswith("Lời hứa lãi rất cao, nhanh, “không rủi ro” là dấu hiệu lừa đảo"), app
+    # the banks' interest rates are still not ours
+    [rate] = ask(capsys, "lãi suất ngân hàng nào cao nhất")
+    assert rate["refused"] and "ngoài phạm vi" in rate["answer"], rate
