@@ -138,6 +138,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
          lambda m: m.group(1) + " " + "".join(str(_NUMBER_WORDS.index(w) + 1) for w in m.group(2).split())),
         (r"\bcoi\b(?! (?:là|như|trọng|chừng|bộ))", "xem"),  # Southern "coi" = look at ("được coi là" stays)
         (r"(?<!hình )\bảnh\b(?! hưởng)", "hình ảnh"),  # a picture: "ảnh" folds like "anh", a way to say "you"
+        # "tôi không hiểu sao lại phải vậy", "chẳng hiểu sao lại thế": asks why, as "sao vậy" does
+        (r"\b(?:không|khong|chẳng|chang|chả|cha) (?:hiểu|hieu) (?:vì |vi |tại |tai )?(?:sao|răng) (?:lại |lai )?"
+         r"(?:phải |phai )?(?:vậy|vay|thế|the)\b", "sao vậy"),
         (r"\blãi\b(?! suất)", "lãi suất"),  # interest ("lãi 3% mỗi ngày"): folded, "lãi" would be "lại" (again)
         (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
         # Sounds typed as heard: "ch" for "tr", "l" for "n", "x" for "s", "c" for "t", "ng" for "n" at the end

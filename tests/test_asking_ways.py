@@ -396,3 +396,12 @@ def test_an_age_said_in_words_is_an_age(capsys: pytest.CaptureFixture[str]) -> N
     assert fold("bảy mươi nghìn") == "bay muoi nghin" and fold("nghị quyết năm mươi bảy") == "nghi quyet 57"
     [old] = ask(capsys, "Xin phép hỏi, tôi năm nay gần bảy mươi rồi thì có học được cái AI này không ạ?")
     assert not old["refused"] and "không kể tuổi tác" in old["answer"], old
+
+
+def test_not_understanding_why_it_must_be_so_asks_why(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused; "tôi không hiểu sao lại phải vậy" was searched as its words ("không hiểu": typing without
+    # accents) and the story's winner was not clear enough for an ending that asked something of its own
+    assert fold("tôi không hiểu sao lại phải vậy") == "toi sao vay"
+    [face] = ask(capsys, "Đợt trước tôi chuyển 15 triệu cho con mua xe, ngân hàng bắt quay mặt mới cho chuyển, tôi "
+                         "không hiểu sao lại phải vậy")
+    assert "10 triệu" in face["answer"] and "2345/QĐ-NHNN" in face["answer"], face

@@ -32,6 +32,8 @@ def svc() -> AnswerService:
         ("tôi muốn hỏi một câu thì gõ lệnh gì", "bot_learn_command", "/hoi"),
         ("bấm nút nào để vào bài học đầu tiên", "bdhai_start", "/hoc"),
         ("Mới mở bot lần đầu, giờ phải làm gì trước tiên?", "bot_start", "/start"),
+        # "xóa sạch" is "xóa hết" (it was only offered)
+        ("Muốn bot xóa sạch thông tin của tôi thì bấm gì", "bot_delete_data", "/xoadulieu"),
     ],
 )
 def test_using_the_bot_is_answered_with_the_command(svc: AnswerService, question: str, entry: str,
