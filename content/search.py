@@ -245,11 +245,17 @@ def options(text: str) -> frozenset[str]:
     return frozenset(e for m in _OPTION.findall(canon(fold(text))) for e in m if e)
 
 
+# A named thing said as what the asked one is like ("Copilot có mất tiền không hay cũng miễn phí như ChatGPT"): what
+# is asked of the other thing is measured against it, it is not asked about ("cũng giống như ChatGPT" compares).
+_LIKE = re.compile(r"\bcung (?:(?!giong\b)\w+ ){0,3}?nhu (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+
+
 def places(text: str) -> frozenset[str]:
-    """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"}), or as
-    who a scammer claims to be ("người xưng hỗ trợ Zalo")."""
+    """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"}), as who
+    a scammer claims to be ("người xưng hỗ trợ Zalo"), or as what the thing asked about is like ("cũng miễn phí như
+    ChatGPT")."""
     folded = canon(fold(text))
-    return frozenset(_WHERE.findall(folded)) | frozenset(_POSING.findall(folded))
+    return frozenset(_WHERE.findall(folded)) | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded))
 
 
 # A year the asker tells of their own doings ("thẻ CCCD tôi làm năm 2021", "cấp từ năm 2016"): when it happened,

@@ -303,3 +303,16 @@ def test_daily_interest_from_an_app_the_neighbours_put_money_in_is_a_scam_sign(
     # the banks' interest rates are still not ours
     [rate] = ask(capsys, "lãi suất ngân hàng nào cao nhất")
     assert rate["refused"] and "ngoài phạm vi" in rate["answer"], rate
+
+
+def test_a_thing_the_asked_one_is_likened_to_is_not_asked_about(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "cũng miễn phí như ChatGPT" made ChatGPT a second thing asked about, and the Copilot entry, which
+    # names no ChatGPT, was not given: refused.
+    [item] = ask(capsys, "Copilot của Microsoft có mất tiền không hay cũng miễn phí như ChatGPT?")
+    assert item["answer"].startswith("Copilot là trợ lý AI (chatbot) của hãng Microsoft"), item
+
+
+def test_the_ending_of_a_state_site_s_address_is_asked_as_its_ending(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: the state-site entry had no "đuôi" (the address's ending).
+    [site] = ask(capsys, "trang web that cua nha nuoc thi duoi la gi")
+    assert ".gov.vn" in site["answer"] and site["answer"].startswith("Trang web của cơ quan nhà nước"), site
