@@ -395,6 +395,9 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:noi|nhac|ban tan|ban|khen) (?:toi|den|ve)(?: no)?\b",
         rf"\b(?:nguoi ta|moi nguoi|ho) (?:hay |cu |thuong |dang )?(?:noi|nhac|quang cao) (?:tren|o|qua) "
         rf"{_MEDIUM}\b",
+        # "báo cho ai để người ta sửa lại cho đúng", "báo ở đâu để họ xử lý": why one reports, after whom or where
+        r"(?:(?<=\bai)|(?<=\bdau)|(?<=\bnao)) de (?:nguoi ta|ho|can bo|ben do|ad|admin) "
+        r"(?:sua|xu ly|giai quyet|kiem tra)(?: lai)?(?: cho (?:dung|chuan))?\b",
         r"\bdo(?= la (?:cai )?gi\b)",  # "Tuần lễ … đó là cái gì": "đó" only points back at what is named
     )
 )

@@ -60,3 +60,10 @@ def test_a_help_entry_answers_only_when_it_leads_the_rest_clearly() -> None:
     assert not _help_leads([_hit("settings", 6.5, text="Không có lệnh."), _hit("initiative", 3.3)])  # no command
     assert not _help_leads([_hit("settings", 6.5, core=0.4), _hit("initiative", 3.3)])  # too little covered
     assert not _help_leads([_hit("settings", 6.5)])  # alone: nothing to lead, still asked
+
+
+def test_why_one_reports_a_wrong_answer_is_not_asked(svc: AnswerService) -> None:
+    # Before: refused; "để người ta sửa lại cho đúng" (why one reports) was searched with whom to report to
+    result = svc.plan("bot ơi bot trả lời sai rồi thì tôi báo cho ai để người ta sửa lại cho đúng").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_feedback")
+    assert "cán bộ Hội Khuyến học" in result.text
