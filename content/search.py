@@ -407,6 +407,7 @@ class SearchIndex:
     def _finish(self) -> None:
         self._positions = {d.doc_id: i for i, d in enumerate(self._docs)}  # each document's place, by id
         self._factor = [1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs]
+        self._scaled = [(i, f) for i, f in enumerate(self._factor) if f != 1.0]  # (s * 1.0 is s: the rest is left)
         self._syllable_df = Counter({t: b - a for t, (a, b) in self._postings.items() if "_" not in t})
         self._index_subjects()
 
@@ -494,9 +495,14 @@ class SearchIndex:
             posting = self._postings.get(term)
             if posting is not None:
                 weight = FORM_WEIGHT if all(p in QUESTION_FORM for p in term.split("_")) else 1.0
-                if chosen_docs is None:
-                    for j in range(*posting):
-                        scores[ids[j]] += weight * bm25[j]
+                if chosen_docs is None:  # the hot loop (thousands of postings a question): no index arithmetic
+                    a, b = posting
+                    if weight == 1.0:  # 1.0 * x is x: the same sums
+                        for i, x in zip(ids[a:b], bm25[a:b], strict=True):
+                            scores[i] += x
+                    else:
+                        for i, x in zip(ids[a:b], bm25[a:b], strict=True):
+                            scores[i] += weight * x
                     continue
                 for i in chosen_docs:  # a posting lists its documents in order: looked up, not walked
                     j = bisect.bisect_left(ids, i, *posting)
@@ -507,7 +513,8 @@ class SearchIndex:
                 scores[i] *= self._factor[i]
             top = [i for i in chosen_docs if scores[i] > 0.0]
         else:
-            scores = [s * f for s, f in zip(scores, self._factor, strict=True)]
+            for i, f in self._scaled:
+                scores[i] *= f
             pool = min(len(scores), max(k, RERANK_POOL))
             top = [i for i in heapq.nlargest(pool, range(len(scores)), key=scores.__getitem__) if scores[i] > 0.0]
         typed = content_syllables(query) or question_syllables(query)
