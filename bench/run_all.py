@@ -9,7 +9,7 @@ import time
 
 BENCHES = [
     "bench.startup", "bench.inbound", "bench.inbound_workers", "bench.intake", "bench.faq", "bench.broadcast",
-    "bench.campaign", "bench.dashboard", "bench.health", "bench.memory", "bench.learning_models",
+    "bench.campaign", "bench.dashboard", "bench.health", "bench.memory", "bench.learning_models", "bench.idle",
 ]
 
 
