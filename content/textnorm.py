@@ -398,6 +398,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "báo cho ai để người ta sửa lại cho đúng", "báo ở đâu để họ xử lý": why one reports, after whom or where
         r"(?:(?<=\bai)|(?<=\bdau)|(?<=\bnao)) de (?:nguoi ta|ho|can bo|ben do|ad|admin) "
         r"(?:sua|xu ly|giai quyet|kiem tra)(?: lai)?(?: cho (?:dung|chuan))?\b",
+        # "tôi thấy lẫn lộn quá", "cứ nhầm lẫn hoài": why a comparison is asked (content/data/words.yaml reads it so)
+        rf"\b(?:{_PERSON} )?(?:thay |hay |cu |bi |de )?(?:lan lon|nham lan)(?: qua| lam| het| hoai| mai)?\b",
         r"\bdo(?= la (?:cai )?gi\b)",  # "Tuần lễ … đó là cái gì": "đó" only points back at what is named
     )
 )

@@ -316,3 +316,13 @@ def test_the_ending_of_a_state_site_s_address_is_asked_as_its_ending(capsys: pyt
     # Before: refused: the state-site entry had no "đuôi" (the address's ending).
     [site] = ask(capsys, "trang web that cua nha nuoc thi duoi la gi")
     assert ".gov.vn" in site["answer"] and site["answer"].startswith("Trang web của cơ quan nhà nước"), site
+
+
+def test_saying_two_things_get_mixed_up_asks_how_they_differ(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: "tôi thấy lẫn lộn quá" was searched as part of the question, and said no comparison.
+    [item] = ask(capsys, "Ngày 2/10 là ngày khuyến học hay là tuần lễ học tập, tôi thấy lẫn lộn quá.")
+    assert item["answer"].startswith("Ngày Khuyến học Việt Nam là một ngày, 2/10 hằng năm"), item
+    assert "Tuần lễ" in item["answer"], item
+    # telling true from false is no comparison
+    [tell] = ask(capsys, "Làm sao phân biệt tin thật tin giả trên Facebook?")
+    assert not tell["refused"], tell
