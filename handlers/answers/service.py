@@ -283,26 +283,23 @@ class AnswerService:
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
             return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest":
-            picks = self.suggestions(hits)
-            lines = "\n".join(f"• {title}" for _, title in picks)
-            result = AnswerResult(q, f"{SUGGEST}\n{lines}", decision="suggest", suggestions=picks,
-                                  faq_id=picks[0][0])
-            return Plan(q, hits, result)
+            return self._offered(q, hits, SUGGEST)
         top = hits[0]
         entry = self.search.faq_entry(top.doc_id)
         if _local_schedule(q) and entry_scope(entry) == EVERYONE and (entry is None or "bot" not in entry.tags):
-            picks = self.suggestions(hits)
-            lines = "\n".join(f"• {title}" for _, title in picks)
-            return Plan(q, hits, AnswerResult(q, f"{NO_LOCAL}\n{lines}", decision="suggest", suggestions=picks,
-                                              faq_id=picks[0][0]))
+            return self._offered(q, hits, NO_LOCAL)
         if _detail_missing(q, self._lesson_text(top) or top.text) or _number_of_another(q, top):
-            picks = self.suggestions(hits)
-            lines = "\n".join(f"• {title}" for _, title in picks)
-            return Plan(q, hits, AnswerResult(q, f"{NO_DETAIL}\n{lines}", decision="suggest", suggestions=picks,
-                                              faq_id=picks[0][0]))
+            return self._offered(q, hits, NO_DETAIL)
         result = AnswerResult(q, self._lesson_text(top) or top.text.strip(),
                               self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
         return Plan(q, hits, result, self._passages(hits, result.text))
+
+    def _offered(self, q: str, hits: Sequence[Hit], intro: str) -> Plan:
+        """The best hits offered as choices under `intro` ("Có phải bạn muốn hỏi…", or why none is the answer)."""
+        picks = self.suggestions(hits)
+        lines = "\n".join(f"• {title}" for _, title in picks)
+        return Plan(q, list(hits), AnswerResult(q, f"{intro}\n{lines}", decision="suggest", suggestions=picks,
+                                                faq_id=picks[0][0]))
 
     def _passages(self, hits: Sequence[Hit], shown: str) -> list[Passage]:
         """What the model may answer from: the answer's own entry, and for a lesson the whole lesson, as the
