@@ -125,7 +125,9 @@ async def test_the_wal_is_checkpointed_off_the_loop_every_few_commits(
                         break
                     await asyncio.sleep(0.005)
         wal = path.with_name("h.db-wal")
-        assert wal.stat().st_size < 3_000_000
+        # Without `Checkpoints` the WAL ends at 11.4 MB here; with them about 1 MB, up to 3.2 MB when a loaded machine
+        # (CI, the whole suite on 2 workers) left a checkpoint short of the last frames while a reader held them.
+        assert wal.stat().st_size < 6_000_000
         async with db.session() as s:
             found, _ = await repo.load_or_create(s, "telegram", "42", "42", "Lan")
             assert found.pending == f"599{big}"
