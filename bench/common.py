@@ -1,10 +1,14 @@
-"""Helpers shared by the benchmarks: percentiles, JSON results and a throw-away PostgreSQL database."""
+"""Helpers shared by the benchmarks: percentiles, JSON results, a throw-away PostgreSQL database, and the CPU and
+the stopping of a process under test."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import os
 import platform
+import signal
 import statistics
 import time
 import uuid
@@ -13,6 +17,28 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).with_name("results")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far, all its threads (Linux /proc; 0 elsewhere): steadier than wall time
+    on a shared machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def stop(proc: asyncio.subprocess.Process, grace: float = 20) -> None:
+    """SIGTERM a process still running, and SIGKILL it if it has not ended within `grace` seconds."""
+    if proc.returncode is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(proc.wait(), grace)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
 
 
 def percentile(values: list[float], q: float) -> float:

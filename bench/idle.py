@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import write_result
+from bench.common import cpu_seconds, stop, write_result
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +37,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far, all its threads (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _code(profile: Path | None) -> str:
@@ -87,21 +81,15 @@ async def idle_run(tmp: Path, profile: Path | None = None) -> float:
             await asyncio.sleep(SETTLE)
             if profile is not None:
                 proc.send_signal(signal.SIGUSR1)
-            cpu = _cpu_seconds(proc.pid)
+            cpu = cpu_seconds(proc.pid)
             await asyncio.sleep(SECONDS)
-            used = _cpu_seconds(proc.pid) - cpu
+            used = cpu_seconds(proc.pid) - cpu
             if profile is not None:
                 proc.send_signal(signal.SIGUSR2)
                 await asyncio.sleep(1.0)
             return used * 1000 / SECONDS
         finally:
-            if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(proc.wait(), 20)
-                except TimeoutError:
-                    proc.kill()
-                    await proc.wait()
+            await stop(proc)
 
 
 def _top(profile: Path, n: int = 25) -> list[dict[str, Any]]:

@@ -35,7 +35,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import socket
 import sys
 import tempfile
@@ -45,7 +44,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bench.common import percentile, pg_database, write_result
+from bench.common import cpu_seconds, percentile, pg_database, stop, write_result
 from bot.core.payloads import AnswerQuiz, OpenLesson
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
@@ -206,22 +205,7 @@ async def _process(tg: FakeTelegram, args: list[str], env: dict[str, str], cwd: 
             raise RuntimeError(f"{' '.join(args[1:])} exited: {log_path.read_text()[-2000:]}")
         yield proc.pid
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(proc.wait(), 20)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        await stop(proc)
 
 
 def _peak_rss_mib(pid: int) -> float:
@@ -238,9 +222,9 @@ async def _drive_measured(
     tg: FakeTelegram, pid: int, path: str = "ask", attempts: dict[int, int] | None = None, driver: Any = None,
 ) -> dict[str, Any]:
     """One burst (`_drive`, or `_converse` as `driver`) with the bot process's CPU time and peak RSS."""
-    cpu = _cpu_seconds(pid)
+    cpu = cpu_seconds(pid)
     result = await (driver or _drive)(tg, path, attempts)
-    result["cpu_ms_per_message"] = round((_cpu_seconds(pid) - cpu) * 1000 / result["messages"], 2)
+    result["cpu_ms_per_message"] = round((cpu_seconds(pid) - cpu) * 1000 / result["messages"], 2)
     result["peak_rss_mib"] = _peak_rss_mib(pid)
     return result
 

@@ -31,8 +31,8 @@ from typing import Any
 
 import asyncpg
 
-from bench.common import percentile, pg_database, write_result
-from bench.inbound import PER_USER, QUESTIONS, ROOT, USERS, _cpu_seconds, _free_port, _peak_rss_mib, _seed
+from bench.common import cpu_seconds, percentile, pg_database, write_result
+from bench.inbound import PER_USER, QUESTIONS, ROOT, USERS, _free_port, _peak_rss_mib, _seed
 from tests.fakes.http_poster import HttpPoster
 from tests.fakes.telegram_server import DEFAULT_TOKEN, FakeTelegram
 
@@ -181,15 +181,15 @@ async def one_run(n: int) -> dict[str, Any] | None:
                     await asyncio.sleep(2.0)  # start-up work (the index read, the scheduler's first step) ends
                     gc.collect()
                     gc.freeze()  # what set-up left (imports, seed data) is not scanned again during the burst
-                    before = {pid: _cpu_seconds(pid) for pid in pids}
-                    pg_before = {pid: _cpu_seconds(pid) for pid in await _pg_backends(db_url)}
+                    before = {pid: cpu_seconds(pid) for pid in pids}
+                    pg_before = {pid: cpu_seconds(pid) for pid in await _pg_backends(db_url)}
                     own, machine = time.process_time(), _machine_busy()
                     result = await drive(tg)
                     own_cpu = time.process_time() - own
                     gc.unfreeze()
                     busy, total = (a - b for a, b in zip(_machine_busy(), machine, strict=True))
-                    pg_cpu = sum(_cpu_seconds(pid) - pg_before.get(pid, 0.0) for pid in await _pg_backends(db_url))
-                    worker_cpu = [_cpu_seconds(pid) - before[pid] for pid in pids]
+                    pg_cpu = sum(cpu_seconds(pid) - pg_before.get(pid, 0.0) for pid in await _pg_backends(db_url))
+                    worker_cpu = [cpu_seconds(pid) - before[pid] for pid in pids]
                     result["peak_rss_mib"] = [_peak_rss_mib(pid) for pid in pids]
         if tg.webhook_errors:
             print(f"  {len(tg.webhook_errors)} updates not delivered, e.g. {tg.webhook_errors[0]}")

@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import write_result
+from bench.common import cpu_seconds, write_result
 
 REPEAT = int(os.environ.get("BENCH_STARTUP_REPEAT", 5))
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,16 +61,6 @@ def _ask(port: int) -> bool:
         return False
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (Linux /proc; 0 elsewhere): steadier than wall time on a shared
-    machine."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 CPU: dict[str, list[float]] = {}  # case -> CPU seconds `hocbot run` used until its first answer
 
 
@@ -89,7 +79,7 @@ def time_to_answer(db: Path, cache: Path, case: str = "") -> float:
                 raise RuntimeError("no answer after 120 s")
             time.sleep(0.02)
         elapsed = time.perf_counter() - t0
-        CPU.setdefault(case, []).append(_cpu_seconds(proc.pid))
+        CPU.setdefault(case, []).append(cpu_seconds(proc.pid))
         return elapsed
     finally:
         proc.terminate()
