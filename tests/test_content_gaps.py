@@ -155,7 +155,9 @@ def test_an_amount_or_a_date_the_answer_lacks_is_not_answered_with_the_topic(
                     "tphcm dc unesco cong nhan tp hoc tap nam nao z ad",
                     # the law's answer has numbers (its own, its dates) but no fine
                     "Tôi xem thời sự thấy nói có Luật Trí tuệ nhân tạo rồi. Vậy ai làm video giả người khác thì bị "
-                    "phạt bao nhiêu tiền?"):
+                    "phạt bao nhiêu tiền?",
+                    # an answer that names a command (/mohinh) is not the bot's help for that: no sum in it either
+                    "Nhà tui được công nhận Gia đình học tập thì được thưởng chi, bao nhiêu tiền rứa?"):
         assert not item["refused"] and item["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể"), item
         assert "•" in item["answer"] and not item["answer"].startswith("Có."), item
     # an answer that has the figure is still given; "bao giờ" meaning "ever" asks no date; the bot's help says

@@ -25,6 +25,7 @@ from content.intents import (
     small_talk,
     without_other_topics,
 )
+from content.schema import FaqEntry
 from content.search import (
     AMOUNT,
     CORE_COVERAGE,
@@ -285,12 +286,14 @@ class AnswerService:
         if decision == "suggest":
             return self._offered(q, hits, SUGGEST)
         top = hits[0]
+        shown = self._lesson_text(top) or top.text.strip()
         entry = self.search.faq_entry(top.doc_id)
-        if _local_schedule(q) and entry_scope(entry) == EVERYONE and (entry is None or "bot" not in entry.tags):
-            return self._offered(q, hits, NO_LOCAL)
-        if _detail_missing(q, self._lesson_text(top) or top.text) or _number_of_another(q, top):
-            return self._offered(q, hits, NO_DETAIL)
-        result = AnswerResult(q, self._lesson_text(top) or top.text.strip(),
+        if not _bot_help(entry):  # the bot's help says where to look, whatever number or place is asked
+            if _local_schedule(q) and entry_scope(entry) == EVERYONE:
+                return self._offered(q, hits, NO_LOCAL)
+            if _detail_missing(q, shown) or _number_of_another(q, top):
+                return self._offered(q, hits, NO_DETAIL)
+        result = AnswerResult(q, shown,
                               self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
         return Plan(q, hits, result, self._passages(hits, result.text))
 
@@ -774,6 +777,11 @@ def _local_schedule(q: str) -> bool:
     return bool(here) and bool(_SCHEDULE.search(folded))
 
 
+def _bot_help(entry: FaqEntry | None) -> bool:
+    """One of the bot's own help entries (content/data/faq/bot.yaml, tagged "bot")."""
+    return entry is not None and "bot" in entry.tags
+
+
 def _number_of_another(q: str, top: Hit) -> bool:
     """A phone number asked of a thing the answer is not about ("tổng đài Agribank số mấy", "Zalo có số tổng đài hỗ
     trợ không, số mấy"): a bank or an app the content does not know, or one its questions do not name. The scam
@@ -789,8 +797,6 @@ def _detail_missing(q: str, answer: str) -> bool:
     topic, not what was asked, and a confident answer would look like one."""
     asking = question_tail(q) or asking_clause(q) or q
     folded = _EVER.sub(" ", fold(asking))
-    if _COMMAND.search(answer):
-        return False  # the bot's help: where to see it
     typed = [told for asks, told in _DETAILS if asks.search(folded)]
     if typed:  # an amount of money, a year, an hour, a phone number: a number of that kind
         return not any(told.search(answer) for told in typed)
