@@ -91,7 +91,7 @@ async def test_rows_queued_here_go_out_at_once_even_after_a_long_idle_spell(db: 
         await until(lambda: len(phone.got) == len(chats), 5)
     finally:
         await pacer.stop()
-    assert max(phone.got.values()) - queued < 0.8  # not at the end of the lane's idle wait
+    assert max(phone.got.values()) - queued < 1.0  # not at the end of the lane's idle wait (1.6 s or more)
 
 
 async def test_rows_queued_by_another_process_go_out_within_idle_poll(db: Database) -> None:
@@ -102,7 +102,7 @@ async def test_rows_queued_by_another_process_go_out_within_idle_poll(db: Databa
     try:
         await asyncio.sleep(1.5)  # idle long enough to have backed off to idle_poll
         await queue(db)  # no wake(): `hocbot broadcast send`, another worker
-        assert await until(lambda: len(phone.got) == len(chats), 5) < 1.2
+        assert await until(lambda: len(phone.got) == len(chats), 5) < 2.0  # idle_poll 0.5 s, with room for a slow CI
     finally:
         await pacer.stop()
 
@@ -118,4 +118,4 @@ async def test_a_retry_goes_out_when_due_not_at_the_end_of_an_idle_wait(db: Data
     finally:
         await pacer.stop()
     # retried 2 s after the failure; idle claims alone (0.25, 0.5, 1, 2 s apart) would come at 3.75 s
-    assert 1.9 < elapsed < 3.0, elapsed
+    assert 1.9 < elapsed < 3.5, elapsed
