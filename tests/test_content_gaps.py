@@ -170,6 +170,66 @@ def test_an_amount_or_a_date_the_answer_lacks_is_not_answered_with_the_topic(
     assert "/tiendo" in seen["answer"], seen
 
 
+def test_a_count_the_answer_does_not_give_is_not_answered_with_the_topic(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the five learning models for how many communes are recognised, the bot's /mohinh registration for how
+    # many criteria a Learning family has: the topic, with a date or none, as if it were the count.
+    for item in ask(capsys, "Cả nước hiện có bao nhiêu xã được công nhận cộng đồng học tập?",
+                    "Mô hình Gia đình học tập có bao nhiêu tiêu chí?"):
+        assert item["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể") and "•" in item["answer"], item
+    # an answer that gives the count of that thing is still given; "bao nhiêu rồi" counts nothing named
+    areas, seen = ask(capsys, "năng lực số gồm bao nhiêu miền", "tôi học được bao nhiêu rồi")
+    assert "6 miền" in areas["answer"], areas
+    assert "/tiendo" in seen["answer"], seen
+
+
+def test_the_bot_s_help_gives_no_prize_money(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: how to send an initiative (/sangkien) for how much money a praised one gets: the bot's help was let
+    # through whatever detail was asked; it says where to look for one's own progress, not a sum.
+    [item] = ask(capsys, "Gửi sáng kiến lên bot mà được biểu dương thì được thưởng bao nhiêu tiền?")
+    assert item["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể") and "•" in item["answer"], item
+
+
+def test_one_of_a_numbered_series_the_answer_does_not_name_is_not_answered(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: what the Association is for the third congress, how to enter the contest for its third round: the
+    # answer tells of the whole (or of the first one), not of the one asked.
+    for item in ask(capsys, "Đại hội Hội Khuyến học Việt Nam lần thứ ba tổ chức ở đâu?",
+                    "Kỳ thứ ba cuộc thi trong Tuần lễ học tập thi mấy câu"):
+        assert item["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), item
+        assert "•" in item["answer"], item
+    # the one the answer names is answered; two levels compared are not one asked of the other
+    first, levels = ask(capsys, "Hội Khuyến học Việt Nam đại hội lần thứ nhất năm nào",
+                        "VNeID mức 1 với mức 2 khác gì nhau")
+    assert "1996" in first["answer"], first
+    assert levels["answer"].startswith("Tài khoản định danh điện tử mức 2"), levels
+
+
+def test_a_certificate_or_an_app_the_answer_does_not_name_is_not_answered(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: how to log in to binhdanhocvuso.gov.vn for whether it gives a diploma or has an app, the portal's
+    # address for whether it has an app: about the thing, confident, silent on what was asked.
+    for item in ask(capsys, "Học bình dân học vụ số trên trang web xong có được cấp văn bằng không",
+                    "Học trên nền tảng Bình dân học vụ số bằng VNeID xong có giấy chứng nhận hoàn thành không?",
+                    "Muốn học Bình dân học vụ số thì có phải tải app về máy không?",
+                    "Cổng Dịch vụ công quốc gia có ứng dụng riêng không hay chỉ có trang web?"):
+        assert item["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), item
+        assert "•" in item["answer"], item
+    # the bot's own certificate is told; an app the story has in the lost phone asks nothing of it
+    cert, lost = ask(capsys, "học xong bình dân học AI có giấy chứng nhận không",
+                     "mất điện thoại mà trong máy có app ngân hàng với VNeID, giờ làm gì trước")
+    assert cert["answer"].startswith("Có. Học xong, bot gửi giấy chứng nhận"), cert
+    assert lost["answer"].startswith("Làm ngay"), lost
+
+
+def test_another_app_s_ai_is_not_answered_with_the_bot_s_help(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the bot's list of commands for whether Telegram has an AI assistant: the help names no Telegram in
+    # its questions and the question does not speak of the bot.
+    [item] = ask(capsys, "Telegram có trợ lý AI không, dùng thế nào")
+    assert item["answer"].startswith("Có phải bạn muốn hỏi") and not item["answer"].startswith("/hoc"), item
+    [cost] = ask(capsys, "Dùng bot này trên Zalo có mất tiền không?")  # the bot named: its help answers
+    assert cost["answer"].startswith("Không. Bot miễn phí"), cost
+
+
 def test_when_something_happens_where_the_asker_lives_is_for_the_place_s_officers(
         capsys: pytest.CaptureFixture[str]) -> None:
     # Before: "Ngày Khuyến học Việt Nam là một ngày, 2/10 hằng năm…" for this week's meeting in one hamlet, and the

@@ -128,6 +128,7 @@ SUGGEST = "Có phải bạn muốn hỏi…"
 NO_LOCAL = ("Lịch và địa điểm cụ thể ở nơi bạn thì mình chưa có; cán bộ Hội Khuyến học xã, phường nơi bạn ở sẽ "
             "biết rõ. Những mục gần nhất mình có:")
 NO_DETAIL = "Mình chưa có con số hay ngày giờ cụ thể cho câu này. Những mục gần nhất mình có:"
+NO_FEATURE = "Điều bạn hỏi thì mình chưa có thông tin chắc chắn. Những mục gần nhất mình có:"
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
 SOURCE_PREFIX = "Nguồn: "
 
@@ -293,6 +294,13 @@ class AnswerService:
                 return self._offered(q, hits, NO_LOCAL)
             if _detail_missing(q, shown) or _number_of_another(q, top):
                 return self._offered(q, hits, NO_DETAIL)
+        if not top.asks:  # an entry one of whose questions asks all this answers it as it is
+            if _kind_missing(q, shown) or _count_missing(q, shown):
+                return self._offered(q, hits, NO_DETAIL)  # a sum, a year, a phone number, a count
+            if _feature_missing(q, shown) or _another_numbered(q, shown):
+                return self._offered(q, hits, NO_FEATURE)  # "có cấp chứng chỉ không", "bậc 5 là trình độ nào"
+            if _bot_help(entry) and _names_another(q, top):
+                return self._offered(q, hits, SUGGEST)  # "Zalo có cái AI tự trả lời tin nhắn không": not the bot
         result = AnswerResult(q, shown,
                               self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
         return Plan(q, hits, result, self._passages(hits, result.text))
@@ -795,13 +803,88 @@ def _detail_missing(q: str, answer: str) -> bool:
     """The question asks a number, an amount, a date or a phone number ("một suất học bổng được bao nhiêu tiền",
     "lễ khai mạc mấy giờ", "tổng đài Agribank số mấy") and the answer has no number at all: it can only be about the
     topic, not what was asked, and a confident answer would look like one."""
-    asking = question_tail(q) or asking_clause(q) or q
-    folded = _EVER.sub(" ", fold(asking))
-    typed = [told for asks, told in _DETAILS if asks.search(folded)]
-    if typed:  # an amount of money, a year, an hour, a phone number: a number of that kind
-        return not any(told.search(answer) for told in typed)
+    folded = _asked_detail(q)
+    if _typed_details(folded):  # an amount of money, a year, an hour, a phone number: a number of that kind
+        return _kind_missing(q, answer)
     kinds = _asked_kinds(folded) & {"how much", "when"}
     return bool(kinds) and not _NUMBER.search(answer)
+
+
+def _asked_detail(q: str) -> str:
+    """What asks the detail, folded: the question's ending (or its asking clause), "có … bao giờ" left out."""
+    return _EVER.sub(" ", fold(question_tail(q) or asking_clause(q) or q))
+
+
+def _typed_details(folded: str) -> list[re.Pattern[str]]:
+    """What an answer must hold for each detail of _DETAILS the folded question asks."""
+    return [told for asks, told in _DETAILS if asks.search(folded)]
+
+
+def _kind_missing(q: str, answer: str) -> bool:
+    """An amount of money, a year, an hour, a phone number or a share asked (_DETAILS) and none of that kind in the
+    answer. Of the bot's help too: it says where to look for one's own progress, but tells no prize money
+    ("giải nhất được thưởng bao nhiêu tiền" got how to enter the contest)."""
+    typed = _typed_details(_asked_detail(q))
+    return bool(typed) and not any(told.search(answer) for told in typed)
+
+
+# "bao nhiêu khóa học", "bao nhiêu người": a count of something, told by a number of it ("6 miền", "hơn 20 khóa").
+# Money, time and shares are _DETAILS; "bao nhiêu ạ", "bao nhiêu thì", "bao nhiêu rồi" count nothing named.
+_COUNT = re.compile(r"\b(?:bao nhieu|bn) (\w+)")
+_NOT_COUNTED = frozenset(
+    "tien trieu dong nghin ngan gio phut giay ngay tuan thang nam tuoi lan phan a ah thi co roi vay z v the nhi ha "
+    "nua la moi de duoc dc khong ko k hong ma nhe nha day do vao tren o cho voi va hay hoac nhieu lau ban em chau "
+    "con".split())
+_COUNTED = r"(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu|vai|nhieu|hang|cac)(?: \w+){0,2} "
+
+
+def _count_missing(q: str, answer: str) -> bool:
+    """The question asks how many of a thing ("hiện có bao nhiêu khóa học", "đã có bao nhiêu người học") and the
+    answer gives no number of it: a date or a web address in it is not the count."""
+    asked, told = _asked_detail(q), fold(answer)
+    return any(m.group(1) not in _NOT_COUNTED and not re.search(_COUNTED + re.escape(m.group(1)) + r"\b", told)
+               for m in _COUNT.finditer(asked))
+
+
+# One of a numbered series ("lần thứ hai", "bậc 5", "khóa 3", "nhiệm kỳ thứ ba"), as typed with its accents: "bác 70"
+# is no "bậc"; "mức 1, mức 2" of VNeID are compared, not one asked of the other.
+_NUMBERED = re.compile(r"\b(?:lần thứ|bậc|khóa|khoá|nhiệm kỳ|nhiệm kì|đợt|kỳ|kì) (?:thứ )?(\d+|nhất|hai|ba|bốn|tư|năm|"
+                       r"sáu|bảy|tám|chín|mười)\b")
+
+
+def _another_numbered(q: str, answer: str) -> bool:
+    """The question asks of one of a numbered series ("Đại hội … lần thứ hai họp năm nào", "bậc 5 là trình độ thế
+    nào") and the answer does not name that one: what it tells is of another ("lần thứ nhất", "8 bậc")."""
+    told = unicodedata.normalize("NFC", answer).lower()
+    return any(m.group(0) not in told for m in _NUMBERED.finditer(unicodedata.normalize("NFC", q).lower()))
+
+
+# What a question asks whether a thing has (folded), and what an answer that tells it names.
+_FEATURES = (
+    (re.compile(r"\b(?:cap bang|bang cap|van bang|chung chi|chung nhan)\b"),
+     re.compile(r"chứng chỉ|chứng nhận|văn bằng|bằng cấp|cấp bằng", re.IGNORECASE)),
+    (re.compile(r"\b(?:app|ung dung) rieng\b|\bco (?:cai )?(?:app|ung dung)\b|\btai (?:app|ung dung)\b"),
+     re.compile(r"ứng dụng|\bapp\b|CH Play|App Store", re.IGNORECASE)),
+)
+
+
+def _feature_missing(q: str, answer: str) -> bool:
+    """A clause that asks whether a thing gives a certificate or has an app ("Học xong có cấp bằng hông", "có app
+    riêng trên điện thoại không") and an answer that names neither: it tells of the thing, not of that. A story
+    telling of one ("trong máy có app ngân hàng, giờ phải làm gì") asks nothing of it."""
+    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if _ENDS_ASKING.search(f) or _ASKS_HOW.search(f)]
+    return any(asks.search(c) and not told.search(answer) for asks, told in _FEATURES for c in asked)
+
+
+_BOT = re.compile(r"\b(?:bot|tro ly hoc tap)\b")
+
+
+def _names_another(q: str, top: Hit) -> bool:
+    """A question naming an app or a service (Zalo, ChatGPT) that the bot's help entry found does not name, while
+    it does not speak of the bot: "Zalo có cái AI tự trả lời tin nhắn không" asks of Zalo, not of this bot. Where
+    the thing is only where something was seen or sent ("link gửi trên Zalo"), it is not what is asked about."""
+    named = entities(_told(q)) - places(q)
+    return bool(named) and not top.names and not _BOT.search(fold(q))
 
 
 def _questions(q: str) -> int:
