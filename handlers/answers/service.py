@@ -33,6 +33,7 @@ from content.search import (
     LONG_MARGIN,
     LONG_QUESTION,
     QUESTION_FORM,
+    SUGGEST_COVERAGE,
     Decision,
     Hit,
     SearchIndex,
@@ -83,6 +84,8 @@ STORY_TIME = frozenset("gio bay truoc tien luc nay toi".split())
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
 HELD_QUESTION = 1.0  # share of an entry's own question a long message holds when that entry alone may answer it
 HELD_MARGIN = 0.1  # how much less every other entry's question must be held
+HELD_FIRST_MARGIN = 0.2  # a short message: how much less every other candidate's question must be held
+HELD_WEIGHT = 4.0  # idf weight of a question field held whole that tells what is asked ("AI là gì" tells little)
 HELD_CORE = 0.4  # share of a long message's own words the entry it holds must cover
 HELD_CLAUSE_CORE = 0.6  # the same for a message of one clause (nothing tells the story from the question)
 HELP_POOL = 20  # hits looked through for the bot's help entries
@@ -262,6 +265,8 @@ class AnswerService:
             decision, hits = self._clear_winner(_told(q), decision, hits, place)
         if decision != "answer" and q and not query and not out_of_scope(q):
             decision, hits = self._held_question(_told(q), decision, hits, place, without_asides(q))
+        if decision == "suggest" and q and not query and not out_of_scope(q):
+            decision, hits = self._held_first(_told(q), decision, hits, without_asides(q))
         if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
@@ -307,10 +312,26 @@ class AnswerService:
 
     def _offered(self, q: str, hits: Sequence[Hit], intro: str) -> Plan:
         """The best hits offered as choices under `intro` ("Có phải bạn muốn hỏi…", or why none is the answer)."""
-        picks = self.suggestions(hits)
+        picks = self.suggestions(self._held_ahead(without_asides(q), hits))
         lines = "\n".join(f"• {title}" for _, title in picks)
         return Plan(q, list(hits), AnswerResult(q, f"{intro}\n{lines}", decision="suggest", suggestions=picks,
                                                 faq_id=picks[0][0]))
+
+    def _held_ahead(self, q: str, hits: Sequence[Hit]) -> list[Hit]:
+        """The choices in the order they are offered: a fitting FAQ entry one of whose own questions the message
+        holds whole (SearchIndex.held) goes first when the best hit's questions are held clearly less ("học tập
+        suốt đời nghĩa là sao, về hưu rồi còn học gì" holds "Học tập suốt đời là gì?" whole, "Vì sao cần học tập
+        suốt đời" only in part): the best candidate is the one whose question was asked."""
+        if len(hits) < 2:
+            return list(hits)
+        first = self.search.held(q, hits[0].doc_id).share
+        for i, h in enumerate(hits[1:], 1):
+            if h.kind != "faq" or not fits(h) or h.core < CORE_COVERAGE or h.coverage < LONG_ANSWER_COVERAGE:
+                continue
+            mine = self.search.held(q, h.doc_id)
+            if mine.share >= HELD_QUESTION > first + HELD_FIRST_MARGIN and mine.weight >= HELD_WEIGHT:
+                return [h, *hits[:i], *hits[i + 1:]]
+        return list(hits)
 
     def _passages(self, hits: Sequence[Hit], shown: str) -> list[Passage]:
         """What the model may answer from: the answer's own entry, and for a lesson the whole lesson, as the
@@ -513,6 +534,29 @@ class AnswerService:
         elif question_tail(q) is None and asking_clause(q) is None and best.core < HELD_CLAUSE_CORE:
             return decision, hits  # one clause: the entry must cover more of what it says besides its question
         return "answer", [best, *(h for h in whole if h is not best)][:PASSAGES]
+
+    def _held_first(self, q: str, decision: Decision, hits: list[Hit], said: str) -> tuple[Decision, list[Hit]]:
+        """A short message of one question that would be asked "Có phải bạn muốn hỏi…", whose best hit is an FAQ
+        entry covering it (it fits, covers SUGGEST_COVERAGE of it and half its own words) one of whose own questions
+        it holds whole (SearchIndex.held, a field saying enough: HELD_WEIGHT), while every other fitting candidate's
+        question is held clearly less: that entry is answered. "Cho tôi hỏi cái ứng dụng VNeID là của cơ quan nào
+        làm ra nhé" holds "app vneid là j" whole, the runner-ups on installing and updating it in part. A detail the
+        answer does not give (a sum, a count) is still offered as choices by the checks on an answer."""
+        if not hits or len(content_syllables(q)) >= LONG_QUESTION or _questions(q) > 1:
+            return decision, hits
+        first = hits[0]
+        if first.kind != "faq" or not fits(first) or first.coverage < SUGGEST_COVERAGE or first.core < CORE_COVERAGE:
+            return decision, hits
+        mine = self.search.held(said, first.doc_id)
+        if mine.share < HELD_QUESTION or mine.weight < HELD_WEIGHT:
+            return decision, hits
+        for h in hits[1:]:
+            if _base(h) == _base(first) or not fits(h):
+                continue
+            theirs = self.search.held(said, h.doc_id)
+            if theirs.share > mine.share - HELD_FIRST_MARGIN and not theirs.words < mine.words:
+                return decision, hits
+        return "answer", hits
 
     def _tail_core(self, tails: Sequence[str], hit: Hit) -> float:
         """How much of the asking clause's own words (the best of its two readings) the document covers."""
