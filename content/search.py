@@ -100,8 +100,9 @@ AI_GENERAL_SYLLABLES = 8
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # A named thing said as where something was seen or sent ("link gửi trên Zalo", "nhóm Zalo", "xem Facebook thấy"):
 # the place of the story, not what is asked about when the question names another thing or the answer names none.
-_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|nhan|xem|luot|doc)(?: tin nhan| tin| lien ket)?(?: tren| qua)? ("
-                    + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+# "công nhận cộng đồng học tập" (recognised as one) is no "nhận" (received on).
+_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc)(?: tin nhan| tin| lien ket)?"
+                    r"(?: tren| qua)? (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng"): the scam's
 # disguise, a part of the story like a place, not what is asked about.
 _POSING = re.compile(r"\b(?:xung|tu xung|mao danh|gia danh|gia lam)(?: la)?(?: (?:nhan vien|ho tro|tong dai|ben|can bo"

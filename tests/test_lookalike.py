@@ -129,6 +129,14 @@ def test_who_a_scammer_claims_to_be_is_part_of_the_story() -> None:
     assert places("zalo có an toàn không") == frozenset()
 
 
+def test_being_recognised_as_a_thing_is_not_where_it_was_received() -> None:
+    # Before: "công nhận cộng đồng học tập" read as "nhận … cộng đồng học tập" (received on it, like "nhận qua
+    # Zalo"), so the Learning community asked about was taken for the story's place and the bot's /sangkien help
+    # was answered for whether a village was recognised this year.
+    assert places("năm nay ấp mình có được công nhận cộng đồng học tập không, xem ở đâu") == frozenset()
+    assert places("tôi nhận được tin nhắn qua zalo") == {"zalo"}
+
+
 def test_a_year_the_asker_tells_of_their_own_doings_is_not_asked_about() -> None:
     assert numbers("Thẻ CCCD gắn chip tôi làm năm 2021, giờ có phải đổi không") == frozenset()
     assert numbers("thẻ cấp từ năm 2016 còn dùng được không") == frozenset()

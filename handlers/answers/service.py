@@ -903,20 +903,35 @@ def _another_numbered(q: str, answer: str) -> bool:
     return any(m.group(0) not in told for m in _NUMBERED.finditer(unicodedata.normalize("NFC", q).lower()))
 
 
-# What a question asks whether a thing has (folded), and what an answer that tells it names.
+# What a question asks of a thing (folded): whether it gives a certificate or has an app, what papers to bring, whether
+# it opens on a given day; and what an answer that tells it names.
 _FEATURES = (
-    (re.compile(r"\b(?:cap bang|bang cap|van bang|chung chi|chung nhan)\b"),
-     re.compile(r"chứng chỉ|chứng nhận|văn bằng|bằng cấp|cấp bằng", re.IGNORECASE)),
+    (re.compile(r"\b(?:cap bang|bang cap|van bang|chung chi|chung nhan|giay khen|bang khen)\b"),
+     re.compile(r"chứng chỉ|chứng nhận|văn bằng|bằng cấp|cấp bằng|giấy khen|bằng khen|khen thưởng", re.IGNORECASE)),
     (re.compile(r"\b(?:app|ung dung) rieng\b|\bco (?:cai )?(?:app|ung dung)\b|\btai (?:app|ung dung)\b"),
      re.compile(r"ứng dụng|\bapp\b|CH Play|App Store", re.IGNORECASE)),
+    (re.compile(r"\b(?:giay to|ho so) (?:gi|nao)\b|\b(?:can|phai) (?:mang|chuan bi|nop)(?: theo)?(?: nhung)? "
+                r"(?:gi|giay to|ho so)\b"),
+     re.compile(r"giấy tờ|hồ sơ|mang theo|căn cước|CCCD|bản sao|giấy khai", re.IGNORECASE)),
+    (re.compile(r"\b(?:thu bay|chu nhat|cuoi tuan|ngay le) (?:co )?(?:lam viec|mo cua|lam)\b|\b(?:gio lam viec|gio mo "
+                r"cua|gio hanh chinh)\b"),
+     re.compile(r"thứ bảy|chủ nhật|cuối tuần|ngày lễ|giờ hành chính|giờ làm việc|\d+\s*(?:giờ|h\b|:\d\d)",
+                re.IGNORECASE)),
+    # turning it off ("tất cả" folds alike: "tắt" only where it asks how or wants it)
+    (re.compile(r"\b(?:muon|cach|de) tat\b|\btat (?:han|di|no|luon|sao|the nao|ntn|duoc khong|dc khong|nhu the nao)\b"),
+     re.compile(r"\btắt\b|\bgỡ\b|\bẩn\b|vô hiệu|\bdừng\b|\bngừng\b|\bhủy\b|\bhuỷ\b", re.IGNORECASE)),
+    (re.compile(r"\brut (?:tien|bao hiem|bhxh|so|mot lan|tiet kiem)\b"),
+     re.compile(r"\brút\b", re.IGNORECASE)),  # taking money out
 )
 
 
 def _feature_missing(q: str, answer: str) -> bool:
     """A clause that asks whether a thing gives a certificate or has an app ("Học xong có cấp bằng hông", "có app
-    riêng trên điện thoại không") and an answer that names neither: it tells of the thing, not of that. A story
-    telling of one ("trong máy có app ngân hàng, giờ phải làm gì") asks nothing of it."""
+    riêng trên điện thoại không"), what papers it takes ("cần chuẩn bị những giấy tờ gì"), whether it opens on a
+    Saturday, how to turn it off or take money out of it, and an answer that names none of it: it tells of the
+    thing, not of that. A story telling of one ("trong máy có app ngân hàng, giờ phải làm gì") asks nothing of it."""
     asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if _ENDS_ASKING.search(f) or _ASKS_HOW.search(f)]
+    asked.append(_asked_detail(q))  # "muốn tắt đi thì làm sao": the clause before "thì" is what is asked
     return any(asks.search(c) and not told.search(answer) for asks, told in _FEATURES for c in asked)
 
 
@@ -925,9 +940,9 @@ _BOT = re.compile(r"\b(?:bot|tro ly hoc tap)\b")
 
 def _names_another(q: str, top: Hit) -> bool:
     """A question naming an app or a service (Zalo, ChatGPT) that the bot's help entry found does not name, while
-    it does not speak of the bot: "Zalo có cái AI tự trả lời tin nhắn không" asks of Zalo, not of this bot. Where
-    the thing is only where something was seen or sent ("link gửi trên Zalo"), it is not what is asked about."""
-    named = entities(_told(q)) - places(q)
+    it does not speak of the bot: "Zalo có cái AI tự trả lời tin nhắn không" asks of Zalo, "Meta AI trên Facebook
+    phiền quá, tắt hẳn được không" of Facebook, not of this bot."""
+    named = entities(_told(q))
     return bool(named) and not top.names and not _BOT.search(fold(q))
 
 
