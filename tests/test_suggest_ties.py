@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from content.catalog import load_catalog
+from content.intents import learns_a_topic
 from handlers.answers.service import SUGGEST, AnswerService
 
 
@@ -50,3 +51,27 @@ def test_when_asking_the_entry_whose_question_was_asked_comes_first(
     offered = [doc_id for doc_id, _ in result.suggestions]
     assert result.decision == "suggest" and result.text.startswith(SUGGEST)
     assert offered[0] == first and other in offered and result.faq_id == first
+
+
+@pytest.mark.parametrize("question", [
+    "muốn học bài về lừa đảo trên bot thì bấm gì",
+    "học phần an toàn mạng ở đâu trong bot",
+    "tôi muốn học riêng chủ đề deepfake thì làm sao",
+    "chỉ muốn học mấy bài về dịch vụ công thôi được không",
+])
+def test_learning_one_topic_of_the_lessons_gets_the_lessons_command(svc: AnswerService, question: str) -> None:
+    # Before: the topic was searched ("lừa đảo", "deepfake"): choices about scams, an answer on video-call scams,
+    # or nothing at all; it asks where the lessons on it are
+    assert learns_a_topic(question)
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "bdhai_start") and "/hoc" in result.text
+
+
+@pytest.mark.parametrize("question", [
+    "con tôi đang học chủ đề môi trường ở trường, AI giúp được gì không",  # what a child learns at school
+    "tôi muốn học phần mềm kế toán thì học ở đâu",  # "phần mềm" is no part of a lesson
+    "cháu tôi đi học riêng với thầy, có nên cho nó dùng ChatGPT không",  # private lessons
+    "bài học về lừa đảo nói những dấu hiệu gì",  # what the lesson says
+])
+def test_a_topic_learned_elsewhere_is_not_the_bot_lessons(question: str) -> None:
+    assert not learns_a_topic(question)

@@ -20,6 +20,7 @@ from content.intents import (
     about_using_the_bot,
     asks_how_to_use,
     asks_how_to_use_the_bot,
+    learns_a_topic,
     opens_with_small_talk,
     out_of_scope,
     small_talk,
@@ -133,6 +134,7 @@ NO_LOCAL = ("Lịch và địa điểm cụ thể ở nơi bạn thì mình chư
 NO_DETAIL = "Mình chưa có con số hay ngày giờ cụ thể cho câu này. Những mục gần nhất mình có:"
 NO_FEATURE = "Điều bạn hỏi thì mình chưa có thông tin chắc chắn. Những mục gần nhất mình có:"
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
+LEARN_A_TOPIC = "Các chủ đề có phải học theo thứ tự không?"  # learning one topic of the lessons, as searched
 SOURCE_PREFIX = "Nguồn: "
 
 
@@ -248,6 +250,8 @@ class AnswerService:
             q_search = query
         elif asks_how_to_use_the_bot(q) and not out_of_scope(q):
             q_search = HOW_TO_USE  # "chỉ tôi cách dùng": the bot's guide, not how to use ChatGPT
+        elif learns_a_topic(q) and not out_of_scope(q):
+            q_search = LEARN_A_TOPIC  # "học riêng phần chống lừa đảo thì vào đâu": the lessons, not the scams
         else:
             q_search = _told(q)  # "…, không phải Zalo nha": what it is not about is not searched
         hits = self._search(q_search, place) if q else []
