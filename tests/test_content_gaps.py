@@ -182,6 +182,17 @@ def test_a_count_the_answer_does_not_give_is_not_answered_with_the_topic(capsys:
     assert "/tiendo" in seen["answer"], seen
 
 
+def test_a_price_asked_before_the_ending_or_of_the_paid_version_is_not_answered_with_the_topic(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Có. Hội khuyến học các cấp thường trao học bổng…" for how much one scholarship is when the message
+    # goes on to ask something else, and what Copilot is ("miễn phí") for what its paid plan costs a month.
+    for item in ask(capsys, "Học bổng khuyến học mỗi suất bao nhiêu tiền, con tôi học giỏi có xin được không?",
+                    "Copilot gói trả phí giá bao nhiêu một tháng vậy, dùng bản thường được không?"):
+        assert item["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể") and "•" in item["answer"], item
+    [free] = ask(capsys, "dùng chatgpt mất bao nhiêu tiền")  # what it costs, asked of the thing: it has a free one
+    assert free["answer"].startswith("ChatGPT có bản miễn phí"), free
+
+
 def test_the_bot_s_help_gives_no_prize_money(capsys: pytest.CaptureFixture[str]) -> None:
     # Before: how to send an initiative (/sangkien) for how much money a praised one gets: the bot's help was let
     # through whatever detail was asked; it says where to look for one's own progress, not a sum.

@@ -874,12 +874,29 @@ def _typed_details(folded: str) -> list[re.Pattern[str]]:
     return [told for asks, told in _DETAILS if asks.search(folded)]
 
 
+def _asking_clauses(q: str) -> list[str]:
+    """The clauses of a message that ask (a question word, or how, how much, whether), folded, and what asks a
+    detail (_asked_detail): "Gemini bản trả phí giá bao nhiêu một tháng, có đắt hơn ChatGPT không" asks a price
+    before its ending asks a comparison; "muốn tắt đi thì làm sao" asks of what comes before "thì"."""
+    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if _ENDS_ASKING.search(f) or _ASKS_HOW.search(f)]
+    return [_asked_detail(q), *(_EVER.sub(" ", f) for f in asked)]
+
+
+# The paid version of a thing ("bản trả phí", "gói trả phí", "bản Plus"): that a free one exists tells not its price
+_PAID = re.compile(r"\b(?:ban tra phi|goi tra phi|ban pro|ban plus|thue bao|phi hang thang)\b")
+_FREE = re.compile(r"miễn phí|không (?:mất|tốn) (?:tiền|phí)", re.IGNORECASE)
+
+
 def _kind_missing(q: str, answer: str) -> bool:
-    """An amount of money, a year, an hour, a phone number or a share asked (_DETAILS) and none of that kind in the
-    answer. Of the bot's help too: it says where to look for one's own progress, but tells no prize money
-    ("giải nhất được thưởng bao nhiêu tiền" got how to enter the contest)."""
-    typed = _typed_details(_asked_detail(q))
-    return bool(typed) and not any(told.search(answer) for told in typed)
+    """An amount of money, a year, an hour, a phone number or a share asked (_DETAILS) in any clause that asks, and
+    none of that kind in the answer. Of the bot's help too: it says where to look for one's own progress, but tells
+    no prize money ("giải nhất được thưởng bao nhiêu tiền" got how to enter the contest)."""
+    told = _FREE.sub(" ", answer) if _PAID.search(fold(q)) else answer
+    for asking in _asking_clauses(q):
+        typed = _typed_details(asking)
+        if typed and not any(kind.search(told) for kind in typed):
+            return True
+    return False
 
 
 # "bao nhiêu khóa học", "bao nhiêu người": a count of something, told by a number of it ("6 miền", "hơn 20 khóa").
@@ -940,9 +957,7 @@ def _feature_missing(q: str, answer: str) -> bool:
     riêng trên điện thoại không"), what papers it takes ("cần chuẩn bị những giấy tờ gì"), whether it opens on a
     Saturday, how to turn it off or take money out of it, and an answer that names none of it: it tells of the
     thing, not of that. A story telling of one ("trong máy có app ngân hàng, giờ phải làm gì") asks nothing of it."""
-    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if _ENDS_ASKING.search(f) or _ASKS_HOW.search(f)]
-    asked.append(_asked_detail(q))  # "muốn tắt đi thì làm sao": the clause before "thì" is what is asked
-    return any(asks.search(c) and not told.search(answer) for asks, told in _FEATURES for c in asked)
+    return any(asks.search(c) and not told.search(answer) for asks, told in _FEATURES for c in _asking_clauses(q))
 
 
 _BOT = re.compile(r"\b(?:bot|tro ly hoc tap)\b")
