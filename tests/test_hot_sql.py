@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import get_history
 
+from bot.core.outbound import pending_json
+from bot.core.payloads import AnswerQuiz
 from bot.db import hot, repo
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import utcnow
 from bot.db.models_learning import QuizAttempt
+from content.catalog import default_catalog
 from handlers.learning import quiz_service as lq
 from handlers.learning import service as learning
 
@@ -181,5 +186,112 @@ async def test_the_account_loads_without_the_orm_as_the_orm_loads_it(db_url: str
         async with db.read_session() as s:
             user, ident = await repo.load_or_create(s, "telegram", "7", "8", "Lan")
             assert user.last_active_at == now and ident.last_seen_at == now and ident.chat_id == "8"
+    finally:
+        await db.dispose()
+
+
+def _hot_runs(monkeypatch: pytest.MonkeyPatch) -> list[hot.Hot]:
+    """Every hot statement run from now on."""
+    ran: list[hot.Hot] = []
+    real = hot.run
+
+    async def run(conn: Any, statement: hot.Hot, params: Any) -> hot.Rows:
+        ran.append(statement)
+        return await real(conn, statement, params)
+
+    monkeypatch.setattr(hot, "run", run)
+    return ran
+
+
+async def test_an_events_record_and_its_senders_account_are_one_statement_on_postgresql(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """repo.arrival records the event and loads its sender (None for a repeat, created on first contact): on
+    PostgreSQL one statement, the account handed to the session as load_or_create hands it; elsewhere two."""
+    from sqlalchemy import inspect
+
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        await _learner(db)
+        ran = _hot_runs(monkeypatch)
+        seen = _statements(db)
+        async with db.session() as s:
+            arrived = await repo.arrival(s, "telegram", "200", "7", "text", "7", "Lan")
+            assert arrived is not None
+            user, ident = arrived
+            assert (ident.external_id, ident.user_id, user.display_name) == ("7", user.id, "Lan")
+            assert inspect(user).persistent and inspect(ident).persistent and not s.dirty and not s.new
+            assert len(ran) == (1 if db.is_postgres else 2) and seen == []  # not through SQLAlchemy's execution
+            assert await repo._account_and_user(s, "telegram", "7") == (user, ident)  # the session's own objects
+        async with db.session() as s:
+            assert await repo.arrival(s, "telegram", "200", "7", "text", "7", "Lan") is None  # a repeat
+            first = await repo.arrival(s, "telegram", "201", "8", "text", "8", "Mai")  # a new user
+            assert first is not None and first[1].external_id == "8" and first[0].display_name == "Mai"
+        async with db.session() as s:
+            again = await repo.arrival(s, "telegram", "202", "8", "text", "8", "Mai")
+            assert again is not None and again[0].id == first[0].id
+            assert not await repo.record_inbound(s, "telegram", "201", "8", "text")  # recorded by the arrival
+    finally:
+        await db.dispose()
+
+
+async def test_a_quiz_answer_stores_the_next_choices_with_its_score_on_postgresql(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """score_answer given the learner and the choices the reply offers: on PostgreSQL User.pending is written by
+    the answer's one statement and the loaded user holds it as stored (the dispatcher then writes nothing); on
+    SQLite the dispatcher writes it. A question answered meanwhile writes no choices."""
+    catalog = default_catalog()
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        async with db.session() as s:
+            user, _ = await repo.load_or_create(s, "telegram", "7", "7", "Lan")
+            assert user.id is not None
+            attempt = await lq.start_attempt(s, catalog, user.id, "m1", utcnow(), dt.UTC)
+        following = lq.next_question(catalog, attempt)
+        assert following is not None and following.text.startswith("Câu 2/")
+        assert following == lq.question_reply(catalog, replace(attempt, index=1))
+        ran = _hot_runs(monkeypatch)
+        async with db.session() as s:
+            user, _ = await repo.load_or_create(s, "telegram", "7", "7", "Lan")
+            ran.clear()
+            scored = await lq.score_answer(s, catalog, attempt, (0,), utcnow(), dt.UTC, (user, following.choices))
+            assert scored is not None and scored.attempt.index == 1
+            stored = pending_json(following.choices)
+            if db.is_postgres:
+                assert user.pending == stored and not get_history(user, "pending").has_changes()
+            ran.clear()
+            await repo.set_pending(s, user, stored)  # what the dispatcher does after the reply
+            assert ran == ([] if db.is_postgres else [repo._SET_PENDING])
+            late = await lq.score_answer(s, catalog, attempt, (0,), utcnow(), dt.UTC, (user, []))
+            assert late is None
+        async with db.read_session() as s:
+            user, _ = await repo.load_or_create(s, "telegram", "7", "7", "Lan")
+            assert user.pending == stored
+            assert [c.data for c in following.choices] == [AnswerQuiz(attempt.id, 1, k).pack()
+                                                            for k in range(len(following.choices))]  # fmt: skip
+    finally:
+        await db.dispose()
+
+
+async def test_sent_polls_are_one_statement_on_postgresql(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quiz polls written together: on PostgreSQL one INSERT for all of them (the fields as arrays), same rows."""
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        user_id, attempt_id = await _learner(db)
+        ran = _hot_runs(monkeypatch)
+        async with db.session() as s:
+            await lq._add_polls(s, {f"p{i}": lq.SentPoll(user_id, attempt_id, i) for i in range(3)})
+            gone = lq.SentPoll(user_id, attempt_id + 1, 0)  # an attempt deleted since (/xoadulieu): not written
+            await lq._add_polls(s, {"gone": gone, "p3": lq.SentPoll(user_id, attempt_id, 3)})
+        assert len(ran) == (2 if db.is_postgres else 5)
+        async with db.read_session() as s:
+            conn = await s.connection()
+            sql = 'SELECT poll_id, attempt_id, "index", user_id FROM quiz_polls ORDER BY poll_id'
+            rows = (await conn.exec_driver_sql(sql)).all()
+        assert [tuple(r) for r in rows] == [(f"p{i}", attempt_id, i, user_id) for i in range(4)]
     finally:
         await db.dispose()

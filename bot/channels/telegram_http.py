@@ -105,6 +105,7 @@ class AiohttpRequest(BaseRequest):
 
 
 JSON = {"Content-Type": "application/json"}
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) builds an encoder per call
 
 
 @functools.cache
@@ -125,7 +126,7 @@ def _body(request_data: RequestData | None) -> tuple[bytes | aiohttp.FormData | 
         return None, None
     files = request_data.multipart_data
     if not files:
-        return json.dumps(request_data.parameters, ensure_ascii=False).encode(), JSON
+        return _ENCODE(request_data.parameters).encode(), JSON
     form = aiohttp.FormData(quote_fields=False)
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)

@@ -145,11 +145,12 @@ class Dispatcher:
     async def _process(self, msg: Inbound) -> tuple[list[Reply], int]:
         """Record the event and run its handler in ONE transaction: a repeat fails the unique key."""
         async with self.services.db.session() as s:
-            if msg.raw_id and not await repo.record_inbound(s, msg.channel, msg.raw_id, msg.user_key, msg.kind):
-                raise Duplicate(msg.raw_id)
-            user, ident = await repo.load_or_create(
-                s, msg.channel, msg.user_key, msg.reply_to, msg.display_name, self.services.now()
+            arrived = await repo.arrival(
+                s, msg.channel, msg.raw_id, msg.user_key, msg.kind, msg.reply_to, msg.display_name, self.services.now()
             )
+            if arrived is None:
+                raise Duplicate(msg.raw_id)
+            user, ident = arrived
             if msg.kind != Kind.BLOCKED and not ident.reachable_free:
                 ident.reachable_free = True  # Zalo OA: the user wrote, free messages may reach them again
             ctx = Ctx(self.services, s, user, ident, msg.channel)

@@ -152,14 +152,16 @@ async def _answer(ctx: Ctx, attempt: lq.Attempt, picked: tuple[int, ...]) -> lis
     """Score the answer and ask the next question (or give the result); None when the question is no longer
     awaited (answered meanwhile by another worker, or the quiz closed)."""
     catalog = ctx.services.catalog
-    scored = await lq.score_answer(ctx.session, catalog, attempt, picked, ctx.now(), ctx.settings.tz)
+    following = lq.next_question(catalog, attempt)
+    offer = (ctx.user, following.choices) if following is not None else None  # stored with the answer
+    scored = await lq.score_answer(ctx.session, catalog, attempt, picked, ctx.now(), ctx.settings.tz, offer)
     if scored is None:
         return None
     recent = lq.recent_attempts(ctx.services)
     ctx.after_commit(lambda: recent.remember(scored.attempt))
     replies = [Reply(lq.feedback(scored.question, scored.right))]
     if not scored.finished:
-        return [*replies, lq.question_reply(catalog, scored.attempt)]
+        return [*replies, following or lq.question_reply(catalog, scored.attempt)]
     return [*replies, *await _finish(ctx, scored.attempt)]
 
 

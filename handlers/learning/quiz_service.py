@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, insert, literal, select, update
+from sqlalchemy import Table, bindparam, column, func, insert, literal, select, update
+from sqlalchemy.orm.attributes import get_history, set_committed_value
 from sqlmodel import col
 from sqlmodel import select as orm_select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,10 +27,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.context import Services
 from bot.core.faults import database_down
 from bot.core.messages import Choice, QuizSpec, Reply
+from bot.core.outbound import pending_json
 from bot.core.payloads import AnswerQuiz
 from bot.db import hot
 from bot.db.engine import Database
-from bot.db.models import utcnow
+from bot.db.models import User, utcnow
 from bot.db.models_learning import LearningEvent, QuizAnswer, QuizAttempt, QuizPoll
 from content.schema import QuizQuestion
 from handlers.learning import texts as t
@@ -39,6 +41,7 @@ _attempts: Table = QuizAttempt.__table__  # type: ignore[attr-defined]
 _answers: Table = QuizAnswer.__table__  # type: ignore[attr-defined]
 _polls: Table = QuizPoll.__table__  # type: ignore[attr-defined]
 _events: Table = LearningEvent.__table__  # type: ignore[attr-defined]
+_users: Table = User.__table__  # type: ignore[attr-defined]
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +100,11 @@ _ADD_ANSWER = hot.Hot(insert(_answers))
 
 
 @functools.cache
-def _scored_together(finished: bool, right: bool) -> hot.Hot:
+def _scored_together(finished: bool, right: bool, offer: bool = False) -> hot.Hot:
     """PostgreSQL: _MOVE_ON (or _CLOSE), _ADD_ANSWER and the point of a right answer as one statement (the INSERTs
     are data-modifying CTEs fed by the UPDATE's row: nothing is written when no row moved), one round trip instead
-    of two or three. Same rows, same errors (the answer's unique key fails the whole statement)."""
+    of two or three. Same rows, same errors (the answer's unique key fails the whole statement). With `offer`, the
+    learner's User.pending is set to :pending too (the choices the next question offers), when a row moved."""
     moved = (_CLOSE_SQL if finished else _MOVE_ON_SQL).returning(
         _attempts.c.id, _attempts.c.user_id, _attempts.c.module_id
     ).cte("moved")
@@ -119,9 +123,14 @@ def _scored_together(finished: bool, right: bool) -> hot.Hot:
                    literal(1, _events.c.points.type), bindparam("now", type_=_events.c.at.type)),
         ).cte("point")  # fmt: skip
         together = together.add_cte(point)
+    if offer:
+        offered = (update(_users).where(_users.c.id == select(moved.c.user_id).scalar_subquery())
+                   .values(pending=bindparam("pending")).cte("offered"))  # fmt: skip
+        together = together.add_cte(offered)
     return hot.Hot(together)
 # A sent poll, written only while its attempt is there (not deleted since by /xoadulieu): one statement per poll,
-# run by bot/db/hot.py (an IN list read first and a Core executemany cost several times the writes on PostgreSQL).
+# run by bot/db/hot.py (an IN list read first and a Core executemany cost several times the writes on PostgreSQL,
+# where the polls written together are one statement: _add_polls_together).
 _ADD_POLL = hot.Hot(
     insert(_polls).from_select(
         ["poll_id", "attempt_id", "index", "user_id", "created_at"],
@@ -131,6 +140,25 @@ _ADD_POLL = hot.Hot(
         .where(_attempts.c.id == bindparam("attempt_id")),
     )
 )  # fmt: skip
+
+
+@functools.cache
+def _add_polls_together() -> hot.Hot:
+    """PostgreSQL (built on first use): _ADD_POLL for many polls at once, their fields as four arrays unnested."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    fields = [_polls.c.poll_id, _polls.c.attempt_id, _polls.c.index, _polls.c.user_id]
+    sent = (func.unnest(*(bindparam(name, type_=ARRAY(c.type)) for name, c in
+                          zip(("poll_ids", "attempt_ids", "indexes", "user_ids"), fields, strict=True)))
+            .table_valued(*(column(c.name, c.type) for c in fields)).render_derived(name="sent"))  # fmt: skip
+    return hot.Hot(insert(_polls).from_select(
+        ["poll_id", "attempt_id", "index", "user_id", "created_at"],
+        select(sent.c.poll_id, _attempts.c.id, sent.c.index, sent.c.user_id,
+               bindparam("now", type_=_polls.c.created_at.type))
+        .join_from(sent, _attempts, _attempts.c.id == sent.c.attempt_id),
+    ))  # fmt: skip
+
+
 _POLL_TARGET = hot.Hot(
     select(_polls.c.user_id, _polls.c.index, *_ATTEMPT)
     .select_from(_polls.outerjoin(_attempts, _attempts.c.id == _polls.c.attempt_id))
@@ -169,10 +197,21 @@ def is_right(question: QuizQuestion, picked: tuple[int, ...]) -> bool:
 
 def awaited(catalog: Any, attempt: Attempt) -> QuizQuestion | None:
     """The question the attempt waits for (None past its end, or for a question no longer in the content)."""
-    if not 0 <= attempt.index < len(attempt.ids):
+    return _question(catalog, attempt, attempt.index)
+
+
+def _question(catalog: Any, attempt: Attempt, index: int) -> QuizQuestion | None:
+    if not 0 <= index < len(attempt.ids):
         return None
-    q: QuizQuestion | None = catalog.question(attempt.ids[attempt.index])
+    q: QuizQuestion | None = catalog.question(attempt.ids[index])
     return q
+
+
+def next_question(catalog: Any, attempt: Attempt) -> Reply | None:
+    """The question after the awaited one, as `question_reply` will ask it once this answer moved the attempt on;
+    None after the last one (or for a question no longer in the content)."""
+    following = attempt.index + 1
+    return question_reply(catalog, attempt, following) if _question(catalog, attempt, following) else None
 
 
 def offered(catalog: Any, attempt: Attempt, picked: tuple[int, ...]) -> bool:
@@ -228,10 +267,11 @@ async def start_attempt(
     return _view(attempt)
 
 
-def question_reply(catalog: Any, attempt: Attempt) -> Reply:
-    """The current question: a native quiz poll where possible, buttons / numbers everywhere."""
-    i, n = attempt.index, len(attempt.ids)
-    q = awaited(catalog, attempt)
+def question_reply(catalog: Any, attempt: Attempt, index: int | None = None) -> Reply:
+    """The current question (or the attempt's question `index`): a native quiz poll where possible, buttons /
+    numbers everywhere."""
+    i, n = attempt.index if index is None else index, len(attempt.ids)
+    q = _question(catalog, attempt, i)
     assert q is not None
     text = t.QUESTION.format(i=i + 1, n=n, question=q.question)
     spec = QuizSpec(
@@ -274,10 +314,13 @@ async def score_answer(
     picked: tuple[int, ...],
     now: dt.datetime,
     tz: ZoneInfo,
+    offer: tuple[User, Sequence[Choice]] | None = None,
 ) -> Scored | None:
     """Store the answer to the awaited question, move on, and close the attempt after the last one: one guarded
     UPDATE and one INSERT (plus the point and the day). None when the question was answered meanwhile (the same
-    answer handled at once by another worker): nothing is written twice."""
+    answer handled at once by another worker): nothing is written twice. `offer`: the learner (loaded in `s`) and
+    the choices the reply will offer them; on PostgreSQL they are stored as User.pending by the same statement,
+    as the dispatcher would store them after the reply (which then finds nothing to write)."""
     q = awaited(catalog, attempt)
     assert q is not None
     right = is_right(q, picked)
@@ -287,10 +330,15 @@ async def score_answer(
     move = {"attempt_id": attempt.id, "learner": attempt.user_id, "asked": attempt.asked, "awaited": attempt.index,
             "point": int(right), "now": now}  # fmt: skip
     if conn.dialect.name == "postgresql":
-        moved = (await hot.run(conn, _scored_together(finished, right),
-                               {**move, "question_id": q.id, "option": option, "right": right})).first()  # fmt: skip
+        pending = _pending(attempt, offer)
+        params = {**move, "question_id": q.id, "option": option, "right": right}
+        if pending is not None:
+            params["pending"] = pending
+        moved = (await hot.run(conn, _scored_together(finished, right, pending is not None), params)).first()
         if moved is None:
             return None
+        if offer is not None and pending is not None:
+            set_committed_value(offer[0], "pending", pending)  # stored as loaded: no change for the commit to flush
     else:
         moved = (await hot.run(conn, _CLOSE if finished else _MOVE_ON, move)).first()
         if moved is None:
@@ -304,6 +352,18 @@ async def score_answer(
         await touch_day(s, attempt.user_id, now, tz)  # the answer before was on another day (or is unknown)
     after = replace(attempt, index=attempt.index + 1, correct=correct, score=score, finished=finished, answered_at=now)
     return Scored(q, right, after)
+
+
+def _pending(attempt: Attempt, offer: tuple[User, Sequence[Choice]] | None) -> str | None:
+    """User.pending for `offer` when the score's statement can store it: the learner's own loaded row, with no
+    change of it waiting for the ORM, and a value other than the stored one."""
+    if offer is None or not offer[1]:
+        return None
+    user, choices = offer
+    if user.id != attempt.user_id or get_history(user, "pending").has_changes():
+        return None
+    pending = pending_json(choices)
+    return pending if pending != user.pending else None
 
 
 def feedback(question: QuizQuestion, right: bool) -> str:
@@ -385,9 +445,17 @@ class SentPolls:
 
 
 async def _add_polls(s: AsyncSession, polls: dict[str, SentPoll]) -> None:
-    """INSERT the polls whose attempt is still there (not deleted since by /xoadulieu)."""
+    """INSERT the polls whose attempt is still there (not deleted since by /xoadulieu): on PostgreSQL all of them
+    in one statement (the polls as arrays), elsewhere one statement each."""
     conn = await hot.connection(s)
     now = utcnow()
+    if conn.dialect.name == "postgresql" and len(polls) > 1:
+        sent = list(polls.values())
+        await hot.run(conn, _add_polls_together(), {
+            "poll_ids": list(polls), "attempt_ids": [p.attempt_id for p in sent], "indexes": [p.index for p in sent],
+            "user_ids": [p.user_id for p in sent], "now": now,
+        })  # fmt: skip
+        return
     for poll_id, p in polls.items():
         await hot.run(conn, _ADD_POLL, {"poll_id": poll_id, "attempt_id": p.attempt_id, "index": p.index,
                                         "user_id": p.user_id, "now": now})  # fmt: skip
