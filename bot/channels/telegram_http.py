@@ -76,12 +76,7 @@ class AiohttpRequest(BaseRequest):
         read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
         pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=None if connect is None or pool is None else connect + pool,  # a free connection, then connect
-            sock_connect=connect,
-            sock_read=read,
-        )
+        timeout = _timeout(read, connect, pool)
         try:
             data, headers = _body(request_data)
             async with self._session.request(
@@ -105,6 +100,18 @@ class AiohttpRequest(BaseRequest):
 
 
 JSON = {"Content-Type": "application/json"}
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout(read: float | None, connect: float | None, pool: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for these seconds (frozen, so one object serves every request with them)."""
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=None if connect is None or pool is None else connect + pool,  # a free connection, then connect
+        sock_connect=connect,
+        sock_read=read,
+    )
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) builds an encoder per call
 
 
