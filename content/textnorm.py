@@ -118,6 +118,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bră?ng rứa\b", "sao vậy"),
         (r"(?<!đau )(?<!nhổ )(?<!sâu )\bră?ng chừ\b", "sao bây giờ"),  # "mất rồi, răng chừ?": what now
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
+        # "tổ chức bữa mô", "có từ khi mô": which day, when ("năm mô hình" is five models, "mô tả" describes)
+        (r"\bbữa mô\b(?! (?:hình|tả|phỏng)\b)", "hôm nào"),
+        (r"\b(hôm|khi|lúc|hồi|ngày|tháng|năm|cái|người|bài|chỗ) mô\b(?! (?:hình|tả|phỏng)\b)", r"\1 nào"),
+        (r"\b(năm|bữa|hôm|tháng|tuần|lúc) ni\b", r"\1 nay"),  # "năm ni": this year
         (r"\bdưng mà\b", "nhưng mà"),
         (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),
         # "Nghị quyết năm bảy", "kết luận một trăm hai mươi ba": the number that names it, in digits

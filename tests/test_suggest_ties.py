@@ -10,6 +10,7 @@ import pytest
 
 from content.catalog import load_catalog
 from content.intents import learns_a_topic
+from content.textnorm import fold
 from handlers.answers.service import SUGGEST, AnswerService
 
 
@@ -78,3 +79,14 @@ def test_learning_one_topic_of_the_lessons_gets_the_lessons_command(svc: AnswerS
 ])
 def test_a_topic_learned_elsewhere_is_not_the_bot_lessons(question: str) -> None:
     assert not learns_a_topic(question)
+
+
+def test_central_words_for_which_day_and_this_year_are_read_as_such(svc: AnswerService) -> None:
+    # "bữa mô" (which day) and "năm ni" (this year): read as unknown words, the entries on the week's purpose, its
+    # organizer and its dates tied; read as asked, the one on its dates answers
+    assert fold("năm ni tổ chức bữa mô") == fold("năm nay tổ chức hôm nào")
+    assert fold("có từ khi mô") == fold("có từ khi nào")
+    assert fold("năm mô hình học tập") == "nam mo hinh hoc tap"  # five models, not "which year"
+    for question in ("tuần lễ học tập năm ni tổ chức bữa mô vậy", "năm ni tuần lễ học tập tổ chức bữa mô"):
+        result = svc.plan(question).fallback
+        assert (result.decision, result.faq_id) == ("answer", "week_when"), result.text[:80]
