@@ -58,8 +58,8 @@ class DeferredIndex:
         index.add_entry(entry)
 
     def search(self, query: str, k: int = 3, among: Iterable[str] | None = None,
-               asked: frozenset[str] | None = None) -> list[Hit]:
-        return self.get().search(query, k, among, asked)
+               asked: frozenset[str] | None = None, context: str | None = None) -> list[Hit]:
+        return self.get().search(query, k, among, asked, context)
 
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         return self.get().faq_entry(entry_id)

@@ -73,6 +73,7 @@ TIE_MARGIN = 1.1  # a runner-up as well covered and within this score ratio make
 TIE_COVERAGE = 0.07  # "as well covered": short of the top hit's coverage by at most this (a syllable in ~15)
 CORE_COVERAGE = 0.5  # share of the question's own words (form words aside) an answer must cover
 REPAIR_MIN = 4  # letters of an unknown syllable from which it may be a typo of a known one
+CONTEXT_WEIGHT = 0.4  # a story's words around the question rank at this weight (SearchIndex.search `context`)
 ASKED_FLOOR = 0.5  # rank factor: floor + (1 - floor) * idf share of the query found in the question fields
 
 # Named things a question can be about (folded). An answer about another one is wrong however well the rest
@@ -477,11 +478,14 @@ class SearchIndex:
         return out
 
     def search(self, query: str, k: int = 3, among: Iterable[str] | None = None,
-               asked: frozenset[str] | None = None) -> list[Hit]:
+               asked: frozenset[str] | None = None, context: str | None = None) -> list[Hit]:
         """Top-k hits for a question typed any way (accents or not, teencode, small typos). With `among` (doc
         ids), only those documents are ranked: how each fits the question, whatever else would win. `asked`: the
         actions the question asks about when the caller knows them better than its words alone (the story's last
-        action, for an ending that asks "what now")."""
+        action, for an ending that asks "what now"). `context`: the story told around the question; its words that
+        the question lacks rank documents at CONTEXT_WEIGHT (what the story is about tells which of the entries
+        asking the same thing is meant) and count for nothing else: coverage, what is named and what is asked to do
+        are the question's alone."""
         sylls = self._repair(question_syllables(query))
         if not sylls or not self._docs:
             return []
@@ -489,13 +493,19 @@ class SearchIndex:
         how = how_to(query)
         if how:
             terms.add("cach")  # "làm sao để cài VNeID" is "cách cài VNeID"
+        weak: set[str] = set()
+        if context:
+            around = self._repair(content_syllables(context))
+            weak = (set(around) | {f"{a}_{b}" for a, b in itertools.pairwise(around)}) - terms
         scores = [0.0] * len(self._docs)
         ids, bm25 = self._ids, self._bm25
         chosen_docs = None if among is None else sorted(self._positions[d] for d in among if d in self._positions)
-        for term in sorted(terms):  # one order: float sums, hence ties, do not depend on the hash seed
+        for term in sorted(terms | weak):  # one order: float sums, hence ties, do not depend on the hash seed
             posting = self._postings.get(term)
             if posting is not None:
                 weight = FORM_WEIGHT if all(p in QUESTION_FORM for p in term.split("_")) else 1.0
+                if term in weak:
+                    weight *= CONTEXT_WEIGHT
                 if chosen_docs is None:  # the hot loop (thousands of postings a question): no index arithmetic
                     a, b = posting
                     if weight == 1.0:  # 1.0 * x is x: the same sums

@@ -528,6 +528,22 @@ def asking_clause(text: str) -> str | None:
     return None if start == 0 and end == len(clauses) - 1 else asking
 
 
+def told_then_asked(text: str) -> tuple[str, str] | None:
+    """A message that tells a story and then asks: (the story, the asking clause) when its last clause asks (has a
+    question word) and the clauses before it tell something; the asking clause takes the clauses before it while it
+    has fewer than TAIL_MIN_WORDS words of its own, or when they end as a question too (as `asking_clause`). None
+    when the message is one clause, or the question is not at its end ("… có bao nhiêu điều, tôi cần ghi vào báo
+    cáo")."""
+    clauses = _clauses(text)
+    if len(clauses) < 2 or not _ASKS.search(fold(clauses[-1])):
+        return None
+    start = len(clauses) - 1
+    while start > 0 and (len(question_core(" ".join(clauses[start:])).split()) < TAIL_MIN_WORDS
+                         or _ASKED_END.search(fold(clauses[start - 1]))):
+        start -= 1
+    return (" ".join(clauses[:start]), " ".join(clauses[start:])) if start else None
+
+
 def asked_actions(text: str) -> frozenset[str]:
     """The actions of the last clause that names any: what a story's ending asks to do ("…, xin mã OTP để mở khóa
     tài khoản, tôi có nên đưa không" asks about the code, not about unlocking)."""

@@ -325,3 +325,18 @@ def test_how_much_of_an_entrys_question_a_story_holds(index: SearchIndex) -> Non
     assert index.held(story, "no_such_entry").share == 0.0
     # words that are there, but none two together as the entry's question says them, hold nothing of it
     assert index.held("hôm nay mở ra thì bot đứng im", "bot_learn_command").share < 1.0
+
+
+def test_the_story_around_a_question_ranks_as_weak_context_and_covers_nothing(index: SearchIndex) -> None:
+    # Issue 16: "vậy trả sao cho an toàn" alone is about passwords; said after a story of paying the electricity bill
+    # by phone, the entry on paying bills online comes first. Coverage stays the question's own: the story's words
+    # neither count as asked nor leave the question less covered.
+    question = "vậy trả sao cho an toàn"
+    story = "cuối tháng tôi hay ra bưu điện đóng tiền điện, con bảo trả bằng điện thoại cho nhanh, " + question
+    alone = index.search(question, 3)
+    told = index.search(question, 3, context=story)
+    assert alone[0].doc_id != "pay_bills_online"
+    assert told[0].doc_id == "pay_bills_online" and told[0].coverage >= 0.7
+    assert told[0].coverage > index.search(story, 1)[0].coverage
+    same = {h.doc_id: h.coverage for h in told}
+    assert all(same[h.doc_id] == h.coverage for h in alone if h.doc_id in same)

@@ -57,6 +57,7 @@ from content.textnorm import (
     question_syllables,
     question_tail,
     story_clauses,
+    told_then_asked,
 )
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
@@ -271,6 +272,8 @@ class AnswerService:
             decision, hits = self._held_question(_told(q), decision, hits, place, without_asides(q))
         if decision == "suggest" and q and not query and not out_of_scope(q):
             decision, hits = self._held_first(_told(q), decision, hits, without_asides(q))
+        if decision != "answer" and q and not query and not out_of_scope(q):
+            decision, hits = self._clause_in_story(_told(q), decision, hits, place)
         if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
@@ -567,6 +570,40 @@ class AnswerService:
             if theirs.share > mine.share - HELD_FIRST_MARGIN and not theirs.words < mine.words:
                 return decision, hits
         return "answer", hits
+    def _clause_in_story(self, q: str, decision: Decision, hits: list[Hit], place: Scope
+                         ) -> tuple[Decision, list[Hit]]:
+        """A story told first and asked at its end ("tháng này tôi muốn trả tiền điện bằng điện thoại … mà sợ bị lừa
+        thì trả sao cho an toàn"): the asking clause is searched as the question, with the story as weak context
+        (SearchIndex.search `context`): the story tells which of the entries that ask that is meant without its own
+        words making the message look uncovered. Its winner is answered when it is sure for the asking clause
+        (`decide`, or a CLEAR_LEAD over the next document covering half its own words), STORY_MARGIN ahead of the
+        next document, and the whole message's best hit too. Not when the story asks something itself (then the
+        message asks two things) or the asking clause asks nothing of its own (see `_what_now`)."""
+        if len(content_syllables(q)) < LONG_QUESTION:
+            return decision, hits
+        split = told_then_asked(q)
+        if split is None:
+            return decision, hits
+        story, ending = split
+        if _vague(ending) or _questions(story) or any(_ASKED_IN_STORY.search(fold(c)) for c in story_clauses(story)):
+            return decision, hits
+        # what the story named is what its ending asks about ("… cài cho tôi ChatGPT …. Vậy nó cũng nói sai được à?")
+        told = sorted((entities(q) - places(q) - entities(ending)) | (numbers(q) - numbers(ending)))
+        asked = f"{ending} {' '.join(told)}" if told else ending
+        found = self.search.search(asked, PASSAGES, context=q)
+        if not found or not fits(found[0]):
+            return decision, hits
+        best = found[0]
+        rival = next((h for h in found[1:] if _base(h) != _base(best)), None)
+        lead = best.score / rival.score if rival is not None and rival.score > 0 else float("inf")
+        if lead < STORY_MARGIN:
+            return decision, hits
+        if decide(asked, found) != "answer" and (lead < CLEAR_LEAD or best.core < CORE_COVERAGE):
+            return decision, hits
+        whole = self._search(q, place, PASSAGES)
+        if not whole or _base(whole[0]) != _base(best):
+            return decision, hits
+        return "answer", found
 
     def _tail_core(self, tails: Sequence[str], hit: Hit) -> float:
         """How much of the asking clause's own words (the best of its two readings) the document covers."""
@@ -985,6 +1022,8 @@ def _in_scope_part(clause: str) -> str:
     return rest if out_of_scope(rest) is None and len(rest.split()) >= 3 else ""
 
 
+# A story clause that asks what something means ("học tập suốt đời là sao tôi tưởng …"): the message asks two things
+_ASKED_IN_STORY = re.compile(r"\b(?:la sao|nghia la)\b|\bla (?:cai )?gi(?: \w+)?$")
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
 
 
