@@ -45,9 +45,10 @@ def test_a_question_asked_by_a_lesson_stays_asked_with_the_lesson_first(svc: Ans
     ("cộng đồng học tập là gì, có giống xã hội học tập không", "model_community", "models_five"),
     ("sao gọi là gia đình học tập", "model_family", "models_recognition"),
     ("app vneid của ai làm ra", "vneid_what", "vneid_install"),
-    # a lesson passage covering more of the message, and more of its own words, than the entry ranked first (a
-    # lesson's score is lowered, and it has no question of its own to be held)
+    # a lesson passage covering more of the message's own words than the entry ranked first (a lesson's score is
+    # lowered, and it has no question of its own to be held)
     ("Ngày Khuyến học Việt Nam là ngày nào, có trùng ngày khai mạc Tuần lễ không", "m7l5", "week_vs_khuyen_hoc_day"),
+    ("deepfake là gì, đọc như thế nào", "m5l1", "deepfake_what"),  # the lesson also says how it is read
 ])
 def test_when_asking_the_entry_whose_question_was_asked_comes_first(
         svc: AnswerService, question: str, first: str, other: str) -> None:

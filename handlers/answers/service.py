@@ -329,14 +329,15 @@ class AnswerService:
         holds whole (SearchIndex.held) goes first when the best hit's questions are held clearly less ("học tập
         suốt đời nghĩa là sao, về hưu rồi còn học gì" holds "Học tập suốt đời là gì?" whole, "Vì sao cần học tập
         suốt đời" only in part): the best candidate is the one whose question was asked. A lesson passage (scored
-        down by LESSON_FACTOR, with no question of its own to be held) that covers as much of the message and more
-        of its own words than the first hit goes first too ("Ngày Khuyến học Việt Nam là ngày nào? Có phải cũng là
-        ngày khai mạc Tuần lễ không?": the lesson on both days before the entry comparing them)."""
+        down by LESSON_FACTOR, with no question of its own to be held) that covers more of the message's own words
+        (its form words aside) than the first hit goes first too ("Ngày Khuyến học Việt Nam là ngày nào? Có phải
+        cũng là ngày khai mạc Tuần lễ không?": the lesson on both days before the entry comparing them; "deepfake là
+        j, đọc ntn": the lesson that also says how it is read before the entry that only says what it is)."""
         if len(hits) < 2:
             return list(hits)
         first = self.search.held(q, hits[0].doc_id).share
         for i, h in enumerate(hits[1:], 1):
-            if (h.kind == "lesson" and fits(h) and h.coverage >= hits[0].coverage and h.core > hits[0].core
+            if (h.kind == "lesson" and fits(h) and h.core > max(hits[0].core, CORE_COVERAGE)
                     and _base(h) != _base(hits[0])):
                 return [h, *hits[:i], *hits[i + 1:]]
             if h.kind != "faq" or not fits(h) or h.core < CORE_COVERAGE or h.coverage < LONG_ANSWER_COVERAGE:
