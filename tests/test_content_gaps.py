@@ -276,6 +276,19 @@ def test_when_something_happens_where_the_asker_lives_is_for_the_place_s_officer
     assert "tháng 10" in week["answer"] and not week["answer"].startswith("Lịch và địa điểm"), week
 
 
+def test_whether_the_asker_s_place_does_something_this_year_is_for_its_officers(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Có. Hội khuyến học các cấp thường trao học bổng…" for whether one ward's association gives grants
+    # this year, a class's plan for whether one hamlet opens a class this year: the general practice as if it were
+    # that place's.
+    for item in ask(capsys, "Năm nay hội khuyến học phường tôi có trao học bổng cho học sinh nghèo không?",
+                    "thôn mình năm nay có mở lớp bình dân học AI không"):
+        assert item["answer"].startswith("Lịch và địa điểm cụ thể ở nơi bạn thì mình chưa có"), item
+        assert "•" in item["answer"], item
+    [week] = ask(capsys, "năm nay có tuần lễ học tập suốt đời không")  # this year, no place of the asker's
+    assert not week["answer"].startswith("Lịch và địa điểm"), week
+
+
 def test_a_bank_s_or_an_app_s_own_hotline_is_not_answered_with_the_scam_hotline(
         capsys: pytest.CaptureFixture[str]) -> None:
     # Before: "Cuộc gọi, tin nhắn lừa đảo: gọi tổng đài 156…" as if 156 were Agribank's or Zalo's own number.

@@ -863,6 +863,7 @@ _HERE = re.compile(r"\b(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|
                    r"em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
 _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
                        r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi)\b")
+_THIS_YEAR = re.compile(r"\b(?:nam nay|nam toi|nam sau|dot nay)\b")
 # A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
 _NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
 _CULTURAL_HOUSE = re.compile(r"\bnha van hoa (?:thon|xa|xom|ap|lang|khu)\b")
@@ -870,11 +871,15 @@ _CULTURAL_HOUSE = re.compile(r"\bnha van hoa (?:thon|xa|xom|ap|lang|khu)\b")
 
 def _local_schedule(q: str) -> bool:
     """When or where something happens where the asker lives ("lịch họp hội khuyến học thôn mình tuần này", "lớp
-    … ở xã mình tháng sau học ngày nào"): only the place's officers know; the content's general dates are not it."""
+    … ở xã mình tháng sau học ngày nào"), or whether it does this year: only the place's officers know; the
+    content's general dates and practice are not it."""
     folded = _EVER.sub(" ", fold(q))
     here = _HERE.search(folded) or _CULTURAL_HOUSE.search(folded) or any(
         m.group(1).isupper() for m in _NAMED_PLACE.finditer(unicodedata.normalize("NFC", q)))
-    return bool(here) and bool(_SCHEDULE.search(folded))
+    if here and _SCHEDULE.search(folded):
+        return True
+    # "hội khuyến học xã tôi năm nay có còn cấp học bổng không": what the place does this year, asked as such
+    return any((_HERE.search(c) or _CULTURAL_HOUSE.search(c)) and _THIS_YEAR.search(c) for c in _asking_clauses(q))
 
 
 def _bot_help(entry: FaqEntry | None) -> bool:
