@@ -571,6 +571,7 @@ class AnswerService:
             if theirs.share > mine.share - HELD_FIRST_MARGIN and not theirs.words < mine.words:
                 return decision, hits
         return "answer", hits
+
     def _clause_in_story(self, q: str, decision: Decision, hits: list[Hit], place: Scope
                          ) -> tuple[Decision, list[Hit]]:
         """A story told first and asked at its end ("tháng này tôi muốn trả tiền điện bằng điện thoại … mà sợ bị lừa
