@@ -240,18 +240,23 @@ _BOT_USAGE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["bot_
 
 
 # Learning one topic of the bot's lessons, folded: "học riêng phần chống lừa đảo", "học mấy bài về dịch vụ công",
-# "học chủ đề deepfake" ("học phần mềm" is no part of a lesson), said by one who wants to ("muốn", "chỉ", "cần") or
+# "học chủ đề deepfake" ("học phần mềm" is no part of a lesson), said by one who wants to ("muốn", "chỉ") or
 # of the bot: "con tôi đang học chủ đề môi trường ở trường" tells what a child learns at school.
 _LEARN_A_TOPIC = re.compile(r"\bhoc (?:rieng )?(?:mot |may |cac |nhung |tung )?"
                             r"(?:phan(?! mem)|chu de|muc|bai (?:hoc )?(?:ve|chong)) \w")
-_WANTS = re.compile(r"\b(?:muon|chi|thich|can|bot|tren nay|trong nay)\b")
+_WANTS = re.compile(r"\b(?:muon|chi|thich|bot|tren nay|trong nay)\b")
+# Learning it with an AI's help ("cháu muốn học phần tiếng Anh thì AI giúp thế nào", "học bài về trồng lúa thì hỏi
+# ChatGPT sao"): a question about using the AI, not about the bot's lessons.
+_AI_HELPS = re.compile(r"\b(?:ai|chatgpt|gemini|copilot|chatbot) (?:giup|gium|day|chi|lam)\b"
+                       r"|\b(?:nho|hoi|dung|xai|nhu) (?:ai|chatgpt|gemini|copilot|chatbot)\b")
 
 
 def learns_a_topic(text: str) -> bool:
     """The message asks how to learn one topic of the bot's lessons ("tôi chỉ muốn học riêng phần chống lừa đảo
     thì vào đâu"): a question about the bot's lessons, whatever the topic is about."""
     folded = fold(text)
-    return bool(_LEARN_A_TOPIC.search(folded)) and bool(_WANTS.search(folded)) and asks_something(text)
+    return (bool(_LEARN_A_TOPIC.search(folded)) and bool(_WANTS.search(folded)) and not _AI_HELPS.search(folded)
+            and asks_something(text))
 
 
 def about_using_the_bot(text: str) -> bool:

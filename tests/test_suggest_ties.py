@@ -77,6 +77,8 @@ def test_learning_one_topic_of_the_lessons_gets_the_lessons_command(svc: AnswerS
     "tôi muốn học phần mềm kế toán thì học ở đâu",  # "phần mềm" is no part of a lesson
     "cháu tôi đi học riêng với thầy, có nên cho nó dùng ChatGPT không",  # private lessons
     "bài học về lừa đảo nói những dấu hiệu gì",  # what the lesson says
+    "cháu muốn học phần tiếng Anh thì AI giúp thế nào",  # learning with an AI's help
+    "tôi muốn học bài về trồng lúa thì hỏi ChatGPT sao",
 ])
 def test_a_topic_learned_elsewhere_is_not_the_bot_lessons(question: str) -> None:
     assert not learns_a_topic(question)
