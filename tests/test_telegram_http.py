@@ -25,6 +25,9 @@ async def server() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
     async def handle(request: web.Request) -> web.Response:
         if request.path.endswith("/slow"):
             await asyncio.sleep(5)
+        if request.path.endswith("/refuse"):
+            return web.json_response({"ok": False, "error_code": 400, "description": "Bad Request: chat not found"},
+                                     status=400)  # fmt: skip
         if request.content_type == "application/json":
             seen.append(await request.json())
         else:
@@ -88,3 +91,28 @@ def test_the_proxy_comes_from_the_environment_once_per_host(monkeypatch: pytest.
     assert request._proxy("https://internal.example/botX/getMe") is None
     monkeypatch.delenv("HTTPS_PROXY")
     assert request._proxy("https://api.telegram.org/botX/sendMessage") == "http://proxy.lan:3128"  # looked up once
+
+
+async def test_json_parameters_go_without_ptbs_parameter_objects_and_fail_as_ptb_fails(
+    server: tuple[str, list[dict[str, object]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """post_json: parameters that are already JSON reach the Bot API as Bot._post sends them (None dropped, an enum
+    as its value), with no RequestParameter built; the answer's "result" comes back, an error status is PTB's
+    error."""
+    from telegram.constants import ParseMode
+    from telegram.error import BadRequest
+
+    from bot.channels.telegram_http import post_json
+
+    base, seen = server
+
+    def built(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a RequestParameter was built")
+
+    monkeypatch.setattr(RequestParameter, "from_input", built)
+    params = {"chat_id": 5, "text": "Chào bạn", "parse_mode": ParseMode.HTML, "reply_markup": None}
+    async with AiohttpRequest() as request:
+        assert await post_json(request, f"{base}/sendMessage", params) is True
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await post_json(request, f"{base}/refuse", {"chat_id": 5})
+    assert seen[0] == {"chat_id": 5, "text": "Chào bạn", "parse_mode": "HTML"}

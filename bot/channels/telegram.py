@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, Tel
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import ChannelState, OutputChannel
-from bot.channels.telegram_http import AiohttpRequest
+from bot.channels.telegram_http import AiohttpRequest, post_json
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, RawUpdate, SafeBot, guarded, markup, to_inbound
 from bot.core.delivery import Preview, SentInfo, Transient
 from bot.core.dispatcher import Dispatcher
@@ -256,7 +256,7 @@ class TelegramChannel(OutputChannel):
     async def _answer(self, query_id: str) -> None:
         """Stop the button's spinner (at once, while the press is handled)."""
         try:
-            await self.app.bot.answer_callback_query(query_id)
+            await self._post("answerCallbackQuery", {"callback_query_id": query_id})
         except Exception:  # an old query can't be answered; the press still counts
             log.info("callback query %s not answerable", query_id)
 
@@ -326,10 +326,17 @@ class TelegramChannel(OutputChannel):
     async def _raw_send(self, method: str, data: dict[str, Any]) -> dict[str, Any]:
         """A send whose answer we read as JSON (the message id, a poll's id) instead of letting PTB build a whole
         Message object from it: the same request, defaults and errors as `bot.send_message`, less CPU per reply."""
-        result = await guarded(lambda: self.app.bot._post(method, data))
+        result = await guarded(lambda: self._post(method, data))
         if not isinstance(result, dict) or "message_id" not in result:
             raise TypeError(f"telegram {method}: unexpected answer")  # the dispatcher logs it, the next reply goes
         return result
+
+    async def _post(self, method: str, data: dict[str, Any]) -> Any:
+        """`bot._post(method, data)`; parameters without a file go as the JSON they already are (post_json)."""
+        bot = self.app.bot
+        if any(isinstance(v, InputFile) for v in data.values()):
+            return await bot._post(method, data)
+        return await post_json(bot.request, f"{bot.base_url}/{method}", data)
 
     async def _photo(self, chat_id: int, reply: Reply) -> SentInfo:
         image = reply.image or ""
