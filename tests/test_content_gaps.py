@@ -236,7 +236,8 @@ def test_papers_opening_days_turning_off_or_taking_money_out_the_answer_does_not
         capsys: pytest.CaptureFixture[str]) -> None:
     # Before: which procedures can be filed online for what papers a birth registration takes and whether the
     # one-stop office opens on Sunday; what Meta AI is for how to turn it off; what VssID is for withdrawing one's
-    # social insurance; what a Learning community is for whether one got a certificate of merit.
+    # social insurance; what a Learning community is for whether one got a certificate of merit; what VssID is for
+    # why it does not show one's contributions.
     for item in ask(capsys, "Dạ đi làm giấy khai sinh ở xã thì cần mang những giấy tờ gì ạ?",
                     "Bộ phận một cửa của xã chủ nhật có làm việc không?",
                     "Trong Messenger có cái vòng tròn tím Meta AI, muốn tắt đi thì làm sao?",
@@ -244,6 +245,9 @@ def test_papers_opening_days_turning_off_or_taking_money_out_the_answer_does_not
                     "Tổ dân phố tôi được công nhận cộng đồng học tập rồi thì có giấy khen không?"):
         assert item["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), item
         assert "•" in item["answer"], item
+    # why it does not show: what VssID is tells no cause
+    [why] = ask(capsys, "Sao VssID của tôi không hiện quá trình đóng bảo hiểm vậy?")
+    assert why["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), why
     # an answer that says how to stop it is given; "tóm tắt" turns nothing off
     stop, summary = ask(capsys, "muốn tắt thông báo của bot", "ChatGPT có tóm tắt văn bản dài được không?")
     assert stop["answer"].startswith("Gõ /huy"), stop

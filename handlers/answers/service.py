@@ -993,14 +993,19 @@ _FEATURES = (
      re.compile(r"\btắt\b|\bgỡ\b|\bẩn\b|vô hiệu|\bdừng\b|\bngừng\b|\bhủy\b|\bhuỷ\b", re.IGNORECASE)),
     (re.compile(r"\brut (?:tien|bao hiem|bhxh|so|mot lan|tiet kiem)\b"),
      re.compile(r"\brút\b", re.IGNORECASE)),  # taking money out
+    # why it does not show or work ("sao không có dữ liệu lần khám đó"; "làm sao để không nhận" asks how): a cause
+    (re.compile(r"\b(?<!lam )(?:tai sao|vi sao|sao lai|sao)(?: \w+){0,6} (?:khong|chua|ko) (?:co|thay|hien|vao|nhan|"
+                r"duoc|dc|len)\b"),
+     re.compile(r"\bvì\b|\bdo\b|\bchưa\b|\bnếu\b|\blỗi\b|cập nhật|đồng bộ", re.IGNORECASE)),
 )
 
 
 def _feature_missing(q: str, answer: str) -> bool:
     """A clause that asks whether a thing gives a certificate or has an app ("Học xong có cấp bằng hông", "có app
     riêng trên điện thoại không"), what papers it takes ("cần chuẩn bị những giấy tờ gì"), whether it opens on a
-    Saturday, how to turn it off or take money out of it, and an answer that names none of it: it tells of the
-    thing, not of that. A story telling of one ("trong máy có app ngân hàng, giờ phải làm gì") asks nothing of it."""
+    Saturday, how to turn it off or take money out of it, why it does not show, and an answer that names none of it
+    (no cause, for the last): it tells of the thing, not of that. A story telling of one ("trong máy có app ngân
+    hàng, giờ phải làm gì") asks nothing of it."""
     return any(asks.search(c) and not told.search(answer) for asks, told in _FEATURES for c in _asking_clauses(q))
 
 
