@@ -199,3 +199,15 @@ def test_a_story_asking_what_a_thing_means_asks_two_things(capsys: pytest.Captur
                     "học tập suốt đời là sao tôi cứ nghĩ đi học là lúc còn nhỏ chứ già rồi thì học cái gì nữa",
                     "học tập suốt đời là sao tôi tưởng chỉ con nít mới đi học chứ già rồi thì học cái gì nữa"):
         assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+
+
+def test_what_now_said_of_who_is_to_act_asks_nothing_of_its_own(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: "cả nhà", "nhà con", "ông ấy" (who is to act) and "cho kịp" (how soon) were read as what the
+    # ending asks, so the story did not decide and its amount ("15 triệu") was dropped, leaving "chuyển" without the
+    # money. Now the ending asks what to do about the story's transfer, and the amount is money sent.
+    for item in ask(capsys,
+                    "Chú tôi lỡ chuyển 15 triệu cho bọn lừa đảo rồi, giờ cả nhà phải làm gì trước?",
+                    "Bác ơi, ba con lỡ chuyển 8 triệu cho tụi lừa đảo hôm qua rồi, giờ nhà con phải làm gì trước ạ?",
+                    "Ông tôi bị lừa chuyển 12 triệu cho đứa giả làm công an, giờ ông ấy phải làm gì cho kịp?"):
+        assert not item["refused"]
+        assert "tra soát" in item["answer"] or "• Lỡ chuyển tiền cho kẻ lừa đảo rồi thì phải làm gì?" in item["answer"]
