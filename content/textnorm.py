@@ -109,6 +109,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
         (r"\b(là|cái|làm|mần) chi\b", r"\1 gì"),
         (r"\bchi(?= *(?:rứa|vậy|dzậy|ri|hả|đó|đây|[?.!]|$))", "gì"),  # "… cái app chi rứa"
+        # "nói chi với dân", "dạy chi cho người già": what it says or teaches ("nói chi tiết", "bảo chi hội" are not)
+        (r"\b(nói|bảo|dạy|hỏi|viết|ghi) chi\b(?! (?:tiết|phí|tiêu|hội|bộ|nhánh|cục|trả|ra|lí|lý|li|ly|đoàn)\b)",
+         r"\1 gì"),
+        # "dân tụi tui", "dân bọn tôi", "dân chúng tôi": the people, as "người dân" says it
+        (r"\b(?<!người )dân (?:tụi|bọn|chúng|tụi bây|chúng mình) ?(?:tui|tôi|tao|em|mình|cháu|con)?\b", "người dân"),
         (r"\bhồi nào\b", "khi nào"),  # Southern "hồi nào" = when
         (r"\bcài\b(?! đặt)", "cài đặt"),  # "cài" (install) folds like "cái", a word that only points
         (r"\b(làm|mần|là|vì) răng\b", r"\1 sao"),

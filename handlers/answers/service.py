@@ -866,7 +866,9 @@ _NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mư
 _HERE = re.compile(r"\b(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|huyen|tinh) (?:minh|toi|tui|tao|"
                    r"em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
 _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
-                       r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi)\b")
+                       r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi|"
+                       # "hội khuyến học tỉnh tui thành lập năm nào": the place's own founding, not the nation's
+                       r"(?:thanh lap|ra doi|co tu|hoat dong tu) (?:tu |vao )?nam (?:nao|bao nhieu|may))\b")
 _THIS_YEAR = re.compile(r"\b(?:nam nay|nam toi|nam sau|dot nay)\b")
 # A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
 _NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
@@ -959,9 +961,12 @@ _COUNTED = r"(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|tri
 def _count_missing(q: str, answer: str) -> bool:
     """The question asks how many of a thing ("hiện có bao nhiêu khóa học", "đã có bao nhiêu người học") and the
     answer gives no number of it: a date or a web address in it is not the count."""
-    asked, told = _asked_detail(q), fold(answer)
+    told, (tail, *clauses) = fold(answer), _asking_clauses(q)
+    # in the ending, or at the end of another clause that asks ("có tất cả bao nhiêu khóa học, học hết mất bao lâu");
+    # not "có mấy app tên ChatGPT đòi nạp tiền, làm sao biết app nào giả", which tells of some apps
+    asked = [*_COUNT.finditer(tail), *(m for c in clauses for m in _COUNT.finditer(c) if len(c[m.end():].split()) <= 1)]
     return any(m.group(1) not in _NOT_COUNTED and not re.search(_COUNTED + re.escape(m.group(1)) + r"\b", told)
-               for m in _COUNT.finditer(asked))
+               for m in asked)
 
 
 # One of a numbered series ("lần thứ hai", "bậc 5", "khóa 3", "nhiệm kỳ thứ ba"), as typed with its accents: "bác 70"

@@ -1,0 +1,66 @@
+"""Issue 16, classes of phrasing a blind batch found answered wrong: Central "nói chi" and "dân tụi tui" (the people),
+the asker's own association's founding, a count asked before the ending, moving to another SIM (another number),
+"soạn (tin) thế nào" (the syntax). Through AnswerService.plan (what the chat shows, no LLM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.catalog import load_catalog
+from content.textnorm import fold
+from handlers.answers.service import AnswerService
+
+
+@pytest.fixture(scope="module")
+def svc() -> AnswerService:
+    return AnswerService(load_catalog())
+
+
+def test_central_what_and_we_the_people_are_read_as_such() -> None:
+    assert fold("luật mới nói chi với dân tụi tui") == fold("luật mới nói gì với người dân")
+    assert fold("dân bọn tôi được lợi gì") == fold("người dân được lợi gì")
+    assert fold("nói chi tiết giúp tôi") == "noi chi tiet giup toi"  # "chi tiết" is detail, not "gì"
+    assert "chi hoi" in fold("bảo chi hội thôn tổ chức")
+
+
+def test_what_a_resolution_says_to_us_people_is_its_part_for_citizens(svc: AnswerService) -> None:
+    # it was offered as choices between what resolution 57 is and what it means for people
+    result = svc.plan("Tui nghe người ta nói nghị quyết 57 hoài, rứa hắn nói chi với dân tụi tui?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "nq57_citizens")
+
+
+@pytest.mark.parametrize("question", [
+    "Hội khuyến học xã tôi thành lập năm nào vậy",
+    "hội khuyến học huyện tui ra đời năm mô",
+])
+def test_when_the_askers_own_association_was_founded_is_for_its_officers(svc: AnswerService, question: str) -> None:
+    # it got the national association's day and year (2/10/1996) as if it were the commune's own
+    assert svc.plan(question).fallback.decision == "suggest"
+
+
+def test_when_the_national_association_was_founded_is_still_answered(svc: AnswerService) -> None:
+    result = svc.plan("Hội Khuyến học Việt Nam thành lập năm nào").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ngay_khuyen_hoc") and "1996" in result.text
+
+
+def test_a_count_asked_before_the_ending_is_not_told_by_an_answer_without_it(svc: AnswerService) -> None:
+    # the login entry answers the ending, but tells no number of courses
+    result = svc.plan("Bình dân học vụ số có bao nhiêu khóa học, đăng nhập bằng gì").fallback
+    assert result.decision == "suggest"
+
+
+def test_some_things_told_before_the_ending_are_no_count_asked(svc: AnswerService) -> None:
+    result = svc.plan("co may app chatgpt gia doi nap tien, lam sao nhan ra").fallback
+    assert (result.decision, result.faq_id) == ("answer", "chatgpt_fake_apps")
+
+
+def test_moving_an_identity_account_to_ones_own_sim_is_changing_its_number(svc: AnswerService) -> None:
+    result = svc.plan("tài khoản định danh của bà đang để sim thằng cháu, muốn chuyển sang sim của bà thì làm sao")
+    assert (result.decision, result.fallback.faq_id) == ("answer", "vneid_change_phone")
+
+
+def test_what_to_type_to_report_a_scam_number_is_the_syntax_entry(svc: AnswerService) -> None:
+    # it got who to report a scam to, which names 5656 but not what to type
+    result = svc.plan("muốn nhắn tin báo số lừa đảo thì soạn thế nào").fallback
+    assert (result.decision, result.faq_id) == ("answer", "report_156")
+    assert "V (" in result.text
