@@ -64,3 +64,16 @@ def test_what_to_type_to_report_a_scam_number_is_the_syntax_entry(svc: AnswerSer
     result = svc.plan("muốn nhắn tin báo số lừa đảo thì soạn thế nào").fallback
     assert (result.decision, result.faq_id) == ("answer", "report_156")
     assert "V (" in result.text
+
+
+@pytest.mark.parametrize("message", ["chúc em buổi tối vui vẻ nhé", "tuần mới tốt lành nha bot",
+                                     "Chúc bạn buổi chiều tốt lành"])
+def test_a_good_time_of_the_day_wished_is_small_talk(svc: AnswerService, message: str) -> None:
+    assert svc.plan(message).fallback.decision == "smalltalk"
+
+
+def test_s_typed_for_x_and_spelt_as_said_are_read_as_meant(svc: AnswerService) -> None:
+    assert fold("mún sóa tài khoản thì gỏ gì") == fold("muốn xóa tài khoản thì gõ gì")
+    assert fold("sin hỏi cách sem lại bài") == fold("xin hỏi cách xem lại bài")
+    result = svc.plan("bác mún bot sóa hết dữ liệu của bác thì gỏ lệnh chi").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_delete_data")
