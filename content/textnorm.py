@@ -176,7 +176,18 @@ _N_FOR_L: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\blày\b", "này"),
     )
 )
+# A name of several syllables typed as one word, as in a hashtag or its web address said without it
+# ("binhdanhocvuso", "#binhdanhocAI", "congdanso"): the syllables it is made of. A web address as written
+# ("binhdanhocvuso.gov.vn", in questions and in the content alike) stays one word.
+_JOINED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b{''.join(name.split())}\b(?!\.\w)"), name)
+    for name in ("binh dan hoc vu so", "binh dan hoc ai", "binh dan hoc vu", "dich vu cong", "cong dan so",
+                 "chuyen doi so", "bao hiem xa hoi", "bao hiem y te", "ngan hang", "khuyen hoc", "hoc tap suot doi",
+                 "tuan le hoc tap", "cong dong hoc tap", "gia dinh hoc tap", "dong ho hoc tap")
+)
 _PHRASES += _N_FOR_L
+_PHRASES += _JOINED_NAMES
+
 
 # Spellings of one name joined after the marks are gone, so a wrong or missing accent does not matter
 # ("tri tuê nhân tao", "chát gtp", "dip phết" are the same as their right spelling).

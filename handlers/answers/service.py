@@ -303,6 +303,8 @@ class AnswerService:
         top = hits[0]
         shown = self._lesson_text(top) or top.text.strip()
         entry = self.search.faq_entry(top.doc_id)
+        if self._answers_the_told(q, top):
+            return self._offered(q, hits, SUGGEST)  # "Ngày Khuyến học là 2/10, còn Ngày Sách là ngày nào"
         if not _bot_help(entry):  # the bot's help says where to look, whatever number or place is asked
             if _local_schedule(q) and entry_scope(entry) == EVERYONE:
                 return self._offered(q, hits, NO_LOCAL)
@@ -318,6 +320,16 @@ class AnswerService:
         result = AnswerResult(q, shown,
                               self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
         return Plan(q, hits, result, self._passages(hits, result.text))
+
+    def _answers_the_told(self, q: str, top: Hit) -> bool:
+        """A message that tells what one thing is and asks the same of another ("Thông tư 02 là khung cho người học,
+        còn khung cho giáo viên là thông tư nào", "156 là báo lừa đảo, còn tổng đài VssID là số mấy"): the entry
+        that the telling clause finds by itself is what the asker already knows, not the answer."""
+        contrast = _CONTRAST.match(unicodedata.normalize("NFC", q).lower())
+        if contrast is None or asks_something(contrast.group(1)) or not asks_something(contrast.group(2)):
+            return False
+        told = self.search.search(contrast.group(1), 1)
+        return bool(told) and _base(told[0]) == _base(top)
 
     def _offered(self, q: str, hits: Sequence[Hit], intro: str) -> Plan:
         """The best hits offered as choices under `intro` ("Có phải bạn muốn hỏi…", or why none is the answer)."""
@@ -886,6 +898,10 @@ def _local_schedule(q: str) -> bool:
         return True
     # "hội khuyến học xã tôi năm nay có còn cấp học bổng không": what the place does this year, asked as such
     return any((_HERE.search(c) or _CULTURAL_HOUSE.search(c)) and _THIS_YEAR.search(c) for c in _asking_clauses(q))
+
+
+# "A là X, còn B là gì": what is said of one thing ("là", "thì"), then the same asked of another after "còn"
+_CONTRAST = re.compile(r"^(.*?\s(?:là|thì)\s.*?)(?:\s*[,;.…]\s*(?:còn|con)|\s+còn)\s+(.*?\s(?:là|thì)\s.*)$")
 
 
 def _bot_help(entry: FaqEntry | None) -> bool:
