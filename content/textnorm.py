@@ -371,6 +371,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         r"\balo+(?: alo+)*\b",
+        # "hỏi cái vụ sáp nhập …", "cho tôi hỏi vụ VNeID mức 2": the matter asked about ("vụ lúa", "vụ mùa" are crops)
+        rf"\b(?:(?:cho|xin) )?(?:{_PERSON} )?hoi (?:ve )?(?:cai |may )?vu (?!(?:lua|mua|dong|xuan|he|thu|chiem|mau)\b)",
         rf"\b(?:{_PERSON}|cac \w+) oi\b",
         r"\b(?:da )?(?:thua|xin phep|lam on|phien) (?:\w+ )?(?=cho|hoi)",
         rf"^(?:{_PERSON} )+(?=cho |de |xin |muon |cach )",

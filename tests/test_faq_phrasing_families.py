@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from content.catalog import load_catalog
-from content.textnorm import fold
+from content.textnorm import fold, question_core
 from handlers.answers.service import AnswerService
 
 
@@ -77,3 +77,10 @@ def test_s_typed_for_x_and_spelt_as_said_are_read_as_meant(svc: AnswerService) -
     assert fold("sin hỏi cách sem lại bài") == fold("xin hỏi cách xem lại bài")
     result = svc.plan("bác mún bot sóa hết dữ liệu của bác thì gỏ lệnh chi").fallback
     assert (result.decision, result.faq_id) == ("answer", "bot_delete_data")
+
+
+def test_asking_about_the_matter_of_a_thing_is_asking_of_the_thing(svc: AnswerService) -> None:
+    # "hỏi cái vụ …" left "vụ" to be searched, and the question was refused
+    result = svc.plan("cho bác hỏi cái vụ quên mật khẩu VNeID giờ tính sao đây").fallback
+    assert (result.decision, result.faq_id) == ("answer", "vneid_forgot_password")
+    assert question_core("cho tôi hỏi vụ lúa năm nay có lớp học không").startswith("vu lua")  # a crop season
