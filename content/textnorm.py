@@ -121,8 +121,13 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(có|gồm) mấy\b", r"\1 bao nhiêu"),  # "có mấy mô hình": how many ("mấy" folds like "máy")
         (r"\bmấy (?=cái\b)", ""),  # "mấy cái video giả": those videos ("mấy" would be "máy", a phone, once folded)
         (r"\bră?ng rứa\b", "sao vậy"),
+        # "răng mà AI hay nói sai": why is it that ("sao mà"); not "răng" the teeth ("đau răng mà không dám đi")
+        (r"(?<!đau )(?<!nhổ )(?<!sâu )(?<!hàm )(?<!chân )\bră?ng mà\b", "sao mà"),
         (r"(?<!đau )(?<!nhổ )(?<!sâu )\bră?ng chừ\b", "sao bây giờ"),  # "mất rồi, răng chừ?": what now
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
+        # "họ" typed "học" next to the "học" that follows ("dòng học học tập", "dòng học khuyến học"): "dòng học" is
+        # no phrase ("dòng học viên", "dòng học sinh" are kept)
+        (r"\bdòng học\b(?! (?:viên|sinh|phí)\b)", "dòng họ"),
         # "tổ chức bữa mô", "có từ khi mô": which day, when ("năm mô hình" is five models, "mô tả" describes)
         (r"\bbữa mô\b(?! (?:hình|tả|phỏng)\b)", "hôm nào"),
         (r"\b(hôm|khi|lúc|hồi|ngày|tháng|năm|cái|người|bài|chỗ) mô\b(?! (?:hình|tả|phỏng)\b)", r"\1 nào"),
@@ -208,6 +213,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:ve ne|vi en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said
         (r"\bte le ?gr?am\b", "telegram"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),
+        (r"\bdong hoc (?=hoc tap\b|khuyen hoc\b)", "dong ho "),  # "dong hoc hoc tap": no "đóng học" (fees) there
         (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
         # "đầu" (first) folds like "đâu" (where): "mở bot lần đầu" is no "học tới đâu". Folded, "lan dau" and
         # "dau tien" can only be "lần đầu" and "đầu tiên", so they are said as "thứ nhất".

@@ -59,3 +59,37 @@ def test_a_web_address_stays_one_word() -> None:
 def test_a_course_platform_typed_as_one_word_is_not_the_bot(svc: AnswerService, question: str) -> None:
     # it got the bot's own certificate ("Có. Học xong, bot gửi giấy chứng nhận…") for another platform's course
     assert svc.plan(question).fallback.decision != "answer"
+
+
+def test_central_why_is_it_that_is_read_as_why() -> None:
+    assert fold("răng mà con bot ni trả lời chậm rứa") == fold("sao mà con bot ni trả lời chậm rứa")
+    assert "rang" in fold("đau răng mà không dám đi nha sĩ")  # the teeth stay teeth
+
+
+def test_why_ai_says_wrong_things_in_central_speech_is_about_ai(svc: AnswerService) -> None:
+    # "Răng mà" was no "why": it got the bot's own feedback entry (how to report a wrong answer of the bot)
+    result = svc.plan("răng mà AI trả lời sai hoài rứa").fallback
+    assert result.faq_id != "bot_feedback"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("dòng học học tập có những tiêu chí gì", "dòng họ học tập có những tiêu chí gì"),
+    ("dong hoc khuyen hoc la the nao", "dong ho khuyen hoc la the nao"),
+])
+def test_clan_typed_with_a_c_is_the_clan(typed: str, meant: str) -> None:
+    assert fold(typed) == fold(meant)
+
+
+def test_school_fees_and_pupils_are_kept() -> None:
+    assert fold("đóng học phí") == "dong hoc phi"
+    assert fold("dòng học sinh giỏi") == "dong hoc sinh gioi"
+
+
+@pytest.mark.parametrize("question", [
+    "nên đặt mật khẩu thế nào cho khó bị lộ",
+    "dat pass zalo sao cho kho bi hack",
+])
+def test_a_password_hard_to_leak_asks_how_safe_not_what_to_do_after(svc: AnswerService, question: str) -> None:
+    # "bị lộ", "bị hack" read as something that happened: it got the hacked-Facebook steps
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "password_safety")
