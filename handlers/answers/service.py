@@ -132,8 +132,8 @@ SMALL_TALK = {
              "gì về nơi này, bạn gõ cả câu hỏi giúp mình nhé.",
 }  # a text that points at the menu ends with one of texts.MENU_POINTERS: left off where the menu is not shown
 SUGGEST = "Có phải bạn muốn hỏi…"
-NO_LOCAL = ("Lịch và địa điểm cụ thể ở nơi bạn thì mình chưa có; cán bộ Hội Khuyến học xã, phường nơi bạn ở sẽ "
-            "biết rõ. Những mục gần nhất mình có:")
+NO_LOCAL = ("Việc cụ thể ở nơi bạn (lịch, địa điểm, năm nay có làm hay không) thì mình chưa có; cán bộ Hội Khuyến "
+            "học xã, phường nơi bạn ở sẽ biết rõ. Những mục gần nhất mình có:")
 NO_DETAIL = "Mình chưa có con số hay ngày giờ cụ thể cho câu này. Những mục gần nhất mình có:"
 NO_FEATURE = "Điều bạn hỏi thì mình chưa có thông tin chắc chắn. Những mục gần nhất mình có:"
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
