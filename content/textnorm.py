@@ -125,6 +125,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"(?<!đau )(?<!nhổ )(?<!sâu )(?<!hàm )(?<!chân )\bră?ng mà\b", "sao mà"),
         (r"(?<!đau )(?<!nhổ )(?<!sâu )\bră?ng chừ\b", "sao bây giờ"),  # "mất rồi, răng chừ?": what now
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
+        # "thi vô chỗ nào": where to do it ("vào đâu" folds as "vào đầu"); "gõ vào chỗ nào" asks where to type it
+        (r"(?<!gõ )(?<!nhập )(?<!điền )(?<!bấm )(?<!nhấn )\b(?:vào|vô) chỗ nào\b", "ở đâu"),
+        # Southern and Central "vô" (into): "thi vô chỗ nào", "bấm vô link" ("vô địch", "vô lý", "vô tình" are kept)
+        (r"\bvô (?=(?:chỗ|đâu|mô|link|đường link|trang|app|ứng dụng|nhóm|mạng|web|đây|đó|trong|lớp|phần|mục|"
+         r"tài khoản)\b)", "vào "),
+        (r"\b(bấm|nhấn|điền|gõ|nhập|truy cập|đăng nhập|đưa|bỏ|đi) vô\b", r"\1 vào"),
         # "họ" typed "học" next to the "học" that follows ("dòng học học tập", "dòng học khuyến học"): "dòng học" is
         # no phrase ("dòng học viên", "dòng học sinh" are kept)
         (r"\bdòng học\b(?! (?:viên|sinh|phí)\b)", "dòng họ"),
@@ -209,7 +215,10 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:gu|guc|gut) ?go\b|\bgoogle\b", "google"),  # "Gúc gồ": how it sounds
         (r"\b(?:tik|tic|tich) ?(?:tok|toc)\b", "tiktok"),
         (r"\byou ?tube\b|\bdiu ?tup\b", "youtube"),
-        (r"\bo t p\b", "otp"),
+        (r"\bo t p\b|\bo te pe\b|\bo ti pi\b", "otp"),  # spelt out as said: "ô tê pê", "ô ti pi"
+        (r"\b(bam|nhan|go|dien|nhap|truy cap) vo\b", r"\1 vao"),  # "bam vo link" ("vo" alone may be "vợ")
+        (r"(?<!go )(?<!nhap )(?<!dien )(?<!bam )(?<!nhan )\b(?:vao|vo) cho nao\b", "o dau"),
+        (r"\bvo (?=link\b|trang\b|app\b|ung dung\b)", "vao "),
         (r"\b(?:ve ne|vi en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said
         (r"\bte le ?gr?am\b", "telegram"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),

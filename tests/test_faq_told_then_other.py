@@ -93,3 +93,35 @@ def test_a_password_hard_to_leak_asks_how_safe_not_what_to_do_after(svc: AnswerS
     # "bị lộ", "bị hack" read as something that happened: it got the hacked-Facebook steps
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", "password_safety")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("bấm vô đường link đó rồi", "bấm vào đường link đó rồi"),
+    ("đăng nhập vô app thế nào", "đăng nhập vào app thế nào"),
+    ("cuộc thi vô chỗ nào để làm bài", "cuộc thi ở đâu để làm bài"),  # "vào đâu" would fold as "vào đầu"
+    ("cuoc thi vo cho nao de lam bai", "cuoc thi o dau de lam bai"),
+])
+def test_southern_into_is_into(typed: str, meant: str) -> None:
+    assert fold(typed) == fold(meant)
+
+
+def test_where_to_type_something_in_stays_typing_into() -> None:
+    assert fold("mã nhóm gõ vô chỗ nào") == fold("mã nhóm gõ vào chỗ nào")
+    assert "vao cho nao" in fold("ma nhom go vo cho nao")
+
+
+def test_sino_vietnamese_vo_is_kept() -> None:
+    assert fold("vô địch cuộc thi") == "vo dich cuoc thi"
+    assert fold("vô tình bấm nhầm") == "vo tinh bam nham"
+
+
+def test_where_to_enter_the_weeks_contest_in_southern_speech_is_the_contest(svc: AnswerService) -> None:
+    # "vô chỗ nào" was read as nothing asked: refused instead of /thi
+    result = svc.plan("thi tuan le vo cho nao v ad").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_contest")
+
+
+@pytest.mark.parametrize("question", ["ai hỏi mã ô tê pê thì có đưa không", "o ti pi la ma gi vay"])
+def test_otp_spelt_as_said_is_otp(svc: AnswerService, question: str) -> None:
+    assert "otp" in fold(question)
+    assert svc.plan(question).fallback.decision == "answer"
