@@ -84,3 +84,20 @@ def test_asking_about_the_matter_of_a_thing_is_asking_of_the_thing(svc: AnswerSe
     result = svc.plan("cho bác hỏi cái vụ quên mật khẩu VNeID giờ tính sao đây").fallback
     assert (result.decision, result.faq_id) == ("answer", "vneid_forgot_password")
     assert question_core("cho tôi hỏi vụ lúa năm nay có lớp học không").startswith("vu lua")  # a crop season
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Xã tôi có câu lạc bộ dưỡng sinh tự học nhau dùng AI, muốn báo cho Hội Khuyến học biết qua bot được không?",
+     "bot_initiative"),
+    ("Bà về quê ngoại sống với dì, giờ đổi xã trên bot ở chỗ nào cháu?", "bot_settings"),
+])
+def test_a_story_of_other_things_ending_in_how_to_do_it_in_the_bot_gets_the_bots_help(
+        svc: AnswerService, question: str, entry: str) -> None:
+    # the story's words (a club, learning AI, the countryside) drew the search away and it was refused
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_a_short_time_told_before_the_bot_is_no_story(svc: AnswerService) -> None:
+    result = svc.plan("chín giờ đêm rồi mà bot vẫn còn gửi lời nhắc học à").fallback
+    assert result.faq_id == "bot_night"

@@ -419,6 +419,13 @@ class AnswerService:
         own_asked = not told or (asks_own and self._covers(ending, best))
         if own_asked and not best.missing and (best.exact or (best.asks and told and asks_own)):
             return "answer", tail_hits  # the ending asks what one of its questions asks, about what was told
+        story = q[:q.rfind(ending)] if ending in q else ""  # what comes before the ending
+        if own_asked and not best.missing and _in_the_bot(ending) and not about_using_the_bot(story) \
+                and story.rstrip().endswith(tuple(",.;:!?…")) and len(content_syllables(story)) >= STORY_MIN \
+                and _bot_help(self.search.faq_entry(best.doc_id)):
+            # "Xóm tôi lập câu lạc bộ …, muốn báo cho Hội qua bot được không": the story, of other things, tells why;
+            # the ending asks how to do it in the bot, and the bot's help tells that
+            return "answer", tail_hits
         whole = self.search.search(q, TAIL_AGREEMENT)
         if not best.missing and best.asks and told:  # found by the named thing alone: a guess, asked not answered
             return "suggest", [*whole[:1], best]
@@ -902,6 +909,16 @@ def _local_schedule(q: str) -> bool:
 
 # "A là X, còn B là gì": what is said of one thing ("là", "thì"), then the same asked of another after "còn"
 _CONTRAST = re.compile(r"^(.*?\s(?:là|thì)\s.*?)(?:\s*[,;.…]\s*(?:còn|con)|\s+còn)\s+(.*?\s(?:là|thì)\s.*)$")
+
+
+STORY_MIN = 5  # content syllables of a story told in clauses of its own before an ending that asks of the bot
+_IN_THE_BOT = re.compile(r"\b(?:qua|tren|trong|bang|o|cho|voi) (?:cai |con )?(?:bot|chatbot)\b")
+
+
+def _in_the_bot(ending: str) -> bool:
+    """An ending that asks how to do something in the bot ("muốn đổi xã trong bot thì vào chỗ nào", "báo cho Hội
+    qua bot được không")."""
+    return about_using_the_bot(ending) or bool(_IN_THE_BOT.search(fold(ending)))
 
 
 def _bot_help(entry: FaqEntry | None) -> bool:
