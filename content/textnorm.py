@@ -433,6 +433,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:nguoi ta|moi nguoi|ho) (?:hay |cu |thuong |dang )?(?:noi|nhac|quang cao) (?:tren|o|qua) "
         rf"{_MEDIUM}\b",
         # "báo cho ai để người ta sửa lại cho đúng", "báo ở đâu để họ xử lý": why one reports, after whom or where
+        # (and "cho ai biết", "cho ai hay": to whom, as "cho ai" says it)
+        r"(?<=\bai) (?:biet|hay)(?= de )",
         r"(?:(?<=\bai)|(?<=\bdau)|(?<=\bnao)) de (?:nguoi ta|ho|can bo|ben do|ad|admin) "
         r"(?:sua|xu ly|giai quyet|kiem tra)(?: lai)?(?: cho (?:dung|chuan))?\b",
         # "tôi thấy lẫn lộn quá", "cứ nhầm lẫn hoài": why a comparison is asked (content/data/words.yaml reads it so)

@@ -125,3 +125,9 @@ def test_where_to_enter_the_weeks_contest_in_southern_speech_is_the_contest(svc:
 def test_otp_spelt_as_said_is_otp(svc: AnswerService, question: str) -> None:
     assert "otp" in fold(question)
     assert svc.plan(question).fallback.decision == "answer"
+
+
+def test_to_whom_said_with_know_is_to_whom(svc: AnswerService) -> None:
+    # "cho ai biết" kept the purpose ("để người ta sửa lại") from being left out: the feedback entry was refused
+    result = svc.plan("bot nói sai thì tôi phản ánh cho ai biết để người ta sửa lại cho đúng").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_feedback")
