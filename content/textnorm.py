@@ -440,6 +440,11 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "tôi thấy lẫn lộn quá", "cứ nhầm lẫn hoài": why a comparison is asked (content/data/words.yaml reads it so)
         rf"\b(?:{_PERSON} )?(?:thay |hay |cu |bi |de )?(?:lan lon|nham lan)(?: qua| lam| het| hoai| mai)?\b",
         r"\bdo(?= la (?:cai )?gi\b)",  # "Tuần lễ … đó là cái gì": "đó" only points back at what is named
+        # "tôi là cán bộ khuyến học xã, tôi muốn …": who asks, said before what they want (not what is asked)
+        r"^(?:toi|tui|em|minh|chau|con) la (?:can bo|hoi vien|chu tich|pho chu tich|thu ky|truong thon|truong ap|"
+        r"giao vien|co giao|thay giao)\b(?: \w+){0,6}? (?=(?:toi|tui|em|minh|chau|con) (?:muon|can|dinh|dang)\b)",
+        # "tổ chức thế nào cho hiệu quả", "dạy ra sao cho tốt": how, however well
+        r"(?:(?<=\bthe nao)|(?<=\bra sao)|(?<=\blam sao)) cho (?:hieu qua|tot|hay)$",
     )
 )
 

@@ -131,3 +131,16 @@ def test_to_whom_said_with_know_is_to_whom(svc: AnswerService) -> None:
     # "cho ai biết" kept the purpose ("để người ta sửa lại") from being left out: the feedback entry was refused
     result = svc.plan("bot nói sai thì tôi phản ánh cho ai biết để người ta sửa lại cho đúng").fallback
     assert (result.decision, result.faq_id) == ("answer", "bot_feedback")
+
+
+def test_who_the_asker_is_said_first_is_not_what_is_asked(svc: AnswerService) -> None:
+    # "tôi là cán bộ khuyến học xã" was searched too: the association's own entry was answered
+    result = svc.plan("toi la hoi vien khuyen hoc thon, toi muon mo lop day ai cho nguoi gia thi lam the nao").fallback
+    assert result.faq_id != "khuyen_hoc_association"
+    result = svc.plan("em là giáo viên trường xã em muốn mở lớp dạy AI cho bà con thì tổ chức thế nào").fallback
+    assert (result.decision, result.faq_id) == ("answer", "officer_ai_class")
+
+
+def test_how_however_well_is_how(svc: AnswerService) -> None:
+    result = svc.plan("muốn mở lớp dạy AI cho bà con trong xóm thì tổ chức thế nào cho hiệu quả").fallback
+    assert (result.decision, result.faq_id) == ("answer", "officer_ai_class")
