@@ -1,0 +1,238 @@
+"""What an answer found for a question lacks of what the question asks: a detail (a sum, a year, an hour, a phone
+number, a count), a feature (a certificate, an app, papers to bring, opening days…), one of a numbered series, a
+schedule or a decision of the asker's own place, another app than the bot's help names. `gap` is the one rule the
+answer service asks before it answers with the best entry as it is; the service then offers the nearest entries
+under the matching note instead (a confident answer silent on what was asked looks like an answer to it)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from content.search import Hit, entities
+from content.textnorm import asking_clause, fold, question_tail, story_clauses
+
+Gap = Literal["local", "detail", "feature", "another app"]
+
+
+def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: bool) -> Gap | None:
+    """What the answer `shown` (of the best hit `top`) lacks that the question `q` (searched as `told`) asks, or
+    None when nothing is missing. `bot_help`: `top` is one of the bot's own help entries, which say where to look
+    whatever number or place is asked; `for_everyone`: its answer is not one an officer scoped to a place. An entry one
+    of whose own questions asks all this (`top.asks`) answers it as it is."""
+    if not bot_help:
+        if for_everyone and _local_schedule(q):
+            return "local"  # "lịch họp hội khuyến học thôn mình tuần này"
+        if _detail_missing(q, shown) or _number_of_another(q, top):
+            return "detail"
+    if top.asks:
+        return None
+    if _kind_missing(q, shown) or _count_missing(q, shown):
+        return "detail"  # a sum, a year, a phone number, a count
+    if _feature_missing(q, shown) or _another_numbered(q, shown):
+        return "feature"  # "có cấp chứng chỉ không", "bậc 5 là trình độ nào"
+    if bot_help and _names_another(q, told, top):
+        return "another app"  # "Zalo có cái AI tự trả lời tin nhắn không": not the bot
+    return None
+
+
+# A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
+# "lúc đầu", "đầu tư" (folded "dau"), "ngày nào cũng", "không phải lên cơ quan" (a "không" that denies) ask nothing.
+ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"
+                          r"(?: (?:nua|vay|the|a|nhi|day|ha|nha|nhe|di|luon|troi|z|v|ta|ban|bot))*$")
+ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|vi sao|sao cho|o dau|di dau|khi nao|"
+                       r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b"
+                       # "là gì" only at the end: "là chi hội trưởng" folds to "là gì hội trưởng"
+                       r"|\bco\b(?: \w+){1,8} khong\b|\bla gi(?: \w+)?$")
+
+
+# What kind of thing a question asks for when it asks a detail: how much or how many, when, where.
+_KINDS = (
+    ("how much", re.compile(r"\b(?:bao nhieu|(?<!ngay )may (?:tien|dong|ngay|lan|nam|thang|tuoi|so|tieu chi|buoc|"
+                            r"chuong|dieu|nguoi|cach|loai))\b")),
+    ("when", re.compile(r"\b(?:khi nao|bao gio|luc nao|ngay nao|nam nao|hom nao|thang nao|may gio|ngay may)\b")),
+    ("where", re.compile(r"\b(?:o dau|di dau|cho nao|noi nao|dau ra)\b")),
+)
+
+
+def asked_kinds(text: str) -> frozenset[str]:
+    """The details a text asks for (a number, a time, a place): "… thì bị phạt bao nhiêu tiền" asks how much."""
+    folded = fold(text)
+    return frozenset(kind for kind, pattern in _KINDS if pattern.search(folded))
+
+
+_PHONE = re.compile(r"\b(?:so may|so nao|(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,3} "
+                    r"(?:la gi|bao nhieu|may|nao))\b")
+_DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
+    (re.compile(r"\b(?:bao nhieu|bn|may) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
+                r"\b(?:phat|thuong|ton|het|mat) (?:\w+ ){0,2}bao nhieu\b"),
+     re.compile(r"\d[\d.,]*\s*(?:triệu|nghìn|ngàn|đồng|tỷ|k|đ)\b|miễn phí|không (?:mất|tốn) (?:tiền|phí)",
+                re.IGNORECASE)),
+    (re.compile(r"\bnam (?:nao|bao nhieu|may)\b"), re.compile(r"\b(?:19|20)\d\d\b")),
+    (re.compile(r"\b(?:may|bao nhieu) gio\b"), re.compile(r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
+    (_PHONE, re.compile(r"\d{3,}")),
+    (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
+)
+_EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
+_NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
+
+
+_HERE = re.compile(r"\b(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|huyen|tinh) (?:minh|toi|tui|tao|"
+                   r"em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
+_SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
+                       r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi|"
+                       # "hội khuyến học tỉnh tui thành lập năm nào": the place's own founding, not the nation's
+                       r"(?:thanh lap|ra doi|co tu|hoat dong tu) (?:tu |vao )?nam (?:nao|bao nhieu|may))\b")
+_THIS_YEAR = re.compile(r"\b(?:nam nay|nam toi|nam sau|dot nay)\b")
+# A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
+_NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
+_CULTURAL_HOUSE = re.compile(r"\bnha van hoa (?:thon|xa|xom|ap|lang|khu)\b")
+
+
+def _local_schedule(q: str) -> bool:
+    """When or where something happens where the asker lives ("lịch họp hội khuyến học thôn mình tuần này", "lớp
+    … ở xã mình tháng sau học ngày nào"), or whether it does this year: only the place's officers know; the
+    content's general dates and practice are not it."""
+    folded = _EVER.sub(" ", fold(q))
+    here = _HERE.search(folded) or _CULTURAL_HOUSE.search(folded) or any(
+        m.group(1).isupper() for m in _NAMED_PLACE.finditer(unicodedata.normalize("NFC", q)))
+    if here and _SCHEDULE.search(folded):
+        return True
+    # "hội khuyến học xã tôi năm nay có còn cấp học bổng không": what the place does this year, asked as such
+    return any((_HERE.search(c) or _CULTURAL_HOUSE.search(c)) and _THIS_YEAR.search(c) for c in _asking_clauses(q))
+
+
+def _number_of_another(q: str, top: Hit) -> bool:
+    """A phone number asked of a thing the answer is not about ("tổng đài Agribank số mấy", "Zalo có số tổng đài hỗ
+    trợ không, số mấy"): a bank or an app the content does not know, or one its questions do not name. The scam
+    hotline 156 in the answer is not that number."""
+    if not _PHONE.search(fold(q)):
+        return False
+    return bool(top.unknown) or (bool(entities(q)) and not top.names)
+
+
+def _detail_missing(q: str, answer: str) -> bool:
+    """The question asks a number, an amount, a date or a phone number ("một suất học bổng được bao nhiêu tiền",
+    "lễ khai mạc mấy giờ", "tổng đài Agribank số mấy") and the answer has no number at all: it can only be about the
+    topic, not what was asked, and a confident answer would look like one."""
+    folded = _asked_detail(q)
+    if _typed_details(folded):  # an amount of money, a year, an hour, a phone number: a number of that kind
+        return _kind_missing(q, answer)
+    kinds = asked_kinds(folded) & {"how much", "when"}
+    return bool(kinds) and not _NUMBER.search(answer)
+
+
+def _asked_detail(q: str) -> str:
+    """What asks the detail, folded: the question's ending (or its asking clause), "có … bao giờ" left out."""
+    return _EVER.sub(" ", fold(question_tail(q) or asking_clause(q) or q))
+
+
+def _typed_details(folded: str) -> list[re.Pattern[str]]:
+    """What an answer must hold for each detail of _DETAILS the folded question asks."""
+    return [told for asks, told in _DETAILS if asks.search(folded)]
+
+
+def _asking_clauses(q: str) -> list[str]:
+    """The clauses of a message that ask (a question word, or how, how much, whether), folded, and what asks a
+    detail (_asked_detail): "Gemini bản trả phí giá bao nhiêu một tháng, có đắt hơn ChatGPT không" asks a price
+    before its ending asks a comparison; "muốn tắt đi thì làm sao" asks of what comes before "thì"."""
+    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if ENDS_ASKING.search(f) or ASKS_HOW.search(f)]
+    return [_asked_detail(q), *(_EVER.sub(" ", f) for f in asked)]
+
+
+# The paid version of a thing ("bản trả phí", "gói trả phí", "bản Plus"): that a free one exists tells not its price
+_PAID = re.compile(r"\b(?:ban tra phi|goi tra phi|ban pro|ban plus|thue bao|phi hang thang)\b")
+_FREE = re.compile(r"miễn phí|không (?:mất|tốn) (?:tiền|phí)", re.IGNORECASE)
+
+
+def _kind_missing(q: str, answer: str) -> bool:
+    """An amount of money, a year, an hour, a phone number or a share asked (_DETAILS) in any clause that asks, and
+    none of that kind in the answer. Of the bot's help too: it says where to look for one's own progress, but tells
+    no prize money ("giải nhất được thưởng bao nhiêu tiền" got how to enter the contest)."""
+    told = _FREE.sub(" ", answer) if _PAID.search(fold(q)) else answer
+    for asking in _asking_clauses(q):
+        typed = _typed_details(asking)
+        if typed and not any(kind.search(told) for kind in typed):
+            return True
+    return False
+
+
+# "bao nhiêu khóa học", "bao nhiêu người": a count of something, told by a number of it ("6 miền", "hơn 20 khóa").
+# Money, time and shares are _DETAILS; "bao nhiêu ạ", "bao nhiêu thì", "bao nhiêu rồi" count nothing named.
+_COUNT = re.compile(r"\b(?:bao nhieu|bn) (\w+)")
+_NOT_COUNTED = frozenset(
+    "tien trieu dong nghin ngan gio phut giay ngay tuan thang nam tuoi lan phan a ah thi co roi vay z v the nhi ha "
+    "nua la moi de duoc dc khong ko k hong ma nhe nha day do vao tren o cho voi va hay hoac nhieu lau ban em chau "
+    "con".split())
+_COUNTED = r"(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu|vai|nhieu|hang|cac)(?: \w+){0,2} "
+
+
+def _count_missing(q: str, answer: str) -> bool:
+    """The question asks how many of a thing ("hiện có bao nhiêu khóa học", "đã có bao nhiêu người học") and the
+    answer gives no number of it: a date or a web address in it is not the count."""
+    told, (tail, *clauses) = fold(answer), _asking_clauses(q)
+    # in the ending, or at the end of another clause that asks ("có tất cả bao nhiêu khóa học, học hết mất bao lâu");
+    # not "có mấy app tên ChatGPT đòi nạp tiền, làm sao biết app nào giả", which tells of some apps
+    asked = [*_COUNT.finditer(tail), *(m for c in clauses for m in _COUNT.finditer(c) if len(c[m.end():].split()) <= 1)]
+    return any(m.group(1) not in _NOT_COUNTED and not re.search(_COUNTED + re.escape(m.group(1)) + r"\b", told)
+               for m in asked)
+
+
+# One of a numbered series ("lần thứ hai", "bậc 5", "khóa 3", "nhiệm kỳ thứ ba"), as typed with its accents: "bác 70"
+# is no "bậc"; "mức 1, mức 2" of VNeID are compared, not one asked of the other.
+_NUMBERED = re.compile(r"\b(?:lần thứ|bậc|khóa|khoá|nhiệm kỳ|nhiệm kì|đợt|kỳ|kì) (?:thứ )?(\d+|nhất|hai|ba|bốn|tư|năm|"
+                       r"sáu|bảy|tám|chín|mười)\b")
+
+
+def _another_numbered(q: str, answer: str) -> bool:
+    """The question asks of one of a numbered series ("Đại hội … lần thứ hai họp năm nào", "bậc 5 là trình độ thế
+    nào") and the answer does not name that one: what it tells is of another ("lần thứ nhất", "8 bậc")."""
+    told = unicodedata.normalize("NFC", answer).lower()
+    return any(m.group(0) not in told for m in _NUMBERED.finditer(unicodedata.normalize("NFC", q).lower()))
+
+
+# What a question asks of a thing (folded): whether it gives a certificate or has an app, what papers to bring, whether
+# it opens on a given day; and what an answer that tells it names.
+_FEATURES = (
+    (re.compile(r"\b(?:cap bang|bang cap|van bang|chung chi|chung nhan|giay khen|bang khen)\b"),
+     re.compile(r"chứng chỉ|chứng nhận|văn bằng|bằng cấp|cấp bằng|giấy khen|bằng khen|khen thưởng", re.IGNORECASE)),
+    (re.compile(r"\b(?:app|ung dung) rieng\b|\bco (?:cai )?(?:app|ung dung)\b|\btai (?:app|ung dung)\b"),
+     re.compile(r"ứng dụng|\bapp\b|CH Play|App Store", re.IGNORECASE)),
+    (re.compile(r"\b(?:giay to|ho so) (?:gi|nao)\b|\b(?:can|phai) (?:mang|chuan bi|nop)(?: theo)?(?: nhung)? "
+                r"(?:gi|giay to|ho so)\b"),
+     re.compile(r"giấy tờ|hồ sơ|mang theo|căn cước|CCCD|bản sao|giấy khai", re.IGNORECASE)),
+    (re.compile(r"\b(?:thu bay|chu nhat|cuoi tuan|ngay le) (?:co )?(?:lam viec|mo cua|lam)\b|\b(?:gio lam viec|gio mo "
+                r"cua|gio hanh chinh)\b"),
+     re.compile(r"thứ bảy|chủ nhật|cuối tuần|ngày lễ|giờ hành chính|giờ làm việc|\d+\s*(?:giờ|h\b|:\d\d)",
+                re.IGNORECASE)),
+    # turning it off ("tất cả" folds alike: "tắt" only where it asks how or wants it)
+    (re.compile(r"\b(?:muon|cach|de) tat\b|\btat (?:han|di|no|luon|sao|the nao|ntn|duoc khong|dc khong|nhu the nao)\b"),
+     re.compile(r"\btắt\b|\bgỡ\b|\bẩn\b|vô hiệu|\bdừng\b|\bngừng\b|\bhủy\b|\bhuỷ\b", re.IGNORECASE)),
+    (re.compile(r"\brut (?:tien|bao hiem|bhxh|so|mot lan|tiet kiem)\b"),
+     re.compile(r"\brút\b", re.IGNORECASE)),  # taking money out
+    # why it does not show or work ("sao không có dữ liệu lần khám đó"; "làm sao để không nhận" asks how): a cause
+    (re.compile(r"\b(?<!lam )(?:tai sao|vi sao|sao lai|sao)(?: \w+){0,6} (?:khong|chua|ko) (?:co|thay|hien|vao|nhan|"
+                r"duoc|dc|len)\b"),
+     re.compile(r"\bvì\b|\bdo\b|\bchưa\b|\bnếu\b|\blỗi\b|cập nhật|đồng bộ", re.IGNORECASE)),
+)
+
+
+def _feature_missing(q: str, answer: str) -> bool:
+    """A clause that asks whether a thing gives a certificate or has an app ("Học xong có cấp bằng hông", "có app
+    riêng trên điện thoại không"), what papers it takes ("cần chuẩn bị những giấy tờ gì"), whether it opens on a
+    Saturday, how to turn it off or take money out of it, why it does not show, and an answer that names none of it
+    (no cause, for the last): it tells of the thing, not of that. A story telling of one ("trong máy có app ngân
+    hàng, giờ phải làm gì") asks nothing of it."""
+    return any(asks.search(c) and not told.search(answer) for asks, told in _FEATURES for c in _asking_clauses(q))
+
+
+_BOT = re.compile(r"\b(?:bot|tro ly hoc tap)\b")
+
+
+def _names_another(q: str, told: str, top: Hit) -> bool:
+    """A question naming an app or a service (Zalo, ChatGPT) that the bot's help entry found does not name, while
+    it does not speak of the bot: "Zalo có cái AI tự trả lời tin nhắn không" asks of Zalo, "Meta AI trên Facebook
+    phiền quá, tắt hẳn được không" of Facebook, not of this bot."""
+    named = entities(told)
+    return bool(named) and not top.names and not _BOT.search(fold(q))
