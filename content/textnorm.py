@@ -91,8 +91,20 @@ _WHO_RAW: tuple[tuple[str, str], ...] = (
 )
 _WHO = tuple((re.compile(p), r) for p, r in _WHO_RAW)
 
+def _contest(m: re.Match[str]) -> str:
+    """"thi" (a contest, an exam) in a text typed with its tones: "cuộc thi", so that it is not "thì" (then) once
+    folded ("muốn thi thì vào đâu"). Typed without any tone ("vneid bi quen mât khâu thi sao"), the two cannot be
+    told apart."""
+    toned = any(ch in "\u0300\u0301\u0303\u0309\u0323" for ch in unicodedata.normalize("NFD", m.string))
+    return "cuộc thi" if toned else m.group(0)
+
+
+# "thi" (a contest), but not "thi đua", "thi hành", "thực thi", nor the "thi" of "cuộc thi" already said
+_CONTEST = re.compile(r"(?<!cuộc )(?<!thực )(?<!kỳ )(?<!kì )\bthi\b"
+                      r"(?! (?:đua|hành|công|thể|sĩ|ca|nhân|vị|thố|cử|thiên|pháp)\b)")
+
 # Multi-word spellings joined before tokenizing (keys are lower-case, NFC).
-_PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
+_PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = ((_CONTEST, _contest), *(
     (re.compile(pattern), repl)
     for pattern, repl in (
         (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
@@ -172,7 +184,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\btài khoảng\b", "tài khoản"),
         (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern, Central: wrong
     )
-)
+))
 
 # "n" for "l" (and back), typed as said in parts of the North: only spellings that are no word of their own. Read
 # the same way when looking for what a question asks to do ("người nao động" asks nothing of "người nào").
@@ -348,7 +360,7 @@ _COMPARE_FRAME = re.compile(
 def actions(text: str) -> frozenset[str]:
     """What a text asks to do, by group of content/data/words.yaml `actions`, folded ("tôi quên mật khẩu zalo"
     → {"quen"}); "làm quen", "suốt đời" and "đòi tiền" are no action."""
-    low = unicodedata.normalize("NFC", text).lower()
+    low = _CONTEST.sub(_contest, unicodedata.normalize("NFC", text).lower())
     for pattern, repl in _N_FOR_L:
         low = pattern.sub(repl, low)
     for pattern, repl in _WHO:
