@@ -709,12 +709,21 @@ def _bare_topic(hits: Sequence[Hit]) -> Decision:
 
 def _which_one(query: str, hits: Sequence[Hit]) -> bool:
     """The question names no thing ("tôi quên mật khẩu"), its best hit is about one (VssID) and a runner-up about
-    another (Zalo) fits it about as well: which one is meant is asked, not guessed."""
+    another (Zalo), or about none (_general_close), fits it about as well: which one is meant is asked, not
+    guessed."""
     first = hits[0]
     if not first.things or first.exact or entities(query):
         return False
     return any(h.things and not set(h.things) & set(first.things) and fits(h)
-               and h.coverage >= first.coverage - TIE_COVERAGE for h in hits[1:])
+               and h.coverage >= first.coverage - TIE_COVERAGE for h in hits[1:]) or _general_close(hits)
+
+
+def _general_close(hits: Sequence[Hit]) -> bool:
+    """A runner-up FAQ entry about no named thing fits the question and scores nearly as well as the top hit about
+    one ("tôi bị lộ pass rồi giờ sao": the Facebook steps, and what to do whatever the account): asked, not
+    guessed."""
+    return any(h.kind == "faq" and not h.things and fits(h) and not _short(h) and hits[0].score < TIE_MARGIN * h.score
+               for h in hits[1:])
 
 
 def _named_alone(hits: Sequence[Hit]) -> bool:

@@ -1,6 +1,6 @@
 """Issue 16, confident wrong answers: enrolling to learn answered with a learning family's registration, a contest
-("thi") read as "thì" (then), a contest of the Week asked where answered with its dates. Through AnswerService.plan
-(what the chat shows, no LLM)."""
+("thi") read as "thì" (then), a contest of the Week asked where answered with its dates, a leaked password of no named
+account answered with the Facebook steps. Through AnswerService.plan (what the chat shows, no LLM)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,28 @@ def test_a_contest_asked_gets_the_contest_entry(svc: AnswerService, question: st
 def test_then_as_a_particle_asks_no_contest(svc: AnswerService) -> None:
     result = svc.plan("muốn học thì vào đâu").fallback
     assert (result.decision, result.faq_id) == ("answer", "ai_learn_where")
+
+
+@pytest.mark.parametrize("question", [
+    "lỡ để người ta biết mật khẩu rồi phải làm gì",
+    "mật khẩu của tôi bị lộ rồi xử lý sao",
+])
+def test_a_leaked_password_of_no_named_account_gets_the_general_advice(svc: AnswerService, question: str) -> None:
+    # the hacked-Facebook steps were answered for a password of no named account
+    result = svc.plan(question).fallback
+    assert result.decision in ("answer", "suggest")
+    assert result.faq_id == "password_leaked"
+
+
+def test_a_leaked_password_near_an_accounts_steps_is_asked_not_guessed(svc: AnswerService) -> None:
+    result = svc.plan("tôi bị lộ pass rồi giờ sao").fallback
+    assert result.decision == "suggest"
+    assert {"password_leaked", "facebook_hacked"} <= {i for i, _ in result.suggestions}
+
+
+def test_a_named_accounts_leaked_password_keeps_its_own_steps(svc: AnswerService) -> None:
+    result = svc.plan("lỡ để lộ mật khẩu facebook rồi làm sao").fallback
+    assert (result.decision, result.faq_id) == ("answer", "facebook_hacked")
 
 
 def test_then_typed_without_its_tone_is_no_contest() -> None:
