@@ -136,3 +136,13 @@ async def services(settings: Settings) -> AsyncIterator[Services]:
 
     async with open_services(settings) as svc:
         yield svc
+
+
+@pytest.fixture(scope="session")
+def svc() -> Any:
+    """The answer service on the shipped content, without an LLM: what the chat decides (AnswerService.plan)."""
+    from content.catalog import load_catalog
+    from handlers.answers.service import AnswerService
+
+    return AnswerService(load_catalog())
+

@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from content.catalog import load_catalog
 from content.intents import asks_how_to_use_the_bot
 from content.search import Hit
 from handlers.answers.service import AnswerService, _help_leads
-
-
-@pytest.fixture(scope="module")
-def svc() -> AnswerService:
-    return AnswerService(load_catalog())
 
 
 @pytest.mark.parametrize(

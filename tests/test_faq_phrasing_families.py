@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from content.catalog import load_catalog
 from content.textnorm import fold, question_core
 from handlers.answers.service import AnswerService
-
-
-@pytest.fixture(scope="module")
-def svc() -> AnswerService:
-    return AnswerService(load_catalog())
 
 
 def test_central_what_and_we_the_people_are_read_as_such() -> None:

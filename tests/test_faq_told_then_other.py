@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from content.catalog import load_catalog
 from content.textnorm import asks_something, fold
 from handlers.answers.service import _CONTRAST, AnswerService
-
-
-@pytest.fixture(scope="module")
-def svc() -> AnswerService:
-    return AnswerService(load_catalog())
 
 
 @pytest.mark.parametrize("question", [

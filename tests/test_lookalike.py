@@ -7,16 +7,10 @@ from typing import Any
 
 import pytest
 
-from content.catalog import load_catalog
 from content.schema import FaqEntry
 from content.search import Hit, SearchIndex, _named_first, decide, numbers, places, without_asides
 from content.textnorm import fold
 from handlers.answers.service import AnswerService
-
-
-@pytest.fixture(scope="module")
-def svc() -> AnswerService:
-    return AnswerService(load_catalog())
 
 
 def _entry(entry_id: str, question: str, answer: str, *alternatives: str) -> FaqEntry:

@@ -8,15 +8,9 @@ from typing import Any
 
 import pytest
 
-from content.catalog import load_catalog
 from content.intents import learns_a_topic
 from content.textnorm import fold
 from handlers.answers.service import SUGGEST, AnswerService
-
-
-@pytest.fixture(scope="module")
-def svc() -> AnswerService:
-    return AnswerService(load_catalog())
 
 
 @pytest.mark.parametrize(("question", "entry", "fact"), [
