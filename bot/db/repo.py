@@ -30,12 +30,16 @@ INBOUND_KEEP = dt.timedelta(days=7)  # platforms retry for hours, not days; Tele
 async def record_inbound(s: AsyncSession, channel: str, external_id: str, user_key: str, kind: str) -> bool:
     """Store the event id once in this transaction; False means we have seen it before (a repeat). An id
     last seen more than INBOUND_KEEP ago is a new event (an update_id sequence that started again)."""
-    now = utcnow()
     conn = await hot.connection(s)
-    params = {"channel": channel, "external_id": external_id, "user_key": user_key, "kind": str(kind),
-              "now": now, "cutoff": now - INBOUND_KEEP}  # fmt: skip
-    result = await hot.run(conn, _record_inbound(conn.dialect.name), params)
+    result = await hot.run(conn, _record_inbound(conn.dialect.name), _inbound(channel, external_id, user_key, kind))
     return bool(result.rowcount)
+
+
+def _inbound(channel: str, external_id: str, user_key: str, kind: str) -> dict[str, Any]:
+    """The parameters of _record_inbound's INSERT for an event arriving now."""
+    now = utcnow()
+    return {"channel": channel, "external_id": external_id, "user_key": user_key, "kind": str(kind),
+            "now": now, "cutoff": now - INBOUND_KEEP}  # fmt: skip
 
 
 @functools.cache
@@ -69,10 +73,7 @@ async def arrival(
     if event_id and not (session.identity_map or session.new or session.deleted):
         conn = await hot.connection(s)
         if conn.dialect.name == "postgresql":
-            when = utcnow()
-            params = {"channel": channel, "external_id": event_id, "user_key": user_key, "kind": str(kind),
-                      "now": when, "cutoff": when - INBOUND_KEEP}  # fmt: skip
-            row = (await hot.run(conn, _arrival_sql(), params)).first()
+            row = (await hot.run(conn, _arrival_sql(), _inbound(channel, event_id, user_key, kind))).first()
             assert row is not None  # one row always: the event's count, then the account (NULLs when none)
             if not row[0]:
                 return None
