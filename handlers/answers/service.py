@@ -248,41 +248,44 @@ class AnswerService:
         chat = small_talk(q) if q else None
         if chat is not None:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
-        told = self._told_aside(q, place) if q and not query and out_of_scope(q) else None
-        if told is not None:
-            return told
-        if query and not out_of_scope(q):
+        scope = out_of_scope(q) if q else None  # computed once: every step below asks it
+        aside = self._told_aside(q, place) if q and not query and scope else None
+        if aside is not None:
+            return aside
+        told, said = (_told(q), without_asides(q)) if q else ("", "")  # what is searched; what the asker said
+        own = bool(q) and not query and scope is None  # the steps that read the message itself
+        if query and scope is None:
             q_search = query
-        elif asks_how_to_use_the_bot(q) and not out_of_scope(q):
+        elif asks_how_to_use_the_bot(q) and scope is None:
             q_search = HOW_TO_USE  # "chỉ tôi cách dùng": the bot's guide, not how to use ChatGPT
-        elif learns_a_topic(q) and not out_of_scope(q):
+        elif learns_a_topic(q) and scope is None:
             q_search = LEARN_A_TOPIC  # "học riêng phần chống lừa đảo thì vào đâu": the lessons, not the scams
         else:
-            q_search = _told(q)  # "…, không phải Zalo nha": what it is not about is not searched
+            q_search = told  # "…, không phải Zalo nha": what it is not about is not searched
         hits = self._search(q_search, place) if q else []
-        searched = hits if q_search == _told(q) else None
+        searched = hits if q_search == told else None
         decision: Decision = decide(q_search, hits) if q else "refuse"
-        if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._what_now(_told(q), decision, hits, without_asides(q))
-        if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._story_tail(_told(q), decision, hits)
-        if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._story_winner(_told(q), decision, hits, place, searched)
-        if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._asked_clause(_told(q), decision, hits)
-        if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._clear_winner(_told(q), decision, hits, place)
-        if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._held_question(_told(q), decision, hits, place, without_asides(q))
-        if decision == "suggest" and q and not query and not out_of_scope(q):
-            decision, hits = self._held_first(_told(q), decision, hits, without_asides(q))
-        if decision != "answer" and q and not query and not out_of_scope(q):
-            decision, hits = self._clause_in_story(_told(q), decision, hits, place)
-        if decision != "answer" and q and _COMMAND.search(q) and not out_of_scope(q):
+        if decision != "answer" and own:
+            decision, hits = self._what_now(told, decision, hits, said)
+        if decision != "answer" and own:
+            decision, hits = self._story_tail(told, decision, hits)
+        if decision != "answer" and own:
+            decision, hits = self._story_winner(told, decision, hits, place, searched)
+        if decision != "answer" and own:
+            decision, hits = self._asked_clause(told, decision, hits)
+        if decision != "answer" and own:
+            decision, hits = self._clear_winner(told, decision, hits, place)
+        if decision != "answer" and own:
+            decision, hits = self._held_question(told, decision, hits, place, said)
+        if decision == "suggest" and own:
+            decision, hits = self._held_first(told, decision, hits, said)
+        if decision != "answer" and own:
+            decision, hits = self._clause_in_story(told, decision, hits, place)
+        if decision != "answer" and q and _COMMAND.search(q) and scope is None:
             decision, hits = self._command(q, q_search, decision, hits)
-        if decision == "refuse" and q and not out_of_scope(q) and about_using_the_bot(q):
+        if decision == "refuse" and q and scope is None and about_using_the_bot(q):
             decision, hits = self._help(q_search, decision, hits)
-        if decision == "suggest" and q and not out_of_scope(q) and about_using_the_bot(q) and _help_leads(hits):
+        if decision == "suggest" and q and scope is None and about_using_the_bot(q) and _help_leads(hits):
             decision = "answer"  # "đổi xã đang ở": the bot's help gives the command, the others are far behind
         if decision == "suggest" and q and not query and q_search != q:
             decision, hits = self._not_the_other(q, q_search, decision, hits)
@@ -290,11 +293,11 @@ class AnswerService:
                 and named:
             # "cách dùng zalo": only an entry one of whose questions asks that answers it, not one that names Zalo
             decision = "suggest" if any(fits(h) for h in hits) else "refuse"
-        if decision != "refuse" and q and not query and not asks_something(q) and not out_of_scope(q) \
+        if decision != "refuse" and own and not asks_something(q) \
                 and opens_with_small_talk(q) is not None:
             decision = "refuse"  # "Chào cháu bot nhé, bà tám mươi tuổi rồi mới tập nhắn tin đấy": chat, nothing asked
         if decision == "refuse":
-            kind = (out_of_scope(q) or out_of_scope(q_search)) if q else None
+            kind = (scope or out_of_scope(q_search)) if q else None
             opener = opens_with_small_talk(q) if q and not kind and not query else None
             if opener is not None:  # "Chào cháu bot nhé, bà tám mươi rồi mới tập nhắn tin đấy": nothing asked
                 return Plan(q, hits, AnswerResult(q, SMALL_TALK[opener], decision="smalltalk"))
@@ -307,7 +310,7 @@ class AnswerService:
         entry = self.search.faq_entry(top.doc_id)
         if self._answers_the_told(q, top):
             return self._offered(q, hits, SUGGEST)  # "Ngày Khuyến học là 2/10, còn Ngày Sách là ngày nào"
-        missing = gap(q, _told(q), shown, top, _bot_help(entry), entry_scope(entry) == EVERYONE)
+        missing = gap(q, told, shown, top, _bot_help(entry), entry_scope(entry) == EVERYONE)
         if missing is not None:  # the entry is about the topic, not about what was asked of it
             return self._offered(q, hits, GAP_INTROS[missing])
         result = AnswerResult(q, shown,
