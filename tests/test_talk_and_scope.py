@@ -263,3 +263,14 @@ def test_new_year_wishes_and_a_long_greeting_are_small_talk(capsys: pytest.Captu
     # Before: the age typed with "tuổi" found the entry on learning AI when old, though nothing is asked
     [chat] = ask(capsys, "Chào cháu bot nhé, bà tám mươi tuổi rồi mới tập nhắn tin đấy.")
     assert chat["answer"] == SMALL_TALK["greeting"], chat
+
+
+def test_what_one_learned_told_and_coming_back_later_are_small_talk() -> None:
+    # Before: "tuyệt ghê, hôm nay cô hiểu thêm được nhiều lắm" was searched (the lessons' start, or a refusal) and
+    # "chào bot nhé, để mai bà lên hỏi tiếp" refused: what one got from the bot, and going on later, ask nothing.
+    assert small_talk("tuyệt ghê, hôm nay cô hiểu thêm được nhiều lắm") == "praise"
+    assert small_talk("con cám ơn bot nha, bữa nay con biết thêm được quá trời") == "thanks"
+    assert small_talk("chào bot nhé, để mai bà lên hỏi tiếp") in ("bye", "greeting")
+    assert small_talk("hẹn bữa khác cháu quay lại học tiếp") == "bye"
+    assert small_talk("học ở đâu thì được nhiều") is None and small_talk("mai tui vô học tiếp được không?") is None
+    assert small_talk("quá trời tin nhắn lạ, có sao không") is None
