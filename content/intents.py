@@ -224,6 +224,8 @@ _HEALTH_RE = _pattern(_HEALTH)
 # accents, "đâu" is read as "chỗ nào" before the health words are looked for; typed without, "dau co" is taken for
 # "đâu có" (far more common) and only the other pains count.
 _WHERE = re.compile(r"\bđâu\b")
+# "dấu" (an accent mark: "gõ không dấu", "phải gõ có dấu") folds like "đau" too: "có dấu, có đúng không" is no "đau cổ".
+_MARK = re.compile(r"\bdấu\b")
 _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
 _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
 _RIGHT_AWAY = re.compile(r"\bngay\b")  # "xem ngay" (see right away), typed in an accented message, is no "xem ngày"
@@ -303,6 +305,13 @@ def _asks_it_alone(query: str) -> bool:
     return False
 
 
+def _health_text(typed: str, accented: bool) -> str:
+    """A message as the health words are looked for in it, folded: typed with accents, "đâu" (where) and "dấu" (an
+    accent mark) are no "đau" (pain); a hospital said as a place is no illness."""
+    said = fold(_MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed))) if accented else fold(typed)
+    return _HOSPITAL_PLACE.sub(r"\1 noi do", said)
+
+
 def _asks_health_alone(query: str) -> bool:
     """A clause that asks about an illness or a medicine names no AI of its own ("Dạo này tôi hay bị chóng mặt, con
     dâu bảo cứ hỏi AI. Vậy bot cho tôi hỏi chóng mặt thì uống thuốc gì?"): the AI is in the story, the medicine is
@@ -310,7 +319,7 @@ def _asks_health_alone(query: str) -> bool:
     for clause in _PUNCTUATION.split(query):
         typed = unicodedata.normalize("NFC", clause).lower()
         accented = fold(typed) != typed
-        health = _HOSPITAL_PLACE.sub(r"\1 noi do", fold(_WHERE.sub("chỗ nào", typed)) if accented else fold(typed))
+        health = _health_text(typed, accented)
         pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
         # "đau" folds like "đâu": asking is looked for in what the clause says besides the pain
         if pain and not _ABOUT_AI.search(fold(typed)) and asks_something(health[:pain.start()] + health[pain.end():]):
@@ -334,7 +343,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     rice = fold(_RICE.sub("thoc", typed)) if fold(typed) != typed else folded
     about_ai = bool(_ABOUT_AI.search(_RICE_FOLDED.sub(r"\1 thoc", rice)))
     accented = fold(typed) != typed
-    health = _HOSPITAL_PLACE.sub(r"\1 noi do", fold(_WHERE.sub("chỗ nào", typed)) if accented else folded)
+    health = _health_text(typed, accented)
     pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
     if pain and (not about_ai or _asks_health_alone(query)):
         return "health"

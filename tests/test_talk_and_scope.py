@@ -274,3 +274,12 @@ def test_what_one_learned_told_and_coming_back_later_are_small_talk() -> None:
     assert small_talk("hẹn bữa khác cháu quay lại học tiếp") == "bye"
     assert small_talk("học ở đâu thì được nhiều") is None and small_talk("mai tui vô học tiếp được không?") is None
     assert small_talk("quá trời tin nhắn lạ, có sao không") is None
+
+
+def test_an_accent_mark_is_no_pain(capsys: pytest.CaptureFixture[str]) -> None:
+    # "dấu" (an accent mark) folds like "đau" (pain): "gõ có dấu, có cần không" got the doctor's reply as "đau cổ".
+    assert out_of_scope("cháu bảo nhắn phải có dấu, có thật thế không") is None
+    assert out_of_scope("tôi gõ chữ không có dấu, có sao không") is None
+    assert out_of_scope("ông tôi đau cổ, có nên đi khám không") == "health"
+    [reply] = ask(capsys, "Bà nghe nói nhắn cho bot phải gõ có dấu, có đúng không cháu?")
+    assert not reply["answer"].startswith("Xin lỗi, mình không tư vấn sức khỏe")
