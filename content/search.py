@@ -102,7 +102,7 @@ _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b
 # A named thing said as where something was seen or sent ("link gửi trên Zalo", "nhóm Zalo", "xem Facebook thấy"):
 # the place of the story, not what is asked about when the question names another thing or the answer names none.
 # "công nhận cộng đồng học tập" (recognised as one) is no "nhận" (received on).
-_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc)(?: tin nhan| tin| lien ket)?"
+_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|ket ban)(?: tin nhan| tin| lien ket)?"
                     r"(?: tren| qua)? (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng"): the scam's
 # disguise, a part of the story like a place, not what is asked about.
@@ -883,7 +883,10 @@ def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = froze
             return True  # "… cái chatgpt ấy nó lấy thông tin ở đâu ra mà nó biết nhiều thế": what any AI does
         if e in offered and doc.about & named:  # "VssID có phải là VNeID không": about VssID, it tells
             return True
-        return e in where and (not doc.about or bool(doc.about & (named - where)))
+        # every named thing a place of the story ("xưng nhân viên ngân hàng, … kết bạn Zalo gửi link"): a document
+        # about one of them need not name the others
+        return e in where and (not doc.about or bool(doc.about & (named - where))
+                               or (named <= where and bool(doc.about & named)))
     return tuple(sorted(e for e in named if not about(e)))
 
 

@@ -188,3 +188,22 @@ def test_a_lookalike_named_beside_the_one_asked_about_does_not_stop_the_answer(s
     assert contest.fallback.decision == "answer" and "/thi" in contest.fallback.text
     quiz = svc.plan("làm bài kiểm tra ở đâu").fallback  # the quiz alone stays the quiz's entry
     assert quiz.decision == "answer" and quiz.faq_id == "bot_quiz"
+
+
+def test_a_channel_befriended_on_and_a_disguise_are_both_the_story(svc: AnswerService) -> None:
+    # Before: "… kết bạn Zalo gửi link" made Zalo what was asked about, so the entry on the bank's fake face-check
+    # link (about banks, not Zalo) was refused; a stranger befriending one on an app is where the scam came from.
+    assert places("người lạ kết bạn facebook rồi gửi link") == {"facebook"}
+    question = ("Sáng nay có người tự nhận là nhân viên ngân hàng gọi bảo phải xác thực khuôn mặt kẻo khóa tài khoản, "
+                "xong kết bạn Zalo nhắn cho tôi cái đường link để quay mặt. Như vậy là lừa phải không?")
+    plan = svc.plan(question)
+    assert plan.decision == "answer" and plan.fallback.faq_id == "fake_biometric_link"
+    # the bank said as who the caller claims to be: both named things are the story's, the bank's entry answers
+    disguised = ("Có người xưng nhân viên ngân hàng gọi tôi nói phải cập nhật khuôn mặt, rồi kết bạn Zalo gửi một cái "
+                 "link bảo bấm vào. Tôi nghi quá, cái này có phải lừa không?")
+    assert svc.plan(disguised).fallback.faq_id == "fake_biometric_link"
+    index = SearchIndex([_entry("bank_face", "Ngân hàng có gửi link bắt cập nhật khuôn mặt không?",
+                                "Không. Ngân hàng không gửi đường link nào, đó là lừa đảo."),
+                         _entry("zalo_pw", "Quên mật khẩu Zalo thì lấy lại thế nào?", "Chọn Lấy lại mật khẩu.")])
+    found = index.search("kẻ xưng nhân viên ngân hàng kết bạn Zalo gửi link bảo cập nhật khuôn mặt", 2)
+    assert (found[0].doc_id, found[0].missing) == ("bank_face", ())
