@@ -12,7 +12,7 @@ from typing import Literal
 import yaml
 
 from content.provinces import names_a_place
-from content.textnorm import asks_something, content_syllables, fold
+from content.textnorm import actions, asks_something, content_syllables, fold, story_clauses
 
 SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise", "feeling",
                     "complaint", "place"]
@@ -129,6 +129,39 @@ def opens_with_small_talk(text: str) -> SmallTalk | None:
             return None
         i += 1  # "dạ", "vâng" before it
     return None
+
+
+# A question word in a clause of chat ("bot có mệt không", "ăn cơm chưa"); a closing "ạ" asks nothing there.
+_CHAT_QUESTION = re.compile(r"\b(?:gi|j|sao|nao|dau|khong|ko|k|hong|hem|chua|ha|chu|bao nhieu|bao lau|may|chi|ri|"
+                            r"rua)\b")
+
+
+_CHAT_PRIORITY: tuple[SmallTalk, ...] = (*_PRIORITY[:-2], "about_bot", *_PRIORITY[-2:])  # before "feeling", "ack"
+
+
+def chat_with_the_bot(text: str) -> SmallTalk | None:
+    """A few clauses of chat addressed to the bot, each either small talk of its own ("bot có mệt không", "bot ăn
+    cơm chưa") or a remark that asks, wants and reports nothing ("tối rồi mà vẫn phải trả lời ông", "Tết này
+    cháu về, ông sẽ khoe với nó là ông biết dùng bot rồi"): the kind of small talk said, or how one feels shared
+    ("feeling") when it is all remarks. A question to the bot may name it too: any question word other than in
+    small talk of its own, or a word of trouble or wish (_CHAT_ASKS), makes it one."""
+    words = fold(_EMOTICON.sub(" ", text)).split()
+    if not words or len(words) > MAX_CHAT_WORDS or not {"bot", "chatbot"} & set(words):
+        return None
+    kinds: list[SmallTalk] = []
+    parts = story_clauses(text)
+    if len(parts) < 2:
+        return None  # "hướng dẫn dùng bot", "xoá tài khoản của tôi trên bot": a request said in one breath
+    for clause in parts:
+        kind = small_talk(clause)
+        if kind is not None and kind != "place":
+            kinds.append(kind)
+            continue
+        folded = fold(clause)
+        if _CHAT_QUESTION.search(folded) or out_of_scope(clause) is not None or actions(clause) \
+                or about_using_the_bot(clause) or any(w in _CHAT_ASKS or w.isdigit() for w in folded.split()):
+            return None
+    return next((k for k in _CHAT_PRIORITY if k in kinds), "feeling")
 
 
 MAX_AGREE_WORDS = 6

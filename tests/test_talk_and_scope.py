@@ -283,3 +283,19 @@ def test_an_accent_mark_is_no_pain(capsys: pytest.CaptureFixture[str]) -> None:
     assert out_of_scope("ông tôi đau cổ, có nên đi khám không") == "health"
     [reply] = ask(capsys, "Bà nghe nói nhắn cho bot phải gõ có dấu, có đúng không cháu?")
     assert not reply["answer"].startswith("Xin lỗi, mình không tư vấn sức khỏe")
+
+
+def test_a_few_clauses_of_chat_with_the_bot_are_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "bot có buồn không…" got the bot's "gõ không dấu" help and the grandchild's visit the group-link
+    # entry, both with a "Nguồn:" line: chat that asks nothing of the content, or asks the bot how it is.
+    from content.intents import chat_with_the_bot
+
+    assert chat_with_the_bot("Bot ơi bot có buồn không, khuya rồi mà còn phải thức với bà") == "about_bot"
+    assert chat_with_the_bot("Mai con gái về chơi, bà sẽ kể là bà nhắn được với bot rồi") == "feeling"
+    for asks in ("xoá hết dữ liệu của tôi trên bot", "Con tôi cài bot rồi, bot có mất tiền không",
+                 "Bot ơi, tôi quên mật khẩu zalo rồi", "tối rồi, bot dạy tôi học tiếp bài hôm qua",
+                 "Bot ơi, đổi xã đang ở trên bot"):
+        assert chat_with_the_bot(asks) is None, asks
+    [sad, visit] = ask(capsys, "Bot ơi bot có buồn không, khuya rồi mà còn phải thức với bà",
+                       "Mai con gái về chơi, bà sẽ kể là bà nhắn được với bot rồi")
+    assert not sad["sources"] and not visit["sources"] and not sad["refused"] and not visit["refused"]

@@ -20,6 +20,7 @@ from content.intents import (
     about_using_the_bot,
     asks_how_to_use,
     asks_how_to_use_the_bot,
+    chat_with_the_bot,
     learns_a_topic,
     opens_with_small_talk,
     out_of_scope,
@@ -245,7 +246,7 @@ class AnswerService:
         rewrite of a rambling question) is what is searched; the question stays what is shown and answered.
         `place` (province, commune) of the asker: officers' answers for another place are not used."""
         q = " ".join(question.split())[:MAX_QUESTION]
-        chat = small_talk(q) if q else None
+        chat = (small_talk(q) or chat_with_the_bot(q)) if q else None
         if chat is not None:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
         scope = out_of_scope(q) if q else None  # computed once: every step below asks it
