@@ -249,6 +249,10 @@ def options(text: str) -> frozenset[str]:
 
 # A named thing said as what the asked one is like ("Copilot có mất tiền không hay cũng miễn phí như ChatGPT"): what
 # is asked of the other thing is measured against it, it is not asked about ("cũng giống như ChatGPT" compares).
+# The bot's own channel, where the asker learns or uses it ("học tiếp trên Zalo", "dùng cái bot này trên Telegram"):
+# what is asked about (the bot there), not the place of a story.
+_CHANNEL = re.compile(r"\b(?:hoc|bot|chatbot)(?: tiep| nay| do)? (?:tren|qua) ("
+                      + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _LIKE = re.compile(r"\bcung (?:(?!giong\b)\w+ ){0,3}?nhu (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 
 
@@ -257,7 +261,8 @@ def places(text: str) -> frozenset[str]:
     a scammer claims to be ("người xưng hỗ trợ Zalo"), or as what the thing asked about is like ("cũng miễn phí như
     ChatGPT")."""
     folded = canon(fold(text))
-    return frozenset(_WHERE.findall(folded)) | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded))
+    where = frozenset(_WHERE.findall(folded)) - frozenset(_CHANNEL.findall(folded))
+    return where | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded))
 
 
 # A year the asker tells of their own doings ("thẻ CCCD tôi làm năm 2021", "cấp từ năm 2016"): when it happened,

@@ -131,6 +131,22 @@ def test_being_recognised_as_a_thing_is_not_where_it_was_received() -> None:
     assert places("tôi nhận được tin nhắn qua zalo") == {"zalo"}
 
 
+def test_the_bots_channel_one_learns_on_is_asked_about_not_the_storys_place(svc: AnswerService) -> None:
+    # Before: "học tiếp trên Zalo", "cái bot này trên Telegram" read as where the story happened, so the entry on
+    # going on with a lesson (naming no channel) was answered, or nothing, for moving one's progress to Zalo.
+    assert places("giờ bà muốn học tiếp trên Zalo") == frozenset()
+    assert places("nó chỉ bà dùng cái bot này trên Telegram") == frozenset()
+    assert places("có người gửi link trên zalo") == {"zalo"}
+    for story in ("Đứa cháu đích tôn đang học cao đẳng dưới tỉnh, dịp nghỉ lễ nó chỉ bà dùng cái bot này trên "
+                  "Telegram, nhưng bà lại quen dùng Zalo hơn, giờ bà muốn học tiếp trên Zalo mà không phải học lại "
+                  "từ đầu những bài đã học thì có cách nào không?",
+                  "Con trai tôi làm công nhân ngoài Bình Dương, hồi tết nó cài cho tôi cái bot này trên Telegram, "
+                  "nhưng tôi lại hay dùng Zalo hơn, giờ tôi muốn học tiếp trên Zalo mà không phải học lại từ đầu mấy "
+                  "bài đã học thì có cách nào không ạ?"):
+        result = svc.plan(story).fallback
+        assert result.decision == "answer" and "/lienket" in result.text, story
+
+
 def test_a_year_the_asker_tells_of_their_own_doings_is_not_asked_about() -> None:
     assert numbers("Thẻ CCCD gắn chip tôi làm năm 2021, giờ có phải đổi không") == frozenset()
     assert numbers("thẻ cấp từ năm 2016 còn dùng được không") == frozenset()
