@@ -4,6 +4,8 @@ questions no entry should answer (who holds a state office, tomorrow's weather).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from handlers.answers.service import NO_LOCAL
@@ -437,3 +439,12 @@ def test_saying_two_things_get_mixed_up_asks_how_they_differ(capsys: pytest.Capt
     # telling true from false is no comparison
     [tell] = ask(capsys, "Làm sao phân biệt tin thật tin giả trên Facebook?")
     assert not tell["refused"], tell
+
+
+def test_the_public_service_portal_named_without_quoc_gia_is_what_it_is(svc: Any) -> None:
+    # Before: "cổng dịch vụ công đó là gì, vào đấy làm được việc gì" (no "quốc gia") was offered the login entry, or
+    # answered with the list of procedures: the entry saying what the portal is, and what is done there, answers.
+    for question in ("bác hỏi cái cổng dịch vụ công đó là gì, vào đấy thì làm được việc gì hả cháu",
+                     "cổng dịch vụ công là gì vậy, trên đó làm được gì"):
+        plan = svc.plan(question)
+        assert (plan.decision, plan.fallback.faq_id) == ("answer", "dvc_what"), question
