@@ -138,3 +138,12 @@ def test_who_the_asker_is_said_first_is_not_what_is_asked(svc: AnswerService) ->
 def test_how_however_well_is_how(svc: AnswerService) -> None:
     result = svc.plan("muốn mở lớp dạy AI cho bà con trong xóm thì tổ chức thế nào cho hiệu quả").fallback
     assert (result.decision, result.faq_id) == ("answer", "officer_ai_class")
+
+
+def test_a_run_on_whose_question_is_buried_before_its_reason_gets_its_clear_winner(svc: AnswerService) -> None:
+    # Before: refused. A voice-typed run-on asks mid-clause ("… có chủ đề là gì vì …") and ends with a plea, so no
+    # clause counts as its question; the whole message's winner, far ahead of the next entry, answers it.
+    question = ("alo bot à bác hỏi tuần lễ học tập suốt đời năm 2024 có chủ đề là gì vì trên huyện bảo bác viết "
+                "khẩu hiệu treo ở nhà văn hóa mà bác quên mất rồi bot nhắc lại cho bác với")
+    plan = svc.plan(question)
+    assert (plan.decision, plan.fallback.faq_id) == ("answer", "week_theme_2024")
