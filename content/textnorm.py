@@ -217,11 +217,12 @@ _PHRASES += _JOINED_NAMES
 _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
-        (r"\b(?:tri|chi) (?:tue|te|tu|tuu|tuye) nhan tao\b", "ai"),  # "ch" for "tr": how it sounds in the North
+        # "ch" for "tr": how it sounds in the North; "tạu", "tạp" for "tạo": a vowel or the last letter slipped
+        (r"\b(?:tri|chi) (?:tue|te|tu|tuu|tuye) nhan (?:tao|tau|tap|taoj)\b", "ai"),
         (r"\bchat ?(?:gpt|gbt|gtp|pgt|jpt|gp|gpt4|go ?pe ?te|gi ?pi ?ti)\b", "chatgpt"),  # typed or spoken
         (r"\bchat bot\b", "chatbot"),
         (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|fek|feck)\b", "deepfake"),
-        (r"\bvn ?e ?id\b", "vneid"),
+        (r"\bvn ?(?:e|em)? ?id\b", "vneid"),  # "VN e ID": the "e" alone was read as teencode "em" first
         (r"\bza ?lo\b", "zalo"),
         (r"\bface ?book\b|\bphay ?buc\b", "facebook"),
         (r"\b(?:gu|guc|gut) ?go\b|\bgoogle\b", "google"),  # "Gúc gồ": how it sounds

@@ -405,3 +405,14 @@ def test_not_understanding_why_it_must_be_so_asks_why(capsys: pytest.CaptureFixt
     [face] = ask(capsys, "Đợt trước tôi chuyển 15 triệu cho con mua xe, ngân hàng bắt quay mặt mới cho chuyển, tôi "
                          "không hiểu sao lại phải vậy")
     assert "10 triệu" in face["answer"] and "2345/QĐ-NHNN" in face["answer"], face
+
+
+def test_a_slipped_letter_in_ai_or_vneid_spelt_apart_is_still_the_name(svc: Any) -> None:
+    # Before: "trí tuệ nhân tạu" was no name at all ("dậy" matched the lifelong-learning lesson: answered with it)
+    # and "VN e ID" read "vn em id" ("e" is teencode for "em"), so installing it was refused.
+    assert fold("trí tuệ nhân tạu") == fold("chí tuệ nhân tạp") == "ai"
+    assert fold("tải VN e ID") == fold("tai vn id") == "tai vneid"
+    what = svc.plan("cho bà hỏi trí tuệ nhân tạu nó là cái chi").fallback
+    assert what.decision == "answer" and "chương trình máy tính" in what.text
+    install = svc.plan("cài VN e ID ở chỗ nào cho an toàn").fallback
+    assert install.decision == "answer" and "CH Play" in install.text
