@@ -28,6 +28,8 @@ from handlers.answers.service import AnswerService, _help_leads
         ("Mới mở bot lần đầu, giờ phải làm gì trước tiên?", "bot_start", "/start"),
         # "xóa sạch" is "xóa hết" (it was only offered)
         ("Muốn bot xóa sạch thông tin của tôi thì bấm gì", "bot_delete_data", "/xoadulieu"),
+        # the menu called as people see it, "the board of buttons" (it got the "bot not answering" entry)
+        ("bà bấm lung tung nên mất cái bảng nút bấm rồi, giờ làm sao cho nó hiện ra lại", "bot_menu", "/menu"),
     ],
 )
 def test_using_the_bot_is_answered_with_the_command(svc: AnswerService, question: str, entry: str,
