@@ -518,10 +518,11 @@ class AnswerService:
     def _clear_winner(self, q: str, decision: Decision, hits: list[Hit], place: Scope) -> tuple[Decision, list[Hit]]:
         """A long story that asks one thing of its own (or asks only mid-clause, as a voice-typed run-on does: "… có
         chủ đề là gì vì bên xã kêu tôi … bot đọc lại cho tôi nghe với"), whose whole message has a clear winner
-        (CLEAR_LEAD over the next document) covering a fair share of it: the winner is answered though the story's words leave the
-        asking clause less covered than STORY_TAIL_CORE asks ("… điện thoại cứ kêu ting ting lúc khuya là tôi tỉnh
-        giấc")."""
-        if len(content_syllables(q)) < LONG_QUESTION or _questions(q) > 1:
+        (CLEAR_LEAD over the next document) covering a fair share of it: the winner is answered though the story's
+        words leave the asking clause less covered than STORY_TAIL_CORE asks ("… điện thoại cứ kêu ting ting lúc
+        khuya là tôi tỉnh giấc"). A message that asks nothing at all ("mười một giờ đêm mà vẫn có lời nhắc") is not."""
+        asked = _questions(q)
+        if len(content_syllables(q)) < LONG_QUESTION or asked > 1 or (not asked and not asks_something(q)):
             return decision, hits
         ending = question_tail(q) or asking_clause(q)
         if ending is None or _vague(ending):
