@@ -3,6 +3,8 @@ them. Each test names the rule it checks and what the bot said before it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.core import texts
@@ -299,3 +301,17 @@ def test_a_few_clauses_of_chat_with_the_bot_are_small_talk(capsys: pytest.Captur
     [sad, visit] = ask(capsys, "Bot ơi bot có buồn không, khuya rồi mà còn phải thức với bà",
                        "Mai con gái về chơi, bà sẽ kể là bà nhắn được với bot rồi")
     assert not sad["sources"] and not visit["sources"] and not sad["refused"] and not visit["refused"]
+
+
+def test_the_bot_said_as_where_one_is_asks_about_using_it(svc: Any) -> None:
+    # Before: refused. "trên máy này", "qua đây" are the bot the asker is typing into, "bấm cái gì" a button asked
+    # for: the bot's help entry that gives the command answers, when it is far ahead of the rest.
+    from content.intents import about_using_the_bot
+
+    assert about_using_the_bot("gửi cho xã qua đây có được không") and about_using_the_bot("trên máy này bấm cái gì")
+    for question, entry in (
+            ("Ông muốn đăng ký dòng họ nhà mình làm Dòng họ học tập trên máy này thì bấm cái gì cháu?",
+             "bot_models_register"),
+            ("Chi hội tôi có sáng kiến hay, gửi lên Hội qua đây có được không?", "bot_initiative")):
+        plan = svc.plan(question)
+        assert (plan.decision, plan.fallback.faq_id) == ("answer", entry), question
