@@ -64,7 +64,7 @@ BIGRAM_WEIGHT = 0.5
 FORM_WEIGHT = 0.4  # "là gì", "nghĩa là", "thế nào" say how something is asked, not what about
 # Folded syllables that only shape a question; a term made of them alone weighs FORM_WEIGHT.
 QUESTION_FORM = frozenset(
-    "la gi nghia the nao nhu sao lam co khong duoc hay thi cai ra nhung ma vay phai nen can".split()
+    "la gi nghia the nao nhu sao lam co khong duoc hay thi cai ra nhung ma vay phai nen can nay".split()
 )
 ASKING_WORDS = frozenset("gi sao nao dau khong chua ha chu ko k hong j".split())  # say that it asks, not what
 RERANK_POOL = 20  # BM25 candidates re-ranked by how much of the query's rare words they cover

@@ -416,3 +416,12 @@ def test_a_slipped_letter_in_ai_or_vneid_spelt_apart_is_still_the_name(svc: Any)
     assert what.decision == "answer" and "chương trình máy tính" in what.text
     install = svc.plan("cài VN e ID ở chỗ nào cho an toàn").fallback
     assert install.decision == "answer" and "CH Play" in install.text
+
+
+def test_this_said_of_a_thing_is_how_it_is_pointed_at_not_what_is_asked(svc: Any) -> None:
+    # Before: "bot này", "cái AI này" left "này" an own word no entry has, so the lessons' start was only offered.
+    from content.search import QUESTION_FORM
+
+    assert "nay" in QUESTION_FORM
+    start = svc.plan("Ông nghe nói bot này có lớp học AI cho người già, ông bắt đầu học từ đâu hả cháu?").fallback
+    assert start.decision == "answer" and "/hoc" in start.text
