@@ -147,8 +147,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # no phrase ("dòng học viên", "dòng học sinh" are kept)
         (r"\bdòng học\b(?! (?:viên|sinh|phí)\b)", "dòng họ"),
         # "tổ chức bữa mô", "có từ khi mô": which day, when ("năm mô hình" is five models, "mô tả" describes)
-        (r"\bbữa mô\b(?! (?:hình|tả|phỏng)\b)", "hôm nào"),
-        (r"\b(hôm|khi|lúc|hồi|ngày|tháng|năm|cái|người|bài|chỗ) mô\b(?! (?:hình|tả|phỏng)\b)", r"\1 nào"),
+        (r"\bbữa mô\b(?! (?:hình|hìn|hinh|hin|tả|phỏng)\b)", "hôm nào"),
+        (r"\b(hôm|khi|lúc|hồi|ngày|tháng|năm|cái|người|bài|chỗ) mô\b(?! (?:hình|hìn|hinh|hin|tả|phỏng)\b)", r"\1 nào"),
         (r"\b(năm|bữa|hôm|tháng|tuần|lúc) ni\b", r"\1 nay"),  # "năm ni": this year
         (r"\bdưng mà\b", "nhưng mà"),
         (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),

@@ -425,3 +425,11 @@ def test_this_said_of_a_thing_is_how_it_is_pointed_at_not_what_is_asked(svc: Any
     assert "nay" in QUESTION_FORM
     start = svc.plan("Ông nghe nói bot này có lớp học AI cho người già, ông bắt đầu học từ đâu hả cháu?").fallback
     assert start.decision == "answer" and "/hoc" in start.text
+
+
+def test_five_models_typed_without_the_last_letter_are_not_which_year(svc: Any) -> None:
+    # Before: "năm mô hìn" (hình without its h) read "năm nào hìn": which year, and the five models were only offered.
+    assert fold("năm mô hìn học tập").startswith("nam mo hin")
+    assert fold("tổ chức năm mô rứa").startswith("to chuc nam nao")
+    five = svc.plan("năm mô hìn học tập là những cái nào").fallback
+    assert five.decision == "answer" and "Gia đình học tập" in five.text
