@@ -886,6 +886,8 @@ def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = froze
         if long and e in AI_CHATBOTS and len(named) == 1 and not doc.about and doc.subjects \
                 and all("ai" in f for f in doc.subjects):
             return True  # "… cái chatgpt ấy nó lấy thông tin ở đâu ra mà nó biết nhiều thế": what any AI does
+        if long and e in AI_CHATBOTS and len(named) == 1 and not doc.about and "chatbot" in doc.vocab:
+            return True  # "… dán danh sách vô ChatGPT được không": what it says of AI chatbots is said of each
         if e in offered and doc.about & named:  # "VssID có phải là VNeID không": about VssID, it tells
             return True
         # every named thing a place of the story ("xưng nhân viên ngân hàng, … kết bạn Zalo gửi link"): a document

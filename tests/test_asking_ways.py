@@ -219,7 +219,9 @@ def test_a_story_ending_that_asks_nothing_of_its_own_is_not_answered_by_what_the
     [item] = ask(capsys, "Tôi đang lập danh sách lớp học của thôn, định xin ảnh căn cước của mọi người, rồi dán cả "
                          "vào ChatGPT cho nó sắp xếp. Làm vậy có ổn không?")
     assert not item["answer"].startswith("ChatGPT có thể")
-    assert item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+    # or the entry on collecting people's data, which says not to paste such lists into an AI chatbot
+    assert (item["refused"] or item["answer"].startswith("Có phải bạn muốn hỏi")
+            or "Không dán danh sách" in item["answer"])
 
 
 def test_a_story_s_winner_must_cover_most_of_what_the_asking_clause_asks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -223,3 +223,13 @@ def test_a_channel_befriended_on_and_a_disguise_are_both_the_story(svc: AnswerSe
                          _entry("zalo_pw", "Quên mật khẩu Zalo thì lấy lại thế nào?", "Chọn Lấy lại mật khẩu.")])
     found = index.search("kẻ xưng nhân viên ngân hàng kết bạn Zalo gửi link bảo cập nhật khuôn mặt", 2)
     assert (found[0].doc_id, found[0].missing) == ("bank_face", ())
+
+
+def test_what_an_entry_says_of_ai_chatbots_is_said_of_the_one_named(svc: AnswerService) -> None:
+    # Before: refused. The entry on officers collecting people's data says "không dán danh sách … vào chatbot AI"
+    # and names no chatbot: a long question naming Gemini or ChatGPT as the chatbot it would use is about it too.
+    question = ("Tôi là thư ký chi hội, đang gõ danh sách hội viên có số căn cước với số điện thoại, định nhờ Gemini "
+                "sắp xếp lại cho gọn, có nên không?")
+    plan = svc.plan(question)
+    assert (plan.decision, plan.fallback.faq_id) == ("answer", "officer_personal_data")
+    assert svc.plan("gemini có miễn phí không").fallback.faq_id != "officer_personal_data"
