@@ -425,8 +425,10 @@ def test_this_said_of_a_thing_is_how_it_is_pointed_at_not_what_is_asked(svc: Any
     from content.search import QUESTION_FORM
 
     assert "nay" in QUESTION_FORM
-    start = svc.plan("Ông nghe nói bot này có lớp học AI cho người già, ông bắt đầu học từ đâu hả cháu?").fallback
-    assert start.decision == "answer" and "/hoc" in start.text
+    start = svc.plan("Bác ơi, tôi nghe bảo bot này có bài học AI cho người già, tôi muốn học thì vào từ đâu hả bác?")
+    assert start.decision == "answer" and "/hoc" in start.fallback.text
+    old = svc.plan("Xin hỏi bot, ông lão ngoài 80 như tôi mà học cái AI này thì có nổi không ạ?").fallback
+    assert old.faq_id != "ai_jobs"  # not answered with AI taking jobs away
 
 
 def test_five_models_typed_without_the_last_letter_are_not_which_year(svc: Any) -> None:
