@@ -104,10 +104,11 @@ _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b
 # "công nhận cộng đồng học tập" (recognised as one) is no "nhận" (received on).
 _WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|ket ban)(?: tin nhan| tin| lien ket)?"
                     r"(?: tren| qua)? (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
-# Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng"): the scam's
-# disguise, a part of the story like a place, not what is asked about.
-_POSING = re.compile(r"\b(?:xung|tu xung|mao danh|gia danh|gia lam)(?: la)?(?: (?:nhan vien|ho tro|tong dai|ben|can bo"
-                     r"|cham soc khach hang))* (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+# Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng", "tin nhắn mang tên
+# điện lực"): the scam's disguise, a part of the story like a place, not what is asked about.
+_POSING = re.compile(r"\b(?:xung|tu xung|mao danh|gia danh|gia lam|(?:tin nhan|tin|sms) (?:mang |de |hien |co )?ten)"
+                     r"(?: la)?(?: (?:nhan vien|ho tro|tong dai|ben|can bo|cham soc khach hang))* ("
+                     + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # An amount of money said in a story ("bị lừa chuyển 30 triệu", "mượn 5 triệu", "300 nghìn"): what happened, not
 # what is asked (service._told leaves it out of a story whose ending asks nothing of its own), but money all the same.
 AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|đồng|dong|đ|củ|cu|tỷ|ty|tỉ|ti)\b",

@@ -123,6 +123,17 @@ def test_who_a_scammer_claims_to_be_is_part_of_the_story() -> None:
     assert places("zalo có an toàn không") == frozenset()
 
 
+def test_the_name_a_message_bears_is_its_disguise(svc: AnswerService) -> None:
+    # Before: "tin nhắn tên điện lực" named the power company as asked about, so the entry on paying the power bill
+    # by the bank's app (which names no power company in its questions) lost to the one on impostors.
+    assert places("có tin nhắn mang tên điện lực gửi link") == {"dien luc"}
+    assert places("tin nhắn tên ngân hàng bảo bấm vào") == {"ngan hang"}
+    assert places("điện lực có nhắn tin báo trước không") == frozenset()
+    paid = svc.plan("tôi định trả tiền điện bằng ứng dụng ngân hàng, nhưng có tin nhắn tên điện lực gửi đường link "
+                    "bảo trả qua đó, trả vậy được không").fallback
+    assert paid.decision == "answer" and "mã khách hàng" in paid.text
+
+
 def test_being_recognised_as_a_thing_is_not_where_it_was_received() -> None:
     # Before: "công nhận cộng đồng học tập" read as "nhận … cộng đồng học tập" (received on it, like "nhận qua
     # Zalo"), so the Learning community asked about was taken for the story's place and the bot's /sangkien help
