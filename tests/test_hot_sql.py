@@ -295,3 +295,77 @@ async def test_sent_polls_are_one_statement_on_postgresql(db_url: str, monkeypat
         assert [tuple(r) for r in rows] == [(f"p{i}", attempt_id, i, user_id) for i in range(4)]
     finally:
         await db.dispose()
+
+
+async def test_a_unit_of_work_of_hot_statements_commits_on_asyncpg_itself_on_postgresql(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a unit of work whose writes all went through hot statements (nothing for the ORM to flush) is
+    committed on its asyncpg connection, not through SQLAlchemy's awaited commit; with an ORM change, with no
+    statement at all, or on SQLite, as before. Either way the rows are kept, the connection goes back to the pool
+    (also when giving it back may close it), and a COMMIT that fails (the server ended the connection) fails the
+    unit of work as SQLAlchemy would, with nothing kept, and the next unit of work gets a working connection."""
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from bot.core.faults import database_down
+
+    db = Database(db_url)
+    try:
+        await upgrade(db)
+        await _learner(db)
+        direct: list[bool | str] = []
+        awaited: list[int] = []
+        real_commit, real_awaited = hot.commit, AsyncSession.commit
+
+        async def commit(s: Any) -> bool:
+            try:
+                done = await real_commit(s)
+            except Exception:
+                direct.append("failed")
+                raise
+            direct.append(done)
+            return done
+
+        async def awaited_commit(s: Any) -> None:
+            awaited.append(1)
+            await real_awaited(s)
+
+        monkeypatch.setattr(hot, "commit", commit)
+        monkeypatch.setattr(AsyncSession, "commit", awaited_commit)
+        pool = db.engine.sync_engine.pool
+        async with db.session() as s:  # the hot path: one event recorded
+            assert await repo.record_inbound(s, "telegram", "300", "7", "text")
+        async with db.session() as s:  # an ORM change besides
+            assert await repo.record_inbound(s, "telegram", "301", "7", "text")
+            user, _ = await repo.load_or_create(s, "telegram", "7", "7", "Lan")
+            user.display_name = "Lan Anh"
+        async with db.session() as s:  # nothing ran
+            pass
+        with monkeypatch.context() as m:  # giving the connection back would close it: through SQLAlchemy's greenlet
+            m.setattr(pool, "checkedin", lambda: pool.size())
+            async with db.session() as s:
+                assert await repo.record_inbound(s, "telegram", "302", "7", "text")
+        assert direct == ([True, False, False, True] if db.is_postgres else [False] * 4)
+        assert len(awaited) == (2 if db.is_postgres else 4)
+        assert pool.checkedout() == 0
+        async with db.session() as s:
+            for event in ("300", "301", "302"):
+                assert not await repo.record_inbound(s, "telegram", event, "7", "text")  # all kept
+            user, _ = await repo.load_or_create(s, "telegram", "7", "7", "Lan")
+            assert user.display_name == "Lan Anh"
+        if not db.is_postgres:
+            return
+        with pytest.raises(Exception) as failed:
+            async with db.session() as s:
+                assert await repo.record_inbound(s, "telegram", "303", "7", "text")
+                conn = await s.connection()
+                pid = (await conn.exec_driver_sql("SELECT pg_backend_pid()")).scalar()
+                async with db.session() as other:
+                    ended = await other.connection()
+                    assert (await ended.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")).scalar()
+        assert database_down(failed.value) and direct[-2:] == [False, "failed"]  # the other unit, then this one
+        async with db.session() as s:
+            assert await repo.record_inbound(s, "telegram", "303", "7", "text")  # not kept: recorded now
+        assert direct[-1] is True and pool.checkedout() == 0
+    finally:
+        await db.dispose()

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.db import hot
 from bot.db.sqlite_onehop import BUSY_TIMEOUT, OneHopConnection, onehop_url
 
 
@@ -81,7 +82,8 @@ class Database:
         session = self._maker()
         try:
             yield session
-            await session.commit()
+            if not await hot.commit(session):  # PostgreSQL's hot path commits without SQLAlchemy's greenlet
+                await session.commit()
         except BaseException:
             await session.rollback()
             raise

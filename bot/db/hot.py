@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.util.concurrency import greenlet_spawn
 
@@ -173,3 +174,55 @@ async def _run_asyncpg(conn: AsyncConnection, adapted: Any, compiled: _Compiled,
         raise
     found = _STATUS.match(status or "")
     return Rows(compiled.rows(rows), int(found.group(1)) if found else -1)
+
+
+async def commit(s: AsyncSession) -> bool:
+    """On PostgreSQL, commit a unit of work whose statements left nothing for the ORM to flush (the inbound hot
+    path: every write went through `run`) on its asyncpg connection, as SQLAlchemy's commit would, without its
+    greenlet: COMMIT under the adapter's lock, a failure raised as SQLAlchemy raises it (a connection lost is
+    invalidated), then the session's own bookkeeping, whose commit then finds nothing left to send. False when
+    it is not such a unit (SQLite, changes for the ORM to flush, no statement ran, a savepoint, several
+    connections): the caller commits as usual."""
+    session = s.sync_session
+    known = session.info.get(_CONNECTION)
+    transaction = session.get_transaction()
+    if known is None or transaction is None or known[0] is not transaction or not transaction.is_active:
+        return False
+    if session.in_nested_transaction() or not session._is_clean():
+        return False
+    if len({c[0] for c in transaction._connections.values()}) != 1:
+        return False
+    conn: AsyncConnection = known[1]
+    sync = conn.sync_connection
+    adapted = sync.connection.dbapi_connection if sync is not None and not sync.invalidated else None
+    if not isinstance(adapted, AsyncAdapt_asyncpg_connection):
+        return False
+    assert sync is not None
+    await _commit_asyncpg(sync, adapted, conn.dialect)
+    pool = conn.engine.sync_engine.pool
+    if isinstance(pool, QueuePool) and pool.checkedin() < pool.size():
+        session.commit()  # its DBAPI commit finds the transaction done; the connection goes back to the pool as is
+    else:  # giving the connection back may close it (an overflow connection): SQLAlchemy awaits that
+        await greenlet_spawn(session.commit)
+    return True
+
+
+async def _commit_asyncpg(sync: Connection, adapted: Any, dialect: Dialect) -> None:
+    """AsyncAdapt_asyncpg_connection.commit without the greenlet; SQLAlchemy's handling of what fails."""
+    try:
+        async with adapted._execute_mutex:
+            if adapted._transaction is not None:
+                try:
+                    await adapted._call_and_discard(adapted._transaction.commit)
+                except dialect.loaded_dbapi.Error:
+                    raise
+                except Exception as exc:
+                    adapted._handle_exception(exc)  # raises the DBAPI error SQLAlchemy's commit would raise
+    except dialect.loaded_dbapi.Error as error:
+        # raises SQLAlchemy's exception (OperationalError…), invalidating what a disconnect killed
+        await greenlet_spawn(sync._handle_dbapi_exception, error, "COMMIT", (), None, None)
+        raise
+    except BaseException as exc:  # cancelled: the COMMIT may be half done, the connection is not reused (as SQLAlchemy)
+        if not isinstance(exc, Exception) and not sync.invalidated:
+            sync.invalidate(exc)
+        raise
