@@ -244,3 +244,15 @@ def test_what_an_entry_says_of_ai_chatbots_is_said_of_the_one_named(svc: AnswerS
     plan = svc.plan(question)
     assert (plan.decision, plan.fallback.faq_id) == ("answer", "officer_personal_data")
     assert svc.plan("gemini có miễn phí không").fallback.faq_id != "officer_personal_data"
+
+
+def test_the_identification_account_is_vneid_and_a_contact_list_is_not_it(svc: AnswerService) -> None:
+    # Before: "tài khoản định danh" in the VNeID number entry was no name, so its "danh" matched "danh bạ": moving
+    # one's contacts to a new phone was answered with how to change the number tied to VNeID.
+    from content.search import entities
+
+    assert "vneid" in entities("đổi số trên tài khoản định danh điện tử")
+    for moving in ("Thằng út mới mua cho bà cái điện thoại mới, bà muốn chuyển danh bạ với hình ảnh từ máy cũ sang "
+                   "máy mới thì làm thế nào?",
+                   "vừa có điện thoại mới, muốn chuyển danh bạ và ảnh từ máy cũ sang máy mới thì làm thế nào"):
+        assert svc.plan(moving).fallback.decision != "answer", moving
