@@ -147,3 +147,16 @@ def test_a_run_on_whose_question_is_buried_before_its_reason_gets_its_clear_winn
                 "khẩu hiệu treo ở nhà văn hóa mà bác quên mất rồi bot nhắc lại cho bác với")
     plan = svc.plan(question)
     assert (plan.decision, plan.fallback.faq_id) == ("answer", "week_theme_2024")
+
+
+def test_a_story_s_sure_answer_that_leaves_its_ending_unanswered_is_asked_not_given(svc: AnswerService) -> None:
+    # Before: the shipper trick entry was answered with its source: it tells the trick, not what to do once the
+    # money is gone, which the story's ending asks and another of its best entries asks in its own question.
+    for question in (
+            "Bà nội tôi nghe điện thoại một người xưng shipper bảo có hàng để ở cổng, đòi chuyển khoản 200 nghìn, bà "
+            "chuyển rồi mới nhớ ra có mua gì đâu, giờ tiền mất rồi thì làm gì được không?",
+            "Chú tôi bị một người gọi xưng là shipper giao hàng, bảo để hàng ở cổng và đòi chuyển khoản 400 ngàn, chú "
+            "chuyển xong mới biết mình chẳng mua gì, giờ tiền mất rồi làm gì được không?"):
+        plan = svc.plan(question)
+        assert plan.decision == "suggest", question
+        assert "scam_victim" in [doc_id for doc_id, _ in plan.fallback.suggestions]

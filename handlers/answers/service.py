@@ -87,6 +87,7 @@ CLEAR_LEAD = 1.7  # a story's winner this far ahead of the next document is the 
 # ("giờ nhà cháu phải làm gì trước", "ông ấy phải làm gì cho kịp"): no subject of its own.
 STORY_WHO = frozenset("toi nha ca chau con em chi ay ba ong me ho kip".split())
 STORY_TIME = frozenset("gio bay truoc tien luc nay".split()) | STORY_WHO
+ENDING_OWN = 2  # own words (form words aside) of a story's ending that may put the whole message's answer in doubt
 TAIL_AGREEMENT = 3  # the last clauses' answer must be among this many best hits of the whole message
 HELD_QUESTION = 1.0  # share of an entry's own question a long message holds when that entry alone may answer it
 HELD_MARGIN = 0.1  # how much less every other entry's question must be held
@@ -282,6 +283,8 @@ class AnswerService:
             decision, hits = self._held_first(told, decision, hits, said)
         if decision != "answer" and own:
             decision, hits = self._clause_in_story(told, decision, hits, place)
+        if decision == "answer" and own:
+            decision, hits = self._asked_at_the_end(told, decision, hits)
         if decision != "answer" and q and _COMMAND.search(q) and scope is None:
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and scope is None and about_using_the_bot(q):
@@ -389,6 +392,28 @@ class AnswerService:
         if entry is None or _WHETHER.search(fold(entry.question)):
             return decision, hits  # "Có ai hỏi mã OTP thì có nên đưa không?" tells whether to, not what to do now
         return "answer", found
+
+    def _asked_at_the_end(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A long story whose whole message finds a sure answer that does not cover what its ending asks in its own
+        words, while another of its best hits is an entry one of whose questions asks all of it ("… họ gọi nói là
+        shipper giao hàng …, má tui chuyển rồi, giờ tiền mất rồi thì làm gì được không": the entry telling the shipper
+        trick, and the one on what to do once the money is gone): which one is meant is asked, that one first."""
+        if len(content_syllables(q)) < LONG_QUESTION or len(hits) < 2:
+            return decision, hits
+        ending = question_tail(q)
+        if ending is None or len(set(content_syllables(ending)) - QUESTION_FORM - STORY_TIME) < ENDING_OWN \
+                or entities(q) - entities(ending):
+            return decision, hits
+        found = self.search.search(ending, PASSAGES)
+        if not found or decide(ending, found) != "answer" or not found[0].asks or not fits(found[0]):
+            return decision, hits
+        best = found[0]
+        if _base(best) == _base(hits[0]) or self._tail_core([ending], hits[0]) >= STORY_TAIL_CORE:
+            return decision, hits
+        mine = next((h for h in hits[1:] if _base(h) == _base(best) and fits(h)), None)
+        if mine is None or self._tail_core([ending], mine) < 1.0:
+            return decision, hits
+        return "suggest", [mine, *(h for h in hits if h is not mine)]
 
     def _story_tail(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A message told as a story is also searched by its last clauses ("…, tôi có nên chuyển không?").
