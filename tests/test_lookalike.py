@@ -256,3 +256,16 @@ def test_the_identification_account_is_vneid_and_a_contact_list_is_not_it(svc: A
                    "máy mới thì làm thế nào?",
                    "vừa có điện thoại mới, muốn chuyển danh bạ và ảnh từ máy cũ sang máy mới thì làm thế nào"):
         assert svc.plan(moving).fallback.decision != "answer", moving
+
+
+@pytest.mark.parametrize("question", [
+    "cái điện thoại con gái cho ông bị khóa màn hình rồi, quên mật khẩu mở máy thì làm sao",
+    "điện thoại bị khóa màn hình, quên mật khẩu mở khóa máy thì lấy lại sao",
+])
+def test_a_password_asked_of_no_named_app_is_not_answered_with_one_apps_steps(svc: AnswerService,
+                                                                             question: str) -> None:
+    # Before: the VNeID password steps, with their source, for the phone's own screen lock: Zalo's and VssID's
+    # password entries fit as well, and the message names none of them.
+    result = svc.plan(question).fallback
+    assert result.decision != "answer", result.text
+    assert svc.plan("quên mật khẩu VNeID rồi lấy lại sao").fallback.decision == "answer"

@@ -291,6 +291,8 @@ class AnswerService:
             decision, hits = self._help(q_search, decision, hits)
         if decision == "suggest" and q and scope is None and about_using_the_bot(q) and _help_leads(hits):
             decision = "answer"  # "đổi xã đang ở": the bot's help gives the command, the others are far behind
+        if decision == "answer" and own and _unnamed_thing(q, hits):
+            decision = "suggest"  # "… quên mật khẩu mở máy thì làm sao": VNeID's steps, Zalo's too; the phone's?
         if decision == "suggest" and q and not query and q_search != q:
             decision, hits = self._not_the_other(q, q_search, decision, hits)
         if decision == "answer" and not query and not hits[0].asks and asks_how_to_use(q, named := entities(q)) \
@@ -919,6 +921,16 @@ def _asks(clause: str) -> bool:
 
 def _base(hit: Hit) -> str:
     return hit.doc_id.split("#", 1)[0]
+
+
+def _unnamed_thing(q: str, hits: Sequence[Hit]) -> bool:
+    """The answer found is about a named thing (VNeID) the message does not name, and another hit, about another
+    thing (Zalo), fits it too: what is asked is asked of several things, and which one was not said ("điện thoại bị
+    khóa màn hình, quên mật khẩu mở máy thì làm sao" is neither). Asked, not answered with one of them."""
+    first = hits[0]
+    if not first.things or first.exact or first.names or entities(q) or COMPARISON in actions(q):
+        return False  # "học vụ số với học AI khác nhau à": the entry comparing the two, whichever way they are called
+    return any(fits(h) and h.things and not set(h.things) & set(first.things) for h in hits[1:])
 
 
 def _help_leads(hits: Sequence[Hit]) -> bool:
