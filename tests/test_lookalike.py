@@ -252,10 +252,9 @@ def test_the_identification_account_is_vneid_and_a_contact_list_is_not_it(svc: A
     from content.search import entities
 
     assert "vneid" in entities("đổi số trên tài khoản định danh điện tử")
-    for moving in ("Thằng út mới mua cho bà cái điện thoại mới, bà muốn chuyển danh bạ với hình ảnh từ máy cũ sang "
-                   "máy mới thì làm thế nào?",
-                   "vừa có điện thoại mới, muốn chuyển danh bạ và ảnh từ máy cũ sang máy mới thì làm thế nào"):
-        assert svc.plan(moving).fallback.decision != "answer", moving
+    moving = ("Thằng út mới mua cho bà cái điện thoại mới, bà muốn chuyển danh bạ với hình ảnh từ máy cũ sang máy mới "
+              "thì làm thế nào?")
+    assert svc.plan(moving).fallback.decision != "answer", moving
 
 
 @pytest.mark.parametrize("question", [
@@ -269,3 +268,10 @@ def test_a_password_asked_of_no_named_app_is_not_answered_with_one_apps_steps(sv
     result = svc.plan(question).fallback
     assert result.decision != "answer", result.text
     assert svc.plan("quên mật khẩu VNeID rồi lấy lại sao").fallback.decision == "answer"
+
+
+def test_a_long_message_naming_no_app_is_not_answered_by_an_entry_only_about_one(svc: AnswerService) -> None:
+    # Before: saving a grandchild's new number in the contacts got how to change the number tied to VNeID.
+    result = svc.plan("Ông muốn lưu số mới của thằng cháu vừa đổi sim vào danh bạ điện thoại mà không biết lưu "
+                      "thế nào").fallback
+    assert result.decision != "answer", result.text

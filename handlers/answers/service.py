@@ -30,6 +30,7 @@ from content.intents import (
 from content.schema import FaqEntry
 from content.search import (
     AMOUNT,
+    ANSWER_COVERAGE,
     CORE_COVERAGE,
     LONG_ANSWER_COVERAGE,
     LONG_MARGIN,
@@ -926,10 +927,14 @@ def _base(hit: Hit) -> str:
 def _unnamed_thing(q: str, hits: Sequence[Hit]) -> bool:
     """The answer found is about a named thing (VNeID) the message does not name, and another hit, about another
     thing (Zalo), fits it too: what is asked is asked of several things, and which one was not said ("điện thoại bị
-    khóa màn hình, quên mật khẩu mở máy thì làm sao" is neither). Asked, not answered with one of them."""
+    khóa màn hình, quên mật khẩu mở máy thì làm sao" is neither). Nor when it covers less of the message than a sure
+    answer does (ANSWER_COVERAGE: found as a long message's winner): "… muốn chuyển danh bạ với ảnh từ máy cũ sang
+    máy mới" found "bỏ sim cũ, muốn chuyển VNeID sang sim mới" by all but the name. Asked, not answered."""
     first = hits[0]
     if not first.things or first.exact or first.names or entities(q) or COMPARISON in actions(q):
         return False  # "học vụ số với học AI khác nhau à": the entry comparing the two, whichever way they are called
+    if first.coverage < ANSWER_COVERAGE:
+        return True
     return any(fits(h) and h.things and not set(h.things) & set(first.things) for h in hits[1:])
 
 
