@@ -58,7 +58,7 @@ def _command(argv: Sequence[str] | None) -> int:
     from bot.logs import apply_format
     from bot.redact import install_log_redaction
     from bot.settings import SettingsError, load_settings
-    from bot.startup import StartupError
+    from bot.startup import StartupError, run_serving
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -82,7 +82,9 @@ def _command(argv: Sequence[str] | None) -> int:
         gc.enable()
     try:
         result = args.func(args, settings)
-        if inspect.isawaitable(result):
+        if inspect.isawaitable(result) and getattr(args, "serves", False):
+            result = run_serving(result, settings.event_loop)  # type: ignore[arg-type]
+        elif inspect.isawaitable(result):
             result = asyncio.run(result)  # type: ignore[arg-type]
     except StartupError as exc:
         print(exc, file=sys.stderr)
