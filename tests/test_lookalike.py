@@ -275,3 +275,11 @@ def test_a_long_message_naming_no_app_is_not_answered_by_an_entry_only_about_one
     result = svc.plan("Ông muốn lưu số mới của thằng cháu vừa đổi sim vào danh bạ điện thoại mà không biết lưu "
                       "thế nào").fallback
     assert result.decision != "answer", result.text
+
+
+@pytest.mark.parametrize("question", ["vneid của cơ quan nào", "cái app vneid do cơ quan nào làm ra vậy"])
+def test_who_makes_vneid_is_never_answered_with_another_vneid_entry(svc: AnswerService, question: str) -> None:
+    # Before: new phrasings on other VNeID entries made "vneid" common, and "của cơ quan nào" got the VNeID scam
+    # warning with its source line. Who makes the app is said by vneid_what and vneid_install (Bộ Công an).
+    result: Any = svc.plan(question).fallback
+    assert result.decision in ("answer", "suggest") and result.faq_id in ("vneid_what", "vneid_install"), result
