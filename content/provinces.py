@@ -106,6 +106,13 @@ def _province_keys() -> frozenset[str]:
     return frozenset(_key(n) for n in names) | frozenset(_ALIASES)
 
 
+def is_commune_name(text: str) -> bool:
+    """Some province's commune is called this ("gia vien", "xã Gia Viễn"), accents and unit word optional."""
+    folded = " ".join(fold(text).replace("-", " ").split())
+    unit = next((u for u in _UNITS if folded.startswith(u)), "")
+    return _key(folded[len(unit):]) in _commune_keys()
+
+
 def names_a_place(text: str) -> bool:
     """The whole message only names where someone lives, the way people answer "bạn ở đâu?": a province (current
     or former: "Ninh Bình", "nam dinh", "tỉnh Hà Nam") or a commune with its unit ("xã Gia Viễn", "phuong hoa

@@ -136,6 +136,22 @@ async def test_commune_alike_is_asked_and_unknown_is_told_at_start_and_in_settin
         assert "Đã lưu nơi ở: Tân Thạnh, Tây Ninh." in u.all_text()
 
 
+async def test_a_question_typed_for_the_commune_without_a_province_is_answered_not_saved(settings: Settings) -> None:
+    """Province skipped: there is no list to check a commune against. A short question typed there ("vneid la gi",
+    no "?") is answered and the commune asked again; a commune's name with a question word ("Thanh Hà") is saved."""
+    async with running_bot(settings) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        for text in ("/start", "dong y"):
+            await u.says(text)
+        await u.press("Bỏ qua")
+        assert u.last_reply().startswith("Bạn ở xã/phường nào?")
+        await u.says("vneid la gi")
+        assert "Đã lưu nơi ở" not in u.all_text() and "Bộ Công an" in u.all_text()
+        assert u.last_reply().startswith("Bạn ở xã/phường nào?") and u.buttons()[-1] == "⏭ Bỏ qua"
+        await u.says("xa thanh ha")
+        assert "Đã lưu nơi ở: Thanh Ha." in u.all_text()
+
+
 async def in_first_quiz(url: str, http: aiohttp.ClientSession) -> WebUser:
     """A web chat user who agreed, read the first module and is at its quiz's first question."""
     u = WebUser(url, http)

@@ -13,7 +13,8 @@ from bot.core.payloads import ChooseProvince, Consent, PickCommune, SkipCommune,
 from bot.core.router import Router
 from bot.db import repo
 from content.intents import small_talk
-from content.provinces import communes, find_province, provinces
+from content.provinces import communes, find_province, is_commune_name, provinces
+from content.textnorm import asks_something
 from handlers.onboarding.communes import CommuneMatch, match_commune
 
 router = Router("start")
@@ -145,9 +146,10 @@ async def commune_skipped(ctx: Ctx, msg: Inbound) -> list[Reply]:
 async def commune_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
     """The commune typed at /start or from /caidat: saved by its official name, or asked again."""
     match = await match_commune(ctx.session, ctx.user.province, msg.text)
-    if match.found is not None:
+    listed = bool(ctx.user.province)  # without a province any text is "found": nothing to check it against
+    if match.found is not None and (listed or not _not_a_place(msg.text, listed)):
         return _commune_saved(ctx, match.found)
-    if not match.alike and not match.close and _not_a_place(msg.text):
+    if not match.alike and not match.close and _not_a_place(msg.text, listed):
         # "xin chào", "bị lộ mật khẩu facebook rồi phải làm gì": answered, then the commune asked again (not
         # "Mình chưa thấy xã/phường “xin chào”"). The answers chat imports this module: imported here.
         from handlers.answers.chat import answer_question
@@ -158,10 +160,14 @@ async def commune_typed(ctx: Ctx, msg: Inbound) -> list[Reply]:
     return [_which_commune(ctx, match, msg.text.strip()[:60])]
 
 
-def _not_a_place(text: str) -> bool:
-    """A greeting or a question typed where the commune is asked, not a commune's name."""
+def _not_a_place(text: str, listed: bool) -> bool:
+    """A greeting or a question typed where the commune is asked, not a commune's name. Without a province
+    (skipped) there is no list to check a name against and whatever is typed would be saved: a message with a
+    question word ("vneid của cơ quan nào") that is no commune's name anywhere is a question there too."""
     talk = small_talk(text)
-    return (talk is not None and talk != "place") or "?" in text or len(text.split()) > COMMUNE_WORDS
+    if (talk is not None and talk != "place") or "?" in text or len(text.split()) > COMMUNE_WORDS:
+        return True
+    return not listed and asks_something(text) and not is_commune_name(text)
 
 
 @router.action(PickCommune.action)
