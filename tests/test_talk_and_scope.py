@@ -293,6 +293,8 @@ def test_a_few_clauses_of_chat_with_the_bot_are_small_talk(capsys: pytest.Captur
     from content.intents import chat_with_the_bot
 
     assert chat_with_the_bot("Bot ơi bot có buồn không, khuya rồi mà còn phải thức với bà") == "about_bot"
+    [reply] = ask(capsys, "Bot ơi bot có mệt không")  # the reply says what was asked
+    assert "không biết mệt" in reply["answer"] and not reply["sources"]
     assert chat_with_the_bot("Mai con gái về chơi, bà sẽ kể là bà nhắn được với bot rồi") == "feeling"
     for asks in ("xoá hết dữ liệu của tôi trên bot", "Con tôi cài bot rồi, bot có mất tiền không",
                  "Bot ơi, tôi quên mật khẩu zalo rồi", "tối rồi, bot dạy tôi học tiếp bài hôm qua",

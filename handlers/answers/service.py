@@ -130,8 +130,9 @@ SMALL_TALK = {
     "complaint": "Xin lỗi bạn nhé. 🙏 Bạn thử gõ lại câu hỏi ngắn, rõ ý hơn; nếu bot vẫn trả lời sai, hãy báo cán bộ "
                  f"Hội Khuyến học nơi bạn ở. {texts.OR_PICK}",
     "ack": f"Vâng ạ! 😊 {texts.ANYTHING_ELSE}",
-    "about_bot": "Mình là trợ lý học tập của Hội Khuyến học, một chương trình máy tính nên không có tuổi hay gia "
-                 f"đình đâu ạ. 😊 {texts.LEARN_OR_ASK}",
+    # whatever is asked of it as of a person: age, family, name, whether it is tired, sad or asleep
+    "about_bot": "Mình là trợ lý học tập của Hội Khuyến học, một chương trình máy tính: không có tuổi, gia đình, "
+                 f"cũng không biết mệt hay buồn như người, lúc nào cũng sẵn lòng giúp bạn. 😊 {texts.LEARN_OR_ASK}",
     "place": "📍 Bạn muốn lưu hoặc đổi nơi ở phải không? Gõ /caidat rồi chọn “Đổi nơi ở”. Còn nếu muốn hỏi điều "
              "gì về nơi này, bạn gõ cả câu hỏi giúp mình nhé.",
 }  # a text that points at the menu ends with one of texts.MENU_POINTERS: left off where the menu is not shown
