@@ -24,7 +24,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.channels.base import ChannelState, OutputChannel
 from bot.channels.telegram_http import AiohttpRequest, post_json
 from bot.channels.telegram_io import CHANNEL, BoundedUpdateQueue, RawUpdate, SafeBot, guarded, markup, to_inbound
-from bot.core.delivery import Preview, SentInfo, Transient
+from bot.core.delivery import Preview, SentInfo, Stopped, Transient
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Reply
 from bot.core.render import split_text
@@ -53,6 +53,7 @@ RETRY_FIRST = 2.0  # seconds before the first retry when Telegram does not answe
 RETRY_CAP = 60.0  # the back-off doubles up to this
 CONFLICT_WINDOW = 60.0  # a 409 this soon after our polling began: another hocbot was polling first
 CONFLICT_LOG_EVERY = 60.0  # the running instance says so at most once a minute
+STOP_GRACE = 3.0  # seconds the updates in hand get to finish when hocbot stops; then their sends are cut
 SECOND_INSTANCE = (
     "Một chương trình khác (có thể là một hocbot khác) đang nhận tin của cùng bot Telegram này (409 Conflict): "
     "mỗi TELEGRAM_BOT_TOKEN chỉ chạy một `hocbot run`; dừng tiến trình kia hoặc dùng token khác."
@@ -87,11 +88,13 @@ class TelegramChannel(OutputChannel):
         self._secret = secret.get_secret_value().encode() if secret else b""
         self._draft_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._cut = False  # hocbot is stopping and gave up waiting for Telegram's answers
         bot = SafeBot(
             settings.telegram_bot_token.get_secret_value(),
             base_url=settings.telegram_api_base_url,
             request=AiohttpRequest(connection_pool_size=32, pool_timeout=30.0),
             get_updates_request=AiohttpRequest(connection_pool_size=2, read_timeout=20.0),
+            on_poll_error=self._on_poll_error,
         )
         self.intake = BoundedUpdateQueue(waiting=100, in_flight=2 * concurrency)
         builder = Application.builder().bot(bot).concurrent_updates(concurrency).update_queue(self.intake)
@@ -175,7 +178,7 @@ class TelegramChannel(OutputChannel):
             return
 
     def _on_poll_error(self, exc: TelegramError) -> None:
-        """PTB's polling loop retries by itself (back-off up to 30 s); we log one line per failure, no
+        """Polling retries by itself (back-off up to 30 s, SafeBot.get_updates); we log one line per failure, no
         traceback. A 409 soon after we began polling means another instance was polling first: we stop."""
         if isinstance(exc, Conflict):
             if time.monotonic() - self._polling_since < CONFLICT_WINDOW:
@@ -190,8 +193,7 @@ class TelegramChannel(OutputChannel):
         log.error(message)
         if self.on_fatal is not None:
             self.on_fatal(message)
-            if self.app.updater is not None and self.app.updater.running:
-                self._track(self.app.updater.stop())  # no more polling while hocbot shuts down
+            self._track(self._stop_polling())  # no more polling while hocbot shuts down
 
     def _track(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -214,16 +216,37 @@ class TelegramChannel(OutputChannel):
         return f"Telegram từ chối khi khởi động ({self._scrub(exc.message)}): kiểm tra {what}."
 
     async def stop(self) -> None:
+        """Within a few seconds whatever Telegram does (answers, refuses connections, or never answers): polling
+        stops at once, and the updates already taken are handled (see `_finish_updates`)."""
         if self._connector is not None:
             self._connector.cancel()
             await asyncio.gather(self._connector, return_exceptions=True)
-        if self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()
+        await self._stop_polling()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.app.running:
-            await self.app.stop()
+            await self._finish_updates()
         await self.app.shutdown()
+
+    async def _stop_polling(self) -> None:
+        updater = self.app.updater
+        if updater is not None and updater.running:
+            if isinstance(self.app.bot, SafeBot):
+                self.app.bot.stop_polling()  # its last getUpdates waits 2 s at most
+            await updater.stop()
+
+    async def _finish_updates(self) -> None:
+        """PTB's `Application.stop()` handles every update already taken from Telegram before it returns. They
+        get STOP_GRACE seconds; then the Bot API's connections are closed, so a reply still waiting for Telegram's
+        answer (5 s a try, tried three times) fails at once, and the rest of each update runs without sending.
+        Nothing is lost but those replies: what an update changes is committed before its replies are sent."""
+        stopping = asyncio.create_task(self.app.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=STOP_GRACE)
+        if not done:
+            self._cut = True
+            log.warning("Telegram chưa trả lời sau %.0f giây khi dừng: các tin trả lời còn đang gửi bị bỏ.", STOP_GRACE)
+            await self.app.bot.request.shutdown()
+        await stopping
 
     async def ping(self) -> None:
         """One cheap Bot API call (getMe): raises while Telegram does not answer."""
@@ -282,6 +305,8 @@ class TelegramChannel(OutputChannel):
         """Send one reply: a file, a native quiz poll in private chats, a photo, buttons or text."""
         if not self._connected:
             raise Transient("telegram: not connected yet")  # the pacer retries later
+        if self._cut:
+            raise Stopped("telegram: hocbot is stopping")  # not tried again: Telegram did not answer in time
         return await super().deliver(chat_key, reply)
 
     async def send_text(self, chat_key: str, text: str) -> SentInfo:

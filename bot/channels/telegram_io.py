@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
 
 from bot.core import texts
@@ -18,6 +18,9 @@ from bot.core.messages import Inbound, Kind, Reply, parse_command, typed
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 T = TypeVar("T")
+POLL_RETRY_FIRST = 1.0  # seconds before getUpdates is tried again after a failure (as PTB does)
+POLL_RETRY_CAP = 30.0  # the wait grows 1.5 times per failure up to this
+CONFIRM_SECONDS = 2.0  # the last getUpdates, when polling stops, waits at most this long
 
 
 class BoundedUpdateQueue(asyncio.Queue[object]):
@@ -70,9 +73,19 @@ class RawUpdate:
 
 class SafeBot(ExtBot[None]):
     """An ExtBot whose polling gives `RawUpdate`s: an update of a shape we do not know is skipped later (by
-    `to_inbound`), never stalls polling."""
+    `to_inbound`), never stalls polling. Polling stops at once whatever the Bot API does (see `get_updates`)."""
 
-    poll_failing = False  # /readyz: the last getUpdates failed (PTB retries it with back-off)
+    poll_failing = False  # /readyz: the last getUpdates failed (polling retries it with back-off)
+
+    def __init__(self, *args: Any, on_poll_error: Callable[[TelegramError], None] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._on_poll_error = on_poll_error  # one log line per failed getUpdates (PTB's error_callback)
+        self._poll_delay = 0.0
+        self._stopping = False
+
+    def stop_polling(self) -> None:
+        """Polling stops now: PTB's next getUpdates is its last, which only confirms the updates fetched."""
+        self._stopping = True
 
     async def get_updates(  # type: ignore[override]  # RawUpdate, not Update: see RawUpdate
         self,
@@ -84,17 +97,55 @@ class SafeBot(ExtBot[None]):
         read_timeout: Any = None,
         **_ignored: Any,
     ) -> tuple[RawUpdate, ...]:
-        """PTB's `Bot.get_updates` (same request, same long-poll read timeout), without parsing the answer."""
+        """PTB's `Bot.get_updates` (same request, same long-poll read timeout), without parsing the answer.
+
+        A failure is waited out HERE, with PTB's own back-off (1 s, then 1.5 times longer up to 30 s; a 429's
+        retry_after), and answered as "no updates": PTB's polling loop would sleep instead, and `Updater.stop()`
+        cannot interrupt that sleep, so `hocbot run` took up to 30 s to stop after Telegram had been unreachable
+        for a while. Here the wait is part of the call PTB cancels the moment polling stops. A timed-out long
+        poll (PTB retries it at once) and a rejected token (PTB ends polling) still go to PTB."""
+        if self._stopping:
+            return await self._confirm(offset, allowed_updates)
         seconds = int(timeout.total_seconds()) if hasattr(timeout, "total_seconds") else timeout
         read = (self._request[0].read_timeout or 0) if not isinstance(read_timeout, (int, float)) else read_timeout
         data = {"timeout": seconds, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
         try:
             raw = await self._post("getUpdates", data, read_timeout=read + (seconds or 0))
+        except (TimedOut, InvalidToken):
+            object.__setattr__(self, "poll_failing", True)  # PTB freezes its objects' public attributes
+            raise
+        except TelegramError as exc:
+            object.__setattr__(self, "poll_failing", True)
+            await self._back_off(exc)
+            return ()
         except Exception:
-            object.__setattr__(self, "poll_failing", True)  # PTB freezes its objects' attributes
+            object.__setattr__(self, "poll_failing", True)
             raise
         object.__setattr__(self, "poll_failing", False)
+        self._poll_delay = 0.0
         return tuple(_each(raw if isinstance(raw, list) else []))
+
+    async def _back_off(self, exc: TelegramError) -> None:
+        if isinstance(exc, RetryAfter):
+            await asyncio.sleep(_seconds(exc) + 0.5)
+            return
+        if self._on_poll_error is not None:
+            self._on_poll_error(exc)
+        self._poll_delay = min(POLL_RETRY_CAP, self._poll_delay * 1.5) if self._poll_delay else POLL_RETRY_FIRST
+        await asyncio.sleep(self._poll_delay)
+
+    async def _confirm(self, offset: int | None, allowed_updates: Any) -> tuple[RawUpdate, ...]:
+        """PTB's last getUpdates when polling stops: it tells Telegram the updates fetched so far were received.
+        A Bot API that does not answer gets CONFIRM_SECONDS, not the long poll's 30 s: those updates then come
+        again after a restart and are recognised as repeats (their update_id is kept)."""
+        data = {"timeout": 0, "offset": offset, "limit": 1, "allowed_updates": allowed_updates}
+        try:
+            async with asyncio.timeout(CONFIRM_SECONDS):
+                await self._post("getUpdates", data, read_timeout=CONFIRM_SECONDS, connect_timeout=CONFIRM_SECONDS)
+        except (TelegramError, TimeoutError) as exc:
+            log.warning("Telegram did not confirm the last updates received (%s): they may come again at the "
+                        "next start, and are then ignored as repeats", type(exc).__name__)  # fmt: skip
+        return ()
 
 
 def _each(raw: list[Any]) -> list[RawUpdate]:

@@ -54,5 +54,10 @@ class Permanent(DeliveryError):
     """Bad request that will never succeed (e.g. malformed markup)."""
 
 
+class Stopped(DeliveryError):
+    """The channel is stopping (hocbot shuts down) and gave up waiting for its platform: not sent, and not tried
+    again in this process (a reply is logged; a broadcast's row, to the pacer an unknown failure, is queued again)."""
+
+
 Sender = Callable[[Reply], Awaitable[SentInfo]]
 Preview = Callable[[str], Awaitable[None]]
