@@ -51,9 +51,10 @@ _LEAVING = "|".join(re.escape(p) for p in _DATA["leaving"])
 _CLOSING = "day|nhe|nha|thoi|da|truoc|nghe|nhen|ne|nghen"
 _LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'}))}) (?:{_LEAVING})"
                          rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
-# Going on later, said of oneself ("để mai bác học tiếp", "hôm khác con hỏi tiếp", "mai tui vô học tiếp"): a goodbye.
+# Going on later, said of oneself ("để mai bác học tiếp", "hôm khác con hỏi tiếp", "mai tui vô học tiếp", "mai bác lại
+# vào học tiếp"): a goodbye.
 _LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sau)(?: (?:{'|'.join(sorted(_SELF))}))?"
-                       r" (?:(?:vo|vao|len|ghe|quay lai) )?(?:hoc|hoi|noi chuyen|noi|doc|xem) tiep\b")
+                       r"(?: lai)? (?:(?:vo|vao|len|ghe|quay lai) )?(?:hoc|hoi|noi chuyen|noi|doc|xem) tiep\b")
 # Asking words that are not question words nor the addressee: a message with one asks about something.
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
                              "khi", "may", "bot"})
@@ -73,7 +74,7 @@ def small_talk(text: str) -> SmallTalk | None:
     words = _LATER_RE.sub("bye", " ".join(words)).split()  # "để mai bác học tiếp": see you later
     if _personal(words):
         return "about_bot"
-    if _introduction(words):
+    if _introduction(words) or _greeted_introduction(words):
         return "greeting"
     found: set[SmallTalk] = set()
     extra: list[str] = []
@@ -194,8 +195,29 @@ def _leaving(m: re.Match[str]) -> str:
 def _introduction(words: list[str]) -> bool:
     """Saying who one is or where one lives ("mình là Lan", "tôi tên Hùng", "mình là giáo viên về hưu", "tôi ở
     Nghệ An"): a few words, nothing asked."""
-    return (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2
-            and words[1] in ("ten", "la", "o", "song", "que") and not any(w in _ASKING for w in words))
+    if not (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2
+            and words[1] in ("ten", "la", "o", "song", "que")):
+        return False
+    if "o" in words[1:]:  # where one lives is a place's name, whatever its words fold like ("Cần Thơ": "can")
+        at = words.index("o", 1)
+        tail = [w for w in words[at + 1:] if w not in _SOFT]
+        if tail and names_a_place(" ".join(tail)):
+            words = words[:at + 1]
+    return not any(w in _ASKING for w in words)
+
+
+def _greeted_introduction(words: list[str]) -> bool:
+    """A greeting, then who one is ("Xin chào, tôi là Tư ở Cần Thơ nè", "chào bot, mình tên Lan")."""
+    i = 0
+    while i < len(words):
+        phrase = next((p for p, k in _PHRASES if k == "greeting" and tuple(words[i:i + len(p)]) == p), None)
+        if phrase is not None:
+            i += len(phrase)
+        elif words[i] in _ADDRESS_ONLY or words[i] in ("ad", "ban", "ca", "nha", "nhe"):
+            i += 1
+        else:
+            break
+    return 0 < i < len(words) and _introduction(words[i:])
 
 
 def _personal(words: list[str]) -> bool:

@@ -85,6 +85,7 @@ ENTITIES: tuple[str, ...] = (
     "bhyt", "evn", "dien luc", "vietlott", "binh dan hoc ai", "binh dan hoc vu so",
     # the learning models and titles: "công dân số" is not "cộng đồng học tập" however many syllables they share
     "cong dan so", "cong dan hoc tap", "gia dinh hoc tap", "dong ho hoc tap", "cong dong hoc tap", "don vi hoc tap",
+    "gia dinh van hoa",  # a title of its own (the culture movement's), not "gia đình học tập"
     "binh dan hoc vu",  # the 1945 literacy movement (after "binh dan hoc vu so": the longer name is tried first)
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
@@ -173,9 +174,15 @@ class _Doc:
     acts: frozenset[str] = field(default_factory=frozenset)  # actions its question fields name (textnorm.actions)
 
 
+# A web address named after a thing of several syllables ("binhdanhocvuso.gov.vn"): it names that thing.
+_JOINED_ENTITIES = {e.replace(" ", ""): e for e in ENTITIES if " " in e}
+
+
 def entities(text: str) -> frozenset[str]:
-    """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"})."""
-    return frozenset(_ENTITY.findall(canon(fold(text))))
+    """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"}), also as a web address
+    ("binhdanhocvuso.gov.vn" → {"binh dan hoc vu so"})."""
+    sites = {a.split(".", 1)[0] for a in _ADDRESS.findall(unicodedata.normalize("NFC", text).lower())}
+    return frozenset(_ENTITY.findall(canon(fold(text)))) | {_JOINED_ENTITIES[s] for s in sites if s in _JOINED_ENTITIES}
 
 
 # "gọi 113 hay 156": a choice between two numbers is answered only by a document that names both.

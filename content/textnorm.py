@@ -182,6 +182,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\btại xao\b", "tại sao"),
         (r"\bliên kếc\b", "liên kết"),
         (r"\btài khoảng\b", "tài khoản"),
+        (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
+        (r"\bsếp hạng\b", "xếp hạng"),
         (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern, Central: wrong
     )
 ))

@@ -1,0 +1,64 @@
+"""Issue 16, the less-asked topics (the national programmes, the week, the learning models, the bot itself) as people
+ask them: another title than the learning models', the national platform named by its web address, greetings that
+tell who one is, wishes and company asked for, typed-short model names, and everyday phrasings of those entries.
+Through AnswerService.plan (what the chat shows, no LLM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.intents import small_talk
+from content.search import entities
+from content.textnorm import fold
+from handlers.answers.service import AnswerService
+
+
+def test_the_culture_title_is_not_the_learning_family(svc: AnswerService) -> None:
+    # "gia đình văn hóa" was answered with how to register a learning family on the bot
+    result = svc.plan("Xã vừa công nhận gia đình văn hóa, tiêu chuẩn là những gì?").fallback
+    assert result.decision != "answer"
+    result = svc.plan("đăng ký gia đình học tập trên bot").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_models_register")
+
+
+def test_the_national_platform_named_by_its_address_is_that_platform(svc: AnswerService) -> None:
+    assert entities("vào binhdanhocvuso.gov.vn học") == {"binh dan hoc vu so"}
+    # the bot's own certificate was the answer for a course finished on the national platform
+    result = svc.plan("Hoàn thành khóa học trên binhdanhocvuso.gov.vn có chứng chỉ không").fallback
+    assert result.decision != "answer" or result.faq_id != "bdhai_certificate"
+    result = svc.plan("vào binhdanhocvuso.gov.vn đăng nhập bằng gì").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bdhvs_login")
+
+
+@pytest.mark.parametrize(("message", "kind"), [
+    ("Chào bot, mình là Hạnh ở Đà Nẵng", "greeting"),
+    ("tôi là Lan ở Cần Thơ", "greeting"),  # "Cần" folds like "cần" (need): a place, not a want
+    ("hẹn bot mai tôi lại vô học tiếp", "bye"),
+    ("Buồn quá bot ơi, trò chuyện với tôi chút", "feeling"),
+    ("Chúc bot năm mới học hành tiến bộ", "greeting"),
+])
+def test_who_one_is_later_again_company_and_wishes_are_small_talk(message: str, kind: str) -> None:
+    assert small_talk(message) == kind
+
+
+@pytest.mark.parametrize("message", ["tôi ở Cần Thơ cần hỏi gì", "nói chuyện với người lạ qua zalo có sao không"])
+def test_a_question_with_those_words_is_still_a_question(message: str) -> None:
+    assert small_talk(message) is None
+
+
+def test_short_and_misspelt_names_of_models_and_the_ranking(svc: AnswerService) -> None:
+    assert fold("gđ htap") == fold("gia đình học tập")
+    assert fold("bản sếp hạng tuần này") == fold("bảng xếp hạng tuần này")
+    assert fold("bản sao") == "ban sao"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("huyện bỏ rồi hả, giờ làm thủ tục ở đâu", "sap_nhap_2025"),
+    ("chủ đề tuần lễ học tập năm nào cũng giống nhau hả", "week_theme_current"),
+    ("muốn tìm hội khuyến học ở xã thì hỏi ai", "khuyen_hoc_contact"),
+    ("lớn tuổi rồi thì học hành thêm để làm chi", "lifelong_why"),
+    ("chuyển đổi số nói dễ hiểu là gì vậy", "digital_transformation_what"),
+])
+def test_everyday_phrasings_of_the_less_asked_entries(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
