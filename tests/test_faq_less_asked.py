@@ -10,6 +10,7 @@ import pytest
 from content.intents import small_talk
 from content.search import entities
 from content.textnorm import fold
+from handlers.answers.gaps import _another_place
 from handlers.answers.service import AnswerService
 
 
@@ -62,3 +63,18 @@ def test_short_and_misspelt_names_of_models_and_the_ranking(svc: AnswerService) 
 def test_everyday_phrasings_of_the_less_asked_entries(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_a_province_asked_of_that_the_answer_does_not_name_is_not_answered(svc: AnswerService) -> None:
+    # a province asked about got the answer that tells of Ho Chi Minh City's recognition, as if it were its own
+    result = svc.plan("Đà Nẵng có được UNESCO công nhận là thành phố học tập chưa?").fallback
+    assert result.decision != "answer"
+    result = svc.plan("TPHCM có vào mạng lưới thành phố học tập UNESCO không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "learning_city_unesco")
+    # where the asker lives, told first, is no province asked about
+    assert not _another_place("Tôi ở Đà Nẵng, thành phố học tập là gì?", "Thành phố Hồ Chí Minh đã được công nhận.")
+
+
+def test_the_motto_forgotten_is_still_the_motto(svc: AnswerService) -> None:
+    result = svc.plan("Tôi quên mất phương châm học để biết học để làm, đủ câu là gì?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "week_motto")

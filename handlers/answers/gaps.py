@@ -10,6 +10,7 @@ import re
 import unicodedata
 from typing import Literal
 
+from content.provinces import find_province, provinces
 from content.search import Hit, entities
 from content.textnorm import asking_clause, fold, question_tail, story_clauses
 
@@ -30,8 +31,8 @@ def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: b
         return None
     if _kind_missing(q, shown) or _count_missing(q, shown):
         return "detail"  # a sum, a year, a phone number, a count
-    if _feature_missing(q, shown) or _another_numbered(q, shown):
-        return "feature"  # "có cấp chứng chỉ không", "bậc 5 là trình độ nào"
+    if _feature_missing(q, shown) or _another_numbered(q, shown) or _another_place(q, shown):
+        return "feature"  # "có cấp chứng chỉ không", "bậc 5 là trình độ nào", "Hà Nội có được công nhận không"
     if bot_help and _names_another(q, told, top):
         return "another app"  # "Zalo có cái AI tự trả lời tin nhắn không": not the bot
     return None
@@ -236,3 +237,33 @@ def _names_another(q: str, told: str, top: Hit) -> bool:
     phiền quá, tắt hẳn được không" of Facebook, not of this bot."""
     named = entities(told)
     return bool(named) and not top.names and not _BOT.search(fold(q))
+
+
+# A question that asks of a province, named first ("Hà Nội có được UNESCO công nhận không", "tỉnh Nghệ An đã có …"):
+# the words before its verb.
+_PLACE_ASKED = re.compile(r"^(?:(?:cho (?:toi|minh|em|chau|con|bac|tui) )?(?:xin )?hoi (?:(?:la|thu|chut|ti) )?)?"
+                          r"(?:(?:tinh|thanh pho|tp) )?((?:\w+ ){1,3}?)(?:co|da|duoc|cung|van) ")
+
+
+def _another_place(q: str, answer: str) -> bool:
+    """The question asks of a province ("Hà Nội có được UNESCO công nhận thành phố học tập không") and the answer
+    names another one and not it ("Thành phố Hồ Chí Minh đã được công nhận"): what it tells is of that other place."""
+    asked = None
+    for clause in story_clauses(q):
+        m = _PLACE_ASKED.match(fold(clause).strip() + " ")
+        if m and (asked := find_province(m.group(1))) is not None:
+            break
+    if asked is None:
+        return False
+    named = _provinces_named(answer)
+    return bool(named) and asked.province.name not in named
+
+
+def _provinces_named(text: str) -> frozenset[str]:
+    """The provinces a text names (current or former names, as written with their accents; "TPHCM")."""
+    low = unicodedata.normalize("NFC", text).lower()
+    found = {p.name for p in provinces() for n in (p.name, *p.formed_from)
+             if re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", low)}
+    if re.search(r"\btp\.? ?hcm\b", low):
+        found.add("Hồ Chí Minh")
+    return frozenset(found)
