@@ -108,6 +108,17 @@ _CHAT_ASKS = frozenset({
     "xem", "hoc", "tiep", "lua", "mat", "quen", "bi", "khoa", "hack", "tien", "chuyen", "nhu", "the", "khi"})
 
 
+# Asking told as a thing done, how much or how long ("bà hỏi suốt từ sáng tới giờ", "hỏi bot hoài", "hỏi nhiều quá"):
+# a remark on one's own asking, not a wish to ask (that "hỏi" is no word of _CHAT_ASKS there).
+_TOLD_ASKING = re.compile(r"\bhoi(?: (?:bot|chatbot|may|ban|chau|con|em))? (?:suot|hoai|mai|nhieu|lam|lien tuc|ca ngay"
+                          r"|ca buoi|ca toi|tu sang|tu chieu|tu toi|tu hom qua|het)\b")
+
+
+def _chat_asks(folded: str) -> bool:
+    """A word of _CHAT_ASKS in a folded clause, other than "hỏi" told as a thing done (_TOLD_ASKING)."""
+    return any(w in _CHAT_ASKS for w in _TOLD_ASKING.sub(" ", folded).split())
+
+
 def opens_with_small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk a message opens with when the rest is chat that asks nothing ("Chào cháu bot nhé,
     bà tám mươi rồi mới tập nhắn tin đấy", "Dạ cảm ơn bot nhiều lắm ạ, bot trả lời dễ hiểu quá"): said when the
@@ -155,13 +166,17 @@ def chat_with_the_bot(text: str) -> SmallTalk | None:
         return None  # "hướng dẫn dùng bot", "xoá tài khoản của tôi trên bot": a request said in one breath
     for clause in parts:
         kind = small_talk(clause)
+        if kind == "greeting" and set(fold(clause).split()) <= _SOFT:
+            continue  # only calling it ("Bot ơi, bot có mệt không"): what is said after it is the kind
         if kind is not None and kind != "place":
             kinds.append(kind)
             continue
         folded = fold(clause)
         if _CHAT_QUESTION.search(folded) or out_of_scope(clause) is not None or actions(clause) \
-                or about_using_the_bot(clause) or any(w in _CHAT_ASKS or w.isdigit() for w in folded.split()):
+                or about_using_the_bot(clause) or _chat_asks(folded) or any(w.isdigit() for w in folded.split()):
             return None
+    if not kinds and len(parts) > 1 and all(small_talk(p) == "greeting" for p in parts):
+        return "greeting"
     return next((k for k in _CHAT_PRIORITY if k in kinds), "feeling")
 
 

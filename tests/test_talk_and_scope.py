@@ -305,6 +305,20 @@ def test_a_few_clauses_of_chat_with_the_bot_are_small_talk(capsys: pytest.Captur
     assert not sad["sources"] and not visit["sources"] and not sad["refused"] and not visit["refused"]
 
 
+def test_asking_told_as_a_thing_done_is_a_remark_in_chat_with_the_bot(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Bot ơi bot có mệt không, bà hỏi suốt từ sáng tới giờ" got the night quiet-hours help with a "Nguồn:"
+    # line: "hỏi" said of how long or how much one has asked is a remark on the chat, not a wish to ask.
+    from content.intents import chat_with_the_bot
+
+    assert chat_with_the_bot("Bot ơi bot có buồn không, ông hỏi bot hoài từ trưa") == "about_bot"
+    assert chat_with_the_bot("Bot có mệt không cháu, bà hỏi nhiều quá nhỉ") == "about_bot"
+    for asks in ("Bot ơi bot có mệt không, bà muốn hỏi tiếp bài hôm qua", "bot ơi, cho ông hỏi cái này",
+                 "bot ơi, tôi hỏi mãi mà bot không trả lời"):
+        assert chat_with_the_bot(asks) is None, asks
+    [reply] = ask(capsys, "Bot ơi, bot có mệt không, ông hỏi cả buổi chiều rồi")
+    assert "không biết mệt" in reply["answer"] and not reply["sources"]
+
+
 def test_the_bot_said_as_where_one_is_asks_about_using_it(svc: Any) -> None:
     # Before: refused. "trên máy này", "qua đây" are the bot the asker is typing into, "bấm cái gì" a button asked
     # for: the bot's help entry that gives the command answers, when it is far ahead of the rest.
