@@ -211,3 +211,13 @@ def test_what_now_said_of_who_is_to_act_asks_nothing_of_its_own(capsys: pytest.C
                     "Ông tôi bị lừa chuyển 12 triệu cho đứa giả làm công an, giờ ông ấy phải làm gì cho kịp?"):
         assert not item["refused"]
         assert "tra soát" in item["answer"] or "• Lỡ chuyển tiền cho kẻ lừa đảo rồi thì phải làm gì?" in item["answer"]
+
+
+def test_an_ending_that_asks_nothing_of_its_own_does_not_decide_the_story(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "… giờ phải làm gì trước tiên?" was answered with the scam victim's steps though the story told of a
+    # phone lost: the ending, searched alone, found them by its form words and the "tiền" that "tiên" (first) folds
+    # to, and the whole story ranked them only a hair ahead. An ending of form and time words alone tells nothing.
+    [dropped] = ask(capsys, "Anh trai tôi làm rơi mất điện thoại ngoài chợ, giờ phải làm gì trước tiên?")
+    assert not dropped["refused"] and "khóa SIM" in dropped["answer"] and "tra soát" not in dropped["answer"]
+    [lost] = ask(capsys, "Mẹ tôi bị lừa chuyển khoản cho người lạ, giờ phải làm gì trước tiên?")
+    assert not lost["refused"] and "tra soát" in lost["answer"]

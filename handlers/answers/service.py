@@ -434,6 +434,8 @@ class AnswerService:
         if COMPARISON in actions(q) - actions(tail):
             told = []  # "A với B có giống nhau không? A là gì?": the last question asks about one of them alone
         ending = tail
+        if not told and _vague(ending):
+            return decision, hits  # "… giờ phải làm gì trước tiên": found by its form words alone, it tells nothing
         if told:
             tail = f"{tail} {' '.join(told)}"
         tail_hits = self.search.search(tail, PASSAGES)
