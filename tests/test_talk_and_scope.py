@@ -331,3 +331,13 @@ def test_the_bot_said_as_where_one_is_asks_about_using_it(svc: Any) -> None:
             ("Chi hội tôi có sáng kiến hay, gửi lên Hội qua đây có được không?", "bot_initiative")):
         plan = svc.plan(question)
         assert (plan.decision, plan.fallback.faq_id) == ("answer", entry), question
+
+
+def test_papers_to_make_are_no_request_to_do_it_for_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "làm hồ sơ" (make one's papers) folded to "lam ho so", and "lam ho" (do it for me, homework) made the
+    # question out of scope: the commune's help with online papers was refused with the "không cho vay tiền" text.
+    assert out_of_scope("Bà không biết làm hồ sơ online, ở xã có ai chỉ cho không?") is None
+    assert out_of_scope("lam ho so xin tro cap o dau") is None
+    assert out_of_scope("bot làm hộ tôi bài tập toán nhé") == "other"
+    [papers] = ask(capsys, "Bà không biết làm hồ sơ online, ở xã có ai chỉ cho không?")
+    assert not papers["refused"] and "Trung tâm Phục vụ hành chính công" in papers["answer"]
