@@ -695,7 +695,19 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
         return "suggest" if fitting else "refuse"
     if decision == "answer" and not hits[0].exact and bare_topic(query):
         return _bare_topic(hits)
+    if decision == "answer" and _unknown_app(query, hits[0]):
+        return "suggest" if any(fits(h) and h.coverage >= SUGGEST_COVERAGE for h in hits) else "refuse"
     return decision
+
+
+# An app, a site or a program named by a word no document has ("ứng dụng iHanoi", "app Grab", "phần mềm Misa"): what
+# is asked is asked of it, and no answer about another app tells it.
+_APP_NAMED = re.compile(r"\b(?:ung dung|app|phan mem|trang web|trang|web|website) (\w+)")
+
+
+def _unknown_app(query: str, hit: Hit) -> bool:
+    """The question names an app or site the content does not know (its name is one of the hit's `unknown` words)."""
+    return bool(hit.unknown) and any(m.group(1) in hit.unknown for m in _APP_NAMED.finditer(fold(query)))
 
 
 BARE_TIE = 0.7  # of the entries about a thing named alone, those within this share of the best compete

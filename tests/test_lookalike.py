@@ -283,3 +283,12 @@ def test_who_makes_vneid_is_never_answered_with_another_vneid_entry(svc: AnswerS
     # warning with its source line. Who makes the app is said by vneid_what and vneid_install (Bộ Công an).
     result: Any = svc.plan(question).fallback
     assert result.decision in ("answer", "suggest") and result.faq_id in ("vneid_what", "vneid_install"), result
+
+
+@pytest.mark.parametrize("question", ["ứng dụng Bluezone dùng để làm gì", "phần mềm Misa là gì",
+                                      "app Grab có an toàn không"])
+def test_an_app_the_content_does_not_know_is_not_answered_with_another(svc: AnswerService, question: str) -> None:
+    # Before: answered with what VNeID is, or the loan apps' warning, with a "Nguồn:" line: the app's name is a word no
+    # entry has, and what is asked of it is asked of that app.
+    assert svc.plan(question).decision != "answer", question
+    assert svc.plan("ứng dụng VNeID dùng để làm gì").decision == "answer"
