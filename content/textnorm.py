@@ -157,7 +157,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # Amounts said in words, as voice typing writes them ("trên mười triệu" is "trên 10 triệu")
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),
-        (r"\b(\d+) ?(?:củ|tr)\b", r"\1 triệu"),  # "15 củ", "5tr": millions as said
+        (r"\b(\d+) ?(?:củ|tr)\b", r"\1 triệu"),
+        # "định danh mức hai": the level, in digits as the content writes it ("mức 2")
+        (r"\bmức (một|hai|ba)\b",
+         lambda m: f"mức {_NUMBER_WORDS.index(m.group(1)) + 1}"),  # "15 củ", "5tr": millions as said
         # An age said in words ("tôi năm nay gần bảy mươi rồi", "sáu mươi lăm tuổi"): its years, as "60 tuổi" says
         # them; not an amount ("bảy mươi nghìn")
         (r"\b(bốn|bon|năm|nam|sáu|sau|bảy|bẩy|bay|tám|tam|chín|chin) (?:mươi|muoi)(?: (mốt|mot|hai|ba|bốn|bon|tư|tu|"

@@ -292,3 +292,9 @@ def test_an_app_the_content_does_not_know_is_not_answered_with_another(svc: Answ
     # entry has, and what is asked of it is asked of that app.
     assert svc.plan(question).decision != "answer", question
     assert svc.plan("ứng dụng VNeID dùng để làm gì").decision == "answer"
+
+
+def test_the_level_said_in_words_finds_the_level_two_entry(svc: AnswerService) -> None:
+    # Before: refused; "mức hai" is the "mức 2" of the entry's own question.
+    result = svc.plan("Bác muốn lên định danh mức hai thì đi chỗ nào làm?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "vneid_level2")

@@ -179,3 +179,9 @@ def test_synonyms_are_one_word_for_search() -> None:
     assert syllables("AI có tình cảm không") == syllables("AI có cảm xúc không")
     assert syllables("tốn tiền không") == syllables("mất phí không")
     assert syllables("không mất xu nào") == syllables("không mất phí nào")  # "xu": a coin, any money at all
+
+
+def test_a_level_said_in_words_is_its_digit() -> None:
+    # Before: "Bác muốn lên định danh mức hai thì đi chỗ nào làm?" was refused: the content writes "mức 2".
+    assert fold("định danh mức hai") == fold("định danh mức 2")
+    assert fold("tài khoản mức một") == fold("tài khoản mức 1")
