@@ -78,3 +78,20 @@ def test_a_province_asked_of_that_the_answer_does_not_name_is_not_answered(svc: 
 def test_the_motto_forgotten_is_still_the_motto(svc: AnswerService) -> None:
     result = svc.plan("Tôi quên mất phương châm học để biết học để làm, đủ câu là gì?").fallback
     assert (result.decision, result.faq_id) == ("answer", "week_motto")
+
+
+def test_a_neighbour_told_of_is_no_place_of_ones_own(svc: AnswerService) -> None:
+    # "hàng xóm tôi bảo giờ có …" read as "xóm tôi" and "bao giờ": the answer was withheld as the hamlet's own schedule
+    result = svc.plan("Bà hàng xóm tôi bảo giờ có luật phạt người làm video giả bằng AI, thật không?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_law")
+    result = svc.plan("lịch họp chi hội xóm tôi tuần sau ngày nào").fallback
+    assert result.decision != "answer"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("phong trào thi đua xây dựng xã hội học tập ai phát động, hồi nào", "thi_dua_xhht"),
+    ("làm mô hình học tập thì nhà mình được lợi gì", "models_why"),
+])
+def test_who_started_the_emulation_and_what_the_models_bring(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)

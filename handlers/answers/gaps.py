@@ -79,8 +79,9 @@ _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")
 _NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
 
 
-_HERE = re.compile(r"\b(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|huyen|tinh) (?:minh|toi|tui|tao|"
-                   r"em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
+# The asker's own place ("xã mình", "thôn tôi"; "hàng xóm tôi" is a neighbour, not the hamlet)
+_HERE = re.compile(r"\b(?<!hang )(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|huyen|tinh) "
+                   r"(?:minh|toi|tui|tao|em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
 _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
                        r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi|"
                        # "hội khuyến học tỉnh tui thành lập năm nào": the place's own founding, not the nation's
