@@ -200,9 +200,12 @@ _CLAUSE_END = re.compile(r"[.,;?!…\n]+")
 _RATHER_THAN = re.compile(r"\b(?:chứ|chu|chớ|cho)\s+(?:không|khong)\s+(?:phải|phai)\b.*$")
 _NOT_ASKED = re.compile(
     r"^(?:(?:ma|nhung|con|cai|day|do) )*khong phai (?:la )?(?:cua )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
-    + r"|ket luan|nghi quyet|luat|mat khau|tai khoan|ung dung|trang)\b"
+    + r"|ket luan|nghi quyet|luat|mat khau|tai khoan|ung dung|app|trang)\b"
     r"|^(?:toi|minh|tui|em|chau|con) (?:dang |dau co |co )?khong (?:hoi|noi)\b"
-    r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b")
+    r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b"
+    # "…, còn Zalo thì vẫn bình thường": the thing said to be fine is not what is asked about
+    r"|^(?:(?:con|ma|nhung) )?(?:cai |app |ung dung |tai khoan )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
+    + r")(?: (?:cua toi|cua minh|thi|van|con|vay|may))* (?:binh thuong|khong sao|khong bi gi|dung duoc|on|van on)$")
 
 
 # What is asked, then why ("VNeID là cái gì mà công an xã cứ bảo ông phải cài?", "AI là gì mà ai cũng nói tới"): the

@@ -20,9 +20,10 @@ _NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám",
 # Digits said as words, typed with or without accents ("năm bảy", "nam bay", "một hai ba"), and the words of a
 # number said whole ("năm mươi bảy", "một trăm hai mươi ba", "hai mươi mốt", "ba mươi lăm").
 _DIGIT = {w: i for i, w in enumerate(("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"))}
+# "bẩy": "bảy" as it is said in the North ("nghị quyết năm bẩy")
 _DIGIT.update({"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
-               "tư": 4, "tu": 4, "lăm": 5, "lam": 5, "nhăm": 5, "mốt": 1})
-_NUMBER_WORD = (r"(?:không|khong|một|mot|hai|ba|bốn|bon|năm|nam|sáu|sau|bảy|bay|tám|tam|chín|chin|mười|muoi|mươi"
+               "tư": 4, "tu": 4, "lăm": 5, "lam": 5, "nhăm": 5, "mốt": 1, "bẩy": 7})
+_NUMBER_WORD = (r"(?:không|khong|một|mot|hai|ba|bốn|bon|năm|nam|sáu|sau|bảy|bẩy|bay|tám|tam|chín|chin|mười|muoi|mươi"
                 r"|trăm|tram|linh|lẻ|le|tư|lăm|nhăm|mốt)")
 # What a number names once said in words: a resolution, a conclusion, a decree, a law ("Nghị quyết năm bảy")
 _NAMED_BY_NUMBER = (r"nghị quyết|nghi quyet|nq|kết luận|ket luan|kl|nghị định|nghi dinh|nđ|nd|chỉ thị|chi thi|"
@@ -109,8 +110,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     for pattern, repl in (
         (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
         (r"\bchát[\s\-_.]*(?:gpt|gbt|gtp)\b", "chatgpt"),
-        # spelt as said: "chát gờ pờ tê", "chát gì pi ti", "chat gi bi ti"
-        (r"\bch[aá]t[\s\-_.]*(?:gờ|gơ|go|gi|gì|ghi|dzi|ji)[\s\-_.]*(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*"
+        # spelt as said: "chát gờ pờ tê", "chát gì pi ti", "chat gi bi ti", "chác gì pi ti" (heard "chác")
+        (r"\bch[aáà][tc][\s\-_.]*(?:gờ|gơ|go|gi|gì|ghi|dzi|ji)[\s\-_.]*(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*"
          r"(?:tê|te|ti|tì|thi)\b", "chatgpt"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
@@ -121,8 +122,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
         (r"\b(là|cái|làm|mần) chi\b", r"\1 gì"),
         (r"\bchi(?= *(?:rứa|vậy|dzậy|ri|hả|đó|đây|[?.!]|$))", "gì"),  # "… cái app chi rứa"
-        # "nói chi với dân", "dạy chi cho người già": what it says or teaches ("nói chi tiết", "bảo chi hội" are not)
-        (r"\b(nói|bảo|dạy|hỏi|viết|ghi) chi\b(?! (?:tiết|phí|tiêu|hội|bộ|nhánh|cục|trả|ra|lí|lý|li|ly|đoàn)\b)",
+        # "nói chi với dân", "dạy chi cho người già", "có chi mà sợ": what it says, teaches or has ("nói chi tiết",
+        # "bảo chi hội", "có chi phí" are not)
+        (r"\b(nói|bảo|dạy|hỏi|viết|ghi|có) chi\b(?! (?:tiết|phí|tiêu|hội|bộ|nhánh|cục|trả|ra|lí|lý|li|ly|đoàn)\b)",
          r"\1 gì"),
         # "dân tụi tui", "dân bọn tôi", "dân chúng tôi": the people, as "người dân" says it
         (r"\b(?<!người )dân (?:tụi|bọn|chúng|tụi bây|chúng mình) ?(?:tui|tôi|tao|em|mình|cháu|con)?\b", "người dân"),
@@ -177,6 +179,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(?:không|khong|chẳng|chang|chả|cha) (?:hiểu|hieu) (?:vì |vi |tại |tai )?(?:sao|răng) (?:lại |lai )?"
          r"(?:phải |phai )?(?:vậy|vay|thế|the)\b", "sao vậy"),
         (r"\blãi\b(?! suất)", "lãi suất"),  # interest ("lãi 3% mỗi ngày"): folded, "lãi" would be "lại" (again)
+        (r"(?<!không )\bkhí không phải\b", " "),  # "cho tôi hỏi khí không phải": pardon the asking, nothing asked
         (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
         # Sounds typed as heard: "ch" for "tr", "l" for "n", "x" for "s", "c" for "t", "ng" for "n" at the end
         (r"\bchả lời\b", "trả lời"),

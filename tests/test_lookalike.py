@@ -68,7 +68,9 @@ def test_the_only_candidate_about_the_named_thing_is_answered_not_asked() -> Non
     [
         ("mật khẩu VNeID với mật khẩu Zalo có nên đặt giống nhau cho dễ nhớ không", "password_safety"),
         ("pass fb vs pass ngân hàng để giống nhau cho dễ nhớ dc ko", "password_safety"),
-        ("mật khẩu app ngân hàng có nên dùng chung với mật khẩu chatgpt cho dễ nhớ không", "password_safety"),
+        # ChatGPT's own account entry says it too ("đặt mật khẩu riêng, không dùng chung mật khẩu với ngân hàng")
+        ("mật khẩu app ngân hàng có nên dùng chung với mật khẩu chatgpt cho dễ nhớ không", "chatgpt_account"),
+        ("mật khẩu app ngân hàng có nên dùng chung với mật khẩu zalo cho dễ nhớ không", "password_safety"),
         ("mã OTP với mật khẩu khác nhau chỗ nào", "otp_never"),
         ("mật khẩu ngân hàng với mã OTP có giống nhau không", "otp_never"),
         ("mã nhóm có phải mã otp không", "bot_join_group"),
