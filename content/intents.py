@@ -52,9 +52,10 @@ _CLOSING = "day|nhe|nha|thoi|da|truoc|nghe|nhen|ne|nghen"
 _LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'}))}) (?:{_LEAVING})"
                          rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
 # Going on later, said of oneself ("để mai bác học tiếp", "hôm khác con hỏi tiếp", "mai tui vô học tiếp", "mai bác lại
-# vào học tiếp"): a goodbye.
+# vào học tiếp", "mai tôi sẽ hỏi tiếp"): a goodbye.
 _LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sau)(?: (?:{'|'.join(sorted(_SELF))}))?"
-                       r"(?: lai)? (?:(?:vo|vao|len|ghe|quay lai) )?(?:hoc|hoi|noi chuyen|noi|doc|xem) tiep\b")
+                       r"(?: (?:lai|se|con))? (?:(?:vo|vao|len|ghe|quay lai) )?"
+                       r"(?:hoc|hoi|noi chuyen|noi|doc|xem) tiep\b")
 # Asking words that are not question words nor the addressee: a message with one asks about something.
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
                              "khi", "may", "bot"})

@@ -191,6 +191,16 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
         (r"\bsếp hạng\b", "xếp hạng"),
         (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern, Central: wrong
+        # a last letter typed as heard: "máy tín" (máy tính), "đặc mật khẩu" (đặt), "an toàng" (an toàn)
+        (r"\bmáy tín\b", "máy tính"),
+        (r"\bđặc (?=(?:mật khẩu|mật mã|pass|password|lịch|lời nhắc|câu hỏi)\b)", "đặt "),
+        (r"\ban toàng\b", "an toàn"),
+        (r"\bsài\b(?! gòn)", "dùng"),  # "sài" for "xài" (use): "sài được AI không"
+        # Northern: "là cái giống gì" (what on earth is it), "nhận ra kiểu gì" (how to tell it), "ối giời ơi" (an
+        # exclamation)
+        (r"\b(là|cái) (?:cái )?giống gì\b", r"\1 gì"),
+        (r"\b(nhận ra|nhận biết|phân biệt) kiểu gì\b", r"\1 thế nào"),
+        (r"\b(?:(?:ối|ôi|ui) )?giời (?:đất |ạ |ơi )*(?:ơi|ạ)\b|\bôi giời\b", " "),
     )
 ))
 
@@ -237,6 +247,11 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:tik|tic|tich) ?(?:tok|toc)\b", "tiktok"),
         (r"\byou ?tube\b|\bdiu ?tup\b", "youtube"),
         (r"\bo t p\b|\bo te pe\b|\bo ti pi\b", "otp"),  # spelt out as said: "ô tê pê", "ô ti pi"
+        (r"\bin[\s\-]*(?:to|te|that)[\s\-]*net\b", "internet"),  # spelt as said: "in tơ nét", "in-tờ-nét"
+        (r"\bdinh dang (?=(?:dien tu|muc (?:1|2|mot|hai))\b)", "dinh danh "),  # "định dang điện tử": "định danh"
+        # "có mấy mô hình", typed without accents: "co may" before what is counted ("có máy" is a phone)
+        (r"\bco may (?=(?:mo hinh|buoc|loai|cach|mien|cap|bai|muc|tieu chi|dieu|chuong|nhom|giai doan|noi dung)\b)",
+         "co bao nhieu "),
         (r"\b(bam|nhan|go|dien|nhap|truy cap) vo\b", r"\1 vao"),  # "bam vo link" ("vo" alone may be "vợ")
         (r"(?<!go )(?<!nhap )(?<!dien )(?<!bam )(?<!nhan )\b(?:vao|vo) cho nao\b", "o dau"),
         (r"\bvo (?=link\b|trang\b|app\b|ung dung\b)", "vao "),
@@ -427,8 +442,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"^(?:{_PERSON} )?hoi (?:chut|ti|cai nay|them|cau nay|la|ve|cai)\b",
         rf"\b(?:{_PERSON} )?hoi (?:la|cai nay la)\b",
         r"\bnho (?:ban|bot|anh|chi|em|chau) ?(?:noi|giai thich|chi|huong dan)? giup\b",
-        rf"\b(?:{_PERSON} )?(?:that su |that |van |cung )?(?:khong|chang|cha|chua|ko) "
-        r"(?:biet|hieu|ro)(?: gi| lam)?(?= .*\bla (?:cai )?gi\b)",
+        rf"\b(?:ma )?(?:{_PERSON} )?(?:that su |that |van |cung )?(?:khong|chang|cha|chua|ko) "
+        r"(?:biet|hieu|ro)(?: gi| lam)?(?= .*\b(?:la (?:cai )?gi|de lam gi|the nao|ra sao)\b)",
         r"^(?:xin )?chao(?: ban| bot| em| chau| anh| chi| bac| ad| admin)?\b",
         r"\b(?:a ma|a|u|thi|the|vay) (?:cho )?(?=toi|minh|bac|chau|hoi)",
         r"\bnoi (?:cho|giup) (?:toi|tui|minh|bac|chau|em) (?:nghe|biet)(?: voi)?\b",
@@ -466,6 +481,14 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"giao vien|co giao|thay giao)\b(?: \w+){0,6}? (?=(?:toi|tui|em|minh|chau|con) (?:muon|can|dinh|dang)\b)",
         # "tổ chức thế nào cho hiệu quả", "dạy ra sao cho tốt": how, however well
         r"(?:(?<=\bthe nao)|(?<=\bra sao)|(?<=\blam sao)) cho (?:hieu qua|tot|hay)$",
+        # "tôi nghe trên loa xã nói có …", "nghe qua đài bảo là …": where the asker heard of it
+        rf"\b(?:{_PERSON} )?(?:cung |hay |thuong )?nghe (?:tren |qua |o )?{_MEDIUM}(?: \w+)? (?:noi|bao|doc)"
+        r"(?: (?:la|rang|co))?\b",
+        # "… cháu giải thích cho tôi với", "bot nói giúp bác nhé": asked to explain, the question is before it
+        rf"\b(?:{_PERSON} )?(?:giai thich|noi|giang|chi) (?:giup |gium |dum |cho |ho )+(?:{_PERSON})"
+        r"(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu))*$",
+        rf"\b(?:{_PERSON} )?giai thich(?: (?:giup|gium|dum|cho|ho))*(?: {_PERSON})?"
+        r"(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu|them))*$",
     )
 )
 

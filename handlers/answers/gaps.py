@@ -22,6 +22,8 @@ def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: b
     None when nothing is missing. `bot_help`: `top` is one of the bot's own help entries, which say where to look
     whatever number or place is asked; `for_everyone`: its answer is not one an officer scoped to a place. An entry one
     of whose own questions asks all this (`top.asks`) answers it as it is."""
+    if _on_the_list(q):
+        return "local"  # "danh sách gia đình học tập năm nay có nhà tôi không": the place's officers keep the list
     if not bot_help:
         if for_everyone and _local_schedule(q):
             return "local"  # "lịch họp hội khuyến học thôn mình tuần này"
@@ -103,6 +105,21 @@ def _local_schedule(q: str) -> bool:
         return True
     # "hội khuyến học xã tôi năm nay có còn cấp học bổng không": what the place does this year, asked as such
     return any((_HERE.search(c) or _CULTURAL_HOUSE.search(c)) and _THIS_YEAR.search(c) for c in _asking_clauses(q))
+
+
+# Whether the asker (the family, the clan, a child) is on a list the place draws up: who was recognised, commended,
+# given a grant ("danh sách dòng họ học tập tiêu biểu có dòng họ tôi không", "nhà tôi có tên trong danh sách không")
+_LIST = re.compile(r"\b(?:danh sach|co ten trong)\b")
+_MINE_ON_IT = re.compile(r"\bco (?:ten )?(?:(?:nha|ho|dong ho|gia dinh|thon|xa|con|chau|ong|ba|bo|me) )?"
+                         r"(?:toi|minh|tui|chung toi|em|chau|nha toi|nha minh)\b(?: \w+){0,4} (?:khong|ko|chua)\b"
+                         r"|\b(?:toi|minh|tui|em|chau) co ten (?:trong|o)\b(?: \w+)* (?:khong|ko|chua)\b")
+
+
+def _on_the_list(q: str) -> bool:
+    """The question asks whether the asker's own family, clan or child is on a list of the place: only its officers
+    know, whatever the content says of being recognised or registered."""
+    folded = fold(q)
+    return bool(_LIST.search(folded)) and bool(_MINE_ON_IT.search(folded))
 
 
 def _number_of_another(q: str, top: Hit) -> bool:
