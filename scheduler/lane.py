@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, select, update
 from sqlmodel import col
 
-from bot.core.delivery import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater
+from bot.core.delivery import Blocked, InDoubt, OutsideWindow, Permanent, RetryLater, Stopped
 from bot.db.models import Identity, User, utcnow
 from bot.db.models_officers import FAILED, QUEUED, SENDING, SENT, SKIPPED, UNREACHABLE, BroadcastStatus, Delivery
 from handlers.officers.audience import person_ok
@@ -118,6 +118,7 @@ class ChannelLane:
     pending: deque[Job] = field(default_factory=deque)
     last_sent: dict[str, float] = field(default_factory=dict)
     stalled: bool = False  # a send timed out (it may have been delivered): no new sends until the platform answers
+    cut: bool = False  # the channel is stopping (hocbot shuts down): nothing more is sent in this process
     woken: asyncio.Event = field(default_factory=asyncio.Event)  # set by Pacer.wake(): rows were queued
     idle_wait: float = 0.0  # the next idle wait (Pacer.idle: from `poll`, doubled up to idle_poll)
     due: list[float] = field(default_factory=list)  # heap: when rows this lane put back for later are due
@@ -133,7 +134,7 @@ class ChannelLane:
         ahead: asyncio.Task[list[Job]] | None = None
         drained = False
         try:
-            while not p.stopping:
+            while not p.stopping and not self.cut:
                 if ahead is None and self.pending and not drained and len(self.pending) <= self.batch // 2:
                     ahead = asyncio.create_task(p.guard(self.claim()))
                 if ahead is not None and (ahead.done() or not self.pending):
@@ -170,9 +171,13 @@ class ChannelLane:
             self.pending.appendleft(job)
             await self.recover()
             return
-        await self.bucket.take()
-        await sem.acquire()
-        if self.stalled:  # a send timed out while this one waited its turn
+        try:
+            await self.bucket.take()
+            await sem.acquire()
+        except asyncio.CancelledError:  # stopping: the row is still ours to hand back (release())
+            self.pending.appendleft(job)
+            raise
+        if self.stalled or self.cut:  # a send timed out, or the channel was cut, while this one waited its turn
             sem.release()
             self.pending.appendleft(job)
             return
@@ -184,6 +189,13 @@ class ChannelLane:
         if len(self.last_sent) > 50_000:
             cutoff = time.monotonic() - p.per_chat
             self.last_sent = {k: v for k, v in self.last_sent.items() if v > cutoff}
+
+    def release(self) -> None:
+        """On stop: the rows claimed but not yet handed to the platform go back to the queue as they were (no
+        attempt used), so another worker or the next start sends them at once instead of after the lease."""
+        while self.pending:
+            job = self.pending.popleft()
+            self.record(Outcome(job.id, QUEUED, job.attempts))
 
     async def recover(self) -> None:
         """After a send timed out, wait until the platform answers a cheap call again (the channel's `ping`,
@@ -283,6 +295,10 @@ class ChannelLane:
             self.pending.appendleft(job)
             p.retry_waits += 1
             p.metrics.rate_limited.labels(self.name).inc()
+            return
+        except Stopped:  # not sent, and not tried: queued again as it was, for the next start (no attempt used)
+            self.cut = True
+            self.record(Outcome(job.id, QUEUED, job.attempts))
             return
         except Blocked as exc:
             self.record(Outcome(job.id, refused_state(exc.reason), job.attempts + 1, exc.reason[:300]))

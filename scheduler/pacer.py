@@ -195,6 +195,8 @@ class Pacer:
         for t in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
+        for lane in self.lanes.values():
+            lane.release()
         await self.flush()
         self._tasks.clear()
 

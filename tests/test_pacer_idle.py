@@ -9,13 +9,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
 from bench.broadcast import seed_subscribers
-from bot.core.delivery import SentInfo, Transient
+from bot.core.delivery import SentInfo, Stopped, Transient
 from bot.core.messages import Reply
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
+from bot.db.models_officers import QUEUED, SENT
 from handlers.officers import outbox
+from scheduler.lane import DT, MAX_ATTEMPTS
 from scheduler.pacer import Pacer
 
 
@@ -119,3 +122,48 @@ async def test_a_retry_goes_out_when_due_not_at_the_end_of_an_idle_wait(db: Data
         await pacer.stop()
     # retried 2 s after the failure; idle claims alone (0.25, 0.5, 1, 2 s apart) would come at 3.75 s
     assert 1.9 < elapsed < 3.5, elapsed
+
+
+class StoppingPhone(Phone):
+    """A channel cut at shutdown: every send raises Stopped (nothing reaches the platform)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tries = 0
+
+    async def send(self, chat_key: str, reply: Reply) -> SentInfo:
+        self.tries += 1
+        raise Stopped("telegram: hocbot is stopping")
+
+
+async def rows(db: Database) -> list[tuple[str, int, str | None]]:
+    async with db.session() as s:
+        got = await s.execute(select(DT.c.state, DT.c.attempts, DT.c.last_error).order_by(DT.c.id))
+        return [tuple(r) for r in got.all()]  # type: ignore[misc]
+
+
+async def test_a_send_cut_at_shutdown_uses_no_attempt_and_goes_out_at_the_next_start(db: Database) -> None:
+    chats = await seed_subscribers(db, 5)
+    await queue(db)
+    async with db.session() as s:  # every row on its last attempt: a counted try would mark it failed
+        await s.execute(update(DT).values(attempts=MAX_ATTEMPTS - 1))
+    cut = StoppingPhone()
+    pacer = Pacer(db, {"telegram": cut}, rate=50, zalo_rate=5, per_chat=0.0, poll=0.05)
+    await pacer.start()
+    try:
+        await until(lambda: pacer.lanes["telegram"].cut, 5)
+        await asyncio.sleep(0.2)
+    finally:
+        await pacer.stop()
+    assert cut.tries == 1  # the lane stopped sending at the first cut send, not one try per row
+    assert await rows(db) == [(QUEUED, MAX_ATTEMPTS - 1, None)] * len(chats)  # none failed, none left "sending"
+
+    phone = Phone()
+    pacer = Pacer(db, {"telegram": phone}, rate=50, zalo_rate=5, per_chat=0.0, poll=0.05)
+    await pacer.start()
+    try:
+        await until(lambda: len(phone.got) == len(chats), 5)
+    finally:
+        await pacer.stop()
+    assert sorted(phone.got) == sorted(str(c) for c in chats)
+    assert {r[0] for r in await rows(db)} == {SENT}

@@ -56,7 +56,8 @@ class Permanent(DeliveryError):
 
 class Stopped(DeliveryError):
     """The channel is stopping (hocbot shuts down) and gave up waiting for its platform: not sent, and not tried
-    again in this process (a reply is logged; a broadcast's row, to the pacer an unknown failure, is queued again)."""
+    again in this process (a reply is logged; a broadcast's row is queued again as it was, no attempt used, and
+    that channel's lane sends nothing more: scheduler/lane.py)."""
 
 
 Sender = Callable[[Reply], Awaitable[SentInfo]]
