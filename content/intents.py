@@ -15,7 +15,7 @@ from content.provinces import names_a_place
 from content.textnorm import actions, asks_something, content_syllables, fold, story_clauses
 
 SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise", "feeling",
-                    "complaint", "place"]
+                    "complaint", "place", "unclear"]
 OutOfScope = Literal["health", "other"]
 
 # Word lists (content/data/intents.yaml): small talk by kind, the words that may come with it, and the requests
@@ -30,6 +30,7 @@ _PHRASES = sorted(
     ((tuple(fold(p).split()), kind) for kind, ps in _SMALL_TALK.items() for p in ps),
     key=lambda pk: -len(pk[0]),
 )
+_ONE_WORD = frozenset(p[0] for p, _ in _PHRASES if len(p) == 1)  # "u", "da", "ok": one-word small talk
 _PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", "complaint", "praise", "feeling",
                                      "ack")
 MAX_SMALL_TALK_WORDS = 10
@@ -64,8 +65,11 @@ _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu",
 @lru_cache(maxsize=4096)
 def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk a whole message is ("chào bạn", "cảm ơn nhé", "ok"), or None for a question."""
-    if text.strip() and not _WORD_CHAR.search(_EMOTICON.sub(" ", text)):
-        return "ack"  # emoji, stickers and emoticons only: "👍", "🙏🙏", ":)"
+    bare = _EMOTICON.sub(" ", text)
+    if text.strip() and not _WORD_CHAR.search(bare):
+        return "unclear" if "?" in bare else "ack"  # emoji, stickers and emoticons only: "👍", "🙏🙏", ":)"
+    if _unclear(text):
+        return "unclear"  # "b", "123456", "k ?": nothing to search, nothing to note for officers
     if names_a_place(text):
         return "place"  # "Ninh Bình", "xã Gia Viễn": where one lives, not a question about it
     words = fold(_EMOTICON.sub(" ", text)).split()
@@ -169,7 +173,7 @@ def chat_with_the_bot(text: str) -> SmallTalk | None:
         kind = small_talk(clause)
         if kind == "greeting" and set(fold(clause).split()) <= _SOFT:
             continue  # only calling it ("Bot ơi, bot có mệt không"): what is said after it is the kind
-        if kind is not None and kind != "place":
+        if kind is not None and kind not in ("place", "unclear"):
             kinds.append(kind)
             continue
         folded = fold(clause)
@@ -201,6 +205,18 @@ def agrees(text: str) -> bool:
         return False
     rest = [fold(w) for w in words[:at[0]] + words[at[0] + 2:]]
     return all(w in _AGREE_WITH or _INTERJECTION.fullmatch(w) for w in rest)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")  # a run of letters, accents kept
+
+
+def _unclear(text: str) -> bool:
+    """A message with no word in it: single letters and numbers only ("b", "123456", "1 2 3", "k?"), not one
+    of the one-letter replies ("ừ", "ạ", "ok" is two letters) small talk already knows."""
+    runs = _LETTERS.findall(text)
+    if any(len(r) > 1 for r in runs):
+        return False
+    return not any(_INTERJECTION.fullmatch(fold(r)) or fold(r) in _SOFT or fold(r) in _ONE_WORD for r in runs)
 
 
 def _leaving(m: re.Match[str]) -> str:

@@ -158,6 +158,25 @@ async def test_web_chat_answers_without_diacritics_and_stores_feedback(db_url: s
             ("xổ số hôm nay về con gì vậy", "out_of_scope"), ("hoc AI o dau mien phi", "disliked")}
 
 
+async def test_a_stray_letter_or_number_is_not_a_question_for_officers(db_url: str) -> None:
+    # Before: "b", "123456" got "chưa có câu trả lời … Mình đã ghi lại để cán bộ bổ sung" and were noted as
+    # unanswered questions for officers; "hôm nay trời đẹp quá" too, a remark with nothing asked.
+    async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        for stray in ("b", "x ?", "??"):
+            await u.says(stray)
+            assert u.last_reply().startswith("Mình chưa hiểu ý bạn") and "ghi lại" not in u.last_reply(), stray
+            assert "📚 Học AI" in u.keyboard(), stray  # the menu is right there to pick from
+        await u.says("123456")  # under the menu: a number not in it
+        assert "không có trong bảng chọn" in u.last_reply()
+        await u.says("hôm nay trời đẹp quá bot ơi")
+        assert u.last_reply().startswith("Cảm ơn bạn đã chia sẻ")
+        await u.says("k biết AI là gì")
+        assert "trí tuệ nhân tạo" in u.last_reply()  # one letter in a question still asks
+        async with bot.runtime.services.db.session() as s:
+            assert (await s.exec(select(UnansweredQuestion))).all() == []
+
+
 async def test_unsure_questions_offer_choices_and_none_of_these_is_noted(db_url: str) -> None:
     async with running_bot(make_settings(db_url)) as bot, aiohttp.ClientSession() as http:
         u = WebUser(bot.url, http)

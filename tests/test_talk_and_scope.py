@@ -117,7 +117,9 @@ def test_lessons_in_any_order_and_why_the_bot_asks_back(capsys: pytest.CaptureFi
      ("thì ra là thế", "ack"), ("để mai hỏi tiếp", "bye"), ("dạo này bot thế nào", "how_are_you"),
      ("hôm nay mệt quá", "feeling"), ("trời nóng quá", "feeling"), ("tôi đang buồn", "feeling"),
      ("sai rồi", "complaint"), ("không phải", "complaint"), ("bot dở quá", "complaint"),
-     ("mình là giáo viên về hưu", "greeting"), ("tôi ở Nghệ An", "greeting")],
+     ("mình là giáo viên về hưu", "greeting"), ("tôi ở Nghệ An", "greeting"), ("trời đẹp ghê", "feeling"),
+     ("sáng nay mát quá nhỉ", "feeling"), ("b", "unclear"), ("0912 345 678", "unclear"), ("???", "unclear"),
+     ("ừ", "ack"), ("u", "ack")],
 )
 def test_more_ways_of_chatting_are_small_talk(text: str, kind: str) -> None:
     # Before: refused, asked, or answered with an entry: "tôi đang buồn" got how to stop messages, "dạo này bot

@@ -133,6 +133,7 @@ SMALL_TALK = {
     # whatever is asked of it as of a person: age, family, name, whether it is tired, sad or asleep
     "about_bot": "Mình là trợ lý học tập của Hội Khuyến học, một chương trình máy tính: không có tuổi, gia đình, "
                  f"cũng không biết mệt hay buồn như người, lúc nào cũng sẵn lòng giúp bạn. 😊 {texts.LEARN_OR_ASK}",
+    "unclear": f"Mình chưa hiểu ý bạn. 🙏 Bạn gõ cả câu hỏi giúp mình, ví dụ: “AI là gì?”. {texts.OR_PICK}",
     "place": "📍 Bạn muốn lưu hoặc đổi nơi ở phải không? Gõ /caidat rồi chọn “Đổi nơi ở”. Còn nếu muốn hỏi điều "
              "gì về nơi này, bạn gõ cả câu hỏi giúp mình nhé.",
 }  # a text that points at the menu ends with one of texts.MENU_POINTERS: left off where the menu is not shown
