@@ -286,7 +286,11 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        # which app to install, whether news is true: "coi lương hưu … thì cài app gì", "tin uống
                        # nước chanh chữa ung thư … làm sao biết tin thật hay giả"
                        r"|\b(?:cai (?:dat )?(?:app|ung dung)|(?:app|ung dung) (?:gi|nao)|tin (?:that|gia)"
-                       r"|that hay gia)\b")
+                       r"|that hay gia)\b"
+                       # a reminder the phone or an app gives ("điện thoại có tự nhắc giờ uống thuốc được không",
+                       # "đặt lời nhắc uống thuốc"): a phone feature, not a medicine
+                       r"|\b(?:(?:dien thoai|may|app|ung dung|zalo|bot)(?: \w+){0,2} (?:nhac|bao thuc)|loi nhac"
+                       r"|dat (?:lich )?nhac|hen gio|bao thuc)\b")
 # Whether a loan app is safe or worth using ("app vay tiền nhanh có nên mần hông") is a scam the FAQ warns of;
 # which one lends cheapest, like "cho tôi vay", is not ours.
 _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua app|qua ung dung|tren mang))\b"
@@ -313,6 +317,8 @@ _HEALTH_RE = _pattern(_HEALTH)
 _WHERE = re.compile(r"\bđâu\b")
 # "dấu" (an accent mark: "gõ không dấu", "phải gõ có dấu") folds like "đau" too: "có dấu, có đúng không" is no "đau cổ".
 _MARK = re.compile(r"\bdấu\b")
+# "cấm" (forbidden: "làm video giả người khác có bị cấm không") folds like "cảm" (a cold: "bị cảm").
+_BANNED = re.compile(r"\bcấm\b")
 _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
 _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
@@ -396,7 +402,7 @@ def _asks_it_alone(query: str) -> bool:
 def _health_text(typed: str, accented: bool) -> str:
     """A message as the health words are looked for in it, folded: typed with accents, "đâu" (where) and "dấu" (an
     accent mark) are no "đau" (pain); a hospital said as a place is no illness."""
-    said = fold(_MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed))) if accented else fold(typed)
+    said = fold(_BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed)))) if accented else fold(typed)
     return _HOSPITAL_PLACE.sub(r"\1 noi do", said)
 
 

@@ -194,12 +194,15 @@ def choices(text: str) -> frozenset[str]:
     return frozenset(n for pair in _CHOICE.findall(fold(text)) for n in pair)
 
 
-_CLAUSE_END = re.compile(r"[.,;?!…\n]+")
+_CLAUSE_END = re.compile(r"[.,;:?!…\n]+")
 # What a question says it is NOT about ("…, không phải Zalo nha, là Facebook", "Nghị quyết 57 chứ không phải Kết
 # luận 123", "Tôi không hỏi luật bảo vệ dữ liệu nha", "Tôi hay nhầm với Kết luận 123"): left out before searching.
-_RATHER_THAN = re.compile(r"\b(?:chứ|chu|chớ|cho)\s+(?:không|khong)\s+(?:phải|phai)\b.*$")
+# ("Tôi hỏi Ngày Khuyến học chứ không hỏi Tuần lễ: ngày đó có từ bao giờ": a colon ends the clause too)
+_RATHER_THAN = re.compile(r"\b(?:chứ|chu|chớ|cho)\s+(?:không|khong)\s+(?:phải|phai|hỏi|hoi)\b.*$")
 _NOT_ASKED = re.compile(
-    r"^(?:(?:ma|nhung|con|cai|day|do) )*khong phai (?:la )?(?:cua )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
+    # ("…, không phải cái VNeID của công an", "…, không phải hỏi cài VNeID đâu")
+    r"^(?:(?:ma|nhung|con|cai|day|do) )*khong phai (?:la )?(?:cua )?(?:hoi (?:ve )?)?"
+    r"(?:cai dat |cai |app |ung dung |tai khoan )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
     + r"|ket luan|nghi quyet|luat|mat khau|tai khoan|ung dung|app|trang)\b"
     r"|^(?:toi|minh|tui|em|chau|con) (?:dang |dau co |co )?khong (?:hoi|noi)\b"
     r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b"

@@ -452,6 +452,9 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:hom qua|hom kia|tuan truoc|tuan roi|thang truoc|thang roi|nam ngoai|sang nay|chieu qua|bua truoc|"
         r"bua qua|may hom nay|may bua nay|may hom truoc|dao nay|luc nay|vua roi)\b",
         rf"\b(?:a|ha|ho|nhe|nha|nhi|vay|the|day|di) {_PERSON}$",  # "… là gì hả bot", "… không nhé bác"
+        # "…, lo quá", "… không, sợ quá đi": how the asker feels, said after the question
+        r"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bsao)|(?<=\bchua)|(?<=\bnao)|(?<=\bdau)) (?:lo|so|buon|met|hoang) "
+        r"(?:qua|lam|that)(?: di| troi| a| ha| nha)?$",
         r"\b(?:a|ay|day|nhe|nha|nhen|nghen|ne|ha|he|hen|chu|ca|voi|nhi|di|vay|the|ta)$",
         r"(?<=\bgi) het$",  # "không trả lời gì hết": "hết" only stresses the "gì" ("gì cả")
         # the asker who was named first speaks: "ông ơi, cháu hỏi …", "con ơi, mẹ hỏi …" (the address goes first)

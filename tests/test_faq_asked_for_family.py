@@ -1,0 +1,67 @@
+"""Issue 16, questions asked for a parent or grandparent and said around the question: a phone reminder to take
+medicine is no medical advice, "cấm" (forbidden) is no "cảm" (a cold), "ngoài 70" is old age, "bọn mình" and
+"…, sợ quá" are no part of what is asked, "học chung với nhau" is no comparison, and "…, không phải cái VNeID",
+"… chứ không hỏi …:" say what is not asked. Through AnswerService.plan (what the chat shows, no LLM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.intents import out_of_scope
+from content.search import without_asides
+from content.textnorm import actions, content_syllables, question_core
+from handlers.answers.service import REFUSE_HEALTH, AnswerService
+
+
+@pytest.mark.parametrize("question", [
+    "mẹ tôi hay quên uống thuốc huyết áp, điện thoại có nhắc giờ được không",
+    "cài báo thức nhắc bố uống thuốc trên điện thoại thế nào",
+    "đăng video giả mặt người khác lên mạng có bị cấm không",
+])
+def test_a_phone_reminder_and_a_ban_are_not_health_questions(question: str) -> None:
+    assert out_of_scope(question) is None
+
+
+@pytest.mark.parametrize("question", [
+    "bố tôi bị cảm thì uống thuốc gì",
+    "huyết áp cao uống thuốc gì, điện thoại có nhắc không",
+    "bi cam thi uong thuoc gi",
+])
+def test_medicine_asked_for_is_still_pointed_to_a_doctor(svc: AnswerService, question: str) -> None:
+    assert out_of_scope(question) == "health"
+    assert svc.plan(question).fallback.text == REFUSE_HEALTH
+
+
+def test_how_one_feels_and_a_plural_pronoun_are_not_asked() -> None:
+    assert question_core("chatgpt có làm mất việc của bọn tôi không, sợ quá") == \
+        "chatgpt co lam mat viec cua bon toi khong"
+    assert "bon" not in content_syllables("bọn mình có học AI được không")
+    assert question_core("sợ quá") == "so qua"  # nothing else said: it stays
+
+
+def test_learning_together_is_no_comparison() -> None:
+    assert not actions("cả xóm muốn học chung với nhau thì làm sao")
+    assert actions("VNeID với VssID khác nhau thế nào") == {"so sanh"}
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("Quên mật khẩu Zalo rồi, không phải cái VNeID đâu", "Quên mật khẩu Zalo rồi"),
+    ("Gemini có mất tiền không, không phải hỏi ChatGPT nhé", "Gemini có mất tiền không"),
+    ("Tôi hỏi Nghị quyết 57 chứ không hỏi Kết luận 123: ban hành năm nào",
+     "tôi hỏi nghị quyết 57. ban hành năm nào"),
+])
+def test_what_is_said_not_to_be_asked_is_left_out(typed: str, kept: str) -> None:
+    assert without_asides(typed) == kept
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Cháu ơi, điện thoại có tự nhắc bà giờ uống thuốc không cháu?", "ai_reminders"),
+    ("ông tôi ngoài 80 rồi còn học dùng AI được không", "ai_old_people"),
+    ("AI có làm mất việc của bọn tôi không, lo quá", "ai_jobs"),
+    ("cả xóm muốn học Bình dân học AI chung với nhau thì làm thế nào", "bdhai_group_learning"),
+    ("Quên mật khẩu VssID rồi, không phải cái VNeID đâu", "vssid_forgot_password"),
+    ("dùng bot này có phải nạp thẻ điện thoại không", "bot_cost"),
+])
+def test_asked_for_family_or_with_asides_is_answered(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
