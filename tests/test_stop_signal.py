@@ -155,6 +155,28 @@ async def test_hocbot_run_stops_within_seconds_of_a_signal_whatever_telegram_doe
         assert saved == 1, "the update in hand was not saved"
 
 
+async def test_sigterm_while_telegram_never_answers_at_start_up_abandons_the_start(tmp_path: Path) -> None:
+    """systemd stops hocbot while its first call to Telegram (getMe) waits for an answer that never comes: it
+    exits at once, cleanly, and does not go on to start serving. Before: getMe's 5 s were waited out, then
+    "hocbot đang chạy" was printed, and only then did it stop."""
+    async with Telegram(port=free_port()) as tg:
+        tg.silent = True
+        hocbot = Hocbot(tmp_path, tg, "polling", "asyncio")
+        with hocbot.log.open("wb") as log:
+            hocbot.proc = proc = await asyncio.create_subprocess_exec(
+                HOCBOT, "run", env=hocbot.env, cwd=hocbot.cwd, stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log
+            )
+        try:
+            await until(lambda: "getMe" in tg.arrived or proc.returncode is not None, "the first getMe")
+            took = await hocbot.stop(signal.SIGTERM)
+        finally:
+            await hocbot.__aexit__()
+    hocbot.assert_stopped_cleanly(took, signal.SIGTERM, "getMe never answered at start-up")
+    out = hocbot.log.read_text()
+    assert "hocbot đang chạy" not in out and "channel telegram started" not in out, out[-3000:]
+    assert tg.arrived == ["getMe"]  # nothing after it: no polling, no setMyCommands
+
+
 async def test_a_broadcast_going_out_when_telegram_stops_answering_is_kept_for_the_next_start(tmp_path: Path) -> None:
     """SIGTERM in the middle of a broadcast whose sends Telegram never answers: hocbot exits within seconds and
     no recipient is given up (failed) or lost: the rest goes out after the next start."""

@@ -38,8 +38,9 @@ def register(sub: Any) -> None:
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve until SIGINT/SIGTERM. The port is taken first, then the database is checked: a mistake in either
-    is one line (StartupError). Ctrl-C during start-up abandons it quietly (exit 130); once serving, Ctrl-C
-    or SIGTERM stop it cleanly (exit 0)."""
+    is one line (StartupError). Ctrl-C during start-up abandons it quietly (exit 130), SIGTERM too (exit 0: a
+    service manager's stop, not waiting for a platform that does not answer); once serving, Ctrl-C or SIGTERM
+    stop it cleanly (exit 0)."""
     from bot.app import RUNTIME, create_web_app
     from bot.settings import links_warning
     from bot.startup import bind_socket, started_serving
@@ -50,15 +51,17 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     main = asyncio.current_task()
     loop = asyncio.get_running_loop()
 
-    def on_ctrl_c() -> None:
-        nonlocal interrupted
-        stop.set()
-        if not serving and main is not None:
-            interrupted = True
-            main.cancel()  # a library may swallow this; `interrupted` is checked again below
+    terminated = False
 
-    loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
-    loop.add_signal_handler(signal.SIGTERM, stop.set)  # a service manager's stop: after start-up, cleanly
+    def on_signal(sig: signal.Signals) -> None:
+        nonlocal interrupted, terminated
+        stop.set()
+        if not serving and main is not None:  # start-up abandoned (Telegram's getMe may wait 5 s unanswered)
+            interrupted, terminated = sig == signal.SIGINT, sig == signal.SIGTERM
+            main.cancel()  # a library may swallow this; both flags are checked again below
+
+    loop.add_signal_handler(signal.SIGINT, on_signal, signal.SIGINT)
+    loop.add_signal_handler(signal.SIGTERM, on_signal, signal.SIGTERM)
     sock = bind_socket(settings.web_host, settings.web_port)
     runner: web.AppRunner | None = None
     try:
@@ -66,8 +69,8 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             app = await create_web_app(settings)
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()
-            if interrupted:
-                return 130
+            if interrupted or terminated:
+                return 130 if interrupted else 0
             await web.SockSite(runner, sock).start()
         serving = True
         started_serving()
@@ -85,8 +88,8 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         if failed.is_set() and not stop.is_set():
             raise StartupError(app[RUNTIME].failure)
     except asyncio.CancelledError:
-        if interrupted:
-            return 130
+        if interrupted or terminated:
+            return 130 if interrupted else 0
         raise
     finally:
         # A query cut short by the stop (the dashboard warming its numbers, say) makes SQLAlchemy's pool log a
