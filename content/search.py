@@ -32,6 +32,7 @@ from content.schema import FaqEntry, Lesson
 from content.textnorm import (
     ABBREVIATIONS,
     COMPARISON,
+    MISTAKEN,
     action_syllables,
     actions,
     asked_actions,
@@ -256,9 +257,25 @@ _OPTION = re.compile(r"\bco phai (?:la )?(?:cua )?(?:cai )?(?:ung dung )?" + _E 
                      + _E + r"\b")
 
 
+_LISTED = re.compile(r"\b" + _E + r" (?:voi|va)(?: la)?(?: (?:cai|ung dung|tai khoan|mat khau|trang))? " + _E + r"\b")
+
+
 def options(text: str) -> frozenset[str]:
     """The ENTITIES a text offers as a guess or a choice ("VssID có phải là VNeID không" → {"vneid"})."""
     return frozenset(e for m in _OPTION.findall(canon(fold(text))) for e in m if e)
+
+
+_THERE_IS = re.compile(r"\bco(?: (?:cai|ung dung|tai khoan))? $")
+
+
+def listed(text: str) -> frozenset[str]:
+    """The ENTITIES a text lists together as what it asks about ("VNeID với app ngân hàng trong đó khóa sao" →
+    {"vneid", "ngan hang"}): unlike a choice, each is asked about, so a document about one of them must at least say
+    something of the others. Not what a story says there is ("trong máy có app ngân hàng với VNeID, giờ làm gì"):
+    that is like a choice."""
+    folded = canon(fold(text))
+    return frozenset(e for m in _LISTED.finditer(folded) if not _THERE_IS.search(folded[:m.start()])
+                     for e in m.groups() if e)
 
 
 # A named thing said as what the asked one is like ("Copilot có mất tiền không hay cũng miễn phí như ChatGPT"): what
@@ -267,6 +284,10 @@ def options(text: str) -> frozenset[str]:
 # what is asked about (the bot there), not the place of a story.
 _CHANNEL = re.compile(r"\b(?:hoc|bot|chatbot)(?: tiep| nay| do)? (?:tren|qua) ("
                       + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+# An account, a channel or a page on a named thing ("tài khoản lừa đảo trên TikTok", "nick trên Facebook", "kênh
+# trên YouTube"): that thing's own, what is asked about (reporting it is done there), not the place of a story.
+_OWNED = re.compile(r"\b(?:tai khoan|nick|kenh|trang|fanpage|page)(?: (?!tren\b|qua\b)\w+){0,2} (?:tren|qua) ("
+                    + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 _LIKE = re.compile(r"\bcung (?:(?!giong\b)\w+ ){0,3}?nhu (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 
 
@@ -275,7 +296,7 @@ def places(text: str) -> frozenset[str]:
     a scammer claims to be ("người xưng hỗ trợ Zalo"), or as what the thing asked about is like ("cũng miễn phí như
     ChatGPT")."""
     folded = canon(fold(text))
-    where = frozenset(_WHERE.findall(folded)) - frozenset(_CHANNEL.findall(folded))
+    where = frozenset(_WHERE.findall(folded)) - frozenset(_CHANNEL.findall(folded)) - frozenset(_OWNED.findall(folded))
     return where | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded))
 
 
@@ -560,12 +581,15 @@ class SearchIndex:
         acts = asked_actions(query) if plain else frozenset()
         if asked is not None:
             acts = asked
-        acts |= actions(query) & {COMPARISON}  # that it compares two things is not
+        # that it compares two things is not noise, nor that money went to the wrong account by mistake ("… nhập sai số
+        # tài khoản, chuyển nhầm cho người lạ …" is no scam, whose steps would tell to report one)
+        acts |= actions(query) & {COMPARISON, MISTAKEN}
         named = entities(query)
         if sylls != question_syllables(query):  # also as repaired: "cônng dân học tập"
             named |= entities(" ".join(sylls))
         where = places(query) & named
         offered = options(query) & named
+        lists = listed(query) & named
         chosen = choices(query)
         addresses = frozenset(_ADDRESS.findall(unicodedata.normalize("NFC", query).lower()))
         if among is None:
@@ -584,7 +608,7 @@ class SearchIndex:
                 factor *= EXACT_BOOST
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
-            if _other_thing(named, doc, where, offered, COMPARISON in acts, told) or not chosen <= doc.vocab:
+            if _other_thing(named, doc, where, offered, COMPARISON in acts, told, lists) or not chosen <= doc.vocab:
                 factor *= OTHER_THING_FACTOR
             elif addresses and _fake_addresses(addresses, doc):
                 factor *= OTHER_THING_FACTOR  # about the real site a typed address is dressed as
@@ -592,7 +616,7 @@ class SearchIndex:
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen,
-                          offered, addresses, short, how, told) for score, i in ranked]
+                          offered, addresses, short, how, told, lists) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return _covered_first(_named_first(hits))
@@ -607,7 +631,7 @@ class SearchIndex:
              acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
              chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset(),
              addresses: frozenset[str] = frozenset(), short: bool = False, how: bool = False,
-             told: bool = False) -> Hit:
+             told: bool = False, lists: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -622,7 +646,7 @@ class SearchIndex:
         coverage = round((len(found) - 0.5 * len(found & repaired)) / len(wanted), 4)
         own = wanted - QUESTION_FORM  # the question's own words, without "là gì", "có … không", "làm sao"
         core = round((len(own & found) - 0.5 * len(own & found & repaired)) / len(own), 4) if own else coverage
-        missing = _other_thing(named, doc, where, offered, COMPARISON in acts, told)
+        missing = _other_thing(named, doc, where, offered, COMPARISON in acts, told, lists)
         if named and doc.named and all(doc.named) and not any(f <= named for f in doc.named):
             # every one of its questions is about another named thing too ("AI với ChatGPT khác gì" is not
             # "ChatGPT với Google khác gì"): that thing is what is missing from the question. An AI chatbot is
@@ -898,7 +922,7 @@ def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:
 
 def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = frozenset(),
                  offered: frozenset[str] = frozenset(), compared: bool = False,
-                 long: bool = False) -> tuple[str, ...]:
+                 long: bool = False, listed_: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The named things a document is not about: its question fields must name each, or it must be named in
     the text while the question fields name nothing else. A place of the story (`where`) need not be named by a
     document about nothing named, or about another thing the question names. Asked at length (`long`), an AI
@@ -915,7 +939,10 @@ def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = froze
         if long and e in AI_CHATBOTS and len(named) == 1 and not doc.about and "chatbot" in doc.vocab:
             return True  # "… dán danh sách vô ChatGPT được không": what it says of AI chatbots is said of each
         if e in offered and doc.about & named:  # "VssID có phải là VNeID không": about VssID, it tells
-            return True
+            # listed ("VNeID với app ngân hàng trong đó khóa sao"): what it says of the other must say something of
+            # this one too ("trong đó có app ngân hàng với Zalo": the lost phone's steps say what to do in Zalo)
+            if e not in listed_ or e in doc.mentions:
+                return True
         # every named thing a place of the story ("xưng nhân viên ngân hàng, … kết bạn Zalo gửi link"): a document
         # about one of them need not name the others
         return e in where and (not doc.about or bool(doc.about & (named - where))

@@ -373,6 +373,7 @@ for _group in _WORDS["actions"]:
 _ACTION_RE = _phrases([p for g in _WORDS["actions"] for p in g])
 _NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
 COMPARISON = "so sanh"  # the group of comparing two things
+MISTAKEN = "chuyen nham"  # the group of money sent to the wrong account by mistake
 _SENT_AMOUNT = re.compile(r"\b(?:chuyển|chuyen|ck)(?: (?:gấp|gap|luôn|luon|mất|mat|hết|het))? \d+(?:[.,]\d+)? ?"
                           r"(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|củ|cu)\b")
 # "Gemini khác ChatGPT thế nào", "thẻ căn cước khác căn cước công dân ra sao": what is compared may stand between.

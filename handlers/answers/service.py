@@ -49,6 +49,7 @@ from content.search import (
 )
 from content.textnorm import (
     COMPARISON,
+    MISTAKEN,
     actions,
     asked_actions,
     asking_clause,
@@ -294,6 +295,8 @@ class AnswerService:
             decision, hits = self._help(q_search, decision, hits)
         if decision == "suggest" and q and scope is None and about_using_the_bot(q) and _help_leads(hits):
             decision = "answer"  # "đổi xã đang ở": the bot's help gives the command, the others are far behind
+        if decision == "answer" and own and MISTAKEN in actions(told) and self._not_mistaken(told, hits[0]):
+            decision = "refuse"  # "mẹ chuyển nhầm số tài khoản của ai đó thì xử lý sao": no scam, nor a leaked password
         if decision == "answer" and own and _unnamed_thing(q, hits):
             decision = "suggest"  # "… quên mật khẩu mở máy thì làm sao": VNeID's steps, Zalo's too; the phone's?
         if decision == "suggest" and q and not query and q_search != q:
@@ -325,6 +328,12 @@ class AnswerService:
         result = AnswerResult(q, shown,
                               self._sources(top.sources, RETRIEVAL_SOURCES), decision="answer", faq_id=top.doc_id)
         return Plan(q, hits, result, self._passages(hits, result.text))
+
+    def _not_mistaken(self, told: str, top: Hit) -> bool:
+        """Money sent to the wrong account by mistake, told anywhere in the message (the story of "… chuyển nhầm …
+        thì xử lý thế nào"), and an answer none of whose questions asks that: a scam's steps, not its own."""
+        found = self.search.search(told, 1, among=[top.doc_id])
+        return not found or MISTAKEN in found[0].unasked
 
     def _answers_the_told(self, q: str, top: Hit) -> bool:
         """A message that tells what one thing is and asks the same of another ("Thông tư 02 là khung cho người học,

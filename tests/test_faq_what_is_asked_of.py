@@ -1,0 +1,67 @@
+"""Issue 16, what a question asks of the things it names: two things listed together are both asked about (an
+entry that says nothing of one of them does not answer), money sent to the wrong account by mistake is no scam, and
+an account on a named site is that site's (reporting it is done there), not the place of a story. Through
+AnswerService.plan (what the chat shows, no LLM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.search import places
+from handlers.answers.service import AnswerService
+
+
+@pytest.mark.parametrize("question", [
+    "rơi mất điện thoại ngoài chợ, giờ muốn khóa vneid với app ngân hàng trong máy thì làm kiểu gì",
+    "bị trộm điện thoại rồi, cái VssID với ứng dụng ngân hàng trong đó làm sao khóa được",
+])
+def test_a_thing_listed_with_another_is_not_answered_by_an_entry_silent_on_it(svc: AnswerService,
+                                                                               question: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.decision != "answer" or result.faq_id != "lost_phone", question
+
+
+@pytest.mark.parametrize("question", [
+    "bị giật điện thoại ngoài đường, giờ cái zalo với app ngân hàng trong đó phải làm sao",  # it says what of Zalo
+    "mất điện thoại trên xe buýt, máy có vneid với app ngân hàng, giờ phải làm gì trước",  # what the phone had
+])
+def test_things_listed_that_the_entry_speaks_of_or_a_story_has_are_still_answered(svc: AnswerService,
+                                                                                   question: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "lost_phone")
+
+
+@pytest.mark.parametrize("question", [
+    "hôm qua ra quầy chuyển khoản nhầm cho một người không quen, gọi họ không nghe máy, làm sao đòi lại",
+    "em gõ sai số tài khoản nên tiền sang người khác rồi, có lấy lại được không",
+    "mẹ tôi chuyển tiền nhầm số tài khoản của ai đó thì xử lý thế nào",
+])
+def test_money_sent_to_the_wrong_account_by_mistake_is_not_answered_with_the_scam_steps(
+        svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.decision != "answer", (question, result.faq_id)
+
+
+def test_a_scam_transfer_is_still_answered(svc: AnswerService) -> None:
+    result = svc.plan("tôi bị lừa chuyển khoản 5 triệu cho người xưng công an rồi phải làm sao").fallback
+    assert (result.decision, result.faq_id) == ("answer", "scam_victim")
+
+
+def test_an_account_on_a_site_is_that_sites_own() -> None:
+    assert places("báo cáo kênh giả mạo trên youtube thế nào") == frozenset()
+    assert places("nick lừa đảo trên facebook") == frozenset()
+    assert places("bị lừa qua tin nhắn trên zalo") == {"zalo"}
+
+
+@pytest.mark.parametrize("question", [
+    "muốn báo cáo cái kênh giả mạo trên youtube thì bấm vào đâu",
+    "làm sao tố cáo nick lừa đảo trên facebook cho nó bị khóa",
+])
+def test_reporting_an_account_on_a_site_is_not_answered_with_the_hotlines(svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.decision != "answer" or result.faq_id != "report_scam", question
+
+
+def test_a_scam_seen_on_a_site_is_still_reported_to_the_hotlines(svc: AnswerService) -> None:
+    result = svc.plan("gặp đứa lừa đảo qua tin nhắn trên zalo thì báo cho ai").fallback
+    assert (result.decision, result.faq_id) == ("answer", "report_scam")
