@@ -185,6 +185,80 @@ def chat_with_the_bot(text: str) -> SmallTalk | None:
     return next((k for k in _CHAT_PRIORITY if k in kinds), "feeling")
 
 
+MAX_TOLD_WORDS = 60  # a story told to the bot around its small talk: at most this many words
+TOLD_EDGE = 6  # words at either end of a message said in one breath that may be its small talk
+# Saying one asks nothing ("tôi chưa hỏi gì đâu", "kể bot nghe vậy thôi chứ không hỏi gì đâu"): no question.
+_NOTHING_ASKED = re.compile(r"\b(?:chu |ma )?(?:chua|khong|ko|chang|cha) (?:co )?(?:hoi|can hoi|nho) "
+                            r"(?:gi|chi|j)(?: (?:dau|ca|het|nua|ca|nhe|nha|a))*\b")
+_TOLD_KINDS: tuple[SmallTalk, ...] = ("thanks", "bye", "greeting", "praise", "feeling")
+_TOLD_OPENERS: tuple[SmallTalk, ...] = ("thanks", "greeting", "praise")  # "sáng nay tôi ra đồng …" is no goodbye
+# A question word in a story's clause, with its accents when typed with them ("hai sào lúa", "cúp máy", "chi hội",
+# "Hà Nội" ask nothing); without them, folded.
+_TOLD_QUESTION = re.compile(r"\b(?:gì|j|sao|nào|đâu|không|ko|hông|hem|chưa|bao nhiêu|bao lâu)\b")
+_TOLD_QUESTION_FOLDED = re.compile(r"\b(?:gi|j|sao|nao|dau|khong|ko|hong|hem|chua|bao nhieu|bao lau)\b")
+
+
+# Trouble or a wish told ("tôi bị lừa mất 5 triệu rồi", "muốn học tiếp", "quên mật khẩu"): something is wanted.
+_TOLD_TROUBLE = re.compile(r"\b(?:bi (?:lua|hack|khoa|mat|chiem|tru)|mat (?:tien|het|\d)|muon|can|giup|quen)\b")
+
+
+def _told_asks(words: list[str]) -> bool:
+    """A clause of a story (its words as typed, lowercased) has a question word, or tells of trouble or a wish."""
+    said = " ".join(words)
+    folded = fold(said)
+    if _TOLD_TROUBLE.search(folded):
+        return True
+    return bool(_TOLD_QUESTION.search(said) if folded != said else _TOLD_QUESTION_FOLDED.search(folded))
+
+
+def told_with_small_talk(text: str) -> SmallTalk | None:
+    """A story told to the bot that asks nothing and opens or ends with small talk ("Hôm nay đi đám cưới cháu về,
+    vui lắm. Chúc bot ngủ ngon nhé", "Cảm ơn bot nhiều. Nhờ bài học mà tôi cúp máy kẻ lừa đảo kịp", "… mở bot ra
+    chơi. Trời hôm nay mát quá bot ạ", "… kể bot nghe vậy thôi chứ không hỏi gì đâu"): too long for
+    `opens_with_small_talk`, it is still chat when no clause besides that small talk has a question word (said in
+    one breath: its first or last few words are the small talk, of the same kind at both ends). The kind said,
+    "feeling" when it only says it asks nothing."""
+    if "?" in text:
+        return None
+    folded = fold(_EMOTICON.sub(" ", text))
+    if not folded.split() or len(folded.split()) > MAX_TOLD_WORDS:
+        return None
+    nothing_asked = bool(_NOTHING_ASKED.search(folded))
+    parts = [_said(c).split() for c in story_clauses(_EMOTICON.sub(" ", text))]
+    parts = [p for p in parts if p]
+    if not parts:
+        return "feeling" if nothing_asked else None
+
+    def kind_of(words: list[str], kinds: tuple[SmallTalk, ...]) -> SmallTalk | None:
+        kind = small_talk(" ".join(words))
+        return kind if kind in kinds else None
+
+    if len(parts) == 1:  # one breath: its first and its last few words
+        words = parts[0]
+        head = next((k for n in range(2, TOLD_EDGE + 1) if (k := kind_of(words[:n], _TOLD_OPENERS))), None)
+        tail = next((k for n in range(2, TOLD_EDGE + 1) if (k := kind_of(words[-n:], _TOLD_OPENERS))), None)
+        kind = head if head is not None and head == tail else None
+        if kind is None and not nothing_asked:
+            return None
+        if _told_asks(words if kind is None else words[TOLD_EDGE:-TOLD_EDGE]):
+            return None
+        return kind or "feeling"
+    first, last = kind_of(parts[0], _TOLD_OPENERS), kind_of(parts[-1], _TOLD_KINDS)
+    kind = last or first or ("feeling" if nothing_asked else None)
+    if kind is None:
+        return None
+    rest = parts[1 if first else 0:-1 if last else len(parts)]
+    if any(_told_asks(p) for p in rest):
+        return None
+    return next((k for k in _PRIORITY if k in (first, last)), kind)
+
+
+def _said(clause: str) -> str:
+    """A clause as typed, lowercased, without what says that nothing is asked ("tôi chưa hỏi gì đâu")."""
+    said = unicodedata.normalize("NFC", clause).lower()
+    return said if not _NOTHING_ASKED.search(fold(said)) else ""
+
+
 MAX_AGREE_WORDS = 6
 # Words that may come with a yes said in words: "ok đồng ý", "vâng, tôi đồng ý ạ", "đồng ý rồi nhé".
 _AGREE_WITH = _SOFT | {w for p in _SMALL_TALK["ack"] for w in p.split()} | {"luon", "het", "a", "nhe"}

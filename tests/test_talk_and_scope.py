@@ -343,3 +343,28 @@ def test_papers_to_make_are_no_request_to_do_it_for_one(capsys: pytest.CaptureFi
     assert out_of_scope("bot làm hộ tôi bài tập toán nhé") == "other"
     [papers] = ask(capsys, "Bà không biết làm hồ sơ online, ở xã có ai chỉ cho không?")
     assert not papers["refused"] and "Trung tâm Phục vụ hành chính công" in papers["answer"]
+
+
+def test_a_story_told_to_the_bot_that_ends_with_small_talk_is_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before (dev_story): a story of one's day that asks nothing, opening or ending with thanks, a goodbye or a remark
+    # on the weather, was refused ("Xin lỗi, mình chưa có câu trả lời…") and noted as a question for officers.
+    from content.intents import told_with_small_talk
+
+    assert told_with_small_talk("Chiều nay bà đi chợ bán được hết mớ rau, về tắm rửa cơm nước xong. Chúc cháu bot "
+                                "ngủ ngon nhé.") == "bye"
+    assert told_with_small_talk("Cảm ơn bot nhé. Hôm trước có tin nhắn báo trúng thưởng, tôi nhớ bài học nên xóa "
+                                "luôn, cả nhà khen tôi giỏi.") == "thanks"
+    assert told_with_small_talk("vừa phơi xong ba sào thóc ngoài sân, giờ ngồi uống nước. hôm nay trời mát quá "
+                                "bot ạ") == "feeling"
+    assert told_with_small_talk("bot ơi tối nay con trai gọi điện về hỏi thăm cả nhà vui lắm kể cho bot nghe "
+                                "thôi chứ không hỏi gì đâu") == "feeling"
+    # Trouble told, a wish or a question in the story: still searched.
+    for asks in ("Cảm ơn bot. Hôm qua tôi bị lừa mất 3 triệu rồi.", "Chào bot. Tôi muốn học tiếp bài hôm qua.",
+                 "Hôm nay đi họp hội về. Cái Tuần lễ học tập năm nay có gì mới không. Chúc bot ngủ ngon.",
+                 "Cảm ơn bot. Tôi quên mật khẩu Zalo rồi thì lấy lại thế nào"):
+        assert told_with_small_talk(asks) is None, asks
+    night, weather = ask(capsys, "Chiều nay bà đi chợ bán được hết mớ rau, về tắm rửa cơm nước xong. Chúc cháu "
+                                 "bot ngủ ngon nhé.",
+                         "vừa phơi xong ba sào thóc ngoài sân, giờ ngồi uống nước. hôm nay trời mát quá bot ạ")
+    assert night["answer"] == SMALL_TALK["bye"] and weather["answer"] == SMALL_TALK["feeling"]
+    assert not night["refused"] and not weather["refused"]

@@ -25,6 +25,7 @@ from content.intents import (
     opens_with_small_talk,
     out_of_scope,
     small_talk,
+    told_with_small_talk,
     without_other_topics,
 )
 from content.schema import FaqEntry
@@ -310,8 +311,10 @@ class AnswerService:
             decision = "refuse"  # "Chào cháu bot nhé, bà tám mươi tuổi rồi mới tập nhắn tin đấy": chat, nothing asked
         if decision == "refuse":
             kind = (scope or out_of_scope(q_search)) if q else None
-            opener = opens_with_small_talk(q) if q and not kind and not query else None
-            if opener is not None:  # "Chào cháu bot nhé, bà tám mươi rồi mới tập nhắn tin đấy": nothing asked
+            # "Chào cháu bot nhé, bà tám mươi rồi mới tập nhắn tin đấy", or a longer story that asks nothing and ends
+            # with small talk ("… Tối rảnh mở bot ra đọc mấy bài. Chúc bot ngủ ngon nhé"): nothing asked
+            opener = (opens_with_small_talk(q) or told_with_small_talk(q)) if q and not kind and not query else None
+            if opener is not None:
                 return Plan(q, hits, AnswerResult(q, SMALL_TALK[opener], decision="smalltalk"))
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
             return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
