@@ -328,7 +328,11 @@ def _greeted_introduction(words: list[str]) -> bool:
 
 def _personal(words: list[str]) -> bool:
     """A personal question to the bot ("bot bao nhiêu tuổi rồi", "bạn có người yêu chưa"): addressed to it,
-    short, asking what one asks a person, and naming nothing else the bot could answer about."""
+    short, asking what one asks a person, and naming nothing else the bot could answer about. A question so asked
+    and then when ("bot có buồn không khi không ai nói chuyện với bot") is one too: what comes after "khi" is when."""
+    cut = next((i for i in range(2, len(words)) if words[i] == "khi" and words[i + 1:i + 2] != ["nao"]), None)
+    if cut is not None:  # "khi nào" asks when
+        words = words[:cut]
     if len(words) > MAX_PERSONAL_WORDS or not _ADDRESSEE & set(words):
         return False
     if any(w in _ASKING and w not in _QUESTION_WORDS for w in words):
@@ -350,7 +354,7 @@ _LOTTERY = re.compile(
     r"|danh (?:con|so|lo|de) (?:gi|nao|may))\b")
 _PRICE_TODAY = re.compile(r"\bgia (?:\w+ ){1,2}hom nay\b")  # "giá sầu riêng hôm nay": market prices
 _SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen|"
-                   r"danh ba|de doa|doi no|uy tin)\b")
+                   r"danh ba|de doa|doi no|uy tin|gia giong|nhai giong|gia danh)\b")  # a faked voice: a scam
 _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
 _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typed with accents, else folded
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức

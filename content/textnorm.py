@@ -89,6 +89,8 @@ _WHO_RAW: tuple[tuple[str, str], ...] = (
      r"lãnh đạo|lanh dao|chịu trách nhiệm|chiu trach nhiem|thắng|thang|vô địch|vo dich|ghi bàn|ghi ban)\b)",
      "người nào"),
     (r"(?:^\s*|(?<=[,.?!;] ))ai (?=(?:làm|lam|tạo|tao|viết|viet)(?: ra)? *(?:vậy|vay|thế|the|[?.!]|$))", "người nào "),
+    # nobody: "khi không ai nói chuyện với bot", "chẳng ai chỉ cho" (not "không AI nào", "có phải AI không")
+    (r"\b(không|khong|ko|k|kh|hk|hok|chẳng|chang|chả|chưa|hổng|hông|hong) ai\b(?! (?:nào|nao|là|la)\b)", r"\1 người"),
 )
 _WHO = tuple((re.compile(p), r) for p, r in _WHO_RAW)
 
@@ -255,7 +257,9 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(bam|nhan|go|dien|nhap|truy cap) vo\b", r"\1 vao"),  # "bam vo link" ("vo" alone may be "vợ")
         (r"(?<!go )(?<!nhap )(?<!dien )(?<!bam )(?<!nhan )\b(?:vao|vo) cho nao\b", "o dau"),
         (r"\bvo (?=link\b|trang\b|app\b|ung dung\b)", "vao "),
-        (r"\b(?:ve ne|vi en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said
+        (r"\b(?:ve ne|vi en|ve en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said ("vê en ai đi")
+        (r"\b(?:copy|cop ?pi|cop) ?(?:lot|lop)\b", "copilot"),  # "Copy lốt", "cốp pi lốt": as it is heard
+        (r"\btop top\b", "tiktok"),  # "Tóp Tóp": TikTok as it is nicknamed
         (r"\bte le ?gr?am\b", "telegram"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),
         (r"\bdong hoc (?=hoc tap\b|khuyen hoc\b)", "dong ho "),  # "dong hoc hoc tap": no "đóng học" (fees) there
@@ -457,6 +461,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bsao)|(?<=\bchua)|(?<=\bnao)|(?<=\bdau)) (?:lo|so|buon|met|hoang) "
         r"(?:qua|lam|that)(?: di| troi| a| ha| nha)?$",
         r"\b(?:a|ay|day|nhe|nha|nhen|nghen|ne|ha|he|hen|chu|ca|voi|nhi|di|vay|the|ta)$",
+        r"\b(?<=gi|ao|ng|ua|au|ay|he) da$",  # "… là gì dạ", "được không dạ": Southern politeness
         r"(?<=\bgi) het$",  # "không trả lời gì hết": "hết" only stresses the "gì" ("gì cả")
         # the asker who was named first speaks: "ông ơi, cháu hỏi …", "con ơi, mẹ hỏi …" (the address goes first)
         # (and whom it asks, when "chút", "tí" follow: "bà hỏi con chút"; "cháu hỏi bác sĩ" keeps its doctor)
