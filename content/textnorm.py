@@ -183,6 +183,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\blãi\b(?! suất)", "lãi suất"),  # interest ("lãi 3% mỗi ngày"): folded, "lãi" would be "lại" (again)
         (r"(?<!không )\bkhí không phải\b", " "),  # "cho tôi hỏi khí không phải": pardon the asking, nothing asked
         (r"\blỡ\b", " "),  # "lỡ quên", "lỡ bấm": it happened by mistake; what happened is the question
+        # "trước tiên" (first of all) folds like "trước tiền" (the money first): "làm gì trước tiên" is "làm gì trước"
+        (r"\btrước tiên\b", "trước"),
         # Sounds typed as heard: "ch" for "tr", "l" for "n", "x" for "s", "c" for "t", "ng" for "n" at the end
         (r"\bchả lời\b", "trả lời"),
         (r"\btrứng nhận\b", "chứng nhận"),
@@ -268,6 +270,10 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "dau tien" can only be "lần đầu" and "đầu tiên", so they are said as "thứ nhất".
         (r"\blan dau\b", "lan thu nhat"),
         (r"\bdau tien\b", "thu nhat"),
+        # "truoc tien" typed without accents: "trước tiên" (first) where money cannot be: at the end, after what is
+        # asked ("lam gi truoc tien"), before who is to act or what to do ("truoc tien toi phai", "truoc tien can")
+        (r"\b(?:(?<=\bgi )|(?<=\bsao )|(?<=\bnao )|(?<=\bviec )|(?<=\bdieu )|(?<=\bbuoc )|(?<=\bcai ))truoc tien\b"
+         r"|\btruoc tien(?=$| (?:phai|can|nen|thi|la|minh|toi|ban|em|chau|con|ta|hay|cu|moi nguoi)\b)", "truoc"),
     )
 )
 

@@ -1,13 +1,14 @@
 """Issue 16, what a question asks of the things it names: two things listed together are both asked about (an
 entry that says nothing of one of them does not answer), money sent to the wrong account by mistake is no scam, and
-an account on a named site is that site's (reporting it is done there), not the place of a story. Through
-AnswerService.plan (what the chat shows, no LLM)."""
+an account on a named site is that site's (reporting it is done there), not the place of a story; "trước tiên"
+(first) is no money. Through AnswerService.plan (what the chat shows, no LLM)."""
 
 from __future__ import annotations
 
 import pytest
 
 from content.search import places
+from content.textnorm import fold
 from handlers.answers.service import AnswerService
 
 
@@ -65,3 +66,26 @@ def test_reporting_an_account_on_a_site_is_not_answered_with_the_hotlines(svc: A
 def test_a_scam_seen_on_a_site_is_still_reported_to_the_hotlines(svc: AnswerService) -> None:
     result = svc.plan("gặp đứa lừa đảo qua tin nhắn trên zalo thì báo cho ai").fallback
     assert (result.decision, result.faq_id) == ("answer", "report_scam")
+
+
+@pytest.mark.parametrize(("typed", "folded"), [
+    ("đánh rơi ví thì làm gì trước tiên", "danh roi vi thi lam gi truoc"),
+    ("danh roi vi thi lam gi truoc tien", "danh roi vi thi lam gi truoc"),
+    ("trước tiên bác cần chuẩn bị gì", "truoc bac can chuan bi gi"),
+    ("truoc tien can chuan bi gi", "truoc can chuan bi gi"),
+    ("bên bán bắt trả trước tiền cọc", "ben ban bat tra truoc tien coc"),  # the money, paid before
+    ("ben ban bat tra truoc tien coc", "ben ban bat tra truoc tien coc"),
+])
+def test_first_of_all_is_no_money(typed: str, folded: str) -> None:
+    assert fold(typed) == folded
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("đi chợ về mới biết mất cái điện thoại, giờ trước tiên cần làm gì", "lost_phone"),
+    ("bi mat dien thoai roi viec truoc tien la gi", "lost_phone"),
+    ("mẹ tôi bị lừa chuyển tiền rồi, trước tiên phải làm gì", "scam_victim"),
+    ("bi lua chuyen tien roi truoc tien phai lam gi", "scam_victim"),
+])
+def test_what_to_do_first_is_answered_with_the_story_s_steps(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
