@@ -40,6 +40,13 @@ _INTERJECTION = re.compile(
     r"(?:[hk][aeiouyj]){2,}h?|k{2,}|u+[hk]?m*(?:ie|i|e)?|h?m{2,}|hm+|o+h?|a+h?|e+h?|ok+[ei]*(?:la)?")
 # Emoticons typed as text (":)", ":D", "=))", "<3", "^^"): taken out before asking whether words are left.
 _EMOTICON = re.compile(r"(?<!\w)(?:[:;=]['-]?[()\[\]dDpPoO3*|/\\]+|<3+|\^_*\^|\(\s*:)(?!\w)")
+# The association as who is greeted or thanked ("chào anh chị trong Hội", "cảm ơn Hội Khuyến học nhiều", "chào cả hội"):
+# folded, "hội" is "hỏi" (to ask), a word that makes a message a question; typed with its accent it is no asking.
+_THE_ASSOCIATION = re.compile(r"(?<!\w)(?:(?:trong|của|cả|quý|toàn) )?hội(?: khuyến học)?(?!\w)"
+                              r"|(?<!\w)(?:trong|cua|ca|quy|toan) hoi(?: khuyen hoc)?(?!\w)"
+                              r"|(?<!\w)hoi khuyen hoc(?!\w)",
+                              re.IGNORECASE)
+_GREETED = "xhoikhuyenhocx"  # the association greeted: a word of its own, told apart from "hỏi"
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit: a message without one is emoji, stickers, emoticons
 _ADDRESS_ONLY = frozenset({"oi", "bot", "ad", "admin"})  # "bot ơi", "ad ơi": calling the bot, nothing asked
 _PERSONAL_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["personal"]) + r")\b")
@@ -72,7 +79,7 @@ def small_talk(text: str) -> SmallTalk | None:
         return "unclear"  # "b", "123456", "k ?": nothing to search, nothing to note for officers
     if names_a_place(text):
         return "place"  # "Ninh Bình", "xã Gia Viễn": where one lives, not a question about it
-    words = fold(_EMOTICON.sub(" ", text)).split()
+    words = fold(_THE_ASSOCIATION.sub(f" {_GREETED} ", unicodedata.normalize("NFC", _EMOTICON.sub(" ", text)))).split()
     if not words or sum(w not in _SOFT for w in words) > MAX_SMALL_TALK_WORDS:
         return None  # the words that may come with small talk ("cháu", "nhé", "bác") do not make it long
     words = _LEAVING_RE.sub(_leaving, " ".join(words)).split()  # "thôi tui đi ngủ nha": a goodbye
@@ -83,6 +90,7 @@ def small_talk(text: str) -> SmallTalk | None:
         return "greeting"
     found: set[SmallTalk] = set()
     extra: list[str] = []
+    greeted = False  # the association named as who is greeted or thanked ("chào anh chị trong Hội")
     i = 0
     while i < len(words):
         for phrase, kind in _PHRASES:
@@ -91,7 +99,9 @@ def small_talk(text: str) -> SmallTalk | None:
                 i += len(phrase)
                 break
         else:
-            if _INTERJECTION.fullmatch(words[i]):
+            if words[i] == _GREETED:
+                greeted = True
+            elif _INTERJECTION.fullmatch(words[i]):
                 found.add("ack")
             elif words[i] not in _SOFT:
                 extra.append(words[i])
@@ -99,6 +109,8 @@ def small_talk(text: str) -> SmallTalk | None:
     if extra and (len(extra) > SMALL_TALK_EXTRA or "?" in text or not found - {"ack"}
                   or any(w in _ASKING for w in extra)):
         return None
+    if greeted and not found - {"ack"}:
+        return None  # "Hội Khuyến học", "hội khuyến học ạ": the association is what is asked about
     if not found and not extra:  # only soft words: calling the bot ("bot ơi"), or "vậy à"
         return "greeting" if _ADDRESS_ONLY & set(words) else "ack"
     return next((k for k in _PRIORITY if k in found), None)
@@ -397,6 +409,9 @@ _WHERE = re.compile(r"\bđâu\b")
 _MARK = re.compile(r"\bdấu\b")
 # "cấm" (forbidden: "làm video giả người khác có bị cấm không") folds like "cảm" (a cold: "bị cảm").
 _BANNED = re.compile(r"\bcấm\b")
+# "đầu" (the start, the head: "bắt đầu có hiệu lực", "lúc đầu", "đầu tư") folds like "đau" too: "bắt đầu có" is no
+# "đau cổ". "đau đầu" (a headache) stays one.
+_START = re.compile(r"(?<!đau )\bđầu\b")
 _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
 _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
@@ -478,9 +493,11 @@ def _asks_it_alone(query: str) -> bool:
 
 
 def _health_text(typed: str, accented: bool) -> str:
-    """A message as the health words are looked for in it, folded: typed with accents, "đâu" (where) and "dấu" (an
-    accent mark) are no "đau" (pain); a hospital said as a place is no illness."""
-    said = fold(_BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed)))) if accented else fold(typed)
+    """A message as the health words are looked for in it, folded: typed with accents, "đâu" (where), "dấu" (an
+    accent mark) and "đầu" (the start) are no "đau" (pain), "cấm" (forbidden) no "cảm" (a cold); a hospital said as a
+    place is no illness."""
+    said = fold(_START.sub("khởi", _BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed))))) \
+        if accented else fold(typed)
     return _HOSPITAL_PLACE.sub(r"\1 noi do", said)
 
 

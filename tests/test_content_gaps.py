@@ -448,3 +448,20 @@ def test_the_public_service_portal_named_without_quoc_gia_is_what_it_is(svc: Any
                      "cổng dịch vụ công là gì vậy, trên đó làm được gì"):
         plan = svc.plan(question)
         assert (plan.decision, plan.fallback.faq_id) == ("answer", "dvc_what"), question
+
+
+def test_seconds_a_phone_number_or_a_paid_plan_s_price_the_answer_lacks_are_not_answered(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: how to enter the contest for how many seconds a question gets ("giới hạn số giây" tells none), how to
+    # reach the Association ("100% phường có hội": no phone number) for its chairman's phone number, that ChatGPT has a
+    # free version for what "bản chatgpt plus" costs ("nhiu tiền": teencode for "bao nhiêu tiền").
+    for item in ask(capsys, "Thi trên bot thì mỗi câu được bao nhiêu giây vậy",
+                    "cuộc thi tuần lễ trên bot mỗi câu bao nhiêu phút",
+                    "Bác ơi, chủ tịch hội khuyến học phường con là ai, số điện thoại bao nhiêu ạ",
+                    "bản chatgpt plus nhiu tiền vậy"):
+        assert item["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể") and "•" in item["answer"], item
+    # how to reach it, asked as such, is still answered; so is whether ChatGPT costs money
+    contact, free = ask(capsys, "Muốn liên hệ hội khuyến học xã thì làm sao", "xài chat gpt tốn tiền ko")
+    assert contact["answer"].startswith("Hội Khuyến học thường có ở xã"), contact
+    assert free["answer"].startswith("ChatGPT có bản miễn phí"), free
+

@@ -280,6 +280,27 @@ def test_what_one_learned_told_and_coming_back_later_are_small_talk() -> None:
     assert small_talk("quá trời tin nhắn lạ, có sao không") is None
 
 
+def test_the_start_is_no_pain() -> None:
+    # "đầu" (the start: "bắt đầu có hiệu lực") folds like "đau": "bắt đầu có" got the doctor's reply as "đau cổ".
+    assert out_of_scope("Nghị định 356 bắt đầu có hiệu lực từ khi nào") is None
+    assert out_of_scope("lúc đầu cổ máy hơi nóng, có sao không") is None
+    assert out_of_scope("tôi hay đau đầu, uống thuốc gì") == "health"
+    assert out_of_scope("ông tôi đau cổ, có nên đi khám không") == "health"
+
+
+def test_greeting_or_thanking_the_association_is_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Hội" folds like "hỏi" (to ask): "cảm ơn các anh chị trong Hội nhiều" got the entry on children online,
+    # "Chào cả Hội ạ, …" was refused as an unknown question.
+    assert small_talk("Chào cả Hội ạ, chúc mọi người buổi sáng tốt lành") == "greeting"
+    assert small_talk("cảm ơn các anh chị trong Hội nhiều") == "thanks"
+    assert small_talk("cam on hoi khuyen hoc nhe") == "thanks"
+    # the association named alone, or with a question, is asked about
+    assert small_talk("Hội Khuyến học ạ") is None and small_talk("Hội khuyến học ơi cho em hỏi") is None
+    assert small_talk("chào bot, cho hỏi hội khuyến học là gì") is None
+    [hello] = ask(capsys, "Dạ chào các bác trong Hội ạ")
+    assert hello["answer"].startswith("Xin chào!") and not hello["sources"]
+
+
 def test_an_accent_mark_is_no_pain(capsys: pytest.CaptureFixture[str]) -> None:
     # "dấu" (an accent mark) folds like "đau" (pain): "gõ có dấu, có cần không" got the doctor's reply as "đau cổ".
     assert out_of_scope("cháu bảo nhắn phải có dấu, có thật thế không") is None

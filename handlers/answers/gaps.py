@@ -65,16 +65,22 @@ def asked_kinds(text: str) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _KINDS if pattern.search(folded))
 
 
-_PHONE = re.compile(r"\b(?:so may|so nao|(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,3} "
-                    r"(?:la gi|bao nhieu|may|nao))\b")
+_PHONE_NUMBER = re.compile(r"\b(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,3} (?:la gi|bao nhieu|may|nao)\b")
+_PHONE = re.compile(r"\b(?:so may|so nao)\b|" + _PHONE_NUMBER.pattern)
 _DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
-    (re.compile(r"\b(?:bao nhieu|bn|may) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
+    # "nhiu tiền" (teencode "bao nhiêu tiền"), folded like "nhiều tiền": an amount asked either way, or "miễn phí"
+    (re.compile(r"\b(?:bao nhieu|bn|may|nhieu) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
                 r"\b(?:phat|thuong|ton|het|mat) (?:\w+ ){0,2}bao nhieu\b"),
      re.compile(r"\d[\d.,]*\s*(?:triệu|nghìn|ngàn|đồng|tỷ|k|đ)\b|miễn phí|không (?:mất|tốn) (?:tiền|phí)",
                 re.IGNORECASE)),
     (re.compile(r"\bnam (?:nao|bao nhieu|may)\b"), re.compile(r"\b(?:19|20)\d\d\b")),
     (re.compile(r"\b(?:may|bao nhieu) gio\b"), re.compile(r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
-    (_PHONE, re.compile(r"\d{3,}")),
+    # how many seconds or minutes ("mỗi câu được bao nhiêu giây"): "giới hạn số giây" tells none
+    (re.compile(r"\b(?:may|bao nhieu|bn) (?:giay|phut)\b"), re.compile(r"\d+\s*(?:giây|phút|s\b)", re.IGNORECASE)),
+    # "số mấy" (of a decree, a hotline): a number; a phone number asked as such: three digits or more that are no
+    # share ("100% phường có hội"), date or year ("2/10/1996", "năm 2025")
+    (re.compile(r"\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
+    (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
@@ -161,7 +167,8 @@ def _asking_clauses(q: str) -> list[str]:
 
 
 # The paid version of a thing ("bản trả phí", "gói trả phí", "bản Plus"): that a free one exists tells not its price
-_PAID = re.compile(r"\b(?:ban tra phi|goi tra phi|ban pro|ban plus|thue bao|phi hang thang)\b")
+# ("bản ChatGPT trả phí": the thing named between)
+_PAID = re.compile(r"\b(?:(?:ban|goi)(?: \w+)? (?:tra phi|pro|plus)|thue bao|phi hang thang)\b")
 _FREE = re.compile(r"miễn phí|không (?:mất|tốn) (?:tiền|phí)", re.IGNORECASE)
 
 
