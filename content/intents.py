@@ -413,6 +413,7 @@ _BANNED = re.compile(r"\bcấm\b")
 # "đau cổ". "đau đầu" (a headache) stays one.
 _START = re.compile(r"(?<!đau )\bđầu\b")
 _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
+_IT = re.compile(r"\bnó\b")  # "it": folded, it is "nợ" (a debt): "chờ mãi nó không trả lời" is no unpaid debt
 _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
 _RIGHT_AWAY = re.compile(r"\bngay\b")  # "xem ngay" (see right away), typed in an accented message, is no "xem ngày"
@@ -537,7 +538,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if pain and (not about_ai or _asks_health_alone(query)):
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
-    said = fold(_RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", typed)))) if accented else folded
+    said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", typed))))) \
+        if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
     other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")

@@ -90,7 +90,8 @@ ENTITIES: tuple[str, ...] = (
     "binh dan hoc vu",  # the 1945 literacy movement (after "binh dan hoc vu so": the longer name is tried first)
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
-_NUMBER = re.compile(r"\b\d{2,}\b(?! ?(?:trieu|tr|nghin|ngan|k|dong|d|cu|ty|phan tram)\b)")
+# (nor is an age: "bố tôi 68 tuổi")
+_NUMBER = re.compile(r"\b\d{2,}\b(?! ?(?:trieu|tr|nghin|ngan|k|dong|d|cu|ty|phan tram|tuoi)\b)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks

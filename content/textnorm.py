@@ -463,6 +463,9 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:hom qua|hom kia|tuan truoc|tuan roi|thang truoc|thang roi|nam ngoai|sang nay|chieu qua|bua truoc|"
         r"bua qua|may hom nay|may bua nay|may hom truoc|dao nay|luc nay|vua roi)\b",
         rf"\b(?:a|ha|ho|nhe|nha|nhi|vay|the|day|di) {_PERSON}$",  # "… là gì hả bot", "… không nhé bác"
+        # "thẻ tôi làm từ năm 2021, bây giờ còn dùng được không": when the asker did it, and that it is now
+        r"\b(?:lam|cap|mua|dang ky)(?: tu| vao| hoi| tu hoi)?(?: nam)? (?:19|20)\d\d\b(?= .*\b(?:bay gio|gio|con)\b)",
+        r"\b(?:bay gio|hien gio|gio day)(?= (?:con|van)\b)",
         # "…, lo quá", "… không, sợ quá đi": how the asker feels, said after the question
         r"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bsao)|(?<=\bchua)|(?<=\bnao)|(?<=\bdau)) (?:lo|so|buon|met|hoang) "
         r"(?:qua|lam|that)(?: di| troi| a| ha| nha)?$",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from content.intents import out_of_scope
-from content.search import without_asides
+from content.search import numbers, without_asides
 from content.textnorm import actions, content_syllables, question_core
 from handlers.answers.service import REFUSE_HEALTH, AnswerService
 
@@ -63,5 +63,36 @@ def test_what_is_said_not_to_be_asked_is_left_out(typed: str, kept: str) -> None
     ("dùng bot này có phải nạp thẻ điện thoại không", "bot_cost"),
 ])
 def test_asked_for_family_or_with_asides_is_answered(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_it_not_answering_is_no_unpaid_debt() -> None:
+    # Before: "nó không trả lời" folded to "nợ không trả" and was refused as a loan matter.
+    assert out_of_scope("gửi ảnh cho bot mà đợi mãi nó không trả lời") is None
+    assert out_of_scope("bạn tôi vay nợ không trả thì kiện thế nào") == "other"
+
+
+def test_an_age_and_when_the_asker_did_it_are_not_what_is_asked() -> None:
+    assert numbers("bố tôi 68 tuổi rồi") == frozenset() and numbers("Nghị quyết 57 năm 2024") == {"57", "2024"}
+    assert question_core("Thẻ căn cước của bà cấp năm 2016, bây giờ còn dùng được không") == \
+        "can cuoc cua ba con dung duoc khong"
+    assert question_core("bây giờ phải làm gì") == "bay gio phai lam gi"  # what to do now: the story says
+
+
+def test_an_ai_that_errs_is_not_the_bot_that_errs(svc: AnswerService) -> None:
+    # Before: "AI … trả lời sai" found "Bot trả lời sai thì báo cho ai?" ("ai" is also "who") and answered it.
+    unsure = svc.plan("sao AI nó hay trả lời sai thế, nó học ở đâu ra").fallback
+    assert unsure.decision == "suggest" and unsure.suggestions[0][0] != "bot_feedback"
+    assert svc.plan("Bot trả lời sai rồi thì báo cho ai").fallback.faq_id == "bot_feedback"
+    assert svc.plan("ai có thể học bình dân học AI").fallback.faq_id == "bdhai_who"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Thẻ căn cước của bà cấp năm 2016, giờ còn dùng được không", "the_can_cuoc"),
+    ("mẹ tôi 65 tuổi rồi học dùng AI có nổi không", "ai_old_people"),
+    ("gửi ảnh cho bot mà đợi mãi nó không trả lời", "bot_media"),
+])
+def test_told_with_an_age_a_year_or_it_is_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", entry)

@@ -30,6 +30,7 @@ from content.intents import (
 )
 from content.schema import FaqEntry
 from content.search import (
+    AI_CHATBOTS,
     AMOUNT,
     ANSWER_COVERAGE,
     CORE_COVERAGE,
@@ -102,6 +103,10 @@ HELP_POOL = 20  # hits looked through for the bot's help entries
 HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
 HELP_LEAD = 1.5  # a help entry's score over the next document's that answers a question about using the bot
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
+_AN_AI = re.compile(r"\bAI\b|\b(?:[Tt]rí tuệ nhân tạo|[Tt]ri tue nhan tao)\b")  # "ai" typed small is also "who"
+_LESSONS_NAME = re.compile(r"\b(?:[Bb]ình dân học|[Bb]inh dan hoc) AI\b")
+_THE_BOT = re.compile(r"\b(?:bot|chatbot|tro ly|may tra loi)\b")
+HELP_EXTRA = 5  # more hits looked through when the bot's help entries are left out
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
 
 HELP_TOPICS = (
@@ -298,6 +303,8 @@ class AnswerService:
             decision = "answer"  # "đổi xã đang ở": the bot's help gives the command, the others are far behind
         if decision == "answer" and own and MISTAKEN in actions(told) and self._not_mistaken(told, hits[0]):
             decision = "refuse"  # "mẹ chuyển nhầm số tài khoản của ai đó thì xử lý sao": no scam, nor a leaked password
+        if decision == "answer" and own and self._of_an_ai_not_the_bot(q, hits):
+            decision, hits = self._without_bot_help(told, hits)
         if decision == "answer" and own and _unnamed_thing(q, hits):
             decision = "suggest"  # "… quên mật khẩu mở máy thì làm sao": VNeID's steps, Zalo's too; the phone's?
         if decision == "suggest" and q and not query and q_search != q:
@@ -337,6 +344,27 @@ class AnswerService:
         thì xử lý thế nào"), and an answer none of whose questions asks that: a scam's steps, not its own."""
         found = self.search.search(told, 1, among=[top.doc_id])
         return not found or MISTAKEN in found[0].unasked
+
+    def _of_an_ai_not_the_bot(self, q: str, hits: Sequence[Hit]) -> bool:
+        """The answer found is one of the bot's own help entries, while the message speaks of an AI ("AI", ChatGPT,
+        Gemini) and never of the bot: "Răng mà AI hắn trả lời sai được" asks why an AI errs, not where to report
+        the bot's mistakes ("Bot trả lời sai thì báo cho ai?" shares its words, "ai" being "who")."""
+        entry = self.search.faq_entry(hits[0].doc_id) if hits else None
+        if entry is None or not _bot_help(entry) or not _THE_BOT.search(fold(entry.question)):
+            return False  # only an entry about the bot itself ("Bình dân học AI" is the lessons, about AI)
+        if about_using_the_bot(q) or _THE_BOT.search(fold(q)):
+            return False
+        said = _LESSONS_NAME.sub(" ", unicodedata.normalize("NFC", q))
+        return bool(_AN_AI.search(said)) or bool(entities(q) & AI_CHATBOTS)
+
+    def _without_bot_help(self, q: str, hits: Sequence[Hit]) -> tuple[Decision, list[Hit]]:
+        """The message searched again without the bot's help entries: answered when sure, else asked (what is
+        about an AI offered first)."""
+        others = [h for h in self.search.search(q, PASSAGES + HELP_EXTRA)
+                  if not _bot_help(self.search.faq_entry(h.doc_id))][:PASSAGES]
+        if others and decide(q, others) == "answer":
+            return "answer", others
+        return "suggest", [*others, *(h for h in hits if _base(h) not in {_base(o) for o in others})]
 
     def _answers_the_told(self, q: str, top: Hit) -> bool:
         """A message that tells what one thing is and asks the same of another ("Thông tư 02 là khung cho người học,
