@@ -372,11 +372,12 @@ _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typ
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức
 # khỏe không", "app vay tiền online lừa đảo").
 _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh|"
-                       r"vneid|vssid|dich vu cong)\b"  # and the public services on the phone ("lương hưu trên VssID")
+                       r"vneid|vssid|dich vu cong|so suc khoe dien tu)\b"  # and the public services on the phone
+                       # ("lương hưu trên VssID", "sổ sức khỏe điện tử coi ở đâu")
                        # which app to install, whether news is true: "coi lương hưu … thì cài app gì", "tin uống
                        # nước chanh chữa ung thư … làm sao biết tin thật hay giả"
                        r"|\b(?:cai (?:dat )?(?:app|ung dung)|(?:app|ung dung) (?:gi|nao)|tin (?:that|gia)"
-                       r"|that hay gia)\b"
+                       r"|that (?:hay )?gia)\b"
                        # a reminder the phone or an app gives ("điện thoại có tự nhắc giờ uống thuốc được không",
                        # "đặt lời nhắc uống thuốc"): a phone feature, not a medicine
                        r"|\b(?:(?:dien thoai|may|app|ung dung|zalo|bot)(?: \w+){0,2} (?:nhac|bao thuc)|loi nhac"

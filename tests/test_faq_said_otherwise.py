@@ -2,7 +2,9 @@
 "t", "vê en ai đi", "Copy lốt", "Tóp Tóp"), a Southern "dạ" closing the question, "không ai" (nobody) that is no
 AI, a personal question to the bot followed by when, a faked voice asking to borrow money (a scam, not a loan
 request), a language no content names, a denied action ("tôi đâu có đăng nhập"), and new phrasings (ChatGPT
-remembering all one typed, AI for one's orchard). Through AnswerService.plan (no LLM)."""
+remembering all one typed, AI for one's orchard), a health claim seen online asked true or false, the
+electronic health book (a public service, not a medical question), the ten small digital skills. Through
+AnswerService.plan (no LLM)."""
 
 from __future__ import annotations
 
@@ -81,3 +83,25 @@ def test_a_misspelt_question_is_answered(svc: AnswerService, question: str, entr
 def test_new_phrasings_are_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_a_health_claim_seen_online_asked_true_or_false_is_fake_news(svc: AnswerService) -> None:
+    question = "trên facebook người ta chia sẻ tin uống mật ong chữa tiểu đường không biết thật giả kiểm tra thế nào"
+    assert out_of_scope(question) is None
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "fake_news")
+    assert "hỏi nguồn" in result.text and "đối chiếu" in result.text  # the three steps of checking
+
+
+def test_the_electronic_health_book_is_a_public_service_not_a_medical_question(svc: AnswerService) -> None:
+    question = "ở bệnh viện bác sĩ hỏi tôi có sổ sức khỏe điện tử chưa, đó là cái gì"
+    assert out_of_scope(question) is None
+    assert out_of_scope("uống thuốc gì cho hết ho") == "health"
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "so_suc_khoe")
+
+
+def test_what_basic_digital_skills_are_names_the_small_things_to_learn(svc: AnswerService) -> None:
+    result = svc.plan("người già muốn học kỹ năng số cơ bản thì học những việc gì trước").fallback
+    assert (result.decision, result.faq_id) == ("answer", "digital_citizen")
+    assert "Mỗi tuần học một việc" in result.text
