@@ -25,3 +25,15 @@ def test_reporting_said_in_several_ways_is_one_action() -> None:
     for said in ("bao so lua dao o dau", "tố giác kẻ lừa đảo", "trình báo công an", "báo tin nhắn lừa đảo"):
         assert report <= actions(said) | {"lua"}, said
     assert not {"bao so lua dao"} & actions("con tôi bảo số này lạ lắm")
+
+
+def test_a_story_that_tips_the_whole_message_to_a_neighbour_is_answered_by_what_its_ending_asks(
+        svc: AnswerService) -> None:
+    # Before: refused. The story's words (micro, voice typing) put the entry on voice typing first for the whole
+    # message, AI's bias a close second; the ending alone asks for the bias, clearly.
+    result = svc.plan("Bà nhà tôi người Huế, nói giọng nặng. Bấm nút micro nói thì máy ghi ra toàn chữ sai, con trai "
+                      "tôi nói thì nó hiểu ngay. Sao máy lại phân biệt vậy?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_bias")
+    # An ending of one word of its own ("thuê") tells too little to overrule the whole message.
+    short = svc.plan("bị lừa r, thấy có dv đòi lại tiền trên zalo, có nên thuê ko").fallback
+    assert short.decision != "answer" or short.faq_id == "scam_victim", short.faq_id

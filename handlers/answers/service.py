@@ -85,6 +85,7 @@ STORY_MARGIN = 1.15  # the winner's score over the next document's when the aski
 STORY_COVERAGE = 0.4  # share of a whole story its winner must cover when it covers the asking clause
 STORY_LEAD = 1.5  # a story whose asking clause asks nothing of its own: the winner's lead that lets it
 STORY_LEAD_COVERAGE = 0.45  # cover less of the message than LONG_ANSWER_COVERAGE
+STORY_SECOND = 1.3  # the whole story's first over its second when the asking clause alone clearly finds the second
 CLEAR_LEAD = 1.7  # a story's winner this far ahead of the next document is the answer (see _clear_winner); on the
 # fresh tuning file and dev_k, winners 1.51 and 1.58 ahead were wrong (a detail the entry lacks, another entry)
 # When a story's asking clause is said ("giờ", "bây giờ", "trước tiên", "lúc này"), who is to act and how soon
@@ -695,9 +696,25 @@ class AnswerService:
         if decide(asked, found) != "answer" and (lead < CLEAR_LEAD or best.core < CORE_COVERAGE):
             return decision, hits
         whole = self._search(q, place, PASSAGES)
-        if not whole or _base(whole[0]) != _base(best):
+        if not whole:
+            return decision, hits
+        if _base(whole[0]) != _base(best) and not self._close_second(asked, found, whole, lead):
             return decision, hits
         return "answer", found
+
+    @staticmethod
+    def _close_second(asked: str, found: Sequence[Hit], whole: Sequence[Hit], lead: float) -> bool:
+        """The asking clause's sure winner (`decide`, LONG_MARGIN ahead of its next document) is the whole story's
+        second, within STORY_SECOND of its first, and the asking clause says ENDING_OWN words of its own: the story's
+        words tipped the whole message to a neighbour ("… thấy hội khuyến học thôn hay đi trao quà cho các cháu nghèo
+        … Vào hội thì làm thế nào?": the scholarships first, joining the association a close second; "… con dâu người
+        Hà Nội nói thì nó hiểu ngay. Sao máy lại phân biệt vậy?": voice typing first, AI's bias a close second)."""
+        best = found[0]
+        if len(set(question_syllables(asked)) - QUESTION_FORM - STORY_TIME) < ENDING_OWN:
+            return False  # "bị lừa r có dv lấy lại tiền trên fb, có nên thuê ko": "thuê" alone tells too little
+        second = next((h for h in whole[1:] if _base(h) != _base(whole[0])), None)
+        return (second is not None and _base(second) == _base(best) and fits(second) and lead >= LONG_MARGIN
+                and whole[0].score <= STORY_SECOND * second.score and decide(asked, found) == "answer")
 
     def _tail_core(self, tails: Sequence[str], hit: Hit) -> float:
         """How much of the asking clause's own words (the best of its two readings) the document covers."""
