@@ -141,6 +141,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"(?<!đau )(?<!nhổ )(?<!sâu )(?<!hàm )(?<!chân )\bră?ng mà\b", "sao mà"),
         (r"(?<!đau )(?<!nhổ )(?<!sâu )\bră?ng chừ\b", "sao bây giờ"),  # "mất rồi, răng chừ?": what now
         (r"\b(ở|chỗ|đi|về|tới|đến) mô\b", r"\1 đâu"),
+        (r"(?<!khô )\bnỏ\b", "không"),  # Nghệ Tĩnh "nỏ biết", "nỏ mất tiền": not ("khô nỏ" is bone-dry)
+        # "học ở đâu mà không mất tiền", "chỗ nào mà khỏi tốn tiền": where it is free ("mất tiền" alone is money lost
+        # to a scam, "để không mất tiền" how not to lose it)
+        (r"\b(đâu|nào) mà (?:không|chẳng|chả|khỏi|ko|k|hông) (?:mất|tốn) (?:tiền|phí)\b", r"\1 miễn phí"),
         # "thi vô chỗ nào": where to do it ("vào đâu" folds as "vào đầu"); "gõ vào chỗ nào" asks where to type it
         (r"(?<!gõ )(?<!nhập )(?<!điền )(?<!bấm )(?<!nhấn )\b(?:vào|vô) chỗ nào\b", "ở đâu"),
         # Southern and Central "vô" (into): "thi vô chỗ nào", "bấm vô link" ("vô địch", "vô lý", "vô tình" are kept)

@@ -81,3 +81,12 @@ def test_elections_are_out_of_scope(svc: AnswerService, question: str) -> None:
 def test_whether_ones_family_is_on_a_list_is_not_answered(svc: AnswerService, question: str) -> None:
     # the /mohinh steps or the scholarship entry were answered as if they told it: only the place's officers know
     assert svc.plan(question).fallback.decision != "answer"
+
+
+def test_where_to_learn_without_paying_is_where_to_learn_free(svc: AnswerService) -> None:
+    # Before: "Học AI ở đâu mà không mất tiền?" got the entry on AI faking a relative's voice ("mất tiền": money lost
+    # to a scam), Nghệ Tĩnh "nỏ mất tiền" the choices on money sent to scammers.
+    for question in ("Học AI ở đâu mà không mất tiền?", "Muốn học dùng AI, chỗ mô mà nỏ tốn tiền rứa?"):
+        plan = svc.plan(question)
+        assert (plan.decision, plan.fallback.faq_id) == ("answer", "ai_learn_where"), question
+    assert svc.plan("Bị lừa mất tiền rồi thì làm sao").fallback.faq_id != "ai_learn_where"

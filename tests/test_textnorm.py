@@ -64,6 +64,10 @@ def test_fold_accepts_decomposed_input() -> None:
         ("số ba năm nay", "so ba nam nay"),  # two number words are no number said digit by digit
         ("chatgpt free hk", "chatgpt mien phi khong"),
         ("mất rồi, răng chừ?", "mat roi sao bay gio"),  # Central: what now
+        ("tui nỏ biết bấm", "toi khong biet bam"),  # Nghệ Tĩnh "nỏ": not
+        ("trời khô nỏ", "troi kho no"),  # bone-dry
+        ("chỗ mô mà khỏi tốn tiền", "cho dau mien phi"),  # where it is free
+        ("làm sao để không mất tiền", "lam sao de khong mat tien"),  # how not to lose money to a scam
         ("đau răng chừ mấy hôm", "dau rang bay gio may hom"),  # teeth
     ],
 )
