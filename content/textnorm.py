@@ -470,6 +470,11 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "thẻ tôi làm từ năm 2021, bây giờ còn dùng được không": when the asker did it, and that it is now
         r"\b(?:lam|cap|mua|dang ky)(?: tu| vao| hoi| tu hoi)?(?: nam)? (?:19|20)\d\d\b(?= .*\b(?:bay gio|gio|con)\b)",
         r"\b(?:bay gio|hien gio|gio day)(?= (?:con|van)\b)",
+        # "…, đọc báo thấy nói mãi", "nghe đài nhắc hoài": where the asker keeps hearing of it, after the question
+        rf"\b(?:{_PERSON} )?(?:doc|nghe|xem|thay)(?: {_MEDIUM}| tren mang| tren facebook| tren zalo)?(?: thay)?"
+        r" (?:noi|nhac|ban|bao)(?: den| toi| ve)? (?:mai|hoai|nhieu|suot)$",
+        # "…, nói nghe coi", "nói cho tui nghe với": asked to tell, the question is before it (Southern)
+        rf"\bnoi (?:cho {_PERSON} )?nghe(?: (?:xem|thu|voi|di|nhe|nha|nghen))*$",
         # "…, lo quá", "… không, sợ quá đi": how the asker feels, said after the question
         r"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bsao)|(?<=\bchua)|(?<=\bnao)|(?<=\bdau)) (?:lo|so|buon|met|hoang) "
         r"(?:qua|lam|that)(?: di| troi| a| ha| nha)?$",

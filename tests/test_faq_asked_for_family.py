@@ -96,3 +96,19 @@ def test_an_ai_that_errs_is_not_the_bot_that_errs(svc: AnswerService) -> None:
 def test_told_with_an_age_a_year_or_it_is_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_where_it_keeps_being_heard_and_a_request_to_tell_are_not_asked() -> None:
+    assert question_core("deepfake là gì vậy, xem ti vi thấy nhắc hoài") == "deepfake la gi"
+    assert question_core("VNeID dùng làm gì, nói cho tui nghe với") == "vneid dung lam gi"
+    assert "tui" not in content_syllables("tụi tui xài ChatGPT được không")
+    assert "tui" not in content_syllables("tụi nhỏ xài ChatGPT được không")
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("deepfake là gì vậy, xem ti vi thấy nhắc hoài", "deepfake_what"),
+    ("dân làm ruộng tụi tui xài AI được chuyện gì, nói nghe thử", "ai_farming"),
+])
+def test_said_around_with_southern_words_is_answered(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
