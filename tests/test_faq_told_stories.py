@@ -37,3 +37,17 @@ def test_a_story_that_tips_the_whole_message_to_a_neighbour_is_answered_by_what_
     # An ending of one word of its own ("thuê") tells too little to overrule the whole message.
     short = svc.plan("bị lừa r, thấy có dv đòi lại tiền trên zalo, có nên thuê ko").fallback
     assert short.decision != "answer" or short.faq_id == "scam_victim", short.faq_id
+
+
+@pytest.mark.parametrize("question", [
+    "Chồng tôi mất rồi, ở nhà một mình buồn, thấy hội khuyến học xã năm nào cũng trao học bổng cho các cháu nhà nghèo "
+    "học giỏi nên tôi muốn đóng góp. Vào hội thì làm thế nào hả bot?",
+    "Tôi về hưu được mấy năm, rảnh rỗi, hay thấy hội khuyến học trao phần thưởng cho học sinh nghèo vượt khó ở thôn. "
+    "Vào hội thì phải làm gì?",
+])
+def test_a_story_s_clear_winner_that_does_not_cover_its_ending_is_not_answered(svc: AnswerService,
+                                                                               question: str) -> None:
+    # Before: the scholarships entry, far ahead on the story's words, was answered though joining the association
+    # is what the ending asks (and another entry's question asks that).
+    result = svc.plan(question).fallback
+    assert result.decision != "answer" or result.faq_id == "khuyen_hoc_join", result.faq_id

@@ -607,7 +607,21 @@ class AnswerService:
         rival = next((h for h in whole[1:] if _base(h) != _base(best)), None)
         if rival is not None and best.score < CLEAR_LEAD * rival.score:
             return decision, hits
+        if self._ending_elsewhere(ending, best):
+            return decision, hits
         return "answer", whole[:PASSAGES]
+
+    def _ending_elsewhere(self, ending: str, best: Hit) -> bool:
+        """The asking clause alone finds another entry first, one of whose questions asks it, while the
+        story's winner covers less than half of its own words: the story is about the winner, the question is not
+        ("… thấy hội khuyến học xã năm nào cũng trao học bổng cho các cháu nhà nghèo … Vào hội thì làm thế nào?": the
+        scholarships win the story, joining the association is asked)."""
+        found = self.search.search(ending, PASSAGES)
+        if not found or _base(found[0]) == _base(best) or not (found[0].asks or found[0].exact):
+            return False
+        if not fits(found[0]) or found[0].core < STORY_TAIL_CORE:
+            return False
+        return self._tail_core([ending], best) < CORE_COVERAGE
 
     def _held_question(self, q: str, decision: Decision, hits: list[Hit], place: Scope, said: str
                        ) -> tuple[Decision, list[Hit]]:
