@@ -90,3 +90,9 @@ def test_where_to_learn_without_paying_is_where_to_learn_free(svc: AnswerService
         plan = svc.plan(question)
         assert (plan.decision, plan.fallback.faq_id) == ("answer", "ai_learn_where"), question
     assert svc.plan("Bị lừa mất tiền rồi thì làm sao").fallback.faq_id != "ai_learn_where"
+
+
+def test_not_knowing_how_to_do_a_procedure_online_gets_who_helps(svc: AnswerService) -> None:
+    # Before: refused (no smartphone, doing it online safely and who helps nearly tied on "trên mạng").
+    plan = svc.plan("tui không rành làm thủ tục trên mạng, giờ nhờ ai chỉ cho đây")
+    assert (plan.decision, plan.fallback.faq_id) == ("answer", "dvc_help")

@@ -183,6 +183,9 @@ def test_synonyms_are_one_word_for_search() -> None:
     assert syllables("AI có tình cảm không") == syllables("AI có cảm xúc không")
     assert syllables("tốn tiền không") == syllables("mất phí không")
     assert syllables("không mất xu nào") == syllables("không mất phí nào")  # "xu": a coin, any money at all
+    # procedures done online, however said: "trên mạng", "online", "qua mạng" are "trực tuyến" as the content says
+    assert syllables("làm thủ tục trên mạng") == syllables("làm thủ tục trực tuyến") == syllables("làm thủ tục online")
+    assert syllables("lừa đảo trên mạng") != syllables("lừa đảo trực tuyến")  # only of procedures
 
 
 def test_a_level_said_in_words_is_its_digit() -> None:
