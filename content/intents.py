@@ -371,7 +371,9 @@ _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
 _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typed with accents, else folded
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức
 # khỏe không", "app vay tiền online lừa đảo").
-_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh|"
+_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh|deepfake|"
+                       # a faked doctor selling medicine ("video bác sĩ quảng cáo thuốc, có phải làm giả không")
+                       r"lam gia|ghep mat|(?:video|clip|anh|hinh|giong|mat) (?:\w+ )?gia|"
                        r"vneid|vssid|dich vu cong|so suc khoe dien tu)\b"  # and the public services on the phone
                        # ("lương hưu trên VssID", "sổ sức khỏe điện tử coi ở đâu")
                        # which app to install, whether news is true: "coi lương hưu … thì cài app gì", "tin uống
@@ -512,8 +514,10 @@ def _asks_health_alone(query: str) -> bool:
         accented = fold(typed) != typed
         health = _health_text(typed, accented)
         pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
-        # "đau" folds like "đâu": asking is looked for in what the clause says besides the pain
-        if pain and not _ABOUT_AI.search(fold(typed)) and asks_something(health[:pain.start()] + health[pain.end():]):
+        # "đau" folds like "đâu", "chữa" like "chưa": asking is looked for in what the clause says besides its health
+        # words ("video bác sĩ quảng cáo thuốc chữa khỏi tiểu đường" tells, it asks nothing)
+        rest = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).sub(" ", health)
+        if pain and not _ABOUT_AI.search(fold(typed)) and asks_something(rest):
             return True
     return False
 

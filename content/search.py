@@ -103,9 +103,11 @@ AI_CHATBOTS = frozenset({"chatgpt", "gemini", "copilot", "claude", "deepseek"})
 AI_GENERAL_SYLLABLES = 8
 _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # A named thing said as where something was seen or sent ("link gửi trên Zalo", "nhóm Zalo", "xem Facebook thấy"):
-# the place of the story, not what is asked about when the question names another thing or the answer names none.
-# "công nhận cộng đồng học tập" (recognised as one) is no "nhận" (received on).
-_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|ket ban)(?: tin nhan| tin| lien ket)?"
+# the place of the story, not what is asked about when the question names another thing or the answer names none;
+# also "trên mạng Facebook", "trên trang Zalo" ("đăng lên Facebook" is what is done there). "công nhận cộng đồng học
+# tập" (recognised as one) is no "nhận" (received on).
+_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|ket ban)"
+                    r"(?: tin nhan| tin| lien ket| mang xa hoi| mang| trang| ung dung)?"
                     r"(?: tren| qua)? (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng", "tin nhắn mang tên
 # điện lực"): the scam's disguise, a part of the story like a place, not what is asked about.

@@ -89,3 +89,40 @@ def test_first_of_all_is_no_money(typed: str, folded: str) -> None:
 def test_what_to_do_first_is_answered_with_the_story_s_steps(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+@pytest.mark.parametrize(("typed", "folded"), [
+    ("nick zalo của mẹ tôi", "tai khoan zalo cua me toi"),
+    ("acc fb bị khóa", "tai khoan facebook bi khoa"),
+])
+def test_a_nick_is_an_account(typed: str, folded: str) -> None:
+    assert fold(typed) == folded
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("thằng nào chiếm mất nick fb của tôi rồi, giờ lấy lại sao", "facebook_hacked"),
+    ("nick zalo của bố tôi bị kẻ gian chiếm rồi phải làm thế nào", "zalo_hacked_loan"),
+])
+def test_a_nick_taken_over_is_answered_as_an_account(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_a_site_named_as_where_an_ad_was_seen_is_a_place() -> None:
+    assert places("thấy quảng cáo trên mạng facebook") == {"facebook"}
+    assert places("xem trên trang zalo thấy tin báo trúng thưởng") == {"zalo"}
+
+
+@pytest.mark.parametrize("question", [
+    "lướt facebook thấy clip bác sĩ nổi tiếng giới thiệu thuốc chữa khỏi đau khớp, có phải deepfake không",
+    "trên mạng tiktok có video ông bác sĩ bán thuốc chữa khỏi bệnh gan, có phải AI làm giả không",
+])
+def test_a_doctor_faked_in_an_ad_seen_on_a_site_is_a_deepfake_question(svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert not result.out_of_scope, question
+    assert result.decision != "answer" or result.faq_id in ("deepfake_what", "fake_news", "ai_images"), question
+
+
+def test_a_medicine_asked_of_is_still_for_a_doctor(svc: AnswerService) -> None:
+    result = svc.plan("trên video có bác sĩ bảo thuốc này chữa khỏi đau khớp, tôi uống được không").fallback
+    assert result.out_of_scope
