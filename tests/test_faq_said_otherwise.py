@@ -105,3 +105,20 @@ def test_what_basic_digital_skills_are_names_the_small_things_to_learn(svc: Answ
     result = svc.plan("người già muốn học kỹ năng số cơ bản thì học những việc gì trước").fallback
     assert (result.decision, result.faq_id) == ("answer", "digital_citizen")
     assert "Mỗi tuần học một việc" in result.text
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("tạm dừng lời nhắc với hủy đăng ký khác nhau chỗ nào", "bot_unsubscribe"),
+    ("bảng xếp hạng của cuộc thi với bảng của nhóm mình xem ở chỗ nào", "bot_leaderboard"),
+    ("viết đơn bằng AI mà phải đưa số căn cước vào thì có an toàn không", "ai_write_documents"),
+    ("mới dọn nhà về xã khác, bot còn báo tin xã cũ thì sửa sao", "bot_settings"),
+])
+def test_what_the_bot_and_ai_answers_say_is_found_however_asked(svc: AnswerService, question: str,
+                                                                 entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_a_reminder_too_many_is_still_the_reminders(svc: AnswerService) -> None:
+    result = svc.plan("bot nhắc học hoài phiền quá, tắt đi được không").fallback
+    assert result.faq_id == "bot_reminders"  # answered or offered first, not the way to stop everything
