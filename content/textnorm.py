@@ -478,6 +478,10 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "…, lo quá", "… không, sợ quá đi": how the asker feels, said after the question
         r"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bsao)|(?<=\bchua)|(?<=\bnao)|(?<=\bdau)) (?:lo|so|buon|met|hoang) "
         r"(?:qua|lam|that)(?: di| troi| a| ha| nha)?$",
+        # "… được không tôi sợ quá", "… không hay sao tôi thấy nghi nghi là sợ": the same, said of oneself
+        rf"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bsao)|(?<=\bchua)|(?<=\bnao)|(?<=\bdau)) {_PERSON} (?:thay |cung |dang )?"
+        r"(?:(?:nghi nghi|lo lo|so so) )?(?:la )?(?:lo|so|buon|hoang|nghi nghi|nghi ngo|hoang mang|lo lang)"
+        r"(?: qua| lam| that)?(?: di| troi| a| ha| nha)?$",
         r"\b(?:a|ay|day|nhe|nha|nhen|nghen|ne|ha|he|hen|chu|ca|voi|nhi|di|vay|the|ta)$",
         r"\b(?<=gi|ao|ng|ua|au|ay|he) da$",  # "… là gì dạ", "được không dạ": Southern politeness
         r"(?<=\bgi) het$",  # "không trả lời gì hết": "hết" only stresses the "gì" ("gì cả")

@@ -51,3 +51,16 @@ def test_a_story_s_clear_winner_that_does_not_cover_its_ending_is_not_answered(s
     # is what the ending asks (and another entry's question asks that).
     result = svc.plan(question).fallback
     assert result.decision != "answer" or result.faq_id == "khuyen_hoc_join", result.faq_id
+
+
+def test_how_one_feels_said_of_oneself_after_the_question_is_not_asked(svc: AnswerService) -> None:
+    # Before: "… có nên cài không hay sao tôi thấy nghi nghi nói chung là sợ" was refused: "tôi thấy … sợ" after the
+    # question was searched as what is asked ("…, sợ quá" alone already was not).
+    from content.textnorm import question_core
+
+    assert question_core("có nên cài không tôi sợ quá") == question_core("có nên cài không")
+    assert question_core("giờ phải làm gì nói chung tôi lo quá") == question_core("giờ phải làm gì")
+    assert question_core("có bị lộ không tôi thấy lo lo là sợ") == question_core("có bị lộ không")
+    result = svc.plan("ờ có đứa nhắn tin xưng bên bảo hiểm xã hội bảo tôi cài cái ứng dụng qua đường link để nhận "
+                      "tiền hỗ trợ thì là có nên cài không hay sao tôi thấy lo lo là sợ").fallback
+    assert (result.decision, result.faq_id) == ("answer", "fake_app_install")
