@@ -122,3 +122,9 @@ def test_what_the_bot_and_ai_answers_say_is_found_however_asked(svc: AnswerServi
 def test_a_reminder_too_many_is_still_the_reminders(svc: AnswerService) -> None:
     result = svc.plan("bot nhắc học hoài phiền quá, tắt đi được không").fallback
     assert result.faq_id == "bot_reminders"  # answered or offered first, not the way to stop everything
+
+
+def test_what_the_vssid_app_is_used_for_is_answered(svc: AnswerService) -> None:
+    result = svc.plan("cái app VssID người ta dùng để làm gì vậy").fallback
+    assert (result.decision, result.faq_id) == ("answer", "vssid_what")
+    assert svc.plan("VssID với VNeID khác nhau thế nào").fallback.faq_id == "vssid_vs_vneid"
