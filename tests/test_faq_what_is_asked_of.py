@@ -126,3 +126,12 @@ def test_a_doctor_faked_in_an_ad_seen_on_a_site_is_a_deepfake_question(svc: Answ
 def test_a_medicine_asked_of_is_still_for_a_doctor(svc: AnswerService) -> None:
     result = svc.plan("trên video có bác sĩ bảo thuốc này chữa khỏi đau khớp, tôi uống được không").fallback
     assert result.out_of_scope
+
+
+@pytest.mark.parametrize("question", [
+    "mấy chị em phụ nữ trong thôn muốn học chung với nhau cho có bạn thì làm sao",
+    "các cụ trong hội người cao tuổi rủ nhau học nhóm được không",
+])
+def test_learning_together_is_answered_with_group_learning(svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "bdhai_group_learning")
