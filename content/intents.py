@@ -485,6 +485,12 @@ _PUNCTUATION = re.compile(r"[.?!;,…\n]+")
 _HOW_MANY = re.compile(r"\b(?:may|bao nhieu)\b")  # "tỉ số mấy": asks, though "mấy" alone is no question word
 
 
+# A message that opens asking for homework done for one ("viết giùm bài văn tả mẹ bằng AI để con nộp", "bot ơi giải hộ
+# bài toán này bằng ChatGPT"): what the AI is named for is the work the bot is asked to do, not a question about AI.
+_DO_IT_FOR_ME = re.compile(r"(?:(?:bot|ban|em|chau|con|ad|admin)(?: oi)? )?(?:viet|lam|giai|dich) (?:gium|giup|ho|dum)"
+                           r"(?: (?:toi|tui|minh|em|chau|con|cho (?:toi|tui|minh|em|chau|con)))? (?:cai |mot )?bai\b")
+
+
 def _asks_it_alone(query: str) -> bool:
     """A clause that asks for what is not ours names no AI of its own ("Việt Nam đá với Thái Lan tỉ số mấy, ChatGPT
     nó nói sai"): what the other clauses say of ChatGPT is the story, the score is the question."""
@@ -548,7 +554,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
     other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
-    if other and about_ai and _asks_it_alone(query):
+    if other and about_ai and (_asks_it_alone(query) or _DO_IT_FOR_ME.match(said)):
         about_ai = False
     if _ABUSE_RE.search(folded) or insult or (other and not about_ai) or _LOTTERY.search(folded):
         return "other"

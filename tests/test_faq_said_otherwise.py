@@ -128,3 +128,12 @@ def test_what_the_vssid_app_is_used_for_is_answered(svc: AnswerService) -> None:
     result = svc.plan("cái app VssID người ta dùng để làm gì vậy").fallback
     assert (result.decision, result.faq_id) == ("answer", "vssid_what")
     assert svc.plan("VssID với VNeID khác nhau thế nào").fallback.faq_id == "vssid_vs_vneid"
+
+
+def test_homework_asked_to_be_done_with_ai_is_refused_but_asking_about_it_is_answered(svc: AnswerService) -> None:
+    assert out_of_scope("bot ơi giải hộ bài toán lớp 6 này bằng chatgpt") == "other"
+    assert out_of_scope("làm giúp con bài tập tiếng anh bằng AI với") == "other"
+    assert out_of_scope("viết giúp tôi câu lệnh cho AI soạn thông báo họp") is None  # how to ask AI: ours
+    assert out_of_scope("làm giúp tôi tài khoản VNeID") is None
+    result = svc.plan("học sinh lớp 9 lấy AI viết văn rồi nộp cho cô được không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_kids_homework")
