@@ -64,3 +64,11 @@ def test_how_one_feels_said_of_oneself_after_the_question_is_not_asked(svc: Answ
     result = svc.plan("ờ có đứa nhắn tin xưng bên bảo hiểm xã hội bảo tôi cài cái ứng dụng qua đường link để nhận "
                       "tiền hỗ trợ thì là có nên cài không hay sao tôi thấy lo lo là sợ").fallback
     assert (result.decision, result.faq_id) == ("answer", "fake_app_install")
+
+
+def test_a_password_forgotten_after_a_long_while_told_without_a_question_is_answered(svc: AnswerService) -> None:
+    # Before (dev_story): "… có cài VssID để xem, mà lâu không vào quên mật khẩu mất" (told, not asked) was refused:
+    # the entry had no way of saying it as a citizen tells it.
+    result = svc.plan("Bố tôi cài cái VssID từ năm ngoái, lâu không dùng nên giờ không nhớ mật khẩu.").fallback
+    assert (result.decision, result.faq_id) == ("answer", "vssid_forgot_password")
+    assert "8079" in result.text
