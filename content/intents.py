@@ -82,6 +82,8 @@ def small_talk(text: str) -> SmallTalk | None:
     words = fold(_THE_ASSOCIATION.sub(f" {_GREETED} ", unicodedata.normalize("NFC", _EMOTICON.sub(" ", text)))).split()
     if not words or sum(w not in _SOFT for w in words) > MAX_SMALL_TALK_WORDS:
         return None  # the words that may come with small talk ("cháu", "nhé", "bác") do not make it long
+    if _thanked_for_what_was_done(text, words):
+        return "thanks"  # "cảm ơn Hội đã trao học bổng cho con tôi": thanks, nothing asked
     words = _LEAVING_RE.sub(_leaving, " ".join(words)).split()  # "thôi tui đi ngủ nha": a goodbye
     words = _LATER_RE.sub("bye", " ".join(words)).split()  # "để mai bác học tiếp": see you later
     if _personal(words):
@@ -303,6 +305,23 @@ def _unclear(text: str) -> bool:
     if any(len(r) > 1 for r in runs):
         return False
     return not any(_INTERJECTION.fullmatch(fold(r)) or fold(r) in _SOFT or fold(r) in _ONE_WORD for r in runs)
+
+
+# Thanks for what was done ("cảm ơn Hội đã giúp đỡ gia đình tôi", "cám ơn bot vì đã chỉ cho bác"): a thanks, however
+# long, when it is one clause that asks, wants or objects to nothing.
+_THANKED_FOR = re.compile(r"^(?:(?:da|vang|xin|chan thanh|that) )*(?:cam on|cam ta|thanks?|tks)(?: \w+){0,6}? "
+                          r"(?:vi |do )?da \w+")
+_THANKS_ASKS = frozenset({"hoi", "muon", "can", "nhung", "ma", "sao", "gi", "j", "nao", "dau", "khong", "ko", "k",
+                          "hong", "chua", "bao", "may", "tiep", "them", "nua", "nho"})
+
+
+def _thanked_for_what_was_done(text: str, words: list[str]) -> bool:
+    """The message thanks for something done ("cảm ơn Hội khuyến học đã trao học bổng cho con tôi"): one clause, at
+    most MAX_CHAT_WORDS words, no "?" and no word that asks, wants more or turns ("nhưng", "mà")."""
+    if "?" in text or len(words) > MAX_CHAT_WORDS or len(story_clauses(text)) > 1:
+        return False
+    said = " ".join(w for w in words if w != _GREETED)
+    return bool(_THANKED_FOR.match(said)) and not _THANKS_ASKS & set(said.split())
 
 
 def _leaving(m: re.Match[str]) -> str:

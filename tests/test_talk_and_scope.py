@@ -301,6 +301,20 @@ def test_greeting_or_thanking_the_association_is_small_talk(capsys: pytest.Captu
     assert hello["answer"].startswith("Xin chào!") and not hello["sources"]
 
 
+def test_thanks_for_what_was_done_is_a_thanks(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Có. Hội khuyến học các cấp thường trao học bổng…" for thanks for a grant given, the entry on children
+    # online for "cảm ơn cháu đã giúp bác nhiều", a refusal for thanks for help to one's family.
+    for thanks in ("cảm ơn Hội khuyến học đã trao học bổng cho con tôi", "cảm ơn cháu đã giúp bác nhiều",
+                   "cam on ad da huong dan tan tinh", "Xin cảm ơn Hội đã giúp đỡ gia đình tôi"):
+        assert small_talk(thanks) == "thanks", thanks
+    # a thanks that goes on to ask or object is not one
+    for asks in ("cảm ơn bot đã trả lời nhưng tôi chưa hiểu", "cảm ơn đã chỉ, cho tôi hỏi thêm về VNeID",
+                 "cảm ơn bot đã trả lời, học bổng bao nhiêu tiền?"):
+        assert small_talk(asks) is None, asks
+    [item] = ask(capsys, "cảm ơn Hội khuyến học đã trao học bổng cho con tôi")
+    assert item["answer"].startswith("Không có gì ạ!") and not item["sources"], item
+
+
 def test_an_accent_mark_is_no_pain(capsys: pytest.CaptureFixture[str]) -> None:
     # "dấu" (an accent mark) folds like "đau" (pain): "gõ có dấu, có cần không" got the doctor's reply as "đau cổ".
     assert out_of_scope("cháu bảo nhắn phải có dấu, có thật thế không") is None
