@@ -475,6 +475,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r" (?:noi|nhac|ban|bao)(?: den| toi| ve)? (?:mai|hoai|nhieu|suot)$",
         # "…, nói nghe coi", "nói cho tui nghe với": asked to tell, the question is before it (Southern)
         rf"\bnoi (?:cho {_PERSON} )?nghe(?: (?:xem|thu|voi|di|nhe|nha|nghen))*$",
+        # "… dc ko b", "… là gì bạn": whom it is asked of, after the question
+        r"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bchua)|(?<=\bnao)|(?<=\bsao)) (?:b|ban|bot|ad)$",
         # "…, lo quá", "… không, sợ quá đi": how the asker feels, said after the question
         r"(?:(?<=\bkhong)|(?<=\bgi)|(?<=\bsao)|(?<=\bchua)|(?<=\bnao)|(?<=\bdau)) (?:lo|so|buon|met|hoang) "
         r"(?:qua|lam|that)(?: di| troi| a| ha| nha)?$",

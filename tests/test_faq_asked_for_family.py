@@ -112,3 +112,22 @@ def test_where_it_keeps_being_heard_and_a_request_to_tell_are_not_asked() -> Non
 def test_said_around_with_southern_words_is_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", entry)
+
+
+def test_a_lost_phone_with_a_bank_app_in_it_is_answered(svc: AnswerService) -> None:
+    # Before: "trong đấy có app ngân hàng thì phải làm gì" read as asking whether there is an app ("có app"), and the
+    # lost phone's steps were only offered under "Điều bạn hỏi thì mình chưa có thông tin chắc chắn".
+    question = "Ông ơi cháu hỏi, lỡ làm mất điện thoại mà trong đó có app ngân hàng thì làm gì trước ạ?"
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "lost_phone")
+
+
+def test_teencode_for_a_document_and_whom_it_is_asked_of() -> None:
+    assert question_core("dịch vb sang tiếng anh bằng chatgpt đc ko b") == \
+        "dich van ban sang tieng anh bang chatgpt duoc khong"
+    assert question_core("gemini là gì bạn") == "gemini la gi"
+
+
+def test_an_ai_that_makes_things_up_is_told_by_its_name(svc: AnswerService) -> None:
+    result = svc.plan("AI có hay bịa chuyện không").fallback
+    assert result.faq_id == "ai_wrong" and "ảo giác AI" in result.text

@@ -223,7 +223,9 @@ def _another_numbered(q: str, answer: str) -> bool:
 _FEATURES = (
     (re.compile(r"\b(?:cap bang|bang cap|van bang|chung chi|chung nhan|giay khen|bang khen)\b"),
      re.compile(r"chứng chỉ|chứng nhận|văn bằng|bằng cấp|cấp bằng|giấy khen|bằng khen|khen thưởng", re.IGNORECASE)),
-    (re.compile(r"\b(?:app|ung dung) rieng\b|\bco (?:cai )?(?:app|ung dung)\b|\btai (?:app|ung dung)\b"),
+    # (not what a lost phone has in it: "mất điện thoại mà trong đấy có app ngân hàng thì phải làm gì")
+    (re.compile(r"\b(?:app|ung dung) rieng\b|\btai (?:app|ung dung)\b|(?<!trong may )(?<!trong day )(?<!trong do )"
+                r"(?<!trong no )(?<!tren may )(?<!trong dien thoai )\bco (?:cai )?(?:app|ung dung)\b"),
      re.compile(r"ứng dụng|\bapp\b|CH Play|App Store", re.IGNORECASE)),
     (re.compile(r"\b(?:giay to|ho so) (?:gi|nao)\b|\b(?:can|phai) (?:mang|chuan bi|nop)(?: theo)?(?: nhung)? "
                 r"(?:gi|giay to|ho so)\b"),
