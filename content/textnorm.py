@@ -278,6 +278,11 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # asked ("lam gi truoc tien"), before who is to act or what to do ("truoc tien toi phai", "truoc tien can")
         (r"\b(?:(?<=\bgi )|(?<=\bsao )|(?<=\bnao )|(?<=\bviec )|(?<=\bdieu )|(?<=\bbuoc )|(?<=\bcai ))truoc tien\b"
          r"|\btruoc tien(?=$| (?:phai|can|nen|thi|la|minh|toi|ban|em|chau|con|ta|hay|cu|moi nguoi)\b)", "truoc"),
+        # "nhất" (most) folds like "nhật" ("cập nhật": update): "cách nào tốt nhất" asks nothing of updating. Said
+        # after what it measures it only says "the most" ("an toàn nhất", "mới nhất"): left out, typed with or
+        # without accents; "cập nhật", "chủ nhật", "sinh nhật", "nhật ký", "thứ nhất", "duy nhất", "nhất định" stay.
+        (r"(?<!\bcap)(?<!\bchu)(?<!\bsinh)(?<!\bduy)(?<!\bthu)(?<!\bthong)(?<!\bhop)(?<!\bdong)(?<!\bhang)"
+         r"(?<!\bgiai)(?<!\bngay)(?<!\bnguoi)(?<!\bnuoc)(?<=\w) nhat\b(?! (?:ky|ban|bao|dinh|la|tri|the|quyet)\b)", ""),
     )
 )
 

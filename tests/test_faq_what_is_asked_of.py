@@ -135,3 +135,21 @@ def test_a_medicine_asked_of_is_still_for_a_doctor(svc: AnswerService) -> None:
 def test_learning_together_is_answered_with_group_learning(svc: AnswerService, question: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", "bdhai_group_learning")
+
+
+@pytest.mark.parametrize(("typed", "folded"), [
+    ("cách nào giữ tiền an toàn nhất", "cach nao giu tien an toan"),
+    ("cach nao giu tien an toan nhat", "cach nao giu tien an toan"),
+    ("làm sao cập nhật zalo", "lam sao cap nhat zalo"),
+    ("chủ nhật xã có làm việc không", "chu nhat xa co lam viec khong"),
+    ("người thứ nhất được giải nhất", "nguoi thu nhat duoc giai nhat"),
+    ("có nhất định phải cài không", "co nhat dinh phai cai dat khong"),
+])
+def test_the_most_is_no_update(typed: str, folded: str) -> None:
+    assert fold(typed) == folded
+
+
+def test_a_superlative_is_not_answered_with_updating(svc: AnswerService) -> None:
+    result = svc.plan("đặt mật khẩu zalo kiểu gì là chắc ăn nhất").fallback
+    assert result.faq_id != "vneid_update"
+    assert "vneid_update" not in {doc_id for doc_id, _ in result.suggestions}
