@@ -131,3 +131,11 @@ def test_teencode_for_a_document_and_whom_it_is_asked_of() -> None:
 def test_an_ai_that_makes_things_up_is_told_by_its_name(svc: AnswerService) -> None:
     result = svc.plan("AI có hay bịa chuyện không").fallback
     assert result.faq_id == "ai_wrong" and "ảo giác AI" in result.text
+
+
+def test_an_ending_that_points_back_asks_of_the_clause_before_it(svc: AnswerService) -> None:
+    # Before: "thế có học được không" was searched alone (with the asker's age) and got who may join the lessons.
+    question = ("Bà sáu mươi lăm tuổi rồi, ở nhà trông cháu. Đứa con gái bảo mẹ học AI đi, mà bà có biết tiếng Anh "
+                "đâu, thế có học được không?")
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_need_english")

@@ -465,7 +465,7 @@ class AnswerService:
         """A message told as a story is also searched by its last clauses ("…, tôi có nên chuyển không?").
         Their answer is taken only when it is sure on its own and agrees with the whole message: it is among
         the whole message's best hits and about what the message names."""
-        tail = question_tail(q)
+        tail = _with_what_it_points_back_at(q, question_tail(q))
         if tail is None:
             return decision, hits
         # "… vậy tôi phải làm sao": an ending made of question-form words only asks nothing of its own; what
@@ -979,6 +979,20 @@ def _in_scope_part(clause: str) -> str:
 # A story clause that asks what something means ("học tập suốt đời là sao tôi tưởng …"): the message asks two things
 _ASKED_IN_STORY = re.compile(r"\b(?:la sao|nghia la)\b|\bla (?:cai )?gi(?: \w+)?$")
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
+
+
+_POINTS_BACK = re.compile(r"^(?:the|vay|the thi|vay thi|nhu the|nhu vay|the thi|the nhu vay)\b")
+
+
+def _with_what_it_points_back_at(q: str, tail: str | None) -> str | None:
+    """A story's ending that points back ("thế", "vậy thì") and asks one word of its own ("…, mà tôi không biết
+    tiếng Anh, thế có học được không"): it asks of the clause before it, searched with it."""
+    if tail is None or not _POINTS_BACK.search(fold(tail)):
+        return tail
+    if len(set(content_syllables(tail)) - QUESTION_FORM - STORY_TIME) != 1:
+        return tail  # none: "vậy tôi phải làm sao" asks what to do about the story (_what_now)
+    parts = clauses(q[:q.rfind(tail)]) if tail in q else []
+    return f"{parts[-1]}, {tail}" if parts else tail
 
 
 def _vague(ending: str) -> bool:
