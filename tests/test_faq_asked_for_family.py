@@ -47,7 +47,7 @@ def test_learning_together_is_no_comparison() -> None:
 @pytest.mark.parametrize(("typed", "kept"), [
     ("Quên mật khẩu Zalo rồi, không phải cái VNeID đâu", "Quên mật khẩu Zalo rồi"),
     ("Gemini có mất tiền không, không phải hỏi ChatGPT nhé", "Gemini có mất tiền không"),
-    ("Tôi hỏi Nghị quyết 57 chứ không hỏi Kết luận 123: ban hành năm nào",
+    ("Tôi hỏi Nghị quyết 57 chứ không hỏi Kết luận 123, ban hành năm nào",
      "tôi hỏi nghị quyết 57. ban hành năm nào"),
 ])
 def test_what_is_said_not_to_be_asked_is_left_out(typed: str, kept: str) -> None:
