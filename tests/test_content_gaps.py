@@ -465,3 +465,17 @@ def test_seconds_a_phone_number_or_a_paid_plan_s_price_the_answer_lacks_are_not_
     assert contact["answer"].startswith("Hội Khuyến học thường có ở xã"), contact
     assert free["answer"].startswith("ChatGPT có bản miễn phí"), free
 
+
+def test_a_count_of_ones_own_place_or_its_phone_number_is_not_answered_with_the_topic(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: how to join the Association for how many members one's commune has, how to reach it ("100% phường có
+    # hội") for the hamlet branch's phone number asked at the end of a long clause.
+    members, phone = ask(capsys, "hội khuyến học phường tôi có bao nhiêu hội viên vậy",
+                         "cho hỏi số điện thoại chi hội khuyến học thôn là số nào")
+    assert members["answer"].startswith(NO_LOCAL.split(";")[0]) and "•" in members["answer"], members
+    assert phone["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể") and "•" in phone["answer"], phone
+    # the scam hotline asked the same way is still given; so is a computer in the home ("có máy tính")
+    hotline, device = ask(capsys, "tổng đài báo lừa đảo là số nào",
+                          "nhà có máy tính với điện thoại thì dùng AI trên cái nào tiện hơn")
+    assert "156" in hotline["answer"], hotline
+    assert not device["answer"].startswith("Việc cụ thể ở nơi bạn"), device

@@ -65,7 +65,8 @@ def asked_kinds(text: str) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _KINDS if pattern.search(folded))
 
 
-_PHONE_NUMBER = re.compile(r"\b(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,3} (?:la gi|bao nhieu|may|nao)\b")
+_PHONE_NUMBER = re.compile(r"\b(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,6} "
+                           r"(?:la gi|bao nhieu|so nao|so may|may|nao)\b")
 _PHONE = re.compile(r"\b(?:so may|so nao)\b|" + _PHONE_NUMBER.pattern)
 _DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
     # "nhiu tiền" (teencode "bao nhiêu tiền"), folded like "nhiều tiền": an amount asked either way, or "miễn phí"
@@ -79,7 +80,7 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"\b(?:may|bao nhieu|bn) (?:giay|phut)\b"), re.compile(r"\d+\s*(?:giây|phút|s\b)", re.IGNORECASE)),
     # "số mấy" (of a decree, a hotline): a number; a phone number asked as such: three digits or more that are no
     # share ("100% phường có hội"), date or year ("2/10/1996", "năm 2025")
-    (re.compile(r"\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
+    (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
     (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
 )
@@ -94,6 +95,8 @@ _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may
                        r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi|"
                        # "hội khuyến học tỉnh tui thành lập năm nào": the place's own founding, not the nation's
                        r"(?:thanh lap|ra doi|co tu|hoat dong tu) (?:tu |vao )?nam (?:nao|bao nhieu|may))\b")
+# How many of something there are ("xã tui có bao nhiêu hội viên", "thôn mình mấy gia đình học tập"): the place's own
+_LOCAL_COUNT = re.compile(r"\b(?:co|duoc) (?:bao nhieu|bn) (?!gio\b|tien\b|tuoi\b|lan\b)\w+")  # "có máy tính": no "mấy"
 _THIS_YEAR = re.compile(r"\b(?:nam nay|nam toi|nam sau|dot nay)\b")
 # A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
 _NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
@@ -107,7 +110,7 @@ def _local_schedule(q: str) -> bool:
     folded = _EVER.sub(" ", fold(q))
     here = _HERE.search(folded) or _CULTURAL_HOUSE.search(folded) or any(
         m.group(1).isupper() for m in _NAMED_PLACE.finditer(unicodedata.normalize("NFC", q)))
-    if here and _SCHEDULE.search(folded):
+    if here and (_SCHEDULE.search(folded) or _LOCAL_COUNT.search(folded)):
         return True
     # "hội khuyến học xã tôi năm nay có còn cấp học bổng không": what the place does this year, asked as such
     return any((_HERE.search(c) or _CULTURAL_HOUSE.search(c)) and _THIS_YEAR.search(c) for c in _asking_clauses(q))
