@@ -418,8 +418,13 @@ _RICE_FOLDED = re.compile(r"\b(trong|cay|ruong|giong|gia|la|bong|gat|cat|phoi|vu
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """Any of the phrases as whole words; "điện" ending a phrase is electricity, never "điện thoại" (a phone):
     "mất điện" is a power cut, "mất điện thoại" a lost phone the FAQ answers."""
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) + (r"(?! thoai)" if p.endswith(" dien") else "")
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) + _AFTER.get(p, r"(?! thoai)" if p.endswith(" dien") else "")
                                            for p in phrases) + r")\b")
+
+
+# "bão số 3" (a storm's number), folded, is "báo số" (to report a number: "báo số điện thoại đó cho nhà mạng"): a
+# storm only when a number, or the question for one, follows.
+_AFTER = {"bao so": r"(?= (?:\d+|may|bao nhieu|nao|tiep theo)\b)"}
 
 
 _HEALTH_RE = _pattern(_HEALTH)

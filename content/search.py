@@ -308,12 +308,35 @@ def places(text: str) -> frozenset[str]:
 _TOLD_YEAR = re.compile(r"\b(?:lam|cap|mua|dang ky)(?: tu| vao| hoi| tu hoi)?(?: nam)? ((?:19|20)\d\d)\b")
 
 
+# A period ("giai đoạn 2021–2030", "2021 đến 2030"): one thing named, not the years that open and close it.
+_SPAN = re.compile(r"\b((?:19|20)\d\d) (?:den |toi |- )?((?:19|20)\d\d)\b")
+
+
+# A year said as where a period starts or ends ("đến năm 2030", "từ 2021"): it names the periods it bounds.
+_BOUND = re.compile(r"\b(?:den|toi|tu)(?: nam)? ((?:19|20)\d\d)\b")
+
+
+def _bounded(named: frozenset[str], bounds: frozenset[str]) -> frozenset[str]:
+    """The numbers a document's question names, with the years the question says bound a period it names."""
+    if not bounds:
+        return named
+    return named | {y for y in bounds for n in named if "-" in n and y in n.split("-")}
+
+
+def _span(m: re.Match[str]) -> str:
+    return f" {m[1]}-{m[2]} " if m[1] < m[2] else m[0]
+
+
 def numbers(text: str) -> frozenset[str]:
     """Numbers of two digits or more a text names: a year, a resolution ("Nghị quyết 57"); not a year the asker
-    tells of their own doings."""
+    tells of their own doings. A period is named as one ("2021-2030"): a year asked alone ("chủ đề năm 2021") is
+    not the period that year opens."""
     folded = fold(text)
     told = set(_TOLD_YEAR.findall(folded))
-    return frozenset(n for n in _NUMBER.findall(folded) if n not in told)
+    folded = _SPAN.sub(_span, folded)
+    spans = re.findall(r"\b(?:19|20)\d\d-(?:19|20)\d\d\b", folded)
+    return frozenset(spans) | frozenset(n for n in _NUMBER.findall(re.sub(r"\S+-\S+", " ", folded))
+                                        if n not in told)
 
 
 def subject(text: str) -> frozenset[str]:
@@ -578,6 +601,7 @@ class SearchIndex:
         total = sum(weights.values()) or 1.0
 
         asked_numbers = numbers(query)
+        bounds = frozenset(_BOUND.findall(fold(query)))  # "đến năm 2030": the end of a period
         about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
         # a story's actions are noise; a message of one clause asks what it names ("người lạ kết bạn zalo rồi …")
         plain = len(typed) < LONG_QUESTION or (len(typed) < ONE_CLAUSE_ACTIONS and len(clauses(query)) == 1)
@@ -604,8 +628,9 @@ class SearchIndex:
         def rank(i: int) -> float:
             doc = self._docs[i]
             asked = sum(w for s, w in weights.items() if s in doc.asked) / total
-            factor = NUMBER_MISMATCH if _other_number(asked_numbers, doc.numbers) else 1.0
-            if asked_numbers & doc.numbers:
+            named_numbers = _bounded(doc.numbers, bounds)
+            factor = NUMBER_MISMATCH if _other_number(asked_numbers, named_numbers) else 1.0
+            if asked_numbers & named_numbers:
                 factor *= EXACT_BOOST  # its own question names the year or number asked about
             if about and about in doc.subjects:
                 factor *= EXACT_BOOST
@@ -619,7 +644,7 @@ class SearchIndex:
 
         ranked = sorted(((rank(i), i) for i in top), reverse=True)[:k]
         hits = [self._hit(i, score, wanted, repaired, named, asked_numbers, about, acts, where, chosen,
-                          offered, addresses, short, how, told, lists) for score, i in ranked]
+                          offered, addresses, short, how, told, lists, bounds) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
         return _covered_first(_named_first(hits))
@@ -634,7 +659,7 @@ class SearchIndex:
              acts: frozenset[str] = frozenset(), where: frozenset[str] = frozenset(),
              chosen: frozenset[str] = frozenset(), offered: frozenset[str] = frozenset(),
              addresses: frozenset[str] = frozenset(), short: bool = False, how: bool = False,
-             told: bool = False, lists: frozenset[str] = frozenset()) -> Hit:
+             told: bool = False, lists: frozenset[str] = frozenset(), bounds: frozenset[str] = frozenset()) -> Hit:
         """A guessed typo fix counts half: "taxi" read as "tai" must not make a question look covered.
         A named thing the document is not about is missing: its question fields must name it, or it must be
         named in the text while the question fields name nothing else."""
@@ -657,7 +682,8 @@ class SearchIndex:
             others = frozenset().union(*doc.named) - named
             if not ("ai" in wanted and not named & AI_CHATBOTS and others <= AI_CHATBOTS):
                 missing += tuple(sorted("+" + e for e in others))
-        if asked_numbers and doc.numbers and not doc.numbers & asked_numbers:  # 2022 asked, 2023 found
+        named_numbers = _bounded(doc.numbers, bounds)
+        if asked_numbers and named_numbers and not named_numbers & asked_numbers:  # 2022 asked, 2023 found
             missing += tuple(sorted(asked_numbers))
         elif len(years := {n for n in asked_numbers if _YEAR.fullmatch(n)}) == 1 and not years & doc.vocab:
             missing += tuple(years)  # the one year asked about is named nowhere in it ("chủ đề năm 2019")
@@ -921,7 +947,7 @@ def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:
     question does not name (2023 for "chủ đề năm nay"); an amount it names ("trên 10 triệu") is no year."""
     if asked:
         return bool(named) and not named & asked
-    return any(len(n) == 4 for n in named)
+    return any(len(n) == 4 or "-" in n for n in named)
 
 
 def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = frozenset(),

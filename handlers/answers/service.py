@@ -451,7 +451,9 @@ class AnswerService:
                 or entities(q) - entities(ending):
             return decision, hits
         found = self.search.search(ending, PASSAGES)
-        if not found or decide(ending, found) != "answer" or not found[0].asks or not fits(found[0]):
+        if found and not (decide(ending, found) == "answer" and found[0].asks and fits(found[0])):
+            return self._asked_to_do(q, ending, decision, hits)
+        if not found:
             return decision, hits
         best = found[0]
         if _base(best) == _base(hits[0]) or self._tail_core([ending], hits[0]) >= STORY_TAIL_CORE:
@@ -459,6 +461,28 @@ class AnswerService:
         mine = next((h for h in hits[1:] if _base(h) == _base(best) and fits(h)), None)
         if mine is None or self._tail_core([ending], mine) < 1.0:
             return decision, hits
+        return "suggest", [mine, *(h for h in hits if h is not mine)]
+
+    def _asked_to_do(self, q: str, ending: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A story's ending asks to do what the story before it does not tell and none of the whole message's
+        winner's questions asks, while the ending's own best asks it ("… nhận tin nhắn lừa trúng thưởng, nghe bảo có
+        tổng đài để báo số lừa đảo, vậy nhắn thế nào": the prize trick is told, reporting the number is asked): which
+        one is meant is asked, that one first (as the whole message ranks it when it is among its best)."""
+        # a scam ("sợ bị lừa", "giả mạo") is what is feared or told, not a thing one asks how to do
+        acts = asked_actions(ending) - {"lua"}
+        if not acts or not _questions(ending):  # "… bác quên mất rồi bot nhắc lại cho bác với" asks no "quên"
+            return decision, hits
+        told = " ".join(c for c in story_clauses(q) if fold(c).strip() not in fold(ending))
+        if acts & actions(told):  # "tôi muốn trả tiền điện …, trả sao cho an toàn": what the story is about
+            return decision, hits
+        winner = self.search.search(ending, 1, among=[hits[0].doc_id], asked=acts)
+        if not winner or not winner[0].unasked:
+            return decision, hits
+        found = self.search.search(ending, PASSAGES, asked=acts)
+        if (not found or found[0].unasked or not fits(found[0]) or found[0].core < STORY_TAIL_CORE
+                or _base(found[0]) == _base(hits[0])):
+            return decision, hits
+        mine = next((h for h in hits[1:] if _base(h) == _base(found[0]) and fits(h)), found[0])
         return "suggest", [mine, *(h for h in hits if h is not mine)]
 
     def _story_tail(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
