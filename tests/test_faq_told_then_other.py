@@ -89,6 +89,16 @@ def test_a_password_hard_to_leak_asks_how_safe_not_what_to_do_after(svc: AnswerS
     assert (result.decision, result.faq_id) == ("answer", "password_safety")
 
 
+@pytest.mark.parametrize("question", [
+    "đóng tiền nước bằng app ngân hàng làm sao cho khỏi bị lừa",
+    "trả tiền nước qua điện thoại sao cho an toàn, khỏi bị lừa",
+])
+def test_paying_a_bill_safe_from_scams_is_paying_a_bill(svc: AnswerService, question: str) -> None:
+    # "không bị lừa", "khỏi bị lừa" read as a scam that happened: the transfer entry, whose question asks "có bị lừa"
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "pay_bills_online")
+
+
 @pytest.mark.parametrize(("typed", "meant"), [
     ("bấm vô đường link đó rồi", "bấm vào đường link đó rồi"),
     ("đăng nhập vô app thế nào", "đăng nhập vào app thế nào"),

@@ -85,7 +85,9 @@ def test_cooking_farming_land_office_numbers_and_borrowing_are_out_of_scope(
     # as "lừa", a scam word that keeps a question ours), "số điện thoại công an xã" the scam hotline.
     for request in ("nấu canh chua thế nào", "trồng lúa bón phân gì", "trong lua bon phan gi",
                     "cho tôi số điện thoại công an xã", "chia đất cho con thế nào cho đúng luật",
-                    "tôi cần mượn tiền gấp", "năm nay nên làm nhà không"):
+                    "tôi cần mượn tiền gấp", "năm nay nên làm nhà không",
+                    # any dish: before, "nấu gà tiềm thế nào" went to how to pay bills ("tiền" of "tiềm")
+                    "bò kho nấu thế nào cho đậm đà", "nau ga tiem sao cho ngon", "món cá kho làm thế nào cho ngon"):
         assert out_of_scope(request) == "other", request
     for ours in ("người quen nhắn zalo mượn tiền", "xem lương hưu trên vssid", "bi lua muon tien",
                  "giờ tôi muốn báo cái số đó thì nhắn đi đâu"):
