@@ -587,13 +587,16 @@ _OPENER = re.compile(
     # "như vậy", "làm vậy", "cũng vậy" (whose first syllable ends the match: a look-behind of fixed width each)
     r"(?<!\bbao)(?<!\bbây)(?<!\bbay)(?<!\bmấy)(?<!\bsố)(?<!\bdữ)(?<!\btài)(?<!\bphải)(?<!\bphai)(?<!\bđể)(?<!\bnhư)(?<!\blàm)"
     r"(?<!\bcũng)\s+(?=(?:nhưng|mà|thì|vậy|giờ|bây giờ|có phải|có nên|làm sao|liệu|hay là|co phai|co nen|lam sao|"
-    r"bay gio|vay thi|the thi|nhung)\b)", re.IGNORECASE)
+    r"bay gio|vay thi|the thi|nhung|ờ|ừ|à)(?=\s))",
+    re.IGNORECASE)
 _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause ending as a question does
 # Words that make a clause ask something (folded): "mấy" only with what it counts ("máy", a phone, folds alike)
 _ASKS = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)|ha|chu)\b|\ba$")
 
 
 _SPEAKER = re.compile(rf"(?:{_PERSON} ?)+")
+# What a voice-typed run-on says between its clauses, asking and telling nothing ("ờ", "à", "thì là", "nói chung")
+_FILLER = re.compile(r"(?:(?:o|u|a|thi|la|noi chung|thi la|the|vay) ?)+")
 
 
 def _clauses(text: str) -> list[str]:
@@ -604,9 +607,10 @@ def _clauses(text: str) -> list[str]:
         for c in _OPENER.split(part or ""):
             if speaker:
                 c, speaker = f"{speaker} {c.strip()}", ""
-            if clauses and c.strip() and not question_core(c):  # "… hay hơn vậy": a filler ends the clause
+            if clauses and c.strip() and (not question_core(c) or _FILLER.fullmatch(fold(c.strip()))):
+                # "… hay hơn vậy", "… thì là": a filler ends the clause
                 clauses[-1] += " " + c.strip()
-            elif _SPEAKER.fullmatch(fold(c.strip())):
+            elif _SPEAKER.fullmatch(fold(c.strip())) or (not clauses and _FILLER.fullmatch(fold(c.strip()))):
                 speaker = c.strip()
             elif c.strip():
                 clauses.append(c.strip())

@@ -221,3 +221,26 @@ def test_an_ending_that_asks_nothing_of_its_own_does_not_decide_the_story(capsys
     assert not dropped["refused"] and "khóa SIM" in dropped["answer"] and "tra soát" not in dropped["answer"]
     [lost] = ask(capsys, "Mẹ tôi bị lừa chuyển khoản cho người lạ, giờ phải làm gì trước tiên?")
     assert not lost["refused"] and "tra soát" in lost["answer"]
+
+
+def test_a_voice_typed_run_on_is_cut_at_its_fillers() -> None:
+    # Before: "ờ", "à" said between two clauses did not cut them, and a lone "à" or "thì là" stood as a clause.
+    assert story_clauses("à hôm trước đi họp thôn nghe nói có lớp học điện thoại ờ người già có được vào học "
+                         "không") == [
+        "à hôm trước đi họp thôn nghe nói có lớp học điện thoại", "ờ người già có được vào học không"]
+    assert story_clauses("con tôi đặt cho cái mật khẩu dài lắm thì là giờ quên rồi") == [
+        "con tôi đặt cho cái mật khẩu dài lắm thì là", "giờ quên rồi"]
+    assert story_clauses("vậy à") == ["vậy à"]
+
+
+def test_a_voice_typed_run_on_whose_clauses_agree_is_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused: with no punctuation the asking clause ("ờ phòng thế nào") asks nothing the story does not
+    # tell, and the whole message covered too little of the voice-cloning entry, though its clauses each find it.
+    # A run-on asking two things (what the week holds, who may join) stays unanswered.
+    clone, two = ask(capsys, "à hôm kia có đứa gọi cho ông giọng giống y thằng cháu đích tôn nói đang bị công an tạm "
+                             "giữ cần tiền gấp mà thằng cháu thì đang ngồi ăn cơm với ông thì là AI nó nhái được giọng "
+                             "người nhà vậy luôn hả ờ phòng thế nào",
+                     "ờ cái vụ tuần lễ học tập ở xã thì là thường tổ chức những hoạt động gì ờ người già có được "
+                     "tham gia không hay chỉ dành cho học sinh")
+    assert not clone["refused"] and "bắt chước giọng" in clone["answer"] and clone["sources"]
+    assert two["refused"] or two.get("suggestions")  # not one answer for two questions

@@ -73,6 +73,8 @@ Mode = Literal["llm", "retrieval"]
 
 FIRST_TOKEN_TIMEOUT = 2.0  # seconds: past this with no token, the curated answer goes out (3 s promise, 1 s to spare)
 PASSAGES = 3
+CLAUSES_AGREE = 2  # clauses of a voice-typed run-on that must find its best hit first (one of them sure of it)
+CLAUSE_OWN = 2  # words of its own a run-on's clause needs for what it finds alone to count against the others
 SCOPED_EXTRA = 10  # more hits looked at when some are officers' answers for another place
 RETRIEVAL_SOURCES = 2
 MAX_QUESTION = 500
@@ -288,6 +290,8 @@ class AnswerService:
             decision, hits = self._asked_clause(told, decision, hits)
         if decision != "answer" and own:
             decision, hits = self._clear_winner(told, decision, hits, place)
+        if decision != "answer" and own:
+            decision, hits = self._clauses_agree(told, decision, hits, place)
         if decision != "answer" and own:
             decision, hits = self._held_question(told, decision, hits, place, said)
         if decision == "suggest" and own:
@@ -763,7 +767,7 @@ class AnswerService:
         """A rambling message with one clause that asks just what an entry asks ("thì là công dân số là cái gì mà
         trên loa xã nói hoài…"): that entry is answered when it is also among the whole message's best and about
         what the whole message names."""
-        parts = clauses(q)
+        parts = story_clauses(q)  # cut at clause openers too: a voice-typed run-on has no commas
         asking = [p for p in parts if _asks(p)]
         if len(parts) < 2 or len(asking) != 1:  # "deepfake là gì, đọc thế nào": two questions, one answer is half
             return decision, hits
@@ -775,6 +779,38 @@ class AnswerService:
             return decision, hits
         if fits(found[0]) and fits(whole[found[0].doc_id]) and decide(asking[0], found) == "answer":
             return "answer", found
+        return decision, hits
+
+    def _clauses_agree(self, q: str, decision: Decision, hits: list[Hit], place: Scope
+                       ) -> tuple[Decision, list[Hit]]:
+        """A voice-typed run-on (no punctuation at all), cut into clauses at the words that open one ("mà", "thì",
+        "giờ", "ờ"…): the whole message's best hit is answered when its clauses, each searched alone, agree on it:
+        one finds it as a sure answer, another has it first at least, and no clause that asks something of its own
+        finds another entry sure ("à hôm qua có người gọi giọng y chang con tôi … thì là AI nó giả được giọng người
+        thân vậy luôn hả ờ phòng thế nào"). Two clauses each sure of a different entry ask two things: not answered."""
+        if _PUNCTUATION.search(q) or len(content_syllables(q)) < LONG_QUESTION:
+            return decision, hits
+        parts = [p for p in story_clauses(q) if not _vague(p)]
+        if len(parts) < 2:
+            return decision, hits
+        whole = self._search(q, place, STORY_POOL)
+        if not whole or not fits(whole[0]):
+            return decision, hits
+        best = whole[0]
+        sure = leaning = 0
+        for part in parts:
+            found = self.search.search(part, PASSAGES)
+            if not found or _base(found[0]) != _base(best):
+                if found and decide(part, found) == "answer" and fits(found[0]) and asks_something(part) \
+                        and len(set(content_syllables(part)) - QUESTION_FORM - STORY_TIME) >= CLAUSE_OWN:
+                    return decision, hits  # a clause that asks is sure of another entry ("phòng thế nào" is not)
+                continue
+            if decide(part, found) == "answer":
+                sure += 1
+            else:
+                leaning += 1
+        if sure and sure + leaning >= CLAUSES_AGREE:
+            return "answer", whole[:PASSAGES]
         return decision, hits
 
     def _command(self, q: str, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
@@ -1024,6 +1060,7 @@ def _vague(ending: str) -> bool:
     return not set(content_syllables(ending)) - QUESTION_FORM - STORY_TIME
 
 
+_PUNCTUATION = re.compile(r"[.?!;,:…\n]")
 _ANSWER_FORM = re.compile(r"\b(?:tra loi|viet|noi|dich|ke|giai thich|tom tat)(?: lai)? (?:bang|sang|ra) ")
 _ASKING = re.compile(r"\b(?:gi|sao|nao|dau|bao nhieu)\b|\b(?:khong|chua|ha|a)$")
 
