@@ -63,6 +63,15 @@ def _age(tens: str, ones: str | None) -> int:
 _BARE_NUMBER_WORDS = frozenset("khong mot bon nam sau bay tam chin muoi tram tu lam le".split())
 
 
+def _year_said(m: re.Match[str]) -> str:
+    """"hai ngàn hai mốt" → "2021", "hai nghìn lẻ năm" → "2005"; as typed when the words name no year."""
+    words = m.group(2).split()
+    if m.group(1) and len(words) == 1 and words[0] in _DIGIT:
+        return f"200{_DIGIT[words[0]]}"
+    said = _number_said(words)
+    return f"20{int(said):02d}" if said and int(said) < 100 and not m.group(1) else m.group(0)
+
+
 def _named_number(m: re.Match[str]) -> str:
     words, rest = m.group(2).split(), list[str]()
     if not m.string.isascii():  # typed with accents, "sau", "nam" are "sau" (after), "nam" (south), not digits
@@ -162,6 +171,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),
         # "Nghị quyết năm bảy", "kết luận một trăm hai mươi ba": the number that names it, in digits
         (rf"\b({_NAMED_BY_NUMBER}) ((?:{_NUMBER_WORD} )*{_NUMBER_WORD})\b", _named_number),
+        # A year said in words ("năm hai ngàn hai mốt", "hai nghìn không trăm hai mươi ba"): its digits, as the
+        # content writes it ("2021"); an amount ("hai nghìn năm trăm đồng") is left to the rule below
+        (rf"\bhai (?:ngàn|nghìn|ngan|nghin)(?: (?:không|khong) (?:trăm|tram))?( (?:linh|lẻ|le))? "
+         rf"((?:{_NUMBER_WORD} )*{_NUMBER_WORD})\b(?! (?:đồng|dong|đ|k|triệu|trieu)\b)", _year_said),
         # Amounts said in words, as voice typing writes them ("trên mười triệu" is "trên 10 triệu")
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),

@@ -155,6 +155,15 @@ def test_more_requests_that_are_not_ours() -> None:
     assert out_of_scope("người tuổi dần học AI được không") is None
 
 
+def test_bus_tickets_and_coach_stations_are_not_ours(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "vé xe đò … ở đâu rẻ" was answered with where AI is found in everyday life.
+    for request in ("đặt vé xe khách đi Sài Gòn chỗ nào", "bến xe miền Tây mấy giờ có chuyến", "ve xe tet mua o dau"):
+        assert out_of_scope(request) == "other", request
+    assert out_of_scope("nhà xe gọi bắt chuyển khoản giữ chỗ có phải lừa đảo không") is None  # a scam stays ours
+    (asked,) = ask(capsys, "chỉ chỗ mua vé xe đò đi Cần Thơ giùm")
+    assert asked["refused"]
+
+
 def test_the_privacy_answer_says_numbers_in_questions_are_masked(capsys: pytest.CaptureFixture[str]) -> None:
     # Before: refused; the consent text (bot/core/texts.py CONSENT_ASK) says these numbers are masked.
     [phone] = ask(capsys, "bot có lưu số điện thoại không")
@@ -405,3 +414,12 @@ def test_a_story_told_to_the_bot_that_ends_with_small_talk_is_small_talk(capsys:
                          "vừa phơi xong ba sào thóc ngoài sân, giờ ngồi uống nước. hôm nay trời mát quá bot ạ")
     assert night["answer"] == SMALL_TALK["bye"] and weather["answer"] == SMALL_TALK["feeling"]
     assert not night["refused"] and not weather["refused"]
+
+
+def test_the_quiz_asked_in_teencode_and_a_year_end_report_by_chatgpt(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "ktra" was no word the bot knew, and "làm bài ktra" got the progress command (/tiendo); a year-end
+    # report written by ChatGPT got the officers' general uses, not the warning that it invents figures.
+    quiz, report = ask(capsys, "muon lam bai ktra thi go lenh gi",
+                       "cuối năm hội tui nhờ chatgpt làm báo cáo giùm được hông, coi chừng cái gì")
+    assert "/kiemtra" in quiz["answer"]
+    assert "bịa ra con số" in report["answer"]

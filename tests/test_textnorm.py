@@ -192,3 +192,13 @@ def test_a_level_said_in_words_is_its_digit() -> None:
     # Before: "Bác muốn lên định danh mức hai thì đi chỗ nào làm?" was refused: the content writes "mức 2".
     assert fold("định danh mức hai") == fold("định danh mức 2")
     assert fold("tài khoản mức một") == fold("tài khoản mức 1")
+
+
+def test_a_year_said_in_words_is_its_digits() -> None:
+    # Before: "năm hai ngàn hai mốt" stayed words, so a question about that year's theme was answered with
+    # another entry instead of being asked about as "năm 2021" is.
+    assert fold("hồi năm hai nghìn hai mươi hai") == fold("hồi năm 2022")
+    assert fold("năm hai ngàn không trăm mười chín") == fold("năm 2019")
+    assert fold("từ hai ngàn lẻ tám") == fold("từ 2008")
+    assert fold("hai nghìn năm trăm đồng") == fold("2 nghìn 5 trăm đồng")  # an amount stays an amount
+    assert fold("kt bài xong chưa") != fold("kiểm tra bài xong chưa") and fold("ktra bài") == fold("kiểm tra bài")
