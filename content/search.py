@@ -210,9 +210,10 @@ _NOT_ASKED = re.compile(
     + r"|ket luan|nghi quyet|luat|mat khau|tai khoan|ung dung|app|trang)\b"
     r"|^(?:toi|minh|tui|em|chau|con) (?:dang |dau co |co )?khong (?:hoi|noi)\b"
     r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b"
-    # "…, còn Zalo thì vẫn bình thường": the thing said to be fine is not what is asked about
+    # "…, còn Zalo thì vẫn bình thường", "…, Zalo thì vẫn vào được": the thing said to be fine is not what is asked
     r"|^(?:(?:con|ma|nhung) )?(?:cai |app |ung dung |tai khoan )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
-    + r")(?: (?:cua toi|cua minh|thi|van|con|vay|may))* (?:binh thuong|khong sao|khong bi gi|dung duoc|on|van on)$")
+    + r")(?: (?:cua toi|cua minh|thi|van|con|vay|may))* (?:binh thuong|khong sao|khong bi gi|dung duoc|on|van on"
+    r"|vao duoc|dang nhap duoc|mo duoc|xai duoc|vao binh thuong)$")
 
 
 # What is asked, then why ("VNeID là cái gì mà công an xã cứ bảo ông phải cài?", "AI là gì mà ai cũng nói tới"): the

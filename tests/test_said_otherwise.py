@@ -30,6 +30,13 @@ def test_a_thing_said_to_be_fine_is_not_what_is_asked_about(capsys: pytest.Captu
     assert not item["refused"] and "Quên mật khẩu" in item["answer"] and "của người đó" not in item["answer"]
 
 
+def test_a_thing_said_to_still_open_is_not_what_is_asked_about(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "Zalo thì vẫn vào được" left two named things, each entry lacking one: the answer on unknown links won.
+    assert without_asides("quên pass fb mất rồi, zalo thì vẫn đăng nhập được") == "quên pass fb mất rồi"
+    [item] = ask(capsys, "quên mật khẩu zalo rồi lấy lại thế nào, facebook của tôi vẫn vào được")
+    assert not item["refused"] and "mã kích hoạt" in item["answer"]
+
+
 def test_not_the_bank_s_app_is_an_aside(capsys: pytest.CaptureFixture[str]) -> None:
     # Before: "không phải app ngân hàng" stayed in the question; VNeID's steps lacked "ngân hàng": refused.
     assert without_asides("quên mật khẩu vneid, không phải app ngân hàng") == "quên mật khẩu vneid"
