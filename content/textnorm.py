@@ -277,7 +277,8 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<!go )(?<!nhap )(?<!dien )(?<!bam )(?<!nhan )\b(?:vao|vo) cho nao\b", "o dau"),
         (r"\bvo (?=link\b|trang\b|app\b|ung dung\b)", "vao "),
         (r"\b(?:ve ne|vi en|ve en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said ("vê en ai đi")
-        (r"\b(?:copy|cop ?pi|cop) ?(?:lot|lop)\b", "copilot"),  # "Copy lốt", "cốp pi lốt": as it is heard
+        (r"\b(?:copy|cop ?pi|cop|co ?pai|co ?pi) ?(?:lot|lop)\b", "copilot"),  # "Copy lốt", "cô pai lót": as heard
+        (r"\bmai ?(?:co ?ro|cro|ro) ?(?:sop|sof|soft)\b", "microsoft"),  # "mai cờ rô sóp": Microsoft as it is said
         (r"\btop top\b", "tiktok"),  # "Tóp Tóp": TikTok as it is nicknamed
         (r"\bte le ?gr?am\b", "telegram"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),

@@ -202,3 +202,8 @@ def test_a_year_said_in_words_is_its_digits() -> None:
     assert fold("từ hai ngàn lẻ tám") == fold("từ 2008")
     assert fold("hai nghìn năm trăm đồng") == fold("2 nghìn 5 trăm đồng")  # an amount stays an amount
     assert fold("kt bài xong chưa") != fold("kiểm tra bài xong chưa") and fold("ktra bài") == fold("kiểm tra bài")
+
+
+def test_copilot_and_microsoft_as_they_are_said() -> None:
+    # Before: "cô pai lót của mai cờ rô sóp" was refused: neither name was read as said.
+    assert fold("cái cô pi lốt đó của hãng mai crô sóp hả") == "cai copilot do cua hang microsoft ha"
