@@ -390,7 +390,8 @@ _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
 _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typed with accents, else folded
 # A question ABOUT using AI or the bot for these things, or about a scam, stays ours ("có nên hỏi AI về sức
 # khỏe không", "app vay tiền online lừa đảo").
-_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh|deepfake|"
+_ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao|lua|lua dao|gia mao|mao danh|"
+                       r"tu xung|deepfake|"  # "người tự xưng bán phân bón": one claiming to be a seller
                        # a faked doctor selling medicine ("video bác sĩ quảng cáo thuốc, có phải làm giả không")
                        r"lam gia|ghep mat|(?:video|clip|anh|hinh|giong|mat) (?:\w+ )?gia|"
                        r"vneid|vssid|dich vu cong|so suc khoe dien tu)\b"  # and the public services on the phone

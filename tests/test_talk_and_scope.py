@@ -423,3 +423,9 @@ def test_the_quiz_asked_in_teencode_and_a_year_end_report_by_chatgpt(capsys: pyt
                        "cuối năm hội tui nhờ chatgpt làm báo cáo giùm được hông, coi chừng cái gì")
     assert "/kiemtra" in quiz["answer"]
     assert "bịa ra con số" in report["answer"]
+
+
+def test_money_sent_to_someone_claiming_to_sell_farm_goods_is_a_scam_not_farming() -> None:
+    # Before: "chuyển tiền cho người tự xưng bán phân bón" was refused as farming advice (not ours).
+    assert out_of_scope("chuyển 3 triệu cho người tự xưng bán phân bón rẻ rồi bị chặn số, làm sao lấy lại") is None
+    assert out_of_scope("phân bón nào tốt cho lúa") == "other"
