@@ -203,7 +203,7 @@ MAX_TOLD_WORDS = 60  # a story told to the bot around its small talk: at most th
 TOLD_EDGE = 6  # words at either end of a message said in one breath that may be its small talk
 # Saying one asks nothing ("tôi chưa hỏi gì đâu", "kể bot nghe vậy thôi chứ không hỏi gì đâu"): no question.
 _NOTHING_ASKED = re.compile(r"\b(?:chu |ma )?(?:chua|khong|ko|chang|cha) (?:co )?(?:hoi|can hoi|nho) "
-                            r"(?:gi|chi|j)(?: (?:dau|ca|het|nua|ca|nhe|nha|a))*\b")
+                            r"(?:gi|chi|j)(?: (?:dau|ca|het|nua|nhe|nha|a))*\b")
 _TOLD_KINDS: tuple[SmallTalk, ...] = ("thanks", "bye", "greeting", "praise", "feeling")
 _TOLD_OPENERS: tuple[SmallTalk, ...] = ("thanks", "greeting", "praise")  # "sáng nay tôi ra đồng …" is no goodbye
 # A question word in a story's clause, with its accents when typed with them ("hai sào lúa", "cúp máy", "chi hội",

@@ -451,7 +451,7 @@ class AnswerService:
         if len(content_syllables(q)) < LONG_QUESTION or len(hits) < 2:
             return decision, hits
         ending = question_tail(q)
-        if ending is None or len(set(content_syllables(ending)) - QUESTION_FORM - STORY_TIME) < ENDING_OWN \
+        if ending is None or len(_own_words(ending)) < ENDING_OWN \
                 or entities(q) - entities(ending):
             return decision, hits
         found = self.search.search(ending, PASSAGES)
@@ -593,7 +593,7 @@ class AnswerService:
         best = whole[0]
         rival = next((h for h in whole[1:] if _base(h) != _base(best)), None)
         lead = best.score / rival.score if rival is not None and rival.score > 0 else float("inf")
-        if not set(content_syllables(tail)) - QUESTION_FORM - STORY_TIME:  # "… Giờ tôi phải làm gì?"
+        if not _own_words(tail):  # "… Giờ tôi phải làm gì?"
             if lead >= STORY_LEAD:
                 return best.coverage >= STORY_LEAD_COVERAGE  # the story alone decides
             return lead >= LONG_MARGIN and best.coverage >= LONG_ANSWER_COVERAGE
@@ -802,7 +802,7 @@ class AnswerService:
             found = self.search.search(part, PASSAGES)
             if not found or _base(found[0]) != _base(best):
                 if found and decide(part, found) == "answer" and fits(found[0]) and asks_something(part) \
-                        and len(set(content_syllables(part)) - QUESTION_FORM - STORY_TIME) >= CLAUSE_OWN:
+                        and len(_own_words(part)) >= CLAUSE_OWN:
                     return decision, hits  # a clause that asks is sure of another entry ("phòng thế nào" is not)
                 continue
             if decide(part, found) == "answer":
@@ -1041,7 +1041,7 @@ _ASKED_IN_STORY = re.compile(r"\b(?:la sao|nghia la)\b|\bla (?:cai )?gi(?: \w+)?
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
 
 
-_POINTS_BACK = re.compile(r"^(?:the|vay|the thi|vay thi|nhu the|nhu vay|the thi|the nhu vay)\b")
+_POINTS_BACK = re.compile(r"^(?:the|vay|nhu the|nhu vay)\b")  # "thế", "vậy thì", "như vậy", "thế thì"
 
 
 def _with_what_it_points_back_at(q: str, tail: str | None) -> str | None:
@@ -1049,15 +1049,20 @@ def _with_what_it_points_back_at(q: str, tail: str | None) -> str | None:
     tiếng Anh, thế có học được không"): it asks of the clause before it, searched with it."""
     if tail is None or not _POINTS_BACK.search(fold(tail)):
         return tail
-    if len(set(content_syllables(tail)) - QUESTION_FORM - STORY_TIME) != 1:
+    if len(_own_words(tail)) != 1:
         return tail  # none: "vậy tôi phải làm sao" asks what to do about the story (_what_now)
     parts = clauses(q[:q.rfind(tail)]) if tail in q else []
     return f"{parts[-1]}, {tail}" if parts else tail
 
 
+def _own_words(text: str) -> set[str]:
+    """A clause's words of its own: its content syllables that are neither question form nor story time."""
+    return set(content_syllables(text)) - QUESTION_FORM - STORY_TIME
+
+
 def _vague(ending: str) -> bool:
     """An asking clause that asks nothing of its own ("giờ phải làm gì", "tôi phải làm sao"): the story says what."""
-    return not set(content_syllables(ending)) - QUESTION_FORM - STORY_TIME
+    return not _own_words(ending)
 
 
 _PUNCTUATION = re.compile(r"[.?!;,:…\n]")
