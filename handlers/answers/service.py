@@ -280,6 +280,8 @@ class AnswerService:
         hits = self._search(q_search, place) if q else []
         searched = hits if q_search == told else None
         decision: Decision = decide(q_search, hits) if q else "refuse"
+        if own:
+            decision, hits = self._asked_first(told, decision, hits)
         if decision != "answer" and own:
             decision, hits = self._what_now(told, decision, hits, said)
         if decision != "answer" and own:
@@ -421,6 +423,29 @@ class AnswerService:
         if top.kind == "lesson" and shown:
             return [Passage("[1]", top.doc_id, top.title, shown, top.sources)]
         return [Passage(f"[{i}]", h.doc_id, h.title, h.text, h.sources) for i, h in enumerate(own, 1)]
+
+    def _asked_first(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A question asked first and then told about, the clauses after it asking nothing ("ko có mạng thì xài
+        chat gpt dc ko, ở quê sóng yếu lắm", "Bình dân học AI là phong trào chi ạ? Ở xã cháu mới nghe nói."): what
+        is told after it only says why it is asked. The asking clause's sure answer is taken when one of its
+        questions asks just that and the whole message has it among its best; nothing named after the question
+        (another app, a number) may be left out."""
+        parts = story_clauses(q)
+        last = max((i for i, c in enumerate(parts) if asks_something(c)), default=len(parts) - 1)
+        if last >= len(parts) - 1:
+            return decision, hits
+        asked, after = " ".join(parts[:last + 1]), " ".join(parts[last + 1:])
+        if (entities(after) - entities(asked)) or (numbers(after) - numbers(asked)) or AMOUNT.search(after) \
+                or len(_own_words(asked)) < ENDING_OWN:
+            return decision, hits
+        found = self.search.search(asked, PASSAGES)
+        if not found or (hits and _base(found[0]) == _base(hits[0])):
+            return decision, hits
+        if decide(asked, found) != "answer" or not found[0].exact or not fits(found[0]):
+            return decision, hits
+        if not any(_base(h) == _base(found[0]) for h in hits[:TAIL_AGREEMENT]):
+            return decision, hits
+        return "answer", found
 
     def _what_now(self, q: str, decision: Decision, hits: list[Hit], said: str | None = None
                   ) -> tuple[Decision, list[Hit]]:
