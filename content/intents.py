@@ -133,9 +133,14 @@ _TOLD_ASKING = re.compile(r"\bhoi(?: (?:bot|chatbot|may|ban|chau|con|em))? (?:su
                           r"|ca buoi|ca toi|tu sang|tu chieu|tu toi|tu hom qua|het)\b")
 
 
+# "thế" closing a remark ("trả lời suốt ngày thế", "chăm thế"): an exclamation, not "như thế nào" nor "vì thế"
+_CLOSING_THE = re.compile(r"(?<!\bnhu )(?<!\bvi )(?<!\bthe )\bthe$")
+
+
 def _chat_asks(folded: str) -> bool:
-    """A word of _CHAT_ASKS in a folded clause, other than "hỏi" told as a thing done (_TOLD_ASKING)."""
-    return any(w in _CHAT_ASKS for w in _TOLD_ASKING.sub(" ", folded).split())
+    """A word of _CHAT_ASKS in a folded clause, other than "hỏi" told as a thing done (_TOLD_ASKING) and a
+    closing exclamation "thế" (_CLOSING_THE)."""
+    return any(w in _CHAT_ASKS for w in _CLOSING_THE.sub(" ", _TOLD_ASKING.sub(" ", folded).strip()).split())
 
 
 def opens_with_small_talk(text: str) -> SmallTalk | None:

@@ -190,7 +190,9 @@ def entities(text: str) -> frozenset[str]:
 
 
 # "gọi 113 hay 156": a choice between two numbers is answered only by a document that names both.
-_CHOICE = re.compile(r"\b(\d{2,}) (?:hay|hoac|hay la|hoac la) (\d{2,})\b")
+# ("156 hay gọi 113", "156 hay là bấm số 113": the choice said with what is done with each number)
+_CHOICE = re.compile(r"\b(\d{2,}) (?:hay|hoac|hay la|hoac la)(?: (?:goi|bam|nhan|nhan tin|bao|len|toi|den|vao|so"
+                     r"|tong dai|duong day nong)){0,3} (\d{2,})\b")
 
 
 def choices(text: str) -> frozenset[str]:
@@ -219,6 +221,11 @@ _NOT_ASKED = re.compile(
 # What is asked, then why ("VNeID là cái gì mà công an xã cứ bảo ông phải cài?", "AI là gì mà ai cũng nói tới"): the
 # reason after "là (cái) gì mà" tells what the asker heard, not what is asked (what it asks to do is not asked).
 _WHY_ASKED = re.compile(r"\b((?:là|la)(?: cái| cai)? (?:gì|gi|chi))\s+(?:mà|ma)\s+\w.*$")
+# A named thing told by what someone said of it, then asked what it is ("cái VNeID mà công an xã bảo cài là ứng dụng
+# gì", "cái ChatGPT mà con tôi hay nói là cái gì"): who said what is how the asker heard of it, not what is asked.
+_HEARD_OF = re.compile(r"\b((?:cai |app |ung dung )?(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")) ma"
+                       r"(?: \w+){0,6}? (?:bao|noi|ke|dan|bat|nhac|khuyen|gioi thieu|doc|nghe)(?: \w+){0,6}?"
+                       r" (la (?:cai |ung dung |app |phan mem |trang )?(?:gi|chi))\b")
 _INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$")
 
 
@@ -241,6 +248,8 @@ def without_asides(text: str) -> str:
             # "ChatGPT thì miễn phí rồi, còn học AI trên bot này có mất tiền không?": what is said of the one
             # thing sets off what is asked of the other ("còn" typed with its accent: folded, it is "con")
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
+        if _HEARD_OF.search(fold(words)):
+            left_out, clause = True, _HEARD_OF.sub(r"\1 \2", fold(words))
         if _RATHER_THAN.search(words):
             left_out, clause = True, _RATHER_THAN.sub("", words)
         elif (why := _WHY_ASKED.search(words)) and not entities(why.group(0)):

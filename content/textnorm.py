@@ -121,8 +121,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     for pattern, repl in (
         (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
         (r"\bchát[\s\-_.]*(?:gpt|gbt|gtp)\b", "chatgpt"),
-        # spelt as said: "chát gờ pờ tê", "chát gì pi ti", "chat gi bi ti", "chác gì pi ti" (heard "chác")
-        (r"\bch[aáà][tc][\s\-_.]*(?:gờ|gơ|go|gi|gì|ghi|dzi|ji)[\s\-_.]*(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*"
+        # spelt as said: "chát gờ pờ tê", "chát gì pi ti", "chat gi bi ti", "chác gì pi ti" (heard "chác"), "trát gờ
+        # pê tê" ("tr" for "ch", as the North says it)
+        (r"\b(?:ch|tr)[aáà][tc][\s\-_.]*(?:gờ|gơ|go|gi|gì|ghi|dzi|ji)[\s\-_.]*(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*"
          r"(?:tê|te|ti|tì|thi)\b", "chatgpt"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
@@ -212,6 +213,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
         (r"\bsếp hạng\b", "xếp hạng"),
         (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern, Central: wrong
+        # "x" for "s": "tên bị xai", "ghi xai ngày sinh" ("xài" typed without its tone is "use": not after these)
+        (r"\b(bị|nói|trả lời|làm|ghi|viết|in|gõ|nhập|đánh|điền) xai\b", r"\1 sai"),
         # a last letter typed as heard: "máy tín" (máy tính), "đặc mật khẩu" (đặt), "an toàng" (an toàn)
         (r"\bmáy tín\b", "máy tính"),
         (r"\bđặc (?=(?:mật khẩu|mật mã|pass|password|lịch|lời nhắc|câu hỏi)\b)", "đặt "),

@@ -346,3 +346,21 @@ def test_the_story_around_a_question_ranks_as_weak_context_and_covers_nothing(in
     assert told[0].coverage > index.search(story, 1)[0].coverage
     same = {h.doc_id: h.coverage for h in told}
     assert all(same[h.doc_id] == h.coverage for h in alone if h.doc_id in same)
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # a named thing told by what someone said of it, then asked what it is: what it is, not the scam warning
+    ("cái VNeID mà chú công an dặn phải cài là app gì vậy", "vneid_what"),
+    ("cái chatgpt mà con bé nhà tôi hay nói ấy là cái gì", "chatgpt_what"),
+    # the two movements by their initials; ChatGPT said with "tr" for "ch"; "x" for "s" and "l" for "n"
+    ("bdhai với bdhvs có giống nhau k", "bdhvs_vs_bdhai"),
+    ("trát gi pi ti là cái chi", "chatgpt_what"),
+    ("giấy chứng nhận in tên ghi xai rồi thì sửa chỗ lào", "bdhai_certificate_name"),
+    # a choice of two numbers said with what is done with each: the entry that names both
+    ("bị lừa qua mạng thì gọi 113 hay là bấm số 156", "report_scam"),
+])
+def test_said_otherwise_still_finds_its_entry(catalog: Catalog, index: SearchIndex, question: str,
+                                              entry: str) -> None:
+    from handlers.answers.service import AnswerService
+    result = AnswerService(catalog, index).plan(question).fallback
+    assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])

@@ -429,3 +429,12 @@ def test_money_sent_to_someone_claiming_to_sell_farm_goods_is_a_scam_not_farming
     # Before: "chuyển tiền cho người tự xưng bán phân bón" was refused as farming advice (not ours).
     assert out_of_scope("chuyển 3 triệu cho người tự xưng bán phân bón rẻ rồi bị chặn số, làm sao lấy lại") is None
     assert out_of_scope("phân bón nào tốt cho lúa") == "other"
+
+
+@pytest.mark.parametrize("text", ["bot ơi bot có buồn không, ngồi trả lời cả ngày thế",
+                                  "bot có mệt không, tối rồi vẫn phải trả lời thế"])
+def test_a_remark_closing_with_the_is_chat_not_a_question(text: str) -> None:
+    # "… trả lời suốt ngày thế": the closing "thế" exclaims; before, it made the remark a question (an entry on
+    # what the bot answers was given)
+    from content.intents import chat_with_the_bot
+    assert chat_with_the_bot(text) == "about_bot"
