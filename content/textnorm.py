@@ -210,6 +210,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\btại xao\b", "tại sao"),
         (r"\bliên kếc\b", "liên kết"),
         (r"\btài khoảng\b", "tài khoản"),
+        (r"\btiềng\b", "tiền"),  # "trả tiềng điện": money ("tiếng", a voice, has another tone)
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
         (r"\bsếp hạng\b", "xếp hạng"),
         (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern, Central: wrong
@@ -453,6 +454,9 @@ _PERSON = (
 )
 # Where one hears of things (folded): the radio, the TV, the commune's loudspeaker, the papers.
 _MEDIUM = r"(?:dai phat thanh|dai|loa xa|loa phuong|loa thon|loa|ti vi|tivi|tv|radio|bao|bao dai)"
+# Who around the asker keeps talking of a thing, and where (folded): "tụi nhỏ trong nhà", "người ta ngoài chợ".
+_SAYERS = (r"(?: (?:tui|bon|may dua|dam|lu) (?:nho|tre|nhoc|con nit|thanh nien|con|chau)| nguoi ta| con chau| hang xom|"
+           r" ba con| may dua nho)(?: (?:trong|o|ngoai|tren|duoi) (?:nha|xom|ap|thon|xa|cho|phuong|khom|truong|lang))?")
 # Politeness and story frames around the real question (on folded text). They are dropped before search and
 # before measuring how much of the question an answer covers, so "cho tôi hỏi AI là gì ạ" is "ai la gi".
 _FRAMES: tuple[re.Pattern[str], ...] = tuple(
@@ -515,8 +519,10 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"(?:chut|ti|xiu|cai nay)\b",
         r"^(?:chau|con|em|bac|chu|ba|me|bo|ong|anh|thim) hoi\b",  # not "cơ hội", "chi hội", "câu hỏi", "mồ hôi"
         # "tui nghe hoài mà hổng hiểu", "nghe mãi chưa hiểu", "nghe đài phát thanh nói hoài mà không hiểu": why it
-        # is asked, not what (what was heard it from may stand between: the radio, the TV, the commune loudspeaker)
-        rf"\b(?:{_PERSON} )?(?:nghe|doc|thay|xem)(?: {_MEDIUM}|(?: \w+){{1,2}})??(?: noi)? (?:hoai|mai|nhieu|hoai hoai)"
+        # is asked, not what (what was heard it from may stand between: the radio, the TV, the commune loudspeaker,
+        # or who says it and where: "tui nghe tụi nhỏ trong nhà nói hoài", "nghe người ta ngoài chợ nói mãi")
+        rf"\b(?:{_PERSON} )?(?:nghe|doc|thay|xem)(?: {_MEDIUM}|(?: \w+){{1,2}}|{_SAYERS})??(?: noi)? "
+        r"(?:hoai|mai|nhieu|hoai hoai)"
         r"(?: ma)? (?:van )?(?:khong|chua|chang|cha) (?:hieu|biet)(?: gi| lam)?\b",
         # "… người ta hay nói trên ti vi", "răng ai cũng nói tới": who talks of it and where, not what is asked
         r"\b(?:(?:sao|tai sao|vi sao|rang) )?(?:nguoi ta|moi nguoi|ai ai|ai|thien ha) (?:cung |deu )(?:hay |cu |dang )?"
@@ -542,6 +548,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "… cháu giải thích cho tôi với", "bot nói giúp bác nhé": asked to explain, the question is before it
         rf"\b(?:{_PERSON} )?(?:giai thich|noi|giang|chi) (?:giup |gium |dum |cho |ho )+(?:{_PERSON})"
         r"(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu))*$",
+        # "…, chỉ hết tui coi", "chỉ giùm tui xem với": asked to be shown, the question is before it (Southern)
+        rf"\bchi (?:het |giup |gium |dum |cho |ho )*{_PERSON}(?: (?:xem|voi|nhe|nha|di|thu|het|nghen|nghe|biet))+$",
         rf"\b(?:{_PERSON} )?giai thich(?: (?:giup|gium|dum|cho|ho))*(?: {_PERSON})?"
         r"(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu|them))*$",
     )
@@ -608,7 +616,9 @@ _OPENER = re.compile(
     re.IGNORECASE)
 _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause ending as a question does
 # Words that make a clause ask something (folded): "mấy" only with what it counts ("máy", a phone, folds alike)
-_ASKS = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)|ha|chu)\b|\ba$")
+# ("nhà nào cũng đăng ký", "hỏi gì cũng trả lời", "đâu cũng có": every one, nothing asked)
+_ASKS = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)"
+                   r"|ha|chu)\b|\ba$")
 
 
 _SPEAKER = re.compile(rf"(?:{_PERSON} ?)+")

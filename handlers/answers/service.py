@@ -302,6 +302,8 @@ class AnswerService:
             decision, hits = self._clause_in_story(told, decision, hits, place)
         if decision == "answer" and own:
             decision, hits = self._asked_at_the_end(told, decision, hits)
+        if decision == "answer" and own:
+            decision, hits = self._asked_exactly(told, decision, hits)
         if decision != "answer" and q and _COMMAND.search(q) and scope is None:
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and scope is None and about_using_the_bot(q):
@@ -491,6 +493,26 @@ class AnswerService:
         if mine is None or self._tail_core([ending], mine) < 1.0:
             return decision, hits
         return "suggest", [mine, *(h for h in hits if h is not mine)]
+
+    def _asked_exactly(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A message with one clause that asks, and after it clauses that tell ("Bác hỏi con, gia đình học tập là gì
+        vậy con, ấp đang vận động nhà nào cũng đăng ký"), whose whole message found a sure answer that the asking clause
+        alone does not: when that clause alone finds, sure, an entry one of whose questions asks exactly it, the story's
+        words ("đăng ký") tipped the whole message to a neighbour (registering a model), and that entry is answered."""
+        if len(content_syllables(q)) < LONG_QUESTION:
+            return decision, hits
+        parts = story_clauses(q)
+        asking = [p for p in parts if _asks(p)]
+        if len(parts) < 2 or len(asking) != 1 or asking[0] == parts[-1] or len(_own_words(asking[0])) < ENDING_OWN:
+            return decision, hits  # asked last, the story before it is told first: see _clause_in_story
+        found = self.search.search(asking[0], PASSAGES)
+        if not found or not found[0].exact or not fits(found[0]) or _base(found[0]) == _base(hits[0]):
+            return decision, hits
+        if decide(asking[0], found) != "answer" or any(_base(h) == _base(hits[0]) and h.exact for h in found):
+            return decision, hits
+        if _base(found[0]) not in {_base(h) for h in self.search.search(q, STORY_POOL)}:
+            return decision, hits  # the asking clause's entry is no neighbour of the whole message's
+        return "answer", found
 
     def _asked_to_do(self, q: str, ending: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A story's ending asks to do what the story before it does not tell and none of the whole message's
@@ -1092,7 +1114,7 @@ def _vague(ending: str) -> bool:
 
 _PUNCTUATION = re.compile(r"[.?!;,:…\n]")
 _ANSWER_FORM = re.compile(r"\b(?:tra loi|viet|noi|dich|ke|giai thich|tom tat)(?: lai)? (?:bang|sang|ra) ")
-_ASKING = re.compile(r"\b(?:gi|sao|nao|dau|bao nhieu)\b|\b(?:khong|chua|ha|a)$")
+_ASKING = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|bao nhieu)\b|\b(?:khong|chua|ha|a)$")  # not "nhà nào cũng"
 
 
 def _asks(clause: str) -> bool:

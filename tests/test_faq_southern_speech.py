@@ -1,0 +1,45 @@
+"""Issue 16, Mekong delta farmers and traders in Southern speech (batch P): how they frame a question, through
+AnswerService.plan (what the chat shows, no LLM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.textnorm import asks_something, question_core
+from handlers.answers.service import AnswerService
+
+
+def test_who_keeps_talking_of_it_is_why_it_is_asked_not_what(svc: AnswerService) -> None:
+    # Before: refused. "mấy đứa nhỏ trong xóm" between "nghe" and "nói hoài" hid the frame "nghe … nói hoài mà
+    # chưa hiểu", and its words (nghe, nói, nhỏ) found the entry on cloned voices.
+    result = svc.plan("VNeID là gì vậy cháu, bà nghe mấy đứa nhỏ trong xóm nói hoài mà chưa hiểu").fallback
+    assert (result.decision, result.faq_id) == ("answer", "vneid_what")
+    assert question_core("deepfake là gì, nghe người ta ngoài chợ nói mãi mà không hiểu") == "deepfake la gi"
+
+
+def test_asked_to_be_shown_at_the_end_is_no_part_of_the_question(svc: AnswerService) -> None:
+    # Before: "chỉ tui xem hết" made it about deleting everything ("xóa hết") on the bot.
+    result = svc.plan("bot có những lệnh nào, chỉ tui xem hết").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_learn_command")
+    assert question_core("chỉ tôi cách đổi mật khẩu") == "cach doi mat khau"  # what to show stays
+
+
+@pytest.mark.parametrize("question", ["trả tiền nước bằng điện thoại làm sao cho khỏi bị lừa",
+                                      "đóng tiềng điện trên điện thoại thế nào để tránh bị lừa"])
+def test_not_being_scammed_is_doing_it_safely(svc: AnswerService, question: str) -> None:
+    # Before: refused ("khỏi bị lừa" is how the content's "thế nào cho an toàn" is said; "tiềng" is "tiền" typed
+    # with the wrong ending, answered with installing VNeID).
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "pay_bills_online"), question
+
+
+def test_every_one_of_them_asks_nothing() -> None:
+    assert not asks_something("xã đang vận động nhà nào cũng đăng ký")
+    assert not asks_something("hỏi gì cũng trả lời được")
+    assert asks_something("nhà nào được công nhận")
+
+
+def test_a_story_told_after_the_question_does_not_tip_it_to_a_neighbour(svc: AnswerService) -> None:
+    # Before: the entry on registering a model in the bot, for the "đăng ký" the story tells.
+    result = svc.plan("Cô hỏi chút, dòng họ học tập là gì vậy, xã đang vận động họ nào cũng đăng ký").fallback
+    assert (result.decision, result.faq_id) == ("answer", "model_clan")
