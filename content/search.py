@@ -657,7 +657,7 @@ class SearchIndex:
                           offered, addresses, short, how, told, lists, bounds) for score, i in ranked]
         if hits and not hits[0].exact:  # an entry asking exactly this (form words aside) goes first
             hits.sort(key=lambda h: not (h.exact and h.coverage >= SUGGEST_COVERAGE and not h.missing))
-        return _covered_first(_named_first(hits))
+        return _asked_as_such_first(_covered_first(_named_first(hits)))
 
     def _weights(self, wanted: set[str]) -> dict[str, float]:
         """Idf of each query syllable; a syllable the index has never seen weighs the most."""
@@ -860,6 +860,18 @@ def _covered_first(hits: list[Hit]) -> list[Hit]:
         return hits
     i = next((j for j, h in enumerate(hits) if fits(h) and h.coverage >= FULL_COVERAGE and h.core >= FULL_COVERAGE),
              None)
+    return hits if i is None else [hits[i], *hits[:i], *hits[i + 1:]]
+
+
+def _asked_as_such_first(hits: list[Hit]) -> list[Hit]:
+    """A top hit one of whose questions asks about just what the question names (`exact`) but in another way ("AI
+    tạo ảnh tạo video là gì" for "AI có tạo được hình ảnh với video không": what it is, not whether it can), so that
+    it leaves some of the question uncovered, and a runner-up nearly as strong (TIE_MARGIN) one of whose questions
+    names it all too (`asks`) and that covers all of it, how it is asked included: the runner-up goes first."""
+    if len(hits) < 2 or not hits[0].exact or hits[0].coverage >= FULL_COVERAGE:
+        return hits
+    i = next((j for j, h in enumerate(hits[1:], 1) if h.asks and fits(h) and h.coverage >= FULL_COVERAGE
+              and h.core >= FULL_COVERAGE and hits[0].score < TIE_MARGIN * h.score), None)
     return hits if i is None else [hits[i], *hits[:i], *hits[i + 1:]]
 
 

@@ -1,0 +1,48 @@
+"""Issue 16, young factory workers and students: teencode and chat as they type it, through AnswerService.plan (what
+the chat shows, no LLM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.intents import out_of_scope, small_talk
+from content.textnorm import actions
+from handlers.answers.service import AnswerService
+
+
+@pytest.mark.parametrize(("question", "faq_id"), [
+    ("dùng bot có mất xiền ko", "bot_cost"),  # "xiền": money
+    ("AI làm đc vidio ko", "ai_images"),  # "vidio": video
+    ("hocbot với chatgpt là một à", "chatbot_what"),  # the bot called by its name
+    ("Xin lỗi cho em hỏi VNeID là gì ạ", "vneid_what"),  # "xin lỗi" is sorry, no error asked about
+])
+def test_teencode_spellings_are_read_as_meant(svc: AnswerService, question: str, faq_id: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", faq_id), question
+
+
+def test_sorry_is_no_error() -> None:
+    assert not actions("Xin lỗi làm phiền cho em hỏi")
+    assert actions("app báo lỗi hoài") == {"loi"}
+
+
+def test_whether_ai_can_make_pictures_is_not_what_generative_ai_is(svc: AnswerService) -> None:
+    # Before: "AI tạo ảnh tạo video là gì" (a question of generative_ai) asks about just these words, and its answer
+    # (what generative AI is) was given though it covers less of the question than ai_images, which asks whether.
+    result = svc.plan("AI có tạo được hình ảnh với video không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_images")
+    assert svc.plan("AI tạo sinh là gì").fallback.faq_id == "generative_ai"
+
+
+@pytest.mark.parametrize("message", ["hôm nay làm mệt xỉu", "buồn ghê, chẳng có ai tâm sự", "bạn có ny chưa"])
+def test_how_one_feels_and_personal_questions_are_small_talk(svc: AnswerService, message: str) -> None:
+    # Before: "mệt xỉu" and "không có ai nói chuyện" were refused or answered with the AI law; "ny" was not "người yêu"
+    assert small_talk(message) in ("feeling", "about_bot")
+    assert svc.plan(message).decision == "smalltalk"
+
+
+@pytest.mark.parametrize("message", ["xin xăm đầu năm ở chùa nào linh", "muốn cầu duyên thì đi đâu"])
+def test_prayers_for_love_and_luck_are_not_ours(svc: AnswerService, message: str) -> None:
+    assert out_of_scope(message) == "other"
+    result = svc.plan(message).fallback
+    assert result.refused and result.out_of_scope
