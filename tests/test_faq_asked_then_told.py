@@ -17,3 +17,27 @@ def test_what_is_told_after_the_question_does_not_change_what_is_asked(svc: Answ
                                                                          faq_id: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", faq_id), question
+
+
+@pytest.mark.parametrize("question", [
+    "Năm nay tuổi Dần có phải cúng sao giải hạn không?",
+    "bà tui hỏi đi chùa dâng sao giải hạn có cần không",
+])
+def test_rites_against_a_bad_year_are_not_ours(svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.refused and result.out_of_scope, question
+
+
+@pytest.mark.parametrize("question", [
+    "Mật khẩu gia đình có phải là mật khẩu Wi-Fi của nhà mình không?",
+    "Mật khẩu gia đình có phải là mật khẩu Zalo của cả nhà không?",
+])
+def test_what_comes_before_is_it_is_what_is_asked_about(svc: AnswerService, question: str) -> None:
+    # "X có phải là Y không" asks what X is: the entry on Y (Wi-Fi in public, Zalo's password) does not tell it
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "family_password"), question
+
+
+def test_an_entry_on_both_things_still_answers_is_it(svc: AnswerService) -> None:
+    result = svc.plan("Bình dân học vụ số có phải là Bình dân học AI không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bdhvs_vs_bdhai")

@@ -282,6 +282,8 @@ class AnswerService:
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if own:
             decision, hits = self._asked_first(told, decision, hits)
+        if own:
+            decision, hits = self._is_it(told, decision, hits)
         if decision != "answer" and own:
             decision, hits = self._what_now(told, decision, hits, said)
         if decision != "answer" and own:
@@ -448,6 +450,35 @@ class AnswerService:
         if not any(_base(h) == _base(found[0]) for h in hits[:TAIL_AGREEMENT]):
             return decision, hits
         return "answer", found
+
+    def _is_it(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """"X có phải (là) Y không" asks what X is ("Mật khẩu gia đình có phải là mật khẩu Wi-Fi trong nhà không?"):
+        when X alone is surely what one entry asks about and the whole message's best does not cover X (a
+        comparison of the two does), X's entry is the answer (it tells what X is) when the whole message has it
+        among its best, else it is offered first."""
+        m = _IS_IT_SAID.search(q)
+        if m is None or not hits or decision == "refuse":
+            return decision, hits
+        subject_part = q[:m.start()].strip()
+        if not subject_part or _PUNCTUATION.search(subject_part) or len(_own_words(subject_part)) < ENDING_OWN:
+            return decision, hits
+        found = self.search.search(subject_part, PASSAGES)
+        if not found or decide(subject_part, found) != "answer" or not found[0].asks or not fits(found[0]):
+            return decision, hits
+        if _base(found[0]) == _base(hits[0]):
+            return decision, hits
+        entry = self.search.faq_entry(found[0].doc_id)
+        if entry is None or not _WHAT_IS.search(fold(entry.question)):
+            return decision, hits  # X's entry must tell what X is
+        other = self.search.search(q[m.end():], 1)
+        if not other or _base(other[0]) != _base(hits[0]):
+            return decision, hits  # the whole message found what is asked of X, not the other thing Y it names
+        mine = self.search.search(subject_part, 1, among=[hits[0].doc_id])
+        if mine and mine[0].core >= STORY_TAIL_CORE:
+            return decision, hits  # "Bình dân học vụ số có phải là Bình dân học AI không": the entry on both
+        if any(_base(h) == _base(found[0]) for h in hits[:TAIL_AGREEMENT]):
+            return "answer", found
+        return "suggest", [found[0], *hits]
 
     def _what_now(self, q: str, decision: Decision, hits: list[Hit], said: str | None = None
                   ) -> tuple[Decision, list[Hit]]:
@@ -1085,6 +1116,8 @@ def _in_scope_part(clause: str) -> str:
 
 # A story clause that asks what something means ("học tập suốt đời là sao tôi tưởng …"): the message asks two things
 _ASKED_IN_STORY = re.compile(r"\b(?:la sao|nghia la)\b|\bla (?:cai )?gi(?: \w+)?$")
+_WHAT_IS = re.compile(r"\b(?:la gi|la cai gi|nghia la gi)\b")
+_IS_IT_SAID = re.compile(r"\b(?:có|co) (?:phải|phai)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
 
 
