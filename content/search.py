@@ -724,7 +724,10 @@ class SearchIndex:
         if entry is None:
             return Held(0.0, 0.0, frozenset(), "")
         asked = [entry.question, *entry.alternatives]
-        have = set(self._repair(syllables(query)))
+        said = self._repair(syllables(query))
+        have = set(said)
+        # "mất tiền" (money lost, "để không bị mất tiền") says nothing of a thing lost ("điện thoại bị mất")
+        lost_money = "mat" in have and all(said[i + 1:i + 2] == ["tien"] for i, s in enumerate(said) if s == "mat")
         have |= action_syllables(actions(query) & frozenset(a for text in asked for a in actions(text)))
         if AMOUNT.search(unicodedata.normalize("NFC", query)):
             have.add("tien")
@@ -734,12 +737,14 @@ class SearchIndex:
         for text in asked:
             words = [s for s in content_syllables(text) if s not in QUESTION_FORM and s not in ASKING_WORDS]
             together = set(itertools.pairwise(words))
+            lost = lost_money and ("mat", "tien") not in together and "mat" in words
             if together and not together & pairs:
                 continue  # "bot này dùng như thế nào" is not in "hôm nay mở ra thì bot đứng im"
             weights = self._weights(set(words))
             total = sum(weights.values())
             if total > 0.0:
-                share = round(sum(w for s, w in weights.items() if s in have) / total, 4)
+                share = round(sum(w for s, w in weights.items() if s in have and not (lost and s == "mat")) / total,
+                              4)
                 best = max(best, Held(share, total, frozenset(words), text), key=lambda h: (h.share, h.weight))
         return best
 

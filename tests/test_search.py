@@ -364,3 +364,26 @@ def test_said_otherwise_still_finds_its_entry(catalog: Catalog, index: SearchInd
     from handlers.answers.service import AnswerService
     result = AnswerService(catalog, index).plan(question).fallback
     assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
+
+
+@pytest.mark.parametrize("question", [
+    # "chính chủ" and "chụp màn hình" are one word each: not the "hành chính" of the level-2 account, nor the
+    # screen of the text-size steps
+    "làm sim chính chủ cho mẹ thì làm sao",
+    "Cho tôi hỏi thủ tục làm sim chính chủ cho máy bà nội thì đi đâu làm như thế nào ạ?",
+    "chụp màn hình điện thoại oppo kiểu gì",
+])
+def test_a_compound_nothing_answers_is_not_answered_by_its_syllables(catalog: Catalog, index: SearchIndex,
+                                                                     question: str) -> None:
+    from handlers.answers.service import AnswerService
+    assert AnswerService(catalog, index).plan(question).fallback.decision != "answer"
+
+
+def test_money_lost_is_not_a_phone_lost(catalog: Catalog, index: SearchIndex) -> None:
+    # "… để không bị mất tiền" holds no "điện thoại bị mất": the safe way to pay by phone, not the lost-phone steps
+    from handlers.answers.service import AnswerService
+    question = ("mẹ tôi mới tập chuyển khoản bằng điện thoại, con dâu dặn phải cẩn thận, "
+                "vậy dùng app ngân hàng cần để ý những gì cho khỏi bị mất tiền")
+    result = AnswerService(catalog, index).plan(question).fallback
+    assert result.faq_id == "online_payment" or result.decision != "answer"
+    assert index.held("làm sao để không bị mất tiền khi dùng điện thoại", "lost_phone").share < 1.0

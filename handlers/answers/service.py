@@ -672,6 +672,8 @@ class AnswerService:
         rival = next((h for h in whole[1:] if _base(h) != _base(best)), None)
         lead = best.score / rival.score if rival is not None and rival.score > 0 else float("inf")
         if not _own_words(tail):  # "… Giờ tôi phải làm gì?"
+            if best.unknown and best.core <= CORE_COVERAGE:
+                return False  # "thủ tục đăng ký sim chính chủ … thì làm như thế nào": half of it is what nothing has
             if lead >= STORY_LEAD:
                 return best.coverage >= STORY_LEAD_COVERAGE  # the story alone decides
             return lead >= LONG_MARGIN and best.coverage >= LONG_ANSWER_COVERAGE
