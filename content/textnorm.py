@@ -155,12 +155,15 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # "học ở đâu mà không mất tiền", "chỗ nào mà khỏi tốn tiền": where it is free ("mất tiền" alone is money lost
         # to a scam, "để không mất tiền" how not to lose it)
         (r"\b(đâu|nào) mà (?:không|chẳng|chả|khỏi|ko|k|hông) (?:mất|tốn) (?:tiền|phí)\b", r"\1 miễn phí"),
+        # "muốn học thêm AI mà không mất tiền thì học ở đâu": free, said before what is asked of it
+        (r"\bmà (?:không|chẳng|chả|khỏi|ko|k|hông) (?:mất|tốn) (?:tiền|phí|xu)(?= thì\b)", "miễn phí"),
         # "thi vô chỗ nào": where to do it ("vào đâu" folds as "vào đầu"); "gõ vào chỗ nào" asks where to type it
         (r"(?<!gõ )(?<!nhập )(?<!điền )(?<!bấm )(?<!nhấn )\b(?:vào|vô) chỗ nào\b", "ở đâu"),
         # Southern and Central "vô" (into): "thi vô chỗ nào", "bấm vô link" ("vô địch", "vô lý", "vô tình" are kept)
         (r"\bvô (?=(?:chỗ|đâu|mô|link|đường link|trang|app|ứng dụng|nhóm|mạng|web|đây|đó|trong|lớp|phần|mục|"
          r"tài khoản)\b)", "vào "),
         (r"\b(bấm|nhấn|điền|gõ|nhập|truy cập|đăng nhập|đưa|bỏ|đi) vô\b", r"\1 vào"),
+        (r"\b(bỏ|nạp|đổ|góp|đầu tư) (tiền|vốn) vô\b", r"\1 \2 vào"),  # "bỏ tiền vô sàn": put money into it
         # "họ" typed "học" next to the "học" that follows ("dòng học học tập", "dòng học khuyến học"): "dòng học" is
         # no phrase ("dòng học viên", "dòng học sinh" are kept)
         (r"\bdòng học\b(?! (?:viên|sinh|phí)\b)", "dòng họ"),
@@ -413,6 +416,14 @@ COMPARISON = "so sanh"  # the group of comparing two things
 MISTAKEN = "chuyen nham"  # the group of money sent to the wrong account by mistake
 _SENT_AMOUNT = re.compile(r"\b(?:chuyển|chuyen|ck)(?: (?:gấp|gap|luôn|luon|mất|mat|hết|het))? \d+(?:[.,]\d+)? ?"
                           r"(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|củ|cu)\b")
+# Money sent, then the one it went to gone ("chuyển 600k xong bị chặn luôn", "ck rồi nó block", "chuyển cọc xong shop
+# biến mất", "chuyển tiền rồi không liên lạc được"): a scam told, though the word is not said.
+_SENT_THEN_GONE = re.compile(r"\b(?:(?:chuyển|chuyen|gửi|gui|nạp|nap) (?:tiền|tien|khoản|khoan|cọc|coc|"
+                             r"\d[\d.,]*\s?(?:k|tr|triệu|trieu|nghìn|nghin|ngàn|ngan|củ|cu)\b)|ck)"
+                             r"(?: \S+){0,3}? (?:xong|rồi|roi|thì|thi)"
+                             r"(?: (?:bị|bi|nó|no|họ|ho|shop|người ta|nguoi ta|bên kia|ben kia))*"
+                             r" (?:chặn|chan|block|biến mất|bien mat|mất liên lạc|mat lien lac|không liên lạc được|"
+                             r"khong lien lac duoc|lặn mất|lan mat|bỏ chạy|xóa nick|xoa nick)\b")
 # "Gemini khác ChatGPT thế nào", "thẻ căn cước khác căn cước công dân ra sao": what is compared may stand between.
 _COMPARE_FRAME = re.compile(
     r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b")
@@ -431,6 +442,8 @@ def actions(text: str) -> frozenset[str]:
     found = {_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low))}
     if _SENT_AMOUNT.search(low):  # "chuyển 30 triệu": money sent, said with its amount
         found.add(_ACTION_GROUP["chuyen tien"])
+    if _SENT_THEN_GONE.search(low):  # "chuyển 600k xong bị chặn luôn": sent, and scammed
+        found |= {_ACTION_GROUP["chuyen tien"], _ACTION_GROUP["lua"]}
     if _COMPARE_FRAME.search(low):
         found.add(COMPARISON)
     return frozenset(found)

@@ -46,3 +46,21 @@ def test_prayers_for_love_and_luck_are_not_ours(svc: AnswerService, message: str
     assert out_of_scope(message) == "other"
     result = svc.plan(message).fallback
     assert result.refused and result.out_of_scope
+
+
+def test_money_sent_and_then_blocked_is_a_scam_told() -> None:
+    assert {"lua", "chuyen tien"} <= actions("chuyển cọc xong shop biến mất")
+    assert {"lua", "chuyen tien"} <= actions("ck 350k rồi nó block luôn")
+    assert "lua" not in actions("chuyển sang zalo thì bị chặn")  # no money sent
+
+
+@pytest.mark.parametrize(("question", "faq_id"), [
+    # Before: refused (nothing says "lừa"; "bỏ tiền vô" was not "bỏ tiền vào"; "mà không mất tiền thì" not free)
+    ("mua giày trên tiktok chuyển khoản rồi shop chặn luôn thì phải làm sao", "scam_victim"),
+    ("nạp tiền vô sàn coin lời gấp ba có thật ko", "scam_investment"),
+    ("muốn học AI mà khỏi tốn tiền thì đăng ký ở đâu", "ai_learn_where"),
+    ("xưởng của tụi em trong KCN có được tính là đơn vị học tập ko", "model_unit"),
+])
+def test_young_workers_stories_and_shorthand_are_answered(svc: AnswerService, question: str, faq_id: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", faq_id), question
