@@ -399,6 +399,8 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"tu xung|deepfake|"  # "người tự xưng bán phân bón": one claiming to be a seller
                        # a faked doctor selling medicine ("video bác sĩ quảng cáo thuốc, có phải làm giả không")
                        r"lam gia|ghep mat|(?:video|clip|anh|hinh|giong|mat) (?:\w+ )?gia|"
+                       # a video made by a machine ("video ông bộ trưởng nói câu lạ, nó bảo là làm bằng máy")
+                       r"(?:video|clip|anh|hinh|giong)(?: \w+){0,15}? (?:lam|tao|ghep|che) bang (?:may|ai)|"
                        r"vneid|vssid|dich vu cong|so suc khoe dien tu)\b"  # and the public services on the phone
                        # ("lương hưu trên VssID", "sổ sức khỏe điện tử coi ở đâu")
                        # which app to install, whether news is true: "coi lương hưu … thì cài app gì", "tin uống
@@ -512,7 +514,8 @@ def asks_how_to_use(text: str, named: frozenset[str] = frozenset()) -> bool:
 
 
 _PUNCTUATION = re.compile(r"[.?!;,…\n]+")
-_HOW_MANY = re.compile(r"\b(?:may|bao nhieu)\b")  # "tỉ số mấy": asks, though "mấy" alone is no question word
+# "tỉ số mấy": asks, though "mấy" alone is no question word; "nói mấy câu", "dặn mấy lời": a few words said, no asking
+_HOW_MANY = re.compile(r"\b(?:(?<!\bnoi )(?<!\bdan )(?<!\bke )(?<!\bviet )may(?! (?:cau|loi|tieng)\b)|bao nhieu)\b")
 
 
 # A message that opens asking for homework done for one ("viết giùm bài văn tả mẹ bằng AI để con nộp", "bot ơi giải hộ

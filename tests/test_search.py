@@ -387,3 +387,17 @@ def test_money_lost_is_not_a_phone_lost(catalog: Catalog, index: SearchIndex) ->
     result = AnswerService(catalog, index).plan(question).fallback
     assert result.faq_id == "online_payment" or result.decision != "answer"
     assert index.held("làm sao để không bị mất tiền khi dùng điện thoại", "lost_phone").share < 1.0
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # typed without accents, "giả giọng không" is a faked voice asked about, not "giống không" (a comparison)
+    ("dua goi dien giong het chau toi xin tien, co phai bon no gia giong khong", "voice_clone"),
+    # a video said to be made by a machine is about AI, whoever is in it ("bộ trưởng" alone would be politics);
+    # "nói mấy câu" says a few words, it asks no number
+    ("có cái clip bộ trưởng nói mấy câu kỳ lắm, bảo là làm bằng máy, thế gọi là gì", "deepfake_what"),
+])
+def test_what_a_faked_voice_or_video_is_called_is_answered(catalog: Catalog, index: SearchIndex, question: str,
+                                                           entry: str) -> None:
+    from handlers.answers.service import AnswerService
+    result = AnswerService(catalog, index).plan(question).fallback
+    assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
