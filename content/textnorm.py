@@ -132,7 +132,14 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\ba\.i\b", "ai"),
         (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
+        # Central "cấy" for "cái" before what points ("AI là cấy chi", "cấy ni", "cấy nớ"); rice is "cấy lúa"
+        (r"\bcấy (?=(?:chi|gì|ni|nì|nớ|này|nọ|đó|ấy)\b)", "cái "),
         (r"\b(là|cái|làm|mần) chi\b", r"\1 gì"),
+        (r"\bchi(?= nữa\b)", "gì"),  # "học hành chi nữa": what for, still
+        # "biểu" (tell someone to) before who is told: "cứ biểu người già đi học" ("biểu mẫu", "biểu đồ" are kept)
+        (r"\bbiểu (?=(?:người|tui|tôi|tao|con|cháu|mình|nó|họ|em|anh|chị|ông|bà|mọi|bọn|tụi|dân)\b)", "bảo "),
+        # "mà răng …": but why ("mà răng tuần lễ học tập cứ biểu người già đi học"); not teeth that ache or fall
+        (r"\bmà răng\b(?! (?:bị|đau|sâu|mọc|lung|ê|chảy|sún|gãy|yếu|cắn|nhức|khểnh|giả)\b)", "mà sao"),
         (r"\bchi(?= *(?:rứa|vậy|dzậy|ri|hả|đó|đây|[?.!]|$))", "gì"),  # "… cái app chi rứa"
         # "nói chi với dân", "dạy chi cho người già", "có chi mà sợ": what it says, teaches or has ("nói chi tiết",
         # "bảo chi hội", "có chi phí" are not)

@@ -41,3 +41,17 @@ def test_what_comes_before_is_it_is_what_is_asked_about(svc: AnswerService, ques
 def test_an_entry_on_both_things_still_answers_is_it(svc: AnswerService) -> None:
     result = svc.plan("Bình dân học vụ số có phải là Bình dân học AI không").fallback
     assert (result.decision, result.faq_id) == ("answer", "bdhvs_vs_bdhai")
+
+
+def test_central_words_for_which_thing_and_telling_someone_fold_as_said_elsewhere() -> None:
+    from content.textnorm import fold
+    assert fold("trí tuệ nhân tạo là cấy chi") == fold("trí tuệ nhân tạo là cái gì")
+    assert fold("cứ biểu người già đi học") == fold("cứ bảo người già đi học")
+    assert fold("học hành chi nữa") == fold("học hành gì nữa")
+    assert "cay lua" in fold("cấy lúa xong rồi") and "bieu mau" in fold("biểu mẫu đăng ký")
+
+
+def test_what_ai_is_asked_in_central_words_is_no_farming_question(svc: AnswerService) -> None:
+    # Before: "cấy" (folded "cay", a plant) found AI for farming
+    result = svc.plan("trí tuệ nhân tạo là cấy chi").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_what")
