@@ -162,6 +162,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # "học ở đâu mà không mất tiền", "chỗ nào mà khỏi tốn tiền": where it is free ("mất tiền" alone is money lost
         # to a scam, "để không mất tiền" how not to lose it)
         (r"\b(đâu|nào) mà (?:không|chẳng|chả|khỏi|ko|k|hông) (?:mất|tốn) (?:tiền|phí)\b", r"\1 miễn phí"),
+        # "học cái AI … ở đâu có mất tiền không": whether learning costs money (a fee), not money lost to a scam
+        (r"\b((?:học|dạy|lớp|khóa học|khoá học|tham gia|đăng ký)(?: \w+){0,8}? có) (?:mất|tốn) tiền"
+         r"(?= (?:không|ko|k|hông|hok|hem|chi|gì)\b)", r"\1 mất phí"),
         # "muốn học thêm AI mà không mất tiền thì học ở đâu": free, said before what is asked of it
         (r"\bmà (?:không|chẳng|chả|khỏi|ko|k|hông) (?:mất|tốn) (?:tiền|phí|xu)(?= thì\b)", "miễn phí"),
         # "thi vô chỗ nào": where to do it ("vào đâu" folds as "vào đầu"); "gõ vào chỗ nào" asks where to type it
@@ -176,7 +179,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bdòng học\b(?! (?:viên|sinh|phí)\b)", "dòng họ"),
         # "tổ chức bữa mô", "có từ khi mô": which day, when ("năm mô hình" is five models, "mô tả" describes)
         (r"\bbữa mô\b(?! (?:hình|hìn|hinh|hin|tả|phỏng)\b)", "hôm nào"),
-        (r"\b(hôm|khi|lúc|hồi|ngày|tháng|năm|cái|người|bài|chỗ) mô\b(?! (?:hình|hìn|hinh|hin|tả|phỏng)\b)", r"\1 nào"),
+        # ("tin mô thiệt tin mô giả", "số mô", "trang mô": which news, which number, which site)
+        (r"\b(hôm|khi|lúc|hồi|ngày|tháng|năm|cái|người|bài|chỗ|tin|số|trang|app|link|video|clip|nhóm) mô\b"
+         r"(?! (?:hình|hìn|hinh|hin|tả|phỏng)\b)", r"\1 nào"),
         (r"\b(năm|bữa|hôm|tháng|tuần|lúc) ni\b", r"\1 nay"),  # "năm ni": this year
         (r"\bdưng mà\b", "nhưng mà"),
         (r"\b(cái|bên|chỗ|app|bot|bài) ni\b", r"\1 này"),
@@ -236,6 +241,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\b(là|cái) (?:cái )?giống gì\b", r"\1 gì"),
         (r"\b(nhận ra|nhận biết|phân biệt) kiểu gì\b", r"\1 thế nào"),
         (r"\b(?:(?:ối|ôi|ui) )?giời (?:đất |ạ |ơi )*(?:ơi|ạ)\b|\bôi giời\b", " "),
+        # Central: "chu choa", "chu cha" (an exclamation, as "trời ơi")
+        (r"\bchu (?:choa|cha|chà|chao|chòa)\b", " "),
     )
 ))
 

@@ -96,3 +96,14 @@ def test_not_knowing_how_to_do_a_procedure_online_gets_who_helps(svc: AnswerServ
     # Before: refused (no smartphone, doing it online safely and who helps nearly tied on "trên mạng").
     plan = svc.plan("tui không rành làm thủ tục trên mạng, giờ nhờ ai chỉ cho đây")
     assert (plan.decision, plan.fallback.faq_id) == ("answer", "dvc_help")
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # Central "X mô" (which X) and "chu choa" (an exclamation): which news is true
+    ("chu cha, răng mà phân biệt được tin mô thiệt tin mô giả hả bot", "fake_news"),
+    # whether learning costs money is a fee, not money lost ("mất điện thoại" is not asked)
+    ("ông muốn học AI trên điện thoại mà không biết đi học ở đâu, học có mất tiền không", "ai_learn_where"),
+])
+def test_central_forms_and_whether_learning_costs_money(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
