@@ -64,3 +64,14 @@ def test_money_sent_and_then_blocked_is_a_scam_told() -> None:
 def test_young_workers_stories_and_shorthand_are_answered(svc: AnswerService, question: str, faq_id: str) -> None:
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", faq_id), question
+
+
+@pytest.mark.parametrize("question", [
+    "em muốn dùng AI luyện nói tiếng Trung để đi du học, dùng app nào",
+])
+def test_an_app_for_a_purpose_is_not_the_list_of_ai_apps(svc: AnswerService, question: str) -> None:
+    # Before: the list of common AI apps was answered: its field "có app AI nào dễ xài ko" (little said, and "dễ"
+    # folds like "để") was held whole by the story, which asks an app for a language the content does not cover
+    result = svc.plan(question).fallback
+    assert result.decision != "answer" or result.faq_id != "ai_tools", question
+    assert svc.plan("có app AI nào dễ xài ko").fallback.faq_id == "ai_tools"

@@ -748,6 +748,8 @@ class AnswerService:
         mine, best = max(held, key=lambda x: (x[0].share, x[0].weight), default=(None, None))
         if mine is None or best is None or mine.share < HELD_QUESTION or not fits(best) or best.core < HELD_CORE:
             return decision, hits
+        if mine.weight < HELD_WEIGHT and best.core < HELD_CLAUSE_CORE:
+            return decision, hits  # a field that says little ("có app AI nào dễ xài ko"): the entry must cover more
         if not asked_kinds(q) <= asked_kinds(mine.question):
             return decision, hits
         if any(theirs.share > mine.share - HELD_MARGIN and not theirs.words < mine.words for theirs, h in held
