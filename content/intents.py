@@ -213,7 +213,10 @@ _TOLD_KINDS: tuple[SmallTalk, ...] = ("thanks", "bye", "greeting", "praise", "fe
 _TOLD_OPENERS: tuple[SmallTalk, ...] = ("thanks", "greeting", "praise")  # "sáng nay tôi ra đồng …" is no goodbye
 # A question word in a story's clause, with its accents when typed with them ("hai sào lúa", "cúp máy", "chi hội",
 # "Hà Nội" ask nothing); without them, folded.
-_TOLD_QUESTION = re.compile(r"\b(?:gì|j|sao|nào|đâu|không|ko|hông|hem|chưa|bao nhiêu|bao lâu)\b")
+# typed with accents, "không"/"chưa" before a coming, going or calling ("con đi làm xa cả năm không về", "chưa
+# gọi về"): what is not done, no question
+_TOLD_QUESTION = re.compile(r"\b(?:gì|j|sao|nào|đâu|(?:không|ko|hông|hem|chưa)(?! (?:về|gọi|đi|đến|tới|nhắn|ăn|ngủ)\b)"
+                            r"|bao nhiêu|bao lâu)\b")
 _TOLD_QUESTION_FOLDED = re.compile(r"\b(?:gi|j|sao|nao|dau|khong|ko|hong|hem|chua|bao nhieu|bao lau)\b")
 
 
@@ -270,6 +273,18 @@ def told_with_small_talk(text: str) -> SmallTalk | None:
     if any(_told_asks(p) for p in rest):
         return None
     return next((k for k in _PRIORITY if k in (first, last)), kind)
+
+
+def feeling_told(text: str) -> SmallTalk | None:
+    """A feeling said first, then what causes it, asking nothing ("Tôi buồn quá, con đi làm xa cả năm không về"):
+    "feeling", however many words of the content its story happens to share."""
+    if "?" in text or len(fold(text).split()) > MAX_TOLD_WORDS:
+        return None
+    parts = [_said(c).split() for c in story_clauses(_EMOTICON.sub(" ", text))]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or small_talk(" ".join(parts[0])) != "feeling":
+        return None
+    return None if any(_told_asks(p) for p in parts[1:]) else "feeling"
 
 
 def _said(clause: str) -> str:
@@ -566,6 +581,11 @@ def without_other_topics(clause: str) -> str:
     says around a topic it only names in passing ("có lớp chuyển giao kỹ thuật nuôi gà ở trung tâm học tập cộng
     đồng")."""
     return " ".join(_OTHER_RE.sub(" ", fold(clause)).split())
+
+
+def names_a_loan(text: str) -> bool:
+    """The text names borrowing money ("vay vốn ngân hàng", "app vay tiền"), whatever it asks of it."""
+    return bool(_LOAN_RE.search(fold(text)))
 
 
 @lru_cache(maxsize=8192)

@@ -439,8 +439,10 @@ _SENT_THEN_GONE = re.compile(r"\b(?:(?:chuyển|chuyen|gửi|gui|nạp|nap) (?:t
                              r" (?:chặn|chan|block|biến mất|bien mat|mất liên lạc|mat lien lac|không liên lạc được|"
                              r"khong lien lac duoc|lặn mất|lan mat|bỏ chạy|xóa nick|xoa nick)\b")
 # "Gemini khác ChatGPT thế nào", "thẻ căn cước khác căn cước công dân ra sao": what is compared may stand between.
+# "luật nào áp dụng trước, luật nào sau", "cái nào trước cái nào sau": which of two, each asked in turn
 _COMPARE_FRAME = re.compile(
-    r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b")
+    r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b"
+    r"|\b(luật|luat|cái|cai|app|ứng dụng|ung dung|bên|ben) (?:nào|nao)\b(?: \w+){0,8},? \1 (?:nào|nao)\b")
 
 
 @lru_cache(maxsize=8192)

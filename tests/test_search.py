@@ -401,3 +401,24 @@ def test_what_a_faked_voice_or_video_is_called_is_answered(catalog: Catalog, ind
     from handlers.answers.service import AnswerService
     result = AnswerService(catalog, index).plan(question).fallback
     assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # two things mixed up ("tôi hay nhầm"), or each asked in turn ("luật nào trước, luật nào sau"): the comparison
+    ("Mùng 2/10 là Ngày Khuyến học hay là khai mạc Tuần lễ học tập suốt đời vậy, tôi hay nhầm",
+     "week_vs_khuyen_hoc_day"),
+    # a message naming the Week asks how to take part, not what the Week is
+    ("Chi hội nhắc cả thôn hưởng ứng Tuần lễ học tập suốt đời. Nhà tôi bận nuôi lợn suốt thì hưởng ứng thế nào?",
+     "week_how_join"),
+])
+def test_what_the_message_asks_of_a_thing_it_names(catalog: Catalog, index: SearchIndex, question: str,
+                                                   entry: str) -> None:
+    from handlers.answers.service import AnswerService
+    result = AnswerService(catalog, index).plan(question).fallback
+    assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
+
+
+def test_a_loan_asked_for_is_never_a_topic_named_in_passing(catalog: Catalog, index: SearchIndex) -> None:
+    from handlers.answers.service import AnswerService
+    result = AnswerService(catalog, index).plan("Vay vốn ngân hàng nông nghiệp để mua bò thì cần giấy tờ gì?").fallback
+    assert result.refused and result.out_of_scope

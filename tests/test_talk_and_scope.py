@@ -438,3 +438,12 @@ def test_a_remark_closing_with_the_is_chat_not_a_question(text: str) -> None:
     # what the bot answers was given)
     from content.intents import chat_with_the_bot
     assert chat_with_the_bot(text) == "about_bot"
+
+
+def test_a_feeling_then_its_cause_is_shared_not_searched() -> None:
+    # "con đi làm xa không về": a feeling and what causes it, nothing asked (before: how to join the association)
+    from content.intents import feeling_told
+    assert feeling_told("Buồn lắm bot ạ, thằng út đi làm ăn xa mấy năm không về") == "feeling"
+    assert feeling_told("Tôi buồn quá, con đi xa chưa gọi về") == "feeling"
+    assert feeling_told("buồn quá, bị lừa mất 3 triệu rồi") is None  # trouble told: something is wanted
+    assert feeling_told("chán quá, con đi làm xa, có cách nào gọi video cho nó không") is None

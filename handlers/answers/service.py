@@ -21,7 +21,9 @@ from content.intents import (
     asks_how_to_use,
     asks_how_to_use_the_bot,
     chat_with_the_bot,
+    feeling_told,
     learns_a_topic,
+    names_a_loan,
     opens_with_small_talk,
     out_of_scope,
     small_talk,
@@ -260,7 +262,7 @@ class AnswerService:
         rewrite of a rambling question) is what is searched; the question stays what is shown and answered.
         `place` (province, commune) of the asker: officers' answers for another place are not used."""
         q = " ".join(question.split())[:MAX_QUESTION]
-        chat = (small_talk(q) or chat_with_the_bot(q)) if q else None
+        chat = (small_talk(q) or chat_with_the_bot(q) or feeling_told(q)) if q else None
         if chat is not None:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
         scope = out_of_scope(q) if q else None  # computed once: every step below asks it
@@ -745,6 +747,12 @@ class AnswerService:
             return decision, hits  # "…, trả lời bằng tiếng Anh nhé": not answered as written
         whole = self._search(q, place, STORY_POOL)
         held = [(self.search.held(said, h.doc_id), h) for h in whole]
+        if not (_WHAT_IS.search(fold(q)) or _ASKED_IN_STORY.search(fold(q))):
+            # "X là gì" is held by any message naming X; one that asks nothing of what X is ("… hưởng ứng Tuần lễ học
+            # tập suốt đời. Tôi làm ruộng cả ngày thì hưởng ứng kiểu gì?") means another question it holds whole
+            asking = [(t, h) for t, h in held if not _WHAT_IS.search(fold(t.question))]
+            if any(t.share >= HELD_QUESTION for t, _ in asking):
+                held = asking
         mine, best = max(held, key=lambda x: (x[0].share, x[0].weight), default=(None, None))
         if mine is None or best is None or mine.share < HELD_QUESTION or not fits(best) or best.core < HELD_CORE:
             return decision, hits
@@ -1112,8 +1120,8 @@ def _questions(q: str) -> int:
 
 def _in_scope_part(clause: str) -> str:
     """A clause out of scope only for a topic it names ("other"), without that topic's words; else nothing."""
-    if out_of_scope(clause) != "other":
-        return ""
+    if out_of_scope(clause) != "other" or names_a_loan(clause):
+        return ""  # a loan is never named in passing ("Vay vốn ngân hàng chính sách để nuôi lợn thì làm hồ sơ…")
     rest = without_other_topics(clause)
     return rest if out_of_scope(rest) is None and len(rest.split()) >= 3 else ""
 
