@@ -171,7 +171,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"(?<!gõ )(?<!nhập )(?<!điền )(?<!bấm )(?<!nhấn )\b(?:vào|vô) chỗ nào\b", "ở đâu"),
         # Southern and Central "vô" (into): "thi vô chỗ nào", "bấm vô link" ("vô địch", "vô lý", "vô tình" are kept)
         (r"\bvô (?=(?:chỗ|đâu|mô|link|đường link|trang|app|ứng dụng|nhóm|mạng|web|đây|đó|trong|lớp|phần|mục|"
-         r"tài khoản)\b)", "vào "),
+         r"tài khoản|hội|chi hội)\b)", "vào "),
         (r"\b(bấm|nhấn|điền|gõ|nhập|truy cập|đăng nhập|đưa|bỏ|đi) vô\b", r"\1 vào"),
         (r"\b(bỏ|nạp|đổ|góp|đầu tư) (tiền|vốn) vô\b", r"\1 \2 vào"),  # "bỏ tiền vô sàn": put money into it
         # "họ" typed "học" next to the "học" that follows ("dòng học học tập", "dòng học khuyến học"): "dòng học" is

@@ -43,3 +43,13 @@ def test_a_story_told_after_the_question_does_not_tip_it_to_a_neighbour(svc: Ans
     # Before: the entry on registering a model in the bot, for the "đăng ký" the story tells.
     result = svc.plan("Cô hỏi chút, dòng họ học tập là gì vậy, xã đang vận động họ nào cũng đăng ký").fallback
     assert (result.decision, result.faq_id) == ("answer", "model_clan")
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Tui muốn vô hội khuyến học ấp thì làm sao", "khuyen_hoc_join"),  # "vô hội": joining it, not where it is
+    ("chuyển khoản cho mối lái qua app thì coi chừng cái gì", "online_payment"),  # "coi chừng": what to watch for
+])
+def test_southern_words_for_joining_and_watching_out(svc: AnswerService, question: str, entry: str) -> None:
+    # Before: offered as a choice, and answered with what to do once scammed.
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry), question
