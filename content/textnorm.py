@@ -72,6 +72,16 @@ def _year_said(m: re.Match[str]) -> str:
     return f"20{int(said):02d}" if said and int(said) < 100 and not m.group(1) else m.group(0)
 
 
+_ONES_SAID = {"muoi": 0, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "lam": 5, "nam": 5, "sau": 6, "bay": 7,
+              "tam": 8, "chin": 9}
+
+
+def _year_by_digits(m: re.Match[str]) -> str:
+    """"hai không hai lăm" → "2025": two, zero, then the year of the decade said as a number."""
+    tens = 2 if _strip_marks(m.group(1)) == "hai" else 1
+    return f"20{tens}{_ONES_SAID[_strip_marks(m.group(2))]}"
+
+
 def _named_number(m: re.Match[str]) -> str:
     words, rest = m.group(2).split(), list[str]()
     if not m.string.isascii():  # typed with accents, "sau", "nam" are "sau" (after), "nam" (south), not digits
@@ -191,6 +201,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # content writes it ("2021"); an amount ("hai nghìn năm trăm đồng") is left to the rule below
         (rf"\bhai (?:ngàn|nghìn|ngan|nghin)(?: (?:không|khong) (?:trăm|tram))?( (?:linh|lẻ|le))? "
          rf"((?:{_NUMBER_WORD} )*{_NUMBER_WORD})\b(?! (?:đồng|dong|đ|k|triệu|trieu)\b)", _year_said),
+        # A year said digit by digit, the last two as a number ("năm hai không hai lăm" is 2025, "hai không hai
+        # mươi" 2020), as the content writes it
+        (r"\bhai (?:không|khong) (hai|một|mot) (mươi|muoi|mốt|mot|hai|ba|tư|tu|bốn|bon|lăm|lam|năm|nam|sáu|sau|bảy|"
+         r"bay|tám|tam|chín|chin)\b(?! (?:đồng|dong|đ|k|triệu|trieu|nghìn|ngàn|tuổi)\b)", _year_by_digits),
         # Amounts said in words, as voice typing writes them ("trên mười triệu" is "trên 10 triệu")
         (r"\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)(?= (?:triệu|nghìn|ngàn|trăm|tuổi)\b)",
          lambda m: str(_NUMBER_WORDS.index(m.group(1)) + 1)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.textnorm import asks_something, question_core
+from content.textnorm import asks_something, fold, question_core
 from handlers.answers.service import AnswerService
 
 
@@ -53,3 +53,11 @@ def test_southern_words_for_joining_and_watching_out(svc: AnswerService, questio
     # Before: offered as a choice, and answered with what to do once scammed.
     result = svc.plan(question).fallback
     assert (result.decision, result.faq_id) == ("answer", entry), question
+
+
+def test_a_year_said_digit_by_digit_is_that_year(svc: AnswerService) -> None:
+    # Before: refused ("năm hai không hai tư" as said into the phone's microphone)
+    result = svc.plan("chủ đề tuần lễ học tập năm hai không hai tư là gì").fallback
+    assert (result.decision, result.faq_id) == ("answer", "week_theme_2024")
+    assert fold("hai không hai mươi") == "2020" and fold("hai không một chín") == "2019"
+    assert fold("chuyển hai không hai lăm nghìn") == "chuyen hai khong hai lam nghin"  # an amount is kept
