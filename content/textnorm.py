@@ -242,7 +242,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\btiềng\b", "tiền"),  # "trả tiềng điện": money ("tiếng", a voice, has another tone)
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
         (r"\bsếp hạng\b", "xếp hạng"),
-        (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) trật\b", r"\1 sai"),  # Southern, Central: wrong
+        # Southern, Central: wrong ("nói trật", "nói tầm bậy", "trả lời tào lao")
+        (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) (?:trật|tầm bậy|tào lao)\b", r"\1 sai"),
         # "x" for "s": "tên bị xai", "ghi xai ngày sinh" ("xài" typed without its tone is "use": not after these)
         (r"\b(bị|nói|trả lời|làm|ghi|viết|in|gõ|nhập|đánh|điền) xai\b", r"\1 sai"),
         # a last letter typed as heard: "máy tín" (máy tính), "đặc mật khẩu" (đặt), "an toàng" (an toàn)

@@ -61,3 +61,10 @@ def test_a_year_said_digit_by_digit_is_that_year(svc: AnswerService) -> None:
     assert (result.decision, result.faq_id) == ("answer", "week_theme_2024")
     assert fold("hai không hai mươi") == "2020" and fold("hai không một chín") == "2019"
     assert fold("chuyển hai không hai lăm nghìn") == "chuyen hai khong hai lam nghin"  # an amount is kept
+
+
+def test_talking_nonsense_is_being_wrong(svc: AnswerService) -> None:
+    # Before: refused ("nói tầm bậy", "trả lời tào lao": Southern for saying it wrong)
+    result = svc.plan("ChatGPT nói tầm bậy hoài, có tin được không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "chatgpt_wrong")
+    assert fold("nó trả lời tào lao") == "no tra loi sai"
