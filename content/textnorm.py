@@ -242,6 +242,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\btiềng\b", "tiền"),  # "trả tiềng điện": money ("tiếng", a voice, has another tone)
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
         (r"\bsếp hạng\b", "xếp hạng"),
+        # Southern "trúng" (right) asked of what was said or done ("có trúng hông", "dịch trúng không"); not a prize
+        # won ("có trúng thưởng không")
+        (r"\b(có|nói|làm|dịch|hiểu|ghi|viết|trả lời) trúng (?=(?:không|hông|hong|ko|k|hôn|hăm|chưa|hả|ha)\b)",
+         r"\1 đúng "),
         # Southern, Central: wrong ("nói trật", "nói tầm bậy", "trả lời tào lao")
         (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) (?:trật|tầm bậy|tào lao)\b", r"\1 sai"),
         # "x" for "s": "tên bị xai", "ghi xai ngày sinh" ("xài" typed without its tone is "use": not after these)

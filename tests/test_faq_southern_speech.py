@@ -68,3 +68,12 @@ def test_talking_nonsense_is_being_wrong(svc: AnswerService) -> None:
     result = svc.plan("ChatGPT nói tầm bậy hoài, có tin được không").fallback
     assert (result.decision, result.faq_id) == ("answer", "chatgpt_wrong")
     assert fold("nó trả lời tào lao") == "no tra loi sai"
+
+
+def test_southern_trung_is_right_and_speaking_is_by_voice(svc: AnswerService) -> None:
+    # Before: how to do a civil procedure online ("trúng" read as a prize), and refused ("bằng miệng")
+    result = svc.plan("AI dịch giấy khai sinh tiếng Hàn có trúng hông").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_translate")
+    assert fold("tin nhắn báo có trúng thưởng không") == "tin nhan bao co trung thuong khong"  # a prize stays one
+    result = svc.plan("tay run gõ không nổi, hỏi ChatGPT bằng miệng được không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "ai_voice")
