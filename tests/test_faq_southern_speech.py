@@ -77,3 +77,11 @@ def test_southern_trung_is_right_and_speaking_is_by_voice(svc: AnswerService) ->
     assert fold("tin nhắn báo có trúng thưởng không") == "tin nhan bao co trung thuong khong"  # a prize stays one
     result = svc.plan("tay run gõ không nổi, hỏi ChatGPT bằng miệng được không").fallback
     assert (result.decision, result.faq_id) == ("answer", "ai_voice")
+
+
+def test_a_rumour_shared_in_a_group_then_asked_of_is_how_to_spot_fake_news(svc: AnswerService) -> None:
+    # Before: refused. The story's words spread the whole message over the lesson on sharing, investment scams and
+    # scam signs; the asking clause alone, with the story as context, is sure of the entry on fake news.
+    result = svc.plan("Con Út thấy trên mạng nói mai cúp điện cả tỉnh, nó chia sẻ vô nhóm Zalo lớp. "
+                      "Làm sao biết tin này thiệt hay giả?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "fake_news")

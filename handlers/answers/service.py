@@ -827,12 +827,25 @@ class AnswerService:
             return decision, hits
         if decide(asked, found) != "answer" and (lead < CLEAR_LEAD or best.core < CORE_COVERAGE):
             return decision, hits
-        whole = self._search(q, place, PASSAGES)
+        whole = self._search(q, place, STORY_POOL)
         if not whole:
             return decision, hits
-        if _base(whole[0]) != _base(best) and not self._close_second(asked, found, whole, lead):
+        if _base(whole[0]) != _base(best) and not self._close_second(asked, found, whole, lead) \
+                and not self._unsure_whole(q, asked, found, whole, lead):
             return decision, hits
         return "answer", found
+
+    @staticmethod
+    def _unsure_whole(q: str, asked: str, found: Sequence[Hit], whole: Sequence[Hit], lead: float) -> bool:
+        """The asking clause's sure winner (`decide`, LONG_MARGIN ahead of its next document, covering all its own
+        words) is among the whole story's best after a lesson passage (whose long text shares more of a story's words),
+        while the whole message finds nothing sure ("… ăn trứng vịt lộn hết
+        ung thư, ổng chia sẻ vô nhóm Zalo ấp quá trời. Làm sao biết tin này thiệt hay giả?": the story's words spread
+        over the lesson on sharing, investment scams, scam signs): the story tells why, the clause what is asked."""
+        best = found[0]
+        return (whole[0].kind == "lesson" and lead >= LONG_MARGIN and best.core >= 1.0
+                and decide(asked, found) == "answer" and decide(q, whole) != "answer"
+                and any(_base(h) == _base(best) for h in whole[1:STORY_POOL]))
 
     @staticmethod
     def _close_second(asked: str, found: Sequence[Hit], whole: Sequence[Hit], lead: float) -> bool:
