@@ -240,6 +240,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bliên kếc\b", "liên kết"),
         (r"\btài khoảng\b", "tài khoản"),
         (r"\btiềng\b", "tiền"),  # "trả tiềng điện": money ("tiếng", a voice, has another tone)
+        (r"\blạ (?:hoắc|hoắt|huơ|hươ|quắc|hoẳng)\b", "lạ"),  # "người lạ hoắc", "số lạ huơ": only stressed
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
         (r"\bsếp hạng\b", "xếp hạng"),
         # Southern "trúng" (right) asked of what was said or done ("có trúng hông", "dịch trúng không"); not a prize

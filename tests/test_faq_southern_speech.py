@@ -85,3 +85,19 @@ def test_a_rumour_shared_in_a_group_then_asked_of_is_how_to_spot_fake_news(svc: 
     result = svc.plan("Con Út thấy trên mạng nói mai cúp điện cả tỉnh, nó chia sẻ vô nhóm Zalo lớp. "
                       "Làm sao biết tin này thiệt hay giả?").fallback
     assert (result.decision, result.faq_id) == ("answer", "fake_news")
+
+
+@pytest.mark.parametrize("question", ["dùng bot trên Zalo với web mà tiến độ khác nhau, gộp lại sao",
+                                      "ông học trên Telegram với Zalo mà tiến độ bị khác nhau, làm sao gộp"])
+def test_progress_that_differs_is_the_trouble_not_a_comparison(svc: AnswerService, question: str) -> None:
+    # Before: refused ("khác nhau" read as comparing two things, which no entry on linking accounts asks)
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_link"), question
+
+
+def test_a_stressed_stranger_is_a_stranger(svc: AnswerService) -> None:
+    # "người lạ hoắc": before, answered with a friend's hacked Zalo asking for a loan
+    result = svc.plan("Chị bán bánh mì ở chợ, khách quét mã QR chuyển tiền mà tiền vô tài khoản tên người lạ hoắc "
+                      "là sao?").fallback
+    assert result.decision != "answer" or result.faq_id == "qr_swap", result.faq_id
+    assert fold("số lạ huơ") == "so la"
