@@ -239,6 +239,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\btại xao\b", "tại sao"),
         (r"\bliên kếc\b", "liên kết"),
         (r"\btài khoảng\b", "tài khoản"),
+        # "… Tui mừng quá mà vợ tui cản. Ai đúng?": who is right in what the story tells asks what to make of it, as
+        # "giờ sao" does (at the end, after the story's last clause)
+        (r"(?:^|(?<=[.?!,;:…] ))(?:vậy |thế |rứa )?(?:ai|người nào) (?:nói |làm )?đúng(?: ai (?:nói |làm )?sai)?"
+         r"(?: (?:vậy|hả|ta|đây|bot|ạ))*(?=\W*$)", "giờ sao"),
         (r"\btiềng\b", "tiền"),  # "trả tiềng điện": money ("tiếng", a voice, has another tone)
         (r"\blạ (?:hoắc|hoắt|huơ|hươ|quắc|hoẳng)\b", "lạ"),  # "người lạ hoắc", "số lạ huơ": only stressed
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table

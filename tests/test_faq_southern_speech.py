@@ -101,3 +101,11 @@ def test_a_stressed_stranger_is_a_stranger(svc: AnswerService) -> None:
                       "là sao?").fallback
     assert result.decision != "answer" or result.faq_id == "qr_swap", result.faq_id
     assert fold("số lạ huơ") == "so la"
+
+
+def test_who_is_right_after_a_story_asks_what_to_make_of_it(svc: AnswerService) -> None:
+    # Before: refused. "Ai đúng?" closing a told dispute asks what to make of the story, as "giờ sao" does.
+    result = svc.plan("Có tin nhắn nói tui trúng thưởng chiếc tủ lạnh, kêu đóng 500 ngàn phí vận chuyển. Chồng tui "
+                      "nói lừa, tui nói thiệt. Ai đúng?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "scam_prize")
+    assert fold("AI trả lời đúng không") == "ai tra loi dung khong"  # AI, and whether it is right, stay
