@@ -109,3 +109,11 @@ def test_who_is_right_after_a_story_asks_what_to_make_of_it(svc: AnswerService) 
                       "nói lừa, tui nói thiệt. Ai đúng?").fallback
     assert (result.decision, result.faq_id) == ("answer", "scam_prize")
     assert fold("AI trả lời đúng không") == "ai tra loi dung khong"  # AI, and whether it is right, stay
+
+
+@pytest.mark.parametrize("question", ["tui ở Cà Mau, còn bạn ở đâu", "Tui ở Long An nè, còn bot ở đâu vậy?"])
+def test_asked_back_where_one_lives_is_chat(svc: AnswerService, question: str) -> None:
+    # Before: the first was answered with the association's scholarships
+    result = svc.plan(question).fallback
+    assert result.decision == "smalltalk", (question, result.faq_id)
+    assert svc.plan("nút cài đặt của bot ở đâu vậy").fallback.faq_id == "bot_settings"  # a button is still looked for
