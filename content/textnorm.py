@@ -516,6 +516,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         r"\balo+(?: alo+)*\b",
+        # "Bot trả lời giúp ông nhé": the bot asked to answer what was said, no question about its answers
+        rf"\b(?:{_PERSON} )?tra loi (?:giup|gium|dum|ho)(?: cho)?(?: {_PERSON})?(?: (?:nhe|nha|voi|di|a|nhe))*$",
         # "hỏi cái vụ sáp nhập …", "cho tôi hỏi vụ VNeID mức 2": the matter asked about ("vụ lúa", "vụ mùa" are crops)
         rf"\b(?:(?:cho|xin) )?(?:{_PERSON} )?hoi (?:ve )?(?:cai |may )?vu (?!(?:lua|mua|dong|xuan|he|thu|chiem|mau)\b)",
         rf"\b(?:{_PERSON}|cac \w+) oi\b",

@@ -422,3 +422,10 @@ def test_a_loan_asked_for_is_never_a_topic_named_in_passing(catalog: Catalog, in
     from handlers.answers.service import AnswerService
     result = AnswerService(catalog, index).plan("Vay vốn ngân hàng nông nghiệp để mua bò thì cần giấy tờ gì?").fallback
     assert result.refused and result.out_of_scope
+
+
+def test_the_bot_asked_to_answer_is_a_frame_not_a_question_about_its_answers() -> None:
+    # "Bot trả lời giúp ông nhé" asks the bot to answer what was said (before: how to report a wrong answer)
+    from content.textnorm import question_core
+    assert "tra loi" not in question_core("Mẹ tôi bảo già rồi học AI làm gì cho mệt. Bot trả lời hộ bà với")
+    assert "tra loi" in question_core("bot trả lời sai thì báo ai")
