@@ -146,6 +146,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bcấy (?=(?:chi|gì|ni|nì|nớ|này|nọ|đó|ấy)\b)", "cái "),
         (r"\b(là|cái|làm|mần) chi\b", r"\1 gì"),
         (r"\bchi(?= nữa\b)", "gì"),  # "học hành chi nữa": what for, still
+        # weak at English ("tiếng Anh kém lắm", "dốt tiếng Anh"): not knowing it, as the content asks it
+        (r"\b(?:kém|dở|yếu|dốt|mù) tiếng anh\b|\btiếng anh (?:kém|dở|yếu|dốt|tệ)(?: lắm| quá| lắm lắm)?\b",
+         "không biết tiếng anh"),
         # "biểu" (tell someone to) before who is told: "cứ biểu người già đi học" ("biểu mẫu", "biểu đồ" are kept)
         (r"\bbiểu (?=(?:người|tui|tôi|tao|con|cháu|mình|nó|họ|em|anh|chị|ông|bà|mọi|bọn|tụi|dân)\b)", "bảo "),
         # "mà răng …": but why ("mà răng tuần lễ học tập cứ biểu người già đi học"); not teeth that ache or fall
@@ -325,6 +328,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:copy|cop ?pi|cop|co ?pai|co ?pi) ?(?:lot|lop)\b", "copilot"),  # "Copy lốt", "cô pai lót": as heard
         (r"\bmai ?(?:co ?ro|cro|ro) ?(?:sop|sof|soft)\b", "microsoft"),  # "mai cờ rô sóp": Microsoft as it is said
         (r"\btop top\b", "tiktok"),  # "Tóp Tóp": TikTok as it is nicknamed
+        (r"\bgia ding\b", "gia dinh"),  # "gia đìng": the last letters as heard ("nh" said "ng" in the Centre and South)
         (r"\bte le ?gr?am\b", "telegram"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),
         (r"\bdong hoc (?=hoc tap\b|khuyen hoc\b)", "dong ho "),  # "dong hoc hoc tap": no "đóng học" (fees) there

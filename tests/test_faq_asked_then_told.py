@@ -55,3 +55,12 @@ def test_what_ai_is_asked_in_central_words_is_no_farming_question(svc: AnswerSer
     # Before: "cấy" (folded "cay", a plant) found AI for farming
     result = svc.plan("trí tuệ nhân tạo là cấy chi").fallback
     assert (result.decision, result.faq_id) == ("answer", "ai_what")
+
+
+@pytest.mark.parametrize(("question", "faq_id"), [
+    ("con tôi tiếng anh yếu lắm, học AI có nổi không", "ai_need_english"),  # weak at English: not knowing it
+    ("gia đìng học tập với cộng đồng học tập khác nhau chỗ nào", "models_compare"),  # "đìng" for "đình", as heard
+])
+def test_weak_english_and_last_letters_as_heard(svc: AnswerService, question: str, faq_id: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", faq_id), question
