@@ -550,7 +550,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:rot cuoc|thuc ra|that ra|tom lai|noi chung|chung qui|chung quy|the cho nen|vi the)\b",
         # when the story happened: "hôm qua", "tuần trước", "mấy bữa nay" ("năm nay" stays: "chủ đề năm nay")
         r"\b(?:hom qua|hom kia|tuan truoc|tuan roi|thang truoc|thang roi|nam ngoai|sang nay|chieu qua|bua truoc|"
-        r"bua qua|may hom nay|may bua nay|may hom truoc|dao nay|luc nay|vua roi)\b",
+        r"bua qua|may hom nay|may bua nay|may hom truoc|dao nay|luc nay|vua roi|hom bua|bua hom|may bua truoc)\b",
         rf"\b(?:a|ha|ho|nhe|nha|nhi|vay|the|day|di) {_PERSON}$",  # "… là gì hả bot", "… không nhé bác"
         # "thẻ tôi làm từ năm 2021, bây giờ còn dùng được không": when the asker did it, and that it is now
         r"\b(?:lam|cap|mua|dang ky)(?: tu| vao| hoi| tu hoi)?(?: nam)? (?:19|20)\d\d\b(?= .*\b(?:bay gio|gio|con)\b)",

@@ -75,3 +75,12 @@ def test_an_app_for_a_purpose_is_not_the_list_of_ai_apps(svc: AnswerService, que
     result = svc.plan(question).fallback
     assert result.decision != "answer" or result.faq_id != "ai_tools", question
     assert svc.plan("có app AI nào dễ xài ko").fallback.faq_id == "ai_tools"
+
+
+def test_the_other_day_said_the_southern_way_is_when_the_story_happened(svc: AnswerService) -> None:
+    # Before: "hôm bữa" (the other day) was searched as words of the question, and the message was refused
+    from content.textnorm import question_syllables
+
+    assert question_syllables("hôm bữa tui bấm hủy trên bot") == ["toi", "bam", "huy", "tren", "bot"]
+    result = svc.plan("hôm bữa tui bấm hủy trên bot rồi, giờ muốn nhận thông báo lại").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_resubscribe")
