@@ -1,5 +1,5 @@
 """FAQ benchmark: answer quality on the TEST parts (tests/data/faq_testset.yaml, part B faq_testset_b.yaml, part C
-faq_testset_c.yaml and part D faq_testset_d.yaml, none of them tuned on), retrieval-only
+faq_testset_c.yaml, part D faq_testset_d.yaml and part E faq_testset_e.yaml, none of them tuned on), retrieval-only
 and with an LLM (the fake OpenAI server answering only from the passages it was given), then search latency at
 the shipped size and at 2,000 entries.
 
@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"
 TESTSET_B = ROOT / "tests" / "data" / "faq_testset_b.yaml"
 TESTSET_C = ROOT / "tests" / "data" / "faq_testset_c.yaml"  # part C: the blind holdout of 2026-11-30's fourth session
-TESTSET_D = ROOT / "tests" / "data" / "faq_testset_d.yaml"  # part D: the two blind batches of 2026-12-01's last session
+TESTSET_D = ROOT / "tests" / "data" / "faq_testset_d.yaml"  # part D: the two blind batches of 2026-12-01 19:13 UTC
+TESTSET_E = ROOT / "tests" / "data" / "faq_testset_e.yaml"  # part E: the three blind batches of 2026-12-01 21:43 UTC
 DEVSET_FRESH = ROOT / "tests" / "data" / "faq_devset_fresh.yaml"  # tuning questions written as the test part is
 RESULTS = ROOT / "bench" / "results" / "faq.json"
 SCALE = 2000
@@ -126,7 +127,7 @@ def run(show_failures: bool = False, test_part_too: bool = True, files: Sequence
     test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
     if not test_part_too and DEVSET_FRESH.exists() and DEVSET_FRESH not in files:
         files = [DEVSET_FRESH, *files]
-    for part in (TESTSET_D, TESTSET_C, TESTSET_B):  # test parts B, C, D: written blind later, never tuned on either
+    for part in (TESTSET_E, TESTSET_D, TESTSET_C, TESTSET_B):  # parts B-E: written blind later, never tuned on either
         if test_part_too and part.exists() and part not in files:
             files = [part, *files]
     scored_files = {Path(f).stem: faq_eval.load(Path(f)) for f in files}
