@@ -211,6 +211,9 @@ _NOT_ASKED = re.compile(
     r"(?:cai dat |cai |app |ung dung |tai khoan )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
     + r"|ket luan|nghi quyet|luat|mat khau|tai khoan|ung dung|app|trang)\b"
     r"|^(?:toi|minh|tui|em|chau|con) (?:dang |dau co |co )?khong (?:hoi|noi)\b"
+    # "Tôi không quên mật khẩu, mà muốn đổi số…": the trouble said NOT to be one's own is not what is asked
+    r"|^(?:(?:toi|minh|tui|em|chau|con|bac|ong|ba) )?(?:dau co |co |van )?khong (?:he )?(?:bi )?(?:quen|mat)"
+    r" (?:mat khau|mat ma|ma pin|pass)(?: (?:dau|nha|nhe|ma|a))*$"
     r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b"
     # "…, còn Zalo thì vẫn bình thường", "…, Zalo thì vẫn vào được": the thing said to be fine is not what is asked
     r"|^(?:(?:con|ma|nhung) )?(?:cai |app |ung dung |tai khoan )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
