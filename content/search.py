@@ -93,6 +93,7 @@ ENTITIES: tuple[str, ...] = (
 # (nor is an age: "bố tôi 68 tuổi")
 _NUMBER = re.compile(r"\b\d{2,}\b(?! ?(?:trieu|tr|nghin|ngan|k|dong|d|cu|ty|phan tram|tuoi)\b)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+FIRST_YEAR_BOOST = 1.2  # of two years asked ("chủ đề năm 2022, có giống năm 2020 không"), the first is asked about
 NUMBER_MISMATCH = 0.5  # rank factor of an entry whose question names a number (a year) the question does not
 UNASKED_FACTOR = 0.6  # rank factor of a document none of whose questions asks to do what the question asks
 OTHER_THING_FACTOR = 0.5  # rank factor of a document about another named thing than the question's
@@ -338,6 +339,15 @@ def _bounded(named: frozenset[str], bounds: frozenset[str]) -> frozenset[str]:
 
 def _span(m: re.Match[str]) -> str:
     return f" {m[1]}-{m[2]} " if m[1] < m[2] else m[0]
+
+
+def years_asked(text: str) -> list[str]:
+    """The years a text asks about in the order typed (no year the asker tells of their own doings, no bound of a
+    period): of two, the first is what is asked about, a later one what it is compared with ("chủ đề năm 2022 là
+    chi, có phải giống năm 2020 không")."""
+    folded = fold(text)
+    asked = numbers(text) - frozenset(_BOUND.findall(folded))
+    return list(dict.fromkeys(n for n in _NUMBER.findall(folded) if n in asked and _YEAR.fullmatch(n)))
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -615,6 +625,8 @@ class SearchIndex:
 
         asked_numbers = numbers(query)
         bounds = frozenset(_BOUND.findall(fold(query)))  # "đến năm 2030": the end of a period
+        years_typed = years_asked(query)
+        first_year = years_typed[0] if len(years_typed) >= 2 else None
         about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
         # a story's actions are noise; a message of one clause asks what it names ("người lạ kết bạn zalo rồi …")
         plain = len(typed) < LONG_QUESTION or (len(typed) < ONE_CLAUSE_ACTIONS and len(clauses(query)) == 1)
@@ -645,6 +657,8 @@ class SearchIndex:
             factor = NUMBER_MISMATCH if _other_number(asked_numbers, named_numbers) else 1.0
             if asked_numbers & named_numbers:
                 factor *= EXACT_BOOST  # its own question names the year or number asked about
+                if first_year and first_year in named_numbers and not set(years_typed[1:]) & named_numbers:
+                    factor *= FIRST_YEAR_BOOST
             if about and about in doc.subjects:
                 factor *= EXACT_BOOST
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)

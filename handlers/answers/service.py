@@ -50,6 +50,7 @@ from content.search import (
     numbers,
     places,
     without_asides,
+    years_asked,
 )
 from content.textnorm import (
     COMPARISON,
@@ -756,6 +757,8 @@ class AnswerService:
         mine, best = max(held, key=lambda x: (x[0].share, x[0].weight), default=(None, None))
         if mine is None or best is None or mine.share < HELD_QUESTION or not fits(best) or best.core < HELD_CORE:
             return decision, hits
+        if len(years := years_asked(q)) >= 2 and years[0] not in years_asked(mine.question):
+            return decision, hits  # "chủ đề năm 2022 là chi, có giống năm 2020 không": not the year compared with
         if mine.weight < HELD_WEIGHT and best.core < HELD_CLAUSE_CORE:
             return decision, hits  # a field that says little ("có app AI nào dễ xài ko"): the entry must cover more
         if not asked_kinds(q) <= asked_kinds(mine.question):
