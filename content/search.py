@@ -797,9 +797,18 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
 _APP_NAMED = re.compile(r"\b(?:ung dung|app|phan mem|trang web|trang|web|website|tieng) (\w+)")
 
 
+# So is a thing to install or download named by such a word ("cài esim", "tải Tiktok Lite"): typed with accents, as
+# "cai" unaccented is as often "cái" (a thing).
+_INSTALL_NAMED = re.compile(r"\b(?:cài đặt|cài|tải về|tải) (\w+)")
+
+
 def _unknown_app(query: str, hit: Hit) -> bool:
     """The question names an app or site the content does not know (its name is one of the hit's `unknown` words)."""
-    return bool(hit.unknown) and any(m.group(1) in hit.unknown for m in _APP_NAMED.finditer(fold(query)))
+    if not hit.unknown:
+        return False
+    typed = unicodedata.normalize("NFC", query).lower()
+    return (any(m.group(1) in hit.unknown for m in _APP_NAMED.finditer(fold(query)))
+            or any(fold(m.group(1)) in hit.unknown for m in _INSTALL_NAMED.finditer(typed)))
 
 
 BARE_TIE = 0.7  # of the entries about a thing named alone, those within this share of the best compete

@@ -32,3 +32,21 @@ def test_the_year_asked_first_is_answered(svc: AnswerService) -> None:
 def test_one_year_asked_is_still_answered(svc: AnswerService) -> None:
     result = svc.plan("chủ đề tuần lễ học tập năm 2020 là gì").fallback
     assert (result.decision, result.faq_id) == ("answer", "week_theme_2020")
+
+
+@pytest.mark.parametrize("question", [
+    "máy bà ngoại em hỏng sim rồi, cài đặt esim thay được không ạ",
+    "cho hỏi cài esim trên điện thoại thì làm thế nào",
+])
+def test_installing_a_thing_no_entry_knows_is_not_answered(svc: AnswerService, question: str) -> None:
+    # "cài esim" was answered with what to do when a phone is lost: no entry tells how to install an eSIM
+    assert svc.plan(question).fallback.decision != "answer"
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("cài chatgbt thế nào", "chatgpt_install"),  # a typo the index repairs is still the app it knows
+    ("cài vneid ở đâu", "vneid_install"),
+])
+def test_installing_a_known_app_is_still_answered(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
