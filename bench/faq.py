@@ -10,6 +10,8 @@ Run: python -m bench.faq   (writes bench/results/faq.json; --failures lists what
          a fresh batch measured once before it is tuned on)
      --quality-only leaves out the latency figures (a few seconds instead of about forty) and writes nothing;
      --out PATH writes the figures there (a run on a loaded machine: /tmp, not bench/results)
+     python -m bench.faq --tuning-only --rules   (on the tuning files only: how often each reading of
+         handlers/answers/service.py READINGS changed what search decided, and how the answer then scored)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import random
 import statistics
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,7 @@ from content.intents import out_of_scope, small_talk
 from content.schema import FaqEntry
 from content.search import SearchIndex
 from content.textnorm import fold, question_core
-from handlers.answers.service import AnswerService
+from handlers.answers.service import READINGS, AnswerService
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "tests" / "data" / "faq_devset.yaml"
@@ -206,6 +209,27 @@ async def _with_fake_llm(catalog: Any, index: SearchIndex, items: Sequence[dict[
             await svc.aclose()
 
 
+def rule_figures(files: Sequence[Path] = (), tuning_files: bool = True) -> dict[str, str]:
+    """Per reading of READINGS, on the tuning part and the fresh tuning file (`tuning_files`) and `files` (never a
+    test part): how many questions it changed, and their verdicts afterwards (right, offered, missed, wrong), so a
+    reading that does more harm than good shows."""
+    catalog = load_catalog()
+    svc = AnswerService(catalog, SearchIndex.from_catalog(catalog))
+    counts: dict[str, Counter[str]] = {rule.name: Counter() for rule in READINGS}
+    sets: list[tuple[list[dict[str, Any]], Callable[[dict[str, Any], Any], faq_eval.Scored]]] = []
+    if tuning_files:
+        sets.append((load_devset(), faq_eval.judge_tuning_result))
+    for path in dict.fromkeys([DEVSET_FRESH, *files] if tuning_files else files):
+        sets.append((faq_eval.load(path), lambda item, result: faq_eval.scored_result(svc, item, result)))
+    for items, judge in sets:
+        for item in items:
+            planned = svc.plan(item["q"])
+            for name in dict.fromkeys(planned.rules):
+                counts[name][judge(item, planned.fallback).verdict] += 1
+    return {name: ", ".join(f"{v} {c[v]}" for v in ("right", "offered", "missed", "wrong")) + f" of {c.total()}"
+            for name, c in counts.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="FAQ answer quality (test part, tuning part) and search speed")
     parser.add_argument("--tuning-only", action="store_true", help="leave the test part unread (while tuning)")
@@ -214,7 +238,15 @@ def main() -> None:
                         help="also score this file in the test part's format (a fresh batch)")
     parser.add_argument("--quality-only", action="store_true", help="no latency figures, write nothing")
     parser.add_argument("--out", type=Path, help="write the figures here instead of bench/results/")
+    parser.add_argument("--rules", action="store_true",
+                        help="with --tuning-only: what each reading of the answer service changed, and how it scored")
     args = parser.parse_args()
+    if args.rules:
+        if not args.tuning_only:
+            parser.error("--rules reads the tuning files only: add --tuning-only")
+        for name, figures in rule_figures(args.file).items():
+            print(f"faq rule {name}: {figures}")
+        return
     result = run(show_failures=args.failures, test_part_too=not args.tuning_only, files=args.file,
                  latency=not args.quality_only)
     for key, value in result.items():

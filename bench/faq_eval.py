@@ -141,10 +141,10 @@ def _share(part: int, whole: int) -> float:
 def score_plan(svc: Any, item: dict[str, Any]) -> Scored:
     """Retrieval-only: what the chat would show (AnswerService.plan, no LLM)."""
     result = svc.plan(item["q"]).fallback
-    return _scored(svc, item, result)
+    return scored_result(svc, item, result)
 
 
-def _scored(svc: Any, item: dict[str, Any], result: Any) -> Scored:
+def scored_result(svc: Any, item: dict[str, Any], result: Any) -> Scored:
     outcome = "refuse" if result.refused else str(result.decision)
     offered = []
     if outcome == "suggest":
@@ -157,7 +157,7 @@ def _scored(svc: Any, item: dict[str, Any], result: Any) -> Scored:
 
 async def score_answer(svc: Any, item: dict[str, Any]) -> Scored:
     """With the LLM (or without): what `hocbot ask` prints."""
-    return _scored(svc, item, await svc.answer(item["q"]))
+    return scored_result(svc, item, await svc.answer(item["q"]))
 
 
 def failures(scored: Sequence[Scored], limit: int = 200) -> list[str]:

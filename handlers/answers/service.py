@@ -207,6 +207,7 @@ class Plan:
     fallback: AnswerResult
     passages: list[Passage] = field(default_factory=list)
     spent: float = 0.0  # seconds already used before the answer (the rewrite), taken off the LLM deadlines
+    rules: list[str] = field(default_factory=list)  # the readings (READINGS) that changed what search decided
 
     @property
     def decision(self) -> Decision:
@@ -262,6 +263,25 @@ class AnswerService:
         """Small talk, or search and decide; the curated result is ready for every decision. `query` (a short
         rewrite of a rambling question) is what is searched; the question stays what is shown and answered.
         `place` (province, commune) of the asker: officers' answers for another place are not used."""
+        rules: list[str] = []
+        planned = self._planned(question, query, place, rules)
+        planned.rules = [*planned.rules, *rules]  # a story told aside: its rest's readings
+        return planned
+
+    def _read(self, message: _Message, decision: Decision, hits: list[Hit], rules: list[str]
+              ) -> tuple[Decision, list[Hit]]:
+        """The message read again by each of READINGS in turn, where it applies to the decision so far; the
+        names of those that changed the decision or the best hit are added to `rules`."""
+        for reading in READINGS:
+            if decision not in reading.applies:
+                continue
+            before = (decision, _base(hits[0]) if hits else None)
+            decision, hits = reading.read(self, message, decision, hits)
+            if (decision, _base(hits[0]) if hits else None) != before:
+                rules.append(reading.name)
+        return decision, hits
+
+    def _planned(self, question: str, query: str | None, place: Scope, rules: list[str]) -> Plan:
         q = " ".join(question.split())[:MAX_QUESTION]
         chat = (small_talk(q) or chat_with_the_bot(q) or feeling_told(q)) if q else None
         if chat is not None:
@@ -284,31 +304,7 @@ class AnswerService:
         searched = hits if q_search == told else None
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if own:
-            decision, hits = self._asked_first(told, decision, hits)
-        if own:
-            decision, hits = self._is_it(told, decision, hits)
-        if decision != "answer" and own:
-            decision, hits = self._what_now(told, decision, hits, said)
-        if decision != "answer" and own:
-            decision, hits = self._story_tail(told, decision, hits)
-        if decision != "answer" and own:
-            decision, hits = self._story_winner(told, decision, hits, place, searched)
-        if decision != "answer" and own:
-            decision, hits = self._asked_clause(told, decision, hits)
-        if decision != "answer" and own:
-            decision, hits = self._clear_winner(told, decision, hits, place)
-        if decision != "answer" and own:
-            decision, hits = self._clauses_agree(told, decision, hits, place)
-        if decision != "answer" and own:
-            decision, hits = self._held_question(told, decision, hits, place, said)
-        if decision == "suggest" and own:
-            decision, hits = self._held_first(told, decision, hits, said)
-        if decision != "answer" and own:
-            decision, hits = self._clause_in_story(told, decision, hits, place)
-        if decision == "answer" and own:
-            decision, hits = self._asked_at_the_end(told, decision, hits)
-        if decision == "answer" and own:
-            decision, hits = self._asked_exactly(told, decision, hits)
+            decision, hits = self._read(_Message(told, said, place, searched), decision, hits, rules)
         if decision != "answer" and q and _COMMAND.search(q) and scope is None:
             decision, hits = self._command(q, q_search, decision, hits)
         if decision == "refuse" and q and scope is None and about_using_the_bot(q):
@@ -645,7 +641,7 @@ class AnswerService:
         if plan.decision != "answer":
             return None
         plan.fallback.question = q
-        return Plan(q, plan.hits, plan.fallback, plan.passages)
+        return Plan(q, plan.hits, plan.fallback, plan.passages, rules=plan.rules)
 
     def _story_winner(self, q: str, decision: Decision, hits: list[Hit], place: Scope,
                       searched: list[Hit] | None = None) -> tuple[Decision, list[Hit]]:
@@ -1093,6 +1089,49 @@ class AnswerService:
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()
+
+
+@dataclass(frozen=True)
+class _Message:
+    """A question as the readings (READINGS) see it."""
+
+    told: str  # what is searched: asides such as "…, không phải Zalo nha" left out
+    said: str  # what the asker said, asides and all
+    place: Scope
+    searched: list[Hit] | None  # the hits of `told` already found, when it was searched as it is
+
+
+Reading = Callable[[AnswerService, _Message, Decision, list[Hit]], tuple[Decision, list[Hit]]]
+_ALL: frozenset[Decision] = frozenset({"answer", "suggest", "refuse"})
+_UNSURE: frozenset[Decision] = frozenset({"suggest", "refuse"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way of reading a message again after search decided, applied to the decisions in `applies`."""
+
+    name: str
+    applies: frozenset[Decision]
+    read: Reading
+
+
+# In this order: each sees what the ones before it decided. `bench.faq --rules` counts, on the tuning files, how
+# often each one changed the decision or the best hit and how often the result was then right.
+READINGS: tuple[Rule, ...] = (
+    Rule("asked first", _ALL, lambda s, m, d, h: s._asked_first(m.told, d, h)),
+    Rule("is it", _ALL, lambda s, m, d, h: s._is_it(m.told, d, h)),
+    Rule("what now", _UNSURE, lambda s, m, d, h: s._what_now(m.told, d, h, m.said)),
+    Rule("story tail", _UNSURE, lambda s, m, d, h: s._story_tail(m.told, d, h)),
+    Rule("story winner", _UNSURE, lambda s, m, d, h: s._story_winner(m.told, d, h, m.place, m.searched)),
+    Rule("asked clause", _UNSURE, lambda s, m, d, h: s._asked_clause(m.told, d, h)),
+    Rule("clear winner", _UNSURE, lambda s, m, d, h: s._clear_winner(m.told, d, h, m.place)),
+    Rule("clauses agree", _UNSURE, lambda s, m, d, h: s._clauses_agree(m.told, d, h, m.place)),
+    Rule("held question", _UNSURE, lambda s, m, d, h: s._held_question(m.told, d, h, m.place, m.said)),
+    Rule("held first", frozenset({"suggest"}), lambda s, m, d, h: s._held_first(m.told, d, h, m.said)),
+    Rule("clause in story", _UNSURE, lambda s, m, d, h: s._clause_in_story(m.told, d, h, m.place)),
+    Rule("asked at the end", frozenset({"answer"}), lambda s, m, d, h: s._asked_at_the_end(m.told, d, h)),
+    Rule("asked exactly", frozenset({"answer"}), lambda s, m, d, h: s._asked_exactly(m.told, d, h)),
+)
 
 
 def _told(q: str) -> str:

@@ -1,0 +1,45 @@
+"""The readings of a message after search (READINGS): one ordered table, and a plan says which of them changed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.faq import rule_figures
+from handlers.answers.service import READINGS, AnswerService
+
+
+def test_each_reading_has_its_own_name() -> None:
+    names = [rule.name for rule in READINGS]
+    assert len(names) == len(set(names))
+    assert all(rule.applies for rule in READINGS)
+
+
+@pytest.mark.parametrize(("question", "entry", "rule"), [
+    ("Hôm qua con gái tôi cài cái VNeID cho tôi rồi. Giờ quên mật khẩu thì lấy lại thế nào?",
+     "vneid_forgot_password", "story tail"),
+])
+def test_a_story_answered_by_its_ending_names_the_reading(svc: AnswerService, question: str, entry: str,
+                                                          rule: str) -> None:
+    plan = svc.plan(question)
+    assert (plan.decision, plan.fallback.faq_id) == ("answer", entry)
+    assert rule in plan.rules
+
+
+@pytest.mark.parametrize("question", ["AI là gì", "xin chào bot", "cho vay 10 triệu"])
+def test_what_search_decided_alone_names_no_reading(svc: AnswerService, question: str) -> None:
+    assert svc.plan(question).rules == []
+
+
+def test_the_bench_counts_what_each_reading_changed(tmp_path: Path) -> None:
+    batch = tmp_path / "batch.yaml"
+    batch.write_text(
+        '- {q: "Hôm qua con gái tôi cài cái VNeID cho tôi rồi. Giờ quên mật khẩu thì lấy lại thế nào?", cat: story, '
+        'expect: answer, entry: vneid_forgot_password, keys: [VNeID]}\n'
+        '- {q: "AI là gì vậy", cat: polite, expect: answer, entry: ai_what, keys: [trí tuệ nhân tạo]}\n',
+        encoding="utf-8")
+    figures = rule_figures([batch], tuning_files=False)
+    assert set(figures) == {rule.name for rule in READINGS}
+    assert figures["story tail"] == "right 1, offered 0, missed 0, wrong 0 of 1"
+    assert sum(int(f.rsplit(" of ", 1)[1]) for f in figures.values()) == 1  # the short question took none
