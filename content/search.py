@@ -643,6 +643,7 @@ class SearchIndex:
         offered = options(query) & named
         lists = listed(query) & named
         chosen = choices(query)
+        both = lists - where  # two named things asked of together
         addresses = frozenset(_ADDRESS.findall(unicodedata.normalize("NFC", query).lower()))
         if among is None:
             top += [i for i in self._by_subject.get(about, ()) if i not in top and scores[i] > 0.0]  # a common word
@@ -661,6 +662,8 @@ class SearchIndex:
                     factor *= FIRST_YEAR_BOOST
             if about and about in doc.subjects:
                 factor *= EXACT_BOOST
+            if len(both) >= 2 and both <= doc.about:
+                factor *= EXACT_BOOST  # "VssID với VNeID cài cái nào": the entry about both, not one about either
             if not acts - {COMPARISON} <= doc.acts:  # (a comparison only decides: it ranks nothing up)
                 factor *= UNASKED_FACTOR
             if _other_thing(named, doc, where, offered, COMPARISON in acts, told, lists) or not chosen <= doc.vocab:
