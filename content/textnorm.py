@@ -705,9 +705,39 @@ def _clauses(text: str) -> list[str]:
     return clauses
 
 
+# Three ways of telling that a clause asks, from the loosest to the strictest. Each caller picks one of these
+# functions; none keeps a list of question words of its own.
+# - asks_something: a question word anywhere ("gì", "sao", "không", "chứ", "mấy giờ"…);
+# - asks_plainly: "gì", "sao", "nào", "đâu", "bao nhiêu" anywhere, or "không", "chưa", "hả", "à" at its end (a
+#   "không" inside it may deny: "không phải Zalo"), for a story's one asking clause among those that tell;
+# - asks_clearly: it ends with a question word, or says how, how much, when, where or whether ("có … không"), for
+#   counting a message's questions and what each asks.
+# "nhà nào cũng" asks nothing
+_ASKS_PLAINLY = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|bao nhieu)\b|\b(?:khong|chua|ha|a)$")
+# A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
+# "lúc đầu", "đầu tư" (folded "dau"), "ngày nào cũng", "không phải lên cơ quan" (a "không" that denies) ask nothing.
+_ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"
+                           r"(?: (?:nua|vay|the|a|nhi|day|ha|nha|nhe|di|luon|troi|z|v|ta|ban|bot))*$")
+_ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|vi sao|sao cho|o dau|di dau|khi nao|"
+                        r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b"
+                        # "là gì" only at the end: "là chi hội trưởng" folds to "là gì hội trưởng"
+                        r"|\bco\b(?: \w+){1,8} khong\b|\bla gi(?: \w+)?$")
+
+
 def asks_something(clause: str) -> bool:
     """The clause has a question word ("gì", "sao", "không", "chứ"…), however typed."""
     return bool(_ASKS.search(fold(clause)))
+
+
+def asks_plainly(clause: str) -> bool:
+    """The clause asks plainly ("… là cái gì", "… ở đâu", "… được không"): see the three ways above."""
+    return bool(_ASKS_PLAINLY.search(fold(clause)))
+
+
+def asks_clearly(clause: str) -> bool:
+    """The clause asks clearly (ends with a question word, or asks how, how much, when, where, whether)."""
+    folded = fold(clause).strip()
+    return bool(_ENDS_ASKING.search(folded) or _ASKS_HOW.search(folded))
 
 
 def questions_asked(text: str) -> int:

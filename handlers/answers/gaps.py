@@ -12,7 +12,7 @@ from typing import Literal
 
 from content.provinces import find_province, provinces
 from content.search import Hit, entities
-from content.textnorm import asking_clause, fold, question_tail, story_clauses
+from content.textnorm import asking_clause, asks_clearly, fold, question_tail, story_clauses
 
 Gap = Literal["local", "detail", "feature", "another app"]
 
@@ -39,15 +39,6 @@ def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: b
         return "another app"  # "Zalo có cái AI tự trả lời tin nhắn không": not the bot
     return None
 
-
-# A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
-# "lúc đầu", "đầu tư" (folded "dau"), "ngày nào cũng", "không phải lên cơ quan" (a "không" that denies) ask nothing.
-ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"
-                          r"(?: (?:nua|vay|the|a|nhi|day|ha|nha|nhe|di|luon|troi|z|v|ta|ban|bot))*$")
-ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|vi sao|sao cho|o dau|di dau|khi nao|"
-                       r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b"
-                       # "là gì" only at the end: "là chi hội trưởng" folds to "là gì hội trưởng"
-                       r"|\bco\b(?: \w+){1,8} khong\b|\bla gi(?: \w+)?$")
 
 
 # What kind of thing a question asks for when it asks a detail: how much or how many, when, where.
@@ -165,7 +156,7 @@ def _asking_clauses(q: str) -> list[str]:
     """The clauses of a message that ask (a question word, or how, how much, whether), folded, and what asks a
     detail (_asked_detail): "Gemini bản trả phí giá bao nhiêu một tháng, có đắt hơn ChatGPT không" asks a price
     before its ending asks a comparison; "muốn tắt đi thì làm sao" asks of what comes before "thì"."""
-    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if ENDS_ASKING.search(f) or ASKS_HOW.search(f)]
+    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if asks_clearly(f)]
     return [_asked_detail(q), *(_EVER.sub(" ", f) for f in asked)]
 
 
