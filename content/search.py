@@ -297,6 +297,8 @@ def listed(text: str) -> frozenset[str]:
 
 # A named thing said as what the asked one is like ("Copilot có mất tiền không hay cũng miễn phí như ChatGPT"): what
 # is asked of the other thing is measured against it, it is not asked about ("cũng giống như ChatGPT" compares).
+# So is a thing of another named thing it is likened to ("Mã kích hoạt Zalo có giống mã OTP ngân hàng không": Zalo's
+# code is asked about); not the other thing itself ("Copilot có giống ChatGPT không" compares the two).
 # The bot's own channel, where the asker learns or uses it ("học tiếp trên Zalo", "dùng cái bot này trên Telegram"):
 # what is asked about (the bot there), not the place of a story.
 _CHANNEL = re.compile(r"\b(?:hoc|bot|chatbot)(?: tiep| nay| do)? (?:tren|qua) ("
@@ -305,7 +307,9 @@ _CHANNEL = re.compile(r"\b(?:hoc|bot|chatbot)(?: tiep| nay| do)? (?:tren|qua) ("
 # trên YouTube"): that thing's own, what is asked about (reporting it is done there), not the place of a story.
 _OWNED = re.compile(r"\b(?:tai khoan|nick|kenh|trang|fanpage|page)(?: (?!tren\b|qua\b)\w+){0,2} (?:tren|qua) ("
                     + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
-_LIKE = re.compile(r"\bcung (?:(?!giong\b)\w+ ){0,3}?nhu (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+_LIKE = re.compile(r"\b(?:cung (?:(?!giong\b)\w+ ){0,3}?nhu"
+                   r"|co giong (?!(?:cai|app|ung dung|trang|con)\b)\w+(?: \w+)?) ("
+                   + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 
 
 def places(text: str) -> frozenset[str]:

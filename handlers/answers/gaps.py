@@ -74,6 +74,9 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
     (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
+    # how long it takes ("học mất bao lâu", "trong bao lâu"): a number of minutes, days, months…
+    (re.compile(r"\b(?:mat|het|trong|ton) bao lau\b"),
+     re.compile(r"(?:\d+|một|hai|ba|vài|mấy)\s*(?:phút|giờ|ngày|tuần|tháng|năm|buổi)\b", re.IGNORECASE)),
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
 _NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
