@@ -88,6 +88,8 @@ ENTITIES: tuple[str, ...] = (
     "cong dan so", "cong dan hoc tap", "gia dinh hoc tap", "dong ho hoc tap", "cong dong hoc tap", "don vi hoc tap",
     "gia dinh van hoa",  # a title of its own (the culture movement's), not "gia đình học tập"
     "binh dan hoc vu",  # the 1945 literacy movement (after "binh dan hoc vu so": the longer name is tried first)
+    # days kept each year: "Ngày Sách" (21/4) and "Ngày Nhà giáo" (20/11) are not "Ngày Khuyến học" (2/10)
+    "ngay khuyen hoc", "ngay nha giao", "ngay sach", "ngay doc sach", "ngay chuyen doi so",
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 # (nor is an age: "bố tôi 68 tuổi")
