@@ -58,8 +58,6 @@ from content.textnorm import (
     actions,
     asked_actions,
     asking_clause,
-    asks_clearly,
-    asks_plainly,
     asks_something,
     clauses,
     content_syllables,
@@ -69,7 +67,7 @@ from content.textnorm import (
     story_clauses,
     told_then_asked,
 )
-from handlers.answers.gaps import Gap, asked_kinds, gap
+from handlers.answers.gaps import ASKS_HOW, ENDS_ASKING, Gap, asked_kinds, gap
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
 log = logging.getLogger(__name__)
@@ -502,6 +500,26 @@ class AnswerService:
             return decision, hits  # "Có ai hỏi mã OTP thì có nên đưa không?" tells whether to, not what to do now
         return "answer", found
 
+    def _done_now_what(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A message telling a thing already done by mistake ("bà lỡ đọc mấy con số nhắn về máy cho người lạ rồi")
+        and asking only what to do now ("chừ làm răng"), answered with an entry that tells whether to do it ("Có ai
+        hỏi mã OTP thì có nên đưa không?"): too late for that. One of the best hits whose questions ask what to do
+        once it is done ("Lỡ đọc mã OTP cho người lạ rồi thì phải làm gì?") is the answer."""
+        if len(hits) < 2 or not _DONE.search(unicodedata.normalize("NFC", q).lower()):
+            return decision, hits
+        parts = story_clauses(q)
+        ending = parts[-1] if len(parts) > 1 else None  # "…, giờ tính sao": the last clause alone asks what now
+        if ending is None or _own_words(ending) - _WHAT_TO_DO_WORDS or not _WHAT_TO_DO.search(fold(ending)):
+            return decision, hits
+        entry = self.search.faq_entry(hits[0].doc_id)
+        if entry is None or not _WHETHER.search(fold(entry.question)) or _after_done(entry):
+            return decision, hits  # "… rồi thì sao" among its questions: it tells what to do once done too
+        for hit in hits[1:TAIL_AGREEMENT]:
+            other = self.search.faq_entry(hit.doc_id)
+            if other is not None and fits(hit) and hit.core >= CORE_COVERAGE and _after_done(other):
+                return "answer", [hit, *(h for h in hits if h is not hit)]
+        return decision, hits
+
     def _asked_at_the_end(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A long story whose whole message finds a sure answer that does not cover what its ending asks in its own
         words, while another of its best hits is an entry one of whose questions asks all of it ("… họ gọi nói là
@@ -534,7 +552,7 @@ class AnswerService:
         if len(content_syllables(q)) < LONG_QUESTION:
             return decision, hits
         parts = story_clauses(q)
-        asking = [p for p in parts if asks_plainly(p)]
+        asking = [p for p in parts if _asks(p)]
         if len(parts) < 2 or len(asking) != 1 or asking[0] == parts[-1] or len(_own_words(asking[0])) < ENDING_OWN:
             return decision, hits  # asked last, the story before it is told first: see _clause_in_story
         found = self.search.search(asking[0], PASSAGES)
@@ -757,6 +775,8 @@ class AnswerService:
             return decision, hits
         if len(years := years_asked(q)) >= 2 and years[0] not in years_asked(mine.question):
             return decision, hits  # "chủ đề năm 2022 là chi, có giống năm 2020 không": not the year compared with
+        if COMPARISON in actions(q) and COMPARISON not in actions(mine.question):
+            return decision, hits  # "Mã nhóm cán bộ gửi với mã OTP có giống nhau không": one of the two, not both
         if mine.weight < HELD_WEIGHT and best.core < HELD_CLAUSE_CORE:
             return decision, hits  # a field that says little ("có app AI nào dễ xài ko"): the entry must cover more
         if not asked_kinds(q) <= asked_kinds(mine.question):
@@ -872,7 +892,7 @@ class AnswerService:
         trên loa xã nói hoài…"): that entry is answered when it is also among the whole message's best and about
         what the whole message names."""
         parts = story_clauses(q)  # cut at clause openers too: a voice-typed run-on has no commas
-        asking = [p for p in parts if asks_plainly(p)]
+        asking = [p for p in parts if _asks(p)]
         if len(parts) < 2 or len(asking) != 1:  # "deepfake là gì, đọc thế nào": two questions, one answer is half
             return decision, hits
         if any(_ANSWER_FORM.search(fold(p)) for p in parts):  # "…, trả lời bằng tiếng Anh nhé": not as written
@@ -1131,6 +1151,7 @@ READINGS: tuple[Rule, ...] = (
     Rule("held question", _UNSURE, lambda s, m, d, h: s._held_question(m.told, d, h, m.place, m.said)),
     Rule("held first", frozenset({"suggest"}), lambda s, m, d, h: s._held_first(m.told, d, h, m.said)),
     Rule("clause in story", _UNSURE, lambda s, m, d, h: s._clause_in_story(m.told, d, h, m.place)),
+    Rule("done, now what", frozenset({"answer"}), lambda s, m, d, h: s._done_now_what(m.told, d, h)),
     Rule("asked at the end", frozenset({"answer"}), lambda s, m, d, h: s._asked_at_the_end(m.told, d, h)),
     Rule("asked exactly", frozenset({"answer"}), lambda s, m, d, h: s._asked_exactly(m.told, d, h)),
 )
@@ -1171,7 +1192,8 @@ def _bot_help(entry: FaqEntry | None) -> bool:
 
 def _questions(q: str) -> int:
     """How many clauses of a message ask something, counting only the clear ways of asking."""
-    return sum(asks_clearly(c) for c in story_clauses(q))
+    return sum(bool(ENDS_ASKING.search(f) or ASKS_HOW.search(f))
+               for f in (fold(c).strip() for c in story_clauses(q)))
 
 
 def _in_scope_part(clause: str) -> str:
@@ -1187,6 +1209,18 @@ _ASKED_IN_STORY = re.compile(r"\b(?:la sao|nghia la)\b|\bla (?:cai )?gi(?: \w+)?
 _WHAT_IS = re.compile(r"\b(?:la gi|la cai gi|nghia la gi)\b")
 _IS_IT_SAID = re.compile(r"\b(?:có|co) (?:phải|phai)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
+_DONE = re.compile(r"\blỡ\b|\b(?:đã|vừa|mới) (?:\w+ ){1,8}rồi\b")  # typed: "bà lỡ đọc …", "tui đã bấm vô rồi"
+_WHAT_TO_DO = re.compile(r"\b(?:lam sao|lam gi|tinh sao|xu ly|lam the nao|gio sao)\b")
+_WHAT_TO_DO_WORDS = frozenset({"tinh", "xu", "ly"})  # "giờ tính sao", "xử lý sao": nothing asked of its own
+# An entry's question asking what to do once done: "… rồi thì phải làm gì"
+_AFTER_DONE = re.compile(r"\broi\b.*\b(?:lam gi|lam sao|xu ly|thi sao|co sao)\b")
+
+
+def _after_done(entry: FaqEntry) -> bool:
+    """One of the entry's questions asks what to do once a thing is done ("Lỡ đọc mã OTP cho người lạ rồi thì phải
+    làm gì?") or tells it done ("lỡ tải ứng dụng người lạ gửi về máy rồi")."""
+    return any(_AFTER_DONE.search(fold(f)) or _DONE.search(unicodedata.normalize("NFC", f).lower())
+               for f in (entry.question, *entry.alternatives))
 
 
 _POINTS_BACK = re.compile(r"^(?:the|vay|nhu the|nhu vay)\b")  # "thế", "vậy thì", "như vậy", "thế thì"
@@ -1215,6 +1249,14 @@ def _vague(ending: str) -> bool:
 
 _PUNCTUATION = re.compile(r"[.?!;,:…\n]")
 _ANSWER_FORM = re.compile(r"\b(?:tra loi|viet|noi|dich|ke|giai thich|tom tat)(?: lai)? (?:bang|sang|ra) ")
+_ASKING = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|bao nhieu)\b|\b(?:khong|chua|ha|a)$")  # not "nhà nào cũng"
+
+
+def _asks(clause: str) -> bool:
+    """The clause asks something ("… là cái gì", "… ở đâu", "… được không"), folded."""
+    return bool(_ASKING.search(fold(clause)))
+
+
 def _base(hit: Hit) -> str:
     return hit.doc_id.split("#", 1)[0]
 
