@@ -61,9 +61,18 @@ _LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'
                          rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
 # Going on later, said of oneself ("để mai bác học tiếp", "hôm khác con hỏi tiếp", "mai tui vô học tiếp", "mai bác lại
 # vào học tiếp", "mai tôi sẽ hỏi tiếp"): a goodbye.
-_LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sau)(?: (?:{'|'.join(sorted(_SELF))}))?"
+_LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sau)"
+                       rf"(?: (?:{'|'.join(sorted(_SELF))})(?: (?:noi|ngoai))?(?: (?:{'|'.join(sorted(_SELF))}))?)?"
                        r"(?: (?:lai|se|con))? (?:(?:vo|vao|len|ghe|quay lai) )?"
                        r"(?:hoc|hoi|noi chuyen|noi|doc|xem) tiep\b")
+# Small talk passed on for someone at home ("bà em bảo cảm ơn bot nhiều nha", "ông nội mình khen bot trả lời dễ hiểu
+# ghê", "mẹ cháu gửi lời chào bot"): who said it is left out, what was said is the small talk ("bảo nhiêu" asks).
+_RELAYED_RE = re.compile(rf"^(?:(?:{'|'.join(sorted(_SELF))}) (?:noi |ngoai )?(?:(?:{'|'.join(sorted(_SELF))}) )?)"
+                         r"(?:cung |dan |nho )?(?:bao|noi|dan|nhan|gui loi|khen)\b(?! (?:nhieu|lau)\b)")
+# About to pass on what was learnt ("ok em hiểu rồi, để em giải thích lại cho ông", "để cháu chỉ lại cho bà"): an ack
+_PASSING_ON_RE = re.compile(rf"\bde (?:{'|'.join(sorted(_SELF))}) (?:giai thich|noi|chi|doc|ke|huong dan|day|bay|giang)"
+                            rf"(?: lai)?(?: (?:cho|voi) (?:{'|'.join(sorted(_SELF))})(?: (?:noi|ngoai))?)?"
+                            r"(?: (?:nghe|biet|hieu))?\b")
 # Asking words that are not question words nor the addressee: a message with one asks about something.
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
                              "khi", "may", "bot"})
@@ -86,6 +95,8 @@ def small_talk(text: str) -> SmallTalk | None:
         return "thanks"  # "cảm ơn Hội đã trao học bổng cho con tôi": thanks, nothing asked
     words = _LEAVING_RE.sub(_leaving, " ".join(words)).split()  # "thôi tui đi ngủ nha": a goodbye
     words = _LATER_RE.sub("bye", " ".join(words)).split()  # "để mai bác học tiếp": see you later
+    words = _RELAYED_RE.sub("", " ".join(words)).split() or words  # "bà em bảo cảm ơn bot": the thanks
+    words = _PASSING_ON_RE.sub("ok", " ".join(words)).split()  # "để em giải thích lại cho ông": understood
     if _personal(words):
         return "about_bot"
     if _introduction(words) or _greeted_introduction(words):
@@ -384,6 +395,9 @@ def _personal(words: list[str]) -> bool:
     cut = next((i for i in range(2, len(words)) if words[i] == "khi" and words[i + 1:i + 2] != ["nao"]), None)
     if cut is not None:  # "khi nào" asks when
         words = words[:cut]
+    # calling it first is no part of what is asked ("bot ơi bot trả lời suốt ngày vậy có mệt không")
+    words = [w for i, w in enumerate(words) if w != "oi" and not (w in _ADDRESSEE and words[i + 1:i + 2] == ["oi"])] \
+        or words
     if len(words) > MAX_PERSONAL_WORDS or not _ADDRESSEE & set(words):
         return False
     if any(w in _ASKING and w not in _QUESTION_WORDS for w in words):
@@ -451,6 +465,7 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 # number asked as such ("lừa đảo thì báo cho ai, số điện thoại công an là số mấy") is 113, which the FAQ tells.
 _POLICE_OFFICE = r"(?= (?:xa|phuong|huyen|tinh|thi tran|quan|thanh pho|tp|o|tai|gan|noi|khu vuc|dia phuong)\b)"
 _AFTER = {"bao so": r"(?= (?:\d+|may|bao nhieu|nao|tiep theo)\b)",
+          "ngay tot": r"(?! lanh\b)",  # "chúc mọi người một ngày tốt lành": a wish, no lucky day asked
           "so dien thoai cong an": _POLICE_OFFICE, "sdt cong an": _POLICE_OFFICE}
 
 

@@ -88,6 +88,8 @@ ENTITIES: tuple[str, ...] = (
     "cong dan so", "cong dan hoc tap", "gia dinh hoc tap", "dong ho hoc tap", "cong dong hoc tap", "don vi hoc tap",
     "gia dinh van hoa",  # a title of its own (the culture movement's), not "gia đình học tập"
     "binh dan hoc vu",  # the 1945 literacy movement (after "binh dan hoc vu so": the longer name is tried first)
+    # days kept each year: "Ngày Sách" (21/4) and "Ngày Nhà giáo" (20/11) are not "Ngày Khuyến học" (2/10)
+    "ngay khuyen hoc", "ngay nha giao", "ngay sach", "ngay doc sach", "ngay chuyen doi so",
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 # (nor is an age: "bố tôi 68 tuổi")
@@ -297,6 +299,8 @@ def listed(text: str) -> frozenset[str]:
 
 # A named thing said as what the asked one is like ("Copilot có mất tiền không hay cũng miễn phí như ChatGPT"): what
 # is asked of the other thing is measured against it, it is not asked about ("cũng giống như ChatGPT" compares).
+# So is a thing of another named thing it is likened to ("Mã kích hoạt Zalo có giống mã OTP ngân hàng không": Zalo's
+# code is asked about); not the other thing itself ("Copilot có giống ChatGPT không" compares the two).
 # The bot's own channel, where the asker learns or uses it ("học tiếp trên Zalo", "dùng cái bot này trên Telegram"):
 # what is asked about (the bot there), not the place of a story.
 _CHANNEL = re.compile(r"\b(?:hoc|bot|chatbot)(?: tiep| nay| do)? (?:tren|qua) ("
@@ -306,7 +310,8 @@ _CHANNEL = re.compile(r"\b(?:hoc|bot|chatbot)(?: tiep| nay| do)? (?:tren|qua) ("
 _OWNED = re.compile(r"\b(?:tai khoan|nick|kenh|trang|fanpage|page)(?: (?!tren\b|qua\b)\w+){0,2} (?:tren|qua) ("
                     + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Also who made it, said of another as well ("Copilot có phải của Google làm ra như Gemini không"): its maker is asked.
-_LIKE = re.compile(r"\b(?:cung (?:(?!giong\b)\w+ ){0,3}?|(?:lam ra|tao ra|phat trien|san xuat) )nhu ("
+_LIKE = re.compile(r"\b(?:cung (?:(?!giong\b)\w+ ){0,3}?nhu|(?:lam ra|tao ra|phat trien|san xuat) nhu"
+                   r"|co giong (?!(?:cai|app|ung dung|trang|con)\b)\w+(?: \w+)?) ("
                    + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 
 

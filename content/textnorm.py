@@ -483,6 +483,22 @@ _COMPARE_FRAME = re.compile(
     r"|\b(luật|luat|cái|cai|app|ứng dụng|ung dung|bên|ben) (?:nào|nao)\b(?: \w+){0,8},? \1 (?:nào|nao)\b")
 
 
+# What others require of a thing, said between it and "là gì" ("cái VNeID người ta bắt cài là cái gì", "app mà xã bảo
+# đăng ký là gì"): it tells which thing, what it is is asked; no action is asked of it.
+_WANTED_BY = ("người ta", "ai cũng", "xã", "phường", "nhà nước", "công an", "họ", "mọi người", "cán bộ")
+_WANT_VERBS = ("bắt", "bảo", "biểu", "kêu", "yêu cầu", "vận động", "nói", "đòi", "khuyên", "hướng dẫn")
+
+
+def _either(phrases: Sequence[str]) -> str:
+    return "(?:" + "|".join(" ".join(map(_word_forms, p.split())) for p in phrases) + ")"
+
+
+_OTHERS_WANT = re.compile(rf"\b(?:{_word_forms('mà')} )?{_either(_WANTED_BY)}"
+                          rf"(?: {_either(('cứ', 'hay', 'đang', 'đều', 'cũng'))})* {_either(_WANT_VERBS)}"
+                          rf"(?: \w+){{1,3}}? (?={_word_forms('là')} (?:{_word_forms('cái')} )?"
+                          rf"(?:{_word_forms('gì')}|chi|j)\b)")
+
+
 @lru_cache(maxsize=8192)
 def actions(text: str) -> frozenset[str]:
     """What a text asks to do, by group of content/data/words.yaml `actions`, folded ("tôi quên mật khẩu zalo"
@@ -492,7 +508,7 @@ def actions(text: str) -> frozenset[str]:
         low = pattern.sub(repl, low)
     for pattern, repl in _WHO:
         low = pattern.sub(repl, low)
-    low = " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low))
+    low = _OTHERS_WANT.sub(" ", " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low)))
     found = {_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low))}
     if _SENT_AMOUNT.search(low):  # "chuyển 30 triệu": money sent, said with its amount
         found.add(_ACTION_GROUP["chuyen tien"])
@@ -520,7 +536,12 @@ _PERSON = (
     r"chung toi|chung em|chung chau|ba con|anh chi|co chu|cac chau|cac ban|cac em|ca nha|moi nguoi)"
 )
 # Where one hears of things (folded): the radio, the TV, the commune's loudspeaker, the papers.
-_MEDIUM = r"(?:dai phat thanh|dai|loa xa|loa phuong|loa thon|loa|ti vi|tivi|tv|radio|bao|bao dai)"
+_MEDIUM = (r"(?:dai phat thanh|dai|loa xa|loa phuong|loa thon|loa|ti vi|tivi|tv|radio|bao|bao dai|thoi su|ban tin|"
+           r"tin tuc|truyen hinh)")
+# Who at home a question is passed on for ("bà em", "ông ngoại cháu", "các cụ"), folded: grandchildren typing for
+# grandparents. Not "bà con" (the villagers).
+_KIN = r"(?:ong ba|bo me|cac cu|ong|ba|me|bo|cha|ma|bac|chu|co|di|cau|mo|thim|ngoai|noi)"
+_SELF = r"(?:em|chau|minh|toi|tui|con|tao)"
 # Who around the asker keeps talking of a thing, and where (folded): "tụi nhỏ trong nhà", "người ta ngoài chợ".
 _SAYERS = (r"(?: (?:tui|bon|may dua|dam|lu) (?:nho|tre|nhoc|con nit|thanh nien|con|chau)| nguoi ta| con chau| hang xom|"
            r" ba con| may dua nho)(?: (?:trong|o|ngoai|tren|duoi) (?:nha|xom|ap|thon|xa|cho|phuong|khom|truong|lang))?")
@@ -530,6 +551,27 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         r"\balo+(?: alo+)*\b",
+        # a question passed on ("ông ngoại cháu hỏi", "bà cháu bảo: cháu ơi", "ông em muốn biết", "các cụ hỏi"): who
+        # asks it is no part of it ("bà em báo công an" is a report: "bảo" only before whom or what is said)
+        rf"\b(?:(?:ong ba|bo me|cac cu)|{_KIN}(?: (?:noi|ngoai))?(?= (?:noi|ngoai|{_SELF})\b))"
+        rf"(?: (?!con\b){_SELF})? (?:co |cu |hay |vua |cung )?(?:hoi|muon biet|muon hoi|"
+        rf"can biet|thac mac|nho {_SELF} hoi|bao(?= (?:{_SELF}|la|rang|oi)\b)|dan(?= {_SELF}\b))"
+        rf"(?: {_SELF}(?= oi\b))?(?: (?:la|rang))?\b",
+        # "cái VNeID người ta bắt cài là cái gì": what others require of it tells which thing (see _OTHERS_WANT)
+        r"\b(?:ma )?(?:nguoi ta|ai cung|xa|phuong|nha nuoc|cong an|ho|moi nguoi|can bo)(?: (?:cu|hay|dang|deu|cung))*"
+        r" (?:bat|bao|bieu|keu|yeu cau|van dong|noi|doi|khuyen|huong dan)(?: \w+){1,3}? (?=la (?:cai )?(?:gi|chi|j)\b)",
+        # "hỏi cái máy xem AI là gì", "hỏi bot thử": asked to ask the bot, what is asked follows
+        r"\bhoi (?:cai |con )?(?:may|bot|chatbot|may tra loi)(?: nay)? (?:xem|coi|thu)\b",
+        # "bà em nghe thời sự nói mà không hiểu": why it is asked, not what
+        rf"\b(?:{_PERSON} ){{0,2}}(?:cung |hay )?nghe {_MEDIUM} noi(?: ma)? (?:van )?(?:khong|chua|chang|cha) "
+        r"(?:hieu|biet)(?: gi| lam)?\b",
+        # "… là gì thì cháu giải thích sao cho dễ hiểu": what it is, asked to be told simply
+        rf"(?<=\bla gi) (?:thi )?(?:{_PERSON} )?(?:phai |nen )?(?:giai thich|noi|giang|trinh bay|ke)(?: lai)?"
+        rf"(?: cho (?:\w+ ){{0,2}}?(?:nghe|hieu))? (?:sao|the nao|ra sao|nhu the nao|kieu gi|lam sao)"
+        r"(?: cho (?:de hieu|\w+ (?:de )?hieu|de))?$",
+        # "cháu là đoàn viên xã, …": who asks, a young volunteer helping the old
+        r"\b(?:toi|tui|em|minh|chau|con) la (?:doan vien|thanh nien tinh nguyen|sinh vien tinh nguyen|tinh nguyen vien)"
+        r"(?: (?:xa|thon|phuong|ap|huyen|doan|cua xa|cua thon|o xa|o thon))*\b",
         # "Bot trả lời giúp ông nhé": the bot asked to answer what was said, no question about its answers
         rf"\b(?:{_PERSON} )?tra loi (?:giup|gium|dum|ho)(?: cho)?(?: {_PERSON})?(?: (?:nhe|nha|voi|di|a|nhe))*$",
         # "hỏi cái vụ sáp nhập …", "cho tôi hỏi vụ VNeID mức 2": the matter asked about ("vụ lúa", "vụ mùa" are crops)
@@ -715,9 +757,39 @@ def _clauses(text: str) -> list[str]:
     return clauses
 
 
+# Three ways of telling that a clause asks, from the loosest to the strictest. Each caller picks one of these
+# functions; none keeps a list of question words of its own.
+# - asks_something: a question word anywhere ("gì", "sao", "không", "chứ", "mấy giờ"…);
+# - asks_plainly: "gì", "sao", "nào", "đâu", "bao nhiêu" anywhere, or "không", "chưa", "hả", "à" at its end (a
+#   "không" inside it may deny: "không phải Zalo"), for a story's one asking clause among those that tell;
+# - asks_clearly: it ends with a question word, or says how, how much, when, where or whether ("có … không"), for
+#   counting a message's questions and what each asks.
+# "nhà nào cũng" asks nothing
+_ASKS_PLAINLY = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|bao nhieu)\b|\b(?:khong|chua|ha|a)$")
+# A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
+# "lúc đầu", "đầu tư" (folded "dau"), "ngày nào cũng", "không phải lên cơ quan" (a "không" that denies) ask nothing.
+_ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"
+                           r"(?: (?:nua|vay|the|a|nhi|day|ha|nha|nhe|di|luon|troi|z|v|ta|ban|bot))*$")
+_ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|vi sao|sao cho|o dau|di dau|khi nao|"
+                        r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b"
+                        # "là gì" only at the end: "là chi hội trưởng" folds to "là gì hội trưởng"
+                        r"|\bco\b(?: \w+){1,8} khong\b|\bla gi(?: \w+)?$")
+
+
 def asks_something(clause: str) -> bool:
     """The clause has a question word ("gì", "sao", "không", "chứ"…), however typed."""
     return bool(_ASKS.search(fold(clause)))
+
+
+def asks_plainly(clause: str) -> bool:
+    """The clause asks plainly ("… là cái gì", "… ở đâu", "… được không"): see the three ways above."""
+    return bool(_ASKS_PLAINLY.search(fold(clause)))
+
+
+def asks_clearly(clause: str) -> bool:
+    """The clause asks clearly (ends with a question word, or asks how, how much, when, where, whether)."""
+    folded = fold(clause).strip()
+    return bool(_ENDS_ASKING.search(folded) or _ASKS_HOW.search(folded))
 
 
 def questions_asked(text: str) -> int:

@@ -28,3 +28,27 @@ def test_two_apps_listed_together_find_the_entry_about_both(svc: AnswerService) 
 
 def test_begins_typed_short(svc: AnswerService) -> None:
     assert _answered(svc, "tuần lễ học tập suốt đời năm nào cũng bđ từ ngày mấy") == "week_when"
+
+
+def test_a_code_likened_to_a_bank_code_is_the_named_app_code(svc: AnswerService) -> None:
+    # Before: the OTP entry (the bank's code is only what Zalo's is likened to).
+    question = "mã kích hoạt zalo nhắn về có giống mã otp ngân hàng không, ai xin thì có đưa không"
+    assert _answered(svc, question) == "zalo_activation_code_alert"
+    assert _answered(svc, "copilot có giống chatgpt không") != "copilot_what"
+
+
+def test_is_it_another_thing_is_a_comparison(svc: AnswerService) -> None:
+    question = "ngày 2/10 là Ngày Khuyến học, thế tuần lễ học tập suốt đời là cái khác à"
+    assert _answered(svc, question) == "week_vs_khuyen_hoc_day"
+
+
+def test_what_a_library_organizes_in_the_week(svc: AnswerService) -> None:
+    assert _answered(svc, "thu vien xa minh co to chuc gi trong tuan le hoc tap khong") == "week_library"
+    assert _answered(svc, "hội khuyến học là tổ chức gì vậy") == "khuyen_hoc_association"
+
+
+def test_how_long_it_takes_is_a_detail_the_answer_must_give(svc: AnswerService) -> None:
+    # Before: how to log in to the platform, which says nothing of how long a course lasts.
+    result = svc.plan("bình dân học vụ số có lớp dạy làm video không, học hết bao lâu").fallback
+    assert result.decision != "answer"
+    assert _answered(svc, "mã liên kết tài khoản dùng được trong bao lâu") == "bot_link"

@@ -12,7 +12,7 @@ from typing import Literal
 
 from content.provinces import find_province, provinces
 from content.search import Hit, entities
-from content.textnorm import asking_clause, fold, question_tail, story_clauses
+from content.textnorm import asking_clause, asks_clearly, fold, question_tail, story_clauses
 
 Gap = Literal["local", "detail", "feature", "another app"]
 
@@ -39,15 +39,6 @@ def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: b
         return "another app"  # "Zalo có cái AI tự trả lời tin nhắn không": not the bot
     return None
 
-
-# A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
-# "lúc đầu", "đầu tư" (folded "dau"), "ngày nào cũng", "không phải lên cơ quan" (a "không" that denies) ask nothing.
-ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"
-                          r"(?: (?:nua|vay|the|a|nhi|day|ha|nha|nhe|di|luon|troi|z|v|ta|ban|bot))*$")
-ASKS_HOW = re.compile(r"\b(?:bao nhieu|bao lau|the nao|ra sao|lam sao|tai sao|vi sao|sao cho|o dau|di dau|khi nao|"
-                       r"luc nao|co phai|co nen|nhu the nao|cach nao|nhu nao|nghia la sao|nghia la gi)\b"
-                       # "là gì" only at the end: "là chi hội trưởng" folds to "là gì hội trưởng"
-                       r"|\bco\b(?: \w+){1,8} khong\b|\bla gi(?: \w+)?$")
 
 
 # What kind of thing a question asks for when it asks a detail: how much or how many, when, where.
@@ -83,6 +74,9 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
     (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
+    # how long it takes ("học mất bao lâu", "trong bao lâu"): a number of minutes, days, months…
+    (re.compile(r"\b(?:mat|het|trong|ton) bao lau\b"),
+     re.compile(r"(?:\d+|một|hai|ba|vài|mấy)\s*(?:phút|giờ|ngày|tuần|tháng|năm|buổi)\b", re.IGNORECASE)),
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
 _NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
@@ -165,7 +159,7 @@ def _asking_clauses(q: str) -> list[str]:
     """The clauses of a message that ask (a question word, or how, how much, whether), folded, and what asks a
     detail (_asked_detail): "Gemini bản trả phí giá bao nhiêu một tháng, có đắt hơn ChatGPT không" asks a price
     before its ending asks a comparison; "muốn tắt đi thì làm sao" asks of what comes before "thì"."""
-    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if ENDS_ASKING.search(f) or ASKS_HOW.search(f)]
+    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if asks_clearly(f)]
     return [_asked_detail(q), *(_EVER.sub(" ", f) for f in asked)]
 
 

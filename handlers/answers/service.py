@@ -58,6 +58,8 @@ from content.textnorm import (
     actions,
     asked_actions,
     asking_clause,
+    asks_clearly,
+    asks_plainly,
     asks_something,
     clauses,
     content_syllables,
@@ -67,7 +69,7 @@ from content.textnorm import (
     story_clauses,
     told_then_asked,
 )
-from handlers.answers.gaps import ASKS_HOW, ENDS_ASKING, Gap, asked_kinds, gap
+from handlers.answers.gaps import Gap, asked_kinds, gap
 from handlers.answers.store import EVERYONE, Scope, entry_scope, serves
 
 log = logging.getLogger(__name__)
@@ -552,7 +554,7 @@ class AnswerService:
         if len(content_syllables(q)) < LONG_QUESTION:
             return decision, hits
         parts = story_clauses(q)
-        asking = [p for p in parts if _asks(p)]
+        asking = [p for p in parts if asks_plainly(p)]
         if len(parts) < 2 or len(asking) != 1 or asking[0] == parts[-1] or len(_own_words(asking[0])) < ENDING_OWN:
             return decision, hits  # asked last, the story before it is told first: see _clause_in_story
         found = self.search.search(asking[0], PASSAGES)
@@ -892,7 +894,7 @@ class AnswerService:
         trên loa xã nói hoài…"): that entry is answered when it is also among the whole message's best and about
         what the whole message names."""
         parts = story_clauses(q)  # cut at clause openers too: a voice-typed run-on has no commas
-        asking = [p for p in parts if _asks(p)]
+        asking = [p for p in parts if asks_plainly(p)]
         if len(parts) < 2 or len(asking) != 1:  # "deepfake là gì, đọc thế nào": two questions, one answer is half
             return decision, hits
         if any(_ANSWER_FORM.search(fold(p)) for p in parts):  # "…, trả lời bằng tiếng Anh nhé": not as written
@@ -1192,8 +1194,7 @@ def _bot_help(entry: FaqEntry | None) -> bool:
 
 def _questions(q: str) -> int:
     """How many clauses of a message ask something, counting only the clear ways of asking."""
-    return sum(bool(ENDS_ASKING.search(f) or ASKS_HOW.search(f))
-               for f in (fold(c).strip() for c in story_clauses(q)))
+    return sum(asks_clearly(c) for c in story_clauses(q))
 
 
 def _in_scope_part(clause: str) -> str:
@@ -1249,14 +1250,6 @@ def _vague(ending: str) -> bool:
 
 _PUNCTUATION = re.compile(r"[.?!;,:…\n]")
 _ANSWER_FORM = re.compile(r"\b(?:tra loi|viet|noi|dich|ke|giai thich|tom tat)(?: lai)? (?:bang|sang|ra) ")
-_ASKING = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|bao nhieu)\b|\b(?:khong|chua|ha|a)$")  # not "nhà nào cũng"
-
-
-def _asks(clause: str) -> bool:
-    """The clause asks something ("… là cái gì", "… ở đâu", "… được không"), folded."""
-    return bool(_ASKING.search(fold(clause)))
-
-
 def _base(hit: Hit) -> str:
     return hit.doc_id.split("#", 1)[0]
 

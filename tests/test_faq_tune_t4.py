@@ -1,0 +1,47 @@
+"""Tuning round t4 (grandchildren typing for grandparents, questions passed on, teencode), through
+AnswerService.plan (what the chat shows, no LLM) and the small-talk reading."""
+
+from __future__ import annotations
+
+from content.intents import out_of_scope, small_talk
+from handlers.answers.service import AnswerService
+
+
+def test_small_talk_passed_on_for_a_grandparent_is_small_talk() -> None:
+    # Before: refused ("chưa có câu trả lời"), or answered with an entry that shares "giải thích", "trả lời"
+    assert small_talk("ông nội cháu bảo cảm ơn bot nhé") == "thanks"
+    assert small_talk("bà ngoại em khen bot nói dễ hiểu quá") == "praise"
+    assert small_talk("thôi chào bot, mai ông em hỏi tiếp nha") == "bye"
+    assert small_talk("vâng cháu hiểu rồi, để cháu giảng lại cho bà nghe") == "ack"
+    assert small_talk("bot ơi bot nói chuyện cả ngày vậy có mệt không") == "about_bot"
+    assert small_talk("bà em bảo nhiêu tuổi thì học được") is None
+
+
+def test_a_good_day_wished_is_no_lucky_day_asked(svc: AnswerService) -> None:
+    assert out_of_scope("chúc cả nhà một ngày tốt lành") is None
+    assert out_of_scope("ngày tốt để xây nhà là ngày nào") == "other"
+    assert svc.plan("Chào anh chị ạ, em là đoàn viên thôn, chúc anh chị một ngày tốt lành").fallback.decision == \
+        "smalltalk"
+
+
+def test_a_question_passed_on_is_answered_as_asked(svc: AnswerService) -> None:
+    # Before: "bà nội em", "các cụ hỏi", "nghe thời sự nói mà không hiểu" stayed in what was searched: refused
+    for q, entry in (("Bà nội em hỏi deepfake là gì ạ, bà xem thời sự nói mà không hiểu", "deepfake_what"),
+                     ("Anh ơi, ông cháu dặn: cháu ơi hỏi bot xem trí tuệ nhân tạo là cái gì", "ai_what"),
+                     ("em là đoàn viên thôn, các cụ hỏi chuyển đổi số là gì thì em giải thích thế nào cho dễ hiểu",
+                      "digital_transformation_what")):
+        result = svc.plan(q).fallback
+        assert (result.decision, result.faq_id) == ("answer", entry), q
+
+
+def test_what_others_require_of_a_thing_is_no_action_asked(svc: AnswerService) -> None:
+    # Before: "người ta bắt cài" read as asking how to install VNeID
+    result = svc.plan("ông em hỏi cái app VNeID mà xã bảo cài là cái gì vậy").fallback
+    assert (result.decision, result.faq_id) == ("answer", "vneid_what")
+    assert svc.plan("cài VNeID thế nào").fallback.faq_id == "vneid_install"
+
+
+def test_a_profile_picture_is_not_read_as_a_phone(svc: AnswerService) -> None:
+    # Before: "hình đại diện" matched "điện thoại" and the Zalo activation alert was answered
+    result = svc.plan("mẹ em muốn đổi ảnh đại diện zalo mà bấm hoài không được").fallback
+    assert result.decision != "answer"
