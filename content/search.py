@@ -181,6 +181,8 @@ class _Doc:
     acts: frozenset[str] = field(default_factory=frozenset)  # actions its question fields name (textnorm.actions)
 
 
+# A named thing typed by its initials ("tự đóng bhxh"): the same thing as its full name.
+_INITIALS = {"bhxh": "bao hiem xa hoi", "bhyt": "bao hiem y te"}
 # A web address named after a thing of several syllables ("binhdanhocvuso.gov.vn"): it names that thing.
 _JOINED_ENTITIES = {e.replace(" ", ""): e for e in ENTITIES if " " in e}
 
@@ -189,7 +191,8 @@ def entities(text: str) -> frozenset[str]:
     """The ENTITIES a text names, folded ("Quên mật khẩu Zalo" → {"zalo"}), also as a web address
     ("binhdanhocvuso.gov.vn" → {"binh dan hoc vu so"})."""
     sites = {a.split(".", 1)[0] for a in _ADDRESS.findall(unicodedata.normalize("NFC", text).lower())}
-    return frozenset(_ENTITY.findall(canon(fold(text)))) | {_JOINED_ENTITIES[s] for s in sites if s in _JOINED_ENTITIES}
+    named = frozenset(_INITIALS.get(e, e) for e in _ENTITY.findall(canon(fold(text))))
+    return named | {_JOINED_ENTITIES[s] for s in sites if s in _JOINED_ENTITIES}
 
 
 # "gọi 113 hay 156": a choice between two numbers is answered only by a document that names both.

@@ -52,3 +52,20 @@ def test_how_long_it_takes_is_a_detail_the_answer_must_give(svc: AnswerService) 
     result = svc.plan("bình dân học vụ số có lớp dạy làm video không, học hết bao lâu").fallback
     assert result.decision != "answer"
     assert _answered(svc, "mã liên kết tài khoản dùng được trong bao lâu") == "bot_link"
+
+
+def test_initials_of_the_social_insurance_name_it(svc: AnswerService) -> None:
+    from content.search import entities
+
+    assert entities("tôi tự đóng bhxh") == entities("tôi tự đóng bảo hiểm xã hội") == {"bao hiem xa hoi"}
+    assert _answered(svc, "xem quá trình đóng bảo hiểm xã hội trên điện thoại bằng app gì, tôi đóng bhxh tự nguyện") \
+        == "vssid_what"
+
+
+def test_avoiding_a_fake_app_is_no_scam_told(svc: AnswerService) -> None:
+    # Before: refused, as if a scam were told the install entry does not ask of.
+    assert _answered(svc, "cài chatgpt trên máy ở đâu cho khỏi bị app giả") == "chatgpt_install"
+
+
+def test_whether_to_check_what_an_ai_wrote(svc: AnswerService) -> None:
+    assert _answered(svc, "nhờ AI viết bài đăng bán hàng thì có sai gì không, có phải đọc lại không") == "ai_wrong"
