@@ -146,12 +146,16 @@ _TOLD_ASKING = re.compile(r"\bhoi(?: (?:bot|chatbot|may|ban|chau|con|em))? (?:su
 
 # "thế" closing a remark ("trả lời suốt ngày thế", "chăm thế"): an exclamation, not "như thế nào" nor "vì thế"
 _CLOSING_THE = re.compile(r"(?<!\bnhu )(?<!\bvi )(?<!\bthe )\bthe$")
+# Learning told as done ("hôm nay tôi học được bài mới", "học xong bài 3 rồi"), and an officer ("cán bộ" folds like
+# "cần"): a remark, no wish to learn or need
+_TOLD_DONE = re.compile(r"\bhoc (?:duoc|xong|het)\b(?! (?:khong|ko|chua|chu|ha)\b)|\bcan bo\b")
 
 
 def _chat_asks(folded: str) -> bool:
     """A word of _CHAT_ASKS in a folded clause, other than "hỏi" told as a thing done (_TOLD_ASKING) and a
     closing exclamation "thế" (_CLOSING_THE)."""
-    return any(w in _CHAT_ASKS for w in _CLOSING_THE.sub(" ", _TOLD_ASKING.sub(" ", folded).strip()).split())
+    said = _TOLD_DONE.sub(" ", _TOLD_ASKING.sub(" ", folded)).strip()
+    return any(w in _CHAT_ASKS for w in _CLOSING_THE.sub(" ", said).split())
 
 
 def opens_with_small_talk(text: str) -> SmallTalk | None:
@@ -445,7 +449,9 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
 _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua app|qua ung dung|tren mang))\b"
                        r".*\b(?:co nen|nen khong|co sao|nguy hiem|tin duoc|that khong|co on|on khong)\b")
 # "ở bệnh viện người ta bảo cài VNeID": a place the story happened, not an illness ("ở bệnh viện nào tốt" still is).
-_HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong) benh vien\b(?! nao)")
+# Gone to ("đi khám bệnh viện tư dùng được không", "lên bệnh viện huyện"): the same place.
+_HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong|di|den|toi|vao|len|xuong|ra|kham) benh vien\b"
+                            r"(?! nao)")
 
 
 _RICE = re.compile(r"\blúa\b")
@@ -485,6 +491,8 @@ _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
 _IT = re.compile(r"\bnó\b")  # "it": folded, it is "nợ" (a debt): "chờ mãi nó không trả lời" is no unpaid debt
 _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
+# money paid for farm goods ("chuyển tiền phân bón", "trả tiền thuốc trừ sâu"): a payment, no farming advice
+_PAID_FOR = re.compile(r"\b(?:tien|chuyen khoan|thanh toan) (?:phan bon|thuoc tru sau|giong lua|giong cay)\b")
 _RIGHT_AWAY = re.compile(r"\bngay\b")  # "xem ngay" (see right away), typed in an accented message, is no "xem ngày"
 _HEALTH_UNACCENTED_RE = _pattern(tuple(p for p in _HEALTH if p != "dau co"))
 _OTHER_RE = _pattern(_OTHER)
@@ -624,6 +632,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", typed))))) \
         if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
+    said = _PAID_FOR.sub("tien hang", said)
     other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
     if other and about_ai and (_asks_it_alone(query) or _DO_IT_FOR_ME.match(said)):

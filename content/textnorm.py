@@ -310,7 +310,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:tri|chi) (?:tue|te|tu|tuu|tuye) nhan (?:tao|tau|tap|taoj)\b", "ai"),
         (r"\bchat ?(?:gpt|gbt|gtp|pgt|jpt|gp|gpt4|go ?pe ?te|gi ?pi ?ti)\b", "chatgpt"),  # typed or spoken
         (r"\bchat bot\b", "chatbot"),
-        (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|fek|feck)\b", "deepfake"),
+        (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|phech|phec|fek|feck|fech)\b", "deepfake"),
         (r"\bvn ?(?:e|em)? ?id\b", "vneid"),  # "VN e ID": the "e" alone was read as teencode "em" first
         (r"\bza ?lo\b", "zalo"),
         (r"\bface ?book\b|\bphay ?buc\b", "facebook"),
@@ -332,6 +332,12 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\btop top\b", "tiktok"),  # "Tóp Tóp": TikTok as it is nicknamed
         (r"\bgia ding\b", "gia dinh"),  # "gia đìng": the last letters as heard ("nh" said "ng" in the Centre and South)
         (r"\bte le ?gr?am\b", "telegram"),
+        # the languages of the peoples other than the Kinh, which no content speaks of ("bài học bằng tiếng Ê Đê",
+        # "AI có hiểu tiếng H'Mông không"): one word no document has; "tiếng Kinh" is Vietnamese
+        (r"\btieng (?:e de|ede|h mong|hmong|mong|gia rai|jrai|ba na|bahnar|xo dang|tay|thai|dao|nung|muong|khmer|"
+         r"kho me|cham|co ho|k ho|m nong|mnong|ra glai|raglai|san diu|san chay|ha nhi|lo lo|x tieng|xtieng|stieng|"
+         r"van kieu|co tu|ta oi|h re|hre|chu ru|kho mu|khmu|dan toc|dan toc thieu so)\b", "tieng dantoc"),
+        (r"\btieng kinh\b", "tieng viet"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),
         (r"\bdong hoc (?=hoc tap\b|khuyen hoc\b)", "dong ho "),  # "dong hoc hoc tap": no "đóng học" (fees) there
         (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
@@ -545,6 +551,14 @@ _SELF = r"(?:em|chau|minh|toi|tui|con|tao)"
 # Who around the asker keeps talking of a thing, and where (folded): "tụi nhỏ trong nhà", "người ta ngoài chợ".
 _SAYERS = (r"(?: (?:tui|bon|may dua|dam|lu) (?:nho|tre|nhoc|con nit|thanh nien|con|chau)| nguoi ta| con chau| hang xom|"
            r" ba con| may dua nho)(?: (?:trong|o|ngoai|tren|duoi) (?:nha|xom|ap|thon|xa|cho|phuong|khom|truong|lang))?")
+# The peoples of Việt Nam other than the Kinh, folded: names of two syllables or more (or unlike any word), and the
+# short ones that are also words ("thái" rau, "tây", "dao", "mông", "chăm" chỉ), said only of oneself.
+_ETHNIC = (r"(?:nguoi|dan toc) (?:h ?mong|hmong|e de|ede|gia rai|jrai|ba na|bahnar|xo dang|co ho|k ho|khmer|nung|"
+           r"muong|san diu|san chay|cao lan|ha nhi|lo lo|ra glai|raglai|m nong|mnong|x tieng|xtieng|stieng|van kieu|"
+           r"bru|co tu|ta oi|pa ko|h re|hre|chu ru|kho mu|khmu|la chi|phu la|pa then|si la|la ha|xinh mun|la hu|bo y|"
+           r"co lao|gie trieng|cho ro|ro mam|o du|dan toc thieu so|thieu so)|dan toc thieu so")
+_ETHNIC_SHORT = (r"(?:dao|thai|tay|mong|cham|giay|khang|chut|brau)"
+                 r"(?! (?:chi|soc|muon|doi|lo|lam|hoc|nhu)\b)")
 # Politeness and story frames around the real question (on folded text). They are dropped before search and
 # before measuring how much of the question an answer covers, so "cho tôi hỏi AI là gì ạ" is "ai la gi".
 _FRAMES: tuple[re.Pattern[str], ...] = tuple(
@@ -576,6 +590,9 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?:{_PERSON} )?tra loi (?:giup|gium|dum|ho)(?: cho)?(?: {_PERSON})?(?: (?:nhe|nha|voi|di|a|nhe))*$",
         # "hỏi cái vụ sáp nhập …", "cho tôi hỏi vụ VNeID mức 2": the matter asked about ("vụ lúa", "vụ mùa" are crops)
         rf"\b(?:(?:cho|xin) )?(?:{_PERSON} )?hoi (?:ve )?(?:cai |may )?vu (?!(?:lua|mua|dong|xuan|he|thu|chiem|mau)\b)",
+        # "anh cán bộ ơi", "cô giáo ơi", "chú công an xã ơi": whom it is asked of, by their work
+        rf"\b(?:{_PERSON} )?(?:can bo|giao|giao vien|cong an|truong thon|truong ban|chu tich|hoi truong|bi thu|"
+        r"y ta|bac si)(?: (?:xa|thon|ban|phuong|ap|lang|khuyen hoc))? oi\b",
         rf"\b(?:{_PERSON}|cac \w+) oi\b",
         r"\b(?:da )?(?:thua|xin phep|lam on|phien) (?:\w+ )?(?=cho|hoi)",
         rf"^(?:{_PERSON} )+(?=cho |de |xin |muon |cach )",
@@ -651,11 +668,25 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "tôi là cán bộ khuyến học xã, tôi muốn …": who asks, said before what they want (not what is asked)
         r"^(?:toi|tui|em|minh|chau|con) la (?:can bo|hoi vien|chu tich|pho chu tich|thu ky|truong thon|truong ap|"
         r"giao vien|co giao|thay giao)\b(?: \w+){0,6}? (?=(?:toi|tui|em|minh|chau|con) (?:muon|can|dinh|dang)\b)",
+        # "tôi người Dao", "tôi là người H'Mông", "người Xơ Đăng": who asks, the people they belong to (a name that is
+        # also a word, "Thái", "Tày", "Dao", "Mông", only said of oneself: "tôi (là) người …")
+        rf"\b(?:{_PERSON} (?:cung )?(?:la )?(?:nguoi|dan toc|nguoi dan toc) {_ETHNIC_SHORT}"
+        rf"|(?:{_PERSON} (?:cung )?(?:la )?)?(?:nguoi )?{_ETHNIC})\b",
+        # "AI là cái gì, tôi chữ biết ít": what is asked, then that the asker reads little (after "what is it" only:
+        # "không biết chữ, dùng AI được không" asks of voice typing)
+        rf"(?<=\bgi)(?: (?:a|vay|ha|nhe|nha))? (?:{_PERSON} )?(?:doc |viet )?"
+        r"(?:chu (?:nghia )?(?:biet it|it|kem|con kem|chua gioi|khong gioi|khong ranh|khong nhieu)"
+        r"|biet it chu|it chu|it hoc|hoc it)$",
         # "tổ chức thế nào cho hiệu quả", "dạy ra sao cho tốt": how, however well
         r"(?:(?<=\bthe nao)|(?<=\bra sao)|(?<=\blam sao)) cho (?:hieu qua|tot|hay)$",
         # "tôi nghe trên loa xã nói có …", "nghe qua đài bảo là …": where the asker heard of it
         rf"\b(?:{_PERSON} )?(?:cung |hay |thuong )?nghe (?:tren |qua |o )?{_MEDIUM}(?: \w+)? (?:noi|bao|doc)"
         r"(?: (?:la|rang|co))?\b",
+        # "em nghe nói có ngày khuyến học, ngày nào": that there is one was heard; what is asked follows "có"
+        rf"\b(?:{_PERSON} )?(?:cung |co |thay )?nghe (?:noi|bao|ke|doc)(?: (?:la|rang))? (?=co \w)",
+        # "cán bộ nói có năm …", "trên đài bảo có …": the same, told by someone or heard on the radio
+        rf"\b(?:can bo(?: xa| thon| ban| phuong)?|nguoi ta|hang xom|(?:tren )?{_MEDIUM}(?: xa| thon| huyen| tinh)?)"
+        r" (?:cung |hay |thuong )?(?:noi|bao)(?: (?:la|rang))? (?=co \w)",
         # "… cháu giải thích cho tôi với", "bot nói giúp bác nhé": asked to explain, the question is before it
         rf"\b(?:{_PERSON} )?(?:giai thich|noi|giang|chi) (?:giup |gium |dum |cho |ho )+(?:{_PERSON})"
         r"(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu))*$",
