@@ -571,6 +571,11 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"(?: (?!con\b){_SELF})? (?:co |cu |hay |vua |cung )?(?:hoi|muon biet|muon hoi|"
         rf"can biet|thac mac|nho {_SELF} hoi|bao(?= (?:{_SELF}|la|rang|oi)\b)|dan(?= {_SELF}\b))"
         rf"(?: {_SELF}(?= oi\b))?(?: (?:la|rang))?\b",
+        # "Đứa em bảo lấy ChatGPT tóm tắt hợp đồng, có ổn không", "con tôi khuyên xài Gemini": who told the asker to
+        # use a thing is no part of what is asked of it
+        rf"^(?:(?:dua|thang|con be|vo|chong|ban|nguoi ta|hang xom|{_KIN}|{_SELF})(?: (?:em|chau|con|gai|trai|ut|ban))?"
+        r"(?: (?:toi|tui|minh|nha toi|nha minh))? )(?:cu |hay |vua |moi |cung )?(?:bao|khuyen|keu|bieu|xui) "
+        r"(?=(?:lay|dung|xai|nho|cai|thu)\b)",
         # "cái VNeID người ta bắt cài là cái gì": what others require of it tells which thing (see _OTHERS_WANT)
         r"\b(?:ma )?(?:nguoi ta|ai cung|xa|phuong|nha nuoc|cong an|ho|moi nguoi|can bo)(?: (?:cu|hay|dang|deu|cung))*"
         r" (?:bat|bao|bieu|keu|yeu cau|van dong|noi|doi|khuyen|huong dan)(?: \w+){1,3}? (?=la (?:cai )?(?:gi|chi|j)\b)",

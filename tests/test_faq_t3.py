@@ -69,3 +69,19 @@ def test_avoiding_a_fake_app_is_no_scam_told(svc: AnswerService) -> None:
 
 def test_whether_to_check_what_an_ai_wrote(svc: AnswerService) -> None:
     assert _answered(svc, "nhờ AI viết bài đăng bán hàng thì có sai gì không, có phải đọc lại không") == "ai_wrong"
+
+
+def test_whether_a_loan_app_is_ok_is_the_loan_app_warning(svc: AnswerService) -> None:
+    from content.intents import out_of_scope
+
+    assert _answered(svc, "xài app vay nhanh online để xoay vốn có ok không") == "loan_apps"
+    assert out_of_scope("app vay nào cho vay nhanh nhất") == "other"
+
+
+def test_who_told_the_asker_to_use_it_is_no_part_of_the_question(svc: AnswerService) -> None:
+    from content.textnorm import question_core
+
+    assert question_core("thằng cháu bảo dùng ChatGPT tóm tắt hợp đồng, có ổn không") == \
+        "dung chatgpt tom tat hop dong co on khong"
+    assert _answered(svc, "Vợ tôi bảo lấy ChatGPT tóm tắt mấy tờ giấy hợp đồng dài ngoằng, có nên không?") \
+        == "chatgpt_summarize"
