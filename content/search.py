@@ -206,7 +206,7 @@ def choices(text: str) -> frozenset[str]:
     return frozenset(n for pair in _CHOICE.findall(fold(text)) for n in pair)
 
 
-_CLAUSE_END = re.compile(r"[.,;?!…\n]+")
+_CLAUSE_END = re.compile(r"[.,;?!…\n()]+")  # an aside in brackets is a clause of its own
 # What a question says it is NOT about ("…, không phải Zalo nha, là Facebook", "Nghị quyết 57 chứ không phải Kết
 # luận 123", "Tôi không hỏi luật bảo vệ dữ liệu nha", "Tôi hay nhầm với Kết luận 123"): left out before searching.
 # ("Tôi hỏi Ngày Khuyến học chứ không hỏi Tuần lễ, …": "không hỏi" says it too)
@@ -738,7 +738,8 @@ class SearchIndex:
                        and not asked_besides & doc.asked)
         names = named & doc.about | (chosen if chosen and chosen <= doc.vocab else frozenset())
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
-                   exact, asks, core, tuple(sorted(acts - doc.acts)), unknown, answer_only,
+                   exact, asks, core, tuple(sorted(acts - doc.acts - _both_told(acts, asked_numbers, doc))),
+                   unknown, answer_only,
                    tuple(sorted(doc.about)) if doc.named and all(doc.named) else (), tuple(sorted(names)))
 
     def held(self, query: str, doc_id: str) -> Held:
@@ -1006,6 +1007,19 @@ def _doc_from_json(v: list[Any]) -> _Doc:
                 frozenset(w(v[8])), frozenset(w(v[9])), frozenset(v[10]),
                 tuple(frozenset(w(x)) for x in v[11]), tuple(frozenset(w(x)) for x in v[12]),
                 frozenset(w(v[13])))  # fmt: skip
+
+
+def _both_told(acts: frozenset[str], asked_numbers: frozenset[str], doc: _Doc) -> frozenset[str]:
+    """{COMPARISON} when the two things a question compares are both what one document's questions ask about: two
+    actions ("quên mật khẩu Facebook với bị hack Facebook xử lý có giống nhau không") or two numbers ("báo qua 156
+    với nhắn 5656 khác nhau thế nào"): telling each, it tells them apart. Else nothing."""
+    if COMPARISON not in acts:
+        return frozenset()
+    others = acts - {COMPARISON}
+    if (len(others) >= 2 and others <= doc.acts) or (len(asked_numbers) >= 2 and asked_numbers <= doc.numbers
+                                                     and others <= doc.acts):
+        return frozenset({COMPARISON})
+    return frozenset()
 
 
 def _other_number(asked: frozenset[str], named: frozenset[str]) -> bool:

@@ -135,6 +135,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # pê tê" ("tr" for "ch", as the North says it)
         (r"\b(?:ch|tr)[aáà][tc][\s\-_.]*(?:gờ|gơ|go|gi|gì|ghi|dzi|ji)[\s\-_.]*(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*"
          r"(?:tê|te|ti|tì|thi)\b", "chatgpt"),
+        # "mk" (teencode "mình") of an account, or told, lost or changed: its password ("lỡ nói mk fb cho người lạ")
+        (r"\bmk(?= (?:fb|facebook|face|zalo|zl|ngân hàng|ngan hang|nh|bank|vneid|gmail|email|mail|wifi|app|ứng dụng|"
+         r"tài khoản|tai khoan|tk|icloud|tiktok|momo|atm|thẻ|the|messenger|mess)\b)",
+         "mật khẩu"),
+        (r"\b(quên|quen|đổi|doi|lộ|lo|nói|noi|đưa|dua|nhập|nhap|gõ|go|đặt|dat|mất|mat|biết|biet) mk\b", r"\1 mật khẩu"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
         (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"
@@ -313,6 +318,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|phech|phec|fek|feck|fech)\b", "deepfake"),
         (r"\bvn ?(?:e|em)? ?id\b", "vneid"),  # "VN e ID": the "e" alone was read as teencode "em" first
         (r"\bza ?lo\b", "zalo"),
+        (r"\bbinh (?:dang|danh|zan|giang) hoc (?=ai\b|vu so\b)", "binh dan hoc "),  # "bình dâng học AI": a slip
         (r"\bface ?book\b|\bphay ?buc\b", "facebook"),
         (r"\b(?:gu|guc|gut) ?go\b|\bgoogle\b", "google"),  # "Gúc gồ": how it sounds
         (r"\b(?:tik|tic|tich) ?(?:tok|toc)\b", "tiktok"),
@@ -579,6 +585,9 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "cái VNeID người ta bắt cài là cái gì": what others require of it tells which thing (see _OTHERS_WANT)
         r"\b(?:ma )?(?:nguoi ta|ai cung|xa|phuong|nha nuoc|cong an|ho|moi nguoi|can bo)(?: (?:cu|hay|dang|deu|cung))*"
         r" (?:bat|bao|bieu|keu|yeu cau|van dong|noi|doi|khuyen|huong dan)(?: \w+){1,3}? (?=la (?:cai )?(?:gi|chi|j)\b)",
+        # "…, bà em nghe hai kiểu", "nghe mỗi người nói một kiểu": why it is asked (what was heard disagrees)
+        rf"\b(?:{_PERSON} ){{0,2}}(?:cung |thi )?nghe(?: noi)? (?:hai|2|nhieu|moi nguoi (?:noi )?mot|lung tung) kieu\b",
+        r"^cai vu\b",  # "Cái vụ chuyển tiền phải quét mặt …": the matter asked about
         # "hỏi cái máy xem AI là gì", "hỏi bot thử": asked to ask the bot, what is asked follows
         r"\bhoi (?:cai |con )?(?:may|bot|chatbot|may tra loi)(?: nay)? (?:xem|coi|thu)\b",
         # "bà em nghe thời sự nói mà không hiểu": why it is asked, not what

@@ -4,6 +4,7 @@ AnswerService.plan (what the chat shows, no LLM) and the small-talk reading."""
 from __future__ import annotations
 
 from content.intents import out_of_scope, small_talk
+from content.textnorm import fold
 from handlers.answers.service import AnswerService
 
 
@@ -45,3 +46,31 @@ def test_a_profile_picture_is_not_read_as_a_phone(svc: AnswerService) -> None:
     # Before: "hình đại diện" matched "điện thoại" and the Zalo activation alert was answered
     result = svc.plan("mẹ em muốn đổi ảnh đại diện zalo mà bấm hoài không được").fallback
     assert result.decision != "answer"
+
+
+def test_mk_of_an_account_is_its_password(svc: AnswerService) -> None:
+    # Before: "mk" was read as "mình" and the leaked Facebook password was refused
+    result = svc.plan("mẹ e lỡ nói mk facebook cho người lạ rồi, phải làm gì").fallback
+    assert (result.decision, result.faq_id) == ("answer", "facebook_hacked")
+    assert fold("mk đi học đây") == "minh di hoc day"
+
+
+def test_an_aside_in_brackets_is_left_out(svc: AnswerService) -> None:
+    # Before: "(không phải zalo nha)" stayed in what was searched and the bank-password entry was not answered
+    result = svc.plan("mẹ em quên mật khẩu app ngân hàng (không phải zalo), lấy lại thế nào").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bank_app_password")
+
+
+def test_two_things_one_entry_tells_are_compared_by_it(svc: AnswerService) -> None:
+    # Before: refused, no entry asking "khác nhau" of them
+    for q, entry in (("gọi 156 với nhắn 5656 để báo lừa đảo có khác nhau không", "report_156"),
+                     ("bị hack facebook với quên mật khẩu facebook xử lý khác nhau không", "facebook_hacked")):
+        result = svc.plan(q).fallback
+        assert (result.decision, result.faq_id) == ("answer", entry), q
+
+
+def test_heard_both_ways_and_slips_of_names(svc: AnswerService) -> None:
+    result = svc.plan("chuyển khoản phải quét khuôn mặt là quy định thật hay lừa, ông em nghe mỗi người một kiểu")
+    assert result.fallback.faq_id == "biometric_transfer"
+    result = svc.plan("bình dâng học AI với bình dân học vụ số khác nhau thế nào").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bdhvs_vs_bdhai")
