@@ -112,6 +112,10 @@ _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b
 _WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|ket ban)"
                     r"(?: tin nhan| tin| lien ket| mang xa hoi| mang| trang| ung dung)?"
                     r"(?: tren| qua)? (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
+# Gone onto a named thing and seen something there ("lên Facebook thấy tuyển người thả tim", "vô Zalo coi thấy"):
+# where the story happened too ("đăng lên Facebook" is what is done there, no seeing follows).
+_SEEN_ON = re.compile(r"\b(?:len|vao|vo) (" + "|".join(re.escape(e) for e in ENTITIES)
+                      + r") (?:thi |moi |la )?(?:thay|xem|coi|doc|luot|gap)\b")
 # Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng", "tin nhắn mang tên
 # điện lực"): the scam's disguise, a part of the story like a place, not what is asked about.
 _POSING = re.compile(r"\b(?:xung|tu xung|mao danh|gia danh|gia lam|(?:tin nhan|tin|sms) (?:mang |de |hien |co )?ten)"
@@ -324,7 +328,8 @@ def places(text: str) -> frozenset[str]:
     ChatGPT")."""
     folded = canon(fold(text))
     where = frozenset(_WHERE.findall(folded)) - frozenset(_CHANNEL.findall(folded)) - frozenset(_OWNED.findall(folded))
-    return where | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded))
+    return where | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded)) \
+        | frozenset(_SEEN_ON.findall(folded))
 
 
 # A year the asker tells of their own doings ("thẻ CCCD tôi làm năm 2021", "cấp từ năm 2016"): when it happened,

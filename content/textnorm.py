@@ -104,6 +104,7 @@ _WHO_RAW: tuple[tuple[str, str], ...] = (
      r"truong|tác giả|tac gia|cha đẻ|cha de|bộ trưởng|bo truong|thứ trưởng|thu truong|thủ tướng|thu tuong|"
      r"tổng bí thư|tong bi thu|hiệu trưởng|hieu truong|phó|pho|lãnh đạo|lanh dao|tỉnh trưởng|tinh truong)\b)",
      "người nào"),
+    (r"\bai (?:đứng ra|dung ra)\b", "ai"),  # "ai đứng ra tổ chức": who takes it on, "ai tổ chức"
     (r"\bai(?= (?:đứng đầu|dung dau|sáng lập|sang lap|thành lập|thanh lap|phát minh|phat minh|phụ trách|phu trach|"
      r"lãnh đạo|lanh dao|chịu trách nhiệm|chiu trach nhiem|thắng|thang|vô địch|vo dich|ghi bàn|ghi ban)\b)",
      "người nào"),

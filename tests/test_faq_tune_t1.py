@@ -63,3 +63,13 @@ def test_two_codes_compared_are_not_answered_with_one(svc: AnswerService) -> Non
 def test_not_knowing_how_asks_nothing_of_its_own(svc: AnswerService, question: str) -> None:
     # "không biết làm sao" is "how": no Zalo entry tells how to install it or change its password
     assert svc.plan(question).fallback.decision != "answer"
+
+
+@pytest.mark.parametrize("question", [
+    "bà lên facebook thấy người ta tuyển làm cộng tác viên bấm like nhận tiền, giờ họ bảo nạp tiền mới rút được, "
+    "có phải lừa không",
+    "Chị tui lên Facebook thấy tuyển người chốt đơn tại nhà, làm vài bữa được trả tiền, giờ bị bắt nạp thêm mới rút "
+    "được. Có lừa không?",
+])
+def test_where_a_job_ad_was_seen_is_the_story_not_the_question(svc: AnswerService, question: str) -> None:
+    assert _shown(svc, question) == ("answer", "scam_job_online")  # "lên Facebook thấy": seen there
