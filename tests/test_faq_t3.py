@@ -85,3 +85,13 @@ def test_who_told_the_asker_to_use_it_is_no_part_of_the_question(svc: AnswerServ
         "dung chatgpt tom tat hop dong co on khong"
     assert _answered(svc, "Vợ tôi bảo lấy ChatGPT tóm tắt mấy tờ giấy hợp đồng dài ngoằng, có nên không?") \
         == "chatgpt_summarize"
+
+
+def test_the_menu_button_learn_ai_is_the_bot_own(svc: AnswerService) -> None:
+    # Before: "Học AI" read as asking about an AI, the bot's menu entry left out.
+    assert _answered(svc, "nút Học AI với nút Kiểm tra tự nhiên mất tiêu, làm sao cho hiện lại") == "bot_menu"
+
+
+def test_how_to_ask_an_ai_to_write_for_the_shop(svc: AnswerService) -> None:
+    question = "em bán quần áo, nhờ AI viết lời chào khách thì phải hỏi nó thế nào cho đúng ý ạ"
+    assert _answered(svc, question) == "chatgpt_how_ask"

@@ -112,7 +112,9 @@ HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offe
 HELP_LEAD = 1.5  # a help entry's score over the next document's that answers a question about using the bot
 _COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 _AN_AI = re.compile(r"\bAI\b|\b(?:[Tt]rí tuệ nhân tạo|[Tt]ri tue nhan tao)\b")  # "ai" typed small is also "who"
-_LESSONS_NAME = re.compile(r"\b(?:[Bb]ình dân học|[Bb]inh dan hoc) AI\b")
+# the lessons' name, and the menu's button for them ("mấy cái nút Học AI, Kiểm tra biến đâu mất rồi"): the bot's own
+_LESSONS_NAME = re.compile(r"\b(?:[Bb]ình dân học|[Bb]inh dan hoc) AI\b"
+                           r"|\b(?:[Nn]út|[Mm]ục|[Nn]ut|[Mm]uc)(?: bấm| bam)?\W{0,2}(?:[Hh]ọc|[Hh]oc) AI\b")
 _THE_BOT = re.compile(r"\b(?:bot|chatbot|tro ly|may tra loi)\b")
 HELP_EXTRA = 5  # more hits looked through when the bot's help entries are left out
 MAX_REPLY_CHARS = 1200  # an LLM answer with its "Nguồn: …" line: one short message, whatever the model said
