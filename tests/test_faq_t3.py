@@ -95,3 +95,9 @@ def test_the_menu_button_learn_ai_is_the_bot_own(svc: AnswerService) -> None:
 def test_how_to_ask_an_ai_to_write_for_the_shop(svc: AnswerService) -> None:
     question = "em bán quần áo, nhờ AI viết lời chào khách thì phải hỏi nó thế nào cho đúng ý ạ"
     assert _answered(svc, question) == "chatgpt_how_ask"
+
+
+def test_which_bank_to_go_to_is_not_answered_without_naming_one(svc: AnswerService) -> None:
+    # Before: the safe-payment entry, which names no bank.
+    result = svc.plan("sạp tôi muốn làm cái loa báo tiền chuyển khoản thì đăng ký ở ngân hàng nào").fallback
+    assert result.decision != "answer"

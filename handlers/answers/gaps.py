@@ -234,6 +234,9 @@ _FEATURES = (
     # turning it off ("tất cả" folds alike: "tắt" only where it asks how or wants it)
     (re.compile(r"\b(?:muon|cach|de) tat\b|\btat (?:han|di|no|luon|sao|the nao|ntn|duoc khong|dc khong|nhu the nao)\b"),
      re.compile(r"\btắt\b|\bgỡ\b|\bẩn\b|vô hiệu|\bdừng\b|\bngừng\b|\bhủy\b|\bhuỷ\b", re.IGNORECASE)),
+    # which bank to go to ("đăng ký ở ngân hàng nào"; "ngân hàng nào cũng" is every one): a bank named by its name
+    (re.compile(r"\b(?:o|tai|cua|voi|qua|chon|lam|mo) ngan hang nao\b(?! cung\b)"),
+     re.compile(r"Vietcombank|Agribank|BIDV|VietinBank|Techcombank|Sacombank|VPBank|\bACB\b|\bMB\b", re.IGNORECASE)),
     (re.compile(r"\brut (?:tien|bao hiem|bhxh|so|mot lan|tiet kiem)\b"),
      re.compile(r"\brút\b", re.IGNORECASE)),  # taking money out
     # why it does not show or work ("sao không có dữ liệu lần khám đó"; "làm sao để không nhận" asks how): a cause
