@@ -172,6 +172,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bcài\b(?! đặt)", "cài đặt"),  # "cài" (install) folds like "cái", a word that only points
         (r"\b(làm|mần|là|vì) răng\b", r"\1 sao"),
         (r"\bcó răng(?= (?:không|hông|ko|k)\b)", "có sao"),  # "… có răng không": is it all right
+        # "có mấy hoạt động chi vui", "có mấy loại gì": which ones, not how many
+        (r"\b(có|gồm) mấy(?=(?: \w+){1,2} (?:gì|chi|j)\b)", r"\1 những"),
         (r"\b(có|gồm) mấy\b", r"\1 bao nhiêu"),  # "có mấy mô hình": how many ("mấy" folds like "máy")
         (r"\bmấy (?=cái\b)", ""),  # "mấy cái video giả": those videos ("mấy" would be "máy", a phone, once folded)
         (r"\bră?ng rứa\b", "sao vậy"),

@@ -15,6 +15,7 @@ from handlers.answers.service import AnswerService
     ("dip phech là gì thế", "deepfake_what"),
     ("ra chợ bắt wifi miễn phí để chuyển tiền phân bón cho đại lý có sao không", "public_wifi"),
     ("sổ sức khỏe điện tử trên VNeID là gì, lên bệnh viện huyện có dùng được không", "so_suc_khoe"),
+    ("ở bản tôi, tuần lễ học tập có mấy hoạt động gì hay không", "week_activities"),
 ])
 def test_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
