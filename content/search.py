@@ -210,6 +210,8 @@ def choices(text: str) -> frozenset[str]:
     return frozenset(n for pair in _CHOICE.findall(fold(text)) for n in pair)
 
 
+# A clause that only calls whom the message is for ("Cô ơi", "Dạ thưa bác", "bot ơi"), folded
+_CALLING = re.compile(r"^(?:(?:da|vang) )?(?:thua )?(?:\w+ ){1,2}oi$|^(?:(?:da|vang) )?thua(?: \w+){1,2}$")
 _CLAUSE_END = re.compile(r"[.,;?!…\n()]+")  # an aside in brackets is a clause of its own
 # What a question says it is NOT about ("…, không phải Zalo nha, là Facebook", "Nghị quyết 57 chứ không phải Kết
 # luận 123", "Tôi không hỏi luật bảo vệ dữ liệu nha", "Tôi hay nhầm với Kết luận 123"): left out before searching.
@@ -644,7 +646,9 @@ class SearchIndex:
         first_year = years_typed[0] if len(years_typed) >= 2 else None
         about = frozenset(s for s in self._repair(sorted(subject(query))) if s in self._syllable_df)  # known
         # a story's actions are noise; a message of one clause asks what it names ("người lạ kết bạn zalo rồi …")
-        plain = len(typed) < LONG_QUESTION or (len(typed) < ONE_CLAUSE_ACTIONS and len(clauses(query)) == 1)
+        # ("Cô ơi, ông cháu hỏi chủ tịch Hội Khuyến học bây giờ là ai": calling someone is no clause of a story)
+        plain = len(typed) < LONG_QUESTION or (len(typed) < ONE_CLAUSE_ACTIONS
+                                               and sum(not _CALLING.match(fold(c)) for c in clauses(query)) == 1)
         acts = asked_actions(query) if plain else frozenset()
         if asked is not None:
             acts = asked

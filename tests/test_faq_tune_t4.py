@@ -74,3 +74,15 @@ def test_heard_both_ways_and_slips_of_names(svc: AnswerService) -> None:
     assert result.fallback.faq_id == "biometric_transfer"
     result = svc.plan("bình dâng học AI với bình dân học vụ số khác nhau thế nào").fallback
     assert (result.decision, result.faq_id) == ("answer", "bdhvs_vs_bdhai")
+
+
+def test_who_holds_an_office_after_calling_someone_is_not_answered_with_a_date(svc: AnswerService) -> None:
+    # Before: "Cô ơi, …" made it a story, "là ai" was not read, and the date of Khuyến học day was answered
+    result = svc.plan("Bác ơi, bà em hỏi giám đốc Trung tâm học tập cộng đồng xã bây giờ là ai ạ?").fallback
+    assert result.decision != "answer"
+
+
+def test_a_story_ending_asking_what_a_thing_is_gets_that_entry(svc: AnswerService) -> None:
+    # Before: how to register a model in the bot was answered
+    result = svc.plan("Anh ơi, bố em định cho cả nhà đăng ký gia đình học tập, mà gia đình học tập là như nào ạ?")
+    assert (result.fallback.decision, result.fallback.faq_id) == ("answer", "model_family")

@@ -541,7 +541,15 @@ class AnswerService:
         if not found:
             return decision, hits
         best = found[0]
-        if _base(best) == _base(hits[0]) or self._tail_core([ending], hits[0]) >= STORY_TAIL_CORE:
+        if _base(best) == _base(hits[0]):
+            return decision, hits
+        if best.exact and decision == "answer" and not asked_actions(ending):
+            # the ending asks just what one entry's question asks ("…, mà dòng họ học tập là như nào ạ"): the story
+            # before it ("ông em muốn cả họ cùng đăng ký dòng họ học tập") says why, that entry answers
+            mine = next((h for h in hits[1:] if _base(h) == _base(best) and fits(h)), None)
+            if mine is not None:
+                return "answer", [mine, *(h for h in hits if h is not mine)]
+        if self._tail_core([ending], hits[0]) >= STORY_TAIL_CORE:
             return decision, hits
         mine = next((h for h in hits[1:] if _base(h) == _base(best) and fits(h)), None)
         if mine is None or self._tail_core([ending], mine) < 1.0:
