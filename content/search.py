@@ -792,6 +792,10 @@ class SearchIndex:
         """The FAQ entry behind a hit, with its alternatives and tags."""
         return self._faq.get(entry_id)
 
+    def asked_anywhere(self, acts: frozenset[str]) -> bool:
+        """Some document's questions ask one of these actions (groups as textnorm.actions names them)."""
+        return any(acts & d.acts for d in self._docs)
+
 
 def decide(query: str, hits: Sequence[Hit]) -> Decision:
     """`_decide`, with one more check on an answer: the top hit must cover enough of the question's own words

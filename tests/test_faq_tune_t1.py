@@ -73,3 +73,16 @@ def test_not_knowing_how_asks_nothing_of_its_own(svc: AnswerService, question: s
 ])
 def test_where_a_job_ad_was_seen_is_the_story_not_the_question(svc: AnswerService, question: str) -> None:
     assert _shown(svc, question) == ("answer", "scam_job_online")  # "lên Facebook thấy": seen there
+
+
+@pytest.mark.parametrize("question", [
+    "Chị bán bún ở chợ, khách cứ đòi chuyển khoản. Muốn làm một cái mã QR dán ở quầy cho khách quét thì làm sao?",
+    "Tui bán nước ở chợ, khách hay chuyển khoản. Muốn tạo cái mã QR dán ở quầy để nhận tiền thì làm thế nào?",
+])
+def test_making_a_code_no_entry_tells_is_not_answered(svc: AnswerService, question: str) -> None:
+    # the QR-swap entry tells of a code stuck over, not how to make one's own
+    assert svc.plan(question).fallback.decision != "answer"
+
+
+def test_a_code_stuck_over_is_still_answered(svc: AnswerService) -> None:
+    assert _shown(svc, "mã QR của quán bị dán đè thì sao") == ("answer", "qr_swap")

@@ -592,6 +592,10 @@ class AnswerService:
         if not winner or not winner[0].unasked:
             return decision, hits
         found = self.search.search(ending, PASSAGES, asked=acts)
+        if not self.search.asked_anywhere(acts):
+            # no document asks it ("… muốn làm một cái mã QR dán ở quầy để nhận tiền thì làm ở mô"): the story's
+            # winner (a QR code stuck over) is about the thing, not about doing that with it: offered, not answered
+            return "suggest", hits
         if (not found or found[0].unasked or not fits(found[0]) or found[0].core < STORY_TAIL_CORE
                 or _base(found[0]) == _base(hits[0])):
             return decision, hits
