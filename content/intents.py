@@ -31,7 +31,7 @@ _PHRASES = sorted(
     key=lambda pk: -len(pk[0]),
 )
 _ONE_WORD = frozenset(p[0] for p, _ in _PHRASES if len(p) == 1)  # "u", "da", "ok": one-word small talk
-_PRIORITY: tuple[SmallTalk, ...] = ("thanks", "bye", "how_are_you", "greeting", "complaint", "praise", "feeling",
+_PRIORITY: tuple[SmallTalk, ...] = ("complaint", "thanks", "bye", "how_are_you", "greeting", "praise", "feeling",
                                      "ack")
 MAX_SMALL_TALK_WORDS = 10
 # An interjection is an answer with no question in it, however it is spelt: laughter ("hihi", "hjhj", "kkk"),
