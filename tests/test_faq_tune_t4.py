@@ -86,3 +86,11 @@ def test_a_story_ending_asking_what_a_thing_is_gets_that_entry(svc: AnswerServic
     # Before: how to register a model in the bot was answered
     result = svc.plan("Anh ơi, bố em định cho cả nhà đăng ký gia đình học tập, mà gia đình học tập là như nào ạ?")
     assert (result.fallback.decision, result.fallback.faq_id) == ("answer", "model_family")
+
+
+def test_moving_in_with_family_and_a_lost_password(svc: AnswerService) -> None:
+    # Before: asked which one among unrelated help entries; refused
+    result = svc.plan("Mình muốn đổi xã cho mẹ vì mẹ chuyển đến ở với anh mình rồi, đổi ở chỗ nào vậy?").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_settings")
+    result = svc.plan("ông em bị mất pass zalo rồi, lấy lại sao ạ").fallback
+    assert (result.decision, result.faq_id) == ("answer", "zalo_forgot_password")
