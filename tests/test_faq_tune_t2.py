@@ -16,6 +16,7 @@ from handlers.answers.service import AnswerService
     ("ra chợ bắt wifi miễn phí để chuyển tiền phân bón cho đại lý có sao không", "public_wifi"),
     ("sổ sức khỏe điện tử trên VNeID là gì, lên bệnh viện huyện có dùng được không", "so_suc_khoe"),
     ("ở bản tôi, tuần lễ học tập có mấy hoạt động gì hay không", "week_activities"),
+    ("Con gái cài cho mẹ cái VNeID, mà lên mức 2 ở đâu?", "vneid_level2"),
 ])
 def test_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
