@@ -86,3 +86,14 @@ def test_making_a_code_no_entry_tells_is_not_answered(svc: AnswerService, questi
 
 def test_a_code_stuck_over_is_still_answered(svc: AnswerService) -> None:
     assert _shown(svc, "mã QR của quán bị dán đè thì sao") == ("answer", "qr_swap")
+
+
+def test_a_run_on_asking_whether_to_read_the_code_gets_the_code_entry(svc: AnswerService) -> None:
+    question = ("có đứa gọi xưng nhân viên điện lực nói nhà tui sắp bị cắt điện rồi bảo đọc cái mã vừa nhắn về máy "
+                "thì có đọc không")
+    assert _shown(svc, question) == ("answer", "otp_never")  # not the impersonation story's entry
+
+
+def test_a_story_told_in_sentences_keeps_its_entry(svc: AnswerService) -> None:
+    question = "Có tin nhắn mang tên ngân hàng báo tài khoản sắp bị khóa, bảo bấm link để mở lại. Tui có nên bấm không?"
+    assert _shown(svc, question) == ("answer", "brandname_sms")

@@ -524,6 +524,31 @@ class AnswerService:
                 return "answer", [hit, *(h for h in hits if h is not hit)]
         return decision, hits
 
+    def _asked_again(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A voice-typed run-on whose last clause asks only whether to do what the clause before it tells someone asked
+        for ("… sim sắp bị khóa … rồi bảo đọc cái mã vừa nhắn về máy thì có đọc không"): what is asked is that deed,
+        from where its verb is said on ("đọc cái mã vừa nhắn về máy"), not the story around it. Its sure answer is
+        taken when the whole message has it among its best."""
+        if _PUNCTUATION.search(q.rstrip("?!.… ")):
+            return decision, hits  # a run-on as voice typing leaves it: a story told in sentences frames its question
+        parts = story_clauses(q)
+        m = _ASKED_AGAIN.match(fold(parts[-1])) if len(parts) > 1 else None
+        if m is None or m.group(1) in _NOT_A_DEED or not hits:
+            return decision, hits
+        before = f" {fold(parts[-2])} "
+        at = before.rfind(f" {m.group(1)} ")
+        if at < 0:
+            return decision, hits
+        asked = f"{before[at:].strip()} {fold(parts[-1])}"
+        if len(_own_words(asked)) <= ENDING_OWN or self._tail_core([asked], hits[0]) >= STORY_TAIL_CORE:
+            return decision, hits  # the story's winner tells of that deed too ("… bấm link để mở. Có nên bấm không")
+        found = self.search.search(asked, PASSAGES)
+        if not found or decide(asked, found) != "answer" or not fits(found[0]) or _base(found[0]) == _base(hits[0]):
+            return decision, hits
+        if not any(_base(h) == _base(found[0]) for h in hits[:TAIL_AGREEMENT]):
+            return decision, hits
+        return "answer", found
+
     def _asked_at_the_end(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A long story whose whole message finds a sure answer that does not cover what its ending asks in its own
         words, while another of its best hits is an entry one of whose questions asks all of it ("… họ gọi nói là
@@ -1168,6 +1193,7 @@ READINGS: tuple[Rule, ...] = (
     Rule("held first", frozenset({"suggest"}), lambda s, m, d, h: s._held_first(m.told, d, h, m.said)),
     Rule("clause in story", _UNSURE, lambda s, m, d, h: s._clause_in_story(m.told, d, h, m.place)),
     Rule("done, now what", frozenset({"answer"}), lambda s, m, d, h: s._done_now_what(m.told, d, h)),
+    Rule("asked again", frozenset({"answer"}), lambda s, m, d, h: s._asked_again(m.told, d, h)),
     Rule("asked at the end", frozenset({"answer"}), lambda s, m, d, h: s._asked_at_the_end(m.told, d, h)),
     Rule("asked exactly", frozenset({"answer"}), lambda s, m, d, h: s._asked_exactly(m.told, d, h)),
 )
@@ -1225,6 +1251,10 @@ _WHAT_IS = re.compile(r"\b(?:la gi|la cai gi|nghia la gi)\b")
 _IS_IT_SAID = re.compile(r"\b(?:có|co) (?:phải|phai)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
 _DONE = re.compile(r"\blỡ\b|\b(?:đã|vừa|mới) (?:\w+ ){1,8}rồi\b")  # typed: "bà lỡ đọc …", "tui đã bấm vô rồi"
+# A last clause asking only whether to do a thing named by one verb ("thì có đọc không", "vậy có nên bấm không")
+_ASKED_AGAIN = re.compile(r"^(?:(?:thi|vay|the|vay thi|the thi) )?(?:toi |minh |em |con )?co (?:nen )?(\w+)"
+                          r"(?: (?:lai|cho ho|cho no|theo))? (?:khong|ko|hong|k|duoc khong)$")
+_NOT_A_DEED = frozenset("phai duoc nen sao the gi la con bi sao that dung an toan lam".split())
 _WHAT_TO_DO = re.compile(r"\b(?:lam sao|lam gi|tinh sao|xu ly|lam the nao|gio sao)\b")
 _WHAT_TO_DO_WORDS = frozenset({"tinh", "xu", "ly"})  # "giờ tính sao", "xử lý sao": nothing asked of its own
 # An entry's question asking what to do once done: "… rồi thì phải làm gì"
