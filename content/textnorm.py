@@ -501,7 +501,8 @@ _COMPARE_FRAME = re.compile(
 # What others require of a thing, said between it and "là gì" ("cái VNeID người ta bắt cài là cái gì", "app mà xã bảo
 # đăng ký là gì"): it tells which thing, what it is is asked; no action is asked of it.
 _WANTED_BY = ("người ta", "ai cũng", "xã", "phường", "nhà nước", "công an", "họ", "mọi người", "cán bộ")
-_WANT_VERBS = ("bắt", "bảo", "biểu", "kêu", "yêu cầu", "vận động", "nói", "đòi", "khuyên", "hướng dẫn")
+_WANT_VERBS = ("bắt", "bảo", "biểu", "kêu", "yêu cầu", "vận động", "nói", "đòi", "khuyên", "hướng dẫn", "dặn", "nhắc",
+               "giới thiệu")
 
 
 def _either(phrases: Sequence[str]) -> str:
@@ -509,8 +510,9 @@ def _either(phrases: Sequence[str]) -> str:
 
 
 _OTHERS_WANT = re.compile(rf"\b(?:{_word_forms('mà')} )?{_either(_WANTED_BY)}"
-                          rf"(?: {_either(('cứ', 'hay', 'đang', 'đều', 'cũng'))})* {_either(_WANT_VERBS)}"
-                          rf"(?: \w+){{1,3}}? (?={_word_forms('là')} (?:{_word_forms('cái')} )?"
+                          rf"(?: {_either(('xã', 'phường', 'thôn', 'ấp'))})?"
+                          rf"(?: {_either(('cứ', 'hay', 'đang', 'đều', 'cũng', 'vừa', 'mới'))})* {_either(_WANT_VERBS)}"
+                          rf"(?: \w+){{1,6}}? (?={_word_forms('là')} (?:{_word_forms('cái')} )?"
                           rf"(?:{_word_forms('gì')}|chi|j)\b)")
 
 
@@ -586,8 +588,10 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"(?: (?:toi|tui|minh|nha toi|nha minh))? )(?:cu |hay |vua |moi |cung )?(?:bao|khuyen|keu|bieu|xui) "
         r"(?=(?:lay|dung|xai|nho|cai|thu)\b)",
         # "cái VNeID người ta bắt cài là cái gì": what others require of it tells which thing (see _OTHERS_WANT)
-        r"\b(?:ma )?(?:nguoi ta|ai cung|xa|phuong|nha nuoc|cong an|ho|moi nguoi|can bo)(?: (?:cu|hay|dang|deu|cung))*"
-        r" (?:bat|bao|bieu|keu|yeu cau|van dong|noi|doi|khuyen|huong dan)(?: \w+){1,3}? (?=la (?:cai )?(?:gi|chi|j)\b)",
+        # ("mật khẩu gia đình mà cán bộ xã dặn trong buổi họp thôn là cái gì")
+        r"\b(?:ma )?(?:nguoi ta|ai cung|xa|phuong|nha nuoc|cong an|ho|moi nguoi|can bo)(?: (?:xa|phuong|thon|ap))?"
+        r"(?: (?:cu|hay|dang|deu|cung|vua|moi))* (?:bat|bao|bieu|keu|yeu cau|van dong|noi|doi|khuyen|huong dan|dan|"
+        r"nhac|gioi thieu)(?: \w+){1,6}? (?=la (?:cai )?(?:gi|chi|j)\b)",
         # "…, bà em nghe hai kiểu", "nghe mỗi người nói một kiểu": why it is asked (what was heard disagrees)
         rf"\b(?:{_PERSON} ){{0,2}}(?:cung |thi )?nghe(?: noi)? (?:hai|2|nhieu|moi nguoi (?:noi )?mot|lung tung) kieu\b",
         r"^cai vu\b",  # "Cái vụ chuyển tiền phải quét mặt …": the matter asked about

@@ -94,3 +94,9 @@ def test_moving_in_with_family_and_a_lost_password(svc: AnswerService) -> None:
     assert (result.decision, result.faq_id) == ("answer", "bot_settings")
     result = svc.plan("ông em bị mất pass zalo rồi, lấy lại sao ạ").fallback
     assert (result.decision, result.faq_id) == ("answer", "zalo_forgot_password")
+
+
+def test_what_an_officer_told_of_a_thing_is_how_it_was_heard_of(svc: AnswerService) -> None:
+    # Before: the entry on running a class for officers was answered
+    result = svc.plan("dạ mật khẩu gia đình mà công an xã nhắc ở buổi họp tổ dân phố là cái gì ạ").fallback
+    assert (result.decision, result.faq_id) == ("answer", "family_password")
