@@ -595,6 +595,9 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         # "…, bà em nghe hai kiểu", "nghe mỗi người nói một kiểu": why it is asked (what was heard disagrees)
         rf"\b(?:{_PERSON} ){{0,2}}(?:cung |thi )?nghe(?: noi)? (?:hai|2|nhieu|moi nguoi (?:noi )?mot|lung tung) kieu\b",
         r"^cai vu\b",  # "Cái vụ chuyển tiền phải quét mặt …": the matter asked about
+        # "… mật khẩu gia đình như trên tivi nói": where it was heard of, not what is asked
+        rf"\bnhu (?:tren |o |trong )?(?:{_MEDIUM}|nguoi ta|can bo(?: xa| thon| phuong)?)"
+        r" (?:noi|bao|nhac|huong dan|day)\b",
         # "hỏi cái máy xem AI là gì", "hỏi bot thử": asked to ask the bot, what is asked follows
         r"\bhoi (?:cai |con )?(?:may|bot|chatbot|may tra loi)(?: nay)? (?:xem|coi|thu)\b",
         # "bà em nghe thời sự nói mà không hiểu": why it is asked, not what

@@ -100,3 +100,9 @@ def test_what_an_officer_told_of_a_thing_is_how_it_was_heard_of(svc: AnswerServi
     # Before: the entry on running a class for officers was answered
     result = svc.plan("dạ mật khẩu gia đình mà công an xã nhắc ở buổi họp tổ dân phố là cái gì ạ").fallback
     assert (result.decision, result.faq_id) == ("answer", "family_password")
+
+
+def test_where_a_thing_was_heard_of_is_no_part_of_the_question(svc: AnswerService) -> None:
+    # Before: the advice on strong passwords was answered with confidence
+    result = svc.plan("nhà tôi định đặt mật khẩu gia đình như trên đài nói, nó là gì, dùng khi nào?").fallback
+    assert result.faq_id == "family_password" and result.decision in ("answer", "suggest")
