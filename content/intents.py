@@ -90,7 +90,9 @@ def small_talk(text: str) -> SmallTalk | None:
         return "place"  # "Ninh Bình", "xã Gia Viễn": where one lives, not a question about it
     words = fold(_THE_ASSOCIATION.sub(f" {_GREETED} ", unicodedata.normalize("NFC", _EMOTICON.sub(" ", text)))).split()
     if not words or sum(w not in _SOFT for w in words) > MAX_SMALL_TALK_WORDS:
-        return None  # the words that may come with small talk ("cháu", "nhé", "bác") do not make it long
+        # the words that may come with small talk ("cháu", "nhé", "bác") do not make it long; a village's name does
+        # not either ("Xin chào, tôi là Y Bih ở buôn Ko Tam, làm quen chút nha")
+        return "greeting" if words and (_introduction(words) or _greeted_introduction(words)) else None
     if _thanked_for_what_was_done(text, words):
         return "thanks"  # "cảm ơn Hội đã trao học bổng cho con tôi": thanks, nothing asked
     words = _LEAVING_RE.sub(_leaving, " ".join(words)).split()  # "thôi tui đi ngủ nha": a goodbye
@@ -364,9 +366,18 @@ def _leaving(m: re.Match[str]) -> str:
     return f"{m['who']} bye" if m["who"] else "bye"
 
 
+# A village said by its name ("ở buôn Ko Tam", "ở bản Phìn Hồ", "ở thôn Đông"): its words are a name, not asked
+_VILLAGE = frozenset({"buon", "ban", "thon", "xom", "ap", "lang", "plei", "soc", "khom"})
+# Closing an introduction with a wish to get acquainted ("…, làm quen chút nha")
+_ACQUAINTED = re.compile(r"\s*\blam quen(?: (?:chut|ti|xiu|voi|nhe|nha|nghen|a|di|ban|bot|em|nhau))*$")
+
+
 def _introduction(words: list[str]) -> bool:
     """Saying who one is or where one lives ("mình là Lan", "tôi tên Hùng", "mình là giáo viên về hưu", "tôi ở
-    Nghệ An"): a few words, nothing asked."""
+    Nghệ An", "tôi là Y Bih ở buôn Ko Tam, làm quen chút nha"): a few words, nothing asked."""
+    words = _ACQUAINTED.sub("", " ".join(words)).split() or words
+    if "o" in words[2:] and words[words.index("o", 2) + 1:][:1] and words[words.index("o", 2) + 1] in _VILLAGE:
+        words = words[:words.index("o", 2) + 1]
     if not (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2
             and words[1] in ("ten", "la", "o", "song", "que")):
         return False

@@ -31,6 +31,7 @@ def test_a_minority_language_is_not_answered_with_english_or_vietnamese(svc: Ans
 @pytest.mark.parametrize("question", [
     "Xin chào, tôi là cán bộ thôn Plei Ku, hôm nay mới dùng bot",
     "Tối nay tôi học xong bài về trí tuệ nhân tạo, hay lắm bot ạ",
+    "Chào bot, tôi là Hờ A Sử ở bản Sín Chải, làm quen chút nhé",
 ])
 def test_chat_that_tells_is_small_talk(svc: AnswerService, question: str) -> None:
     assert svc.plan(question).fallback.decision == "smalltalk"
