@@ -829,12 +829,18 @@ _APP_NAMED = re.compile(r"\b(?:ung dung|app|phan mem|trang web|trang|web|website
 _INSTALL_NAMED = re.compile(r"\b(?:cài đặt|cài|tải về|tải) (\w+)")
 
 
+# A name of letters and digits no document has ("vtv1", "galaxy a52"): a channel, a phone model, a thing named that no
+# entry tells of.
+_CODE_NAME = re.compile(r"[a-z]{2,}\d+|\d+[a-z]{2,}")
+
+
 def _unknown_app(query: str, hit: Hit) -> bool:
     """The question names an app or site the content does not know (its name is one of the hit's `unknown` words)."""
     if not hit.unknown:
         return False
     typed = unicodedata.normalize("NFC", query).lower()
-    return (any(m.group(1) in hit.unknown for m in _APP_NAMED.finditer(fold(query)))
+    return (any(_CODE_NAME.fullmatch(w) for w in hit.unknown)
+            or any(m.group(1) in hit.unknown for m in _APP_NAMED.finditer(fold(query)))
             or any(fold(m.group(1)) in hit.unknown for m in _INSTALL_NAMED.finditer(typed)))
 
 
