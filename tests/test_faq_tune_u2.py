@@ -1,0 +1,11 @@
+"""A platform something is done on that no entry names is not answered with a neighbouring entry (tune_u2)."""
+
+from content.catalog import load_catalog
+from content.search import SearchIndex, decide
+
+_INDEX = SearchIndex.from_catalog(load_catalog())
+
+
+def test_unknown_platform_is_not_answered() -> None:
+    for q in ("bán quần áo trên lazada có an toàn không", "mua đồ trên tiki có bị lừa không"):
+        assert decide(q, _INDEX.search(q, 5)) != "answer", q
