@@ -1,5 +1,6 @@
 """Unsure questions that only share words with an entry: adding a paper to an app ("tích hợp"), booking a visit
-("đặt lịch") and a name of letters and digits no entry knows ("vtv3", "a52") are not answered with a neighbour;
+("đặt lịch") and a name of letters and digits no entry knows ("vtv3", "a52"), deleting the account itself,
+keeping a thing ("lưu") and what one pays in ("đóng bao nhiêu") are not answered with a neighbour;
 what a thing costs ("trả đồng nào") is a question of fees. Through AnswerService.plan (no LLM)."""
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from handlers.answers.service import AnswerService
     "tích hợp thẻ bảo hiểm y tế lên VNeID ra sao",
     "muốn đặt lịch khám bệnh viện huyện bằng điện thoại được không",
     "xem phim trên kênh vtv3 bằng ứng dụng gì",
+    "muốn xóa luôn tài khoản Gemini thì làm sao",
+    "lưu ảnh từ tin nhắn vào máy thế nào",
+    "bảo hiểm y tế hộ gia đình mỗi năm đóng bao nhiêu",
 ])
 def test_not_answered_with_a_neighbouring_entry(svc: AnswerService, question: str) -> None:
     assert svc.plan(question).fallback.decision != "answer"
+
+
+def test_fees_said_as_paying_in_still_reach_the_fee_entries(svc: AnswerService) -> None:
+    assert svc.plan("dùng con bot này có phải đóng tiền hàng tháng không").fallback.decision != "refuse"
