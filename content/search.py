@@ -237,8 +237,11 @@ _NOT_ASKED = re.compile(
 # reason after "là (cái) gì mà" tells what the asker heard, not what is asked (what it asks to do is not asked).
 _WHY_ASKED = re.compile(r"\b((?:là|la)(?: cái| cai)? (?:gì|gi|chi))\s+(?:mà|ma)\s+\w.*$")
 # A named thing told by what someone said of it, then asked what it is ("cái VNeID mà công an xã bảo cài là ứng dụng
-# gì", "cái ChatGPT mà con tôi hay nói là cái gì"): who said what is how the asker heard of it, not what is asked.
-_HEARD_OF = re.compile(r"\b((?:cai |app |ung dung )?(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")) ma"
+# gì", "cái ChatGPT mà con tôi hay nói là cái gì", "cái ChatGPT bọn trẻ nó hay nói là gì": "mà" left out before who
+# said it): who said what is how the asker heard of it, not what is asked.
+_SAYERS = r"(?=(?:bon|tui|dam|may dua|nguoi ta|moi nguoi|con|chau|thang|dua|ho)\b)"
+_HEARD_OF = re.compile(r"\b((?:cai |app |ung dung )?(?:" + "|".join(re.escape(e) for e in ENTITIES) + r"))"
+                       r" (?:ma|" + _SAYERS + r"\w+)"
                        r"(?: \w+){0,6}? (?:bao|noi|ke|dan|bat|nhac|khuyen|gioi thieu|doc|nghe)(?: \w+){0,6}?"
                        r" (la (?:cai |ung dung |app |phan mem |trang )?(?:gi|chi))\b")
 _INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$")

@@ -132,10 +132,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     for pattern, repl in (
         (r"\bchat[\s\-_.]*(?:gpt|gbt|gtp|pgt|jpt|gpt4|gpt-4|gp)\b", "chatgpt"),
         (r"\bchát[\s\-_.]*(?:gpt|gbt|gtp)\b", "chatgpt"),
-        # spelt as said: "chát gờ pờ tê", "chát gì pi ti", "chat gi bi ti", "chác gì pi ti" (heard "chác"), "trát gờ
-        # pê tê" ("tr" for "ch", as the North says it)
-        (r"\b(?:ch|tr)[aáà][tc][\s\-_.]*(?:gờ|gơ|go|gi|gì|ghi|dzi|ji)[\s\-_.]*(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*"
-         r"(?:tê|te|ti|tì|thi)\b", "chatgpt"),
+        # spelt as said: "chát gờ pờ tê", "chát gê pê tê", "chát gì pi ti", "chat gi bi ti", "chác gì pi ti" (heard
+        # "chác"), "trát gờ pê tê" ("tr" for "ch", as the North says it)
+        (r"\b(?:ch|tr)[aáà][tc][\s\-_.]*(?:gờ|gơ|go|gê|ge|gi|gì|ghi|dzi|ji)[\s\-_.]*"
+         r"(?:pờ|pơ|po|pi|pì|pê|pe|bi|bì)[\s\-_.]*(?:tê|te|ti|tì|thi)\b", "chatgpt"),
         # "mk" (teencode "mình") of an account, or told, lost or changed: its password ("lỡ nói mk fb cho người lạ")
         (r"\bmk(?= (?:fb|facebook|face|zalo|zl|ngân hàng|ngan hang|nh|bank|vneid|gmail|email|mail|wifi|app|ứng dụng|"
          r"tài khoản|tai khoan|tk|icloud|tiktok|momo|atm|thẻ|the|messenger|mess)\b)",

@@ -24,3 +24,12 @@ def test_not_answered_with_a_neighbouring_entry(svc: AnswerService, question: st
 
 def test_fees_said_as_paying_in_still_reach_the_fee_entries(svc: AnswerService) -> None:
     assert svc.plan("dùng con bot này có phải đóng tiền hàng tháng không").fallback.decision != "refuse"
+
+
+def test_chatgpt_spelt_as_heard_and_told_by_who_says_it(svc: AnswerService) -> None:
+    plan = svc.plan("cái chát gê pê tê tụi nhỏ nó hay nói là gì").fallback
+    assert plan.decision == "answer" and plan.text.startswith("ChatGPT")
+
+
+def test_a_short_message_of_money_sent_by_mistake_asks_what_now(svc: AnswerService) -> None:
+    assert svc.plan("ông lỡ chuyển 5 triệu cho thằng lừa đảo rồi, giờ phải làm gì").fallback.decision == "answer"

@@ -487,8 +487,9 @@ class AnswerService:
                   ) -> tuple[Decision, list[Hit]]:
         """A story whose ending asks nothing of its own ("… lỡ chuyển 30 triệu cho kẻ xưng điện lực. Giờ phải làm
         gì?") asks what to do about the last thing the story tells was done: searched as asking that action, the
-        entries that ask it come first, and one is answered when it is sure."""
-        if len(content_syllables(q)) < LONG_QUESTION:
+        entries that ask it come first, and one is answered when it is sure. A short one too when it tells a thing
+        done by mistake ("bà lỡ chuyển 30 triệu cho đứa lừa rồi, giờ làm gì")."""
+        if len(content_syllables(q)) < LONG_QUESTION and not _DONE.search(unicodedata.normalize("NFC", q).lower()):
             return decision, hits
         ending = question_tail(q) or asking_clause(q)
         if ending is None or not _vague(ending) or actions(ending):
