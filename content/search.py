@@ -156,6 +156,7 @@ class Hit:
     things: tuple[str, ...] = ()  # the named things it is about, when every one of its questions names one
     names: tuple[str, ...] = ()  # what the question names (Zalo, VNeID, "113 hay 156") that its question fields
     # (a lesson passage: its title and text) name too: it is about that
+    tells_how: bool = True  # one of its questions asks how to do something ("cách …", "làm sao", "thế nào")
 
 
 class Held(NamedTuple):
@@ -752,7 +753,13 @@ class SearchIndex:
         return Hit(doc.doc_id, doc.kind, doc.title, doc.text, round(score, 4), coverage, doc.sources, missing,
                    exact, asks, core, tuple(sorted(acts - doc.acts - _both_told(acts, asked_numbers, doc))),
                    unknown, answer_only,
-                   tuple(sorted(doc.about)) if doc.named and all(doc.named) else (), tuple(sorted(names)))
+                   tuple(sorted(doc.about)) if doc.named and all(doc.named) else (), tuple(sorted(names)),
+                   self._tells_how(doc))
+
+    def _tells_how(self, doc: _Doc) -> bool:
+        """One of the document's questions asks how a thing is done; a lesson passage may tell it."""
+        entry = self._faq.get(doc.doc_id) if doc.kind == "faq" else None
+        return entry is None or any(_HOW_ASKED.search(fold(t)) for t in (entry.question, *entry.alternatives))
 
     def held(self, query: str, doc_id: str) -> Held:
         """How much of an FAQ entry's own question the message holds: of its question fields (the question and its
@@ -816,9 +823,24 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
         return "suggest" if fitting else "refuse"
     if decision == "answer" and not hits[0].exact and bare_topic(query):
         return _bare_topic(hits)
+    if decision == "answer" and not hits[0].exact and not hits[0].asks and _way_not_told(query, hits[0]):
+        return "suggest" if any(fits(h) and h.coverage >= SUGGEST_COVERAGE for h in hits[1:]) else "refuse"
     if decision == "answer" and _unknown_app(query, hits[0]):
         return "suggest" if any(fits(h) and h.coverage >= SUGGEST_COVERAGE for h in hits) else "refuse"
     return decision
+
+
+# An entry's question that asks how a thing is done ("cách …", "như thế nào", "làm sao để …"); "làm sao biết", "làm
+# sao nhận biết" ask how to tell a thing (a scam, fake news), "… thì làm sao" what to do now: not how to do one.
+_HOW_ASKED = re.compile(r"\b(?:cach|the nao|ra sao|lam sao(?!$))\b(?! (?:nhan |phan |ma )?biet\b)")
+
+
+def _way_not_told(query: str, hit: Hit) -> bool:
+    """A short question asks the way to do a thing ("cách gửi ảnh qua zalo", "tôi muốn học cách dùng zalo gọi
+    video") and none of the best entry's questions asks how anything is done (it asks whether a call is a scam):
+    that it names the same app or verb is a coincidence, and it does not tell the way."""
+    typed = syllables(query)
+    return "cach" in typed and len(content_syllables(query)) < LONG_QUESTION and not hit.tells_how
 
 
 # An app, a site or a program named by a word no document has ("ứng dụng iHanoi", "app Grab", "phần mềm Misa"): what

@@ -9,3 +9,9 @@ _INDEX = SearchIndex.from_catalog(load_catalog())
 def test_unknown_platform_is_not_answered() -> None:
     for q in ("bán quần áo trên lazada có an toàn không", "mua đồ trên tiki có bị lừa không"):
         assert decide(q, _INDEX.search(q, 5)) != "answer", q
+
+
+def test_a_way_to_do_a_thing_is_not_answered_by_an_entry_that_tells_no_way() -> None:
+    for q in ("cách chia sẻ hình qua zalo cho con", "cách đăng video lên tiktok"):
+        assert decide(q, _INDEX.search(q, 5)) != "answer", q
+
