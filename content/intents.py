@@ -598,13 +598,20 @@ def _health_text(typed: str, accented: bool) -> str:
     return _HOSPITAL_PLACE.sub(r"\1 noi do", said)
 
 
+def _accented(typed: str) -> bool:
+    """The message is typed with Vietnamese accents: a letter with a mark, or "đ". Not whether folding changes it:
+    folding also reads teencode ("tui" is "toi"), and "tui đâu có đăng nhập" typed "tui dau co dang nhap" is no
+    "đau cổ"."""
+    return "đ" in typed or any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", typed))
+
+
 def _asks_health_alone(query: str) -> bool:
     """A clause that asks about an illness or a medicine names no AI of its own ("Dạo này tôi hay bị chóng mặt, con
     dâu bảo cứ hỏi AI. Vậy bot cho tôi hỏi chóng mặt thì uống thuốc gì?"): the AI is in the story, the medicine is
     the question. Asked of AI in the same clause ("có nên hỏi AI uống thuốc gì không") it stays ours."""
     for clause in _PUNCTUATION.split(query):
         typed = unicodedata.normalize("NFC", clause).lower()
-        accented = fold(typed) != typed
+        accented = _accented(typed)
         health = _health_text(typed, accented)
         pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
         # "đau" folds like "đâu", "chữa" like "chưa": asking is looked for in what the clause says besides its health
@@ -635,7 +642,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     # "lúa" (rice) is no "lừa" (scam): typed with its accent, or after what is said of rice ("trồng lua")
     rice = fold(_RICE.sub("thoc", typed)) if fold(typed) != typed else folded
     about_ai = bool(_ABOUT_AI.search(_RICE_FOLDED.sub(r"\1 thoc", rice)))
-    accented = fold(typed) != typed
+    accented = _accented(typed)
     health = _health_text(typed, accented)
     pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
     if pain and (not about_ai or _asks_health_alone(query)):

@@ -15,3 +15,9 @@ def test_a_way_to_do_a_thing_is_not_answered_by_an_entry_that_tells_no_way() -> 
     for q in ("cách chia sẻ hình qua zalo cho con", "cách đăng video lên tiktok"):
         assert decide(q, _INDEX.search(q, 5)) != "answer", q
 
+
+def test_teencode_typed_without_accents_is_no_neck_pain() -> None:
+    from content.intents import out_of_scope
+
+    assert out_of_scope("zalo bao may la xin ma ma tui dau co dang nhap") is None
+    assert out_of_scope("tôi bị đau cổ uống thuốc gì") == "health"
