@@ -501,6 +501,7 @@ _BANNED = re.compile(r"\bcấm\b")
 _START = re.compile(r"(?<!đau )\bđầu\b")
 _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
 _IT = re.compile(r"\bnó\b")  # "it": folded, it is "nợ" (a debt): "chờ mãi nó không trả lời" is no unpaid debt
+_BACK_TO = re.compile(r"\bvề số\b")  # "chuyển về số bà" (moved back to a number), folded, is "vé số" (a lottery ticket)
 _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
 # money paid for farm goods ("chuyển tiền phân bón", "trả tiền thuốc trừ sâu"): a payment, no farming advice
@@ -648,8 +649,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if pain and (not about_ai or _asks_health_alone(query)):
         return "health"
     insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
-    said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", typed))))) \
-        if accented else folded
+    said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", _BACK_TO.sub(
+        "sang số", typed)))))) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
     said = _PAID_FOR.sub("tien hang", said)
     other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)

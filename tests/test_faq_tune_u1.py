@@ -33,3 +33,11 @@ def test_chatgpt_spelt_as_heard_and_told_by_who_says_it(svc: AnswerService) -> N
 
 def test_a_short_message_of_money_sent_by_mistake_asks_what_now(svc: AnswerService) -> None:
     assert svc.plan("ông lỡ chuyển 5 triệu cho thằng lừa đảo rồi, giờ phải làm gì").fallback.decision == "answer"
+
+
+def test_a_number_moved_back_is_no_lottery_ticket(svc: AnswerService) -> None:
+    from content.intents import out_of_scope
+    assert out_of_scope("tài khoản VNeID để số con trai, chuyển về số của tôi được không") is None
+    assert out_of_scope("mua vé số con gì hôm nay") == "other"
+    plan = svc.plan("VNeID để số cháu nội, giờ chuyển sang số của tôi thế nào").fallback
+    assert plan.decision == "answer" and plan.faq_id == "vneid_change_phone"
