@@ -457,9 +457,12 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"|dat (?:lich )?nhac|hen gio|bao thuc)\b")
 # Whether a loan app is safe or worth using ("app vay tiền nhanh có nên mần hông") is a scam the FAQ warns of;
 # which one lends cheapest, like "cho tôi vay", is not ours.
-_LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua app|qua ung dung|tren mang))\b"
+_LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua (?:cai )?app|qua (?:cai )?ung dung"
+                       r"|tren mang))\b"
                        r".*\b(?:co nen|nen khong|co sao|nguy hiem|tin duoc|that khong|co on|on khong|co ok|ok khong"
-                       r"|oke khong|co tot khong|tot khong|dang tin|nen dung|nen xai)\b")  # "… có ok ko": whether
+                       r"|oke khong|co tot khong|tot khong|dang tin|nen dung|nen xai"  # "… có ok ko": whether
+                       # or what its lenders do ("vay qua cái app, giờ bọn nó gọi chửi cả họ")
+                       r"|chui|khung bo|de doa|doi no|boc phot)\b")
 # "ở bệnh viện người ta bảo cài VNeID": a place the story happened, not an illness ("ở bệnh viện nào tốt" still is).
 # Gone to ("đi khám bệnh viện tư dùng được không", "lên bệnh viện huyện"): the same place.
 _HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong|di|den|toi|vao|len|xuong|ra|kham) benh vien\b"

@@ -41,3 +41,9 @@ def test_a_number_moved_back_is_no_lottery_ticket(svc: AnswerService) -> None:
     assert out_of_scope("mua vé số con gì hôm nay") == "other"
     plan = svc.plan("VNeID để số cháu nội, giờ chuyển sang số của tôi thế nào").fallback
     assert plan.decision == "answer" and plan.faq_id == "vneid_change_phone"
+
+
+def test_lenders_of_a_loan_app_harassing_is_no_loan_asked_for(svc: AnswerService) -> None:
+    from content.intents import out_of_scope
+    assert out_of_scope("con tôi vay qua cái ứng dụng trên điện thoại, giờ người ta đe dọa cả nhà") is None
+    assert out_of_scope("cho tôi vay tiền qua app được không") == "other"
