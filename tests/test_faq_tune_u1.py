@@ -47,3 +47,8 @@ def test_lenders_of_a_loan_app_harassing_is_no_loan_asked_for(svc: AnswerService
     from content.intents import out_of_scope
     assert out_of_scope("con tôi vay qua cái ứng dụng trên điện thoại, giờ người ta đe dọa cả nhà") is None
     assert out_of_scope("cho tôi vay tiền qua app được không") == "other"
+
+
+def test_not_knowing_how_to_put_the_marks_is_typing_without_them(svc: AnswerService) -> None:
+    plan = svc.plan("ông không biết đánh dấu, nhắn không dấu bot có đọc được không").fallback
+    assert plan.decision == "answer" and plan.faq_id == "bot_no_accent"
