@@ -21,3 +21,12 @@ def test_teencode_typed_without_accents_is_no_neck_pain() -> None:
 
     assert out_of_scope("zalo bao may la xin ma ma tui dau co dang nhap") is None
     assert out_of_scope("tôi bị đau cổ uống thuốc gì") == "health"
+
+
+def test_keeping_messages_on_a_new_phone_is_not_the_password_entry() -> None:
+    from handlers.answers.service import AnswerService
+
+    svc = AnswerService(load_catalog(), _INDEX)
+    for q in ("mua điện thoại mới, làm sao giữ lại tin nhắn zalo cũ",
+              "đổi điện thoại mới thì giữ lại tin nhắn zalo kiểu gì"):
+        assert svc.plan(q).decision != "answer", q
