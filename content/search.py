@@ -320,6 +320,9 @@ _CHANNEL = re.compile(r"\b(?:hoc|bot|chatbot)(?: tiep| nay| do)? (?:tren|qua) ("
                       + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # An account, a channel or a page on a named thing ("tài khoản lừa đảo trên TikTok", "nick trên Facebook", "kênh
 # trên YouTube"): that thing's own, what is asked about (reporting it is done there), not the place of a story.
+# What a named thing has ("trên Zalo có trợ lý AI không", "trong Facebook có chế độ cho người già không"): asked of it.
+_HAS = re.compile(r"\b(?:tren|trong) (" + "|".join(re.escape(e) for e in ENTITIES) + r") (?:co|co san)"
+                  r" (?:tro ly|ai|tinh nang|chuc nang|che do|muc|phan|nut)\b")
 _OWNED = re.compile(r"\b(?:tai khoan|nick|kenh|trang|fanpage|page)(?: (?!tren\b|qua\b)\w+){0,2} (?:tren|qua) ("
                     + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Also who made it, said of another as well ("Copilot có phải của Google làm ra như Gemini không"): its maker is asked.
@@ -329,11 +332,13 @@ _LIKE = re.compile(r"\b(?:cung (?:(?!giong\b)\w+ ){0,3}?nhu|(?:lam ra|tao ra|pha
 
 
 def places(text: str) -> frozenset[str]:
-    """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"}), as who
+    """The ENTITIES a text names as where something was seen or sent ("qua link gửi trên Zalo" → {"zalo"}; not what
+    it is asked to have: "trên Zalo có trợ lý AI không"), as who
     a scammer claims to be ("người xưng hỗ trợ Zalo"), or as what the thing asked about is like ("cũng miễn phí như
     ChatGPT")."""
     folded = canon(fold(text))
-    where = frozenset(_WHERE.findall(folded)) - frozenset(_CHANNEL.findall(folded)) - frozenset(_OWNED.findall(folded))
+    where = (frozenset(_WHERE.findall(folded)) - frozenset(_CHANNEL.findall(folded))
+             - frozenset(_OWNED.findall(folded)) - frozenset(_HAS.findall(folded)))
     return where | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded)) \
         | frozenset(_SEEN_ON.findall(folded))
 

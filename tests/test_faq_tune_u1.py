@@ -17,6 +17,7 @@ from handlers.answers.service import AnswerService
     "muốn xóa luôn tài khoản Gemini thì làm sao",
     "lưu ảnh từ tin nhắn vào máy thế nào",
     "bảo hiểm y tế hộ gia đình mỗi năm đóng bao nhiêu",
+    "trong Facebook có chức năng trợ lý ảo không",
 ])
 def test_not_answered_with_a_neighbouring_entry(svc: AnswerService, question: str) -> None:
     assert svc.plan(question).fallback.decision != "answer"
