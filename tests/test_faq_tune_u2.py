@@ -30,3 +30,8 @@ def test_keeping_messages_on_a_new_phone_is_not_the_password_entry() -> None:
     for q in ("mua điện thoại mới, làm sao giữ lại tin nhắn zalo cũ",
               "đổi điện thoại mới thì giữ lại tin nhắn zalo kiểu gì"):
         assert svc.plan(q).decision != "answer", q
+
+
+def test_making_a_song_is_not_the_reminder_entry() -> None:
+    q = "con AI có soạn nhạc được không"
+    assert decide(q, _INDEX.search(q, 5)) != "answer"
