@@ -440,6 +440,11 @@ SYNONYMS = Path(__file__).with_name("data") / "synonyms.yaml"
 _SYNONYM_RE, _SYNONYM = _load_synonyms()
 
 
+def synonyms_of(head: str) -> frozenset[str]:
+    """The folded phrases content/data/synonyms.yaml makes `head` ("vietcombank", "agribank"… for "ngan hang")."""
+    return frozenset(p for p, h in _SYNONYM.items() if h == head and p != head)
+
+
 def canon(folded: str) -> str:
     """Folded text with each synonym replaced by its group's first phrase ("mất tiền" → "phi")."""
     return _SYNONYM_RE.sub(lambda m: _SYNONYM[m.group(0)], folded)

@@ -12,7 +12,7 @@ from typing import Literal
 
 from content.provinces import find_province, provinces
 from content.search import Hit, entities
-from content.textnorm import asking_clause, asks_clearly, fold, question_tail, story_clauses
+from content.textnorm import asking_clause, asks_clearly, fold, question_tail, story_clauses, synonyms_of
 
 Gap = Literal["local", "detail", "feature", "another app"]
 
@@ -236,7 +236,8 @@ _FEATURES = (
      re.compile(r"\btắt\b|\bgỡ\b|\bẩn\b|vô hiệu|\bdừng\b|\bngừng\b|\bhủy\b|\bhuỷ\b", re.IGNORECASE)),
     # which bank to go to ("đăng ký ở ngân hàng nào"; "ngân hàng nào cũng" is every one): a bank named by its name
     (re.compile(r"\b(?:o|tai|cua|voi|qua|chon|lam|mo) ngan hang nao\b(?! cung\b)"),
-     re.compile(r"Vietcombank|Agribank|BIDV|VietinBank|Techcombank|Sacombank|VPBank|\bACB\b|\bMB\b", re.IGNORECASE)),
+     re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(synonyms_of("ngan hang"), key=len, reverse=True))) + r")\b",
+                re.IGNORECASE)),  # the brands content/data/synonyms.yaml makes a bank
     (re.compile(r"\brut (?:tien|bao hiem|bhxh|so|mot lan|tiet kiem)\b"),
      re.compile(r"\brút\b", re.IGNORECASE)),  # taking money out
     # why it does not show or work ("sao không có dữ liệu lần khám đó"; "làm sao để không nhận" asks how): a cause
