@@ -454,11 +454,19 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        # a reminder the phone or an app gives ("điện thoại có tự nhắc giờ uống thuốc được không",
                        # "đặt lời nhắc uống thuốc"): a phone feature, not a medicine
                        r"|\b(?:(?:dien thoai|may|app|ung dung|zalo|bot)(?: \w+){0,2} (?:nhac|bao thuc)|loi nhac"
-                       r"|dat (?:lich )?nhac|hen gio|bao thuc)\b")
+                       r"|dat (?:lich )?nhac|hen gio|bao thuc)\b"
+                       # machines that think or judge ("máy móc thông minh làm hết việc", "máy chấm điểm hồ sơ", "máy nó
+                       # biết con bò bệnh"): what AI does, whatever it does it about
+                       r"|\b(?:may (?:moc )?thong minh|nguoi may|robot|may (?:\w+ )?cham diem"
+                       r"|may (?:no |moc |tinh )?(?:biet|nhan ra|doan ra))\b"
+                       # a prize announced by a message or a call ("tin nhắn báo trúng giải đặc biệt"): the prize scam
+                       r"|\b(?:tin nhan|nhan tin|goi dien|thong bao|bao) (?:\w+ ){0,2}trung (?:giai|thuong)\b")
 # Whether a loan app is safe or worth using ("app vay tiền nhanh có nên mần hông") is a scam the FAQ warns of;
 # which one lends cheapest, like "cho tôi vay", is not ours.
 _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua (?:cai )?app|qua (?:cai )?ung dung"
-                       r"|tren mang))\b"
+                       r"|tren mang)"
+                       # lending advertised online or by phone ("quảng cáo cho vay 10 triệu qua điện thoại")
+                       r"|quang cao (?:cho )?vay|cho vay (?:\w+ ){0,3}(?:qua|tren) (?:dien thoai|mang|facebook|zalo))\b"
                        r".*\b(?:co nen|nen khong|co sao|nguy hiem|tin duoc|that khong|co on|on khong|co ok|ok khong"
                        r"|oke khong|co tot khong|tot khong|dang tin|nen dung|nen xai"  # "… có ok ko": whether
                        # or what its lenders do ("vay qua cái app, giờ bọn nó gọi chửi cả họ")

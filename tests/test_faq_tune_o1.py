@@ -56,3 +56,21 @@ def test_the_bots_quiz_with_points_is_no_driving_licence() -> None:
 def test_remarks_on_the_bot_are_small_talk(svc: AnswerService, message: str) -> None:
     assert small_talk(message) is not None
     assert svc.plan(message).fallback.decision == "smalltalk"
+
+
+@pytest.mark.parametrize("question", [
+    "có tin nhắn báo tôi trúng giải xổ số, bảo nộp trước tiền thuế mới được nhận",
+    "trên facebook có quảng cáo cho vay tiền duyệt nhanh, có nên vay không",
+    "máy nó nhận ra con gà bị bệnh bằng cách nào",
+])
+def test_scams_and_machines_that_name_a_topic_stay_ours(question: str) -> None:
+    assert out_of_scope(question) is None
+
+
+def test_which_bank_lends_cheapest_is_still_not_ours() -> None:
+    assert out_of_scope("vay ngân hàng nào lãi thấp nhất") == "other"
+
+
+def test_a_fine_to_pay_by_a_link_is_the_fake_sms(svc: AnswerService) -> None:
+    result = svc.plan("có tin nhắn nói xe tôi bị phạt nguội, bảo bấm vào link để nộp tiền").fallback
+    assert (result.decision, result.faq_id) == ("answer", "brandname_sms")
