@@ -74,3 +74,8 @@ def test_which_bank_lends_cheapest_is_still_not_ours() -> None:
 def test_a_fine_to_pay_by_a_link_is_the_fake_sms(svc: AnswerService) -> None:
     result = svc.plan("có tin nhắn nói xe tôi bị phạt nguội, bảo bấm vào link để nộp tiền").fallback
     assert (result.decision, result.faq_id) == ("answer", "brandname_sms")
+
+
+def test_a_prize_for_the_bots_contest_is_its_help(svc: AnswerService) -> None:
+    result = svc.plan("cuộc thi trên bot có thưởng tiền không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bot_contest")
