@@ -1,6 +1,7 @@
 """FAQ benchmark: answer quality on the TEST parts (tests/data/faq_testset.yaml, part B faq_testset_b.yaml, part C
-faq_testset_c.yaml, part D faq_testset_d.yaml, part E faq_testset_e.yaml, part F faq_testset_f.yaml and part G
-faq_testset_g.yaml (mostly questions the content does not answer), none of them tuned on), retrieval-only
+faq_testset_c.yaml, part D faq_testset_d.yaml, part E faq_testset_e.yaml, part F faq_testset_f.yaml, part G
+faq_testset_g.yaml (mostly questions the content does not answer), part H faq_testset_h.yaml and part I
+faq_testset_i.yaml (mostly out-of-scope requests and small talk), none of them tuned on), retrieval-only
 and with an LLM (the fake OpenAI server answering only from the passages it was given), then search latency at
 the shipped size and at 2,000 entries.
 
@@ -46,6 +47,8 @@ TESTSET_D = ROOT / "tests" / "data" / "faq_testset_d.yaml"  # part D: the two bl
 TESTSET_E = ROOT / "tests" / "data" / "faq_testset_e.yaml"  # part E: the three blind batches of 2026-12-01 21:43 UTC
 TESTSET_F = ROOT / "tests" / "data" / "faq_testset_f.yaml"  # part F: the three blind batches of 2026-12-02 00:41 UTC
 TESTSET_G = ROOT / "tests" / "data" / "faq_testset_g.yaml"  # part G: a blind batch, 3/5 unanswerable (2026-12-02)
+TESTSET_H = ROOT / "tests" / "data" / "faq_testset_h.yaml"  # part H: two blind batches of 2026-12-02 03:45 UTC
+TESTSET_I = ROOT / "tests" / "data" / "faq_testset_i.yaml"  # part I: a blind batch, 3/5 out of scope (2026-12-02)
 DEVSET_FRESH = ROOT / "tests" / "data" / "faq_devset_fresh.yaml"  # tuning questions written as the test part is
 RESULTS = ROOT / "bench" / "results" / "faq.json"
 SCALE = 2000
@@ -133,7 +136,7 @@ def run(show_failures: bool = False, test_part_too: bool = True, files: Sequence
     test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
     if not test_part_too and DEVSET_FRESH.exists() and DEVSET_FRESH not in files:
         files = [DEVSET_FRESH, *files]
-    for part in (TESTSET_G, TESTSET_F, TESTSET_E, TESTSET_D, TESTSET_C, TESTSET_B):  # B-G: written blind, not tuned on
+    for part in (TESTSET_I, TESTSET_H, TESTSET_G, TESTSET_F, TESTSET_E, TESTSET_D, TESTSET_C, TESTSET_B):  # B-I: written blind, not tuned on
         if test_part_too and part.exists() and part not in files:
             files = [part, *files]
     scored_files = {Path(f).stem: faq_eval.load(Path(f)) for f in files}
