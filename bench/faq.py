@@ -136,7 +136,8 @@ def run(show_failures: bool = False, test_part_too: bool = True, files: Sequence
     test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
     if not test_part_too and DEVSET_FRESH.exists() and DEVSET_FRESH not in files:
         files = [DEVSET_FRESH, *files]
-    for part in (TESTSET_I, TESTSET_H, TESTSET_G, TESTSET_F, TESTSET_E, TESTSET_D, TESTSET_C, TESTSET_B):  # B-I: written blind, not tuned on
+    # B-I: written blind, not tuned on
+    for part in (TESTSET_I, TESTSET_H, TESTSET_G, TESTSET_F, TESTSET_E, TESTSET_D, TESTSET_C, TESTSET_B):
         if test_part_too and part.exists() and part not in files:
             files = [part, *files]
     scored_files = {Path(f).stem: faq_eval.load(Path(f)) for f in files}
