@@ -173,7 +173,15 @@ def _swap_out(path: Path, moved: list[tuple[Path, Path]]) -> None:
     for src, dst in moved:
         if src.exists():
             src.rename(dst)
-    path.mkdir()
+    while True:
+        try:
+            path.mkdir()
+            return
+        except FileExistsError:
+            # a worker of the bot connected between the move and the mkdir, and SQLite made a new, empty
+            # database file in the old place: it goes as well, so the directory can take its place
+            for leftover in (path, *(Path(f"{path}-{s}") for s in ("wal", "shm", "journal"))):
+                leftover.unlink(missing_ok=True)
 
 
 def _swap_back(path: Path, moved: list[tuple[Path, Path]]) -> None:
