@@ -90,6 +90,7 @@ ENTITIES: tuple[str, ...] = (
     "binh dan hoc vu",  # the 1945 literacy movement (after "binh dan hoc vu so": the longer name is tried first)
     # days kept each year: "Ngày Sách" (21/4) and "Ngày Nhà giáo" (20/11) are not "Ngày Khuyến học" (2/10)
     "ngay khuyen hoc", "ngay nha giao", "ngay sach", "ngay doc sach", "ngay chuyen doi so",
+    "thang khuyen hoc",  # a province's month of its own: not "Ngày Khuyến học" (2/10), nor the Week
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 # (nor is an age: "bố tôi 68 tuổi")
@@ -228,10 +229,11 @@ _NOT_ASKED = re.compile(
     r"|^(?:(?:toi|minh|tui|em|chau|con|bac|ong|ba) )?(?:dau co |co |van )?khong (?:he )?(?:bi )?(?:quen|mat)"
     r" (?:mat khau|mat ma|ma pin|pass)(?: (?:dau|nha|nhe|ma|a))*$"
     r"|\b(?:hay|cu|thuong|de|hoi|bi|toi|minh|tui) (?:nham|lan|nham lan) (?:voi|sang|qua)\b"
-    # "…, còn Zalo thì vẫn bình thường", "…, Zalo thì vẫn vào được": the thing said to be fine is not what is asked
-    r"|^(?:(?:con|ma|nhung) )?(?:cai |app |ung dung |tai khoan )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
+    # "…, còn Zalo thì vẫn bình thường", "…, Zalo thì vẫn vào được", "…, chứ Zalo thì vẫn vô được": the thing said
+    # to be fine is not what is asked
+    r"|^(?:(?:con|ma|nhung|chu|cho) )?(?:cai |app |ung dung |tai khoan )?(?:" + "|".join(re.escape(e) for e in ENTITIES)
     + r")(?: (?:cua toi|cua minh|thi|van|con|vay|may))* (?:binh thuong|khong sao|khong bi gi|dung duoc|on|van on"
-    r"|vao duoc|dang nhap duoc|mo duoc|xai duoc|vao binh thuong)$")
+    r"|vao duoc|vo duoc|dang nhap duoc|mo duoc|xai duoc|vao binh thuong|vo binh thuong)$")
 
 
 # What is asked, then why ("VNeID là cái gì mà công an xã cứ bảo ông phải cài?", "AI là gì mà ai cũng nói tới"): the
