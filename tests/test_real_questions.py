@@ -309,7 +309,7 @@ async def test_grounded_llm_answers_only_from_the_passages_it_was_given(catalog:
         given = fake.requests[-1].content("user")
         body = res.text.rsplit("[", 1)[0].strip()
         assert body and body.split(".")[0] in given  # every word came from a passage it was sent
-        unsure = await svc.answer("tôi quên mật khẩu gmail")
+        unsure = await svc.answer("tôi quên mật khẩu telegram")  # no entry is about Telegram
         assert unsure.decision != "answer" and len(fake.requests) == 1  # nothing fits: the LLM is not asked
     finally:
         await svc.aclose()
@@ -335,8 +335,8 @@ async def test_a_rambling_message_is_searched_as_the_llm_rewrote_it(catalog: Any
         assert "<tin_nhan>" in rewrite.content("user") and story in rewrite.content("user")
         assert story in answer.content("user")  # the answer is written for the citizen's own words
         fake.responder(lambda _m: "Quên mật khẩu VNeID?")  # a rewrite that drops what was asked about
-        gmail = "tôi " + story + ", mà giờ tôi lại quên mất cái mật khẩu gmail"  # no entry is about Gmail
-        assert (await svc.answer(gmail)).decision != "answer"
+        telegram = "tôi " + story + ", mà giờ tôi lại quên mất cái mật khẩu telegram"  # no entry is about Telegram
+        assert (await svc.answer(telegram)).decision != "answer"
     finally:
         await svc.aclose()
 
