@@ -508,7 +508,8 @@ class AnswerService:
     def _done_now_what(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A message telling a thing already done by mistake ("bà lỡ đọc mấy con số nhắn về máy cho người lạ rồi")
         and asking only what to do now ("chừ làm răng"), answered with an entry that tells whether to do it ("Có ai
-        hỏi mã OTP thì có nên đưa không?"): too late for that. One of the best hits whose questions ask what to do
+        hỏi mã OTP thì có nên đưa không?") or how to beware of it ("Cảnh giác với người mạo danh ngân hàng … thế
+        nào?"): too late for that. One of the best hits whose questions ask what to do
         once it is done ("Lỡ đọc mã OTP cho người lạ rồi thì phải làm gì?") is the answer."""
         if len(hits) < 2 or not _DONE.search(unicodedata.normalize("NFC", q).lower()):
             return decision, hits
@@ -517,7 +518,7 @@ class AnswerService:
         if ending is None or _own_words(ending) - _WHAT_TO_DO_WORDS or not _WHAT_TO_DO.search(fold(ending)):
             return decision, hits
         entry = self.search.faq_entry(hits[0].doc_id)
-        if entry is None or not _WHETHER.search(fold(entry.question)) or _after_done(entry):
+        if entry is None or _after_done(entry):
             return decision, hits  # "… rồi thì sao" among its questions: it tells what to do once done too
         for hit in hits[1:TAIL_AGREEMENT]:
             other = self.search.faq_entry(hit.doc_id)
