@@ -651,15 +651,15 @@ def out_of_scope(query: str) -> OutOfScope | None:
     """"health" for medicine and illness, "other" for the rest of what the bot does not do, else None."""
     folded = fold(query)
     typed = unicodedata.normalize("NFC", query).lower()
-    # "lúa" (rice) is no "lừa" (scam): typed with its accent, or after what is said of rice ("trồng lua")
-    rice = fold(_RICE.sub("thoc", typed)) if fold(typed) != typed else folded
-    about_ai = bool(_ABOUT_AI.search(_RICE_FOLDED.sub(r"\1 thoc", rice)))
     accented = _accented(typed)
+    # "lúa" (rice) is no "lừa" (scam): typed with its accent, or after what is said of rice ("trồng lua")
+    rice = fold(_RICE.sub("thoc", typed)) if accented else folded
+    about_ai = bool(_ABOUT_AI.search(_RICE_FOLDED.sub(r"\1 thoc", rice)))
     health = _health_text(typed, accented)
     pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
     if pain and (not about_ai or _asks_health_alone(query)):
         return "health"
-    insult = _INSULTS_RE.search(typed) if fold(typed) != typed else _INSULTS_FOLDED_RE.search(folded)
+    insult = _INSULTS_RE.search(typed) if accented else _INSULTS_FOLDED_RE.search(folded)
     said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", _BACK_TO.sub(
         "sang số", typed)))))) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)

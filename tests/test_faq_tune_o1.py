@@ -58,13 +58,16 @@ def test_remarks_on_the_bot_are_small_talk(svc: AnswerService, message: str) -> 
     assert svc.plan(message).fallback.decision == "smalltalk"
 
 
-@pytest.mark.parametrize("question", [
-    "có tin nhắn báo tôi trúng giải xổ số, bảo nộp trước tiền thuế mới được nhận",
-    "trên facebook có quảng cáo cho vay tiền duyệt nhanh, có nên vay không",
-    "máy nó nhận ra con gà bị bệnh bằng cách nào",
+@pytest.mark.parametrize("question, entry", [
+    ("có tin nhắn báo tôi trúng giải xổ số, bảo nộp trước tiền thuế mới được nhận", "scam_prize"),
+    ("trên facebook có quảng cáo cho vay tiền duyệt nhanh, có nên vay không", "loan_apps"),
+    ("máy nó nhận ra con gà bị bệnh bằng cách nào", "ai_learns_data"),
 ])
-def test_scams_and_machines_that_name_a_topic_stay_ours(question: str) -> None:
+def test_scams_and_machines_that_name_a_topic_stay_ours(svc: AnswerService, question: str, entry: str) -> None:
+    # a lottery, a loan, a sick chicken named: not refused as out of scope, answered by the entry that tells it
     assert out_of_scope(question) is None
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
 
 
 def test_which_bank_lends_cheapest_is_still_not_ours() -> None:
@@ -79,3 +82,13 @@ def test_a_fine_to_pay_by_a_link_is_the_fake_sms(svc: AnswerService) -> None:
 def test_a_prize_for_the_bots_contest_is_its_help(svc: AnswerService) -> None:
     result = svc.plan("cuộc thi trên bot có thưởng tiền không").fallback
     assert (result.decision, result.faq_id) == ("answer", "bot_contest")
+
+
+@pytest.mark.parametrize("typed, unaccented", [
+    ("tui thấy mày là đồ điên", "tui thay may la do dien"),
+    ("mày đồ ngu như bò không biết gì", "may do ngu nhu bo ko bit gi"),
+])
+def test_an_insult_typed_without_accents_in_teencode_is_read_as_typed_with_them(typed: str, unaccented: str) -> None:
+    # Before: "tui"/"ko" fold to "toi"/"khong", so the message counted as typed with accents and its insult was looked
+    # for with the accented words ("đồ điên"), which it does not have: it went on to search and got an answer.
+    assert out_of_scope(typed) == out_of_scope(unaccented) == "other"
