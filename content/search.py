@@ -33,6 +33,7 @@ from content.textnorm import (
     ABBREVIATIONS,
     COMPARISON,
     MISTAKEN,
+    THINGS,
     action_syllables,
     actions,
     asked_actions,
@@ -43,6 +44,7 @@ from content.textnorm import (
     fold,
     how_to,
     question_syllables,
+    story_clauses,
     syllables,
     tokens,
 )
@@ -405,6 +407,18 @@ _HOW_WORDS = frozenset({"lam", "sao", "the", "nao", "cach", "de"})  # of "làm s
 _HOW: dict[bool, tuple[str, ...]] = {True: ("cach",), False: ()}  # "làm sao để …" also says "cách …"
 
 
+def _things_asked(message: str) -> frozenset[str]:
+    """The things no entry tells of (content/data/words.yaml `things`: the ringer, the battery) a message asks
+    about: those it names when it is short (under ONE_CLAUSE_ACTIONS syllables), whatever its clauses ("chuông đt bé
+    quá, chỉnh to lên ntn"), else those its last clause names ("chữ thì chỉnh to rồi nhưng …, chỉnh chuông to lên
+    thế nào"); one the story before it tells ("học tới bài thứ ba thì điện thoại hết pin giờ muốn học tiếp thì làm
+    sao", "… Tin nằm ngay dưới tin báo số dư thật. Tin được không?") is not asked."""
+    if len(content_syllables(message)) < ONE_CLAUSE_ACTIONS:
+        return actions(message) & THINGS
+    parts = story_clauses(message)
+    return actions(parts[-1]) & THINGS if parts else frozenset()
+
+
 def _faq_doc(entry: FaqEntry) -> _Doc:
     asked = [entry.question, *entry.alternatives]
     terms = [t for q in asked for t in tokens(q)] * QUESTION_WEIGHT + tokens(entry.answer)
@@ -662,6 +676,7 @@ class SearchIndex:
         plain = len(typed) < LONG_QUESTION or (len(typed) < ONE_CLAUSE_ACTIONS
                                                and sum(not _CALLING.match(fold(c)) for c in clauses(query)) == 1)
         acts = asked_actions(query) if plain else frozenset()
+        acts |= _things_asked(context or query)
         if asked is not None:
             acts = asked
         # that it compares two things is not noise, nor that money went to the wrong account by mistake ("… nhập sai số

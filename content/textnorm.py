@@ -475,14 +475,18 @@ def _phrases(phrases: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(_word_forms, p.split())) for p in ordered) + r")\b")
 
 
+_GROUPS: list[list[str]] = [*_WORDS["actions"], *_WORDS["things"]]  # a thing no entry tells of reads as an action
 _ACTION_GROUP = {
-    _strip_marks(p.lower().lstrip("=")): _strip_marks(g[0].lower().lstrip("=")) for g in _WORDS["actions"] for p in g
+    _strip_marks(p.lower().replace("=", "")): _strip_marks(g[0].lower().lstrip("=")) for g in _GROUPS for p in g
 }
+# The groups of content/data/words.yaml `things` (the ringer, the battery, a bank balance…), named as `actions` names
+# them: asked of whatever the message's clauses (content/search.py).
+THINGS = frozenset(_strip_marks(g[0].lower().lstrip("=")) for g in _WORDS["things"])
 _ACTION_SYLLABLES: dict[str, frozenset[str]] = {}
-for _group in _WORDS["actions"]:
+for _group in _GROUPS:
     _ACTION_SYLLABLES[_strip_marks(_group[0].lower().lstrip("="))] = frozenset(
-        w for p in _group for w in syllables(p.lstrip("=")))
-_ACTION_RE = _phrases([p for g in _WORDS["actions"] for p in g])
+        w for p in _group for w in syllables(p.replace("=", "")))
+_ACTION_RE = _phrases([p for g in _GROUPS for p in g])
 _NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
 COMPARISON = "so sanh"  # the group of comparing two things
 MISTAKEN = "chuyen nham"  # the group of money sent to the wrong account by mistake

@@ -878,6 +878,8 @@ class AnswerService:
         story, ending = split
         if _vague(ending) or _questions(story) or any(_ASKED_IN_STORY.search(fold(c)) for c in story_clauses(story)):
             return decision, hits
+        if _DOING_THAT.search(fold(ending)) and len(_own_words(ending)) <= DOING_THAT_WORDS:
+            return decision, hits  # "…, làm rứa có an toàn không": whether the deed told is safe, asked of the story
         # what the story named is what its ending asks about ("… cài cho tôi ChatGPT …. Vậy nó cũng nói sai được à?")
         told = sorted((entities(q) - places(q) - entities(ending)) | (numbers(q) - numbers(ending)))
         asked = f"{ending} {' '.join(told)}" if told else ending
@@ -1271,6 +1273,12 @@ def _after_done(entry: FaqEntry) -> bool:
 
 
 _POINTS_BACK = re.compile(r"^(?:the|vay|nhu the|nhu vay)\b")  # "thế", "vậy thì", "như vậy", "thế thì"
+
+
+# An ending that asks of the deed the story told ("làm vậy", "làm thế", "như thế", "vậy có …"), with at most
+# DOING_THAT_WORDS words of its own ("…, làm rứa có an toàn không"): what is asked is the story's, not the ending's.
+_DOING_THAT = re.compile(r"^(?:(?:lam|de|cu) (?:vay|the|nhu vay|nhu the)|nhu (?:vay|the)|(?:vay|the) (?:thi )?co)\b")
+DOING_THAT_WORDS = 2
 
 
 def _with_what_it_points_back_at(q: str, tail: str | None) -> str | None:
