@@ -44,7 +44,10 @@ _EMOTICON = re.compile(r"(?<!\w)(?:[:;=]['-]?[()\[\]dDpPoO3*|/\\]+|<3+|\^_*\^|\(
 # folded, "hội" is "hỏi" (to ask), a word that makes a message a question; typed with its accent it is no asking.
 _THE_ASSOCIATION = re.compile(r"(?<!\w)(?:(?:trong|của|cả|quý|toàn) )?hội(?: khuyến học)?(?!\w)"
                               r"|(?<!\w)(?:trong|cua|ca|quy|toan) hoi(?: khuyen hoc)?(?!\w)"
-                              r"|(?<!\w)hoi khuyen hoc(?!\w)",
+                              r"|(?<!\w)hoi khuyen hoc(?!\w)"
+                              # its officers thanked ("cảm ơn cán bộ nhiều nhiều"): "cần" is not asked there
+                              r"|(?<!\w)(?:các )?cán bộ(?: hội(?: khuyến học)?)?(?!\w)"
+                              r"|(?<!\w)(?:cac )?can bo(?: hoi(?: khuyen hoc)?)?(?!\w)",
                               re.IGNORECASE)
 _GREETED = "xhoikhuyenhocx"  # the association greeted: a word of its own, told apart from "hỏi"
 _WORD_CHAR = re.compile(r"[^\W_]")  # a letter or a digit: a message without one is emoji, stickers, emoticons

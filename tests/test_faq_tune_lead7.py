@@ -35,3 +35,11 @@ def test_selling_an_old_phone_is_not_what_an_old_phone_can_run(svc: AnswerServic
     assert svc.plan("điện thoại cũ vô dụng rồi bán đi được không").fallback.decision != "answer"
     result = svc.plan("điện thoại cũ có dùng chatgpt được không").fallback
     assert (result.decision, result.faq_id) == ("answer", "ai_device")
+
+
+@pytest.mark.parametrize("message", ["ok cảm ơn cán bộ nhiều nhiều", "cam on can bo nhieu", "cám ơn các cán bộ hội"])
+def test_thanking_the_officers_is_thanks(svc: AnswerService, message: str) -> None:
+    # Before: "cán bộ" read as "cần" (a need) and more words: refused, or the entry on officers' training answered.
+    assert svc.plan(message).fallback.decision == "smalltalk"
+    result = svc.plan("cán bộ xã có dùng bot gửi tin được không").fallback
+    assert result.decision == "answer"
