@@ -36,7 +36,7 @@ from content.catalog import load_catalog
 from content.intents import out_of_scope, small_talk
 from content.schema import FaqEntry
 from content.search import SearchIndex
-from content.textnorm import fold, question_core
+from content.textnorm import canon, fold, question_core
 from handlers.answers.service import READINGS, AnswerService
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def load_devset(path: Path = DEVSET) -> list[dict[str, Any]]:
 
 
 
-_CACHES = (fold, question_core, small_talk, out_of_scope)
+_CACHES = (fold, canon, question_core, small_talk, out_of_scope)
 
 
 def _timed(fn: Callable[[str], object], queries: Sequence[str],

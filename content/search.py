@@ -697,9 +697,12 @@ class SearchIndex:
         short = len(typed) < LONG_QUESTION
         told = len(typed) >= AI_GENERAL_SYLLABLES
 
+        weighed, weight_of = list(weights), list(weights.values())
+
         def rank(i: int) -> float:
             doc = self._docs[i]
-            asked = sum(w for s, w in weights.items() if s in doc.asked) / total
+            # (the weights of the syllables its questions have, summed in the same order as over weights.items())
+            asked = sum(itertools.compress(weight_of, map(doc.asked.__contains__, weighed))) / total
             named_numbers = _bounded(doc.numbers, bounds)
             factor = NUMBER_MISMATCH if _other_number(asked_numbers, named_numbers) else 1.0
             if asked_numbers & named_numbers:
@@ -1110,6 +1113,8 @@ def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = froze
     the text while the question fields name nothing else. A place of the story (`where`) need not be named by a
     document about nothing named, or about another thing the question names. Asked at length (`long`), an AI
     chatbot is also what an entry each of whose questions asks about AI, and names nothing, is about."""
+    if not named:  # (most questions name nothing: the rest would find nothing either)
+        return ()
     if _general_comparison(named, doc, compared):
         return ()
 

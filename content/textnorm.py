@@ -445,6 +445,7 @@ def synonyms_of(head: str) -> frozenset[str]:
     return frozenset(p for p, h in _SYNONYM.items() if h == head and p != head)
 
 
+@lru_cache(maxsize=8192)
 def canon(folded: str) -> str:
     """Folded text with each synonym replaced by its group's first phrase ("mất tiền" → "phi")."""
     return _SYNONYM_RE.sub(lambda m: _SYNONYM[m.group(0)], folded)
@@ -751,9 +752,12 @@ def question_core(text: str) -> str:
     """The folded question without the polite or story frames around it; empty when only frames remain."""
     core = _DONT_KNOW_HOW.sub("cach ", canon(fold(text)))
     for _ in range(2):  # "bác ơi cho cháu hỏi …": one frame may reveal another
+        before = core
         for pattern in _FRAMES:
             core = pattern.sub(" ", core)
         core = _SPACE.sub(" ", core).strip()
+        if core == before:  # nothing taken away: another pass over the same text would take nothing either
+            break
     return core
 
 
