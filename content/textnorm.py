@@ -147,6 +147,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bzalo[\s\-_.]*oa\b", "zalo oa"),
         (r"\ba\.i\b", "ai"),
         (r"\btrí tuệ nhân tạo\b|\btri tue nhan tao\b", "ai"),
+        # Southern "dzô", "zô" for "vô" (into), "dzào" for "vào": "muốn dzô hội", "bấm dzô link"
+        (r"\b(?:dzô|dzo|zô)\b(?! (?:dzô|zô|dzo)\b)", "vô"),
+        (r"\bdzào\b", "vào"),
+        # Southern "dậy" for "vậy" after what is asked ("liên hệ ai dậy?", "làm sao dậy", "là gì dậy"); not "thức
+        # dậy", "ngủ dậy", "đứng dậy"
+        (r"\b(sao|gì|chi|ai|nào|đâu|không|hông|hả|đó|thế|làm|được|đi|rồi|hả|ha) dậy\b(?= *[?.!]*\s*$)", r"\1 vậy"),
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
         # Central "cấy" for "cái" before what points ("AI là cấy chi", "cấy ni", "cấy nớ"); rice is "cấy lúa"
         (r"\bcấy (?=(?:chi|gì|ni|nì|nớ|này|nọ|đó|ấy)\b)", "cái "),
@@ -257,6 +263,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"(?:^|(?<=[.?!,;:…] ))(?:vậy |thế |rứa )?(?:ai|người nào) (?:nói |làm )?đúng(?: ai (?:nói |làm )?sai)?"
          r"(?: (?:vậy|hả|ta|đây|bot|ạ))*(?=\W*$)", "giờ sao"),
         (r"\btiềng\b", "tiền"),  # "trả tiềng điện": money ("tiếng", a voice, has another tone)
+        # "sin" for "sinh" after what is born ("năm sin", "ngày sin"; "sin" alone is "xin")
+        (r"\b(ngày|năm|nơi|giấy khai) sin\b", r"\1 sinh"),
+        (r"\btổ chứ\b", "tổ chức"),  # the last letter dropped ("tổ chứ đó lập ra để làm gì")
+        # "bh" at the end of what is asked: now ("làm j bh"), as "bây giờ" is typed short
+        (r"\bbh(?=[\s?.!]*$)", "bây giờ"),
         (r"\blạ (?:hoắc|hoắt|huơ|hươ|quắc|hoẳng)\b", "lạ"),  # "người lạ hoắc", "số lạ huơ": only stressed
         (r"\b(?:bảng|bản|bảnh) (?:xếp|sếp) hạng\b", "bảng xếp hạng"),  # "bản sếp hạng": the ranking table
         (r"\bsếp hạng\b", "xếp hạng"),
@@ -335,7 +346,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(bam|nhan|go|dien|nhap|truy cap) vo\b", r"\1 vao"),  # "bam vo link" ("vo" alone may be "vợ")
         (r"(?<!go )(?<!nhap )(?<!dien )(?<!bam )(?<!nhan )\b(?:vao|vo) cho nao\b", "o dau"),
         (r"\bvo (?=link\b|trang\b|app\b|ung dung\b)", "vao "),
-        (r"\b(?:ve ne|vi en|ve en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said ("vê en ai đi")
+        (r"\b(?:ve|vi) (?:ne|en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said ("vê en ai đi")
         (r"\b(?:copy|cop ?pi|cop|co ?pai|co ?pi) ?(?:lot|lop)\b", "copilot"),  # "Copy lốt", "cô pai lót": as heard
         (r"\bmai ?(?:co ?ro|cro|ro) ?(?:sop|sof|soft)\b", "microsoft"),  # "mai cờ rô sóp": Microsoft as it is said
         (r"\btop top\b", "tiktok"),  # "Tóp Tóp": TikTok as it is nicknamed

@@ -56,8 +56,10 @@ def asked_kinds(text: str) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _KINDS if pattern.search(folded))
 
 
+# ("tổng đài … làm việc từ mấy giờ" asks its hours, not its number)
 _PHONE_NUMBER = re.compile(r"\b(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,6} "
-                           r"(?:la gi|bao nhieu|so nao|so may|may|nao)\b")
+                           r"(?:la gi|bao nhieu|so nao|so may|may|nao)\b"
+                           r"(?! (?:gio|phut|giay|ngay|thang|nam|tuoi|lan|buoi|tieng)\b)")
 _PHONE = re.compile(r"\b(?:so may|so nao)\b|" + _PHONE_NUMBER.pattern)
 _DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
     # "nhiu tiền" (teencode "bao nhiêu tiền"), folded like "nhiều tiền": an amount asked either way, or "miễn phí"
@@ -74,6 +76,14 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
     (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
+    # who won ("ai được giải nhất", "người nào thắng", "xã nào về nhất"): a winner named as such; no content does
+    (re.compile(r"\b(?:ai|nguoi nao|doi nao|xa nao|thon nao|tinh nao|truong nao|lop nao|nha nao)"
+                r"(?: da| duoc| dat| doat| gianh| thang| ve)+ (?:giai|nhat|vo dich|quan quan|thu khoa)\b|"
+                r"\b(?:ai|nguoi nao|doi nao|xa nao|tinh nao)(?: da| duoc)? (?:thang|vo dich)\b|"
+                # "xã nào về nhất": "nhất" after "về" is left out once folded ("ai đứng đầu" a body is told elsewhere)
+                r"\b(?:nguoi nao|doi nao|xa nao|thon nao|tinh nao|truong nao|lop nao|nha nao) ve(?: nhat)?(?: \w+)?$"),
+     re.compile(r"(?:đoạt|đạt|giành|được) giải (?:nhất|nhì|ba|cao nhất) (?:là|thuộc về)|(?:vô địch|thắng cuộc) là",
+                re.IGNORECASE)),
     # how long it takes ("học mất bao lâu", "trong bao lâu"): a number of minutes, days, months…
     (re.compile(r"\b(?:mat|het|trong|ton) bao lau\b"),
      re.compile(r"(?:\d+|một|hai|ba|vài|mấy)\s*(?:phút|giờ|ngày|tuần|tháng|năm|buổi)\b", re.IGNORECASE)),
@@ -221,7 +231,9 @@ _FEATURES = (
     (re.compile(r"\b(?:cap bang|bang cap|van bang|chung chi|chung nhan|giay khen|bang khen)\b"),
      re.compile(r"chứng chỉ|chứng nhận|văn bằng|bằng cấp|cấp bằng|giấy khen|bằng khen|khen thưởng", re.IGNORECASE)),
     # (not what a lost phone has in it: "mất điện thoại mà trong đấy có app ngân hàng thì phải làm gì")
-    (re.compile(r"\b(?:app|ung dung) rieng\b|\btai (?:app|ung dung)\b|(?<!trong may )(?<!trong day )(?<!trong do )"
+    # ("dùng app nào", "tải ứng dụng nào": which app, named)
+    (re.compile(r"\b(?:app|ung dung) rieng\b|\btai (?:app|ung dung)\b|\b(?:app|ung dung|phan mem) nao\b|"
+                r"(?<!trong may )(?<!trong day )(?<!trong do )"
                 r"(?<!trong no )(?<!tren may )(?<!trong dien thoai )\bco (?:cai )?(?:app|ung dung)\b"),
      re.compile(r"ứng dụng|\bapp\b|CH Play|App Store", re.IGNORECASE)),
     (re.compile(r"\b(?:giay to|ho so) (?:gi|nao)\b|\b(?:can|phai) (?:mang|chuan bi|nop)(?: theo)?(?: nhung)? "

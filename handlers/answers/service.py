@@ -677,6 +677,28 @@ class AnswerService:
             return "answer", tail_hits
         return decision, hits
 
+    def _asked_in_the_bot(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A story of other things told in clauses of its own, then an ending asking how to do something in the bot
+        ("Năm ngoái thôn tôi tổ chức lớp dạy bà con dùng điện thoại, giờ muốn gửi cách làm này cho Hội qua bot thì
+        làm sao?"): the story's words surely found an entry on what it tells (how to run a class), but the ending asks
+        how to do a thing in the bot. The bot's help entry the ending alone surely finds, covering what it asks in its
+        own words, answers it (`_story_tail` does so only when the ending finds it with the story's named things
+        too)."""
+        if decision == "answer" and _bot_help(self.search.faq_entry(hits[0].doc_id)):
+            return decision, hits
+        ending = question_tail(q)
+        if ending is None or ending not in q or not _IN_THE_BOT.search(fold(ending)):
+            return decision, hits  # the ending names the bot as where it is done ("qua bot", "trên bot")
+        story = q[:q.rfind(ending)]
+        if about_using_the_bot(story) or _THE_BOT.search(fold(story)) or not story.rstrip().endswith(tuple(",.;:!?…")) \
+                or len(content_syllables(story)) < STORY_MIN:
+            return decision, hits
+        found = self.search.search(ending, PASSAGES)
+        if not found or decide(ending, found) != "answer" or found[0].missing \
+                or not _bot_help(self.search.faq_entry(found[0].doc_id)) or not self._covers(ending, found[0]):
+            return decision, hits
+        return "answer", found
+
     def _covers(self, ending: str, hit: Hit) -> bool:
         """The document covers what a story's ending asks in its own words (not only what the story named)."""
         mine = self.search.search(ending, 1, among=[hit.doc_id])
@@ -1200,6 +1222,7 @@ READINGS: tuple[Rule, ...] = (
     Rule("asked again", frozenset({"answer"}), lambda s, m, d, h: s._asked_again(m.told, d, h)),
     Rule("asked at the end", frozenset({"answer"}), lambda s, m, d, h: s._asked_at_the_end(m.told, d, h)),
     Rule("asked exactly", frozenset({"answer"}), lambda s, m, d, h: s._asked_exactly(m.told, d, h)),
+    Rule("asked in the bot", _ALL, lambda s, m, d, h: s._asked_in_the_bot(m.told, d, h)),
 )
 
 
