@@ -234,14 +234,18 @@ _TOLD_OPENERS: tuple[SmallTalk, ...] = ("thanks", "greeting", "praise")  # "sán
 # A question word in a story's clause, with its accents when typed with them ("hai sào lúa", "cúp máy", "chi hội",
 # "Hà Nội" ask nothing); without them, folded.
 # typed with accents, "không"/"chưa" before a coming, going or calling ("con đi làm xa cả năm không về", "chưa
-# gọi về"): what is not done, no question
+# gọi về"), or a going out to work ("không ra khơi được", "không lên rẫy được"): what is not done, no question
 _TOLD_QUESTION = re.compile(r"\b(?:gì|j|sao|nào|đâu|(?:không|ko|hông|hem|chưa)(?! (?:về|gọi|đi|đến|tới|nhắn|ăn|ngủ)\b)"
+                            r"(?! (?:ra|lên|xuống) (?:khơi|biển|đồng|ruộng|rẫy|nương|núi|rừng|chợ|phố|tàu|thuyền"
+                            r"|ghe)\b)"
                             r"|bao nhiêu|bao lâu)\b")
 _TOLD_QUESTION_FOLDED = re.compile(r"\b(?:gi|j|sao|nao|dau|khong|ko|hong|hem|chua|bao nhieu|bao lau)\b")
 
 
 # Trouble or a wish told ("tôi bị lừa mất 5 triệu rồi", "muốn học tiếp", "quên mật khẩu"): something is wanted.
-_TOLD_TROUBLE = re.compile(r"\b(?:bi (?:lua|hack|khoa|mat|chiem|tru)|mat (?:tien|het|\d)|muon|can|giup|quen)\b")
+# "bị rầy ăn mất hết": a crop eaten, no money lost
+_TOLD_TROUBLE = re.compile(r"\b(?:bi (?:lua|hack|khoa|mat|chiem|tru)|(?<!\ban )mat (?:tien|het|\d)|muon|can|giup"
+                           r"|quen)\b")
 
 
 def _told_asks(words: list[str]) -> bool:

@@ -62,6 +62,10 @@ LONG_QUESTION = 10  # content syllables from which a message counts as long
 ONE_CLAUSE_ACTIONS = 15  # syllables under which a message of one clause is asked for the actions it names
 LONG_ANSWER_COVERAGE = 0.55
 LONG_MARGIN = 1.3  # the top hit's score over the second's
+# Less covered than that (a story, dialect, a misspelling), a hit about what is asked that scores this many times the
+# second's is offered ("Có phải bạn muốn hỏi…") rather than refused.
+CLEAR_WINNER_COVERAGE = 0.45
+CLEAR_WINNER_MARGIN = 1.8
 PASSAGE_SYLLABLES = 60
 BIGRAM_WEIGHT = 0.5
 FORM_WEIGHT = 0.4  # "là gì", "nghĩa là", "thế nào" say how something is asked, not what about
@@ -1030,6 +1034,8 @@ def _decide(query: str, hits: Sequence[Hit]) -> Decision:
         return "answer"  # a long message also tells its story: less of it is covered, the winner is clear
     if top >= SUGGEST_COVERAGE:
         return "suggest"
+    if top >= CLEAR_WINNER_COVERAGE and (len(hits) < 2 or hits[0].score >= CLEAR_WINNER_MARGIN * hits[1].score):
+        return "suggest"  # a story's own words dilute it, but one entry is far ahead: offered, never answered
     return "refuse"
 
 

@@ -311,7 +311,9 @@ class AnswerService:
             decision, hits = self._read(_Message(told, said, place, searched), decision, hits, rules)
         if decision != "answer" and q and _COMMAND.search(q) and scope is None:
             decision, hits = self._command(q, q_search, decision, hits)
-        if decision == "refuse" and q and scope is None and about_using_the_bot(q):
+        if (decision == "refuse" or (decision == "suggest" and fits(hits[0]) and hits[0].coverage < SUGGEST_COVERAGE)) \
+                and q and scope is None and about_using_the_bot(q):
+            # refused, or only offered as the clear winner of a diluted question: the bot's help entries first
             decision, hits = self._help(q_search, decision, hits)
         if decision == "suggest" and q and scope is None and about_using_the_bot(q) and _help_leads(hits):
             decision = "answer"  # "đổi xã đang ở": the bot's help gives the command, the others are far behind
