@@ -248,9 +248,12 @@ def test_papers_opening_days_turning_off_or_taking_money_out_the_answer_does_not
                     "Tổ dân phố tôi được công nhận cộng đồng học tập rồi thì có giấy khen không?"):
         assert item["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), item
         assert "•" in item["answer"], item
-    # why it does not show: what VssID is tells no cause
+    # why it does not show: what VssID is tells no cause ("không hiện" is a thing no entry tells of, words.yaml
+    # `things`: refused, or told it is not known with the entries near it)
     [why] = ask(capsys, "Sao VssID của tôi không hiện quá trình đóng bảo hiểm vậy?")
-    assert why["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), why
+    assert why["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn") or (
+        why["refused"] and not why["sources"]), why
+    assert "Bảo hiểm xã hội số" not in why["answer"], why
     # an answer that says how to stop it is given; "tóm tắt" turns nothing off
     stop, summary = ask(capsys, "muốn tắt thông báo của bot", "ChatGPT có tóm tắt văn bản dài được không?")
     assert stop["answer"].startswith("Gõ /huy"), stop
