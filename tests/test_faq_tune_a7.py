@@ -38,8 +38,9 @@ def test_what_no_entry_tells_is_not_answered(svc: AnswerService, q: str) -> None
 @pytest.mark.parametrize(("q", "entry"), [
     # Before: the hacked Facebook entry ("hack" read as what happened)
     ("dat mat khau sao cho bon hack khong doan duoc", "password_safety"),
-    # Before: the OTP entry
-    ("mã nhóm xã gửi với mã OTP khác nhau chỗ nào, đưa người khác được không", "bot_join_group"),
+    # whether to hand over the OTP beside a group code: the OTP entry ("Tuyệt đối không…"); the group code's entry
+    # says nothing of OTP, so it is not given for it
+    ("mã nhóm xã gửi với mã OTP khác nhau chỗ nào, đưa người khác được không", "otp_never"),
 ])
 def test_answered_with_the_entry(svc: AnswerService, q: str, entry: str) -> None:
     result = svc.plan(q).fallback
