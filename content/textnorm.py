@@ -152,7 +152,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         (r"\bdzào\b", "vào"),
         # Southern "dậy" for "vậy" after what is asked ("liên hệ ai dậy?", "làm sao dậy", "là gì dậy"); not "thức
         # dậy", "ngủ dậy", "đứng dậy"
-        (r"\b(sao|gì|chi|ai|nào|đâu|không|hông|hả|đó|thế|làm|được|đi|rồi|hả|ha) dậy\b(?= *[?.!]*\s*$)", r"\1 vậy"),
+        (r"\b(sao|gì|chi|ai|nào|đâu|không|hông|hả|đó|thế|làm|được|đi|rồi|ha) dậy\b(?= *[?.!]*\s*$)", r"\1 vậy"),
         # Central and Southern colloquial forms ("là chi", "mần răng", "ở mô")
         # Central "cấy" for "cái" before what points ("AI là cấy chi", "cấy ni", "cấy nớ"); rice is "cấy lúa"
         (r"\bcấy (?=(?:chi|gì|ni|nì|nớ|này|nọ|đó|ấy)\b)", "cái "),

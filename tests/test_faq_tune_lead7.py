@@ -43,3 +43,16 @@ def test_thanking_the_officers_is_thanks(svc: AnswerService, message: str) -> No
     assert svc.plan(message).fallback.decision == "smalltalk"
     result = svc.plan("cán bộ xã có dùng bot gửi tin được không").fallback
     assert result.decision == "answer"
+
+
+@pytest.mark.parametrize("message", ["giờ sao", "bây giờ làm sao", "giờ phải làm gì", "lam j bh"])
+def test_what_now_said_alone_is_asked_again_not_answered(svc: AnswerService, message: str) -> None:
+    # Before: "bây giờ làm sao" got the two-tier local government ("bây giờ còn huyện không") with its source line,
+    # "giờ phải làm gì" what to do once scammed: nothing named, so no entry is the answer.
+    result = svc.plan(message).fallback
+    assert result.decision == "smalltalk" and result.text.startswith("Mình chưa hiểu ý bạn"), result.text
+
+
+def test_a_story_asking_what_it_named_is_still_searched(svc: AnswerService) -> None:
+    result = svc.plan("người ta cứ nói chuyển đổi số, rốt cuộc nó là gì vậy").fallback
+    assert result.decision in ("answer", "suggest") and result.faq_id == "digital_transformation_what", result.faq_id

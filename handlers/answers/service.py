@@ -291,6 +291,10 @@ class AnswerService:
         if chat is not None:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
         scope = out_of_scope(q) if q else None  # computed once: every step below asks it
+        if q and not query and scope is None and not _COMMAND.search(q) and _vague(q) \
+                and len(q.split()) <= VAGUE_WORDS:
+            # "giờ sao", "bây giờ làm sao", "lam j bh": asked of nothing named, so no entry is the answer
+            return Plan(q, [], AnswerResult(q, SMALL_TALK["unclear"], decision="smalltalk"))
         aside = self._told_aside(q, place) if q and not query and scope else None
         if aside is not None:
             return aside
@@ -1320,6 +1324,10 @@ def _with_what_it_points_back_at(q: str, tail: str | None) -> str | None:
 def _own_words(text: str) -> set[str]:
     """A clause's words of its own: its content syllables that are neither question form nor story time."""
     return set(content_syllables(text)) - QUESTION_FORM - STORY_TIME
+
+
+VAGUE_WORDS = 6  # a whole message this short asking nothing of its own is not searched (a story's clause is read
+# by _vague alone: "…, rốt cuộc nó là gì vậy" asks of what the story named)
 
 
 def _vague(ending: str) -> bool:
