@@ -249,11 +249,16 @@ def test_papers_opening_days_turning_off_or_taking_money_out_the_answer_does_not
         assert item["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), item
         assert "•" in item["answer"], item
     # why it does not show: what VssID is tells no cause ("không hiện" is a thing no entry tells of, words.yaml
-    # `things`: refused, or told it is not known with the entries near it)
-    [why] = ask(capsys, "Sao VssID của tôi không hiện quá trình đóng bảo hiểm vậy?")
-    assert why["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn") or (
-        why["refused"] and not why["sources"]), why
-    assert "Bảo hiểm xã hội số" not in why["answer"], why
+    # `things`), but the entries about VssID are near: told it is not known for sure, with them offered (was: refused)
+    for q, near in (("Sao VssID của tôi không hiện quá trình đóng bảo hiểm vậy?", "VssID là gì"),
+                    ("VNeID không hiện giấy phép lái xe", "VNeID dùng được vào những việc gì")):
+        [why] = ask(capsys, q)
+        assert why["answer"].startswith("Điều bạn hỏi thì mình chưa có thông tin chắc chắn"), why
+        assert f"• {near}" in why["answer"] and not why["sources"], why
+        assert "Bảo hiểm xã hội số" not in why["answer"], why
+    # such a thing asked of nothing named keeps the plain refusal: the entries near "chuông" are not about a ringer
+    [ringer] = ask(capsys, "chuông đt bé quá ông ko nghe thấy, chỉnh to lên ntn")
+    assert ringer["refused"] and "•" not in ringer["answer"], ringer
     # an answer that says how to stop it is given; "tóm tắt" turns nothing off
     stop, summary = ask(capsys, "muốn tắt thông báo của bot", "ChatGPT có tóm tắt văn bản dài được không?")
     assert stop["answer"].startswith("Gõ /huy"), stop

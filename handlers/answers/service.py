@@ -55,6 +55,7 @@ from content.search import (
 from content.textnorm import (
     COMPARISON,
     MISTAKEN,
+    THINGS,
     actions,
     asked_actions,
     asking_clause,
@@ -343,6 +344,10 @@ class AnswerService:
             opener = (opens_with_small_talk(q) or told_with_small_talk(q)) if q and not kind and not query else None
             if opener is not None:
                 return Plan(q, hits, AnswerResult(q, SMALL_TALK[opener], decision="smalltalk"))
+            if own and not kind and _untold_of_a_named_thing(told, hits):
+                # "VssID của tôi không hiện quá trình đóng bảo hiểm": why it does not show no entry tells, but the
+                # entries about VssID are near: not known for sure, and those offered
+                return self._offered(q, hits, NO_FEATURE)
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
             return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest":
@@ -1353,6 +1358,17 @@ def _unnamed_thing(q: str, hits: Sequence[Hit]) -> bool:
     if first.coverage < ANSWER_COVERAGE:
         return True
     return any(fits(h) and h.things and not set(h.things) & set(first.things) for h in hits[1:])
+
+
+def _untold_of_a_named_thing(q: str, hits: Sequence[Hit]) -> bool:
+    """What the message asks of a named thing (VssID, VNeID, Zalo) is one of the everyday things no entry tells of
+    (content/data/words.yaml `things`: "không hiện", "hết bộ nhớ"), and the best hit is about that same named thing,
+    covering the message's own words but that: the entries near it are offered as what is known, not refused."""
+    if not hits:
+        return False
+    first, named = hits[0], entities(q)
+    return (bool(first.unasked) and set(first.unasked) <= THINGS and not first.missing and bool(named)
+            and named <= set(first.names) and first.core >= CORE_COVERAGE)
 
 
 def _help_leads(hits: Sequence[Hit]) -> bool:
