@@ -220,7 +220,7 @@ def choices(text: str) -> frozenset[str]:
 
 # A clause that only calls whom the message is for ("Cô ơi", "Dạ thưa bác", "bot ơi"), folded
 _CALLING = re.compile(r"^(?:(?:da|vang) )?(?:thua )?(?:\w+ ){1,2}oi$|^(?:(?:da|vang) )?thua(?: \w+){1,2}$")
-_CLAUSE_END = re.compile(r"[.,;?!…\n()]+")  # an aside in brackets is a clause of its own
+_CLAUSE_END = re.compile(r"[.,;:?!…\n()]+")  # an aside in brackets is a clause of its own
 # What a question says it is NOT about ("…, không phải Zalo nha, là Facebook", "Nghị quyết 57 chứ không phải Kết
 # luận 123", "Tôi không hỏi luật bảo vệ dữ liệu nha", "Tôi hay nhầm với Kết luận 123"): left out before searching.
 # ("Tôi hỏi Ngày Khuyến học chứ không hỏi Tuần lễ, …": "không hỏi" says it too)
@@ -256,10 +256,68 @@ _HEARD_OF = re.compile(r"\b((?:cai |app |ung dung )?(?:" + "|".join(re.escape(e)
 _INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$")
 
 
+# Named things set aside as fine or as not the trouble ("chứ Zalo với Facebook vẫn vào bình thường", "Mật khẩu ngân
+# hàng tôi vẫn nhớ", "không phải tin ngân hàng gửi OTP", "Facebook thì không sao"), on folded text: the asker says
+# what is NOT asked about. Left out only when the rest still names another thing (the one asked about).
+_ENTS = "(?:" + "|".join(re.escape(e) for e in ENTITIES) + ")"
+_THING = r"(?:(?:cai|app|ung dung|tai khoan|mat khau|mat ma|pass|nick|trang|tin|tin nhan|ma|so) )*" + _ENTS
+_THINGS = _THING + r"(?:(?: voi| va| hay| lan| ca| hoac)? " + _THING + r")*"
+_WHO = r"(?:toi|tui|minh|em|chau|con|bac|ong|ba|anh|chi|nha toi|nha minh)"
+_FINE_SAID = (r"(?:(?:vao|vo|dung|xai|su dung|dang nhap|mo|choi|nhan tin|goi|chay|hoat dong)(?: (?:van|con))?"
+              r"(?: (?:duoc|binh thuong|ok|oke|on|ngon))+"
+              r"|binh thuong|khong sao|khong bi gi|khong bi sao|khong van de gi|khong co gi|khong bi lam sao|on|ok|oke"
+              r"|nho|nho ro|nho het|khong quen|chua quen|chua bi gi|khong bi hack|khong bi mat)")
+_FINE_TAIL = r"(?: (?:ca|het|dau|nha|nhe|ma|roi|binh thuong))*$"
+_STILL_FINE = re.compile(
+    r"^(?:(?:con|ma|nhung|chu|cho) )?" + _THINGS + r"(?: (?:cua )?" + _WHO + r")?(?: (?:thi|van|con|vay|may|deu|cung|"
+    + _WHO + r"))* " + _FINE_SAID + _FINE_TAIL
+    # "không phải tin ngân hàng gửi OTP": a thing said NOT to be it (a noun before it: "không phải trả phí" stays)
+    + r"|^(?:(?:ma|nhung|con|chu|cho) )?khong phai (?:la )?" + _THINGS + r"\b(?!.*\b(?:a|ha|khong|chu|sao|ak|hem)$)")
+# The same said after what is asked, in its clause ("Tôi quên mật khẩu Gmail chứ Zalo với Facebook vẫn vào bình
+# thường"): from "chứ", "còn", "mà", "nhưng" on; what it is said of must be fine with "vẫn", "thì", "đều", "cũng".
+_FINE_AFTER = re.compile(r"\s(?:chu|cho|con|ma|nhung) " + _THINGS + r"(?: (?:cua )?" + _WHO + r")?"
+                         r"(?: (?:thi|van|con|deu|cung|" + _WHO + r"))*(?: (?:thi|van|deu|cung)) " + _FINE_SAID
+                         + _FINE_TAIL)
+# "Tôi hỏi thẻ căn cước chứ không phải …": the asker saying what is asked, no part of it
+_I_ASK = re.compile(r"^(?:(?:tôi|toi|tui|mình|minh|em|cháu|chau|con|bác|bac|ông|ong|bà|ba)\s+)?"
+                    r"(?:(?:chỉ|chi|đang|dang|muốn|muon)\s+)?(?:hỏi|hoi)\s+(?:(?:về|ve|cái|cai)\s+)*(?=\w)")
+
+
+def _bare(word: str) -> str:
+    """A word without its marks, one for one ("vẫn" → "van"; fold may drop or join words)."""
+    marks = unicodedata.normalize("NFD", word)
+    return "".join(c for c in marks if unicodedata.category(c) != "Mn").replace("đ", "d")
+
+
+def _set_aside_fine(text: str) -> tuple[str, bool]:
+    """The text without what it says is fine (`_STILL_FINE`, `_FINE_AFTER`), when the rest names another thing;
+    and whether anything was left out."""
+    kept: list[str] = []
+    aside: set[str] = set()
+    for clause in _CLAUSE_END.split(text):
+        typed = re.findall(r"\w+", unicodedata.normalize("NFC", clause))
+        said = [_bare(ABBREVIATIONS.get(w.lower(), w.lower())) for w in typed]  # as matched, one for each typed word
+        folded = " ".join(said)
+        if _STILL_FINE.search(canon(folded)):
+            aside |= entities(folded)
+            continue
+        after = _FINE_AFTER.search(folded)
+        if after:
+            aside |= entities(after.group(0))
+            ends = list(itertools.accumulate(len(w) + 1 for w in said))  # where each word's following space is
+            typed = typed[:bisect.bisect_right(ends, after.start() + 1)]
+        if typed:
+            kept.append(" ".join(typed))
+    rest = ". ".join(kept)
+    if not aside or not kept or not entities(rest) - aside:
+        return text, False
+    return rest, True
+
+
 def without_asides(text: str) -> str:
     """The question without the parts that say what it is not about; the whole text when nothing else is left."""
+    text, left_out = _set_aside_fine(text)
     kept: list[str] = []
-    left_out = False
     for clause in _CLAUSE_END.split(text):
         typed = re.findall(r"\w+", unicodedata.normalize("NFC", clause).lower())
         words = " ".join(ABBREVIATIONS.get(w, w) for w in typed)
@@ -279,6 +337,7 @@ def without_asides(text: str) -> str:
             left_out, clause = True, _HEARD_OF.sub(r"\1 \2", fold(words))
         if _RATHER_THAN.search(words):
             left_out, clause = True, _RATHER_THAN.sub("", words)
+            clause = _I_ASK.sub("", clause.strip()) or clause
         elif (why := _WHY_ASKED.search(words)) and not entities(why.group(0)):
             # "VNeID là cái gì mà công an xã cứ bảo phải cài": why it is asked ("phong trào bình dân học vụ là chi
             # mà chừ có bình dân học AI" names another thing: that is asked too)

@@ -48,7 +48,7 @@ def test_learning_together_is_no_comparison() -> None:
     ("Quên mật khẩu Zalo rồi, không phải cái VNeID đâu", "Quên mật khẩu Zalo rồi"),
     ("Gemini có mất tiền không, không phải hỏi ChatGPT nhé", "Gemini có mất tiền không"),
     ("Tôi hỏi Nghị quyết 57 chứ không hỏi Kết luận 123, ban hành năm nào",
-     "tôi hỏi nghị quyết 57. ban hành năm nào"),
+     "nghị quyết 57. ban hành năm nào"),  # "tôi hỏi" only says it is asked
 ])
 def test_what_is_said_not_to_be_asked_is_left_out(typed: str, kept: str) -> None:
     assert without_asides(typed) == kept
