@@ -453,3 +453,18 @@ def test_a_feeling_then_its_cause_is_shared_not_searched() -> None:
 def test_losing_heart_is_shared_not_asked(text: str) -> None:
     # before: refused as an unknown question, noted for officers
     assert small_talk(text) == "feeling"
+
+
+def test_who_to_vote_for_is_not_asked_of_ai_and_a_hail_is_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "bầu ai" was read as "bầu AI" (a question about AI, so in scope) and answered with the Day of
+    # Khuyến học; "alo alo bot ơi có nghe bà nói không đó" got the warning about voices faked by AI.
+    vote, hail, voice, free = ask(capsys, "bầu cử đại biểu quốc hội năm nay tui nên bầu ai",
+                                  "alo alo bot ơi có nghe bà nói không đó", "bot có nghe được giọng nói không",
+                                  "nghe nói bot miễn phí phải không")
+    assert vote["refused"] and "ngoài phạm vi" in vote["answer"] and not vote["sources"]
+    assert out_of_scope("bau cu nam nay nen bau ai") == "other"
+    assert out_of_scope("AI là gì") is None and out_of_scope("nên dùng AI nào") is None
+    assert small_talk("alo alo bot ơi có nghe bà nói không đó") == "how_are_you" and not hail["sources"]
+    assert not hail["refused"] and "Chọn một mục" in hail["answer"]
+    assert voice["answer"].startswith("Bot chỉ đọc chữ")  # before: the voice clone warning
+    assert free["answer"].startswith("Không. Bot miễn phí")  # before: refused
