@@ -93,12 +93,13 @@ def _named_number(m: re.Match[str]) -> str:
     return " ".join([m.group(1), said, *rest]) if said else m.group(0)
 
 
-# "ai" asking who, not AI: "chủ tịch hội là ai", "liên hệ ai", "đá với ai" (not "trò chuyện với AI"), "nên bầu ai", "ai là chủ
-# tịch…", "ai đứng đầu", "ai thắng", "…, ai làm ra" are read as "người nào" (an action of content/data/words.yaml:
-# only an entry asking who answers them). "do AI làm ra", "AI là gì", "có phải là AI không" stay AI.
+# "ai" asking who, not AI: "chủ tịch hội là ai", "liên hệ ai", "đá với ai" (not "trò chuyện với AI"), "nên bầu ai",
+# "ai là chủ tịch…", "ai đứng đầu", "ai thắng", "…, ai làm ra" are read as "người nào" (an action of
+# content/data/words.yaml: only an entry asking who answers them). "do AI làm ra", "AI là gì", "có phải là AI
+# không" stay AI.
 _WHO_RAW: tuple[tuple[str, str], ...] = (
-    (r"(?<!phải )(?<!phai )\b(là|la|liên hệ|lien he|gặp|gap|tìm|tim|đá với|da voi|đấu với|dau voi|bầu|bau|bầu cho|bau cho|"
-     r"bỏ phiếu cho|bo phieu cho) ai"
+    (r"(?<!phải )(?<!phai )\b(là|la|liên hệ|lien he|gặp|gap|tìm|tim|đá với|da voi|đấu với|dau voi|"
+     r"bầu|bau|bầu cho|bau cho|bỏ phiếu cho|bo phieu cho) ai"
      r"(?= *(?:vậy|vay|thế|the|đấy|day|nhỉ|nhi|ạ|hả|ha|nhé|nhe|nha|[?.!,;]|$))",
      r"\1 người nào"),
     (r"(?:^\s*|(?<=[,.?!;] ))ai(?= (?:là|la) (?:người|nguoi|chủ tịch|chu tich|giám đốc|giam doc|bí thư|bi thu|trưởng|"
