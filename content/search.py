@@ -260,13 +260,15 @@ _INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$
 # hàng tôi vẫn nhớ", "không phải tin ngân hàng gửi OTP", "Facebook thì không sao"), on folded text: the asker says
 # what is NOT asked about. Left out only when the rest still names another thing (the one asked about).
 _ENTS = "(?:" + "|".join(re.escape(e) for e in ENTITIES) + ")"
-_THING = r"(?:(?:cai|app|ung dung|tai khoan|mat khau|mat ma|pass|nick|trang|tin|tin nhan|ma|so) )*" + _ENTS
+_THING = r"(?:(?:cai|app|ung dung|tai khoan|mat khau|mat ma|pass|mk|minh|nick|trang|tin|tin nhan|ma|so) )*" + _ENTS
 _THINGS = _THING + r"(?:(?: voi| va| hay| lan| ca| hoac)? " + _THING + r")*"
 _WHO = r"(?:toi|tui|minh|em|chau|con|bac|ong|ba|anh|chi|nha toi|nha minh)"
 _FINE_SAID = (r"(?:(?:vao|vo|dung|xai|su dung|dang nhap|mo|choi|nhan tin|goi|chay|hoat dong)(?: (?:van|con))?"
               r"(?: (?:duoc|binh thuong|ok|oke|on|ngon))+"
               r"|binh thuong|khong sao|khong bi gi|khong bi sao|khong van de gi|khong co gi|khong bi lam sao|on|ok|oke"
-              r"|nho|nho ro|nho het|khong quen|chua quen|chua bi gi|khong bi hack|khong bi mat)")
+              r"|nho|nho ro|nho het|khong quen|chua quen|chua bi gi|khong bi hack|khong bi mat"
+              # "… thì tôi biết xem rồi"
+              r"|(?:da |cung )?biet(?: (?:xem|lam|dung|xai|cai|cach|lay lai|doi)){0,2} roi)")
 _FINE_TAIL = r"(?: (?:ca|het|dau|nha|nhe|ma|roi|binh thuong))*$"
 _STILL_FINE = re.compile(
     r"^(?:(?:con|ma|nhung|chu|cho) )?" + _THINGS + r"(?: (?:cua )?" + _WHO + r")?(?: (?:thi|van|con|vay|may|deu|cung|"
@@ -278,6 +280,11 @@ _STILL_FINE = re.compile(
 _FINE_AFTER = re.compile(r"\s(?:chu|cho|con|ma|nhung) " + _THINGS + r"(?: (?:cua )?" + _WHO + r")?"
                          r"(?: (?:thi|van|con|deu|cung|" + _WHO + r"))*(?: (?:thi|van|deu|cung)) " + _FINE_SAID
                          + _FINE_TAIL)
+# The same said first, in a run-on ("Facebook vẫn dùng bình thường mà Zalo bị khóa rồi"): up to "mà", "nhưng", "còn",
+# "chỉ có", "riêng"
+_FINE_BEFORE = re.compile(r"^(?:(?:con|ma|nhung|chu|cho) )?" + _THINGS + r"(?: (?:cua )?" + _WHO + r")?(?: (?:thi|van|"
+                          r"con|vay|may|deu|cung|" + _WHO + r"))* " + _FINE_SAID + r"(?: (?:ca|het|roi|binh thuong))*"
+                          r" (?:ma |nhung |con |rieng |chi co |chi )(?=\w)")
 # "Tôi hỏi thẻ căn cước chứ không phải …": the asker saying what is asked, no part of it
 _I_ASK = re.compile(r"^(?:(?:tôi|toi|tui|mình|minh|em|cháu|chau|con|bác|bac|ông|ong|bà|ba)\s+)?"
                     r"(?:(?:chỉ|chi|đang|dang|muốn|muon)\s+)?(?:hỏi|hoi)\s+(?:(?:về|ve|cái|cai)\s+)*(?=\w)")
@@ -290,17 +297,28 @@ def _bare(word: str) -> str:
 
 
 def _set_aside_fine(text: str) -> tuple[str, bool]:
-    """The text without what it says is fine (`_STILL_FINE`, `_FINE_AFTER`), when the rest names another thing;
-    and whether anything was left out."""
+    """The text without what it says is fine or not it (`_STILL_FINE`, `_FINE_BEFORE`, `_FINE_AFTER`), when the rest
+    names another thing (what is asked about is never left out); and whether anything was left out."""
     kept: list[str] = []
     aside: set[str] = set()
+    after_aside = False
     for clause in _CLAUSE_END.split(text):
         typed = re.findall(r"\w+", unicodedata.normalize("NFC", clause))
         said = [_bare(ABBREVIATIONS.get(w.lower(), w.lower())) for w in typed]  # as matched, one for each typed word
         folded = " ".join(said)
         if _STILL_FINE.search(canon(folded)):
             aside |= entities(folded)
+            after_aside = True
             continue
+        if after_aside and len(typed) > 2 and said[0] in ("con", "ma", "nhung"):
+            typed, said = typed[1:], said[1:]  # "Zalo thì tôi biết rồi, còn VNeID cài sao": VNeID is asked about
+            folded = " ".join(said)
+        after_aside = False
+        before = _FINE_BEFORE.search(folded)
+        if before and not _FINE_AFTER.search(folded):
+            aside |= entities(before.group(0))
+            cut = bisect.bisect_right(list(itertools.accumulate(len(w) + 1 for w in said)), before.end())
+            typed, said = typed[cut:], said[cut:]
         after = _FINE_AFTER.search(folded)
         if after:
             aside |= entities(after.group(0))

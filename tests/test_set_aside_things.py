@@ -26,6 +26,11 @@ from handlers.answers.service import AnswerService
     ("Zalo hiện thông báo thiết bị lạ xin mã kích hoạt, không phải tin ngân hàng gửi OTP, vậy tôi bấm gì",
      "zalo_activation_code_alert"),
     ("Facebook thì không sao, Zalo quên mật khẩu rồi lấy lại thế nào", "zalo_forgot_password"),
+    # Before: the entry on someone else's hijacked Zalo asking to borrow money ("Facebook thì tôi biết xem rồi")
+    ("làm sao biết Zalo của tôi có đang đăng nhập trên máy khác không, Facebook thì tôi biết xem rồi",
+     "zalo_security_check"),
+    ("mk ngân hàng thì nhớ, chỉ quên mk vneid thôi", "vneid_forgot_password"),  # Before: refused
+    ("zalo vs fb van vao dc binh thuong ma gmail thi quen mat khau roi lay lai sao", "gmail_forgot_password"),
 ])
 def test_a_thing_set_aside_is_not_what_is_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
@@ -37,7 +42,9 @@ def test_a_thing_set_aside_is_not_what_is_answered(svc: AnswerService, question:
      "Tôi quên mật khẩu Gmail. lấy lại Gmail thế nào"),
     ("quên mật khẩu vneid, hok phải app ngân hàng", "quên mật khẩu vneid"),
     ("Zalo báo mã kích hoạt, ko phai tin nhan ngan hang, bam gi", "Zalo báo mã kích hoạt. bam gi"),
-    ("Mật khẩu ngân hàng tôi vẫn nhớ, cái quên là mật khẩu VssID",  "cái quên là mật khẩu VssID"),
+    ("Mật khẩu ngân hàng tôi vẫn nhớ, cái quên là mật khẩu VssID", "cái quên là mật khẩu VssID"),
+    ("Zalo thì tôi biết rồi, còn VNeID cài sao", "VNeID cài sao"),
+    ("Facebook vẫn dùng bình thường mà Zalo bị khóa rồi", "Zalo bị khóa rồi"),
 ])
 def test_what_is_said_fine_or_not_it_is_left_out(typed: str, kept: str) -> None:
     assert without_asides(typed) == kept
