@@ -12,7 +12,15 @@ from typing import Literal
 
 from content.provinces import find_province, provinces
 from content.search import Hit, entities
-from content.textnorm import asking_clause, asks_clearly, fold, question_tail, story_clauses, synonyms_of
+from content.textnorm import (
+    asking_clause,
+    asks_clearly,
+    content_syllables,
+    fold,
+    question_tail,
+    story_clauses,
+    synonyms_of,
+)
 
 Gap = Literal["local", "detail", "feature", "another app"]
 
@@ -27,7 +35,8 @@ def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: b
     if not bot_help:
         if for_everyone and _local_schedule(q):
             return "local"  # "lịch họp hội khuyến học thôn mình tuần này"
-        if _detail_missing(q, shown) or _number_of_another(q, top):
+        if _detail_missing(q, shown) or _number_of_another(q, top) \
+                or (top.kind == "lesson" and _detail_elsewhere(q, shown)):
             return "detail"
     if top.asks:
         return None
@@ -89,7 +98,9 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
      re.compile(r"(?:\d+|một|hai|ba|vài|mấy)\s*(?:phút|giờ|ngày|tuần|tháng|năm|buổi)\b", re.IGNORECASE)),
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
-_NUMBER = re.compile(r"\d|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
+# ("một số", "một vài", "một cách" say some or a way, no number)
+_NUMBER = re.compile(r"\d|\b(?:một(?! (?:số|vài|cách|chút|khi|lúc|mình)\b)|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|trăm|"
+                     r"nghìn|ngàn|triệu|tỷ)\b", re.IGNORECASE)
 
 
 # The asker's own place ("xã mình", "thôn tôi"; "hàng xóm tôi" is a neighbour, not the hamlet)
@@ -153,6 +164,37 @@ def _detail_missing(q: str, answer: str) -> bool:
         return _kind_missing(q, answer)
     kinds = asked_kinds(folded) & {"how much", "when"}
     return bool(kinds) and not _NUMBER.search(answer)
+
+
+# Words that say when the detail is asked, not of what ("mức đóng năm nay bao nhiêu"): folded
+_NOT_OF_WHAT = frozenset("nam nay hien hom qua thang tuan bao nhieu may la thi co khong ko duoc dc vay the".split())
+_SENTENCE = re.compile(r"[.;:!?\n•]+(?:\s|$)")
+_ACCENTED = re.compile(r"[^\x00-\x7f]")
+
+
+def _detail_elsewhere(q: str, answer: str) -> bool:
+    """A lesson passage (bullets on several things) that holds a number of the kind asked only in a sentence sharing
+    none of the words the clause asking it says ("… qua VssID thì mức đóng năm nay bao nhiêu" against a lesson on
+    VssID whose only amount is the limit on a bank transfer, "10 triệu đồng"): the number is of something else.
+    Words are compared with their accents when the question has them ("đóng" is no "đồng")."""
+    clause = next((c for c in reversed(story_clauses(q)) if _typed_details(_EVER.sub(" ", fold(c)))
+                   or asked_kinds(_EVER.sub(" ", fold(c))) & {"how much", "when"}), None)
+    if clause is None:
+        return False
+    folded = _EVER.sub(" ", fold(clause))
+    kinds = _typed_details(folded) or [_NUMBER]
+    accented = bool(_ACCENTED.search(clause))
+    said = _syllables(clause, accented)
+    of_what = {w for w in said if fold(w) not in _NOT_OF_WHAT and fold(w) in set(content_syllables(clause))}
+    if not of_what:
+        return False
+    related = [s for s in _SENTENCE.split(answer) if of_what & _syllables(s, accented)]
+    return not any(kind.search(s) for s in related for kind in kinds)
+
+
+def _syllables(text: str, accented: bool) -> set[str]:
+    low = unicodedata.normalize("NFC", text).lower() if accented else fold(text)
+    return set(re.findall(r"\w+", low))
 
 
 def _asked_detail(q: str) -> str:

@@ -570,8 +570,9 @@ class AnswerService:
         if len(content_syllables(q)) < LONG_QUESTION or len(hits) < 2:
             return decision, hits
         ending = question_tail(q)
-        if ending is None or len(_own_words(ending)) < ENDING_OWN \
-                or entities(q) - entities(ending):
+        if ending is None:
+            return self._run_on_asked_exactly(q, decision, hits)
+        if len(_own_words(ending)) < ENDING_OWN or entities(q) - entities(ending):
             return decision, hits
         found = self.search.search(ending, PASSAGES)
         if found and not (decide(ending, found) == "answer" and found[0].asks and fits(found[0])):
@@ -593,6 +594,30 @@ class AnswerService:
         if mine is None or self._tail_core([ending], mine) < 1.0:
             return decision, hits
         return "suggest", [mine, *(h for h in hits if h is not mine)]
+
+    def _run_on_asked_exactly(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """A voice-typed run-on, its story first and its question last with no punctuation between ("ờ cháu tôi cài
+        cho tôi cái bot này rồi đi làm luôn chưa kịp chỉ thì là cái bot này dùng để làm gì vậy hỏi được những cái
+        gì"): the story's words ("đi làm", "chưa kịp") surely found another entry (what to do once scammed), while
+        the asking clause alone asks just what one entry's question asks, naming all the message names. That entry
+        answers when it is among the whole message's best, or when the asking clause finds it CLEAR_LEAD ahead of the
+        next document (the story's words may push it out of the whole message's best: "à con gái tôi cài cho tôi cái
+        bot này rồi lên tỉnh đi làm luôn thì là cái bot này dùng để làm gì")."""
+        ending = asking_clause(q)
+        if ending is None or len(_own_words(ending)) < ENDING_OWN \
+                or entities(q) - entities(ending) or asked_actions(ending):
+            return decision, hits
+        found = self.search.search(ending, PASSAGES)
+        if not found or not found[0].exact or decide(ending, found) != "answer" or not fits(found[0]) \
+                or _base(found[0]) == _base(hits[0]):
+            return decision, hits
+        mine = next((h for h in hits[1:TAIL_AGREEMENT] if _base(h) == _base(found[0]) and fits(h)), None)
+        if mine is not None:
+            return "answer", [mine, *(h for h in hits if h is not mine)]
+        nxt = next((h for h in found[1:] if _base(h) != _base(found[0])), None)
+        if nxt is None or found[0].score >= CLEAR_LEAD * nxt.score:
+            return "answer", found
+        return decision, hits
 
     def _asked_exactly(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A message with one clause that asks, and after it clauses that tell ("Bác hỏi con, gia đình học tập là gì
@@ -1232,6 +1257,7 @@ READINGS: tuple[Rule, ...] = (
     Rule("done, now what", frozenset({"answer"}), lambda s, m, d, h: s._done_now_what(m.told, d, h)),
     Rule("asked again", frozenset({"answer"}), lambda s, m, d, h: s._asked_again(m.told, d, h)),
     Rule("asked at the end", frozenset({"answer"}), lambda s, m, d, h: s._asked_at_the_end(m.told, d, h)),
+    Rule("run-on asked exactly", _UNSURE, lambda s, m, d, h: s._run_on_asked_exactly(m.told, d, h)),
     Rule("asked exactly", frozenset({"answer"}), lambda s, m, d, h: s._asked_exactly(m.told, d, h)),
     Rule("asked in the bot", _ALL, lambda s, m, d, h: s._asked_in_the_bot(m.told, d, h)),
 )
