@@ -1,6 +1,7 @@
 """Issue 16: a message that names a look-alike only to set it aside ("chứ Zalo với Facebook vẫn vào bình thường",
 "Mật khẩu ngân hàng tôi vẫn nhớ", "không phải tin ngân hàng gửi OTP", "Tôi hỏi thẻ căn cước … chứ không phải mất điện
-thoại") is answered about the thing it asks about, however typed; a thing asked about, a comparison or a thing said
+thoại") is answered about the thing it asks about, however typed (and "số điện thoại đăng ký", the number an account
+was registered with, asks no registering); a thing asked about, a comparison or a thing said
 fine and then asked about stays. Through AnswerService.plan (what the chat shows, no LLM)."""
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from handlers.answers.service import AnswerService
      "zalo_security_check"),
     ("mk ngân hàng thì nhớ, chỉ quên mk vneid thôi", "vneid_forgot_password"),  # Before: refused
     ("zalo vs fb van vao dc binh thuong ma gmail thi quen mat khau roi lay lai sao", "gmail_forgot_password"),
+    # Before: refused ("số điện thoại đăng ký", the number it was registered with, read as asking to register)
+    ("Tôi không quên mật khẩu, mà muốn đổi số điện thoại đăng ký VNeID sang số mới", "vneid_change_phone"),
+    ("so dien thoai dang ky vneid bi mat roi, doi sang so moi duoc khong", "vneid_change_phone"),
 ])
 def test_a_thing_set_aside_is_not_what_is_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
