@@ -958,8 +958,9 @@ def _way_not_told(query: str, hit: Hit) -> bool:
 # An app, a site or a program named by a word no document has ("ứng dụng iHanoi", "app Grab", "phần mềm Misa"): what
 # is asked is asked of it, and no answer about another app tells it. So is a language no document names ("trả lời
 # bằng tiếng Khmer không"): an answer about English or Vietnamese does not tell it. So is a platform something is
-# done on ("mua hàng trên shopee", "bán trên lazada"): an answer about loan apps or shippers does not tell it.
-_APP_NAMED = re.compile(r"\b(?:ung dung|app|phan mem|trang web|trang|web|website|tieng|tren) (\w+)")
+# done on ("mua hàng trên shopee", "bán trên lazada"): an answer about loan apps or shippers does not tell it. So is
+# one named as like what is asked ("app nào tự chặn cuộc gọi lừa đảo như Truecaller").
+_APP_NAMED = re.compile(r"\b(?:ung dung|app|phan mem|trang web|trang|web|website|tieng|tren|nhu app|nhu) (\w+)")
 
 
 # So is a thing to install or download named by such a word ("cài esim", "tải Tiktok Lite"): typed with accents, as

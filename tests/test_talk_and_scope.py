@@ -468,3 +468,14 @@ def test_who_to_vote_for_is_not_asked_of_ai_and_a_hail_is_small_talk(capsys: pyt
     assert not hail["refused"] and "Chọn một mục" in hail["answer"]
     assert voice["answer"].startswith("Bot chỉ đọc chữ")  # before: the voice clone warning
     assert free["answer"].startswith("Không. Bot miễn phí")  # before: refused
+
+
+def test_politics_is_out_of_scope_and_an_app_named_as_like_what_is_asked_is_not_answered_by_another(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "chính sách của ông Trump đúng hay sai" was offered the entries on ChatGPT answering wrongly; "có app nào
+    # tự chặn cuộc gọi lừa đảo như Truecaller không" was answered with the signs of a scam.
+    trump, like = ask(capsys, "chinh sach cua ong Trump dung hay sai",
+                      "co app nao tu chan cuoc goi lua dao nhu truecaller khong")
+    assert trump["refused"] and "ngoài phạm vi" in trump["answer"]
+    assert like["answer"].startswith("Có phải bạn muốn hỏi") and not like["sources"]
+    assert out_of_scope("Nghị quyết 57 của Bộ Chính trị nói về cái gì?") is None
