@@ -366,10 +366,11 @@ def without_asides(text: str) -> str:
 
 
 _E = "(" + "|".join(re.escape(e) for e in ENTITIES) + ")"
-# Named things offered as a guess, a choice or a list ("có phải ChatGPT không", "VNeID hay tài khoản ngân hàng",
-# "app ngân hàng với Zalo"): an answer about one of the things the question names tells which, or is about one of
-# them; it need not name the others.
-_OPTION = re.compile(r"\bco phai (?:la )?(?:cua )?(?:cai )?(?:ung dung )?" + _E + r"\b"
+# Named things offered as a guess, a choice or a list ("có phải ChatGPT không", "có phải mã OTP ngân hàng không",
+# "VNeID hay tài khoản ngân hàng", "app ngân hàng với Zalo"): an answer about one of the things the question names
+# tells which, or is about one of them; it need not name the others.
+_OPTION = re.compile(r"\bco phai (?:la )?(?:cua )?"
+                     r"(?:(?:cai|ung dung|app|ma|tin|tin nhan|tai khoan|mat khau|trang|otp) ){0,3}" + _E + r"\b"
                      r"|\b" + _E + r" (?:hay|hoac|voi|va)(?: la)?(?: (?:cai|ung dung|tai khoan|mat khau|trang))? "
                      + _E + r"\b")
 

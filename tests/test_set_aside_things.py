@@ -35,6 +35,9 @@ from handlers.answers.service import AnswerService
     # Before: refused ("số điện thoại đăng ký", the number it was registered with, read as asking to register)
     ("Tôi không quên mật khẩu, mà muốn đổi số điện thoại đăng ký VNeID sang số mới", "vneid_change_phone"),
     ("so dien thoai dang ky vneid bi mat roi, doi sang so moi duoc khong", "vneid_change_phone"),
+    # Before: refused (the bank, offered as a guess of what the code is, was asked of Zalo's alert)
+    ("Zalo báo có thiết bị lạ xin mã kích hoạt mà tui không đăng nhập máy mô hết, mã đó có phải mã OTP ngân hàng "
+     "không?", "zalo_activation_code_alert"),
 ])
 def test_a_thing_set_aside_is_not_what_is_answered(svc: AnswerService, question: str, entry: str) -> None:
     result = svc.plan(question).fallback
