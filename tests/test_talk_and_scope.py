@@ -479,3 +479,14 @@ def test_politics_is_out_of_scope_and_an_app_named_as_like_what_is_asked_is_not_
     assert trump["refused"] and "ngoài phạm vi" in trump["answer"]
     assert like["answer"].startswith("Có phải bạn muốn hỏi") and not like["sources"]
     assert out_of_scope("Nghị quyết 57 của Bộ Chính trị nói về cái gì?") is None
+
+
+def test_the_bots_language_is_told_and_a_good_night_stays_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "bot có bản tiếng Anh không" got "Được. Các công cụ AI … hiểu tiếng Việt" (whether one can learn AI
+    # without English): a yes to a version the bot does not have.
+    english, night, gemini = ask(capsys, "bot có bản tiếng Anh ko, vợ e người nước ngoài muốn học cùng",
+                                 "Tối rảnh nên mở bot ra đọc mấy bài. Chúc bot ngủ ngon nhé.",
+                                 "không biết tiếng Anh có học AI được không")
+    assert english["answer"].startswith("Chưa. Hiện bot chỉ dùng tiếng Việt")
+    assert not night["sources"] and not night["refused"]  # "ngủ ngon" is no "ngôn ngữ"
+    assert gemini["answer"].startswith("Được.")
