@@ -487,3 +487,23 @@ def test_a_count_of_ones_own_place_or_its_phone_number_is_not_answered_with_the_
                           "nhà có máy tính với điện thoại thì dùng AI trên cái nào tiện hơn")
     assert "156" in hotline["answer"], hotline
     assert not device["answer"].startswith("Việc cụ thể ở nơi bạn"), device
+
+
+def test_how_long_which_weekday_a_fee_and_a_paid_plans_price_are_details_the_answer_must_hold(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: each got the nearest entry as if it told it (how questions are passed to officers, how the leaderboard
+    # scores, how to change VNeID's phone number, that ChatGPT has a free version), none of which says how long,
+    # which day, whether the call is charged, or what the paid plan costs.
+    wait, day, fee, price = ask(
+        capsys, "Cháu ơi câu hỏi bot chuyển cho cán bộ thì bao lâu cán bộ mới trả lời vậy cháu",
+        "bãng xếp hạn trên bot mỗi tuần tính lại từ thứ mấy",
+        "Cháu ơi cho bác hỏi gọi tổng đài 1900 0368 đổi số VNeID thì có bị tính cước không cháu",
+        "Con tôi bảo ChatGPT có gói trả tiền xịn hơn, tôi muốn mua cho nó thì mỗi tháng giá bao nhiêu")
+    for item in (wait, day, fee, price):
+        assert not item["sources"], item["answer"][:80]
+    assert wait["answer"].startswith("Mình chưa có con số hay ngày giờ cụ thể")
+    assert "Xem bảng xếp hạng" in day["answer"] or "bảng xếp hạng" in day["answer"]
+    assert "đổi số điện thoại" in fee["answer"]  # the entry near it is offered, not given as the answer
+    # what an answer does tell stays answered: a rank asked, a fee asked of the bot, how long one has paid in
+    rank, bot_fee = ask(capsys, "Xem mình đứng thứ mấy trên bảng xếp hạng", "dùng bot có bị tính phí không")
+    assert rank["answer"].startswith("Gõ /bangxephang") and bot_fee["answer"].startswith("Không. Bot miễn phí")

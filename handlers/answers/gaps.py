@@ -85,6 +85,9 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
     (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
+    # which day of the week ("tính lại từ thứ mấy"; not a rank: "đứng thứ mấy", "xếp thứ mấy")
+    (re.compile(r"(?<!dung )(?<!xep )(?<!hang )\bthu may\b"),
+     re.compile(r"\bthứ (?:hai|ba|tư|năm|sáu|bảy|\d)\b|chủ nhật", re.IGNORECASE)),
     # who won ("ai được giải nhất", "người nào thắng", "xã nào về nhất"): a winner named as such; no content does
     (re.compile(r"\b(?:ai|nguoi nao|doi nao|xa nao|thon nao|tinh nao|truong nao|lop nao|nha nao)"
                 r"(?: da| duoc| dat| doat| gianh| thang| ve)+ (?:giai|nhat|vo dich|quan quan|thu khoa)\b|"
@@ -93,8 +96,8 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
                 r"\b(?:nguoi nao|doi nao|xa nao|thon nao|tinh nao|truong nao|lop nao|nha nao) ve(?: nhat)?(?: \w+)?$"),
      re.compile(r"(?:đoạt|đạt|giành|được) giải (?:nhất|nhì|ba|cao nhất) (?:là|thuộc về)|(?:vô địch|thắng cuộc) là",
                 re.IGNORECASE)),
-    # how long it takes ("học mất bao lâu", "trong bao lâu"): a number of minutes, days, months…
-    (re.compile(r"\b(?:mat|het|trong|ton) bao lau\b"),
+    # how long it takes ("học mất bao lâu", "bao lâu cán bộ mới trả lời"): a number of minutes, days, months…
+    (re.compile(r"(?<!duoc )\bbao lau\b(?! (?:roi|nay|chua)\b)"),
      re.compile(r"(?:\d+|một|hai|ba|vài|mấy)\s*(?:phút|giờ|ngày|tuần|tháng|năm|buổi)\b", re.IGNORECASE)),
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
@@ -217,7 +220,7 @@ def _asking_clauses(q: str) -> list[str]:
 
 # The paid version of a thing ("bản trả phí", "gói trả phí", "bản Plus"): that a free one exists tells not its price
 # ("bản ChatGPT trả phí": the thing named between)
-_PAID = re.compile(r"\b(?:(?:ban|goi)(?: \w+)? (?:tra phi|pro|plus)|thue bao|phi hang thang)\b")
+_PAID = re.compile(r"\b(?:(?:ban|goi)(?: \w+)? (?:tra phi|tra tien|pro|plus)|thue bao|phi hang thang)\b")
 _FREE = re.compile(r"miễn phí|không (?:mất|tốn) (?:tiền|phí)", re.IGNORECASE)
 
 
@@ -285,6 +288,9 @@ _FEATURES = (
                 r"cua|gio hanh chinh)\b"),
      re.compile(r"thứ bảy|chủ nhật|cuối tuần|ngày lễ|giờ hành chính|giờ làm việc|\d+\s*(?:giờ|h\b|:\d\d)",
                 re.IGNORECASE)),
+    # whether it is charged for ("gọi tổng đài … có bị tính cước không"): a fee or its absence told
+    (re.compile(r"\b(?:tinh|mat|ton|thu|tra) (?:cuoc|phi)\b"),
+     re.compile(r"\b(?:cước|phí|tiền)\b", re.IGNORECASE)),
     # turning it off ("tất cả" folds alike: "tắt" only where it asks how or wants it)
     (re.compile(r"\b(?:muon|cach|de) tat\b|\btat (?:han|di|no|luon|sao|the nao|ntn|duoc khong|dc khong|nhu the nao)\b"),
      re.compile(r"\btắt\b|\bgỡ\b|\bẩn\b|vô hiệu|\bdừng\b|\bngừng\b|\bhủy\b|\bhuỷ\b", re.IGNORECASE)),
