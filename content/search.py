@@ -123,6 +123,13 @@ _WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|k
 # where the story happened too ("đăng lên Facebook" is what is done there, no seeing follows).
 _SEEN_ON = re.compile(r"\b(?:len|vao|vo) (" + "|".join(re.escape(e) for e in ENTITIES)
                       + r") (?:thi |moi |la )?(?:thay|xem|coi|doc|luot|gap)\b")
+# Where the story went, bought or was blocked ("bà đang tính ra ngân hàng chuyển", "cháu đặt hàng Shopee", "chuyển
+# xong họ chặn Zalo luôn"): a place of the story too.
+_GONE_TO = re.compile(r"\b(?:ra|den|toi|len|xuong) (?:quay |phong giao dich )?"
+                      r"(ngan hang|atm|dien luc|evn|bao hiem xa hoi)\b"
+                      r"|\b(?<!cai )(?:dat hang|mua hang|dat mua|mua)(?: hang| do)? ("
+                      + "|".join(re.escape(e) for e in ENTITIES) + r")\b"
+                      r"|\b(?:chan|block) (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Who a caller or a message claims to be ("người xưng hỗ trợ Zalo", "mạo danh nhân viên ngân hàng", "tin nhắn mang tên
 # điện lực"): the scam's disguise, a part of the story like a place, not what is asked about.
 _POSING = re.compile(r"\b(?:xung|tu xung|mao danh|gia danh|gia lam|(?:tin nhan|tin|sms) (?:mang |de |hien |co )?ten)"
@@ -367,11 +374,12 @@ def without_asides(text: str) -> str:
 
 _E = "(" + "|".join(re.escape(e) for e in ENTITIES) + ")"
 # Named things offered as a guess, a choice or a list ("có phải ChatGPT không", "có phải mã OTP ngân hàng không",
-# "VNeID hay tài khoản ngân hàng", "app ngân hàng với Zalo"): an answer about one of the things the question names
-# tells which, or is about one of them; it need not name the others.
+# "VNeID hay tài khoản ngân hàng", "app ngân hàng với Zalo", "đăng nhập bằng VNeID hay bằng Zalo"): an answer about one
+# of the things the question names tells which, or is about one of them; it need not name the others.
 _OPTION = re.compile(r"\bco phai (?:la )?(?:cua )?"
                      r"(?:(?:cai|ung dung|app|ma|tin|tin nhan|tai khoan|mat khau|trang|otp) ){0,3}" + _E + r"\b"
-                     r"|\b" + _E + r" (?:hay|hoac|voi|va)(?: la)?(?: (?:cai|ung dung|tai khoan|mat khau|trang))? "
+                     r"|\b" + _E + r" (?:hay|hoac|voi|va)(?: la)?"
+                     r"(?: (?:cai|ung dung|tai khoan|mat khau|trang|bang|qua))? "
                      + _E + r"\b")
 
 
@@ -426,12 +434,16 @@ def places(text: str) -> frozenset[str]:
     where = (frozenset(_WHERE.findall(folded)) - frozenset(_CHANNEL.findall(folded))
              - frozenset(_OWNED.findall(folded)) - frozenset(_HAS.findall(folded)))
     return where | frozenset(_POSING.findall(folded)) | frozenset(_LIKE.findall(folded)) \
-        | frozenset(_SEEN_ON.findall(folded))
+        | frozenset(_SEEN_ON.findall(folded)) | frozenset(e for m in _GONE_TO.findall(folded) for e in m if e)
 
 
 # A year the asker tells of their own doings ("thẻ CCCD tôi làm năm 2021", "cấp từ năm 2016"): when it happened,
 # not what is asked about.
 _TOLD_YEAR = re.compile(r"\b(?:lam|cap|mua|dang ky)(?: tu| vao| hoi| tu hoi)?(?: nam)? ((?:19|20)\d\d)\b")
+# The same said year first ("Năm 2022 tôi làm thẻ CCCD gắn chip", "hồi năm 2016 bà đi cấp thẻ")
+_TOLD_YEAR_FIRST = re.compile(r"\b(?:nam|hoi) ((?:19|20)\d\d),? (?:thi )?"
+                              r"(?:toi|tui|minh|em|con|chau|bac|ong|ba|anh|chi|co|chu|nha toi|nha tui|me|bo)"
+                              r"(?: (?:da|moi|di|co|duoc|len|ra))* (?:lam|cap|mua|dang ky)\b")
 
 
 # A period ("giai đoạn 2021–2030", "2021 đến 2030"): one thing named, not the years that open and close it.
@@ -467,7 +479,7 @@ def numbers(text: str) -> frozenset[str]:
     tells of their own doings. A period is named as one ("2021-2030"): a year asked alone ("chủ đề năm 2021") is
     not the period that year opens."""
     folded = fold(text)
-    told = set(_TOLD_YEAR.findall(folded))
+    told = set(_TOLD_YEAR.findall(folded)) | set(_TOLD_YEAR_FIRST.findall(folded))
     folded = _SPAN.sub(_span, folded)
     spans = re.findall(r"\b(?:19|20)\d\d-(?:19|20)\d\d\b", folded)
     return frozenset(spans) | frozenset(n for n in _NUMBER.findall(re.sub(r"\S+-\S+", " ", folded))

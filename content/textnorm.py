@@ -349,6 +349,8 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<!go )(?<!nhap )(?<!dien )(?<!bam )(?<!nhan )\b(?:vao|vo) cho nao\b", "o dau"),
         (r"\bvo (?=link\b|trang\b|app\b|ung dung\b)", "vao "),
         (r"\b(?:ve|vi) (?:ne|en) (?:ai|i) di\b", "vneid"),  # spelt out as it is said ("vê en ai đi")
+        (r"\b(?:ve|vi) (?:et|ech) (?:et|ech) (?:ai|i) di\b", "vssid"),  # "vi ét ét ai đi"
+        (r"\b(?:gie|ge|je|dze) ?mi ?(?:nai|ni)\b", "gemini"),  # "giê mi nai", "gie mi ni": as it is said
         (r"\b(?:copy|cop ?pi|cop|co ?pai|co ?pi) ?(?:lot|lop)\b", "copilot"),  # "Copy lốt", "cô pai lót": as heard
         (r"\bmai ?(?:co ?ro|cro|ro) ?(?:sop|sof|soft)\b", "microsoft"),  # "mai cờ rô sóp": Microsoft as it is said
         (r"\btop top\b", "tiktok"),  # "Tóp Tóp": TikTok as it is nicknamed
