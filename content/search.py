@@ -200,6 +200,9 @@ class _Doc:
     acts: frozenset[str] = field(default_factory=frozenset)  # actions its question fields name (textnorm.actions)
 
 
+# A named thing that is one of a kind another names: an entry about email accounts or Google accounts ("đăng ký
+# ChatGPT bằng email hoặc tài khoản Google") is about a Gmail too.
+_KIND_OF = {"gmail": frozenset({"email", "google"})}
 # A named thing typed by its initials ("tự đóng bhxh"): the same thing as its full name.
 _INITIALS = {"bhxh": "bao hiem xa hoi", "bhyt": "bao hiem y te"}
 # A web address named after a thing of several syllables ("binhdanhocvuso.gov.vn"): it names that thing.
@@ -1216,7 +1219,7 @@ def _other_thing(named: frozenset[str], doc: _Doc, where: frozenset[str] = froze
         return ()
 
     def about(e: str) -> bool:
-        if e in doc.about or (not doc.about and e in doc.mentions):
+        if e in doc.about or (not doc.about and e in doc.mentions) or _KIND_OF.get(e, frozenset()) & doc.about:
             return True
         if long and e in AI_CHATBOTS and len(named) == 1 and not doc.about and doc.subjects \
                 and all("ai" in f for f in doc.subjects):

@@ -159,6 +159,13 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # Central "cấy" for "cái" before what points ("AI là cấy chi", "cấy ni", "cấy nớ"); rice is "cấy lúa"
         (r"\bcấy (?=(?:chi|gì|ni|nì|nớ|này|nọ|đó|ấy)\b)", "cái "),
         (r"\b(là|cái|làm|mần) chi\b", r"\1 gì"),
+        (r"\b(làm|mần) (được|đc|dc) chi\b", r"làm \2 gì"),  # "cái VNeID ni mần được chi": what it can do
+        # "cái VNeID ni", "app Zalo này": which one is pointed at, nothing asked ("ni", "nì": Central "này")
+        (r"\b(vneid|vssid|zalo|chatgpt|gemini|copilot|facebook|tiktok|youtube|messenger|app|ứng dụng)"
+         r" (?:này|nầy|ni|nì)\b(?! (?:cô|lông)\b)", r"\1"),
+        # "quyên mật khẩu" (a slip for "quên"; "quyên" is giving to a fund); "quên tiệt", "quên béng": forgot it
+        (r"\bquyên (?=(?:mật khẩu|mk|pass|password|mã pin|tên đăng nhập)\b)", "quên "),
+        (r"\bquên (?:tiệt|béng|phứt|mất tiêu|tuốt)\b", "quên"),
         (r"\bchi(?= nữa\b)", "gì"),  # "học hành chi nữa": what for, still
         # "khác chi nhau", "có giống chi không": a comparison ("khác chi phí", "chi tiết khác chi hội" are not)
         (r"\b(khác|giống) chi\b(?! (?:tiết|phí|tiêu|hội|bộ|nhánh|cục|đoàn)\b)", r"\1 gì"),
@@ -518,9 +525,12 @@ _SENT_THEN_GONE = re.compile(r"\b(?:(?:chuyển|chuyen|gửi|gui|nạp|nap) (?:t
                              r"khong lien lac duoc|lặn mất|lan mat|bỏ chạy|xóa nick|xoa nick)\b")
 # "Gemini khác ChatGPT thế nào", "thẻ căn cước khác căn cước công dân ra sao": what is compared may stand between.
 # "luật nào áp dụng trước, luật nào sau", "cái nào trước cái nào sau": which of two, each asked in turn
+_NOT_REAL_OR_FAKE = r"(?! ?(?:là )?(?:thật|that|thiệt|thiet|giả|gia|xịn|xin|dỏm|dom)\b)"
 _COMPARE_FRAME = re.compile(
     r"\b(?:khác|khac)(?: \w+){1,4}? (?:thế nào|the nao|ra sao|chỗ nào|cho nao|điểm nào|diem nao)\b"
-    r"|\b(luật|luat|cái|cai|app|ứng dụng|ung dung|bên|ben) (?:nào|nao)\b(?: \w+){0,8},? \1 (?:nào|nao)\b")
+    # ("app nào thật app nào giả": telling the real one from fakes, no two things compared)
+    r"|\b(luật|luat|cái|cai|app|ứng dụng|ung dung|bên|ben) (?:nào|nao)\b" + _NOT_REAL_OR_FAKE
+    + r"(?: \w+){0,8},? \1 (?:nào|nao)\b" + _NOT_REAL_OR_FAKE)
 
 
 # What others require of a thing, said between it and "là gì" ("cái VNeID người ta bắt cài là cái gì", "app mà xã bảo
@@ -601,6 +611,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         r"\balo+(?: alo+)*\b",
+        r"^(?:ui|oi|uoi) (?:gioi|troi)(?: dat)?(?: oi)?\b",  # "Ui giời, quên tiệt …": a sigh, nothing asked
+        r"\b(?:hieu )?nom na\b",  # "xã hội học tập hiểu nôm na là thế nào": roughly, what it is
         # a question passed on ("ông ngoại cháu hỏi", "bà cháu bảo: cháu ơi", "ông em muốn biết", "các cụ hỏi"): who
         # asks it is no part of it ("bà em báo công an" is a report: "bảo" only before whom or what is said)
         rf"\b(?:(?:ong ba|bo me|cac cu)|{_KIN}(?: (?:noi|ngoai))?(?= (?:noi|ngoai|{_SELF})\b))"

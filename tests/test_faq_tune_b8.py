@@ -36,3 +36,46 @@ def test_a_link_to_install_vneid_is_not_answered_as_any_link(svc: AnswerService)
     # "cài VNeID" is what is asked of: the scam link entry (about no VNeID) does not answer it
     result = svc.plan("Con rể tôi gửi link qua Zalo bảo tôi bấm vào cài VNeID cho nhanh, có được không?").fallback
     assert (result.decision, result.faq_id) != ("answer", "scam_links")
+
+
+@pytest.mark.parametrize(("q", "entry"), [
+    # Before: refused ("app nào thật app nào giả", "tên giống nhau" were read as a comparison asked)
+    ("app chatgpt nào thật app nào giả", "chatgpt_fake_apps"),
+    ("vào ch play thấy nhiều app tên giống nhau quá, cái nào là VNeID thật", "vneid_install"),
+    # Before: refused (a Gmail is the email and Google account the entry names)
+    ("tạo tài khoản chatgpt bằng gmail được không", "chatgpt_account"),
+    # Before: refused (the leaked-password entry named no email; it now says to change the email's first)
+    ("lộ mật khẩu email rồi giờ làm sao", "password_leaked"),
+    # what stays: a comparison asked, a named account's own steps
+    ("ChatGPT với Gemini cái nào tốt hơn", "chatgpt_vs_gemini"),
+    ("lỡ để lộ mật khẩu facebook rồi làm sao", "facebook_hacked"),
+    ("quên mật khẩu gmail", "gmail_forgot_password"),
+])
+def test_real_or_fake_a_gmail_and_a_leaked_email_are_answered(svc: AnswerService, q: str, entry: str) -> None:
+    result = svc.plan(q).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry), q
+
+
+@pytest.mark.parametrize(("q", "entry"), [
+    # Before: refused (a slip "quyên", "dalo" for Zalo, "quên béng", Northern "giề", Central "ni" after a named
+    # thing, "htsđ" for học tập suốt đời and "hiểu nôm na" were not read)
+    ("quyên mk zalo thì làm sao", "zalo_forgot_password"),
+    ("quên béng mật khẩu VNeID rồi, lấy lại kiểu giề", "vneid_forgot_password"),
+    ("cái vssid ni mần được chi", "vssid_what"),
+    ("tuần lễ htsđ là gì", "week_what"),
+    ("công dân học tập hiểu nôm na là gì", "model_citizen"),
+    # an answer telling the start as such answers when it began
+    ("Hội Khuyến học Việt Nam có từ năm nào", "ngay_khuyen_hoc"),
+    ("tuần lễ học tập suốt đời bắt đầu hồi nào vậy", "week_when"),
+])
+def test_dialect_slips_and_initials_are_read(svc: AnswerService, q: str, entry: str) -> None:
+    result = svc.plan(q).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry), q
+
+
+def test_when_it_was_first_held_is_not_answered_by_any_year(svc: AnswerService) -> None:
+    # Before: what the Week is ("năm 2023 là 2–8/10"), for the year it was first held: it tells no start
+    q = "Dạ cho tôi hỏi Tuần lễ hưởng ứng học tập suốt đời được tổ chức lần đầu tiên từ năm nào ạ?"
+    result = svc.plan(q).fallback
+    assert result.decision == "suggest", result.text
+    assert result.text.startswith("Mình chưa có con số hay ngày giờ cụ thể"), result.text

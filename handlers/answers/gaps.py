@@ -70,13 +70,22 @@ _PHONE_NUMBER = re.compile(r"\b(?:so dien thoai|sdt|hotline|tong dai)(?: \w+){0,
                            r"(?:la gi|bao nhieu|so nao|so may|may|nao)\b"
                            r"(?! (?:gio|phut|giay|ngay|thang|nam|tuoi|lan|buoi|tieng)\b)")
 _PHONE = re.compile(r"\b(?:so may|so nao)\b|" + _PHONE_NUMBER.pattern)
+_FIRST_HELD = (r"\b(?:(?:lan dau|lan thu nhat|dau tien|co tu|ra doi|thanh lap|khoi dau)(?: tien)?\b(?: \w+){0,4}? "
+               r"(?:tu )?(?:nam nao|nam bao nhieu|nam may|bao gio|khi nao|hoi nao)"
+               r"|bat dau (?:co )?tu (?:nam nao|nam bao nhieu|nam may|bao gio))\b")
 _DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
     # "nhiu tiền" (teencode "bao nhiêu tiền"), folded like "nhiều tiền": an amount asked either way, or "miễn phí"
     (re.compile(r"\b(?:bao nhieu|bn|may|nhieu) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
                 r"\b(?:phat|thuong|ton|het|mat) (?:\w+ ){0,2}bao nhieu\b"),
      re.compile(r"\d[\d.,]*\s*(?:triệu|nghìn|ngàn|đồng|tỷ|k|đ)\b|miễn phí|không (?:mất|tốn) (?:tiền|phí)",
                 re.IGNORECASE)),
-    (re.compile(r"\bnam (?:nao|bao nhieu|may)\b"), re.compile(r"\b(?:19|20)\d\d\b")),
+    # when it was first held or came to be ("tổ chức lần đầu tiên từ năm nào", "có từ bao giờ"): a year told as its
+    # start, not any year the answer names ("năm 2023 là 2–8/10"); "bắt đầu hồi nào" asks this year's dates
+    (re.compile(_FIRST_HELD),
+     re.compile(r"(?:lần đầu|lần thứ nhất|đầu tiên|bắt đầu|từ năm|ra đời|thành lập|khởi xướng|có từ)"
+                r"[^.;]{0,60}\b(?:19|20)\d\d\b"
+                r"|\b(?:19|20)\d\d\b[^.;]{0,50}(?:lần đầu|lần thứ nhất|đầu tiên|ra đời|thành lập)", re.IGNORECASE)),
+    (re.compile(r"^(?!.*" + _FIRST_HELD + r").*\bnam (?:nao|bao nhieu|may)\b"), re.compile(r"\b(?:19|20)\d\d\b")),
     (re.compile(r"\b(?:may|bao nhieu) gio\b"), re.compile(r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
     # how many seconds or minutes ("mỗi câu được bao nhiêu giây"): "giới hạn số giây" tells none
     (re.compile(r"\b(?:may|bao nhieu|bn) (?:giay|phut)\b"), re.compile(r"\d+\s*(?:giây|phút|s\b)", re.IGNORECASE)),
