@@ -518,6 +518,10 @@ _BANNED = re.compile(r"\bcấm\b")
 # "đau cổ". "đau đầu" (a headache) stays one.
 _START = re.compile(r"(?<!đau )\bđầu\b")
 _SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
+# A farming skill or a trade asked of the commune's learning centre, whether it teaches it: what the centre does
+_TAUGHT_AT_THE_CENTRE = re.compile(r"\b(?:trung tam hoc tap cong dong|tthtcd|ttht cong dong)\b(?: \w+){0,4}? "
+                                   r"(?:co )?(?:day|mo lop|chuyen giao|huong dan)\b")
+_SCORE_THEN = re.compile(r"\bđiểm thì\b")  # "được bao nhiêu điểm thì xem ở đâu": then, no exam ("điểm thi")
 _IT = re.compile(r"\bnó\b")  # "it": folded, it is "nợ" (a debt): "chờ mãi nó không trả lời" is no unpaid debt
 _BACK_TO = re.compile(r"\bvề số\b")  # "chuyển về số bà" (moved back to a number), folded, is "vé số" (a lottery ticket)
 _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
@@ -668,13 +672,15 @@ def out_of_scope(query: str) -> OutOfScope | None:
         return "health"
     insult = _INSULTS_RE.search(typed) if accented else _INSULTS_FOLDED_RE.search(folded)
     said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", _BACK_TO.sub(
-        "sang số", typed)))))) if accented else folded
+        "sang số", _SCORE_THEN.sub("điểm mà", typed))))))) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
     said = _PAID_FOR.sub("tien hang", said)
     other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
     if other and about_ai and (_asks_it_alone(query) or _DO_IT_FOR_ME.match(said)):
         about_ai = False
+    if other and _TAUGHT_AT_THE_CENTRE.search(said):
+        other = None  # "trung tâm học tập cộng đồng ở xã có dạy kỹ thuật nuôi trồng không": what the centre teaches
     if _ABUSE_RE.search(folded) or insult or (other and not about_ai) or _LOTTERY.search(folded):
         return "other"
     if accented:  # "gửi tin cho tôi vậy": "vậy" typed with its accent is no "vay" (a loan)

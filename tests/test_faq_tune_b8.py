@@ -79,3 +79,27 @@ def test_when_it_was_first_held_is_not_answered_by_any_year(svc: AnswerService) 
     result = svc.plan(q).fallback
     assert result.decision == "suggest", result.text
     assert result.text.startswith("Mình chưa có con số hay ngày giờ cụ thể"), result.text
+
+
+@pytest.mark.parametrize(("q", "entry"), [
+    # Before: refused (unaccented "doi ma" read as changing a code, "dính app giả" as a scam told, "số điện thoại
+    # đăng ký" as signing up, "nạp tiền hàng tháng" as topping up: none is what they ask)
+    ("máy lạ doi ma kich hoat zalo cua toi la sao", "zalo_activation_code_alert"),
+    ("tải chatgpt ở đâu cho khỏi dính app giả", "chatgpt_install"),
+    ("muốn đổi số điện thoại đăng ký VNeID sang số mới thì làm sao", "vneid_change_phone"),
+    ("chatgpt dùng miễn phí được không hay phải nạp tiền hàng tháng", "chatgpt_free"),
+    # Before: refused as out of scope ("điểm thì" folds like "điểm thi", an exam score; a farming skill asked of
+    # what the commune's learning centre teaches)
+    ("bot ơi tôi muốn xem làm bài kiểm tra được bao nhiêu điểm thì xem ở đâu", "bot_progress"),
+    ("trung tâm học tập cộng đồng có dạy nghề không", "community_learning_center"),
+    ("trung tam hoc tap cong dong o xa co day ky thuat nuoi trong khong", "community_learning_center"),
+])
+def test_asked_in_words_that_looked_like_another_thing(svc: AnswerService, q: str, entry: str) -> None:
+    result = svc.plan(q).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry), q
+
+
+@pytest.mark.parametrize("q", ["điểm thi vào lớp 10 năm nay bao nhiêu", "kỹ thuật nuôi tôm thế nào"])
+def test_exam_scores_and_farming_stay_out_of_scope(svc: AnswerService, q: str) -> None:
+    result = svc.plan(q).fallback
+    assert result.refused and result.out_of_scope, q
