@@ -36,3 +36,50 @@ def test_an_amount_no_answer_tells_is_not_answered_with_the_topic(svc: AnswerSer
 def test_a_lesson_number_that_is_of_what_is_asked_still_answers(svc: AnswerService) -> None:
     result = svc.plan("chuyển khoản trên bao nhiêu tiền thì phải xác thực khuôn mặt").fallback
     assert result.decision == "answer" and "10 triệu" in result.text
+
+
+@pytest.mark.parametrize("q", [
+    # Before: organising a group class ("bài dạy … vs" of the group's learning together)
+    "bot có bài dạy dùng Excel với Word không, em cần cho công việc văn phòng",
+    # Before: how to report a number to 156 (the hours asked before the ending)
+    "tổng đài 156 làm việc mấy giờ, chủ nhật có nghe máy không",
+])
+def test_what_no_entry_tells_is_not_answered_with_a_neighbour(svc: AnswerService, q: str) -> None:
+    result = svc.plan(q).fallback
+    assert result.decision != "answer", (q, result.faq_id)
+
+
+@pytest.mark.parametrize(("q", "faq_id"), [
+    ("dùng Copilot trong Word, Excel có được không", "copilot_what"),  # its answer tells it (Copilot Pro)
+])
+def test_the_entries_that_tell_it_still_answer(svc: AnswerService, q: str, faq_id: str) -> None:
+    result = svc.plan(q).fallback
+    assert (result.decision, result.faq_id) == ("answer", faq_id)
+
+
+def test_every_year_asks_no_year() -> None:
+    from handlers.answers.gaps import _typed_details
+    assert not _typed_details("nam nao xa cung treo bang ron")
+    assert _typed_details("phong trao ket thuc nam nao")
+
+
+@pytest.mark.parametrize("q", [
+    # Before: ChatGPT's free version ("miễn phí" read as the price of the paid one)
+    "Con tôi bảo ChatGPT có gói trả tiền xịn hơn, tôi muốn mua cho nó thì mỗi tháng giá bao nhiêu",
+    # Before: how to see the leaderboard (no weekday in it)
+    "bảng xếp hạng trên bot mỗi tuần tính lại từ thứ mấy",
+    # Before: what the bot does not answer (no time in it)
+    "câu hỏi bot chuyển cho cán bộ thì bao lâu cán bộ mới trả lời",
+])
+def test_a_detail_the_answer_does_not_give_is_not_answered(svc: AnswerService, q: str) -> None:
+    result = svc.plan(q).fallback
+    assert result.decision != "answer", (q, result.faq_id)
+
+
+@pytest.mark.parametrize(("q", "faq_id"), [
+    ("Bảng xếp hạng ở đâu, tui muốn coi tui đứng thứ mấy trong ấp", "bot_leaderboard"),  # a rank, no weekday
+    ("lam sao xem minh dong bao hiem xa hoi duoc bao lau tren dien thoai", "vssid_what"),  # one's own record
+])
+def test_a_rank_or_ones_own_record_is_no_detail_asked(svc: AnswerService, q: str, faq_id: str) -> None:
+    result = svc.plan(q).fallback
+    assert (result.decision, result.faq_id) == ("answer", faq_id)

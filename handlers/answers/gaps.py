@@ -85,7 +85,9 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
      re.compile(r"(?:lần đầu|lần thứ nhất|đầu tiên|bắt đầu|từ năm|ra đời|thành lập|khởi xướng|có từ)"
                 r"[^.;]{0,60}\b(?:19|20)\d\d\b"
                 r"|\b(?:19|20)\d\d\b[^.;]{0,50}(?:lần đầu|lần thứ nhất|đầu tiên|ra đời|thành lập)", re.IGNORECASE)),
-    (re.compile(r"^(?!.*" + _FIRST_HELD + r").*\bnam (?:nao|bao nhieu|may)\b"), re.compile(r"\b(?:19|20)\d\d\b")),
+    # ("năm nào xã cũng treo băng rôn": every year, none asked)
+    (re.compile(r"^(?!.*" + _FIRST_HELD + r").*\bnam (?:nao(?!(?: \w+){0,2} cung\b)|bao nhieu|may)\b"),
+     re.compile(r"\b(?:19|20)\d\d\b")),
     (re.compile(r"\b(?:may|bao nhieu) gio\b"), re.compile(r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
     # how many seconds or minutes ("mỗi câu được bao nhiêu giây"): "giới hạn số giây" tells none
     (re.compile(r"\b(?:may|bao nhieu|bn) (?:giay|phut)\b"), re.compile(r"\d+\s*(?:giây|phút|s\b)", re.IGNORECASE)),
@@ -220,10 +222,13 @@ def _typed_details(folded: str) -> list[re.Pattern[str]]:
 
 
 def _asking_clauses(q: str) -> list[str]:
-    """The clauses of a message that ask (a question word, or how, how much, whether), folded, and what asks a
-    detail (_asked_detail): "Gemini bản trả phí giá bao nhiêu một tháng, có đắt hơn ChatGPT không" asks a price
-    before its ending asks a comparison; "muốn tắt đi thì làm sao" asks of what comes before "thì"."""
-    asked = [f for f in (fold(c).strip() for c in story_clauses(q)) if asks_clearly(f)]
+    """The clauses of a message that ask (a question word, or how, how much, whether, or a detail), folded, and
+    what asks a detail (_asked_detail): "Gemini bản trả phí giá bao nhiêu một tháng, có đắt hơn ChatGPT không" asks
+    a price before its ending asks a comparison; "muốn tắt đi thì làm sao" asks of what comes before "thì"."""
+    # (the first clause asking a detail of _DETAILS asks, however it is said: "tổng đài 156 làm việc mấy giờ, buổi
+    # trưa có nghe máy không"; told later, "mấy" is a few: "…, họ khoe ngày nào cũng lãi mấy phần trăm. Có nên…")
+    asked = [f for i, f in enumerate(fold(c).strip() for c in story_clauses(q))
+             if asks_clearly(f) or (i == 0 and _typed_details(f))]
     return [_asked_detail(q), *(_EVER.sub(" ", f) for f in asked)]
 
 
