@@ -52,6 +52,7 @@ from sqlmodel import col
 
 from bot.core.faults import log_failure
 from bot.core.messages import Reply
+from bot.core.tasks import cancel_and_wait
 from bot.db.engine import Database
 from bot.db.models import Identity, utcnow
 from bot.db.models_officers import OPEN_STATUSES, QUEUED, SENDING, SENT, Broadcast, BroadcastStatus
@@ -190,11 +191,8 @@ class Pacer:
         self.stopping = True
         self.wake()
         await asyncio.sleep(0)
-        for t in self._tasks:
-            t.cancel()
-        for t in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await t
+        with contextlib.suppress(Exception):
+            await cancel_and_wait(*self._tasks)
         for lane in self.lanes.values():
             lane.release()
         await self.flush()

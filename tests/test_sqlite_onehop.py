@@ -133,3 +133,29 @@ async def test_the_wal_is_checkpointed_off_the_loop_every_few_commits(
             assert found.pending == f"599{big}"
     finally:
         await db.dispose()
+
+
+async def test_a_connection_thrown_away_twice_closes_without_waiting_forever(tmp_path: Path) -> None:
+    # The shutdown hang seen once in CI: SQLAlchemy throws away a connection whose unit of work was cancelled
+    # mid-statement (a shielded graceful close), the task is cancelled again (SQLAlchemy queues a force stop), then
+    # the closing event loop cancels the graceful close. With aiosqlite's own close() that waited forever for a stop
+    # queued after the one its thread had already ended at, and the loop's shutdown never finished.
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
+    try:
+        conn = await db.engine.connect()
+        raw = await conn.get_raw_connection()
+        adapted = raw.dbapi_connection
+        assert isinstance(adapted, sqlite_onehop.OneHopConnection)
+        closing = asyncio.create_task(adapted._terminate_graceful_close())
+        await asyncio.sleep(0)  # the graceful close has queued its work on aiosqlite's thread
+        adapted._terminate_force_close()  # the second cancel's force stop
+        closing.cancel()  # the closing event loop cancels what is left
+        done, _ = await asyncio.wait({closing}, timeout=10)
+        assert closing in done, "the thrown-away connection's close waits forever"
+        thread = adapted._connection._thread
+        await asyncio.to_thread(thread.join, 10)
+        assert not thread.is_alive()  # its thread has ended: nothing is left behind
+        await conn.invalidate()
+        await conn.close()
+    finally:
+        await db.dispose()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -32,6 +31,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.faults import DB_DOWN, database_down
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import plain_label
+from bot.core.tasks import cancel_and_wait
 from bot.db import repo
 from bot.db.models import Identity, utcnow
 from bot.db.models_web import WebInbox
@@ -66,10 +66,8 @@ class WebChatChannel(OutputChannel):
 
     async def stop(self) -> None:
         if self._pruner is not None:
-            self._pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pruner
-            self._pruner = None
+            pruner, self._pruner = self._pruner, None
+            await cancel_and_wait(pruner)
 
     async def deliver(self, chat_key: str, reply: Reply) -> SentInfo:
         """A message the bot starts: kept in the session's inbox until the page fetches it. The page shows all

@@ -248,6 +248,20 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         if wrote:
             self.checkpoints.committed()
 
+    async def _terminate_graceful_close(self) -> None:
+        """Close a connection SQLAlchemy throws away (a unit of work cancelled mid-statement) with aiosqlite's
+        stop(): its thread closes the sqlite3 connection after what is queued, then ends. Not aiosqlite 0.22.1's
+        close(), which queues a stop of its own after the close and waits for it: when another stop was queued in
+        between (SQLAlchemy's force close, for a task cancelled again during this one), the thread ends at that
+        one and the close waits forever (it hung an event loop's shutdown, and once the whole test run). When a
+        stop is already queued, nothing is left to do but let the thread end."""
+        conn = self._connection
+        if not getattr(conn, "_running", True):
+            return
+        done = conn.stop()
+        if done is not None:
+            await done
+
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def __init__(self, aiosqlite: Any, sqlite: Any) -> None:

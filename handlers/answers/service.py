@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.core import texts
+from bot.core.tasks import cancel_and_wait
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
 from content.deferred_index import Index
 from content.intents import (
@@ -1203,9 +1204,8 @@ class AnswerService:
             result = self.finish(plan, await task)
         finally:
             if not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+                with contextlib.suppress(Exception):
+                    await cancel_and_wait(task)
         try:
             await done(result)
         except Exception:

@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.core.context import Services
 from bot.core.faults import log_failure
+from bot.core.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -142,11 +143,8 @@ class StatsCache:
 
     async def close(self) -> None:
         """Stop background refreshes (at shutdown, before the database goes away)."""
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        with contextlib.suppress(Exception):
+            await cancel_and_wait(*self._tasks)
 
 
 _CACHES: weakref.WeakKeyDictionary[Services, StatsCache] = weakref.WeakKeyDictionary()
