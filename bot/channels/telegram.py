@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import html
 import itertools
@@ -28,6 +29,7 @@ from bot.core.delivery import Preview, SentInfo, Stopped, Transient
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Reply
 from bot.core.render import split_text
+from bot.core.tasks import cancel_and_wait
 from bot.settings import Settings
 from bot.startup import StartupError
 
@@ -219,8 +221,8 @@ class TelegramChannel(OutputChannel):
         """Within a few seconds whatever Telegram does (answers, refuses connections, or never answers): polling
         stops at once, and the updates already taken are handled (see `_finish_updates`)."""
         if self._connector is not None:
-            self._connector.cancel()
-            await asyncio.gather(self._connector, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await cancel_and_wait(self._connector)
         await self._stop_polling()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)

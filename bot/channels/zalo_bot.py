@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import replace
 from functools import partial
@@ -18,6 +19,7 @@ from bot.core.delivery import SentInfo
 from bot.core.dispatcher import Dispatcher
 from bot.core.messages import Inbound, Kind, Reply, typed
 from bot.core.render import as_text
+from bot.core.tasks import cancel_and_wait
 from bot.settings import Settings
 from bot.startup import StartupError
 
@@ -111,9 +113,9 @@ class ZaloBotChannel(OutputChannel):
 
     async def stop(self) -> None:
         if self._poller is not None:
-            self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
-            self._poller = None
+            poller, self._poller = self._poller, None
+            with contextlib.suppress(Exception):
+                await cancel_and_wait(poller)
         await self._work.drain()
         await self.client.close()
 

@@ -12,6 +12,7 @@ then), numbers older than `MAX_AGE`, from another week, or without a named group
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -26,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.core.faults import log_failure
+from bot.core.tasks import cancel_and_wait
 from bot.db.models import Group
 from bot.db.models_dashboard import UnitCount, UnitCountsRun
 from bot.web.dashboard import stats
@@ -207,13 +209,8 @@ class Keeper:
             await asyncio.sleep(every)
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            try:
-                await task
-            except BaseException:
-                pass
+        with contextlib.suppress(Exception):
+            await cancel_and_wait(*self._tasks)
 
 
 _KEEPERS: weakref.WeakKeyDictionary[Services, Keeper] = weakref.WeakKeyDictionary()
