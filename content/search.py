@@ -376,14 +376,18 @@ def without_asides(text: str) -> str:
 
 
 _E = "(" + "|".join(re.escape(e) for e in ENTITIES) + ")"
-# Named things offered as a guess, a choice or a list ("có phải ChatGPT không", "có phải mã OTP ngân hàng không",
+# Named things offered as a guess (or a guess denied, to be confirmed: "ChatGPT không phải của Facebook đúng không,
+# nó của công ty nào"; not a thing set aside: "Quên mật khẩu Zalo, không phải Facebook"), a choice or a list ("có phải
+# ChatGPT không", "có phải mã OTP ngân hàng không",
 # "VNeID hay tài khoản ngân hàng", "app ngân hàng với Zalo", "đăng nhập bằng VNeID hay bằng Zalo"): an answer about one
 # of the things the question names tells which, or is about one of them; it need not name the others.
 _OPTION = re.compile(r"\bco phai (?:la )?(?:cua )?"
                      r"(?:(?:cai|ung dung|app|ma|tin|tin nhan|tai khoan|mat khau|trang|otp) ){0,3}" + _E + r"\b"
                      r"|\b" + _E + r" (?:hay|hoac|voi|va)(?: la)?"
                      r"(?: (?:cai|ung dung|tai khoan|mat khau|trang|bang|qua))? "
-                     + _E + r"\b")
+                     + _E + r"\b"
+                     r"|\bkhong phai (?:la )?(?:cua )?(?:(?:cai|ung dung|app|trang) )?" + _E
+                     + r"(?= (?:dung|phai) (?:khong|ko|k|hong|chu)\b)")
 
 
 _LISTED = re.compile(r"\b" + _E + r" (?:voi|va)(?: la)?(?: (?:cai|ung dung|tai khoan|mat khau|trang))? " + _E + r"\b")
@@ -395,16 +399,19 @@ def options(text: str) -> frozenset[str]:
 
 
 _THERE_IS = re.compile(r"\bco(?: (?:cai|ung dung|tai khoan))? $")
+# "Gemini với Copilot, cái nào là của Google": which one is asked for
+_WHICH_ONE = re.compile(r"^\W*(?:thi )?(?:cai|app|ung dung|ben|thang|con) nao\b")
 
 
 def listed(text: str) -> frozenset[str]:
     """The ENTITIES a text lists together as what it asks about ("VNeID với app ngân hàng trong đó khóa sao" →
     {"vneid", "ngan hang"}): unlike a choice, each is asked about, so a document about one of them must at least say
     something of the others. Not what a story says there is ("trong máy có app ngân hàng với VNeID, giờ làm gì"):
-    that is like a choice."""
+    that is like a choice; nor two things of which one is asked for ("Gemini với Copilot, cái nào là của Google"): a
+    choice too."""
     folded = canon(fold(text))
     return frozenset(e for m in _LISTED.finditer(folded) if not _THERE_IS.search(folded[:m.start()])
-                     for e in m.groups() if e)
+                     and not _WHICH_ONE.search(folded[m.end():]) for e in m.groups() if e)
 
 
 # A named thing said as what the asked one is like ("Copilot có mất tiền không hay cũng miễn phí như ChatGPT"): what
@@ -423,7 +430,9 @@ _HAS = re.compile(r"\b(?:tren|trong) (" + "|".join(re.escape(e) for e in ENTITIE
 _OWNED = re.compile(r"\b(?:tai khoan|nick|kenh|trang|fanpage|page)(?: (?!tren\b|qua\b)\w+){0,2} (?:tren|qua) ("
                     + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Also who made it, said of another as well ("Copilot có phải của Google làm ra như Gemini không"): its maker is asked.
+# And what is done on the other's side ("quên mật khẩu Zalo thì có nhắn tin tới 8079 như bên VssID được không").
 _LIKE = re.compile(r"\b(?:cung (?:(?!giong\b)\w+ ){0,3}?nhu|(?:lam ra|tao ra|phat trien|san xuat) nhu"
+                   r"|(?:nhu|giong) ben(?: (?:app|ung dung|cai))?"
                    r"|co giong (?!(?:cai|app|ung dung|trang|con)\b)\w+(?: \w+)?) ("
                    + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 

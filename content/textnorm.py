@@ -143,6 +143,17 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
          r"tài khoản|tai khoan|tk|icloud|tiktok|momo|atm|thẻ|the|messenger|mess)\b)",
          "mật khẩu"),
         (r"\b(quên|quen|đổi|doi|lộ|lo|nói|noi|đưa|dua|nhập|nhap|gõ|go|đặt|dat|mất|mat|biết|biet) mk\b", r"\1 mật khẩu"),
+        # "xài chung mk với gmail", "dùng chung mk": one password shared by two accounts
+        (r"\b(xài|xai|dùng|dung|đặt|dat|để|de) chung mk\b", r"\1 chung mật khẩu"),
+        # "hok" is teencode "không", and "học" as teens spell it: "học" where only learning is said ("khuyến hok",
+        # "hok tập", "hok sinh", "bình dân hok vụ số"); "hok phí tiền", "đi hok" (going or not) are left "không"
+        (r"\bhok(?= (?:tập|tap|sinh|hành|hanh|viên|vien|vụ|vu|lớp|lop|kỳ|ky|kì|ki|bổng|bong)\b)", "học"),
+        (r"\b(khuyến|khuyen|hiếu|hieu|ham|tự|dân|dan) hok\b", r"\1 học"),
+        # "h" (teencode "giờ", now) before what is done now ("h lm j", "r h sao ạ", "h phải lm j"); not "h'mông"
+        (r"(?<!')\bh(?= (?:lm|làm|lam|sao|s|phải|phai|tính|tinh|mới|moi|muốn|muon|thì|thi|còn|con|ra sao|biết|biet)\b)",
+         "giờ"),
+        # "già rồi còn hok chi nữa": still learning, what for
+        (r"\b(còn|con) hok(?= (?:chi|gì|gi|j|làm chi|làm gì|lam chi|lam gi|lam j) (?:nữa|nua|nx)\b)", r"\1 học"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
         (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"
@@ -287,7 +298,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         # Southern, Central: wrong ("nói trật", "nói tầm bậy", "trả lời tào lao")
         (r"\b(nói|trả lời|làm|đoán|ghi|viết|tính) (?:trật|tầm bậy|tào lao)\b", r"\1 sai"),
         # "x" for "s": "tên bị xai", "ghi xai ngày sinh" ("xài" typed without its tone is "use": not after these)
-        (r"\b(bị|nói|trả lời|làm|ghi|viết|in|gõ|nhập|đánh|điền) xai\b", r"\1 sai"),
+        (r"\b(bị|nói|trả lời|làm|ghi|viết|in|gõ|nhập|đánh|điền|bi|noi|tra loi|ghi|viet|nhap|dien) xai\b", r"\1 sai"),
         # a last letter typed as heard: "máy tín" (máy tính), "đặc mật khẩu" (đặt), "an toàng" (an toàn)
         (r"\bmáy tín\b", "máy tính"),
         (r"\bđặc (?=(?:mật khẩu|mật mã|pass|password|lịch|lời nhắc|câu hỏi)\b)", "đặt "),
@@ -371,6 +382,9 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\btieng kinh\b", "tieng viet"),
         (r"\bbinh dan hoc vu xo\b", "binh dan hoc vu so"),
         (r"\bdong hoc (?=hoc tap\b|khuyen hoc\b)", "dong ho "),  # "dong hoc hoc tap": no "đóng học" (fees) there
+        (r"\b(?:wi|wai|quai|oai) ?(?:fi|fai|phai)\b", "wifi"),  # "Wi-Fi" as the content writes it, "wai fai" as said
+        # "gia roi con hoc chi nua": what for ("chi nua" alone may be "chị nữa")
+        (r"\b(hoc|lam|hoc hanh) chi nua\b", r"\1 gi nua"),
         (r"\bhoi tham\b", "hoi"),  # "cho tôi hỏi thăm …" is "cho tôi hỏi …"
         # "ái chà", "ôi chao", "úi chà" opening a message: surprise, nothing asked of a father ("cha")
         (r"^(?:ai|oi|ui|u) (?:cha|chao)\b ?", ""),
