@@ -440,6 +440,18 @@ _LOTTERY = re.compile(
     r" (?:may|con gi|con nao|so may|so gi|so nao|bao nhieu|con may)(?! (?:gio|chu de|noi dung|phan|bai|cau|ngay))"
     r"|danh (?:con|so|lo|de) (?:gi|nao|may))\b")
 _PRICE_TODAY = re.compile(r"\bgia (?:\w+ ){1,2}hom nay\b")  # "giá sầu riêng hôm nay": market prices
+# Getting into someone else's account or phone behind their back ("chỉ tôi cách vào Zalo của chồng để đọc tin nhắn mà
+# ổng không biết", "xem trộm tin nhắn của vợ"): not ours to teach, however much it names Zalo or a password. Being
+# hacked ("Zalo của chồng bị chiếm") or a parent's rules for a child's phone are not this.
+_OTHERS = (r"(?:chong|vo|nguoi yeu|ban trai|ban gai|bo|me|ba|ma|anh|chi|em|con|hang xom|nguoi khac|nguoi ta|"
+           r"dong nghiep|sep)")
+_SPYING = re.compile(
+    r"\b(?:xem|doc|coi|mo|vao|nghe|theo doi|kiem tra|hack|be khoa|pha (?:mat )?khau|lay)(?: \w+){0,3}? "
+    r"(?:zalo|facebook|fb|messenger|tin nhan|dien thoai|may|tai khoan|mat khau|cuoc goi|vi tri|dinh vi)"
+    r"(?: \w+){0,2}? cua " + _OTHERS + r"\b(?=.*\b(?:ma (?:\w+ ){0,2}khong (?:biet|hay)|trom|bi mat|"
+    r"khong cho (?:\w+ ){0,2}biet|khong de (?:\w+ ){0,2}biet|ngoai tinh)\b)"
+    r"|\b(?:xem|doc|coi|nghe) (?:len|trom) (?:\w+ ){0,3}?(?:tin nhan|zalo|facebook|fb|messenger|dien thoai|cuoc goi)\b"
+    r"|\bhack (?:\w+ ){0,2}?(?:zalo|facebook|fb|messenger|tai khoan|mat khau) (?:\w+ ){0,2}?cua " + _OTHERS + r"\b")
 _SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen|"
                    r"danh ba|de doa|doi no|uy tin|gia giong|nhai giong|gia danh)\b")  # a faked voice: a scam
 _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
@@ -591,6 +603,10 @@ def asks_how_to_use(text: str, named: frozenset[str] = frozenset()) -> bool:
 
 
 _PUNCTUATION = re.compile(r"[.?!;,…\n]+")
+# A clause that asks to be shown how ("Chỉ cách nấu bánh chưng bằng nồi cơm điện, nghe nói hỏi AI là biết"): it asks
+# with no question word
+_SHOW_ME = re.compile(r"^\s*(?:(?:bot|ban|em|chau|con|ad|admin)(?: oi)? )?(?:chi|huong dan|day|bay)"
+                      r"(?: (?:toi|tui|minh|em|chau|con|bac|gium|giup|dum|voi))* (?:cach|voi)\b")
 # "tỉ số mấy": asks, though "mấy" alone is no question word; "nói mấy câu", "dặn mấy lời": a few words said, no asking
 _HOW_MANY = re.compile(r"\b(?:(?<!\bnoi )(?<!\bdan )(?<!\bke )(?<!\bviet )may(?! (?:cau|loi|tieng)\b)|bao nhieu)\b")
 
@@ -607,7 +623,7 @@ def _asks_it_alone(query: str) -> bool:
     for clause in _PUNCTUATION.split(query):  # "… mà … có nên mua không" may ask about what came before
         folded = fold(clause)
         if ((_OTHER_RE.search(folded) or _PRICE_TODAY.search(folded)) and not _ABOUT_AI.search(folded)
-                and (asks_something(clause) or _HOW_MANY.search(folded))):
+                and (asks_something(clause) or _HOW_MANY.search(folded) or _SHOW_ME.match(folded))):
             return True
     return False
 
@@ -681,7 +697,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
         about_ai = False
     if other and _TAUGHT_AT_THE_CENTRE.search(said):
         other = None  # "trung tâm học tập cộng đồng ở xã có dạy kỹ thuật nuôi trồng không": what the centre teaches
-    if _ABUSE_RE.search(folded) or insult or (other and not about_ai) or _LOTTERY.search(folded):
+    if _ABUSE_RE.search(folded) or insult or (other and not about_ai) or _LOTTERY.search(folded) \
+            or _SPYING.search(folded):
         return "other"
     if accented:  # "gửi tin cho tôi vậy": "vậy" typed with its accent is no "vay" (a loan)
         folded = fold(_SO.sub("thế", typed))

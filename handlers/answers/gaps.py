@@ -108,7 +108,9 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
      re.compile(r"(?:đoạt|đạt|giành|được) giải (?:nhất|nhì|ba|cao nhất) (?:là|thuộc về)|(?:vô địch|thắng cuộc) là",
                 re.IGNORECASE)),
     # how long it takes ("học mất bao lâu", "bao lâu cán bộ mới trả lời"): a number of minutes, days, months…
-    (re.compile(r"(?<!duoc )\bbao lau\b(?! (?:roi|nay|chua)\b)"),
+    # ("mấy ngày có thẻ mới", "chờ bao nhiêu ngày mới xong": how long, counted in days)
+    (re.compile(r"(?<!duoc )\bbao lau\b(?! (?:roi|nay|chua)\b)|\b(?:may|bao nhieu|bn) (?:ngay|tuan|hom) "
+                r"(?:(?:thi|la|moi|se) )*(?:co|xong|nhan|duoc|dc|lay|toi|den|ve)\b"),
      re.compile(r"(?:\d+|một|hai|ba|vài|mấy)\s*(?:phút|giờ|ngày|tuần|tháng|năm|buổi)\b", re.IGNORECASE)),
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
@@ -298,8 +300,10 @@ _FEATURES = (
     (re.compile(r"\b(?:giay to|ho so) (?:gi|nao)\b|\b(?:can|phai) (?:mang|chuan bi|nop)(?: theo)?(?: nhung)? "
                 r"(?:gi|giay to|ho so)\b"),
      re.compile(r"giấy tờ|hồ sơ|mang theo|căn cước|CCCD|bản sao|giấy khai", re.IGNORECASE)),
+    # ("có làm việc sáng thứ bảy không": the day after)
     (re.compile(r"\b(?:thu bay|chu nhat|cuoi tuan|ngay le) (?:co )?(?:lam viec|mo cua|lam)\b|\b(?:gio lam viec|gio mo "
-                r"cua|gio hanh chinh)\b"),
+                r"cua|gio hanh chinh)\b|\b(?:lam viec|mo cua|truc|tiep dan) (?:(?:vao|ca|buoi|sang|chieu|toi) )*"
+                r"(?:thu bay|chu nhat|cuoi tuan|ngay le)\b"),
      re.compile(r"thứ bảy|chủ nhật|cuối tuần|ngày lễ|giờ hành chính|giờ làm việc|\d+\s*(?:giờ|h\b|:\d\d)",
                 re.IGNORECASE)),
     # whether it is charged for ("gọi tổng đài … có bị tính cước không"): a fee or its absence told
