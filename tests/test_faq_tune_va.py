@@ -54,3 +54,22 @@ def test_days_asked_that_no_entry_tells_are_not_answered(svc: AnswerService, que
 def test_a_span_of_dates_still_answers_how_many_days(svc: AnswerService) -> None:
     result = svc.plan("Tuần lễ học tập suốt đời kéo dài mấy ngày").fallback
     assert (result.decision, result.faq_id) == ("answer", "week_when")
+
+
+@pytest.mark.parametrize("question", [
+    # Before: the entry on writing a New Year's letter with AI (the wishes were searched with the question)
+    "Bot ơi chúc mừng năm mới nhé! Năm mới tôi muốn đi học thêm, ở xã mình có chỗ nào học không?",
+])
+def test_wishes_said_first_are_not_searched(svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.faq_id != "ai_write_documents"
+    assert result.decision != "answer" or result.faq_id in {"community_learning_center", "ai_learn_where"}
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("Chào bot. Quên mật khẩu Zalo thì lấy lại thế nào?", "zalo_forgot_password"),
+    ("Cảm ơn bot nhiều nhé. Cho hỏi VNeID quên mật khẩu thì làm sao?", "vneid_forgot_password"),
+])
+def test_a_question_after_a_greeting_is_answered(svc: AnswerService, question: str, entry: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)

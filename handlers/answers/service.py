@@ -1268,13 +1268,29 @@ def _told(q: str) -> str:
     whose ending asks nothing of its own, with the amounts of money the story tells said as money ("Tôi bị lừa chuyển
     20 triệu…, giờ phải làm gì?" is not about the amount above which a transfer needs one's face, but money was sent:
     "chuyển tiền")."""
-    text = without_asides(q)
+    text = without_asides(_after_small_talk(q))
     if not AMOUNT.search(text) or len(content_syllables(text)) < LONG_QUESTION:
         return text
     ending = question_tail(text) or asking_clause(text)
     if ending is None or AMOUNT.search(ending) or not _vague(ending):
         return text  # "…, chuyển 15 triệu thế có phải quét mặt không": what the ending asks may be about the amount
     return re.sub(r"\s+", " ", AMOUNT.sub(" tiền ", text)).strip()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SMALL_TALK_OPENERS = frozenset({"greeting", "thanks"})
+
+
+def _after_small_talk(q: str) -> str:
+    """A message whose first sentences are greetings or thanks, each a sentence of its own, and whose rest asks
+    ("Bot ơi chúc mừng năm mới nhé! Năm mới tôi muốn đi học thêm, ở xã mình có chỗ nào học không?"): the rest, the
+    wishes searched with it no more (they found the entry on writing a New Year's letter with AI)."""
+    sentences = _SENTENCE_END.split(q.strip())
+    i = 0
+    while i < len(sentences) - 1 and small_talk(sentences[i]) in SMALL_TALK_OPENERS:
+        i += 1
+    rest = " ".join(sentences[i:])
+    return rest if i and asks_something(rest) else q
 
 
 # "A là X, còn B là gì": what is said of one thing ("là", "thì"), then the same asked of another after "còn"
