@@ -510,12 +510,28 @@ class AnswerService:
         if not acts:
             return decision, hits
         found = self.search.search(q, PASSAGES, asked=acts)
-        if not found or decide(q, found) != "answer":
+        if not found:
             return decision, hits
         entry = self.search.faq_entry(found[0].doc_id)
-        if entry is None or _WHETHER.search(fold(entry.question)):
-            return decision, hits  # "Có ai hỏi mã OTP thì có nên đưa không?" tells whether to, not what to do now
+        if decide(q, found) != "answer" or entry is None or _WHETHER.search(fold(entry.question)):
+            # "Có ai hỏi mã OTP thì có nên đưa không?" tells whether to, not what to do now; nor does a near tie
+            return self._done_what_now(q, decision, hits, found)
         return "answer", found
+
+    def _done_what_now(self, q: str, decision: Decision, hits: list[Hit], found: list[Hit]
+                       ) -> tuple[Decision, list[Hit]]:
+        """A story telling a thing already done by mistake ("Tôi lỡ chuyển 5 triệu đặt cọc …, giờ nó chặn tôi rồi",
+        "… lỡ đọc mã OTP … Sáng nay tài khoản bị trừ mười triệu") and asking only what now, whose search for the deed
+        it tells finds no sure answer, or one telling whether to do it (too late for that): the one entry among its
+        best that asks the deed and what to do once it is done ("Lỡ chuyển tiền cho kẻ lừa đảo rồi thì phải làm
+        gì?") answers it."""
+        if not _DONE.search(unicodedata.normalize("NFC", q).lower()):
+            return decision, hits
+        done = [h for h in found[:TAIL_AGREEMENT] if h.kind == "faq" and fits(h) and not h.unasked
+                and h.core >= CORE_COVERAGE and _after_done(self.search.faq_entry(h.doc_id))]
+        if len({_base(h) for h in done}) != 1:
+            return decision, hits
+        return "answer", [done[0], *(h for h in found if h is not done[0])]
 
     def _done_now_what(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A message telling a thing already done by mistake ("bà lỡ đọc mấy con số nhắn về máy cho người lạ rồi")
@@ -960,6 +976,48 @@ class AnswerService:
             return decision, hits
         return "answer", found
 
+    def _asked_alone(self, q: str, decision: Decision, hits: list[Hit], place: Scope) -> tuple[Decision, list[Hit]]:
+        """A story that names where a thing was seen or who it came from (a Zalo group, an email, a health card) and
+        then asks of it without naming that ("Trong nhóm Zalo của buôn có người gửi video …, ai cũng hoảng. Làm sao
+        biết tin đó thật hay bịa?"): `_clause_in_story` searches the asking clause with the story's named things, and
+        the entry that answers it (how to tell fake news) is about none of them. The asking clause alone, with the
+        story as context, is answered when its winner is sure (`decide`, LONG_MARGIN ahead of the next document,
+        covering all its own words), is about no named thing of its own (so no answer about one thing, Zalo's
+        password, stands for another the story named, VssID's), and is among the whole story's best hits while the
+        whole story finds nothing sure."""
+        if len(content_syllables(q)) < LONG_QUESTION:
+            return decision, hits
+        split = told_then_asked(q)
+        if split is None:
+            return decision, hits
+        story, ending = split
+        if _vague(ending) or _questions(story) or any(_ASKED_IN_STORY.search(fold(c)) for c in story_clauses(story)):
+            return decision, hits
+        if _DOING_THAT.search(fold(ending)) and len(_own_words(ending)) <= DOING_THAT_WORDS:
+            return decision, hits
+        if len(_own_words(ending)) <= ENDING_OWN:
+            return decision, hits  # "… thì xóa bớt cái gì cho nhẹ máy": too little of its own to be sure of
+        told = self.search.search(story, PASSAGES)
+        if told and decide(story, told) == "answer":
+            return decision, hits  # the story names a topic of ours ("Tôi hỏi Ngày Khuyến học …: ngày đó có từ bao
+            # giờ", "chủ đề tuần lễ năm 2020 có phải về …"): what is asked is asked of it
+        found = self.search.search(ending, PASSAGES, context=q)
+        if not found or not fits(found[0]) or found[0].things or found[0].core < 1.0:
+            return decision, hits
+        best = found[0]
+        if _bot_help(self.search.faq_entry(best.doc_id)) and not _in_the_bot(ending):
+            return decision, hits  # the bot's own help answers what is asked of the bot, not of a phone
+        rival = next((h for h in found[1:] if _base(h) != _base(best)), None)
+        if rival is not None and best.score < LONG_MARGIN * rival.score:
+            return decision, hits
+        if decide(ending, found) != "answer":
+            return decision, hits
+        whole = self._search(q, place, STORY_POOL)
+        if not whole or decide(q, whole) == "answer" \
+                or not any(_base(h) == _base(best) for h in whole[:TAIL_AGREEMENT]):
+            return decision, hits
+        return "answer", found
+
     @staticmethod
     def _unsure_whole(q: str, asked: str, found: Sequence[Hit], whole: Sequence[Hit], lead: float) -> bool:
         """The asking clause's sure winner (`decide`, LONG_MARGIN ahead of its next document, covering all its own
@@ -1254,6 +1312,7 @@ READINGS: tuple[Rule, ...] = (
     Rule("held question", _UNSURE, lambda s, m, d, h: s._held_question(m.told, d, h, m.place, m.said)),
     Rule("held first", frozenset({"suggest"}), lambda s, m, d, h: s._held_first(m.told, d, h, m.said)),
     Rule("clause in story", _UNSURE, lambda s, m, d, h: s._clause_in_story(m.told, d, h, m.place)),
+    Rule("asked alone", _UNSURE, lambda s, m, d, h: s._asked_alone(m.told, d, h, m.place)),
     Rule("done, now what", frozenset({"answer"}), lambda s, m, d, h: s._done_now_what(m.told, d, h)),
     Rule("asked again", frozenset({"answer"}), lambda s, m, d, h: s._asked_again(m.told, d, h)),
     Rule("asked at the end", frozenset({"answer"}), lambda s, m, d, h: s._asked_at_the_end(m.told, d, h)),
