@@ -527,8 +527,8 @@ class AnswerService:
         gì?") answers it."""
         if not _DONE.search(unicodedata.normalize("NFC", q).lower()):
             return decision, hits
-        done = [h for h in found[:TAIL_AGREEMENT] if h.kind == "faq" and fits(h) and not h.unasked
-                and h.core >= CORE_COVERAGE and _after_done(self.search.faq_entry(h.doc_id))]
+        done = [h for h in found[:TAIL_AGREEMENT] if fits(h) and not h.unasked and h.core >= CORE_COVERAGE
+                and (entry := self.search.faq_entry(h.doc_id)) is not None and _after_done(entry)]
         if len({_base(h) for h in done}) != 1:
             return decision, hits
         return "answer", [done[0], *(h for h in found if h is not done[0])]
