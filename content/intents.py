@@ -57,6 +57,7 @@ _ADDRESSEE = frozenset(_DATA["addressee"])
 _NOT_ADDRESSEE_RE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in _DATA["not_addressee"]) + r")\b")
 MAX_PERSONAL_WORDS = 9
 MAX_INTRODUCTION_WORDS = 7
+VILLAGE_NAME = 4  # words of "buôn Ko Tam", "xóm trên nè": a village and its name ("ko" is no "không" there)
 _SELF = frozenset({"toi", "minh", "em", "chau", "con", "tui", "tao", "anh", "chi", "bac", "co", "chu", "ba", "ong"})
 _LEAVING = "|".join(re.escape(p) for p in _DATA["leaving"])
 _CLOSING = "day|nhe|nha|thoi|da|truoc|nghe|nhen|ne|nghen"
@@ -384,6 +385,8 @@ def _introduction(words: list[str]) -> bool:
     Nghệ An", "tôi là Y Bih ở buôn Ko Tam, làm quen chút nha"): a few words, nothing asked."""
     words = _ACQUAINTED.sub("", " ".join(words)).split() or words
     if "o" in words[2:] and words[words.index("o", 2) + 1:][:1] and words[words.index("o", 2) + 1] in _VILLAGE:
+        if any(w in _ASKING for w in words[words.index("o", 2) + 1 + VILLAGE_NAME:]):
+            return False  # "tui là ông Tư ở xóm trên nè hôm qua … cái đó là cái gì có mất tiền không": then asked
         words = words[:words.index("o", 2) + 1]
     if not (len(words) <= MAX_INTRODUCTION_WORDS and words[0] in _SELF and len(words) > 2
             and words[1] in ("ten", "la", "o", "song", "que")):

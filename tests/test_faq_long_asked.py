@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from content.intents import small_talk
 from handlers.answers.service import AnswerService
 
 
@@ -54,3 +55,14 @@ def test_asked_whether_before_it_is_done_stays(svc: AnswerService, question: str
 def test_a_clause_that_asks_of_the_rest_is_not_answered_alone(svc: AnswerService, question: str) -> None:
     assert svc.plan(question).fallback.decision != "answer"
 
+
+@pytest.mark.parametrize(("message", "kind"), [
+    # Before: a greeting (all said after "ở xóm" was taken for the village's name, the question too)
+    ("alo alo bot ơi tui là ông Tư ở xóm trên nè hôm qua thằng cháu nó mở cho tui cái gì mà có vòng tròn tím tím "
+     "trong cái messenger rồi nó biểu ông cứ hỏi nó đi mà tui hổng biết cái đó là cái gì có mất tiền không", None),
+    # who one is and where one lives, nothing asked: still a greeting ("Ko Tam" is a name, no "không")
+    ("Xin chào, tôi là Y Bih ở buôn Ko Tam, làm quen chút nha", "greeting"),
+    ("tôi là Tư ở xóm Bến Đình", "greeting"),
+])
+def test_an_introduction_then_a_question_is_no_greeting(message: str, kind: str | None) -> None:
+    assert small_talk(message) == kind
