@@ -456,6 +456,8 @@ _SPYING = re.compile(
     r"|\b(?:xem|doc|coi|nghe) (?:len|trom) (?:\w+ ){0,3}?(?:tin nhan|zalo|facebook|fb|messenger|dien thoai|cuoc goi)\b"
     r"|\bhack (?:\w+ ){0,2}?(?:zalo|facebook|fb|messenger|tai khoan|mat khau) (?:\w+ ){0,2}?cua " + _OTHERS + r"\b")
 _SCAM = re.compile(r"\b(?:lua|lua dao|gia mao|mao danh|hack|chiem|an toan|tin dung den|nhan|goi video|nguoi quen|"
+                   # calls and texts offering a loan nobody asked for, from unknown numbers: spam, which 156 takes
+                   r"(?:goi|goi dien|nhan tin|tin nhan) moi vay|so la|lam phien|"
                    r"danh ba|de doa|doi no|uy tin|gia giong|nhai giong|gia danh)\b")  # a faked voice: a scam
 _ABUSE: tuple[str, ...] = tuple(_DATA["abuse"])
 _INSULTS: tuple[str, ...] = tuple(_DATA["insults"])  # matched as typed when typed with accents, else folded

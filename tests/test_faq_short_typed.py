@@ -67,3 +67,18 @@ def test_a_thing_set_aside_still_gets_no_confident_answer(svc: AnswerService) ->
     result = svc.plan("Quên mật khẩu Zalo, không phải Facebook, cũng không phải ngân hàng, thì lấy lại mật khẩu Zalo "
                       "từng bước sao?").fallback
     assert result.decision != "answer"
+
+
+@pytest.mark.parametrize(("question", "decision", "entry"), [
+    # Before: refused as a loan request ("vay tiền"); calls offering a loan from unknown numbers are spam to report
+    ("ngày nào cũng có số lạ gọi mời vay tiền, tố cáo lên tổng đài nào", "answer", "report_scam"),
+    ("ngay nao cung co so la goi moi vay, to cao len tong dai nao", "answer", "report_scam"),
+    # whether to take a loan stays out of scope, whoever offers it
+    ("ngân hàng gọi mời vay vốn có nên vay không", "refuse", None),
+    # Before: refused (no question of the entry said the account was locked after wrong passwords)
+    ("Nhập sai mật khẩu nhiều lần bị khóa VNeID giờ mở lại chỗ nào", "answer", "vneid_forgot_password"),
+])
+def test_loan_spam_is_reported_and_a_locked_vneid_unlocked(
+        svc: AnswerService, question: str, decision: str, entry: str | None) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == (decision, entry)
