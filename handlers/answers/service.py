@@ -945,16 +945,10 @@ class AnswerService:
         (`decide`, or a CLEAR_LEAD over the next document covering half its own words), STORY_MARGIN ahead of the
         next document, and the whole message's best hit too. Not when the story asks something itself (then the
         message asks two things) or the asking clause asks nothing of its own (see `_what_now`)."""
-        if len(content_syllables(q)) < LONG_QUESTION:
-            return decision, hits
-        split = told_then_asked(q)
+        split = _story_then_ending(q)
         if split is None:
             return decision, hits
-        story, ending = split
-        if _vague(ending) or _questions(story) or any(_ASKED_IN_STORY.search(fold(c)) for c in story_clauses(story)):
-            return decision, hits
-        if _DOING_THAT.search(fold(ending)) and len(_own_words(ending)) <= DOING_THAT_WORDS:
-            return decision, hits  # "…, làm rứa có an toàn không": whether the deed told is safe, asked of the story
+        _, ending = split
         # what the story named is what its ending asks about ("… cài cho tôi ChatGPT …. Vậy nó cũng nói sai được à?")
         told = sorted((entities(q) - places(q) - entities(ending)) | (numbers(q) - numbers(ending)))
         asked = f"{ending} {' '.join(told)}" if told else ending
@@ -985,16 +979,10 @@ class AnswerService:
         covering all its own words), is about no named thing of its own (so no answer about one thing, Zalo's
         password, stands for another the story named, VssID's), and is among the whole story's best hits while the
         whole story finds nothing sure."""
-        if len(content_syllables(q)) < LONG_QUESTION:
-            return decision, hits
-        split = told_then_asked(q)
+        split = _story_then_ending(q)
         if split is None:
             return decision, hits
         story, ending = split
-        if _vague(ending) or _questions(story) or any(_ASKED_IN_STORY.search(fold(c)) for c in story_clauses(story)):
-            return decision, hits
-        if _DOING_THAT.search(fold(ending)) and len(_own_words(ending)) <= DOING_THAT_WORDS:
-            return decision, hits
         if len(_own_words(ending)) <= ENDING_OWN:
             return decision, hits  # "… thì xóa bớt cái gì cho nhẹ máy": too little of its own to be sure of
         told = self.search.search(story, PASSAGES)
@@ -1500,3 +1488,20 @@ def build_service(settings: Any, catalog: Any, search: Index | None) -> AnswerSe
     llm = LlmAnswerer.from_settings(settings) if settings is not None else None
     timeout = float(getattr(settings, "llm_timeout", 8.0) or 8.0)
     return AnswerService(catalog, search, llm, total_timeout=timeout)
+
+
+def _story_then_ending(q: str) -> tuple[str, str] | None:
+    """A long message told as a story and then asked (`told_then_asked`), when its ending asks something of its own
+    and the story asks nothing itself; None otherwise. Not when the ending only asks whether the deed told is safe
+    ("…, làm rứa có an toàn không"): that is asked of the story."""
+    if len(content_syllables(q)) < LONG_QUESTION:
+        return None
+    split = told_then_asked(q)
+    if split is None:
+        return None
+    story, ending = split
+    if _vague(ending) or _questions(story) or any(_ASKED_IN_STORY.search(fold(c)) for c in story_clauses(story)):
+        return None
+    if _DOING_THAT.search(fold(ending)) and len(_own_words(ending)) <= DOING_THAT_WORDS:
+        return None
+    return story, ending
