@@ -1,5 +1,5 @@
-"""Background work of `hocbot run` besides sending: the search index read right after the port opens
-(content.deferred_index), and the watch on a SQLite file deleted under the running server."""
+"""Background work of `hocbot run` besides sending: the search index and the asked questions read right after the
+port opens (content.deferred_index, content.asked), and the watch on a SQLite file deleted under the running server."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,18 +24,18 @@ WARM_AFTER = 1.0  # seconds after start-up: the requests waiting for the restart
 
 @contextlib.asynccontextmanager
 async def warm_search(rt: Runtime) -> AsyncIterator[None]:
-    search = rt.services.search
-    if not isinstance(search, DeferredIndex) or search.ready:
-        yield
-        return
-    async with running(_read(search)):
+    async with running(_read(rt.services.search, rt.services.answers.asked)):
         yield
 
 
-async def _read(search: DeferredIndex) -> None:
+async def _read(search: object, asked: Callable[[], object]) -> None:
+    """The search index (when it is read after start-up), then the asked questions a refused message is compared
+    with (content.asked: a few seconds of CPU), each in a thread, after the first requests."""
     await asyncio.sleep(WARM_AFTER)
     try:
-        await asyncio.to_thread(search.get)
+        if isinstance(search, DeferredIndex) and not search.ready:
+            await asyncio.to_thread(search.get)
+        await asyncio.to_thread(asked)
     except Exception:  # the first question reads it again and reports the failure to its user
         log.exception("search index not read in the background")
 

@@ -16,6 +16,9 @@ from typing import Any, Literal
 from bot.core import texts
 from bot.core.tasks import cancel_and_wait
 from bot.llm import LlmAnswerer, LlmResult, Passage, cap_answer
+from content.asked import KINDS as ASKED_KINDS
+from content.asked import AskedIndex
+from content.asked import for_entries as asked_for_entries
 from content.deferred_index import Index
 from content.intents import (
     about_using_the_bot,
@@ -165,6 +168,9 @@ GAP_INTROS: dict[Gap, str] = {"local": NO_LOCAL, "detail": NO_DETAIL, "feature":
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
 LEARN_A_TOPIC = "Các chủ đề có phải học theo thứ tự không?"  # learning one topic of the lessons, as searched
 SOURCE_PREFIX = "Nguồn: "
+NEAR_INTRO = "Mình chưa có câu trả lời chắc chắn cho câu này. Bạn xem có phải một trong các mục sau không:"
+NEAR_SIMILARITY = 0.4  # content.asked: the nearest asked question with the entry's label at least this alike
+NEAR_SHARE = 0.5  # and at least this share of the K nearest's votes for it
 
 
 @dataclass
@@ -349,6 +355,10 @@ class AnswerService:
                 # "VssID của tôi không hiện quá trình đóng bảo hiểm": why it does not show no entry tells, but the
                 # entries about VssID are near: not known for sure, and those offered
                 return self._offered(q, hits, NO_FEATURE)
+            near = self._near_asked(q, hits) if q and not kind else None
+            if near is not None:
+                rules.append("nearest asked")
+                return near
             text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
             return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest":
@@ -408,6 +418,36 @@ class AnswerService:
         lines = "\n".join(f"• {title}" for _, title in picks)
         return Plan(q, list(hits), AnswerResult(q, f"{intro}\n{lines}", decision="suggest", suggestions=picks,
                                                 faq_id=picks[0][0]))
+
+    def asked(self) -> AskedIndex:
+        """The asked questions (content.asked) with the FAQ entries' own, read once per process."""
+        return asked_for_entries(self.catalog.faq if self.catalog is not None else [])
+
+    def _near_asked(self, q: str, hits: Sequence[Hit]) -> Plan | None:
+        """A message search refused whose nearest asked questions agree on one entry or lesson (NEAR_SIMILARITY,
+        NEAR_SHARE, chosen on the tuning questions alone): that one offered first, then search's best, under
+        NEAR_INTRO. Offered, never answered with: wording like a question the entry answers does not show that it
+        answers this one ("bọn trẻ học kỹ năng số trên mạng, còn ông bà già như tôi thì đi học ở đâu" is offered
+        where to learn; "sổ sức khỏe điện tử không thấy lần khám tháng trước" is no question of an entry's)."""
+        near = self.asked().nearest(q)
+        if near is None or near.label in ASKED_KINDS or near.similarity < NEAR_SIMILARITY or near.share < NEAR_SHARE:
+            return None
+        title = self._title(near.label)
+        if title is None:
+            return None
+        rest = [(d, t) for d, t in self.suggestions(hits) if d.split("#", 1)[0] != near.label]
+        picks = [(near.label, title), *rest][:PASSAGES]
+        lines = "\n".join(f"• {t}" for _, t in picks)
+        return Plan(q, list(hits), AnswerResult(q, f"{NEAR_INTRO}\n{lines}", decision="suggest", suggestions=picks,
+                                                faq_id=near.label))
+
+    def _title(self, doc_id: str) -> str | None:
+        """What a suggestion of one entry or lesson shows: the entry's question, the lesson's title."""
+        entry = self.search.faq_entry(doc_id)
+        if entry is not None:
+            return entry.question if entry_scope(entry) == EVERYONE else None
+        found = self.catalog.lesson_by_id(doc_id) if self.catalog is not None else None
+        return found[1].title if found is not None else None
 
     def _held_ahead(self, q: str, hits: Sequence[Hit]) -> list[Hit]:
         """The choices in the order they are offered: a fitting FAQ entry one of whose own questions the message

@@ -1,0 +1,195 @@
+"""Questions people asked, each with what answers it: the nearest ones name the entry a refused question most
+likely means.
+
+The FAQ search (content.search) refuses when the best passage does not cover what the message asks; many of those
+messages are answerable, only worded far from every entry ("bọn trẻ học kỹ năng số trên mạng, còn ông bà già như
+tôi thì đi học ở đâu"). The questions in data/asked.tsv were typed the way citizens type (the project's tuning
+questions, written from the content by people who did not see the search), each labelled with the entry or lesson
+that answers it, or with what kind of message it is when nothing does (out of scope, a detail no entry gives, small
+talk). A refused message whose nearest asked questions agree on one entry is offered that entry as a choice, never
+answered with it: similar wording is not proof that the entry says what was asked.
+
+The likeness is TF-IDF cosine over character n-grams of each folded word (2-5 letters, so "hok", "hoc" and "học"
+share most of theirs) and over words and word pairs, half each, as scikit-learn's char_wb and word vectorizers with
+sublinear tf would compute it; k nearest vote with their similarity.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import threading
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+
+from content.schema import FaqEntry
+from content.textnorm import fold
+
+ASKED = Path(__file__).with_name("data") / "asked.tsv"
+KINDS = frozenset({"-refuse", "-unsure", "-smalltalk"})  # labels of messages no entry answers
+K = 5  # nearest asked questions that vote
+CHAR_N = (2, 5)
+COMMON = 0.05  # a feature held by more of the asked questions than this share is compared last
+CANDIDATES = 40  # questions scored exactly
+BUCKETS = 1 << 19  # hashed features
+MASK = BUCKETS - 1
+HALF = math.sqrt(0.5)  # each space weighs half of the cosine
+
+
+@dataclass(frozen=True)
+class Nearest:
+    label: str  # an FAQ entry or lesson id, or one of KINDS
+    similarity: float  # cosine of the nearest asked question with that label
+    share: float  # the share of the K nearest's summed similarity that votes for the label
+
+
+def _features(folded: str) -> tuple[Counter[str], Counter[str]]:
+    words = folded.split()
+    chars: Counter[str] = Counter()
+    lo, hi = CHAR_N
+    for w in words:
+        padded = f" {w} "
+        for n in range(lo, hi + 1):
+            if n > len(padded):
+                break
+            for i in range(len(padded) - n + 1):
+                chars[padded[i:i + n]] += 1
+    grams: Counter[str] = Counter(words)
+    grams.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return chars, grams
+
+
+def _hashed(counts: Counter[str], salt: str) -> Counter[int]:
+    out: Counter[int] = Counter()
+    for f, c in counts.items():
+        out[hash(salt + f) & MASK] += c
+    return out
+
+
+def _vector(counts: Counter[int], idf: array[float]) -> dict[int, float]:
+    """Sublinear tf times idf, L2-normalised, times √½ (each of the two spaces weighs half of the cosine);
+    features never seen in the asked questions are dropped."""
+    vec = {h: (1.0 + math.log(c)) * idf[h] for h, c in counts.items() if idf[h]}
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {h: HALF * v / norm for h, v in vec.items()} if norm else {}
+
+
+def _packed(counts: Counter[int]) -> tuple[array[int], array[int]]:
+    return array("I", counts.keys()), array("I", counts.values())
+
+
+def _spaces(text: str) -> tuple[Counter[int], Counter[int]]:
+    chars, words = _features(fold(text))
+    return _hashed(chars, "c"), _hashed(words, "w")
+
+
+class AskedIndex:
+    """Hashed features (BUCKETS) in one inverted index, kept in flat arrays: per bucket, the asked questions that
+    have it (in order) and their weights. A message is compared first through its rarer features (held by at most
+    COMMON of the questions), then its CANDIDATES nearest are scored exactly with the common ones too."""
+
+    def __init__(self, asked: Iterable[tuple[str, str]]) -> None:
+        """`asked`: (label, question) pairs."""
+        pairs = list(asked)
+        self.labels = [label for label, _ in pairs]
+        feats = [tuple(_packed(space) for space in _spaces(q)) for _, q in pairs]  # compact while building
+        n = len(feats)
+        count = array("I", bytes(4 * (BUCKETS + 1)))
+        for spaces in feats:
+            for ids, _ in spaces:
+                for h in ids:
+                    count[h] += 1
+        self.idf = array("f", (math.log((1 + n) / (1 + c)) + 1.0 if c else 0.0 for c in count))
+        self.start = array("I", bytes(4 * (BUCKETS + 1)))
+        total = 0
+        for h in range(BUCKETS):
+            self.start[h] = total
+            total += count[h]
+        self.start[BUCKETS] = total
+        self.docs = array("I", bytes(4 * total))
+        self.weights = array("f", bytes(4 * total))
+        fill = array("I", self.start)
+        for i, spaces in enumerate(feats):
+            for ids, tfs in spaces:
+                for h, w in _vector(Counter(dict(zip(ids, tfs, strict=True))), self.idf).items():
+                    at = fill[h]
+                    self.docs[at] = i
+                    self.weights[at] = w
+                    fill[h] = at + 1
+        self.common = max(1, int(n * COMMON))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def nearest(self, text: str, k: int = K) -> Nearest | None:
+        query: dict[int, float] = {}
+        for space in _spaces(text):
+            for h, w in _vector(space, self.idf).items():
+                query[h] = query.get(h, 0.0) + w
+        sims: dict[int, float] = {}
+        common: list[tuple[int, float]] = []
+        docs, weights, start = self.docs, self.weights, self.start
+        for h, qw in query.items():
+            lo, hi = start[h], start[h + 1]
+            if hi - lo > self.common:
+                common.append((h, qw))
+                continue
+            for d, w in zip(docs[lo:hi], weights[lo:hi], strict=True):
+                sims[d] = sims.get(d, 0.0) + qw * w
+        if not sims:
+            return None
+        scored: list[tuple[float, int]] = []
+        for d, s in heapq.nlargest(CANDIDATES, sims.items(), key=itemgetter(1)):
+            for h, qw in common:
+                lo, hi = start[h], start[h + 1]
+                at = bisect_left(docs, d, lo, hi)
+                if at < hi and docs[at] == d:
+                    s += qw * weights[at]
+            scored.append((s, d))
+        scored.sort(reverse=True)
+        votes: dict[str, float] = {}
+        best: dict[str, float] = {}
+        for sim, doc in scored[:k]:
+            label = self.labels[doc]
+            votes[label] = votes.get(label, 0.0) + sim
+            best.setdefault(label, sim)
+        label, v = max(votes.items(), key=itemgetter(1))  # the first of equal votes: the nearest
+        total = sum(votes.values())
+        return Nearest(label, best[label], v / total if total else 0.0)
+
+
+def read_asked(path: Path = ASKED) -> list[tuple[str, str]]:
+    """(label, question) from a file of `label<TAB>question` lines; `#` starts a comment line."""
+    out: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            label, _, question = line.partition("\t")
+            out.append((label, question))
+    return out
+
+
+_built: dict[int, AskedIndex] = {}
+_lock = threading.Lock()
+
+
+def for_entries(faq: Sequence[FaqEntry], path: Path = ASKED) -> AskedIndex:
+    """The FAQ entries' own questions and data/asked.tsv, indexed once per process for the same entries (by the
+    warm-up thread of `hocbot run`, or on the first refused message)."""
+    pairs = entry_questions(faq)
+    key = hash((str(path), *pairs))
+    with _lock:
+        index = _built.get(key)
+        if index is None:
+            index = _built[key] = AskedIndex([*pairs, *read_asked(path)])
+        return index
+
+
+def entry_questions(faq: Sequence[FaqEntry]) -> list[tuple[str, str]]:
+    """Each entry's question and alternatives, labelled with the entry."""
+    return [(e.id, q) for e in faq for q in (e.question, *e.alternatives)]

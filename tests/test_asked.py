@@ -1,0 +1,130 @@
+"""Issue 16: a refused message worded like questions people asked is offered the entry those questions agree on
+(content.asked), never answered with it; messages out of scope, or asking what no entry tells, stay refused.
+The asked questions are the tuning questions only: no question of a test part is among them."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bench import faq_asked, faq_eval
+from content import asked
+from content.asked import ASKED, KINDS, AskedIndex, read_asked
+from content.catalog import load_catalog
+from handlers.answers.service import NEAR_INTRO, REFUSE_UNKNOWN, AnswerService
+from tests.conftest import make_settings
+from tests.harness import WebUser, running_bot
+from tests.test_search import _typed
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Any:
+    return load_catalog()
+
+
+def test_the_asked_file_is_written_from_the_tuning_questions_alone() -> None:
+    # in step with its source (python -m bench.faq_asked), and holding none of the test parts' questions, which
+    # would then measure questions the bot has seen
+    assert ASKED.read_text(encoding="utf-8") == faq_asked.text()
+    held = {_typed(q) for _, q in read_asked()}
+    parts = sorted(DATA.glob("faq_testset*.yaml"))
+    assert len(parts) >= 12
+    for part in parts:  # a count only: no test question in the output
+        seen = sum(_typed(item["q"]) in held for item in faq_eval.load(part))
+        assert seen == 0, f"{seen} questions of {part.name} are asked questions"
+
+
+def test_every_label_is_an_entry_a_lesson_or_a_kind(catalog: Any) -> None:
+    entries = {e.id for e in catalog.faq}
+    unknown = {label for label, _ in read_asked()
+               if label not in KINDS and label not in entries and catalog.lesson_by_id(label) is None}
+    assert not unknown
+
+
+def _brute(index: AskedIndex, text: str) -> list[float]:
+    """Cosine of the text with every asked question, computed directly from the features."""
+    q = [asked._vector(space, index.idf) for space in asked._spaces(text)]
+    out = []
+    for d in range(len(index)):
+        sim = 0.0
+        for h, w in {**q[0], **q[1]}.items():  # buckets of the two spaces seldom meet; where they do, as indexed
+            lo, hi = index.start[h], index.start[h + 1]
+            sim += sum(w * index.weights[i] for i in range(lo, hi) if index.docs[i] == d)
+        out.append(sim)
+    return out
+
+
+def test_nearest_votes_with_the_exact_similarity_of_the_nearest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(asked, "COMMON", 1.0)  # every question a candidate: the top K are the exact top K
+    index = AskedIndex([
+        ("zalo_pw", "quên mật khẩu zalo thì làm sao"), ("zalo_pw", "mat khau zalo quen roi lay lai kieu gi"),
+        ("vneid_pw", "quên mật khẩu VNeID"), ("-refuse", "cho tôi vay tiền"), ("-refuse", "vay tien nhanh"),
+        ("week", "tuần lễ học tập suốt đời diễn ra khi nào"),
+    ])
+    near = index.nearest("em quen mk zalo r, lấy lại sao a")
+    assert near is not None and near.label == "zalo_pw"
+    sims = _brute(index, "em quen mk zalo r, lấy lại sao a")
+    assert math.isclose(near.similarity, max(sims), rel_tol=1e-5)
+    share = sum(s for s, (label, _) in zip(sims, read_pairs(index), strict=True) if label == "zalo_pw")
+    assert math.isclose(near.share, share / sum(sorted(sims, reverse=True)[:5]), rel_tol=1e-5)
+    refused = index.nearest("vay tiền ở đâu nhanh")
+    assert refused is not None and refused.label == "-refuse"
+    assert index.nearest("") is None
+    unlike = index.nearest("xyzw qqqq")
+    assert unlike is None or unlike.similarity < 0.1
+
+
+def read_pairs(index: AskedIndex) -> list[tuple[str, str]]:
+    return [(label, "") for label in index.labels]
+
+
+def test_candidates_come_from_rarer_features_and_are_scored_with_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    # features held by more than COMMON of the questions find no candidate, and count in the candidates' score
+    monkeypatch.setattr(asked, "COMMON", 0.5)
+    index = AskedIndex([("a", "học AI ở đâu gần nhà"), ("b", "học AI ở đâu miễn phí"), ("c", "zalo bị khóa")])
+    assert index.common == 1
+    near = index.nearest("học AI ở đâu gần nhà")  # found by "gần nhà", scored with "học AI ở đâu" too: 1.0
+    assert near is not None and near.label == "a" and math.isclose(near.similarity, 1.0, rel_tol=1e-5)
+    assert index.nearest("học AI ở đâu") is None  # held by a and b alike: no rarer feature finds a candidate
+    monkeypatch.setattr(asked, "COMMON", 0.0)
+    assert AskedIndex([("a", "học AI"), ("b", "học AI")]).nearest("học AI") is None  # nothing rare: no guess
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    # refused by search (the best entry does not cover what is asked), worded like asked questions of one entry
+    ("tui hỏi con chatgpt nó trả lời dài quá, muốn nó nói ngắn lại thì phải làm sao", "chatgpt_how_ask"),
+    ("tôi già rồi mắt kém gõ chữ không nổi, có cách nào hỏi AI mà khỏi gõ không", "ai_voice"),
+])
+def test_a_refused_message_near_asked_questions_is_offered_their_entry(
+        catalog: Any, question: str, first: str) -> None:
+    plan = AnswerService(catalog).plan(question)
+    result = plan.fallback
+    assert (result.decision, result.refused) == ("suggest", False) and "nearest asked" in plan.rules
+    assert result.suggestions[0][0] == first and result.text.startswith(NEAR_INTRO)
+    assert len({d for d, _ in result.suggestions}) == len(result.suggestions) <= 3
+
+
+@pytest.mark.parametrize("question", [
+    "Messi năm nay đá cho đội nào",  # out of scope: its nearest asked questions were refused too
+    "con cháu đi làm xa, tôi muốn gọi video cho tụi nó mà không biết bấm chỗ nào",  # no entry tells it
+    "cho tôi vay 5 triệu",  # out of scope, refused before any comparison
+])
+def test_what_asked_questions_did_not_answer_stays_refused(catalog: Any, question: str) -> None:
+    result = AnswerService(catalog).plan(question).fallback
+    assert result.refused and result.decision == "refuse" and not result.suggestions
+
+
+async def test_the_offer_in_the_web_chat_opens_the_entry(db_url: str) -> None:
+    async with running_bot(make_settings(db_url), sending=False) as bot, aiohttp.ClientSession() as http:
+        u = WebUser(bot.url, http)
+        await u.says("tôi già rồi mắt kém gõ chữ không nổi, có cách nào hỏi AI mà khỏi gõ không")
+        assert u.last_reply() == NEAR_INTRO and REFUSE_UNKNOWN not in u.all_text()
+        assert "Có thể nói chuyện với AI bằng giọng nói không?" in u.buttons()
+        await u.press("giọng nói")
+        assert "nút micro" in u.last_reply() and "Nguồn" in u.last_reply()
