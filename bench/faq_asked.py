@@ -1,6 +1,7 @@
 """Write content/data/asked.tsv from the tuning questions (tests/data/faq_devset.yaml, faq_devset_fresh.yaml).
 
-    python -m bench.faq_asked
+    python -m bench.faq_asked        # write the file
+    python -m bench.faq_asked --cv   # cross-validate the offer's thresholds on the tuning questions
 
 The file is what content.asked compares a refused message with (the entry its nearest asked questions agree on is
 offered as a choice). Only tuning questions go in: the test parts (tests/data/faq_testset*.yaml) are never read
@@ -9,13 +10,16 @@ here, so they still measure questions the bot has not seen; tests/test_asked.py 
 
 from __future__ import annotations
 
+import argparse
+import json
 from pathlib import Path
 from typing import Any
 
 from bench import faq_eval
-from bench.faq import DEVSET, DEVSET_FRESH, load_devset
+from bench.faq import DEVSET, DEVSET_FRESH, ROOT, load_devset
 from content.asked import ASKED
 
+RESULTS = ROOT / "bench" / "results" / "faq_asked.json"
 HEADER = ("# Questions typed the way citizens type them, each with what answers it: an FAQ entry or lesson id,\n"
           "# or -refuse (out of scope), -unsure (a detail no entry gives), -smalltalk. Written by\n"
           "# `python -m bench.faq_asked` from the tuning questions (tests/data/faq_devset.yaml and\n"
@@ -29,15 +33,28 @@ def _label(expect: Any) -> str:
     return str(first)
 
 
-def rows(devset: Path = DEVSET, fresh: Path = DEVSET_FRESH) -> list[tuple[str, str]]:
-    out = [(_label(item["expect"]), item["q"]) for item in load_devset(devset)]
-    for item in faq_eval.load(fresh):
+def _devset_rows(devset: Path = DEVSET) -> list[tuple[str, str]]:
+    return [(_label(item["expect"]), _one_line(item["q"])) for item in load_devset(devset)]
+
+
+def _fresh_rows(items: list[dict[str, Any]]) -> list[tuple[int, tuple[str, str]]]:
+    """(position in the file, (label, question)); help judged by its command alone names no entry: left out."""
+    out = []
+    for i, item in enumerate(items):
         kind = item["expect"]
         if kind not in ("answer", "help"):
-            out.append((f"-{kind}", item["q"]))
-        elif item.get("entry"):  # help judged by its command alone names no entry
-            out.append((_label(item["entry"]), item["q"]))
-    return [(label, " ".join(str(q).split())) for label, q in out]
+            out.append((i, (f"-{kind}", _one_line(item["q"]))))
+        elif item.get("entry"):
+            out.append((i, (_label(item["entry"]), _one_line(item["q"]))))
+    return out
+
+
+def _one_line(q: Any) -> str:
+    return " ".join(str(q).split())
+
+
+def rows(devset: Path = DEVSET, fresh: Path = DEVSET_FRESH) -> list[tuple[str, str]]:
+    return [*_devset_rows(devset), *(pair for _, pair in _fresh_rows(faq_eval.load(fresh)))]
 
 
 def text() -> str:
@@ -45,8 +62,72 @@ def text() -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cv", action="store_true", help="cross-validate the offer's thresholds instead")
+    if parser.parse_args().cv:
+        table = cross_validate()
+        print(json.dumps(table, ensure_ascii=False, indent=1))
+        RESULTS.write_text(json.dumps({"bench": "faq_asked", "cross-validation": table}, indent=1) + "\n")
+        return
     ASKED.write_text(text(), encoding="utf-8")
     print(f"{ASKED}: {len(rows())} questions")
+
+
+
+def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4, 0.5),
+                   shares: tuple[float, ...] = (0.0, 0.5, 0.8)) -> list[dict[str, Any]]:
+    """How the offer of the nearest asked questions' entry would do on the fresh tuning questions that search
+    refuses (not out of scope): each of `folds` contiguous blocks (batches were appended in order, so a block is
+    mostly other writers' questions) is compared with an index of all the other asked questions. Per threshold
+    pair: answerable messages whose right entry would be offered (first, or among search's next two), answerable
+    ones offered none of theirs, out-of-scope ones offered anything (a defect), and unsure ones offered."""
+    from content.asked import KINDS, AskedIndex, entry_questions
+    from content.catalog import load_catalog
+    from handlers.answers import service
+
+    catalog = load_catalog()
+    saved = service.NEAR_SIMILARITY
+    service.NEAR_SIMILARITY = 2.0  # what search alone decides
+    try:
+        svc = service.AnswerService(catalog)
+        fresh = faq_eval.load(DEVSET_FRESH)
+        plans = [svc.plan(item["q"]) for item in fresh]
+    finally:
+        service.NEAR_SIMILARITY = saved
+    base = [*entry_questions(catalog.faq), *_devset_rows()]
+    fresh_rows = _fresh_rows(fresh)
+    n = len(fresh)
+    nearest: list[Any] = [None] * n
+    for f in range(folds):
+        lo, hi = f * n // folds, (f + 1) * n // folds
+        index = AskedIndex([*base, *(pair for i, pair in fresh_rows if not lo <= i < hi)])
+        for i in range(lo, hi):
+            nearest[i] = index.nearest(fresh[i]["q"])
+    out = []
+    for sim in similarities:
+        for share in shares:
+            counts = {"similarity": sim, "share": share, "right offered": 0, "none of its offered": 0,
+                      "out of scope offered": 0, "unsure offered": 0, "answerable refused": 0, "refused": 0}
+            for item, plan, near in zip(fresh, plans, nearest, strict=True):
+                res = plan.fallback
+                if not res.refused or res.out_of_scope:
+                    continue
+                counts["refused"] += 1
+                answerable = item["expect"] in ("answer", "help") and bool(item.get("entry"))
+                counts["answerable refused"] += answerable
+                if near is None or near.label in KINDS or near.similarity < sim or near.share < share:
+                    continue
+                found = [h.doc_id.split("#")[0] for h in plan.hits]
+                offered = [near.label, *(d for d in found if d != near.label)][:3]
+                if answerable:
+                    right = item["entry"] in offered
+                    counts["right offered" if right else "none of its offered"] += 1
+                elif item["expect"] == "refuse":
+                    counts["out of scope offered"] += 1
+                elif item["expect"] == "unsure":
+                    counts["unsure offered"] += 1
+            out.append(counts)
+    return out
 
 
 if __name__ == "__main__":
