@@ -172,7 +172,8 @@ class Settings(BaseSettings):
 
     @property
     def cache_path(self) -> Path | None:
-        """Where files hocbot can always rebuild are kept (the search index); None = keep nothing on disk."""
+        """Where files hocbot can always rebuild are kept (the search index, the asked questions' index); None = keep
+        nothing on disk."""
         return None if self.cache_dir.strip().lower() in ("off", "none", "-") else Path(self.cache_dir).expanduser()
 
     @property

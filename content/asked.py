@@ -16,10 +16,17 @@ sublinear tf would compute it; k nearest vote with their similarity.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import heapq
 import itertools
+import json
+import logging
 import math
+import os
+import tempfile
 import threading
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -39,6 +46,9 @@ COMMON = 0.05  # a feature held by more of the asked questions than this share i
 CANDIDATES = 40  # questions scored exactly
 BUCKETS = 1 << 19  # hashed features
 MASK = BUCKETS - 1
+FORMAT = 1  # of the features and the file: a change makes older cached files unused
+_MAGIC = b"hocbot-asked\n"
+log = logging.getLogger(__name__)
 HALF = math.sqrt(0.5)  # each space weighs half of the cosine
 
 
@@ -66,9 +76,10 @@ def _features(folded: str) -> tuple[Counter[str], Counter[str]]:
 
 
 def _hashed(counts: Counter[str], salt: str) -> Counter[int]:
+    """Features into BUCKETS by CRC-32 (the same in every process, so an index kept on disk stays valid)."""
     out: Counter[int] = Counter()
     for f, c in counts.items():
-        out[hash(salt + f) & MASK] += c
+        out[zlib.crc32((salt + f).encode()) & MASK] += c
     return out
 
 
@@ -124,6 +135,47 @@ class AskedIndex:
                     fill[h] = at + 1
         self.common = max(1, int(n * COMMON))
 
+    # -- the on-disk copy (HOCBOT_CACHE_DIR), as the search index's: read by the next start-up and other workers --
+    def save(self, path: Path, key: str) -> None:
+        """Write atomically: a worker reading it at the same moment sees the old file or the whole new one."""
+        meta = json.dumps({"key": key, "labels": self.labels, "postings": len(self.docs)}, ensure_ascii=False).encode()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".asked-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_MAGIC + len(meta).to_bytes(8, "little") + meta)
+                for part in (self.start, self.idf, self.docs, self.weights):
+                    f.write(part.tobytes())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    @classmethod
+    def load(cls, path: Path, key: str) -> AskedIndex:
+        data = path.read_bytes()
+        if not data.startswith(_MAGIC):
+            raise ValueError("not an asked-questions index")
+        at = len(_MAGIC) + 8
+        end = at + int.from_bytes(data[len(_MAGIC):at], "little")
+        meta = json.loads(data[at:end].decode())
+        if meta.get("key") != key:
+            raise ValueError("another content's index")
+        index = cls.__new__(cls)
+        index.labels = [str(label) for label in meta["labels"]]
+        total = int(meta["postings"])
+        parts = (("start", "I", BUCKETS + 1), ("idf", "f", BUCKETS + 1), ("docs", "I", total), ("weights", "f", total))
+        for name, code, size in parts:
+            part = array(code)
+            part.frombytes(data[end:end + size * part.itemsize])
+            if len(part) != size:
+                raise ValueError("a truncated index file")
+            setattr(index, name, part)
+            end += size * part.itemsize
+        index.common = max(1, int(len(index.labels) * COMMON))
+        return index
+
     def __len__(self) -> int:
         return len(self.labels)
 
@@ -174,20 +226,47 @@ def read_asked(path: Path = ASKED) -> list[tuple[str, str]]:
     return out
 
 
-_built: dict[int, AskedIndex] = {}
+_built: dict[str, AskedIndex] = {}
 _lock = threading.Lock()
 
 
-def for_entries(faq: Sequence[FaqEntry], path: Path = ASKED) -> AskedIndex:
-    """The FAQ entries' own questions and data/asked.tsv, indexed once per process for the same entries (by the
-    warm-up thread of `hocbot run`, or on the first refused message)."""
-    pairs = entry_questions(faq)
-    key = hash((str(path), *pairs))
+def for_entries(faq: Sequence[FaqEntry], path: Path = ASKED, cache_dir: Path | None = None) -> AskedIndex:
+    """The FAQ entries' own questions and data/asked.tsv, indexed once per process for the same questions (by the
+    warm-up thread of `hocbot run`, or on the first refused message). With `cache_dir`, the built index is kept
+    there in a file named by its questions' hash and read back by the next start-up and other workers; any
+    trouble with the file only means a rebuild."""
+    pairs = [*entry_questions(faq), *read_asked(path)]
+    key = index_key(pairs)
     with _lock:
         index = _built.get(key)
         if index is None:
-            index = _built[key] = AskedIndex([*pairs, *read_asked(path)])
+            index = _built[key] = _cached(pairs, key, cache_dir)
         return index
+
+
+def index_key(pairs: Sequence[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(repr((FORMAT, BUCKETS, CHAR_N)).encode())
+    for label, q in pairs:
+        digest.update(f"{label}\t{q}\n".encode())
+    return digest.hexdigest()
+
+
+def _cached(pairs: Sequence[tuple[str, str]], key: str, cache_dir: Path | None) -> AskedIndex:
+    if cache_dir is None:
+        return AskedIndex(pairs)
+    path = Path(cache_dir) / f"asked-{key[:32]}.idx"
+    try:
+        return AskedIndex.load(path, key)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a damaged or foreign file: rebuilt and replaced
+        log.warning("asked-questions index %s unreadable (%s); rebuilding it", path, type(exc).__name__)
+    index = AskedIndex(pairs)
+    try:
+        index.save(path, key)
+    except OSError as exc:
+        log.info("asked-questions index not cached in %s: %s", cache_dir, exc.strerror or exc)
+    return index
 
 
 def entry_questions(faq: Sequence[FaqEntry]) -> list[tuple[str, str]]:

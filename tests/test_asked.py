@@ -128,3 +128,33 @@ async def test_the_offer_in_the_web_chat_opens_the_entry(db_url: str) -> None:
         assert "Có thể nói chuyện với AI bằng giọng nói không?" in u.buttons()
         await u.press("giọng nói")
         assert "nút micro" in u.last_reply() and "Nguồn" in u.last_reply()
+
+
+def test_the_index_is_kept_on_disk_and_read_back_by_the_next_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    source = tmp_path / "asked.tsv"
+    source.write_text("# asked\nzalo_pw\tquên mật khẩu zalo thì làm sao\n-refuse\tcho tôi vay tiền\n"
+                      "week\ttuần lễ học tập suốt đời diễn ra khi nào\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(asked, "_built", {})
+    built = asked.for_entries([], source, cache)
+    files = list(cache.glob("asked-*.idx"))
+    assert len(files) == 1
+    monkeypatch.setattr(asked, "_built", {})  # another process
+    monkeypatch.setattr(asked, "AskedIndex", _NoBuild)
+    read = asked.for_entries([], source, cache)
+    question = "quen mk zalo lấy lại sao"
+    assert read.nearest(question) == built.nearest(question) and read.labels == built.labels
+    files[0].write_bytes(files[0].read_bytes()[:-10])  # truncated: rebuilt, not trusted
+    monkeypatch.setattr(asked, "_built", {})
+    monkeypatch.setattr(asked, "AskedIndex", AskedIndex)
+    assert asked.for_entries([], source, cache).nearest(question) == built.nearest(question)
+    assert "unreadable" in caplog.text
+    source.write_text("zalo_pw\tquên mật khẩu zalo\n", encoding="utf-8")  # other questions: another file
+    asked.for_entries([], source, cache)
+    assert len(list(cache.glob("asked-*.idx"))) == 2
+
+
+class _NoBuild(AskedIndex):
+    def __init__(self, pairs: Any) -> None:
+        raise AssertionError("built again although kept on disk")

@@ -11,6 +11,7 @@ import time
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from bot.core import texts
@@ -237,8 +238,10 @@ class AnswerService:
         *,
         total_timeout: float = 8.0,
         first_token_timeout: float = FIRST_TOKEN_TIMEOUT,
+        cache_dir: Path | None = None,
     ) -> None:
         self.catalog = catalog
+        self.cache_dir = cache_dir  # where the asked questions' index is kept between runs (HOCBOT_CACHE_DIR)
         self.search = search or SearchIndex.from_catalog(catalog)
         self.llm = llm
         self.total_timeout = total_timeout
@@ -421,7 +424,7 @@ class AnswerService:
 
     def asked(self) -> AskedIndex:
         """The asked questions (content.asked) with the FAQ entries' own, read once per process."""
-        return asked_for_entries(self.catalog.faq if self.catalog is not None else [])
+        return asked_for_entries(self.catalog.faq if self.catalog is not None else [], cache_dir=self.cache_dir)
 
     def _near_asked(self, q: str, hits: Sequence[Hit]) -> Plan | None:
         """A message search refused whose nearest asked questions agree on one entry or lesson (NEAR_SIMILARITY,
@@ -1527,7 +1530,7 @@ def build_service(settings: Any, catalog: Any, search: Index | None) -> AnswerSe
     """The service for these settings: with an LLM client when OPENAI_API_KEY is set."""
     llm = LlmAnswerer.from_settings(settings) if settings is not None else None
     timeout = float(getattr(settings, "llm_timeout", 8.0) or 8.0)
-    return AnswerService(catalog, search, llm, total_timeout=timeout)
+    return AnswerService(catalog, search, llm, total_timeout=timeout, cache_dir=getattr(settings, "cache_path", None))
 
 
 def _story_then_ending(q: str) -> tuple[str, str] | None:
