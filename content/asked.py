@@ -91,10 +91,6 @@ def _vector(counts: Counter[int], idf: array[float]) -> dict[int, float]:
     return {h: HALF * v / norm for h, v in vec.items()} if norm else {}
 
 
-def _packed(counts: Counter[int]) -> tuple[array[int], array[int]]:
-    return array("I", counts.keys()), array("I", counts.values())
-
-
 def _spaces(text: str) -> tuple[Counter[int], Counter[int]]:
     chars, words = _features(fold(text))
     return _hashed(chars, "c"), _hashed(words, "w")
@@ -109,12 +105,11 @@ class AskedIndex:
         """`asked`: (label, question) pairs."""
         pairs = list(asked)
         self.labels = [label for label, _ in pairs]
-        feats = [tuple(_packed(space) for space in _spaces(q)) for _, q in pairs]  # compact while building
-        n = len(feats)
+        n = len(pairs)
         count = array("I", bytes(4 * (BUCKETS + 1)))
-        for spaces in feats:
-            for ids, _ in spaces:
-                for h in ids:
+        for _, q in pairs:  # features counted here and made again below: nothing held per question meanwhile
+            for space in _spaces(q):
+                for h in space:
                     count[h] += 1
         self.idf = array("f", (math.log((1 + n) / (1 + c)) + 1.0 if c else 0.0 for c in count))
         self.start = array("I", bytes(4 * (BUCKETS + 1)))
@@ -126,9 +121,9 @@ class AskedIndex:
         self.docs = array("I", bytes(4 * total))
         self.weights = array("f", bytes(4 * total))
         fill = array("I", self.start)
-        for i, spaces in enumerate(feats):
-            for ids, tfs in spaces:
-                for h, w in _vector(Counter(dict(zip(ids, tfs, strict=True))), self.idf).items():
+        for i, (_, q) in enumerate(pairs):
+            for space in _spaces(q):
+                for h, w in _vector(space, self.idf).items():
                     at = fill[h]
                     self.docs[at] = i
                     self.weights[at] = w
