@@ -46,10 +46,11 @@ COMMON = 0.05  # a feature held by more of the asked questions than this share i
 CANDIDATES = 40  # questions scored exactly
 BUCKETS = 1 << 19  # hashed features
 MASK = BUCKETS - 1
-FORMAT = 1  # of the features and the file: a change makes older cached files unused
+FORMAT = 2  # of the features and the file: a change makes older cached files unused
 _MAGIC = b"hocbot-asked\n"
 log = logging.getLogger(__name__)
 HALF = math.sqrt(0.5)  # each space weighs half of the cosine
+STEP = HALF / 65535  # weights are kept as 16-bit steps of this (no weight is above HALF)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ def _vector(counts: Counter[int], idf: array[float]) -> dict[int, float]:
     return {h: HALF * v / norm for h, v in vec.items()} if norm else {}
 
 
+def _doc_code(n: int) -> str:
+    """16-bit question numbers while they fit (half the memory), else 32-bit."""
+    return "H" if n <= 0xFFFF else "I"
+
+
 def _spaces(text: str) -> tuple[Counter[int], Counter[int]]:
     chars, words = _features(fold(text))
     return _hashed(chars, "c"), _hashed(words, "w")
@@ -118,15 +124,15 @@ class AskedIndex:
             self.start[h] = total
             total += count[h]
         self.start[BUCKETS] = total
-        self.docs = array("I", bytes(4 * total))
-        self.weights = array("f", bytes(4 * total))
+        self.docs = array(_doc_code(n), bytes(array(_doc_code(n)).itemsize * total))
+        self.weights = array("H", bytes(2 * total))  # × STEP: a question's weight of the feature
         fill = array("I", self.start)
         for i, (_, q) in enumerate(pairs):
             for space in _spaces(q):
                 for h, w in _vector(space, self.idf).items():
                     at = fill[h]
                     self.docs[at] = i
-                    self.weights[at] = w
+                    self.weights[at] = round(w / STEP)
                     fill[h] = at + 1
         self.common = max(1, int(n * COMMON))
 
@@ -149,25 +155,24 @@ class AskedIndex:
 
     @classmethod
     def load(cls, path: Path, key: str) -> AskedIndex:
-        data = path.read_bytes()
-        if not data.startswith(_MAGIC):
-            raise ValueError("not an asked-questions index")
-        at = len(_MAGIC) + 8
-        end = at + int.from_bytes(data[len(_MAGIC):at], "little")
-        meta = json.loads(data[at:end].decode())
-        if meta.get("key") != key:
-            raise ValueError("another content's index")
-        index = cls.__new__(cls)
-        index.labels = [str(label) for label in meta["labels"]]
-        total = int(meta["postings"])
-        parts = (("start", "I", BUCKETS + 1), ("idf", "f", BUCKETS + 1), ("docs", "I", total), ("weights", "f", total))
-        for name, code, size in parts:
-            part = array(code)
-            part.frombytes(data[end:end + size * part.itemsize])
-            if len(part) != size:
-                raise ValueError("a truncated index file")
-            setattr(index, name, part)
-            end += size * part.itemsize
+        """Read with each array filled straight from the file (no copy of the whole file held meanwhile)."""
+        with path.open("rb") as f:
+            if f.read(len(_MAGIC)) != _MAGIC:
+                raise ValueError("not an asked-questions index")
+            meta = json.loads(f.read(int.from_bytes(f.read(8), "little")).decode())
+            if meta.get("key") != key:
+                raise ValueError("another content's index")
+            index = cls.__new__(cls)
+            index.labels = [str(label) for label in meta["labels"]]
+            total = int(meta["postings"])
+            parts = (("start", "I", BUCKETS + 1), ("idf", "f", BUCKETS + 1),
+                     ("docs", _doc_code(len(index.labels)), total), ("weights", "H", total))
+            for name, code, size in parts:
+                part = array(code)
+                part.fromfile(f, size)  # EOFError when the file is cut short
+                setattr(index, name, part)
+            if f.read(1):
+                raise ValueError("more than an index in the file")
         index.common = max(1, int(len(index.labels) * COMMON))
         return index
 
@@ -187,6 +192,7 @@ class AskedIndex:
             if hi - lo > self.common:
                 common.append((h, qw))
                 continue
+            qw *= STEP
             for d, w in zip(docs[lo:hi], weights[lo:hi], strict=True):
                 sims[d] = sims.get(d, 0.0) + qw * w
         if not sims:
@@ -197,7 +203,7 @@ class AskedIndex:
                 lo, hi = start[h], start[h + 1]
                 at = bisect_left(docs, d, lo, hi)
                 if at < hi and docs[at] == d:
-                    s += qw * weights[at]
+                    s += qw * STEP * weights[at]
             scored.append((s, d))
         scored.sort(reverse=True)
         votes: dict[str, float] = {}

@@ -55,7 +55,7 @@ def _brute(index: AskedIndex, text: str) -> list[float]:
         sim = 0.0
         for h, w in {**q[0], **q[1]}.items():  # buckets of the two spaces seldom meet; where they do, as indexed
             lo, hi = index.start[h], index.start[h + 1]
-            sim += sum(w * index.weights[i] for i in range(lo, hi) if index.docs[i] == d)
+            sim += sum(w * asked.STEP * index.weights[i] for i in range(lo, hi) if index.docs[i] == d)
         out.append(sim)
     return out
 
