@@ -16,15 +16,11 @@ sublinear tf would compute it; k nearest vote with their similarity.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import heapq
 import itertools
 import json
-import logging
 import math
-import os
-import tempfile
 import threading
 import zlib
 from array import array
@@ -35,6 +31,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
+from content.cachefile import read_or_build, write_atomically
 from content.schema import FaqEntry
 from content.textnorm import fold
 
@@ -48,7 +45,6 @@ BUCKETS = 1 << 19  # hashed features
 MASK = BUCKETS - 1
 FORMAT = 2  # of the features and the file: a change makes older cached files unused
 _MAGIC = b"hocbot-asked\n"
-log = logging.getLogger(__name__)
 HALF = math.sqrt(0.5)  # each space weighs half of the cosine
 STEP = HALF / 65535  # weights are kept as 16-bit steps of this (no weight is above HALF)
 
@@ -138,20 +134,9 @@ class AskedIndex:
 
     # -- the on-disk copy (HOCBOT_CACHE_DIR), as the search index's: read by the next start-up and other workers --
     def save(self, path: Path, key: str) -> None:
-        """Write atomically: a worker reading it at the same moment sees the old file or the whole new one."""
         meta = json.dumps({"key": key, "labels": self.labels, "postings": len(self.docs)}, ensure_ascii=False).encode()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".asked-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + len(meta).to_bytes(8, "little") + meta)
-                for part in (self.start, self.idf, self.docs, self.weights):
-                    f.write(part.tobytes())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomically(path, (_MAGIC, len(meta).to_bytes(8, "little"), meta,
+                                *(part.tobytes() for part in (self.start, self.idf, self.docs, self.weights))))
 
     @classmethod
     def load(cls, path: Path, key: str) -> AskedIndex:
@@ -255,19 +240,9 @@ def index_key(pairs: Sequence[tuple[str, str]]) -> str:
 def _cached(pairs: Sequence[tuple[str, str]], key: str, cache_dir: Path | None) -> AskedIndex:
     if cache_dir is None:
         return AskedIndex(pairs)
-    path = Path(cache_dir) / f"asked-{key[:32]}.idx"
-    try:
-        return AskedIndex.load(path, key)
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # a damaged or foreign file: rebuilt and replaced
-        log.warning("asked-questions index %s unreadable (%s); rebuilding it", path, type(exc).__name__)
-    index = AskedIndex(pairs)
-    try:
-        index.save(path, key)
-    except OSError as exc:
-        log.info("asked-questions index not cached in %s: %s", cache_dir, exc.strerror or exc)
-    return index
+    return read_or_build(Path(cache_dir) / f"asked-{key[:32]}.idx", "asked-questions index",
+                         lambda path: AskedIndex.load(path, key), lambda: AskedIndex(pairs),
+                         lambda index, path: index.save(path, key))
 
 
 def entry_questions(faq: Sequence[FaqEntry]) -> list[tuple[str, str]]:

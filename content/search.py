@@ -7,18 +7,14 @@ document ("coverage") decides whether to answer, offer the top hits as buttons, 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import hashlib
 import heapq
 import itertools
 import json
-import logging
 import math
-import os
 import re
 import sys
-import tempfile
 import unicodedata
 from array import array
 from collections import Counter
@@ -27,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from content.cachefile import read_or_build, write_atomically
 from content.intents import about_using_the_bot, out_of_scope
 from content.schema import FaqEntry, Lesson
 from content.textnorm import (
@@ -50,7 +47,6 @@ from content.textnorm import (
 )
 
 Decision = Literal["answer", "suggest", "refuse", "smalltalk"]
-log = logging.getLogger(__name__)
 
 K1 = 1.2
 B = 0.75
@@ -594,19 +590,9 @@ class SearchIndex:
         if cache_dir is None:
             return cls(faq, modules)
         key = index_key(faq, modules)
-        path = Path(cache_dir) / f"search-{key[:32]}.idx"
-        try:
-            return cls._load(path, key, faq)
-        except FileNotFoundError:
-            pass
-        except Exception as exc:  # a damaged or foreign file: rebuilt and replaced
-            log.warning("search index cache %s unreadable (%s); rebuilding it", path, type(exc).__name__)
-        index = cls(faq, modules)
-        try:
-            index._save(path, key)
-        except OSError as exc:
-            log.info("search index not cached in %s: %s", cache_dir, exc.strerror or exc)
-        return index
+        return read_or_build(Path(cache_dir) / f"search-{key[:32]}.idx", "search index",
+                             lambda path: cls._load(path, key, faq), lambda: cls(faq, modules),
+                             lambda index, path: index._save(path, key))
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -659,21 +645,11 @@ class SearchIndex:
 
     # -- the on-disk copy: one JSON text and two arrays of numbers, read without pickle -------------------
     def _save(self, path: Path, key: str) -> None:
-        """Write atomically (a temporary file renamed over the name): a worker reading it at the same moment
-        sees the old file or the whole new one."""
         meta = {"key": key, "terms": [[t, a, b] for t, (a, b) in self._postings.items()], "faq": list(self._faq_docs),
                 "docs": [_doc_json(d) for d in self._docs], "postings": len(self._ids)}  # fmt: skip
         text = json.dumps(meta, ensure_ascii=False).encode()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + len(text).to_bytes(8, "little") + text + self._ids.tobytes() + self._bm25.tobytes())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomically(path, (_MAGIC, len(text).to_bytes(8, "little"), text, self._ids.tobytes(),
+                                self._bm25.tobytes()))
 
     @classmethod
     def _load(cls, path: Path, key: str, faq: list[FaqEntry]) -> SearchIndex:
