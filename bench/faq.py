@@ -54,6 +54,7 @@ TESTSET_I = ROOT / "tests" / "data" / "faq_testset_i.yaml"  # part I: a blind ba
 TESTSET_J = ROOT / "tests" / "data" / "faq_testset_j.yaml"  # part J: a blind batch of 2026-12-02 07:17 UTC
 TESTSET_K = ROOT / "tests" / "data" / "faq_testset_k.yaml"  # part K: a blind batch of 2026-12-02 11:08 UTC
 TESTSET_L = ROOT / "tests" / "data" / "faq_testset_l.yaml"  # part L: a blind batch of 2026-12-02 14:08 UTC
+TESTSET_M = ROOT / "tests" / "data" / "faq_testset_m.yaml"  # part M: a blind batch of 2026-12-02 17:02 UTC
 DEVSET_FRESH = ROOT / "tests" / "data" / "faq_devset_fresh.yaml"  # tuning questions written as the test part is
 RESULTS = ROOT / "bench" / "results" / "faq.json"
 SCALE = 2000
@@ -141,9 +142,9 @@ def run(show_failures: bool = False, test_part_too: bool = True, files: Sequence
     test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
     if not test_part_too and DEVSET_FRESH.exists() and DEVSET_FRESH not in files:
         files = [DEVSET_FRESH, *files]
-    # B-L: written blind, not tuned on
-    for part in (TESTSET_L, TESTSET_K, TESTSET_J, TESTSET_I, TESTSET_H, TESTSET_G, TESTSET_F, TESTSET_E, TESTSET_D,
-                 TESTSET_C, TESTSET_B):
+    # B-M: written blind, not tuned on
+    for part in (TESTSET_M, TESTSET_L, TESTSET_K, TESTSET_J, TESTSET_I, TESTSET_H, TESTSET_G, TESTSET_F, TESTSET_E,
+                 TESTSET_D, TESTSET_C, TESTSET_B):
         if test_part_too and part.exists() and part not in files:
             files = [part, *files]
     scored_files = {Path(f).stem: faq_eval.load(Path(f)) for f in files}
