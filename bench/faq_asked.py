@@ -80,20 +80,23 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
     refuses (not out of scope): each of `folds` contiguous blocks (batches were appended in order, so a block is
     mostly other writers' questions) is compared with an index of all the other asked questions. Per threshold
     pair: answerable messages whose right entry would be offered (first, or among search's next two), answerable
-    ones offered none of theirs, out-of-scope ones offered anything (a defect), and unsure ones offered."""
+    ones offered none of theirs, out-of-scope ones offered anything (a defect), and unsure ones offered. Then how
+    many of those messages would be answered right and wrong by the nearest entry when it is search's best and fits
+    (handlers.answers.service._asked_agree)."""
     from content.asked import KINDS, AskedIndex, entry_questions
     from content.catalog import load_catalog
+    from content.search import fits
     from handlers.answers import service
 
     catalog = load_catalog()
-    saved = service.NEAR_SIMILARITY
-    service.NEAR_SIMILARITY = 2.0  # what search alone decides
+    saved = service.NEAR_SIMILARITY, service.AGREE_SIMILARITY
+    service.NEAR_SIMILARITY = service.AGREE_SIMILARITY = 2.0  # what search alone decides
     try:
         svc = service.AnswerService(catalog)
         fresh = faq_eval.load(DEVSET_FRESH)
         plans = [svc.plan(item["q"]) for item in fresh]
     finally:
-        service.NEAR_SIMILARITY = saved
+        service.NEAR_SIMILARITY, service.AGREE_SIMILARITY = saved
     base = [*entry_questions(catalog.faq), *_devset_rows()]
     fresh_rows = _fresh_rows(fresh)
     n = len(fresh)
@@ -127,6 +130,18 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
                 elif item["expect"] == "unsure":
                     counts["unsure offered"] += 1
             out.append(counts)
+    for sim, share in ((0.4, 0.95), (0.5, 0.8), (0.5, 0.95)):
+        answered = {"answered when they agree with search's best, similarity": sim, "share": share, "right": 0,
+                    "wrong": 0}
+        for item, plan, near in zip(fresh, plans, nearest, strict=True):
+            res = plan.fallback
+            if not res.refused or res.out_of_scope or near is None or not plan.hits:
+                continue
+            top = plan.hits[0]
+            if near.label == top.doc_id.split("#")[0] and near.similarity >= sim and near.share >= share and fits(top):
+                right = item["expect"] in ("answer", "help") and item.get("entry") == near.label
+                answered["right" if right else "wrong"] += 1
+        out.append(answered)
     return out
 
 

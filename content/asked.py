@@ -40,6 +40,7 @@ KINDS = frozenset({"-refuse", "-unsure", "-smalltalk"})  # labels of messages no
 K = 5  # nearest asked questions that vote
 CHAR_N = (2, 5)
 COMMON = 0.05  # a feature held by more of the asked questions than this share is compared last
+MIN_COMMON = 40  # … and by more than this many (in a small index every feature finds its candidates)
 CANDIDATES = 40  # questions scored exactly
 BUCKETS = 1 << 19  # hashed features
 MASK = BUCKETS - 1
@@ -130,7 +131,7 @@ class AskedIndex:
                     self.docs[at] = i
                     self.weights[at] = round(w / STEP)
                     fill[h] = at + 1
-        self.common = max(1, int(n * COMMON))
+        self.common = max(MIN_COMMON, int(n * COMMON))
 
     # -- the on-disk copy (HOCBOT_CACHE_DIR), as the search index's: read by the next start-up and other workers --
     def save(self, path: Path, key: str) -> None:
@@ -158,7 +159,7 @@ class AskedIndex:
                 setattr(index, name, part)
             if f.read(1):
                 raise ValueError("more than an index in the file")
-        index.common = max(1, int(len(index.labels) * COMMON))
+        index.common = max(MIN_COMMON, int(len(index.labels) * COMMON))
         return index
 
     def __len__(self) -> int:

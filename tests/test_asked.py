@@ -15,6 +15,8 @@ from bench import faq_asked, faq_eval
 from content import asked
 from content.asked import ASKED, KINDS, AskedIndex, read_asked
 from content.catalog import load_catalog
+from content.search import fits
+from handlers.answers import service
 from handlers.answers.service import NEAR_INTRO, REFUSE_UNKNOWN, AnswerService
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
@@ -87,6 +89,7 @@ def read_pairs(index: AskedIndex) -> list[tuple[str, str]]:
 def test_candidates_come_from_rarer_features_and_are_scored_with_all(monkeypatch: pytest.MonkeyPatch) -> None:
     # features held by more than COMMON of the questions find no candidate, and count in the candidates' score
     monkeypatch.setattr(asked, "COMMON", 0.5)
+    monkeypatch.setattr(asked, "MIN_COMMON", 1)
     index = AskedIndex([("a", "học AI ở đâu gần nhà"), ("b", "học AI ở đâu miễn phí"), ("c", "zalo bị khóa")])
     assert index.common == 1
     near = index.nearest("học AI ở đâu gần nhà")  # found by "gần nhà", scored with "học AI ở đâu" too: 1.0
@@ -158,3 +161,45 @@ def test_the_index_is_kept_on_disk_and_read_back_by_the_next_start(
 class _NoBuild(AskedIndex):
     def __init__(self, pairs: Any) -> None:
         raise AssertionError("built again although kept on disk")
+
+
+def _refused_by_search(svc: AnswerService, question: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(service, "NEAR_SIMILARITY", 2.0)
+    monkeypatch.setattr(service, "AGREE_SIMILARITY", 2.0)
+    plan = svc.plan(question)
+    monkeypatch.undo()
+    return plan
+
+
+@pytest.mark.parametrize("question", [
+    "ông nhà tôi vừa mất tiền vì bấm link tin nhắn bảo cập nhật địa chỉ nhận hàng, giờ tôi muốn báo cái số đó thì "
+    "nhắn đi đâu",
+    "bọn trẻ trong xóm học kỹ năng số trên mạng, còn ông bà già như tôi thì đi học ở đâu cho tiện",
+])
+def test_a_refusal_is_answered_when_the_asked_questions_all_name_search_best_entry(
+        catalog: Any, question: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = AnswerService(catalog)
+    before = _refused_by_search(svc, question, monkeypatch)
+    assert before.fallback.refused and not before.fallback.out_of_scope
+    top = before.hits[0]
+    assert fits(top)  # about what the message names and asks to do, yet not covering enough of it to be sure
+    best = top.doc_id.split("#")[0]
+    other = next(h.doc_id.split("#")[0] for h in before.hits if h.doc_id.split("#")[0] != best)
+    paraphrases = [question, question + " ạ", "cho hỏi " + question, question + " vậy", question + " nhé"]
+
+    def asked_as(label: str, others: int = 0) -> None:
+        pairs = [*((label, p) for p in paraphrases[:5 - others]), *(("-unsure", p) for p in paraphrases[5 - others:]),
+                 ("-refuse", "cho tôi vay tiền"), ("x", "zalo bị khóa")]
+        monkeypatch.setattr(service, "asked_for_entries", lambda *_a, **_k: AskedIndex(pairs))
+
+    asked_as(best)  # both readings agree: answered with search's best, its sources shown
+    plan = svc.plan(question)
+    assert plan.decision == "answer" and str(plan.fallback.faq_id).split("#")[0] == best, plan.rules
+    assert "asked agree" in plan.rules and plan.fallback.sources and not plan.fallback.refused
+    asked_as(best, others=1)  # one of the five nearest says no entry tells it: offered, not answered
+    plan = svc.plan(question)
+    assert plan.decision == "suggest" and plan.fallback.suggestions[0][0].split("#")[0] == best
+    asked_as(other)  # the asked questions point elsewhere: offered, not answered
+    plan = svc.plan(question)
+    assert plan.decision == "suggest" and plan.fallback.suggestions[0][0] == other
+    assert plan.fallback.text.startswith(NEAR_INTRO)
