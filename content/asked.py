@@ -6,8 +6,9 @@ messages are answerable, only worded far from every entry ("bọn trẻ học k�
 tôi thì đi học ở đâu"). The questions in data/asked.tsv were typed the way citizens type (the project's tuning
 questions, written from the content by people who did not see the search), each labelled with the entry or lesson
 that answers it, or with what kind of message it is when nothing does (out of scope, a detail no entry gives, small
-talk). A refused message whose nearest asked questions agree on one entry is offered that entry as a choice, never
-answered with it: similar wording is not proof that the entry says what was asked.
+talk). A refused message whose nearest asked questions agree on one entry is offered that entry as a choice, not
+answered with it (similar wording is not proof that the entry says what was asked), unless all of them name the
+entry search itself found best and it fits (handlers.answers.service._asked_agree).
 
 The likeness is TF-IDF cosine over character n-grams of each folded word (2-5 letters, so "hok", "hoc" and "học"
 share most of theirs) and over words and word pairs, half each, as scikit-learn's char_wb and word vectorizers with

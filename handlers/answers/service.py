@@ -436,9 +436,9 @@ class AnswerService:
     def _near_asked(self, q: str, hits: Sequence[Hit], near: Nearest) -> Plan | None:
         """A message search refused whose nearest asked questions agree on one entry or lesson (NEAR_SIMILARITY,
         NEAR_SHARE, chosen on the tuning questions alone): that one offered first, then search's best, under
-        NEAR_INTRO. Offered, never answered with: wording like a question the entry answers does not show that it
-        answers this one ("bọn trẻ học kỹ năng số trên mạng, còn ông bà già như tôi thì đi học ở đâu" is offered
-        where to learn; "sổ sức khỏe điện tử không thấy lần khám tháng trước" is no question of an entry's)."""
+        NEAR_INTRO. Offered, not answered with (unless search found it best too: `_asked_agree`): wording like a
+        question the entry answers does not show that it answers this one ("sổ sức khỏe điện tử không thấy lần khám
+        tháng trước" is no question of an entry's)."""
         if near.label in ASKED_KINDS or near.similarity < NEAR_SIMILARITY or near.share < NEAR_SHARE:
             return None
         title = self._title(near.label)
