@@ -7,12 +7,14 @@ import contextlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+STALE_DAYS = 7
 
 
 def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
@@ -46,4 +48,18 @@ def read_or_build(path: Path, what: str, read: Callable[[Path], T], build: Calla
         save(built, path)
     except OSError as exc:
         log.info("%s not cached in %s: %s", what, path.parent, exc.strerror or exc)
+    else:
+        forget_stale(path)
     return built
+
+
+def forget_stale(path: Path, now: float | None = None) -> None:
+    """Files of the same kind (the name's part before "-") for other content, unused for STALE_DAYS, are deleted
+    when a new one is written: each content version leaves one behind (the asked questions' index is ~9 MB), and a
+    worker still running an older version (a rolling restart) finds its own file younger than that."""
+    kind = path.name.split("-", 1)[0]
+    cutoff = (time.time() if now is None else now) - STALE_DAYS * 86400
+    for other in path.parent.glob(f"{kind}-*{path.suffix}"):
+        with contextlib.suppress(OSError):  # gone already, or not ours to delete
+            if other != path and other.stat().st_mtime < cutoff:
+                other.unlink()

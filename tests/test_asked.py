@@ -203,3 +203,23 @@ def test_a_refusal_is_answered_when_the_asked_questions_all_name_search_best_ent
     plan = svc.plan(question)
     assert plan.decision == "suggest" and plan.fallback.suggestions[0][0] == other
     assert plan.fallback.text.startswith(NEAR_INTRO)
+
+
+def test_files_of_older_content_are_deleted_when_a_new_one_is_written(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from content.cachefile import STALE_DAYS, read_or_build
+
+    old = tmp_path / "asked-0000.idx"
+    recent = tmp_path / "asked-1111.idx"
+    other_kind = tmp_path / "search-2222.idx"
+    for f in (old, recent, other_kind):
+        f.write_bytes(b"x")
+    week_ago = time.time() - (STALE_DAYS + 1) * 86400
+    os.utime(old, (week_ago, week_ago))
+    os.utime(other_kind, (week_ago, week_ago))
+    made = read_or_build(tmp_path / "asked-3333.idx", "test", lambda p: p.read_bytes(), lambda: b"new",
+                         lambda data, p: p.write_bytes(data))
+    assert made == b"new" and (tmp_path / "asked-3333.idx").exists()
+    assert not old.exists() and recent.exists() and other_kind.exists()  # a rolling restart's file stays
