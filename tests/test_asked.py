@@ -191,6 +191,7 @@ def test_a_refusal_is_answered_when_the_asked_questions_all_name_search_best_ent
         pairs = [*((label, p) for p in paraphrases[:5 - others]), *(("-unsure", p) for p in paraphrases[5 - others:]),
                  ("-refuse", "cho tôi vay tiền"), ("x", "zalo bị khóa")]
         monkeypatch.setattr(service, "asked_for_entries", lambda *_a, **_k: AskedIndex(pairs))
+        svc._asked = None  # the service keeps the index it read first
 
     asked_as(best)  # both readings agree: answered with search's best, its sources shown
     plan = svc.plan(question)
@@ -223,3 +224,15 @@ def test_files_of_older_content_are_deleted_when_a_new_one_is_written(tmp_path: 
                          lambda data, p: p.write_bytes(data))
     assert made == b"new" and (tmp_path / "asked-3333.idx").exists()
     assert not old.exists() and recent.exists() and other_kind.exists()  # a rolling restart's file stays
+
+
+def test_the_service_reads_the_asked_questions_once(catalog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every refused message compares with them: reading data/asked.tsv again each time cost 20 ms a message
+    reads: list[Path] = []
+    real = asked.read_asked
+    monkeypatch.setattr(asked, "read_asked", lambda path=ASKED: reads.append(path) or real(path))
+    svc = AnswerService(catalog)
+    for question in ("Messi năm nay đá cho đội nào", "con cháu đi làm xa, tôi muốn gọi video cho tụi nó mà không "
+                     "biết bấm chỗ nào", "tôi già rồi mắt kém gõ chữ không nổi, có cách nào hỏi AI mà khỏi gõ không"):
+        svc.plan(question)
+    assert len(reads) == 1

@@ -244,6 +244,7 @@ class AnswerService:
     ) -> None:
         self.catalog = catalog
         self.cache_dir = cache_dir  # where the asked questions' index is kept between runs (HOCBOT_CACHE_DIR)
+        self._asked: AskedIndex | None = None
         self.search = search or SearchIndex.from_catalog(catalog)
         self.llm = llm
         self.total_timeout = total_timeout
@@ -430,8 +431,12 @@ class AnswerService:
                                                 faq_id=picks[0][0]))
 
     def asked(self) -> AskedIndex:
-        """The asked questions (content.asked) with the FAQ entries' own, read once per process."""
-        return asked_for_entries(self.catalog.faq if self.catalog is not None else [], cache_dir=self.cache_dir)
+        """The asked questions (content.asked) with the FAQ entries' own, read once per process and kept here (finding
+        the process's copy reads data/asked.tsv and hashes it: 20 ms a refused message did not need)."""
+        if self._asked is None:
+            self._asked = asked_for_entries(self.catalog.faq if self.catalog is not None else [],
+                                            cache_dir=self.cache_dir)
+        return self._asked
 
     def _near_asked(self, q: str, hits: Sequence[Hit], near: Nearest) -> Plan | None:
         """A message search refused whose nearest asked questions agree on one entry or lesson (NEAR_SIMILARITY,
