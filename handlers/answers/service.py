@@ -425,10 +425,7 @@ class AnswerService:
 
     def _offered(self, q: str, hits: Sequence[Hit], intro: str) -> Plan:
         """The best hits offered as choices under `intro` ("Có phải bạn muốn hỏi…", or why none is the answer)."""
-        picks = self.suggestions(self._held_ahead(without_asides(q), hits))
-        lines = "\n".join(f"• {title}" for _, title in picks)
-        return Plan(q, list(hits), AnswerResult(q, f"{intro}\n{lines}", decision="suggest", suggestions=picks,
-                                                faq_id=picks[0][0]))
+        return _choices(q, hits, self.suggestions(self._held_ahead(without_asides(q), hits)), intro)
 
     def asked(self) -> AskedIndex:
         """The asked questions (content.asked) with the FAQ entries' own, read once per process and kept here (finding
@@ -450,10 +447,7 @@ class AnswerService:
         if title is None:
             return None
         rest = [(d, t) for d, t in self.suggestions(hits) if d.split("#", 1)[0] != near.label]
-        picks = [(near.label, title), *rest][:PASSAGES]
-        lines = "\n".join(f"• {t}" for _, t in picks)
-        return Plan(q, list(hits), AnswerResult(q, f"{NEAR_INTRO}\n{lines}", decision="suggest", suggestions=picks,
-                                                faq_id=near.label))
+        return _choices(q, hits, [(near.label, title), *rest][:PASSAGES], NEAR_INTRO)
 
     def _title(self, doc_id: str) -> str | None:
         """What a suggestion of one entry or lesson shows: the entry's question, the lesson's title."""
@@ -1487,6 +1481,13 @@ _PUNCTUATION = re.compile(r"[.?!;,:…\n]")
 _ANSWER_FORM = re.compile(r"\b(?:tra loi|viet|noi|dich|ke|giai thich|tom tat)(?: lai)? (?:bang|sang|ra) ")
 def _base(hit: Hit) -> str:
     return hit.doc_id.split("#", 1)[0]
+
+
+def _choices(q: str, hits: Sequence[Hit], picks: list[tuple[str, str]], intro: str) -> Plan:
+    """`picks` (doc id, title) offered under `intro`, one "•" line each; the first is what the log names."""
+    lines = "\n".join(f"• {title}" for _, title in picks)
+    return Plan(q, list(hits), AnswerResult(q, f"{intro}\n{lines}", decision="suggest", suggestions=picks,
+                                            faq_id=picks[0][0]))
 
 
 def _asked_agree(near: Nearest, top: Hit) -> bool:
