@@ -321,5 +321,9 @@ async def test_a_fire_wakes_the_pacer_of_the_worker_that_fired_it(services: Serv
     await add_users(services, 2)
     await add(services, local(2026, 9, 1), kind="once", at=local(2026, 9, 24, 8))
     services.clock = Clock(local(2026, 9, 24, 8, 1))
-    await CampaignScheduler(services, interval=3600).step()
+    runner = CampaignScheduler(services, interval=3600)
+    try:
+        await runner.step()
+    finally:
+        await runner.leader.release()  # PostgreSQL: its advisory lock's connection goes back to the pool
     assert woken
