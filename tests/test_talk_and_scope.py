@@ -490,3 +490,18 @@ def test_the_bots_language_is_told_and_a_good_night_stays_small_talk(capsys: pyt
     assert english["answer"].startswith("Chưa. Hiện bot chỉ dùng tiếng Việt")
     assert not night["sources"] and not night["refused"]  # "ngủ ngon" is no "ngôn ngữ"
     assert gemini["answer"].startswith("Được.")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("alo alo bot oi co nghe tui ko ne", "how_are_you"),  # before: the warning about voices faked by AI
+    ("ủa có ai đang trực bên kia không đó", "how_are_you"),  # before: refused, noted for officers
+    ("khuya rồi, bà đi ngủ đây, cháu cũng nghỉ đi", "bye"),  # before: refused
+])
+def test_a_hail_someone_on_duty_and_a_goodnight_are_small_talk(text: str, kind: str) -> None:
+    assert small_talk(text) == kind
+
+
+@pytest.mark.parametrize("text", ["khuya rồi có nên dùng điện thoại không", "có ai trực ở trung tâm hành chính công không",
+                                  "bot có nghe được giọng nói không"])
+def test_the_same_words_asking_something_are_no_small_talk(text: str) -> None:
+    assert small_talk(text) is None
