@@ -870,7 +870,8 @@ class SearchIndex:
         told = self._how_told.get(doc.doc_id)
         if told is None:
             entry = self._faq.get(doc.doc_id) if doc.kind == "faq" else None
-            told = entry is None or any(_HOW_ASKED.search(fold(t)) for t in (entry.question, *entry.alternatives))
+            told = (entry is None or any(_HOW_ASKED.search(fold(t)) for t in (entry.question, *entry.alternatives))
+                    or bool(_COMMAND_TOLD.search(entry.answer)))  # the bot's help: the command is the way
             self._how_told[doc.doc_id] = told
         return told
 
@@ -945,6 +946,7 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
 
 # An entry's question that asks how a thing is done ("cách …", "như thế nào", "làm sao để …"); "làm sao biết", "làm
 # sao nhận biết" ask how to tell a thing (a scam, fake news), "… thì làm sao" what to do now: not how to do one.
+_COMMAND_TOLD = re.compile(r"(?<![\w/])/[a-z]+\b")  # "/tiendo" in an answer
 _HOW_ASKED = re.compile(r"\b(?:cach|the nao|ra sao|lam sao(?!$))\b(?! (?:nhan |phan |ma )?biet\b)")
 
 
@@ -953,7 +955,16 @@ def _way_not_told(query: str, hit: Hit) -> bool:
     video") and none of the best entry's questions asks how anything is done (it asks whether a call is a scam):
     that it names the same app or verb is a coincidence, and it does not tell the way."""
     typed = syllables(query)
-    return "cach" in typed and len(content_syllables(query)) < LONG_QUESTION and not hit.tells_how
+    asks_way = "cach" in typed or (bool(_WAY_ASKED.search(fold(query))) and not about_using_the_bot(query))
+    return asks_way and len(content_syllables(query)) < LONG_QUESTION and not hit.tells_how
+
+
+# The way to do a thing asked without "cách": "làm sao gọi video cho con", "làm sao gửi ảnh qua zalo" (not "làm sao
+# biết …", which asks how to tell a thing, nor "… thì làm sao", what to do now); "làm sao" opening the message (after
+# at most two words: "bà làm sao gửi ảnh"), as after a story it more often asks what to do now.
+_WAY_ASKED = re.compile(r"^(?:\w+ ){0,2}lam sao "
+                        r"(?!(?:de |ma )?(?:biet|nhan biet|phan biet|ma biet|bay gio|gio|day|vay|the|duoc)\b)"
+                        r"(?:de |ma )?\w+")
 
 
 # An app, a site or a program named by a word no document has ("ứng dụng iHanoi", "app Grab", "phần mềm Misa"): what

@@ -16,6 +16,17 @@ def test_a_way_to_do_a_thing_is_not_answered_by_an_entry_that_tells_no_way() -> 
         assert decide(q, _INDEX.search(q, 5)) != "answer", q
 
 
+def test_a_way_asked_with_lam_sao_is_not_answered_by_an_entry_that_tells_no_way() -> None:
+    # before: "Đó là lừa đảo…" (a fake biometrics link) and the deepfake video-call warning, as if answered
+    for q in ("làm sao gửi ảnh cho con qua zalo", "làm sao gọi video cho con trên zalo", "lam sao de goi video"):
+        assert decide(q, _INDEX.search(q, 5)) != "answer", q
+    for q in ("làm sao biết cuộc gọi video là giả", "nàm sao để biết tin giả trên mạng"):  # how to tell: answered
+        assert decide(q, _INDEX.search(q, 5)) == "answer", q
+    q = "làm sao xem tôi học đến đâu rồi"  # the bot's help tells the way: its command
+    hits = _INDEX.search(q, 5)
+    assert decide(q, hits) == "answer" and hits[0].doc_id == "bot_progress"
+
+
 def test_teencode_typed_without_accents_is_no_neck_pain() -> None:
     from content.intents import out_of_scope
 
