@@ -116,22 +116,21 @@ class AskedIndex:
                 for h in space:
                     count[h] += 1
         self.idf = array("f", (math.log((1 + n) / (1 + c)) + 1.0 if c else 0.0 for c in count))
-        self.start = array("I", bytes(4 * (BUCKETS + 1)))
-        total = 0
+        # The counts become the starts in place, one place on (bucket h's start at h + 1): while the postings are
+        # written that place is h's cursor, and ends as h + 1's start (no second array of a bucket's place).
+        total, carry, count[0] = 0, count[0], 0
         for h in range(BUCKETS):
-            self.start[h] = total
-            total += count[h]
-        self.start[BUCKETS] = total
+            carry, count[h + 1], total = count[h + 1], total, total + carry
         self.docs = array(_doc_code(n), bytes(array(_doc_code(n)).itemsize * total))
         self.weights = array("H", bytes(2 * total))  # × STEP: a question's weight of the feature
-        fill = array("I", self.start)
         for i, (_, q) in enumerate(pairs):
             for space in _spaces(q):
                 for h, w in _vector(space, self.idf).items():
-                    at = fill[h]
+                    at = count[h + 1]
                     self.docs[at] = i
                     self.weights[at] = round(w / STEP)
-                    fill[h] = at + 1
+                    count[h + 1] = at + 1
+        self.start = count
         self.common = max(MIN_COMMON, int(n * COMMON))
 
     # -- the on-disk copy (HOCBOT_CACHE_DIR), as the search index's: read by the next start-up and other workers --

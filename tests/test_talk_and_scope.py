@@ -501,7 +501,7 @@ def test_a_hail_someone_on_duty_and_a_goodnight_are_small_talk(text: str, kind: 
     assert small_talk(text) == kind
 
 
-@pytest.mark.parametrize("text", ["khuya rồi có nên dùng điện thoại không", "có ai trực ở trung tâm hành chính công không",
-                                  "bot có nghe được giọng nói không"])
+@pytest.mark.parametrize("text", ["khuya rồi có nên dùng điện thoại không",
+                                  "có ai trực ở trung tâm hành chính công không", "bot có nghe được giọng nói không"])
 def test_the_same_words_asking_something_are_no_small_talk(text: str) -> None:
     assert small_talk(text) is None
