@@ -938,7 +938,9 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     if decision == "answer" and not hits[0].exact and bare_topic(query):
         return _bare_topic(hits)
     if decision == "answer" and not hits[0].exact and not hits[0].asks and _way_not_told(query, hits[0]):
-        return "suggest" if any(fits(h) and h.coverage >= SUGGEST_COVERAGE for h in hits[1:]) else "refuse"
+        # offered only when another entry tells a way ("làm sao gửi ảnh qua zalo" is not offered scam warnings)
+        told = [h for h in hits[1:] if h.tells_how and fits(h) and h.coverage >= SUGGEST_COVERAGE]
+        return "suggest" if told else "refuse"
     if decision == "answer" and _unknown_app(query, hits[0]):
         return "suggest" if any(fits(h) and h.coverage >= SUGGEST_COVERAGE for h in hits) else "refuse"
     return decision

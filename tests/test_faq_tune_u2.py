@@ -22,6 +22,9 @@ def test_a_way_asked_with_lam_sao_is_not_answered_by_an_entry_that_tells_no_way(
         assert decide(q, _INDEX.search(q, 5)) != "answer", q
     for q in ("làm sao biết cuộc gọi video là giả", "nàm sao để biết tin giả trên mạng"):  # how to tell: answered
         assert decide(q, _INDEX.search(q, 5)) == "answer", q
+    for q in ("làm sao gọi video cho con trên zalo", "cách chia sẻ hình qua zalo cho con"):
+        # no entry tells a way: nothing to offer either (before: the deepfake and scam warnings as the choices)
+        assert decide(q, _INDEX.search(q, 5)) == "refuse", q
     q = "làm sao xem tôi học đến đâu rồi"  # the bot's help tells the way: its command
     hits = _INDEX.search(q, 5)
     assert decide(q, hits) == "answer" and hits[0].doc_id == "bot_progress"
