@@ -93,6 +93,9 @@ ENTITIES: tuple[str, ...] = (
     # days kept each year: "Ngày Sách" (21/4) and "Ngày Nhà giáo" (20/11) are not "Ngày Khuyến học" (2/10)
     "ngay khuyen hoc", "ngay nha giao", "ngay sach", "ngay doc sach", "ngay chuyen doi so",
     "thang khuyen hoc",  # a province's month of its own: not "Ngày Khuyến học" (2/10), nor the Week
+    # phone settings no entry tells (yet): the wallpaper, the ringtone, the volume, the screen timeout, a system update
+    # ("chuông nhỏ quá chỉnh to lên sao" is not the text size)
+    "hinh nen", "nhac chuong", "am luong", "tat man hinh", "cap nhat phan mem",
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 # (nor is an age: "bố tôi 68 tuổi")

@@ -49,3 +49,16 @@ def test_keeping_messages_on_a_new_phone_is_not_the_password_entry() -> None:
 def test_making_a_song_is_not_the_reminder_entry() -> None:
     q = "con AI có soạn nhạc được không"
     assert decide(q, _INDEX.search(q, 5)) != "answer"
+
+
+def test_a_phone_setting_no_entry_tells_is_not_answered_with_the_text_size() -> None:
+    # before: the text-size steps for the screen timeout, a children's-safety entry for the wallpaper
+    from handlers.answers.service import AnswerService
+
+    svc = AnswerService(load_catalog(), _INDEX)
+    for q in ("tôi muốn đặt hình cháu nội làm hình nền điện thoại thì làm sao",
+              "điện thoại tôi cứ tự tắt màn hình nhanh quá đang đọc thì tối thui chỉnh lâu hơn được không",
+              "đổi nhạc chuông điện thoại sao"):
+        assert svc.plan(q).decision != "answer", q
+    plan = svc.plan("điện thoại chữ nhỏ quá chỉnh to lên sao")  # what the entry tells: still answered
+    assert plan.decision == "answer" and plan.fallback.faq_id == "phone_text_size"
