@@ -96,6 +96,7 @@ ENTITIES: tuple[str, ...] = (
     # phone settings no entry tells (yet): the wallpaper, the ringtone, the volume, the screen timeout, a system update
     # ("chuông nhỏ quá chỉnh to lên sao" is not the text size)
     "hinh nen", "nhac chuong", "am luong", "tat man hinh", "cap nhat phan mem",
+    "thu hoi tin nhan",  # recalling a message sent by mistake (Zalo, Messenger): no entry tells it either
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 # (nor is an age: "bố tôi 68 tuổi")

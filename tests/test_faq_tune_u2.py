@@ -62,3 +62,11 @@ def test_a_phone_setting_no_entry_tells_is_not_answered_with_the_text_size() -> 
         assert svc.plan(q).decision != "answer", q
     plan = svc.plan("điện thoại chữ nhỏ quá chỉnh to lên sao")  # what the entry tells: still answered
     assert plan.decision == "answer" and plan.fallback.faq_id == "phone_text_size"
+
+
+def test_recalling_a_message_is_not_the_scam_links_entry() -> None:
+    from handlers.answers.service import AnswerService
+
+    svc = AnswerService(load_catalog(), _INDEX)
+    for q in ("thu hồi tn zalo gửi nhầm đc hk", "cách thu hồi tin nhắn zalo"):  # before: the scam links entry
+        assert svc.plan(q).decision != "answer", q
