@@ -31,8 +31,8 @@ _PHRASES = sorted(
     key=lambda pk: -len(pk[0]),
 )
 _ONE_WORD = frozenset(p[0] for p, _ in _PHRASES if len(p) == 1)  # "u", "da", "ok": one-word small talk
-_PRIORITY: tuple[SmallTalk, ...] = ("complaint", "thanks", "bye", "how_are_you", "greeting", "praise", "feeling",
-                                     "ack")
+_PRIORITY: tuple[SmallTalk, ...] = ("complaint", "thanks", "bye", "how_are_you", "greeting", "praise", "about_bot",
+                                     "feeling", "ack")
 MAX_SMALL_TALK_WORDS = 10
 # An interjection is an answer with no question in it, however it is spelt: laughter ("hihi", "hjhj", "kkk"),
 # hums and ums ("ukm", "uhm", "hmm", "ừ", "ờ"), okays ("oki", "okela").
@@ -193,9 +193,6 @@ _CHAT_QUESTION = re.compile(r"\b(?:gi|j|sao|nao|dau|khong|ko|k|hong|hem|chua|ha|
                             r"rua)\b")
 
 
-_CHAT_PRIORITY: tuple[SmallTalk, ...] = (*_PRIORITY[:-2], "about_bot", *_PRIORITY[-2:])  # before "feeling", "ack"
-
-
 def chat_with_the_bot(text: str) -> SmallTalk | None:
     """A few clauses of chat addressed to the bot, each either small talk of its own ("bot có mệt không", "bot ăn
     cơm chưa") or a remark that asks, wants and reports nothing ("tối rồi mà vẫn phải trả lời ông", "Tết này
@@ -222,7 +219,7 @@ def chat_with_the_bot(text: str) -> SmallTalk | None:
             return None
     if not kinds and len(parts) > 1 and all(small_talk(p) == "greeting" for p in parts):
         return "greeting"
-    return next((k for k in _CHAT_PRIORITY if k in kinds), "feeling")
+    return next((k for k in _PRIORITY if k in kinds), "feeling")
 
 
 MAX_TOLD_WORDS = 60  # a story told to the bot around its small talk: at most this many words

@@ -875,7 +875,7 @@ class SearchIndex:
         if told is None:
             entry = self._faq.get(doc.doc_id) if doc.kind == "faq" else None
             told = (entry is None or any(_HOW_ASKED.search(fold(t)) for t in (entry.question, *entry.alternatives))
-                    or bool(_COMMAND_TOLD.search(entry.answer)))  # the bot's help: the command is the way
+                    or bool(COMMAND.search(entry.answer)))  # the bot's help: the command is the way
             self._how_told[doc.doc_id] = told
         return told
 
@@ -950,9 +950,10 @@ def decide(query: str, hits: Sequence[Hit]) -> Decision:
     return decision
 
 
+# A bot command in a text ("/tiendo"): an answer that gives one tells the way (the bot's help).
+COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 # An entry's question that asks how a thing is done ("cách …", "như thế nào", "làm sao để …"); "làm sao biết", "làm
 # sao nhận biết" ask how to tell a thing (a scam, fake news), "… thì làm sao" what to do now: not how to do one.
-_COMMAND_TOLD = re.compile(r"(?<![\w/])/[a-z]+\b")  # "/tiendo" in an answer
 _HOW_ASKED = re.compile(r"\b(?:cach|the nao|ra sao|lam sao(?!$))\b(?! (?:nhan |phan |ma )?biet\b)")
 
 

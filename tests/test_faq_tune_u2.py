@@ -18,11 +18,11 @@ def test_a_way_to_do_a_thing_is_not_answered_by_an_entry_that_tells_no_way() -> 
 
 def test_a_way_asked_with_lam_sao_is_not_answered_by_an_entry_that_tells_no_way() -> None:
     # before: "Đó là lừa đảo…" (a fake biometrics link) and the deepfake video-call warning, as if answered
-    for q in ("làm sao gửi ảnh cho con qua zalo", "làm sao gọi video cho con trên zalo", "lam sao de goi video"):
-        assert decide(q, _INDEX.search(q, 5)) != "answer", q
+    q = "làm sao gửi ảnh cho con qua zalo"  # offered what tells a way, not answered
+    assert decide(q, _INDEX.search(q, 5)) != "answer", q
     for q in ("làm sao biết cuộc gọi video là giả", "nàm sao để biết tin giả trên mạng"):  # how to tell: answered
         assert decide(q, _INDEX.search(q, 5)) == "answer", q
-    for q in ("làm sao gọi video cho con trên zalo", "cách chia sẻ hình qua zalo cho con"):
+    for q in ("làm sao gọi video cho con trên zalo", "lam sao de goi video", "cách chia sẻ hình qua zalo cho con"):
         # no entry tells a way: nothing to offer either (before: the deepfake and scam warnings as the choices)
         assert decide(q, _INDEX.search(q, 5)) == "refuse", q
     q = "làm sao xem tôi học đến đâu rồi"  # the bot's help tells the way: its command

@@ -494,7 +494,7 @@ def test_the_bots_language_is_told_and_a_good_night_stays_small_talk(capsys: pyt
 
 @pytest.mark.parametrize("text, kind", [
     ("alo alo bot oi co nghe tui ko ne", "how_are_you"),  # before: the warning about voices faked by AI
-    ("ủa có ai đang trực bên kia không đó", "how_are_you"),  # before: refused, noted for officers
+    ("ủa có ai đang trực bên kia không đó", "about_bot"),  # before: refused, noted for officers
     ("khuya rồi, bà đi ngủ đây, cháu cũng nghỉ đi", "bye"),  # before: refused
 ])
 def test_a_hail_someone_on_duty_and_a_goodnight_are_small_talk(text: str, kind: str) -> None:
@@ -505,3 +505,8 @@ def test_a_hail_someone_on_duty_and_a_goodnight_are_small_talk(text: str, kind: 
                                   "có ai trực ở trung tâm hành chính công không", "bot có nghe được giọng nói không"])
 def test_the_same_words_asking_something_are_no_small_talk(text: str) -> None:
     assert small_talk(text) is None
+
+
+def test_asked_whether_someone_is_on_duty_the_bot_says_it_is_a_program(capsys: pytest.CaptureFixture[str]) -> None:
+    (duty,) = ask(capsys, "ủa có ai đang trực bên kia không đó")
+    assert not duty["refused"] and "chương trình máy tính" in duty["answer"] and not duty["sources"]

@@ -40,6 +40,7 @@ from content.search import (
     AI_CHATBOTS,
     AMOUNT,
     ANSWER_COVERAGE,
+    COMMAND,
     CORE_COVERAGE,
     LONG_ANSWER_COVERAGE,
     LONG_MARGIN,
@@ -116,7 +117,6 @@ HELD_CLAUSE_CORE = 0.6  # the same for a message of one clause (nothing tells th
 HELP_POOL = 20  # hits looked through for the bot's help entries
 HELP_COVERAGE = 0.55  # share of the question a help entry must cover to be offered
 HELP_LEAD = 1.5  # a help entry's score over the next document's that answers a question about using the bot
-_COMMAND = re.compile(r"(?<![\w/])/[a-z]+\b")
 _AN_AI = re.compile(r"\bAI\b|\b(?:[Tt]rí tuệ nhân tạo|[Tt]ri tue nhan tao)\b")  # "ai" typed small is also "who"
 # the lessons' name, and the menu's button for them ("mấy cái nút Học AI, Kiểm tra biến đâu mất rồi"): the bot's own
 _LESSONS_NAME = re.compile(r"\b(?:[Bb]ình dân học|[Bb]inh dan hoc) AI\b"
@@ -305,7 +305,7 @@ class AnswerService:
         if chat is not None:
             return Plan(q, [], AnswerResult(q, SMALL_TALK[chat], decision="smalltalk"))
         scope = out_of_scope(q) if q else None  # computed once: every step below asks it
-        if q and not query and scope is None and not _COMMAND.search(q) and _vague(q) \
+        if q and not query and scope is None and not COMMAND.search(q) and _vague(q) \
                 and len(q.split()) <= VAGUE_WORDS:
             # "giờ sao", "bây giờ làm sao", "lam j bh": asked of nothing named, so no entry is the answer
             return Plan(q, [], AnswerResult(q, SMALL_TALK["unclear"], decision="smalltalk"))
@@ -327,7 +327,7 @@ class AnswerService:
         decision: Decision = decide(q_search, hits) if q else "refuse"
         if own:
             decision, hits = self._read(_Message(told, said, place, searched), decision, hits, rules)
-        if decision != "answer" and q and _COMMAND.search(q) and scope is None:
+        if decision != "answer" and q and COMMAND.search(q) and scope is None:
             decision, hits = self._command(q, q_search, decision, hits)
         if (decision == "refuse" or (decision == "suggest" and fits(hits[0]) and hits[0].coverage < SUGGEST_COVERAGE)) \
                 and q and scope is None and about_using_the_bot(q):
@@ -1138,9 +1138,9 @@ class AnswerService:
     def _command(self, q: str, query: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
         """A question that names a command ("lỡ gõ /xoadulieu rồi…") is about it: the help entries that give
         it come first; the best one is answered when it covers the question as a help entry must."""
-        named = {c.lower() for c in _COMMAND.findall(q)}
+        named = {c.lower() for c in COMMAND.findall(q)}
         giving = [h for h in self.search.search(query, HELP_POOL)
-                  if h.kind == "faq" and fits(h) and named <= {c.lower() for c in _COMMAND.findall(h.text)}]
+                  if h.kind == "faq" and fits(h) and named <= {c.lower() for c in COMMAND.findall(h.text)}]
         if not giving:
             return decision, hits
         if giving[0].coverage >= HELP_COVERAGE and giving[0].core >= CORE_COVERAGE:
@@ -1165,7 +1165,7 @@ class AnswerService:
         """A question about using the bot that found no sure answer is looked up among the bot's help entries
         (FAQ entries whose answer gives a command) and those that cover it are offered: a guess is never answered."""
         helps = [h for h in self.search.search(query, HELP_POOL)
-                 if h.kind == "faq" and fits(h) and h.coverage >= HELP_COVERAGE and _COMMAND.search(h.text)]
+                 if h.kind == "faq" and fits(h) and h.coverage >= HELP_COVERAGE and COMMAND.search(h.text)]
         if not helps:
             return decision, hits
         if helps[0].core < CORE_COVERAGE:
@@ -1530,7 +1530,7 @@ def _help_leads(hits: Sequence[Hit]) -> bool:
     covering as much of it as a help entry offered must, and it leads the next document by HELP_LEAD: a question
     about using the bot is answered with its command rather than asked."""
     top = hits[0] if hits else None
-    if top is None or top.kind != "faq" or not fits(top) or not _COMMAND.search(top.text):
+    if top is None or top.kind != "faq" or not fits(top) or not COMMAND.search(top.text):
         return False
     if top.coverage < HELP_COVERAGE or top.core < CORE_COVERAGE:
         return False
