@@ -78,8 +78,8 @@ _ONES_SAID = {"muoi": 0, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "lam": 
 
 def _year_by_digits(m: re.Match[str]) -> str:
     """"hai không hai lăm" → "2025": two, zero, then the year of the decade said as a number."""
-    tens = 2 if _strip_marks(m.group(1)) == "hai" else 1
-    return f"20{tens}{_ONES_SAID[_strip_marks(m.group(2))]}"
+    tens = 2 if strip_marks(m.group(1)) == "hai" else 1
+    return f"20{tens}{_ONES_SAID[strip_marks(m.group(2))]}"
 
 
 def _named_number(m: re.Match[str]) -> str:
@@ -426,13 +426,14 @@ _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 
 
-def _strip_marks(text: str) -> str:
+def strip_marks(text: str) -> str:
+    """Accents and tone marks off, đ→d (case kept except Đ)."""
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return bare.replace("đ", "d").replace("Đ", "d")
 
 
-_FILLERS = frozenset(_strip_marks(w) for w in _FILLERS_RAW.split())
+_FILLERS = frozenset(strip_marks(w) for w in _FILLERS_RAW.split())
 
 # The old spelling puts the tone on the first vowel of an open "oa", "oe", "uy" ("hòa", "khỏe", "thủy"), the new
 # one on the second ("hoà", "khoẻ", "thuỷ"); both are taught and typed. Matched on NFD text: the tone mark right
@@ -459,7 +460,7 @@ def fold(text: str) -> str:
     for pattern, repl in _PHRASES:
         low = pattern.sub(repl, low)
     words = [ABBREVIATIONS.get(w, w) for w in _WORD.findall(low)]
-    folded = _strip_marks(" ".join(words)).replace("_", " ").strip()
+    folded = strip_marks(" ".join(words)).replace("_", " ").strip()
     for pattern, repl in _FOLDED_PHRASES:
         folded = pattern.sub(repl, folded)
     return folded
@@ -467,7 +468,7 @@ def fold(text: str) -> str:
 
 def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
     groups = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")) or []
-    table = {_strip_marks(str(p).lower()): _strip_marks(str(g[0]).lower()) for g in groups for p in g[1:]}
+    table = {strip_marks(str(p).lower()): strip_marks(str(g[0]).lower()) for g in groups for p in g[1:]}
     ordered = sorted(table, key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b"), table
 
@@ -503,7 +504,7 @@ def _word_forms(word: str) -> str:
     marked "=" (then only as written)."""
     if word.startswith("="):
         return re.escape(word[1:])
-    bare = _strip_marks(word)
+    bare = strip_marks(word)
     return re.escape(word) if bare == word else f"(?:{re.escape(word)}|{re.escape(bare)})"
 
 
@@ -514,14 +515,14 @@ def _phrases(phrases: list[str]) -> re.Pattern[str]:
 
 _GROUPS: list[list[str]] = [*_WORDS["actions"], *_WORDS["things"]]  # a thing no entry tells of reads as an action
 _ACTION_GROUP = {
-    _strip_marks(p.lower().replace("=", "")): _strip_marks(g[0].lower().lstrip("=")) for g in _GROUPS for p in g
+    strip_marks(p.lower().replace("=", "")): strip_marks(g[0].lower().lstrip("=")) for g in _GROUPS for p in g
 }
 # The groups of content/data/words.yaml `things` (the ringer, the battery, a bank balance…), named as `actions` names
 # them: asked of whatever the message's clauses (content/search.py).
-THINGS = frozenset(_strip_marks(g[0].lower().lstrip("=")) for g in _WORDS["things"])
+THINGS = frozenset(strip_marks(g[0].lower().lstrip("=")) for g in _WORDS["things"])
 _ACTION_SYLLABLES: dict[str, frozenset[str]] = {}
 for _group in _GROUPS:
-    _ACTION_SYLLABLES[_strip_marks(_group[0].lower().lstrip("="))] = frozenset(
+    _ACTION_SYLLABLES[strip_marks(_group[0].lower().lstrip("="))] = frozenset(
         w for p in _group for w in syllables(p.replace("=", "")))
 _ACTION_RE = _phrases([p for g in _GROUPS for p in g])
 _NOT_ACTION_RE = _phrases(_WORDS["not_actions"])
@@ -575,7 +576,7 @@ def actions(text: str) -> frozenset[str]:
     for pattern, repl in _WHO:
         low = pattern.sub(repl, low)
     low = _OTHERS_WANT.sub(" ", " ".join(ABBREVIATIONS.get(w, w) for w in _WORD.findall(low)))
-    found = {_ACTION_GROUP[_strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low))}
+    found = {_ACTION_GROUP[strip_marks(m)] for m in _ACTION_RE.findall(_NOT_ACTION_RE.sub(" ", low))}
     if _SENT_AMOUNT.search(low):  # "chuyển 30 triệu": money sent, said with its amount
         found.add(_ACTION_GROUP["chuyen tien"])
     if _SENT_THEN_GONE.search(low):  # "chuyển 600k xong bị chặn luôn": sent, and scammed

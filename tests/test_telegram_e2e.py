@@ -119,6 +119,32 @@ async def test_bad_input_gets_friendly_answers(db_url: str, tg: FakeTelegram) ->
         assert "chưa gõ gì" in (await says(u, "   "))[0]["text"]
 
 
+async def test_a_mistyped_command_offers_the_one_it_was_nearly(db_url: str, tg: FakeTelegram) -> None:
+    """“/tiendoo”, “/kiem tra”, “/tiến độ” got only “Mình chưa hiểu lệnh”: now a button for the command they were
+    nearly, which runs it (pressed on Telegram or answered “1” where numbered); a command near none, or as near
+    two (“/hox”: /hoc or /hoi?), is not guessed."""
+    async with running_bot(tg_settings(db_url, tg)):
+        u = tg.user(5550015, first_name="Tư")
+        await onboard(u)
+        for typed, meant in (("/tiendoo", "/tiendo"), ("/kiem tra", "/kiemtra"), ("/tiến độ", "/tiendo"),
+                             ("/Xoadulieuu", "/xoadulieu"), ("/ hoc", "/hoc")):
+            reply = (await says(u, typed))[0]
+            assert f"Mình chưa hiểu lệnh “{typed}”" in reply["text"] and f"gõ {meant}?" in reply["text"], reply
+            labels = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+            assert labels == [f"▶️ {meant}", "📖 Xem các lệnh"], labels
+        assert "Chọn một mô-đun để học" in (await presses(u, "▶️ /hoc"))[0]["text"]  # the last offer runs
+        await says(u, "/tiendoo")
+        assert "📈 Tiến độ của bạn" in (await presses(u, "▶️ /tiendo"))[0]["text"]
+        await says(u, "/tiendoo")
+        assert "📈 Tiến độ của bạn" in (await says(u, "1"))[0]["text"]  # typed as a number, as on Zalo
+        await says(u, "/hocc")
+        assert "📖 Hướng dẫn" in (await presses(u, "Xem các lệnh"))[0]["text"]
+        for far in ("/hox", "/abcxyz"):
+            reply = (await says(u, far))[0]
+            assert "chưa hiểu lệnh" in reply["text"] and "Có phải" not in reply["text"]
+            assert "inline_keyboard" not in reply.get("reply_markup", {})
+
+
 async def test_webhook_mode_checks_secret_and_ignores_repeats(db_url: str, tg: FakeTelegram) -> None:
     settings = tg_settings(
         db_url,

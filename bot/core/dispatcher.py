@@ -16,7 +16,7 @@ from bot.core.faults import DB_DOWN, DatabaseDown, database_down
 from bot.core.locks import KeyedLocks
 from bot.core.messages import AnswerStream, Choice, Inbound, Kind, Reply
 from bot.core.outbound import pending_json, push, set_reachable
-from bot.core.payloads import Start
+from bot.core.payloads import RunCommand, Start
 from bot.core.render import plain_label
 from bot.core.router import Route, Router
 from bot.db import repo
@@ -311,23 +311,36 @@ class Dispatcher:
     def _target(self, ctx: Ctx, msg: Inbound) -> tuple[Route, Inbound] | list[Reply]:
         """The handler a text or a button goes to (with the event as it sees it), or the dispatcher's reply."""
         if msg.kind == Kind.CALLBACK:
-            return self._button(msg, msg.choice or "")
+            return self._button(ctx, msg, msg.choice or "")
         if msg.kind != Kind.TEXT:
             return [menu_reply(texts.UNSUPPORTED_MEDIA)]
         return self._text(ctx, msg)
 
-    def _button(self, msg: Inbound, data: str) -> tuple[Route, Inbound] | list[Reply]:
+    def _button(self, ctx: Ctx, msg: Inbound, data: str) -> tuple[Route, Inbound] | list[Reply]:
+        run = RunCommand.read(data)
+        if run is not None:  # “▶️ /tiendo” offered for a mistyped command: as if it had been typed right
+            return self._text(ctx, replace(msg, kind=Kind.TEXT, text="/" + run.name, command=run.name, args="",
+                                           choice=None))
         route = self.router.resolve_action(data)
         if route is None:
             return [menu_reply(texts.STALE_BUTTON)]
         return route, _with_choice(msg, data)
+
+    def _unknown_command(self, msg: Inbound) -> Reply:
+        """“Mình chưa hiểu lệnh…”, with a button for the command it was nearly (“/tiendoo” → “▶️ /tiendo”)."""
+        near = self.router.near_command(msg.command or "", msg.args)
+        if near is None:
+            return menu_reply(texts.UNKNOWN_COMMAND.format(cmd="/" + (msg.command or "")[:30]))
+        return Reply(texts.UNKNOWN_COMMAND_NEAR.format(cmd=msg.text.strip()[:30], near="/" + near),
+                     choices=[Choice("▶️ /" + near, RunCommand(near).pack()),
+                              Choice(texts.SEE_COMMANDS, RunCommand(texts.HELP_COMMAND).pack())])
 
     def _text(self, ctx: Ctx, msg: Inbound) -> tuple[Route, Inbound] | list[Reply]:
         text = msg.text.strip()
         if msg.command is not None:
             route = self.router.commands.get(msg.command.lower())
             if route is None:
-                return [menu_reply(texts.UNKNOWN_COMMAND.format(cmd="/" + msg.command[:30]))]
+                return [self._unknown_command(msg)]
             ctx.set_state(None)
             return route, msg
         if not text:
@@ -336,7 +349,7 @@ class Dispatcher:
             return [menu_reply(texts.TOO_LONG.format(n=len(text), max=texts.MAX_TEXT))]
         picked = self._pending_choice(ctx, text)
         if isinstance(picked, str):
-            return self._button(msg, picked)
+            return self._button(ctx, msg, picked)
         menu = self.router.resolve_menu(text)
         if menu is not None:
             ctx.set_state(None)

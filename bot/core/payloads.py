@@ -69,6 +69,14 @@ class Start(Button):
 
 
 @dataclass(frozen=True)
+class RunCommand(Button):
+    """“▶️ /tiendo” under “Có phải bạn muốn gõ /tiendo?”: a mistyped command's nearest one, run by the dispatcher."""
+
+    action: ClassVar[str] = "cmd"
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class YesNo(Button):
     """A question's answer: "y" is yes, anything else (or nothing) no."""
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.core.callback import unpack
 from bot.core.context import Ctx
 from bot.core.messages import Inbound, Kind, Reply
-from content.textnorm import fold
+from content.textnorm import fold, strip_marks
 
 Handler = Callable[[Ctx, Inbound], Awaitable[list[Reply]]]
 # A flow that waits for an answer across messages (the quiz): given what another handler replied, and whether
@@ -21,6 +23,10 @@ class Route:
     handler: Handler
     consent: bool = False  # needs stored consent (it keeps personal data)
     aside: bool = False  # only shows something (help, progress, an answer): a waiting question is asked again
+
+
+NEAR_COMMAND = 0.75  # difflib ratio of a mistyped command to the one it is taken for ("tiendoo" → "tiendo" 0.92)
+_NOT_LETTER = re.compile(r"[^a-z0-9]")
 
 
 def menu_key(label: str) -> str:
@@ -116,6 +122,22 @@ class Router:
 
     def resolve_action(self, data: str) -> Route | None:
         return self.actions.get(unpack(data).action)
+
+    def near_command(self, name: str, args: str = "") -> str | None:
+        """The command a mistyped one was meant to be: typed with accents or spaces ("/tiến độ", "/kiem tra"),
+        or one letter or two off ("/tiendoo", "/hocc"); None when nothing is that near or two are as near."""
+        typed = _NOT_LETTER.sub("", strip_marks(name.lower()))
+        joined = typed + _NOT_LETTER.sub("", strip_marks(args.lower())) if len(args.split()) <= 2 else typed
+        for key in (typed, joined):
+            if key in self.commands:
+                return key
+        if not typed:
+            return None
+        ranked = sorted(((difflib.SequenceMatcher(None, typed, c).ratio(), c) for c in self.commands), reverse=True)
+        best, second = ranked[0], ranked[1] if len(ranked) > 1 else (0.0, "")
+        if best[0] < NEAR_COMMAND or best[0] == second[0]:
+            return None
+        return best[1]
 
     def resolve_menu(self, text: str) -> Route | None:
         return self.menus.get(menu_key(text)) if len(text) <= 40 else None

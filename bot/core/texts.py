@@ -136,6 +136,9 @@ ALREADY_AGREED = (  # "đồng ý" typed again after consent
     + ANYTHING_ELSE
 )
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh “{cmd}”. " + HELP_OR_PICK
+UNKNOWN_COMMAND_NEAR = "Mình chưa hiểu lệnh “{cmd}”. Có phải bạn muốn gõ {near}? Bấm nút bên dưới nhé."
+HELP_COMMAND = "trogiup"
+SEE_COMMANDS = "📖 Xem các lệnh"
 UNSUPPORTED_MEDIA = "Mình chỉ đọc được chữ thôi 🙏 " + TYPE_OR_PICK
 EMPTY = "Bạn chưa gõ gì cả. " + PICK_OR_TYPE
 TOO_LONG = "Tin nhắn dài quá ({n} ký tự). Bạn gõ câu hỏi ngắn gọn hơn (dưới {max} ký tự) nhé."
