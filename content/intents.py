@@ -12,7 +12,7 @@ from typing import Literal
 import yaml
 
 from content.provinces import names_a_place
-from content.textnorm import actions, asks_something, content_syllables, fold, story_clauses
+from content.textnorm import actions, asks_something, content_syllables, fold, story_clauses, strip_marks
 
 SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise", "feeling",
                     "complaint", "place", "unclear"]
@@ -82,9 +82,25 @@ _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu",
                              "khi", "may", "bot"})
 
 
-@lru_cache(maxsize=4096)
+# "bà hỏi thăm tí", "tui hỏi thăm chút" closing small talk: asking after the bot (folded, "hỏi thăm" is "hỏi", and
+# "bà hỏi tí" is about to ask something)
+_ASKING_AFTER = re.compile(r"\b(?:hoi|ghe) tham(?: (?:ti|chut|thoi|bot|chau|nhe|nha|a|cai))*\W*$")
+
+
 def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk a whole message is ("chào bạn", "cảm ơn nhé", "ok"), or None for a question."""
+    said = unicodedata.normalize("NFC", text)
+    after = _ASKING_AFTER.search(strip_marks(said.lower()))  # the same length: NFC letters lose only their marks
+    if after:
+        rest = said[:after.start()].strip(" ,.!")
+        kind = _small_talk(rest) if rest else "how_are_you"
+        return None if kind in (None, "place", "unclear") else next(
+            k for k in _PRIORITY if k in (kind, "how_are_you"))
+    return _small_talk(text)
+
+
+@lru_cache(maxsize=4096)
+def _small_talk(text: str) -> SmallTalk | None:
     bare = _EMOTICON.sub(" ", text)
     if text.strip() and not _WORD_CHAR.search(bare):
         return "unclear" if "?" in bare else "ack"  # emoji, stickers and emoticons only: "👍", "🙏🙏", ":)"
@@ -481,7 +497,11 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"|\b(?:may (?:moc )?thong minh|nguoi may|robot|may (?:\w+ )?cham diem"
                        r"|may (?:no |moc |tinh )?(?:biet|nhan ra|doan ra))\b"
                        # a prize announced by a message or a call ("tin nhắn báo trúng giải đặc biệt"): the prize scam
-                       r"|\b(?:tin nhan|nhan tin|goi dien|thong bao|bao) (?:\w+ ){0,2}trung (?:giai|thuong)\b")
+                       r"|\b(?:tin nhan|nhan tin|goi dien|thong bao|bao) (?:\w+ ){0,2}trung (?:giai|thuong)\b"
+                       # how to put it to a machine ("muốn hỏi cách bón phân mà không biết gõ thế nào cho nó hiểu"):
+                       # asking an AI well, whatever it is asked about
+                       r"|\b(?:go|hoi|noi|viet|nhap)(?: \w+){0,2} (?:the nao|sao|ra sao|kieu gi|ntn) (?:de |cho )?"
+                       r"(?:no|may|ai) (?:hieu|hieu y|tra loi dung)\b")
 # Whether a loan app is safe or worth using ("app vay tiền nhanh có nên mần hông") is a scam the FAQ warns of;
 # which one lends cheapest, like "cho tôi vay", is not ours.
 _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua (?:cai )?app|qua (?:cai )?ung dung"
@@ -494,7 +514,9 @@ _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|q
                        r"|chui|khung bo|de doa|doi no|boc phot)\b")
 # "ở bệnh viện người ta bảo cài VNeID": a place the story happened, not an illness ("ở bệnh viện nào tốt" still is).
 # Gone to ("đi khám bệnh viện tư dùng được không", "lên bệnh viện huyện"): the same place.
-_HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong|di|den|toi|vao|len|xuong|ra|kham) benh vien\b"
+# (its wifi too: "bắt wifi bệnh viện vào app ngân hàng có an toàn ko" asks about public wifi)
+_HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong|di|den|toi|vao|len|xuong|ra|kham"
+                            r"|wifi|wi fi|mang|song) benh vien\b"
                             r"(?! nao)")
 
 

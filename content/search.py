@@ -97,6 +97,8 @@ ENTITIES: tuple[str, ...] = (
     # ("chuông nhỏ quá chỉnh to lên sao" is not the text size)
     "hinh nen", "nhac chuong", "am luong", "tat man hinh", "cap nhat phan mem",
     "thu hoi tin nhan",  # recalling a message sent by mistake (Zalo, Messenger): no entry tells it either
+    # old messages kept or moved to a new phone ("đổi điện thoại mới thì tin nhắn Zalo cũ chuyển qua")
+    "tin nhan cu", "tin nhan zalo cu",
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 # (nor is an age: "bố tôi 68 tuổi")

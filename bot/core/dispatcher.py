@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MENU_ACTION = "menu"
+OWN_BUTTONS = (RunCommand,)  # buttons the dispatcher answers itself, not a feature's handler
 REPLY_PATIENCE = 120.0  # seconds a reply may wait out flood control (429 retry_after) before it is given up
 BUSY_RETRIES = (0.5, 1.5)  # seconds between tries of an event while the database is unavailable
 TRANSIENT_TRIES = 3  # network errors / 5xx: tries per reply, 0.5 s then 1 s apart
