@@ -173,10 +173,13 @@ _CLOSING_THE = re.compile(r"(?<!\bnhu )(?<!\bvi )(?<!\bthe )\bthe$")
 _TOLD_DONE = re.compile(r"\bhoc (?:duoc|xong|het)\b(?! (?:khong|ko|chua|chu|ha)\b)|\bcan bo\b")
 
 
+_SO_THEN = re.compile(r"\bthe la\b")  # "giải thích thế là bác vỡ lẽ ra rồi": "thế là" (so), no "thế?" asked
+
+
 def _chat_asks(folded: str) -> bool:
     """A word of _CHAT_ASKS in a folded clause, other than "hỏi" told as a thing done (_TOLD_ASKING) and a
     closing exclamation "thế" (_CLOSING_THE)."""
-    said = _TOLD_DONE.sub(" ", _TOLD_ASKING.sub(" ", folded)).strip()
+    said = _SO_THEN.sub(" ", _TOLD_DONE.sub(" ", _TOLD_ASKING.sub(" ", folded))).strip()
     return any(w in _CHAT_ASKS for w in _CLOSING_THE.sub(" ", said).split())
 
 
@@ -511,7 +514,9 @@ _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|q
                        r".*\b(?:co nen|nen khong|co sao|nguy hiem|tin duoc|that khong|co on|on khong|co ok|ok khong"
                        r"|oke khong|co tot khong|tot khong|dang tin|nen dung|nen xai"  # "… có ok ko": whether
                        # or what its lenders do ("vay qua cái app, giờ bọn nó gọi chửi cả họ")
-                       r"|chui|khung bo|de doa|doi no|boc phot)\b")
+                       r"|chui|khung bo|de doa|doi no|boc phot"
+                       # or what such apps ask and hide ("đòi quyền đọc danh bạ, lãi suất thật ra là bao nhiêu")
+                       r"|danh ba|doi quyen|lai suat (?:\w+ )?that ra|lai that)\b")
 # "ở bệnh viện người ta bảo cài VNeID": a place the story happened, not an illness ("ở bệnh viện nào tốt" still is).
 # Gone to ("đi khám bệnh viện tư dùng được không", "lên bệnh viện huyện"): the same place.
 # (its wifi too: "bắt wifi bệnh viện vào app ngân hàng có an toàn ko" asks about public wifi)
@@ -520,6 +525,9 @@ _HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong|di|den|toi|va
                             r"(?! nao)")
 
 
+# A plant or a farm animal that is ill ("chụp cái lá cây bị bệnh hỏi ChatGPT", "con heo bệnh"): farming, no medicine
+_CROP_ILL = re.compile(r"\b(cay|la cay|la|lua|rau|trai cay|vuon|bo|heo|lon|ga|vit|trau|de|vat nuoi|cay trong)"
+                       r"(?: (?:nha toi|nha tui|cua toi|no))? (?:bi )?(?:benh|sau benh|nam benh)\b")
 _RICE = re.compile(r"\blúa\b")
 _RICE_FOLDED = re.compile(r"\b(trong|cay|ruong|giong|gia|la|bong|gat|cat|phoi|vu|bao|hat) lua\b")
 
@@ -658,7 +666,7 @@ def _health_text(typed: str, accented: bool) -> str:
     place is no illness."""
     said = fold(_START.sub("khởi", _BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed))))) \
         if accented else fold(typed)
-    return _HOSPITAL_PLACE.sub(r"\1 noi do", said)
+    return _CROP_ILL.sub(r"\1 hu", _HOSPITAL_PLACE.sub(r"\1 noi do", said))
 
 
 def _accented(typed: str) -> bool:

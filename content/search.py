@@ -99,6 +99,8 @@ ENTITIES: tuple[str, ...] = (
     "thu hoi tin nhan",  # recalling a message sent by mistake (Zalo, Messenger): no entry tells it either
     # old messages kept or moved to a new phone ("đổi điện thoại mới thì tin nhắn Zalo cũ chuyển qua")
     "tin nhan cu", "tin nhan zalo cu",
+    # a desktop computer or an app's version for one: only the bot's web chat and what AI needs name it
+    "may tinh de ban", "may tinh ban", "ban cho may tinh", "ban may tinh",
 )
 # A number names something (a year, "Nghị quyết 57", "156"); an amount ("15 triệu", "500k") is part of a story.
 # (nor is an age: "bố tôi 68 tuổi")
@@ -117,8 +119,9 @@ _ENTITY = re.compile(r"\b(?:" + "|".join(re.escape(e) for e in ENTITIES) + r")\b
 # A named thing said as where something was seen or sent ("link gửi trên Zalo", "nhóm Zalo", "xem Facebook thấy"):
 # the place of the story, not what is asked about when the question names another thing or the answer names none;
 # also "trên mạng Facebook", "trên trang Zalo" ("đăng lên Facebook" is what is done there). "công nhận cộng đồng học
-# tập" (recognised as one) is no "nhận" (received on).
-_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|ket ban)"
+# tập" (recognised as one) is no "nhận" (received on). A task done there is too ("tuyển cộng tác viên thả tim TikTok").
+_WHERE = re.compile(r"\b(?:tren|qua|nhom|group|gui|(?<!cong )nhan|xem|luot|doc|ket ban|tha tim|bam tim|like|follow"
+                    r"|binh luan)"
                     r"(?: tin nhan| tin| lien ket| mang xa hoi| mang| trang| ung dung)?"
                     r"(?: tren| qua)? (" + "|".join(re.escape(e) for e in ENTITIES) + r")\b")
 # Gone onto a named thing and seen something there ("lên Facebook thấy tuyển người thả tim", "vô Zalo coi thấy"):

@@ -1,4 +1,4 @@
-"""Tuning round T10 (2026-12-03): what a fresh batch in the test part's categories got wrong or refused. Through
+"""Tuning rounds T10 and T11 (2026-12-03): what a fresh batch in the test part's categories got wrong or refused. Through
 AnswerService.plan, what the chat shows without an LLM."""
 
 from __future__ import annotations
@@ -47,13 +47,58 @@ def test_an_emergency_asks_for_113_not_the_scam_line(svc: AnswerService) -> None
     assert "113" in svc.plan("Kẻ trộm đang cạy cửa nhà hàng xóm thì gọi 156 hay gọi số nào").fallback.text
 
 
-def test_vssid_signed_in_with_vneid_is_not_the_forgotten_password(svc: AnswerService) -> None:
-    for q in ("VssID đăng nhập bằng tài khoản VNeID được không, hay phải lập tài khoản riêng?",
-              "Xin hỏi ứng dụng VssID có đăng nhập bằng tài khoản VNeID được không ạ"):
-        assert _plan(svc, q) == ("answer", "vssid_vs_vneid"), q
-    assert _plan(svc, "quên mật khẩu vneid thì làm sao")[1] == "vneid_forgot_password"
-
-
 def test_changing_to_the_merged_commune_is_the_settings(svc: AnswerService) -> None:
     assert _plan(svc, "bot dang de xa cu cua toi, gio sap nhap roi muon doi sang xa moi thi vao dau") == (
         "answer", "bot_settings")
+
+
+def test_a_desktop_version_no_entry_tells_is_not_the_app_s_entry(svc: AnswerService) -> None:
+    # before: the nTrust entry ("tải trên CH Play, App Store") as if it answered whether it runs on a desktop
+    for q in ("Ứng dựng nTrust có bản cho máy tinh để bàn không", "ad ơi nTrust có bản cho máy tính ko z"):
+        assert _plan(svc, q)[0] == "refuse", q
+    q = "Ở cơ quan tôi chỉ có máy tính để bàn, điện thoại thì cục gạch. Vậy tôi có cách nào vào học với bot không?"
+    assert _plan(svc, q) == ("answer", "bot_web")  # the bot's web chat is for a desktop
+
+
+def test_what_it_is_then_a_guess_checked_is_answered_with_what_it_is(svc: AnswerService) -> None:
+    # before: the scholarships entry ("khen thưởng người học giỏi" is the guess, not what is asked)
+    for q in ("Khuyến tai là gì, có phải là khen thửơng người học giỏi không",
+              "Khuyến tài là gì, có phải là trao học bổng không"):
+        assert _plan(svc, q) == ("answer", "khuyen_hoc_khuyen_tai"), q
+    assert _plan(svc, "Deepfake là gì, có phải là video giả không") == ("answer", "deepfake_what")
+
+
+def test_a_task_done_on_a_platform_names_where_not_what(svc: AnswerService) -> None:
+    q = "co nguoi tuyen lam cong tac vien tha tim tiktok, bao nop 500 nghin moi giao viec, co nen lam khong"
+    assert _plan(svc, q) == ("answer", "scam_job_online")  # before: "Có phải…" fake news (TikTok named)
+
+
+def test_asking_again_from_the_start_has_its_entry(svc: AnswerService) -> None:
+    for q in ("Hỏi ChatGPT mà câu trả lời chưa vừ ý thì có phải hỏi lại từ dầu không",
+              "chát gpt viết thư mời họp giùm mà dài quá chời, có phải hõi lại từ đầu khôg",
+              "tui hỏi con chatgpt nó trả lời dài quá, muốn nó nói ngắn lại thì phải làm sao"):
+        decision, faq = _plan(svc, q)
+        assert (decision, faq) == ("answer", "chatgpt_follow_up"), q
+        assert "Không cần hỏi lại từ đầu" in svc.plan(q).fallback.text
+
+
+def test_thanks_then_so_i_understood_is_small_talk(svc: AnswerService) -> None:
+    assert _plan(svc, "Bác cảm ơn bot nhé, giải thích thế là bác vỡ lẽ ra rồi")[0] == "smalltalk"
+    assert _plan(svc, "cảm ơn bot, thế là sao")[0] != "smalltalk"  # "thế là sao" asks
+
+
+def test_listing_the_commands_is_known_words(svc: AnswerService) -> None:
+    # "liệt" was no word of the index and was read as the likeliest word one letter away ("biết", then "viết")
+    assert _plan(svc, "Bot có những lệnh gì, liệt kê giúp tôi") == ("answer", "bot_learn_command")
+
+
+def test_a_sick_plant_is_farming_and_a_loan_app_s_hidden_cost_is_ours() -> None:
+    assert out_of_scope("gui hinh cho chatgpt dc k, chup cai la cay bi benh hoi no dc ko") is None
+    assert out_of_scope("tôi bị bệnh tiểu đường uống thuốc gì") == "health"
+    assert out_of_scope("Ứng dụng vay tiền nhanh lại đòi quền đọc dnah bạ, lãi xuất thật ra là bao nhiêu vậy") is None
+    assert out_of_scope("cho tôi vay 10 triệu") == "other"
+
+
+def test_a_group_code_on_paper_asks_the_command_to_join(svc: AnswerService) -> None:
+    q = "Chi hội đưa tôi mấy chữ mã nhóm ghi trên giấy, tôi phải gõ lệnh gì kèm theo mã đó?"
+    assert _plan(svc, q) == ("answer", "bot_join_group")  # before: "Có phải…" the leaderboard, a certificate

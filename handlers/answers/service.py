@@ -515,7 +515,8 @@ class AnswerService:
         return "answer", found
 
     def _is_it(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
-        """"X có phải (là) Y không" asks what X is ("Mật khẩu gia đình có phải là mật khẩu Wi-Fi trong nhà không?"):
+        """"X có phải (là) Y không" asks what X is ("Mật khẩu gia đình có phải là mật khẩu Wi-Fi trong nhà không?"),
+        and so does "X là gì, có phải (là) Y không" ("Khuyến tài là gì, có phải là khen thưởng người học giỏi không"):
         when X alone is surely what one entry asks about and the whole message's best does not cover X (a
         comparison of the two does), X's entry is the answer (it tells what X is) when the whole message has it
         among its best, else it is offered first."""
@@ -523,6 +524,9 @@ class AnswerService:
         if m is None or not hits or decision == "refuse":
             return decision, hits
         subject_part = q[:m.start()].strip()
+        defined = _DEFINED_FIRST.fullmatch(subject_part)  # "Khuyến tài là gì, có phải là …": X asked what it is first
+        if defined:
+            subject_part = defined.group(1)
         if not subject_part or _PUNCTUATION.search(subject_part) or len(_own_words(subject_part)) < ENDING_OWN:
             return decision, hits
         found = self.search.search(subject_part, PASSAGES)
@@ -537,8 +541,9 @@ class AnswerService:
         if not other or _base(other[0]) != _base(hits[0]):
             return decision, hits  # the whole message found what is asked of X, not the other thing Y it names
         mine = self.search.search(subject_part, 1, among=[hits[0].doc_id])
-        if mine and mine[0].core >= STORY_TAIL_CORE:
-            return decision, hits  # "Bình dân học vụ số có phải là Bình dân học AI không": the entry on both
+        if mine and (mine[0].asks if defined else mine[0].core >= STORY_TAIL_CORE):
+            return decision, hits  # "Bình dân học vụ số có phải là Bình dân học AI không": the entry on both (asked
+            # what X is first, the best must ask about X, not only say its words: "khuyến" and "tài" of a scholarship)
         if any(_base(h) == _base(found[0]) for h in hits[:TAIL_AGREEMENT]):
             return "answer", found
         return "suggest", [found[0], *hits]
@@ -1423,6 +1428,8 @@ def _in_scope_part(clause: str) -> str:
 # A story clause that asks what something means ("học tập suốt đời là sao tôi tưởng …"): the message asks two things
 _ASKED_IN_STORY = re.compile(r"\b(?:la sao|nghia la)\b|\bla (?:cai )?gi(?: \w+)?$")
 _WHAT_IS = re.compile(r"\b(?:la gi|la cai gi|nghia la gi)\b")
+_DEFINED_FIRST = re.compile(r"(.+?)\s+(?:là|la|nghĩa là|nghia la) (?:cái )?(?:gì|gi|cai gi|j)\s*[,;.?…]+",
+                            re.IGNORECASE)
 _IS_IT_SAID = re.compile(r"\b(?:có|co) (?:phải|phai)\b", re.IGNORECASE)
 _WHETHER = re.compile(r"\b(?:co nen|nen khong|co duoc|duoc khong)\b")  # a question whether to do something
 _DONE = re.compile(r"\blỡ\b|\b(?:đã|vừa|mới) (?:\w+ ){1,8}rồi\b")  # typed: "bà lỡ đọc …", "tui đã bấm vô rồi"
