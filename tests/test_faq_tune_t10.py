@@ -1,5 +1,5 @@
-"""Tuning rounds T10 and T11 (2026-12-03): what a fresh batch in the test part's categories got wrong or refused. Through
-AnswerService.plan, what the chat shows without an LLM."""
+"""Tuning rounds T10 and T11 (2026-12-03): what fresh batches in the test part's categories got wrong or refused.
+Through AnswerService.plan, what the chat shows without an LLM."""
 
 from __future__ import annotations
 
