@@ -90,13 +90,16 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
 
     catalog = load_catalog()
     saved = service.NEAR_SIMILARITY, service.AGREE_SIMILARITY
+    unconfirmed = service.AnswerService._unconfirmed
     service.NEAR_SIMILARITY = service.AGREE_SIMILARITY = 2.0  # what search alone decides
+    service.AnswerService._unconfirmed = lambda self, q, hits: None  # type: ignore[method-assign]  # readings unchecked
     try:
         svc = service.AnswerService(catalog)
         fresh = faq_eval.load(DEVSET_FRESH)
         plans = [svc.plan(item["q"]) for item in fresh]
     finally:
         service.NEAR_SIMILARITY, service.AGREE_SIMILARITY = saved
+        service.AnswerService._unconfirmed = unconfirmed  # type: ignore[method-assign]
     base = [*entry_questions(catalog.faq), *_devset_rows()]
     fresh_rows = _fresh_rows(fresh)
     n = len(fresh)
@@ -142,7 +145,28 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
                 right = item["expect"] in ("answer", "help") and item.get("entry") == near.label
                 answered["right" if right else "wrong"] += 1
         out.append(answered)
+    out.append(_readings_checked(svc, fresh, plans, nearest))
     return out
+
+
+def _readings_checked(svc: Any, fresh: list[dict[str, Any]], plans: list[Any], nearest: list[Any]) -> dict[str, Any]:
+    """Answers a reading of the message made of what search was unsure of (handlers.answers.service
+    _READ_INTO_AN_ANSWER), by whether the fold's nearest asked questions name the same entry (AnswerService
+    ._unconfirmed offers the two instead when they do not): how many of each are right and wrong."""
+    from handlers.answers.service import _READ_INTO_AN_ANSWER
+
+    counts = {"readings' answers, asked questions agree: right": 0, "agree: wrong": 0,
+              "disagree (offered instead): right": 0, "disagree: wrong": 0}
+    for item, plan, near in zip(fresh, plans, nearest, strict=True):
+        res = plan.fallback
+        if res.decision != "answer" or not _READ_INTO_AN_ANSWER & set(plan.rules):
+            continue
+        right = faq_eval.scored_result(svc, item, res).verdict == "right"
+        agree = near is not None and near.label == (res.faq_id or "").split("#", 1)[0]
+        key = ("readings' answers, asked questions agree: right" if right else "agree: wrong") if agree else \
+            ("disagree (offered instead): right" if right else "disagree: wrong")
+        counts[key] += 1
+    return counts
 
 
 if __name__ == "__main__":

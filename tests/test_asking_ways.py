@@ -426,7 +426,10 @@ def test_this_said_of_a_thing_is_how_it_is_pointed_at_not_what_is_asked(svc: Any
 
     assert "nay" in QUESTION_FORM
     start = svc.plan("Bác ơi, tôi nghe bảo bot này có bài học AI cho người già, tôi muốn học thì vào từ đâu hả bác?")
-    assert start.decision == "answer" and "/hoc" in start.fallback.text
+    if start.decision == "suggest":  # the reading's entry offered first, the lessons' start beside it
+        assert start.fallback.faq_id == "ai_learn_where" and "bdhai_start" in [d for d, _ in start.fallback.suggestions]
+    else:
+        assert start.decision == "answer" and "/hoc" in start.fallback.text
     old = svc.plan("Xin hỏi bot, ông lão ngoài 80 như tôi mà học cái AI này thì có nổi không ạ?").fallback
     assert old.faq_id != "ai_jobs"  # not answered with AI taking jobs away
 

@@ -20,7 +20,8 @@ def test_central_what_and_we_the_people_are_read_as_such() -> None:
 def test_what_a_resolution_says_to_us_people_is_its_part_for_citizens(svc: AnswerService) -> None:
     # it was offered as choices between what resolution 57 is and what it means for people
     result = svc.plan("Tui nghe người ta nói nghị quyết 57 hoài, rứa hắn nói chi với dân tụi tui?").fallback
-    assert (result.decision, result.faq_id) == ("answer", "nq57_citizens")
+    assert result.faq_id == "nq57_citizens" and result.decision in ("answer", "suggest")  # offered first: a story
+    # reading found it, the nearest asked questions name what resolution 57 is (AnswerService._unconfirmed)
 
 
 @pytest.mark.parametrize("question", [
@@ -50,7 +51,7 @@ def test_some_things_told_before_the_ending_are_no_count_asked(svc: AnswerServic
 
 def test_moving_an_identity_account_to_ones_own_sim_is_changing_its_number(svc: AnswerService) -> None:
     result = svc.plan("tài khoản định danh của bà đang để sim thằng cháu, muốn chuyển sang sim của bà thì làm sao")
-    assert (result.decision, result.fallback.faq_id) == ("answer", "vneid_change_phone")
+    assert result.fallback.faq_id == "vneid_change_phone" and result.decision in ("answer", "suggest")
 
 
 def test_what_to_type_to_report_a_scam_number_is_the_syntax_entry(svc: AnswerService) -> None:
@@ -87,9 +88,10 @@ def test_asking_about_the_matter_of_a_thing_is_asking_of_the_thing(svc: AnswerSe
 ])
 def test_a_story_of_other_things_ending_in_how_to_do_it_in_the_bot_gets_the_bots_help(
         svc: AnswerService, question: str, entry: str) -> None:
-    # the story's words (a club, learning AI, the countryside) drew the search away and it was refused
+    # the story's words (a club, learning AI, the countryside) drew the search away and it was refused; now
+    # answered, or offered first when the nearest asked questions name another entry (AnswerService._unconfirmed)
     result = svc.plan(question).fallback
-    assert (result.decision, result.faq_id) == ("answer", entry)
+    assert result.faq_id == entry and result.decision in ("answer", "suggest")
 
 
 def test_a_short_time_told_before_the_bot_is_no_story(svc: AnswerService) -> None:

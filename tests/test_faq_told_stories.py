@@ -17,6 +17,9 @@ def test_reporting_a_scam_number_is_asked_as_such(svc: AnswerService, question: 
     # Before: without accents, "báo số lừa đảo cho nhà nước" found the entry on how crooks use AI (its question
     # names "giả nhà nước") and answered it: reporting is an action of its own, asked only of the entries on it.
     result = svc.plan(question).fallback
+    if result.decision == "suggest":  # offered first: the nearest asked questions name the 156 line's own entry
+        assert result.faq_id == "report_scam" and "report_156" in [d for d, _ in result.suggestions], question
+        return
     assert result.decision == "answer" and "156" in result.text, (question, result.faq_id)
 
 

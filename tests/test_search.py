@@ -394,8 +394,11 @@ def test_the_story_around_a_question_ranks_as_weak_context_and_covers_nothing(in
 def test_said_otherwise_still_finds_its_entry(catalog: Catalog, index: SearchIndex, question: str,
                                               entry: str) -> None:
     from handlers.answers.service import AnswerService
-    result = AnswerService(catalog, index).plan(question).fallback
-    assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
+    plan = AnswerService(catalog, index).plan(question)
+    result = plan.fallback  # answered, or offered first when a story reading found it and the nearest asked
+    # questions name another entry (AnswerService._unconfirmed)
+    assert result.faq_id == entry, (question, result.text[:80])
+    assert result.decision == "answer" or (result.decision == "suggest" and "asked disagrees" in plan.rules)
 
 
 @pytest.mark.parametrize("question", [
@@ -431,8 +434,11 @@ def test_money_lost_is_not_a_phone_lost(catalog: Catalog, index: SearchIndex) ->
 def test_what_a_faked_voice_or_video_is_called_is_answered(catalog: Catalog, index: SearchIndex, question: str,
                                                            entry: str) -> None:
     from handlers.answers.service import AnswerService
-    result = AnswerService(catalog, index).plan(question).fallback
-    assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
+    plan = AnswerService(catalog, index).plan(question)
+    result = plan.fallback  # answered, or offered first when a story reading found it and the nearest asked
+    # questions name another entry (AnswerService._unconfirmed)
+    assert result.faq_id == entry, (question, result.text[:80])
+    assert result.decision == "answer" or (result.decision == "suggest" and "asked disagrees" in plan.rules)
 
 
 @pytest.mark.parametrize(("question", "entry"), [
@@ -446,8 +452,11 @@ def test_what_a_faked_voice_or_video_is_called_is_answered(catalog: Catalog, ind
 def test_what_the_message_asks_of_a_thing_it_names(catalog: Catalog, index: SearchIndex, question: str,
                                                    entry: str) -> None:
     from handlers.answers.service import AnswerService
-    result = AnswerService(catalog, index).plan(question).fallback
-    assert result.decision == "answer" and result.faq_id == entry, (question, result.text[:80])
+    plan = AnswerService(catalog, index).plan(question)
+    result = plan.fallback  # answered, or offered first when a story reading found it and the nearest asked
+    # questions name another entry (AnswerService._unconfirmed)
+    assert result.faq_id == entry, (question, result.text[:80])
+    assert result.decision == "answer" or (result.decision == "suggest" and "asked disagrees" in plan.rules)
 
 
 def test_a_loan_asked_for_is_never_a_topic_named_in_passing(catalog: Catalog, index: SearchIndex) -> None:

@@ -411,3 +411,27 @@ async def test_deleting_the_sqlite_file_under_a_running_server_is_reported(
         await asyncio.sleep(0.2)
     errors = [r for r in caplog.records if "đã bị xoá" in r.getMessage()]
     assert len(errors) == 1 and errors[0].levelname == "ERROR" and str(path) in errors[0].getMessage()
+
+
+def test_a_database_thread_finding_the_loop_closed_after_ctrl_c_prints_nothing(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Seen once in `make test`: Ctrl-C during start-up closed the loop while aiosqlite's worker thread was running a
+    query; handing the result back raised "Event loop is closed" in that thread, and Python printed its traceback."""
+    import threading
+
+    from bot.cli import _quiet_after_the_loop
+
+    def worker(error: BaseException) -> None:
+        raise error
+
+    saved = threading.excepthook
+    threading.excepthook = _quiet_after_the_loop
+    try:
+        for error in (RuntimeError("Event loop is closed"), ValueError("boom")):
+            thread = threading.Thread(target=worker, args=(error,))
+            thread.start()
+            thread.join()
+    finally:
+        threading.excepthook = saved
+    err = capsys.readouterr().err
+    assert "Event loop is closed" not in err and "ValueError: boom" in err  # other errors still show

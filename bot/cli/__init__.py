@@ -9,6 +9,7 @@ import importlib
 import inspect
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 
 COMMAND_MODULES = [
@@ -36,10 +37,20 @@ QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiohttp.access", "openai",
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. A start-up mistake is one line on stderr (exit 1, 2 for a bad setting); Ctrl-C at any
     moment exits quietly (130, or 0 once `hocbot run` is serving)."""
+    threading.excepthook = _quiet_after_the_loop
     try:
         return _main(argv)
     except KeyboardInterrupt:
         return 130
+
+
+def _quiet_after_the_loop(args: threading.ExceptHookArgs) -> None:
+    """A Ctrl-C closes the event loop while a database call may still run in aiosqlite's worker thread; when it
+    ends, handing its result back finds the loop closed ("Event loop is closed"): nothing is lost (the command is
+    stopping), so no traceback is printed for it. Any other error in a thread is printed as Python does."""
+    if isinstance(args.exc_value, RuntimeError) and str(args.exc_value) == "Event loop is closed":
+        return
+    threading.__excepthook__(args)
 
 
 def _main(argv: Sequence[str] | None) -> int:
