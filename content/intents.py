@@ -87,6 +87,7 @@ _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu",
 _ASKING_AFTER = re.compile(r"\b(?:hoi|ghe) tham(?: (?:ti|chut|thoi|bot|chau|nhe|nha|a|cai))*\W*$")
 
 
+@lru_cache(maxsize=4096)
 def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk a whole message is ("chào bạn", "cảm ơn nhé", "ok"), or None for a question."""
     said = unicodedata.normalize("NFC", text)
@@ -99,7 +100,6 @@ def small_talk(text: str) -> SmallTalk | None:
     return _small_talk(text)
 
 
-@lru_cache(maxsize=4096)
 def _small_talk(text: str) -> SmallTalk | None:
     bare = _EMOTICON.sub(" ", text)
     if text.strip() and not _WORD_CHAR.search(bare):
