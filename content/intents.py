@@ -500,7 +500,18 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"|\b(?:may (?:moc )?thong minh|nguoi may|robot|may (?:\w+ )?cham diem"
                        r"|may (?:no |moc |tinh )?(?:biet|nhan ra|doan ra))\b"
                        # a prize announced by a message or a call ("tin nhắn báo trúng giải đặc biệt"): the prize scam
-                       r"|\b(?:tin nhan|nhan tin|goi dien|thong bao|bao) (?:\w+ ){0,2}trung (?:giai|thuong)\b"
+                       r"|\b(?:tin nhan|nhan tin|goi dien|thong bao|bao) (?:\w+ ){0,2}trung (?:giai|thuong|xo so)\b"
+                       # a fee asked before a prize, money invited into a scheme with a promised gain, a fake that
+                       # looks real ("bắt chuyển phí nhận thưởng", "rủ bỏ tiền mua vàng, hứa lời 20%", "nhìn y như
+                       # thật"): the scams the FAQ warns of, whatever lottery, gold or football they name
+                       r"|\b(?:bat|doi|phai) (?:chuyen |nop |dong )?phi\b|\bphi nhan thuong\b"
+                       r"|\b(?:ru|moi|keu goi) (?:\w+ ){0,2}(?:bo tien|gop tien|gop von)\b|\bhua (?:cho )?loi\b"
+                       r"|\b(?:y|giong) nhu that\b"
+                       # whether to pass a rumour on ("truyền nhau uống lá ổi trị ung thư, có nên gửi cho bà con")
+                       r"|\b(?:chia se|share|chuyen tiep) (?:tiep |lai |cho )?"
+                       r"|\bgui (?:cho )?(?:ba con|moi nguoi|ca xom|hang xom)\b"
+                       # a bank used over a wifi ("đi du lịch xài wifi khách sạn chuyển khoản được không")
+                       r"|\b(?:wifi|wi fi) (?:\w+ ){0,3}(?:chuyen khoan|ngan hang|dang nhap|mat khau)\b"
                        # how to put it to a machine ("muốn hỏi cách bón phân mà không biết gõ thế nào cho nó hiểu"):
                        # asking an AI well, whatever it is asked about
                        r"|\b(?:go|hoi|noi|viet|nhap)(?: \w+){0,2} (?:the nao|sao|ra sao|kieu gi|ntn) (?:de |cho )?"

@@ -119,3 +119,21 @@ def test_a_reading_s_answer_stands_only_when_the_asked_questions_agree(svc: Answ
     assert result.decision == "suggest" and "asked disagrees" in plan.rules
     assert [d for d, _ in result.suggestions][:2] == ["dvc_what", "vneid_level2"]
     assert result.text.startswith("Mình chưa có câu trả lời chắc chắn") and not result.sources
+
+
+def test_t12_out_of_scope_requests_are_refused_and_scams_with_their_words_are_ours() -> None:
+    # Round T12 (mostly out-of-scope requests): a sick animal, a land title, work abroad, a broken phone were
+    # answered or offered entries; a prize fee, money invited with a promised gain, a fake "like the real one", a
+    # rumour to pass on, a bank over a hotel's wifi were refused as lottery, gold, football, medicine, travel.
+    for q in ("Con bò nhà tui bị chướng bụng sình hơi, làm sao cứu nó đây mấy chú",
+              "lam so do lan dau can nhung giay to gi", "đi Đức làm điều dưỡng cần bằng tiếng gì v ạ",
+              "Máy tôi bị treo logo, bấm nút nào trên bot để nó sửa giúp", "xổ số hôm nay về con gì"):
+        assert out_of_scope(q) == "other", q
+    for q in ("tin nhan bao trung xo so 500 trieu, bat chuyen phi nhan thuong truoc",
+              "Có người trong nhóm Zalo rủ bỏ tiền vô mua vàng online, hứa lời 20% một tháng, tui có nên tham gia hông",
+              "Tôi xem video cầu thủ bóng đá nổi tiếng rủ góp tiền, nhìn y như thật, cái đó gọi là gì vậy",
+              "Trên mạng người ta truyền nhau uống nước lá ổi trị ung thư, tui có nên gửi cho bà con trong xóm hông",
+              "đi du lịch xài wifi khách sạn chuyển khoản dc ko", "gọi lại số đó được không"):
+        assert out_of_scope(q) is None, q
+    assert out_of_scope("có nên gửi tiết kiệm ngân hàng nào") == "other"
+    assert out_of_scope("tôi bị chướng bụng uống thuốc gì") == "health"
