@@ -504,11 +504,11 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        # a fee asked before a prize, money invited into a scheme with a promised gain, a fake that
                        # looks real ("bắt chuyển phí nhận thưởng", "rủ bỏ tiền mua vàng, hứa lời 20%", "nhìn y như
                        # thật"): the scams the FAQ warns of, whatever lottery, gold or football they name
-                       r"|\b(?:bat|doi|phai) (?:chuyen |nop |dong )?phi\b|\bphi nhan thuong\b"
+                       r"|\b(?:bat|doi) (?:chuyen |nop |dong )?phi\b|\bphi nhan thuong\b"
                        r"|\b(?:ru|moi|keu goi) (?:\w+ ){0,2}(?:bo tien|gop tien|gop von)\b|\bhua (?:cho )?loi\b"
                        r"|\b(?:y|giong) nhu that\b"
                        # whether to pass a rumour on ("truyền nhau uống lá ổi trị ung thư, có nên gửi cho bà con")
-                       r"|\b(?:chia se|share|chuyen tiep) (?:tiep |lai |cho )?"
+                       r"|\b(?:nen|duoc) (?:chia se|share|chuyen tiep|dang lai)\b|\b(?:chia se|share) tiep\b"
                        r"|\bgui (?:cho )?(?:ba con|moi nguoi|ca xom|hang xom)\b"
                        # a bank used over a wifi ("đi du lịch xài wifi khách sạn chuyển khoản được không")
                        r"|\b(?:wifi|wi fi) (?:\w+ ){0,3}(?:chuyen khoan|ngan hang|dang nhap|mat khau)\b"
@@ -537,7 +537,9 @@ _HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong|di|den|toi|va
 
 
 # A plant or a farm animal that is ill ("chụp cái lá cây bị bệnh hỏi ChatGPT", "con heo bệnh"): farming, no medicine
-_CROP_ILL = re.compile(r"\b(cay|la cay|la|lua|rau|trai cay|vuon|bo|heo|lon|ga|vit|trau|de|vat nuoi|cay trong)"
+# (only words no person folds into: "lá" alone is also "là bệnh gì", "bò" also "bố bị bệnh")
+_CROP_ILL = re.compile(r"\b(la cay|cay trong|cay lua|ruong lua|rau|trai cay|vuon|vat nuoi|heo|trau|vit"
+                       r"|con (?:bo|heo|lon|ga|vit|trau|de))"
                        r"(?: (?:nha toi|nha tui|cua toi|no))? (?:bi )?(?:benh|sau benh|nam benh)\b")
 _RICE = re.compile(r"\blúa\b")
 _RICE_FOLDED = re.compile(r"\b(trong|cay|ruong|giong|gia|la|bong|gat|cat|phoi|vu|bao|hat) lua\b")

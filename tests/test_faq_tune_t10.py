@@ -136,4 +136,6 @@ def test_t12_out_of_scope_requests_are_refused_and_scams_with_their_words_are_ou
               "đi du lịch xài wifi khách sạn chuyển khoản dc ko", "gọi lại số đó được không"):
         assert out_of_scope(q) is None, q
     assert out_of_scope("có nên gửi tiết kiệm ngân hàng nào") == "other"
+    assert out_of_scope("chia sẻ cách nấu phở ngon") == "other"  # sharing is ours only as a rumour passed on
+    assert out_of_scope("ung thư là bệnh gì, uống thuốc gì") == "health"  # "là bệnh" is no leaf ("lá") ill
     assert out_of_scope("tôi bị chướng bụng uống thuốc gì") == "health"
