@@ -8,6 +8,7 @@ import pytest
 
 from content.intents import out_of_scope
 from handlers.answers.service import AnswerService
+from tests.weak import answered_or_offered_first
 
 
 def _shown(svc: AnswerService, question: str) -> tuple[str, str | None]:
@@ -21,7 +22,8 @@ def _shown(svc: AnswerService, question: str) -> tuple[str, str | None]:
     "o lỡ đọc mấy số vừa nhắn về máy cho người lạ rồi, giờ phải làm sao",
 ])
 def test_a_code_already_given_gets_what_to_do_now(svc: AnswerService, question: str) -> None:
-    assert _shown(svc, question) == ("answer", "scam_victim")  # not "should I give it" (otp_never)
+    # not "should I give it" (otp_never); answered, or offered first when the asked questions name that one
+    assert answered_or_offered_first(svc, question, "scam_victim")
 
 
 def test_whether_to_give_a_code_is_still_answered(svc: AnswerService) -> None:

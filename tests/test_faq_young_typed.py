@@ -8,6 +8,7 @@ import pytest
 from content.intents import out_of_scope, small_talk
 from content.textnorm import actions
 from handlers.answers.service import AnswerService
+from tests.weak import answered_or_offered_first
 
 
 @pytest.mark.parametrize(("question", "faq_id"), [
@@ -17,8 +18,7 @@ from handlers.answers.service import AnswerService
     ("Xin lỗi cho em hỏi VNeID là gì ạ", "vneid_what"),  # "xin lỗi" is sorry, no error asked about
 ])
 def test_teencode_spellings_are_read_as_meant(svc: AnswerService, question: str, faq_id: str) -> None:
-    result = svc.plan(question).fallback
-    assert (result.decision, result.faq_id) == ("answer", faq_id), question
+    assert answered_or_offered_first(svc, question, faq_id), question
 
 
 def test_sorry_is_no_error() -> None:
@@ -62,8 +62,7 @@ def test_money_sent_and_then_blocked_is_a_scam_told() -> None:
     ("xưởng của tụi em trong KCN có được tính là đơn vị học tập ko", "model_unit"),
 ])
 def test_young_workers_stories_and_shorthand_are_answered(svc: AnswerService, question: str, faq_id: str) -> None:
-    result = svc.plan(question).fallback
-    assert (result.decision, result.faq_id) == ("answer", faq_id), question
+    assert answered_or_offered_first(svc, question, faq_id), question
 
 
 @pytest.mark.parametrize("question", [

@@ -467,7 +467,9 @@ def test_who_to_vote_for_is_not_asked_of_ai_and_a_hail_is_small_talk(capsys: pyt
     assert small_talk("alo alo bot ơi có nghe bà nói không đó") == "how_are_you" and not hail["sources"]
     assert not hail["refused"] and "Chọn một mục" in hail["answer"]
     assert voice["answer"].startswith("Bot chỉ đọc chữ")  # before: the voice clone warning
-    assert free["answer"].startswith("Không. Bot miễn phí")  # before: refused
+    # before: refused; now answered, or the bot's cost offered first (a weak answer the asked questions doubt)
+    assert free["answer"].startswith("Không. Bot miễn phí") \
+        or free["answer"].split("\n")[1] == "• Dùng bot này có mất tiền không?"
 
 
 def test_politics_is_out_of_scope_and_an_app_named_as_like_what_is_asked_is_not_answered_by_another(
