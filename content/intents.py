@@ -585,6 +585,9 @@ _HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of r
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
 # money paid for farm goods ("chuyển tiền phân bón", "trả tiền thuốc trừ sâu"): a payment, no farming advice
 _PAID_FOR = re.compile(r"\b(?:tien|chuyen khoan|thanh toan) (?:phan bon|thuoc tru sau|giong lua|giong cay)\b")
+# "dãy chữ số để vào nhóm" (a number to join with), typed with its accents, is no "số đề" (the illegal lottery):
+# folded, the two are one
+_NUMBER_FOR = re.compile(r"\bsố để\b")
 _RIGHT_AWAY = re.compile(r"\bngay\b")  # "xem ngay" (see right away), typed in an accented message, is no "xem ngày"
 _HEALTH_UNACCENTED_RE = _pattern(tuple(p for p in _HEALTH if p != "dau co"))
 _OTHER_RE = _pattern(_OTHER)
@@ -733,7 +736,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
         return "health"
     insult = _INSULTS_RE.search(typed) if accented else _INSULTS_FOLDED_RE.search(folded)
     said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", _BACK_TO.sub(
-        "sang số", _SCORE_THEN.sub("điểm mà", typed))))))) if accented else folded
+        "sang số", _SCORE_THEN.sub("điểm mà", _NUMBER_FOR.sub("số nhằm", typed)))))))) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
     said = _PAID_FOR.sub("tien hang", said)
     other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)

@@ -512,3 +512,13 @@ def test_the_same_words_asking_something_are_no_small_talk(text: str) -> None:
 def test_asked_whether_someone_is_on_duty_the_bot_says_it_is_a_program(capsys: pytest.CaptureFixture[str]) -> None:
     (duty,) = ask(capsys, "ủa có ai đang trực bên kia không đó")
     assert not duty["refused"] and "chương trình máy tính" in duty["answer"] and not duty["sources"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("cán bộ hội gửi cho dãy chữ số để vào nhóm thôn, gõ thế nào", None),  # before: "số để" folded into "số đề"
+    ("mã số để vào nhóm là gì", None),
+    ("đánh số đề hôm nay con gì", "other"),
+    ("so de hom nay ve con gi", "other"),
+])
+def test_a_number_to_join_with_is_no_lottery(text: str, kind: str | None) -> None:
+    assert out_of_scope(text) == kind
