@@ -92,7 +92,7 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
     saved = service.NEAR_SIMILARITY, service.AGREE_SIMILARITY
     unconfirmed = service.AnswerService._unconfirmed
     service.NEAR_SIMILARITY = service.AGREE_SIMILARITY = 2.0  # what search alone decides
-    service.AnswerService._unconfirmed = lambda self, q, hits: None  # type: ignore[method-assign]  # readings unchecked
+    service.AnswerService._unconfirmed = lambda self, q, hits, sure_only=False: None  # type: ignore[method-assign]
     try:
         svc = service.AnswerService(catalog)
         fresh = faq_eval.load(DEVSET_FRESH)
@@ -146,7 +146,29 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
                 answered["right" if right else "wrong"] += 1
         out.append(answered)
     out.append(_readings_checked(svc, fresh, plans, nearest))
+    out.append(_weak_checked(svc, fresh, plans, nearest))
     return out
+
+
+def _weak_checked(svc: Any, fresh: list[dict[str, Any]], plans: list[Any], nearest: list[Any]) -> dict[str, Any]:
+    """Plain search answers (no reading) scored below handlers.answers.service.WEAK_ANSWER, by whether the fold's
+    nearest asked questions name another entry, or none, with confidence (NEAR_SIMILARITY, NEAR_SHARE: then
+    AnswerService._unconfirmed offers, or refuses, instead): how many of each are right and wrong."""
+    from handlers.answers.service import _READ_INTO_AN_ANSWER, NEAR_SHARE, NEAR_SIMILARITY, WEAK_ANSWER
+
+    counts = {"weak answers, not doubted: right": 0, "not doubted: wrong": 0,
+              "doubted (offered or refused instead): right": 0, "doubted: wrong": 0}
+    for item, plan, near in zip(fresh, plans, nearest, strict=True):
+        res = plan.fallback
+        if res.decision != "answer" or _READ_INTO_AN_ANSWER & set(plan.rules) or plan.hits[0].score >= WEAK_ANSWER:
+            continue
+        right = faq_eval.scored_result(svc, item, res).verdict == "right"
+        doubted = near is not None and near.label != (res.faq_id or "").split("#", 1)[0] \
+            and near.similarity >= NEAR_SIMILARITY and near.share >= NEAR_SHARE
+        key = ("doubted (offered or refused instead): right" if right else "doubted: wrong") if doubted else \
+            ("weak answers, not doubted: right" if right else "not doubted: wrong")
+        counts[key] += 1
+    return counts
 
 
 def _readings_checked(svc: Any, fresh: list[dict[str, Any]], plans: list[Any], nearest: list[Any]) -> dict[str, Any]:

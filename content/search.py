@@ -269,6 +269,18 @@ _HEARD_OF = re.compile(r"\b((?:cai |app |ung dung )?(?:" + "|".join(re.escape(e)
                        r"(?: \w+){0,6}? (?:bao|noi|ke|dan|bat|nhac|khuyen|gioi thieu|doc|nghe)(?: \w+){0,6}?"
                        r" (la (?:cai |ung dung |app |phan mem |trang )?(?:gi|chi))\b")
 _INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$")
+# A named thing another is likened to, after what is asked of that other ("Quên mật khẩu VssID thì có lấy lại giống
+# VNeID không", "… có phải ra công an xã như VNeID không", "Đổi số điện thoại VNeID có nhắn tin tới 8079 như lấy mật
+# khẩu VssID không"): what the asker knows of the one, not what is asked; on folded text. Not when the likening is
+# itself asked ("VssID có giống VNeID không", "là như Zalo à"): see `_likened_aside`.
+# Only accounts and services, each with its own way in and its own steps (the entries on AI tools compare them:
+# "Gemini có hiểu tiếng Việt giống ChatGPT không" is answered by the entry on both).
+_ACCOUNTS = ("vneid", "vssid", "zalo", "gmail", "facebook", "messenger", "ngan hang", "momo", "zalopay", "icloud",
+             "bao hiem xa hoi", "bhxh", "dich vu cong")
+_LIKENED = re.compile(r"\b(?:giong nhu|giong|nhu)((?: \w+){0,3}?) (?:cai |ben |ung dung |app )?("
+                      + "|".join(re.escape(e) for e in _ACCOUNTS) + r")\b")
+# the word before the likening that makes it what is asked ("có giống", "khác"…)
+_LIKENED_ASKED = frozenset({"co", "la", "phai", "khac", "cung", "hay", "va", "voi"})
 
 
 # Named things set aside as fine or as not the trouble ("chứ Zalo với Facebook vẫn vào bình thường", "Mật khẩu ngân
@@ -366,6 +378,10 @@ def without_asides(text: str) -> str:
             # "ChatGPT thì miễn phí rồi, còn học AI trên bot này có mất tiền không?": what is said of the one
             # thing sets off what is asked of the other ("còn" typed with its accent: folded, it is "con")
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
+        likened = _likened_aside(fold(words), entities(text))
+        if likened is not None:
+            left_out, words = True, likened  # (folded, as _HEARD_OF leaves it)
+            clause = words
         if _HEARD_OF.search(fold(words)):
             left_out, clause = True, _HEARD_OF.sub(r"\1 \2", fold(words))
         if _RATHER_THAN.search(words):
@@ -378,6 +394,23 @@ def without_asides(text: str) -> str:
         if clause.strip():
             kept.append(clause.strip())
     return ". ".join(kept) if left_out and kept else text
+
+
+def _likened_aside(folded: str, named: frozenset[str]) -> str | None:
+    """The clause without the named thing it likens what is asked to (`_LIKENED`), when the message names another
+    (`named`: all it names) and the likening follows what is asked of it; else None."""
+    m = _LIKENED.search(folded)
+    if m is None:
+        return None
+    before = folded[:m.start()].split()
+    if not before or before[-1] in _LIKENED_ASKED or (entities(" ".join(before[-3:])) and len(before) <= 3):
+        return None  # "vssid giống vneid không", "có giống": the likening is what is asked
+    if _ENTITY.search(canon(fold(" ".join(m.group(1).split())))):
+        return None  # another named thing between: not one likening
+    rest = (folded[:m.start()] + folded[m.end():]).strip()
+    if not named - {m.group(2)} or len(rest.split()) < 4:
+        return None
+    return " ".join(rest.split())
 
 
 _E = "(" + "|".join(re.escape(e) for e in ENTITIES) + ")"
