@@ -27,11 +27,12 @@ def test_a_short_question_holding_its_best_entry_question_is_answered(
     assert fact in result.text
 
 
-def test_a_question_asked_by_a_lesson_stays_asked_with_the_lesson_first(svc: AnswerService) -> None:
-    # "Deepfake là gì?" is held whole by naming deepfake, but it covers a third of what is asked (how it is read):
-    # neither answered nor put before the lesson that tells how to say it
-    result = svc.plan("deepfake đọc thế nào").fallback
-    assert result.decision == "suggest" and result.suggestions[0][0].startswith("m5l1")
+@pytest.mark.parametrize("question", ["deepfake đọc thế nào", "deepfake là gì, đọc như thế nào"])
+def test_how_deepfake_is_read_is_told(svc: AnswerService, question: str) -> None:
+    # Before: the entry did not say how it is read, so the lesson that does was offered first; the entry now says it
+    # as the lesson does ("đọc là “đíp-phếch”"), in one answer
+    result = svc.plan(question).fallback
+    assert result.decision in ("answer", "suggest") and "đíp-phếch" in (svc.curated(result.faq_id or "") or result).text
 
 
 @pytest.mark.parametrize(("question", "first", "other"), [
@@ -41,7 +42,6 @@ def test_a_question_asked_by_a_lesson_stays_asked_with_the_lesson_first(svc: Ans
     # a lesson passage covering more of the message's own words than the entry ranked first (a lesson's score is
     # lowered, and it has no question of its own to be held)
     ("Ngày Khuyến học Việt Nam là ngày nào, có trùng ngày khai mạc Tuần lễ không", "m7l5", "week_vs_khuyen_hoc_day"),
-    ("deepfake là gì, đọc như thế nào", "m5l1", "deepfake_what"),  # the lesson also says how it is read
 ])
 def test_when_asking_the_entry_whose_question_was_asked_comes_first(
         svc: AnswerService, question: str, first: str, other: str) -> None:
