@@ -166,4 +166,5 @@ def test_may_cai_is_those_not_a_phone(capsys: pytest.CaptureFixture[str]) -> Non
     # Before: "mấy" folded like "máy" (a machine), found in the AI law's answer ("nó là máy"), and it won
     assert fold("mấy cái video giả") == "cai video gia"
     [item] = ask(capsys, "mấy cái video giả bằng AI là cái gì vậy nè")
-    assert not item["refused"] and item["answer"].startswith("Deepfake (đọc là “đíp-phếch”) là video"), item["answer"][:80]
+    assert not item["refused"], item["answer"][:80]
+    assert item["answer"].startswith("Deepfake (đọc là “đíp-phếch”) là video"), item["answer"][:80]
