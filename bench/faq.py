@@ -2,8 +2,8 @@
 faq_testset_c.yaml, part D faq_testset_d.yaml, part E faq_testset_e.yaml, part F faq_testset_f.yaml, part G
 faq_testset_g.yaml (mostly questions the content does not answer), part H faq_testset_h.yaml, part I
 faq_testset_i.yaml (mostly out-of-scope requests and small talk), part J faq_testset_j.yaml, part K
-faq_testset_k.yaml, part L faq_testset_l.yaml, part M faq_testset_m.yaml, part N faq_testset_n.yaml and part O
-faq_testset_o.yaml, none of them tuned on), retrieval-only and with an LLM (the
+faq_testset_k.yaml, part L faq_testset_l.yaml, part M faq_testset_m.yaml, part N faq_testset_n.yaml, part O
+faq_testset_o.yaml and part P faq_testset_p.yaml, none of them tuned on), retrieval-only and with an LLM (the
 fake OpenAI server answering only from the passages it was given), then search latency at the shipped size and at
 2,000 entries.
 
@@ -58,6 +58,7 @@ TESTSET_L = ROOT / "tests" / "data" / "faq_testset_l.yaml"  # part L: a blind ba
 TESTSET_M = ROOT / "tests" / "data" / "faq_testset_m.yaml"  # part M: a blind batch of 2026-12-02 17:02 UTC
 TESTSET_N = ROOT / "tests" / "data" / "faq_testset_n.yaml"  # part N: a blind batch of 2026-12-03 02:50 UTC
 TESTSET_O = ROOT / "tests" / "data" / "faq_testset_o.yaml"  # part O: one question per entry, the same session
+TESTSET_P = ROOT / "tests" / "data" / "faq_testset_p.yaml"  # part P: a blind batch of 2026-12-03 06:19 UTC
 DEVSET_FRESH = ROOT / "tests" / "data" / "faq_devset_fresh.yaml"  # tuning questions written as the test part is
 RESULTS = ROOT / "bench" / "results" / "faq.json"
 SCALE = 2000
@@ -145,9 +146,9 @@ def run(show_failures: bool = False, test_part_too: bool = True, files: Sequence
     test_part = faq_eval.load(faq_eval.TESTSET) if test_part_too else []
     if not test_part_too and DEVSET_FRESH.exists() and DEVSET_FRESH not in files:
         files = [DEVSET_FRESH, *files]
-    # B-O: written blind, not tuned on
-    for part in (TESTSET_O, TESTSET_N, TESTSET_M, TESTSET_L, TESTSET_K, TESTSET_J, TESTSET_I, TESTSET_H, TESTSET_G,
-                 TESTSET_F, TESTSET_E, TESTSET_D, TESTSET_C, TESTSET_B):
+    # B-P: written blind, not tuned on
+    for part in (TESTSET_P, TESTSET_O, TESTSET_N, TESTSET_M, TESTSET_L, TESTSET_K, TESTSET_J, TESTSET_I, TESTSET_H,
+                 TESTSET_G, TESTSET_F, TESTSET_E, TESTSET_D, TESTSET_C, TESTSET_B):
         if test_part_too and part.exists() and part not in files:
             files = [part, *files]
     scored_files = {Path(f).stem: faq_eval.load(Path(f)) for f in files}

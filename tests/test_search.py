@@ -83,22 +83,22 @@ def test_fresh_tuning_questions_are_not_test_questions(catalog: Catalog) -> None
     test part (only the number is reported, so a failure does not show a test part to whoever tunes)."""
     fresh = yaml.safe_load((DEVSET.parent / "faq_devset_fresh.yaml").read_text(encoding="utf-8"))
     (test_part, part_b, part_c, part_d, part_e, part_f, part_g, part_h, part_i, part_j, part_k, part_l, part_m,
-     part_n, part_o) = (
+     part_n, part_o, part_p) = (
         yaml.safe_load((DEVSET.parent / name).read_text(encoding="utf-8"))
         for name in ("faq_testset.yaml", "faq_testset_b.yaml", "faq_testset_c.yaml", "faq_testset_d.yaml",
                      "faq_testset_e.yaml", "faq_testset_f.yaml", "faq_testset_g.yaml", "faq_testset_h.yaml",
                      "faq_testset_i.yaml", "faq_testset_j.yaml", "faq_testset_k.yaml", "faq_testset_l.yaml",
-                     "faq_testset_m.yaml", "faq_testset_n.yaml", "faq_testset_o.yaml"))
+                     "faq_testset_m.yaml", "faq_testset_n.yaml", "faq_testset_o.yaml", "faq_testset_p.yaml"))
     held = {_typed(t["q"])
             for t in (*test_part, *part_b, *part_c, *part_d, *part_e, *part_f, *part_g, *part_h, *part_i, *part_j,
-                      *part_k, *part_l, *part_m, *part_n, *part_o)}
+                      *part_k, *part_l, *part_m, *part_n, *part_o, *part_p)}
     tuned = [*fresh, *yaml.safe_load(DEVSET.read_text(encoding="utf-8"))]
     repeated = sum(_typed(item["q"]) in held for item in tuned)
     assert repeated == 0, f"{repeated} tuning questions are in a test part"
     ids = {e.id for e in catalog.faq} | {lesson.id for m in catalog.modules for lesson in m.lessons}
     assert all(item.get("entry") in ids
                for item in (*fresh, *part_b, *part_c, *part_d, *part_e, *part_f, *part_g, *part_h, *part_i, *part_j,
-                            *part_k, *part_l, *part_m, *part_n, *part_o)
+                            *part_k, *part_l, *part_m, *part_n, *part_o, *part_p)
                if item["expect"] == "answer")
     earlier = {_typed(t["q"]) for t in (*test_part, *part_b, *part_c)}
     again = sum(_typed(t["q"]) in earlier for t in part_d)  # a count only: no test question in the output
@@ -131,6 +131,10 @@ def test_fresh_tuning_questions_are_not_test_questions(catalog: Catalog) -> None
     again = sum(_typed(t["q"]) in earlier for t in (*part_n, *part_o))
     assert again == 0, f"{again} questions of test parts N and O are in an earlier test part"
     assert len({_typed(t["q"]) for t in (*part_n, *part_o)}) == len(part_n) + len(part_o)
+    earlier |= {_typed(t["q"]) for t in (*part_n, *part_o)}
+    again = sum(_typed(t["q"]) in earlier for t in part_p)
+    assert again == 0, f"{again} questions of test part P are in an earlier test part"
+    assert len({_typed(t["q"]) for t in part_p}) == len(part_p)
     assert len(part_b) >= 150 and {item["cat"] for item in part_b} >= {"polite", "lookalike", "out_of_scope"}
 
 
