@@ -272,7 +272,8 @@ def test_another_app_s_ai_is_not_answered_with_the_bot_s_help(capsys: pytest.Cap
     for item in ask(capsys, "Telegram có trợ lý AI không, dùng thế nào",
                     "Meta AI trên Facebook phiền quá, tắt hẳn được không?"):  # not the bot's /huy either
         # asked which one is meant, or told that there is no answer (no entry tells how to turn Meta AI off)
-        assert item["answer"].startswith(("Có phải bạn muốn hỏi", "Xin lỗi, mình chưa có câu trả lời")), item
+        assert item["answer"].startswith(("Có phải bạn muốn hỏi", "Xin lỗi, mình chưa có câu trả lời",
+                                          "Mình chưa có câu trả lời chắc chắn")), item
         assert "/huy" not in item["answer"] and "/trogiup" not in item["answer"].split("\n")[0], item
     [cost] = ask(capsys, "Dùng bot này trên Zalo có mất tiền không?")  # the bot named: its help answers
     assert cost["answer"].startswith("Không. Bot miễn phí"), cost
