@@ -362,6 +362,7 @@ def _set_aside_fine(text: str) -> tuple[str, bool]:
 def without_asides(text: str) -> str:
     """The question without the parts that say what it is not about; the whole text when nothing else is left."""
     text, left_out = _set_aside_fine(text)
+    named = entities(text)
     kept: list[str] = []
     for clause in _CLAUSE_END.split(text):
         typed = re.findall(r"\w+", unicodedata.normalize("NFC", clause).lower())
@@ -378,7 +379,7 @@ def without_asides(text: str) -> str:
             # "ChatGPT thì miễn phí rồi, còn học AI trên bot này có mất tiền không?": what is said of the one
             # thing sets off what is asked of the other ("còn" typed with its accent: folded, it is "con")
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
-        likened = _likened_aside(fold(words), entities(text))
+        likened = _likened_aside(fold(words), named)
         if likened is not None:
             left_out, words = True, likened  # (folded, as _HEARD_OF leaves it)
             clause = words
@@ -405,7 +406,7 @@ def _likened_aside(folded: str, named: frozenset[str]) -> str | None:
     before = folded[:m.start()].split()
     if not before or before[-1] in _LIKENED_ASKED or (entities(" ".join(before[-3:])) and len(before) <= 3):
         return None  # "vssid giống vneid không", "có giống": the likening is what is asked
-    if _ENTITY.search(canon(fold(" ".join(m.group(1).split())))):
+    if entities(m.group(1)):
         return None  # another named thing between: not one likening
     rest = (folded[:m.start()] + folded[m.end():]).strip()
     if not named - {m.group(2)} or len(rest.split()) < 4:

@@ -42,7 +42,8 @@ def test_thanking_the_officers_is_thanks(svc: AnswerService, message: str) -> No
     # Before: "cán bộ" read as "cần" (a need) and more words: refused, or the entry on officers' training answered.
     assert svc.plan(message).fallback.decision == "smalltalk"
     result = svc.plan("cán bộ xã có dùng bot gửi tin được không").fallback
-    assert result.decision in ("answer", "suggest") and not result.refused  # an entry on the bot, not thanks
+    # answered, or offered first when the asked questions doubt it: an entry on using the bot, not thanks
+    assert result.decision in ("answer", "suggest") and (result.faq_id or "").startswith("bot_")
 
 
 @pytest.mark.parametrize("message", ["giờ sao", "bây giờ làm sao", "giờ phải làm gì", "lam j bh"])

@@ -174,7 +174,8 @@ NEAR_SIMILARITY = 0.4  # content.asked: the nearest asked question with the entr
 NEAR_SHARE = 0.5  # and at least this share of the K nearest's votes for it
 WEAK_ANSWER = 16.0  # a search answer scored below this is weak: it stands unless the nearest asked questions name
 # another entry, or none, with confidence (AnswerService._unconfirmed). Chosen on T10-T12 measured untouched: plain
-# answers the asked questions disagree with, scored below 16, 8 wrong / 4 right; scored above, 5 wrong / 15 right.
+# answers the asked questions disagree with, scored below 16, 8 wrong / 4 right; scored above, 5 wrong / 15 right
+# (with the confidence asked of them, T10-T14: below 16, 10 wrong / 2 right).
 AGREE_SIMILARITY = 0.5  # answered when the nearest asked questions are this alike to it, and
 AGREE_SHARE = 0.95  # all but nothing of their votes go to search's best entry (_asked_agree)
 
