@@ -518,8 +518,8 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"(?:no|may|ai) (?:hieu|hieu y|tra loi dung)\b")
 # Whether a loan app is safe or worth using ("app vay tiền nhanh có nên mần hông") is a scam the FAQ warns of;
 # which one lends cheapest, like "cho tôi vay", is not ours.
-_LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|qua (?:cai )?app|qua (?:cai )?ung dung"
-                       r"|tren mang)"
+_LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:\d+ ?(?:trieu|tr|nghin|ngan|k|cu) )?"
+                       r"(?:online|onl|app|qua (?:cai )?app|qua (?:cai )?ung dung|tren mang)"
                        # lending advertised online or by phone ("quảng cáo cho vay 10 triệu qua điện thoại")
                        r"|quang cao (?:cho )?vay|cho vay (?:\w+ ){0,3}(?:qua|tren) (?:dien thoai|mang|facebook|zalo))\b"
                        r".*\b(?:co nen|nen khong|co sao|nguy hiem|tin duoc|that khong|co on|on khong|co ok|ok khong"
@@ -527,7 +527,17 @@ _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:online|onl|q
                        # or what its lenders do ("vay qua cái app, giờ bọn nó gọi chửi cả họ")
                        r"|chui|khung bo|de doa|doi no|boc phot"
                        # or what such apps ask and hide ("đòi quyền đọc danh bạ, lãi suất thật ra là bao nhiêu")
-                       r"|danh ba|doi quyen|lai suat (?:\w+ )?that ra|lai that)\b")
+                       r"|danh ba|doi quyen|lai suat (?:\w+ )?that ra|lai that"
+                       # or what they charge ("app vay tiền online lãi bn", "vay app lãi mấy phần trăm"): the content
+                       # tells it (1.000-2.000 %/year), a warning, not a loan's terms looked up
+                       r"|lai (?:suat )?(?:bao nhieu|may|nhieu)|bao nhieu phan tram|may phan tram|binh thuong khong"
+                       r"|len toi|toi da)\b")
+# What "the lesson says" is asked ("cần vay gấp mà không dám xài app vay online thì bài học bảo nên hỏi chỗ nào"): a
+# question about the bot's own content, whatever it names
+_OF_THE_LESSON = re.compile(r"\bbai hoc (?:co )?(?:bao|noi|day|nhac|ghi|viet|khuyen|dan)\b")
+# "chọn đáp án bài kiểm tra": the quiz's answer picked, no homework's answers asked for
+_CHOOSE_ANSWER = re.compile(r"\bchon (?=dap an\b)")
+_ITS_INTEREST = re.compile(r"\blai suat (?:bao nhieu|cao nhat)\b")
 # "ở bệnh viện người ta bảo cài VNeID": a place the story happened, not an illness ("ở bệnh viện nào tốt" still is).
 # Gone to ("đi khám bệnh viện tư dùng được không", "lên bệnh viện huyện"): the same place.
 # (its wifi too: "bắt wifi bệnh viện vào app ngân hàng có an toàn ko" asks about public wifi)
@@ -559,7 +569,11 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 _POLICE_OFFICE = r"(?= (?:xa|phuong|huyen|tinh|thi tran|quan|thanh pho|tp|o|tai|gan|noi|khu vuc|dia phuong)\b)"
 _AFTER = {"bao so": r"(?= (?:\d+|may|bao nhieu|nao|tiep theo)\b)",
           "ngay tot": r"(?! lanh\b)",  # "chúc mọi người một ngày tốt lành": a wish, no lucky day asked
-          "so dien thoai cong an": _POLICE_OFFICE, "sdt cong an": _POLICE_OFFICE}
+          "so dien thoai cong an": _POLICE_OFFICE, "sdt cong an": _POLICE_OFFICE,
+          # "câu đầu tiên" (the first question) folds to "cau thu nhat": no football player ("cầu thủ")
+          "cau thu": r"(?! (?:nhat|hai|ba|tu|nam|sau|may|bao nhieu|\d+)\b)",
+          # "lỡ để lộ mật khẩu", "lỡ để người lạ cầm máy", unaccented: no lottery ("lô đề")
+          "lo de": r"(?! (?:lo|mat|bi|quen|nguoi|ke|bon|tui|no|ho|dien thoai|tai khoan|thong tin|ma)\b)"}
 
 
 _HEALTH_RE = _pattern(_HEALTH)
@@ -738,13 +752,18 @@ def out_of_scope(query: str) -> OutOfScope | None:
     said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", _BACK_TO.sub(
         "sang số", _SCORE_THEN.sub("điểm mà", _NUMBER_FOR.sub("số nhằm", typed)))))))) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
+    said = _CHOOSE_ANSWER.sub("chon cau tra loi ", said).replace("cau tra loi dap an", "cau tra loi")
     said = _PAID_FOR.sub("tien hang", said)
+    if _LOAN_APP.search(said):  # what a loan app charges is asked of the app, no bank's rate: the content's warning
+        said = _ITS_INTEREST.sub(" ", said)
     other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
     if other and about_ai and (_asks_it_alone(query) or _DO_IT_FOR_ME.match(said)):
         about_ai = False
     if other and _TAUGHT_AT_THE_CENTRE.search(said):
         other = None  # "trung tâm học tập cộng đồng ở xã có dạy kỹ thuật nuôi trồng không": what the centre teaches
+    if _OF_THE_LESSON.search(folded):
+        about_ai, other = True, None
     if _ABUSE_RE.search(folded) or insult or (other and not about_ai) or _LOTTERY.search(folded) \
             or _SPYING.search(folded):
         return "other"
@@ -752,6 +771,6 @@ def out_of_scope(query: str) -> OutOfScope | None:
         folded = fold(_SO.sub("thế", typed))
     borrow = "mượn tiền" in typed  # folded "muon tien" is also "muốn tiền" ("muốn tiền thì học gì")
     if ((_LOAN_RE.search(folded) or _LOAN_AMOUNT.search(folded) or borrow) and not _SCAM.search(folded)
-            and not _LOAN_APP.search(folded)):
+            and not _LOAN_APP.search(folded) and not _OF_THE_LESSON.search(folded)):
         return "other"
     return None

@@ -522,3 +522,28 @@ def test_asked_whether_someone_is_on_duty_the_bot_says_it_is_a_program(capsys: p
 ])
 def test_a_number_to_join_with_is_no_lottery(text: str, kind: str | None) -> None:
     assert out_of_scope(text) == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # what a loan app charges is the content's warning (1.000-2.000 %/year), not a bank's rate looked up
+    ("app vay tiền online lãi bn, có nên vay ko", None),
+    ("vay app online lãi bn %", None),
+    ("lãi app vay tiền nhanh có thể lên tới bn %/năm v", None),
+    ("Thằng cháu tôi vay 3 triệu qua cái app, giờ nó đòi trả gần 10 triệu, lãi kiểu đó có bình thường không", None),
+    ("ngân hàng nào cho vay lãi suất thấp nhất", "other"),
+    ("cho tôi vay 5 triệu qua app lãi bao nhiêu", "other"),
+    ("lãi suất gửi tiết kiệm bao nhiêu", "other"),
+    # what the lesson says is asked, whatever it names
+    ("cần vay gấp mà ko dám xài app vay online thì bài học bảo nên hỏi chỗ nào v", None),
+    ("cần vay gấp 20 triệu thì vay ở đâu", "other"),
+    # folded look-alikes: "câu đầu tiên" is no football player, "lỡ để lộ" no lottery, the quiz's answer no homework
+    ("bài học bảo trước khi bấm chia sẻ thì tự hỏi mấy câu, câu đầu tiên là gì", None),
+    ("toi lo de lo mat khau ma mat khau do dung chung cho nhieu tai khoan thi doi cai nao truoc", None),
+    ("Trên Zalo không có nút bấm thì chọn đáp án bài kiểm tra bằng cách nào", None),
+    ("cho e xin đáp án bài kiểm tra 15 phút toán", "other"),
+    ("lo de hom nay danh con gi", "other"),
+    ("cầu thủ nào ghi bàn tối qua", "other"),
+    ("Bây giờ có nên bán nhẫn vàng 9999 không, sợ mai giá lên", "other"),
+])
+def test_look_alikes_of_what_is_not_ours(text: str, kind: str | None) -> None:
+    assert out_of_scope(text) == kind

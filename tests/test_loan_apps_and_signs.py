@@ -1,0 +1,37 @@
+"""What the bot's own content answers, asked in words that used to be refused or answered by another entry: a loan
+app's interest (the warning of 1.000-2.000 %/year), how to tell an AI-made picture, whether the bot speaks, when
+ChatGPT came out. Through AnswerService.plan (what the chat shows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.answers.service import AnswerService
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    # before: refused as out of scope ("lãi suất bao nhiêu" is a bank's rate, not ours)
+    ("app vay tien nhanh lai bao nhieu phan tram mot nam", "loan_apps", "1.000–2.000%/năm"),
+    ("vay app online lãi bn %", "loan_apps", "1.000–2.000%/năm"),
+    # before: asked which one; the entry said pictures are made, not how to tell them
+    ("ảnh vs video AI làm thì nhìn chỗ nào biết là giả v ad, tay chân hả", "ai_images", "bóng đổ bất thường"),
+    # before: "Bot chỉ đọc chữ" alone, which does not say whether it reads aloud
+    ("Bot đọc to câu trả lời cho tôi nghe được không, mắt tôi kém", "bot_media", "chưa nói thành tiếng"),
+    # before: "ra đời" folded into "ra đổi", a change asked that no entry on ChatGPT asks: refused
+    ("chatgpt ra doi nam nao vay", "generative_ai", "11/2022"),
+    # before: refused as out of scope ("đáp án bài" is homework's answers)
+    ("Trên Zalo không có nút bấm thì chọn đáp án bài kiểm tra bằng cách nào", "bot_channels", "gõ số 1, 2, 3"),
+])
+def test_answered_with_what_the_content_says(svc: AnswerService, question: str, entry: str, says: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry)
+    assert says in result.text and result.sources
+
+
+@pytest.mark.parametrize("question", [
+    "Bây giờ có nên bán nhẫn vàng 9999 không, sợ mai giá lên",  # before: the personal data entry
+    "cho tôi vay 5 triệu qua app lãi bao nhiêu",
+])
+def test_still_refused_as_not_ours(svc: AnswerService, question: str) -> None:
+    result = svc.plan(question).fallback
+    assert result.refused and result.out_of_scope and "ngoài phạm vi" in result.text
