@@ -35,3 +35,20 @@ def test_answered_with_what_the_content_says(svc: AnswerService, question: str, 
 def test_still_refused_as_not_ours(svc: AnswerService, question: str) -> None:
     result = svc.plan(question).fallback
     assert result.refused and result.out_of_scope and "ngoài phạm vi" in result.text
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    # before: "Mình chưa có con số…": "mấy giấy tờ" (those papers), folded, read as "mấy giây" (how many seconds)
+    ("Năm 2022 tôi làm thẻ căn cước công dân, giờ nghe nói có luật mới đổi thành thẻ căn cước. Mấy giấy tờ như sổ "
+     "đỏ của tôi ghi số cũ thì có phải đi sửa lại hết không?", "the_can_cuoc", "vẫn giữ nguyên giá trị"),
+    # before: the same: a pass mark asked in points, told as a share
+    ("học xong khóa AI trên bot có đc giấy chứng nhận ko, cần bn điểm", "bdhai_certificate", "80%"),
+])
+def test_a_detail_the_answer_tells_is_not_missing(svc: AnswerService, question: str, entry: str, says: str) -> None:
+    result = svc.plan(question).fallback
+    assert (result.decision, result.faq_id) == ("answer", entry) and says in result.text
+
+
+def test_seconds_asked_are_still_missing(svc: AnswerService) -> None:
+    result = svc.plan("mỗi câu kiểm tra được bao nhiêu giây").fallback
+    assert result.decision != "answer"

@@ -89,8 +89,10 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"^(?!.*" + _FIRST_HELD + r").*\bnam (?:nao(?!(?: \w+){0,2} cung\b)|bao nhieu|may)\b"),
      re.compile(r"\b(?:19|20)\d\d\b")),
     (re.compile(r"\b(?:may|bao nhieu) gio\b"), re.compile(r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
-    # how many seconds or minutes ("mỗi câu được bao nhiêu giây"): "giới hạn số giây" tells none
-    (re.compile(r"\b(?:may|bao nhieu|bn) (?:giay|phut)\b"), re.compile(r"\d+\s*(?:giây|phút|s\b)", re.IGNORECASE)),
+    # how many seconds or minutes ("mỗi câu được bao nhiêu giây"): "giới hạn số giây" tells none; "mấy giấy tờ"
+    # (those papers), folded, is no "mấy giây"
+    (re.compile(r"\b(?:may|bao nhieu|bn) (?:giay(?! to\b)|phut)\b"),
+     re.compile(r"\d+\s*(?:giây|phút|s\b)", re.IGNORECASE)),
     # "số mấy" (of a decree, a hotline): a number; a phone number asked as such: three digits or more that are no
     # share ("100% phường có hội"), date or year ("2/10/1996", "năm 2025")
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
@@ -270,7 +272,11 @@ def _count_missing(q: str, answer: str) -> bool:
     # not "có mấy app tên ChatGPT đòi nạp tiền, làm sao biết app nào giả", which tells of some apps
     asked = [*_COUNT.finditer(tail), *(m for c in clauses for m in _COUNT.finditer(c) if len(c[m.end():].split()) <= 1)]
     return any(m.group(1) not in _NOT_COUNTED and not re.search(_COUNTED + re.escape(m.group(1)) + r"\b", told)
+               and not (m.group(1) == "diem" and _SHARE.search(answer))  # a pass mark told as a share ("từ 80%")
                for m in asked)
+
+
+_SHARE = re.compile(r"\d+\s*%")
 
 
 # One of a numbered series ("lần thứ hai", "bậc 5", "khóa 3", "nhiệm kỳ thứ ba"), as typed with its accents: "bác 70"
