@@ -52,3 +52,23 @@ def test_a_detail_the_answer_tells_is_not_missing(svc: AnswerService, question: 
 def test_seconds_asked_are_still_missing(svc: AnswerService) -> None:
     result = svc.plan("mỗi câu kiểm tra được bao nhiêu giây").fallback
     assert result.decision != "answer"
+
+
+@pytest.mark.parametrize(("question", "passage", "says"), [
+    # before: the FAQ entry on AI for farmers, which does not tell the lesson's example
+    ("bai hoc noi nong dan chup anh la lua bi vang thi AI giup duoc gi", "m1l3#0", "gợi ý có thể là bệnh gì"),
+    # before: the entry on a friend's hacked Zalo asking for money, which does not say how it was taken
+    ("bài học về người quen nhắn zalo hỏi vay tiền đó nói là tụi lừa đảo nó chiếm zalo của người ta bằng cách nào vậy",
+     "m10l1#0", "chiếm tài khoản Zalo"),
+])
+def test_what_the_lesson_says_is_answered_from_the_lesson(svc: AnswerService, question: str, passage: str,
+                                                           says: str) -> None:
+    plan = svc.plan(question)
+    assert (plan.fallback.decision, plan.fallback.faq_id) == ("answer", passage) and "the lesson asked" in plan.rules
+    assert says in plan.fallback.text
+
+
+def test_a_lesson_named_in_passing_changes_nothing(svc: AnswerService) -> None:
+    # "học xong bài" is no lesson's words asked: the certificate's entry answers
+    result = svc.plan("học xong bài trên bot có được giấy chứng nhận không").fallback
+    assert (result.decision, result.faq_id) == ("answer", "bdhai_certificate")
