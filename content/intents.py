@@ -519,7 +519,7 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
 # Whether a loan app is safe or worth using ("app vay tiền nhanh có nên mần hông") is a scam the FAQ warns of;
 # which one lends cheapest, like "cho tôi vay", is not ours.
 _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:\d+ ?(?:trieu|tr|nghin|ngan|k|cu) )?"
-                       r"(?:online|onl|app|qua (?:cai )?app|qua (?:cai )?ung dung|tren mang)"
+                       r"(?:online|onl|app|qua (?:may |cac |nhung )?(?:cai )?(?:app|ung dung)|tren mang)"
                        # lending advertised online or by phone ("quảng cáo cho vay 10 triệu qua điện thoại")
                        r"|quang cao (?:cho )?vay|cho vay (?:\w+ ){0,3}(?:qua|tren) (?:dien thoai|mang|facebook|zalo))\b"
                        r".*\b(?:co nen|nen khong|co sao|nguy hiem|tin duoc|that khong|co on|on khong|co ok|ok khong"
@@ -531,7 +531,9 @@ _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:\d+ ?(?:trie
                        # or what they charge ("app vay tiền online lãi bn", "vay app lãi mấy phần trăm"): the content
                        # tells it (1.000-2.000 %/year), a warning, not a loan's terms looked up
                        r"|lai (?:suat )?(?:bao nhieu|may|nhieu)|bao nhieu phan tram|may phan tram|binh thuong khong"
-                       r"|len toi|toi da)\b")
+                       r"|len toi|toi da|cao co nao|co cao khong|phi thuc te"
+                       # or who they are and how they harass ("mấy app đó là loại gì", "gọi cả họ hàng bôi nhọ")
+                       r"|loai gi|boi nho|so nguoi nha|ho hang)\b")
 # What "the lesson says" is asked ("cần vay gấp mà không dám xài app vay online thì bài học bảo nên hỏi chỗ nào"): a
 # question about the bot's own content, whatever it names
 _OF_THE_LESSON = re.compile(r"\bbai hoc (?:co )?(?:bao|noi|day|nhac|ghi|viet|khuyen|dan)\b")
@@ -588,7 +590,7 @@ _BANNED = re.compile(r"\bcấm\b")
 # "đầu" (the start, the head: "bắt đầu có hiệu lực", "lúc đầu", "đầu tư") folds like "đau" too: "bắt đầu có" is no
 # "đau cổ". "đau đầu" (a headache) stays one.
 _START = re.compile(r"(?<!đau )\bđầu\b")
-_SO = re.compile(r"\bvậy\b")  # "so", "then": folded, it is "vay" (to borrow)
+_SO = re.compile(r"\b(?:vậy|rứa)\b")  # "so", "then" (Central "rứa"): folded, it is "vay" (to borrow)
 # A farming skill or a trade asked of the commune's learning centre, whether it teaches it: what the centre does
 _TAUGHT_AT_THE_CENTRE = re.compile(r"\b(?:trung tam hoc tap cong dong|tthtcd|ttht cong dong)\b(?: \w+){0,4}? "
                                    r"(?:co )?(?:day|mo lop|chuyen giao|huong dan)\b")

@@ -536,6 +536,13 @@ def test_a_number_to_join_with_is_no_lottery(text: str, kind: str | None) -> Non
     # what the lesson says is asked, whatever it names
     ("cần vay gấp mà ko dám xài app vay online thì bài học bảo nên hỏi chỗ nào v", None),
     ("cần vay gấp 20 triệu thì vay ở đâu", "other"),
+    # who loan apps are and what they charge or do, however the app is said
+    ("Cho tôi hỏi vay tiền qua mấy cái app trên điện thoại thì lãi với phí thực tế cao cỡ nào ạ", None),
+    ("bà cháu lỡ vay tiền qua app, giờ nó gọi điện cho cả họ hàng bôi nhọ bà, sao nó có số người nhà vậy ạ", None),
+    ("ad ơi app vay online bảo chỉ cần cccd là dc duyệt, mấy app đó là loại j v", None),
+    # Central "rứa" (so), folded, is "vay" (to borrow): "rứa, ngân hàng" is no bank loan
+    ("Răng mà giờ chuyển tiền cứ bắt quét mặt rứa, ngân hàng có gọi điện hướng dẫn làm không hè?", None),
+    ("vay ngân hàng rứa lãi bao nhiêu", "other"),
     # folded look-alikes: "câu đầu tiên" is no football player, "lỡ để lộ" no lottery, the quiz's answer no homework
     ("bài học bảo trước khi bấm chia sẻ thì tự hỏi mấy câu, câu đầu tiên là gì", None),
     ("toi lo de lo mat khau ma mat khau do dung chung cho nhieu tai khoan thi doi cai nao truoc", None),
