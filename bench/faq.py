@@ -240,6 +240,7 @@ def rule_figures(files: Sequence[Path] = (), tuning_files: bool = True) -> dict[
     reading that does more harm than good shows."""
     catalog = load_catalog()
     svc = AnswerService(catalog, SearchIndex.from_catalog(catalog))
+    # the readings first, in their order; then the other rules a plan names (the asked questions' checks)
     counts: dict[str, Counter[str]] = {rule.name: Counter() for rule in READINGS}
     sets: list[tuple[list[dict[str, Any]], Callable[[dict[str, Any], Any], faq_eval.Scored]]] = []
     if tuning_files:
@@ -250,7 +251,7 @@ def rule_figures(files: Sequence[Path] = (), tuning_files: bool = True) -> dict[
         for item in items:
             planned = svc.plan(item["q"])
             for name in dict.fromkeys(planned.rules):
-                counts[name][judge(item, planned.fallback).verdict] += 1
+                counts.setdefault(name, Counter())[judge(item, planned.fallback).verdict] += 1
     return {name: ", ".join(f"{v} {c[v]}" for v in ("right", "offered", "missed", "wrong")) + f" of {c.total()}"
             for name, c in counts.items()}
 

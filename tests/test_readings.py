@@ -43,3 +43,13 @@ def test_the_bench_counts_what_each_reading_changed(tmp_path: Path) -> None:
     assert set(figures) == {rule.name for rule in READINGS}
     assert figures["story tail"] == "right 1, offered 0, missed 0, wrong 0 of 1"
     assert sum(int(f.rsplit(" of ", 1)[1]) for f in figures.values()) == 1  # the short question took none
+
+
+def test_the_bench_counts_the_asked_questions_checks_too(tmp_path: Path) -> None:
+    # before: a plan naming "nearest asked" (no reading of READINGS) stopped the count with a KeyError
+    batch = tmp_path / "batch.yaml"
+    batch.write_text('- {q: "ad ơi chatgpt có free ko hay phải nạp tiền", cat: teencode, expect: answer, '
+                     'entry: chatgpt_free, keys: [bản miễn phí]}\n', encoding="utf-8")
+    figures = rule_figures([batch], tuning_files=False)
+    assert list(figures)[:len(READINGS)] == [rule.name for rule in READINGS]
+    assert figures["nearest asked"] == "right 0, offered 1, missed 0, wrong 0 of 1"
