@@ -133,7 +133,7 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
                 elif item["expect"] == "unsure":
                     counts["unsure offered"] += 1
             out.append(counts)
-    for sim, share in ((0.4, 0.95), (0.5, 0.8), (0.5, 0.95)):
+    for sim, share in ((0.4, 0.95), (0.5, 0.8), (0.5, 0.95), (0.6, 0.95), (0.7, 0.95)):
         answered = {"answered when they agree with search's best, similarity": sim, "share": share, "right": 0,
                     "wrong": 0}
         for item, plan, near in zip(fresh, plans, nearest, strict=True):
