@@ -176,9 +176,7 @@ WEAK_ANSWER = 16.0  # a search answer scored below this is weak: it stands unles
 # another entry, or none, with confidence (AnswerService._unconfirmed). Chosen on T10-T12 measured untouched: plain
 # answers the asked questions disagree with, scored below 16, 8 wrong / 4 right; scored above, 5 wrong / 15 right
 # (with the confidence asked of them, T10-T14: below 16, 10 wrong / 2 right).
-AGREE_SIMILARITY = 0.6  # answered when the nearest asked questions are this alike to it, and (cross-validated on
-# T1-T28, `bench.faq_asked --cv`: at 0.5, 30 right / 7 wrong; at 0.6, 15 / 2: the band between answered 3 in 4 right,
-# which an offer with the entry first serves better than a confident answer)
+AGREE_SIMILARITY = 0.5  # answered when the nearest asked questions are this alike to it, and
 AGREE_SHARE = 0.95  # all but nothing of their votes go to search's best entry (_asked_agree)
 
 
