@@ -537,8 +537,12 @@ _LOAN_APP = re.compile(r"\b(?:(?:app|ung dung) vay|vay (?:tien )?(?:\d+ ?(?:trie
 # What "the lesson says" is asked ("cần vay gấp mà không dám xài app vay online thì bài học bảo nên hỏi chỗ nào"): a
 # question about the bot's own content, whatever it names
 _OF_THE_LESSON = re.compile(r"\bbai hoc (?:co )?(?:bao|noi|day|nhac|ghi|viet|khuyen|dan)\b")
+# A lesson named as the source of what is asked ("bài học nói …", "bài học về người quen nhắn Zalo … nói"; not "bài
+# học AI trên bot", "học xong bài"): `names_a_lesson`. `_OF_THE_LESSON`, its stricter part, is what sets a message
+# out of reach of the out-of-scope phrases.
+_A_LESSON = re.compile(r"\bbai (?:hoc|giang)\b(?! (?:ai|tren|o|xong|het|den|toi|tiep|dang|do|nao|may)\b)")
 # "chọn đáp án bài kiểm tra": the quiz's answer picked, no homework's answers asked for
-_CHOOSE_ANSWER = re.compile(r"\bchon (?=dap an\b)")
+_CHOOSE_ANSWER = re.compile(r"\bchon dap an\b")
 _ITS_INTEREST = re.compile(r"\blai suat (?:bao nhieu|cao nhat)\b")
 # "ở bệnh viện người ta bảo cài VNeID": a place the story happened, not an illness ("ở bệnh viện nào tốt" still is).
 # Gone to ("đi khám bệnh viện tư dùng được không", "lên bệnh viện huyện"): the same place.
@@ -732,6 +736,12 @@ def without_other_topics(clause: str) -> str:
     return " ".join(_OTHER_RE.sub(" ", fold(clause)).split())
 
 
+def names_a_lesson(text: str) -> bool:
+    """The message names a lesson as where what it asks is told ("bài học nói nông dân chụp ảnh lá lúa thì AI giúp
+    được gì")."""
+    return bool(_A_LESSON.search(fold(text)))
+
+
 def names_a_loan(text: str) -> bool:
     """The text names borrowing money ("vay vốn ngân hàng", "app vay tiền"), whatever it asks of it."""
     return bool(_LOAN_RE.search(fold(text)))
@@ -754,7 +764,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", _BACK_TO.sub(
         "sang số", _SCORE_THEN.sub("điểm mà", _NUMBER_FOR.sub("số nhằm", typed)))))))) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
-    said = _CHOOSE_ANSWER.sub("chon cau tra loi ", said).replace("cau tra loi dap an", "cau tra loi")
+    said = _CHOOSE_ANSWER.sub("chon cau tra loi", said)
     said = _PAID_FOR.sub("tien hang", said)
     if _LOAN_APP.search(said):  # what a loan app charges is asked of the app, no bank's rate: the content's warning
         said = _ITS_INTEREST.sub(" ", said)

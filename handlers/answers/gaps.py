@@ -264,6 +264,9 @@ _NOT_COUNTED = frozenset(
 _COUNTED = r"(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu|vai|nhieu|hang|cac)(?: \w+){0,2} "
 
 
+_SHARE = re.compile(r"\d+\s*%")
+
+
 def _count_missing(q: str, answer: str) -> bool:
     """The question asks how many of a thing ("hiện có bao nhiêu khóa học", "đã có bao nhiêu người học") and the
     answer gives no number of it: a date or a web address in it is not the count."""
@@ -275,8 +278,6 @@ def _count_missing(q: str, answer: str) -> bool:
                and not (m.group(1) == "diem" and _SHARE.search(answer))  # a pass mark told as a share ("từ 80%")
                for m in asked)
 
-
-_SHARE = re.compile(r"\d+\s*%")
 
 
 # One of a numbered series ("lần thứ hai", "bậc 5", "khóa 3", "nhiệm kỳ thứ ba"), as typed with its accents: "bác 70"
