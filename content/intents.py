@@ -12,7 +12,15 @@ from typing import Literal
 import yaml
 
 from content.provinces import names_a_place
-from content.textnorm import actions, asks_something, content_syllables, fold, story_clauses, strip_marks
+from content.textnorm import (
+    actions,
+    asks_something,
+    content_syllables,
+    fold,
+    new_style_tones,
+    story_clauses,
+    strip_marks,
+)
 
 SmallTalk = Literal["greeting", "thanks", "bye", "ack", "how_are_you", "about_bot", "praise", "feeling",
                     "complaint", "place", "unclear"]
@@ -248,6 +256,8 @@ _NOTHING_ASKED = re.compile(r"\b(?:chu |ma )?(?:chua|khong|ko|chang|cha) (?:co )
                             r"(?:gi|chi|j)(?: (?:dau|ca|het|nua|nhe|nha|a))*\b")
 _TOLD_KINDS: tuple[SmallTalk, ...] = ("thanks", "bye", "greeting", "praise", "feeling")
 _TOLD_OPENERS: tuple[SmallTalk, ...] = ("thanks", "greeting", "praise")  # "sáng nay tôi ra đồng …" is no goodbye
+# A goodbye said in so many words ("Tạm biệt bot nhé, hôm nay tôi học được hai bài rồi"): it opens a story as well
+_SAID_GOODBYE = re.compile(r"^(?:\w+ )?(?:tam biet|bye|bai bai|hen gap lai)\b")
 # A question word in a story's clause, with its accents when typed with them ("hai sào lúa", "cúp máy", "chi hội",
 # "Hà Nội" ask nothing); without them, folded.
 # typed with accents, "không"/"chưa" before a coming, going or calling ("con đi làm xa cả năm không về", "chưa
@@ -265,12 +275,17 @@ _TOLD_TROUBLE = re.compile(r"\b(?:bi (?:lua|hack|khoa|mat|chiem|tru)|(?<!\ban )m
                            r"|quen)\b")
 
 
+# "mấy" asking a number ("ngày mấy tháng mấy vậy con", "mấy giờ", "số mấy"), not "some" ("cho mấy đứa cháu")
+_TOLD_HOW_MANY = re.compile(r"\b(?:ngay|thang|nam|gio|so|lop|tang|lan|buoc|dieu) may\b|\bmay (?:gio|tuoi|ngay|lan|buoc"
+                            r"|tien|dong|phan tram)\b|\bmay(?: (?:vay|the|a|ha|nhi|nhe|con|chau|ban|bot))*$")
+
+
 def _told_asks(words: list[str]) -> bool:
     """A clause of a story (its words as typed, lowercased) has a question word, or tells of trouble or a wish."""
     said = " ".join(words)
     folded = fold(said)
-    if _TOLD_TROUBLE.search(folded):
-        return True
+    if _TOLD_TROUBLE.search(folded) or (_TOLD_HOW_MANY.search(folded) and (folded == said or "mấy" in said)):
+        return True  # typed with accents, "mấy" is no "máy" (a machine: "cảm ơn cái máy nhé")
     return bool(_TOLD_QUESTION.search(said) if folded != said else _TOLD_QUESTION_FOLDED.search(folded))
 
 
@@ -306,7 +321,9 @@ def told_with_small_talk(text: str) -> SmallTalk | None:
         if _told_asks(words if kind is None else words[TOLD_EDGE:-TOLD_EDGE]):
             return None
         return kind or "feeling"
-    first, last = kind_of(parts[0], _TOLD_OPENERS), kind_of(parts[-1], _TOLD_KINDS)
+    first = kind_of(parts[0], _TOLD_OPENERS) or ("bye" if _SAID_GOODBYE.match(fold(" ".join(parts[0]))) and
+                                                  kind_of(parts[0], ("bye",)) else None)
+    last = kind_of(parts[-1], _TOLD_KINDS)
     kind = last or first or ("feeling" if nothing_asked else None)
     if kind is None:
         return None
@@ -598,19 +615,31 @@ _SO = re.compile(r"\b(?:vậy|rứa)\b")  # "so", "then" (Central "rứa"): fold
 # A farming skill or a trade asked of the commune's learning centre, whether it teaches it: what the centre does
 _TAUGHT_AT_THE_CENTRE = re.compile(r"\b(?:trung tam hoc tap cong dong|tthtcd|ttht cong dong)\b(?: \w+){0,4}? "
                                    r"(?:co )?(?:day|mo lop|chuyen giao|huong dan)\b")
-_SCORE_THEN = re.compile(r"\bđiểm thì\b")  # "được bao nhiêu điểm thì xem ở đâu": then, no exam ("điểm thi")
-_IT = re.compile(r"\bnó\b")  # "it": folded, it is "nợ" (a debt): "chờ mãi nó không trả lời" is no unpaid debt
-_BACK_TO = re.compile(r"\bvề số\b")  # "chuyển về số bà" (moved back to a number), folded, is "vé số" (a lottery ticket)
-_HARVEST = re.compile(r"\bmùa vàng\b")  # "mùa vàng" (the golden season of ripe rice), folded, is "mua vàng" (buy gold)
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
 # money paid for farm goods ("chuyển tiền phân bón", "trả tiền thuốc trừ sâu"): a payment, no farming advice
 _PAID_FOR = re.compile(r"\b(?:tien|chuyen khoan|thanh toan) (?:phan bon|thuoc tru sau|giong lua|giong cay)\b")
-# "dãy chữ số để vào nhóm" (a number to join with), typed with its accents, is no "số đề" (the illegal lottery):
-# folded, the two are one
-_NUMBER_FOR = re.compile(r"\bsố để\b")
-_RIGHT_AWAY = re.compile(r"\bngay\b")  # "xem ngay" (see right away), typed in an accented message, is no "xem ngày"
 _HEALTH_UNACCENTED_RE = _pattern(tuple(p for p in _HEALTH if p != "dau co"))
 _OTHER_RE = _pattern(_OTHER)
+MOSTLY_ACCENTED = 3  # one word in this many typed with a mark: the message is typed with accents (most words have one)
+# content/data/intents.yaml `accented`: phrases of `other` that fold like everyday words, with the forms they count in
+_ACCENTED = {str(p): tuple(f" {new_style_tones(str(f)).lower()} " for f in forms)
+             for p, forms in _DATA["accented"].items()}
+
+
+def _meant(pattern: re.Pattern[str], said: str, typed: str | None) -> re.Match[str] | None:
+    """The first phrase of `pattern` found in `said` (folded) that the message means: typed with accents (`typed`, as
+    typed and lower-cased), a phrase of content/data/intents.yaml `accented` counts only where the message has it as
+    one of its forms there ("câu để nói với bố" is no "cầu đề", "ngay cổng" no "ngày công", "mua bao nhiêu" no "mùa
+    bão"). A message with only a few words accented ("xo so mien bac hôm nay") is read as typed without them."""
+    raw = _RAW_WORD.findall(new_style_tones(typed)) if typed is not None else []
+    if typed is None or sum(strip_marks(w) != w for w in raw) * MOSTLY_ACCENTED < len(raw):
+        return pattern.search(said)
+    words = " " + " ".join(raw) + " "
+    for found in pattern.finditer(said):
+        forms = _ACCENTED.get(found.group(0))
+        if forms is None or any(form in words for form in forms):
+            return found
+    return None
 _ABUSE_RE = _pattern(_ABUSE)
 _INSULTS_RE = _pattern(_INSULTS)
 _INSULTS_FOLDED_RE = re.compile(  # unaccented "do dien ra" is "đó diễn ra"
@@ -761,14 +790,14 @@ def out_of_scope(query: str) -> OutOfScope | None:
     if pain and (not about_ai or _asks_health_alone(query)):
         return "health"
     insult = _INSULTS_RE.search(typed) if accented else _INSULTS_FOLDED_RE.search(folded)
-    said = fold(_IT.sub("cái đó", _RIGHT_AWAY.sub("liền", _SO.sub("thế", _HARVEST.sub("mùa lúa", _BACK_TO.sub(
-        "sang số", _SCORE_THEN.sub("điểm mà", _NUMBER_FOR.sub("số nhằm", typed)))))))) if accented else folded
+    said = fold(_SO.sub("thế", typed)) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
+    said = _LEAVING_RE.sub(_leaving, said)  # "thôi bà đi nấu cơm đây": leaving for a while, no recipe asked
     said = _CHOOSE_ANSWER.sub("chon cau tra loi", said)
     said = _PAID_FOR.sub("tien hang", said)
     if _LOAN_APP.search(said):  # what a loan app charges is asked of the app, no bank's rate: the content's warning
         said = _ITS_INTEREST.sub(" ", said)
-    other = _OTHER_RE.search(said) or _PRICE_TODAY.search(folded)
+    other = _meant(_OTHER_RE, said, typed if accented else None) or _PRICE_TODAY.search(folded)
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
     if other and about_ai and (_asks_it_alone(query) or _DO_IT_FOR_ME.match(said)):
         about_ai = False

@@ -959,6 +959,10 @@ class SearchIndex:
         """The FAQ entry behind a hit, with its alternatives and tags."""
         return self._faq.get(entry_id)
 
+    def lesson_passages(self) -> list[str]:
+        """The ids of the lessons' passages ("m3l4#0"): what `search(…, among=…)` ranks to search the lessons alone."""
+        return [d.doc_id for d in self._docs if d.kind == "lesson"]
+
     def asked_anywhere(self, acts: frozenset[str]) -> bool:
         """Some document's questions ask one of these actions (groups as textnorm.actions names them)."""
         return any(acts & d.acts for d in self._docs)

@@ -53,3 +53,23 @@ def test_the_bench_counts_the_asked_questions_checks_too(tmp_path: Path) -> None
     figures = rule_figures([batch], tuning_files=False)
     assert list(figures)[:len(READINGS)] == [rule.name for rule in READINGS]
     assert figures["nearest asked"] == "right 0, offered 1, missed 0, wrong 0 of 1"
+
+
+@pytest.mark.parametrize(("question", "lesson", "fact"), [
+    # before: "Có phải bạn muốn hỏi…" with the family-password entry and the video-call entry, neither of which
+    # tells the lesson's story
+    ("Dạ cho tôi hỏi trong bài học về cuộc gọi giả giọng người thân, bác Năm bị đòi chuyển bao nhiêu tiền ạ",
+     "m5l2", "20 triệu"),
+    ("app ngân hàng tự cảnh báo giao dịch lạ cũng là AI hả, bài học có nói ko", "m1l2", "ngân hàng"),
+])
+def test_what_a_lesson_says_is_answered_from_the_lessons(svc: AnswerService, question: str, lesson: str,
+                                                         fact: str) -> None:
+    plan = svc.plan(question)
+    assert plan.decision == "answer" and str(plan.fallback.faq_id).split("#")[0] == lesson
+    assert fact in plan.fallback.text and "in the lessons" in plan.rules
+
+
+def test_a_question_naming_no_lesson_is_not_searched_in_the_lessons_alone(svc: AnswerService) -> None:
+    # the same question without "bài học": search among all documents decides, as before
+    plan = svc.plan("app ngân hàng tự cảnh báo giao dịch lạ cũng là AI hả")
+    assert "in the lessons" not in plan.rules

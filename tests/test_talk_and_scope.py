@@ -554,3 +554,76 @@ def test_a_number_to_join_with_is_no_lottery(text: str, kind: str | None) -> Non
 ])
 def test_look_alikes_of_what_is_not_ours(text: str, kind: str | None) -> None:
     assert out_of_scope(text) == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # typed with accents, a phrase of intents.yaml `accented` counts only as written there (before: each of these
+    # was refused as out of scope: "câu để" folded into "cầu đề", "ngay cổng" into "ngày công", "nó không trả" into
+    # "nợ không trả", "mời mua bảo hiểm" into "mùa bão")
+    ("Chú ơi, bố cháu 72 tuổi cứ hỏi già rồi học AI có nổi không, chú bảo giúp cháu câu để nói với bố", None),
+    ("Kẻ lừa đảo đang đứng ngay cổng nhà tôi đòi tiền, gọi 113 hay 156?", None),
+    ("Tôi gửi tin nhắn thoại cho bot mà chờ mãi nó không trả lời", None),
+    ("Ba tôi cứ bị số lạ gọi mời mua bảo hiểm, muốn nhắn tin báo thì soạn thế nào", None),
+    ("Cháu tôi bảo có trang binhdanhocvuso để học kỹ năng số, tôi vào thì đăng nhập bằng gì", None),
+    # the same phrases meant, with their accents or without any: still not ours
+    ("soi cầu lô đề hôm nay", "other"),
+    ("cau de hom nay danh con gi", "other"),
+    ("năm nay tuổi hợi có hợp làm nhà không", "other"),
+    ("ông ấy vay mà quỵt nợ không trả thì kiện thế nào", "other"),
+    ("mưa bão thế này mai có đi biển được không", "other"),
+    # a few words accented in a message typed without: read as typed without them
+    ("xo so mien bac hôm nay ve con gi", "other"),
+])
+def test_look_alikes_typed_with_accents(text: str, kind: str | None) -> None:
+    assert out_of_scope(text) == kind
+
+
+def test_the_accented_forms_are_forms_of_their_phrases() -> None:
+    # each key is a phrase of `other`, and each of its forms is that phrase with accents (so that a phrase typed
+    # as written there is still refused)
+    import yaml
+
+    from content.intents import _OTHER_RE, DATA, _meant
+    from content.textnorm import fold, strip_marks
+
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    for phrase, forms in data["accented"].items():
+        assert phrase in data["other"], phrase
+        assert forms and all(strip_marks(f) == phrase or fold(f) == phrase for f in forms), phrase
+        frames = ("hỏi {} nhé", "hỏi {} 3 nhé")  # "bão số" is a storm before its number
+        assert all(any(_meant(_OTHER_RE, fr.format(phrase), fr.format(f)) for fr in frames) for f in forms), phrase
+        # the phrase without its accents, in a message typed with them, is other words ("câu để", "ngay cổng")
+        assert not any(_meant(_OTHER_RE, fr.format(phrase), fr.format(phrase)) for fr in frames), phrase
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # a greeting, thanks or goodbye, then who one is or what one did, asking nothing (before: a search answer, an
+    # offer of entries, or "chưa có câu trả lời")
+    ("Xin chào, tôi là giáo viên về hưu ở Nam Định, vợ tôi cũng đang học cùng tôi trên bot này đấy", "greeting"),
+    ("Chào bot hí, tui là o Lành ở Quảng Bình, mới tập chơi điện thoại nên còn lóng ngóng lắm rứa", "greeting"),
+    ("Ừ cảm ơn bot nhé, thôi bà đi nấu cơm cho mấy đứa cháu đây, tối bà lại vào học tiếp", "thanks"),
+    ("Tạm biệt bot nhé, hôm nay tôi học được hai bài rồi, mai rảnh tôi lại vào học thêm bài nữa", "bye"),
+    ("Bot dạo này có vui không, nay tôi rảnh vào hỏi thăm", "how_are_you"),
+])
+def test_small_talk_around_a_story_that_asks_nothing(capsys: pytest.CaptureFixture[str], text: str,
+                                                      kind: str) -> None:
+    [reply] = ask(capsys, text)
+    assert reply["answer"] == SMALL_TALK[kind] and not reply["sources"] and not reply["refused"]
+
+
+@pytest.mark.parametrize("text", [
+    "Xin chào bot, tôi quên mật khẩu Zalo rồi",
+    "Tạm biệt bot nhé, tôi muốn chặn số lạ",
+    "Cảm ơn bot, thôi bà đi nấu cơm, mà nấu cơm bằng nồi gì cho ngon",
+])
+def test_small_talk_opening_a_question_is_no_small_talk(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    [reply] = ask(capsys, text)
+    assert reply["answer"] not in SMALL_TALK.values()
+
+
+def test_a_greeting_then_a_date_asked_is_a_question(capsys: pytest.CaptureFixture[str]) -> None:
+    # "ngày mấy tháng mấy" asks; "cho mấy đứa cháu" (some) and "cảm ơn cái máy" (a machine) do not
+    [reply] = ask(capsys, "Con ơi, ngoại nghe nói có Ngày Khuyến học Việt Nam, là ngày mấy tháng mấy vậy con")
+    assert "2/10" in reply["answer"] or "2 tháng 10" in reply["answer"]
+    [thanks] = ask(capsys, "à bác làm theo được rồi, cảm ơn cái máy nhé, giỏi hơn thằng cháu bác")
+    assert thanks["answer"] in SMALL_TALK.values()

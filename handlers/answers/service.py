@@ -353,7 +353,7 @@ class AnswerService:
             # "cách dùng zalo": only an entry one of whose questions asks that answers it, not one that names Zalo
             decision = "suggest" if any(fits(h) for h in hits) else "refuse"
         if decision != "refuse" and own and not asks_something(q) \
-                and opens_with_small_talk(q) is not None:
+                and (opens_with_small_talk(q) or told_with_small_talk(q)) is not None:
             decision = "refuse"  # "Chào cháu bot nhé, bà tám mươi tuổi rồi mới tập nhắn tin đấy": chat, nothing asked
         if decision == "refuse":
             kind = (scope or out_of_scope(q_search)) if q else None
@@ -859,6 +859,17 @@ class AnswerService:
         if lesson is None:
             return decision, hits
         return decision, [lesson, *(h for h in hits if h is not lesson)]
+
+    def _in_the_lessons(self, q: str, decision: Decision, hits: list[Hit]) -> tuple[Decision, list[Hit]]:
+        """What a lesson says is asked ("bài học về cuộc gọi giả giọng người thân, bác Năm bị đòi chuyển bao nhiêu
+        tiền", "bài hộc nói AI bịa chuyện như thiệt thì gọi là gì") and search was unsure among all documents: the
+        lessons searched alone, their best passage answers when search would answer with it among them."""
+        if not names_a_lesson(q):
+            return decision, hits
+        lessons = self.search.search(q, PASSAGES, among=self.search.lesson_passages())
+        if not lessons or decide(q, lessons) != "answer":
+            return decision, hits
+        return "answer", [*lessons[:1], *(h for h in hits if h.doc_id != lessons[0].doc_id)]
 
     def _covers(self, ending: str, hit: Hit) -> bool:
         """The document covers what a story's ending asks in its own words (not only what the story named)."""
@@ -1416,6 +1427,7 @@ READINGS: tuple[Rule, ...] = (
     Rule("asked exactly", frozenset({"answer"}), lambda s, m, d, h: s._asked_exactly(m.told, d, h)),
     Rule("asked in the bot", _ALL, lambda s, m, d, h: s._asked_in_the_bot(m.told, d, h)),
     Rule("the lesson asked", frozenset({"answer"}), lambda s, m, d, h: s._the_lesson_asked(m.told, d, h)),
+    Rule("in the lessons", _UNSURE, lambda s, m, d, h: s._in_the_lessons(m.told, d, h)),
 )
 LESSON_ASKED_SHARE = 0.6  # T13-T26: of 7 answers so asked with a fitting lesson passage behind the entry, 3 were
 # above this share: 2 had the asked fact only in the lesson, 1 in both, none only in the entry
