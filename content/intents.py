@@ -184,10 +184,13 @@ _TOLD_DONE = re.compile(r"\bhoc (?:duoc|xong|het)\b(?! (?:khong|ko|chua|chu|ha)\
 _SO_THEN = re.compile(r"\bthe la\b")  # "giải thích thế là bác vỡ lẽ ra rồi": "thế là" (so), no "thế?" asked
 
 
+_FOR_FUN = re.compile(r"\bcho (?:vui|do buon|khuay khoa|qua ngay|het buon)\b")  # "nhắn chơi cho vui": nothing wanted
+
+
 def _chat_asks(folded: str) -> bool:
     """A word of _CHAT_ASKS in a folded clause, other than "hỏi" told as a thing done (_TOLD_ASKING) and a
     closing exclamation "thế" (_CLOSING_THE)."""
-    said = _SO_THEN.sub(" ", _TOLD_DONE.sub(" ", _TOLD_ASKING.sub(" ", folded))).strip()
+    said = _FOR_FUN.sub(" ", _SO_THEN.sub(" ", _TOLD_DONE.sub(" ", _TOLD_ASKING.sub(" ", folded)))).strip()
     return any(w in _CHAT_ASKS for w in _CLOSING_THE.sub(" ", said).split())
 
 
@@ -280,11 +283,25 @@ _TOLD_HOW_MANY = re.compile(r"\b(?:ngay|thang|nam|gio|so|lop|tang|lan|buoc|dieu)
                             r"|tien|dong|phan tram)\b|\bmay(?: (?:vay|the|a|ha|nhi|nhe|con|chau|ban|bot))*$")
 
 
+# The words of trouble or a wish as they are typed with accents: typed with others, they are other words ("cán bộ" is
+# no "cần", "người quen" no "quên", "mát" no "mất")
+_TROUBLE_WORDS = {"can": "cần", "muon": "muốn", "giup": "giúp", "quen": "quên", "mat": "mất", "bi": "bị"}
+
+
+def _trouble_text(words: list[str]) -> str:
+    """A clause folded for _TOLD_TROUBLE: a word of trouble typed with other accents than its own is left out."""
+    return fold(" ".join(w if strip_marks(w) == w or _TROUBLE_WORDS.get(strip_marks(w)) in (None, new_style_tones(w))
+                         else "x" for w in words))
+
+
+_SHOW_HOW = re.compile(r"\b(?:chi|huong dan|day|bay)(?: \w+){0,3}? cach\b")  # "cô chỉ em cách tổ chức": a request
+
+
 def _told_asks(words: list[str]) -> bool:
     """A clause of a story (its words as typed, lowercased) has a question word, or tells of trouble or a wish."""
     said = " ".join(words)
     folded = fold(said)
-    if _TOLD_TROUBLE.search(folded) or (_TOLD_HOW_MANY.search(folded) and (folded == said or "mấy" in said)):
+    if _TOLD_TROUBLE.search(_trouble_text(words)) or _SHOW_HOW.search(folded) or (_TOLD_HOW_MANY.search(folded) and (folded == said or "mấy" in said)):
         return True  # typed with accents, "mấy" is no "máy" (a machine: "cảm ơn cái máy nhé")
     return bool(_TOLD_QUESTION.search(said) if folded != said else _TOLD_QUESTION_FOLDED.search(folded))
 
@@ -527,6 +544,9 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        # whether to pass a rumour on ("truyền nhau uống lá ổi trị ung thư, có nên gửi cho bà con")
                        r"|\b(?:nen|duoc) (?:chia se|share|chuyen tiep|dang lai)\b|\b(?:chia se|share) tiep\b"
                        r"|\bgui (?:cho )?(?:ba con|moi nguoi|ca xom|hang xom)\b"
+                       r"|\b(?:gui|chia se|dang|chuyen) (?:len |vao |vo )?(?:nhom|group)\b"
+                       # blocked after money was sent ("chuyển 15 triệu … giờ nó chặn bố rồi"): a scam told
+                       r"|\bchan (?:toi|tui|bo|me|ba|minh|em|chau|con|ong|anh|chi|co|chu|bac|luon|mat)\b"
                        # a bank used over a wifi ("đi du lịch xài wifi khách sạn chuyển khoản được không")
                        r"|\b(?:wifi|wi fi) (?:\w+ ){0,3}(?:chuyen khoan|ngan hang|dang nhap|mat khau)\b"
                        # how to put it to a machine ("muốn hỏi cách bón phân mà không biết gõ thế nào cho nó hiểu"):
@@ -700,6 +720,19 @@ def asks_how_to_use(text: str, named: frozenset[str] = frozenset()) -> bool:
 
 
 _PUNCTUATION = re.compile(r"[.?!;,…\n]+")
+_OR = re.compile(r"^\s*(?:hay|hoặc|hay là|hoac|hay la)\b", re.IGNORECASE)
+
+
+def _asked_clauses(query: str) -> list[str]:
+    """A message cut at its punctuation, a clause that opens with "hay" or "hoặc" (or) kept with the one before it:
+    "… có xài được khi đi khám ở phòng khám tư không, hay chỉ bệnh viện nhà nước" asks one thing."""
+    out: list[str] = []
+    for clause in _PUNCTUATION.split(query):
+        if out and _OR.match(clause):
+            out[-1] = f"{out[-1]} {clause}"
+        else:
+            out.append(clause)
+    return out
 # A clause that asks to be shown how ("Chỉ cách nấu bánh chưng bằng nồi cơm điện, nghe nói hỏi AI là biết"): it asks
 # with no question word
 _SHOW_ME = re.compile(r"^\s*(?:(?:bot|ban|em|chau|con|ad|admin)(?: oi)? )?(?:chi|huong dan|day|bay)"
@@ -717,7 +750,7 @@ _DO_IT_FOR_ME = re.compile(r"(?:(?:bot|ban|em|chau|con|ad|admin)(?: oi)? )?(?:vi
 def _asks_it_alone(query: str) -> bool:
     """A clause that asks for what is not ours names no AI of its own ("Việt Nam đá với Thái Lan tỉ số mấy, ChatGPT
     nó nói sai"): what the other clauses say of ChatGPT is the story, the score is the question."""
-    for clause in _PUNCTUATION.split(query):  # "… mà … có nên mua không" may ask about what came before
+    for clause in _asked_clauses(query):  # "… mà … có nên mua không" may ask about what came before
         folded = fold(clause)
         if ((_OTHER_RE.search(folded) or _PRICE_TODAY.search(folded)) and not _ABOUT_AI.search(folded)
                 and (asks_something(clause) or _HOW_MANY.search(folded) or _SHOW_ME.match(folded))):
@@ -741,18 +774,21 @@ def _accented(typed: str) -> bool:
     return "đ" in typed or any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", typed))
 
 
+_SOMETHING = re.compile(r"\b(?:gi|nao|dau|sao) do\b")  # "uống nước lá gì đó" (some leaf): told, not asked
+
+
 def _asks_health_alone(query: str) -> bool:
     """A clause that asks about an illness or a medicine names no AI of its own ("Dạo này tôi hay bị chóng mặt, con
     dâu bảo cứ hỏi AI. Vậy bot cho tôi hỏi chóng mặt thì uống thuốc gì?"): the AI is in the story, the medicine is
     the question. Asked of AI in the same clause ("có nên hỏi AI uống thuốc gì không") it stays ours."""
-    for clause in _PUNCTUATION.split(query):
+    for clause in _asked_clauses(query):
         typed = unicodedata.normalize("NFC", clause).lower()
         accented = _accented(typed)
         health = _health_text(typed, accented)
         pain = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).search(health)
         # "đau" folds like "đâu", "chữa" like "chưa": asking is looked for in what the clause says besides its health
         # words ("video bác sĩ quảng cáo thuốc chữa khỏi tiểu đường" tells, it asks nothing)
-        rest = (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).sub(" ", health)
+        rest = _SOMETHING.sub(" ", (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).sub(" ", health))
         if pain and not _ABOUT_AI.search(fold(typed)) and asks_something(rest):
             return True
     return False

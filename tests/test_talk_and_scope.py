@@ -627,3 +627,42 @@ def test_a_greeting_then_a_date_asked_is_a_question(capsys: pytest.CaptureFixtur
     assert "2/10" in reply["answer"] or "2 tháng 10" in reply["answer"]
     [thanks] = ask(capsys, "à bác làm theo được rồi, cảm ơn cái máy nhé, giỏi hơn thằng cháu bác")
     assert thanks["answer"] in SMALL_TALK.values()
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # before: each refused as out of scope
+    # "hay chỉ bệnh viện" (or only a hospital) continues the question before it: "chỉ" folded is no "chi" (what)
+    ("Xin hỏi Sổ sức khỏe điện tử trong VNeID có xài được khi đi khám ở phòng khám tư không, hay chỉ bệnh viện nhà "
+     "nước ạ", None),
+    # "lá gì đó" (some leaf) is told, not asked: the question is whether the video is faked
+    ("Mẹ tôi coi video bác sĩ nổi tiếng nói uống nước lá gì đó là hết tiểu đường. Video đó có phải AI làm giả không?",
+     None),
+    # whether to pass a rumour on to a group; money sent, then blocked: a scam, whatever was bought
+    ("Tui coi trên mạng thấy tin nói mai cúp điện cả tỉnh ba ngày, có nên gửi vô nhóm Zalo xóm hông?", None),
+    ("Con ơi, bố vừa lỡ chuyển 15 triệu cho đứa nó bảo bán phân bón rẻ, giờ nó chặn bố rồi, làm gì bây giờ", None),
+    # still not ours
+    ("đau bụng uống thuốc gì, hay uống thuốc lá gì đó", "health"),
+    ("lịch cúp điện xã tôi ngày mai", "other"),
+    ("phân bón loại nào tốt cho lúa", "other"),
+])
+def test_what_is_told_around_a_topic_that_is_not_ours(text: str, kind: str | None) -> None:
+    assert out_of_scope(text) == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # "cán bộ" is no "cần" (a need), "nhắn chơi cho vui" wants nothing (before: refused)
+    ("Chào bot nhé, tôi là Hùng, cán bộ Hội Khuyến học phường, hôm nay mới vào dùng thử", "greeting"),
+    ("Bot ơi bot có khỏe không, bà ở Nghệ An ở nhà một mình buồn quá nhắn chơi cho vui", "how_are_you"),
+])
+def test_an_officer_introducing_himself_is_greeted(capsys: pytest.CaptureFixture[str], text: str, kind: str) -> None:
+    [reply] = ask(capsys, text)
+    assert reply["answer"] == SMALL_TALK[kind]
+
+
+@pytest.mark.parametrize("text", [
+    "Cô ơi, em là cán bộ văn hóa xã, mới được giao dạy các cụ dùng điện thoại, cô chỉ em cách tổ chức buổi học với",
+    "ad ơi mk là cán bộ đoàn xã, mún mở lớp AI cho mấy ông bà trong thôn thì nên mời ai ngồi cạnh hỗ trợ z",
+])
+def test_an_officer_asking_for_help_is_answered(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    [reply] = ask(capsys, text)
+    assert reply["answer"] not in SMALL_TALK.values()
