@@ -301,7 +301,8 @@ def _told_asks(words: list[str]) -> bool:
     """A clause of a story (its words as typed, lowercased) has a question word, or tells of trouble or a wish."""
     said = " ".join(words)
     folded = fold(said)
-    if _TOLD_TROUBLE.search(_trouble_text(words)) or _SHOW_HOW.search(folded) or (_TOLD_HOW_MANY.search(folded) and (folded == said or "mấy" in said)):
+    how_many = bool(_TOLD_HOW_MANY.search(folded)) and (folded == said or "mấy" in said)
+    if _TOLD_TROUBLE.search(_trouble_text(words)) or _SHOW_HOW.search(folded) or how_many:
         return True  # typed with accents, "mấy" is no "máy" (a machine: "cảm ơn cái máy nhé")
     return bool(_TOLD_QUESTION.search(said) if folded != said else _TOLD_QUESTION_FOLDED.search(folded))
 
