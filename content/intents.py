@@ -279,8 +279,9 @@ _TOLD_TROUBLE = re.compile(r"\b(?:bi (?:lua|hack|khoa|mat|chiem|tru)|(?<!\ban )m
 
 
 # "mấy" asking a number ("ngày mấy tháng mấy vậy con", "mấy giờ", "số mấy"), not "some" ("cho mấy đứa cháu")
-_TOLD_HOW_MANY = re.compile(r"\b(?:ngay|thang|nam|gio|so|lop|tang|lan|buoc|dieu) may\b|\bmay (?:gio|tuoi|ngay|lan|buoc"
-                            r"|tien|dong|phan tram)\b|\bmay(?: (?:vay|the|a|ha|nhi|nhe|con|chau|ban|bot))*$")
+_TOLD_HOW_MANY = re.compile(r"\b(?:ngay|thang|nam|gio|so|lop|tang|lan|buoc|dieu) may\b"
+                            r"|\bmay (?:gio|tuoi|ngay|lan|buoc|tien|dong|phan tram|dieu|cach|loai)\b"
+                            r"|\bmay(?: (?:vay|the|a|ha|nhi|nhe|con|chau|ban|bot))*$")
 
 
 # The words of trouble or a wish as they are typed with accents: typed with others, they are other words ("cán bộ" is
@@ -326,6 +327,8 @@ def told_with_small_talk(text: str) -> SmallTalk | None:
         return "feeling" if nothing_asked else None
 
     def kind_of(words: list[str], kinds: tuple[SmallTalk, ...]) -> SmallTalk | None:
+        if set(fold(" ".join(words)).split()) <= _SOFT:
+            return None  # only calling someone ("Anh ơi, bài học … nói rõ mấy điều vậy anh"): how a question opens
         kind = small_talk(" ".join(words))
         return kind if kind in kinds else None
 

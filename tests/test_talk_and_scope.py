@@ -666,3 +666,13 @@ def test_an_officer_introducing_himself_is_greeted(capsys: pytest.CaptureFixture
 def test_an_officer_asking_for_help_is_answered(capsys: pytest.CaptureFixture[str], text: str) -> None:
     [reply] = ask(capsys, text)
     assert reply["answer"] not in SMALL_TALK.values()
+
+
+@pytest.mark.parametrize("text", [
+    # calling someone ("Anh ơi", "Chú ơi") opens a question, it is no greeting around a story (before: "Xin chào!")
+    "Anh ơi, bài học về chatbot có ví dụ bán bưởi ở chợ quê, câu hỏi tốt phải nói rõ mấy điều vậy anh",
+    "Chú ơi, chủ tịch Hội Khuyến học Việt Nam bây giờ là ai vậy chú",
+])
+def test_calling_someone_then_asking_is_no_small_talk(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    [reply] = ask(capsys, text)
+    assert reply["answer"] not in SMALL_TALK.values()
