@@ -467,6 +467,9 @@ def _greeted_introduction(words: list[str]) -> bool:
     return 0 < i < len(words) and _introduction(words[i:])
 
 
+_ITS_WORK = re.compile(r"\blam viec\b")
+
+
 def _personal(words: list[str]) -> bool:
     """A personal question to the bot ("bot bao nhiêu tuổi rồi", "bạn có người yêu chưa"): addressed to it,
     short, asking what one asks a person, and naming nothing else the bot could answer about. A question so asked
@@ -475,11 +478,13 @@ def _personal(words: list[str]) -> bool:
     if cut is not None:  # "khi nào" asks when
         words = words[:cut]
     # calling it first is no part of what is asked ("bot ơi bot trả lời suốt ngày vậy có mệt không")
+    addressed = bool(_ADDRESSEE & set(words))  # "bot ơi nghỉ chưa": called, it is asked
     words = [w for i, w in enumerate(words) if w != "oi" and not (w in _ADDRESSEE and words[i + 1:i + 2] == ["oi"])] \
         or words
-    if len(words) > MAX_PERSONAL_WORDS or not _ADDRESSEE & set(words):
+    if len(words) > MAX_PERSONAL_WORDS or not addressed:
         return False
-    if any(w in _ASKING and w not in _QUESTION_WORDS for w in words):
+    said = _ITS_WORK.sub(" ", " ".join(words)).split()  # "bot làm việc cả ngày có mệt không": its work, no asking
+    if any(w in _ASKING and w not in _QUESTION_WORDS for w in said):
         return False
     text = " ".join(words)
     return bool(_PERSONAL_RE.search(text)) and not _NOT_ADDRESSEE_RE.search(text)

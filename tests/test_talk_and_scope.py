@@ -676,3 +676,19 @@ def test_an_officer_asking_for_help_is_answered(capsys: pytest.CaptureFixture[st
 def test_calling_someone_then_asking_is_no_small_talk(capsys: pytest.CaptureFixture[str], text: str) -> None:
     [reply] = ask(capsys, text)
     assert reply["answer"] not in SMALL_TALK.values()
+
+
+@pytest.mark.parametrize("text", [
+    # asked of the bot as of a person, after calling it or of its work (before: "chưa có câu trả lời")
+    "bot ơi trưa rồi nghỉ chưa",
+    "alo bot ơi còn thức không đấy",
+    "Bot làm việc cả ngày có mệt không hả",
+])
+def test_the_bot_asked_after_its_rest_says_it_is_a_program(text: str) -> None:
+    assert small_talk(text) == "about_bot"
+
+
+@pytest.mark.parametrize("text", ["bot làm việc với dữ liệu của tôi thế nào", "làm việc ở đâu thì học AI",
+                                  "bạn ơi người yêu tôi bị lừa thì làm sao"])
+def test_work_and_rest_words_in_a_question_are_no_small_talk(text: str) -> None:
+    assert small_talk(text) is None
