@@ -75,22 +75,24 @@ async def test_not_ready_when_the_zalo_oa_token_is_refused(db_url: str) -> None:
             assert status == 200  # alive, just not working: a supervisor must not restart-loop it
 
 
-def _hold_exclusively(holder: sqlite3.Connection) -> None:
+def _hold_exclusively(path: Path) -> sqlite3.Connection:
     """Take the file as another program would: SQLite answers "database is locked" at once, without waiting
     for its busy timeout, when the lock cannot be waited for (the bot's connection in WAL mode is between two
-    steps of its own); such a program tries again."""
-    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    steps of its own); such a program tries again, with a new connection: in exclusive locking mode a failed
+    attempt may keep the shared lock it took, and the bot's write would then wait on it while this waits on the
+    bot (seen once in CI: "locked" for the whole minute)."""
     deadline = time.monotonic() + 60
     while True:
+        holder = sqlite3.connect(path, timeout=60, check_same_thread=False)
         try:
+            holder.execute("PRAGMA locking_mode=EXCLUSIVE")
             holder.execute("BEGIN EXCLUSIVE")
             holder.execute("CREATE TABLE IF NOT EXISTS x_hold (a)")
-            return
+            return holder
         except sqlite3.OperationalError as exc:
+            holder.close()
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
-            if holder.in_transaction:
-                holder.rollback()
             time.sleep(0.05)
 
 
@@ -112,9 +114,8 @@ async def test_not_ready_while_the_database_does_not_answer(tmp_path: Path) -> N
         # another program holds the database exclusively (after the bot's own write, if one is running)
         # (in a thread of its own, as another program would be: waiting for the lock must not stop the bot's
         # event loop, or a transaction the bot has open could never finish)
-        holder = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        holder = await asyncio.to_thread(_hold_exclusively, path)
         try:
-            await asyncio.to_thread(_hold_exclusively, holder)
             for _ in range(60):  # a moment's slowness is forgiven (~1 s), a database that stays silent is not
                 status, body = await get(f"{bot.url}/readyz")
                 if status == 503:
