@@ -64,7 +64,7 @@ class DeferredIndex:
     def faq_entry(self, entry_id: str) -> FaqEntry | None:
         return self.get().faq_entry(entry_id)
 
-    def lesson_passages(self) -> list[str]:
+    def lesson_passages(self) -> tuple[str, ...]:
         return self.get().lesson_passages()
 
     def __len__(self) -> int:

@@ -675,6 +675,7 @@ class SearchIndex:
     def _finish(self) -> None:
         self._positions = {d.doc_id: i for i, d in enumerate(self._docs)}  # each document's place, by id
         self._factor = [1.0 if d.kind == "faq" else LESSON_FACTOR for d in self._docs]
+        self._lessons = tuple(d.doc_id for d in self._docs if d.kind == "lesson")  # lesson_passages()
         self._scaled = [(i, f) for i, f in enumerate(self._factor) if f != 1.0]  # (s * 1.0 is s: the rest is left)
         self._syllable_df = Counter({t: b - a for t, (a, b) in self._postings.items() if "_" not in t})
         self._how_told: dict[str, bool] = {}  # _tells_how, per document, as found
@@ -959,9 +960,9 @@ class SearchIndex:
         """The FAQ entry behind a hit, with its alternatives and tags."""
         return self._faq.get(entry_id)
 
-    def lesson_passages(self) -> list[str]:
+    def lesson_passages(self) -> tuple[str, ...]:
         """The ids of the lessons' passages ("m3l4#0"): what `search(…, among=…)` ranks to search the lessons alone."""
-        return [d.doc_id for d in self._docs if d.kind == "lesson"]
+        return self._lessons
 
     def asked_anywhere(self, acts: frozenset[str]) -> bool:
         """Some document's questions ask one of these actions (groups as textnorm.actions names them)."""

@@ -612,9 +612,16 @@ def test_small_talk_around_a_story_that_asks_nothing(capsys: pytest.CaptureFixtu
 
 
 @pytest.mark.parametrize("text", [
+    # small talk opening a question, a wish or a trouble
     "Xin chào bot, tôi quên mật khẩu Zalo rồi",
     "Tạm biệt bot nhé, tôi muốn chặn số lạ",
     "Cảm ơn bot, thôi bà đi nấu cơm, mà nấu cơm bằng nồi gì cho ngon",
+    # an officer introducing himself, then asking for help without a question word ("cán bộ" is no "cần" of its own)
+    "Cô ơi, em là cán bộ văn hóa xã, mới được giao dạy các cụ dùng điện thoại, cô chỉ em cách tổ chức buổi học với",
+    "ad ơi mk là cán bộ đoàn xã, mún mở lớp AI cho mấy ông bà trong thôn thì nên mời ai ngồi cạnh hỗ trợ z",
+    # calling someone ("Anh ơi", "Chú ơi") opens a question, it is no greeting around a story (before: "Xin chào!")
+    "Anh ơi, bài học về chatbot có ví dụ bán bưởi ở chợ quê, câu hỏi tốt phải nói rõ mấy điều vậy anh",
+    "Chú ơi, chủ tịch Hội Khuyến học Việt Nam bây giờ là ai vậy chú",
 ])
 def test_small_talk_opening_a_question_is_no_small_talk(capsys: pytest.CaptureFixture[str], text: str) -> None:
     [reply] = ask(capsys, text)
@@ -657,25 +664,6 @@ def test_what_is_told_around_a_topic_that_is_not_ours(text: str, kind: str | Non
 def test_an_officer_introducing_himself_is_greeted(capsys: pytest.CaptureFixture[str], text: str, kind: str) -> None:
     [reply] = ask(capsys, text)
     assert reply["answer"] == SMALL_TALK[kind]
-
-
-@pytest.mark.parametrize("text", [
-    "Cô ơi, em là cán bộ văn hóa xã, mới được giao dạy các cụ dùng điện thoại, cô chỉ em cách tổ chức buổi học với",
-    "ad ơi mk là cán bộ đoàn xã, mún mở lớp AI cho mấy ông bà trong thôn thì nên mời ai ngồi cạnh hỗ trợ z",
-])
-def test_an_officer_asking_for_help_is_answered(capsys: pytest.CaptureFixture[str], text: str) -> None:
-    [reply] = ask(capsys, text)
-    assert reply["answer"] not in SMALL_TALK.values()
-
-
-@pytest.mark.parametrize("text", [
-    # calling someone ("Anh ơi", "Chú ơi") opens a question, it is no greeting around a story (before: "Xin chào!")
-    "Anh ơi, bài học về chatbot có ví dụ bán bưởi ở chợ quê, câu hỏi tốt phải nói rõ mấy điều vậy anh",
-    "Chú ơi, chủ tịch Hội Khuyến học Việt Nam bây giờ là ai vậy chú",
-])
-def test_calling_someone_then_asking_is_no_small_talk(capsys: pytest.CaptureFixture[str], text: str) -> None:
-    [reply] = ask(capsys, text)
-    assert reply["answer"] not in SMALL_TALK.values()
 
 
 @pytest.mark.parametrize("text", [
