@@ -81,8 +81,9 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
     mostly other writers' questions) is compared with an index of all the other asked questions. Per threshold
     pair: answerable messages whose right entry would be offered (first, or among search's next two), answerable
     ones offered none of theirs, out-of-scope ones offered anything (a defect), and unsure ones offered. Then how
-    many of those messages would be answered right and wrong by the nearest entry when it is search's best and fits
-    (handlers.answers.service._asked_agree)."""
+    many of those messages would be answered right and wrong by the nearest entry when it is search's best (or its
+    second or third) and fits (handlers.answers.service._asked_agree), and how many of search's near ties would
+    (AnswerService._offer_agreed)."""
     from content.asked import KINDS, AskedIndex, entry_questions
     from content.catalog import load_catalog
     from content.search import fits
@@ -135,18 +136,50 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
             out.append(counts)
     for sim, share in ((0.4, 0.95), (0.5, 0.8), (0.5, 0.95), (0.6, 0.95), (0.7, 0.95)):
         answered = {"answered when they agree with search's best, similarity": sim, "share": share, "right": 0,
-                    "wrong": 0}
+                    "wrong": 0, "with its second or third: right": 0, "second or third: wrong": 0}
         for item, plan, near in zip(fresh, plans, nearest, strict=True):
             res = plan.fallback
-            if not res.refused or res.out_of_scope or near is None or not plan.hits:
+            if not res.refused or res.out_of_scope or near is None or near.similarity < sim or near.share < share:
                 continue
-            top = plan.hits[0]
-            if near.label == top.doc_id.split("#")[0] and near.similarity >= sim and near.share >= share and fits(top):
+            at = next((i for i, h in enumerate(plan.hits[:3]) if h.doc_id.split("#")[0] == near.label and fits(h)),
+                      None)
+            if at is not None:
                 right = item["expect"] in ("answer", "help") and item.get("entry") == near.label
-                answered["right" if right else "wrong"] += 1
+                answered[("right" if right else "wrong") if at == 0 else
+                         ("with its second or third: right" if right else "second or third: wrong")] += 1
         out.append(answered)
+    out.extend(_offers_checked(fresh, plans, nearest))
     out.append(_readings_checked(svc, fresh, plans, nearest))
     out.append(_weak_checked(svc, fresh, plans, nearest))
+    return out
+
+
+def _offers_checked(fresh: list[dict[str, Any]], plans: list[Any], nearest: list[Any]) -> list[dict[str, Any]]:
+    """Near ties search offers ("Có phải bạn muốn hỏi…"), answered with a choice when the fold's nearest asked
+    questions all name it and it fits (handlers.answers.service.AnswerService._offer_agreed): how many would be
+    answered right and wrong, per threshold pair, with the choice offered first and with a later one."""
+    from content.search import fits
+    from handlers.answers.service import SUGGEST
+
+    out = []
+    for sim, share in ((0.4, 0.95), (0.5, 0.8), (0.5, 0.95), (0.6, 0.95)):
+        counts = {"offers answered when they agree with a choice, similarity": sim, "share": share, "offers": 0,
+                  "the first: right": 0, "the first: wrong": 0, "a later one: right": 0, "a later one: wrong": 0}
+        for item, plan, near in zip(fresh, plans, nearest, strict=True):
+            res = plan.fallback
+            if res.decision != "suggest" or not res.text.startswith(SUGGEST) or not res.suggestions:
+                continue
+            counts["offers"] += 1
+            if near is None or near.similarity < sim or near.share < share:
+                continue
+            choices = [d.split("#")[0] for d, _ in res.suggestions]
+            if near.label not in choices or not any(h.doc_id.split("#")[0] == near.label and fits(h)
+                                                    for h in plan.hits):
+                continue
+            right = item["expect"] in ("answer", "help") and item.get("entry") == near.label
+            which = "the first" if choices[0] == near.label else "a later one"
+            counts[f"{which}: {'right' if right else 'wrong'}"] += 1
+        out.append(counts)
     return out
 
 

@@ -17,7 +17,7 @@ from content.asked import ASKED, KINDS, AskedIndex, read_asked
 from content.catalog import load_catalog
 from content.search import fits
 from handlers.answers import service
-from handlers.answers.service import NEAR_INTRO, REFUSE_UNKNOWN, AnswerService
+from handlers.answers.service import NEAR_INTRO, REFUSE_UNKNOWN, SUGGEST, AnswerService
 from tests.conftest import make_settings
 from tests.harness import WebUser, running_bot
 from tests.test_search import _typed
@@ -172,12 +172,21 @@ def _refused_by_search(svc: AnswerService, question: str, monkeypatch: pytest.Mo
     return plan
 
 
+def _asked_as(svc: AnswerService, question: str, label: str, monkeypatch: pytest.MonkeyPatch, others: int = 0) -> None:
+    """The asked questions made five wordings of `question` labelled `label` (`others` of them "-unsure")."""
+    paraphrases = [question, question + " ạ", "cho hỏi " + question, question + " vậy", question + " nhé"]
+    pairs = [*((label, p) for p in paraphrases[:5 - others]), *(("-unsure", p) for p in paraphrases[5 - others:]),
+             ("-refuse", "cho tôi vay tiền"), ("x", "zalo bị khóa")]
+    monkeypatch.setattr(service, "asked_for_entries", lambda *_a, **_k: AskedIndex(pairs))
+    svc._asked = None  # the service keeps the index it read first
+
+
 @pytest.mark.parametrize("question", [
     "ông nhà tôi vừa mất tiền vì bấm link tin nhắn bảo cập nhật địa chỉ nhận hàng, giờ tôi muốn báo cái số đó thì "
     "nhắn đi đâu",
     "bọn trẻ trong xóm học kỹ năng số trên mạng, còn ông bà già như tôi thì đi học ở đâu cho tiện",
 ])
-def test_a_refusal_is_answered_when_the_asked_questions_all_name_search_best_entry(
+def test_a_refusal_is_answered_when_the_asked_questions_all_name_one_of_search_best_entries(
         catalog: Any, question: str, monkeypatch: pytest.MonkeyPatch) -> None:
     svc = AnswerService(catalog)
     before = _refused_by_search(svc, question, monkeypatch)
@@ -185,26 +194,50 @@ def test_a_refusal_is_answered_when_the_asked_questions_all_name_search_best_ent
     top = before.hits[0]
     assert fits(top)  # about what the message names and asks to do, yet not covering enough of it to be sure
     best = top.doc_id.split("#")[0]
-    other = next(h.doc_id.split("#")[0] for h in before.hits if h.doc_id.split("#")[0] != best)
-    paraphrases = [question, question + " ạ", "cho hỏi " + question, question + " vậy", question + " nhé"]
+    second = before.hits[1]
+    assert fits(second) and second.doc_id.split("#")[0] != best
+    elsewhere = next(e.id for e in catalog.faq if e.id not in {h.doc_id.split("#")[0] for h in before.hits})
 
-    def asked_as(label: str, others: int = 0) -> None:
-        pairs = [*((label, p) for p in paraphrases[:5 - others]), *(("-unsure", p) for p in paraphrases[5 - others:]),
-                 ("-refuse", "cho tôi vay tiền"), ("x", "zalo bị khóa")]
-        monkeypatch.setattr(service, "asked_for_entries", lambda *_a, **_k: AskedIndex(pairs))
-        svc._asked = None  # the service keeps the index it read first
-
-    asked_as(best)  # both readings agree: answered with search's best, its sources shown
+    _asked_as(svc, question, best, monkeypatch)  # both readings agree: answered with search's best, its sources shown
     plan = svc.plan(question)
     assert plan.decision == "answer" and str(plan.fallback.faq_id).split("#")[0] == best, plan.rules
     assert "asked agree" in plan.rules and plan.fallback.sources and not plan.fallback.refused
-    asked_as(best, others=1)  # one of the five nearest says no entry tells it: offered, not answered
+    _asked_as(svc, question, best, monkeypatch, others=1)  # one of the five nearest says no entry tells it: offered
     plan = svc.plan(question)
     assert plan.decision == "suggest" and plan.fallback.suggestions[0][0].split("#")[0] == best
-    asked_as(other)  # the asked questions point elsewhere: offered, not answered
+    _asked_as(svc, question, second.doc_id.split("#")[0], monkeypatch)  # search's second, and it fits: answered
     plan = svc.plan(question)
-    assert plan.decision == "suggest" and plan.fallback.suggestions[0][0] == other
+    assert plan.decision == "answer" and plan.fallback.faq_id == second.doc_id, plan.rules
+    _asked_as(svc, question, elsewhere, monkeypatch)  # an entry search did not find: offered, not answered
+    plan = svc.plan(question)
+    assert plan.decision == "suggest" and plan.fallback.suggestions[0][0] == elsewhere
     assert plan.fallback.text.startswith(NEAR_INTRO)
+
+
+@pytest.mark.parametrize("question", [
+    "tôi muốn tra coi làm giấy khai sinh cho cháu nội có nộp qua mạng được không",
+    "hôm bữa em lỡ bấm hủy trên bot, giờ ko thấy thông báo của hội nữa, muốn nhận lại",
+])
+def test_an_offer_is_answered_when_the_asked_questions_all_name_its_first_choice(
+        catalog: Any, question: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = AnswerService(catalog)
+    before = _refused_by_search(svc, question, monkeypatch)  # search alone: a near tie, offered
+    assert before.decision == "suggest" and before.fallback.text.startswith(SUGGEST), before.fallback.text
+    first, second = (d.split("#")[0] for d, _ in before.fallback.suggestions[:2])
+    _asked_as(svc, question, first, monkeypatch)  # both readings agree: the choice offered first is the answer
+    plan = svc.plan(question)
+    assert plan.decision == "answer" and str(plan.fallback.faq_id).split("#")[0] == first, plan.rules
+    assert "asked agree, offered" in plan.rules and plan.fallback.sources
+    assert plan.fallback.text == svc.curated(str(plan.fallback.faq_id)).text  # type: ignore[union-attr]
+    _asked_as(svc, question, first, monkeypatch, others=1)  # one of the five nearest says no entry tells it
+    plan = svc.plan(question)
+    assert plan.decision == "suggest" and plan.fallback.text.startswith(SUGGEST)
+    _asked_as(svc, question, second, monkeypatch)  # they name the second choice: that one is the answer
+    plan = svc.plan(question)
+    assert plan.decision == "answer" and str(plan.fallback.faq_id).split("#")[0] == second, plan.rules
+    _asked_as(svc, question, "-unsure", monkeypatch)  # they say no entry tells it: still asked which one
+    plan = svc.plan(question)
+    assert plan.decision == "suggest" and plan.fallback.text.startswith(SUGGEST)
 
 
 def test_files_of_older_content_are_deleted_when_a_new_one_is_written(tmp_path: Path) -> None:
