@@ -10,6 +10,7 @@ import pytest
 
 from content.intents import learns_a_topic
 from content.textnorm import fold
+from handlers.answers import service
 from handlers.answers.service import SUGGEST, AnswerService
 
 
@@ -44,7 +45,8 @@ def test_how_deepfake_is_read_is_told(svc: AnswerService, question: str) -> None
     ("Ngày Khuyến học Việt Nam là ngày nào, có trùng ngày khai mạc Tuần lễ không", "m7l5", "week_vs_khuyen_hoc_day"),
 ])
 def test_when_asking_the_entry_whose_question_was_asked_comes_first(
-        svc: AnswerService, question: str, first: str, other: str) -> None:
+        svc: AnswerService, question: str, first: str, other: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "AGREE_SIMILARITY", 2.0)  # the offer as search makes it, not as the asked questions
     result: Any = svc.plan(question).fallback
     offered = [doc_id for doc_id, _ in result.suggestions]
     assert result.decision == "suggest" and result.text.startswith(SUGGEST)
