@@ -95,3 +95,13 @@ def test_who_made_vneid_is_answered_by_what_it_is(svc: AnswerService) -> None:
     # vneid_what's own questions, that entry (it says "của Bộ Công an") answers it.
     result: Any = svc.plan("app vneid của ai làm ra").fallback
     assert (result.decision, result.faq_id) == ("answer", "vneid_what")
+
+
+def test_a_lesson_and_an_entry_asking_the_same_are_two_different_choices(svc: AnswerService) -> None:
+    # Before: "• Chatbot là gì?" twice, two buttons with one label (the lesson m2l1 and the FAQ entry chatbot_what)
+    result = svc.plan("chatbot là gì, bài học nói sao").fallback
+    offered = [doc_id.split("#")[0] for doc_id, _ in result.suggestions]
+    assert result.decision == "suggest" and {"m2l1", "chatbot_what"} <= set(offered), offered
+    titles = [title for _, title in result.suggestions]
+    assert len(set(titles)) == len(titles) and "Chatbot là gì?" in titles
+    assert "Bài học: Chatbot là gì?" in titles

@@ -9,6 +9,7 @@ import logging
 import re
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,6 +171,7 @@ GAP_INTROS: dict[Gap, str] = {"local": NO_LOCAL, "detail": NO_DETAIL, "feature":
 HOW_TO_USE = "Hướng dẫn sử dụng bot"  # what a "how do I use it" naming nothing else is searched as
 LEARN_A_TOPIC = "Các chủ đề có phải học theo thứ tự không?"  # learning one topic of the lessons, as searched
 SOURCE_PREFIX = "Nguồn: "
+LESSON_CHOICE = "Bài học: "  # before a lesson's title offered beside an FAQ entry with the same question
 NEAR_INTRO = "Mình chưa có câu trả lời chắc chắn cho câu này. Bạn xem có phải một trong các mục sau không:"
 NEAR_SIMILARITY = 0.4  # content.asked: the nearest asked question with the entry's label at least this alike
 NEAR_SHARE = 0.5  # and at least this share of the K nearest's votes for it
@@ -455,7 +457,7 @@ class AnswerService:
 
     def _offered(self, q: str, hits: Sequence[Hit], intro: str) -> Plan:
         """The best hits offered as choices under `intro` ("Có phải bạn muốn hỏi…", or why none is the answer)."""
-        return _choices(q, hits, self.suggestions(self._held_ahead(without_asides(q), hits)), intro)
+        return _choices(q, hits, self._told_apart(self.suggestions(self._held_ahead(without_asides(q), hits))), intro)
 
     def asked(self) -> AskedIndex:
         """The asked questions (content.asked) with the FAQ entries' own, read once per process and kept here (finding
@@ -477,7 +479,7 @@ class AnswerService:
         if title is None:
             return None
         rest = [(d, t) for d, t in self.suggestions(hits) if d.split("#", 1)[0] != near.label]
-        return _choices(q, hits, [(near.label, title), *rest][:PASSAGES], NEAR_INTRO)
+        return _choices(q, hits, self._told_apart([(near.label, title), *rest][:PASSAGES]), NEAR_INTRO)
 
     def _unconfirmed(self, q: str, hits: Sequence[Hit], sure_only: bool = False) -> Plan | None:
         """An answer search alone was unsure of, made by a reading of the message (a story's last clause, the clause
@@ -508,7 +510,14 @@ class AnswerService:
                 and near.share >= NEAR_SHARE and (title := self._title(near.label)) is not None:
             rest = [(d, t) for d, t in picks[1:] if _base_id(d) != near.label]
             picks = [picks[0], (near.label, title), *rest]
-        return _choices(q, hits, picks[:PASSAGES], NEAR_INTRO)
+        return _choices(q, hits, self._told_apart(picks[:PASSAGES]), NEAR_INTRO)
+
+    def _told_apart(self, picks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Choices whose titles are the same (the lesson "Chatbot là gì?" and the FAQ entry asking it) shown as two
+        different buttons: the lesson's called one (LESSON_CHOICE)."""
+        titles = Counter(title for _, title in picks)
+        return [(d, LESSON_CHOICE + title if titles[title] > 1 and self.search.faq_entry(d) is None else title)
+                for d, title in picks]
 
     def _title(self, doc_id: str) -> str | None:
         """What a suggestion of one entry or lesson shows: the entry's question, the lesson's title."""
