@@ -121,7 +121,7 @@ def test_lessons_in_any_order_and_why_the_bot_asks_back(capsys: pytest.CaptureFi
      ("sai rồi", "complaint"), ("không phải", "complaint"), ("bot dở quá", "complaint"),
      ("mình là giáo viên về hưu", "greeting"), ("tôi ở Nghệ An", "greeting"), ("trời đẹp ghê", "feeling"),
      ("sáng nay mát quá nhỉ", "feeling"), ("b", "unclear"), ("0912 345 678", "unclear"), ("???", "unclear"),
-     ("ừ", "ack"), ("u", "ack")],
+     ("ừ", "ack"), ("u", "ack"), ("haha đúng rồi đó", "ack"), ("được rồi đó bot", "ack")],
 )
 def test_more_ways_of_chatting_are_small_talk(text: str, kind: str) -> None:
     # Before: refused, asked, or answered with an entry: "tôi đang buồn" got how to stop messages, "dạo này bot
@@ -132,7 +132,8 @@ def test_more_ways_of_chatting_are_small_talk(text: str, kind: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["AI nói không đúng thì sao", "dạo này có lừa đảo gì mới", "trời mưa to quá có sao không",
-     "không phải zalo mà là vneid", "tôi ở xã Tân Hòa có lớp học AI không", "chán quá không biết học gì"],
+     "không phải zalo mà là vneid", "tôi ở xã Tân Hòa có lớp học AI không", "chán quá không biết học gì",
+     "cái đó là gì"],
 )
 def test_a_question_with_a_feeling_or_a_no_is_still_a_question(text: str) -> None:
     assert small_talk(text) is None
