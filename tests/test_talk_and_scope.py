@@ -87,7 +87,9 @@ def test_cooking_farming_land_office_numbers_and_borrowing_are_out_of_scope(
                     "cho tôi số điện thoại công an xã", "chia đất cho con thế nào cho đúng luật",
                     "tôi cần mượn tiền gấp", "năm nay nên làm nhà không",
                     # any dish: before, "nấu gà tiềm thế nào" went to how to pay bills ("tiền" of "tiềm")
-                    "bò kho nấu thế nào cho đậm đà", "nau ga tiem sao cho ngon", "món cá kho làm thế nào cho ngon"):
+                    "bò kho nấu thế nào cho đậm đà", "nau ga tiem sao cho ngon", "món cá kho làm thế nào cho ngon",
+                    # done for one, said the Southern way ("giùm" for "giúp", "dùm")
+                    "viết giùm tôi cái đơn xin nghỉ phép", "giải giùm cháu phương trình này"):
         assert out_of_scope(request) == "other", request
     for ours in ("người quen nhắn zalo mượn tiền", "xem lương hưu trên vssid", "bi lua muon tien",
                  "giờ tôi muốn báo cái số đó thì nhắn đi đâu"):
