@@ -219,8 +219,9 @@ def opens_with_small_talk(text: str) -> SmallTalk | None:
 
 
 # A question word in a clause of chat ("bot có mệt không", "ăn cơm chưa"); a closing "ạ" asks nothing there.
+# "ai": who ("góp ý với ai đây"), or AI named, which a chat with the bot asks about as well
 _CHAT_QUESTION = re.compile(r"\b(?:gi|j|sao|nao|dau|khong|ko|k|hong|hem|chua|ha|chu|bao nhieu|bao lau|may|chi|ri|"
-                            r"rua)\b")
+                            r"rua|ai)\b")
 
 
 def chat_with_the_bot(text: str) -> SmallTalk | None:

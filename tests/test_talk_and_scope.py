@@ -349,8 +349,12 @@ def test_a_few_clauses_of_chat_with_the_bot_are_small_talk(capsys: pytest.Captur
     assert chat_with_the_bot("Mai con gái về chơi, bà sẽ kể là bà nhắn được với bot rồi") == "feeling"
     for asks in ("xoá hết dữ liệu của tôi trên bot", "Con tôi cài bot rồi, bot có mất tiền không",
                  "Bot ơi, tôi quên mật khẩu zalo rồi", "tối rồi, bot dạy tôi học tiếp bài hôm qua",
-                 "Bot ơi, đổi xã đang ở trên bot"):
+                 "Bot ơi, đổi xã đang ở trên bot",
+                 # "ai" asks who (before: the feeling shared, "Cảm ơn bạn đã chia sẻ…")
+                 "bot nói sai ngày khai mạc rồi, góp ý với ai đây"):
         assert chat_with_the_bot(asks) is None, asks
+    [mistake] = ask(capsys, "bot nói sai ngày khai mạc rồi, góp ý với ai đây")
+    assert "chụp màn hình" in mistake["answer"]  # where to report the bot's mistakes
     [sad, visit] = ask(capsys, "Bot ơi bot có buồn không, khuya rồi mà còn phải thức với bà",
                        "Mai con gái về chơi, bà sẽ kể là bà nhắn được với bot rồi")
     assert not sad["sources"] and not visit["sources"] and not sad["refused"] and not visit["refused"]
