@@ -45,6 +45,9 @@ def test_what_stays_ours(question: str) -> None:
     # Before: what can be done online ("làm việc sáng thứ bảy": the day after the verb)
     ("Cho hỏi Trung tâm Phục vụ hành chính công của xã có làm việc sáng thứ bảy không ạ?", NO_FEATURE),
     ("bộ phận một cửa có làm việc chủ nhật không", NO_FEATURE),
+    # Before: the 156 hotline's entry, which tells no hours ("ban đêm" between the verb and the day)
+    ("tong dai 156 co lam viec ca ban dem va chu nhat khong", NO_FEATURE),
+    ("tổng đài 156 có trực ban đêm không", NO_FEATURE),
 ])
 def test_days_asked_that_no_entry_tells_are_not_answered(svc: AnswerService, question: str, intro: str) -> None:
     result = svc.plan(question).fallback
