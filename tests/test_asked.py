@@ -240,6 +240,25 @@ def test_an_offer_is_answered_when_the_asked_questions_all_name_its_first_choice
     assert plan.decision == "suggest" and plan.fallback.text.startswith(SUGGEST)
 
 
+def test_an_entry_that_does_not_fit_is_answered_only_when_the_asked_questions_are_closer_still(
+        catalog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # two things compared: the entry on one of them names no other, so it does not fit, yet it is what is asked
+    question = "Cái Copilot trên máy tính Windows với Gemini trong điện thoại là cùng một hãng làm ra hả?"
+    svc = AnswerService(catalog)
+    before = _refused_by_search(svc, question, monkeypatch)
+    assert before.fallback.refused and not before.fallback.out_of_scope
+    top = before.hits[0]
+    assert top.doc_id == "copilot_what" and not fits(top)
+    _asked_as(svc, question, "copilot_what", monkeypatch)
+    plan = svc.plan(question)
+    assert plan.decision == "answer" and plan.fallback.faq_id == "copilot_what", plan.rules
+    assert "Microsoft" in plan.fallback.text  # whose Copilot is: what was asked
+    near = service.Nearest("copilot_what", (service.AGREE_SIMILARITY + service.AGREE_UNFIT_SIMILARITY) / 2, 1.0)
+    assert service._asked_agree(near, before.hits) is None  # near enough for an entry that fits, not for this one
+    fitting = next(h for h in svc.search.search("Copilot là gì", 3) if fits(h) and h.doc_id == "copilot_what")
+    assert service._asked_agree(near, [fitting]) is fitting
+
+
 def test_files_of_older_content_are_deleted_when_a_new_one_is_written(tmp_path: Path) -> None:
     import os
     import time
