@@ -186,8 +186,9 @@ def _offers_checked(fresh: list[dict[str, Any]], plans: list[Any], nearest: list
 
 def _unfitting_checked(fresh: list[dict[str, Any]], plans: list[Any], nearest: list[Any]) -> list[dict[str, Any]]:
     """Refusals and near ties ("Có phải bạn muốn hỏi…") whose fold's nearest asked questions all name one of search's
-    hits that does not fit the message (`fits`: it names another thing, as when two are compared), answered with it
-    at a similarity (handlers.answers.service.AGREE_UNFIT_SIMILARITY): how many right and wrong."""
+    hits that does not fit what the message asks to do (`fits`; as when two things are compared) while it lacks none
+    of the things it names, answered with it at a similarity (handlers.answers.service.AGREE_UNFIT_SIMILARITY): how
+    many right and wrong."""
     from content.search import fits
     from handlers.answers.service import SUGGEST
 
@@ -203,8 +204,8 @@ def _unfitting_checked(fresh: list[dict[str, Any]], plans: list[Any], nearest: l
             if near is None or near.similarity < sim or near.share < 0.95:
                 continue
             named = [h for h in plan.hits[:3] if h.doc_id.split("#")[0] == near.label]
-            if not named or any(fits(h) for h in named):
-                continue
+            if not named or any(fits(h) for h in named) or all(h.missing for h in named):
+                continue  # (one lacking a thing the message names is never answered with)
             right = item["expect"] in ("answer", "help") and item.get("entry") == near.label
             counts[f"{'offers' if offer else 'refusals'}: {'right' if right else 'wrong'}"] += 1
         out.append(counts)

@@ -219,9 +219,9 @@ def opens_with_small_talk(text: str) -> SmallTalk | None:
 
 
 # A question word in a clause of chat ("bot có mệt không", "ăn cơm chưa"); a closing "ạ" asks nothing there.
-# "ai": who ("góp ý với ai đây"), or AI named, which a chat with the bot asks about as well
+# "ai" after a verb or "với": who ("góp ý với ai đây", "báo cho ai"), not AI told of ("học xong bài về AI, hay lắm")
 _CHAT_QUESTION = re.compile(r"\b(?:gi|j|sao|nao|dau|khong|ko|k|hong|hem|chua|ha|chu|bao nhieu|bao lau|may|chi|ri|"
-                            r"rua|ai)\b")
+                            r"rua|(?:voi|cho|hoi|bao|goi|nho|tim|gap|la) ai)\b")
 
 
 def chat_with_the_bot(text: str) -> SmallTalk | None:
