@@ -149,7 +149,6 @@ def cross_validate(folds: int = 10, similarities: tuple[float, ...] = (0.3, 0.4,
                          ("with its second or third: right" if right else "second or third: wrong")] += 1
         out.append(answered)
     out.extend(_offers_checked(fresh, plans, nearest))
-    out.extend(_unfitting_checked(fresh, plans, nearest))
     out.append(_readings_checked(svc, fresh, plans, nearest))
     out.append(_weak_checked(svc, fresh, plans, nearest))
     return out
@@ -180,34 +179,6 @@ def _offers_checked(fresh: list[dict[str, Any]], plans: list[Any], nearest: list
             right = item["expect"] in ("answer", "help") and item.get("entry") == near.label
             which = "the first" if choices[0] == near.label else "a later one"
             counts[f"{which}: {'right' if right else 'wrong'}"] += 1
-        out.append(counts)
-    return out
-
-
-def _unfitting_checked(fresh: list[dict[str, Any]], plans: list[Any], nearest: list[Any]) -> list[dict[str, Any]]:
-    """Refusals and near ties ("Có phải bạn muốn hỏi…") whose fold's nearest asked questions all name one of search's
-    hits that does not fit what the message asks to do (`fits`; as when two things are compared) while it lacks none
-    of the things it names, answered with it at a similarity (handlers.answers.service.AGREE_UNFIT_SIMILARITY): how
-    many right and wrong."""
-    from content.search import fits
-    from handlers.answers.service import SUGGEST
-
-    out = []
-    for sim in (0.5, 0.6, 0.7):
-        counts = {"answered with a hit that does not fit, similarity": sim, "share": 0.95, "refusals: right": 0,
-                  "refusals: wrong": 0, "offers: right": 0, "offers: wrong": 0}
-        for item, plan, near in zip(fresh, plans, nearest, strict=True):
-            res = plan.fallback
-            offer = res.decision == "suggest" and res.text.startswith(SUGGEST)
-            if not offer and (not res.refused or res.out_of_scope):
-                continue
-            if near is None or near.similarity < sim or near.share < 0.95:
-                continue
-            named = [h for h in plan.hits[:3] if h.doc_id.split("#")[0] == near.label]
-            if not named or any(fits(h) for h in named) or all(h.missing for h in named):
-                continue  # (one lacking a thing the message names is never answered with)
-            right = item["expect"] in ("answer", "help") and item.get("entry") == near.label
-            counts[f"{'offers' if offer else 'refusals'}: {'right' if right else 'wrong'}"] += 1
         out.append(counts)
     return out
 

@@ -240,26 +240,6 @@ def test_an_offer_is_answered_when_the_asked_questions_all_name_its_first_choice
     assert plan.decision == "suggest" and plan.fallback.text.startswith(SUGGEST)
 
 
-def test_an_entry_that_does_not_fit_is_answered_only_when_the_asked_questions_are_closer_still(
-        catalog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # two numbers compared: the entry on what to call names both, but none of its questions compares, so it does not
-    # fit, yet it is what is asked
-    question = "Số 113 với số 156 khác nhau sao, nhà có trộm đang cạy cửa thì gọi số nào?"
-    svc = AnswerService(catalog)
-    before = _refused_by_search(svc, question, monkeypatch)
-    assert before.fallback.refused and not before.fallback.out_of_scope
-    top = before.hits[0]
-    assert top.doc_id == "report_scam" and not fits(top) and not top.missing
-    _asked_as(svc, question, "report_scam", monkeypatch)
-    plan = svc.plan(question)
-    assert plan.decision == "answer" and plan.fallback.faq_id == "report_scam", plan.rules
-    assert "113" in plan.fallback.text and "156" in plan.fallback.text
-    near = service.Nearest("report_scam", (service.AGREE_SIMILARITY + service.AGREE_UNFIT_SIMILARITY) / 2, 1.0)
-    assert service._asked_agree(near, before.hits) is None  # near enough for an entry that fits, not for this one
-    fitting = next(h for h in svc.search.search("báo lừa đảo gọi số nào", 3) if h.doc_id == "report_scam")
-    assert fits(fitting) and service._asked_agree(near, [fitting]) is fitting
-
-
 def test_an_entry_lacking_a_thing_the_message_names_is_never_answered_with(
         catalog: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # "Ngày Sách" is no "Ngày Khuyến học", however alike the asked questions about the latter are

@@ -181,7 +181,6 @@ WEAK_ANSWER = 16.0  # a search answer scored below this is weak: it stands unles
 # (with the confidence asked of them, T10-T14: below 16, 10 wrong / 2 right).
 AGREE_SIMILARITY = 0.5  # answered when the nearest asked questions are this alike to it, and
 AGREE_SHARE = 0.95  # all but nothing of their votes go to one of search's best entries (_asked_agree)
-AGREE_UNFIT_SIMILARITY = 0.6  # … this alike, one that does not fit (`fits`) what the message asks to do
 
 
 @dataclass
@@ -1607,15 +1606,13 @@ def _asked_agree(near: Nearest | None, hits: Sequence[Hit]) -> Hit | None:
     it is about what the message names and asks to do (`fits`): two ways of reading it agree. Chosen on the tuning
     questions alone (bench.faq_asked --cv, ten folds): refusals answered with search's best 40 right, 7 wrong
     (details no entry gives: what a scholarship's file holds, the steps of a birth certificate online); with its
-    second or third 10 right, 1 wrong. One about all the message names that does not fit what it asks to do (two
-    things compared: "113 với 156 khác nhau sao"; a ring asked of: "số lạ gọi tới không đổ chuông") is answered with
-    when they are closer still (AGREE_UNFIT_SIMILARITY): 24 right, 4 wrong, refusals and offers together. Never one
-    that lacks a thing the message names (`Hit.missing`: "Ngày Sách Việt Nam là ngày nào" is not asked of the Ngày
-    Khuyến học, however alike the asked questions are)."""
+    second or third 10 right, 1 wrong. One that does not fit is not answered with however alike they are: at a
+    similarity of 0.6, such hits about all the message names (two things compared, "113 với 156 khác nhau sao")
+    would be 22 right, 6 wrong; with those lacking a thing it names ("Ngày Sách Việt Nam là ngày nào" against the
+    Ngày Khuyến học's entry), worse."""
     if near is None or near.similarity < AGREE_SIMILARITY or near.share < AGREE_SHARE:
         return None
-    return next((h for h in hits[:PASSAGES] if _base(h) == near.label
-                 and (fits(h) or (near.similarity >= AGREE_UNFIT_SIMILARITY and not h.missing))), None)
+    return next((h for h in hits[:PASSAGES] if _base(h) == near.label and fits(h)), None)
 
 
 def _unnamed_thing(q: str, hits: Sequence[Hit]) -> bool:
