@@ -687,3 +687,31 @@ def test_the_bot_asked_after_its_rest_says_it_is_a_program(text: str) -> None:
                                   "bạn ơi người yêu tôi bị lừa thì làm sao"])
 def test_work_and_rest_words_in_a_question_are_no_small_talk(text: str) -> None:
     assert small_talk(text) is None
+
+
+def test_understood_and_off_to_feed_the_animals_are_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "ok da hieu" got three AI entries offered; the goodbye to feed the pigs was refused as unknown.
+    assert small_talk("ok da hieu") == small_talk("dạ hiểu ạ") == "ack"
+    assert small_talk("hiểu rồi, mà sao nó sai") is None
+    ok, bye = ask(capsys, "ok da hieu", "Ok bot, để mai tui hỏi tiếp, giờ đi cho heo ăn đã")
+    assert ok["answer"] == SMALL_TALK["ack"] and not ok["sources"]
+    assert bye["answer"] == SMALL_TALK["bye"] and not bye["refused"]
+    assert small_talk("cho heo ăn cám gì thì mau lớn") is None
+
+
+def test_a_motorbike_that_will_not_start_is_not_a_prize_scam(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: answered "Đó là lừa đảo…" (the prize scam's entry names a motorbike), with its sources.
+    [bike] = ask(capsys, "Xe máy tôi đề không nổ, chỉ tôi sửa với")
+    assert bike["refused"] and "ngoài phạm vi" in bike["answer"]
+    assert out_of_scope("để không nợ ai thì phải làm sao") is None  # the phrase counts only as "đề không nổ"
+
+
+def test_a_power_cut_said_by_someone_posing_as_the_utility_is_a_scam(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused as out of scope ("cúp điện"), though it is the impostor scam the content warns of.
+    text = ("Răng mà cứ có người gọi tui xưng bên điện lực nói nhà tui sắp bị cúp điện, biểu bấm cái link, "
+            "có phải lừa không hè")
+    assert out_of_scope(text) is None
+    assert out_of_scope("lịch cúp điện xã tôi ngày mai") == "other"
+    assert out_of_scope("xưng hô với thầy bói thế nào cho phải, xem tuổi có hợp không") == "other"
+    [scam] = ask(capsys, text)
+    assert not scam["refused"] and "link" in scam["answer"].lower() and scam["sources"]
