@@ -839,7 +839,8 @@ _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause 
 # Words that make a clause ask something (folded): "mấy" only with what it counts ("máy", a phone, folds alike)
 # ("nhà nào cũng đăng ký", "hỏi gì cũng trả lời", "đâu cũng có": every one, nothing asked)
 _ASKS = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)"
-                   r"|ha|chu)\b|\ba$")
+                   # "phải làm sau cho đúng": "sao" typed "sau" (not "để làm sau", later)
+                   r"|ha|chu|phai lam sau|lam sau (?:cho|vay|day|a|nhi|bay gio))\b|\ba$|\blam sau$")
 
 
 _SPEAKER = re.compile(rf"(?:{_PERSON} ?)+")
