@@ -154,6 +154,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
          "giờ"),
         # "già rồi còn hok chi nữa": still learning, what for
         (r"\b(còn|con) hok(?= (?:chi|gì|gi|j|làm chi|làm gì|lam chi|lam gi|lam j) (?:nữa|nua|nx)\b)", r"\1 học"),
+        # "bn ơi" (teencode "bạn", called; elsewhere "bn" is "bao nhiêu" asked: "giá bn ạ")
+        (r"\bbn(?= (?:ơi|oi)\b)", "bạn"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
         (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"
@@ -840,7 +842,7 @@ _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause 
 # ("nhà nào cũng đăng ký", "hỏi gì cũng trả lời", "đâu cũng có": every one, nothing asked)
 _ASKS = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)"
                    # "phải làm sau cho đúng": "sao" typed "sau" (not "để làm sau", later)
-                   r"|ha|chu|phai lam sau|lam sau (?:cho|vay|day|a|nhi|bay gio))\b|\ba$|\blam sau$")
+                   r"|ha|chu|phai lam sau|lam sau (?:cho|vay|day|a|nhi|bay gio))\b|\ba$")
 
 
 _SPEAKER = re.compile(rf"(?:{_PERSON} ?)+")

@@ -256,7 +256,7 @@ def _kind_missing(q: str, answer: str) -> bool:
 
 # "bao nhiêu khóa học", "bao nhiêu người": a count of something, told by a number of it ("6 miền", "hơn 20 khóa").
 # Money, time and shares are _DETAILS; "bao nhiêu ạ", "bao nhiêu thì", "bao nhiêu rồi" count nothing named.
-_COUNT = re.compile(r"\b(?:bao nhieu|bn) (\w+)")
+_COUNT = re.compile(r"(?<!\bso )\b(?:bao nhieu|bn) (\w+)")  # "quyết định số bao nhiêu, ký ngày nào": which number
 _NOT_COUNTED = frozenset(
     "tien trieu dong nghin ngan gio phut giay ngay tuan thang nam tuoi lan phan a ah thi co roi vay z v the nhi ha "
     "nua la moi de duoc dc khong ko k hong ma nhe nha day do vao tren o cho voi va hay hoac nhieu lau ban em chau "

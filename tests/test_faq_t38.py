@@ -1,0 +1,57 @@
+"""Blind batches T38/T39 (concrete facts; stories and look-alike apps): what a citizen typed and got wrong before,
+as `hocbot ask --json` shows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.textnorm import asks_something, fold
+from handlers.answers import gaps
+from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
+
+
+def test_sao_typed_sau_still_asks(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the officer's question got "Xin chào! 👋" (read as an introduction that asks nothing).
+    text = ("tôi ở chi hội, đang đi ghi tên với số điện thoại bà con để mở lớp, nghe bảo có luật mơi về dữ liệu cá "
+            "nhân, vậy phải làm sau cho đúng")
+    assert asks_something(text)
+    assert not asks_something("để làm sau") and not asks_something("học trước làm sau")
+    [law] = ask(capsys, text)
+    assert "91/2025/QH15" in law["answer"] and law["sources"]
+
+
+def test_bn_called_is_a_friend_not_how_much(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "bn ơi" read "bao nhiêu ơi": a number asked, so the 2022 theme was only offered ("chưa có con số").
+    assert fold("bn ơi cho hỏi") == "ban oi cho hoi" and fold("giá bn ạ") == "gia bao nhieu a"
+    [theme] = ask(capsys, "bn ơi tuần lễ htsđ năm 2022 chủ đề là j v")
+    assert "sau đại dịch COVID-19" in theme["answer"] and theme["sources"]
+
+
+def test_which_decision_number_is_no_count_of_the_next_word(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "số bao nhiêu, ký ngày nào" folded to "so bao nhieu ky …": a count of "kỳ" asked, so only offered.
+    q = "de an xay dung xa hoi hoc tap 2021 2030 theo quyet dinh so bao nhieu, ky ngay nao"
+    assert not gaps._count_missing(q, "Quyết định 1373/QĐ-TTg ngày 30/7/2021")
+    assert gaps._count_missing("xã có bao nhiêu thôn", "Mỗi thôn có một chi hội.")
+    [plan] = ask(capsys, q)
+    assert "1373/QĐ-TTg" in plan["answer"] and "30/7/2021" in plan["answer"]
+
+
+@pytest.mark.parametrize("text", ["ko có smartphone chỉ có đt bàn phím thì cài vneid đc ko ạ",
+                                  "Tui xài điện thoại cục gạch hà, cài cái VNeID được hông?"])
+def test_a_keypad_phone_cannot_install_vneid(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    # Before: offered the VssID and the VNeID install entries, the entry that answers left out of the choices.
+    [reply] = ask(capsys, text)
+    assert "điện thoại bàn phím không cài được" in reply["answer"], reply
+
+
+def test_an_impostor_of_the_bot_asking_money_is_told_a_scam(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: answered with the entry on the bot not responding.
+    [reply] = ask(capsys, "Có người nhắn tin bảo đây là bot Hội Khuyến học trên Zalo, đòi tôi nộp 200 nghìn để được "
+                          "học AI, đúng không")
+    assert "lừa đảo" in reply["answer"] and not reply["refused"], reply
+
+
+def test_vssid_signs_in_with_vneid(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: answered with the steps for a forgotten VNeID password.
+    [reply] = ask(capsys, "vssid dang nhap bang tai khoan vneid duoc khong")
+    assert "đăng nhập VssID bằng tài khoản VNeID" in reply["answer"], reply
