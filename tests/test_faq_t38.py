@@ -44,13 +44,6 @@ def test_a_keypad_phone_cannot_install_vneid(capsys: pytest.CaptureFixture[str],
     assert "điện thoại bàn phím không cài được" in reply["answer"], reply
 
 
-def test_an_impostor_of_the_bot_asking_money_is_told_a_scam(capsys: pytest.CaptureFixture[str]) -> None:
-    # Before: answered with the entry on the bot not responding.
-    [reply] = ask(capsys, "Có người nhắn tin bảo đây là bot Hội Khuyến học trên Zalo, đòi tôi nộp 200 nghìn để được "
-                          "học AI, đúng không")
-    assert "lừa đảo" in reply["answer"] and not reply["refused"], reply
-
-
 def test_vssid_signs_in_with_vneid(capsys: pytest.CaptureFixture[str]) -> None:
     # Before: answered with the steps for a forgotten VNeID password.
     [reply] = ask(capsys, "vssid dang nhap bang tai khoan vneid duoc khong")
