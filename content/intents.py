@@ -645,9 +645,10 @@ _SO = re.compile(r"\b(?:vậy|rứa)\b")  # "so", "then" (Central "rứa"): fold
 # A farming skill or a trade asked of the commune's learning centre, whether it teaches it: what the centre does
 _TAUGHT_AT_THE_CENTRE = re.compile(r"\b(?:trung tam hoc tap cong dong|tthtcd|ttht cong dong)\b(?: \w+){0,4}? "
                                    r"(?:co )?(?:day|mo lop|chuyen giao|huong dan)\b")
-# someone posing as an office or a firm ("xưng bên điện lực", "giả danh công an", "tự xưng nhân viên ngân hàng"; not
+# someone posing as an office or a firm ("xưng bên điện lực", "giả danh công an", "tự nhận nhân viên điện lực"; not
 # "xưng hô"): what they say (a power cut, a fine, a parcel) is a scam's pretext, asked about as a scam
-_POSING = re.compile(r"\b(?:xung(?! ho\b)|gia danh|mao danh|gia lam (?:nhan vien|can bo|cong an))\b")
+_POSING = re.compile(r"\b(?:xung(?! ho\b)|tu nhan (?:la )?(?:nhan vien|can bo|cong an|ben)|gia danh|mao danh"
+                     r"|gia lam (?:nhan vien|can bo|cong an))\b")
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
 # money paid for farm goods ("chuyển tiền phân bón", "trả tiền thuốc trừ sâu"): a payment, no farming advice
 _PAID_FOR = re.compile(r"\b(?:tien|chuyen khoan|thanh toan) (?:phan bon|thuoc tru sau|giong lua|giong cay)\b")

@@ -154,8 +154,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
          "giờ"),
         # "già rồi còn hok chi nữa": still learning, what for
         (r"\b(còn|con) hok(?= (?:chi|gì|gi|j|làm chi|làm gì|lam chi|lam gi|lam j) (?:nữa|nua|nx)\b)", r"\1 học"),
-        # "bn ơi" (teencode "bạn", called; elsewhere "bn" is "bao nhiêu" asked: "giá bn ạ")
+        # "bn ơi", "tks bn", "chào bn" (teencode "bạn", called or thanked; elsewhere "bn" is "bao nhiêu": "giá bn ạ")
         (r"\bbn(?= (?:ơi|oi)\b)", "bạn"),
+        (r"\b(tks|thx|thanks|thank|camon|cảm ơn|cám ơn|cam on|chào|chao|hi|hello) bn\b", r"\1 bạn"),
+        # "mấy h" (teencode "mấy giờ": "trực tới mấy h")
+        (r"\b(mấy|may|bao nhiêu|bao nhieu) h\b", r"\1 giờ"),
         (r"\bvn[\s\-_.]*eid\b", "vneid"),
         (r"\bdịch vụ công\b|\bdich vu cong\b|\bdvc\b", "dịch vụ công"),
         (r"\b(?:deep|dip|diep)[\s\-_.]*(?:fake|fek)\b", "deepfake"),  # before "fake" is "giả"

@@ -7,6 +7,7 @@ import pytest
 
 from content.textnorm import asks_something, fold
 from handlers.answers import gaps
+from handlers.answers.service import SMALL_TALK
 from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
 
 
@@ -48,3 +49,24 @@ def test_vssid_signs_in_with_vneid(capsys: pytest.CaptureFixture[str]) -> None:
     # Before: answered with the steps for a forgotten VNeID password.
     [reply] = ask(capsys, "vssid dang nhap bang tai khoan vneid duoc khong")
     assert "đăng nhập VssID bằng tài khoản VNeID" in reply["answer"], reply
+
+
+def test_thanks_to_bn_is_thanks(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "tks bn nhìu nha" read "thanks bao nhiêu nhiều": three unrelated entries offered.
+    assert fold("tks bn nhìu nha").startswith("tks ban")
+    [thanks] = ask(capsys, "tks bn nhìu nha")
+    assert thanks["answer"] == SMALL_TALK["thanks"] and not thanks["sources"], thanks
+
+
+def test_until_what_hour_typed_h_is_an_hour_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the 156 entry was answered, though it tells no hours and nothing of late at night.
+    assert fold("trực tới mấy h v") == "truc toi may gio vay"
+    [hours] = ask(capsys, "ad ơi tổng đài 156 trực tới mấy h v, tối khuya gọi dc ko")
+    assert not hours["sources"] and "156" in hours["answer"], hours  # the entry offered, not told as the answer
+
+
+def test_someone_calling_himself_the_utility_is_a_scam(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused as out of scope ("cúp điện").
+    [scam] = ask(capsys, "có người tự nhận nhân viên điện lựt gọi dọa cúp điện nhà chú tôi, bảo cài ứng dụg để thanh "
+                         "toán, làm sao")
+    assert not scam["refused"] and scam["sources"], scam

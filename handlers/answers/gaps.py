@@ -310,7 +310,7 @@ _FEATURES = (
     # ("có làm việc sáng thứ bảy không": the day after; "có làm việc cả ban đêm và chủ nhật không": at night too)
     (re.compile(r"\b(?:thu bay|chu nhat|cuoi tuan|ngay le) (?:co )?(?:lam viec|mo cua|lam)\b|\b(?:gio lam viec|gio mo "
                 r"cua|gio hanh chinh)\b|\b(?:lam viec|mo cua|truc|tiep dan) (?:(?:vao|ca|buoi|sang|chieu|toi|va) )*"
-                r"(?:thu bay|chu nhat|cuoi tuan|ngay le|ban dem|nua dem|dem khuya)\b"),
+                r"(?:thu bay|chu nhat|cuoi tuan|ngay le|ban dem|nua dem|dem khuya|toi khuya)\b"),
      re.compile(r"thứ bảy|chủ nhật|cuối tuần|ngày lễ|ban đêm|giờ hành chính|giờ làm việc|24/7|24/24|"
                 r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
     # whether it is charged for ("gọi tổng đài … có bị tính cước không"): a fee or its absence told
