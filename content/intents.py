@@ -411,6 +411,7 @@ def _unclear(text: str) -> bool:
 # long, when it is one clause that asks, wants or objects to nothing.
 _THANKED_FOR = re.compile(r"^(?:(?:da|vang|xin|chan thanh|that) )*(?:cam on|cam ta|thanks?|tks)(?: \w+){0,6}? "
                           r"(?:vi |do )?da \w+")
+_THOROUGHLY = re.compile(r"\bcan ke\b")  # "giải thích cặn kẽ" (thoroughly), folded like "cần" (a need)
 _THANKS_ASKS = frozenset({"hoi", "muon", "can", "nhung", "ma", "sao", "gi", "j", "nao", "dau", "khong", "ko", "k",
                           "hong", "chua", "bao", "may", "tiep", "them", "nua", "nho"})
 
@@ -418,9 +419,14 @@ _THANKS_ASKS = frozenset({"hoi", "muon", "can", "nhung", "ma", "sao", "gi", "j",
 def _thanked_for_what_was_done(text: str, words: list[str]) -> bool:
     """The message thanks for something done ("cảm ơn Hội khuyến học đã trao học bổng cho con tôi"): one clause, at
     most MAX_CHAT_WORDS words, no "?" and no word that asks, wants more or turns ("nhưng", "mà")."""
-    if "?" in text or len(words) > MAX_CHAT_WORDS or len(story_clauses(text)) > 1:
+    clauses = story_clauses(text)
+    if "?" in text or len(words) > MAX_CHAT_WORDS or len(clauses) > 2:
         return False
-    said = " ".join(w for w in words if w != _GREETED)
+    if len(clauses) == 2:  # "Hay quá, cảm ơn bot đã giải thích cặn kẽ": an ack before the thanks
+        if _small_talk(clauses[0]) not in ("ack", "praise"):
+            return False
+        words = fold(_THE_ASSOCIATION.sub(f" {_GREETED} ", unicodedata.normalize("NFC", clauses[1]))).split()
+    said = _THOROUGHLY.sub("ky", " ".join(w for w in words if w != _GREETED))
     return bool(_THANKED_FOR.match(said)) and not _THANKS_ASKS & set(said.split())
 
 
@@ -558,7 +564,12 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        # blocked after money was sent ("chuyển 15 triệu … giờ nó chặn bố rồi"): a scam told
                        r"|\bchan (?:toi|tui|bo|me|ba|minh|em|chau|con|ong|anh|chi|co|chu|bac|luon|mat)\b"
                        # a bank used over a wifi ("đi du lịch xài wifi khách sạn chuyển khoản được không")
-                       r"|\b(?:wifi|wi fi) (?:\w+ ){0,3}(?:chuyen khoan|ngan hang|dang nhap|mat khau)\b"
+                       r"|\b(?:wifi|wi fi) (?:\w+ ){0,4}(?:chuyen khoan|chuyen tien|ngan hang|dang nhap|mat khau"
+                       r"|thanh toan)\b"
+                       # photos of one's family posted online ("đăng ảnh cả nhà đi du lịch lên Facebook, chụp cả vé
+                       # máy bay"): what is safe to share, wherever the trip went
+                       r"|\b(?:dang|up|khoe) (?:anh|hinh)(?: \w+){0,8} (?:len |tren )?"
+                       r"(?:facebook|fb|mang|zalo|tiktok)\b"
                        # how to put it to a machine ("muốn hỏi cách bón phân mà không biết gõ thế nào cho nó hiểu"):
                        # asking an AI well, whatever it is asked about
                        r"|\b(?:go|hoi|noi|viet|nhap)(?: \w+){0,2} (?:the nao|sao|ra sao|kieu gi|ntn) (?:de |cho )?"

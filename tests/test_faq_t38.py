@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from content.intents import out_of_scope, small_talk
 from content.textnorm import asks_something, fold
 from handlers.answers import gaps
 from handlers.answers.service import SMALL_TALK
@@ -70,3 +71,25 @@ def test_someone_calling_himself_the_utility_is_a_scam(capsys: pytest.CaptureFix
     [scam] = ask(capsys, "có người tự nhận nhân viên điện lựt gọi dọa cúp điện nhà chú tôi, bảo cài ứng dụg để thanh "
                          "toán, làm sao")
     assert not scam["refused"] and scam["sources"], scam
+
+
+def test_an_ack_then_thanks_for_what_was_explained_is_thanks(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "cặn kẽ" folded like "cần" (a need), and the ack before the thanks made two clauses: AI entries offered.
+    [thanks] = ask(capsys, "Hay quá, cảm ơn bot đã giải thích cặn kẽ cho tôi")
+    assert thanks["answer"] == SMALL_TALK["thanks"] and not thanks["sources"], thanks
+    assert small_talk("Hay quá, cảm ơn bot đã giải thích, nhưng tôi cần hỏi thêm") is None
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # a hospital's wifi used to send money; a trip's photos posted online: not medicine, not travel
+    ("di benh vien tham nguoi nha, bat wifi cua benh vien de chuyen tien co an toan khong", "4G/5G"),
+    ("con gái tôi hay đăng ảnh cả nhà đi du lịch lên facebook chụp cả vé máy bay như vậy có sao không tôi lo lắm",
+     "vé máy bay"),
+])
+def test_a_place_or_a_trip_in_a_question_about_the_phone_is_ours(capsys: pytest.CaptureFixture[str], text: str,
+                                                                said: str) -> None:
+    # Before: both refused as out of scope ("bệnh viện", "du lịch").
+    assert out_of_scope(text) is None
+    [reply] = ask(capsys, text)
+    assert said in reply["answer"] and reply["sources"], reply
+    assert out_of_scope("đi du lịch Đà Lạt chỗ nào đẹp") == "other"
