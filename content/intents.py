@@ -615,6 +615,8 @@ _HOSPITAL_PLACE = re.compile(r"\b(o|tai|trong|ngoai|gan|truoc|cong|di|den|toi|va
 _CROP_ILL = re.compile(r"\b(la cay|cay trong|cay lua|ruong lua|rau|trai cay|vuon|vat nuoi|heo|trau|vit"
                        r"|con (?:bo|heo|lon|ga|vit|trau|de))"
                        r"(?: (?:nha toi|nha tui|cua toi|no))? (?:bi )?(?:benh|sau benh|nam benh)\b")
+# a message at night that keeps someone awake ("nhắn lúc khuya làm các cụ mất ngủ không"): a bother, no insomnia
+_KEEPS_AWAKE = re.compile(r"\blam (?:\w+ ){0,3}mat ngu\b")
 _RICE = re.compile(r"\blúa\b")
 _RICE_FOLDED = re.compile(r"\b(trong|cay|ruong|giong|gia|la|bong|gat|cat|phoi|vu|bao|hat) lua\b")
 
@@ -789,7 +791,7 @@ def _health_text(typed: str, accented: bool) -> str:
     place is no illness."""
     said = fold(_START.sub("khởi", _BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed))))) \
         if accented else fold(typed)
-    return _CROP_ILL.sub(r"\1 hu", _HOSPITAL_PLACE.sub(r"\1 noi do", said))
+    return _KEEPS_AWAKE.sub("lam phien", _CROP_ILL.sub(r"\1 hu", _HOSPITAL_PLACE.sub(r"\1 noi do", said)))
 
 
 def _accented(typed: str) -> bool:

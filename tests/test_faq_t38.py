@@ -93,3 +93,12 @@ def test_a_place_or_a_trip_in_a_question_about_the_phone_is_ours(capsys: pytest.
     [reply] = ask(capsys, text)
     assert said in reply["answer"] and reply["sources"], reply
     assert out_of_scope("đi du lịch Đà Lạt chỗ nào đẹp") == "other"
+
+
+def test_a_message_that_keeps_one_awake_is_no_insomnia(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused as a health question ("mất ngủ").
+    text = "Bot gửi lời nhắc lúc mấy giờ, có nhắn lúc khuya làm các cụ mất ngủ không"
+    assert out_of_scope(text) is None
+    assert out_of_scope("cà phê làm tôi mất ngủ thì uống thuốc gì") == "health"
+    [night] = ask(capsys, text)
+    assert "21 giờ đến 7 giờ" in night["answer"], night
