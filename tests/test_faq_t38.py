@@ -102,3 +102,10 @@ def test_a_message_that_keeps_one_awake_is_no_insomnia(capsys: pytest.CaptureFix
     assert out_of_scope("cà phê làm tôi mất ngủ thì uống thuốc gì") == "health"
     [night] = ask(capsys, text)
     assert "21 giờ đến 7 giờ" in night["answer"], night
+
+
+def test_each_new_laws_start_is_told_by_the_entry_naming_both(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: answered with the AI law's entry alone (1/3/2026), the data law's 1/1/2026 left out.
+    [laws] = ask(capsys, "Năm 2026 có hai luật mới về dữ liệu cá nhân và trí tuệ nhân tạo, mỗi luật bắt đầu áp dụng "
+                         "từ ngày nào")
+    assert "1/1/2026" in laws["answer"] and "1/3/2026" in laws["answer"], laws
