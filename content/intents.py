@@ -108,6 +108,11 @@ def small_talk(text: str) -> SmallTalk | None:
     return _small_talk(text)
 
 
+def _chat_words(text: str) -> list[str]:
+    """A message's words as small talk reads them: folded, emoticons left out, the association greeted one word."""
+    return fold(_THE_ASSOCIATION.sub(f" {_GREETED} ", unicodedata.normalize("NFC", _EMOTICON.sub(" ", text)))).split()
+
+
 def _small_talk(text: str) -> SmallTalk | None:
     bare = _EMOTICON.sub(" ", text)
     if text.strip() and not _WORD_CHAR.search(bare):
@@ -116,7 +121,7 @@ def _small_talk(text: str) -> SmallTalk | None:
         return "unclear"  # "b", "123456", "k ?": nothing to search, nothing to note for officers
     if names_a_place(text):
         return "place"  # "Ninh Bình", "xã Gia Viễn": where one lives, not a question about it
-    words = fold(_THE_ASSOCIATION.sub(f" {_GREETED} ", unicodedata.normalize("NFC", _EMOTICON.sub(" ", text)))).split()
+    words = _chat_words(text)
     if not words or sum(w not in _SOFT for w in words) > MAX_SMALL_TALK_WORDS:
         # the words that may come with small talk ("cháu", "nhé", "bác") do not make it long; a village's name does
         # not either ("Xin chào, tôi là Y Bih ở buôn Ko Tam, làm quen chút nha")
@@ -425,7 +430,7 @@ def _thanked_for_what_was_done(text: str, words: list[str]) -> bool:
     if len(clauses) == 2:  # "Hay quá, cảm ơn bot đã giải thích cặn kẽ": an ack before the thanks
         if _small_talk(clauses[0]) not in ("ack", "praise"):
             return False
-        words = fold(_THE_ASSOCIATION.sub(f" {_GREETED} ", unicodedata.normalize("NFC", clauses[1]))).split()
+        words = _chat_words(clauses[1])
     said = _THOROUGHLY.sub("ky", " ".join(w for w in words if w != _GREETED))
     return bool(_THANKED_FOR.match(said)) and not _THANKS_ASKS & set(said.split())
 
