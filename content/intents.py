@@ -82,8 +82,11 @@ _LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sa
 _RELAYED_RE = re.compile(rf"^(?:(?:{'|'.join(sorted(_SELF))}) (?:noi |ngoai )?(?:(?:{'|'.join(sorted(_SELF))}) )?)"
                          r"(?:cung |dan |nho )?(?:bao|noi|dan|nhan|gui loi|khen)\b(?! (?:nhieu|lau)\b)")
 # About to pass on what was learnt ("ok em hiểu rồi, để em giải thích lại cho ông", "để cháu chỉ lại cho bà"): an ack
-_PASSING_ON_RE = re.compile(rf"\bde (?:{'|'.join(sorted(_SELF))}) (?:giai thich|noi|chi|doc|ke|huong dan|day|bay|giang)"
-                            rf"(?: lai)?(?: (?:cho|voi) (?:{'|'.join(sorted(_SELF))})(?: (?:noi|ngoai))?)?"
+# (later, "để tối về chỉ lại cho bà xã"; to one at home: "cho bà xã", "cho vợ", "cho cả nhà")
+_PASSING_ON_RE = re.compile(r"\bde (?:(?:toi|chieu|trua|sang|lat nua|lat|mai|ve|nha) )*"
+                            rf"(?:(?:{'|'.join(sorted(_SELF))}) )?(?:giai thich|noi|chi|doc|ke|huong dan|day|bay|giang)"
+                            rf"(?: lai)?(?: (?:cho|voi) (?:{'|'.join(sorted(_SELF))}|vo|chong|ca nha|moi nguoi|ba con"
+                            r"|hang xom|nguoi nha)(?: (?:noi|ngoai|xa|nha|toi|tui))?)?"
                             r"(?: (?:nghe|biet|hieu))?\b")
 # Asking words that are not question words nor the addressee: a message with one asks about something.
 _QUESTION_WORDS = frozenset({"gi", "sao", "nao", "khong", "dau", "bao", "nhieu", "co", "chua", "vay", "the", "nhu",
@@ -514,6 +517,8 @@ _LOTTERY = re.compile(
     r" (?:may|con gi|con nao|so may|so gi|so nao|bao nhieu|con may)(?! (?:gio|chu de|noi dung|phan|bai|cau|ngay))"
     r"|danh (?:con|so|lo|de) (?:gi|nao|may))\b")
 _PRICE_TODAY = re.compile(r"\bgia (?:\w+ ){1,2}hom nay\b")  # "giá sầu riêng hôm nay": market prices
+# a job looked for by the bot ("ad tìm giùm e việc làm công nhân ở KCN"): no job board here
+_FIND_A_JOB = re.compile(r"\btim (?:giup |gium |dum |ho )?(?:\w+ )?viec(?: lam)?\b")
 # Getting into someone else's account or phone behind their back ("chỉ tôi cách vào Zalo của chồng để đọc tin nhắn mà
 # ổng không biết", "xem trộm tin nhắn của vợ"): not ours to teach, however much it names Zalo or a password. Being
 # hacked ("Zalo của chồng bị chiếm") or a parent's rules for a child's phone are not this.
@@ -548,7 +553,7 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"|that (?:hay )?gia)\b"
                        # a reminder the phone or an app gives ("điện thoại có tự nhắc giờ uống thuốc được không",
                        # "đặt lời nhắc uống thuốc"): a phone feature, not a medicine
-                       r"|\b(?:(?:dien thoai|may|app|ung dung|zalo|bot)(?: \w+){0,2} (?:nhac|bao thuc)|loi nhac"
+                       r"|\b(?:(?:dien thoai|may|app|ung dung|zalo|bot)(?: \w+){0,3} (?:nhac|bao thuc)|loi nhac"
                        r"|dat (?:lich )?nhac|hen gio|bao thuc)\b"
                        # machines that think or judge ("máy móc thông minh làm hết việc", "máy chấm điểm hồ sơ", "máy nó
                        # biết con bò bệnh"): what AI does, whatever it does it about
@@ -562,6 +567,12 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"|\b(?:bat|doi) (?:chuyen |nop |dong )?phi\b|\bphi nhan thuong\b"
                        r"|\b(?:ru|moi|keu goi) (?:\w+ ){0,2}(?:bo tien|gop tien|gop von)\b|\bhua (?:cho )?loi\b"
                        r"|\b(?:y|giong) nhu that\b"
+                       # doing as the machine said ("mua thuốc về phun theo liều nó chỉ"): trusting an AI's answer
+                       r"|\btheo (?:\w+ ){0,2}(?:no|ai|chatgpt|may) (?:chi|bao|noi|khuyen|dan)\b"
+                       # whether what a video or a post online says can be trusted ("video trên TikTok ông bác sĩ
+                       # biểu bỏ thuốc … tin được hông"): fake news, whatever it claims to cure
+                       r"|\b(?:video|clip|tiktok|facebook|fb|youtube|tren mang)\b(?: \w+){0,20}? tin (?:duoc|dc)"
+                       r" (?:khong|ko|k|hong|hok|hem|chang|chu)\b"
                        # whether to pass a rumour on ("truyền nhau uống lá ổi trị ung thư, có nên gửi cho bà con")
                        r"|\b(?:nen|duoc) (?:chia se|share|chuyen tiep|dang lai)\b|\b(?:chia se|share) tiep\b"
                        r"|\bgui (?:cho )?(?:ba con|moi nguoi|ca xom|hang xom)\b"
@@ -865,7 +876,8 @@ def out_of_scope(query: str) -> OutOfScope | None:
     said = _PAID_FOR.sub("tien hang", said)
     if _LOAN_APP.search(said):  # what a loan app charges is asked of the app, no bank's rate: the content's warning
         said = _ITS_INTEREST.sub(" ", said)
-    other = _meant(_OTHER_RE, said, typed if accented else None) or _PRICE_TODAY.search(folded)
+    other = (_meant(_OTHER_RE, said, typed if accented else None) or _PRICE_TODAY.search(folded)
+             or _FIND_A_JOB.search(said))
     # what number to bet on is asked of no one but a fortune teller, however it is asked ("nhờ AI soi cầu…")
     if other and about_ai and (_asks_it_alone(query) or _DO_IT_FOR_ME.match(said)):
         about_ai = False

@@ -239,15 +239,18 @@ def test_a_neighbouring_entry_is_not_handed_to_the_model(catalog: Any) -> None:
 
 
 async def test_a_lesson_answer_gives_the_model_the_whole_lesson(catalog: Any, fake: FakeOpenAI) -> None:
-    # The matched chunk of the lesson on AI pictures stops before "gắn nhãn": a model restating it answered
-    # without the label, where the curated answer (the whole lesson) has it.
+    # The matched chunk of the lesson on checking a claim is its last line ("Khi đã đối chiếu, ta mới yên tâm
+    # dùng."): a model restating it answered without the three steps, where the curated answer (the whole lesson)
+    # has them. (The lesson on AI labels was this test's case until the AI law's entry came to tell the label.)
     fake.grounded()
     svc = service(catalog, fake)
-    question = "anh ơi em hỏi, ảnh do AI làm mà mình đăng lên mạng thì có phải ghi chú gì không"
-    curated = svc.plan(question).fallback
-    assert curated.faq_id is not None and curated.faq_id.startswith("m9l5") and "gắn nhãn" in curated.text
+    question = "Dạ cho tôi hỏi ba bước kiểm tra một thông tin trước khi tin là những bước nào ạ"
+    plan = svc.plan(question)
+    curated = plan.fallback
+    assert curated.faq_id is not None and curated.faq_id.startswith("m4l3") and "Hỏi nguồn" in curated.text
+    assert "Hỏi nguồn" not in plan.hits[0].text
     res = await svc.answer(question)
-    assert res.mode == "llm" and "ảnh do AI tạo" in res.text and "gắn nhãn" in res.text
+    assert res.mode == "llm" and "Hỏi nguồn" in res.text and "Hỏi người hiểu biết" in res.text
     await svc.aclose()
 
 

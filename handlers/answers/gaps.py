@@ -129,7 +129,8 @@ _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may
                        # "hội khuyến học tỉnh tui thành lập năm nào": the place's own founding, not the nation's
                        r"(?:thanh lap|ra doi|co tu|hoat dong tu) (?:tu |vao )?nam (?:nao|bao nhieu|may))\b")
 # How many of something there are ("xã tui có bao nhiêu hội viên", "thôn mình mấy gia đình học tập"): the place's own
-_LOCAL_COUNT = re.compile(r"\b(?:co|duoc) (?:bao nhieu|bn) (?!gio\b|tien\b|tuoi\b|lan\b)\w+")  # "có máy tính": no "mấy"
+# "có máy tính": no "mấy"; "tỉnh mình còn lại bao nhiêu xã": how many there are
+_LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom) (?:bao nhieu|bn) (?!gio\b|tien\b|tuoi\b|lan\b)\w+")
 _THIS_YEAR = re.compile(r"\b(?:nam nay|nam toi|nam sau|dot nay)\b")
 # A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
 _NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
@@ -307,9 +308,11 @@ _FEATURES = (
     (re.compile(r"\b(?:giay to|ho so) (?:gi|nao)\b|\b(?:can|phai) (?:mang|chuan bi|nop)(?: theo)?(?: nhung)? "
                 r"(?:gi|giay to|ho so)\b"),
      re.compile(r"giấy tờ|hồ sơ|mang theo|căn cước|CCCD|bản sao|giấy khai", re.IGNORECASE)),
-    # ("có làm việc sáng thứ bảy không": the day after; "có làm việc cả ban đêm và chủ nhật không": at night too)
+    # ("có làm việc sáng thứ bảy không": the day after; "có làm việc cả ban đêm và chủ nhật không": at night too;
+    # "có làm việc ngày thứ bảy không")
     (re.compile(r"\b(?:thu bay|chu nhat|cuoi tuan|ngay le) (?:co )?(?:lam viec|mo cua|lam)\b|\b(?:gio lam viec|gio mo "
-                r"cua|gio hanh chinh)\b|\b(?:lam viec|mo cua|truc|tiep dan) (?:(?:vao|ca|buoi|sang|chieu|toi|va) )*"
+                r"cua|gio hanh chinh)\b|\b(?:lam viec|mo cua|truc|tiep dan) "
+                r"(?:(?:vao|ca|buoi|sang|chieu|toi|va|ngay) )*"
                 r"(?:thu bay|chu nhat|cuoi tuan|ngay le|ban dem|nua dem|dem khuya|toi khuya)\b"),
      re.compile(r"thứ bảy|chủ nhật|cuối tuần|ngày lễ|ban đêm|giờ hành chính|giờ làm việc|24/7|24/24|"
                 r"\d+\s*(?:giờ|h\b|:\d\d)", re.IGNORECASE)),
