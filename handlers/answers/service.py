@@ -446,7 +446,7 @@ class AnswerService:
         Cross-validated on the fresh tuning questions before use (bench.faq_asked --cv, ten folds, each compared
         with the asked questions of the others), at the refusal's thresholds (similarity 0.5, share 0.95): the
         choice offered first answered 46 times right and 3 wrong (35 and 0 at 0.6, 58 and 4 at 0.4); a later choice
-        11 right, none wrong. Rerun with T34-T41 (bench/results/faq_asked.json): 56 and 5, 14 and 0."""
+        11 right, none wrong. Rerun with T34-T45 (bench/results/faq_asked.json): 54 and 4, 16 and 0."""
         agreed = _asked_agree(self.asked().nearest(q), hits)
         if agreed is None:
             return "suggest", hits
@@ -1603,7 +1603,7 @@ def _asked_agree(near: Nearest | None, hits: Sequence[Hit]) -> Hit | None:
     it is about what the message names and asks to do (`fits`): two ways of reading it agree. Chosen on the tuning
     questions alone (bench.faq_asked --cv, ten folds): refusals answered with search's best 40 right, 7 wrong
     (details no entry gives: what a scholarship's file holds, the steps of a birth certificate online); with its
-    second or third 10 right, 1 wrong (rerun with T34-T41: 56 and 6; 9 and 1). One that does not fit is not
+    second or third 10 right, 1 wrong (rerun with T34-T45: 53 and 7; 13 and 1). One that does not fit is not
     answered with however alike they are: at a similarity of 0.6, such hits about all the message names (two
     things compared, "113 với 156 khác nhau sao") would be 22 right, 6 wrong; with those lacking a thing it names
     ("Ngày Sách Việt Nam là ngày nào" against the Ngày Khuyến học's entry), worse."""
