@@ -517,8 +517,10 @@ _LOTTERY = re.compile(
     r" (?:may|con gi|con nao|so may|so gi|so nao|bao nhieu|con may)(?! (?:gio|chu de|noi dung|phan|bai|cau|ngay))"
     r"|danh (?:con|so|lo|de) (?:gi|nao|may))\b")
 _PRICE_TODAY = re.compile(r"\bgia (?:\w+ ){1,2}hom nay\b")  # "giá sầu riêng hôm nay": market prices
-# a job looked for by the bot ("ad tìm giùm e việc làm công nhân ở KCN"): no job board here
-_FIND_A_JOB = re.compile(r"\btim (?:giup |gium |dum |ho )?(?:\w+ )?viec(?: lam)?\b")
+# a job looked for by the bot ("ad tìm giùm e việc làm công nhân ở KCN"): no job board here ("tìm hiểu việc đăng ký"
+# is learning about something)
+_FIND_A_JOB = re.compile(r"\btim (?:giup |gium |dum |ho )?"
+                         r"(?:(?:e|em|toi|tui|chau|con|minh|anh|chi|co|chu|bac|ba|ong) )?viec(?: lam)?\b")
 # Getting into someone else's account or phone behind their back ("chỉ tôi cách vào Zalo của chồng để đọc tin nhắn mà
 # ổng không biết", "xem trộm tin nhắn của vợ"): not ours to teach, however much it names Zalo or a password. Being
 # hacked ("Zalo của chồng bị chiếm") or a parent's rules for a child's phone are not this.

@@ -60,6 +60,7 @@ def test_a_job_search_is_out_of_scope(capsys: pytest.CaptureFixture[str]) -> Non
     # Before: answered "Rất có thể là lừa đảo…" (the online job scam) to a plain request for work.
     [reply] = ask(capsys, "ad tìm giùm e việc làm công nhân ở KCN lương cao với")
     assert reply["refused"] and reply["answer"].startswith(REFUSE_OUT_OF_SCOPE), reply
+    assert out_of_scope("tôi muốn tìm hiểu việc đăng ký gia đình học tập") is None  # learning about it: ours
     [scam] = ask(capsys, "tìm việc trên mạng bị đòi nạp tiền có phải lừa không")
     assert "lừa đảo" in scam["answer"] and not scam["refused"]
 
