@@ -364,15 +364,22 @@ def told_with_small_talk(text: str) -> SmallTalk | None:
 
 
 def feeling_told(text: str) -> SmallTalk | None:
-    """A feeling said first, then what causes it, asking nothing ("Tôi buồn quá, con đi làm xa cả năm không về"):
+    """A feeling said first, then what causes it, or last, after it, asking nothing ("Tôi buồn quá, con đi làm xa cả
+    năm không về"):
     "feeling", however many words of the content its story happens to share."""
     if "?" in text or len(fold(text).split()) > MAX_TOLD_WORDS:
         return None
     parts = [_said(c).split() for c in story_clauses(_EMOTICON.sub(" ", text))]
     parts = [p for p in parts if p]
-    if len(parts) < 2 or small_talk(" ".join(parts[0])) != "feeling":
+    if len(parts) < 2:
         return None
-    return None if any(_told_asks(p) for p in parts[1:]) else "feeling"
+    if small_talk(" ".join(parts[0])) == "feeling":
+        rest = parts[1:]
+    elif small_talk(" ".join(parts[-1])) == "feeling" and out_of_scope(text) is None:
+        rest = parts[:-1]  # "Hôm nay tăng ca đến 10 giờ đêm, mệt rã rời luôn bot ạ"; not "kể chuyện cười đi, buồn quá"
+    else:
+        return None
+    return None if any(_told_asks(p) for p in rest) else "feeling"
 
 
 def _said(clause: str) -> str:
@@ -653,6 +660,7 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 _POLICE_OFFICE = r"(?= (?:xa|phuong|huyen|tinh|thi tran|quan|thanh pho|tp|o|tai|gan|noi|khu vuc|dia phuong)\b)"
 _AFTER = {"bao so": r"(?= (?:\d+|may|bao nhieu|nao|tiep theo)\b)",
           "ngay tot": r"(?! lanh\b)",  # "chúc mọi người một ngày tốt lành": a wish, no lucky day asked
+          "co bau": r"(?! (?:cu|chon|ra|truong|doan)\b)",  # "có bầu cử", "có bầu trưởng thôn": an election
           "so dien thoai cong an": _POLICE_OFFICE, "sdt cong an": _POLICE_OFFICE,
           # "câu đầu tiên" (the first question) folds to "cau thu nhat": no football player ("cầu thủ")
           "cau thu": r"(?! (?:nhat|hai|ba|tu|nam|sau|may|bao nhieu|\d+)\b)",

@@ -131,3 +131,45 @@ def names_a_place(text: str) -> bool:
         elif _key(part) not in _province_keys():
             return False
     return True
+
+
+# Where the asker lives: "nhà tui ở Quảng Nam", "tôi ở tỉnh Hà Tĩnh", "em sống tại Huế", "quê Nghệ An", "dân Huế"
+_HOME = frozenset({"que", "dan"})
+_AT = frozenset({"o", "tai"})
+_WHO_LIVES = frozenset("toi tui em minh chau con bac co chu anh chi nha ba me bo ong tao song".split())
+_UNIT = frozenset({"tinh", "tp"})
+_WORD = re.compile(r"\w+")
+
+
+def places_told(text: str) -> list[tuple[int, int, str]]:
+    """The provinces (current or former, as `find_province` reads them) a message says the asker lives in ("nhà
+    tui ở Quảng Nam", "tôi ở tỉnh Hà Tĩnh", "quê Nghệ An", "dân Huế"): (start, end, key) of each name in `text`,
+    the words that tell where left out. A province named otherwise ("Quảng Nam có mấy xã", "Hội Khuyến học tỉnh
+    An Giang", "lớp học ở Huế") is what is asked about, and is not taken."""
+    words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words) - 1:
+        w = words[i][2]
+        lives = w in _HOME or (w in _AT and i > 0 and words[i - 1][2] in _WHO_LIVES)
+        first = i + 1 if lives else 0
+        if first and words[first][2] in _UNIT:
+            first += 1  # "ở tỉnh Quảng Nam", "ở tp Huế"
+        elif first and first + 1 < len(words) and words[first][2] == "thanh" and words[first + 1][2] == "pho":
+            first += 2  # "ở thành phố Huế"
+        for n in (4, 3, 2, 1) if first else ():
+            if first + n <= len(words):
+                key = "".join(t for _, _, t in words[first:first + n])
+                if key in _province_keys():
+                    out.append((words[first][0], words[first + n - 1][1], key))
+                    i = first + n - 1
+                    break
+        i += 1
+    return out
+
+
+def provinces_in(folded: str) -> frozenset[str]:
+    """The keys of the provinces (current or former, or an alias of one) that a folded text names."""
+    padded = f" {' '.join(folded.split())} "
+    keys = {_key(n) for p in provinces() for n in (p.name, *p.formed_from) if f" {fold(n)} " in padded}
+    return frozenset(keys | {a for a, n in _ALIASES.items() if _key(n) in keys})

@@ -25,6 +25,7 @@ from typing import Any, Literal, NamedTuple
 
 from content.cachefile import read_or_build, write_atomically
 from content.intents import about_using_the_bot, out_of_scope
+from content.provinces import places_told, provinces_in
 from content.schema import FaqEntry, Lesson
 from content.textnorm import (
     ABBREVIATIONS,
@@ -360,6 +361,10 @@ def _set_aside_fine(text: str) -> tuple[str, bool]:
     return rest, True
 
 
+# "…, còn xin quyền đọc danh bạ": "còn" as "and also", a deed of the same thing, not another thing set against it
+_STILL_DOES = re.compile(r"con (?:xin|doi|bat|bao|hoi|gui|goi|nhan|keu|dung|lay|cho|chi)\b")
+
+
 def without_asides(text: str) -> str:
     """The question without the parts that say what it is not about; the whole text when nothing else is left."""
     text, left_out = _set_aside_fine(text)
@@ -376,7 +381,8 @@ def without_asides(text: str) -> str:
             continue
         if fold(words).startswith("rieng "):  # "Gia đình học tập khác dòng họ học tập. Riêng gia đình học tập…"
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
-        elif words.startswith("còn ") and kept and " thì " in f" {kept[-1]} " and len(words.split()) > 3:
+        elif words.startswith("còn ") and kept and " thì " in f" {kept[-1]} " and len(words.split()) > 3 \
+                and not _STILL_DOES.match(fold(words)):
             # "ChatGPT thì miễn phí rồi, còn học AI trên bot này có mất tiền không?": what is said of the one
             # thing sets off what is asked of the other ("còn" typed with its accent: folded, it is "con")
             left_out, kept, clause = True, [], words.split(" ", 1)[1]
@@ -680,6 +686,7 @@ class SearchIndex:
         self._scaled = [(i, f) for i, f in enumerate(self._factor) if f != 1.0]  # (s * 1.0 is s: the rest is left)
         self._syllable_df = Counter({t: b - a for t, (a, b) in self._postings.items() if "_" not in t})
         self._how_told: dict[str, bool] = {}  # _tells_how, per document, as found
+        self._places = provinces_in(fold(" . ".join(f"{d.title} . {d.text}" for d in self._docs)))
         self._index_subjects()
 
     def _index_subjects(self) -> None:
@@ -736,6 +743,14 @@ class SearchIndex:
             out.append(max(candidates, key=lambda c: self._syllable_df[c]) if candidates else s)
         return out
 
+    def _placeless(self, query: str) -> str:
+        """The query without the provinces it says the asker lives in ("Nhà tui ở Quảng Nam, …") that nothing in
+        the content names: their syllables match nothing meant ("quảng" cáo, "năm"), only by chance."""
+        for start, end, key in reversed(places_told(query)):
+            if key not in self._places:
+                query = f"{query[:start]} {query[end:]}"
+        return query
+
     def search(self, query: str, k: int = 3, among: Iterable[str] | None = None,
                asked: frozenset[str] | None = None, context: str | None = None) -> list[Hit]:
         """Top-k hits for a question typed any way (accents or not, teencode, small typos). With `among` (doc
@@ -745,6 +760,7 @@ class SearchIndex:
         the question lacks rank documents at CONTEXT_WEIGHT (what the story is about tells which of the entries
         asking the same thing is meant) and count for nothing else: coverage, what is named and what is asked to do
         are the question's alone."""
+        query = self._placeless(query)
         sylls = self._repair(question_syllables(query))
         if not sylls or not self._docs:
             return []

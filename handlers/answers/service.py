@@ -911,15 +911,18 @@ class AnswerService:
         sao biết đó có đúng là con tôi không?"): the clauses that are out of scope are left out when the clause
         that asks is not, and what is left is answered when it finds a sure answer (else the usual refusal)."""
         clauses = story_clauses(q)
+        said_after = False  # "…, có bị trừ tiền điện thoại không, tôi lương hưu ít": told after asking, of oneself
+        while len(clauses) > 1 and out_of_scope(clauses[-1]) is not None and not asks_something(clauses[-1]):
+            clauses, said_after = clauses[:-1], True
         kept = [c for c in clauses if out_of_scope(c) is None]
         if len(kept) < 2 and len(kept) < len(clauses) and kept and kept[-1] == clauses[-1]:
             # too little left: a story clause may only name the topic in passing ("… có lớp chuyển giao kỹ thuật nuôi
             # gà ở trung tâm học tập cộng đồng. Trung tâm đó là cái gì vậy?"); it stays, without those words
             kept = [c if out_of_scope(c) is None else _in_scope_part(c) for c in clauses]
             kept = [c for c in kept if c]
-        if len(kept) == len(clauses) and all(out_of_scope(c) is None for c in clauses):
+        if len(kept) == len(clauses) and all(out_of_scope(c) is None for c in clauses) and not said_after:
             return None
-        if len(kept) < 2 or not asks_something(kept[-1]) or kept[-1] != clauses[-1]:
+        if (len(kept) < 2 and not said_after) or not kept or not asks_something(kept[-1]) or kept[-1] != clauses[-1]:
             return None
         rest = ", ".join(kept)
         if out_of_scope(rest) is not None or len(content_syllables(rest)) < LONG_QUESTION:
