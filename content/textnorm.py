@@ -679,7 +679,7 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         rf"^(?:{_PERSON} )+(?=cho |de |xin |muon |cach )",
         rf"\b(?:{_PERSON} )?(?:xin |vui long |lam on )?(?:cho|de|cho phep) (?:{_PERSON} )?(?:xin )?(?:duoc )?hoi"
         r"(?: chut| ti| mot chut| them| cai nay| mot cau| mot ti| voi| nhe| nha| ha)*(?: la| ve)?\b",
-        rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho)"
+        rf"\b(?:{_PERSON} )?(?:dang |cung )?(?:muon|xin|can|dinh|tinh|hoi) (?:duoc )?(?:hoi|biet|nho|hieu)"
         r"(?: them| chut| ti| cai nay| mot chut)*(?: la| ve| xem)?\b",
         r"\bxin (?:cho )?hoi\b",
         rf"^(?:xin |vui long |lam on )?cho (?:{_PERSON} )?biet\b",  # "vui lòng cho biết …", "cho tôi biết …"
@@ -773,8 +773,8 @@ _FRAMES: tuple[re.Pattern[str], ...] = tuple(
         r"(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu))*$",
         # "…, chỉ hết tui coi", "chỉ giùm tui xem với": asked to be shown, the question is before it (Southern)
         rf"\bchi (?:het |giup |gium |dum |cho |ho )*{_PERSON}(?: (?:xem|voi|nhe|nha|di|thu|het|nghen|nghe|biet))+$",
-        rf"\b(?:{_PERSON} )?giai thich(?: (?:giup|gium|dum|cho|ho))*(?: {_PERSON})?"
-        r"(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu|them))*$",
+        rf"\b(?:{_PERSON} )?giai thich(?: cho)?(?: (?:de hieu|ngan gon|cu the|ro rang))?(?: (?:giup|gium|dum|cho|ho))*"
+        rf"(?: {_PERSON})?(?: (?:voi|nhe|nha|di|nghe|biet|ro|hieu|them))*$",  # "…, giải thích dễ hiểu giúp em"
     )
 )
 
