@@ -80,10 +80,12 @@ def _hold_exclusively(path: Path) -> sqlite3.Connection:
     for its busy timeout, when the lock cannot be waited for (the bot's connection in WAL mode is between two
     steps of its own); such a program tries again, with a new connection: in exclusive locking mode a failed
     attempt may keep the shared lock it took, and the bot's write would then wait on it while this waits on the
-    bot (seen once in CI: "locked" for the whole minute)."""
+    bot (seen once in CI: "locked" for the whole minute). Each attempt waits a second at most, then gives its
+    locks back: one attempt waiting the whole minute on the bot while the bot's write waits on it was seen on a
+    loaded machine."""
     deadline = time.monotonic() + 60
     while True:
-        holder = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        holder = sqlite3.connect(path, timeout=1, check_same_thread=False)
         try:
             holder.execute("PRAGMA locking_mode=EXCLUSIVE")
             holder.execute("BEGIN EXCLUSIVE")
