@@ -361,6 +361,8 @@ def _set_aside_fine(text: str) -> tuple[str, bool]:
     return rest, True
 
 
+_TYPED_WORD = re.compile(r"[^\W\d_]+")  # a word as typed, accents kept
+_L_OR_N = frozenset("lnLN")
 # "…, còn xin quyền đọc danh bạ": "còn" as "and also", a deed of the same thing, not another thing set against it
 _STILL_DOES = re.compile(r"con (?:xin|doi|bat|bao|hoi|gui|goi|nhan|keu|dung|lay|cho|chi)\b")
 
@@ -687,6 +689,10 @@ class SearchIndex:
         self._syllable_df = Counter({t: b - a for t, (a, b) in self._postings.items() if "_" not in t})
         self._how_told: dict[str, bool] = {}  # _tells_how, per document, as found
         self._places = provinces_in(fold(" . ".join(f"{d.title} . {d.text}" for d in self._docs)))
+        texts = [f"{d.title} {d.text}" for d in self._docs]
+        texts += [q for e in self._faq.values() for q in (e.question, *e.alternatives)]
+        typed = (w for t in texts for w in _TYPED_WORD.findall(unicodedata.normalize("NFC", t).lower()))
+        self._accented = frozenset(w for w in typed if not w.isascii())  # the content's words typed with accents
         self._index_subjects()
 
     def _index_subjects(self) -> None:
@@ -751,6 +757,23 @@ class SearchIndex:
                 query = f"{query[:start]} {query[end:]}"
         return query
 
+    def _l_for_n(self, query: str) -> str:
+        """The query with an "l" typed for "n", or an "n" for "l" (how they sound in much of the North: "lăm
+        nay", "tuần nễ", "nừa đảo"), put back: a word typed with its accents that no text of the content has,
+        whose other form one has. Words typed without accents are left alone ("lo", "no": either may be meant)."""
+        if not any(c in _L_OR_N for c in query):
+            return query
+
+        def fixed(m: re.Match[str]) -> str:
+            word = m.group(0)
+            lower = unicodedata.normalize("NFC", word).lower()
+            if lower.isascii() or lower[0] not in "ln" or lower in self._accented:
+                return word
+            other = ("n" if lower[0] == "l" else "l") + lower[1:]
+            return other if other in self._accented else word
+
+        return _TYPED_WORD.sub(fixed, query)
+
     def search(self, query: str, k: int = 3, among: Iterable[str] | None = None,
                asked: frozenset[str] | None = None, context: str | None = None) -> list[Hit]:
         """Top-k hits for a question typed any way (accents or not, teencode, small typos). With `among` (doc
@@ -760,7 +783,7 @@ class SearchIndex:
         the question lacks rank documents at CONTEXT_WEIGHT (what the story is about tells which of the entries
         asking the same thing is meant) and count for nothing else: coverage, what is named and what is asked to do
         are the question's alone."""
-        query = self._placeless(query)
+        query = self._l_for_n(self._placeless(query))
         sylls = self._repair(question_syllables(query))
         if not sylls or not self._docs:
             return []
