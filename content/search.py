@@ -98,6 +98,8 @@ ENTITIES: tuple[str, ...] = (
     # ("chuông nhỏ quá chỉnh to lên sao" is not the text size)
     "hinh nen", "nhac chuong", "am luong", "tat man hinh", "cap nhat phan mem",
     "luat an ninh mang",  # a law no entry tells of (the data and AI laws are told: not "khác gì Luật An ninh mạng")
+    # associations no entry tells of ("Hội Khuyến học với Hội Cựu giáo chức khác nhau thế nào" is not the Week)
+    "hoi cuu giao chuc", "hoi cuu chien binh",
     "thu hoi tin nhan",  # recalling a message sent by mistake (Zalo, Messenger): no entry tells it either
     # old messages kept or moved to a new phone ("đổi điện thoại mới thì tin nhắn Zalo cũ chuyển qua")
     "tin nhan cu", "tin nhan zalo cu",
