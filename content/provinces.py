@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -141,11 +142,17 @@ _UNIT = frozenset({"tinh", "tp"})
 _WORD = re.compile(r"\w+")
 
 
+# "ở", "tại", "quê", "dân", typed with or without accents (NFC), before a word
+_SAYS_WHERE = re.compile(r"\b(?:ở|o|tại|tai|quê|que|dân|dan)\s", re.IGNORECASE)
+
+
 def places_told(text: str) -> list[tuple[int, int, str]]:
     """The provinces (current or former, as `find_province` reads them) a message says the asker lives in ("nhà
     tui ở Quảng Nam", "tôi ở tỉnh Hà Tĩnh", "quê Nghệ An", "dân Huế"): (start, end, key) of each name in `text`,
     the words that tell where left out. A province named otherwise ("Quảng Nam có mấy xã", "Hội Khuyến học tỉnh
-    An Giang", "lớp học ở Huế") is what is asked about, and is not taken."""
+    An Giang", "lớp học ở Huế") is what is asked about, and is not taken. `text` in NFC (as typed, mostly)."""
+    if not _SAYS_WHERE.search(text):
+        return []  # most messages have no word that tells where (one quick search)
     words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
     out: list[tuple[int, int, str]] = []
     i = 0
@@ -168,8 +175,10 @@ def places_told(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def provinces_in(folded: str) -> frozenset[str]:
-    """The keys of the provinces (current or former, or an alias of one) that a folded text names."""
-    padded = f" {' '.join(folded.split())} "
-    keys = {_key(n) for p in provinces() for n in (p.name, *p.formed_from) if f" {fold(n)} " in padded}
+def provinces_in(text: str) -> frozenset[str]:
+    """The keys of the provinces (current or former, or an alias of one) that a text names, written with their
+    accents as the content writes them ("Thái Nguyên", "Hà Tĩnh")."""
+    padded = f" {' '.join(_WORD.findall(unicodedata.normalize('NFC', text).lower()))} "
+    keys = {_key(n) for p in provinces() for n in (p.name, *p.formed_from)
+            if f" {' '.join(_WORD.findall(unicodedata.normalize('NFC', n).lower()))} " in padded}
     return frozenset(keys | {a for a, n in _ALIASES.items() if _key(n) in keys})

@@ -690,7 +690,7 @@ class SearchIndex:
         self._scaled = [(i, f) for i, f in enumerate(self._factor) if f != 1.0]  # (s * 1.0 is s: the rest is left)
         self._syllable_df = Counter({t: b - a for t, (a, b) in self._postings.items() if "_" not in t})
         self._how_told: dict[str, bool] = {}  # _tells_how, per document, as found
-        self._places = provinces_in(fold(" . ".join(f"{d.title} . {d.text}" for d in self._docs)))
+        self._places = provinces_in(" . ".join(f"{d.title} . {d.text}" for d in self._docs))
         texts = [f"{d.title} {d.text}" for d in self._docs]
         texts += [q for e in self._faq.values() for q in (e.question, *e.alternatives)]
         typed = (w for t in texts for w in _TYPED_WORD.findall(unicodedata.normalize("NFC", t).lower()))
@@ -754,6 +754,7 @@ class SearchIndex:
     def _placeless(self, query: str) -> str:
         """The query without the provinces it says the asker lives in ("Nhà tui ở Quảng Nam, …") that nothing in
         the content names: their syllables match nothing meant ("quảng" cáo, "năm"), only by chance."""
+        query = unicodedata.normalize("NFC", query)
         for start, end, key in reversed(places_told(query)):
             if key not in self._places:
                 query = f"{query[:start]} {query[end:]}"

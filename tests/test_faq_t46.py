@@ -77,9 +77,18 @@ def test_told_after_asking_is_not_out_of_scope(capsys: pytest.CaptureFixture[str
     assert loan["refused"] and loan["answer"].startswith(REFUSE_OUT_OF_SCOPE), loan
 
 
+def test_the_translation_tip(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: how to ask ChatGPT in general, answered. The translation entry now gives lesson m3l5's tip; the writer
+    # named the lesson, which the asked questions now hold, so the two are offered, the entry first.
+    [reply] = ask(capsys, "Xin hỏi muốn nhờ AI dịch lời chào hàng sang tiếng Anh cho khách du lịch thì nên gõ thế nào "
+                          "cho nó dịch đúng ý ạ?")
+    first = reply["answer"].split("\n")[1] if "\n" in reply["answer"] else ""
+    assert "nói rõ dịch sang tiếng gì" in reply["answer"] or first == "• Dùng AI để dịch tiếng nước ngoài được không?"
+    [entry] = ask(capsys, "Dùng AI để dịch tiếng nước ngoài được không?")
+    assert "nói rõ dịch sang tiếng gì" in entry["answer"] and "lesson:m3l5" in str(entry["sources"]), entry
+
+
 @pytest.mark.parametrize(("text", "said"), [
-    ("Xin hỏi muốn nhờ AI dịch lời chào hàng sang tiếng Anh cho khách du lịch thì nên gõ thế nào cho nó dịch đúng ý ạ?",
-     "nói rõ dịch sang tiếng gì"),  # before: how to ask ChatGPT in general
     # before: the entry on summaries
     ("Cái ChatGPT đó giúp được gì cho dân buôn bán nhỏ như tui hông dzậy?", "cách bán hàng online"),
     ("kỹ năng sô cơ bản gồm nhửng việc gì, tui muốn học từ từ", "Mỗi tuần học một việc"),  # before: Thông tư 02's frame
