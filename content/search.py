@@ -365,6 +365,7 @@ def _set_aside_fine(text: str) -> tuple[str, bool]:
 
 _TYPED_WORD = re.compile(r"[^\W\d_]+")  # a word as typed, accents kept
 _L_OR_N = frozenset("lnLN")
+_NOT_SWAPPED = frozenset({"lốt"})  # "Cốp pi lốt": Copilot as it is said
 # "…, còn xin quyền đọc danh bạ": "còn" as "and also", a deed of the same thing, not another thing set against it
 _STILL_DOES = re.compile(r"con (?:xin|doi|bat|bao|hoi|gui|goi|nhan|keu|dung|lay|cho|chi)\b")
 
@@ -770,8 +771,10 @@ class SearchIndex:
         def fixed(m: re.Match[str]) -> str:
             word = m.group(0)
             lower = unicodedata.normalize("NFC", word).lower()
-            if lower.isascii() or lower[0] not in "ln" or lower in self._accented:
+            if lower.isascii() or lower[0] not in "ln" or lower in self._accented or lower in _NOT_SWAPPED:
                 return word
+            if lower == "lăm" and query[:m.start()].rstrip().lower().endswith(("mươi", "mười", "muoi")):
+                return word  # "sáu mươi lăm tuổi": the number's own "lăm"
             other = ("n" if lower[0] == "l" else "l") + lower[1:]
             return other if other in self._accented else word
 
