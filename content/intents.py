@@ -828,6 +828,10 @@ def _accented(typed: str) -> bool:
 
 
 _SOMETHING = re.compile(r"\b(?:gi|nao|dau|sao) do\b")  # "uống nước lá gì đó" (some leaf): told, not asked
+# what one asked the machine, told ("tui hỏi nó bệnh huyết áp uống thuốc gì thì nó trả lời trơn tru lắm"): its question
+# is the story, whether to trust the answer is what is asked
+_ASKED_IT = re.compile(r"\b(?:toi|tui|minh|em|bac|ba|ong|me|bo|chau|con|ma|me) (?:da |co |moi |vua |thu )?hoi no\b"
+                       r"(?=.*\bno (?:tra loi|bao|noi|chi|khuyen)\b)")
 
 
 def _asks_health_alone(query: str) -> bool:
@@ -842,7 +846,8 @@ def _asks_health_alone(query: str) -> bool:
         # "đau" folds like "đâu", "chữa" like "chưa": asking is looked for in what the clause says besides its health
         # words ("video bác sĩ quảng cáo thuốc chữa khỏi tiểu đường" tells, it asks nothing)
         rest = _SOMETHING.sub(" ", (_HEALTH_RE if accented else _HEALTH_UNACCENTED_RE).sub(" ", health))
-        if pain and not _ABOUT_AI.search(fold(typed)) and asks_something(rest):
+        if pain and not _ABOUT_AI.search(fold(typed)) and asks_something(rest) \
+                and not (_ASKED_IT.search(fold(typed)) and _ABOUT_AI.search(fold(query))):
             return True
     return False
 

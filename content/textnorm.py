@@ -882,7 +882,9 @@ def _clauses(text: str) -> list[str]:
 #   counting a message's questions and what each asks.
 # "nhà nào cũng" asks nothing; nor a diacritic ("gõ chữ có dấu", "không dấu", "bỏ dấu"), folded like "đâu" (where)
 _ASKS_PLAINLY = re.compile(r"\b(?:(?:gi|sao|nao|(?<!\bco )(?<!\bkhong )(?<!\bbo )(?<!\bgo )dau)(?! cung\b)|bao nhieu)\b"
-                           r"|\b(?:khong|chua|ha|a)$")
+                           r"|\b(?:khong|chua|ha|a)$"
+                           # the other half of an either-or ("…, hay mần cho tụi học sinh thôi?")
+                           r"|^hay\b.*\bthoi$")
 # A clause that asks: it ends with a question word, or says how, how much, when, where, whether ("có … không").
 # "lúc đầu", "đầu tư" (folded "dau"), "ngày nào cũng", "không phải lên cơ quan" (a "không" that denies) ask nothing.
 _ENDS_ASKING = re.compile(r"\b(?:gi|sao|nao|khong|chua|ha|chu|ko|hong|hem|hok|chi|rua|ri)"

@@ -96,6 +96,14 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     # "số mấy" (of a decree, a hotline): a number; a phone number asked as such: three digits or more that are no
     # share ("100% phường có hội"), date or year ("2/10/1996", "năm 2025")
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
+    # a decision's or a decree's number ("quyết định … là quyết định số bao nhiêu"), not how many of them: a number
+    # written as such ("1373/QĐ-TTg", "91/2025/QH15"), not a date ("2/10/1996")
+    (re.compile(r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|chi thi|van ban)(?: \w+){0,12}? "
+                r"so (?:bao nhieu|may)\b"),
+     re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]")),
+    # where an office is ("trụ sở hội tỉnh giờ nằm ở đường nào"): an answer that names no office tells none
+    (re.compile(r"\btru so\b(?: \w+){0,6} (?:o dau|duong nao|cho nao|nam o|o cho nao|dia chi)\b"),
+     re.compile(r"trụ sở", re.IGNORECASE)),
     (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
     # which day of the week ("tính lại từ thứ mấy"; not a rank: "đứng thứ mấy", "xếp thứ mấy")
@@ -127,7 +135,9 @@ _HERE = re.compile(r"\b(?<!hang )(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi
 _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
                        r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi|"
                        # "hội khuyến học tỉnh tui thành lập năm nào": the place's own founding, not the nation's
-                       r"(?:thanh lap|ra doi|co tu|hoat dong tu) (?:tu |vao )?nam (?:nao|bao nhieu|may))\b")
+                       r"(?:thanh lap|ra doi|co tu|hoat dong tu|lap) (?:tu |vao )?nam (?:nao|bao nhieu|may)|"
+                       # "lớp học buổi nào ở đâu, cho hỏi lịch cụ thể": the place's own timetable
+                       r"buoi nao|lich cu the)\b")
 # How many of something there are ("xã tui có bao nhiêu hội viên", "thôn mình mấy gia đình học tập"): the place's own
 # "có máy tính": no "mấy"; "tỉnh mình còn lại bao nhiêu xã": how many there are
 _LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom) (?:bao nhieu|bn) (?!gio\b|tien\b|tuoi\b|lan\b)\w+")

@@ -716,6 +716,8 @@ class AnswerService:
             return self._run_on_asked_exactly(q, decision, hits)
         if len(_own_words(ending)) < ENDING_OWN or entities(q) - entities(ending):
             return decision, hits
+        if hits[0].exact and hits[0].asks and fits(hits[0]):
+            return decision, hits  # "Tui gửi tin nhắn thoại mà bot hổng trả lời, sao vậy?": one question asks it all
         found = self.search.search(ending, PASSAGES)
         if found and not (decide(ending, found) == "answer" and found[0].asks and fits(found[0])):
             return self._asked_to_do(q, ending, decision, hits)
@@ -1290,6 +1292,10 @@ class AnswerService:
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
         fitting = [h for h in hits if fits(h)] or [h for h in hits if not h.missing] or list(hits)
+        if any(COMPARISON in h.unasked for h in hits):
+            # two things compared ("mã OTP ngân hàng với mã kích hoạt Zalo có giống nhau không"): each one's own entry
+            # is a choice, though it names only one of them and compares nothing
+            fitting = [h for h in hits if h in fitting or _one_of_the_compared(h)]
         for h in fitting:
             key = h.doc_id if h.kind == "faq" else "lesson:" + h.doc_id.split("#", 1)[0]
             if key not in seen:
@@ -1651,6 +1657,12 @@ def _help_leads(hits: Sequence[Hit]) -> bool:
         return False
     rival = next((h for h in hits[1:] if h.doc_id != top.doc_id), None)
     return rival is not None and top.score >= HELP_LEAD * rival.score
+
+
+def _one_of_the_compared(hit: Hit) -> bool:
+    """The hit is about one of two things compared: all it lacks is the other one (a thing named, not one of its own
+    things left unasked) and the comparing."""
+    return len(hit.missing) == 1 and not hit.missing[0].startswith("+") and set(hit.unasked) <= {COMPARISON}
 
 
 def answer_passages(hits: Sequence[Hit]) -> list[Hit]:
