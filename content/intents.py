@@ -586,6 +586,9 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"|\b(?:nen|duoc) (?:chia se|share|chuyen tiep|dang lai)\b|\b(?:chia se|share) tiep\b"
                        r"|\bgui (?:cho )?(?:ba con|moi nguoi|ca xom|hang xom)\b"
                        r"|\b(?:gui|chia se|dang|chuyen) (?:len |vao |vo )?(?:nhom|group)\b"
+                       # money demanded at once ("số lạ gọi bảo con bị tai nạn đang cấp cứu, bắt chuyển ngay 15
+                       # triệu"): the scam's pretext, whatever illness or accident it names
+                       r"|\b(?:bat|doi|giuc) (?:\w+ )?(?:chuyen|gui) (?:ngay |gap |lien )?(?:khoan|tien|\d+)"
                        # blocked after money was sent ("chuyển 15 triệu … giờ nó chặn bố rồi"): a scam told
                        r"|\bchan (?:toi|tui|bo|me|ba|minh|em|chau|con|ong|anh|chi|co|chu|bac|luon|mat)\b"
                        # a bank used over a wifi ("đi du lịch xài wifi khách sạn chuyển khoản được không")
@@ -800,11 +803,19 @@ _DO_IT_FOR_ME = re.compile(r"(?:(?:bot|ban|em|chau|con|ad|admin)(?: oi)? )?(?:vi
                            r"(?: (?:toi|tui|minh|em|chau|con|cho (?:toi|tui|minh|em|chau|con)))? (?:cai |mot )?bai\b")
 
 
+# "có nên mua không" with nothing bought named, after an AI account or plan for sale was named: it asks of that ("…
+# tài khoản ChatGPT giá rẻ người ta bán trên mạng, có nên mua không"), the fake and paid versions the FAQ warns of
+_BUY_IT = re.compile(r"^(?:\w+ ){0,3}?(?:co )?nen mua(?: (?:khong|ko|k|hong|chua|ha|a|nhi|vay|the|nua|do|no))*$")
+_AI_FOR_SALE = re.compile(r"\b(?:tai khoan|tk|goi|ban|acc) (?:chatgpt|gemini|copilot|ai|chat gpt)\b")
+
+
 def _asks_it_alone(query: str) -> bool:
     """A clause that asks for what is not ours names no AI of its own ("Việt Nam đá với Thái Lan tỉ số mấy, ChatGPT
     nó nói sai"): what the other clauses say of ChatGPT is the story, the score is the question."""
     for clause in _asked_clauses(query):  # "… mà … có nên mua không" may ask about what came before
         folded = fold(clause)
+        if _BUY_IT.match(folded.strip()) and _AI_FOR_SALE.search(fold(query)):
+            continue
         if ((_OTHER_RE.search(folded) or _PRICE_TODAY.search(folded)) and not _ABOUT_AI.search(folded)
                 and (asks_something(clause) or _HOW_MANY.search(folded) or _SHOW_ME.match(folded))):
             return True

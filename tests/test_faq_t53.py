@@ -1,5 +1,6 @@
-"""Blind batches T53-T56 (the Mekong delta, the Centre, small shop owners selling online, retired members of the
-association): what a citizen typed and got wrong before, as `hocbot ask --json` shows it."""
+"""Blind batches T53-T60 (the Mekong delta, the Centre, small shop owners selling online, retired members of the
+association, ethnic minorities, parents, commune digital teams, anyone at random): what a citizen typed and got
+wrong before, as `hocbot ask --json` shows it."""
 
 from __future__ import annotations
 
@@ -57,6 +58,17 @@ def test_two_things_compared_offer_each_ones_entry(capsys: pytest.CaptureFixture
      "thiết hông", "định danh và xác thực điện tử"),
     # before: "thử lại sau ít phút" (the ending "bot hổng trả lời, sao vậy" searched alone)
     ("Tui gửi tin nhắn thoại mà bot hổng trả lời, sao vậy?", "tin nhắn thoại (ghi âm)"),
+    # before: "Đó là lừa đảo" (the police calling to make one install an app by a link)
+    ("Xin hỏi VNeID là cái gì ạ? Công an xã bảo tôi phải cài.", "định danh và xác thực điện tử"),
+    # before: what the bot is
+    ("hội khuyến học là hội chi, lập ra để làm chi rứa", "nòng cốt trong khuyến học"),
+    # before: AI faking a relative's voice
+    ("con tôi bị lừa nạp thẻ điên thoại trong gêm, báo lừa đao ở đâu", "156"),
+    # before: getting a hacked Facebook back
+    ("đăt mật khẩu sao cho an toan khỏi bị hack", "không dùng ngày sinh"),
+    # before: refused as shopping; a ChatGPT account for sale is the FAQ's warning
+    ("Anh chị cho em hỏi con em đòi mua tài khoản ChatGPT giá rẻ người ta bán trên mạng, có nên mua không ạ",
+     "có bản miễn phí"),
 ])
 def test_answered_with_the_right_entry(capsys: pytest.CaptureFixture[str], text: str, fact: str) -> None:
     [reply] = ask(capsys, text)
@@ -75,6 +87,10 @@ def test_answered_with_the_right_entry(capsys: pytest.CaptureFixture[str], text:
     # before: how officers run a class; the commune's own timetable is its officers'
     "tui có nghe nói xã Hòa An sắp mở lớp Bình dân học AI cho người lớn tuổi mà hổng biết lớp học buổi nào ở đâu cho "
     "tui hỏi lịch cụ thể với người phụ trách",
+    # before: the Politburo's Resolution 57 (its date)
+    "Luật căn cươc số hiệu bao nhiu, ban hành năm nào",
+    # before: the national count of communes
+    "Anh ơi tỉnh mình sau sáp nhập có tất cả bao nhiêu xã, phường vậy anh?",
 ])
 def test_a_detail_no_entry_tells_is_not_answered(capsys: pytest.CaptureFixture[str], text: str) -> None:
     [reply] = ask(capsys, text)
@@ -90,3 +106,17 @@ def test_a_decision_number_told_is_answered(capsys: pytest.CaptureFixture[str]) 
 def test_either_or_asks() -> None:
     assert asks_plainly("hay mần cho tụi học sinh thôi")
     assert not asks_plainly("hay quá")
+
+
+def test_fortune_telling_is_out_of_scope_and_swimming_is_not_it(capsys: pytest.CaptureFixture[str]) -> None:
+    [reply] = ask(capsys, "bói giúp tôi năm nay có giàu không")  # before: a lesson on loan apps offered
+    assert reply["refused"] and "ngoài phạm vi" in reply["answer"], reply
+    assert out_of_scope("đi bơi giúp khỏe không") != "other"
+    assert out_of_scope("hỏi ChatGPT thì nó bảo vàng đang lên, có nên mua không") == "other"  # gold stays refused
+
+
+def test_money_demanded_for_an_accident_is_a_scam_not_medicine() -> None:
+    # before: refused as medicine ("tai nạn", "cấp cứu")
+    assert out_of_scope("Sáng nay có số lạ gọi bảo con tôi ở trường bị tai nạn đang cấp cứu, bắt chuyển ngay 15 triệu. "
+                        "Lần sau gặp vậy thì xử lý sao cho đúng?") is None
+    assert out_of_scope("con tôi bị tai nạn đang cấp cứu, uống thuốc gì cho đỡ đau") == "health"

@@ -195,11 +195,14 @@ def test_a_story_told_before_its_question_is_answered_by_what_the_question_asks(
 
 def test_a_story_asking_what_a_thing_means_asks_two_things(capsys: pytest.CaptureFixture[str]) -> None:
     # "học tập suốt đời là sao" opens the run-on: what is asked last (what is left to learn when old) is half of it,
-    # and the entry on why one learns all one's life is not answered for it.
+    # and the entry on why one learns all one's life is not answered for it. The entry on what it is answers both
+    # halves (at every age, anywhere, any time: learning a trade, a skill, the phone, reading), so it may.
     for item in ask(capsys,
                     "học tập suốt đời là sao tôi cứ nghĩ đi học là lúc còn nhỏ chứ già rồi thì học cái gì nữa",
                     "học tập suốt đời là sao tôi tưởng chỉ con nít mới đi học chứ già rồi thì học cái gì nữa"):
-        assert item["refused"] or item["answer"].startswith(("Có phải bạn muốn hỏi", NEAR_INTRO))
+        assert item["refused"] or item["answer"].startswith(("Có phải bạn muốn hỏi", NEAR_INTRO)) \
+            or item["answer"].startswith("Học tập suốt đời là học liên tục ở mọi lứa tuổi"), item
+        assert "Thế giới thay đổi từng ngày" not in item["answer"]  # the entry on why
 
 
 def test_what_now_said_of_who_is_to_act_asks_nothing_of_its_own(capsys: pytest.CaptureFixture[str]) -> None:

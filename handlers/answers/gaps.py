@@ -98,8 +98,8 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
     # a decision's or a decree's number ("quyết định … là quyết định số bao nhiêu"), not how many of them: a number
     # written as such ("1373/QĐ-TTg", "91/2025/QH15"), not a date ("2/10/1996")
-    (re.compile(r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|chi thi|van ban)(?: \w+){0,12}? "
-                r"so (?:bao nhieu|may)\b"),
+    (re.compile(r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|chi thi|van ban|luat)(?: \w+){0,12}? "
+                r"so (?:hieu )?(?:bao nhieu|may)\b"),
      re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]")),
     # where an office is ("trụ sở hội tỉnh giờ nằm ở đường nào"): an answer that names no office tells none
     (re.compile(r"\btru so\b(?: \w+){0,6} (?:o dau|duong nao|cho nao|nam o|o cho nao|dia chi)\b"),
@@ -140,7 +140,8 @@ _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may
                        r"buoi nao|lich cu the)\b")
 # How many of something there are ("xã tui có bao nhiêu hội viên", "thôn mình mấy gia đình học tập"): the place's own
 # "có máy tính": no "mấy"; "tỉnh mình còn lại bao nhiêu xã": how many there are
-_LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom) (?:bao nhieu|bn) (?!gio\b|tien\b|tuoi\b|lan\b)\w+")
+_LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom)(?: tat ca| tong cong| tong| het)? (?:bao nhieu|bn) "
+                          r"(?!gio\b|tien\b|tuoi\b|lan\b)\w+")
 _THIS_YEAR = re.compile(r"\b(?:nam nay|nam toi|nam sau|dot nay)\b")
 # A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
 _NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
