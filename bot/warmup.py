@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,10 +35,35 @@ async def _read(search: object, asked: Callable[[], object]) -> None:
     await asyncio.sleep(WARM_AFTER)
     try:
         if isinstance(search, DeferredIndex) and not search.ready:
-            await asyncio.to_thread(search.get)
-        await asyncio.to_thread(asked)
+            await in_daemon_thread(search.get)
+        await in_daemon_thread(asked)
     except Exception:  # the first question reads it again and reports the failure to its user
         log.exception("search index not read in the background")
+
+
+async def in_daemon_thread(fn: Callable[[], object]) -> None:
+    """`fn()` in a daemon thread, awaited: a Ctrl-C or a stop does not wait for the build to end (the asked
+    questions' index takes tens of seconds of CPU on a fresh machine; asyncio.to_thread's pool is joined at exit).
+    What it would have written is written atomically (content.cachefile), so an unfinished build leaves nothing half
+    written, and the next start builds it again."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def settle(error: BaseException | None) -> None:
+        if not done.done():
+            done.set_result(None) if error is None else done.set_exception(error)
+
+    def work() -> None:
+        error: BaseException | None = None
+        try:
+            fn()
+        except Exception as exc:  # handed to the awaiting task
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop already closed: nobody waits any more
+            loop.call_soon_threadsafe(settle, error)
+
+    threading.Thread(target=work, name="hocbot-warm-up", daemon=True).start()
+    await done
 
 
 # -- a SQLite file deleted under a running server ------------------------------------------------------------
