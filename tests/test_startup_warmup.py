@@ -5,6 +5,7 @@ citizen asks is answered differently for it, and an answer officers approve mean
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import aiohttp
 import pytest
@@ -60,3 +61,27 @@ async def test_an_answer_approved_before_the_index_is_read_is_found(db_url: str)
         await citizen.says("san bong xa mo cua may gio vay")
         assert ANSWER in citizen.all_text()
 
+
+
+async def test_a_warm_up_build_is_awaited_and_a_stop_does_not_wait_for_it() -> None:
+    # The asked questions' index takes tens of seconds of CPU on a fresh machine: a Ctrl-C during it must not wait
+    # (asyncio.to_thread's pool is joined at exit; tests/test_startup.py times the whole Ctrl-C).
+    built: list[str] = []
+    await warmup.in_daemon_thread(lambda: built.append(threading.current_thread().name))
+    assert built and built[0] != threading.main_thread().name
+
+    def fails() -> None:
+        raise ValueError("broken content")
+
+    with pytest.raises(ValueError, match="broken content"):
+        await warmup.in_daemon_thread(fails)
+
+    release = threading.Event()
+    task = asyncio.create_task(warmup.in_daemon_thread(release.wait))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 1.0)  # the awaiting task stops at once, the build goes on alone
+    [thread] = [t for t in threading.enumerate() if t.name == "hocbot-warm-up"]
+    assert thread.daemon  # so the interpreter does not wait for it at exit
+    release.set()
