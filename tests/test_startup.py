@@ -308,7 +308,9 @@ async def test_ctrl_c_in_the_terminal_chat_exits_at_once_before_enter(tmp_path: 
     await proc.stdin.drain()
     await asyncio.sleep(0.3)
     proc.send_signal(signal.SIGINT)
-    _, err = await asyncio.wait_for(proc.communicate(), 10)  # before the fix: stuck until Enter
+    # before the fix: stuck until Enter. 30 s as for `hocbot run`: alone it exits in 0.3 s, but beside the other test
+    # worker in CI it took over 10 s (three CI runs of 2026-12-04; not reproduced alone or beside the FAQ tests)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 130
     assert not err.decode().strip(), f"a traceback, or alembic/dashboard lines on the chat:\n{err.decode()[:3000]}"
 
