@@ -69,7 +69,10 @@ VILLAGE_NAME = 4  # words of "buôn Ko Tam", "xóm trên nè": a village and its
 _SELF = frozenset({"toi", "minh", "em", "chau", "con", "tui", "tao", "anh", "chi", "bac", "co", "chu", "ba", "ong"})
 _LEAVING = "|".join(re.escape(p) for p in _DATA["leaving"])
 _CLOSING = "day|nhe|nha|thoi|da|truoc|nghe|nhen|ne|nghen"
-_LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'}))}) (?:{_LEAVING})"
+# (said with when: "mai tui dậy sớm đi chợ cá", "tui phải đi làm")
+_LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'}))})"
+                         r"(?: (?:day som|som|phai|con phai|lai|se|sap|lo))* "
+                         rf"(?:{_LEAVING})"
                          rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
 # Going on later, said of oneself ("để mai bác học tiếp", "hôm khác con hỏi tiếp", "mai tui vô học tiếp", "mai bác lại
 # vào học tiếp", "mai tôi sẽ hỏi tiếp"): a goodbye.
@@ -554,6 +557,8 @@ _ABOUT_AI = re.compile(r"\b(?:ai|chatgpt|chatbot|gemini|copilot|tri tue nhan tao
                        r"lam gia|ghep mat|(?:video|clip|anh|hinh|giong|mat) (?:\w+ )?gia|"
                        # a video made by a machine ("video ông bộ trưởng nói câu lạ, nó bảo là làm bằng máy")
                        r"(?:video|clip|anh|hinh|giong)(?: \w+){0,15}? (?:lam|tao|ghep|che) bang (?:may|ai)|"
+                       # someone shown saying what they never said ("clip ca sĩ nói những câu họ không hề nói")
+                       r"(?:khong he|chua he|chua tung|chua bao gio) noi|"
                        r"vneid|vssid|dich vu cong|so suc khoe dien tu)\b"  # and the public services on the phone
                        # ("lương hưu trên VssID", "sổ sức khỏe điện tử coi ở đâu")
                        # which app to install, whether news is true: "coi lương hưu … thì cài app gì", "tin uống
@@ -809,13 +814,21 @@ _BUY_IT = re.compile(r"^(?:\w+ ){0,3}?(?:co )?nen mua(?: (?:khong|ko|k|hong|chua
 _AI_FOR_SALE = re.compile(r"\b(?:tai khoan|tk|goi|ban|acc) (?:chatgpt|gemini|copilot|ai|chat gpt)\b")
 
 
+_IT_OPENS = re.compile(r"^\s*(?:(?:vay|the|ma|con|rua|roi) )?(?:no|han|cai do|cai nay)\b")
+
+
 def _asks_it_alone(query: str) -> bool:
     """A clause that asks for what is not ours names no AI of its own ("Việt Nam đá với Thái Lan tỉ số mấy, ChatGPT
     nó nói sai"): what the other clauses say of ChatGPT is the story, the score is the question."""
+    named_ai = False  # an earlier clause named an AI: "nó" opening a clause is that AI ("Nghe nói AI giỏi lắm. Nó
+    # giúp gì được cho người chăn nuôi như tôi?")
     for clause in _asked_clauses(query):  # "… mà … có nên mua không" may ask about what came before
         folded = fold(clause)
         if _BUY_IT.match(folded.strip()) and _AI_FOR_SALE.search(fold(query)):
             continue
+        if named_ai and _IT_OPENS.match(folded):
+            continue
+        named_ai = named_ai or bool(_ABOUT_AI.search(folded))
         if ((_OTHER_RE.search(folded) or _PRICE_TODAY.search(folded)) and not _ABOUT_AI.search(folded)
                 and (asks_something(clause) or _HOW_MANY.search(folded) or _SHOW_ME.match(folded))):
             return True

@@ -1,0 +1,49 @@
+"""Blind batches T61-T64 (fishing families on the Central coast, young factory workers, grandparents raising their
+grandchildren, people who dictate by voice typing): what a citizen typed and got wrong before, as `hocbot ask --json`
+shows it."""
+
+from __future__ import annotations
+
+import pytest
+
+from content.intents import out_of_scope, small_talk
+from handlers.answers.service import SMALL_TALK
+from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse database of `hocbot ask`)
+
+
+def test_good_night_said_with_the_morning_s_errand_is_a_goodbye(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused ("đi chợ" folds to "di cho", and "cho" asks): going off to market is leaving, as "đi ngủ" is.
+    [reply] = ask(capsys, "Chúc bot ngủ ngon, mai tui dậy sớm đi chợ cá")
+    assert reply["answer"] in SMALL_TALK.values() and not reply["sources"], reply
+    assert small_talk("tui sáng mai đi chợ thì mua gì") is None  # asked what to buy: a question (ours or not)
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    # before: refused as a question about raising livestock; "Nó" opening the question is the AI the story named
+    ("Tôi nuôi mấy chục con heo với một đàn vịt ở quê. Nghe nói AI giỏi lắm. Nó giúp gì được cho người chăn nuôi như "
+     "tôi?", "cán bộ khuyến nông"),
+    # before: refused ("nạp card" is a top-up the entry's questions did not name)
+    ("nhắn với bot mỗi ngày có tốn đồng nào không hay phải nạp card", "Bot miễn phí"),
+    # before: how to get the VNeID password back
+    ("Xin hỏi ạ, em muốn đổi số điện thoại trên VNeID vì sim cũ bị khóa rồi thì làm sao ạ", "1900 0368"),
+])
+def test_answered_with_the_entry_that_tells_it(capsys: pytest.CaptureFixture[str], text: str, fact: str) -> None:
+    [reply] = ask(capsys, text)
+    assert fact in reply["answer"] and not reply["refused"] and reply["sources"], reply
+
+
+def test_it_opening_a_clause_is_the_ai_only_after_one_was_named() -> None:
+    # "Nó" after a clause naming AI asks of that AI; a farming question asked alone, or of the pig, stays refused
+    assert out_of_scope("Nghe nói AI giỏi lắm. Nó chỉ kỹ thuật chăn nuôi heo được không?") is None
+    assert out_of_scope("Kỹ thuật chăn nuôi heo thế nào cho mau lớn? Nó ăn cám gì thì tốt?") == "other"
+    assert out_of_scope("Nghe nói AI giỏi lắm. Kỹ thuật chăn nuôi heo thế nào cho mau lớn?") == "other"
+
+
+def test_a_clip_of_someone_saying_what_they_never_said_is_deepfake(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused as entertainment ("ca sĩ"); now the deepfake entry is offered first.
+    text = "coi tiktok thay clip ca si noi nhung cau ho khong he noi, cai do goi la gi"
+    assert out_of_scope(text) is None
+    [reply] = ask(capsys, text)
+    offered = [s["id"] for s in reply.get("suggestions", [])]
+    assert not reply["refused"] and (offered[:1] == ["deepfake_what"] or "Deepfake" in reply["answer"]), reply
+    assert out_of_scope("ca sĩ Mỹ Tâm năm nay bao nhiêu tuổi") == "other"  # a singer asked of: still not ours
