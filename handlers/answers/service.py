@@ -497,7 +497,9 @@ class AnswerService:
         if near is None or near.label == _base(hits[0]) or (near.label not in ASKED_KINDS
                                                             and self._title(near.label) is None):
             return None  # nothing near, or near questions of an entry this index does not have: no second reading
-        if sure_only and (near.similarity < NEAR_SIMILARITY or near.share < NEAR_SHARE):
+        if self._asking_clause_agrees(q, hits[0]):
+            return None
+        if sure_only and (near.similarity < NEAR_SIMILARITY or near.share < NEAR_SHARE or _asked_whole(hits[0])):
             return None
         if sure_only and near.label == "-refuse":
             return Plan(q, list(hits), AnswerResult(q, REFUSE_OUT_OF_SCOPE, refused=True, decision="refuse",
@@ -509,6 +511,19 @@ class AnswerService:
             rest = [(d, t) for d, t in picks[1:] if _base_id(d) != near.label]
             picks = [picks[0], (near.label, title), *rest]
         return self._choices(q, hits, picks[:PASSAGES], NEAR_INTRO)
+
+    def _asking_clause_agrees(self, q: str, top: Hit) -> bool:
+        """The message tells a story, then asks in a clause of its own ("Tôi thấy ủy ban treo băng rôn tuần lễ học
+        tập suốt đời đầu tháng 10, tôi là nông dân thì hưởng ứng kiểu gì?"), and the asked questions nearest to
+        that clause alone name the answer's entry, near and agreeing (NEAR_SIMILARITY, NEAR_SHARE): the story's
+        words drew the whole message's neighbours to what it tells (the Week itself), not to what it asks."""
+        clauses = [c for c in _CLAUSE_END.split(q) if c.strip()]
+        asking = next((c for c in reversed(clauses) if asks_something(c)), None)
+        if len(clauses) < 2 or asking is None:
+            return False
+        near = self.asked().nearest(asking)
+        return near is not None and near.label == _base(top) and near.similarity >= NEAR_SIMILARITY \
+            and near.share >= NEAR_SHARE
 
     def _choices(self, q: str, hits: Sequence[Hit], picks: list[tuple[str, str]], intro: str) -> Plan:
         """`picks` (doc id, title) offered under `intro`, one "•" line each; the first is what the log names. Two
@@ -1597,6 +1612,17 @@ def _vague(ending: str) -> bool:
 
 _PUNCTUATION = re.compile(r"[.?!;,:…\n]")
 _ANSWER_FORM = re.compile(r"\b(?:tra loi|viet|noi|dich|ke|giai thich|tom tat)(?: lai)? (?:bang|sang|ra) ")
+_CLAUSE_END = re.compile(r"[,.;!?\n]+")
+
+
+def _asked_whole(hit: Hit) -> bool:
+    """One of the entry's own questions asks exactly what the message asks, and every word of the message is one of
+    its words ("Cho tôi hỏi cái trí tuệ nhân tạo người ta hay nói trên ti vi là cái gì vậy ạ?" and "AI là gì?"): a
+    weak score then comes of a short entry among long ones, and what other people asked in other words (a bag of
+    words: "deepfake … trên ti vi") does not overrule it."""
+    return hit.exact and hit.coverage >= 1.0 and hit.core >= 1.0
+
+
 def _base(hit: Hit) -> str:
     return _base_id(hit.doc_id)
 
