@@ -174,6 +174,7 @@ SOURCE_PREFIX = "Nguồn: "
 LESSON_CHOICE = "Bài học: "  # before a lesson's title offered beside an FAQ entry with the same question
 NEAR_INTRO = "Mình chưa có câu trả lời chắc chắn cho câu này. Bạn xem có phải một trong các mục sau không:"
 NEAR_SIMILARITY = 0.4  # content.asked: the nearest asked question with the entry's label at least this alike
+UNASKED_LEAD = 1.4  # a best hit left out of the choices for an action its questions do not ask, this far ahead: kept
 NEAR_SHARE = 0.5  # and at least this share of the K nearest's votes for it
 WEAK_ANSWER = 16.0  # a search answer scored below this is weak: it stands unless the nearest asked questions name
 # another entry, or none, with confidence (AnswerService._unconfirmed). Chosen on T10-T12 measured untouched: plain
@@ -1307,6 +1308,11 @@ class AnswerService:
         out: list[tuple[str, str]] = []
         seen: set[str] = set()
         fitting = [h for h in hits if fits(h)] or [h for h in hits if not h.missing] or list(hits)
+        if hits and hits[0] not in fitting and not hits[0].missing \
+                and hits[0].score >= UNASKED_LEAD * max(h.score for h in fitting):
+            # about what is named, only the action is none its questions ask ("tải app nTrust để dò số tài khoản
+            # thì làm thế nào": its answer says where to get it), and far ahead of the rest: a choice, first
+            fitting = [hits[0], *fitting]
         if any(COMPARISON in h.unasked for h in hits):
             # two things compared ("mã OTP ngân hàng với mã kích hoạt Zalo có giống nhau không"): each one's own entry
             # is a choice, though it names only one of them and compares nothing
