@@ -841,7 +841,14 @@ def _health_text(typed: str, accented: bool) -> str:
     place is no illness."""
     said = fold(_START.sub("khởi", _BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed))))) \
         if accented else fold(typed)
-    return _KEEPS_AWAKE.sub("lam phien", _CROP_ILL.sub(r"\1 hu", _HOSPITAL_PLACE.sub(r"\1 noi do", said)))
+    said = _KEEPS_AWAKE.sub("lam phien", _CROP_ILL.sub(r"\1 hu", _HOSPITAL_PLACE.sub(r"\1 noi do", said)))
+    # two things told apart ("ngày 2/10 là ngày khuyến học hay là tuần lễ học tập, e bị lẫn", "mật khẩu Zalo với mã
+    # OTP có phải là một không, tôi hay lẫn"): mixed up, not a failing memory
+    return _MIXED_UP.sub("nham", said) if _TWO_TOLD_APART.search(said) else said
+
+
+_MIXED_UP = re.compile(r"\b(?:bi|hay|de|hay bi|cu) lan\b")
+_TWO_TOLD_APART = re.compile(r"\b(?:hay la|hay|hoac|voi|giua|khac|giong|la mot|phan biet)\b(?! lan\b)")
 
 
 def _accented(typed: str) -> bool:

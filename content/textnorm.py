@@ -354,7 +354,7 @@ _FOLDED_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:tri|chi) (?:tue|te|tu|tuu|tuye) nhan (?:tao|tau|tap|taoj)\b", "ai"),
         (r"\bchat ?(?:gpt|gbt|gtp|pgt|jpt|gp|gpt4|go ?pe ?te|gi ?pi ?ti)\b", "chatgpt"),  # typed or spoken
         (r"\bchat bot\b", "chatbot"),
-        (r"\b(?:deep|dip|diep) ?(?:fake|phet|phek|phech|phec|fek|feck|fech)\b", "deepfake"),
+        (r"\b(?:deep|dip|diep) ?(?:fake|facke|fack|fak|phake|phet|phek|phech|phec|fek|feck|fech)\b", "deepfake"),
         (r"\bvn ?(?:e|em)? ?id\b", "vneid"),  # "VN e ID": the "e" alone was read as teencode "em" first
         (r"\bza ?lo\b", "zalo"),
         (r"\bbinh (?:dang|danh|zan|giang) hoc (?=ai\b|vu so\b)", "binh dan hoc "),  # "bình dâng học AI": a slip
@@ -456,10 +456,14 @@ def new_style_tones(text: str) -> str:
     return unicodedata.normalize("NFC", _OLD_STYLE_TONE.sub(_second_vowel, unicodedata.normalize("NFD", text)))
 
 
+# A decision's, a resolution's or a letter's number typed onto its short name ("nq57", "qđ1373", "cv5607"): two words
+_GLUED_NUMBER = re.compile(r"\b(nq|qd|qđ|kl|nđ|cv)(\d+)\b")
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """NFC, lower-case, expand teencode, strip diacritics, đ→d; words joined by single spaces."""
-    low = unicodedata.normalize("NFC", text).lower()
+    low = _GLUED_NUMBER.sub(r"\1 \2", unicodedata.normalize("NFC", text).lower())
     for pattern, who in _WHO:
         low = pattern.sub(who, low)
     for pattern, repl in _PHRASES:

@@ -47,3 +47,49 @@ def test_a_clip_of_someone_saying_what_they_never_said_is_deepfake(capsys: pytes
     offered = [s["id"] for s in reply.get("suggestions", [])]
     assert not reply["refused"] and (offered[:1] == ["deepfake_what"] or "Deepfake" in reply["answer"]), reply
     assert out_of_scope("ca sĩ Mỹ Tâm năm nay bao nhiêu tuổi") == "other"  # a singer asked of: still not ours
+
+
+@pytest.mark.parametrize("text", [
+    "ok để e thử xem sao",  # before: refused
+    "Chúc trợ lý một ngày làm việc tốt lành",  # before: refused
+    "Hay quá, tôi sẽ giới thiệu cho cả chi hội cùng dùng",  # before: refused
+])
+def test_trying_it_wishing_a_good_day_and_passing_it_on_are_small_talk(text: str) -> None:
+    assert small_talk(text) is not None
+    assert small_talk("giới thiệu cho tôi về AI") is None and small_talk("để em thử cách nào") is None
+
+
+def test_mixed_up_between_two_things_is_no_failing_memory(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: "bị lẫn" was read as an illness ("Xin lỗi, mình không tư vấn sức khỏe…")
+    [reply] = ask(capsys, "ngày 2/10 là ngày khuyến học hay là tuần lễ học tập, e bị lẫn 😵")
+    assert "Ngày Khuyến học Việt Nam là một ngày" in reply["answer"] and not reply["refused"], reply
+    assert out_of_scope("ông tôi 80 tuổi bị lẫn, quên hết, uống gì cho đỡ") == "health"
+
+
+def test_a_resolution_s_number_typed_onto_its_short_name(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: refused ("nq57" one word; "nq 57" was understood)
+    [reply] = ask(capsys, "nq57 là j v mn, cô bắt tìm hiểu mà e ko bít 😩")
+    assert "Nghị quyết 57" in reply["answer"] and reply["sources"], reply
+
+
+@pytest.mark.parametrize("text", [
+    # before: the country's number of communes and the Week's usual dates, as if they were that province's
+    "Phú Thọ mình sau sáp nhập có mấy xã rứa?",
+    "Xin hỏi năm nay Hội Khuyến học tỉnh Nghệ An tổ chức lễ khai mạc Tuần lễ vào ngày nào và ở địa điểm nào ạ?",
+])
+def test_a_named_province_s_own_facts_are_not_guessed(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    [reply] = ask(capsys, text)
+    assert not reply["sources"] and "Nguồn" not in reply["answer"], reply
+    assert reply["answer"].startswith("Việc cụ thể ở nơi bạn"), reply
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    # where the asker lives is no province asked of; a province the content tells of is answered
+    ("tôi ở tỉnh Nghệ An, tuần lễ học tập năm nay diễn ra ngày nào", "1 đến 7 tháng 10"),
+    ("Cho tôi hỏi thành phố Hà Tĩnh khai mạc Tuần lễ học tập suốt đời năm 2020 vào ngày nào ạ", "2/10/2020"),
+    ("ko có máy tính chỉ có cái đt thôi thì xài AI đc ko ad", "điện thoại thông minh"),  # "máy tính" no "có mấy"
+])
+def test_told_places_and_told_provinces_are_still_answered(capsys: pytest.CaptureFixture[str], text: str,
+                                                           fact: str) -> None:
+    [reply] = ask(capsys, text)
+    assert fact in reply["answer"] and reply["sources"], reply

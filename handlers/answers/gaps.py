@@ -33,7 +33,7 @@ def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: b
     if _on_the_list(q):
         return "local"  # "danh sách gia đình học tập năm nay có nhà tôi không": the place's officers keep the list
     if not bot_help:
-        if for_everyone and _local_schedule(q):
+        if for_everyone and _local_schedule(q, shown):
             return "local"  # "lịch họp hội khuyến học thôn mình tuần này"
         if _detail_missing(q, shown) or _number_of_another(q, top) \
                 or (top.kind == "lesson" and _detail_elsewhere(q, shown)):
@@ -140,20 +140,38 @@ _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may
                        r"buoi nao|lich cu the)\b")
 # How many of something there are ("xã tui có bao nhiêu hội viên", "thôn mình mấy gia đình học tập"): the place's own
 # "có máy tính": no "mấy"; "tỉnh mình còn lại bao nhiêu xã": how many there are
-_LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom)(?: tat ca| tong cong| tong| het)? (?:bao nhieu|bn) "
-                          r"(?!gio\b|tien\b|tuoi\b|lan\b)\w+")
+_LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom)(?: tat ca| tong cong| tong| het)? (?:bao nhieu|bn|may) "
+                          r"(?!gio\b|tien\b|tuoi\b|lan\b|cach\b|buoc\b|loai\b|bai\b|(?<=may )(?:tinh|in|anh|moc|giat|bay)\b)\w+")
+# A province named as the one something is of or done by ("Hội Khuyến học tỉnh Nghệ An tổ chức…", "Phú Thọ mình sau
+# sáp nhập có mấy xã"), not where the asker lives ("tôi ở tỉnh Nghệ An"): its own facts
+_PROVINCE_NAMED = re.compile(r"(?<!\bo )(?<!\btai )(?<!\bque )(?<!\bsong o )(?<!\bmay )\b(?:tinh|thanh pho|tp) "
+                             r"((?:\w+ ){1,3})"
+                             r"|^((?:\w+ ){1,3})minh\b")
+
+
+def _province_of_its_own(folded: str, answer: str) -> bool:
+    """A province the question asks of as its own (_PROVINCE_NAMED) that the answer does not name: the answer's
+    general practice is not what that province did ("thành phố Hà Tĩnh khai mạc năm 2020 ngày nào" is told)."""
+    told = _provinces_named(answer)
+    for m in _PROVINCE_NAMED.finditer(folded + " "):
+        words = (m.group(1) or m.group(2)).split()
+        found = next((p for n in range(len(words), 0, -1) if (p := find_province(" ".join(words[:n]))) is not None),
+                     None)
+        if found is not None and found.province.name not in told:
+            return True
+    return False
 _THIS_YEAR = re.compile(r"\b(?:nam nay|nam toi|nam sau|dot nay)\b")
 # A village or commune named by its name ("thôn Đông", "xã Tân Lập"), or its cultural house: a place of its own
 _NAMED_PLACE = re.compile(r"\b(?:thôn|xã|ấp|xóm|làng|phường|khu phố) (\w)", re.IGNORECASE)
 _CULTURAL_HOUSE = re.compile(r"\bnha van hoa (?:thon|xa|xom|ap|lang|khu)\b")
 
 
-def _local_schedule(q: str) -> bool:
+def _local_schedule(q: str, answer: str) -> bool:
     """When or where something happens where the asker lives ("lịch họp hội khuyến học thôn mình tuần này", "lớp
     … ở xã mình tháng sau học ngày nào"), or whether it does this year: only the place's officers know; the
     content's general dates and practice are not it."""
     folded = _EVER.sub(" ", fold(q))
-    here = _HERE.search(folded) or _CULTURAL_HOUSE.search(folded) or any(
+    here = _HERE.search(folded) or _CULTURAL_HOUSE.search(folded) or _province_of_its_own(folded, answer) or any(
         m.group(1).isupper() for m in _NAMED_PLACE.finditer(unicodedata.normalize("NFC", q)))
     if here and (_SCHEDULE.search(folded) or _LOCAL_COUNT.search(folded)):
         return True
