@@ -93,3 +93,13 @@ def test_told_places_and_told_provinces_are_still_answered(capsys: pytest.Captur
                                                            fact: str) -> None:
     [reply] = ask(capsys, text)
     assert fact in reply["answer"] and reply["sources"], reply
+
+
+def test_a_year_asked_and_compared_with_another_is_not_answered_with_the_other(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the 2020 theme, with its source, as if it were 2021's (the content has no 2021 theme)
+    [reply] = ask(capsys, "Chủ đề Tuần lễ năm 2021 là chi, có giống năm 2020 không?")
+    assert "Chuyển đổi số thúc đẩy" not in reply["answer"] and not reply["sources"], reply
+    # one of two years asked to choose between is answered by the entry that names it
+    [which] = ask(capsys, "Chủ đề văn hóa đọc là của tuần lễ học tập năm 2023 hay năm 2024?")
+    assert "Phát triển văn hóa đọc" in which["answer"] and which["sources"], which

@@ -11,7 +11,7 @@ import unicodedata
 from typing import Literal
 
 from content.provinces import find_province, provinces
-from content.search import Hit, entities
+from content.search import Hit, entities, years_asked
 from content.textnorm import (
     asking_clause,
     asks_clearly,
@@ -40,7 +40,7 @@ def gap(q: str, told: str, shown: str, top: Hit, bot_help: bool, for_everyone: b
             return "detail"
     if top.asks:
         return None
-    if _kind_missing(q, shown) or _count_missing(q, shown):
+    if _kind_missing(q, shown) or _count_missing(q, shown) or _year_not_told(q, shown):
         return "detail"  # a sum, a year, a phone number, a count
     if _feature_missing(q, shown) or _another_numbered(q, shown) or _another_place(q, shown):
         return "feature"  # "có cấp chứng chỉ không", "bậc 5 là trình độ nào", "Hà Nội có được công nhận không"
@@ -141,7 +141,8 @@ _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may
 # How many of something there are ("xã tui có bao nhiêu hội viên", "thôn mình mấy gia đình học tập"): the place's own
 # "có máy tính": no "mấy"; "tỉnh mình còn lại bao nhiêu xã": how many there are
 _LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom)(?: tat ca| tong cong| tong| het)? (?:bao nhieu|bn|may) "
-                          r"(?!gio\b|tien\b|tuoi\b|lan\b|cach\b|buoc\b|loai\b|bai\b|(?<=may )(?:tinh|in|anh|moc|giat|bay)\b)\w+")
+                          r"(?!gio\b|tien\b|tuoi\b|lan\b|cach\b|buoc\b|loai\b|bai\b"
+                          r"|(?<=may )(?:tinh|in|anh|moc|giat|bay)\b)\w+")
 # A province named as the one something is of or done by ("Hội Khuyến học tỉnh Nghệ An tổ chức…", "Phú Thọ mình sau
 # sáp nhập có mấy xã"), not where the asker lives ("tôi ở tỉnh Nghệ An"): its own facts
 _PROVINCE_NAMED = re.compile(r"(?<!\bo )(?<!\btai )(?<!\bque )(?<!\bsong o )(?<!\bmay )\b(?:tinh|thanh pho|tp) "
@@ -192,6 +193,18 @@ def _on_the_list(q: str) -> bool:
     know, whatever the content says of being recognised or registered."""
     folded = fold(q)
     return bool(_LIST.search(folded)) and bool(_MINE_ON_IT.search(folded))
+
+
+def _year_not_told(q: str, answer: str) -> bool:
+    """The question asks of a year and compares it with another ("Chủ đề Tuần lễ năm 2021 là chi, có giống năm 2020
+    không?"), and the answer never names the year asked of: it tells the other one's."""
+    years = years_asked(q)
+    if len(years) < 2 or _WHICH_YEAR.search(fold(q)):
+        return False  # "năm 2023 hay năm 2024", "năm nào": one of them is the answer, which names it
+    return not re.search(rf"(?<!\d){years[0]}(?!\d)", answer)
+
+
+_WHICH_YEAR = re.compile(r"\bnam nao\b|\b\d{4} (?:hay|hoac)(?: la)?(?: nam)? \d{4}\b")
 
 
 def _number_of_another(q: str, top: Hit) -> bool:
