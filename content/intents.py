@@ -76,7 +76,10 @@ _LEAVING_RE = re.compile(rf"\b(?:(?P<who>{'|'.join(sorted(_SELF | {'tui', 'thoi'
                          rf"|(?:{_LEAVING})(?= (?:{_CLOSING})\b))\b")
 # Going on later, said of oneself ("để mai bác học tiếp", "hôm khác con hỏi tiếp", "mai tui vô học tiếp", "mai bác lại
 # vào học tiếp", "mai tôi sẽ hỏi tiếp"): a goodbye.
-_LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sau)"
+_LATER_RE = re.compile(rf"\b(?:de |hen )?(?:mai|hom khac|lan sau|bua khac|bua sau"
+                       # "tối con đi học về mẹ hỏi tiếp nhé", "chiều rảnh bà hỏi tiếp"
+                       r"|(?:toi|chieu|trua|sang|lat nua|ti nua|chut nua)(?: \w+){0,4}? (?:ve|ranh|xong)"
+                       r"(?: (?:me|bo|ma|cha))?)"
                        rf"(?: (?:{'|'.join(sorted(_SELF))})(?: (?:noi|ngoai))?(?: (?:{'|'.join(sorted(_SELF))}))?)?"
                        r"(?: (?:lai|se|con))? (?:(?:vo|vao|len|ghe|quay lai) )?"
                        r"(?:hoc|hoi|noi chuyen|noi|doc|xem) tiep\b")
@@ -157,7 +160,7 @@ def _small_talk(text: str) -> SmallTalk | None:
                 greeted = True
             elif _INTERJECTION.fullmatch(words[i]):
                 found.add("ack")
-            elif words[i] not in _SOFT:
+            elif words[i] not in _SOFT and not (words[i].isdigit() and found):  # "… Nhà giáo 20/11 nhé"
                 extra.append(words[i])
             i += 1
     if extra and (len(extra) > SMALL_TALK_EXTRA or "?" in text or not found - {"ack"}
@@ -680,9 +683,11 @@ _HEALTH_RE = _pattern(_HEALTH)
 # "đâu" (where) folds like "đau" (pain): "tôi đâu có đặt hàng" is no "đau cổ", "đi đâu mất" no "đau mắt". Typed with
 # accents, "đâu" is read as "chỗ nào" before the health words are looked for; typed without, "dau co" is taken for
 # "đâu có" (far more common) and only the other pains count.
-_WHERE = re.compile(r"\bđâu\b")
+_WHERE = re.compile(r"\b(?:đâu|mô)\b")  # "ở mô" (Central: where), folded "dau" too
 # "dấu" (an accent mark: "gõ không dấu", "phải gõ có dấu") folds like "đau" too: "có dấu, có đúng không" is no "đau cổ".
 _MARK = re.compile(r"\bdấu\b")
+# "họ", "hộ", "hồ" (they, a household, a lake) fold like "ho" (a cough): "mỗi dòng họ nhiêu tiền" is no "ho nhiều"
+_NOT_COUGH = re.compile(r"\b(?:họ|hộ|hồ|hổ|hỗ|hở|hò)\b")
 # "cấm" (forbidden: "làm video giả người khác có bị cấm không") folds like "cảm" (a cold: "bị cảm").
 _BANNED = re.compile(r"\bcấm\b")
 # "đầu" (the start, the head: "bắt đầu có hiệu lực", "lúc đầu", "đầu tư") folds like "đau" too: "bắt đầu có" is no
@@ -697,6 +702,9 @@ _TAUGHT_AT_THE_CENTRE = re.compile(r"\b(?:trung tam hoc tap cong dong|tthtcd|tth
 _POSING = re.compile(r"\b(?:xung(?! ho\b)|tu nhan (?:la )?(?:nhan vien|can bo|cong an|ben)|gia danh|mao danh"
                      r"|gia lam (?:nhan vien|can bo|cong an))\b")
 _PAPERS = re.compile(r"\bho so\b")  # folded "hồ sơ" (papers): no "làm hộ" (do it for me) before "sơ"
+# a talk or a report written by the asker ("đang soạn bài tuyên truyền cho chi hội"): no lesson homework
+_SPEECH = re.compile(r"\bsoan bai (?=(?:tuyen truyen|phat bieu|noi chuyen|bao cao|thuyet trinh|gioi thieu|dang"
+                     r"|huong dan|sinh hoat)\b)")
 # money paid for farm goods ("chuyển tiền phân bón", "trả tiền thuốc trừ sâu"): a payment, no farming advice
 _PAID_FOR = re.compile(r"\b(?:tien|chuyen khoan|thanh toan) (?:phan bon|thuoc tru sau|giong lua|giong cay)\b")
 _HEALTH_UNACCENTED_RE = _pattern(tuple(p for p in _HEALTH if p != "dau co"))
@@ -839,8 +847,8 @@ def _health_text(typed: str, accented: bool) -> str:
     """A message as the health words are looked for in it, folded: typed with accents, "đâu" (where), "dấu" (an
     accent mark) and "đầu" (the start) are no "đau" (pain), "cấm" (forbidden) no "cảm" (a cold); a hospital said as a
     place is no illness."""
-    said = fold(_START.sub("khởi", _BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub("chỗ nào", typed))))) \
-        if accented else fold(typed)
+    said = fold(_NOT_COUGH.sub("hox", _START.sub("khởi", _BANNED.sub("ngăn", _MARK.sub("ký hiệu", _WHERE.sub(
+        "chỗ nào", typed)))))) if accented else fold(typed)
     said = _KEEPS_AWAKE.sub("lam phien", _CROP_ILL.sub(r"\1 hu", _HOSPITAL_PLACE.sub(r"\1 noi do", said)))
     # two things told apart ("ngày 2/10 là ngày khuyến học hay là tuần lễ học tập, e bị lẫn", "mật khẩu Zalo với mã
     # OTP có phải là một không, tôi hay lẫn"): mixed up, not a failing memory
@@ -917,6 +925,7 @@ def out_of_scope(query: str) -> OutOfScope | None:
     insult = _INSULTS_RE.search(typed) if accented else _INSULTS_FOLDED_RE.search(folded)
     said = fold(_SO.sub("thế", typed)) if accented else folded
     said = _PAPERS.sub("giay to", said)  # "làm hồ sơ" (papers) folds like "làm hộ" (do it for me)
+    said = _SPEECH.sub("viet ", said)
     said = _LEAVING_RE.sub(_leaving, said)  # "thôi bà đi nấu cơm đây": leaving for a while, no recipe asked
     said = _CHOOSE_ANSWER.sub("chon cau tra loi", said)
     said = _PAID_FOR.sub("tien hang", said)

@@ -35,6 +35,8 @@ from content.textnorm import (
     action_syllables,
     actions,
     asked_actions,
+    asks_clearly,
+    asks_plainly,
     asks_something,
     canon,
     clauses,
@@ -272,6 +274,27 @@ _HEARD_OF = re.compile(r"\b((?:cai |app |ung dung )?(?:" + "|".join(re.escape(e)
                        r" (?:ma|" + _SAYERS + r"\w+)"
                        r"(?: \w+){0,6}? (?:bao|noi|ke|dan|bat|nhac|khuyen|gioi thieu|doc|nghe)(?: \w+){0,6}?"
                        r" (la (?:cai |ung dung |app |phan mem |trang )?(?:gi|chi))\b")
+# What the asker will do with the answer, after what is asked ("… hiểu thế nào cho đúng để tôi đưa vào bài nói
+# chuyện", "… là thế nào để bác nói với bà con", "… số mấy để tôi căn cứ làm kế hoạch"): not what is asked. Folded.
+_PASSED_ON = re.compile(r"\s+de (?:(?:toi|tui|bac|em|anh|chi|chau|con|minh|chu|co|ong|ba|thay) )?(?:con |co the )?"
+                        r"(?:(?:pho bien|tuyen truyen|can cu|truyen dat|bao cao|dua vao)\b"
+                        # a deed of telling, to someone ("để bác nói với bà con", "để anh nói lại"): not "bấm vào đâu để
+                        # nói cho Gemini nghe", which asks how to speak
+                        r"|(?:noi|giai thich|tra loi|huong dan|day|chia se|ke|nhac|thong bao|viet|soan)(?: \w+){0,3}?"
+                        r" (?:lai|ba con|moi nguoi|hoi vien|nguoi dan|chi hoi|hoc sinh|phu huynh|cac ho|ca thon|ca xom"
+                        r"|bai|buoi hop|cuoc hop|khau hieu|loi phat bieu)\b).*$")
+# A clause after one that asks, telling only why it is asked ("…, nghe hoài mà không hiểu", "…, tôi muốn phổ biến
+# cho các hộ"): left out when it asks nothing itself. Folded.
+_WHY_TOLD = re.compile(r"\b(?:chua hieu|khong hieu|hong hieu|ko hieu|k hieu|chua ro|nghe hoai|nghe mai|nghe nhieu"
+                       r"|muon (?:pho bien|tuyen truyen|noi lai|giai thich|huong dan|chia se) (?:cho|voi|lai))\b")
+# A clause telling only who asks ("anh trưởng thôn đây", "tui là ấp trưởng", "tôi là giáo viên tiểu học"). Folded.
+_WHO_I_AM = re.compile(r"^(?:toi|tui|bac|em|anh|chi|chau|con|minh|chu|co|ong|ba|thay|ma|me|bo) (?:la |lam )?"
+                       r"(?:truong (?:thon|ap|xom|ban|khu)|ap truong|xom truong)(?: \w+){0,2}$")
+# Others' question passed on ("mấy cụ trong thôn hỏi …", "bà con hay hỏi là …"): the question after "hỏi". Folded.
+_THEY_ASK = re.compile(r"^(?:may|cac|nhieu|ba con|nguoi ta|moi nguoi|hoc sinh|phu huynh|nguoi dan|hoi vien|khach)"
+                       r"(?: (?!khong\b|chua\b|ko\b|k\b|chang\b)\w+){0,5}? (?:hay |cu |thuong |deu )?(?:hoi|thac mac)"
+                       r"(?: (?:toi|tui|em|bac|minh))?"
+                       r" (?:la |rang )?(\w+(?: \w+){3,})$")
 _INSTEAD = re.compile(r"\bkhong phai\b.*?\b(?:ma|nhung) (?:la |phai la )?(\w.*)$")
 # A named thing another is likened to, after what is asked of that other ("Quên mật khẩu VssID thì có lấy lại giống
 # VNeID không", "… có phải ra công an xã như VNeID không", "Đổi số điện thoại VNeID có nhắn tin tới 8079 như lấy mật
@@ -400,6 +423,16 @@ def without_asides(text: str) -> str:
         if _RATHER_THAN.search(words):
             left_out, clause = True, _RATHER_THAN.sub("", words)
             clause = _I_ASK.sub("", clause.strip()) or clause
+        elif (cut := _passed_on(clause)) is not None and (cut or (kept and asks_something(kept[-1]))):
+            # "cộng đồng học tập là thế nào để bác nói với bà con": what the asker will do with the answer ("…, em
+            # trả lời giúp để anh nói lại": the whole clause, when the one before asks)
+            left_out, clause = True, clause[:cut]
+        elif (cut := _they_ask(clause)) is not None:
+            left_out, clause = True, clause[cut:]  # "mấy cụ trong thôn hỏi già rồi có học AI được không"
+        elif _WHO_I_AM.search(fold(words)) and not asks_something(words):
+            left_out, clause = True, ""  # "Em ơi, anh trưởng thôn đây, mấy cụ trong thôn hỏi …": who asks, not what
+        elif kept and _WHY_TOLD.search(fold(words)) and not asks_clearly(words) and asks_plainly(kept[-1]):
+            left_out, clause = True, ""  # "Bình dân học AI là cái gì, trường mới phát động mà cháu chưa hiểu"
         elif (why := _WHY_ASKED.search(words)) and not entities(why.group(0)):
             # "VNeID là cái gì mà công an xã cứ bảo phải cài": why it is asked ("phong trào bình dân học vụ là chi
             # mà chừ có bình dân học AI" names another thing: that is asked too)
@@ -407,6 +440,39 @@ def without_asides(text: str) -> str:
         if clause.strip():
             kept.append(clause.strip())
     return ". ".join(kept) if left_out and kept else text
+
+
+def _passed_on(clause: str) -> int | None:
+    """Where a clause's purpose of passing the answer on begins (_PASSED_ON: "… để tôi đưa vào bài nói chuyện"),
+    when what comes before asks something (or nothing: 0, the whole clause is that purpose); else None."""
+    for w in re.finditer(r"\w+", clause):
+        if fold(w.group(0)) == "de" and w.group(0).lower() != "dễ" \
+                and _PASSED_ON.match(" " + fold(clause[w.start():])):
+            before = clause[:w.start()]
+            if asks_something(before):
+                return len(before.rstrip())
+            if len(_REQUEST.sub("", fold(before)).split()) == 0:
+                return 0  # "em trả lời giúp để anh nói lại"
+            return None
+    return None
+
+
+_REQUEST = re.compile(r"\b(?:em|chau|con|bot|ban|ad|admin|anh|chi|bac|chu|co)?\s*(?:tra loi|giai thich|noi|chi|tu van)"
+                      r"(?: (?:giup|ho|dum|gium|cho|voi|nhe|nha|di))*\b")
+
+
+def _they_ask(clause: str) -> int | None:
+    """Where the question others ask begins, in a clause passing it on (_THEY_ASK: "mấy cụ trong thôn hỏi …"); the
+    word "hỏi" typed as such ("nhóm của hội" is no "hỏi"), not denied ("người ta không hỏi OTP")."""
+    m = _THEY_ASK.search(fold(clause))
+    if m is None or not asks_clearly(m.group(1)):
+        return None
+    words = list(re.finditer(r"\w+", clause))
+    n = len(m.group(1).split())
+    asked_word = words[-n - 1].group(0).lower() if len(words) > n else ""
+    if asked_word in ("hội", "hồi", "hơi", "hối", "hợi") or len(words) <= n:
+        return None
+    return words[-n].start()
 
 
 def _likened_aside(folded: str, named: frozenset[str]) -> str | None:

@@ -76,13 +76,15 @@ _FIRST_HELD = (r"\b(?:(?:lan dau|lan thu nhat|dau tien|co tu|ra doi|thanh lap|kh
 _DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
     # "nhiu tiền" (teencode "bao nhiêu tiền"), folded like "nhiều tiền": an amount asked either way, or "miễn phí"
     (re.compile(r"\b(?:bao nhieu|bn|may|nhieu) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
+                r"\b(?:chi tien|tra tien|tien boi duong|tien thuong|tien cong|thu lao|boi duong)(?: \w+){0,8}? "
+                r"(?:la )?bao nhieu$|"
                 r"\b(?:phat|thuong|ton|het|mat) (?:\w+ ){0,2}bao nhieu\b"),
      re.compile(r"\d[\d.,]*\s*(?:triệu|nghìn|ngàn|đồng|tỷ|k|đ)\b|miễn phí|không (?:mất|tốn) (?:tiền|phí)",
                 re.IGNORECASE)),
     # when it was first held or came to be ("tổ chức lần đầu tiên từ năm nào", "có từ bao giờ"): a year told as its
     # start, not any year the answer names ("năm 2023 là 2–8/10"); "bắt đầu hồi nào" asks this year's dates
     (re.compile(_FIRST_HELD),
-     re.compile(r"(?:lần đầu|lần thứ nhất|đầu tiên|bắt đầu|từ năm|ra đời|thành lập|khởi xướng|có từ)"
+     re.compile(r"(?:lần đầu|lần thứ nhất|đầu tiên|bắt đầu|từ năm|ra đời|thành lập|khởi xướng|có từ|ban hành)"
                 r"[^.;]{0,60}\b(?:19|20)\d\d\b"
                 r"|\b(?:19|20)\d\d\b[^.;]{0,50}(?:lần đầu|lần thứ nhất|đầu tiên|ra đời|thành lập)", re.IGNORECASE)),
     # ("năm nào xã cũng treo băng rôn": every year, none asked)
@@ -98,12 +100,24 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
     # a decision's or a decree's number ("quyết định … là quyết định số bao nhiêu"), not how many of them: a number
     # written as such ("1373/QĐ-TTg", "91/2025/QH15"), not a date ("2/10/1996")
-    (re.compile(r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|chi thi|van ban|luat)(?: \w+){0,12}? "
+    (re.compile(r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|chi thi|van ban|luat|ke hoach|cong van)"
+                r"(?: \w+){0,16}? "
                 r"so (?:hieu )?(?:bao nhieu|may)\b"),
      re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]")),
     # where an office is ("trụ sở hội tỉnh giờ nằm ở đường nào"): an answer that names no office tells none
     (re.compile(r"\btru so\b(?: \w+){0,6} (?:o dau|duong nao|cho nao|nam o|o cho nao|dia chi)\b"),
      re.compile(r"trụ sở", re.IGNORECASE)),
+    # who signed it ("Thông tư 02/2025 do ai ký"): an answer naming the issuing body tells no signer
+    (re.compile(r"\b(?:ai|nguoi nao|ong nao|ba nao)(?: da)? ky\b|\bnguoi ky\b"),
+     re.compile(r"\bký\b|ban hành", re.IGNORECASE)),
+    # a level asked ("học sinh lớp 3 phải đạt bậc mấy"): "8 bậc" tells how many, not which
+    (re.compile(r"(?<!\bmay )(?<!\bnhieu )\b(?:bac|trinh do|cap do) (?:may|nao|bao nhieu)\b"
+                r"(?! (?:bac|trinh do|cap do|cung|roi)\b)"),
+     re.compile(r"\b(?:bậc|trình độ|cấp độ|mức) (?:\d|một|hai|ba|bốn|năm|sáu|bảy|tám|cơ bản|trung cấp|nâng cao)"
+                r"(?![\w ]*(?:bậc|trình độ)\b)", re.IGNORECASE)),
+    # a phone number asked for ("cho tui xin số điện thoại cán bộ khuyến học xã …")
+    (re.compile(r"\bxin(?: cai| cho)? (?:so dien thoai|sdt|so dt)\b"),
+     re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])")),
     (_PHONE_NUMBER, re.compile(r"(?<![\d/.,])(?<!năm )\d{3,}(?![\d%/])(?!\s*(?:%|phần trăm))")),
     (re.compile(r"\b(?:bao nhieu|bn|may) (?:phan tram|%)|%"), re.compile(r"%|phần trăm", re.IGNORECASE)),
     # which day of the week ("tính lại từ thứ mấy"; not a rank: "đứng thứ mấy", "xếp thứ mấy")
@@ -113,6 +127,8 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     (re.compile(r"\b(?:ai|nguoi nao|doi nao|xa nao|thon nao|tinh nao|truong nao|lop nao|nha nao)"
                 r"(?: da| duoc| dat| doat| gianh| thang| ve)+ (?:giai|nhat|vo dich|quan quan|thu khoa)\b|"
                 r"\b(?:ai|nguoi nao|doi nao|xa nao|tinh nao)(?: da| duoc)? (?:thang|vo dich)\b|"
+                r"\bgiai (?:nhat|nhi|ba|dac biet)(?: \w+){0,4}? (?:ai|nguoi nao|doi nao|xa nao|nha nao)"
+                r"(?: da)? (?:duoc|dat|doat|gianh|thang|ve|lay)\b|"
                 # "xã nào về nhất": "nhất" after "về" is left out once folded ("ai đứng đầu" a body is told elsewhere)
                 r"\b(?:nguoi nao|doi nao|xa nao|thon nao|tinh nao|truong nao|lop nao|nha nao) ve(?: nhat)?(?: \w+)?$"),
      re.compile(r"(?:đoạt|đạt|giành|được) giải (?:nhất|nhì|ba|cao nhất) (?:là|thuộc về)|(?:vô địch|thắng cuộc) là",
@@ -120,7 +136,9 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
     # how long it takes ("học mất bao lâu", "bao lâu cán bộ mới trả lời"): a number of minutes, days, months…
     # ("mấy ngày có thẻ mới", "chờ bao nhiêu ngày mới xong": how long, counted in days)
     (re.compile(r"(?<!duoc )\bbao lau\b(?! (?:roi|nay|chua)\b)|\b(?:may|bao nhieu|bn) (?:ngay|tuan|hom) "
-                r"(?:(?:thi|la|moi|se) )*(?:co|xong|nhan|duoc|dc|lay|toi|den|ve)\b"),
+                r"(?:(?:thi|la|moi|se) )*(?:co|xong|nhan|duoc|dc|lay|toi|den|ve)\b"
+                # ending the clause that asks ("làm vneid mức 2 bn ngày"): counted in days
+                r"|\b(?:lam|cap|doi|xong|mat|cho|doi)(?: \w+){0,5} (?:may|bao nhieu|bn) (?:ngay|tuan|hom)$"),
      re.compile(r"(?:\d+|một|hai|ba|vài|mấy)\s*(?:phút|giờ|ngày|tuần|tháng|năm|buổi)\b", re.IGNORECASE)),
 )
 _EVER = re.compile(r"\bco(?: \w+){0,4} bao gio\b|\bbao gio (?:chua|khong|ko)\b")  # "AI có nói sai bao giờ không"
@@ -133,11 +151,14 @@ _NUMBER = re.compile(r"\d|\b(?:một(?! (?:số|vài|cách|chút|khi|lúc|mình)
 _HERE = re.compile(r"\b(?<!hang )(?:xa|thon|ap|phuong|khu pho|to dan pho|chi hoi|xom|lang|huyen|tinh) "
                    r"(?:minh|toi|tui|tao|em|chau|con|mk|nha minh|nha toi|bac|ong|ba|co|chu|anh|chi|ta)\b")
 _SCHEDULE = re.compile(r"\b(?:lich (?:hop|hoc|thi|khai mac|to chuc)|ngay nao|may gio|bao gio|khi nao|luc nao|hom nao|"
+                       r"thang may|thang nao|"
                        r"thu may|tuan nay|tuan sau|thang sau|thang nay|tuan toi|thang toi|"
                        # "hội khuyến học tỉnh tui thành lập năm nào": the place's own founding, not the nation's
                        r"(?:thanh lap|ra doi|co tu|hoat dong tu|lap) (?:tu |vao )?nam (?:nao|bao nhieu|may)|"
                        # "lớp học buổi nào ở đâu, cho hỏi lịch cụ thể": the place's own timetable
-                       r"buoi nao|lich cu the)\b")
+                       r"buoi nao|lich cu the|"
+                       # "lễ khai mạc … của tỉnh Nghệ An tổ chức ở địa điểm nào": the place's own venue
+                       r"dia diem nao|o dia diem|to chuc o dau|to chuc tai dau|to chuc o cho nao)\b")
 # How many of something there are ("xã tui có bao nhiêu hội viên", "thôn mình mấy gia đình học tập"): the place's own
 # "có máy tính": no "mấy"; "tỉnh mình còn lại bao nhiêu xã": how many there are
 _LOCAL_COUNT = re.compile(r"\b(?:co|duoc|con|con lai|gom)(?: tat ca| tong cong| tong| het)? (?:bao nhieu|bn|may) "
