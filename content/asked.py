@@ -38,6 +38,9 @@ from content.textnorm import fold
 
 ASKED = Path(__file__).with_name("data") / "asked.tsv"
 KINDS = frozenset({"-refuse", "-unsure", "-smalltalk"})  # labels of messages no entry answers
+# A tuning question the message is, feature for feature (cosine 1 but for rounding): its label alone is what the
+# message asks ("bot có mất tiền không" is asked as such for bot_cost; the four nearest others are of the lessons')
+SAME = 0.999
 K = 5  # nearest asked questions that vote
 CHAR_N = (2, 5)
 COMMON = 0.05  # a feature held by more of the asked questions than this share is compared last
@@ -165,7 +168,9 @@ class AskedIndex:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def nearest(self, text: str, k: int = K) -> Nearest | None:
+    def nearest(self, text: str, k: int = K, same: bool = False) -> Nearest | None:
+        """The label the `k` asked questions nearest to `text` vote for. `same`: when `text` is one of them word for
+        word (SAME), that one's label alone (used to confirm an answer, never to make one)."""
         query: dict[int, float] = {}
         for space in _spaces(text):
             for h, w in _vector(space, self.idf).items():
@@ -192,9 +197,10 @@ class AskedIndex:
                     s += qw * STEP * weights[at]
             scored.append((s, d))
         scored.sort(reverse=True)
+        same_text = [x for x in scored if x[0] >= SAME] if same else []
         votes: dict[str, float] = {}
         best: dict[str, float] = {}
-        for sim, doc in scored[:k]:
+        for sim, doc in same_text or scored[:k]:  # asked word for word as a tuning question: what that one is
             label = self.labels[doc]
             votes[label] = votes.get(label, 0.0) + sim
             best.setdefault(label, sim)

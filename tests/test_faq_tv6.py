@@ -104,3 +104,10 @@ def test_praise_later_and_holiday_wishes_are_small_talk(capsys: pytest.CaptureFi
     [reply] = ask(capsys, text)
     assert reply["answer"] in SMALL_TALK.values() and not reply["sources"], reply
     assert small_talk("ngày nhà giáo là ngày nào") is None and small_talk("tối về học tiếp bài nào") is None
+
+
+def test_a_tuning_question_typed_word_for_word_confirms_its_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    # Before (once T65-T72 were among the asked questions): offered with the lessons' fee entry, the four nearest
+    # asked questions being "học AI trên bot có mất tiền không" (bdhai_free), the message itself one of bot_cost's
+    [reply] = ask(capsys, "bot có mất tiền không")
+    assert reply["answer"].startswith("Không. Bot miễn phí") and reply["sources"], reply
