@@ -282,11 +282,13 @@ _PASSED_ON = re.compile(r"\s+de (?:(?:toi|tui|bac|em|anh|chi|chau|con|minh|chu|c
                         # nói cho Gemini nghe", which asks how to speak
                         r"|(?:noi|giai thich|tra loi|huong dan|day|chia se|ke|nhac|thong bao|viet|soan)(?: \w+){0,3}?"
                         r" (?:lai|ba con|moi nguoi|hoi vien|nguoi dan|chi hoi|hoc sinh|phu huynh|cac ho|ca thon|ca xom"
-                        r"|bai|buoi hop|cuoc hop|khau hieu|loi phat bieu)\b).*$")
+                        r"|bai|buoi (?:hop|chao co|sinh hoat|noi chuyen|tuyen truyen|gap mat|le|tap huan)|cuoc hop"
+                        r"|khau hieu|loi phat bieu)\b).*$")
 # A clause after one that asks, telling only why it is asked ("…, nghe hoài mà không hiểu", "…, tôi muốn phổ biến
 # cho các hộ"): left out when it asks nothing itself. Folded.
 _WHY_TOLD = re.compile(r"\b(?:chua hieu|khong hieu|hong hieu|ko hieu|k hieu|chua ro|nghe hoai|nghe mai|nghe nhieu"
-                       r"|muon (?:pho bien|tuyen truyen|noi lai|giai thich|huong dan|chia se) (?:cho|voi|lai))\b")
+                       r"|muon (?:pho bien|tuyen truyen|noi lai|giai thich|huong dan|chia se) (?:cho|voi|lai)"
+                       r"|(?:can|muon|de) ghi (?:vao|lai) (?:so|ke hoach|bao cao|tai lieu|bai))\b")
 # A clause telling only who asks ("anh trưởng thôn đây", "tui là ấp trưởng", "tôi là giáo viên tiểu học"). Folded.
 _WHO_I_AM = re.compile(r"^(?:toi|tui|bac|em|anh|chi|chau|con|minh|chu|co|ong|ba|thay|ma|me|bo) (?:la |lam )?"
                        r"(?:truong (?:thon|ap|xom|ban|khu)|ap truong|xom truong)(?: \w+){0,2}$")

@@ -76,8 +76,9 @@ _FIRST_HELD = (r"\b(?:(?:lan dau|lan thu nhat|dau tien|co tu|ra doi|thanh lap|kh
 _DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
     # "nhiu tiền" (teencode "bao nhiêu tiền"), folded like "nhiều tiền": an amount asked either way, or "miễn phí"
     (re.compile(r"\b(?:bao nhieu|bn|may|nhieu) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
-                r"\b(?:chi tien|tra tien|tien boi duong|tien thuong|tien cong|thu lao|boi duong)(?: \w+){0,8}? "
-                r"(?:la )?bao nhieu$|"
+                r"\b(?:chi tien|tra tien|tien boi duong|tien thuong|tien cong|thu lao|boi duong|phu cap|tien luong"
+                r"|tro cap)"
+                r"(?: \w+){0,12}? (?:la )?bao nhieu(?: (?:vay|the|a|ha|nhi|em|chau|con|anh|chi|bac|ad|bot))*$|"
                 r"\b(?:phat|thuong|ton|het|mat) (?:\w+ ){0,2}bao nhieu\b"),
      re.compile(r"\d[\d.,]*\s*(?:triệu|nghìn|ngàn|đồng|tỷ|k|đ)\b|miễn phí|không (?:mất|tốn) (?:tiền|phí)",
                 re.IGNORECASE)),
@@ -389,6 +390,14 @@ _FEATURES = (
     (re.compile(r"\b(?:o|tai|cua|voi|qua|chon|lam|mo) ngan hang nao\b(?! cung\b)"),
      re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(synonyms_of("ngan hang"), key=len, reverse=True))) + r")\b",
                 re.IGNORECASE)),  # the brands content/data/synonyms.yaml makes a bank
+    # speaking to it ("Meta AI có nói chuyện bằng giọng nói được không"): an answer silent on voice tells nothing of it
+    (re.compile(r"(?<!dang )\b(?:noi chuyen|tra loi|hoi|noi|ra lenh|tro chuyen) (?:\w+ )?bang giong(?: noi)?"
+                r"(?: \w+){0,2}? (?:duoc|dc|khong|ko|hong|chua)\b"),
+     re.compile(r"giọng nói|\bgiọng\b|ghi âm|\bthoại\b|\bnói\b", re.IGNORECASE)),
+    # a day off ("Ngày Khuyến học cán bộ có được nghỉ làm không"): an answer that tells no day off tells nothing of it
+    (re.compile(r"\bduoc nghi(?: (?:lam|hoc|viec|lam viec|phep))?(?: (?:khong|ko|k|hong|ha|hay sao))\b|"
+                r"\bco (?:duoc )?nghi (?:lam|hoc|le|viec)\b"),
+     re.compile(r"\bnghỉ\b", re.IGNORECASE)),
     (re.compile(r"\brut (?:tien|bao hiem|bhxh|so|mot lan|tiet kiem)\b"),
      re.compile(r"\brút\b", re.IGNORECASE)),  # taking money out
     # why it does not show or work ("sao không có dữ liệu lần khám đó"; "làm sao để không nhận" asks how): a cause
