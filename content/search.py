@@ -289,6 +289,9 @@ _PASSED_ON = re.compile(r"\s+de (?:(?:toi|tui|bac|em|anh|chi|chau|con|minh|chu|c
 _WHY_TOLD = re.compile(r"\b(?:chua hieu|khong hieu|hong hieu|ko hieu|k hieu|chua ro|nghe hoai|nghe mai|nghe nhieu"
                        r"|muon (?:pho bien|tuyen truyen|noi lai|giai thich|huong dan|chia se) (?:cho|voi|lai)"
                        r"|(?:can|muon|de) ghi (?:vao|lai) (?:so|ke hoach|bao cao|tai lieu|bai))\b")
+# How to explain it to someone ("tui phải giải thích sao cho ổng hiểu", "nói thế nào cho bà con hiểu"). Folded.
+_EXPLAIN_TO = re.compile(r"\b(?:giai thich|noi|thuyet phuc)(?: (?:sao|the nao|ra sao|nhu the nao|lam sao|nao))? "
+                         r"cho (?:\w+ ){1,3}?(?:hieu|tin|nghe)\b")
 # A clause telling only who asks ("anh trưởng thôn đây", "tui là ấp trưởng", "tôi là giáo viên tiểu học"). Folded.
 _WHO_I_AM = re.compile(r"^(?:toi|tui|bac|em|anh|chi|chau|con|minh|chu|co|ong|ba|thay|ma|me|bo) (?:la |lam )?"
                        r"(?:truong (?:thon|ap|xom|ban|khu)|ap truong|xom truong)(?: \w+){0,2}$")
@@ -433,6 +436,11 @@ def without_asides(text: str) -> str:
             left_out, clause = True, clause[cut:]  # "mấy cụ trong thôn hỏi già rồi có học AI được không"
         elif _WHO_I_AM.search(fold(words)) and not asks_something(words):
             left_out, clause = True, ""  # "Em ơi, anh trưởng thôn đây, mấy cụ trong thôn hỏi …": who asks, not what
+        elif kept and (explain := _EXPLAIN_TO.search(fold(words))) \
+                and len((fold(words)[:explain.start()] + fold(words)[explain.end():]).split()) <= 2:
+            # "Ổng Tám nói AI làm hết việc rồi tụi nhỏ thất nghiệp, tui phải giải thích sao cho ổng hiểu?": what is to
+            # be explained is the clause before
+            left_out, clause = True, ""
         elif kept and _WHY_TOLD.search(fold(words)) and not asks_clearly(words) and asks_plainly(kept[-1]):
             left_out, clause = True, ""  # "Bình dân học AI là cái gì, trường mới phát động mà cháu chưa hiểu"
         elif (why := _WHY_ASKED.search(words)) and not entities(why.group(0)):

@@ -64,3 +64,12 @@ def test_asking_to_get_acquainted_is_small_talk(capsys: pytest.CaptureFixture[st
     assert small_talk("Kính chào, tôi xin phép được làm quen.") is not None
     [reply] = ask(capsys, "Kính chào, tôi xin phép được làm quen.")
     assert reply["answer"] in SMALL_TALK.values() and not reply["sources"], reply
+
+
+def test_how_to_explain_a_claim_searches_the_claim(capsys: pytest.CaptureFixture[str]) -> None:
+    # before: refused (searched with "tui phải giải thích sao cho ổng hiểu")
+    [reply] = ask(capsys, "Ổng Tám trong ấp nói AI làm hết việc rồi tụi nhỏ thất nghiệp, tui phải giải thích sao cho "
+                          "ổng hiểu?")
+    assert not reply["refused"] and reply["sources"] and "mất việc vì AI" in reply["answer"], reply
+    # what is to be explained, named in the same clause, stays
+    assert without_asides("giải thích cho bà con hiểu AI là gì") == "giải thích cho bà con hiểu AI là gì"
