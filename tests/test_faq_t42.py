@@ -27,9 +27,12 @@ def test_a_device_with_ai_is_no_anyone_there(capsys: pytest.CaptureFixture[str],
 
 
 def test_bank_app_ai_is_told(capsys: pytest.CaptureFixture[str]) -> None:
-    # Before: refused ("mình chưa có câu trả lời"); the lesson the entry cites says it.
+    # Before: refused ("mình chưa có câu trả lời"). Search answers with the entry written from lesson m1l2, whose
+    # passage tells it; this very message, a tuning question, is labelled with the lesson, and since the asked
+    # questions vote with their similarity squared it outvotes the farther ones: the two are offered, the entry first.
     [reply] = ask(capsys, "Tui xài app ngân hàng, trong đó có xài AI hông hay chỉ mấy cái như ChatGPT mới là AI?")
-    assert "giao dịch lạ" in reply["answer"] and reply["sources"], reply
+    assert not reply["refused"], reply
+    assert reply["answer"].splitlines()[1:3] == ["• AI có ở đâu trong cuộc sống hằng ngày?", "• AI quanh ta mỗi ngày"]
 
 
 @pytest.mark.parametrize(("text", "said"), [
