@@ -73,3 +73,15 @@ def test_how_to_explain_a_claim_searches_the_claim(capsys: pytest.CaptureFixture
     assert not reply["refused"] and reply["sources"] and "mất việc vì AI" in reply["answer"], reply
     # what is to be explained, named in the same clause, stays
     assert without_asides("giải thích cho bà con hiểu AI là gì") == "giải thích cho bà con hiểu AI là gì"
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    # before: "Không. Bot chỉ trả lời về …" (whether it answers everything), as if unknown questions went nowhere
+    ("Câu hỏi nào bot không biết thì có chuyển cho cán bộ hội trả lời không?", "chuyển cho cán bộ"),
+    # what the refusal itself says ("Mình đã ghi lại để cán bộ Hội Khuyến học bổ sung"), the help entry says too
+    ("Bot không biết trả lời thì sao?", "ghi lại để cán bộ Hội Khuyến học bổ sung"),
+])
+def test_what_happens_to_an_unknown_question_is_told_one_way(capsys: pytest.CaptureFixture[str], text: str,
+                                                              fact: str) -> None:
+    [reply] = ask(capsys, text)
+    assert fact in reply["answer"] and reply["sources"], reply
