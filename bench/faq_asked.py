@@ -17,7 +17,7 @@ from typing import Any
 
 from bench import faq_eval
 from bench.faq import DEVSET, DEVSET_FRESH, ROOT, load_devset
-from content.asked import ASKED
+from content.asked import ASKED, LABELS
 
 RESULTS = ROOT / "bench" / "results" / "faq_asked.json"
 HEADER = ("# Questions typed the way citizens type them, each with what answers it: an FAQ entry or lesson id,\n"
@@ -27,10 +27,11 @@ HEADER = ("# Questions typed the way citizens type them, each with what answers 
 
 
 def _label(expect: Any) -> str:
+    """The entry a question is right for, or all of them ("a|b", content.asked.LABELS: the first votes), or its kind."""
     first = expect[0] if isinstance(expect, list) else expect
     if first in (None, "refuse", "unsure", "smalltalk"):
         return f"-{first or 'refuse'}"
-    return str(first)
+    return LABELS.join(map(str, expect)) if isinstance(expect, list) else str(first)
 
 
 def _devset_rows(devset: Path = DEVSET) -> list[tuple[str, str]]:

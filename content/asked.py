@@ -37,6 +37,7 @@ from content.schema import FaqEntry
 from content.textnorm import fold
 
 ASKED = Path(__file__).with_name("data") / "asked.tsv"
+LABELS = "|"  # between the entries a question is right for ("bdhai_start|bot_learn_command"), the first voting
 KINDS = frozenset({"-refuse", "-unsure", "-smalltalk"})  # labels of messages no entry answers
 # A tuning question the message is, feature for feature (cosine 1 but for rounding): its label alone is what the
 # message asks ("bot có mất tiền không" is asked as such for bot_cost; the four nearest others are of the lessons')
@@ -65,6 +66,7 @@ class Nearest:
     label: str  # an FAQ entry or lesson id, or one of KINDS
     similarity: float  # cosine of the nearest asked question with that label
     share: float  # the share of the K nearest's summed similarity that votes for the label
+    also: tuple[str, ...] = ()  # with `same`: the other entries the question typed word for word is right for
 
 
 def _features(folded: str) -> tuple[Counter[str], Counter[str]]:
@@ -206,13 +208,16 @@ class AskedIndex:
         same_text = [x for x in scored if x[0] >= SAME] if same else []
         votes: dict[str, float] = {}
         best: dict[str, float] = {}
+        also: list[str] = []
         for sim, doc in same_text or scored[:k]:  # asked word for word as a tuning question: what that one is
-            label = self.labels[doc]
+            label, *others = self.labels[doc].split(LABELS)  # a question right for several entries votes the first
             votes[label] = votes.get(label, 0.0) + sim ** VOTE_POWER
             best.setdefault(label, sim)
+            if same_text:
+                also.extend(others)
         label, v = max(votes.items(), key=itemgetter(1))  # the first of equal votes: the nearest
         total = sum(votes.values())
-        return Nearest(label, best[label], v / total if total else 0.0)
+        return Nearest(label, best[label], v / total if total else 0.0, tuple(dict.fromkeys(also)))
 
 
 def read_asked(path: Path = ASKED) -> list[tuple[str, str]]:

@@ -85,3 +85,9 @@ def test_what_happens_to_an_unknown_question_is_told_one_way(capsys: pytest.Capt
                                                               fact: str) -> None:
     [reply] = ask(capsys, text)
     assert fact in reply["answer"] and reply["sources"], reply
+
+
+def test_a_tuning_question_right_for_several_entries_is_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    # before: offered ("asked disagrees, weak answer"), the asked question keeping only its first entry
+    [reply] = ask(capsys, "bấm vào đâu để học")
+    assert "/hoc" in reply["answer"] and reply["sources"] and not reply["answer"].startswith("Mình chưa"), reply

@@ -496,7 +496,8 @@ class AnswerService:
         questions disagreeing: 10 wrong, 2 right; with any nearest asked questions disagreeing: 15 wrong, 9 right)."""
         near = self.asked().nearest(q)
         if near is not None and near.label != _base(hits[0]) \
-                and (typed := self.asked().nearest(q, same=True)) is not None and typed.label == _base(hits[0]):
+                and (typed := self.asked().nearest(q, same=True)) is not None \
+                and _base(hits[0]) in (typed.label, *typed.also):
             return None  # a tuning question typed word for word, of this entry ("bot có mất tiền không")
         if near is None or near.label == _base(hits[0]) or (near.label not in ASKED_KINDS
                                                             and self._title(near.label) is None):
