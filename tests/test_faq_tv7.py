@@ -19,19 +19,35 @@ from tests.test_asking_ways import _db, ask  # noqa: F401  (_db: the autouse dat
     # before: offered ("Tôi cần ghi vào kế hoạch của hội")
     ("Cho tôi hỏi Đề án xã hội học tập đến năm 2030 do Thủ tướng phê duyệt bằng quyết định số mấy, ký ngày nào ạ? "
      "Tôi cần ghi vào kế hoạch của hội.", "1373/QĐ-TTg"),
+    # before: refused (searched with "tui phải giải thích sao cho ổng hiểu"): the claim before it is searched
+    ("Ổng Tám trong ấp nói AI làm hết việc rồi tụi nhỏ thất nghiệp, tui phải giải thích sao cho ổng hiểu?",
+     "mất việc vì AI"),
+    # before: "Không. Bot chỉ trả lời về …" (whether it answers everything); and no promise of a personal reply
+    ("Câu hỏi nào bot không biết thì có chuyển cho cán bộ hội trả lời không?", "bot không tự nhắn lại"),
+    # what the refusal itself says ("Mình đã ghi lại để cán bộ Hội Khuyến học bổ sung"), the help entry says too
+    ("Bot không biết trả lời thì sao?", "ghi lại để cán bộ Hội Khuyến học bổ sung"),
+    # before: offered ("asked disagrees, weak answer"), the asked question keeping only the first of its entries
+    ("bấm vào đâu để học", "/hoc"),
+    # details the answers give are still answered: the voice entry; the asker speaking by voice is not asked about
+    # voice; the day's date
+    ("chatgpt có trả lời bằng giọng nói được không", "nút micro"),
+    ("tôi đang nói bằng giọng nên không có chấm phẩy gì hết cho tôi hỏi có người gọi bảo cài VNeID qua đường link "
+     "để kích hoạt lại thì có đúng không", "VNeID"),
+    ("Ngày Khuyến học Việt Nam là ngày nào", "2/10"),
 ])
-def test_what_the_answer_is_written_down_for_is_not_searched(capsys: pytest.CaptureFixture[str], text: str,
-                                                            fact: str) -> None:
+def test_answered_with_the_fact(capsys: pytest.CaptureFixture[str], text: str, fact: str) -> None:
     [reply] = ask(capsys, text)
     assert fact in reply["answer"] and not reply["refused"] and reply["sources"], reply
 
 
-def test_a_talk_at_a_school_assembly_is_what_the_answer_is_for() -> None:
+def test_asides_left_out_and_kept() -> None:
     said = without_asides("em là hiệu trưởng trường trung học cơ sở em muốn hỏi xã hội học tập được hiểu như thế "
                           "nào để em nói trong buổi chào cờ đầu tuần lễ học tập suốt đời cho các em học sinh")
     assert said.endswith("xã hội học tập được hiểu như thế nào"), said
     # speaking in a meeting app is asked, not what the answer is for
     assert without_asides("bấm vào đâu để nói trong cuộc gọi zoom") == "bấm vào đâu để nói trong cuộc gọi zoom"
+    # what is to be explained, named in the same clause, stays
+    assert without_asides("giải thích cho bà con hiểu AI là gì") == "giải thích cho bà con hiểu AI là gì"
 
 
 @pytest.mark.parametrize("text", [
@@ -47,47 +63,7 @@ def test_a_detail_the_content_does_not_give_is_not_guessed(capsys: pytest.Captur
     assert not reply["sources"] and "Nguồn" not in reply["answer"], reply
 
 
-@pytest.mark.parametrize(("text", "fact"), [
-    ("chatgpt có trả lời bằng giọng nói được không", "nút micro"),  # the voice entry tells it
-    # the asker speaking by voice is not asked about voice
-    ("tôi đang nói bằng giọng nên không có chấm phẩy gì hết cho tôi hỏi có người gọi bảo cài VNeID qua đường link "
-     "để kích hoạt lại thì có đúng không", "VNeID"),
-    ("Ngày Khuyến học Việt Nam là ngày nào", "2/10"),
-])
-def test_details_the_answer_gives_are_still_answered(capsys: pytest.CaptureFixture[str], text: str,
-                                                     fact: str) -> None:
-    [reply] = ask(capsys, text)
-    assert fact in reply["answer"] and reply["sources"], reply
-
-
 def test_asking_to_get_acquainted_is_small_talk(capsys: pytest.CaptureFixture[str]) -> None:
     assert small_talk("Kính chào, tôi xin phép được làm quen.") is not None
     [reply] = ask(capsys, "Kính chào, tôi xin phép được làm quen.")
     assert reply["answer"] in SMALL_TALK.values() and not reply["sources"], reply
-
-
-def test_how_to_explain_a_claim_searches_the_claim(capsys: pytest.CaptureFixture[str]) -> None:
-    # before: refused (searched with "tui phải giải thích sao cho ổng hiểu")
-    [reply] = ask(capsys, "Ổng Tám trong ấp nói AI làm hết việc rồi tụi nhỏ thất nghiệp, tui phải giải thích sao cho "
-                          "ổng hiểu?")
-    assert not reply["refused"] and reply["sources"] and "mất việc vì AI" in reply["answer"], reply
-    # what is to be explained, named in the same clause, stays
-    assert without_asides("giải thích cho bà con hiểu AI là gì") == "giải thích cho bà con hiểu AI là gì"
-
-
-@pytest.mark.parametrize(("text", "fact"), [
-    # before: "Không. Bot chỉ trả lời về …" (whether it answers everything), as if unknown questions went nowhere
-    ("Câu hỏi nào bot không biết thì có chuyển cho cán bộ hội trả lời không?", "chuyển cho cán bộ"),
-    # what the refusal itself says ("Mình đã ghi lại để cán bộ Hội Khuyến học bổ sung"), the help entry says too
-    ("Bot không biết trả lời thì sao?", "ghi lại để cán bộ Hội Khuyến học bổ sung"),
-])
-def test_what_happens_to_an_unknown_question_is_told_one_way(capsys: pytest.CaptureFixture[str], text: str,
-                                                              fact: str) -> None:
-    [reply] = ask(capsys, text)
-    assert fact in reply["answer"] and reply["sources"], reply
-
-
-def test_a_tuning_question_right_for_several_entries_is_answered(capsys: pytest.CaptureFixture[str]) -> None:
-    # before: offered ("asked disagrees, weak answer"), the asked question keeping only its first entry
-    [reply] = ask(capsys, "bấm vào đâu để học")
-    assert "/hoc" in reply["answer"] and reply["sources"] and not reply["answer"].startswith("Mình chưa"), reply

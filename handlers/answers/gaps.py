@@ -393,7 +393,8 @@ _FEATURES = (
     # speaking to it ("Meta AI có nói chuyện bằng giọng nói được không"): an answer silent on voice tells nothing of it
     (re.compile(r"(?<!dang )\b(?:noi chuyen|tra loi|hoi|noi|ra lenh|tro chuyen) (?:\w+ )?bang giong(?: noi)?"
                 r"(?: \w+){0,2}? (?:duoc|dc|khong|ko|hong|chua)\b"),
-     re.compile(r"giọng nói|\bgiọng\b|ghi âm|\bthoại\b|\bnói\b", re.IGNORECASE)),
+     re.compile(r"giọng nói|\bgiọng\b|ghi âm|micro|tin nhắn thoại|gọi thoại|\bnói (?:vào|tiếng|chuyện)\b",
+                re.IGNORECASE)),  # ("điện thoại" is no voice)
     # a day off ("Ngày Khuyến học cán bộ có được nghỉ làm không"): an answer that tells no day off tells nothing of it
     (re.compile(r"\bduoc nghi(?: (?:lam|hoc|viec|lam viec|phep))?(?: (?:khong|ko|k|hong|ha|hay sao))\b|"
                 r"\bco (?:duoc )?nghi (?:lam|hoc|le|viec)\b"),
