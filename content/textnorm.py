@@ -330,6 +330,9 @@ _N_FOR_L: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bnao động\b", "lao động"),
         (r"\blói\b", "nói"),
         (r"\blày\b", "này"),
+        # "thế lào", "lúc lào", "chỗ lào": never the country after these
+        (r"\b(thế|như thế|lúc|chỗ|cái|người|năm|ngày) lào\b", r"\1 nào"),
+        (r"\bnớp\b", "lớp"),
     )
 )
 # A name of several syllables typed as one word, as in a hashtag or its web address said without it
@@ -849,7 +852,9 @@ _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause 
 # ("nhà nào cũng đăng ký", "hỏi gì cũng trả lời", "đâu cũng có": every one, nothing asked)
 _ASKS = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)"
                    # "phải làm sau cho đúng": "sao" typed "sau" (not "để làm sau", later)
-                   r"|ha|chu|phai lam sau|lam sau (?:cho|vay|day|a|nhi|bay gio))\b|\ba$")
+                   # "hả", "chứ"; not "Hà Nội", "chủ đề", "chủ tịch", "làm chủ"
+                   r"|ha(?! (?:noi|tinh|giang|nam)\b)|(?<!\blam )chu(?! (?:de|tich|nhat|nhiem|dong|yeu|tri)\b)"
+                   r"|phai lam sau|lam sau (?:cho|vay|day|a|nhi|bay gio))\b|\ba$")
 
 
 _SPEAKER = re.compile(rf"(?:{_PERSON} ?)+")

@@ -73,6 +73,9 @@ _PHONE = re.compile(r"\b(?:so may|so nao)\b|" + _PHONE_NUMBER.pattern)
 _FIRST_HELD = (r"\b(?:(?:lan dau|lan thu nhat|dau tien|co tu|ra doi|thanh lap|khoi dau)(?: tien)?\b(?: \w+){0,4}? "
                r"(?:tu )?(?:nam nao|nam bao nhieu|nam may|bao gio|khi nao|hoi nao)"
                r"|bat dau (?:co )?tu (?:nam nao|nam bao nhieu|nam may|bao gio))\b")
+# ("chỉ thị số mấy"; "nhờ chỉ thì gọi số mấy" folds alike)
+_DOCUMENT_NUMBER = (r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|chi thi(?= so\b)|van ban|luat|ke hoach|cong van)"
+                    r"(?: \w+){0,16}? so (?:hieu )?(?:bao nhieu|may)\b")
 _DETAILS = (  # (what the folded question asks, what the answer must hold to tell it)
     # "nhiu tiền" (teencode "bao nhiêu tiền"), folded like "nhiều tiền": an amount asked either way, or "miễn phí"
     (re.compile(r"\b(?:bao nhieu|bn|may|nhieu) (?:tien|trieu|dong)\b|\bgia (?:\w+ ){0,3}(?:bao nhieu|bn)\b|\bmuc chi\b|"
@@ -98,13 +101,12 @@ _DETAILS = (  # (what the folded question asks, what the answer must hold to tel
      re.compile(r"\d+\s*(?:giây|phút|s\b)", re.IGNORECASE)),
     # "số mấy" (of a decree, a hotline): a number; a phone number asked as such: three digits or more that are no
     # share ("100% phường có hội"), date or year ("2/10/1996", "năm 2025")
-    (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b).*\b(?:so may|so nao)\b"), re.compile(r"\d{3,}")),
+    # (of a document: its number as such, below; "theo quyết định số mấy" is not told by the year 1996)
+    (re.compile(r"^(?!.*\b(?:so dien thoai|sdt|hotline)\b)(?!.*" + _DOCUMENT_NUMBER + r").*\b(?:so may|so nao)\b"),
+     re.compile(r"\d{3,}")),
     # a decision's or a decree's number ("quyết định … là quyết định số bao nhiêu"), not how many of them: a number
     # written as such ("1373/QĐ-TTg", "91/2025/QH15"), not a date ("2/10/1996")
-    (re.compile(r"\b(?:quyet dinh|nghi dinh|thong tu|nghi quyet|chi thi|van ban|luat|ke hoach|cong van)"
-                r"(?: \w+){0,16}? "
-                r"so (?:hieu )?(?:bao nhieu|may)\b"),
-     re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]")),
+    (re.compile(_DOCUMENT_NUMBER), re.compile(r"\b\d+/(?:\d{4}/)?[A-ZĐ]")),
     # where an office is ("trụ sở hội tỉnh giờ nằm ở đường nào"): an answer that names no office tells none
     (re.compile(r"\btru so\b(?: \w+){0,6} (?:o dau|duong nao|cho nao|nam o|o cho nao|dia chi)\b"),
      re.compile(r"trụ sở", re.IGNORECASE)),
