@@ -1529,8 +1529,10 @@ def _after_small_talk(q: str) -> str:
     return rest if i and asks_something(rest) else q
 
 
-# "A là X, còn B là gì": what is said of one thing ("là", "thì"), then the same asked of another after "còn"
-_CONTRAST = re.compile(r"^(.*?\s(?:là|thì)\s.*?)(?:\s*[,;.…]\s*(?:còn|con)|\s+còn)\s+(.*?\s(?:là|thì)\s.*)$")
+# "A là X, còn B là gì": what is said of one thing ("là", "thì"), then the same asked of another after "còn" (or
+# after a comma and "thế": "Năm 2025 chủ đề là …, thế năm 2026 chủ đề là gì")
+_CONTRAST = re.compile(r"^(.*?\s(?:là|thì)\s.*?)(?:\s*[,;.…]\s*(?:còn|con|thế(?! nào))|\s+còn)\s+"
+                       r"(.*?\s(?:là|thì)\s.*)$")
 
 
 STORY_MIN = 5  # content syllables of a story told in clauses of its own before an ending that asks of the bot
