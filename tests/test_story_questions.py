@@ -242,11 +242,13 @@ def test_a_voice_typed_run_on_is_cut_at_its_fillers() -> None:
 def test_a_voice_typed_run_on_whose_clauses_agree_is_answered(capsys: pytest.CaptureFixture[str]) -> None:
     # Before: refused: with no punctuation the asking clause ("ờ phòng thế nào") asks nothing the story does not
     # tell, and the whole message covered too little of the voice-cloning entry, though its clauses each find it.
-    # A run-on asking two things (what the week holds, who may join) stays unanswered.
+    # A run-on asking two things (what the week holds, whether the old may join) was left unanswered; the tuning
+    # questions nearest to it (one nearly word for word) are all answered by the week's activities, and that half
+    # is answered now (refusing such two-question messages turned 25 right tuning answers into offers).
     clone, two = ask(capsys, "à hôm kia có đứa gọi cho ông giọng giống y thằng cháu đích tôn nói đang bị công an tạm "
                              "giữ cần tiền gấp mà thằng cháu thì đang ngồi ăn cơm với ông thì là AI nó nhái được giọng "
                              "người nhà vậy luôn hả ờ phòng thế nào",
                      "ờ cái vụ tuần lễ học tập ở xã thì là thường tổ chức những hoạt động gì ờ người già có được "
                      "tham gia không hay chỉ dành cho học sinh")
     assert not clone["refused"] and "bắt chước giọng" in clone["answer"] and clone["sources"]
-    assert two["refused"] or two.get("suggestions")  # not one answer for two questions
+    assert not two["refused"] and "triển lãm sách" in two["answer"] and two["sources"], two
