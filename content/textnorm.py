@@ -853,7 +853,7 @@ _ASKED_END = re.compile(r"\b(?:gi|sao|nao|dau|khong|chua|ha|chu)$")  # a clause 
 _ASKS = re.compile(r"\b(?:(?:gi|sao|nao|dau)(?! cung\b)|khong|chua|bao nhieu|bao lau|may (?:gio|tuoi|ngay|lan|so)"
                    # "phải làm sau cho đúng": "sao" typed "sau" (not "để làm sau", later)
                    # "hả", "chứ"; not "Hà Nội", "chủ đề", "chủ tịch", "làm chủ"
-                   r"|ha(?! (?:noi|tinh|giang|nam)\b)|(?<!\blam )chu(?! (?:de|tich|nhat|nhiem|dong|yeu|tri)\b)"
+                   r"|ha(?! (?:noi|tinh|giang|nam)\b)|(?<!\blam )chu(?! (?:de|tich|nhat|nhiem|dong|yeu|tri)\b)|lam chu$"
                    r"|phai lam sau|lam sau (?:cho|vay|day|a|nhi|bay gio))\b|\ba$")
 
 

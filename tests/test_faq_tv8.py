@@ -45,6 +45,7 @@ def test_chu_and_ha_ask_only_as_particles() -> None:
     assert not asks_something("Năm 2025 là học để làm chủ tri thức")
     assert not asks_something("ở Hà Tĩnh có lớp học AI")
     assert asks_something("học cái này được chứ") and asks_something("thật hả bác")
+    assert asks_something("cái này tôi tự làm chứ")  # "làm chủ" asks nothing, "làm chứ" at the end does
     assert fold("thế lào") == "the nao" and fold("nớp học") == "lop hoc"
 
 
