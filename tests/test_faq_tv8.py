@@ -40,6 +40,14 @@ def test_a_detail_the_content_does_not_give_is_not_guessed(capsys: pytest.Captur
     assert not reply["sources"] and "Nguồn" not in reply["answer"], reply
 
 
+def test_what_is_told_of_one_year_is_not_answered_for_another(capsys: pytest.CaptureFixture[str]) -> None:
+    # before: 2020's theme, answered with its source ("Chủ đề" read as asking, the "còn" contrast not seen); now the
+    # told year's entry is not the answer, and the asked year's theme is among the choices
+    [reply] = ask(capsys, "Chủ đề năm 2020 là “Chuyển đổi số thúc đẩy học tập suốt đời” còn năm 2022 là chủ đề nào, "
+                          "tôi hay đảo lộn hai năm này")
+    assert not reply["sources"] and "năm 2022 là gì" in reply["answer"], reply
+
+
 def test_chu_and_ha_ask_only_as_particles() -> None:
     assert not asks_something("Chủ đề năm 2020 là Chuyển đổi số thúc đẩy học tập suốt đời")
     assert not asks_something("Năm 2025 là học để làm chủ tri thức")
