@@ -388,6 +388,15 @@ def feeling_told(text: str) -> SmallTalk | None:
     return None if any(_told_asks(p) for p in rest) else "feeling"
 
 
+def small_talk_said(text: str) -> SmallTalk:
+    """The kind of small talk a message says somewhere in it, by the kinds' order (a praise in "Bot giỏi quá, cháu
+    tôi giảng cũng không dễ hiểu bằng"), or "feeling" when it says none in so many words: the reply to a message that
+    asked questions of its kind (content.asked) hold for small talk, though no rule above reads it as such."""
+    words = _chat_words(text)
+    found = {kind for i in range(len(words)) for phrase, kind in _PHRASES if tuple(words[i:i + len(phrase)]) == phrase}
+    return next((k for k in _PRIORITY if k in found and k != "ack"), "ack" if "ack" in found else "feeling")
+
+
 def _said(clause: str) -> str:
     """A clause as typed, lowercased, without what says that nothing is asked ("tôi chưa hỏi gì đâu")."""
     said = unicodedata.normalize("NFC", clause).lower()
