@@ -40,3 +40,26 @@ def test_the_kind_of_small_talk_said_anywhere() -> None:
     assert small_talk_said("trả lời gì mà dài dòng quá trời đọc mỏi mắt") == "complaint"
     assert small_talk_said("hay quá đi") == "ack"
     assert small_talk_said("Bot làm việc cả chủ nhật à") == "feeling"  # nothing said in so many words
+
+
+def test_a_word_of_another_field_in_a_story_is_no_request_out_of_scope(capsys: pytest.CaptureFixture[str]) -> None:
+    # before: "bến xe" (bus stations are not ours) refused the whole message as out of scope; the asked questions
+    # nearest to it and search's best agree on the lost ID card
+    [reply] = ask(capsys, "mẹ tôi làm rơi thẻ căn cước ngoài bến xe, giờ làm lại ở đâu, có phải về quê không")
+    assert not reply["refused"] and "không cần về nơi thường trú" in reply["answer"] and reply["sources"], reply
+
+
+@pytest.mark.parametrize("text", [
+    "bến xe Mỹ Đình có xe đi Lào Cai lúc mấy giờ",
+    "cho hỏi vé xe khách từ bến xe miền Đông về Cà Mau bao nhiêu tiền",
+])
+def test_asking_about_the_bus_itself_is_still_out_of_scope(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    [reply] = ask(capsys, text)
+    assert reply["refused"] and "ngoài phạm vi" in reply["answer"], reply
+
+
+def test_a_question_told_after_who_one_is_is_no_greeting(capsys: pytest.CaptureFixture[str]) -> None:
+    # before: "Xin chào! …" (its first clause, "tôi ở chi hội", read as an introduction; "sau" typed for "sao")
+    [reply] = ask(capsys, "tôi ở chi hội, đang ghi tên với số điện thoại bà con để mở lớp, nghe có luật mới về dữ "
+                          "liệu cá nhân, vậy phải làm sau cho đúng")
+    assert reply["answer"] != SMALL_TALK["greeting"] and "dữ liệu cá nhân" in reply["answer"], reply
