@@ -388,6 +388,17 @@ def feeling_told(text: str) -> SmallTalk | None:
     return None if any(_told_asks(p) for p in rest) else "feeling"
 
 
+# A wish or need to do something ("tôi muốn chặn số lạ", "cần đổi mật khẩu"), not a feeling ("cười muốn xỉu")
+# nor learning (the small talk reply shows the lessons): a request, whatever small talk comes with it
+_WISHED = re.compile(r"\b(?:muon|can)\b(?! (?:xiu|hoc|khoc|ngu|chet|om|di ngu|tho)\b)")  # (not "Cần Thơ")
+
+
+def wants_something(text: str) -> bool:
+    """A message tells a wish or a need to do something (_WISHED; the word typed with its own accents, if any)."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
+    return bool(_WISHED.search(_trouble_text(words)))
+
+
 def small_talk_said(text: str) -> SmallTalk:
     """The kind of small talk a message says somewhere in it, by the kinds' order (a praise in "Bot giỏi quá, cháu
     tôi giảng cũng không dễ hiểu bằng"), or "feeling" when it says none in so many words: the reply to a message that

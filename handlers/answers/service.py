@@ -36,6 +36,7 @@ from content.intents import (
     small_talk,
     small_talk_said,
     told_with_small_talk,
+    wants_something,
     without_other_topics,
 )
 from content.schema import FaqEntry
@@ -487,7 +488,7 @@ class AnswerService:
         cross-validated in ten blocks (each against the asked questions of the other nine): refused ones 6 small talk,
         0 else (1 question with "?", left out); guessed at, 7 small talk, 0 else."""
         if near is None or near.label != "-smalltalk" or "?" in q or near.similarity < NEAR_SIMILARITY \
-                or near.share < NEAR_SHARE:
+                or near.share < NEAR_SHARE or wants_something(q):  # "Tạm biệt bot nhé, tôi muốn chặn số lạ"
             return None
         return Plan(q, [], AnswerResult(q, SMALL_TALK[small_talk_said(q)], decision="smalltalk"))
 
