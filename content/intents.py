@@ -42,6 +42,11 @@ _ONE_WORD = frozenset(p[0] for p, _ in _PHRASES if len(p) == 1)  # "u", "da", "o
 _PRIORITY: tuple[SmallTalk, ...] = ("complaint", "thanks", "bye", "how_are_you", "greeting", "praise", "about_bot",
                                      "feeling", "ack")
 MAX_SMALL_TALK_WORDS = 10
+
+
+def _phrase_at(words: list[str], i: int) -> tuple[tuple[str, ...], SmallTalk] | None:
+    """The longest small talk phrase (and its kind) that the words start with at `i`, if any."""
+    return next(((p, k) for p, k in _PHRASES if tuple(words[i:i + len(p)]) == p), None)
 # An interjection is an answer with no question in it, however it is spelt: laughter ("hihi", "hjhj", "kkk"),
 # hums and ums ("ukm", "uhm", "hmm", "ừ", "ờ"), okays ("oki", "okela").
 _INTERJECTION = re.compile(
@@ -150,11 +155,9 @@ def _small_talk(text: str) -> SmallTalk | None:
     greeted = False  # the association named as who is greeted or thanked ("chào anh chị trong Hội")
     i = 0
     while i < len(words):
-        for phrase, kind in _PHRASES:
-            if tuple(words[i:i + len(phrase)]) == phrase:
-                found.add(kind)
-                i += len(phrase)
-                break
+        if (at := _phrase_at(words, i)) is not None:
+            found.add(at[1])
+            i += len(at[0])
         else:
             if words[i] == _GREETED:
                 greeted = True
@@ -223,7 +226,7 @@ def opens_with_small_talk(text: str) -> SmallTalk | None:
         if words[i] in _SOFT or _INTERJECTION.fullmatch(words[i]):
             i += 1  # "bot ơi", "ừ" before it
             continue
-        kind = next((k for p, k in _PHRASES if tuple(words[i:i + len(p)]) == p), None)
+        kind = at[1] if (at := _phrase_at(words, i)) is not None else None
         if kind in _OPENERS:
             return kind
         if kind != "ack":
@@ -404,7 +407,7 @@ def small_talk_said(text: str) -> SmallTalk:
     tôi giảng cũng không dễ hiểu bằng"), or "feeling" when it says none in so many words: the reply to a message that
     asked questions of its kind (content.asked) hold for small talk, though no rule above reads it as such."""
     words = _chat_words(text)
-    found = {kind for i in range(len(words)) for phrase, kind in _PHRASES if tuple(words[i:i + len(phrase)]) == phrase}
+    found = {at[1] for i in range(len(words)) if (at := _phrase_at(words, i)) is not None}
     return next((k for k in _PRIORITY if k in found and k != "ack"), "ack" if "ack" in found else "feeling")
 
 

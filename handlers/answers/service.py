@@ -378,8 +378,8 @@ class AnswerService:
             # with the entry they agree on, 0 of the 1,144 out-of-scope requests nor the 41 unsure answered)
             asked = self.asked().nearest(q) if q and kind != "health" else None
             agreed = _asked_agree(asked, hits)
-            if kind:
-                asked = None if agreed is None else asked
+            if kind and agreed is None:
+                asked = None  # out of scope after all: nothing nearer is offered
             if agreed is not None:
                 # the asked questions nearest to it, all of one entry, and one of search's best fits it
                 decision, hits = "answer", [agreed, *(h for h in hits if h is not agreed)]
@@ -395,10 +395,11 @@ class AnswerService:
                 text = REFUSE_HEALTH if kind == "health" else REFUSE_OUT_OF_SCOPE if kind else REFUSE_UNKNOWN
                 return Plan(q, hits, AnswerResult(q, text, refused=True, decision="refuse", out_of_scope=bool(kind)))
         if decision == "suggest" and own:
-            decision, hits = self._offer_agreed(q, hits, rules)
-        if decision == "suggest" and own and (chatted := self._chat_asked(q, self.asked().nearest(q))) is not None:
-            rules.append("asked small talk")
-            return chatted
+            nearest = self.asked().nearest(q)  # once: whether its choices agree, and whether it is small talk after all
+            decision, hits = self._offer_agreed(hits, rules, nearest)
+            if decision == "suggest" and (chatted := self._chat_asked(q, nearest)) is not None:
+                rules.append("asked small talk")
+                return chatted
         if decision == "suggest":
             return self._offered(q, hits, SUGGEST)
         top = hits[0]
@@ -456,14 +457,15 @@ class AnswerService:
         told = self.search.search(contrast.group(1), 1)
         return bool(told) and _base(told[0]) == _base(top)
 
-    def _offer_agreed(self, q: str, hits: list[Hit], rules: list[str]) -> tuple[Decision, list[Hit]]:
+    @staticmethod
+    def _offer_agreed(hits: list[Hit], rules: list[str], near: Nearest | None) -> tuple[Decision, list[Hit]]:
         """A near tie search would offer ("Có phải bạn muốn hỏi…") is answered with one of its choices when the asked
         questions nearest to the message all name that one (`_asked_agree`, the rule a refusal is answered by).
         Cross-validated on the fresh tuning questions before use (bench.faq_asked --cv, ten folds, each compared
         with the asked questions of the others), at the refusal's thresholds (similarity 0.5, share 0.95): the
         choice offered first answered 46 times right and 3 wrong (35 and 0 at 0.6, 58 and 4 at 0.4); a later choice
         11 right, none wrong. Rerun with T34-T45 (bench/results/faq_asked.json): 54 and 4, 16 and 0."""
-        agreed = _asked_agree(self.asked().nearest(q), hits)
+        agreed = _asked_agree(near, hits)
         if agreed is None:
             return "suggest", hits
         rules.append("asked agree, offered")
